@@ -1,0 +1,85 @@
+# carto: build, example site, tests, benchmark. Plain GNU make.
+# Local overrides (CC, CFLAGS, …) go in config.mk, which git ignores.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+           -Wwrite-strings -Wformat-security -Wvla -fno-common
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_SHARE='"$(CURDIR)"' \
+           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter 2>/dev/null)
+LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 2>/dev/null || echo -lcmark -lyaml) \
+           -lpthread -lm
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+-include config.mk
+
+SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
+       generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
+       generator/base/fs.c generator/base/escape.c \
+       generator/data/ytree.c generator/data/fields.c generator/data/load.c \
+       generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
+       generator/data/hours.c generator/data/validate.c generator/data/index.c \
+       generator/text/markdown.c \
+       generator/out/publish.c generator/out/opendata.c
+MAIN = generator/main.c
+
+OBJS      = $(SRCS:%.c=build/obj/%.o)
+ASAN_OBJS = $(SRCS:%.c=build/asan/%.o)
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+
+.PHONY: all deps site test test-plain test-asan bench clean regen
+
+all: deps generator/carto
+
+deps:
+	@sh tests/deps.sh
+
+generator/carto: $(OBJS) build/obj/generator/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) -DARENA_DEBUG -O1 -g $(SAN) -MMD -MP -c -o $@ $<
+
+build/asan/carto: $(ASAN_OBJS) build/asan/generator/main.o
+	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+
+build/obj/unit: $(OBJS) $(UNIT_SRCS:%.c=build/obj/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/unit: $(ASAN_OBJS) $(UNIT_SRCS:%.c=build/asan/%.o)
+	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+
+TOOLS = generator/synth generator/benchrun generator/yamlraw
+
+generator/synth: generator/tools/synth.c
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+
+generator/benchrun: generator/tools/benchrun.c
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+
+generator/yamlraw: generator/tools/yamlraw.c
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $< $(LIBS)
+
+# The example site of the repository, published into output/.
+site: all
+	./generator/carto build --site . --out output
+
+# Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: all build/obj/unit build/asan/carto build/asan/unit
+	@sh tests/run.sh
+
+bench: all $(TOOLS)
+	@sh tests/bench.sh
+
+regen: all
+	@CARTO_REGEN=1 sh tests/run.sh --plain-only
+
+clean:
+	rm -rf build generator/carto $(TOOLS) output .output.tmp.* .output.old.*
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d

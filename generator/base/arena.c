@@ -1,0 +1,126 @@
+/*
+ * Arena: a list of blocks, bump allocation in the newest. Large requests get a
+ * block of their own so that little space is wasted.
+ */
+#include "arena.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define BLOCK_SIZE (256 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t size;
+	alignas(max_align_t) unsigned char data[];
+};
+
+static struct arena_block *block_new(size_t size)
+{
+	struct arena_block *b = xmalloc(sizeof(*b) + size);
+	b->size = size;
+	b->next = NULL;
+	return b;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	const size_t align = alignof(max_align_t);
+	size = (size + align - 1) & ~(align - 1);
+#ifdef ARENA_DEBUG
+	struct arena_block *d = block_new(size);
+	d->next = a->head ? a->head->next : NULL;
+	if (a->head)
+		a->head->next = d;
+	else {
+		a->head = d;
+		a->used = size;
+	}
+	a->total += size;
+	memset(d->data, 0, size);
+	return d->data;
+#else
+	if (!a->head || a->head->size - a->used < size) {
+		if (size > BLOCK_SIZE / 4) {
+			/* Big: own block behind the head, head keeps its space. */
+			struct arena_block *big = block_new(size);
+			if (a->head) {
+				big->next = a->head->next;
+				a->head->next = big;
+			} else {
+				a->head = big;
+				a->used = size;
+			}
+			a->total += size;
+			memset(big->data, 0, size);
+			return big->data;
+		}
+		struct arena_block *b = block_new(BLOCK_SIZE);
+		b->next = a->head;
+		a->head = b;
+		a->used = 0;
+		a->total += BLOCK_SIZE;
+	}
+	void *p = a->head->data + a->used;
+	a->used += size;
+	memset(p, 0, size);
+	return p;
+#endif
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+void *arena_memdup(struct arena *a, const void *p, size_t n)
+{
+	void *q = arena_alloc(a, n);
+	if (n)
+		memcpy(q, p, n);
+	return q;
+}
+
+void arena_merge(struct arena *dst, struct arena *src)
+{
+	if (!src->head)
+		return;
+	struct arena_block *last = src->head;
+	while (last->next)
+		last = last->next;
+	/* Keep dst's head (and its free space) first. */
+	if (dst->head) {
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+	} else {
+		dst->head = src->head;
+		dst->used = src->used;
+	}
+	dst->total += src->total;
+	src->head = NULL;
+	src->used = src->total = 0;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	while (b) {
+		struct arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+	a->head = NULL;
+	a->used = a->total = 0;
+}

@@ -1,0 +1,101 @@
+/*
+ * Growable buffer. Invariant: data[len] == '\0' and data != NULL.
+ */
+#include "buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+char buf_empty[1];
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0) {
+		b->data = NULL;
+	}
+	b->data = xgrow(b->data, &b->cap, need, 1);
+	if (b->len == 0)
+		b->data[0] = '\0';
+}
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (len == 0)
+		return;
+	buf_grow(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(b->data + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return;
+	if (b->cap == 0 || (size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	}
+	b->len += (size_t)n;
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_reset(struct buf *b)
+{
+	buf_truncate(b, 0);
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->data[len] = '\0';
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->cap)
+		free(b->data);
+	b->data = buf_empty;
+	b->len = b->cap = 0;
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *s = b->cap ? b->data : xstrdup("");
+	if (len)
+		*len = b->len;
+	b->data = buf_empty;
+	b->len = b->cap = 0;
+	return s;
+}

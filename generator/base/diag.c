@@ -1,0 +1,91 @@
+/*
+ * Diagnostic list. Sorting is by file, then line and column, then the order
+ * of insertion, so the output is the same whatever the thread scheduling.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+
+void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
+	struct diag *x = &d->v[d->n];
+	x->file = xstrdup(file ? file : "");
+	x->line = line;
+	x->col = col;
+	x->sev = sev;
+	x->msg = buf_detach(&b, NULL);
+	x->seq = d->n;
+	d->n++;
+	if (sev == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+}
+
+void diags_merge(struct diags *dst, struct diags *src)
+{
+	dst->v = xgrow(dst->v, &dst->cap, dst->n + src->n, sizeof(*dst->v));
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[dst->n] = src->v[i];
+		dst->v[dst->n].seq = dst->n;
+		dst->n++;
+	}
+	dst->errors += src->errors;
+	dst->warnings += src->warnings;
+	free(src->v);
+	src->v = NULL;
+	src->n = src->cap = src->errors = src->warnings = 0;
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+	const struct diag *a = pa, *b = pb;
+	int c = strcmp(a->file, b->file);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if (a->col != b->col)
+		return a->col < b->col ? -1 : 1;
+	c = strcmp(a->msg, b->msg);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_print(struct diags *d, FILE *f)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_diag);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag *x = &d->v[i];
+		const char *sev = x->sev == DIAG_ERROR ? "error" : "warning";
+		if (x->line)
+			fprintf(f, "%s:%u:%u: %s: %s\n", x->file, x->line,
+			    x->col ? x->col : 1, sev, x->msg);
+		else
+			fprintf(f, "%s: %s: %s\n", x->file, sev, x->msg);
+	}
+}
+
+void diags_free(struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}

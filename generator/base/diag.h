@@ -1,0 +1,40 @@
+/*
+ * Diagnostics: problems in the user's content are data, {file, line, column,
+ * severity, message}, collected in a list and printed sorted as
+ * "file:line:col: error: message". Each worker owns a list; lists are merged.
+ */
+#ifndef CARTO_DIAG_H
+#define CARTO_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum diag_sev { DIAG_WARNING = 1, DIAG_ERROR = 2 };
+
+struct diag {
+	char *file;		/* path relative to the site, owned */
+	uint32_t line, col;	/* 1-based; 0 when unknown */
+	enum diag_sev sev;
+	char *msg;		/* owned */
+	size_t seq;		/* insertion order, for a stable sort */
+};
+
+struct diags {
+	struct diag *v;
+	size_t n, cap;
+	size_t errors, warnings;
+};
+
+#define DIAGS_INIT { NULL, 0, 0, 0, 0 }
+
+void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Moves every diagnostic of src into dst. */
+void diags_merge(struct diags *dst, struct diags *src);
+/* Sorts by file, line, column (stable) and prints to f. */
+void diags_print(struct diags *d, FILE *f);
+void diags_free(struct diags *d);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * Escaping for each output context: JSON strings, CSV cells (with protection
+ * against formula injection), HTML text and attributes, XML. Every value that
+ * comes from content goes through one of these before it is written.
+ */
+#ifndef CARTO_ESCAPE_H
+#define CARTO_ESCAPE_H
+
+struct buf;
+
+/* A JSON string with its quotes; NULL gives null. '<', '>' and '&' are
+ * written as \u escapes so the text is safe inside HTML too. */
+void esc_json(struct buf *b, const char *s);
+/* A CSV cell for separator sep, quoted when needed. A text cell starting
+ * with = + - @ tab or CR is prefixed with ' so no spreadsheet runs it. */
+void esc_csv(struct buf *b, const char *s, char sep);
+/* HTML/XML text and attribute values (both escape & < > " '). */
+void esc_html(struct buf *b, const char *s);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * File system helpers. Listings are sorted so that every later stage sees the
+ * files in the same order, which keeps output deterministic.
+ */
+#define _DEFAULT_SOURCE
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "mem.h"
+
+int fs_read(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		errno = e ? e : EINVAL;
+		return -1;
+	}
+	if ((size_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		out->len += (size_t)r;
+		out->data[out->len] = '\0';
+		if (out->len > max) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct fs_entry *)a)->name,
+	    ((const struct fs_entry *)b)->name);
+}
+
+int fs_list(const char *dir, struct fs_entry **out, size_t *n)
+{
+	DIR *d = opendir(dir);
+	*out = NULL;
+	*n = 0;
+	if (!d)
+		return -1;
+	size_t cap = 0;
+	struct buf path = BUF_INIT;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		fs_join(&path, dir, de->d_name);
+		struct stat st;
+		enum fs_kind k = FS_OTHER;
+		if (lstat(path.data, &st) == 0) {
+			if (S_ISLNK(st.st_mode))
+				k = FS_LINK;
+			else if (S_ISDIR(st.st_mode))
+				k = FS_DIR;
+			else if (S_ISREG(st.st_mode))
+				k = FS_FILE;
+		}
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		(*out)[*n].name = xstrdup(de->d_name);
+		(*out)[*n].kind = k;
+		(*n)++;
+	}
+	closedir(d);
+	buf_release(&path);
+	if (*n > 1)
+		qsort(*out, *n, sizeof(**out), cmp_entry);
+	return 0;
+}
+
+void fs_entries_free(struct fs_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+int fs_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0755);
+	free(p);
+	return r < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int fs_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return close(fd);
+}
+
+int fs_rmtree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	struct fs_entry *v;
+	size_t n;
+	if (fs_list(path, &v, &n) < 0)
+		return -1;
+	struct buf sub = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		fs_join(&sub, path, v[i].name);
+		rc = fs_rmtree(sub.data);
+	}
+	buf_release(&sub);
+	fs_entries_free(v, n);
+	return rc == 0 ? rmdir(path) : rc;
+}
+
+int fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+void fs_join(struct buf *out, const char *a, const char *b)
+{
+	buf_reset(out);
+	buf_puts(out, a);
+	if (out->len && out->data[out->len - 1] != '/' && *b)
+		buf_putc(out, '/');
+	buf_puts(out, b);
+}

@@ -1,0 +1,38 @@
+/*
+ * Files and folders: bounded reads, sorted listings, recursive creation and
+ * removal. libc and POSIX only. Every function returns 0 on success and -1 on
+ * failure with errno set, unless said otherwise.
+ */
+#ifndef CARTO_FS_H
+#define CARTO_FS_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum fs_kind { FS_OTHER, FS_FILE, FS_DIR, FS_LINK };
+
+struct fs_entry {
+	char *name;		/* owned */
+	enum fs_kind kind;	/* from lstat: a symbolic link is FS_LINK */
+};
+
+/* Reads path into out (appending). Fails with EFBIG past max bytes. */
+int fs_read(const char *path, size_t max, struct buf *out);
+/* Lists a folder sorted by name (bytewise), without "." and "..". The caller
+ * frees with fs_entries_free. */
+int fs_list(const char *dir, struct fs_entry **out, size_t *n);
+void fs_entries_free(struct fs_entry *v, size_t n);
+/* Creates a folder and its parents (mode 0755). */
+int fs_mkdirs(const char *path);
+/* Writes a whole file (mode 0644), replacing it. */
+int fs_write(const char *path, const void *data, size_t len);
+/* Removes a tree; symbolic links are removed, never followed. */
+int fs_rmtree(const char *path);
+/* Returns 1 when path exists (lstat), 0 otherwise. */
+int fs_exists(const char *path);
+int fs_is_dir(const char *path);
+/* Joins a and b with one '/'; result in out (reset first). */
+void fs_join(struct buf *out, const char *a, const char *b);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * Hash map with linear probing; grows at 50% load.
+ */
+#include "strmap.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t mask = m->cap - 1;
+	for (size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+		if (!m->slots[i].key)
+			return NULL;
+		if (strcmp(m->slots[i].key, key) == 0)
+			return m->slots[i].val;
+	}
+}
+
+static void rehash(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 16;
+	struct strmap_slot *old = m->slots;
+	size_t ocap = m->cap;
+	m->slots = xcalloc(ncap, sizeof(*m->slots));
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (!old[i].key)
+			continue;
+		size_t j = hash(old[i].key) & (ncap - 1);
+		while (m->slots[j].key)
+			j = (j + 1) & (ncap - 1);
+		m->slots[j] = old[i];
+	}
+	free(old);
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		rehash(m);
+	size_t mask = m->cap - 1;
+	size_t i = hash(key) & mask;
+	for (; m->slots[i].key; i = (i + 1) & mask)
+		if (strcmp(m->slots[i].key, key) == 0)
+			return m->slots[i].val;
+	m->slots[i].key = key;
+	m->slots[i].val = val;
+	m->n++;
+	return NULL;
+}
+
+void strmap_set(struct strmap *m, const char *key, void *val)
+{
+	if (!strmap_put(m, key, val))
+		return;
+	size_t mask = m->cap - 1;
+	for (size_t i = hash(key) & mask;; i = (i + 1) & mask)
+		if (strcmp(m->slots[i].key, key) == 0) {
+			m->slots[i].val = val;
+			return;
+		}
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->n = 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * A string-keyed hash map (open addressing, FNV-1a). Keys are not copied:
+ * they must outlive the map (arena strings do). Read-only use is thread-safe.
+ */
+#ifndef CARTO_STRMAP_H
+#define CARTO_STRMAP_H
+
+#include <stddef.h>
+
+struct strmap_slot {
+	const char *key;
+	void *val;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap;		/* power of two, or 0 */
+	size_t n;
+};
+
+#define STRMAP_INIT { NULL, 0, 0 }
+
+/* Returns the value for key, or NULL. */
+void *strmap_get(const struct strmap *m, const char *key);
+/* Inserts key; returns the previous value when the key was present (the map
+ * then keeps the old value), NULL otherwise. */
+void *strmap_put(struct strmap *m, const char *key, void *val);
+/* Inserts or replaces. */
+void strmap_set(struct strmap *m, const char *key, void *val);
+void strmap_free(struct strmap *m);
+
+#endif

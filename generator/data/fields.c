@@ -1,0 +1,254 @@
+/*
+ * Typed field readers. libyaml resolves no types, so this is where plain
+ * scalars become booleans, integers and dates, following YAML 1.2's core
+ * schema for what we accept and refusing the rest with a message.
+ */
+#include "fields.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/utf8.h"
+
+static void report(struct rd *r, const struct ynode *n, enum diag_sev sev,
+    const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
+	diag_add(r->d, r->file, n ? n->line : 0, n ? n->col : 0, sev, "%s", b.data);
+	buf_release(&b);
+}
+
+void rd_error(struct rd *r, const struct ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(r, n, DIAG_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void rd_warn(struct rd *r, const struct ynode *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(r, n, DIAG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void rd_keys(struct rd *r, const struct ynode *map, const char *const *keys)
+{
+	size_t nk = 0;
+	while (keys[nk])
+		nk++;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->u.pairs[i].key;
+		size_t j;
+		for (j = 0; j < nk && strcmp(keys[j], k->u.s) != 0; j++)
+			;
+		if (j < nk)
+			continue;
+		const char *s = str_suggest(k->u.s, keys, nk);
+		if (s)
+			rd_error(r, k, "unknown key '%s'; did you mean '%s'?", k->u.s, s);
+		else
+			rd_error(r, k, "unknown key '%s'", k->u.s);
+	}
+}
+
+static const char *kind_name(enum ykind k)
+{
+	return k == Y_MAP ? "a mapping" : k == Y_SEQ ? "a list" : "a value";
+}
+
+static const struct ynode *key_node(const struct ynode *map, const char *key)
+{
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->u.pairs[i].key->u.s, key) == 0)
+			return map->u.pairs[i].key;
+	return map;
+}
+
+const struct ynode *rd_node(struct rd *r, const struct ynode *map,
+    const char *key, enum ykind k, int req)
+{
+	const struct ynode *v = ytree_get(map, key);
+	if (!v || ytree_is_null(v)) {
+		if (req)
+			rd_error(r, v ? v : map, "missing '%s'", key);
+		return NULL;
+	}
+	if (v->kind != k) {
+		rd_error(r, v, "'%s' must be %s, not %s", key, kind_name(k),
+		    kind_name(v->kind));
+		(void)key_node;
+		return NULL;
+	}
+	return v;
+}
+
+const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	return rd_stext(r, map, key, req).s;
+}
+
+struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	struct sval sv = { NULL, 0, 0 };
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	if (!v)
+		return sv;
+	sv.s = arena_strndup(r->a, v->u.s, v->n);
+	sv.line = v->line;
+	sv.col = v->col;
+	return sv;
+}
+
+static int looks_numeric(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return 0;
+	int digits = 0, dots = 0;
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			digits++;
+		else if (*s == '.' && !dots)
+			dots++;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+struct sval rd_code_node(struct rd *r, const struct ynode *v)
+{
+	struct sval sv = { NULL, v->line, v->col };
+	if (v->kind != Y_SCALAR) {
+		rd_error(r, v, "a code must be a value, not %s", kind_name(v->kind));
+		return sv;
+	}
+	if (v->plain && looks_numeric(v->u.s))
+		rd_error(r, v, "code %s must be quoted (\"%s\"): unquoted, YAML reads a number",
+		    v->u.s, v->u.s);
+	sv.s = arena_strndup(r->a, v->u.s, v->n);
+	return sv;
+}
+
+struct sval rd_code(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	struct sval sv = { NULL, 0, 0 };
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	return v ? rd_code_node(r, v) : sv;
+}
+
+struct svals rd_codes(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	struct svals out = { NULL, 0 };
+	const struct ynode *v = rd_node(r, map, key, Y_SEQ, req);
+	if (!v)
+		return out;
+	out.v = arena_alloc(r->a, v->n * sizeof(*out.v));
+	for (size_t i = 0; i < v->n; i++) {
+		struct sval s = rd_code_node(r, v->u.items[i]);
+		if (s.s)
+			out.v[out.n++] = s;
+	}
+	return out;
+}
+
+enum tri rd_bool(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	if (!v)
+		return TRI_UNKNOWN;
+	if (v->plain && strcmp(v->u.s, "true") == 0)
+		return TRI_TRUE;
+	if (v->plain && strcmp(v->u.s, "false") == 0)
+		return TRI_FALSE;
+	rd_error(r, v, "'%s' must be true or false, not '%s'", key, v->u.s);
+	return TRI_UNKNOWN;
+}
+
+long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
+    long min, long max)
+{
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	if (!v)
+		return -1;
+	char *end;
+	errno = 0;
+	long x = strtol(v->u.s, &end, 10);
+	if (!v->plain || v->n == 0 || *end || errno || !isdigit((unsigned char)v->u.s[v->n - 1])) {
+		rd_error(r, v, "'%s' must be a whole number, not '%s'", key, v->u.s);
+		return -1;
+	}
+	if (x < min || x > max) {
+		rd_error(r, v, "'%s' must be between %ld and %ld, not %ld", key, min, max, x);
+		return -1;
+	}
+	return x;
+}
+
+double rd_number(struct rd *r, const struct ynode *map, const char *key, int *has)
+{
+	*has = 0;
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, OPT);
+	if (!v)
+		return 0;
+	char *end;
+	double x = strtod(v->u.s, &end);
+	if (!v->plain || v->n == 0 || *end || !looks_numeric(v->u.s)) {
+		rd_error(r, v, "'%s' must be a number, not '%s'", key, v->u.s);
+		return 0;
+	}
+	*has = 1;
+	return x;
+}
+
+int parse_date(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && d == 29 && !leap)
+		return 0;
+	return y * 10000 + m * 100 + d;
+}
+
+int rd_date(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	if (!v)
+		return 0;
+	int d = parse_date(v->u.s);
+	if (!d)
+		rd_error(r, v, "'%s' must be a date YYYY-MM-DD, not '%s'", key, v->u.s);
+	return d;
+}
+
+int is_slug(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (const char *p = s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			continue;
+		if (*p == '-' && p[1] && p[1] != '-')
+			continue;
+		return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,59 @@
+/*
+ * Reading typed fields out of a YAML tree, with a diagnostic at the node's
+ * position for every wrong type, missing key or unknown key. Used by the
+ * loaders only. Strings returned are copied into the reader's arena, so the
+ * tree can be freed after conversion.
+ */
+#ifndef CARTO_FIELDS_H
+#define CARTO_FIELDS_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "ytree.h"
+
+struct diags;
+
+struct rd {
+	struct arena *a;	/* where strings go (the model's) */
+	struct diags *d;
+	const char *file;	/* relative to the site */
+};
+
+enum { OPT = 0, REQ = 1 };
+
+void rd_error(struct rd *r, const struct ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rd_warn(struct rd *r, const struct ynode *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reports keys of map not in the NULL-terminated list keys. */
+void rd_keys(struct rd *r, const struct ynode *map, const char *const *keys);
+/* Returns the value of key when it has kind k; reports a wrong kind, and a
+ * missing key when req. NULL (with nothing reported) for an absent or null
+ * optional value. */
+const struct ynode *rd_node(struct rd *r, const struct ynode *map,
+    const char *key, enum ykind k, int req);
+/* Text fields (any scalar). NULL when absent. */
+const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int req);
+struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req);
+/* A code: a scalar that must not be a plain number. */
+struct sval rd_code(struct rd *r, const struct ynode *map, const char *key, int req);
+struct sval rd_code_node(struct rd *r, const struct ynode *n);
+/* A list of codes; a single scalar is refused. */
+struct svals rd_codes(struct rd *r, const struct ynode *map, const char *key, int req);
+/* Plain true/false. */
+enum tri rd_bool(struct rd *r, const struct ynode *map, const char *key, int req);
+/* Plain integer; -1 when absent. */
+long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
+    long min, long max);
+/* Plain number; returns 0 when absent and sets *has. */
+double rd_number(struct rd *r, const struct ynode *map, const char *key,
+    int *has);
+/* YYYY-MM-DD as YYYYMMDD; 0 when absent or wrong. */
+int rd_date(struct rd *r, const struct ynode *map, const char *key, int req);
+/* Returns 1 when s is a slug: [a-z0-9]+ separated by single '-'. */
+int is_slug(const char *s);
+/* Parses "YYYY-MM-DD" into YYYYMMDD; returns 0 when not a valid date. */
+int parse_date(const char *s);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Opening hours in the subset of OpenStreetMap's opening_hours syntax that
+ * carto accepts (docs/format-notes.md): "Mo-Fr 09:00-12:00,14:00-17:00; Sa
+ * 10:00-12:00". Parsed into rules that the outputs print in plain French and
+ * the facets query (evenings, Saturdays).
+ */
+#ifndef CARTO_HOURS_H
+#define CARTO_HOURS_H
+
+#include <stddef.h>
+
+#define HOURS_MAX_RULES 8
+#define HOURS_MAX_SPANS 4
+
+struct hours_rule {
+	unsigned days;			/* bit 0 = Monday … bit 6 = Sunday */
+	size_t n;
+	int from[HOURS_MAX_SPANS];	/* minutes since midnight */
+	int to[HOURS_MAX_SPANS];
+};
+
+struct hours {
+	struct hours_rule r[HOURS_MAX_RULES];
+	size_t n;
+};
+
+/* Parses s into h. Returns 0, or -1 with *err set to a static message and
+ * *at to the byte offset of the problem. */
+int hours_parse(const char *s, struct hours *h, const char **err, size_t *at);
+/* Writes h in plain French ("mardi et jeudi, 18 h 30 – 20 h 30") into out,
+ * which has size bytes. */
+void hours_french(const struct hours *h, char *out, size_t size);
+/* Returns 1 when some span ends after 18:00 on a weekday. */
+int hours_has_evening(const struct hours *h);
+/* Returns 1 when some span is on Saturday. */
+int hours_has_saturday(const struct hours *h);
+/* Returns 1 when some span starts before 12:00 on a weekday. */
+int hours_has_morning(const struct hours *h);
+
+#endif

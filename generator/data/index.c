@@ -1,0 +1,121 @@
+/*
+ * Index building: one pass over organisations and offers, one over
+ * correspondence links. Lists keep the model's order (file order), so every
+ * output built from them is deterministic.
+ */
+#include "index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/mem.h"
+#include "model.h"
+
+static void push(struct strmap *m, struct arena *a, const char *key, const void *p)
+{
+	struct ptrs *l = strmap_get(m, key);
+	if (!l) {
+		l = arena_alloc(a, sizeof(*l));
+		strmap_put(m, key, l);
+	}
+	/* Avoid listing an organisation twice when two lieux share a key. */
+	if (l->n && l->v[l->n - 1] == p)
+		return;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = p;
+}
+
+static void free_lists(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			free(((struct ptrs *)m->slots[i].val)->v);
+	strmap_free(m);
+}
+
+static void index_offre(struct site *s, const struct offre *o)
+{
+	for (size_t i = 0; i < o->types.n; i++)
+		push(&s->offres_by_type, &s->arena, o->types.v[i].s, o);
+	if (o->parcours.s)
+		push(&s->offres_by_parcours, &s->arena, o->parcours.s, o);
+	for (size_t i = 0; i < o->competences.n; i++) {
+		const char *c = o->competences.v[i].s, *colon = strchr(c, ':');
+		char id[128];
+		if (!colon || (size_t)(colon - c) >= sizeof(id))
+			continue;
+		memcpy(id, c, (size_t)(colon - c));
+		id[colon - c] = '\0';
+		struct referentiel *r = strmap_get(&s->ref_by_id, id);
+		struct ref_entry *e = r ? strmap_get(&r->by_code, colon + 1) : NULL;
+		if (!e)
+			continue;
+		e->offres = xgrow(e->offres, &e->cap_offres, e->n_offres + 1, sizeof(*e->offres));
+		e->offres[e->n_offres++] = o;
+	}
+}
+
+static void add_use(struct corr_use **v, size_t *n, const struct correspondance *c,
+    const struct corr_link *l)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = (struct corr_use){ c, l };
+}
+
+static void index_corr(const struct correspondance *c)
+{
+	if (!c->de || !c->vers)
+		return;
+	for (size_t i = 0; i < c->n_liens; i++) {
+		const struct corr_link *l = &c->liens[i];
+		struct ref_entry *from = strmap_get(&c->de->by_code, l->de.s);
+		if (from)
+			add_use(&from->out, &from->n_out, c, l);
+		for (size_t k = 0; k < l->vers.n; k++) {
+			struct ref_entry *to = strmap_get(&c->vers->by_code, l->vers.v[k].s);
+			if (to)
+				add_use(&to->in, &to->n_in, c, l);
+		}
+	}
+}
+
+void index_site(struct site *s)
+{
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		for (size_t k = 0; k < o->n_lieux; k++) {
+			const struct lieu *l = &o->lieux[k];
+			if (!l->commune)
+				continue;
+			push(&s->orgs_by_dep, &s->arena, l->commune->dep, o);
+			push(&s->orgs_by_commune, &s->arena, l->commune->code, o);
+		}
+		for (size_t k = 0; k < o->n_offres; k++)
+			index_offre(s, &o->offres[k]);
+		s->n_offres += o->n_offres;
+		if (o->mise_a_jour > s->last_update)
+			s->last_update = o->mise_a_jour;
+	}
+	for (size_t i = 0; i < s->n_correspondances; i++)
+		index_corr(s->correspondances[i]);
+}
+
+static void free_entries(struct ref_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].out);
+		free(e[i].in);
+		free(e[i].offres);
+		free_entries(e[i].children, e[i].n_children);
+	}
+}
+
+void index_free(struct site *s)
+{
+	free_lists(&s->orgs_by_dep);
+	free_lists(&s->orgs_by_commune);
+	free_lists(&s->offres_by_type);
+	free_lists(&s->offres_by_parcours);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		free_entries(s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
+}

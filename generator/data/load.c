@@ -1,0 +1,425 @@
+/*
+ * The loading stage: lists the site's files (refusing symbolic links that
+ * leave the site), then reads and converts them on a pool of threads, one file
+ * at a time per thread, and assembles the model in file order so that the
+ * result does not depend on scheduling. Start at load_site.
+ */
+#define _DEFAULT_SOURCE
+#include "load.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/fs.h"
+#include "../base/mem.h"
+#include "model.h"
+
+#ifndef CARTO_SHARE
+#define CARTO_SHARE "."
+#endif
+
+enum task_kind { T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
+
+struct task {
+	enum task_kind kind;
+	char *rel;		/* path relative to the site */
+	char *shown;		/* path as shown in diagnostics */
+	char *path;		/* path to open */
+	void *result;		/* the converted object(s) */
+	size_t count;		/* organisations in an organisation file */
+};
+
+struct walk {
+	const char *root, *real;
+	const char *prefix;	/* "" or "<site>/", put before paths shown */
+	struct task *v;
+	size_t n, cap;
+	struct diags *d;
+};
+
+struct worker {
+	pthread_t th;
+	struct walk *w;
+	struct site *s;
+	atomic_size_t *next;
+	struct arena model;
+	struct diags d;
+};
+
+static void add_task(struct walk *w, enum task_kind k, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	w->v = xgrow(w->v, &w->cap, w->n + 1, sizeof(*w->v));
+	struct task *t = &w->v[w->n++];
+	memset(t, 0, sizeof(*t));
+	t->kind = k;
+	t->rel = xstrdup(rel);
+	buf_printf(&p, "%s%s", w->prefix, rel);
+	t->shown = buf_detach(&p, NULL);
+	fs_join(&p, w->root, rel);
+	t->path = buf_detach(&p, NULL);
+}
+
+/* Returns 1 when a link at rel resolves inside the site, reporting it if not. */
+static int link_ok(struct walk *w, const char *rel, enum fs_kind *kind)
+{
+	struct buf p = BUF_INIT;
+	fs_join(&p, w->root, rel);
+	char *real = realpath(p.data, NULL);
+	buf_reset(&p);
+	buf_printf(&p, "%s%s", w->prefix, rel);
+	size_t rl = strlen(w->real);
+	int outside = !real || strncmp(real, w->real, rl) != 0 || (real[rl] != '/' && real[rl] != '\0');
+	if (outside)
+		diag_add(w->d, p.data, 0, 0, DIAG_ERROR,
+		    real ? "symbolic link points outside the site: refused"
+			 : "symbolic link points to nothing");
+	buf_release(&p);
+	if (outside) {
+		free(real);
+		return 0;
+	}
+	struct stat st;
+	*kind = stat(real, &st) == 0 && S_ISDIR(st.st_mode) ? FS_DIR : FS_FILE;
+	free(real);
+	return 1;
+}
+
+static int has_ext(const char *name, const char *ext)
+{
+	size_t n = strlen(name), e = strlen(ext);
+	return n > e && strcmp(name + n - e, ext) == 0;
+}
+
+/* Adds a task for every file under rel with extension ext (recursively when
+ * deep), in sorted order. */
+static void walk_dir(struct walk *w, const char *rel, const char *ext,
+    enum task_kind k, int deep)
+{
+	struct buf p = BUF_INIT, sub = BUF_INIT;
+	fs_join(&p, w->root, rel);
+	struct fs_entry *v;
+	size_t n;
+	if (fs_list(p.data, &v, &n) < 0) {
+		if (errno != ENOENT)
+			diag_add(w->d, p.data, 0, 0, DIAG_ERROR, "cannot list folder: %s", strerror(errno));
+		buf_release(&p);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum fs_kind kind = v[i].kind;
+		if (v[i].name[0] == '.')
+			continue;
+		fs_join(&sub, rel, v[i].name);
+		if (kind == FS_LINK && !link_ok(w, sub.data, &kind))
+			continue;
+		if (kind == FS_DIR && deep)
+			walk_dir(w, sub.data, ext, k, deep);
+		else if (kind == FS_FILE && has_ext(v[i].name, ext))
+			add_task(w, k, sub.data);
+		else if (kind == FS_FILE && has_ext(v[i].name, ".yml"))
+			diag_add(w->d, v[i].name, 0, 0, DIAG_WARNING, "ignored: name YAML files *.yaml");
+	}
+	fs_entries_free(v, n);
+	buf_release(&p);
+	buf_release(&sub);
+}
+
+static void walk_site(struct walk *w)
+{
+	add_task(w, T_SITE, "site.yaml");
+	struct buf p = BUF_INIT;
+	fs_join(&p, w->root, "referentiels/vocabulaires.yaml");
+	if (fs_exists(p.data))
+		add_task(w, T_VOCAB, "referentiels/vocabulaires.yaml");
+	else
+		diag_add(w->d, "referentiels/vocabulaires.yaml", 0, 0, DIAG_ERROR,
+		    "missing: the closed lists (types_offre, parcours, publics…) are required");
+	buf_release(&p);
+	if (w->d->n && strcmp(w->d->v[w->d->n - 1].file, "referentiels/vocabulaires.yaml") == 0 && *w->prefix) {
+		free(w->d->v[w->d->n - 1].file);
+		struct buf f = BUF_INIT;
+		buf_printf(&f, "%sreferentiels/vocabulaires.yaml", w->prefix);
+		w->d->v[w->d->n - 1].file = buf_detach(&f, NULL);
+	}
+	size_t first = w->n;
+	walk_dir(w, "referentiels", ".yaml", T_REF, 0);
+	for (size_t i = first; i < w->n; i++)
+		if (strcmp(w->v[i].rel, "referentiels/vocabulaires.yaml") == 0) {
+			free(w->v[i].rel);
+			free(w->v[i].shown);
+			free(w->v[i].path);
+			memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof(*w->v));
+			w->n--;
+			break;
+		}
+	walk_dir(w, "referentiels/correspondances", ".yaml", T_CORR, 0);
+	walk_dir(w, "content/organismes", ".yaml", T_ORG, 1);
+	walk_dir(w, "content/cartographies", ".yaml", T_CARTO, 0);
+	walk_dir(w, "content/pages", ".md", T_PAGE, 1);
+}
+
+/* The file's name without folder and extension. */
+static char *stem(struct arena *a, const char *rel)
+{
+	const char *b = strrchr(rel, '/');
+	b = b ? b + 1 : rel;
+	const char *dot = strrchr(b, '.');
+	return arena_strndup(a, b, dot ? (size_t)(dot - b) : strlen(b));
+}
+
+static void convert_orgs(struct rd *r, const struct ynode *root, struct task *t)
+{
+	static const char *const keys[] = { "organisme", "organismes", NULL };
+	rd_keys(r, root, keys);
+	const struct ynode *one = ytree_get(root, "organisme");
+	const struct ynode *many = ytree_get(root, "organismes");
+	if (one && many) {
+		rd_error(r, root, "a file holds either 'organisme' or 'organismes', not both");
+		return;
+	}
+	if (!one && !many) {
+		rd_error(r, root, "missing 'organisme' (one organisation) or 'organismes' (a list)");
+		return;
+	}
+	const struct ynode *const *items = &one;
+	size_t n = 1;
+	if (many) {
+		if (!(many = rd_node(r, root, "organismes", Y_SEQ, REQ)))
+			return;
+		items = (const struct ynode *const *)many->u.items;
+		n = many->n;
+	} else if (!(one = rd_node(r, root, "organisme", Y_MAP, REQ)))
+		return;
+	struct organisme *v = arena_alloc(r->a, n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		if (items[i]->kind != Y_MAP) {
+			rd_error(r, items[i], "an organisation must be a mapping");
+			continue;
+		}
+		org_read(r, items[i], &v[t->count++]);
+	}
+	t->result = v;
+}
+
+static void convert(struct worker *wk, struct task *t, struct rd *r,
+    const struct ynode *root)
+{
+	if (!root) {
+		diag_add(&wk->d, r->file, 1, 1, DIAG_ERROR, "empty file");
+		return;
+	}
+	if (root->kind != Y_MAP) {
+		rd_error(r, root, "the file must hold a mapping at its top level");
+		return;
+	}
+	switch (t->kind) {
+	case T_SITE:
+		site_read(r, root, wk->s);
+		t->result = wk->s;
+		break;
+	case T_VOCAB:
+		vocab_read(r, root, &wk->s->vocab);
+		t->result = &wk->s->vocab;
+		break;
+	case T_REF:
+		t->result = referentiel_read(r, root, stem(r->a, t->rel));
+		break;
+	case T_CORR:
+		t->result = corr_read(r, root, stem(r->a, t->rel));
+		break;
+	case T_CARTO:
+		t->result = carto_read(r, root, stem(r->a, t->rel));
+		break;
+	case T_ORG:
+		convert_orgs(r, root, t);
+		break;
+	case T_PAGE:
+		break;
+	}
+}
+
+static void run_task(struct worker *wk, struct task *t, struct buf *b,
+    struct arena *tree)
+{
+	struct rd r = { &wk->model, &wk->d, NULL };
+	r.file = arena_strdup(&wk->model, t->shown);
+	buf_reset(b);
+	if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
+		if (errno == EFBIG)
+			diag_add(&wk->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
+			    LOAD_MAX_FILE >> 20);
+		else
+			diag_add(&wk->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+		return;
+	}
+	if (t->kind == T_PAGE) {
+		t->result = page_read(&r, tree, b->data, b->len, t->rel);
+		return;
+	}
+	int failed = 0;
+	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, tree, &wk->d, &failed);
+	if (!failed)
+		convert(wk, t, &r, root);
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct buf b = BUF_INIT;
+	struct arena tree = ARENA_INIT;
+	for (;;) {
+		size_t i = atomic_fetch_add(wk->next, 1);
+		if (i >= wk->w->n)
+			break;
+		run_task(wk, &wk->w->v[i], &b, &tree);
+		arena_free(&tree);
+	}
+	buf_release(&b);
+	return NULL;
+}
+
+#define APPEND(arr, n, item, type) do { \
+	(arr) = xrealloc((arr), ((n) + 1) * sizeof(type)); \
+	(arr)[(n)++] = (item); \
+} while (0)
+
+static void assemble(struct site *s, struct walk *w)
+{
+	size_t norgs = 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].kind == T_ORG)
+			norgs += w->v[i].count;
+	s->organismes = xmalloc(norgs * sizeof(*s->organismes));
+	for (size_t i = 0; i < w->n; i++) {
+		struct task *t = &w->v[i];
+		if (!t->result)
+			continue;
+		switch (t->kind) {
+		case T_REF:
+			APPEND(s->referentiels, s->n_referentiels, t->result, void *);
+			break;
+		case T_CORR:
+			APPEND(s->correspondances, s->n_correspondances, t->result, void *);
+			break;
+		case T_CARTO:
+			APPEND(s->cartographies, s->n_cartographies, t->result, void *);
+			break;
+		case T_PAGE:
+			APPEND(s->pages, s->n_pages, t->result, void *);
+			break;
+		case T_ORG:
+			for (size_t k = 0; k < t->count; k++)
+				s->organismes[s->n_organismes++] = (struct organisme *)t->result + k;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void run_pool(struct site *s, struct walk *w, int jobs, struct diags *d)
+{
+	atomic_size_t next = 0;
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > w->n)
+		jobs = w->n ? (int)w->n : 1;
+	struct worker *wk = xcalloc((size_t)jobs, sizeof(*wk));
+	for (int i = 0; i < jobs; i++) {
+		wk[i].w = w;
+		wk[i].s = s;
+		wk[i].next = &next;
+		if (i > 0 && pthread_create(&wk[i].th, NULL, work, &wk[i]) != 0) {
+			jobs = i;
+			break;
+		}
+	}
+	work(&wk[0]);
+	for (int i = 0; i < jobs; i++) {
+		if (i > 0)
+			pthread_join(wk[i].th, NULL);
+		arena_merge(&s->arena, &wk[i].model);
+		diags_merge(d, &wk[i].d);
+	}
+	free(wk);
+}
+
+static void load_geo_data(struct site *s, const char *root, const char *prefix,
+    struct diags *d)
+{
+	struct buf p = BUF_INIT, shown = BUF_INIT;
+	fs_join(&p, root, "referentiels/geo");
+	buf_printf(&shown, "%sreferentiels/geo", prefix);
+	if (fs_is_dir(p.data))
+		geo_read(&s->geo, p.data, shown.data, &s->arena, d);
+	else {
+		fs_join(&p, CARTO_SHARE, "referentiels/geo");
+		geo_read(&s->geo, p.data, p.data, &s->arena, d);
+	}
+	buf_release(&p);
+	buf_release(&shown);
+}
+
+int load_site(struct site *s, const char *root, int jobs, struct diags *d)
+{
+	struct walk w = { root, NULL, "", NULL, 0, 0, d };
+	char *real = realpath(root, NULL);
+	struct buf p = BUF_INIT;
+	fs_join(&p, root, "site.yaml");
+	if (!real || !fs_exists(p.data)) {
+		diag_add(d, root, 0, 0, DIAG_ERROR, "not a site: no site.yaml in this folder");
+		free(real);
+		buf_release(&p);
+		return -1;
+	}
+	buf_release(&p);
+	w.real = real;
+	struct buf prefix = BUF_INIT;
+	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
+		fs_join(&prefix, root, "");
+	if (prefix.len && prefix.data[prefix.len - 1] != '/')
+		buf_putc(&prefix, '/');
+	w.prefix = prefix.data;
+	s->root = arena_strdup(&s->arena, root);
+	walk_site(&w);
+	load_geo_data(s, root, w.prefix, d);
+	run_pool(s, &w, jobs, d);
+	assemble(s, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		free(w.v[i].rel);
+		free(w.v[i].shown);
+		free(w.v[i].path);
+	}
+	free(w.v);
+	free(real);
+	buf_release(&prefix);
+	return 0;
+}
+
+void site_free(struct site *s)
+{
+	struct vocab_list *lists[] = { &s->vocab.types_offre, &s->vocab.parcours,
+		&s->vocab.publics, &s->vocab.financeurs, &s->vocab.natures, &s->vocab.labels };
+	for (size_t i = 0; i < 6; i++)
+		strmap_free(&lists[i]->by_code);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		strmap_free(&s->referentiels[i]->by_code);
+	strmap_free(&s->geo.by_code);
+	free(s->referentiels);
+	free(s->correspondances);
+	free(s->cartographies);
+	free(s->pages);
+	free(s->organismes);
+	strmap_free(&s->org_by_id);
+	strmap_free(&s->ref_by_id);
+	strmap_free(&s->pages_by_slug);
+	arena_free(&s->arena);
+}

@@ -1,0 +1,49 @@
+/*
+ * Loading a site folder into the model (format.md §1–7). load_site is the
+ * entry point for the build driver; the other declarations are shared by the
+ * loader's own files (load*.c) only.
+ */
+#ifndef CARTO_LOAD_H
+#define CARTO_LOAD_H
+
+#include <stddef.h>
+
+#include "fields.h"
+
+struct site;
+struct diags;
+
+#define LOAD_MAX_FILE (64u * 1024 * 1024)
+
+/*
+ * Reads every file of the site at root with jobs threads, into s (which the
+ * caller zeroes and later frees with site_free). Problems go to d. Returns 0,
+ * or -1 when the site cannot be read at all (a missing site.yaml, say); the
+ * content errors are in d either way.
+ */
+int load_site(struct site *s, const char *root, int jobs, struct diags *d);
+void site_free(struct site *s);
+
+/* Reports an unknown value of a closed list, with a suggestion. */
+void load_unknown(struct rd *r, const struct ynode *at, const char *what,
+    const char *val, const char *const *known, size_t n);
+
+/* Per-kind converters (load_org.c, load_site.c). */
+struct organisme;
+void org_read(struct rd *r, const struct ynode *n, struct organisme *o);
+void site_read(struct rd *r, const struct ynode *n, struct site *s);
+void vocab_read(struct rd *r, const struct ynode *n, struct vocab *v);
+struct referentiel *referentiel_read(struct rd *r, const struct ynode *n,
+    const char *stem);
+struct correspondance *corr_read(struct rd *r, const struct ynode *n,
+    const char *stem);
+struct cartographie *carto_read(struct rd *r, const struct ynode *n,
+    const char *stem);
+/* Splits front matter from a Markdown file and reads it; NULL on error. */
+struct page *page_read(struct rd *r, struct arena *tree, const char *text,
+    size_t len, const char *relpath);
+/* Territory (load_geo.c): reads dir into g; reports problems to d. */
+int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
+    struct diags *d);
+
+#endif

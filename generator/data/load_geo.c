@@ -1,0 +1,265 @@
+/*
+ * The territory: communes from CSV, outlines from GeoJSON (read with the YAML
+ * loader, since JSON is YAML's flow syntax). Start at geo_read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/fs.h"
+#include "../base/mem.h"
+#include "load.h"
+
+#define GEO_COLUMNS "code_insee,nom,departement,codes_postaux,latitude,longitude,population"
+
+static int read_all(const char *path, const char *shown, struct buf *b,
+    struct diags *d, int required)
+{
+	if (fs_read(path, LOAD_MAX_FILE, b) == 0)
+		return 0;
+	if (errno == ENOENT && !required)
+		return 1;
+	diag_add(d, shown, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+	return -1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	if (!*s)
+		return -1;
+	*out = strtod(s, &end);
+	return *end ? -1 : 0;
+}
+
+/* Splits line (modified in place) at commas into at most max fields. */
+static size_t split(char *line, char **f, size_t max, char sep)
+{
+	size_t n = 0;
+	f[n++] = line;
+	for (char *p = line; *p; p++)
+		if (*p == sep) {
+			*p = '\0';
+			if (n == max)
+				return max + 1;
+			f[n++] = p + 1;
+		}
+	return n;
+}
+
+static int read_row(struct geo *g, char *line, struct arena *a, int arr,
+    const char *shown, uint32_t ln, struct diags *d)
+{
+	char *f[7];
+	if (split(line, f, 7, ',') != 7) {
+		diag_add(d, shown, ln, 1, DIAG_ERROR, "expected 7 comma-separated fields (%s)", GEO_COLUMNS);
+		return -1;
+	}
+	struct commune *c = &g->communes[g->n_communes];
+	double lat, lon;
+	if (strlen(f[0]) != 5 || strlen(f[2]) != 2 || strncmp(f[0], f[2], 2) != 0) {
+		diag_add(d, shown, ln, 1, DIAG_ERROR, "code_insee '%s' must be 5 characters starting with the département '%s'", f[0], f[2]);
+		return -1;
+	}
+	if (parse_double(f[4], &lat) || parse_double(f[5], &lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+		diag_add(d, shown, ln, 1, DIAG_ERROR, "latitude and longitude must be decimal degrees");
+		return -1;
+	}
+	c->code = arena_strdup(a, f[0]);
+	c->nom = arena_strdup(a, f[1]);
+	memcpy(c->dep, f[2], 2);
+	c->lat = lat;
+	c->lon = lon;
+	c->population = strtol(f[6], NULL, 10);
+	c->arrondissement = arr;
+	char *pc[64];
+	size_t npc = split(f[3], pc, 64, ';');
+	if (npc > 64)
+		npc = 64;
+	c->postaux = arena_alloc(a, npc * sizeof(char *));
+	for (size_t i = 0; i < npc; i++)
+		if (*pc[i])
+			c->postaux[c->n_postaux++] = arena_strdup(a, pc[i]);
+	if (strmap_put(&g->by_code, c->code, c)) {
+		diag_add(d, shown, ln, 1, DIAG_ERROR, "commune '%s' appears twice", c->code);
+		return -1;
+	}
+	g->n_communes++;
+	return 0;
+}
+
+static int read_csv(struct geo *g, struct buf *b, struct arena *a, int arr,
+    const char *shown, struct diags *d)
+{
+	char *p = b->data;
+	int rc = 0;
+	for (uint32_t ln = 1; *p; ln++) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		size_t l = strlen(p);
+		if (l && p[l - 1] == '\r')
+			p[l - 1] = '\0';
+		if (ln == 1) {
+			if (strcmp(p, GEO_COLUMNS) != 0) {
+				diag_add(d, shown, 1, 1, DIAG_ERROR, "the first line must be the header %s", GEO_COLUMNS);
+				return -1;
+			}
+		} else if (*p && read_row(g, p, a, arr, shown, ln, d) < 0)
+			rc = -1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return rc;
+}
+
+/* Reads [[x, y], …] into a ring; returns -1 on a wrong shape. */
+static int read_ring(const struct ynode *n, struct ring *r, struct arena *a)
+{
+	if (n->kind != Y_SEQ || n->n < 4)
+		return -1;
+	r->xy = arena_alloc(a, n->n * 2 * sizeof(double));
+	for (size_t i = 0; i < n->n; i++) {
+		const struct ynode *pt = n->u.items[i];
+		if (pt->kind != Y_SEQ || pt->n < 2 || pt->u.items[0]->kind != Y_SCALAR ||
+		    pt->u.items[1]->kind != Y_SCALAR ||
+		    parse_double(pt->u.items[0]->u.s, &r->xy[2 * i]) ||
+		    parse_double(pt->u.items[1]->u.s, &r->xy[2 * i + 1]))
+			return -1;
+	}
+	r->n = n->n;
+	return 0;
+}
+
+static int read_polygon(const struct ynode *poly, struct shape *s, struct arena *a,
+    size_t *cap)
+{
+	if (poly->kind != Y_SEQ)
+		return -1;
+	for (size_t i = 0; i < poly->n; i++) {
+		if (s->n_rings == *cap) {
+			struct ring *nr = arena_alloc(a, (*cap * 2 + 4) * sizeof(*nr));
+			memcpy(nr, s->rings, s->n_rings * sizeof(*nr));
+			s->rings = nr;
+			*cap = *cap * 2 + 4;
+		}
+		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void bbox(struct shape *s)
+{
+	s->minx = s->miny = 1e9;
+	s->maxx = s->maxy = -1e9;
+	for (size_t i = 0; i < s->n_rings; i++)
+		for (size_t j = 0; j < s->rings[i].n; j++) {
+			double x = s->rings[i].xy[2 * j], y = s->rings[i].xy[2 * j + 1];
+			if (x < s->minx) s->minx = x;
+			if (x > s->maxx) s->maxx = x;
+			if (y < s->miny) s->miny = y;
+			if (y > s->maxy) s->maxy = y;
+		}
+}
+
+static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
+{
+	const struct ynode *props = ytree_get(f, "properties");
+	const struct ynode *geom = ytree_get(f, "geometry");
+	const struct ynode *code = ytree_get(props, "code"), *nom = ytree_get(props, "nom");
+	const struct ynode *type = ytree_get(geom, "type");
+	const struct ynode *coords = ytree_get(geom, "coordinates");
+	if (!code || code->kind != Y_SCALAR || !type || type->kind != Y_SCALAR ||
+	    !coords || coords->kind != Y_SEQ)
+		return -1;
+	s->code = arena_strdup(a, code->u.s);
+	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
+	size_t cap = 0;
+	if (strcmp(type->u.s, "Polygon") == 0) {
+		if (read_polygon(coords, s, a, &cap) < 0)
+			return -1;
+	} else if (strcmp(type->u.s, "MultiPolygon") == 0) {
+		for (size_t i = 0; i < coords->n; i++)
+			if (read_polygon(coords->u.items[i], s, a, &cap) < 0)
+				return -1;
+	} else
+		return -1;
+	bbox(s);
+	return 0;
+}
+
+static int read_geojson(const char *path, const char *shown, struct shape **out,
+    size_t *n, struct arena *a, struct diags *d, int required)
+{
+	struct buf b = BUF_INIT;
+	int rc = read_all(path, shown, &b, d, required);
+	if (rc != 0) {
+		buf_release(&b);
+		return rc < 0 ? -1 : 0;
+	}
+	struct arena tree = ARENA_INIT;
+	int failed = 0;
+	const struct ynode *root = ytree_load(b.data, b.len, shown, 0, &tree, d, &failed);
+	const struct ynode *fs = ytree_get(root, "features");
+	rc = 0;
+	if (!failed && (!fs || fs->kind != Y_SEQ)) {
+		diag_add(d, shown, 1, 1, DIAG_ERROR, "expected a GeoJSON FeatureCollection");
+		rc = -1;
+	} else if (!failed) {
+		*out = arena_alloc(a, fs->n * sizeof(**out));
+		for (size_t i = 0; i < fs->n; i++)
+			if (read_feature(fs->u.items[i], &(*out)[(*n)++], a) < 0) {
+				diag_add(d, shown, fs->u.items[i]->line, fs->u.items[i]->col, DIAG_ERROR,
+				    "a feature needs properties.code and a Polygon or MultiPolygon geometry");
+				rc = -1;
+				(*n)--;
+			}
+	} else
+		rc = -1;
+	arena_free(&tree);
+	buf_release(&b);
+	return rc;
+}
+
+int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
+    struct diags *d)
+{
+	static const char *const csvs[] = { "communes.csv", "arrondissements.csv" };
+	struct buf path = BUF_INIT, name = BUF_INIT, b[2] = { BUF_INIT, BUF_INIT };
+	int rc = 0, got[2];
+	size_t lines = 2;
+	g->dir = arena_strdup(a, dir);
+	/* Both files first: the array is allocated once, as the index points into it. */
+	for (int i = 0; i < 2; i++) {
+		fs_join(&path, dir, csvs[i]);
+		fs_join(&name, shown, csvs[i]);
+		got[i] = read_all(path.data, name.data, &b[i], d, i == 0);
+		for (size_t j = 0; j < b[i].len; j++)
+			lines += b[i].data[j] == '\n';
+	}
+	g->communes = arena_alloc(a, lines * sizeof(*g->communes));
+	for (int i = 0; i < 2; i++) {
+		fs_join(&name, shown, csvs[i]);
+		if (got[i] < 0 || (got[i] == 0 && read_csv(g, &b[i], a, i == 1, name.data, d) < 0))
+			rc = -1;
+		buf_release(&b[i]);
+	}
+	struct { const char *file; struct shape **v; size_t *n; int req; } gj[] = {
+		{ "departements.geojson", &g->departements, &g->n_departements, 1 },
+		{ "communes.geojson", &g->commune_shapes, &g->n_commune_shapes, 1 },
+		{ "arrondissements.geojson", &g->arr_shapes, &g->n_arr_shapes, 0 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		fs_join(&path, dir, gj[i].file);
+		fs_join(&name, shown, gj[i].file);
+		if (read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req) < 0)
+			rc = -1;
+	}
+	buf_release(&path);
+	buf_release(&name);
+	return rc;
+}

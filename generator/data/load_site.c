@@ -1,0 +1,604 @@
+/*
+ * Converters for the small files of a site: site.yaml, vocabularies,
+ * référentiels, correspondences, cartographies and page front matter.
+ * Organisations are in load_org.c, the territory in load_geo.c.
+ */
+#include <string.h>
+
+#include "../base/diag.h"
+#include "../base/mem.h"
+#include "../base/utf8.h"
+#include "load.h"
+
+void load_unknown(struct rd *r, const struct ynode *at, const char *what,
+    const char *val, const char *const *known, size_t n)
+{
+	const char *s = str_suggest(val, known, n);
+	if (s)
+		rd_error(r, at, "unknown %s '%s'; did you mean '%s'?", what, val, s);
+	else
+		rd_error(r, at, "unknown %s '%s'", what, val);
+}
+
+static void read_menus(struct rd *r, const struct ynode *m, struct site *s)
+{
+	s->menus = arena_alloc(r->a, m->n * sizeof(*s->menus));
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ynode *seq = m->u.pairs[i].val;
+		struct menu *menu = &s->menus[s->n_menus++];
+		menu->name = arena_strdup(r->a, m->u.pairs[i].key->u.s);
+		if (seq->kind != Y_SEQ) {
+			rd_error(r, seq, "menu '%s' must be a list of {titre, url}", menu->name);
+			continue;
+		}
+		menu->v = arena_alloc(r->a, seq->n * sizeof(*menu->v));
+		for (size_t j = 0; j < seq->n; j++) {
+			static const char *const k[] = { "titre", "url", NULL };
+			const struct ynode *it = seq->u.items[j];
+			if (it->kind != Y_MAP) {
+				rd_error(r, it, "a menu entry must be a mapping {titre, url}");
+				continue;
+			}
+			rd_keys(r, it, k);
+			struct menu_item *mi = &menu->v[menu->n++];
+			mi->titre = rd_text(r, it, "titre", REQ);
+			struct sval u = rd_stext(r, it, "url", REQ);
+			mi->url = u.s;
+			if (u.s && (strstr(u.s, "..") || u.s[0] == '/' ||
+				strncmp(u.s, "javascript:", 11) == 0))
+				rd_error(r, ytree_get(it, "url"),
+				    "menu url '%s' must be relative to the site (no '/', '..' or script)", u.s);
+		}
+	}
+}
+
+void site_read(struct rd *r, const struct ynode *n, struct site *s)
+{
+	static const char *const keys[] = { "titre", "base_url", "langue", "theme",
+		"fraicheur_jours", "html_brut", "licence", "menus", NULL };
+	rd_keys(r, n, keys);
+	s->titre = rd_text(r, n, "titre", REQ);
+	struct sval u = rd_stext(r, n, "base_url", REQ);
+	s->base_url = u.s;
+	if (u.s && strncmp(u.s, "https://", 8) != 0 && strncmp(u.s, "http://", 7) != 0)
+		rd_error(r, ytree_get(n, "base_url"), "base_url must start with https:// or http://");
+	else if (u.s && u.s[strlen(u.s) - 1] != '/')
+		rd_error(r, ytree_get(n, "base_url"), "base_url must end with '/'");
+	s->langue = rd_text(r, n, "langue", OPT);
+	if (!s->langue)
+		s->langue = "fr";
+	struct sval th = rd_stext(r, n, "theme", OPT);
+	s->theme = th.s ? th.s : "default";
+	if (th.s && !is_slug(th.s))
+		rd_error(r, ytree_get(n, "theme"), "theme '%s' must be a folder name: a-z, 0-9 and '-'", th.s);
+	s->fraicheur_jours = rd_int(r, n, "fraicheur_jours", OPT, 1, 36500);
+	if (s->fraicheur_jours < 0)
+		s->fraicheur_jours = 365;
+	s->html_brut = rd_bool(r, n, "html_brut", OPT) == TRI_TRUE;
+	s->licence = rd_text(r, n, "licence", OPT);
+	const struct ynode *m = rd_node(r, n, "menus", Y_MAP, OPT);
+	if (m)
+		read_menus(r, m, s);
+}
+
+/* ---- vocabularies ---- */
+
+static void read_list(struct rd *r, const struct ynode *top, const char *name,
+    struct vocab_list *l)
+{
+	l->name = name;
+	const struct ynode *m = rd_node(r, top, name, Y_MAP, REQ);
+	if (!m)
+		return;
+	l->v = arena_alloc(r->a, m->n * sizeof(*l->v));
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ynode *k = m->u.pairs[i].key, *v = m->u.pairs[i].val;
+		struct term *t = &l->v[l->n];
+		t->code = rd_code_node(r, k).s;
+		if (v->kind == Y_SCALAR && !ytree_is_null(v)) {
+			t->libelle = arena_strndup(r->a, v->u.s, v->n);
+		} else if (v->kind == Y_MAP) {
+			static const char *const keys[] = { "libelle", "description", NULL };
+			rd_keys(r, v, keys);
+			t->libelle = rd_text(r, v, "libelle", REQ);
+			t->description = rd_text(r, v, "description", OPT);
+		} else {
+			rd_error(r, v, "'%s' in %s needs a label", k->u.s, name);
+			continue;
+		}
+		if (!t->libelle)
+			continue;
+		strmap_put(&l->by_code, t->code, t);
+		l->n++;
+	}
+}
+
+static void read_scale(struct rd *r, const struct ynode *n, struct scale *sc)
+{
+	const struct ynode *lv = rd_node(r, n, "niveaux", Y_SEQ, REQ);
+	if (!lv)
+		return;
+	sc->v = arena_alloc(r->a, lv->n * sizeof(*sc->v));
+	int last = 0;
+	for (size_t i = 0; i < lv->n; i++) {
+		static const char *const k[] = { "code", "titre", "rang", NULL };
+		const struct ynode *x = lv->u.items[i];
+		if (x->kind != Y_MAP) {
+			rd_error(r, x, "a level must be a mapping {code, titre, rang}");
+			continue;
+		}
+		rd_keys(r, x, k);
+		struct level *l = &sc->v[sc->n];
+		l->code = rd_code(r, x, "code", REQ).s;
+		l->titre = rd_text(r, x, "titre", REQ);
+		l->rang = (int)rd_int(r, x, "rang", REQ, 1, 1000);
+		if (!l->code)
+			continue;
+		for (size_t j = 0; j < sc->n; j++)
+			if (strcmp(sc->v[j].code, l->code) == 0)
+				rd_error(r, ytree_get(x, "code"), "level '%s' appears twice in scale '%s'",
+				    l->code, sc->id ? sc->id : "");
+		if (l->rang > 0 && l->rang <= last)
+			rd_error(r, ytree_get(x, "rang"), "levels must be listed in increasing rang");
+		if (l->rang > 0)
+			last = l->rang;
+		sc->n++;
+	}
+}
+
+void vocab_read(struct rd *r, const struct ynode *n, struct vocab *v)
+{
+	static const char *const keys[] = { "types_offre", "parcours", "publics",
+		"financeurs", "echelles", "natures", "labels", NULL };
+	v->file = r->file;
+	rd_keys(r, n, keys);
+	read_list(r, n, "types_offre", &v->types_offre);
+	read_list(r, n, "parcours", &v->parcours);
+	read_list(r, n, "publics", &v->publics);
+	read_list(r, n, "financeurs", &v->financeurs);
+	read_list(r, n, "natures", &v->natures);
+	read_list(r, n, "labels", &v->labels);
+	const struct ynode *e = rd_node(r, n, "echelles", Y_MAP, REQ);
+	if (!e)
+		return;
+	v->echelles = arena_alloc(r->a, e->n * sizeof(*v->echelles));
+	for (size_t i = 0; i < e->n; i++) {
+		static const char *const k[] = { "titre", "niveaux", NULL };
+		const struct ynode *x = e->u.pairs[i].val;
+		struct scale *sc = &v->echelles[v->n_echelles];
+		sc->id = arena_strdup(r->a, e->u.pairs[i].key->u.s);
+		if (x->kind != Y_MAP) {
+			rd_error(r, x, "scale '%s' must be a mapping {titre, niveaux}", sc->id);
+			continue;
+		}
+		rd_keys(r, x, k);
+		sc->titre = rd_text(r, x, "titre", OPT);
+		read_scale(r, x, sc);
+		v->n_echelles++;
+	}
+}
+
+/* ---- référentiels ---- */
+
+static void add_code(struct rd *r, struct referentiel *ref, struct ref_entry *e,
+    const struct ynode *at)
+{
+	if (!e->code)
+		return;
+	struct ref_entry *prev = strmap_get(&ref->by_code, e->code);
+	if (prev)
+		rd_error(r, at, "code '%s' appears twice in référentiel '%s' (first at line %u)",
+		    e->code, ref->id ? ref->id : "", prev->line);
+	else
+		strmap_put(&ref->by_code, e->code, e);
+}
+
+static void read_entry(struct rd *r, struct referentiel *ref,
+    const struct ynode *n, struct ref_entry *e, enum entry_kind kind);
+
+static void read_children(struct rd *r, struct referentiel *ref,
+    const struct ynode *n, struct ref_entry *e, const char *key,
+    enum entry_kind kind)
+{
+	const struct ynode *seq = rd_node(r, n, key, Y_SEQ, kind == ENTRY_COMPETENCE);
+	if (!seq)
+		return;
+	e->children = arena_alloc(r->a, seq->n * sizeof(*e->children));
+	for (size_t i = 0; i < seq->n; i++) {
+		const struct ynode *x = seq->u.items[i];
+		if (x->kind != Y_MAP) {
+			rd_error(r, x, "each entry of '%s' must be a mapping", key);
+			continue;
+		}
+		struct ref_entry *c = &e->children[e->n_children++];
+		c->parent = e;
+		read_entry(r, ref, x, c, kind);
+	}
+}
+
+static void read_entry(struct rd *r, struct referentiel *ref,
+    const struct ynode *n, struct ref_entry *e, enum entry_kind kind)
+{
+	static const char *const dk[] = { "code", "titre", "description", "competences", NULL };
+	static const char *const ck[] = { "code", "titre", "description", "criteres", NULL };
+	static const char *const tk[] = { "code", "libelle", "niveau", NULL };
+	e->kind = kind;
+	e->line = n->line;
+	e->col = n->col;
+	rd_keys(r, n, kind == ENTRY_DOMAINE ? dk : kind == ENTRY_COMPETENCE ? ck : tk);
+	e->code = rd_code(r, n, "code", REQ).s;
+	add_code(r, ref, e, ytree_get(n, "code") ? ytree_get(n, "code") : n);
+	if (kind == ENTRY_CRITERE) {
+		e->titre = rd_text(r, n, "libelle", REQ);
+		e->niveau = rd_code(r, n, "niveau", OPT);
+		ref->n_criteres++;
+		return;
+	}
+	e->titre = rd_text(r, n, "titre", REQ);
+	e->description = rd_text(r, n, "description", OPT);
+	if (kind == ENTRY_DOMAINE)
+		read_children(r, ref, n, e, "competences", ENTRY_COMPETENCE);
+	else {
+		ref->n_competences++;
+		read_children(r, ref, n, e, "criteres", ENTRY_CRITERE);
+	}
+}
+
+static void read_ref_scale(struct rd *r, const struct ynode *n, struct referentiel *ref)
+{
+	static const char *const k[] = { "id", "titre", "niveaux", NULL };
+	const struct ynode *e = rd_node(r, n, "echelle", Y_MAP, OPT);
+	if (!e)
+		return;
+	rd_keys(r, e, k);
+	ref->echelle.id = rd_code(r, e, "id", REQ).s;
+	ref->echelle.titre = rd_text(r, e, "titre", OPT);
+	read_scale(r, e, &ref->echelle);
+}
+
+static void read_libelles(struct rd *r, const struct ynode *n, struct referentiel *ref)
+{
+	static const char *const k[] = { "domaine", "competence", "critere", NULL };
+	const struct ynode *l = rd_node(r, n, "libelles", Y_MAP, OPT);
+	if (l)
+		rd_keys(r, l, k);
+	ref->lib_domaine = l ? rd_text(r, l, "domaine", OPT) : NULL;
+	ref->lib_competence = l ? rd_text(r, l, "competence", OPT) : NULL;
+	ref->lib_critere = l ? rd_text(r, l, "critere", OPT) : NULL;
+	if (!ref->lib_domaine)
+		ref->lib_domaine = "Domaine";
+	if (!ref->lib_competence)
+		ref->lib_competence = "Compétence";
+	if (!ref->lib_critere)
+		ref->lib_critere = "Critère";
+}
+
+struct referentiel *referentiel_read(struct rd *r, const struct ynode *top,
+    const char *stem)
+{
+	static const char *const tk[] = { "referentiel", NULL };
+	static const char *const k[] = { "id", "titre", "titre_court", "version",
+		"editeur", "source_url", "libelles", "echelle", "domaines", NULL };
+	rd_keys(r, top, tk);
+	const struct ynode *n = rd_node(r, top, "referentiel", Y_MAP, REQ);
+	if (!n)
+		return NULL;
+	struct referentiel *ref = arena_alloc(r->a, sizeof(*ref));
+	ref->file = r->file;
+	rd_keys(r, n, k);
+	struct sval id = rd_code(r, n, "id", REQ);
+	ref->id = id.s ? id.s : stem;
+	if (id.s && strcmp(id.s, stem) != 0)
+		rd_error(r, ytree_get(n, "id"), "référentiel id '%s' must equal the file name '%s'",
+		    id.s, stem);
+	else if (id.s && !is_slug(id.s))
+		rd_error(r, ytree_get(n, "id"), "référentiel id '%s' must be a slug: a-z, 0-9 and '-'", id.s);
+	ref->titre = rd_text(r, n, "titre", REQ);
+	ref->titre_court = rd_text(r, n, "titre_court", OPT);
+	if (!ref->titre_court)
+		ref->titre_court = ref->titre;
+	ref->version = rd_code(r, n, "version", OPT).s;
+	ref->editeur = rd_text(r, n, "editeur", OPT);
+	ref->source_url = rd_text(r, n, "source_url", OPT);
+	read_libelles(r, n, ref);
+	read_ref_scale(r, n, ref);
+	const struct ynode *dom = rd_node(r, n, "domaines", Y_SEQ, REQ);
+	if (!dom)
+		return ref;
+	ref->domaines = arena_alloc(r->a, dom->n * sizeof(*ref->domaines));
+	for (size_t i = 0; i < dom->n; i++) {
+		if (dom->u.items[i]->kind != Y_MAP) {
+			rd_error(r, dom->u.items[i], "a domain must be a mapping");
+			continue;
+		}
+		read_entry(r, ref, dom->u.items[i], &ref->domaines[ref->n_domaines++],
+		    ENTRY_DOMAINE);
+	}
+	return ref;
+}
+
+/* ---- correspondences ---- */
+
+static void read_side(struct rd *r, const struct ynode *n, const char *key,
+    struct sval *ref, struct sval *version)
+{
+	static const char *const k[] = { "referentiel", "version", NULL };
+	const struct ynode *x = rd_node(r, n, key, Y_MAP, REQ);
+	if (!x)
+		return;
+	rd_keys(r, x, k);
+	*ref = rd_code(r, x, "referentiel", REQ);
+	*version = rd_code(r, x, "version", OPT);
+}
+
+static void read_link(struct rd *r, const struct ynode *x, struct corr_link *l)
+{
+	static const char *const k[] = { "de", "vers", "niveau_de", "type", "note", NULL };
+	static const char *const types[] = { "equivalente", "partielle", "contribue" };
+	rd_keys(r, x, k);
+	l->line = x->line;
+	l->col = x->col;
+	l->de = rd_code(r, x, "de", REQ);
+	const struct ynode *v = ytree_get(x, "vers");
+	if (v && v->kind == Y_SCALAR && !ytree_is_null(v)) {
+		l->vers.v = arena_alloc(r->a, sizeof(*l->vers.v));
+		l->vers.v[0] = rd_code_node(r, v);
+		l->vers.n = 1;
+	} else
+		l->vers = rd_codes(r, x, "vers", REQ);
+	l->niveau_de = rd_code(r, x, "niveau_de", OPT);
+	struct sval t = rd_stext(r, x, "type", REQ);
+	l->type = CORR_CONTRIBUE;
+	if (t.s) {
+		size_t i;
+		for (i = 0; i < 3 && strcmp(types[i], t.s) != 0; i++)
+			;
+		if (i < 3)
+			l->type = (enum corr_type)i;
+		else
+			load_unknown(r, ytree_get(x, "type"), "correspondence type", t.s, types, 3);
+	}
+	l->note = rd_text(r, x, "note", OPT);
+}
+
+struct correspondance *corr_read(struct rd *r, const struct ynode *top,
+    const char *stem)
+{
+	static const char *const tk[] = { "correspondance", NULL };
+	static const char *const k[] = { "de", "vers", "source", "liens", NULL };
+	rd_keys(r, top, tk);
+	const struct ynode *n = rd_node(r, top, "correspondance", Y_MAP, REQ);
+	if (!n)
+		return NULL;
+	struct correspondance *c = arena_alloc(r->a, sizeof(*c));
+	c->file = r->file;
+	rd_keys(r, n, k);
+	read_side(r, n, "de", &c->de_ref, &c->de_version);
+	read_side(r, n, "vers", &c->vers_ref, &c->vers_version);
+	const char *sep = strstr(stem, "__");
+	if (!sep)
+		rd_error(r, n, "a correspondence file is named <de>__<vers>.yaml, not '%s.yaml'", stem);
+	else if (c->de_ref.s && c->vers_ref.s &&
+	    (strlen(c->de_ref.s) != (size_t)(sep - stem) ||
+		strncmp(stem, c->de_ref.s, (size_t)(sep - stem)) != 0 ||
+		strcmp(sep + 2, c->vers_ref.s) != 0))
+		rd_error(r, n, "file name '%s' does not match de '%s' and vers '%s' (expected %s__%s.yaml)",
+		    stem, c->de_ref.s, c->vers_ref.s, c->de_ref.s, c->vers_ref.s);
+	c->source = rd_text(r, n, "source", REQ);
+	const struct ynode *l = rd_node(r, n, "liens", Y_SEQ, REQ);
+	if (!l)
+		return c;
+	c->liens = arena_alloc(r->a, l->n * sizeof(*c->liens));
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->u.items[i]->kind != Y_MAP) {
+			rd_error(r, l->u.items[i], "a link must be a mapping {de, vers, type}");
+			continue;
+		}
+		read_link(r, l->u.items[i], &c->liens[c->n_liens++]);
+	}
+	return c;
+}
+
+/* ---- cartographies ---- */
+
+struct cartographie *carto_read(struct rd *r, const struct ynode *top,
+    const char *stem)
+{
+	static const char *const tk[] = { "cartographie", NULL };
+	static const char *const k[] = { "id", "titre", "introduction", "selection",
+		"facettes", "par_departement", NULL };
+	static const char *const sk[] = { "types", "parcours", "publics", "departements", NULL };
+	rd_keys(r, top, tk);
+	const struct ynode *n = rd_node(r, top, "cartographie", Y_MAP, REQ);
+	if (!n)
+		return NULL;
+	struct cartographie *c = arena_alloc(r->a, sizeof(*c));
+	c->file = r->file;
+	rd_keys(r, n, k);
+	c->id = rd_code(r, n, "id", REQ);
+	if (c->id.s && strcmp(c->id.s, stem) != 0)
+		rd_error(r, ytree_get(n, "id"), "cartography id '%s' must equal the file name '%s'",
+		    c->id.s, stem);
+	else if (c->id.s && !is_slug(c->id.s))
+		rd_error(r, ytree_get(n, "id"), "cartography id '%s' must be a slug: a-z, 0-9 and '-'", c->id.s);
+	if (!c->id.s)
+		c->id.s = stem;
+	c->titre = rd_text(r, n, "titre", REQ);
+	c->introduction = rd_text(r, n, "introduction", OPT);
+	const struct ynode *s = rd_node(r, n, "selection", Y_MAP, OPT);
+	if (s) {
+		rd_keys(r, s, sk);
+		c->sel_types = rd_codes(r, s, "types", OPT);
+		c->sel_parcours = rd_codes(r, s, "parcours", OPT);
+		c->sel_publics = rd_codes(r, s, "publics", OPT);
+		c->sel_departements = rd_codes(r, s, "departements", OPT);
+	}
+	c->facettes = rd_codes(r, n, "facettes", OPT);
+	c->par_departement = rd_bool(r, n, "par_departement", OPT) == TRI_TRUE;
+	return c;
+}
+
+/* ---- pages ---- */
+
+/* Finds the front matter: returns the offset of its YAML text and sets *end
+ * to the offset of the closing '---' line and *body to the body's start. */
+static int split_front(const char *t, size_t len, size_t *yaml, size_t *end,
+    size_t *body, uint32_t *body_line)
+{
+	size_t p = 0;
+	if (len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0)
+		p = 3;
+	if (len - p < 4 || memcmp(t + p, "---", 3) != 0 || (t[p + 3] != '\n' && t[p + 3] != '\r'))
+		return -1;
+	p += 3;
+	while (p < len && t[p] != '\n')
+		p++;
+	*yaml = ++p;
+	uint32_t line = 2;
+	while (p < len) {
+		size_t e = p;
+		while (e < len && t[e] != '\n')
+			e++;
+		size_t l = e - p;
+		if (l && t[p + l - 1] == '\r')
+			l--;
+		if ((l == 3 && (memcmp(t + p, "---", 3) == 0 || memcmp(t + p, "...", 3) == 0))) {
+			*end = p;
+			*body = e < len ? e + 1 : e;
+			*body_line = line + 1;
+			return 0;
+		}
+		p = e + 1;
+		line++;
+	}
+	return -1;
+}
+
+/* Slug from the file path: "a/b.md" -> "a/b", "index.md" -> "". */
+static char *path_slug(struct arena *a, const char *rel)
+{
+	const char *prefix = "content/pages/";
+	const char *p = strncmp(rel, prefix, strlen(prefix)) == 0 ? rel + strlen(prefix) : rel;
+	size_t n = strlen(p);
+	if (n > 3 && strcmp(p + n - 3, ".md") == 0)
+		n -= 3;
+	char *s = arena_strndup(a, p, n);
+	size_t sl = strlen(s);
+	if (strcmp(s, "index") == 0)
+		s[0] = '\0';
+	else if (sl > 6 && strcmp(s + sl - 6, "/index") == 0)
+		s[sl - 6] = '\0';
+	return s;
+}
+
+/* Returns 1 when every '/'-separated segment of s is a slug ("" is the home). */
+static int is_path_slug(const char *s)
+{
+	if (!*s)
+		return 1;
+	char seg[256];
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || n >= sizeof(seg))
+			return 0;
+		memcpy(seg, s, n);
+		seg[n] = '\0';
+		if (!is_slug(seg))
+			return 0;
+		s += n;
+		if (*s == '/')
+			s++;
+		if (!*s && s[-1] == '/')
+			return 0;
+	}
+	return 1;
+}
+
+static void read_front(struct rd *r, const struct ynode *n, struct page *pg)
+{
+	static const char *const k[] = { "titre", "slug", "type", "date", "resume",
+		"menu", "brouillon", "webinaire", NULL };
+	static const char *const types[] = { "page", "article", "webinaire", "diaporama" };
+	rd_keys(r, n, k);
+	pg->titre = rd_text(r, n, "titre", REQ);
+	struct sval slug = rd_stext(r, n, "slug", OPT);
+	if (slug.s) {
+		if (!is_path_slug(slug.s))
+			rd_error(r, ytree_get(n, "slug"),
+			    "slug '%s' must be made of a-z, 0-9 and '-', in segments joined by '/'", slug.s);
+		else
+			pg->slug = slug.s;
+	}
+	struct sval t = rd_stext(r, n, "type", OPT);
+	if (t.s) {
+		size_t i;
+		for (i = 0; i < 4 && strcmp(types[i], t.s) != 0; i++)
+			;
+		if (i < 4)
+			pg->type = (enum page_type)i;
+		else
+			load_unknown(r, ytree_get(n, "type"), "page type", t.s, types, 4);
+	}
+	pg->date = rd_date(r, n, "date", pg->type == PAGE_ARTICLE);
+	pg->resume = rd_text(r, n, "resume", OPT);
+	const struct ynode *m = rd_node(r, n, "menu", Y_MAP, OPT);
+	if (m) {
+		static const char *const mk[] = { "parent", "ordre", NULL };
+		rd_keys(r, m, mk);
+		pg->menu_parent = rd_code(r, m, "parent", OPT).s;
+		pg->menu_ordre = rd_int(r, m, "ordre", OPT, 0, 100000);
+	}
+	pg->brouillon = rd_bool(r, n, "brouillon", OPT) == TRI_TRUE;
+	const struct ynode *w = rd_node(r, n, "webinaire", Y_MAP, pg->type == PAGE_WEBINAIRE);
+	if (w) {
+		static const char *const wk[] = { "date", "heure", "duree_min", "inscription_url", NULL };
+		rd_keys(r, w, wk);
+		pg->web_date = rd_date(r, w, "date", REQ);
+		pg->web_heure = rd_text(r, w, "heure", OPT);
+		pg->web_duree = rd_int(r, w, "duree_min", OPT, 1, 10000);
+		pg->web_inscription = rd_text(r, w, "inscription_url", OPT);
+	}
+}
+
+struct page *page_read(struct rd *r, struct arena *tree, const char *text,
+    size_t len, const char *relpath)
+{
+	size_t yaml = 0, end = 0, body = 0;
+	uint32_t body_line = 1;
+	struct page *pg = arena_alloc(r->a, sizeof(*pg));
+	pg->file = r->file;
+	size_t bad = utf8_check(text, len);
+	if (bad < len) {
+		uint32_t line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		diag_add(r->d, r->file, line, 1, DIAG_ERROR,
+		    "invalid UTF-8 (byte 0x%02X): save the file as UTF-8", (unsigned char)text[bad]);
+		return NULL;
+	}
+	if (split_front(text, len, &yaml, &end, &body, &body_line) < 0) {
+		diag_add(r->d, r->file, 1, 1, DIAG_ERROR,
+		    "a page starts with a front matter block between '---' lines (titre is required)");
+		return NULL;
+	}
+	int failed = 0;
+	struct ynode *n = ytree_load(text + yaml, end - yaml, r->file, 1, tree, r->d, &failed);
+	if (failed)
+		return NULL;
+	if (!n || n->kind != Y_MAP) {
+		diag_add(r->d, r->file, 2, 1, DIAG_ERROR, "the front matter must be a mapping (titre: …)");
+		return NULL;
+	}
+	pg->menu_ordre = -1;
+	read_front(r, n, pg);
+	if (!pg->slug) {
+		pg->slug = path_slug(r->a, relpath);
+		if (!is_path_slug(pg->slug))
+			diag_add(r->d, r->file, 1, 1, DIAG_ERROR,
+			    "the file name gives the slug '%s', which is not a-z, 0-9 and '-': rename the file or set 'slug'",
+			    pg->slug);
+	}
+	pg->body = arena_strndup(r->a, text + body, len - body);
+	pg->body_line = body_line;
+	return pg;
+}

@@ -1,0 +1,323 @@
+/*
+ * The typed model of a site: what the loaders produce, validation checks and
+ * the outputs read. Everything here is allocated in the site's arenas and is
+ * read-only once the index stage has run, so render workers share it freely.
+ * Start at struct site at the bottom.
+ */
+#ifndef CARTO_MODEL_H
+#define CARTO_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/arena.h"
+#include "../base/strmap.h"
+
+/* A string from the input with its position (file is the owner's). */
+struct sval {
+	const char *s;		/* NULL when absent */
+	uint32_t line, col;
+};
+
+/* Tri-state for optional booleans: unknown is different from false. */
+enum tri { TRI_UNKNOWN = -1, TRI_FALSE = 0, TRI_TRUE = 1 };
+
+struct svals {
+	struct sval *v;
+	size_t n;
+};
+
+/* A list of pointers, the values of the site's indexes. */
+struct ptrs {
+	const void **v;
+	size_t n, cap;
+};
+
+/* ---- vocabularies ---- */
+
+struct term {
+	const char *code, *libelle, *description;
+};
+
+struct vocab_list {
+	const char *name;
+	struct term *v;
+	size_t n;
+	struct strmap by_code;	/* code -> struct term * */
+};
+
+struct level {
+	const char *code, *titre;
+	int rang;
+};
+
+struct scale {
+	const char *id, *titre;
+	struct level *v;
+	size_t n;
+};
+
+struct vocab {
+	const char *file;
+	struct vocab_list types_offre, parcours, publics, financeurs, natures, labels;
+	struct scale *echelles;
+	size_t n_echelles;
+};
+
+/* ---- référentiels and correspondences ---- */
+
+enum entry_kind { ENTRY_DOMAINE, ENTRY_COMPETENCE, ENTRY_CRITERE };
+
+struct corr_link;
+struct corr_use {			/* one link seen from one code */
+	const struct correspondance *corr;
+	const struct corr_link *link;
+};
+
+struct ref_entry {
+	enum entry_kind kind;
+	const char *code, *titre;	/* titre: libelle for a criterion */
+	const char *description;	/* Markdown, may be NULL */
+	struct sval niveau;		/* criterion's level, may be absent */
+	uint32_t line, col;
+	struct ref_entry *parent;	/* domain of a competence, competence of a criterion */
+	struct ref_entry *children;	/* competences or criteria, in order */
+	size_t n_children;
+	/* Filled by the index stage. */
+	struct corr_use *out, *in;	/* links from and to this code */
+	size_t n_out, n_in;
+	const struct offre **offres;	/* offers that develop it */
+	size_t n_offres, cap_offres;
+};
+
+struct referentiel {
+	const char *file;
+	const char *id, *titre, *titre_court, *version, *editeur, *source_url;
+	const char *lib_domaine, *lib_competence, *lib_critere;
+	struct scale echelle;		/* n == 0 when absent */
+	struct ref_entry *domaines;
+	size_t n_domaines;
+	size_t n_competences, n_criteres;
+	struct strmap by_code;		/* code -> struct ref_entry * */
+};
+
+enum corr_type { CORR_EQUIVALENTE, CORR_PARTIELLE, CORR_CONTRIBUE };
+
+struct corr_link {
+	struct sval de;
+	struct svals vers;
+	struct sval niveau_de;
+	enum corr_type type;
+	const char *note;
+	uint32_t line, col;
+};
+
+struct correspondance {
+	const char *file;
+	struct sval de_ref, de_version, vers_ref, vers_version;
+	const char *source;
+	const struct referentiel *de, *vers;	/* resolved */
+	struct corr_link *liens;
+	size_t n_liens;
+};
+
+/* ---- territory ---- */
+
+struct ring {
+	double *xy;		/* lon, lat pairs */
+	size_t n;		/* points */
+};
+
+struct shape {
+	const char *code, *nom;
+	struct ring *rings;
+	size_t n_rings;
+	double minx, miny, maxx, maxy;
+};
+
+struct commune {
+	const char *code, *nom;
+	char dep[3];
+	const char **postaux;
+	size_t n_postaux;
+	double lat, lon;
+	long population;
+	int arrondissement;	/* a Paris municipal arrondissement */
+};
+
+struct geo {
+	const char *dir;		/* where it was read from */
+	struct commune *communes;
+	size_t n_communes;
+	struct strmap by_code;		/* code_insee -> struct commune * */
+	struct shape *departements, *commune_shapes, *arr_shapes;
+	size_t n_departements, n_commune_shapes, n_arr_shapes;
+};
+
+/* ---- organisations ---- */
+
+struct contact {
+	const char *nom, *telephone;
+	struct sval courriel;
+};
+
+struct lieu {
+	struct sval id;
+	const char *denomination;
+	const char **lignes;
+	size_t n_lignes;
+	struct sval code_postal, commune_nom, code_insee;
+	const struct commune *commune;	/* resolved */
+	char dep[3];
+	int has_geo;
+	double lat, lon;		/* given, else the commune's centre */
+	uint32_t geo_line, geo_col;
+	enum tri acces_pmr;
+	const char *transports;
+	struct sval horaires_accueil;
+};
+
+enum etat { ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU };
+
+struct session {
+	int debut, fin;			/* YYYYMMDD, 0 when absent */
+	enum etat etat;
+	long places;			/* -1 when unknown */
+	uint32_t line, col;
+};
+
+enum enseignement { ENS_NONE, ENS_PRESENTIEL, ENS_MIXTE, ENS_DISTANCE };
+enum entrees { ENTREES_NONE, ENTREES_PERMANENTES, ENTREES_DATES_FIXES };
+
+struct offre {
+	struct sval id;
+	const char *intitule, *objectif;
+	struct svals types;
+	struct sval parcours;
+	struct svals formacodes;
+	struct sval echelle, entree_min, entree_max, vise;
+	enum tri ecrit_requis;
+	struct svals publics;
+	long age_min, age_max;		/* -1 when absent */
+	const char *public_precisions;
+	struct svals financeurs;
+	enum tri conventionne, cpf;
+	const char *cert_code, *cert_intitule;
+	enum tri gratuit;
+	double montant;
+	int has_montant;
+	const char *cout_precisions;
+	enum enseignement enseignement;
+	enum entrees entrees;
+	double heures_semaine;		/* < 0 when absent */
+	long duree_semaines, places;	/* -1 when absent */
+	struct sval horaires;
+	enum tri garde_enfants;
+	struct svals lieu_ids;
+	const struct lieu **lieux;	/* resolved, same order */
+	size_t n_lieux;
+	struct session *sessions;
+	size_t n_sessions;
+	struct contact contact;
+	int has_contact;
+	struct svals competences;
+	const struct organisme *org;
+	uint32_t line, col;
+};
+
+struct organisme {
+	const char *file;
+	struct sval id;
+	const char *nom;
+	struct sval siret, nature;
+	struct svals labels;
+	struct sval site_web;
+	struct contact contact;
+	int has_contact;
+	struct lieu *lieux;
+	size_t n_lieux;
+	struct offre *offres;
+	size_t n_offres;
+	const char *source;
+	int mise_a_jour;		/* YYYYMMDD */
+	uint32_t maj_line, maj_col;
+	uint32_t line, col;
+};
+
+/* ---- cartographies and pages ---- */
+
+struct cartographie {
+	const char *file;
+	struct sval id;
+	const char *titre, *introduction;
+	struct svals sel_types, sel_parcours, sel_publics, sel_departements;
+	struct svals facettes;
+	int par_departement;
+};
+
+enum page_type { PAGE_PAGE, PAGE_ARTICLE, PAGE_WEBINAIRE, PAGE_DIAPORAMA };
+
+struct page {
+	const char *file;
+	const char *slug;		/* "" for the home page */
+	const char *titre, *resume;
+	enum page_type type;
+	int date;			/* YYYYMMDD or 0 */
+	const char *menu_parent;
+	long menu_ordre;
+	int brouillon;
+	int web_date;
+	const char *web_heure, *web_inscription;
+	long web_duree;
+	const char *body;		/* Markdown without the front matter */
+	uint32_t body_line;		/* line of the body's first line in the file */
+};
+
+/* ---- the site ---- */
+
+struct menu_item {
+	const char *titre, *url;
+};
+
+struct menu {
+	const char *name;
+	struct menu_item *v;
+	size_t n;
+};
+
+struct site {
+	const char *root;		/* the site folder */
+	const char *titre, *base_url, *langue, *theme, *licence;
+	long fraicheur_jours;
+	int html_brut;
+	struct menu *menus;
+	size_t n_menus;
+
+	struct vocab vocab;
+	struct referentiel **referentiels;
+	size_t n_referentiels;
+	struct correspondance **correspondances;
+	size_t n_correspondances;
+	struct geo geo;
+	struct organisme **organismes;	/* in file order, then order in file */
+	size_t n_organismes;
+	struct cartographie **cartographies;
+	size_t n_cartographies;
+	struct page **pages;
+	size_t n_pages;
+
+	/* Indexes, built once after validation. */
+	struct strmap org_by_id;	/* id -> struct organisme * */
+	struct strmap ref_by_id;	/* id -> struct referentiel * */
+	struct strmap pages_by_slug;
+	struct strmap orgs_by_dep;	/* "93" -> struct ptrs of organisme */
+	struct strmap orgs_by_commune;	/* code_insee -> struct ptrs of organisme */
+	struct strmap offres_by_type;	/* type code -> struct ptrs of offre */
+	struct strmap offres_by_parcours; /* parcours code -> struct ptrs of offre */
+	size_t n_offres;
+	int last_update;		/* newest mise_a_jour, YYYYMMDD */
+
+	struct arena arena;		/* owns everything above */
+};
+
+#endif

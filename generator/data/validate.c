@@ -1,0 +1,521 @@
+/*
+ * Cross-file validation. Each check reports at the position of the value
+ * that is wrong, and suggests a close code when the value is unknown. Start
+ * at validate_site.
+ */
+#define _DEFAULT_SOURCE
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/mem.h"
+#include "../base/utf8.h"
+#include "fields.h"
+#include "hours.h"
+#include "model.h"
+
+struct vctx {
+	struct site *s;
+	struct diags *d;
+	const char *file;
+	int today;
+};
+
+static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	diag_add(v->d, v->file, line, col, DIAG_ERROR, "%s", b.data);
+	buf_release(&b);
+}
+
+static void vwarn(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void vwarn(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	diag_add(v->d, v->file, line, col, DIAG_WARNING, "%s", b.data);
+	buf_release(&b);
+}
+
+/* Checks that code is in the list; reports "unknown <what> 'x'; did you mean". */
+static const struct term *check_term(struct vctx *v, const struct vocab_list *l,
+    const struct sval *sv, const char *what)
+{
+	if (!sv->s)
+		return NULL;
+	const struct term *t = strmap_get(&l->by_code, sv->s);
+	if (t)
+		return t;
+	const char **codes = xmalloc((l->n + 1) * sizeof(*codes));
+	for (size_t i = 0; i < l->n; i++)
+		codes[i] = l->v[i].code;
+	const char *sug = str_suggest(sv->s, codes, l->n);
+	free(codes);
+	if (sug)
+		verr(v, sv->line, sv->col, "unknown %s '%s'; did you mean '%s'?", what, sv->s, sug);
+	else
+		verr(v, sv->line, sv->col, "unknown %s '%s' (see %s in referentiels/vocabulaires.yaml)",
+		    what, sv->s, l->name ? l->name : "the lists");
+	return NULL;
+}
+
+static void check_terms(struct vctx *v, const struct vocab_list *l,
+    const struct svals *vals, const char *what)
+{
+	for (size_t i = 0; i < vals->n; i++) {
+		check_term(v, l, &vals->v[i], what);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(vals->v[i].s, vals->v[j].s) == 0)
+				verr(v, vals->v[i].line, vals->v[i].col, "%s '%s' is listed twice",
+				    what, vals->v[i].s);
+	}
+}
+
+static const struct scale *find_scale(const struct site *s, const char *id)
+{
+	for (size_t i = 0; i < s->vocab.n_echelles; i++)
+		if (strcmp(s->vocab.echelles[i].id, id) == 0)
+			return &s->vocab.echelles[i];
+	return NULL;
+}
+
+static const struct level *find_level(const struct scale *sc, const char *code)
+{
+	for (size_t i = 0; i < sc->n; i++)
+		if (strcmp(sc->v[i].code, code) == 0)
+			return &sc->v[i];
+	return NULL;
+}
+
+static const struct level *check_level(struct vctx *v, const struct scale *sc,
+    const struct sval *sv)
+{
+	if (!sv->s || !sc)
+		return NULL;
+	const struct level *l = find_level(sc, sv->s);
+	if (l)
+		return l;
+	const char **codes = xmalloc((sc->n + 1) * sizeof(*codes));
+	for (size_t i = 0; i < sc->n; i++)
+		codes[i] = sc->v[i].code;
+	const char *sug = str_suggest(sv->s, codes, sc->n);
+	free(codes);
+	if (sug)
+		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'; did you mean '%s'?",
+		    sv->s, sc->id, sug);
+	else
+		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'", sv->s, sc->id);
+	return NULL;
+}
+
+static int is_http_url(const char *s)
+{
+	return (strncmp(s, "https://", 8) == 0 && s[8]) || (strncmp(s, "http://", 7) == 0 && s[7]);
+}
+
+static int is_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == '"')
+			return 0;
+	return at[1] != '.' && s[strlen(s) - 1] != '.';
+}
+
+static void check_contact(struct vctx *v, const struct contact *c)
+{
+	if (c->courriel.s && !is_email(c->courriel.s))
+		verr(v, c->courriel.line, c->courriel.col,
+		    "courriel '%s' is not an e-mail address", c->courriel.s);
+}
+
+static void check_hours(struct vctx *v, const struct sval *sv)
+{
+	struct hours h;
+	const char *err;
+	size_t at;
+	if (sv->s && hours_parse(sv->s, &h, &err, &at) < 0)
+		verr(v, sv->line, sv->col + (uint32_t)at,
+		    "opening hours '%s': %s (e.g. \"Mo-Fr 09:00-12:00; Sa 10:00-12:00\")", sv->s, err);
+}
+
+/* Even-odd ray casting over every ring of a shape. */
+static int in_shape(const struct shape *sh, double x, double y)
+{
+	if (x < sh->minx || x > sh->maxx || y < sh->miny || y > sh->maxy)
+		return 0;
+	int in = 0;
+	for (size_t r = 0; r < sh->n_rings; r++) {
+		const double *p = sh->rings[r].xy;
+		size_t n = sh->rings[r].n;
+		for (size_t i = 0, j = n - 1; i < n; j = i++) {
+			double xi = p[2 * i], yi = p[2 * i + 1], xj = p[2 * j], yj = p[2 * j + 1];
+			if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
+				in = !in;
+		}
+	}
+	return in;
+}
+
+int geo_in_territory(const struct site *s, double lon, double lat)
+{
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		if (in_shape(&s->geo.departements[i], lon, lat))
+			return 1;
+	return 0;
+}
+
+static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size_t idx)
+{
+	if (l->id.s && !is_slug(l->id.s))
+		verr(v, l->id.line, l->id.col, "lieu id '%s' must be a slug: a-z, 0-9 and '-'", l->id.s);
+	for (size_t j = 0; j < idx; j++)
+		if (l->id.s && o->lieux[j].id.s && strcmp(o->lieux[j].id.s, l->id.s) == 0)
+			verr(v, l->id.line, l->id.col, "lieu id '%s' appears twice in this organisation",
+			    l->id.s);
+	if (l->code_insee.s) {
+		l->commune = strmap_get(&v->s->geo.by_code, l->code_insee.s);
+		if (!l->commune)
+			verr(v, l->code_insee.line, l->code_insee.col,
+			    "code_insee '%s' is not a commune of the territory (referentiels/geo/)",
+			    l->code_insee.s);
+	}
+	const struct commune *c = l->commune;
+	if (c) {
+		memcpy(l->dep, c->dep, 3);
+		if (l->commune_nom.s && strcmp(l->commune_nom.s, c->nom) != 0)
+			vwarn(v, l->commune_nom.line, l->commune_nom.col,
+			    "commune '%s' is named '%s' for code_insee %s", l->commune_nom.s, c->nom, c->code);
+		if (!l->has_geo) {
+			l->lat = c->lat;
+			l->lon = c->lon;
+		}
+	}
+	const char *cp = l->code_postal.s;
+	if (cp && (strlen(cp) != 5 || strspn(cp, "0123456789") != 5))
+		verr(v, l->code_postal.line, l->code_postal.col, "code_postal '%s' must be 5 digits", cp);
+	else if (cp && c) {
+		size_t k;
+		for (k = 0; k < c->n_postaux && strcmp(c->postaux[k], cp) != 0; k++)
+			;
+		/* Paris arrondissements share 75056's list; check against it too. */
+		const struct commune *paris = strmap_get(&v->s->geo.by_code, "75056");
+		int paris_ok = c->arrondissement && paris && strncmp(cp, "75", 2) == 0;
+		if (k == c->n_postaux && c->n_postaux && !paris_ok)
+			vwarn(v, l->code_postal.line, l->code_postal.col,
+			    "code_postal %s is not one of %s's (%s…)", cp, c->nom, c->postaux[0]);
+	}
+	if (l->has_geo && !geo_in_territory(v->s, l->lon, l->lat))
+		verr(v, l->geo_line, l->geo_col,
+		    "geo (lat %.5f, lon %.5f) lies outside the territory: check the order of lat and lon",
+		    l->lat, l->lon);
+	check_hours(v, &l->horaires_accueil);
+}
+
+static void check_levels(struct vctx *v, struct offre *o)
+{
+	if (!o->echelle.s)
+		return;
+	const struct scale *sc = find_scale(v->s, o->echelle.s);
+	if (!sc) {
+		struct vocab_list tmp = { "echelles", NULL, 0, STRMAP_INIT };
+		tmp.v = xcalloc(v->s->vocab.n_echelles + 1, sizeof(*tmp.v));
+		for (size_t i = 0; i < v->s->vocab.n_echelles; i++) {
+			tmp.v[i].code = v->s->vocab.echelles[i].id;
+			strmap_put(&tmp.by_code, tmp.v[i].code, &tmp.v[i]);
+		}
+		tmp.n = v->s->vocab.n_echelles;
+		check_term(v, &tmp, &o->echelle, "scale");
+		strmap_free(&tmp.by_code);
+		free(tmp.v);
+		return;
+	}
+	const struct level *mn = check_level(v, sc, &o->entree_min);
+	const struct level *mx = check_level(v, sc, &o->entree_max);
+	const struct level *vi = check_level(v, sc, &o->vise);
+	if (mn && mx && mn->rang > mx->rang)
+		verr(v, o->entree_max.line, o->entree_max.col,
+		    "entry level max '%s' is below min '%s'", mx->code, mn->code);
+	const struct level *top = mx ? mx : mn;
+	if (top && vi && vi->rang < top->rang)
+		verr(v, o->vise.line, o->vise.col,
+		    "target level '%s' is below the entry level '%s'", vi->code, top->code);
+}
+
+static void check_competences(struct vctx *v, const struct svals *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct sval *sv = &c->v[i];
+		const char *colon = strchr(sv->s, ':');
+		if (!colon) {
+			verr(v, sv->line, sv->col, "competence '%s' must be 'referentiel:code'", sv->s);
+			continue;
+		}
+		char id[128];
+		size_t n = (size_t)(colon - sv->s);
+		snprintf(id, sizeof(id), "%.*s", (int)(n < 127 ? n : 127), sv->s);
+		const struct referentiel *r = strmap_get(&v->s->ref_by_id, id);
+		if (!r)
+			verr(v, sv->line, sv->col, "competence '%s': unknown référentiel '%s'", sv->s, id);
+		else if (!strmap_get(&r->by_code, colon + 1))
+			verr(v, sv->line, sv->col, "competence '%s': no code '%s' in référentiel '%s'",
+			    sv->s, colon + 1, id);
+	}
+}
+
+static void check_offre(struct vctx *v, struct organisme *org, struct offre *o, size_t idx)
+{
+	const struct vocab *vo = &v->s->vocab;
+	for (size_t j = 0; j < idx; j++)
+		if (o->id.s && org->offres[j].id.s && strcmp(org->offres[j].id.s, o->id.s) == 0)
+			verr(v, o->id.line, o->id.col, "offer id '%s' appears twice in this organisation",
+			    o->id.s);
+	check_terms(v, &vo->types_offre, &o->types, "offer type");
+	check_term(v, &vo->parcours, &o->parcours, "parcours");
+	check_terms(v, &vo->publics, &o->publics, "public");
+	check_terms(v, &vo->financeurs, &o->financeurs, "financeur");
+	for (size_t i = 0; i < o->formacodes.n; i++) {
+		const char *f = o->formacodes.v[i].s;
+		if (strlen(f) != 5 || strspn(f, "0123456789") != 5)
+			verr(v, o->formacodes.v[i].line, o->formacodes.v[i].col,
+			    "formacode '%s' must be 5 digits", f);
+	}
+	check_levels(v, o);
+	check_hours(v, &o->horaires);
+	o->lieux = arena_alloc(&v->s->arena, (o->lieu_ids.n + 1) * sizeof(*o->lieux));
+	for (size_t i = 0; i < o->lieu_ids.n; i++) {
+		const struct sval *id = &o->lieu_ids.v[i];
+		size_t k;
+		for (k = 0; k < org->n_lieux && (!org->lieux[k].id.s || strcmp(org->lieux[k].id.s, id->s)); k++)
+			;
+		if (k < org->n_lieux)
+			o->lieux[o->n_lieux++] = &org->lieux[k];
+		else {
+			const char **ids = xcalloc(org->n_lieux + 1, sizeof(*ids));
+			size_t m = 0;
+			for (size_t q = 0; q < org->n_lieux; q++)
+				if (org->lieux[q].id.s)
+					ids[m++] = org->lieux[q].id.s;
+			const char *sug = str_suggest(id->s, ids, m);
+			if (sug)
+				verr(v, id->line, id->col, "unknown lieu '%s'; did you mean '%s'?", id->s, sug);
+			else
+				verr(v, id->line, id->col, "unknown lieu '%s' (not among this organisation's lieux)", id->s);
+			free(ids);
+		}
+	}
+	if (o->has_contact)
+		check_contact(v, &o->contact);
+	check_competences(v, &o->competences);
+}
+
+static int days_between(int a, int b)
+{
+	struct tm ta = { 0 }, tb = { 0 };
+	ta.tm_year = a / 10000 - 1900;
+	ta.tm_mon = a / 100 % 100 - 1;
+	ta.tm_mday = a % 100;
+	tb.tm_year = b / 10000 - 1900;
+	tb.tm_mon = b / 100 % 100 - 1;
+	tb.tm_mday = b % 100;
+	ta.tm_hour = tb.tm_hour = 12;
+	return (int)((timegm(&tb) - timegm(&ta)) / 86400);
+}
+
+static void check_org(struct vctx *v, struct organisme *o)
+{
+	const struct vocab *vo = &v->s->vocab;
+	v->file = o->file;
+	if (o->siret.s && (strlen(o->siret.s) != 14 || strspn(o->siret.s, "0123456789") != 14))
+		verr(v, o->siret.line, o->siret.col, "siret '%s' must be 14 digits", o->siret.s);
+	check_term(v, &vo->natures, &o->nature, "nature");
+	check_terms(v, &vo->labels, &o->labels, "label");
+	if (o->site_web.s && !is_http_url(o->site_web.s))
+		verr(v, o->site_web.line, o->site_web.col, "site_web '%s' must start with https:// or http://",
+		    o->site_web.s);
+	if (o->has_contact)
+		check_contact(v, &o->contact);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		check_lieu(v, &o->lieux[i], o, i);
+	for (size_t i = 0; i < o->n_offres; i++)
+		check_offre(v, o, &o->offres[i], i);
+	if (o->mise_a_jour && v->today && o->mise_a_jour > v->today)
+		verr(v, o->maj_line, o->maj_col, "mise_a_jour %d-%02d-%02d is in the future",
+		    o->mise_a_jour / 10000, o->mise_a_jour / 100 % 100, o->mise_a_jour % 100);
+	else if (o->mise_a_jour && v->today &&
+	    days_between(o->mise_a_jour, v->today) > v->s->fraicheur_jours)
+		vwarn(v, o->maj_line, o->maj_col,
+		    "mise_a_jour is %d days old (more than fraicheur_jours: %ld): check this organisation",
+		    days_between(o->mise_a_jour, v->today), v->s->fraicheur_jours);
+}
+
+static void check_referentiel(struct vctx *v, struct referentiel *r)
+{
+	v->file = r->file;
+	if (strmap_put(&v->s->ref_by_id, r->id, r))
+		verr(v, 1, 1, "référentiel id '%s' is used by two files", r->id);
+	for (size_t d = 0; d < r->n_domaines; d++)
+		for (size_t c = 0; c < r->domaines[d].n_children; c++) {
+			struct ref_entry *comp = &r->domaines[d].children[c];
+			for (size_t k = 0; k < comp->n_children; k++) {
+				struct ref_entry *cr = &comp->children[k];
+				if (!cr->niveau.s)
+					continue;
+				if (!r->echelle.n)
+					verr(v, cr->niveau.line, cr->niveau.col,
+					    "criterion level '%s' needs an 'echelle' in the référentiel", cr->niveau.s);
+				else
+					check_level(v, &r->echelle, &cr->niveau);
+			}
+		}
+}
+
+static void check_code_in(struct vctx *v, const struct referentiel *r,
+    const struct sval *sv)
+{
+	if (!sv->s || strmap_get(&r->by_code, sv->s))
+		return;
+	verr(v, sv->line, sv->col, "code '%s' does not exist in référentiel '%s'", sv->s, r->id);
+}
+
+static const struct referentiel *corr_side(struct vctx *v, const struct sval *id,
+    const struct sval *version)
+{
+	if (!id->s)
+		return NULL;
+	const struct referentiel *r = strmap_get(&v->s->ref_by_id, id->s);
+	if (!r) {
+		verr(v, id->line, id->col, "unknown référentiel '%s' (no referentiels/%s.yaml)", id->s, id->s);
+		return NULL;
+	}
+	if (version->s && r->version && strcmp(version->s, r->version) != 0)
+		vwarn(v, version->line, version->col,
+		    "version '%s' differs from référentiel '%s' version '%s'", version->s, r->id, r->version);
+	return r;
+}
+
+static void check_corr(struct vctx *v, struct correspondance *c)
+{
+	v->file = c->file;
+	c->de = corr_side(v, &c->de_ref, &c->de_version);
+	c->vers = corr_side(v, &c->vers_ref, &c->vers_version);
+	for (size_t i = 0; i < c->n_liens; i++) {
+		struct corr_link *l = &c->liens[i];
+		if (c->de) {
+			check_code_in(v, c->de, &l->de);
+			if (l->niveau_de.s && !c->de->echelle.n)
+				verr(v, l->niveau_de.line, l->niveau_de.col,
+				    "niveau_de '%s': référentiel '%s' has no scale", l->niveau_de.s, c->de->id);
+			else
+				check_level(v, &c->de->echelle, &l->niveau_de);
+		}
+		if (c->vers)
+			for (size_t k = 0; k < l->vers.n; k++)
+				check_code_in(v, c->vers, &l->vers.v[k]);
+		if (l->vers.n == 0)
+			verr(v, l->line, l->col, "a link needs at least one 'vers' code");
+	}
+}
+
+static void check_carto(struct vctx *v, struct cartographie *c)
+{
+	static const char *const facets[] = { "departement", "parcours", "types", "niveaux",
+		"public", "financement", "cout", "garde_enfants", "horaires", "etat_recrutement" };
+	const struct vocab *vo = &v->s->vocab;
+	v->file = c->file;
+	check_terms(v, &vo->types_offre, &c->sel_types, "offer type");
+	check_terms(v, &vo->parcours, &c->sel_parcours, "parcours");
+	check_terms(v, &vo->publics, &c->sel_publics, "public");
+	for (size_t i = 0; i < c->sel_departements.n; i++) {
+		const struct sval *d = &c->sel_departements.v[i];
+		size_t k;
+		for (k = 0; k < v->s->geo.n_departements && strcmp(v->s->geo.departements[k].code, d->s); k++)
+			;
+		if (k == v->s->geo.n_departements)
+			verr(v, d->line, d->col, "unknown département '%s'", d->s);
+	}
+	for (size_t i = 0; i < c->facettes.n; i++) {
+		const struct sval *f = &c->facettes.v[i];
+		size_t k;
+		for (k = 0; k < 10 && strcmp(facets[k], f->s); k++)
+			;
+		if (k == 10) {
+			const char *sug = str_suggest(f->s, facets, 10);
+			if (sug)
+				verr(v, f->line, f->col, "unknown facet '%s'; did you mean '%s'?", f->s, sug);
+			else
+				verr(v, f->line, f->col, "unknown facet '%s'", f->s);
+		}
+	}
+}
+
+static void check_ids(struct vctx *v)
+{
+	struct site *s = v->s;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		struct organisme *o = s->organismes[i];
+		if (!o->id.s)
+			continue;
+		struct organisme *prev = strmap_put(&s->org_by_id, o->id.s, o);
+		if (prev) {
+			v->file = o->file;
+			verr(v, o->id.line, o->id.col, "organisation id '%s' is already used in %s:%u",
+			    o->id.s, prev->file, prev->id.line);
+		}
+	}
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(s->cartographies[i]->id.s, s->cartographies[j]->id.s) == 0) {
+				v->file = s->cartographies[i]->file;
+				verr(v, 1, 1, "cartography id '%s' is used twice", s->cartographies[i]->id.s);
+			}
+}
+
+static void check_pages(struct vctx *v)
+{
+	struct site *s = v->s;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		struct page *prev = strmap_put(&s->pages_by_slug, p->slug, p);
+		if (prev) {
+			v->file = p->file;
+			verr(v, 1, 1, "slug '%s' is already used by %s", p->slug, prev->file);
+		}
+	}
+}
+
+void validate_site(struct site *s, int today, struct diags *d)
+{
+	struct vctx v = { s, d, NULL, today };
+	if (!s->vocab.file)
+		return;
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		check_referentiel(&v, s->referentiels[i]);
+	for (size_t i = 0; i < s->n_correspondances; i++)
+		check_corr(&v, s->correspondances[i]);
+	check_ids(&v);
+	for (size_t i = 0; i < s->n_organismes; i++)
+		check_org(&v, s->organismes[i]);
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		check_carto(&v, s->cartographies[i]);
+	check_pages(&v);
+}

@@ -1,0 +1,18 @@
+/*
+ * Validation: the cross-file rules of the contract (every reference resolves,
+ * ids are unique, levels are ordered, coordinates are in the territory…).
+ * Runs after loading, before indexing. Reports to d; changes only the
+ * resolved pointers of the model (lieu->commune, offre->lieux, corr->de…).
+ */
+#ifndef CARTO_VALIDATE_H
+#define CARTO_VALIDATE_H
+
+struct site;
+struct diags;
+
+/* today is YYYYMMDD, for the freshness warning. */
+void validate_site(struct site *s, int today, struct diags *d);
+/* Returns 1 when (lon, lat) lies inside one of the département outlines. */
+int geo_in_territory(const struct site *s, double lon, double lat);
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * YAML to tree, driven by yaml_parser_parse. Collections under construction
+ * live on an explicit stack; their children accumulate in one shared pointer
+ * array and are copied to the arena when the collection closes. Start at
+ * ytree_load.
+ */
+#include "ytree.h"
+
+#include <string.h>
+#include <yaml.h>
+
+#include "../base/arena.h"
+#include "../base/diag.h"
+#include "../base/mem.h"
+#include "../base/strmap.h"
+#include "../base/utf8.h"
+
+struct frame {
+	struct ynode *node;
+	size_t first;		/* index of the first child in kids */
+	char *anchor;		/* registered when the collection closes */
+};
+
+struct loader {
+	yaml_parser_t parser;
+	const char *data;
+	size_t len;
+	const char *file;
+	uint32_t line_offset;
+	struct arena *a;
+	struct diags *d;
+	struct frame stack[YTREE_MAX_DEPTH + 1];
+	size_t depth;
+	struct ynode **kids;
+	size_t nkids, capkids;
+	struct strmap anchors;
+	struct ynode *root;
+	int docs;
+	int failed;
+};
+
+static void err(struct loader *l, uint32_t line, uint32_t col, const char *fmt,
+    const char *arg)
+{
+	diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, fmt, arg);
+	l->failed = 1;
+}
+
+/* Line and column (1-based) of a byte offset. */
+static void offset_pos(const struct loader *l, size_t off, uint32_t *line,
+    uint32_t *col)
+{
+	uint32_t ln = 1, c = 1;
+	for (size_t i = 0; i < off && i < l->len; i++) {
+		if (l->data[i] == '\n') {
+			ln++;
+			c = 1;
+		} else if (((unsigned char)l->data[i] & 0xC0) != 0x80)
+			c++;
+	}
+	*line = ln;
+	*col = c;
+}
+
+static void parser_error(struct loader *l)
+{
+	const yaml_parser_t *p = &l->parser;
+	uint32_t line, col;
+	if (p->error == YAML_READER_ERROR) {
+		offset_pos(l, p->problem_offset, &line, &col);
+		err(l, line, col, "%s", p->problem ? p->problem : "unreadable input");
+		return;
+	}
+	line = (uint32_t)p->problem_mark.line + 1;
+	col = (uint32_t)p->problem_mark.column + 1;
+	if (p->context) {
+		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR,
+		    "YAML syntax: %s %s (line %u)", p->problem ? p->problem : "error",
+		    p->context, (unsigned)p->context_mark.line + 1 + l->line_offset);
+		l->failed = 1;
+	} else
+		err(l, line, col, "YAML syntax: %s", p->problem ? p->problem : "error");
+}
+
+static struct ynode *node_new(struct loader *l, enum ykind k,
+    const yaml_mark_t *m)
+{
+	struct ynode *n = arena_alloc(l->a, sizeof(*n));
+	n->kind = k;
+	n->line = (uint32_t)m->line + 1 + l->line_offset;
+	n->col = (uint32_t)m->column + 1;
+	n->weight = 1;
+	return n;
+}
+
+static void push_kid(struct loader *l, struct ynode *n)
+{
+	if (l->depth == 0) {
+		l->root = n;
+		return;
+	}
+	l->kids = xgrow(l->kids, &l->capkids, l->nkids + 1, sizeof(*l->kids));
+	l->kids[l->nkids++] = n;
+	struct ynode *parent = l->stack[l->depth - 1].node;
+	parent->weight += n->weight;
+	if (parent->weight > YTREE_MAX_WEIGHT)
+		err(l, n->line - l->line_offset, n->col,
+		    "alias expansion too large: more than %s nodes (an alias bomb?)",
+		    "1000000");
+}
+
+static void set_anchor(struct loader *l, const yaml_char_t *anchor,
+    struct ynode *n)
+{
+	if (!anchor)
+		return;
+	char *name = arena_strdup(l->a, (const char *)anchor);
+	/* A redefined anchor replaces the earlier one (YAML 1.2 §3.2.2.2). */
+	strmap_set(&l->anchors, name, n);
+}
+
+static void on_scalar(struct loader *l, const yaml_event_t *e)
+{
+	struct ynode *n = node_new(l, Y_SCALAR, &e->start_mark);
+	n->n = e->data.scalar.length;
+	n->u.s = arena_strndup(l->a, (const char *)e->data.scalar.value, n->n);
+	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !(e->data.scalar.tag &&
+		strcmp((const char *)e->data.scalar.tag, "tag:yaml.org,2002:str") == 0);
+	set_anchor(l, e->data.scalar.anchor, n);
+	push_kid(l, n);
+}
+
+static void on_open(struct loader *l, const yaml_event_t *e, enum ykind k)
+{
+	if (l->depth >= YTREE_MAX_DEPTH) {
+		err(l, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
+		    "nesting deeper than %s levels", "64");
+		return;
+	}
+	const yaml_char_t *anchor = k == Y_SEQ ? e->data.sequence_start.anchor
+	    : e->data.mapping_start.anchor;
+	struct frame *f = &l->stack[l->depth++];
+	f->node = node_new(l, k, &e->start_mark);
+	f->first = l->nkids;
+	f->anchor = anchor ? arena_strdup(l->a, (const char *)anchor) : NULL;
+}
+
+static int key_index(const struct ypair *p, size_t n, const char *key)
+{
+	/* Callers keep n small: large mappings go through a hash map. */
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].key->u.s, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Appends to *out the pairs of src whose keys are not yet present. */
+static void merge_from(struct loader *l, const struct ynode *src,
+    struct ypair **out, size_t *n, size_t *cap)
+{
+	if (src->kind != Y_MAP) {
+		err(l, src->line - l->line_offset, src->col,
+		    "a merge key (<<) takes a mapping or a list of mappings%s", "");
+		return;
+	}
+	for (size_t i = 0; i < src->n; i++) {
+		if (key_index(*out, *n, src->u.pairs[i].key->u.s) >= 0)
+			continue;
+		*out = xgrow(*out, cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = src->u.pairs[i];
+	}
+}
+
+static void close_map(struct loader *l, struct ynode *m, struct ynode **kids,
+    size_t nk)
+{
+	size_t npairs = nk / 2, n = 0, cap = 0;
+	struct ypair *pairs = NULL;
+	const struct ynode *merge = NULL;
+	struct strmap seen = STRMAP_INIT;
+	int big = npairs > 16;
+	for (size_t i = 0; i < npairs; i++) {
+		struct ynode *k = kids[2 * i], *v = kids[2 * i + 1];
+		if (k->kind != Y_SCALAR) {
+			err(l, k->line - l->line_offset, k->col,
+			    "a key must be a plain value, not a %s",
+			    k->kind == Y_MAP ? "mapping" : "list");
+			continue;
+		}
+		if (k->plain && strcmp(k->u.s, "<<") == 0) {
+			merge = v;
+			continue;
+		}
+		int prev;
+		if (big) {
+			void *v0 = strmap_put(&seen, k->u.s, (void *)(n + 1));
+			prev = v0 ? (int)((size_t)v0 - 1) : -1;
+		} else
+			prev = key_index(pairs, n, k->u.s);
+		if (prev >= 0) {
+			diag_add(l->d, l->file, k->line, k->col, DIAG_ERROR,
+			    "duplicate key '%s' (first at line %u)", k->u.s,
+			    pairs[prev].key->line);
+			l->failed = 1;
+			continue;
+		}
+		pairs = xgrow(pairs, &cap, n + 1, sizeof(*pairs));
+		pairs[n++] = (struct ypair){ k, v };
+	}
+	if (merge && merge->kind == Y_SEQ)
+		for (size_t i = 0; i < merge->n; i++)
+			merge_from(l, merge->u.items[i], &pairs, &n, &cap);
+	else if (merge)
+		merge_from(l, merge, &pairs, &n, &cap);
+	strmap_free(&seen);
+	m->n = n;
+	m->u.pairs = arena_memdup(l->a, pairs, n * sizeof(*pairs));
+	free(pairs);
+}
+
+static void on_close(struct loader *l)
+{
+	if (l->depth == 0)
+		return;
+	struct frame *f = &l->stack[--l->depth];
+	struct ynode *n = f->node;
+	size_t nk = l->nkids - f->first;
+	struct ynode **kids = l->kids + f->first;
+	if (n->kind == Y_SEQ) {
+		n->n = nk;
+		n->u.items = arena_memdup(l->a, kids, nk * sizeof(*kids));
+	} else
+		close_map(l, n, kids, nk);
+	l->nkids = f->first;
+	if (f->anchor)
+		set_anchor(l, (const yaml_char_t *)f->anchor, n);
+	push_kid(l, n);
+}
+
+static void on_alias(struct loader *l, const yaml_event_t *e)
+{
+	const char *name = (const char *)e->data.alias.anchor;
+	struct ynode *target = strmap_get(&l->anchors, name);
+	if (!target) {
+		err(l, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
+		    "alias *%s refers to no anchor defined before it (or to a node that contains it)",
+		    name);
+		return;
+	}
+	push_kid(l, target);
+}
+
+/* Handles one event; returns 0 to go on, 1 at the end of the stream. */
+static int on_event(struct loader *l, const yaml_event_t *e)
+{
+	switch (e->type) {
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++l->docs > 1)
+			err(l, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
+			    "a file holds one YAML document; found a second one%s", "");
+		return 0;
+	case YAML_SCALAR_EVENT:
+		on_scalar(l, e);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+		on_open(l, e, Y_SEQ);
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+		on_open(l, e, Y_MAP);
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		on_close(l);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		on_alias(l, e);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+struct ynode *ytree_load(const char *data, size_t len, const char *file,
+    uint32_t line_offset, struct arena *a, struct diags *d, int *failed)
+{
+	struct loader l;
+	memset(&l, 0, sizeof(l));
+	l.data = data;
+	l.len = len;
+	l.file = file;
+	l.line_offset = line_offset;
+	l.a = a;
+	l.d = d;
+	*failed = 0;
+	size_t bad = utf8_check(data, len);
+	if (bad < len) {
+		uint32_t line, col;
+		offset_pos(&l, bad, &line, &col);
+		diag_add(d, file, line + line_offset, col, DIAG_ERROR,
+		    "invalid UTF-8 (byte 0x%02X): save the file as UTF-8",
+		    (unsigned char)data[bad]);
+		*failed = 1;
+		return NULL;
+	}
+	yaml_parser_initialize(&l.parser);
+	yaml_parser_set_input_string(&l.parser, (const unsigned char *)data, len);
+	for (;;) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(&l.parser, &e)) {
+			parser_error(&l);
+			break;
+		}
+		int end = on_event(&l, &e);
+		yaml_event_delete(&e);
+		if (end || l.failed)
+			break;
+	}
+	yaml_parser_delete(&l.parser);
+	free(l.kids);
+	strmap_free(&l.anchors);
+	*failed = l.failed;
+	return l.failed ? NULL : l.root;
+}
+
+const struct ynode *ytree_get(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != Y_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->u.pairs[i].key->u.s, key) == 0)
+			return map->u.pairs[i].val;
+	return NULL;
+}
+
+int ytree_is_null(const struct ynode *n)
+{
+	if (!n)
+		return 1;
+	if (n->kind != Y_SCALAR || !n->plain)
+		return 0;
+	return n->n == 0 || strcmp(n->u.s, "~") == 0 ||
+	    strcmp(n->u.s, "null") == 0 || strcmp(n->u.s, "Null") == 0 ||
+	    strcmp(n->u.s, "NULL") == 0;
+}

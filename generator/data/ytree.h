@@ -1,0 +1,57 @@
+/*
+ * The YAML loader: builds a tree of scalars, sequences and mappings from
+ * libyaml's events, with the line and column of every node. It is the only
+ * module that includes yaml.h. It refuses invalid UTF-8, duplicate keys,
+ * nesting deeper than YTREE_MAX_DEPTH and alias expansion past
+ * YTREE_MAX_WEIGHT nodes, applies merge keys (<<), and never expands an alias
+ * by copying: an alias shares the anchored node.
+ */
+#ifndef CARTO_YTREE_H
+#define CARTO_YTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct diags;
+
+#define YTREE_MAX_DEPTH 64
+#define YTREE_MAX_WEIGHT 1000000u
+
+enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
+
+struct ypair;
+
+struct ynode {
+	enum ykind kind;
+	int plain;		/* scalar written without quotes or block style */
+	uint32_t line, col;	/* 1-based */
+	size_t n;		/* scalar: bytes; seq: items; map: pairs */
+	uint64_t weight;	/* nodes in the expanded tree, aliases counted */
+	union {
+		char *s;	/* NUL-terminated */
+		struct ynode **items;
+		struct ypair *pairs;
+	} u;
+};
+
+struct ypair {
+	struct ynode *key;	/* always a scalar */
+	struct ynode *val;
+};
+
+/*
+ * Parses one YAML document from data (len bytes). file names it in
+ * diagnostics; line_offset is added to every line (for front matter). Nodes
+ * are allocated in a. Returns the root, or NULL when the file is empty or
+ * wrong; in the latter case diagnostics were added to d and *failed is set.
+ */
+struct ynode *ytree_load(const char *data, size_t len, const char *file,
+    uint32_t line_offset, struct arena *a, struct diags *d, int *failed);
+
+/* Returns the value of key in a mapping, or NULL. */
+const struct ynode *ytree_get(const struct ynode *map, const char *key);
+/* Returns 1 when a scalar is a YAML null (plain "", "~", "null", "Null"). */
+int ytree_is_null(const struct ynode *n);
+
+#endif

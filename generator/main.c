@@ -1,0 +1,310 @@
+/*
+ * carto's command line: parses arguments and runs the stages in order,
+ * load -> validate -> index -> render -> publish. It is the only module that
+ * knows every stage. Start at main.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/diag.h"
+#include "base/fs.h"
+#include "data/fields.h"
+#include "data/index.h"
+#include "data/load.h"
+#include "data/model.h"
+#include "data/validate.h"
+#include "out/opendata.h"
+#include "out/publish.h"
+#include "text/markdown.h"
+
+#define OUTPUT_MARK ".carto-output"
+
+struct opts {
+	const char *cmd;
+	const char *site;
+	const char *out;
+	const char *base_url;
+	int jobs;
+	int drafts;
+	const char *new_kind, *new_name;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
+	      "       carto check [--site DIR] [--jobs N]\n"
+	      "       carto new page|organisme NAME [--site DIR]\n", f);
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	if (argc < 2)
+		return -1;
+	o->cmd = argv[1];
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new"))
+		return -1;
+	int pos = 0;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--site") == 0 && v)
+			o->site = argv[++i];
+		else if (strcmp(a, "--out") == 0 && v && !strcmp(o->cmd, "build"))
+			o->out = argv[++i];
+		else if (strcmp(a, "--base-url") == 0 && v && !strcmp(o->cmd, "build"))
+			o->base_url = argv[++i];
+		else if (strcmp(a, "--jobs") == 0 && v) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 256)
+				return -1;
+			o->jobs = (int)n;
+		} else if (strcmp(a, "--drafts") == 0 && !strcmp(o->cmd, "build"))
+			o->drafts = 1;
+		else if (a[0] != '-' && !strcmp(o->cmd, "new") && pos < 2) {
+			if (pos++ == 0)
+				o->new_kind = a;
+			else
+				o->new_name = a;
+		} else
+			return -1;
+	}
+	if (!strcmp(o->cmd, "new") && pos != 2)
+		return -1;
+	return 0;
+}
+
+/* Today as YYYYMMDD: SOURCE_DATE_EPOCH when set (reproducible runs), else now. */
+static int today(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	time_t t = e && *e ? (time_t)strtoll(e, NULL, 10) : time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+static void lint_pages(const struct site *s, struct diags *d)
+{
+	for (size_t i = 0; i < s->n_pages; i++)
+		md_lint(s->pages[i]->body, s->pages[i]->file, s->pages[i]->body_line,
+		    s->html_brut, d);
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		if (s->cartographies[i]->introduction)
+			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file, 1,
+			    s->html_brut, d);
+}
+
+/* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
+ * has no error. */
+static int prepare(struct site *s, const struct opts *o, struct diags *d)
+{
+	int rc = load_site(s, o->site, o->jobs, d);
+	if (rc == 0) {
+		validate_site(s, today(), d);
+		lint_pages(s, d);
+	}
+	diags_print(d, stderr);
+	if (rc < 0 || d->errors)
+		return -1;
+	index_site(s);
+	return 0;
+}
+
+/* Refuses an --out that would replace the site or a folder carto did not
+ * write: publication removes the previous folder. */
+static int out_is_safe(const char *site, const char *out)
+{
+	char *rs = realpath(site, NULL), *ro = realpath(out, NULL);
+	int ok = 1;
+	if (ro && rs) {
+		size_t lo = strlen(ro);
+		if (strncmp(rs, ro, lo) == 0 && (rs[lo] == '/' || rs[lo] == '\0')) {
+			fprintf(stderr, "carto: --out %s contains the site: refused\n", out);
+			ok = 0;
+		}
+	}
+	if (ok && ro) {
+		struct buf m = BUF_INIT;
+		struct fs_entry *v;
+		size_t n = 0;
+		fs_join(&m, out, OUTPUT_MARK);
+		if (fs_list(out, &v, &n) == 0) {
+			fs_entries_free(v, n);
+			if (n && !fs_exists(m.data)) {
+				fprintf(stderr, "carto: refusing to replace %s: it is not empty and was not written by carto (no %s)\n",
+				    out, OUTPUT_MARK);
+				ok = 0;
+			}
+		} else {
+			fprintf(stderr, "carto: --out %s is not a folder\n", out);
+			ok = 0;
+		}
+		buf_release(&m);
+	}
+	free(rs);
+	free(ro);
+	return ok;
+}
+
+static int render_all(const struct site *s, struct publish *p)
+{
+	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
+	if (publish_write(p, OUTPUT_MARK, mark, sizeof(mark) - 1) < 0)
+		return -1;
+	if (opendata_render(s, p) < 0)
+		return -1;
+	return 0;
+}
+
+static int cmd_build(struct opts *o, struct site *s, struct diags *d)
+{
+	struct buf def = BUF_INIT;
+	if (!o->out) {
+		fs_join(&def, o->site, "output");
+		o->out = def.data;
+	}
+	int rc = 1;
+	struct publish p = { NULL, NULL };
+	if (prepare(s, o, d) < 0)
+		goto done;
+	if (o->base_url)
+		s->base_url = o->base_url;
+	if (!out_is_safe(o->site, o->out))
+		goto done;
+	if (publish_begin(&p, o->out) < 0) {
+		fprintf(stderr, "carto: cannot write beside %s: %s\n", o->out, strerror(errno));
+		goto done;
+	}
+	if (render_all(s, &p) < 0) {
+		fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
+		    strerror(errno), o->out);
+		publish_abort(&p);
+		goto done;
+	}
+	if (getenv("CARTO_TEST_PAUSE"))	/* lets the tests kill a build mid-way */
+		sleep((unsigned)atoi(getenv("CARTO_TEST_PAUSE")));
+	if (publish_commit(&p) < 0) {
+		fprintf(stderr, "carto: cannot publish %s: %s; it is unchanged\n", o->out, strerror(errno));
+		publish_abort(&p);
+		goto done;
+	}
+	printf("carto: published %s: %zu organisations, %zu offers, %zu référentiels, %zu pages (%zu warnings)\n",
+	    o->out, s->n_organismes, s->n_offres, s->n_referentiels, s->n_pages, d->warnings);
+	rc = 0;
+done:
+	publish_free(&p);
+	buf_release(&def);
+	return rc;
+}
+
+static int cmd_check(struct opts *o, struct site *s, struct diags *d)
+{
+	if (prepare(s, o, d) < 0) {
+		fprintf(stderr, "carto: %zu error%s, %zu warning%s\n", d->errors,
+		    d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+		return 1;
+	}
+	printf("carto: %zu organisations, %zu offers, %zu référentiels, %zu pages: no error, %zu warning%s\n",
+	    s->n_organismes, s->n_offres, s->n_referentiels, s->n_pages, d->warnings,
+	    d->warnings == 1 ? "" : "s");
+	return 0;
+}
+
+static const char page_skel[] =
+	"---\n"
+	"titre: \"%s\"\n"
+	"type: page\n"
+	"resume: \"Une phrase qui dit ce que la page apporte.\"\n"
+	"brouillon: true\n"
+	"---\n\n"
+	"Le texte de la page, en Markdown.\n";
+
+static const char org_skel[] =
+	"organisme:\n"
+	"  id: %s\n"
+	"  nom: \"Nom de l'organisme\"\n"
+	"  nature: association\n"
+	"  contact: { nom: \"Accueil\", telephone: \"01 00 00 00 00\", courriel: \"contact@exemple.org\" }\n"
+	"  lieux:\n"
+	"    - id: principal\n"
+	"      adresse:\n"
+	"        lignes: [\"1 rue Exemple\"]\n"
+	"        code_postal: \"93200\"\n"
+	"        commune: \"Saint-Denis\"\n"
+	"        code_insee: \"93066\"\n"
+	"  offres: []\n"
+	"  meta:\n"
+	"    source: saisie\n"
+	"    mise_a_jour: %04d-%02d-%02d\n";
+
+static int cmd_new(const struct opts *o)
+{
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	int rc = 1, t = today();
+	if (!is_slug(o->new_name)) {
+		fprintf(stderr, "carto: '%s' must be a slug: a-z, 0-9 and '-'\n", o->new_name);
+		return 2;
+	}
+	if (strcmp(o->new_kind, "page") == 0) {
+		buf_printf(&path, "%s/content/pages/%s.md", o->site, o->new_name);
+		buf_printf(&text, page_skel, o->new_name);
+	} else if (strcmp(o->new_kind, "organisme") == 0) {
+		buf_printf(&path, "%s/content/organismes/%s.yaml", o->site, o->new_name);
+		buf_printf(&text, org_skel, o->new_name, t / 10000, t / 100 % 100, t % 100);
+	} else {
+		usage(stderr);
+		return 2;
+	}
+	char *slash = strrchr(path.data, '/');
+	*slash = '\0';
+	int made = fs_mkdirs(path.data);
+	*slash = '/';
+	if (fs_exists(path.data))
+		fprintf(stderr, "carto: %s exists already\n", path.data);
+	else if (made < 0 || fs_write(path.data, text.data, text.len) < 0)
+		fprintf(stderr, "carto: cannot write %s: %s\n", path.data, strerror(errno));
+	else {
+		printf("%s\n", path.data);
+		rc = 0;
+	}
+	buf_release(&path);
+	buf_release(&text);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
+	if (parse_args(argc, argv, &o) < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (!o.site)
+		o.site = ".";
+	if (!o.jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		o.jobs = n > 0 ? (int)n : 1;
+	}
+	if (!strcmp(o.cmd, "new"))
+		return cmd_new(&o);
+	struct site s;
+	struct diags d = DIAGS_INIT;
+	memset(&s, 0, sizeof(s));
+	int rc = !strcmp(o.cmd, "build") ? cmd_build(&o, &s, &d) : cmd_check(&o, &s, &d);
+	index_free(&s);
+	site_free(&s);
+	diags_free(&d);
+	return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * Atomic publication of a build: everything is written into a fresh folder
+ * beside --out, and swapped with --out only when the whole build succeeded.
+ * A build that fails or is killed leaves --out exactly as it was. Paths given
+ * to publish_path are checked to stay inside the folder.
+ */
+#ifndef CARTO_PUBLISH_H
+#define CARTO_PUBLISH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct buf;
+
+struct publish {
+	char *out;		/* the published folder */
+	char *tmp;		/* the folder being written */
+};
+
+/* Prepares a fresh folder beside out (removing leftovers of killed builds).
+ * Returns 0, or -1 with errno set. */
+int publish_begin(struct publish *p, const char *out);
+/* Writes data to rel inside the new folder, creating folders. rel must be
+ * relative, without "." or ".." segments: anything else is refused (-1,
+ * EINVAL); that is a bug in a caller, since ids are validated slugs. */
+int publish_write(struct publish *p, const char *rel, const void *data, size_t len);
+/* Opens rel for writing (same checks as publish_write); NULL on failure. */
+FILE *publish_open(struct publish *p, const char *rel);
+void publish_free(struct publish *p);
+/* Swaps the new folder in; the old one is removed. Returns 0 or -1. */
+int publish_commit(struct publish *p);
+/* Removes the new folder; out is untouched. */
+void publish_abort(struct publish *p);
+/* Returns 1 when rel is a safe relative path. */
+int publish_path_ok(const char *rel);
+
+#endif
