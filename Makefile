@@ -39,11 +39,13 @@ generator/carto: $(OBJS) build/obj/generator/main.o
 
 build/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CPPFLAGS_ALL) -DARENA_DEBUG -O1 -g $(SAN) -MMD -MP -c -o $@ $<
+	@echo "CC (asan) $<"
+	@$(CC) $(WARN) $(CPPFLAGS_ALL) -DARENA_DEBUG -O1 -g $(SAN) -MMD -MP -c -o $@ $<
 
 build/asan/carto: $(ASAN_OBJS) build/asan/generator/main.o
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)

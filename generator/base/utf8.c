@@ -85,8 +85,8 @@ const char *str_suggest(const char *word, const char *const *cands, size_t n)
 	const char *best = NULL;
 	unsigned bestd = 99;
 	size_t wl = strlen(word);
-	/* Close enough: a third of the word's length, at least 1, at most 3. */
-	unsigned limit = (unsigned)(wl / 3);
+	/* Close enough: half the word's length, at least 1, at most 3. */
+	unsigned limit = (unsigned)((wl + 1) / 2);
 	if (limit < 1)
 		limit = 1;
 	if (limit > 3)

@@ -98,13 +98,14 @@ const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int 
 
 struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req)
 {
-	struct sval sv = { NULL, 0, 0 };
+	struct sval sv = { NULL, 0, 0, 0 };
 	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
 	if (!v)
 		return sv;
 	sv.s = arena_strndup(r->a, v->u.s, v->n);
 	sv.line = v->line;
 	sv.col = v->col;
+	sv.plain = v->plain;
 	return sv;
 }
 
@@ -128,7 +129,7 @@ static int looks_numeric(const char *s)
 
 struct sval rd_code_node(struct rd *r, const struct ynode *v)
 {
-	struct sval sv = { NULL, v->line, v->col };
+	struct sval sv = { NULL, v->line, v->col, v->plain };
 	if (v->kind != Y_SCALAR) {
 		rd_error(r, v, "a code must be a value, not %s", kind_name(v->kind));
 		return sv;
@@ -142,7 +143,7 @@ struct sval rd_code_node(struct rd *r, const struct ynode *v)
 
 struct sval rd_code(struct rd *r, const struct ynode *map, const char *key, int req)
 {
-	struct sval sv = { NULL, 0, 0 };
+	struct sval sv = { NULL, 0, 0, 0 };
 	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
 	return v ? rd_code_node(r, v) : sv;
 }

@@ -124,8 +124,11 @@ static void walk_dir(struct walk *w, const char *rel, const char *ext,
 			walk_dir(w, sub.data, ext, k, deep);
 		else if (kind == FS_FILE && has_ext(v[i].name, ext))
 			add_task(w, k, sub.data);
-		else if (kind == FS_FILE && has_ext(v[i].name, ".yml"))
-			diag_add(w->d, v[i].name, 0, 0, DIAG_WARNING, "ignored: name YAML files *.yaml");
+		else if (kind == FS_FILE && has_ext(v[i].name, ".yml")) {
+			buf_reset(&p);
+			buf_printf(&p, "%s%s", w->prefix, sub.data);
+			diag_add(w->d, p.data, 0, 0, DIAG_WARNING, "ignored: name YAML files *.yaml");
+		}
 	}
 	fs_entries_free(v, n);
 	buf_release(&p);

@@ -569,10 +569,15 @@ struct page *page_read(struct rd *r, struct arena *tree, const char *text,
 	pg->file = r->file;
 	size_t bad = utf8_check(text, len);
 	if (bad < len) {
-		uint32_t line = 1;
-		for (size_t i = 0; i < bad; i++)
-			line += text[i] == '\n';
-		diag_add(r->d, r->file, line, 1, DIAG_ERROR,
+		uint32_t line = 1, col = 1;
+		for (size_t i = 0; i < bad; i++) {
+			if (text[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)text[i] & 0xC0) != 0x80)
+				col++;
+		}
+		diag_add(r->d, r->file, line, col, DIAG_ERROR,
 		    "invalid UTF-8 (byte 0x%02X): save the file as UTF-8", (unsigned char)text[bad]);
 		return NULL;
 	}

@@ -17,6 +17,7 @@
 struct sval {
 	const char *s;		/* NULL when absent */
 	uint32_t line, col;
+	int plain;		/* written without quotes */
 };
 
 /* Tri-state for optional booleans: unknown is different from false. */

@@ -154,7 +154,7 @@ static void check_hours(struct vctx *v, const struct sval *sv)
 	const char *err;
 	size_t at;
 	if (sv->s && hours_parse(sv->s, &h, &err, &at) < 0)
-		verr(v, sv->line, sv->col + (uint32_t)at,
+		verr(v, sv->line, sv->col + (uint32_t)at + (sv->plain ? 0 : 1),
 		    "opening hours '%s': %s (e.g. \"Mo-Fr 09:00-12:00; Sa 10:00-12:00\")", sv->s, err);
 }
 

@@ -1,0 +1,1 @@
+mkdir -p referentiels/geo && cp "$ROOT"/referentiels/geo/*.geojson referentiels/geo/ && head -3 "$ROOT"/referentiels/geo/communes.csv > referentiels/geo/communes.csv && echo "93066,Saint-Denis,93,93200;93210,48.9,north,1" >> referentiels/geo/communes.csv && echo "93066,Saint-Denis,93,93200,48.93,2.35,1" >> referentiels/geo/communes.csv

@@ -1,0 +1,2 @@
+ln -s /etc/hostname content/organismes/lien.yaml
+ln -s /tmp content/pages/dehors

@@ -1,0 +1,94 @@
+#!/bin/bash
+# The whole test suite: unit tests, one regression case per validation rule,
+# and whole-site tests (publishing, determinism, safety), first with the plain
+# build, then with the AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Ends with one line "N passed, N failed". CARTO_REGEN=1 rewrites the expected
+# diagnostics of the regression cases instead of comparing them.
+set -u
+export LC_ALL=C.UTF-8 TZ=UTC SOURCE_DATE_EPOCH=1795000000   # 2026-11-18
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export ROOT
+PASS=0
+FAIL=0
+TMP=$(mktemp -d /tmp/carto-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+ok()   { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $*"; return 0; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+
+# Counts the "ok"/"FAIL" lines of a test program's output.
+count_output() {
+	local out=$1
+	local p f
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^FAIL ' "$out")
+	grep '^FAIL ' -A5 "$out"
+	PASS=$((PASS + p))
+	FAIL=$((FAIL + f))
+}
+
+run_unit() {
+	local bin=$1 label=$2
+	if "$bin" > "$TMP/unit.out" 2>&1; then :; else
+		grep -q '^FAIL ' "$TMP/unit.out" || { cat "$TMP/unit.out" | tail -20; fail "$label: unit tests crashed"; }
+	fi
+	count_output "$TMP/unit.out"
+}
+
+# One regression case: base site + the case's files, compared diagnostics.
+run_case() {
+	local carto=$1 case=$2 label=$3
+	local name site expected got rc want
+	name=$(basename "$case")
+	site="$TMP/case-$name"
+	rm -rf "$site"
+	cp -r tests/check/base "$site"
+	(cd "$case" && find . -type f ! -name expected.err ! -name remove ! -name setup.sh) | while read -r f; do
+		mkdir -p "$site/$(dirname "$f")"
+		cp "$case/$f" "$site/$f"
+	done
+	if [ -f "$case/remove" ]; then
+		while read -r f; do rm -rf "${site:?}/$f"; done < "$case/remove"
+	fi
+	[ -f "$case/setup.sh" ] && (cd "$site" && sh "$ROOT/$case/setup.sh")
+	got="$TMP/got.err"
+	(cd "$site" && timeout 20 "$carto" check > /dev/null 2> "$got")
+	rc=$?
+	grep -v '^carto: [0-9]* error' "$got" > "$got.d"
+	if [ -n "${CARTO_REGEN:-}" ]; then
+		cp "$got.d" "$case/expected.err"
+	fi
+	expected="$case/expected.err"
+	want=0
+	grep -q ': error: ' "$expected" 2>/dev/null && want=1
+	if [ ! -f "$expected" ]; then
+		fail "$label check/$name: no expected.err"
+	elif ! diff -u "$expected" "$got.d" > "$TMP/diff"; then
+		fail "$label check/$name: diagnostics differ"
+		head -20 "$TMP/diff"
+	elif [ "$rc" != "$want" ]; then
+		fail "$label check/$name: exit status $rc, expected $want"
+	else
+		ok "$label check/$name"
+	fi
+}
+
+run_suite() {
+	local carto=$1 unit=$2 label=$3
+	local before=$FAIL
+	run_unit "$unit" "$label"
+	for c in tests/check/cases/*/; do
+		run_case "$carto" "${c%/}" "$label"
+	done
+	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/site.sh
+	echo "$label: done ($((FAIL - before)) failed)"
+}
+
+run_suite "$ROOT/generator/carto" build/obj/unit plain
+if [ "${1:-}" != "--plain-only" ]; then
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	run_suite "$ROOT/build/asan/carto" build/asan/unit asan+ubsan
+fi
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,127 @@
+# Whole-site tests, sourced by run.sh with CARTO (the binary), LABEL and TMP
+# set, and ok/fail defined. Each block is one test.
+
+# A tree's fingerprint: every path with its type and content hash.
+tree_sum() {
+	(cd "$1" && find . -printf '%y %p\n' | sort | while read -r t p; do
+		if [ "$t" = f ]; then echo "$p $(sha256sum < "$p" | cut -c1-16)"; else echo "$t $p"; fi
+	done)
+}
+
+site_test() { [ $? = 0 ] && ok "$LABEL site/$1" || fail "$LABEL site/$1${2:+: $2}"; }
+
+S="$TMP/site-$LABEL"
+rm -rf "$S"
+cp -r tests/check/base "$S"
+
+# The repository's example site checks with no error and no warning.
+out=$("$CARTO" check 2>&1)
+rc=$?
+[ $rc = 0 ] && ! echo "$out" | grep -q 'warning:'
+site_test example-checks-clean "$(echo "$out" | head -5)"
+
+# The example site builds, and its open data are there.
+rm -rf "$TMP/ex-out"
+"$CARTO" build --out "$TMP/ex-out" > /dev/null 2>&1 &&
+	[ -s "$TMP/ex-out/data/offres.csv" ] && [ -s "$TMP/ex-out/data/organismes.json" ] &&
+	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
+site_test example-builds
+
+# Identical input gives identical output, byte for byte (and with --jobs 1).
+"$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S" --out "$TMP/b2" --jobs 1 > /dev/null 2>&1 &&
+	diff -r "$TMP/b1" "$TMP/b2" > /dev/null
+site_test deterministic
+
+# A failed build leaves the previous output exactly as it was.
+snap=$(tree_sum "$TMP/b1")
+cp -r "$S" "$S-bad"
+echo "  nom: doublon" >> "$S-bad/content/organismes/asso-test.yaml"
+"$CARTO" build --site "$S-bad" --out "$TMP/b1" > /dev/null 2>&1
+rc=$?
+[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ]
+site_test failed-build-keeps-output "exit $rc"
+rm -rf "$S-bad"
+
+# A build killed with SIGKILL half-way leaves the previous output, and the
+# next build cleans up what the killed one left.
+CARTO_TEST_PAUSE=30 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do ls -d "$TMP"/.b1.tmp.* > /dev/null 2>&1 && break; sleep 0.1; done
+ls "$TMP"/.b1.tmp.*/data/offres.csv > /dev/null 2>&1
+half=$?
+kill -9 $pid
+wait $pid 2> /dev/null
+[ $half = 0 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ]
+site_test sigkill-keeps-output
+"$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
+	! ls -d "$TMP"/.b1.tmp.* > /dev/null 2>&1 && [ "$snap" = "$(tree_sum "$TMP/b1")" ]
+site_test next-build-cleans-leftovers
+
+# --out never replaces the site itself or a folder carto did not write.
+mkdir -p "$TMP/precious" && echo "keep me" > "$TMP/precious/notes.txt"
+"$CARTO" build --site "$S" --out "$TMP/precious" > /dev/null 2>&1
+rc1=$?
+"$CARTO" build --site "$S" --out "$S" > /dev/null 2>&1
+rc2=$?
+[ $rc1 = 1 ] && [ $rc2 = 1 ] && [ "$(cat "$TMP/precious/notes.txt")" = "keep me" ] &&
+	[ -f "$S/site.yaml" ] && [ -f "$S/content/organismes/asso-test.yaml" ]
+site_test out-refuses-foreign-folders "exit $rc1 $rc2"
+
+# Ids that try to leave --out are refused before anything is written.
+cp -r "$S" "$S-evil"
+sed -i 's/id: asso-test/id: "..\/..\/evil"/' "$S-evil/content/organismes/asso-test.yaml"
+"$CARTO" build --site "$S-evil" --out "$TMP/evil-out" > "$TMP/evil.log" 2>&1
+rc=$?
+[ $rc = 1 ] && [ ! -e "$TMP/evil-out" ] && [ ! -e "$TMP/evil" ] && grep -q "must be a slug" "$TMP/evil.log"
+site_test path-escape-refused "exit $rc"
+rm -rf "$S-evil"
+
+# CSV: UTF-8 with a BOM, accents intact, one row per offer x lieu, and a
+# value that starts like a formula cannot run as one.
+cp -r "$S" "$S-csv"
+sed -i 's/nom: "Association Test"/nom: "=HYPERLINK(\\"http:\/\/x\\";\\"clic\\")"/' "$S-csv/content/organismes/asso-test.yaml"
+sed -i 's/telephone: "01 00 00 00 00"/telephone: "+33 1 00 00 00 00"/' "$S-csv/content/organismes/asso-test.yaml"
+"$CARTO" build --site "$S-csv" --out "$TMP/csv-out" > /dev/null 2>&1
+csv="$TMP/csv-out/data/offres.csv"
+[ "$(head -c 3 "$csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] &&
+	grep -q '"'"'"'=HYPERLINK' "$csv" && grep -q '"'"'"'+33 1' "$csv" &&
+	grep -q 'Français – vers A1' "$csv" && [ "$(wc -l < "$csv")" = 2 ] &&
+	! grep -q ';=HYPERLINK' "$csv"
+site_test csv-safe-and-utf8
+rm -rf "$S-csv"
+
+# GeoJSON: one point per offer x lieu of the example site, counted from the
+# organisations JSON; every point inside Île-de-France's bounding box.
+if command -v python3 > /dev/null; then
+	python3 - "$TMP/ex-out/data" <<'PY'
+import json, sys
+d = sys.argv[1]
+orgs = json.load(open(d + "/organismes.json"))["organismes"]
+expected = sum(len(o["lieux"]) for org in orgs for o in org["offres"])
+feats = json.load(open(d + "/offres.geojson"))["features"]
+assert expected > 0 and len(feats) == expected, (len(feats), expected)
+for f in feats:
+    lon, lat = f["geometry"]["coordinates"]
+    assert 1.44 <= lon <= 3.56 and 48.12 <= lat <= 49.24, (lon, lat)
+rows = open(d + "/offres.csv", encoding="utf-8-sig").read().split("\r\n")
+assert len([r for r in rows if r]) == expected + 1
+PY
+	site_test geojson-one-feature-per-offer-lieu
+fi
+
+# Usage errors exit with 2.
+"$CARTO" > /dev/null 2>&1; r1=$?
+"$CARTO" build --jobs 0 > /dev/null 2>&1; r2=$?
+"$CARTO" frobnicate > /dev/null 2>&1; r3=$?
+[ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ]
+site_test usage-exit-2 "$r1 $r2 $r3"
+
+# carto new scaffolds files that check clean once filled in.
+cp -r "$S" "$S-new"
+"$CARTO" new page nouvelle-page --site "$S-new" > /dev/null &&
+	"$CARTO" new organisme nouvel-organisme --site "$S-new" > /dev/null &&
+	! "$CARTO" new page nouvelle-page --site "$S-new" > /dev/null 2>&1 &&
+	"$CARTO" check --site "$S-new" > /dev/null 2>&1
+site_test new-scaffolds
+rm -rf "$S-new"

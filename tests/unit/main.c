@@ -1,0 +1,28 @@
+/*
+ * Runs every unit test and prints one line per test.
+ */
+#include "harness.h"
+#include "tests.h"
+
+int harness_failed;
+
+#define T(f) { #f, f }
+
+int main(void)
+{
+	static const struct { const char *name; test_fn fn; } tests[] = {
+		T(test_buf), T(test_utf8), T(test_suggest), T(test_strmap),
+		T(test_escape), T(test_arena), T(test_ytree_basic), T(test_ytree_bad),
+		T(test_ytree_alias), T(test_ytree_merge), T(test_hours),
+		T(test_publish_paths), T(test_dates),
+	};
+	int failed = 0;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		harness_failed = 0;
+		tests[i].fn();
+		if (!harness_failed)
+			printf("ok %s\n", tests[i].name);
+		failed |= harness_failed;
+	}
+	return failed;
+}

@@ -1,0 +1,162 @@
+/*
+ * Unit tests of the YAML loader, opening hours, dates and output paths.
+ */
+#include <time.h>
+
+#include "../../generator/base/arena.h"
+#include "../../generator/base/buf.h"
+#include "../../generator/base/diag.h"
+#include "../../generator/data/fields.h"
+#include "../../generator/data/hours.h"
+#include "../../generator/data/ytree.h"
+#include "../../generator/out/publish.h"
+#include "harness.h"
+#include "tests.h"
+
+/* Loads text; returns the root (NULL on error) and leaves diagnostics in d. */
+static struct ynode *load(const char *text, struct arena *a, struct diags *d)
+{
+	int failed;
+	return ytree_load(text, strlen(text), "t.yaml", 0, a, d, &failed);
+}
+
+void test_ytree_basic(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	struct ynode *r = load("a: 1\nb:\n  - x\n  - \"y\"\nc: { d: ~ }\n", &a, &d);
+	EXPECT(r && r->kind == Y_MAP && r->n == 3);
+	const struct ynode *b = ytree_get(r, "b");
+	EXPECT(b && b->kind == Y_SEQ && b->n == 2);
+	EXPECT(b->u.items[0]->plain && !b->u.items[1]->plain);
+	EXPECT(b->u.items[1]->line == 4 && b->u.items[1]->col == 5);
+	EXPECT(ytree_is_null(ytree_get(ytree_get(r, "c"), "d")));
+	EXPECT(d.n == 0);
+	diags_free(&d);
+	arena_free(&a);
+}
+
+void test_ytree_bad(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	EXPECT(load("a: 1\na: 2\n", &a, &d) == NULL);
+	EXPECT(d.n == 1 && d.v[0].line == 2 && strstr(d.v[0].msg, "duplicate key 'a'"));
+	diags_free(&d);
+	EXPECT(load("a: [1, 2\n", &a, &d) == NULL && d.errors == 1);
+	diags_free(&d);
+	EXPECT(load("ok: 1\nnom: caf\xe9\n", &a, &d) == NULL);
+	EXPECT(d.n == 1 && d.v[0].line == 2 && d.v[0].col == 9 && strstr(d.v[0].msg, "UTF-8"));
+	diags_free(&d);
+	/* Deep flow nesting: refused at the limit, at once (libyaml alone is
+	 * quadratic on this). */
+	struct buf deep = BUF_INIT;
+	for (int i = 0; i < 100000; i++)
+		buf_putc(&deep, '[');
+	clock_t t0 = clock();
+	EXPECT(load(deep.data, &a, &d) == NULL);
+	EXPECT(d.n >= 1 && strstr(d.v[0].msg, "nesting deeper than 64"));
+	EXPECT((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
+	buf_release(&deep);
+	diags_free(&d);
+	EXPECT(load("a: 1\n---\nb: 2\n", &a, &d) == NULL);
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, "one YAML document"));
+	diags_free(&d);
+	EXPECT(load("a: \x01\n", &a, &d) == NULL && d.n == 1 && d.v[0].line == 1);
+	diags_free(&d);
+	arena_free(&a);
+}
+
+void test_ytree_alias(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	/* The billion laughs: 9 levels of 9 aliases. */
+	struct buf bomb = BUF_INIT;
+	buf_puts(&bomb, "a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+	for (int i = 1; i < 10; i++) {
+		buf_printf(&bomb, "a%d: &a%d [", i, i);
+		for (int k = 0; k < 9; k++)
+			buf_printf(&bomb, "%s*a%d", k ? ", " : "", i - 1);
+		buf_puts(&bomb, "]\n");
+	}
+	clock_t t0 = clock();
+	EXPECT(load(bomb.data, &a, &d) == NULL);
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, "alias expansion too large"));
+	EXPECT((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0);
+	EXPECT(a.total < 8u << 20);
+	buf_release(&bomb);
+	diags_free(&d);
+	/* A cycle: the anchor is not usable inside its own node. */
+	EXPECT(load("a: &a [1, *a]\n", &a, &d) == NULL);
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, "alias *a"));
+	diags_free(&d);
+	/* A normal alias shares the node. */
+	struct ynode *r = load("c: &c { nom: X }\nd: *c\n", &a, &d);
+	EXPECT(r && ytree_get(r, "c") == ytree_get(r, "d"));
+	diags_free(&d);
+	arena_free(&a);
+}
+
+void test_ytree_merge(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	struct ynode *r = load("base: &b { x: 1, y: 2 }\nm:\n  <<: *b\n  y: 3\n", &a, &d);
+	const struct ynode *m = ytree_get(r, "m");
+	EXPECT(m && m->n == 2);
+	EXPECT_STR(ytree_get(m, "x")->u.s, "1");
+	EXPECT_STR(ytree_get(m, "y")->u.s, "3");
+	diags_free(&d);
+	arena_free(&a);
+}
+
+void test_hours(void)
+{
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256];
+	EXPECT(hours_parse("Tu,Th 18:30-20:30", &h, &err, &at) == 0);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "mardi et jeudi, 18 h 30 – 20 h 30");
+	EXPECT(hours_has_evening(&h) && !hours_has_saturday(&h) && !hours_has_morning(&h));
+	EXPECT(hours_parse("Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00", &h, &err, &at) == 0);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "du lundi au vendredi, 9 h – 12 h et 14 h – 17 h ; samedi, 10 h – 12 h");
+	EXPECT(hours_has_saturday(&h) && hours_has_morning(&h) && !hours_has_evening(&h));
+	EXPECT(hours_parse("Lu 09:00-12:00", &h, &err, &at) < 0 && at == 0);
+	EXPECT(hours_parse("Mo 12:00-09:00", &h, &err, &at) < 0 && strstr(err, "end after"));
+	EXPECT(hours_parse("Mo 9h-12h", &h, &err, &at) < 0 && at == 3);
+	EXPECT(hours_parse("Mo,We,Fr 09:00-11:00", &h, &err, &at) == 0);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "lundi, mercredi et vendredi, 9 h – 11 h");
+}
+
+void test_publish_paths(void)
+{
+	EXPECT(publish_path_ok("data/offres.csv"));
+	EXPECT(publish_path_ok("organismes/asso-x/index.html"));
+	EXPECT(!publish_path_ok("../etc/passwd"));
+	EXPECT(!publish_path_ok("data/../../x"));
+	EXPECT(!publish_path_ok("/etc/passwd"));
+	EXPECT(!publish_path_ok("data//x"));
+	EXPECT(!publish_path_ok("data/./x"));
+	EXPECT(!publish_path_ok("data/"));
+	EXPECT(!publish_path_ok(""));
+}
+
+void test_dates(void)
+{
+	EXPECT(parse_date("2026-02-28") == 20260228);
+	EXPECT(parse_date("2024-02-29") == 20240229);
+	EXPECT(parse_date("2026-02-29") == 0);
+	EXPECT(parse_date("2026-13-01") == 0);
+	EXPECT(parse_date("26-01-01") == 0);
+	EXPECT(is_slug("asso-exemple-93"));
+	EXPECT(!is_slug("Asso"));
+	EXPECT(!is_slug("a--b"));
+	EXPECT(!is_slug("-a"));
+	EXPECT(!is_slug("a-"));
+	EXPECT(!is_slug("../x"));
+}
