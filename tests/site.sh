@@ -104,8 +104,9 @@ assert expected > 0 and len(feats) == expected, (len(feats), expected)
 for f in feats:
     lon, lat = f["geometry"]["coordinates"]
     assert 1.44 <= lon <= 3.56 and 48.12 <= lat <= 49.24, (lon, lat)
-rows = open(d + "/offres.csv", encoding="utf-8-sig").read().split("\r\n")
-assert len([r for r in rows if r]) == expected + 1
+import csv
+rows = list(csv.reader(open(d + "/offres.csv", encoding="utf-8-sig", newline=""), delimiter=";"))
+assert len(rows) == expected + 1 and len(set(map(len, rows))) == 1, (len(rows), expected)
 PY
 	site_test geojson-one-feature-per-offer-lieu
 fi

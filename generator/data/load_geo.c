@@ -142,7 +142,8 @@ static int read_polygon(const struct ynode *poly, struct shape *s, struct arena 
 	for (size_t i = 0; i < poly->n; i++) {
 		if (s->n_rings == *cap) {
 			struct ring *nr = arena_alloc(a, (*cap * 2 + 4) * sizeof(*nr));
-			memcpy(nr, s->rings, s->n_rings * sizeof(*nr));
+			if (s->n_rings)
+				memcpy(nr, s->rings, s->n_rings * sizeof(*nr));
 			s->rings = nr;
 			*cap = *cap * 2 + 4;
 		}

@@ -202,7 +202,9 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 	const struct commune *c = l->commune;
 	if (c) {
 		memcpy(l->dep, c->dep, 3);
-		if (l->commune_nom.s && strcmp(l->commune_nom.s, c->nom) != 0)
+		/* "Paris" is how addresses name every arrondissement. */
+		int paris_name = c->arrondissement && strcmp(l->commune_nom.s ? l->commune_nom.s : "", "Paris") == 0;
+		if (l->commune_nom.s && strcmp(l->commune_nom.s, c->nom) != 0 && !paris_name)
 			vwarn(v, l->commune_nom.line, l->commune_nom.col,
 			    "commune '%s' is named '%s' for code_insee %s", l->commune_nom.s, c->nom, c->code);
 		if (!l->has_geo) {
