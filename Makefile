@@ -56,16 +56,19 @@ build/obj/unit: $(OBJS) $(UNIT_SRCS:%.c=build/obj/%.o)
 build/asan/unit: $(ASAN_OBJS) $(UNIT_SRCS:%.c=build/asan/%.o)
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 
-TOOLS = generator/synth generator/benchrun generator/yamlraw
+TOOLS = build/gensite build/measure build/rawparse
 
-generator/synth: generator/tools/synth.c
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+build/gensite: generator/tools/gensite.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $<
 
-generator/benchrun: generator/tools/benchrun.c
-	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+build/measure: generator/tools/measure.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $<
 
-generator/yamlraw: generator/tools/yamlraw.c
-	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $< $(LIBS)
+build/rawparse: generator/tools/rawparse.c
+	@mkdir -p build
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $< $(LIBS)
 
 # The example site of the repository, published into output/.
 site: all
@@ -76,12 +79,12 @@ test: all build/obj/unit build/asan/carto build/asan/unit
 	@sh tests/run.sh
 
 bench: all $(TOOLS)
-	@sh tests/bench.sh
+	@sh tests/benchmark.sh
 
 regen: all
 	@CARTO_REGEN=1 sh tests/run.sh --plain-only
 
 clean:
-	rm -rf build generator/carto $(TOOLS) output .output.tmp.* .output.old.*
+	rm -rf build generator/carto output .output.tmp.* .output.old.*
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d

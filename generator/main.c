@@ -104,17 +104,38 @@ static void lint_pages(const struct site *s, struct diags *d)
 
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
-static int prepare(struct site *s, const struct opts *o, struct diags *d)
+/* With CARTO_TIMING set, prints how long each stage took, for profiling. */
+static void stage(const char *name)
 {
+	static struct timespec last;
+	struct timespec now;
+	if (!getenv("CARTO_TIMING"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (name && last.tv_sec)
+		fprintf(stderr, "carto: %-10s %7.1f ms\n", name,
+		    (double)(now.tv_sec - last.tv_sec) * 1e3 + (double)(now.tv_nsec - last.tv_nsec) / 1e6);
+	last = now;
+}
+
+static int prepare(struct site *s, const struct opts *o, struct diags *d, int index)
+{
+	stage(NULL);
 	int rc = load_site(s, o->site, o->jobs, d);
+	stage("load");
 	if (rc == 0) {
-		validate_site(s, today(), d);
+		validate_site(s, today(), o->jobs, d);
+		stage("validate");
 		lint_pages(s, d);
+		stage("markdown");
 	}
 	diags_print(d, stderr);
 	if (rc < 0 || d->errors)
 		return -1;
-	index_site(s);
+	if (index) {
+		index_site(s);
+		stage("index");
+	}
 	return 0;
 }
 
@@ -173,7 +194,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	int rc = 1;
 	struct publish p = { NULL, NULL };
-	if (prepare(s, o, d) < 0)
+	if (prepare(s, o, d, 1) < 0)
 		goto done;
 	if (o->base_url)
 		s->base_url = o->base_url;
@@ -183,7 +204,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		fprintf(stderr, "carto: cannot write beside %s: %s\n", o->out, strerror(errno));
 		goto done;
 	}
-	if (render_all(s, &p) < 0) {
+	stage(NULL);
+	int rendered = render_all(s, &p);
+	stage("render");
+	if (rendered < 0) {
 		fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
 		    strerror(errno), o->out);
 		publish_abort(&p);
@@ -207,13 +231,16 @@ done:
 
 static int cmd_check(struct opts *o, struct site *s, struct diags *d)
 {
-	if (prepare(s, o, d) < 0) {
+	if (prepare(s, o, d, 0) < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s\n", d->errors,
 		    d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
 		return 1;
 	}
+	size_t offers = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		offers += s->organismes[i]->n_offres;
 	printf("carto: %zu organisations, %zu offers, %zu référentiels, %zu pages: no error, %zu warning%s\n",
-	    s->n_organismes, s->n_offres, s->n_referentiels, s->n_pages, d->warnings,
+	    s->n_organismes, offers, s->n_referentiels, s->n_pages, d->warnings,
 	    d->warnings == 1 ? "" : "s");
 	return 0;
 }

@@ -72,9 +72,26 @@ void *arena_alloc(struct arena *a, size_t size)
 #endif
 }
 
+/* Like arena_alloc without zeroing, for bytes that are written at once. */
+static void *alloc_raw(struct arena *a, size_t size)
+{
+#ifdef ARENA_DEBUG
+	return arena_alloc(a, size);
+#else
+	if (a->head && a->head->size - a->used >= size) {
+		void *p = a->head->data + a->used;
+		a->used += (size + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1);
+		if (a->used > a->head->size)
+			a->used = a->head->size;
+		return p;
+	}
+	return arena_alloc(a, size);
+#endif
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -87,7 +104,7 @@ char *arena_strdup(struct arena *a, const char *s)
 
 void *arena_memdup(struct arena *a, const void *p, size_t n)
 {
-	void *q = arena_alloc(a, n);
+	void *q = alloc_raw(a, n);
 	if (n)
 		memcpy(q, p, n);
 	return q;
@@ -123,4 +140,26 @@ void arena_free(struct arena *a)
 	}
 	a->head = NULL;
 	a->used = a->total = 0;
+}
+
+void arena_reset(struct arena *a)
+{
+#ifdef ARENA_DEBUG
+	arena_free(a);
+#else
+	struct arena_block *keep = a->head;
+	if (!keep || keep->size != BLOCK_SIZE) {
+		arena_free(a);
+		return;
+	}
+	struct arena_block *b = keep->next;
+	while (b) {
+		struct arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+	keep->next = NULL;
+	a->used = 0;
+	a->total = BLOCK_SIZE;
+#endif
 }

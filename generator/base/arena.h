@@ -27,5 +27,7 @@ void *arena_memdup(struct arena *a, const void *p, size_t n);
 /* Appends the blocks of src to dst; src is left empty. */
 void arena_merge(struct arena *dst, struct arena *src);
 void arena_free(struct arena *a);
+/* Frees everything but one block, kept for reuse: for per-file arenas. */
+void arena_reset(struct arena *a);
 
 #endif

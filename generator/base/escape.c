@@ -14,23 +14,32 @@ void esc_json(struct buf *b, const char *s)
 		return;
 	}
 	buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++) {
+		const char *rep;
 		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		case '<': buf_puts(b, "\\u003c"); break;
-		case '>': buf_puts(b, "\\u003e"); break;
-		case '&': buf_puts(b, "\\u0026"); break;
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case '<': rep = "\\u003c"; break;
+		case '>': rep = "\\u003e"; break;
+		case '&': rep = "\\u0026"; break;
 		default:
-			if (*p < 0x20)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_putc(b, (char)*p);
+			if (*p >= 0x20)
+				continue;
+			rep = NULL;
 		}
+		/* Copy the run of plain bytes at once, then the escape. */
+		buf_add(b, run, (size_t)(p - run));
+		run = p + 1;
+		if (rep)
+			buf_puts(b, rep);
+		else
+			buf_printf(b, "\\u%04x", *p);
 	}
+	buf_add(b, run, (size_t)(p - run));
 	buf_putc(b, '"');
 }
 

@@ -4,6 +4,7 @@
  */
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
 size_t utf8_check(const char *str, size_t len)
@@ -11,6 +12,16 @@ size_t utf8_check(const char *str, size_t len)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
+		/* Most input is ASCII: skip it eight bytes at a time. */
+		while (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= len)
+			break;
 		unsigned c = s[i];
 		if (c < 0x80) {
 			i++;

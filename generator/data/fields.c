@@ -48,7 +48,7 @@ void rd_keys(struct rd *r, const struct ynode *map, const char *const *keys)
 	for (size_t i = 0; i < map->n; i++) {
 		const struct ynode *k = map->u.pairs[i].key;
 		size_t j;
-		for (j = 0; j < nk && strcmp(keys[j], k->u.s) != 0; j++)
+		for (j = 0; j < nk && (keys[j][0] != k->u.s[0] || strcmp(keys[j], k->u.s) != 0); j++)
 			;
 		if (j < nk)
 			continue;

@@ -25,7 +25,7 @@
 #define CARTO_SHARE "."
 #endif
 
-enum task_kind { T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
+enum task_kind { T_GEO, T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
 
 struct task {
 	enum task_kind kind;
@@ -142,16 +142,13 @@ static void walk_site(struct walk *w)
 	fs_join(&p, w->root, "referentiels/vocabulaires.yaml");
 	if (fs_exists(p.data))
 		add_task(w, T_VOCAB, "referentiels/vocabulaires.yaml");
-	else
-		diag_add(w->d, "referentiels/vocabulaires.yaml", 0, 0, DIAG_ERROR,
+	else {
+		buf_reset(&p);
+		buf_printf(&p, "%sreferentiels/vocabulaires.yaml", w->prefix);
+		diag_add(w->d, p.data, 0, 0, DIAG_ERROR,
 		    "missing: the closed lists (types_offre, parcours, publics…) are required");
-	buf_release(&p);
-	if (w->d->n && strcmp(w->d->v[w->d->n - 1].file, "referentiels/vocabulaires.yaml") == 0 && *w->prefix) {
-		free(w->d->v[w->d->n - 1].file);
-		struct buf f = BUF_INIT;
-		buf_printf(&f, "%sreferentiels/vocabulaires.yaml", w->prefix);
-		w->d->v[w->d->n - 1].file = buf_detach(&f, NULL);
 	}
+	buf_release(&p);
 	size_t first = w->n;
 	walk_dir(w, "referentiels", ".yaml", T_REF, 0);
 	for (size_t i = first; i < w->n; i++)
@@ -244,8 +241,9 @@ static void convert(struct worker *wk, struct task *t, struct rd *r,
 	case T_ORG:
 		convert_orgs(r, root, t);
 		break;
+	case T_GEO:
 	case T_PAGE:
-		break;
+		break;	/* handled before parsing */
 	}
 }
 
@@ -254,6 +252,10 @@ static void run_task(struct worker *wk, struct task *t, struct buf *b,
 {
 	struct rd r = { &wk->model, &wk->d, NULL };
 	r.file = arena_strdup(&wk->model, t->shown);
+	if (t->kind == T_GEO) {
+		geo_read(&wk->s->geo, t->path, t->shown, &wk->model, &wk->d);
+		return;
+	}
 	buf_reset(b);
 	if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
 		if (errno == EFBIG)
@@ -283,8 +285,9 @@ static void *work(void *arg)
 		if (i >= wk->w->n)
 			break;
 		run_task(wk, &wk->w->v[i], &b, &tree);
-		arena_free(&tree);
+		arena_reset(&tree);
 	}
+	arena_free(&tree);
 	buf_release(&b);
 	return NULL;
 }
@@ -355,20 +358,24 @@ static void run_pool(struct site *s, struct walk *w, int jobs, struct diags *d)
 	free(wk);
 }
 
-static void load_geo_data(struct site *s, const char *root, const char *prefix,
-    struct diags *d)
+/* The territory is one task, first in the list since it is the largest:
+ * the site's referentiels/geo/, else the one that ships with carto. */
+static void add_geo_task(struct walk *w)
 {
-	struct buf p = BUF_INIT, shown = BUF_INIT;
-	fs_join(&p, root, "referentiels/geo");
-	buf_printf(&shown, "%sreferentiels/geo", prefix);
-	if (fs_is_dir(p.data))
-		geo_read(&s->geo, p.data, shown.data, &s->arena, d);
-	else {
+	struct buf p = BUF_INIT;
+	fs_join(&p, w->root, "referentiels/geo");
+	if (fs_is_dir(p.data)) {
+		add_task(w, T_GEO, "referentiels/geo");
+	} else {
+		add_task(w, T_GEO, "referentiels/geo");
+		struct task *t = &w->v[w->n - 1];
+		free(t->path);
+		free(t->shown);
 		fs_join(&p, CARTO_SHARE, "referentiels/geo");
-		geo_read(&s->geo, p.data, p.data, &s->arena, d);
+		t->path = xstrdup(p.data);
+		t->shown = xstrdup(p.data);
 	}
 	buf_release(&p);
-	buf_release(&shown);
 }
 
 int load_site(struct site *s, const char *root, int jobs, struct diags *d)
@@ -392,8 +399,8 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 		buf_putc(&prefix, '/');
 	w.prefix = prefix.data;
 	s->root = arena_strdup(&s->arena, root);
+	add_geo_task(&w);
 	walk_site(&w);
-	load_geo_data(s, root, w.prefix, d);
 	run_pool(s, &w, jobs, d);
 	assemble(s, &w);
 	for (size_t i = 0; i < w.n; i++) {

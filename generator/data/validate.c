@@ -7,6 +7,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ struct vctx {
 	struct diags *d;
 	const char *file;
 	int today;
+	struct arena *a;	/* for resolved lists; the thread's own */
 };
 
 static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
@@ -303,7 +305,7 @@ static void check_offre(struct vctx *v, struct organisme *org, struct offre *o, 
 	}
 	check_levels(v, o);
 	check_hours(v, &o->horaires);
-	o->lieux = arena_alloc(&v->s->arena, (o->lieu_ids.n + 1) * sizeof(*o->lieux));
+	o->lieux = arena_alloc(v->a, (o->lieu_ids.n + 1) * sizeof(*o->lieux));
 	for (size_t i = 0; i < o->lieu_ids.n; i++) {
 		const struct sval *id = &o->lieu_ids.v[i];
 		size_t k;
@@ -505,9 +507,50 @@ static void check_pages(struct vctx *v)
 	}
 }
 
-void validate_site(struct site *s, int today, struct diags *d)
+/* Organisations are independent once ids are known: each thread checks a
+ * slice with its own diagnostics and arena, merged in order afterwards. */
+struct slice {
+	pthread_t th;
+	struct vctx v;
+	struct diags d;
+	struct arena a;
+	size_t from, to;
+};
+
+static void *check_slice(void *arg)
 {
-	struct vctx v = { s, d, NULL, today };
+	struct slice *sl = arg;
+	for (size_t i = sl->from; i < sl->to; i++)
+		check_org(&sl->v, sl->v.s->organismes[i]);
+	return NULL;
+}
+
+static void check_orgs(struct site *s, int today, int jobs, struct diags *d)
+{
+	size_t n = s->n_organismes;
+	if (jobs < 1 || n < 1000)
+		jobs = 1;
+	struct slice *sl = xcalloc((size_t)jobs, sizeof(*sl));
+	for (int i = 0; i < jobs; i++) {
+		sl[i].v = (struct vctx){ s, &sl[i].d, NULL, today, &sl[i].a };
+		sl[i].from = n * (size_t)i / (size_t)jobs;
+		sl[i].to = n * (size_t)(i + 1) / (size_t)jobs;
+		if (i > 0 && pthread_create(&sl[i].th, NULL, check_slice, &sl[i]) != 0)
+			check_slice(&sl[i]);	/* no thread: do it here */
+	}
+	check_slice(&sl[0]);
+	for (int i = 0; i < jobs; i++) {
+		if (i > 0 && sl[i].th)
+			pthread_join(sl[i].th, NULL);
+		diags_merge(d, &sl[i].d);
+		arena_merge(&s->arena, &sl[i].a);
+	}
+	free(sl);
+}
+
+void validate_site(struct site *s, int today, int jobs, struct diags *d)
+{
+	struct vctx v = { s, d, NULL, today, &s->arena };
 	if (!s->vocab.file)
 		return;
 	for (size_t i = 0; i < s->n_referentiels; i++)
@@ -515,8 +558,7 @@ void validate_site(struct site *s, int today, struct diags *d)
 	for (size_t i = 0; i < s->n_correspondances; i++)
 		check_corr(&v, s->correspondances[i]);
 	check_ids(&v);
-	for (size_t i = 0; i < s->n_organismes; i++)
-		check_org(&v, s->organismes[i]);
+	check_orgs(s, today, jobs, d);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		check_carto(&v, s->cartographies[i]);
 	check_pages(&v);

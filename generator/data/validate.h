@@ -10,8 +10,9 @@
 struct site;
 struct diags;
 
-/* today is YYYYMMDD, for the freshness warning. */
-void validate_site(struct site *s, int today, struct diags *d);
+/* today is YYYYMMDD, for the freshness warning; organisations are checked
+ * on jobs threads. */
+void validate_site(struct site *s, int today, int jobs, struct diags *d);
 /* Returns 1 when (lon, lat) lies inside one of the département outlines. */
 int geo_in_territory(const struct site *s, double lon, double lat);
 

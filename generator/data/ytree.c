@@ -33,6 +33,8 @@ struct loader {
 	size_t depth;
 	struct ynode **kids;
 	size_t nkids, capkids;
+	struct ypair *pairs;	/* scratch for closing mappings */
+	size_t cappairs;
 	struct strmap anchors;
 	struct ynode *root;
 	int docs;
@@ -149,8 +151,9 @@ static void on_open(struct loader *l, const yaml_event_t *e, enum ykind k)
 static int key_index(const struct ypair *p, size_t n, const char *key)
 {
 	/* Callers keep n small: large mappings go through a hash map. */
+	size_t len = strlen(key);
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(p[i].key->u.s, key) == 0)
+		if (p[i].key->n == len && memcmp(p[i].key->u.s, key, len) == 0)
 			return (int)i;
 	return -1;
 }
@@ -175,8 +178,9 @@ static void merge_from(struct loader *l, const struct ynode *src,
 static void close_map(struct loader *l, struct ynode *m, struct ynode **kids,
     size_t nk)
 {
-	size_t npairs = nk / 2, n = 0, cap = 0;
-	struct ypair *pairs = NULL;
+	size_t npairs = nk / 2, n = 0;
+	size_t cap = l->cappairs;
+	struct ypair *pairs = l->pairs;
 	const struct ynode *merge = NULL;
 	struct strmap seen = STRMAP_INIT;
 	int big = npairs > 16;
@@ -216,7 +220,8 @@ static void close_map(struct loader *l, struct ynode *m, struct ynode **kids,
 	strmap_free(&seen);
 	m->n = n;
 	m->u.pairs = arena_memdup(l->a, pairs, n * sizeof(*pairs));
-	free(pairs);
+	l->pairs = pairs;
+	l->cappairs = cap;
 }
 
 static void on_close(struct loader *l)
@@ -320,6 +325,7 @@ struct ynode *ytree_load(const char *data, size_t len, const char *file,
 	}
 	yaml_parser_delete(&l.parser);
 	free(l.kids);
+	free(l.pairs);
 	strmap_free(&l.anchors);
 	*failed = l.failed;
 	return l.failed ? NULL : l.root;
@@ -329,9 +335,12 @@ const struct ynode *ytree_get(const struct ynode *map, const char *key)
 {
 	if (!map || map->kind != Y_MAP)
 		return NULL;
-	for (size_t i = 0; i < map->n; i++)
-		if (strcmp(map->u.pairs[i].key->u.s, key) == 0)
+	size_t len = strlen(key);
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->u.pairs[i].key;
+		if (k->n == len && memcmp(k->u.s, key, len) == 0)
 			return map->u.pairs[i].val;
+	}
 	return NULL;
 }
 

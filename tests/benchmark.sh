@@ -1,0 +1,72 @@
+#!/bin/sh
+# make bench: builds seeded synthetic sites of several sizes (BENCH_SIZES,
+# default 1000 10000 50000 organisations, each with BENCH_PAGES pages) and
+# prints, for each, the input size, libyaml's raw parse of the same files on
+# all cores (the baseline), the time and peak memory of `carto check` and of
+# `carto build`, and the throughput. Sites are kept in build/bench/ and
+# regenerated only when the generator or the référentiels change.
+set -eu
+cd "$(dirname "$0")/.."
+SIZES=${BENCH_SIZES:-1000 10000 50000}
+PAGES=${BENCH_PAGES:-1000}
+SEED=${BENCH_SEED:-20261128}
+export SOURCE_DATE_EPOCH=1795000000 LC_ALL=C.UTF-8
+B=build/bench
+mkdir -p "$B"
+
+stamp() {
+	cat build/gensite site.yaml referentiels/*.yaml referentiels/correspondances/*.yaml \
+		content/cartographies/*.yaml | sha256sum | cut -c1-16
+	echo "$1 $PAGES $SEED"
+}
+
+make_site() {
+	n=$1
+	dir="$B/site-$n"
+	want=$(stamp "$n")
+	if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ]; then
+		return
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/content"
+	cp -r site.yaml referentiels "$dir/"
+	cp -r content/cartographies "$dir/content/"
+	cp content/pages/index.md "$dir/content/" 2> /dev/null || true
+	build/gensite --orgs "$n" --pages "$PAGES" --seed "$SEED" \
+		--geo referentiels/geo/communes.csv --out "$dir"
+	echo "$want" > "$dir/.stamp"
+}
+
+# Runs a command under measure; sets WALL and RSS (MB).
+run() {
+	build/measure -- "$@" > /dev/null 2> "$B/measure.log" || {
+		tail -5 "$B/measure.log" >&2
+		echo "bench: command failed: $*" >&2
+		exit 1
+	}
+	line=$(tail -1 "$B/measure.log")
+	WALL=$(echo "$line" | sed 's/.*wall_s=\([0-9.]*\).*/\1/')
+	RSS=$(echo "$line" | sed 's/.*maxrss_kb=\([0-9]*\).*/\1/' | awk '{printf "%.0f", $1/1024}')
+}
+
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
+echo
+echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in $SIZES; do
+	make_site "$n"
+	dir="$B/site-$n"
+	bytes=$(find "$dir/content" "$dir/referentiels" "$dir/site.yaml" -type f \( -name '*.yaml' -o -name '*.md' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+	mb=$(awk "BEGIN {printf \"%.1f\", $bytes/1048576}")
+	# Warm the page cache so every column measures parsing, not the disk.
+	find "$dir" -type f -name '*.yaml' -exec cat {} + > /dev/null
+	raw=$(build/rawparse "$dir" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
+	run generator/carto check --site "$dir"
+	cw=$WALL; cr=$RSS
+	rm -rf "$B/out-$n"
+	run generator/carto build --site "$dir" --out "$B/out-$n"
+	bw=$WALL; br=$RSS
+	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" 'BEGIN {
+		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d |\n",
+			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br }'
+done
