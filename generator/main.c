@@ -175,12 +175,12 @@ static int out_is_safe(const char *site, const char *out)
 	return ok;
 }
 
-static int render_all(const struct site *s, struct publish *p)
+static int render_all(const struct site *s, struct publish *p, int jobs)
 {
 	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
 	if (publish_write(p, OUTPUT_MARK, mark, sizeof(mark) - 1) < 0)
 		return -1;
-	if (opendata_render(s, p) < 0)
+	if (opendata_render(s, p, jobs) < 0)
 		return -1;
 	return 0;
 }
@@ -205,7 +205,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	}
 	stage(NULL);
-	int rendered = render_all(s, &p);
+	int rendered = render_all(s, &p, o->jobs);
 	stage("render");
 	if (rendered < 0) {
 		fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",

@@ -6,6 +6,7 @@
  */
 #include "opendata.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -705,12 +706,52 @@ static int write_ref(const struct site *s, const struct referentiel *r, struct p
 	return rc;
 }
 
-int opendata_render(const struct site *s, struct publish *p)
+static int write_refs(const struct site *s, struct publish *p)
 {
-	if (write_orgs(s, p) < 0 || write_csv(s, p) < 0 || write_geojson(s, p) < 0)
-		return -1;
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		if (write_ref(s, s->referentiels[i], p) < 0)
 			return -1;
 	return 0;
+}
+
+/* The extracts are independent files: each is written by its own thread. */
+struct writer {
+	pthread_t th;
+	int (*fn)(const struct site *, struct publish *);
+	const struct site *s;
+	struct publish *p;
+	int rc;
+	int started;
+};
+
+static void *run_writer(void *arg)
+{
+	struct writer *w = arg;
+	w->rc = w->fn(w->s, w->p);
+	return NULL;
+}
+
+int opendata_render(const struct site *s, struct publish *p, int jobs)
+{
+	struct writer w[] = {
+		{ .fn = write_geojson }, { .fn = write_orgs }, { .fn = write_csv }, { .fn = write_refs },
+	};
+	size_t n = sizeof(w) / sizeof(w[0]);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		w[i].s = s;
+		w[i].p = p;
+		w[i].started = jobs > 1 && i > 0 &&
+		    pthread_create(&w[i].th, NULL, run_writer, &w[i]) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!w[i].started)
+			run_writer(&w[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].started)
+			pthread_join(w[i].th, NULL);
+		if (w[i].rc < 0)
+			rc = -1;
+	}
+	return rc;
 }

@@ -9,7 +9,8 @@
 struct site;
 struct publish;
 
-/* Writes every extract; returns 0, or -1 when a file cannot be written. */
-int opendata_render(const struct site *s, struct publish *p);
+/* Writes every extract, on up to jobs threads; returns 0, or -1 when a file
+ * cannot be written. */
+int opendata_render(const struct site *s, struct publish *p, int jobs);
 
 #endif
