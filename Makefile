@@ -19,7 +19,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
-       generator/text/markdown.c \
+       generator/text/markdown.c generator/text/view.c generator/text/template.c \
        generator/out/publish.c generator/out/opendata.c
 MAIN = generator/main.c
 
@@ -50,6 +50,12 @@ build/asan/%.o: %.c
 build/asan/carto: $(ASAN_OBJS) build/asan/generator/main.o
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 
+build/obj/mustache-spec: $(OBJS) build/obj/tests/mustache_spec.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/asan/mustache-spec: $(ASAN_OBJS) build/asan/tests/mustache_spec.o
+	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+
 build/obj/unit: $(OBJS) $(UNIT_SRCS:%.c=build/obj/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
@@ -75,7 +81,7 @@ site: all
 	./generator/carto build --site . --out output
 
 # Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: all build/obj/unit build/asan/carto build/asan/unit
+test: all build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
 	@sh tests/run.sh
 
 bench: all $(TOOLS)

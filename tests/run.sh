@@ -78,6 +78,10 @@ run_suite() {
 	local carto=$1 unit=$2 label=$3
 	local before=$FAIL
 	run_unit "$unit" "$label"
+	# The Mustache specification, read with carto's own YAML loader.
+	"$(dirname "$unit")/mustache-spec" ../shared/spec/mustache > "$TMP/spec.out" 2>&1
+	grep -E '^(mustache |skip )' "$TMP/spec.out" | sed "s/^/$label: /"
+	count_output "$TMP/spec.out"
 	for c in tests/check/cases/*/; do
 		run_case "$carto" "${c%/}" "$label"
 	done

@@ -1,0 +1,37 @@
+/*
+ * Mustache templates (the official specification minus lambdas, with the
+ * inheritance and dynamic-names modules). A template is parsed once into a
+ * tree and rendered many times, from several threads at once: rendering
+ * never changes the tree. Values are HTML-escaped unless written {{{x}}} or
+ * {{&x}}.
+ */
+#ifndef CARTO_TEMPLATE_H
+#define CARTO_TEMPLATE_H
+
+#include <stddef.h>
+
+struct arena;
+struct buf;
+struct diags;
+struct view;
+struct tpl;
+
+/* How a template finds its partials and parents by name. */
+struct tpl_lookup {
+	const struct tpl *(*get)(void *ud, const char *name);
+	void *ud;
+	int strict;		/* report unknown partials (the spec renders nothing) */
+};
+
+/* Parses text; names it file in diagnostics. Returns NULL (with
+ * diagnostics in d) on a syntax error. The tree lives in a. */
+struct tpl *tpl_parse(const char *text, size_t len, const char *file,
+    struct arena *a, struct diags *d);
+/* Renders t with view v into out. Returns 0, or -1 when a strict lookup
+ * failed (reported in d, at the tag's position). */
+int tpl_render(const struct tpl *t, const struct view *v,
+    const struct tpl_lookup *l, struct buf *out, struct diags *d);
+/* The template's file name. */
+const char *tpl_file(const struct tpl *t);
+
+#endif
