@@ -20,19 +20,23 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
-       generator/out/publish.c generator/out/opendata.c
+       generator/out/publish.c generator/out/opendata.c generator/out/theme.c \
+       generator/out/html.c generator/out/html_views.c generator/out/html_extra.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 
-.PHONY: all deps site test test-plain test-asan bench clean regen
+.PHONY: all deps web-deps site test test-plain test-asan bench clean regen
 
 all: deps generator/carto
 
 deps:
 	@sh tests/deps.sh
+
+web-deps:
+	@sh tests/deps.sh --web
 
 generator/carto: $(OBJS) build/obj/generator/main.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
@@ -81,7 +85,7 @@ site: all
 	./generator/carto build --site . --out output
 
 # Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: all build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
+test: all web-deps build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
 	@sh tests/run.sh
 
 bench: all $(TOOLS)

@@ -20,6 +20,7 @@
 #include "data/load.h"
 #include "data/model.h"
 #include "data/validate.h"
+#include "out/html.h"
 #include "out/opendata.h"
 #include "out/publish.h"
 #include "text/markdown.h"
@@ -175,12 +176,16 @@ static int out_is_safe(const char *site, const char *out)
 	return ok;
 }
 
-static int render_all(const struct site *s, struct publish *p, int jobs)
+static int render_all(const struct site *s, struct publish *p, int jobs, int drafts,
+    struct diags *d)
 {
 	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
 	if (publish_write(p, OUTPUT_MARK, mark, sizeof(mark) - 1) < 0)
 		return -1;
 	if (opendata_render(s, p, jobs) < 0)
+		return -1;
+	struct html_opts ho = { jobs, drafts };
+	if (html_render(s, &ho, p, d) < 0)
 		return -1;
 	return 0;
 }
@@ -205,14 +210,21 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	}
 	stage(NULL);
-	int rendered = render_all(s, &p, o->jobs);
+	struct diags rd = DIAGS_INIT;
+	int rendered = render_all(s, &p, o->jobs, o->drafts, &rd);
 	stage("render");
+	diags_print(&rd, stderr);
 	if (rendered < 0) {
-		fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
-		    strerror(errno), o->out);
+		if (rd.errors)
+			fprintf(stderr, "carto: the site could not be rendered; %s is unchanged\n", o->out);
+		else
+			fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
+			    strerror(errno), o->out);
+		diags_free(&rd);
 		publish_abort(&p);
 		goto done;
 	}
+	diags_free(&rd);
 	if (getenv("CARTO_TEST_PAUSE"))	/* lets the tests kill a build mid-way */
 		sleep((unsigned)atoi(getenv("CARTO_TEST_PAUSE")));
 	if (publish_commit(&p) < 0) {

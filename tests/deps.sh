@@ -2,14 +2,17 @@
 # Installs the Debian packages carto needs to build and test, when missing:
 # with apt-get when run as root, otherwise prints the exact command to run.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
-zlib1g-dev libpng-dev diffutils"
+zlib1g-dev libpng-dev diffutils python3 chromium fonts-dejavu-core"
 missing=""
+# Node.js may come from elsewhere than Debian (its npm then comes with it).
+command -v node > /dev/null && command -v npm > /dev/null || missing=" nodejs npm"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ]; then
+if [ -z "$missing" ]; then
+	:
+elif [ "$(id -u)" = 0 ]; then
 	echo "carto: installing missing Debian packages:$missing"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
@@ -19,3 +22,12 @@ else
 	echo "  sudo apt-get install -y --no-install-recommends$missing" >&2
 	exit 1
 fi
+# The web test tools, pinned in package-lock.json, installed when missing or
+# when the lock file changed.
+if [ "${1:-}" = --web ] && command -v npm > /dev/null; then
+	cd "$(dirname "$0")/.." || exit 1
+	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+		npm ci --no-fund --no-audit --loglevel=error > /dev/null || { echo "carto: npm ci failed" >&2; exit 1; }
+	fi
+fi
+exit 0

@@ -90,6 +90,33 @@ run_suite() {
 }
 
 run_suite "$ROOT/generator/carto" build/obj/unit plain
+
+# Web checks, once: every page of the example site passes html-validate, and
+# axe-core in Chromium finds no violation on the main kinds of page.
+web_checks() {
+	local out="$TMP/web"
+	rm -rf "$out"
+	"$ROOT/generator/carto" build --out "$out" > /dev/null 2>&1 || { fail "web: build"; return; }
+	if [ ! -x node_modules/.bin/html-validate ]; then
+		fail "web: node_modules missing (make test installs them with npm ci)"
+		return
+	fi
+	node_modules/.bin/html-validate --config .htmlvalidate.json -f json $(find "$out" -name '*.html' | sort) > "$TMP/hv.json" 2>/dev/null
+	node -e '
+		const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const bad = new Map(r.map((f) => [f.filePath, f.messages]));
+		for (const f of process.argv.slice(2)) {
+			const m = bad.get(f) || [];
+			console.log((m.length ? "FAIL " : "ok ") + "html-validate/" + f.split("/web/")[1] +
+				m.slice(0, 5).map((x) => "\n  " + x.line + ":" + x.column + " " + x.ruleId + " " + x.message).join(""));
+		}' "$TMP/hv.json" $(find "$out" -name '*.html' | sort) > "$TMP/hv.out"
+	count_output "$TMP/hv.out"
+	echo "web: $(grep -c '^ok ' "$TMP/hv.out") pages checked by html-validate"
+	node tests/browser.js "$out" > "$TMP/browser.out" 2>&1
+	count_output "$TMP/browser.out"
+	grep -q '^ok \|^FAIL ' "$TMP/browser.out" || { tail -5 "$TMP/browser.out"; fail "web: browser checks did not run"; }
+}
+web_checks
 if [ "${1:-}" != "--plain-only" ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_suite "$ROOT/build/asan/carto" build/asan/unit asan+ubsan

@@ -1,0 +1,296 @@
+/*
+ * The HTML stage's driver: makes the list of pages, renders them on a pool of
+ * threads (each with its own arena and buffers; the model and the parsed
+ * templates are shared read-only), and writes feed, sitemap and search
+ * index. Start at html_render.
+ */
+#include "html.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/diag.h"
+#include "../base/mem.h"
+#include "../text/markdown.h"
+#include "../text/template.h"
+#include "html_int.h"
+#include "publish.h"
+#include "theme.h"
+
+int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+
+const char *html_fmt(struct pctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	buf_reset(c->tmp);
+	va_start(ap, fmt);
+	buf_vprintf(c->tmp, fmt, ap);
+	va_end(ap);
+	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
+}
+
+const char *html_date_fr(struct pctx *c, int d)
+{
+	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai",
+		"juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	if (!d)
+		return NULL;
+	int day = d % 100, m = d / 100 % 100;
+	return html_fmt(c, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12], d / 10000);
+}
+
+const char *html_markdown(struct pctx *c, const char *md)
+{
+	if (!md)
+		return NULL;
+	buf_reset(c->tmp);
+	md_html(c->tmp, md, c->s->html_brut);
+	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
+}
+
+const char *html_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+const char *html_dep_name(const struct site *s, const char *code)
+{
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		if (strcmp(s->geo.departements[i].code, code) == 0)
+			return s->geo.departements[i].nom;
+	return code;
+}
+
+const char *html_link(struct pctx *c, const char *path)
+{
+	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0 ||
+	    strncmp(path, "mailto:", 7) == 0)
+		return path;
+	size_t n = strlen(path);
+	if (n == 0 || path[n - 1] == '/')
+		return html_fmt(c, "%s%sindex.html", c->root, path);
+	return html_fmt(c, "%s%s", c->root, path);
+}
+
+static int cmp_article(const void *a, const void *b)
+{
+	const struct page *x = *(const struct page *const *)a, *y = *(const struct page *const *)b;
+	if (x->date != y->date)
+		return x->date > y->date ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+size_t html_articles(const struct site *s, const struct page **out, size_t max, int drafts)
+{
+	size_t n = 0;
+	const struct page **all = xmalloc((s->n_pages + 1) * sizeof(*all));
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->type == PAGE_ARTICLE && (drafts || !s->pages[i]->brouillon))
+			all[n++] = s->pages[i];
+	qsort(all, n, sizeof(*all), cmp_article);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof(*out));
+	free(all);
+	return n;
+}
+
+/* ---- the page list ---- */
+
+struct jobs {
+	struct pjob *v;
+	size_t n, cap;
+};
+
+static void add_job(struct jobs *j, enum pkind k, const void *item, const char *key)
+{
+	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
+	j->v[j->n++] = (struct pjob){ k, item, key };
+}
+
+static void list_jobs(const struct site *s, const struct html_opts *o, struct jobs *j)
+{
+	add_job(j, P_HOME, NULL, NULL);
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->slug[0] && (o->drafts || !s->pages[i]->brouillon))
+			add_job(j, P_PAGE, s->pages[i], NULL);
+	for (size_t i = 0; i < s->n_organismes; i++)
+		add_job(j, P_ORG, s->organismes[i], NULL);
+	add_job(j, P_DIRECTORY, NULL, NULL);
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		add_job(j, P_DEP, NULL, s->geo.departements[i].code);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		add_job(j, P_REF, s->referentiels[i], NULL);
+	add_job(j, P_REFS, NULL, NULL);
+	add_job(j, P_SEARCH, NULL, NULL);
+	add_job(j, P_DATA, NULL, NULL);
+	add_job(j, P_404, NULL, NULL);
+}
+
+/* ---- rendering on threads ---- */
+
+struct shared {
+	const struct site *s;
+	const struct page **articles;
+	size_t n_articles;
+	struct strmap by_folder;
+	int drafts;
+	const struct theme *theme;
+	struct publish *p;
+	struct jobs *jobs;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+struct worker {
+	pthread_t th;
+	struct shared *sh;
+	struct diags d;
+};
+
+/* Sorts the articles once, and groups them by the folder they are in. */
+static void index_articles(struct shared *sh, const struct site *s, int drafts)
+{
+	sh->articles = xmalloc((s->n_pages + 1) * sizeof(*sh->articles));
+	sh->n_articles = html_articles(s, sh->articles, s->n_pages, drafts);
+	for (size_t i = 0; i < sh->n_articles; i++) {
+		const char *slug = sh->articles[i]->slug, *sl = strrchr(slug, '/');
+		if (!sl)
+			continue;
+		char *folder = xstrndup(slug, (size_t)(sl - slug));
+		struct ptrs *l = strmap_get(&sh->by_folder, folder);
+		if (!l) {
+			l = xcalloc(1, sizeof(*l));
+			strmap_put(&sh->by_folder, folder, l);
+		} else
+			free(folder);
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+		l->v[l->n++] = sh->articles[i];
+	}
+}
+
+static const struct tpl *lookup_tpl(void *ud, const char *name)
+{
+	return theme_get(ud, name);
+}
+
+/* Removes spaces left at the end of lines by template indentation (not
+ * inside <pre>, where they may be content). In place, one pass. */
+static void strip_trailing(struct buf *b)
+{
+	size_t w = 0, pending = 0;
+	int pre = 0;
+	for (size_t r = 0; r < b->len; r++) {
+		char ch = b->data[r];
+		if (ch == '<' && (strncmp(b->data + r, "<pre", 4) == 0 || strncmp(b->data + r, "</pre", 5) == 0))
+			pre = b->data[r + 1] != '/';
+		if ((ch == ' ' || ch == '\t') && !pre) {
+			pending++;
+			continue;
+		}
+		if (ch != '\n' || pre)
+			while (pending) {
+				b->data[w++] = b->data[r - pending];
+				pending--;
+			}
+		pending = 0;
+		b->data[w++] = ch;
+	}
+	b->len = w;
+	b->data[w] = '\0';
+}
+
+static void render_job(struct worker *w, struct pctx *c, const struct pjob *j,
+    struct buf *out)
+{
+	const char *tname = NULL, *path = NULL;
+	struct view *v = html_view(c, j, &tname, &path);
+	const struct tpl *t = theme_get(w->sh->theme, tname);
+	struct tpl_lookup l = { lookup_tpl, (void *)w->sh->theme, 1 };
+	buf_reset(out);
+	if (!t) {
+		diag_add(&w->d, "themes", 0, 0, DIAG_ERROR, "the theme has no template '%s'", tname);
+		w->sh->failed = 1;
+		return;
+	}
+	int rc = tpl_render(t, v, &l, out, &w->d);
+	strip_trailing(out);
+	if (rc < 0 || publish_write(w->sh->p, path, out->data, out->len) < 0)
+		w->sh->failed = 1;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct arena a = ARENA_INIT;
+	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	for (;;) {
+		size_t i = atomic_fetch_add(&w->sh->next, 1);
+		if (i >= w->sh->jobs->n || w->sh->failed)
+			break;
+		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
+			&w->sh->by_folder, w->sh->drafts };
+		render_job(w, &c, &w->sh->jobs->v[i], &out);
+		arena_reset(&a);
+	}
+	arena_free(&a);
+	buf_release(&out);
+	buf_release(&tmp);
+	return NULL;
+}
+
+int html_render(const struct site *s, const struct html_opts *o, struct publish *p,
+    struct diags *d)
+{
+	struct theme theme;
+	memset(&theme, 0, sizeof(theme));
+	if (theme_load(&theme, s->root, s->theme, d) < 0) {
+		theme_free(&theme);
+		return -1;
+	}
+	struct jobs jobs = { NULL, 0, 0 };
+	list_jobs(s, o, &jobs);
+	struct shared sh;
+	memset(&sh, 0, sizeof(sh));
+	sh.s = s;
+	sh.theme = &theme;
+	sh.p = p;
+	sh.jobs = &jobs;
+	sh.drafts = o->drafts;
+	index_articles(&sh, s, o->drafts);
+	int n = o->jobs > 0 ? o->jobs : 1;
+	struct worker *w = xcalloc((size_t)n, sizeof(*w));
+	for (int i = 0; i < n; i++) {
+		w[i].sh = &sh;
+		if (i > 0 && pthread_create(&w[i].th, NULL, work, &w[i]) != 0) {
+			n = i;
+			break;
+		}
+	}
+	work(&w[0]);
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			pthread_join(w[i].th, NULL);
+		diags_merge(d, &w[i].d);
+	}
+	free(w);
+	free(jobs.v);
+	for (size_t i = 0; i < sh.by_folder.cap; i++)
+		if (sh.by_folder.slots[i].key) {
+			free((void *)sh.by_folder.slots[i].key);
+			free(((struct ptrs *)sh.by_folder.slots[i].val)->v);
+			free(sh.by_folder.slots[i].val);
+		}
+	strmap_free(&sh.by_folder);
+	free(sh.articles);
+	int rc = sh.failed ? -1 : 0;
+	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))
+		rc = -1;
+	theme_free(&theme);
+	return rc;
+}

@@ -1,0 +1,205 @@
+/*
+ * The files around the HTML pages: the Atom feed of articles, sitemap.xml,
+ * robots.txt and the search index (a script, so that search works offline and
+ * from file://, where fetch() is not allowed).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/escape.h"
+#include "../base/mem.h"
+#include "../data/model.h"
+#include "html.h"
+#include "html_int.h"
+#include "publish.h"
+
+int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+
+static void iso_date(char *out, int d)
+{
+	snprintf(out, 32, "%04u-%02u-%02uT00:00:00Z", (unsigned)d / 10000 % 10000,
+	    (unsigned)d / 100 % 100, (unsigned)d % 100);
+}
+
+static int feed(const struct site *s, const struct page **arts, size_t n, struct publish *p)
+{
+	struct buf b = BUF_INIT;
+	char date[32];
+	iso_date(date, n ? arts[0]->date : s->last_update ? s->last_update : 20260101);
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n<title>");
+	esc_html(&b, s->titre);
+	buf_puts(&b, "</title>\n<id>");
+	esc_html(&b, s->base_url);
+	buf_printf(&b, "</id>\n<updated>%s</updated>\n<link rel=\"alternate\" href=\"", date);
+	esc_html(&b, s->base_url);
+	buf_puts(&b, "\"/>\n<link rel=\"self\" href=\"");
+	esc_html(&b, s->base_url);
+	buf_puts(&b, "feed.xml\"/>\n<author><name>");
+	esc_html(&b, s->titre);
+	buf_puts(&b, "</name></author>\n");
+	for (size_t i = 0; i < n && i < 50; i++) {
+		iso_date(date, arts[i]->date);
+		buf_puts(&b, "<entry>\n<title>");
+		esc_html(&b, arts[i]->titre);
+		buf_puts(&b, "</title>\n<id>");
+		esc_html(&b, s->base_url);
+		esc_html(&b, arts[i]->slug);
+		buf_puts(&b, "/</id>\n<link href=\"");
+		esc_html(&b, s->base_url);
+		esc_html(&b, arts[i]->slug);
+		buf_printf(&b, "/\"/>\n<updated>%s</updated>\n", date);
+		if (arts[i]->resume) {
+			buf_puts(&b, "<summary>");
+			esc_html(&b, arts[i]->resume);
+			buf_puts(&b, "</summary>\n");
+		}
+		buf_puts(&b, "</entry>\n");
+	}
+	buf_puts(&b, "</feed>\n");
+	int rc = publish_write(p, "feed.xml", b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+static void url_entry(struct buf *b, const struct site *s, const char *path, int lastmod)
+{
+	buf_puts(b, "<url><loc>");
+	esc_html(b, s->base_url);
+	esc_html(b, path);
+	buf_puts(b, "</loc>");
+	if (lastmod)
+		buf_printf(b, "<lastmod>%04u-%02u-%02u</lastmod>", (unsigned)lastmod / 10000 % 10000,
+		    (unsigned)lastmod / 100 % 100, (unsigned)lastmod % 100);
+	buf_puts(b, "</url>\n");
+}
+
+static int sitemap(const struct site *s, int drafts, struct publish *p)
+{
+	struct buf b = BUF_INIT, path = BUF_INIT;
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	url_entry(&b, s, "", 0);
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->slug[0] && (drafts || !s->pages[i]->brouillon)) {
+			buf_reset(&path);
+			buf_printf(&path, "%s/", s->pages[i]->slug);
+			url_entry(&b, s, path.data, s->pages[i]->date);
+		}
+	url_entry(&b, s, "organismes/", 0);
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "organismes/%s/", s->organismes[i]->id.s);
+		url_entry(&b, s, path.data, s->organismes[i]->mise_a_jour);
+	}
+	url_entry(&b, s, "referentiels/", 0);
+	for (size_t i = 0; i < s->n_referentiels; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "referentiels/%s/", s->referentiels[i]->id);
+		url_entry(&b, s, path.data, 0);
+	}
+	buf_puts(&b, "</urlset>\n");
+	int rc = publish_write(p, "sitemap.xml", b.data, b.len);
+	buf_release(&b);
+	buf_release(&path);
+	return rc;
+}
+
+static int robots(const struct site *s, struct publish *p)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", s->base_url);
+	int rc = publish_write(p, "robots.txt", b.data, b.len);
+	buf_release(&b);
+	return rc;
+}
+
+/* One search entry: title, URL from the root, kind, extra words. */
+static void entry(struct buf *b, const char *t, const char *u, const char *k, const char *x)
+{
+	buf_putc(b, '[');
+	esc_json(b, t);
+	buf_putc(b, ',');
+	esc_json(b, u);
+	buf_putc(b, ',');
+	esc_json(b, k);
+	buf_putc(b, ',');
+	esc_json(b, x ? x : "");
+	buf_puts(b, "],\n");
+}
+
+static void search_orgs(struct buf *b, struct buf *u, struct buf *x, const struct site *s)
+{
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		buf_reset(u);
+		buf_printf(u, "organismes/%s/index.html", o->id.s);
+		buf_reset(x);
+		for (size_t k = 0; k < o->n_lieux; k++)
+			buf_printf(x, "%s %s %s ", o->lieux[k].commune ? o->lieux[k].commune->nom : "",
+			    o->lieux[k].code_postal.s ? o->lieux[k].code_postal.s : "", o->lieux[k].dep);
+		entry(b, o->nom, u->data, "Organisme", x->data);
+		for (size_t k = 0; k < o->n_offres; k++) {
+			const struct offre *of = &o->offres[k];
+			buf_reset(u);
+			buf_printf(u, "organismes/%s/index.html#offre-%s", o->id.s, of->id.s);
+			buf_reset(x);
+			buf_printf(x, "%s ", o->nom);
+			for (size_t t = 0; t < of->types.n; t++) {
+				const struct term *tm = strmap_get(&s->vocab.types_offre.by_code, of->types.v[t].s);
+				buf_printf(x, "%s %s ", of->types.v[t].s, tm ? tm->libelle : "");
+			}
+			for (size_t l = 0; l < of->n_lieux; l++)
+				buf_printf(x, "%s ", of->lieux[l]->commune ? of->lieux[l]->commune->nom : "");
+			entry(b, of->intitule, u->data, "Offre", x->data);
+		}
+	}
+}
+
+static void search_refs(struct buf *b, struct buf *u, const struct referentiel *r,
+    const struct ref_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(u);
+		buf_printf(u, "referentiels/%s/index.html#c-", r->id);
+		for (const char *c = e[i].code; *c; c++)
+			buf_putc(u, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			    (*c >= '0' && *c <= '9') || *c == '-' ? *c : '_');
+		entry(b, e[i].titre, u->data, r->titre_court, e[i].code);
+		search_refs(b, u, r, e[i].children, e[i].n_children);
+	}
+}
+
+static int search_index(const struct site *s, int drafts, struct publish *p)
+{
+	struct buf b = BUF_INIT, u = BUF_INIT, x = BUF_INIT;
+	buf_puts(&b, "/* Search index written by carto. */\nwindow.CARTO_INDEX = [\n");
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *pg = s->pages[i];
+		if (!pg->slug[0] || (pg->brouillon && !drafts))
+			continue;
+		buf_reset(&u);
+		buf_printf(&u, "%s/index.html", pg->slug);
+		entry(&b, pg->titre, u.data, pg->type == PAGE_ARTICLE ? "Article" : "Page", pg->resume);
+	}
+	search_orgs(&b, &u, &x, s);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		search_refs(&b, &u, s->referentiels[i], s->referentiels[i]->domaines,
+		    s->referentiels[i]->n_domaines);
+	buf_puts(&b, "];\n");
+	int rc = publish_write(p, "recherche/index.js", b.data, b.len);
+	buf_release(&b);
+	buf_release(&u);
+	buf_release(&x);
+	return rc;
+}
+
+int html_extras(const struct site *s, const struct html_opts *o, struct publish *p)
+{
+	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
+	size_t n = html_articles(s, arts, s->n_pages, o->drafts);
+	int rc = feed(s, arts, n, p) | sitemap(s, o->drafts, p) | robots(s, p) |
+	    search_index(s, o->drafts, p);
+	free(arts);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * Shared by the HTML stage's own files (html.c, html_views.c, html_extra.c)
+ * only: the per-page context and the view helpers.
+ */
+#ifndef CARTO_HTML_INT_H
+#define CARTO_HTML_INT_H
+
+#include <stddef.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../data/model.h"
+#include "../text/view.h"
+
+/* What one page needs while its view is built. */
+struct pctx {
+	const struct site *s;
+	struct arena *a;	/* the page's arena, reset after each page */
+	struct buf *tmp;	/* scratch */
+	const char *root;	/* "../.." style prefix back to the site root */
+	int depth;
+	const struct page **articles;	/* published articles, newest first */
+	size_t n_articles;
+	const struct strmap *by_folder;	/* folder slug -> struct ptrs of articles */
+	int drafts;
+};
+
+/* The kinds of page, each with its template and view builder. */
+enum pkind { P_HOME, P_PAGE, P_ORG, P_DIRECTORY, P_DEP, P_REF, P_REFS, P_SEARCH,
+	P_DATA, P_404 };
+
+struct pjob {
+	enum pkind kind;
+	const void *item;	/* the page, organisation, référentiel… */
+	const char *key;	/* département code for P_DEP */
+};
+
+/* Builds the page's view: common parts plus the kind's own; sets *tpl to
+ * the template name and *path to the output path (arena strings). */
+struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
+    const char **path);
+
+/* Helpers shared by the view builders. */
+const char *html_fmt(struct pctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *html_date_fr(struct pctx *c, int yyyymmdd);
+const char *html_markdown(struct pctx *c, const char *md);
+const char *html_label(const struct vocab_list *l, const char *code);
+const char *html_dep_name(const struct site *s, const char *code);
+/* URL of a page from the root ("organismes/x/"), made relative and explicit
+ * (…/index.html) so that the site works from file:// and any sub-path. */
+const char *html_link(struct pctx *c, const char *path);
+/* Pages sorted for lists: articles newest first. */
+size_t html_articles(const struct site *s, const struct page **out, size_t max, int drafts);
+
+#endif

@@ -1,0 +1,764 @@
+/*
+ * The views of the HTML pages: one builder per kind of page, on top of the
+ * parts every page shares (site, menu, breadcrumbs, meta). Strings come from
+ * the model or the page's arena; nothing here escapes, the templates do.
+ * Start at html_view.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/escape.h"
+#include "../data/hours.h"
+#include "html_int.h"
+
+#define MAX_LISTED 50	/* offers listed under one competence */
+
+static struct view *common(struct pctx *c, const char *titre, const char *desc,
+    const char *path_url)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	struct view *v = view_map(a), *site = view_map(a), *page = view_map(a);
+	view_sets(a, v, "root", c->root);
+	view_sets(a, site, "titre", s->titre);
+	view_sets(a, site, "langue", s->langue);
+	view_sets(a, site, "licence", s->licence);
+	view_sets(a, site, "mise_a_jour_texte", html_date_fr(c, s->last_update));
+	struct view *menu = view_list(a);
+	for (size_t i = 0; i < s->n_menus; i++) {
+		if (strcmp(s->menus[i].name, "principal") != 0)
+			continue;
+		for (size_t k = 0; k < s->menus[i].n; k++) {
+			const struct menu_item *mi = &s->menus[i].v[k];
+			struct view *it = view_map(a);
+			view_sets(a, it, "titre", mi->titre);
+			view_sets(a, it, "url", html_link(c, mi->url));
+			size_t ul = strlen(mi->url);
+			view_setb(a, it, "courant", ul && strncmp(path_url, mi->url, ul) == 0);
+			view_push(a, menu, it);
+		}
+	}
+	view_set(a, site, "menu", menu);
+	view_set(a, v, "site", site);
+	view_sets(a, page, "titre", titre);
+	/* The site's name follows the page's when the whole stays short. */
+	int fits = strlen(titre) + strlen(s->titre) + 5 <= 80;
+	view_sets(a, page, "titre_complet", strcmp(titre, s->titre) == 0 || !fits ? titre
+	    : html_fmt(c, "%s – %s", titre, s->titre));
+	view_sets(a, page, "description", desc);
+	view_sets(a, page, "canonical", html_fmt(c, "%s%s", s->base_url, path_url));
+	view_sets(a, page, "og_type", "website");
+	view_set(a, v, "page", page);
+	return v;
+}
+
+/* Breadcrumbs: pairs of (title, path from the root), the last one current. */
+static void crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n)
+{
+	struct view *fil = view_list(c->a);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "titre", items[i]);
+		if (i + 2 < n)
+			view_sets(c->a, it, "url", html_link(c, items[i + 1]));
+		view_push(c->a, fil, it);
+	}
+	view_set(c->a, v, "fil", fil);
+	view_setb(c->a, v, "has_fil", n > 0);
+}
+
+static void set_depth(struct pctx *c, int depth)
+{
+	c->depth = depth;
+	c->root = "";
+	for (int i = 0; i < depth; i++)
+		c->root = html_fmt(c, "%s../", c->root);
+}
+
+/* An HTML id for a référentiel code: "1.2" becomes "c-1_2". */
+static const char *anchor(struct pctx *c, const char *code)
+{
+	char *s = (char *)html_fmt(c, "c-%s", code);
+	for (char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			*p = '_';
+	return s;
+}
+
+static const char *const etat_texte[] = { "Inscriptions ouvertes", "Inscriptions fermées",
+	"Inscriptions suspendues" };
+static const char *const etat_classe[] = { "ouvert", "ferme", "suspendu" };
+
+static struct view *codes_view(struct pctx *c, const struct svals *v, const struct vocab_list *l)
+{
+	struct view *list = view_list(c->a);
+	for (size_t i = 0; i < v->n; i++) {
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "code", v->v[i].s);
+		view_sets(c->a, it, "libelle", html_label(l, v->v[i].s));
+		view_push(c->a, list, it);
+	}
+	return list;
+}
+
+static const char *level_title(const struct site *s, const char *scale, const char *code)
+{
+	for (size_t i = 0; scale && code && i < s->vocab.n_echelles; i++)
+		if (strcmp(s->vocab.echelles[i].id, scale) == 0)
+			for (size_t k = 0; k < s->vocab.echelles[i].n; k++)
+				if (strcmp(s->vocab.echelles[i].v[k].code, code) == 0)
+					return s->vocab.echelles[i].v[k].code;
+	return code;
+}
+
+/* "de A1.1 à A1", "A1.1", then "vers A2". */
+static const char *levels_text(struct pctx *c, const struct offre *o)
+{
+	const char *mn = level_title(c->s, o->echelle.s, o->entree_min.s);
+	const char *mx = level_title(c->s, o->echelle.s, o->entree_max.s);
+	const char *entry = NULL;
+	if (mn && mx && strcmp(mn, mx) != 0)
+		entry = html_fmt(c, "de %s à %s", mn, mx);
+	else if (mn || mx)
+		entry = mn ? mn : mx;
+	if (entry && o->vise.s)
+		return html_fmt(c, "À l'entrée : %s ; niveau visé : %s", entry, o->vise.s);
+	if (entry)
+		return html_fmt(c, "À l'entrée : %s", entry);
+	if (o->vise.s)
+		return html_fmt(c, "Niveau visé : %s", o->vise.s);
+	return NULL;
+}
+
+static const char *cost_text(struct pctx *c, const struct offre *o)
+{
+	const char *base = o->gratuit == TRI_TRUE ? "Gratuit"
+	    : o->has_montant ? html_fmt(c, "%.0f €", o->montant)
+	    : o->gratuit == TRI_FALSE ? "Payant" : NULL;
+	if (base && o->cout_precisions)
+		return html_fmt(c, "%s (%s)", base, o->cout_precisions);
+	return base ? base : o->cout_precisions;
+}
+
+static const char *hours_text(struct pctx *c, const char *osm)
+{
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256];
+	if (!osm || hours_parse(osm, &h, &err, &at) < 0)
+		return osm;
+	hours_french(&h, fr, sizeof(fr));
+	return html_fmt(c, "%s", fr);
+}
+
+static struct view *contact_view(struct pctx *c, const struct contact *ct)
+{
+	struct view *v = view_map(c->a);
+	view_sets(c->a, v, "nom", ct->nom);
+	if (ct->telephone) {
+		/* Shown with no-break spaces, so a number never wraps. */
+		struct buf *t = c->tmp;
+		buf_reset(t);
+		for (const char *p = ct->telephone; *p; p++)
+			if (*p == ' ')
+				buf_puts(t, "\xC2\xA0");
+			else
+				buf_putc(t, *p);
+		view_sets(c->a, v, "telephone", arena_strndup(c->a, t->data, t->len));
+		/* tel: links take the digits only. */
+		char digits[32];
+		size_t n = 0;
+		for (const char *p = ct->telephone; *p && n + 1 < sizeof(digits); p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && n == 0))
+				digits[n++] = *p;
+		digits[n] = '\0';
+		view_sets(c->a, v, "tel_url", html_fmt(c, "tel:%s", digits));
+	}
+	view_sets(c->a, v, "courriel", ct->courriel.s);
+	return v;
+}
+
+static struct view *lieu_view(struct pctx *c, const struct lieu *l)
+{
+	struct arena *a = c->a;
+	struct view *v = view_map(a), *lines = view_list(a);
+	view_sets(a, v, "id", l->id.s);
+	view_sets(a, v, "denomination", l->denomination);
+	for (size_t i = 0; i < l->n_lignes; i++)
+		view_push(a, lines, view_str(a, l->lignes[i]));
+	view_set(a, v, "lignes", lines);
+	view_sets(a, v, "code_postal", l->code_postal.s);
+	view_sets(a, v, "commune", l->commune ? l->commune->nom : l->commune_nom.s);
+	view_sets(a, v, "departement", html_dep_name(c->s, l->dep));
+	view_sets(a, v, "acces_pmr", l->acces_pmr == TRI_TRUE ? "Accessible en fauteuil roulant"
+	    : l->acces_pmr == TRI_FALSE ? "Non accessible en fauteuil roulant" : NULL);
+	view_sets(a, v, "transports", l->transports);
+	view_sets(a, v, "horaires", hours_text(c, l->horaires_accueil.s));
+	return v;
+}
+
+static struct view *sessions_view(struct pctx *c, const struct offre *o)
+{
+	struct view *list = view_list(c->a);
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *s = &o->sessions[i];
+		struct view *v = view_map(c->a);
+		view_sets(c->a, v, "debut", html_date_fr(c, s->debut));
+		view_sets(c->a, v, "fin", html_date_fr(c, s->fin));
+		view_sets(c->a, v, "etat", etat_texte[s->etat]);
+		view_sets(c->a, v, "etat_classe", etat_classe[s->etat]);
+		if (s->places >= 0)
+			view_sets(c->a, v, "places", html_fmt(c, "%ld place%s disponible%s", s->places,
+			    s->places > 1 ? "s" : "", s->places > 1 ? "s" : ""));
+		view_push(c->a, list, v);
+	}
+	return list;
+}
+
+static struct view *competences_view(struct pctx *c, const struct svals *comp)
+{
+	struct view *list = view_list(c->a);
+	for (size_t i = 0; i < comp->n; i++) {
+		const char *sv = comp->v[i].s, *colon = strchr(sv, ':');
+		if (!colon)
+			continue;
+		const char *id = html_fmt(c, "%.*s", (int)(colon - sv), sv);
+		const struct referentiel *r = strmap_get(&c->s->ref_by_id, id);
+		const struct ref_entry *e = r ? strmap_get(&r->by_code, colon + 1) : NULL;
+		if (!e)
+			continue;
+		struct view *v = view_map(c->a);
+		view_sets(c->a, v, "referentiel", r->titre_court);
+		view_sets(c->a, v, "code", e->code);
+		view_sets(c->a, v, "titre", e->titre);
+		view_sets(c->a, v, "url", html_fmt(c, "%sreferentiels/%s/index.html#%s", c->root, r->id, anchor(c, e->code)));
+		view_push(c->a, list, v);
+	}
+	return list;
+}
+
+static struct view *offre_view(struct pctx *c, const struct offre *o)
+{
+	const struct vocab *vo = &c->s->vocab;
+	struct arena *a = c->a;
+	struct view *v = view_map(a);
+	view_sets(a, v, "id", o->id.s);
+	view_sets(a, v, "intitule", o->intitule);
+	view_set(a, v, "types", codes_view(c, &o->types, &vo->types_offre));
+	view_sets(a, v, "parcours", html_label(&vo->parcours, o->parcours.s));
+	view_sets(a, v, "objectif_html", html_markdown(c, o->objectif));
+	view_sets(a, v, "niveaux", levels_text(c, o));
+	if (o->ecrit_requis != TRI_UNKNOWN)
+		view_sets(a, v, "ecrit", o->ecrit_requis == TRI_TRUE ? "L'écrit est requis à l'entrée."
+		    : "L'écrit n'est pas requis à l'entrée.");
+	view_set(a, v, "publics", codes_view(c, &o->publics, &vo->publics));
+	if (o->age_min >= 0)
+		view_sets(a, v, "age", html_fmt(c, "À partir de %ld ans", o->age_min));
+	view_sets(a, v, "public_precisions", o->public_precisions);
+	view_set(a, v, "financeurs", codes_view(c, &o->financeurs, &vo->financeurs));
+	view_setb(a, v, "cpf", o->cpf == TRI_TRUE);
+	view_setb(a, v, "conventionne", o->conventionne == TRI_TRUE);
+	view_sets(a, v, "certification", o->cert_intitule);
+	view_sets(a, v, "cout", cost_text(c, o));
+	static const char *const ens[] = { NULL, "En présentiel", "En partie à distance", "À distance" };
+	static const char *const es[] = { NULL, "Entrées et sorties permanentes", "Entrées à dates fixes" };
+	view_sets(a, v, "enseignement", ens[o->enseignement]);
+	view_sets(a, v, "entrees", es[o->entrees]);
+	if (o->heures_semaine > 0)
+		view_sets(a, v, "rythme", o->duree_semaines > 0
+		    ? html_fmt(c, "%g h par semaine pendant %ld semaines", o->heures_semaine, o->duree_semaines)
+		    : html_fmt(c, "%g h par semaine", o->heures_semaine));
+	view_sets(a, v, "horaires", hours_text(c, o->horaires.s));
+	if (o->garde_enfants != TRI_UNKNOWN)
+		view_sets(a, v, "garde", o->garde_enfants == TRI_TRUE ? "Garde d'enfants proposée"
+		    : "Pas de garde d'enfants");
+	if (o->places > 0)
+		view_sets(a, v, "places", html_fmt(c, "%ld places par groupe", o->places));
+	struct view *lieux = view_list(a);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		view_push(a, lieux, view_str(a, o->lieux[i]->denomination ? o->lieux[i]->denomination
+		    : o->lieux[i]->commune ? o->lieux[i]->commune->nom : o->lieux[i]->id.s));
+	view_set(a, v, "lieux", lieux);
+	view_set(a, v, "sessions", sessions_view(c, o));
+	view_setb(a, v, "has_sessions", o->n_sessions > 0);
+	view_setb(a, v, "has_competences", o->competences.n > 0);
+	if (o->has_contact)
+		view_set(a, v, "contact", contact_view(c, &o->contact));
+	view_set(a, v, "competences", competences_view(c, &o->competences));
+	return v;
+}
+
+/* schema.org: EducationalOrganization with its Courses and CourseInstances. */
+static const char *jsonld(struct pctx *c, const struct organisme *o, const char *url)
+{
+	struct buf *b = c->tmp;
+	buf_reset(b);
+	buf_puts(b, "{\"@context\":\"https://schema.org\",\"@type\":\"EducationalOrganization\",\"name\":");
+	esc_json(b, o->nom);
+	buf_puts(b, ",\"url\":");
+	esc_json(b, url);
+	if (o->has_contact && o->contact.telephone) {
+		buf_puts(b, ",\"telephone\":");
+		esc_json(b, o->contact.telephone);
+	}
+	buf_puts(b, ",\"address\":[");
+	for (size_t i = 0; i < o->n_lieux; i++) {
+		const struct lieu *l = &o->lieux[i];
+		buf_puts(b, i ? ",{" : "{");
+		buf_puts(b, "\"@type\":\"PostalAddress\",\"streetAddress\":");
+		esc_json(b, l->n_lignes ? l->lignes[l->n_lignes - 1] : NULL);
+		buf_puts(b, ",\"postalCode\":");
+		esc_json(b, l->code_postal.s);
+		buf_puts(b, ",\"addressLocality\":");
+		esc_json(b, l->commune ? l->commune->nom : l->commune_nom.s);
+		buf_puts(b, ",\"addressCountry\":\"FR\"}");
+	}
+	buf_puts(b, "],\"makesOffer\":[");
+	for (size_t i = 0; i < o->n_offres; i++) {
+		const struct offre *of = &o->offres[i];
+		buf_puts(b, i ? ",{" : "{");
+		buf_puts(b, "\"@type\":\"Course\",\"name\":");
+		esc_json(b, of->intitule);
+		buf_puts(b, ",\"inLanguage\":\"fr\",\"provider\":{\"@type\":\"EducationalOrganization\",\"name\":");
+		esc_json(b, o->nom);
+		buf_puts(b, "},\"hasCourseInstance\":[");
+		for (size_t k = 0; k < of->n_sessions; k++) {
+			char d1[16] = "", d2[16] = "";
+			if (of->sessions[k].debut)
+				snprintf(d1, sizeof(d1), "%04u-%02u-%02u", (unsigned)of->sessions[k].debut / 10000 % 10000,
+				    (unsigned)of->sessions[k].debut / 100 % 100, (unsigned)of->sessions[k].debut % 100);
+			if (of->sessions[k].fin)
+				snprintf(d2, sizeof(d2), "%04u-%02u-%02u", (unsigned)of->sessions[k].fin / 10000 % 10000,
+				    (unsigned)of->sessions[k].fin / 100 % 100, (unsigned)of->sessions[k].fin % 100);
+			buf_printf(b, "%s{\"@type\":\"CourseInstance\",\"courseMode\":\"%s\"", k ? "," : "",
+			    of->enseignement == ENS_DISTANCE ? "online" : of->enseignement == ENS_MIXTE ? "blended" : "onsite");
+			if (*d1)
+				buf_printf(b, ",\"startDate\":\"%s\"", d1);
+			if (*d2)
+				buf_printf(b, ",\"endDate\":\"%s\"", d2);
+			buf_puts(b, "}");
+		}
+		buf_puts(b, "]}");
+	}
+	buf_puts(b, "]}");
+	return arena_strndup(c->a, b->data, b->len);
+}
+
+static struct view *org_page(struct pctx *c, const struct organisme *o, const char **path)
+{
+	struct arena *a = c->a;
+	set_depth(c, 2);
+	const char *url = html_fmt(c, "organismes/%s/", o->id.s);
+	*path = html_fmt(c, "organismes/%s/index.html", o->id.s);
+	const char *where = o->n_lieux && o->lieux[0].commune ? o->lieux[0].commune->nom : NULL;
+	struct view *v = common(c, o->nom, html_fmt(c, "%s%s%s : %zu offre%s de formation, lieux, horaires, contacts.",
+	    o->nom, where ? " à " : "", where ? where : "", o->n_offres, o->n_offres > 1 ? "s" : ""), url);
+	const char *fil[] = { "Accueil", "", "Organismes", "organismes/", o->nom, url };
+	crumbs(c, v, fil, 6);
+	struct view *org = view_map(a);
+	view_sets(a, org, "nom", o->nom);
+	view_sets(a, org, "nature", html_label(&c->s->vocab.natures, o->nature.s));
+	view_sets(a, org, "siret", o->siret.s);
+	view_sets(a, org, "site_web", o->site_web.s);
+	view_set(a, org, "labels", codes_view(c, &o->labels, &c->s->vocab.labels));
+	view_setb(a, org, "has_labels", o->labels.n > 0);
+	if (o->has_contact)
+		view_set(a, org, "contact", contact_view(c, &o->contact));
+	struct view *lieux = view_list(a), *offres = view_list(a);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		view_push(a, lieux, lieu_view(c, &o->lieux[i]));
+	for (size_t i = 0; i < o->n_offres; i++)
+		view_push(a, offres, offre_view(c, &o->offres[i]));
+	view_set(a, org, "lieux", lieux);
+	view_set(a, org, "offres", offres);
+	view_setn(a, org, "nb_offres", (double)o->n_offres);
+	view_sets(a, org, "mise_a_jour", html_date_fr(c, o->mise_a_jour));
+	view_set(a, v, "org", org);
+	view_sets(a, v, "jsonld", jsonld(c, o, html_fmt(c, "%s%s", c->s->base_url, url)));
+	return v;
+}
+
+static struct view *article_item(struct pctx *c, const struct page *p)
+{
+	struct view *it = view_map(c->a);
+	view_sets(c->a, it, "titre", p->titre);
+	view_sets(c->a, it, "url", html_link(c, html_fmt(c, "%s/", p->slug)));
+	view_sets(c->a, it, "date", html_date_fr(c, p->date));
+	view_sets(c->a, it, "resume", p->resume);
+	return it;
+}
+
+static const struct page *find_page(const struct site *s, const char *slug)
+{
+	return strmap_get(&s->pages_by_slug, slug);
+}
+
+static struct view *home_page(struct pctx *c, const char **path)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	const struct page *home = find_page(s, "");
+	set_depth(c, 0);
+	*path = "index.html";
+	struct view *v = common(c, home ? home->titre : s->titre, home ? home->resume : NULL, "");
+	crumbs(c, v, NULL, 0);
+	view_sets(a, v, "intro_html", home ? html_markdown(c, home->body) : NULL);
+	struct view *cartos = view_list(a), *refs = view_list(a), *deps = view_list(a);
+	for (size_t i = 0; i < s->n_cartographies; i++) {
+		struct view *it = view_map(a);
+		view_sets(a, it, "titre", s->cartographies[i]->titre);
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "cartographies/%s/", s->cartographies[i]->id.s)));
+		view_push(a, cartos, it);
+	}
+	for (size_t i = 0; i < s->n_referentiels; i++) {
+		const struct referentiel *r = s->referentiels[i];
+		struct view *it = view_map(a);
+		view_sets(a, it, "titre", r->titre);
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "referentiels/%s/", r->id)));
+		view_sets(a, it, "resume", html_fmt(c, "%zu %s%s, %zu %s%s", r->n_domaines,
+		    r->lib_domaine, r->n_domaines > 1 ? "s" : "", r->n_competences,
+		    r->lib_competence, r->n_competences > 1 ? "s" : ""));
+		view_push(a, refs, it);
+	}
+	for (size_t i = 0; i < s->geo.n_departements; i++) {
+		const char *code = s->geo.departements[i].code;
+		const struct ptrs *l = strmap_get(&s->orgs_by_dep, code);
+		struct view *it = view_map(a);
+		view_sets(a, it, "nom", html_fmt(c, "%s (%s)", s->geo.departements[i].nom, code));
+		view_setn(a, it, "nb", (double)(l ? l->n : 0));
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "annuaire/%s/", code)));
+		view_push(a, deps, it);
+	}
+	view_set(a, v, "cartographies", cartos);
+	view_set(a, v, "referentiels", refs);
+	view_set(a, v, "departements", deps);
+	view_setn(a, v, "nb_organismes", (double)s->n_organismes);
+	view_setn(a, v, "nb_offres", (double)s->n_offres);
+	size_t n = c->n_articles < 3 ? c->n_articles : 3;
+	struct view *arts = view_list(a), *webs = view_list(a);
+	for (size_t i = 0; i < n; i++)
+		view_push(a, arts, article_item(c, c->articles[i]));
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->type == PAGE_WEBINAIRE && !s->pages[i]->brouillon)
+			view_push(a, webs, article_item(c, s->pages[i]));
+	view_set(a, v, "articles", arts);
+	view_set(a, v, "webinaires", webs);
+	view_setb(a, v, "has_articles", n > 0);
+	view_setb(a, v, "has_webinaires", webs->n > 0);
+	return v;
+}
+
+static int depth_of(const char *slug)
+{
+	int d = 1;
+	for (; *slug; slug++)
+		d += *slug == '/';
+	return d;
+}
+
+static struct view *md_page(struct pctx *c, const struct page *p, const char **path)
+{
+	struct arena *a = c->a;
+	set_depth(c, depth_of(p->slug));
+	const char *url = html_fmt(c, "%s/", p->slug);
+	*path = html_fmt(c, "%s/index.html", p->slug);
+	struct view *v = common(c, p->titre, p->resume, url);
+	if (p->type == PAGE_ARTICLE)
+		view_sets(a, view_get(v, "page") ? (struct view *)view_get(v, "page") : v, "og_type", "article");
+	/* Breadcrumbs follow the slug's folders that are pages themselves. */
+	const char *fil[16];
+	size_t n = 0;
+	fil[n++] = "Accueil";
+	fil[n++] = "";
+	for (const char *sl = strchr(p->slug, '/'); sl && n < 12; sl = strchr(sl + 1, '/')) {
+		const char *parent = html_fmt(c, "%.*s", (int)(sl - p->slug), p->slug);
+		const struct page *pp = find_page(c->s, parent);
+		if (pp) {
+			fil[n++] = pp->titre;
+			fil[n++] = html_fmt(c, "%s/", parent);
+		}
+	}
+	fil[n++] = p->titre;
+	fil[n++] = url;
+	crumbs(c, v, fil, n);
+	view_sets(a, v, "html", html_markdown(c, p->body));
+	view_sets(a, v, "date", p->type == PAGE_ARTICLE ? html_date_fr(c, p->date) : NULL);
+	if (p->type == PAGE_WEBINAIRE) {
+		struct view *w = view_map(a);
+		view_sets(a, w, "date", html_date_fr(c, p->web_date));
+		view_sets(a, w, "heure", p->web_heure);
+		if (p->web_duree > 0)
+			view_sets(a, w, "duree", html_fmt(c, "%ld minutes", p->web_duree));
+		view_sets(a, w, "inscription", p->web_inscription);
+		view_set(a, v, "webinaire", w);
+	}
+	/* A page whose folder holds articles lists them, newest first. */
+	struct view *arts = view_list(a);
+	const struct ptrs *in = strmap_get(c->by_folder, p->slug);
+	for (size_t i = 0; in && i < in->n; i++)
+		view_push(a, arts, article_item(c, in->v[i]));
+	view_set(a, v, "articles", arts);
+	view_setb(a, v, "has_articles", arts->n > 0);
+	return v;
+}
+
+static struct view *directory_page(struct pctx *c, const char **path)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	set_depth(c, 1);
+	*path = "organismes/index.html";
+	struct view *v = common(c, "Organismes de formation",
+	    "L'annuaire des organismes et de leurs lieux de formation, par département.", "organismes/");
+	const char *fil[] = { "Accueil", "", "Organismes", "organismes/" };
+	crumbs(c, v, fil, 4);
+	struct view *deps = view_list(a);
+	for (size_t i = 0; i < s->geo.n_departements; i++) {
+		const char *code = s->geo.departements[i].code;
+		const struct ptrs *l = strmap_get(&s->orgs_by_dep, code);
+		struct view *it = view_map(a);
+		view_sets(a, it, "code", code);
+		view_sets(a, it, "nom", s->geo.departements[i].nom);
+		view_setn(a, it, "nb", (double)(l ? l->n : 0));
+		view_setb(a, it, "pluriel", l && l->n > 1);
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "annuaire/%s/", code)));
+		view_push(a, deps, it);
+	}
+	view_set(a, v, "departements", deps);
+	view_setn(a, v, "nb_organismes", (double)s->n_organismes);
+	return v;
+}
+
+/* One département: its communes in name order, each with its organisations. */
+static struct view *dep_page(struct pctx *c, const char *code, const char **path)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	const char *nom = html_dep_name(s, code);
+	set_depth(c, 2);
+	const char *url = html_fmt(c, "annuaire/%s/", code);
+	*path = html_fmt(c, "annuaire/%s/index.html", code);
+	const char *titre = html_fmt(c, "Organismes – %s (%s)", nom, code);
+	struct view *v = common(c, titre, html_fmt(c, "Les organismes de formation de %s, commune par commune.", nom), url);
+	const char *fil[] = { "Accueil", "", "Organismes", "organismes/", nom, url };
+	crumbs(c, v, fil, 6);
+	view_sets(a, v, "departement", nom);
+	struct view *communes = view_list(a);
+	/* Communes come sorted by code from the CSV; group by name order. */
+	for (size_t i = 0; i < s->geo.n_communes; i++) {
+		const struct commune *cm = &s->geo.communes[i];
+		if (strcmp(cm->dep, code) != 0)
+			continue;
+		const struct ptrs *l = strmap_get(&s->orgs_by_commune, cm->code);
+		if (!l)
+			continue;
+		struct view *it = view_map(a), *orgs = view_list(a);
+		view_sets(a, it, "nom", cm->nom);
+		view_sets(a, it, "code", cm->code);
+		for (size_t k = 0; k < l->n; k++) {
+			const struct organisme *o = l->v[k];
+			struct view *ov = view_map(a);
+			view_sets(a, ov, "nom", o->nom);
+			view_sets(a, ov, "url", html_link(c, html_fmt(c, "organismes/%s/", o->id.s)));
+			view_setn(a, ov, "nb_offres", (double)o->n_offres);
+			view_setb(a, ov, "pluriel", o->n_offres > 1);
+			view_push(a, orgs, ov);
+		}
+		view_set(a, it, "organismes", orgs);
+		view_push(a, communes, it);
+	}
+	view_set(a, v, "communes", communes);
+	view_setb(a, v, "vide", communes->n == 0);
+	return v;
+}
+
+static const char *const corr_type_texte[] = { "équivalente", "partielle", "contribue" };
+
+static struct view *uses_view(struct pctx *c, const struct corr_use *u, size_t n, int out)
+{
+	struct view *list = view_list(c->a);
+	for (size_t i = 0; i < n; i++) {
+		const struct corr_link *l = u[i].link;
+		const struct referentiel *other = out ? u[i].corr->vers : u[i].corr->de;
+		struct view *it = view_map(c->a), *codes = view_list(c->a);
+		view_sets(c->a, it, "referentiel", other->titre_court);
+		size_t nc = out ? l->vers.n : 1;
+		for (size_t k = 0; k < nc; k++) {
+			const char *code = out ? l->vers.v[k].s : l->de.s;
+			const struct ref_entry *e = strmap_get(&other->by_code, code);
+			struct view *cv = view_map(c->a);
+			view_sets(c->a, cv, "code", code);
+			view_sets(c->a, cv, "titre", e ? e->titre : NULL);
+			view_sets(c->a, cv, "url", html_fmt(c, "%sreferentiels/%s/index.html#%s", c->root, other->id, anchor(c, code)));
+			view_push(c->a, codes, cv);
+		}
+		view_set(c->a, it, "codes", codes);
+		view_sets(c->a, it, "type", corr_type_texte[l->type]);
+		view_sets(c->a, it, "niveau", l->niveau_de.s);
+		view_sets(c->a, it, "note", l->note);
+		view_push(c->a, list, it);
+	}
+	return list;
+}
+
+static struct view *entry_view(struct pctx *c, const struct referentiel *r, const struct ref_entry *e)
+{
+	struct arena *a = c->a;
+	struct view *v = view_map(a);
+	view_sets(a, v, "code", e->code);
+	view_sets(a, v, "ancre", anchor(c, e->code));
+	view_sets(a, v, "titre", e->titre);
+	view_sets(a, v, "description_html", html_markdown(c, e->description));
+	view_sets(a, v, "niveau", e->niveau.s);
+	view_set(a, v, "vers", uses_view(c, e->out, e->n_out, 1));
+	view_set(a, v, "depuis", uses_view(c, e->in, e->n_in, 0));
+	view_setb(a, v, "has_corr", e->n_out + e->n_in > 0);
+	struct view *offres = view_list(a);
+	for (size_t i = 0; i < e->n_offres && i < MAX_LISTED; i++) {
+		const struct offre *o = e->offres[i];
+		struct view *it = view_map(a);
+		view_sets(a, it, "intitule", o->intitule);
+		view_sets(a, it, "organisme", o->org->nom);
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
+		view_push(a, offres, it);
+	}
+	view_set(a, v, "offres", offres);
+	view_setn(a, v, "nb_offres", (double)e->n_offres);
+	view_setb(a, v, "plus_offres", e->n_offres > MAX_LISTED);
+	struct view *kids = view_list(a);
+	for (size_t i = 0; i < e->n_children; i++)
+		view_push(a, kids, entry_view(c, r, &e->children[i]));
+	view_set(a, v, e->kind == ENTRY_DOMAINE ? "competences" : "criteres", kids);
+	view_setb(a, v, "has_criteres", e->kind == ENTRY_COMPETENCE && e->n_children > 0);
+	return v;
+}
+
+static struct view *ref_page(struct pctx *c, const struct referentiel *r, const char **path)
+{
+	struct arena *a = c->a;
+	set_depth(c, 2);
+	const char *url = html_fmt(c, "referentiels/%s/", r->id);
+	*path = html_fmt(c, "referentiels/%s/index.html", r->id);
+	struct view *v = common(c, r->titre, html_fmt(c, "%s : %zu %s%s, %zu %s%s et leurs correspondances.",
+	    r->titre_court, r->n_domaines, r->lib_domaine, r->n_domaines > 1 ? "s" : "",
+	    r->n_competences, r->lib_competence, r->n_competences > 1 ? "s" : ""), url);
+	const char *fil[] = { "Accueil", "", "Référentiels", "referentiels/", r->titre_court, url };
+	crumbs(c, v, fil, 6);
+	struct view *rv = view_map(a);
+	view_sets(a, rv, "titre", r->titre);
+	view_sets(a, rv, "titre_court", r->titre_court);
+	view_sets(a, rv, "version", r->version);
+	view_sets(a, rv, "editeur", r->editeur);
+	view_sets(a, rv, "source_url", r->source_url);
+	view_sets(a, rv, "lib_domaine", r->lib_domaine);
+	view_sets(a, rv, "lib_competence", r->lib_competence);
+	view_sets(a, rv, "lib_critere", r->lib_critere);
+	view_sets(a, rv, "compte", html_fmt(c, "%zu %s%s, %zu %s%s, %zu %s%s",
+	    r->n_domaines, r->lib_domaine, r->n_domaines > 1 ? "s" : "",
+	    r->n_competences, r->lib_competence, r->n_competences > 1 ? "s" : "",
+	    r->n_criteres, r->lib_critere, r->n_criteres > 1 ? "s" : ""));
+	struct view *lv = view_list(a);
+	for (size_t i = 0; i < r->echelle.n; i++) {
+		struct view *it = view_map(a);
+		view_sets(a, it, "code", r->echelle.v[i].code);
+		view_sets(a, it, "titre", r->echelle.v[i].titre);
+		view_push(a, lv, it);
+	}
+	view_set(a, rv, "niveaux", lv);
+	view_setb(a, rv, "has_niveaux", r->echelle.n > 0);
+	struct view *doms = view_list(a);
+	for (size_t i = 0; i < r->n_domaines; i++)
+		view_push(a, doms, entry_view(c, r, &r->domaines[i]));
+	view_set(a, rv, "domaines", doms);
+	view_set(a, v, "ref", rv);
+	view_sets(a, v, "json_url", html_fmt(c, "%sdata/referentiels/%s.json", c->root, r->id));
+	return v;
+}
+
+static struct view *refs_page(struct pctx *c, const char **path)
+{
+	struct arena *a = c->a;
+	set_depth(c, 1);
+	*path = "referentiels/index.html";
+	struct view *v = common(c, "Référentiels de compétences",
+	    "Les référentiels de compétences publiés et leurs correspondances.", "referentiels/");
+	const char *fil[] = { "Accueil", "", "Référentiels", "referentiels/" };
+	crumbs(c, v, fil, 4);
+	struct view *list = view_list(a);
+	for (size_t i = 0; i < c->s->n_referentiels; i++) {
+		const struct referentiel *r = c->s->referentiels[i];
+		struct view *it = view_map(a);
+		view_sets(a, it, "titre", r->titre);
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "referentiels/%s/", r->id)));
+		view_sets(a, it, "editeur", r->editeur);
+		view_sets(a, it, "compte", html_fmt(c, "%zu %s%s, %zu %s%s", r->n_domaines,
+		    r->lib_domaine, r->n_domaines > 1 ? "s" : "", r->n_competences,
+		    r->lib_competence, r->n_competences > 1 ? "s" : ""));
+		view_push(a, list, it);
+	}
+	view_set(a, v, "referentiels", list);
+	return v;
+}
+
+static struct view *simple_page(struct pctx *c, const char *titre, const char *desc,
+    const char *url, const char *path, int depth)
+{
+	set_depth(c, depth);
+	struct view *v = common(c, titre, desc, url);
+	const char *fil[] = { "Accueil", "", titre, url };
+	crumbs(c, v, fil, 4);
+	(void)path;
+	return v;
+}
+
+static struct view *data_page(struct pctx *c, const char **path)
+{
+	*path = "data/index.html";
+	struct view *v = simple_page(c, "Données ouvertes",
+	    "Les organismes, leurs lieux et leurs offres en CSV, JSON et GeoJSON, et les référentiels en JSON.",
+	    "data/", *path, 1);
+	struct view *refs = view_list(c->a);
+	for (size_t i = 0; i < c->s->n_referentiels; i++) {
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "titre", c->s->referentiels[i]->titre_court);
+		view_sets(c->a, it, "url", html_fmt(c, "referentiels/%s.json", c->s->referentiels[i]->id));
+		view_push(c->a, refs, it);
+	}
+	view_set(c->a, v, "referentiels", refs);
+	return v;
+}
+
+static struct view *notfound_page(struct pctx *c, const char **path)
+{
+	/* Served at any depth: links are absolute, from base_url. */
+	*path = "404.html";
+	c->root = c->s->base_url;
+	struct view *v = common(c, "Page introuvable", NULL, "404.html");
+	crumbs(c, v, NULL, 0);
+	return v;
+}
+
+struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
+    const char **path)
+{
+	static const char *const names[] = { "home", "page", "organisme", "organismes",
+		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404" };
+	*tpl = names[j->kind];
+	switch (j->kind) {
+	case P_HOME: return home_page(c, path);
+	case P_PAGE: return md_page(c, j->item, path);
+	case P_ORG: return org_page(c, j->item, path);
+	case P_DIRECTORY: return directory_page(c, path);
+	case P_DEP: return dep_page(c, j->key, path);
+	case P_REF: return ref_page(c, j->item, path);
+	case P_REFS: return refs_page(c, path);
+	case P_SEARCH:
+		*path = "recherche/index.html";
+		return simple_page(c, "Rechercher", "Rechercher un organisme, une offre, une page ou une compétence.",
+		    "recherche/", *path, 1);
+	case P_DATA: return data_page(c, path);
+	case P_404: return notfound_page(c, path);
+	}
+	return NULL;
+}

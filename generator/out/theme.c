@@ -1,0 +1,151 @@
+/*
+ * Theme loading: the site's folder is read first, then carto's; a name
+ * already loaded is not read again, which is how a site overrides a file.
+ */
+#include "theme.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/fs.h"
+#include "../base/mem.h"
+#include "../text/template.h"
+#include "publish.h"
+
+#ifndef CARTO_SHARE
+#define CARTO_SHARE "."
+#endif
+
+static int load_dir(struct theme *t, const char *dir, struct diags *d)
+{
+	struct fs_entry *v;
+	size_t n;
+	int rc = 0;
+	if (fs_list(dir, &v, &n) < 0)
+		return 0;
+	struct buf path = BUF_INIT, text = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i].name);
+		if (v[i].kind != FS_FILE || l < 10 || strcmp(v[i].name + l - 9, ".mustache") != 0)
+			continue;
+		char *name = arena_strndup(&t->arena, v[i].name, l - 9);
+		if (strmap_get(&t->tpls, name))
+			continue;	/* overridden by the site */
+		fs_join(&path, dir, v[i].name);
+		buf_reset(&text);
+		if (fs_read(path.data, 1 << 22, &text) < 0) {
+			diag_add(d, path.data, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+			rc = -1;
+			continue;
+		}
+		struct tpl *tp = tpl_parse(text.data, text.len, path.data, &t->arena, d);
+		if (!tp)
+			rc = -1;
+		else
+			strmap_put(&t->tpls, name, tp);
+	}
+	fs_entries_free(v, n);
+	buf_release(&path);
+	buf_release(&text);
+	return rc;
+}
+
+static void add_assets(struct theme *t, const char *dir, const char *rel)
+{
+	struct fs_entry *v;
+	size_t n;
+	struct buf src = BUF_INIT, sub = BUF_INIT;
+	fs_join(&src, dir, rel);
+	if (fs_list(src.data, &v, &n) < 0) {
+		buf_release(&src);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].name[0] == '.')
+			continue;
+		fs_join(&sub, rel, v[i].name);
+		if (v[i].kind == FS_DIR) {
+			add_assets(t, dir, sub.data);
+			continue;
+		}
+		if (v[i].kind != FS_FILE)
+			continue;
+		size_t k;
+		for (k = 0; k < t->n_assets && strcmp(t->assets[k], sub.data); k++)
+			;
+		if (k < t->n_assets)
+			continue;	/* the site's own copy wins */
+		t->assets = xrealloc(t->assets, (t->n_assets + 1) * sizeof(char *));
+		t->asset_src = xrealloc(t->asset_src, (t->n_assets + 1) * sizeof(char *));
+		t->assets[t->n_assets] = xstrdup(sub.data);
+		fs_join(&src, dir, sub.data);
+		t->asset_src[t->n_assets++] = xstrdup(src.data);
+	}
+	fs_entries_free(v, n);
+	buf_release(&src);
+	buf_release(&sub);
+}
+
+int theme_load(struct theme *t, const char *root, const char *name, struct diags *d)
+{
+	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;
+	int rc = 0, found = 0;
+	buf_printf(&site, "%s/themes/%s", root, name);
+	buf_printf(&share, "%s/themes/%s", CARTO_SHARE, name);
+	const char *dirs[] = { site.data, share.data };
+	for (int i = 0; i < 2; i++) {
+		if (!fs_is_dir(dirs[i]))
+			continue;
+		found = 1;
+		fs_join(&p, dirs[i], "templates");
+		rc |= load_dir(t, p.data, d);
+		fs_join(&p, dirs[i], "partials");
+		rc |= load_dir(t, p.data, d);
+		add_assets(t, dirs[i], "assets");
+	}
+	if (!found) {
+		diag_add(d, "site.yaml", 0, 0, DIAG_ERROR,
+		    "theme '%s' not found (looked in %s and %s)", name, site.data, share.data);
+		rc = -1;
+	}
+	buf_release(&site);
+	buf_release(&share);
+	buf_release(&p);
+	return rc ? -1 : 0;
+}
+
+const struct tpl *theme_get(const struct theme *t, const char *name)
+{
+	return strmap_get(&t->tpls, name);
+}
+
+int theme_copy_assets(const struct theme *t, struct publish *p)
+{
+	struct buf data = BUF_INIT, rel = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < t->n_assets && rc == 0; i++) {
+		buf_reset(&data);
+		fs_join(&rel, "assets", t->assets[i] + strlen("assets/"));
+		if (fs_read(t->asset_src[i], 1u << 28, &data) < 0 ||
+		    publish_write(p, rel.data, data.data, data.len) < 0)
+			rc = -1;
+	}
+	buf_release(&data);
+	buf_release(&rel);
+	return rc;
+}
+
+void theme_free(struct theme *t)
+{
+	for (size_t i = 0; i < t->n_assets; i++) {
+		free(t->assets[i]);
+		free(t->asset_src[i]);
+	}
+	free(t->assets);
+	free(t->asset_src);
+	strmap_free(&t->tpls);
+	arena_free(&t->arena);
+}

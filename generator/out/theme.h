@@ -1,0 +1,36 @@
+/*
+ * A theme: its templates, partials and assets. A site's own
+ * themes/<name>/ overrides carto's file by file (same relative name), like
+ * Hugo's lookup order. Templates and partials share one namespace: the file
+ * name without ".mustache".
+ */
+#ifndef CARTO_THEME_H
+#define CARTO_THEME_H
+
+#include <stddef.h>
+
+#include "../base/arena.h"
+#include "../base/strmap.h"
+
+struct diags;
+struct publish;
+struct tpl;
+
+struct theme {
+	struct strmap tpls;		/* name -> struct tpl * */
+	char **assets;			/* relative paths under assets/ */
+	char **asset_src;		/* where each one is read from */
+	size_t n_assets;
+	struct arena arena;
+};
+
+/* Loads theme name for the site at root; template errors go to d. Returns 0,
+ * or -1 when the theme is missing or a template is wrong. */
+int theme_load(struct theme *t, const char *root, const char *name, struct diags *d);
+/* Returns the named template or NULL. Thread-safe. */
+const struct tpl *theme_get(const struct theme *t, const char *name);
+/* Copies the assets into the output under assets/. */
+int theme_copy_assets(const struct theme *t, struct publish *p);
+void theme_free(struct theme *t);
+
+#endif
