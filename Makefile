@@ -86,13 +86,13 @@ site: all
 
 # Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: all web-deps build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
-	@sh tests/run.sh
+	@bash tests/run.sh
 
 bench: all $(TOOLS)
 	@sh tests/benchmark.sh
 
 regen: all
-	@CARTO_REGEN=1 sh tests/run.sh --plain-only
+	@CARTO_REGEN=1 bash tests/run.sh --plain-only
 
 clean:
 	rm -rf build generator/carto output .output.tmp.* .output.old.*

@@ -21,6 +21,7 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "out/html.h"
+#include "out/theme.h"
 #include "out/opendata.h"
 #include "out/publish.h"
 #include "text/markdown.h"
@@ -126,6 +127,16 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 	stage("load");
 	if (rc == 0) {
 		validate_site(s, today(), o->jobs, d);
+		if (s->theme && !theme_exists(o->site, s->theme)) {
+			struct buf f = BUF_INIT;
+			if (strcmp(o->site, ".") == 0)
+				buf_puts(&f, "site.yaml");
+			else
+				fs_join(&f, o->site, "site.yaml");
+			diag_add(d, f.data, s->theme_line, s->theme_col, DIAG_ERROR,
+			    "theme '%s' not found in themes/ of the site or of carto", s->theme);
+			buf_release(&f);
+		}
 		stage("validate");
 		lint_pages(s, d);
 		stage("markdown");
@@ -184,9 +195,11 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 		return -1;
 	if (opendata_render(s, p, jobs) < 0)
 		return -1;
+	stage("opendata");
 	struct html_opts ho = { jobs, drafts };
 	if (html_render(s, &ho, p, d) < 0)
 		return -1;
+	stage("html");
 	return 0;
 }
 
@@ -212,7 +225,6 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	stage(NULL);
 	struct diags rd = DIAGS_INIT;
 	int rendered = render_all(s, &p, o->jobs, o->drafts, &rd);
-	stage("render");
 	diags_print(&rd, stderr);
 	if (rendered < 0) {
 		if (rd.errors)
@@ -227,7 +239,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	diags_free(&rd);
 	if (getenv("CARTO_TEST_PAUSE"))	/* lets the tests kill a build mid-way */
 		sleep((unsigned)atoi(getenv("CARTO_TEST_PAUSE")));
-	if (publish_commit(&p) < 0) {
+	stage(NULL);
+	int committed = publish_commit(&p);
+	stage("publish");
+	if (committed < 0) {
 		fprintf(stderr, "carto: cannot publish %s: %s; it is unchanged\n", o->out, strerror(errno));
 		publish_abort(&p);
 		goto done;

@@ -51,8 +51,8 @@ run() {
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo
-echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
 	make_site "$n"
 	dir="$B/site-$n"
@@ -64,9 +64,13 @@ for n in $SIZES; do
 	run generator/carto check --site "$dir"
 	cw=$WALL; cr=$RSS
 	rm -rf "$B/out-$n"
-	run generator/carto build --site "$dir" --out "$B/out-$n"
+	CARTO_TIMING=1 run generator/carto build --site "$dir" --out "$B/out-$n"
 	bw=$WALL; br=$RSS
-	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" 'BEGIN {
-		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d |\n",
-			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br }'
+	hs=$(awk '/carto: html/ {print $3 / 1000}' "$B/measure.log")
+	os=$(awk '/carto: opendata/ {print $3 / 1000}' "$B/measure.log")
+	pages=$(find "$B/out-$n" -name '*.html' | wc -l)
+	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" \
+	    -v pages="$pages" -v hs="$hs" -v os="$os" 'BEGIN {
+		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d | %d | %.2f | %.0f | %.3f | %.2f |\n",
+			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br, pages, hs, pages / hs, hs * 1000 / pages, os }'
 done

@@ -126,3 +126,57 @@ cp -r "$S" "$S-new"
 	"$CARTO" check --site "$S-new" > /dev/null 2>&1
 site_test new-scaffolds
 rm -rf "$S-new"
+
+# The HTML site: every page of format.md §8 that this stage publishes exists,
+# links are relative (the site works under any sub-path and from file://),
+# and drafts are left out unless --drafts.
+h="$TMP/ex-out"
+[ -f "$h/index.html" ] && [ -f "$h/404.html" ] && [ -f "$h/feed.xml" ] && [ -f "$h/sitemap.xml" ] &&
+	[ -f "$h/robots.txt" ] && [ -f "$h/organismes/index.html" ] && [ -f "$h/referentiels/clea/index.html" ] &&
+	[ -f "$h/a-propos/index.html" ] && [ -f "$h/recherche/index.js" ] && [ -f "$h/assets/style.css" ] &&
+	[ "$(ls "$h"/organismes/*/index.html | wc -l)" = "$(grep -c '^  - id:\|^  id:' content/organismes/*.yaml | awk -F: '{s+=$2} END {print s}')" ]
+site_test html-pages-exist
+! grep -rhoE '(href|src)="/[^/]' "$h" --include='*.html' | grep -v '^$' > /dev/null
+site_test html-links-relative
+draft=$(grep -l 'brouillon: true' content/pages/*/*.md content/pages/*.md 2> /dev/null | head -1)
+dslug=$(echo "$draft" | sed 's|content/pages/||; s|\.md$||')
+[ -n "$dslug" ] && [ ! -e "$h/$dslug/index.html" ] && ! grep -q "$dslug" "$h/sitemap.xml" &&
+	"$CARTO" build --drafts --out "$TMP/drafts-out" > /dev/null 2>&1 && [ -f "$TMP/drafts-out/$dslug/index.html" ]
+site_test html-drafts-only-with-flag
+
+# Values are escaped in HTML: a name with markup shows as text.
+cp -r "$S" "$S-xss"
+sed -i 's/nom: "Association Test"/nom: "<script>alert(1)<\/script> \& Cie"/' "$S-xss/content/organismes/asso-test.yaml"
+"$CARTO" build --site "$S-xss" --out "$TMP/xss-out" > /dev/null 2>&1 &&
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie' "$TMP/xss-out/organismes/asso-test/index.html" &&
+	! grep -q '<script>alert' "$TMP/xss-out/organismes/asso-test/index.html" &&
+	grep -q '\\u003cscript\\u003e' "$TMP/xss-out/organismes/asso-test/index.html"
+site_test html-escapes-values
+rm -rf "$S-xss"
+
+# A site overrides one template or partial of the theme by a file of the same
+# name in its own themes/<name>/; the rest comes from carto's theme.
+cp -r "$S" "$S-theme"
+mkdir -p "$S-theme/themes/default/partials" "$S-theme/themes/default/templates"
+sed 's|<footer class="site-footer">|<footer class="site-footer"><p>Pied de page du site</p>|' \
+	themes/default/partials/footer.mustache > "$S-theme/themes/default/partials/footer.mustache"
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 &&
+	grep -q 'Pied de page du site' "$TMP/theme-out/index.html" && grep -q 'class="skip"' "$TMP/theme-out/index.html"
+site_test theme-override
+
+# A broken template is reported at its file:line:column and the previous
+# output stays as it was.
+snap=$(tree_sum "$TMP/theme-out")
+printf '<main>\n{{#org}}\n  <h1>{{nom}}</h1>\n' > "$S-theme/themes/default/templates/organisme.mustache"
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'themes/default/templates/organisme.mustache:2:1: error: unclosed section {{#org}}' "$TMP/theme.err" &&
+	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
+site_test template-error-position "exit $rc: $(head -2 "$TMP/theme.err")"
+printf '{{>nulle-part}}\n' > "$S-theme/themes/default/templates/organisme.mustache"
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'organisme.mustache:1:1: error: unknown partial' "$TMP/theme.err" &&
+	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
+site_test template-unknown-partial "exit $rc: $(head -2 "$TMP/theme.err")"
+rm -rf "$S-theme"

@@ -69,6 +69,8 @@ void site_read(struct rd *r, const struct ynode *n, struct site *s)
 		s->langue = "fr";
 	struct sval th = rd_stext(r, n, "theme", OPT);
 	s->theme = th.s ? th.s : "default";
+	s->theme_line = th.s ? th.line : 1;
+	s->theme_col = th.s ? th.col : 1;
 	if (th.s && !is_slug(th.s))
 		rd_error(r, ytree_get(n, "theme"), "theme '%s' must be a folder name: a-z, 0-9 and '-'", th.s);
 	s->fraicheur_jours = rd_int(r, n, "fraicheur_jours", OPT, 1, 36500);

@@ -291,6 +291,7 @@ struct site {
 	const char *titre, *base_url, *langue, *theme, *licence;
 	long fraicheur_jours;
 	int html_brut;
+	uint32_t theme_line, theme_col;	/* where site.yaml names the theme */
 	struct menu *menus;
 	size_t n_menus;
 

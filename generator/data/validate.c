@@ -494,11 +494,22 @@ static void check_ids(struct vctx *v)
 			}
 }
 
+/* Folders where carto publishes its own pages: a page may not take them. */
+static const char *const reserved[] = { "organismes", "annuaire", "referentiels",
+	"cartographies", "recherche", "data", "pdf", "xlsx", "assets", "diaporamas" };
+
 static void check_pages(struct vctx *v)
 {
 	struct site *s = v->s;
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
+		size_t first = strcspn(p->slug, "/");
+		for (size_t k = 0; k < sizeof(reserved) / sizeof(reserved[0]); k++)
+			if (strlen(reserved[k]) == first && strncmp(p->slug, reserved[k], first) == 0) {
+				v->file = p->file;
+				verr(v, 1, 1, "slug '%s' is inside '%s/', where carto publishes its own pages: choose another slug",
+				    p->slug, reserved[k]);
+			}
 		struct page *prev = strmap_put(&s->pages_by_slug, p->slug, p);
 		if (prev) {
 			v->file = p->file;

@@ -89,6 +89,18 @@ static void add_assets(struct theme *t, const char *dir, const char *rel)
 	buf_release(&sub);
 }
 
+int theme_exists(const char *root, const char *name)
+{
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/themes/%s", root, name);
+	int ok = fs_is_dir(p.data);
+	buf_reset(&p);
+	buf_printf(&p, "%s/themes/%s", CARTO_SHARE, name);
+	ok = ok || fs_is_dir(p.data);
+	buf_release(&p);
+	return ok;
+}
+
 int theme_load(struct theme *t, const char *root, const char *name, struct diags *d)
 {
 	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;
