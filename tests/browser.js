@@ -33,6 +33,8 @@ const pages = [
   ["directory", "organismes/index.html"],
   ["search-results", "recherche/index.html?q=francais"],
   ["not-found", "404.html"],
+  ["cartography", firstDir("cartographies")],
+  ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
 ];
 
 (async () => {

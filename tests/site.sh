@@ -180,3 +180,33 @@ rc=$?
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
 site_test template-unknown-partial "exit $rc: $(head -2 "$TMP/theme.err")"
 rm -rf "$S-theme"
+
+# Cartographies: a page per cartography and per département when asked; the
+# list holds every offer × lieu of the selection, and the extracts of each
+# view hold the same rows (counted from the whole directory's GeoJSON).
+if command -v python3 > /dev/null; then
+	python3 - "$h" content/cartographies <<'PY'
+import json, os, re, sys
+out, src = sys.argv[1], sys.argv[2]
+allf = json.load(open(out + "/data/offres.geojson"))["features"]
+for name in sorted(os.listdir(src)):
+    text = open(os.path.join(src, name), encoding="utf-8").read()
+    cid = re.search(r"^\s+id:\s*(\S+)", text, re.M).group(1)
+    types = re.search(r"types:\s*\[([^\]]*)\]", text).group(1).replace(" ", "").split(",")
+    per_dep = re.search(r"par_departement:\s*true", text) is not None
+    want = [f for f in allf if set(f["properties"]["types"].split(" | ")) & set(types)]
+    got = json.load(open(f"{out}/data/cartographies/{cid}.geojson"))["features"]
+    assert len(got) == len(want) > 0, (cid, len(got), len(want))
+    page = open(f"{out}/cartographies/{cid}/index.html", encoding="utf-8").read()
+    assert page.count('class="card"') == len(want), (cid, page.count('class="card"'), len(want))
+    assert "<svg" in page and "map-title" in page
+    for dep in ["75", "77", "78", "91", "92", "93", "94", "95"]:
+        p = f"{out}/cartographies/{cid}/{dep}/index.html"
+        assert os.path.exists(p) == per_dep, p
+        if per_dep:
+            n = sum(1 for f in want if f["properties"]["departement"] == dep)
+            assert open(p, encoding="utf-8").read().count('class="card"') == n, (p, n)
+            assert len(json.load(open(f"{out}/data/cartographies/{cid}-{dep}.geojson"))["features"]) == n
+PY
+	site_test cartography-pages-and-extracts
+fi

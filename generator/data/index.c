@@ -119,3 +119,33 @@ void index_free(struct site *s)
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		free_entries(s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
 }
+
+static int any_in(const struct svals *want, const struct svals *have)
+{
+	if (!want->n)
+		return 1;
+	for (size_t i = 0; i < want->n; i++)
+		for (size_t k = 0; k < have->n; k++)
+			if (strcmp(want->v[i].s, have->v[k].s) == 0)
+				return 1;
+	return 0;
+}
+
+int carto_takes_offre(const struct cartographie *c, const struct offre *o)
+{
+	struct svals parcours = { (struct sval *)&o->parcours, o->parcours.s ? 1 : 0 };
+	return any_in(&c->sel_types, &o->types) && any_in(&c->sel_parcours, &parcours) &&
+	    any_in(&c->sel_publics, &o->publics);
+}
+
+int carto_takes_lieu(const struct cartographie *c, const char *dep, const struct lieu *l)
+{
+	if (dep && strcmp(dep, l->dep) != 0)
+		return 0;
+	if (!c->sel_departements.n)
+		return 1;
+	for (size_t i = 0; i < c->sel_departements.n; i++)
+		if (strcmp(c->sel_departements.v[i].s, l->dep) == 0)
+			return 1;
+	return 0;
+}

@@ -19,6 +19,7 @@
 #include "../text/template.h"
 #include "html_int.h"
 #include "publish.h"
+#include "svgmap.h"
 #include "theme.h"
 
 int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
@@ -127,6 +128,12 @@ static void list_jobs(const struct site *s, const struct html_opts *o, struct jo
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		add_job(j, P_REF, s->referentiels[i], NULL);
 	add_job(j, P_REFS, NULL, NULL);
+	for (size_t i = 0; i < s->n_cartographies; i++) {
+		const struct cartographie *c = s->cartographies[i];
+		add_job(j, P_CARTO, c, NULL);
+		for (size_t k = 0; c->par_departement && k < s->geo.n_departements; k++)
+			add_job(j, P_CARTO, c, s->geo.departements[k].code);
+	}
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
 	add_job(j, P_404, NULL, NULL);
@@ -140,6 +147,7 @@ struct shared {
 	size_t n_articles;
 	struct strmap by_folder;
 	int drafts;
+	struct svgmap map;
 	const struct theme *theme;
 	struct publish *p;
 	struct jobs *jobs;
@@ -234,7 +242,7 @@ static void *work(void *arg)
 		if (i >= w->sh->jobs->n || w->sh->failed)
 			break;
 		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
-			&w->sh->by_folder, w->sh->drafts };
+			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
 		render_job(w, &c, &w->sh->jobs->v[i], &out);
 		arena_reset(&a);
 	}
@@ -263,6 +271,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 	sh.jobs = &jobs;
 	sh.drafts = o->drafts;
 	index_articles(&sh, s, o->drafts);
+	svgmap_build(&sh.map, &s->geo);
 	int n = o->jobs > 0 ? o->jobs : 1;
 	struct worker *w = xcalloc((size_t)n, sizeof(*w));
 	for (int i = 0; i < n; i++) {
@@ -287,6 +296,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 			free(sh.by_folder.slots[i].val);
 		}
 	strmap_free(&sh.by_folder);
+	svgmap_free(&sh.map);
 	free(sh.articles);
 	int rc = sh.failed ? -1 : 0;
 	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))

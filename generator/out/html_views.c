@@ -13,7 +13,7 @@
 
 #define MAX_LISTED 50	/* offers listed under one competence */
 
-static struct view *common(struct pctx *c, const char *titre, const char *desc,
+struct view *html_common(struct pctx *c, const char *titre, const char *desc,
     const char *path_url)
 {
 	const struct site *s = c->s;
@@ -53,7 +53,7 @@ static struct view *common(struct pctx *c, const char *titre, const char *desc,
 }
 
 /* Breadcrumbs: pairs of (title, path from the root), the last one current. */
-static void crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n)
+void html_crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n)
 {
 	struct view *fil = view_list(c->a);
 	for (size_t i = 0; i + 1 < n; i += 2) {
@@ -352,10 +352,10 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 	const char *url = html_fmt(c, "organismes/%s/", o->id.s);
 	*path = html_fmt(c, "organismes/%s/index.html", o->id.s);
 	const char *where = o->n_lieux && o->lieux[0].commune ? o->lieux[0].commune->nom : NULL;
-	struct view *v = common(c, o->nom, html_fmt(c, "%s%s%s : %zu offre%s de formation, lieux, horaires, contacts.",
+	struct view *v = html_common(c, o->nom, html_fmt(c, "%s%s%s : %zu offre%s de formation, lieux, horaires, contacts.",
 	    o->nom, where ? " à " : "", where ? where : "", o->n_offres, o->n_offres > 1 ? "s" : ""), url);
 	const char *fil[] = { "Accueil", "", "Organismes", "organismes/", o->nom, url };
-	crumbs(c, v, fil, 6);
+	html_crumbs(c, v, fil, 6);
 	struct view *org = view_map(a);
 	view_sets(a, org, "nom", o->nom);
 	view_sets(a, org, "nature", html_label(&c->s->vocab.natures, o->nature.s));
@@ -401,8 +401,8 @@ static struct view *home_page(struct pctx *c, const char **path)
 	const struct page *home = find_page(s, "");
 	set_depth(c, 0);
 	*path = "index.html";
-	struct view *v = common(c, home ? home->titre : s->titre, home ? home->resume : NULL, "");
-	crumbs(c, v, NULL, 0);
+	struct view *v = html_common(c, home ? home->titre : s->titre, home ? home->resume : NULL, "");
+	html_crumbs(c, v, NULL, 0);
 	view_sets(a, v, "intro_html", home ? html_markdown(c, home->body) : NULL);
 	struct view *cartos = view_list(a), *refs = view_list(a), *deps = view_list(a);
 	for (size_t i = 0; i < s->n_cartographies; i++) {
@@ -463,7 +463,7 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	set_depth(c, depth_of(p->slug));
 	const char *url = html_fmt(c, "%s/", p->slug);
 	*path = html_fmt(c, "%s/index.html", p->slug);
-	struct view *v = common(c, p->titre, p->resume, url);
+	struct view *v = html_common(c, p->titre, p->resume, url);
 	if (p->type == PAGE_ARTICLE)
 		view_sets(a, view_get(v, "page") ? (struct view *)view_get(v, "page") : v, "og_type", "article");
 	/* Breadcrumbs follow the slug's folders that are pages themselves. */
@@ -481,7 +481,7 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	}
 	fil[n++] = p->titre;
 	fil[n++] = url;
-	crumbs(c, v, fil, n);
+	html_crumbs(c, v, fil, n);
 	view_sets(a, v, "html", html_markdown(c, p->body));
 	view_sets(a, v, "date", p->type == PAGE_ARTICLE ? html_date_fr(c, p->date) : NULL);
 	if (p->type == PAGE_WEBINAIRE) {
@@ -509,10 +509,10 @@ static struct view *directory_page(struct pctx *c, const char **path)
 	struct arena *a = c->a;
 	set_depth(c, 1);
 	*path = "organismes/index.html";
-	struct view *v = common(c, "Organismes de formation",
+	struct view *v = html_common(c, "Organismes de formation",
 	    "L'annuaire des organismes et de leurs lieux de formation, par département.", "organismes/");
 	const char *fil[] = { "Accueil", "", "Organismes", "organismes/" };
-	crumbs(c, v, fil, 4);
+	html_crumbs(c, v, fil, 4);
 	struct view *deps = view_list(a);
 	for (size_t i = 0; i < s->geo.n_departements; i++) {
 		const char *code = s->geo.departements[i].code;
@@ -540,9 +540,9 @@ static struct view *dep_page(struct pctx *c, const char *code, const char **path
 	const char *url = html_fmt(c, "annuaire/%s/", code);
 	*path = html_fmt(c, "annuaire/%s/index.html", code);
 	const char *titre = html_fmt(c, "Organismes – %s (%s)", nom, code);
-	struct view *v = common(c, titre, html_fmt(c, "Les organismes de formation de %s, commune par commune.", nom), url);
+	struct view *v = html_common(c, titre, html_fmt(c, "Les organismes de formation de %s, commune par commune.", nom), url);
 	const char *fil[] = { "Accueil", "", "Organismes", "organismes/", nom, url };
-	crumbs(c, v, fil, 6);
+	html_crumbs(c, v, fil, 6);
 	view_sets(a, v, "departement", nom);
 	struct view *communes = view_list(a);
 	/* Communes come sorted by code from the CSV; group by name order. */
@@ -640,11 +640,11 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 	set_depth(c, 2);
 	const char *url = html_fmt(c, "referentiels/%s/", r->id);
 	*path = html_fmt(c, "referentiels/%s/index.html", r->id);
-	struct view *v = common(c, r->titre, html_fmt(c, "%s : %zu %s%s, %zu %s%s et leurs correspondances.",
+	struct view *v = html_common(c, r->titre, html_fmt(c, "%s : %zu %s%s, %zu %s%s et leurs correspondances.",
 	    r->titre_court, r->n_domaines, r->lib_domaine, r->n_domaines > 1 ? "s" : "",
 	    r->n_competences, r->lib_competence, r->n_competences > 1 ? "s" : ""), url);
 	const char *fil[] = { "Accueil", "", "Référentiels", "referentiels/", r->titre_court, url };
-	crumbs(c, v, fil, 6);
+	html_crumbs(c, v, fil, 6);
 	struct view *rv = view_map(a);
 	view_sets(a, rv, "titre", r->titre);
 	view_sets(a, rv, "titre_court", r->titre_court);
@@ -681,10 +681,10 @@ static struct view *refs_page(struct pctx *c, const char **path)
 	struct arena *a = c->a;
 	set_depth(c, 1);
 	*path = "referentiels/index.html";
-	struct view *v = common(c, "Référentiels de compétences",
+	struct view *v = html_common(c, "Référentiels de compétences",
 	    "Les référentiels de compétences publiés et leurs correspondances.", "referentiels/");
 	const char *fil[] = { "Accueil", "", "Référentiels", "referentiels/" };
-	crumbs(c, v, fil, 4);
+	html_crumbs(c, v, fil, 4);
 	struct view *list = view_list(a);
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
 		const struct referentiel *r = c->s->referentiels[i];
@@ -705,9 +705,9 @@ static struct view *simple_page(struct pctx *c, const char *titre, const char *d
     const char *url, const char *path, int depth)
 {
 	set_depth(c, depth);
-	struct view *v = common(c, titre, desc, url);
+	struct view *v = html_common(c, titre, desc, url);
 	const char *fil[] = { "Accueil", "", titre, url };
-	crumbs(c, v, fil, 4);
+	html_crumbs(c, v, fil, 4);
 	(void)path;
 	return v;
 }
@@ -734,8 +734,8 @@ static struct view *notfound_page(struct pctx *c, const char **path)
 	/* Served at any depth: links are absolute, from base_url. */
 	*path = "404.html";
 	c->root = c->s->base_url;
-	struct view *v = common(c, "Page introuvable", NULL, "404.html");
-	crumbs(c, v, NULL, 0);
+	struct view *v = html_common(c, "Page introuvable", NULL, "404.html");
+	html_crumbs(c, v, NULL, 0);
 	return v;
 }
 
@@ -743,7 +743,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
     const char **path)
 {
 	static const char *const names[] = { "home", "page", "organisme", "organismes",
-		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404" };
+		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie" };
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
@@ -759,6 +759,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 		    "recherche/", *path, 1);
 	case P_DATA: return data_page(c, path);
 	case P_404: return notfound_page(c, path);
+	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
 	}
 	return NULL;
 }

@@ -13,6 +13,7 @@
 #include "../base/buf.h"
 #include "../base/escape.h"
 #include "../data/hours.h"
+#include "../data/index.h"
 #include "../data/model.h"
 #include "publish.h"
 
@@ -225,7 +226,13 @@ static void fill_org(struct row *r, const struct site *s, const struct organisme
 }
 
 /* Calls emit for every offer × lieu row of the site, in model order. */
-static void each_row(const struct site *s, struct row *r,
+/* Which rows an extract holds: all, or a cartography's (and a département's). */
+struct filter {
+	const struct cartographie *c;
+	const char *dep;
+};
+
+static void each_row(const struct site *s, struct row *r, const struct filter *f,
     void (*emit)(const struct row *, const struct lieu *, void *), void *ctx)
 {
 	for (size_t i = 0; i < s->n_organismes; i++) {
@@ -233,10 +240,14 @@ static void each_row(const struct site *s, struct row *r,
 		fill_org(r, s, o);
 		for (size_t k = 0; k < o->n_offres; k++) {
 			const struct offre *of = &o->offres[k];
+			if (f && f->c && !carto_takes_offre(f->c, of))
+				continue;
 			for (size_t b = 0; b < 5; b++)
 				buf_reset(&r->scratch[b]);
 			fill_offre(r, s, of);
 			for (size_t l = 0; l < of->n_lieux; l++) {
+				if (f && f->c && !carto_takes_lieu(f->c, f->dep, of->lieux[l]))
+					continue;
 				fill_lieu(r, of->lieux[l]);
 				emit(r, of->lieux[l], ctx);
 			}
@@ -330,11 +341,12 @@ static void row_init(struct row *r)
 		r->scratch[i] = (struct buf)BUF_INIT;
 }
 
-static int write_csv(const struct site *s, struct publish *p)
+static int csv_file(const struct site *s, struct publish *p, const char *path,
+    const struct filter *f)
 {
 	struct sink k;
 	struct row r;
-	if (sink_open(&k, p, "data/offres.csv") < 0)
+	if (sink_open(&k, p, path) < 0)
 		return -1;
 	row_init(&r);
 	buf_puts(&k.b, "\xEF\xBB\xBF");
@@ -344,20 +356,49 @@ static int write_csv(const struct site *s, struct publish *p)
 		buf_puts(&k.b, col_names[i]);
 	}
 	buf_puts(&k.b, "\r\n");
-	each_row(s, &r, csv_row, &k);
+	each_row(s, &r, f, csv_row, &k);
 	row_free(&r);
 	return sink_close(&k);
 }
 
-static int write_geojson(const struct site *s, struct publish *p)
+static int write_csv(const struct site *s, struct publish *p)
+{
+	return csv_file(s, p, "data/offres.csv", NULL);
+}
+
+/* A cartography's rows as JSON: an array of objects with the CSV columns. */
+static void json_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct sink *k = ctx;
+	struct buf *b = &k->b;
+	(void)l;
+	buf_puts(b, k->items++ ? ",\n{" : "{");
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(b, ',');
+		esc_json(b, col_names[i]);
+		buf_putc(b, ':');
+		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
+	}
+	buf_putc(b, '}');
+	sink_flush(k, 0);
+}
+
+static int geojson_file(const struct site *s, struct publish *p, const char *path,
+    const struct filter *f, int geo)
 {
 	struct sink k;
 	struct row r;
-	if (sink_open(&k, p, "data/offres.geojson") < 0)
+	if (sink_open(&k, p, path) < 0)
 		return -1;
 	row_init(&r);
-	buf_puts(&k.b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
-	each_row(s, &r, geojson_row, &k);
+	buf_puts(&k.b, geo ? "{\"type\":\"FeatureCollection\",\"features\":[\n" : "[\n");
+	each_row(s, &r, f, geo ? geojson_row : json_row, &k);
+	if (!geo) {
+		buf_puts(&k.b, "\n]\n");
+		row_free(&r);
+		return sink_close(&k);
+	}
 	buf_puts(&k.b, "\n]}\n");
 	row_free(&r);
 	return sink_close(&k);
@@ -706,6 +747,36 @@ static int write_ref(const struct site *s, const struct referentiel *r, struct p
 	return rc;
 }
 
+static int write_geojson(const struct site *s, struct publish *p)
+{
+	return geojson_file(s, p, "data/offres.geojson", NULL, 1);
+}
+
+/* data/cartographies/<id>[-<dep>].{csv,json,geojson}: the same columns and
+ * safety as the whole extracts, limited to the cartography's rows. */
+static int write_cartos(const struct site *s, struct publish *p)
+{
+	struct buf path = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
+		const struct cartographie *c = s->cartographies[i];
+		size_t nd = c->par_departement ? s->geo.n_departements : 0;
+		for (size_t d = 0; d <= nd && rc == 0; d++) {
+			struct filter f = { c, d ? s->geo.departements[d - 1].code : NULL };
+			static const char *const ext[] = { "csv", "json", "geojson" };
+			for (int e = 0; e < 3 && rc == 0; e++) {
+				buf_reset(&path);
+				buf_printf(&path, "data/cartographies/%s%s%s.%s", c->id.s, f.dep ? "-" : "",
+				    f.dep ? f.dep : "", ext[e]);
+				rc = e == 0 ? csv_file(s, p, path.data, &f)
+				    : geojson_file(s, p, path.data, &f, e == 2);
+			}
+		}
+	}
+	buf_release(&path);
+	return rc;
+}
+
 static int write_refs(const struct site *s, struct publish *p)
 {
 	for (size_t i = 0; i < s->n_referentiels; i++)
@@ -735,6 +806,7 @@ int opendata_render(const struct site *s, struct publish *p, int jobs)
 {
 	struct writer w[] = {
 		{ .fn = write_geojson }, { .fn = write_orgs }, { .fn = write_csv }, { .fn = write_refs },
+		{ .fn = write_cartos },
 	};
 	size_t n = sizeof(w) / sizeof(w[0]);
 	int rc = 0;

@@ -1,0 +1,315 @@
+/*
+ * The cartography pages (format.md §6): for a cartography, and for each of its
+ * départements when par_departement, a map of the matching offers drawn in
+ * SVG at build time, the list of offers grouped by département and commune
+ * (the map's text alternative), and the open data extracts. Start at
+ * html_carto_view.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../base/escape.h"
+#include "../data/hours.h"
+#include "../data/index.h"
+#include "html_int.h"
+#include "svgmap.h"
+
+/* Marker colours by offer type, in the order of types_offre: dark enough for
+ * 3:1 against the map and white text inside. */
+static const char *const palette[] = { "#0050a0", "#b34700", "#00734f", "#a3266f",
+	"#6b5200", "#006a80", "#5b2a86", "#8a1c1c", "#2e5e1a", "#4d4d4d" };
+
+static size_t type_index(const struct site *s, const char *code)
+{
+	for (size_t i = 0; i < s->vocab.types_offre.n; i++)
+		if (strcmp(s->vocab.types_offre.v[i].code, code) == 0)
+			return i % 10;
+	return 9;
+}
+
+/* A marker: the rows at one spot of the drawing. */
+struct spot {
+	double x, y;
+	size_t n;
+	const struct offre *first;
+	const struct lieu *lieu;
+	size_t type;		/* palette index, or SIZE_MAX when types differ */
+	size_t card;		/* index of the first card, for the link */
+};
+
+struct rowref {
+	const struct offre *o;
+	const struct lieu *l;
+};
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct rowref *a = pa, *b = pb;
+	int c = strcmp(a->l->dep, b->l->dep);
+	if (c)
+		return c;
+	const char *ca = a->l->commune ? a->l->commune->nom : "", *cb = b->l->commune ? b->l->commune->nom : "";
+	c = strcmp(ca, cb);
+	if (c)
+		return c;
+	c = strcmp(a->o->org->nom, b->o->org->nom);
+	return c ? c : strcmp(a->o->intitule ? a->o->intitule : "", b->o->intitule ? b->o->intitule : "");
+}
+
+/* The rows of the view, sorted by département, commune, organisation. */
+static struct rowref *collect(struct pctx *c, const struct cartographie *ca, const char *dep, size_t *n)
+{
+	size_t cap = 64;
+	struct rowref *v = arena_alloc(c->a, cap * sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < c->s->n_organismes; i++) {
+		const struct organisme *o = c->s->organismes[i];
+		for (size_t k = 0; k < o->n_offres; k++) {
+			if (!carto_takes_offre(ca, &o->offres[k]))
+				continue;
+			for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
+				if (!carto_takes_lieu(ca, dep, o->offres[k].lieux[l]))
+					continue;
+				if (*n == cap) {
+					struct rowref *nv = arena_alloc(c->a, cap * 2 * sizeof(*nv));
+					memcpy(nv, v, cap * sizeof(*nv));
+					v = nv;
+					cap *= 2;
+				}
+				v[(*n)++] = (struct rowref){ &o->offres[k], o->offres[k].lieux[l] };
+			}
+		}
+	}
+	qsort(v, *n, sizeof(*v), cmp_rows);
+	return v;
+}
+
+/* Groups rows at the same spot (3 px) into markers; returns the count. */
+static struct spot *spots(struct pctx *c, const struct proj *pr, const struct rowref *r,
+    size_t n, size_t *ns)
+{
+	struct spot *v = arena_alloc(c->a, (n + 1) * sizeof(*v));
+	struct strmap at = STRMAP_INIT;
+	*ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		double x, y;
+		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
+		const char *key = html_fmt(c, "%ld:%ld", (long)(x / 3), (long)(y / 3));
+		struct spot *s = strmap_get(&at, key);
+		size_t t = r[i].o->types.n ? type_index(c->s, r[i].o->types.v[0].s) : 9;
+		if (!s) {
+			s = &v[(*ns)++];
+			*s = (struct spot){ x, y, 0, r[i].o, r[i].l, t, i };
+			strmap_put(&at, key, s);
+		}
+		if (s->type != t)
+			s->type = (size_t)-1;
+		s->n++;
+	}
+	strmap_free(&at);
+	return v;
+}
+
+static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
+    const struct spot *sp, size_t ns, size_t nrows)
+{
+	struct buf *b = c->tmp;
+	buf_reset(b);
+	buf_printf(b, "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"group\" aria-labelledby=\"map-title\" aria-describedby=\"map-desc\">\n",
+	    m->pr.w, m->pr.h);
+	buf_puts(b, "<title id=\"map-title\">Carte : ");
+	esc_html(b, titre);
+	buf_printf(b, "</title>\n<desc id=\"map-desc\">%zu lieux de formation, regroupés en %zu repères ; la liste qui suit la carte donne le détail de chaque offre.</desc>\n",
+	    nrows, ns);
+	buf_puts(b, m->paths);
+	for (size_t i = 0; i < ns; i++) {
+		const struct spot *s = &sp[i];
+		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
+		double r = s->n > 9 ? 11 : s->n > 1 ? 9 : 6.5;
+		buf_printf(b, "<a href=\"#r%zu\" aria-label=\"", s->card);
+		esc_html(b, s->first->org->nom);
+		buf_puts(b, ", ");
+		esc_html(b, s->lieu->commune ? s->lieu->commune->nom : "");
+		buf_printf(b, " : %zu offre%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
+		    s->n, s->n > 1 ? "s" : "", s->x, s->y, r, fill);
+		if (s->n > 1)
+			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"marker-count\">%zu</text>", s->x, s->y + 3.5, s->n);
+		buf_puts(b, "</a>\n");
+	}
+	buf_puts(b, "</svg>");
+	return arena_strndup(c->a, b->data, b->len);
+}
+
+static const char *file_size(struct pctx *c, const char *rel)
+{
+	struct stat st;
+	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (st.st_size < 1024)
+		return html_fmt(c, "%lld octets", (long long)st.st_size);
+	if (st.st_size < 1024 * 1024)
+		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
+	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
+}
+
+static const char *recruit(const struct offre *o, long *places)
+{
+	*places = -1;
+	const char *state = NULL;
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *s = &o->sessions[i];
+		if (s->etat == ETAT_OUVERT) {
+			state = "Inscriptions ouvertes";
+			if (s->places >= 0)
+				*places = (*places < 0 ? 0 : *places) + s->places;
+		} else if (!state)
+			state = s->etat == ETAT_SUSPENDU ? "Inscriptions suspendues" : "Inscriptions fermées";
+	}
+	return state;
+}
+
+static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
+{
+	struct arena *a = c->a;
+	const struct offre *o = r->o;
+	struct view *v = view_map(a), *types = view_list(a);
+	view_sets(a, v, "ancre", html_fmt(c, "r%zu", idx));
+	view_sets(a, v, "intitule", o->intitule);
+	view_sets(a, v, "organisme", o->org->nom);
+	view_sets(a, v, "url", html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
+	view_sets(a, v, "offre_url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root, o->org->id.s, o->id.s));
+	view_sets(a, v, "lieu", r->l->denomination);
+	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
+	for (size_t i = 0; i < o->types.n; i++) {
+		struct view *t = view_map(a);
+		view_sets(a, t, "libelle", html_label(&c->s->vocab.types_offre, o->types.v[i].s));
+		view_sets(a, t, "couleur", palette[type_index(c->s, o->types.v[i].s)]);
+		view_push(a, types, t);
+	}
+	view_set(a, v, "types", types);
+	const char *mn = o->entree_min.s, *mx = o->entree_max.s;
+	if (mn || mx || o->vise.s)
+		view_sets(a, v, "niveaux", html_fmt(c, "%s%s%s%s%s", mn ? mn : mx ? mx : "",
+		    mn && mx && strcmp(mn, mx) ? " → " : "", mn && mx && strcmp(mn, mx) ? mx : "",
+		    o->vise.s ? " ; visé : " : "", o->vise.s ? o->vise.s : ""));
+	struct buf *b = c->tmp;
+	buf_reset(b);
+	for (size_t i = 0; i < o->publics.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", html_label(&c->s->vocab.publics, o->publics.v[i].s));
+	view_sets(a, v, "public", b->len ? arena_strndup(a, b->data, b->len) : NULL);
+	view_sets(a, v, "cout", o->gratuit == TRI_TRUE ? "Gratuit" : o->has_montant ? html_fmt(c, "%.0f €", o->montant) : NULL);
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256];
+	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0) {
+		hours_french(&h, fr, sizeof(fr));
+		view_sets(a, v, "horaires", html_fmt(c, "%s", fr));
+	}
+	if (o->garde_enfants == TRI_TRUE)
+		view_sets(a, v, "garde", "Garde d'enfants");
+	long places;
+	const char *state = recruit(o, &places);
+	view_sets(a, v, "recrutement", state);
+	view_sets(a, v, "etat_classe", !state ? NULL : strstr(state, "ouvertes") ? "ouvert" : "ferme");
+	if (places >= 0)
+		view_sets(a, v, "places", html_fmt(c, "%ld place%s", places, places > 1 ? "s" : ""));
+	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	view_sets(a, v, "telephone", ct ? ct->telephone : NULL);
+	return v;
+}
+
+/* Départements → communes → cards, from the sorted rows. */
+static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
+{
+	struct arena *a = c->a;
+	struct view *deps = view_list(a), *dep = NULL, *communes = NULL, *commune = NULL, *cards = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *cn = r[i].l->commune ? r[i].l->commune->nom : "";
+		if (!dep || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0) {
+			dep = view_map(a);
+			communes = view_list(a);
+			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", html_dep_name(c->s, r[i].l->dep), r[i].l->dep));
+			view_sets(a, dep, "code", r[i].l->dep);
+			view_set(a, dep, "communes", communes);
+			view_push(a, deps, dep);
+			commune = NULL;
+		}
+		if (!commune || strcmp(cn, r[i - 1].l->commune ? r[i - 1].l->commune->nom : "") != 0) {
+			commune = view_map(a);
+			cards = view_list(a);
+			view_sets(a, commune, "nom", cn);
+			view_set(a, commune, "offres", cards);
+			view_push(a, communes, commune);
+		}
+		view_push(a, cards, card(c, &r[i], i));
+	}
+	return deps;
+}
+
+struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
+    const char **path)
+{
+	struct arena *a = c->a;
+	const struct site *s = c->s;
+	const char *depname = dep ? html_dep_name(s, dep) : NULL;
+	const char *url = dep ? html_fmt(c, "cartographies/%s/%s/", ca->id.s, dep)
+	    : html_fmt(c, "cartographies/%s/", ca->id.s);
+	c->root = dep ? "../../../" : "../../";
+	*path = html_fmt(c, "%sindex.html", url);
+	const char *titre = dep ? html_fmt(c, "%s – %s", ca->titre, depname) : ca->titre;
+	struct view *v = html_common(c, titre, html_fmt(c, "%s : où se former, carte et liste des offres%s%s.",
+	    ca->titre, dep ? " en " : " en Île-de-France", dep ? depname : ""), url);
+	const char *base = html_fmt(c, "cartographies/%s/", ca->id.s);
+	const char *fil[] = { "Accueil", "", ca->titre, base, depname, url };
+	html_crumbs(c, v, fil, dep ? 6 : 4);
+	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
+	size_t n, ns;
+	struct rowref *rows = collect(c, ca, dep, &n);
+	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
+	if (m && m->paths) {
+		struct spot *sp = spots(c, &m->pr, rows, n, &ns);
+		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n));
+	}
+	view_setn(a, v, "nb", (double)n);
+	view_setb(a, v, "pluriel", n > 1);
+	view_set(a, v, "departements", grouped(c, rows, n));
+	struct view *legend = view_list(a);
+	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
+		const char *code = ca->sel_types.n ? ca->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
+		struct view *it = view_map(a);
+		view_sets(a, it, "libelle", html_label(&s->vocab.types_offre, code));
+		view_sets(a, it, "couleur", palette[type_index(s, code)]);
+		view_push(a, legend, it);
+	}
+	view_set(a, v, "legende", legend);
+	struct view *deps = view_list(a);
+	for (size_t i = 0; !dep && ca->par_departement && i < s->geo.n_departements; i++) {
+		struct view *it = view_map(a);
+		size_t k = 0;
+		for (size_t r = 0; r < n; r++)
+			k += strcmp(rows[r].l->dep, s->geo.departements[i].code) == 0;
+		view_sets(a, it, "nom", html_fmt(c, "%s (%s)", s->geo.departements[i].nom, s->geo.departements[i].code));
+		view_sets(a, it, "url", html_link(c, html_fmt(c, "%s%s/", base, s->geo.departements[i].code)));
+		view_setn(a, it, "nb", (double)k);
+		view_push(a, deps, it);
+	}
+	view_set(a, v, "pages_departements", deps);
+	view_setb(a, v, "has_pages_departements", deps->n > 0);
+	struct view *files = view_list(a);
+	static const char *const ext[] = { "csv", "json", "geojson" };
+	static const char *const what[] = { "CSV (tableur)", "JSON", "GeoJSON (carte)" };
+	for (int e = 0; e < 3; e++) {
+		const char *rel = html_fmt(c, "data/cartographies/%s%s%s.%s", ca->id.s, dep ? "-" : "", dep ? dep : "", ext[e]);
+		struct view *it = view_map(a);
+		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
+		view_sets(a, it, "format", what[e]);
+		view_sets(a, it, "taille", file_size(c, rel));
+		view_push(a, files, it);
+	}
+	view_set(a, v, "fichiers", files);
+	return v;
+}

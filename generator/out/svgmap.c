@@ -1,0 +1,145 @@
+/*
+ * Projection and simplification of the territory's outlines. Each ring is
+ * projected to pixels, then simplified with Douglas–Peucker at half a pixel,
+ * so the paths are as light as the drawing allows. Start at svgmap_build.
+ */
+#include "svgmap.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/mem.h"
+#include "../data/model.h"
+
+#define MAP_WIDTH 800.0
+#define MARGIN 8.0
+#define TOLERANCE 0.5
+
+void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y)
+{
+	*x = MARGIN + (lon - p->minlon) * p->c * p->s;
+	*y = MARGIN + (p->maxlat - lat) * p->s;
+}
+
+static void fit(struct proj *p, double minx, double miny, double maxx, double maxy)
+{
+	p->c = cos((miny + maxy) / 2 * 3.14159265358979 / 180);
+	p->minlon = minx;
+	p->maxlat = maxy;
+	p->s = (MAP_WIDTH - 2 * MARGIN) / ((maxx - minx) * p->c);
+	p->w = MAP_WIDTH;
+	p->h = (maxy - miny) * p->s + 2 * MARGIN;
+}
+
+/* Douglas–Peucker: marks the points to keep between a and b. */
+static void simplify(const double *xy, size_t a, size_t b, char *keep)
+{
+	double ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * b], by = xy[2 * b + 1];
+	double dx = bx - ax, dy = by - ay, len = sqrt(dx * dx + dy * dy), best = -1;
+	size_t at = 0;
+	for (size_t i = a + 1; i < b; i++) {
+		double px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay;
+		double d = len > 0 ? fabs(px * dy - py * dx) / len : sqrt(px * px + py * py);
+		if (d > best) {
+			best = d;
+			at = i;
+		}
+	}
+	if (best > TOLERANCE) {
+		keep[at] = 1;
+		simplify(xy, a, at, keep);
+		simplify(xy, at, b, keep);
+	}
+}
+
+static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
+{
+	if (r->n < 4)
+		return;
+	double *xy = xmalloc(r->n * 2 * sizeof(double));
+	char *keep = xcalloc(r->n, 1);
+	for (size_t i = 0; i < r->n; i++)
+		svgmap_xy(p, r->xy[2 * i], r->xy[2 * i + 1], &xy[2 * i], &xy[2 * i + 1]);
+	keep[0] = keep[r->n - 1] = 1;
+	size_t mid = r->n / 2;	/* a closed ring: split it so both ends are kept */
+	keep[mid] = 1;
+	simplify(xy, 0, mid, keep);
+	simplify(xy, mid, r->n - 1, keep);
+	int first = 1;
+	for (size_t i = 0; i < r->n; i++)
+		if (keep[i]) {
+			buf_printf(b, "%c%.1f %.1f", first ? 'M' : 'L', xy[2 * i], xy[2 * i + 1]);
+			first = 0;
+		}
+	buf_putc(b, 'Z');
+	free(xy);
+	free(keep);
+}
+
+static void shape_path(struct buf *b, const struct proj *p, const struct shape *s,
+    const char *cls)
+{
+	buf_printf(b, "<path class=\"%s\" d=\"", cls);
+	for (size_t i = 0; i < s->n_rings; i++)
+		ring_path(b, p, &s->rings[i]);
+	buf_puts(b, "\"/>\n");
+}
+
+static void build_dep(struct basemap *m, const struct geo *g, const struct shape *dep)
+{
+	struct buf b = BUF_INIT;
+	snprintf(m->code, sizeof(m->code), "%s", dep->code);
+	fit(&m->pr, dep->minx, dep->miny, dep->maxx, dep->maxy);
+	/* Paris is drawn with its arrondissements, the rest with communes. */
+	int paris = strcmp(dep->code, "75") == 0 && g->n_arr_shapes;
+	const struct shape *v = paris ? g->arr_shapes : g->commune_shapes;
+	size_t n = paris ? g->n_arr_shapes : g->n_commune_shapes;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(v[i].code, dep->code, 2) == 0)
+			shape_path(&b, &m->pr, &v[i], "commune");
+	shape_path(&b, &m->pr, dep, "contour");
+	m->paths = buf_detach(&b, NULL);
+}
+
+void svgmap_build(struct svgmap *m, const struct geo *g)
+{
+	memset(m, 0, sizeof(*m));
+	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+	for (size_t i = 0; i < g->n_departements; i++) {
+		const struct shape *d = &g->departements[i];
+		minx = fmin(minx, d->minx);
+		miny = fmin(miny, d->miny);
+		maxx = fmax(maxx, d->maxx);
+		maxy = fmax(maxy, d->maxy);
+	}
+	if (!g->n_departements)
+		return;
+	fit(&m->region.pr, minx, miny, maxx, maxy);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < g->n_departements; i++)
+		shape_path(&b, &m->region.pr, &g->departements[i], "departement");
+	m->region.paths = buf_detach(&b, NULL);
+	m->deps = xcalloc(g->n_departements, sizeof(*m->deps));
+	m->n_deps = g->n_departements;
+	for (size_t i = 0; i < g->n_departements; i++)
+		build_dep(&m->deps[i], g, &g->departements[i]);
+}
+
+const struct basemap *svgmap_dep(const struct svgmap *m, const char *code)
+{
+	for (size_t i = 0; i < m->n_deps; i++)
+		if (strcmp(m->deps[i].code, code) == 0)
+			return &m->deps[i];
+	return NULL;
+}
+
+void svgmap_free(struct svgmap *m)
+{
+	free(m->region.paths);
+	for (size_t i = 0; i < m->n_deps; i++)
+		free(m->deps[i].paths);
+	free(m->deps);
+}

@@ -1,0 +1,40 @@
+/*
+ * Maps drawn at build time from referentiels/geo/: a projection (local
+ * equirectangular, which is exact enough at the scale of a region) and
+ * outlines simplified once per build into SVG path data, for the region (its
+ * départements) and for each département (its communes). Read-only once
+ * built: shared by every page, and by the PDF booklets later.
+ */
+#ifndef CARTO_SVGMAP_H
+#define CARTO_SVGMAP_H
+
+#include <stddef.h>
+
+struct geo;
+
+struct proj {
+	double minlon, maxlat, s, c;	/* origin, pixels per degree, cos(latitude) */
+	double w, h;			/* the drawing's size in pixels */
+};
+
+struct basemap {
+	char code[4];			/* "" for the region */
+	struct proj pr;
+	char *paths;			/* SVG <path> elements of the outlines */
+};
+
+struct svgmap {
+	struct basemap region;
+	struct basemap *deps;
+	size_t n_deps;
+};
+
+/* Projects every outline once. */
+void svgmap_build(struct svgmap *m, const struct geo *g);
+/* The base map of a département, or NULL. */
+const struct basemap *svgmap_dep(const struct svgmap *m, const char *code);
+/* Projects a point into the drawing. */
+void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y);
+void svgmap_free(struct svgmap *m);
+
+#endif
