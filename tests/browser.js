@@ -37,6 +37,49 @@ const pages = [
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
 ];
 
+// The cartography's facets: département 93 and type ASL show exactly the
+// offers the extract says, and hide the other markers; without JavaScript the
+// page lists every offer.
+async function facetChecks(browser, report) {
+  const rel = firstDir("cartographies");
+  const id = rel.split("/")[1];
+  const feats = JSON.parse(fs.readFileSync(path.join(out, "data/cartographies", id + ".geojson"), "utf8")).features;
+  const want = feats.filter((f) => f.properties.departement === "93" &&
+    f.properties.types.split(" | ").includes("asl")).length;
+  const page = await browser.newPage();
+  await page.goto("file://" + path.join(out, rel));
+  await page.check("#f-departement-93");
+  await page.check("#f-types-asl");
+  const shown = await page.locator("li.card:not([hidden])").count();
+  const markers = await page.evaluate(() => {
+    const all = Array.from(document.querySelectorAll("svg.map a[data-cards]"));
+    const vis = all.filter((a) => a.style.display !== "none");
+    const bad = vis.filter((a) => a.getAttribute("data-cards").split(" ")
+      .every((id) => document.getElementById(id).hidden)).length;
+    return { all: all.length, visible: vis.length, bad };
+  });
+  report(want > 0 && shown === want, "browser/facets/93-asl-count", "shown " + shown + ", expected " + want);
+  report(markers.visible > 0 && markers.visible < markers.all && markers.bad === 0,
+    "browser/facets/markers-follow", JSON.stringify(markers));
+  const url = page.url();
+  report(/departement=93/.test(url) && /types=asl/.test(url), "browser/facets/state-in-url", url);
+  const again = await browser.newPage();
+  await again.goto(url);
+  report(await again.locator("li.card:not([hidden])").count() === want, "browser/facets/url-restores");
+  await page.click("#facettes-reset");
+  await page.waitForTimeout(50);
+  report(await page.locator("li.card:not([hidden])").count() === feats.length, "browser/facets/reset");
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const nojs = await ctx.newPage();
+  await nojs.goto("file://" + path.join(out, rel));
+  const all = await nojs.locator("li.card").count();
+  const formShown = await nojs.locator("#facettes").isVisible();
+  report(all === feats.length && !formShown, "browser/facets/no-script-lists-all", all + " of " + feats.length);
+  await ctx.close();
+  await page.close();
+  await again.close();
+}
+
 (async () => {
   let failed = 0;
   const browser = await chromium.launch({
@@ -72,6 +115,7 @@ const pages = [
       await page.close();
     }
   }
+  await facetChecks(browser, report);
   await browser.close();
   process.exit(failed ? 1 : 0);
 })().catch((e) => { console.log("FAIL browser: " + e.message); process.exit(1); });

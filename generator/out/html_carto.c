@@ -37,6 +37,7 @@ struct spot {
 	const struct lieu *lieu;
 	size_t type;		/* palette index, or SIZE_MAX when types differ */
 	size_t card;		/* index of the first card, for the link */
+	size_t last;		/* index of the last card; next[] links the others */
 };
 
 struct rowref {
@@ -88,9 +89,11 @@ static struct rowref *collect(struct pctx *c, const struct cartographie *ca, con
 
 /* Groups rows at the same spot (3 px) into markers; returns the count. */
 static struct spot *spots(struct pctx *c, const struct proj *pr, const struct rowref *r,
-    size_t n, size_t *ns)
+    size_t n, size_t *ns, size_t *next)
 {
 	struct spot *v = arena_alloc(c->a, (n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		next[i] = (size_t)-1;
 	struct strmap at = STRMAP_INIT;
 	*ns = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -101,8 +104,11 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		size_t t = r[i].o->types.n ? type_index(c->s, r[i].o->types.v[0].s) : 9;
 		if (!s) {
 			s = &v[(*ns)++];
-			*s = (struct spot){ x, y, 0, r[i].o, r[i].l, t, i };
+			*s = (struct spot){ x, y, 0, r[i].o, r[i].l, t, i, i };
 			strmap_put(&at, key, s);
+		} else {
+			next[s->last] = i;
+			s->last = i;
 		}
 		if (s->type != t)
 			s->type = (size_t)-1;
@@ -113,7 +119,7 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 }
 
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
-    const struct spot *sp, size_t ns, size_t nrows)
+    const struct spot *sp, size_t ns, size_t nrows, const size_t *next)
 {
 	struct buf *b = c->tmp;
 	buf_reset(b);
@@ -128,7 +134,10 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		const struct spot *s = &sp[i];
 		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
 		double r = s->n > 9 ? 11 : s->n > 1 ? 9 : 6.5;
-		buf_printf(b, "<a href=\"#r%zu\" aria-label=\"", s->card);
+		buf_printf(b, "<a href=\"#r%zu\" data-cards=\"", s->card);
+		for (size_t k = s->card; k != (size_t)-1; k = next[k])
+			buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
+		buf_puts(b, "\" aria-label=\"");
 		esc_html(b, s->first->org->nom);
 		buf_puts(b, ", ");
 		esc_html(b, s->lieu->commune ? s->lieu->commune->nom : "");
@@ -169,6 +178,75 @@ static const char *recruit(const struct offre *o, long *places)
 			state = s->etat == ETAT_SUSPENDU ? "Inscriptions suspendues" : "Inscriptions fermées";
 	}
 	return state;
+}
+
+/* Space-separated codes of an offer for one facet: what the page's script
+ * filters on (data-* attributes), and what the facet counts count. */
+static const char *facet_codes(struct pctx *c, const struct rowref *r, const char *facet, int open)
+{
+	const struct offre *o = r->o;
+	struct buf *b = c->tmp;
+	buf_reset(b);
+	if (!strcmp(facet, "departement"))
+		buf_puts(b, r->l->dep);
+	else if (!strcmp(facet, "parcours") && o->parcours.s)
+		buf_puts(b, o->parcours.s);
+	else if (!strcmp(facet, "types") || !strcmp(facet, "public")) {
+		const struct svals *v = facet[0] == 't' ? &o->types : &o->publics;
+		for (size_t i = 0; i < v->n; i++)
+			buf_printf(b, "%s%s", i ? " " : "", v->v[i].s);
+	} else if (!strcmp(facet, "niveaux")) {
+		/* Every level of the scale between the entry's min and max. */
+		for (size_t i = 0; o->echelle.s && i < c->s->vocab.n_echelles; i++) {
+			const struct scale *sc = &c->s->vocab.echelles[i];
+			if (strcmp(sc->id, o->echelle.s))
+				continue;
+			int lo = 0, hi = 1 << 30;
+			for (size_t k = 0; k < sc->n; k++) {
+				if (o->entree_min.s && !strcmp(sc->v[k].code, o->entree_min.s))
+					lo = sc->v[k].rang;
+				if (o->entree_max.s && !strcmp(sc->v[k].code, o->entree_max.s))
+					hi = sc->v[k].rang;
+			}
+			if (!o->entree_max.s)
+				hi = lo ? lo : hi;
+			for (size_t k = 0; k < sc->n; k++)
+				if (sc->v[k].rang >= lo && sc->v[k].rang <= hi)
+					buf_printf(b, "%s%s", b->len ? " " : "", sc->v[k].code);
+		}
+	} else if (!strcmp(facet, "financement"))
+		buf_printf(b, "%s%s", o->conventionne == TRI_TRUE ? "finance " : "", o->cpf == TRI_TRUE ? "cpf" : "");
+	else if (!strcmp(facet, "cout") && o->gratuit == TRI_TRUE)
+		buf_puts(b, "gratuit");
+	else if (!strcmp(facet, "garde_enfants") && o->garde_enfants == TRI_TRUE)
+		buf_puts(b, "garde");
+	else if (!strcmp(facet, "horaires")) {
+		struct hours h;
+		const char *err;
+		size_t at;
+		if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0)
+			buf_printf(b, "%s%s%s", hours_has_morning(&h) ? "matin " : "",
+			    hours_has_evening(&h) ? "soir " : "", hours_has_saturday(&h) ? "samedi" : "");
+	} else if (!strcmp(facet, "etat_recrutement") && open)
+		buf_puts(b, "ouvert");
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	return arena_strndup(c->a, b->data, b->len);
+}
+
+static const char *const facet_names[] = { "departement", "parcours", "types", "niveaux",
+	"public", "financement", "cout", "garde_enfants", "horaires", "etat_recrutement" };
+
+static void facet_attrs(struct pctx *c, struct view *v, const struct rowref *r, int open)
+{
+	struct view *attrs = view_list(c->a);
+	for (size_t i = 0; i < 10; i++) {
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "nom", facet_names[i]);
+		view_sets(c->a, it, "valeurs", facet_codes(c, r, facet_names[i], open));
+		view_push(c->a, attrs, it);
+	}
+	view_set(c->a, v, "filtres", attrs);
 }
 
 static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
@@ -219,6 +297,7 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 		view_sets(a, v, "places", html_fmt(c, "%ld place%s", places, places > 1 ? "s" : ""));
 	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
 	view_sets(a, v, "telephone", ct ? ct->telephone : NULL);
+	facet_attrs(c, v, r, state && strstr(state, "ouvertes"));
 	return v;
 }
 
@@ -250,6 +329,95 @@ static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
 	return deps;
 }
 
+static const char *const facet_titles[] = { "Département", "Parcours", "Type d'offre",
+	"Niveau à l'entrée", "Public", "Financement", "Coût", "Garde d'enfants", "Horaires",
+	"Recrutement" };
+
+/* A facet's possible values, in display order, with their labels. */
+static size_t facet_candidates(struct pctx *c, size_t f, const char **codes, const char **labels, size_t max)
+{
+	const struct site *s = c->s;
+	size_t n = 0;
+	static const char *const fixed[][2] = { { "finance", "Formation financée" }, { "cpf", "Éligible au CPF" },
+		{ "gratuit", "Gratuit" }, { "garde", "Garde d'enfants proposée" },
+		{ "matin", "Le matin en semaine" }, { "soir", "En soirée (après 18 h)" }, { "samedi", "Le samedi" },
+		{ "ouvert", "Inscriptions ouvertes" } };
+	static const size_t fixed_from[] = { 0, 0, 0, 0, 0, 0, 2, 3, 4, 7 }, fixed_to[] = { 0, 0, 0, 0, 0, 2, 3, 4, 7, 8 };
+	if (f == 0)
+		for (size_t i = 0; i < s->geo.n_departements && n < max; i++, n++) {
+			codes[n] = s->geo.departements[i].code;
+			labels[n] = html_fmt(c, "%s (%s)", s->geo.departements[i].nom, codes[n]);
+		}
+	else if (f == 1 || f == 2 || f == 4) {
+		const struct vocab_list *l = f == 1 ? &s->vocab.parcours : f == 2 ? &s->vocab.types_offre : &s->vocab.publics;
+		for (size_t i = 0; i < l->n && n < max; i++, n++) {
+			codes[n] = l->v[i].code;
+			labels[n] = l->v[i].libelle;
+		}
+	} else if (f == 3)
+		for (size_t e = 0; e < s->vocab.n_echelles; e++)
+			for (size_t i = 0; i < s->vocab.echelles[e].n && n < max; i++, n++)
+				codes[n] = labels[n] = s->vocab.echelles[e].v[i].code;
+	else
+		for (size_t i = fixed_from[f]; i < fixed_to[f] && n < max; i++, n++) {
+			codes[n] = fixed[i][0];
+			labels[n] = fixed[i][1];
+		}
+	return n;
+}
+
+/* The facets the cartography asks for, with the values its offers have. */
+static struct view *facets(struct pctx *c, const struct cartographie *ca, const struct view *deps)
+{
+	struct arena *a = c->a;
+	struct view *list = view_list(a);
+	for (size_t k = 0; k < ca->facettes.n; k++) {
+		size_t f;
+		for (f = 0; f < 10 && strcmp(facet_names[f], ca->facettes.v[k].s); f++)
+			;
+		if (f == 10)
+			continue;
+		/* Which values occur: from the cards' data, gathered once. */
+		struct strmap seen = STRMAP_INIT;
+		for (size_t d = 0; d < deps->n; d++) {
+			const struct view *cs = view_get(deps->items[d], "communes");
+			for (size_t m = 0; m < cs->n; m++) {
+				const struct view *cards = view_get(cs->items[m], "offres");
+				for (size_t i = 0; i < cards->n; i++) {
+					const struct view *fl = view_get(cards->items[i], "filtres");
+					char *vals = (char *)html_fmt(c, "%s", view_get(fl->items[f], "valeurs")->s);
+					char *save = NULL;
+					for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+						strmap_put(&seen, tok, tok);
+				}
+			}
+		}
+		const char *codes[64], *labels[64];
+		size_t n = facet_candidates(c, f, codes, labels, 64);
+		struct view *fv = view_map(a), *vals = view_list(a);
+		view_sets(a, fv, "nom", facet_names[f]);
+		view_sets(a, fv, "titre", facet_titles[f]);
+		for (size_t i = 0; i < n; i++) {
+			if (!strmap_get(&seen, codes[i]))
+				continue;
+			struct view *it = view_map(a);
+			view_sets(a, it, "code", codes[i]);
+			view_sets(a, it, "libelle", labels[i]);
+			char *id = (char *)html_fmt(c, "f-%s-%s", facet_names[f], codes[i]);
+			for (char *p = id; *p; p++)
+				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+					*p = '_';
+			view_sets(a, it, "id", id);
+			view_push(a, vals, it);
+		}
+		strmap_free(&seen);
+		view_set(a, fv, "valeurs", vals);
+		if (vals->n)
+			view_push(a, list, fv);
+	}
+	return list;
+}
+
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path)
 {
@@ -271,12 +439,15 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	struct rowref *rows = collect(c, ca, dep, &n);
 	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
 	if (m && m->paths) {
-		struct spot *sp = spots(c, &m->pr, rows, n, &ns);
-		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n));
+		size_t *next = arena_alloc(a, (n + 1) * sizeof(*next));
+		struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
+		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next));
 	}
 	view_setn(a, v, "nb", (double)n);
 	view_setb(a, v, "pluriel", n > 1);
-	view_set(a, v, "departements", grouped(c, rows, n));
+	struct view *groups = grouped(c, rows, n);
+	view_set(a, v, "departements", groups);
+	view_set(a, v, "facettes", facets(c, ca, groups));
 	struct view *legend = view_list(a);
 	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
 		const char *code = ca->sel_types.n ? ca->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
