@@ -86,7 +86,7 @@ site: all
 	./generator/carto build --site . --out output
 
 # Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: all web-deps build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
+test: all web-deps build/gensite build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
 	@bash tests/run.sh
 
 bench: all $(TOOLS)

@@ -80,6 +80,22 @@ async function facetChecks(browser, report) {
   await again.close();
 }
 
+// A large cartography: the facets filter the rows of offres.js.
+async function largeChecks(browser, report, dir) {
+  const feats = JSON.parse(fs.readFileSync(path.join(dir, "data/cartographies/linguistique.geojson"), "utf8")).features;
+  const want = feats.filter((f) => f.properties.departement === "93").length;
+  const page = await browser.newPage();
+  await page.goto("file://" + path.join(dir, "cartographies/linguistique/index.html"));
+  await page.check("#f-departement-93");
+  const shown = await page.locator("#carto-liste li").count();
+  const status = await page.locator("#facettes-statut").textContent();
+  const markers = await page.evaluate(() => Array.from(document.querySelectorAll("svg.map a[data-cards]"))
+    .filter((a) => a.style.display !== "none").length);
+  report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers > 0,
+    "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status);
+  await page.close();
+}
+
 (async () => {
   let failed = 0;
   const browser = await chromium.launch({
@@ -116,6 +132,7 @@ async function facetChecks(browser, report) {
     }
   }
   await facetChecks(browser, report);
+  if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);
   await browser.close();
   process.exit(failed ? 1 : 0);
 })().catch((e) => { console.log("FAIL browser: " + e.message); process.exit(1); });

@@ -112,7 +112,7 @@ web_checks() {
 		}' "$TMP/hv.json" $(find "$out" -name '*.html' | sort) > "$TMP/hv.out"
 	count_output "$TMP/hv.out"
 	echo "web: $(grep -c '^ok ' "$TMP/hv.out") pages checked by html-validate"
-	node tests/browser.js "$out" > "$TMP/browser.out" 2>&1
+	CARTO_LARGE_OUT="$TMP/large/out" node tests/browser.js "$out" > "$TMP/browser.out" 2>&1
 	count_output "$TMP/browser.out"
 	grep -q '^ok \|^FAIL ' "$TMP/browser.out" || { tail -5 "$TMP/browser.out"; fail "web: browser checks did not run"; }
 }

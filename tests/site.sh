@@ -210,3 +210,27 @@ for name in sorted(os.listdir(src)):
 PY
 	site_test cartography-pages-and-extracts
 fi
+
+# A cartography too large to list on one page: the region page lists communes
+# with their counts and links to the département pages, and its facets load
+# the rows from offres.js (as many as the view's GeoJSON extract).
+if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/null; then
+	L="$TMP/large"
+	rm -rf "$L" && mkdir -p "$L/content"
+	cp -r site.yaml referentiels "$L/" && cp -r content/cartographies "$L/content/"
+	build/gensite --orgs 900 --pages 10 --seed 7 --geo referentiels/geo/communes.csv --out "$L" &&
+		"$CARTO" build --site "$L" --out "$L/out" > /dev/null 2>&1 &&
+		python3 - "$L/out" <<'PY'
+import json, os, re, sys
+out = sys.argv[1]
+page = open(out + "/cartographies/linguistique/index.html", encoding="utf-8").read()
+feats = json.load(open(out + "/data/cartographies/linguistique.geojson"))["features"]
+rows = open(out + "/cartographies/linguistique/offres.js", encoding="utf-8").read().count('["r')
+assert len(feats) > 1500 and rows == len(feats), (rows, len(feats))
+assert 'class="card"' not in page and 'src="offres.js"' in page and "carto-sommaire" in page
+assert len(page.encode()) < 2 * 1024 * 1024
+dep = open(out + "/cartographies/linguistique/93/index.html", encoding="utf-8").read()
+assert dep.count('class="card"') == sum(1 for f in feats if f["properties"]["departement"] == "93")
+PY
+	site_test cartography-large-view
+fi

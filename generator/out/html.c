@@ -131,6 +131,8 @@ static void list_jobs(const struct site *s, const struct html_opts *o, struct jo
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		const struct cartographie *c = s->cartographies[i];
 		add_job(j, P_CARTO, c, NULL);
+		if (html_carto_is_large(s, c))
+			add_job(j, P_CARTO_DATA, c, NULL);
 		for (size_t k = 0; c->par_departement && k < s->geo.n_departements; k++)
 			add_job(j, P_CARTO, c, s->geo.departements[k].code);
 	}

@@ -321,6 +321,7 @@ static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
 			commune = view_map(a);
 			cards = view_list(a);
 			view_sets(a, commune, "nom", cn);
+			view_sets(a, commune, "code", r[i].l->commune ? r[i].l->commune->code : "");
 			view_set(a, commune, "offres", cards);
 			view_push(a, communes, commune);
 		}
@@ -367,7 +368,7 @@ static size_t facet_candidates(struct pctx *c, size_t f, const char **codes, con
 }
 
 /* The facets the cartography asks for, with the values its offers have. */
-static struct view *facets(struct pctx *c, const struct cartographie *ca, const struct view *deps)
+static struct view *facets(struct pctx *c, const struct cartographie *ca, const struct rowref *rows, size_t nr)
 {
 	struct arena *a = c->a;
 	struct view *list = view_list(a);
@@ -377,20 +378,15 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			;
 		if (f == 10)
 			continue;
-		/* Which values occur: from the cards' data, gathered once. */
+		/* Which values occur among the rows. */
 		struct strmap seen = STRMAP_INIT;
-		for (size_t d = 0; d < deps->n; d++) {
-			const struct view *cs = view_get(deps->items[d], "communes");
-			for (size_t m = 0; m < cs->n; m++) {
-				const struct view *cards = view_get(cs->items[m], "offres");
-				for (size_t i = 0; i < cards->n; i++) {
-					const struct view *fl = view_get(cards->items[i], "filtres");
-					char *vals = (char *)html_fmt(c, "%s", view_get(fl->items[f], "valeurs")->s);
-					char *save = NULL;
-					for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-						strmap_put(&seen, tok, tok);
-				}
-			}
+		for (size_t i = 0; i < nr; i++) {
+			long places;
+			const char *state = recruit(rows[i].o, &places);
+			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f], state && strstr(state, "ouvertes"));
+			char *save = NULL;
+			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+				strmap_put(&seen, tok, tok);
 		}
 		const char *codes[64], *labels[64];
 		size_t n = facet_candidates(c, f, codes, labels, 64);
@@ -416,6 +412,90 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			view_push(a, list, fv);
 	}
 	return list;
+}
+
+/* A large view lists départements and communes with their counts, linking to
+ * the département pages, and its rows go to a data script for the facets. */
+static struct view *summary(struct pctx *c, const struct cartographie *ca, const struct rowref *r, size_t n)
+{
+	struct arena *a = c->a;
+	struct view *deps = view_list(a), *communes = NULL, *commune = NULL;
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		int newdep = i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0;
+		if (newdep) {
+			struct view *dep = view_map(a);
+			communes = view_list(a);
+			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", html_dep_name(c->s, r[i].l->dep), r[i].l->dep));
+			view_sets(a, dep, "code", r[i].l->dep);
+			view_sets(a, dep, "url", html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, r[i].l->dep)));
+			view_set(a, dep, "communes", communes);
+			view_push(a, deps, dep);
+		}
+		if (newdep || r[i].l->commune != r[i - 1].l->commune) {
+			commune = view_map(a);
+			count = 0;
+			view_sets(a, commune, "nom", r[i].l->commune ? r[i].l->commune->nom : "");
+			view_sets(a, commune, "url", html_fmt(c, "%scartographies/%s/%s/index.html#c-%s", c->root, ca->id.s,
+			    r[i].l->dep, r[i].l->commune ? r[i].l->commune->code : ""));
+			view_push(a, communes, commune);
+		}
+		view_setn(a, commune, "nb", (double)++count);
+	}
+	return deps;
+}
+
+/* The data script of a large view: one array per row, with what a card shows
+ * and the facet values, in the order of the markers' ids. */
+struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char **path)
+{
+	size_t n;
+	struct rowref *rows = collect(c, ca, NULL, &n);
+	struct buf b = BUF_INIT;
+	c->root = "../../";
+	*path = html_fmt(c, "cartographies/%s/offres.js", ca->id.s);
+	buf_puts(&b, "window.CARTO_ROWS = [\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct rowref *r = &rows[i];
+		long places;
+		const char *state = recruit(r->o, &places);
+		buf_printf(&b, "[\"r%zu\",", i);
+		esc_json(&b, r->o->intitule);
+		buf_putc(&b, ',');
+		esc_json(&b, r->o->org->nom);
+		buf_putc(&b, ',');
+		esc_json(&b, html_fmt(c, "organismes/%s/index.html#offre-%s", r->o->org->id.s, r->o->id.s));
+		buf_putc(&b, ',');
+		esc_json(&b, r->l->commune ? r->l->commune->nom : "");
+		for (size_t f = 0; f < 10; f++) {
+			buf_putc(&b, ',');
+			esc_json(&b, facet_codes(c, r, facet_names[f], state && strstr(state, "ouvertes")));
+		}
+		buf_puts(&b, "],\n");
+	}
+	buf_puts(&b, "];\n");
+	struct view *v = view_map(c->a);
+	view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
+	buf_release(&b);
+	return v;
+}
+
+/* Past this many rows, a cartography's region page lists communes, not
+ * offers (its département pages list the offers): pages stay light. */
+#define CARTO_LIST_MAX 1500
+
+int html_carto_is_large(const struct site *s, const struct cartographie *ca);
+int html_carto_is_large(const struct site *s, const struct cartographie *ca)
+{
+	size_t n = 0;
+	if (!ca->par_departement)
+		return 0;
+	for (size_t i = 0; i < s->n_organismes && n <= CARTO_LIST_MAX; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
+			if (carto_takes_offre(ca, &s->organismes[i]->offres[k]))
+				for (size_t l = 0; l < s->organismes[i]->offres[k].n_lieux; l++)
+					n += carto_takes_lieu(ca, NULL, s->organismes[i]->offres[k].lieux[l]);
+	return n > CARTO_LIST_MAX;
 }
 
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
@@ -445,9 +525,10 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	view_setn(a, v, "nb", (double)n);
 	view_setb(a, v, "pluriel", n > 1);
-	struct view *groups = grouped(c, rows, n);
-	view_set(a, v, "departements", groups);
-	view_set(a, v, "facettes", facets(c, ca, groups));
+	int large = !dep && ca->par_departement && n > CARTO_LIST_MAX;
+	view_setb(a, v, "grand", large);
+	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, rows, n));
+	view_set(a, v, "facettes", facets(c, ca, rows, n));
 	struct view *legend = view_list(a);
 	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
 		const char *code = ca->sel_types.n ? ca->sel_types.v[i].s : s->vocab.types_offre.v[i].code;

@@ -30,12 +30,14 @@ struct pctx {
 struct svgmap;
 struct view *html_common(struct pctx *c, const char *titre, const char *desc, const char *path_url);
 void html_crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n);
+struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char **path);
+int html_carto_is_large(const struct site *s, const struct cartographie *ca);
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path);
 
 /* The kinds of page, each with its template and view builder. */
 enum pkind { P_HOME, P_PAGE, P_ORG, P_DIRECTORY, P_DEP, P_REF, P_REFS, P_SEARCH,
-	P_DATA, P_404, P_CARTO };
+	P_DATA, P_404, P_CARTO, P_CARTO_DATA };
 
 struct pjob {
 	enum pkind kind;

@@ -743,7 +743,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
     const char **path)
 {
 	static const char *const names[] = { "home", "page", "organisme", "organismes",
-		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie" };
+		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie", "cartographie-donnees" };
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
@@ -760,6 +760,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_DATA: return data_page(c, path);
 	case P_404: return notfound_page(c, path);
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
+	case P_CARTO_DATA: return html_carto_data(c, j->item, path);
 	}
 	return NULL;
 }

@@ -11,11 +11,21 @@
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card[data-departement]"));
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-facette]"));
   var names = fieldsets.map(function (f) { return f.getAttribute("data-facette"); });
-  var data = cards.map(function (c) {
-    var d = {};
+  /* A large cartography lists communes only; its rows come from offres.js:
+     [id, title, organisation, url, commune, then the ten facets' values]. */
+  var rows = window.CARTO_ROWS || null;
+  var columns = ["departement", "parcours", "types", "niveaux", "public", "financement", "cout",
+    "garde_enfants", "horaires", "etat_recrutement"];
+  var data = rows ? rows.map(function (r) {
+    var d = { id: r[0] };
+    names.forEach(function (n) { d[n] = (r[5 + columns.indexOf(n)] || "").split(" ").filter(Boolean); });
+    return d;
+  }) : cards.map(function (c) {
+    var d = { id: c.id };
     names.forEach(function (n) { d[n] = (c.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
     return d;
   });
+  var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/style\.css$/, "");
   var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]"));
   var status = document.getElementById("facettes-statut");
 
@@ -35,21 +45,51 @@
     }
     return true;
   }
+  /* Large views: the matching rows, 200 at most, as simple cards. */
+  function renderRows(sel, any) {
+    var box = document.getElementById("carto-resultats"), list = document.getElementById("carto-liste");
+    document.getElementById("carto-sommaire").hidden = any;
+    box.hidden = !any;
+    list.textContent = "";
+    if (!any) return;
+    var shown = 0, total = 0;
+    for (var i = 0; i < rows.length; i++) {
+      if (!matches(data[i], sel, null)) continue;
+      total++;
+      if (shown >= 200) continue;
+      shown++;
+      var li = document.createElement("li"), p = document.createElement("p"), a = document.createElement("a");
+      li.className = "card";
+      p.className = "card-title";
+      a.href = root + rows[i][3];
+      a.textContent = rows[i][1];
+      p.appendChild(a);
+      var q = document.createElement("p");
+      q.textContent = rows[i][2] + " – " + rows[i][4];
+      li.appendChild(p);
+      li.appendChild(q);
+      list.appendChild(li);
+    }
+    document.getElementById("carto-plus").textContent = total > shown ?
+      "Les " + shown + " premières sur " + total + " sont affichées : affinez la recherche, ou ouvrez la page d'un département." : "";
+  }
+
   function apply(updateUrl) {
     var sel = selected(), shown = 0, visible = {};
-    cards.forEach(function (c, i) {
-      var ok = matches(data[i], sel, null);
-      c.hidden = !ok;
-      if (ok) { shown++; visible[c.id] = true; }
+    data.forEach(function (d, i) {
+      var ok = matches(d, sel, null);
+      if (cards[i]) cards[i].hidden = !ok;
+      if (ok) { shown++; visible[d.id] = true; }
     });
+    if (rows) renderRows(sel, names.some(function (n) { return sel[n].length > 0; }));
     /* Communes and départements with nothing left are hidden too. */
-    Array.prototype.forEach.call(document.querySelectorAll("ul.cards"), function (ul) {
+    if (!rows) Array.prototype.forEach.call(document.querySelectorAll("ul.cards"), function (ul) {
       var any = Array.prototype.some.call(ul.children, function (li) { return !li.hidden; });
       ul.hidden = !any;
       var h = ul.previousElementSibling;
       if (h && h.tagName === "H4") h.hidden = !any;
     });
-    Array.prototype.forEach.call(document.querySelectorAll("section[aria-labelledby^='d-']"), function (s) {
+    if (!rows) Array.prototype.forEach.call(document.querySelectorAll("section[aria-labelledby^='d-']"), function (s) {
       s.hidden = !s.querySelector("li.card:not([hidden])");
     });
     markers.forEach(function (m) {
@@ -69,7 +109,7 @@
         input.parentNode.querySelector(".count").textContent = "(" + count + ")";
       });
     });
-    status.textContent = shown + " offre" + (shown > 1 ? "s" : "") + " sur " + cards.length + " correspond" +
+    status.textContent = shown + " offre" + (shown > 1 ? "s" : "") + " sur " + data.length + " correspond" +
       (shown > 1 ? "ent" : "") + " aux critères.";
     if (updateUrl) {
       var params = new URLSearchParams();
