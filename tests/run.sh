@@ -112,6 +112,17 @@ web_checks() {
 		}' "$TMP/hv.json" $(find "$out" -name '*.html' | sort) > "$TMP/hv.out"
 	count_output "$TMP/hv.out"
 	echo "web: $(grep -c '^ok ' "$TMP/hv.out") pages checked by html-validate"
+	# The large synthetic cartography's pages (region, a département, a commune).
+	if [ -d "$TMP/large/out" ]; then
+		local lp="$TMP/large/out/cartographies/linguistique"
+		if node_modules/.bin/html-validate --config .htmlvalidate.json "$lp/index.html" "$lp/93/index.html" \
+		    $(ls "$lp"/communes/*/index.html | head -3) > "$TMP/hv-large.out" 2>&1; then
+			ok "html-validate/large-cartography"
+		else
+			fail "html-validate/large-cartography"
+			head -10 "$TMP/hv-large.out"
+		fi
+	fi
 	CARTO_LARGE_OUT="$TMP/large/out" node tests/browser.js "$out" > "$TMP/browser.out" 2>&1
 	count_output "$TMP/browser.out"
 	grep -q '^ok \|^FAIL ' "$TMP/browser.out" || { tail -5 "$TMP/browser.out"; fail "web: browser checks did not run"; }

@@ -231,6 +231,14 @@ assert 'class="card"' not in page and 'src="offres.js"' in page and "carto-somma
 assert len(page.encode()) < 2 * 1024 * 1024
 dep = open(out + "/cartographies/linguistique/93/index.html", encoding="utf-8").read()
 assert dep.count('class="card"') == sum(1 for f in feats if f["properties"]["departement"] == "93")
+# Every commune the summary links to has its page, listing that commune's offers.
+base = out + "/cartographies/linguistique/"
+for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(communes/[0-9]+/index.html)"', page)):
+    insee = href.split("/")[1]
+    cp = open(base + href, encoding="utf-8").read()
+    n = sum(1 for f in feats if f["properties"]["code_insee"] == insee)
+    assert cp.count('class="card"') == min(n, 1500), (href, n)
+assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page)
 PY
 	site_test cartography-large-view
 fi

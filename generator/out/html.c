@@ -17,6 +17,7 @@
 #include "../base/mem.h"
 #include "../text/markdown.h"
 #include "../text/template.h"
+#include "../data/index.h"
 #include "html_int.h"
 #include "publish.h"
 #include "svgmap.h"
@@ -106,12 +107,77 @@ size_t html_articles(const struct site *s, const struct page **out, size_t max, 
 struct jobs {
 	struct pjob *v;
 	size_t n, cap;
+	char **keys;		/* keys made for the list, freed with it */
+	size_t nkeys;
 };
 
 static void add_job(struct jobs *j, enum pkind k, const void *item, const char *key)
 {
 	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
 	j->v[j->n++] = (struct pjob){ k, item, key };
+}
+
+static int cmp_commune(const void *a, const void *b)
+{
+	return strcmp((*(const struct commune *const *)a)->code, (*(const struct commune *const *)b)->code);
+}
+
+/* A cartography's pages: the whole, each département when asked, and, for a
+ * view too large to list its offers, a page per commune of it, plus the data
+ * its facets load. One pass over the offers counts the rows of every view. */
+static void carto_jobs(const struct site *s, const struct cartographie *c, struct jobs *j)
+{
+	size_t total = 0, per_dep[16] = { 0 }, nc = 0, cap = 0;
+	const struct commune **coms = NULL;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			if (!carto_takes_offre(c, o))
+				continue;
+			for (size_t l = 0; l < o->n_lieux; l++) {
+				if (!carto_takes_lieu(c, NULL, o->lieux[l]) || !o->lieux[l]->commune)
+					continue;
+				total++;
+				for (size_t d = 0; d < s->geo.n_departements && d < 16; d++)
+					per_dep[d] += strcmp(s->geo.departements[d].code, o->lieux[l]->dep) == 0;
+				coms = xgrow(coms, &cap, nc + 1, sizeof(*coms));
+				coms[nc++] = o->lieux[l]->commune;
+			}
+		}
+	qsort(coms, nc, sizeof(*coms), cmp_commune);
+	add_job(j, P_CARTO, c, NULL);
+	int any_large = html_carto_large(total);
+	if (any_large)
+		add_job(j, P_CARTO_DATA, c, NULL);
+	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
+		add_job(j, P_CARTO, c, s->geo.departements[d].code);
+		if (html_carto_large(per_dep[d])) {
+			add_job(j, P_CARTO_DATA, c, s->geo.departements[d].code);
+			any_large = 1;
+		}
+	}
+	/* Commune pages for every commune of a large view. */
+	for (size_t i = 0; any_large && i < nc; i++) {
+		if (i && coms[i] == coms[i - 1])
+			continue;
+		size_t d;
+		for (d = 0; d < s->geo.n_departements && strcmp(s->geo.departements[d].code, coms[i]->dep); d++)
+			;
+		if (!html_carto_large(total) && !(d < 16 && html_carto_large(per_dep[d])))
+			continue;
+		add_job(j, P_CARTO, c, coms[i]->code);
+		size_t run = 1;
+		while (i + run < nc && coms[i + run] == coms[i])
+			run++;
+		for (size_t p = 2; html_carto_large(run) && (p - 1) * CARTO_LIST_MAX < run; p++) {
+			char *key = xmalloc(16);
+			snprintf(key, 16, "%s-%zu", coms[i]->code, p);
+			j->keys = xrealloc(j->keys, (j->nkeys + 1) * sizeof(char *));
+			j->keys[j->nkeys++] = key;
+			add_job(j, P_CARTO, c, key);
+		}
+	}
+	free(coms);
 }
 
 static void list_jobs(const struct site *s, const struct html_opts *o, struct jobs *j)
@@ -128,14 +194,8 @@ static void list_jobs(const struct site *s, const struct html_opts *o, struct jo
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		add_job(j, P_REF, s->referentiels[i], NULL);
 	add_job(j, P_REFS, NULL, NULL);
-	for (size_t i = 0; i < s->n_cartographies; i++) {
-		const struct cartographie *c = s->cartographies[i];
-		add_job(j, P_CARTO, c, NULL);
-		if (html_carto_is_large(s, c))
-			add_job(j, P_CARTO_DATA, c, NULL);
-		for (size_t k = 0; c->par_departement && k < s->geo.n_departements; k++)
-			add_job(j, P_CARTO, c, s->geo.departements[k].code);
-	}
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		carto_jobs(s, s->cartographies[i], j);
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
 	add_job(j, P_404, NULL, NULL);
@@ -263,7 +323,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		theme_free(&theme);
 		return -1;
 	}
-	struct jobs jobs = { NULL, 0, 0 };
+	struct jobs jobs = { NULL, 0, 0, NULL, 0 };
 	list_jobs(s, o, &jobs);
 	struct shared sh;
 	memset(&sh, 0, sizeof(sh));
@@ -291,6 +351,9 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 	}
 	free(w);
 	free(jobs.v);
+	for (size_t i = 0; i < jobs.nkeys; i++)
+		free(jobs.keys[i]);
+	free(jobs.keys);
 	for (size_t i = 0; i < sh.by_folder.cap; i++)
 		if (sh.by_folder.slots[i].key) {
 			free((void *)sh.by_folder.slots[i].key);

@@ -60,6 +60,15 @@ static int cmp_rows(const void *pa, const void *pb)
 }
 
 /* The rows of the view, sorted by département, commune, organisation. */
+/* Does the lieu belong to the view: key is NULL (the whole cartography), a
+ * département code or a commune's code_insee. */
+static int in_view(const struct cartographie *ca, const char *key, const struct lieu *l)
+{
+	if (key && strlen(key) >= 5)
+		return carto_takes_lieu(ca, NULL, l) && l->commune && strncmp(l->commune->code, key, 5) == 0;
+	return carto_takes_lieu(ca, key, l);
+}
+
 static struct rowref *collect(struct pctx *c, const struct cartographie *ca, const char *dep, size_t *n)
 {
 	size_t cap = 64;
@@ -71,7 +80,7 @@ static struct rowref *collect(struct pctx *c, const struct cartographie *ca, con
 			if (!carto_takes_offre(ca, &o->offres[k]))
 				continue;
 			for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
-				if (!carto_takes_lieu(ca, dep, o->offres[k].lieux[l]))
+				if (!in_view(ca, dep, o->offres[k].lieux[l]))
 					continue;
 				if (*n == cap) {
 					struct rowref *nv = arena_alloc(c->a, cap * 2 * sizeof(*nv));
@@ -428,7 +437,8 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 			communes = view_list(a);
 			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", html_dep_name(c->s, r[i].l->dep), r[i].l->dep));
 			view_sets(a, dep, "code", r[i].l->dep);
-			view_sets(a, dep, "url", html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, r[i].l->dep)));
+			view_sets(a, dep, "url", ca->par_departement ?
+			    html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, r[i].l->dep)) : NULL);
 			view_set(a, dep, "communes", communes);
 			view_push(a, deps, dep);
 		}
@@ -436,8 +446,8 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 			commune = view_map(a);
 			count = 0;
 			view_sets(a, commune, "nom", r[i].l->commune ? r[i].l->commune->nom : "");
-			view_sets(a, commune, "url", html_fmt(c, "%scartographies/%s/%s/index.html#c-%s", c->root, ca->id.s,
-			    r[i].l->dep, r[i].l->commune ? r[i].l->commune->code : ""));
+			view_sets(a, commune, "url", html_fmt(c, "%scartographies/%s/communes/%s/index.html", c->root, ca->id.s,
+			    r[i].l->commune ? r[i].l->commune->code : ""));
 			view_push(a, communes, commune);
 		}
 		view_setn(a, commune, "nb", (double)++count);
@@ -447,13 +457,15 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 
 /* The data script of a large view: one array per row, with what a card shows
  * and the facet values, in the order of the markers' ids. */
-struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char **path)
+struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
+    const char **path)
 {
 	size_t n;
-	struct rowref *rows = collect(c, ca, NULL, &n);
+	struct rowref *rows = collect(c, ca, dep, &n);
 	struct buf b = BUF_INIT;
-	c->root = "../../";
-	*path = html_fmt(c, "cartographies/%s/offres.js", ca->id.s);
+	c->root = "";
+	*path = dep ? html_fmt(c, "cartographies/%s/%s/offres.js", ca->id.s, dep)
+	    : html_fmt(c, "cartographies/%s/offres.js", ca->id.s);
 	buf_puts(&b, "window.CARTO_ROWS = [\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct rowref *r = &rows[i];
@@ -480,43 +492,76 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 	return v;
 }
 
-/* Past this many rows, a cartography's region page lists communes, not
- * offers (its département pages list the offers): pages stay light. */
-#define CARTO_LIST_MAX 1500
 
-int html_carto_is_large(const struct site *s, const struct cartographie *ca);
-int html_carto_is_large(const struct site *s, const struct cartographie *ca)
+int html_carto_large(size_t rows)
 {
-	size_t n = 0;
-	if (!ca->par_departement)
-		return 0;
-	for (size_t i = 0; i < s->n_organismes && n <= CARTO_LIST_MAX; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			if (carto_takes_offre(ca, &s->organismes[i]->offres[k]))
-				for (size_t l = 0; l < s->organismes[i]->offres[k].n_lieux; l++)
-					n += carto_takes_lieu(ca, NULL, s->organismes[i]->offres[k].lieux[l]);
-	return n > CARTO_LIST_MAX;
+	return rows > CARTO_LIST_MAX;
 }
 
-struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
+struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *key,
     const char **path)
 {
 	struct arena *a = c->a;
 	const struct site *s = c->s;
+	/* key: NULL for the cartography, a département, or a commune's code
+	 * (with "-N" for the Nth page of a commune too large for one). */
+	char insee[6] = "";
+	int pageno = 1;
+	if (key && strlen(key) >= 5) {
+		memcpy(insee, key, 5);
+		insee[5] = '\0';
+		if (key[5] == '-')
+			pageno = atoi(key + 6);
+	}
+	const struct commune *com = *insee ? strmap_get(&s->geo.by_code, insee) : NULL;
+	const char *dep = com ? com->dep : key;
 	const char *depname = dep ? html_dep_name(s, dep) : NULL;
-	const char *url = dep ? html_fmt(c, "cartographies/%s/%s/", ca->id.s, dep)
-	    : html_fmt(c, "cartographies/%s/", ca->id.s);
-	c->root = dep ? "../../../" : "../../";
-	*path = html_fmt(c, "%sindex.html", url);
-	const char *titre = dep ? html_fmt(c, "%s – %s", ca->titre, depname) : ca->titre;
-	struct view *v = html_common(c, titre, html_fmt(c, "%s : où se former, carte et liste des offres%s%s.",
-	    ca->titre, dep ? " en " : " en Île-de-France", dep ? depname : ""), url);
+	const char *place = com ? com->nom : depname;
 	const char *base = html_fmt(c, "cartographies/%s/", ca->id.s);
-	const char *fil[] = { "Accueil", "", ca->titre, base, depname, url };
-	html_crumbs(c, v, fil, dep ? 6 : 4);
+	const char *depurl = dep && ca->par_departement ? html_fmt(c, "%s%s/", base, dep) : NULL;
+	const char *url = com ? (pageno > 1 ? html_fmt(c, "%scommunes/%s/%d/", base, insee, pageno)
+	    : html_fmt(c, "%scommunes/%s/", base, insee)) : dep ? depurl : base;
+	c->root = com ? (pageno > 1 ? "../../../../../" : "../../../../") : dep ? "../../../" : "../../";
+	*path = html_fmt(c, "%sindex.html", url);
+	const char *titre = place ? html_fmt(c, "%s – %s", ca->titre, place) : ca->titre;
+	struct view *v = html_common(c, titre, html_fmt(c, "%s : où se former, carte et liste des offres%s%s.",
+	    ca->titre, place ? " à " : " en Île-de-France", place ? place : ""), url);
+	const char *fil[8];
+	size_t nf = 0;
+	fil[nf++] = "Accueil";
+	fil[nf++] = "";
+	fil[nf++] = ca->titre;
+	fil[nf++] = base;
+	if (depurl) {
+		fil[nf++] = depname;
+		fil[nf++] = depurl;
+	}
+	if (com) {
+		fil[nf++] = com->nom;
+		fil[nf++] = url;
+	}
+	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	size_t n, ns;
-	struct rowref *rows = collect(c, ca, dep, &n);
+	struct rowref *rows = collect(c, ca, com ? insee : key, &n);
+	if (com && html_carto_large(n)) {
+		/* A commune with more offers than a page holds: pages of CARTO_LIST_MAX. */
+		size_t pages = (n + CARTO_LIST_MAX - 1) / CARTO_LIST_MAX;
+		struct view *pv = view_list(a);
+		for (size_t p = 1; p <= pages; p++) {
+			struct view *it = view_map(a);
+			view_setn(a, it, "num", (double)p);
+			view_sets(a, it, "url", p == 1 ? html_link(c, html_fmt(c, "%scommunes/%s/", base, insee))
+			    : html_link(c, html_fmt(c, "%scommunes/%s/%zu/", base, insee, p)));
+			view_setb(a, it, "courant", (int)p == pageno);
+			view_push(a, pv, it);
+		}
+		view_set(a, v, "pages", pv);
+		view_setb(a, v, "has_pages", 1);
+		size_t from = (size_t)(pageno - 1) * CARTO_LIST_MAX;
+		rows += from < n ? from : n;
+		n = n - from < CARTO_LIST_MAX ? n - from : CARTO_LIST_MAX;
+	}
 	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
 	if (m && m->paths) {
 		size_t *next = arena_alloc(a, (n + 1) * sizeof(*next));
@@ -525,7 +570,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	view_setn(a, v, "nb", (double)n);
 	view_setb(a, v, "pluriel", n > 1);
-	int large = !dep && ca->par_departement && n > CARTO_LIST_MAX;
+	int large = !com && html_carto_large(n);
 	view_setb(a, v, "grand", large);
 	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, rows, n));
 	view_set(a, v, "facettes", facets(c, ca, rows, n));
@@ -539,7 +584,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	view_set(a, v, "legende", legend);
 	struct view *deps = view_list(a);
-	for (size_t i = 0; !dep && ca->par_departement && i < s->geo.n_departements; i++) {
+	for (size_t i = 0; !dep && !com && ca->par_departement && i < s->geo.n_departements; i++) {
 		struct view *it = view_map(a);
 		size_t k = 0;
 		for (size_t r = 0; r < n; r++)
@@ -554,7 +599,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	struct view *files = view_list(a);
 	static const char *const ext[] = { "csv", "json", "geojson" };
 	static const char *const what[] = { "CSV (tableur)", "JSON", "GeoJSON (carte)" };
-	for (int e = 0; e < 3; e++) {
+	for (int e = 0; e < 3 && !com && (!dep || ca->par_departement); e++) {
 		const char *rel = html_fmt(c, "data/cartographies/%s%s%s.%s", ca->id.s, dep ? "-" : "", dep ? dep : "", ext[e]);
 		struct view *it = view_map(a);
 		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));

@@ -30,8 +30,14 @@ struct pctx {
 struct svgmap;
 struct view *html_common(struct pctx *c, const char *titre, const char *desc, const char *path_url);
 void html_crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n);
-struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char **path);
-int html_carto_is_large(const struct site *s, const struct cartographie *ca);
+struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
+    const char **path);
+/* Past this many rows, a cartography's view lists communes, not offers, and a
+ * commune's list is split into pages of this size: every page stays light. */
+#define CARTO_LIST_MAX 1500
+
+/* Returns 1 when a view of that many rows lists communes rather than offers. */
+int html_carto_large(size_t rows);
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path);
 

@@ -760,7 +760,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_DATA: return data_page(c, path);
 	case P_404: return notfound_page(c, path);
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
-	case P_CARTO_DATA: return html_carto_data(c, j->item, path);
+	case P_CARTO_DATA: return html_carto_data(c, j->item, j->key, path);
 	}
 	return NULL;
 }
