@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../base/diag.h"
 #include "../base/mem.h"
@@ -210,6 +211,7 @@ struct shared {
 	struct strmap by_folder;
 	int drafts;
 	struct svgmap map;
+	struct carto_index *carto;
 	const struct theme *theme;
 	struct publish *p;
 	struct jobs *jobs;
@@ -221,7 +223,16 @@ struct worker {
 	pthread_t th;
 	struct shared *sh;
 	struct diags d;
+	double carto_ms;	/* time spent on cartography pages, for the bench */
+	size_t carto_pages;
 };
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
 
 /* Sorts the articles once, and groups them by the folder they are in. */
 static void index_articles(struct shared *sh, const struct site *s, int drafts)
@@ -304,8 +315,14 @@ static void *work(void *arg)
 		if (i >= w->sh->jobs->n || w->sh->failed)
 			break;
 		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
-			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
-		render_job(w, &c, &w->sh->jobs->v[i], &out);
+			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp, w->sh->carto };
+		const struct pjob *job = &w->sh->jobs->v[i];
+		double t0 = now_ms();
+		render_job(w, &c, job, &out);
+		if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
+			w->carto_ms += now_ms() - t0;
+			w->carto_pages++;
+		}
 		arena_reset(&a);
 	}
 	arena_free(&a);
@@ -334,6 +351,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 	sh.drafts = o->drafts;
 	index_articles(&sh, s, o->drafts);
 	svgmap_build(&sh.map, &s->geo);
+	sh.carto = html_carto_prepare(s);
 	int n = o->jobs > 0 ? o->jobs : 1;
 	struct worker *w = xcalloc((size_t)n, sizeof(*w));
 	for (int i = 0; i < n; i++) {
@@ -344,11 +362,18 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		}
 	}
 	work(&w[0]);
+	double carto_ms = 0;
+	size_t carto_pages = 0;
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
 			pthread_join(w[i].th, NULL);
 		diags_merge(d, &w[i].d);
+		carto_ms += w[i].carto_ms;
+		carto_pages += w[i].carto_pages;
 	}
+	if (getenv("CARTO_TIMING"))
+		fprintf(stderr, "carto: cartographies %zu files %.1f ms (summed over threads)\n",
+		    carto_pages, carto_ms);
 	free(w);
 	free(jobs.v);
 	for (size_t i = 0; i < jobs.nkeys; i++)
@@ -362,6 +387,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		}
 	strmap_free(&sh.by_folder);
 	svgmap_free(&sh.map);
+	html_carto_release(sh.carto);
 	free(sh.articles);
 	int rc = sh.failed ? -1 : 0;
 	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))

@@ -12,6 +12,7 @@
 
 #include "../base/escape.h"
 #include "../data/hours.h"
+#include "../base/mem.h"
 #include "../data/index.h"
 #include "html_int.h"
 #include "svgmap.h"
@@ -59,41 +60,102 @@ static int cmp_rows(const void *pa, const void *pb)
 	return c ? c : strcmp(a->o->intitule ? a->o->intitule : "", b->o->intitule ? b->o->intitule : "");
 }
 
-/* The rows of the view, sorted by département, commune, organisation. */
-/* Does the lieu belong to the view: key is NULL (the whole cartography), a
- * département code or a commune's code_insee. */
-static int in_view(const struct cartographie *ca, const char *key, const struct lieu *l)
+/* Every cartography's rows, sorted by département, commune and organisation,
+ * computed once per build; a view is a contiguous range of them. */
+struct carto_rows {
+	const struct cartographie *ca;
+	struct rowref *rows;
+	size_t n;
+	struct strmap ranges;		/* département or commune code -> struct range */
+};
+
+struct carto_index {
+	struct carto_rows *v;
+	size_t n;
+	struct arena a;
+};
+
+struct range {
+	size_t from, n;
+};
+
+static void add_range(struct carto_index *x, struct carto_rows *cr, const char *key, size_t i)
 {
-	if (key && strlen(key) >= 5)
-		return carto_takes_lieu(ca, NULL, l) && l->commune && strncmp(l->commune->code, key, 5) == 0;
-	return carto_takes_lieu(ca, key, l);
+	struct range *r = strmap_get(&cr->ranges, key);
+	if (!r) {
+		r = arena_alloc(&x->a, sizeof(*r));
+		r->from = i;
+		strmap_put(&cr->ranges, key, r);
+	}
+	r->n = i + 1 - r->from;
 }
 
-static struct rowref *collect(struct pctx *c, const struct cartographie *ca, const char *dep, size_t *n)
+struct carto_index *html_carto_prepare(const struct site *s)
 {
-	size_t cap = 64;
-	struct rowref *v = arena_alloc(c->a, cap * sizeof(*v));
-	*n = 0;
-	for (size_t i = 0; i < c->s->n_organismes; i++) {
-		const struct organisme *o = c->s->organismes[i];
-		for (size_t k = 0; k < o->n_offres; k++) {
-			if (!carto_takes_offre(ca, &o->offres[k]))
-				continue;
-			for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
-				if (!in_view(ca, dep, o->offres[k].lieux[l]))
+	struct carto_index *x = xcalloc(1, sizeof(*x));
+	x->v = xcalloc(s->n_cartographies + 1, sizeof(*x->v));
+	x->n = s->n_cartographies;
+	for (size_t k = 0; k < s->n_cartographies; k++) {
+		struct carto_rows *cr = &x->v[k];
+		size_t cap = 64;
+		cr->ca = s->cartographies[k];
+		cr->rows = xmalloc(cap * sizeof(*cr->rows));
+		for (size_t i = 0; i < s->n_organismes; i++) {
+			const struct organisme *o = s->organismes[i];
+			for (size_t j = 0; j < o->n_offres; j++) {
+				if (!carto_takes_offre(cr->ca, &o->offres[j]))
 					continue;
-				if (*n == cap) {
-					struct rowref *nv = arena_alloc(c->a, cap * 2 * sizeof(*nv));
-					memcpy(nv, v, cap * sizeof(*nv));
-					v = nv;
-					cap *= 2;
+				for (size_t l = 0; l < o->offres[j].n_lieux; l++) {
+					if (!carto_takes_lieu(cr->ca, NULL, o->offres[j].lieux[l]))
+						continue;
+					cr->rows = xgrow(cr->rows, &cap, cr->n + 1, sizeof(*cr->rows));
+					cr->rows[cr->n++] = (struct rowref){ &o->offres[j], o->offres[j].lieux[l] };
 				}
-				v[(*n)++] = (struct rowref){ &o->offres[k], o->offres[k].lieux[l] };
 			}
 		}
+		qsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
+		for (size_t i = 0; i < cr->n; i++) {
+			add_range(x, cr, cr->rows[i].l->dep, i);
+			if (cr->rows[i].l->commune)
+				add_range(x, cr, cr->rows[i].l->commune->code, i);
+		}
 	}
-	qsort(v, *n, sizeof(*v), cmp_rows);
-	return v;
+	return x;
+}
+
+void html_carto_release(struct carto_index *x)
+{
+	if (!x)
+		return;
+	for (size_t k = 0; k < x->n; k++) {
+		free(x->v[k].rows);
+		strmap_free(&x->v[k].ranges);
+	}
+	free(x->v);
+	arena_free(&x->a);
+	free(x);
+}
+
+/* The rows of a view: key is NULL (the whole cartography), a département
+ * code or a commune's code_insee. */
+static struct rowref *collect(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n)
+{
+	*n = 0;
+	for (size_t k = 0; k < c->carto->n; k++) {
+		const struct carto_rows *cr = &c->carto->v[k];
+		if (cr->ca != ca)
+			continue;
+		if (!key) {
+			*n = cr->n;
+			return cr->rows;
+		}
+		const struct range *r = strmap_get(&cr->ranges, key);
+		if (!r)
+			return cr->rows;
+		*n = r->n;
+		return cr->rows + r->from;
+	}
+	return NULL;
 }
 
 /* Groups rows at the same spot (3 px) into markers; returns the count. */

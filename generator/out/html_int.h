@@ -25,7 +25,14 @@ struct pctx {
 	int drafts;
 	const struct svgmap *map;	/* base maps, built once */
 	const char *outdir;		/* the folder being written (for file sizes) */
+	const struct carto_index *carto;	/* cartographies' rows, built once */
 };
+
+struct carto_index;
+/* Sorts every cartography's rows once and indexes them by département and
+ * commune; the caller releases it. */
+struct carto_index *html_carto_prepare(const struct site *s);
+void html_carto_release(struct carto_index *x);
 
 struct svgmap;
 struct view *html_common(struct pctx *c, const char *titre, const char *desc, const char *path_url);
