@@ -8,10 +8,12 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/buf.h"
 #include "../base/escape.h"
+#include "../base/mem.h"
 #include "../data/hours.h"
 #include "../data/index.h"
 #include "../data/model.h"
@@ -385,20 +387,15 @@ static void json_row(const struct row *r, const struct lieu *l, void *ctx)
 }
 
 static int geojson_file(const struct site *s, struct publish *p, const char *path,
-    const struct filter *f, int geo)
+    const struct filter *f)
 {
 	struct sink k;
 	struct row r;
 	if (sink_open(&k, p, path) < 0)
 		return -1;
 	row_init(&r);
-	buf_puts(&k.b, geo ? "{\"type\":\"FeatureCollection\",\"features\":[\n" : "[\n");
-	each_row(s, &r, f, geo ? geojson_row : json_row, &k);
-	if (!geo) {
-		buf_puts(&k.b, "\n]\n");
-		row_free(&r);
-		return sink_close(&k);
-	}
+	buf_puts(&k.b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	each_row(s, &r, f, geojson_row, &k);
 	buf_puts(&k.b, "\n]}\n");
 	row_free(&r);
 	return sink_close(&k);
@@ -749,32 +746,93 @@ static int write_ref(const struct site *s, const struct referentiel *r, struct p
 
 static int write_geojson(const struct site *s, struct publish *p)
 {
-	return geojson_file(s, p, "data/offres.geojson", NULL, 1);
+	return geojson_file(s, p, "data/offres.geojson", NULL);
 }
 
 /* data/cartographies/<id>[-<dep>].{csv,json,geojson}: the same columns and
- * safety as the whole extracts, limited to the cartography's rows. */
+ * safety as the whole extracts, limited to the cartography's rows. One pass
+ * over the offers per cartography feeds the region's files and the
+ * département's at once. */
+struct carto_sinks {
+	struct sink region[3];
+	struct sink deps[16][3];
+	const struct site *s;
+	int per_dep;
+};
+
+static void carto_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct carto_sinks *cs = ctx;
+	struct sink *targets[2] = { cs->region, NULL };
+	for (size_t d = 0; cs->per_dep && d < cs->s->geo.n_departements && d < 16; d++)
+		if (strcmp(cs->s->geo.departements[d].code, l->dep) == 0)
+			targets[1] = cs->deps[d];
+	for (int t = 0; t < 2 && targets[t]; t++) {
+		csv_row(r, l, &targets[t][0]);
+		json_row(r, l, &targets[t][1]);
+		geojson_row(r, l, &targets[t][2]);
+	}
+}
+
+static int open_view(struct sink *k, struct publish *p, const char *id, const char *dep)
+{
+	static const char *const ext[] = { "csv", "json", "geojson" };
+	struct buf path = BUF_INIT;
+	int rc = 0;
+	for (int e = 0; e < 3; e++) {
+		buf_reset(&path);
+		buf_printf(&path, "data/cartographies/%s%s%s.%s", id, dep ? "-" : "", dep ? dep : "", ext[e]);
+		if (sink_open(&k[e], p, path.data) < 0)
+			rc = -1;
+	}
+	buf_release(&path);
+	buf_puts(&k[0].b, "\xEF\xBB\xBF");
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(&k[0].b, SEP);
+		buf_puts(&k[0].b, col_names[i]);
+	}
+	buf_puts(&k[0].b, "\r\n");
+	buf_puts(&k[1].b, "[\n");
+	buf_puts(&k[2].b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	return rc;
+}
+
+static int close_view(struct sink *k)
+{
+	buf_puts(&k[1].b, "\n]\n");
+	buf_puts(&k[2].b, "\n]}\n");
+	int rc = 0;
+	for (int e = 0; e < 3; e++)
+		if (sink_close(&k[e]) < 0)
+			rc = -1;
+	return rc;
+}
+
 static int write_cartos(const struct site *s, struct publish *p)
 {
-	struct buf path = BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
 		const struct cartographie *c = s->cartographies[i];
-		size_t nd = c->par_departement ? s->geo.n_departements : 0;
-		for (size_t d = 0; d <= nd && rc == 0; d++) {
-			struct filter f = { c, d ? s->geo.departements[d - 1].code : NULL };
-			static const char *const ext[] = { "csv", "json", "geojson" };
-			for (int e = 0; e < 3 && rc == 0; e++) {
-				buf_reset(&path);
-				buf_printf(&path, "data/cartographies/%s%s%s.%s", c->id.s, f.dep ? "-" : "",
-				    f.dep ? f.dep : "", ext[e]);
-				rc = e == 0 ? csv_file(s, p, path.data, &f)
-				    : geojson_file(s, p, path.data, &f, e == 2);
-			}
-		}
+		struct carto_sinks *cs = xcalloc(1, sizeof(*cs));
+		size_t nd = s->geo.n_departements < 16 ? s->geo.n_departements : 16;
+		cs->s = s;
+		cs->per_dep = c->par_departement;
+		rc |= open_view(cs->region, p, c->id.s, NULL);
+		for (size_t d = 0; cs->per_dep && d < nd; d++)
+			rc |= open_view(cs->deps[d], p, c->id.s, s->geo.departements[d].code);
+		struct filter f = { c, NULL };
+		struct row r;
+		row_init(&r);
+		if (rc == 0)
+			each_row(s, &r, &f, carto_row, cs);
+		row_free(&r);
+		rc |= close_view(cs->region);
+		for (size_t d = 0; cs->per_dep && d < nd; d++)
+			rc |= close_view(cs->deps[d]);
+		free(cs);
 	}
-	buf_release(&path);
-	return rc;
+	return rc ? -1 : 0;
 }
 
 static int write_refs(const struct site *s, struct publish *p)
