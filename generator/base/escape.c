@@ -86,3 +86,10 @@ void esc_html(struct buf *b, const char *s)
 	}
 	buf_add(b, start, (size_t)(s - start));
 }
+
+void esc_id(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_putc(b, (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' ? *s : '_');
+}

@@ -17,4 +17,8 @@ void esc_csv(struct buf *b, const char *s, char sep);
 /* HTML/XML text and attribute values (both escape & < > " '). */
 void esc_html(struct buf *b, const char *s);
 
+/* An HTML id from a code: letters, digits and '-' kept, the rest as '_'
+ * ("1.2" becomes "1_2"). */
+void esc_id(struct buf *b, const char *s);
+
 #endif

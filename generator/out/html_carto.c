@@ -470,11 +470,10 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			struct view *it = view_map(a);
 			view_sets(a, it, "code", codes[i]);
 			view_sets(a, it, "libelle", labels[i]);
-			char *id = (char *)html_fmt(c, "f-%s-%s", facet_names[f], codes[i]);
-			for (char *p = id; *p; p++)
-				if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
-					*p = '_';
-			view_sets(a, it, "id", id);
+			buf_reset(c->tmp);
+			buf_printf(c->tmp, "f-%s-", facet_names[f]);
+			esc_id(c->tmp, codes[i]);
+			view_sets(a, it, "id", arena_strndup(a, c->tmp->data, c->tmp->len));
 			view_push(a, vals, it);
 		}
 		strmap_free(&seen);

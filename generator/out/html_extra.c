@@ -162,9 +162,7 @@ static void search_refs(struct buf *b, struct buf *u, const struct referentiel *
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(u);
 		buf_printf(u, "referentiels/%s/index.html#c-", r->id);
-		for (const char *c = e[i].code; *c; c++)
-			buf_putc(u, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			    (*c >= '0' && *c <= '9') || *c == '-' ? *c : '_');
+		esc_id(u, e[i].code);
 		entry(b, e[i].titre, u->data, r->titre_court, e[i].code);
 		search_refs(b, u, r, e[i].children, e[i].n_children);
 	}

@@ -78,11 +78,10 @@ static void set_depth(struct pctx *c, int depth)
 /* An HTML id for a référentiel code: "1.2" becomes "c-1_2". */
 static const char *anchor(struct pctx *c, const char *code)
 {
-	char *s = (char *)html_fmt(c, "c-%s", code);
-	for (char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
-			*p = '_';
-	return s;
+	buf_reset(c->tmp);
+	buf_puts(c->tmp, "c-");
+	esc_id(c->tmp, code);
+	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
 }
 
 static const char *const etat_texte[] = { "Inscriptions ouvertes", "Inscriptions fermées",

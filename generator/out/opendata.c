@@ -311,6 +311,18 @@ static void csv_row(const struct row *r, const struct lieu *l, void *ctx)
 	sink_flush(k, 0);
 }
 
+/* The row's columns as JSON members: "name":"value" (null when empty). */
+static void row_props(struct buf *b, const struct row *r)
+{
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(b, ',');
+		esc_json(b, col_names[i]);
+		buf_putc(b, ':');
+		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
+	}
+}
+
 static void geojson_row(const struct row *r, const struct lieu *l, void *ctx)
 {
 	struct sink *k = ctx;
@@ -319,13 +331,7 @@ static void geojson_row(const struct row *r, const struct lieu *l, void *ctx)
 		buf_puts(b, ",\n");
 	buf_printf(b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]},\"properties\":{",
 	    l->lon, l->lat);
-	for (int i = 0; i < NCOL; i++) {
-		if (i)
-			buf_putc(b, ',');
-		esc_json(b, col_names[i]);
-		buf_putc(b, ':');
-		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
-	}
+	row_props(b, r);
 	buf_puts(b, "}}");
 	sink_flush(k, 0);
 }
@@ -375,13 +381,7 @@ static void json_row(const struct row *r, const struct lieu *l, void *ctx)
 	struct buf *b = &k->b;
 	(void)l;
 	buf_puts(b, k->items++ ? ",\n{" : "{");
-	for (int i = 0; i < NCOL; i++) {
-		if (i)
-			buf_putc(b, ',');
-		esc_json(b, col_names[i]);
-		buf_putc(b, ':');
-		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
-	}
+	row_props(b, r);
 	buf_putc(b, '}');
 	sink_flush(k, 0);
 }

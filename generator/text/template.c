@@ -63,20 +63,6 @@ struct parser {
 	int standalone_now;	/* the tag being handled is standalone */
 };
 
-static void perr(struct parser *p, size_t at, const char *fmt, const char *arg)
-{
-	uint32_t line = 1, col = 1;
-	for (size_t i = 0; i < at && i < p->len; i++) {
-		if (p->t[i] == '\n') {
-			line++;
-			col = 1;
-		} else if (((unsigned char)p->t[i] & 0xC0) != 0x80)
-			col++;
-	}
-	diag_add(p->d, p->file, line, col, DIAG_ERROR, fmt, arg);
-	p->failed = 1;
-}
-
 static void pos_of(const struct parser *p, size_t at, uint32_t *line, uint32_t *col)
 {
 	*line = 1;
@@ -88,6 +74,14 @@ static void pos_of(const struct parser *p, size_t at, uint32_t *line, uint32_t *
 		} else if (((unsigned char)p->t[i] & 0xC0) != 0x80)
 			(*col)++;
 	}
+}
+
+static void perr(struct parser *p, size_t at, const char *fmt, const char *arg)
+{
+	uint32_t line, col;
+	pos_of(p, at, &line, &col);
+	diag_add(p->d, p->file, line, col, DIAG_ERROR, fmt, arg);
+	p->failed = 1;
 }
 
 static struct node *add(struct parser *p, enum ntype type, const char *s, size_t len)
