@@ -23,6 +23,7 @@
 #include "out/html.h"
 #include "out/theme.h"
 #include "out/opendata.h"
+#include "out/pdf.h"
 #include "out/publish.h"
 #include "text/markdown.h"
 
@@ -196,6 +197,9 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	if (opendata_render(s, p, jobs) < 0)
 		return -1;
 	stage("opendata");
+	if (pdf_render(s, p, jobs) < 0)
+		return -1;
+	stage("pdf");
 	struct html_opts ho = { jobs, drafts };
 	if (html_render(s, &ho, p, d) < 0)
 		return -1;

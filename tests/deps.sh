@@ -2,7 +2,8 @@
 # Installs the Debian packages carto needs to build and test, when missing:
 # with apt-get when run as root, otherwise prints the exact command to run.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
-zlib1g-dev libpng-dev diffutils python3 chromium fonts-dejavu-core"
+zlib1g-dev libpng-dev libqrencode-dev fonts-liberation diffutils python3 chromium
+fonts-dejavu-core poppler-utils qpdf"
 missing=""
 # Node.js may come from elsewhere than Debian (its npm then comes with it).
 command -v node > /dev/null && command -v npm > /dev/null || missing=" nodejs npm"

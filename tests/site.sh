@@ -242,3 +242,21 @@ assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page
 PY
 	site_test cartography-large-view
 fi
+
+# PDF fiches: one per organisation, linked from its page; the text comes back
+# with its accents (pdftotext), the file passes qpdf --check, and its date is
+# the organisation's update, not the build's.
+if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
+	f="$h/pdf/organismes/femmes-passerelles-saint-denis.pdf"
+	txt=$(pdftotext "$f" - 2> /dev/null)
+	n_pdf=$(ls "$h"/pdf/organismes/*.pdf | wc -l)
+	n_org=$(ls -d "$h"/organismes/*/ | wc -l)
+	[ "$n_pdf" = "$n_org" ] && qpdf --check "$f" > /dev/null 2>&1 &&
+		echo "$txt" | grep -q 'Femmes Passerelles Saint-Denis' &&
+		echo "$txt" | grep -q 'Ateliers sociolinguistiques du matin pour les femmes' &&
+		echo "$txt" | grep -q "Garde d'enfants proposée" && echo "$txt" | grep -q 'page 1 / ' &&
+		echo "$txt" | grep -q 'mis à jour le 12 octobre 2026' &&
+		pdfinfo "$f" 2> /dev/null | grep -q 'CreationDate:.*Oct.*12.*2026' &&
+		grep -q 'href="../../pdf/organismes/femmes-passerelles-saint-denis.pdf"' "$h/organismes/femmes-passerelles-saint-denis/index.html"
+	site_test pdf-fiches "$n_pdf pdf for $n_org organisations"
+fi

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "../base/diag.h"
@@ -78,6 +79,19 @@ const char *html_link(struct pctx *c, const char *path)
 	if (n == 0 || path[n - 1] == '/')
 		return html_fmt(c, "%s%sindex.html", c->root, path);
 	return html_fmt(c, "%s%s", c->root, path);
+}
+
+const char *html_file_size(struct pctx *c, const char *rel)
+{
+	struct stat st;
+	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (st.st_size < 1024)
+		return html_fmt(c, "%lld octets", (long long)st.st_size);
+	if (st.st_size < 1024 * 1024)
+		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
+	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
 }
 
 static int cmp_article(const void *a, const void *b)

@@ -222,19 +222,6 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	return arena_strndup(c->a, b->data, b->len);
 }
 
-static const char *file_size(struct pctx *c, const char *rel)
-{
-	struct stat st;
-	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
-	if (stat(path, &st) < 0)
-		return NULL;
-	if (st.st_size < 1024)
-		return html_fmt(c, "%lld octets", (long long)st.st_size);
-	if (st.st_size < 1024 * 1024)
-		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
-	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
-}
-
 static const char *recruit(const struct offre *o, long *places)
 {
 	*places = -1;
@@ -330,6 +317,7 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "organisme", o->org->nom);
 	view_sets(a, v, "url", html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
 	view_sets(a, v, "offre_url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root, o->org->id.s, o->id.s));
+	view_sets(a, v, "pdf_url", html_fmt(c, "%spdf/organismes/%s.pdf", c->root, o->org->id.s));
 	view_sets(a, v, "lieu", r->l->denomination);
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
 	for (size_t i = 0; i < o->types.n; i++) {
@@ -665,7 +653,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		struct view *it = view_map(a);
 		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
 		view_sets(a, it, "format", what[e]);
-		view_sets(a, it, "taille", file_size(c, rel));
+		view_sets(a, it, "taille", html_file_size(c, rel));
 		view_push(a, files, it);
 	}
 	view_set(a, v, "fichiers", files);

@@ -68,6 +68,8 @@ const char *html_fmt(struct pctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *html_date_fr(struct pctx *c, int yyyymmdd);
 const char *html_markdown(struct pctx *c, const char *md);
+/* The size of a file already written into the output ("56 Ko"), or NULL. */
+const char *html_file_size(struct pctx *c, const char *rel);
 const char *html_label(const struct vocab_list *l, const char *code);
 const char *html_dep_name(const struct site *s, const char *code);
 /* URL of a page from the root ("organismes/x/"), made relative and explicit

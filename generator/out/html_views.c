@@ -373,6 +373,8 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 	view_set(a, org, "offres", offres);
 	view_setn(a, org, "nb_offres", (double)o->n_offres);
 	view_sets(a, org, "mise_a_jour", html_date_fr(c, o->mise_a_jour));
+	view_sets(a, org, "pdf_url", html_fmt(c, "%spdf/organismes/%s.pdf", c->root, o->id.s));
+	view_sets(a, org, "pdf_taille", html_file_size(c, html_fmt(c, "pdf/organismes/%s.pdf", o->id.s)));
 	view_set(a, v, "org", org);
 	view_sets(a, v, "jsonld", jsonld(c, o, html_fmt(c, "%s%s", c->s->base_url, url)));
 	return v;

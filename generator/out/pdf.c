@@ -1,0 +1,416 @@
+/*
+ * PDF fiches. A small layout layer over libharu keeps a cursor on the page,
+ * wraps paragraphs from measured widths, keeps headings with what follows
+ * and starts a new page when a block does not fit; page numbers ("page 2 / 3")
+ * are drawn once the document is complete. Fonts are Liberation Sans from
+ * Debian, embedded, with the UTF-8 encoder so that every French character
+ * comes back from the PDF intact. Start at pdf_render.
+ */
+#include "pdf.h"
+
+#include <hpdf.h>
+#include <pthread.h>
+#include <qrencode.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/mem.h"
+#include "../data/hours.h"
+#include "../data/model.h"
+#include "publish.h"
+
+#define FONT_DIR "/usr/share/fonts/truetype/liberation/"
+#define PAGE_W 595.28f
+#define PAGE_H 841.89f
+#define MARGIN 50.0f
+#define BOTTOM 70.0f		/* room for the footer */
+#define MAX_PAGES 64
+
+struct doc {
+	HPDF_Doc pdf;
+	HPDF_Font regular, bold, italic;
+	HPDF_Page page;
+	HPDF_Page pages[MAX_PAGES];
+	int npages;
+	float y;
+	int error;
+	char *footer;		/* owned */
+	const char *url;	/* the page online, under the footer */
+};
+
+static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
+{
+	struct doc *d = user;
+	(void)detail;
+	if (!d->error)
+		d->error = (int)err;
+}
+
+static void new_page(struct doc *d)
+{
+	if (d->npages == MAX_PAGES) {
+		d->error = 1;
+		return;
+	}
+	d->page = HPDF_AddPage(d->pdf);
+	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+	d->pages[d->npages++] = d->page;
+	d->y = PAGE_H - MARGIN;
+}
+
+/* Makes room for h points, on a new page if needed. */
+static void need(struct doc *d, float h)
+{
+	if (d->y - h < BOTTOM)
+		new_page(d);
+}
+
+/* Wraps text to width at size; draws it from the cursor, or only counts the
+ * lines when draw is 0. Returns the number of lines. */
+static int wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
+    const char *text, int draw)
+{
+	int lines = 0;
+	size_t len = strlen(text);
+	const char *p = text;
+	while (len) {
+		HPDF_REAL real;
+		HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, (HPDF_UINT)len, width, size,
+		    0, 0, HPDF_TRUE, &real);
+		if (n == 0)	/* a word longer than the line: break it */
+			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, (HPDF_UINT)len, width, size,
+			    0, 0, HPDF_FALSE, &real);
+		if (n == 0)
+			n = 1;
+		while (n < len && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n--;	/* never split a UTF-8 sequence */
+		if (draw) {
+			need(d, size * 1.35f);
+			char line[1024];
+			size_t k = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+			memcpy(line, p, k);
+			line[k] = '\0';
+			HPDF_Page_BeginText(d->page);
+			HPDF_Page_SetFontAndSize(d->page, f, size);
+			HPDF_Page_TextOut(d->page, x, d->y - size, line);
+			HPDF_Page_EndText(d->page);
+			d->y -= size * 1.35f;
+		}
+		lines++;
+		p += n;
+		len -= n;
+		while (len && *p == ' ')
+			p++, len--;
+	}
+	return lines;
+}
+
+static void para(struct doc *d, HPDF_Font f, float size, const char *text)
+{
+	if (text && *text)
+		wrap(d, f, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
+}
+
+/* A heading stays with at least two lines of what follows. */
+static void heading(struct doc *d, float size, const char *text)
+{
+	d->y -= size * 0.6f;
+	need(d, size * 1.4f + 2 * 13.5f);
+	wrap(d, d->bold, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
+	d->y -= 2;
+}
+
+/* "Label : value" with the label in bold and the value wrapped beside it. */
+static void field(struct doc *d, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	float lw = 105, size = 10;
+	int lines = wrap(d, d->regular, size, MARGIN + lw, PAGE_W - 2 * MARGIN - lw, value, 0);
+	need(d, (float)lines * size * 1.35f);
+	float top = d->y;
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, size);
+	HPDF_Page_TextOut(d->page, MARGIN, d->y - size, label);
+	HPDF_Page_EndText(d->page);
+	d->y = top;
+	wrap(d, d->regular, size, MARGIN + lw, PAGE_W - 2 * MARGIN - lw, value, 1);
+}
+
+/* The QR code of the organisation's page, top right, with a link on it. */
+static void qr(struct doc *d, const char *url)
+{
+	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return;
+	float side = 80, m = side / (float)q->width;
+	float x0 = PAGE_W - MARGIN - side, y0 = PAGE_H - MARGIN - side;
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	for (int r = 0; r < q->width; r++)
+		for (int c = 0; c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				HPDF_Page_Rectangle(d->page, x0 + (float)c * m, y0 + side - (float)(r + 1) * m, m, m);
+	HPDF_Page_Fill(d->page);
+	HPDF_Rect rect = { x0, y0, x0 + side, y0 + side };
+	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	QRcode_free(q);
+}
+
+static const char *fr_date(char *out, size_t n, int d)
+{
+	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai", "juin",
+		"juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	if (!d)
+		return "";
+	snprintf(out, n, "%d%s %s %d", d % 100, d % 100 == 1 ? "er" : "", mois[(d / 100 % 100 + 11) % 12], d / 10000);
+	return out;
+}
+
+static const char *label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+static void join(struct buf *b, const struct svals *v, const struct vocab_list *l)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < v->n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", label(l, v->v[i].s));
+}
+
+static void offre(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
+{
+	char t1[64], t2[64];
+	heading(d, 12, o->intitule ? o->intitule : o->id.s);
+	join(b, &o->types, &s->vocab.types_offre);
+	field(d, "Type", b->data);
+	buf_reset(b);
+	if (o->entree_min.s || o->entree_max.s)
+		buf_printf(b, "à l'entrée : %s%s%s", o->entree_min.s ? o->entree_min.s : o->entree_max.s,
+		    o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) ? " à " : "",
+		    o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) ? o->entree_max.s : "");
+	if (o->vise.s)
+		buf_printf(b, "%sniveau visé : %s", b->len ? " ; " : "", o->vise.s);
+	field(d, "Niveaux", b->data);
+	join(b, &o->publics, &s->vocab.publics);
+	if (o->age_min >= 0)
+		buf_printf(b, "%sà partir de %ld ans", b->len ? " ; " : "", o->age_min);
+	field(d, "Public", b->data);
+	buf_reset(b);
+	if (o->gratuit == TRI_TRUE)
+		buf_puts(b, "Gratuit");
+	else if (o->has_montant)
+		buf_printf(b, "%.0f €", o->montant);
+	if (o->cout_precisions)
+		buf_printf(b, "%s%s", b->len ? " – " : "", o->cout_precisions);
+	field(d, "Coût", b->data);
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0)
+		hours_french(&h, fr, sizeof(fr));
+	field(d, "Horaires", fr);
+	if (o->garde_enfants == TRI_TRUE)
+		field(d, "Enfants", "Garde d'enfants proposée");
+	buf_reset(b);
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *se = &o->sessions[i];
+		static const char *const etat[] = { "inscriptions ouvertes", "inscriptions fermées",
+			"inscriptions suspendues" };
+		buf_printf(b, "%sdu %s au %s : %s", i ? " ; " : "", fr_date(t1, sizeof(t1), se->debut),
+		    fr_date(t2, sizeof(t2), se->fin), etat[se->etat]);
+		if (se->places >= 0)
+			buf_printf(b, " (%ld places)", se->places);
+	}
+	field(d, "Sessions", b->data);
+	buf_reset(b);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", o->lieux[i]->denomination ? o->lieux[i]->denomination
+		    : o->lieux[i]->commune ? o->lieux[i]->commune->nom : "");
+	field(d, "Lieu", b->data);
+	if (o->has_contact) {
+		buf_reset(b);
+		buf_printf(b, "%s%s%s%s%s", o->contact.nom ? o->contact.nom : "", o->contact.telephone ? " – " : "",
+		    o->contact.telephone ? o->contact.telephone : "", o->contact.courriel.s ? " – " : "",
+		    o->contact.courriel.s ? o->contact.courriel.s : "");
+		field(d, "Contact", b->data);
+	}
+}
+
+static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
+{
+	buf_reset(b);
+	if (l->denomination)
+		buf_printf(b, "%s – ", l->denomination);
+	for (size_t i = 0; i < l->n_lignes; i++)
+		buf_printf(b, "%s, ", l->lignes[i]);
+	buf_printf(b, "%s %s", l->code_postal.s ? l->code_postal.s : "",
+	    l->commune ? l->commune->nom : l->commune_nom.s ? l->commune_nom.s : "");
+	para(d, d->bold, 10, b->data);
+	field(d, "Transports", l->transports);
+	field(d, "Accessibilité", l->acces_pmr == TRI_TRUE ? "accessible en fauteuil roulant"
+	    : l->acces_pmr == TRI_FALSE ? "non accessible en fauteuil roulant" : NULL);
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	if (l->horaires_accueil.s && hours_parse(l->horaires_accueil.s, &h, &err, &at) == 0)
+		hours_french(&h, fr, sizeof(fr));
+	field(d, "Accueil", fr);
+	d->y -= 4;
+}
+
+/* Page numbers and the source, once the number of pages is known. */
+static void footers(struct doc *d)
+{
+	char num[32];
+	for (int i = 0; i < d->npages; i++) {
+		HPDF_Page pg = d->pages[i];
+		snprintf(num, sizeof(num), "page %d / %d", i + 1, d->npages);
+		HPDF_Page_SetRGBStroke(pg, 0.6f, 0.6f, 0.6f);
+		HPDF_Page_MoveTo(pg, MARGIN, 50);
+		HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
+		HPDF_Page_Stroke(pg);
+		HPDF_Page_BeginText(pg);
+		HPDF_Page_SetFontAndSize(pg, d->regular, 8);
+		HPDF_Page_TextOut(pg, MARGIN, 38, d->footer);
+		HPDF_Page_TextOut(pg, MARGIN, 28, d->url);
+		HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
+		HPDF_Page_EndText(pg);
+	}
+}
+
+static int open_doc(struct doc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pdf = HPDF_New(on_error, d);
+	if (!d->pdf)
+		return -1;
+	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(d->pdf);
+	HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
+	const char *r = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Regular.ttf", HPDF_TRUE);
+	const char *b = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Bold.ttf", HPDF_TRUE);
+	if (!r || !b || d->error)
+		return -1;
+	d->regular = HPDF_GetFont(d->pdf, r, "UTF-8");
+	d->bold = HPDF_GetFont(d->pdf, b, "UTF-8");
+	d->italic = d->regular;
+	return d->error ? -1 : 0;
+}
+
+/* The document's properties, dated from the content so that the same input
+ * gives the same bytes. */
+static void info(struct doc *d, const char *title, const char *author, const char *subject, int date)
+{
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, title);
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_AUTHOR, author);
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_SUBJECT, subject);
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_KEYWORDS, "formation, Île-de-France, fiche organisme");
+	HPDF_Date dt = { date / 10000, date / 100 % 100, date % 100, 12, 0, 0, 'Z', 0, 0 };
+	if (date) {
+		HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, dt);
+		HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_MOD_DATE, dt);
+	}
+}
+
+static int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b)
+{
+	struct doc d;
+	char date[64], url[1024];
+	int rc = -1;
+	if (open_doc(&d) < 0)
+		goto out;
+	snprintf(url, sizeof(url), "%sorganismes/%s/", s->base_url, o->id.s);
+	info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);
+	buf_reset(b);
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, fr_date(date, sizeof(date), o->mise_a_jour));
+	d.footer = xstrdup(b->data);
+	d.url = url;
+	new_page(&d);
+	qr(&d, url);
+	wrap(&d, d.bold, 18, MARGIN, PAGE_W - 2 * MARGIN - 95, o->nom, 1);
+	buf_reset(b);
+	buf_printf(b, "%s%s%zu offre%s de formation – mis à jour le %s", label(&s->vocab.natures, o->nature.s) ?
+	    label(&s->vocab.natures, o->nature.s) : "", o->nature.s ? " – " : "", o->n_offres,
+	    o->n_offres > 1 ? "s" : "", date);
+	wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
+	if (o->has_contact) {
+		buf_reset(b);
+		buf_printf(b, "%s%s%s%s%s", o->contact.nom ? o->contact.nom : "", o->contact.telephone ? " – " : "",
+		    o->contact.telephone ? o->contact.telephone : "", o->contact.courriel.s ? " – " : "",
+		    o->contact.courriel.s ? o->contact.courriel.s : "");
+		wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
+	}
+	if (o->site_web.s)
+		wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, o->site_web.s, 1);
+	if (d.y > PAGE_H - MARGIN - 95)
+		d.y = PAGE_H - MARGIN - 95;
+	heading(&d, 14, o->n_lieux > 1 ? "Lieux de formation" : "Lieu de formation");
+	for (size_t i = 0; i < o->n_lieux; i++)
+		lieu(&d, &o->lieux[i], b);
+	heading(&d, 14, "Offres de formation");
+	for (size_t i = 0; i < o->n_offres; i++)
+		offre(&d, s, &o->offres[i], b);
+	footers(&d);
+	if (d.error || HPDF_SaveToStream(d.pdf) != HPDF_OK)
+		goto out;
+	HPDF_UINT32 size = HPDF_GetStreamSize(d.pdf);
+	buf_reset(b);
+	buf_grow(b, size);
+	HPDF_UINT32 got = size;
+	HPDF_ResetStream(d.pdf);
+	if (HPDF_ReadFromStream(d.pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size)
+		goto out;
+	b->len = got;
+	char path[512];
+	snprintf(path, sizeof(path), "pdf/organismes/%s.pdf", o->id.s);
+	rc = publish_write(p, path, b->data, b->len);
+out:
+	if (d.pdf)
+		HPDF_Free(d.pdf);
+	free(d.footer);
+	return rc;
+}
+
+struct pool {
+	const struct site *s;
+	struct publish *p;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+static void *work(void *arg)
+{
+	struct pool *pl = arg;
+	struct buf b = BUF_INIT;
+	for (;;) {
+		size_t i = atomic_fetch_add(&pl->next, 1);
+		if (i >= pl->s->n_organismes || pl->failed)
+			break;
+		if (fiche(pl->s, pl->s->organismes[i], pl->p, &b) < 0)
+			pl->failed = 1;
+	}
+	buf_release(&b);
+	return NULL;
+}
+
+int pdf_render(const struct site *s, struct publish *p, int jobs)
+{
+	struct pool pl = { s, p, 0, 0 };
+	pthread_t th[64];
+	int n = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs, started = 0;
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&th[started], NULL, work, &pl) == 0)
+			started++;
+	work(&pl);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	return pl.failed ? -1 : 0;
+}
