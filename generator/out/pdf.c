@@ -9,6 +9,7 @@
 #include "pdf.h"
 
 #include <hpdf.h>
+#include <math.h>
 #include <pthread.h>
 #include <qrencode.h>
 #include <stdatomic.h>
@@ -36,6 +37,7 @@ struct doc {
 	HPDF_Page pages[MAX_PAGES];
 	int npages;
 	float y;
+	float reserve;		/* width kept free on the right (beside a map) */
 	int error;
 	char *footer;		/* owned */
 	const char *url;	/* the page online, under the footer */
@@ -59,6 +61,7 @@ static void new_page(struct doc *d)
 	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
 	d->pages[d->npages++] = d->page;
 	d->y = PAGE_H - MARGIN;
+	d->reserve = 0;
 }
 
 /* Makes room for h points, on a new page if needed. */
@@ -111,7 +114,7 @@ static int wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 static void para(struct doc *d, HPDF_Font f, float size, const char *text)
 {
 	if (text && *text)
-		wrap(d, f, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
+		wrap(d, f, size, MARGIN, PAGE_W - 2 * MARGIN - d->reserve, text, 1);
 }
 
 /* A heading stays with at least two lines of what follows. */
@@ -128,8 +131,8 @@ static void field(struct doc *d, const char *label, const char *value)
 {
 	if (!value || !*value)
 		return;
-	float lw = 105, size = 10;
-	int lines = wrap(d, d->regular, size, MARGIN + lw, PAGE_W - 2 * MARGIN - lw, value, 0);
+	float lw = 105, size = 10, w = PAGE_W - 2 * MARGIN - lw - d->reserve;
+	int lines = wrap(d, d->regular, size, MARGIN + lw, w, value, 0);
 	need(d, (float)lines * size * 1.35f);
 	float top = d->y;
 	HPDF_Page_BeginText(d->page);
@@ -137,7 +140,7 @@ static void field(struct doc *d, const char *label, const char *value)
 	HPDF_Page_TextOut(d->page, MARGIN, d->y - size, label);
 	HPDF_Page_EndText(d->page);
 	d->y = top;
-	wrap(d, d->regular, size, MARGIN + lw, PAGE_W - 2 * MARGIN - lw, value, 1);
+	wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
 
 /* The QR code of the organisation's page, top right, with a link on it. */
@@ -266,6 +269,110 @@ static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
 	d->y -= 4;
 }
 
+/* ---- maps: the territory's outlines as vector paths ---- */
+
+struct box {
+	double minx, miny, maxx, maxy;	/* lon/lat bounds drawn */
+	float x, y, w, h;		/* where on the page */
+	double c, s;			/* cos(latitude), points per degree */
+};
+
+static void fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
+    float x, float y, float w, float h)
+{
+	b->minx = minx;
+	b->miny = miny;
+	b->maxx = maxx;
+	b->maxy = maxy;
+	b->c = cos((miny + maxy) / 2 * 3.14159265358979 / 180);
+	double sx = w / ((maxx - minx) * b->c), sy = h / (maxy - miny);
+	b->s = sx < sy ? sx : sy;
+	b->w = (float)((maxx - minx) * b->c * b->s);
+	b->h = (float)((maxy - miny) * b->s);
+	b->x = x + (w - b->w) / 2;
+	b->y = y + (h - b->h) / 2;
+}
+
+static void project(const struct box *b, double lon, double lat, float *x, float *y)
+{
+	*x = b->x + (float)((lon - b->minx) * b->c * b->s);
+	*y = b->y + (float)((lat - b->miny) * b->s);
+}
+
+/* Draws a shape's rings, dropping points closer than 0.7 pt to the last one. */
+static void draw_shape(struct doc *d, const struct box *b, const struct shape *sh)
+{
+	for (size_t r = 0; r < sh->n_rings; r++) {
+		const struct ring *rg = &sh->rings[r];
+		float lx = 0, ly = 0;
+		for (size_t i = 0; i < rg->n; i++) {
+			float x, y;
+			project(b, rg->xy[2 * i], rg->xy[2 * i + 1], &x, &y);
+			if (i == 0)
+				HPDF_Page_MoveTo(d->page, x, y);
+			else if (fabsf(x - lx) + fabsf(y - ly) > 0.7f || i == rg->n - 1)
+				HPDF_Page_LineTo(d->page, x, y);
+			else
+				continue;
+			lx = x;
+			ly = y;
+		}
+		HPDF_Page_ClosePath(d->page);
+	}
+}
+
+/* The outlines of a département (its communes) or of the region. */
+static void draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep)
+{
+	HPDF_Page_SetLineWidth(d->page, 0.3f);
+	HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
+	for (size_t i = 0; dep && i < g->n_commune_shapes; i++)
+		if (strncmp(g->commune_shapes[i].code, dep, 2) == 0) {
+			draw_shape(d, b, &g->commune_shapes[i]);
+			HPDF_Page_Stroke(d->page);
+		}
+	HPDF_Page_SetLineWidth(d->page, 0.8f);
+	HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (!dep || strcmp(g->departements[i].code, dep) == 0) {
+			draw_shape(d, b, &g->departements[i]);
+			HPDF_Page_Stroke(d->page);
+		}
+}
+
+static const struct shape *dep_shape(const struct geo *g, const char *dep)
+{
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (strcmp(g->departements[i].code, dep) == 0)
+			return &g->departements[i];
+	return NULL;
+}
+
+/* A small map of the organisation's département with its lieux. */
+static void locator(struct doc *d, const struct site *s, const struct organisme *o)
+{
+	if (!o->n_lieux || !o->lieux[0].commune)
+		return;
+	const struct shape *sh = dep_shape(&s->geo, o->lieux[0].dep);
+	if (!sh)
+		return;
+	struct box b;
+	float size = 150;
+	need(d, size + 10);
+	fit_box(&b, sh->minx, sh->miny, sh->maxx, sh->maxy, PAGE_W - MARGIN - size, d->y - size, size, size);
+	draw_base(d, &b, &s->geo, o->lieux[0].dep);
+	HPDF_Page_SetRGBFill(d->page, 0.0f, 0.0f, 0.57f);
+	for (size_t i = 0; i < o->n_lieux; i++) {
+		float x, y;
+		project(&b, o->lieux[i].lon, o->lieux[i].lat, &x, &y);
+		if (strcmp(o->lieux[i].dep, o->lieux[0].dep) == 0)
+			HPDF_Page_Circle(d->page, x, y, 3.5f);
+	}
+	HPDF_Page_Fill(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	d->reserve = size + 15;
+}
+
 /* Page numbers and the source, once the number of pages is known. */
 static void footers(struct doc *d)
 {
@@ -353,8 +460,14 @@ static int fiche(const struct site *s, const struct organisme *o, struct publish
 	if (d.y > PAGE_H - MARGIN - 95)
 		d.y = PAGE_H - MARGIN - 95;
 	heading(&d, 14, o->n_lieux > 1 ? "Lieux de formation" : "Lieu de formation");
+	float top = d.y;
+	locator(&d, s, o);
+	d.y = top;
 	for (size_t i = 0; i < o->n_lieux; i++)
 		lieu(&d, &o->lieux[i], b);
+	if (d.reserve && d.y > top - 160)
+		d.y = top - 160;
+	d.reserve = 0;
 	heading(&d, 14, "Offres de formation");
 	for (size_t i = 0; i < o->n_offres; i++)
 		offre(&d, s, &o->offres[i], b);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -188,7 +189,10 @@ static void format_date(long z, char out[11])
 	long d = doy - (153 * mp + 2) / 5 + 1;
 	long m = mp < 10 ? mp + 3 : mp - 9;
 	long y = yoe + era * 400 + (m <= 2);
-	snprintf(out, 11, "%04ld-%02ld-%02ld", y % 10000, m, d);
+	char tmp[64];	/* roomy: the compiler cannot bound the fields */
+	snprintf(tmp, sizeof(tmp), "%04ld-%02ld-%02ld", y % 10000, m, d);
+	memcpy(out, tmp, 10);
+	out[10] = '\0';
 }
 
 static int parse_date(const char *s, long *days)
@@ -236,7 +240,7 @@ static void copy_file(const char *from, const char *to)
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
-	if (ferror(in) || ferror(out) | fclose(out) != 0)
+	if (ferror(in) | ferror(out) | (fclose(out) != 0))
 		die("copying %s to %s failed", from, to);
 	fclose(in);
 }
@@ -744,6 +748,20 @@ static const char *quote(char *buf, size_t size, const char *text)
 }
 
 /*
+ * A code as YAML: plain when a reader cannot take it for anything but a
+ * string, double-quoted otherwise (a number such as "2" must stay a code).
+ */
+static const char *code_str(char *buf, size_t size, const char *code)
+{
+	static const char *const words[] = { "true", "false", "null", "yes", "no", "on", "off", "y", "n" };
+	int plain = *code >= 'a' && *code <= 'z'
+	    && strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(code);
+	for (size_t i = 0; plain && i < NELEM(words); i++)
+		plain = strcmp(code, words[i]) != 0;
+	return plain ? code : quote(buf, size, code);
+}
+
+/*
  * Writes `key: |` and text as a literal block wrapped near 76 columns.
  * A blank line in text ("\n\n") separates paragraphs.
  */
@@ -945,9 +963,8 @@ static void emit_lieu(struct synth *s, struct org *o, size_t k)
 	if (chance(s, 75))
 		emit(s, 2, "acces_pmr: %s", chance(s, 70) ? "true" : "false");
 	if (chance(s, 70)) {
-		snprintf(q, sizeof(q), "Bus %u, arrêt %s ; gare de %s à %u minutes à pied",
-		    20 + rng_below(&s->rng, 480), PICK(s, stops), c->arrondissement ? "Paris" : c->nom,
-		    3 + rng_below(&s->rng, 15));
+		snprintf(q, sizeof(q), "Bus %u, arrêt %s ; gare à %u minutes à pied",
+		    20 + rng_below(&s->rng, 480), PICK(s, stops), 3 + rng_below(&s->rng, 15));
 		char qq[200];
 		emit(s, 2, "transports: %s", quote(qq, sizeof(qq), q));
 	}
@@ -959,38 +976,45 @@ static void emit_lieu(struct synth *s, struct org *o, size_t k)
 static void emit_objectif(struct synth *s, int depth)
 {
 	char text[2048] = "";
-	size_t idx[5], n = pick_distinct(s, NELEM(goals), 2 + rng_below(&s->rng, 4), idx);
+	size_t idx[5], n = pick_distinct(s, NELEM(goals), 1 + rng_below(&s->rng, 2), idx);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cat(text, sizeof(text), " ");
 		cat(text, sizeof(text), goals[idx[i]]);
 	}
-	if (chance(s, 35)) {
+	if (chance(s, 15)) {
 		cat(text, sizeof(text), "\n\nAu programme :\n");
-		n = pick_distinct(s, NELEM(programme), 2 + rng_below(&s->rng, 3), idx);
+		n = pick_distinct(s, NELEM(programme), 2 + rng_below(&s->rng, 2), idx);
 		for (size_t i = 0; i < n; i++) {
 			cat(text, sizeof(text), "- ");
 			cat(text, sizeof(text), programme[idx[i]]);
-			cat(text, sizeof(text), i + 1 < n ? ";\n" : ".\n");
+			cat(text, sizeof(text), i + 1 < n ? " ;\n" : ".\n");
 		}
 	}
 	emit_block(s, depth, "objectif", text);
 }
 
-/* Writes `key: [a, b]` with k distinct codes of a list, quoted when asked. */
+/* Writes "[a, b]" into buf: k distinct codes of a list, quoted when asked. */
+static const char *codes_list(struct synth *s, const struct terms *t, size_t k, int quoted,
+    char *buf, size_t size)
+{
+	size_t idx[8], n = pick_distinct(s, t->n, k < 8 ? k : 8, idx);
+	snprintf(buf, size, "[");
+	for (size_t i = 0; i < n; i++) {
+		char q[128];
+		cat(buf, size, i ? ", " : "");
+		cat(buf, size, quoted ? quote(q, sizeof(q), t->v[idx[i]].code)
+				      : code_str(q, sizeof(q), t->v[idx[i]].code));
+	}
+	cat(buf, size, "]");
+	return buf;
+}
+
 static void emit_codes(struct synth *s, int depth, const char *key, const struct terms *t,
     size_t k, int quoted)
 {
-	char line[512];
-	size_t idx[8], n = pick_distinct(s, t->n, k < 8 ? k : 8, idx);
-	snprintf(line, sizeof(line), "%s: [", key);
-	for (size_t i = 0; i < n; i++) {
-		cat(line, sizeof(line), i ? ", " : "");
-		cat(line, sizeof(line), quoted ? "\"" : "");
-		cat(line, sizeof(line), t->v[idx[i]].code);
-		cat(line, sizeof(line), quoted ? "\"" : "");
-	}
-	emit(s, depth, "%s]", line);
+	char list[512];
+	emit(s, depth, "%s: %s", key, codes_list(s, t, k, quoted, list, sizeof(list)));
 }
 
 /* Entry levels and target in rang order: min ≤ max ≤ vise. */
@@ -1011,46 +1035,60 @@ static void emit_niveaux(struct synth *s, const char *type)
 	size_t a = rng_below(&s->rng, lv->n), b = a + rng_below(&s->rng, 2), v = b + 1 + rng_below(&s->rng, 2);
 	b = b < lv->n ? b : lv->n - 1;
 	v = v < lv->n ? v : lv->n - 1;
-	emit(s, 3, "niveaux:");
-	emit(s, 4, "echelle: %s", s->vo.scales[k].id);
+	emit(s, 2, "niveaux:");
+	char q[128];
+	emit(s, 3, "echelle: %s", code_str(q, sizeof(q), s->vo.scales[k].id));
 	if (chance(s, 80))
-		emit(s, 4, "entree: { min: \"%s\", max: \"%s\" }", lv->v[a].code, lv->v[b].code);
+		emit(s, 3, "entree: { min: \"%s\", max: \"%s\" }", lv->v[a].code, lv->v[b].code);
 	else if (chance(s, 50))
-		emit(s, 4, "entree: { min: \"%s\" }", lv->v[a].code);
+		emit(s, 3, "entree: { min: \"%s\" }", lv->v[a].code);
 	if (chance(s, 90))
-		emit(s, 4, "vise: \"%s\"", lv->v[v].code);
+		emit(s, 3, "vise: \"%s\"", lv->v[v].code);
 	if (chance(s, 70))
-		emit(s, 4, "ecrit_requis: %s", chance(s, 40) ? "true" : "false");
+		emit(s, 3, "ecrit_requis: %s", chance(s, 40) ? "true" : "false");
 }
 
 static void emit_public(struct synth *s)
 {
 	unsigned age = chance(s, 30) ? 16 : chance(s, 80) ? 18 : 26;
-	emit(s, 3, "public:");
-	emit_codes(s, 4, "codes", &s->vo.publics, 1 + rng_below(&s->rng, 3), 0);
+	char list[512];
+	if (chance(s, 50)) {
+		emit(s, 2, "public: { codes: %s, age_min: %u }",
+		    codes_list(s, &s->vo.publics, 1 + rng_below(&s->rng, 2), 0, list, sizeof(list)), age);
+		return;
+	}
+	emit(s, 2, "public:");
+	emit_codes(s, 3, "codes", &s->vo.publics, 1 + rng_below(&s->rng, 3), 0);
 	if (chance(s, 75))
-		emit(s, 4, "age_min: %u", age);
+		emit(s, 3, "age_min: %u", age);
 	if (chance(s, 15))
-		emit(s, 4, "age_max: %u", age < 26 ? 25 + 40 * chance(s, 50) : 64);
+		emit(s, 3, "age_max: %u", age < 26 ? 25 + 40 * chance(s, 50) : 64);
 	if (chance(s, 30))
-		emit(s, 4, "precisions: \"%s\"", PICK(s, public_notes));
+		emit(s, 3, "precisions: \"%s\"", PICK(s, public_notes));
 	else if (chance(s, 10)) {
-		emit(s, 4, "precisions: >-");
-		emit(s, 5, "%s", PICK(s, public_notes));
-		emit(s, 5, "%s", PICK(s, public_notes));
+		emit(s, 3, "precisions: >-");
+		emit(s, 4, "%s", PICK(s, public_notes));
+		emit(s, 4, "%s", PICK(s, public_notes));
 	}
 }
 
 static void emit_financement(struct synth *s)
 {
-	emit(s, 3, "financement:");
+	char list[512];
+	if (s->vo.financeurs.n && chance(s, 50)) {
+		emit(s, 2, "financement: { financeurs: %s, conventionne: %s, cpf: %s }",
+		    codes_list(s, &s->vo.financeurs, 1 + rng_below(&s->rng, 2), 1, list, sizeof(list)),
+		    chance(s, 70) ? "true" : "false", chance(s, 25) ? "true" : "false");
+		return;
+	}
+	emit(s, 2, "financement:");
 	if (s->vo.financeurs.n)
-		emit_codes(s, 4, "financeurs", &s->vo.financeurs, 1 + rng_below(&s->rng, 3), 1);
-	emit(s, 4, "conventionne: %s", chance(s, 70) ? "true" : "false");
-	emit(s, 4, "cpf: %s", chance(s, 25) ? "true" : "false");
+		emit_codes(s, 3, "financeurs", &s->vo.financeurs, 1 + rng_below(&s->rng, 3), 1);
+	emit(s, 3, "conventionne: %s", chance(s, 70) ? "true" : "false");
+	emit(s, 3, "cpf: %s", chance(s, 25) ? "true" : "false");
 	if (chance(s, 20)) {
 		const struct cert *c = &PICK(s, certs);
-		emit(s, 4, "certification: { %s: \"%s\", intitule: \"%s\" }", c->key, c->code, c->title);
+		emit(s, 3, "certification: { %s: \"%s\", intitule: \"%s\" }", c->key, c->code, c->title);
 	}
 }
 
@@ -1058,56 +1096,59 @@ static void emit_cout(struct synth *s)
 {
 	if (chance(s, 70)) {
 		if (chance(s, 50))
-			emit(s, 3, "cout: { gratuit: true, montant_eur: null, precisions: \"%s\" }",
+			emit(s, 2, "cout: { gratuit: true, montant_eur: null, precisions: \"%s\" }",
 			    PICK(s, free_notes));
 		else
-			emit(s, 3, "cout: { gratuit: true }");
+			emit(s, 2, "cout: { gratuit: true }");
 		return;
 	}
 	unsigned eur = 150 + 50 * rng_below(&s->rng, 60);
 	if (chance(s, 50))
-		emit(s, 3, "cout: { gratuit: false, montant_eur: %u, precisions: \"%s\" }", eur,
+		emit(s, 2, "cout: { gratuit: false, montant_eur: %u, precisions: \"%s\" }", eur,
 		    PICK(s, paid_notes));
 	else
-		emit(s, 3, "cout: { gratuit: false, montant_eur: %u.50 }", eur);
+		emit(s, 2, "cout: { gratuit: false, montant_eur: %u.50 }", eur);
 }
 
 static void emit_modalites(struct synth *s, int fixed)
 {
 	static const char *const modes[] = { "presentiel", "presentiel", "presentiel", "mixte", "distance" };
-	emit(s, 3, "modalites:");
-	emit(s, 4, "enseignement: %s", PICK(s, modes));
-	emit(s, 4, "entrees_sorties: %s", fixed ? "dates_fixes" : "permanentes");
-	if (chance(s, 15))
-		emit(s, 4, "heures_semaine: %u.5", 1 + rng_below(&s->rng, 10));
-	else
-		emit(s, 4, "heures_semaine: %u", 2 + rng_below(&s->rng, 24));
-	emit(s, 4, "duree_semaines: %u", 4 + rng_below(&s->rng, 40));
+	emit(s, 2, "modalites:");
 	if (chance(s, 90))
-		emit(s, 4, "horaires: \"%s\"", PICK(s, class_hours));
-	emit(s, 4, "garde_enfants: %s", chance(s, 20) ? "true" : "false");
+		emit(s, 3, "enseignement: %s", PICK(s, modes));
+	emit(s, 3, "entrees_sorties: %s", fixed ? "dates_fixes" : "permanentes");
+	if (chance(s, 15))
+		emit(s, 3, "heures_semaine: %u.5", 1 + rng_below(&s->rng, 10));
+	else
+		emit(s, 3, "heures_semaine: %u", 2 + rng_below(&s->rng, 24));
+	if (chance(s, 80))
+		emit(s, 3, "duree_semaines: %u", 4 + rng_below(&s->rng, 40));
+	if (chance(s, 90))
+		emit(s, 3, "horaires: \"%s\"", PICK(s, class_hours));
+	if (chance(s, 70))
+		emit(s, 3, "garde_enfants: %s", chance(s, 25) ? "true" : "false");
 	if (chance(s, 85))
-		emit(s, 4, "places: %u", 6 + rng_below(&s->rng, 20));
+		emit(s, 3, "places: %u", 6 + rng_below(&s->rng, 20));
 }
 
 static void emit_sessions(struct synth *s, int fixed)
 {
 	static const char *const etats[] = { "ouvert", "ouvert", "ouvert", "ferme", "suspendu" };
-	unsigned n = fixed ? 1 + rng_below(&s->rng, 3) : chance(s, 60);
+	unsigned n = fixed ? 1 + (unsigned)chance(s, 30) : (unsigned)chance(s, 50);
 	long start = s->today - 120 + (long)rng_below(&s->rng, 300);
 	char d1[11], d2[11];
 	if (n == 0)
 		return;
-	emit(s, 3, "sessions:");
+	emit(s, 2, "sessions:");
 	for (unsigned i = 0; i < n; i++) {
 		long end = start + 7 * (4 + (long)rng_below(&s->rng, 36));
 		format_date(start, d1);
 		format_date(end, d2);
 		if (chance(s, 60))
-			emit(s, 4, "- { debut: %s, fin: %s, etat_recrutement: %s, places_disponibles: %u }",
+			emit(s, 3, "- { debut: %s, fin: %s, etat_recrutement: %s, places_disponibles: %u }",
 			    d1, d2, PICK(s, etats), rng_below(&s->rng, 12));
 		else
-			emit(s, 4, "- { debut: %s, fin: %s, etat_recrutement: %s }", d1, d2, PICK(s, etats));
+			emit(s, 3, "- { debut: %s, fin: %s, etat_recrutement: %s }", d1, d2, PICK(s, etats));
 		start = end + 7 + (long)rng_below(&s->rng, 60);
 	}
 }
@@ -1116,9 +1157,9 @@ static void emit_lieux_ref(struct synth *s, const struct org *o)
 {
 	size_t idx[3], n = pick_distinct(s, o->n_lieux, 1 + (o->n_lieux > 1 && chance(s, 30)), idx);
 	if (n == 2)
-		emit(s, 3, "lieux: [%s, %s]", o->lieu_ids[idx[0]], o->lieu_ids[idx[1]]);
+		emit(s, 2, "lieux: [%s, %s]", o->lieu_ids[idx[0]], o->lieu_ids[idx[1]]);
 	else
-		emit(s, 3, "lieux: [%s]", o->lieu_ids[idx[0]]);
+		emit(s, 2, "lieux: [%s]", o->lieu_ids[idx[0]]);
 }
 
 static int is_slug(const char *s)
@@ -1131,19 +1172,22 @@ static void emit_offre(struct synth *s, struct org *o, size_t k)
 	const struct term *t = &s->vo.types.v[rng_below(&s->rng, s->vo.types.n)];
 	int fixed = chance(s, 45);
 	char q[256], title[256];
-	emit(s, 2, "- id: %s-%zu", is_slug(t->code) ? t->code : "offre", k + 1);
+	emit(s, 1, "- id: %s-%zu", is_slug(t->code) ? t->code : "offre", k + 1);
 	snprintf(title, sizeof(title), "%s – %s", t->label, PICK(s, qualifiers));
-	emit(s, 3, "intitule: %s", quote(q, sizeof(q), title));
+	emit(s, 2, "intitule: %s", quote(q, sizeof(q), title));
 	const struct term *t2 = chance(s, 20) ? &s->vo.types.v[rng_below(&s->rng, s->vo.types.n)] : t;
+	char c1[128], c2[128];
 	if (t2 != t && strcmp(t2->code, t->code) != 0)
-		emit(s, 3, "types: [%s, %s]", t->code, t2->code);
+		emit(s, 2, "types: [%s, %s]", code_str(c1, sizeof(c1), t->code),
+		    code_str(c2, sizeof(c2), t2->code));
 	else
-		emit(s, 3, "types: [%s]", t->code);
+		emit(s, 2, "types: [%s]", code_str(c1, sizeof(c1), t->code));
 	if (s->vo.parcours.n && chance(s, 90))
-		emit(s, 3, "parcours: %s", s->vo.parcours.v[rng_below(&s->rng, s->vo.parcours.n)].code);
-	emit_objectif(s, 3);
+		emit(s, 2, "parcours: %s", code_str(c1, sizeof(c1),
+		    s->vo.parcours.v[rng_below(&s->rng, s->vo.parcours.n)].code));
+	emit_objectif(s, 2);
 	if (chance(s, 80))
-		emit(s, 3, "formacodes: [\"%s\"]", PICK(s, formacodes));
+		emit(s, 2, "formacodes: [\"%s\"]", PICK(s, formacodes));
 	if (s->vo.n_scales && chance(s, 85))
 		emit_niveaux(s, t->code);
 	if (s->vo.publics.n && chance(s, 90))
@@ -1156,10 +1200,10 @@ static void emit_offre(struct synth *s, struct org *o, size_t k)
 		emit_modalites(s, fixed);
 	emit_lieux_ref(s, o);
 	emit_sessions(s, fixed);
-	if (chance(s, 30))
-		emit_contact(s, 3, o, "formation");
+	if (chance(s, 20))
+		emit_contact(s, 2, o, "formation");
 	if (s->comps.n && chance(s, 60))
-		emit_codes(s, 3, "competences", &s->comps, 1 + rng_below(&s->rng, 4), 1);
+		emit_codes(s, 2, "competences", &s->comps, 1 + rng_below(&s->rng, 4), 1);
 }
 
 static void emit_org_head(struct synth *s, struct org *o, int imported)
@@ -1174,7 +1218,7 @@ static void emit_org_head(struct synth *s, struct org *o, int imported)
 	emit(s, 0, "nom: %s", quote(q, sizeof(q), name));
 	if (chance(s, imported ? 95 : 60))
 		emit(s, 0, "siret: \"%09u%05u\"", rng_below(&s->rng, 1000000000), rng_below(&s->rng, 100000));
-	emit(s, 0, "nature: %s", s->vo.natures.v[rng_below(&s->rng, s->vo.natures.n)].code);
+	emit(s, 0, "nature: %s", code_str(q, sizeof(q), s->vo.natures.v[rng_below(&s->rng, s->vo.natures.n)].code));
 	if (s->vo.labels.n && chance(s, 45))
 		emit_codes(s, 0, "labels", &s->vo.labels, 1 + rng_below(&s->rng, 2), 0);
 	if (chance(s, 80))
@@ -1196,7 +1240,8 @@ static void org_write(struct synth *s, unsigned long num, int imported)
 	snprintf(o.id, sizeof(o.id), "org-%06lu", num);
 	o.c = draw_commune(s);
 	o.n_lieux = chance(s, 60) ? 1 : chance(s, 88) ? 2 : 3;
-	unsigned n_offres = 1 + (chance(s, 90) ? 1 + rng_below(&s->rng, 4) : 0);
+	static const unsigned offres[] = { 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5, 6 };
+	unsigned n_offres = PICK(s, offres);
 	emit_org_head(s, &o, imported);
 	emit(s, 0, "lieux:");
 	for (size_t k = 0; k < o.n_lieux; k++)
@@ -1222,7 +1267,7 @@ static FILE *create(const char *dir, const char *name)
 
 static void finish(FILE *f, const char *name)
 {
-	if (ferror(f) | fclose(f))
+	if (ferror(f) | (fclose(f) != 0))
 		die("writing %s failed", name);
 }
 
@@ -1271,4 +1316,226 @@ static void write_orgs(struct synth *s, const char *out, unsigned long n, unsign
 		finish(s->f, name);
 	}
 	free(dir);
+}
+
+/* ---- Pages. ---- */
+
+static const char *const page_topics[] = { "Orienter vers une formation linguistique",
+	"Le positionnement à l'entrée en formation", "CléA pas à pas", "Les ateliers sociolinguistiques",
+	"Financer un parcours de formation", "Garde d'enfants et formation", "L'offre en soirée",
+	"Le français à visée professionnelle", "Accueillir les personnes exilées",
+	"Le numérique de base", "Ouvrir l'école aux parents", "Les savoirs de base en entreprise" };
+static const char *const page_angles[] = { "questions fréquentes", "retour d'expérience",
+	"guide pour les prescripteurs", "ce qui change cette année", "témoignages", "mode d'emploi" };
+static const char *const page_paras[] = {
+	"Les prescripteurs (conseillers France Travail, missions locales, travailleurs sociaux, "
+	"agents de l'OFII) cherchent une formation adaptée au niveau, aux contraintes et au projet "
+	"de la personne. La cartographie rassemble l'offre saisie par les organismes eux-mêmes.",
+	"Avant d'orienter, il est utile de savoir si la personne a été **scolarisée**, dans quelle "
+	"langue, et si elle lit et écrit déjà dans une autre langue que le français. Ces trois "
+	"questions distinguent l'alphabétisation, le FLE et la remise à niveau.",
+	"Les ateliers sociolinguistiques partent des espaces sociaux que fréquentent les personnes : "
+	"l'école, la santé, les transports, les administrations. Ils visent l'autonomie plus qu'un "
+	"niveau de langue, et se déroulent souvent près du domicile.",
+	"Une formation peut être gratuite pour la personne tout en étant financée par la Région, "
+	"l'État, une commune ou l'OFII. La fiche de chaque offre indique les financeurs et, le cas "
+	"échéant, l'éligibilité au compte personnel de formation.",
+	"Le certificat CléA atteste sept domaines de compétences, de la communication en français "
+	"aux règles d'hygiène et de sécurité. L'évaluation préalable permet de ne se former que sur "
+	"les domaines qui ne sont pas encore acquis.",
+	"Beaucoup de femmes renoncent à une formation faute de solution pour leurs enfants. Le filtre "
+	"« garde d'enfants » de la cartographie repère les offres qui en proposent une, souvent "
+	"assurée par des bénévoles pendant les séances.",
+	"Les données de la cartographie sont publiées sous licence ouverte, au format CSV, JSON et "
+	"GeoJSON : un réseau local peut les reprendre sur son propre site ou dans un tableur.",
+};
+static const char *const page_items[] = { "vérifier les dates de la prochaine session",
+	"appeler l'accueil avant d'envoyer la personne", "consulter le livret du département",
+	"noter le niveau visé et le niveau d'entrée", "demander si une garde d'enfants est possible",
+	"préparer les justificatifs demandés à l'inscription" };
+
+static void page_body(struct synth *s, FILE *f, long target, unsigned num)
+{
+	unsigned section = 0;
+	fprintf(f, "%s\n\n", PICK(s, page_paras));
+	while (ftell(f) < target) {
+		switch (rng_below(&s->rng, 5)) {
+		case 0:
+			fprintf(f, "## %s\n\n", PICK(s, page_topics));
+			section++;
+			break;
+		case 1:
+			fprintf(f, "- %s ;\n- %s ;\n- %s.\n\n", PICK(s, page_items), PICK(s, page_items),
+			    PICK(s, page_items));
+			break;
+		case 2:
+			fprintf(f, "Pour aller plus loin, voir [la fiche n° %u](https://www.exemple.org/ressources/%u) "
+				   "ou écrire à [l'équipe](mailto:cartographies@exemple.org).\n\n", num, section + num);
+			break;
+		case 3:
+			fprintf(f, "> « %s »\n\n", PICK(s, page_items));
+			break;
+		default:
+			fprintf(f, "%s\n\n", PICK(s, page_paras));
+		}
+	}
+}
+
+/* Pages of 1 to 4 KB under content/pages/synth/, plus a home page. */
+static void write_pages(struct synth *s, const char *out, unsigned long n)
+{
+	char *dir = path_join(out, "content/pages/synth"), name[64], date[11], q[300], t[256];
+	mkdirs(dir);
+	for (unsigned long i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "page-%05lu.md", i + 1);
+		FILE *f = create(dir, name);
+		snprintf(t, sizeof(t), "%s : %s (n° %lu)", PICK(s, page_topics), PICK(s, page_angles), i + 1);
+		format_date(s->today - (long)rng_below(&s->rng, 700), date);
+		fprintf(f, "---\ntitre: %s\nresume: \"%s, %s.\"\ntype: %s\ndate: %s\n---\n\n",
+		    quote(q, sizeof(q), t), PICK(s, page_topics), PICK(s, page_angles),
+		    chance(s, 40) ? "article" : "page", date);
+		page_body(s, f, 1024 + (long)rng_below(&s->rng, 2560), (unsigned)i + 1);
+		finish(f, name);
+	}
+	free(dir);
+	dir = path_join(out, "content/pages");
+	mkdirs(dir);
+	char *home = path_join(dir, "index.md");
+	if (access(home, F_OK) != 0) {
+		FILE *f = create(dir, "index.md");
+		fprintf(f, "---\ntitre: \"Banc d'essai de carto\"\nresume: \"Un site synthétique : "
+			   "des organismes, des offres et des pages générés pour mesurer carto.\"\n---\n\n"
+			   "Ce site est **généré** par `synth` pour le banc d'essai : ses organismes, "
+			   "leurs offres et ses pages sont fictifs.\n\n"
+			   "- [Les organismes](organismes/)\n- [Une page](synth/page-00001/)\n");
+		finish(f, "index.md");
+	}
+	free(home);
+	free(dir);
+}
+
+/* ---- Driver. ---- */
+
+struct opts {
+	unsigned long orgs, pages, seed;
+	const char *from, *out;
+	long date;
+};
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: synth --orgs N --pages P --seed S --from SITE_DIR --out DIR "
+			"[--date YYYY-MM-DD]\n");
+	exit(2);
+}
+
+static unsigned long number(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-')
+		usage();
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->orgs = (unsigned long)-1;
+	o->seed = 1;
+	if (parse_date("2026-11-15", &o->date) < 0)
+		usage();
+	for (int i = 1; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			usage();
+		if (strcmp(k, "--orgs") == 0)
+			o->orgs = number(v);
+		else if (strcmp(k, "--pages") == 0)
+			o->pages = number(v);
+		else if (strcmp(k, "--seed") == 0)
+			o->seed = number(v);
+		else if (strcmp(k, "--from") == 0)
+			o->from = v;
+		else if (strcmp(k, "--out") == 0)
+			o->out = v;
+		else if (strcmp(k, "--date") != 0 || parse_date(v, &o->date) < 0)
+			usage();
+	}
+	if (o->orgs == (unsigned long)-1 || o->orgs > 999999 || o->pages > 99999 || !o->from || !o->out)
+		usage();
+}
+
+/* What never changes from the model site: settings, référentiels, cartographies. */
+static void copy_site(const char *from, const char *out)
+{
+	char *a = path_join(from, "site.yaml"), *b = path_join(out, "site.yaml");
+	copy_file(a, b);
+	free(a);
+	free(b);
+	a = path_join(from, "referentiels");
+	b = path_join(out, "referentiels");
+	copy_tree(a, b, NULL);
+	free(a);
+	free(b);
+	a = path_join(from, "content/cartographies");
+	b = path_join(out, "content/cartographies");
+	copy_tree(a, b, ".yaml");
+	free(a);
+	free(b);
+}
+
+static void vocab_free(struct vocab *vo)
+{
+	terms_free(&vo->types);
+	terms_free(&vo->parcours);
+	terms_free(&vo->publics);
+	terms_free(&vo->financeurs);
+	terms_free(&vo->natures);
+	terms_free(&vo->labels);
+	for (size_t i = 0; i < vo->n_scales; i++) {
+		free(vo->scales[i].id);
+		terms_free(&vo->scales[i].levels);
+	}
+	free(vo->scales);
+}
+
+static void synth_free(struct synth *s)
+{
+	vocab_free(&s->vo);
+	terms_free(&s->comps);
+	for (size_t i = 0; i < s->n_communes; i++)
+		free(s->communes[i].nom);
+	free(s->communes);
+	free(s->cumul);
+	for (size_t i = 0; i <= s->n_shapes && s->shapes; i++) {
+		for (size_t r = 0; r < s->shapes[i].n; r++)
+			free(s->shapes[i].rings[r].xy);
+		free(s->shapes[i].rings);
+	}
+	free(s->shapes);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct synth s;
+	unsigned long files = 0;
+	parse_args(argc, argv, &o);
+	memset(&s, 0, sizeof(s));
+	s.rng = o.seed;
+	s.today = o.date;
+	read_vocab(o.from, &s.vo);
+	read_referentiels(o.from, &s.comps);
+	load_communes(&s, o.from);
+	load_territory(&s, o.from);
+	prepare_out(o.out);
+	copy_site(o.from, o.out);
+	write_orgs(&s, o.out, o.orgs, &files);
+	write_pages(&s, o.out, o.pages);
+	fprintf(stderr, "synth: %lu organisations in %lu files, %lu pages, into %s\n",
+	    o.orgs, files, o.pages, o.out);
+	synth_free(&s);
+	return 0;
 }
