@@ -260,3 +260,22 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 		grep -q 'href="../../pdf/organismes/femmes-passerelles-saint-denis.pdf"' "$h/organismes/femmes-passerelles-saint-denis/index.html"
 	site_test pdf-fiches "$n_pdf pdf for $n_org organisations"
 fi
+
+# Référentiel cards: the positioning grid with every competence, a box per
+# level of the scale, and the correspondence table; linked from the page.
+if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
+	f="$h/pdf/referentiels/carte-competences-idf.pdf"
+	txt=$(pdftotext "$f" - 2> /dev/null)
+	n_axes=$(grep -c '^ *- code: "A[0-9]*"' referentiels/carte-competences-idf.yaml)
+	found=0
+	for code in $(grep -o '^ *- code: "A[0-9]*"' referentiels/carte-competences-idf.yaml | grep -o 'A[0-9]*'); do
+		echo "$txt" | grep -qx "$code" && found=$((found + 1))
+	done
+	qpdf --check "$f" > /dev/null 2>&1 && [ "$found" = "$n_axes" ] && [ "$n_axes" = 12 ] &&
+		echo "$txt" | grep -q 'Grille de positionnement – 3 Pôles, 12 Axes' &&
+		echo "$txt" | grep -q 'Correspondance : Carte de compétences → CléA' &&
+		echo "$txt" | grep -q 'C1' && echo "$txt" | grep -q 'C4' &&
+		[ -f "$h/pdf/referentiels/clea.pdf" ] &&
+		grep -q 'pdf/referentiels/clea.pdf' "$h/referentiels/clea/index.html"
+	site_test pdf-referentiel-cards "$found of $n_axes axes"
+fi

@@ -672,6 +672,8 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 	for (size_t i = 0; i < r->n_domaines; i++)
 		view_push(a, doms, entry_view(c, r, &r->domaines[i]));
 	view_set(a, rv, "domaines", doms);
+	view_sets(a, rv, "pdf_url", html_fmt(c, "%spdf/referentiels/%s.pdf", c->root, r->id));
+	view_sets(a, rv, "pdf_taille", html_file_size(c, html_fmt(c, "pdf/referentiels/%s.pdf", r->id)));
 	view_set(a, v, "ref", rv);
 	view_sets(a, v, "json_url", html_fmt(c, "%sdata/referentiels/%s.json", c->root, r->id));
 	return v;

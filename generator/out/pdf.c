@@ -427,6 +427,8 @@ static void info(struct doc *d, const char *title, const char *author, const cha
 	}
 }
 
+static int save(struct doc *d, struct publish *p, const char *path, struct buf *b);
+
 static int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b)
 {
 	struct doc d;
@@ -472,19 +474,163 @@ static int fiche(const struct site *s, const struct organisme *o, struct publish
 	for (size_t i = 0; i < o->n_offres; i++)
 		offre(&d, s, &o->offres[i], b);
 	footers(&d);
-	if (d.error || HPDF_SaveToStream(d.pdf) != HPDF_OK)
-		goto out;
-	HPDF_UINT32 size = HPDF_GetStreamSize(d.pdf);
-	buf_reset(b);
-	buf_grow(b, size);
-	HPDF_UINT32 got = size;
-	HPDF_ResetStream(d.pdf);
-	if (HPDF_ReadFromStream(d.pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size)
-		goto out;
-	b->len = got;
 	char path[512];
 	snprintf(path, sizeof(path), "pdf/organismes/%s.pdf", o->id.s);
-	rc = publish_write(p, path, b->data, b->len);
+	rc = save(&d, p, path, b);
+out:
+	if (d.pdf)
+		HPDF_Free(d.pdf);
+	free(d.footer);
+	return rc;
+}
+
+/* ---- référentiel card: a positioning grid ---- */
+
+/* Draws one row of the grid: code, wrapped title, and a box per level. The
+ * row never splits across pages. */
+static void grid_row(struct doc *d, const char *code, const char *title, size_t nbox, int head)
+{
+	float size = head ? 10 : 9, bw = 38, cw = 48;
+	float tw = PAGE_W - 2 * MARGIN - cw - bw * (float)nbox;
+	int lines = wrap(d, head ? d->bold : d->regular, size, MARGIN + cw + 4, tw - 8, title, 0);
+	float h = (float)lines * size * 1.35f + 8;
+	need(d, h);
+	float top = d->y;
+	if (head) {
+		HPDF_Page_SetRGBFill(d->page, 0.89f, 0.89f, 0.99f);
+		HPDF_Page_Rectangle(d->page, MARGIN, top - h, PAGE_W - 2 * MARGIN, h);
+		HPDF_Page_Fill(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	}
+	HPDF_Page_SetLineWidth(d->page, 0.5f);
+	HPDF_Page_SetRGBStroke(d->page, 0.45f, 0.45f, 0.45f);
+	HPDF_Page_Rectangle(d->page, MARGIN, top - h, PAGE_W - 2 * MARGIN, h);
+	HPDF_Page_Stroke(d->page);
+	for (size_t i = 0; !head && i < nbox; i++) {
+		float x = PAGE_W - MARGIN - bw * (float)(nbox - i);
+		HPDF_Page_Rectangle(d->page, x + bw / 2 - 6, top - h / 2 - 6, 12, 12);
+	}
+	if (!head && nbox)
+		HPDF_Page_Stroke(d->page);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, size);
+	HPDF_Page_TextOut(d->page, MARGIN + 4, top - 4 - size, code);
+	HPDF_Page_EndText(d->page);
+	d->y = top - 4;
+	wrap(d, head ? d->bold : d->regular, size, MARGIN + cw + 4, tw - 8, title, 1);
+	d->y = top - h;
+}
+
+/* The column headings: the référentiel's scale, or three generic steps. */
+static void grid_head(struct doc *d, const struct referentiel *r, const char *const *steps, size_t n)
+{
+	float bw = 38;
+	need(d, 40);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, 8);
+	HPDF_Page_TextOut(d->page, MARGIN, d->y - 10, "Code");
+	HPDF_Page_TextOut(d->page, MARGIN + 52, d->y - 10, r->lib_competence);
+	for (size_t i = 0; i < n; i++) {
+		float x = PAGE_W - MARGIN - bw * (float)(n - i);
+		float w = HPDF_Page_TextWidth(d->page, steps[i]);
+		HPDF_Page_TextOut(d->page, x + (bw - w) / 2, d->y - 10, steps[i]);
+	}
+	HPDF_Page_EndText(d->page);
+	d->y -= 16;
+}
+
+static void correspondences(struct doc *d, const struct site *s, const struct referentiel *r, struct buf *b)
+{
+	static const char *const types[] = { "équivalente", "partielle", "contribue" };
+	for (size_t k = 0; k < s->n_correspondances; k++) {
+		const struct correspondance *c = s->correspondances[k];
+		if (!c->de || !c->vers || (c->de != r && c->vers != r))
+			continue;
+		buf_reset(b);
+		buf_printf(b, "Correspondance : %s → %s", c->de->titre_court, c->vers->titre_court);
+		heading(d, 13, b->data);
+		para(d, d->italic, 9, c->source);
+		for (size_t i = 0; i < c->n_liens; i++) {
+			const struct corr_link *l = &c->liens[i];
+			buf_reset(b);
+			for (size_t v = 0; v < l->vers.n; v++)
+				buf_printf(b, "%s%s", v ? ", " : "", l->vers.v[v].s);
+			buf_printf(b, " (%s%s%s)", types[l->type], l->niveau_de.s ? ", à partir de " : "",
+			    l->niveau_de.s ? l->niveau_de.s : "");
+			field(d, l->de.s, b->data);
+		}
+	}
+}
+
+static int save(struct doc *d, struct publish *p, const char *path, struct buf *b)
+{
+	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK)
+		return -1;
+	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
+	buf_reset(b);
+	buf_grow(b, size);
+	HPDF_ResetStream(d->pdf);
+	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size)
+		return -1;
+	b->len = got;
+	return publish_write(p, path, b->data, b->len);
+}
+
+static int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b)
+{
+	static const char *const generic[] = { "Non acquis", "En cours", "Acquis" };
+	const char *steps[16];
+	size_t n = 0;
+	struct doc d;
+	int rc = -1;
+	if (open_doc(&d) < 0)
+		goto out;
+	for (size_t i = 0; i < r->echelle.n && n < 16; i++)
+		steps[n++] = r->echelle.v[i].code;
+	for (size_t i = 0; n == 0 && i < 3; i++)
+		steps[i] = generic[i];
+	if (!n)
+		n = 3;
+	info(&d, r->titre, s->titre, "Grille de positionnement et correspondances", s->last_update);
+	buf_reset(b);
+	buf_printf(b, "%s – %s", s->titre, r->editeur ? r->editeur : r->titre_court);
+	d.footer = xstrdup(b->data);
+	buf_reset(b);
+	buf_printf(b, "%sreferentiels/%s/", s->base_url, r->id);
+	char *url = xstrdup(b->data);
+	d.url = url;
+	new_page(&d);
+	para(&d, d.bold, 16, r->titre);
+	buf_reset(b);
+	buf_printf(b, "Grille de positionnement – %zu %s%s, %zu %s%s%s%s", r->n_domaines, r->lib_domaine,
+	    r->n_domaines > 1 ? "s" : "", r->n_competences, r->lib_competence, r->n_competences > 1 ? "s" : "",
+	    r->version ? " – version " : "", r->version ? r->version : "");
+	para(&d, d.regular, 10, b->data);
+	d.y -= 6;
+	para(&d, d.regular, 10, "Personne : _________________________    Date : ____________    Formateur·rice : __________________");
+	d.y -= 8;
+	for (size_t i = 0; i < r->echelle.n; i++) {
+		buf_reset(b);
+		buf_printf(b, "%s : %s", r->echelle.v[i].code, r->echelle.v[i].titre);
+		para(&d, d.regular, 8, b->data);
+	}
+	d.y -= 6;
+	grid_head(&d, r, steps, n);
+	for (size_t i = 0; i < r->n_domaines; i++) {
+		const struct ref_entry *dom = &r->domaines[i];
+		buf_reset(b);
+		buf_printf(b, "%s %s – %s", r->lib_domaine, dom->code, dom->titre);
+		grid_row(&d, "", b->data, n, 1);
+		for (size_t k = 0; k < dom->n_children; k++)
+			grid_row(&d, dom->children[k].code, dom->children[k].titre, n, 0);
+	}
+	correspondences(&d, s, r, b);
+	footers(&d);
+	buf_reset(b);
+	char path[512];
+	snprintf(path, sizeof(path), "pdf/referentiels/%s.pdf", r->id);
+	rc = save(&d, p, path, b);
+	free(url);
 out:
 	if (d.pdf)
 		HPDF_Free(d.pdf);
@@ -525,5 +671,10 @@ int pdf_render(const struct site *s, struct publish *p, int jobs)
 	work(&pl);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < s->n_referentiels && !pl.failed; i++)
+		if (card(s, s->referentiels[i], p, &b) < 0)
+			pl.failed = 1;
+	buf_release(&b);
 	return pl.failed ? -1 : 0;
 }
