@@ -279,3 +279,20 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 		grep -q 'pdf/referentiels/clea.pdf' "$h/referentiels/clea/index.html"
 	site_test pdf-referentiel-cards "$found of $n_axes axes"
 fi
+
+# Cartography booklets: a cover with the map and its numbered markers, the
+# offers numbered to match and grouped by commune, an index of communes; one
+# per département when par_departement; linked from the pages.
+if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
+	f="$h/pdf/cartographies/linguistique-93.pdf"
+	txt=$(pdftotext "$f" - 2> /dev/null)
+	n93=$(grep -c 'class="card"' "$h/cartographies/linguistique/93/index.html")
+	qpdf --check "$f" > /dev/null 2>&1 && echo "$txt" | grep -q "Seine-Saint-Denis" &&
+		echo "$txt" | grep -q "Livret pour les prescripteurs – $n93 offres" &&
+		echo "$txt" | grep -q 'Index des communes' && echo "$txt" | grep -q '^Saint-Denis$' &&
+		echo "$txt" | grep -q 'Les offres, commune par commune' &&
+		[ "$(ls "$h"/pdf/cartographies/linguistique-*.pdf | wc -l)" = 8 ] &&
+		[ -f "$h/pdf/cartographies/savoirs-de-base.pdf" ] && [ ! -f "$h/pdf/cartographies/savoirs-de-base-93.pdf" ] &&
+		grep -q 'pdf/cartographies/linguistique-93.pdf' "$h/cartographies/linguistique/93/index.html"
+	site_test pdf-booklets "$n93 offers in 93"
+fi

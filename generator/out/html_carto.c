@@ -17,10 +17,7 @@
 #include "html_int.h"
 #include "svgmap.h"
 
-/* Marker colours by offer type, in the order of types_offre: dark enough for
- * 3:1 against the map and white text inside. */
-static const char *const palette[] = { "#0050a0", "#b34700", "#00734f", "#a3266f",
-	"#6b5200", "#006a80", "#5b2a86", "#8a1c1c", "#2e5e1a", "#4d4d4d" };
+#define palette svgmap_palette
 
 static size_t type_index(const struct site *s, const char *code)
 {
@@ -653,6 +650,14 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		struct view *it = view_map(a);
 		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
 		view_sets(a, it, "format", what[e]);
+		view_sets(a, it, "taille", html_file_size(c, rel));
+		view_push(a, files, it);
+	}
+	if (!com && (!dep || ca->par_departement)) {
+		const char *rel = html_fmt(c, "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
+		struct view *it = view_map(a);
+		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
+		view_sets(a, it, "format", "Livret PDF à imprimer (carte et liste numérotée)");
 		view_sets(a, it, "taille", html_file_size(c, rel));
 		view_push(a, files, it);
 	}

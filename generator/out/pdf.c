@@ -21,20 +21,22 @@
 #include "../base/mem.h"
 #include "../data/hours.h"
 #include "../data/model.h"
+#include "../data/index.h"
 #include "publish.h"
+#include "svgmap.h"
 
 #define FONT_DIR "/usr/share/fonts/truetype/liberation/"
 #define PAGE_W 595.28f
 #define PAGE_H 841.89f
 #define MARGIN 50.0f
 #define BOTTOM 70.0f		/* room for the footer */
-#define MAX_PAGES 64
+#define MAX_PAGES 2000
 
 struct doc {
 	HPDF_Doc pdf;
 	HPDF_Font regular, bold, italic;
 	HPDF_Page page;
-	HPDF_Page pages[MAX_PAGES];
+	HPDF_Page *pages;	/* MAX_PAGES, allocated with the document */
 	int npages;
 	float y;
 	float reserve;		/* width kept free on the right (beside a map) */
@@ -397,6 +399,7 @@ static int open_doc(struct doc *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->pdf = HPDF_New(on_error, d);
+	d->pages = xcalloc(MAX_PAGES, sizeof(*d->pages));
 	if (!d->pdf)
 		return -1;
 	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
@@ -480,6 +483,7 @@ static int fiche(const struct site *s, const struct organisme *o, struct publish
 out:
 	if (d.pdf)
 		HPDF_Free(d.pdf);
+	free(d.pages);
 	free(d.footer);
 	return rc;
 }
@@ -634,6 +638,7 @@ static int card(const struct site *s, const struct referentiel *r, struct publis
 out:
 	if (d.pdf)
 		HPDF_Free(d.pdf);
+	free(d.pages);
 	free(d.footer);
 	return rc;
 }
@@ -660,6 +665,238 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* ---- cartography booklets ---- */
+
+struct brow {
+	const struct offre *o;
+	const struct lieu *l;
+	int num;		/* its marker's number */
+};
+
+static int cmp_brow(const void *pa, const void *pb)
+{
+	const struct brow *a = pa, *b = pb;
+	int c = strcmp(a->l->commune ? a->l->commune->nom : "", b->l->commune ? b->l->commune->nom : "");
+	if (c)
+		return c;
+	c = strcmp(a->o->org->nom, b->o->org->nom);
+	return c ? c : strcmp(a->o->id.s, b->o->id.s);
+}
+
+static void hex_fill(struct doc *d, const char *hex)
+{
+	unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
+	HPDF_Page_SetRGBFill(d->page, (float)(v >> 16 & 255) / 255, (float)(v >> 8 & 255) / 255,
+	    (float)(v & 255) / 255);
+}
+
+static size_t colour_of(const struct site *s, const char *type)
+{
+	for (size_t i = 0; type && i < s->vocab.types_offre.n; i++)
+		if (strcmp(s->vocab.types_offre.v[i].code, type) == 0)
+			return i % 10;
+	return 9;
+}
+
+static void marker(struct doc *d, float x, float y, int num, const char *colour)
+{
+	char t[16];
+	hex_fill(d, colour);
+	HPDF_Page_Circle(d->page, x, y, 6.5f);
+	HPDF_Page_Fill(d->page);
+	snprintf(t, sizeof(t), "%d", num);
+	HPDF_Page_SetRGBFill(d->page, 1, 1, 1);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, num > 99 ? 4.5f : 6);
+	HPDF_Page_TextOut(d->page, x - HPDF_Page_TextWidth(d->page, t) / 2, y - 2, t);
+	HPDF_Page_EndText(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+}
+
+/* The map with numbered markers: rows within 6 pt share a number (a grid of
+ * cells in a hash map keeps this linear). */
+static void booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n)
+{
+	struct box b;
+	const struct shape *sh = dep ? dep_shape(&s->geo, dep) : NULL;
+	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		if (!sh || &s->geo.departements[i] == sh) {
+			minx = fmin(minx, s->geo.departements[i].minx);
+			miny = fmin(miny, s->geo.departements[i].miny);
+			maxx = fmax(maxx, s->geo.departements[i].maxx);
+			maxy = fmax(maxy, s->geo.departements[i].maxy);
+		}
+	float size = 420;
+	need(d, size + 10);
+	fit_box(&b, minx, miny, maxx, maxy, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
+	draw_base(d, &b, &s->geo, dep);
+	struct strmap cells = STRMAP_INIT;
+	char **keys = xcalloc(n + 1, sizeof(*keys));
+	int next = 1;
+	for (size_t i = 0; i < n; i++) {
+		float x, y;
+		char key[32];
+		project(&b, r[i].l->lon, r[i].l->lat, &x, &y);
+		snprintf(key, sizeof(key), "%d:%d", (int)(x / 6), (int)(y / 6));
+		int *num = strmap_get(&cells, key);
+		if (num) {
+			r[i].num = *num;
+			continue;
+		}
+		r[i].num = next++;
+		keys[i] = xmalloc(sizeof(int) + sizeof(key));
+		memcpy(keys[i], &r[i].num, sizeof(int));
+		strcpy(keys[i] + sizeof(int), key);
+		strmap_put(&cells, keys[i] + sizeof(int), keys[i]);
+		marker(d, x, y, r[i].num, svgmap_palette[colour_of(s, r[i].o->types.n ? r[i].o->types.v[0].s : NULL)]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	strmap_free(&cells);
+	d->y -= size + 8;
+}
+
+static void legend(struct doc *d, const struct site *s, const struct cartographie *ca)
+{
+	para(d, d->bold, 10, "Légende : chaque repère numéroté renvoie aux offres qui portent ce numéro dans la liste ; sa couleur donne le type de la première offre.");
+	for (size_t i = 0; i < ca->sel_types.n; i++) {
+		const struct term *t = strmap_get(&s->vocab.types_offre.by_code, ca->sel_types.v[i].s);
+		need(d, 14);
+		hex_fill(d, svgmap_palette[colour_of(s, ca->sel_types.v[i].s)]);
+		HPDF_Page_Circle(d->page, MARGIN + 5, d->y - 5, 4.5f);
+		HPDF_Page_Fill(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+		HPDF_Page_BeginText(d->page);
+		HPDF_Page_SetFontAndSize(d->page, d->regular, 9);
+		HPDF_Page_TextOut(d->page, MARGIN + 14, d->y - 8, t ? t->libelle : ca->sel_types.v[i].s);
+		HPDF_Page_EndText(d->page);
+		d->y -= 13;
+	}
+}
+
+static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b)
+{
+	const struct offre *o = r->o;
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	buf_reset(b);
+	buf_printf(b, "%d. %s – %s", r->num, o->intitule ? o->intitule : "", o->org->nom);
+	need(d, 13.5f * 3);
+	para(d, d->bold, 10, b->data);
+	buf_reset(b);
+	for (size_t i = 0; i < o->types.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", label(&s->vocab.types_offre, o->types.v[i].s));
+	if (o->entree_min.s || o->vise.s)
+		buf_printf(b, " – niveaux %s%s%s", o->entree_min.s ? o->entree_min.s : "", o->vise.s ? " vers " : "",
+		    o->vise.s ? o->vise.s : "");
+	if (o->gratuit == TRI_TRUE)
+		buf_puts(b, " – gratuit");
+	if (o->garde_enfants == TRI_TRUE)
+		buf_puts(b, " – garde d'enfants");
+	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0) {
+		hours_french(&h, fr, sizeof(fr));
+		buf_printf(b, " – %s", fr);
+	}
+	para(d, d->regular, 9, b->data);
+	buf_reset(b);
+	if (r->l->n_lignes)
+		buf_printf(b, "%s, ", r->l->lignes[0]);
+	buf_printf(b, "%s %s", r->l->code_postal.s ? r->l->code_postal.s : "", r->l->commune ? r->l->commune->nom : "");
+	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	if (ct && ct->telephone)
+		buf_printf(b, " – %s", ct->telephone);
+	para(d, d->regular, 9, b->data);
+	d->y -= 3;
+}
+
+static int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
+    struct publish *p, struct buf *b)
+{
+	struct doc d;
+	int rc = -1;
+	size_t n = 0, cap = 64;
+	struct brow *r = xmalloc(cap * sizeof(*r));
+	char date[64], url[1024], path[512];
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
+					r = xgrow(r, &cap, n + 1, sizeof(*r));
+					r[n++] = (struct brow){ o, o->lieux[l], 0 };
+				}
+		}
+	qsort(r, n, sizeof(*r), cmp_brow);
+	if (open_doc(&d) < 0)
+		goto out;
+	const char *depname = dep ? (dep_shape(&s->geo, dep) ? dep_shape(&s->geo, dep)->nom : dep) : NULL;
+	buf_reset(b);
+	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");
+	char *title = xstrdup(b->data);
+	info(&d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
+	snprintf(url, sizeof(url), "%scartographies/%s/%s%s", s->base_url, ca->id.s, dep ? dep : "", dep ? "/" : "");
+	buf_reset(b);
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, fr_date(date, sizeof(date), s->last_update));
+	d.footer = xstrdup(b->data);
+	d.url = url;
+	new_page(&d);
+	para(&d, d.bold, 20, title);
+	buf_reset(b);
+	buf_printf(b, "Livret pour les prescripteurs – %zu offre%s × lieu%s – données du %s", n, n > 1 ? "s" : "",
+	    n > 1 ? "x" : "", date);
+	para(&d, d.regular, 10, b->data);
+	d.y -= 6;
+	booklet_map(&d, s, dep, r, n);
+	legend(&d, s, ca);
+	new_page(&d);
+	heading(&d, 14, "Les offres, commune par commune");
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
+			heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
+		booklet_entry(&d, s, &r[i], b);
+	}
+	heading(&d, 14, "Index des communes");
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		buf_reset(b);
+		while (j < n && r[j].l->commune == r[i].l->commune) {
+			buf_printf(b, "%s%d", j > i ? ", " : "", r[j].num);
+			j++;
+		}
+		field(&d, r[i].l->commune ? r[i].l->commune->nom : "", b->data);
+		i = j;
+	}
+	footers(&d);
+	snprintf(path, sizeof(path), "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
+	rc = save(&d, p, path, b);
+	free(title);
+out:
+	if (d.pdf)
+		HPDF_Free(d.pdf);
+	free(d.pages);
+	free(d.footer);
+	free(r);
+	return rc;
+}
+
+static int booklets(const struct site *s, struct publish *p)
+{
+	struct buf b = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
+		const struct cartographie *ca = s->cartographies[i];
+		rc = booklet(s, ca, NULL, p, &b);
+		for (size_t k = 0; rc == 0 && ca->par_departement && k < s->geo.n_departements; k++)
+			rc = booklet(s, ca, s->geo.departements[k].code, p, &b);
+	}
+	buf_release(&b);
+	return rc;
+}
+
 int pdf_render(const struct site *s, struct publish *p, int jobs)
 {
 	struct pool pl = { s, p, 0, 0 };
@@ -675,6 +912,8 @@ int pdf_render(const struct site *s, struct publish *p, int jobs)
 	for (size_t i = 0; i < s->n_referentiels && !pl.failed; i++)
 		if (card(s, s->referentiels[i], p, &b) < 0)
 			pl.failed = 1;
+	if (!pl.failed && booklets(s, p) < 0)
+		pl.failed = 1;
 	buf_release(&b);
 	return pl.failed ? -1 : 0;
 }

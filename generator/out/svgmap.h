@@ -29,6 +29,11 @@ struct svgmap {
 	size_t n_deps;
 };
 
+/* Marker colours by offer type, in the order of types_offre (index modulo
+ * 10): dark enough for 3:1 against the map and white text inside. Shared by
+ * the SVG maps and the PDF booklets. */
+extern const char *const svgmap_palette[10];
+
 /* Projects every outline once. */
 void svgmap_build(struct svgmap *m, const struct geo *g);
 /* The base map of a département, or NULL. */

@@ -16,6 +16,11 @@
  *
  * usage: synth --orgs N --pages P --seed S --from SITE_DIR --out DIR
  *              [--date YYYY-MM-DD]
+ *
+ * DIR must be new or empty. --date (default 2026-11-15) stands for "today":
+ * every mise_a_jour falls in the 300 days before it, sessions around it;
+ * run carto with SOURCE_DATE_EPOCH at that date (tests/bench.sh does) and
+ * no freshness warning depends on the day the bench runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -881,14 +886,14 @@ static const struct cert certs[] = {
 
 /* What the lieux and offers of one organisation share. */
 struct org {
-	unsigned long num;
 	char id[32];
 	const struct commune *c;
 	size_t n_lieux;
 	char lieu_ids[3][16];
 };
 
-static void emit_phone(struct synth *s, char *buf, size_t size)
+/* A French phone number: 01 (Île-de-France) mostly, 09 (internet boxes) sometimes. */
+static void phone(struct synth *s, char *buf, size_t size)
 {
 	snprintf(buf, size, "0%u %02u %02u %02u %02u", 1 + 8 * (rng_below(&s->rng, 5) == 0),
 	    rng_below(&s->rng, 100), rng_below(&s->rng, 100), rng_below(&s->rng, 100),
@@ -900,7 +905,7 @@ static void emit_contact(struct synth *s, int depth, const struct org *o, const 
 {
 	char q[128], tel[32];
 	quote(q, sizeof(q), PICK(s, contact_names));
-	emit_phone(s, tel, sizeof(tel));
+	phone(s, tel, sizeof(tel));
 	if (chance(s, 80)) {
 		emit(s, depth, "contact: { nom: %s, telephone: \"%s\", courriel: \"%s@%s.exemple.org\" }",
 		    q, tel, mailbox, o->id);
@@ -953,7 +958,10 @@ static void emit_lieu(struct synth *s, struct org *o, size_t k)
 {
 	const struct commune *c = k == 0 || chance(s, 50) ? o->c : draw_commune(s);
 	char q[160];
-	snprintf(o->lieu_ids[k], sizeof(o->lieu_ids[k]), k ? "annexe-%zu" : "principal", k);
+	if (k == 0)
+		snprintf(o->lieu_ids[k], sizeof(o->lieu_ids[k]), "principal");
+	else
+		snprintf(o->lieu_ids[k], sizeof(o->lieu_ids[k]), "annexe-%zu", k);
 	emit(s, 1, "- id: %s", o->lieu_ids[k]);
 	if (chance(s, 90))
 		emit(s, 2, "denomination: %s", quote(q, sizeof(q), PICK(s, denominations)));
@@ -1236,7 +1244,6 @@ static void org_write(struct synth *s, unsigned long num, int imported)
 	struct org o;
 	char date[11];
 	memset(&o, 0, sizeof(o));
-	o.num = num;
 	snprintf(o.id, sizeof(o.id), "org-%06lu", num);
 	o.c = draw_commune(s);
 	o.n_lieux = chance(s, 60) ? 1 : chance(s, 88) ? 2 : 3;
