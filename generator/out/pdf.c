@@ -375,6 +375,16 @@ static void locator(struct doc *d, const struct site *s, const struct organisme 
 	d->reserve = size + 15;
 }
 
+/* Makes the text just drawn at (x, baseline y) clickable. */
+static void link(struct doc *d, float x, float y, const char *text, float size, const char *url)
+{
+	HPDF_Page_SetFontAndSize(d->page, d->regular, size);
+	float w = HPDF_Page_TextWidth(d->page, text);
+	HPDF_Rect r = { x, y - 2, x + w, y + size };
+	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, r, url);
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+}
+
 /* Page numbers and the source, once the number of pages is known. */
 static void footers(struct doc *d)
 {
@@ -392,6 +402,10 @@ static void footers(struct doc *d)
 		HPDF_Page_TextOut(pg, MARGIN, 28, d->url);
 		HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
 		HPDF_Page_EndText(pg);
+		HPDF_Page cur = d->page;
+		d->page = pg;
+		link(d, MARGIN, 28, d->url, 8, d->url);
+		d->page = cur;
 	}
 }
 
@@ -460,8 +474,10 @@ static int fiche(const struct site *s, const struct organisme *o, struct publish
 		    o->contact.courriel.s ? o->contact.courriel.s : "");
 		wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
 	}
-	if (o->site_web.s)
+	if (o->site_web.s && strlen(o->site_web.s) < 90) {
 		wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, o->site_web.s, 1);
+		link(&d, MARGIN, d.y + 13.5f - 10, o->site_web.s, 10, o->site_web.s);
+	}
 	if (d.y > PAGE_H - MARGIN - 95)
 		d.y = PAGE_H - MARGIN - 95;
 	heading(&d, 14, o->n_lieux > 1 ? "Lieux de formation" : "Lieu de formation");
@@ -853,8 +869,13 @@ static int booklet(const struct site *s, const struct cartographie *ca, const ch
 	booklet_map(&d, s, dep, r, n);
 	legend(&d, s, ca);
 	new_page(&d);
-	heading(&d, 14, "Les offres, commune par commune");
-	for (size_t i = 0; i < n; i++) {
+	/* A region too large to list: the départements' booklets list the offers. */
+	int list = dep || !ca->par_departement || n <= 1500;
+	if (!list)
+		para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
+	else
+		heading(&d, 14, "Les offres, commune par commune");
+	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
 			heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
 		booklet_entry(&d, s, &r[i], b);
