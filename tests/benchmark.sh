@@ -51,8 +51,8 @@ run() {
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo
-echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest facet data KB gz |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest facet data KB gz | PDF files | PDF s | PDF/s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
 	make_site "$n"
 	dir="$B/site-$n"
@@ -72,13 +72,16 @@ for n in $SIZES; do
 	cf=$(awk '/carto: cartographies/ {print $3}' "$B/measure.log")
 	cs=$(awk '/carto: cartographies/ {print $5 / 1000}' "$B/measure.log")
 	big=$(find "$B/out-$n" -name '*.html' -printf '%s\n' | sort -n | tail -1)
+	ps=$(awk '/carto: pdf/ {print $3 / 1000}' "$B/measure.log")
+	pn=$(find "$B/out-$n/pdf" -name '*.pdf' | wc -l)
 	js=0
 	for f in $(find "$B/out-$n/cartographies" -name offres.js); do
 		z=$(gzip -c "$f" | wc -c); [ "$z" -gt "$js" ] && js=$z
 	done
 	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" \
-	    -v pages="$pages" -v hs="$hs" -v os="$os" -v cf="$cf" -v cs="$cs" -v big="$big" -v js="$js" 'BEGIN {
-		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d | %d | %.2f | %.0f | %.3f | %.2f | %d | %.2f | %.0f | %.0f |\n",
+	    -v pages="$pages" -v hs="$hs" -v os="$os" -v cf="$cf" -v cs="$cs" -v big="$big" -v js="$js" \
+	    -v ps="$ps" -v pn="$pn" 'BEGIN {
+		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d | %d | %.2f | %.0f | %.3f | %.2f | %d | %.2f | %.0f | %.0f | %d | %.1f | %.0f |\n",
 			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br, pages, hs, pages / hs, hs * 1000 / pages, os,
-			cf, cs, big / 1024, js / 1024 }'
+			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps }'
 done
