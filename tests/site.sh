@@ -273,7 +273,7 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 	done
 	qpdf --check "$f" > /dev/null 2>&1 && [ "$found" = "$n_axes" ] && [ "$n_axes" = 12 ] &&
 		echo "$txt" | grep -q 'Grille de positionnement – 3 Pôles, 12 Axes' &&
-		echo "$txt" | grep -q 'Correspondance : Carte de compétences → CléA' &&
+		echo "$txt" | grep -q 'Correspondance : de Carte de compétences vers CléA' &&
 		echo "$txt" | grep -q 'C1' && echo "$txt" | grep -q 'C4' &&
 		[ -f "$h/pdf/referentiels/clea.pdf" ] &&
 		grep -q 'pdf/referentiels/clea.pdf' "$h/referentiels/clea/index.html"
