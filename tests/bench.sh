@@ -24,7 +24,7 @@ SEED=${BENCH_SEED:-20261128}
 DATE=2026-11-15
 export SOURCE_DATE_EPOCH=1794700800 LC_ALL=C TZ=UTC
 
-B=build/bench
+B=${BENCH_DIR:-build/bench}
 LOGS=$B/logs
 CARTO=${BENCH_CARTO:-generator/carto}
 mkdir -p "$LOGS"

@@ -296,3 +296,14 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 		grep -q 'pdf/cartographies/linguistique-93.pdf' "$h/cartographies/linguistique/93/index.html"
 	site_test pdf-booklets "$n93 offers in 93"
 fi
+
+# A very long text (120 KB in one field) wraps over as many PDF pages as it
+# needs instead of failing (libharu refuses strings past 64 KB).
+cp -r "$S" "$S-long"
+python3 -c "
+p='$S-long/content/organismes/asso-test.yaml'; s=open(p).read()
+open(p, 'w').write(s.replace('cout: { gratuit: true }', 'cout: { gratuit: true, precisions: \"' + 'mot ' * 30000 + '\" }'))"
+"$CARTO" build --site "$S-long" --out "$TMP/long-out" > /dev/null 2>&1 &&
+	[ "$(pdfinfo "$TMP/long-out/pdf/organismes/asso-test.pdf" 2> /dev/null | awk '/^Pages:/ {print $2}')" -gt 10 ]
+site_test pdf-long-text-wraps
+rm -rf "$S-long"

@@ -31,7 +31,7 @@
 #define PAGE_H 841.89f
 #define MARGIN 50.0f
 #define BOTTOM 70.0f		/* room for the footer */
-#define MAX_PAGES 2000
+#define MAX_PAGES 20000	/* a booklet of a whole large directory is long */
 
 struct doc {
 	HPDF_Doc pdf;
@@ -118,10 +118,12 @@ static int wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 	const char *p = text;
 	while (len) {
 		HPDF_REAL real;
-		HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, (HPDF_UINT)len, width, size,
+		/* One line never holds 4,096 bytes; libharu refuses strings past 65,535. */
+		HPDF_UINT chunk = (HPDF_UINT)(len < 4096 ? len : 4096);
+		HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
 		    0, 0, HPDF_TRUE, &real);
 		if (n == 0)	/* a word longer than the line: break it */
-			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, (HPDF_UINT)len, width, size,
+			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
 			    0, 0, HPDF_FALSE, &real);
 		if (n == 0)
 			n = 1;
@@ -632,8 +634,11 @@ static void correspondences(struct doc *d, const struct site *s, const struct re
 
 static int save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 {
-	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK)
+	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
+		fprintf(stderr, "carto: %s could not be made (libharu error 0x%04X%s)\n", path,
+		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
 		return -1;
+	}
 	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
 	buf_reset(b);
 	buf_grow(b, size);

@@ -13,6 +13,9 @@
  *
  * usage: benchrun [-o FILE] -- CMD [ARGS...]
  */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1	/* wait4() is BSD, not POSIX */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

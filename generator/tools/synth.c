@@ -353,22 +353,22 @@ static void terms_free(struct terms *t)
 	free(t->v);
 }
 
-static int load_doc(const char *path, yaml_document_t *doc)
+/* Loads a YAML file as a libyaml document, or stops: the model site must be sound. */
+static void load_doc(const char *path, yaml_document_t *doc)
 {
 	FILE *f = fopen(path, "rb");
 	yaml_parser_t p;
 	if (!f)
-		return -1;
+		die("%s: %s", path, strerror(errno));
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
-	int ok = yaml_parser_load(&p, doc);
+	if (!yaml_parser_load(&p, doc))
+		die("%s:%zu:%zu: %s (run carto check on the model site)", path,
+		    p.problem_mark.line + 1, p.problem_mark.column + 1, p.problem ? p.problem : "not YAML");
 	yaml_parser_delete(&p);
 	fclose(f);
-	if (ok && !yaml_document_get_root_node(doc)) {
-		yaml_document_delete(doc);
-		ok = 0;
-	}
-	return ok ? 0 : -1;
+	if (!yaml_document_get_root_node(doc))
+		die("%s: empty document", path);
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -449,8 +449,7 @@ static void read_vocab(const char *site, struct vocab *vo)
 {
 	char *path = path_join(site, "referentiels/vocabulaires.yaml");
 	yaml_document_t doc;
-	if (load_doc(path, &doc) < 0)
-		die("%s: cannot read it as YAML", path);
+	load_doc(path, &doc);
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
 	read_terms(&doc, map_get(&doc, root, "types_offre"), &vo->types);
 	read_terms(&doc, map_get(&doc, root, "parcours"), &vo->parcours);
@@ -469,8 +468,7 @@ static void read_vocab(const char *site, struct vocab *vo)
 static void read_referentiel(const char *path, struct terms *comps)
 {
 	yaml_document_t doc;
-	if (load_doc(path, &doc) < 0)
-		die("%s: cannot read it as YAML", path);
+	load_doc(path, &doc);
 	yaml_node_t *ref = map_get(&doc, yaml_document_get_root_node(&doc), "referentiel");
 	const char *id = scalar(map_get(&doc, ref, "id"));
 	yaml_node_t *doms = map_get(&doc, ref, "domaines");
@@ -521,8 +519,11 @@ static int read_communes(struct synth *s, const char *path, int arrondissement)
 	while (fgets(line, sizeof(line), f)) {
 		char *fld[7], *p = line;
 		int n = 0;
-		while (n < 7 && (fld[n] = strsep(&p, ",")) != NULL)
-			n++;
+		while (n < 7 && p) {
+			fld[n++] = p;
+			if ((p = strchr(p, ',')) != NULL)
+				*p++ = '\0';
+		}
 		if (n < 7 || strcmp(fld[0], "code_insee") == 0 || strlen(fld[0]) >= 8)
 			continue;
 		s->communes = xrealloc(s->communes, (s->n_communes + 1) * sizeof(*s->communes));
@@ -889,7 +890,7 @@ struct org {
 	char id[32];
 	const struct commune *c;
 	size_t n_lieux;
-	char lieu_ids[3][16];
+	char lieu_ids[3][32];
 };
 
 /* A French phone number: 01 (Île-de-France) mostly, 09 (internet boxes) sometimes. */
@@ -1236,8 +1237,9 @@ static void emit_org_head(struct synth *s, struct org *o, int imported)
 }
 
 /*
- * Writes one organisation at the current indentation: about 1.5 lieux and
- * 3 offers, every field of the contract present in a good share of them.
+ * Writes one organisation at the current indentation: 1.5 lieux and 2.75
+ * offers on average, every field of the contract present in a good share of
+ * them, about 3.9 KB of YAML (so 50,000 organisations make some 190 MB).
  */
 static void org_write(struct synth *s, unsigned long num, int imported)
 {
@@ -1335,26 +1337,26 @@ static const char *const page_topics[] = { "Orienter vers une formation linguist
 static const char *const page_angles[] = { "questions fréquentes", "retour d'expérience",
 	"guide pour les prescripteurs", "ce qui change cette année", "témoignages", "mode d'emploi" };
 static const char *const page_paras[] = {
-	"Les prescripteurs (conseillers France Travail, missions locales, travailleurs sociaux, "
-	"agents de l'OFII) cherchent une formation adaptée au niveau, aux contraintes et au projet "
-	"de la personne. La cartographie rassemble l'offre saisie par les organismes eux-mêmes.",
-	"Avant d'orienter, il est utile de savoir si la personne a été **scolarisée**, dans quelle "
-	"langue, et si elle lit et écrit déjà dans une autre langue que le français. Ces trois "
-	"questions distinguent l'alphabétisation, le FLE et la remise à niveau.",
-	"Les ateliers sociolinguistiques partent des espaces sociaux que fréquentent les personnes : "
-	"l'école, la santé, les transports, les administrations. Ils visent l'autonomie plus qu'un "
-	"niveau de langue, et se déroulent souvent près du domicile.",
-	"Une formation peut être gratuite pour la personne tout en étant financée par la Région, "
-	"l'État, une commune ou l'OFII. La fiche de chaque offre indique les financeurs et, le cas "
-	"échéant, l'éligibilité au compte personnel de formation.",
-	"Le certificat CléA atteste sept domaines de compétences, de la communication en français "
-	"aux règles d'hygiène et de sécurité. L'évaluation préalable permet de ne se former que sur "
-	"les domaines qui ne sont pas encore acquis.",
-	"Beaucoup de femmes renoncent à une formation faute de solution pour leurs enfants. Le filtre "
-	"« garde d'enfants » de la cartographie repère les offres qui en proposent une, souvent "
-	"assurée par des bénévoles pendant les séances.",
-	"Les données de la cartographie sont publiées sous licence ouverte, au format CSV, JSON et "
-	"GeoJSON : un réseau local peut les reprendre sur son propre site ou dans un tableur.",
+	("Les prescripteurs (conseillers France Travail, missions locales, travailleurs sociaux, "
+	 "agents de l'OFII) cherchent une formation adaptée au niveau, aux contraintes et au projet "
+	 "de la personne. La cartographie rassemble l'offre saisie par les organismes eux-mêmes."),
+	("Avant d'orienter, il est utile de savoir si la personne a été **scolarisée**, dans quelle "
+	 "langue, et si elle lit et écrit déjà dans une autre langue que le français. Ces trois "
+	 "questions distinguent l'alphabétisation, le FLE et la remise à niveau."),
+	("Les ateliers sociolinguistiques partent des espaces sociaux que fréquentent les personnes : "
+	 "l'école, la santé, les transports, les administrations. Ils visent l'autonomie plus qu'un "
+	 "niveau de langue, et se déroulent souvent près du domicile."),
+	("Une formation peut être gratuite pour la personne tout en étant financée par la Région, "
+	 "l'État, une commune ou l'OFII. La fiche de chaque offre indique les financeurs et, le cas "
+	 "échéant, l'éligibilité au compte personnel de formation."),
+	("Le certificat CléA atteste sept domaines de compétences, de la communication en français "
+	 "aux règles d'hygiène et de sécurité. L'évaluation préalable permet de ne se former que sur "
+	 "les domaines qui ne sont pas encore acquis."),
+	("Beaucoup de femmes renoncent à une formation faute de solution pour leurs enfants. Le filtre "
+	 "« garde d'enfants » de la cartographie repère les offres qui en proposent une, souvent "
+	 "assurée par des bénévoles pendant les séances."),
+	("Les données de la cartographie sont publiées sous licence ouverte, au format CSV, JSON et "
+	 "GeoJSON : un réseau local peut les reprendre sur son propre site ou dans un tableur."),
 };
 static const char *const page_items[] = { "vérifier les dates de la prochaine session",
 	"appeler l'accueil avant d'envoyer la personne", "consulter le livret du département",

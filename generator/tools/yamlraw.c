@@ -18,6 +18,7 @@
  *        yamlraw [-j N] -d DIR
  */
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -104,8 +105,10 @@ static long long parse_file(const char *path, unsigned long long *bytes)
 	yaml_event_t ev;
 	long long events = 0;
 	int done = 0;
-	if (!f)
+	if (!f) {
+		fprintf(stderr, "yamlraw: %s: %s\n", path, strerror(errno));
 		return -1;
+	}
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
 	while (!done) {
