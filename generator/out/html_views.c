@@ -504,16 +504,24 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	return v;
 }
 
+/* A page one folder down with the common parts and "Accueil > titre". */
+static struct view *simple_page(struct pctx *c, const char *titre, const char *desc,
+    const char *url, int depth)
+{
+	set_depth(c, depth);
+	struct view *v = html_common(c, titre, desc, url);
+	const char *fil[] = { "Accueil", "", titre, url };
+	html_crumbs(c, v, fil, 4);
+	return v;
+}
+
 static struct view *directory_page(struct pctx *c, const char **path)
 {
 	const struct site *s = c->s;
 	struct arena *a = c->a;
-	set_depth(c, 1);
 	*path = "organismes/index.html";
-	struct view *v = html_common(c, "Organismes de formation",
-	    "L'annuaire des organismes et de leurs lieux de formation, par département.", "organismes/");
-	const char *fil[] = { "Accueil", "", "Organismes", "organismes/" };
-	html_crumbs(c, v, fil, 4);
+	struct view *v = simple_page(c, "Organismes de formation",
+	    "L'annuaire des organismes et de leurs lieux de formation, par département.", "organismes/", 1);
 	struct view *deps = view_list(a);
 	for (size_t i = 0; i < s->geo.n_departements; i++) {
 		const char *code = s->geo.departements[i].code;
@@ -682,12 +690,9 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 static struct view *refs_page(struct pctx *c, const char **path)
 {
 	struct arena *a = c->a;
-	set_depth(c, 1);
 	*path = "referentiels/index.html";
-	struct view *v = html_common(c, "Référentiels de compétences",
-	    "Les référentiels de compétences publiés et leurs correspondances.", "referentiels/");
-	const char *fil[] = { "Accueil", "", "Référentiels", "referentiels/" };
-	html_crumbs(c, v, fil, 4);
+	struct view *v = simple_page(c, "Référentiels de compétences",
+	    "Les référentiels de compétences publiés et leurs correspondances.", "referentiels/", 1);
 	struct view *list = view_list(a);
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
 		const struct referentiel *r = c->s->referentiels[i];
@@ -704,23 +709,13 @@ static struct view *refs_page(struct pctx *c, const char **path)
 	return v;
 }
 
-static struct view *simple_page(struct pctx *c, const char *titre, const char *desc,
-    const char *url, const char *path, int depth)
-{
-	set_depth(c, depth);
-	struct view *v = html_common(c, titre, desc, url);
-	const char *fil[] = { "Accueil", "", titre, url };
-	html_crumbs(c, v, fil, 4);
-	(void)path;
-	return v;
-}
 
 static struct view *data_page(struct pctx *c, const char **path)
 {
 	*path = "data/index.html";
 	struct view *v = simple_page(c, "Données ouvertes",
 	    "Les organismes, leurs lieux et leurs offres en CSV, JSON et GeoJSON, et les référentiels en JSON.",
-	    "data/", *path, 1);
+	    "data/", 1);
 	struct view *refs = view_list(c->a);
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
 		struct view *it = view_map(c->a);
@@ -759,7 +754,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_SEARCH:
 		*path = "recherche/index.html";
 		return simple_page(c, "Rechercher", "Rechercher un organisme, une offre, une page ou une compétence.",
-		    "recherche/", *path, 1);
+		    "recherche/", 1);
 	case P_DATA: return data_page(c, path);
 	case P_404: return notfound_page(c, path);
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
