@@ -297,6 +297,56 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 	site_test pdf-booklets "$n93 offers in 93"
 fi
 
+# Page counts per kind of document, and every footer's "page i / n" agrees
+# with the document's real page count: fiches of the example site hold on
+# one or two pages, the Carte de compétences card on one, each booklet has
+# its map page and then its list.
+if command -v pdftotext > /dev/null && command -v pdfinfo > /dev/null; then
+	pages() { pdfinfo "$1" 2> /dev/null | awk '/^Pages:/ {print $2}'; }
+	bad=""
+	for f in "$h"/pdf/organismes/*.pdf "$h"/pdf/referentiels/*.pdf "$h"/pdf/cartographies/*.pdf; do
+		n=$(pages "$f")
+		[ "$(pdftotext -f "$n" -l "$n" "$f" - 2> /dev/null | grep -c "page $n / $n")" = 1 ] || bad="$bad $f"
+		case "$f" in
+		*/organismes/*) [ "$n" -ge 1 ] && [ "$n" -le 2 ] || bad="$bad $f:$n" ;;
+		*/cartographies/*) [ "$n" -ge 2 ] || bad="$bad $f:$n" ;;
+		esac
+	done
+	[ -z "$bad" ] && [ "$(pages "$h/pdf/referentiels/carte-competences-idf.pdf")" = 1 ] &&
+		[ "$(pages "$h/pdf/organismes/femmes-passerelles-saint-denis.pdf")" = 2 ] &&
+		[ "$(pages "$h/pdf/cartographies/linguistique-93.pdf")" = 3 ]
+	site_test pdf-page-counts "$bad"
+fi
+
+# The booklets' numbered markers never cover one another: the centres of the
+# numbers drawn on each map page are at least a marker's width apart, and
+# every number of the list has its marker.
+if command -v pdftotext > /dev/null; then
+	for f in "$h/pdf/cartographies/linguistique.pdf" "$h/pdf/cartographies/linguistique-93.pdf"; do
+		pdftotext "$f" - 2> /dev/null | grep -o '^[0-9]*\. ' | tr -d '. ' | sort -un | tail -1
+	done > "$TMP/last-numbers"
+	python3 - "$h" "$TMP" << 'PY'
+import math, re, subprocess, sys
+h, tmp = sys.argv[1], sys.argv[2]
+last = open(tmp + "/last-numbers").read().split()
+for f, want in zip(["linguistique", "linguistique-93"], last):
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", f"{h}/pdf/cartographies/{f}.pdf", "-"],
+                         capture_output=True, text=True).stdout
+    pts = {}
+    for m in re.finditer(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(\d+)</word>', xml):
+        x0, y0, x1, y1, t = m.groups()
+        if 120 < float(y0) < 760 and float(x1) - float(x0) < 12:   # a marker: in the map, not the footer
+            pts[int(t)] = ((float(x0) + float(x1)) / 2, (float(y0) + float(y1)) / 2)
+    assert sorted(pts) == list(range(1, int(want) + 1)), (f, sorted(pts), want)
+    p = list(pts.items())
+    for i in range(len(p)):
+        for j in range(i):
+            d = math.dist(p[i][1], p[j][1])
+            assert d >= 13, (f, p[i][0], p[j][0], d)
+PY
+	site_test pdf-booklet-markers-apart
+fi
+
 # A very long text (120 KB in one field) wraps over as many PDF pages as it
 # needs instead of failing (libharu refuses strings past 64 KB).
 cp -r "$S" "$S-long"

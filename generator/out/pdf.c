@@ -709,28 +709,6 @@ out:
 	return rc;
 }
 
-struct pool {
-	const struct site *s;
-	struct publish *p;
-	atomic_size_t next;
-	atomic_int failed;
-};
-
-static void *work(void *arg)
-{
-	struct pool *pl = arg;
-	struct buf b = BUF_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(&pl->next, 1);
-		if (i >= pl->s->n_organismes || pl->failed)
-			break;
-		if (fiche(pl->s, pl->s->organismes[i], pl->p, &b) < 0)
-			pl->failed = 1;
-	}
-	buf_release(&b);
-	return NULL;
-}
-
 /* ---- cartography booklets ---- */
 
 struct brow {
@@ -764,11 +742,14 @@ static size_t colour_of(const struct site *s, const char *type)
 	return 9;
 }
 
+#define MARK_R 6.5f
+#define MARK_D (2 * MARK_R + 2)	/* centres of two markers, at least */
+
 static void marker(struct doc *d, float x, float y, int num, const char *colour)
 {
 	char t[16];
 	hex_fill(d, colour);
-	HPDF_Page_Circle(d->page, x, y, 6.5f);
+	HPDF_Page_Circle(d->page, x, y, MARK_R);
 	HPDF_Page_Fill(d->page);
 	snprintf(t, sizeof(t), "%d", num);
 	HPDF_Page_SetRGBFill(d->page, 1, 1, 1);
@@ -779,8 +760,67 @@ static void marker(struct doc *d, float x, float y, int num, const char *colour)
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 }
 
+/* Markers already placed, chained by grid cell (a cell is one marker wide),
+ * so that testing a spot looks at nine cells, not at every marker. */
+struct placed {
+	size_t mask;
+	long *head, *next;
+	float *x, *y;
+	size_t n;
+};
+
+static size_t cell_of(long cx, long cy, size_t mask)
+{
+	return ((size_t)cx * 73856093u ^ (size_t)cy * 19349663u) & mask;
+}
+
+static int spot_free(const struct placed *g, float x, float y)
+{
+	long cx = (long)floorf(x / MARK_D), cy = (long)floorf(y / MARK_D);
+	for (long i = -1; i <= 1; i++)
+		for (long j = -1; j <= 1; j++)
+			for (long k = g->head[cell_of(cx + i, cy + j, g->mask)]; k >= 0; k = g->next[k]) {
+				float dx = g->x[k] - x, dy = g->y[k] - y;
+				if (dx * dx + dy * dy < MARK_D * MARK_D)
+					return 0;
+			}
+	return 1;
+}
+
+static void spot_take(struct placed *g, float x, float y)
+{
+	size_t h = cell_of((long)floorf(x / MARK_D), (long)floorf(y / MARK_D), g->mask);
+	g->x[g->n] = x;
+	g->y[g->n] = y;
+	g->next[g->n] = g->head[h];
+	g->head[h] = (long)g->n++;
+}
+
+/* Where a marker for (x, y) goes without covering another: the spot itself,
+ * else the nearest free one on rings around it, inside the frame. A marker
+ * that cannot move stays on its spot. */
+static void place(struct placed *g, float x, float y, const float frame[4], float *px, float *py)
+{
+	*px = x, *py = y;
+	for (int ring = 0; ring <= 6; ring++) {
+		int steps = ring ? 8 * ring : 1;
+		for (int k = 0; k < steps; k++) {
+			double a = 6.283185307179586 * k / steps;
+			float cx = x + (float)(ring * (MARK_D + 0.5) * cos(a));
+			float cy = y + (float)(ring * (MARK_D + 0.5) * sin(a));
+			if (cx < frame[0] || cy < frame[1] || cx > frame[2] || cy > frame[3] || !spot_free(g, cx, cy))
+				continue;
+			*px = cx, *py = cy;
+			spot_take(g, cx, cy);
+			return;
+		}
+	}
+	spot_take(g, x, y);
+}
+
 /* The map with numbered markers: rows within 6 pt share a number (a grid of
- * cells in a hash map keeps this linear). */
+ * cells in a hash map keeps this linear); markers that would cover one
+ * another are moved apart, with a line to the place they stand for. */
 static void booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n)
 {
 	struct box b;
@@ -797,8 +837,19 @@ static void booklet_map(struct doc *d, const struct site *s, const char *dep, st
 	need(d, size + 10);
 	fit_box(&b, minx, miny, maxx, maxy, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
 	draw_base(d, &b, &s->geo, dep);
+	const float frame[4] = { MARGIN, d->y - size, PAGE_W - MARGIN, d->y };
 	struct strmap cells = STRMAP_INIT;
 	char **keys = xcalloc(n + 1, sizeof(*keys));
+	/* Per marker: the place it stands for, where it is drawn, its row. */
+	float *at = xmalloc((4 * n + 1) * sizeof(*at));
+	size_t *row = xmalloc((n + 1) * sizeof(*row));
+	size_t nb = 16;
+	while (nb < 2 * n)
+		nb *= 2;
+	struct placed g = { nb - 1, xmalloc(nb * sizeof(long)), xmalloc((n + 1) * sizeof(long)),
+		xmalloc((n + 1) * sizeof(float)), xmalloc((n + 1) * sizeof(float)), 0 };
+	for (size_t i = 0; i < nb; i++)
+		g.head[i] = -1;
 	int next = 1;
 	for (size_t i = 0; i < n; i++) {
 		float x, y;
@@ -810,16 +861,44 @@ static void booklet_map(struct doc *d, const struct site *s, const char *dep, st
 			r[i].num = *num;
 			continue;
 		}
+		float *m = at + 4 * (size_t)(next - 1);
+		row[next - 1] = i;
 		r[i].num = next++;
 		keys[i] = xmalloc(sizeof(int) + sizeof(key));
 		memcpy(keys[i], &r[i].num, sizeof(int));
 		strcpy(keys[i] + sizeof(int), key);
 		strmap_put(&cells, keys[i] + sizeof(int), keys[i]);
-		marker(d, x, y, r[i].num, svgmap_palette[colour_of(s, r[i].o->types.n ? r[i].o->types.v[0].s : NULL)]);
+		m[0] = x, m[1] = y;
+		place(&g, x, y, frame, &m[2], &m[3]);
+	}
+	/* Lines first, so that no line crosses a marker drawn before it. */
+	HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
+	HPDF_Page_SetLineWidth(d->page, 0.6f);
+	for (int k = 0; k < next - 1; k++) {
+		const float *m = at + 4 * k;
+		if (m[0] == m[2] && m[1] == m[3])
+			continue;
+		HPDF_Page_MoveTo(d->page, m[0], m[1]);
+		HPDF_Page_LineTo(d->page, m[2], m[3]);
+		HPDF_Page_Stroke(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0.25f, 0.25f, 0.25f);
+		HPDF_Page_Circle(d->page, m[0], m[1], 1.5f);
+		HPDF_Page_Fill(d->page);
+	}
+	for (int k = 0; k < next - 1; k++) {
+		const struct brow *w = &r[row[k]];
+		marker(d, at[4 * k + 2], at[4 * k + 3], w->num,
+		    svgmap_palette[colour_of(s, w->o->types.n ? w->o->types.v[0].s : NULL)]);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(keys[i]);
 	free(keys);
+	free(at);
+	free(row);
+	free(g.head);
+	free(g.next);
+	free(g.x);
+	free(g.y);
 	strmap_free(&cells);
 	d->y -= size + 8;
 }
@@ -856,9 +935,12 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	buf_reset(b);
 	for (size_t i = 0; i < o->types.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", label(&s->vocab.types_offre, o->types.v[i].s));
-	if (o->entree_min.s || o->vise.s)
-		buf_printf(b, " – niveaux %s%s%s", o->entree_min.s ? o->entree_min.s : "", o->vise.s ? " vers " : "",
-		    o->vise.s ? o->vise.s : "");
+	if (o->entree_min.s && o->vise.s)
+		buf_printf(b, " – niveaux %s vers %s", o->entree_min.s, o->vise.s);
+	else if (o->entree_min.s)
+		buf_printf(b, " – niveau d'entrée %s", o->entree_min.s);
+	else if (o->vise.s)
+		buf_printf(b, " – niveau visé %s", o->vise.s);
 	if (o->gratuit == TRI_TRUE)
 		buf_puts(b, " – gratuit");
 	if (o->garde_enfants == TRI_TRUE)
@@ -951,23 +1033,63 @@ out:
 	return rc;
 }
 
-static int booklets(const struct site *s, struct publish *p)
+/* Every document is a job: booklets first (the longest), then the cards,
+ * then the fiches, taken in turn by the threads so that the cores stay busy
+ * until the end. A job's index says which document it is. */
+struct booklet_job {
+	const struct cartographie *ca;
+	const char *dep;
+};
+
+struct pool {
+	const struct site *s;
+	struct publish *p;
+	struct booklet_job *bk;
+	size_t n_bk, n_jobs;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+static int job(struct pool *pl, size_t i, struct buf *b)
 {
+	const struct site *s = pl->s;
+	if (i < pl->n_bk)
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, b);
+	i -= pl->n_bk;
+	if (i < s->n_referentiels)
+		return card(s, s->referentiels[i], pl->p, b);
+	return fiche(s, s->organismes[i - s->n_referentiels], pl->p, b);
+}
+
+static void *work(void *arg)
+{
+	struct pool *pl = arg;
 	struct buf b = BUF_INIT;
-	int rc = 0;
-	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
-		const struct cartographie *ca = s->cartographies[i];
-		rc = booklet(s, ca, NULL, p, &b);
-		for (size_t k = 0; rc == 0 && ca->par_departement && k < s->geo.n_departements; k++)
-			rc = booklet(s, ca, s->geo.departements[k].code, p, &b);
+	for (;;) {
+		size_t i = atomic_fetch_add(&pl->next, 1);
+		if (i >= pl->n_jobs || pl->failed)
+			break;
+		if (job(pl, i, &b) < 0)
+			pl->failed = 1;
 	}
 	buf_release(&b);
-	return rc;
+	return NULL;
 }
 
 int pdf_render(const struct site *s, struct publish *p, int jobs)
 {
-	struct pool pl = { s, p, 0, 0 };
+	struct pool pl = { .s = s, .p = p };
+	size_t cap = 16;
+	pl.bk = xmalloc(cap * sizeof(*pl.bk));
+	for (size_t i = 0; i < s->n_cartographies; i++) {
+		const struct cartographie *ca = s->cartographies[i];
+		size_t k = ca->par_departement ? s->geo.n_departements : 0;
+		pl.bk = xgrow(pl.bk, &cap, pl.n_bk + 1 + k, sizeof(*pl.bk));
+		pl.bk[pl.n_bk++] = (struct booklet_job){ ca, NULL };
+		for (size_t j = 0; j < k; j++)
+			pl.bk[pl.n_bk++] = (struct booklet_job){ ca, s->geo.departements[j].code };
+	}
+	pl.n_jobs = pl.n_bk + s->n_referentiels + s->n_organismes;
 	pthread_t th[64];
 	int n = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs, started = 0;
 	for (int i = 1; i < n; i++)
@@ -976,12 +1098,6 @@ int pdf_render(const struct site *s, struct publish *p, int jobs)
 	work(&pl);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < s->n_referentiels && !pl.failed; i++)
-		if (card(s, s->referentiels[i], p, &b) < 0)
-			pl.failed = 1;
-	if (!pl.failed && booklets(s, p) < 0)
-		pl.failed = 1;
-	buf_release(&b);
+	free(pl.bk);
 	return pl.failed ? -1 : 0;
 }
