@@ -19,11 +19,12 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
+       generator/data/embed.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
        generator/out/publish.c generator/out/opendata.c generator/out/theme.c \
        generator/out/html.c generator/out/html_views.c generator/out/html_extra.c \
        generator/out/html_carto.c generator/out/svgmap.c \
-       generator/out/pdf.c
+       generator/out/html_embed.c generator/out/pdf.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)

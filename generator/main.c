@@ -16,6 +16,7 @@
 #include "base/diag.h"
 #include "base/fs.h"
 #include "data/fields.h"
+#include "data/embed.h"
 #include "data/index.h"
 #include "data/load.h"
 #include "data/model.h"
@@ -140,6 +141,7 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 		}
 		stage("validate");
 		lint_pages(s, d);
+		embeds_read(s, d);
 		stage("markdown");
 	}
 	diags_print(d, stderr);

@@ -258,6 +258,22 @@ struct cartographie {
 
 enum page_type { PAGE_PAGE, PAGE_ARTICLE, PAGE_WEBINAIRE, PAGE_DIAPORAMA };
 
+/* A view computed by carto inside a page: a fenced block ```carto (embed.c). */
+enum embed_kind { EMBED_CARTE, EMBED_COMPTE, EMBED_TABLEAU, EMBED_OFFRES, EMBED_DOMAINES,
+	EMBED_CORRESPONDANCE, EMBED_INVALID };
+
+struct embed {
+	enum embed_kind kind;
+	uint32_t line;			/* of the block's first line of YAML */
+	const struct cartographie *ca;	/* carte, compte, tableau, offres */
+	const char *dep;		/* a département's code, or NULL */
+	struct svals types;		/* offer types kept; none: all */
+	long limite;			/* offres: at most this many */
+	const char *titre;		/* caption, or NULL for the default */
+	const struct referentiel *ref;	/* domaines */
+	const struct correspondance *corr;	/* correspondance */
+};
+
 struct page {
 	const char *file;
 	const char *slug;		/* "" for the home page */
@@ -272,6 +288,8 @@ struct page {
 	long web_duree;
 	const char *body;		/* Markdown without the front matter */
 	uint32_t body_line;		/* line of the body's first line in the file */
+	struct embed *embeds;		/* its carto blocks, in order */
+	size_t n_embeds;
 };
 
 /* ---- the site ---- */

@@ -52,7 +52,7 @@ const char *html_markdown(struct pctx *c, const char *md)
 	if (!md)
 		return NULL;
 	buf_reset(c->tmp);
-	md_html(c->tmp, md, c->s->html_brut);
+	md_html(c->tmp, md, c->s->html_brut, NULL, NULL);
 	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
 }
 

@@ -38,11 +38,6 @@ struct spot {
 	size_t last;		/* index of the last card; next[] links the others */
 };
 
-struct rowref {
-	const struct offre *o;
-	const struct lieu *l;
-};
-
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct rowref *a = pa, *b = pb;
@@ -135,7 +130,7 @@ void html_carto_release(struct carto_index *x)
 
 /* The rows of a view: key is NULL (the whole cartography), a département
  * code or a commune's code_insee. */
-static struct rowref *collect(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n)
+struct rowref *html_carto_rows(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n)
 {
 	*n = 0;
 	for (size_t k = 0; k < c->carto->n; k++) {
@@ -186,26 +181,38 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	return v;
 }
 
+/* The map: idp prefixes its ids (several maps on a page); markers link to
+ * their cards at href#rN, href being "" on the cartography's own page. */
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
-    const struct spot *sp, size_t ns, size_t nrows, const size_t *next)
+    const struct spot *sp, size_t ns, size_t nrows, const size_t *next, const char *idp,
+    const char *href, int anchors)
 {
 	struct buf *b = c->tmp;
 	buf_reset(b);
-	buf_printf(b, "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"group\" aria-labelledby=\"map-title\" aria-describedby=\"map-desc\">\n",
-	    m->pr.w, m->pr.h);
-	buf_puts(b, "<title id=\"map-title\">Carte : ");
+	buf_printf(b, "<svg class=\"map\" viewBox=\"0 0 %.0f %.0f\" role=\"group\" aria-labelledby=\"%smap-title\" aria-describedby=\"%smap-desc\">\n",
+	    m->pr.w, m->pr.h, idp, idp);
+	buf_printf(b, "<title id=\"%smap-title\">Carte : ", idp);
 	esc_html(b, titre);
-	buf_printf(b, "</title>\n<desc id=\"map-desc\">%zu lieux de formation, regroupés en %zu repères ; la liste qui suit la carte donne le détail de chaque offre.</desc>\n",
-	    nrows, ns);
+	buf_printf(b, "</title>\n<desc id=\"%smap-desc\">%zu lieux de formation, regroupés en %zu repères ; %s</desc>\n",
+	    idp, nrows, ns, *href ? "chaque repère mène au détail des offres dans la cartographie."
+	    : "la liste qui suit la carte donne le détail de chaque offre.");
 	buf_puts(b, m->paths);
 	for (size_t i = 0; i < ns; i++) {
 		const struct spot *s = &sp[i];
 		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
 		double r = s->n > 9 ? 11 : s->n > 1 ? 9 : 6.5;
-		buf_printf(b, "<a href=\"#r%zu\" data-cards=\"", s->card);
-		for (size_t k = s->card; k != (size_t)-1; k = next[k])
-			buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
-		buf_puts(b, "\" aria-label=\"");
+		buf_puts(b, "<a href=\"");
+		esc_html(b, href);
+		if (anchors)
+			buf_printf(b, "#r%zu", s->card);
+		buf_putc(b, '"');
+		if (!*href) {
+			buf_puts(b, " data-cards=\"");
+			for (size_t k = s->card; k != (size_t)-1; k = next[k])
+				buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
+			buf_putc(b, '"');
+		}
+		buf_puts(b, " aria-label=\"");
 		esc_html(b, s->first->org->nom);
 		buf_puts(b, ", ");
 		esc_html(b, s->lieu->commune ? s->lieu->commune->nom : "");
@@ -507,7 +514,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
     const char **path)
 {
 	size_t n;
-	struct rowref *rows = collect(c, ca, dep, &n);
+	struct rowref *rows = html_carto_rows(c, ca, dep, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
 	*path = dep ? html_fmt(c, "cartographies/%s/%s/offres.js", ca->id.s, dep)
@@ -589,7 +596,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	size_t n, ns;
-	struct rowref *rows = collect(c, ca, com ? insee : key, &n);
+	struct rowref *rows = html_carto_rows(c, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {
 		/* A commune with more offers than a page holds: pages of CARTO_LIST_MAX. */
 		size_t pages = (n + CARTO_LIST_MAX - 1) / CARTO_LIST_MAX;
@@ -612,7 +619,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	if (m && m->paths) {
 		size_t *next = arena_alloc(a, (n + 1) * sizeof(*next));
 		struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
-		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next));
+		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next, "", "", 1));
 	}
 	view_setn(a, v, "nb", (double)n);
 	view_setb(a, v, "pluriel", n > 1);
@@ -663,4 +670,22 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	view_set(a, v, "fichiers", files);
 	return v;
+}
+
+const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const char *dep,
+    const char *titre, const char *idp)
+{
+	size_t n, ns;
+	const struct rowref *rows = html_carto_rows(c, ca, dep, &n);
+	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
+	if (!m || !m->paths)
+		return NULL;
+	size_t *next = arena_alloc(c->a, (n + 1) * sizeof(*next));
+	struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
+	/* The cartography's page of the same rows holds the cards; a large one
+	 * lists communes, so the markers lead to the page itself. */
+	const char *page = dep && ca->par_departement ? html_fmt(c, "cartographies/%s/%s/", ca->id.s, dep)
+	    : html_fmt(c, "cartographies/%s/", ca->id.s);
+	int anchors = !html_carto_large(n) && (!dep || ca->par_departement);
+	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors);
 }

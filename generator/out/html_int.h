@@ -43,6 +43,26 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
  * commune's list is split into pages of this size: every page stays light. */
 #define CARTO_LIST_MAX 1500
 
+/* A row of a cartography: an offer at one of its lieux. */
+struct rowref {
+	const struct offre *o;
+	const struct lieu *l;
+};
+
+/* The rows of a cartography (key NULL), of a département or of a commune,
+ * sorted by département, commune and organisation. */
+struct rowref *html_carto_rows(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n);
+/* The cartography's map (of a département when dep) with the same markers as
+ * its page, linked to it; ids start with idp. */
+const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const char *dep,
+    const char *titre, const char *idp);
+/* The HTML of a page's Markdown body with its carto views. */
+const char *html_page_markdown(struct pctx *c, const struct page *p);
+/* Sets the slides of a deck in its view, with its PDFs. */
+void html_slides(struct pctx *c, struct view *v, const struct page *p);
+/* Appends the HTML of a view embedded in a page; idx numbers it in the page. */
+void html_embed(struct pctx *c, const struct embed *e, size_t idx, struct buf *out);
+
 /* Returns 1 when a view of that many rows lists communes rather than offers. */
 int html_carto_large(size_t rows);
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,

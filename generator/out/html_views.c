@@ -483,7 +483,10 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	fil[n++] = p->titre;
 	fil[n++] = url;
 	html_crumbs(c, v, fil, n);
-	view_sets(a, v, "html", html_markdown(c, p->body));
+	if (p->type == PAGE_DIAPORAMA)
+		html_slides(c, v, p);
+	else
+		view_sets(a, v, "html", html_page_markdown(c, p));
 	view_sets(a, v, "date", p->type == PAGE_ARTICLE ? html_date_fr(c, p->date) : NULL);
 	if (p->type == PAGE_WEBINAIRE) {
 		struct view *w = view_map(a);
@@ -745,7 +748,12 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
-	case P_PAGE: return md_page(c, j->item, path);
+	case P_PAGE: {
+		const struct page *p = j->item;
+		if (p->type == PAGE_DIAPORAMA)
+			*tpl = "diaporama";
+		return md_page(c, p, path);
+	}
 	case P_ORG: return org_page(c, j->item, path);
 	case P_DIRECTORY: return directory_page(c, path);
 	case P_DEP: return dep_page(c, j->key, path);

@@ -7,12 +7,14 @@
 
 #include <cmark.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../base/buf.h"
 #include "../base/diag.h"
+#include "../base/mem.h"
 
 int md_url_ok(const char *url)
 {
@@ -59,23 +61,282 @@ void md_lint(const char *body, const char *file, uint32_t first_line,
 	cmark_node_free(doc);
 }
 
-void md_html(struct buf *out, const char *text, int html_brut)
+static int is_view(cmark_node *n)
 {
-	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_VALIDATE_UTF8);
+	const char *info = cmark_node_get_fence_info(n);
+	if (cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK || !info)
+		return 0;
+	while (*info == ' ')
+		info++;
+	return strncmp(info, "carto", 5) == 0 && (info[5] == '\0' || info[5] == ' ');
+}
+
+void md_fences(const char *text, md_fence_fn fn, void *ctx)
+{
+	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_SOURCEPOS);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)) {
-			const char *url = cmark_node_get_url(n);
-			if (url && !md_url_ok(url))
-				cmark_node_set_url(n, "");
+		if (ev == CMARK_EVENT_ENTER && is_view(n)) {
+			const char *body = cmark_node_get_literal(n);
+			fn(ctx, body ? body : "", body ? strlen(body) : 0,
+			    (uint32_t)cmark_node_get_start_line(n) + 1);
 		}
 	}
 	cmark_iter_free(it);
-	char *html = cmark_render_html(doc, html_brut ? CMARK_OPT_UNSAFE : 0);
-	buf_puts(out, html);
-	free(html);
 	cmark_node_free(doc);
+}
+
+/* Parses text, drops links with a refused scheme and numbers the carto
+ * blocks: each one's body becomes its index, found again in the HTML. */
+static cmark_node *parse(const char *text)
+{
+	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_VALIDATE_UTF8);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	size_t views = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			const char *url = cmark_node_get_url(n);
+			if (url && !md_url_ok(url))
+				cmark_node_set_url(n, "");
+		} else if (is_view(n)) {
+			char num[32];
+			snprintf(num, sizeof(num), "%zu\n", views++);
+			cmark_node_set_literal(n, num);
+		}
+	}
+	cmark_iter_free(it);
+	return doc;
+}
+
+/* Appends html with each numbered carto block replaced by its view (or
+ * left out when there is no fn). */
+static void put_views(struct buf *out, const char *html, md_view_fn fn, void *ctx)
+{
+	static const char open[] = "<pre><code class=\"language-carto\">", close[] = "</code></pre>\n";
+	const char *p = html, *q;
+	while ((q = strstr(p, open))) {
+		const char *end = strstr(q, close);
+		if (!end)
+			break;
+		buf_add(out, p, (size_t)(q - p));
+		if (fn)
+			fn(ctx, strtoul(q + sizeof(open) - 1, NULL, 10), out);
+		p = end + sizeof(close) - 1;
+	}
+	buf_puts(out, p);
+}
+
+static void render(struct buf *out, cmark_node *doc, int html_brut, md_view_fn fn, void *ctx)
+{
+	char *html = cmark_render_html(doc, html_brut ? CMARK_OPT_UNSAFE : 0);
+	put_views(out, html, fn, ctx);
+	free(html);
+}
+
+void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx)
+{
+	cmark_node *doc = parse(text);
+	render(out, doc, html_brut, fn, ctx);
+	cmark_node_free(doc);
+}
+
+/* A paragraph that is only "Notes :" (or "Notes:") starts the speaker notes. */
+static int is_notes(cmark_node *n)
+{
+	if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
+		return 0;
+	cmark_node *t = cmark_node_first_child(n);
+	const char *s = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
+	if (!s || cmark_node_next(t))
+		return 0;
+	return strcmp(s, "Notes :") == 0 || strcmp(s, "Notes:") == 0 || strcmp(s, "Notes\u00a0:") == 0;
+}
+
+/* Moves the top-level blocks of doc up to the next thematic break (which is
+ * removed) into a new slide document, and its notes into another. */
+static void take_slide(cmark_node *doc, cmark_node **slide, cmark_node **notes)
+{
+	*slide = cmark_node_new(CMARK_NODE_DOCUMENT);
+	*notes = cmark_node_new(CMARK_NODE_DOCUMENT);
+	cmark_node *into = *slide, *n;
+	while ((n = cmark_node_first_child(doc))) {
+		if (cmark_node_get_type(n) == CMARK_NODE_THEMATIC_BREAK) {
+			cmark_node_free(n);
+			break;
+		}
+		if (into == *slide && is_notes(n)) {
+			cmark_node_free(n);
+			into = *notes;
+			continue;
+		}
+		cmark_node_append_child(into, n);
+	}
+}
+
+size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out)
+{
+	cmark_node *doc = parse(text);
+	size_t n = 0, cap = 8;
+	struct md_slide *v = xmalloc(cap * sizeof(*v));
+	while (cmark_node_first_child(doc)) {
+		cmark_node *slide, *notes;
+		take_slide(doc, &slide, &notes);
+		if (!cmark_node_first_child(slide) && !cmark_node_first_child(notes)) {
+			cmark_node_free(slide);
+			cmark_node_free(notes);
+			continue;	/* "---" twice in a row, or at the end */
+		}
+		struct buf h = BUF_INIT, t = BUF_INIT;
+		render(&h, slide, html_brut, fn, ctx);
+		if (cmark_node_first_child(notes))
+			render(&t, notes, html_brut, fn, ctx);
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n++] = (struct md_slide){ buf_detach(&h, NULL), t.len ? buf_detach(&t, NULL) : NULL };
+		buf_release(&t);
+		cmark_node_free(slide);
+		cmark_node_free(notes);
+	}
+	cmark_node_free(doc);
+	*out = v;
+	return n;
+}
+
+void md_slides_free(struct md_slide *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].html);
+		free(v[i].notes);
+	}
+	free(v);
+}
+
+/* ---- slides as blocks, for the PDF decks ---- */
+
+/* Appends the inline text under n, with MD_BOLD and MD_ITALIC around
+ * strong and emphasised runs; line breaks become spaces. */
+static void inlines(struct buf *b, cmark_node *n)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE: {
+			/* Control characters are the run markers: keep them out. */
+			for (const char *s = cmark_node_get_literal(c); s && *s; s++)
+				buf_putc(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+			break;
+		}
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		case CMARK_NODE_STRONG:
+			buf_putc(b, MD_BOLD);
+			inlines(b, c);
+			buf_putc(b, MD_BOLD);
+			break;
+		case CMARK_NODE_EMPH:
+			buf_putc(b, MD_ITALIC);
+			inlines(b, c);
+			buf_putc(b, MD_ITALIC);
+			break;
+		default:
+			inlines(b, c);
+		}
+	}
+}
+
+static void add_block(struct md_deck *d, enum md_kind k, int depth, int num, cmark_node *n)
+{
+	struct buf b = BUF_INIT;
+	if (k == MDB_CODE)
+		buf_puts(&b, cmark_node_get_literal(n) ? cmark_node_get_literal(n) : "");
+	else if (n)
+		inlines(&b, n);
+	d->b = xgrow(d->b, &d->cap, d->n + 1, sizeof(*d->b));
+	d->b[d->n++] = (struct md_block){ k, depth, num, buf_detach(&b, NULL), 0 };
+}
+
+static void blocks(struct md_deck *d, cmark_node *parent, int depth);
+
+/* Flattens one block; views keep their index in the document. */
+static void block(struct md_deck *d, cmark_node *n, int depth)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HEADING: {
+		int l = cmark_node_get_heading_level(n);
+		add_block(d, l <= 1 ? MDB_H1 : l == 2 ? MDB_H2 : MDB_H3, depth, 0, n);
+		break;
+	}
+	case CMARK_NODE_PARAGRAPH:
+		add_block(d, MDB_PARA, depth, 0, n);
+		break;
+	case CMARK_NODE_BLOCK_QUOTE:
+		blocks(d, n, depth + 1);
+		break;
+	case CMARK_NODE_LIST: {
+		int num = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? cmark_node_get_list_start(n) : 0;
+		for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it)) {
+			/* The item's first paragraph carries its bullet or number. */
+			cmark_node *c = cmark_node_first_child(it);
+			int para = c && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH;
+			add_block(d, MDB_ITEM, depth + 1, num, para ? c : NULL);
+			for (c = para ? cmark_node_next(c) : c; c; c = cmark_node_next(c))
+				block(d, c, depth + 1);
+			num += num > 0;
+		}
+		break;
+	}
+	case CMARK_NODE_CODE_BLOCK:
+		if (is_view(n)) {
+			add_block(d, MDB_VIEW, depth, 0, NULL);
+			d->b[d->n - 1].view = strtoul(cmark_node_get_literal(n), NULL, 10);
+		} else
+			add_block(d, MDB_CODE, depth, 0, n);
+		break;
+	default:
+		break;
+	}
+}
+
+static void blocks(struct md_deck *d, cmark_node *parent, int depth)
+{
+	for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n))
+		block(d, n, depth);
+}
+
+void md_deck(const char *text, struct md_deck *d)
+{
+	memset(d, 0, sizeof(*d));
+	cmark_node *doc = parse(text);
+	size_t cap = 8;
+	d->slide = xmalloc(cap * sizeof(*d->slide));
+	while (cmark_node_first_child(doc)) {
+		cmark_node *slide, *notes;
+		take_slide(doc, &slide, &notes);
+		if (cmark_node_first_child(slide) || cmark_node_first_child(notes)) {
+			d->slide = xgrow(d->slide, &cap, d->n_slides + 2, sizeof(*d->slide));
+			d->slide[d->n_slides++] = d->n;
+			blocks(d, slide, 0);
+		}
+		cmark_node_free(slide);
+		cmark_node_free(notes);
+	}
+	d->slide = xgrow(d->slide, &cap, d->n_slides + 1, sizeof(*d->slide));
+	d->slide[d->n_slides] = d->n;
+	cmark_node_free(doc);
+}
+
+void md_deck_free(struct md_deck *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->b[i].text);
+	free(d->b);
+	free(d->slide);
 }

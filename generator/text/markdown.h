@@ -17,7 +17,48 @@ void md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
 /* Returns 1 when url may be published (relative, or http/https/mailto/tel). */
 int md_url_ok(const char *url);
-/* Appends the HTML of Markdown text to out; raw HTML only when html_brut. */
-void md_html(struct buf *out, const char *text, int html_brut);
+/* Called for each fenced block whose info string is "carto", in document
+ * order, with its body and the line of the body's first line (1 for the
+ * text's first line). */
+typedef void (*md_fence_fn)(void *ctx, const char *text, size_t len, uint32_t line);
+void md_fences(const char *text, md_fence_fn fn, void *ctx);
+
+/* Appends the HTML of the index-th carto block of a text (a generated view). */
+typedef void (*md_view_fn)(void *ctx, size_t index, struct buf *out);
+
+/* Appends the HTML of Markdown text to out; raw HTML only when html_brut.
+ * carto blocks are replaced by what fn appends (left out when fn is NULL). */
+void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx);
+
+/* A slide deck: text split at its top-level thematic breaks ("---"). A
+ * paragraph "Notes :" starts the slide's speaker notes, which run to the
+ * end of the slide. */
+struct md_slide {
+	char *html;		/* the slide */
+	char *notes;		/* its speaker notes, or NULL */
+};
+size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out);
+void md_slides_free(struct md_slide *v, size_t n);
+
+/* The same slides as a flat list of blocks, for the PDF decks (without the
+ * notes). Inline text holds MD_BOLD and MD_ITALIC around bold and italic runs. */
+#define MD_BOLD '\x01'
+#define MD_ITALIC '\x02'
+enum md_kind { MDB_H1, MDB_H2, MDB_H3, MDB_PARA, MDB_ITEM, MDB_CODE, MDB_VIEW };
+struct md_block {
+	enum md_kind kind;
+	int depth;		/* list and quote nesting */
+	int num;		/* an ordered item's number, 0 for a bullet */
+	char *text;
+	size_t view;		/* MDB_VIEW: index of the carto block */
+};
+struct md_deck {
+	struct md_block *b;
+	size_t n, cap;
+	size_t *slide;		/* slide i is blocks slide[i] .. slide[i + 1] - 1 */
+	size_t n_slides;
+};
+void md_deck(const char *text, struct md_deck *d);
+void md_deck_free(struct md_deck *d);
 
 #endif

@@ -1,0 +1,200 @@
+/*
+ * Reading the carto blocks of every page. Each block gives one struct embed,
+ * invalid ones included, so that the n-th block of a page is always its n-th
+ * embed. Start at embeds_read.
+ */
+#include "embed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/arena.h"
+#include "../base/diag.h"
+#include "../base/mem.h"
+#include "../text/markdown.h"
+#include "fields.h"
+#include "load.h"
+#include "model.h"
+#include "ytree.h"
+
+static const char *const views[] = { "carte", "compte", "tableau", "offres", "domaines",
+	"correspondance" };
+#define N_VIEWS (sizeof(views) / sizeof(*views))
+
+/* The keys each view takes besides its own. */
+static const char *const keys[N_VIEWS][6] = {
+	{ "carte", "departement", "titre", NULL },
+	{ "compte", "departement", "types", NULL },
+	{ "tableau", "departement", "types", "titre", NULL },
+	{ "offres", "departement", "types", "limite", "titre", NULL },
+	{ "domaines", "titre", NULL },
+	{ "correspondance", "vers", "titre", NULL },
+};
+
+struct reader {
+	struct site *s;
+	struct page *pg;
+	struct rd r;
+	struct arena tree;
+	size_t cap;
+};
+
+static const struct cartographie *find_carto(struct reader *x, const struct ynode *at, const char *id)
+{
+	const struct site *s = x->s;
+	const char **ids = xmalloc((s->n_cartographies + 1) * sizeof(*ids));
+	for (size_t i = 0; i < s->n_cartographies; i++) {
+		if (strcmp(s->cartographies[i]->id.s, id) == 0) {
+			free(ids);
+			return s->cartographies[i];
+		}
+		ids[i] = s->cartographies[i]->id.s;
+	}
+	load_unknown(&x->r, at, "cartography", id, ids, s->n_cartographies);
+	free(ids);
+	return NULL;
+}
+
+static const struct referentiel *find_ref(struct reader *x, const struct ynode *at, const char *id)
+{
+	const struct site *s = x->s;
+	const char **ids = xmalloc((s->n_referentiels + 1) * sizeof(*ids));
+	for (size_t i = 0; i < s->n_referentiels; i++) {
+		if (strcmp(s->referentiels[i]->id, id) == 0) {
+			free(ids);
+			return s->referentiels[i];
+		}
+		ids[i] = s->referentiels[i]->id;
+	}
+	load_unknown(&x->r, at, "référentiel", id, ids, s->n_referentiels);
+	free(ids);
+	return NULL;
+}
+
+static void read_dep(struct reader *x, const struct ynode *n, struct embed *e)
+{
+	struct sval dep = rd_code(&x->r, n, "departement", OPT);
+	if (!dep.s)
+		return;
+	const char *codes[16];
+	size_t k = 0;
+	for (size_t i = 0; i < x->s->geo.n_departements && k < 16; i++) {
+		if (strcmp(x->s->geo.departements[i].code, dep.s) == 0) {
+			e->dep = dep.s;
+			return;
+		}
+		codes[k++] = x->s->geo.departements[i].code;
+	}
+	load_unknown(&x->r, ytree_get(n, "departement"), "département", dep.s, codes, k);
+}
+
+static void read_types(struct reader *x, const struct ynode *n, struct embed *e)
+{
+	const struct vocab_list *l = &x->s->vocab.types_offre;
+	e->types = rd_codes(&x->r, n, "types", OPT);
+	for (size_t i = 0; i < e->types.n; i++)
+		if (!strmap_get(&l->by_code, e->types.v[i].s)) {
+			const char **codes = xmalloc((l->n + 1) * sizeof(*codes));
+			for (size_t k = 0; k < l->n; k++)
+				codes[k] = l->v[k].code;
+			struct ynode at = { .kind = Y_SCALAR, .line = e->types.v[i].line, .col = e->types.v[i].col };
+			load_unknown(&x->r, &at, "offer type", e->types.v[i].s, codes, l->n);
+			free(codes);
+		}
+}
+
+static void read_corr(struct reader *x, const struct ynode *n, struct embed *e, const char *de)
+{
+	const struct referentiel *from = find_ref(x, ytree_get(n, "correspondance"), de);
+	struct sval vers = rd_code(&x->r, n, "vers", OPT);
+	const struct referentiel *to = vers.s ? find_ref(x, ytree_get(n, "vers"), vers.s) : NULL;
+	if (!from || (vers.s && !to))
+		return;
+	for (size_t i = 0; i < x->s->n_correspondances; i++) {
+		const struct correspondance *c = x->s->correspondances[i];
+		if (c->de == from && (!to || c->vers == to)) {
+			e->corr = c;
+			return;
+		}
+	}
+	rd_error(&x->r, ytree_get(n, "correspondance"), "no correspondence from '%s'%s%s%s in referentiels/correspondances/",
+	    de, to ? " to '" : "", to ? to->id : "", to ? "'" : "");
+}
+
+static void read_view(struct reader *x, const struct ynode *n, struct embed *e)
+{
+	size_t v = N_VIEWS;
+	for (size_t i = 0; i < N_VIEWS && v == N_VIEWS; i++)
+		if (ytree_get(n, views[i]))
+			v = i;
+	if (v == N_VIEWS) {
+		const char *first = n->n ? n->u.pairs[0].key->u.s : "";
+		if (n->n)
+			load_unknown(&x->r, n->u.pairs[0].key, "view", first, views, N_VIEWS);
+		else
+			rd_error(&x->r, n, "a carto block names a view: carte, compte, tableau, offres, domaines or correspondance");
+		return;
+	}
+	rd_keys(&x->r, n, keys[v]);
+	struct sval id = rd_code(&x->r, n, views[v], REQ);
+	if (!id.s)
+		return;
+	e->kind = (enum embed_kind)v;
+	e->titre = rd_text(&x->r, n, "titre", OPT);
+	switch (e->kind) {
+	case EMBED_DOMAINES:
+		e->ref = find_ref(x, ytree_get(n, views[v]), id.s);
+		break;
+	case EMBED_CORRESPONDANCE:
+		read_corr(x, n, e, id.s);
+		break;
+	default:
+		e->ca = find_carto(x, ytree_get(n, views[v]), id.s);
+		read_dep(x, n, e);
+		read_types(x, n, e);
+		e->limite = rd_int(&x->r, n, "limite", OPT, 1, 500);
+		if (e->limite < 0)
+			e->limite = 20;
+	}
+}
+
+static void one(void *ctx, const char *text, size_t len, uint32_t line)
+{
+	struct reader *x = ctx;
+	struct page *pg = x->pg;
+	uint32_t at = pg->body_line + line - 1;
+	pg->embeds = xgrow(pg->embeds, &x->cap, pg->n_embeds + 1, sizeof(*pg->embeds));
+	struct embed *e = &pg->embeds[pg->n_embeds++];
+	*e = (struct embed){ .kind = EMBED_INVALID, .line = at };
+	size_t errors = x->r.d->errors;
+	int failed = 0;
+	struct ynode *n = ytree_load(text, len, pg->file, at - 1, &x->tree, x->r.d, &failed);
+	if (failed)
+		return;
+	if (!n || n->kind != Y_MAP) {
+		struct ynode where = { .kind = Y_SCALAR, .line = at, .col = 1 };
+		rd_error(&x->r, n ? n : &where, "a carto block holds a mapping: a view and its parameters (carte: linguistique)");
+		return;
+	}
+	read_view(x, n, e);
+	if (x->r.d->errors != errors)
+		e->kind = EMBED_INVALID;
+}
+
+void embeds_read(struct site *s, struct diags *d)
+{
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *pg = s->pages[i];
+		if (!strstr(pg->body, "carto"))
+			continue;	/* most pages: no need to parse them again */
+		struct reader x = { s, pg, { &s->arena, d, pg->file }, ARENA_INIT, 0 };
+		md_fences(pg->body, one, &x);
+		arena_free(&x.tree);
+		/* Into the site's arena, which owns the whole model. */
+		struct embed *v = arena_alloc(&s->arena, (pg->n_embeds + 1) * sizeof(*v));
+		if (pg->n_embeds)
+			memcpy(v, pg->embeds, pg->n_embeds * sizeof(*v));
+		free(pg->embeds);
+		pg->embeds = v;
+	}
+}
