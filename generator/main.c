@@ -199,7 +199,7 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	if (opendata_render(s, p, jobs) < 0)
 		return -1;
 	stage("opendata");
-	if (pdf_render(s, p, jobs) < 0)
+	if (pdf_render(s, p, jobs, drafts) < 0)
 		return -1;
 	stage("pdf");
 	struct html_opts ho = { jobs, drafts };

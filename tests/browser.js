@@ -35,7 +35,57 @@ const pages = [
   ["not-found", "404.html"],
   ["cartography", firstDir("cartographies")],
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
+  ["deck", "presenter-la-cartographie/index.html"],
+  ["page-with-views", "methodologie/index.html"],
 ];
+
+// The HTML deck: one slide on screen at a time; arrows, Page Down, End and
+// Home move through them, the number follows, N shows the speaker notes; the
+// address keeps the slide. Without JavaScript every slide is on the page.
+async function deckChecks(browser, report) {
+  const url = "file://" + path.join(out, "presenter-la-cartographie/index.html");
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(url);
+  const n = await page.locator("section.slide").count();
+  const shown = async () => page.evaluate(() =>
+    Array.from(document.querySelectorAll("section.slide")).filter((s) => s.offsetParent !== null).map((s) => s.id));
+  let v = await shown();
+  report(n > 2 && v.length === 1 && v[0] === "diapo-1", "browser/deck-one-slide", JSON.stringify(v));
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("PageDown");
+  v = await shown();
+  const pos = await page.locator(".deck-pos").textContent();
+  report(v.length === 1 && v[0] === "diapo-3" && pos === "3 / " + n && page.url().endsWith("#diapo-3"),
+    "browser/deck-keyboard-next", JSON.stringify(v) + " " + pos);
+  await page.keyboard.press("ArrowLeft");
+  v = await shown();
+  report(v[0] === "diapo-2", "browser/deck-keyboard-previous", JSON.stringify(v));
+  await page.keyboard.press("End");
+  v = await shown();
+  report(v[0] === "diapo-" + n, "browser/deck-keyboard-end", JSON.stringify(v));
+  await page.keyboard.press("Home");
+  report((await shown())[0] === "diapo-1", "browser/deck-keyboard-home");
+  await page.close();
+  // Slide 5 has notes: hidden from the audience until N is pressed; the
+  // address opens the deck on that slide.
+  const p4 = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await p4.goto(url + "#diapo-5");
+  const at5 = (await p4.evaluate(() => Array.from(document.querySelectorAll("section.slide"))
+    .filter((s) => s.offsetParent !== null).map((s) => s.id)))[0];
+  const hidden = await p4.locator("#diapo-5 .notes").isHidden();
+  await p4.keyboard.press("n");
+  const visible = await p4.locator("#diapo-5 .notes").isVisible();
+  report(at5 === "diapo-5" && hidden && visible, "browser/deck-notes-hidden-until-n",
+    "slide " + at5 + " hidden " + hidden + " visible " + visible);
+  await p4.close();
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const nojs = await ctx.newPage();
+  await nojs.goto(url);
+  const all = await nojs.evaluate(() =>
+    Array.from(document.querySelectorAll("section.slide")).filter((s) => s.offsetParent !== null).length);
+  report(all === n, "browser/deck-no-script-shows-all", all + " of " + n);
+  await ctx.close();
+}
 
 // The cartography's facets: département 93 and type ASL show exactly the
 // offers the extract says, and hide the other markers; without JavaScript the
@@ -132,6 +182,7 @@ async function largeChecks(browser, report, dir) {
     }
   }
   await facetChecks(browser, report);
+  await deckChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);
   await browser.close();
   process.exit(failed ? 1 : 0);

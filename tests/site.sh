@@ -347,6 +347,54 @@ PY
 	site_test pdf-booklet-markers-apart
 fi
 
+# Views in pages: a map embedded in a page and in a deck has exactly the
+# markers of the cartography's page; the table's total for a département is
+# the count of the département's page; a count view says the same number.
+if [ -f "$h/methodologie/index.html" ]; then
+	markers() { grep -o '<circle class="marker"[^>]*>' "$1" | sort | md5sum; }
+	want=$(markers "$h/cartographies/linguistique/93/index.html")
+	n93=$(grep -c 'class="card"' "$h/cartographies/linguistique/93/index.html")
+	[ "$(grep -c '<circle class="marker"' "$h/cartographies/linguistique/93/index.html")" -gt 3 ] &&
+		[ "$(markers "$h/methodologie/index.html")" = "$want" ] &&
+		[ "$(markers "$h/presenter-la-cartographie/index.html")" = "$want" ] &&
+		grep -q "<strong>$n93</strong> offres" "$h/methodologie/index.html" &&
+		grep -q "<tr><th scope=\"row\">Seine-Saint-Denis (93)</th>.*<td>$n93</td></tr>" "$h/methodologie/index.html" &&
+		grep -q 'href="../cartographies/linguistique/93/index.html#r0"' "$h/methodologie/index.html" &&
+		! grep -q 'language-carto' "$h/methodologie/index.html"
+	site_test page-views "$n93 offers in 93"
+fi
+
+# Slide decks: N slides (thematic breaks) give N sections in the HTML deck,
+# N pages of 16:9 in the PDF deck and ceil(N / 3) A4 pages in the handout;
+# speaker notes are in the HTML (hidden) but not in the PDF; the HTML deck
+# carries its own CSS and script (it works from a USB stick); both PDFs are
+# linked from it.
+if command -v pdfinfo > /dev/null; then
+	deck="$h/presenter-la-cartographie/index.html"
+	pdf="$h/pdf/diaporamas/presenter-la-cartographie.pdf"
+	sup="$h/pdf/diaporamas/presenter-la-cartographie-support.pdf"
+	n=$(python3 -c "
+import sys
+body = open('content/pages/presenter-la-cartographie.md').read().split('\n---\n', 1)[1]
+print(len([s for s in body.split('\n---\n') if s.strip()]))")
+	[ "$n" -ge 5 ] && [ "$(grep -c '<section class="slide"' "$deck")" = "$n" ] &&
+		[ "$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')" = "$n" ] &&
+		pdfinfo "$pdf" | grep -q 'Page size: *960 x 540 pts' &&
+		[ "$(pdfinfo "$sup" | awk '/^Pages:/ {print $2}')" = "$(((n + 2) / 3))" ] &&
+		pdfinfo "$sup" | grep -q 'Page size: *595' &&
+		qpdf --check "$pdf" > /dev/null 2>&1 && qpdf --check "$sup" > /dev/null 2>&1 &&
+		grep -q '<aside class="notes"' "$deck" && grep -q 'Faire la démonstration' "$deck" &&
+		! pdftotext "$pdf" - | grep -q 'Faire la démonstration' &&
+		pdftotext -f 6 -l 6 "$pdf" - | grep -q "L'offre en Seine-Saint-Denis" &&
+		pdftotext -f 7 -l 7 "$pdf" - | grep -q 'Seine-Saint-Denis (93)' &&
+		pdftotext "$pdf" - | grep -q "Alphabétisation" &&
+		grep -q '<style>' "$deck" && grep -q 'addEventListener("keydown"' "$deck" &&
+		! grep -q '<link rel="stylesheet"' "$deck" && ! grep -q '<script src' "$deck" &&
+		grep -q 'href="../pdf/diaporamas/presenter-la-cartographie.pdf"' "$deck" &&
+		grep -q 'href="../pdf/diaporamas/presenter-la-cartographie-support.pdf"' "$deck"
+	site_test slide-decks "$n slides"
+fi
+
 # A very long text (120 KB in one field) wraps over as many PDF pages as it
 # needs instead of failing (libharu refuses strings past 64 KB).
 cp -r "$S" "$S-long"

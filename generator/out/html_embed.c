@@ -120,8 +120,12 @@ static void table(struct pctx *c, const struct embed *e, struct buf *out)
 		cell[d * (nt + 1) + nt]++;
 		cell[nd * (nt + 1) + nt]++;
 	}
-	buf_puts(out, "<div class=\"carto-vue carto-tableau\">\n<table>\n");
-	caption(out, "caption", e->titre, html_fmt(c, "Offres par département et par type – %s", scope(c, e)));
+	const char *cap = e->titre ? e->titre : html_fmt(c, "Offres par département et par type – %s", scope(c, e));
+	/* A region that scrolls on a phone, so it takes the focus (RGAA 7.3). */
+	buf_puts(out, "<section class=\"carto-vue carto-tableau\" tabindex=\"0\" aria-label=\"");
+	esc_html(out, cap);
+	buf_puts(out, "\">\n<table>\n");
+	caption(out, "caption", NULL, cap);
 	buf_puts(out, "\n<thead><tr><th scope=\"col\">Département</th>");
 	for (size_t t = 0; t < nt; t++) {
 		buf_puts(out, "<th scope=\"col\">");
@@ -143,7 +147,7 @@ static void table(struct pctx *c, const struct embed *e, struct buf *out)
 			buf_printf(out, "<td>%zu</td>", cell[d * (nt + 1) + t]);
 		buf_puts(out, "</tr>\n");
 	}
-	buf_puts(out, "</tfoot>\n</table>\n<p class=\"note\">Une offre de plusieurs types compte dans chacun ; une offre donnée en plusieurs lieux compte une fois par lieu.</p>\n</div>\n");
+	buf_puts(out, "</tfoot>\n</table>\n<p class=\"note\">Une offre de plusieurs types compte dans chacun ; une offre donnée en plusieurs lieux compte une fois par lieu.</p>\n</section>\n");
 }
 
 static void offers(struct pctx *c, const struct embed *e, struct buf *out)
@@ -208,8 +212,11 @@ static const char *const corr_names[] = { "équivalente", "partielle", "contribu
 static void correspondence(struct pctx *c, const struct embed *e, struct buf *out)
 {
 	const struct correspondance *k = e->corr;
-	buf_puts(out, "<div class=\"carto-vue carto-correspondance\">\n<table>\n");
-	caption(out, "caption", e->titre, html_fmt(c, "Correspondance de %s vers %s", k->de->titre, k->vers->titre));
+	const char *cap = e->titre ? e->titre : html_fmt(c, "Correspondance de %s vers %s", k->de->titre, k->vers->titre);
+	buf_puts(out, "<section class=\"carto-vue carto-correspondance\" tabindex=\"0\" aria-label=\"");
+	esc_html(out, cap);
+	buf_puts(out, "\">\n<table>\n");
+	caption(out, "caption", NULL, cap);
 	buf_puts(out, "\n<thead><tr><th scope=\"col\">");
 	esc_html(out, k->de->titre_court ? k->de->titre_court : k->de->titre);
 	buf_puts(out, "</th><th scope=\"col\">");
@@ -243,7 +250,7 @@ static void correspondence(struct pctx *c, const struct embed *e, struct buf *ou
 		}
 		buf_puts(out, "</td></tr>\n");
 	}
-	buf_puts(out, "</tbody>\n</table>\n</div>\n");
+	buf_puts(out, "</tbody>\n</table>\n</section>\n");
 }
 
 void html_embed(struct pctx *c, const struct embed *e, size_t idx, struct buf *out)
@@ -318,7 +325,7 @@ void html_slides(struct pctx *c, struct view *v, const struct page *p)
 		if (*q == '/')
 			*q = '-';
 	const char *deck = html_fmt(c, "pdf/diaporamas/%s.pdf", name);
-	const char *handout = html_fmt(c, "pdf/diaporamas/%s-notes.pdf", name);
+	const char *handout = html_fmt(c, "pdf/diaporamas/%s-support.pdf", name);
 	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, deck));
 	view_sets(a, v, "pdf_taille", html_file_size(c, deck));
 	view_sets(a, v, "support_url", html_fmt(c, "%s%s", c->root, handout));

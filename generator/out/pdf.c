@@ -1,5 +1,6 @@
 /*
- * PDF fiches. A small layout layer over libharu keeps a cursor on the page,
+ * PDF documents: fiches of organisations, référentiel cards, cartography
+ * booklets and slide decks with their handouts. A small layout layer over libharu keeps a cursor on the page,
  * wraps paragraphs from measured widths, keeps headings with what follows
  * and starts a new page when a block does not fit; page numbers ("page 2 / 3")
  * are drawn once the document is complete. Fonts are Liberation Sans from
@@ -23,6 +24,7 @@
 #include "../data/hours.h"
 #include "../data/model.h"
 #include "../data/index.h"
+#include "../text/markdown.h"
 #include "publish.h"
 #include "svgmap.h"
 
@@ -727,6 +729,26 @@ static int cmp_brow(const void *pa, const void *pb)
 	return c ? c : strcmp(a->o->id.s, b->o->id.s);
 }
 
+/* The offers × lieux of a cartography (of a département when dep), sorted
+ * by commune and organisation; the caller frees them. */
+static struct brow *carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
+{
+	size_t n = 0, cap = 64;
+	struct brow *r = xmalloc(cap * sizeof(*r));
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
+					r = xgrow(r, &cap, n + 1, sizeof(*r));
+					r[n++] = (struct brow){ o, o->lieux[l], 0 };
+				}
+		}
+	qsort(r, n, sizeof(*r), cmp_brow);
+	*np = n;
+	return r;
+}
+
 static void hex_fill(struct doc *d, const char *hex)
 {
 	unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
@@ -821,7 +843,20 @@ static void place(struct placed *g, float x, float y, const float frame[4], floa
 /* The map with numbered markers: rows within 6 pt share a number (a grid of
  * cells in a hash map keeps this linear); markers that would cover one
  * another are moved apart, with a line to the place they stand for. */
+static void map_box(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    float x0, float y0, float w, float h);
+
 static void booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n)
+{
+	float size = 420;
+	need(d, size + 10);
+	map_box(d, s, dep, r, n, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
+	d->y -= size + 8;
+}
+
+/* The map of the region or of a département in the box (x0, y0, w, h). */
+static void map_box(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    float x0, float y0, float w, float h)
 {
 	struct box b;
 	const struct shape *sh = dep ? dep_shape(&s->geo, dep) : NULL;
@@ -833,11 +868,9 @@ static void booklet_map(struct doc *d, const struct site *s, const char *dep, st
 			maxx = fmax(maxx, s->geo.departements[i].maxx);
 			maxy = fmax(maxy, s->geo.departements[i].maxy);
 		}
-	float size = 420;
-	need(d, size + 10);
-	fit_box(&b, minx, miny, maxx, maxy, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
+	fit_box(&b, minx, miny, maxx, maxy, x0, y0, w, h);
 	draw_base(d, &b, &s->geo, dep);
-	const float frame[4] = { MARGIN, d->y - size, PAGE_W - MARGIN, d->y };
+	const float frame[4] = { x0, y0, x0 + w, y0 + h };
 	struct strmap cells = STRMAP_INIT;
 	char **keys = xcalloc(n + 1, sizeof(*keys));
 	/* Per marker: the place it stands for, where it is drawn, its row. */
@@ -900,7 +933,6 @@ static void booklet_map(struct doc *d, const struct site *s, const char *dep, st
 	free(g.x);
 	free(g.y);
 	strmap_free(&cells);
-	d->y -= size + 8;
 }
 
 static void legend(struct doc *d, const struct site *s, const struct cartographie *ca)
@@ -966,19 +998,9 @@ static int booklet(const struct site *s, const struct cartographie *ca, const ch
 {
 	struct doc d;
 	int rc = -1;
-	size_t n = 0, cap = 64;
-	struct brow *r = xmalloc(cap * sizeof(*r));
+	size_t n;
+	struct brow *r = carto_rows(s, ca, dep, &n);
 	char date[64], url[1024], path[512];
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-			const struct offre *o = &s->organismes[i]->offres[k];
-			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
-				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
-					r = xgrow(r, &cap, n + 1, sizeof(*r));
-					r[n++] = (struct brow){ o, o->lieux[l], 0 };
-				}
-		}
-	qsort(r, n, sizeof(*r), cmp_brow);
 	if (open_doc(&d) < 0)
 		goto out;
 	const char *depname = dep ? (dep_shape(&s->geo, dep) ? dep_shape(&s->geo, dep)->nom : dep) : NULL;
@@ -1033,6 +1055,382 @@ out:
 	return rc;
 }
 
+/* ---- slide decks ---- */
+
+#define SLIDE_W 960.0f	/* 16:9, as presentation software */
+#define SLIDE_H 540.0f
+#define SLIDE_M 48.0f
+
+static HPDF_Font font_of(const struct doc *d, int bold, int italic)
+{
+	return bold ? d->bold : italic ? d->italic : d->regular;
+}
+
+/* Lays out rich text (UTF-8 with MD_BOLD and MD_ITALIC toggles) word by
+ * word in width from (x, y), the top of the first line; draws it when draw.
+ * Returns the height used. */
+static float rich(struct doc *d, const char *text, float x, float y, float width, float size,
+    int bold, int draw)
+{
+	const char *t = enc(d, text);
+	float cx = x, lh = size * 1.3f, h = lh;
+	int b = bold, it = 0;
+	while (*t) {
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			break;
+		/* A word: up to the next space, in segments between markers. */
+		const char *e = t;
+		float ww = 0;
+		int wb = b, wi = it;
+		for (const char *q = t; *q && *q != ' ';) {
+			if (*q == MD_BOLD || *q == MD_ITALIC) {
+				*q == MD_BOLD ? (wb = !wb) : (wi = !wi);
+				q++;
+				continue;
+			}
+			const char *r = q;
+			while (*r && *r != ' ' && *r != MD_BOLD && *r != MD_ITALIC)
+				r++;
+			ww += HPDF_Font_TextWidth(font_of(d, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
+			    * size / 1000;
+			q = r;
+			e = q;
+		}
+		while (*e && *e != ' ')
+			e++;
+		float sp = HPDF_Font_TextWidth(font_of(d, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
+		if (cx > x && cx + ww > x + width) {
+			cx = x;
+			h += lh;
+		}
+		for (const char *q = t; q < e;) {
+			if (*q == MD_BOLD || *q == MD_ITALIC) {
+				*q == MD_BOLD ? (b = !b) : (it = !it);
+				q++;
+				continue;
+			}
+			const char *r = q;
+			while (r < e && *r != MD_BOLD && *r != MD_ITALIC)
+				r++;
+			HPDF_Font f = font_of(d, b, it);
+			float sw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width * size / 1000;
+			if (draw) {
+				char seg[512];
+				size_t k = (size_t)(r - q) < sizeof(seg) - 1 ? (size_t)(r - q) : sizeof(seg) - 1;
+				memcpy(seg, q, k);
+				seg[k] = '\0';
+				HPDF_Page_BeginText(d->page);
+				HPDF_Page_SetFontAndSize(d->page, f, size);
+				HPDF_Page_TextOut(d->page, cx, y - (h - lh) - size, seg);
+				HPDF_Page_EndText(d->page);
+			}
+			cx += sw;
+			q = r;
+		}
+		cx += sp;
+		t = e;
+	}
+	return h;
+}
+
+/* Offers by département × type, as the HTML view counts them. */
+static void deck_table(struct doc *d, const struct site *s, const struct embed *e, struct brow *r,
+    size_t n, float x, float y, float w, float f, int draw, float *hp)
+{
+	const struct svals *ts = e->types.n ? &e->types : &e->ca->sel_types;
+	size_t nt = ts->n ? ts->n : s->vocab.types_offre.n, nd = s->geo.n_departements;
+	size_t *cell = xcalloc((nd + 1) * (nt + 1), sizeof(*cell));
+	for (size_t i = 0; i < n; i++) {
+		size_t dd = 0;
+		while (dd < nd && strcmp(s->geo.departements[dd].code, r[i].l->dep) != 0)
+			dd++;
+		int any = e->types.n == 0;
+		for (size_t t = 0; t < nt; t++) {
+			const char *code = ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
+			for (size_t k = 0; k < r[i].o->types.n; k++)
+				if (strcmp(r[i].o->types.v[k].s, code) == 0) {
+					cell[dd * (nt + 1) + t]++;
+					cell[nd * (nt + 1) + t]++;
+					any = 1;
+				}
+		}
+		if (dd < nd && any) {
+			cell[dd * (nt + 1) + nt]++;
+			cell[nd * (nt + 1) + nt]++;
+		}
+	}
+	float size = 15 * f, rh = size * 1.6f, first = w * 0.22f, cw = (w - first) / (float)(nt + 1);
+	float hh = 3 * size * 1.15f + 6;	/* header: type names on up to three lines */
+	size_t rows = 0;
+	for (size_t dd = 0; dd <= nd; dd++)
+		rows += dd == nd || !e->dep || strcmp(s->geo.departements[dd].code, e->dep) == 0;
+	*hp = hh + (float)rows * rh;
+	/* Type names on up to three lines: the size at which their longest
+	 * word fits its column. */
+	float hs = size * 0.85f;
+	for (size_t t = 0; t < nt; t++) {
+		const char *l = enc(d, label(&s->vocab.types_offre, ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code));
+		for (const char *q = l; *q;) {
+			const char *e = q;
+			while (*e && *e != ' ')
+				e++;
+			while (hs > 5 && HPDF_Font_TextWidth(d->bold, (const HPDF_BYTE *)q, (HPDF_UINT)(e - q)).width * hs / 1000 > cw - 6)
+				hs *= 0.92f;
+			q = *e ? e + 1 : e;
+		}
+	}
+	if (draw) {
+		char num[32];
+		HPDF_Page_SetRGBFill(d->page, 0.89f, 0.89f, 0.99f);
+		HPDF_Page_Rectangle(d->page, x, y - hh, w, hh);
+		HPDF_Page_Fill(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+		rich(d, "Département", x + 4, y - 4, first - 8, size, 1, 1);
+		for (size_t t = 0; t <= nt; t++) {
+			const char *code = t == nt ? NULL : ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
+			rich(d, code ? label(&s->vocab.types_offre, code) : "Total", x + first + (float)t * cw + 3, y - 4,
+			    cw - 6, hs, 1, 1);
+		}
+		float yy = y - hh;
+		HPDF_Page_SetRGBStroke(d->page, 0.57f, 0.57f, 0.57f);
+		HPDF_Page_SetLineWidth(d->page, 0.5f);
+		for (size_t dd = 0; dd <= nd; dd++) {
+			if (dd < nd && e->dep && strcmp(s->geo.departements[dd].code, e->dep) != 0)
+				continue;
+			char lab[160];
+			snprintf(lab, sizeof(lab), "%s%s%s%s", dd < nd ? s->geo.departements[dd].nom : "Île-de-France",
+			    dd < nd ? " (" : "", dd < nd ? s->geo.departements[dd].code : "", dd < nd ? ")" : "");
+			rich(d, lab, x + 4, yy - size * 0.3f, first - 8, size, dd == nd, 1);
+			for (size_t t = 0; t <= nt; t++) {
+				snprintf(num, sizeof(num), "%zu", cell[dd * (nt + 1) + t]);
+				HPDF_Font fo = dd == nd || t == nt ? d->bold : d->regular;
+				float tw = HPDF_Font_TextWidth(fo, (const HPDF_BYTE *)num, (HPDF_UINT)strlen(num)).width * size / 1000;
+				HPDF_Page_BeginText(d->page);
+				HPDF_Page_SetFontAndSize(d->page, fo, size);
+				HPDF_Page_TextOut(d->page, x + first + (float)(t + 1) * cw - 6 - tw, yy - size * 1.25f, num);
+				HPDF_Page_EndText(d->page);
+			}
+			HPDF_Page_MoveTo(d->page, x, yy);
+			HPDF_Page_LineTo(d->page, x + w, yy);
+			HPDF_Page_Stroke(d->page);
+			yy -= rh;
+		}
+		HPDF_Page_MoveTo(d->page, x, yy);
+		HPDF_Page_LineTo(d->page, x + w, yy);
+		HPDF_Page_Stroke(d->page);
+	}
+	free(cell);
+}
+
+/* A view of a slide in the width w from (x, y); a map takes the height
+ * left, avail. Returns the height used. */
+static float deck_view(struct doc *d, const struct site *s, const struct embed *e, float x, float y,
+    float w, float avail, float f, int draw)
+{
+	struct buf b = BUF_INIT;
+	float h = 0;
+	if (e->kind == EMBED_DOMAINES) {
+		for (size_t i = 0; i < e->ref->n_domaines; i++) {
+			buf_reset(&b);
+			buf_printf(&b, "%c%s%c %s", MD_BOLD, e->ref->domaines[i].code, MD_BOLD, e->ref->domaines[i].titre);
+			h += rich(d, b.data, x, y - h, w, 16 * f, 0, draw) + 2 * f;
+		}
+	} else if (e->kind == EMBED_CORRESPONDANCE) {
+		const struct correspondance *k = e->corr;
+		for (size_t i = 0; i < k->n_liens; i++) {
+			buf_reset(&b);
+			buf_printf(&b, "%c%s%c → ", MD_BOLD, k->liens[i].de.s, MD_BOLD);
+			for (size_t j = 0; j < k->liens[i].vers.n; j++)
+				buf_printf(&b, "%s%s", j ? ", " : "", k->liens[i].vers.v[j].s);
+			h += rich(d, b.data, x, y - h, w, 12 * f, 0, draw);
+		}
+	} else if (e->ca) {
+		size_t n, m = 0;
+		struct brow *r = carto_rows(s, e->ca, e->dep, &n);
+		for (size_t i = 0; i < n; i++) {
+			int keep = e->types.n == 0;
+			for (size_t t = 0; t < e->types.n && !keep; t++)
+				for (size_t k = 0; k < r[i].o->types.n; k++)
+					keep |= strcmp(r[i].o->types.v[k].s, e->types.v[t].s) == 0;
+			if (keep)
+				r[m++] = r[i];
+		}
+		if (e->kind == EMBED_CARTE) {
+			h = avail - 10 * f < 160 * f ? 160 * f : avail - 10 * f;
+			if (draw)
+				map_box(d, s, e->dep, r, m, x, y - h, w, h);
+		} else if (e->kind == EMBED_TABLEAU) {
+			deck_table(d, s, e, r, m, x, y, w, f, draw, &h);
+		} else if (e->kind == EMBED_COMPTE) {
+			buf_printf(&b, "%c%zu%c offre%s – %s%s%s", MD_BOLD, m, MD_BOLD, m > 1 ? "s" : "", e->ca->titre,
+			    e->dep ? " – " : "", e->dep ? (dep_shape(&s->geo, e->dep) ? dep_shape(&s->geo, e->dep)->nom : e->dep) : "");
+			h = rich(d, b.data, x, y, w, 20 * f, 0, draw);
+		} else {
+			for (size_t i = 0; i < m && i < (size_t)e->limite; i++) {
+				buf_reset(&b);
+				buf_printf(&b, "%c%s%c – %s – %s", MD_BOLD, r[i].o->intitule ? r[i].o->intitule : "", MD_BOLD,
+				    r[i].o->org->nom, r[i].l->commune ? r[i].l->commune->nom : "");
+				h += rich(d, b.data, x, y - h, w, 13 * f, 0, draw) + 2 * f;
+			}
+		}
+		free(r);
+	}
+	buf_release(&b);
+	return h;
+}
+
+/* Draws (or measures) the blocks of one slide at scale f from the top of
+ * the slide's text area; returns the height used. */
+static float slide_blocks(struct doc *d, const struct site *s, const struct page *pg,
+    const struct md_deck *k, size_t from, size_t to, float f, float top, float bottom, int draw)
+{
+	float y = top, w = SLIDE_W - 2 * SLIDE_M;
+	for (size_t i = from; i < to; i++) {
+		const struct md_block *bl = &k->b[i];
+		float x = SLIDE_M + (float)bl->depth * 28 * f;
+		switch (bl->kind) {
+		case MDB_H1:
+		case MDB_H2:
+		case MDB_H3: {
+			float size = (bl->kind == MDB_H1 ? 36 : bl->kind == MDB_H2 ? 30 : 22) * f;
+			if (draw)
+				HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+			y -= rich(d, bl->text, x, y, w - (x - SLIDE_M), size, 1, draw) + 10 * f;
+			if (draw)
+				HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+			break;
+		}
+		case MDB_ITEM: {
+			char mark[16];
+			if (bl->num)
+				snprintf(mark, sizeof(mark), "%d.", bl->num);
+			else
+				snprintf(mark, sizeof(mark), "%s", bl->depth > 1 ? "–" : "•");
+			float size = 22 * f;
+			if (draw)
+				rich(d, mark, x - 22 * f, y, 22 * f, size, 0, 1);
+			y -= rich(d, bl->text, x, y, w - (x - SLIDE_M), size, 0, draw) + 6 * f;
+			break;
+		}
+		case MDB_VIEW:
+			if (bl->view < pg->n_embeds)
+				y -= deck_view(d, s, &pg->embeds[bl->view], x, y, w - (x - SLIDE_M), y - bottom, f, draw)
+				    + 8 * f;
+			break;
+		default:
+			y -= rich(d, bl->text, x, y, w - (x - SLIDE_M), (bl->kind == MDB_CODE ? 16 : 22) * f, 0, draw)
+			    + 10 * f;
+		}
+	}
+	return top - y;
+}
+
+/* One slide on the current page: the theme's band, the blocks scaled down
+ * until they fit, the slide's number and the deck's title. */
+static void slide(struct doc *d, const struct site *s, const struct page *pg, const struct md_deck *k,
+    size_t i, size_t n)
+{
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+	HPDF_Page_Rectangle(d->page, 0, SLIDE_H - 10, SLIDE_W, 10);
+	HPDF_Page_Fill(d->page);
+	float top = SLIDE_H - SLIDE_M, bottom = 52, f = 1;
+	for (int tries = 0; tries < 8; tries++, f *= 0.88f)
+		if (slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0) <= top - bottom)
+			break;
+	/* A slide of a title only is set at a third of the height. */
+	float used = slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0);
+	if (k->slide[i + 1] - k->slide[i] <= 3 && k->b[k->slide[i]].kind == MDB_H1)
+		top -= (top - bottom - used) / 3;
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 1);
+	char num[32];
+	snprintf(num, sizeof(num), "%zu / %zu", i + 1, n);
+	HPDF_Page_SetRGBFill(d->page, 0.35f, 0.35f, 0.35f);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->regular, 11);
+	HPDF_Page_TextOut(d->page, SLIDE_M, 22, enc(d, pg->titre));
+	HPDF_Page_TextOut(d->page, SLIDE_W - SLIDE_M - HPDF_Page_TextWidth(d->page, num), 22, num);
+	HPDF_Page_EndText(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+}
+
+static int deck_open(struct doc *d, const struct site *s, const struct page *pg, const char *kind)
+{
+	if (open_doc(d) < 0)
+		return -1;
+	const char *it = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Italic.ttf", HPDF_TRUE);
+	if (!it)
+		return -1;
+	d->italic = HPDF_GetFont(d->pdf, it, "CP1252");
+	info(d, pg->titre, s->titre, kind, pg->date ? pg->date : s->last_update);
+	return d->error ? -1 : 0;
+}
+
+/* The deck, 16:9, a slide per page; and the handout, A4, three slides a page
+ * with ruled room for notes beside each. */
+static int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b)
+{
+	struct md_deck k;
+	struct doc d;
+	char name[512], path[600], url[1024];
+	snprintf(name, sizeof(name), "%s", pg->slug);
+	for (char *q = name; *q; q++)
+		if (*q == '/')
+			*q = '-';
+	snprintf(url, sizeof(url), "%s%s/", s->base_url, pg->slug);
+	md_deck(pg->body, &k);
+	int rc = -1;
+	if (deck_open(&d, s, pg, "Diaporama") < 0)
+		goto out;
+	for (size_t i = 0; i < k.n_slides; i++) {
+		d.page = HPDF_AddPage(d.pdf);
+		HPDF_Page_SetWidth(d.page, SLIDE_W);
+		HPDF_Page_SetHeight(d.page, SLIDE_H);
+		slide(&d, s, pg, &k, i, k.n_slides);
+	}
+	snprintf(path, sizeof(path), "pdf/diaporamas/%s.pdf", name);
+	if (save(&d, p, path, b) < 0)
+		goto out;
+	close_doc(&d);
+	if (deck_open(&d, s, pg, "Support à distribuer : les diapositives et de la place pour les notes") < 0)
+		goto out;
+	buf_reset(b);
+	buf_printf(b, "%s – %s", s->titre, pg->titre);
+	d.footer = xstrdup(b->data);
+	d.url = url;
+	const float sc = 0.34f, bw = SLIDE_W * sc, bh = SLIDE_H * sc, gap = (PAGE_H - 2 * MARGIN - 40 - 3 * bh) / 3;
+	for (size_t i = 0; i < k.n_slides; i++) {
+		if (i % 3 == 0) {
+			new_page(&d);
+			para(&d, d.bold, 12, pg->titre);
+		}
+		float y0 = PAGE_H - MARGIN - 20 - (float)(i % 3 + 1) * bh - (float)(i % 3) * gap;
+		HPDF_Page_GSave(d.page);
+		HPDF_Page_Concat(d.page, sc, 0, 0, sc, MARGIN, y0);
+		slide(&d, s, pg, &k, i, k.n_slides);
+		HPDF_Page_GRestore(d.page);
+		HPDF_Page_SetRGBStroke(d.page, 0.45f, 0.45f, 0.45f);
+		HPDF_Page_SetLineWidth(d.page, 0.6f);
+		HPDF_Page_Rectangle(d.page, MARGIN, y0, bw, bh);
+		HPDF_Page_Stroke(d.page);
+		HPDF_Page_SetRGBStroke(d.page, 0.75f, 0.75f, 0.75f);
+		for (float ly = y0 + bh - 18; ly > y0; ly -= 18) {
+			HPDF_Page_MoveTo(d.page, MARGIN + bw + 18, ly);
+			HPDF_Page_LineTo(d.page, PAGE_W - MARGIN, ly);
+		}
+		HPDF_Page_Stroke(d.page);
+	}
+	footers(&d);
+	snprintf(path, sizeof(path), "pdf/diaporamas/%s-support.pdf", name);
+	rc = save(&d, p, path, b);
+out:
+	close_doc(&d);
+	md_deck_free(&k);
+	return rc;
+}
+
 /* Every document is a job: booklets first (the longest), then the cards,
  * then the fiches, taken in turn by the threads so that the cores stay busy
  * until the end. A job's index says which document it is. */
@@ -1046,6 +1444,8 @@ struct pool {
 	struct publish *p;
 	struct booklet_job *bk;
 	size_t n_bk, n_jobs;
+	const struct page **decks;
+	size_t n_decks;
 	atomic_size_t next;
 	atomic_int failed;
 };
@@ -1056,6 +1456,9 @@ static int job(struct pool *pl, size_t i, struct buf *b)
 	if (i < pl->n_bk)
 		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, b);
 	i -= pl->n_bk;
+	if (i < pl->n_decks)
+		return deck(s, pl->decks[i], pl->p, b);
+	i -= pl->n_decks;
 	if (i < s->n_referentiels)
 		return card(s, s->referentiels[i], pl->p, b);
 	return fiche(s, s->organismes[i - s->n_referentiels], pl->p, b);
@@ -1076,9 +1479,13 @@ static void *work(void *arg)
 	return NULL;
 }
 
-int pdf_render(const struct site *s, struct publish *p, int jobs)
+int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts)
 {
 	struct pool pl = { .s = s, .p = p };
+	pl.decks = xmalloc((s->n_pages + 1) * sizeof(*pl.decks));
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->type == PAGE_DIAPORAMA && (drafts || !s->pages[i]->brouillon))
+			pl.decks[pl.n_decks++] = s->pages[i];
 	size_t cap = 16;
 	pl.bk = xmalloc(cap * sizeof(*pl.bk));
 	for (size_t i = 0; i < s->n_cartographies; i++) {
@@ -1089,7 +1496,7 @@ int pdf_render(const struct site *s, struct publish *p, int jobs)
 		for (size_t j = 0; j < k; j++)
 			pl.bk[pl.n_bk++] = (struct booklet_job){ ca, s->geo.departements[j].code };
 	}
-	pl.n_jobs = pl.n_bk + s->n_referentiels + s->n_organismes;
+	pl.n_jobs = pl.n_bk + pl.n_decks + s->n_referentiels + s->n_organismes;
 	pthread_t th[64];
 	int n = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs, started = 0;
 	for (int i = 1; i < n; i++)
@@ -1099,5 +1506,6 @@ int pdf_render(const struct site *s, struct publish *p, int jobs)
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(pl.bk);
+	free(pl.decks);
 	return pl.failed ? -1 : 0;
 }

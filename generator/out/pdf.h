@@ -1,6 +1,7 @@
 /*
- * PDF documents with libharu (the only module that includes hpdf.h): for
- * now the fiche of each organisation, pdf/organismes/<id>.pdf. Every PDF has
+ * PDF documents with libharu (the only module that includes hpdf.h): the
+ * fiche of each organisation, the référentiel cards, the cartography
+ * booklets, the slide decks and their handouts (format.md §8). Every PDF has
  * an HTML page with the same content, which stays the accessible version.
  */
 #ifndef CARTO_PDF_H
@@ -9,8 +10,9 @@
 struct site;
 struct publish;
 
-/* Writes every fiche on up to jobs threads. Returns 0, or -1 when a document
+/* Writes every document on up to jobs threads (decks of draft pages only
+ * with drafts). Returns 0, or -1 when a document
  * cannot be made or written. */
-int pdf_render(const struct site *s, struct publish *p, int jobs);
+int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts);
 
 #endif
