@@ -360,7 +360,25 @@ if [ -f "$h/methodologie/index.html" ]; then
 		grep -q "<strong>$n93</strong> offres" "$h/methodologie/index.html" &&
 		grep -q "<tr><th scope=\"row\">Seine-Saint-Denis (93)</th>.*<td>$n93</td></tr>" "$h/methodologie/index.html" &&
 		grep -q 'href="../cartographies/linguistique/93/index.html#r0"' "$h/methodologie/index.html" &&
-		! grep -q 'language-carto' "$h/methodologie/index.html"
+		! grep -q 'language-carto' "$h/methodologie/index.html" &&
+		python3 - "$h" << 'PY'
+import re, sys
+page = open(sys.argv[1] + "/methodologie/index.html").read()
+# The list of ASL offers in the 93 has as many items as the table's ASL cell.
+table = re.search(r'<section class="carto-vue carto-tableau".*?</section>', page, re.S).group(0)
+heads = re.findall(r'<th scope="col">(.*?)</th>', table)
+row = re.search(r'<tr><th scope="row">Seine-Saint-Denis \(93\)</th>(.*?)</tr>', table).group(1)
+cells = re.findall(r'<td>(\d+)</td>', row)
+asl = int(cells[heads.index("Atelier sociolinguistique (ASL)") - 1])
+lst = re.search(r'<section class="carto-vue carto-offres">.*?</section>', page, re.S).group(0)
+items = re.findall(r'<li><a href="../organismes/[a-z0-9-]+/index.html#offre-[a-z0-9-]+">', lst)
+assert asl > 0 and len(items) == min(asl, 5), (asl, len(items))
+# The correspondence table has a row per link of the file.
+corr = re.search(r'<section class="carto-vue carto-correspondance".*?</section>', page, re.S).group(0)
+rows = len(re.findall(r'<tr><th scope="row">', corr))
+links = open("referentiels/correspondances/carte-competences-idf__clea.yaml").read().count("- de:")
+assert rows == links and rows > 5, (rows, links)
+PY
 	site_test page-views "$n93 offers in 93"
 fi
 

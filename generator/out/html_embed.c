@@ -167,7 +167,13 @@ static void offers(struct pctx *c, const struct embed *e, struct buf *out)
 		const struct offre *o = r[i].o;
 		shown++;
 		buf_puts(out, "<li>");
-		link_to(c, out, html_fmt(c, "organismes/%s/", o->org->id.s), o->intitule ? o->intitule : o->org->nom);
+		buf_puts(out, "<a href=\"");
+		esc_html(out, html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
+		buf_puts(out, "#offre-");
+		esc_html(out, o->id.s);
+		buf_puts(out, "\">");
+		esc_html(out, o->intitule ? o->intitule : o->org->nom);
+		buf_puts(out, "</a>");
 		buf_puts(out, " – ");
 		esc_html(out, o->org->nom);
 		buf_puts(out, " – ");
