@@ -181,8 +181,29 @@ static void one(void *ctx, const char *text, size_t len, uint32_t line)
 		e->kind = EMBED_INVALID;
 }
 
+struct elsewhere {
+	struct diags *d;
+	const char *file;
+};
+
+static void not_here(void *ctx, const char *text, size_t len, uint32_t line)
+{
+	struct elsewhere *w = ctx;
+	(void)text, (void)len;
+	diag_add(w->d, w->file, line > 1 ? line - 1 : 1, 1, DIAG_WARNING,
+	    "views are computed in pages only: this carto block is shown as code");
+}
+
 void embeds_read(struct site *s, struct diags *d)
 {
+	/* A cartography's introduction is Markdown too, but not a page. Its
+	 * line numbers are counted from the introduction's first line. */
+	for (size_t i = 0; i < s->n_cartographies; i++) {
+		const struct cartographie *ca = s->cartographies[i];
+		struct elsewhere w = { d, ca->file };
+		if (ca->introduction && strstr(ca->introduction, "carto"))
+			md_fences(ca->introduction, not_here, &w);
+	}
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *pg = s->pages[i];
 		if (!strstr(pg->body, "carto"))

@@ -88,9 +88,10 @@ void md_fences(const char *text, md_fence_fn fn, void *ctx)
 	cmark_node_free(doc);
 }
 
-/* Parses text, drops links with a refused scheme and numbers the carto
- * blocks: each one's body becomes its index, found again in the HTML. */
-static cmark_node *parse(const char *text)
+/* Parses text, drops links with a refused scheme and, when views, numbers
+ * the carto blocks: each one's body becomes its index, found again in the
+ * HTML. Without views (Markdown outside pages) they stay code. */
+static cmark_node *parse(const char *text, int views_on)
 {
 	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_VALIDATE_UTF8);
 	cmark_iter *it = cmark_iter_new(doc);
@@ -105,7 +106,7 @@ static cmark_node *parse(const char *text)
 			const char *url = cmark_node_get_url(n);
 			if (url && !md_url_ok(url))
 				cmark_node_set_url(n, "");
-		} else if (is_view(n)) {
+		} else if (views_on && is_view(n)) {
 			char num[32];
 			snprintf(num, sizeof(num), "%zu\n", views++);
 			cmark_node_set_literal(n, num);
@@ -136,13 +137,16 @@ static void put_views(struct buf *out, const char *html, md_view_fn fn, void *ct
 static void render(struct buf *out, cmark_node *doc, int html_brut, md_view_fn fn, void *ctx)
 {
 	char *html = cmark_render_html(doc, html_brut ? CMARK_OPT_UNSAFE : 0);
-	put_views(out, html, fn, ctx);
+	if (fn)
+		put_views(out, html, fn, ctx);
+	else
+		buf_puts(out, html);
 	free(html);
 }
 
 void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx)
 {
-	cmark_node *doc = parse(text);
+	cmark_node *doc = parse(text, fn != NULL);
 	render(out, doc, html_brut, fn, ctx);
 	cmark_node_free(doc);
 }
@@ -182,7 +186,7 @@ static void take_slide(cmark_node *doc, cmark_node **slide, cmark_node **notes)
 
 size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out)
 {
-	cmark_node *doc = parse(text);
+	cmark_node *doc = parse(text, 1);
 	size_t n = 0, cap = 8;
 	struct md_slide *v = xmalloc(cap * sizeof(*v));
 	while (cmark_node_first_child(doc)) {
@@ -314,7 +318,7 @@ static void blocks(struct md_deck *d, cmark_node *parent, int depth)
 void md_deck(const char *text, struct md_deck *d)
 {
 	memset(d, 0, sizeof(*d));
-	cmark_node *doc = parse(text);
+	cmark_node *doc = parse(text, 1);
 	size_t cap = 8;
 	d->slide = xmalloc(cap * sizeof(*d->slide));
 	while (cmark_node_first_child(doc)) {

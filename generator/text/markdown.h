@@ -27,7 +27,7 @@ void md_fences(const char *text, md_fence_fn fn, void *ctx);
 typedef void (*md_view_fn)(void *ctx, size_t index, struct buf *out);
 
 /* Appends the HTML of Markdown text to out; raw HTML only when html_brut.
- * carto blocks are replaced by what fn appends (left out when fn is NULL). */
+ * carto blocks are replaced by what fn appends; without fn they stay code. */
 void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx);
 
 /* A slide deck: text split at its top-level thematic breaks ("---"). A
