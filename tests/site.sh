@@ -413,6 +413,21 @@ print(len([s for s in body.split('\n---\n') if s.strip()]))")
 	site_test slide-decks "$n slides"
 fi
 
+# A slide with too much text is set smaller until all of it fits its page.
+mkdir -p "$S-deck/content/pages"
+cp -r "$S"/. "$S-deck/"
+{
+	printf -- '---\ntitre: "Trop long"\ntype: diaporama\n---\n\n# Première\n\n---\n\n## Une longue liste\n\n'
+	for i in $(seq 1 40); do printf -- '- élément numéro %s, avec un peu de texte pour remplir la ligne\n' "$i"; done
+	printf -- '\n---\n\nFin\n'
+} > "$S-deck/content/pages/long.md"
+"$CARTO" build --site "$S-deck" --out "$TMP/deck-out" > /dev/null 2>&1 &&
+	[ "$(pdfinfo "$TMP/deck-out/pdf/diaporamas/long.pdf" 2> /dev/null | awk '/^Pages:/ {print $2}')" = 3 ] &&
+	pdftotext -f 2 -l 2 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 40,' &&
+	pdftotext -f 2 -l 2 -x 0 -y 0 -H 490 -W 960 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 40,'
+site_test deck-long-slide-fits
+rm -rf "$S-deck"
+
 # A very long text (120 KB in one field) wraps over as many PDF pages as it
 # needs instead of failing (libharu refuses strings past 64 KB).
 cp -r "$S" "$S-long"

@@ -1336,9 +1336,12 @@ static void slide(struct doc *d, const struct site *s, const struct page *pg, co
 	HPDF_Page_Rectangle(d->page, 0, SLIDE_H - 10, SLIDE_W, 10);
 	HPDF_Page_Fill(d->page);
 	float top = SLIDE_H - SLIDE_M, bottom = 52, f = 1;
-	for (int tries = 0; tries < 8; tries++, f *= 0.88f)
-		if (slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0) <= top - bottom)
+	for (int tries = 0; tries < 16; tries++) {
+		float used = slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0);
+		if (used <= top - bottom)
 			break;
+		f *= fmaxf(0.5f, fminf(0.95f, (top - bottom) / used));
+	}
 	/* A slide of a title only is set at a third of the height. */
 	float used = slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0);
 	if (k->slide[i + 1] - k->slide[i] <= 3 && k->b[k->slide[i]].kind == MDB_H1)
