@@ -22,6 +22,7 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "out/html.h"
+#include "out/ics.h"
 #include "out/theme.h"
 #include "out/opendata.h"
 #include "out/pdf.h"
@@ -128,7 +129,8 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 	int rc = load_site(s, o->site, o->jobs, d);
 	stage("load");
 	if (rc == 0) {
-		validate_site(s, today(), o->jobs, d);
+		s->today = today();
+		validate_site(s, s->today, o->jobs, d);
 		if (s->theme && !theme_exists(o->site, s->theme)) {
 			struct buf f = BUF_INIT;
 			if (strcmp(o->site, ".") == 0)
@@ -202,6 +204,8 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	if (pdf_render(s, p, jobs, drafts) < 0)
 		return -1;
 	stage("pdf");
+	if (ics_render(s, p, drafts) < 0)
+		return -1;
 	struct html_opts ho = { jobs, drafts };
 	if (html_render(s, &ho, p, d) < 0)
 		return -1;

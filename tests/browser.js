@@ -37,6 +37,8 @@ const pages = [
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
   ["deck", "presenter-la-cartographie/index.html"],
   ["page-with-views", "methodologie/index.html"],
+  ["webinars", "webinaires/index.html"],
+  ["webinar", "webinaires/orienter-vers-la-bonne-formation-linguistique/index.html"],
 ];
 
 // The HTML deck: one slide on screen at a time; arrows, Page Down, End and

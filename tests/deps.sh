@@ -2,7 +2,7 @@
 # Installs the Debian packages carto needs to build and test, when missing:
 # with apt-get when run as root, otherwise prints the exact command to run.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
-zlib1g-dev libpng-dev libqrencode-dev fonts-liberation diffutils python3 chromium
+zlib1g-dev libpng-dev libqrencode-dev fonts-liberation diffutils python3 python3-icalendar chromium
 fonts-dejavu-core poppler-utils qpdf"
 missing=""
 # Node.js may come from elsewhere than Debian (its npm then comes with it).

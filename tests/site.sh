@@ -428,6 +428,77 @@ cp -r "$S"/. "$S-deck/"
 site_test deck-long-slide-fits
 rm -rf "$S-deck"
 
+# Webinars: a calendar file per webinar that an independent reader
+# (python3-icalendar, Debian's) parses, with the right hour in winter and in
+# summer (Europe/Paris); CRLF lines folded at 75 octets; the webinars page
+# splits upcoming and past at the build's reference date (SOURCE_DATE_EPOCH).
+PYI=""
+for p in python3 /usr/bin/python3; do
+	"$p" -c 'import icalendar' 2> /dev/null && PYI=$p && break
+done
+if [ -z "$PYI" ]; then
+	fail "$LABEL site/ics: python3-icalendar is missing (tests/deps.sh installs it)"
+else
+	"$PYI" - "$h" << 'PY'
+import datetime, glob, icalendar, sys
+h = sys.argv[1]
+files = sorted(glob.glob(h + "/webinaires/*/*.ics"))
+assert len(files) == 2, files
+want = {  # page -> (start in UTC, end in UTC)
+    "orienter-vers-la-bonne-formation-linguistique": ("2026-12-10 09:00", "2026-12-10 10:30"),  # CET, +01:00
+    "clea-et-carte-de-competences": ("2026-10-08 12:00", "2026-10-08 13:00"),                 # CEST, +02:00
+}
+for f in files:
+    raw = open(f, "rb").read()
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\n" not in l and len(l) <= 75 for l in lines), f
+    cal = icalendar.Calendar.from_ical(raw)
+    ev = [c for c in cal.walk() if c.name == "VEVENT"]
+    assert len(ev) == 1, f
+    ev = ev[0]
+    slug = f.split("/")[-2]
+    utc = datetime.timezone.utc
+    start, end = ev.decoded("dtstart"), ev.decoded("dtend")
+    assert start.tzinfo is not None and str(ev["dtstart"].params["TZID"]) == "Europe/Paris", f
+    got = (start.astimezone(utc).strftime("%Y-%m-%d %H:%M"), end.astimezone(utc).strftime("%Y-%m-%d %H:%M"))
+    assert got == want[slug], (f, got)
+    page = open(f"{h}/webinaires/{slug}/index.html").read()
+    assert str(ev["summary"]) in page.replace("&#39;", "'"), f
+    assert str(ev["uid"]) == "webinaires-" + slug + "@cartographies.exemple.fr", ev["uid"]
+    assert str(ev["url"]).endswith(f"/webinaires/{slug}/"), f
+    assert any(c.name == "VTIMEZONE" and str(c["tzid"]) == "Europe/Paris" for c in cal.walk())
+    # The VTIMEZONE itself says the EU rule, for agendas without a tz database.
+    h1, h2 = datetime.timedelta(hours=1), datetime.timedelta(hours=2)
+    for name, frm, to, month in (("DAYLIGHT", h1, h2, 3), ("STANDARD", h2, h1, 10)):
+        c = [c for c in cal.walk() if c.name == name]
+        assert len(c) == 1, (f, name)
+        c = c[0]
+        assert c["tzoffsetfrom"].td == frm and c["tzoffsetto"].td == to, (f, name)
+        assert c["rrule"]["BYMONTH"] == [month] and c["rrule"]["BYDAY"] == ["-1SU"], (f, name)
+PY
+	site_test ics-calendars
+fi
+w="$h/webinaires/index.html"
+up=$(sed -n '/<h2>À venir/,/<h2>Passés/p' "$w")
+past=$(sed -n '/<h2>Passés/,/<\/main>/p' "$w")
+echo "$up" | grep -q 'orienter-vers-la-bonne-formation-linguistique/index.html' &&
+	! echo "$up" | grep -q 'clea-et-carte-de-competences/index.html' &&
+	echo "$past" | grep -q 'clea-et-carte-de-competences/index.html' &&
+	echo "$past" | grep -q 'Revoir l' &&
+	grep -q 'S.inscrire au webinaire' "$h/webinaires/orienter-vers-la-bonne-formation-linguistique/index.html" &&
+	grep -q '<time datetime="2026-12-10T10:00">jeudi 10 décembre 2026</time>, de 10 h 00 à 11 h 30' \
+		"$h/webinaires/orienter-vers-la-bonne-formation-linguistique/index.html" &&
+	SOURCE_DATE_EPOCH=1797033600 "$CARTO" build --out "$TMP/later-out" > /dev/null 2>&1 &&	# 2026-12-12
+	later=$(sed -n '/<h2>Passés/,/<\/main>/p' "$TMP/later-out/webinaires/index.html") &&
+	[ "$(echo "$later" | grep -o 'webinaires/[a-z-]*/index.html' | tr '\n' ' ')" = \
+		"webinaires/orienter-vers-la-bonne-formation-linguistique/index.html webinaires/clea-et-carte-de-competences/index.html " ] &&
+	grep -q "Aucun webinaire n'est programmé" "$TMP/later-out/webinaires/index.html" &&
+	! grep -q 'S.inscrire au webinaire' "$TMP/later-out/webinaires/orienter-vers-la-bonne-formation-linguistique/index.html" &&
+	cmp -s "$h/webinaires/clea-et-carte-de-competences/clea-et-carte-de-competences.ics" \
+		"$TMP/later-out/webinaires/clea-et-carte-de-competences/clea-et-carte-de-competences.ics"
+site_test webinars-upcoming-and-past
+rm -rf "$TMP/later-out"
+
 # A very long text (120 KB in one field) wraps over as many PDF pages as it
 # needs instead of failing (libharu refuses strings past 64 KB).
 cp -r "$S" "$S-long"

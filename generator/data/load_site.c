@@ -3,6 +3,7 @@
  * référentiels, correspondences, cartographies and page front matter.
  * Organisations are in load_org.c, the territory in load_geo.c.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "../base/diag.h"
@@ -516,6 +517,68 @@ static int is_path_slug(const char *s)
 	return 1;
 }
 
+/* An http(s) address, or NULL with an error. */
+static const char *read_url(struct rd *r, const struct ynode *map, const char *key)
+{
+	const char *u = rd_text(r, map, key, OPT);
+	if (u && !((strncmp(u, "https://", 8) == 0 && u[8]) || (strncmp(u, "http://", 7) == 0 && u[7]))) {
+		rd_error(r, ytree_get(map, key), "%s must be an http:// or https:// address, not '%.60s'", key, u);
+		return NULL;
+	}
+	return u;
+}
+
+static void read_speakers(struct rd *r, const struct ynode *l, struct page *pg)
+{
+	pg->web_intervenants = arena_alloc(r->a, (l->n + 1) * sizeof(*pg->web_intervenants));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ynode *it = l->u.items[i];
+		struct speaker *sp = &pg->web_intervenants[pg->n_web_intervenants];
+		if (it->kind == Y_SCALAR) {
+			sp->nom = it->u.s;
+		} else if (it->kind == Y_MAP) {
+			static const char *const k[] = { "nom", "role", NULL };
+			rd_keys(r, it, k);
+			sp->nom = rd_text(r, it, "nom", REQ);
+			sp->role = rd_text(r, it, "role", OPT);
+		} else {
+			rd_error(r, it, "a speaker is a name, or { nom, role }");
+			continue;
+		}
+		if (sp->nom && *sp->nom)
+			pg->n_web_intervenants++;
+	}
+}
+
+static void read_webinar(struct rd *r, const struct ynode *w, struct page *pg)
+{
+	static const char *const wk[] = { "date", "heure", "duree_min", "inscription_url", "replay_url",
+		"lieu", "intervenants", NULL };
+	rd_keys(r, w, wk);
+	pg->web_date = rd_date(r, w, "date", REQ);
+	pg->web_heure = rd_text(r, w, "heure", OPT);
+	pg->web_debut = -1;
+	if (pg->web_heure) {
+		const char *h = pg->web_heure;
+		int ok = strlen(h) == 5 && h[2] == ':' && isdigit((unsigned char)h[0]) && isdigit((unsigned char)h[1])
+		    && isdigit((unsigned char)h[3]) && isdigit((unsigned char)h[4]);
+		int hh = ok ? (h[0] - '0') * 10 + h[1] - '0' : 0, mm = ok ? (h[3] - '0') * 10 + h[4] - '0' : 0;
+		if (!ok || hh > 23 || mm > 59)
+			rd_error(r, ytree_get(w, "heure"), "heure must be a time as \"HH:MM\" (24 h), not '%s'", h);
+		else
+			pg->web_debut = hh * 60 + mm;
+	}
+	pg->web_duree = rd_int(r, w, "duree_min", OPT, 1, 1440);
+	if (pg->web_duree < 0)
+		pg->web_duree = 60;
+	pg->web_inscription = read_url(r, w, "inscription_url");
+	pg->web_replay = read_url(r, w, "replay_url");
+	pg->web_lieu = rd_text(r, w, "lieu", OPT);
+	const struct ynode *l = rd_node(r, w, "intervenants", Y_SEQ, OPT);
+	if (l)
+		read_speakers(r, l, pg);
+}
+
 static void read_front(struct rd *r, const struct ynode *n, struct page *pg)
 {
 	static const char *const k[] = { "titre", "slug", "type", "date", "resume",
@@ -552,14 +615,8 @@ static void read_front(struct rd *r, const struct ynode *n, struct page *pg)
 	}
 	pg->brouillon = rd_bool(r, n, "brouillon", OPT) == TRI_TRUE;
 	const struct ynode *w = rd_node(r, n, "webinaire", Y_MAP, pg->type == PAGE_WEBINAIRE);
-	if (w) {
-		static const char *const wk[] = { "date", "heure", "duree_min", "inscription_url", NULL };
-		rd_keys(r, w, wk);
-		pg->web_date = rd_date(r, w, "date", REQ);
-		pg->web_heure = rd_text(r, w, "heure", OPT);
-		pg->web_duree = rd_int(r, w, "duree_min", OPT, 1, 10000);
-		pg->web_inscription = rd_text(r, w, "inscription_url", OPT);
-	}
+	if (w)
+		read_webinar(r, w, pg);
 }
 
 struct page *page_read(struct rd *r, struct arena *tree, const char *text,

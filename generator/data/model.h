@@ -284,8 +284,13 @@ struct page {
 	long menu_ordre;
 	int brouillon;
 	int web_date;
-	const char *web_heure, *web_inscription;
-	long web_duree;
+	int web_debut;			/* minutes after midnight, -1: all day */
+	const char *web_heure, *web_inscription, *web_replay, *web_lieu;
+	long web_duree;			/* minutes */
+	struct speaker {
+		const char *nom, *role;
+	} *web_intervenants;
+	size_t n_web_intervenants;
 	const char *body;		/* Markdown without the front matter */
 	uint32_t body_line;		/* line of the body's first line in the file */
 	struct embed *embeds;		/* its carto blocks, in order */
@@ -336,6 +341,8 @@ struct site {
 	struct strmap offres_by_parcours; /* parcours code -> struct ptrs of offre */
 	size_t n_offres;
 	int last_update;		/* newest mise_a_jour, YYYYMMDD */
+	int today;			/* the build's reference date, YYYYMMDD:
+					 * SOURCE_DATE_EPOCH when set */
 
 	struct arena arena;		/* owns everything above */
 };

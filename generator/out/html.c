@@ -124,6 +124,7 @@ struct jobs {
 	size_t n, cap;
 	char **keys;		/* keys made for the list, freed with it */
 	size_t nkeys;
+	struct page webinars;	/* the list of webinars, when no page is */
 };
 
 static void add_job(struct jobs *j, enum pkind k, const void *item, const char *key)
@@ -198,9 +199,20 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 static void list_jobs(const struct site *s, const struct html_opts *o, struct jobs *j)
 {
 	add_job(j, P_HOME, NULL, NULL);
-	for (size_t i = 0; i < s->n_pages; i++)
+	int webinars = 0;
+	for (size_t i = 0; i < s->n_pages; i++) {
 		if (s->pages[i]->slug[0] && (o->drafts || !s->pages[i]->brouillon))
 			add_job(j, P_PAGE, s->pages[i], NULL);
+		webinars |= s->pages[i]->type == PAGE_WEBINAIRE;
+	}
+	/* Webinars are listed at webinaires/: by the page of that slug when the
+	 * site has one (with its own introduction), else by a page of its own. */
+	if (webinars && !strmap_get(&s->pages_by_slug, "webinaires")) {
+		j->webinars = (struct page){ .file = "", .slug = "webinaires", .titre = "Webinaires",
+			.resume = "Les webinaires d'information : à venir, et les enregistrements des précédents.",
+			.body = "", .web_debut = -1, .menu_ordre = -1 };
+		add_job(j, P_PAGE, &j->webinars, NULL);
+	}
 	for (size_t i = 0; i < s->n_organismes; i++)
 		add_job(j, P_ORG, s->organismes[i], NULL);
 	add_job(j, P_DIRECTORY, NULL, NULL);
@@ -354,7 +366,7 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		theme_free(&theme);
 		return -1;
 	}
-	struct jobs jobs = { NULL, 0, 0, NULL, 0 };
+	struct jobs jobs = { .v = NULL };
 	list_jobs(s, o, &jobs);
 	struct shared sh;
 	memset(&sh, 0, sizeof(sh));

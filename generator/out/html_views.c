@@ -5,6 +5,7 @@
  * Start at html_view.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/escape.h"
@@ -395,6 +396,101 @@ static const struct page *find_page(const struct site *s, const char *slug)
 	return strmap_get(&s->pages_by_slug, slug);
 }
 
+/* "mercredi 10 décembre 2026" (Sakamoto's day of the week). */
+static const char *date_long(struct pctx *c, int d)
+{
+	static const char *const jours[] = { "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi" };
+	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+	int y = d / 10000, m = d / 100 % 100, day = d % 100;
+	if (m < 1 || m > 12)
+		return html_date_fr(c, d);
+	int yy = m < 3 ? y - 1 : y;
+	int w = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + day) % 7;
+	return html_fmt(c, "%s %s", jours[w], html_date_fr(c, d));
+}
+
+static const char *clock(struct pctx *c, int minutes)
+{
+	minutes %= 24 * 60;
+	return html_fmt(c, "%d h %02d", minutes / 60, minutes % 60);
+}
+
+/* The webinar's facts, for its page and for lists. */
+static struct view *webinar(struct pctx *c, const struct page *p)
+{
+	struct arena *a = c->a;
+	struct view *w = view_map(a);
+	int upcoming = p->web_date >= c->s->today;
+	view_sets(a, w, "date", date_long(c, p->web_date));
+	view_sets(a, w, "iso", html_fmt(c, "%04d-%02d-%02d", p->web_date / 10000, p->web_date / 100 % 100,
+	    p->web_date % 100));
+	if (p->web_debut >= 0) {
+		view_sets(a, w, "debut", clock(c, p->web_debut));
+		view_sets(a, w, "fin", clock(c, p->web_debut + (int)p->web_duree));
+		view_sets(a, w, "iso_heure", html_fmt(c, "%02d:%02d", p->web_debut / 60, p->web_debut % 60));
+	}
+	long h = p->web_duree / 60, m = p->web_duree % 60;
+	view_sets(a, w, "duree", h && m ? html_fmt(c, "%ld h %02ld", h, m) : h ? html_fmt(c, "%ld h", h)
+	    : html_fmt(c, "%ld minutes", m));
+	view_sets(a, w, "lieu", p->web_lieu ? p->web_lieu : "En ligne");
+	view_setb(a, w, "a_venir", upcoming);
+	view_sets(a, w, "inscription", upcoming ? p->web_inscription : NULL);
+	view_sets(a, w, "replay", p->web_replay);
+	const char *last = strrchr(p->slug, '/');
+	view_sets(a, w, "ics", html_fmt(c, "%s%s/%s.ics", c->root, p->slug, last ? last + 1 : p->slug));
+	struct view *sp = view_list(a);
+	for (size_t i = 0; i < p->n_web_intervenants; i++) {
+		struct view *it = view_map(a);
+		view_sets(a, it, "nom", p->web_intervenants[i].nom);
+		view_sets(a, it, "role", p->web_intervenants[i].role);
+		view_push(a, sp, it);
+	}
+	view_set(a, w, "intervenants", sp);
+	view_setb(a, w, "has_intervenants", sp->n > 0);
+	return w;
+}
+
+static int cmp_webinars(const void *pa, const void *pb)
+{
+	const struct page *a = *(const struct page *const *)pa, *b = *(const struct page *const *)pb;
+	if (a->web_date != b->web_date)
+		return a->web_date < b->web_date ? -1 : 1;
+	if (a->web_debut != b->web_debut)
+		return a->web_debut < b->web_debut ? -1 : 1;
+	return strcmp(a->slug, b->slug);
+}
+
+/* The published webinars in two lists: upcoming (soonest first) and past
+ * (latest first), relative to the build's reference date. */
+static void webinar_lists(struct pctx *c, struct view *v, size_t max_upcoming)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	const struct page **w = arena_alloc(a, (s->n_pages + 1) * sizeof(*w));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->type == PAGE_WEBINAIRE && (c->drafts || !s->pages[i]->brouillon))
+			w[n++] = s->pages[i];
+	qsort(w, n, sizeof(*w), cmp_webinars);
+	struct view *up = view_list(a), *past = view_list(a);
+	for (size_t i = 0; i < n && up->n < max_upcoming; i++)
+		if (w[i]->web_date >= s->today) {
+			struct view *it = article_item(c, w[i]);
+			view_set(a, it, "webinaire", webinar(c, w[i]));
+			view_push(a, up, it);
+		}
+	for (size_t i = n; i-- > 0;)
+		if (w[i]->web_date < s->today) {
+			struct view *it = article_item(c, w[i]);
+			view_set(a, it, "webinaire", webinar(c, w[i]));
+			view_push(a, past, it);
+		}
+	view_set(a, v, "webinaires", up);
+	view_set(a, v, "webinaires_passes", past);
+	view_setb(a, v, "has_webinaires", up->n > 0);
+	view_setb(a, v, "has_webinaires_passes", past->n > 0);
+}
+
 static struct view *home_page(struct pctx *c, const char **path)
 {
 	const struct site *s = c->s;
@@ -437,16 +533,14 @@ static struct view *home_page(struct pctx *c, const char **path)
 	view_setn(a, v, "nb_organismes", (double)s->n_organismes);
 	view_setn(a, v, "nb_offres", (double)s->n_offres);
 	size_t n = c->n_articles < 3 ? c->n_articles : 3;
-	struct view *arts = view_list(a), *webs = view_list(a);
+	struct view *arts = view_list(a);
 	for (size_t i = 0; i < n; i++)
 		view_push(a, arts, article_item(c, c->articles[i]));
-	for (size_t i = 0; i < s->n_pages; i++)
-		if (s->pages[i]->type == PAGE_WEBINAIRE && !s->pages[i]->brouillon)
-			view_push(a, webs, article_item(c, s->pages[i]));
 	view_set(a, v, "articles", arts);
-	view_set(a, v, "webinaires", webs);
 	view_setb(a, v, "has_articles", n > 0);
-	view_setb(a, v, "has_webinaires", webs->n > 0);
+	webinar_lists(c, v, 3);
+	view_set(a, v, "webinaires_passes", NULL);
+	view_setb(a, v, "has_webinaires_passes", 0);
 	return v;
 }
 
@@ -488,14 +582,12 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	else
 		view_sets(a, v, "html", html_page_markdown(c, p));
 	view_sets(a, v, "date", p->type == PAGE_ARTICLE ? html_date_fr(c, p->date) : NULL);
-	if (p->type == PAGE_WEBINAIRE) {
-		struct view *w = view_map(a);
-		view_sets(a, w, "date", html_date_fr(c, p->web_date));
-		view_sets(a, w, "heure", p->web_heure);
-		if (p->web_duree > 0)
-			view_sets(a, w, "duree", html_fmt(c, "%ld minutes", p->web_duree));
-		view_sets(a, w, "inscription", p->web_inscription);
-		view_set(a, v, "webinaire", w);
+	if (p->type == PAGE_WEBINAIRE)
+		view_set(a, v, "webinaire", webinar(c, p));
+	/* The page "webinaires" lists them all, upcoming and past. */
+	if (strcmp(p->slug, "webinaires") == 0) {
+		webinar_lists(c, v, (size_t)-1);
+		view_setb(a, v, "liste_webinaires", 1);
 	}
 	/* A page whose folder holds articles lists them, newest first. */
 	struct view *arts = view_list(a);

@@ -1,0 +1,182 @@
+/*
+ * iCalendar writer. Lines end with CRLF and are folded at 75 octets, never
+ * inside a UTF-8 sequence; TEXT values escape \ ; , and line breaks. Times
+ * are local to Europe/Paris, described by a VTIMEZONE with the EU rule (last
+ * Sunday of March and of October), so that an agenda anywhere shows the
+ * right hour in summer and winter. Start at ics_render.
+ */
+#include "ics.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../data/model.h"
+#include "publish.h"
+
+/* Appends one content line, folded. */
+static void line(struct buf *out, const char *s)
+{
+	size_t col = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+		if (col + n > 75) {
+			buf_puts(out, "\r\n ");
+			col = 1;
+		}
+		for (size_t k = 0; k < n && *p; k++)
+			buf_putc(out, (char)*p++);
+		col += n;
+	}
+	buf_puts(out, "\r\n");
+}
+
+static void text(struct buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',')
+			buf_putc(b, '\\');
+		if (*s == '\n') {
+			buf_puts(b, "\\n");
+			continue;
+		}
+		if (*s == '\r' || ((unsigned char)*s < 0x20 && *s != '\t'))
+			continue;
+		buf_putc(b, *s);
+	}
+}
+
+/* A property whose value is TEXT. */
+static void prop(struct buf *out, struct buf *tmp, const char *name, const char *value)
+{
+	buf_reset(tmp);
+	buf_printf(tmp, "%s:", name);
+	text(tmp, value);
+	line(out, tmp->data);
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int civil_from_days(long z)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+	return (int)((y + (m <= 2)) * 10000 + m * 100 + d);
+}
+
+/* YYYYMMDD plus n days. */
+static int add_days(int date, long n)
+{
+	return civil_from_days(days_from_civil(date / 10000, date / 100 % 100, date % 100) + n);
+}
+
+void ics_event(struct buf *out, const struct site *s, const struct page *pg)
+{
+	struct buf t = BUF_INIT;
+	char v[160];
+	line(out, "BEGIN:VCALENDAR");
+	line(out, "VERSION:2.0");
+	buf_printf(&t, "PRODID:-//carto//%s//FR", s->titre ? s->titre : "carto");
+	line(out, t.data);
+	line(out, "CALSCALE:GREGORIAN");
+	line(out, "METHOD:PUBLISH");
+	static const char *const tz[] = {
+		"BEGIN:VTIMEZONE", "TZID:Europe/Paris", "X-LIC-LOCATION:Europe/Paris",
+		"BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST",
+		"DTSTART:19700329T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT",
+		"BEGIN:STANDARD", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "TZNAME:CET",
+		"DTSTART:19701025T030000", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+		"END:VTIMEZONE", NULL };
+	for (size_t i = 0; tz[i]; i++)
+		line(out, tz[i]);
+	line(out, "BEGIN:VEVENT");
+	/* The UID stays the same from build to build: the page and the host. */
+	const char *host = s->base_url ? strstr(s->base_url, "://") : NULL;
+	host = host ? host + 3 : "carto.invalid";
+	size_t hl = strcspn(host, "/:");
+	buf_reset(&t);
+	buf_printf(&t, "UID:%s@%.*s", pg->slug, (int)hl, host);
+	for (char *q = t.data + 4; *q; q++)
+		if (*q == '/')
+			*q = '-';
+	line(out, t.data);
+	int stamp = pg->date ? pg->date : pg->web_date;
+	snprintf(v, sizeof(v), "DTSTAMP:%08dT000000Z", stamp);
+	line(out, v);
+	if (pg->web_debut >= 0) {
+		long end = pg->web_debut + pg->web_duree;
+		snprintf(v, sizeof(v), "DTSTART;TZID=Europe/Paris:%08dT%02d%02d00", pg->web_date,
+		    pg->web_debut / 60, pg->web_debut % 60);
+		line(out, v);
+		snprintf(v, sizeof(v), "DTEND;TZID=Europe/Paris:%08dT%02ld%02ld00", add_days(pg->web_date, end / 1440),
+		    end % 1440 / 60, end % 60);
+		line(out, v);
+	} else {
+		snprintf(v, sizeof(v), "DTSTART;VALUE=DATE:%08d", pg->web_date);
+		line(out, v);
+		snprintf(v, sizeof(v), "DTEND;VALUE=DATE:%08d", add_days(pg->web_date, 1));
+		line(out, v);
+	}
+	prop(out, &t, "SUMMARY", pg->titre);
+	struct buf d = BUF_INIT;
+	if (pg->resume)
+		buf_printf(&d, "%s\n\n", pg->resume);
+	for (size_t i = 0; i < pg->n_web_intervenants; i++) {
+		const struct speaker *sp = &pg->web_intervenants[i];
+		buf_printf(&d, "%s%s", i ? ", " : "Intervenants : ", sp->nom);
+		if (sp->role)
+			buf_printf(&d, " (%s)", sp->role);
+		if (i + 1 == pg->n_web_intervenants)
+			buf_puts(&d, "\n");
+	}
+	if (pg->web_inscription)
+		buf_printf(&d, "Inscription : %s\n", pg->web_inscription);
+	buf_printf(&d, "Présentation : %s%s/", s->base_url ? s->base_url : "", pg->slug);
+	prop(out, &t, "DESCRIPTION", d.data);
+	prop(out, &t, "LOCATION", pg->web_lieu ? pg->web_lieu : "En ligne");
+	buf_reset(&t);
+	buf_printf(&t, "URL:%s%s/", s->base_url ? s->base_url : "", pg->slug);
+	line(out, t.data);
+	line(out, "STATUS:CONFIRMED");
+	line(out, "TRANSP:OPAQUE");
+	line(out, "END:VEVENT");
+	line(out, "END:VCALENDAR");
+	buf_release(&d);
+	buf_release(&t);
+}
+
+int ics_render(const struct site *s, struct publish *p, int drafts)
+{
+	struct buf b = BUF_INIT, path = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < s->n_pages && rc == 0; i++) {
+		const struct page *pg = s->pages[i];
+		if (pg->type != PAGE_WEBINAIRE || !pg->web_date || (pg->brouillon && !drafts))
+			continue;
+		buf_reset(&b);
+		ics_event(&b, s, pg);
+		const char *last = strrchr(pg->slug, '/');
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s.ics", pg->slug, last ? last + 1 : pg->slug);
+		if (publish_write(p, path.data, b.data, b.len) < 0) {
+			fprintf(stderr, "carto: cannot write %s\n", path.data);
+			rc = -1;
+		}
+	}
+	buf_release(&b);
+	buf_release(&path);
+	return rc;
+}
