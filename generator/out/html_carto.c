@@ -661,6 +661,14 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		view_sets(a, it, "taille", html_file_size(c, rel));
 		view_push(a, files, it);
 	}
+	if (!com && (!dep || ca->par_departement)) {
+		const char *rel = html_fmt(c, "xlsx/cartographies/%s%s%s.xlsx", ca->id.s, dep ? "-" : "", dep ? dep : "");
+		struct view *it = view_map(a);
+		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
+		view_sets(a, it, "format", "Classeur Excel (offres filtrables, synthèse par département et type)");
+		view_sets(a, it, "taille", html_file_size(c, rel));
+		view_push(a, files, it);
+	}
 	view_set(a, v, "fichiers", files);
 	return v;
 }
