@@ -11,6 +11,7 @@
  */
 #include "xlsx.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -31,9 +32,12 @@
 #include "opendata.h"
 #include "publish.h"
 
-#define MAX_COLS 96
 #define MAX_WIDTH 60		/* wider columns would hide their neighbours */
-#define MAX_LINKS 65530		/* hyperlinks the library accepts in one sheet */
+/* libxlsxwriter keeps about 2.5 KB per hyperlink until it closes the file
+ * (65,530 links, its most in a sheet, took 180 MB when measured), so a sheet
+ * gets links only when all its rows fit in this budget: every row then has
+ * its links, and a larger sheet has its addresses as text in every row. */
+#define LINK_BUDGET 20000
 #define MAX_URL 2079		/* longest hyperlink it accepts */
 #define MAX_TEXT 32767		/* characters in one cell */
 #define MAX_SHEETS 8
@@ -52,9 +56,10 @@ struct sheet {
 	const char *name;
 	lxw_row_t row;			/* the row being written; 0 is the header */
 	lxw_col_t ncol;
-	const struct col *cols[MAX_COLS];
-	double width[MAX_COLS];
-	size_t links;
+	const struct col **cols;	/* ncol of them, and their widths */
+	double *width;
+	size_t cap;
+	size_t links, link_budget;	/* hyperlinks written, and allowed */
 	int full;			/* the row limit was reached */
 };
 
@@ -100,6 +105,7 @@ static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t
 
 static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
 {
+	assert(c < sh->ncol);
 	double w = (double)chars + 2;
 	if (w > MAX_WIDTH)
 		w = MAX_WIDTH;
@@ -118,12 +124,21 @@ static size_t cut_at(const char *s, size_t chars)
 }
 
 /* Empty and absent values leave the cell blank, which every filter shows as
- * "(vides)". */
+ * "(vides)". Trailing line breaks (Markdown blocks end with one) would make
+ * the row taller for nothing, so they go. */
 static void put_text(struct sheet *sh, lxw_col_t c, const char *s)
 {
 	struct book *bk = sh->bk;
-	if (!s || !*s)
+	size_t len = s ? strlen(s) : 0, full = len;
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	if (!len)
 		return;
+	if (len < full) {
+		buf_reset(&bk->cut);
+		buf_add(&bk->cut, s, len);
+		s = bk->cut.data;
+	}
 	size_t n = utf8_len(s);
 	if (n > MAX_TEXT) {
 		char cell[16];
@@ -131,8 +146,12 @@ static void put_text(struct sheet *sh, lxw_col_t c, const char *s)
 		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
 		    "%s: sheet %s, cell %s (%s): text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
 		    bk->rel, sh->name, cell, sh->cols[c]->head, n);
-		buf_reset(&bk->cut);
-		buf_add(&bk->cut, s, cut_at(s, MAX_TEXT));
+		len = cut_at(s, MAX_TEXT);
+		if (s != bk->cut.data) {
+			buf_reset(&bk->cut);
+			buf_add(&bk->cut, s, len);
+		}
+		buf_truncate(&bk->cut, len);
 		s = bk->cut.data;
 		n = MAX_TEXT;
 	}
@@ -168,13 +187,13 @@ static void put_tri(struct sheet *sh, lxw_col_t c, enum tri t)
 	put_text(sh, c, t == TRI_TRUE ? "Oui" : t == TRI_FALSE ? "Non" : NULL);
 }
 
-/* A clickable address while the sheet has room for links, else the same
- * address as text (the library leaves the cell empty past its limit). */
+/* A clickable address when the sheet has links, else the same address as
+ * text (the library would leave the cell empty past its limit). */
 static void put_url(struct sheet *sh, lxw_col_t c, const char *url)
 {
 	if (!url || !*url)
 		return;
-	if (sh->links < MAX_LINKS && strlen(url) <= MAX_URL &&
+	if (sh->links < sh->link_budget && strlen(url) <= MAX_URL &&
 	    worksheet_write_url(sh->ws, sh->row, c, url, sh->bk->link) == LXW_NO_ERROR) {
 		sh->links++;
 		widen(sh, c, utf8_len(url));
@@ -206,11 +225,16 @@ static struct sheet *sheet_new(struct book *bk, const char *name)
 /* Appends columns and writes their headers on row 0. */
 static void sheet_cols(struct sheet *sh, const struct col *cols, size_t n)
 {
-	for (size_t i = 0; i < n && sh->ncol < MAX_COLS; i++, sh->ncol++) {
+	for (size_t i = 0; i < n; i++, sh->ncol++) {
+		size_t cap = sh->cap;
+		sh->cols = xgrow(sh->cols, &sh->cap, (size_t)sh->ncol + 1, sizeof(*sh->cols));
+		sh->width = xgrow(sh->width, &cap, (size_t)sh->ncol + 1, sizeof(*sh->width));
 		sh->cols[sh->ncol] = &cols[i];
+		sh->width[sh->ncol] = 0;
 		worksheet_write_string(sh->ws, 0, sh->ncol, cols[i].head, sh->bk->head);
-		widen(sh, sh->ncol, utf8_len(cols[i].head) + 2);	/* room for the filter button */
 	}
+	for (lxw_col_t c = sh->ncol - (lxw_col_t)n; c < sh->ncol; c++)
+		widen(sh, c, utf8_len(sh->cols[c]->head) + 2);	/* room for the filter button */
 }
 
 /* Starts the next data row; returns -1 (once with a warning) when the sheet
@@ -322,6 +346,10 @@ static int book_close(struct book *bk)
 			fprintf(stderr, "carto: cannot write %s: %s\n", bk->rel, lxw_strerror(e));
 			rc = -1;
 		}
+	}
+	for (size_t i = 0; i < bk->n_sheets; i++) {
+		free(bk->sheets[i].cols);
+		free(bk->sheets[i].width);
 	}
 	buf_release(&bk->cut);
 	buf_release(&bk->list);
@@ -581,8 +609,8 @@ static const struct col carto_tail[] = {
 	{ "Contact", "Personne ou service à contacter pour l'offre (sinon l'accueil de l'organisme)" },
 	{ "Téléphone", "Téléphone du contact" },
 	{ "Courriel", "Courriel du contact" },
-	{ "Page de l'offre", "Adresse de l'offre sur le site (lien)" },
-	{ "Fiche PDF", "Fiche à imprimer de l'organisme (lien)" },
+	{ "Page de l'offre", "Adresse de l'offre sur le site (un lien ; du texte dans un classeur de plus de 10 000 lignes)" },
+	{ "Fiche PDF", "Fiche à imprimer de l'organisme (un lien ; du texte dans un classeur de plus de 10 000 lignes)" },
 	{ "Mise à jour", "Date de la dernière mise à jour de la fiche de l'organisme (date)" },
 };
 
@@ -736,6 +764,25 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 		bk->failed = 1;
 }
 
+/* Walks the view's offer × lieu rows in model order, writing them when sh is
+ * set; returns how many there are. */
+static size_t view_rows(const struct site *s, const struct cartographie *c, const char *dep,
+    struct sheet *sh, const struct view_types *vt, size_t *counts)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t l = 0; carto_takes_offre(c, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(c, dep, o->lieux[l])) {
+					n++;
+					if (sh)
+						carto_row(sh, vt, o, o->lieux[l], counts);
+				}
+		}
+	return n;
+}
+
 static int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
     struct publish *p, struct diags *d, size_t *rows)
 {
@@ -755,13 +802,9 @@ static int carto_book(const struct site *s, const struct cartographie *c, const 
 		sheet_cols(sh, vt.cols, vt.n);
 		sheet_cols(sh, lieu_cols, N_LIEU);
 		sheet_cols(sh, carto_tail, sizeof(carto_tail) / sizeof(carto_tail[0]));
-		for (size_t i = 0; i < s->n_organismes; i++)
-			for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-				const struct offre *o = &s->organismes[i]->offres[k];
-				for (size_t l = 0; carto_takes_offre(c, o) && l < o->n_lieux; l++)
-					if (carto_takes_lieu(c, dep, o->lieux[l]))
-						carto_row(sh, &vt, o, o->lieux[l], counts);
-			}
+		if (view_rows(s, c, dep, NULL, NULL, NULL) * 2 <= LINK_BUDGET)
+			sh->link_budget = LINK_BUDGET;
+		view_rows(s, c, dep, sh, &vt, counts);
 		sheet_end(sh, 1);
 		carto_summary(&bk, c, dep, &vt, counts);
 		readme(&bk, title.data,
@@ -820,9 +863,8 @@ static const struct col session_sheet[] = {
 	{ "Places disponibles", "Places disponibles (nombre)" },
 };
 
-/* Addresses are text here: libxlsxwriter keeps about 2.5 KB per hyperlink
- * until the file is closed, which for the whole directory would make memory
- * grow with the data (65,530 links took 180 MB when measured). */
+/* Addresses are text here (link_budget 0): the directory is the largest
+ * workbook, and links would make its memory grow with the data. */
 static void directory_orgs(struct sheet *sh)
 {
 	const struct site *s = sh->bk->s;
@@ -836,7 +878,7 @@ static void directory_orgs(struct sheet *sh)
 		put_text(sh, 2, o->siret.s);
 		put_text(sh, 3, label(&s->vocab.natures, o->nature.s));
 		put_text(sh, 4, joined(sh->bk, &o->labels, &s->vocab.labels));
-		put_text(sh, 5, o->site_web.s);
+		put_url(sh, 5, o->site_web.s);
 		put_text(sh, 6, ct ? ct->nom : NULL);
 		put_text(sh, 7, ct ? ct->telephone : NULL);
 		put_text(sh, 8, ct ? ct->courriel.s : NULL);
@@ -844,7 +886,7 @@ static void directory_orgs(struct sheet *sh)
 		put_count(sh, 10, (long)o->n_offres);
 		put_text(sh, 11, o->source);
 		put_date(sh, 12, o->mise_a_jour);
-		put_text(sh, 13, page_url(sh->bk, "organismes/%s/%s", o->id.s, ""));
+		put_url(sh, 13, page_url(sh->bk, "organismes/%s/%s", o->id.s, ""));
 	}
 	sheet_end(sh, 1);
 }
