@@ -279,6 +279,32 @@ static long days_from_civil(long y, long m, long d)
 	return era * 146097 + doe - 719468;
 }
 
+/* The cell formats every workbook uses. */
+static void book_formats(struct book *bk)
+{
+	bk->head = workbook_add_format(bk->wb);
+	format_set_bold(bk->head);
+	format_set_font_color(bk->head, LXW_COLOR_WHITE);
+	format_set_bg_color(bk->head, 0x1F4E79);
+	format_set_text_wrap(bk->head);
+	format_set_align(bk->head, LXW_ALIGN_VERTICAL_TOP);
+	bk->date = workbook_add_format(bk->wb);
+	format_set_num_format(bk->date, "dd/mm/yyyy");
+	bk->money = workbook_add_format(bk->wb);
+	format_set_num_format(bk->money, "#,##0.00 \"€\"");
+	bk->coord = workbook_add_format(bk->wb);
+	format_set_num_format(bk->coord, "0.00000");
+	bk->link = workbook_add_format(bk->wb);
+	format_set_font_color(bk->link, LXW_COLOR_BLUE);
+	format_set_underline(bk->link, LXW_UNDERLINE_SINGLE);
+	bk->title = workbook_add_format(bk->wb);
+	format_set_bold(bk->title);
+	format_set_font_size(bk->title, 14);
+	bk->wrap = workbook_add_format(bk->wb);
+	format_set_text_wrap(bk->wrap);
+	format_set_align(bk->wrap, LXW_ALIGN_VERTICAL_TOP);
+}
+
 static int book_open(struct book *bk, const struct site *s, struct publish *p,
     const char *rel, const char *title, struct diags *d)
 {
@@ -312,27 +338,7 @@ static int book_open(struct book *bk, const struct site *s, struct publish *p,
 		.created = (time_t)days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400,
 	};
 	workbook_set_properties(bk->wb, &props);
-	bk->head = workbook_add_format(bk->wb);
-	format_set_bold(bk->head);
-	format_set_font_color(bk->head, LXW_COLOR_WHITE);
-	format_set_bg_color(bk->head, 0x1F4E79);
-	format_set_text_wrap(bk->head);
-	format_set_align(bk->head, LXW_ALIGN_VERTICAL_TOP);
-	bk->date = workbook_add_format(bk->wb);
-	format_set_num_format(bk->date, "dd/mm/yyyy");
-	bk->money = workbook_add_format(bk->wb);
-	format_set_num_format(bk->money, "#,##0.00 \"€\"");
-	bk->coord = workbook_add_format(bk->wb);
-	format_set_num_format(bk->coord, "0.00000");
-	bk->link = workbook_add_format(bk->wb);
-	format_set_font_color(bk->link, LXW_COLOR_BLUE);
-	format_set_underline(bk->link, LXW_UNDERLINE_SINGLE);
-	bk->title = workbook_add_format(bk->wb);
-	format_set_bold(bk->title);
-	format_set_font_size(bk->title, 14);
-	bk->wrap = workbook_add_format(bk->wb);
-	format_set_text_wrap(bk->wrap);
-	format_set_align(bk->wrap, LXW_ALIGN_VERTICAL_TOP);
+	book_formats(bk);
 	return 0;
 }
 
