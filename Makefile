@@ -8,6 +8,7 @@ WARN     = -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototyp
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_SHARE='"$(CURDIR)"' \
            $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter 2>/dev/null)
 LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode 2>/dev/null || echo -lcmark -lyaml -lqrencode) \
+           $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
            -lhpdf -lpthread -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -24,7 +25,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/out/publish.c generator/out/opendata.c generator/out/theme.c \
        generator/out/html.c generator/out/html_views.c generator/out/html_extra.c \
        generator/out/html_carto.c generator/out/svgmap.c \
-       generator/out/html_embed.c generator/out/pdf.c \
+       generator/out/html_embed.c generator/out/pdf.c generator/out/xlsx.c \
        generator/out/ics.c
 MAIN = generator/main.c
 

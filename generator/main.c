@@ -27,6 +27,7 @@
 #include "out/opendata.h"
 #include "out/pdf.h"
 #include "out/publish.h"
+#include "out/xlsx.h"
 #include "text/markdown.h"
 
 #define OUTPUT_MARK ".carto-output"
@@ -123,6 +124,30 @@ static void stage(const char *name)
 	last = now;
 }
 
+/* With CARTO_TIMING set, reads a memory figure of this process from
+ * /proc/self/status (VmRSS now, VmHWM the peak); reset first sets the peak
+ * back to the current size, so the next read measures one stage. Returns -1
+ * when unknown. */
+static long timing_rss_kb(const char *field, int reset)
+{
+	char line[256];
+	long kb = -1;
+	if (!getenv("CARTO_TIMING"))
+		return -1;
+	FILE *f;
+	if (reset && (f = fopen("/proc/self/clear_refs", "w"))) {
+		fputs("5", f);
+		fclose(f);
+	}
+	if (!(f = fopen("/proc/self/status", "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, field, strlen(field)) == 0)
+			kb = strtol(line + strlen(field), NULL, 10);
+	fclose(f);
+	return kb;
+}
+
 static int prepare(struct site *s, const struct opts *o, struct diags *d, int index)
 {
 	stage(NULL);
@@ -201,6 +226,14 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	if (opendata_render(s, p, jobs) < 0)
 		return -1;
 	stage("opendata");
+	size_t rows = 0;
+	long before = timing_rss_kb("VmRSS:", 1);
+	if (xlsx_render(s, p, jobs, d, &rows) < 0)
+		return -1;
+	stage("xlsx");
+	if (getenv("CARTO_TIMING"))
+		fprintf(stderr, "carto: xlsx-rows %zu rss_before_kb=%ld peak_kb=%ld\n", rows, before,
+		    timing_rss_kb("VmHWM:", 0));
 	if (pdf_render(s, p, jobs, drafts) < 0)
 		return -1;
 	stage("pdf");

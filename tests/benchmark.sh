@@ -3,7 +3,10 @@
 # default 1000 10000 50000 organisations, each with BENCH_PAGES pages) and
 # prints, for each, the input size, libyaml's raw parse of the same files on
 # all cores (the baseline), the time and peak memory of `carto check` and of
-# `carto build`, and the throughput. Sites are kept in build/bench/ and
+# `carto build`, and the throughput, then the XLSX stage: workbooks, their
+# size, time, data rows written and rows a second, the resident memory before
+# the stage (the model) and the peak during it (the peak is reset when the
+# stage starts, so it is the stage's own). Sites are kept in build/bench/ and
 # regenerated only when the generator or the référentiels change.
 set -eu
 cd "$(dirname "$0")/.."
@@ -51,8 +54,8 @@ run() {
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo
-echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest facet data KB gz | PDF files | PDF s | PDF/s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest facet data KB gz | PDF files | PDF s | PDF/s | XLSX files | XLSX MB | XLSX s | XLSX rows | rows/s | XLSX RSS before MB | XLSX peak MB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
 	make_site "$n"
 	dir="$B/site-$n"
@@ -74,14 +77,20 @@ for n in $SIZES; do
 	big=$(find "$B/out-$n" -name '*.html' -printf '%s\n' | sort -n | tail -1)
 	ps=$(awk '/carto: pdf/ {print $3 / 1000}' "$B/measure.log")
 	pn=$(find "$B/out-$n/pdf" -name '*.pdf' | wc -l)
+	xs=$(awk '$1 == "carto:" && $2 == "xlsx" {print $3 / 1000}' "$B/measure.log")
+	xr=$(awk '/carto: xlsx-rows/ {print $3}' "$B/measure.log")
+	xb=$(awk '/carto: xlsx-rows/ {sub("rss_before_kb=", "", $4); print $4 / 1024}' "$B/measure.log")
+	xp=$(awk '/carto: xlsx-rows/ {sub("peak_kb=", "", $5); print $5 / 1024}' "$B/measure.log")
+	xn=$(find "$B/out-$n/xlsx" -name '*.xlsx' | wc -l)
+	xm=$(find "$B/out-$n/xlsx" -name '*.xlsx' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1048576}')
 	js=0
 	for f in $(find "$B/out-$n/cartographies" -name offres.js); do
 		z=$(gzip -c "$f" | wc -c); [ "$z" -gt "$js" ] && js=$z
 	done
 	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" \
 	    -v pages="$pages" -v hs="$hs" -v os="$os" -v cf="$cf" -v cs="$cs" -v big="$big" -v js="$js" \
-	    -v ps="$ps" -v pn="$pn" 'BEGIN {
-		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d | %d | %.2f | %.0f | %.3f | %.2f | %d | %.2f | %.0f | %.0f | %d | %.1f | %.0f |\n",
+	    -v ps="$ps" -v pn="$pn" -v xs="$xs" -v xr="$xr" -v xb="$xb" -v xp="$xp" -v xn="$xn" -v xm="$xm" 'BEGIN {
+		printf "| %d | %s | %.2f | %.2f | %.2f | %.1f | %.0f | %d | %.2f | %d | %d | %.2f | %.0f | %.3f | %.2f | %d | %.2f | %.0f | %.0f | %d | %.1f | %.0f | %d | %s | %.2f | %d | %.0f | %.0f | %.0f |\n",
 			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br, pages, hs, pages / hs, hs * 1000 / pages, os,
-			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps }'
+			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps, xn, xm, xs, xr, xr / xs, xb, xp }'
 done

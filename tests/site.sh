@@ -30,7 +30,8 @@ site_test example-builds
 # Identical input gives identical output, byte for byte (and with --jobs 1).
 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
 	"$CARTO" build --site "$S" --out "$TMP/b2" --jobs 1 > /dev/null 2>&1 &&
-	diff -r "$TMP/b1" "$TMP/b2" > /dev/null
+	diff -r "$TMP/b1" "$TMP/b2" > /dev/null && [ -s "$TMP/b1/xlsx/organismes.xlsx" ] &&
+	[ -s "$TMP/b1/xlsx/cartographies/demo-93.xlsx" ] && [ -s "$TMP/b1/xlsx/referentiels/mini.xlsx" ]
 site_test deterministic
 
 # A failed build leaves the previous output exactly as it was.
@@ -509,3 +510,63 @@ open(p, 'w').write(s.replace('cout: { gratuit: true }', 'cout: { gratuit: true, 
 	[ "$(pdfinfo "$TMP/long-out/pdf/organismes/asso-test.pdf" 2> /dev/null | awk '/^Pages:/ {print $2}')" -gt 10 ]
 site_test pdf-long-text-wraps
 rm -rf "$S-long"
+
+# Workbooks (xlsx/), read back by openpyxl (Debian's python3-openpyxl), an
+# independent reader: sheets, headers, as many rows as the CSV and JSON
+# extracts, typed cells, frozen header, autofilter, the summary's counts and
+# chart, the Lisez-moi sheet, the creation date taken from the data.
+PYX=""
+for p in python3 /usr/bin/python3; do
+	"$p" -c 'import openpyxl' 2> /dev/null && PYX=$p && break
+done
+if [ -z "$PYX" ]; then
+	fail "$LABEL site/xlsx: python3-openpyxl is missing (tests/deps.sh installs it)"
+else
+	"$PYX" tests/xlsx_check.py "$h" 2>&1 | sed "s/^ok /ok $LABEL /; s/^FAIL /FAIL $LABEL /" > "$TMP/xlsx.out"
+	grep -q '^ok ' "$TMP/xlsx.out" || { tail -5 "$TMP/xlsx.out"; fail "$LABEL site/xlsx-check did not run"; }
+	count_output "$TMP/xlsx.out"
+
+	# Text that looks like a formula is stored as text, never as a formula.
+	cp -r "$S" "$S-xf"
+	sed -i 's/nom: "Association Test"/nom: "=SOMME(A1)"/; s/telephone: "01 00 00 00 00"/telephone: "+33 1 00 00 00 00"/' \
+		"$S-xf/content/organismes/asso-test.yaml"
+	sed -i 's/intitule: "Français – vers A1"/intitule: "@cmd -2+3"/' "$S-xf/content/organismes/asso-test.yaml"
+	rm -rf "$TMP/xf-out"
+	"$CARTO" build --site "$S-xf" --out "$TMP/xf-out" > /dev/null 2>&1 || fail "$LABEL site/xlsx-formula build"
+	for v in "=SOMME(A1)" "+33 1 00 00 00 00" "@cmd -2+3"; do
+		"$PYX" tests/xlsx_check.py --text "$TMP/xf-out" "$v" 2>&1 | sed "s/^ok /ok $LABEL /; s/^FAIL /FAIL $LABEL /" > "$TMP/xf.out"
+		count_output "$TMP/xf.out"
+	done
+	rm -rf "$S-xf"
+
+	# A text past a cell's 32,767 characters is cut there with a warning that
+	# names the content file and the workbook; the build succeeds.
+	cp -r "$S" "$S-xl"
+	"$PYX" -c "
+p='$S-xl/content/organismes/asso-test.yaml'; s=open(p).read()
+open(p, 'w').write(s.replace('cout: { gratuit: true }', 'cout: { gratuit: true, precisions: \"' + 'mot ' * 9000 + 'fin\" }'))"
+	rm -rf "$TMP/xl-out"
+	"$CARTO" build --site "$S-xl" --out "$TMP/xl-out" > /dev/null 2> "$TMP/xl.err" &&
+		grep -q 'content/organismes/asso-test.yaml:[0-9]*:[0-9]*: warning: xlsx/organismes.xlsx: sheet Offres, cell .*: text of 36003 characters cut to 32,767' "$TMP/xl.err" &&
+		grep -q 'warning: xlsx/cartographies/demo.xlsx: sheet Offres' "$TMP/xl.err" &&
+		"$PYX" -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook('$TMP/xl-out/xlsx/organismes.xlsx')['Offres']
+i = [c.value for c in ws[1]].index('Précisions sur le coût')
+v = ws.cell(2, i + 1).value
+sys.exit(not (len(v) == 32767 and v.startswith('mot mot')))"
+	site_test xlsx-long-text-cut "$(grep -m1 xlsx "$TMP/xl.err")"
+	rm -rf "$S-xl"
+
+	# A sheet past the row limit keeps the rows it can hold, with a warning, and
+	# stays readable (the limit is lowered for the test: 1,048,575 rows is
+	# too slow to reach here).
+	rm -rf "$TMP/xr-out"
+	CARTO_TEST_XLSX_ROWS=10 "$CARTO" build --out "$TMP/xr-out" > /dev/null 2> "$TMP/xr.err" &&
+		grep -q '^xlsx/organismes.xlsx: warning: sheet Organismes holds 10 rows, the most a spreadsheet allows' "$TMP/xr.err" &&
+		"$PYX" -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook('$TMP/xr-out/xlsx/organismes.xlsx')['Organismes']
+sys.exit(not (ws.max_row == 11 and ws.auto_filter.ref == 'A1:N11'))"
+	site_test xlsx-row-limit "$(grep -m1 xlsx "$TMP/xr.err")"
+fi

@@ -650,21 +650,18 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	view_set(a, v, "pages_departements", deps);
 	view_setb(a, v, "has_pages_departements", deps->n > 0);
 	struct view *files = view_list(a);
-	static const char *const ext[] = { "csv", "json", "geojson" };
-	static const char *const what[] = { "CSV (tableur)", "JSON", "GeoJSON (carte)" };
-	for (int e = 0; e < 3 && !com && (!dep || ca->par_departement); e++) {
-		const char *rel = html_fmt(c, "data/cartographies/%s%s%s.%s", ca->id.s, dep ? "-" : "", dep ? dep : "", ext[e]);
+	static const char *const kind[][3] = {
+		{ "data", "csv", "CSV (tableur)" }, { "data", "json", "JSON" },
+		{ "data", "geojson", "GeoJSON (carte)" },
+		{ "pdf", "pdf", "Livret PDF à imprimer (carte et liste numérotée)" },
+		{ "xlsx", "xlsx", "Classeur Excel (offres filtrables, synthèse par département et type)" },
+	};
+	for (size_t e = 0; e < sizeof(kind) / sizeof(kind[0]) && !com && (!dep || ca->par_departement); e++) {
+		const char *rel = html_fmt(c, "%s/cartographies/%s%s%s.%s", kind[e][0], ca->id.s, dep ? "-" : "",
+		    dep ? dep : "", kind[e][1]);
 		struct view *it = view_map(a);
 		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
-		view_sets(a, it, "format", what[e]);
-		view_sets(a, it, "taille", html_file_size(c, rel));
-		view_push(a, files, it);
-	}
-	if (!com && (!dep || ca->par_departement)) {
-		const char *rel = html_fmt(c, "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
-		struct view *it = view_map(a);
-		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
-		view_sets(a, it, "format", "Livret PDF à imprimer (carte et liste numérotée)");
+		view_sets(a, it, "format", kind[e][2]);
 		view_sets(a, it, "taille", html_file_size(c, rel));
 		view_push(a, files, it);
 	}

@@ -777,6 +777,8 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 	view_set(a, rv, "domaines", doms);
 	view_sets(a, rv, "pdf_url", html_fmt(c, "%spdf/referentiels/%s.pdf", c->root, r->id));
 	view_sets(a, rv, "pdf_taille", html_file_size(c, html_fmt(c, "pdf/referentiels/%s.pdf", r->id)));
+	view_sets(a, rv, "xlsx_url", html_fmt(c, "%sxlsx/referentiels/%s.xlsx", c->root, r->id));
+	view_sets(a, rv, "xlsx_taille", html_file_size(c, html_fmt(c, "xlsx/referentiels/%s.xlsx", r->id)));
 	view_set(a, v, "ref", rv);
 	view_sets(a, v, "json_url", html_fmt(c, "%sdata/referentiels/%s.json", c->root, r->id));
 	return v;
@@ -809,16 +811,34 @@ static struct view *data_page(struct pctx *c, const char **path)
 {
 	*path = "data/index.html";
 	struct view *v = simple_page(c, "Données ouvertes",
-	    "Les organismes, leurs lieux et leurs offres en CSV, JSON et GeoJSON, et les référentiels en JSON.",
+	    "Les organismes, leurs lieux et leurs offres en CSV, JSON, GeoJSON et classeurs Excel, et les référentiels en JSON et Excel.",
 	    "data/", 1);
 	struct view *refs = view_list(c->a);
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
 		struct view *it = view_map(c->a);
 		view_sets(c->a, it, "titre", c->s->referentiels[i]->titre_court);
 		view_sets(c->a, it, "url", html_fmt(c, "referentiels/%s.json", c->s->referentiels[i]->id));
+		const char *rel = html_fmt(c, "xlsx/referentiels/%s.xlsx", c->s->referentiels[i]->id);
+		view_sets(c->a, it, "xlsx_url", html_fmt(c, "%s%s", c->root, rel));
+		view_sets(c->a, it, "xlsx_taille", html_file_size(c, rel));
 		view_push(c->a, refs, it);
 	}
 	view_set(c->a, v, "referentiels", refs);
+	view_sets(c->a, v, "annuaire_xlsx_url", html_fmt(c, "%sxlsx/organismes.xlsx", c->root));
+	view_sets(c->a, v, "annuaire_xlsx_taille", html_file_size(c, "xlsx/organismes.xlsx"));
+	struct view *cartos = view_list(c->a);
+	for (size_t i = 0; i < c->s->n_cartographies; i++) {
+		const struct cartographie *ca = c->s->cartographies[i];
+		const char *rel = html_fmt(c, "xlsx/cartographies/%s.xlsx", ca->id.s);
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "titre", ca->titre);
+		view_sets(c->a, it, "page_url", html_fmt(c, "%scartographies/%s/index.html", c->root, ca->id.s));
+		view_sets(c->a, it, "xlsx_url", html_fmt(c, "%s%s", c->root, rel));
+		view_sets(c->a, it, "xlsx_taille", html_file_size(c, rel));
+		view_setb(c->a, it, "par_departement", ca->par_departement);
+		view_push(c->a, cartos, it);
+	}
+	view_set(c->a, v, "cartographies", cartos);
 	return v;
 }
 

@@ -50,8 +50,7 @@ static const char *const etat_code[] = { "ouvert", "ferme", "suspendu" };
 static const char *const ens_code[] = { NULL, "presentiel", "mixte", "distance" };
 static const char *const entrees_code[] = { NULL, "permanentes", "dates_fixes" };
 
-/* The offer's recruitment state: open when a session is open. */
-static const char *recrutement(const struct offre *o)
+const char *opendata_recrutement(const struct offre *o)
 {
 	if (!o->n_sessions)
 		return NULL;
@@ -64,7 +63,7 @@ static const char *recrutement(const struct offre *o)
 	return "ferme";
 }
 
-static long places_dispo(const struct offre *o)
+long opendata_places_dispo(const struct offre *o)
 {
 	long total = -1;
 	for (size_t i = 0; i < o->n_sessions; i++)
@@ -82,7 +81,7 @@ static void join_codes(struct buf *b, const struct svals *v, const struct vocab_
 	}
 }
 
-static void hours_fr(char *out, size_t size, const char *osm)
+void opendata_hours_fr(char *out, size_t size, const char *osm)
 {
 	struct hours h;
 	const char *err;
@@ -179,14 +178,14 @@ static void fill_offre(struct row *r, const struct site *s, const struct offre *
 	r->c[C_HEURES] = num_or_empty(r->num[2], o->heures_semaine, o->heures_semaine >= 0, "%g");
 	r->c[C_SEMAINES] = num_or_empty(r->num[3], (double)o->duree_semaines, o->duree_semaines >= 0, "%.0f");
 	r->c[C_HORAIRES] = o->horaires.s;
-	hours_fr(r->hours, sizeof(r->hours), o->horaires.s);
+	opendata_hours_fr(r->hours, sizeof(r->hours), o->horaires.s);
 	r->c[C_HORAIRES_FR] = r->hours;
 	r->c[C_GARDE] = tri_fr(o->garde_enfants);
 	r->c[C_PLACES] = num_or_empty(r->num[4], (double)o->places, o->places >= 0, "%.0f");
 	sessions_text(&r->scratch[4], o);
 	r->c[C_SESSIONS] = r->scratch[4].data;
-	r->c[C_RECRUTEMENT] = recrutement(o);
-	long pd = places_dispo(o);
+	r->c[C_RECRUTEMENT] = opendata_recrutement(o);
+	long pd = opendata_places_dispo(o);
 	r->c[C_PLACES_DISPO] = num_or_empty(r->num[5], (double)pd, pd >= 0, "%.0f");
 	const struct contact *c = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
 	r->c[C_CONTACT] = c ? c->nom : NULL;
@@ -552,14 +551,14 @@ static void json_offre(struct buf *b, const struct offre *o)
 	jnum(b, "heures_semaine", o->heures_semaine, o->heures_semaine >= 0, "%g");
 	jnum(b, "duree_semaines", (double)o->duree_semaines, o->duree_semaines >= 0, "%.0f");
 	jstr(b, "horaires", o->horaires.s);
-	hours_fr(hfr, sizeof(hfr), o->horaires.s);
+	opendata_hours_fr(hfr, sizeof(hfr), o->horaires.s);
 	jstr(b, "horaires_texte", o->horaires.s ? hfr : NULL);
 	jkey(b, "garde_enfants");
 	buf_printf(b, "%s,", tri_json(o->garde_enfants));
 	jnum(b, "places", (double)o->places, o->places >= 0, "%.0f");
 	jcodes(b, "lieux", &o->lieu_ids);
 	json_sessions(b, o);
-	jstr(b, "etat_recrutement", recrutement(o));
+	jstr(b, "etat_recrutement", opendata_recrutement(o));
 	json_contact(b, "contact", &o->contact, o->has_contact);
 	jcodes(b, "competences", &o->competences);
 	jclose(b, '}');

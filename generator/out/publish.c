@@ -98,8 +98,7 @@ int publish_path_ok(const char *rel)
 	return rel[strlen(rel) - 1] != '/';
 }
 
-/* Builds the full path of rel and creates its folder. */
-static int prepare(struct publish *p, const char *rel, struct buf *path)
+int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 {
 	if (!publish_path_ok(rel)) {
 		errno = EINVAL;
@@ -116,7 +115,7 @@ static int prepare(struct publish *p, const char *rel, struct buf *path)
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
 	struct buf path = BUF_INIT;
-	int rc = prepare(p, rel, &path);
+	int rc = publish_prepare(p, rel, &path);
 	if (rc == 0)
 		rc = fs_write(path.data, data, len);
 	buf_release(&path);
@@ -126,7 +125,7 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 FILE *publish_open(struct publish *p, const char *rel)
 {
 	struct buf path = BUF_INIT;
-	FILE *f = prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
+	FILE *f = publish_prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
 	buf_release(&path);
 	return f;
 }

@@ -26,6 +26,10 @@ int publish_begin(struct publish *p, const char *out);
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len);
 /* Opens rel for writing (same checks as publish_write); NULL on failure. */
 FILE *publish_open(struct publish *p, const char *rel);
+/* For libraries that open files themselves: puts the full path of rel inside
+ * the new folder into path (reset first) and creates its folders. Same checks
+ * as publish_write; returns 0, or -1 with errno set. */
+int publish_prepare(struct publish *p, const char *rel, struct buf *path);
 void publish_free(struct publish *p);
 /* Swaps the new folder in; the old one is removed. Returns 0 or -1. */
 int publish_commit(struct publish *p);
