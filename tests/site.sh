@@ -256,6 +256,7 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 		echo "$txt" | grep -q 'Femmes Passerelles Saint-Denis' &&
 		echo "$txt" | grep -q 'Ateliers sociolinguistiques du matin pour les femmes' &&
 		echo "$txt" | grep -q "Garde d'enfants proposée" && echo "$txt" | grep -q 'page 1 / ' &&
+		echo "$txt" | grep -q "Gratuit, y compris la garde d'enfants." && ! echo "$txt" | grep -q 'Gratuit – Gratuit' &&
 		echo "$txt" | grep -q 'mis à jour le 12 octobre 2026' &&
 		pdfinfo "$f" 2> /dev/null | grep -q 'CreationDate:.*Oct.*12.*2026' &&
 		grep -q 'href="../../pdf/organismes/femmes-passerelles-saint-denis.pdf"' "$h/organismes/femmes-passerelles-saint-denis/index.html"

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../base/buf.h"
 #include "../base/mem.h"
@@ -248,6 +249,9 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 		buf_puts(b, "Gratuit");
 	else if (o->has_montant)
 		buf_printf(b, "%.0f €", o->montant);
+	/* Precisions that restate the cost ("Gratuit, y compris…") replace it. */
+	if (o->cout_precisions && b->len && strncasecmp(o->cout_precisions, b->data, b->len) == 0)
+		buf_reset(b);
 	if (o->cout_precisions)
 		buf_printf(b, "%s%s", b->len ? " – " : "", o->cout_precisions);
 	field(d, "Coût", b->data);
