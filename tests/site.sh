@@ -360,6 +360,7 @@ if [ -f "$h/methodologie/index.html" ]; then
 		[ "$(markers "$h/methodologie/index.html")" = "$want" ] &&
 		[ "$(markers "$h/presenter-la-cartographie/index.html")" = "$want" ] &&
 		grep -q "<strong>$n93</strong> offres" "$h/methodologie/index.html" &&
+		grep -q "<strong>$(python3 -c "import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], encoding='utf-8-sig'), delimiter=';')) - 1)" "$h/data/cartographies/linguistique.csv")</strong> offres" "$h/index.html" &&
 		grep -q "<tr><th scope=\"row\">Seine-Saint-Denis (93)</th>.*<td>$n93</td></tr>" "$h/methodologie/index.html" &&
 		grep -q 'href="../cartographies/linguistique/93/index.html#r0"' "$h/methodologie/index.html" &&
 		! grep -q 'language-carto' "$h/methodologie/index.html" &&

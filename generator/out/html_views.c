@@ -500,7 +500,7 @@ static struct view *home_page(struct pctx *c, const char **path)
 	*path = "index.html";
 	struct view *v = html_common(c, home ? home->titre : s->titre, home ? home->resume : NULL, "");
 	html_crumbs(c, v, NULL, 0);
-	view_sets(a, v, "intro_html", home ? html_markdown(c, home->body) : NULL);
+	view_sets(a, v, "intro_html", home ? html_page_markdown(c, home) : NULL);
 	struct view *cartos = view_list(a), *refs = view_list(a), *deps = view_list(a);
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		struct view *it = view_map(a);
