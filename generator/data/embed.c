@@ -206,6 +206,14 @@ void embeds_read(struct site *s, struct diags *d)
 	}
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *pg = s->pages[i];
+		if (pg->type == PAGE_DIAPORAMA) {
+			struct md_deck k;
+			md_deck(pg->body, &k);
+			if (k.n_slides == 0)
+				diag_add(d, pg->file, pg->body_line, 1, DIAG_ERROR,
+				    "this diaporama has no slide: write its slides below the front matter, separated by '---' lines");
+			md_deck_free(&k);
+		}
 		if (!strstr(pg->body, "carto"))
 			continue;	/* most pages: no need to parse them again */
 		struct reader x = { s, pg, { &s->arena, d, pg->file }, ARENA_INIT, 0 };
