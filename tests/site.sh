@@ -381,6 +381,15 @@ corr = re.search(r'<section class="carto-vue carto-correspondance".*?</section>'
 rows = len(re.findall(r'<tr><th scope="row">', corr))
 links = open("referentiels/correspondances/carte-competences-idf__clea.yaml").read().count("- de:")
 assert rows == links and rows > 5, (rows, links)
+# A filtered list (garde_enfants in the 93) holds exactly the extract's rows
+# with childcare.
+import csv
+web = open(sys.argv[1] + "/webinaires/orienter-vers-la-bonne-formation-linguistique/index.html").read()
+lst = re.search(r'<section class="carto-vue carto-offres">.*?</section>', web, re.S).group(0)
+got = sorted(re.findall(r'#offre-([a-z0-9-]+)">', lst))
+rows = list(csv.DictReader(open(sys.argv[1] + "/data/cartographies/linguistique-93.csv", encoding="utf-8-sig"), delimiter=";"))
+want = sorted(r["offre_id"] for r in rows if r["garde_enfants"] in ("oui", "true", "1", "Oui"))
+assert got == want and 0 < len(got) < len(rows), (got, want, len(rows))
 PY
 	site_test page-views "$n93 offers in 93"
 fi

@@ -22,11 +22,12 @@ static const char *const views[] = { "carte", "compte", "tableau", "offres", "do
 #define N_VIEWS (sizeof(views) / sizeof(*views))
 
 /* The keys each view takes besides its own. */
-static const char *const keys[N_VIEWS][6] = {
+#define FILTERS "types", "publics", "parcours", "gratuit", "garde_enfants"
+static const char *const keys[N_VIEWS][10] = {
 	{ "carte", "departement", "titre", NULL },
-	{ "compte", "departement", "types", NULL },
-	{ "tableau", "departement", "types", "titre", NULL },
-	{ "offres", "departement", "types", "limite", "titre", NULL },
+	{ "compte", "departement", FILTERS, NULL },
+	{ "tableau", "departement", FILTERS, "titre", NULL },
+	{ "offres", "departement", FILTERS, "limite", "titre", NULL },
 	{ "domaines", "titre", NULL },
 	{ "correspondance", "vers", "titre", NULL },
 };
@@ -88,19 +89,59 @@ static void read_dep(struct reader *x, const struct ynode *n, struct embed *e)
 	load_unknown(&x->r, ytree_get(n, "departement"), "département", dep.s, codes, k);
 }
 
-static void read_types(struct reader *x, const struct ynode *n, struct embed *e)
+/* A list of codes of a vocabulary, each checked. */
+static struct svals read_codes(struct reader *x, const struct ynode *n, const char *key,
+    const struct vocab_list *l, const char *what)
 {
-	const struct vocab_list *l = &x->s->vocab.types_offre;
-	e->types = rd_codes(&x->r, n, "types", OPT);
-	for (size_t i = 0; i < e->types.n; i++)
-		if (!strmap_get(&l->by_code, e->types.v[i].s)) {
+	struct svals v = rd_codes(&x->r, n, key, OPT);
+	for (size_t i = 0; i < v.n; i++)
+		if (!strmap_get(&l->by_code, v.v[i].s)) {
 			const char **codes = xmalloc((l->n + 1) * sizeof(*codes));
 			for (size_t k = 0; k < l->n; k++)
 				codes[k] = l->v[k].code;
-			struct ynode at = { .kind = Y_SCALAR, .line = e->types.v[i].line, .col = e->types.v[i].col };
-			load_unknown(&x->r, &at, "offer type", e->types.v[i].s, codes, l->n);
+			struct ynode at = { .kind = Y_SCALAR, .line = v.v[i].line, .col = v.v[i].col };
+			load_unknown(&x->r, &at, what, v.v[i].s, codes, l->n);
 			free(codes);
 		}
+	return v;
+}
+
+static void read_filters(struct reader *x, const struct ynode *n, struct embed *e)
+{
+	e->types = read_codes(x, n, "types", &x->s->vocab.types_offre, "offer type");
+	e->publics = read_codes(x, n, "publics", &x->s->vocab.publics, "public");
+	e->parcours = read_codes(x, n, "parcours", &x->s->vocab.parcours, "parcours");
+	e->gratuit = rd_bool(&x->r, n, "gratuit", OPT);
+	e->garde_enfants = rd_bool(&x->r, n, "garde_enfants", OPT);
+}
+
+static int has_code(const struct svals *v, const char *code)
+{
+	for (size_t i = 0; code && i < v->n; i++)
+		if (strcmp(v->v[i].s, code) == 0)
+			return 1;
+	return 0;
+}
+
+static int any_of(const struct svals *want, const struct svals *have)
+{
+	for (size_t i = 0; i < want->n; i++)
+		if (has_code(have, want->v[i].s))
+			return 1;
+	return want->n == 0;
+}
+
+int embed_keeps(const struct embed *e, const struct offre *o, const struct lieu *l)
+{
+	if (e->dep && strcmp(l->dep, e->dep) != 0)
+		return 0;
+	if (!any_of(&e->types, &o->types) || !any_of(&e->publics, &o->publics))
+		return 0;
+	if (e->parcours.n && !has_code(&e->parcours, o->parcours.s))
+		return 0;
+	if (e->gratuit == TRI_TRUE && o->gratuit != TRI_TRUE)
+		return 0;
+	return e->garde_enfants != TRI_TRUE || o->garde_enfants == TRI_TRUE;
 }
 
 static void read_corr(struct reader *x, const struct ynode *n, struct embed *e, const char *de)
@@ -151,7 +192,7 @@ static void read_view(struct reader *x, const struct ynode *n, struct embed *e)
 	default:
 		e->ca = find_carto(x, ytree_get(n, views[v]), id.s);
 		read_dep(x, n, e);
-		read_types(x, n, e);
+		read_filters(x, n, e);
 		e->limite = rd_int(&x->r, n, "limite", OPT, 1, 500);
 		if (e->limite < 0)
 			e->limite = 20;

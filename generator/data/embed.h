@@ -11,7 +11,13 @@
 
 struct site;
 struct diags;
+struct embed;
+struct offre;
+struct lieu;
 
 void embeds_read(struct site *s, struct diags *d);
+/* Returns 1 when a view keeps the offer at that lieu (its département and
+ * its filters). */
+int embed_keeps(const struct embed *e, const struct offre *o, const struct lieu *l);
 
 #endif

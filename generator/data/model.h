@@ -267,7 +267,11 @@ struct embed {
 	uint32_t line;			/* of the block's first line of YAML */
 	const struct cartographie *ca;	/* carte, compte, tableau, offres */
 	const char *dep;		/* a département's code, or NULL */
-	struct svals types;		/* offer types kept; none: all */
+	/* Filters of compte, tableau and offres (embed_keeps): an offer is kept
+	 * when it has one of the types, one of the publics, one of the parcours
+	 * (each when given) and the flags asked. */
+	struct svals types, publics, parcours;
+	enum tri gratuit, garde_enfants;	/* TRI_TRUE: required */
 	long limite;			/* offres: at most this many */
 	const char *titre;		/* caption, or NULL for the default */
 	const struct referentiel *ref;	/* domaines */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../base/escape.h"
+#include "../data/embed.h"
 #include "../text/markdown.h"
 #include "html_int.h"
 
@@ -22,12 +23,7 @@ static int has_type(const struct offre *o, const char *code)
 
 static int kept(const struct embed *e, const struct rowref *r)
 {
-	if (e->dep && strcmp(r->l->dep, e->dep) != 0)
-		return 0;
-	for (size_t i = 0; i < e->types.n; i++)
-		if (has_type(r->o, e->types.v[i].s))
-			return 1;
-	return e->types.n == 0;
+	return embed_keeps(e, r->o, r->l);
 }
 
 /* "Cartographie … – Seine-Saint-Denis – ASL, FLE": what a view is about. */
@@ -40,6 +36,14 @@ static const char *scope(struct pctx *c, const struct embed *e)
 		buf_printf(b, " – %s", html_dep_name(c->s, e->dep));
 	for (size_t i = 0; i < e->types.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : " – ", html_label(&c->s->vocab.types_offre, e->types.v[i].s));
+	for (size_t i = 0; i < e->publics.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : " – public : ", html_label(&c->s->vocab.publics, e->publics.v[i].s));
+	for (size_t i = 0; i < e->parcours.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : " – parcours ", html_label(&c->s->vocab.parcours, e->parcours.v[i].s));
+	if (e->gratuit == TRI_TRUE)
+		buf_puts(b, " – gratuites");
+	if (e->garde_enfants == TRI_TRUE)
+		buf_puts(b, " – avec garde d'enfants");
 	return arena_strndup(c->a, b->data, b->len);
 }
 

@@ -24,6 +24,7 @@
 #include "../base/mem.h"
 #include "../data/hours.h"
 #include "../data/model.h"
+#include "../data/embed.h"
 #include "../data/index.h"
 #include "../text/markdown.h"
 #include "publish.h"
@@ -1253,14 +1254,9 @@ static float deck_view(struct doc *d, const struct site *s, const struct embed *
 	} else if (e->ca) {
 		size_t n, m = 0;
 		struct brow *r = carto_rows(s, e->ca, e->dep, &n);
-		for (size_t i = 0; i < n; i++) {
-			int keep = e->types.n == 0;
-			for (size_t t = 0; t < e->types.n && !keep; t++)
-				for (size_t k = 0; k < r[i].o->types.n; k++)
-					keep |= strcmp(r[i].o->types.v[k].s, e->types.v[t].s) == 0;
-			if (keep)
+		for (size_t i = 0; i < n; i++)
+			if (embed_keeps(e, r[i].o, r[i].l))
 				r[m++] = r[i];
-		}
 		if (e->kind == EMBED_CARTE) {
 			h = avail - 10 * f < 160 * f ? 160 * f : avail - 10 * f;
 			if (draw)
