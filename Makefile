@@ -26,7 +26,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/out/html.c generator/out/html_views.c generator/out/html_extra.c \
        generator/out/html_carto.c generator/out/svgmap.c \
        generator/out/html_embed.c generator/out/pdf.c generator/out/xlsx.c \
-       generator/out/ics.c
+       generator/out/ics.c generator/serve.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)

@@ -27,6 +27,7 @@
 #include "out/opendata.h"
 #include "out/pdf.h"
 #include "out/publish.h"
+#include "serve.h"
 #include "out/xlsx.h"
 #include "text/markdown.h"
 
@@ -40,12 +41,14 @@ struct opts {
 	int jobs;
 	int drafts;
 	const char *new_kind, *new_name;
+	int port;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
+	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
 	      "       carto new page|organisme NAME [--site DIR]\n", f);
 }
 
@@ -54,8 +57,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (argc < 2)
 		return -1;
 	o->cmd = argv[1];
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new"))
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") && strcmp(o->cmd, "serve"))
 		return -1;
+	int serve = !strcmp(o->cmd, "serve");
 	int pos = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
@@ -72,7 +76,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			if (*end || n < 1 || n > 256)
 				return -1;
 			o->jobs = (int)n;
-		} else if (strcmp(a, "--drafts") == 0 && !strcmp(o->cmd, "build"))
+		} else if (strcmp(a, "--port") == 0 && v && serve) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 1 || n > 65535)
+				return -1;
+			o->port = (int)n;
+		} else if (strcmp(a, "--drafts") == 0 && (!strcmp(o->cmd, "build") || serve))
 			o->drafts = 1;
 		else if (a[0] != '-' && !strcmp(o->cmd, "new") && pos < 2) {
 			if (pos++ == 0)
@@ -377,6 +387,22 @@ static int cmd_new(const struct opts *o)
 	return rc;
 }
 
+/* One build of carto serve, in its child process. */
+static int serve_build(void *ctx, const char *out)
+{
+	struct opts o = *(const struct opts *)ctx;
+	o.out = out;
+	struct site s;
+	struct diags d = DIAGS_INIT;
+	memset(&s, 0, sizeof(s));
+	int rc = cmd_build(&o, &s, &d);
+	index_free(&s);
+	site_free(&s);
+	diags_free(&d);
+	fflush(stdout);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -396,6 +422,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(o.cmd, "new"))
 		return cmd_new(&o);
+	if (!strcmp(o.cmd, "serve")) {
+		struct serve_opts so = { o.site, o.port ? o.port : 8000, serve_build, &o };
+		return serve_run(&so);
+	}
 	struct site s;
 	struct diags d = DIAGS_INIT;
 	memset(&s, 0, sizeof(s));

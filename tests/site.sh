@@ -511,6 +511,14 @@ echo "$up" | grep -q 'orienter-vers-la-bonne-formation-linguistique/index.html' 
 site_test webinars-upcoming-and-past
 rm -rf "$TMP/later-out"
 
+# carto serve: a preview on 127.0.0.1 that rebuilds on change (tests/serve_check.py).
+cp -r "$S" "$S-serve"
+python3 tests/serve_check.py "$CARTO" "$S-serve" "$TMP/serve.log" > "$TMP/serve.out" 2>&1
+grep -q '^ok \|^FAIL ' "$TMP/serve.out" || { tail -5 "$TMP/serve.out"; fail "$LABEL site/serve: did not run"; }
+sed -i "s/^ok /ok $LABEL /; s/^FAIL /FAIL $LABEL /" "$TMP/serve.out"
+count_output "$TMP/serve.out"
+rm -rf "$S-serve"
+
 # A very long text (120 KB in one field) wraps over as many PDF pages as it
 # needs instead of failing (libharu refuses strings past 64 KB).
 cp -r "$S" "$S-long"
