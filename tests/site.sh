@@ -9,6 +9,7 @@ tree_sum() {
 }
 
 site_test() { [ $? = 0 ] && ok "$LABEL site/$1" || fail "$LABEL site/$1${2:+: $2}"; }
+# Callers give a detail as a plain variable: a $(…) in the call would reset $?.
 
 S="$TMP/site-$LABEL"
 rm -rf "$S"
@@ -18,7 +19,8 @@ cp -r tests/check/base "$S"
 out=$("$CARTO" check 2>&1)
 rc=$?
 [ $rc = 0 ] && ! echo "$out" | grep -q 'warning:'
-site_test example-checks-clean "$(echo "$out" | head -5)"
+st=$?; detail="$(echo "$out" | head -5)"; [ "$st" = 0 ]
+site_test example-checks-clean "$detail"
 
 # The example site builds, and its open data are there.
 rm -rf "$TMP/ex-out"
@@ -173,13 +175,15 @@ printf '<main>\n{{#org}}\n  <h1>{{nom}}</h1>\n' > "$S-theme/themes/default/templ
 rc=$?
 [ $rc = 1 ] && grep -q 'themes/default/templates/organisme.mustache:2:1: error: unclosed section {{#org}}' "$TMP/theme.err" &&
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
-site_test template-error-position "exit $rc: $(head -2 "$TMP/theme.err")"
+st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
+site_test template-error-position "$detail"
 printf '{{>nulle-part}}\n' > "$S-theme/themes/default/templates/organisme.mustache"
 "$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
 rc=$?
 [ $rc = 1 ] && grep -q 'organisme.mustache:1:1: error: unknown partial' "$TMP/theme.err" &&
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
-site_test template-unknown-partial "exit $rc: $(head -2 "$TMP/theme.err")"
+st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
+site_test template-unknown-partial "$detail"
 rm -rf "$S-theme"
 
 # Cartographies: a page per cartography and per département when asked; the
@@ -574,7 +578,8 @@ ws = openpyxl.load_workbook('$TMP/xl-out/xlsx/organismes.xlsx')['Offres']
 i = [c.value for c in ws[1]].index('Précisions sur le coût')
 v = ws.cell(2, i + 1).value
 sys.exit(not (len(v) == 32767 and v.startswith('mot mot')))"
-	site_test xlsx-long-text-cut "$(grep -m1 xlsx "$TMP/xl.err")"
+	st=$?; detail="$(grep -m1 xlsx "$TMP/xl.err")"; [ "$st" = 0 ]
+	site_test xlsx-long-text-cut "$detail"
 	rm -rf "$S-xl"
 
 	# A sheet past the row limit keeps the rows it can hold, with a warning, and
@@ -587,5 +592,6 @@ sys.exit(not (len(v) == 32767 and v.startswith('mot mot')))"
 import openpyxl, sys
 ws = openpyxl.load_workbook('$TMP/xr-out/xlsx/organismes.xlsx')['Organismes']
 sys.exit(not (ws.max_row == 11 and ws.auto_filter.ref == 'A1:N11'))"
-	site_test xlsx-row-limit "$(grep -m1 xlsx "$TMP/xr.err")"
+	st=$?; detail="$(grep -m1 xlsx "$TMP/xr.err")"; [ "$st" = 0 ]
+	site_test xlsx-row-limit "$detail"
 fi
