@@ -515,6 +515,35 @@ echo "$up" | grep -q 'orienter-vers-la-bonne-formation-linguistique/index.html' 
 site_test webinars-upcoming-and-past
 rm -rf "$TMP/later-out"
 
+# Edge cases of the calendar: an evening webinar that ends after midnight,
+# one on the day summer time starts, one without an hour (the whole day).
+if [ -n "$PYI" ]; then
+	cp -r "$S" "$S-ics"
+	mkdir -p "$S-ics/content/pages/webinaires"
+	w() { printf -- '---\ntitre: "%s"\ntype: webinaire\nwebinaire: { date: %s%s, duree_min: %s }\n---\n\nTexte ; avec, des \\ signes.\n' "$2" "$3" "$4" "$5" > "$S-ics/content/pages/webinaires/$1.md"; }
+	w soir "Soirée, tard ; très tard" 2026-12-31 ', heure: "23:30"' 90
+	w printemps "Changement d'heure" 2026-03-29 ', heure: "03:00"' 60
+	w journee "Journée entière" 2026-05-14 '' 60
+	"$CARTO" build --site "$S-ics" --out "$TMP/ics-out" > /dev/null 2>&1 &&
+		"$PYI" - "$TMP/ics-out" << 'PY'
+import datetime, icalendar, sys
+h = sys.argv[1]
+def ev(slug):
+    cal = icalendar.Calendar.from_ical(open(f"{h}/webinaires/{slug}/{slug}.ics", "rb").read())
+    return [c for c in cal.walk() if c.name == "VEVENT"][0]
+utc = datetime.timezone.utc
+e = ev("soir")
+assert e.decoded("dtend").astimezone(utc) == datetime.datetime(2027, 1, 1, 0, 0, tzinfo=utc), e.decoded("dtend")
+assert str(e["summary"]) == "Soirée, tard ; très tard", e["summary"]
+e = ev("printemps")   # 03:00 CEST on 29 March 2026 is 01:00 UTC
+assert e.decoded("dtstart").astimezone(utc) == datetime.datetime(2026, 3, 29, 1, 0, tzinfo=utc), e.decoded("dtstart")
+e = ev("journee")
+assert e.decoded("dtstart") == datetime.date(2026, 5, 14) and e.decoded("dtend") == datetime.date(2026, 5, 15)
+PY
+	site_test ics-edge-cases
+	rm -rf "$S-ics" "$TMP/ics-out"
+fi
+
 # carto serve: a preview on 127.0.0.1 that rebuilds on change (tests/serve_check.py).
 cp -r "$S" "$S-serve"
 python3 tests/serve_check.py "$CARTO" "$S-serve" "$TMP/serve.log" > "$TMP/serve.out" 2>&1
