@@ -178,7 +178,8 @@ static int search_index(const struct site *s, int drafts, struct publish *p)
 			continue;
 		buf_reset(&u);
 		buf_printf(&u, "%s/index.html", pg->slug);
-		entry(&b, pg->titre, u.data, pg->type == PAGE_ARTICLE ? "Article" : "Page", pg->resume);
+		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
+		entry(&b, pg->titre, u.data, kinds[pg->type], pg->resume);
 	}
 	search_orgs(&b, &u, &x, s);
 	for (size_t i = 0; i < s->n_referentiels; i++)
