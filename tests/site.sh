@@ -425,8 +425,12 @@ print(len([s for s in body.split('\n---\n') if s.strip()]))")
 		grep -q '<style>' "$deck" && grep -q 'addEventListener("keydown"' "$deck" &&
 		! grep -q '<link rel="stylesheet"' "$deck" && ! grep -q '<script src' "$deck" &&
 		grep -q 'href="../pdf/diaporamas/presenter-la-cartographie.pdf"' "$deck" &&
-		grep -q 'href="../pdf/diaporamas/presenter-la-cartographie-support.pdf"' "$deck"
-	site_test slide-decks "$n slides"
+		grep -q 'href="../pdf/diaporamas/presenter-la-cartographie-support.pdf"' "$deck" &&
+		qpdf --qdf --object-streams=disable "$pdf" "$TMP/deck-qdf.pdf" &&
+		grep -aq '/URI (https://cartographies.exemple.fr/cartographies/linguistique/)' "$TMP/deck-qdf.pdf" &&
+		grep -aq '/URI (mailto:cartographies@exemple.fr)' "$TMP/deck-qdf.pdf"
+	st=$?; detail="$n slides, $(grep -ac '/URI' "$TMP/deck-qdf.pdf" 2> /dev/null) links in the PDF"; [ "$st" = 0 ]
+	site_test slide-decks "$detail"
 fi
 
 # A slide with too much text is set smaller until all of it fits its page.

@@ -51,6 +51,8 @@ struct doc {
 	struct buf enc[4];	/* converted strings, used in turn */
 	int next_enc;
 	const char *url;	/* the page online, under the footer */
+	const char *base;	/* the site online, for links from the root */
+	int scaled;		/* drawing at a scale: no link annotations */
 };
 
 static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
@@ -1071,15 +1073,66 @@ static HPDF_Font font_of(const struct doc *d, int bold, int italic)
 	return bold ? d->bold : italic ? d->italic : d->regular;
 }
 
-/* Lays out rich text (UTF-8 with MD_BOLD and MD_ITALIC toggles) word by
- * word in width from (x, y), the top of the first line; draws it when draw.
- * Returns the height used. */
+static int is_marker(char c)
+{
+	return c == MD_BOLD || c == MD_ITALIC || c == MD_LINK || c == MD_LINK_END;
+}
+
+/* Steps over the marker at q, updating the state; returns what follows. */
+static const char *marker_step(const char *q, int *b, int *it, const char **link, size_t *link_len)
+{
+	if (*q == MD_BOLD)
+		*b = !*b;
+	else if (*q == MD_ITALIC)
+		*it = !*it;
+	else if (*q == MD_LINK) {
+		const char *e = strchr(q + 1, MD_LINK_URL_END);
+		if (!e)
+			return q + strlen(q);
+		*link = q + 1;
+		*link_len = (size_t)(e - q - 1);
+		return e + 1;
+	} else
+		*link = NULL;
+	return q + 1;
+}
+
+/* A link of a slide as an absolute address: relative ones are read from the
+ * page's address online, as a browser would. */
+static void link_target(const struct doc *d, const char *url, size_t n, char *out, size_t cap)
+{
+	int absolute = memchr(url, ':', n) != NULL;
+	const char *page = d->url ? d->url : "";
+	if (absolute)
+		snprintf(out, cap, "%.*s", (int)n, url);
+	else if (n && url[0] == '/' && d->base)
+		snprintf(out, cap, "%s%.*s", d->base, (int)n - 1, url + 1);
+	else
+		snprintf(out, cap, "%s%.*s", page, (int)n, url);
+	/* "a/b/../c" is "a/c", as the browser will read it. */
+	char *sch = strstr(out, "://"), *p;
+	while (sch && (p = strstr(sch + 3, "/../"))) {
+		char *prev = p;
+		while (prev > sch + 3 && prev[-1] != '/')
+			prev--;
+		if (prev <= sch + 3)
+			break;	/* no segment to go up from: leave it */
+		memmove(prev, p + 4, strlen(p + 4) + 1);
+	}
+}
+
+/* Lays out rich text (UTF-8 with the MD_ markers of markdown.h) word by word
+ * in width from (x, y), the top of the first line; draws it when draw, links
+ * in blue, underlined and clickable (unless the page is scaled, as in the
+ * handouts). Returns the height used. */
 static float rich(struct doc *d, const char *text, float x, float y, float width, float size,
     int bold, int draw)
 {
 	const char *t = enc(d, text);
 	float cx = x, lh = size * 1.3f, h = lh;
 	int b = bold, it = 0;
+	const char *link = NULL;
+	size_t link_len = 0;
 	while (*t) {
 		while (*t == ' ')
 			t++;
@@ -1089,47 +1142,64 @@ static float rich(struct doc *d, const char *text, float x, float y, float width
 		const char *e = t;
 		float ww = 0;
 		int wb = b, wi = it;
+		const char *wl = link;
+		size_t wll = link_len;
 		for (const char *q = t; *q && *q != ' ';) {
-			if (*q == MD_BOLD || *q == MD_ITALIC) {
-				*q == MD_BOLD ? (wb = !wb) : (wi = !wi);
-				q++;
+			if (is_marker(*q)) {
+				q = marker_step(q, &wb, &wi, &wl, &wll);
+				e = q;
 				continue;
 			}
 			const char *r = q;
-			while (*r && *r != ' ' && *r != MD_BOLD && *r != MD_ITALIC)
+			while (*r && *r != ' ' && !is_marker(*r))
 				r++;
 			ww += HPDF_Font_TextWidth(font_of(d, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
 			    * size / 1000;
 			q = r;
 			e = q;
 		}
-		while (*e && *e != ' ')
-			e++;
 		float sp = HPDF_Font_TextWidth(font_of(d, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
 		if (cx > x && cx + ww > x + width) {
 			cx = x;
 			h += lh;
 		}
 		for (const char *q = t; q < e;) {
-			if (*q == MD_BOLD || *q == MD_ITALIC) {
-				*q == MD_BOLD ? (b = !b) : (it = !it);
-				q++;
+			if (is_marker(*q)) {
+				q = marker_step(q, &b, &it, &link, &link_len);
 				continue;
 			}
 			const char *r = q;
-			while (r < e && *r != MD_BOLD && *r != MD_ITALIC)
+			while (r < e && !is_marker(*r))
 				r++;
 			HPDF_Font f = font_of(d, b, it);
 			float sw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width * size / 1000;
 			if (draw) {
 				char seg[512];
 				size_t k = (size_t)(r - q) < sizeof(seg) - 1 ? (size_t)(r - q) : sizeof(seg) - 1;
+				float base = y - (h - lh) - size;
 				memcpy(seg, q, k);
 				seg[k] = '\0';
+				if (link)
+					HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
 				HPDF_Page_BeginText(d->page);
 				HPDF_Page_SetFontAndSize(d->page, f, size);
-				HPDF_Page_TextOut(d->page, cx, y - (h - lh) - size, seg);
+				HPDF_Page_TextOut(d->page, cx, base, seg);
 				HPDF_Page_EndText(d->page);
+				if (link) {
+					HPDF_Page_SetRGBStroke(d->page, 0, 0, 0.57f);
+					HPDF_Page_SetLineWidth(d->page, size / 18);
+					HPDF_Page_MoveTo(d->page, cx, base - size * 0.12f);
+					HPDF_Page_LineTo(d->page, cx + sw, base - size * 0.12f);
+					HPDF_Page_Stroke(d->page);
+					HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+					if (!d->scaled) {
+						char url[2100];
+						link_target(d, link, link_len, url, sizeof(url));
+						HPDF_Rect rect = { cx, base - size * 0.25f, cx + sw, base + size * 0.9f };
+						HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
+						HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+					}
+				}
 			}
 			cx += sw;
 			q = r;
@@ -1387,6 +1457,8 @@ static int deck(const struct site *s, const struct page *pg, struct publish *p, 
 	int rc = -1;
 	if (deck_open(&d, s, pg, "Diaporama") < 0)
 		goto out;
+	d.url = url;
+	d.base = s->base_url;
 	for (size_t i = 0; i < k.n_slides; i++) {
 		d.page = HPDF_AddPage(d.pdf);
 		HPDF_Page_SetWidth(d.page, SLIDE_W);
@@ -1403,6 +1475,8 @@ static int deck(const struct site *s, const struct page *pg, struct publish *p, 
 	buf_printf(b, "%s – %s", s->titre, pg->titre);
 	d.footer = xstrdup(b->data);
 	d.url = url;
+	d.base = s->base_url;
+	d.scaled = 1;
 	const float sc = 0.34f, bw = SLIDE_W * sc, bh = SLIDE_H * sc, gap = (PAGE_H - 2 * MARGIN - 40 - 3 * bh) / 3;
 	for (size_t i = 0; i < k.n_slides; i++) {
 		if (i % 3 == 0) {

@@ -250,6 +250,17 @@ static void inlines(struct buf *b, cmark_node *n)
 			inlines(b, c);
 			buf_putc(b, MD_ITALIC);
 			break;
+		case CMARK_NODE_LINK: {
+			/* parse() emptied the URLs that may not be published. */
+			const char *url = cmark_node_get_url(c);
+			int on = url && *url && !strpbrk(url, " \x03\x04\x05");
+			if (on)
+				buf_printf(b, "%c%s%c", MD_LINK, url, MD_LINK_URL_END);
+			inlines(b, c);
+			if (on)
+				buf_putc(b, MD_LINK_END);
+			break;
+		}
 		default:
 			inlines(b, c);
 		}

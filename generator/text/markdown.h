@@ -41,9 +41,13 @@ size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, stru
 void md_slides_free(struct md_slide *v, size_t n);
 
 /* The same slides as a flat list of blocks, for the PDF decks (without the
- * notes). Inline text holds MD_BOLD and MD_ITALIC around bold and italic runs. */
+ * notes). Inline text holds MD_BOLD and MD_ITALIC around bold and italic runs,
+ * and a link as MD_LINK url MD_LINK_URL_END text MD_LINK_END. */
 #define MD_BOLD '\x01'
 #define MD_ITALIC '\x02'
+#define MD_LINK '\x03'
+#define MD_LINK_URL_END '\x04'
+#define MD_LINK_END '\x05'
 enum md_kind { MDB_H1, MDB_H2, MDB_H3, MDB_PARA, MDB_ITEM, MDB_CODE, MDB_VIEW };
 struct md_block {
 	enum md_kind kind;
