@@ -49,7 +49,7 @@ static void usage(FILE *f)
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
 	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
-	      "       carto new page|organisme NAME [--site DIR]\n", f);
+	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -334,6 +334,36 @@ static const char page_skel[] =
 	"---\n\n"
 	"Le texte de la page, en Markdown.\n";
 
+static const char webinar_skel[] =
+	"---\n"
+	"titre: \"%s\"\n"
+	"type: webinaire\n"
+	"date: %04d-%02d-%02d\n"
+	"resume: \"Une phrase : pour qui, pour quoi.\"\n"
+	"brouillon: true\n"
+	"webinaire:\n"
+	"  date: %04d-%02d-%02d\n"
+	"  heure: \"10:00\"\n"
+	"  duree_min: 60\n"
+	"  inscription_url: \"https://exemple.fr/inscription\"\n"
+	"  intervenants:\n"
+	"    - { nom: \"Prénom Nom\", role: \"fonction\" }\n"
+	"---\n\n"
+	"## Programme\n\n1. Premier point.\n2. Deuxième point.\n";
+
+static const char deck_skel[] =
+	"---\n"
+	"titre: \"%s\"\n"
+	"type: diaporama\n"
+	"resume: \"Une phrase qui dit de quoi parle la présentation.\"\n"
+	"brouillon: true\n"
+	"---\n\n"
+	"# Titre de la présentation\n\nSous-titre – date\n\n"
+	"---\n\n"
+	"## Une diapositive\n\n- un point\n- un autre point\n\n"
+	"Notes :\n\nCe que l'orateur dit ici ; le public ne le voit pas. Une carte ou un\n"
+	"tableau calculés à chaque publication s'écrivent dans un bloc carto (voir le README).\n";
+
 static const char org_skel[] =
 	"organisme:\n"
 	"  id: %s\n"
@@ -363,6 +393,17 @@ static int cmd_new(const struct opts *o)
 	if (strcmp(o->new_kind, "page") == 0) {
 		buf_printf(&path, "%s/content/pages/%s.md", o->site, o->new_name);
 		buf_printf(&text, page_skel, o->new_name);
+	} else if (strcmp(o->new_kind, "webinaire") == 0) {
+		/* A month from today, to be changed. */
+		struct tm tm = { .tm_year = t / 10000 - 1900, .tm_mon = t / 100 % 100 - 1 + 1, .tm_mday = t % 100,
+			.tm_hour = 12 };
+		mktime(&tm);
+		buf_printf(&path, "%s/content/pages/webinaires/%s.md", o->site, o->new_name);
+		buf_printf(&text, webinar_skel, o->new_name, t / 10000, t / 100 % 100, t % 100,
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	} else if (strcmp(o->new_kind, "diaporama") == 0) {
+		buf_printf(&path, "%s/content/pages/%s.md", o->site, o->new_name);
+		buf_printf(&text, deck_skel, o->new_name);
 	} else if (strcmp(o->new_kind, "organisme") == 0) {
 		buf_printf(&path, "%s/content/organismes/%s.yaml", o->site, o->new_name);
 		buf_printf(&text, org_skel, o->new_name, t / 10000, t / 100 % 100, t % 100);

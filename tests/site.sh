@@ -125,10 +125,15 @@ site_test usage-exit-2 "$r1 $r2 $r3"
 cp -r "$S" "$S-new"
 "$CARTO" new page nouvelle-page --site "$S-new" > /dev/null &&
 	"$CARTO" new organisme nouvel-organisme --site "$S-new" > /dev/null &&
+	"$CARTO" new webinaire nouveau-webinaire --site "$S-new" > /dev/null &&
+	"$CARTO" new diaporama nouveau-diaporama --site "$S-new" > /dev/null &&
+	"$CARTO" build --drafts --site "$S-new" --out "$TMP/new-out" > /dev/null 2>&1 &&
+	[ -f "$TMP/new-out/webinaires/nouveau-webinaire/nouveau-webinaire.ics" ] &&
+	[ "$(grep -c '<section class="slide"' "$TMP/new-out/nouveau-diaporama/index.html")" = 2 ] &&
 	! "$CARTO" new page nouvelle-page --site "$S-new" > /dev/null 2>&1 &&
 	"$CARTO" check --site "$S-new" > /dev/null 2>&1
 site_test new-scaffolds
-rm -rf "$S-new"
+rm -rf "$S-new" "$TMP/new-out"
 
 # The HTML site: every page of format.md §8 that this stage publishes exists,
 # links are relative (the site works under any sub-path and from file://),
