@@ -8,6 +8,13 @@ tree_sum() {
 	done)
 }
 
+# The first python3 that imports module $1: Debian's modules are in
+# /usr/bin/python3, which another python3 on the PATH may not see.
+python_with() {
+	for p in python3 /usr/bin/python3; do
+		"$p" -c "import $1" 2> /dev/null && echo "$p" && return
+	done
+}
 site_test() { [ $? = 0 ] && ok "$LABEL site/$1" || fail "$LABEL site/$1${2:+: $2}"; }
 # Callers give a detail as a plain variable: a $(…) in the call would reset $?.
 
@@ -457,10 +464,7 @@ rm -rf "$S-deck"
 # (python3-icalendar, Debian's) parses, with the right hour in winter and in
 # summer (Europe/Paris); CRLF lines folded at 75 octets; the webinars page
 # splits upcoming and past at the build's reference date (SOURCE_DATE_EPOCH).
-PYI=""
-for p in python3 /usr/bin/python3; do
-	"$p" -c 'import icalendar' 2> /dev/null && PYI=$p && break
-done
+PYI=$(python_with icalendar)
 if [ -z "$PYI" ]; then
 	fail "$LABEL site/ics: python3-icalendar is missing (tests/deps.sh installs it)"
 else
@@ -576,10 +580,7 @@ rm -rf "$S-long"
 # independent reader: sheets, headers, as many rows as the CSV and JSON
 # extracts, typed cells, frozen header, autofilter, the summary's counts and
 # chart, the Lisez-moi sheet, the creation date taken from the data.
-PYX=""
-for p in python3 /usr/bin/python3; do
-	"$p" -c 'import openpyxl' 2> /dev/null && PYX=$p && break
-done
+PYX=$(python_with openpyxl)
 if [ -z "$PYX" ]; then
 	fail "$LABEL site/xlsx: python3-openpyxl is missing (tests/deps.sh installs it)"
 else

@@ -131,6 +131,32 @@ static int any_of(const struct svals *want, const struct svals *have)
 	return want->n == 0;
 }
 
+size_t embed_columns(const struct site *s, const struct embed *e, const char **codes)
+{
+	const struct svals *ts = e->types.n ? &e->types : &e->ca->sel_types;
+	size_t n = ts->n ? ts->n : s->vocab.types_offre.n;
+	for (size_t t = 0; codes && t < n; t++)
+		codes[t] = ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
+	return n;
+}
+
+void embed_count(const struct site *s, const char *const *codes, size_t nt, const struct offre *o,
+    const struct lieu *l, size_t *cell)
+{
+	size_t nd = s->geo.n_departements, d = 0;
+	while (d < nd && strcmp(s->geo.departements[d].code, l->dep) != 0)
+		d++;
+	if (d == nd)
+		return;
+	for (size_t t = 0; t < nt; t++)
+		if (has_code(&o->types, codes[t])) {
+			cell[d * (nt + 1) + t]++;
+			cell[nd * (nt + 1) + t]++;
+		}
+	cell[d * (nt + 1) + nt]++;
+	cell[nd * (nt + 1) + nt]++;
+}
+
 int embed_keeps(const struct embed *e, const struct offre *o, const struct lieu *l)
 {
 	if (e->dep && strcmp(l->dep, e->dep) != 0)

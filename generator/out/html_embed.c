@@ -13,14 +13,6 @@
 #include "../text/markdown.h"
 #include "html_int.h"
 
-static int has_type(const struct offre *o, const char *code)
-{
-	for (size_t i = 0; i < o->types.n; i++)
-		if (strcmp(o->types.v[i].s, code) == 0)
-			return 1;
-	return 0;
-}
-
 static int kept(const struct embed *e, const struct rowref *r)
 {
 	return embed_keeps(e, r->o, r->l);
@@ -47,10 +39,10 @@ static const char *scope(struct pctx *c, const struct embed *e)
 	return arena_strndup(c->a, b->data, b->len);
 }
 
-static void caption(struct buf *out, const char *tag, const char *titre, const char *dflt)
+static void caption(struct buf *out, const char *tag, const char *text)
 {
 	buf_printf(out, "<%s>", tag);
-	esc_html(out, titre ? titre : dflt);
+	esc_html(out, text);
 	buf_printf(out, "</%s>", tag);
 }
 
@@ -99,37 +91,22 @@ static void count(struct pctx *c, const struct embed *e, struct buf *out)
 static void table(struct pctx *c, const struct embed *e, struct buf *out)
 {
 	const struct site *s = c->s;
-	const struct svals *ts = e->types.n ? &e->types : &e->ca->sel_types;
-	size_t nt = ts->n ? ts->n : s->vocab.types_offre.n, nd = s->geo.n_departements;
+	size_t nt = embed_columns(s, e, NULL), nd = s->geo.n_departements;
 	const char **types = arena_alloc(c->a, (nt + 1) * sizeof(*types));
-	for (size_t t = 0; t < nt; t++)
-		types[t] = ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
+	embed_columns(s, e, types);
 	size_t *cell = arena_alloc(c->a, (nd + 1) * (nt + 1) * sizeof(*cell));
 	memset(cell, 0, (nd + 1) * (nt + 1) * sizeof(*cell));
 	size_t n;
 	const struct rowref *r = html_carto_rows(c, e->ca, e->dep, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!kept(e, &r[i]))
-			continue;
-		size_t d = 0;
-		while (d < nd && strcmp(s->geo.departements[d].code, r[i].l->dep) != 0)
-			d++;
-		if (d == nd)
-			continue;
-		for (size_t t = 0; t < nt; t++)
-			if (has_type(r[i].o, types[t])) {
-				cell[d * (nt + 1) + t]++;
-				cell[nd * (nt + 1) + t]++;
-			}
-		cell[d * (nt + 1) + nt]++;
-		cell[nd * (nt + 1) + nt]++;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (kept(e, &r[i]))
+			embed_count(s, types, nt, r[i].o, r[i].l, cell);
 	const char *cap = e->titre ? e->titre : html_fmt(c, "Offres par département et par type – %s", scope(c, e));
 	/* A region that scrolls on a phone, so it takes the focus (RGAA 7.3). */
 	buf_puts(out, "<section class=\"carto-vue carto-tableau\" tabindex=\"0\" aria-label=\"");
 	esc_html(out, cap);
 	buf_puts(out, "\">\n<table>\n");
-	caption(out, "caption", NULL, cap);
+	caption(out, "caption", cap);
 	buf_puts(out, "\n<thead><tr><th scope=\"col\">Département</th>");
 	for (size_t t = 0; t < nt; t++) {
 		buf_puts(out, "<th scope=\"col\">");
@@ -201,7 +178,7 @@ static void domains(struct pctx *c, const struct embed *e, struct buf *out)
 {
 	const struct referentiel *r = e->ref;
 	buf_puts(out, "<section class=\"carto-vue carto-domaines\">\n");
-	caption(out, "p", e->titre, html_fmt(c, "%s : %zu %s%s", r->titre, r->n_domaines, r->lib_domaine,
+	caption(out, "p", e->titre ? e->titre : html_fmt(c, "%s : %zu %s%s", r->titre, r->n_domaines, r->lib_domaine,
 	    r->n_domaines > 1 ? "s" : ""));
 	buf_puts(out, "\n<ul>\n");
 	for (size_t i = 0; i < r->n_domaines; i++) {
@@ -226,7 +203,7 @@ static void correspondence(struct pctx *c, const struct embed *e, struct buf *ou
 	buf_puts(out, "<section class=\"carto-vue carto-correspondance\" tabindex=\"0\" aria-label=\"");
 	esc_html(out, cap);
 	buf_puts(out, "\">\n<table>\n");
-	caption(out, "caption", NULL, cap);
+	caption(out, "caption", cap);
 	buf_puts(out, "\n<thead><tr><th scope=\"col\">");
 	esc_html(out, k->de->titre_court ? k->de->titre_court : k->de->titre);
 	buf_puts(out, "</th><th scope=\"col\">");
@@ -263,7 +240,8 @@ static void correspondence(struct pctx *c, const struct embed *e, struct buf *ou
 	buf_puts(out, "</tbody>\n</table>\n</section>\n");
 }
 
-void html_embed(struct pctx *c, const struct embed *e, size_t idx, struct buf *out)
+/* Appends the HTML of a view embedded in a page; idx numbers it in the page. */
+static void html_embed(struct pctx *c, const struct embed *e, size_t idx, struct buf *out)
 {
 	switch (e->kind) {
 	case EMBED_CARTE:

@@ -60,8 +60,6 @@ const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const 
 const char *html_page_markdown(struct pctx *c, const struct page *p);
 /* Sets the slides of a deck in its view, with its PDFs. */
 void html_slides(struct pctx *c, struct view *v, const struct page *p);
-/* Appends the HTML of a view embedded in a page; idx numbers it in the page. */
-void html_embed(struct pctx *c, const struct embed *e, size_t idx, struct buf *out);
 
 /* Returns 1 when a view of that many rows lists communes rather than offers. */
 int html_carto_large(size_t rows);

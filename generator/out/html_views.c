@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/civil.h"
 #include "../base/escape.h"
 #include "../data/hours.h"
 #include "html_int.h"
@@ -396,17 +397,11 @@ static const struct page *find_page(const struct site *s, const char *slug)
 	return strmap_get(&s->pages_by_slug, slug);
 }
 
-/* "mercredi 10 décembre 2026" (Sakamoto's day of the week). */
+/* "mercredi 10 décembre 2026". */
 static const char *date_long(struct pctx *c, int d)
 {
 	static const char *const jours[] = { "dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi" };
-	static const int t[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
-	int y = d / 10000, m = d / 100 % 100, day = d % 100;
-	if (m < 1 || m > 12)
-		return html_date_fr(c, d);
-	int yy = m < 3 ? y - 1 : y;
-	int w = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + day) % 7;
-	return html_fmt(c, "%s %s", jours[w], html_date_fr(c, d));
+	return html_fmt(c, "%s %s", jours[civil_weekday(d)], html_date_fr(c, d));
 }
 
 static const char *clock(struct pctx *c, int minutes)

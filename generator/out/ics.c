@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../base/buf.h"
+#include "../base/civil.h"
 #include "../data/model.h"
 #include "publish.h"
 
@@ -55,35 +56,8 @@ static void prop(struct buf *out, struct buf *tmp, const char *name, const char 
 	line(out, tmp->data);
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int civil_from_days(long z)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
-	return (int)((y + (m <= 2)) * 10000 + m * 100 + d);
-}
-
-/* YYYYMMDD plus n days. */
-static int add_days(int date, long n)
-{
-	return civil_from_days(days_from_civil(date / 10000, date / 100 % 100, date % 100) + n);
-}
-
-void ics_event(struct buf *out, const struct site *s, const struct page *pg)
+/* Appends the calendar of one webinar page to out. */
+static void ics_event(struct buf *out, const struct site *s, const struct page *pg)
 {
 	struct buf t = BUF_INIT;
 	char v[160];
@@ -121,13 +95,13 @@ void ics_event(struct buf *out, const struct site *s, const struct page *pg)
 		snprintf(v, sizeof(v), "DTSTART;TZID=Europe/Paris:%08dT%02d%02d00", pg->web_date,
 		    pg->web_debut / 60, pg->web_debut % 60);
 		line(out, v);
-		snprintf(v, sizeof(v), "DTEND;TZID=Europe/Paris:%08dT%02ld%02ld00", add_days(pg->web_date, end / 1440),
+		snprintf(v, sizeof(v), "DTEND;TZID=Europe/Paris:%08dT%02ld%02ld00", civil_add_days(pg->web_date, end / 1440),
 		    end % 1440 / 60, end % 60);
 		line(out, v);
 	} else {
 		snprintf(v, sizeof(v), "DTSTART;VALUE=DATE:%08d", pg->web_date);
 		line(out, v);
-		snprintf(v, sizeof(v), "DTEND;VALUE=DATE:%08d", add_days(pg->web_date, 1));
+		snprintf(v, sizeof(v), "DTEND;VALUE=DATE:%08d", civil_add_days(pg->web_date, 1));
 		line(out, v);
 	}
 	prop(out, &t, "SUMMARY", pg->titre);

@@ -8,12 +8,8 @@
 
 struct site;
 struct publish;
-struct buf;
-struct page;
 
 /* Writes the file of every webinar (drafts too when drafts). 0 or -1. */
 int ics_render(const struct site *s, struct publish *p, int drafts);
-/* Appends the calendar of one webinar page to out (for tests and tools). */
-void ics_event(struct buf *out, const struct site *s, const struct page *pg);
 
 #endif

@@ -742,15 +742,20 @@ static struct brow *carto_rows(const struct site *s, const struct cartographie *
 {
 	size_t n = 0, cap = 64;
 	struct brow *r = xmalloc(cap * sizeof(*r));
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-			const struct offre *o = &s->organismes[i]->offres[k];
+	/* A département's rows come from its organisations only (the index). */
+	const struct ptrs *in = dep ? strmap_get(&s->orgs_by_dep, dep) : NULL;
+	size_t norg = dep ? (in ? in->n : 0) : s->n_organismes;
+	for (size_t i = 0; i < norg; i++) {
+		const struct organisme *org = dep ? in->v[i] : s->organismes[i];
+		for (size_t k = 0; k < org->n_offres; k++) {
+			const struct offre *o = &org->offres[k];
 			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
 				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
 					r = xgrow(r, &cap, n + 1, sizeof(*r));
 					r[n++] = (struct brow){ o, o->lieux[l], 0 };
 				}
 		}
+	}
 	qsort(r, n, sizeof(*r), cmp_brow);
 	*np = n;
 	return r;
@@ -1214,28 +1219,12 @@ static float rich(struct doc *d, const char *text, float x, float y, float width
 static void deck_table(struct doc *d, const struct site *s, const struct embed *e, struct brow *r,
     size_t n, float x, float y, float w, float f, int draw, float *hp)
 {
-	const struct svals *ts = e->types.n ? &e->types : &e->ca->sel_types;
-	size_t nt = ts->n ? ts->n : s->vocab.types_offre.n, nd = s->geo.n_departements;
+	size_t nt = embed_columns(s, e, NULL), nd = s->geo.n_departements;
+	const char **types = xmalloc((nt + 1) * sizeof(*types));
+	embed_columns(s, e, types);
 	size_t *cell = xcalloc((nd + 1) * (nt + 1), sizeof(*cell));
-	for (size_t i = 0; i < n; i++) {
-		size_t dd = 0;
-		while (dd < nd && strcmp(s->geo.departements[dd].code, r[i].l->dep) != 0)
-			dd++;
-		int any = e->types.n == 0;
-		for (size_t t = 0; t < nt; t++) {
-			const char *code = ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
-			for (size_t k = 0; k < r[i].o->types.n; k++)
-				if (strcmp(r[i].o->types.v[k].s, code) == 0) {
-					cell[dd * (nt + 1) + t]++;
-					cell[nd * (nt + 1) + t]++;
-					any = 1;
-				}
-		}
-		if (dd < nd && any) {
-			cell[dd * (nt + 1) + nt]++;
-			cell[nd * (nt + 1) + nt]++;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		embed_count(s, types, nt, r[i].o, r[i].l, cell);
 	float size = 15 * f, rh = size * 1.6f, first = w * 0.22f, cw = (w - first) / (float)(nt + 1);
 	float hh = 3 * size * 1.15f + 6;	/* header: type names on up to three lines */
 	size_t rows = 0;
@@ -1246,7 +1235,7 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 	 * word fits its column. */
 	float hs = size * 0.85f;
 	for (size_t t = 0; t < nt; t++) {
-		const char *l = enc(d, label(&s->vocab.types_offre, ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code));
+		const char *l = enc(d, label(&s->vocab.types_offre, types[t]));
 		for (const char *q = l; *q;) {
 			const char *e = q;
 			while (*e && *e != ' ')
@@ -1264,7 +1253,7 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 		rich(d, "Département", x + 4, y - 4, first - 8, size, 1, 1);
 		for (size_t t = 0; t <= nt; t++) {
-			const char *code = t == nt ? NULL : ts->n ? ts->v[t].s : s->vocab.types_offre.v[t].code;
+			const char *code = t == nt ? NULL : types[t];
 			rich(d, code ? label(&s->vocab.types_offre, code) : "Total", x + first + (float)t * cw + 3, y - 4,
 			    cw - 6, hs, 1, 1);
 		}
@@ -1297,6 +1286,7 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 		HPDF_Page_Stroke(d->page);
 	}
 	free(cell);
+	free(types);
 }
 
 /* A view of a slide in the width w from (x, y); a map takes the height

@@ -24,6 +24,7 @@
 #include <xlsxwriter.h>
 
 #include "../base/buf.h"
+#include "../base/civil.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
@@ -267,18 +268,6 @@ static void sheet_end(struct sheet *sh, int filter)
 
 /* ---- workbooks ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil), so the creation date needs no time zone. */
-static long days_from_civil(long y, long m, long d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* The cell formats every workbook uses. */
 static void book_formats(struct book *bk)
 {
@@ -335,7 +324,7 @@ static int book_open(struct book *bk, const struct site *s, struct publish *p,
 	lxw_doc_properties props = {
 		.title = (char *)title, .author = (char *)s->titre, .company = (char *)s->titre,
 		.comments = (char *)"Extrait publié par carto",
-		.created = (time_t)days_from_civil(ymd / 10000, ymd / 100 % 100, ymd % 100) * 86400,
+		.created = (time_t)civil_days(ymd) * 86400,	/* midnight UTC: no time zone */
 	};
 	workbook_set_properties(bk->wb, &props);
 	book_formats(bk);

@@ -5,6 +5,7 @@
 
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
+#include "../../generator/base/civil.h"
 #include "../../generator/base/escape.h"
 #include "../../generator/base/strmap.h"
 #include "../../generator/base/utf8.h"
@@ -108,4 +109,22 @@ void test_arena(void)
 		EXPECT(arena_alloc(&a, 24) != NULL);
 	EXPECT(((size_t)arena_alloc(&a, 3) % sizeof(void *)) == 0);
 	arena_free(&a);
+}
+
+/* Calendar arithmetic: known days, leap years, both sides of the epoch. */
+void test_civil(void)
+{
+	EXPECT(civil_days(19700101) == 0);
+	EXPECT(civil_days(20261129) == 20786);
+	EXPECT(civil_date(20786) == 20261129);
+	EXPECT(civil_date(-1) == 19691231);
+	EXPECT(civil_add_days(20261231, 1) == 20270101);
+	EXPECT(civil_add_days(20240228, 1) == 20240229);
+	EXPECT(civil_add_days(21000228, 1) == 21000301);
+	EXPECT(civil_add_days(20000301, -1) == 20000229);
+	EXPECT(civil_weekday(20261210) == 4);	/* a Thursday */
+	EXPECT(civil_weekday(19700101) == 4);
+	EXPECT(civil_weekday(19691228) == 0);	/* a Sunday, before the epoch */
+	for (long d = -700000; d < 800000; d += 997)	/* years 53 to 4160 */
+		EXPECT(civil_days(civil_date(d)) == d);
 }

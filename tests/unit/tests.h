@@ -14,6 +14,7 @@ void test_ytree_merge(void);
 void test_hours(void);
 void test_publish_paths(void);
 void test_dates(void);
+void test_civil(void);
 void test_template_errors(void);
 void test_template_render(void);
 #endif

@@ -1,0 +1,39 @@
+/*
+ * Howard Hinnant's days_from_civil and civil_from_days: eras of 400 years
+ * (146,097 days) with March as the first month, so that the leap day ends
+ * the year.
+ */
+#include "civil.h"
+
+long civil_days(int yyyymmdd)
+{
+	long y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int civil_date(long z)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp + (mp < 10 ? 3 : -9);
+	return (int)((y + (m <= 2)) * 10000 + m * 100 + d);
+}
+
+int civil_add_days(int yyyymmdd, long n)
+{
+	return civil_date(civil_days(yyyymmdd) + n);
+}
+
+int civil_weekday(int yyyymmdd)
+{
+	long w = (civil_days(yyyymmdd) + 4) % 7;	/* 1970-01-01 was a Thursday */
+	return (int)(w < 0 ? w + 7 : w);
+}
