@@ -22,11 +22,11 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
        generator/data/embed.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
-       generator/out/publish.c generator/out/opendata.c generator/out/theme.c \
-       generator/out/html.c generator/out/html_views.c generator/out/html_extra.c \
-       generator/out/html_carto.c generator/out/svgmap.c \
-       generator/out/html_embed.c generator/out/pdf.c generator/out/xlsx.c \
-       generator/out/ics.c generator/serve.c
+       generator/render/publish.c generator/render/opendata.c generator/render/theme.c \
+       generator/render/html.c generator/render/html_views.c generator/render/html_extra.c \
+       generator/render/html_carto.c generator/render/svgmap.c \
+       generator/render/html_embed.c generator/render/pdf.c generator/render/xlsx.c \
+       generator/render/ics.c generator/serve.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)

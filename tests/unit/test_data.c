@@ -9,7 +9,7 @@
 #include "../../generator/data/fields.h"
 #include "../../generator/data/hours.h"
 #include "../../generator/data/ytree.h"
-#include "../../generator/out/publish.h"
+#include "../../generator/render/publish.h"
 #include "harness.h"
 #include "tests.h"
 
