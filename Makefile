@@ -96,8 +96,10 @@ test: all web-deps build/gensite build/obj/unit build/asan/carto build/asan/unit
 bench: all $(TOOLS)
 	@sh tests/benchmark.sh
 
+# Rewrites the expected files of the tests (check cases' expected.err and
+# tests/render/expected/) from the plain build; CASE=<name> only one case.
 regen: all
-	@CARTO_REGEN=1 bash tests/run.sh --plain-only
+	@CASE='$(CASE)' bash tests/run.sh --regen
 
 clean:
 	rm -rf build generator/carto output .output.tmp.* .output.old.*

@@ -1,9 +1,12 @@
 #!/bin/bash
 # The whole test suite: unit tests, one regression case per validation rule,
-# and whole-site tests (publishing, determinism, safety), first with the plain
-# build, then with the AddressSanitizer + UndefinedBehaviorSanitizer build.
-# Ends with one line "N passed, N failed". CARTO_REGEN=1 rewrites the expected
-# diagnostics of the regression cases instead of comparing them.
+# whole-site tests (publishing, determinism, safety) and expected-output tests
+# (tests/render.sh), first with the plain build, then with the AddressSanitizer
+# + UndefinedBehaviorSanitizer build. Ends with one line "N passed, N failed".
+#   run.sh --regen   (make regen) rewrites the expected files instead of comparing
+#                    them: each regression case's expected.err and
+#                    tests/render/expected/; with CASE set, only the case named
+#                    CASE (a check case, a render file or a render folder).
 set -u
 export LC_ALL=C.UTF-8 TZ=UTC SOURCE_DATE_EPOCH=1795000000   # 2026-11-18
 cd "$(dirname "$0")/.."
@@ -16,6 +19,14 @@ trap 'rm -rf "$TMP"' EXIT
 
 ok()   { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $*"; return 0; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+
+# The first python3 that imports module $1: Debian's modules are in
+# /usr/bin/python3, which another python3 on the PATH may not see.
+python_with() {
+	for p in python3 /usr/bin/python3; do
+		"$p" -c "import $1" 2> /dev/null && echo "$p" && return
+	done
+}
 
 # Counts the "ok"/"FAIL" lines of a test program's output.
 count_output() {
@@ -89,7 +100,23 @@ run_suite() {
 	echo "$label: done ($((FAIL - before)) failed)"
 }
 
+# make regen: the expected files only, from the plain build.
+if [ "${1:-}" = "--regen" ]; then
+	export CARTO_REGEN=1
+	for c in tests/check/cases/*/; do
+		c=${c%/}
+		[ -z "${CASE:-}" ] || [ "$(basename "$c")" = "$CASE" ] || continue
+		run_case "$ROOT/generator/carto" "$c" regen
+		echo "regen $c/expected.err"
+	done
+	CARTO="$ROOT/generator/carto" TMP="$TMP" . tests/render.sh
+	echo "review the changes with git diff"
+	exit 0
+fi
+
 run_suite "$ROOT/generator/carto" build/obj/unit plain
+# Expected outputs, with the plain build (their bytes do not depend on it).
+CARTO="$ROOT/generator/carto" TMP="$TMP" . tests/render.sh
 
 # Web checks, once: every page of the example site passes html-validate, and
 # axe-core in Chromium finds no violation on the main kinds of page.

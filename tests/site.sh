@@ -8,13 +8,6 @@ tree_sum() {
 	done)
 }
 
-# The first python3 that imports module $1: Debian's modules are in
-# /usr/bin/python3, which another python3 on the PATH may not see.
-python_with() {
-	for p in python3 /usr/bin/python3; do
-		"$p" -c "import $1" 2> /dev/null && echo "$p" && return
-	done
-}
 site_test() { [ $? = 0 ] && ok "$LABEL site/$1" || fail "$LABEL site/$1${2:+: $2}"; }
 # Callers give a detail as a plain variable: a $(…) in the call would reset $?.
 
