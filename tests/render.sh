@@ -29,9 +29,9 @@ render_text() {
 	esac
 }
 
-# True when the case $1 is selected by CASE (every case when CASE is empty).
+# True when the case $1 is selected: by CASE when regenerating, else always.
 render_selected() {
-	[ -z "${CASE:-}" ] || [ "$1" = "$CASE" ] || [ "${1#"${CASE%/}"/}" != "$1" ]
+	[ -z "${CARTO_REGEN:-}" ] || [ -z "${CASE:-}" ] || [ "$1" = "$CASE" ] || [ "${1#"${CASE%/}"/}" != "$1" ]
 }
 
 if ! "$CARTO" build --site tests/render/site --out "$render_out" > "$TMP/render.log" 2>&1; then
@@ -45,10 +45,10 @@ else
 	# Every case, written or expected: a file the build no longer writes fails too.
 	{ (cd "$render_got" && find . -type f); [ -d "$render_dir" ] && (cd "$render_dir" && find . -type f); } |
 		sed 's|^\./||' | LC_ALL=C sort -u > "$TMP/render.cases"
-	n=0
+	render_n=0
 	while read -r c; do
 		render_selected "$c" || continue
-		n=$((n + 1))
+		render_n=$((render_n + 1))
 		if [ -n "${CARTO_REGEN:-}" ]; then
 			if [ -f "$render_got/$c" ]; then
 				mkdir -p "$(dirname "$render_dir/$c")"
@@ -63,12 +63,12 @@ else
 			fail "render/$c: the build no longer writes it (make regen CASE=$c)"
 		elif ! diff -u "$render_dir/$c" "$render_got/$c" > "$TMP/render.diff"; then
 			fail "render/$c: differs from $render_dir/$c"
-			sed -n '3,22p' "$TMP/render.diff"
+			sed -n '3,22p' "$TMP/render.diff" | cut -c1-240
 		else
 			ok "render/$c"
 		fi
 	done < "$TMP/render.cases"
 	[ -d "$render_dir" ] && find "$render_dir" -type d -empty -delete
-	if [ -n "${CARTO_REGEN:-}" ]; then echo "render: $n files rewritten in $render_dir"
-	else echo "render: $n files compared with $render_dir"; fi
+	if [ -n "${CARTO_REGEN:-}" ]; then echo "render: $render_n files rewritten in $render_dir"
+	else echo "render: $render_n files compared with $render_dir"; fi
 fi

@@ -103,15 +103,20 @@ run_suite() {
 # make regen: the expected files only, from the plain build.
 if [ "${1:-}" = "--regen" ]; then
 	export CARTO_REGEN=1
+	checks=0
 	for c in tests/check/cases/*/; do
 		c=${c%/}
 		[ -z "${CASE:-}" ] || [ "$(basename "$c")" = "$CASE" ] || continue
 		run_case "$ROOT/generator/carto" "$c" regen
 		echo "regen $c/expected.err"
+		checks=$((checks + 1))
 	done
+	render_n=0
 	CARTO="$ROOT/generator/carto" TMP="$TMP" . tests/render.sh
+	[ $((checks + render_n)) -gt 0 ] || fail "regen: no check case and no render file named '$CASE'"
 	echo "review the changes with git diff"
-	exit 0
+	[ "$FAIL" = 0 ]
+	exit
 fi
 
 run_suite "$ROOT/generator/carto" build/obj/unit plain
