@@ -37,6 +37,8 @@ struct loader {
 	size_t cappairs;
 	struct strmap anchors;
 	struct ynode *root;
+	uint64_t written;	/* nodes written in the file */
+	uint64_t aliased;	/* nodes that aliases add, counted expanded */
 	int docs;
 	int failed;
 };
@@ -92,6 +94,7 @@ static struct ynode *node_new(struct loader *l, enum ykind k,
 	n->line = (uint32_t)m->line + 1 + l->line_offset;
 	n->col = (uint32_t)m->column + 1;
 	n->weight = 1;
+	l->written++;
 	return n;
 }
 
@@ -105,10 +108,6 @@ static void push_kid(struct loader *l, struct ynode *n)
 	l->kids[l->nkids++] = n;
 	struct ynode *parent = l->stack[l->depth - 1].node;
 	parent->weight += n->weight;
-	if (parent->weight > YTREE_MAX_WEIGHT)
-		err(l, n->line - l->line_offset, n->col,
-		    "alias expansion too large: more than %s nodes (an alias bomb?)",
-		    "1000000");
 }
 
 static void set_anchor(struct loader *l, const yaml_char_t *anchor,
@@ -251,6 +250,24 @@ static void on_alias(struct loader *l, const yaml_event_t *e)
 		err(l, (uint32_t)e->start_mark.line + 1, (uint32_t)e->start_mark.column + 1,
 		    "alias *%s refers to no anchor defined before it (or to a node that contains it)",
 		    name);
+		return;
+	}
+	/*
+	 * Whoever reads the tree visits an aliased collection once per alias, so
+	 * the nodes aliases add are bounded relative to the nodes written: the
+	 * time and memory of every reader stay linear in the file's size.
+	 */
+	l->aliased += target->weight;
+	uint64_t limit = l->written * YTREE_ALIAS_FACTOR;
+	if (limit < YTREE_ALIAS_MIN)
+		limit = YTREE_ALIAS_MIN;
+	if (l->aliased > limit) {
+		diag_add(l->d, l->file, (uint32_t)e->start_mark.line + 1 + l->line_offset,
+		    (uint32_t)e->start_mark.column + 1, DIAG_ERROR,
+		    "aliases expand to more than %llu nodes (an alias bomb?): "
+		    "aliases may add %u nodes, or %u per node written in a larger file",
+		    (unsigned long long)limit, YTREE_ALIAS_MIN, YTREE_ALIAS_FACTOR);
+		l->failed = 1;
 		return;
 	}
 	push_kid(l, target);

@@ -2,9 +2,12 @@
  * The YAML loader: builds a tree of scalars, sequences and mappings from
  * libyaml's events, with the line and column of every node. It is the only
  * module that includes yaml.h. It refuses invalid UTF-8, duplicate keys,
- * nesting deeper than YTREE_MAX_DEPTH and alias expansion past
- * YTREE_MAX_WEIGHT nodes, applies merge keys (<<), and never expands an alias
- * by copying: an alias shares the anchored node.
+ * nesting deeper than YTREE_MAX_DEPTH and aliases that add more nodes than
+ * YTREE_ALIAS_FACTOR times the nodes written (or YTREE_ALIAS_MIN in a small
+ * file), counting an aliased collection's whole size at each use. The size
+ * of a file is bounded by its reader (load.c), not here. It applies merge
+ * keys (<<), and never expands an alias by copying: an alias shares the
+ * anchored node.
  */
 #ifndef CARTO_YTREE_H
 #define CARTO_YTREE_H
@@ -16,7 +19,8 @@ struct arena;
 struct diags;
 
 #define YTREE_MAX_DEPTH 64
-#define YTREE_MAX_WEIGHT 1000000u
+#define YTREE_ALIAS_FACTOR 10u
+#define YTREE_ALIAS_MIN 1000000u
 
 enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
 
