@@ -33,9 +33,85 @@ int md_url_ok(const char *url)
 	return 0;
 }
 
-void md_lint(const char *body, const char *file, uint32_t first_line,
+/*
+ * cmark 0.30.2 (Debian's) is quadratic on one shape: each link closed in a
+ * paragraph walks back over every image opener ("![") still open before it
+ * (upstream fixed it in 0.30.3). This simulates the bracket stack of each
+ * paragraph (a run of lines between blank lines, a superset of one) and
+ * sums those steps. Returns 0 when the text is within the bounds, else -1
+ * with the line (1-based) of the paragraph or of the text and a reason.
+ */
+static int over_bounds(const char *text, size_t len, uint32_t *line,
+    const char **why)
+{
+	*line = 1;
+	if (len > MD_MAX_TEXT) {
+		*why = "text too large for one page: the limit is 8 MiB of Markdown (split it into several pages)";
+		return -1;
+	}
+	unsigned char *stack = NULL;	/* 1 for "![", 0 for "[" */
+	size_t n = 0, cap = 0, images = 0;
+	uint64_t work = 0;
+	uint32_t ln = 1, para = 1;
+	int blank = 1;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (c == '\n') {
+			if (blank) {
+				n = images = 0;
+				work = 0;
+				para = ln + 1;
+			}
+			ln++;
+			blank = 1;
+			continue;
+		}
+		if (c != ' ' && c != '\t')
+			blank = 0;
+		if (c == '\\' && i + 1 < len && text[i + 1] != '\n')
+			i++;
+		else if (c == '[') {
+			int img = i > 0 && text[i - 1] == '!';
+			stack = xgrow(stack, &cap, n + 1, 1);
+			stack[n++] = (unsigned char)img;
+			images += (size_t)img;
+		} else if (c == ']' && n > 0) {
+			if (stack[--n])
+				images--;
+			else
+				work += images;
+			if (work > MD_MAX_BRACKET_WORK) {
+				free(stack);
+				*line = para;
+				*why = "paragraph too complex for the Markdown parser: too many '![' left open before links (split it with blank lines or write \\[ for a literal bracket)";
+				return -1;
+			}
+		}
+	}
+	free(stack);
+	return 0;
+}
+
+/* Parses text, or returns NULL when it is over the bounds (md_lint says so). */
+static cmark_node *parse_doc(const char *text, int options)
+{
+	size_t len = strlen(text);
+	uint32_t line;
+	const char *why;
+	if (over_bounds(text, len, &line, &why) < 0)
+		return NULL;
+	return cmark_parse_document(text, len, options);
+}
+
+int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d)
 {
+	uint32_t at;
+	const char *why;
+	if (over_bounds(body, strlen(body), &at, &why) < 0) {
+		diag_add(d, file, first_line + at - 1, 1, DIAG_ERROR, "%s", why);
+		return -1;
+	}
 	cmark_node *doc = cmark_parse_document(body, strlen(body), CMARK_OPT_SOURCEPOS);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -59,6 +135,7 @@ void md_lint(const char *body, const char *file, uint32_t first_line,
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+	return 0;
 }
 
 static int is_view(cmark_node *n)
@@ -73,7 +150,9 @@ static int is_view(cmark_node *n)
 
 void md_fences(const char *text, md_fence_fn fn, void *ctx)
 {
-	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_SOURCEPOS);
+	cmark_node *doc = parse_doc(text, CMARK_OPT_SOURCEPOS);
+	if (!doc)
+		return;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -93,7 +172,9 @@ void md_fences(const char *text, md_fence_fn fn, void *ctx)
  * HTML. Without views (Markdown outside pages) they stay code. */
 static cmark_node *parse(const char *text, int views_on)
 {
-	cmark_node *doc = cmark_parse_document(text, strlen(text), CMARK_OPT_VALIDATE_UTF8);
+	cmark_node *doc = parse_doc(text, CMARK_OPT_VALIDATE_UTF8);
+	if (!doc)
+		return cmark_node_new(CMARK_NODE_DOCUMENT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	size_t views = 0;

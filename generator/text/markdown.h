@@ -12,8 +12,19 @@
 struct diags;
 struct buf;
 
-/* Lints body (from file, whose first line is first_line). */
-void md_lint(const char *body, const char *file, uint32_t first_line,
+/*
+ * Bounds that keep cmark's time and memory linear in the text: a text of at
+ * most MD_MAX_TEXT bytes (cmark's tree takes about 20 bytes per byte), and
+ * per paragraph at most MD_MAX_BRACKET_WORK steps of cmark 0.30.2's walk
+ * over open image brackets (quadratic otherwise). Every function below
+ * treats a text over a bound as empty; md_lint reports it.
+ */
+#define MD_MAX_TEXT (8u << 20)
+#define MD_MAX_BRACKET_WORK 10000000u
+
+/* Lints body (from file, whose first line is first_line). Returns -1 when
+ * the text is over a bound (an error was added), else 0. */
+int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
 /* Returns 1 when url may be published (relative, or http/https/mailto/tel). */
 int md_url_ok(const char *url);
