@@ -189,6 +189,21 @@ rc=$?
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
 st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
 site_test template-unknown-partial "$detail"
+# sec-09: partials that include the next one twice, 30 deep (2^30
+# expansions), stop the build at once with the chain of partials, and the
+# previous output stays as it was.
+printf '<main>{{>footer}}</main>\n' > "$S-theme/themes/default/templates/organisme.mustache"
+printf '{{>p0}}' > "$S-theme/themes/default/partials/footer.mustache"
+for i in $(seq 0 28); do
+	printf '{{>p%d}}{{>p%d}}' $((i + 1)) $((i + 1)) > "$S-theme/themes/default/partials/p$i.mustache"
+done
+printf 'x' > "$S-theme/themes/default/partials/p29.mustache"
+timeout 60 "$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'partials/p[0-9]*.mustache:1:[0-9]*: error: partials expanded more than 1000000 times for one page (partials that include each other several times?): .*footer > p0 > p1 > ' "$TMP/theme.err" &&
+	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
+st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
+site_test theme-partial-fanout "$detail"
 rm -rf "$S-theme"
 
 # Cartographies: a page per cartography and per département when asked; the

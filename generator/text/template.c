@@ -470,6 +470,8 @@ struct rstate {
 	const char *strip;		/* removed from the start of each text line */
 	int bol;			/* at the beginning of a line: indent next */
 	int depth;
+	const char *chain[TPL_MAX_DEPTH];	/* names of the partials being expanded */
+	size_t expansions;		/* partials and parents expanded so far */
 	int failed;
 };
 
@@ -569,19 +571,44 @@ static const struct tpl *resolve(struct rstate *r, const struct node *n, const s
 	return t;
 }
 
-/* Renders a partial or parent template with extra indentation. */
+/* Reports a bound passed at n, naming the partials that lead to it. */
+static void bound_error(struct rstate *r, const struct node *n, const char *what)
+{
+	struct buf chain = BUF_INIT;
+	for (int i = 0; i < r->depth; i++) {
+		if (i == 12 && r->depth > 16) {
+			buf_puts(&chain, "… > ");
+			i = r->depth - 4;	/* the last three */
+			continue;
+		}
+		buf_printf(&chain, "%s > ", r->chain[i]);
+	}
+	diag_add(r->d, r->file, n->line, n->col, DIAG_ERROR, "%s: %s%s", what,
+	    chain.data, n->s);
+	buf_release(&chain);
+	r->failed = 1;
+}
+
+/*
+ * Renders a partial or parent template with extra indentation. Partials
+ * that include each other can nest without end, or expand exponentially
+ * (each including the next twice): both are bounded, per render.
+ */
 static void render_sub(struct rstate *r, const struct tpl *t, const struct node *n,
     const struct ctx *c, const struct blocks *b)
 {
 	size_t saved = r->ilen, add = n->indent ? strlen(n->indent) : 0;
 	const char *file = r->file;
-	if (++r->depth > 100) {
-		diag_add(r->d, r->file, n->line, n->col, DIAG_ERROR,
-		    "partials nested more than 100 deep (a partial that includes itself?)");
-		r->failed = 1;
-		r->depth--;
+	if (r->depth == TPL_MAX_DEPTH) {
+		bound_error(r, n, "partials nested more than 100 deep (a partial that includes itself?)");
 		return;
 	}
+	if (++r->expansions > TPL_MAX_EXPANSIONS) {
+		bound_error(r, n, "partials expanded more than 1000000 times for one page "
+		    "(partials that include each other several times?)");
+		return;
+	}
+	r->chain[r->depth++] = n->s;
 	if (add && saved + add < sizeof(r->indent)) {
 		memcpy(r->indent + saved, n->indent, add);
 		r->ilen = saved + add;

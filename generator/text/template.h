@@ -27,8 +27,14 @@ struct tpl_lookup {
  * diagnostics in d) on a syntax error. The tree lives in a. */
 struct tpl *tpl_parse(const char *text, size_t len, const char *file,
     struct arena *a, struct diags *d);
+/* Bounds of one render: partials nested at most TPL_MAX_DEPTH deep and
+ * expanded at most TPL_MAX_EXPANSIONS times in all. */
+#define TPL_MAX_DEPTH 100
+#define TPL_MAX_EXPANSIONS 1000000u
+
 /* Renders t with view v into out. Returns 0, or -1 when a strict lookup
- * failed (reported in d, at the tag's position). */
+ * failed or a bound was passed (reported in d, at the tag's position, with
+ * the chain of partials). */
 int tpl_render(const struct tpl *t, const struct view *v,
     const struct tpl_lookup *l, struct buf *out, struct diags *d);
 /* The template's file name. */

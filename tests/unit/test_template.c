@@ -2,6 +2,8 @@
  * Unit tests of the template engine beyond the specification: error
  * positions, escaping, strict partial lookup.
  */
+#include <stdlib.h>
+
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
 #include "../../generator/base/diag.h"
@@ -54,6 +56,58 @@ void test_template_render(void)
 	EXPECT(tpl_render(tp, v, &strict, &out, &d) == -1);
 	EXPECT(d.n == 1 && d.v[0].col == 58 && strstr(d.v[0].msg, "unknown partial 'absent'"));
 	buf_release(&out);
+	diags_free(&d);
+	arena_free(&a);
+}
+
+/* Partials p0..p29: each includes the next twice ("fan"), or itself ("self"). */
+struct partials {
+	const struct tpl *p[31];
+	int self;
+};
+
+static const struct tpl *numbered(void *ud, const char *name)
+{
+	const struct partials *ps = ud;
+	if (ps->self)
+		return ps->p[30];
+	int i = name[0] == 'p' ? atoi(name + 1) : -1;
+	return i >= 0 && i < 30 ? ps->p[i] : NULL;
+}
+
+void test_template_bounds(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	struct buf out = BUF_INIT, src = BUF_INIT;
+	struct partials ps = { { 0 }, 0 };
+	for (int i = 0; i < 30; i++) {
+		buf_reset(&src);
+		if (i < 29)
+			buf_printf(&src, "{{>p%d}}{{>p%d}}", i + 1, i + 1);
+		else
+			buf_puts(&src, "x");
+		ps.p[i] = tpl_parse(src.data, src.len, "p.mustache", &a, &d);
+	}
+	ps.p[30] = tpl_parse("{{>moi}}", 8, "moi.mustache", &a, &d);
+	struct tpl_lookup l = { numbered, &ps, 1 };
+	struct view *v = view_map(&a);
+	/* 2^29 expansions: stopped at the bound, at once, naming the chain. */
+	EXPECT(tpl_render(ps.p[0], v, &l, &out, &d) == -1);
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, "expanded more than 1000000 times"));
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, ": p1 > p2 > "));
+	EXPECT(out.len <= 1000000);
+	diags_free(&d);
+	/* From p11: half a million expansions, within the bound. */
+	buf_reset(&out);
+	EXPECT(tpl_render(ps.p[11], v, &l, &out, &d) == 0 && out.len == 1u << 18);
+	ps.self = 1;
+	buf_reset(&out);
+	EXPECT(tpl_render(ps.p[30], v, &l, &out, &d) == -1);
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, "nested more than 100 deep"));
+	EXPECT(d.n == 1 && strstr(d.v[0].msg, ": moi > moi > "));
+	buf_release(&out);
+	buf_release(&src);
 	diags_free(&d);
 	arena_free(&a);
 }

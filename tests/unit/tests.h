@@ -17,4 +17,5 @@ void test_dates(void);
 void test_civil(void);
 void test_template_errors(void);
 void test_template_render(void);
+void test_template_bounds(void);
 #endif
