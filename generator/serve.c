@@ -1,6 +1,7 @@
 /*
- * The preview server. One process, one thread: a poll loop accepts
- * connections (one request each, answered whole), reaps the build child and,
+ * The preview server. One process, one thread: a poll loop serves up to
+ * MAX_CONNS connections at once (one request each, non-blocking, each with
+ * a deadline, so a slow or idle client holds no other), reaps the build child and,
  * every second, fingerprints the site's files (path, size and modification
  * time of each, summed so that the order of a directory does not matter).
  * Builds run in a child process and publish atomically, so a request always
@@ -47,6 +48,31 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
+/*
+ * A connection. Every socket is non-blocking and served by the poll loop, so
+ * one client that sends slowly, sends nothing or does not read cannot hold
+ * the others: its request must arrive whole within REQUEST_MS, and its
+ * response is dropped when it has not moved for SEND_MS. At most MAX_CONNS
+ * are open at once; the next ones wait in the listen queue. A response is
+ * its head and small bodies in out, then the rest of a file read in pieces.
+ */
+#define MAX_CONNS 32
+#define REQUEST_MS 5000
+#define SEND_MS 10000
+#define PIECE (64 * 1024)
+
+struct conn {
+	int fd;
+	int writing;
+	char req[8192];
+	size_t n;
+	struct buf out;		/* what is to be sent next */
+	size_t sent;
+	int file;		/* file whose [foff, fend) follows out, or -1 */
+	off_t foff, fend;
+	int64_t deadline;	/* monotonic ms */
+};
+
 struct server {
 	const struct serve_opts *o;
 	char dir[64];		/* private folder of the builds */
@@ -56,6 +82,8 @@ struct server {
 	unsigned long version;	/* successful builds */
 	uint64_t stamp;
 	int dirty;		/* files changed during a build */
+	struct conn *conns;	/* the open connections (see below) */
+	size_t nconns;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -119,6 +147,8 @@ static void start_build(struct server *sv)
 	}
 	if (pid == 0) {
 		close(sv->fd);
+		for (size_t i = 0; i < sv->nconns; i++)
+			close(sv->conns[i].fd);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		fflush(stdout);
@@ -144,32 +174,36 @@ static void reap(struct server *sv)
 		start_build(sv);
 }
 
-static int send_all(int fd, const char *p, size_t n)
+
+static int64_t now_ms(void)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static void respond(int fd, int code, const char *type, const char *body, size_t len, int head)
+static void respond_head(struct conn *c, int code, const char *type, size_t len,
+    const char *location)
 {
-	static const char *const reasons[] = { "200 OK", "400 Bad Request", "404 Not Found",
-		"405 Method Not Allowed", "503 Service Unavailable" };
-	const char *reason = code == 200 ? reasons[0] : code == 400 ? reasons[1] : code == 404 ? reasons[2]
-	    : code == 405 ? reasons[3] : reasons[4];
-	char h[512];
-	int n = snprintf(h, sizeof(h), "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-	    reason, type, len);
-	if (send_all(fd, h, (size_t)n) == 0 && !head && len)
-		send_all(fd, body, len);
+	static const struct { int code; const char *reason; } r[] = {
+		{ 200, "200 OK" }, { 301, "301 Moved Permanently" }, { 400, "400 Bad Request" },
+		{ 404, "404 Not Found" }, { 405, "405 Method Not Allowed" },
+	};
+	const char *reason = "503 Service Unavailable";
+	for (size_t i = 0; i < sizeof(r) / sizeof(*r); i++)
+		if (r[i].code == code)
+			reason = r[i].reason;
+	buf_printf(&c->out, "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n", reason, type, len);
+	if (location)
+		buf_printf(&c->out, "Location: %s\r\n", location);
+	buf_puts(&c->out, "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n");
+}
+
+static void respond(struct conn *c, int code, const char *type, const char *body, size_t len, int head)
+{
+	respond_head(c, code, type, len, NULL);
+	if (!head)
+		buf_add(&c->out, body, len);
 }
 
 static const char *type_of(const char *path)
@@ -229,7 +263,7 @@ static int clean_path(const char *target, size_t len, struct buf *out)
 	return 0;
 }
 
-static void not_found(struct server *sv, int fd, int head)
+static void not_found(struct server *sv, struct conn *c, int head)
 {
 	struct buf p = BUF_INIT, body = BUF_INIT;
 	fs_join(&p, sv->out.data, "404.html");
@@ -237,89 +271,192 @@ static void not_found(struct server *sv, int fd, int head)
 		buf_reset(&body);
 		buf_puts(&body, "<!DOCTYPE html><title>Page introuvable</title><p>Page introuvable.</p>");
 	}
-	respond(fd, 404, "text/html; charset=utf-8", body.data, body.len, head);
+	respond(c, 404, "text/html; charset=utf-8", body.data, body.len, head);
 	buf_release(&p);
 	buf_release(&body);
 }
 
-/* Sends a file of the build; HTML pages get the reload script. */
-static void send_file(struct server *sv, int fd, const char *rel, int head)
+/* An HTML page gets the reload script before its last </body>. */
+static void send_html(struct conn *c, const char *path, size_t size, int head)
 {
-	struct buf p = BUF_INIT, body = BUF_INIT;
+	struct buf body = BUF_INIT;
+	if (fs_read(path, size + 1, &body) < 0) {
+		respond(c, 404, "text/plain; charset=utf-8", "not found\n", 10, head);
+		return;
+	}
+	char *at = NULL;
+	for (char *q = body.data; (q = strstr(q, "</body>")); q++)
+		at = q;
+	size_t off = at ? (size_t)(at - body.data) : body.len;
+	respond_head(c, 200, "text/html; charset=utf-8", body.len + strlen(reload_script), NULL);
+	if (!head) {
+		buf_add(&c->out, body.data, off);
+		buf_puts(&c->out, reload_script);
+		buf_add(&c->out, body.data + off, body.len - off);
+	}
+	buf_release(&body);
+}
+
+/*
+ * Sends a file of the build. A folder asked without its final "/" is
+ * redirected to it, so that the page's relative links resolve from the
+ * folder. target is the request's raw target (checked: no space or control
+ * character).
+ */
+static void send_file(struct server *sv, struct conn *c, const char *rel,
+    const char *target, size_t tlen, int head)
+{
+	struct buf p = BUF_INIT;
 	buf_puts(&p, sv->out.data);
 	buf_puts(&p, rel);
 	struct stat st;
 	if (stat(p.data, &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (p.data[p.len - 1] != '/')
-			buf_putc(&p, '/');
+		if (p.data[p.len - 1] != '/') {
+			size_t q = strcspn(target, "?#");
+			if (q > tlen)
+				q = tlen;
+			struct buf loc = BUF_INIT;
+			buf_add(&loc, target, q);
+			buf_putc(&loc, '/');
+			buf_add(&loc, target + q, tlen - q);
+			respond_head(c, 301, "text/plain; charset=utf-8", 0, loc.data);
+			buf_release(&loc);
+			buf_release(&p);
+			return;
+		}
 		buf_puts(&p, "index.html");
 	}
-	if (stat(p.data, &st) < 0 || !S_ISREG(st.st_mode) || fs_read(p.data, (size_t)st.st_size + 1, &body) < 0) {
-		not_found(sv, fd, head);
-	} else {
-		const char *type = type_of(p.data);
-		if (strncmp(type, "text/html", 9) == 0) {
-			/* Before the last </body>, or at the end. */
-			char *at = NULL;
-			for (char *q = body.data; (q = strstr(q, "</body>")); q++)
-				at = q;
-			size_t off = at ? (size_t)(at - body.data) : body.len;
-			struct buf page = BUF_INIT;
-			buf_add(&page, body.data, off);
-			buf_puts(&page, reload_script);
-			buf_add(&page, body.data + off, body.len - off);
-			respond(fd, 200, type, page.data, page.len, head);
-			buf_release(&page);
-		} else
-			respond(fd, 200, type, body.data, body.len, head);
+	int fd = stat(p.data, &st) == 0 && S_ISREG(st.st_mode) ? open(p.data, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		not_found(sv, c, head);
+	else if (strncmp(type_of(p.data), "text/html", 9) == 0)
+		send_html(c, p.data, (size_t)st.st_size, head);
+	else {
+		respond_head(c, 200, type_of(p.data), (size_t)st.st_size, NULL);
+		if (!head && st.st_size > 0) {
+			c->file = fd;
+			c->foff = 0;
+			c->fend = st.st_size;
+			fd = -1;
+		}
 	}
+	if (fd >= 0)
+		close(fd);
 	buf_release(&p);
-	buf_release(&body);
 }
 
-static void handle(struct server *sv, int fd)
+/* Answers the whole request in c->req. */
+static void answer(struct server *sv, struct conn *c)
 {
-	char req[8192];
-	size_t n = 0;
-	/* The request line and headers, within two seconds. */
-	req[0] = '\0';
-	while (n < sizeof(req) - 1 && !strstr(req, "\r\n\r\n")) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		if (poll(&p, 1, 2000) <= 0)
-			return;
-		ssize_t r = read(fd, req + n, sizeof(req) - 1 - n);
-		if (r <= 0)
-			return;
-		n += (size_t)r;
-		req[n] = '\0';
-	}
+	char *req = c->req;
 	char *sp1 = strchr(req, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
-	if (!sp1 || !sp2) {
-		respond(fd, 400, "text/plain; charset=utf-8", "bad request\n", 12, 0);
+	int bad = !sp1 || !sp2;
+	for (const char *t = sp1 + 1; !bad && t < sp2; t++)
+		bad = (unsigned char)*t < 0x21 || *t == 0x7f;
+	if (bad) {
+		respond(c, 400, "text/plain; charset=utf-8", "bad request\n", 12, 0);
 		return;
 	}
 	int head = (size_t)(sp1 - req) == 4 && strncmp(req, "HEAD", 4) == 0;
 	if (!head && !((size_t)(sp1 - req) == 3 && strncmp(req, "GET", 3) == 0)) {
-		respond(fd, 405, "text/plain; charset=utf-8", "GET or HEAD only\n", 17, 0);
+		respond(c, 405, "text/plain; charset=utf-8", "GET or HEAD only\n", 17, 0);
 		return;
 	}
 	struct buf path = BUF_INIT;
-	if (clean_path(sp1 + 1, (size_t)(sp2 - sp1 - 1), &path) < 0) {
-		not_found(sv, fd, head);
+	size_t tlen = (size_t)(sp2 - sp1 - 1);
+	if (clean_path(sp1 + 1, tlen, &path) < 0) {
+		not_found(sv, c, head);
 	} else if (strcmp(path.data, VERSION_PATH) == 0) {
 		char v[32];
 		int k = snprintf(v, sizeof(v), "%lu", sv->version);
-		respond(fd, 200, "text/plain; charset=utf-8", v, (size_t)k, head);
+		respond(c, 200, "text/plain; charset=utf-8", v, (size_t)k, head);
 	} else if (!sv->version) {
 		struct buf b = BUF_INIT;
 		buf_puts(&b, "<!DOCTYPE html><html lang=\"fr\"><title>Construction en cours</title>"
 		    "<p>Le site est en cours de construction ; la page se recharge quand il est prêt.</p>");
 		buf_puts(&b, reload_script);
-		respond(fd, 503, "text/html; charset=utf-8", b.data, b.len, head);
+		respond(c, 503, "text/html; charset=utf-8", b.data, b.len, head);
 		buf_release(&b);
-	} else
-		send_file(sv, fd, path.data, head);
+	} else {
+		*sp2 = '\0';
+		send_file(sv, c, path.data, sp1 + 1, tlen, head);
+	}
 	buf_release(&path);
+}
+
+static void conn_close(struct conn *c)
+{
+	close(c->fd);
+	if (c->file >= 0)
+		close(c->file);
+	buf_release(&c->out);
+	c->fd = -1;
+}
+
+/* Reads what the client sent; answers once the headers are whole. Returns
+ * -1 when the connection is to be closed. */
+static int conn_read(struct server *sv, struct conn *c)
+{
+	ssize_t r = read(c->fd, c->req + c->n, sizeof(c->req) - 1 - c->n);
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (r <= 0)
+		return -1;
+	c->n += (size_t)r;
+	c->req[c->n] = '\0';
+	if (!strstr(c->req, "\r\n\r\n") && c->n < sizeof(c->req) - 1)
+		return 0;
+	answer(sv, c);
+	c->writing = 1;
+	c->deadline = now_ms() + SEND_MS;
+	return 0;
+}
+
+/* Sends what the socket takes now. Returns 1 when all is sent, -1 on error. */
+static int conn_write(struct conn *c)
+{
+	for (;;) {
+		if (c->sent == c->out.len && c->file >= 0 && c->foff < c->fend) {
+			size_t want = (size_t)(c->fend - c->foff) < PIECE ? (size_t)(c->fend - c->foff) : PIECE;
+			buf_reset(&c->out);
+			buf_grow(&c->out, want);
+			ssize_t r = pread(c->file, c->out.data, want, c->foff);
+			if (r <= 0)
+				return -1;	/* the file shrank: the length sent is wrong */
+			c->out.len = (size_t)r;
+			c->out.data[r] = '\0';
+			c->foff += r;
+			c->sent = 0;
+		}
+		if (c->sent == c->out.len)
+			return 1;
+		ssize_t w = send(c->fd, c->out.data + c->sent, c->out.len - c->sent, MSG_NOSIGNAL);
+		if (w < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		if (w <= 0)
+			return -1;
+		c->sent += (size_t)w;
+		c->deadline = now_ms() + SEND_MS;	/* it moved: more time */
+	}
+}
+
+/* One turn of the loop over the connections that poll found ready, and the
+ * ones past their deadline. */
+static void serve_conns(struct server *sv, struct conn *cs, const struct pollfd *p, size_t np)
+{
+	int64_t now = now_ms();
+	for (size_t i = 0; i < np; i++) {
+		struct conn *c = &cs[i];
+		int rc = 0;
+		if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL) && !(p[i].revents & POLLIN))
+			rc = -1;
+		else if (!c->writing && (p[i].revents & POLLIN))
+			rc = conn_read(sv, c);
+		if (rc == 0 && c->writing && (p[i].revents & POLLOUT || c->sent == 0))
+			rc = conn_write(c);
+		if (rc != 0 || c->deadline < now)
+			conn_close(c);
+	}
 }
 
 static int listen_on(int port)
@@ -334,7 +471,8 @@ static int listen_on(int port)
 	a.sin_family = AF_INET;
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);	/* never another interface */
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16) < 0) {
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16) < 0 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -368,15 +506,37 @@ int serve_run(const struct serve_opts *o)
 	start_build(&sv);
 	struct timespec last;
 	clock_gettime(CLOCK_MONOTONIC, &last);
+	struct conn cs[MAX_CONNS];
+	size_t nc = 0;
+	sv.conns = cs;
 	while (!stopping) {
-		struct pollfd p = { sv.fd, POLLIN, 0 };
-		if (poll(&p, 1, 250) > 0 && (p.revents & POLLIN)) {
-			int c = accept(sv.fd, NULL, NULL);
-			if (c >= 0) {
-				handle(&sv, c);
-				close(c);
+		sv.nconns = nc;
+		struct pollfd p[MAX_CONNS + 1];
+		for (size_t i = 0; i < nc; i++)
+			p[i] = (struct pollfd){ cs[i].fd, (short)(cs[i].writing ? POLLOUT : POLLIN), 0 };
+		/* When full, new clients wait in the listen queue. */
+		p[nc] = (struct pollfd){ nc < MAX_CONNS ? sv.fd : -1, POLLIN, 0 };
+		if (poll(p, nc + 1, 250) < 0 && errno != EINTR)
+			break;
+		int incoming = p[nc].revents & POLLIN;
+		serve_conns(&sv, cs, p, nc);
+		size_t k = 0;
+		for (size_t i = 0; i < nc; i++)
+			if (cs[i].fd >= 0)
+				cs[k++] = cs[i];
+		nc = k;
+		while (incoming && nc < MAX_CONNS) {
+			int fd = accept(sv.fd, NULL, NULL);
+			if (fd < 0)
+				break;
+			if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+				close(fd);
+				continue;
 			}
+			cs[nc++] = (struct conn){ .fd = fd, .out = BUF_INIT, .file = -1,
+				.deadline = now_ms() + REQUEST_MS };
 		}
+		sv.nconns = nc;
 		reap(&sv);
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -394,6 +554,8 @@ int serve_run(const struct serve_opts *o)
 			}
 		}
 	}
+	for (size_t i = 0; i < nc; i++)
+		conn_close(&cs[i]);
 	if (sv.child) {
 		kill(sv.child, SIGTERM);
 		waitpid(sv.child, NULL, 0);

@@ -62,6 +62,45 @@ try:
            "/assets/%00style.css", "/assets\\..\\site.yaml", "/nothing-here/"]
     got = {p: get(p)[0] for p in bad}
     report(all(v == 404 for v in got.values()), "paths-stay-inside", got)
+    # A folder asked without its final "/" is redirected to it (its page's
+    # relative links resolve from the folder), query string kept.
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/organismes?vue=liste")
+    r = c.getresponse()
+    report(r.status == 301 and r.getheader("Location") == "/organismes/?vue=liste", "folder-redirects-to-slash",
+           (r.status, r.getheader("Location")))
+    # sec-08: clients that do not read a large page, send nothing, or send
+    # one byte at a time do not hold the others; the idle ones are dropped.
+    stalled = []
+    for _ in range(2):
+        x = socket.socket()
+        x.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        x.connect(("127.0.0.1", port))
+        x.sendall(b"GET /gros/ HTTP/1.1\r\n\r\n")
+        stalled.append(x)
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+    drip = socket.create_connection(("127.0.0.1", port))
+    drip.sendall(b"GE")
+    time.sleep(1)
+    t0 = time.time()
+    try:
+        s, _, b = get("/")
+        drip.sendall(b"T")
+        s2, _, b2 = get("/gros/")
+    except OSError as e:
+        s = s2 = repr(e)
+        b2 = b""
+    took = time.time() - t0
+    report(s == 200 and s2 == 200 and len(b2) > 4000000 and took < 5, "stalled-clients-hold-no-other", (s, s2, len(b2), took))
+    idle[0].settimeout(20)
+    t0 = time.time()
+    try:
+        gone = idle[0].recv(1) == b""
+    except OSError:
+        gone = True
+    report(gone and time.time() - t0 < 15, "idle-client-dropped", time.time() - t0)
+    for x in stalled + idle + [drip]:
+        x.close()
     # Listening on loopback only: /proc/net/tcp lists the socket as 127.0.0.1.
     listen = [l.split() for l in open("/proc/net/tcp").read().splitlines()[1:]]
     mine = [l[1] for l in listen if l[3] == "0A" and int(l[1].split(":")[1], 16) == port]

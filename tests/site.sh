@@ -567,6 +567,8 @@ fi
 
 # carto serve: a preview on 127.0.0.1 that rebuilds on change (tests/serve_check.py).
 cp -r "$S" "$S-serve"
+# A large page, for a client that does not read it (sec-08).
+{ printf -- '---\ntitre: "Gros"\n---\n'; yes 'Lorem ipsum dolor sit amet.' | head -c 5000000; } > "$S-serve/content/pages/gros.md"
 python3 tests/serve_check.py "$CARTO" "$S-serve" "$TMP/serve.log" > "$TMP/serve.out" 2>&1
 grep -q '^ok \|^FAIL ' "$TMP/serve.out" || { tail -5 "$TMP/serve.out"; fail "$LABEL site/serve: did not run"; }
 sed -i "s/^ok /ok $LABEL /; s/^FAIL /FAIL $LABEL /" "$TMP/serve.out"
