@@ -11,6 +11,11 @@ static const char *const day_codes[] = { "Mo", "Tu", "We", "Th", "Fr", "Sa", "Su
 static const char *const day_fr[] = { "lundi", "mardi", "mercredi", "jeudi",
 	"vendredi", "samedi", "dimanche" };
 
+static const char *const month_codes[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char *const month_fr[] = { "janvier", "février", "mars", "avril", "mai",
+	"juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+
 static int day_at(const char *s)
 {
 	for (int i = 0; i < 7; i++)
@@ -19,23 +24,55 @@ static int day_at(const char *s)
 	return -1;
 }
 
-static int parse_days(const char **p, unsigned *days)
+static int month_at(const char *s)
 {
-	*days = 0;
+	for (int i = 0; i < 12; i++)
+		if (strncmp(s, month_codes[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * A list of items or ranges of items ("Mo,We-Fr", "Sep-Jun"), found by at
+ * among n items of width w; a range may wrap past the last item ("Sa-Mo",
+ * "Sep-Jun"). Sets the items' bits in *set. Returns 0, or -1 when the text
+ * does not start with an item.
+ */
+static int parse_set(const char **p, int (*at)(const char *), int n, size_t w,
+    unsigned *set)
+{
 	for (;;) {
-		int a = day_at(*p);
+		int a = at(*p);
 		if (a < 0)
 			return -1;
-		*p += 2;
+		*p += w;
 		int b = a;
-		if (**p == '-') {
-			b = day_at(*p + 1);
-			if (b < 0 || b < a)
-				return -1;
-			*p += 3;
+		if (**p == '-' && at(*p + 1) >= 0) {
+			b = at(*p + 1);
+			*p += 1 + w;
 		}
-		for (int d = a; d <= b; d++)
-			*days |= 1u << d;
+		for (int d = a;; d = (d + 1) % n) {
+			*set |= 1u << d;
+			if (d == b)
+				break;
+		}
+		if (**p != ',' || at(*p + 1) < 0)
+			return 0;
+		(*p)++;
+	}
+}
+
+/* Weekdays and the holiday words PH and SH, in one list ("Mo-Fr,PH"). */
+static int parse_days(const char **p, unsigned *days, unsigned *holidays)
+{
+	int any = 0;
+	for (;;) {
+		if (strncmp(*p, "PH", 2) == 0 || strncmp(*p, "SH", 2) == 0) {
+			*holidays |= **p == 'P' ? HOURS_PH : HOURS_SH;
+			*p += 2;
+		} else if (parse_set(p, day_at, 7, 2, days) < 0)
+			return any ? 0 : -1;
+		any = 1;
 		if (**p != ',')
 			return 0;
 		(*p)++;
@@ -57,18 +94,37 @@ static int parse_time(const char **p, int *min)
 	return 0;
 }
 
+/* A rule: [months] [days] then times or "off" (or "closed"). */
 static int parse_rule(const char **p, struct hours_rule *r, const char **err)
 {
-	if (parse_days(p, &r->days) < 0) {
+	int sel = 0;
+	if (month_at(*p) >= 0) {
+		parse_set(p, month_at, 12, 3, &r->months);
+		sel = 1;
+		if (**p == ':')
+			(*p)++;
+		while (**p == ' ')
+			(*p)++;
+	}
+	if (day_at(*p) >= 0 || strncmp(*p, "PH", 2) == 0 || strncmp(*p, "SH", 2) == 0) {
+		parse_days(p, &r->days, &r->holidays);
+		sel = 1;
+		if (**p != ' ' && **p) {
+			*err = "expected a space then times such as 09:00-12:00, or off";
+			return -1;
+		}
+	} else if (!sel && !(**p >= '0' && **p <= '9')) {
 		*err = "expected days such as Mo, Tu-Th or Mo,We";
 		return -1;
-	}
-	if (**p != ' ') {
-		*err = "expected a space then times such as 09:00-12:00";
-		return -1;
-	}
+	} else
+		r->days = 0x7F;	/* no day named: every day */
 	while (**p == ' ')
 		(*p)++;
+	if (strncmp(*p, "off", 3) == 0 || strncmp(*p, "closed", 6) == 0) {
+		*p += **p == 'o' ? 3 : 6;
+		r->off = 1;
+		return 0;
+	}
 	for (;;) {
 		if (r->n == HOURS_MAX_SPANS) {
 			*err = "too many time spans in one rule";
@@ -76,7 +132,7 @@ static int parse_rule(const char **p, struct hours_rule *r, const char **err)
 		}
 		if (parse_time(p, &r->from[r->n]) < 0 || **p != '-' ||
 		    (++*p, parse_time(p, &r->to[r->n])) < 0) {
-			*err = "expected times HH:MM-HH:MM";
+			*err = "expected times HH:MM-HH:MM, or off";
 			return -1;
 		}
 		if (r->to[r->n] <= r->from[r->n]) {
@@ -153,30 +209,95 @@ static size_t fr_days(unsigned days, char *out, size_t size)
 	return len;
 }
 
+/* "de septembre à juin, ", "en juillet et août, ". */
+static size_t fr_months(unsigned months, char *out, size_t size)
+{
+	if (!months || months == 0xFFF)
+		return 0;
+	/* A run that may wrap past December: find where it starts. */
+	int first = -1, count = 0;
+	for (int m = 0; m < 12; m++)
+		if (months & (1u << m)) {
+			count++;
+			if (first < 0 && !(months & (1u << ((m + 11) % 12))))
+				first = m;
+		}
+	int run = first >= 0;
+	for (int k = 0; run && k < count; k++)
+		run = (months >> ((first + k) % 12)) & 1;
+	if (run && count >= 3)
+		return (size_t)snprintf(out, size, "de %s à %s, ", month_fr[first],
+		    month_fr[(first + count - 1) % 12]);
+	size_t len = (size_t)snprintf(out, size, "en ");
+	int seen = 0;
+	for (int m = 0; m < 12 && len < size; m++) {
+		if (!(months & (1u << m)))
+			continue;
+		const char *sep = seen == 0 ? "" : seen == count - 1 ? " et " : ", ";
+		len += (size_t)snprintf(out + len, size - len, "%s%s", sep, month_fr[m]);
+		seen++;
+	}
+	if (len < size)
+		len += (size_t)snprintf(out + len, size - len, ", ");
+	return len;
+}
+
+/* The days of a rule, holidays included ("du lundi au vendredi et les jours
+ * fériés"). */
+static size_t fr_rule_days(const struct hours_rule *r, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	if (r->days)
+		len = fr_days(r->days, out, size);
+	static const char *const hol[] = { "les jours fériés", "les vacances scolaires" };
+	for (int i = 0; i < 2 && len < size; i++)
+		if (r->holidays & (1u << i))
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? " et " : "", hol[i]);
+	return len;
+}
+
 void hours_french(const struct hours *h, char *out, size_t size)
 {
 	size_t len = 0;
 	out[0] = '\0';
 	for (size_t i = 0; i < h->n && len < size; i++) {
+		const struct hours_rule *r = &h->r[i];
 		if (i)
 			len += (size_t)snprintf(out + len, size - len, " ; ");
+		if (len < size)
+			len += fr_months(r->months, out + len, size - len);
+		if (len < size && r->off)
+			len += (size_t)snprintf(out + len, size - len, "fermé ");
 		if (len >= size)
 			break;
-		len += fr_days(h->r[i].days, out + len, size - len);
-		for (size_t j = 0; j < h->r[i].n && len < size; j++) {
+		len += fr_rule_days(r, out + len, size - len);
+		for (size_t j = 0; j < r->n && len < size; j++) {
 			char a[16], b[16];
-			fr_time(a, sizeof(a), h->r[i].from[j]);
-			fr_time(b, sizeof(b), h->r[i].to[j]);
+			fr_time(a, sizeof(a), r->from[j]);
+			fr_time(b, sizeof(b), r->to[j]);
 			len += (size_t)snprintf(out + len, size - len, "%s%s – %s",
 			    j ? " et " : ", ", a, b);
 		}
 	}
 }
 
+/* The days of rule i that no later rule overrides all the months of. */
+static unsigned own_days(const struct hours *h, size_t i)
+{
+	unsigned days = h->r[i].days, mi = h->r[i].months;
+	for (size_t j = i + 1; j < h->n; j++) {
+		unsigned mj = h->r[j].months;
+		if (!mj || (mi && (mi & ~mj) == 0))
+			days &= ~h->r[j].days;
+	}
+	return days;
+}
+
 static int any_span(const struct hours *h, unsigned days, int (*pred)(int, int))
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (h->r[i].days & days)
+		if (own_days(h, i) & days)
 			for (size_t j = 0; j < h->r[i].n; j++)
 				if (pred(h->r[i].from[j], h->r[i].to[j]))
 					return 1;

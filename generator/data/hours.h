@@ -1,7 +1,8 @@
 /*
  * Opening hours in the subset of OpenStreetMap's opening_hours syntax that
  * carto accepts (docs/format-notes.md): "Mo-Fr 09:00-12:00,14:00-17:00; Sa
- * 10:00-12:00". Parsed into rules that the outputs print in plain French and
+ * 10:00-12:00", "Sep-Jun Mo-Fr 09:00-12:00; PH off" (the forms data·inclusion
+ * publishes). Parsed into rules that the outputs print in plain French and
  * the facets query (evenings, Saturdays).
  */
 #ifndef CARTO_HOURS_H
@@ -11,9 +12,19 @@
 
 #define HOURS_MAX_RULES 8
 #define HOURS_MAX_SPANS 4
+#define HOURS_PH 1u			/* public holidays (jours fériés) */
+#define HOURS_SH 2u			/* school holidays (vacances scolaires) */
 
+/*
+ * One rule: [months] [days] then times or "off". As in OpenStreetMap, a
+ * later rule overrides an earlier one for the days it names; ranges may wrap
+ * ("Sa-Mo", "Sep-Jun").
+ */
 struct hours_rule {
+	unsigned months;		/* bit 0 = January …; 0 = all year */
 	unsigned days;			/* bit 0 = Monday … bit 6 = Sunday */
+	unsigned holidays;		/* HOURS_PH | HOURS_SH */
+	int off;			/* closed ("off" or "closed"): no span */
 	size_t n;
 	int from[HOURS_MAX_SPANS];	/* minutes since midnight */
 	int to[HOURS_MAX_SPANS];

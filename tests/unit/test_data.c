@@ -152,6 +152,28 @@ void test_hours(void)
 	EXPECT(hours_parse("Mo,We,Fr 09:00-11:00", &h, &err, &at) == 0);
 	hours_french(&h, fr, sizeof(fr));
 	EXPECT_STR(fr, "lundi, mercredi et vendredi, 9 h – 11 h");
+	/* The forms data·inclusion publishes: holidays, months, wrapping ranges. */
+	EXPECT(hours_parse("Mo-Fr 09:00-12:00; PH off", &h, &err, &at) == 0);
+	EXPECT(h.n == 2 && h.r[1].off && h.r[1].holidays == HOURS_PH && h.r[1].days == 0);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "du lundi au vendredi, 9 h – 12 h ; fermé les jours fériés");
+	EXPECT(hours_parse("Sep-Jun Mo-Fr 09:00-12:00; SH off", &h, &err, &at) == 0);
+	EXPECT(h.r[0].months == 0xF3F && h.r[1].holidays == HOURS_SH);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "de septembre à juin, du lundi au vendredi, 9 h – 12 h ; fermé les vacances scolaires");
+	EXPECT(hours_parse("Sa-Mo 10:00-19:00", &h, &err, &at) == 0 && h.r[0].days == 0x61);
+	EXPECT(hours_has_saturday(&h) && hours_has_evening(&h));
+	EXPECT(hours_parse("Jul,Aug off; Mo-Fr,PH 10:00-12:00", &h, &err, &at) == 0);
+	EXPECT(h.r[0].off && h.r[0].months == 0xC0 && h.r[0].days == 0x7F);
+	EXPECT(h.r[1].days == 0x1F && h.r[1].holidays == HOURS_PH);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "en juillet et août, fermé du lundi au dimanche ; du lundi au vendredi et les jours fériés, 10 h – 12 h");
+	/* A later rule overrides an earlier one for its days. */
+	EXPECT(hours_parse("Mo-Sa 09:00-12:00; Sa off", &h, &err, &at) == 0 && !hours_has_saturday(&h));
+	EXPECT(hours_parse("Mo-Sa 09:00-12:00; Jul Sa off", &h, &err, &at) == 0 && hours_has_saturday(&h));
+	EXPECT(hours_parse("Mo-Fr", &h, &err, &at) < 0 && strstr(err, "or off"));
+	EXPECT(hours_parse("PH of", &h, &err, &at) < 0);
+	EXPECT(hours_parse("Sep-Xyz Mo 09:00-10:00", &h, &err, &at) < 0);
 }
 
 void test_publish_paths(void)
