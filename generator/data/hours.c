@@ -184,26 +184,37 @@ static void fr_time(char *out, size_t size, int min)
 		snprintf(out, size, "%d h", min / 60);
 }
 
-/* "du lundi au vendredi", "mardi et jeudi", "lundi, mercredi et vendredi". */
-static size_t fr_days(unsigned days, char *out, size_t size)
+/*
+ * Names the members of set among n names: a run of three or more, which may
+ * wrap past the last name, with range ("du %s au %s"; *ranged is set), else
+ * as a list ("mardi et jeudi", "lundi, mercredi et vendredi").
+ */
+static size_t fr_set(unsigned set, int n, const char *const *names,
+    const char *range, char *out, size_t size, int *ranged)
 {
-	int first = -1, last = -1, count = 0;
-	for (int d = 0; d < 7; d++)
-		if (days & (1u << d)) {
-			if (first < 0)
-				first = d;
-			last = d;
+	int first = -1, count = 0;
+	for (int i = 0; i < n; i++)
+		if (set & (1u << i)) {
 			count++;
+			if (first < 0 && !(set & (1u << ((i + n - 1) % n))))
+				first = i;
 		}
-	if (count >= 3 && count == last - first + 1)
-		return (size_t)snprintf(out, size, "du %s au %s", day_fr[first], day_fr[last]);
+	if (count == n)
+		first = 0;
+	int run = first >= 0;
+	for (int k = 0; run && k < count; k++)
+		run = (set >> ((first + k) % n)) & 1;
+	*ranged = run && count >= 3;
+	if (*ranged)
+		return (size_t)snprintf(out, size, range, names[first],
+		    names[(first + count - 1) % n]);
 	size_t len = 0;
 	int seen = 0;
-	for (int d = 0; d < 7 && len < size; d++) {
-		if (!(days & (1u << d)))
+	for (int i = 0; i < n && len < size; i++) {
+		if (!(set & (1u << i)))
 			continue;
 		const char *sep = seen == 0 ? "" : seen == count - 1 ? " et " : ", ";
-		len += (size_t)snprintf(out + len, size - len, "%s%s", sep, day_fr[d]);
+		len += (size_t)snprintf(out + len, size - len, "%s%s", sep, names[i]);
 		seen++;
 	}
 	return len;
@@ -214,32 +225,10 @@ static size_t fr_months(unsigned months, char *out, size_t size)
 {
 	if (!months || months == 0xFFF)
 		return 0;
-	/* A run that may wrap past December: find where it starts. */
-	int first = -1, count = 0;
-	for (int m = 0; m < 12; m++)
-		if (months & (1u << m)) {
-			count++;
-			if (first < 0 && !(months & (1u << ((m + 11) % 12))))
-				first = m;
-		}
-	int run = first >= 0;
-	for (int k = 0; run && k < count; k++)
-		run = (months >> ((first + k) % 12)) & 1;
-	if (run && count >= 3)
-		return (size_t)snprintf(out, size, "de %s à %s, ", month_fr[first],
-		    month_fr[(first + count - 1) % 12]);
-	size_t len = (size_t)snprintf(out, size, "en ");
-	int seen = 0;
-	for (int m = 0; m < 12 && len < size; m++) {
-		if (!(months & (1u << m)))
-			continue;
-		const char *sep = seen == 0 ? "" : seen == count - 1 ? " et " : ", ";
-		len += (size_t)snprintf(out + len, size - len, "%s%s", sep, month_fr[m]);
-		seen++;
-	}
-	if (len < size)
-		len += (size_t)snprintf(out + len, size - len, ", ");
-	return len;
+	char set[160];
+	int ranged;
+	fr_set(months, 12, month_fr, "de %s à %s", set, sizeof(set), &ranged);
+	return (size_t)snprintf(out, size, "%s%s, ", ranged ? "" : "en ", set);
 }
 
 /* The days of a rule, holidays included ("du lundi au vendredi et les jours
@@ -248,8 +237,9 @@ static size_t fr_rule_days(const struct hours_rule *r, char *out, size_t size)
 {
 	size_t len = 0;
 	out[0] = '\0';
+	int ranged;
 	if (r->days)
-		len = fr_days(r->days, out, size);
+		len = fr_set(r->days, 7, day_fr, "du %s au %s", out, size, &ranged);
 	static const char *const hol[] = { "les jours fériés", "les vacances scolaires" };
 	for (int i = 0; i < 2 && len < size; i++)
 		if (r->holidays & (1u << i))

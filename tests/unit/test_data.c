@@ -162,6 +162,8 @@ void test_hours(void)
 	hours_french(&h, fr, sizeof(fr));
 	EXPECT_STR(fr, "de septembre à juin, du lundi au vendredi, 9 h – 12 h ; fermé les vacances scolaires");
 	EXPECT(hours_parse("Sa-Mo 10:00-19:00", &h, &err, &at) == 0 && h.r[0].days == 0x61);
+	hours_french(&h, fr, sizeof(fr));
+	EXPECT_STR(fr, "du samedi au lundi, 10 h – 19 h");
 	EXPECT(hours_has_saturday(&h) && hours_has_evening(&h));
 	EXPECT(hours_parse("Jul,Aug off; Mo-Fr,PH 10:00-12:00", &h, &err, &at) == 0);
 	EXPECT(h.r[0].off && h.r[0].months == 0xC0 && h.r[0].days == 0x7F);
