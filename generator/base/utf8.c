@@ -66,7 +66,8 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
-unsigned str_distance(const char *a, const char *b)
+/* Edit distance; with fold, ASCII letters compare without case. */
+static unsigned distance(const char *a, const char *b, int fold)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	if (la > 64 || lb > 64)
@@ -79,7 +80,12 @@ unsigned str_distance(const char *a, const char *b)
 		row[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
 			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
+			char x = a[i - 1], y = b[j - 1];
+			if (fold) {
+				x = x >= 'A' && x <= 'Z' ? (char)(x - 'A' + 'a') : x;
+				y = y >= 'A' && y <= 'Z' ? (char)(y - 'A' + 'a') : y;
+			}
+			unsigned best = diag + (x != y);
 			if (up + 1 < best)
 				best = up + 1;
 			if (row[j - 1] + 1 < best)
@@ -89,6 +95,11 @@ unsigned str_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb] > 99 ? 99 : row[lb];
+}
+
+unsigned str_distance(const char *a, const char *b)
+{
+	return distance(a, b, 0);
 }
 
 const char *str_suggest(const char *word, const char *const *cands, size_t n)
@@ -102,8 +113,9 @@ const char *str_suggest(const char *word, const char *const *cands, size_t n)
 		limit = 1;
 	if (limit > 3)
 		limit = 3;
+	/* Case does not count: "ASL" finds "asl". */
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = str_distance(word, cands[i]);
+		unsigned d = distance(word, cands[i], 1);
 		if (d < bestd) {
 			bestd = d;
 			best = cands[i];

@@ -13,7 +13,8 @@ size_t utf8_check(const char *s, size_t len);
 size_t utf8_len(const char *s);
 /* Levenshtein distance between two short strings, in bytes; capped at 99. */
 unsigned str_distance(const char *a, const char *b);
-/* Picks the candidate closest to word (NULL when none is close enough). */
+/* Picks the candidate closest to word, case aside (NULL when none is close
+ * enough). */
 const char *str_suggest(const char *word, const char *const *cands, size_t n);
 
 #endif

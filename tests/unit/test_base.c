@@ -49,6 +49,9 @@ void test_suggest(void)
 	EXPECT_STR(str_suggest("flee", types, 5), "fle");
 	EXPECT_STR(str_suggest("alfa", types, 5), "alpha");
 	EXPECT(str_suggest("informatique", types, 5) == NULL);
+	EXPECT_STR(str_suggest("ASL", types, 5), "asl");
+	EXPECT_STR(str_suggest("FLE", types, 5), "fle");
+	EXPECT_STR(str_suggest("Alpha", types, 5), "alpha");
 	EXPECT(str_distance("kitten", "sitting") == 3);
 }
 
