@@ -66,24 +66,73 @@ static void offset_pos(const struct loader *l, size_t off, uint32_t *line,
 	*col = c;
 }
 
+/*
+ * libyaml's problems, said in carto's words: what is wrong and what to do.
+ * A message with %u names the line where the enclosing structure starts.
+ * The table is matched on libyaml's problem text (and context, when set).
+ */
+static const struct {
+	const char *problem, *context, *say;
+} yaml_words[] = {
+	{ "did not find expected key", "block mapping",
+	  "this line is not a 'key: value' of the mapping that starts at line %u (check the indentation, and a quote left open above)" },
+	{ "did not find expected ',' or ']'", NULL,
+	  "the list in [ ] that starts at line %u is not closed: expected ',' or ']'" },
+	{ "did not find expected ',' or '}'", NULL,
+	  "the mapping in { } that starts at line %u is not closed: expected ',' or '}'" },
+	{ "found unexpected end of stream", "quoted scalar",
+	  "the quoted value that starts at line %u is never closed" },
+	{ "could not find expected ':'", NULL,
+	  "expected ':' after the key that starts at line %u" },
+	{ "did not find expected '-' indicator", NULL,
+	  "expected a list item ('- ') at the indentation of the list that starts at line %u" },
+	{ "mapping values are not allowed", NULL,
+	  "unexpected ':' (a value that holds ': ' must be quoted)" },
+	{ "block sequence entries are not allowed", NULL,
+	  "a list item ('- ') is not allowed here: check the indentation" },
+	{ "found character that cannot start any token", NULL,
+	  "a value cannot start with this character: quote the value" },
+	{ "found unknown escape character", NULL,
+	  "unknown escape sequence in a double-quoted value: write \\\\ for a backslash, or use single quotes" },
+	{ "found a tab character", NULL,
+	  "a tab is used for indentation: indent with spaces" },
+	{ "did not find expected node content", NULL,
+	  "a value is missing here" },
+	{ "did not find expected comment or line break", NULL,
+	  "unexpected text after a value: quote the whole value" },
+	{ "control characters are not allowed", NULL,
+	  "control characters are not allowed" },
+};
+
 static void parser_error(struct loader *l)
 {
 	const yaml_parser_t *p = &l->parser;
 	uint32_t line, col;
+	const char *problem = p->problem ? p->problem : "";
+	const char *say = NULL;
+	for (size_t i = 0; !say && i < sizeof(yaml_words) / sizeof(yaml_words[0]); i++)
+		if (strstr(problem, yaml_words[i].problem) && (!yaml_words[i].context ||
+		    (p->context && strstr(p->context, yaml_words[i].context))))
+			say = yaml_words[i].say;
 	if (p->error == YAML_READER_ERROR) {
 		offset_pos(l, p->problem_offset, &line, &col);
-		err(l, line, col, "%s", p->problem ? p->problem : "unreadable input");
-		return;
+	} else {
+		line = (uint32_t)p->problem_mark.line + 1;
+		col = (uint32_t)p->problem_mark.column + 1;
+		if (p->problem_mark.index < l->len && l->data[p->problem_mark.index] == '\t')
+			say = "a tab is used for indentation: indent with spaces";
 	}
-	line = (uint32_t)p->problem_mark.line + 1;
-	col = (uint32_t)p->problem_mark.column + 1;
-	if (p->context) {
+	unsigned from = (unsigned)p->context_mark.line + 1 + l->line_offset;
+	if (say && strstr(say, "%u"))
+		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, say, from);
+	else if (say)
+		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, "%s", say);
+	else
+		/* Not in the table: libyaml's own words, said as such. */
 		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR,
-		    "YAML syntax: %s %s (line %u)", p->problem ? p->problem : "error",
-		    p->context, (unsigned)p->context_mark.line + 1 + l->line_offset);
-		l->failed = 1;
-	} else
-		err(l, line, col, "YAML syntax: %s", p->problem ? p->problem : "error");
+		    "the YAML cannot be read here (libyaml: %s%s%s)", problem,
+		    p->context ? " " : "", p->context ? p->context : "");
+	l->failed = 1;
 }
 
 static struct ynode *node_new(struct loader *l, enum ykind k,

@@ -44,6 +44,18 @@ void test_ytree_bad(void)
 	EXPECT(d.n == 1 && d.v[0].line == 2 && strstr(d.v[0].msg, "duplicate key 'a'"));
 	diags_free(&d);
 	EXPECT(load("a: [1, 2\n", &a, &d) == NULL && d.errors == 1);
+	EXPECT(strstr(d.v[0].msg, "the list in [ ] that starts at line 1 is not closed"));
+	diags_free(&d);
+	/* libyaml's problems in carto's words. */
+	EXPECT(load("a: \"abc\nb: 3\n", &a, &d) == NULL && d.n == 1 &&
+	    strstr(d.v[0].msg, "quoted value that starts at line 1 is never closed"));
+	diags_free(&d);
+	EXPECT(load("a: b: c\n", &a, &d) == NULL && d.n == 1 && strstr(d.v[0].msg, "must be quoted"));
+	diags_free(&d);
+	EXPECT(load("a:\n\t- x\n", &a, &d) == NULL && d.n == 1 && strstr(d.v[0].msg, "indent with spaces"));
+	diags_free(&d);
+	EXPECT(load("a: 1\n- b\n", &a, &d) == NULL && d.n == 1 &&
+	    strstr(d.v[0].msg, "not a 'key: value' of the mapping that starts at line 1"));
 	diags_free(&d);
 	EXPECT(load("ok: 1\nnom: caf\xe9\n", &a, &d) == NULL);
 	EXPECT(d.n == 1 && d.v[0].line == 2 && d.v[0].col == 9 && strstr(d.v[0].msg, "UTF-8"));
