@@ -265,8 +265,11 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	int rc = 1;
 	struct publish p = { NULL, NULL };
-	if (prepare(s, o, d, 1) < 0)
+	if (prepare(s, o, d, 1) < 0) {
+		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
+		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
 		goto done;
+	}
 	if (o->base_url)
 		s->base_url = o->base_url;
 	if (!out_is_safe(o->site, o->out))
@@ -281,7 +284,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	diags_print(&rd, stderr);
 	if (rendered < 0) {
 		if (rd.errors)
-			fprintf(stderr, "carto: the site could not be rendered; %s is unchanged\n", o->out);
+			fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		else
 			fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
 			    strerror(errno), o->out);

@@ -36,13 +36,14 @@ site_test example-builds
 	[ -s "$TMP/b1/xlsx/cartographies/demo-93.xlsx" ] && [ -s "$TMP/b1/xlsx/referentiels/mini.xlsx" ]
 site_test deterministic
 
-# A failed build leaves the previous output exactly as it was.
+# A failed build leaves the previous output exactly as it was, and says so.
 snap=$(tree_sum "$TMP/b1")
 cp -r "$S" "$S-bad"
 echo "  nom: doublon" >> "$S-bad/content/organismes/asso-test.yaml"
-"$CARTO" build --site "$S-bad" --out "$TMP/b1" > /dev/null 2>&1
+"$CARTO" build --site "$S-bad" --out "$TMP/b1" > /dev/null 2> "$TMP/bad.err"
 rc=$?
-[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ]
+[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
+	grep -q "^carto: 1 error, 0 warnings: nothing was published; $TMP/b1 is unchanged\$" "$TMP/bad.err"
 site_test failed-build-keeps-output "exit $rc"
 rm -rf "$S-bad"
 
