@@ -345,6 +345,29 @@ static int days_between(int a, int b)
 	return (int)((timegm(&tb) - timegm(&ta)) / 86400);
 }
 
+/* Warns for each placeholder of `carto new organisme` still there. The
+ * model keeps no position for nom, telephone and lignes: the organisation's
+ * id, the courriel and the lieu's id stand for them. */
+static void check_placeholders(struct vctx *v, const struct organisme *o)
+{
+	static const char todo[] = "is still the placeholder written by carto new: replace it before publishing";
+	if (o->nom && strcmp(o->nom, VALIDATE_TODO_NOM) == 0)
+		vwarn(v, o->id.line, o->id.col, "nom '%s' %s", o->nom, todo);
+	if (o->has_contact && o->contact.telephone &&
+	    strcmp(o->contact.telephone, VALIDATE_TODO_TELEPHONE) == 0)
+		vwarn(v, o->contact.courriel.line, o->contact.courriel.col, "telephone '%s' %s",
+		    o->contact.telephone, todo);
+	if (o->has_contact && o->contact.courriel.s &&
+	    strcmp(o->contact.courriel.s, VALIDATE_TODO_COURRIEL) == 0)
+		vwarn(v, o->contact.courriel.line, o->contact.courriel.col, "courriel '%s' %s",
+		    o->contact.courriel.s, todo);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		for (size_t k = 0; k < o->lieux[i].n_lignes; k++)
+			if (strcmp(o->lieux[i].lignes[k], VALIDATE_TODO_LIGNE) == 0)
+				vwarn(v, o->lieux[i].id.line, o->lieux[i].id.col, "adresse '%s' %s",
+				    o->lieux[i].lignes[k], todo);
+}
+
 static void check_org(struct vctx *v, struct organisme *o)
 {
 	const struct vocab *vo = &v->s->vocab;
@@ -358,6 +381,7 @@ static void check_org(struct vctx *v, struct organisme *o)
 		    o->site_web.s);
 	if (o->has_contact)
 		check_contact(v, &o->contact);
+	check_placeholders(v, o);
 	for (size_t i = 0; i < o->n_lieux; i++)
 		check_lieu(v, &o->lieux[i], o, i);
 	for (size_t i = 0; i < o->n_offres; i++)

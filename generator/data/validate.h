@@ -10,6 +10,13 @@
 struct site;
 struct diags;
 
+/* The placeholders `carto new organisme` writes: check warns for each one
+ * left in an organisation, so a draft checks but is not published as is. */
+#define VALIDATE_TODO_NOM "Nom de l'organisme"
+#define VALIDATE_TODO_TELEPHONE "00 00 00 00 00"
+#define VALIDATE_TODO_COURRIEL "a-remplacer@exemple.invalid"
+#define VALIDATE_TODO_LIGNE "Adresse à remplacer"
+
 /* today is YYYYMMDD, for the freshness warning; organisations are checked
  * on jobs threads. */
 void validate_site(struct site *s, int today, int jobs, struct diags *d);
