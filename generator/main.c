@@ -118,6 +118,17 @@ static void lint_pages(const struct site *s, struct diags *d)
 			    s->html_brut, d);
 }
 
+/* carto check reads the theme as a build does, and checks statically what
+ * a build finds only when rendering (theme_check). */
+static void check_theme(const struct site *s, struct diags *d)
+{
+	struct theme t;
+	memset(&t, 0, sizeof(t));
+	if (theme_load(&t, s->root, s->theme, d) == 0)
+		theme_check(&t, d);
+	theme_free(&t);
+}
+
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
 /* With CARTO_TIMING set, prints how long each stage took, for profiling. */
@@ -180,6 +191,8 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 		lint_pages(s, d);
 		embeds_read(s, d);
 		stage("markdown");
+		if (!index && s->theme && theme_exists(o->site, s->theme))
+			check_theme(s, d);
 	}
 	diags_print(d, stderr);
 	if (rc < 0 || d->errors)

@@ -5,6 +5,7 @@
 #include "theme.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,7 +106,10 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 {
 	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;
 	int rc = 0, found = 0;
-	buf_printf(&site, "%s/themes/%s", root, name);
+	if (strcmp(root, ".") == 0)
+		buf_printf(&site, "themes/%s", name);	/* as the other diagnostics */
+	else
+		buf_printf(&site, "%s/themes/%s", root, name);
 	buf_printf(&share, "%s/themes/%s", CARTO_SHARE, name);
 	const char *dirs[] = { site.data, share.data };
 	for (int i = 0; i < 2; i++) {
@@ -132,6 +136,101 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 const struct tpl *theme_get(const struct theme *t, const char *name)
 {
 	return strmap_get(&t->tpls, name);
+}
+
+/*
+ * Static checks of a loaded theme, for carto check: what a build would find
+ * only when rendering. Every written partial name resolves; and the partials
+ * a template includes outside sections (so whatever the data) neither
+ * include themselves nor expand past TPL_MAX_EXPANSIONS (counted with a
+ * memo per template: each one once).
+ */
+struct tcheck {
+	const struct theme *t;
+	struct diags *d;
+	struct strmap memo;		/* name -> weight + 1 */
+	const char **chain;		/* the templates being counted, outermost first */
+	size_t depth;
+	uint64_t sum;			/* weight of the template being counted */
+	int failed;
+};
+
+static uint64_t weight(struct tcheck *c, const char *name);
+
+static void ref_known(void *ctx, const char *name, const char *file, unsigned line,
+    unsigned col, int in_section)
+{
+	struct tcheck *c = ctx;
+	(void)in_section;
+	if (!theme_get(c->t, name)) {
+		diag_add(c->d, file, line, col, DIAG_ERROR, "unknown partial '%s'", name);
+		c->failed = 1;
+	}
+}
+
+/* Reports a problem at a tag, with the chain of partials that leads there. */
+static void chain_error(struct tcheck *c, const char *file, unsigned line, unsigned col,
+    const char *what, const char *name)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < c->depth; i++)
+		buf_printf(&b, "%s > ", c->chain[i]);
+	diag_add(c->d, file, line, col, DIAG_ERROR, "%s: %s%s", what, b.data, name);
+	buf_release(&b);
+	c->failed = 1;
+}
+
+static void ref_weight(void *ctx, const char *name, const char *file, unsigned line,
+    unsigned col, int in_section)
+{
+	struct tcheck *c = ctx;
+	if (in_section || c->failed || !theme_get(c->t, name))
+		return;
+	for (size_t i = 0; i < c->depth; i++)
+		if (strcmp(c->chain[i], name) == 0) {
+			chain_error(c, file, line, col, "a partial includes itself whatever "
+			    "the data (it would nest without end)", name);
+			return;
+		}
+	c->sum += weight(c, name);
+	if (c->sum > TPL_MAX_EXPANSIONS && !c->failed)
+		chain_error(c, file, line, col, "partials expanded more than 1000000 times "
+		    "whatever the data (partials that include each other several times?)", name);
+}
+
+/* Partial expansions of name outside sections, itself included. */
+static uint64_t weight(struct tcheck *c, const char *name)
+{
+	void *m = strmap_get(&c->memo, name);
+	if (m)
+		return (uint64_t)(uintptr_t)m - 1;
+	uint64_t outer = c->sum;
+	c->sum = 1;
+	c->chain[c->depth++] = name;
+	tpl_each_ref(theme_get(c->t, name), ref_weight, c);
+	c->depth--;
+	uint64_t w = c->sum;
+	if (w > TPL_MAX_EXPANSIONS)
+		w = TPL_MAX_EXPANSIONS + 1u;	/* reported once; keep the sums small */
+	strmap_set(&c->memo, name, (void *)(uintptr_t)(w + 1));
+	c->sum = outer;
+	return w;
+}
+
+int theme_check(const struct theme *t, struct diags *d)
+{
+	struct tcheck c = { t, d, STRMAP_INIT, NULL, 0, 0, 0 };
+	/* A chain holds each template at most once. */
+	c.chain = xmalloc((t->tpls.n + 1) * sizeof(*c.chain));
+	for (size_t i = 0; i < t->tpls.cap; i++)
+		if (t->tpls.slots[i].key)
+			tpl_each_ref(t->tpls.slots[i].val, ref_known, &c);
+	for (size_t i = 0; i < t->tpls.cap && !c.failed; i++)
+		if (t->tpls.slots[i].key)
+			weight(&c, t->tpls.slots[i].key);
+	strmap_free(&c.memo);
+	free(c.chain);
+	return c.failed ? -1 : 0;
 }
 
 int theme_copy_assets(const struct theme *t, struct publish *p)

@@ -27,6 +27,10 @@ struct theme {
 /* Loads theme name for the site at root; template errors go to d. Returns 0,
  * or -1 when the theme is missing or a template is wrong. */
 int theme_load(struct theme *t, const char *root, const char *name, struct diags *d);
+/* Checks what a build finds only when rendering: unknown partials, partials
+ * that include themselves or expand past the bound whatever the data. Returns
+ * 0, or -1 with errors in d. */
+int theme_check(const struct theme *t, struct diags *d);
 /* Returns 1 when theme name exists for the site at root (its own or carto's). */
 int theme_exists(const char *root, const char *name);
 /* Returns the named template or NULL. Thread-safe. */

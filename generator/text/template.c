@@ -448,6 +448,23 @@ const char *tpl_file(const struct tpl *t)
 	return t->file;
 }
 
+static void each_ref(const struct tpl *t, const struct node *kids, size_t n,
+    int in_section, tpl_ref_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct node *k = &kids[i];
+		if ((k->type == N_PARTIAL || k->type == N_PARENT) && !k->dynamic)
+			fn(ctx, k->s, t->file, k->line, k->col, in_section);
+		each_ref(t, k->kids, k->nkids, in_section ||
+		    k->type == N_SECTION || k->type == N_INVERTED, fn, ctx);
+	}
+}
+
+void tpl_each_ref(const struct tpl *t, tpl_ref_fn fn, void *ctx)
+{
+	each_ref(t, t->root.kids, t->root.nkids, 0, fn, ctx);
+}
+
 /* ---- rendering ---- */
 
 struct ctx {				/* the context stack, on the C stack */

@@ -39,5 +39,11 @@ int tpl_render(const struct tpl *t, const struct view *v,
     const struct tpl_lookup *l, struct buf *out, struct diags *d);
 /* The template's file name. */
 const char *tpl_file(const struct tpl *t);
+/* Calls fn for each partial and parent tag of t whose name is written (not
+ * {{>*dynamic}}), in order; in_section is 1 under a section or an inverted
+ * section (expanded as the data says). For checks without rendering. */
+typedef void (*tpl_ref_fn)(void *ctx, const char *name, const char *file,
+    unsigned line, unsigned col, int in_section);
+void tpl_each_ref(const struct tpl *t, tpl_ref_fn fn, void *ctx);
 
 #endif
