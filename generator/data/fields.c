@@ -6,6 +6,7 @@
 #include "fields.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -190,9 +191,20 @@ long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
 		return -1;
 	}
 	if (x < min || x > max) {
-		rd_error(r, v, "'%s' must be between %ld and %ld, not %ld", key, min, max, x);
+		if (max == LONG_MAX)
+			rd_error(r, v, "'%s' must be %ld or more, not %ld", key, min, x);
+		else
+			rd_error(r, v, "'%s' must be between %ld and %ld, not %ld", key, min, max, x);
 		return -1;
 	}
+	return x;
+}
+
+long rd_count(struct rd *r, const struct ynode *map, const char *key, long plausible)
+{
+	long x = rd_int(r, map, key, OPT, 0, LONG_MAX);
+	if (x > plausible)
+		rd_warn(r, ytree_get(map, key), "'%s' is %ld, more than %ld: check it", key, x, plausible);
 	return x;
 }
 

@@ -46,6 +46,9 @@ enum tri rd_bool(struct rd *r, const struct ynode *map, const char *key, int req
 /* Plain integer; -1 when absent. */
 long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
     long min, long max);
+/* A count (0 or more; -1 when absent): past plausible, a warning, the value
+ * kept (docs/format-notes.md, "What carto refuses"). */
+long rd_count(struct rd *r, const struct ynode *map, const char *key, long plausible);
 /* Plain number; returns 0 when absent and sets *has. */
 double rd_number(struct rd *r, const struct ynode *map, const char *key,
     int *has);

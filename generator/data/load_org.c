@@ -108,8 +108,8 @@ static void read_public(struct rd *r, const struct ynode *n, struct offre *o)
 {
 	rd_keys(r, n, public_keys);
 	o->publics = rd_codes(r, n, "codes", OPT);
-	o->age_min = rd_int(r, n, "age_min", OPT, 0, 120);
-	o->age_max = rd_int(r, n, "age_max", OPT, 0, 120);
+	o->age_min = rd_count(r, n, "age_min", 120);
+	o->age_max = rd_count(r, n, "age_max", 120);
 	if (o->age_min >= 0 && o->age_max >= 0 && o->age_min > o->age_max)
 		rd_error(r, ytree_get(n, "age_max"), "age_max (%ld) is below age_min (%ld)",
 		    o->age_max, o->age_min);
@@ -171,13 +171,15 @@ static void read_modalites(struct rd *r, const struct ynode *n, struct offre *o)
 	o->heures_semaine = rd_number(r, n, "heures_semaine", &has);
 	if (!has)
 		o->heures_semaine = -1;
-	else if (o->heures_semaine <= 0 || o->heures_semaine > 60)
-		rd_error(r, ytree_get(n, "heures_semaine"),
-		    "'heures_semaine' must be between 0 and 60");
-	o->duree_semaines = rd_int(r, n, "duree_semaines", OPT, 1, 520);
+	else if (o->heures_semaine < 0)
+		rd_error(r, ytree_get(n, "heures_semaine"), "'heures_semaine' cannot be negative");
+	else if (o->heures_semaine == 0 || o->heures_semaine > 60)
+		rd_warn(r, ytree_get(n, "heures_semaine"),
+		    "'heures_semaine' is %g: check it (expected more than 0, at most 60)", o->heures_semaine);
+	o->duree_semaines = rd_count(r, n, "duree_semaines", 520);
 	o->horaires = rd_stext(r, n, "horaires", OPT);
 	o->garde_enfants = rd_bool(r, n, "garde_enfants", OPT);
-	o->places = rd_int(r, n, "places", OPT, 1, 100000);
+	o->places = rd_count(r, n, "places", 100000);
 }
 
 static void read_sessions(struct rd *r, const struct ynode *seq, struct offre *o)
@@ -202,7 +204,7 @@ static void read_sessions(struct rd *r, const struct ynode *seq, struct offre *o
 			rd_error(r, n, "missing 'etat_recrutement'");
 		int e = pick(r, n, "etat_recrutement", etats);
 		s->etat = e ? (enum etat)(e - 1) : ETAT_FERME;
-		s->places = rd_int(r, n, "places_disponibles", OPT, 0, 100000);
+		s->places = rd_count(r, n, "places_disponibles", 100000);
 	}
 }
 
@@ -218,7 +220,7 @@ static void read_offre(struct rd *r, const struct ynode *n, struct offre *o)
 	o->types = rd_codes(r, n, "types", REQ);
 	const struct ynode *t = ytree_get(n, "types");
 	if (t && t->kind == Y_SEQ && t->n == 0)
-		rd_error(r, t, "'types' needs at least one offer type");
+		rd_warn(r, t, "'types' is empty: no cartography that selects by type will show this offer");
 	o->parcours = rd_code(r, n, "parcours", OPT);
 	o->objectif = rd_text(r, n, "objectif", OPT);
 	o->formacodes = rd_codes(r, n, "formacodes", OPT);

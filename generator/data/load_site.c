@@ -122,7 +122,7 @@ static void read_scale(struct rd *r, const struct ynode *n, struct scale *sc)
 	if (!lv)
 		return;
 	sc->v = arena_alloc(r->a, lv->n * sizeof(*sc->v));
-	int last = 0;
+	int last = -1;
 	for (size_t i = 0; i < lv->n; i++) {
 		static const char *const k[] = { "code", "titre", "rang", NULL };
 		const struct ynode *x = lv->u.items[i];
@@ -134,16 +134,16 @@ static void read_scale(struct rd *r, const struct ynode *n, struct scale *sc)
 		struct level *l = &sc->v[sc->n];
 		l->code = rd_code(r, x, "code", REQ).s;
 		l->titre = rd_text(r, x, "titre", REQ);
-		l->rang = (int)rd_int(r, x, "rang", REQ, 1, 1000);
+		l->rang = (int)rd_int(r, x, "rang", REQ, 0, 100000);
 		if (!l->code)
 			continue;
 		for (size_t j = 0; j < sc->n; j++)
 			if (strcmp(sc->v[j].code, l->code) == 0)
 				rd_error(r, ytree_get(x, "code"), "level '%s' appears twice in scale '%s'",
 				    l->code, sc->id ? sc->id : "");
-		if (l->rang > 0 && l->rang <= last)
+		if (l->rang >= 0 && l->rang <= last)
 			rd_error(r, ytree_get(x, "rang"), "levels must be listed in increasing rang");
-		if (l->rang > 0)
+		if (l->rang >= 0)
 			last = l->rang;
 		sc->n++;
 	}

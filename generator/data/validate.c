@@ -85,7 +85,7 @@ static void check_terms(struct vctx *v, const struct vocab_list *l,
 		check_term(v, l, &vals->v[i], what);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(vals->v[i].s, vals->v[j].s) == 0)
-				verr(v, vals->v[i].line, vals->v[i].col, "%s '%s' is listed twice",
+				vwarn(v, vals->v[i].line, vals->v[i].col, "%s '%s' is listed twice",
 				    what, vals->v[i].s);
 	}
 }
@@ -216,7 +216,7 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 	}
 	const char *cp = l->code_postal.s;
 	if (cp && (strlen(cp) != 5 || strspn(cp, "0123456789") != 5))
-		verr(v, l->code_postal.line, l->code_postal.col, "code_postal '%s' must be 5 digits", cp);
+		vwarn(v, l->code_postal.line, l->code_postal.col, "code_postal '%s' is not 5 digits", cp);
 	else if (cp && c) {
 		size_t k;
 		for (k = 0; k < c->n_postaux && strcmp(c->postaux[k], cp) != 0; k++)
@@ -261,7 +261,7 @@ static void check_levels(struct vctx *v, struct offre *o)
 		    "entry level max '%s' is below min '%s'", mx->code, mn->code);
 	const struct level *top = mx ? mx : mn;
 	if (top && vi && vi->rang < top->rang)
-		verr(v, o->vise.line, o->vise.col,
+		vwarn(v, o->vise.line, o->vise.col,
 		    "target level '%s' is below the entry level '%s'", vi->code, top->code);
 }
 
@@ -300,8 +300,8 @@ static void check_offre(struct vctx *v, struct organisme *org, struct offre *o, 
 	for (size_t i = 0; i < o->formacodes.n; i++) {
 		const char *f = o->formacodes.v[i].s;
 		if (strlen(f) != 5 || strspn(f, "0123456789") != 5)
-			verr(v, o->formacodes.v[i].line, o->formacodes.v[i].col,
-			    "formacode '%s' must be 5 digits", f);
+			vwarn(v, o->formacodes.v[i].line, o->formacodes.v[i].col,
+			    "formacode '%s' is not 5 digits", f);
 	}
 	check_levels(v, o);
 	check_hours(v, &o->horaires);
@@ -387,7 +387,7 @@ static void check_org(struct vctx *v, struct organisme *o)
 	for (size_t i = 0; i < o->n_offres; i++)
 		check_offre(v, o, &o->offres[i], i);
 	if (o->mise_a_jour && v->today && o->mise_a_jour > v->today)
-		verr(v, o->maj_line, o->maj_col, "mise_a_jour %d-%02d-%02d is in the future",
+		vwarn(v, o->maj_line, o->maj_col, "mise_a_jour %d-%02d-%02d is in the future",
 		    o->mise_a_jour / 10000, o->mise_a_jour / 100 % 100, o->mise_a_jour % 100);
 	else if (o->mise_a_jour && v->today &&
 	    days_between(o->mise_a_jour, v->today) > v->s->fraicheur_jours)
