@@ -92,6 +92,17 @@ static int over_bounds(const char *text, size_t len, uint32_t *line,
 	return 0;
 }
 
+int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
+    struct diags *d)
+{
+	uint32_t at;
+	const char *why;
+	if (!text || over_bounds(text, strlen(text), &at, &why) == 0)
+		return 0;
+	diag_add(d, file, line, col, DIAG_ERROR, "%s", why);
+	return -1;
+}
+
 /* Parses text, or returns NULL when it is over the bounds (md_lint says so). */
 static cmark_node *parse_doc(const char *text, int options)
 {

@@ -22,6 +22,10 @@ struct buf;
 #define MD_MAX_TEXT (8u << 20)
 #define MD_MAX_BRACKET_WORK 10000000u
 
+/* Checks a Markdown value of a YAML field against the bounds; reports an
+ * error at (line, col), the field's position. Returns 0 or -1. */
+int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
+    struct diags *d);
 /* Lints body (from file, whose first line is first_line). Returns -1 when
  * the text is over a bound (an error was added), else 0. */
 int md_lint(const char *body, const char *file, uint32_t first_line,
