@@ -22,7 +22,9 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
        generator/data/embed.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
-       generator/render/publish.c generator/render/opendata.c generator/render/theme.c \
+       generator/render/publish.c generator/render/theme.c \
+       generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
+       generator/render/opendata/opendata_json.c \
        generator/render/html.c generator/render/html_views.c generator/render/html_extra.c \
        generator/render/html_carto.c generator/render/svgmap.c \
        generator/render/html_embed.c \
