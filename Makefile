@@ -22,10 +22,18 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
        generator/data/embed.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
-       generator/render/publish.c generator/render/opendata.c generator/render/theme.c \
-       generator/render/html.c generator/render/html_views.c generator/render/html_extra.c \
-       generator/render/html_carto.c generator/render/svgmap.c \
-       generator/render/html_embed.c generator/render/pdf.c generator/render/xlsx.c \
+       generator/render/publish.c generator/render/theme.c \
+       generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
+       generator/render/opendata/opendata_json.c \
+       generator/render/svgmap.c \
+       generator/render/html/html.c generator/render/html/html_page.c \
+       generator/render/html/html_views.c generator/render/html/html_extra.c \
+       generator/render/html/html_carto.c generator/render/html/html_embed.c \
+       generator/render/xlsx/xlsx.c generator/render/xlsx/xlsx_sheet.c generator/render/xlsx/xlsx_cols.c \
+       generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
+       generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
+       generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
+       generator/render/pdf/pdf_deck.c \
        generator/render/ics.c generator/serve.c
 MAIN = generator/main.c
 

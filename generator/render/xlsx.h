@@ -3,7 +3,8 @@
  * libxlsxwriter: a workbook per cartography (and per département when
  * par_departement), the whole directory (xlsx/organismes.xlsx) and one per
  * référentiel. Sheets and columns are described in the README and in each
- * workbook's "Lisez-moi" sheet. Only xlsx.c includes xlsxwriter.h.
+ * workbook's "Lisez-moi" sheet. Only the files of render/xlsx/ include
+ * xlsxwriter.h.
  */
 #ifndef CARTO_XLSX_H
 #define CARTO_XLSX_H

@@ -7,15 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
-#include "../base/escape.h"
-#include "../base/mem.h"
-#include "../data/model.h"
-#include "html.h"
-#include "html_int.h"
-#include "publish.h"
-
-int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+#include "../../base/buf.h"
+#include "../../base/escape.h"
+#include "../../base/mem.h"
+#include "../../data/model.h"
+#include "../html.h"
+#include "../publish.h"
+#include "html_page.h"
+#include "html_extra.h"
 
 static void iso_date(char *out, int d)
 {

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/escape.h"
-#include "../data/embed.h"
-#include "../text/markdown.h"
-#include "html_int.h"
+#include "../../base/escape.h"
+#include "../../data/embed.h"
+#include "../../text/markdown.h"
+#include "html_page.h"
+#include "html_carto.h"
+#include "html_embed.h"
 
 static int kept(const struct embed *e, const struct rowref *r)
 {

@@ -10,12 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../base/escape.h"
-#include "../data/hours.h"
-#include "../base/mem.h"
-#include "../data/index.h"
-#include "html_int.h"
-#include "svgmap.h"
+#include "../../base/escape.h"
+#include "../../base/mem.h"
+#include "../../data/hours.h"
+#include "../../data/index.h"
+#include "../svgmap.h"
+#include "html_page.h"
+#include "html_carto.h"
 
 #define palette svgmap_palette
 
@@ -544,7 +545,6 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 	buf_release(&b);
 	return v;
 }
-
 
 int html_carto_large(size_t rows)
 {

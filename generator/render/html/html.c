@@ -4,118 +4,26 @@
  * templates are shared read-only), and writes feed, sitemap and search
  * index. Start at html_render.
  */
-#include "html.h"
+#include "../html.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "../base/diag.h"
-#include "../base/mem.h"
-#include "../text/markdown.h"
-#include "../text/template.h"
-#include "../data/index.h"
-#include "html_int.h"
-#include "publish.h"
-#include "svgmap.h"
-#include "theme.h"
-
-int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
-
-const char *html_fmt(struct pctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	buf_reset(c->tmp);
-	va_start(ap, fmt);
-	buf_vprintf(c->tmp, fmt, ap);
-	va_end(ap);
-	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
-}
-
-const char *html_date_fr(struct pctx *c, int d)
-{
-	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai",
-		"juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
-	if (!d)
-		return NULL;
-	int day = d % 100, m = d / 100 % 100;
-	return html_fmt(c, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12], d / 10000);
-}
-
-const char *html_markdown(struct pctx *c, const char *md)
-{
-	if (!md)
-		return NULL;
-	buf_reset(c->tmp);
-	md_html(c->tmp, md, c->s->html_brut, NULL, NULL);
-	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
-}
-
-const char *html_label(const struct vocab_list *l, const char *code)
-{
-	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
-	return t ? t->libelle : code;
-}
-
-const char *html_dep_name(const struct site *s, const char *code)
-{
-	for (size_t i = 0; i < s->geo.n_departements; i++)
-		if (strcmp(s->geo.departements[i].code, code) == 0)
-			return s->geo.departements[i].nom;
-	return code;
-}
-
-const char *html_link(struct pctx *c, const char *path)
-{
-	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0 ||
-	    strncmp(path, "mailto:", 7) == 0)
-		return path;
-	size_t n = strlen(path);
-	if (n == 0 || path[n - 1] == '/')
-		return html_fmt(c, "%s%sindex.html", c->root, path);
-	return html_fmt(c, "%s%s", c->root, path);
-}
-
-const char *html_file_size(struct pctx *c, const char *rel)
-{
-	struct stat st;
-	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
-	if (stat(path, &st) < 0)
-		return NULL;
-	if (st.st_size < 1024)
-		return html_fmt(c, "%lld octets", (long long)st.st_size);
-	if (st.st_size < 1024 * 1024)
-		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
-	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
-}
-
-static int cmp_article(const void *a, const void *b)
-{
-	const struct page *x = *(const struct page *const *)a, *y = *(const struct page *const *)b;
-	if (x->date != y->date)
-		return x->date > y->date ? -1 : 1;
-	return strcmp(x->slug, y->slug);
-}
-
-size_t html_articles(const struct site *s, const struct page **out, size_t max, int drafts)
-{
-	size_t n = 0;
-	const struct page **all = xmalloc((s->n_pages + 1) * sizeof(*all));
-	for (size_t i = 0; i < s->n_pages; i++)
-		if (s->pages[i]->type == PAGE_ARTICLE && (drafts || !s->pages[i]->brouillon))
-			all[n++] = s->pages[i];
-	qsort(all, n, sizeof(*all), cmp_article);
-	if (n > max)
-		n = max;
-	memcpy(out, all, n * sizeof(*out));
-	free(all);
-	return n;
-}
+#include "../../base/diag.h"
+#include "../../base/mem.h"
+#include "../../data/index.h"
+#include "../../text/template.h"
+#include "../publish.h"
+#include "../svgmap.h"
+#include "../theme.h"
+#include "html_page.h"
+#include "html_carto.h"
+#include "html_views.h"
+#include "html_extra.h"
 
 /* ---- the page list ---- */
 

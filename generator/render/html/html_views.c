@@ -1,73 +1,23 @@
 /*
  * The views of the HTML pages: one builder per kind of page, on top of the
- * parts every page shares (site, menu, breadcrumbs, meta). Strings come from
- * the model or the page's arena; nothing here escapes, the templates do.
+ * parts every page shares (html_page.c: site, menu, breadcrumbs, meta).
+ * Strings come from the model or the page's arena; nothing here escapes, the
+ * templates do.
  * Start at html_view.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/civil.h"
-#include "../base/escape.h"
-#include "../data/hours.h"
-#include "html_int.h"
+#include "../../base/civil.h"
+#include "../../base/escape.h"
+#include "../../data/hours.h"
+#include "html_page.h"
+#include "html_carto.h"
+#include "html_embed.h"
+#include "html_views.h"
 
 #define MAX_LISTED 50	/* offers listed under one competence */
-
-struct view *html_common(struct pctx *c, const char *titre, const char *desc,
-    const char *path_url)
-{
-	const struct site *s = c->s;
-	struct arena *a = c->a;
-	struct view *v = view_map(a), *site = view_map(a), *page = view_map(a);
-	view_sets(a, v, "root", c->root);
-	view_sets(a, site, "titre", s->titre);
-	view_sets(a, site, "langue", s->langue);
-	view_sets(a, site, "licence", s->licence);
-	view_sets(a, site, "mise_a_jour_texte", html_date_fr(c, s->last_update));
-	struct view *menu = view_list(a);
-	for (size_t i = 0; i < s->n_menus; i++) {
-		if (strcmp(s->menus[i].name, "principal") != 0)
-			continue;
-		for (size_t k = 0; k < s->menus[i].n; k++) {
-			const struct menu_item *mi = &s->menus[i].v[k];
-			struct view *it = view_map(a);
-			view_sets(a, it, "titre", mi->titre);
-			view_sets(a, it, "url", html_link(c, mi->url));
-			size_t ul = strlen(mi->url);
-			view_setb(a, it, "courant", ul && strncmp(path_url, mi->url, ul) == 0);
-			view_push(a, menu, it);
-		}
-	}
-	view_set(a, site, "menu", menu);
-	view_set(a, v, "site", site);
-	view_sets(a, page, "titre", titre);
-	/* The site's name follows the page's when the whole stays short. */
-	int fits = strlen(titre) + strlen(s->titre) + 5 <= 80;
-	view_sets(a, page, "titre_complet", strcmp(titre, s->titre) == 0 || !fits ? titre
-	    : html_fmt(c, "%s – %s", titre, s->titre));
-	view_sets(a, page, "description", desc);
-	view_sets(a, page, "canonical", html_fmt(c, "%s%s", s->base_url, path_url));
-	view_sets(a, page, "og_type", "website");
-	view_set(a, v, "page", page);
-	return v;
-}
-
-/* Breadcrumbs: pairs of (title, path from the root), the last one current. */
-void html_crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n)
-{
-	struct view *fil = view_list(c->a);
-	for (size_t i = 0; i + 1 < n; i += 2) {
-		struct view *it = view_map(c->a);
-		view_sets(c->a, it, "titre", items[i]);
-		if (i + 2 < n)
-			view_sets(c->a, it, "url", html_link(c, items[i + 1]));
-		view_push(c->a, fil, it);
-	}
-	view_set(c->a, v, "fil", fil);
-	view_setb(c->a, v, "has_fil", n > 0);
-}
 
 static void set_depth(struct pctx *c, int depth)
 {
@@ -800,7 +750,6 @@ static struct view *refs_page(struct pctx *c, const char **path)
 	view_set(a, v, "referentiels", list);
 	return v;
 }
-
 
 static struct view *data_page(struct pctx *c, const char **path)
 {

@@ -1,0 +1,15 @@
+/*
+ * The files around the HTML pages (html_extra.c): feed, sitemap, robots.txt
+ * and the search index. Included by html.c only.
+ */
+#ifndef CARTO_HTML_EXTRA_H
+#define CARTO_HTML_EXTRA_H
+
+struct html_opts;
+struct publish;
+struct site;
+
+/* Writes them all; returns 0 or -1. */
+int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+
+#endif

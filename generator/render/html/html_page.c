@@ -1,0 +1,160 @@
+/*
+ * The bottom of the HTML stage: the parts every page shares (the frame of
+ * site, menu and meta in html_common, the breadcrumbs) and the helpers of
+ * every view builder (formatting into the page's arena, French dates,
+ * Markdown, labels, links relative to the page, file sizes, the articles in
+ * order). It calls no other HTML file. Declared in html_page.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../../base/mem.h"
+#include "../../text/markdown.h"
+#include "html_page.h"
+
+const char *html_fmt(struct pctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	buf_reset(c->tmp);
+	va_start(ap, fmt);
+	buf_vprintf(c->tmp, fmt, ap);
+	va_end(ap);
+	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
+}
+
+const char *html_date_fr(struct pctx *c, int d)
+{
+	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai",
+		"juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	if (!d)
+		return NULL;
+	int day = d % 100, m = d / 100 % 100;
+	return html_fmt(c, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12], d / 10000);
+}
+
+const char *html_markdown(struct pctx *c, const char *md)
+{
+	if (!md)
+		return NULL;
+	buf_reset(c->tmp);
+	md_html(c->tmp, md, c->s->html_brut, NULL, NULL);
+	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
+}
+
+const char *html_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+const char *html_dep_name(const struct site *s, const char *code)
+{
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		if (strcmp(s->geo.departements[i].code, code) == 0)
+			return s->geo.departements[i].nom;
+	return code;
+}
+
+const char *html_link(struct pctx *c, const char *path)
+{
+	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0 ||
+	    strncmp(path, "mailto:", 7) == 0)
+		return path;
+	size_t n = strlen(path);
+	if (n == 0 || path[n - 1] == '/')
+		return html_fmt(c, "%s%sindex.html", c->root, path);
+	return html_fmt(c, "%s%s", c->root, path);
+}
+
+const char *html_file_size(struct pctx *c, const char *rel)
+{
+	struct stat st;
+	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (st.st_size < 1024)
+		return html_fmt(c, "%lld octets", (long long)st.st_size);
+	if (st.st_size < 1024 * 1024)
+		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
+	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
+}
+
+static int cmp_article(const void *a, const void *b)
+{
+	const struct page *x = *(const struct page *const *)a, *y = *(const struct page *const *)b;
+	if (x->date != y->date)
+		return x->date > y->date ? -1 : 1;
+	return strcmp(x->slug, y->slug);
+}
+
+size_t html_articles(const struct site *s, const struct page **out, size_t max, int drafts)
+{
+	size_t n = 0;
+	const struct page **all = xmalloc((s->n_pages + 1) * sizeof(*all));
+	for (size_t i = 0; i < s->n_pages; i++)
+		if (s->pages[i]->type == PAGE_ARTICLE && (drafts || !s->pages[i]->brouillon))
+			all[n++] = s->pages[i];
+	qsort(all, n, sizeof(*all), cmp_article);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof(*out));
+	free(all);
+	return n;
+}
+
+struct view *html_common(struct pctx *c, const char *titre, const char *desc,
+    const char *path_url)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	struct view *v = view_map(a), *site = view_map(a), *page = view_map(a);
+	view_sets(a, v, "root", c->root);
+	view_sets(a, site, "titre", s->titre);
+	view_sets(a, site, "langue", s->langue);
+	view_sets(a, site, "licence", s->licence);
+	view_sets(a, site, "mise_a_jour_texte", html_date_fr(c, s->last_update));
+	struct view *menu = view_list(a);
+	for (size_t i = 0; i < s->n_menus; i++) {
+		if (strcmp(s->menus[i].name, "principal") != 0)
+			continue;
+		for (size_t k = 0; k < s->menus[i].n; k++) {
+			const struct menu_item *mi = &s->menus[i].v[k];
+			struct view *it = view_map(a);
+			view_sets(a, it, "titre", mi->titre);
+			view_sets(a, it, "url", html_link(c, mi->url));
+			size_t ul = strlen(mi->url);
+			view_setb(a, it, "courant", ul && strncmp(path_url, mi->url, ul) == 0);
+			view_push(a, menu, it);
+		}
+	}
+	view_set(a, site, "menu", menu);
+	view_set(a, v, "site", site);
+	view_sets(a, page, "titre", titre);
+	/* The site's name follows the page's when the whole stays short. */
+	int fits = strlen(titre) + strlen(s->titre) + 5 <= 80;
+	view_sets(a, page, "titre_complet", strcmp(titre, s->titre) == 0 || !fits ? titre
+	    : html_fmt(c, "%s – %s", titre, s->titre));
+	view_sets(a, page, "description", desc);
+	view_sets(a, page, "canonical", html_fmt(c, "%s%s", s->base_url, path_url));
+	view_sets(a, page, "og_type", "website");
+	view_set(a, v, "page", page);
+	return v;
+}
+
+/* Breadcrumbs: pairs of (title, path from the root), the last one current. */
+void html_crumbs(struct pctx *c, struct view *v, const char *const *items, size_t n)
+{
+	struct view *fil = view_list(c->a);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "titre", items[i]);
+		if (i + 2 < n)
+			view_sets(c->a, it, "url", html_link(c, items[i + 1]));
+		view_push(c->a, fil, it);
+	}
+	view_set(c->a, v, "fil", fil);
+	view_setb(c->a, v, "has_fil", n > 0);
+}

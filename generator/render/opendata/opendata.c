@@ -1,0 +1,154 @@
+/*
+ * Open data writers. One pass over organisations for each file; each line is
+ * built in a reused buffer. CSV is UTF-8 with a byte order mark (so Excel
+ * reads the accents), ';' separated (the separator French spreadsheets
+ * expect), CRLF line ends (RFC 4180). The rows and the whole CSV and GeoJSON
+ * extracts are in opendata_rows.c, the JSON of organisations and
+ * référentiels in opendata_json.c; this file holds the cartographies'
+ * extracts and the threads that run every writer. Start at opendata_render.
+ */
+#include "../opendata.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "opendata_int.h"
+
+/* data/cartographies/<id>[-<dep>].{csv,json,geojson}: the same columns and
+ * safety as the whole extracts, limited to the cartography's rows. One pass
+ * over the offers per cartography feeds the region's files and the
+ * département's at once. */
+struct carto_sinks {
+	struct sink region[3];
+	struct sink deps[16][3];
+	const struct site *s;
+	int per_dep;
+};
+
+static void carto_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct carto_sinks *cs = ctx;
+	struct sink *targets[2] = { cs->region, NULL };
+	for (size_t d = 0; cs->per_dep && d < cs->s->geo.n_departements && d < 16; d++)
+		if (strcmp(cs->s->geo.departements[d].code, l->dep) == 0)
+			targets[1] = cs->deps[d];
+	for (int t = 0; t < 2 && targets[t]; t++) {
+		od_csv_row(r, l, &targets[t][0]);
+		od_json_row(r, l, &targets[t][1]);
+		od_geojson_row(r, l, &targets[t][2]);
+	}
+}
+
+static int open_view(struct sink *k, struct publish *p, const char *id, const char *dep)
+{
+	static const char *const ext[] = { "csv", "json", "geojson" };
+	struct buf path = BUF_INIT;
+	int rc = 0;
+	for (int e = 0; e < 3; e++) {
+		buf_reset(&path);
+		buf_printf(&path, "data/cartographies/%s%s%s.%s", id, dep ? "-" : "", dep ? dep : "", ext[e]);
+		if (od_sink_open(&k[e], p, path.data) < 0)
+			rc = -1;
+	}
+	buf_release(&path);
+	buf_puts(&k[0].b, "\xEF\xBB\xBF");
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(&k[0].b, SEP);
+		buf_puts(&k[0].b, od_col_names[i]);
+	}
+	buf_puts(&k[0].b, "\r\n");
+	buf_puts(&k[1].b, "[\n");
+	buf_puts(&k[2].b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	return rc;
+}
+
+static int close_view(struct sink *k)
+{
+	buf_puts(&k[1].b, "\n]\n");
+	buf_puts(&k[2].b, "\n]}\n");
+	int rc = 0;
+	for (int e = 0; e < 3; e++)
+		if (od_sink_close(&k[e]) < 0)
+			rc = -1;
+	return rc;
+}
+
+static int write_cartos(const struct site *s, struct publish *p)
+{
+	int rc = 0;
+	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
+		const struct cartographie *c = s->cartographies[i];
+		struct carto_sinks *cs = xcalloc(1, sizeof(*cs));
+		size_t nd = s->geo.n_departements < 16 ? s->geo.n_departements : 16;
+		cs->s = s;
+		cs->per_dep = c->par_departement;
+		rc |= open_view(cs->region, p, c->id.s, NULL);
+		for (size_t d = 0; cs->per_dep && d < nd; d++)
+			rc |= open_view(cs->deps[d], p, c->id.s, s->geo.departements[d].code);
+		struct filter f = { c, NULL };
+		struct row r;
+		od_row_init(&r);
+		if (rc == 0)
+			od_each_row(s, &r, &f, carto_row, cs);
+		od_row_free(&r);
+		rc |= close_view(cs->region);
+		for (size_t d = 0; cs->per_dep && d < nd; d++)
+			rc |= close_view(cs->deps[d]);
+		free(cs);
+	}
+	return rc ? -1 : 0;
+}
+
+static int write_refs(const struct site *s, struct publish *p)
+{
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		if (write_ref(s, s->referentiels[i], p) < 0)
+			return -1;
+	return 0;
+}
+
+/* The extracts are independent files: each is written by its own thread. */
+struct writer {
+	pthread_t th;
+	int (*fn)(const struct site *, struct publish *);
+	const struct site *s;
+	struct publish *p;
+	int rc;
+	int started;
+};
+
+static void *run_writer(void *arg)
+{
+	struct writer *w = arg;
+	w->rc = w->fn(w->s, w->p);
+	return NULL;
+}
+
+int opendata_render(const struct site *s, struct publish *p, int jobs)
+{
+	struct writer w[] = {
+		{ .fn = write_geojson }, { .fn = write_orgs }, { .fn = write_csv }, { .fn = write_refs },
+		{ .fn = write_cartos },
+	};
+	size_t n = sizeof(w) / sizeof(w[0]);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		w[i].s = s;
+		w[i].p = p;
+		w[i].started = jobs > 1 && i > 0 &&
+		    pthread_create(&w[i].th, NULL, run_writer, &w[i]) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!w[i].started)
+			run_writer(&w[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].started)
+			pthread_join(w[i].th, NULL);
+		if (w[i].rc < 0)
+			rc = -1;
+	}
+	return rc;
+}

@@ -1,0 +1,364 @@
+/*
+ * The offer × lieu rows of the open data (one column per enum col, in model
+ * order), the words and codes they use, the sinks that stream a file in
+ * pieces, each row as CSV, JSON or a GeoJSON feature, and the whole
+ * extracts data/offres.csv and data/offres.geojson.
+ */
+#include "../opendata.h"
+
+#include <string.h>
+
+#include "../../base/escape.h"
+#include "../../data/hours.h"
+#include "../../data/index.h"
+#include "../publish.h"
+#include "opendata_int.h"
+
+const char *od_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+void od_date_str(char *out, int d)
+{
+	if (d)
+		snprintf(out, 16, "%04u-%02u-%02u", (unsigned)d / 10000 % 10000,
+		    (unsigned)d / 100 % 100, (unsigned)d % 100);
+	else
+		out[0] = '\0';
+}
+
+static const char *tri_fr(enum tri t)
+{
+	return t == TRI_TRUE ? "oui" : t == TRI_FALSE ? "non" : "";
+}
+
+const char *od_tri_json(enum tri t)
+{
+	return t == TRI_TRUE ? "true" : t == TRI_FALSE ? "false" : "null";
+}
+
+const char *const od_etat_code[] = { "ouvert", "ferme", "suspendu" };
+const char *const od_ens_code[] = { NULL, "presentiel", "mixte", "distance" };
+const char *const od_entrees_code[] = { NULL, "permanentes", "dates_fixes" };
+
+const char *opendata_recrutement(const struct offre *o)
+{
+	if (!o->n_sessions)
+		return NULL;
+	for (size_t i = 0; i < o->n_sessions; i++)
+		if (o->sessions[i].etat == ETAT_OUVERT)
+			return "ouvert";
+	for (size_t i = 0; i < o->n_sessions; i++)
+		if (o->sessions[i].etat == ETAT_SUSPENDU)
+			return "suspendu";
+	return "ferme";
+}
+
+long opendata_places_dispo(const struct offre *o)
+{
+	long total = -1;
+	for (size_t i = 0; i < o->n_sessions; i++)
+		if (o->sessions[i].etat == ETAT_OUVERT && o->sessions[i].places >= 0)
+			total = (total < 0 ? 0 : total) + o->sessions[i].places;
+	return total;
+}
+
+static void join_codes(struct buf *b, const struct svals *v, const struct vocab_list *l)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			buf_puts(b, " | ");
+		buf_puts(b, l ? od_label(l, v->v[i].s) : v->v[i].s);
+	}
+}
+
+void opendata_hours_fr(char *out, size_t size, const char *osm)
+{
+	struct hours h;
+	const char *err;
+	size_t at;
+	out[0] = '\0';
+	if (osm && hours_parse(osm, &h, &err, &at) == 0)
+		hours_french(&h, out, size);
+}
+
+static void sessions_text(struct buf *b, const struct offre *o)
+{
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *s = &o->sessions[i];
+		char d1[16], d2[16];
+		od_date_str(d1, s->debut);
+		od_date_str(d2, s->fin);
+		buf_printf(b, "%s%s%s%s %s", i ? " | " : "", d1, s->fin ? "/" : "", d2, od_etat_code[s->etat]);
+		if (s->places >= 0)
+			buf_printf(b, " (%ld places)", s->places);
+	}
+}
+
+const char *const od_col_names[NCOL] = {
+	"organisme_id", "organisme_nom", "nature", "siret", "offre_id", "intitule",
+	"types", "types_libelles", "parcours", "echelle", "niveau_entree_min",
+	"niveau_entree_max", "niveau_vise", "ecrit_requis", "publics", "age_min",
+	"financeurs", "conventionne", "cpf", "certification", "gratuit",
+	"montant_eur", "cout_precisions", "enseignement", "entrees_sorties",
+	"heures_semaine", "duree_semaines", "horaires", "horaires_texte",
+	"garde_enfants", "places", "sessions", "etat_recrutement",
+	"places_disponibles", "lieu_id", "lieu_denomination", "adresse",
+	"code_postal", "commune", "code_insee", "departement", "latitude",
+	"longitude", "position", "acces_pmr", "transports", "contact_nom",
+	"telephone", "courriel", "site_web", "page", "mise_a_jour",
+};
+
+static const char *num_or_empty(char *out, double v, int has, const char *fmt)
+{
+	if (!has)
+		return "";
+	snprintf(out, 32, fmt, v);
+	return out;
+}
+
+static void fill_offre(struct row *r, const struct site *s, const struct offre *o)
+{
+	const struct vocab *v = &s->vocab;
+	r->c[C_OFFRE_ID] = o->id.s;
+	r->c[C_INTITULE] = o->intitule;
+	join_codes(&r->scratch[0], &o->types, NULL);
+	r->c[C_TYPES] = r->scratch[0].data;
+	join_codes(&r->scratch[1], &o->types, &v->types_offre);
+	r->c[C_TYPES_LIB] = r->scratch[1].data;
+	r->c[C_PARCOURS] = o->parcours.s;
+	r->c[C_ECHELLE] = o->echelle.s;
+	r->c[C_NIV_MIN] = o->entree_min.s;
+	r->c[C_NIV_MAX] = o->entree_max.s;
+	r->c[C_NIV_VISE] = o->vise.s;
+	r->c[C_ECRIT] = tri_fr(o->ecrit_requis);
+	join_codes(&r->scratch[2], &o->publics, NULL);
+	r->c[C_PUBLICS] = r->scratch[2].data;
+	r->c[C_AGE_MIN] = num_or_empty(r->num[0], (double)o->age_min, o->age_min >= 0, "%.0f");
+	join_codes(&r->scratch[3], &o->financeurs, NULL);
+	r->c[C_FINANCEURS] = r->scratch[3].data;
+	r->c[C_CONVENTIONNE] = tri_fr(o->conventionne);
+	r->c[C_CPF] = tri_fr(o->cpf);
+	r->c[C_CERTIF] = o->cert_intitule;
+	r->c[C_GRATUIT] = tri_fr(o->gratuit);
+	r->c[C_MONTANT] = num_or_empty(r->num[1], o->montant, o->has_montant, "%.2f");
+	r->c[C_COUT_PREC] = o->cout_precisions;
+	r->c[C_ENSEIGNEMENT] = od_ens_code[o->enseignement];
+	r->c[C_ENTREES] = od_entrees_code[o->entrees];
+	r->c[C_HEURES] = num_or_empty(r->num[2], o->heures_semaine, o->heures_semaine >= 0, "%g");
+	r->c[C_SEMAINES] = num_or_empty(r->num[3], (double)o->duree_semaines, o->duree_semaines >= 0, "%.0f");
+	r->c[C_HORAIRES] = o->horaires.s;
+	opendata_hours_fr(r->hours, sizeof(r->hours), o->horaires.s);
+	r->c[C_HORAIRES_FR] = r->hours;
+	r->c[C_GARDE] = tri_fr(o->garde_enfants);
+	r->c[C_PLACES] = num_or_empty(r->num[4], (double)o->places, o->places >= 0, "%.0f");
+	sessions_text(&r->scratch[4], o);
+	r->c[C_SESSIONS] = r->scratch[4].data;
+	r->c[C_RECRUTEMENT] = opendata_recrutement(o);
+	long pd = opendata_places_dispo(o);
+	r->c[C_PLACES_DISPO] = num_or_empty(r->num[5], (double)pd, pd >= 0, "%.0f");
+	const struct contact *c = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	r->c[C_CONTACT] = c ? c->nom : NULL;
+	r->c[C_TEL] = c ? c->telephone : NULL;
+	r->c[C_COURRIEL] = c ? c->courriel.s : NULL;
+}
+
+static void fill_lieu(struct row *r, const struct lieu *l)
+{
+	r->c[C_LIEU_ID] = l->id.s;
+	r->c[C_LIEU_NOM] = l->denomination;
+	buf_reset(&r->scratch[5]);
+	for (size_t i = 0; i < l->n_lignes; i++)
+		buf_printf(&r->scratch[5], "%s%s", i ? ", " : "", l->lignes[i]);
+	r->c[C_ADRESSE] = r->scratch[5].data;
+	r->c[C_CP] = l->code_postal.s;
+	r->c[C_COMMUNE] = l->commune ? l->commune->nom : l->commune_nom.s;
+	r->c[C_INSEE] = l->code_insee.s;
+	r->c[C_DEP] = l->dep;
+	r->c[C_LAT] = num_or_empty(r->num[6], l->lat, 1, "%.5f");
+	r->c[C_LON] = num_or_empty(r->num[7], l->lon, 1, "%.5f");
+	r->c[C_GEO_SOURCE] = l->has_geo ? "lieu" : "commune";
+	r->c[C_PMR] = tri_fr(l->acces_pmr);
+	r->c[C_TRANSPORTS] = l->transports;
+}
+
+static void fill_org(struct row *r, const struct site *s, const struct organisme *o)
+{
+	r->c[C_ORG_ID] = o->id.s;
+	r->c[C_ORG_NOM] = o->nom;
+	r->c[C_NATURE] = o->nature.s;
+	r->c[C_SIRET] = o->siret.s;
+	r->c[C_SITE_WEB] = o->site_web.s;
+	buf_reset(&r->scratch[6]);
+	buf_printf(&r->scratch[6], "%sorganismes/%s/", s->base_url ? s->base_url : "", o->id.s);
+	r->c[C_PAGE] = r->scratch[6].data;
+	od_date_str(r->maj, o->mise_a_jour);
+	r->c[C_MAJ] = r->maj;
+}
+
+/* Calls emit for every offer × lieu row of the site, in model order. */
+
+void od_each_row(const struct site *s, struct row *r, const struct filter *f,
+    void (*emit)(const struct row *, const struct lieu *, void *), void *ctx)
+{
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		fill_org(r, s, o);
+		for (size_t k = 0; k < o->n_offres; k++) {
+			const struct offre *of = &o->offres[k];
+			if (f && f->c && !carto_takes_offre(f->c, of))
+				continue;
+			for (size_t b = 0; b < 5; b++)
+				buf_reset(&r->scratch[b]);
+			fill_offre(r, s, of);
+			for (size_t l = 0; l < of->n_lieux; l++) {
+				if (f && f->c && !carto_takes_lieu(f->c, f->dep, of->lieux[l]))
+					continue;
+				fill_lieu(r, of->lieux[l]);
+				emit(r, of->lieux[l], ctx);
+			}
+		}
+	}
+}
+
+void od_sink_flush(struct sink *k, int force)
+{
+	if (k->b.len < 65536 && !force)
+		return;
+	if (k->f && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
+		k->failed = 1;
+	buf_reset(&k->b);
+}
+
+int od_sink_open(struct sink *k, struct publish *p, const char *rel)
+{
+	memset(k, 0, sizeof(*k));
+	k->b = (struct buf)BUF_INIT;
+	k->f = publish_open(p, rel);
+	return k->f ? 0 : -1;
+}
+
+int od_sink_close(struct sink *k)
+{
+	od_sink_flush(k, 1);
+	int rc = k->failed ? -1 : 0;
+	if (k->f && fclose(k->f) != 0)
+		rc = -1;
+	buf_release(&k->b);
+	return rc;
+}
+
+void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct sink *k = ctx;
+	struct buf *b = &k->b;
+	(void)l;
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(b, SEP);
+		/* Numbers are data, not text: no formula guard needed or wanted. */
+		if (i == C_LAT || i == C_LON || i == C_MONTANT || i == C_HEURES)
+			buf_puts(b, r->c[i] ? r->c[i] : "");
+		else
+			esc_csv(b, r->c[i], SEP);
+	}
+	buf_puts(b, "\r\n");
+	od_sink_flush(k, 0);
+}
+
+/* The row's columns as JSON members: "name":"value" (null when empty). */
+static void row_props(struct buf *b, const struct row *r)
+{
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(b, ',');
+		esc_json(b, od_col_names[i]);
+		buf_putc(b, ':');
+		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
+	}
+}
+
+void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct sink *k = ctx;
+	struct buf *b = &k->b;
+	if (k->items++)
+		buf_puts(b, ",\n");
+	buf_printf(b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]},\"properties\":{",
+	    l->lon, l->lat);
+	row_props(b, r);
+	buf_puts(b, "}}");
+	od_sink_flush(k, 0);
+}
+
+void od_row_free(struct row *r)
+{
+	for (size_t i = 0; i < 8; i++)
+		buf_release(&r->scratch[i]);
+}
+
+void od_row_init(struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < 8; i++)
+		r->scratch[i] = (struct buf)BUF_INIT;
+}
+
+static int csv_file(const struct site *s, struct publish *p, const char *path,
+    const struct filter *f)
+{
+	struct sink k;
+	struct row r;
+	if (od_sink_open(&k, p, path) < 0)
+		return -1;
+	od_row_init(&r);
+	buf_puts(&k.b, "\xEF\xBB\xBF");
+	for (int i = 0; i < NCOL; i++) {
+		if (i)
+			buf_putc(&k.b, SEP);
+		buf_puts(&k.b, od_col_names[i]);
+	}
+	buf_puts(&k.b, "\r\n");
+	od_each_row(s, &r, f, od_csv_row, &k);
+	od_row_free(&r);
+	return od_sink_close(&k);
+}
+
+int write_csv(const struct site *s, struct publish *p)
+{
+	return csv_file(s, p, "data/offres.csv", NULL);
+}
+
+/* A cartography's rows as JSON: an array of objects with the CSV columns. */
+void od_json_row(const struct row *r, const struct lieu *l, void *ctx)
+{
+	struct sink *k = ctx;
+	struct buf *b = &k->b;
+	(void)l;
+	buf_puts(b, k->items++ ? ",\n{" : "{");
+	row_props(b, r);
+	buf_putc(b, '}');
+	od_sink_flush(k, 0);
+}
+
+static int geojson_file(const struct site *s, struct publish *p, const char *path,
+    const struct filter *f)
+{
+	struct sink k;
+	struct row r;
+	if (od_sink_open(&k, p, path) < 0)
+		return -1;
+	od_row_init(&r);
+	buf_puts(&k.b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	od_each_row(s, &r, f, od_geojson_row, &k);
+	buf_puts(&k.b, "\n]}\n");
+	od_row_free(&r);
+	return od_sink_close(&k);
+}
+
+int write_geojson(const struct site *s, struct publish *p)
+{
+	return geojson_file(s, p, "data/offres.geojson", NULL);
+}

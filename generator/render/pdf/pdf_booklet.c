@@ -1,0 +1,150 @@
+/*
+ * The cartography booklets, of the region or of one département: the rows
+ * (offer x lieu) sorted by commune and organisation, the map with their
+ * numbered markers, the legend, then one entry per row.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "../../data/hours.h"
+#include "../../data/index.h"
+#include "pdf_int.h"
+
+static int cmp_brow(const void *pa, const void *pb)
+{
+	const struct brow *a = pa, *b = pb;
+	int c = strcmp(a->l->commune ? a->l->commune->nom : "", b->l->commune ? b->l->commune->nom : "");
+	if (c)
+		return c;
+	c = strcmp(a->o->org->nom, b->o->org->nom);
+	return c ? c : strcmp(a->o->id.s, b->o->id.s);
+}
+
+/* The offers × lieux of a cartography (of a département when dep), sorted
+ * by commune and organisation; the caller frees them. */
+struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
+{
+	size_t n = 0, cap = 64;
+	struct brow *r = xmalloc(cap * sizeof(*r));
+	/* A département's rows come from its organisations only (the index). */
+	const struct ptrs *in = dep ? strmap_get(&s->orgs_by_dep, dep) : NULL;
+	size_t norg = dep ? (in ? in->n : 0) : s->n_organismes;
+	for (size_t i = 0; i < norg; i++) {
+		const struct organisme *org = dep ? in->v[i] : s->organismes[i];
+		for (size_t k = 0; k < org->n_offres; k++) {
+			const struct offre *o = &org->offres[k];
+			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
+					r = xgrow(r, &cap, n + 1, sizeof(*r));
+					r[n++] = (struct brow){ o, o->lieux[l], 0 };
+				}
+		}
+	}
+	qsort(r, n, sizeof(*r), cmp_brow);
+	*np = n;
+	return r;
+}
+
+static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b)
+{
+	const struct offre *o = r->o;
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	buf_reset(b);
+	buf_printf(b, "%d. %s – %s", r->num, o->intitule ? o->intitule : "", o->org->nom);
+	pdf_need(d, 13.5f * 3);
+	pdf_para(d, d->bold, 10, b->data);
+	buf_reset(b);
+	for (size_t i = 0; i < o->types.n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", pdf_label(&s->vocab.types_offre, o->types.v[i].s));
+	if (o->entree_min.s && o->vise.s)
+		buf_printf(b, " – niveaux %s vers %s", o->entree_min.s, o->vise.s);
+	else if (o->entree_min.s)
+		buf_printf(b, " – niveau d'entrée %s", o->entree_min.s);
+	else if (o->vise.s)
+		buf_printf(b, " – niveau visé %s", o->vise.s);
+	if (o->gratuit == TRI_TRUE)
+		buf_puts(b, " – gratuit");
+	if (o->garde_enfants == TRI_TRUE)
+		buf_puts(b, " – garde d'enfants");
+	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0) {
+		hours_french(&h, fr, sizeof(fr));
+		buf_printf(b, " – %s", fr);
+	}
+	pdf_para(d, d->regular, 9, b->data);
+	buf_reset(b);
+	if (r->l->n_lignes)
+		buf_printf(b, "%s, ", r->l->lignes[0]);
+	buf_printf(b, "%s %s", r->l->code_postal.s ? r->l->code_postal.s : "", r->l->commune ? r->l->commune->nom : "");
+	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	if (ct && ct->telephone)
+		buf_printf(b, " – %s", ct->telephone);
+	pdf_para(d, d->regular, 9, b->data);
+	d->y -= 3;
+}
+
+int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
+    struct publish *p, struct buf *b)
+{
+	struct doc d;
+	int rc = -1;
+	size_t n;
+	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
+	char date[64], url[1024], path[512];
+	if (pdf_open_doc(&d) < 0)
+		goto out;
+	const char *depname = dep ? (pdf_dep_shape(&s->geo, dep) ? pdf_dep_shape(&s->geo, dep)->nom : dep) : NULL;
+	buf_reset(b);
+	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");
+	char *title = xstrdup(b->data);
+	pdf_info(&d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
+	snprintf(url, sizeof(url), "%scartographies/%s/%s%s", s->base_url, ca->id.s, dep ? dep : "", dep ? "/" : "");
+	buf_reset(b);
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, pdf_fr_date(date, sizeof(date), s->last_update));
+	d.footer = xstrdup(b->data);
+	d.url = url;
+	pdf_new_page(&d);
+	pdf_para(&d, d.bold, 20, title);
+	buf_reset(b);
+	buf_printf(b, "Livret pour les prescripteurs – %zu offre%s × lieu%s – données du %s", n, n > 1 ? "s" : "",
+	    n > 1 ? "x" : "", date);
+	pdf_para(&d, d.regular, 10, b->data);
+	d.y -= 6;
+	pdf_booklet_map(&d, s, dep, r, n);
+	pdf_legend(&d, s, ca);
+	pdf_new_page(&d);
+	/* A region too large to list: the départements' booklets list the offers. */
+	int list = dep || !ca->par_departement || n <= 1500;
+	if (!list)
+		pdf_para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
+	else
+		pdf_heading(&d, 14, "Les offres, commune par commune");
+	for (size_t i = 0; list && i < n; i++) {
+		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
+			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
+		booklet_entry(&d, s, &r[i], b);
+	}
+	pdf_heading(&d, 14, "Index des communes");
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		buf_reset(b);
+		while (j < n && r[j].l->commune == r[i].l->commune) {
+			buf_printf(b, "%s%d", j > i ? ", " : "", r[j].num);
+			j++;
+		}
+		pdf_field(&d, r[i].l->commune ? r[i].l->commune->nom : "", b->data);
+		i = j;
+	}
+	pdf_footers(&d);
+	snprintf(path, sizeof(path), "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
+	rc = pdf_save(&d, p, path, b);
+	free(title);
+out:
+	pdf_close_doc(&d);
+	free(r);
+	return rc;
+}

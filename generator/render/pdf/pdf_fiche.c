@@ -1,0 +1,198 @@
+/*
+ * The fiche of an organisation: its offers and lieux, a QR code of its page
+ * online and a small map of its département. One PDF per organisation.
+ */
+#include <qrencode.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../base/mem.h"
+#include "../../data/hours.h"
+#include "pdf_int.h"
+
+/* The QR code of the organisation's page, top right, with a link on it. */
+static void qr(struct doc *d, const char *url)
+{
+	QRcode *q = QRcode_encodeString(url, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q)
+		return;
+	float side = 80, m = side / (float)q->width;
+	float x0 = PAGE_W - MARGIN - side, y0 = PAGE_H - MARGIN - side;
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	for (int r = 0; r < q->width; r++)
+		for (int c = 0; c < q->width; c++)
+			if (q->data[r * q->width + c] & 1)
+				HPDF_Page_Rectangle(d->page, x0 + (float)c * m, y0 + side - (float)(r + 1) * m, m, m);
+	HPDF_Page_Fill(d->page);
+	HPDF_Rect rect = { x0, y0, x0 + side, y0 + side };
+	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	QRcode_free(q);
+}
+
+static void offre(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
+{
+	char t1[64], t2[64];
+	pdf_heading(d, 12, o->intitule ? o->intitule : o->id.s);
+	pdf_join(b, &o->types, &s->vocab.types_offre);
+	pdf_field(d, "Type", b->data);
+	buf_reset(b);
+	if (o->entree_min.s || o->entree_max.s)
+		buf_printf(b, "à l'entrée : %s%s%s", o->entree_min.s ? o->entree_min.s : o->entree_max.s,
+		    o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) ? " à " : "",
+		    o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) ? o->entree_max.s : "");
+	if (o->vise.s)
+		buf_printf(b, "%sniveau visé : %s", b->len ? " ; " : "", o->vise.s);
+	pdf_field(d, "Niveaux", b->data);
+	pdf_join(b, &o->publics, &s->vocab.publics);
+	if (o->age_min >= 0)
+		buf_printf(b, "%sà partir de %ld ans", b->len ? " ; " : "", o->age_min);
+	pdf_field(d, "Public", b->data);
+	buf_reset(b);
+	if (o->gratuit == TRI_TRUE)
+		buf_puts(b, "Gratuit");
+	else if (o->has_montant)
+		buf_printf(b, "%.0f €", o->montant);
+	/* Precisions that restate the cost ("Gratuit, y compris…") replace it. */
+	if (o->cout_precisions && b->len && strncasecmp(o->cout_precisions, b->data, b->len) == 0)
+		buf_reset(b);
+	if (o->cout_precisions)
+		buf_printf(b, "%s%s", b->len ? " – " : "", o->cout_precisions);
+	pdf_field(d, "Coût", b->data);
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0)
+		hours_french(&h, fr, sizeof(fr));
+	pdf_field(d, "Horaires", fr);
+	if (o->garde_enfants == TRI_TRUE)
+		pdf_field(d, "Enfants", "Garde d'enfants proposée");
+	buf_reset(b);
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *se = &o->sessions[i];
+		static const char *const etat[] = { "inscriptions ouvertes", "inscriptions fermées",
+			"inscriptions suspendues" };
+		buf_printf(b, "%sdu %s au %s : %s", i ? " ; " : "", pdf_fr_date(t1, sizeof(t1), se->debut),
+		    pdf_fr_date(t2, sizeof(t2), se->fin), etat[se->etat]);
+		if (se->places >= 0)
+			buf_printf(b, " (%ld places)", se->places);
+	}
+	pdf_field(d, "Sessions", b->data);
+	buf_reset(b);
+	for (size_t i = 0; i < o->n_lieux; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", o->lieux[i]->denomination ? o->lieux[i]->denomination
+		    : o->lieux[i]->commune ? o->lieux[i]->commune->nom : "");
+	pdf_field(d, "Lieu", b->data);
+	if (o->has_contact) {
+		buf_reset(b);
+		buf_printf(b, "%s%s%s%s%s", o->contact.nom ? o->contact.nom : "", o->contact.telephone ? " – " : "",
+		    o->contact.telephone ? o->contact.telephone : "", o->contact.courriel.s ? " – " : "",
+		    o->contact.courriel.s ? o->contact.courriel.s : "");
+		pdf_field(d, "Contact", b->data);
+	}
+}
+
+static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
+{
+	buf_reset(b);
+	if (l->denomination)
+		buf_printf(b, "%s – ", l->denomination);
+	for (size_t i = 0; i < l->n_lignes; i++)
+		buf_printf(b, "%s, ", l->lignes[i]);
+	buf_printf(b, "%s %s", l->code_postal.s ? l->code_postal.s : "",
+	    l->commune ? l->commune->nom : l->commune_nom.s ? l->commune_nom.s : "");
+	pdf_para(d, d->bold, 10, b->data);
+	pdf_field(d, "Transports", l->transports);
+	pdf_field(d, "Accessibilité", l->acces_pmr == TRI_TRUE ? "accessible en fauteuil roulant"
+	    : l->acces_pmr == TRI_FALSE ? "non accessible en fauteuil roulant" : NULL);
+	struct hours h;
+	const char *err;
+	size_t at;
+	char fr[256] = "";
+	if (l->horaires_accueil.s && hours_parse(l->horaires_accueil.s, &h, &err, &at) == 0)
+		hours_french(&h, fr, sizeof(fr));
+	pdf_field(d, "Accueil", fr);
+	d->y -= 4;
+}
+
+/* A small map of the organisation's département with its lieux. */
+static void locator(struct doc *d, const struct site *s, const struct organisme *o)
+{
+	if (!o->n_lieux || !o->lieux[0].commune)
+		return;
+	const struct shape *sh = pdf_dep_shape(&s->geo, o->lieux[0].dep);
+	if (!sh)
+		return;
+	struct box b;
+	float size = 150;
+	pdf_need(d, size + 10);
+	pdf_fit_box(&b, sh->minx, sh->miny, sh->maxx, sh->maxy, PAGE_W - MARGIN - size, d->y - size, size, size);
+	pdf_draw_base(d, &b, &s->geo, o->lieux[0].dep);
+	HPDF_Page_SetRGBFill(d->page, 0.0f, 0.0f, 0.57f);
+	for (size_t i = 0; i < o->n_lieux; i++) {
+		float x, y;
+		pdf_project(&b, o->lieux[i].lon, o->lieux[i].lat, &x, &y);
+		if (strcmp(o->lieux[i].dep, o->lieux[0].dep) == 0)
+			HPDF_Page_Circle(d->page, x, y, 3.5f);
+	}
+	HPDF_Page_Fill(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	d->reserve = size + 15;
+}
+
+int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b)
+{
+	struct doc d;
+	char date[64], url[1024];
+	int rc = -1;
+	if (pdf_open_doc(&d) < 0)
+		goto out;
+	snprintf(url, sizeof(url), "%sorganismes/%s/", s->base_url, o->id.s);
+	pdf_info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);
+	buf_reset(b);
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, pdf_fr_date(date, sizeof(date), o->mise_a_jour));
+	d.footer = xstrdup(b->data);
+	d.url = url;
+	pdf_new_page(&d);
+	qr(&d, url);
+	pdf_wrap(&d, d.bold, 18, MARGIN, PAGE_W - 2 * MARGIN - 95, o->nom, 1);
+	buf_reset(b);
+	buf_printf(b, "%s%s%zu offre%s de formation – mis à jour le %s", pdf_label(&s->vocab.natures, o->nature.s) ?
+	    pdf_label(&s->vocab.natures, o->nature.s) : "", o->nature.s ? " – " : "", o->n_offres,
+	    o->n_offres > 1 ? "s" : "", date);
+	pdf_wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
+	if (o->has_contact) {
+		buf_reset(b);
+		buf_printf(b, "%s%s%s%s%s", o->contact.nom ? o->contact.nom : "", o->contact.telephone ? " – " : "",
+		    o->contact.telephone ? o->contact.telephone : "", o->contact.courriel.s ? " – " : "",
+		    o->contact.courriel.s ? o->contact.courriel.s : "");
+		pdf_wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
+	}
+	if (o->site_web.s && strlen(o->site_web.s) < 90) {
+		pdf_wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, o->site_web.s, 1);
+		pdf_link(&d, MARGIN, d.y + 13.5f - 10, o->site_web.s, 10, o->site_web.s);
+	}
+	if (d.y > PAGE_H - MARGIN - 95)
+		d.y = PAGE_H - MARGIN - 95;
+	pdf_heading(&d, 14, o->n_lieux > 1 ? "Lieux de formation" : "Lieu de formation");
+	float top = d.y;
+	locator(&d, s, o);
+	d.y = top;
+	for (size_t i = 0; i < o->n_lieux; i++)
+		lieu(&d, &o->lieux[i], b);
+	if (d.reserve && d.y > top - 160)
+		d.y = top - 160;
+	d.reserve = 0;
+	pdf_heading(&d, 14, "Offres de formation");
+	for (size_t i = 0; i < o->n_offres; i++)
+		offre(&d, s, &o->offres[i], b);
+	pdf_footers(&d);
+	char path[512];
+	snprintf(path, sizeof(path), "pdf/organismes/%s.pdf", o->id.s);
+	rc = pdf_save(&d, p, path, b);
+out:
+	pdf_close_doc(&d);
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * Shared by the PDF module's own files (generator/render/pdf/) only: the
+ * document being laid out (struct doc, A4 in points, origin bottom left as
+ * in PDF, the cursor y going down), the layout layer of pdf_layout.c, the
+ * map drawing of pdf_map.c, and the four kinds of document that pdf.c's job
+ * list makes. A document is opened with pdf_open_doc, filled, numbered with
+ * pdf_footers, written with pdf_save and always closed with pdf_close_doc.
+ * libharu errors are kept in doc.error and reported by pdf_save; the
+ * documents' functions return 0 or -1. Strings passed to the layout layer
+ * are UTF-8; pdf_enc converts them to the fonts' CP1252 (its result lives
+ * until four more conversions). Only the files of this folder include
+ * hpdf.h.
+ */
+#ifndef CARTO_PDF_INT_H
+#define CARTO_PDF_INT_H
+
+#include <hpdf.h>
+#include <iconv.h>
+#include <stddef.h>
+
+#include "../../base/buf.h"
+#include "../../data/model.h"
+
+struct publish;
+
+#define FONT_DIR "/usr/share/fonts/truetype/liberation/"
+#define PAGE_W 595.28f
+#define PAGE_H 841.89f
+#define MARGIN 50.0f
+#define BOTTOM 70.0f		/* room for the footer */
+#define MAX_PAGES 20000	/* a booklet of a whole large directory is long */
+
+struct doc {
+	HPDF_Doc pdf;
+	HPDF_Font regular, bold, italic;
+	HPDF_Page page;
+	HPDF_Page *pages;	/* MAX_PAGES, allocated with the document */
+	int npages;
+	float y;
+	float reserve;		/* width kept free on the right (beside a map) */
+	int error;
+	char *footer;		/* owned */
+	iconv_t cd;		/* UTF-8 to CP1252, the fonts' encoding */
+	struct buf enc[4];	/* converted strings, used in turn */
+	int next_enc;
+	const char *url;	/* the page online, under the footer */
+	const char *base;	/* the site online, for links from the root */
+	int scaled;		/* drawing at a scale: no link annotations */
+};
+
+/* A map's window: the lon/lat bounds drawn and where they go on the page
+ * (pdf_fit_box keeps the aspect of the territory). */
+struct box {
+	double minx, miny, maxx, maxy;	/* lon/lat bounds drawn */
+	float x, y, w, h;		/* where on the page */
+	double c, s;			/* cos(latitude), points per degree */
+};
+
+/* One row of a cartography, an offre at a lieu (pdf_carto_rows). */
+struct brow {
+	const struct offre *o;
+	const struct lieu *l;
+	int num;		/* its marker's number */
+};
+
+/* pdf_layout.c: the document, its pages and the text engine. */
+void pdf_close_doc(struct doc *d);
+const char *pdf_enc(struct doc *d, const char *s);
+void pdf_field(struct doc *d, const char *label, const char *value);
+void pdf_footers(struct doc *d);
+const char *pdf_fr_date(char *out, size_t n, int d);
+void pdf_heading(struct doc *d, float size, const char *text);
+void pdf_info(struct doc *d, const char *title, const char *author, const char *subject, int date);
+void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
+const char *pdf_label(const struct vocab_list *l, const char *code);
+void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
+void pdf_need(struct doc *d, float h);
+void pdf_new_page(struct doc *d);
+int pdf_open_doc(struct doc *d);
+void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text);
+float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
+    int bold, int draw);
+int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b);
+int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
+    const char *text, int draw);
+
+/* pdf_map.c: the territory's outlines, markers and legends. */
+void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
+const struct shape *pdf_dep_shape(const struct geo *g, const char *dep);
+void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep);
+void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
+    float x, float y, float w, float h);
+void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca);
+void pdf_project(const struct box *b, double lon, double lat, float *x, float *y);
+/* The map with numbered markers: rows within 6 pt share a number (a grid of
+ * cells in a hash map keeps this linear); markers that would cover one
+ * another are moved apart, with a line to the place they stand for. */
+void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    float x0, float y0, float w, float h);
+
+/* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
+struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);
+
+/* The documents, one file each; pdf.c's job list calls them. Each writes
+ * one PDF through the publisher and returns 0 or -1. */
+int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b);
+int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b);
+int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
+    struct publish *p, struct buf *b);
+int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b);
+
+#endif

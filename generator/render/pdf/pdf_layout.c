@@ -1,0 +1,416 @@
+/*
+ * The PDF layout layer over libharu: opening a document with its embedded
+ * Liberation fonts, the CP1252 text conversion, pages with a cursor,
+ * wrapped paragraphs from measured widths, headings kept with what follows,
+ * "Label : value" fields, links, the footers ("page 2 / 3") drawn once the
+ * document is complete, its properties, saving through the publisher, and
+ * the rich text engine of the slides (UTF-8 with markdown.h's markers).
+ * Shapes and ownership: pdf_int.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "../../text/markdown.h"
+#include "../publish.h"
+#include "pdf_int.h"
+
+static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
+{
+	struct doc *d = user;
+	(void)detail;
+	if (!d->error)
+		d->error = (int)err;
+}
+
+/* Text in the fonts' encoding, CP1252: it holds all of French (é œ « » – € …)
+ * and makes documents smaller and about four times faster to make than
+ * libharu's UTF-8 fonts. A character outside it becomes its nearest
+ * transliteration. The result lives until four more conversions. */
+const char *pdf_enc(struct doc *d, const char *s)
+{
+	struct buf *b = &d->enc[d->next_enc++ % 4];
+	buf_reset(b);
+	if (!s)
+		return b->data;
+	size_t in = strlen(s);
+	buf_grow(b, in * 2 + 8);
+	char *ip = (char *)s, *op = b->data;
+	size_t out = b->cap - 1;
+	iconv(d->cd, NULL, NULL, NULL, NULL);
+	while (in && iconv(d->cd, &ip, &in, &op, &out) == (size_t)-1) {
+		if (!out)
+			break;
+		/* Not convertible even by transliteration: skip one character. */
+		*op++ = '?';
+		out--;
+		ip++, in--;
+		while (in && ((unsigned char)*ip & 0xC0) == 0x80)
+			ip++, in--;
+	}
+	b->len = (size_t)(op - b->data);
+	b->data[b->len] = '\0';
+	return b->data;
+}
+
+void pdf_new_page(struct doc *d)
+{
+	if (d->npages == MAX_PAGES) {
+		d->error = 1;
+		return;
+	}
+	d->page = HPDF_AddPage(d->pdf);
+	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+	d->pages[d->npages++] = d->page;
+	d->y = PAGE_H - MARGIN;
+	d->reserve = 0;
+}
+
+/* Makes room for h points, on a new page if needed. */
+void pdf_need(struct doc *d, float h)
+{
+	if (d->y - h < BOTTOM)
+		pdf_new_page(d);
+}
+
+/* Wraps text to width at size; draws it from the cursor, or only counts the
+ * lines when draw is 0. Returns the number of lines. */
+int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
+    const char *text, int draw)
+{
+	int lines = 0;
+	text = pdf_enc(d, text);
+	size_t len = strlen(text);
+	const char *p = text;
+	while (len) {
+		HPDF_REAL real;
+		/* One line never holds 4,096 bytes; libharu refuses strings past 65,535. */
+		HPDF_UINT chunk = (HPDF_UINT)(len < 4096 ? len : 4096);
+		HPDF_UINT n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
+		    0, 0, HPDF_TRUE, &real);
+		if (n == 0)	/* a word longer than the line: break it */
+			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
+			    0, 0, HPDF_FALSE, &real);
+		if (n == 0)
+			n = 1;
+		if (draw) {
+			pdf_need(d, size * 1.35f);
+			char line[1024];
+			size_t k = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+			memcpy(line, p, k);
+			line[k] = '\0';
+			HPDF_Page_BeginText(d->page);
+			HPDF_Page_SetFontAndSize(d->page, f, size);
+			HPDF_Page_TextOut(d->page, x, d->y - size, line);
+			HPDF_Page_EndText(d->page);
+			d->y -= size * 1.35f;
+		}
+		lines++;
+		p += n;
+		len -= n;
+		while (len && *p == ' ')
+			p++, len--;
+	}
+	return lines;
+}
+
+void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text)
+{
+	if (text && *text)
+		pdf_wrap(d, f, size, MARGIN, PAGE_W - 2 * MARGIN - d->reserve, text, 1);
+}
+
+/* A heading stays with at least two lines of what follows. */
+void pdf_heading(struct doc *d, float size, const char *text)
+{
+	d->y -= size * 0.6f;
+	pdf_need(d, size * 1.4f + 2 * 13.5f);
+	pdf_wrap(d, d->bold, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
+	d->y -= 2;
+}
+
+/* "Label : value" with the label in bold and the value wrapped beside it. */
+void pdf_field(struct doc *d, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	float lw = 105, size = 10, w = PAGE_W - 2 * MARGIN - lw - d->reserve;
+	int lines = pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 0);
+	pdf_need(d, (float)lines * size * 1.35f);
+	float top = d->y;
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, size);
+	HPDF_Page_TextOut(d->page, MARGIN, d->y - size, pdf_enc(d, label));
+	HPDF_Page_EndText(d->page);
+	d->y = top;
+	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
+}
+
+const char *pdf_fr_date(char *out, size_t n, int d)
+{
+	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai", "juin",
+		"juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	if (!d)
+		return "";
+	snprintf(out, n, "%d%s %s %d", d % 100, d % 100 == 1 ? "er" : "", mois[(d / 100 % 100 + 11) % 12], d / 10000);
+	return out;
+}
+
+const char *pdf_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < v->n; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", pdf_label(l, v->v[i].s));
+}
+
+/* Makes the text just drawn at (x, baseline y) clickable. */
+void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url)
+{
+	HPDF_Page_SetFontAndSize(d->page, d->regular, size);
+	float w = HPDF_Page_TextWidth(d->page, pdf_enc(d, text));
+	HPDF_Rect r = { x, y - 2, x + w, y + size };
+	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, r, url);
+	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+}
+
+/* Page numbers and the source, once the number of pages is known. */
+void pdf_footers(struct doc *d)
+{
+	char num[32];
+	for (int i = 0; i < d->npages; i++) {
+		HPDF_Page pg = d->pages[i];
+		snprintf(num, sizeof(num), "page %d / %d", i + 1, d->npages);
+		HPDF_Page_SetRGBStroke(pg, 0.6f, 0.6f, 0.6f);
+		HPDF_Page_MoveTo(pg, MARGIN, 50);
+		HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
+		HPDF_Page_Stroke(pg);
+		HPDF_Page_BeginText(pg);
+		HPDF_Page_SetFontAndSize(pg, d->regular, 8);
+		HPDF_Page_TextOut(pg, MARGIN, 38, pdf_enc(d, d->footer));
+		HPDF_Page_TextOut(pg, MARGIN, 28, pdf_enc(d, d->url));
+		HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
+		HPDF_Page_EndText(pg);
+		HPDF_Page cur = d->page;
+		d->page = pg;
+		pdf_link(d, MARGIN, 28, d->url, 8, d->url);
+		d->page = cur;
+	}
+}
+
+void pdf_close_doc(struct doc *d)
+{
+	if (d->pdf)
+		HPDF_Free(d->pdf);
+	if (d->cd != (iconv_t)-1)
+		iconv_close(d->cd);
+	for (int i = 0; i < 4; i++)
+		buf_release(&d->enc[i]);
+	free(d->pages);
+	free(d->footer);
+}
+
+int pdf_open_doc(struct doc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->cd = (iconv_t)-1;
+	for (int i = 0; i < 4; i++)
+		d->enc[i] = (struct buf)BUF_INIT;
+	d->pdf = HPDF_New(on_error, d);
+	d->pages = xcalloc(MAX_PAGES, sizeof(*d->pages));
+	if (!d->pdf)
+		return -1;
+	d->cd = iconv_open("CP1252//TRANSLIT", "UTF-8");
+	if (d->cd == (iconv_t)-1)
+		return -1;
+	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+	HPDF_SetCurrentEncoder(d->pdf, "CP1252");
+	const char *r = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Regular.ttf", HPDF_TRUE);
+	const char *b = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Bold.ttf", HPDF_TRUE);
+	if (!r || !b || d->error)
+		return -1;
+	d->regular = HPDF_GetFont(d->pdf, r, "CP1252");
+	d->bold = HPDF_GetFont(d->pdf, b, "CP1252");
+	d->italic = d->regular;
+	return d->error ? -1 : 0;
+}
+
+/* The document's properties, dated from the content so that the same input
+ * gives the same bytes. */
+void pdf_info(struct doc *d, const char *title, const char *author, const char *subject, int date)
+{
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, pdf_enc(d, title));
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_AUTHOR, pdf_enc(d, author));
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_SUBJECT, pdf_enc(d, subject));
+	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_KEYWORDS, pdf_enc(d, "formation, Île-de-France"));
+	HPDF_Date dt = { date / 10000, date / 100 % 100, date % 100, 12, 0, 0, 'Z', 0, 0 };
+	if (date) {
+		HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, dt);
+		HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_MOD_DATE, dt);
+	}
+}
+
+int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
+{
+	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
+		fprintf(stderr, "carto: %s could not be made (libharu error 0x%04X%s)\n", path,
+		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
+		return -1;
+	}
+	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
+	buf_reset(b);
+	buf_grow(b, size);
+	HPDF_ResetStream(d->pdf);
+	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size)
+		return -1;
+	b->len = got;
+	return publish_write(p, path, b->data, b->len);
+}
+
+static HPDF_Font font_of(const struct doc *d, int bold, int italic)
+{
+	return bold ? d->bold : italic ? d->italic : d->regular;
+}
+
+static int is_marker(char c)
+{
+	return c == MD_BOLD || c == MD_ITALIC || c == MD_LINK || c == MD_LINK_END;
+}
+
+/* Steps over the marker at q, updating the state; returns what follows. */
+static const char *marker_step(const char *q, int *b, int *it, const char **link, size_t *link_len)
+{
+	if (*q == MD_BOLD)
+		*b = !*b;
+	else if (*q == MD_ITALIC)
+		*it = !*it;
+	else if (*q == MD_LINK) {
+		const char *e = strchr(q + 1, MD_LINK_URL_END);
+		if (!e)
+			return q + strlen(q);
+		*link = q + 1;
+		*link_len = (size_t)(e - q - 1);
+		return e + 1;
+	} else
+		*link = NULL;
+	return q + 1;
+}
+
+/* A link of a slide as an absolute address: relative ones are read from the
+ * page's address online, as a browser would. */
+static void link_target(const struct doc *d, const char *url, size_t n, char *out, size_t cap)
+{
+	int absolute = memchr(url, ':', n) != NULL;
+	const char *page = d->url ? d->url : "";
+	if (absolute)
+		snprintf(out, cap, "%.*s", (int)n, url);
+	else if (n && url[0] == '/' && d->base)
+		snprintf(out, cap, "%s%.*s", d->base, (int)n - 1, url + 1);
+	else
+		snprintf(out, cap, "%s%.*s", page, (int)n, url);
+	/* "a/b/../c" is "a/c", as the browser will read it. */
+	char *sch = strstr(out, "://"), *p;
+	while (sch && (p = strstr(sch + 3, "/../"))) {
+		char *prev = p;
+		while (prev > sch + 3 && prev[-1] != '/')
+			prev--;
+		if (prev <= sch + 3)
+			break;	/* no segment to go up from: leave it */
+		memmove(prev, p + 4, strlen(p + 4) + 1);
+	}
+}
+
+/* Lays out rich text (UTF-8 with the MD_ markers of markdown.h) word by word
+ * in width from (x, y), the top of the first line; draws it when draw, links
+ * in blue, underlined and clickable (unless the page is scaled, as in the
+ * handouts). Returns the height used. */
+float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
+    int bold, int draw)
+{
+	const char *t = pdf_enc(d, text);
+	float cx = x, lh = size * 1.3f, h = lh;
+	int b = bold, it = 0;
+	const char *link = NULL;
+	size_t link_len = 0;
+	while (*t) {
+		while (*t == ' ')
+			t++;
+		if (!*t)
+			break;
+		/* A word: up to the next space, in segments between markers. */
+		const char *e = t;
+		float ww = 0;
+		int wb = b, wi = it;
+		const char *wl = link;
+		size_t wll = link_len;
+		for (const char *q = t; *q && *q != ' ';) {
+			if (is_marker(*q)) {
+				q = marker_step(q, &wb, &wi, &wl, &wll);
+				e = q;
+				continue;
+			}
+			const char *r = q;
+			while (*r && *r != ' ' && !is_marker(*r))
+				r++;
+			ww += HPDF_Font_TextWidth(font_of(d, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
+			    * size / 1000;
+			q = r;
+			e = q;
+		}
+		float sp = HPDF_Font_TextWidth(font_of(d, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
+		if (cx > x && cx + ww > x + width) {
+			cx = x;
+			h += lh;
+		}
+		for (const char *q = t; q < e;) {
+			if (is_marker(*q)) {
+				q = marker_step(q, &b, &it, &link, &link_len);
+				continue;
+			}
+			const char *r = q;
+			while (r < e && !is_marker(*r))
+				r++;
+			HPDF_Font f = font_of(d, b, it);
+			float sw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width * size / 1000;
+			if (draw) {
+				char seg[512];
+				size_t k = (size_t)(r - q) < sizeof(seg) - 1 ? (size_t)(r - q) : sizeof(seg) - 1;
+				float base = y - (h - lh) - size;
+				memcpy(seg, q, k);
+				seg[k] = '\0';
+				if (link)
+					HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+				HPDF_Page_BeginText(d->page);
+				HPDF_Page_SetFontAndSize(d->page, f, size);
+				HPDF_Page_TextOut(d->page, cx, base, seg);
+				HPDF_Page_EndText(d->page);
+				if (link) {
+					HPDF_Page_SetRGBStroke(d->page, 0, 0, 0.57f);
+					HPDF_Page_SetLineWidth(d->page, size / 18);
+					HPDF_Page_MoveTo(d->page, cx, base - size * 0.12f);
+					HPDF_Page_LineTo(d->page, cx + sw, base - size * 0.12f);
+					HPDF_Page_Stroke(d->page);
+					HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+					if (!d->scaled) {
+						char url[2100];
+						link_target(d, link, link_len, url, sizeof(url));
+						HPDF_Rect rect = { cx, base - size * 0.25f, cx + sw, base + size * 0.9f };
+						HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
+						HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+					}
+				}
+			}
+			cx += sw;
+			q = r;
+		}
+		cx += sp;
+		t = e;
+	}
+	return h;
+}

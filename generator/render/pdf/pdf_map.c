@@ -1,0 +1,283 @@
+/*
+ * Maps in PDF: the territory's outlines as vector paths, the numbered
+ * markers placed so that none covers another (a grid of cells in a hash
+ * map), the map box of booklets and slides, and the legend of the types.
+ * Coordinates: lon/lat in, points on the page out (struct box).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "../svgmap.h"
+#include "pdf_int.h"
+
+void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
+    float x, float y, float w, float h)
+{
+	b->minx = minx;
+	b->miny = miny;
+	b->maxx = maxx;
+	b->maxy = maxy;
+	b->c = cos((miny + maxy) / 2 * 3.14159265358979 / 180);
+	double sx = w / ((maxx - minx) * b->c), sy = h / (maxy - miny);
+	b->s = sx < sy ? sx : sy;
+	b->w = (float)((maxx - minx) * b->c * b->s);
+	b->h = (float)((maxy - miny) * b->s);
+	b->x = x + (w - b->w) / 2;
+	b->y = y + (h - b->h) / 2;
+}
+
+void pdf_project(const struct box *b, double lon, double lat, float *x, float *y)
+{
+	*x = b->x + (float)((lon - b->minx) * b->c * b->s);
+	*y = b->y + (float)((lat - b->miny) * b->s);
+}
+
+/* Draws a shape's rings, dropping points closer than 0.7 pt to the last one. */
+static void draw_shape(struct doc *d, const struct box *b, const struct shape *sh)
+{
+	for (size_t r = 0; r < sh->n_rings; r++) {
+		const struct ring *rg = &sh->rings[r];
+		float lx = 0, ly = 0;
+		for (size_t i = 0; i < rg->n; i++) {
+			float x, y;
+			pdf_project(b, rg->xy[2 * i], rg->xy[2 * i + 1], &x, &y);
+			if (i == 0)
+				HPDF_Page_MoveTo(d->page, x, y);
+			else if (fabsf(x - lx) + fabsf(y - ly) > 0.7f || i == rg->n - 1)
+				HPDF_Page_LineTo(d->page, x, y);
+			else
+				continue;
+			lx = x;
+			ly = y;
+		}
+		HPDF_Page_ClosePath(d->page);
+	}
+}
+
+/* The outlines of a département (its communes) or of the region. */
+void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep)
+{
+	HPDF_Page_SetLineWidth(d->page, 0.3f);
+	HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
+	for (size_t i = 0; dep && i < g->n_commune_shapes; i++)
+		if (strncmp(g->commune_shapes[i].code, dep, 2) == 0) {
+			draw_shape(d, b, &g->commune_shapes[i]);
+			HPDF_Page_Stroke(d->page);
+		}
+	HPDF_Page_SetLineWidth(d->page, 0.8f);
+	HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (!dep || strcmp(g->departements[i].code, dep) == 0) {
+			draw_shape(d, b, &g->departements[i]);
+			HPDF_Page_Stroke(d->page);
+		}
+}
+
+const struct shape *pdf_dep_shape(const struct geo *g, const char *dep)
+{
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (strcmp(g->departements[i].code, dep) == 0)
+			return &g->departements[i];
+	return NULL;
+}
+
+static void hex_fill(struct doc *d, const char *hex)
+{
+	unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
+	HPDF_Page_SetRGBFill(d->page, (float)(v >> 16 & 255) / 255, (float)(v >> 8 & 255) / 255,
+	    (float)(v & 255) / 255);
+}
+
+static size_t colour_of(const struct site *s, const char *type)
+{
+	for (size_t i = 0; type && i < s->vocab.types_offre.n; i++)
+		if (strcmp(s->vocab.types_offre.v[i].code, type) == 0)
+			return i % 10;
+	return 9;
+}
+
+#define MARK_R 6.5f
+#define MARK_D (2 * MARK_R + 2)	/* centres of two markers, at least */
+
+static void marker(struct doc *d, float x, float y, int num, const char *colour)
+{
+	char t[16];
+	hex_fill(d, colour);
+	HPDF_Page_Circle(d->page, x, y, MARK_R);
+	HPDF_Page_Fill(d->page);
+	snprintf(t, sizeof(t), "%d", num);
+	HPDF_Page_SetRGBFill(d->page, 1, 1, 1);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, d->bold, num > 99 ? 4.5f : 6);
+	HPDF_Page_TextOut(d->page, x - HPDF_Page_TextWidth(d->page, t) / 2, y - 2, t);
+	HPDF_Page_EndText(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+}
+
+/* Markers already placed, chained by grid cell (a cell is one marker wide),
+ * so that testing a spot looks at nine cells, not at every marker. */
+struct placed {
+	size_t mask;
+	long *head, *next;
+	float *x, *y;
+	size_t n;
+};
+
+static size_t cell_of(long cx, long cy, size_t mask)
+{
+	return ((size_t)cx * 73856093u ^ (size_t)cy * 19349663u) & mask;
+}
+
+static int spot_free(const struct placed *g, float x, float y)
+{
+	long cx = (long)floorf(x / MARK_D), cy = (long)floorf(y / MARK_D);
+	for (long i = -1; i <= 1; i++)
+		for (long j = -1; j <= 1; j++)
+			for (long k = g->head[cell_of(cx + i, cy + j, g->mask)]; k >= 0; k = g->next[k]) {
+				float dx = g->x[k] - x, dy = g->y[k] - y;
+				if (dx * dx + dy * dy < MARK_D * MARK_D)
+					return 0;
+			}
+	return 1;
+}
+
+static void spot_take(struct placed *g, float x, float y)
+{
+	size_t h = cell_of((long)floorf(x / MARK_D), (long)floorf(y / MARK_D), g->mask);
+	g->x[g->n] = x;
+	g->y[g->n] = y;
+	g->next[g->n] = g->head[h];
+	g->head[h] = (long)g->n++;
+}
+
+/* Where a marker for (x, y) goes without covering another: the spot itself,
+ * else the nearest free one on rings around it, inside the frame. A marker
+ * that cannot move stays on its spot. */
+static void place(struct placed *g, float x, float y, const float frame[4], float *px, float *py)
+{
+	*px = x, *py = y;
+	for (int ring = 0; ring <= 6; ring++) {
+		int steps = ring ? 8 * ring : 1;
+		for (int k = 0; k < steps; k++) {
+			double a = 6.283185307179586 * k / steps;
+			float cx = x + (float)(ring * (MARK_D + 0.5) * cos(a));
+			float cy = y + (float)(ring * (MARK_D + 0.5) * sin(a));
+			if (cx < frame[0] || cy < frame[1] || cx > frame[2] || cy > frame[3] || !spot_free(g, cx, cy))
+				continue;
+			*px = cx, *py = cy;
+			spot_take(g, cx, cy);
+			return;
+		}
+	}
+	spot_take(g, x, y);
+}
+
+void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n)
+{
+	float size = 420;
+	pdf_need(d, size + 10);
+	pdf_map_box(d, s, dep, r, n, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
+	d->y -= size + 8;
+}
+
+/* The map of the region or of a département in the box (x0, y0, w, h). */
+void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    float x0, float y0, float w, float h)
+{
+	struct box b;
+	const struct shape *sh = dep ? pdf_dep_shape(&s->geo, dep) : NULL;
+	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+	for (size_t i = 0; i < s->geo.n_departements; i++)
+		if (!sh || &s->geo.departements[i] == sh) {
+			minx = fmin(minx, s->geo.departements[i].minx);
+			miny = fmin(miny, s->geo.departements[i].miny);
+			maxx = fmax(maxx, s->geo.departements[i].maxx);
+			maxy = fmax(maxy, s->geo.departements[i].maxy);
+		}
+	pdf_fit_box(&b, minx, miny, maxx, maxy, x0, y0, w, h);
+	pdf_draw_base(d, &b, &s->geo, dep);
+	const float frame[4] = { x0, y0, x0 + w, y0 + h };
+	struct strmap cells = STRMAP_INIT;
+	char **keys = xcalloc(n + 1, sizeof(*keys));
+	/* Per marker: the place it stands for, where it is drawn, its row. */
+	float *at = xmalloc((4 * n + 1) * sizeof(*at));
+	size_t *row = xmalloc((n + 1) * sizeof(*row));
+	size_t nb = 16;
+	while (nb < 2 * n)
+		nb *= 2;
+	struct placed g = { nb - 1, xmalloc(nb * sizeof(long)), xmalloc((n + 1) * sizeof(long)),
+		xmalloc((n + 1) * sizeof(float)), xmalloc((n + 1) * sizeof(float)), 0 };
+	for (size_t i = 0; i < nb; i++)
+		g.head[i] = -1;
+	int next = 1;
+	for (size_t i = 0; i < n; i++) {
+		float x, y;
+		char key[32];
+		pdf_project(&b, r[i].l->lon, r[i].l->lat, &x, &y);
+		snprintf(key, sizeof(key), "%d:%d", (int)(x / 6), (int)(y / 6));
+		int *num = strmap_get(&cells, key);
+		if (num) {
+			r[i].num = *num;
+			continue;
+		}
+		float *m = at + 4 * (size_t)(next - 1);
+		row[next - 1] = i;
+		r[i].num = next++;
+		keys[i] = xmalloc(sizeof(int) + sizeof(key));
+		memcpy(keys[i], &r[i].num, sizeof(int));
+		strcpy(keys[i] + sizeof(int), key);
+		strmap_put(&cells, keys[i] + sizeof(int), keys[i]);
+		m[0] = x, m[1] = y;
+		place(&g, x, y, frame, &m[2], &m[3]);
+	}
+	/* Lines first, so that no line crosses a marker drawn before it. */
+	HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
+	HPDF_Page_SetLineWidth(d->page, 0.6f);
+	for (int k = 0; k < next - 1; k++) {
+		const float *m = at + 4 * k;
+		if (m[0] == m[2] && m[1] == m[3])
+			continue;
+		HPDF_Page_MoveTo(d->page, m[0], m[1]);
+		HPDF_Page_LineTo(d->page, m[2], m[3]);
+		HPDF_Page_Stroke(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0.25f, 0.25f, 0.25f);
+		HPDF_Page_Circle(d->page, m[0], m[1], 1.5f);
+		HPDF_Page_Fill(d->page);
+	}
+	for (int k = 0; k < next - 1; k++) {
+		const struct brow *w = &r[row[k]];
+		marker(d, at[4 * k + 2], at[4 * k + 3], w->num,
+		    svgmap_palette[colour_of(s, w->o->types.n ? w->o->types.v[0].s : NULL)]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(at);
+	free(row);
+	free(g.head);
+	free(g.next);
+	free(g.x);
+	free(g.y);
+	strmap_free(&cells);
+}
+
+void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca)
+{
+	pdf_para(d, d->bold, 10, "Légende : chaque repère numéroté renvoie aux offres qui portent ce numéro dans la liste ; sa couleur donne le type de la première offre.");
+	for (size_t i = 0; i < ca->sel_types.n; i++) {
+		const struct term *t = strmap_get(&s->vocab.types_offre.by_code, ca->sel_types.v[i].s);
+		pdf_need(d, 14);
+		hex_fill(d, svgmap_palette[colour_of(s, ca->sel_types.v[i].s)]);
+		HPDF_Page_Circle(d->page, MARGIN + 5, d->y - 5, 4.5f);
+		HPDF_Page_Fill(d->page);
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+		HPDF_Page_BeginText(d->page);
+		HPDF_Page_SetFontAndSize(d->page, d->regular, 9);
+		HPDF_Page_TextOut(d->page, MARGIN + 14, d->y - 8, pdf_enc(d, t ? t->libelle : ca->sel_types.v[i].s));
+		HPDF_Page_EndText(d->page);
+		d->y -= 13;
+	}
+}

@@ -1,0 +1,226 @@
+/*
+ * A cartography's workbook, of the region or of one département: its offer
+ * x lieu rows in model order, then a summary of rows per département x
+ * type.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "../../data/index.h"
+#include "xlsx_int.h"
+
+static const struct col carto_tail[] = {
+	{ "Contact", "Personne ou service à contacter pour l'offre (sinon l'accueil de l'organisme)" },
+	{ "Téléphone", "Téléphone du contact" },
+	{ "Courriel", "Courriel du contact" },
+	{ "Page de l'offre", "Adresse de l'offre sur le site (un lien ; du texte dans un classeur de plus de 10 000 lignes)" },
+	{ "Fiche PDF", "Fiche à imprimer de l'organisme (un lien ; du texte dans un classeur de plus de 10 000 lignes)" },
+	{ "Mise à jour", "Date de la dernière mise à jour de la fiche de l'organisme (date)" },
+};
+
+static const struct col nature_col[] = {
+	{ "Nature de l'organisme", "Association, organisme de formation, centre social…" },
+};
+
+static const struct col dep_col[] = {
+	{ "Département", "Département où se trouvent les lieux" },
+};
+
+static const struct col total_col[] = {
+	{ "Toutes les offres", "Lignes (offre × lieu) du département, chacune comptée une fois" },
+};
+
+/* The offer types of a view: its selection, or every type of the site. */
+struct view_types {
+	const char **code;
+	struct col *cols;		/* one "Oui/Non" column per type */
+	size_t n;
+};
+
+static void view_types_init(struct view_types *vt, const struct site *s, const struct cartographie *c)
+{
+	vt->n = c->sel_types.n ? c->sel_types.n : s->vocab.types_offre.n;
+	vt->code = xcalloc(vt->n + 1, sizeof(*vt->code));
+	vt->cols = xcalloc(vt->n + 1, sizeof(*vt->cols));
+	for (size_t i = 0; i < vt->n; i++) {
+		struct buf m = BUF_INIT;
+		vt->code[i] = c->sel_types.n ? c->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
+		vt->cols[i].head = xlsx_label(&s->vocab.types_offre, vt->code[i]);
+		buf_printf(&m, "Oui si l'offre est du type « %s » (une offre peut avoir plusieurs types) ; dans la synthèse, le nombre de lignes de ce type",
+		    vt->cols[i].head);
+		vt->cols[i].meaning = buf_detach(&m, NULL);
+	}
+}
+
+static void view_types_free(struct view_types *vt)
+{
+	for (size_t i = 0; i < vt->n; i++)
+		free((char *)vt->cols[i].meaning);
+	free(vt->code);
+	free(vt->cols);
+}
+
+static int has_type(const struct offre *o, const char *code)
+{
+	for (size_t i = 0; i < o->types.n; i++)
+		if (strcmp(o->types.v[i].s, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether département d has rows in the view (dep: the one département). */
+static int dep_in_view(const struct cartographie *c, const char *dep, const char *code)
+{
+	if (dep)
+		return strcmp(dep, code) == 0;
+	if (!c->sel_departements.n)
+		return 1;
+	for (size_t i = 0; i < c->sel_departements.n; i++)
+		if (strcmp(c->sel_departements.v[i].s, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* One offer × lieu row; counts[d * (n + 1) + t] counts it for the summary. */
+static void carto_row(struct sheet *sh, const struct view_types *vt, const struct offre *o,
+    const struct lieu *l, size_t *counts)
+{
+	struct book *bk = sh->bk;
+	const struct site *s = bk->s;
+	if (xlsx_row_next(sh) < 0)
+		return;
+	xlsx_row_source(bk, o->org, o->line, o->col);
+	xlsx_put_org(sh, 0, o->org);
+	xlsx_put_text(sh, 2, xlsx_label(&s->vocab.natures, o->org->nature.s));
+	lxw_col_t c = 3;
+	xlsx_put_offre(sh, c, o);
+	c += xlsx_n_offre;
+	for (size_t t = 0; t < vt->n; t++)
+		xlsx_put_text(sh, c++, has_type(o, vt->code[t]) ? "Oui" : "Non");
+	xlsx_put_lieu(sh, c, l);
+	c += xlsx_n_lieu;
+	const struct contact *ct = xlsx_contact_of(o);
+	xlsx_put_text(sh, c++, ct ? ct->nom : NULL);
+	xlsx_put_text(sh, c++, ct ? ct->telephone : NULL);
+	xlsx_put_text(sh, c++, ct ? ct->courriel.s : NULL);
+	buf_reset(&bk->list);
+	buf_printf(&bk->list, "offre-%s", o->id.s);
+	xlsx_put_url(sh, c++, xlsx_page_url(bk, "organismes/%s/#%s", o->org->id.s, bk->list.data));
+	xlsx_put_url(sh, c++, xlsx_page_url(bk, "pdf/organismes/%s.pdf%s", o->org->id.s, ""));
+	xlsx_put_date(sh, c, o->org->mise_a_jour);
+	for (size_t d = 0; d < s->geo.n_departements; d++)
+		if (strcmp(s->geo.departements[d].code, l->dep) == 0) {
+			size_t *row = counts + d * (vt->n + 1);
+			for (size_t t = 0; t < vt->n; t++)
+				row[t] += (size_t)has_type(o, vt->code[t]);
+			row[vt->n]++;
+		}
+}
+
+/* The summary: rows per département × type as numbers (not formulas, so
+ * every reader sees the values) and a column chart of them. */
+static void carto_summary(struct book *bk, const struct cartographie *c, const char *dep,
+    const struct view_types *vt, const size_t *counts)
+{
+	const struct site *s = bk->s;
+	struct sheet *sh = xlsx_sheet_new(bk, "Synthèse");
+	if (!sh)
+		return;
+	xlsx_sheet_cols(sh, dep_col, 1);
+	xlsx_sheet_cols(sh, vt->cols, vt->n);
+	xlsx_sheet_cols(sh, total_col, 1);
+	size_t *total = xcalloc(vt->n + 1, sizeof(*total));
+	for (size_t d = 0; d < s->geo.n_departements; d++) {
+		if (!dep_in_view(c, dep, s->geo.departements[d].code) || xlsx_row_next(sh) < 0)
+			continue;
+		buf_reset(&bk->list);
+		buf_printf(&bk->list, "%s (%s)", s->geo.departements[d].nom, s->geo.departements[d].code);
+		xlsx_put_text(sh, 0, bk->list.data);
+		for (size_t t = 0; t <= vt->n; t++) {
+			xlsx_put_num(sh, (lxw_col_t)(t + 1), (double)counts[d * (vt->n + 1) + t], NULL);
+			total[t] += counts[d * (vt->n + 1) + t];
+		}
+	}
+	lxw_row_t last = sh->row;
+	if (!dep && xlsx_row_next(sh) == 0) {
+		xlsx_put_text(sh, 0, "Total");
+		for (size_t t = 0; t <= vt->n; t++)
+			xlsx_put_num(sh, (lxw_col_t)(t + 1), (double)total[t], NULL);
+	}
+	free(total);
+	xlsx_sheet_end(sh, 0);
+	worksheet_write_string(sh->ws, sh->row + 2, 0,
+	    "Chaque ligne de la feuille Offres est une offre dans un lieu. Une offre de plusieurs types compte dans chacun de ses types ; « Toutes les offres » la compte une fois.",
+	    NULL);
+	if (last < 1)
+		return;
+	lxw_chart *ch = workbook_add_chart(bk->wb, LXW_CHART_COLUMN);
+	for (size_t t = 0; t < vt->n; t++) {
+		lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+		chart_series_set_categories(se, sh->name, 1, 0, last, 0);
+		chart_series_set_values(se, sh->name, 1, (lxw_col_t)(t + 1), last, (lxw_col_t)(t + 1));
+		chart_series_set_name_range(se, sh->name, 0, (lxw_col_t)(t + 1));
+	}
+	chart_title_set_name(ch, "Offres × lieux par département et type");
+	chart_axis_set_name(ch->y_axis, "Nombre de lignes");
+	lxw_chart_options co = { .x_scale = 2, .y_scale = 1.5 };
+	if (worksheet_insert_chart_opt(sh->ws, sh->row + 4, 0, ch, &co) != LXW_NO_ERROR)
+		bk->failed = 1;
+}
+
+/* Walks the view's offer × lieu rows in model order, writing them when sh is
+ * set; returns how many there are. */
+static size_t view_rows(const struct site *s, const struct cartographie *c, const char *dep,
+    struct sheet *sh, const struct view_types *vt, size_t *counts)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t l = 0; carto_takes_offre(c, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(c, dep, o->lieux[l])) {
+					n++;
+					if (sh)
+						carto_row(sh, vt, o, o->lieux[l], counts);
+				}
+		}
+	return n;
+}
+
+int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
+    struct publish *p, struct diags *d, size_t *rows)
+{
+	struct book bk;
+	struct buf rel = BUF_INIT, title = BUF_INIT;
+	buf_printf(&rel, "xlsx/cartographies/%s%s%s.xlsx", c->id.s, dep ? "-" : "", dep ? dep : "");
+	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? xlsx_dep_name(s, dep) : "");
+	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d);
+	struct view_types vt;
+	view_types_init(&vt, s, c);
+	size_t *counts = xcalloc((s->geo.n_departements + 1) * (vt.n + 1), sizeof(*counts));
+	struct sheet *sh = rc == 0 ? xlsx_sheet_new(&bk, "Offres") : NULL;
+	if (sh) {
+		xlsx_sheet_cols(sh, xlsx_org_cols, 2);
+		xlsx_sheet_cols(sh, nature_col, 1);
+		xlsx_sheet_cols(sh, xlsx_offre_cols, xlsx_n_offre);
+		xlsx_sheet_cols(sh, vt.cols, vt.n);
+		xlsx_sheet_cols(sh, xlsx_lieu_cols, xlsx_n_lieu);
+		xlsx_sheet_cols(sh, carto_tail, sizeof(carto_tail) / sizeof(carto_tail[0]));
+		if (view_rows(s, c, dep, NULL, NULL, NULL) * 2 <= LINK_BUDGET)
+			sh->link_budget = LINK_BUDGET;
+		view_rows(s, c, dep, sh, &vt, counts);
+		xlsx_sheet_end(sh, 1);
+		carto_summary(&bk, c, dep, &vt, counts);
+		xlsx_readme(&bk, title.data,
+		    "Une ligne par offre et par lieu où elle a lieu. Pour compter, filtrez les colonnes Département et le type voulu (Oui) : le nombre de lignes est celui de la feuille Synthèse.");
+	}
+	*rows += bk.rows;
+	if (xlsx_book_close(&bk) < 0)
+		rc = -1;
+	free(counts);
+	view_types_free(&vt);
+	buf_release(&rel);
+	buf_release(&title);
+	return rc;
+}

@@ -1,0 +1,116 @@
+/*
+ * Shared by the XLSX module's own files (generator/render/xlsx/) only: the
+ * sheet layer of xlsx_sheet.c (a workbook, struct book, holds up to
+ * MAX_SHEETS sheets, each filled top to bottom in one pass, row 0 being the
+ * header), the column groups of xlsx_cols.c that several workbooks share,
+ * and the three workbooks that xlsx.c's job list writes. Cells take UTF-8;
+ * empty and absent values leave the cell blank. Problems with the data are
+ * warnings in bk->d, with the source file named by book.src_*; the
+ * workbooks' functions return 0 or -1. Only the files of this folder include
+ * xlsxwriter.h.
+ */
+#ifndef CARTO_XLSX_INT_H
+#define CARTO_XLSX_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "../../base/buf.h"
+#include "../../data/model.h"
+
+struct diags;
+struct publish;
+
+#define MAX_WIDTH 60		/* wider columns would hide their neighbours */
+/* libxlsxwriter keeps about 2.5 KB per hyperlink until it closes the file
+ * (65,530 links, its most in a sheet, took 180 MB when measured), so a sheet
+ * gets links only when all its rows fit in this budget: every row then has
+ * its links, and a larger sheet has its addresses as text in every row. */
+#define LINK_BUDGET 20000
+#define MAX_URL 2079		/* longest hyperlink it accepts */
+#define MAX_TEXT 32767		/* characters in one cell */
+#define MAX_SHEETS 8
+
+/* A column: its header, and what it holds for the "Lisez-moi" sheet. */
+struct col {
+	const char *head, *meaning;
+};
+
+struct book;
+
+/* A sheet being filled top to bottom. */
+struct sheet {
+	struct book *bk;
+	lxw_worksheet *ws;
+	const char *name;
+	lxw_row_t row;			/* the row being written; 0 is the header */
+	lxw_col_t ncol;
+	const struct col **cols;	/* ncol of them, and their widths */
+	double *width;
+	size_t cap;
+	size_t links, link_budget;	/* hyperlinks written, and allowed */
+	int full;			/* the row limit was reached */
+};
+
+/* A workbook being written. src_* name the content behind the row being
+ * written, so that a warning points at the file to fix. */
+struct book {
+	const struct site *s;
+	lxw_workbook *wb;
+	const char *rel;		/* xlsx/…, inside the published folder */
+	lxw_format *head, *date, *money, *coord, *link, *title, *wrap;
+	struct diags *d;
+	const char *src_file;
+	uint32_t src_line, src_col;
+	lxw_row_t max_rows;		/* data rows a sheet may hold */
+	size_t rows;
+	struct buf cut, list, scratch;
+	struct sheet sheets[MAX_SHEETS];
+	size_t n_sheets;
+	int failed;
+};
+
+/* xlsx_sheet.c: cells, sheets and workbooks. */
+int xlsx_book_close(struct book *bk);
+int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
+    const char *rel, const char *title, struct diags *d);
+const char *xlsx_label(const struct vocab_list *l, const char *code);
+void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
+void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
+void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
+void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s);
+void xlsx_put_tri(struct sheet *sh, lxw_col_t c, enum tri t);
+void xlsx_put_url(struct sheet *sh, lxw_col_t c, const char *url);
+int xlsx_row_next(struct sheet *sh);
+void xlsx_sheet_cols(struct sheet *sh, const struct col *cols, size_t n);
+void xlsx_sheet_end(struct sheet *sh, int filter);
+struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
+
+/* xlsx_cols.c: the column groups of organisations, offers and lieux that
+ * several workbooks share (xlsx_n_* columns each), their cells, and the
+ * "Lisez-moi" sheet. */
+extern const struct col xlsx_org_cols[], xlsx_offre_cols[], xlsx_lieu_cols[];
+extern const size_t xlsx_n_offre, xlsx_n_lieu;
+extern const char *const xlsx_etat_fr[];	/* by enum etat */
+const struct contact *xlsx_contact_of(const struct offre *o);
+const char *xlsx_dep_name(const struct site *s, const char *code);
+const char *xlsx_joined(struct book *bk, const struct svals *v, const struct vocab_list *l);
+const char *xlsx_page_url(struct book *bk, const char *fmt, const char *a, const char *b);
+void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l);
+void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o);
+void xlsx_put_org(struct sheet *sh, lxw_col_t c, const struct organisme *o);
+void xlsx_readme(struct book *bk, const char *what, const char *extra);
+void xlsx_row_source(struct book *bk, const struct organisme *org, uint32_t line, uint32_t col);
+
+/* The workbooks, one file each; xlsx.c's job list calls them. Each writes
+ * one workbook through the publisher, adds the rows it wrote to *rows and
+ * returns 0 or -1. */
+int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
+    struct publish *p, struct diags *d, size_t *rows);
+int directory_book(const struct site *s, struct publish *p, struct diags *d, size_t *rows);
+int ref_book(const struct site *s, const struct referentiel *r, struct publish *p,
+    struct diags *d, size_t *rows);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * The sheet layer over libxlsxwriter: cells of every kind (text cut to the
+ * cell's limit, numbers, counts, dates, addresses as links within the link
+ * budget), sheets with their columns and widths, workbooks with their
+ * formats, opened and closed through the publisher, and their warnings.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../base/civil.h"
+#include "../../base/diag.h"
+#include "../../base/mem.h"
+#include "../../base/utf8.h"
+#include "../publish.h"
+#include "xlsx_int.h"
+
+const char *xlsx_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t col,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t col,
+    const char *fmt, ...)
+{
+	va_list ap;
+	buf_reset(&bk->scratch);
+	va_start(ap, fmt);
+	buf_vprintf(&bk->scratch, fmt, ap);
+	va_end(ap);
+	diag_add(bk->d, file, line, col, DIAG_WARNING, "%s", bk->scratch.data);
+}
+
+static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
+{
+	assert(c < sh->ncol);
+	double w = (double)chars + 2;
+	if (w > MAX_WIDTH)
+		w = MAX_WIDTH;
+	if (w > sh->width[c])
+		sh->width[c] = w;
+}
+
+/* Byte offset of the character that follows the first chars characters. */
+static size_t cut_at(const char *s, size_t chars)
+{
+	size_t i = 0;
+	for (size_t k = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && k++ == chars)
+			break;
+	return i;
+}
+
+/* Empty and absent values leave the cell blank, which every filter shows as
+ * "(vides)". Trailing line breaks (Markdown blocks end with one) would make
+ * the row taller for nothing, so they go. */
+void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
+{
+	struct book *bk = sh->bk;
+	size_t len = s ? strlen(s) : 0, full = len;
+	while (len && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	if (!len)
+		return;
+	if (len < full) {
+		buf_reset(&bk->cut);
+		buf_add(&bk->cut, s, len);
+		s = bk->cut.data;
+	}
+	size_t n = utf8_len(s);
+	if (n > MAX_TEXT) {
+		char cell[16];
+		lxw_rowcol_to_cell(cell, sh->row, c);
+		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
+		    "%s: sheet %s, cell %s (%s): text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
+		    bk->rel, sh->name, cell, sh->cols[c]->head, n);
+		len = cut_at(s, MAX_TEXT);
+		if (s != bk->cut.data) {
+			buf_reset(&bk->cut);
+			buf_add(&bk->cut, s, len);
+		}
+		buf_truncate(&bk->cut, len);
+		s = bk->cut.data;
+		n = MAX_TEXT;
+	}
+	worksheet_write_string(sh->ws, sh->row, c, s, NULL);
+	widen(sh, c, n);
+}
+
+void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f)
+{
+	char t[32];
+	worksheet_write_number(sh->ws, sh->row, c, v, f);
+	widen(sh, c, (size_t)snprintf(t, sizeof(t), f ? "%.2f  " : "%g", v));
+}
+
+/* Counts and other whole numbers; negative means unknown. */
+void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v)
+{
+	if (v >= 0)
+		xlsx_put_num(sh, c, (double)v, NULL);
+}
+
+void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd)
+{
+	if (!ymd)
+		return;
+	lxw_datetime dt = { ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0 };
+	worksheet_write_datetime(sh->ws, sh->row, c, &dt, sh->bk->date);
+	widen(sh, c, 10);
+}
+
+void xlsx_put_tri(struct sheet *sh, lxw_col_t c, enum tri t)
+{
+	xlsx_put_text(sh, c, t == TRI_TRUE ? "Oui" : t == TRI_FALSE ? "Non" : NULL);
+}
+
+/* A clickable address when the sheet has links, else the same address as
+ * text (the library would leave the cell empty past its limit). */
+void xlsx_put_url(struct sheet *sh, lxw_col_t c, const char *url)
+{
+	if (!url || !*url)
+		return;
+	if (sh->links < sh->link_budget && strlen(url) <= MAX_URL &&
+	    worksheet_write_url(sh->ws, sh->row, c, url, sh->bk->link) == LXW_NO_ERROR) {
+		sh->links++;
+		widen(sh, c, utf8_len(url));
+		return;
+	}
+	xlsx_put_text(sh, c, url);
+}
+
+struct sheet *xlsx_sheet_new(struct book *bk, const char *name)
+{
+	if (bk->n_sheets == MAX_SHEETS)
+		return NULL;
+	struct sheet *sh = &bk->sheets[bk->n_sheets];
+	memset(sh, 0, sizeof(*sh));
+	sh->bk = bk;
+	sh->name = name;
+	sh->ws = workbook_add_worksheet(bk->wb, name);
+	if (!sh->ws) {
+		fprintf(stderr, "carto: %s: cannot add the sheet %s\n", bk->rel, name);
+		bk->failed = 1;
+		return NULL;
+	}
+	bk->n_sheets++;
+	return sh;
+}
+
+/* Appends columns and writes their headers on row 0. */
+void xlsx_sheet_cols(struct sheet *sh, const struct col *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++, sh->ncol++) {
+		size_t cap = sh->cap;
+		sh->cols = xgrow(sh->cols, &sh->cap, (size_t)sh->ncol + 1, sizeof(*sh->cols));
+		sh->width = xgrow(sh->width, &cap, (size_t)sh->ncol + 1, sizeof(*sh->width));
+		sh->cols[sh->ncol] = &cols[i];
+		sh->width[sh->ncol] = 0;
+		worksheet_write_string(sh->ws, 0, sh->ncol, cols[i].head, sh->bk->head);
+	}
+	for (lxw_col_t c = sh->ncol - (lxw_col_t)n; c < sh->ncol; c++)
+		widen(sh, c, utf8_len(sh->cols[c]->head) + 2);	/* room for the filter button */
+}
+
+/* Starts the next data row; returns -1 (once with a warning) when the sheet
+ * is full, and the caller leaves the row out. */
+int xlsx_row_next(struct sheet *sh)
+{
+	if (sh->full)
+		return -1;
+	if (sh->row >= sh->bk->max_rows) {
+		sh->full = 1;
+		book_warn(sh->bk, sh->bk->rel, 0, 0,
+		    "sheet %s holds %u rows, the most a spreadsheet allows: the other rows are left out (the CSV extract has them all)",
+		    sh->name, (unsigned)sh->bk->max_rows);
+		return -1;
+	}
+	sh->row++;
+	sh->bk->rows++;
+	return 0;
+}
+
+/* Column widths, a frozen header and, for lists, an autofilter over every row. */
+void xlsx_sheet_end(struct sheet *sh, int filter)
+{
+	for (lxw_col_t c = 0; c < sh->ncol; c++)
+		worksheet_set_column(sh->ws, c, c, sh->width[c], NULL);
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	if (filter && sh->ncol)
+		worksheet_autofilter(sh->ws, 0, 0, sh->row, (lxw_col_t)(sh->ncol - 1));
+}
+
+/* The cell formats every workbook uses. */
+static void book_formats(struct book *bk)
+{
+	bk->head = workbook_add_format(bk->wb);
+	format_set_bold(bk->head);
+	format_set_font_color(bk->head, LXW_COLOR_WHITE);
+	format_set_bg_color(bk->head, 0x1F4E79);
+	format_set_text_wrap(bk->head);
+	format_set_align(bk->head, LXW_ALIGN_VERTICAL_TOP);
+	bk->date = workbook_add_format(bk->wb);
+	format_set_num_format(bk->date, "dd/mm/yyyy");
+	bk->money = workbook_add_format(bk->wb);
+	format_set_num_format(bk->money, "#,##0.00 \"€\"");
+	bk->coord = workbook_add_format(bk->wb);
+	format_set_num_format(bk->coord, "0.00000");
+	bk->link = workbook_add_format(bk->wb);
+	format_set_font_color(bk->link, LXW_COLOR_BLUE);
+	format_set_underline(bk->link, LXW_UNDERLINE_SINGLE);
+	bk->title = workbook_add_format(bk->wb);
+	format_set_bold(bk->title);
+	format_set_font_size(bk->title, 14);
+	bk->wrap = workbook_add_format(bk->wb);
+	format_set_text_wrap(bk->wrap);
+	format_set_align(bk->wrap, LXW_ALIGN_VERTICAL_TOP);
+}
+
+int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
+    const char *rel, const char *title, struct diags *d)
+{
+	struct buf path = BUF_INIT;
+	memset(bk, 0, sizeof(*bk));
+	bk->s = s;
+	bk->rel = rel;
+	bk->d = d;
+	bk->cut = bk->list = bk->scratch = (struct buf)BUF_INIT;
+	bk->max_rows = LXW_ROW_MAX - 1;
+	const char *limit = getenv("CARTO_TEST_XLSX_ROWS");	/* lets the tests reach the limit */
+	if (limit && atol(limit) > 0 && atol(limit) < (long)bk->max_rows)
+		bk->max_rows = (lxw_row_t)atol(limit);
+	if (publish_prepare(p, rel, &path) < 0) {
+		fprintf(stderr, "carto: cannot write %s: %s\n", rel, strerror(errno));
+		buf_release(&path);
+		return -1;
+	}
+	lxw_workbook_options o = { .constant_memory = LXW_TRUE };
+	bk->wb = workbook_new_opt(path.data, &o);
+	buf_release(&path);
+	if (!bk->wb) {
+		fprintf(stderr, "carto: cannot create %s\n", rel);
+		return -1;
+	}
+	int ymd = s->last_update ? s->last_update : 19800101;
+	/* The library takes char * but only copies the strings. */
+	lxw_doc_properties props = {
+		.title = (char *)title, .author = (char *)s->titre, .company = (char *)s->titre,
+		.comments = (char *)"Extrait publié par carto",
+		.created = (time_t)civil_days(ymd) * 86400,	/* midnight UTC: no time zone */
+	};
+	workbook_set_properties(bk->wb, &props);
+	book_formats(bk);
+	return 0;
+}
+
+/* Closes (writes) the workbook; returns 0 or -1 with the reason printed. */
+int xlsx_book_close(struct book *bk)
+{
+	int rc = bk->failed ? -1 : 0;
+	if (bk->wb) {
+		lxw_error e = workbook_close(bk->wb);
+		if (e != LXW_NO_ERROR) {
+			fprintf(stderr, "carto: cannot write %s: %s\n", bk->rel, lxw_strerror(e));
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < bk->n_sheets; i++) {
+		free(bk->sheets[i].cols);
+		free(bk->sheets[i].width);
+	}
+	buf_release(&bk->cut);
+	buf_release(&bk->list);
+	buf_release(&bk->scratch);
+	return rc;
+}
