@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/civil.h"
 #include "base/diag.h"
 #include "base/fs.h"
 #include "data/fields.h"
@@ -354,11 +355,11 @@ static const char webinar_skel[] =
 	"---\n"
 	"titre: \"%s\"\n"
 	"type: webinaire\n"
-	"date: %04d-%02d-%02d\n"
+	"date: %s\n"
 	"resume: \"Une phrase : pour qui, pour quoi.\"\n"
 	"brouillon: true\n"
 	"webinaire:\n"
-	"  date: %04d-%02d-%02d\n"
+	"  date: %s\n"
 	"  heure: \"10:00\"\n"
 	"  duree_min: 60\n"
 	"  inscription_url: \"https://exemple.fr/inscription\"\n"
@@ -397,12 +398,13 @@ static const char org_skel[] =
 	"  offres: []\n"
 	"  meta:\n"
 	"    source: saisie\n"
-	"    mise_a_jour: %04d-%02d-%02d\n";
+	"    mise_a_jour: %s\n";
 
 static int cmd_new(const struct opts *o)
 {
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	int rc = 1, t = today();
+	char day[CIVIL_SIZE], later[CIVIL_SIZE];
 	if (!is_slug(o->new_name)) {
 		fprintf(stderr, "carto: '%s' must be a slug: a-z, 0-9 and '-'\n", o->new_name);
 		return 2;
@@ -416,14 +418,14 @@ static int cmd_new(const struct opts *o)
 			.tm_hour = 12 };
 		mktime(&tm);
 		buf_printf(&path, "%s/content/pages/webinaires/%s.md", o->site, o->new_name);
-		buf_printf(&text, webinar_skel, o->new_name, t / 10000, t / 100 % 100, t % 100,
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		buf_printf(&text, webinar_skel, o->new_name, civil_iso(t, day),
+		    civil_iso((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday, later));
 	} else if (strcmp(o->new_kind, "diaporama") == 0) {
 		buf_printf(&path, "%s/content/pages/%s.md", o->site, o->new_name);
 		buf_printf(&text, deck_skel, o->new_name);
 	} else if (strcmp(o->new_kind, "organisme") == 0) {
 		buf_printf(&path, "%s/content/organismes/%s.yaml", o->site, o->new_name);
-		buf_printf(&text, org_skel, o->new_name, t / 10000, t / 100 % 100, t % 100);
+		buf_printf(&text, org_skel, o->new_name, civil_iso(t, day));
 	} else {
 		usage(stderr);
 		return 2;

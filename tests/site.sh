@@ -648,3 +648,63 @@ sys.exit(not (ws.max_row == 11 and ws.auto_filter.ref == 'A1:N11'))"
 	st=$?; detail="$(grep -m1 xlsx "$TMP/xr.err")"; [ "$st" = 0 ]
 	site_test xlsx-row-limit "$detail"
 fi
+
+# Derived facts (data/derive.c, data/index.c): a price keeps its cents, in
+# one French wording, on the organisation's page and in its PDF fiche, and as
+# the same exact number in the CSV and the workbook; names are listed in
+# French order (Évry before Vitry), in the directory, on the cartography's
+# page, in its extract and in its booklet.
+D="$S-derive"
+rm -rf "$D" "$TMP/derive-out"
+cp -r "$S" "$D"
+o="$D/content/organismes"
+sed -i 's/cout: { gratuit: true }/cout: { gratuit: false, montant_eur: 1234.5 }/' "$o/asso-test.yaml"
+# Ids in another order than the names, so that file order is not French order.
+for n in "a-vitry:Vitry Lettres:49.9" "d-evry:Évry Lettres:0.5" "b-oeuvre:Œuvre Lettres:12" "c-oeil:Oeil Lettres:12"; do
+	id=${n%%:*}; rest=${n#*:}; nom=${rest%%:*}; prix=${rest#*:}
+	sed "s/id: asso-test/id: $id/; s/nom: \"Association Test\"/nom: \"$nom\"/; s/siret: \"12345678900012\"/siret: null/;
+		s/cout: { gratuit: true }/cout: { gratuit: false, montant_eur: $prix }/" \
+		"$S/content/organismes/asso-test.yaml" > "$o/$id.yaml"
+done
+nb=$(printf '\302\240')
+: > "$TMP/derive.why"
+"$CARTO" build --site "$D" --out "$TMP/derive-out" > "$TMP/derive.err" 2>&1 &&
+	for p in "asso-test:1${nb}234,50${nb}€" "a-vitry:49,90${nb}€" "d-evry:0,50${nb}€" "c-oeil:12${nb}€"; do
+		id=${p%%:*}; want=${p#*:}
+		# pdftotext writes the PDF's no-break spaces as spaces.
+		grep -q "<dd>$want</dd>" "$TMP/derive-out/organismes/$id/index.html" &&
+			pdftotext -layout "$TMP/derive-out/pdf/organismes/$id.pdf" - |
+			grep -q "Coût  *${want//$nb/ }\$" ||
+			echo "price $want of $id" >> "$TMP/derive.why"
+	done && [ ! -s "$TMP/derive.why" ] &&
+	"$(python_with openpyxl)" - "$TMP/derive-out" > "$TMP/derive.why" 2>&1 <<'PY'
+import csv, sys, openpyxl, subprocess
+out = sys.argv[1]
+want = {"asso-test": 1234.5, "a-vitry": 49.9, "d-evry": 0.5, "b-oeuvre": 12, "c-oeil": 12}
+with open(out + "/data/offres.csv", encoding="utf-8-sig") as f:
+    got = {r["organisme_id"]: float(r["montant_eur"]) for r in csv.DictReader(f, delimiter=";")}
+assert got == want, ("csv", got)
+ws = openpyxl.load_workbook(out + "/xlsx/cartographies/demo.xlsx")["Offres"]
+head = [c.value for c in ws[1]]
+i, k = head.index("Coût (€)"), head.index("Identifiant de l'organisme")
+got = {r[k]: r[i] for r in ws.iter_rows(min_row=2, values_only=True)}
+assert got == want, ("xlsx", got)
+# French order: every list of these organisations.
+order = ["Association Test", "Évry Lettres", "Oeil Lettres", "Œuvre Lettres", "Vitry Lettres"]
+with open(out + "/data/cartographies/demo.csv", encoding="utf-8-sig") as f:
+    got = [r["organisme_nom"] for r in csv.DictReader(f, delimiter=";")]
+assert got == order, ("extract", got)
+got = [r[head.index("Organisme")] for r in ws.iter_rows(min_row=2, values_only=True)]
+assert got == order, ("workbook", got)
+for page in ("annuaire/93/index.html", "cartographies/demo/index.html"):
+    html = open(out + "/" + page, encoding="utf-8").read()
+    pos = [html.find(">" + n + "<") for n in order]
+    assert -1 not in pos and pos == sorted(pos), (page, pos)
+text = subprocess.run(["pdftotext", out + "/pdf/cartographies/demo.pdf", "-"],
+                      capture_output=True, text=True).stdout
+pos = [text.find(n) for n in order]
+assert -1 not in pos and pos == sorted(pos), ("booklet", pos)
+PY
+st=$?; detail="$(cat "$TMP/derive.why" "$TMP/derive.err" | head -3)"; [ "$st" = 0 ]
+site_test derived-price-and-french-order "$detail"
+rm -rf "$D"

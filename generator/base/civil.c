@@ -5,6 +5,8 @@
  */
 #include "civil.h"
 
+#include <stdio.h>
+
 long civil_days(int yyyymmdd)
 {
 	long y = yyyymmdd / 10000, m = yyyymmdd / 100 % 100, d = yyyymmdd % 100;
@@ -36,4 +38,27 @@ int civil_weekday(int yyyymmdd)
 {
 	long w = (civil_days(yyyymmdd) + 4) % 7;	/* 1970-01-01 was a Thursday */
 	return (int)(w < 0 ? w + 7 : w);
+}
+
+char *civil_iso(int yyyymmdd, char *out)
+{
+	if (!yyyymmdd)
+		out[0] = '\0';
+	else
+		snprintf(out, CIVIL_SIZE, "%04u-%02u-%02u", (unsigned)yyyymmdd / 10000 % 10000,
+		    (unsigned)yyyymmdd / 100 % 100, (unsigned)yyyymmdd % 100);
+	return out;
+}
+
+char *civil_fr(int yyyymmdd, char *out)
+{
+	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai", "juin",
+		"juillet", "août", "septembre", "octobre", "novembre", "décembre" };
+	int day = yyyymmdd % 100, m = yyyymmdd / 100 % 100;
+	if (!yyyymmdd)
+		out[0] = '\0';
+	else
+		snprintf(out, CIVIL_SIZE, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12],
+		    yyyymmdd / 10000);
+	return out;
 }

@@ -251,6 +251,8 @@ void hours_french(const struct hours *h, char *out, size_t size)
 {
 	size_t len = 0;
 	out[0] = '\0';
+	if (!h)
+		return;
 	for (size_t i = 0; i < h->n && len < size; i++) {
 		const struct hours_rule *r = &h->r[i];
 		if (i)

@@ -1,13 +1,15 @@
 /*
  * Index building: one pass over organisations and offers, one over
- * correspondence links. Lists keep the model's order (file order), so every
- * output built from them is deterministic.
+ * correspondence links, one per cartography for its rows. Lists keep the
+ * model's order (file order) and rows the order of index.h, so every output
+ * built from them is deterministic.
  */
 #include "index.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/collate.h"
 #include "../base/mem.h"
 #include "model.h"
 
@@ -79,6 +81,137 @@ static void index_corr(const struct correspondance *c)
 	}
 }
 
+/* A cartography's rows in the order of index.h; ranges maps a département
+ * code or a commune's code_insee to its struct index_range. */
+struct carto_rows {
+	const struct cartographie *ca;
+	struct rowref *rows;
+	size_t n;
+	struct strmap ranges;
+};
+
+struct index_range {
+	size_t from, n;
+};
+
+static const char *commune_nom(const struct lieu *l)
+{
+	return l->commune ? l->commune->nom : "";
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct rowref *a = pa, *b = pb;
+	int c = strcmp(a->l->dep, b->l->dep);
+	if (!c)
+		c = collate_fr(commune_nom(a->l), commune_nom(b->l));
+	if (!c)
+		c = strcmp(a->l->commune ? a->l->commune->code : "", b->l->commune ? b->l->commune->code : "");
+	if (!c)
+		c = collate_fr(a->o->org->nom, b->o->org->nom);
+	if (!c)
+		c = collate_fr(a->o->intitule, b->o->intitule);
+	if (!c)
+		c = strcmp(a->o->org->id.s, b->o->org->id.s);
+	if (!c)
+		c = strcmp(a->o->id.s, b->o->id.s);
+	if (!c)
+		c = strcmp(a->l->id.s ? a->l->id.s : "", b->l->id.s ? b->l->id.s : "");
+	return c;
+}
+
+static void add_range(struct site *s, struct carto_rows *cr, const char *key, size_t i)
+{
+	struct index_range *r = strmap_get(&cr->ranges, key);
+	if (!r) {
+		r = arena_alloc(&s->arena, sizeof(*r));
+		r->from = i;
+		strmap_put(&cr->ranges, key, r);
+	}
+	r->n = i + 1 - r->from;
+}
+
+static void index_carto(struct site *s, struct carto_rows *cr)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *org = s->organismes[i];
+		for (size_t k = 0; k < org->n_offres; k++) {
+			const struct offre *o = &org->offres[k];
+			for (size_t l = 0; carto_takes_offre(cr->ca, o) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(cr->ca, NULL, o->lieux[l])) {
+					cr->rows = xgrow(cr->rows, &cap, cr->n + 1, sizeof(*cr->rows));
+					cr->rows[cr->n++] = (struct rowref){ o, o->lieux[l] };
+				}
+		}
+	}
+	if (cr->n)
+		qsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
+	for (size_t i = 0; i < cr->n; i++) {
+		add_range(s, cr, cr->rows[i].l->dep, i);
+		if (cr->rows[i].l->commune)
+			add_range(s, cr, cr->rows[i].l->commune->code, i);
+	}
+}
+
+const struct rowref *index_rows(const struct site *s, const struct cartographie *ca,
+    const char *key, size_t *n)
+{
+	*n = 0;
+	for (size_t k = 0; k < s->n_cartographies; k++) {
+		const struct carto_rows *cr = &s->carto_rows[k];
+		if (cr->ca != ca)
+			continue;
+		if (!key) {
+			*n = cr->n;
+			return cr->rows;
+		}
+		const struct index_range *r = strmap_get(&cr->ranges, key);
+		if (!r)
+			return cr->rows;
+		*n = r->n;
+		return cr->rows + r->from;
+	}
+	return NULL;
+}
+
+static int cmp_orgs(const void *pa, const void *pb)
+{
+	const struct organisme *a = *(const void *const *)pa, *b = *(const void *const *)pb;
+	int c = collate_fr(a->nom, b->nom);
+	return c ? c : strcmp(a->id.s, b->id.s);
+}
+
+static int cmp_communes(const void *pa, const void *pb)
+{
+	const struct commune *a = *(const void *const *)pa, *b = *(const void *const *)pb;
+	int c = collate_fr(a->nom, b->nom);
+	return c ? c : strcmp(a->code, b->code);
+}
+
+static void sort_lists(struct strmap *m, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key) {
+			struct ptrs *l = m->slots[i].val;
+			qsort(l->v, l->n, sizeof(*l->v), cmp);
+		}
+}
+
+/* The communes of each département that have organisations, and the
+ * organisations of each commune, in French order of names. */
+static void index_communes(struct site *s)
+{
+	for (size_t i = 0; i < s->orgs_by_commune.cap; i++)
+		if (s->orgs_by_commune.slots[i].key) {
+			const struct commune *c = strmap_get(&s->geo.by_code, s->orgs_by_commune.slots[i].key);
+			if (c)
+				push(&s->communes_by_dep, &s->arena, c->dep, c);
+		}
+	sort_lists(&s->orgs_by_commune, cmp_orgs);
+	sort_lists(&s->communes_by_dep, cmp_communes);
+}
+
 void index_site(struct site *s)
 {
 	for (size_t i = 0; i < s->n_organismes; i++) {
@@ -98,6 +231,12 @@ void index_site(struct site *s)
 	}
 	for (size_t i = 0; i < s->n_correspondances; i++)
 		index_corr(s->correspondances[i]);
+	index_communes(s);
+	s->carto_rows = xcalloc(s->n_cartographies + 1, sizeof(*s->carto_rows));
+	for (size_t k = 0; k < s->n_cartographies; k++) {
+		s->carto_rows[k].ca = s->cartographies[k];
+		index_carto(s, &s->carto_rows[k]);
+	}
 }
 
 static void free_entries(struct ref_entry *e, size_t n)
@@ -114,10 +253,17 @@ void index_free(struct site *s)
 {
 	free_lists(&s->orgs_by_dep);
 	free_lists(&s->orgs_by_commune);
+	free_lists(&s->communes_by_dep);
 	free_lists(&s->offres_by_type);
 	free_lists(&s->offres_by_parcours);
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		free_entries(s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
+	for (size_t k = 0; s->carto_rows && k < s->n_cartographies; k++) {
+		free(s->carto_rows[k].rows);
+		strmap_free(&s->carto_rows[k].ranges);
+	}
+	free(s->carto_rows);
+	s->carto_rows = NULL;
 }
 
 static int any_in(const struct svals *want, const struct svals *have)

@@ -12,6 +12,7 @@
 
 #include "../base/arena.h"
 #include "../base/strmap.h"
+#include "hours.h"
 
 /* A string from the input with its position (file is the owner's). */
 struct sval {
@@ -176,6 +177,8 @@ struct lieu {
 	enum tri acces_pmr;
 	const char *transports;
 	struct sval horaires_accueil;
+	const struct hours *accueil;	/* horaires_accueil parsed at validation,
+					 * NULL when absent or invalid */
 };
 
 enum etat { ETAT_OUVERT, ETAT_FERME, ETAT_SUSPENDU };
@@ -213,6 +216,8 @@ struct offre {
 	double heures_semaine;		/* < 0 when absent */
 	long duree_semaines, places;	/* -1 when absent */
 	struct sval horaires;
+	const struct hours *heures;	/* horaires parsed at validation, NULL
+					 * when absent or invalid */
 	enum tri garde_enfants;
 	struct svals lieu_ids;
 	const struct lieu **lieux;	/* resolved, same order */
@@ -340,9 +345,13 @@ struct site {
 	struct strmap ref_by_id;	/* id -> struct referentiel * */
 	struct strmap pages_by_slug;
 	struct strmap orgs_by_dep;	/* "93" -> struct ptrs of organisme */
-	struct strmap orgs_by_commune;	/* code_insee -> struct ptrs of organisme */
+	struct strmap orgs_by_commune;	/* code_insee -> struct ptrs of organisme,
+					 * in French order of names (index.h) */
+	struct strmap communes_by_dep;	/* "93" -> struct ptrs of the communes that
+					 * have organisations, French order */
 	struct strmap offres_by_type;	/* type code -> struct ptrs of offre */
 	struct strmap offres_by_parcours; /* parcours code -> struct ptrs of offre */
+	struct carto_rows *carto_rows;	/* per cartography, same order (index.h) */
 	size_t n_offres;
 	int last_update;		/* newest mise_a_jour, YYYYMMDD */
 	int today;			/* the build's reference date, YYYYMMDD:

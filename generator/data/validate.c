@@ -151,14 +151,22 @@ static void check_contact(struct vctx *v, const struct contact *c)
 		    "courriel '%s' is not an e-mail address", c->courriel.s);
 }
 
-static void check_hours(struct vctx *v, const struct sval *sv)
+/* Parses opening hours once, for every output: NULL when absent or wrong. */
+static const struct hours *check_hours(struct vctx *v, const struct sval *sv)
 {
 	struct hours h;
 	const char *err;
 	size_t at;
-	if (sv->s && hours_parse(sv->s, &h, &err, &at) < 0)
+	if (!sv->s)
+		return NULL;
+	if (hours_parse(sv->s, &h, &err, &at) < 0) {
 		verr(v, sv->line, sv->col + (uint32_t)at + (sv->plain ? 0 : 1),
 		    "opening hours '%s': %s (e.g. \"Mo-Fr 09:00-12:00; Sa 10:00-12:00\")", sv->s, err);
+		return NULL;
+	}
+	struct hours *p = arena_alloc(v->a, sizeof(*p));
+	*p = h;
+	return p;
 }
 
 /* Even-odd ray casting over every ring of a shape. */
@@ -233,7 +241,7 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 		verr(v, l->geo_line, l->geo_col,
 		    "geo (lat %.5f, lon %.5f) lies outside the territory: check the order of lat and lon",
 		    l->lat, l->lon);
-	check_hours(v, &l->horaires_accueil);
+	l->accueil = check_hours(v, &l->horaires_accueil);
 }
 
 static void check_levels(struct vctx *v, struct offre *o)
@@ -305,7 +313,7 @@ static void check_offre(struct vctx *v, struct organisme *org, struct offre *o, 
 			    "formacode '%s' is not 5 digits", f);
 	}
 	check_levels(v, o);
-	check_hours(v, &o->horaires);
+	o->heures = check_hours(v, &o->horaires);
 	md_bounds(o->objectif, v->file, o->line, o->col, v->d);
 	o->lieux = arena_alloc(v->a, (o->lieu_ids.n + 1) * sizeof(*o->lieux));
 	for (size_t i = 0; i < o->lieu_ids.n; i++) {

@@ -48,27 +48,21 @@ static int cmp_commune(const void *a, const void *b)
 
 /* A cartography's pages: the whole, each département when asked, and, for a
  * view too large to list its offers, a page per commune of it, plus the data
- * its facets load. One pass over the offers counts the rows of every view. */
+ * its facets load. The index's ranges give the rows of every view. */
 static void carto_jobs(const struct site *s, const struct cartographie *c, struct jobs *j)
 {
-	size_t total = 0, per_dep[16] = { 0 }, nc = 0, cap = 0;
-	const struct commune **coms = NULL;
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-			const struct offre *o = &s->organismes[i]->offres[k];
-			if (!carto_takes_offre(c, o))
-				continue;
-			for (size_t l = 0; l < o->n_lieux; l++) {
-				if (!carto_takes_lieu(c, NULL, o->lieux[l]) || !o->lieux[l]->commune)
-					continue;
-				total++;
-				for (size_t d = 0; d < s->geo.n_departements && d < 16; d++)
-					per_dep[d] += strcmp(s->geo.departements[d].code, o->lieux[l]->dep) == 0;
-				coms = xgrow(coms, &cap, nc + 1, sizeof(*coms));
-				coms[nc++] = o->lieux[l]->commune;
-			}
-		}
-	qsort(coms, nc, sizeof(*coms), cmp_commune);
+	size_t n, per_dep[16] = { 0 }, nc = 0;
+	const struct rowref *r = index_rows(s, c, NULL, &n);
+	const struct commune **coms = xmalloc((n + 1) * sizeof(*coms));
+	for (size_t d = 0; d < s->geo.n_departements && d < 16; d++)
+		index_rows(s, c, s->geo.departements[d].code, &per_dep[d]);
+	/* The rows placed in a commune; commune pages come in code order. */
+	for (size_t i = 0; i < n; i++)
+		if (r[i].l->commune)
+			coms[nc++] = r[i].l->commune;
+	size_t total = nc;
+	if (nc)
+		qsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
 	int any_large = html_carto_large(total);
 	if (any_large)
@@ -145,7 +139,6 @@ struct shared {
 	struct strmap by_folder;
 	int drafts;
 	struct svgmap map;
-	struct carto_index *carto;
 	const struct theme *theme;
 	struct publish *p;
 	struct jobs *jobs;
@@ -249,7 +242,7 @@ static void *work(void *arg)
 		if (i >= w->sh->jobs->n || w->sh->failed)
 			break;
 		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
-			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp, w->sh->carto };
+			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
 		const struct pjob *job = &w->sh->jobs->v[i];
 		double t0 = now_ms();
 		render_job(w, &c, job, &out);
@@ -285,7 +278,6 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 	sh.drafts = o->drafts;
 	index_articles(&sh, s, o->drafts);
 	svgmap_build(&sh.map, &s->geo);
-	sh.carto = html_carto_prepare(s);
 	int n = o->jobs > 0 ? o->jobs : 1;
 	struct worker *w = xcalloc((size_t)n, sizeof(*w));
 	for (int i = 0; i < n; i++) {
@@ -321,7 +313,6 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		}
 	strmap_free(&sh.by_folder);
 	svgmap_free(&sh.map);
-	html_carto_release(sh.carto);
 	free(sh.articles);
 	int rc = sh.failed ? -1 : 0;
 	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))

@@ -12,6 +12,7 @@
 
 #include "../../base/escape.h"
 #include "../../base/mem.h"
+#include "../../data/derive.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
 #include "../svgmap.h"
@@ -19,14 +20,6 @@
 #include "html_carto.h"
 
 #define palette svgmap_palette
-
-static size_t type_index(const struct site *s, const char *code)
-{
-	for (size_t i = 0; i < s->vocab.types_offre.n; i++)
-		if (strcmp(s->vocab.types_offre.v[i].code, code) == 0)
-			return i % 10;
-	return 9;
-}
 
 /* A marker: the rows at one spot of the drawing. */
 struct spot {
@@ -38,118 +31,6 @@ struct spot {
 	size_t card;		/* index of the first card, for the link */
 	size_t last;		/* index of the last card; next[] links the others */
 };
-
-static int cmp_rows(const void *pa, const void *pb)
-{
-	const struct rowref *a = pa, *b = pb;
-	int c = strcmp(a->l->dep, b->l->dep);
-	if (c)
-		return c;
-	const char *ca = a->l->commune ? a->l->commune->nom : "", *cb = b->l->commune ? b->l->commune->nom : "";
-	c = strcmp(ca, cb);
-	if (c)
-		return c;
-	c = strcmp(a->o->org->nom, b->o->org->nom);
-	return c ? c : strcmp(a->o->intitule ? a->o->intitule : "", b->o->intitule ? b->o->intitule : "");
-}
-
-/* Every cartography's rows, sorted by département, commune and organisation,
- * computed once per build; a view is a contiguous range of them. */
-struct carto_rows {
-	const struct cartographie *ca;
-	struct rowref *rows;
-	size_t n;
-	struct strmap ranges;		/* département or commune code -> struct range */
-};
-
-struct carto_index {
-	struct carto_rows *v;
-	size_t n;
-	struct arena a;
-};
-
-struct range {
-	size_t from, n;
-};
-
-static void add_range(struct carto_index *x, struct carto_rows *cr, const char *key, size_t i)
-{
-	struct range *r = strmap_get(&cr->ranges, key);
-	if (!r) {
-		r = arena_alloc(&x->a, sizeof(*r));
-		r->from = i;
-		strmap_put(&cr->ranges, key, r);
-	}
-	r->n = i + 1 - r->from;
-}
-
-struct carto_index *html_carto_prepare(const struct site *s)
-{
-	struct carto_index *x = xcalloc(1, sizeof(*x));
-	x->v = xcalloc(s->n_cartographies + 1, sizeof(*x->v));
-	x->n = s->n_cartographies;
-	for (size_t k = 0; k < s->n_cartographies; k++) {
-		struct carto_rows *cr = &x->v[k];
-		size_t cap = 64;
-		cr->ca = s->cartographies[k];
-		cr->rows = xmalloc(cap * sizeof(*cr->rows));
-		for (size_t i = 0; i < s->n_organismes; i++) {
-			const struct organisme *o = s->organismes[i];
-			for (size_t j = 0; j < o->n_offres; j++) {
-				if (!carto_takes_offre(cr->ca, &o->offres[j]))
-					continue;
-				for (size_t l = 0; l < o->offres[j].n_lieux; l++) {
-					if (!carto_takes_lieu(cr->ca, NULL, o->offres[j].lieux[l]))
-						continue;
-					cr->rows = xgrow(cr->rows, &cap, cr->n + 1, sizeof(*cr->rows));
-					cr->rows[cr->n++] = (struct rowref){ &o->offres[j], o->offres[j].lieux[l] };
-				}
-			}
-		}
-		qsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
-		for (size_t i = 0; i < cr->n; i++) {
-			add_range(x, cr, cr->rows[i].l->dep, i);
-			if (cr->rows[i].l->commune)
-				add_range(x, cr, cr->rows[i].l->commune->code, i);
-		}
-	}
-	return x;
-}
-
-void html_carto_release(struct carto_index *x)
-{
-	if (!x)
-		return;
-	for (size_t k = 0; k < x->n; k++) {
-		free(x->v[k].rows);
-		strmap_free(&x->v[k].ranges);
-	}
-	free(x->v);
-	arena_free(&x->a);
-	free(x);
-}
-
-/* The rows of a view: key is NULL (the whole cartography), a département
- * code or a commune's code_insee. */
-struct rowref *html_carto_rows(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n)
-{
-	*n = 0;
-	for (size_t k = 0; k < c->carto->n; k++) {
-		const struct carto_rows *cr = &c->carto->v[k];
-		if (cr->ca != ca)
-			continue;
-		if (!key) {
-			*n = cr->n;
-			return cr->rows;
-		}
-		const struct range *r = strmap_get(&cr->ranges, key);
-		if (!r)
-			return cr->rows;
-		*n = r->n;
-		return cr->rows + r->from;
-	}
-	return NULL;
-}
 
 /* Groups rows at the same spot (3 px) into markers; returns the count. */
 static struct spot *spots(struct pctx *c, const struct proj *pr, const struct rowref *r,
@@ -165,7 +46,7 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
 		const char *key = html_fmt(c, "%ld:%ld", (long)(x / 3), (long)(y / 3));
 		struct spot *s = strmap_get(&at, key);
-		size_t t = r[i].o->types.n ? type_index(c->s, r[i].o->types.v[0].s) : 9;
+		size_t t = type_colour_index(&c->s->vocab, r[i].o->types.n ? r[i].o->types.v[0].s : NULL);
 		if (!s) {
 			s = &v[(*ns)++];
 			*s = (struct spot){ x, y, 0, r[i].o, r[i].l, t, i, i };
@@ -227,20 +108,12 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	return arena_strndup(c->a, b->data, b->len);
 }
 
-static const char *recruit(const struct offre *o, long *places)
+/* The recruitment state's wording and whether it is open (derive.h). */
+static const char *recruit(const struct offre *o, long *places, int *open)
 {
-	*places = -1;
-	const char *state = NULL;
-	for (size_t i = 0; i < o->n_sessions; i++) {
-		const struct session *s = &o->sessions[i];
-		if (s->etat == ETAT_OUVERT) {
-			state = "Inscriptions ouvertes";
-			if (s->places >= 0)
-				*places = (*places < 0 ? 0 : *places) + s->places;
-		} else if (!state)
-			state = s->etat == ETAT_SUSPENDU ? "Inscriptions suspendues" : "Inscriptions fermées";
-	}
-	return state;
+	int e = offre_recrutement(o, places);
+	*open = e == ETAT_OUVERT;
+	return e < 0 ? NULL : etat_inscriptions((enum etat)e, 1);
 }
 
 /* Space-separated codes of an offer for one facet: what the page's script
@@ -284,12 +157,9 @@ static const char *facet_codes(struct pctx *c, const struct rowref *r, const cha
 	else if (!strcmp(facet, "garde_enfants") && o->garde_enfants == TRI_TRUE)
 		buf_puts(b, "garde");
 	else if (!strcmp(facet, "horaires")) {
-		struct hours h;
-		const char *err;
-		size_t at;
-		if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0)
-			buf_printf(b, "%s%s%s", hours_has_morning(&h) ? "matin " : "",
-			    hours_has_evening(&h) ? "soir " : "", hours_has_saturday(&h) ? "samedi" : "");
+		if (o->heures)
+			buf_printf(b, "%s%s%s", hours_has_morning(o->heures) ? "matin " : "",
+			    hours_has_evening(o->heures) ? "soir " : "", hours_has_saturday(o->heures) ? "samedi" : "");
 	} else if (!strcmp(facet, "etat_recrutement") && open)
 		buf_puts(b, "ouvert");
 	while (b->len && b->data[b->len - 1] == ' ')
@@ -327,8 +197,8 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
 	for (size_t i = 0; i < o->types.n; i++) {
 		struct view *t = view_map(a);
-		view_sets(a, t, "libelle", html_label(&c->s->vocab.types_offre, o->types.v[i].s));
-		view_sets(a, t, "couleur", palette[type_index(c->s, o->types.v[i].s)]);
+		view_sets(a, t, "libelle", vocab_label(&c->s->vocab.types_offre, o->types.v[i].s));
+		view_sets(a, t, "couleur", palette[type_colour_index(&c->s->vocab, o->types.v[i].s)]);
 		view_push(a, types, t);
 	}
 	view_set(a, v, "types", types);
@@ -340,28 +210,27 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	struct buf *b = c->tmp;
 	buf_reset(b);
 	for (size_t i = 0; i < o->publics.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", html_label(&c->s->vocab.publics, o->publics.v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : "", vocab_label(&c->s->vocab.publics, o->publics.v[i].s));
 	view_sets(a, v, "public", b->len ? arena_strndup(a, b->data, b->len) : NULL);
-	view_sets(a, v, "cout", o->gratuit == TRI_TRUE ? "Gratuit" : o->has_montant ? html_fmt(c, "%.0f €", o->montant) : NULL);
-	struct hours h;
-	const char *err;
-	size_t at;
-	char fr[256];
-	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0) {
-		hours_french(&h, fr, sizeof(fr));
+	char prix[MONTANT_SIZE], fr[256];
+	view_sets(a, v, "cout", o->gratuit == TRI_TRUE ? "Gratuit"
+	    : o->has_montant ? html_fmt(c, "%s", montant_fr(o->montant, prix)) : NULL);
+	if (o->heures) {
+		hours_french(o->heures, fr, sizeof(fr));
 		view_sets(a, v, "horaires", html_fmt(c, "%s", fr));
 	}
 	if (o->garde_enfants == TRI_TRUE)
 		view_sets(a, v, "garde", "Garde d'enfants");
 	long places;
-	const char *state = recruit(o, &places);
+	int open;
+	const char *state = recruit(o, &places, &open);
 	view_sets(a, v, "recrutement", state);
-	view_sets(a, v, "etat_classe", !state ? NULL : strstr(state, "ouvertes") ? "ouvert" : "ferme");
+	view_sets(a, v, "etat_classe", !state ? NULL : open ? "ouvert" : "ferme");
 	if (places >= 0)
 		view_sets(a, v, "places", html_fmt(c, "%ld place%s", places, places > 1 ? "s" : ""));
-	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	const struct contact *ct = offre_contact(o);
 	view_sets(a, v, "telephone", ct ? ct->telephone : NULL);
-	facet_attrs(c, v, r, state && strstr(state, "ouvertes"));
+	facet_attrs(c, v, r, open);
 	return v;
 }
 
@@ -375,7 +244,7 @@ static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
 		if (!dep || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0) {
 			dep = view_map(a);
 			communes = view_list(a);
-			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", html_dep_name(c->s, r[i].l->dep), r[i].l->dep));
+			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", geo_dep_name(&c->s->geo, r[i].l->dep), r[i].l->dep));
 			view_sets(a, dep, "code", r[i].l->dep);
 			view_set(a, dep, "communes", communes);
 			view_push(a, deps, dep);
@@ -446,8 +315,8 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 		struct strmap seen = STRMAP_INIT;
 		for (size_t i = 0; i < nr; i++) {
 			long places;
-			const char *state = recruit(rows[i].o, &places);
-			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f], state && strstr(state, "ouvertes"));
+			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f],
+			    offre_recrutement(rows[i].o, &places) == ETAT_OUVERT);
 			char *save = NULL;
 			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 				strmap_put(&seen, tok, tok);
@@ -489,7 +358,7 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 		if (newdep) {
 			struct view *dep = view_map(a);
 			communes = view_list(a);
-			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", html_dep_name(c->s, r[i].l->dep), r[i].l->dep));
+			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", geo_dep_name(&c->s->geo, r[i].l->dep), r[i].l->dep));
 			view_sets(a, dep, "code", r[i].l->dep);
 			view_sets(a, dep, "url", ca->par_departement ?
 			    html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, r[i].l->dep)) : NULL);
@@ -515,7 +384,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
     const char **path)
 {
 	size_t n;
-	struct rowref *rows = html_carto_rows(c, ca, dep, &n);
+	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
 	*path = dep ? html_fmt(c, "cartographies/%s/%s/offres.js", ca->id.s, dep)
@@ -524,7 +393,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 	for (size_t i = 0; i < n; i++) {
 		const struct rowref *r = &rows[i];
 		long places;
-		const char *state = recruit(r->o, &places);
+		int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
 		buf_printf(&b, "[\"r%zu\",", i);
 		esc_json(&b, r->o->intitule);
 		buf_putc(&b, ',');
@@ -535,7 +404,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 		esc_json(&b, r->l->commune ? r->l->commune->nom : "");
 		for (size_t f = 0; f < 10; f++) {
 			buf_putc(&b, ',');
-			esc_json(&b, facet_codes(c, r, facet_names[f], state && strstr(state, "ouvertes")));
+			esc_json(&b, facet_codes(c, r, facet_names[f], open));
 		}
 		buf_puts(&b, "],\n");
 	}
@@ -568,7 +437,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	const struct commune *com = *insee ? strmap_get(&s->geo.by_code, insee) : NULL;
 	const char *dep = com ? com->dep : key;
-	const char *depname = dep ? html_dep_name(s, dep) : NULL;
+	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	const char *place = com ? com->nom : depname;
 	const char *base = html_fmt(c, "cartographies/%s/", ca->id.s);
 	const char *depurl = dep && ca->par_departement ? html_fmt(c, "%s%s/", base, dep) : NULL;
@@ -596,7 +465,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	size_t n, ns;
-	struct rowref *rows = html_carto_rows(c, ca, com ? insee : key, &n);
+	const struct rowref *rows = index_rows(c->s, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {
 		/* A commune with more offers than a page holds: pages of CARTO_LIST_MAX. */
 		size_t pages = (n + CARTO_LIST_MAX - 1) / CARTO_LIST_MAX;
@@ -631,8 +500,8 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
 		const char *code = ca->sel_types.n ? ca->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
 		struct view *it = view_map(a);
-		view_sets(a, it, "libelle", html_label(&s->vocab.types_offre, code));
-		view_sets(a, it, "couleur", palette[type_index(s, code)]);
+		view_sets(a, it, "libelle", vocab_label(&s->vocab.types_offre, code));
+		view_sets(a, it, "couleur", palette[type_colour_index(&s->vocab, code)]);
 		view_push(a, legend, it);
 	}
 	view_set(a, v, "legende", legend);
@@ -673,7 +542,7 @@ const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const 
     const char *titre, const char *idp)
 {
 	size_t n, ns;
-	const struct rowref *rows = html_carto_rows(c, ca, dep, &n);
+	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
 	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
 	if (!m || !m->paths)
 		return NULL;

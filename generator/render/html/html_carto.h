@@ -15,27 +15,12 @@ struct pctx;
 struct site;
 struct view;
 
-struct carto_index;
-/* Sorts every cartography's rows once and indexes them by département and
- * commune; the caller releases it. */
-struct carto_index *html_carto_prepare(const struct site *s);
-void html_carto_release(struct carto_index *x);
-
 struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path);
 /* Past this many rows, a cartography's view lists communes, not offers, and a
  * commune's list is split into pages of this size: every page stays light. */
 #define CARTO_LIST_MAX 1500
 
-/* A row of a cartography: an offer at one of its lieux. */
-struct rowref {
-	const struct offre *o;
-	const struct lieu *l;
-};
-
-/* The rows of a cartography (key NULL), of a département or of a commune,
- * sorted by département, commune and organisation. */
-struct rowref *html_carto_rows(struct pctx *c, const struct cartographie *ca, const char *key, size_t *n);
 /* The cartography's map (of a département when dep) with the same markers as
  * its page, linked to it; ids start with idp. */
 const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const char *dep,

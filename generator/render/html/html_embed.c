@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../base/escape.h"
+#include "../../data/derive.h"
 #include "../../data/embed.h"
 #include "../../text/markdown.h"
 #include "html_page.h"
@@ -27,13 +28,13 @@ static const char *scope(struct pctx *c, const struct embed *e)
 	buf_reset(b);
 	buf_puts(b, e->ca->titre);
 	if (e->dep)
-		buf_printf(b, " – %s", html_dep_name(c->s, e->dep));
+		buf_printf(b, " – %s", geo_dep_name(&c->s->geo, e->dep));
 	for (size_t i = 0; i < e->types.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : " – ", html_label(&c->s->vocab.types_offre, e->types.v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : " – ", vocab_label(&c->s->vocab.types_offre, e->types.v[i].s));
 	for (size_t i = 0; i < e->publics.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : " – public : ", html_label(&c->s->vocab.publics, e->publics.v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : " – public : ", vocab_label(&c->s->vocab.publics, e->publics.v[i].s));
 	for (size_t i = 0; i < e->parcours.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : " – parcours ", html_label(&c->s->vocab.parcours, e->parcours.v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : " – parcours ", vocab_label(&c->s->vocab.parcours, e->parcours.v[i].s));
 	if (e->gratuit == TRI_TRUE)
 		buf_puts(b, " – gratuites");
 	if (e->garde_enfants == TRI_TRUE)
@@ -80,7 +81,7 @@ static void map(struct pctx *c, const struct embed *e, size_t idx, struct buf *o
 static void count(struct pctx *c, const struct embed *e, struct buf *out)
 {
 	size_t n, k = 0;
-	const struct rowref *r = html_carto_rows(c, e->ca, e->dep, &n);
+	const struct rowref *r = index_rows(c->s, e->ca, e->dep, &n);
 	for (size_t i = 0; i < n; i++)
 		k += kept(e, &r[i]);
 	buf_printf(out, "<p class=\"carto-vue carto-compte\"><strong>%zu</strong> offre%s – ", k, k > 1 ? "s" : "");
@@ -99,7 +100,7 @@ static void table(struct pctx *c, const struct embed *e, struct buf *out)
 	size_t *cell = arena_alloc(c->a, (nd + 1) * (nt + 1) * sizeof(*cell));
 	memset(cell, 0, (nd + 1) * (nt + 1) * sizeof(*cell));
 	size_t n;
-	const struct rowref *r = html_carto_rows(c, e->ca, e->dep, &n);
+	const struct rowref *r = index_rows(c->s, e->ca, e->dep, &n);
 	for (size_t i = 0; i < n; i++)
 		if (kept(e, &r[i]))
 			embed_count(s, types, nt, r[i].o, r[i].l, cell);
@@ -112,7 +113,7 @@ static void table(struct pctx *c, const struct embed *e, struct buf *out)
 	buf_puts(out, "\n<thead><tr><th scope=\"col\">Département</th>");
 	for (size_t t = 0; t < nt; t++) {
 		buf_puts(out, "<th scope=\"col\">");
-		esc_html(out, html_label(&s->vocab.types_offre, types[t]));
+		esc_html(out, vocab_label(&s->vocab.types_offre, types[t]));
 		buf_puts(out, "</th>");
 	}
 	buf_puts(out, "<th scope=\"col\">Total</th></tr></thead>\n<tbody>\n");
@@ -136,7 +137,7 @@ static void table(struct pctx *c, const struct embed *e, struct buf *out)
 static void offers(struct pctx *c, const struct embed *e, struct buf *out)
 {
 	size_t n, k = 0;
-	const struct rowref *r = html_carto_rows(c, e->ca, e->dep, &n);
+	const struct rowref *r = index_rows(c->s, e->ca, e->dep, &n);
 	for (size_t i = 0; i < n; i++)
 		k += kept(e, &r[i]);
 	buf_puts(out, "<section class=\"carto-vue carto-offres\">\n");
@@ -163,7 +164,7 @@ static void offers(struct pctx *c, const struct embed *e, struct buf *out)
 		esc_html(out, r[i].l->commune ? r[i].l->commune->nom : "");
 		for (size_t t = 0; t < o->types.n; t++) {
 			buf_puts(out, t ? ", " : " – ");
-			esc_html(out, html_label(&c->s->vocab.types_offre, o->types.v[t].s));
+			esc_html(out, vocab_label(&c->s->vocab.types_offre, o->types.v[t].s));
 		}
 		if (o->gratuit == TRI_TRUE)
 			buf_puts(out, " – gratuit");

@@ -8,24 +8,27 @@
 #include <string.h>
 
 #include "../../base/buf.h"
+#include "../../base/civil.h"
 #include "../../base/escape.h"
 #include "../../base/mem.h"
+#include "../../data/derive.h"
 #include "../../data/model.h"
 #include "../html.h"
 #include "../publish.h"
 #include "html_page.h"
 #include "html_extra.h"
 
+/* RFC 3339 at midnight UTC; out has CIVIL_SIZE + 16 bytes. */
 static void iso_date(char *out, int d)
 {
-	snprintf(out, 32, "%04u-%02u-%02uT00:00:00Z", (unsigned)d / 10000 % 10000,
-	    (unsigned)d / 100 % 100, (unsigned)d % 100);
+	char day[CIVIL_SIZE];
+	snprintf(out, CIVIL_SIZE + 16, "%sT00:00:00Z", civil_iso(d, day));
 }
 
 static int feed(const struct site *s, const struct page **arts, size_t n, struct publish *p)
 {
 	struct buf b = BUF_INIT;
-	char date[32];
+	char date[CIVIL_SIZE + 16];
 	iso_date(date, n ? arts[0]->date : s->last_update ? s->last_update : 20260101);
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n<title>");
 	esc_html(&b, s->titre);
@@ -68,9 +71,9 @@ static void url_entry(struct buf *b, const struct site *s, const char *path, int
 	esc_html(b, s->base_url);
 	esc_html(b, path);
 	buf_puts(b, "</loc>");
+	char day[CIVIL_SIZE];
 	if (lastmod)
-		buf_printf(b, "<lastmod>%04u-%02u-%02u</lastmod>", (unsigned)lastmod / 10000 % 10000,
-		    (unsigned)lastmod / 100 % 100, (unsigned)lastmod % 100);
+		buf_printf(b, "<lastmod>%s</lastmod>", civil_iso(lastmod, day));
 	buf_puts(b, "</url>\n");
 }
 
@@ -144,10 +147,8 @@ static void search_orgs(struct buf *b, struct buf *u, struct buf *x, const struc
 			buf_printf(u, "organismes/%s/index.html#offre-%s", o->id.s, of->id.s);
 			buf_reset(x);
 			buf_printf(x, "%s ", o->nom);
-			for (size_t t = 0; t < of->types.n; t++) {
-				const struct term *tm = strmap_get(&s->vocab.types_offre.by_code, of->types.v[t].s);
-				buf_printf(x, "%s %s ", of->types.v[t].s, tm ? tm->libelle : "");
-			}
+			for (size_t t = 0; t < of->types.n; t++)
+				buf_printf(x, "%s %s ", of->types.v[t].s, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
 			for (size_t l = 0; l < of->n_lieux; l++)
 				buf_printf(x, "%s ", of->lieux[l]->commune ? of->lieux[l]->commune->nom : "");
 			entry(b, of->intitule, u->data, "Offre", x->data);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../base/civil.h"
 #include "../../base/mem.h"
 #include "../../text/markdown.h"
 #include "html_page.h"
@@ -27,12 +28,8 @@ const char *html_fmt(struct pctx *c, const char *fmt, ...)
 
 const char *html_date_fr(struct pctx *c, int d)
 {
-	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai",
-		"juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
-	if (!d)
-		return NULL;
-	int day = d % 100, m = d / 100 % 100;
-	return html_fmt(c, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12], d / 10000);
+	char fr[CIVIL_SIZE];
+	return d ? arena_strdup(c->a, civil_fr(d, fr)) : NULL;
 }
 
 const char *html_markdown(struct pctx *c, const char *md)
@@ -44,19 +41,6 @@ const char *html_markdown(struct pctx *c, const char *md)
 	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
 }
 
-const char *html_label(const struct vocab_list *l, const char *code)
-{
-	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
-	return t ? t->libelle : code;
-}
-
-const char *html_dep_name(const struct site *s, const char *code)
-{
-	for (size_t i = 0; i < s->geo.n_departements; i++)
-		if (strcmp(s->geo.departements[i].code, code) == 0)
-			return s->geo.departements[i].nom;
-	return code;
-}
 
 const char *html_link(struct pctx *c, const char *path)
 {

@@ -14,10 +14,10 @@
 
 #include "../../base/arena.h"
 #include "../../base/buf.h"
+#include "../../data/index.h"
 #include "../../data/model.h"
 #include "../../text/view.h"
 
-struct carto_index;
 struct svgmap;
 
 /* What one page needs while its view is built. */
@@ -33,7 +33,6 @@ struct pctx {
 	int drafts;
 	const struct svgmap *map;	/* base maps, built once */
 	const char *outdir;		/* the folder being written (for file sizes) */
-	const struct carto_index *carto;	/* cartographies' rows, built once */
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */
@@ -47,8 +46,6 @@ const char *html_date_fr(struct pctx *c, int yyyymmdd);
 const char *html_markdown(struct pctx *c, const char *md);
 /* The size of a file already written into the output ("56 Ko"), or NULL. */
 const char *html_file_size(struct pctx *c, const char *rel);
-const char *html_label(const struct vocab_list *l, const char *code);
-const char *html_dep_name(const struct site *s, const char *code);
 /* URL of a page from the root ("organismes/x/"), made relative and explicit
  * (…/index.html) so that the site works from file:// and any sub-path. */
 const char *html_link(struct pctx *c, const char *path);

@@ -11,6 +11,7 @@
 
 #include "../../base/civil.h"
 #include "../../base/escape.h"
+#include "../../data/derive.h"
 #include "../../data/hours.h"
 #include "html_page.h"
 #include "html_carto.h"
@@ -36,9 +37,6 @@ static const char *anchor(struct pctx *c, const char *code)
 	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
 }
 
-static const char *const etat_texte[] = { "Inscriptions ouvertes", "Inscriptions fermées",
-	"Inscriptions suspendues" };
-static const char *const etat_classe[] = { "ouvert", "ferme", "suspendu" };
 
 static struct view *codes_view(struct pctx *c, const struct svals *v, const struct vocab_list *l)
 {
@@ -46,7 +44,7 @@ static struct view *codes_view(struct pctx *c, const struct svals *v, const stru
 	for (size_t i = 0; i < v->n; i++) {
 		struct view *it = view_map(c->a);
 		view_sets(c->a, it, "code", v->v[i].s);
-		view_sets(c->a, it, "libelle", html_label(l, v->v[i].s));
+		view_sets(c->a, it, "libelle", vocab_label(l, v->v[i].s));
 		view_push(c->a, list, it);
 	}
 	return list;
@@ -83,23 +81,22 @@ static const char *levels_text(struct pctx *c, const struct offre *o)
 
 static const char *cost_text(struct pctx *c, const struct offre *o)
 {
+	char prix[MONTANT_SIZE];
 	const char *base = o->gratuit == TRI_TRUE ? "Gratuit"
-	    : o->has_montant ? html_fmt(c, "%.0f €", o->montant)
+	    : o->has_montant ? html_fmt(c, "%s", montant_fr(o->montant, prix))
 	    : o->gratuit == TRI_FALSE ? "Payant" : NULL;
 	if (base && o->cout_precisions)
 		return html_fmt(c, "%s (%s)", base, o->cout_precisions);
 	return base ? base : o->cout_precisions;
 }
 
-static const char *hours_text(struct pctx *c, const char *osm)
+/* Opening hours in plain French, from the model's parsed form. */
+static const char *hours_text(struct pctx *c, const struct hours *h)
 {
-	struct hours h;
-	const char *err;
-	size_t at;
 	char fr[256];
-	if (!osm || hours_parse(osm, &h, &err, &at) < 0)
-		return osm;
-	hours_french(&h, fr, sizeof(fr));
+	if (!h)
+		return NULL;
+	hours_french(h, fr, sizeof(fr));
 	return html_fmt(c, "%s", fr);
 }
 
@@ -141,11 +138,11 @@ static struct view *lieu_view(struct pctx *c, const struct lieu *l)
 	view_set(a, v, "lignes", lines);
 	view_sets(a, v, "code_postal", l->code_postal.s);
 	view_sets(a, v, "commune", l->commune ? l->commune->nom : l->commune_nom.s);
-	view_sets(a, v, "departement", html_dep_name(c->s, l->dep));
+	view_sets(a, v, "departement", geo_dep_name(&c->s->geo, l->dep));
 	view_sets(a, v, "acces_pmr", l->acces_pmr == TRI_TRUE ? "Accessible en fauteuil roulant"
 	    : l->acces_pmr == TRI_FALSE ? "Non accessible en fauteuil roulant" : NULL);
 	view_sets(a, v, "transports", l->transports);
-	view_sets(a, v, "horaires", hours_text(c, l->horaires_accueil.s));
+	view_sets(a, v, "horaires", hours_text(c, l->accueil));
 	return v;
 }
 
@@ -157,8 +154,8 @@ static struct view *sessions_view(struct pctx *c, const struct offre *o)
 		struct view *v = view_map(c->a);
 		view_sets(c->a, v, "debut", html_date_fr(c, s->debut));
 		view_sets(c->a, v, "fin", html_date_fr(c, s->fin));
-		view_sets(c->a, v, "etat", etat_texte[s->etat]);
-		view_sets(c->a, v, "etat_classe", etat_classe[s->etat]);
+		view_sets(c->a, v, "etat", etat_inscriptions(s->etat, 1));
+		view_sets(c->a, v, "etat_classe", etat_code(s->etat));
 		if (s->places >= 0)
 			view_sets(c->a, v, "places", html_fmt(c, "%ld place%s disponible%s", s->places,
 			    s->places > 1 ? "s" : "", s->places > 1 ? "s" : ""));
@@ -197,7 +194,7 @@ static struct view *offre_view(struct pctx *c, const struct offre *o)
 	view_sets(a, v, "id", o->id.s);
 	view_sets(a, v, "intitule", o->intitule);
 	view_set(a, v, "types", codes_view(c, &o->types, &vo->types_offre));
-	view_sets(a, v, "parcours", html_label(&vo->parcours, o->parcours.s));
+	view_sets(a, v, "parcours", vocab_label(&vo->parcours, o->parcours.s));
 	view_sets(a, v, "objectif_html", html_markdown(c, o->objectif));
 	view_sets(a, v, "niveaux", levels_text(c, o));
 	if (o->ecrit_requis != TRI_UNKNOWN)
@@ -220,7 +217,7 @@ static struct view *offre_view(struct pctx *c, const struct offre *o)
 		view_sets(a, v, "rythme", o->duree_semaines > 0
 		    ? html_fmt(c, "%g h par semaine pendant %ld semaines", o->heures_semaine, o->duree_semaines)
 		    : html_fmt(c, "%g h par semaine", o->heures_semaine));
-	view_sets(a, v, "horaires", hours_text(c, o->horaires.s));
+	view_sets(a, v, "horaires", hours_text(c, o->heures));
 	if (o->garde_enfants != TRI_UNKNOWN)
 		view_sets(a, v, "garde", o->garde_enfants == TRI_TRUE ? "Garde d'enfants proposée"
 		    : "Pas de garde d'enfants");
@@ -275,13 +272,9 @@ static const char *jsonld(struct pctx *c, const struct organisme *o, const char 
 		esc_json(b, o->nom);
 		buf_puts(b, "},\"hasCourseInstance\":[");
 		for (size_t k = 0; k < of->n_sessions; k++) {
-			char d1[16] = "", d2[16] = "";
-			if (of->sessions[k].debut)
-				snprintf(d1, sizeof(d1), "%04u-%02u-%02u", (unsigned)of->sessions[k].debut / 10000 % 10000,
-				    (unsigned)of->sessions[k].debut / 100 % 100, (unsigned)of->sessions[k].debut % 100);
-			if (of->sessions[k].fin)
-				snprintf(d2, sizeof(d2), "%04u-%02u-%02u", (unsigned)of->sessions[k].fin / 10000 % 10000,
-				    (unsigned)of->sessions[k].fin / 100 % 100, (unsigned)of->sessions[k].fin % 100);
+			char d1[CIVIL_SIZE], d2[CIVIL_SIZE];
+			civil_iso(of->sessions[k].debut, d1);
+			civil_iso(of->sessions[k].fin, d2);
 			buf_printf(b, "%s{\"@type\":\"CourseInstance\",\"courseMode\":\"%s\"", k ? "," : "",
 			    of->enseignement == ENS_DISTANCE ? "online" : of->enseignement == ENS_MIXTE ? "blended" : "onsite");
 			if (*d1)
@@ -309,7 +302,7 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 	html_crumbs(c, v, fil, 6);
 	struct view *org = view_map(a);
 	view_sets(a, org, "nom", o->nom);
-	view_sets(a, org, "nature", html_label(&c->s->vocab.natures, o->nature.s));
+	view_sets(a, org, "nature", vocab_label(&c->s->vocab.natures, o->nature.s));
 	view_sets(a, org, "siret", o->siret.s);
 	view_sets(a, org, "site_web", o->site_web.s);
 	view_set(a, org, "labels", codes_view(c, &o->labels, &c->s->vocab.labels));
@@ -367,8 +360,8 @@ static struct view *webinar(struct pctx *c, const struct page *p)
 	struct view *w = view_map(a);
 	int upcoming = p->web_date >= c->s->today;
 	view_sets(a, w, "date", date_long(c, p->web_date));
-	view_sets(a, w, "iso", html_fmt(c, "%04d-%02d-%02d", p->web_date / 10000, p->web_date / 100 % 100,
-	    p->web_date % 100));
+	char iso[CIVIL_SIZE];
+	view_sets(a, w, "iso", html_fmt(c, "%s", civil_iso(p->web_date, iso)));
 	if (p->web_debut >= 0) {
 		view_sets(a, w, "debut", clock(c, p->web_debut));
 		view_sets(a, w, "fin", clock(c, p->web_debut + (int)p->web_duree));
@@ -584,7 +577,7 @@ static struct view *dep_page(struct pctx *c, const char *code, const char **path
 {
 	const struct site *s = c->s;
 	struct arena *a = c->a;
-	const char *nom = html_dep_name(s, code);
+	const char *nom = geo_dep_name(&s->geo, code);
 	set_depth(c, 2);
 	const char *url = html_fmt(c, "annuaire/%s/", code);
 	*path = html_fmt(c, "annuaire/%s/index.html", code);
@@ -594,14 +587,10 @@ static struct view *dep_page(struct pctx *c, const char *code, const char **path
 	html_crumbs(c, v, fil, 6);
 	view_sets(a, v, "departement", nom);
 	struct view *communes = view_list(a);
-	/* Communes come sorted by code from the CSV; group by name order. */
-	for (size_t i = 0; i < s->geo.n_communes; i++) {
-		const struct commune *cm = &s->geo.communes[i];
-		if (strcmp(cm->dep, code) != 0)
-			continue;
+	const struct ptrs *in = strmap_get(&s->communes_by_dep, code);
+	for (size_t i = 0; in && i < in->n; i++) {
+		const struct commune *cm = in->v[i];
 		const struct ptrs *l = strmap_get(&s->orgs_by_commune, cm->code);
-		if (!l)
-			continue;
 		struct view *it = view_map(a), *orgs = view_list(a);
 		view_sets(a, it, "nom", cm->nom);
 		view_sets(a, it, "code", cm->code);

@@ -1,0 +1,99 @@
+/*
+ * The derived facts of derive.h. The wording tables of enums live here so
+ * that every output says a state with the same words.
+ */
+#include "derive.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *vocab_label(const struct vocab_list *l, const char *code)
+{
+	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
+	return t ? t->libelle : code;
+}
+
+const char *geo_dep_name(const struct geo *g, const char *code)
+{
+	for (size_t i = 0; code && i < g->n_departements; i++)
+		if (strcmp(g->departements[i].code, code) == 0)
+			return g->departements[i].nom;
+	return code;
+}
+
+size_t type_colour_index(const struct vocab *v, const char *code)
+{
+	for (size_t i = 0; code && i < v->types_offre.n; i++)
+		if (strcmp(v->types_offre.v[i].code, code) == 0)
+			return i % 10;
+	return 9;
+}
+
+const struct contact *offre_contact(const struct offre *o)
+{
+	return o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+}
+
+int offre_recrutement(const struct offre *o, long *places)
+{
+	int state = -1;
+	*places = -1;
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		const struct session *se = &o->sessions[i];
+		if (se->etat == ETAT_OUVERT) {
+			state = ETAT_OUVERT;
+			if (se->places >= 0)
+				*places = (*places < 0 ? 0 : *places) + se->places;
+		} else if (se->etat == ETAT_SUSPENDU && state != ETAT_OUVERT)
+			state = ETAT_SUSPENDU;
+		else if (state < 0)
+			state = ETAT_FERME;
+	}
+	return state;
+}
+
+const char *etat_code(enum etat e)
+{
+	static const char *const v[] = { "ouvert", "ferme", "suspendu" };
+	return v[e];
+}
+
+const char *etat_inscriptions(enum etat e, int capital)
+{
+	static const char *const v[2][3] = {
+		{ "inscriptions ouvertes", "inscriptions fermées", "inscriptions suspendues" },
+		{ "Inscriptions ouvertes", "Inscriptions fermées", "Inscriptions suspendues" },
+	};
+	return v[capital != 0][e];
+}
+
+const char *etat_fr(enum etat e)
+{
+	static const char *const v[] = { "Ouvert", "Fermé", "Suspendu" };
+	return v[e];
+}
+
+char *montant_fr(double eur, char *out)
+{
+	char digits[32];
+	double cents = round(fabs(eur) * 100);
+	if (!isfinite(eur) || cents >= 1e17) {
+		snprintf(out, MONTANT_SIZE, "%.0f\u00a0€", eur);
+		return out;
+	}
+	unsigned long long c = (unsigned long long)cents;
+	int n = snprintf(digits, sizeof(digits), "%llu", c / 100);
+	char *p = out;
+	if (eur < 0 && c)
+		*p++ = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			p += sprintf(p, "\u00a0");
+		*p++ = digits[i];
+	}
+	if (c % 100)
+		p += sprintf(p, ",%02llu", c % 100);
+	sprintf(p, "\u00a0€");
+	return out;
+}

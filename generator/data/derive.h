@@ -1,0 +1,61 @@
+/*
+ * Facts that every output shows, computed one way after validation: the
+ * contact of an offer, the state of its recruitment and its open places, the
+ * label of a vocabulary code, the name of a département, the colour of a type
+ * of offer, and the French wording of a price. The outputs (render/) read
+ * these and never word such a fact themselves; the rows of the cartographies
+ * are in index.h. Everything here is pure: no allocation, no global state,
+ * safe from any thread once the model is read-only. Dates are in
+ * base/civil.h (civil_fr, civil_iso), the French order of names in
+ * base/collate.h. Each function is named after the model's noun it
+ * describes (offre_, vocab_, geo_, etat_, montant_), so a caller reads the
+ * fact, not the module.
+ */
+#ifndef CARTO_DERIVE_H
+#define CARTO_DERIVE_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* The label of a code in a vocabulary list; the code itself when the list
+ * does not have it; NULL for NULL. */
+const char *vocab_label(const struct vocab_list *l, const char *code);
+
+/* The name of a département ("Seine-Saint-Denis" for "93"), from the
+ * territory's outlines; the code itself when unknown. */
+const char *geo_dep_name(const struct geo *g, const char *code);
+
+/* The colour of a type of offer on maps and badges: its rank in the
+ * vocabulary modulo 10, an index into svgmap_palette; 9 for an unknown type
+ * or NULL. */
+size_t type_colour_index(const struct vocab *v, const char *code);
+
+/* Whom to contact about an offer: its own contact, else its organisation's,
+ * else NULL. */
+const struct contact *offre_contact(const struct offre *o);
+
+/* The state of an offer's recruitment from its sessions: ETAT_OUVERT when a
+ * session is open, else ETAT_SUSPENDU when one is suspended, else ETAT_FERME;
+ * -1 when it has no sessions. *places: the open sessions' places added up,
+ * -1 when none of them says. */
+int offre_recrutement(const struct offre *o, long *places);
+/* The code of a state in the open data ("ouvert", "ferme", "suspendu"). */
+const char *etat_code(enum etat e);
+/* The state in a sentence: "inscriptions ouvertes", or with a capital
+ * letter ("Inscriptions ouvertes") when capital. */
+const char *etat_inscriptions(enum etat e, int capital);
+/* The state as a column value: "Ouvert", "Fermé", "Suspendu". */
+const char *etat_fr(enum etat e);
+
+/* Room for any price montant_fr writes. */
+#define MONTANT_SIZE 48
+/* Writes a price in euros the French way into out (MONTANT_SIZE bytes) and
+ * returns it: "49,90 €", "50 €" when whole, "1 234,50 €". The spaces
+ * between thousands and before the sign are no-break spaces (U+00A0), so a
+ * price never breaks across lines, and the character exists in every
+ * output's encoding (the PDFs' CP1252 included). Cents are rounded half
+ * away from zero; a negative amount keeps its sign. */
+char *montant_fr(double eur, char *out);
+
+#endif

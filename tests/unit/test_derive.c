@@ -1,0 +1,113 @@
+/*
+ * Unit tests of the derived facts (data/derive.c), the French dates of
+ * base/civil.c and the French order of base/collate.c.
+ */
+#include <stdlib.h>
+
+#include "../../generator/base/civil.h"
+#include "../../generator/base/collate.h"
+#include "../../generator/data/derive.h"
+#include "harness.h"
+#include "tests.h"
+
+void test_civil_fr(void)
+{
+	char out[CIVIL_SIZE];
+	EXPECT_STR(civil_fr(20260101, out), "1er janvier 2026");
+	EXPECT_STR(civil_fr(20260202, out), "2 février 2026");
+	EXPECT_STR(civil_fr(20261231, out), "31 décembre 2026");
+	EXPECT_STR(civil_fr(20250815, out), "15 août 2025");
+	EXPECT_STR(civil_fr(0, out), "");
+	EXPECT_STR(civil_iso(20260101, out), "2026-01-01");
+	EXPECT_STR(civil_iso(99991231, out), "9999-12-31");
+	EXPECT_STR(civil_iso(0, out), "");
+}
+
+void test_montant_fr(void)
+{
+	char out[MONTANT_SIZE];
+	EXPECT_STR(montant_fr(49.9, out), "49,90\u00a0€");
+	EXPECT_STR(montant_fr(12.5, out), "12,50\u00a0€");
+	EXPECT_STR(montant_fr(50, out), "50\u00a0€");
+	EXPECT_STR(montant_fr(0, out), "0\u00a0€");
+	EXPECT_STR(montant_fr(0.05, out), "0,05\u00a0€");
+	EXPECT_STR(montant_fr(1234.5, out), "1\u00a0234,50\u00a0€");
+	EXPECT_STR(montant_fr(1234.56, out), "1\u00a0234,56\u00a0€");
+	EXPECT_STR(montant_fr(999.999, out), "1\u00a0000\u00a0€");	/* cents round up */
+	EXPECT_STR(montant_fr(1234567, out), "1\u00a0234\u00a0567\u00a0€");
+	EXPECT_STR(montant_fr(-3.2, out), "-3,20\u00a0€");
+}
+
+static int before(const char *a, const char *b)
+{
+	return collate_fr(a, b) < 0 && collate_fr(b, a) > 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return collate_fr(*(const char *const *)a, *(const char *const *)b);
+}
+
+void test_collate_fr(void)
+{
+	EXPECT(before("Évry-Courcouronnes", "Vitry-sur-Seine"));
+	EXPECT(before("évry", "Fontenay"));
+	EXPECT(before("Oeil", "Œuvre"));
+	EXPECT(before("Œuvre", "Ofii"));
+	EXPECT(before("œuvre", "Ofii"));
+	EXPECT(before("Aérien", "Æsope") && before("Æsope", "Afrique"));
+	EXPECT(before("Straße", "Strasz"));
+	EXPECT(before("Łódź", "Lyon") && before("Lille", "Łódź"));
+	EXPECT(before("L'Haÿ-les-Roses", "L\u2019Île"));	/* typographic apostrophe */
+	EXPECT(before("Paris", "Paris 10e") && before("Paris 10e", "Paris 2e"));
+	EXPECT(before("Saint Denis", "Saint-Denis"));	/* space before hyphen */
+	/* Equal but for accents or case: a total order by bytes. */
+	EXPECT(before("Evry", "Évry") || before("Évry", "Evry"));
+	EXPECT(collate_fr("Evry", "evry") != 0 && collate_fr("Evry", "evry") == -collate_fr("evry", "Evry"));
+	EXPECT(collate_fr("Évry", "Évry") == 0);
+	EXPECT(collate_fr(NULL, "") == 0 && before(NULL, "a"));
+	/* Invalid UTF-8 after every letter, a truncated sequence read safely. */
+	EXPECT(before("a\xc3\xa9z", "a\xff") && before("az", "a\xc3") && before("a", "a\xe2\x82"));
+	const char *names[] = { "Vitry-sur-Seine", "Évry-Courcouronnes", "Ofii", "Œuvre", "Oeil",
+		"Aubervilliers", "Évry", "Evry", "Élancourt" };
+	qsort(names, sizeof(names) / sizeof(names[0]), sizeof(names[0]), cmp_names);
+	EXPECT_STR(names[0], "Aubervilliers");
+	EXPECT_STR(names[1], "Élancourt");
+	EXPECT_STR(names[2], "Evry");
+	EXPECT_STR(names[3], "Évry");
+	EXPECT_STR(names[4], "Évry-Courcouronnes");
+	EXPECT_STR(names[5], "Oeil");
+	EXPECT_STR(names[6], "Œuvre");
+	EXPECT_STR(names[7], "Ofii");
+	EXPECT_STR(names[8], "Vitry-sur-Seine");
+}
+
+void test_derive_offre(void)
+{
+	struct organisme org = { .has_contact = 1, .contact = { .nom = "Accueil" } };
+	struct session se[3] = {
+		{ .etat = ETAT_FERME, .places = 4 },
+		{ .etat = ETAT_SUSPENDU, .places = -1 },
+		{ .etat = ETAT_OUVERT, .places = 5 },
+	};
+	struct offre o = { .org = &org, .sessions = se, .n_sessions = 2 };
+	long places;
+	EXPECT(offre_contact(&o) == &org.contact);
+	o.has_contact = 1;
+	EXPECT(offre_contact(&o) == &o.contact);
+	org.has_contact = 0;
+	o.has_contact = 0;
+	EXPECT(offre_contact(&o) == NULL);
+	/* Suspended wins over closed whatever their order; open over both. */
+	EXPECT(offre_recrutement(&o, &places) == ETAT_SUSPENDU && places == -1);
+	o.n_sessions = 1;
+	EXPECT(offre_recrutement(&o, &places) == ETAT_FERME && places == -1);
+	o.n_sessions = 3;
+	EXPECT(offre_recrutement(&o, &places) == ETAT_OUVERT && places == 5);
+	o.n_sessions = 0;
+	EXPECT(offre_recrutement(&o, &places) == -1 && places == -1);
+	EXPECT_STR(etat_inscriptions(ETAT_OUVERT, 1), "Inscriptions ouvertes");
+	EXPECT_STR(etat_inscriptions(ETAT_FERME, 0), "inscriptions fermées");
+	EXPECT_STR(etat_code(ETAT_FERME), "ferme");
+	EXPECT_STR(etat_fr(ETAT_SUSPENDU), "Suspendu");
+}
