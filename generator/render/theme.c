@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../base/buf.h"
+#include "../base/civil.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"

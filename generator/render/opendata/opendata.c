@@ -88,11 +88,10 @@ static int write_cartos(const struct site *s, struct publish *p)
 		rc |= open_view(cs->region, p, c->id.s, NULL);
 		for (size_t d = 0; cs->per_dep && d < nd; d++)
 			rc |= open_view(cs->deps[d], p, c->id.s, s->geo.departements[d].code);
-		struct filter f = { c, NULL };
 		struct row r;
 		od_row_init(&r);
 		if (rc == 0)
-			od_each_row(s, &r, &f, carto_row, cs);
+			od_each_row(s, &r, c, carto_row, cs);
 		od_row_free(&r);
 		rc |= close_view(cs->region);
 		for (size_t d = 0; cs->per_dep && d < nd; d++)

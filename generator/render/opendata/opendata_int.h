@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "../../base/buf.h"
+#include "../../base/civil.h"
+#include "../../data/derive.h"
 #include "../../data/model.h"
 
 struct publish;
@@ -38,13 +40,7 @@ struct row {
 	struct buf scratch[8];
 	char num[8][32];
 	char hours[256];
-	char maj[16];
-};
-
-/* Which rows an extract holds: all, or a cartography's (and a département's). */
-struct filter {
-	const struct cartographie *c;
-	const char *dep;
+	char maj[CIVIL_SIZE];
 };
 
 /* Output streamed to a file in 64 KiB pieces, so memory does not grow with
@@ -57,16 +53,16 @@ struct sink {
 };
 
 extern const char *const od_col_names[NCOL];	/* by enum col */
-extern const char *const od_etat_code[], *const od_ens_code[], *const od_entrees_code[];
+extern const char *const od_ens_code[], *const od_entrees_code[];
 
 /* opendata_rows.c: rows, sinks, and CSV, JSON and GeoJSON rows. */
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx);
-void od_date_str(char *out, int d);
-void od_each_row(const struct site *s, struct row *r, const struct filter *f,
+/* Calls emit for every offer × lieu row: of the whole site in model order
+ * when ca is NULL, else of the cartography in the index's order (index.h). */
+void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
     void (*emit)(const struct row *, const struct lieu *, void *), void *ctx);
 void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx);
 void od_json_row(const struct row *r, const struct lieu *l, void *ctx);
-const char *od_label(const struct vocab_list *l, const char *code);
 void od_row_free(struct row *r);
 void od_row_init(struct row *r);
 int od_sink_close(struct sink *k);

@@ -46,9 +46,8 @@ static void jnum(struct buf *b, const char *k, double v, int has, const char *fm
 
 static void jdate(struct buf *b, const char *k, int d)
 {
-	char s[16];
-	od_date_str(s, d);
-	jstr(b, k, d ? s : NULL);
+	char s[CIVIL_SIZE];
+	jstr(b, k, d ? civil_iso(d, s) : NULL);
 }
 
 /* Replaces the trailing ',' of an object or array with its closing char. */
@@ -111,7 +110,7 @@ static void json_sessions(struct buf *b, const struct offre *o)
 		buf_putc(b, '{');
 		jdate(b, "debut", s->debut);
 		jdate(b, "fin", s->fin);
-		jstr(b, "etat_recrutement", od_etat_code[s->etat]);
+		jstr(b, "etat_recrutement", etat_code(s->etat));
 		jnum(b, "places_disponibles", (double)s->places, s->places >= 0, "%.0f");
 		jclose(b, '}');
 		buf_putc(b, ',');
@@ -158,14 +157,16 @@ static void json_offre(struct buf *b, const struct offre *o)
 	jnum(b, "heures_semaine", o->heures_semaine, o->heures_semaine >= 0, "%g");
 	jnum(b, "duree_semaines", (double)o->duree_semaines, o->duree_semaines >= 0, "%.0f");
 	jstr(b, "horaires", o->horaires.s);
-	opendata_hours_fr(hfr, sizeof(hfr), o->horaires.s);
+	hours_french(o->heures, hfr, sizeof(hfr));
 	jstr(b, "horaires_texte", o->horaires.s ? hfr : NULL);
 	jkey(b, "garde_enfants");
 	buf_printf(b, "%s,", od_tri_json(o->garde_enfants));
 	jnum(b, "places", (double)o->places, o->places >= 0, "%.0f");
 	jcodes(b, "lieux", &o->lieu_ids);
 	json_sessions(b, o);
-	jstr(b, "etat_recrutement", opendata_recrutement(o));
+	long places;
+	int etat = offre_recrutement(o, &places);
+	jstr(b, "etat_recrutement", etat < 0 ? NULL : etat_code((enum etat)etat));
 	json_contact(b, "contact", &o->contact, o->has_contact);
 	jcodes(b, "competences", &o->competences);
 	jclose(b, '}');
@@ -178,7 +179,7 @@ static void json_org(struct buf *b, const struct site *s, const struct organisme
 	jstr(b, "nom", o->nom);
 	jstr(b, "siret", o->siret.s);
 	jstr(b, "nature", o->nature.s);
-	jstr(b, "nature_libelle", od_label(&s->vocab.natures, o->nature.s));
+	jstr(b, "nature_libelle", vocab_label(&s->vocab.natures, o->nature.s));
 	jcodes(b, "labels", &o->labels);
 	jstr(b, "site_web", o->site_web.s);
 	json_contact(b, "contact", &o->contact, o->has_contact);

@@ -14,20 +14,7 @@
 #include "../publish.h"
 #include "opendata_int.h"
 
-const char *od_label(const struct vocab_list *l, const char *code)
-{
-	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
-	return t ? t->libelle : code;
-}
 
-void od_date_str(char *out, int d)
-{
-	if (d)
-		snprintf(out, 16, "%04u-%02u-%02u", (unsigned)d / 10000 % 10000,
-		    (unsigned)d / 100 % 100, (unsigned)d % 100);
-	else
-		out[0] = '\0';
-}
 
 static const char *tri_fr(enum tri t)
 {
@@ -39,59 +26,29 @@ const char *od_tri_json(enum tri t)
 	return t == TRI_TRUE ? "true" : t == TRI_FALSE ? "false" : "null";
 }
 
-const char *const od_etat_code[] = { "ouvert", "ferme", "suspendu" };
 const char *const od_ens_code[] = { NULL, "presentiel", "mixte", "distance" };
 const char *const od_entrees_code[] = { NULL, "permanentes", "dates_fixes" };
 
-const char *opendata_recrutement(const struct offre *o)
-{
-	if (!o->n_sessions)
-		return NULL;
-	for (size_t i = 0; i < o->n_sessions; i++)
-		if (o->sessions[i].etat == ETAT_OUVERT)
-			return "ouvert";
-	for (size_t i = 0; i < o->n_sessions; i++)
-		if (o->sessions[i].etat == ETAT_SUSPENDU)
-			return "suspendu";
-	return "ferme";
-}
 
-long opendata_places_dispo(const struct offre *o)
-{
-	long total = -1;
-	for (size_t i = 0; i < o->n_sessions; i++)
-		if (o->sessions[i].etat == ETAT_OUVERT && o->sessions[i].places >= 0)
-			total = (total < 0 ? 0 : total) + o->sessions[i].places;
-	return total;
-}
 
 static void join_codes(struct buf *b, const struct svals *v, const struct vocab_list *l)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			buf_puts(b, " | ");
-		buf_puts(b, l ? od_label(l, v->v[i].s) : v->v[i].s);
+		buf_puts(b, l ? vocab_label(l, v->v[i].s) : v->v[i].s);
 	}
 }
 
-void opendata_hours_fr(char *out, size_t size, const char *osm)
-{
-	struct hours h;
-	const char *err;
-	size_t at;
-	out[0] = '\0';
-	if (osm && hours_parse(osm, &h, &err, &at) == 0)
-		hours_french(&h, out, size);
-}
 
 static void sessions_text(struct buf *b, const struct offre *o)
 {
 	for (size_t i = 0; i < o->n_sessions; i++) {
 		const struct session *s = &o->sessions[i];
 		char d1[16], d2[16];
-		od_date_str(d1, s->debut);
-		od_date_str(d2, s->fin);
-		buf_printf(b, "%s%s%s%s %s", i ? " | " : "", d1, s->fin ? "/" : "", d2, od_etat_code[s->etat]);
+		civil_iso(s->debut, d1);
+		civil_iso(s->fin, d2);
+		buf_printf(b, "%s%s%s%s %s", i ? " | " : "", d1, s->fin ? "/" : "", d2, etat_code(s->etat));
 		if (s->places >= 0)
 			buf_printf(b, " (%ld places)", s->places);
 	}
@@ -150,16 +107,17 @@ static void fill_offre(struct row *r, const struct site *s, const struct offre *
 	r->c[C_HEURES] = num_or_empty(r->num[2], o->heures_semaine, o->heures_semaine >= 0, "%g");
 	r->c[C_SEMAINES] = num_or_empty(r->num[3], (double)o->duree_semaines, o->duree_semaines >= 0, "%.0f");
 	r->c[C_HORAIRES] = o->horaires.s;
-	opendata_hours_fr(r->hours, sizeof(r->hours), o->horaires.s);
+	hours_french(o->heures, r->hours, sizeof(r->hours));
 	r->c[C_HORAIRES_FR] = r->hours;
 	r->c[C_GARDE] = tri_fr(o->garde_enfants);
 	r->c[C_PLACES] = num_or_empty(r->num[4], (double)o->places, o->places >= 0, "%.0f");
 	sessions_text(&r->scratch[4], o);
 	r->c[C_SESSIONS] = r->scratch[4].data;
-	r->c[C_RECRUTEMENT] = opendata_recrutement(o);
-	long pd = opendata_places_dispo(o);
+	long pd;
+	int e = offre_recrutement(o, &pd);
+	r->c[C_RECRUTEMENT] = e < 0 ? NULL : etat_code((enum etat)e);
 	r->c[C_PLACES_DISPO] = num_or_empty(r->num[5], (double)pd, pd >= 0, "%.0f");
-	const struct contact *c = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	const struct contact *c = offre_contact(o);
 	r->c[C_CONTACT] = c ? c->nom : NULL;
 	r->c[C_TEL] = c ? c->telephone : NULL;
 	r->c[C_COURRIEL] = c ? c->courriel.s : NULL;
@@ -194,30 +152,41 @@ static void fill_org(struct row *r, const struct site *s, const struct organisme
 	buf_reset(&r->scratch[6]);
 	buf_printf(&r->scratch[6], "%sorganismes/%s/", s->base_url ? s->base_url : "", o->id.s);
 	r->c[C_PAGE] = r->scratch[6].data;
-	od_date_str(r->maj, o->mise_a_jour);
+	civil_iso(o->mise_a_jour, r->maj);
 	r->c[C_MAJ] = r->maj;
 }
 
-/* Calls emit for every offer × lieu row of the site, in model order. */
+static void fill_offre_fresh(struct row *r, const struct site *s, const struct offre *o)
+{
+	for (size_t b = 0; b < 5; b++)
+		buf_reset(&r->scratch[b]);
+	fill_offre(r, s, o);
+}
 
-void od_each_row(const struct site *s, struct row *r, const struct filter *f,
+void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
     void (*emit)(const struct row *, const struct lieu *, void *), void *ctx)
 {
+	if (ca) {
+		size_t n;
+		const struct rowref *v = index_rows(s, ca, NULL, &n);
+		for (size_t i = 0; i < n; i++) {
+			if (!i || v[i].o->org != v[i - 1].o->org)
+				fill_org(r, s, v[i].o->org);
+			if (!i || v[i].o != v[i - 1].o)
+				fill_offre_fresh(r, s, v[i].o);
+			fill_lieu(r, v[i].l);
+			emit(r, v[i].l, ctx);
+		}
+		return;
+	}
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		fill_org(r, s, o);
 		for (size_t k = 0; k < o->n_offres; k++) {
-			const struct offre *of = &o->offres[k];
-			if (f && f->c && !carto_takes_offre(f->c, of))
-				continue;
-			for (size_t b = 0; b < 5; b++)
-				buf_reset(&r->scratch[b]);
-			fill_offre(r, s, of);
-			for (size_t l = 0; l < of->n_lieux; l++) {
-				if (f && f->c && !carto_takes_lieu(f->c, f->dep, of->lieux[l]))
-					continue;
-				fill_lieu(r, of->lieux[l]);
-				emit(r, of->lieux[l], ctx);
+			fill_offre_fresh(r, s, &o->offres[k]);
+			for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
+				fill_lieu(r, o->offres[k].lieux[l]);
+				emit(r, o->offres[k].lieux[l], ctx);
 			}
 		}
 	}
@@ -306,8 +275,7 @@ void od_row_init(struct row *r)
 		r->scratch[i] = (struct buf)BUF_INIT;
 }
 
-static int csv_file(const struct site *s, struct publish *p, const char *path,
-    const struct filter *f)
+static int csv_file(const struct site *s, struct publish *p, const char *path)
 {
 	struct sink k;
 	struct row r;
@@ -321,14 +289,14 @@ static int csv_file(const struct site *s, struct publish *p, const char *path,
 		buf_puts(&k.b, od_col_names[i]);
 	}
 	buf_puts(&k.b, "\r\n");
-	od_each_row(s, &r, f, od_csv_row, &k);
+	od_each_row(s, &r, NULL, od_csv_row, &k);
 	od_row_free(&r);
 	return od_sink_close(&k);
 }
 
 int write_csv(const struct site *s, struct publish *p)
 {
-	return csv_file(s, p, "data/offres.csv", NULL);
+	return csv_file(s, p, "data/offres.csv");
 }
 
 /* A cartography's rows as JSON: an array of objects with the CSV columns. */
@@ -343,8 +311,7 @@ void od_json_row(const struct row *r, const struct lieu *l, void *ctx)
 	od_sink_flush(k, 0);
 }
 
-static int geojson_file(const struct site *s, struct publish *p, const char *path,
-    const struct filter *f)
+static int geojson_file(const struct site *s, struct publish *p, const char *path)
 {
 	struct sink k;
 	struct row r;
@@ -352,7 +319,7 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 		return -1;
 	od_row_init(&r);
 	buf_puts(&k.b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
-	od_each_row(s, &r, f, od_geojson_row, &k);
+	od_each_row(s, &r, NULL, od_geojson_row, &k);
 	buf_puts(&k.b, "\n]}\n");
 	od_row_free(&r);
 	return od_sink_close(&k);
@@ -360,5 +327,5 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 
 int write_geojson(const struct site *s, struct publish *p)
 {
-	return geojson_file(s, p, "data/offres.geojson", NULL);
+	return geojson_file(s, p, "data/offres.geojson");
 }

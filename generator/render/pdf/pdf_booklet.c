@@ -1,6 +1,7 @@
 /*
  * The cartography booklets, of the region or of one département: the rows
- * (offer x lieu) sorted by commune and organisation, the map with their
+ * (offer x lieu) in the index's order (département, commune, organisation),
+ * the map with their
  * numbered markers, the legend, then one entry per row.
  */
 #include <stdio.h>
@@ -12,47 +13,21 @@
 #include "../../data/index.h"
 #include "pdf_int.h"
 
-static int cmp_brow(const void *pa, const void *pb)
-{
-	const struct brow *a = pa, *b = pb;
-	int c = strcmp(a->l->commune ? a->l->commune->nom : "", b->l->commune ? b->l->commune->nom : "");
-	if (c)
-		return c;
-	c = strcmp(a->o->org->nom, b->o->org->nom);
-	return c ? c : strcmp(a->o->id.s, b->o->id.s);
-}
 
-/* The offers × lieux of a cartography (of a département when dep), sorted
- * by commune and organisation; the caller frees them. */
+/* The offers × lieux of a cartography (of a département when dep), in the
+ * index's order, with room for their numbers; the caller frees them. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
 {
-	size_t n = 0, cap = 64;
-	struct brow *r = xmalloc(cap * sizeof(*r));
-	/* A département's rows come from its organisations only (the index). */
-	const struct ptrs *in = dep ? strmap_get(&s->orgs_by_dep, dep) : NULL;
-	size_t norg = dep ? (in ? in->n : 0) : s->n_organismes;
-	for (size_t i = 0; i < norg; i++) {
-		const struct organisme *org = dep ? in->v[i] : s->organismes[i];
-		for (size_t k = 0; k < org->n_offres; k++) {
-			const struct offre *o = &org->offres[k];
-			for (size_t l = 0; carto_takes_offre(ca, o) && l < o->n_lieux; l++)
-				if (carto_takes_lieu(ca, dep, o->lieux[l])) {
-					r = xgrow(r, &cap, n + 1, sizeof(*r));
-					r[n++] = (struct brow){ o, o->lieux[l], 0 };
-				}
-		}
-	}
-	qsort(r, n, sizeof(*r), cmp_brow);
-	*np = n;
+	const struct rowref *v = index_rows(s, ca, dep, np);
+	struct brow *r = xmalloc((*np + 1) * sizeof(*r));
+	for (size_t i = 0; i < *np; i++)
+		r[i] = (struct brow){ v[i].o, v[i].l, 0 };
 	return r;
 }
 
 static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b)
 {
 	const struct offre *o = r->o;
-	struct hours h;
-	const char *err;
-	size_t at;
 	char fr[256] = "";
 	buf_reset(b);
 	buf_printf(b, "%d. %s – %s", r->num, o->intitule ? o->intitule : "", o->org->nom);
@@ -60,7 +35,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	pdf_para(d, d->bold, 10, b->data);
 	buf_reset(b);
 	for (size_t i = 0; i < o->types.n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", pdf_label(&s->vocab.types_offre, o->types.v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : "", vocab_label(&s->vocab.types_offre, o->types.v[i].s));
 	if (o->entree_min.s && o->vise.s)
 		buf_printf(b, " – niveaux %s vers %s", o->entree_min.s, o->vise.s);
 	else if (o->entree_min.s)
@@ -71,8 +46,8 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 		buf_puts(b, " – gratuit");
 	if (o->garde_enfants == TRI_TRUE)
 		buf_puts(b, " – garde d'enfants");
-	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0) {
-		hours_french(&h, fr, sizeof(fr));
+	if (o->heures) {
+		hours_french(o->heures, fr, sizeof(fr));
 		buf_printf(b, " – %s", fr);
 	}
 	pdf_para(d, d->regular, 9, b->data);
@@ -80,7 +55,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	if (r->l->n_lignes)
 		buf_printf(b, "%s, ", r->l->lignes[0]);
 	buf_printf(b, "%s %s", r->l->code_postal.s ? r->l->code_postal.s : "", r->l->commune ? r->l->commune->nom : "");
-	const struct contact *ct = o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
+	const struct contact *ct = offre_contact(o);
 	if (ct && ct->telephone)
 		buf_printf(b, " – %s", ct->telephone);
 	pdf_para(d, d->regular, 9, b->data);
@@ -97,14 +72,14 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	char date[64], url[1024], path[512];
 	if (pdf_open_doc(&d) < 0)
 		goto out;
-	const char *depname = dep ? (pdf_dep_shape(&s->geo, dep) ? pdf_dep_shape(&s->geo, dep)->nom : dep) : NULL;
+	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	buf_reset(b);
 	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");
 	char *title = xstrdup(b->data);
 	pdf_info(&d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
 	snprintf(url, sizeof(url), "%scartographies/%s/%s%s", s->base_url, ca->id.s, dep ? dep : "", dep ? "/" : "");
 	buf_reset(b);
-	buf_printf(b, "%s – données mises à jour le %s", s->titre, pdf_fr_date(date, sizeof(date), s->last_update));
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, civil_fr(s->last_update, date));
 	d.footer = xstrdup(b->data);
 	d.url = url;
 	pdf_new_page(&d);

@@ -37,7 +37,7 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 	 * word fits its column. */
 	float hs = size * 0.85f;
 	for (size_t t = 0; t < nt; t++) {
-		const char *l = pdf_enc(d, pdf_label(&s->vocab.types_offre, types[t]));
+		const char *l = pdf_enc(d, vocab_label(&s->vocab.types_offre, types[t]));
 		for (const char *q = l; *q;) {
 			const char *e = q;
 			while (*e && *e != ' ')
@@ -56,7 +56,7 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 		pdf_rich(d, "Département", x + 4, y - 4, first - 8, size, 1, 1);
 		for (size_t t = 0; t <= nt; t++) {
 			const char *code = t == nt ? NULL : types[t];
-			pdf_rich(d, code ? pdf_label(&s->vocab.types_offre, code) : "Total", x + first + (float)t * cw + 3, y - 4,
+			pdf_rich(d, code ? vocab_label(&s->vocab.types_offre, code) : "Total", x + first + (float)t * cw + 3, y - 4,
 			    cw - 6, hs, 1, 1);
 		}
 		float yy = y - hh;
@@ -127,7 +127,7 @@ static float deck_view(struct doc *d, const struct site *s, const struct embed *
 			deck_table(d, s, e, r, m, x, y, w, f, draw, &h);
 		} else if (e->kind == EMBED_COMPTE) {
 			buf_printf(&b, "%c%zu%c offre%s – %s%s%s", MD_BOLD, m, MD_BOLD, m > 1 ? "s" : "", e->ca->titre,
-			    e->dep ? " – " : "", e->dep ? (pdf_dep_shape(&s->geo, e->dep) ? pdf_dep_shape(&s->geo, e->dep)->nom : e->dep) : "");
+			    e->dep ? " – " : "", e->dep ? geo_dep_name(&s->geo, e->dep) : "");
 			h = pdf_rich(d, b.data, x, y, w, 20 * f, 0, draw);
 		} else {
 			for (size_t i = 0; i < m && i < (size_t)e->limite; i++) {

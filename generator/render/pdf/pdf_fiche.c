@@ -33,7 +33,7 @@ static void qr(struct doc *d, const char *url)
 
 static void offre(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
 {
-	char t1[64], t2[64];
+	char t1[CIVIL_SIZE], t2[CIVIL_SIZE], prix[MONTANT_SIZE];
 	pdf_heading(d, 12, o->intitule ? o->intitule : o->id.s);
 	pdf_join(b, &o->types, &s->vocab.types_offre);
 	pdf_field(d, "Type", b->data);
@@ -53,29 +53,24 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 	if (o->gratuit == TRI_TRUE)
 		buf_puts(b, "Gratuit");
 	else if (o->has_montant)
-		buf_printf(b, "%.0f €", o->montant);
+		buf_puts(b, montant_fr(o->montant, prix));
 	/* Precisions that restate the cost ("Gratuit, y compris…") replace it. */
 	if (o->cout_precisions && b->len && strncasecmp(o->cout_precisions, b->data, b->len) == 0)
 		buf_reset(b);
 	if (o->cout_precisions)
 		buf_printf(b, "%s%s", b->len ? " – " : "", o->cout_precisions);
 	pdf_field(d, "Coût", b->data);
-	struct hours h;
-	const char *err;
-	size_t at;
 	char fr[256] = "";
-	if (o->horaires.s && hours_parse(o->horaires.s, &h, &err, &at) == 0)
-		hours_french(&h, fr, sizeof(fr));
+	if (o->heures)
+		hours_french(o->heures, fr, sizeof(fr));
 	pdf_field(d, "Horaires", fr);
 	if (o->garde_enfants == TRI_TRUE)
 		pdf_field(d, "Enfants", "Garde d'enfants proposée");
 	buf_reset(b);
 	for (size_t i = 0; i < o->n_sessions; i++) {
 		const struct session *se = &o->sessions[i];
-		static const char *const etat[] = { "inscriptions ouvertes", "inscriptions fermées",
-			"inscriptions suspendues" };
-		buf_printf(b, "%sdu %s au %s : %s", i ? " ; " : "", pdf_fr_date(t1, sizeof(t1), se->debut),
-		    pdf_fr_date(t2, sizeof(t2), se->fin), etat[se->etat]);
+		buf_printf(b, "%sdu %s au %s : %s", i ? " ; " : "", civil_fr(se->debut, t1),
+		    civil_fr(se->fin, t2), etat_inscriptions(se->etat, 0));
 		if (se->places >= 0)
 			buf_printf(b, " (%ld places)", se->places);
 	}
@@ -107,12 +102,9 @@ static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
 	pdf_field(d, "Transports", l->transports);
 	pdf_field(d, "Accessibilité", l->acces_pmr == TRI_TRUE ? "accessible en fauteuil roulant"
 	    : l->acces_pmr == TRI_FALSE ? "non accessible en fauteuil roulant" : NULL);
-	struct hours h;
-	const char *err;
-	size_t at;
 	char fr[256] = "";
-	if (l->horaires_accueil.s && hours_parse(l->horaires_accueil.s, &h, &err, &at) == 0)
-		hours_french(&h, fr, sizeof(fr));
+	if (l->accueil)
+		hours_french(l->accueil, fr, sizeof(fr));
 	pdf_field(d, "Accueil", fr);
 	d->y -= 4;
 }
@@ -152,15 +144,15 @@ int fiche(const struct site *s, const struct organisme *o, struct publish *p, st
 	snprintf(url, sizeof(url), "%sorganismes/%s/", s->base_url, o->id.s);
 	pdf_info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);
 	buf_reset(b);
-	buf_printf(b, "%s – données mises à jour le %s", s->titre, pdf_fr_date(date, sizeof(date), o->mise_a_jour));
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, civil_fr(o->mise_a_jour, date));
 	d.footer = xstrdup(b->data);
 	d.url = url;
 	pdf_new_page(&d);
 	qr(&d, url);
 	pdf_wrap(&d, d.bold, 18, MARGIN, PAGE_W - 2 * MARGIN - 95, o->nom, 1);
 	buf_reset(b);
-	buf_printf(b, "%s%s%zu offre%s de formation – mis à jour le %s", pdf_label(&s->vocab.natures, o->nature.s) ?
-	    pdf_label(&s->vocab.natures, o->nature.s) : "", o->nature.s ? " – " : "", o->n_offres,
+	buf_printf(b, "%s%s%zu offre%s de formation – mis à jour le %s", vocab_label(&s->vocab.natures, o->nature.s) ?
+	    vocab_label(&s->vocab.natures, o->nature.s) : "", o->nature.s ? " – " : "", o->n_offres,
 	    o->n_offres > 1 ? "s" : "", date);
 	pdf_wrap(&d, d.regular, 10, MARGIN, PAGE_W - 2 * MARGIN - 95, b->data, 1);
 	if (o->has_contact) {

@@ -19,6 +19,9 @@
 #include <stddef.h>
 
 #include "../../base/buf.h"
+#include "../../base/civil.h"
+#include "../../data/derive.h"
+#include "../../data/index.h"
 #include "../../data/model.h"
 
 struct publish;
@@ -68,11 +71,9 @@ void pdf_close_doc(struct doc *d);
 const char *pdf_enc(struct doc *d, const char *s);
 void pdf_field(struct doc *d, const char *label, const char *value);
 void pdf_footers(struct doc *d);
-const char *pdf_fr_date(char *out, size_t n, int d);
 void pdf_heading(struct doc *d, float size, const char *text);
 void pdf_info(struct doc *d, const char *title, const char *author, const char *subject, int date);
 void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
-const char *pdf_label(const struct vocab_list *l, const char *code);
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
 void pdf_need(struct doc *d, float h);
 void pdf_new_page(struct doc *d);

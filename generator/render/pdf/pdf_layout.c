@@ -147,27 +147,13 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
 
-const char *pdf_fr_date(char *out, size_t n, int d)
-{
-	static const char *const mois[] = { "janvier", "février", "mars", "avril", "mai", "juin",
-		"juillet", "août", "septembre", "octobre", "novembre", "décembre" };
-	if (!d)
-		return "";
-	snprintf(out, n, "%d%s %s %d", d % 100, d % 100 == 1 ? "er" : "", mois[(d / 100 % 100 + 11) % 12], d / 10000);
-	return out;
-}
 
-const char *pdf_label(const struct vocab_list *l, const char *code)
-{
-	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
-	return t ? t->libelle : code;
-}
 
 void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l)
 {
 	buf_reset(b);
 	for (size_t i = 0; i < v->n; i++)
-		buf_printf(b, "%s%s", i ? ", " : "", pdf_label(l, v->v[i].s));
+		buf_printf(b, "%s%s", i ? ", " : "", vocab_label(l, v->v[i].s));
 }
 
 /* Makes the text just drawn at (x, baseline y) clickable. */

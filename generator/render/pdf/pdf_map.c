@@ -91,14 +91,6 @@ static void hex_fill(struct doc *d, const char *hex)
 	    (float)(v & 255) / 255);
 }
 
-static size_t colour_of(const struct site *s, const char *type)
-{
-	for (size_t i = 0; type && i < s->vocab.types_offre.n; i++)
-		if (strcmp(s->vocab.types_offre.v[i].code, type) == 0)
-			return i % 10;
-	return 9;
-}
-
 #define MARK_R 6.5f
 #define MARK_D (2 * MARK_R + 2)	/* centres of two markers, at least */
 
@@ -250,7 +242,7 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
 	for (int k = 0; k < next - 1; k++) {
 		const struct brow *w = &r[row[k]];
 		marker(d, at[4 * k + 2], at[4 * k + 3], w->num,
-		    svgmap_palette[colour_of(s, w->o->types.n ? w->o->types.v[0].s : NULL)]);
+		    svgmap_palette[type_colour_index(&s->vocab, w->o->types.n ? w->o->types.v[0].s : NULL)]);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(keys[i]);
@@ -268,15 +260,14 @@ void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *
 {
 	pdf_para(d, d->bold, 10, "Légende : chaque repère numéroté renvoie aux offres qui portent ce numéro dans la liste ; sa couleur donne le type de la première offre.");
 	for (size_t i = 0; i < ca->sel_types.n; i++) {
-		const struct term *t = strmap_get(&s->vocab.types_offre.by_code, ca->sel_types.v[i].s);
 		pdf_need(d, 14);
-		hex_fill(d, svgmap_palette[colour_of(s, ca->sel_types.v[i].s)]);
+		hex_fill(d, svgmap_palette[type_colour_index(&s->vocab, ca->sel_types.v[i].s)]);
 		HPDF_Page_Circle(d->page, MARGIN + 5, d->y - 5, 4.5f);
 		HPDF_Page_Fill(d->page);
 		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 		HPDF_Page_BeginText(d->page);
 		HPDF_Page_SetFontAndSize(d->page, d->regular, 9);
-		HPDF_Page_TextOut(d->page, MARGIN + 14, d->y - 8, pdf_enc(d, t ? t->libelle : ca->sel_types.v[i].s));
+		HPDF_Page_TextOut(d->page, MARGIN + 14, d->y - 8, pdf_enc(d, vocab_label(&s->vocab.types_offre, ca->sel_types.v[i].s)));
 		HPDF_Page_EndText(d->page);
 		d->y -= 13;
 	}

@@ -46,7 +46,7 @@ static void view_types_init(struct view_types *vt, const struct site *s, const s
 	for (size_t i = 0; i < vt->n; i++) {
 		struct buf m = BUF_INIT;
 		vt->code[i] = c->sel_types.n ? c->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
-		vt->cols[i].head = xlsx_label(&s->vocab.types_offre, vt->code[i]);
+		vt->cols[i].head = vocab_label(&s->vocab.types_offre, vt->code[i]);
 		buf_printf(&m, "Oui si l'offre est du type « %s » (une offre peut avoir plusieurs types) ; dans la synthèse, le nombre de lignes de ce type",
 		    vt->cols[i].head);
 		vt->cols[i].meaning = buf_detach(&m, NULL);
@@ -92,7 +92,7 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 		return;
 	xlsx_row_source(bk, o->org, o->line, o->col);
 	xlsx_put_org(sh, 0, o->org);
-	xlsx_put_text(sh, 2, xlsx_label(&s->vocab.natures, o->org->nature.s));
+	xlsx_put_text(sh, 2, vocab_label(&s->vocab.natures, o->org->nature.s));
 	lxw_col_t c = 3;
 	xlsx_put_offre(sh, c, o);
 	c += xlsx_n_offre;
@@ -100,7 +100,7 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 		xlsx_put_text(sh, c++, has_type(o, vt->code[t]) ? "Oui" : "Non");
 	xlsx_put_lieu(sh, c, l);
 	c += xlsx_n_lieu;
-	const struct contact *ct = xlsx_contact_of(o);
+	const struct contact *ct = offre_contact(o);
 	xlsx_put_text(sh, c++, ct ? ct->nom : NULL);
 	xlsx_put_text(sh, c++, ct ? ct->telephone : NULL);
 	xlsx_put_text(sh, c++, ct ? ct->courriel.s : NULL);
@@ -169,32 +169,13 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 		bk->failed = 1;
 }
 
-/* Walks the view's offer × lieu rows in model order, writing them when sh is
- * set; returns how many there are. */
-static size_t view_rows(const struct site *s, const struct cartographie *c, const char *dep,
-    struct sheet *sh, const struct view_types *vt, size_t *counts)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-			const struct offre *o = &s->organismes[i]->offres[k];
-			for (size_t l = 0; carto_takes_offre(c, o) && l < o->n_lieux; l++)
-				if (carto_takes_lieu(c, dep, o->lieux[l])) {
-					n++;
-					if (sh)
-						carto_row(sh, vt, o, o->lieux[l], counts);
-				}
-		}
-	return n;
-}
-
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
     struct publish *p, struct diags *d, size_t *rows)
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, title = BUF_INIT;
 	buf_printf(&rel, "xlsx/cartographies/%s%s%s.xlsx", c->id.s, dep ? "-" : "", dep ? dep : "");
-	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? xlsx_dep_name(s, dep) : "");
+	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? geo_dep_name(&s->geo, dep) : "");
 	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d);
 	struct view_types vt;
 	view_types_init(&vt, s, c);
@@ -207,9 +188,12 @@ int carto_book(const struct site *s, const struct cartographie *c, const char *d
 		xlsx_sheet_cols(sh, vt.cols, vt.n);
 		xlsx_sheet_cols(sh, xlsx_lieu_cols, xlsx_n_lieu);
 		xlsx_sheet_cols(sh, carto_tail, sizeof(carto_tail) / sizeof(carto_tail[0]));
-		if (view_rows(s, c, dep, NULL, NULL, NULL) * 2 <= LINK_BUDGET)
+		size_t n;
+		const struct rowref *r = index_rows(s, c, dep, &n);
+		if (n * 2 <= LINK_BUDGET)
 			sh->link_budget = LINK_BUDGET;
-		view_rows(s, c, dep, sh, &vt, counts);
+		for (size_t i = 0; i < n; i++)
+			carto_row(sh, &vt, r[i].o, r[i].l, counts);
 		xlsx_sheet_end(sh, 1);
 		carto_summary(&bk, c, dep, &vt, counts);
 		xlsx_readme(&bk, title.data,

@@ -117,13 +117,7 @@ const size_t xlsx_n_lieu = sizeof(xlsx_lieu_cols) / sizeof(xlsx_lieu_cols[0]);
 
 static const char *const ens_fr[] = { NULL, "Présentiel", "Mixte", "À distance" };
 static const char *const entrees_fr[] = { NULL, "Permanentes", "Dates fixes" };
-const char *const xlsx_etat_fr[] = { "Ouvert", "Fermé", "Suspendu" };
 
-static const char *recrutement_fr(const char *code)
-{
-	return !code ? NULL : !strcmp(code, "ouvert") ? xlsx_etat_fr[ETAT_OUVERT] :
-	    !strcmp(code, "ferme") ? xlsx_etat_fr[ETAT_FERME] : xlsx_etat_fr[ETAT_SUSPENDU];
-}
 
 /* A list of codes as their labels, "; " between them, in bk->list. */
 const char *xlsx_joined(struct book *bk, const struct svals *v, const struct vocab_list *l)
@@ -132,7 +126,7 @@ const char *xlsx_joined(struct book *bk, const struct svals *v, const struct voc
 	for (size_t i = 0; i < v->n; i++) {
 		if (i)
 			buf_puts(&bk->list, "; ");
-		buf_puts(&bk->list, l ? xlsx_label(l, v->v[i].s) : v->v[i].s);
+		buf_puts(&bk->list, l ? vocab_label(l, v->v[i].s) : v->v[i].s);
 	}
 	return bk->list.data;
 }
@@ -145,13 +139,6 @@ static const char *scale_title(const struct site *s, const char *id)
 	return id;
 }
 
-const char *xlsx_dep_name(const struct site *s, const char *code)
-{
-	for (size_t i = 0; i < s->geo.n_departements; i++)
-		if (strcmp(s->geo.departements[i].code, code) == 0)
-			return s->geo.departements[i].nom;
-	return NULL;
-}
 
 void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o)
 {
@@ -161,7 +148,7 @@ void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o)
 	xlsx_put_text(sh, c++, o->id.s);
 	xlsx_put_text(sh, c++, o->intitule);
 	xlsx_put_text(sh, c++, xlsx_joined(bk, &o->types, &v->types_offre));
-	xlsx_put_text(sh, c++, xlsx_label(&v->parcours, o->parcours.s));
+	xlsx_put_text(sh, c++, vocab_label(&v->parcours, o->parcours.s));
 	xlsx_put_text(sh, c++, scale_title(bk->s, o->echelle.s));
 	xlsx_put_text(sh, c++, o->entree_min.s);
 	xlsx_put_text(sh, c++, o->entree_max.s);
@@ -184,7 +171,7 @@ void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o)
 		xlsx_put_num(sh, c, o->heures_semaine, NULL);
 	c++;
 	xlsx_put_count(sh, c++, o->duree_semaines);
-	opendata_hours_fr(hours, sizeof(hours), o->horaires.s);
+	hours_french(o->heures, hours, sizeof(hours));
 	xlsx_put_text(sh, c++, hours);
 	xlsx_put_tri(sh, c++, o->garde_enfants);
 	xlsx_put_count(sh, c++, o->places);
@@ -198,8 +185,10 @@ void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o)
 	}
 	xlsx_put_date(sh, c++, first);
 	xlsx_put_date(sh, c++, last);
-	xlsx_put_text(sh, c++, recrutement_fr(opendata_recrutement(o)));
-	xlsx_put_count(sh, c, opendata_places_dispo(o));
+	long places;
+	int e = offre_recrutement(o, &places);
+	xlsx_put_text(sh, c++, e < 0 ? NULL : etat_fr((enum etat)e));
+	xlsx_put_count(sh, c, places);
 }
 
 void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l)
@@ -216,13 +205,13 @@ void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l)
 	xlsx_put_text(sh, c++, l->commune ? l->commune->nom : l->commune_nom.s);
 	xlsx_put_text(sh, c++, l->code_insee.s);
 	xlsx_put_text(sh, c++, l->dep);
-	xlsx_put_text(sh, c++, xlsx_dep_name(bk->s, l->dep));
+	xlsx_put_text(sh, c++, geo_dep_name(&bk->s->geo, l->dep));
 	xlsx_put_num(sh, c++, l->lat, bk->coord);
 	xlsx_put_num(sh, c++, l->lon, bk->coord);
 	xlsx_put_text(sh, c++, l->has_geo ? "lieu" : "commune");
 	xlsx_put_tri(sh, c++, l->acces_pmr);
 	xlsx_put_text(sh, c++, l->transports);
-	opendata_hours_fr(hours, sizeof(hours), l->horaires_accueil.s);
+	hours_french(l->accueil, hours, sizeof(hours));
 	xlsx_put_text(sh, c, hours);
 }
 
@@ -232,10 +221,6 @@ void xlsx_put_org(struct sheet *sh, lxw_col_t c, const struct organisme *o)
 	xlsx_put_text(sh, c + 1, o->id.s);
 }
 
-const struct contact *xlsx_contact_of(const struct offre *o)
-{
-	return o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;
-}
 
 const char *xlsx_page_url(struct book *bk, const char *fmt, const char *a, const char *b)
 {

@@ -59,7 +59,7 @@ static void directory_orgs(struct sheet *sh)
 		xlsx_put_text(sh, 0, o->id.s);
 		xlsx_put_text(sh, 1, o->nom);
 		xlsx_put_text(sh, 2, o->siret.s);
-		xlsx_put_text(sh, 3, xlsx_label(&s->vocab.natures, o->nature.s));
+		xlsx_put_text(sh, 3, vocab_label(&s->vocab.natures, o->nature.s));
 		xlsx_put_text(sh, 4, xlsx_joined(sh->bk, &o->labels, &s->vocab.labels));
 		xlsx_put_url(sh, 5, o->site_web.s);
 		xlsx_put_text(sh, 6, ct ? ct->nom : NULL);
@@ -146,7 +146,7 @@ static void session_rows(struct sheet *sh, const struct offre *o)
 		xlsx_put_count(sh, 2, (long)n + 1);
 		xlsx_put_date(sh, 3, o->sessions[n].debut);
 		xlsx_put_date(sh, 4, o->sessions[n].fin);
-		xlsx_put_text(sh, 5, xlsx_etat_fr[o->sessions[n].etat]);
+		xlsx_put_text(sh, 5, etat_fr(o->sessions[n].etat));
 		xlsx_put_count(sh, 6, o->sessions[n].places);
 	}
 }

@@ -18,6 +18,7 @@
 #include <xlsxwriter.h>
 
 #include "../../base/buf.h"
+#include "../../data/derive.h"
 #include "../../data/model.h"
 
 struct diags;
@@ -76,7 +77,6 @@ struct book {
 int xlsx_book_close(struct book *bk);
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
     const char *rel, const char *title, struct diags *d);
-const char *xlsx_label(const struct vocab_list *l, const char *code);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
@@ -93,9 +93,6 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
  * "Lisez-moi" sheet. */
 extern const struct col xlsx_org_cols[], xlsx_offre_cols[], xlsx_lieu_cols[];
 extern const size_t xlsx_n_offre, xlsx_n_lieu;
-extern const char *const xlsx_etat_fr[];	/* by enum etat */
-const struct contact *xlsx_contact_of(const struct offre *o);
-const char *xlsx_dep_name(const struct site *s, const char *code);
 const char *xlsx_joined(struct book *bk, const struct svals *v, const struct vocab_list *l);
 const char *xlsx_page_url(struct book *bk, const char *fmt, const char *a, const char *b);
 void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l);

@@ -19,11 +19,6 @@
 #include "../publish.h"
 #include "xlsx_int.h"
 
-const char *xlsx_label(const struct vocab_list *l, const char *code)
-{
-	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
-	return t ? t->libelle : code;
-}
 
 static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
