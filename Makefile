@@ -34,7 +34,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
-       generator/render/pdf/pdf_deck.c \
+       generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
        generator/render/ics.c generator/serve.c
 MAIN = generator/main.c
 

@@ -98,14 +98,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Today as YYYYMMDD: SOURCE_DATE_EPOCH when set (reproducible runs), else now. */
+/* Today in Paris as YYYYMMDD (at 23:30 UTC it is already tomorrow there):
+ * SOURCE_DATE_EPOCH when set (reproducible runs), else now. */
 static int today(void)
 {
 	const char *e = getenv("SOURCE_DATE_EPOCH");
-	time_t t = e && *e ? (time_t)strtoll(e, NULL, 10) : time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	long long t = e && *e ? strtoll(e, NULL, 10) : (long long)time(NULL);
+	int date, minutes;
+	civil_paris_local((long)(t / 60 - (t % 60 < 0)), &date, &minutes);
+	return date;
 }
 
 static void lint_pages(const struct site *s, struct diags *d)
@@ -258,7 +259,7 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	if (getenv("CARTO_TIMING"))
 		fprintf(stderr, "carto: xlsx-rows %zu rss_before_kb=%ld peak_kb=%ld\n", rows, before,
 		    timing_rss_kb("VmHWM:", 0));
-	if (pdf_render(s, p, jobs, drafts) < 0)
+	if (pdf_render(s, p, jobs, drafts, d) < 0)
 		return -1;
 	stage("pdf");
 	if (ics_render(s, p, drafts) < 0)

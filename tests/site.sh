@@ -29,6 +29,9 @@ rm -rf "$TMP/ex-out"
 	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
 site_test example-builds
 
+# Unicode, control characters and search folding (tests/text/).
+. tests/text.sh
+
 # Identical input gives identical output, byte for byte (and with --jobs 1).
 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
 	"$CARTO" build --site "$S" --out "$TMP/b2" --jobs 1 > /dev/null 2>&1 &&

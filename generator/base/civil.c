@@ -1,7 +1,9 @@
 /*
  * Howard Hinnant's days_from_civil and civil_from_days: eras of 400 years
  * (146,097 days) with March as the first month, so that the leap day ends
- * the year.
+ * the year. Paris time from the EU rule (directive 2000/84/EC: summer time
+ * from the last Sunday of March to the last Sunday of October, changing at
+ * 01:00 UTC), without the system's time zone files.
  */
 #include "civil.h"
 
@@ -61,4 +63,42 @@ char *civil_fr(int yyyymmdd, char *out)
 		snprintf(out, CIVIL_SIZE, "%d%s %s %d", day, day == 1 ? "er" : "", mois[(m + 11) % 12],
 		    yyyymmdd / 10000);
 	return out;
+}
+
+static long floor_div(long a, long b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* The instant the clocks change in a year: the last Sunday of month (March
+ * or October) at 01:00 UTC. */
+static long change_instant(int year, int month)
+{
+	int last = civil_add_days(year * 10000 + (month + 1) * 100 + 1, -1);
+	last = civil_add_days(last, -civil_weekday(last));
+	return civil_days(last) * 1440 + 60;
+}
+
+int civil_paris_offset(long t)
+{
+	int year = civil_date(floor_div(t, 1440)) / 10000;
+	return t >= change_instant(year, 3) && t < change_instant(year, 10) ? 120 : 60;
+}
+
+long civil_paris_instant(int yyyymmdd, int minutes, enum civil_local_kind *kind)
+{
+	long local = civil_days(yyyymmdd) * 1440 + minutes;
+	int winter = civil_paris_offset(local - 60) == 60;
+	int summer = civil_paris_offset(local - 120) == 120;
+	if (kind)
+		*kind = winter && summer ? CIVIL_TWICE : !winter && !summer ? CIVIL_SKIPPED : CIVIL_ONCE;
+	return summer ? local - 120 : local - 60;
+}
+
+void civil_paris_local(long t, int *yyyymmdd, int *minutes)
+{
+	long local = t + civil_paris_offset(t);
+	long days = floor_div(local, 1440);
+	*yyyymmdd = civil_date(days);
+	*minutes = (int)(local - days * 1440);
 }

@@ -3,9 +3,11 @@
  */
 #include "escape.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
+#include "utf8.h"
 
 void esc_json(struct buf *b, const char *s)
 {
@@ -69,22 +71,41 @@ void esc_html(struct buf *b, const char *s)
 {
 	if (!s)
 		return;
-	const char *start = s;
-	for (; *s; s++) {
+	const unsigned char *p = (const unsigned char *)s, *start = p;
+	while (*p) {
 		const char *rep;
-		switch (*s) {
+		size_t skip = 1;
+		switch (*p) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default:
+			if ((*p >= 0x20 && *p < 0x7F) || *p == '\t' || *p == '\n' || *p == '\r') {
+				p++;
+				continue;
+			}
+			if (*p >= 0x80) {
+				uint32_t cp;
+				size_t n = utf8_decode((const char *)p, &cp);
+				if (n && utf8_is_text(cp)) {
+					p += n;
+					continue;
+				}
+				/* A control character or a noncharacter is left
+				 * out; a byte that is not UTF-8 is shown as U+FFFD. */
+				rep = n ? "" : "\xEF\xBF\xBD";
+				skip = n ? n : 1;
+			} else
+				rep = "";	/* C0 control or DEL */
 		}
-		buf_add(b, start, (size_t)(s - start));
+		buf_add(b, start, (size_t)(p - start));
 		buf_puts(b, rep);
-		start = s + 1;
+		p += skip;
+		start = p;
 	}
-	buf_add(b, start, (size_t)(s - start));
+	buf_add(b, start, (size_t)(p - start));
 }
 
 void esc_id(struct buf *b, const char *s)

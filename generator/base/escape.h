@@ -1,6 +1,6 @@
 /*
  * Escaping for each output context: JSON strings, CSV cells (with protection
- * against formula injection), HTML text and attributes, XML. Every value that
+ * against formula injection), HTML and XML text and attributes. Every value that
  * comes from content goes through one of these before it is written.
  */
 #ifndef CARTO_ESCAPE_H
@@ -14,7 +14,12 @@ void esc_json(struct buf *b, const char *s);
 /* A CSV cell for separator sep, quoted when needed. A text cell starting
  * with = + - @ tab or CR is prefixed with ' so no spreadsheet runs it. */
 void esc_csv(struct buf *b, const char *s, char sep);
-/* HTML/XML text and attribute values (both escape & < > " '). */
+/* Text and attribute values of every HTML and XML output (pages, feed,
+ * sitemap, SVG): & < > " ' escaped, and the result is well-formed XML 1.0
+ * whatever s holds: characters that XML forbids or HTML calls parse errors
+ * (utf8_is_text: controls other than tab, LF and CR, noncharacters such as
+ * U+FFFE) are left out, and a byte that is not UTF-8 becomes U+FFFD. Every
+ * XML writer goes through it. */
 void esc_html(struct buf *b, const char *s);
 
 /* An HTML id from a code: letters, digits and '-' kept, the rest as '_'

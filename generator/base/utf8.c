@@ -57,6 +57,56 @@ size_t utf8_check(const char *str, size_t len)
 	return len;
 }
 
+size_t utf8_decode(const char *str, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+	*cp = 0xFFFD;
+	if (!s[0])
+		return 0;
+	/* utf8_check stops at the first bad byte, so a NUL inside the
+	 * sequence ends it before anything past it is read. */
+	for (size_t k = 1; k < n; k++)
+		if (!s[k])
+			return 0;
+	if (utf8_check(str, n) != n)
+		return 0;
+	static const unsigned char lead_mask[5] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	uint32_t c = s[0] & lead_mask[n];
+	for (size_t k = 1; k < n; k++)
+		c = c << 6 | (s[k] & 0x3F);
+	*cp = c;
+	return n;
+}
+
+size_t utf8_encode(char *out, uint32_t cp)
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	size_t n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	static const unsigned char lead[5] = { 0, 0, 0xC0, 0xE0, 0xF0 };
+	for (size_t k = n - 1; k > 0; k--, cp >>= 6)
+		o[k] = (unsigned char)(0x80 | (cp & 0x3F));
+	o[0] = (unsigned char)(lead[n] | cp);
+	return n;
+}
+
+int utf8_is_text(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp == '\t' || cp == '\n' || cp == '\r';
+	if (cp >= 0x7F && cp <= 0x9F)
+		return 0;
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		return 0;
+	if (cp >= 0xFDD0 && cp <= 0xFDEF)
+		return 0;
+	return (cp & 0xFFFE) != 0xFFFE && cp <= 0x10FFFF;
+}
+
 size_t utf8_len(const char *s)
 {
 	size_t n = 0;

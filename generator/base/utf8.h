@@ -5,10 +5,24 @@
 #define CARTO_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Returns the byte offset of the first invalid sequence, or len if valid.
  * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
 size_t utf8_check(const char *s, size_t len);
+/* Decodes the character at s (NUL-terminated) into *cp and returns its
+ * length in bytes; returns 0 for an invalid or truncated sequence (then
+ * *cp is U+FFFD) and for the terminating NUL. Reads no byte past a NUL. */
+size_t utf8_decode(const char *s, uint32_t *cp);
+/* Writes cp (at most U+10FFFF) in UTF-8 at out, which has room for 4
+ * bytes; returns the number written. */
+size_t utf8_encode(char *out, uint32_t cp);
+/* 1 when cp may stand in text of every output (XML 1.0 §2.2 Char, minus
+ * what HTML calls parse errors): not a control character other than tab,
+ * LF and CR (C0, DEL, C1), not a surrogate, not a noncharacter (U+FDD0 to
+ * U+FDEF and the last two code points of every plane, U+FFFE and U+FFFF
+ * among them). */
+int utf8_is_text(uint32_t cp);
 /* Number of code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
 /* Levenshtein distance between two short strings, in bytes; capped at 99. */

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "../base/civil.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
 #include "../base/utf8.h"
@@ -567,6 +568,15 @@ static void read_webinar(struct rd *r, const struct ynode *w, struct page *pg)
 			rd_error(r, ytree_get(w, "heure"), "heure must be a time as \"HH:MM\" (24 h), not '%s'", h);
 		else
 			pg->web_debut = hh * 60 + mm;
+		enum civil_local_kind kind = CIVIL_ONCE;
+		if (pg->web_debut >= 0 && pg->web_date > 0)
+			civil_paris_instant(pg->web_date, pg->web_debut, &kind);
+		if (kind == CIVIL_SKIPPED)
+			rd_warn(r, ytree_get(w, "heure"), "%s does not exist in Paris that day (clocks go "
+			    "from 02:00 to 03:00): the webinar is announced at %02d:%s", h, hh + 1, h + 3);
+		else if (kind == CIVIL_TWICE)
+			rd_warn(r, ytree_get(w, "heure"), "%s happens twice in Paris that day (clocks go "
+			    "back from 03:00 to 02:00): the webinar is announced at the first, in summer time", h);
 	}
 	pg->web_duree = rd_int(r, w, "duree_min", OPT, 1, 1440);
 	if (pg->web_duree < 0)
@@ -619,6 +629,37 @@ static void read_front(struct rd *r, const struct ynode *n, struct page *pg)
 		read_webinar(r, w, pg);
 }
 
+/* Control characters in a page's text (other than tab and line breaks) and
+ * noncharacters have no place in HTML or XML, and the PDF decks use a few as
+ * markers: they are left out of the body (of len bytes, valid UTF-8), with
+ * a warning at the first. */
+static void drop_controls(struct rd *r, char *body, size_t len, uint32_t line)
+{
+	size_t k = 0;
+	uint32_t col = 1;
+	int warned = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = 0;
+		char c = body[i];
+		size_t n = c ? utf8_decode(body + i, &cp) : 1;
+		n = n ? n : 1;
+		if (utf8_is_text(cp)) {
+			memmove(body + k, body + i, n);
+			k += n;
+		} else if (!warned++)
+			diag_add(r->d, r->file, line, col, DIAG_WARNING,
+			    "U+%04X, a control character, in the text: the web pages, the feed and the "
+			    "documents leave it out", (unsigned)cp);
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else
+			col++;
+		i += n;
+	}
+	body[k] = '\0';
+}
+
 struct page *page_read(struct rd *r, struct arena *tree, const char *text,
     size_t len, const char *relpath)
 {
@@ -664,5 +705,6 @@ struct page *page_read(struct rd *r, struct arena *tree, const char *text,
 	}
 	pg->body = arena_strndup(r->a, text + body, len - body);
 	pg->body_line = body_line;
+	drop_controls(r, (char *)pg->body, len - body, body_line);
 	return pg;
 }

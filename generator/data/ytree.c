@@ -169,11 +169,42 @@ static void set_anchor(struct loader *l, const yaml_char_t *anchor,
 	strmap_set(&l->anchors, name, n);
 }
 
+/* Raw control characters are refused by libyaml, but a YAML escape ("\x1F",
+ * "\uFFFE", "\0") can still write one. The outputs leave it out
+ * (esc_html), so the editor is told where it is. */
+static void warn_control(struct loader *l, const struct ynode *n, const char *v, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		uint32_t cp = 0;
+		size_t k = v[i] ? utf8_decode(v + i, &cp) : 1;
+		if (!k)
+			k = 1;	/* cannot happen: the file was checked as UTF-8 */
+		else if (!utf8_is_text(cp)) {
+			diag_add(l->d, l->file, n->line, n->col, DIAG_WARNING,
+			    "U+%04X, a control character, in this value: the web pages, the "
+			    "feed and the documents leave it out", (unsigned)cp);
+			return;
+		}
+		i += k;
+	}
+}
+
 static void on_scalar(struct loader *l, const yaml_event_t *e)
 {
 	struct ynode *n = node_new(l, Y_SCALAR, &e->start_mark);
+	warn_control(l, n, (const char *)e->data.scalar.value, e->data.scalar.length);
 	n->n = e->data.scalar.length;
 	n->u.s = arena_strndup(l->a, (const char *)e->data.scalar.value, n->n);
+	if (memchr(e->data.scalar.value, '\0', n->n)) {
+		/* A "\0" escape would cut the C string: keep what follows it. */
+		char *w = (char *)n->u.s;
+		size_t k = 0;
+		for (size_t i = 0; i < n->n; i++)
+			if (e->data.scalar.value[i])
+				w[k++] = (char)e->data.scalar.value[i];
+		w[k] = '\0';
+		n->n = k;
+	}
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    !(e->data.scalar.tag &&
 		strcmp((const char *)e->data.scalar.tag, "tag:yaml.org,2002:str") == 0);

@@ -56,6 +56,27 @@ static void prop(struct buf *out, struct buf *tmp, const char *name, const char 
 	line(out, tmp->data);
 }
 
+/* A DATE-TIME property at instant t (minutes since the epoch): Paris
+ * local time, or UTC in the hour October repeats: RFC 5545 §3.3.5 reads
+ * such a local time as its first occurrence, but readers differ. */
+static void local_time(struct buf *out, const char *name, long t)
+{
+	char v[80];
+	int date, minutes;
+	enum civil_local_kind kind;
+	civil_paris_local(t, &date, &minutes);
+	civil_paris_instant(date, minutes, &kind);
+	if (kind == CIVIL_ONCE)
+		snprintf(v, sizeof(v), "%s;TZID=Europe/Paris:%08dT%02d%02d00", name, date,
+		    minutes / 60, minutes % 60);
+	else {
+		long days = t / 1440;	/* t is after 1970 */
+		snprintf(v, sizeof(v), "%s:%08dT%02ld%02ld00Z", name, civil_date(days),
+		    t % 1440 / 60, t % 60);
+	}
+	line(out, v);
+}
+
 /* Appends the calendar of one webinar page to out. */
 static void ics_event(struct buf *out, const struct site *s, const struct page *pg)
 {
@@ -91,13 +112,11 @@ static void ics_event(struct buf *out, const struct site *s, const struct page *
 	snprintf(v, sizeof(v), "DTSTAMP:%08dT000000Z", stamp);
 	line(out, v);
 	if (pg->web_debut >= 0) {
-		long end = pg->web_debut + pg->web_duree;
-		snprintf(v, sizeof(v), "DTSTART;TZID=Europe/Paris:%08dT%02d%02d00", pg->web_date,
-		    pg->web_debut / 60, pg->web_debut % 60);
-		line(out, v);
-		snprintf(v, sizeof(v), "DTEND;TZID=Europe/Paris:%08dT%02ld%02ld00", civil_add_days(pg->web_date, end / 1440),
-		    end % 1440 / 60, end % 60);
-		line(out, v);
+		/* The end is the start plus the duration in real time: an hour
+		 * more or less on the wall clock when the clocks change between. */
+		long start = civil_paris_instant(pg->web_date, pg->web_debut, NULL);
+		local_time(out, "DTSTART", start);
+		local_time(out, "DTEND", start + pg->web_duree);
 	} else {
 		snprintf(v, sizeof(v), "DTSTART;VALUE=DATE:%08d", pg->web_date);
 		line(out, v);

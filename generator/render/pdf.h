@@ -7,12 +7,13 @@
 #ifndef CARTO_PDF_H
 #define CARTO_PDF_H
 
-struct site;
+struct diags;
 struct publish;
+struct site;
 
 /* Writes every document on up to jobs threads (decks of draft pages only
- * with drafts). Returns 0, or -1 when a document
- * cannot be made or written. */
-int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts);
+ * with drafts); warns in d of characters no font has. Returns 0, or -1
+ * when a document cannot be made or written. */
+int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts, struct diags *d);
 
 #endif

@@ -2,6 +2,8 @@
  * Unit tests of generator/base: buffer, UTF-8, map, escapes, suggestions.
  */
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
@@ -41,6 +43,16 @@ void test_utf8(void)
 	EXPECT(utf8_check("ab\xe2\x82", 4) == 2);	/* truncated € */
 	EXPECT(utf8_check("€œ«»", strlen("€œ«»")) == strlen("€œ«»"));
 	EXPECT(utf8_len("Évry") == 4);
+	uint32_t cp;
+	EXPECT(utf8_decode("Łucja", &cp) == 2 && cp == 0x141);
+	EXPECT(utf8_decode("\xf0\x9f\x98\x80", &cp) == 4 && cp == 0x1F600);
+	EXPECT(utf8_decode("\xe2\x82", &cp) == 0 && cp == 0xFFFD);	/* truncated */
+	EXPECT(utf8_decode("\xff", &cp) == 0);
+	EXPECT(utf8_decode("", &cp) == 0);
+	EXPECT(utf8_is_text('\t') && utf8_is_text(0xE9) && utf8_is_text(0x1F600));
+	EXPECT(!utf8_is_text(0x1F) && !utf8_is_text(0) && !utf8_is_text(0x7F) &&
+	    !utf8_is_text(0x85) && !utf8_is_text(0xFFFE) && !utf8_is_text(0xFFFF) &&
+	    !utf8_is_text(0xFDD0) && !utf8_is_text(0x1FFFF) && !utf8_is_text(0xD800));
 }
 
 void test_suggest(void)
@@ -98,6 +110,11 @@ void test_escape(void)
 	buf_reset(&b);
 	esc_html(&b, "<a href='x'>&\"");
 	EXPECT_STR(b.data, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+	/* Well-formed XML whatever the input: controls and noncharacters go,
+	 * a byte that is not UTF-8 becomes U+FFFD (one for each byte), tab/LF/CR and letters stay. */
+	buf_reset(&b);
+	esc_html(&b, "R\x01\x08\x0b\x1f\x7f\xc2\x85\xef\xbf\xbe\xef\xbf\xbf\xef\xb7\x90" "e\tn\r\ntr\xe9" "e \xc5\x81\xe1\xba\xb7 \xf0\x9f\x98\x80\xe2\x82");
+	EXPECT_STR(b.data, "Re\tn\r\ntr\xef\xbf\xbd" "e \xc5\x81\xe1\xba\xb7 \xf0\x9f\x98\x80\xef\xbf\xbd\xef\xbf\xbd");
 	buf_release(&b);
 }
 
@@ -130,4 +147,71 @@ void test_civil(void)
 	EXPECT(civil_weekday(19691228) == 0);	/* a Sunday, before the epoch */
 	for (long d = -700000; d < 800000; d += 997)	/* years 53 to 4160 */
 		EXPECT(civil_days(civil_date(d)) == d);
+}
+
+/* The offset of the system's local time at instant t (minutes since the epoch). */
+static long tz_offset(long t)
+{
+	time_t ts = (time_t)t * 60;
+	struct tm tm;
+	localtime_r(&ts, &tm);
+	long local = civil_days((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday) * 1440 +
+	    tm.tm_hour * 60 + tm.tm_min;
+	return local - t;
+}
+
+/* Paris time around the clock changes of 2026 (29 March, 25 October), and
+ * against the system's Europe/Paris zone over 1996 to 2037 when it has one. */
+void test_paris(void)
+{
+	static const struct { int date, local; long utc; enum civil_local_kind kind; int back; } t[] = {
+		{ 20260329, 90, 20541L * 1440 + 30, CIVIL_ONCE, 90 },		/* 01:30 CET = 00:30Z */
+		{ 20260329, 150, 20541L * 1440 + 90, CIVIL_SKIPPED, 210 },	/* 02:30 is 03:30 CEST */
+		{ 20260329, 210, 20541L * 1440 + 90, CIVIL_ONCE, 210 },		/* 03:30 CEST = 01:30Z */
+		{ 20261025, 90, 20751L * 1440 - 30, CIVIL_ONCE, 90 },		/* 01:30 CEST = 23:30Z */
+		{ 20261025, 150, 20751L * 1440 + 30, CIVIL_TWICE, 150 },	/* first 02:30: CEST */
+		{ 20261025, 210, 20751L * 1440 + 150, CIVIL_ONCE, 210 },	/* 03:30 CET = 02:30Z */
+		{ 20260101, 0, 20454L * 1440 - 60, CIVIL_ONCE, 0 },		/* midnight, new year */
+	};
+	EXPECT(civil_days(20260329) == 20541 && civil_days(20261025) == 20751);
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		enum civil_local_kind k;
+		int date, min;
+		long u = civil_paris_instant(t[i].date, t[i].local, &k);
+		EXPECT(u == t[i].utc);
+		EXPECT(k == t[i].kind);
+		civil_paris_local(u, &date, &min);
+		EXPECT(date == t[i].date && min == t[i].back);
+	}
+	/* A webinar from 01:30 to 2 hours later on 29 March ends at 04:30. */
+	int date, min;
+	civil_paris_local(civil_paris_instant(20260329, 90, NULL) + 120, &date, &min);
+	EXPECT(date == 20260329 && min == 270);
+	civil_paris_local(civil_paris_instant(20261025, 90, NULL) + 120, &date, &min);
+	EXPECT(date == 20261025 && min == 150);	/* 01:30 + 2 h in October: 02:30 CET */
+	/* 23:30 UTC on 31 December is already the new year in Paris. */
+	civil_paris_local(civil_days(20261231) * 1440 + 23 * 60 + 30, &date, &min);
+	EXPECT(date == 20270101 && min == 30);
+
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	int zone = tz_offset(28663920) == 120;	/* 2024-07-01: summer, if the zone is there */
+	/* Every month, and every half hour around the days the clocks change. */
+	for (long t0 = civil_days(19960101) * 1440; zone && t0 < civil_days(20380101) * 1440; t0 += 30 * 1440 + 29)
+		EXPECT(civil_paris_offset(t0) == tz_offset(t0));
+	for (int y = 1996; zone && y < 2038; y++)
+		for (int m = 3; m <= 10; m += 7)
+			for (int day = 25; day <= 31; day++)
+				for (int h = 0; h < 52; h++) {
+					long t0 = civil_days(y * 10000 + m * 100 + day) * 1440 - 60 + h * 30;
+					EXPECT(civil_paris_offset(t0) == tz_offset(t0));
+				}
+	EXPECT(zone || !getenv("CARTO_REQUIRE_TZDATA"));
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	free(old);
+	tzset();
 }

@@ -353,6 +353,20 @@ static const char *clock(struct pctx *c, int minutes)
 	return html_fmt(c, "%d h %02d", minutes / 60, minutes % 60);
 }
 
+/* The Paris wall-clock time of instant t; in the hour that October's
+ * change repeats, which of the two it is. */
+static const char *paris_clock(struct pctx *c, long t)
+{
+	int date, minutes;
+	enum civil_local_kind kind;
+	civil_paris_local(t, &date, &minutes);
+	civil_paris_instant(date, minutes, &kind);
+	if (kind != CIVIL_TWICE)
+		return clock(c, minutes);
+	return html_fmt(c, "%s (heure d’%s)", clock(c, minutes),
+	    civil_paris_offset(t) == 120 ? "été" : "hiver");
+}
+
 /* The webinar's facts, for its page and for lists. */
 static struct view *webinar(struct pctx *c, const struct page *p)
 {
@@ -363,9 +377,14 @@ static struct view *webinar(struct pctx *c, const struct page *p)
 	char iso[CIVIL_SIZE];
 	view_sets(a, w, "iso", html_fmt(c, "%s", civil_iso(p->web_date, iso)));
 	if (p->web_debut >= 0) {
-		view_sets(a, w, "debut", clock(c, p->web_debut));
-		view_sets(a, w, "fin", clock(c, p->web_debut + (int)p->web_duree));
-		view_sets(a, w, "iso_heure", html_fmt(c, "%02d:%02d", p->web_debut / 60, p->web_debut % 60));
+		/* Wall-clock times in Paris: the end is an hour off the plain sum
+		 * when the clocks change during the webinar. */
+		long start = civil_paris_instant(p->web_date, p->web_debut, NULL);
+		int d0, m0;
+		civil_paris_local(start, &d0, &m0);
+		view_sets(a, w, "debut", paris_clock(c, start));
+		view_sets(a, w, "fin", paris_clock(c, start + p->web_duree));
+		view_sets(a, w, "iso_heure", html_fmt(c, "%02d:%02d", m0 / 60, m0 % 60));
 	}
 	long h = p->web_duree / 60, m = p->web_duree % 60;
 	view_sets(a, w, "duree", h && m ? html_fmt(c, "%ld h %02ld", h, m) : h ? html_fmt(c, "%ld h", h)

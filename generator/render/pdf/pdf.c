@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "pdf_int.h"
 
@@ -38,36 +39,43 @@ struct pool {
 	atomic_int failed;
 };
 
-static int job(struct pool *pl, size_t i, struct buf *b)
+static int job(struct pool *pl, size_t i, struct buf *b, struct diags *dg)
 {
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
-		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, b);
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, b, dg);
 	i -= pl->n_bk;
 	if (i < pl->n_decks)
-		return deck(s, pl->decks[i], pl->p, b);
+		return deck(s, pl->decks[i], pl->p, b, dg);
 	i -= pl->n_decks;
 	if (i < s->n_referentiels)
-		return card(s, s->referentiels[i], pl->p, b);
-	return fiche(s, s->organismes[i - s->n_referentiels], pl->p, b);
+		return card(s, s->referentiels[i], pl->p, b, dg);
+	return fiche(s, s->organismes[i - s->n_referentiels], pl->p, b, dg);
 }
+
+/* A thread, with its own warnings (merged once the threads are done). */
+struct worker {
+	struct pool *pl;
+	struct diags d;
+};
 
 static void *work(void *arg)
 {
-	struct pool *pl = arg;
+	struct worker *w = arg;
+	struct pool *pl = w->pl;
 	struct buf b = BUF_INIT;
 	for (;;) {
 		size_t i = atomic_fetch_add(&pl->next, 1);
 		if (i >= pl->n_jobs || pl->failed)
 			break;
-		if (job(pl, i, &b) < 0)
+		if (job(pl, i, &b, &w->d) < 0)
 			pl->failed = 1;
 	}
 	buf_release(&b);
 	return NULL;
 }
 
-int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts)
+int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts, struct diags *d)
 {
 	struct pool pl = { .s = s, .p = p };
 	pl.decks = xmalloc((s->n_pages + 1) * sizeof(*pl.decks));
@@ -86,13 +94,18 @@ int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts)
 	}
 	pl.n_jobs = pl.n_bk + pl.n_decks + s->n_referentiels + s->n_organismes;
 	pthread_t th[64];
+	struct worker ws[64];
 	int n = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs, started = 0;
+	for (int i = 0; i < n; i++)
+		ws[i] = (struct worker){ &pl, DIAGS_INIT };
 	for (int i = 1; i < n; i++)
-		if (pthread_create(&th[started], NULL, work, &pl) == 0)
+		if (pthread_create(&th[started], NULL, work, &ws[started + 1]) == 0)
 			started++;
-	work(&pl);
+	work(&ws[0]);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	for (int i = 0; i <= started; i++)
+		diags_merge(d, &ws[i].d);
 	free(pl.bk);
 	free(pl.decks);
 	return pl.failed ? -1 : 0;

@@ -63,7 +63,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct publish *p, struct buf *b)
+    struct publish *p, struct buf *b, struct diags *dg)
 {
 	struct doc d;
 	int rc = -1;
@@ -72,6 +72,8 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	char date[64], url[1024], path[512];
 	if (pdf_open_doc(&d) < 0)
 		goto out;
+	d.diags = dg;
+	d.src = ca->file;
 	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	buf_reset(b);
 	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");

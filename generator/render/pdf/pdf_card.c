@@ -35,8 +35,7 @@ static void grid_row(struct doc *d, const char *code, const char *title, size_t 
 	if (!head && nbox)
 		HPDF_Page_Stroke(d->page);
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, d->bold, size);
-	HPDF_Page_TextOut(d->page, MARGIN + 4, top - 4 - size, pdf_enc(d, code));
+	pdf_show(d, d->page, d->bold, size, MARGIN + 4, top - 4 - size, code);
 	HPDF_Page_EndText(d->page);
 	d->y = top - 4;
 	pdf_wrap(d, head ? d->bold : d->regular, size, MARGIN + cw + 4, tw - 8, title, 1);
@@ -51,10 +50,11 @@ static void grid_head(struct doc *d, const struct referentiel *r, const char *co
 	HPDF_Page_BeginText(d->page);
 	HPDF_Page_SetFontAndSize(d->page, d->bold, 8);
 	HPDF_Page_TextOut(d->page, MARGIN, d->y - 10, "Code");
-	HPDF_Page_TextOut(d->page, MARGIN + 52, d->y - 10, pdf_enc(d, r->lib_competence));
+	pdf_show_next(d, d->page, d->bold, 8, MARGIN + 52, d->y - 10, r->lib_competence);
 	for (size_t i = 0; i < n; i++) {
 		float x = PAGE_W - MARGIN - bw * (float)(n - i);
 		const char *t = pdf_enc(d, steps[i]);
+		pdf_set_font(d->page, pdf_twin(d, d->bold), 8);
 		float w = HPDF_Page_TextWidth(d->page, t);
 		HPDF_Page_TextOut(d->page, x + (bw - w) / 2, d->y - 10, t);
 	}
@@ -85,7 +85,8 @@ static void correspondences(struct doc *d, const struct site *s, const struct re
 	}
 }
 
-int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b)
+int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
+    struct diags *dg)
 {
 	static const char *const generic[] = { "Non acquis", "En cours", "Acquis" };
 	const char *steps[16];
@@ -94,6 +95,8 @@ int card(const struct site *s, const struct referentiel *r, struct publish *p, s
 	int rc = -1;
 	if (pdf_open_doc(&d) < 0)
 		goto out;
+	d.diags = dg;
+	d.src = r->file;
 	for (size_t i = 0; i < r->echelle.n && n < 16; i++)
 		steps[n++] = r->echelle.v[i].code;
 	for (size_t i = 0; n == 0 && i < 3; i++)

@@ -38,11 +38,12 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 	float hs = size * 0.85f;
 	for (size_t t = 0; t < nt; t++) {
 		const char *l = pdf_enc(d, vocab_label(&s->vocab.types_offre, types[t]));
+		HPDF_Font bold = pdf_twin(d, d->bold);
 		for (const char *q = l; *q;) {
 			const char *e = q;
 			while (*e && *e != ' ')
 				e++;
-			while (hs > 5 && HPDF_Font_TextWidth(d->bold, (const HPDF_BYTE *)q, (HPDF_UINT)(e - q)).width * hs / 1000 > cw - 6)
+			while (hs > 5 && HPDF_Font_TextWidth(bold, (const HPDF_BYTE *)q, (HPDF_UINT)(e - q)).width * hs / 1000 > cw - 6)
 				hs *= 0.92f;
 			q = *e ? e + 1 : e;
 		}
@@ -214,8 +215,8 @@ static void slide(struct doc *d, const struct site *s, const struct page *pg, co
 	snprintf(num, sizeof(num), "%zu / %zu", i + 1, n);
 	HPDF_Page_SetRGBFill(d->page, 0.35f, 0.35f, 0.35f);
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, d->regular, 11);
-	HPDF_Page_TextOut(d->page, SLIDE_M, 22, pdf_enc(d, pg->titre));
+	pdf_show(d, d->page, d->regular, 11, SLIDE_M, 22, pg->titre);
+	pdf_set_font(d->page, d->regular, 11);
 	HPDF_Page_TextOut(d->page, SLIDE_W - SLIDE_M - HPDF_Page_TextWidth(d->page, num), 22, num);
 	HPDF_Page_EndText(d->page);
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
@@ -235,7 +236,8 @@ static int deck_open(struct doc *d, const struct site *s, const struct page *pg,
 
 /* The deck, 16:9, a slide per page; and the handout, A4, three slides a page
  * with ruled room for notes beside each. */
-int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b)
+int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b,
+    struct diags *dg)
 {
 	struct md_deck k;
 	struct doc d;
@@ -249,6 +251,8 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	int rc = -1;
 	if (deck_open(&d, s, pg, "Diaporama") < 0)
 		goto out;
+	d.diags = dg;
+	d.src = pg->file;
 	d.url = url;
 	d.base = s->base_url;
 	for (size_t i = 0; i < k.n_slides; i++) {
@@ -263,6 +267,8 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	pdf_close_doc(&d);
 	if (deck_open(&d, s, pg, "Support à distribuer : les diapositives et de la place pour les notes") < 0)
 		goto out;
+	d.diags = dg;
+	d.src = pg->file;
 	buf_reset(b);
 	buf_printf(b, "%s – %s", s->titre, pg->titre);
 	d.footer = xstrdup(b->data);

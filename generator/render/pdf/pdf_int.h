@@ -7,8 +7,8 @@
  * pdf_footers, written with pdf_save and always closed with pdf_close_doc.
  * libharu errors are kept in doc.error and reported by pdf_save; the
  * documents' functions return 0 or -1. Strings passed to the layout layer
- * are UTF-8; pdf_enc converts them to the fonts' CP1252 (its result lives
- * until four more conversions). Only the files of this folder include
+ * are UTF-8; pdf_enc converts them to the encoding of the font that sets
+ * them (pdf_text.c; its result lives until four more conversions). Only the files of this folder include
  * hpdf.h.
  */
 #ifndef CARTO_PDF_INT_H
@@ -17,6 +17,7 @@
 #include <hpdf.h>
 #include <iconv.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../../base/buf.h"
 #include "../../base/civil.h"
@@ -24,6 +25,7 @@
 #include "../../data/index.h"
 #include "../../data/model.h"
 
+struct diags;
 struct publish;
 
 #define FONT_DIR "/usr/share/fonts/truetype/liberation/"
@@ -32,6 +34,14 @@ struct publish;
 #define MARGIN 50.0f
 #define BOTTOM 70.0f		/* room for the footer */
 #define MAX_PAGES 20000	/* a booklet of a whole large directory is long */
+
+/* Text is set in Liberation Sans, in CP1252 when the string fits it (all of
+ * French: smaller and faster documents), else in Liberation Sans in UTF-8
+ * (same look: Polish, Turkish, Romanian, Greek, Cyrillic), else in DejaVu
+ * Sans in UTF-8 (Vietnamese, combining marks, many more scripts). A string
+ * is set in one tier; bold and italic have their twin in each. */
+enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
+enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
 struct doc {
 	HPDF_Doc pdf;
@@ -46,6 +56,14 @@ struct doc {
 	iconv_t cd;		/* UTF-8 to CP1252, the fonts' encoding */
 	struct buf enc[4];	/* converted strings, used in turn */
 	int next_enc;
+	int tier;		/* the font tier of the string pdf_enc converted last */
+	HPDF_Font uni[N_TIERS][N_STYLES];	/* UTF-8 fonts, loaded on first need */
+	const char *uni_name[N_TIERS][N_STYLES];	/* their names in libharu */
+	int utf8;		/* the UTF-8 encoder is registered */
+	uint32_t missing[8];	/* characters no font has, for the warning */
+	size_t n_missing;
+	struct diags *diags;	/* the worker's, for warnings */
+	const char *src;	/* the content file behind the document */
 	const char *url;	/* the page online, under the footer */
 	const char *base;	/* the site online, for links from the root */
 	int scaled;		/* drawing at a scale: no link annotations */
@@ -68,7 +86,6 @@ struct brow {
 
 /* pdf_layout.c: the document, its pages and the text engine. */
 void pdf_close_doc(struct doc *d);
-const char *pdf_enc(struct doc *d, const char *s);
 void pdf_field(struct doc *d, const char *label, const char *value);
 void pdf_footers(struct doc *d);
 void pdf_heading(struct doc *d, float size, const char *text);
@@ -84,6 +101,21 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b);
 int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
     const char *text, int draw);
+
+/* pdf_text.c: fonts and encodings. pdf_enc gives s in the encoding of the
+ * font tier it needs (d->tier); pdf_twin gives the font of that tier for a
+ * tier-0 font (d->regular, d->bold, d->italic); pdf_show sets a string at a
+ * point in a text object, in its twin (pdf_show_next sets the font only if
+ * it changes); pdf_warn_missing reports what no font had, at pdf_save. */
+const char *pdf_enc(struct doc *d, const char *s);
+void pdf_info_attr(struct doc *d, HPDF_InfoType type, const char *s);
+void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size);
+void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
+void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
+    const char *s);
+HPDF_Font pdf_tier_font(struct doc *d, int tier, int style);
+HPDF_Font pdf_twin(struct doc *d, HPDF_Font f);
+void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 
 /* pdf_map.c: the territory's outlines, markers and legends. */
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
@@ -104,10 +136,13 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 
 /* The documents, one file each; pdf.c's job list calls them. Each writes
  * one PDF through the publisher and returns 0 or -1. */
-int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b);
-int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b);
+int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b,
+    struct diags *dg);
+int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
+    struct diags *dg);
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct publish *p, struct buf *b);
-int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b);
+    struct publish *p, struct buf *b, struct diags *dg);
+int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b,
+    struct diags *dg);
 
 #endif

@@ -24,36 +24,6 @@ static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 		d->error = (int)err;
 }
 
-/* Text in the fonts' encoding, CP1252: it holds all of French (é œ « » – € …)
- * and makes documents smaller and about four times faster to make than
- * libharu's UTF-8 fonts. A character outside it becomes its nearest
- * transliteration. The result lives until four more conversions. */
-const char *pdf_enc(struct doc *d, const char *s)
-{
-	struct buf *b = &d->enc[d->next_enc++ % 4];
-	buf_reset(b);
-	if (!s)
-		return b->data;
-	size_t in = strlen(s);
-	buf_grow(b, in * 2 + 8);
-	char *ip = (char *)s, *op = b->data;
-	size_t out = b->cap - 1;
-	iconv(d->cd, NULL, NULL, NULL, NULL);
-	while (in && iconv(d->cd, &ip, &in, &op, &out) == (size_t)-1) {
-		if (!out)
-			break;
-		/* Not convertible even by transliteration: skip one character. */
-		*op++ = '?';
-		out--;
-		ip++, in--;
-		while (in && ((unsigned char)*ip & 0xC0) == 0x80)
-			ip++, in--;
-	}
-	b->len = (size_t)(op - b->data);
-	b->data[b->len] = '\0';
-	return b->data;
-}
-
 void pdf_new_page(struct doc *d)
 {
 	if (d->npages == MAX_PAGES) {
@@ -81,6 +51,7 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 {
 	int lines = 0;
 	text = pdf_enc(d, text);
+	f = pdf_twin(d, f);
 	size_t len = strlen(text);
 	const char *p = text;
 	while (len) {
@@ -92,8 +63,9 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 		if (n == 0)	/* a word longer than the line: break it */
 			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
 			    0, 0, HPDF_FALSE, &real);
-		if (n == 0)
-			n = 1;
+		if (n == 0)	/* not even one character: take one anyway */
+			for (n = 1; n < len && ((unsigned char)p[n] & 0xC0) == 0x80; n++)
+				;
 		if (draw) {
 			pdf_need(d, size * 1.35f);
 			char line[1024];
@@ -140,8 +112,7 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 	pdf_need(d, (float)lines * size * 1.35f);
 	float top = d->y;
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, d->bold, size);
-	HPDF_Page_TextOut(d->page, MARGIN, d->y - size, pdf_enc(d, label));
+	pdf_show(d, d->page, d->bold, size, MARGIN, d->y - size, label);
 	HPDF_Page_EndText(d->page);
 	d->y = top;
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
@@ -159,8 +130,9 @@ void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l)
 /* Makes the text just drawn at (x, baseline y) clickable. */
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url)
 {
-	HPDF_Page_SetFontAndSize(d->page, d->regular, size);
-	float w = HPDF_Page_TextWidth(d->page, pdf_enc(d, text));
+	const char *t = pdf_enc(d, text);
+	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), size);
+	float w = HPDF_Page_TextWidth(d->page, t);
 	HPDF_Rect r = { x, y - 2, x + w, y + size };
 	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, r, url);
 	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
@@ -178,9 +150,9 @@ void pdf_footers(struct doc *d)
 		HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
 		HPDF_Page_Stroke(pg);
 		HPDF_Page_BeginText(pg);
-		HPDF_Page_SetFontAndSize(pg, d->regular, 8);
-		HPDF_Page_TextOut(pg, MARGIN, 38, pdf_enc(d, d->footer));
-		HPDF_Page_TextOut(pg, MARGIN, 28, pdf_enc(d, d->url));
+		pdf_show(d, pg, d->regular, 8, MARGIN, 38, d->footer);
+		pdf_show_next(d, pg, d->regular, 8, MARGIN, 28, d->url);
+		pdf_set_font(pg, d->regular, 8);
 		HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
 		HPDF_Page_EndText(pg);
 		HPDF_Page cur = d->page;
@@ -231,10 +203,10 @@ int pdf_open_doc(struct doc *d)
  * gives the same bytes. */
 void pdf_info(struct doc *d, const char *title, const char *author, const char *subject, int date)
 {
-	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_TITLE, pdf_enc(d, title));
-	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_AUTHOR, pdf_enc(d, author));
-	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_SUBJECT, pdf_enc(d, subject));
-	HPDF_SetInfoAttr(d->pdf, HPDF_INFO_KEYWORDS, pdf_enc(d, "formation, Île-de-France"));
+	pdf_info_attr(d, HPDF_INFO_TITLE, title);
+	pdf_info_attr(d, HPDF_INFO_AUTHOR, author);
+	pdf_info_attr(d, HPDF_INFO_SUBJECT, subject);
+	pdf_info_attr(d, HPDF_INFO_KEYWORDS, "formation, Île-de-France");
 	HPDF_Date dt = { date / 10000, date / 100 % 100, date % 100, 12, 0, 0, 'Z', 0, 0 };
 	if (date) {
 		HPDF_SetInfoDateAttr(d->pdf, HPDF_INFO_CREATION_DATE, dt);
@@ -249,6 +221,7 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
 		return -1;
 	}
+	pdf_warn_missing(d, path, b);
 	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
 	buf_reset(b);
 	buf_grow(b, size);
@@ -259,9 +232,9 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	return publish_write(p, path, b->data, b->len);
 }
 
-static HPDF_Font font_of(const struct doc *d, int bold, int italic)
+static HPDF_Font font_of(struct doc *d, int tier, int bold, int italic)
 {
-	return bold ? d->bold : italic ? d->italic : d->regular;
+	return pdf_tier_font(d, tier, bold ? STYLE_BOLD : italic ? STYLE_ITALIC : STYLE_REGULAR);
 }
 
 static int is_marker(char c)
@@ -320,6 +293,7 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
     int bold, int draw)
 {
 	const char *t = pdf_enc(d, text);
+	int tier = d->tier;
 	float cx = x, lh = size * 1.3f, h = lh;
 	int b = bold, it = 0;
 	const char *link = NULL;
@@ -344,12 +318,12 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
 			const char *r = q;
 			while (*r && *r != ' ' && !is_marker(*r))
 				r++;
-			ww += HPDF_Font_TextWidth(font_of(d, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
+			ww += HPDF_Font_TextWidth(font_of(d, tier, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
 			    * size / 1000;
 			q = r;
 			e = q;
 		}
-		float sp = HPDF_Font_TextWidth(font_of(d, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
+		float sp = HPDF_Font_TextWidth(font_of(d, tier, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
 		if (cx > x && cx + ww > x + width) {
 			cx = x;
 			h += lh;
@@ -362,7 +336,7 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
 			const char *r = q;
 			while (r < e && !is_marker(*r))
 				r++;
-			HPDF_Font f = font_of(d, b, it);
+			HPDF_Font f = font_of(d, tier, b, it);
 			float sw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width * size / 1000;
 			if (draw) {
 				char seg[512];

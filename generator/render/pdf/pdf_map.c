@@ -266,8 +266,8 @@ void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *
 		HPDF_Page_Fill(d->page);
 		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 		HPDF_Page_BeginText(d->page);
-		HPDF_Page_SetFontAndSize(d->page, d->regular, 9);
-		HPDF_Page_TextOut(d->page, MARGIN + 14, d->y - 8, pdf_enc(d, vocab_label(&s->vocab.types_offre, ca->sel_types.v[i].s)));
+		pdf_show(d, d->page, d->regular, 9, MARGIN + 14, d->y - 8,
+		    vocab_label(&s->vocab.types_offre, ca->sel_types.v[i].s));
 		HPDF_Page_EndText(d->page);
 		d->y -= 13;
 	}

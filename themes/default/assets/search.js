@@ -1,13 +1,22 @@
 /* carto search: filters window.CARTO_INDEX (recherche/index.js) in the
    browser, so search works offline, from file:// and under any sub-path.
-   Accents and case are ignored: "eglise" finds "Église". */
+   One folding rule, applied to the index and to the query alike (norm):
+   compatibility decomposition (NFKD: "ﬁ" is "fi"), combining marks dropped
+   ("eglise" finds "Église", "dang" finds "Đặng"), lower case, the letters
+   that do not decompose spelt as French users type them ("coeur" finds
+   "Cœur", "aeschne" finds "æschne", "strasse" finds "Straße", "lodz" finds
+   "Łódź"), apostrophes as spaces. */
 (function () {
   "use strict";
   var index = window.CARTO_INDEX || [];
   var root = "../";
+  var LETTERS = { "œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+    "ı": "i", "þ": "th", "ħ": "h", "ŋ": "n" };
   function norm(s) {
-    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase().replace(/[’'`]/g, " ");
+    return (s || "").normalize("NFKD")
+      .replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, "")
+      .toLowerCase().replace(/[œæßøłđðıþħŋ]/g, function (c) { return LETTERS[c]; })
+      .replace(/[’'`]/g, " ");
   }
   var prepared = index.map(function (e) {
     return { t: e[0], u: e[1], k: e[2], hay: norm(e[0] + " " + e[3] + " " + e[2]), title: norm(e[0]) };

@@ -1,0 +1,367 @@
+/*
+ * The PDF documents' text: which font sets a string and in which encoding.
+ * Liberation Sans in CP1252 when the string fits it (all of French), else a
+ * UTF-8 font that has all its letters; what no font has becomes U+FFFD and
+ * a warning (pdf_warn_missing). Also two repairs of libharu 2.3's UTF-8
+ * fonts: a valid ToUnicode map, and composite glyphs embedded whole. Start
+ * at pdf_enc.
+ */
+#include <string.h>
+
+#include "../../base/buf.h"
+#include "../../base/diag.h"
+#include "../../base/fs.h"
+#include "../../base/utf8.h"
+#include "pdf_int.h"
+
+#define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
+
+/* The font files of each tier and style (tier 0 is CP1252, tier 1 the same
+ * files in UTF-8). */
+static const char *const font_files[N_TIERS][N_STYLES] = {
+	{ FONT_DIR "LiberationSans-Regular.ttf", FONT_DIR "LiberationSans-Bold.ttf",
+	    FONT_DIR "LiberationSans-Italic.ttf" },
+	{ FONT_DIR "LiberationSans-Regular.ttf", FONT_DIR "LiberationSans-Bold.ttf",
+	    FONT_DIR "LiberationSans-Italic.ttf" },
+	{ DEJAVU_DIR "DejaVuSans.ttf", DEJAVU_DIR "DejaVuSans-Bold.ttf",
+	    DEJAVU_DIR "DejaVuSans-Oblique.ttf" },
+};
+
+static int in_cp1252(uint32_t cp)
+{
+	/* What CP1252 puts at 0x80 to 0x9F (the rest is Latin-1). */
+	static const uint16_t extra[] = { 0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E,
+	    0x192, 0x2C6, 0x2DC, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D,
+	    0x201E, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122 };
+	if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+		return 1;
+	for (size_t i = 0; i < sizeof(extra) / sizeof(*extra); i++)
+		if (extra[i] == cp)
+			return 1;
+	return 0;
+}
+
+static int real_style(const struct doc *d, int style)
+{
+	return style == STYLE_ITALIC && d->italic == d->regular ? STYLE_REGULAR : style;
+}
+
+/* The font file of a style in a UTF-8 tier, read on first need (a document
+ * embeds only the fonts it sets text in). NULL when it cannot be read. */
+static HPDF_FontDef tier_def(struct doc *d, int tier, int style)
+{
+	style = real_style(d, style);
+	if (!d->uni_name[tier][style]) {
+		d->uni_name[tier][style] = HPDF_LoadTTFontFromFile(d->pdf, font_files[tier][style], HPDF_TRUE);
+		if (!d->uni_name[tier][style]) {
+			d->error = d->error ? d->error : 1;
+			return NULL;
+		}
+	}
+	return HPDF_GetFontDef(d->pdf, d->uni_name[tier][style]);
+}
+
+/* A UTF-8 font's codes are Unicode (BMP) code points. libharu 2.3 writes
+ * its ToUnicode map with CID ranges, which readers report as invalid
+ * (poppler: "Invalid 'begincidrange' operator in ToUnicode CMap"); this
+ * replaces it with the identity written as bfranges (PDF 32000 §9.10.3),
+ * one per high byte as the ranges must not cross one, surrogates left out. */
+static void to_unicode(struct doc *d, HPDF_Font f)
+{
+	HPDF_Dict cmap = HPDF_DictStream_New(d->pdf->mmgr, d->pdf->xref);
+	if (!cmap)
+		return;
+	cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	unsigned hi = 0;
+	while (hi < 256) {
+		unsigned n = 0;
+		for (unsigned h = hi; h < 256 && n < 100; h++)
+			n += h < 0xD8 || h > 0xDF;
+		buf_printf(&b, "%u beginbfrange\n", n);
+		for (n = 0; hi < 256 && n < 100; hi++)
+			if (hi < 0xD8 || hi > 0xDF) {
+				buf_printf(&b, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+				n++;
+			}
+		buf_puts(&b, "endbfrange\n");
+	}
+	buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_Stream_WriteStr(cmap->stream, b.data);
+	buf_release(&b);
+	HPDF_Dict_Add((HPDF_Dict)f, "ToUnicode", cmap);
+}
+
+/* libharu's UTF-8 encoder, registered once (twice is an error). */
+static void use_utf8(struct doc *d)
+{
+	if (!d->utf8)
+		HPDF_UseUTFEncodings(d->pdf);
+	d->utf8 = 1;
+}
+
+/* The font of a style in a tier. NULL when it cannot be loaded (the
+ * document then fails). */
+HPDF_Font pdf_tier_font(struct doc *d, int tier, int style)
+{
+	style = real_style(d, style);
+	if (tier == TIER_CP1252)
+		return style == STYLE_BOLD ? d->bold : style == STYLE_ITALIC ? d->italic : d->regular;
+	HPDF_Font *f = &d->uni[tier][style];
+	if (!*f && tier_def(d, tier, style)) {
+		use_utf8(d);
+		*f = HPDF_GetFont(d->pdf, d->uni_name[tier][style], "UTF-8");
+		if (*f)
+			to_unicode(d, *f);
+		if (!*f && !d->error)
+			d->error = 1;
+	}
+	return *f;
+}
+
+static int style_of(const struct doc *d, HPDF_Font f)
+{
+	return f == d->bold ? STYLE_BOLD : f == d->italic && f != d->regular ? STYLE_ITALIC
+	    : STYLE_REGULAR;
+}
+
+/* The font to set the string enc converted last in, for a font of tier 0. */
+HPDF_Font pdf_twin(struct doc *d, HPDF_Font f)
+{
+	return pdf_tier_font(d, d->tier, style_of(d, f));
+}
+
+/* Whether every style of a UTF-8 tier has a glyph for cp (libharu reads
+ * the fonts' Unicode table of the first plane only). */
+static int tier_has(struct doc *d, int tier, uint32_t cp)
+{
+	if (cp > 0xFFFF)
+		return 0;
+	for (int st = 0; st < N_STYLES; st++) {
+		HPDF_FontDef def = tier_def(d, tier, st);
+		if (!def || !HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp))
+			return 0;
+	}
+	return 1;
+}
+
+static void note_missing(struct doc *d, uint32_t cp)
+{
+	for (size_t i = 0; i < d->n_missing; i++)
+		if (d->missing[i] == cp)
+			return;
+	if (d->n_missing < sizeof(d->missing) / sizeof(*d->missing))
+		d->missing[d->n_missing++] = cp;
+}
+
+/* The lowest tier that has every character of s (bytes below 0x20 are the
+ * rich-text markers of markdown.h and pass as they are). */
+static int tier_of(struct doc *d, const char *s)
+{
+	int tier = TIER_CP1252;
+	for (const char *p = s; *p;) {
+		uint32_t cp;
+		size_t n = (unsigned char)*p < 0x80 ? 1 : utf8_decode(p, &cp);
+		if (n == 1 || !n || !utf8_is_text(cp) || in_cp1252(cp)) {
+			p += n ? n : 1;
+			continue;
+		}
+		p += n;
+		if (tier < TIER_LIBERATION)
+			tier = TIER_LIBERATION;
+		if (tier == TIER_LIBERATION && !tier_has(d, TIER_LIBERATION, cp))
+			tier = TIER_DEJAVU;
+		if (tier == TIER_DEJAVU)
+			break;
+	}
+	return tier;
+}
+
+/* Marks the parts of glyph gid as used, at every depth, reading the glyf
+ * table (OpenType "glyf": a composite has -1 contours, then its parts). */
+static void mark_parts(HPDF_FontDef def, unsigned gid, int depth)
+{
+	HPDF_TTFontDefAttr at = (HPDF_TTFontDefAttr)def->attr;
+	if (depth > 8 || gid >= at->num_glyphs || !at->stream ||
+	    at->glyph_tbl.offsets[gid] == at->glyph_tbl.offsets[gid + 1])
+		return;
+	HPDF_UINT32 off = at->glyph_tbl.offsets[gid] * (at->header.index_to_loc_format ? 1 : 2);
+	HPDF_BYTE h[10];
+	HPDF_UINT n = sizeof(h);
+	if (HPDF_Stream_Seek(at->stream, (HPDF_INT)(off + at->glyph_tbl.base_offset), HPDF_SEEK_SET) != HPDF_OK ||
+	    HPDF_Stream_Read(at->stream, h, &n) != HPDF_OK || n != sizeof(h) || h[0] != 0xFF || h[1] != 0xFF)
+		return;
+	for (;;) {
+		HPDF_BYTE c[4];
+		n = sizeof(c);
+		if (HPDF_Stream_Read(at->stream, c, &n) != HPDF_OK || n != sizeof(c))
+			return;
+		unsigned flags = (unsigned)c[0] << 8 | c[1], part = (unsigned)c[2] << 8 | c[3];
+		/* The arguments (words or bytes), then the scale if any. */
+		HPDF_INT next = HPDF_Stream_Tell(at->stream) + (flags & 0x1 ? 4 : 2) +
+		    (flags & 0x8 ? 2 : flags & 0x40 ? 4 : flags & 0x80 ? 8 : 0);
+		if (part < at->num_glyphs) {
+			at->glyph_tbl.flgs[part] = 1;
+			mark_parts(def, part, depth + 1);
+		}
+		if (!(flags & 0x20) || HPDF_Stream_Seek(at->stream, next, HPDF_SEEK_SET) != HPDF_OK)
+			return;
+	}
+}
+
+/* libharu 2.3 embeds the glyphs a UTF-8 font uses, but only the first level
+ * of a composite glyph's parts (Ἀ is Α and a breathing mark in DejaVu Sans,
+ * Α is A: the A went missing). */
+static void mark_glyph(struct doc *d, uint32_t cp)
+{
+	for (int st = 0; st < N_STYLES && cp <= 0xFFFF; st++) {
+		HPDF_FontDef def = tier_def(d, d->tier, st);
+		if (def)
+			mark_parts(def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp), 0);
+	}
+}
+
+/* s in UTF-8 for a UTF-8 tier: what no font has becomes U+FFFD (noted for
+ * the warning), controls and noncharacters are left out. */
+static void utf8_text(struct doc *d, struct buf *b, const char *s)
+{
+	for (const char *p = s; *p;) {
+		uint32_t cp;
+		size_t n = (unsigned char)*p < 0x20 ? 1 : utf8_decode(p, &cp);
+		if (n == 1 && (unsigned char)*p < 0x80)
+			buf_putc(b, *p);
+		else if (!n)
+			buf_puts(b, "\xEF\xBF\xBD");
+		else if (utf8_is_text(cp) && d->tier == TIER_DEJAVU && !tier_has(d, TIER_DEJAVU, cp)) {
+			note_missing(d, cp);
+			buf_puts(b, "\xEF\xBF\xBD");
+		} else if (utf8_is_text(cp)) {
+			buf_add(b, p, n);
+			mark_glyph(d, cp);
+		}
+		p += n ? n : 1;
+	}
+}
+
+/* Text in the encoding of the tier it needs (d->tier, for twin): CP1252
+ * for all of French (é œ « » – € …), which makes documents smaller and
+ * about four times faster to make than libharu's UTF-8 fonts, else UTF-8.
+ * The result lives until four more conversions. */
+const char *pdf_enc(struct doc *d, const char *s)
+{
+	struct buf *b = &d->enc[d->next_enc++ % 4];
+	buf_reset(b);
+	d->tier = TIER_CP1252;
+	if (!s)
+		return b->data;
+	d->tier = tier_of(d, s);
+	if (d->tier != TIER_CP1252) {
+		utf8_text(d, b, s);
+		return b->data;
+	}
+	size_t in = strlen(s);
+	buf_grow(b, in * 2 + 8);
+	char *ip = (char *)s, *op = b->data;
+	size_t out = b->cap - 1;
+	iconv(d->cd, NULL, NULL, NULL, NULL);
+	while (in && iconv(d->cd, &ip, &in, &op, &out) == (size_t)-1) {
+		if (!out)
+			break;
+		/* Not UTF-8 (cannot come from the loaders): skip the byte. */
+		ip++, in--;
+	}
+	b->len = (size_t)(op - b->data);
+	b->data[b->len] = '\0';
+	return b->data;
+}
+
+/* Sets the font of pg unless it is already set (same bytes as before). */
+void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size)
+{
+	if (HPDF_Page_GetCurrentFont(pg) != f || HPDF_Page_GetCurrentFontSize(pg) != size)
+		HPDF_Page_SetFontAndSize(pg, f, size);
+}
+
+/* Sets s at (x, y) in the text object open on pg, in font f or its twin;
+ * show_next sets the font only if it changes. */
+static void show_font(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
+    const char *s, int always)
+{
+	const char *t = pdf_enc(d, s);
+	if (always)
+		HPDF_Page_SetFontAndSize(pg, pdf_twin(d, f), size);
+	else
+		pdf_set_font(pg, pdf_twin(d, f), size);
+	HPDF_Page_TextOut(pg, x, y, t);
+}
+
+void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s)
+{
+	show_font(d, pg, f, size, x, y, s, 1);
+}
+
+void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
+    const char *s)
+{
+	show_font(d, pg, f, size, x, y, s, 0);
+}
+
+/* Where cp first stands in the file at path (1-based line and column, in
+ * characters); 0 when it is not there (a booklet shows names from other
+ * files) or the file cannot be read. */
+static void find_char(const char *path, uint32_t cp, uint32_t *line, uint32_t *col)
+{
+	struct buf f = BUF_INIT;
+	char c[5] = { 0 };
+	utf8_encode(c, cp);
+	const char *at = fs_read(path, 64u << 20, &f) == 0 ? strstr(f.data, c) : NULL;
+	if (at) {
+		*line = 1;
+		*col = 1;
+		for (const char *p = f.data; p < at; p++) {
+			if (*p == '\n') {
+				++*line;
+				*col = 1;
+			} else if (((unsigned char)*p & 0xC0) != 0x80)
+				++*col;
+		}
+	}
+	buf_release(&f);
+}
+
+/* Characters no font has are printed as U+FFFD: the editor is told which,
+ * and where (the HTML page shows them). */
+void pdf_warn_missing(struct doc *d, const char *path, struct buf *b)
+{
+	if (!d->n_missing || !d->diags)
+		return;
+	buf_reset(b);
+	for (size_t i = 0; i < d->n_missing; i++) {
+		char c[5] = { 0 };
+		utf8_encode(c, d->missing[i]);
+		buf_printf(b, "%s%s (U+%04X)", i ? ", " : "", c, (unsigned)d->missing[i]);
+	}
+	uint32_t line = 0, col = 0;
+	if (d->src)
+		find_char(d->src, d->missing[0], &line, &col);
+	diag_add(d->diags, d->src ? d->src : path, line, col, DIAG_WARNING,
+	    "%s: no font of the PDF documents has %s: printed there as \xEF\xBF\xBD (the web page shows %s)",
+	    path, b->data, d->n_missing > 1 ? "them" : "it");
+}
+
+/* A property in the encoder of its tier (libharu writes it as UTF-16). */
+void pdf_info_attr(struct doc *d, HPDF_InfoType type, const char *s)
+{
+	const char *t = pdf_enc(d, s);
+	if (d->tier != TIER_CP1252) {
+		use_utf8(d);
+		HPDF_SetCurrentEncoder(d->pdf, "UTF-8");
+	}
+	HPDF_SetInfoAttr(d->pdf, type, t);
+	HPDF_SetCurrentEncoder(d->pdf, "CP1252");
+}
+
