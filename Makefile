@@ -17,7 +17,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
        generator/base/fs.c generator/base/escape.c generator/base/civil.c \
-       generator/base/collate.c \
+       generator/base/collate.c generator/base/url.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \

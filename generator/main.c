@@ -16,6 +16,7 @@
 #include "base/civil.h"
 #include "base/diag.h"
 #include "base/fs.h"
+#include "base/url.h"
 #include "data/fields.h"
 #include "data/embed.h"
 #include "data/index.h"
@@ -95,6 +96,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!strcmp(o->cmd, "new") && pos != 2)
 		return -1;
+	const char *bad = o->base_url ? url_base_problem(o->base_url) : NULL;
+	if (bad) {	/* the rule of site.yaml's base_url */
+		fprintf(stderr, "carto: --base-url '%s' %s\n", o->base_url, bad);
+		return -1;
+	}
 	return 0;
 }
 

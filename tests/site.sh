@@ -125,6 +125,17 @@ fi
 [ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ]
 site_test usage-exit-2 "$r1 $r2 $r3"
 
+# --base-url follows site.yaml's base_url rule (bug-04): a value without its
+# final '/' or that is not an http(s) address is a usage error, nothing built;
+# a right one reaches the sitemap.
+"$CARTO" build --site "$S" --out "$TMP/bu1" --base-url "https://www.exemple.fr/cartos" > /dev/null 2> "$TMP/bu.err"; r1=$?
+"$CARTO" build --site "$S" --out "$TMP/bu1" --base-url "pas une adresse" > /dev/null 2>&1; r2=$?
+"$CARTO" build --site "$S" --out "$TMP/bu2" --base-url "https://www.exemple.fr/cartos/" > /dev/null 2>&1; r3=$?
+[ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 0 ] && [ ! -e "$TMP/bu1" ] && grep -q "must end with '/'" "$TMP/bu.err" &&
+	grep -q '<loc>https://www.exemple.fr/cartos/[a-z]' "$TMP/bu2/sitemap.xml"
+site_test bug-04-base-url-option-validated "$r1 $r2 $r3"
+rm -rf "$TMP/bu2"
+
 # carto new scaffolds files that check with no error; each placeholder of
 # the organisation left unfilled is a warning.
 cp -r "$S" "$S-new"

@@ -9,6 +9,7 @@
 #include "../base/civil.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
+#include "../base/url.h"
 #include "../base/utf8.h"
 #include "load.h"
 
@@ -46,10 +47,13 @@ static void read_menus(struct rd *r, const struct ynode *m, struct site *s)
 			mi->titre = rd_text(r, it, "titre", REQ);
 			struct sval u = rd_stext(r, it, "url", REQ);
 			mi->url = u.s;
-			if (u.s && (strstr(u.s, "..") || u.s[0] == '/' ||
-				strncmp(u.s, "javascript:", 11) == 0))
+			if (u.s && !url_is_link(u.s))
 				rd_error(r, ytree_get(it, "url"),
-				    "menu url '%s' must be relative to the site (no '/', '..' or script)", u.s);
+				    "menu url '%s' is refused: only http, https, mailto and tel links, or links inside the site",
+				    u.s);
+			else if (u.s && url_kind(u.s) == URL_RELATIVE && (strstr(u.s, "..") || u.s[0] == '/'))
+				rd_error(r, ytree_get(it, "url"),
+				    "menu url '%s' must be relative to the site (no '/' or '..')", u.s);
 		}
 	}
 }
@@ -62,10 +66,9 @@ void site_read(struct rd *r, const struct ynode *n, struct site *s)
 	s->titre = rd_text(r, n, "titre", REQ);
 	struct sval u = rd_stext(r, n, "base_url", REQ);
 	s->base_url = u.s;
-	if (u.s && strncmp(u.s, "https://", 8) != 0 && strncmp(u.s, "http://", 7) != 0)
-		rd_error(r, ytree_get(n, "base_url"), "base_url must start with https:// or http://");
-	else if (u.s && u.s[strlen(u.s) - 1] != '/')
-		rd_error(r, ytree_get(n, "base_url"), "base_url must end with '/'");
+	const char *bad = u.s ? url_base_problem(u.s) : NULL;
+	if (bad)
+		rd_error(r, ytree_get(n, "base_url"), "base_url %s", bad);
 	s->langue = rd_text(r, n, "langue", OPT);
 	if (!s->langue)
 		s->langue = "fr";
@@ -183,6 +186,17 @@ void vocab_read(struct rd *r, const struct ynode *n, struct vocab *v)
 }
 
 /* ---- référentiels ---- */
+
+/* An http(s) address, or NULL with an error. */
+static const char *read_url(struct rd *r, const struct ynode *map, const char *key)
+{
+	const char *u = rd_text(r, map, key, OPT);
+	if (u && !url_is_web(u)) {
+		rd_error(r, ytree_get(map, key), "%s must be an http:// or https:// address, not '%.60s'", key, u);
+		return NULL;
+	}
+	return u;
+}
 
 static void add_code(struct rd *r, struct referentiel *ref, struct ref_entry *e,
     const struct ynode *at)
@@ -303,7 +317,7 @@ struct referentiel *referentiel_read(struct rd *r, const struct ynode *top,
 		ref->titre_court = ref->titre;
 	ref->version = rd_code(r, n, "version", OPT).s;
 	ref->editeur = rd_text(r, n, "editeur", OPT);
-	ref->source_url = rd_text(r, n, "source_url", OPT);
+	ref->source_url = read_url(r, n, "source_url");
 	read_libelles(r, n, ref);
 	read_ref_scale(r, n, ref);
 	const struct ynode *dom = rd_node(r, n, "domaines", Y_SEQ, REQ);
@@ -518,16 +532,6 @@ static int is_path_slug(const char *s)
 	return 1;
 }
 
-/* An http(s) address, or NULL with an error. */
-static const char *read_url(struct rd *r, const struct ynode *map, const char *key)
-{
-	const char *u = rd_text(r, map, key, OPT);
-	if (u && !((strncmp(u, "https://", 8) == 0 && u[8]) || (strncmp(u, "http://", 7) == 0 && u[7]))) {
-		rd_error(r, ytree_get(map, key), "%s must be an http:// or https:// address, not '%.60s'", key, u);
-		return NULL;
-	}
-	return u;
-}
 
 static void read_speakers(struct rd *r, const struct ynode *l, struct page *pg)
 {

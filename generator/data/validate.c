@@ -17,6 +17,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
+#include "../base/url.h"
 #include "../base/utf8.h"
 #include "../text/markdown.h"
 #include "fields.h"
@@ -126,11 +127,6 @@ static const struct level *check_level(struct vctx *v, const struct scale *sc,
 	else
 		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'", sv->s, sc->id);
 	return NULL;
-}
-
-static int is_http_url(const char *s)
-{
-	return (strncmp(s, "https://", 8) == 0 && s[8]) || (strncmp(s, "http://", 7) == 0 && s[7]);
 }
 
 static int is_email(const char *s)
@@ -386,7 +382,7 @@ static void check_org(struct vctx *v, struct organisme *o)
 		verr(v, o->siret.line, o->siret.col, "siret '%s' must be 14 digits", o->siret.s);
 	check_term(v, &vo->natures, &o->nature, "nature");
 	check_terms(v, &vo->labels, &o->labels, "label");
-	if (o->site_web.s && !is_http_url(o->site_web.s))
+	if (o->site_web.s && !url_is_web(o->site_web.s))
 		verr(v, o->site_web.line, o->site_web.col, "site_web '%s' must start with https:// or http://",
 		    o->site_web.s);
 	if (o->has_contact)

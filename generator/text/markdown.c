@@ -15,23 +15,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
-
-int md_url_ok(const char *url)
-{
-	const char *p = url;
-	if (!isalpha((unsigned char)*p))
-		return 1;
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
-		p++;
-	if (*p != ':')
-		return 1;	/* no scheme: a relative link */
-	size_t n = (size_t)(p - url);
-	static const char *const ok[] = { "http", "https", "mailto", "tel" };
-	for (size_t i = 0; i < 4; i++)
-		if (strlen(ok[i]) == n && strncasecmp(url, ok[i], n) == 0)
-			return 1;
-	return 0;
-}
+#include "../base/url.h"
 
 /*
  * cmark 0.30.2 (Debian's) is quadratic on one shape: each link closed in a
@@ -138,7 +122,11 @@ int md_lint(const char *body, const char *file, uint32_t first_line,
 			    "raw HTML is left out (site.yaml has html_brut: false)");
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
-			if (url && !md_url_ok(url))
+			if (url && url_kind(url) == URL_SCRIPT)
+				diag_add(d, file, line, col, DIAG_ERROR,
+				    "link to '%.40s' is refused: a script or data address is never published",
+				    url);
+			else if (url && !url_is_link(url))
 				diag_add(d, file, line, col, DIAG_WARNING,
 				    "link to '%.40s' is dropped: only http, https, mailto and tel links are published",
 				    url);
@@ -196,7 +184,7 @@ static cmark_node *parse(const char *text, int views_on)
 			continue;
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
-			if (url && !md_url_ok(url))
+			if (url && !url_is_link(url))
 				cmark_node_set_url(n, "");
 		} else if (views_on && is_view(n)) {
 			char num[32];

@@ -30,8 +30,6 @@ int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
  * the text is over a bound (an error was added), else 0. */
 int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
-/* Returns 1 when url may be published (relative, or http/https/mailto/tel). */
-int md_url_ok(const char *url);
 /* Called for each fenced block whose info string is "carto", in document
  * order, with its body and the line of the body's first line (1 for the
  * text's first line). */

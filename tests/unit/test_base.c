@@ -8,6 +8,7 @@
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
 #include "../../generator/base/civil.h"
+#include "../../generator/base/url.h"
 #include "../../generator/base/escape.h"
 #include "../../generator/base/strmap.h"
 #include "../../generator/base/utf8.h"
@@ -214,4 +215,35 @@ void test_paris(void)
 		unsetenv("TZ");
 	free(old);
 	tzset();
+}
+
+/* One URL rule for every source: schemes as a browser reads them. */
+void test_url(void)
+{
+	EXPECT(url_kind("a-propos/") == URL_RELATIVE);
+	EXPECT(url_kind("../x/#y:z") == URL_RELATIVE);
+	EXPECT(url_kind("page?q=a:b") == URL_RELATIVE);
+	EXPECT(url_kind("https://exemple.org/") == URL_WEB);
+	EXPECT(url_kind("HTTP://exemple.org/") == URL_WEB);
+	EXPECT(url_kind("mailto:a@b.fr") == URL_MAIL);
+	EXPECT(url_kind("tel:+33100000000") == URL_TEL);
+	EXPECT(url_kind("ftp://exemple.org/") == URL_OTHER);
+	EXPECT(url_kind("javascript:alert(1)") == URL_SCRIPT);
+	EXPECT(url_kind("  JaVaScRiPt:alert(1)") == URL_SCRIPT);
+	EXPECT(url_kind("\x01\x1fjavascript:x") == URL_SCRIPT);
+	EXPECT(url_kind("java\tscr\nipt:x") == URL_SCRIPT);
+	EXPECT(url_kind("java&#115;cript:x") == URL_SCRIPT);
+	EXPECT(url_kind("&#x6A;avascript:x") == URL_SCRIPT);
+	EXPECT(url_kind("vbscript:x") == URL_SCRIPT);
+	EXPECT(url_kind("Data:text/html,x") == URL_SCRIPT);
+	EXPECT(url_is_link("tel:1") && url_is_link("x/") && !url_is_link("file:///etc/passwd"));
+	EXPECT(url_is_web("https://exemple.org"));
+	EXPECT(!url_is_web("https://"));
+	EXPECT(!url_is_web("https:///x"));
+	EXPECT(!url_is_web(" https://exemple.org/"));
+	EXPECT(!url_is_web("https://exemple.org/a b"));
+	EXPECT(!url_is_web("javascript://exemple.org/%0Aalert(1)"));
+	EXPECT(url_base_problem("https://exemple.org/cartos/") == NULL);
+	EXPECT(url_base_problem("https://exemple.org/cartos") != NULL);
+	EXPECT(url_base_problem("pas une adresse") != NULL);
 }

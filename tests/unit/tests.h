@@ -20,6 +20,7 @@ void test_montant_fr(void);
 void test_collate_fr(void);
 void test_derive_offre(void);
 void test_paris(void);
+void test_url(void);
 void test_template_errors(void);
 void test_template_render(void);
 void test_template_bounds(void);

@@ -13,6 +13,7 @@
 
 #include "../../base/civil.h"
 #include "../../base/mem.h"
+#include "../../base/url.h"
 #include "../../text/markdown.h"
 #include "html_page.h"
 
@@ -44,8 +45,7 @@ const char *html_markdown(struct pctx *c, const char *md)
 
 const char *html_link(struct pctx *c, const char *path)
 {
-	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0 ||
-	    strncmp(path, "mailto:", 7) == 0)
+	if (url_kind(path) != URL_RELATIVE)
 		return path;
 	size_t n = strlen(path);
 	if (n == 0 || path[n - 1] == '/')
