@@ -412,8 +412,8 @@ static int cmd_new(const struct opts *o)
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	int rc = 1, t = today();
 	char day[CIVIL_SIZE], later[CIVIL_SIZE];
-	if (!is_slug(o->new_name)) {
-		fprintf(stderr, "carto: '%s' must be a slug: a-z, 0-9 and '-'\n", o->new_name);
+	if (!is_slug(o->new_name) || slug_length_problem(o->new_name)) {
+		fprintf(stderr, "carto: '%s' must be a slug: a-z, 0-9 and '-', at most " XSTR(SLUG_SEGMENT_MAX) " bytes\n", o->new_name);
 		return 2;
 	}
 	if (strcmp(o->new_kind, "page") == 0) {

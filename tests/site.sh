@@ -84,6 +84,23 @@ rc=$?
 site_test path-escape-refused "exit $rc"
 rm -rf "$S-evil"
 
+# Ids and slugs at the longest check accepts (200 bytes a name, 1000 a page's
+# slug, 200 a deck's whole slug) build: check refuses what the file system
+# could not hold (bug-07, sec-13: tests/check/cases), and nothing less.
+cp -r "$S" "$S-long"
+l200=$(printf '%0200d' 0 | tr 0 i)
+sed -i "s/^  id: asso-test/  id: $l200/" "$S-long/content/organismes/asso-test.yaml"
+sed "s/^  id: demo/  id: $l200/" "$S-long/content/cartographies/demo.yaml" > "$S-long/content/cartographies/$l200.yaml"
+rm "$S-long/content/cartographies/demo.yaml"
+printf -- '---\ntitre: "Deck"\nslug: "%s"\ntype: diaporama\n---\nUn\n\n---\n\nDeux\n' "$l200" > "$S-long/content/pages/deck.md"
+printf -- '---\ntitre: "Profond"\nslug: "%s/%s/%s/%s"\n---\nUn\n' "$l200" "$l200" "$l200" "$l200" > "$S-long/content/pages/deep.md"
+"$CARTO" build --site "$S-long" --out "$TMP/long-out" > /dev/null 2> "$TMP/long.err" &&
+	[ -s "$TMP/long-out/pdf/diaporamas/$l200-support.pdf" ] && [ -s "$TMP/long-out/xlsx/cartographies/$l200-93.xlsx" ] &&
+	[ -s "$TMP/long-out/organismes/$l200/index.html" ]
+st=$?; detail=$(head -c 300 "$TMP/long.err"); [ "$st" = 0 ]
+site_test longest-ids-build "$detail"
+rm -rf "$S-long" "$TMP/long-out"
+
 # CSV: UTF-8 with a BOM, accents intact, one row per offer x lieu, and a
 # value that starts like a formula cannot run as one.
 cp -r "$S" "$S-csv"

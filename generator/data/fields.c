@@ -252,16 +252,44 @@ int rd_date(struct rd *r, const struct ynode *map, const char *key, int req)
 	return d;
 }
 
-int is_slug(const char *s)
+int is_slug_n(const char *s, size_t n)
 {
-	if (!*s || *s == '-')
+	if (!n || *s == '-')
 		return 0;
-	for (const char *p = s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			continue;
-		if (*p == '-' && p[1] && p[1] != '-')
+		if (c == '-' && i + 1 < n && s[i + 1] != '-')
 			continue;
 		return 0;
 	}
 	return 1;
+}
+
+int is_slug(const char *s)
+{
+	return is_slug_n(s, strlen(s));
+}
+
+const char *slug_length_problem(const char *s)
+{
+	if (strlen(s) > SLUG_PATH_MAX)
+		return "is too long for the file system: at most " XSTR(SLUG_PATH_MAX) " bytes in all";
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		if (n > SLUG_SEGMENT_MAX)
+			return "is too long to be a file name: at most " XSTR(SLUG_SEGMENT_MAX)
+			    " bytes per name";
+		s += n + (s[n] == '/');
+	}
+	return NULL;
+}
+
+int rd_slug_fits(struct rd *r, const struct ynode *at, const char *what, const char *s)
+{
+	const char *bad = slug_length_problem(s);
+	if (bad)
+		rd_error(r, at, "%s '%.40s…' (%zu bytes) %s", what, s, strlen(s), bad);
+	return !bad;
 }

@@ -56,6 +56,24 @@ double rd_number(struct rd *r, const struct ynode *map, const char *key,
 int rd_date(struct rd *r, const struct ynode *map, const char *key, int req);
 /* Returns 1 when s is a slug: [a-z0-9]+ separated by single '-'. */
 int is_slug(const char *s);
+/* The same for the n bytes at s. */
+int is_slug_n(const char *s, size_t n);
+/* Ids and slugs become file and folder names: organismes/<id>/,
+ * pdf/diaporamas/<slug>-support.pdf, xlsx/cartographies/<id>-971.xlsx. A
+ * segment must leave room within NAME_MAX (255 bytes on Linux file systems,
+ * and most others) for the longest suffix carto adds (12 bytes today; 55 are
+ * kept), and a whole slug room within PATH_MAX (4096) for --out and the
+ * folders around it. */
+#define SLUG_SEGMENT_MAX 200
+#define SLUG_PATH_MAX 1000
+#define XSTR(x) STR(x)
+#define STR(x) #x
+/* NULL when every '/'-separated segment of s, and s itself, fit those
+ * bounds; else a static sentence saying which does not. */
+const char *slug_length_problem(const char *s);
+/* Reports an error at at ("<what> '…' (N bytes) is too long…") when s does
+ * not fit; returns 1 when it fits. */
+int rd_slug_fits(struct rd *r, const struct ynode *at, const char *what, const char *s);
 /* Parses "YYYY-MM-DD" into YYYYMMDD; returns 0 when not a valid date. */
 int parse_date(const char *s);
 

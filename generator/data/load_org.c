@@ -273,6 +273,8 @@ void org_read(struct rd *r, const struct ynode *n, struct organisme *o)
 	if (o->id.s && !is_slug(o->id.s))
 		rd_error(r, ytree_get(n, "id"),
 		    "organisation id '%s' must be a slug: a-z, 0-9 and '-'", o->id.s);
+	else if (o->id.s)
+		rd_slug_fits(r, ytree_get(n, "id"), "organisation id", o->id.s);
 	o->nom = rd_text(r, n, "nom", REQ);
 	o->siret = rd_code(r, n, "siret", OPT);
 	o->nature = rd_code(r, n, "nature", OPT);

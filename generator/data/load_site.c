@@ -311,6 +311,8 @@ struct referentiel *referentiel_read(struct rd *r, const struct ynode *top,
 		    id.s, stem);
 	else if (id.s && !is_slug(id.s))
 		rd_error(r, ytree_get(n, "id"), "référentiel id '%s' must be a slug: a-z, 0-9 and '-'", id.s);
+	else if (id.s)
+		rd_slug_fits(r, ytree_get(n, "id"), "référentiel id", id.s);
 	ref->titre = rd_text(r, n, "titre", REQ);
 	ref->titre_court = rd_text(r, n, "titre_court", OPT);
 	if (!ref->titre_court)
@@ -439,6 +441,8 @@ struct cartographie *carto_read(struct rd *r, const struct ynode *top,
 		    c->id.s, stem);
 	else if (c->id.s && !is_slug(c->id.s))
 		rd_error(r, ytree_get(n, "id"), "cartography id '%s' must be a slug: a-z, 0-9 and '-'", c->id.s);
+	else if (c->id.s)
+		rd_slug_fits(r, ytree_get(n, "id"), "cartography id", c->id.s);
 	if (!c->id.s)
 		c->id.s = stem;
 	c->titre = rd_text(r, n, "titre", REQ);
@@ -512,21 +516,12 @@ static char *path_slug(struct arena *a, const char *rel)
 /* Returns 1 when every '/'-separated segment of s is a slug ("" is the home). */
 static int is_path_slug(const char *s)
 {
-	if (!*s)
-		return 1;
-	char seg[256];
 	while (*s) {
 		size_t n = strcspn(s, "/");
-		if (n == 0 || n >= sizeof(seg))
-			return 0;
-		memcpy(seg, s, n);
-		seg[n] = '\0';
-		if (!is_slug(seg))
+		if (!is_slug_n(s, n))
 			return 0;
 		s += n;
-		if (*s == '/')
-			s++;
-		if (!*s && s[-1] == '/')
+		if (*s == '/' && !*++s)
 			return 0;
 	}
 	return 1;
@@ -664,6 +659,25 @@ static void drop_controls(struct rd *r, char *body, size_t len, uint32_t line)
 	body[k] = '\0';
 }
 
+/* A slug becomes folders of --out, and a deck's PDFs take the whole slug,
+ * its folders joined by '-', as one file name: refuses what the file system
+ * could not hold, at the slug (at) or, for a slug from the file name, at 1:1. */
+static void check_slug_length(struct rd *r, const struct ynode *at, const struct page *pg)
+{
+	const char *bad = slug_length_problem(pg->slug);
+	if (!bad && pg->type == PAGE_DIAPORAMA && strlen(pg->slug) > SLUG_SEGMENT_MAX)
+		bad = "is too long to name the deck's PDF (its folders joined by '-'): at most "
+		    XSTR(SLUG_SEGMENT_MAX) " bytes";
+	if (!bad)
+		return;
+	if (at)
+		rd_error(r, at, "slug '%.40s…' (%zu bytes) %s", pg->slug, strlen(pg->slug), bad);
+	else
+		diag_add(r->d, r->file, 1, 1, DIAG_ERROR,
+		    "the file name gives the slug '%.40s…' (%zu bytes), which %s: rename the file or set 'slug'",
+		    pg->slug, strlen(pg->slug), bad);
+}
+
 struct page *page_read(struct rd *r, struct arena *tree, const char *text,
     size_t len, const char *relpath)
 {
@@ -700,13 +714,15 @@ struct page *page_read(struct rd *r, struct arena *tree, const char *text,
 	}
 	pg->menu_ordre = -1;
 	read_front(r, n, pg);
-	if (!pg->slug) {
+	int from_file = !pg->slug;
+	if (from_file) {
 		pg->slug = path_slug(r->a, relpath);
 		if (!is_path_slug(pg->slug))
 			diag_add(r->d, r->file, 1, 1, DIAG_ERROR,
 			    "the file name gives the slug '%s', which is not a-z, 0-9 and '-': rename the file or set 'slug'",
 			    pg->slug);
 	}
+	check_slug_length(r, from_file ? NULL : ytree_get(n, "slug"), pg);
 	pg->body = arena_strndup(r->a, text + body, len - body);
 	pg->body_line = body_line;
 	drop_controls(r, (char *)pg->body, len - body, body_line);
