@@ -285,7 +285,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		o->out = def.data;
 	}
 	int rc = 1;
-	struct publish p = { NULL, NULL };
+	struct publish p = { 0 };
+	publish_recover(o->out);	/* a killed build's leftovers, even if this one fails */
 	if (prepare(s, o, d, 1) < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
 		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
@@ -304,11 +305,13 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	int rendered = render_all(s, &p, o->jobs, o->drafts, &rd);
 	diags_print(&rd, stderr);
 	if (rendered < 0) {
+		struct buf why = BUF_INIT;	/* the file and errno of the write that failed */
+		publish_failure(&p, &why);
 		if (rd.errors)
 			fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		else
-			fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n",
-			    strerror(errno), o->out);
+			fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n", why.data, o->out);
+		buf_release(&why);
 		diags_free(&rd);
 		publish_abort(&p);
 		goto done;

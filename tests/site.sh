@@ -65,6 +65,75 @@ site_test sigkill-keeps-output
 	! ls -d "$TMP"/.b1.tmp.* > /dev/null 2>&1 && [ "$snap" = "$(tree_sum "$TMP/b1")" ]
 site_test next-build-cleans-leftovers
 
+# Without RENAME_EXCHANGE (forced by CARTO_TEST_NO_EXCHANGE), a build killed
+# between its two renames leaves the previous site aside as .b1.old.PID and no
+# --out: the next build puts it back first, so a build that then fails leaves
+# it exactly as it was (sec-05); a good build publishes and leaves nothing.
+sh -c 'exit 0' & dead=$!; wait $dead
+mv "$TMP/b1" "$TMP/.b1.old.$dead" && mkdir -p "$TMP/.b1.tmp.$dead/data"
+cp -r "$S" "$S-bad"
+echo "  nom: doublon" >> "$S-bad/content/organismes/asso-test.yaml"
+CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S-bad" --out "$TMP/b1" > /dev/null 2>&1
+rc=$?
+[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+site_test sec-05-killed-fallback-then-failed-build-keeps-site "exit $rc"
+rm -rf "$S-bad"
+CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
+	[ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+site_test fallback-publishes
+# The same with the kill placed by strace between the renames, as in the case.
+if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+	killed=$( (strace -f -qq -o /dev/null -e trace=renameat2,rename -e inject=renameat2:error=EINVAL \
+		-e inject=rename:signal=SIGKILL:when=2 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1
+		echo $?) 2> /dev/null)
+	# A disk full at the 20th mkdir; the write that failed is named with its
+	# errno, taken in the thread where it failed (sec-12; --jobs 2: workers).
+	strace -f -qq -o /dev/null -e trace=mkdir -e inject=mkdir:error=ENOSPC:when=20 \
+		"$CARTO" build --jobs 2 --site "$S" --out "$TMP/b1" > /dev/null 2> "$TMP/enospc.err"
+	rc=$?
+	[ $killed = 137 ] && [ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
+		grep -q 'writing the site failed: [a-z/.0-9-]*: No space left on device; ' "$TMP/enospc.err" &&
+		! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+	st=$?; detail="killed $killed, exit $rc: $(head -c 200 "$TMP/enospc.err")"; [ $st = 0 ]
+	site_test sec-05-sec-12-strace-kill-then-disk-full "$detail"
+	rm -f "$TMP/enospc2.err"
+	for n in 2 5 60 100 5; do
+		strace -f -qq -o /dev/null -e trace=mkdir -e inject=mkdir:error=ENOSPC:when=$n \
+			"$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>> "$TMP/enospc2.err"
+	done
+	[ "$(grep -c 'No space left on device; ' "$TMP/enospc2.err")" -ge 3 ] && ! grep -q 'File exists' "$TMP/enospc2.err" &&
+		[ "$snap" = "$(tree_sum "$TMP/b1")" ]
+	st=$?; detail=$(head -c 300 "$TMP/enospc2.err"); [ $st = 0 ]
+	site_test sec-12-write-failure-true-errno "$detail"
+fi
+
+# An old output that cannot be removed is reported, build after build, and the
+# new site is published (sec-11); a read-only one carto wrote is removed.
+if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
+	as_user() { runuser -u nobody -- "$@"; }
+	mkdir -p "$TMP/ro" && cp -r "$S" "$TMP/ro/site" && chown -R nobody "$TMP/ro" && chmod 755 "$TMP/ro"
+else
+	as_user() { "$@"; }
+	mkdir -p "$TMP/ro" && cp -r "$S" "$TMP/ro/site"
+fi
+as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2>&1 && chmod 555 "$TMP/ro/out" &&
+	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro.err" &&
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$TMP/ro" | wc -l)" = 4 ]
+site_test sec-11-read-only-old-output-removed
+if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
+	mkdir "$TMP/ro/out/pas-a-moi" && touch "$TMP/ro/out/pas-a-moi/f"	# root's: nobody cannot remove it
+	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro.err"
+	r1=$?
+	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro2.err"
+	r2=$?
+	[ $r1 = 0 ] && [ $r2 = 0 ] && [ ! -e "$TMP/ro/out/pas-a-moi" ] &&
+		grep -q 'previous output, moved to .*\.out\.tmp\.[0-9]*, cannot be removed (Permission denied)' "$TMP/ro.err" &&
+		grep -q 'cannot remove .*\.out\.tmp\.[0-9]* (Permission denied)' "$TMP/ro2.err"
+	st=$?; detail="$r1 $r2 $(cat "$TMP/ro.err" "$TMP/ro2.err")"; [ $st = 0 ]
+	site_test sec-11-unremovable-old-output-reported "$detail"
+fi
+rm -rf "$TMP/ro"
+
 # --out never replaces the site itself or a folder carto did not write.
 mkdir -p "$TMP/precious" && echo "keep me" > "$TMP/precious/notes.txt"
 "$CARTO" build --site "$S" --out "$TMP/precious" > /dev/null 2>&1

@@ -161,19 +161,27 @@ int fs_rmtree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path);
+	/* A folder of ours left read-only (chmod 555) is opened up to be emptied:
+	 * it is being removed anyway. */
+	if (st.st_uid == geteuid() && (st.st_mode & S_IRWXU) != S_IRWXU)
+		chmod(path, (st.st_mode & 07777) | S_IRWXU);
 	struct fs_entry *v;
 	size_t n;
 	if (fs_list(path, &v, &n) < 0)
 		return -1;
 	struct buf sub = BUF_INIT;
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	int err = 0;
+	for (size_t i = 0; i < n; i++) {	/* on past a failure: remove all it can */
 		fs_join(&sub, path, v[i].name);
-		rc = fs_rmtree(sub.data);
+		if (fs_rmtree(sub.data) < 0 && !err)
+			err = errno;
 	}
 	buf_release(&sub);
 	fs_entries_free(v, n);
-	return rc == 0 ? rmdir(path) : rc;
+	if (!err && rmdir(path) < 0)
+		err = errno;
+	errno = err;
+	return err ? -1 : 0;
 }
 
 int fs_exists(const char *path)

@@ -27,7 +27,10 @@ void fs_entries_free(struct fs_entry *v, size_t n);
 int fs_mkdirs(const char *path);
 /* Writes a whole file (mode 0644), replacing it. */
 int fs_write(const char *path, const void *data, size_t len);
-/* Removes a tree; symbolic links are removed, never followed. */
+/* Removes a tree; symbolic links are removed, never followed. Folders owned
+ * by the caller are made writable first (a read-only copy of an old output is
+ * still removed). Past a file it cannot remove it goes on with the rest, and
+ * fails with the first errno. */
 int fs_rmtree(const char *path);
 /* Returns 1 when path exists (lstat), 0 otherwise. */
 int fs_exists(const char *path);

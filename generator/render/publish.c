@@ -3,13 +3,18 @@
  * old folder in one step, so readers see either the old or the new site,
  * never a mix, and a crash at any point leaves a complete --out. Where the
  * file system cannot exchange, the fallback renames the old folder aside
- * first (a short window without --out, never a mixed one).
+ * first (a short window without --out, never a mixed one); a build killed in
+ * that window leaves the old folder aside, and the next build puts it back
+ * before anything else, so the only copy of a site is never removed. The
+ * first write that fails is kept with its errno, taken where it happened
+ * (errno is per thread: the renderers' workers write too).
  */
 #define _GNU_SOURCE
 #include "publish.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +38,20 @@ static char *sibling(const char *out, const char *what, long pid)
 	return buf_detach(&b, NULL);
 }
 
-/* Removes .<out>.tmp.<pid> and .<out>.old.<pid> left by builds that died. */
+static void warn_left(const char *path, int err)
+{
+	fprintf(stderr, "carto: warning: cannot remove %s (%s): remove it by hand\n", path, strerror(err));
+}
+
+/* Leftovers of builds that died: .<out>.tmp.<pid> (a new site, maybe half
+ * written) and .<out>.old.<pid> (the previous site, renamed aside by the
+ * fallback). When out is missing, the most recently renamed .old is the
+ * published site: it goes back to out. Everything else is removed; what
+ * cannot be is reported. */
 static void clean_leftovers(const char *out)
 {
 	const char *slash = strrchr(out, '/');
-	struct buf dir = BUF_INIT, prefix = BUF_INIT, path = BUF_INIT;
+	struct buf dir = BUF_INIT, prefix = BUF_INIT, path = BUF_INIT, back = BUF_INIT;
 	if (slash)
 		buf_add(&dir, out, (size_t)(slash - out));
 	else
@@ -47,30 +61,63 @@ static void clean_leftovers(const char *out)
 	buf_printf(&prefix, ".%s.", slash ? slash + 1 : out);
 	struct fs_entry *v;
 	size_t n;
-	if (fs_list(dir.data, &v, &n) == 0) {
+	if (fs_list(dir.data, &v, &n) < 0)
+		goto done;
+	int missing = !fs_exists(out);
+	struct timespec newest = { 0, 0 };
+	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
 			const char *name = v[i].name;
 			if (strncmp(name, prefix.data, prefix.len) != 0)
 				continue;
 			const char *rest = name + prefix.len;
-			if (strncmp(rest, "tmp.", 4) != 0 && strncmp(rest, "old.", 4) != 0)
+			int old = strncmp(rest, "old.", 4) == 0;
+			if (!old && strncmp(rest, "tmp.", 4) != 0)
 				continue;
 			long pid = strtol(rest + 4, NULL, 10);
 			if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
 				continue;	/* another build is running */
 			fs_join(&path, dir.data, name);
-			fs_rmtree(path.data);
+			struct stat st;
+			if (pass == 0) {	/* find the copy to put back */
+				if (missing && old && lstat(path.data, &st) == 0 && S_ISDIR(st.st_mode) &&
+				    (!back.len || st.st_ctim.tv_sec > newest.tv_sec ||
+					(st.st_ctim.tv_sec == newest.tv_sec && st.st_ctim.tv_nsec > newest.tv_nsec))) {
+					newest = st.st_ctim;
+					buf_reset(&back);
+					buf_puts(&back, path.data);
+				}
+			} else if (fs_rmtree(path.data) < 0)
+				warn_left(path.data, errno);
 		}
-		fs_entries_free(v, n);
+		if (pass == 0 && back.len && rename(back.data, out) < 0)
+			fprintf(stderr, "carto: warning: cannot put the previous site %s back as %s: %s\n",
+			    back.data, out, strerror(errno));
 	}
+	fs_entries_free(v, n);
+done:
 	buf_release(&dir);
 	buf_release(&prefix);
 	buf_release(&path);
+	buf_release(&back);
+}
+
+void publish_recover(const char *out)
+{
+	char *o = xstrdup(out);
+	size_t l = strlen(o);
+	while (l > 1 && o[l - 1] == '/')
+		o[--l] = '\0';
+	clean_leftovers(o);
+	free(o);
 }
 
 int publish_begin(struct publish *p, const char *out)
 {
 	p->out = xstrdup(out);
+	pthread_mutex_init(&p->lock, NULL);
+	p->err = 0;
+	p->err_rel = NULL;
 	size_t l = strlen(p->out);
 	while (l > 1 && p->out[l - 1] == '/')
 		p->out[--l] = '\0';
@@ -80,6 +127,26 @@ int publish_begin(struct publish *p, const char *out)
 	if (mkdir(p->tmp, 0755) < 0)
 		return -1;
 	return 0;
+}
+
+void publish_fail(struct publish *p, const char *rel, int err)
+{
+	pthread_mutex_lock(&p->lock);
+	if (!p->err) {
+		p->err = err ? err : EIO;
+		p->err_rel = xstrdup(rel);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void publish_failure(struct publish *p, struct buf *out)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->err)
+		buf_printf(out, "%s: %s", p->err_rel, strerror(p->err));
+	else
+		buf_puts(out, "see the messages above");
+	pthread_mutex_unlock(&p->lock);
 }
 
 int publish_path_ok(const char *rel)
@@ -101,6 +168,7 @@ int publish_path_ok(const char *rel)
 int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 {
 	if (!publish_path_ok(rel)) {
+		publish_fail(p, rel, EINVAL);
 		errno = EINVAL;
 		return -1;
 	}
@@ -109,6 +177,11 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 	*slash = '\0';
 	int rc = fs_mkdirs(path->data);
 	*slash = '/';
+	if (rc < 0) {
+		int e = errno;
+		publish_fail(p, rel, e);
+		errno = e;
+	}
 	return rc;
 }
 
@@ -116,8 +189,11 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 {
 	struct buf path = BUF_INIT;
 	int rc = publish_prepare(p, rel, &path);
-	if (rc == 0)
-		rc = fs_write(path.data, data, len);
+	if (rc == 0 && (rc = fs_write(path.data, data, len)) < 0) {
+		int e = errno;
+		publish_fail(p, rel, e);
+		errno = e;
+	}
 	buf_release(&path);
 	return rc;
 }
@@ -125,16 +201,35 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 FILE *publish_open(struct publish *p, const char *rel)
 {
 	struct buf path = BUF_INIT;
-	FILE *f = publish_prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
+	FILE *f = NULL;
+	if (publish_prepare(p, rel, &path) == 0 && !(f = fopen(path.data, "wb"))) {
+		int e = errno;
+		publish_fail(p, rel, e);
+		errno = e;
+	}
 	buf_release(&path);
 	return f;
 }
 
 void publish_free(struct publish *p)
 {
+	if (p->out)
+		pthread_mutex_destroy(&p->lock);
 	free(p->out);
 	free(p->tmp);
-	p->out = p->tmp = NULL;
+	free(p->err_rel);
+	p->out = p->tmp = p->err_rel = NULL;
+}
+
+/* Removes the previous site once the new one is in place; returns 0, or 1
+ * with a warning when it could not be removed whole. */
+static int remove_old(const char *old)
+{
+	if (fs_rmtree(old) == 0)
+		return 0;
+	fprintf(stderr, "carto: warning: the previous output, moved to %s, cannot be removed (%s): remove it by hand\n",
+	    old, strerror(errno));
+	return 1;
 }
 
 int publish_commit(struct publish *p)
@@ -145,16 +240,20 @@ int publish_commit(struct publish *p)
 			return -1;
 		return rename(p->tmp, p->out);
 	}
-	if (renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->out, RENAME_EXCHANGE) == 0)
-		return fs_rmtree(p->tmp) < 0 ? 0 : 0;
-	if (errno != EINVAL && errno != ENOSYS)
+	int exchange = !getenv("CARTO_TEST_NO_EXCHANGE");	/* lets the tests run the fallback */
+	if (exchange && renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->out, RENAME_EXCHANGE) == 0)
+		return remove_old(p->tmp);
+	if (exchange && errno != EINVAL && errno != ENOSYS)
 		return -1;
 	char *old = sibling(p->out, "old", (long)getpid());
 	int rc = rename(p->out, old);
-	if (rc == 0 && (rc = rename(p->tmp, p->out)) < 0)
+	if (rc == 0 && (rc = rename(p->tmp, p->out)) < 0) {
+		int e = errno;
 		rename(old, p->out);
+		errno = e;
+	}
 	if (rc == 0)
-		fs_rmtree(old);
+		rc = remove_old(old);
 	free(old);
 	return rc;
 }

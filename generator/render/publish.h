@@ -7,6 +7,7 @@
 #ifndef CARTO_PUBLISH_H
 #define CARTO_PUBLISH_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -15,8 +16,16 @@ struct buf;
 struct publish {
 	char *out;		/* the published folder */
 	char *tmp;		/* the folder being written */
+	pthread_mutex_t lock;	/* guards err and err_rel */
+	int err;		/* errno of the first failed write, or 0 */
+	char *err_rel;		/* its path inside the folder (owned) */
 };
 
+/* Puts back the previous site a killed build left aside (when out is
+ * missing) and removes what killed builds left beside out, with a warning
+ * for what cannot be removed. Called first by a build, before anything can
+ * fail; publish_begin calls it too. */
+void publish_recover(const char *out);
 /* Prepares a fresh folder beside out (removing leftovers of killed builds).
  * Returns 0, or -1 with errno set. */
 int publish_begin(struct publish *p, const char *out);
@@ -31,7 +40,15 @@ FILE *publish_open(struct publish *p, const char *rel);
  * as publish_write; returns 0, or -1 with errno set. */
 int publish_prepare(struct publish *p, const char *rel, struct buf *path);
 void publish_free(struct publish *p);
-/* Swaps the new folder in; the old one is removed. Returns 0 or -1. */
+/* Records a failed write of rel with its errno, for renderers whose
+ * libraries write files themselves; the first failure is kept. Thread-safe;
+ * publish_write, publish_open and publish_prepare call it. */
+void publish_fail(struct publish *p, const char *rel, int err);
+/* Appends "rel: reason" for the first failure, to say why the build failed. */
+void publish_failure(struct publish *p, struct buf *out);
+/* Swaps the new folder in; the old one is removed. Returns 0; 1 when the new
+ * site is published but the old one could not be removed whole (a warning
+ * names it); -1 with errno set when nothing changed. */
 int publish_commit(struct publish *p);
 /* Removes the new folder; out is untouched. */
 void publish_abort(struct publish *p);

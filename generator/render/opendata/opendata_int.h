@@ -50,6 +50,8 @@ struct sink {
 	FILE *f;
 	int items;
 	int failed;
+	struct publish *p;	/* told of a failed write, with its errno */
+	char *rel;		/* owned */
 };
 
 extern const char *const od_col_names[NCOL];	/* by enum col */

@@ -61,6 +61,7 @@ struct book {
 	const struct site *s;
 	lxw_workbook *wb;
 	const char *rel;		/* xlsx/…, inside the published folder */
+	struct publish *p;		/* told of a failed write */
 	lxw_format *head, *date, *money, *coord, *link, *title, *wrap;
 	struct diags *d;
 	const char *src_file;

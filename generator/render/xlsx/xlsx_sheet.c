@@ -227,6 +227,7 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	memset(bk, 0, sizeof(*bk));
 	bk->s = s;
 	bk->rel = rel;
+	bk->p = p;
 	bk->d = d;
 	bk->cut = bk->list = bk->scratch = (struct buf)BUF_INIT;
 	bk->max_rows = LXW_ROW_MAX - 1;
@@ -262,8 +263,10 @@ int xlsx_book_close(struct book *bk)
 {
 	int rc = bk->failed ? -1 : 0;
 	if (bk->wb) {
+		errno = 0;
 		lxw_error e = workbook_close(bk->wb);
 		if (e != LXW_NO_ERROR) {
+			publish_fail(bk->p, bk->rel, errno);	/* the library's last write, in this thread */
 			fprintf(stderr, "carto: cannot write %s: %s\n", bk->rel, lxw_strerror(e));
 			rc = -1;
 		}
