@@ -204,3 +204,49 @@ void fs_join(struct buf *out, const char *a, const char *b)
 		buf_putc(out, '/');
 	buf_puts(out, b);
 }
+
+enum fs_place fs_place(const char *root_real, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real) {
+		if (errno == ELOOP)
+			return FS_LOOP;
+		return errno == ENOENT && fs_exists(path) ? FS_DANGLING : FS_MISSING;
+	}
+	size_t rl = strlen(root_real);
+	int inside = strncmp(real, root_real, rl) == 0 &&
+	    (real[rl] == '/' || real[rl] == '\0' || (rl == 1 && root_real[0] == '/'));
+	enum fs_place r = inside ? FS_INSIDE : FS_OUTSIDE;
+	if (inside) {	/* a link to a folder that holds it: walking it never ends */
+		struct stat ls;
+		if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode)) {
+			char *parent = xstrdup(path), *slash = strrchr(parent, '/');
+			if (slash)
+				*slash = '\0';
+			char *rp = realpath(slash ? parent : ".", NULL);
+			size_t l = strlen(real);
+			if (rp && strncmp(rp, real, l) == 0 && (rp[l] == '/' || rp[l] == '\0' || l == 1))
+				r = FS_ANCESTOR;
+			free(rp);
+			free(parent);
+		}
+	}
+	free(real);
+	return r;
+}
+
+const char *fs_place_problem(enum fs_place p)
+{
+	switch (p) {
+	case FS_OUTSIDE:
+		return "symbolic link points outside the site: refused";
+	case FS_LOOP:
+		return "symbolic link loop: links that lead back to themselves";
+	case FS_ANCESTOR:
+		return "symbolic link loop: it points to a folder that contains it";
+	case FS_DANGLING:
+		return "symbolic link points to nothing";
+	default:
+		return NULL;
+	}
+}

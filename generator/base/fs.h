@@ -35,6 +35,21 @@ int fs_rmtree(const char *path);
 /* Returns 1 when path exists (lstat), 0 otherwise. */
 int fs_exists(const char *path);
 int fs_is_dir(const char *path);
+/* Where path leads once every symbolic link on it is followed, for a tree
+ * that must not be left (a site): root_real is the tree's realpath. */
+enum fs_place {
+	FS_INSIDE,	/* inside root_real */
+	FS_MISSING,	/* nothing there */
+	FS_DANGLING,	/* a symbolic link to nothing */
+	FS_OUTSIDE,	/* outside root_real */
+	FS_LOOP,	/* links that lead back to themselves (ELOOP) */
+	FS_ANCESTOR	/* a link to a folder that contains it: a walk through
+			 * it would never end */
+};
+enum fs_place fs_place(const char *root_real, const char *path);
+/* The error for a place that must not be read, NULL for FS_INSIDE and
+ * FS_MISSING. Static strings. */
+const char *fs_place_problem(enum fs_place p);
 /* Joins a and b with one '/'; result in out (reset first). */
 void fs_join(struct buf *out, const char *a, const char *b);
 

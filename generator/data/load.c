@@ -32,6 +32,7 @@ struct task {
 	char *rel;		/* path relative to the site */
 	char *shown;		/* path as shown in diagnostics */
 	char *path;		/* path to open */
+	const char *jail;	/* the site's realpath, or NULL for carto's files */
 	void *result;		/* the converted object(s) */
 	size_t count;		/* organisations in an organisation file */
 };
@@ -42,6 +43,7 @@ struct walk {
 	struct task *v;
 	size_t n, cap;
 	struct diags *d;
+	char *reported;		/* the last path refused, reported once */
 };
 
 struct worker {
@@ -65,30 +67,50 @@ static void add_task(struct walk *w, enum task_kind k, const char *rel)
 	t->shown = buf_detach(&p, NULL);
 	fs_join(&p, w->root, rel);
 	t->path = buf_detach(&p, NULL);
+	t->jail = w->real;
 }
 
-/* Returns 1 when a link at rel resolves inside the site, reporting it if not. */
-static int link_ok(struct walk *w, const char *rel, enum fs_kind *kind)
+/* Returns 1 when rel (a file or folder of the site) is inside the site once
+ * its symbolic links are followed, or missing. If not, reports the first
+ * folder of rel that goes wrong (content, for content/pages when content is
+ * the link), once even when several walks go through it. */
+static int place_ok(struct walk *w, const char *rel)
 {
 	struct buf p = BUF_INIT;
-	fs_join(&p, w->root, rel);
-	char *real = realpath(p.data, NULL);
-	buf_reset(&p);
-	buf_printf(&p, "%s%s", w->prefix, rel);
-	size_t rl = strlen(w->real);
-	int outside = !real || strncmp(real, w->real, rl) != 0 || (real[rl] != '/' && real[rl] != '\0');
-	if (outside)
-		diag_add(w->d, p.data, 0, 0, DIAG_ERROR,
-		    real ? "symbolic link points outside the site: refused"
-			 : "symbolic link points to nothing");
-	buf_release(&p);
-	if (outside) {
-		free(real);
-		return 0;
+	const char *bad = NULL;
+	size_t at = 0;
+	while (!bad) {
+		at += strcspn(rel + at, "/");
+		buf_reset(&p);
+		buf_printf(&p, "%s/%.*s", w->root, (int)at, rel);
+		bad = fs_place_problem(fs_place(w->real, p.data));
+		if (bad || !rel[at])
+			break;
+		at++;
 	}
-	struct stat st;
-	*kind = stat(real, &st) == 0 && S_ISDIR(st.st_mode) ? FS_DIR : FS_FILE;
-	free(real);
+	if (bad) {
+		buf_reset(&p);
+		buf_printf(&p, "%s%.*s", w->prefix, (int)at, rel);
+		if (!w->reported || strcmp(w->reported, p.data) != 0) {
+			diag_add(w->d, p.data, 0, 0, DIAG_ERROR, "%s", bad);
+			free(w->reported);
+			w->reported = xstrdup(p.data);
+		}
+	}
+	buf_release(&p);
+	return !bad;
+}
+
+/* Returns 1 when a link at rel resolves inside the site, with the kind of
+ * what it points to; reports it if not. */
+static int link_ok(struct walk *w, const char *rel, enum fs_kind *kind)
+{
+	if (!place_ok(w, rel))
+		return 0;
+	struct buf p = BUF_INIT;
+	fs_join(&p, w->root, rel);
+	*kind = fs_is_dir(p.data) ? FS_DIR : FS_FILE;
+	buf_release(&p);
 	return 1;
 }
 
@@ -104,6 +126,8 @@ static void walk_dir(struct walk *w, const char *rel, const char *ext,
     enum task_kind k, int deep)
 {
 	struct buf p = BUF_INIT, sub = BUF_INIT;
+	if (!place_ok(w, rel))	/* content/pages -> /elsewhere */
+		return;
 	fs_join(&p, w->root, rel);
 	struct fs_entry *v;
 	size_t n;
@@ -137,12 +161,15 @@ static void walk_dir(struct walk *w, const char *rel, const char *ext,
 
 static void walk_site(struct walk *w)
 {
-	add_task(w, T_SITE, "site.yaml");
+	if (place_ok(w, "site.yaml"))
+		add_task(w, T_SITE, "site.yaml");
 	struct buf p = BUF_INIT;
 	fs_join(&p, w->root, "referentiels/vocabulaires.yaml");
-	if (fs_exists(p.data))
-		add_task(w, T_VOCAB, "referentiels/vocabulaires.yaml");
-	else {
+	if (fs_exists(p.data)) {
+		/* A link that leaves the site is reported by the walk of referentiels/. */
+		if (fs_place(w->real, p.data) == FS_INSIDE)
+			add_task(w, T_VOCAB, "referentiels/vocabulaires.yaml");
+	} else {
 		buf_reset(&p);
 		buf_printf(&p, "%sreferentiels/vocabulaires.yaml", w->prefix);
 		diag_add(w->d, p.data, 0, 0, DIAG_ERROR,
@@ -253,7 +280,7 @@ static void run_task(struct worker *wk, struct task *t, struct buf *b,
 	struct rd r = { &wk->model, &wk->d, NULL };
 	r.file = arena_strdup(&wk->model, t->shown);
 	if (t->kind == T_GEO) {
-		geo_read(&wk->s->geo, t->path, t->shown, &wk->model, &wk->d);
+		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &wk->model, &wk->d);
 		return;
 	}
 	buf_reset(b);
@@ -364,7 +391,9 @@ static void add_geo_task(struct walk *w)
 {
 	struct buf p = BUF_INIT;
 	fs_join(&p, w->root, "referentiels/geo");
-	if (fs_is_dir(p.data)) {
+	/* A link that leaves the site is reported; carto's territory stands in,
+	 * so that one error is not followed by one per commune. */
+	if (place_ok(w, "referentiels/geo") && fs_is_dir(p.data)) {
 		add_task(w, T_GEO, "referentiels/geo");
 	} else {
 		add_task(w, T_GEO, "referentiels/geo");
@@ -374,13 +403,14 @@ static void add_geo_task(struct walk *w)
 		fs_join(&p, CARTO_SHARE, "referentiels/geo");
 		t->path = xstrdup(p.data);
 		t->shown = xstrdup(p.data);
+		t->jail = NULL;
 	}
 	buf_release(&p);
 }
 
 int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 {
-	struct walk w = { root, NULL, "", NULL, 0, 0, d };
+	struct walk w = { root, NULL, "", NULL, 0, 0, d, NULL };
 	char *real = realpath(root, NULL);
 	struct buf p = BUF_INIT;
 	fs_join(&p, root, "site.yaml");
@@ -409,6 +439,7 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 		free(w.v[i].path);
 	}
 	free(w.v);
+	free(w.reported);
 	free(real);
 	buf_release(&prefix);
 	return 0;

@@ -42,8 +42,9 @@ struct cartographie *carto_read(struct rd *r, const struct ynode *n,
 /* Splits front matter from a Markdown file and reads it; NULL on error. */
 struct page *page_read(struct rd *r, struct arena *tree, const char *text,
     size_t len, const char *relpath);
-/* Territory (load_geo.c): reads dir into g; reports problems to d. */
-int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
-    struct diags *d);
+/* Territory (load_geo.c): reads dir into g; reports problems to d. With a
+ * jail (the site's realpath), a file whose links lead out of it is refused. */
+int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail,
+    struct arena *a, struct diags *d);
 
 #endif

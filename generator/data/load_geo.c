@@ -226,8 +226,18 @@ static int read_geojson(const char *path, const char *shown, struct shape **out,
 	return rc;
 }
 
-int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
-    struct diags *d)
+/* Returns 1 when the file at path may be read: inside jail once its links
+ * are followed (or missing, or no jail); reports it at shown if not. */
+static int geo_place_ok(const char *jail, const char *path, const char *shown, struct diags *d)
+{
+	const char *bad = jail ? fs_place_problem(fs_place(jail, path)) : NULL;
+	if (bad)
+		diag_add(d, shown, 0, 0, DIAG_ERROR, "%s", bad);
+	return !bad;
+}
+
+int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail,
+    struct arena *a, struct diags *d)
 {
 	static const char *const csvs[] = { "communes.csv", "arrondissements.csv" };
 	struct buf path = BUF_INIT, name = BUF_INIT, b[2] = { BUF_INIT, BUF_INIT };
@@ -238,7 +248,8 @@ int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
 	for (int i = 0; i < 2; i++) {
 		fs_join(&path, dir, csvs[i]);
 		fs_join(&name, shown, csvs[i]);
-		got[i] = read_all(path.data, name.data, &b[i], d, i == 0);
+		got[i] = geo_place_ok(jail, path.data, name.data, d) ?
+		    read_all(path.data, name.data, &b[i], d, i == 0) : -1;
 		for (size_t j = 0; j < b[i].len; j++)
 			lines += b[i].data[j] == '\n';
 	}
@@ -257,7 +268,8 @@ int geo_read(struct geo *g, const char *dir, const char *shown, struct arena *a,
 	for (size_t i = 0; i < 3; i++) {
 		fs_join(&path, dir, gj[i].file);
 		fs_join(&name, shown, gj[i].file);
-		if (read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req) < 0)
+		if (!geo_place_ok(jail, path.data, name.data, d) ||
+		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req) < 0)
 			rc = -1;
 	}
 	buf_release(&path);

@@ -1,7 +1,10 @@
 /*
  * Theme loading: the site's folder is read first, then carto's; a name
  * already loaded is not read again, which is how a site overrides a file.
+ * In the site's folder, symbolic links are followed only when they stay in
+ * the site; others are errors, as in the loader.
  */
+#define _DEFAULT_SOURCE
 #include "theme.h"
 
 #include <errno.h>
@@ -21,17 +24,45 @@
 #define CARTO_SHARE "."
 #endif
 
-static int load_dir(struct theme *t, const char *dir, struct diags *d)
+/* With a jail (the site's realpath: the site's theme), 1 when path stays
+ * in it once its links are followed, else reported; without, 1. */
+static int place_ok(const char *jail, const char *path, struct diags *d)
+{
+	const char *bad = jail ? fs_place_problem(fs_place(jail, path)) : NULL;
+	if (bad)
+		diag_add(d, path, 0, 0, DIAG_ERROR, "%s", bad);
+	return !bad;
+}
+
+/* The kind of entry e of dir (a link's target), or FS_OTHER when refused. */
+static enum fs_kind entry_kind(const char *dir, const struct fs_entry *e, const char *jail,
+    struct buf *path, struct diags *d)
+{
+	if (e->kind != FS_LINK)
+		return e->kind;
+	fs_join(path, dir, e->name);
+	if (!place_ok(jail, path->data, d))
+		return FS_OTHER;
+	return fs_is_dir(path->data) ? FS_DIR : FS_FILE;
+}
+
+static int load_dir(struct theme *t, const char *dir, const char *jail, struct diags *d)
 {
 	struct fs_entry *v;
 	size_t n;
 	int rc = 0;
+	if (!place_ok(jail, dir, d))
+		return -1;
 	if (fs_list(dir, &v, &n) < 0)
 		return 0;
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(v[i].name);
-		if (v[i].kind != FS_FILE || l < 10 || strcmp(v[i].name + l - 9, ".mustache") != 0)
+		if (l < 10 || strcmp(v[i].name + l - 9, ".mustache") != 0)
+			continue;
+		enum fs_kind k = entry_kind(dir, &v[i], jail, &path, d);
+		rc |= k == FS_OTHER && v[i].kind == FS_LINK ? -1 : 0;
+		if (k != FS_FILE)
 			continue;
 		char *name = arena_strndup(&t->arena, v[i].name, l - 9);
 		if (strmap_get(&t->tpls, name))
@@ -55,40 +86,48 @@ static int load_dir(struct theme *t, const char *dir, struct diags *d)
 	return rc;
 }
 
-static void add_assets(struct theme *t, const char *dir, const char *rel)
+static int add_assets(struct theme *t, const char *dir, const char *rel, const char *jail,
+    struct diags *d)
 {
 	struct fs_entry *v;
 	size_t n;
-	struct buf src = BUF_INIT, sub = BUF_INIT;
+	int rc = 0;
+	struct buf src = BUF_INIT, sub = BUF_INIT, path = BUF_INIT;
 	fs_join(&src, dir, rel);
-	if (fs_list(src.data, &v, &n) < 0) {
+	if (!place_ok(jail, src.data, d) || fs_list(src.data, &v, &n) < 0) {
+		rc = fs_exists(src.data) ? -1 : 0;
 		buf_release(&src);
-		return;
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].name[0] == '.')
 			continue;
 		fs_join(&sub, rel, v[i].name);
-		if (v[i].kind == FS_DIR) {
-			add_assets(t, dir, sub.data);
+		enum fs_kind k = entry_kind(src.data, &v[i], jail, &path, d);
+		if (k == FS_OTHER && v[i].kind == FS_LINK)
+			rc = -1;
+		if (k == FS_DIR) {
+			rc |= add_assets(t, dir, sub.data, jail, d);
 			continue;
 		}
-		if (v[i].kind != FS_FILE)
+		if (k != FS_FILE)
 			continue;
-		size_t k;
-		for (k = 0; k < t->n_assets && strcmp(t->assets[k], sub.data); k++)
+		size_t a;
+		for (a = 0; a < t->n_assets && strcmp(t->assets[a], sub.data); a++)
 			;
-		if (k < t->n_assets)
+		if (a < t->n_assets)
 			continue;	/* the site's own copy wins */
 		t->assets = xrealloc(t->assets, (t->n_assets + 1) * sizeof(char *));
 		t->asset_src = xrealloc(t->asset_src, (t->n_assets + 1) * sizeof(char *));
 		t->assets[t->n_assets] = xstrdup(sub.data);
-		fs_join(&src, dir, sub.data);
-		t->asset_src[t->n_assets++] = xstrdup(src.data);
+		fs_join(&path, dir, sub.data);
+		t->asset_src[t->n_assets++] = xstrdup(path.data);
 	}
 	fs_entries_free(v, n);
 	buf_release(&src);
 	buf_release(&sub);
+	buf_release(&path);
+	return rc;
 }
 
 int theme_exists(const char *root, const char *name)
@@ -107,6 +146,7 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 {
 	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;
 	int rc = 0, found = 0;
+	char *jail = realpath(root, NULL);
 	if (strcmp(root, ".") == 0)
 		buf_printf(&site, "themes/%s", name);	/* as the other diagnostics */
 	else
@@ -114,15 +154,21 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 	buf_printf(&share, "%s/themes/%s", CARTO_SHARE, name);
 	const char *dirs[] = { site.data, share.data };
 	for (int i = 0; i < 2; i++) {
+		const char *j = i == 0 ? jail : NULL;
+		if (!place_ok(j, dirs[i], d)) {
+			rc = -1;	/* themes/ or themes/<name> leads out of the site */
+			continue;
+		}
 		if (!fs_is_dir(dirs[i]))
 			continue;
 		found = 1;
 		fs_join(&p, dirs[i], "templates");
-		rc |= load_dir(t, p.data, d);
+		rc |= load_dir(t, p.data, j, d);
 		fs_join(&p, dirs[i], "partials");
-		rc |= load_dir(t, p.data, d);
-		add_assets(t, dirs[i], "assets");
+		rc |= load_dir(t, p.data, j, d);
+		rc |= add_assets(t, dirs[i], "assets", j, d);
 	}
+	free(jail);
 	if (!found) {
 		diag_add(d, "site.yaml", 0, 0, DIAG_ERROR,
 		    "theme '%s' not found (looked in %s and %s)", name, site.data, share.data);
