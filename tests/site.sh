@@ -108,31 +108,33 @@ if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2
 fi
 
 # An old output that cannot be removed is reported, build after build, and the
-# new site is published (sec-11); a read-only one carto wrote is removed.
+# new site is published (sec-11); a read-only one carto wrote is removed. Run
+# as nobody when root (root ignores modes), in a folder nobody can reach.
+RO=$(mktemp -d /tmp/carto-ro.XXXXXX) && chmod 755 "$RO"
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	as_user() { runuser -u nobody -- "$@"; }
-	mkdir -p "$TMP/ro" && cp -r "$S" "$TMP/ro/site" && chown -R nobody "$TMP/ro" && chmod 755 "$TMP/ro"
+	mkdir -p "$RO" && cp -r "$S" "$RO/site" && chown -R nobody "$RO" && chmod 755 "$RO"
 else
 	as_user() { "$@"; }
-	mkdir -p "$TMP/ro" && cp -r "$S" "$TMP/ro/site"
+	mkdir -p "$RO" && cp -r "$S" "$RO/site"
 fi
-as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2>&1 && chmod 555 "$TMP/ro/out" &&
-	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro.err" &&
-	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$TMP/ro" | wc -l)" = 4 ]
+as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2>&1 && chmod 555 "$RO/out" &&
+	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 4 ]
 site_test sec-11-read-only-old-output-removed
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
-	mkdir "$TMP/ro/out/pas-a-moi" && touch "$TMP/ro/out/pas-a-moi/f"	# root's: nobody cannot remove it
-	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro.err"
+	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
+	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err"
 	r1=$?
-	as_user "$CARTO" build --site "$TMP/ro/site" --out "$TMP/ro/out" > /dev/null 2> "$TMP/ro2.err"
+	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro2.err"
 	r2=$?
-	[ $r1 = 0 ] && [ $r2 = 0 ] && [ ! -e "$TMP/ro/out/pas-a-moi" ] &&
+	[ $r1 = 0 ] && [ $r2 = 0 ] && [ ! -e "$RO/out/pas-a-moi" ] &&
 		grep -q 'previous output, moved to .*\.out\.tmp\.[0-9]*, cannot be removed (Permission denied)' "$TMP/ro.err" &&
 		grep -q 'cannot remove .*\.out\.tmp\.[0-9]* (Permission denied)' "$TMP/ro2.err"
 	st=$?; detail="$r1 $r2 $(cat "$TMP/ro.err" "$TMP/ro2.err")"; [ $st = 0 ]
 	site_test sec-11-unremovable-old-output-reported "$detail"
 fi
-rm -rf "$TMP/ro"
+rm -rf "$RO"
 
 # --out never replaces the site itself or a folder carto did not write.
 mkdir -p "$TMP/precious" && echo "keep me" > "$TMP/precious/notes.txt"
