@@ -76,15 +76,41 @@ static int over_bounds(const char *text, size_t len, uint32_t *line,
 	return 0;
 }
 
+/* The one rule for links, from base/url.c: a script address is an error, an
+ * address of another scheme a warning; both are dropped when rendering. */
+static void lint_link(cmark_node *n, const char *file, uint32_t line, uint32_t col,
+    struct diags *d)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	const char *url = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ? cmark_node_get_url(n) : NULL;
+	if (url && url_kind(url) == URL_SCRIPT)
+		diag_add(d, file, line, col, DIAG_ERROR,
+		    "link to '%.40s' is refused: a script or data address is never published", url);
+	else if (url && !url_is_link(url))
+		diag_add(d, file, line, col, DIAG_WARNING,
+		    "link to '%.40s' is dropped: only http, https, mailto and tel links are published", url);
+}
+
 int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
     struct diags *d)
 {
 	uint32_t at;
 	const char *why;
-	if (!text || over_bounds(text, strlen(text), &at, &why) == 0)
+	if (!text)
 		return 0;
-	diag_add(d, file, line, col, DIAG_ERROR, "%s", why);
-	return -1;
+	if (over_bounds(text, strlen(text), &at, &why) < 0) {
+		diag_add(d, file, line, col, DIAG_ERROR, "%s", why);
+		return -1;
+	}
+	cmark_node *doc = cmark_parse_document(text, strlen(text), 0);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		if (ev == CMARK_EVENT_ENTER)
+			lint_link(cmark_iter_get_node(it), file, line, col, d);
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	return 0;
 }
 
 /* Parses text, or returns NULL when it is over the bounds (md_lint says so). */
@@ -120,17 +146,7 @@ int md_lint(const char *body, const char *file, uint32_t first_line,
 		if (!html_brut && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
 			diag_add(d, file, line, col, DIAG_WARNING,
 			    "raw HTML is left out (site.yaml has html_brut: false)");
-		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-			const char *url = cmark_node_get_url(n);
-			if (url && url_kind(url) == URL_SCRIPT)
-				diag_add(d, file, line, col, DIAG_ERROR,
-				    "link to '%.40s' is refused: a script or data address is never published",
-				    url);
-			else if (url && !url_is_link(url))
-				diag_add(d, file, line, col, DIAG_WARNING,
-				    "link to '%.40s' is dropped: only http, https, mailto and tel links are published",
-				    url);
-		}
+		lint_link(n, file, line, col, d);
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);

@@ -22,8 +22,9 @@ struct buf;
 #define MD_MAX_TEXT (8u << 20)
 #define MD_MAX_BRACKET_WORK 10000000u
 
-/* Checks a Markdown value of a YAML field against the bounds; reports an
- * error at (line, col), the field's position. Returns 0 or -1. */
+/* Checks a Markdown value of a YAML field against the bounds, and its links
+ * as md_lint does (a script address is an error); reports at (line, col),
+ * the field's position. Returns -1 when over a bound, else 0. */
 int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
     struct diags *d);
 /* Lints body (from file, whose first line is first_line). Returns -1 when
