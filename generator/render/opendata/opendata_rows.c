@@ -6,9 +6,12 @@
  */
 #include "../opendata.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../base/escape.h"
+#include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
 #include "../publish.h"
@@ -196,8 +199,8 @@ void od_sink_flush(struct sink *k, int force)
 {
 	if (k->b.len < 65536 && !force)
 		return;
-	if (k->f && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
-		k->failed = 1;
+	if (k->f && !k->failed && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
+		k->failed = errno ? errno : EIO;
 	buf_reset(&k->b);
 }
 
@@ -205,7 +208,9 @@ int od_sink_open(struct sink *k, struct publish *p, const char *rel)
 {
 	memset(k, 0, sizeof(*k));
 	k->b = (struct buf)BUF_INIT;
+	k->p = p;
 	k->f = publish_open(p, rel);
+	k->rel = k->f ? xstrdup(rel) : NULL;
 	return k->f ? 0 : -1;
 }
 
@@ -213,8 +218,9 @@ int od_sink_close(struct sink *k)
 {
 	od_sink_flush(k, 1);
 	int rc = k->failed ? -1 : 0;
-	if (k->f && fclose(k->f) != 0)
+	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
+	free(k->rel);
 	buf_release(&k->b);
 	return rc;
 }
