@@ -91,9 +91,11 @@ build/measure: generator/tools/measure.c
 	@mkdir -p build
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $<
 
-build/rawparse: generator/tools/rawparse.c
+RAWPARSE_OBJS = $(addprefix build/obj/generator/base/,pool.o mem.o arena.o buf.o diag.o)
+
+build/rawparse: generator/tools/rawparse.c $(RAWPARSE_OBJS)
 	@mkdir -p build
-	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $< $(LIBS)
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $^ $(LIBS)
 
 # The example site of the repository, published into output/.
 site: all
