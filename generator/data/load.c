@@ -1,8 +1,8 @@
 /*
  * The loading stage: lists the site's files (refusing symbolic links that
- * leave the site), then reads and converts them on a pool of threads, one file
- * at a time per thread, and assembles the model in file order so that the
- * result does not depend on scheduling. Start at load_site.
+ * leave the site), then reads and converts them on the job pool (base/pool.c),
+ * a file per job, and assembles the model in file order so that the result
+ * does not depend on scheduling. Start at load_site.
  */
 #define _DEFAULT_SOURCE
 #include "load.h"
