@@ -18,6 +18,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
        generator/base/fs.c generator/base/escape.c generator/base/civil.c \
        generator/base/collate.c generator/base/url.c \
+       generator/base/pool.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
@@ -35,7 +36,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
-       generator/render/ics.c generator/serve.c
+       generator/render/ics.c generator/build.c generator/serve.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)
@@ -90,9 +91,11 @@ build/measure: generator/tools/measure.c
 	@mkdir -p build
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $<
 
-build/rawparse: generator/tools/rawparse.c
+RAWPARSE_OBJS = $(addprefix build/obj/generator/base/,pool.o mem.o arena.o buf.o diag.o)
+
+build/rawparse: generator/tools/rawparse.c $(RAWPARSE_OBJS)
 	@mkdir -p build
-	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $< $(LIBS)
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $^ $(LIBS)
 
 # The example site of the repository, published into output/.
 site: all

@@ -1,7 +1,8 @@
 /*
- * carto's command line: parses arguments and runs the stages in order,
- * load -> validate -> index -> render -> publish. It is the only module that
- * knows every stage. Start at main.
+ * carto's command line: parses arguments, reads the environment once into
+ * struct build_opts, and runs the stages in order, load -> validate -> index
+ * -> render (build.c) -> publish. The only module that calls getenv. Start
+ * at main.
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -23,14 +24,10 @@
 #include "data/load.h"
 #include "data/model.h"
 #include "data/validate.h"
-#include "render/html.h"
-#include "render/ics.h"
+#include "build.h"
 #include "render/theme.h"
-#include "render/opendata.h"
-#include "render/pdf.h"
 #include "render/publish.h"
 #include "serve.h"
-#include "render/xlsx.h"
 #include "text/markdown.h"
 
 #define OUTPUT_MARK ".carto-output"
@@ -39,9 +36,8 @@ struct opts {
 	const char *cmd;
 	const char *site;
 	const char *out;
-	const char *base_url;
-	int jobs;
-	int drafts;
+	struct build_opts b;	/* jobs, drafts, base URL, test switches */
+	struct build_clock clock;
 	const char *new_kind, *new_name;
 	int port;
 };
@@ -71,13 +67,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		else if (strcmp(a, "--out") == 0 && v && !strcmp(o->cmd, "build"))
 			o->out = argv[++i];
 		else if (strcmp(a, "--base-url") == 0 && v && !strcmp(o->cmd, "build"))
-			o->base_url = argv[++i];
+			o->b.base_url = argv[++i];
 		else if (strcmp(a, "--jobs") == 0 && v) {
 			char *end;
 			long n = strtol(argv[++i], &end, 10);
 			if (*end || n < 1 || n > 256)
 				return -1;
-			o->jobs = (int)n;
+			o->b.jobs = (int)n;
 		} else if (strcmp(a, "--port") == 0 && v && serve) {
 			char *end;
 			long n = strtol(argv[++i], &end, 10);
@@ -85,7 +81,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return -1;
 			o->port = (int)n;
 		} else if (strcmp(a, "--drafts") == 0 && (!strcmp(o->cmd, "build") || serve))
-			o->drafts = 1;
+			o->b.drafts = 1;
 		else if (a[0] != '-' && !strcmp(o->cmd, "new") && pos < 2) {
 			if (pos++ == 0)
 				o->new_kind = a;
@@ -96,9 +92,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!strcmp(o->cmd, "new") && pos != 2)
 		return -1;
-	const char *bad = o->base_url ? url_base_problem(o->base_url) : NULL;
+	const char *bad = o->b.base_url ? url_base_problem(o->b.base_url) : NULL;
 	if (bad) {	/* the rule of site.yaml's base_url */
-		fprintf(stderr, "carto: --base-url '%s' %s\n", o->base_url, bad);
+		fprintf(stderr, "carto: --base-url '%s' %s\n", o->b.base_url, bad);
 		return -1;
 	}
 	return 0;
@@ -137,54 +133,29 @@ static void check_theme(const struct site *s, struct diags *d)
 	theme_free(&t);
 }
 
+/* Reads the environment's switches into o, once. */
+static void read_env(struct opts *o)
+{
+	const char *v;
+	if ((v = getenv("CARTO_TEST_XLSX_ROWS")))	/* lets the tests reach the limit */
+		o->b.xlsx_rows = atol(v);
+	if ((v = getenv("CARTO_TEST_PAUSE")))	/* lets the tests kill a build mid-way */
+		o->b.pause = (unsigned)atoi(v);
+	o->b.timing = getenv("CARTO_TIMING") != NULL;
+	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
+	o->clock.on = o->b.timing;
+}
+
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
-/* With CARTO_TIMING set, prints how long each stage took, for profiling. */
-static void stage(const char *name)
+static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 {
-	static struct timespec last;
-	struct timespec now;
-	if (!getenv("CARTO_TIMING"))
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (name && last.tv_sec)
-		fprintf(stderr, "carto: %-10s %7.1f ms\n", name,
-		    (double)(now.tv_sec - last.tv_sec) * 1e3 + (double)(now.tv_nsec - last.tv_nsec) / 1e6);
-	last = now;
-}
-
-/* With CARTO_TIMING set, reads a memory figure of this process from
- * /proc/self/status (VmRSS now, VmHWM the peak); reset first sets the peak
- * back to the current size, so the next read measures one stage. Returns -1
- * when unknown. */
-static long timing_rss_kb(const char *field, int reset)
-{
-	char line[256];
-	long kb = -1;
-	if (!getenv("CARTO_TIMING"))
-		return -1;
-	FILE *f;
-	if (reset && (f = fopen("/proc/self/clear_refs", "w"))) {
-		fputs("5", f);
-		fclose(f);
-	}
-	if (!(f = fopen("/proc/self/status", "r")))
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, field, strlen(field)) == 0)
-			kb = strtol(line + strlen(field), NULL, 10);
-	fclose(f);
-	return kb;
-}
-
-static int prepare(struct site *s, const struct opts *o, struct diags *d, int index)
-{
-	stage(NULL);
-	int rc = load_site(s, o->site, o->jobs, d);
-	stage("load");
+	build_stage(&o->clock, NULL);
+	int rc = load_site(s, o->site, o->b.jobs, d);
+	build_stage(&o->clock, "load");
 	if (rc == 0) {
 		s->today = today();
-		validate_site(s, s->today, o->jobs, d);
+		validate_site(s, s->today, o->b.jobs, d);
 		if (s->theme && !theme_exists(o->site, s->theme)) {
 			struct buf f = BUF_INIT;
 			if (strcmp(o->site, ".") == 0)
@@ -195,10 +166,10 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 			    "theme '%s' not found in themes/ of the site or of carto", s->theme);
 			buf_release(&f);
 		}
-		stage("validate");
+		build_stage(&o->clock, "validate");
 		lint_pages(s, d);
 		embeds_read(s, d);
-		stage("markdown");
+		build_stage(&o->clock, "markdown");
 		if (!index && s->theme && theme_exists(o->site, s->theme))
 			check_theme(s, d);
 	}
@@ -207,7 +178,7 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 		return -1;
 	if (index) {
 		index_site(s);
-		stage("index");
+		build_stage(&o->clock, "index");
 	}
 	return 0;
 }
@@ -248,35 +219,6 @@ static int out_is_safe(const char *site, const char *out)
 	return ok;
 }
 
-static int render_all(const struct site *s, struct publish *p, int jobs, int drafts,
-    struct diags *d)
-{
-	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
-	if (publish_write(p, OUTPUT_MARK, mark, sizeof(mark) - 1) < 0)
-		return -1;
-	if (opendata_render(s, p, jobs) < 0)
-		return -1;
-	stage("opendata");
-	size_t rows = 0;
-	long before = timing_rss_kb("VmRSS:", 1);
-	if (xlsx_render(s, p, jobs, d, &rows) < 0)
-		return -1;
-	stage("xlsx");
-	if (getenv("CARTO_TIMING"))
-		fprintf(stderr, "carto: xlsx-rows %zu rss_before_kb=%ld peak_kb=%ld\n", rows, before,
-		    timing_rss_kb("VmHWM:", 0));
-	if (pdf_render(s, p, jobs, drafts, d) < 0)
-		return -1;
-	stage("pdf");
-	if (ics_render(s, p, drafts) < 0)
-		return -1;
-	struct html_opts ho = { jobs, drafts };
-	if (html_render(s, &ho, p, d) < 0)
-		return -1;
-	stage("html");
-	return 0;
-}
-
 static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 {
 	struct buf def = BUF_INIT;
@@ -286,42 +228,40 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	int rc = 1;
 	struct publish p = { 0 };
+	p.no_exchange = o->b.no_exchange;
 	publish_recover(o->out);	/* a killed build's leftovers, even if this one fails */
 	if (prepare(s, o, d, 1) < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
 		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
 		goto done;
 	}
-	if (o->base_url)
-		s->base_url = o->base_url;
+	if (o->b.base_url)
+		s->base_url = o->b.base_url;
 	if (!out_is_safe(o->site, o->out))
 		goto done;
 	if (publish_begin(&p, o->out) < 0) {
 		fprintf(stderr, "carto: cannot write beside %s: %s\n", o->out, strerror(errno));
 		goto done;
 	}
-	stage(NULL);
-	struct diags rd = DIAGS_INIT;
-	int rendered = render_all(s, &p, o->jobs, o->drafts, &rd);
-	diags_print(&rd, stderr);
+	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
+	int rendered = publish_write(&p, OUTPUT_MARK, mark, sizeof(mark) - 1);
+	if (rendered < 0) {	/* the publisher recorded why */
+		struct diags md = DIAGS_INIT;
+		publish_take_diags(&p, &md);
+		diags_print(&md, stderr);
+		diags_free(&md);
+	} else
+		rendered = build_render(s, &o->b, &o->clock, &p);
 	if (rendered < 0) {
-		struct buf why = BUF_INIT;	/* the file and errno of the write that failed */
-		publish_failure(&p, &why);
-		if (rd.errors)
-			fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
-		else
-			fprintf(stderr, "carto: writing the site failed: %s; %s is unchanged\n", why.data, o->out);
-		buf_release(&why);
-		diags_free(&rd);
+		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		publish_abort(&p);
 		goto done;
 	}
-	diags_free(&rd);
-	if (getenv("CARTO_TEST_PAUSE"))	/* lets the tests kill a build mid-way */
-		sleep((unsigned)atoi(getenv("CARTO_TEST_PAUSE")));
-	stage(NULL);
+	if (o->b.pause)
+		sleep(o->b.pause);
+	build_stage(&o->clock, NULL);
 	int committed = publish_commit(&p);
-	stage("publish");
+	build_stage(&o->clock, "publish");
 	if (committed < 0) {
 		fprintf(stderr, "carto: cannot publish %s: %s; it is unchanged\n", o->out, strerror(errno));
 		publish_abort(&p);
@@ -486,10 +426,11 @@ int main(int argc, char **argv)
 	}
 	if (!o.site)
 		o.site = ".";
-	if (!o.jobs) {
+	if (!o.b.jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		o.jobs = n > 0 ? (int)n : 1;
+		o.b.jobs = n > 0 ? (int)n : 1;
 	}
+	read_env(&o);
 	if (!strcmp(o.cmd, "new"))
 		return cmd_new(&o);
 	if (!strcmp(o.cmd, "serve")) {

@@ -50,6 +50,18 @@ rc=$?
 site_test failed-build-keeps-output "exit $rc"
 rm -rf "$S-bad"
 
+# A write that fails (here, past a file size limit) fails the build with the
+# file and the reason as a diagnostic, nothing printed by a backend, and the
+# previous output kept.
+(trap '' XFSZ; ulimit -f 40; "$CARTO" build --site "$S" --out "$TMP/b1" --jobs 2) > /dev/null 2> "$TMP/fw.err"
+rc=$?
+[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
+	grep -q '^pdf/[^:]*\.pdf: error: cannot write: File too large$' "$TMP/fw.err" &&
+	[ "$(tail -1 "$TMP/fw.err")" = "carto: the site could not be rendered: nothing was published; $TMP/b1 is unchanged" ] &&
+	[ "$(grep -vc ': error: cannot write: File too large$' "$TMP/fw.err")" = 1 ]
+st=$?; detail="exit $rc: $(head -3 "$TMP/fw.err")"; [ "$st" = 0 ]
+site_test failed-write-fails-build "$detail"
+
 # A build killed with SIGKILL half-way leaves the previous output, and the
 # next build cleans up what the killed one left.
 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &

@@ -1,16 +1,14 @@
 /*
  * The loading stage: lists the site's files (refusing symbolic links that
- * leave the site), then reads and converts them on a pool of threads, one file
- * at a time per thread, and assembles the model in file order so that the
- * result does not depend on scheduling. Start at load_site.
+ * leave the site), then reads and converts them on the job pool (base/pool.c),
+ * a file per job, and assembles the model in file order so that the result
+ * does not depend on scheduling. Start at load_site.
  */
 #define _DEFAULT_SOURCE
 #include "load.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +17,7 @@
 #include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "model.h"
 
 #ifndef CARTO_SHARE
@@ -46,13 +45,12 @@ struct walk {
 	char *reported;		/* the last path refused, reported once */
 };
 
-struct worker {
-	pthread_t th;
+/* What every loading job reads: the task list and the site being filled.
+ * A worker's keep arena holds the model it converts (merged into the site's
+ * arena at the end); its scratch arena holds one file's YAML tree. */
+struct load_ctx {
 	struct walk *w;
 	struct site *s;
-	atomic_size_t *next;
-	struct arena model;
-	struct diags d;
 };
 
 static void add_task(struct walk *w, enum task_kind k, const char *rel)
@@ -236,11 +234,11 @@ static void convert_orgs(struct rd *r, const struct ynode *root, struct task *t)
 	t->result = v;
 }
 
-static void convert(struct worker *wk, struct task *t, struct rd *r,
+static void convert(struct load_ctx *wk, struct task *t, struct rd *r,
     const struct ynode *root)
 {
 	if (!root) {
-		diag_add(&wk->d, r->file, 1, 1, DIAG_ERROR, "empty file");
+		diag_add(r->d, r->file, 1, 1, DIAG_ERROR, "empty file");
 		return;
 	}
 	if (root->kind != Y_MAP) {
@@ -274,49 +272,35 @@ static void convert(struct worker *wk, struct task *t, struct rd *r,
 	}
 }
 
-static void run_task(struct worker *wk, struct task *t, struct buf *b,
-    struct arena *tree)
+static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 {
-	struct rd r = { &wk->model, &wk->d, NULL };
-	r.file = arena_strdup(&wk->model, t->shown);
+	struct load_ctx *wk = ctx;
+	struct task *t = &wk->w->v[i];
+	struct buf *b = &pw->out;
+	struct rd r = { &pw->keep, &pw->d, NULL };
+	r.file = arena_strdup(&pw->keep, t->shown);
 	if (t->kind == T_GEO) {
-		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &wk->model, &wk->d);
-		return;
+		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &pw->d);
+		return 0;
 	}
 	buf_reset(b);
 	if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
 		if (errno == EFBIG)
-			diag_add(&wk->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
+			diag_add(&pw->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
 			    LOAD_MAX_FILE >> 20);
 		else
-			diag_add(&wk->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
-		return;
+			diag_add(&pw->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+		return 0;
 	}
 	if (t->kind == T_PAGE) {
-		t->result = page_read(&r, tree, b->data, b->len, t->rel);
-		return;
+		t->result = page_read(&r, &pw->scratch, b->data, b->len, t->rel);
+		return 0;
 	}
 	int failed = 0;
-	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, tree, &wk->d, &failed);
+	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &pw->d, &failed);
 	if (!failed)
 		convert(wk, t, &r, root);
-}
-
-static void *work(void *arg)
-{
-	struct worker *wk = arg;
-	struct buf b = BUF_INIT;
-	struct arena tree = ARENA_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(wk->next, 1);
-		if (i >= wk->w->n)
-			break;
-		run_task(wk, &wk->w->v[i], &b, &tree);
-		arena_reset(&tree);
-	}
-	arena_free(&tree);
-	buf_release(&b);
-	return NULL;
+	return 0;
 }
 
 #define APPEND(arr, n, item, type) do { \
@@ -356,33 +340,6 @@ static void assemble(struct site *s, struct walk *w)
 			break;
 		}
 	}
-}
-
-static void run_pool(struct site *s, struct walk *w, int jobs, struct diags *d)
-{
-	atomic_size_t next = 0;
-	if (jobs < 1)
-		jobs = 1;
-	if ((size_t)jobs > w->n)
-		jobs = w->n ? (int)w->n : 1;
-	struct worker *wk = xcalloc((size_t)jobs, sizeof(*wk));
-	for (int i = 0; i < jobs; i++) {
-		wk[i].w = w;
-		wk[i].s = s;
-		wk[i].next = &next;
-		if (i > 0 && pthread_create(&wk[i].th, NULL, work, &wk[i]) != 0) {
-			jobs = i;
-			break;
-		}
-	}
-	work(&wk[0]);
-	for (int i = 0; i < jobs; i++) {
-		if (i > 0)
-			pthread_join(wk[i].th, NULL);
-		arena_merge(&s->arena, &wk[i].model);
-		diags_merge(d, &wk[i].d);
-	}
-	free(wk);
 }
 
 /* The territory is one task, first in the list since it is the largest:
@@ -431,7 +388,8 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 	s->root = arena_strdup(&s->arena, root);
 	add_geo_task(&w);
 	walk_site(&w);
-	run_pool(s, &w, jobs, d);
+	struct load_ctx lc = { &w, s };
+	pool_run(w.n, jobs, run_task, &lc, d, &s->arena);
 	assemble(s, &w);
 	for (size_t i = 0; i < w.n; i++) {
 		free(w.v[i].rel);

@@ -7,7 +7,6 @@
 #include "validate.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "../base/url.h"
 #include "../base/utf8.h"
 #include "../text/markdown.h"
@@ -552,45 +552,27 @@ static void check_pages(struct vctx *v)
 	}
 }
 
-/* Organisations are independent once ids are known: each thread checks a
- * slice with its own diagnostics and arena, merged in order afterwards. */
-struct slice {
-	pthread_t th;
-	struct vctx v;
-	struct diags d;
-	struct arena a;
-	size_t from, to;
+/* Organisations are independent once ids are known: each is a job of the
+ * pool, checked with its worker's diagnostics and arena (merged in worker
+ * order afterwards). Below 1,000 organisations threads cost more than they
+ * save. */
+struct org_check {
+	struct site *s;
+	int today;
 };
 
-static void *check_slice(void *arg)
+static int check_one(void *ctx, size_t i, struct pool_worker *w)
 {
-	struct slice *sl = arg;
-	for (size_t i = sl->from; i < sl->to; i++)
-		check_org(&sl->v, sl->v.s->organismes[i]);
-	return NULL;
+	struct org_check *oc = ctx;
+	struct vctx v = { oc->s, &w->d, NULL, oc->today, &w->keep };
+	check_org(&v, oc->s->organismes[i]);
+	return 0;
 }
 
 static void check_orgs(struct site *s, int today, int jobs, struct diags *d)
 {
-	size_t n = s->n_organismes;
-	if (jobs < 1 || n < 1000)
-		jobs = 1;
-	struct slice *sl = xcalloc((size_t)jobs, sizeof(*sl));
-	for (int i = 0; i < jobs; i++) {
-		sl[i].v = (struct vctx){ s, &sl[i].d, NULL, today, &sl[i].a };
-		sl[i].from = n * (size_t)i / (size_t)jobs;
-		sl[i].to = n * (size_t)(i + 1) / (size_t)jobs;
-		if (i > 0 && pthread_create(&sl[i].th, NULL, check_slice, &sl[i]) != 0)
-			check_slice(&sl[i]);	/* no thread: do it here */
-	}
-	check_slice(&sl[0]);
-	for (int i = 0; i < jobs; i++) {
-		if (i > 0 && sl[i].th)
-			pthread_join(sl[i].th, NULL);
-		diags_merge(d, &sl[i].d);
-		arena_merge(&s->arena, &sl[i].a);
-	}
-	free(sl);
+	struct org_check oc = { s, today };
+	pool_run(s->n_organismes, s->n_organismes < 1000 ? 1 : jobs, check_one, &oc, d, &s->arena);
 }
 
 void validate_site(struct site *s, int today, int jobs, struct diags *d)

@@ -3,16 +3,20 @@
  * inside a UTF-8 sequence; TEXT values escape \ ; , and line breaks. Times
  * are local to Europe/Paris, described by a VTIMEZONE with the EU rule (last
  * Sunday of March and of October), so that an agenda anywhere shows the
- * right hour in summer and winter. Start at ics_render.
+ * right hour in summer and winter. Start at ics_backend, at the end.
  */
 #include "ics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/buf.h"
 #include "../base/civil.h"
+#include "../base/mem.h"
+#include "../base/pool.h"
 #include "../data/model.h"
+#include "backend.h"
 #include "publish.h"
 
 /* Appends one content line, folded. */
@@ -151,25 +155,54 @@ static void ics_event(struct buf *out, const struct site *s, const struct page *
 	buf_release(&t);
 }
 
-int ics_render(const struct site *s, struct publish *p, int drafts)
+/* ---- the backend ---- */
+
+/* The webinars to publish, each a job. */
+struct ics {
+	const struct site *s;
+	struct publish *p;
+	const struct page **v;
+	size_t n;
+};
+
+static void *ics_new(const struct render_in *in)
 {
-	struct buf b = BUF_INIT, path = BUF_INIT;
-	int rc = 0;
-	for (size_t i = 0; i < s->n_pages && rc == 0; i++) {
+	const struct site *s = in->s;
+	struct ics *x = xcalloc(1, sizeof(*x));
+	x->s = s;
+	x->v = xmalloc((s->n_pages + 1) * sizeof(*x->v));
+	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *pg = s->pages[i];
-		if (pg->type != PAGE_WEBINAIRE || !pg->web_date || (pg->brouillon && !drafts))
-			continue;
-		buf_reset(&b);
-		ics_event(&b, s, pg);
-		const char *last = strrchr(pg->slug, '/');
-		buf_reset(&path);
-		buf_printf(&path, "%s/%s.ics", pg->slug, last ? last + 1 : pg->slug);
-		if (publish_write(p, path.data, b.data, b.len) < 0) {
-			fprintf(stderr, "carto: cannot write %s\n", path.data);
-			rc = -1;
-		}
+		if (pg->type == PAGE_WEBINAIRE && pg->web_date && (!pg->brouillon || in->o->drafts))
+			x->v[x->n++] = pg;
 	}
-	buf_release(&b);
-	buf_release(&path);
-	return rc;
+	return x;
 }
+
+static int ics_job(void *ctx, size_t i, struct pool_worker *w)
+{
+	struct ics *x = ctx;
+	const struct page *pg = x->v[i];
+	const char *last = strrchr(pg->slug, '/');
+	buf_reset(&w->out);
+	ics_event(&w->out, x->s, pg);
+	buf_reset(&w->tmp);
+	buf_printf(&w->tmp, "%s/%s.ics", pg->slug, last ? last + 1 : pg->slug);
+	return publish_write(x->p, w->tmp.data, w->out.data, w->out.len);
+}
+
+static int ics_render(void *self, const struct render_in *in, struct publish *p, struct diags *d)
+{
+	struct ics *x = self;
+	x->p = p;
+	return pool_run(x->n, in->o->jobs, ics_job, x, d, NULL);
+}
+
+static void ics_free(void *self)
+{
+	struct ics *x = self;
+	free(x->v);
+	free(x);
+}
+
+const struct backend ics_backend = { "ics", ics_new, ics_render, ics_free };

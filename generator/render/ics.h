@@ -6,10 +6,9 @@
 #ifndef CARTO_ICS_H
 #define CARTO_ICS_H
 
-struct site;
-struct publish;
+struct backend;
 
-/* Writes the file of every webinar (drafts too when drafts). 0 or -1. */
-int ics_render(const struct site *s, struct publish *p, int drafts);
+/* The file of every webinar (drafts too with --drafts), one job each. */
+extern const struct backend ics_backend;
 
 #endif

@@ -8,12 +8,10 @@
 
 #include <stddef.h>
 
+struct backend;
 struct offre;
-struct site;
-struct publish;
 
-/* Writes every extract, on up to jobs threads; returns 0, or -1 when a file
- * cannot be written. */
-int opendata_render(const struct site *s, struct publish *p, int jobs);
+/* Every extract, one job each on the pool. */
+extern const struct backend opendata_backend;
 
 #endif

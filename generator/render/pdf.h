@@ -7,13 +7,10 @@
 #ifndef CARTO_PDF_H
 #define CARTO_PDF_H
 
-struct diags;
-struct publish;
-struct site;
+struct backend;
 
-/* Writes every document on up to jobs threads (decks of draft pages only
- * with drafts); warns in d of characters no font has. Returns 0, or -1
- * when a document cannot be made or written. */
-int pdf_render(const struct site *s, struct publish *p, int jobs, int drafts, struct diags *d);
+/* Every document, one job each on the pool (decks of draft pages only with
+ * --drafts). */
+extern const struct backend pdf_backend;
 
 #endif

@@ -6,8 +6,9 @@
  * first (a short window without --out, never a mixed one); a build killed in
  * that window leaves the old folder aside, and the next build puts it back
  * before anything else, so the only copy of a site is never removed. The
- * first write that fails is kept with its errno, taken where it happened
- * (errno is per thread: the renderers' workers write too).
+ * manifest is a map from path to size behind one mutex: backends write from
+ * several threads at once; a write that fails is recorded there with its
+ * errno, read in the thread where it failed.
  */
 #define _GNU_SOURCE
 #include "publish.h"
@@ -23,8 +24,73 @@
 #include <unistd.h>
 
 #include "../base/buf.h"
+#include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"
+#include "../base/strmap.h"
+
+struct publish_files {
+	pthread_mutex_t lock;
+	struct strmap by_rel;	/* rel (owned by the entry) -> struct entry */
+	struct diags failed;	/* writes that failed */
+};
+
+struct entry {
+	char *rel;
+	long long size;
+};
+
+static struct publish_files *files_new(void)
+{
+	struct publish_files *f = xcalloc(1, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	f->by_rel = (struct strmap)STRMAP_INIT;
+	f->failed = (struct diags)DIAGS_INIT;
+	return f;
+}
+
+static void files_free(struct publish_files *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->by_rel.cap; i++)
+		if (f->by_rel.slots[i].key) {
+			struct entry *e = f->by_rel.slots[i].val;
+			free(e->rel);
+			free(e);
+		}
+	strmap_free(&f->by_rel);
+	diags_free(&f->failed);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+static void record(struct publish *p, const char *rel, long long size)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	struct entry *e = strmap_get(&f->by_rel, rel);
+	if (!e) {
+		e = xmalloc(sizeof(*e));
+		e->rel = xstrdup(rel);
+		strmap_put(&f->by_rel, e->rel, e);
+	}
+	e->size = size;
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Records that rel could not be written, with the reason in errno (read
+ * here, in the thread that failed). Returns -1 for the caller to return. */
+static int failed(struct publish *p, const char *rel)
+{
+	int err = errno;
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	diag_add(&f->failed, rel, 0, 0, DIAG_ERROR, "cannot write: %s", strerror(err));
+	pthread_mutex_unlock(&f->lock);
+	errno = err;
+	return -1;
+}
 
 static char *sibling(const char *out, const char *what, long pid)
 {
@@ -115,9 +181,7 @@ void publish_recover(const char *out)
 int publish_begin(struct publish *p, const char *out)
 {
 	p->out = xstrdup(out);
-	pthread_mutex_init(&p->lock, NULL);
-	p->err = 0;
-	p->err_rel = NULL;
+	p->files = files_new();
 	size_t l = strlen(p->out);
 	while (l > 1 && p->out[l - 1] == '/')
 		p->out[--l] = '\0';
@@ -127,26 +191,6 @@ int publish_begin(struct publish *p, const char *out)
 	if (mkdir(p->tmp, 0755) < 0)
 		return -1;
 	return 0;
-}
-
-void publish_fail(struct publish *p, const char *rel, int err)
-{
-	pthread_mutex_lock(&p->lock);
-	if (!p->err) {
-		p->err = err ? err : EIO;
-		p->err_rel = xstrdup(rel);
-	}
-	pthread_mutex_unlock(&p->lock);
-}
-
-void publish_failure(struct publish *p, struct buf *out)
-{
-	pthread_mutex_lock(&p->lock);
-	if (p->err)
-		buf_printf(out, "%s: %s", p->err_rel, strerror(p->err));
-	else
-		buf_puts(out, "see the messages above");
-	pthread_mutex_unlock(&p->lock);
 }
 
 int publish_path_ok(const char *rel)
@@ -165,10 +209,9 @@ int publish_path_ok(const char *rel)
 	return rel[strlen(rel) - 1] != '/';
 }
 
-int publish_prepare(struct publish *p, const char *rel, struct buf *path)
+static int prepare(struct publish *p, const char *rel, struct buf *path)
 {
 	if (!publish_path_ok(rel)) {
-		publish_fail(p, rel, EINVAL);
 		errno = EINVAL;
 		return -1;
 	}
@@ -177,48 +220,90 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 	*slash = '\0';
 	int rc = fs_mkdirs(path->data);
 	*slash = '/';
-	if (rc < 0) {
-		int e = errno;
-		publish_fail(p, rel, e);
-		errno = e;
-	}
 	return rc;
+}
+
+int publish_prepare(struct publish *p, const char *rel, struct buf *path)
+{
+	return prepare(p, rel, path) < 0 ? failed(p, rel) : 0;
 }
 
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
 	struct buf path = BUF_INIT;
-	int rc = publish_prepare(p, rel, &path);
-	if (rc == 0 && (rc = fs_write(path.data, data, len)) < 0) {
-		int e = errno;
-		publish_fail(p, rel, e);
-		errno = e;
-	}
+	int rc = prepare(p, rel, &path);
+	if (rc == 0)
+		rc = fs_write(path.data, data, len);
 	buf_release(&path);
-	return rc;
+	if (rc < 0)
+		return failed(p, rel);
+	record(p, rel, (long long)len);
+	return 0;
 }
 
 FILE *publish_open(struct publish *p, const char *rel)
 {
 	struct buf path = BUF_INIT;
-	FILE *f = NULL;
-	if (publish_prepare(p, rel, &path) == 0 && !(f = fopen(path.data, "wb"))) {
-		int e = errno;
-		publish_fail(p, rel, e);
-		errno = e;
-	}
+	FILE *f = prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
 	buf_release(&path);
+	if (!f)
+		failed(p, rel);
 	return f;
+}
+
+int publish_close(struct publish *p, const char *rel, FILE *f, int write_err)
+{
+	errno = 0;
+	long long size = !write_err && fflush(f) == 0 && !ferror(f) ? ftello(f) : -1;
+	int err = write_err ? write_err : size < 0 ? (errno ? errno : EIO) : 0;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (err) {
+		errno = err;
+		return failed(p, rel);
+	}
+	record(p, rel, size);
+	return 0;
+}
+
+int publish_done(struct publish *p, const char *rel)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	fs_join(&path, p->tmp, rel);
+	int rc = stat(path.data, &st);
+	buf_release(&path);
+	if (rc < 0)
+		return failed(p, rel);
+	record(p, rel, (long long)st.st_size);
+	return 0;
+}
+
+long long publish_size(struct publish *p, const char *rel)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	const struct entry *e = strmap_get(&f->by_rel, rel);
+	long long size = e ? e->size : -1;
+	pthread_mutex_unlock(&f->lock);
+	return size;
+}
+
+void publish_take_diags(struct publish *p, struct diags *d)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	diags_merge(d, &f->failed);
+	pthread_mutex_unlock(&f->lock);
 }
 
 void publish_free(struct publish *p)
 {
-	if (p->out)
-		pthread_mutex_destroy(&p->lock);
 	free(p->out);
 	free(p->tmp);
-	free(p->err_rel);
-	p->out = p->tmp = p->err_rel = NULL;
+	files_free(p->files);
+	p->out = p->tmp = NULL;
+	p->files = NULL;
 }
 
 /* Removes the previous site once the new one is in place; returns 0, or 1
@@ -240,7 +325,7 @@ int publish_commit(struct publish *p)
 			return -1;
 		return rename(p->tmp, p->out);
 	}
-	int exchange = !getenv("CARTO_TEST_NO_EXCHANGE");	/* lets the tests run the fallback */
+	int exchange = !p->no_exchange;
 	if (exchange && renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->out, RENAME_EXCHANGE) == 0)
 		return remove_old(p->tmp);
 	if (exchange && errno != EINVAL && errno != ENOSYS)

@@ -3,6 +3,13 @@
  * beside --out, and swapped with --out only when the whole build succeeded.
  * A build that fails or is killed leaves --out exactly as it was. Paths given
  * to publish_path are checked to stay inside the folder.
+ *
+ * The publisher keeps a manifest: every file written through it, with its
+ * size, so that a backend can link another's files with their sizes
+ * (publish_size) without reading the disk; this is why build.c runs HTML
+ * last. A write that fails is recorded as an error diagnostic on the file's
+ * path with the reason, in the thread that failed; build.c collects them
+ * with publish_take_diags. Every function here is thread-safe.
  */
 #ifndef CARTO_PUBLISH_H
 #define CARTO_PUBLISH_H
@@ -12,13 +19,14 @@
 #include <stdio.h>
 
 struct buf;
+struct diags;
+struct publish_files;
 
 struct publish {
 	char *out;		/* the published folder */
 	char *tmp;		/* the folder being written */
-	pthread_mutex_t lock;	/* guards err and err_rel */
-	int err;		/* errno of the first failed write, or 0 */
-	char *err_rel;		/* its path inside the folder (owned) */
+	struct publish_files *files;	/* manifest and failures, behind a lock */
+	int no_exchange;	/* set by the caller: use the fallback (tests) */
 };
 
 /* Puts back the previous site a killed build left aside (when out is
@@ -26,26 +34,37 @@ struct publish {
  * for what cannot be removed. Called first by a build, before anything can
  * fail; publish_begin calls it too. */
 void publish_recover(const char *out);
-/* Prepares a fresh folder beside out (removing leftovers of killed builds).
- * Returns 0, or -1 with errno set. */
+/* Prepares a fresh folder beside out (removing leftovers of killed builds)
+ * and an empty manifest. Returns 0, or -1 with errno set. publish_free
+ * releases p either way. */
 int publish_begin(struct publish *p, const char *out);
-/* Writes data to rel inside the new folder, creating folders. rel must be
- * relative, without "." or ".." segments: anything else is refused (-1,
- * EINVAL); that is a bug in a caller, since ids are validated slugs. */
+/* Writes data to rel inside the new folder, creating folders, and records
+ * it. rel must be relative, without "." or ".." segments: anything else is
+ * refused (-1, EINVAL); that is a bug in a caller, since ids are validated
+ * slugs. Returns 0, or -1 with the failure recorded. */
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len);
-/* Opens rel for writing (same checks as publish_write); NULL on failure. */
+/* Opens rel for writing (same checks as publish_write); NULL on failure,
+ * recorded. Close it with publish_close. */
 FILE *publish_open(struct publish *p, const char *rel);
+/* Closes f, opened by publish_open for rel, and records its size.
+ * write_err is the errno of an earlier write to f that failed, or 0 (a
+ * stream's error flag keeps no reason). Returns 0, or -1 (a write or the
+ * close failed; recorded). */
+int publish_close(struct publish *p, const char *rel, FILE *f, int write_err);
 /* For libraries that open files themselves: puts the full path of rel inside
  * the new folder into path (reset first) and creates its folders. Same checks
- * as publish_write; returns 0, or -1 with errno set. */
+ * as publish_write; returns 0, or -1 with the failure recorded. Once the
+ * library has closed the file, publish_done records it. */
 int publish_prepare(struct publish *p, const char *rel, struct buf *path);
+/* Records rel, written by a library after publish_prepare. Returns 0, or -1
+ * when the file is not there (recorded). */
+int publish_done(struct publish *p, const char *rel);
+/* Returns the size in bytes of rel as written so far in this build, or -1
+ * when nothing was written there. */
+long long publish_size(struct publish *p, const char *rel);
+/* Moves the recorded write failures into d. */
+void publish_take_diags(struct publish *p, struct diags *d);
 void publish_free(struct publish *p);
-/* Records a failed write of rel with its errno, for renderers whose
- * libraries write files themselves; the first failure is kept. Thread-safe;
- * publish_write, publish_open and publish_prepare call it. */
-void publish_fail(struct publish *p, const char *rel, int err);
-/* Appends "rel: reason" for the first failure, to say why the build failed. */
-void publish_failure(struct publish *p, struct buf *out);
 /* Swaps the new folder in; the old one is removed. Returns 0; 1 when the new
  * site is published but the old one could not be removed whole (a warning
  * names it); -1 with errno set when nothing changed. */

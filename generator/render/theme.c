@@ -280,15 +280,17 @@ int theme_check(const struct theme *t, struct diags *d)
 	return c.failed ? -1 : 0;
 }
 
-int theme_copy_assets(const struct theme *t, struct publish *p)
+int theme_copy_assets(const struct theme *t, struct publish *p, struct diags *d)
 {
 	struct buf data = BUF_INIT, rel = BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < t->n_assets && rc == 0; i++) {
 		buf_reset(&data);
 		fs_join(&rel, "assets", t->assets[i] + strlen("assets/"));
-		if (fs_read(t->asset_src[i], 1u << 28, &data) < 0 ||
-		    publish_write(p, rel.data, data.data, data.len) < 0)
+		if (fs_read(t->asset_src[i], 1u << 28, &data) < 0) {
+			diag_add(d, t->asset_src[i], 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+			rc = -1;
+		} else if (publish_write(p, rel.data, data.data, data.len) < 0)
 			rc = -1;
 	}
 	buf_release(&data);

@@ -35,8 +35,9 @@ int theme_check(const struct theme *t, struct diags *d);
 int theme_exists(const char *root, const char *name);
 /* Returns the named template or NULL. Thread-safe. */
 const struct tpl *theme_get(const struct theme *t, const char *name);
-/* Copies the assets into the output under assets/. */
-int theme_copy_assets(const struct theme *t, struct publish *p);
+/* Copies the assets into the output under assets/; an asset that cannot be
+ * read goes to d. Returns 0 or -1. */
+int theme_copy_assets(const struct theme *t, struct publish *p, struct diags *d);
 void theme_free(struct theme *t);
 
 #endif

@@ -1,12 +1,12 @@
 /*
  * rawparse: the benchmark's baseline, libyaml's raw event parse of every
- * .yaml file under a folder, on N threads (files shared through an atomic
- * index), with no tree and no checks: what `carto check` is compared with.
+ * .yaml file under a folder, a job each on carto's job pool (base/pool.c)
+ * with N threads, with no tree and no checks: what `carto check` is
+ * compared with.
  *
  * usage: rawparse [-j N] DIR    prints "bytes=<n> events=<n> seconds=<s>"
  */
 #include <dirent.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +16,10 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../base/pool.h"
+
 static char **files;
 static size_t nfiles, capfiles;
-static atomic_size_t next_file;
 static atomic_ullong total_events, total_bytes;
 
 static void walk(const char *dir)
@@ -74,15 +75,12 @@ static void parse_file(const char *path)
 	fclose(f);
 }
 
-static void *worker(void *arg)
+static int parse_job(void *ctx, size_t i, struct pool_worker *w)
 {
-	(void)arg;
-	for (;;) {
-		size_t i = atomic_fetch_add(&next_file, 1);
-		if (i >= nfiles)
-			return NULL;
-		parse_file(files[i]);
-	}
+	(void)ctx;
+	(void)w;
+	parse_file(files[i]);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -100,12 +98,8 @@ int main(int argc, char **argv)
 	walk(argv[i]);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pthread_t *th = calloc((size_t)jobs, sizeof(*th));
-	for (long k = 1; k < jobs; k++)
-		pthread_create(&th[k], NULL, worker, NULL);
-	worker(NULL);
-	for (long k = 1; k < jobs; k++)
-		pthread_join(th[k], NULL);
+	struct diags d = DIAGS_INIT;
+	pool_run(nfiles, jobs > 256 ? 256 : (int)jobs, parse_job, NULL, &d, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("bytes=%llu events=%llu seconds=%.3f files=%zu\n",
@@ -113,6 +107,5 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < nfiles; k++)
 		free(files[k]);
 	free(files);
-	free(th);
 	return 0;
 }

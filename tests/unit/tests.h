@@ -24,4 +24,6 @@ void test_url(void);
 void test_template_errors(void);
 void test_template_render(void);
 void test_template_bounds(void);
+void test_pool(void);
+void test_publish_manifest(void);
 #endif

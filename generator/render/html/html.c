@@ -1,13 +1,11 @@
 /*
- * The HTML stage's driver: makes the list of pages, renders them on a pool of
- * threads (each with its own arena and buffers; the model and the parsed
+ * The HTML stage's driver: makes the list of pages, renders them on the job
+ * pool (each worker with its own arena and buffers; the model and the parsed
  * templates are shared read-only), and writes feed, sitemap and search
- * index. Start at html_render.
+ * index. Start at html_backend, at the end.
  */
 #include "../html.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +13,10 @@
 
 #include "../../base/diag.h"
 #include "../../base/mem.h"
+#include "../../base/pool.h"
 #include "../../data/index.h"
 #include "../../text/template.h"
+#include "../backend.h"
 #include "../publish.h"
 #include "../svgmap.h"
 #include "../theme.h"
@@ -98,12 +98,12 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	free(coms);
 }
 
-static void list_jobs(const struct site *s, const struct html_opts *o, struct jobs *j)
+static void list_jobs(const struct site *s, int drafts, struct jobs *j)
 {
 	add_job(j, P_HOME, NULL, NULL);
 	int webinars = 0;
 	for (size_t i = 0; i < s->n_pages; i++) {
-		if (s->pages[i]->slug[0] && (o->drafts || !s->pages[i]->brouillon))
+		if (s->pages[i]->slug[0] && (drafts || !s->pages[i]->brouillon))
 			add_job(j, P_PAGE, s->pages[i], NULL);
 		webinars |= s->pages[i]->type == PAGE_WEBINAIRE;
 	}
@@ -130,28 +130,24 @@ static void list_jobs(const struct site *s, const struct html_opts *o, struct jo
 	add_job(j, P_404, NULL, NULL);
 }
 
-/* ---- rendering on threads ---- */
+/* ---- rendering on the pool ---- */
 
-struct shared {
+/* What the page jobs share, read-only while they run, and each worker's
+ * tally of cartography pages for the benchmark. */
+struct html {
 	const struct site *s;
 	const struct page **articles;
 	size_t n_articles;
 	struct strmap by_folder;
 	int drafts;
 	struct svgmap map;
-	const struct theme *theme;
+	struct theme theme;
 	struct publish *p;
-	struct jobs *jobs;
-	atomic_size_t next;
-	atomic_int failed;
-};
-
-struct worker {
-	pthread_t th;
-	struct shared *sh;
-	struct diags d;
-	double carto_ms;	/* time spent on cartography pages, for the bench */
-	size_t carto_pages;
+	struct jobs jobs;
+	struct tally {
+		double carto_ms;
+		size_t carto_pages;
+	} *tally;
 };
 
 static double now_ms(void)
@@ -162,7 +158,7 @@ static double now_ms(void)
 }
 
 /* Sorts the articles once, and groups them by the folder they are in. */
-static void index_articles(struct shared *sh, const struct site *s, int drafts)
+static void index_articles(struct html *sh, const struct site *s, int drafts)
 {
 	sh->articles = xmalloc((s->n_pages + 1) * sizeof(*sh->articles));
 	sh->n_articles = html_articles(s, sh->articles, s->n_pages, drafts);
@@ -213,110 +209,96 @@ static void strip_trailing(struct buf *b)
 	b->data[w] = '\0';
 }
 
-static void render_job(struct worker *w, struct pctx *c, const struct pjob *j,
-    struct buf *out)
+static int render_job(struct html *h, struct pool_worker *w, struct pctx *c,
+    const struct pjob *j)
 {
 	const char *tname = NULL, *path = NULL;
 	struct view *v = html_view(c, j, &tname, &path);
-	const struct tpl *t = theme_get(w->sh->theme, tname);
-	struct tpl_lookup l = { lookup_tpl, (void *)w->sh->theme, 1 };
+	const struct tpl *t = theme_get(&h->theme, tname);
+	struct tpl_lookup l = { lookup_tpl, (void *)&h->theme, 1 };
+	struct buf *out = &w->out;
 	buf_reset(out);
 	if (!t) {
 		diag_add(&w->d, "themes", 0, 0, DIAG_ERROR, "the theme has no template '%s'", tname);
-		w->sh->failed = 1;
-		return;
+		return -1;
 	}
 	int rc = tpl_render(t, v, &l, out, &w->d);
 	strip_trailing(out);
-	if (rc < 0 || publish_write(w->sh->p, path, out->data, out->len) < 0)
-		w->sh->failed = 1;
-}
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct arena a = ARENA_INIT;
-	struct buf out = BUF_INIT, tmp = BUF_INIT;
-	for (;;) {
-		size_t i = atomic_fetch_add(&w->sh->next, 1);
-		if (i >= w->sh->jobs->n || w->sh->failed)
-			break;
-		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
-			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
-		const struct pjob *job = &w->sh->jobs->v[i];
-		double t0 = now_ms();
-		render_job(w, &c, job, &out);
-		if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
-			w->carto_ms += now_ms() - t0;
-			w->carto_pages++;
-		}
-		arena_reset(&a);
-	}
-	arena_free(&a);
-	buf_release(&out);
-	buf_release(&tmp);
-	return NULL;
-}
-
-int html_render(const struct site *s, const struct html_opts *o, struct publish *p,
-    struct diags *d)
-{
-	struct theme theme;
-	memset(&theme, 0, sizeof(theme));
-	if (theme_load(&theme, s->root, s->theme, d) < 0) {
-		theme_free(&theme);
+	if (rc < 0 || publish_write(h->p, path, out->data, out->len) < 0)
 		return -1;
+	return 0;
+}
+
+static int page_job(void *ctx, size_t i, struct pool_worker *w)
+{
+	struct html *h = ctx;
+	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
+		&h->by_folder, h->drafts, &h->map, h->p };
+	const struct pjob *job = &h->jobs.v[i];
+	double t0 = now_ms();
+	int rc = render_job(h, w, &c, job);
+	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
+		h->tally[w->id].carto_ms += now_ms() - t0;
+		h->tally[w->id].carto_pages++;
 	}
-	struct jobs jobs = { .v = NULL };
-	list_jobs(s, o, &jobs);
-	struct shared sh;
-	memset(&sh, 0, sizeof(sh));
-	sh.s = s;
-	sh.theme = &theme;
-	sh.p = p;
-	sh.jobs = &jobs;
-	sh.drafts = o->drafts;
-	index_articles(&sh, s, o->drafts);
-	svgmap_build(&sh.map, &s->geo);
-	int n = o->jobs > 0 ? o->jobs : 1;
-	struct worker *w = xcalloc((size_t)n, sizeof(*w));
-	for (int i = 0; i < n; i++) {
-		w[i].sh = &sh;
-		if (i > 0 && pthread_create(&w[i].th, NULL, work, &w[i]) != 0) {
-			n = i;
-			break;
-		}
-	}
-	work(&w[0]);
-	double carto_ms = 0;
-	size_t carto_pages = 0;
-	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			pthread_join(w[i].th, NULL);
-		diags_merge(d, &w[i].d);
-		carto_ms += w[i].carto_ms;
-		carto_pages += w[i].carto_pages;
-	}
-	if (getenv("CARTO_TIMING"))
-		fprintf(stderr, "carto: cartographies %zu files %.1f ms (summed over threads)\n",
-		    carto_pages, carto_ms);
-	free(w);
-	free(jobs.v);
-	for (size_t i = 0; i < jobs.nkeys; i++)
-		free(jobs.keys[i]);
-	free(jobs.keys);
-	for (size_t i = 0; i < sh.by_folder.cap; i++)
-		if (sh.by_folder.slots[i].key) {
-			free((void *)sh.by_folder.slots[i].key);
-			free(((struct ptrs *)sh.by_folder.slots[i].val)->v);
-			free(sh.by_folder.slots[i].val);
-		}
-	strmap_free(&sh.by_folder);
-	svgmap_free(&sh.map);
-	free(sh.articles);
-	int rc = sh.failed ? -1 : 0;
-	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))
-		rc = -1;
-	theme_free(&theme);
 	return rc;
 }
+
+/* ---- the backend ---- */
+
+static void *html_new(const struct render_in *in)
+{
+	const struct site *s = in->s;
+	struct html *h = xcalloc(1, sizeof(*h));
+	h->s = s;
+	h->drafts = in->o->drafts;
+	list_jobs(s, h->drafts, &h->jobs);
+	index_articles(h, s, h->drafts);
+	svgmap_build(&h->map, &s->geo);
+	return h;
+}
+
+/* Renders every page, then the theme's assets, feed, sitemap and search
+ * index; template problems go to d. */
+static int html_render(void *self, const struct render_in *in, struct publish *p,
+    struct diags *d)
+{
+	struct html *h = self;
+	const struct site *s = h->s;
+	h->p = p;
+	if (theme_load(&h->theme, s->root, s->theme, d) < 0)
+		return -1;
+	int nw = pool_workers(h->jobs.n, in->o->jobs);
+	h->tally = xcalloc((size_t)nw, sizeof(*h->tally));
+	int rc = pool_run(h->jobs.n, in->o->jobs, page_job, h, d, NULL);
+	for (int i = 0; i < nw; i++) {
+		in->stats->carto_ms += h->tally[i].carto_ms;
+		in->stats->carto_pages += h->tally[i].carto_pages;
+	}
+	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 || html_extras(s, h->drafts, p) < 0))
+		rc = -1;
+	return rc;
+}
+
+static void html_free(void *self)
+{
+	struct html *h = self;
+	free(h->tally);
+	free(h->jobs.v);
+	for (size_t i = 0; i < h->jobs.nkeys; i++)
+		free(h->jobs.keys[i]);
+	free(h->jobs.keys);
+	for (size_t i = 0; i < h->by_folder.cap; i++)
+		if (h->by_folder.slots[i].key) {
+			free((void *)h->by_folder.slots[i].key);
+			free(((struct ptrs *)h->by_folder.slots[i].val)->v);
+			free(h->by_folder.slots[i].val);
+		}
+	strmap_free(&h->by_folder);
+	svgmap_free(&h->map);
+	free(h->articles);
+	theme_free(&h->theme);
+	free(h);
+}
+
+const struct backend html_backend = { "html", html_new, html_render, html_free };

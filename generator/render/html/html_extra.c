@@ -13,7 +13,6 @@
 #include "../../base/mem.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
-#include "../html.h"
 #include "../publish.h"
 #include "html_page.h"
 #include "html_extra.h"
@@ -193,12 +192,12 @@ static int search_index(const struct site *s, int drafts, struct publish *p)
 	return rc;
 }
 
-int html_extras(const struct site *s, const struct html_opts *o, struct publish *p)
+int html_extras(const struct site *s, int drafts, struct publish *p)
 {
 	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
-	size_t n = html_articles(s, arts, s->n_pages, o->drafts);
-	int rc = feed(s, arts, n, p) | sitemap(s, o->drafts, p) | robots(s, p) |
-	    search_index(s, o->drafts, p);
+	size_t n = html_articles(s, arts, s->n_pages, drafts);
+	int rc = feed(s, arts, n, p) | sitemap(s, drafts, p) | robots(s, p) |
+	    search_index(s, drafts, p);
 	free(arts);
 	return rc ? -1 : 0;
 }

@@ -5,11 +5,10 @@
 #ifndef CARTO_HTML_EXTRA_H
 #define CARTO_HTML_EXTRA_H
 
-struct html_opts;
 struct publish;
 struct site;
 
-/* Writes them all; returns 0 or -1. */
-int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+/* Writes them all (drafts: the pages marked brouillon too); returns 0 or -1. */
+int html_extras(const struct site *s, int drafts, struct publish *p);
 
 #endif

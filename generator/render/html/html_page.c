@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../../base/civil.h"
 #include "../../base/mem.h"
 #include "../../base/url.h"
 #include "../../text/markdown.h"
+#include "../publish.h"
 #include "html_page.h"
 
 const char *html_fmt(struct pctx *c, const char *fmt, ...)
@@ -55,15 +55,14 @@ const char *html_link(struct pctx *c, const char *path)
 
 const char *html_file_size(struct pctx *c, const char *rel)
 {
-	struct stat st;
-	const char *path = html_fmt(c, "%s/%s", c->outdir, rel);
-	if (stat(path, &st) < 0)
+	long long size = publish_size(c->pub, rel);
+	if (size < 0)
 		return NULL;
-	if (st.st_size < 1024)
-		return html_fmt(c, "%lld octets", (long long)st.st_size);
-	if (st.st_size < 1024 * 1024)
-		return html_fmt(c, "%.0f Ko", (double)st.st_size / 1024);
-	return html_fmt(c, "%.1f Mo", (double)st.st_size / (1024 * 1024));
+	if (size < 1024)
+		return html_fmt(c, "%lld octets", size);
+	if (size < 1024 * 1024)
+		return html_fmt(c, "%.0f Ko", (double)size / 1024);
+	return html_fmt(c, "%.1f Mo", (double)size / (1024 * 1024));
 }
 
 static int cmp_article(const void *a, const void *b)

@@ -18,6 +18,7 @@
 #include "../../data/model.h"
 #include "../../text/view.h"
 
+struct publish;
 struct svgmap;
 
 /* What one page needs while its view is built. */
@@ -32,7 +33,7 @@ struct pctx {
 	const struct strmap *by_folder;	/* folder slug -> struct ptrs of articles */
 	int drafts;
 	const struct svgmap *map;	/* base maps, built once */
-	const char *outdir;		/* the folder being written (for file sizes) */
+	struct publish *pub;		/* what was written before (file sizes) */
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */

@@ -5,15 +5,17 @@
  * expect), CRLF line ends (RFC 4180). The rows and the whole CSV and GeoJSON
  * extracts are in opendata_rows.c, the JSON of organisations and
  * référentiels in opendata_json.c; this file holds the cartographies'
- * extracts and the threads that run every writer. Start at opendata_render.
+ * extracts and the job list that runs every writer on the job pool. Start
+ * at opendata_backend, at the end.
  */
 #include "../opendata.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../base/mem.h"
+#include "../../base/pool.h"
+#include "../backend.h"
 #include "opendata_int.h"
 
 /* data/cartographies/<id>[-<dep>].{csv,json,geojson}: the same columns and
@@ -109,45 +111,49 @@ static int write_refs(const struct site *s, struct publish *p)
 	return 0;
 }
 
-/* The extracts are independent files: each is written by its own thread. */
-struct writer {
-	pthread_t th;
-	int (*fn)(const struct site *, struct publish *);
-	const struct site *s;
-	struct publish *p;
-	int rc;
-	int started;
+/* ---- the backend ---- */
+
+/* The extracts are independent files, each a job of the pool; the whole
+ * GeoJSON, the largest, comes first. */
+typedef int (*extract_fn)(const struct site *, struct publish *);
+
+static const extract_fn extracts[] = {
+	write_geojson, write_orgs, write_csv, write_refs, write_cartos,
 };
 
-static void *run_writer(void *arg)
+struct opendata {
+	const struct site *s;
+	struct publish *p;
+};
+
+static void *opendata_new(const struct render_in *in)
 {
-	struct writer *w = arg;
-	w->rc = w->fn(w->s, w->p);
-	return NULL;
+	struct opendata *od = xcalloc(1, sizeof(*od));
+	od->s = in->s;
+	return od;
 }
 
-int opendata_render(const struct site *s, struct publish *p, int jobs)
+static int extract_job(void *ctx, size_t i, struct pool_worker *w)
 {
-	struct writer w[] = {
-		{ .fn = write_geojson }, { .fn = write_orgs }, { .fn = write_csv }, { .fn = write_refs },
-		{ .fn = write_cartos },
-	};
-	size_t n = sizeof(w) / sizeof(w[0]);
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		w[i].s = s;
-		w[i].p = p;
-		w[i].started = jobs > 1 && i > 0 &&
-		    pthread_create(&w[i].th, NULL, run_writer, &w[i]) == 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!w[i].started)
-			run_writer(&w[i]);
-	for (size_t i = 0; i < n; i++) {
-		if (w[i].started)
-			pthread_join(w[i].th, NULL);
-		if (w[i].rc < 0)
-			rc = -1;
-	}
-	return rc;
+	struct opendata *od = ctx;
+	(void)w;
+	return extracts[i](od->s, od->p);
 }
+
+static int opendata_render(void *self, const struct render_in *in, struct publish *p,
+    struct diags *d)
+{
+	struct opendata *od = self;
+	od->p = p;
+	return pool_run(sizeof(extracts) / sizeof(extracts[0]), in->o->jobs, extract_job, od, d,
+	    NULL);
+}
+
+static void opendata_free(void *self)
+{
+	free(self);
+}
+
+const struct backend opendata_backend = {
+	"opendata", opendata_new, opendata_render, opendata_free,
+};

@@ -2,9 +2,9 @@
  * Shared by the open data module's own files (generator/render/opendata/)
  * only: the offer × lieu rows (struct row, one string per column, filled
  * in model order by od_each_row), the files streamed through a sink (64 KiB
- * pieces; a write error is kept in sink.failed and returned by
- * od_sink_close), and the writers that opendata.c's threads run. Writers
- * return 0 or -1.
+ * pieces; a write error is kept in sink.failed and passed to the publisher
+ * by od_sink_close, which records it), and the writers that opendata.c runs
+ * on the job pool. Writers return 0 or -1.
  */
 #ifndef CARTO_OPENDATA_INT_H
 #define CARTO_OPENDATA_INT_H
@@ -48,10 +48,10 @@ struct row {
 struct sink {
 	struct buf b;
 	FILE *f;
+	struct publish *p;
+	char *rel;		/* owned, for publish_close */
 	int items;
-	int failed;
-	struct publish *p;	/* told of a failed write, with its errno */
-	char *rel;		/* owned */
+	int failed;		/* errno of the first write that failed, or 0 */
 };
 
 extern const char *const od_col_names[NCOL];	/* by enum col */

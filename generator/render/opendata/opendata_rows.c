@@ -199,10 +199,8 @@ void od_sink_flush(struct sink *k, int force)
 {
 	if (k->b.len < 65536 && !force)
 		return;
-	if (k->f && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len && !k->failed) {
-		k->failed = 1;
-		publish_fail(k->p, k->rel, errno);
-	}
+	if (k->f && !k->failed && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
+		k->failed = errno ? errno : EIO;
 	buf_reset(&k->b);
 }
 
@@ -220,10 +218,8 @@ int od_sink_close(struct sink *k)
 {
 	od_sink_flush(k, 1);
 	int rc = k->failed ? -1 : 0;
-	if (k->f && fclose(k->f) != 0) {
-		publish_fail(k->p, k->rel, errno);
+	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
-	}
 	free(k->rel);
 	buf_release(&k->b);
 	return rc;

@@ -70,9 +70,8 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
 	char date[64], url[1024], path[512];
-	if (pdf_open_doc(&d) < 0)
+	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
-	d.diags = dg;
 	d.src = ca->file;
 	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	buf_reset(b);

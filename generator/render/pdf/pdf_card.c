@@ -93,9 +93,8 @@ int card(const struct site *s, const struct referentiel *r, struct publish *p, s
 	size_t n = 0;
 	struct doc d;
 	int rc = -1;
-	if (pdf_open_doc(&d) < 0)
+	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
-	d.diags = dg;
 	d.src = r->file;
 	for (size_t i = 0; i < r->echelle.n && n < 16; i++)
 		steps[n++] = r->echelle.v[i].code;

@@ -222,11 +222,12 @@ static void slide(struct doc *d, const struct site *s, const struct page *pg, co
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 }
 
-static int deck_open(struct doc *d, const struct site *s, const struct page *pg, const char *kind)
+static int deck_open(struct doc *d, const struct site *s, const struct page *pg, const char *kind,
+    struct diags *dg)
 {
-	if (pdf_open_doc(d) < 0)
+	if (pdf_open_doc(d, dg) < 0)
 		return -1;
-	const char *it = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Italic.ttf", HPDF_TRUE);
+	const char *it = pdf_load_font(d, FONT_DIR "LiberationSans-Italic.ttf");
 	if (!it)
 		return -1;
 	d->italic = HPDF_GetFont(d->pdf, it, "CP1252");
@@ -249,9 +250,8 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	snprintf(url, sizeof(url), "%s%s/", s->base_url, pg->slug);
 	md_deck(pg->body, &k);
 	int rc = -1;
-	if (deck_open(&d, s, pg, "Diaporama") < 0)
+	if (deck_open(&d, s, pg, "Diaporama", dg) < 0)
 		goto out;
-	d.diags = dg;
 	d.src = pg->file;
 	d.url = url;
 	d.base = s->base_url;
@@ -265,9 +265,9 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	if (pdf_save(&d, p, path, b) < 0)
 		goto out;
 	pdf_close_doc(&d);
-	if (deck_open(&d, s, pg, "Support à distribuer : les diapositives et de la place pour les notes") < 0)
+	if (deck_open(&d, s, pg, "Support à distribuer : les diapositives et de la place pour les notes",
+	    dg) < 0)
 		goto out;
-	d.diags = dg;
 	d.src = pg->file;
 	buf_reset(b);
 	buf_printf(b, "%s – %s", s->titre, pg->titre);

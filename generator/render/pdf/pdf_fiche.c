@@ -140,9 +140,8 @@ int fiche(const struct site *s, const struct organisme *o, struct publish *p, st
 	struct doc d;
 	char date[64], url[1024];
 	int rc = -1;
-	if (pdf_open_doc(&d) < 0)
+	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
-	d.diags = dg;
 	d.src = o->file;
 	snprintf(url, sizeof(url), "%sorganismes/%s/", s->base_url, o->id.s);
 	pdf_info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);

@@ -5,10 +5,11 @@
  * map drawing of pdf_map.c, and the four kinds of document that pdf.c's job
  * list makes. A document is opened with pdf_open_doc, filled, numbered with
  * pdf_footers, written with pdf_save and always closed with pdf_close_doc.
- * libharu errors are kept in doc.error and reported by pdf_save; the
- * documents' functions return 0 or -1. Strings passed to the layout layer
- * are UTF-8; pdf_enc converts them to the encoding of the font that sets
- * them (pdf_text.c; its result lives until four more conversions). Only the files of this folder include
+ * libharu errors are kept in doc.error and reported by pdf_save into the
+ * diagnostics given to pdf_open_doc (never printed); the documents'
+ * functions return 0 or -1. Strings passed to the layout layer are UTF-8;
+ * pdf_enc converts them to the encoding of the font that sets them
+ * (pdf_text.c; its result lives until four more conversions). Only the files of this folder include
  * hpdf.h.
  */
 #ifndef CARTO_PDF_INT_H
@@ -62,7 +63,7 @@ struct doc {
 	int utf8;		/* the UTF-8 encoder is registered */
 	uint32_t missing[8];	/* characters no font has, for the warning */
 	size_t n_missing;
-	struct diags *diags;	/* the worker's, for warnings */
+	struct diags *diags;	/* the worker's: warnings, and what went wrong */
 	const char *src;	/* the content file behind the document */
 	const char *url;	/* the page online, under the footer */
 	const char *base;	/* the site online, for links from the root */
@@ -94,7 +95,11 @@ void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
 void pdf_need(struct doc *d, float h);
 void pdf_new_page(struct doc *d);
-int pdf_open_doc(struct doc *d);
+/* Starts a document; problems go to diags. Returns 0 or -1; pdf_close_doc
+ * releases d either way. */
+int pdf_open_doc(struct doc *d, struct diags *diags);
+/* Loads a font file into the document; NULL, reported, when it cannot. */
+const char *pdf_load_font(struct doc *d, const char *file);
 void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text);
 float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
     int bold, int draw);

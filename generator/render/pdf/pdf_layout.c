@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../text/markdown.h"
 #include "../publish.h"
@@ -174,23 +175,37 @@ void pdf_close_doc(struct doc *d)
 	free(d->footer);
 }
 
-int pdf_open_doc(struct doc *d)
+const char *pdf_load_font(struct doc *d, const char *file)
+{
+	const char *name = HPDF_LoadTTFontFromFile(d->pdf, file, HPDF_TRUE);
+	if (!name)
+		diag_add(d->diags, file, 0, 0, DIAG_ERROR, "cannot load the font (libharu error 0x%04X)",
+		    (unsigned)d->error);
+	return name;
+}
+
+int pdf_open_doc(struct doc *d, struct diags *diags)
 {
 	memset(d, 0, sizeof(*d));
+	d->diags = diags;
 	d->cd = (iconv_t)-1;
 	for (int i = 0; i < 4; i++)
 		d->enc[i] = (struct buf)BUF_INIT;
 	d->pdf = HPDF_New(on_error, d);
 	d->pages = xcalloc(MAX_PAGES, sizeof(*d->pages));
-	if (!d->pdf)
+	if (!d->pdf) {
+		diag_add(diags, "pdf", 0, 0, DIAG_ERROR, "libharu cannot start a document");
 		return -1;
+	}
 	d->cd = iconv_open("CP1252//TRANSLIT", "UTF-8");
-	if (d->cd == (iconv_t)-1)
+	if (d->cd == (iconv_t)-1) {
+		diag_add(diags, "pdf", 0, 0, DIAG_ERROR, "iconv cannot convert UTF-8 to CP1252");
 		return -1;
+	}
 	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
 	HPDF_SetCurrentEncoder(d->pdf, "CP1252");
-	const char *r = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Regular.ttf", HPDF_TRUE);
-	const char *b = HPDF_LoadTTFontFromFile(d->pdf, FONT_DIR "LiberationSans-Bold.ttf", HPDF_TRUE);
+	const char *r = pdf_load_font(d, FONT_DIR "LiberationSans-Regular.ttf");
+	const char *b = r ? pdf_load_font(d, FONT_DIR "LiberationSans-Bold.ttf") : NULL;
 	if (!r || !b || d->error)
 		return -1;
 	d->regular = HPDF_GetFont(d->pdf, r, "CP1252");
@@ -217,7 +232,7 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 {
 	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
-		fprintf(stderr, "carto: %s could not be made (libharu error 0x%04X%s)\n", path,
+		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made (libharu error 0x%04X%s)",
 		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
 		return -1;
 	}
@@ -226,8 +241,10 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	buf_reset(b);
 	buf_grow(b, size);
 	HPDF_ResetStream(d->pdf);
-	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size)
+	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size) {
+		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be read back from libharu");
 		return -1;
+	}
 	b->len = got;
 	return publish_write(p, path, b->data, b->len);
 }

@@ -170,13 +170,13 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 }
 
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, size_t *rows)
+    struct publish *p, struct diags *d, long max_rows, size_t *rows)
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, title = BUF_INIT;
 	buf_printf(&rel, "xlsx/cartographies/%s%s%s.xlsx", c->id.s, dep ? "-" : "", dep ? dep : "");
 	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? geo_dep_name(&s->geo, dep) : "");
-	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d);
+	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d, max_rows);
 	struct view_types vt;
 	view_types_init(&vt, s, c);
 	size_t *counts = xcalloc((s->geo.n_departements + 1) * (vt.n + 1), sizeof(*counts));

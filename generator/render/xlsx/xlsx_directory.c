@@ -157,14 +157,16 @@ static void directory_sessions(struct sheet *sh)
 	each_offre(sh, session_rows);
 }
 
-int directory_book(const struct site *s, struct publish *p, struct diags *d, size_t *rows)
+int directory_book(const struct site *s, struct publish *p, struct diags *d, long max_rows,
+    size_t *rows)
 {
 	static void (*const fill[])(struct sheet *) = {
 		directory_orgs, directory_lieux, directory_offres, directory_links, directory_sessions,
 	};
 	static const char *const names[] = { "Organismes", "Lieux", "Offres", "Offres par lieu", "Sessions" };
 	struct book bk;
-	int rc = xlsx_book_open(&bk, s, p, "xlsx/organismes.xlsx", "Annuaire des organismes et de leurs offres", d);
+	int rc = xlsx_book_open(&bk, s, p, "xlsx/organismes.xlsx", "Annuaire des organismes et de leurs offres", d,
+	    max_rows);
 	for (size_t i = 0; rc == 0 && i < sizeof(fill) / sizeof(fill[0]); i++) {
 		struct sheet *sh = xlsx_sheet_new(&bk, names[i]);
 		if (sh)

@@ -75,9 +75,14 @@ struct book {
 };
 
 /* xlsx_sheet.c: cells, sheets and workbooks. */
+/* Closes (writes) the workbook and records it with the publisher; returns 0
+ * or -1 with the reason in bk->d. */
 int xlsx_book_close(struct book *bk);
+/* Opens the workbook rel; max_rows, when above 0, lowers the rows a sheet
+ * may hold (for the tests). Returns 0, or -1 with the reason in d or
+ * recorded by the publisher. */
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
-    const char *rel, const char *title, struct diags *d);
+    const char *rel, const char *title, struct diags *d, long max_rows);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
@@ -106,9 +111,10 @@ void xlsx_row_source(struct book *bk, const struct organisme *org, uint32_t line
  * one workbook through the publisher, adds the rows it wrote to *rows and
  * returns 0 or -1. */
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, size_t *rows);
-int directory_book(const struct site *s, struct publish *p, struct diags *d, size_t *rows);
+    struct publish *p, struct diags *d, long max_rows, size_t *rows);
+int directory_book(const struct site *s, struct publish *p, struct diags *d, long max_rows,
+    size_t *rows);
 int ref_book(const struct site *s, const struct referentiel *r, struct publish *p,
-    struct diags *d, size_t *rows);
+    struct diags *d, long max_rows, size_t *rows);
 
 #endif

@@ -5,7 +5,6 @@
  * formats, opened and closed through the publisher, and their warnings.
  */
 #include <assert.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +142,7 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name)
 	sh->name = name;
 	sh->ws = workbook_add_worksheet(bk->wb, name);
 	if (!sh->ws) {
-		fprintf(stderr, "carto: %s: cannot add the sheet %s\n", bk->rel, name);
+		diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot add the sheet %s", name);
 		bk->failed = 1;
 		return NULL;
 	}
@@ -221,7 +220,7 @@ static void book_formats(struct book *bk)
 }
 
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
-    const char *rel, const char *title, struct diags *d)
+    const char *rel, const char *title, struct diags *d, long max_rows)
 {
 	struct buf path = BUF_INIT;
 	memset(bk, 0, sizeof(*bk));
@@ -231,11 +230,9 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	bk->d = d;
 	bk->cut = bk->list = bk->scratch = (struct buf)BUF_INIT;
 	bk->max_rows = LXW_ROW_MAX - 1;
-	const char *limit = getenv("CARTO_TEST_XLSX_ROWS");	/* lets the tests reach the limit */
-	if (limit && atol(limit) > 0 && atol(limit) < (long)bk->max_rows)
-		bk->max_rows = (lxw_row_t)atol(limit);
+	if (max_rows > 0 && max_rows < (long)bk->max_rows)
+		bk->max_rows = (lxw_row_t)max_rows;
 	if (publish_prepare(p, rel, &path) < 0) {
-		fprintf(stderr, "carto: cannot write %s: %s\n", rel, strerror(errno));
 		buf_release(&path);
 		return -1;
 	}
@@ -243,7 +240,7 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	bk->wb = workbook_new_opt(path.data, &o);
 	buf_release(&path);
 	if (!bk->wb) {
-		fprintf(stderr, "carto: cannot create %s\n", rel);
+		diag_add(d, rel, 0, 0, DIAG_ERROR, "cannot create the workbook");
 		return -1;
 	}
 	int ymd = s->last_update ? s->last_update : 19800101;
@@ -258,7 +255,6 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	return 0;
 }
 
-/* Closes (writes) the workbook; returns 0 or -1 with the reason printed. */
 int xlsx_book_close(struct book *bk)
 {
 	int rc = bk->failed ? -1 : 0;
@@ -266,10 +262,12 @@ int xlsx_book_close(struct book *bk)
 		errno = 0;
 		lxw_error e = workbook_close(bk->wb);
 		if (e != LXW_NO_ERROR) {
-			publish_fail(bk->p, bk->rel, errno);	/* the library's last write, in this thread */
-			fprintf(stderr, "carto: cannot write %s: %s\n", bk->rel, lxw_strerror(e));
+			int sys = errno;	/* the library's last write, in this thread */
+			diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
+			    sys ? strerror(sys) : lxw_strerror(e));
 			rc = -1;
-		}
+		} else if (publish_done(bk->p, bk->rel) < 0)
+			rc = -1;
 	}
 	for (size_t i = 0; i < bk->n_sheets; i++) {
 		free(bk->sheets[i].cols);

@@ -1,0 +1,48 @@
+/*
+ * The one job pool of carto: loading, validation and every backend run
+ * their jobs through pool_run. Jobs are numbered 0..n-1 and claimed in that
+ * order with an atomic counter, so a caller that lists its longest jobs
+ * first (the territory, the directory workbook, the booklets) gets them
+ * started first. The calling thread is worker 0; at most `threads` workers
+ * run, never more than there are jobs.
+ *
+ * Each worker owns a pool_worker: diagnostics, an arena that lives as long
+ * as the pool (merged into the caller's arena at the end, for results that
+ * outlive it), an arena reset after every job, and two reused buffers. At the
+ * end the workers' diagnostics and arenas are merged in worker order, so
+ * what the caller receives does not depend on which thread ran first once
+ * diags_print has sorted it. Workers never print.
+ *
+ * A job returns 0, or -1 to fail the pool: jobs not yet claimed are then
+ * skipped. Depends on base/ only.
+ */
+#ifndef CARTO_POOL_H
+#define CARTO_POOL_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "diag.h"
+
+struct pool_worker {
+	int id;			/* 0 .. threads-1, for per-worker tallies */
+	struct diags d;		/* merged into pool_run's d */
+	struct arena keep;	/* merged into pool_run's keep, or freed */
+	struct arena scratch;	/* reset after every job */
+	struct buf out, tmp;	/* reused from job to job */
+};
+
+typedef int (*pool_job_fn)(void *ctx, size_t job, struct pool_worker *w);
+
+/* Returns how many workers pool_run uses for n jobs: threads (at least 1)
+ * but no more than n (at least 1). Size per-worker tallies with it. */
+int pool_workers(size_t n, int threads);
+/* Runs fn(ctx, i, worker) once for each i in 0..n-1 on up to threads
+ * workers (fewer when threads cannot be started: the calling thread then
+ * does the rest). Diagnostics go to d, per-worker arenas to keep (freed when
+ * keep is NULL). Returns 0, or -1 when a job failed. */
+int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
+    struct arena *keep);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * The render stage's driver: runs the backends of render/ in the order of
+ * one table (build.c says why that order), each through the interface of
+ * render/backend.h, collects what they and the publisher report, and prints
+ * it once. Also the stage clock of CARTO_TIMING. Included by main.c only.
+ */
+#ifndef CARTO_BUILD_H
+#define CARTO_BUILD_H
+
+#include <time.h>
+
+#include "render/backend.h"	/* struct build_opts */
+
+struct publish;
+struct site;
+
+/* The clock behind CARTO_TIMING's lines; on is o->timing. */
+struct build_clock {
+	int on;
+	struct timespec last;
+};
+
+/* With the clock on, prints "carto: NAME  N ms" for the time since the
+ * previous call (none when name is NULL: that starts the clock). */
+void build_stage(struct build_clock *c, const char *name);
+/* Renders every backend's documents into p. Diagnostics of the backends
+ * and failed writes are printed to stderr, sorted, once. Returns 0, or -1
+ * when the build must not be published (an error was printed). */
+int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
+    struct publish *p);
+
+#endif

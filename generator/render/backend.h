@@ -1,0 +1,71 @@
+/*
+ * The one interface of the outputs, in the manner of lowdown's
+ * *_new / *_render / *_free: every backend (open data, XLSX, PDF, ICS,
+ * HTML) is a struct backend, and build.c runs them in the order of its
+ * table. Included by build.c and by each backend's driver file only.
+ *
+ * A backend reads the validated, indexed model and the build's options,
+ * all read-only while it renders; it writes every file through the
+ * publisher, which records each path with its size (so a later backend can
+ * link an earlier one's files with their sizes: publish_size). Problems,
+ * I/O included, go to the diagnostics with the file or document and the
+ * reason; a backend never prints. Its jobs run on base/pool.
+ */
+#ifndef CARTO_BACKEND_H
+#define CARTO_BACKEND_H
+
+#include <stddef.h>
+
+struct diags;
+struct publish;
+struct site;
+
+/* The options of a build, read once by main.c (command line and
+ * environment) and read-only afterwards: no module below main.c calls
+ * getenv. */
+struct build_opts {
+	int jobs;		/* threads, at least 1 (--jobs) */
+	int drafts;		/* publish pages marked brouillon (--drafts) */
+	const char *base_url;	/* --base-url, or NULL for site.yaml's */
+	long xlsx_rows;		/* CARTO_TEST_XLSX_ROWS: data rows a sheet may
+				 * hold, so the tests reach the limit; 0: the
+				 * format's own */
+	unsigned pause;		/* CARTO_TEST_PAUSE: seconds to wait before
+				 * publishing, so the tests can kill a build */
+	int timing;		/* CARTO_TIMING: print each stage's time */
+	int no_exchange;	/* CARTO_TEST_NO_EXCHANGE: publish with the
+				 * fallback of file systems that cannot
+				 * exchange folders, so the tests reach it */
+};
+
+/* Figures a backend hands back for the benchmark (CARTO_TIMING), written
+ * only by the backend named. */
+struct render_stats {
+	size_t xlsx_rows;	/* data rows written into workbooks */
+	size_t carto_pages;	/* HTML cartography pages and their data */
+	double carto_ms;	/* time spent on them, summed over threads */
+};
+
+/* What every backend reads. */
+struct render_in {
+	const struct site *s;		/* validated and indexed */
+	const struct build_opts *o;	/* jobs, drafts, test switches, timing */
+	struct render_stats *stats;
+};
+
+struct backend {
+	const char *name;	/* "opendata", "xlsx", "pdf", "ics", "html" */
+	/* Decides the documents the backend will write and prepares what its
+	 * jobs share. Never NULL: aborts on out-of-memory like xmalloc. */
+	void *(*new)(const struct render_in *in);
+	/* Writes every document through p; problems go to d with the path.
+	 * Returns 0, or -1 when the build must not be published. */
+	int (*render)(void *self, const struct render_in *in, struct publish *p,
+	    struct diags *d);
+	void (*free)(void *self);
+};
+
+/* Each backend's own header declares it: opendata_backend, xlsx_backend,
+ * pdf_backend, ics_backend, html_backend. */
+
+#endif
