@@ -112,7 +112,7 @@ void test_publish_manifest(void)
 {
 	char dir[] = "/tmp/carto-unit-XXXXXX";
 	struct buf out = BUF_INIT, path = BUF_INIT;
-	struct publish p = { NULL, NULL, NULL };
+	struct publish p = { 0 };
 	struct diags d = DIAGS_INIT;
 	EXPECT(mkdtemp(dir) != NULL);
 	fs_join(&out, dir, "out");
