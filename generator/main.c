@@ -124,6 +124,7 @@ static void lint_pages(const struct site *s, struct diags *d)
 		if (s->cartographies[i]->introduction)
 			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file, 1,
 			    s->html_brut, d);
+	html_links_check(s, d);
 }
 
 /* carto check reads the theme as a build does, and checks statically what

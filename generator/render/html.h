@@ -16,6 +16,10 @@ struct html_opts {
 	int drafts;		/* publish pages marked brouillon */
 };
 
+/* Warns at its line about each internal link of a page or a cartography's
+ * introduction that leads to no page or file of the build (html_links.c). */
+void html_links_check(const struct site *s, struct diags *d);
+
 /* Renders every page; template problems go to d. Returns 0 or -1. */
 int html_render(const struct site *s, const struct html_opts *o, struct publish *p,
     struct diags *d);

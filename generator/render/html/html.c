@@ -24,6 +24,7 @@
 #include "html_carto.h"
 #include "html_views.h"
 #include "html_extra.h"
+#include "html_legal.h"
 
 /* ---- the page list ---- */
 
@@ -38,7 +39,7 @@ struct jobs {
 static void add_job(struct jobs *j, enum pkind k, const void *item, const char *key)
 {
 	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
-	j->v[j->n++] = (struct pjob){ k, item, key };
+	j->v[j->n++] = (struct pjob){ k, item, key, 0, NULL };
 }
 
 static int cmp_commune(const void *a, const void *b)
@@ -61,8 +62,7 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 		if (r[i].l->commune)
 			coms[nc++] = r[i].l->commune;
 	size_t total = nc;
-	if (nc)
-		qsort(coms, nc, sizeof(*coms), cmp_commune);
+	xqsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
 	int any_large = html_carto_large(total);
 	if (any_large)
@@ -127,7 +127,32 @@ static void list_jobs(const struct site *s, const struct html_opts *o, struct jo
 		carto_jobs(s, s->cartographies[i], j);
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
+	for (size_t i = 0; i < HTML_LEGAL_N; i++)
+		if (html_legal_generated(s, o->drafts, i)) {
+			add_job(j, P_LEGAL, NULL, NULL);
+			j->v[j->n - 1].which = i;
+		}
 	add_job(j, P_404, NULL, NULL);
+}
+
+/* The pages for sitemap.xml, in the order of the list: every HTML page but
+ * the 404 page, at its URL ("x/" for "x/index.html"), with the date of its
+ * content when it has one. Paths stay owned by the jobs. */
+static size_t sitemap_urls(const struct jobs *j, struct html_url *u)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct pjob *jb = &j->v[i];
+		if (!jb->path || jb->kind == P_404 || jb->kind == P_CARTO_DATA)
+			continue;
+		size_t len = strlen(jb->path);
+		if (len >= 10 && strcmp(jb->path + len - 10, "index.html") == 0)
+			len -= 10;
+		int date = jb->kind == P_PAGE ? ((const struct page *)jb->item)->date
+		    : jb->kind == P_ORG ? ((const struct organisme *)jb->item)->mise_a_jour : 0;
+		u[n++] = (struct html_url){ jb->path, len, date };
+	}
+	return n;
 }
 
 /* ---- rendering on threads ---- */
@@ -213,11 +238,13 @@ static void strip_trailing(struct buf *b)
 	b->data[w] = '\0';
 }
 
-static void render_job(struct worker *w, struct pctx *c, const struct pjob *j,
+static void render_job(struct worker *w, struct pctx *c, struct pjob *j,
     struct buf *out)
 {
-	const char *tname = NULL, *path = NULL;
-	struct view *v = html_view(c, j, &tname, &path);
+	const char *tname = "page", *path = NULL;
+	struct view *v = j->kind == P_LEGAL ? html_legal_page(c, j->which, &path)
+	    : html_view(c, j, &tname, &path);
+	j->path = xstrdup(path);
 	const struct tpl *t = theme_get(w->sh->theme, tname);
 	struct tpl_lookup l = { lookup_tpl, (void *)w->sh->theme, 1 };
 	buf_reset(out);
@@ -243,7 +270,7 @@ static void *work(void *arg)
 			break;
 		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
 			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
-		const struct pjob *job = &w->sh->jobs->v[i];
+		struct pjob *job = &w->sh->jobs->v[i];
 		double t0 = now_ms();
 		render_job(w, &c, job, &out);
 		if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
@@ -301,7 +328,8 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 		fprintf(stderr, "carto: cartographies %zu files %.1f ms (summed over threads)\n",
 		    carto_pages, carto_ms);
 	free(w);
-	free(jobs.v);
+	struct html_url *urls = xmalloc((jobs.n + 1) * sizeof(*urls));
+	size_t n_urls = sitemap_urls(&jobs, urls);
 	for (size_t i = 0; i < jobs.nkeys; i++)
 		free(jobs.keys[i]);
 	free(jobs.keys);
@@ -315,8 +343,12 @@ int html_render(const struct site *s, const struct html_opts *o, struct publish 
 	svgmap_free(&sh.map);
 	free(sh.articles);
 	int rc = sh.failed ? -1 : 0;
-	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, p) < 0))
+	if (rc == 0 && (theme_copy_assets(&theme, p) < 0 || html_extras(s, o, urls, n_urls, p) < 0))
 		rc = -1;
+	free(urls);
+	for (size_t i = 0; i < jobs.n; i++)
+		free(jobs.v[i].path);
+	free(jobs.v);
 	theme_free(&theme);
 	return rc;
 }

@@ -9,7 +9,18 @@ struct html_opts;
 struct publish;
 struct site;
 
-/* Writes them all; returns 0 or -1. */
-int html_extras(const struct site *s, const struct html_opts *o, struct publish *p);
+#include <stddef.h>
+
+/* A page of the site for sitemap.xml: the first len bytes of path. */
+struct html_url {
+	const char *path;
+	size_t len;
+	int lastmod;		/* YYYYMMDD or 0 */
+};
+
+/* Writes feed.xml, sitemap.xml (every page of u; an index of sitemap-N.xml
+ * past 50,000 URLs), robots.txt and the search index. Returns 0 or -1. */
+int html_extras(const struct site *s, const struct html_opts *o, const struct html_url *u,
+    size_t n, struct publish *p);
 
 #endif
