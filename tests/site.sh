@@ -590,6 +590,42 @@ PY
 	site_test pdf-booklet-markers-apart
 fi
 
+# The booklets' index of communes: each commune's numbers once and in
+# order, a number stands for one address, and a long commune name ("Paris
+# 10e Arrondissement") never runs under its numbers.
+if command -v pdftotext > /dev/null; then
+	python3 - "$h" << 'PY'
+import re, subprocess, sys
+h = sys.argv[1]
+for f in ["linguistique", "linguistique-93"]:
+    pdf = f"{h}/pdf/cartographies/{f}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    index = text.split("Index des communes", 1)[1]
+    for line in index.splitlines():
+        nums = [int(x) for x in re.findall(r"(?<![\w.])(\d+)(?=,|$)", line.strip())]
+        assert nums == sorted(set(nums)), (f, line)
+    # One number, one address: the entries that share a number share their address.
+    plain = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    addr = {}
+    for m in re.finditer(r"^(\d+)\. .*\n(?:.*\n){1,3}?(.*\d{5} .*)$", plain, re.M):
+        a = m.group(2).split(" – ")[0]
+        assert addr.setdefault(m.group(1), a) == a, (f, m.group(1), addr[m.group(1)], a)
+    # No commune name runs under its numbers.
+    xml = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    pages = xml.split("<page ")
+    first = next(i for i, pg in enumerate(pages) if ">Index</word>" in pg)
+    words = []
+    for pg in pages[first:]:
+        words += [(float(a), float(b), float(c), t) for a, b, c, t in
+                  re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', pg)]
+    for x0, y0, x1, t in words:
+        if t == "Arrondissement":
+            for u0, v0, u1, s in words:
+                assert not (re.fullmatch(r"\d+,?", s) and abs(v0 - y0) < 2 and u0 < x1), (f, t, s)
+PY
+	site_test pdf-booklet-commune-index
+fi
+
 # Views in pages: a map embedded in a page and in a deck has exactly the
 # markers of the cartography's page; the table's total for a département is
 # the count of the département's page; a count view says the same number.

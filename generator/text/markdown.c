@@ -155,7 +155,9 @@ int md_lint(const char *body, const char *file, uint32_t first_line,
 
 void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx)
 {
-	cmark_node *doc = cmark_parse_document(body, strlen(body), CMARK_OPT_SOURCEPOS);
+	cmark_node *doc = parse_doc(body, CMARK_OPT_SOURCEPOS);
+	if (!doc)
+		return;		/* over the bounds: md_lint says so */
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {

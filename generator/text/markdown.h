@@ -32,7 +32,8 @@ int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
 int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
 /* Calls fn for each link and image of body, in order, with its URL and its
- * position (line counted from first_line). */
+ * position (line counted from first_line); nothing for a text over the
+ * parser's bounds (md_lint reports it). */
 typedef void (*md_link_seen_fn)(void *ctx, const char *url, uint32_t line, uint32_t col);
 void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx);
 /* Returns the URL to publish for a link or image (an arena or static string
