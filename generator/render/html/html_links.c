@@ -162,11 +162,17 @@ static enum target resolve(const struct site *s, const char *from, const char *u
 	return LINK_BROKEN;
 }
 
+/* Past this many broken links in one file, the rest are counted in one
+ * warning: a generated page with thousands of them stays readable. */
+#define LINKS_REPORTED 10
+
 struct seen {
 	const struct site *s;
 	const char *file, *slug;
 	struct diags *d;
 	struct buf path;
+	size_t broken;		/* in the current file */
+	uint32_t line, col;	/* of the first one left unreported */
 };
 
 static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
@@ -174,6 +180,12 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 	struct seen *sn = ctx;
 	size_t suffix;
 	enum target t = resolve(sn->s, sn->slug, url, &sn->path, &suffix);
+	if (t == LINK_BROKEN || t == LINK_OUTSIDE) {
+		if (++sn->broken == LINKS_REPORTED + 1)
+			sn->line = line, sn->col = col;
+		if (sn->broken > LINKS_REPORTED)
+			return;
+	}
 	if (t == LINK_BROKEN)
 		diag_add(sn->d, sn->file, line, col, DIAG_WARNING,
 		    "link '%.80s' leads to '%.80s', a page or file the build does not make", url, sn->path.data);
@@ -182,20 +194,29 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 		    "link '%.80s' goes above the site's root", url);
 }
 
+static void check_text(struct seen *sn, const char *file, const char *slug, const char *text,
+    uint32_t first_line)
+{
+	sn->file = file;
+	sn->slug = slug;
+	sn->broken = 0;
+	md_links(text, first_line, check_one, sn);
+	if (sn->broken > LINKS_REPORTED)
+		diag_add(sn->d, file, sn->line, sn->col, DIAG_WARNING,
+		    "%zu more links from here on lead to no page or file of the build",
+		    sn->broken - LINKS_REPORTED);
+}
+
 void html_links_check(const struct site *s, struct diags *d)
 {
-	struct seen sn = { s, NULL, NULL, d, BUF_INIT };
-	for (size_t i = 0; i < s->n_pages; i++) {
-		sn.file = s->pages[i]->file;
-		sn.slug = s->pages[i]->slug;
-		md_links(s->pages[i]->body, s->pages[i]->body_line, check_one, &sn);
-	}
-	sn.slug = NULL;		/* shown on several pages: root-relative only */
+	struct seen sn = { s, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
+	for (size_t i = 0; i < s->n_pages; i++)
+		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->body,
+		    s->pages[i]->body_line);
+	/* An introduction is shown on several pages: root-relative links only. */
 	for (size_t i = 0; i < s->n_cartographies; i++)
-		if (s->cartographies[i]->introduction) {
-			sn.file = s->cartographies[i]->file;
-			md_links(s->cartographies[i]->introduction, 1, check_one, &sn);
-		}
+		if (s->cartographies[i]->introduction)
+			check_text(&sn, s->cartographies[i]->file, NULL, s->cartographies[i]->introduction, 1);
 	buf_release(&sn.path);
 }
 
