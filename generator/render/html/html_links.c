@@ -14,6 +14,7 @@
 
 #include "../../base/buf.h"
 #include "../../base/diag.h"
+#include "../../base/url.h"
 #include "../../text/markdown.h"
 #include "../html.h"
 #include "../theme.h"
@@ -179,6 +180,8 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 {
 	struct seen *sn = ctx;
 	size_t suffix;
+	if (!url_is_link(url))
+		return;		/* refused by md_lint, which says so */
 	enum target t = resolve(sn->s, sn->slug, url, &sn->path, &suffix);
 	if (t == LINK_BROKEN || t == LINK_OUTSIDE) {
 		if (++sn->broken == LINKS_REPORTED + 1)
