@@ -25,6 +25,7 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "build.h"
+#include "render/html.h"
 #include "render/theme.h"
 #include "render/publish.h"
 #include "serve.h"
@@ -120,6 +121,7 @@ static void lint_pages(const struct site *s, struct diags *d)
 		if (s->cartographies[i]->introduction)
 			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file, 1,
 			    s->html_brut, d);
+	html_links_check(s, d);
 }
 
 /* carto check reads the theme as a build does, and checks statically what
@@ -143,6 +145,8 @@ static void read_env(struct opts *o)
 		o->b.pause = (unsigned)atoi(v);
 	o->b.timing = getenv("CARTO_TIMING") != NULL;
 	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
+	if ((v = getenv("CARTO_TEST_SITEMAP_MAX")) && atol(v) > 0)	/* lets the tests reach the index */
+		o->b.sitemap_max = (size_t)atol(v);
 	o->clock.on = o->b.timing;
 }
 

@@ -39,6 +39,9 @@ const pages = [
   ["page-with-views", "methodologie/index.html"],
   ["webinars", "webinaires/index.html"],
   ["webinar", "webinaires/orienter-vers-la-bonne-formation-linguistique/index.html"],
+  ["accessibility-statement", "accessibilite/index.html"],
+  ["legal-notice", "mentions-legales/index.html"],
+  ["site-map", "plan-du-site/index.html"],
 ];
 
 // The HTML deck: one slide on screen at a time; arrows, Page Down, End and
@@ -80,6 +83,59 @@ async function deckChecks(browser, report) {
   report(at5 === "diapo-5" && hidden && visible, "browser/deck-notes-hidden-until-n",
     "slide " + at5 + " hidden " + hidden + " visible " + visible);
   await p4.close();
+  // Every slide fits its screen (shrunk if need be, as in the PDF) at
+  // 1920×1080, 1024×768 and at 200 % zoom; on a phone the bar is whole.
+  for (const [label, vp, scale] of [["1920x1080", { width: 1920, height: 1080 }, 1],
+    ["1024x768", { width: 1024, height: 768 }, 1], ["zoom-200", { width: 640, height: 384 }, 2],
+    ["phone", { width: 375, height: 667 }, 2]]) {
+    const pz = await browser.newPage({ viewport: vp, deviceScaleFactor: scale });
+    const over = [];
+    for (let i = 1; i <= n; i++) {
+      await pz.goto(url + "#diapo-" + i);
+      const o = await pz.evaluate((id) => {
+        // A data table may scroll sideways in its slide (WCAG 1.4.10 allows
+        // it); nothing else may overflow.
+        const s = document.getElementById(id), right = s.getBoundingClientRect().right;
+        return s.scrollHeight > s.clientHeight + 1 || (s.scrollWidth > s.clientWidth + 1 &&
+          Array.from(s.querySelectorAll("*")).some((e) => e.getBoundingClientRect().right > right + 1 && !e.closest("table")));
+      }, "diapo-" + i);
+      if (o) over.push(i);
+    }
+    const bar = await pz.evaluate(() => Array.from(document.querySelectorAll(".deck-nav button")).every((b) => {
+      const r = b.getBoundingClientRect();
+      return r.left >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight && r.top >= 0;
+    }));
+    report(over.length === 0 && bar, "browser/deck-fits/" + label, "overflowing slides " + over.join(", ") + ", bar whole " + bar);
+    await pz.close();
+  }
+  // The first Tab reaches the skip link, not the bottom bar;
+  // the single-key shortcuts can be turned off (WCAG 2.1.4).
+  const pk = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const firsts = [];
+  for (const u of [url, url + "#diapo-3"]) {
+    await pk.goto(u);
+    await pk.waitForLoadState("load");
+    await pk.waitForTimeout(50);
+    await pk.keyboard.press("Tab");
+    firsts.push(await pk.evaluate(() => document.activeElement.closest(".deck-nav") ? "bar"
+      : document.activeElement.className));
+  }
+  // Opened on a slide, the browser starts from that slide: never the bar.
+  report(firsts[0] === "skip" && firsts[1] !== "bar", "browser/deck-first-tab-skip-link", JSON.stringify(firsts));
+  await pk.goto(url + "#diapo-5");
+  await pk.click("[data-go=keys]");
+  await pk.keyboard.press("n");
+  const off = await pk.locator("#diapo-5 .notes").isHidden();
+  await pk.reload();
+  await pk.keyboard.press("f");
+  await pk.keyboard.press("n");
+  const stillOff = await pk.locator("#diapo-5 .notes").isHidden() &&
+    (await pk.getAttribute("[data-go=keys]", "aria-pressed")) === "false";
+  await pk.click("[data-go=keys]");
+  await pk.keyboard.press("n");
+  const on = await pk.locator("#diapo-5 .notes").isVisible();
+  report(off && stillOff && on, "browser/deck-shortcuts-can-be-turned-off", [off, stillOff, on].join(" "));
+  await pk.close();
   const ctx = await browser.newContext({ javaScriptEnabled: false });
   const nojs = await ctx.newPage();
   await nojs.goto(url);
@@ -113,6 +169,31 @@ async function facetChecks(browser, report) {
   report(want > 0 && shown === want, "browser/facets/93-asl-count", "shown " + shown + ", expected " + want);
   report(markers.visible > 0 && markers.visible < markers.all && markers.bad === 0,
     "browser/facets/markers-follow", JSON.stringify(markers));
+  // Each shown marker counts and names only its shown offers, and links to
+  // one of them.
+  const named = await page.evaluate(() => Array.from(document.querySelectorAll("svg.map a[data-cards]"))
+    .filter((a) => a.style.display !== "none").map((a) => {
+      const ids = a.getAttribute("data-cards").split(" ").filter((id) => !document.getElementById(id).hidden);
+      const orgs = ids.map((id) => document.getElementById(id).querySelector("p:not(.card-title) a").textContent);
+      const label = a.getAttribute("aria-label"), target = a.getAttribute("href").slice(1);
+      const ok = label.endsWith(" : " + ids.length + " offre" + (ids.length > 1 ? "s" : "")) &&
+        orgs.every((o) => label.includes(o)) && ids.includes(target);
+      return ok ? "" : label + " -> " + target + " " + JSON.stringify(ids);
+    }).filter(Boolean));
+  report(named.length === 0, "browser/facets/markers-name-shown-offers", JSON.stringify(named.slice(0, 3)));
+  // A keyboard user skips the map: from the skip link, the next Tab lands
+  // past the markers (on the filters, or after the list's heading).
+  const skipped = [];
+  for (const target of ["facettes-titre", "offres"]) {
+    await page.focus(".skip-map a[href='#" + target + "']");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    skipped.push(await page.evaluate(() => !document.activeElement.closest("svg.map") &&
+      !!(document.querySelector("svg.map").compareDocumentPosition(document.activeElement) &
+        Node.DOCUMENT_POSITION_FOLLOWING)));
+  }
+  report(skipped.every(Boolean) && await page.locator("#saut-filtres").isVisible(),
+    "browser/facets/skip-map", JSON.stringify(skipped));
   const url = page.url();
   report(/departement=93/.test(url) && /types=asl/.test(url), "browser/facets/state-in-url", url);
   const again = await browser.newPage();
@@ -127,6 +208,10 @@ async function facetChecks(browser, report) {
   const all = await nojs.locator("li.card").count();
   const formShown = await nojs.locator("#facettes").isVisible();
   report(all === feats.length && !formShown, "browser/facets/no-script-lists-all", all + " of " + feats.length);
+  // A filtered link opened without JavaScript says that the list is whole.
+  await nojs.goto("file://" + path.join(out, rel) + "?departement=93&types=asl");
+  const said = await nojs.locator("p.note").filter({ hasText: "Les filtres demandent JavaScript" }).isVisible();
+  report(said && !(await nojs.locator("#saut-filtres").isVisible()), "browser/facets/no-script-says-unfiltered");
   await ctx.close();
   await page.close();
   await again.close();
@@ -161,7 +246,8 @@ async function largeChecks(browser, report, dir) {
   };
   for (const [name, rel] of pages) {
     if (!rel) { report(false, "browser/" + name, "no such page in " + out); continue; }
-    for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 375, height: 740 }]]) {
+    for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 375, height: 740 }],
+      ["phone-320", { width: 320, height: 640 }]]) {
       const page = await browser.newPage({ viewport });
       const url = "file://" + path.join(out, rel.split("?")[0]) + (rel.includes("?") ? "?" + rel.split("?")[1] : "");
       await page.goto(url);
@@ -171,6 +257,16 @@ async function largeChecks(browser, report, dir) {
       const v = res.violations.map((x) => x.id + " (" + x.nodes.length + "): " +
         x.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", "));
       report(v.length === 0, "browser/axe/" + name + "/" + label, v.join("\n  "));
+      // Reflow (WCAG 1.4.10): at 320 and 375 px nothing scrolls sideways.
+      if (label !== "desktop") {
+        const wide = await page.evaluate(() => {
+          const w = document.documentElement.clientWidth;
+          return document.documentElement.scrollWidth > w ? Array.from(document.querySelectorAll("body *"))
+            .filter((e) => e.getBoundingClientRect().right > w + 1).slice(0, 3)
+            .map((e) => e.tagName + "." + e.className).join(", ") || "?" : "";
+        });
+        report(!wide, "browser/reflow/" + name + "/" + label, wide);
+      }
       if (shots) await page.screenshot({ path: path.join(shots, name + "-" + label + ".png"), fullPage: false });
       if (name === "search-results" && label === "desktop") {
         const n = await page.locator("#search-results li").count();

@@ -104,7 +104,7 @@ if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2
 		"$CARTO" build --jobs 2 --site "$S" --out "$TMP/b1" > /dev/null 2> "$TMP/enospc.err"
 	rc=$?
 	[ $killed = 137 ] && [ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
-		grep -q 'writing the site failed: [a-z/.0-9-]*: No space left on device; ' "$TMP/enospc.err" &&
+		grep -q '^[a-z/.0-9-]*: error: cannot write: No space left on device$' "$TMP/enospc.err" &&
 		! ls -d "$TMP"/.b1.* > /dev/null 2>&1
 	st=$?; detail="killed $killed, exit $rc: $(head -c 200 "$TMP/enospc.err")"; [ $st = 0 ]
 	site_test sec-05-sec-12-strace-kill-then-disk-full "$detail"
@@ -113,7 +113,7 @@ if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2
 		strace -f -qq -o /dev/null -e trace=mkdir -e inject=mkdir:error=ENOSPC:when=$n \
 			"$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>> "$TMP/enospc2.err"
 	done
-	[ "$(grep -c 'No space left on device; ' "$TMP/enospc2.err")" -ge 3 ] && ! grep -q 'File exists' "$TMP/enospc2.err" &&
+	[ "$(grep -c ': error: cannot write: No space left on device$' "$TMP/enospc2.err")" -ge 3 ] && ! grep -q 'File exists' "$TMP/enospc2.err" &&
 		[ "$snap" = "$(tree_sum "$TMP/b1")" ]
 	st=$?; detail=$(head -c 300 "$TMP/enospc2.err"); [ $st = 0 ]
 	site_test sec-12-write-failure-true-errno "$detail"
@@ -264,6 +264,117 @@ h="$TMP/ex-out"
 site_test html-pages-exist
 ! grep -rhoE '(href|src)="/[^/]' "$h" --include='*.html' | grep -v '^$' > /dev/null
 site_test html-links-relative
+# Every internal link of every page leads to a file of the build (the
+# footer's "Plan du site", "Mentions légales" and "Accessibilité" included).
+detail=$(python3 tests/links.py "$h" 2>&1)
+site_test html-links-resolve "$detail"
+
+# sitemap.xml lists every HTML page of the build (cartographies, their
+# département and commune pages, directory, search, data, legal pages…) and
+# nothing else; past its limit (50,000, lowered here) it is an index of
+# sitemap-N.xml files that together hold the same URLs.
+base=$(sed -n 's/^base_url: "\(.*\)"/\1/p' site.yaml)
+want=$(cd "$h" && find . -name index.html | sed 's|^\./||; s|index\.html$||' | sort)
+got=$(grep -o '<loc>[^<]*</loc>' "$h/sitemap.xml" | sed "s|<loc>$base||; s|</loc>||" | sort)
+[ "$want" = "$got" ] && echo "$got" | grep -q '^cartographies/linguistique/93/$' &&
+	echo "$got" | grep -q '^plan-du-site/$' && echo "$got" | grep -q '^data/$'
+detail=$(diff <(echo "$want") <(echo "$got") | head -5)
+site_test sitemap-every-page "$detail"
+CARTO_TEST_SITEMAP_MAX=30 "$CARTO" build --out "$TMP/sm-out" > /dev/null 2>&1 &&
+	[ "$(grep -c '<sitemap><loc>' "$TMP/sm-out/sitemap.xml")" = "$(( ($(echo "$want" | wc -l) + 29) / 30 ))" ] &&
+	grep -q '<sitemapindex' "$TMP/sm-out/sitemap.xml" && [ "$(grep -c '<url>' "$TMP/sm-out/sitemap-1.xml")" = 30 ] &&
+	[ "$(cat "$TMP/sm-out"/sitemap-*.xml | grep -o '<loc>[^<]*</loc>' | sed "s|<loc>$base||; s|</loc>||" | sort)" = "$want" ]
+site_test sitemap-index-past-limit
+rm -rf "$TMP/sm-out"
+
+# Map markers: none hides another (centres closer than a marker's radius
+# are one marker, bug-11: three organisations 1.5-1.9 px apart in
+# Saint-Denis), and a grouped marker names every organisation of its offers
+# (bug-12: two organisations in one building), on the example and with the
+# organisation moved next door.
+detail=$(python3 tests/markers.py "$h" 2>&1)
+site_test map-markers-group-and-name "$detail"
+rm -rf "$S-mk"; mkdir -p "$S-mk"; cp -r content referentiels site.yaml "$S-mk"/
+sed -i 's/geo: { lat: 48.9351, lon: 2.3628 }/geo: { lat: 48.9382, lon: 2.3621 }/' "$S-mk/content/organismes/femmes-passerelles-saint-denis.yaml"
+"$CARTO" build --site "$S-mk" --out "$TMP/mk-out" > /dev/null 2>&1 &&
+	grep -q 'aria-label="Espace social du Canal et Femmes Passerelles Saint-Denis, Saint-Denis : 3 offres"' "$TMP/mk-out/cartographies/linguistique/93/index.html" &&
+	grep -q 'aria-label="Espace social du Canal, Femmes Passerelles Saint-Denis et Lingua Pro Formation, Saint-Denis : 7 offres"' "$h/cartographies/linguistique/index.html" &&
+	python3 tests/markers.py "$TMP/mk-out" > "$TMP/mk.txt" 2>&1
+st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
+site_test map-markers-shared-building "$detail"
+rm -rf "$S-mk" "$TMP/mk-out"
+
+# Markdown links are published relative (bug-03): a root-relative link to a
+# page, an organisation, a référentiel or an asset becomes ../x/index.html,
+# so the site works under a sub-path and from file://; check warns at its
+# line about a link that leads nowhere.
+cp -r "$S" "$S-links"
+sed -i 's|^base_url: .*|base_url: "https://www.exemple.fr/cartos/"|' "$S-links/site.yaml"
+printf -- '---\ntitre: "Liens internes"\n---\n\nVoir [les organismes](/organismes/), [un organisme](/organismes/asso-test),\n[le référentiel](/referentiels/mini/#c-1), ![le style](/assets/style.css) et [rien](ailleurs/).\n' \
+	> "$S-links/content/pages/liens-internes.md"
+"$CARTO" build --site "$S-links" --out "$TMP/links-out" > /dev/null 2> "$TMP/links.err" &&
+	l="$TMP/links-out/liens-internes/index.html" &&
+	grep -q '<a href="../organismes/index.html">les organismes</a>' "$l" &&
+	grep -q '<a href="../organismes/asso-test/index.html">un organisme</a>' "$l" &&
+	grep -q '<a href="../referentiels/mini/index.html#c-1">' "$l" && grep -q 'src="../assets/style.css"' "$l" &&
+	grep -q "liens-internes.md:6:80: warning: link 'ailleurs/' leads to 'liens-internes/ailleurs/'" "$TMP/links.err" &&
+	[ "$(grep -c 'warning: link' "$TMP/links.err")" = 1 ]
+st=$?; detail=$(grep -o '<p>Voir.*' "$TMP/links-out/liens-internes/index.html"; cat "$TMP/links.err"); [ "$st" = 0 ]
+site_test markdown-links-relative "$detail"
+rm -rf "$S-links" "$TMP/links-out"
+
+# A cartography that no offer matches yet publishes its pages, data and
+# booklet, saying so (no qsort(NULL, 0) under UBSan: every sort of the
+# project takes an empty array).
+cp -r "$S" "$S-empty"
+sed -i 's/selection: { types: \[fle, alpha\] }/selection: { types: [asl] }/' "$S-empty/content/cartographies/demo.yaml"
+"$CARTO" build --site "$S-empty" --out "$TMP/empty-out" > "$TMP/empty.err" 2>&1 &&
+	grep -q 'Aucune offre ne correspond pour le moment' "$TMP/empty-out/cartographies/demo/93/index.html" &&
+	[ -s "$TMP/empty-out/pdf/cartographies/demo.pdf" ] && [ -s "$TMP/empty-out/xlsx/cartographies/demo.xlsx" ]
+st=$?; detail=$(tail -3 "$TMP/empty.err"); [ "$st" = 0 ]
+site_test empty-cartography "$detail"
+rm -rf "$S-empty" "$TMP/empty-out"
+
+# The legal pages of a French public-sector site, made from site.yaml's
+# pages_legales: the déclaration d'accessibilité (state, audit, non-
+# conformités, contact, Défenseur des droits), the mentions légales, and a
+# plan du site listing every cartography and its département pages, the
+# directory, the référentiels, the search and the data; every footer says
+# the state of conformity.
+a="$h/accessibilite/index.html"
+grep -q 'est partiellement conforme avec le référentiel' "$a" && grep -q '15 octobre 2026' "$a" &&
+	grep -q 'critère 13.3' "$a" && grep -q 'mailto:accessibilite@cartographies.exemple.fr' "$a" &&
+	grep -q 'Défenseur des droits' "$a" &&
+	grep -q '<dt>Hébergeur</dt><dd>Hébergeur Exemple SAS' "$h/mentions-legales/index.html" &&
+	grep -q '<dt>Directeur ou directrice de la publication</dt><dd>La directrice' "$h/mentions-legales/index.html" &&
+	[ "$(grep -rL 'Accessibilité : partiellement conforme</a>' "$h" --include=index.html | grep -v '/diaporamas/\|presenter-la-cartographie' | wc -l)" = 0 ]
+site_test legal-pages-example
+m="$h/plan-du-site/index.html"
+missing=""
+for f in $(cd "$h" && find cartographies/*/ -maxdepth 2 -name index.html | sort) organismes/index.html \
+	annuaire/93/index.html referentiels/index.html referentiels/clea/index.html recherche/index.html \
+	data/index.html methodologie/index.html mentions-legales/index.html accessibilite/index.html; do
+	grep -q "href=\"../$f\"" "$m" || missing="$missing $f"
+done
+[ -z "$missing" ]
+site_test legal-site-map "missing:$missing"
+
+# A site without pages_legales still has the three pages (saying what is
+# missing, declared non conforme), with a warning; a page of the same slug
+# replaces the generated one.
+cp -r "$S" "$S-legal"
+sed -i '/^pages_legales:/,$d' "$S-legal/site.yaml"
+printf -- '---\ntitre: "Nos mentions"\n---\nTexte écrit par le site.\n' > "$S-legal/content/pages/mentions-legales.md"
+"$CARTO" build --site "$S-legal" --out "$TMP/legal-out" > /dev/null 2> "$TMP/legal.err" &&
+	grep -q "site.yaml:1:1: warning: no pages_legales block" "$TMP/legal.err" &&
+	grep -q 'est non conforme avec' "$TMP/legal-out/accessibilite/index.html" &&
+	grep -q 'Accessibilité : non conforme</a>' "$TMP/legal-out/index.html" &&
+	grep -q 'Texte écrit par le site' "$TMP/legal-out/mentions-legales/index.html" &&
+	! grep -q 'Éditeur du site' "$TMP/legal-out/mentions-legales/index.html" &&
+	[ -f "$TMP/legal-out/plan-du-site/index.html" ] && python3 tests/links.py "$TMP/legal-out" > /dev/null
+site_test legal-pages-default-and-override
+rm -rf "$S-legal"
+
 draft=$(grep -l 'brouillon: true' content/pages/*/*.md content/pages/*.md 2> /dev/null | head -1)
 dslug=$(echo "$draft" | sed 's|content/pages/||; s|\.md$||')
 [ -n "$dslug" ] && [ ! -e "$h/$dslug/index.html" ] && ! grep -q "$dslug" "$h/sitemap.xml" &&
@@ -489,6 +600,42 @@ for f, want in zip(["linguistique", "linguistique-93"], last):
             assert d >= 13, (f, p[i][0], p[j][0], d)
 PY
 	site_test pdf-booklet-markers-apart
+fi
+
+# The booklets' index of communes: each commune's numbers once and in
+# order, a number stands for one address, and a long commune name ("Paris
+# 10e Arrondissement") never runs under its numbers.
+if command -v pdftotext > /dev/null; then
+	python3 - "$h" << 'PY'
+import re, subprocess, sys
+h = sys.argv[1]
+for f in ["linguistique", "linguistique-93"]:
+    pdf = f"{h}/pdf/cartographies/{f}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    index = text.split("Index des communes", 1)[1]
+    for line in index.splitlines():
+        nums = [int(x) for x in re.findall(r"(?<![\w.])(\d+)(?=,|$)", line.strip())]
+        assert nums == sorted(set(nums)), (f, line)
+    # One number, one address: the entries that share a number share their address.
+    plain = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+    addr = {}
+    for m in re.finditer(r"^(\d+)\. .*\n(?:.*\n){1,3}?(.*\d{5} .*)$", plain, re.M):
+        a = m.group(2).split(" – ")[0]
+        assert addr.setdefault(m.group(1), a) == a, (f, m.group(1), addr[m.group(1)], a)
+    # No commune name runs under its numbers.
+    xml = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    pages = xml.split("<page ")
+    first = next(i for i, pg in enumerate(pages) if ">Index</word>" in pg)
+    words = []
+    for pg in pages[first:]:
+        words += [(float(a), float(b), float(c), t) for a, b, c, t in
+                  re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', pg)]
+    for x0, y0, x1, t in words:
+        if t == "Arrondissement":
+            for u0, v0, u1, s in words:
+                assert not (re.fullmatch(r"\d+,?", s) and abs(v0 - y0) < 2 and u0 < x1), (f, t, s)
+PY
+	site_test pdf-booklet-commune-index
 fi
 
 # Views in pages: a map embedded in a page and in a deck has exactly the

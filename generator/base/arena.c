@@ -92,7 +92,8 @@ static void *alloc_raw(struct arena *a, size_t size)
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = alloc_raw(a, n + 1);
-	memcpy(p, s, n);
+	if (n)
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }

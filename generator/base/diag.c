@@ -68,7 +68,7 @@ static int cmp_diag(const void *pa, const void *pb)
 void diags_print(struct diags *d, FILE *f)
 {
 	if (d->n > 1)
-		qsort(d->v, d->n, sizeof(*d->v), cmp_diag);
+		xqsort(d->v, d->n, sizeof(*d->v), cmp_diag);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const char *sev = x->sev == DIAG_ERROR ? "error" : "warning";

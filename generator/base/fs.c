@@ -103,7 +103,7 @@ int fs_list(const char *dir, struct fs_entry **out, size_t *n)
 	closedir(d);
 	buf_release(&path);
 	if (*n > 1)
-		qsort(*out, *n, sizeof(**out), cmp_entry);
+		xqsort(*out, *n, sizeof(**out), cmp_entry);
 	return 0;
 }
 

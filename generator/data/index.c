@@ -110,13 +110,15 @@ static int cmp_rows(const void *pa, const void *pb)
 	if (!c)
 		c = collate_fr(a->o->org->nom, b->o->org->nom);
 	if (!c)
-		c = collate_fr(a->o->intitule, b->o->intitule);
-	if (!c)
 		c = strcmp(a->o->org->id.s, b->o->org->id.s);
-	if (!c)
-		c = strcmp(a->o->id.s, b->o->id.s);
+	/* An organisation's rows at one lieu stay together: in the booklets
+	 * they share a number, so a commune's numbers come in order. */
 	if (!c)
 		c = strcmp(a->l->id.s ? a->l->id.s : "", b->l->id.s ? b->l->id.s : "");
+	if (!c)
+		c = collate_fr(a->o->intitule, b->o->intitule);
+	if (!c)
+		c = strcmp(a->o->id.s, b->o->id.s);
 	return c;
 }
 
@@ -145,8 +147,7 @@ static void index_carto(struct site *s, struct carto_rows *cr)
 				}
 		}
 	}
-	if (cr->n)
-		qsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
+	xqsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
 	for (size_t i = 0; i < cr->n; i++) {
 		add_range(s, cr, cr->rows[i].l->dep, i);
 		if (cr->rows[i].l->commune)
@@ -194,7 +195,7 @@ static void sort_lists(struct strmap *m, int (*cmp)(const void *, const void *))
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key) {
 			struct ptrs *l = m->slots[i].val;
-			qsort(l->v, l->n, sizeof(*l->v), cmp);
+			xqsort(l->v, l->n, sizeof(*l->v), cmp);
 		}
 }
 

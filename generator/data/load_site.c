@@ -58,10 +58,81 @@ static void read_menus(struct rd *r, const struct ynode *m, struct site *s)
 	}
 }
 
+/* A contact of the legal pages: an e-mail address or an http(s) address. */
+static const char *legal_contact(struct rd *r, const struct ynode *m, const char *key)
+{
+	const char *c = rd_text(r, m, key, OPT);
+	if (!c)
+		return NULL;
+	int web = strncmp(c, "https://", 8) == 0 || strncmp(c, "http://", 7) == 0;
+	const char *at = strchr(c, '@');
+	if (!web && (!at || at == c || !strchr(at, '.') || strpbrk(c, " <>\"\t\n:/"))) {
+		rd_error(r, ytree_get(m, key), "%s must be an e-mail address or an http(s) address", key);
+		return NULL;
+	}
+	return c;
+}
+
+static void read_accessibility(struct rd *r, const struct ynode *m, struct legal *l)
+{
+	static const char *const keys[] = { "conformite", "referentiel", "date_audit", "audit_par",
+		"perimetre", "taux", "non_conformites", "contact", NULL };
+	static const char *const states[] = { "non", "partiellement", "totalement" };
+	rd_keys(r, m, keys);
+	struct sval c = rd_stext(r, m, "conformite", REQ);
+	for (size_t i = 0; c.s && i < 3; i++)
+		if (strcmp(c.s, states[i]) == 0)
+			l->conformite = (enum conformite)i;
+	if (c.s && strcmp(c.s, states[l->conformite]) != 0)
+		rd_error(r, ytree_get(m, "conformite"),
+		    "unknown conformite '%s': write non, partiellement or totalement", c.s);
+	l->referentiel = rd_text(r, m, "referentiel", OPT);
+	l->date_audit = rd_date(r, m, "date_audit", OPT);
+	l->audit_par = rd_text(r, m, "audit_par", OPT);
+	l->perimetre = rd_text(r, m, "perimetre", OPT);
+	l->taux = rd_text(r, m, "taux", OPT);
+	l->contact_accessibilite = legal_contact(r, m, "contact");
+	const struct ynode *nc = rd_node(r, m, "non_conformites", Y_SEQ, OPT);
+	if (nc) {
+		l->non_conformites = arena_alloc(r->a, (nc->n + 1) * sizeof(char *));
+		for (size_t i = 0; i < nc->n; i++) {
+			const struct ynode *it = nc->u.items[i];
+			if (it->kind != Y_SCALAR || ytree_is_null(it))
+				rd_error(r, it, "a non-conformité is a sentence (text)");
+			else
+				l->non_conformites[l->n_non_conformites++] = arena_strndup(r->a, it->u.s, it->n);
+		}
+	}
+	/* Contradictions of the law's states (RGAA, "Obligations"): a declared
+	 * conformity rests on an audit, and "totalement" lists nothing wrong. */
+	if (l->conformite != CONF_NON && !l->date_audit)
+		rd_error(r, ytree_get(m, "conformite"),
+		    "conformite '%s' needs the date_audit of the audit it rests on", states[l->conformite]);
+	if (l->conformite == CONF_TOTALE && l->n_non_conformites)
+		rd_error(r, nc, "conformite 'totalement' cannot list non_conformites");
+}
+
+static void read_legal(struct rd *r, const struct ynode *m, struct legal *l)
+{
+	static const char *const keys[] = { "editeur", "directeur_publication", "hebergeur",
+		"contact", "accessibilite", NULL };
+	rd_keys(r, m, keys);
+	l->present = 1;
+	l->line = m->line;
+	l->col = m->col;
+	l->editeur = rd_text(r, m, "editeur", REQ);
+	l->directeur = rd_text(r, m, "directeur_publication", REQ);
+	l->hebergeur = rd_text(r, m, "hebergeur", REQ);
+	l->contact = legal_contact(r, m, "contact");
+	const struct ynode *a = rd_node(r, m, "accessibilite", Y_MAP, REQ);
+	if (a)
+		read_accessibility(r, a, l);
+}
+
 void site_read(struct rd *r, const struct ynode *n, struct site *s)
 {
 	static const char *const keys[] = { "titre", "base_url", "langue", "theme",
-		"fraicheur_jours", "html_brut", "licence", "menus", NULL };
+		"fraicheur_jours", "html_brut", "licence", "menus", "pages_legales", NULL };
 	rd_keys(r, n, keys);
 	s->titre = rd_text(r, n, "titre", REQ);
 	struct sval u = rd_stext(r, n, "base_url", REQ);
@@ -86,6 +157,9 @@ void site_read(struct rd *r, const struct ynode *n, struct site *s)
 	const struct ynode *m = rd_node(r, n, "menus", Y_MAP, OPT);
 	if (m)
 		read_menus(r, m, s);
+	const struct ynode *lg = rd_node(r, n, "pages_legales", Y_MAP, OPT);
+	if (lg)
+		read_legal(r, lg, &s->legal);
 }
 
 /* ---- vocabularies ---- */

@@ -308,6 +308,23 @@ struct page {
 
 /* ---- the site ---- */
 
+/* The legal pages of a French public-sector site (site.yaml pages_legales):
+ * the mentions légales (loi 2004-575, art. 6) and the déclaration
+ * d'accessibilité (loi 2005-102, art. 47; décret 2019-768). Strings are
+ * plain text, NULL when not given. */
+enum conformite { CONF_NON, CONF_PARTIELLE, CONF_TOTALE };
+
+struct legal {
+	int present;			/* the block is in site.yaml */
+	uint32_t line, col;		/* where, for diagnostics */
+	const char *editeur, *directeur, *hebergeur, *contact;
+	enum conformite conformite;	/* CONF_NON when not declared */
+	int date_audit;			/* YYYYMMDD or 0 */
+	const char *referentiel, *audit_par, *perimetre, *taux, *contact_accessibilite;
+	const char **non_conformites;
+	size_t n_non_conformites;
+};
+
 struct menu_item {
 	const char *titre, *url;
 };
@@ -326,6 +343,7 @@ struct site {
 	uint32_t theme_line, theme_col;	/* where site.yaml names the theme */
 	struct menu *menus;
 	size_t n_menus;
+	struct legal legal;
 
 	struct vocab vocab;
 	struct referentiel **referentiels;

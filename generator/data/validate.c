@@ -552,6 +552,20 @@ static void check_pages(struct vctx *v)
 	}
 }
 
+/* The legal pages come from site.yaml's pages_legales unless the site writes
+ * them: without either, they are published saying what is missing. */
+static void check_legal(struct vctx *v)
+{
+	const struct site *s = v->s;
+	if (s->legal.present || (strmap_get(&s->pages_by_slug, "mentions-legales") &&
+	    strmap_get(&s->pages_by_slug, "accessibilite")))
+		return;
+	v->file = "site.yaml";
+	vwarn(v, 1, 1, "no pages_legales block: the mentions légales and the déclaration d'accessibilité "
+	    "are published without their éditeur, hébergeur and audit, and the site is declared "
+	    "'non conforme' (README: Legal pages)");
+}
+
 /* Organisations are independent once ids are known: each is a job of the
  * pool, checked with its worker's diagnostics and arena (merged in worker
  * order afterwards). Below 1,000 organisations threads cost more than they
@@ -589,4 +603,5 @@ void validate_site(struct site *s, int today, int jobs, struct diags *d)
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		check_carto(&v, s->cartographies[i]);
 	check_pages(&v);
+	check_legal(&v);
 }

@@ -33,6 +33,9 @@ struct build_opts {
 	unsigned pause;		/* CARTO_TEST_PAUSE: seconds to wait before
 				 * publishing, so the tests can kill a build */
 	int timing;		/* CARTO_TIMING: print each stage's time */
+	size_t sitemap_max;	/* CARTO_TEST_SITEMAP_MAX: URLs a sitemap file
+				 * holds before it becomes an index; 0: the
+				 * protocol's 50,000 */
 	int no_exchange;	/* CARTO_TEST_NO_EXCHANGE: publish with the
 				 * fallback of file systems that cannot
 				 * exchange folders, so the tests reach it */

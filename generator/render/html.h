@@ -9,8 +9,15 @@
 
 struct backend;
 
+struct site;
+struct diags;
+
 /* Every page, one job each on the pool; the sizes of the other backends'
  * files it links come from the publisher, so it runs last. */
 extern const struct backend html_backend;
+
+/* Warns at its line about each internal link of a page or a cartography's
+ * introduction that leads to no page or file of the build (html_links.c). */
+void html_links_check(const struct site *s, struct diags *d);
 
 #endif

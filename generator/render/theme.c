@@ -142,6 +142,18 @@ int theme_exists(const char *root, const char *name)
 	return ok;
 }
 
+int theme_has_asset(const char *root, const char *name, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	buf_printf(&p, "%s/themes/%s/assets/%s", root, name, rel);
+	int ok = fs_exists(p.data) && !fs_is_dir(p.data);
+	buf_reset(&p);
+	buf_printf(&p, "%s/themes/%s/assets/%s", CARTO_SHARE, name, rel);
+	ok = ok || (fs_exists(p.data) && !fs_is_dir(p.data));
+	buf_release(&p);
+	return ok;
+}
+
 int theme_load(struct theme *t, const char *root, const char *name, struct diags *d)
 {
 	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;

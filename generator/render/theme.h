@@ -33,6 +33,9 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 int theme_check(const struct theme *t, struct diags *d);
 /* Returns 1 when theme name exists for the site at root (its own or carto's). */
 int theme_exists(const char *root, const char *name);
+/* Returns 1 when theme name has the asset rel (a path under assets/ without
+ * '..', checked by the caller), in the site's folder or carto's. */
+int theme_has_asset(const char *root, const char *name, const char *rel);
 /* Returns the named template or NULL. Thread-safe. */
 const struct tpl *theme_get(const struct theme *t, const char *name);
 /* Copies the assets into the output under assets/; an asset that cannot be

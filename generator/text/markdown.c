@@ -153,6 +153,25 @@ int md_lint(const char *body, const char *file, uint32_t first_line,
 	return 0;
 }
 
+void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx)
+{
+	cmark_node *doc = parse_doc(body, CMARK_OPT_SOURCEPOS);
+	if (!doc)
+		return;		/* over the bounds: md_lint says so */
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *url = cmark_node_get_url(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && url)
+			fn(ctx, url, (uint32_t)cmark_node_get_start_line(n) + first_line - 1,
+			    (uint32_t)cmark_node_get_start_column(n));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}
+
 static int is_view(cmark_node *n)
 {
 	const char *info = cmark_node_get_fence_info(n);
@@ -185,7 +204,7 @@ void md_fences(const char *text, md_fence_fn fn, void *ctx)
 /* Parses text, drops links with a refused scheme and, when views, numbers
  * the carto blocks: each one's body becomes its index, found again in the
  * HTML. Without views (Markdown outside pages) they stay code. */
-static cmark_node *parse(const char *text, int views_on)
+static cmark_node *parse(const char *text, int views_on, md_link_fn link, void *link_ctx)
 {
 	cmark_node *doc = parse_doc(text, CMARK_OPT_VALIDATE_UTF8);
 	if (!doc)
@@ -200,8 +219,11 @@ static cmark_node *parse(const char *text, int views_on)
 			continue;
 		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
 			const char *url = cmark_node_get_url(n);
+			const char *to = url && url_is_link(url) && link ? link(link_ctx, url) : NULL;
 			if (url && !url_is_link(url))
 				cmark_node_set_url(n, "");
+			else if (to)
+				cmark_node_set_url(n, to);
 		} else if (views_on && is_view(n)) {
 			char num[32];
 			snprintf(num, sizeof(num), "%zu\n", views++);
@@ -240,11 +262,17 @@ static void render(struct buf *out, cmark_node *doc, int html_brut, md_view_fn f
 	free(html);
 }
 
-void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx)
+void md_html_links(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx,
+    md_link_fn link, void *link_ctx)
 {
-	cmark_node *doc = parse(text, fn != NULL);
+	cmark_node *doc = parse(text, fn != NULL, link, link_ctx);
 	render(out, doc, html_brut, fn, ctx);
 	cmark_node_free(doc);
+}
+
+void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx)
+{
+	md_html_links(out, text, html_brut, fn, ctx, NULL, NULL);
 }
 
 /* A paragraph that is only "Notes :" (or "Notes:") starts the speaker notes. */
@@ -282,7 +310,7 @@ static void take_slide(cmark_node *doc, cmark_node **slide, cmark_node **notes)
 
 size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out)
 {
-	cmark_node *doc = parse(text, 1);
+	cmark_node *doc = parse(text, 1, NULL, NULL);
 	size_t n = 0, cap = 8;
 	struct md_slide *v = xmalloc(cap * sizeof(*v));
 	while (cmark_node_first_child(doc)) {
@@ -425,7 +453,7 @@ static void blocks(struct md_deck *d, cmark_node *parent, int depth)
 void md_deck(const char *text, struct md_deck *d)
 {
 	memset(d, 0, sizeof(*d));
-	cmark_node *doc = parse(text, 1);
+	cmark_node *doc = parse(text, 1, NULL, NULL);
 	size_t cap = 8;
 	d->slide = xmalloc(cap * sizeof(*d->slide));
 	while (cmark_node_first_child(doc)) {

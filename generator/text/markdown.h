@@ -31,6 +31,14 @@ int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
  * the text is over a bound (an error was added), else 0. */
 int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
+/* Calls fn for each link and image of body, in order, with its URL and its
+ * position (line counted from first_line); nothing for a text over the
+ * parser's bounds (md_lint reports it). */
+typedef void (*md_link_seen_fn)(void *ctx, const char *url, uint32_t line, uint32_t col);
+void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx);
+/* Returns the URL to publish for a link or image (an arena or static string
+ * owned by ctx), or NULL to keep it as written. */
+typedef const char *(*md_link_fn)(void *ctx, const char *url);
 /* Called for each fenced block whose info string is "carto", in document
  * order, with its body and the line of the body's first line (1 for the
  * text's first line). */
@@ -43,6 +51,9 @@ typedef void (*md_view_fn)(void *ctx, size_t index, struct buf *out);
 /* Appends the HTML of Markdown text to out; raw HTML only when html_brut.
  * carto blocks are replaced by what fn appends; without fn they stay code. */
 void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx);
+/* The same, with each link's URL passed through link (see md_link_fn). */
+void md_html_links(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx,
+    md_link_fn link, void *link_ctx);
 
 /* A slide deck: text split at its top-level thematic breaks ("---"). A
  * paragraph "Notes :" starts the slide's speaker notes, which run to the

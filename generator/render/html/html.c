@@ -24,6 +24,7 @@
 #include "html_carto.h"
 #include "html_views.h"
 #include "html_extra.h"
+#include "html_legal.h"
 
 /* ---- the page list ---- */
 
@@ -38,7 +39,7 @@ struct jobs {
 static void add_job(struct jobs *j, enum pkind k, const void *item, const char *key)
 {
 	j->v = xgrow(j->v, &j->cap, j->n + 1, sizeof(*j->v));
-	j->v[j->n++] = (struct pjob){ k, item, key };
+	j->v[j->n++] = (struct pjob){ k, item, key, 0, NULL };
 }
 
 static int cmp_commune(const void *a, const void *b)
@@ -61,8 +62,7 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 		if (r[i].l->commune)
 			coms[nc++] = r[i].l->commune;
 	size_t total = nc;
-	if (nc)
-		qsort(coms, nc, sizeof(*coms), cmp_commune);
+	xqsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
 	int any_large = html_carto_large(total);
 	if (any_large)
@@ -127,7 +127,32 @@ static void list_jobs(const struct site *s, int drafts, struct jobs *j)
 		carto_jobs(s, s->cartographies[i], j);
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
+	for (size_t i = 0; i < HTML_LEGAL_N; i++)
+		if (html_legal_generated(s, drafts, i)) {
+			add_job(j, P_LEGAL, NULL, NULL);
+			j->v[j->n - 1].which = i;
+		}
 	add_job(j, P_404, NULL, NULL);
+}
+
+/* The pages for sitemap.xml, in the order of the list: every HTML page but
+ * the 404 page, at its URL ("x/" for "x/index.html"), with the date of its
+ * content when it has one. Paths stay owned by the jobs. */
+static size_t sitemap_urls(const struct jobs *j, struct html_url *u)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		const struct pjob *jb = &j->v[i];
+		if (!jb->path || jb->kind == P_404 || jb->kind == P_CARTO_DATA)
+			continue;
+		size_t len = strlen(jb->path);
+		if (len >= 10 && strcmp(jb->path + len - 10, "index.html") == 0)
+			len -= 10;
+		int date = jb->kind == P_PAGE ? ((const struct page *)jb->item)->date
+		    : jb->kind == P_ORG ? ((const struct organisme *)jb->item)->mise_a_jour : 0;
+		u[n++] = (struct html_url){ jb->path, len, date };
+	}
+	return n;
 }
 
 /* ---- rendering on the pool ---- */
@@ -210,10 +235,12 @@ static void strip_trailing(struct buf *b)
 }
 
 static int render_job(struct html *h, struct pool_worker *w, struct pctx *c,
-    const struct pjob *j)
+    struct pjob *j)
 {
-	const char *tname = NULL, *path = NULL;
-	struct view *v = html_view(c, j, &tname, &path);
+	const char *tname = "page", *path = NULL;
+	struct view *v = j->kind == P_LEGAL ? html_legal_page(c, j->which, &path)
+	    : html_view(c, j, &tname, &path);
+	j->path = xstrdup(path);	/* each job is one worker's: no lock */
 	const struct tpl *t = theme_get(&h->theme, tname);
 	struct tpl_lookup l = { lookup_tpl, (void *)&h->theme, 1 };
 	struct buf *out = &w->out;
@@ -234,7 +261,7 @@ static int page_job(void *ctx, size_t i, struct pool_worker *w)
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p };
-	const struct pjob *job = &h->jobs.v[i];
+	struct pjob *job = &h->jobs.v[i];
 	double t0 = now_ms();
 	int rc = render_job(h, w, &c, job);
 	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
@@ -275,8 +302,12 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 		in->stats->carto_ms += h->tally[i].carto_ms;
 		in->stats->carto_pages += h->tally[i].carto_pages;
 	}
-	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 || html_extras(s, h->drafts, p) < 0))
+	struct html_url *urls = xmalloc((h->jobs.n + 1) * sizeof(*urls));
+	size_t n_urls = sitemap_urls(&h->jobs, urls);
+	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 ||
+	    html_extras(s, h->drafts, in->o->sitemap_max, urls, n_urls, p) < 0))
 		rc = -1;
+	free(urls);
 	return rc;
 }
 
@@ -284,6 +315,8 @@ static void html_free(void *self)
 {
 	struct html *h = self;
 	free(h->tally);
+	for (size_t i = 0; i < h->jobs.n; i++)
+		free(h->jobs.v[i].path);
 	free(h->jobs.v);
 	for (size_t i = 0; i < h->jobs.nkeys; i++)
 		free(h->jobs.keys[i]);

@@ -25,33 +25,168 @@
 struct spot {
 	double x, y;
 	size_t n;
-	const struct offre *first;
-	const struct lieu *lieu;
 	size_t type;		/* palette index, or SIZE_MAX when types differ */
 	size_t card;		/* index of the first card, for the link */
 	size_t last;		/* index of the last card; next[] links the others */
+	const char *label;	/* accessible name, HTML-escaped */
 };
 
-/* Groups rows at the same spot (3 px) into markers; returns the count. */
+/* Markers whose centres are closer than a single marker's radius hide each
+ * other (the count of one lies under the other), so they are one marker:
+ * the rows are grouped by single linkage at that distance, on a grid of
+ * cells of that size so that each point looks at its 9 neighbouring cells
+ * only. Rows at the same point (0.1 px) are one point first, so the work
+ * grows with the number of distinct lieux, not of offers. */
+#define GROUP_PX 6.5
+
+static size_t uf_find(size_t *up, size_t i)
+{
+	while (up[i] != i) {
+		up[i] = up[up[i]];
+		i = up[i];
+	}
+	return i;
+}
+
+struct points {
+	double *x, *y;
+	size_t *up;		/* union-find parents */
+	size_t *cell_next;	/* the next point of the same cell, or SIZE_MAX */
+	size_t n;
+};
+
+static const char *cell_key(struct pctx *c, double x, double y, long dx, long dy)
+{
+	return html_fmt(c, "%ld:%ld", (long)(x / GROUP_PX) + dx, (long)(y / GROUP_PX) + dy);
+}
+
+/* Joins point i to every point already seen within GROUP_PX, then files it
+ * in its cell. */
+static void join_near(struct pctx *c, struct points *p, struct strmap *cells, size_t i)
+{
+	for (long dy = -1; dy <= 1; dy++)
+		for (long dx = -1; dx <= 1; dx++) {
+			const size_t *head = strmap_get(cells, cell_key(c, p->x[i], p->y[i], dx, dy));
+			for (size_t j = head ? *head : (size_t)-1; j != (size_t)-1; j = p->cell_next[j]) {
+				double ex = p->x[i] - p->x[j], ey = p->y[i] - p->y[j];
+				if (ex * ex + ey * ey < GROUP_PX * GROUP_PX)
+					p->up[uf_find(p->up, i)] = uf_find(p->up, j);
+			}
+		}
+	const char *key = cell_key(c, p->x[i], p->y[i], 0, 0);
+	size_t *head = strmap_get(cells, key);
+	if (!head) {
+		head = arena_alloc(c->a, sizeof(*head));
+		*head = (size_t)-1;
+		strmap_put(cells, key, head);
+	}
+	p->cell_next[i] = *head;
+	*head = i;
+}
+
+/* "A, B et C" for the distinct names of a marker's rows; past max names,
+ * the first max - 1 and "et N autres <what>". */
+static void names(struct buf *b, const char *const *v, size_t n, size_t max, const char *what)
+{
+	size_t shown = n > max ? max - 1 : n;
+	for (size_t i = 0; i < shown; i++) {
+		if (i)
+			buf_puts(b, i + 1 == n ? " et " : ", ");
+		esc_html(b, v[i]);
+	}
+	if (shown < n)
+		buf_printf(b, " et %zu autres %s", n - shown, what);
+}
+
+/* The accessible name of a marker: every organisation and commune of its
+ * rows (up to a few, then a count) and its number of offers. Escaped. */
+static const char *spot_label(struct pctx *c, const struct spot *s, const struct rowref *r,
+    const size_t *next)
+{
+	const char **orgs = arena_alloc(c->a, s->n * sizeof(char *));
+	const char **coms = arena_alloc(c->a, s->n * sizeof(char *));
+	size_t no = 0, nc = 0;
+	for (size_t k = s->card; k != (size_t)-1; k = next[k]) {
+		const char *o = r[k].o->org->nom, *cm = r[k].l->commune ? r[k].l->commune->nom : "";
+		size_t i;
+		for (i = 0; i < no && strcmp(orgs[i], o); i++)
+			;
+		if (i == no)
+			orgs[no++] = o;
+		for (i = 0; i < nc && strcmp(coms[i], cm); i++)
+			;
+		if (i == nc && *cm)
+			coms[nc++] = cm;
+	}
+	struct buf *b = c->tmp;
+	buf_reset(b);
+	names(b, orgs, no, 4, "organismes");
+	if (nc)
+		buf_puts(b, ", ");
+	names(b, coms, nc, 3, "communes");
+	buf_printf(b, " : %zu offre%s", s->n, s->n > 1 ? "s" : "");
+	return arena_strndup(c->a, b->data, b->len);
+}
+
+/* Groups rows into markers (see GROUP_PX); next[] chains each marker's rows
+ * in row order. Returns the markers, *ns of them, each at the mean of its
+ * distinct points. */
 static struct spot *spots(struct pctx *c, const struct proj *pr, const struct rowref *r,
     size_t n, size_t *ns, size_t *next)
 {
-	struct spot *v = arena_alloc(c->a, (n + 1) * sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		next[i] = (size_t)-1;
-	struct strmap at = STRMAP_INIT;
-	*ns = 0;
+	struct arena *a = c->a;
+	struct points p = { arena_alloc(a, (n + 1) * sizeof(double)), arena_alloc(a, (n + 1) * sizeof(double)),
+		arena_alloc(a, (n + 1) * sizeof(size_t)), arena_alloc(a, (n + 1) * sizeof(size_t)), 0 };
+	size_t *pt = arena_alloc(a, (n + 1) * sizeof(*pt));
+	struct strmap at = STRMAP_INIT, cells = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++) {
 		double x, y;
 		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
-		const char *key = html_fmt(c, "%ld:%ld", (long)(x / 3), (long)(y / 3));
-		struct spot *s = strmap_get(&at, key);
+		const char *key = html_fmt(c, "%.1f:%.1f", x, y);
+		size_t *known = strmap_get(&at, key);
+		if (known) {
+			pt[i] = *known;
+			continue;
+		}
+		known = arena_alloc(a, sizeof(*known));
+		*known = pt[i] = p.n;
+		strmap_put(&at, key, known);
+		p.x[p.n] = x;
+		p.y[p.n] = y;
+		p.up[p.n] = p.n;
+		join_near(c, &p, &cells, p.n);
+		p.n++;
+	}
+	strmap_free(&at);
+	strmap_free(&cells);
+	/* One marker per group, in the order of its first row. */
+	struct spot *v = arena_alloc(a, (n + 1) * sizeof(*v));
+	size_t *of = arena_alloc(a, (p.n + 1) * sizeof(*of));
+	double *sx = arena_alloc(a, (p.n + 1) * sizeof(double)), *sy = arena_alloc(a, (p.n + 1) * sizeof(double));
+	size_t *np = arena_alloc(a, (p.n + 1) * sizeof(size_t));
+	for (size_t k = 0; k < p.n; k++) {
+		of[k] = (size_t)-1;
+		sx[k] = sy[k] = 0;
+		np[k] = 0;
+	}
+	for (size_t k = 0; k < p.n; k++) {
+		size_t g = uf_find(p.up, k);
+		sx[g] += p.x[k];
+		sy[g] += p.y[k];
+		np[g]++;
+	}
+	*ns = 0;
+	for (size_t i = 0; i < n; i++) {
+		next[i] = (size_t)-1;
+		size_t g = uf_find(p.up, pt[i]);
 		size_t t = type_colour_index(&c->s->vocab, r[i].o->types.n ? r[i].o->types.v[0].s : NULL);
-		if (!s) {
-			s = &v[(*ns)++];
-			*s = (struct spot){ x, y, 0, r[i].o, r[i].l, t, i, i };
-			strmap_put(&at, key, s);
+		struct spot *s;
+		if (of[g] == (size_t)-1) {
+			of[g] = (*ns)++;
+			s = &v[of[g]];
+			*s = (struct spot){ sx[g] / (double)np[g], sy[g] / (double)np[g], 0, t, i, i, NULL };
 		} else {
+			s = &v[of[g]];
 			next[s->last] = i;
 			s->last = i;
 		}
@@ -59,7 +194,8 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 			s->type = (size_t)-1;
 		s->n++;
 	}
-	strmap_free(&at);
+	for (size_t k = 0; k < *ns; k++)
+		v[k].label = spot_label(c, &v[k], r, next);
 	return v;
 }
 
@@ -94,12 +230,8 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 				buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
 			buf_putc(b, '"');
 		}
-		buf_puts(b, " aria-label=\"");
-		esc_html(b, s->first->org->nom);
-		buf_puts(b, ", ");
-		esc_html(b, s->lieu->commune ? s->lieu->commune->nom : "");
-		buf_printf(b, " : %zu offre%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
-		    s->n, s->n > 1 ? "s" : "", s->x, s->y, r, fill);
+		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
+		    s->label, s->x, s->y, r, fill);
 		if (s->n > 1)
 			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"marker-count\">%zu</text>", s->x, s->y + 3.5, s->n);
 		buf_puts(b, "</a>\n");
@@ -491,6 +623,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next, "", "", 1));
 	}
 	view_setn(a, v, "nb", (double)n);
+	view_setb(a, v, "vide", n == 0);
 	view_setb(a, v, "pluriel", n > 1);
 	int large = !com && html_carto_large(n);
 	view_setb(a, v, "grand", large);

@@ -49,7 +49,7 @@ static void caption(struct buf *out, const char *tag, const char *text)
 	buf_printf(out, "</%s>", tag);
 }
 
-static void link_to(struct pctx *c, struct buf *out, const char *path, const char *text)
+void html_a(struct pctx *c, struct buf *out, const char *path, const char *text)
 {
 	buf_puts(out, "<a href=\"");
 	esc_html(out, html_link(c, path));
@@ -74,7 +74,7 @@ static void map(struct pctx *c, const struct embed *e, size_t idx, struct buf *o
 	buf_puts(out, "\n<figcaption>");
 	esc_html(out, t);
 	buf_puts(out, " – ");
-	link_to(c, out, carto_page(c, e), "la liste des offres");
+	html_a(c, out, carto_page(c, e), "la liste des offres");
 	buf_puts(out, "</figcaption>\n</figure>\n");
 }
 
@@ -85,7 +85,7 @@ static void count(struct pctx *c, const struct embed *e, struct buf *out)
 	for (size_t i = 0; i < n; i++)
 		k += kept(e, &r[i]);
 	buf_printf(out, "<p class=\"carto-vue carto-compte\"><strong>%zu</strong> offre%s – ", k, k > 1 ? "s" : "");
-	link_to(c, out, carto_page(c, e), scope(c, e));
+	html_a(c, out, carto_page(c, e), scope(c, e));
 	buf_puts(out, "</p>\n");
 }
 
@@ -173,7 +173,7 @@ static void offers(struct pctx *c, const struct embed *e, struct buf *out)
 	buf_puts(out, "</ul>\n<p>");
 	if (k > shown)
 		buf_printf(out, "%zu offres sur %zu – ", shown, k);
-	link_to(c, out, carto_page(c, e), "toutes les offres dans la cartographie");
+	html_a(c, out, carto_page(c, e), "toutes les offres dans la cartographie");
 	buf_puts(out, "</p>\n</section>\n");
 }
 
@@ -193,7 +193,7 @@ static void domains(struct pctx *c, const struct embed *e, struct buf *out)
 		buf_printf(out, " (%zu %s%s)</li>\n", d->n_children, r->lib_competence, d->n_children > 1 ? "s" : "");
 	}
 	buf_puts(out, "</ul>\n<p>");
-	link_to(c, out, html_fmt(c, "referentiels/%s/", r->id), html_fmt(c, "Le référentiel en détail : %s", r->titre));
+	html_a(c, out, html_fmt(c, "referentiels/%s/", r->id), html_fmt(c, "Le référentiel en détail : %s", r->titre));
 	buf_puts(out, "</p>\n</section>\n");
 }
 
@@ -282,12 +282,18 @@ static void one_view(void *ctx, size_t index, struct buf *out)
 		html_embed(pv->c, &pv->p->embeds[index], index, out);
 }
 
+static const char *page_link(void *ctx, const char *url)
+{
+	struct page_views *pv = ctx;
+	return html_links_rewrite(pv->c, pv->p->slug, url);
+}
+
 const char *html_page_markdown(struct pctx *c, const struct page *p)
 {
 	/* c->tmp is the views' scratch: the page is written into its own buffer. */
 	struct buf b = BUF_INIT;
 	struct page_views pv = { c, p };
-	md_html(&b, p->body, c->s->html_brut, one_view, &pv);
+	md_html_links(&b, p->body, c->s->html_brut, one_view, &pv, page_link, &pv);
 	const char *html = arena_strndup(c->a, b.data, b.len);
 	buf_release(&b);
 	return html;

@@ -1,5 +1,6 @@
 /*
- * The files around the HTML pages: the Atom feed of articles, sitemap.xml,
+ * The files around the HTML pages: the Atom feed of articles, sitemap.xml
+ * (every page the build wrote, from the page list of html.c),
  * robots.txt and the search index (a script, so that search works offline and
  * from file://, where fetch() is not allowed).
  */
@@ -64,46 +65,63 @@ static int feed(const struct site *s, const struct page **arts, size_t n, struct
 	return rc;
 }
 
-static void url_entry(struct buf *b, const struct site *s, const char *path, int lastmod)
+static void url_entry(struct buf *b, struct buf *path, const struct site *s, const struct html_url *u)
 {
 	buf_puts(b, "<url><loc>");
 	esc_html(b, s->base_url);
-	esc_html(b, path);
+	buf_reset(path);
+	buf_add(path, u->path, u->len);
+	esc_html(b, path->data);
 	buf_puts(b, "</loc>");
 	char day[CIVIL_SIZE];
-	if (lastmod)
-		buf_printf(b, "<lastmod>%s</lastmod>", civil_iso(lastmod, day));
+	if (u->lastmod)
+		buf_printf(b, "<lastmod>%s</lastmod>", civil_iso(u->lastmod, day));
 	buf_puts(b, "</url>\n");
 }
 
-static int sitemap(const struct site *s, int drafts, struct publish *p)
+static const char sitemap_head[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+static const char sitemap_ns[] = " xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+
+/* One file of at most max URLs (sitemaps.org: 50,000 and 50 MB; our URLs
+ * are short, so the count is the bound that is met first). */
+static int sitemap_file(const struct site *s, const char *name, const struct html_url *u,
+    size_t n, struct publish *p)
 {
 	struct buf b = BUF_INIT, path = BUF_INIT;
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	url_entry(&b, s, "", 0);
-	for (size_t i = 0; i < s->n_pages; i++)
-		if (s->pages[i]->slug[0] && (drafts || !s->pages[i]->brouillon)) {
-			buf_reset(&path);
-			buf_printf(&path, "%s/", s->pages[i]->slug);
-			url_entry(&b, s, path.data, s->pages[i]->date);
-		}
-	url_entry(&b, s, "organismes/", 0);
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		buf_reset(&path);
-		buf_printf(&path, "organismes/%s/", s->organismes[i]->id.s);
-		url_entry(&b, s, path.data, s->organismes[i]->mise_a_jour);
-	}
-	url_entry(&b, s, "referentiels/", 0);
-	for (size_t i = 0; i < s->n_referentiels; i++) {
-		buf_reset(&path);
-		buf_printf(&path, "referentiels/%s/", s->referentiels[i]->id);
-		url_entry(&b, s, path.data, 0);
-	}
+	buf_printf(&b, "%s<urlset%s", sitemap_head, sitemap_ns);
+	for (size_t i = 0; i < n; i++)
+		url_entry(&b, &path, s, &u[i]);
 	buf_puts(&b, "</urlset>\n");
-	int rc = publish_write(p, "sitemap.xml", b.data, b.len);
+	int rc = publish_write(p, name, b.data, b.len);
 	buf_release(&b);
 	buf_release(&path);
 	return rc;
+}
+
+/* sitemap.xml lists every page; past max URLs (0: the protocol's 50,000;
+ * the tests lower it) it is an index of sitemap-N.xml. */
+static int sitemap(const struct site *s, size_t max, const struct html_url *u, size_t n,
+    struct publish *p)
+{
+	if (!max)
+		max = 50000;
+	if (n <= max)
+		return sitemap_file(s, "sitemap.xml", u, n, p);
+	struct buf b = BUF_INIT;
+	char name[32];
+	int rc = 0;
+	buf_printf(&b, "%s<sitemapindex%s", sitemap_head, sitemap_ns);
+	for (size_t i = 0, k = 1; i < n; i += max, k++) {
+		snprintf(name, sizeof(name), "sitemap-%zu.xml", k);
+		rc |= sitemap_file(s, name, u + i, n - i < max ? n - i : max, p);
+		buf_puts(&b, "<sitemap><loc>");
+		esc_html(&b, s->base_url);
+		buf_printf(&b, "%s</loc></sitemap>\n", name);
+	}
+	buf_puts(&b, "</sitemapindex>\n");
+	rc |= publish_write(p, "sitemap.xml", b.data, b.len);
+	buf_release(&b);
+	return rc ? -1 : 0;
 }
 
 static int robots(const struct site *s, struct publish *p)
@@ -192,11 +210,12 @@ static int search_index(const struct site *s, int drafts, struct publish *p)
 	return rc;
 }
 
-int html_extras(const struct site *s, int drafts, struct publish *p)
+int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
+    size_t nu, struct publish *p)
 {
 	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
 	size_t n = html_articles(s, arts, s->n_pages, drafts);
-	int rc = feed(s, arts, n, p) | sitemap(s, drafts, p) | robots(s, p) |
+	int rc = feed(s, arts, n, p) | sitemap(s, sitemap_max, u, nu, p) | robots(s, p) |
 	    search_index(s, drafts, p);
 	free(arts);
 	return rc ? -1 : 0;

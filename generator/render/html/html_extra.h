@@ -8,7 +8,20 @@
 struct publish;
 struct site;
 
-/* Writes them all (drafts: the pages marked brouillon too); returns 0 or -1. */
-int html_extras(const struct site *s, int drafts, struct publish *p);
+#include <stddef.h>
+
+/* A page of the site for sitemap.xml: the first len bytes of path. */
+struct html_url {
+	const char *path;
+	size_t len;
+	int lastmod;		/* YYYYMMDD or 0 */
+};
+
+/* Writes feed.xml, sitemap.xml (every page of u; an index of sitemap-N.xml
+ * past sitemap_max URLs: 50,000 by the protocol, lower in the tests),
+ * robots.txt and the search index (drafts: the pages marked brouillon too).
+ * Returns 0 or -1. */
+int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
+    size_t n, struct publish *p);
 
 #endif

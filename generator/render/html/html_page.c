@@ -33,13 +33,28 @@ const char *html_date_fr(struct pctx *c, int d)
 	return d ? arena_strdup(c->a, civil_fr(d, fr)) : NULL;
 }
 
+static const char *root_link(void *ctx, const char *url)
+{
+	return html_links_rewrite(ctx, NULL, url);
+}
+
 const char *html_markdown(struct pctx *c, const char *md)
 {
 	if (!md)
 		return NULL;
-	buf_reset(c->tmp);
-	md_html(c->tmp, md, c->s->html_brut, NULL, NULL);
-	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
+	/* Not in c->tmp: the links' rewriting uses it. */
+	struct buf b = BUF_INIT;
+	md_html_links(&b, md, c->s->html_brut, NULL, NULL, root_link, c);
+	const char *html = arena_strndup(c->a, b.data, b.len);
+	buf_release(&b);
+	return html;
+}
+
+const char *html_legal_mention(const struct site *s)
+{
+	static const char *const m[] = { "Accessibilité : non conforme",
+		"Accessibilité : partiellement conforme", "Accessibilité : totalement conforme" };
+	return m[s->legal.conformite];
 }
 
 
@@ -80,7 +95,7 @@ size_t html_articles(const struct site *s, const struct page **out, size_t max, 
 	for (size_t i = 0; i < s->n_pages; i++)
 		if (s->pages[i]->type == PAGE_ARTICLE && (drafts || !s->pages[i]->brouillon))
 			all[n++] = s->pages[i];
-	qsort(all, n, sizeof(*all), cmp_article);
+	xqsort(all, n, sizeof(*all), cmp_article);
 	if (n > max)
 		n = max;
 	memcpy(out, all, n * sizeof(*out));
@@ -114,6 +129,7 @@ struct view *html_common(struct pctx *c, const char *titre, const char *desc,
 		}
 	}
 	view_set(a, site, "menu", menu);
+	view_sets(a, site, "accessibilite", html_legal_mention(s));
 	view_set(a, v, "site", site);
 	view_sets(a, page, "titre", titre);
 	/* The site's name follows the page's when the whole stays short. */

@@ -50,6 +50,13 @@ const char *html_file_size(struct pctx *c, const char *rel);
 /* URL of a page from the root ("organismes/x/"), made relative and explicit
  * (…/index.html) so that the site works from file:// and any sub-path. */
 const char *html_link(struct pctx *c, const char *path);
+/* "Accessibilité : partiellement conforme", the state site.yaml declares
+ * (pages_legales), for every footer (a static string). */
+const char *html_legal_mention(const struct site *s);
+/* The relative URL to publish for a Markdown link written in the page of
+ * slug from (NULL outside a page: root-relative links only), or NULL to
+ * keep it as written (html_links.c, beside html_page.c). An arena string. */
+const char *html_links_rewrite(struct pctx *c, const char *from, const char *url);
 /* Pages sorted for lists: articles newest first. */
 size_t html_articles(const struct site *s, const struct page **out, size_t max, int drafts);
 

@@ -12,6 +12,7 @@
 #include "../../base/civil.h"
 #include "../../base/escape.h"
 #include "../../data/derive.h"
+#include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "html_page.h"
 #include "html_carto.h"
@@ -428,7 +429,7 @@ static void webinar_lists(struct pctx *c, struct view *v, size_t max_upcoming)
 	for (size_t i = 0; i < s->n_pages; i++)
 		if (s->pages[i]->type == PAGE_WEBINAIRE && (c->drafts || !s->pages[i]->brouillon))
 			w[n++] = s->pages[i];
-	qsort(w, n, sizeof(*w), cmp_webinars);
+	xqsort(w, n, sizeof(*w), cmp_webinars);
 	struct view *up = view_list(a), *past = view_list(a);
 	for (size_t i = 0; i < n && up->n < max_upcoming; i++)
 		if (w[i]->web_date >= s->today) {
@@ -556,8 +557,7 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	return v;
 }
 
-/* A page one folder down with the common parts and "Accueil > titre". */
-static struct view *simple_page(struct pctx *c, const char *titre, const char *desc,
+struct view *html_simple_page(struct pctx *c, const char *titre, const char *desc,
     const char *url, int depth)
 {
 	set_depth(c, depth);
@@ -572,7 +572,7 @@ static struct view *directory_page(struct pctx *c, const char **path)
 	const struct site *s = c->s;
 	struct arena *a = c->a;
 	*path = "organismes/index.html";
-	struct view *v = simple_page(c, "Organismes de formation",
+	struct view *v = html_simple_page(c, "Organismes de formation",
 	    "L'annuaire des organismes et de leurs lieux de formation, par département.", "organismes/", 1);
 	struct view *deps = view_list(a);
 	for (size_t i = 0; i < s->geo.n_departements; i++) {
@@ -741,7 +741,7 @@ static struct view *refs_page(struct pctx *c, const char **path)
 {
 	struct arena *a = c->a;
 	*path = "referentiels/index.html";
-	struct view *v = simple_page(c, "Référentiels de compétences",
+	struct view *v = html_simple_page(c, "Référentiels de compétences",
 	    "Les référentiels de compétences publiés et leurs correspondances.", "referentiels/", 1);
 	struct view *list = view_list(a);
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
@@ -762,7 +762,7 @@ static struct view *refs_page(struct pctx *c, const char **path)
 static struct view *data_page(struct pctx *c, const char **path)
 {
 	*path = "data/index.html";
-	struct view *v = simple_page(c, "Données ouvertes",
+	struct view *v = html_simple_page(c, "Données ouvertes",
 	    "Les organismes, leurs lieux et leurs offres en CSV, JSON, GeoJSON et classeurs Excel, et les référentiels en JSON et Excel.",
 	    "data/", 1);
 	struct view *refs = view_list(c->a);
@@ -808,7 +808,8 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
     const char **path)
 {
 	static const char *const names[] = { "home", "page", "organisme", "organismes",
-		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie", "cartographie-donnees" };
+		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie",
+		"cartographie-donnees", "page" };
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
@@ -825,12 +826,13 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_REFS: return refs_page(c, path);
 	case P_SEARCH:
 		*path = "recherche/index.html";
-		return simple_page(c, "Rechercher", "Rechercher un organisme, une offre, une page ou une compétence.",
+		return html_simple_page(c, "Rechercher", "Rechercher un organisme, une offre, une page ou une compétence.",
 		    "recherche/", 1);
 	case P_DATA: return data_page(c, path);
 	case P_404: return notfound_page(c, path);
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
 	case P_CARTO_DATA: return html_carto_data(c, j->item, j->key, path);
+	case P_LEGAL: break;	/* html_legal_page, called by html.c */
 	}
 	return NULL;
 }

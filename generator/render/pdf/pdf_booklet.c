@@ -13,6 +13,32 @@
 #include "../../data/index.h"
 #include "pdf_int.h"
 
+static int cmp_int(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb;
+	return (a > b) - (a < b);
+}
+
+/* The index of communes: each commune once, with the numbers of its
+ * markers, each once and in order. */
+static void commune_index(struct doc *d, const struct brow *r, size_t n, struct buf *b)
+{
+	int *nums = xmalloc((n + 1) * sizeof(*nums));
+	pdf_heading(d, 14, "Index des communes");
+	for (size_t i = 0; i < n;) {
+		size_t j = i, k = 0;
+		while (j < n && r[j].l->commune == r[i].l->commune)
+			nums[k++] = r[j++].num;
+		xqsort(nums, k, sizeof(*nums), cmp_int);
+		buf_reset(b);
+		for (size_t m = 0; m < k; m++)
+			if (m == 0 || nums[m] != nums[m - 1])
+				buf_printf(b, "%s%d", m ? ", " : "", nums[m]);
+		pdf_field(d, r[i].l->commune ? r[i].l->commune->nom : "", b->data);
+		i = j;
+	}
+	free(nums);
+}
 
 /* The offers × lieux of a cartography (of a département when dep), in the
  * index's order, with room for their numbers; the caller frees them. */
@@ -104,17 +130,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
 		booklet_entry(&d, s, &r[i], b);
 	}
-	pdf_heading(&d, 14, "Index des communes");
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		buf_reset(b);
-		while (j < n && r[j].l->commune == r[i].l->commune) {
-			buf_printf(b, "%s%d", j > i ? ", " : "", r[j].num);
-			j++;
-		}
-		pdf_field(&d, r[i].l->commune ? r[i].l->commune->nom : "", b->data);
-		i = j;
-	}
+	commune_index(&d, r, n, b);
 	pdf_footers(&d);
 	snprintf(path, sizeof(path), "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
 	rc = pdf_save(&d, p, path, b);

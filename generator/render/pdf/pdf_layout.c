@@ -110,12 +110,17 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 		return;
 	float lw = 105, size = 10, w = PAGE_W - 2 * MARGIN - lw - d->reserve;
 	int lines = pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 0);
-	pdf_need(d, (float)lines * size * 1.35f);
+	/* A label wider than its column ("Paris 10e Arrondissement") takes a
+	 * line of its own rather than running under the value. */
+	const char *enc = pdf_enc(d, label);
+	float lwidth = HPDF_Font_TextWidth(d->bold, (const HPDF_BYTE *)enc, (HPDF_UINT)strlen(enc)).width * size / 1000;
+	int own = lwidth > lw - 6;
+	pdf_need(d, (float)(lines + own) * size * 1.35f);
 	float top = d->y;
 	HPDF_Page_BeginText(d->page);
 	pdf_show(d, d->page, d->bold, size, MARGIN, d->y - size, label);
 	HPDF_Page_EndText(d->page);
-	d->y = top;
+	d->y = own ? top - size * 1.35f : top;
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
 

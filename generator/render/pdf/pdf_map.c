@@ -145,6 +145,8 @@ static void spot_take(struct placed *g, float x, float y)
 	g->head[h] = (long)g->n++;
 }
 
+#define PDF_MAP_LIEUX 120
+
 /* Where a marker for (x, y) goes without covering another: the spot itself,
  * else the nearest free one on rings around it, inside the frame. A marker
  * that cannot move stays on its spot. */
@@ -204,12 +206,29 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
 		xmalloc((n + 1) * sizeof(float)), xmalloc((n + 1) * sizeof(float)), 0 };
 	for (size_t i = 0; i < nb; i++)
 		g.head[i] = -1;
+	/* A number stands for one lieu (one address) when the map has room for
+	 * a marker per lieu; past PDF_MAP_LIEUX, for the lieux of a 6 pt cell. */
+	size_t lieux = 0;
+	struct strmap seen = STRMAP_INIT;
+	char (*pk)[24] = xmalloc((PDF_MAP_LIEUX + 2) * sizeof(*pk));
+	for (size_t i = 0; i < n && lieux <= PDF_MAP_LIEUX; i++) {
+		snprintf(pk[lieux], sizeof(pk[lieux]), "%p", (const void *)r[i].l);
+		if (!strmap_get(&seen, pk[lieux])) {
+			strmap_put(&seen, pk[lieux], pk[lieux]);
+			lieux++;
+		}
+	}
+	strmap_free(&seen);
+	free(pk);
 	int next = 1;
 	for (size_t i = 0; i < n; i++) {
 		float x, y;
 		char key[32];
 		pdf_project(&b, r[i].l->lon, r[i].l->lat, &x, &y);
-		snprintf(key, sizeof(key), "%d:%d", (int)(x / 6), (int)(y / 6));
+		if (lieux <= PDF_MAP_LIEUX)
+			snprintf(key, sizeof(key), "%p", (const void *)r[i].l);
+		else
+			snprintf(key, sizeof(key), "%d:%d", (int)(x / 6), (int)(y / 6));
 		int *num = strmap_get(&cells, key);
 		if (num) {
 			r[i].num = *num;

@@ -27,6 +27,31 @@
   });
   var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/style\.css$/, "");
   var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]"));
+  /* Who and where each offer is, for the markers' names: from the cards, or
+     from the rows of a large view. */
+  var who = {};
+  if (rows) rows.forEach(function (r) { who[r[0]] = [r[2], r[4]]; });
+  else cards.forEach(function (c) {
+    var org = c.querySelector("p:not(.card-title) a"), ul = c.parentNode, h = ul && ul.previousElementSibling;
+    who[c.id] = [org ? org.textContent : "", h && h.tagName === "H4" ? h.textContent : ""];
+  });
+  /* "A, B et C"; past max names, the first max - 1 and "et N autres …",
+     as carto writes them (html_carto.c, spot_label). */
+  function list(v, max, what) {
+    var shown = v.length > max ? max - 1 : v.length, s = "";
+    for (var i = 0; i < shown; i++) s += (i ? (i + 1 === v.length ? " et " : ", ") : "") + v[i];
+    return shown < v.length ? s + " et " + (v.length - shown) + " autres " + what : s;
+  }
+  function markerName(ids) {
+    var orgs = [], coms = [];
+    ids.forEach(function (id) {
+      var w = who[id] || ["", ""];
+      if (orgs.indexOf(w[0]) < 0) orgs.push(w[0]);
+      if (w[1] && coms.indexOf(w[1]) < 0) coms.push(w[1]);
+    });
+    return list(orgs, 4, "organismes") + (coms.length ? ", " + list(coms, 3, "communes") : "") +
+      " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
+  }
   var status = document.getElementById("facettes-statut");
 
   function selected() {
@@ -92,13 +117,17 @@
     if (!rows) Array.prototype.forEach.call(document.querySelectorAll("section[aria-labelledby^='d-']"), function (s) {
       s.hidden = !s.querySelector("li.card:not([hidden])");
     });
+    /* A marker counts, names and links to its offers that are shown. */
     markers.forEach(function (m) {
-      var ids = m.getAttribute("data-cards").split(" ");
-      var n = ids.filter(function (id) { return visible[id]; }).length;
+      var ids = m.getAttribute("data-cards").split(" ").filter(function (id) { return visible[id]; });
+      var n = ids.length;
       m.style.display = n ? "" : "none";
       var t = m.querySelector("text");
       if (t) t.textContent = n > 1 ? String(n) : "";
       m.setAttribute("data-visibles", String(n));
+      if (!n) return;
+      m.setAttribute("aria-label", markerName(ids));
+      if ((m.getAttribute("href") || "").charAt(0) === "#") m.setAttribute("href", "#" + ids[0]);
     });
     fieldsets.forEach(function (f) {
       var n = f.getAttribute("data-facette");
@@ -127,6 +156,8 @@
     });
   });
   form.hidden = false;
+  var skip = document.getElementById("saut-filtres");
+  if (skip) skip.hidden = false;
   form.addEventListener("change", function () { apply(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });

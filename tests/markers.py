@@ -1,0 +1,49 @@
+"""The markers of every cartography map of a build: none hides another, and
+each one's accessible name holds every organisation of its offers.
+
+usage: python3 tests/markers.py OUTPUT_DIR
+A marker hides another when their centres are closer than a single marker's
+radius (6.5 px): the count of one lies under the other. The organisations of
+a marker are read from the cards it links to (data-cards); a name lists them
+all up to four, else three and "et N autres organismes". Prints one line per
+fault and exits 1 when there is one.
+"""
+import glob
+import html
+import os
+import re
+import sys
+
+out = sys.argv[1]
+marker = re.compile(r'<a href="[^"]*" data-cards="([^"]*)" aria-label="([^"]*)"><circle class="marker" '
+                    r'cx="([0-9.]+)" cy="([0-9.]+)"')
+card = re.compile(r'<li class="card" id="(r[0-9]+)"[^>]*>\s*<p class="card-title">.*?</p>\s*<p><a [^>]*>([^<]*)</a>',
+                  re.S)
+faults = []
+pages = sorted(glob.glob(os.path.join(out, "cartographies", "**", "index.html"), recursive=True))
+for page in pages:
+    text = open(page, encoding="utf-8").read()
+    orgs = {m.group(1): html.unescape(m.group(2)) for m in card.finditer(text)}
+    marks = marker.findall(text)
+    for i, (cards, label, x, y) in enumerate(marks):
+        label = html.unescape(label)
+        names = []
+        for c in cards.split():
+            if c in orgs and orgs[c] not in names:
+                names.append(orgs[c])
+        n = len(cards.split())
+        if not label.endswith(" : %d offre%s" % (n, "s" if n > 1 else "")):
+            faults.append("%s: %r does not count %d offers" % (page, label, n))
+        listed = names if len(names) <= 4 else names[:3]
+        missing = [o for o in listed if o not in label]
+        if missing or (len(names) > 4 and "et %d autres organismes" % (len(names) - 3) not in label):
+            faults.append("%s: %r leaves out %s" % (page, label, missing or "the count"))
+        for cards2, label2, x2, y2 in marks[i + 1:]:
+            d = ((float(x) - float(x2)) ** 2 + (float(y) - float(y2)) ** 2) ** 0.5
+            if d < 6.5:
+                faults.append("%s: %r and %r are %.1f px apart" % (page, label, label2, d))
+for f in faults[:20]:
+    print(f)
+if not pages:
+    print("no cartography page in " + out)
+sys.exit(1 if faults or not pages else 0)
