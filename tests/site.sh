@@ -29,6 +29,25 @@ rm -rf "$TMP/ex-out"
 	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
 site_test example-builds
 
+# The weight budget (tests/weight.js): a page weighs its gzip size plus that
+# of every script and style sheet it loads, as gzip measures them here; a
+# page over the budget is named and fails the run.
+if [ "$LABEL" = plain ] && command -v node > /dev/null; then
+	w="$TMP/ex-out/recherche/index.html"
+	want=$(gzip -c < "$w" | wc -c)
+	for ref in $(grep -o '<script src="[^"]*"\|<link rel="stylesheet" href="[^"]*"' "$w" | sed 's/.*="\(.*\)"/\1/'); do
+		want=$((want + $(gzip -c < "$(dirname "$w")/$ref" | wc -c)))
+	done
+	node tests/weight.js "$TMP/ex-out" 1 1000 > "$TMP/weight.out" 2> "$TMP/weight.err"
+	rc=$?
+	got=$(awk -F' *[|] *' '$2 == "recherche/index.html" {print $5}' "$TMP/weight.out")
+	[ $rc = 1 ] && awk -v g="$got" -v w="$want" 'BEGIN {exit !(g == sprintf("%.1f", w / 1024))}' &&
+		grep -q '^weight: recherche/index.html: .* over the budget of 1.0 KB$' "$TMP/weight.err" &&
+		node tests/weight.js "$TMP/ex-out" 100000 > /dev/null 2>&1
+	st=$?; detail="rc $rc, got $got KB, want $want bytes"; [ $st = 0 ]
+	site_test weight-budget "$detail"
+fi
+
 # Unicode, control characters and search folding (tests/text/).
 . tests/text.sh
 
