@@ -48,6 +48,18 @@ if [ "$LABEL" = plain ] && command -v node > /dev/null; then
 	site_test weight-budget "$detail"
 fi
 
+# Search in pieces on the example site: typos of one letter after the first
+# two in words of five letters or more, none before; titles first; the
+# pieces give what the whole index gives.
+if [ "$LABEL" = plain ] && command -v node > /dev/null; then
+	node tests/search_check.js "$TMP/ex-out" 'framcais=>Français' 'francias=>Français' 'fracais=>Français' \
+		'frannçais=>Français' 'zrancais=>' 'fnarcais=>' 'soor=>' 'soir francais=>^Français' \
+		'93=>^' 'bobigny=>^' > "$TMP/search-ex.out" 2>&1 &&
+		node tests/search_check.js "$TMP/ex-out" --equal 300 >> "$TMP/search-ex.out" 2>&1
+	st=$?; detail="$(grep -A2 '^FAIL' "$TMP/search-ex.out" | head -6)"; [ $st = 0 ]
+	site_test search-pieces "$detail"
+fi
+
 # Unicode, control characters and search folding (tests/text/).
 . tests/text.sh
 
@@ -391,6 +403,10 @@ for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(commune
 assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page)
 PY
 	site_test cartography-large-view
+	# The search index in pieces gives what the whole index gives (tests/search_check.js).
+	node tests/search_check.js "$L/out" --equal 100 > "$TMP/search-equal.out" 2>&1
+	st=$?; detail="$(grep -A2 '^FAIL' "$TMP/search-equal.out" | head -6)"; [ $st = 0 ]
+	site_test search-pieces-equal-whole "$detail"
 fi
 
 # PDF fiches: one per organisation, linked from its page; the text comes back
