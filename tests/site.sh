@@ -283,6 +283,35 @@ h="$TMP/ex-out"
 site_test html-pages-exist
 ! grep -rhoE '(href|src)="/[^/]' "$h" --include='*.html' | grep -v '^$' > /dev/null
 site_test html-links-relative
+
+# Style sheets and scripts: every page links them by a name holding a hash of
+# their content (the same bytes as the theme's file), so a host may cache them
+# for long; a site's own copy with other content gets another name.
+bad=""
+for f in $(find "$h" -name '*.html'); do
+	for ref in $(grep -o '<link rel="stylesheet" href="[^"]*"\|<script src="[^"]*assets/[^"]*"' "$f" | sed 's/.*="\(.*\)"/\1/'); do
+		case "$ref" in
+		http*) local_ref=$(echo "$ref" | sed 's|^https\?://[^/]*/|'"$h"'/|') ;;
+		*) local_ref="$(dirname "$f")/$ref" ;;
+		esac
+		plain=$(echo "$local_ref" | sed 's/\.[0-9a-f]\{12\}\(\.[a-z]*\)$/\1/')
+		[ "$plain" != "$local_ref" ] && cmp -s "$plain" "$local_ref" || bad="$bad $f:$ref"
+	done
+done
+grep -q '<link rel="stylesheet" href="\.\./assets/style\.[0-9a-f]\{12\}\.css"' "$h/recherche/index.html" &&
+	grep -q '<script src="\.\./assets/search\.[0-9a-f]\{12\}\.js"' "$h/recherche/index.html" && [ -z "$bad" ]
+site_test assets-content-hash "$(echo "$bad" | cut -c1-300)"
+cp -r "$S" "$S-css"
+mkdir -p "$S-css/themes/default/assets"
+{ cat themes/default/assets/style.css; echo "body { color: #111; }"; } > "$S-css/themes/default/assets/style.css"
+"$CARTO" build --site "$S" --out "$TMP/css1" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S-css" --out "$TMP/css2" > /dev/null 2>&1 &&
+	a=$(grep -o 'assets/style\.[0-9a-f]*\.css' "$TMP/css1/index.html") &&
+	b=$(grep -o 'assets/style\.[0-9a-f]*\.css' "$TMP/css2/index.html") &&
+	[ "$a" != "$b" ] && cmp -s "$TMP/css2/$b" "$S-css/themes/default/assets/style.css" &&
+	[ "$(ls "$TMP/css1/assets" | grep -c '\.js$')" = 4 ]
+site_test assets-hash-follows-content "$a $b"
+rm -rf "$S-css" "$TMP/css1" "$TMP/css2"
 draft=$(grep -l 'brouillon: true' content/pages/*/*.md content/pages/*.md 2> /dev/null | head -1)
 dslug=$(echo "$draft" | sed 's|content/pages/||; s|\.md$||')
 [ -n "$dslug" ] && [ ! -e "$h/$dslug/index.html" ] && ! grep -q "$dslug" "$h/sitemap.xml" &&

@@ -242,7 +242,7 @@ static void *work(void *arg)
 		if (i >= w->sh->jobs->n || w->sh->failed)
 			break;
 		struct pctx c = { w->sh->s, &a, &tmp, "", 0, w->sh->articles, w->sh->n_articles,
-			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp };
+			&w->sh->by_folder, w->sh->drafts, &w->sh->map, w->sh->p->tmp, w->sh->theme };
 		const struct pjob *job = &w->sh->jobs->v[i];
 		double t0 = now_ms();
 		render_job(w, &c, job, &out);

@@ -18,6 +18,8 @@
 #include "../../data/model.h"
 #include "../../text/view.h"
 
+struct theme;
+
 struct svgmap;
 
 /* What one page needs while its view is built. */
@@ -33,6 +35,7 @@ struct pctx {
 	int drafts;
 	const struct svgmap *map;	/* base maps, built once */
 	const char *outdir;		/* the folder being written (for file sizes) */
+	const struct theme *theme;	/* for the names of its style sheets and scripts */
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */
