@@ -5,7 +5,7 @@
 // sheet and index piece). The two words are the first word of five letters
 // or more of an offer's title and its commune, in the cartography's open
 // data. Exported for tests/browser.js; alone, prints one line:
-// usage: node tests/search_weight.js OUT [BUDGET_KB]
+// usage: node tests/search_weight.js OUT [BUDGET_KB [QUERY]]
 "use strict";
 const fs = require("fs");
 const http = require("http");
@@ -44,11 +44,11 @@ function twoWords(dir) {
 }
 
 // Returns { query, results, bytes, files }.
-async function measure(browser, dir) {
+async function measure(browser, dir, query) {
   dir = path.resolve(dir);
   const server = await serve(dir);
   try {
-    const query = twoWords(dir);
+    query = query || twoWords(dir);
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/recherche/index.html?q=` + encodeURIComponent(query));
     await page.waitForFunction(() => /résultat/.test(document.getElementById("search-status").textContent), null, { timeout: 60000 });
@@ -71,7 +71,7 @@ if (require.main === module) {
   (async () => {
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu"] });
-    const r = await measure(browser, process.argv[2]);
+    const r = await measure(browser, process.argv[2], process.argv[4]);
     await browser.close();
     const budget = Number(process.argv[3] || 100);
     const ok = r.results > 0 && r.bytes <= budget * 1024;
