@@ -146,6 +146,11 @@ async function largeChecks(browser, report, dir) {
     .filter((a) => a.style.display !== "none").length);
   report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers > 0,
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status);
+  // The rows' links lead to the organisations' pages (the root comes from the
+  // style sheet's address, whatever its name).
+  const href = await page.locator("#carto-liste li a").first().evaluate((a) => a.href);
+  const target = decodeURIComponent(new URL(href).pathname);
+  report(href.startsWith("file://") && fs.existsSync(target), "browser/facets/large-view-links", href);
   await page.close();
   // A first search of two words, served with gzip: what the browser's
   // resource timing says it transferred stays within 100 KB.
