@@ -6,8 +6,8 @@ CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wformat-security -Wvla -fno-common
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_SHARE='"$(CURDIR)"' \
-           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter 2>/dev/null)
-LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode 2>/dev/null || echo -lcmark -lyaml -lqrencode) \
+           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter libutf8proc 2>/dev/null)
+LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode libutf8proc 2>/dev/null || echo -lcmark -lyaml -lqrencode -lutf8proc) \
            $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
            -lhpdf -lpthread -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -23,7 +23,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c \
        generator/data/embed.c generator/data/derive.c \
-       generator/text/markdown.c generator/text/view.c generator/text/template.c \
+       generator/text/markdown.c generator/text/view.c generator/text/template.c generator/text/fold.c \
        generator/render/publish.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
        generator/render/opendata/opendata_json.c \
@@ -32,6 +32,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/html/html_views.c generator/render/html/html_extra.c \
        generator/render/html/html_carto.c generator/render/html/html_embed.c \
        generator/render/html/html_legal.c generator/render/html/html_links.c \
+       generator/render/html/html_search.c \
        generator/render/xlsx/xlsx.c generator/render/xlsx/xlsx_sheet.c generator/render/xlsx/xlsx_cols.c \
        generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \

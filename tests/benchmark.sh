@@ -7,7 +7,13 @@
 # size, time, data rows written and rows a second, the resident memory before
 # the stage (the model) and the peak during it (the peak is reset when the
 # stage starts, so it is the stage's own). Sites are kept in build/bench/ and
-# regenerated only when the generator or the référentiels change.
+# regenerated only when the generator or the référentiels change. Then, for
+# each size, the weight budget (tests/weight.js, issue 17): every HTML page
+# plus the scripts and style sheets it loads before it is usable, gzip
+# compressed, at most BENCH_BUDGET_KB (150 KB up to 10,000 organisations,
+# 250 KB above), the largest pages named, and the bytes a first search of
+# two words transfers in Chromium (tests/search_weight.js, at most 100 KB);
+# the exit status is 1 when a page or the search is over.
 set -eu
 cd "$(dirname "$0")/.."
 SIZES=${BENCH_SIZES:-1000 10000 50000}
@@ -94,3 +100,16 @@ for n in $SIZES; do
 			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br, pages, hs, pages / hs, hs * 1000 / pages, os,
 			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps, xn, xm, xs, xr, xr / xs, xb, xp }'
 done
+
+over=0
+for n in $SIZES; do
+	budget=${BENCH_BUDGET_KB:-$([ "$n" -le 10000 ] && echo 150 || echo 250)}
+	echo
+	echo "Weight of the pages, $n organisations (gzip, budget $budget KB):"
+	echo
+	node tests/weight.js "$B/out-$n" "$budget" 8 || over=1
+	# The first search of two words, in Chromium over gzip HTTP (≤ 100 KB).
+	echo
+	node tests/search_weight.js "$B/out-$n" 100 || over=1
+done
+exit $over

@@ -6,6 +6,7 @@
 const path = require("path");
 const fs = require("fs");
 const { chromium } = require("playwright-core");
+const searchWeight = require("./search_weight.js").measure;
 
 const out = path.resolve(process.argv[2] || "output");
 const shots = process.argv[3];
@@ -230,7 +231,17 @@ async function largeChecks(browser, report, dir) {
     .filter((a) => a.style.display !== "none").length);
   report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers > 0,
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status);
+  // The rows' links lead to the organisations' pages (the root comes from the
+  // style sheet's address, whatever its name).
+  const href = await page.locator("#carto-liste li a").first().evaluate((a) => a.href);
+  const target = decodeURIComponent(new URL(href).pathname);
+  report(href.startsWith("file://") && fs.existsSync(target), "browser/facets/large-view-links", href);
   await page.close();
+  // A first search of two words, served with gzip: what the browser's
+  // resource timing says it transferred stays within 100 KB.
+  const w = await searchWeight(browser, dir);
+  report(w.results > 0 && w.bytes <= 100 * 1024, "browser/search-weight",
+    "« " + w.query + " »: " + w.results + " results, " + w.bytes + " bytes in " + w.files + " files");
 }
 
 (async () => {
@@ -269,10 +280,12 @@ async function largeChecks(browser, report, dir) {
       }
       if (shots) await page.screenshot({ path: path.join(shots, name + "-" + label + ".png"), fullPage: false });
       if (name === "search-results" && label === "desktop") {
+        await page.waitForFunction(() => /résultat/.test(document.getElementById("search-status").textContent));
         const n = await page.locator("#search-results li").count();
         const status = await page.locator("#search-status").textContent();
         report(n > 0 && /résultat/.test(status), "browser/search-accent-insensitive", "results: " + n + " status: " + status);
         await page.fill("#q", "zzzzqqq");
+        await page.waitForFunction(() => /Aucun/.test(document.getElementById("search-status").textContent));
         const none = await page.locator("#search-results li").count();
         report(none === 0, "browser/search-no-result", "results: " + none);
       }

@@ -29,6 +29,37 @@ rm -rf "$TMP/ex-out"
 	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
 site_test example-builds
 
+# The weight budget (tests/weight.js): a page weighs its gzip size plus that
+# of every script and style sheet it loads, as gzip measures them here; a
+# page over the budget is named and fails the run.
+if [ "$LABEL" = plain ] && command -v node > /dev/null; then
+	w="$TMP/ex-out/recherche/index.html"
+	want=$(gzip -c < "$w" | wc -c)
+	for ref in $(grep -o '<script src="[^"]*"\|<link rel="stylesheet" href="[^"]*"' "$w" | sed 's/.*="\(.*\)"/\1/'); do
+		want=$((want + $(gzip -c < "$(dirname "$w")/$ref" | wc -c)))
+	done
+	node tests/weight.js "$TMP/ex-out" 1 1000 > "$TMP/weight.out" 2> "$TMP/weight.err"
+	rc=$?
+	got=$(awk -F' *[|] *' '$2 == "recherche/index.html" {print $5}' "$TMP/weight.out")
+	[ $rc = 1 ] && awk -v g="$got" -v w="$want" 'BEGIN {exit !(g == sprintf("%.1f", w / 1024))}' &&
+		grep -q '^weight: recherche/index.html: .* over the budget of 1.0 KB$' "$TMP/weight.err" &&
+		node tests/weight.js "$TMP/ex-out" 100000 > /dev/null 2>&1
+	st=$?; detail="rc $rc, got $got KB, want $want bytes"; [ $st = 0 ]
+	site_test weight-budget "$detail"
+fi
+
+# Search in pieces on the example site: typos of one letter after the first
+# two in words of five letters or more, none before; titles first; the
+# pieces give what the whole index gives.
+if [ "$LABEL" = plain ] && command -v node > /dev/null; then
+	node tests/search_check.js "$TMP/ex-out" 'framcais=>Français' 'francias=>Français' 'fracais=>Français' \
+		'frannçais=>Français' 'zrancais=>' 'fnarcais=>' 'soor=>' 'soir francais=>^Français' \
+		'93=>^' 'bobigny=>^' > "$TMP/search-ex.out" 2>&1 &&
+		node tests/search_check.js "$TMP/ex-out" --equal 300 >> "$TMP/search-ex.out" 2>&1
+	st=$?; detail="$(grep -A2 '^FAIL' "$TMP/search-ex.out" | head -6)"; [ $st = 0 ]
+	site_test search-pieces "$detail"
+fi
+
 # Unicode, control characters and search folding (tests/text/).
 . tests/text.sh
 
@@ -375,6 +406,35 @@ printf -- '---\ntitre: "Nos mentions"\n---\nTexte écrit par le site.\n' > "$S-l
 site_test legal-pages-default-and-override
 rm -rf "$S-legal"
 
+
+# Style sheets and scripts: every page links them by a name holding a hash of
+# their content (the same bytes as the theme's file), so a host may cache them
+# for long; a site's own copy with other content gets another name.
+bad=""
+for f in $(find "$h" -name '*.html'); do
+	for ref in $(grep -o '<link rel="stylesheet" href="[^"]*"\|<script src="[^"]*assets/[^"]*"' "$f" | sed 's/.*="\(.*\)"/\1/'); do
+		case "$ref" in
+		http*) local_ref=$(echo "$ref" | sed 's|^https\?://[^/]*/|'"$h"'/|') ;;
+		*) local_ref="$(dirname "$f")/$ref" ;;
+		esac
+		plain=$(echo "$local_ref" | sed 's/\.[0-9a-f]\{12\}\(\.[a-z]*\)$/\1/')
+		[ "$plain" != "$local_ref" ] && cmp -s "$plain" "$local_ref" || bad="$bad $f:$ref"
+	done
+done
+grep -q '<link rel="stylesheet" href="\.\./assets/style\.[0-9a-f]\{12\}\.css"' "$h/recherche/index.html" &&
+	grep -q '<script src="\.\./assets/search\.[0-9a-f]\{12\}\.js"' "$h/recherche/index.html" && [ -z "$bad" ]
+site_test assets-content-hash "$(echo "$bad" | cut -c1-300)"
+cp -r "$S" "$S-css"
+mkdir -p "$S-css/themes/default/assets"
+{ cat themes/default/assets/style.css; echo "body { color: #111; }"; } > "$S-css/themes/default/assets/style.css"
+"$CARTO" build --site "$S" --out "$TMP/css1" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S-css" --out "$TMP/css2" > /dev/null 2>&1 &&
+	a=$(grep -o 'assets/style\.[0-9a-f]*\.css' "$TMP/css1/index.html") &&
+	b=$(grep -o 'assets/style\.[0-9a-f]*\.css' "$TMP/css2/index.html") &&
+	[ "$a" != "$b" ] && cmp -s "$TMP/css2/$b" "$S-css/themes/default/assets/style.css" &&
+	[ "$(ls "$TMP/css1/assets" | grep -c '\.js$')" = 4 ]
+site_test assets-hash-follows-content "$a $b"
+rm -rf "$S-css" "$TMP/css1" "$TMP/css2"
 draft=$(grep -l 'brouillon: true' content/pages/*/*.md content/pages/*.md 2> /dev/null | head -1)
 dslug=$(echo "$draft" | sed 's|content/pages/||; s|\.md$||')
 [ -n "$dslug" ] && [ ! -e "$h/$dslug/index.html" ] && ! grep -q "$dslug" "$h/sitemap.xml" &&
@@ -495,6 +555,10 @@ for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(commune
 assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page)
 PY
 	site_test cartography-large-view
+	# The search index in pieces gives what the whole index gives (tests/search_check.js).
+	node tests/search_check.js "$L/out" --equal 100 > "$TMP/search-equal.out" 2>&1
+	st=$?; detail="$(grep -A2 '^FAIL' "$TMP/search-equal.out" | head -6)"; [ $st = 0 ]
+	site_test search-pieces-equal-whole "$detail"
 fi
 
 # PDF fiches: one per organisation, linked from its page; the text comes back

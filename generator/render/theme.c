@@ -86,6 +86,41 @@ static int load_dir(struct theme *t, const char *dir, const char *jail, struct d
 	return rc;
 }
 
+/* FNV-1a, 64 bits: a name that changes when the content does (not a
+ * defence against anyone choosing contents). */
+static uint64_t content_hash(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3u;
+	return h;
+}
+
+/* A style sheet or script is also published under a name holding a hash of
+ * its content ("assets/style.0123456789ab.css"), which pages link to, so a
+ * host may let browsers keep it for a year; the view's key is the plain name
+ * with every character other than a letter or digit as '_' ("style_css"). */
+static int name_asset(struct theme *t, size_t k, struct diags *d)
+{
+	const char *name = t->assets[k], *dot = strrchr(name, '.');
+	if (!dot || (strcmp(dot, ".css") != 0 && strcmp(dot, ".js") != 0))
+		return 0;
+	struct buf data = BUF_INIT, b = BUF_INIT;
+	if (fs_read(t->asset_src[k], 1u << 28, &data) < 0) {
+		diag_add(d, t->asset_src[k], 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+		buf_release(&data);
+		return -1;
+	}
+	buf_add(&b, name, (size_t)(dot - name));
+	buf_printf(&b, ".%012llx%s", (unsigned long long)(content_hash(data.data, data.len) >> 16), dot);
+	t->asset_pub[k] = buf_detach(&b, NULL);
+	for (const char *c = name + strlen("assets/"); *c; c++)
+		buf_putc(&b, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ? *c : '_');
+	t->asset_key[k] = buf_detach(&b, NULL);
+	buf_release(&data);
+	return 0;
+}
+
 static int add_assets(struct theme *t, const char *dir, const char *rel, const char *jail,
     struct diags *d)
 {
@@ -119,9 +154,13 @@ static int add_assets(struct theme *t, const char *dir, const char *rel, const c
 			continue;	/* the site's own copy wins */
 		t->assets = xrealloc(t->assets, (t->n_assets + 1) * sizeof(char *));
 		t->asset_src = xrealloc(t->asset_src, (t->n_assets + 1) * sizeof(char *));
+		t->asset_pub = xrealloc(t->asset_pub, (t->n_assets + 1) * sizeof(char *));
+		t->asset_key = xrealloc(t->asset_key, (t->n_assets + 1) * sizeof(char *));
 		t->assets[t->n_assets] = xstrdup(sub.data);
 		fs_join(&path, dir, sub.data);
-		t->asset_src[t->n_assets++] = xstrdup(path.data);
+		t->asset_src[t->n_assets] = xstrdup(path.data);
+		t->asset_pub[t->n_assets] = t->asset_key[t->n_assets] = NULL;
+		rc |= name_asset(t, t->n_assets++, d);
 	}
 	fs_entries_free(v, n);
 	buf_release(&src);
@@ -302,7 +341,8 @@ int theme_copy_assets(const struct theme *t, struct publish *p, struct diags *d)
 		if (fs_read(t->asset_src[i], 1u << 28, &data) < 0) {
 			diag_add(d, t->asset_src[i], 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
 			rc = -1;
-		} else if (publish_write(p, rel.data, data.data, data.len) < 0)
+		} else if (publish_write(p, rel.data, data.data, data.len) < 0 ||
+			   (t->asset_pub[i] && publish_write(p, t->asset_pub[i], data.data, data.len) < 0))
 			rc = -1;
 	}
 	buf_release(&data);
@@ -315,7 +355,11 @@ void theme_free(struct theme *t)
 	for (size_t i = 0; i < t->n_assets; i++) {
 		free(t->assets[i]);
 		free(t->asset_src[i]);
+		free(t->asset_pub[i]);
+		free(t->asset_key[i]);
 	}
+	free(t->asset_pub);
+	free(t->asset_key);
 	free(t->assets);
 	free(t->asset_src);
 	strmap_free(&t->tpls);

@@ -2,7 +2,8 @@
  * A theme: its templates, partials and assets. A site's own
  * themes/<name>/ overrides carto's file by file (same relative name), like
  * Hugo's lookup order. Templates and partials share one namespace: the file
- * name without ".mustache".
+ * name without ".mustache". Pages link to style sheets and scripts by names
+ * holding a hash of their content, given to templates as {{assets.KEY}}.
  */
 #ifndef CARTO_THEME_H
 #define CARTO_THEME_H
@@ -20,6 +21,9 @@ struct theme {
 	struct strmap tpls;		/* name -> struct tpl * */
 	char **assets;			/* relative paths under assets/ */
 	char **asset_src;		/* where each one is read from */
+	char **asset_pub;		/* a style sheet's or script's name with its
+					   content hash (assets/style.<12 hex>.css), else NULL */
+	char **asset_key;		/* its key in a page's view ("style_css"), else NULL */
 	size_t n_assets;
 	struct arena arena;
 };
@@ -38,8 +42,10 @@ int theme_exists(const char *root, const char *name);
 int theme_has_asset(const char *root, const char *name, const char *rel);
 /* Returns the named template or NULL. Thread-safe. */
 const struct tpl *theme_get(const struct theme *t, const char *name);
-/* Copies the assets into the output under assets/; an asset that cannot be
- * read goes to d. Returns 0 or -1. */
+/* Copies the assets into the output under assets/, the style sheets and
+ * scripts also under their asset_pub names (what the pages link to; the
+ * plain names stay for themes and links made before); an asset that cannot
+ * be read goes to d. Returns 0 or -1. */
 int theme_copy_assets(const struct theme *t, struct publish *p, struct diags *d);
 void theme_free(struct theme *t);
 

@@ -260,7 +260,7 @@ static int page_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
-		&h->by_folder, h->drafts, &h->map, h->p };
+		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
 	double t0 = now_ms();
 	int rc = render_job(h, w, &c, job);

@@ -1,8 +1,7 @@
 /*
  * The files around the HTML pages: the Atom feed of articles, sitemap.xml
- * (every page the build wrote, from the page list of html.c),
- * robots.txt and the search index (a script, so that search works offline and
- * from file://, where fetch() is not allowed).
+ * (every page the build wrote, from the page list of html.c) and
+ * robots.txt; the search index is html_search.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "../publish.h"
 #include "html_page.h"
 #include "html_extra.h"
+#include "html_search.h"
 
 /* RFC 3339 at midnight UTC; out has CIVIL_SIZE + 16 bytes. */
 static void iso_date(char *out, int d)
@@ -133,90 +133,13 @@ static int robots(const struct site *s, struct publish *p)
 	return rc;
 }
 
-/* One search entry: title, URL from the root, kind, extra words. */
-static void entry(struct buf *b, const char *t, const char *u, const char *k, const char *x)
-{
-	buf_putc(b, '[');
-	esc_json(b, t);
-	buf_putc(b, ',');
-	esc_json(b, u);
-	buf_putc(b, ',');
-	esc_json(b, k);
-	buf_putc(b, ',');
-	esc_json(b, x ? x : "");
-	buf_puts(b, "],\n");
-}
-
-static void search_orgs(struct buf *b, struct buf *u, struct buf *x, const struct site *s)
-{
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *o = s->organismes[i];
-		buf_reset(u);
-		buf_printf(u, "organismes/%s/index.html", o->id.s);
-		buf_reset(x);
-		for (size_t k = 0; k < o->n_lieux; k++)
-			buf_printf(x, "%s %s %s ", o->lieux[k].commune ? o->lieux[k].commune->nom : "",
-			    o->lieux[k].code_postal.s ? o->lieux[k].code_postal.s : "", o->lieux[k].dep);
-		entry(b, o->nom, u->data, "Organisme", x->data);
-		for (size_t k = 0; k < o->n_offres; k++) {
-			const struct offre *of = &o->offres[k];
-			buf_reset(u);
-			buf_printf(u, "organismes/%s/index.html#offre-%s", o->id.s, of->id.s);
-			buf_reset(x);
-			buf_printf(x, "%s ", o->nom);
-			for (size_t t = 0; t < of->types.n; t++)
-				buf_printf(x, "%s %s ", of->types.v[t].s, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
-			for (size_t l = 0; l < of->n_lieux; l++)
-				buf_printf(x, "%s ", of->lieux[l]->commune ? of->lieux[l]->commune->nom : "");
-			entry(b, of->intitule, u->data, "Offre", x->data);
-		}
-	}
-}
-
-static void search_refs(struct buf *b, struct buf *u, const struct referentiel *r,
-    const struct ref_entry *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		buf_reset(u);
-		buf_printf(u, "referentiels/%s/index.html#c-", r->id);
-		esc_id(u, e[i].code);
-		entry(b, e[i].titre, u->data, r->titre_court, e[i].code);
-		search_refs(b, u, r, e[i].children, e[i].n_children);
-	}
-}
-
-static int search_index(const struct site *s, int drafts, struct publish *p)
-{
-	struct buf b = BUF_INIT, u = BUF_INIT, x = BUF_INIT;
-	buf_puts(&b, "/* Search index written by carto. */\nwindow.CARTO_INDEX = [\n");
-	for (size_t i = 0; i < s->n_pages; i++) {
-		const struct page *pg = s->pages[i];
-		if (!pg->slug[0] || (pg->brouillon && !drafts))
-			continue;
-		buf_reset(&u);
-		buf_printf(&u, "%s/index.html", pg->slug);
-		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
-		entry(&b, pg->titre, u.data, kinds[pg->type], pg->resume);
-	}
-	search_orgs(&b, &u, &x, s);
-	for (size_t i = 0; i < s->n_referentiels; i++)
-		search_refs(&b, &u, s->referentiels[i], s->referentiels[i]->domaines,
-		    s->referentiels[i]->n_domaines);
-	buf_puts(&b, "];\n");
-	int rc = publish_write(p, "recherche/index.js", b.data, b.len);
-	buf_release(&b);
-	buf_release(&u);
-	buf_release(&x);
-	return rc;
-}
-
 int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
     size_t nu, struct publish *p)
 {
 	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
 	size_t n = html_articles(s, arts, s->n_pages, drafts);
 	int rc = feed(s, arts, n, p) | sitemap(s, sitemap_max, u, nu, p) | robots(s, p) |
-	    search_index(s, drafts, p);
+	    html_search_index(s, drafts, p);
 	free(arts);
 	return rc ? -1 : 0;
 }

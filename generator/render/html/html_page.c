@@ -15,6 +15,7 @@
 #include "../../base/url.h"
 #include "../../text/markdown.h"
 #include "../publish.h"
+#include "../theme.h"
 #include "html_page.h"
 
 const char *html_fmt(struct pctx *c, const char *fmt, ...)
@@ -110,6 +111,14 @@ struct view *html_common(struct pctx *c, const char *titre, const char *desc,
 	struct arena *a = c->a;
 	struct view *v = view_map(a), *site = view_map(a), *page = view_map(a);
 	view_sets(a, v, "root", c->root);
+	if (c->theme) {
+		struct view *assets = view_map(a);
+		for (size_t i = 0; i < c->theme->n_assets; i++)
+			if (c->theme->asset_key[i])
+				view_sets(a, assets, c->theme->asset_key[i],
+				    html_fmt(c, "%s%s", c->root, c->theme->asset_pub[i]));
+		view_set(a, v, "assets", assets);
+	}
 	view_sets(a, site, "titre", s->titre);
 	view_sets(a, site, "langue", s->langue);
 	view_sets(a, site, "licence", s->licence);

@@ -19,6 +19,7 @@
 #include "../../text/view.h"
 
 struct publish;
+struct theme;
 struct svgmap;
 
 /* What one page needs while its view is built. */
@@ -34,6 +35,7 @@ struct pctx {
 	int drafts;
 	const struct svgmap *map;	/* base maps, built once */
 	struct publish *pub;		/* what was written before (file sizes) */
+	const struct theme *theme;	/* for the names of its style sheets and scripts */
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */

@@ -25,7 +25,7 @@
     names.forEach(function (n) { d[n] = (c.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
     return d;
   });
-  var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/style\.css$/, "");
+  var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/[^/]*$/, "");
   var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]"));
   /* Who and where each offer is, for the markers' names: from the cards, or
      from the rows of a large view. */

@@ -1,21 +1,2 @@
-/* Search index written by carto. */
-window.CARTO_INDEX = [
-["À propos","a-propos/index.html","Page","Qui publie ce site, et comment."],
-["Actualités","actualites/index.html","Page","Les nouvelles du site."],
-["Une nouvelle cartographie","actualites/nouvelle-demo/index.html","Article","La cartographie de démonstration est en ligne."],
-["Présenter la démo","presenter/index.html","Diaporama","Trois diapositives."],
-["Webinaires","webinaires/index.html","Page","Les webinaires d'information."],
-["Webinaire : présenter la démo","webinaires/presenter-la-demo/index.html","Webinaire","Une heure pour découvrir la cartographie de démonstration."],
-["Association Test","organismes/asso-test/index.html","Organisme","Saint-Denis 93200 93 Montreuil 93100 93 "],
-["Français – vers A1","organismes/asso-test/index.html#offre-fle-soir","Offre","Association Test fle Français langue étrangère Saint-Denis Montreuil "],
-["Alphabétisation du matin","organismes/asso-test/index.html#offre-alpha-matin","Offre","Association Test alpha Alphabétisation Montreuil "],
-["L'Atelier des mots \u0026 Cie","organismes/atelier-paris/index.html","Organisme","Paris 11e Arrondissement 75011 75 "],
-["Atelier sociolinguistique du samedi","organismes/atelier-paris/index.html#offre-asl-samedi","Offre","L'Atelier des mots \u0026 Cie asl Atelier sociolinguistique fle Français langue étrangère Paris 11e Arrondissement "],
-["Domaine un","referentiels/autre/index.html#c-1","Autre référentiel","1"],
-["Sous-domaine un","referentiels/autre/index.html#c-1_1","Autre référentiel","1.1"],
-["Sous-domaine deux","referentiels/autre/index.html#c-1_2","Autre référentiel","1.2"],
-["Pôle un","referentiels/mini/index.html#c-P1","Mini référentiel","P1"],
-["Axe un","referentiels/mini/index.html#c-A1x","Mini référentiel","A1x"],
-["Critère un","referentiels/mini/index.html#c-A1x_1","Mini référentiel","A1x.1"],
-["Axe deux","referentiels/mini/index.html#c-A2x","Mini référentiel","A2x"],
-];
+/* Search index written by carto: the manifest of its pieces. */
+window.CARTO_SEARCH = {"docs": 18, "chunk": 64, "keys": ["1","11","2","75","93","a","a1","a2","ac","al","ar","as","at","au","ax","ca","ce","ci","co","cr","d","de","di","do","du","en","es","et","fl","fr","he","in","l","la","le","li","ma","mi","mo","no","of","or","p1","pa","po","pr","pu","qu","re","sa","si","so","te","tr","un","ve","we"]};

@@ -1,0 +1,294 @@
+/*
+ * The search index in pieces (issue 17), read by themes/default/assets/search.js
+ * through script elements, so that search works offline and from file://
+ * (where fetch() is not allowed). Every entry (page, organisme, offre,
+ * référentiel entry) is a document numbered in the order written; its words
+ * are folded by fold_words, the rule of the browser's norm(). Files, all
+ * under recherche/:
+ *   index.js       window.CARTO_SEARCH = {"docs": N, "chunk": DOC_CHUNK,
+ *                  "keys": [...]}: the dictionary pieces' keys, the first
+ *                  two characters of their terms (or the whole term when it
+ *                  has one character), in the order of the files;
+ *   d/K.js         CARTO_SEARCH_DICT(K, "term term …", [p, p, …]): the
+ *                  terms of key K in byte order and the postings piece
+ *                  holding each;
+ *   p/P.js         CARTO_SEARCH_POST(P, {"term": "…", …}): postings of a
+ *                  run of terms in byte order, about POST_BYTES each; a
+ *                  posting is (document − previous document) × 2 + 1 when
+ *                  the term is in the document's title, in base 36, comma
+ *                  separated;
+ *   docs/C.js      CARTO_SEARCH_DOCS(C, [[title, url, kind], …]): documents
+ *                  C × DOC_CHUNK onwards.
+ * A query of two words thus loads two dictionary pieces, the postings pieces
+ * of the terms it matches and the documents it shows.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/arena.h"
+#include "../../base/buf.h"
+#include "../../base/escape.h"
+#include "../../base/mem.h"
+#include "../../base/strmap.h"
+#include "../../base/utf8.h"
+#include "../../data/derive.h"
+#include "../../data/model.h"
+#include "../../text/fold.h"
+#include "../publish.h"
+#include "html_search.h"
+
+enum { DOC_CHUNK = 64, POST_BYTES = 12000 };
+
+struct sterm {
+	const char *s;
+	uint32_t *post;		/* document << 1 | in title, ascending */
+	size_t n, cap;
+};
+
+struct index {
+	struct arena a;
+	struct strmap map;	/* term -> struct sterm * */
+	struct sterm **terms;
+	size_t n_terms, cap_terms;
+	struct buf docs;	/* the current chunk of documents */
+	uint32_t n_docs;
+	struct buf fold, path;
+	struct publish *p;
+	int rc;
+};
+
+static void add_word(struct index *x, const char *w, size_t len, int title)
+{
+	char *key = arena_strndup(&x->a, w, len);
+	struct sterm *t = strmap_get(&x->map, key);
+	if (!t) {
+		t = arena_alloc(&x->a, sizeof(*t));
+		t->s = key;
+		strmap_put(&x->map, key, t);
+		x->terms = xgrow(x->terms, &x->cap_terms, x->n_terms + 1, sizeof(*x->terms));
+		x->terms[x->n_terms++] = t;
+	}
+	uint32_t v = x->n_docs << 1 | (uint32_t)title;
+	if (t->n && t->post[t->n - 1] >> 1 == x->n_docs) {
+		t->post[t->n - 1] |= v;
+		return;
+	}
+	t->post = xgrow(t->post, &t->cap, t->n + 1, sizeof(*t->post));
+	t->post[t->n++] = v;
+}
+
+static void add_words(struct index *x, const char *s, int title)
+{
+	buf_reset(&x->fold);
+	fold_words(&x->fold, s);
+	for (char *w = x->fold.data, *sp; (sp = strchr(w, ' ')); w = sp + 1)
+		add_word(x, w, (size_t)(sp - w), title);
+}
+
+static void flush_docs(struct index *x)
+{
+	if (!x->docs.len)
+		return;
+	buf_puts(&x->docs, "]);\n");
+	buf_reset(&x->path);
+	buf_printf(&x->path, "recherche/docs/%u.js", (x->n_docs - 1) / DOC_CHUNK);
+	if (publish_write(x->p, x->path.data, x->docs.data, x->docs.len) < 0)
+		x->rc = -1;
+	buf_reset(&x->docs);
+}
+
+/* One document: title, URL from the root, kind, other words found in it. */
+static void doc(struct index *x, const char *t, const char *u, const char *k, const char *more)
+{
+	add_words(x, t, 1);
+	add_words(x, more, 0);
+	add_words(x, k, 0);
+	if (x->n_docs % DOC_CHUNK == 0)
+		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, [\n", x->n_docs / DOC_CHUNK);
+	else
+		buf_puts(&x->docs, ",\n");
+	buf_putc(&x->docs, '[');
+	esc_json(&x->docs, t);
+	buf_putc(&x->docs, ',');
+	esc_json(&x->docs, u);
+	buf_putc(&x->docs, ',');
+	esc_json(&x->docs, k);
+	buf_putc(&x->docs, ']');
+	x->n_docs++;
+	if (x->n_docs % DOC_CHUNK == 0)
+		flush_docs(x);
+}
+
+static void search_orgs(struct index *x, struct buf *u, struct buf *m, const struct site *s)
+{
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		buf_reset(u);
+		buf_printf(u, "organismes/%s/index.html", o->id.s);
+		buf_reset(m);
+		for (size_t k = 0; k < o->n_lieux; k++)
+			buf_printf(m, "%s %s %s ", o->lieux[k].commune ? o->lieux[k].commune->nom : "",
+			    o->lieux[k].code_postal.s ? o->lieux[k].code_postal.s : "", o->lieux[k].dep);
+		doc(x, o->nom, u->data, "Organisme", m->data);
+		for (size_t k = 0; k < o->n_offres; k++) {
+			const struct offre *of = &o->offres[k];
+			buf_reset(u);
+			buf_printf(u, "organismes/%s/index.html#offre-%s", o->id.s, of->id.s);
+			buf_reset(m);
+			buf_printf(m, "%s ", o->nom);
+			for (size_t t = 0; t < of->types.n; t++)
+				buf_printf(m, "%s %s ", of->types.v[t].s, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
+			for (size_t l = 0; l < of->n_lieux; l++)
+				buf_printf(m, "%s ", of->lieux[l]->commune ? of->lieux[l]->commune->nom : "");
+			doc(x, of->intitule, u->data, "Offre", m->data);
+		}
+	}
+}
+
+static void search_refs(struct index *x, struct buf *u, const struct referentiel *r,
+    const struct ref_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(u);
+		buf_printf(u, "referentiels/%s/index.html#c-", r->id);
+		esc_id(u, e[i].code);
+		doc(x, e[i].titre, u->data, r->titre_court, e[i].code);
+		search_refs(x, u, r, e[i].children, e[i].n_children);
+	}
+}
+
+static int by_bytes(const void *a, const void *b)
+{
+	return strcmp((*(struct sterm *const *)a)->s, (*(struct sterm *const *)b)->s);
+}
+
+/* Length in bytes of the dictionary key of t: its first two characters. */
+static size_t key_len(const char *t)
+{
+	uint32_t c;
+	size_t n = utf8_decode(t, &c);
+	return n + utf8_decode(t + n, &c);
+}
+
+static void publish_buf(struct index *x, struct buf *b)
+{
+	if (publish_write(x->p, x->path.data, b->data, b->len) < 0)
+		x->rc = -1;
+	buf_reset(b);
+}
+
+/* The postings pieces; piece[i] is the one holding terms[i]. */
+static void write_postings(struct index *x, uint32_t *piece)
+{
+	struct buf b = BUF_INIT;
+	uint32_t np = 0;
+	for (size_t i = 0; i < x->n_terms; i++) {
+		const struct sterm *t = x->terms[i];
+		if (b.len)
+			buf_puts(&b, ",\n");
+		else
+			buf_printf(&b, "CARTO_SEARCH_POST(%u, {\n", np);
+		esc_json(&b, t->s);
+		buf_puts(&b, ":\"");
+		uint32_t prev = 0;
+		for (size_t k = 0; k < t->n; k++) {
+			char d[16];
+			uint32_t v = ((t->post[k] >> 1) - prev) << 1 | (t->post[k] & 1);
+			prev = t->post[k] >> 1;
+			size_t n = sizeof(d);
+			do
+				d[--n] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
+			while ((v /= 36));
+			if (k)
+				buf_putc(&b, ',');
+			buf_add(&b, d + n, sizeof(d) - n);
+		}
+		buf_putc(&b, '"');
+		piece[i] = np;
+		if (b.len >= POST_BYTES || i + 1 == x->n_terms) {
+			buf_puts(&b, "\n});\n");
+			buf_reset(&x->path);
+			buf_printf(&x->path, "recherche/p/%u.js", np++);
+			publish_buf(x, &b);
+		}
+	}
+	buf_release(&b);
+}
+
+/* The dictionary pieces and the manifest. */
+static void write_dict(struct index *x, const uint32_t *piece)
+{
+	struct buf b = BUF_INIT, keys = BUF_INIT;
+	uint32_t nk = 0;
+	for (size_t i = 0, j; i < x->n_terms; i = j) {
+		const char *t = x->terms[i]->s;
+		size_t kl = key_len(t);
+		for (j = i + 1; j < x->n_terms && strncmp(x->terms[j]->s, t, kl) == 0 &&
+		    key_len(x->terms[j]->s) == kl; j++)
+			;
+		buf_printf(&keys, "%s", nk ? "," : "");
+		char *k = xstrndup(t, kl);
+		esc_json(&keys, k);
+		free(k);
+		buf_printf(&b, "CARTO_SEARCH_DICT(%u, \"", nk);
+		for (size_t m = i; m < j; m++) {
+			if (m > i)
+				buf_putc(&b, ' ');
+			buf_puts(&b, x->terms[m]->s);
+		}
+		buf_puts(&b, "\", [");
+		for (size_t m = i; m < j; m++)
+			buf_printf(&b, "%s%u", m > i ? "," : "", piece[m]);
+		buf_puts(&b, "]);\n");
+		buf_reset(&x->path);
+		buf_printf(&x->path, "recherche/d/%u.js", nk++);
+		publish_buf(x, &b);
+	}
+	buf_printf(&b, "/* Search index written by carto: the manifest of its pieces. */\n"
+	    "window.CARTO_SEARCH = {\"docs\": %u, \"chunk\": %d, \"keys\": [%s]};\n",
+	    x->n_docs, DOC_CHUNK, keys.data);
+	buf_reset(&x->path);
+	buf_puts(&x->path, "recherche/index.js");
+	publish_buf(x, &b);
+	buf_release(&b);
+	buf_release(&keys);
+}
+
+int html_search_index(const struct site *s, int drafts, struct publish *p)
+{
+	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
+		.fold = BUF_INIT, .path = BUF_INIT, .p = p };
+	struct buf u = BUF_INIT, m = BUF_INIT;
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *pg = s->pages[i];
+		if (!pg->slug[0] || (pg->brouillon && !drafts))
+			continue;
+		buf_reset(&u);
+		buf_printf(&u, "%s/index.html", pg->slug);
+		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
+		doc(&x, pg->titre, u.data, kinds[pg->type], pg->resume);
+	}
+	search_orgs(&x, &u, &m, s);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		search_refs(&x, &u, s->referentiels[i], s->referentiels[i]->domaines,
+		    s->referentiels[i]->n_domaines);
+	flush_docs(&x);
+	qsort(x.terms, x.n_terms, sizeof(*x.terms), by_bytes);
+	uint32_t *piece = xmalloc((x.n_terms + 1) * sizeof(*piece));
+	write_postings(&x, piece);
+	write_dict(&x, piece);
+	free(piece);
+	for (size_t i = 0; i < x.n_terms; i++)
+		free(x.terms[i]->post);
+	free(x.terms);
+	strmap_free(&x.map);
+	arena_free(&x.a);
+	buf_release(&x.docs);
+	buf_release(&x.fold);
+	buf_release(&x.path);
+	buf_release(&u);
+	buf_release(&m);
+	return x.rc;
+}

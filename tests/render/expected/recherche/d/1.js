@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(1, "11e", [0]);

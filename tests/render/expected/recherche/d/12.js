@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(12, "atelier", [0]);

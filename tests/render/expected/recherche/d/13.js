@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(13, "autre", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(14, "axe", [0]);

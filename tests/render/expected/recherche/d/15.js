@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(15, "cartographie", [0]);

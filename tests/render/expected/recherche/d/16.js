@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(16, "ce", [0]);

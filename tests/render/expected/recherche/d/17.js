@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(17, "cie", [0]);

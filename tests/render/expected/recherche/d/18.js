@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(18, "comment", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(19, "critere", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(2, "2", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(20, "d", [0]);

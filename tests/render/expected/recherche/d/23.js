@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(23, "domaine", [0]);

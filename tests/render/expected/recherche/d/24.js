@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(24, "du", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(25, "en", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(26, "est", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(27, "et etrangere", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(28, "fle", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(29, "francais", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(30, "heure", [0]);

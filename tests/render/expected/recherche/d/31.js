@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(31, "information", [0]);

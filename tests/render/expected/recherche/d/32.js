@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(32, "l", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(33, "la langue", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(34, "les", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(35, "ligne", [0]);

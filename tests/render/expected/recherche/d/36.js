@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(36, "matin", [0]);

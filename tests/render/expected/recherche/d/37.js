@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(37, "mini", [0]);

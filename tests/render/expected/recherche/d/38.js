@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(38, "montreuil mots", [0,0]);

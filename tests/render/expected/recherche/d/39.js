@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(39, "nouvelle nouvelles", [0,0]);

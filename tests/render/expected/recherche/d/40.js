@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(40, "offre", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(41, "organisme", [0]);

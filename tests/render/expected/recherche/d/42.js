@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(42, "p1", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(45, "presenter propos", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(46, "publie", [0]);

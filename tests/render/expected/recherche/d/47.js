@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(47, "qui", [0]);

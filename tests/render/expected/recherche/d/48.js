@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(48, "referentiel", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(49, "saint samedi", [0,0]);

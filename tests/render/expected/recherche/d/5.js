@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(5, "a", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(50, "site", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(51, "sociolinguistique sous", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(52, "test", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(53, "trois", [0]);

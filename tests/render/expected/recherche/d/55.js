@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(55, "vers", [0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(56, "webinaire webinaires", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(6, "a1 a1x", [0,0]);

@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(7, "a2x", [0]);

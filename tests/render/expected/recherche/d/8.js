@@ -1,0 +1,1 @@
+CARTO_SEARCH_DICT(8, "actualites", [0]);
