@@ -23,6 +23,7 @@
 #include "data/load.h"
 #include "data/model.h"
 #include "data/validate.h"
+#include "import/lheo.h"
 #include "render/html.h"
 #include "render/ics.h"
 #include "render/theme.h"
@@ -44,6 +45,8 @@ struct opts {
 	int drafts;
 	const char *new_kind, *new_name;
 	int port;
+	char **files;		/* import: the files to read (in argv) */
+	size_t n_files;
 };
 
 static void usage(FILE *f)
@@ -51,7 +54,8 @@ static void usage(FILE *f)
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
 	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
-	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n", f);
+	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
+	      "       carto import lheo FILE.xml... [--site DIR]\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -59,8 +63,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (argc < 2)
 		return -1;
 	o->cmd = argv[1];
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") && strcmp(o->cmd, "serve"))
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") &&
+	    strcmp(o->cmd, "serve") && strcmp(o->cmd, "import"))
 		return -1;
+	int import = !strcmp(o->cmd, "import");
 	int serve = !strcmp(o->cmd, "serve");
 	int pos = 0;
 	for (int i = 2; i < argc; i++) {
@@ -91,7 +97,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				o->new_kind = a;
 			else
 				o->new_name = a;
-		} else
+		} else if (a[0] != '-' && import && pos++ == 0) {
+			if (strcmp(a, "lheo") != 0)
+				return -1;
+			o->files = &argv[i + 1];
+		} else if (a[0] != '-' && import && o->files == &argv[i - o->n_files])
+			o->n_files++;
+		else
 			return -1;
 	}
 	if (!strcmp(o->cmd, "new") && pos != 2)
@@ -101,6 +113,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "carto: --base-url '%s' %s\n", o->base_url, bad);
 		return -1;
 	}
+	if (import && !o->n_files)
+		return -1;
 	return 0;
 }
 
@@ -492,6 +506,16 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(o.cmd, "new"))
 		return cmd_new(&o);
+	if (!strcmp(o.cmd, "import")) {
+		struct diags d = DIAGS_INIT;
+		int rc = lheo_import(o.site, o.files, o.n_files, today(), stdout, &d);
+		diags_print(&d, stderr);
+		if (rc < 0)
+			fprintf(stderr, "carto: import failed: %zu error%s, nothing written\n", d.errors,
+			    d.errors == 1 ? "" : "s");
+		diags_free(&d);
+		return rc < 0 ? 1 : 0;
+	}
 	if (!strcmp(o.cmd, "serve")) {
 		struct serve_opts so = { o.site, o.port ? o.port : 8000, serve_build, &o };
 		return serve_run(&so);

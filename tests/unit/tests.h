@@ -24,4 +24,5 @@ void test_url(void);
 void test_template_errors(void);
 void test_template_render(void);
 void test_template_bounds(void);
+void test_lheo_md(void);
 #endif
