@@ -36,7 +36,8 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
-       generator/render/ics.c generator/serve.c \
+       generator/render/ics.c generator/render/lheoxml.c generator/render/inclusion.c \
+       generator/serve.c \
        generator/import/lheo.c generator/import/lheo_read.c generator/import/lheo_map.c \
        generator/import/lheo_md.c
 MAIN = generator/main.c

@@ -26,6 +26,8 @@
 #include "import/lheo.h"
 #include "render/html.h"
 #include "render/ics.h"
+#include "render/inclusion.h"
+#include "render/lheoxml.h"
 #include "render/theme.h"
 #include "render/opendata.h"
 #include "render/pdf.h"
@@ -268,7 +270,8 @@ static int render_all(const struct site *s, struct publish *p, int jobs, int dra
 	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
 	if (publish_write(p, OUTPUT_MARK, mark, sizeof(mark) - 1) < 0)
 		return -1;
-	if (opendata_render(s, p, jobs) < 0)
+	if (opendata_render(s, p, jobs) < 0 || lheoxml_render(s, p, d) < 0 ||
+	    inclusion_render(s, p) < 0)
 		return -1;
 	stage("opendata");
 	size_t rows = 0;

@@ -29,6 +29,7 @@
 #include "../base/strmap.h"
 #include "../base/url.h"
 #include "../data/fields.h"
+#include "../data/hours.h"
 #include "../data/load.h"
 #include "../data/model.h"
 #include "../data/validate.h"
@@ -577,6 +578,69 @@ static void skip_count(struct imp *im, enum skip why, uint32_t line)
 		im->skip_lines[why][k] = line;
 }
 
+/* The value of <extra info="key"> in the <extras info="carto"> of n, as
+ * carto's LHÉO export writes them (its own fields, read back exactly); NULL
+ * when n has none. */
+static const char *ex(struct imp *im, const struct lheo_node *n, const char *key)
+{
+	for (const struct lheo_node *e = lheo_node_child(n, "extras"); e; e = lheo_node_next(e, "extras")) {
+		const char *info = lheo_node_attr(e, "info");
+		if (!info || strcmp(info, "carto"))
+			continue;
+		for (const struct lheo_node *x = lheo_node_child(e, "extra"); x; x = lheo_node_next(x, "extra")) {
+			const char *k = lheo_node_attr(x, "info");
+			if (k && !strcmp(k, key)) {
+				struct buf b = BUF_INIT;
+				lheo_node_raw(x, &b);
+				char *v = arena_strdup(&im->fa, b.data);
+				buf_release(&b);
+				return v;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The space-separated codes of an extra that are in list l (others warned
+ * and left out). */
+static size_t ex_codes(struct imp *im, const char *s, const struct vocab_list *l, const char **out,
+    size_t max, uint32_t line)
+{
+	size_t n = 0;
+	char *copy = arena_strdup(&im->fa, s), *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (!strmap_get(&l->by_code, t))
+			warn(im, line, "%s code '%s' of the carto extras is not in the site's lists: left out",
+			    l->name, t);
+		else if (n < max)
+			out[n++] = t;
+	}
+	return n;
+}
+
+/* A number of the carto extras ("" or absent: none) within [lo, hi]. */
+static int ex_number(struct imp *im, const struct lheo_node *a, const char *key, double lo, double hi,
+    double *out)
+{
+	const char *v = ex(im, a, key);
+	char *end;
+	if (!v || !*v)
+		return 0;
+	*out = strtod(v, &end);
+	if (*end || *out < lo || *out > hi) {
+		warn(im, lheo_node_line(a), "%s '%s' of the carto extras is not a number in range: left out", key, v);
+		return 0;
+	}
+	return 1;
+}
+
+/* A yes/no of the carto extras: "1", "0", or "" (unknown). */
+static const char *ex_bool(struct imp *im, const struct lheo_node *a, const char *key)
+{
+	const char *v = ex(im, a, key);
+	return !v ? NULL : !strcmp(v, "1") ? "true" : !strcmp(v, "0") ? "false" : NULL;
+}
+
 /* The offer types of the formation's Formacodes, in the table's order of
  * appearance; the codes themselves into formacodes. */
 static size_t types_of(struct imp *im, const struct lheo_node *f, const char **types, size_t max,
@@ -616,7 +680,10 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 {
 	const char *codes[16];
 	size_t n = 0;
-	for (const struct lheo_node *c = lheo_node_child(a, "code-public-vise"); c;
+	const char *xp = ex(im, a, "publics");
+	if (xp)
+		n = ex_codes(im, xp, &im->map->vocab.publics, codes, 16, lheo_node_line(a));
+	for (const struct lheo_node *c = xp ? NULL : lheo_node_child(a, "code-public-vise"); c;
 	    c = lheo_node_next(c, "code-public-vise")) {
 		struct buf t = BUF_INIT;
 		lheo_node_text(c, &t);
@@ -673,9 +740,16 @@ static void write_financement(struct imp *im, const struct lheo_node *f, const s
 	const char *conv = text_at(im, a, "conventionnement");
 	const char *rs = text_at(im, f, "certification/code-RS");
 	const char *rncp = text_at(im, f, "certification/code-RNCP");
-	const char *cpf = text_at(im, f, "certification/code-CPF");
+	const char *cpf = text_at(im, f, "certification/code-CPF") ? "true" : NULL;
 	const char *certifiante = text_at(im, f, "certifiante");
-	if (!n && !conv && !rs && !rncp && !cpf)
+	const char *cert_int = ex(im, a, "certification-intitule");
+	if (ex(im, a, "cpf"))
+		cpf = ex_bool(im, a, "cpf");
+	if (cert_int && *cert_int)
+		intitule = cert_int;
+	else
+		cert_int = NULL;
+	if (!n && !conv && !rs && !rncp && !cpf && !cert_int)
 		return;
 	buf_puts(y, "        financement: { ");
 	const char *sep = "";
@@ -688,7 +762,7 @@ static void write_financement(struct imp *im, const struct lheo_node *f, const s
 		sep = ", ";
 	}
 	if (cpf) {
-		buf_printf(y, "%scpf: true", sep);
+		buf_printf(y, "%scpf: %s", sep, cpf);
 		sep = ", ";
 	}
 	if (rs || (rncp && certifiante && !strcmp(certifiante, "1"))) {
@@ -697,41 +771,95 @@ static void write_financement(struct imp *im, const struct lheo_node *f, const s
 		buf_puts(y, ", intitule: ");
 		yq(y, intitule);
 		buf_puts(y, " }");
+	} else if (cert_int) {
+		buf_printf(y, "%scertification: { intitule: ", sep);
+		yq(y, cert_int);
+		buf_puts(y, " }");
 	}
 	buf_puts(y, " }\n");
 }
 
-static void write_cout_modalites(struct imp *im, const struct lheo_node *a, struct buf *y)
+static void write_cout(struct imp *im, const struct lheo_node *a, struct buf *y)
 {
-	const char *prix = text_at(im, a, "prix-total-TTC");
+	const char *prix = text_at(im, a, "prix-total-TTC"), *gratuit = NULL;
+	double v = -1;
 	if (prix) {
 		char *e, tmp[64];
 		snprintf(tmp, sizeof(tmp), "%s", prix);
 		for (char *p = tmp; *p; p++)
 			if (*p == ',')
 				*p = '.';
-		double v = strtod(tmp, &e);
-		if (*e || v < 0 || v > 1e7)
+		v = strtod(tmp, &e);
+		if (*e || v < 0 || v > 1e7) {
 			warn(im, lheo_node_line(a), "prix-total-TTC '%s' is not an amount: left out", prix);
-		else if (v == 0)
-			buf_puts(y, "        cout: { gratuit: true }\n");
-		else
-			buf_printf(y, "        cout: { gratuit: false, montant_eur: %.2f }\n", v);
+			v = -1;
+		} else
+			gratuit = v == 0 ? "true" : "false";
 	}
+	if (ex(im, a, "gratuit"))
+		gratuit = ex_bool(im, a, "gratuit");
+	if (!gratuit)
+		return;
+	buf_printf(y, "        cout: { gratuit: %s", gratuit);
+	if (v > 0 && strcmp(gratuit, "false") == 0)
+		buf_printf(y, ", montant_eur: %.2f", v);
+	const char *prec = ex(im, a, "cout-precisions");
+	if (prec && *prec) {
+		buf_puts(y, ", precisions: ");
+		yq(y, prec);
+	}
+	buf_puts(y, " }\n");
+}
+
+/* A code of LHÉO's closed list (its index in vals), or the carto extra key
+ * when the export wrote one; NULL when unknown. */
+static const char *coded(struct imp *im, const struct lheo_node *a, const char *elem, const char *key,
+    const char *const *vals, size_t n)
+{
+	const char *x = ex(im, a, key);
+	if (x) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(x, vals[i]) == 0)
+				return vals[i];
+		return NULL;
+	}
+	const char *v = text_at(im, a, elem);
+	return v && strlen(v) == 1 && v[0] >= '0' && (size_t)(v[0] - '0') < n ? vals[v[0] - '0'] : NULL;
+}
+
+static void write_modalites(struct imp *im, const struct lheo_node *a, struct buf *y)
+{
 	static const char *const ens[] = { "presentiel", "mixte", "distance" };
 	static const char *const es[] = { "dates_fixes", "permanentes" };
-	const char *me = text_at(im, a, "modalites-enseignement");
-	const char *mes = text_at(im, a, "modalites-entrees-sorties");
-	int e = me && strlen(me) == 1 && me[0] >= '0' && me[0] <= '2' ? me[0] - '0' : -1;
-	int s = mes && strlen(mes) == 1 && mes[0] >= '0' && mes[0] <= '1' ? mes[0] - '0' : -1;
-	if (e < 0 && s < 0)
-		return;
-	buf_puts(y, "        modalites: { ");
-	if (e >= 0)
-		buf_printf(y, "enseignement: %s", ens[e]);
-	if (s >= 0)
-		buf_printf(y, "%sentrees_sorties: %s", e >= 0 ? ", " : "", es[s]);
-	buf_puts(y, " }\n");
+	struct buf m = BUF_INIT;
+	const char *e = coded(im, a, "modalites-enseignement", "enseignement", ens, 3);
+	const char *s = coded(im, a, "modalites-entrees-sorties", "entrees-sorties", es, 2);
+	double h, w, pl;
+	if (e)
+		buf_printf(&m, ", enseignement: %s", e);
+	if (s)
+		buf_printf(&m, ", entrees_sorties: %s", s);
+	if (ex_number(im, a, "heures-semaine", 0.01, 60, &h))
+		buf_printf(&m, ", heures_semaine: %g", h);
+	if (ex_number(im, a, "duree-semaines", 1, 520, &w) && w == (long)w)
+		buf_printf(&m, ", duree_semaines: %ld", (long)w);
+	const char *hor = ex(im, a, "horaires");
+	struct hours hh;
+	const char *err;
+	size_t at;
+	if (hor && *hor && hours_parse(hor, &hh, &err, &at) == 0) {
+		buf_puts(&m, ", horaires: ");
+		yq(&m, hor);
+	} else if (hor && *hor)
+		warn(im, lheo_node_line(a), "horaires '%s' of the carto extras: %s: left out", hor, err);
+	const char *g = ex_bool(im, a, "garde-enfants");
+	if (g)
+		buf_printf(&m, ", garde_enfants: %s", g);
+	if (ex_number(im, a, "places", 1, 100000, &pl) && pl == (long)pl)
+		buf_printf(&m, ", places: %ld", (long)pl);
+	if (m.len)
+		buf_printf(y, "        modalites: { %s }\n", m.data + 2);
+	buf_release(&m);
 }
 
 static size_t write_sessions(struct imp *im, const struct lheo_node *a, struct buf *y)
@@ -764,7 +892,11 @@ static size_t write_sessions(struct imp *im, const struct lheo_node *a, struct b
 		buf_printf(y, "          - { debut: %04d-%02d-%02d", debut / 10000, debut / 100 % 100, debut % 100);
 		if (fin)
 			buf_printf(y, ", fin: %04d-%02d-%02d", fin / 10000, fin / 100 % 100, fin % 100);
-		buf_printf(y, ", etat_recrutement: %s }\n", etats[e]);
+		buf_printf(y, ", etat_recrutement: %s", etats[e]);
+		double pl;
+		if (ex_number(im, s, "places-disponibles", 0, 100000, &pl) && pl == (long)pl)
+			buf_printf(y, ", places_disponibles: %ld", (long)pl);
+		buf_puts(y, " }\n");
 		n++;
 	}
 	return n;
@@ -776,6 +908,15 @@ static void write_objectif(struct imp *im, const struct lheo_node *f, const stru
     struct buf *y)
 {
 	struct buf md = BUF_INIT;
+	const char *x = ex(im, a, "objectif");
+	if (x) {
+		if (*x) {
+			buf_puts(y, "        objectif: ");
+			yq(y, x);
+			buf_putc(y, '\n');
+		}
+		return;
+	}
 	md_at(f, "objectif-formation", &md);
 	static const char *const more[][2] = { { "resultats-attendus", "Résultats attendus" },
 		{ "contenu-formation", "Contenu" } };
@@ -799,10 +940,30 @@ static void write_objectif(struct imp *im, const struct lheo_node *f, const stru
 	buf_release(&md);
 }
 
-static void write_niveaux(struct imp *im, const struct lheo_node *f, struct buf *y)
+/* The levels: the carto extras when the export wrote them, else the table's
+ * entry for code-niveau-entree. */
+static void write_niveaux(struct imp *im, const struct lheo_node *f, const struct lheo_node *a,
+    struct buf *y)
 {
 	const char *code = text_at(im, f, "code-niveau-entree");
 	const struct lheo_niveau *n = code ? strmap_get(&im->map->niveaux, code) : NULL;
+	struct lheo_niveau x = { NULL, NULL, NULL, TRI_UNKNOWN };
+	const char *vise = NULL, *ech = ex(im, a, "echelle");
+	if (ech) {
+		const char *lv[] = { ex(im, a, "entree-min"), ex(im, a, "entree-max"), ex(im, a, "vise") };
+		for (size_t i = 0; i < 3; i++)
+			if (lv[i] && (!*lv[i] || !lheo_map_has_level(im->map, ech, lv[i])))
+				lv[i] = NULL;
+		x.echelle = *ech && lheo_map_has_level(im->map, ech, NULL) ? ech : NULL;
+		x.min = lv[0];
+		x.max = lv[1];
+		vise = lv[2];
+		const char *e = ex_bool(im, a, "ecrit-requis");
+		x.ecrit_requis = !e ? TRI_UNKNOWN : e[0] == 't' ? TRI_TRUE : TRI_FALSE;
+		if (*ech && !x.echelle)
+			warn(im, lheo_node_line(a), "echelle '%s' of the carto extras is not the site's: left out", ech);
+		n = x.echelle ? &x : NULL;
+	}
 	if (!n)
 		return;
 	buf_printf(y, "        niveaux: { echelle: %s", n->echelle);
@@ -814,6 +975,8 @@ static void write_niveaux(struct imp *im, const struct lheo_node *f, struct buf 
 			buf_printf(y, "%smax: \"%s\"", n->min ? ", " : "", n->max);
 		buf_puts(y, " }");
 	}
+	if (vise)
+		buf_printf(y, ", vise: \"%s\"", vise);
 	if (n->ecrit_requis != TRI_UNKNOWN)
 		buf_printf(y, ", ecrit_requis: %s", n->ecrit_requis == TRI_TRUE ? "true" : "false");
 	buf_puts(y, " }\n");
@@ -902,6 +1065,15 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 	const char *types[16];
 	struct buf fc = BUF_INIT;
 	size_t nt = types_of(im, f, types, 16, &fc);
+	const char *xt = ex(im, a, "types");
+	if (xt) {
+		const char *tv[16];
+		size_t n = ex_codes(im, xt, &im->map->vocab.types_offre, tv, 16, line);
+		if (n) {
+			memcpy(types, tv, n * sizeof(*tv));
+			nt = n;
+		}
+	}
 	if (!nt) {
 		warn(im, line, "Formacode%s %s map%s to no offer type (referentiels/lheo.yaml): action skipped",
 		    strchr(fc.data, ',') ? "s" : "", fc.len ? fc.data : "(none)", strchr(fc.data, ',') ? "" : "s");
@@ -927,11 +1099,16 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 	if (fc.len)
 		buf_printf(y, "        formacodes: [%s]\n", fc.data);
 	buf_release(&fc);
-	write_niveaux(im, f, y);
+	write_niveaux(im, f, a, y);
 	write_public(im, a, y);
 	const char *parcours = NULL;
 	write_financement(im, f, a, intitule, y, &parcours);
-	if (!parcours)
+	const char *xp = ex(im, a, "parcours");
+	if (xp && *xp && !strmap_get(&im->map->vocab.parcours.by_code, xp))
+		warn(im, line, "parcours '%s' of the carto extras is not the site's: left out", xp);
+	if (xp)
+		parcours = *xp && strmap_get(&im->map->vocab.parcours.by_code, xp) ? xp : NULL;
+	else if (!parcours)
 		parcours = im->map->parcours_defaut;
 	if (parcours) {
 		struct buf p = BUF_INIT;
@@ -942,7 +1119,8 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 		y->len += p.len;
 		buf_release(&p);
 	}
-	write_cout_modalites(im, a, y);
+	write_cout(im, a, y);
+	write_modalites(im, a, y);
 	buf_puts(y, "        lieux: [");
 	for (size_t i = 0; i < nl; i++) {
 		buf_printf(y, "%s%s", i ? ", " : "", lieu_id(im, o, &lv[i]));

@@ -36,5 +36,8 @@ struct lheo_map {
  * freed with lheo_map_free). Returns 0, or -1 with errors in d. */
 int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d);
 void lheo_map_free(struct lheo_map *m);
+/* Returns 1 when the site has the échelle, and level in it (level NULL: the
+ * échelle alone). */
+int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level);
 
 #endif

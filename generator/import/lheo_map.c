@@ -206,6 +206,12 @@ int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d)
 	return d->errors == errors ? 0 : -1;
 }
 
+int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level)
+{
+	const struct scale *s = scale_of(&m->vocab, echelle);
+	return s && (!level || has_level(s, level));
+}
+
 void lheo_map_free(struct lheo_map *m)
 {
 	struct vocab_list *lists[] = { &m->vocab.types_offre, &m->vocab.parcours, &m->vocab.publics,

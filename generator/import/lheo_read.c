@@ -116,6 +116,12 @@ size_t lheo_node_text(const struct lheo_node *n, struct buf *out)
 	return b - a;
 }
 
+void lheo_node_raw(const struct lheo_node *n, struct buf *out)
+{
+	if (n)
+		text_of((const xmlNode *)n, out);
+}
+
 const char *lheo_node_attr(const struct lheo_node *n, const char *name)
 {
 	for (const xmlAttr *a = ((const xmlNode *)n)->properties; a; a = a->next)
