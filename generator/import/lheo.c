@@ -68,6 +68,7 @@ struct org {
 	struct strmap lieux;		/* lieu key -> lieu id */
 	struct strmap offres;		/* offer id -> the org */
 	struct frags lieu_frags, offre_frags;
+	uint64_t hash;			/* of its block in the file written */
 };
 
 struct imp {
@@ -87,6 +88,7 @@ struct imp {
 	size_t skipped[SK_N];
 	uint32_t skip_lines[SK_N][SKIP_LINES];
 	struct buf y;			/* the offer being rendered */
+	const struct lheo_node *ex_of, *ex_node;	/* ex()'s last element and its carto extras */
 	int failed;			/* the spool could not be written */
 };
 
@@ -154,6 +156,14 @@ static void yq(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t run = 0;
+		while (p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run) {	/* plain ASCII, copied as it is */
+			buf_add(b, p, run);
+			p += run - 1;
+			continue;
+		}
 		if (*p == '"' || *p == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, (char)*p);
@@ -583,10 +593,17 @@ static void skip_count(struct imp *im, enum skip why, uint32_t line)
  * when n has none. */
 static const char *ex(struct imp *im, const struct lheo_node *n, const char *key)
 {
-	for (const struct lheo_node *e = lheo_node_child(n, "extras"); e; e = lheo_node_next(e, "extras")) {
-		const char *info = lheo_node_attr(e, "info");
-		if (!info || strcmp(info, "carto"))
-			continue;
+	if (n != im->ex_of) {	/* looked up once per element: many keys are asked */
+		im->ex_of = n;
+		im->ex_node = NULL;
+		for (const struct lheo_node *e = lheo_node_child(n, "extras"); e && !im->ex_node;
+		    e = lheo_node_next(e, "extras")) {
+			const char *info = lheo_node_attr(e, "info");
+			if (info && !strcmp(info, "carto"))
+				im->ex_node = e;
+		}
+	}
+	for (const struct lheo_node *e = im->ex_node; e; e = NULL) {
 		for (const struct lheo_node *x = lheo_node_child(e, "extra"); x; x = lheo_node_next(x, "extra")) {
 			const char *k = lheo_node_attr(x, "info");
 			if (k && !strcmp(k, key)) {
@@ -1149,6 +1166,7 @@ static int on_formation(void *ctx, const struct lheo_node *f)
 	if (!k)
 		warn(im, lheo_node_line(f), "formation without an action: nothing to import");
 	arena_reset(&im->fa);
+	im->ex_of = im->ex_node = NULL;	/* the formation's nodes are freed next */
 	return im->failed ? -1 : 0;
 }
 
@@ -1159,15 +1177,32 @@ static int cmp_org(const void *a, const void *b)
 	return strcmp((*(struct org *const *)a)->id, (*(struct org *const *)b)->id);
 }
 
-static int copy_frags(struct imp *im, const struct frags *f, FILE *w, struct buf *tmp)
+#define FNV_START 1469598103934665603ull
+
+/* FNV-1a over a block of the import file: how an organisation's block is
+ * compared with the previous import (scan_blocks hashes the same bytes). */
+static uint64_t fnv_add(uint64_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+static int put(FILE *w, const char *p, size_t n, uint64_t *h)
+{
+	*h = fnv_add(*h, p, n);
+	return fwrite(p, 1, n, w) == n ? 0 : -1;
+}
+
+/* Copies spooled fragments to w (pread: no stdio buffer to throw away at
+ * each fragment). */
+static int copy_frags(struct imp *im, const struct frags *f, FILE *w, struct buf *tmp, uint64_t *h)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		buf_reset(tmp);
 		buf_grow(tmp, f->v[i].len);
-		if (fseeko(im->spool, (off_t)f->v[i].off, SEEK_SET) < 0 ||
-		    fread(tmp->data, 1, f->v[i].len, im->spool) != f->v[i].len)
-			return -1;
-		if (fwrite(tmp->data, 1, f->v[i].len, w) != f->v[i].len)
+		if (pread(fileno(im->spool), tmp->data, f->v[i].len, (off_t)f->v[i].off) != (ssize_t)f->v[i].len ||
+		    put(w, tmp->data, f->v[i].len, h) < 0)
 			return -1;
 	}
 	return 0;
@@ -1205,6 +1240,9 @@ static int write_file(struct imp *im, const char *path, const char *name, const 
 	for (size_t i = 0; i < im->n_orgs; i++)
 		written += im->ov[i]->offre_frags.n > 0;
 	buf_puts(&b, written ? "organismes:\n" : "organismes: []\n");
+	fwrite(b.data, 1, b.len, w);
+	if (fflush(im->spool) != 0)
+		rc = -1;
 	for (size_t i = 0; i < im->n_orgs && rc == 0; i++) {
 		struct org *o = im->ov[i];
 		if (!o->offre_frags.n)
@@ -1212,17 +1250,22 @@ static int write_file(struct imp *im, const char *path, const char *name, const 
 		int maj = o->maj ? o->maj : file_day;
 		if (maj > im->today)
 			maj = im->today;
-		write_org_head(o, &b);
-		fwrite(b.data, 1, b.len, w);
+		o->hash = FNV_START;
 		buf_reset(&b);
-		rc = copy_frags(im, &o->lieu_frags, w, &tmp);
-		fputs("    offres:\n", w);
+		write_org_head(o, &b);
+		rc = put(w, b.data, b.len, &o->hash);
 		if (rc == 0)
-			rc = copy_frags(im, &o->offre_frags, w, &tmp);
+			rc = copy_frags(im, &o->lieu_frags, w, &tmp, &o->hash);
+		if (rc == 0)
+			rc = put(w, "    offres:\n", 12, &o->hash);
+		if (rc == 0)
+			rc = copy_frags(im, &o->offre_frags, w, &tmp, &o->hash);
+		buf_reset(&b);
 		buf_printf(&b, "    meta:\n      source: import-lheo\n      mise_a_jour: %04d-%02d-%02d\n",
 		    maj / 10000, maj / 100 % 100, maj % 100);
+		if (rc == 0)
+			rc = put(w, b.data, b.len, &o->hash);
 	}
-	fwrite(b.data, 1, b.len, w);
 	if (fflush(w) != 0 || ferror(w) || fsync(fileno(w)) < 0)
 		rc = -1;
 	if (fclose(w) != 0)
@@ -1244,12 +1287,12 @@ static void scan_blocks(const char *path, struct strmap *out, struct arena *a)
 	while (f && (n = getline(&line, &cap, f)) > 0) {
 		if (strncmp(line, "  - id: ", 8) == 0) {
 			h = arena_alloc(a, sizeof(*h));
-			*h = 1469598103934665603ull;
+			*h = FNV_START;
 			strmap_set(out, arena_strndup(a, line + 8, strcspn(line + 8, "\n")), h);
 		} else if (line[0] != ' ')
 			h = NULL;
-		for (ssize_t i = 0; h && i < n; i++)
-			*h = (*h ^ (unsigned char)line[i]) * 1099511628211ull;
+		if (h)
+			*h = fnv_add(*h, line, (size_t)n);
 	}
 	free(line);
 	if (f)
@@ -1286,8 +1329,7 @@ static size_t diff_keys(const struct strmap *a, const struct strmap *b, int chan
 	return n;
 }
 
-static void summary(struct imp *im, const char *outname, const char *prev, const char *next,
-    FILE *out)
+static void summary(struct imp *im, const char *outname, const char *prev, FILE *out)
 {
 	size_t orgs = 0, skipped = 0;
 	for (size_t i = 0; i < im->n_orgs; i++)
@@ -1311,7 +1353,9 @@ static void summary(struct imp *im, const char *outname, const char *prev, const
 	struct arena ar = ARENA_INIT;
 	int had = fs_exists(prev);
 	scan_blocks(prev, &a, &ar);
-	scan_blocks(next, &b, &ar);
+	for (size_t i = 0; i < im->n_orgs; i++)
+		if (im->ov[i]->offre_frags.n)
+			strmap_set(&b, im->ov[i]->id, &im->ov[i]->hash);
 	if (!had)
 		fprintf(out, "  first import of this file\n");
 	else {
@@ -1468,7 +1512,7 @@ int lheo_import(const char *site, char *const *files, size_t n, int today, FILE 
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		if (rc == 0 && j->tmp.len) {
-			summary(&j->im, j->name.data, j->out.data, j->tmp.data, out);
+			summary(&j->im, j->name.data, j->out.data, out);
 			if (rename(j->tmp.data, j->out.data) < 0) {
 				diag_add(d, j->name.data, 0, 0, DIAG_ERROR, "cannot write: %s", strerror(errno));
 				rc = -1;

@@ -79,7 +79,7 @@ static void put_text_char(struct md *m, const char *s, size_t n)
 	m->space = 0;
 	unsigned char c = (unsigned char)s[0];
 	int at_start = m->out->len == m->blk_start;
-	if (n == 1 && (strchr("\\`*_[]<>&#|!~", c) || (at_start && strchr("-+=", c))))
+	if (n == 1 && ((c < 0x80 && memchr("\\`*_[]<>&#|!~", c, 13)) || (at_start && (c == '-' || c == '+' || c == '='))))
 		buf_putc(m->out, '\\');
 	else if (n == 1 && (c == '.' || c == ')')) {
 		/* "12." at the start of a block would open a numbered list. */
@@ -255,6 +255,14 @@ static size_t tag(struct md *m, const char *s)
 	return (size_t)(p + 1 - s);
 }
 
+/* Bytes that are never markup, wherever they stand: ASCII letters and
+ * digits, and the bytes of UTF-8 sequences (never shorter at the end of a
+ * run than the sequence, since a run stops only at ASCII or NUL). */
+static int is_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
 void lheo_md(struct buf *out, const char *html)
 {
 	struct md m = { 0 };
@@ -278,6 +286,15 @@ void lheo_md(struct buf *out, const char *html)
 			continue;
 		}
 		unsigned char c = (unsigned char)*s;
+		if (is_plain(c) && !m.skip && m.blk != B_NONE && !m.space && m.out->len > m.blk_start) {
+			/* Inside a block, a run of letters and digits (and UTF-8
+			 * sequences) needs no escape: copied at once. */
+			for (n = 1; is_plain((unsigned char)s[n]); n++)
+				;
+			buf_add(m.out, s, n);
+			s += n;
+			continue;
+		}
 		n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 		size_t have = strnlen(s, n);
 		if (c < 0x20 || c == 0x7F) {

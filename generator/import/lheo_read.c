@@ -55,7 +55,15 @@ static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlPar
 
 static int is_named(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+	return n->type == XML_ELEMENT_NODE && n->name[0] == (xmlChar)name[0] &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+/* Like is_named for the first len bytes of name (a segment of a path). */
+static int is_named_n(const xmlNode *n, const char *name, size_t len)
+{
+	return n->type == XML_ELEMENT_NODE && n->name[0] == (xmlChar)name[0] &&
+	    strncmp((const char *)n->name, name, len) == 0 && n->name[len] == '\0';
 }
 
 const struct lheo_node *lheo_node_child(const struct lheo_node *n, const char *name)
@@ -78,14 +86,12 @@ const struct lheo_node *lheo_node_next(const struct lheo_node *n, const char *na
 
 const struct lheo_node *lheo_node_at(const struct lheo_node *n, const char *path)
 {
-	char part[64];
 	while (n && *path) {
 		size_t k = strcspn(path, "/");
-		if (k >= sizeof(part))
-			return NULL;
-		memcpy(part, path, k);
-		part[k] = '\0';
-		n = lheo_node_child(n, part);
+		const xmlNode *c = ((const xmlNode *)n)->children;
+		while (c && !is_named_n(c, path, k))
+			c = c->next;
+		n = (const struct lheo_node *)c;
 		path += k + (path[k] == '/');
 	}
 	return n;
