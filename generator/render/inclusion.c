@@ -8,6 +8,7 @@
 
 #include "../base/buf.h"
 #include "../base/escape.h"
+#include "../data/derive.h"
 #include "../data/model.h"
 #include "inclusion.h"
 #include "publish.h"
@@ -221,7 +222,7 @@ static void service(struct buf *b, const struct site *s, const struct organisme 
 		buf_printf(b, "%ld", f->duree_semaines);
 	else
 		buf_puts(b, "null");
-	const struct contact *c = f->has_contact ? &f->contact : o->has_contact ? &o->contact : NULL;
+	const struct contact *c = offre_contact(f);
 	str(b, "contact_nom_prenom", c ? c->nom : NULL);
 	str(b, "telephone", c ? c->telephone : NULL);
 	str(b, "courriel", c ? c->courriel.s : NULL);

@@ -11,11 +11,11 @@
 #include "../base/buf.h"
 #include "../base/escape.h"
 #include "../base/strmap.h"
+#include "../data/hours.h"
 #include "../data/model.h"
 #include "../import/lheo_int.h"
 #include "../text/markdown.h"
 #include "lheoxml.h"
-#include "opendata.h"
 #include "publish.h"
 
 #define LHEO_NS "http://lheo.gouv.fr/2.3"
@@ -196,7 +196,9 @@ static void write_action(struct buf *b, const struct offre *o, const struct lheo
 {
 	char hours[512];
 	buf_printf(b, "<action numero=\"%s\">\n", o->id.s);
-	opendata_hours_fr(hours, sizeof(hours), o->horaires.s);
+	hours[0] = '\0';
+	if (o->heures)	/* parsed at validation */
+		hours_french(o->heures, hours, sizeof(hours));
 	el(b, "rythme-formation", hours, 3000, 1);
 	const char *pub[10];
 	size_t np = reverse(&m->publics, &o->publics, pub, 10);
