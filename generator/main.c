@@ -24,6 +24,7 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "import/lheo.h"
+#include "import/lheo_int.h"
 #include "render/html.h"
 #include "render/ics.h"
 #include "render/inclusion.h"
@@ -153,6 +154,22 @@ static void check_theme(const struct site *s, struct diags *d)
 	theme_free(&t);
 }
 
+/* The site's LHÉO mapping table (referentiels/lheo.yaml), which carto import
+ * lheo and the LHÉO export read: checked with the rest, once the closed lists
+ * it names are known to be right. */
+static void check_lheo_table(const char *site, struct diags *d)
+{
+	struct buf path = BUF_INIT;
+	fs_join(&path, site, "referentiels/lheo.yaml");
+	if (!d->errors && fs_exists(path.data)) {
+		struct lheo_map m;
+		memset(&m, 0, sizeof(m));
+		lheo_map_read(&m, site, d);
+		lheo_map_free(&m);
+	}
+	buf_release(&path);
+}
+
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
 /* With CARTO_TIMING set, prints how long each stage took, for profiling. */
@@ -215,6 +232,7 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 		lint_pages(s, d);
 		embeds_read(s, d);
 		stage("markdown");
+		check_lheo_table(o->site, d);
 		if (!index && s->theme && theme_exists(o->site, s->theme))
 			check_theme(s, d);
 	}

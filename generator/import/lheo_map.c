@@ -6,6 +6,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,7 +161,9 @@ static void read_niveaux(struct rd *r, int strict, const struct ynode *root, str
 		if (!s)
 			continue;
 		if ((x->min && !has_level(s, x->min)) || (x->max && !has_level(s, x->max))) {
-			refuse(r, strict, v, "level", x->min && !has_level(s, x->min) ? x->min : x->max);
+			char what[96];
+			snprintf(what, sizeof(what), "level of echelle %s", x->echelle);
+			refuse(r, strict, v, what, x->min && !has_level(s, x->min) ? x->min : x->max);
 			continue;
 		}
 		strmap_put(&m->niveaux, arena_strdup(r->a, k->u.s), x);
