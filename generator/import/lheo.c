@@ -50,14 +50,13 @@ static const char *const skip_reasons[SK_N] = {
 
 #define SKIP_LINES 3
 
+/* A lieu or an offer spooled: its organisation, and where its YAML lies. */
 struct frag {
+	struct org *o;
+	uint32_t seq;			/* order of spooling: file order */
+	int lieu;			/* 1: a lieu, 0: an offer */
 	long long off;
 	size_t len;
-};
-
-struct frags {
-	struct frag *v;
-	size_t n, cap;
 };
 
 struct org {
@@ -65,9 +64,8 @@ struct org {
 	const char *c_nom, *c_tel, *c_mail;
 	uint32_t line;
 	int maj;			/* YYYYMMDD, 0 when the file gave none */
-	struct strmap lieux;		/* lieu key -> lieu id */
-	struct strmap offres;		/* offer id -> the org */
-	struct frags lieu_frags, offre_frags;
+	size_t n_offres;
+	uint32_t rank;			/* in the order of the file written */
 	uint64_t hash;			/* of its block in the file written */
 };
 
@@ -80,6 +78,13 @@ struct imp {
 	struct arena a;			/* organisations: lives for the file */
 	struct arena fa;		/* one formation: reset after it */
 	struct strmap orgs;		/* SIRET -> struct org * */
+	/* The index of what was spooled, kept small since it grows with the
+	 * records: one map for the lieux of every organisation and one for the
+	 * ids taken, keyed by SIRET, and one frag per lieu or offer. */
+	struct strmap lieu_ids;		/* "SIRET|hash of the lieu" -> lieu id */
+	struct strmap ids;		/* "SIRET|id" of lieux and offers -> the org */
+	struct frag *frags;
+	size_t n_frags, cap_frags;
 	struct org **ov;
 	size_t n_orgs, cap_orgs;
 	FILE *spool;
@@ -312,10 +317,23 @@ static int horodatage(const struct lheo_node *n)
 	return best;
 }
 
-static void frags_add(struct frags *f, long long off, size_t len)
+static void frags_add(struct imp *im, struct org *o, int lieu, long long off, size_t len)
 {
-	f->v = xgrow(f->v, &f->cap, f->n + 1, sizeof(*f->v));
-	f->v[f->n++] = (struct frag){ off, len };
+	im->frags = xgrow(im->frags, &im->cap_frags, im->n_frags + 1, sizeof(*im->frags));
+	im->frags[im->n_frags] = (struct frag){ o, (uint32_t)im->n_frags, lieu, off, len };
+	im->n_frags++;
+}
+
+/* Whether id is taken in o (by a lieu or an offer); takes it when not. */
+static int id_taken(struct imp *im, const struct org *o, const char *id, int take)
+{
+	struct buf k = BUF_INIT;
+	buf_printf(&k, "%s|%s", o->siret, id);
+	int taken = strmap_get(&im->ids, k.data) != NULL;
+	if (!taken && take)
+		strmap_put(&im->ids, arena_strdup(&im->a, k.data), (void *)o);
+	buf_release(&k);
+	return taken;
 }
 
 static long long spool(struct imp *im, const struct buf *b)
@@ -557,23 +575,28 @@ static int read_lieu(struct imp *im, const struct lheo_node *coord, const struct
 /* The lieu's id in o, spooling it when new. */
 static const char *lieu_id(struct imp *im, struct org *o, struct lieu_c *l)
 {
-	const char *id = strmap_get(&o->lieux, l->key);
-	if (id)
+	struct buf b = BUF_INIT, key = BUF_INIT;
+	uint64_t h = fnv(l->key);
+	buf_printf(&key, "%s|%016llx", o->siret, (unsigned long long)h);
+	const char *id = strmap_get(&im->lieu_ids, key.data);
+	if (id) {
+		buf_release(&key);
 		return id;
-	struct buf b = BUF_INIT;
+	}
 	slug(&b, l->c->nom, 40);
-	buf_printf(&b, "-%06llx", (unsigned long long)(fnv(l->key) & 0xFFFFFF));
+	buf_printf(&b, "-%06llx", (unsigned long long)(h & 0xFFFFFF));
 	size_t base = b.len;
-	for (int k = 2; strmap_get(&o->offres, b.data); k++) {	/* ids of lieux live there too */
+	for (int k = 2; id_taken(im, o, b.data, 0); k++) {
 		buf_truncate(&b, base);
 		buf_printf(&b, "-%d", k);
 	}
+	id_taken(im, o, b.data, 1);
 	id = keep(im, b.data);
-	strmap_put(&o->lieux, keep(im, l->key), (void *)id);
-	strmap_put(&o->offres, id, o);
+	strmap_put(&im->lieu_ids, keep(im, key.data), (void *)id);
+	buf_release(&key);
 	buf_reset(&b);
 	buf_printf(&b, "      - id: %s\n%s", id, l->frag.data);
-	frags_add(&o->lieu_frags, spool(im, &b), b.len);
+	frags_add(im, o, 1, spool(im, &b), b.len);
 	buf_release(&b);
 	im->lieux++;
 	return id;
@@ -1045,13 +1068,13 @@ static const char *offre_id(struct imp *im, struct org *o, const struct lheo_nod
 		buf_printf(&b, "action-%u", lheo_node_line(a));
 	}
 	size_t base = b.len;
-	for (int i = 2; o && strmap_get(&o->offres, b.data); i++) {
+	for (int i = 2; o && id_taken(im, o, b.data, 0); i++) {
 		buf_truncate(&b, base);
 		buf_printf(&b, "-%d", i);
 	}
-	const char *id = o ? keep(im, b.data) : arena_strdup(&im->fa, b.data);
 	if (o)
-		strmap_put(&o->offres, id, o);
+		id_taken(im, o, b.data, 1);
+	const char *id = arena_strdup(&im->fa, b.data);
 	buf_release(&b);
 	return id;
 }
@@ -1148,7 +1171,8 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 	struct contact_c c;
 	read_contact(im, lheo_node_at(f, "contact-formation/coordonnees"), &c);
 	write_contact(y, "        ", &c);
-	frags_add(&o->offre_frags, spool(im, y), y->len);
+	frags_add(im, o, 0, spool(im, y), y->len);
+	o->n_offres++;
 	int h = horodatage(a) > horodatage(f) ? horodatage(a) : horodatage(f);
 	if (h > o->maj)
 		o->maj = h;
@@ -1196,16 +1220,25 @@ static int put(FILE *w, const char *p, size_t n, uint64_t *h)
 
 /* Copies spooled fragments to w (pread: no stdio buffer to throw away at
  * each fragment). */
-static int copy_frags(struct imp *im, const struct frags *f, FILE *w, struct buf *tmp, uint64_t *h)
+static int copy_frag(struct imp *im, const struct frag *f, FILE *w, struct buf *tmp, uint64_t *h)
 {
-	for (size_t i = 0; i < f->n; i++) {
-		buf_reset(tmp);
-		buf_grow(tmp, f->v[i].len);
-		if (pread(fileno(im->spool), tmp->data, f->v[i].len, (off_t)f->v[i].off) != (ssize_t)f->v[i].len ||
-		    put(w, tmp->data, f->v[i].len, h) < 0)
-			return -1;
-	}
-	return 0;
+	buf_reset(tmp);
+	buf_grow(tmp, f->len);
+	if (pread(fileno(im->spool), tmp->data, f->len, (off_t)f->off) != (ssize_t)f->len)
+		return -1;
+	return put(w, tmp->data, f->len, h);
+}
+
+/* Frags in the order of the file: by organisation, lieux first, then in the
+ * order they were spooled. */
+static int cmp_frag(const void *a, const void *b)
+{
+	const struct frag *x = a, *y = b;
+	if (x->o->rank != y->o->rank)
+		return x->o->rank < y->o->rank ? -1 : 1;
+	if (x->lieu != y->lieu)
+		return x->lieu ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void write_org_head(const struct org *o, struct buf *b)
@@ -1237,15 +1270,20 @@ static int write_file(struct imp *im, const char *path, const char *name, const 
 	if (im->n_orgs)
 		qsort(im->ov, im->n_orgs, sizeof(*im->ov), cmp_org);
 	size_t written = 0;
-	for (size_t i = 0; i < im->n_orgs; i++)
-		written += im->ov[i]->offre_frags.n > 0;
+	for (size_t i = 0; i < im->n_orgs; i++) {
+		im->ov[i]->rank = (uint32_t)i;
+		written += im->ov[i]->n_offres > 0;
+	}
+	if (im->n_frags)
+		qsort(im->frags, im->n_frags, sizeof(*im->frags), cmp_frag);
+	size_t fi = 0;
 	buf_puts(&b, written ? "organismes:\n" : "organismes: []\n");
 	fwrite(b.data, 1, b.len, w);
 	if (fflush(im->spool) != 0)
 		rc = -1;
 	for (size_t i = 0; i < im->n_orgs && rc == 0; i++) {
 		struct org *o = im->ov[i];
-		if (!o->offre_frags.n)
+		if (!o->n_offres)
 			continue;
 		int maj = o->maj ? o->maj : file_day;
 		if (maj > im->today)
@@ -1254,12 +1292,12 @@ static int write_file(struct imp *im, const char *path, const char *name, const 
 		buf_reset(&b);
 		write_org_head(o, &b);
 		rc = put(w, b.data, b.len, &o->hash);
-		if (rc == 0)
-			rc = copy_frags(im, &o->lieu_frags, w, &tmp, &o->hash);
+		for (; rc == 0 && fi < im->n_frags && im->frags[fi].o == o && im->frags[fi].lieu; fi++)
+			rc = copy_frag(im, &im->frags[fi], w, &tmp, &o->hash);
 		if (rc == 0)
 			rc = put(w, "    offres:\n", 12, &o->hash);
-		if (rc == 0)
-			rc = copy_frags(im, &o->offre_frags, w, &tmp, &o->hash);
+		for (; rc == 0 && fi < im->n_frags && im->frags[fi].o == o; fi++)
+			rc = copy_frag(im, &im->frags[fi], w, &tmp, &o->hash);
 		buf_reset(&b);
 		buf_printf(&b, "    meta:\n      source: import-lheo\n      mise_a_jour: %04d-%02d-%02d\n",
 		    maj / 10000, maj / 100 % 100, maj % 100);
@@ -1333,7 +1371,7 @@ static void summary(struct imp *im, const char *outname, const char *prev, FILE 
 {
 	size_t orgs = 0, skipped = 0;
 	for (size_t i = 0; i < im->n_orgs; i++)
-		orgs += im->ov[i]->offre_frags.n > 0;
+		orgs += im->ov[i]->n_offres > 0;
 	for (size_t i = 0; i < SK_N; i++)
 		skipped += im->skipped[i];
 	fprintf(out, "%s -> %s: %zu organisations, %zu offers, %zu lieux, %zu sessions "
@@ -1354,7 +1392,7 @@ static void summary(struct imp *im, const char *outname, const char *prev, FILE 
 	int had = fs_exists(prev);
 	scan_blocks(prev, &a, &ar);
 	for (size_t i = 0; i < im->n_orgs; i++)
-		if (im->ov[i]->offre_frags.n)
+		if (im->ov[i]->n_offres)
 			strmap_set(&b, im->ov[i]->id, &im->ov[i]->hash);
 	if (!had)
 		fprintf(out, "  first import of this file\n");
@@ -1382,13 +1420,10 @@ struct job {
 
 static void imp_free(struct imp *im)
 {
-	for (size_t i = 0; i < im->n_orgs; i++) {
-		strmap_free(&im->ov[i]->lieux);
-		strmap_free(&im->ov[i]->offres);
-		free(im->ov[i]->lieu_frags.v);
-		free(im->ov[i]->offre_frags.v);
-	}
 	free(im->ov);
+	free(im->frags);
+	strmap_free(&im->lieu_ids);
+	strmap_free(&im->ids);
 	strmap_free(&im->orgs);
 	arena_free(&im->a);
 	arena_free(&im->fa);
@@ -1447,7 +1482,7 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 	if (day > today)
 		day = today;
 	for (size_t i = 0; i < im->n_orgs; i++)
-		undated += !im->ov[i]->maj && im->ov[i]->offre_frags.n;
+		undated += !im->ov[i]->maj && im->ov[i]->n_offres;
 	if (undated)
 		diag_add(d, j->xml, 0, 0, DIAG_WARNING, "%d organisation%s without horodatage-modification: "
 		    "mise_a_jour is the file's date, %04d-%02d-%02d", undated, undated > 1 ? "s" : "",
