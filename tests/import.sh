@@ -71,6 +71,21 @@ sed -i 's/Centre social des Pyramides<\/nom-organisme>/Centre social Les Pyramid
 st=$?
 imp_test reimport-changed "$st" "$(cat "$TMP/imp-ex/out3.txt")"
 
+# content/organismes as a link that leads out of the site: nothing is
+# written through it.
+L="$TMP/imp-link"
+rm -rf "$L" "$L-outside"
+mkdir -p "$L-outside"
+cp -r tests/check/base "$L"
+rm -rf "$L/content/organismes"
+ln -s "$L-outside" "$L/content/organismes"
+"$CARTO" import lheo content/lheo/offre-francais-idf.xml --site "$L" > /dev/null 2> "$L.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'content/organismes: error: .*outside the site' "$L.err" && [ -z "$(ls -A "$L-outside")" ]
+st=$?
+imp_test link-out-of-site "$st" "exit $rc, $(tail -2 "$L.err")"
+rm -rf "$L" "$L-outside"
+
 # The real ONISEP export (LHÉO 2.2): its lieu in Brittany is reported outside
 # the territory; with a territory and a table that include it, the whole
 # formation comes in and passes carto check.
