@@ -94,3 +94,6 @@ for n in $SIZES; do
 			n, mb, raw, cw, cw / raw, mb / cw, n / cw, cr, bw, br, pages, hs, pages / hs, hs * 1000 / pages, os,
 			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps, xn, xm, xs, xr, xr / xs, xb, xp }'
 done
+
+# carto import lheo beside xmllint --stream (BENCH_LHEO_SIZES).
+sh tests/bench_lheo.sh

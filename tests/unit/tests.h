@@ -26,4 +26,5 @@ void test_template_render(void);
 void test_template_bounds(void);
 void test_pool(void);
 void test_publish_manifest(void);
+void test_lheo_md(void);
 #endif
