@@ -6,8 +6,9 @@ CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wformat-security -Wvla -fno-common
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_SHARE='"$(CURDIR)"' \
-           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter libutf8proc 2>/dev/null)
+           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter libutf8proc libxml-2.0 2>/dev/null)
 LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode libutf8proc 2>/dev/null || echo -lcmark -lyaml -lqrencode -lutf8proc) \
+           $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) \
            $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
            -lhpdf -lpthread -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -38,7 +39,10 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
-       generator/render/ics.c generator/build.c generator/serve.c
+       generator/render/ics.c generator/render/lheoxml.c generator/render/inclusion.c \
+       generator/build.c generator/serve.c \
+       generator/import/lheo.c generator/import/lheo_read.c generator/import/lheo_map.c \
+       generator/import/lheo_md.c
 MAIN = generator/main.c
 
 OBJS      = $(SRCS:%.c=build/obj/%.o)
@@ -99,12 +103,15 @@ build/rawparse: generator/tools/rawparse.c $(RAWPARSE_OBJS)
 	@mkdir -p build
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $^ $(LIBS)
 
-# The example site of the repository, published into output/.
+# The example site of the repository, published into output/, with the
+# organisations of its LHÉO extract imported first (the same bytes each time).
 site: all
+	./generator/carto import lheo content/lheo/offre-francais-idf.xml --site .
 	./generator/carto build --site . --out output
 
-# Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer.
-test: all web-deps build/gensite build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
+# Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer
+# (build/measure: the import test bounds its peak memory with it).
+test: all web-deps build/gensite build/measure build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
 	@bash tests/run.sh
 
 bench: all $(TOOLS)

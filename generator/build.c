@@ -12,6 +12,8 @@
 #include "base/diag.h"
 #include "render/html.h"
 #include "render/ics.h"
+#include "render/inclusion.h"
+#include "render/lheoxml.h"
 #include "render/opendata.h"
 #include "render/pdf.h"
 #include "render/publish.h"
@@ -21,10 +23,12 @@
  * The order matters once: HTML comes last because its pages link the other
  * backends' files with their sizes, which it reads from the publisher's
  * manifest (publish_size). The others are independent; open data goes
- * first because it is quick and its extracts are what the others restate.
+ * first because it is quick and its extracts are what the others restate;
+ * the LHÉO and data·inclusion exports follow it.
  */
 static const struct backend *const backends[] = {
-	&opendata_backend, &xlsx_backend, &pdf_backend, &ics_backend, &html_backend,
+	&opendata_backend, &lheoxml_backend, &inclusion_backend, &xlsx_backend, &pdf_backend,
+	&ics_backend, &html_backend,
 };
 
 void build_stage(struct build_clock *c, const char *name)

@@ -25,6 +25,8 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "build.h"
+#include "import/lheo.h"
+#include "import/lheo_int.h"
 #include "render/html.h"
 #include "render/theme.h"
 #include "render/publish.h"
@@ -41,6 +43,8 @@ struct opts {
 	struct build_clock clock;
 	const char *new_kind, *new_name;
 	int port;
+	char **files;		/* import: the files to read (in argv) */
+	size_t n_files;
 };
 
 static void usage(FILE *f)
@@ -48,7 +52,8 @@ static void usage(FILE *f)
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
 	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
-	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n", f);
+	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
+	      "       carto import lheo FILE.xml... [--site DIR]\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -56,8 +61,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (argc < 2)
 		return -1;
 	o->cmd = argv[1];
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") && strcmp(o->cmd, "serve"))
+	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") &&
+	    strcmp(o->cmd, "serve") && strcmp(o->cmd, "import"))
 		return -1;
+	int import = !strcmp(o->cmd, "import");
 	int serve = !strcmp(o->cmd, "serve");
 	int pos = 0;
 	for (int i = 2; i < argc; i++) {
@@ -88,7 +95,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				o->new_kind = a;
 			else
 				o->new_name = a;
-		} else
+		} else if (a[0] != '-' && import && pos++ == 0) {
+			if (strcmp(a, "lheo") != 0)
+				return -1;
+			o->files = &argv[i + 1];
+		} else if (a[0] != '-' && import && o->files == &argv[i - o->n_files])
+			o->n_files++;
+		else
 			return -1;
 	}
 	if (!strcmp(o->cmd, "new") && pos != 2)
@@ -98,6 +111,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "carto: --base-url '%s' %s\n", o->b.base_url, bad);
 		return -1;
 	}
+	if (import && !o->n_files)
+		return -1;
 	return 0;
 }
 
@@ -150,6 +165,22 @@ static void read_env(struct opts *o)
 	o->clock.on = o->b.timing;
 }
 
+/* The site's LHÉO mapping table (referentiels/lheo.yaml), which carto import
+ * lheo and the LHÉO export read: checked with the rest, once the closed lists
+ * it names are known to be right. */
+static void check_lheo_table(const char *site, struct diags *d)
+{
+	struct buf path = BUF_INIT;
+	fs_join(&path, site, "referentiels/lheo.yaml");
+	if (!d->errors && fs_exists(path.data)) {
+		struct lheo_map m;
+		memset(&m, 0, sizeof(m));
+		lheo_map_read(&m, site, d);
+		lheo_map_free(&m);
+	}
+	buf_release(&path);
+}
+
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
 static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
@@ -174,6 +205,7 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 		lint_pages(s, d);
 		embeds_read(s, d);
 		build_stage(&o->clock, "markdown");
+		check_lheo_table(o->site, d);
 		if (!index && s->theme && theme_exists(o->site, s->theme))
 			check_theme(s, d);
 	}
@@ -437,6 +469,16 @@ int main(int argc, char **argv)
 	read_env(&o);
 	if (!strcmp(o.cmd, "new"))
 		return cmd_new(&o);
+	if (!strcmp(o.cmd, "import")) {
+		struct diags d = DIAGS_INIT;
+		int rc = lheo_import(o.site, o.files, o.n_files, today(), stdout, &d);
+		diags_print(&d, stderr);
+		if (rc < 0)
+			fprintf(stderr, "carto: import failed: %zu error%s, nothing written\n", d.errors,
+			    d.errors == 1 ? "" : "s");
+		diags_free(&d);
+		return rc < 0 ? 1 : 0;
+	}
 	if (!strcmp(o.cmd, "serve")) {
 		struct serve_opts so = { o.site, o.port ? o.port : 8000, serve_build, &o };
 		return serve_run(&so);

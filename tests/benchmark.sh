@@ -101,6 +101,8 @@ for n in $SIZES; do
 			cf, cs, big / 1024, js / 1024, pn, ps, pn / ps, xn, xm, xs, xr, xr / xs, xb, xp }'
 done
 
+# carto import lheo beside xmllint --stream (BENCH_LHEO_SIZES).
+sh tests/bench_lheo.sh
 over=0
 for n in $SIZES; do
 	budget=${BENCH_BUDGET_KB:-$([ "$n" -le 10000 ] && echo 150 || echo 250)}

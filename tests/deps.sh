@@ -3,7 +3,8 @@
 # with apt-get when run as root, otherwise prints the exact command to run.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
 zlib1g-dev libpng-dev libqrencode-dev fonts-liberation diffutils python3 python3-icalendar chromium
-fonts-dejavu-core poppler-utils qpdf python3-openpyxl libutf8proc-dev"
+fonts-dejavu-core poppler-utils qpdf python3-openpyxl libutf8proc-dev libxml2-dev libxml2-utils
+python3-jsonschema"
 missing=""
 # Node.js may come from elsewhere than Debian (its npm then comes with it).
 command -v node > /dev/null && command -v npm > /dev/null || missing=" nodejs npm"

@@ -97,6 +97,7 @@ run_suite() {
 		run_case "$carto" "${c%/}" "$label"
 	done
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/site.sh
+	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/import.sh
 	echo "$label: done ($((FAIL - before)) failed)"
 }
 
@@ -113,6 +114,10 @@ if [ "${1:-}" = "--regen" ]; then
 	done
 	render_n=0
 	CARTO="$ROOT/generator/carto" TMP="$TMP" . tests/render.sh
+	if [ -z "${CASE:-}" ]; then
+		CARTO="$ROOT/generator/carto" LABEL=regen TMP="$TMP" . tests/import.sh
+		echo "regen tests/import/cases/*.expected"
+	fi
 	[ $((checks + render_n)) -gt 0 ] || fail "regen: no check case and no render file named '$CASE'"
 	echo "review the changes with git diff"
 	[ "$FAIL" = 0 ]

@@ -14,11 +14,17 @@
 void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_vadd(d, file, line, col, sev, fmt, ap);
 	va_end(ap);
+}
+
+void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *fmt, va_list ap)
+{
+	struct buf b = BUF_INIT;
+	buf_vprintf(&b, fmt, ap);
 	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
 	struct diag *x = &d->v[d->n];
 	x->file = xstrdup(file ? file : "");
@@ -72,7 +78,9 @@ void diags_print(struct diags *d, FILE *f)
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const char *sev = x->sev == DIAG_ERROR ? "error" : "warning";
-		if (x->line)
+		if (x->line && x->col == DIAG_NOCOL)
+			fprintf(f, "%s:%u: %s: %s\n", x->file, x->line, sev, x->msg);
+		else if (x->line)
 			fprintf(f, "%s:%u:%u: %s: %s\n", x->file, x->line,
 			    x->col ? x->col : 1, sev, x->msg);
 		else

@@ -6,11 +6,16 @@
 #ifndef CARTO_DIAG_H
 #define CARTO_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 enum diag_sev { DIAG_WARNING = 1, DIAG_ERROR = 2 };
+
+/* A column of DIAG_NOCOL prints "file:line: error: …": for sources that only
+ * know lines (the XML reader of carto import lheo). */
+#define DIAG_NOCOL UINT32_MAX
 
 struct diag {
 	char *file;		/* path relative to the site, owned */
@@ -31,6 +36,9 @@ struct diags {
 void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
 /* Moves every diagnostic of src into dst. */
 void diags_merge(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column (stable) and prints to f. */

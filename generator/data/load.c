@@ -176,15 +176,18 @@ static void walk_site(struct walk *w)
 	buf_release(&p);
 	size_t first = w->n;
 	walk_dir(w, "referentiels", ".yaml", T_REF, 0);
-	for (size_t i = first; i < w->n; i++)
-		if (strcmp(w->v[i].rel, "referentiels/vocabulaires.yaml") == 0) {
+	/* The closed lists and the LHÉO mapping table of carto import lheo are
+	 * not référentiels. */
+	for (size_t i = first; i < w->n;)
+		if (strcmp(w->v[i].rel, "referentiels/vocabulaires.yaml") == 0 ||
+		    strcmp(w->v[i].rel, "referentiels/lheo.yaml") == 0) {
 			free(w->v[i].rel);
 			free(w->v[i].shown);
 			free(w->v[i].path);
 			memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof(*w->v));
 			w->n--;
-			break;
-		}
+		} else
+			i++;
 	walk_dir(w, "referentiels/correspondances", ".yaml", T_CORR, 0);
 	walk_dir(w, "content/organismes", ".yaml", T_ORG, 1);
 	walk_dir(w, "content/cartographies", ".yaml", T_CARTO, 0);

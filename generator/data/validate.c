@@ -129,7 +129,7 @@ static const struct level *check_level(struct vctx *v, const struct scale *sc,
 	return NULL;
 }
 
-static int is_email(const char *s)
+int is_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 	if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.'))

@@ -22,5 +22,7 @@ struct diags;
 void validate_site(struct site *s, int today, int jobs, struct diags *d);
 /* Returns 1 when (lon, lat) lies inside one of the département outlines. */
 int geo_in_territory(const struct site *s, double lon, double lat);
+/* Returns 1 when s is an e-mail address as the contract accepts it. */
+int is_email(const char *s);
 
 #endif

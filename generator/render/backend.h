@@ -1,8 +1,8 @@
 /*
  * The one interface of the outputs, in the manner of lowdown's
- * *_new / *_render / *_free: every backend (open data, XLSX, PDF, ICS,
- * HTML) is a struct backend, and build.c runs them in the order of its
- * table. Included by build.c and by each backend's driver file only.
+ * *_new / *_render / *_free: every backend (open data, LHÉO,
+ * data·inclusion, XLSX, PDF, ICS, HTML) is a struct backend, and build.c
+ * runs them in the order of its table. Included by build.c and by each backend's driver file only.
  *
  * A backend reads the validated, indexed model and the build's options,
  * all read-only while it renders; it writes every file through the
@@ -57,7 +57,8 @@ struct render_in {
 };
 
 struct backend {
-	const char *name;	/* "opendata", "xlsx", "pdf", "ics", "html" */
+	const char *name;	/* "opendata", "lheoxml", "inclusion", "xlsx",
+				 * "pdf", "ics", "html" */
 	/* Decides the documents the backend will write and prepares what its
 	 * jobs share. Never NULL: aborts on out-of-memory like xmalloc. */
 	void *(*new)(const struct render_in *in);
@@ -69,6 +70,7 @@ struct backend {
 };
 
 /* Each backend's own header declares it: opendata_backend, xlsx_backend,
- * pdf_backend, ics_backend, html_backend. */
+ * lheoxml_backend, inclusion_backend, pdf_backend, ics_backend,
+ * html_backend. */
 
 #endif

@@ -2,8 +2,8 @@
  * measure: runs a command and reports its wall time and peak memory (the
  * child's ru_maxrss from wait4), for the benchmark table.
  *
- * usage: measure -- CMD [ARGS...]   prints "wall_s=<s> maxrss_kb=<kb> status=<n>"
- * on stderr after the command's own output.
+ * usage: measure -- CMD [ARGS...]   prints "wall_s=<s> maxrss_kb=<kb> status=<n>
+ * cpu_s=<user + system s>" on stderr after the command's own output.
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +43,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld status=%d\n", wall, ru.ru_maxrss, code);
+	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld status=%d cpu_s=%.3f\n", wall, ru.ru_maxrss, code, cpu);
 	return code;
 }

@@ -27,4 +27,5 @@ void test_template_bounds(void);
 void test_pool(void);
 void test_publish_manifest(void);
 void test_fold(void);
+void test_lheo_md(void);
 #endif

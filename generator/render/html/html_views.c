@@ -778,6 +778,9 @@ static struct view *data_page(struct pctx *c, const char **path)
 	view_set(c->a, v, "referentiels", refs);
 	view_sets(c->a, v, "annuaire_xlsx_url", html_fmt(c, "%sxlsx/organismes.xlsx", c->root));
 	view_sets(c->a, v, "annuaire_xlsx_taille", html_file_size(c, "xlsx/organismes.xlsx"));
+	view_sets(c->a, v, "lheo_taille", html_file_size(c, "data/lheo/offres.xml"));
+	view_sets(c->a, v, "di_structures_taille", html_file_size(c, "data/data-inclusion/structures.json"));
+	view_sets(c->a, v, "di_services_taille", html_file_size(c, "data/data-inclusion/services.json"));
 	struct view *cartos = view_list(c->a);
 	for (size_t i = 0; i < c->s->n_cartographies; i++) {
 		const struct cartographie *ca = c->s->cartographies[i];

@@ -1,0 +1,43 @@
+/*
+ * Shared by the files of generator/import/ only: the mapping table of
+ * referentiels/lheo.yaml, checked against the site's closed lists
+ * (referentiels/vocabulaires.yaml) when it is read.
+ */
+#ifndef CARTO_LHEO_INT_H
+#define CARTO_LHEO_INT_H
+
+#include "../base/arena.h"
+#include "../base/strmap.h"
+#include "../data/model.h"
+
+struct diags;
+
+struct lheo_codes {
+	const char **v;
+	size_t n;
+};
+
+struct lheo_niveau {
+	const char *echelle, *min, *max;
+	enum tri ecrit_requis;
+};
+
+struct lheo_map {
+	struct arena a;
+	struct vocab vocab;		/* the site's closed lists */
+	struct strmap types;		/* code-FORMACODE -> struct lheo_codes * (types_offre) */
+	struct strmap publics;		/* code-public-vise -> struct lheo_codes * (publics) */
+	struct strmap parcours;		/* code-financeur -> const char * (parcours) */
+	const char *parcours_defaut;	/* NULL: no parcours when no financeur maps */
+	struct strmap niveaux;		/* code-niveau-entree -> struct lheo_niveau * */
+};
+
+/* Reads the table and the site's vocabularies into m (zeroed by the caller,
+ * freed with lheo_map_free). Returns 0, or -1 with errors in d. */
+int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d);
+void lheo_map_free(struct lheo_map *m);
+/* Returns 1 when the site has the échelle, and level in it (level NULL: the
+ * échelle alone). */
+int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level);
+
+#endif

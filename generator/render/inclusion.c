@@ -1,0 +1,298 @@
+/*
+ * data·inclusion export. Start at inclusion_backend, at the end; structure() and
+ * service() write one JSON object each, in the order of the model, so the
+ * same site gives the same bytes. Fields carto does not know are null.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/buf.h"
+#include "../base/escape.h"
+#include "../base/mem.h"
+#include "../base/pool.h"
+#include "../data/derive.h"
+#include "../data/model.h"
+#include "backend.h"
+#include "inclusion.h"
+#include "publish.h"
+
+#define SOURCE "carto"
+
+/* carto offer types -> data·inclusion thématiques (beside
+ * se-former--trouver-sa-formation, which every offer gets). */
+static const struct { const char *type, *them[3]; } themes[] = {
+	{ "alpha", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "post-alpha", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "fle", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "fli", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "asl", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "oepre", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "francais-pro", { "lecture-ecriture-calcul--maitriser-le-francais" } },
+	{ "remise-a-niveau", { "lecture-ecriture-calcul--maitriser-le-francais",
+		"lecture-ecriture-calcul--maitriser-le-calcul" } },
+	{ "competences-cles", { "lecture-ecriture-calcul--maitriser-le-francais",
+		"lecture-ecriture-calcul--maitriser-le-calcul" } },
+	{ "clea", { "lecture-ecriture-calcul--maitriser-le-francais",
+		"lecture-ecriture-calcul--maitriser-le-calcul",
+		"numerique--maitriser-les-fondamentaux-du-numerique" } },
+	{ "numerique", { "numerique--maitriser-les-fondamentaux-du-numerique" } },
+};
+
+/* carto publics -> data·inclusion publics. */
+static const struct { const char *carto, *di; } publics[] = {
+	{ "personnes-exilees", "personnes-exilees" },
+	{ "femmes", "femmes" },
+	{ "parents-eleves", "familles" },
+	{ "jeunes-16-25", "jeunes" },
+	{ "demandeurs-emploi", "demandeurs-emploi" },
+	{ "beneficiaires-rsa", "beneficiaires-des-minimas-sociaux" },
+	{ "salaries", "actifs" },
+	{ "salaries-iae", "actifs" },
+	{ "personnes-handicapees", "personnes-en-situation-de-handicap" },
+	{ "seniors", "seniors" },
+	{ "personnes-sous-main-de-justice", "personnes-en-situation-juridique-specifique" },
+};
+
+/* A list of distinct strings, as a JSON array (null when empty). */
+struct strs {
+	const char *v[32];
+	size_t n;
+};
+
+static void strs_add(struct strs *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return;
+	if (l->n < 32)
+		l->v[l->n++] = s;
+}
+
+static void strs_json(struct buf *b, const struct strs *l)
+{
+	if (!l->n) {
+		buf_puts(b, "null");
+		return;
+	}
+	buf_putc(b, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			buf_puts(b, ", ");
+		esc_json(b, l->v[i]);
+	}
+	buf_putc(b, ']');
+}
+
+static void key(struct buf *b, const char *k)
+{
+	buf_printf(b, ",\n    \"%s\": ", k);
+}
+
+static void str(struct buf *b, const char *k, const char *v)
+{
+	key(b, k);
+	esc_json(b, v && *v ? v : NULL);
+}
+
+/* A name of 3 to 150 characters that does not end with a point. */
+static void name(struct buf *b, const char *k, const char *s)
+{
+	char cut[700];
+	size_t i = 0, n = 0;
+	while (s[i] && n < 150 && i + 4 < sizeof(cut)) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	memcpy(cut, s, i);
+	while (i && (cut[i - 1] == '.' || cut[i - 1] == ' '))
+		i--;
+	cut[i] = '\0';
+	if (n < 3 || i == 0)
+		snprintf(cut, sizeof(cut), "Offre %s", s);
+	str(b, k, cut);
+}
+
+static void date(struct buf *b, const char *k, int d)
+{
+	key(b, k);
+	buf_printf(b, "\"%04d-%02d-%02d\"", d / 10000, d / 100 % 100, d % 100);
+}
+
+/* Address fields of a lieu (null when there is none). */
+static void address(struct buf *b, const struct lieu *l)
+{
+	struct buf more = BUF_INIT;
+	for (size_t i = 1; l && i < l->n_lignes; i++)
+		buf_printf(&more, "%s%s", more.len ? ", " : "", l->lignes[i]);
+	str(b, "adresse", l && l->n_lignes ? l->lignes[0] : NULL);
+	str(b, "complement_adresse", more.data);
+	str(b, "commune", l ? (l->commune ? l->commune->nom : l->commune_nom.s) : NULL);
+	str(b, "code_postal", l ? l->code_postal.s : NULL);
+	str(b, "code_insee", l ? l->code_insee.s : NULL);
+	key(b, "latitude");
+	if (l)
+		buf_printf(b, "%.6f", l->lat);
+	else
+		buf_puts(b, "null");
+	key(b, "longitude");
+	if (l)
+		buf_printf(b, "%.6f", l->lon);
+	else
+		buf_puts(b, "null");
+	buf_release(&more);
+}
+
+static void structure(struct buf *b, const struct site *s, const struct organisme *o)
+{
+	struct buf id = BUF_INIT, url = BUF_INIT;
+	buf_printf(&id, SOURCE "--%s", o->id.s);
+	buf_printf(&url, "%sorganismes/%s/index.html", s->base_url ? s->base_url : "", o->id.s);
+	buf_puts(b, "  {\n    \"source\": \"" SOURCE "\"");
+	str(b, "id", id.data);
+	name(b, "nom", o->nom);
+	date(b, "date_maj", o->mise_a_jour);
+	str(b, "siret", o->siret.s);
+	str(b, "site_web", o->site_web.s);
+	str(b, "telephone", o->has_contact ? o->contact.telephone : NULL);
+	str(b, "courriel", o->has_contact ? o->contact.courriel.s : NULL);
+	str(b, "lien_source", url.data);
+	str(b, "horaires_accueil", o->n_lieux ? o->lieux[0].horaires_accueil.s : NULL);
+	address(b, o->n_lieux ? &o->lieux[0] : NULL);
+	buf_puts(b, "\n  }");
+	buf_release(&id);
+	buf_release(&url);
+}
+
+static void service(struct buf *b, const struct site *s, const struct organisme *o, const struct offre *f)
+{
+	struct buf id = BUF_INIT, url = BUF_INIT, desc = BUF_INIT, frais = BUF_INIT;
+	buf_printf(&id, SOURCE "--%s--%s", o->id.s, f->id.s);
+	buf_puts(b, "  {\n    \"source\": \"" SOURCE "\"");
+	str(b, "id", id.data);
+	buf_reset(&id);
+	buf_printf(&id, SOURCE "--%s", o->id.s);
+	str(b, "structure_id", id.data);
+	name(b, "nom", f->intitule);
+	if (f->objectif && strlen(f->objectif) >= 5)
+		buf_puts(&desc, f->objectif);
+	else
+		buf_printf(&desc, "Formation : %s", f->intitule);
+	str(b, "description", desc.data);
+	date(b, "date_maj", o->mise_a_jour);
+	str(b, "type", "formation");
+	struct strs th = { { NULL }, 0 }, pu = { { NULL }, 0 }, modes = { { NULL }, 0 };
+	for (size_t i = 0; i < f->types.n; i++)
+		for (size_t k = 0; k < sizeof(themes) / sizeof(*themes); k++)
+			if (strcmp(themes[k].type, f->types.v[i].s) == 0)
+				for (size_t j = 0; j < 3 && themes[k].them[j]; j++)
+					strs_add(&th, themes[k].them[j]);
+	strs_add(&th, "se-former--trouver-sa-formation");
+	key(b, "thematiques");
+	strs_json(b, &th);
+	for (size_t i = 0; i < f->publics.n; i++)
+		for (size_t k = 0; k < sizeof(publics) / sizeof(*publics); k++)
+			if (strcmp(publics[k].carto, f->publics.v[i].s) == 0)
+				strs_add(&pu, publics[k].di);
+	for (size_t i = 0; i < f->publics.n && !pu.n; i++)
+		if (strcmp(f->publics.v[i].s, "tous-publics") == 0)	/* alone, as the schema says */
+			strs_add(&pu, "tous-publics");
+	key(b, "publics");
+	strs_json(b, &pu);
+	str(b, "publics_precisions", f->public_precisions);
+	key(b, "frais");
+	esc_json(b, f->gratuit == TRI_TRUE ? "gratuit" : f->gratuit == TRI_FALSE ? "payant" : NULL);
+	if (f->has_montant)
+		buf_printf(&frais, "%.2f €", f->montant);
+	if (f->cout_precisions)
+		buf_printf(&frais, "%s%s", frais.len ? ". " : "", f->cout_precisions);
+	str(b, "frais_precisions", frais.data);
+	if (f->enseignement == ENS_PRESENTIEL || f->enseignement == ENS_MIXTE)
+		strs_add(&modes, "en-presentiel");
+	if (f->enseignement == ENS_DISTANCE || f->enseignement == ENS_MIXTE)
+		strs_add(&modes, "a-distance");
+	key(b, "modes_accueil");
+	strs_json(b, &modes);
+	str(b, "horaires_accueil", f->horaires.s);
+	key(b, "volume_horaire_hebdomadaire");
+	if (f->heures_semaine >= 0)
+		buf_printf(b, "%g", f->heures_semaine);
+	else
+		buf_puts(b, "null");
+	key(b, "nombre_semaines");
+	if (f->duree_semaines >= 1)
+		buf_printf(b, "%ld", f->duree_semaines);
+	else
+		buf_puts(b, "null");
+	const struct contact *c = offre_contact(f);
+	str(b, "contact_nom_prenom", c ? c->nom : NULL);
+	str(b, "telephone", c ? c->telephone : NULL);
+	str(b, "courriel", c ? c->courriel.s : NULL);
+	buf_printf(&url, "%sorganismes/%s/index.html#offre-%s", s->base_url ? s->base_url : "", o->id.s,
+	    f->id.s);
+	str(b, "lien_source", url.data);
+	address(b, f->n_lieux ? f->lieux[0] : NULL);
+	buf_puts(b, "\n  }");
+	buf_release(&id);
+	buf_release(&url);
+	buf_release(&desc);
+	buf_release(&frais);
+}
+
+/* The two files, each a job: 0 the structures, 1 the services. */
+struct inclusion {
+	const struct site *s;
+	struct publish *p;
+};
+
+static void *inclusion_new(const struct render_in *in)
+{
+	struct inclusion *x = xcalloc(1, sizeof(*x));
+	x->s = in->s;
+	return x;
+}
+
+static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
+{
+	const struct inclusion *x = ctx;
+	const struct site *s = x->s;
+	struct buf *b = &w->out;
+	size_t n = 0;
+	buf_reset(b);
+	buf_puts(b, "[\n");
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		if (job == 0) {
+			if (n++)
+				buf_puts(b, ",\n");
+			structure(b, s, o);
+			continue;
+		}
+		for (size_t k = 0; k < o->n_offres; k++) {
+			if (n++)
+				buf_puts(b, ",\n");
+			service(b, s, o, &o->offres[k]);
+		}
+	}
+	buf_puts(b, "\n]\n");
+	return publish_write(x->p, job == 0 ? "data/data-inclusion/structures.json" :
+	    "data/data-inclusion/services.json", b->data, b->len);
+}
+
+static int inclusion_render(void *self, const struct render_in *in, struct publish *p,
+    struct diags *d)
+{
+	struct inclusion *x = self;
+	x->p = p;
+	return pool_run(2, in->o->jobs, inclusion_job, x, d, NULL);
+}
+
+static void inclusion_free(void *self)
+{
+	free(self);
+}
+
+const struct backend inclusion_backend = { "inclusion", inclusion_new, inclusion_render,
+	inclusion_free };

@@ -1,0 +1,182 @@
+# carto import lheo, sourced by run.sh with CARTO, LABEL and TMP set and
+# ok/fail defined. Each file of tests/import/cases/ is one regression case:
+# NAME.xml is imported into a copy of tests/check/base that already holds a
+# previous import of it, and what carto prints (stderr, then stdout) is
+# compared with NAME.expected. When the expected output has an error, the
+# exit status must be 1 and the previous import must be untouched; otherwise
+# the written file must pass carto check. A FIFO named secret.fifo sits beside
+# each file: an XML file that reaches it (XXE) blocks, and the case times out.
+
+# imp_test NAME STATUS [DETAIL]: the status is passed explicitly, since a
+# $(…) in the call would reset $?.
+imp_test() { [ "$2" = 0 ] && ok "$LABEL import/$1" || fail "$LABEL import/$1${3:+: $3}"; }
+
+for xml in tests/import/cases/*.xml; do
+	name=$(basename "$xml" .xml)
+	site="$TMP/imp-$name"
+	rm -rf "$site"
+	cp -r tests/check/base "$site"
+	cp "$xml" "$site/"
+	mkfifo "$site/secret.fifo"
+	prev="$site/content/organismes/lheo-$name.yaml"
+	printf '# previous import\norganismes: []\n' > "$prev"
+	(cd "$site" && timeout 20 "$CARTO" import lheo "$name.xml" > out.txt 2> err.txt)
+	rc=$?
+	cat "$site/err.txt" "$site/out.txt" > "$site/got.txt"
+	expected="tests/import/cases/$name.expected"
+	[ -n "${CARTO_REGEN:-}" ] && cp "$site/got.txt" "$expected"
+	want=0
+	grep -q ': error: ' "$expected" 2> /dev/null && want=1
+	if [ ! -f "$expected" ]; then
+		fail "$LABEL import/$name: no $name.expected"
+	elif ! diff -u "$expected" "$site/got.txt" > "$TMP/imp.diff"; then
+		fail "$LABEL import/$name: output differs"
+		head -20 "$TMP/imp.diff"
+	elif [ "$rc" != "$want" ]; then
+		fail "$LABEL import/$name: exit status $rc, expected $want"
+	elif [ $want = 1 ] && [ "$(cat "$prev")" != "$(printf '# previous import\norganismes: []')" ]; then
+		fail "$LABEL import/$name: the previous import was changed by a failed one"
+	elif ls "$site"/content/organismes/.lheo-* > /dev/null 2>&1; then
+		fail "$LABEL import/$name: a temporary file was left"
+	elif [ $want = 0 ] && ! (cd "$site" && rm secret.fifo && "$CARTO" check > /dev/null 2> check.txt); then
+		fail "$LABEL import/$name: the import does not pass carto check"
+		head -5 "$site/check.txt"
+	else
+		ok "$LABEL import/$name"
+	fi
+done
+
+# The repository's example imports its LHÉO file into exactly the committed
+# YAML (deterministic, and up to date with the XML).
+rm -rf "$TMP/imp-ex"
+mkdir -p "$TMP/imp-ex/content"
+cp -r site.yaml referentiels "$TMP/imp-ex/"
+cp -r content/lheo "$TMP/imp-ex/content/"
+(cd "$TMP/imp-ex" && "$CARTO" import lheo content/lheo/offre-francais-idf.xml > out.txt 2> err.txt) &&
+	[ ! -s "$TMP/imp-ex/err.txt" ] &&
+	cmp -s "$TMP/imp-ex/content/organismes/lheo-offre-francais-idf.yaml" content/organismes/lheo-offre-francais-idf.yaml
+st=$?
+imp_test example-deterministic "$st" "$(head -3 "$TMP/imp-ex/err.txt" 2>/dev/null)"
+
+# A second import of the same file changes nothing and says so; a changed
+# name is one changed organisation; a removed formation, one removed.
+(cd "$TMP/imp-ex" && "$CARTO" import lheo content/lheo/offre-francais-idf.xml > out2.txt 2>&1) &&
+	grep -q 'since the previous import: 0 added, 0 changed, 0 removed' "$TMP/imp-ex/out2.txt"
+st=$?
+imp_test reimport-unchanged "$st"
+sed -i 's/Centre social des Pyramides<\/nom-organisme>/Centre social Les Pyramides<\/nom-organisme>/' \
+	"$TMP/imp-ex/content/lheo/offre-francais-idf.xml"
+(cd "$TMP/imp-ex" && "$CARTO" import lheo content/lheo/offre-francais-idf.xml > out3.txt 2>&1) &&
+	grep -q '0 added, 1 changed (lheo-78412359000019), 0 removed' "$TMP/imp-ex/out3.txt"
+st=$?
+imp_test reimport-changed "$st" "$(cat "$TMP/imp-ex/out3.txt")"
+
+# content/organismes as a link that leads out of the site: nothing is
+# written through it.
+L="$TMP/imp-link"
+rm -rf "$L" "$L-outside"
+mkdir -p "$L-outside"
+cp -r tests/check/base "$L"
+rm -rf "$L/content/organismes"
+ln -s "$L-outside" "$L/content/organismes"
+"$CARTO" import lheo content/lheo/offre-francais-idf.xml --site "$L" > /dev/null 2> "$L.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'content/organismes: error: .*outside the site' "$L.err" && [ -z "$(ls -A "$L-outside")" ]
+st=$?
+imp_test link-out-of-site "$st" "exit $rc, $(tail -2 "$L.err")"
+rm -rf "$L" "$L-outside"
+
+# The real ONISEP export (LHÉO 2.2): its lieu in Brittany is reported outside
+# the territory; with a territory and a table that include it, the whole
+# formation comes in and passes carto check.
+ONISEP=../shared/spec/lheo/exemple-onisep-2.2.xml
+if [ -f "$ONISEP" ]; then
+	S="$TMP/imp-onisep"
+	rm -rf "$S"
+	cp -r tests/check/base "$S"
+	"$CARTO" import lheo "$ONISEP" --site "$S" > "$S/out.txt" 2> "$S/err.txt" &&
+		grep -q 'exemple-onisep-2.2.xml:43: warning: lieu in QUIMPERLÉ 29233 is outside the territory' "$S/err.txt" &&
+		grep -q '0 organisations, 0 offers.*1 actions read' "$S/out.txt" &&
+		grep -q '1: lieu outside the territory (line 32)' "$S/out.txt"
+	st=$?
+	imp_test onisep-outside "$st" "$(cat "$S/err.txt" "$S/out.txt")"
+	cp -r tests/import/bretagne/. "$S/"
+	"$CARTO" import lheo "$ONISEP" --site "$S" > "$S/out.txt" 2> "$S/err.txt" &&
+		grep -q '1 organisations, 1 offers, 1 lieux, 1 sessions' "$S/out.txt" &&
+		(cd "$S" && "$CARTO" check > /dev/null 2>&1) &&
+		y="$S/content/organismes/lheo-exemple-onisep-2-2.yaml" &&
+		grep -q 'nom: "Lycée Kerneuzec"' "$y" && grep -q 'commune: "Quimperlé"' "$y" &&
+		grep -q 'site_web: "https://lyceedekerneuzec.fr"' "$y" &&
+		grep -q 'geo: { lat: 47.882108, lon: -3.552655 }' "$y" &&
+		grep -q 'objectif: "A la fois vendeur' "$y" && grep -q '\*\*Les objectifs :\*\*' "$y" &&
+		grep -q '\\n\\n- Gestion de clientèles' "$y" && grep -q 'Plus d'"'"'informations : <https://lyceedekerneuzec.fr>' "$y" &&
+		grep -q 'certification: { code_rncp: "474"' "$y" &&
+		grep -q 'debut: 2015-09-01, fin: 2017-08-31' "$y" &&
+		grep -q 'telephone: "02 98 96 48 00", courriel: "ce.0290076a@ac-rennes.fr"' "$y" &&
+		! grep -q 'raison_sociale\|"-"\|&lt;\|<p>' "$y"
+	st=$?
+	imp_test onisep-complete "$st" "$(cat "$S/err.txt" "$S/out.txt")"
+else
+	echo "skip import/onisep: $ONISEP not found"
+fi
+
+# The exports of the example site: data/lheo/offres.xml follows the LHÉO 2.3
+# definition element by element; the data·inclusion files pass the v1 JSON
+# Schemas (Debian's python3-jsonschema); the data page links them with their
+# size. Then the round trip: the export imported into a site without the
+# example's import gives the same three organisations, byte for byte, and the
+# whole export (every organisation with a SIRET) passes carto check.
+X="$TMP/ex-out"
+[ -f "$X/data/lheo/offres.xml" ] || "$CARTO" build --out "$X" > /dev/null 2>&1
+DEF=../shared/spec/lheo/lheo-gml-2.3.xml
+if [ -f "$DEF" ]; then
+	python3 tests/lheo_check.py "$DEF" "$X/data/lheo/offres.xml" > "$TMP/lheo-check.txt" 2>&1
+	st=$?
+	imp_test export-lheo-definition "$st" "$(tail -5 "$TMP/lheo-check.txt")"
+else
+	echo "skip import/export-lheo-definition: $DEF not found"
+fi
+PYJS=$(python_with jsonschema)
+if [ -n "$PYJS" ] && [ -d ../shared/spec/data-inclusion/v1 ]; then
+	"$PYJS" tests/inclusion_check.py ../shared/spec/data-inclusion/v1 "$X" > "$TMP/di-check.txt" 2>&1
+	st=$?
+	imp_test export-data-inclusion-schema "$st" "$(tail -5 "$TMP/di-check.txt")"
+else
+	fail "$LABEL import/export-data-inclusion-schema: python3-jsonschema or the schemas are missing"
+fi
+grep -q 'href="lheo/offres.xml">lheo/offres.xml</a> (LHÉO 2.3, [0-9]* Ko)' "$X/data/index.html" &&
+	grep -q 'href="data-inclusion/services.json">.*(JSON, [0-9]* Ko)' "$X/data/index.html"
+st=$?
+imp_test export-linked-with-size "$st"
+R="$TMP/imp-roundtrip"
+rm -rf "$R"
+mkdir -p "$R/content"
+cp -r site.yaml referentiels "$R/"
+cp -r content/cartographies content/pages "$R/content/"
+"$CARTO" import lheo "$X/data/lheo/offres.xml" --site "$R" > "$R/out.txt" 2> "$R/err.txt"
+for id in 45218763200014 51234987600027 78412359000019; do
+	awk -v id="  - id: lheo-$id" '$0 == id { on = 1; print; next } /^  - id: / { on = 0 } on' 		content/organismes/lheo-offre-francais-idf.yaml
+done > "$R/want.txt"
+for id in 45218763200014 51234987600027 78412359000019; do
+	awk -v id="  - id: lheo-$id" '$0 == id { on = 1; print; next } /^  - id: / { on = 0 } on' 		"$R/content/organismes/lheo-offres.yaml"
+done > "$R/got.txt"
+offers=$(grep -c '^<formation ' "$X/data/lheo/offres.xml")
+[ -s "$R/want.txt" ] && cmp -s "$R/want.txt" "$R/got.txt" && [ ! -s "$R/err.txt" ] &&
+	grep -q " $offers offers" "$R/out.txt" && (cd "$R" && "$CARTO" check > /dev/null 2>&1)
+st=$?
+imp_test export-roundtrip "$st" "$(diff "$R/want.txt" "$R/got.txt" | head -5; head -3 "$R/err.txt")"
+
+# Memory does not grow with the file: 20,000 formations (47 MB) import within
+# 60 MB of resident memory (plain build only: ASan reserves its own memory).
+[ "$LABEL" = plain ] || return 0
+G="$TMP/imp-big"
+rm -rf "$G"
+cp -r tests/check/base "$G"
+python3 tests/import/gen_lheo.py 20000 > "$G/big.xml"
+(cd "$G" && ulimit -v 400000 && timeout 120 "$CARTO" import lheo big.xml > out.txt 2>&1 < /dev/null)
+grep -q '20000 offers' "$G/out.txt" && [ -x build/measure ] &&
+	(cd "$G" && "$ROOT/build/measure" -- "$CARTO" import lheo big.xml > /dev/null 2> m.txt) &&
+	rss=$(tail -1 "$G/m.txt" | sed 's/.*maxrss_kb=\([0-9]*\).*/\1/') && [ "$rss" -lt 61440 ]
+st=$?
+imp_test bounded-memory "$st" "$(tail -2 "$G/out.txt") rss=${rss:-?}"
+rm -rf "$G"
