@@ -208,6 +208,8 @@ static int prepare(struct site *s, const struct opts *o, struct diags *d, int in
 	if (index) {
 		index_site(s);
 		stage("index");
+		index_suites(s);
+		stage("suites");
 	}
 	return 0;
 }
