@@ -25,7 +25,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c \
        generator/render/publish.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
-       generator/render/opendata/opendata_json.c \
+       generator/render/opendata/opendata_json.c generator/render/opendata/opendata_suites.c \
        generator/render/svgmap.c \
        generator/render/html/html.c generator/render/html/html_page.c \
        generator/render/html/html_views.c generator/render/html/html_extra.c \

@@ -342,6 +342,22 @@ PY
 	site_test cartography-pages-and-extracts
 fi
 
+# Suites de parcours: the example site's, and a synthetic site's, recomputed
+# by brute force from offres.csv (tests/suites_check.py) against the rule.
+if command -v python3 > /dev/null; then
+	detail=$(python3 tests/suites_check.py "$TMP/ex-out/data" referentiels/vocabulaires.yaml 2>&1)
+	site_test suites-example "$detail"
+	if [ "$LABEL" = plain ] && [ -x build/gensite ]; then
+		G="$TMP/suites-gen"
+		rm -rf "$G" && mkdir -p "$G/content"
+		cp -r site.yaml referentiels "$G/" && cp -r content/cartographies "$G/content/"
+		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" > /dev/null &&
+			"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2>&1 &&
+			python3 tests/suites_check.py "$G/out/data" referentiels/vocabulaires.yaml 2>&1)
+		site_test suites-synthetic "$detail"
+	fi
+fi
+
 # A cartography too large to list on one page: the region page lists communes
 # with their counts and links to the département pages, and its facets load
 # the rows from offres.js (as many as the view's GeoJSON extract).

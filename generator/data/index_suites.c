@@ -255,7 +255,10 @@ static void suites_of(struct site *s, struct offre *a, const struct strmap *leve
 			const struct cand *c = dep_range(b, a->lieux[i]->dep, &n);
 			sweep(a, a->lieux[i], c, n, 0, v, &nv);
 		}
-	for (size_t k = 0; nv < SUITES_MAX && k <= a->publics.n; k++)
+	/* Pairs in other départements only count when the same département
+	 * gave fewer than SUITES_MAX; then every sub-bucket is read. */
+	int second = nv < SUITES_MAX;
+	for (size_t k = 0; second && k <= a->publics.n; k++)
 		for (size_t i = 0; (b = sub_bucket(by_public, a, k)) && i < a->n_lieux; i++)
 			sweep(a, a->lieux[i], b->by_z, b->n, 1, v, &nv);
 	if (!nv)

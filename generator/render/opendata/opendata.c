@@ -130,7 +130,7 @@ int opendata_render(const struct site *s, struct publish *p, int jobs)
 {
 	struct writer w[] = {
 		{ .fn = write_geojson }, { .fn = write_orgs }, { .fn = write_csv }, { .fn = write_refs },
-		{ .fn = write_cartos },
+		{ .fn = write_cartos }, { .fn = write_suites },
 	};
 	size_t n = sizeof(w) / sizeof(w[0]);
 	int rc = 0;
