@@ -30,6 +30,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/html/html.c generator/render/html/html_page.c \
        generator/render/html/html_views.c generator/render/html/html_extra.c \
        generator/render/html/html_carto.c generator/render/html/html_embed.c \
+       generator/render/html/html_parcours.c \
        generator/render/xlsx/xlsx.c generator/render/xlsx/xlsx_sheet.c generator/render/xlsx/xlsx_cols.c \
        generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \

@@ -138,3 +138,23 @@ void suite_reason(struct buf *out, const struct vocab *v, const struct offre *fr
 	buf_printf(out, "%s ; à %s, %s.", suite_recrutement(su), km_fr(su->km, km),
 	    su->same_dep ? "dans le même département" : "dans un autre département");
 }
+
+static const struct level *find_level(const struct scale *sc, const char *code)
+{
+	for (size_t i = 0; code && i < sc->n; i++)
+		if (strcmp(sc->v[i].code, code) == 0)
+			return &sc->v[i];
+	return NULL;
+}
+
+int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
+{
+	if (!o->echelle.s || strcmp(o->echelle.s, sc->id) != 0 || k >= sc->n ||
+	    (!o->entree_min.s && !o->entree_max.s))
+		return 0;
+	const struct level *mn = find_level(sc, o->entree_min.s), *mx = find_level(sc, o->entree_max.s);
+	if ((o->entree_min.s && !mn) || (o->entree_max.s && !mx))
+		return 0;
+	int r = sc->v[k].rang;
+	return (!mn || mn->rang <= r) && (!mx || r <= mx->rang);
+}

@@ -58,6 +58,12 @@ const char *etat_fr(enum etat e);
  * away from zero; a negative amount keeps its sign. */
 char *montant_fr(double eur, char *out);
 
+/* Returns 1 when the offer takes, at entry, level k of scale sc: it is on
+ * that scale and its entry range (entree min and max; a missing bound is
+ * the end of the scale, both missing is no range) holds the level's rank.
+ * The steps of a parcours and the suites (index.h) both read it. */
+int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k);
+
 /* Room for any distance km_fr writes. */
 #define KM_SIZE 32
 /* Writes a distance the French way into out (KM_SIZE bytes) and returns it:

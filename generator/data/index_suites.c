@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../base/mem.h"
+#include "derive.h"
 #include "index.h"
 #include "model.h"
 
@@ -297,16 +298,11 @@ static void add_candidate(const struct site *s, const struct offre *o, struct st
 {
 	size_t si;
 	const struct scale *sc = find_scale(s, o->echelle.s, &si);
-	if (!sc || !o->vise.s || (!o->entree_min.s && !o->entree_max.s) || !is_recruiting(o))
-		return;
-	int mn = o->entree_min.s ? level_pos(sc, o->entree_min.s) : 0;
-	int mx = o->entree_max.s ? level_pos(sc, o->entree_max.s) : (int)sc->n - 1;
-	int vi = level_pos(sc, o->vise.s);
-	if (mn < 0 || mx < 0 || vi < 0)
+	int vi = sc ? level_pos(sc, o->vise.s) : -1;
+	if (vi < 0 || !is_recruiting(o))
 		return;
 	for (size_t k = 0; k < sc->n; k++) {
-		int r = sc->v[k].rang;
-		if (r < sc->v[mn].rang || r > sc->v[mx].rang || r >= sc->v[vi].rang)
+		if (!offre_takes_level(o, sc, k) || sc->v[k].rang >= sc->v[vi].rang)
 			continue;
 		if (is_open_to_all(o))
 			push_cand(&levels[base[si] + k], "", o, seq);

@@ -16,6 +16,7 @@
 #include "html_page.h"
 #include "html_carto.h"
 #include "html_embed.h"
+#include "html_parcours.h"
 #include "html_views.h"
 
 #define MAX_LISTED 50	/* offers listed under one competence */
@@ -834,7 +835,8 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
     const char **path)
 {
 	static const char *const names[] = { "home", "page", "organisme", "organismes",
-		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie", "cartographie-donnees" };
+		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie", "cartographie-donnees",
+		"cartographie-parcours" };
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
@@ -857,6 +859,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_404: return notfound_page(c, path);
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
 	case P_CARTO_DATA: return html_carto_data(c, j->item, j->key, path);
+	case P_CARTO_PARCOURS: return html_parcours_view(c, j->item, path);
 	}
 	return NULL;
 }
