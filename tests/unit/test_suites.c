@@ -22,13 +22,15 @@ static struct level cecrl[] = {
 static struct level anlci[] = { { "D1", "D1", 1 }, { "D2", "D2", 2 } };
 
 /* Saint-Denis (93), Aubervilliers (93, 3.00 km), Paris 18e (75, 4.95 km),
- * Bobigny (93, 6.75 km), Montreuil (93, 10.48 km). */
+ * Bobigny (93, 6.75 km), Montreuil (93, 10.48 km), Porte de la Chapelle (75,
+ * 4.14 km). */
 static struct lieu lieux[] = {
 	{ .id = { .s = "sd" }, .dep = "93", .lat = 48.9362, .lon = 2.3574 },
 	{ .id = { .s = "aub" }, .dep = "93", .lat = 48.9146, .lon = 2.3821 },
 	{ .id = { "p18" }, .dep = "75", .lat = 48.8925, .lon = 2.3444 },
 	{ .id = { .s = "bob" }, .dep = "93", .lat = 48.9086, .lon = 2.4397 },
 	{ .id = { .s = "mtr" }, .dep = "93", .lat = 48.8634, .lon = 2.4485 },
+	{ .id = { .s = "chapelle" }, .dep = "75", .lat = 48.8990, .lon = 2.3590 },
 };
 
 static struct sval femmes[] = { { .s = "femmes" } }, tous[] = { { .s = "tous-publics" } },
@@ -61,6 +63,9 @@ static const struct spec specs[] = {
 	{ "b-mtr", "cecrl", "A1", NULL, "B1", PUB(tous), ENTREES_PERMANENTES, NULL, 4, -1 },
 	{ "b-anlci", "anlci", "D1", "D2", "D2", PUB(tous), ENTREES_PERMANENTES, NULL, 1, -1 },
 	{ "b-two", "cecrl", "A1", "A2", "B1", PUB(tous), ENTREES_PERMANENTES, NULL, 2, 4 },
+	/* For women, in Paris: nearer than b-paris, found in the second pass
+	 * after the offers open to all have already filled the list. */
+	{ "b-f75", "cecrl", "A1", "A1", "A2", PUB(femmes), ENTREES_DATES_FIXES, open_s, 5, -1 },
 };
 #define N_SPECS (sizeof(specs) / sizeof(specs[0]))
 
@@ -110,13 +115,14 @@ void test_suites(void)
 	s.n_organismes = N_SPECS;
 	index_suites(&s);
 
-	/* Same département first, nearest first; b-paris, nearer than three of
-	 * them, comes last from another département; at equal distance the
-	 * organisation's name decides; closed, suspended, other public, level
-	 * not taken, no step up, other scale are left out. */
+	/* Same département first, nearest first; b-f75, nearer than three of
+	 * them, comes last from another département, before b-paris (4.95 km,
+	 * sixth); at equal distance the organisation's name decides; closed,
+	 * suspended, other public, level not taken, no step up, other scale
+	 * are left out. */
 	const struct offre *a = &offres[0];
-	static const char *const want[] = { "b-aub", "b-bob", "b-two", "b-mtr", "b-paris" };
-	static const double km[] = { 3.00, 6.75, 10.48, 10.48, 4.95 };
+	static const char *const want[] = { "b-aub", "b-bob", "b-two", "b-mtr", "b-f75" };
+	static const double km[] = { 3.00, 6.75, 10.48, 10.48, 4.14 };
 	EXPECT(a->n_suites == 5);
 	for (size_t i = 0; i < 5 && i < a->n_suites; i++) {
 		EXPECT_STR(a->suites[i].o->id.s, want[i]);
@@ -127,7 +133,8 @@ void test_suites(void)
 	if (a->n_suites == 5) {
 		EXPECT(a->suites[2].to == &lieux[4]);	/* b-two's lieu in the 93 */
 		EXPECT_STR(a->suites[1].public, "femmes");
-		EXPECT(a->suites[0].public == NULL && a->suites[4].public == NULL);
+		EXPECT(a->suites[0].public == NULL);
+		EXPECT_STR(a->suites[4].public, "femmes");
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, a, &a->suites[1]);
 		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée de A1.1 à A1, vise A2) ; "
@@ -135,7 +142,11 @@ void test_suites(void)
 		buf_reset(&b);
 		suite_reason(&b, &s.vocab, a, &a->suites[4]);
 		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée en A1, vise A2) ; "
-		    "ouverte à tous les publics ; entrées permanentes ; à 5,0\u00a0km, dans un autre département.");
+		    "même public : femmes ; inscriptions ouvertes ; à 4,1\u00a0km, dans un autre département.");
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, a, &a->suites[3]);
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée dès A1, vise B1) ; "
+		    "ouverte à tous les publics ; entrées permanentes ; à 10,5\u00a0km, dans le même département.");
 		buf_release(&b);
 	}
 	/* b-aub aims at A2: b-level at the same lieu, then b-two and b-mtr
