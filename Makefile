@@ -22,18 +22,19 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/pool.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
-       generator/data/hours.c generator/data/validate.c generator/data/index.c \
+       generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c \
        generator/data/embed.c generator/data/derive.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c generator/text/fold.c \
        generator/render/publish.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
-       generator/render/opendata/opendata_json.c \
+       generator/render/opendata/opendata_json.c generator/render/opendata/opendata_suites.c \
        generator/render/svgmap.c \
        generator/render/html/html.c generator/render/html/html_page.c \
        generator/render/html/html_views.c generator/render/html/html_extra.c \
        generator/render/html/html_carto.c generator/render/html/html_embed.c \
        generator/render/html/html_legal.c generator/render/html/html_links.c \
        generator/render/html/html_search.c \
+       generator/render/html/html_parcours.c \
        generator/render/xlsx/xlsx.c generator/render/xlsx/xlsx_sheet.c generator/render/xlsx/xlsx_cols.c \
        generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \

@@ -215,6 +215,8 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	if (index) {
 		index_site(s);
 		build_stage(&o->clock, "index");
+		index_suites(s);
+		build_stage(&o->clock, "suites");
 	}
 	return 0;
 }

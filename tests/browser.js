@@ -36,6 +36,7 @@ const pages = [
   ["not-found", "404.html"],
   ["cartography", firstDir("cartographies")],
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
+  ["cartography-parcours", (firstDir("cartographies") || "").replace("index.html", "parcours/index.html")],
   ["deck", "presenter-la-cartographie/index.html"],
   ["page-with-views", "methodologie/index.html"],
   ["webinars", "webinaires/index.html"],
@@ -218,6 +219,43 @@ async function facetChecks(browser, report) {
   await again.close();
 }
 
+// The parcours page: starting at the second step of the first scale and
+// keeping département 93 shows the steps from there that have offers in 93
+// (counted on the page without JavaScript, where every step is listed), and
+// only the rows of 93; the address keeps the choice.
+async function parcoursChecks(browser, report) {
+  const rel = firstDir("cartographies").replace("index.html", "parcours/index.html");
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const nojs = await ctx.newPage();
+  await nojs.goto("file://" + path.join(out, rel));
+  const expected = await nojs.evaluate(() => {
+    const sec = document.querySelector(".echelle");
+    const steps = Array.from(sec.querySelectorAll(".etape"));
+    return { start: steps[1].id, all: document.querySelectorAll(".etape").length,
+      n: steps.slice(1).filter((st) => st.querySelector('tr[data-departement="93"]')).length };
+  });
+  report(expected.all > 1 && !(await nojs.locator("#parcours-choix").isVisible()),
+    "browser/parcours/no-script-shows-every-step", JSON.stringify(expected));
+  await ctx.close();
+  const page = await browser.newPage();
+  await page.goto("file://" + path.join(out, rel));
+  await page.selectOption("#parcours-depart", expected.start);
+  await page.selectOption("#parcours-departement", "93");
+  const seen = await page.evaluate(() => ({
+    steps: document.querySelectorAll(".etape:not([hidden])").length,
+    other: Array.from(document.querySelectorAll(".etape:not([hidden]) tr[data-departement]:not([hidden])"))
+      .filter((tr) => tr.getAttribute("data-departement") !== "93").length,
+    status: document.getElementById("parcours-statut").textContent }));
+  report(expected.n > 0 && seen.steps === expected.n && seen.other === 0 && /étape/.test(seen.status),
+    "browser/parcours/start-and-departement", JSON.stringify({ expected, seen }));
+  const again = await browser.newPage();
+  await again.goto(page.url());
+  report(await again.locator(".etape:not([hidden])").count() === expected.n &&
+    await again.inputValue("#parcours-departement") === "93", "browser/parcours/url-restores", page.url());
+  await page.close();
+  await again.close();
+}
+
 // A large cartography: the facets filter the rows of offres.js.
 async function largeChecks(browser, report, dir) {
   const feats = JSON.parse(fs.readFileSync(path.join(dir, "data/cartographies/linguistique.geojson"), "utf8")).features;
@@ -294,6 +332,7 @@ async function largeChecks(browser, report, dir) {
   }
   await facetChecks(browser, report);
   await deckChecks(browser, report);
+  await parcoursChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);
   await browser.close();
   process.exit(failed ? 1 : 0);

@@ -525,6 +525,58 @@ PY
 	site_test cartography-pages-and-extracts
 fi
 
+# Suites de parcours: the example site's, and a synthetic site's, recomputed
+# by brute force from offres.csv (tests/suites_check.py) against the rule.
+if command -v python3 > /dev/null; then
+	detail=$(python3 tests/suites_check.py "$TMP/ex-out/data" referentiels/vocabulaires.yaml 2>&1)
+	site_test suites-example "$detail"
+	if [ "$LABEL" = plain ] && [ -x build/gensite ]; then
+		G="$TMP/suites-gen"
+		rm -rf "$G" && mkdir -p "$G/content"
+		cp -r site.yaml referentiels "$G/" && cp -r content/cartographies "$G/content/"
+		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" > /dev/null &&
+			"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2>&1 &&
+			python3 tests/suites_check.py "$G/out/data" referentiels/vocabulaires.yaml 2>&1)
+		site_test suites-synthetic "$detail"
+	fi
+fi
+
+# The parcours page of each cartography has a step for each level of a scale
+# that one of its rows takes at entry, in the scale's order, with that many
+# rows, and nothing for the levels no row takes (from its CSV extract).
+if command -v python3 > /dev/null; then
+	detail=$(python3 - "$TMP/ex-out" referentiels/vocabulaires.yaml <<'PY' 2>&1
+import csv, glob, os, re, sys, yaml
+out = sys.argv[1]
+scales = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["echelles"]
+bad = []
+for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
+    cid = page.split("/")[-3]
+    rows = list(csv.DictReader(open(f"{out}/data/cartographies/{cid}.csv", encoding="utf-8-sig"), delimiter=";"))
+    want = []
+    for sid, sc in scales.items():
+        lv = sc["niveaux"]
+        rank = {l["code"]: l["rang"] for l in lv}
+        for k, l in enumerate(lv):
+            n = sum(1 for r in rows if r["echelle"] == sid and (r["niveau_entree_min"] or r["niveau_entree_max"])
+                    and rank.get(r["niveau_entree_min"], 0) <= l["rang"] <= rank.get(r["niveau_entree_max"], 99))
+            if n:
+                want.append((f"etape-{sid}-{k + 1}", n))
+    html = open(page, encoding="utf-8").read()
+    got = [(m[0], int(m[1])) for m in re.findall(
+        r'<li class="etape" id="([^"]+)">\s*<h3>[^<]*</h3>\s*<table>\s*<caption>(\d+) ', html)]
+    if got != want or not want:
+        bad.append(f"{cid}: {got} != {want}")
+    link = f'href="../../cartographies/{cid}/parcours/index.html"'
+    if link not in open(f"{out}/cartographies/{cid}/index.html", encoding="utf-8").read():
+        bad.append(f"{cid}: no link to its parcours page")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+)
+	site_test parcours-steps "$detail"
+fi
+
 # A cartography too large to list on one page: the region page lists communes
 # with their counts and links to the département pages, and its facets load
 # the rows from offres.js (as many as the view's GeoJSON extract).

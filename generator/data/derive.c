@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../base/buf.h"
+
 const char *vocab_label(const struct vocab_list *l, const char *code)
 {
 	const struct term *t = code ? strmap_get(&l->by_code, code) : NULL;
@@ -96,4 +98,63 @@ char *montant_fr(double eur, char *out)
 		p += sprintf(p, ",%02llu", c % 100);
 	sprintf(p, "\u00a0€");
 	return out;
+}
+
+char *km_fr(double km, char *out)
+{
+	if (!isfinite(km) || km < 0)
+		km = 0;
+	long tenths = lround(km * 10);
+	snprintf(out, KM_SIZE, "%ld,%ld\u00a0km", tenths / 10, tenths % 10);
+	return out;
+}
+
+const char *suite_recrutement(const struct suite *su)
+{
+	long places;
+	return offre_recrutement(su->o, &places) == ETAT_OUVERT ? "inscriptions ouvertes"
+	    : "entrées permanentes";
+}
+
+void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
+    const struct suite *su)
+{
+	const struct offre *o = su->o;
+	char km[KM_SIZE];
+	buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
+	if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0)
+		buf_printf(out, "de %s à %s", o->entree_min.s, o->entree_max.s);
+	else if (o->entree_min.s && o->entree_max.s)
+		buf_printf(out, "en %s", o->entree_min.s);
+	else if (o->entree_min.s)
+		buf_printf(out, "dès %s", o->entree_min.s);
+	else
+		buf_printf(out, "jusqu'à %s", o->entree_max.s);
+	buf_printf(out, ", vise %s) ; ", o->vise.s);
+	if (su->public)
+		buf_printf(out, "même public : %s ; ", vocab_label(&v->publics, su->public));
+	else
+		buf_puts(out, "ouverte à tous les publics ; ");
+	buf_printf(out, "%s ; à %s, %s.", suite_recrutement(su), km_fr(su->km, km),
+	    su->same_dep ? "dans le même département" : "dans un autre département");
+}
+
+static const struct level *find_level(const struct scale *sc, const char *code)
+{
+	for (size_t i = 0; code && i < sc->n; i++)
+		if (strcmp(sc->v[i].code, code) == 0)
+			return &sc->v[i];
+	return NULL;
+}
+
+int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
+{
+	if (!o->echelle.s || strcmp(o->echelle.s, sc->id) != 0 || k >= sc->n ||
+	    (!o->entree_min.s && !o->entree_max.s))
+		return 0;
+	const struct level *mn = find_level(sc, o->entree_min.s), *mx = find_level(sc, o->entree_max.s);
+	if ((o->entree_min.s && !mn) || (o->entree_max.s && !mx))
+		return 0;
+	int r = sc->v[k].rang;
+	return (!mn || mn->rang <= r) && (!mx || r <= mx->rang);
 }

@@ -58,4 +58,27 @@ const char *etat_fr(enum etat e);
  * away from zero; a negative amount keeps its sign. */
 char *montant_fr(double eur, char *out);
 
+/* Returns 1 when the offer takes, at entry, level k of scale sc: it is on
+ * that scale and its entry range (entree min and max; a missing bound is
+ * the end of the scale, both missing is no range) holds the level's rank.
+ * The steps of a parcours and the suites (index.h) both read it. */
+int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k);
+
+/* Room for any distance km_fr writes. */
+#define KM_SIZE 32
+/* Writes a distance the French way into out (KM_SIZE bytes) and returns it:
+ * "1,2 km", "0,4 km", "23,0 km" (one decimal, rounded; no-break space). */
+char *km_fr(double km, char *out);
+
+struct buf;
+/* Why the suite su follows the offer from, in one French sentence appended
+ * to out (rule of index.h): "Accueille le niveau A2 visé ici (entrée de A2
+ * à B1, vise B1) ; ouverte à tous les publics ; inscriptions ouvertes ; à
+ * 1,2 km, dans le même département." */
+void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
+    const struct suite *su);
+/* How the suite recruits: "inscriptions ouvertes" when a session is open,
+ * else "entrées permanentes" (the only other way the rule admits). */
+const char *suite_recrutement(const struct suite *su);
+
 #endif

@@ -99,6 +99,23 @@ static const char *commune_nom(const struct lieu *l)
 	return l->commune ? l->commune->nom : "";
 }
 
+int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
+    const struct lieu *lb)
+{
+	int c = collate_fr(a->org->nom, b->org->nom);
+	if (!c)
+		c = strcmp(a->org->id.s, b->org->id.s);
+	/* An organisation's rows at one lieu stay together: in the booklets
+	 * they share a number, so a commune's numbers come in order. */
+	if (!c)
+		c = strcmp(la->id.s ? la->id.s : "", lb->id.s ? lb->id.s : "");
+	if (!c)
+		c = collate_fr(a->intitule, b->intitule);
+	if (!c)
+		c = strcmp(a->id.s, b->id.s);
+	return c;
+}
+
 static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct rowref *a = pa, *b = pb;
@@ -107,19 +124,7 @@ static int cmp_rows(const void *pa, const void *pb)
 		c = collate_fr(commune_nom(a->l), commune_nom(b->l));
 	if (!c)
 		c = strcmp(a->l->commune ? a->l->commune->code : "", b->l->commune ? b->l->commune->code : "");
-	if (!c)
-		c = collate_fr(a->o->org->nom, b->o->org->nom);
-	if (!c)
-		c = strcmp(a->o->org->id.s, b->o->org->id.s);
-	/* An organisation's rows at one lieu stay together: in the booklets
-	 * they share a number, so a commune's numbers come in order. */
-	if (!c)
-		c = strcmp(a->l->id.s ? a->l->id.s : "", b->l->id.s ? b->l->id.s : "");
-	if (!c)
-		c = collate_fr(a->o->intitule, b->o->intitule);
-	if (!c)
-		c = strcmp(a->o->id.s, b->o->id.s);
-	return c;
+	return c ? c : index_cmp_offre_at(a->o, a->l, b->o, b->l);
 }
 
 static void add_range(struct site *s, struct carto_rows *cr, const char *key, size_t i)

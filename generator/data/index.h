@@ -15,6 +15,25 @@
  * Names compare in French order (base/collate.h: Évry before Vitry). A lieu
  * without a commune sorts first in its département.
  *
+ * The suites of an offer A (offre->suites, at most SUITES_MAX) are the
+ * offers B that can follow it, for a prescripteur who sees a person finish A:
+ *   1. level: A has a scale and a target level (vise); B has the same scale,
+ *      an entry range (min and max; one missing is the end of the scale)
+ *      that holds A's target, and a target of higher rank than A's;
+ *   2. public: B is open to all (no public, or "tous-publics"), or shares a
+ *      public code with A (the person still belongs to it);
+ *   3. recruitment: a session of B is open, or B has permanent entries and
+ *      no session that says closed or suspended;
+ *   4. B is another offer than A (another organisation's or the same's);
+ *   5. order: same département first (a pair of their lieux in one
+ *      département), then the great-circle distance between the nearest
+ *      pair of lieux (haversine, R = 6371 km, on each lieu's coordinates or
+ *      its commune's centre), then organisation name, offer title, ids.
+ * They are found through an index of the candidate offers by scale, by
+ * each level of their entry range and by département, so an offer compares
+ * with the offers of its département that take its level, and with the rest
+ * of the region only when those are fewer than SUITES_MAX.
+ *
  * The directory's lists are in French order too: the communes of a
  * département that have organisations (communes_by_dep), and the
  * organisations of a commune (orgs_by_commune), by name then code or id.
@@ -30,6 +49,13 @@ struct offre;
 struct lieu;
 
 void index_site(struct site *s);
+
+#define SUITES_MAX 5
+/* Fills offre->suites of every offer by the rule above, in the site's arena;
+ * after index_site (the build driver times it as a stage of its own). */
+void index_suites(struct site *s);
+/* The great-circle distance in km between two points in degrees. */
+double geo_km(double lat1, double lon1, double lat2, double lon2);
 
 /* A row of a cartography: an offer at one of its lieux. */
 struct rowref {
@@ -48,6 +74,12 @@ int carto_takes_offre(const struct cartographie *c, const struct offre *o);
 /* Returns 1 when the offer's lieu l belongs to the view: the cartography's
  * départements if it lists some, and département dep if not NULL. */
 int carto_takes_lieu(const struct cartographie *c, const char *dep, const struct lieu *l);
+
+/* The last keys of the one order: organisation name in French order and
+ * organisation id, lieu id (an organisation's rows at one lieu together),
+ * offer title in French order, offer id. */
+int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
+    const struct lieu *lb);
 
 /* Frees what index_site allocated. */
 void index_free(struct site *s);

@@ -190,6 +190,16 @@ struct session {
 	uint32_t line, col;
 };
 
+/* A course that can follow an offer, by the suites rule of index.h. */
+struct suite {
+	const struct offre *o;		/* the following offer */
+	const struct lieu *from, *to;	/* the nearest pair of their lieux */
+	double km;			/* great-circle distance between them */
+	int same_dep;			/* from and to in the same département */
+	const char *public;		/* the public code they share, NULL when
+					 * the following offer is open to all */
+};
+
 enum enseignement { ENS_NONE, ENS_PRESENTIEL, ENS_MIXTE, ENS_DISTANCE };
 enum entrees { ENTREES_NONE, ENTREES_PERMANENTES, ENTREES_DATES_FIXES };
 
@@ -227,6 +237,9 @@ struct offre {
 	struct contact contact;
 	int has_contact;
 	struct svals competences;
+	const struct suite *suites;	/* filled by the index stage: at most
+					 * SUITES_MAX, best first (index.h) */
+	size_t n_suites;
 	const struct organisme *org;
 	uint32_t line, col;
 };

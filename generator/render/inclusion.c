@@ -204,8 +204,9 @@ static void service(struct buf *b, const struct site *s, const struct organisme 
 	str(b, "publics_precisions", f->public_precisions);
 	key(b, "frais");
 	esc_json(b, f->gratuit == TRI_TRUE ? "gratuit" : f->gratuit == TRI_FALSE ? "payant" : NULL);
-	if (f->has_montant)
-		buf_printf(&frais, "%.2f €", f->montant);
+	char price[MONTANT_SIZE];
+	if (f->has_montant)	/* the words every output uses for a price */
+		buf_puts(&frais, montant_fr(f->montant, price));
 	if (f->cout_precisions)
 		buf_printf(&frais, "%s%s", frais.len ? ". " : "", f->cout_precisions);
 	str(b, "frais_precisions", frais.data);

@@ -64,6 +64,7 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	size_t total = nc;
 	xqsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
+	add_job(j, P_CARTO_PARCOURS, c, NULL);
 	int any_large = html_carto_large(total);
 	if (any_large)
 		add_job(j, P_CARTO_DATA, c, NULL);

@@ -596,6 +596,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	}
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
+	view_sets(a, v, "parcours_url", html_link(c, html_fmt(c, "%sparcours/", base)));
 	size_t n, ns;
 	const struct rowref *rows = index_rows(c->s, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {

@@ -202,16 +202,15 @@ static void map_site(struct pctx *c, struct buf *b)
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		const struct cartographie *ca = s->cartographies[i];
 		item(c, b, ca->titre, html_fmt(c, "cartographies/%s/", ca->id.s));
-		if (ca->par_departement) {
-			buf_puts(b, "\n<ul>\n");
-			for (size_t d = 0; d < s->geo.n_departements; d++) {
-				item(c, b, html_fmt(c, "%s (%s)", s->geo.departements[d].nom, s->geo.departements[d].code),
-				    html_fmt(c, "cartographies/%s/%s/", ca->id.s, s->geo.departements[d].code));
-				buf_puts(b, "</li>\n");
-			}
-			buf_puts(b, "</ul>");
-		}
+		buf_puts(b, "\n<ul>\n");
+		item(c, b, "Parcours, niveau par niveau", html_fmt(c, "cartographies/%s/parcours/", ca->id.s));
 		buf_puts(b, "</li>\n");
+		for (size_t d = 0; ca->par_departement && d < s->geo.n_departements; d++) {
+			item(c, b, html_fmt(c, "%s (%s)", s->geo.departements[d].nom, s->geo.departements[d].code),
+			    html_fmt(c, "cartographies/%s/%s/", ca->id.s, s->geo.departements[d].code));
+			buf_puts(b, "</li>\n");
+		}
+		buf_puts(b, "</ul></li>\n");
 	}
 	buf_puts(b, "</ul>\n<h2>Organismes de formation</h2>\n<ul>\n");
 	item(c, b, "L'annuaire des organismes", "organismes/");

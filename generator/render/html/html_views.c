@@ -17,6 +17,7 @@
 #include "html_page.h"
 #include "html_carto.h"
 #include "html_embed.h"
+#include "html_parcours.h"
 #include "html_views.h"
 
 #define MAX_LISTED 50	/* offers listed under one competence */
@@ -187,6 +188,30 @@ static struct view *competences_view(struct pctx *c, const struct svals *comp)
 	return list;
 }
 
+/* "Et après ?": the suites of an offer (index.h), each with its distance,
+ * a link to it and why it was chosen. */
+static struct view *suites_view(struct pctx *c, const struct offre *o)
+{
+	struct arena *a = c->a;
+	struct view *list = view_list(a);
+	char km[KM_SIZE];
+	for (size_t i = 0; i < o->n_suites; i++) {
+		const struct suite *su = &o->suites[i];
+		struct view *it = view_map(a);
+		view_sets(a, it, "intitule", su->o->intitule);
+		view_sets(a, it, "organisme", su->o->org->nom);
+		view_sets(a, it, "commune", su->to->commune ? su->to->commune->nom : su->to->commune_nom.s);
+		view_sets(a, it, "distance", arena_strdup(a, km_fr(su->km, km)));
+		view_sets(a, it, "url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root,
+		    su->o->org->id.s, su->o->id.s));
+		buf_reset(c->tmp);
+		suite_reason(c->tmp, &c->s->vocab, o, su);
+		view_sets(a, it, "raison", arena_strndup(a, c->tmp->data, c->tmp->len));
+		view_push(a, list, it);
+	}
+	return list;
+}
+
 static struct view *offre_view(struct pctx *c, const struct offre *o)
 {
 	const struct vocab *vo = &c->s->vocab;
@@ -235,6 +260,8 @@ static struct view *offre_view(struct pctx *c, const struct offre *o)
 	if (o->has_contact)
 		view_set(a, v, "contact", contact_view(c, &o->contact));
 	view_set(a, v, "competences", competences_view(c, &o->competences));
+	view_set(a, v, "suites", suites_view(c, o));
+	view_setb(a, v, "has_suites", o->n_suites > 0);
 	return v;
 }
 
@@ -812,7 +839,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 {
 	static const char *const names[] = { "home", "page", "organisme", "organismes",
 		"annuaire", "referentiel", "referentiels", "recherche", "donnees", "404", "cartographie",
-		"cartographie-donnees", "page" };
+		"cartographie-donnees", "page", "cartographie-parcours" };
 	*tpl = names[j->kind];
 	switch (j->kind) {
 	case P_HOME: return home_page(c, path);
@@ -836,6 +863,7 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
 	case P_CARTO_DATA: return html_carto_data(c, j->item, j->key, path);
 	case P_LEGAL: break;	/* html_legal_page, called by html.c */
+	case P_CARTO_PARCOURS: return html_parcours_view(c, j->item, path);
 	}
 	return NULL;
 }

@@ -10,7 +10,7 @@ struct view;
 
 /* The kinds of page, each with its template and view builder. */
 enum pkind { P_HOME, P_PAGE, P_ORG, P_DIRECTORY, P_DEP, P_REF, P_REFS, P_SEARCH,
-	P_DATA, P_404, P_CARTO, P_CARTO_DATA, P_LEGAL };
+	P_DATA, P_404, P_CARTO, P_CARTO_DATA, P_LEGAL, P_CARTO_PARCOURS };
 
 struct pjob {
 	enum pkind kind;

@@ -118,7 +118,7 @@ static int write_refs(const struct site *s, struct publish *p)
 typedef int (*extract_fn)(const struct site *, struct publish *);
 
 static const extract_fn extracts[] = {
-	write_geojson, write_orgs, write_csv, write_refs, write_cartos,
+	write_geojson, write_orgs, write_csv, write_refs, write_cartos, write_suites,
 };
 
 struct opendata {

@@ -59,6 +59,8 @@ extern const char *const od_ens_code[], *const od_entrees_code[];
 
 /* opendata_rows.c: rows, sinks, and CSV, JSON and GeoJSON rows. */
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx);
+/* A CSV file's start: the byte order mark and the header line. */
+void od_csv_header(struct buf *b, const char *const *names, int n);
 /* Calls emit for every offer × lieu row: of the whole site in model order
  * when ca is NULL, else of the cartography in the index's order (index.h). */
 void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
@@ -78,5 +80,7 @@ int write_csv(const struct site *s, struct publish *p);
 int write_geojson(const struct site *s, struct publish *p);
 int write_orgs(const struct site *s, struct publish *p);
 int write_ref(const struct site *s, const struct referentiel *r, struct publish *p);
+/* suites.csv and suites.json (opendata_suites.c). */
+int write_suites(const struct site *s, struct publish *p);
 
 #endif

@@ -281,6 +281,17 @@ void od_row_init(struct row *r)
 		r->scratch[i] = (struct buf)BUF_INIT;
 }
 
+void od_csv_header(struct buf *b, const char *const *names, int n)
+{
+	buf_puts(b, "\xEF\xBB\xBF");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, SEP);
+		buf_puts(b, names[i]);
+	}
+	buf_puts(b, "\r\n");
+}
+
 static int csv_file(const struct site *s, struct publish *p, const char *path)
 {
 	struct sink k;
@@ -288,13 +299,7 @@ static int csv_file(const struct site *s, struct publish *p, const char *path)
 	if (od_sink_open(&k, p, path) < 0)
 		return -1;
 	od_row_init(&r);
-	buf_puts(&k.b, "\xEF\xBB\xBF");
-	for (int i = 0; i < NCOL; i++) {
-		if (i)
-			buf_putc(&k.b, SEP);
-		buf_puts(&k.b, od_col_names[i]);
-	}
-	buf_puts(&k.b, "\r\n");
+	od_csv_header(&k.b, od_col_names, NCOL);
 	od_each_row(s, &r, NULL, od_csv_row, &k);
 	od_row_free(&r);
 	return od_sink_close(&k);

@@ -31,6 +31,20 @@ static void qr(struct doc *d, const char *url)
 	QRcode_free(q);
 }
 
+/* "Et après ?": the offers that can follow this one (data/index.h), each
+ * with where it is, how far, and why. */
+static void suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
+{
+	for (size_t i = 0; i < o->n_suites; i++) {
+		const struct suite *su = &o->suites[i];
+		buf_reset(b);
+		buf_printf(b, "%zu. %s – %s, %s. ", i + 1, su->o->intitule, su->o->org->nom,
+		    su->to->commune ? su->to->commune->nom : su->to->commune_nom.s ? su->to->commune_nom.s : "");
+		suite_reason(b, &s->vocab, o, su);
+		pdf_field(d, i ? "" : "Et après ?", b->data);
+	}
+}
+
 static void offre(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
 {
 	char t1[CIVIL_SIZE], t2[CIVIL_SIZE], prix[MONTANT_SIZE];
@@ -87,6 +101,7 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 		    o->contact.courriel.s ? o->contact.courriel.s : "");
 		pdf_field(d, "Contact", b->data);
 	}
+	suites(d, s, o, b);
 }
 
 static void lieu(struct doc *d, const struct lieu *l, struct buf *b)

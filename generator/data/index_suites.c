@@ -1,0 +1,350 @@
+/*
+ * The suites of every offer (the rule is in index.h). The candidates, the
+ * offers another one can lead to, are put once in buckets, one per level of
+ * each scale: an offer whose entry range spans A1.1 to A2 and that aims at
+ * B1 stands, at each of its lieux, in the buckets of A1.1, A1 and A2 (not in
+ * those at or above its target, where it is no step up). A level's bucket is
+ * split by public: one for the offers open to all, one per public code for
+ * the others, so rule 2 is which sub-buckets an offer reads (the first, and
+ * one per public of its own). A bucket is sorted by département, so the
+ * offers of one département that take a level are one range. An offer then
+ * reads the buckets of its target level: the range of each of its lieux'
+ * départements first, the whole buckets only when those gave fewer than
+ * SUITES_MAX offers. Distances compare as the chord between
+ * points on the unit sphere (monotone with the great-circle distance, and
+ * without trigonometry in the loop); each range is sorted by the points' z,
+ * so a search walks out from the lieu's z and stops once z alone puts the
+ * rest farther than what it keeps. The kept suites get their haversine
+ * distance in km.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/mem.h"
+#include "derive.h"
+#include "index.h"
+#include "model.h"
+
+#define PUBLIC_ALL "tous-publics"	/* the vocabulary's code for "open to all" */
+#define EARTH_KM 6371.0
+#define DEG (3.14159265358979323846 / 180)
+
+struct cand {
+	const struct offre *o;
+	const struct lieu *l;
+	const char *public;		/* the sub-bucket's public, NULL: open to all */
+	double x, y, z;			/* the lieu on the unit sphere */
+	size_t seq;			/* insertion order, for a stable sort */
+};
+
+/* The candidates that take one level: by département then z (by_dep), and
+ * the same by z alone (by_z). */
+struct bucket {
+	struct cand *by_dep, *by_z;
+	size_t n, cap;
+};
+
+struct best {
+	const struct offre *o;
+	const struct lieu *from, *to;
+	const char *public;
+	double d2;			/* squared chord */
+	int other_dep;
+};
+
+double geo_km(double lat1, double lon1, double lat2, double lon2)
+{
+	double r = DEG;
+	double dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+	double h = sin(dlat / 2) * sin(dlat / 2) +
+	    cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+	if (h > 1)
+		h = 1;
+	return 2 * EARTH_KM * asin(sqrt(h));
+}
+
+static void unit_vector(const struct lieu *l, double *x, double *y, double *z)
+{
+	double r = DEG, la = l->lat * r, lo = l->lon * r;
+	*x = cos(la) * cos(lo);
+	*y = cos(la) * sin(lo);
+	*z = sin(la);
+}
+
+/* The position of a level in its scale, or -1. */
+static int level_pos(const struct scale *sc, const char *code)
+{
+	for (size_t i = 0; code && i < sc->n; i++)
+		if (strcmp(sc->v[i].code, code) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const struct scale *find_scale(const struct site *s, const char *id, size_t *idx)
+{
+	for (size_t i = 0; id && i < s->vocab.n_echelles; i++)
+		if (strcmp(s->vocab.echelles[i].id, id) == 0) {
+			*idx = i;
+			return &s->vocab.echelles[i];
+		}
+	return NULL;
+}
+
+/* Rule 3: an open session, or permanent entries and no session saying
+ * otherwise. */
+static int is_recruiting(const struct offre *o)
+{
+	int open = 0, other = 0;
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		if (o->sessions[i].etat == ETAT_OUVERT)
+			open = 1;
+		else
+			other = 1;
+	}
+	return open || (o->entrees == ENTREES_PERMANENTES && !other);
+}
+
+static int is_open_to_all(const struct offre *o)
+{
+	if (!o->publics.n)
+		return 1;
+	for (size_t i = 0; i < o->publics.n; i++)
+		if (strcmp(o->publics.v[i].s, PUBLIC_ALL) == 0)
+			return 1;
+	return 0;
+}
+
+/* The order of rule 5, on the squared chord; ties by names then ids. */
+static int cmp_best(const struct best *a, const struct best *b)
+{
+	if (a->other_dep != b->other_dep)
+		return a->other_dep - b->other_dep;
+	if (a->d2 != b->d2)
+		return a->d2 < b->d2 ? -1 : 1;
+	return index_cmp_offre_at(a->o, a->to, b->o, b->to);
+}
+
+/* Keeps the SUITES_MAX best in order, one entry per offer. */
+static void keep(struct best *v, size_t *n, const struct best *e)
+{
+	size_t i = 0;
+	while (i < *n && v[i].o != e->o)
+		i++;
+	if (i < *n) {
+		if (cmp_best(e, &v[i]) >= 0)
+			return;
+		memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(*v));
+		(*n)--;
+	} else if (*n == SUITES_MAX) {
+		if (cmp_best(e, &v[*n - 1]) >= 0)
+			return;
+		(*n)--;
+	}
+	size_t k = *n;
+	while (k > 0 && cmp_best(e, &v[k - 1]) < 0) {
+		v[k] = v[k - 1];
+		k--;
+	}
+	v[k] = *e;
+	(*n)++;
+}
+
+static int cmp_z(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	if (a->z != b->z)
+		return a->z < b->z ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int cmp_dep_z(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	int c = strcmp(a->l->dep, b->l->dep);
+	return c ? c : cmp_z(pa, pb);
+}
+
+/* The candidates of dep in a bucket sorted by département. */
+static const struct cand *dep_range(const struct bucket *b, const char *dep, size_t *n)
+{
+	size_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(b->by_dep[mid].l->dep, dep) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < b->n && strcmp(b->by_dep[end].l->dep, dep) == 0)
+		end++;
+	*n = end - lo;
+	return b->by_dep + lo;
+}
+
+/* The first candidate at or above z in c (sorted by z). */
+static size_t z_bound(const struct cand *c, size_t n, double z)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c[mid].z < z)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void consider(const struct offre *a, const struct lieu *la, const double *p,
+    const struct cand *k, int other_dep, struct best *v, size_t *nv)
+{
+	if (k->o == a || (other_dep && strcmp(k->l->dep, la->dep) == 0))
+		return;
+	double dx = k->x - p[0], dy = k->y - p[1], dz = k->z - p[2];
+	struct best e = { k->o, la, k->l, k->public, dx * dx + dy * dy + dz * dz, other_dep };
+	if (*nv < SUITES_MAX || cmp_best(&e, &v[*nv - 1]) < 0)
+		keep(v, nv, &e);
+}
+
+/* Compares one lieu of a with candidates c sorted by z (sin of the
+ * latitude), walking out from the lieu's z on both sides: the chord is at
+ * least the difference of z, so the walk stops once that difference alone
+ * is longer than the worst of SUITES_MAX kept. other_dep: pairs in
+ * different départements only (the second pass). */
+static void sweep(const struct offre *a, const struct lieu *la, const struct cand *c,
+    size_t n, int other_dep, struct best *v, size_t *nv)
+{
+	double p[3];
+	unit_vector(la, &p[0], &p[1], &p[2]);
+	size_t up = z_bound(c, n, p[2]), down = up;
+	while (down > 0 || up < n) {
+		double du = up < n ? c[up].z - p[2] : INFINITY;
+		double dd = down > 0 ? p[2] - c[down - 1].z : INFINITY;
+		const struct cand *k = du <= dd ? &c[up++] : &c[--down];
+		double dz = du <= dd ? du : dd;
+		if (*nv == SUITES_MAX && dz * dz > v[*nv - 1].d2)
+			break;
+		consider(a, la, p, k, other_dep, v, nv);
+	}
+}
+
+/* The k-th sub-bucket a may read (rule 2): open to all for k == 0, else
+ * that of its (k-1)-th public; NULL when it has no candidate. */
+static const struct bucket *sub_bucket(const struct strmap *by_public, const struct offre *a,
+    size_t k)
+{
+	return strmap_get(by_public, k ? a->publics.v[k - 1].s : "");
+}
+
+static void suites_of(struct site *s, struct offre *a, const struct strmap *levels,
+    const size_t *base)
+{
+	size_t si;
+	const struct scale *sc = find_scale(s, a->echelle.s, &si);
+	int pos = sc ? level_pos(sc, a->vise.s) : -1;
+	if (pos < 0)
+		return;
+	const struct strmap *by_public = &levels[base[si] + (size_t)pos];
+	const struct bucket *b;
+	struct best v[SUITES_MAX];
+	size_t nv = 0;
+	for (size_t k = 0; k <= a->publics.n; k++)
+		for (size_t i = 0; (b = sub_bucket(by_public, a, k)) && i < a->n_lieux; i++) {
+			size_t n;
+			const struct cand *c = dep_range(b, a->lieux[i]->dep, &n);
+			sweep(a, a->lieux[i], c, n, 0, v, &nv);
+		}
+	/* Pairs in other départements only count when the same département
+	 * gave fewer than SUITES_MAX; then every sub-bucket is read. */
+	int second = nv < SUITES_MAX;
+	for (size_t k = 0; second && k <= a->publics.n; k++)
+		for (size_t i = 0; (b = sub_bucket(by_public, a, k)) && i < a->n_lieux; i++)
+			sweep(a, a->lieux[i], b->by_z, b->n, 1, v, &nv);
+	if (!nv)
+		return;
+	struct suite *out = arena_alloc(&s->arena, nv * sizeof(*out));
+	for (size_t i = 0; i < nv; i++)
+		out[i] = (struct suite){ v[i].o, v[i].from, v[i].to,
+			geo_km(v[i].from->lat, v[i].from->lon, v[i].to->lat, v[i].to->lon),
+			!v[i].other_dep, v[i].public };
+	a->suites = out;
+	a->n_suites = nv;
+}
+
+static void push_cand(struct strmap *by_public, const char *public, const struct offre *o,
+    size_t *seq)
+{
+	struct bucket *b = strmap_get(by_public, public);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		strmap_put(by_public, public, b);
+	}
+	for (size_t l = 0; l < o->n_lieux; l++) {
+		b->by_dep = xgrow(b->by_dep, &b->cap, b->n + 1, sizeof(*b->by_dep));
+		struct cand *c = &b->by_dep[b->n++];
+		*c = (struct cand){ o, o->lieux[l], public[0] ? public : NULL, 0, 0, 0, (*seq)++ };
+		unit_vector(c->l, &c->x, &c->y, &c->z);
+	}
+}
+
+/* Puts a candidate offer at each of its lieux into the buckets of the
+ * levels of its entry range below its target (rules 1 and 3: a level at or
+ * above its target is never a step up from there), under "" when it is open
+ * to all, else under each of its publics (rule 2). */
+static void add_candidate(const struct site *s, const struct offre *o, struct strmap *levels,
+    const size_t *base, size_t *seq)
+{
+	size_t si;
+	const struct scale *sc = find_scale(s, o->echelle.s, &si);
+	int vi = sc ? level_pos(sc, o->vise.s) : -1;
+	if (vi < 0 || !is_recruiting(o))
+		return;
+	for (size_t k = 0; k < sc->n; k++) {
+		if (!offre_takes_level(o, sc, k) || sc->v[k].rang >= sc->v[vi].rang)
+			continue;
+		if (is_open_to_all(o))
+			push_cand(&levels[base[si] + k], "", o, seq);
+		else
+			for (size_t p = 0; p < o->publics.n; p++)
+				push_cand(&levels[base[si] + k], o->publics.v[p].s, o, seq);
+	}
+}
+
+void index_suites(struct site *s)
+{
+	size_t *base = xcalloc(s->vocab.n_echelles + 1, sizeof(*base));
+	for (size_t i = 0; i < s->vocab.n_echelles; i++)
+		base[i + 1] = base[i] + s->vocab.echelles[i].n;
+	size_t nl = base[s->vocab.n_echelles], seq = 0;
+	struct strmap *levels = xcalloc(nl + 1, sizeof(*levels));
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
+			add_candidate(s, &s->organismes[i]->offres[k], levels, base, &seq);
+	for (size_t i = 0; i < nl; i++)
+		for (size_t k = 0; k < levels[i].cap; k++) {
+			struct bucket *b = levels[i].slots[k].val;
+			if (!levels[i].slots[k].key)
+				continue;
+			b->by_z = xmalloc(b->n * sizeof(*b->by_z));
+			memcpy(b->by_z, b->by_dep, b->n * sizeof(*b->by_z));
+			qsort(b->by_dep, b->n, sizeof(*b->by_dep), cmp_dep_z);
+			qsort(b->by_z, b->n, sizeof(*b->by_z), cmp_z);
+		}
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
+			suites_of(s, &s->organismes[i]->offres[k], levels, base);
+	for (size_t i = 0; i < nl; i++) {
+		for (size_t k = 0; k < levels[i].cap; k++)
+			if (levels[i].slots[k].key) {
+				struct bucket *b = levels[i].slots[k].val;
+				free(b->by_dep);
+				free(b->by_z);
+				free(b);
+			}
+		strmap_free(&levels[i]);
+	}
+	free(levels);
+	free(base);
+}

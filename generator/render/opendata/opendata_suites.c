@@ -1,0 +1,155 @@
+/*
+ * The suites de parcours as open data (rule in data/index.h): data/suites.csv,
+ * one row per offer → following offer, and data/suites.json, the offers that
+ * have suites, each with its list. Both in model order (organisations in
+ * file order, their offers), suites best first, with the same fields: the
+ * reason in words, and its parts as columns (levels, shared public, how the
+ * suite recruits, lieux, same département, distance in km).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../../base/escape.h"
+#include "opendata_int.h"
+
+enum scol {
+	S_ORG_ID, S_OFFRE_ID, S_INTITULE, S_ECHELLE, S_VISE, S_RANG, S_SUITE_ORG_ID,
+	S_SUITE_ORG_NOM, S_SUITE_OFFRE_ID, S_SUITE_INTITULE, S_ENTREE_MIN, S_ENTREE_MAX,
+	S_SUITE_VISE, S_PUBLIC, S_RECRUTEMENT, S_LIEU_ID, S_SUITE_LIEU_ID, S_SUITE_COMMUNE,
+	S_SUITE_INSEE, S_MEME_DEP, S_KM, S_RAISON, S_PAGE, NSCOL
+};
+
+static const char *const scol_names[NSCOL] = {
+	"organisme_id", "offre_id", "intitule", "echelle", "niveau_vise", "rang",
+	"suite_organisme_id", "suite_organisme_nom", "suite_offre_id", "suite_intitule",
+	"suite_niveau_entree_min", "suite_niveau_entree_max", "suite_niveau_vise",
+	"public_commun", "suite_recrutement", "lieu_id", "suite_lieu_id", "suite_commune",
+	"suite_code_insee", "meme_departement", "distance_km", "raison", "suite_page",
+};
+
+struct srow {
+	const char *c[NSCOL];
+	char rang[16], km[32];
+	struct buf raison, page;
+};
+
+static void fill(const struct site *s, const struct offre *o, size_t i, struct srow *r)
+{
+	const struct suite *su = &o->suites[i];
+	const char **c = r->c;
+	c[S_ORG_ID] = o->org->id.s;
+	c[S_OFFRE_ID] = o->id.s;
+	c[S_INTITULE] = o->intitule;
+	c[S_ECHELLE] = o->echelle.s;
+	c[S_VISE] = o->vise.s;
+	snprintf(r->rang, sizeof(r->rang), "%zu", i + 1);
+	c[S_RANG] = r->rang;
+	c[S_SUITE_ORG_ID] = su->o->org->id.s;
+	c[S_SUITE_ORG_NOM] = su->o->org->nom;
+	c[S_SUITE_OFFRE_ID] = su->o->id.s;
+	c[S_SUITE_INTITULE] = su->o->intitule;
+	c[S_ENTREE_MIN] = su->o->entree_min.s;
+	c[S_ENTREE_MAX] = su->o->entree_max.s;
+	c[S_SUITE_VISE] = su->o->vise.s;
+	c[S_PUBLIC] = su->public;
+	long places;
+	c[S_RECRUTEMENT] = offre_recrutement(su->o, &places) == ETAT_OUVERT ? "ouvert" : "permanent";
+	c[S_LIEU_ID] = su->from->id.s;
+	c[S_SUITE_LIEU_ID] = su->to->id.s;
+	c[S_SUITE_COMMUNE] = su->to->commune ? su->to->commune->nom : su->to->commune_nom.s;
+	c[S_SUITE_INSEE] = su->to->code_insee.s;
+	c[S_MEME_DEP] = su->same_dep ? "oui" : "non";
+	snprintf(r->km, sizeof(r->km), "%.2f", su->km);
+	c[S_KM] = r->km;
+	buf_reset(&r->raison);
+	suite_reason(&r->raison, &s->vocab, o, su);
+	c[S_RAISON] = r->raison.data;
+	buf_reset(&r->page);
+	buf_printf(&r->page, "%sorganismes/%s/#offre-%s", s->base_url ? s->base_url : "",
+	    su->o->org->id.s, su->o->id.s);
+	c[S_PAGE] = r->page.data;
+}
+
+static void csv_row(struct buf *b, const struct srow *r)
+{
+	for (int i = 0; i < NSCOL; i++) {
+		if (i)
+			buf_putc(b, SEP);
+		if (i == S_KM || i == S_RANG)
+			buf_puts(b, r->c[i]);
+		else
+			esc_csv(b, r->c[i], SEP);
+	}
+	buf_puts(b, "\r\n");
+}
+
+/* One suite as a JSON object, without the columns of the offer it follows. */
+static void json_suite(struct buf *b, const struct srow *r)
+{
+	buf_putc(b, '{');
+	for (int i = S_RANG; i < NSCOL; i++) {
+		if (i > S_RANG)
+			buf_putc(b, ',');
+		esc_json(b, scol_names[i]);
+		buf_putc(b, ':');
+		if (i == S_KM || i == S_RANG)
+			buf_puts(b, r->c[i]);
+		else if (i == S_MEME_DEP)
+			buf_puts(b, r->c[i][0] == 'o' ? "true" : "false");
+		else
+			esc_json(b, r->c[i]);
+	}
+	buf_putc(b, '}');
+}
+
+static void json_offre(struct buf *b, struct srow *r, const struct site *s,
+    const struct offre *o, int first)
+{
+	buf_puts(b, first ? "\n{" : ",\n{");
+	for (size_t i = 0; i < o->n_suites; i++) {
+		fill(s, o, i, r);
+		if (!i) {
+			for (int k = 0; k < S_RANG; k++) {
+				esc_json(b, scol_names[k]);
+				buf_putc(b, ':');
+				esc_json(b, r->c[k]);
+				buf_putc(b, ',');
+			}
+			buf_puts(b, "\"suites\":[");
+		} else
+			buf_putc(b, ',');
+		json_suite(b, r);
+	}
+	buf_puts(b, "]}");
+}
+
+int write_suites(const struct site *s, struct publish *p)
+{
+	struct sink csv, json;
+	struct srow r = { .raison = BUF_INIT, .page = BUF_INIT };
+	if (od_sink_open(&csv, p, "data/suites.csv") < 0)
+		return -1;
+	if (od_sink_open(&json, p, "data/suites.json") < 0) {
+		od_sink_close(&csv);
+		return -1;
+	}
+	od_csv_header(&csv.b, scol_names, NSCOL);
+	buf_putc(&json.b, '[');
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t n = 0; n < o->n_suites; n++) {
+				fill(s, o, n, &r);
+				csv_row(&csv.b, &r);
+			}
+			if (o->n_suites)
+				json_offre(&json.b, &r, s, o, !json.items++);
+			od_sink_flush(&csv, 0);
+			od_sink_flush(&json, 0);
+		}
+	buf_puts(&json.b, "\n]\n");
+	buf_release(&r.raison);
+	buf_release(&r.page);
+	int rc = od_sink_close(&csv);
+	return od_sink_close(&json) < 0 ? -1 : rc;
+}

@@ -1,0 +1,168 @@
+/*
+ * Unit tests of the suites rule (data/index_suites.c, rule in index.h) on a
+ * small site built in memory, with answers worked out by hand: the level
+ * taken at entry, the public, the recruitment, the distance order and same
+ * département first. Distances were computed by hand from the coordinates
+ * (equirectangular, 111.19 km a degree, cos 48.93° = 0.657) and agree with
+ * haversine to 0.01 km.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../../generator/base/buf.h"
+#include "../../generator/data/derive.h"
+#include "../../generator/data/index.h"
+#include "../../generator/data/model.h"
+#include "harness.h"
+#include "tests.h"
+
+static struct level cecrl[] = {
+	{ "A1.1", "A1.1", 1 }, { "A1", "A1", 2 }, { "A2", "A2", 3 }, { "B1", "B1", 4 },
+};
+static struct level anlci[] = { { "D1", "D1", 1 }, { "D2", "D2", 2 } };
+
+/* Saint-Denis (93), Aubervilliers (93, 3.00 km), Paris 18e (75, 4.95 km),
+ * Bobigny (93, 6.75 km), Montreuil (93, 10.48 km), Porte de la Chapelle (75,
+ * 4.14 km). */
+static struct lieu lieux[] = {
+	{ .id = { .s = "sd" }, .dep = "93", .lat = 48.9362, .lon = 2.3574 },
+	{ .id = { .s = "aub" }, .dep = "93", .lat = 48.9146, .lon = 2.3821 },
+	{ .id = { "p18" }, .dep = "75", .lat = 48.8925, .lon = 2.3444 },
+	{ .id = { .s = "bob" }, .dep = "93", .lat = 48.9086, .lon = 2.4397 },
+	{ .id = { .s = "mtr" }, .dep = "93", .lat = 48.8634, .lon = 2.4485 },
+	{ .id = { .s = "chapelle" }, .dep = "75", .lat = 48.8990, .lon = 2.3590 },
+};
+
+static struct sval femmes[] = { { .s = "femmes" } }, tous[] = { { .s = "tous-publics" } },
+	femmes_parents[] = { { .s = "parents-eleves" }, { .s = "femmes" } }, salaries[] = { { .s = "salaries" } };
+static struct session open_s[] = { { .etat = ETAT_OUVERT, .places = -1 } },
+	closed_s[] = { { .etat = ETAT_FERME, .places = -1 } },
+	suspended_s[] = { { .etat = ETAT_SUSPENDU, .places = -1 } };
+
+struct spec {
+	const char *id, *echelle, *min, *max, *vise;
+	struct sval *publics;
+	size_t n_publics;
+	enum entrees entrees;
+	struct session *sessions;
+	int lieu1, lieu2;		/* -1: none */
+};
+
+#define PUB(p) p, sizeof(p) / sizeof(p[0])
+static const struct spec specs[] = {
+	/* The offer whose suites are asked: A1.1 at entry, aims at A1, for women. */
+	{ "a", "cecrl", "A1.1", "A1.1", "A1", PUB(femmes), ENTREES_PERMANENTES, NULL, 0, -1 },
+	{ "b-aub", "cecrl", "A1", "A2", "A2", PUB(tous), ENTREES_DATES_FIXES, open_s, 1, -1 },
+	{ "b-paris", "cecrl", "A1", "A1", "A2", NULL, 0, ENTREES_PERMANENTES, NULL, 2, -1 },
+	{ "b-bob", "cecrl", "A1.1", "A1", "A2", PUB(femmes_parents), ENTREES_DATES_FIXES, open_s, 3, -1 },
+	{ "b-closed", "cecrl", "A1", "A1", "A2", PUB(tous), ENTREES_DATES_FIXES, closed_s, 1, -1 },
+	{ "b-public", "cecrl", "A1", "A1", "A2", PUB(salaries), ENTREES_DATES_FIXES, open_s, 1, -1 },
+	{ "b-level", "cecrl", "A2", "B1", "B1", PUB(tous), ENTREES_DATES_FIXES, open_s, 1, -1 },
+	{ "b-same", "cecrl", "A1", "A1", "A1", PUB(tous), ENTREES_DATES_FIXES, open_s, 1, -1 },
+	{ "b-suspended", "cecrl", "A1", "A1", "A2", PUB(tous), ENTREES_PERMANENTES, suspended_s, 1, -1 },
+	{ "b-mtr", "cecrl", "A1", NULL, "B1", PUB(tous), ENTREES_PERMANENTES, NULL, 4, -1 },
+	{ "b-anlci", "anlci", "D1", "D2", "D2", PUB(tous), ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "b-two", "cecrl", "A1", "A2", "B1", PUB(tous), ENTREES_PERMANENTES, NULL, 2, 4 },
+	/* For women, in Paris: nearer than b-paris, found in the second pass
+	 * after the offers open to all have already filled the list. */
+	{ "b-f75", "cecrl", "A1", "A1", "A2", PUB(femmes), ENTREES_DATES_FIXES, open_s, 5, -1 },
+};
+#define N_SPECS (sizeof(specs) / sizeof(specs[0]))
+
+/* One organisation per offer, named so that "b-two" (Aaa) sorts before
+ * "b-mtr" (Bbb) at the same distance. */
+static const char *org_name(const char *id)
+{
+	return strcmp(id, "b-two") == 0 ? "Aaa" : strcmp(id, "b-mtr") == 0 ? "Bbb" : id;
+}
+
+void test_suites(void)
+{
+	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+	struct organisme orgs[N_SPECS], *porgs[N_SPECS];
+	struct offre offres[N_SPECS];
+	const struct lieu *ol[N_SPECS][2];
+	struct site s = { .arena = ARENA_INIT };
+	memset(orgs, 0, sizeof(orgs));
+	memset(offres, 0, sizeof(offres));
+	s.vocab.echelles = scales;
+	s.vocab.n_echelles = 2;
+	for (size_t i = 0; i < N_SPECS; i++) {
+		const struct spec *p = &specs[i];
+		struct offre *o = &offres[i];
+		orgs[i].id.s = p->id;
+		orgs[i].nom = org_name(p->id);
+		orgs[i].offres = o;
+		orgs[i].n_offres = 1;
+		porgs[i] = &orgs[i];
+		o->org = &orgs[i];
+		o->id.s = p->id;
+		o->intitule = p->id;
+		o->echelle.s = p->echelle;
+		o->entree_min.s = p->min;
+		o->entree_max.s = p->max;
+		o->vise.s = p->vise;
+		o->publics = (struct svals){ p->publics, p->n_publics };
+		o->entrees = p->entrees;
+		o->sessions = p->sessions;
+		o->n_sessions = p->sessions ? 1 : 0;
+		ol[i][0] = &lieux[p->lieu1];
+		ol[i][1] = p->lieu2 >= 0 ? &lieux[p->lieu2] : NULL;
+		o->lieux = ol[i];
+		o->n_lieux = p->lieu2 >= 0 ? 2 : 1;
+	}
+	s.organismes = porgs;
+	s.n_organismes = N_SPECS;
+	index_suites(&s);
+
+	/* Same département first, nearest first; b-f75, nearer than three of
+	 * them, comes last from another département, before b-paris (4.95 km,
+	 * sixth); at equal distance the organisation's name decides; closed,
+	 * suspended, other public, level not taken, no step up, other scale
+	 * are left out. */
+	const struct offre *a = &offres[0];
+	static const char *const want[] = { "b-aub", "b-bob", "b-two", "b-mtr", "b-f75" };
+	static const double km[] = { 3.00, 6.75, 10.48, 10.48, 4.14 };
+	EXPECT(a->n_suites == 5);
+	for (size_t i = 0; i < 5 && i < a->n_suites; i++) {
+		EXPECT_STR(a->suites[i].o->id.s, want[i]);
+		EXPECT(fabs(a->suites[i].km - km[i]) < 0.01);
+		EXPECT(a->suites[i].same_dep == (i < 4));
+		EXPECT(a->suites[i].from == &lieux[0]);
+	}
+	if (a->n_suites == 5) {
+		EXPECT(a->suites[2].to == &lieux[4]);	/* b-two's lieu in the 93 */
+		EXPECT_STR(a->suites[1].public, "femmes");
+		EXPECT(a->suites[0].public == NULL);
+		EXPECT_STR(a->suites[4].public, "femmes");
+		struct buf b = BUF_INIT;
+		suite_reason(&b, &s.vocab, a, &a->suites[1]);
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée de A1.1 à A1, vise A2) ; "
+		    "même public : femmes ; inscriptions ouvertes ; à 6,8\u00a0km, dans le même département.");
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, a, &a->suites[4]);
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée en A1, vise A2) ; "
+		    "même public : femmes ; inscriptions ouvertes ; à 4,1\u00a0km, dans un autre département.");
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, a, &a->suites[3]);
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée dès A1, vise B1) ; "
+		    "ouverte à tous les publics ; entrées permanentes ; à 10,5\u00a0km, dans le même département.");
+		buf_release(&b);
+	}
+	/* b-aub aims at A2: b-level at the same lieu, then b-two and b-mtr
+	 * (whose entry has no max: up to the end of the scale) at Montreuil,
+	 * 7.48 km away. */
+	EXPECT(offres[1].n_suites == 3);
+	if (offres[1].n_suites == 3) {
+		EXPECT(offres[1].suites[0].o == &offres[6] && offres[1].suites[0].km == 0);
+		EXPECT(offres[1].suites[1].o == &offres[11] && offres[1].suites[2].o == &offres[9]);
+		EXPECT(fabs(offres[1].suites[2].km - 7.48) < 0.01);
+	}
+	/* B1 is the top of what anyone here takes: no suite. */
+	EXPECT(offres[6].n_suites == 0 && offres[9].n_suites == 0);
+	char out[KM_SIZE];
+	EXPECT_STR(km_fr(1.24, out), "1,2\u00a0km");
+	EXPECT_STR(km_fr(0.05, out), "0,1\u00a0km");
+	EXPECT_STR(km_fr(12.0, out), "12,0\u00a0km");
+	arena_free(&s.arena);
+}
