@@ -337,6 +337,9 @@ struct menu {
 
 struct site {
 	const char *root;		/* the site folder */
+	const char *share;		/* carto's share folder (default theme, territory),
+					 * set by the caller before load_site; NULL when
+					 * none was found */
 	const char *titre, *base_url, *langue, *theme, *licence;
 	long fraicheur_jours;
 	int html_brut;
