@@ -61,12 +61,11 @@ void share_find(struct share *sh, const char *env)
 	sh->tried = (struct buf)BUF_INIT;
 	if (real && strlen(real) < sizeof(exe)) {
 		strcpy(exe, real);
-		char *slash = strrchr(exe, '/');
-		*slash = '\0';	/* exe is now the binary's folder */
-		fs_join(&p, exe, "../share/carto");
-		char *share = realpath(p.data, NULL);
-		try_dir(sh, share ? share : p.data);
-		free(share);
+		*strrchr(exe, '/') = '\0';	/* the binary's folder, resolved */
+		char *up = strrchr(exe, '/');
+		buf_add(&p, exe, up ? (size_t)(up - exe) : 0);
+		buf_puts(&p, "/share/carto");
+		try_dir(sh, p.data);
 	}
 	if (env && *env)
 		try_dir(sh, env);
