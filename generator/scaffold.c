@@ -102,6 +102,12 @@ int scaffold_theme_export(const char *share, const char *site)
 {
 	struct buf from = BUF_INIT, to = BUF_INIT;
 	int rc = -1;
+	fs_join(&to, site, "site.yaml");
+	if (!fs_exists(to.data)) {
+		fprintf(stderr, "carto: %s is not a site (no site.yaml): refused\n", site);
+		buf_release(&to);
+		return -1;
+	}
 	fs_join(&from, share, "themes/default");
 	fs_join(&to, site, "themes/default");
 	if (fs_exists(to.data))

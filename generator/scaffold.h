@@ -16,8 +16,8 @@
  * territory stays in the share folder). Returns 0 or -1.
  */
 int scaffold_init(const char *share, const char *dir, int today);
-/* Copies share's themes/default/ into site/themes/default/, refused when that
- * folder exists. Returns 0 or -1. */
+/* Copies share's themes/default/ into site/themes/default/, refused when site
+ * has no site.yaml or that folder exists. Returns 0 or -1. */
 int scaffold_theme_export(const char *share, const char *site);
 
 #endif

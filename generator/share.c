@@ -57,9 +57,10 @@ void share_find(struct share *sh, const char *env)
 	char exe[PATH_MAX];
 	struct buf p = BUF_INIT;
 	char *real = realpath("/proc/self/exe", NULL);
+	int known = real && strlen(real) < sizeof(exe);
 	sh->dir = NULL;
 	sh->tried = (struct buf)BUF_INIT;
-	if (real && strlen(real) < sizeof(exe)) {
+	if (known) {
 		strcpy(exe, real);
 		*strrchr(exe, '/') = '\0';	/* the binary's folder, resolved */
 		char *up = strrchr(exe, '/');
@@ -69,7 +70,7 @@ void share_find(struct share *sh, const char *env)
 	}
 	if (env && *env)
 		try_dir(sh, env);
-	if (real)
+	if (known)
 		try_tree(sh, exe);
 	free(real);
 	buf_release(&p);

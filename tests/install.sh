@@ -54,7 +54,8 @@ inst_test init-refuses-non-empty "$rc"
 # carto theme export copies the default theme into the site, once; the site
 # then builds from its own copy, to the same bytes.
 "$C" theme export "$I/x" > /dev/null && diff -r "$I/moved/usr/share/carto/themes/default" "$I/x/themes/default" > /dev/null &&
-	! "$C" theme export "$I/x" > /dev/null 2>&1 &&
+	! "$C" theme export "$I/x" > /dev/null 2>&1 && ! "$C" theme export "$I/not-a-site" > /dev/null 2>&1 &&
+	[ ! -e "$I/not-a-site" ] &&
 	"$C" build --site "$I/x" --out "$I/x-own" > /dev/null 2>&1 && diff -r "$I/x/output" "$I/x-own" > /dev/null
 inst_test theme-export
 
