@@ -121,6 +121,7 @@ if [ -f "$D/carto_${VERSION}_amd64.deb" ]; then
 	! grep -q '^E: ' "$D/lintian.out" && ! grep -q 'lintian: not found' "$D/lintian.out"
 	detail=$(grep '^E: ' "$D/lintian.out" | head -5); inst_test deb-lintian-no-error "$detail"
 	dpkg-deb -f "$D/carto_${VERSION}_amd64.deb" Depends | grep -q 'fonts-liberation' &&
+		dpkg-deb -f "$D/carto_${VERSION}_amd64.deb" Depends | grep -q 'fonts-dejavu-core' &&
 		dpkg-deb -f "$D/carto_${VERSION}_amd64.deb" Depends | grep -q 'libhpdf'
 	inst_test deb-depends
 	# The example site without the checkout's theme and territory, built by
