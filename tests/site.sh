@@ -300,7 +300,9 @@ rm -rf "$TMP/env-out" "$TMP/env-out2"
 	    --base-url https://cli.exemple.fr/ > /dev/null 2>&1 &&
 	grep -q 'https://cli.exemple.fr/' "$TMP/env-out2/sitemap.xml" && ! grep -q 'env.exemple' "$TMP/env-out2/sitemap.xml" &&
 	! CARTO_JOBS=lots "$CARTO" check --site "$S" > /dev/null 2> "$TMP/env.err" &&
-	grep -q "^carto: CARTO_JOBS takes a number from 1 to 256, not 'lots'" "$TMP/env.err"
+	grep -q "^carto: CARTO_JOBS takes a number from 1 to 256, not 'lots'" "$TMP/env.err" &&
+	! CARTO_BASE_URL=https://env.exemple.fr "$CARTO" build --site "$S" --out "$TMP/env-out3" > /dev/null 2> "$TMP/env.err" &&
+	grep -q "^carto: CARTO_BASE_URL 'https://env.exemple.fr' must end with '/'" "$TMP/env.err" && [ ! -e "$TMP/env-out3" ]
 site_test environment-overrides
 
 # carto new scaffolds files that check with no error; each placeholder of
