@@ -1,12 +1,28 @@
-# carto: build, example site, tests, benchmark. Plain GNU make.
+# carto: build, install, example site, tests, benchmark. Plain GNU make.
 # Local overrides (CC, CFLAGS, …) go in config.mk, which git ignores.
+# Plain `make` only compiles; `make site` and `make test` also install what
+# they need (tests/deps.sh). CFLAGS, CPPFLAGS and LDFLAGS from the
+# environment are honoured (dpkg-buildflags); WERROR=0 drops -Werror.
+
+# carto's version: the one place it is written (carto --version, the
+# Debian package, whose debian/changelog a test keeps equal to it).
+VERSION  = 1.0.0
+
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/carto
+MANDIR   = $(PREFIX)/share/man
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-WARN     = -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+WERROR  ?= 1
+WARN     = -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wformat-security -Wvla -fno-common
-CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_SHARE='"$(CURDIR)"' \
-           $(shell pkg-config --cflags libcmark yaml-0.1 xlsxwriter libutf8proc libxml-2.0 2>/dev/null)
+# The libraries with a pkg-config file; libharu has none (-lhpdf, hpdf.h).
+PC_LIBS  = libcmark yaml-0.1 xlsxwriter libqrencode libutf8proc libxml-2.0
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_VERSION='"$(VERSION)"' \
+           $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode libutf8proc 2>/dev/null || echo -lcmark -lyaml -lqrencode -lutf8proc) \
            $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) \
            $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
@@ -42,6 +58,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
        generator/render/ics.c generator/render/lheoxml.c generator/render/inclusion.c \
        generator/build.c generator/serve.c \
+       generator/share.c generator/scaffold.c generator/help.c \
        generator/import/lheo.c generator/import/lheo_read.c generator/import/lheo_map.c \
        generator/import/lheo_md.c
 MAIN = generator/main.c
@@ -50,10 +67,24 @@ OBJS      = $(SRCS:%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 
-.PHONY: all deps web-deps site test test-plain test-asan bench clean regen
+.PHONY: all build-deps deps web-deps site test test-plain test-asan bench clean regen \
+	install uninstall
 
-all: deps generator/carto
+all: generator/carto
 
+# The build dependencies, checked once per run before anything compiles:
+# one message names every missing one and the Debian packages to install.
+build-deps:
+	@missing=""; for p in $(PC_LIBS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	echo '#include <hpdf.h>' | $(CC) $(CPPFLAGS) -E -x c - > /dev/null 2>&1 || missing="$$missing libharu"; \
+	command -v pkg-config > /dev/null || missing=" pkg-config (every library is checked with it)"; \
+	if [ -n "$$missing" ]; then \
+		echo "carto: missing build dependencies:$$missing" >&2; \
+		echo "  on Debian: apt-get install pkg-config libcmark-dev libyaml-dev libxlsxwriter-dev libqrencode-dev libutf8proc-dev libxml2-dev libhpdf-dev zlib1g-dev libpng-dev" >&2; \
+		exit 1; fi
+
+# make site and make test install what they need (as root with apt-get,
+# otherwise they print the command).
 deps:
 	@sh tests/deps.sh
 
@@ -61,14 +92,14 @@ web-deps:
 	@sh tests/deps.sh --web
 
 generator/carto: $(OBJS) build/obj/generator/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-build/obj/%.o: %.c
+build/obj/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-build/asan/%.o: %.c
+build/asan/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
 	@echo "CC (asan) $<"
 	@$(CC) $(WARN) $(CPPFLAGS_ALL) -DARENA_DEBUG -O1 -g $(SAN) -MMD -MP -c -o $@ $<
@@ -77,13 +108,13 @@ build/asan/carto: $(ASAN_OBJS) build/asan/generator/main.o
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 
 build/obj/mustache-spec: $(OBJS) build/obj/tests/mustache_spec.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 build/asan/mustache-spec: $(ASAN_OBJS) build/asan/tests/mustache_spec.o
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 
 build/obj/unit: $(OBJS) $(UNIT_SRCS:%.c=build/obj/%.o)
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 build/asan/unit: $(ASAN_OBJS) $(UNIT_SRCS:%.c=build/asan/%.o)
 	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
@@ -106,21 +137,46 @@ build/rawparse: generator/tools/rawparse.c $(RAWPARSE_OBJS)
 
 # The example site of the repository, published into output/, with the
 # organisations of its LHÉO extract imported first (the same bytes each time).
-site: all
+site: deps
+	@$(MAKE) --no-print-directory generator/carto
 	./generator/carto import lheo content/lheo/offre-francais-idf.xml --site .
 	./generator/carto build --site . --out output
 
 # Every test, plain then under AddressSanitizer and UndefinedBehaviorSanitizer
 # (build/measure: the import test bounds its peak memory with it).
-test: all web-deps build/gensite build/measure build/obj/unit build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
+test: web-deps
+	@$(MAKE) --no-print-directory generator/carto build/gensite build/measure build/obj/unit \
+	    build/asan/carto build/asan/unit build/obj/mustache-spec build/asan/mustache-spec
 	@bash tests/run.sh
+
+# Installs carto under $(DESTDIR)$(PREFIX): the binary, and in
+# share/carto/ what a site falls back on (the default theme, the territory
+# with its SOURCES.md and licences, the référentiels and vocabularies and the
+# LHÉO mapping when there is one, the skeleton of carto init), the man page
+# and the bash completion. The binary finds share/carto/ beside bin/.
+SHARE_FILES = $(shell find themes/default init referentiels -type f | LC_ALL=C sort)
+
+install: generator/carto
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 generator/carto $(DESTDIR)$(BINDIR)/carto
+	@for f in $(SHARE_FILES); do \
+		install -d "$(DESTDIR)$(SHAREDIR)/$${f%/*}" && \
+		install -m 644 "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; done
+	@echo "install: $(words $(SHARE_FILES)) files into $(DESTDIR)$(SHAREDIR)"
+	install -m 644 docs/carto.1 $(DESTDIR)$(MANDIR)/man1/carto.1
+	install -m 644 docs/carto.bash-completion $(DESTDIR)$(COMPDIR)/carto
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/carto $(DESTDIR)$(MANDIR)/man1/carto.1 $(DESTDIR)$(COMPDIR)/carto
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 bench: all $(TOOLS)
 	@sh tests/benchmark.sh
 
 # Rewrites the expected files of the tests (check cases' expected.err and
 # tests/render/expected/) from the plain build; CASE=<name> only one case.
-regen: all
+regen: deps
+	@$(MAKE) --no-print-directory generator/carto
 	@CASE='$(CASE)' bash tests/run.sh --regen
 
 clean:

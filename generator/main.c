@@ -17,6 +17,7 @@
 #include "base/civil.h"
 #include "base/diag.h"
 #include "base/fs.h"
+#include "base/mem.h"
 #include "base/url.h"
 #include "data/fields.h"
 #include "data/embed.h"
@@ -30,7 +31,10 @@
 #include "render/html.h"
 #include "render/theme.h"
 #include "render/publish.h"
+#include "help.h"
+#include "scaffold.h"
 #include "serve.h"
+#include "share.h"
 #include "text/markdown.h"
 
 #define OUTPUT_MARK ".carto-output"
@@ -43,76 +47,155 @@ struct opts {
 	struct build_clock clock;
 	const char *new_kind, *new_name;
 	int port;
-	char **files;		/* import: the files to read (in argv) */
-	size_t n_files;
+	char **args;		/* the command's operands (in argv), argc slots */
+	int n_args;
+	int help;		/* COMMAND --help */
+	const char *share;	/* carto's share folder, or NULL (share.h) */
 };
 
-static void usage(FILE *f)
+/* The commands, with the number of operands each takes. */
+enum { C_BUILD = 1, C_CHECK = 2, C_SERVE = 4, C_NEW = 8, C_INIT = 16, C_THEME = 32,
+	C_VERSION = 64, C_HELP = 128, C_IMPORT = 256 };
+
+static const struct command {
+	const char *name;
+	unsigned bit;
+	int min_args, max_args;	/* max_args -1: no limit */
+} commands[] = {
+	{ "build", C_BUILD, 0, 0 }, { "check", C_CHECK, 0, 0 }, { "serve", C_SERVE, 0, 0 },
+	{ "new", C_NEW, 2, 2 }, { "init", C_INIT, 1, 1 }, { "theme", C_THEME, 1, 2 },
+	{ "version", C_VERSION, 0, 0 }, { "help", C_HELP, 0, 1 }, { "import", C_IMPORT, 2, -1 },
+};
+
+/* The options, the commands that take each, and the environment variable
+ * that gives its value when the command line does not (as Hugo's
+ * HUGO_BASEURL does). */
+static const struct option {
+	const char *name, *env;
+	int has_value;
+	unsigned cmds;
+} options[] = {
+	{ "--site", "CARTO_SITE", 1, C_BUILD | C_CHECK | C_SERVE | C_NEW | C_IMPORT },
+	{ "--out", "CARTO_OUT", 1, C_BUILD },
+	{ "--base-url", "CARTO_BASE_URL", 1, C_BUILD },
+	{ "--jobs", "CARTO_JOBS", 1, C_BUILD | C_CHECK | C_SERVE },
+	{ "--port", "CARTO_PORT", 1, C_SERVE },
+	{ "--drafts", "CARTO_DRAFTS", 0, C_BUILD | C_SERVE },
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* Reads a number in [lo, hi] into *out; -1 with a message when it is not. */
+static int parse_number(const char *from, const char *v, long lo, long hi, int *out)
 {
-	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
-	      "       carto check [--site DIR] [--jobs N]\n"
-	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
-	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
-	      "       carto import lheo FILE.xml... [--site DIR]\n", f);
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < lo || n > hi) {
+		fprintf(stderr, "carto: %s takes a number from %ld to %ld, not '%s'\n", from, lo, hi, v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
 }
 
+/* Sets option op to v (NULL for a switch on the command line); from names
+ * where the value came from, for messages. Returns 0 or -1. */
+static int set_option(struct opts *o, const struct option *op, const char *v, const char *from)
+{
+	if (!strcmp(op->name, "--site"))
+		o->site = v;
+	else if (!strcmp(op->name, "--out"))
+		o->out = v;
+	else if (!strcmp(op->name, "--base-url")) {
+		const char *bad = url_base_problem(v);
+		if (bad) {	/* the rule of site.yaml's base_url */
+			fprintf(stderr, "carto: %s '%s' %s\n", from, v, bad);
+			return -1;
+		}
+		o->b.base_url = v;
+	}
+	else if (!strcmp(op->name, "--jobs"))
+		return parse_number(from, v, 1, 256, &o->b.jobs);
+	else if (!strcmp(op->name, "--port"))
+		return parse_number(from, v, 1, 65535, &o->port);
+	else if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
+		o->b.drafts = 1;
+	else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !*v)
+		o->b.drafts = 0;
+	else {
+		fprintf(stderr, "carto: %s is 1 or 0, not '%s'\n", from, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fills o from argv, then from the environment for the options the command
+ * line left out. Returns 0, or -1 with a message on a usage error. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	if (argc < 2)
+	const struct command *c = NULL;
+	unsigned given = 0;
+	for (size_t k = 0; argc >= 2 && k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (!strcmp(argv[1], commands[k].name))
+			c = &commands[k];
+	if (!c) {
+		if (argc >= 2)
+			fprintf(stderr, "carto: unknown command '%s'\n", argv[1]);
 		return -1;
-	o->cmd = argv[1];
-	if (strcmp(o->cmd, "build") && strcmp(o->cmd, "check") && strcmp(o->cmd, "new") &&
-	    strcmp(o->cmd, "serve") && strcmp(o->cmd, "import"))
-		return -1;
-	int import = !strcmp(o->cmd, "import");
-	int serve = !strcmp(o->cmd, "serve");
-	int pos = 0;
+	}
+	o->cmd = c->name;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--site") == 0 && v)
-			o->site = argv[++i];
-		else if (strcmp(a, "--out") == 0 && v && !strcmp(o->cmd, "build"))
-			o->out = argv[++i];
-		else if (strcmp(a, "--base-url") == 0 && v && !strcmp(o->cmd, "build"))
-			o->b.base_url = argv[++i];
-		else if (strcmp(a, "--jobs") == 0 && v) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 256)
+		if (a[0] != '-' || !strcmp(a, "-")) {
+			if (o->n_args == c->max_args) {
+				fprintf(stderr, "carto: %s: unexpected operand '%s'\n", c->name, a);
 				return -1;
-			o->b.jobs = (int)n;
-		} else if (strcmp(a, "--port") == 0 && v && serve) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 1 || n > 65535)
+			}
+			o->args[o->n_args++] = argv[i];
+			continue;
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->help = 1;
+			return 0;
+		}
+		const char *eq = strchr(a, '=');
+		size_t len = eq ? (size_t)(eq - a) : strlen(a);
+		size_t k;
+		for (k = 0; k < N_OPTIONS; k++)
+			if (strlen(options[k].name) == len && !strncmp(a, options[k].name, len))
+				break;
+		if (k == N_OPTIONS || !(options[k].cmds & c->bit)) {
+			fprintf(stderr, "carto: %s: unknown option '%.*s'\n", c->name, (int)len, a);
+			return -1;
+		}
+		const char *v = eq ? eq + 1 : NULL;
+		if (options[k].has_value && !v) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "carto: %s needs a value\n", options[k].name);
 				return -1;
-			o->port = (int)n;
-		} else if (strcmp(a, "--drafts") == 0 && (!strcmp(o->cmd, "build") || serve))
-			o->b.drafts = 1;
-		else if (a[0] != '-' && !strcmp(o->cmd, "new") && pos < 2) {
-			if (pos++ == 0)
-				o->new_kind = a;
-			else
-				o->new_name = a;
-		} else if (a[0] != '-' && import && pos++ == 0) {
-			if (strcmp(a, "lheo") != 0)
-				return -1;
-			o->files = &argv[i + 1];
-		} else if (a[0] != '-' && import && o->files == &argv[i - o->n_files])
-			o->n_files++;
-		else
+			}
+			v = argv[++i];
+		} else if (!options[k].has_value && v) {
+			fprintf(stderr, "carto: %s takes no value\n", options[k].name);
+			return -1;
+		}
+		if (set_option(o, &options[k], v, options[k].name) < 0)
+			return -1;
+		given |= 1u << k;
+	}
+	if (o->n_args < c->min_args) {
+		fprintf(stderr, "carto: %s: missing operand\n", c->name);
+		return -1;
+	}
+	for (size_t k = 0; k < N_OPTIONS; k++) {
+		const char *v = getenv(options[k].env);
+		if (!(given & 1u << k) && (options[k].cmds & c->bit) && v && *v &&
+		    set_option(o, &options[k], v, options[k].env) < 0)
 			return -1;
 	}
-	if (!strcmp(o->cmd, "new") && pos != 2)
-		return -1;
-	const char *bad = o->b.base_url ? url_base_problem(o->b.base_url) : NULL;
-	if (bad) {	/* the rule of site.yaml's base_url */
-		fprintf(stderr, "carto: --base-url '%s' %s\n", o->b.base_url, bad);
-		return -1;
-	}
-	if (import && !o->n_files)
-		return -1;
+	o->new_kind = o->args[0];
+	o->new_name = o->args[1];
 	return 0;
 }
 
@@ -145,7 +228,7 @@ static void check_theme(const struct site *s, struct diags *d)
 {
 	struct theme t;
 	memset(&t, 0, sizeof(t));
-	if (theme_load(&t, s->root, s->theme, d) == 0)
+	if (theme_load(&t, s->root, s->share, s->theme, d) == 0)
 		theme_check(&t, d);
 	theme_free(&t);
 }
@@ -168,14 +251,14 @@ static void read_env(struct opts *o)
 /* The site's LHÉO mapping table (referentiels/lheo.yaml), which carto import
  * lheo and the LHÉO export read: checked with the rest, once the closed lists
  * it names are known to be right. */
-static void check_lheo_table(const char *site, struct diags *d)
+static void check_lheo_table(const char *site, const char *share, struct diags *d)
 {
 	struct buf path = BUF_INIT;
 	fs_join(&path, site, "referentiels/lheo.yaml");
 	if (!d->errors && fs_exists(path.data)) {
 		struct lheo_map m;
 		memset(&m, 0, sizeof(m));
-		lheo_map_read(&m, site, d);
+		lheo_map_read(&m, site, share, d);
 		lheo_map_free(&m);
 	}
 	buf_release(&path);
@@ -186,27 +269,29 @@ static void check_lheo_table(const char *site, struct diags *d)
 static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 {
 	build_stage(&o->clock, NULL);
+	s->share = o->share;
 	int rc = load_site(s, o->site, o->b.jobs, d);
 	build_stage(&o->clock, "load");
 	if (rc == 0) {
 		s->today = today();
 		validate_site(s, s->today, o->b.jobs, d);
-		if (s->theme && !theme_exists(o->site, s->theme)) {
+		if (s->theme && !theme_exists(o->site, s->share, s->theme)) {
 			struct buf f = BUF_INIT;
 			if (strcmp(o->site, ".") == 0)
 				buf_puts(&f, "site.yaml");
 			else
 				fs_join(&f, o->site, "site.yaml");
 			diag_add(d, f.data, s->theme_line, s->theme_col, DIAG_ERROR,
-			    "theme '%s' not found in themes/ of the site or of carto", s->theme);
+			    "theme '%s' not found in themes/ of the site or of carto%s", s->theme,
+			    s->share ? "" : " (carto's share folder was not found: see carto --version)");
 			buf_release(&f);
 		}
 		build_stage(&o->clock, "validate");
 		lint_pages(s, d);
 		embeds_read(s, d);
 		build_stage(&o->clock, "markdown");
-		check_lheo_table(o->site, d);
-		if (!index && s->theme && theme_exists(o->site, s->theme))
+		check_lheo_table(o->site, o->share, d);
+		if (!index && s->theme && theme_exists(o->site, s->share, s->theme))
 			check_theme(s, d);
 	}
 	diags_print(d, stderr);
@@ -415,7 +500,8 @@ static int cmd_new(const struct opts *o)
 		buf_printf(&path, "%s/content/organismes/%s.yaml", o->site, o->new_name);
 		buf_printf(&text, org_skel, o->new_name, civil_iso(t, day));
 	} else {
-		usage(stderr);
+		fprintf(stderr, "carto: new makes a page, organisme, webinaire or diaporama, not '%s'\n",
+		    o->new_kind);
 		return 2;
 	}
 	char *slash = strrchr(path.data, '/');
@@ -435,6 +521,24 @@ static int cmd_new(const struct opts *o)
 	return rc;
 }
 
+/* carto import FORMAT FILE...: LHÉO is the one format. */
+static int cmd_import(const struct opts *o)
+{
+	if (strcmp(o->args[0], "lheo") != 0) {
+		fprintf(stderr, "carto: import: unknown format '%s' (carto import lheo FILE.xml...)\n",
+		    o->args[0]);
+		return 2;
+	}
+	struct diags d = DIAGS_INIT;
+	int rc = lheo_import(o->site, o->share, o->args + 1, (size_t)o->n_args - 1, today(), stdout, &d);
+	diags_print(&d, stderr);
+	if (rc < 0)
+		fprintf(stderr, "carto: import failed: %zu error%s, nothing written\n", d.errors,
+		    d.errors == 1 ? "" : "s");
+	diags_free(&d);
+	return rc < 0 ? 1 : 0;
+}
+
 /* One build of carto serve, in its child process. */
 static int serve_build(void *ctx, const char *out)
 {
@@ -451,16 +555,94 @@ static int serve_build(void *ctx, const char *out)
 	return rc;
 }
 
+static int cmd_version(const struct share *sh)
+{
+	printf("carto %s\n", CARTO_VERSION);
+	if (sh->dir)
+		printf("share folder: %s\n", sh->dir);
+	else
+		printf("share folder: none found (looked in %s); set CARTO_SHARE\n", sh->tried.data);
+	return 0;
+}
+
+/* carto init and carto theme export need the share folder: without it, one
+ * message says where carto looked. */
+static int cmd_scaffold(const struct opts *o, const struct share *sh)
+{
+	if (!sh->dir) {
+		fprintf(stderr, "carto: carto's share folder was not found (looked in %s); set CARTO_SHARE\n",
+		    sh->tried.data);
+		return 1;
+	}
+	if (!strcmp(o->cmd, "init")) {
+		if (scaffold_init(sh->dir, o->args[0], today()) < 0)
+			return 1;
+		printf("carto: new site in %s; build it with: carto build --site %s\n", o->args[0],
+		    o->args[0]);
+		return 0;
+	}
+	if (strcmp(o->args[0], "export") != 0) {
+		fprintf(stderr, "carto: theme: unknown action '%s' (carto theme export [DIR])\n", o->args[0]);
+		return 2;
+	}
+	const char *site = o->n_args > 1 ? o->args[1] : ".";
+	if (scaffold_theme_export(sh->dir, site) < 0)
+		return 1;
+	printf("carto: the default theme is in %s/themes/default/\n", site);
+	return 0;
+}
+
+/* The commands that read no site: help, version, init, theme. Returns the
+ * exit status, or -1 for the commands that do read one. */
+static int run_tool(const struct opts *o, const struct share *sh)
+{
+	if (o->help || !strcmp(o->cmd, "help")) {
+		const char *topic = o->help ? o->cmd : o->n_args ? o->args[0] : NULL;
+		if (!topic) {
+			help_usage(stdout);
+			return 0;
+		}
+		if (help_command(stdout, topic) < 0) {
+			fprintf(stderr, "carto: help: unknown command '%s'\n", topic);
+			help_usage(stderr);
+			return 2;
+		}
+		return 0;
+	}
+	if (!strcmp(o->cmd, "version"))
+		return cmd_version(sh);
+	if (!strcmp(o->cmd, "init") || !strcmp(o->cmd, "theme"))
+		return cmd_scaffold(o, sh);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage(stdout);
+		help_usage(stdout);
 		return 0;
 	}
+	static char version_cmd[] = "version";
+	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
+		argv[1] = version_cmd;
+	o.args = xcalloc((size_t)argc + 1, sizeof(*o.args));	/* operands are at most argc */
 	if (parse_args(argc, argv, &o) < 0) {
-		usage(stderr);
+		if (o.cmd)	/* the message said what is wrong with it */
+			fprintf(stderr, "carto: 'carto help %s' shows its usage\n", o.cmd);
+		else
+			help_usage(stderr);
+		free(o.args);
 		return 2;
+	}
+	struct share sh;
+	share_find(&sh, getenv("CARTO_SHARE"));
+	o.share = sh.dir;
+	int rc = run_tool(&o, &sh);
+	if (rc >= 0) {
+		share_free(&sh);
+		free(o.args);
+		return rc;
 	}
 	if (!o.site)
 		o.site = ".";
@@ -470,27 +652,22 @@ int main(int argc, char **argv)
 	}
 	read_env(&o);
 	if (!strcmp(o.cmd, "new"))
-		return cmd_new(&o);
-	if (!strcmp(o.cmd, "import")) {
-		struct diags d = DIAGS_INIT;
-		int rc = lheo_import(o.site, o.files, o.n_files, today(), stdout, &d);
-		diags_print(&d, stderr);
-		if (rc < 0)
-			fprintf(stderr, "carto: import failed: %zu error%s, nothing written\n", d.errors,
-			    d.errors == 1 ? "" : "s");
-		diags_free(&d);
-		return rc < 0 ? 1 : 0;
-	}
-	if (!strcmp(o.cmd, "serve")) {
+		rc = cmd_new(&o);
+	else if (!strcmp(o.cmd, "import"))
+		rc = cmd_import(&o);
+	else if (!strcmp(o.cmd, "serve")) {
 		struct serve_opts so = { o.site, o.port ? o.port : 8000, serve_build, &o };
-		return serve_run(&so);
+		rc = serve_run(&so);
+	} else {
+		struct site s;
+		struct diags d = DIAGS_INIT;
+		memset(&s, 0, sizeof(s));
+		rc = !strcmp(o.cmd, "build") ? cmd_build(&o, &s, &d) : cmd_check(&o, &s, &d);
+		index_free(&s);
+		site_free(&s);
+		diags_free(&d);
 	}
-	struct site s;
-	struct diags d = DIAGS_INIT;
-	memset(&s, 0, sizeof(s));
-	int rc = !strcmp(o.cmd, "build") ? cmd_build(&o, &s, &d) : cmd_check(&o, &s, &d);
-	index_free(&s);
-	site_free(&s);
-	diags_free(&d);
+	share_free(&sh);
+	free(o.args);
 	return rc;
 }

@@ -1,13 +1,18 @@
 #!/bin/sh
-# Installs the Debian packages carto needs to build and test, when missing:
-# with apt-get when run as root, otherwise prints the exact command to run.
+# Installs the Debian packages carto needs, when missing: with apt-get when
+# run as root, otherwise prints the exact command to run. Without argument
+# (make site): what builds and runs carto. With --web (make test): also the
+# test tools, the Debian packaging tools and the pinned npm packages.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
-zlib1g-dev libpng-dev libqrencode-dev fonts-liberation diffutils python3 python3-icalendar chromium
-fonts-dejavu-core poppler-utils qpdf python3-openpyxl libutf8proc-dev libxml2-dev libxml2-utils
-python3-jsonschema"
+zlib1g-dev libpng-dev libqrencode-dev libutf8proc-dev libxml2-dev fonts-liberation fonts-dejavu-core"
+if [ "${1:-}" = --web ]; then
+	PKGS="$PKGS diffutils python3 python3-icalendar chromium poppler-utils qpdf
+python3-openpyxl python3-jsonschema libxml2-utils debhelper dpkg-dev fakeroot lintian man-db git"
+fi
 missing=""
 # Node.js may come from elsewhere than Debian (its npm then comes with it).
-command -v node > /dev/null && command -v npm > /dev/null || missing=" nodejs npm"
+[ "${1:-}" != --web ] || { command -v node > /dev/null && command -v npm > /dev/null; } ||
+	missing=" nodejs npm"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"

@@ -165,6 +165,8 @@ web_checks() {
 	grep -q '^ok \|^FAIL ' "$TMP/browser.out" || { tail -5 "$TMP/browser.out"; fail "web: browser checks did not run"; }
 }
 web_checks
+# Installation and the Debian package, once (tests/install.sh).
+. tests/install.sh
 if [ "${1:-}" != "--plain-only" ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_suite "$ROOT/build/asan/carto" build/asan/unit asan+ubsan

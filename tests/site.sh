@@ -267,6 +267,46 @@ site_test usage-exit-2 "$r1 $r2 $r3"
 site_test bug-04-base-url-option-validated "$r1 $r2 $r3"
 rm -rf "$TMP/bu2"
 
+# Help: carto help, carto help COMMAND and carto COMMAND --help exit 0 with
+# the command's usage; an unknown topic is a usage error.
+"$CARTO" help > "$TMP/help.out" 2>&1 && grep -q '^usage: carto build' "$TMP/help.out" &&
+	grep -q 'carto init DIR' "$TMP/help.out" &&
+	"$CARTO" help build > "$TMP/help-build.out" && "$CARTO" build --help > "$TMP/build-help.out" &&
+	cmp -s "$TMP/help-build.out" "$TMP/build-help.out" && grep -q '^usage: carto build' "$TMP/build-help.out" &&
+	"$CARTO" init -h | grep -q '^usage: carto init DIR' && "$CARTO" --help > /dev/null &&
+	grep -q 'carto import lheo FILE.xml' "$TMP/help.out" &&
+	"$CARTO" import --help | grep -q '^usage: carto import lheo FILE.xml'
+st=$?; "$CARTO" help frobnicate > /dev/null 2>&1; r=$?; [ $st = 0 ] && [ $r = 2 ]
+site_test help "$r"
+
+# --option=value is the same as --option value; a switch takes no value, a
+# number is checked, an option of another command is refused.
+rm -rf "$TMP/eq-out"
+"$CARTO" build --site="$S" --out="$TMP/eq-out" --jobs=1 --base-url=https://egal.exemple.fr/ > /dev/null 2>&1 &&
+	grep -q 'href="https://egal.exemple.fr/index.html"\|https://egal.exemple.fr/' "$TMP/eq-out/sitemap.xml"
+st=$?
+"$CARTO" build --site "$S" --drafts=1 --out "$TMP/eq2" > /dev/null 2>&1; r1=$?
+"$CARTO" check --site "$S" --jobs=x > /dev/null 2>&1; r2=$?
+"$CARTO" check --site "$S" --out "$TMP/eq2" > /dev/null 2>&1; r3=$?
+"$CARTO" build --site > /dev/null 2>&1; r4=$?
+[ $st = 0 ] && [ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ] && [ $r4 = 2 ]
+site_test option-equals-value "$st $r1 $r2 $r3 $r4"
+
+# The environment gives the common settings (CARTO_SITE, CARTO_OUT,
+# CARTO_BASE_URL, CARTO_JOBS…); the command line wins over it; a wrong
+# value is a usage error that names the variable.
+rm -rf "$TMP/env-out" "$TMP/env-out2"
+(cd "$TMP" && CARTO_SITE="$S" CARTO_OUT="$TMP/env-out" CARTO_BASE_URL=https://env.exemple.fr/ CARTO_JOBS=1 \
+	"$CARTO" build > /dev/null 2>&1) && grep -q 'https://env.exemple.fr/' "$TMP/env-out/sitemap.xml" &&
+	CARTO_BASE_URL=https://env.exemple.fr/ "$CARTO" build --site "$S" --out "$TMP/env-out2" \
+	    --base-url https://cli.exemple.fr/ > /dev/null 2>&1 &&
+	grep -q 'https://cli.exemple.fr/' "$TMP/env-out2/sitemap.xml" && ! grep -q 'env.exemple' "$TMP/env-out2/sitemap.xml" &&
+	! CARTO_JOBS=lots "$CARTO" check --site "$S" > /dev/null 2> "$TMP/env.err" &&
+	grep -q "^carto: CARTO_JOBS takes a number from 1 to 256, not 'lots'" "$TMP/env.err" &&
+	! CARTO_BASE_URL=https://env.exemple.fr "$CARTO" build --site "$S" --out "$TMP/env-out3" > /dev/null 2> "$TMP/env.err" &&
+	grep -q "^carto: CARTO_BASE_URL 'https://env.exemple.fr' must end with '/'" "$TMP/env.err" && [ ! -e "$TMP/env-out3" ]
+site_test environment-overrides
+
 # carto new scaffolds files that check with no error; each placeholder of
 # the organisation left unfilled is a warning.
 cp -r "$S" "$S-new"

@@ -20,10 +20,6 @@
 #include "../base/pool.h"
 #include "model.h"
 
-#ifndef CARTO_SHARE
-#define CARTO_SHARE "."
-#endif
-
 enum task_kind { T_GEO, T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
 
 struct task {
@@ -346,26 +342,34 @@ static void assemble(struct site *s, struct walk *w)
 }
 
 /* The territory is one task, first in the list since it is the largest:
- * the site's referentiels/geo/, else the one that ships with carto. */
-static void add_geo_task(struct walk *w)
+ * the site's referentiels/geo/, else the one in carto's share folder. Without
+ * either, every commune would be unknown: one error says why instead, and
+ * the site is not read. Returns 0 or -1. */
+static int add_geo_task(struct walk *w, const char *share)
 {
 	struct buf p = BUF_INIT;
 	fs_join(&p, w->root, "referentiels/geo");
 	/* A link that leaves the site is reported; carto's territory stands in,
 	 * so that one error is not followed by one per commune. */
+	int rc = 0;
 	if (place_ok(w, "referentiels/geo") && fs_is_dir(p.data)) {
 		add_task(w, T_GEO, "referentiels/geo");
-	} else {
+	} else if (share && (fs_join(&p, share, "referentiels/geo"), fs_is_dir(p.data))) {
 		add_task(w, T_GEO, "referentiels/geo");
 		struct task *t = &w->v[w->n - 1];
 		free(t->path);
 		free(t->shown);
-		fs_join(&p, CARTO_SHARE, "referentiels/geo");
 		t->path = xstrdup(p.data);
 		t->shown = xstrdup(p.data);
 		t->jail = NULL;
+	} else {
+		diag_add(w->d, w->root, 0, 0, DIAG_ERROR,
+		    "no territory: the site has no referentiels/geo/ and %s%s", share ? share : "",
+		    share ? " has none either" : SHARE_MISSING);
+		rc = -1;
 	}
 	buf_release(&p);
+	return rc;
 }
 
 int load_site(struct site *s, const char *root, int jobs, struct diags *d)
@@ -389,11 +393,13 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 		buf_putc(&prefix, '/');
 	w.prefix = prefix.data;
 	s->root = arena_strdup(&s->arena, root);
-	add_geo_task(&w);
-	walk_site(&w);
-	struct load_ctx lc = { &w, s };
-	pool_run(w.n, jobs, run_task, &lc, d, &s->arena);
-	assemble(s, &w);
+	int rc = add_geo_task(&w, s->share);
+	if (rc == 0) {
+		walk_site(&w);
+		struct load_ctx lc = { &w, s };
+		pool_run(w.n, jobs, run_task, &lc, d, &s->arena);
+		assemble(s, &w);
+	}
 	for (size_t i = 0; i < w.n; i++) {
 		free(w.v[i].rel);
 		free(w.v[i].shown);
@@ -403,7 +409,7 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 	free(w.reported);
 	free(real);
 	buf_release(&prefix);
-	return 0;
+	return rc;
 }
 
 void site_free(struct site *s)

@@ -17,9 +17,9 @@ struct diags;
 
 /*
  * Reads every file of the site at root with jobs threads, into s (which the
- * caller zeroes and later frees with site_free). Problems go to d. Returns 0,
- * or -1 when the site cannot be read at all (a missing site.yaml, say); the
- * content errors are in d either way.
+ * caller zeroes, sets s->share in, and later frees with site_free). Problems
+ * go to d. Returns 0, or -1 when the site cannot be read at all (a missing
+ * site.yaml, no territory); the content errors are in d either way.
  */
 int load_site(struct site *s, const char *root, int jobs, struct diags *d);
 void site_free(struct site *s);

@@ -348,8 +348,15 @@ struct menu {
 	size_t n;
 };
 
+/* The end of an error about what a site lacks when share is NULL. */
+#define SHARE_MISSING "carto's share folder was not found (carto --version shows where " \
+	"carto looks; CARTO_SHARE names it)"
+
 struct site {
 	const char *root;		/* the site folder */
+	const char *share;		/* carto's share folder (default theme, territory),
+					 * set by the caller before load_site; NULL when
+					 * none was found */
 	const char *titre, *base_url, *langue, *theme, *licence;
 	long fraicheur_jours;
 	int html_brut;

@@ -1504,8 +1504,8 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 	return 0;
 }
 
-int lheo_import(const char *site, char *const *files, size_t n, int today, FILE *out,
-    struct diags *d)
+int lheo_import(const char *site, const char *share, char *const *files, size_t n, int today,
+    FILE *out, struct diags *d)
 {
 	struct lheo_map map;
 	struct site terr;
@@ -1513,13 +1513,17 @@ int lheo_import(const char *site, char *const *files, size_t n, int today, FILE 
 	memset(&terr, 0, sizeof(terr));
 	struct arena ga = ARENA_INIT;
 	struct buf geo = BUF_INIT;
-	int rc = lheo_map_read(&map, site, d);
+	int rc = lheo_map_read(&map, site, share, d);
 	fs_join(&geo, site, "referentiels/geo");
 	const char *shown = "referentiels/geo";
 	char *jail = realpath(site, NULL);	/* links that leave the site are refused */
-	if (!fs_is_dir(geo.data)) {
+	if (!fs_is_dir(geo.data) && !share) {
+		diag_add(d, site, 0, 0, DIAG_ERROR, "no territory: the site has no referentiels/geo/ "
+		    "and " SHARE_MISSING);
+		rc = -1;
+	} else if (!fs_is_dir(geo.data)) {
 		buf_reset(&geo);
-		fs_join(&geo, CARTO_SHARE, "referentiels/geo");
+		fs_join(&geo, share, "referentiels/geo");
 		shown = geo.data;
 		free(jail);
 		jail = NULL;

@@ -16,9 +16,11 @@
 
 struct diags;
 
-/* today is YYYYMMDD (an mise_a_jour is never later). Returns 0 when every file
- * was imported, -1 when none was written (errors in d). */
-int lheo_import(const char *site, char *const *files, size_t n, int today, FILE *out,
-    struct diags *d);
+/* today is YYYYMMDD (an mise_a_jour is never later); share is carto's share
+ * folder, or NULL when none was found (share.h): the territory and the
+ * mapping table a site lacks come from it. Returns 0 when every file was
+ * imported, -1 when none was written (errors in d). */
+int lheo_import(const char *site, const char *share, char *const *files, size_t n, int today,
+    FILE *out, struct diags *d);
 
 #endif

@@ -33,8 +33,10 @@ struct lheo_map {
 };
 
 /* Reads the table and the site's vocabularies into m (zeroed by the caller,
- * freed with lheo_map_free). Returns 0, or -1 with errors in d. */
-int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d);
+ * freed with lheo_map_free): the site's referentiels/lheo.yaml, else the one
+ * in carto's share folder share (NULL: none found, share.h). Returns 0, or
+ * -1 with errors in d. */
+int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struct diags *d);
 void lheo_map_free(struct lheo_map *m);
 /* Returns 1 when the site has the échelle, and level in it (level NULL: the
  * échelle alone). */

@@ -170,7 +170,7 @@ static void read_niveaux(struct rd *r, int strict, const struct ynode *root, str
 	}
 }
 
-int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d)
+int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struct diags *d)
 {
 	static const char *const keys[] = { "formacodes", "publics", "parcours", "niveaux_entree", NULL };
 	struct buf path = BUF_INIT, shown = BUF_INIT;
@@ -186,12 +186,15 @@ int lheo_map_read(struct lheo_map *m, const char *site, struct diags *d)
 	fs_join(&path, site, "referentiels/lheo.yaml");
 	buf_puts(&shown, "referentiels/lheo.yaml");
 	int strict = 1;
-	if (!fs_exists(path.data)) {
+	if (!fs_exists(path.data) && !share) {
+		diag_add(d, site, 0, 0, DIAG_ERROR, "no LHÉO mapping table: the site has no "
+		    "referentiels/lheo.yaml and " SHARE_MISSING);
+	} else if (!fs_exists(path.data)) {
 		strict = 0;
 		free(jail);
 		jail = NULL;
 		buf_reset(&path);
-		fs_join(&path, CARTO_SHARE, "referentiels/lheo.yaml");
+		fs_join(&path, share, "referentiels/lheo.yaml");
 		buf_reset(&shown);
 		buf_puts(&shown, path.data);
 	}

@@ -318,7 +318,7 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 {
 	const struct site *s = in->s;
 	struct lheoxml *x = self;
-	if (lheo_map_read(&x->m, s->root, d) < 0)
+	if (lheo_map_read(&x->m, s->root, s->share, d) < 0)
 		return -1;
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");

@@ -20,10 +20,6 @@
 #include "../text/template.h"
 #include "publish.h"
 
-#ifndef CARTO_SHARE
-#define CARTO_SHARE "."
-#endif
-
 /* With a jail (the site's realpath: the site's theme), 1 when path stays
  * in it once its links are followed, else reported; without, 1. */
 static int place_ok(const char *jail, const char *path, struct diags *d)
@@ -169,42 +165,48 @@ static int add_assets(struct theme *t, const char *dir, const char *rel, const c
 	return rc;
 }
 
-int theme_exists(const char *root, const char *name)
+int theme_exists(const char *root, const char *share, const char *name)
 {
 	struct buf p = BUF_INIT;
 	buf_printf(&p, "%s/themes/%s", root, name);
 	int ok = fs_is_dir(p.data);
 	buf_reset(&p);
-	buf_printf(&p, "%s/themes/%s", CARTO_SHARE, name);
-	ok = ok || fs_is_dir(p.data);
+	if (share) {
+		buf_printf(&p, "%s/themes/%s", share, name);
+		ok = ok || fs_is_dir(p.data);
+	}
 	buf_release(&p);
 	return ok;
 }
 
-int theme_has_asset(const char *root, const char *name, const char *rel)
+int theme_has_asset(const char *root, const char *share, const char *name, const char *rel)
 {
 	struct buf p = BUF_INIT;
 	buf_printf(&p, "%s/themes/%s/assets/%s", root, name, rel);
 	int ok = fs_exists(p.data) && !fs_is_dir(p.data);
-	buf_reset(&p);
-	buf_printf(&p, "%s/themes/%s/assets/%s", CARTO_SHARE, name, rel);
-	ok = ok || (fs_exists(p.data) && !fs_is_dir(p.data));
+	if (share) {
+		buf_reset(&p);
+		buf_printf(&p, "%s/themes/%s/assets/%s", share, name, rel);
+		ok = ok || (fs_exists(p.data) && !fs_is_dir(p.data));
+	}
 	buf_release(&p);
 	return ok;
 }
 
-int theme_load(struct theme *t, const char *root, const char *name, struct diags *d)
+int theme_load(struct theme *t, const char *root, const char *share, const char *name,
+    struct diags *d)
 {
-	struct buf site = BUF_INIT, share = BUF_INIT, p = BUF_INIT;
+	struct buf site = BUF_INIT, shared = BUF_INIT, p = BUF_INIT;
 	int rc = 0, found = 0;
 	char *jail = realpath(root, NULL);
 	if (strcmp(root, ".") == 0)
 		buf_printf(&site, "themes/%s", name);	/* as the other diagnostics */
 	else
 		buf_printf(&site, "%s/themes/%s", root, name);
-	buf_printf(&share, "%s/themes/%s", CARTO_SHARE, name);
-	const char *dirs[] = { site.data, share.data };
-	for (int i = 0; i < 2; i++) {
+	if (share)
+		buf_printf(&shared, "%s/themes/%s", share, name);
+	const char *dirs[] = { site.data, shared.data };
+	for (int i = 0; i < (share ? 2 : 1); i++) {
 		const char *j = i == 0 ? jail : NULL;
 		if (!place_ok(j, dirs[i], d)) {
 			rc = -1;	/* themes/ or themes/<name> leads out of the site */
@@ -222,11 +224,12 @@ int theme_load(struct theme *t, const char *root, const char *name, struct diags
 	free(jail);
 	if (!found) {
 		diag_add(d, "site.yaml", 0, 0, DIAG_ERROR,
-		    "theme '%s' not found (looked in %s and %s)", name, site.data, share.data);
+		    "theme '%s' not found (looked in %s%s%s)", name, site.data,
+		    share ? " and " : " only: carto's share folder was not found", shared.data);
 		rc = -1;
 	}
 	buf_release(&site);
-	buf_release(&share);
+	buf_release(&shared);
 	buf_release(&p);
 	return rc ? -1 : 0;
 }

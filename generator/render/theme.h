@@ -28,18 +28,22 @@ struct theme {
 	struct arena arena;
 };
 
-/* Loads theme name for the site at root; template errors go to d. Returns 0,
- * or -1 when the theme is missing or a template is wrong. */
-int theme_load(struct theme *t, const char *root, const char *name, struct diags *d);
+/* Loads theme name for the site at root, falling back file by file on
+ * carto's share folder (NULL: none); template errors go to d. Returns 0, or
+ * -1 when the theme is missing or a template is wrong. */
+int theme_load(struct theme *t, const char *root, const char *share, const char *name,
+    struct diags *d);
 /* Checks what a build finds only when rendering: unknown partials, partials
  * that include themselves or expand past the bound whatever the data. Returns
  * 0, or -1 with errors in d. */
 int theme_check(const struct theme *t, struct diags *d);
-/* Returns 1 when theme name exists for the site at root (its own or carto's). */
-int theme_exists(const char *root, const char *name);
+/* Returns 1 when theme name exists for the site at root (its own, or in
+ * carto's share folder when share is not NULL). */
+int theme_exists(const char *root, const char *share, const char *name);
 /* Returns 1 when theme name has the asset rel (a path under assets/ without
- * '..', checked by the caller), in the site's folder or carto's. */
-int theme_has_asset(const char *root, const char *name, const char *rel);
+ * '..', checked by the caller), in the site's folder or in carto's share
+ * folder when share is not NULL. */
+int theme_has_asset(const char *root, const char *share, const char *name, const char *rel);
 /* Returns the named template or NULL. Thread-safe. */
 const struct tpl *theme_get(const struct theme *t, const char *name);
 /* Copies the assets into the output under assets/, the style sheets and

@@ -294,7 +294,7 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	struct html *h = self;
 	const struct site *s = h->s;
 	h->p = p;
-	if (theme_load(&h->theme, s->root, s->theme, d) < 0)
+	if (theme_load(&h->theme, s->root, s->share, s->theme, d) < 0)
 		return -1;
 	int nw = pool_workers(h->jobs.n, in->o->jobs);
 	h->tally = xcalloc((size_t)nw, sizeof(*h->tally));

@@ -154,7 +154,7 @@ static enum target resolve(const struct site *s, const char *from, const char *u
 	/* A file: the theme's assets are known; carto's own files (data,
 	 * documents, workbooks, feed) are trusted to exist. */
 	if (strncmp(path->data, "assets/", 7) == 0)
-		return theme_has_asset(s->root, s->theme, path->data + 7) ? LINK_FOUND : LINK_BROKEN;
+		return theme_has_asset(s->root, s->share, s->theme, path->data + 7) ? LINK_FOUND : LINK_BROKEN;
 	static const char *const made[] = { "data/", "pdf/", "xlsx/", "recherche/", "cartographies/",
 		"referentiels/", "feed.xml", "sitemap.xml", "robots.txt" };
 	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
