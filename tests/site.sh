@@ -632,6 +632,21 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 	site_test pdf-fiches "$n_pdf pdf for $n_org organisations"
 fi
 
+# The fiche's locator map is simplified for its size: the map of
+# Seine-et-Marne (507 communes) keeps every commune's ring but draws at most
+# 6,000 segments (12,022 before simplification), and the fiche stays under
+# 80 KB (146 KB before); the file passes qpdf --check.
+if command -v qpdf > /dev/null; then
+	f="$h/pdf/organismes/langues-et-insertion-pays-de-meaux.pdf"
+	qpdf --qdf --object-streams=disable "$f" "$TMP/fiche-qdf.pdf" 2> /dev/null
+	n_seg=$(grep -a -c ' l$' "$TMP/fiche-qdf.pdf")
+	n_ring=$(grep -a -c ' m$' "$TMP/fiche-qdf.pdf")
+	size=$(stat -c %s "$f")
+	qpdf --check "$f" > /dev/null 2>&1 && [ "$n_seg" -le 6000 ] && [ "$n_ring" -ge 507 ] &&
+		[ "$size" -le 81920 ]
+	site_test pdf-locator-simplified "$n_seg segments, $n_ring rings, $size bytes"
+fi
+
 # Référentiel cards: the positioning grid with every competence, a box per
 # level of the scale, and the correspondence table; linked from the page.
 if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then

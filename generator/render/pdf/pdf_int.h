@@ -78,6 +78,20 @@ struct box {
 	double c, s;			/* cos(latitude), points per degree */
 };
 
+/* A territory's outlines for one map scale: the rings projected into a box,
+ * in points from its lower left corner (struct box x, y), simplified once
+ * (pdf_outline_build) and drawn at any place (pdf_outline_draw). The fiches
+ * share one per département, built before the workers start (pdf.c). */
+struct outline {
+	float *xy;		/* the rings' points, x y pairs (owned) */
+	size_t n_pts;
+	size_t *ring_end;	/* per ring, the end of its points (owned) */
+	size_t n_rings;
+	size_t *shape_end;	/* per shape, the end of its rings (owned) */
+	size_t n_shapes;
+	size_t n_communes;	/* the first shapes are communes, then contours */
+};
+
 /* One row of a cartography, an offre at a lieu (pdf_carto_rows). */
 struct brow {
 	const struct offre *o;
@@ -126,6 +140,15 @@ void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
 const struct shape *pdf_dep_shape(const struct geo *g, const char *dep);
 void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep);
+/* The outlines of a département (its communes and contour; dep NULL: the
+ * région's départements) for the box b; draw puts the box's corner at (x, y). */
+void pdf_outline_build(struct outline *ol, const struct geo *g, const char *dep, const struct box *b);
+void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y);
+void pdf_outline_free(struct outline *ol);
+/* The fiche's locator map: its size in points, and its box for a
+ * département at (x, y). */
+#define LOCATOR_SIZE 150.0f
+void pdf_locator_box(struct box *b, const struct shape *dep, float x, float y);
 void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
     float x, float y, float w, float h);
 void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca);
@@ -141,8 +164,9 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 
 /* The documents, one file each; pdf.c's job list calls them. Each writes
  * one PDF through the publisher and returns 0 or -1. */
-int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b,
-    struct diags *dg);
+/* fiche's locators: one outline per département, as in s->geo.departements. */
+int fiche(const struct site *s, const struct organisme *o, const struct outline *locators,
+    struct publish *p, struct buf *b, struct diags *dg);
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
