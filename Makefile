@@ -50,7 +50,7 @@ OBJS      = $(SRCS:%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 
-.PHONY: all deps web-deps site test test-plain test-asan bench clean regen
+.PHONY: all deps web-deps site test test-plain test-asan bench bench-rebuild clean regen
 
 all: deps generator/carto
 
@@ -117,6 +117,9 @@ test: all web-deps build/gensite build/measure build/obj/unit build/asan/carto b
 
 bench: all $(TOOLS)
 	@sh tests/benchmark.sh
+
+bench-rebuild: all $(TOOLS)
+	@sh tests/bench_rebuild.sh
 
 # Rewrites the expected files of the tests (check cases' expected.err and
 # tests/render/expected/) from the plain build; CASE=<name> only one case.
