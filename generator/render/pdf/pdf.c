@@ -4,8 +4,9 @@
  * libharu (pdf_layout.c) keeps a cursor on the page, wraps paragraphs from
  * measured widths, keeps headings with what follows and starts a new page
  * when a block does not fit; page numbers ("page 2 / 3") are drawn once the
- * document is complete. Fonts are Liberation Sans from Debian, embedded, in
- * CP1252 so that every French character comes back from the PDF intact.
+ * document is complete. Text is in Helvetica (standard, not embedded) in
+ * CP1252 so that every French character comes back from the PDF intact,
+ * other scripts in embedded fonts (pdf_int.h).
  * One file per kind of document (pdf_fiche.c, pdf_card.c, pdf_booklet.c,
  * pdf_deck.c), the maps in pdf_map.c. This file holds the job list, run
  * on the job pool. Start at pdf_backend, at the end.

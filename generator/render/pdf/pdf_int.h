@@ -36,11 +36,14 @@ struct publish;
 #define BOTTOM 70.0f		/* room for the footer */
 #define MAX_PAGES 20000	/* a booklet of a whole large directory is long */
 
-/* Text is set in Liberation Sans, in CP1252 when the string fits it (all of
- * French: smaller and faster documents), else in Liberation Sans in UTF-8
- * (same look: Polish, Turkish, Romanian, Greek, Cyrillic), else in DejaVu
- * Sans in UTF-8 (Vietnamese, combining marks, many more scripts). A string
- * is set in one tier; bold and italic have their twin in each. */
+/* Text is set in Helvetica, one of the standard fonts every PDF reader has
+ * (not embedded), in WinAnsiEncoding (CP1252) when the string fits it (all of
+ * French: documents about five times smaller, no font file read and
+ * compressed for each one), else in Liberation Sans in UTF-8, embedded (the
+ * same widths as Helvetica: Polish, Turkish, Romanian, Greek, Cyrillic),
+ * else in DejaVu Sans in UTF-8, embedded (Vietnamese, combining marks, many
+ * more scripts). A string is set in one tier; bold and italic have their
+ * twin in each. */
 enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
