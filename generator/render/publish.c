@@ -265,7 +265,8 @@ static void remember_dir(struct publish *p, const char *rel, size_t n)
 	pthread_mutex_unlock(&f->lock);
 }
 
-static int known_dir(struct publish *p, const char *rel, size_t n)
+/* 1 when rel[0..n) is in set (the files or the folders of this build). */
+static int made_here(struct publish *p, const struct strmap *set, const char *rel, size_t n)
 {
 	char key[4096];
 	if (n >= sizeof(key))
@@ -273,7 +274,7 @@ static int known_dir(struct publish *p, const char *rel, size_t n)
 	memcpy(key, rel, n);
 	key[n] = '\0';
 	pthread_mutex_lock(&p->files->lock);
-	int had = strmap_get(&p->files->dirs, key) != NULL;
+	int had = strmap_get(set, key) != NULL;
 	pthread_mutex_unlock(&p->files->lock);
 	return had;
 }
@@ -284,13 +285,13 @@ static int known_dir(struct publish *p, const char *rel, size_t n)
 static int make_parents(struct publish *p, const char *rel)
 {
 	const char *last = strrchr(rel, '/');
-	if (!last || known_dir(p, rel, (size_t)(last - rel)))
+	if (!last || made_here(p, &p->files->dirs, rel, (size_t)(last - rel)))
 		return 0;
 	struct buf path = BUF_INIT;
 	int rc = 0;
 	for (const char *s = strchr(rel, '/'); s && s <= last; s = strchr(s + 1, '/')) {
 		size_t n = (size_t)(s - rel);
-		if (known_dir(p, rel, n))
+		if (made_here(p, &p->files->dirs, rel, n))
 			continue;
 		buf_reset(&path);
 		buf_printf(&path, "%s/%.*s", p->tmp, (int)n, rel);
@@ -301,6 +302,13 @@ static int make_parents(struct publish *p, const char *rel)
 				break;
 			}
 			if (!S_ISDIR(st.st_mode)) {
+				/* A file of this build stays (a caller's bug: ENOTDIR);
+				 * one of an older site goes. */
+				if (made_here(p, &p->files->by_rel, rel, n)) {
+					errno = ENOTDIR;
+					rc = -1;
+					break;
+				}
 				if (unlink(path.data) < 0 || mkdir(path.data, 0755) < 0) {
 					rc = -1;
 					break;
@@ -371,8 +379,14 @@ static int settle(struct publish *p, const char *rel, const void *data, size_t l
 	fs_join(&o, p->out, rel);
 	struct stat st, so;
 	int has_t = lstat(t.data, &st) == 0, kept = 0, rc = 0;
-	if (has_t && S_ISDIR(st.st_mode)) {	/* a folder of an older site */
-		fs_rmtree(t.data);
+	if (has_t && S_ISDIR(st.st_mode)) {
+		if (made_here(p, &p->files->dirs, rel, strlen(rel))) {
+			buf_release(&t);
+			buf_release(&o);
+			errno = EISDIR;	/* a folder of this build: a caller's bug */
+			return -1;
+		}
+		fs_rmtree(t.data);	/* a folder of an older site */
 		has_t = 0;
 	}
 	if (lstat(o.data, &so) == 0 && S_ISREG(so.st_mode) && (size_t)so.st_size == len &&
