@@ -83,9 +83,15 @@ rm -rf "$S-bad"
 
 # A write that fails (here, past a file size limit) fails the build with the
 # file and the reason as a diagnostic, nothing printed by a backend, and the
-# previous output kept.
-(trap '' XFSZ; ulimit -f 40; "$CARTO" build --site "$S" --out "$TMP/b1" --jobs 2) > /dev/null 2> "$TMP/fw.err"
+# previous output kept. The organisation gets a name in Vietnamese, so that
+# the PDFs that show it embed DejaVu Sans and pass the limit (the French
+# text's standard font keeps every other file under it; a file whose bytes
+# are already published is not written at all).
+cp -r "$S" "$S-fw"
+sed -i 's/^  nom: "Association Test"/  nom: "Association Test Đặng"/' "$S-fw/content/organismes/asso-test.yaml"
+(trap '' XFSZ; ulimit -f 40; "$CARTO" build --site "$S-fw" --out "$TMP/b1" --jobs 2) > /dev/null 2> "$TMP/fw.err"
 rc=$?
+rm -rf "$S-fw"
 [ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
 	grep -q '^pdf/[^:]*\.pdf: error: cannot write: File too large$' "$TMP/fw.err" &&
 	[ "$(tail -1 "$TMP/fw.err")" = "carto: the site could not be rendered: nothing was published; $TMP/b1 is unchanged" ] &&
