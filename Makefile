@@ -127,6 +127,6 @@ regen: all
 	@CASE='$(CASE)' bash tests/run.sh --regen
 
 clean:
-	rm -rf build generator/carto output .output.tmp.* .output.old.*
+	rm -rf build generator/carto output .output.tmp.* .output.old.* .output.spare
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d
