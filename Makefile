@@ -129,4 +129,5 @@ regen: all
 clean:
 	rm -rf build generator/carto output .output.tmp.* .output.old.* .output.spare
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d \
+	$(UNIT_SRCS:%.c=build/obj/%.d) $(UNIT_SRCS:%.c=build/asan/%.d)
