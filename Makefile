@@ -67,7 +67,7 @@ OBJS      = $(SRCS:%.c=build/obj/%.o)
 ASAN_OBJS = $(SRCS:%.c=build/asan/%.o)
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 
-.PHONY: all build-deps deps web-deps site test test-plain test-asan bench clean regen \
+.PHONY: all build-deps deps web-deps site test test-plain test-asan bench bench-rebuild clean regen \
 	install uninstall
 
 all: generator/carto
@@ -173,6 +173,9 @@ uninstall:
 bench: all $(TOOLS)
 	@sh tests/benchmark.sh
 
+bench-rebuild: all $(TOOLS)
+	@sh tests/bench_rebuild.sh
+
 # Rewrites the expected files of the tests (check cases' expected.err and
 # tests/render/expected/) from the plain build; CASE=<name> only one case.
 regen: deps
@@ -180,6 +183,7 @@ regen: deps
 	@CASE='$(CASE)' bash tests/run.sh --regen
 
 clean:
-	rm -rf build generator/carto output .output.tmp.* .output.old.*
+	rm -rf build generator/carto output .output.tmp.* .output.old.* .output.spare
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) build/obj/generator/main.d build/asan/generator/main.d \
+	$(UNIT_SRCS:%.c=build/obj/%.d) $(UNIT_SRCS:%.c=build/asan/%.d)

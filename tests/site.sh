@@ -83,9 +83,15 @@ rm -rf "$S-bad"
 
 # A write that fails (here, past a file size limit) fails the build with the
 # file and the reason as a diagnostic, nothing printed by a backend, and the
-# previous output kept.
-(trap '' XFSZ; ulimit -f 40; "$CARTO" build --site "$S" --out "$TMP/b1" --jobs 2) > /dev/null 2> "$TMP/fw.err"
+# previous output kept. The organisation gets a name in Vietnamese, so that
+# the PDFs that show it embed DejaVu Sans and pass the limit (the French
+# text's standard font keeps every other file under it; a file whose bytes
+# are already published is not written at all).
+cp -r "$S" "$S-fw"
+sed -i 's/^  nom: "Association Test"/  nom: "Association Test Đặng"/' "$S-fw/content/organismes/asso-test.yaml"
+(trap '' XFSZ; ulimit -f 40; "$CARTO" build --site "$S-fw" --out "$TMP/b1" --jobs 2) > /dev/null 2> "$TMP/fw.err"
 rc=$?
+rm -rf "$S-fw"
 [ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
 	grep -q '^pdf/[^:]*\.pdf: error: cannot write: File too large$' "$TMP/fw.err" &&
 	[ "$(tail -1 "$TMP/fw.err")" = "carto: the site could not be rendered: nothing was published; $TMP/b1 is unchanged" ] &&
@@ -118,25 +124,27 @@ cp -r "$S" "$S-bad"
 echo "  nom: doublon" >> "$S-bad/content/organismes/asso-test.yaml"
 CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S-bad" --out "$TMP/b1" > /dev/null 2>&1
 rc=$?
-[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+[ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.tmp.* "$TMP"/.b1.old.* > /dev/null 2>&1
 site_test sec-05-killed-fallback-then-failed-build-keeps-site "exit $rc"
 rm -rf "$S-bad"
 CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
-	[ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+	[ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.tmp.* "$TMP"/.b1.old.* > /dev/null 2>&1
 site_test fallback-publishes
 # The same with the kill placed by strace between the renames, as in the case.
 if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
 	killed=$( (strace -f -qq -o /dev/null -e trace=renameat2,rename -e inject=renameat2:error=EINVAL \
 		-e inject=rename:signal=SIGKILL:when=2 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1
 		echo $?) 2> /dev/null)
-	# A disk full at the 20th mkdir; the write that failed is named with its
-	# errno, taken in the thread where it failed (sec-12; --jobs 2: workers).
-	strace -f -qq -o /dev/null -e trace=mkdir -e inject=mkdir:error=ENOSPC:when=20 \
+	# A disk full at a thread's third mkdir (strace counts each thread's
+	# calls; a build makes each folder once, the workers a few each); the
+	# write that failed is named with its errno, taken in the thread where
+	# it failed (sec-12; --jobs 2: workers).
+	strace -f -qq -o /dev/null -e trace=mkdir -e inject=mkdir:error=ENOSPC:when=3 \
 		"$CARTO" build --jobs 2 --site "$S" --out "$TMP/b1" > /dev/null 2> "$TMP/enospc.err"
 	rc=$?
 	[ $killed = 137 ] && [ $rc = 1 ] && [ "$snap" = "$(tree_sum "$TMP/b1")" ] &&
 		grep -q '^[a-z/.0-9-]*: error: cannot write: No space left on device$' "$TMP/enospc.err" &&
-		! ls -d "$TMP"/.b1.* > /dev/null 2>&1
+		! ls -d "$TMP"/.b1.tmp.* "$TMP"/.b1.old.* > /dev/null 2>&1
 	st=$?; detail="killed $killed, exit $rc: $(head -c 200 "$TMP/enospc.err")"; [ $st = 0 ]
 	site_test sec-05-sec-12-strace-kill-then-disk-full "$detail"
 	rm -f "$TMP/enospc2.err"
@@ -150,9 +158,11 @@ if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2
 	site_test sec-12-write-failure-true-errno "$detail"
 fi
 
-# An old output that cannot be removed is reported, build after build, and the
-# new site is published (sec-11); a read-only one carto wrote is removed. Run
-# as nobody when root (root ignores modes), in a folder nobody can reach.
+# A read-only old output carto wrote becomes the spare, and the next build
+# updates it all the same (sec-11). Something in the spare that cannot be
+# removed is reported, build after build, and never published: the site is
+# published from a clean copy. Run as nobody when root (root ignores modes),
+# in a folder nobody can reach.
 RO=$(mktemp -d /tmp/carto-ro.XXXXXX) && chmod 755 "$RO"
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	as_user() { runuser -u nobody -- "$@"; }
@@ -163,21 +173,69 @@ else
 fi
 as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2>&1 && chmod 555 "$RO/out" &&
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
-	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 4 ]
-site_test sec-11-read-only-old-output-removed
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ -d "$RO/.out.spare" ] &&
+	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ "$(tree_sum "$RO/out")" = "$snap" ]
+site_test sec-11-read-only-old-output-reused
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err"
 	r1=$?
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro2.err"
 	r2=$?
-	[ $r1 = 0 ] && [ $r2 = 0 ] && [ ! -e "$RO/out/pas-a-moi" ] &&
-		grep -q 'previous output, moved to .*\.out\.tmp\.[0-9]*, cannot be removed (Permission denied)' "$TMP/ro.err" &&
-		grep -q 'cannot remove .*\.out\.tmp\.[0-9]* (Permission denied)' "$TMP/ro2.err"
-	st=$?; detail="$r1 $r2 $(cat "$TMP/ro.err" "$TMP/ro2.err")"; [ $st = 0 ]
+	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro3.err"
+	r3=$?
+	[ $r1 = 0 ] && [ $r2 = 0 ] && [ $r3 = 0 ] && [ ! -e "$RO/out/pas-a-moi" ] &&
+		[ "$(tree_sum "$RO/out")" = "$snap" ] &&
+		grep -q 'cannot remove .*\.out\.tmp\.[0-9]*/pas-a-moi (Permission denied) from the previous site' "$TMP/ro2.err" &&
+		grep -q 'cannot remove .*\.out\.tmp\.[0-9]* (Permission denied)' "$TMP/ro3.err"
+	st=$?; detail="$r1 $r2 $r3 $(cat "$TMP/ro.err" "$TMP/ro2.err" "$TMP/ro3.err")"; [ $st = 0 ]
 	site_test sec-11-unremovable-old-output-reported "$detail"
 fi
 rm -rf "$RO"
+
+# A rebuild writes only what changed (issue 13): over the previous output,
+# a file whose bytes are the same keeps its inode and mtime (rsync sends
+# nothing), a changed file is a new one, what is no longer produced goes
+# (a page and its folder), each folder is created once, and the result is
+# byte for byte a build from nothing. The published site's files are never
+# written into: the spare shares them by hard links.
+P="$TMP/pub"
+rm -rf "$P" "$TMP"/.pub.* "$S-pub" "$TMP/pub-fresh"
+cp -r "$S" "$S-pub"
+printf -- '---\ntitre: "Une page"\nresume: "Elle va partir."\n---\n\nTexte.\n' > "$S-pub/content/pages/partira.md"
+"$CARTO" build --site "$S-pub" --out "$P" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S-pub" --out "$P" > /dev/null 2>&1
+r0=$?
+stamp() { (cd "$P" && find . -type f -printf '%p %i %T@\n' | sort); }
+stamp > "$TMP/pub.0"
+pub_idx=$(ls "$P"/pdf/organismes/*.pdf | head -1)
+pub_ino=$(stat -c %i "$pub_idx")
+rm "$S-pub/content/pages/partira.md"
+sed -i 's/^  nom: "Association Test"/  nom: "Association Test renommée"/' "$S-pub/content/organismes/asso-test.yaml"
+if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+	# LeakSanitizer cannot run under ptrace: no leak check for this one build.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -o "$TMP/pub.strace" -e trace=mkdir,mkdirat "$CARTO" build --site "$S-pub" --out "$P" > /dev/null 2>&1
+else
+	"$CARTO" build --site "$S-pub" --out "$P" > /dev/null 2>&1 && : > "$TMP/pub.strace"
+fi
+r1=$?
+stamp > "$TMP/pub.1"
+"$CARTO" build --site "$S-pub" --out "$TMP/pub-fresh" > /dev/null 2>&1
+same=$(join "$TMP/pub.0" "$TMP/pub.1" | awk '$2 == $4 && $3 == $5' | wc -l)
+changed=$(join "$TMP/pub.0" "$TMP/pub.1" | awk '$2 != $4' | wc -l)
+dirs=$(find "$P" -type d | wc -l)
+mkdirs=$(grep -o 'mkdir("[^"]*"' "$TMP/pub.strace" | sort -u | wc -l)	# threads may race to one
+[ $r0 = 0 ] && [ $r1 = 0 ] && diff -r "$P" "$TMP/pub-fresh" > /dev/null &&
+	[ ! -e "$P/partira" ] && [ -e "$S-pub/content/pages/index.md" ] &&
+	grep -q 'Association Test renommée' "$P/organismes/asso-test/index.html" &&
+	[ "$same" -gt 20 ] && [ "$changed" -ge 3 ] && [ "$mkdirs" -le "$dirs" ] &&
+	[ "$(stat -c %i "$pub_idx")" != "$pub_ino" ] && [ -d "$TMP/.pub.spare" ] &&
+	[ "$(stat -c %h "$P/robots.txt")" = 2 ]
+st=$?; detail="exit $r0 $r1, $same kept, $changed rewritten, mkdir of $mkdirs paths for $dirs folders"; [ $st = 0 ]
+site_test publish-writes-only-changes "$detail"
+rm -rf "$S-pub" "$TMP/pub-fresh"
 
 # --out never replaces the site itself or a folder carto did not write.
 mkdir -p "$TMP/precious" && echo "keep me" > "$TMP/precious/notes.txt"
@@ -670,6 +728,21 @@ if command -v pdftotext > /dev/null && command -v qpdf > /dev/null; then
 		pdfinfo "$f" 2> /dev/null | grep -q 'CreationDate:.*Oct.*12.*2026' &&
 		grep -q 'href="../../pdf/organismes/femmes-passerelles-saint-denis.pdf"' "$h/organismes/femmes-passerelles-saint-denis/index.html"
 	site_test pdf-fiches "$n_pdf pdf for $n_org organisations"
+fi
+
+# The fiche's locator map is simplified for its size: the map of
+# Seine-et-Marne (507 communes) keeps every commune's ring but draws at most
+# 6,000 segments (12,022 before simplification), and the fiche stays under
+# 80 KB (146 KB before); the file passes qpdf --check.
+if command -v qpdf > /dev/null; then
+	f="$h/pdf/organismes/langues-et-insertion-pays-de-meaux.pdf"
+	qpdf --qdf --object-streams=disable "$f" "$TMP/fiche-qdf.pdf" 2> /dev/null
+	n_seg=$(grep -a -c ' l$' "$TMP/fiche-qdf.pdf")
+	n_ring=$(grep -a -c ' m$' "$TMP/fiche-qdf.pdf")
+	size=$(stat -c %s "$f")
+	qpdf --check "$f" > /dev/null 2>&1 && [ "$n_seg" -le 6000 ] && [ "$n_ring" -ge 507 ] &&
+		[ "$size" -le 81920 ]
+	site_test pdf-locator-simplified "$n_seg segments, $n_ring rings, $size bytes"
 fi
 
 # Référentiel cards: the positioning grid with every competence, a box per

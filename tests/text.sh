@@ -27,6 +27,17 @@ pdftotext "$T/out/pdf/cartographies/demo.pdf" - 2> /dev/null | tr '\n' ' ' |
 	pdftotext "$T/out/pdf/diaporamas/diaporama-unicode.pdf" - 2> /dev/null | tr '\n' ' ' |
 	grep -q 'Ἀλέξανδρος et Светлана .*• Đặng Thị Lan (Hà Nội) et Ştefan • Łódź, Kraków, İstanbul, Đà Nẵng �'
 site_test text-pdf-booklet-deck-and-title
+# French text is set in the standard Helvetica, not embedded (issue 13: a
+# fiche of a few KB, no font file read for each document); a string with a
+# letter CP1252 lacks embeds the font that has it.
+fonts_fr=$(pdffonts "$T/out/pdf/organismes/asso-test.pdf" 2> /dev/null | tail -n +3)
+fonts_uni=$(pdffonts "$T/out/pdf/organismes/voix-du-monde.pdf" 2> /dev/null | tail -n +3)
+echo "$fonts_fr" | grep -q '^Helvetica ' && echo "$fonts_fr" | grep -q '^Helvetica-Bold ' &&
+	! echo "$fonts_fr" | grep -v '^Helvetica' | grep -q . && ! echo "$fonts_fr" | grep -q ' yes ' &&
+	echo "$fonts_uni" | grep -q '^HPDF[A-Z]*+[A-Za-z]*Sans.* yes ' &&
+	pdftotext "$T/out/pdf/organismes/asso-test.pdf" - 2> /dev/null | grep -q 'Association Test'
+st=$?; detail=$(echo "$fonts_fr" | head -3); [ $st = 0 ]
+site_test text-pdf-standard-font-for-french "$detail"
 bad=""
 for f in "$T"/out/pdf/*/*.pdf; do
 	qpdf --check "$f" > /dev/null 2>&1 || bad="$bad $f"

@@ -1,14 +1,22 @@
 /*
- * Publication by exchange: renameat2(RENAME_EXCHANGE) swaps the new and the
- * old folder in one step, so readers see either the old or the new site,
- * never a mix, and a crash at any point leaves a complete --out. Where the
- * file system cannot exchange, the fallback renames the old folder aside
- * first (a short window without --out, never a mixed one); a build killed in
- * that window leaves the old folder aside, and the next build puts it back
- * before anything else, so the only copy of a site is never removed. The
- * manifest is a map from path to size behind one mutex: backends write from
- * several threads at once; a write that fails is recorded there with its
- * errno, read in the thread where it failed.
+ * Publication by exchange of two trees. The build brings the spare up to
+ * date in place (publish_write and publish_done settle each file: kept
+ * when its bytes are already there, linked to the published file when they
+ * are that one's, else written as a new inode), removes what it did not
+ * produce, then renameat2(RENAME_EXCHANGE) swaps it with --out in one step,
+ * so readers see either the old or the new site, never a mix, and a crash
+ * at any point leaves a complete --out; the old site becomes the spare.
+ * Folders are created once a build (a map of the folders known to exist).
+ * Where the file system cannot exchange, the fallback renames the old
+ * folder aside first (a short window without --out, never a mixed one); a
+ * build killed in that window leaves the old folder aside, and the next
+ * build puts it back before anything else, so the only copy of a site is
+ * never removed. The spare is never trusted: a file in it counts only by
+ * its bytes, and what cannot be removed from it makes the build publish a
+ * clean copy instead (hard links to what it wrote). The manifest is a
+ * map from path to size behind one mutex (it is also the set of files this
+ * build produced); a write that fails is recorded there with its errno,
+ * read in the thread where it failed.
  */
 #define _GNU_SOURCE
 #include "publish.h"
@@ -23,16 +31,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../base/arena.h"
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"
 #include "../base/strmap.h"
 
+/* The suffix of the files publish_open and publish_prepare give, put in
+ * place by publish_done: no output name ends so. Files inside the tree are
+ * moved with renameat, the publication's own steps with rename: the tests
+ * place a kill between those by counting rename calls. */
+#define NEW_SUFFIX ".carto-new"
+
+/* .<out>.<what>.<pid> beside out; without a pid (-1), .<out>.<what>. */
+
 struct publish_files {
 	pthread_mutex_t lock;
 	struct strmap by_rel;	/* rel (owned by the entry) -> struct entry */
 	struct diags failed;	/* writes that failed */
+	struct strmap dirs;	/* folders known to exist in the new tree */
+	struct arena keys;	/* dirs' keys */
 };
 
 struct entry {
@@ -46,6 +65,8 @@ static struct publish_files *files_new(void)
 	pthread_mutex_init(&f->lock, NULL);
 	f->by_rel = (struct strmap)STRMAP_INIT;
 	f->failed = (struct diags)DIAGS_INIT;
+	f->dirs = (struct strmap)STRMAP_INIT;
+	f->keys = (struct arena)ARENA_INIT;
 	return f;
 }
 
@@ -60,6 +81,8 @@ static void files_free(struct publish_files *f)
 			free(e);
 		}
 	strmap_free(&f->by_rel);
+	strmap_free(&f->dirs);
+	arena_free(&f->keys);
 	diags_free(&f->failed);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
@@ -92,15 +115,18 @@ static int failed(struct publish *p, const char *rel)
 	return -1;
 }
 
+/* .<out>.<what>.<pid> beside out; without a pid (-1), .<out>.<what>. */
 static char *sibling(const char *out, const char *what, long pid)
 {
 	struct buf b = BUF_INIT;
 	const char *slash = strrchr(out, '/');
 	if (slash) {
 		buf_add(&b, out, (size_t)(slash - out) + 1);
-		buf_printf(&b, ".%s.%s.%ld", slash + 1, what, pid);
+		buf_printf(&b, ".%s.%s", slash + 1, what);
 	} else
-		buf_printf(&b, ".%s.%s.%ld", out, what, pid);
+		buf_printf(&b, ".%s.%s", out, what);
+	if (pid >= 0)
+		buf_printf(&b, ".%ld", pid);
 	return buf_detach(&b, NULL);
 }
 
@@ -178,6 +204,14 @@ void publish_recover(const char *out)
 	free(o);
 }
 
+/* A folder of ours left read-only (chmod 555) is opened up: the build
+ * writes into the spare. */
+static void open_up(const char *path, const struct stat *st)
+{
+	if (st->st_uid == geteuid() && (st->st_mode & S_IRWXU) != S_IRWXU)
+		chmod(path, (st->st_mode & 07777) | S_IRWXU);
+}
+
 int publish_begin(struct publish *p, const char *out)
 {
 	p->out = xstrdup(out);
@@ -187,7 +221,17 @@ int publish_begin(struct publish *p, const char *out)
 		p->out[--l] = '\0';
 	clean_leftovers(p->out);
 	p->tmp = sibling(p->out, "tmp", (long)getpid());
+	p->spare = sibling(p->out, "spare", -1);
 	fs_rmtree(p->tmp);
+	/* Taking the spare by renaming it: two builds never share it. */
+	struct stat st;
+	if (renameat(AT_FDCWD, p->spare, AT_FDCWD, p->tmp) == 0) {
+		if (lstat(p->tmp, &st) == 0 && S_ISDIR(st.st_mode)) {
+			open_up(p->tmp, &st);
+			return 0;
+		}
+		fs_rmtree(p->tmp);
+	}
 	if (mkdir(p->tmp, 0755) < 0)
 		return -1;
 	return 0;
@@ -209,33 +253,199 @@ int publish_path_ok(const char *rel)
 	return rel[strlen(rel) - 1] != '/';
 }
 
-static int prepare(struct publish *p, const char *rel, struct buf *path)
+/* Records the folder rel[0..n) as made in this build. */
+static void remember_dir(struct publish *p, const char *rel, size_t n)
 {
-	if (!publish_path_ok(rel)) {
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	char *k = arena_alloc(&f->keys, n + 1);
+	memcpy(k, rel, n);
+	k[n] = '\0';
+	strmap_put(&f->dirs, k, k);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* 1 when rel[0..n) is in set (the files or the folders of this build). */
+static int made_here(struct publish *p, const struct strmap *set, const char *rel, size_t n)
+{
+	char key[4096];
+	if (n >= sizeof(key))
+		return 0;
+	memcpy(key, rel, n);
+	key[n] = '\0';
+	pthread_mutex_lock(&p->files->lock);
+	int had = strmap_get(set, key) != NULL;
+	pthread_mutex_unlock(&p->files->lock);
+	return had;
+}
+
+/* Makes sure the folders of rel exist in the new tree, each looked at once a
+ * build: what stands where a folder goes (a file of an older site) is
+ * removed, a read-only folder of ours opened up. */
+static int make_parents(struct publish *p, const char *rel)
+{
+	const char *last = strrchr(rel, '/');
+	if (!last || made_here(p, &p->files->dirs, rel, (size_t)(last - rel)))
+		return 0;
+	struct buf path = BUF_INIT;
+	int rc = 0;
+	for (const char *s = strchr(rel, '/'); s && s <= last; s = strchr(s + 1, '/')) {
+		size_t n = (size_t)(s - rel);
+		if (made_here(p, &p->files->dirs, rel, n))
+			continue;
+		buf_reset(&path);
+		buf_printf(&path, "%s/%.*s", p->tmp, (int)n, rel);
+		struct stat st;
+		if (mkdir(path.data, 0755) < 0) {
+			if (errno != EEXIST || lstat(path.data, &st) < 0) {
+				rc = -1;
+				break;
+			}
+			if (!S_ISDIR(st.st_mode)) {
+				/* A file of this build stays (a caller's bug: ENOTDIR);
+				 * one of an older site goes. */
+				if (made_here(p, &p->files->by_rel, rel, n)) {
+					errno = ENOTDIR;
+					rc = -1;
+					break;
+				}
+				if (unlink(path.data) < 0 || mkdir(path.data, 0755) < 0) {
+					rc = -1;
+					break;
+				}
+			} else
+				open_up(path.data, &st);
+		}
+		remember_dir(p, rel, n);
+	}
+	buf_release(&path);
+	return rc;
+}
+
+/* 1 when the regular file path holds exactly the len bytes of data, or of
+ * the file other when data is NULL. */
+static int same_bytes(const char *path, const void *data, const char *other, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fo = other ? open(other, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	char *a = xmalloc(2 * 65536), *b = a + 65536;
+	size_t off = 0;
+	int same = fd >= 0 && (!other || fo >= 0);
+	while (same) {
+		ssize_t n = read(fd, a, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			same = n == 0 && off == len;
+			break;
+		}
+		if ((size_t)n > len - off) {
+			same = 0;
+			break;
+		}
+		if (other) {
+			size_t got = 0;
+			while (got < (size_t)n) {
+				ssize_t m = read(fo, b + got, (size_t)n - got);
+				if (m < 0 && errno == EINTR)
+					continue;
+				if (m <= 0)
+					break;
+				got += (size_t)m;
+			}
+			same = got == (size_t)n && memcmp(a, b, got) == 0;
+		} else
+			same = memcmp(a, (const char *)data + off, (size_t)n) == 0;
+		off += (size_t)n;
+	}
+	free(a);
+	if (fd >= 0)
+		close(fd);
+	if (fo >= 0)
+		close(fo);
+	return same;
+}
+
+/* Puts rel's new bytes in place in the new tree: data (len bytes), or the
+ * file staged (NULL data). The file stays when it holds them already; it
+ * becomes a hard link to the published file when that one holds them (its
+ * mtime stays: rsync sends nothing); else it is written, as a new inode,
+ * never into a file the published site shares. */
+static int settle(struct publish *p, const char *rel, const void *data, size_t len,
+    const char *staged)
+{
+	struct buf t = BUF_INIT, o = BUF_INIT;
+	fs_join(&t, p->tmp, rel);
+	fs_join(&o, p->out, rel);
+	struct stat st, so;
+	int has_t = lstat(t.data, &st) == 0, kept = 0, rc = 0;
+	if (has_t && S_ISDIR(st.st_mode)) {
+		if (made_here(p, &p->files->dirs, rel, strlen(rel))) {
+			buf_release(&t);
+			buf_release(&o);
+			errno = EISDIR;	/* a folder of this build: a caller's bug */
+			return -1;
+		}
+		fs_rmtree(t.data);	/* a folder of an older site */
+		has_t = 0;
+	}
+	if (lstat(o.data, &so) == 0 && S_ISREG(so.st_mode) && (size_t)so.st_size == len &&
+	    same_bytes(o.data, data, staged, len)) {
+		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
+			kept = 1;
+		else if (has_t && unlink(t.data) < 0 && errno != ENOENT)
+			rc = -1;
+		else {	/* the spare is not published: no need to swap */
+			has_t = 0;
+			kept = link(o.data, t.data) == 0;
+		}
+	}
+	if (!kept && has_t && S_ISREG(st.st_mode) && (size_t)st.st_size == len &&
+	    same_bytes(t.data, data, staged, len))
+		kept = 1;
+	if (kept) {
+		if (staged)
+			unlink(staged);
+	} else if (rc == 0 && has_t && unlink(t.data) < 0 && errno != ENOENT)
+		rc = -1;
+	else if (rc == 0)
+		rc = staged ? renameat(AT_FDCWD, staged, AT_FDCWD, t.data) : fs_write(t.data, data, len);
+	int e = errno;
+	buf_release(&t);
+	buf_release(&o);
+	errno = e;
+	return rc;
+}
+
+/* The path checks and folders of every write. */
+static int prepare(struct publish *p, const char *rel)
+{
+	if (!publish_path_ok(rel) || strlen(rel) >= 4000) {
 		errno = EINVAL;
 		return -1;
 	}
+	return make_parents(p, rel);
+}
+
+/* Where publish_open and publish_prepare have a file for rel written. */
+static void staged_path(struct publish *p, const char *rel, struct buf *path)
+{
 	fs_join(path, p->tmp, rel);
-	char *slash = strrchr(path->data, '/');
-	*slash = '\0';
-	int rc = fs_mkdirs(path->data);
-	*slash = '/';
-	return rc;
+	buf_puts(path, NEW_SUFFIX);
 }
 
 int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 {
-	return prepare(p, rel, path) < 0 ? failed(p, rel) : 0;
+	if (prepare(p, rel) < 0)
+		return failed(p, rel);
+	staged_path(p, rel, path);
+	unlink(path->data);	/* a killed build's */
+	return 0;
 }
 
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
-	struct buf path = BUF_INIT;
-	int rc = prepare(p, rel, &path);
-	if (rc == 0)
-		rc = fs_write(path.data, data, len);
-	buf_release(&path);
-	if (rc < 0)
+	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL) < 0)
 		return failed(p, rel);
 	record(p, rel, (long long)len);
 	return 0;
@@ -244,10 +454,10 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 FILE *publish_open(struct publish *p, const char *rel)
 {
 	struct buf path = BUF_INIT;
-	FILE *f = prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
-	buf_release(&path);
-	if (!f)
+	FILE *f = publish_prepare(p, rel, &path) == 0 ? fopen(path.data, "wb") : NULL;
+	if (!f && path.len)
 		failed(p, rel);
+	buf_release(&path);
 	return f;
 }
 
@@ -262,16 +472,17 @@ int publish_close(struct publish *p, const char *rel, FILE *f, int write_err)
 		errno = err;
 		return failed(p, rel);
 	}
-	record(p, rel, size);
-	return 0;
+	return publish_done(p, rel);
 }
 
 int publish_done(struct publish *p, const char *rel)
 {
 	struct buf path = BUF_INIT;
 	struct stat st;
-	fs_join(&path, p->tmp, rel);
+	staged_path(p, rel, &path);
 	int rc = stat(path.data, &st);
+	if (rc == 0)
+		rc = settle(p, rel, NULL, (size_t)st.st_size, path.data);
 	buf_release(&path);
 	if (rc < 0)
 		return failed(p, rel);
@@ -301,16 +512,104 @@ void publish_free(struct publish *p)
 {
 	free(p->out);
 	free(p->tmp);
+	free(p->spare);
 	files_free(p->files);
-	p->out = p->tmp = NULL;
+	p->out = p->tmp = p->spare = NULL;
 	p->files = NULL;
 }
 
-/* Removes the previous site once the new one is in place; returns 0, or 1
- * with a warning when it could not be removed whole. */
-static int remove_old(const char *old)
+/* Removes from the folder rel of the new tree ("" its root) what this build
+ * did not produce; goes on past a failure and returns -1 with the first
+ * errno, naming what stays in bad. */
+static int prune(struct publish *p, const char *rel, struct buf *bad)
 {
-	if (fs_rmtree(old) == 0)
+	struct buf dir = BUF_INIT, sub = BUF_INIT, full = BUF_INIT;
+	if (*rel)
+		fs_join(&dir, p->tmp, rel);
+	else
+		buf_puts(&dir, p->tmp);
+	struct fs_entry *v;
+	size_t n;
+	int err = 0;
+	if (fs_list(dir.data, &v, &n) < 0) {
+		buf_release(&dir);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&sub);
+		if (*rel)
+			buf_printf(&sub, "%s/%s", rel, v[i].name);
+		else
+			buf_puts(&sub, v[i].name);
+		fs_join(&full, dir.data, v[i].name);
+		int rc = 0;
+		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub.data))
+			rc = prune(p, sub.data, bad);
+		else if (v[i].kind == FS_DIR)
+			rc = fs_rmtree(full.data);
+		else if (!strmap_get(&p->files->by_rel, sub.data) && unlink(full.data) < 0)
+			rc = -1;
+		if (rc < 0 && !err) {
+			err = errno;
+			if (!bad->len)
+				buf_puts(bad, full.data);
+		}
+	}
+	fs_entries_free(v, n);
+	buf_release(&dir);
+	buf_release(&sub);
+	buf_release(&full);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* A clean new tree when the spare holds what cannot be removed: the files
+ * this build produced, hard-linked (copied where linking fails) into a fresh
+ * folder, which replaces p->tmp; the old one is left for the next build's
+ * clean-up, which reports it again. Returns 0, or -1 with errno set. */
+static int clean_copy(struct publish *p)
+{
+	struct buf fresh = BUF_INIT, from = BUF_INIT, to = BUF_INIT, data = BUF_INIT;
+	buf_printf(&fresh, "%s.clean", p->tmp);
+	fs_rmtree(fresh.data);
+	int rc = mkdir(fresh.data, 0755);
+	const struct strmap *made = &p->files->by_rel;
+	for (size_t i = 0; rc == 0 && i < made->cap; i++) {
+		if (!made->slots[i].key)
+			continue;
+		fs_join(&from, p->tmp, made->slots[i].key);
+		fs_join(&to, fresh.data, made->slots[i].key);
+		char *slash = strrchr(to.data, '/');
+		*slash = '\0';
+		rc = fs_mkdirs(to.data);
+		*slash = '/';
+		if (rc == 0 && link(from.data, to.data) < 0) {
+			buf_reset(&data);
+			rc = fs_read(from.data, (size_t)-1, &data);
+			if (rc == 0)
+				rc = fs_write(to.data, data.data, data.len);
+		}
+	}
+	int e = errno;
+	if (rc == 0) {
+		free(p->tmp);
+		p->tmp = buf_detach(&fresh, NULL);
+	} else
+		fs_rmtree(fresh.data);
+	buf_release(&fresh);
+	buf_release(&from);
+	buf_release(&to);
+	buf_release(&data);
+	errno = e;
+	return rc;
+}
+
+/* The previous site, once the new one is in place, becomes the spare; when
+ * one is there already (a build running at the same time left it), it is
+ * removed instead. Returns 0, or 1 with a warning when it could not be. */
+static int keep_spare(struct publish *p, const char *old)
+{
+	if (rename(old, p->spare) == 0 || fs_rmtree(old) == 0)
 		return 0;
 	fprintf(stderr, "carto: warning: the previous output, moved to %s, cannot be removed (%s): remove it by hand\n",
 	    old, strerror(errno));
@@ -319,15 +618,27 @@ static int remove_old(const char *old)
 
 int publish_commit(struct publish *p)
 {
+	struct buf bad = BUF_INIT;
+	int warned = 0;
+	if (prune(p, "", &bad) < 0) {
+		fprintf(stderr, "carto: warning: cannot remove %s (%s) from the previous site this build updated: the site is published without it; remove %s by hand\n",
+		    bad.len ? bad.data : p->tmp, strerror(errno), p->tmp);
+		warned = 1;
+		if (clean_copy(p) < 0) {
+			buf_release(&bad);
+			return -1;
+		}
+	}
+	buf_release(&bad);
 	struct stat st;
 	if (lstat(p->out, &st) < 0) {
 		if (errno != ENOENT)
 			return -1;
-		return rename(p->tmp, p->out);
+		return rename(p->tmp, p->out) < 0 ? -1 : warned;
 	}
 	int exchange = !p->no_exchange;
 	if (exchange && renameat2(AT_FDCWD, p->tmp, AT_FDCWD, p->out, RENAME_EXCHANGE) == 0)
-		return remove_old(p->tmp);
+		return keep_spare(p, p->tmp) | warned;
 	if (exchange && errno != EINVAL && errno != ENOSYS)
 		return -1;
 	char *old = sibling(p->out, "old", (long)getpid());
@@ -338,13 +649,14 @@ int publish_commit(struct publish *p)
 		errno = e;
 	}
 	if (rc == 0)
-		rc = remove_old(old);
+		rc = keep_spare(p, old) | warned;
 	free(old);
 	return rc;
 }
 
 void publish_abort(struct publish *p)
 {
-	if (p->tmp)
+	/* What this build wrote stays as the spare: the next one compares it. */
+	if (p->tmp && rename(p->tmp, p->spare) < 0)
 		fs_rmtree(p->tmp);
 }

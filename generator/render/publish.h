@@ -1,8 +1,16 @@
 /*
- * Atomic publication of a build: everything is written into a fresh folder
- * beside --out, and swapped with --out only when the whole build succeeded.
- * A build that fails or is killed leaves --out exactly as it was. Paths given
- * to publish_path are checked to stay inside the folder.
+ * Atomic publication of a build that writes only what changed. Two trees
+ * alternate: --out (published) and its spare .<out>.spare (the site before,
+ * never published). A build takes the spare (renamed .<out>.tmp.<pid>, so
+ * two builds never share it), brings it up to date in place, and swaps it
+ * with --out only when the whole build succeeded; the previous site becomes
+ * the next spare. In the spare, a file whose bytes are those of the
+ * published one becomes a hard link to it (same inode, same mtime: rsync
+ * sends only real changes); other files are rewritten only when their bytes
+ * differ, always as a new inode (a file shared with --out is never written
+ * into); files and folders the build did not produce are removed. A build
+ * that fails or is killed leaves --out exactly as it was. Paths given to
+ * publish_path are checked to stay inside the folder.
  *
  * The publisher keeps a manifest: every file written through it, with its
  * size, so that a backend can link another's files with their sizes
@@ -25,6 +33,7 @@ struct publish_files;
 struct publish {
 	char *out;		/* the published folder */
 	char *tmp;		/* the folder being written */
+	char *spare;		/* .<out>.spare */
 	struct publish_files *files;	/* manifest and failures, behind a lock */
 	int no_exchange;	/* set by the caller: use the fallback (tests) */
 };
@@ -34,12 +43,12 @@ struct publish {
  * for what cannot be removed. Called first by a build, before anything can
  * fail; publish_begin calls it too. */
 void publish_recover(const char *out);
-/* Prepares a fresh folder beside out (removing leftovers of killed builds)
- * and an empty manifest. Returns 0, or -1 with errno set. publish_free
+/* Takes the spare (or makes a fresh folder when there is none) beside out,
+ * removing leftovers of killed builds, and makes an empty manifest. Returns 0, or -1 with errno set. publish_free
  * releases p either way. */
 int publish_begin(struct publish *p, const char *out);
-/* Writes data to rel inside the new folder, creating folders, and records
- * it. rel must be relative, without "." or ".." segments: anything else is
+/* Puts data at rel inside the new folder (written only when its bytes
+ * changed), creating folders, and records it. rel must be relative, without "." or ".." segments: anything else is
  * refused (-1, EINVAL); that is a bug in a caller, since ids are validated
  * slugs. Returns 0, or -1 with the failure recorded. */
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len);
@@ -51,13 +60,14 @@ FILE *publish_open(struct publish *p, const char *rel);
  * stream's error flag keeps no reason). Returns 0, or -1 (a write or the
  * close failed; recorded). */
 int publish_close(struct publish *p, const char *rel, FILE *f, int write_err);
-/* For libraries that open files themselves: puts the full path of rel inside
- * the new folder into path (reset first) and creates its folders. Same checks
+/* For libraries that open files themselves: puts into path (reset first)
+ * the full path of a new file for rel, and creates its folders. Same checks
  * as publish_write; returns 0, or -1 with the failure recorded. Once the
  * library has closed the file, publish_done records it. */
 int publish_prepare(struct publish *p, const char *rel, struct buf *path);
-/* Records rel, written by a library after publish_prepare. Returns 0, or -1
- * when the file is not there (recorded). */
+/* Puts the file a library wrote after publish_prepare at rel (it replaces
+ * the one there only when the bytes differ) and records it. Returns 0, or
+ * -1 when the file is not there or cannot be put in place (recorded). */
 int publish_done(struct publish *p, const char *rel);
 /* Returns the size in bytes of rel as written so far in this build, or -1
  * when nothing was written there. */
@@ -65,11 +75,12 @@ long long publish_size(struct publish *p, const char *rel);
 /* Moves the recorded write failures into d. */
 void publish_take_diags(struct publish *p, struct diags *d);
 void publish_free(struct publish *p);
-/* Swaps the new folder in; the old one is removed. Returns 0; 1 when the new
- * site is published but the old one could not be removed whole (a warning
- * names it); -1 with errno set when nothing changed. */
+/* Removes from the new folder what this build did not produce, then swaps
+ * it in; the old one becomes the spare. Returns 0; 1 when the new site is
+ * published but something could not be removed (a warning names it); -1
+ * with errno set when nothing changed. */
 int publish_commit(struct publish *p);
-/* Removes the new folder; out is untouched. */
+/* Puts the new folder back as the spare; out is untouched. */
 void publish_abort(struct publish *p);
 /* Returns 1 when rel is a safe relative path. */
 int publish_path_ok(const char *rel);

@@ -37,25 +37,57 @@ static void fit(struct proj *p, double minx, double miny, double maxx, double ma
 	p->h = (maxy - miny) * p->s + 2 * MARGIN;
 }
 
-/* Douglas–Peucker: marks the points to keep between a and b. */
-static void simplify(const double *xy, size_t a, size_t b, char *keep)
+/* Douglas–Peucker: marks the points to keep between a and b, iteratively
+ * (a stack of spans) so that a long ring cannot exhaust the C stack. */
+static void simplify(const double *xy, size_t a, size_t b, double tol, char *keep,
+    size_t *stack)
 {
-	double ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * b], by = xy[2 * b + 1];
-	double dx = bx - ax, dy = by - ay, len = sqrt(dx * dx + dy * dy), best = -1;
-	size_t at = 0;
-	for (size_t i = a + 1; i < b; i++) {
-		double px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay;
-		double d = len > 0 ? fabs(px * dy - py * dx) / len : sqrt(px * px + py * py);
-		if (d > best) {
-			best = d;
-			at = i;
+	size_t top = 0;
+	stack[top++] = a;
+	stack[top++] = b;
+	while (top) {
+		b = stack[--top];
+		a = stack[--top];
+		double ax = xy[2 * a], ay = xy[2 * a + 1], bx = xy[2 * b], by = xy[2 * b + 1];
+		double dx = bx - ax, dy = by - ay, len = sqrt(dx * dx + dy * dy), best = -1;
+		size_t at = 0;
+		for (size_t i = a + 1; i < b; i++) {
+			double px = xy[2 * i] - ax, py = xy[2 * i + 1] - ay;
+			double d = len > 0 ? fabs(px * dy - py * dx) / len : sqrt(px * px + py * py);
+			if (d > best) {
+				best = d;
+				at = i;
+			}
+		}
+		if (best > tol) {
+			keep[at] = 1;
+			stack[top++] = at;	/* the order of the spans does not change the result */
+			stack[top++] = b;
+			stack[top++] = a;
+			stack[top++] = at;
 		}
 	}
-	if (best > TOLERANCE) {
-		keep[at] = 1;
-		simplify(xy, a, at, keep);
-		simplify(xy, at, b, keep);
+}
+
+size_t svgmap_simplify(const double *xy, size_t n, double tol, char *keep)
+{
+	memset(keep, 0, n);
+	if (n < 4) {
+		memset(keep, 1, n);
+		return n;
 	}
+	/* Each span pushed splits one in two: at most 2 spans a point are open. */
+	size_t *stack = xmalloc(4 * n * sizeof(*stack));
+	keep[0] = keep[n - 1] = 1;
+	size_t mid = n / 2;	/* a closed ring: split it so both ends are kept */
+	keep[mid] = 1;
+	simplify(xy, 0, mid, tol, keep, stack);
+	simplify(xy, mid, n - 1, tol, keep, stack);
+	free(stack);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += keep[i];
+	return k;
 }
 
 static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
@@ -63,14 +95,10 @@ static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
 	if (r->n < 4)
 		return;
 	double *xy = xmalloc(r->n * 2 * sizeof(double));
-	char *keep = xcalloc(r->n, 1);
+	char *keep = xmalloc(r->n);
 	for (size_t i = 0; i < r->n; i++)
 		svgmap_xy(p, r->xy[2 * i], r->xy[2 * i + 1], &xy[2 * i], &xy[2 * i + 1]);
-	keep[0] = keep[r->n - 1] = 1;
-	size_t mid = r->n / 2;	/* a closed ring: split it so both ends are kept */
-	keep[mid] = 1;
-	simplify(xy, 0, mid, keep);
-	simplify(xy, mid, r->n - 1, keep);
+	svgmap_simplify(xy, r->n, TOLERANCE, keep);
 	int first = 1;
 	for (size_t i = 0; i < r->n; i++)
 		if (keep[i]) {

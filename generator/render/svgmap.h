@@ -41,5 +41,11 @@ const struct basemap *svgmap_dep(const struct svgmap *m, const char *code);
 /* Projects a point into the drawing. */
 void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y);
 void svgmap_free(struct svgmap *m);
+/* Douglas–Peucker on a closed ring of n points (x, y pairs, any unit):
+ * sets keep[i] to 1 for the points to draw so that no dropped point lies
+ * farther than tol from the line drawn, 0 for the others; rings of fewer
+ * than 4 points are kept whole. Returns the number kept. Shared by the SVG
+ * maps (tolerance in pixels) and the PDF maps (in points). */
+size_t svgmap_simplify(const double *xy, size_t n, double tol, char *keep);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * Unit tests of the YAML loader, opening hours, dates and output paths.
  */
+#include <math.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "../../generator/base/arena.h"
@@ -10,6 +12,7 @@
 #include "../../generator/data/hours.h"
 #include "../../generator/data/ytree.h"
 #include "../../generator/render/publish.h"
+#include "../../generator/render/svgmap.h"
 #include "harness.h"
 #include "tests.h"
 
@@ -216,4 +219,47 @@ void test_dates(void)
 	EXPECT(!is_slug("-a"));
 	EXPECT(!is_slug("a-"));
 	EXPECT(!is_slug("../x"));
+}
+
+/* Douglas–Peucker on a closed ring: a point off the line by more than the
+ * tolerance stays, points within it go; the ends and the middle always stay;
+ * a ring of a million points costs no deep recursion. */
+void test_simplify(void)
+{
+	/* A square with noise along its sides: 0.1 off the line, and one
+	 * corner point 3 off it. */
+	double xy[2 * 41];
+	size_t n = 0;
+	for (int i = 0; i <= 10; i++, n++)
+		xy[2 * n] = i * 10, xy[2 * n + 1] = (i % 2) * 0.1;
+	for (int i = 1; i <= 10; i++, n++)
+		xy[2 * n] = 100 + (i % 2) * 0.1, xy[2 * n + 1] = i * 10;
+	for (int i = 9; i >= 0; i--, n++)
+		xy[2 * n] = i * 10, xy[2 * n + 1] = 100 + (i == 5 ? 3 : 0);
+	for (int i = 9; i >= 0; i--, n++)
+		xy[2 * n] = 0, xy[2 * n + 1] = i * 10;
+	char keep[41];
+	size_t k = svgmap_simplify(xy, n, 0.5, keep);
+	EXPECT(n == 41);
+	EXPECT(keep[0] && keep[n - 1] && keep[n / 2]);
+	EXPECT(keep[10] && keep[20]);		/* the corners */
+	EXPECT(keep[25]);			/* (50, 103): 3 off the side */
+	EXPECT(!keep[1] && !keep[5] && !keep[13]);	/* the noise */
+	EXPECT(k < 12);
+	size_t k2 = svgmap_simplify(xy, n, 0.05, keep);
+	EXPECT(k2 > k);				/* a finer tolerance keeps the noise */
+	/* A spiral of a million points: every point is a turn. */
+	size_t big = 1000000;
+	double *s = malloc(2 * big * sizeof(*s));
+	char *kb = malloc(big);
+	for (size_t i = 0; i < big; i++) {
+		double a = (double)i * 0.01, r = 1 + (double)i * 0.001;
+		s[2 * i] = r * cos(a);
+		s[2 * i + 1] = r * sin(a);
+	}
+	EXPECT(svgmap_simplify(s, big, 0.01, kb) > 1000);
+	free(s);
+	free(kb);
+	double tiny[6] = { 0, 0, 1, 1, 2, 0 };
+	EXPECT(svgmap_simplify(tiny, 3, 10, keep) == 3);
 }

@@ -146,9 +146,29 @@ void test_publish_manifest(void)
 	EXPECT(d.n == 3 && strcmp(d.v[2].file, "never-written.pdf") == 0);
 	publish_take_diags(&p, &d);
 	EXPECT(d.n == 3);
-	publish_abort(&p);
+	publish_abort(&p);	/* what it wrote becomes the spare */
 	publish_free(&p);
 	diags_free(&d);
+	/* The spare's older shapes give way: a file where this build puts a
+	 * folder, a folder where it puts a file; a file it does not make goes. */
+	struct buf sp = BUF_INIT;
+	buf_printf(&sp, "%s/.out.spare", dir);
+	EXPECT(fs_is_dir(sp.data));
+	struct publish q = { 0 };
+	EXPECT(publish_begin(&q, out.data) == 0 && !fs_exists(sp.data));
+	EXPECT(publish_write(&q, "a/b.txt/below", "x", 1) == 0);
+	EXPECT(publish_write(&q, "data", "file", 4) == 0);
+	EXPECT(publish_commit(&q) == 0);
+	struct buf got = BUF_INIT;
+	fs_join(&got, out.data, "xlsx");
+	EXPECT(!fs_exists(got.data));
+	fs_join(&got, out.data, "a/b.txt/below");
+	EXPECT(fs_exists(got.data));
+	publish_free(&q);
+	fs_rmtree(out.data);
+	fs_rmtree(sp.data);
+	buf_release(&sp);
+	buf_release(&got);
 	rmdir(dir);
 	buf_release(&out);
 	buf_release(&path);

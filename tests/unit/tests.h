@@ -29,4 +29,5 @@ void test_pool(void);
 void test_publish_manifest(void);
 void test_fold(void);
 void test_lheo_md(void);
+void test_simplify(void);
 #endif

@@ -4,8 +4,9 @@
  * libharu (pdf_layout.c) keeps a cursor on the page, wraps paragraphs from
  * measured widths, keeps headings with what follows and starts a new page
  * when a block does not fit; page numbers ("page 2 / 3") are drawn once the
- * document is complete. Fonts are Liberation Sans from Debian, embedded, in
- * CP1252 so that every French character comes back from the PDF intact.
+ * document is complete. Text is in Helvetica (standard, not embedded) in
+ * CP1252 so that every French character comes back from the PDF intact,
+ * other scripts in embedded fonts (pdf_int.h).
  * One file per kind of document (pdf_fiche.c, pdf_card.c, pdf_booklet.c,
  * pdf_deck.c), the maps in pdf_map.c. This file holds the job list, run
  * on the job pool. Start at pdf_backend, at the end.
@@ -37,6 +38,8 @@ struct pdf {
 	size_t n_bk, n_jobs;
 	const struct page **decks;
 	size_t n_decks;
+	struct outline *locators;	/* per département, for the fiches */
+	size_t n_locators;
 };
 
 static void *pdf_new(const struct render_in *in)
@@ -59,6 +62,14 @@ static void *pdf_new(const struct render_in *in)
 			pl->bk[pl->n_bk++] = (struct booklet_job){ ca, s->geo.departements[j].code };
 	}
 	pl->n_jobs = pl->n_bk + pl->n_decks + s->n_referentiels + s->n_organismes;
+	/* Each département's outlines, simplified once for all its fiches. */
+	pl->locators = xcalloc(s->geo.n_departements + 1, sizeof(*pl->locators));
+	pl->n_locators = s->n_organismes ? s->geo.n_departements : 0;
+	for (size_t i = 0; i < pl->n_locators; i++) {
+		struct box b;
+		pdf_locator_box(&b, &s->geo.departements[i], 0, 0);
+		pdf_outline_build(&pl->locators[i], &s->geo, s->geo.departements[i].code, &b);
+	}
 	return pl;
 }
 
@@ -74,7 +85,7 @@ static int job(void *ctx, size_t i, struct pool_worker *w)
 	i -= pl->n_decks;
 	if (i < s->n_referentiels)
 		return card(s, s->referentiels[i], pl->p, &w->out, &w->d);
-	return fiche(s, s->organismes[i - s->n_referentiels], pl->p, &w->out, &w->d);
+	return fiche(s, s->organismes[i - s->n_referentiels], pl->locators, pl->p, &w->out, &w->d);
 }
 
 static int pdf_render(void *self, const struct render_in *in, struct publish *p, struct diags *d)
@@ -87,6 +98,9 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 static void pdf_free(void *self)
 {
 	struct pdf *pl = self;
+	for (size_t i = 0; i < pl->n_locators; i++)
+		pdf_outline_free(&pl->locators[i]);
+	free(pl->locators);
 	free(pl->bk);
 	free(pl->decks);
 	free(pl);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../base/mem.h"
+#include "../../base/diag.h"
 #include "../../data/embed.h"
 #include "../../text/markdown.h"
 #include "pdf_int.h"
@@ -227,10 +228,11 @@ static int deck_open(struct doc *d, const struct site *s, const struct page *pg,
 {
 	if (pdf_open_doc(d, dg) < 0)
 		return -1;
-	const char *it = pdf_load_font(d, FONT_DIR "LiberationSans-Italic.ttf");
-	if (!it)
+	d->italic = HPDF_GetFont(d->pdf, "Helvetica-Oblique", "WinAnsiEncoding");
+	if (!d->italic) {
+		diag_add(dg, "pdf", 0, 0, DIAG_ERROR, "libharu cannot give the standard font Helvetica-Oblique");
 		return -1;
-	d->italic = HPDF_GetFont(d->pdf, it, "CP1252");
+	}
 	pdf_info(d, pg->titre, s->titre, kind, pg->date ? pg->date : s->last_update);
 	return d->error ? -1 : 0;
 }

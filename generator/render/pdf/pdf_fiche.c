@@ -124,19 +124,28 @@ static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
 	d->y -= 4;
 }
 
-/* A small map of the organisation's département with its lieux. */
-static void locator(struct doc *d, const struct site *s, const struct organisme *o)
+void pdf_locator_box(struct box *b, const struct shape *dep, float x, float y)
+{
+	pdf_fit_box(b, dep->minx, dep->miny, dep->maxx, dep->maxy, x, y, LOCATOR_SIZE, LOCATOR_SIZE);
+}
+
+/* A small map of the organisation's département with its lieux; the
+ * outlines were simplified once for every fiche (pdf.c). */
+static void locator(struct doc *d, const struct site *s, const struct outline *locators,
+    const struct organisme *o)
 {
 	if (!o->n_lieux || !o->lieux[0].commune)
 		return;
-	const struct shape *sh = pdf_dep_shape(&s->geo, o->lieux[0].dep);
-	if (!sh)
+	size_t k = 0;
+	while (k < s->geo.n_departements && strcmp(s->geo.departements[k].code, o->lieux[0].dep) != 0)
+		k++;
+	if (k == s->geo.n_departements)
 		return;
 	struct box b;
-	float size = 150;
+	float size = LOCATOR_SIZE;
 	pdf_need(d, size + 10);
-	pdf_fit_box(&b, sh->minx, sh->miny, sh->maxx, sh->maxy, PAGE_W - MARGIN - size, d->y - size, size, size);
-	pdf_draw_base(d, &b, &s->geo, o->lieux[0].dep);
+	pdf_locator_box(&b, &s->geo.departements[k], PAGE_W - MARGIN - size, d->y - size);
+	pdf_outline_draw(d, &locators[k], b.x, b.y);
 	HPDF_Page_SetRGBFill(d->page, 0.0f, 0.0f, 0.57f);
 	for (size_t i = 0; i < o->n_lieux; i++) {
 		float x, y;
@@ -149,8 +158,8 @@ static void locator(struct doc *d, const struct site *s, const struct organisme 
 	d->reserve = size + 15;
 }
 
-int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b,
-    struct diags *dg)
+int fiche(const struct site *s, const struct organisme *o, const struct outline *locators,
+    struct publish *p, struct buf *b, struct diags *dg)
 {
 	struct doc d;
 	char date[64], url[1024];
@@ -187,7 +196,7 @@ int fiche(const struct site *s, const struct organisme *o, struct publish *p, st
 		d.y = PAGE_H - MARGIN - 95;
 	pdf_heading(&d, 14, o->n_lieux > 1 ? "Lieux de formation" : "Lieu de formation");
 	float top = d.y;
-	locator(&d, s, o);
+	locator(&d, s, locators, o);
 	d.y = top;
 	for (size_t i = 0; i < o->n_lieux; i++)
 		lieu(&d, &o->lieux[i], b);

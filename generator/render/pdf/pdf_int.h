@@ -36,11 +36,14 @@ struct publish;
 #define BOTTOM 70.0f		/* room for the footer */
 #define MAX_PAGES 20000	/* a booklet of a whole large directory is long */
 
-/* Text is set in Liberation Sans, in CP1252 when the string fits it (all of
- * French: smaller and faster documents), else in Liberation Sans in UTF-8
- * (same look: Polish, Turkish, Romanian, Greek, Cyrillic), else in DejaVu
- * Sans in UTF-8 (Vietnamese, combining marks, many more scripts). A string
- * is set in one tier; bold and italic have their twin in each. */
+/* Text is set in Helvetica, one of the standard fonts every PDF reader has
+ * (not embedded), in WinAnsiEncoding (CP1252) when the string fits it (all of
+ * French: documents about five times smaller, no font file read and
+ * compressed for each one), else in Liberation Sans in UTF-8, embedded (the
+ * same widths as Helvetica: Polish, Turkish, Romanian, Greek, Cyrillic),
+ * else in DejaVu Sans in UTF-8, embedded (Vietnamese, combining marks, many
+ * more scripts). A string is set in one tier; bold and italic have their
+ * twin in each. */
 enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -76,6 +79,20 @@ struct box {
 	double minx, miny, maxx, maxy;	/* lon/lat bounds drawn */
 	float x, y, w, h;		/* where on the page */
 	double c, s;			/* cos(latitude), points per degree */
+};
+
+/* A territory's outlines for one map scale: the rings projected into a box,
+ * in points from its lower left corner (struct box x, y), simplified once
+ * (pdf_outline_build) and drawn at any place (pdf_outline_draw). The fiches
+ * share one per département, built before the workers start (pdf.c). */
+struct outline {
+	float *xy;		/* the rings' points, x y pairs (owned) */
+	size_t n_pts;
+	size_t *ring_end;	/* per ring, the end of its points (owned) */
+	size_t n_rings;
+	size_t *shape_end;	/* per shape, the end of its rings (owned) */
+	size_t n_shapes;
+	size_t n_communes;	/* the first shapes are communes, then contours */
 };
 
 /* One row of a cartography, an offre at a lieu (pdf_carto_rows). */
@@ -126,6 +143,15 @@ void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
 const struct shape *pdf_dep_shape(const struct geo *g, const char *dep);
 void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep);
+/* The outlines of a département (its communes and contour; dep NULL: the
+ * région's départements) for the box b; draw puts the box's corner at (x, y). */
+void pdf_outline_build(struct outline *ol, const struct geo *g, const char *dep, const struct box *b);
+void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y);
+void pdf_outline_free(struct outline *ol);
+/* The fiche's locator map: its size in points, and its box for a
+ * département at (x, y). */
+#define LOCATOR_SIZE 150.0f
+void pdf_locator_box(struct box *b, const struct shape *dep, float x, float y);
 void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
     float x, float y, float w, float h);
 void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca);
@@ -141,8 +167,9 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 
 /* The documents, one file each; pdf.c's job list calls them. Each writes
  * one PDF through the publisher and returns 0 or -1. */
-int fiche(const struct site *s, const struct organisme *o, struct publish *p, struct buf *b,
-    struct diags *dg);
+/* fiche's locators: one outline per département, as in s->geo.departements. */
+int fiche(const struct site *s, const struct organisme *o, const struct outline *locators,
+    struct publish *p, struct buf *b, struct diags *dg);
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,

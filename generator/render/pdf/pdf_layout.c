@@ -1,6 +1,7 @@
 /*
- * The PDF layout layer over libharu: opening a document with its embedded
- * Liberation fonts, the CP1252 text conversion, pages with a cursor,
+ * The PDF layout layer over libharu: opening a document with its fonts
+ * (Helvetica for the text CP1252 holds, see pdf_int.h), the CP1252 text
+ * conversion, pages with a cursor,
  * wrapped paragraphs from measured widths, headings kept with what follows,
  * "Label : value" fields, links, the footers ("page 2 / 3") drawn once the
  * document is complete, its properties, saving through the publisher, and
@@ -209,12 +210,12 @@ int pdf_open_doc(struct doc *d, struct diags *diags)
 	}
 	HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
 	HPDF_SetCurrentEncoder(d->pdf, "CP1252");
-	const char *r = pdf_load_font(d, FONT_DIR "LiberationSans-Regular.ttf");
-	const char *b = r ? pdf_load_font(d, FONT_DIR "LiberationSans-Bold.ttf") : NULL;
-	if (!r || !b || d->error)
+	d->regular = HPDF_GetFont(d->pdf, "Helvetica", "WinAnsiEncoding");
+	d->bold = HPDF_GetFont(d->pdf, "Helvetica-Bold", "WinAnsiEncoding");
+	if (!d->regular || !d->bold) {
+		diag_add(diags, "pdf", 0, 0, DIAG_ERROR, "libharu cannot give the standard font Helvetica");
 		return -1;
-	d->regular = HPDF_GetFont(d->pdf, r, "CP1252");
-	d->bold = HPDF_GetFont(d->pdf, b, "CP1252");
+	}
 	d->italic = d->regular;
 	return d->error ? -1 : 0;
 }

@@ -35,45 +35,107 @@ void pdf_project(const struct box *b, double lon, double lat, float *x, float *y
 	*y = b->y + (float)((lat - b->miny) * b->s);
 }
 
-/* Draws a shape's rings, dropping points closer than 0.7 pt to the last one. */
-static void draw_shape(struct doc *d, const struct box *b, const struct shape *sh)
+/* Outlines are simplified with Douglas–Peucker at half a point in the map's
+ * own points (0.18 mm, under two widths of the thinnest line), and drawn on a
+ * grid of a quarter of a point, which a float holds exactly, so that each
+ * number is short in the page's content. */
+#define OUTLINE_TOLERANCE 0.5
+#define OUTLINE_GRID 4.0f	/* steps a point */
+
+/* Appends a shape's rings, projected into b and simplified, to ol. */
+static void outline_add(struct outline *ol, const struct box *b, const struct shape *sh,
+    size_t *cap_pts, size_t *cap_rings, size_t *cap_shapes)
 {
 	for (size_t r = 0; r < sh->n_rings; r++) {
 		const struct ring *rg = &sh->rings[r];
-		float lx = 0, ly = 0;
+		if (!rg->n)
+			continue;
+		double *xy = xmalloc(2 * rg->n * sizeof(*xy));
+		char *keep = xmalloc(rg->n);
 		for (size_t i = 0; i < rg->n; i++) {
-			float x, y;
-			pdf_project(b, rg->xy[2 * i], rg->xy[2 * i + 1], &x, &y);
-			if (i == 0)
-				HPDF_Page_MoveTo(d->page, x, y);
-			else if (fabsf(x - lx) + fabsf(y - ly) > 0.7f || i == rg->n - 1)
-				HPDF_Page_LineTo(d->page, x, y);
-			else
-				continue;
-			lx = x;
-			ly = y;
+			xy[2 * i] = (rg->xy[2 * i] - b->minx) * b->c * b->s;
+			xy[2 * i + 1] = (rg->xy[2 * i + 1] - b->miny) * b->s;
 		}
-		HPDF_Page_ClosePath(d->page);
+		size_t k = svgmap_simplify(xy, rg->n, OUTLINE_TOLERANCE, keep);
+		ol->xy = xgrow(ol->xy, cap_pts, 2 * (ol->n_pts + k), sizeof(*ol->xy));
+		for (size_t i = 0; i < rg->n; i++)
+			if (keep[i]) {
+				ol->xy[2 * ol->n_pts] = (float)xy[2 * i];
+				ol->xy[2 * ol->n_pts + 1] = (float)xy[2 * i + 1];
+				ol->n_pts++;
+			}
+		ol->ring_end = xgrow(ol->ring_end, cap_rings, ol->n_rings + 1, sizeof(*ol->ring_end));
+		ol->ring_end[ol->n_rings++] = ol->n_pts;
+		free(xy);
+		free(keep);
+	}
+	ol->shape_end = xgrow(ol->shape_end, cap_shapes, ol->n_shapes + 1, sizeof(*ol->shape_end));
+	ol->shape_end[ol->n_shapes++] = ol->n_rings;
+}
+
+void pdf_outline_build(struct outline *ol, const struct geo *g, const char *dep, const struct box *b)
+{
+	memset(ol, 0, sizeof(*ol));
+	size_t cp = 0, cr = 0, cs = 0;
+	for (size_t i = 0; dep && i < g->n_commune_shapes; i++)
+		if (strncmp(g->commune_shapes[i].code, dep, 2) == 0)
+			outline_add(ol, b, &g->commune_shapes[i], &cp, &cr, &cs);
+	ol->n_communes = ol->n_shapes;
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (!dep || strcmp(g->departements[i].code, dep) == 0)
+			outline_add(ol, b, &g->departements[i], &cp, &cr, &cs);
+}
+
+void pdf_outline_free(struct outline *ol)
+{
+	free(ol->xy);
+	free(ol->ring_end);
+	free(ol->shape_end);
+	memset(ol, 0, sizeof(*ol));
+}
+
+/* Each shape is stroked on its own: communes thin and light, then the
+ * contours. A point that rounds to the grid step of the one before is not
+ * drawn again. */
+void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y)
+{
+	size_t ring = 0, pt = 0;
+	for (size_t s = 0; s < ol->n_shapes; s++) {
+		if (s == 0 || s == ol->n_communes) {
+			int contour = s == ol->n_communes;
+			HPDF_Page_SetLineWidth(d->page, contour ? 0.8f : 0.3f);
+			if (contour)
+				HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
+			else
+				HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
+		}
+		for (; ring < ol->shape_end[s]; ring++) {
+			float lx = 0, ly = 0;
+			for (size_t i = pt; i < ol->ring_end[ring]; i++) {
+				float px = roundf((x + ol->xy[2 * i]) * OUTLINE_GRID) / OUTLINE_GRID;
+				float py = roundf((y + ol->xy[2 * i + 1]) * OUTLINE_GRID) / OUTLINE_GRID;
+				if (i == pt)
+					HPDF_Page_MoveTo(d->page, px, py);
+				else if (px != lx || py != ly)
+					HPDF_Page_LineTo(d->page, px, py);
+				lx = px;
+				ly = py;
+			}
+			pt = ol->ring_end[ring];
+			HPDF_Page_ClosePath(d->page);
+		}
+		HPDF_Page_Stroke(d->page);
 	}
 }
 
-/* The outlines of a département (its communes) or of the region. */
+/* The outlines of a département (its communes) or of the region, for one
+ * map: simplified at b's scale, drawn, dropped. */
 void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep)
 {
-	HPDF_Page_SetLineWidth(d->page, 0.3f);
-	HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
-	for (size_t i = 0; dep && i < g->n_commune_shapes; i++)
-		if (strncmp(g->commune_shapes[i].code, dep, 2) == 0) {
-			draw_shape(d, b, &g->commune_shapes[i]);
-			HPDF_Page_Stroke(d->page);
-		}
-	HPDF_Page_SetLineWidth(d->page, 0.8f);
-	HPDF_Page_SetRGBStroke(d->page, 0.25f, 0.25f, 0.25f);
-	for (size_t i = 0; i < g->n_departements; i++)
-		if (!dep || strcmp(g->departements[i].code, dep) == 0) {
-			draw_shape(d, b, &g->departements[i]);
-			HPDF_Page_Stroke(d->page);
-		}
+	struct outline ol;
+	pdf_outline_build(&ol, g, dep, b);
+	pdf_outline_draw(d, &ol, b->x, b->y);
+	pdf_outline_free(&ol);
 }
 
 const struct shape *pdf_dep_shape(const struct geo *g, const char *dep)

@@ -1,6 +1,6 @@
 /*
  * The PDF documents' text: which font sets a string and in which encoding.
- * Liberation Sans in CP1252 when the string fits it (all of French), else a
+ * Helvetica in CP1252 when the string fits it (all of French), else a
  * UTF-8 font that has all its letters; what no font has becomes U+FFFD and
  * a warning (pdf_warn_missing). Also two repairs of libharu 2.3's UTF-8
  * fonts: a valid ToUnicode map, and composite glyphs embedded whole. Start
@@ -16,11 +16,11 @@
 
 #define DEJAVU_DIR "/usr/share/fonts/truetype/dejavu/"
 
-/* The font files of each tier and style (tier 0 is CP1252, tier 1 the same
- * files in UTF-8). */
+/* The font files of each tier and style: tier 0 (CP1252) is the standard
+ * Helvetica, with no file; tier 1 is Liberation Sans, which has Helvetica's
+ * widths, in UTF-8. */
 static const char *const font_files[N_TIERS][N_STYLES] = {
-	{ FONT_DIR "LiberationSans-Regular.ttf", FONT_DIR "LiberationSans-Bold.ttf",
-	    FONT_DIR "LiberationSans-Italic.ttf" },
+	{ NULL, NULL, NULL },
 	{ FONT_DIR "LiberationSans-Regular.ttf", FONT_DIR "LiberationSans-Bold.ttf",
 	    FONT_DIR "LiberationSans-Italic.ttf" },
 	{ DEJAVU_DIR "DejaVuSans.ttf", DEJAVU_DIR "DejaVuSans-Bold.ttf",
@@ -52,7 +52,7 @@ static HPDF_FontDef tier_def(struct doc *d, int tier, int style)
 {
 	style = real_style(d, style);
 	if (!d->uni_name[tier][style]) {
-		d->uni_name[tier][style] = HPDF_LoadTTFontFromFile(d->pdf, font_files[tier][style], HPDF_TRUE);
+		d->uni_name[tier][style] = pdf_load_font(d, font_files[tier][style]);
 		if (!d->uni_name[tier][style]) {
 			d->error = d->error ? d->error : 1;
 			return NULL;

@@ -1,0 +1,70 @@
+#!/bin/sh
+# make bench-rebuild: the cost of a rebuild, against a baseline carto in the
+# same run (BENCH_BASE, a binary built from an older commit; without it only
+# this carto is measured). Synthetic sites from build/gensite (seeded): one of
+# BENCH_ORGS organisations (default 1000) for the cold build (CPU, PDF bytes
+# a fiche), and sites of BENCH_PAGE_SIZES Markdown pages (default 1000
+# 10000, with 10 organisations) rebuilt over their existing output: wall,
+# user and kernel seconds of the third build in a row (the steady state of
+# an editor's rebuilds), and the ratios base/new. Sites are kept in
+# build/bench/.
+set -eu
+cd "$(dirname "$0")/.."
+ORGS=${BENCH_ORGS:-1000}
+SIZES=${BENCH_PAGE_SIZES:-1000 10000}
+SEED=${BENCH_SEED:-20261128}
+NEW=${BENCH_NEW:-$PWD/generator/carto}
+BASE=${BENCH_BASE:-}
+export SOURCE_DATE_EPOCH=1795000000 LC_ALL=C.UTF-8
+B=build/bench
+mkdir -p "$B"
+
+site() {	# site DIR ORGS PAGES
+	[ -f "$1/.stamp" ] && [ "$(cat "$1/.stamp")" = "$2 $3 $SEED" ] && return
+	rm -rf "$1"
+	mkdir -p "$1/content"
+	cp -r site.yaml referentiels "$1/"
+	cp -r content/cartographies "$1/content/"
+	build/gensite --orgs "$2" --pages "$3" --seed "$SEED" --geo referentiels/geo/communes.csv \
+		--out "$1" > /dev/null
+	echo "$2 $3 $SEED" > "$1/.stamp"
+}
+
+# timed BIN SITE OUT: prints "wall user sys" of one build.
+timed() {
+	/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$1" build --site "$2" --out "$3" > /dev/null 2>&1 || {
+		echo "bench: $1 build --site $2 failed" >&2
+		exit 1
+	}
+	cat "$B/time.log"
+}
+
+bins="new"
+[ -n "$BASE" ] && bins="base new"
+bin() { if [ "$1" = base ]; then echo "$BASE"; else echo "$NEW"; fi; }
+
+echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
+echo
+echo "| run | carto | wall s | user s | kernel s | CPU s | fiche KB (mean) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+dir="$B/rebuild-orgs-$ORGS"
+site "$dir" "$ORGS" 1
+for v in $bins; do
+	out="$B/rebuild-out-$v-orgs"
+	rm -rf "$out" "$B/.rebuild-out-$v-orgs".*
+	set -- $(timed "$(bin $v)" "$dir" "$out")
+	kb=$(find "$out/pdf/organismes" -name '*.pdf' -printf '%s\n' | awk '{s += $1; n++} END {printf "%.1f", s / n / 1024}')
+	echo "| cold build, $ORGS organisations | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | $kb |"
+done
+for n in $SIZES; do
+	dir="$B/rebuild-pages-$n"
+	site "$dir" 10 "$n"
+	for v in $bins; do
+		out="$B/rebuild-out-$v-$n"
+		rm -rf "$out" "$B/.rebuild-out-$v-$n".*
+		timed "$(bin $v)" "$dir" "$out" > /dev/null
+		timed "$(bin $v)" "$dir" "$out" > /dev/null
+		set -- $(timed "$(bin $v)" "$dir" "$out")
+		echo "| rebuild over the output, $n pages | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"
+	done
+done
