@@ -213,11 +213,13 @@ static void summary(struct imp *im, const char *outname, const char *prev, FILE 
 		orgs += im->ov[i]->n_offres > 0;
 	for (size_t i = 0; i < SK_N; i++)
 		skipped += im->skipped[i];
-	fprintf(out, "%s -> %s: %zu organisations, %zu offers, %zu lieux, %zu sessions "
-	    "(%zu formations, %zu actions read)\n", im->shown, outname, orgs, im->offres, im->lieux,
-	    im->sessions, im->formations, im->actions);
+	fprintf(out, "%s -> %s: %zu organisation%s, %zu offer%s, %zu lieu%s, %zu session%s "
+	    "(%zu formation%s, %zu action%s read)\n", im->shown, outname, orgs, diag_plural(orgs),
+	    im->offres, diag_plural(im->offres), im->lieux, im->lieux == 1 ? "" : "x", im->sessions,
+	    diag_plural(im->sessions), im->formations, diag_plural(im->formations), im->actions,
+	    diag_plural(im->actions));
 	if (skipped)
-		fprintf(out, "  skipped: %zu action%s\n", skipped, skipped > 1 ? "s" : "");
+		fprintf(out, "  skipped: %zu action%s\n", skipped, diag_plural(skipped));
 	for (size_t i = 0; i < SK_N; i++) {
 		if (!im->skipped[i])
 			continue;
