@@ -78,8 +78,8 @@ static void print_stats(const struct build_clock *c, const struct backend *b,
 		fprintf(stderr, "carto: xlsx-rows %zu rss_before_kb=%ld peak_kb=%ld\n", st->xlsx_rows,
 		    rss_before, rss_kb(c, "VmHWM:", 0));
 	else if (b == &html_backend)
-		fprintf(stderr, "carto: cartographies %zu files %.1f ms (summed over threads)\n",
-		    st->carto_pages, st->carto_ms);
+		fprintf(stderr, "carto: cartographies %zu file%s %.1f ms (summed over threads)\n",
+		    st->carto_pages, diag_plural(st->carto_pages), st->carto_ms);
 }
 
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,

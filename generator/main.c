@@ -390,8 +390,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_abort(&p);
 		goto done;
 	}
-	printf("carto: published %s: %zu organisations, %zu offers, %zu référentiels, %zu pages (%zu warnings)\n",
-	    o->out, s->n_organismes, s->n_offres, s->n_referentiels, s->n_pages, d->warnings);
+	printf("carto: published %s: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s (%zu warning%s)\n",
+	    o->out, s->n_organismes, diag_plural(s->n_organismes), s->n_offres, diag_plural(s->n_offres),
+	    s->n_referentiels, diag_plural(s->n_referentiels), s->n_pages, diag_plural(s->n_pages), d->warnings,
+	    diag_plural(d->warnings));
 	rc = 0;
 done:
 	publish_free(&p);
@@ -409,9 +411,10 @@ static int cmd_check(struct opts *o, struct site *s, struct diags *d)
 	size_t offers = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		offers += s->organismes[i]->n_offres;
-	printf("carto: %zu organisations, %zu offers, %zu référentiels, %zu pages: no error, %zu warning%s\n",
-	    s->n_organismes, offers, s->n_referentiels, s->n_pages, d->warnings,
-	    d->warnings == 1 ? "" : "s");
+	printf("carto: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s: no error, %zu warning%s\n",
+	    s->n_organismes, diag_plural(s->n_organismes), offers, diag_plural(offers), s->n_referentiels,
+	    diag_plural(s->n_referentiels), s->n_pages, diag_plural(s->n_pages), d->warnings,
+	    diag_plural(d->warnings));
 	return 0;
 }
 

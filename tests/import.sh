@@ -96,13 +96,13 @@ if [ -f "$ONISEP" ]; then
 	cp -r tests/check/base "$S"
 	"$CARTO" import lheo "$ONISEP" --site "$S" > "$S/out.txt" 2> "$S/err.txt" &&
 		grep -q 'exemple-onisep-2.2.xml:43: warning: lieu in QUIMPERLÉ 29233 is outside the territory' "$S/err.txt" &&
-		grep -q '0 organisations, 0 offers.*1 actions read' "$S/out.txt" &&
+		grep -q '0 organisations, 0 offers.*1 action read' "$S/out.txt" &&
 		grep -q '1: lieu outside the territory (line 32)' "$S/out.txt"
 	st=$?
 	imp_test onisep-outside "$st" "$(cat "$S/err.txt" "$S/out.txt")"
 	cp -r tests/import/bretagne/. "$S/"
 	"$CARTO" import lheo "$ONISEP" --site "$S" > "$S/out.txt" 2> "$S/err.txt" &&
-		grep -q '1 organisations, 1 offers, 1 lieux, 1 sessions' "$S/out.txt" &&
+		grep -q '1 organisation, 1 offer, 1 lieu, 1 session (1 formation, 1 action read)' "$S/out.txt" &&
 		(cd "$S" && "$CARTO" check > /dev/null 2>&1) &&
 		y="$S/content/organismes/lheo-exemple-onisep-2-2.yaml" &&
 		grep -q 'nom: "Lycée Kerneuzec"' "$y" && grep -q 'commune: "Quimperlé"' "$y" &&

@@ -81,6 +81,21 @@ rc=$?
 site_test failed-build-keeps-output "exit $rc"
 rm -rf "$S-bad"
 
+# The summaries agree in number with their counts: the check base site has one
+# organisation, one offer, two référentiels and one page; with the stale
+# organisation of tests/check/cases/org-stale, one warning.
+P="$TMP/plural"
+rm -rf "$P"
+cp -r tests/check/base "$P"
+cp tests/check/cases/org-stale/content/organismes/asso-test.yaml "$P/content/organismes/"
+"$CARTO" check --site "$P" > "$TMP/plural.out" 2> /dev/null &&
+	"$CARTO" build --site "$P" --out "$P/out" >> "$TMP/plural.out" 2> /dev/null &&
+	[ "$(cat "$TMP/plural.out")" = "carto: 1 organisation, 1 offer, 2 référentiels, 1 page: no error, 1 warning
+carto: published $P/out: 1 organisation, 1 offer, 2 référentiels, 1 page (1 warning)" ]
+st=$?; detail=$(cat "$TMP/plural.out"); [ "$st" = 0 ]
+site_test summary-plurals "$detail"
+rm -rf "$P"
+
 # A write that fails (here, past a file size limit) fails the build with the
 # file and the reason as a diagnostic, nothing printed by a backend, and the
 # previous output kept. The organisation gets a name in Vietnamese, so that

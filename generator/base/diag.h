@@ -45,4 +45,11 @@ void diags_merge(struct diags *dst, struct diags *src);
 void diags_print(struct diags *d, FILE *f);
 void diags_free(struct diags *d);
 
+/* The English plural ending of a count in a message: "" for 1, else "s"
+ * ("0 warnings", "1 warning", "2 warnings"). */
+static inline const char *diag_plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 #endif

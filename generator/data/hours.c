@@ -176,12 +176,17 @@ int hours_parse(const char *s, struct hours *h, const char **err, size_t *at)
 	}
 }
 
+/* U+00A0 NO-BREAK SPACE in UTF-8: a time ("14 h", "9 h 30") and a range of
+ * times ("14 h – 17 h") never break across lines in any output (it is in
+ * CP1252, so the PDFs keep it too). */
+#define NBSP "\xC2\xA0"
+
 static void fr_time(char *out, size_t size, int min)
 {
 	if (min % 60)
-		snprintf(out, size, "%d h %02d", min / 60, min % 60);
+		snprintf(out, size, "%d" NBSP "h" NBSP "%02d", min / 60, min % 60);
 	else
-		snprintf(out, size, "%d h", min / 60);
+		snprintf(out, size, "%d" NBSP "h", min / 60);
 }
 
 /*
@@ -265,10 +270,10 @@ void hours_french(const struct hours *h, char *out, size_t size)
 			break;
 		len += fr_rule_days(r, out + len, size - len);
 		for (size_t j = 0; j < r->n && len < size; j++) {
-			char a[16], b[16];
+			char a[32], b[32];
 			fr_time(a, sizeof(a), r->from[j]);
 			fr_time(b, sizeof(b), r->to[j]);
-			len += (size_t)snprintf(out + len, size - len, "%s%s – %s",
+			len += (size_t)snprintf(out + len, size - len, "%s%s" NBSP "–" NBSP "%s",
 			    j ? " et " : ", ", a, b);
 		}
 	}

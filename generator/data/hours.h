@@ -39,7 +39,8 @@ struct hours {
  * *at to the byte offset of the problem. */
 int hours_parse(const char *s, struct hours *h, const char **err, size_t *at);
 /* Writes h in plain French ("mardi et jeudi, 18 h 30 – 20 h 30") into out,
- * which has size bytes; "" when h is NULL (no hours given). */
+ * which has size bytes; "" when h is NULL (no hours given). The spaces inside
+ * a time and a range of times are U+00A0, so that they never break. */
 void hours_french(const struct hours *h, char *out, size_t size);
 /* Returns 1 when some span ends after 18:00 on a weekday. */
 int hours_has_evening(const struct hours *h);

@@ -155,36 +155,38 @@ void test_hours(void)
 	char fr[256];
 	EXPECT(hours_parse("Tu,Th 18:30-20:30", &h, &err, &at) == 0);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "mardi et jeudi, 18 h 30 – 20 h 30");
+	/* A time and a range of times hold together with no-break spaces
+	 * (U+00A0), so that no line breaks inside "14 h – 17 h". */
+	EXPECT_STR(fr, "mardi et jeudi, 18\u00a0h\u00a030\u00a0–\u00a020\u00a0h\u00a030");
 	EXPECT(hours_has_evening(&h) && !hours_has_saturday(&h) && !hours_has_morning(&h));
 	EXPECT(hours_parse("Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00", &h, &err, &at) == 0);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "du lundi au vendredi, 9 h – 12 h et 14 h – 17 h ; samedi, 10 h – 12 h");
+	EXPECT_STR(fr, "du lundi au vendredi, 9\u00a0h\u00a0–\u00a012\u00a0h et 14\u00a0h\u00a0–\u00a017\u00a0h ; samedi, 10\u00a0h\u00a0–\u00a012\u00a0h");
 	EXPECT(hours_has_saturday(&h) && hours_has_morning(&h) && !hours_has_evening(&h));
 	EXPECT(hours_parse("Lu 09:00-12:00", &h, &err, &at) < 0 && at == 0);
 	EXPECT(hours_parse("Mo 12:00-09:00", &h, &err, &at) < 0 && strstr(err, "end after"));
 	EXPECT(hours_parse("Mo 9h-12h", &h, &err, &at) < 0 && at == 3);
 	EXPECT(hours_parse("Mo,We,Fr 09:00-11:00", &h, &err, &at) == 0);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "lundi, mercredi et vendredi, 9 h – 11 h");
+	EXPECT_STR(fr, "lundi, mercredi et vendredi, 9\u00a0h\u00a0–\u00a011\u00a0h");
 	/* The forms data·inclusion publishes: holidays, months, wrapping ranges. */
 	EXPECT(hours_parse("Mo-Fr 09:00-12:00; PH off", &h, &err, &at) == 0);
 	EXPECT(h.n == 2 && h.r[1].off && h.r[1].holidays == HOURS_PH && h.r[1].days == 0);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "du lundi au vendredi, 9 h – 12 h ; fermé les jours fériés");
+	EXPECT_STR(fr, "du lundi au vendredi, 9\u00a0h\u00a0–\u00a012\u00a0h ; fermé les jours fériés");
 	EXPECT(hours_parse("Sep-Jun Mo-Fr 09:00-12:00; SH off", &h, &err, &at) == 0);
 	EXPECT(h.r[0].months == 0xF3F && h.r[1].holidays == HOURS_SH);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "de septembre à juin, du lundi au vendredi, 9 h – 12 h ; fermé les vacances scolaires");
+	EXPECT_STR(fr, "de septembre à juin, du lundi au vendredi, 9\u00a0h\u00a0–\u00a012\u00a0h ; fermé les vacances scolaires");
 	EXPECT(hours_parse("Sa-Mo 10:00-19:00", &h, &err, &at) == 0 && h.r[0].days == 0x61);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "du samedi au lundi, 10 h – 19 h");
+	EXPECT_STR(fr, "du samedi au lundi, 10\u00a0h\u00a0–\u00a019\u00a0h");
 	EXPECT(hours_has_saturday(&h) && hours_has_evening(&h));
 	EXPECT(hours_parse("Jul,Aug off; Mo-Fr,PH 10:00-12:00", &h, &err, &at) == 0);
 	EXPECT(h.r[0].off && h.r[0].months == 0xC0 && h.r[0].days == 0x7F);
 	EXPECT(h.r[1].days == 0x1F && h.r[1].holidays == HOURS_PH);
 	hours_french(&h, fr, sizeof(fr));
-	EXPECT_STR(fr, "en juillet et août, fermé du lundi au dimanche ; du lundi au vendredi et les jours fériés, 10 h – 12 h");
+	EXPECT_STR(fr, "en juillet et août, fermé du lundi au dimanche ; du lundi au vendredi et les jours fériés, 10\u00a0h\u00a0–\u00a012\u00a0h");
 	/* A later rule overrides an earlier one for its days. */
 	EXPECT(hours_parse("Mo-Sa 09:00-12:00; Sa off", &h, &err, &at) == 0 && !hours_has_saturday(&h));
 	EXPECT(hours_parse("Mo-Sa 09:00-12:00; Jul Sa off", &h, &err, &at) == 0 && hours_has_saturday(&h));
