@@ -225,8 +225,20 @@ static void mark_glyph(struct doc *d, uint32_t cp)
 	}
 }
 
-/* s in UTF-8 for a UTF-8 tier: what no font has becomes U+FFFD (noted for
- * the warning), controls and noncharacters are left out. */
+/* Letters of the scripts written right to left (Unicode blocks Hebrew to
+ * Arabic Extended-A, U+0590-U+08FF, and the Hebrew and Arabic presentation
+ * forms): libharu sets glyphs left to right one by one, so Arabic would
+ * come out unjoined and both in reverse order. They are treated as letters
+ * no font has: U+FFFD and a warning, never a silently wrong name. */
+static int is_rtl(uint32_t cp)
+{
+	return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+	    (cp >= 0xFE70 && cp <= 0xFEFF);
+}
+
+/* s in UTF-8 for a UTF-8 tier: what no font has, or what cannot be laid out
+ * (is_rtl), becomes U+FFFD (noted for the warning), controls and
+ * noncharacters are left out. */
 static void utf8_text(struct doc *d, struct buf *b, const char *s)
 {
 	for (const char *p = s; *p;) {
@@ -236,7 +248,7 @@ static void utf8_text(struct doc *d, struct buf *b, const char *s)
 			buf_putc(b, *p);
 		else if (!n)
 			buf_puts(b, "\xEF\xBF\xBD");
-		else if (utf8_is_text(cp) && d->tier == TIER_DEJAVU && !tier_has(d, TIER_DEJAVU, cp)) {
+		else if (utf8_is_text(cp) && (is_rtl(cp) || (d->tier == TIER_DEJAVU && !tier_has(d, TIER_DEJAVU, cp)))) {
 			note_missing(d, cp);
 			buf_puts(b, "\xEF\xBF\xBD");
 		} else if (utf8_is_text(cp)) {
@@ -349,8 +361,10 @@ void pdf_warn_missing(struct doc *d, const char *path, struct buf *b)
 	if (d->src)
 		find_char(d->src, d->missing[0], &line, &col);
 	diag_add(d->diags, d->src ? d->src : path, line, col, DIAG_WARNING,
-	    "%s: no font of the PDF documents has %s: printed there as \xEF\xBF\xBD (the web page shows %s)",
-	    path, b->data, d->n_missing > 1 ? "them" : "it");
+	    "%s: the PDF documents cannot print %s (no font has %s, or %s written right to left): "
+	    "printed there as \xEF\xBF\xBD (the web page shows %s)",
+	    path, b->data, d->n_missing > 1 ? "them" : "it", d->n_missing > 1 ? "they are" : "it is",
+	    d->n_missing > 1 ? "them" : "it");
 }
 
 /* A property in the encoder of its tier (libharu writes it as UTF-16). */
