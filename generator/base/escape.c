@@ -17,8 +17,9 @@ void esc_json(struct buf *b, const char *s)
 	}
 	buf_putc(b, '"');
 	const unsigned char *p = (const unsigned char *)s, *run = p;
-	for (; *p; p++) {
+	while (*p) {
 		const char *rep;
+		size_t skip = 1;
 		switch (*p) {
 		case '"': rep = "\\\""; break;
 		case '\\': rep = "\\\\"; break;
@@ -29,17 +30,33 @@ void esc_json(struct buf *b, const char *s)
 		case '>': rep = "\\u003e"; break;
 		case '&': rep = "\\u0026"; break;
 		default:
-			if (*p >= 0x20)
+			if (*p >= 0x20 && *p < 0x80) {
+				p++;
 				continue;
-			rep = NULL;
+			}
+			if (*p >= 0x80) {
+				uint32_t cp;
+				size_t n = utf8_decode((const char *)p, &cp);
+				if (n && cp != 0x2028 && cp != 0x2029) {
+					p += n;
+					continue;
+				}
+				/* U+2028 and U+2029 end a line in JavaScript
+				 * before ES2019; a byte that is not UTF-8 would
+				 * make the whole file invalid JSON. */
+				rep = n ? (cp == 0x2028 ? "\\u2028" : "\\u2029") : "\xEF\xBF\xBD";
+				skip = n ? n : 1;
+			} else
+				rep = NULL;
 		}
 		/* Copy the run of plain bytes at once, then the escape. */
 		buf_add(b, run, (size_t)(p - run));
-		run = p + 1;
 		if (rep)
 			buf_puts(b, rep);
 		else
 			buf_printf(b, "\\u%04x", *p);
+		p += skip;
+		run = p;
 	}
 	buf_add(b, run, (size_t)(p - run));
 	buf_putc(b, '"');

@@ -8,8 +8,13 @@
 
 struct buf;
 
-/* A JSON string with its quotes; NULL gives null. '<', '>' and '&' are
- * written as \u escapes so the text is safe inside HTML too. */
+/* A JSON string with its quotes; NULL gives null. Control characters are
+ * \u escapes; '<', '>' and '&' too, so the text is safe inside HTML and a
+ * <script> element ("</script>" cannot appear); U+2028 and U+2029 too, which
+ * end a line in JavaScript before ES2019 (the search index and the
+ * cartographies' rows are .js files). A byte that is not UTF-8 becomes
+ * U+FFFD, as in esc_html, so the output is valid JSON whatever s holds. The
+ * JSON writer of json.h writes every string through it. */
 void esc_json(struct buf *b, const char *s);
 /* A CSV cell for separator sep, quoted when needed. A text cell starting
  * with = + - @ tab or CR is prefixed with ' so no spreadsheet runs it. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../base/buf.h"
-#include "../base/escape.h"
+#include "../base/json.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
 #include "../data/derive.h"
@@ -69,34 +69,27 @@ static void strs_add(struct strs *l, const char *s)
 		l->v[l->n++] = s;
 }
 
-static void strs_json(struct buf *b, const struct strs *l)
+static void strs_json(struct json *j, const char *k, const struct strs *l)
 {
+	json_key(j, k);
 	if (!l->n) {
-		buf_puts(b, "null");
+		json_null(j);
 		return;
 	}
-	buf_putc(b, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			buf_puts(b, ", ");
-		esc_json(b, l->v[i]);
-	}
-	buf_putc(b, ']');
+	json_array(j);
+	for (size_t i = 0; i < l->n; i++)
+		json_str(j, l->v[i]);
+	json_end(j);
 }
 
-static void key(struct buf *b, const char *k)
+/* A string member, null when empty. */
+static void str(struct json *j, const char *k, const char *v)
 {
-	buf_printf(b, ",\n    \"%s\": ", k);
-}
-
-static void str(struct buf *b, const char *k, const char *v)
-{
-	key(b, k);
-	esc_json(b, v && *v ? v : NULL);
+	json_kstr(j, k, v && *v ? v : NULL);
 }
 
 /* A name of 3 to 150 characters that does not end with a point. */
-static void name(struct buf *b, const char *k, const char *s)
+static void name(struct json *j, const char *k, const char *s)
 {
 	char cut[700];
 	size_t i = 0, n = 0;
@@ -112,77 +105,82 @@ static void name(struct buf *b, const char *k, const char *s)
 	cut[i] = '\0';
 	if (n < 3 || i == 0)
 		snprintf(cut, sizeof(cut), "Offre %s", s);
-	str(b, k, cut);
+	str(j, k, cut);
 }
 
-static void date(struct buf *b, const char *k, int d)
+static void date(struct json *j, const char *k, int d)
 {
-	key(b, k);
-	buf_printf(b, "\"%04d-%02d-%02d\"", d / 10000, d / 100 % 100, d % 100);
+	char s[32];
+	snprintf(s, sizeof(s), "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+	json_kstr(j, k, s);
+}
+
+/* A number, or null when the model has none. */
+static void num(struct json *j, const char *k, const char *fmt, double v, int has)
+{
+	json_key(j, k);
+	if (has)
+		json_num(j, fmt, v);
+	else
+		json_null(j);
 }
 
 /* Address fields of a lieu (null when there is none). */
-static void address(struct buf *b, const struct lieu *l)
+static void address(struct json *j, const struct lieu *l)
 {
 	struct buf more = BUF_INIT;
 	for (size_t i = 1; l && i < l->n_lignes; i++)
 		buf_printf(&more, "%s%s", more.len ? ", " : "", l->lignes[i]);
-	str(b, "adresse", l && l->n_lignes ? l->lignes[0] : NULL);
-	str(b, "complement_adresse", more.data);
-	str(b, "commune", l ? (l->commune ? l->commune->nom : l->commune_nom.s) : NULL);
-	str(b, "code_postal", l ? l->code_postal.s : NULL);
-	str(b, "code_insee", l ? l->code_insee.s : NULL);
-	key(b, "latitude");
-	if (l)
-		buf_printf(b, "%.6f", l->lat);
-	else
-		buf_puts(b, "null");
-	key(b, "longitude");
-	if (l)
-		buf_printf(b, "%.6f", l->lon);
-	else
-		buf_puts(b, "null");
+	str(j, "adresse", l && l->n_lignes ? l->lignes[0] : NULL);
+	str(j, "complement_adresse", more.data);
+	str(j, "commune", l ? (l->commune ? l->commune->nom : l->commune_nom.s) : NULL);
+	str(j, "code_postal", l ? l->code_postal.s : NULL);
+	str(j, "code_insee", l ? l->code_insee.s : NULL);
+	num(j, "latitude", "%.6f", l ? l->lat : 0, l != NULL);
+	num(j, "longitude", "%.6f", l ? l->lon : 0, l != NULL);
 	buf_release(&more);
 }
 
-static void structure(struct buf *b, const struct site *s, const struct organisme *o)
+static void structure(struct json *j, const struct site *s, const struct organisme *o)
 {
 	struct buf id = BUF_INIT, url = BUF_INIT;
 	buf_printf(&id, SOURCE "--%s", o->id.s);
 	buf_printf(&url, "%sorganismes/%s/index.html", s->base_url ? s->base_url : "", o->id.s);
-	buf_puts(b, "  {\n    \"source\": \"" SOURCE "\"");
-	str(b, "id", id.data);
-	name(b, "nom", o->nom);
-	date(b, "date_maj", o->mise_a_jour);
-	str(b, "siret", o->siret.s);
-	str(b, "site_web", o->site_web.s);
-	str(b, "telephone", o->has_contact ? o->contact.telephone : NULL);
-	str(b, "courriel", o->has_contact ? o->contact.courriel.s : NULL);
-	str(b, "lien_source", url.data);
-	str(b, "horaires_accueil", o->n_lieux ? o->lieux[0].horaires_accueil.s : NULL);
-	address(b, o->n_lieux ? &o->lieux[0] : NULL);
-	buf_puts(b, "\n  }");
+	json_object(j);
+	json_kstr(j, "source", SOURCE);
+	str(j, "id", id.data);
+	name(j, "nom", o->nom);
+	date(j, "date_maj", o->mise_a_jour);
+	str(j, "siret", o->siret.s);
+	str(j, "site_web", o->site_web.s);
+	str(j, "telephone", o->has_contact ? o->contact.telephone : NULL);
+	str(j, "courriel", o->has_contact ? o->contact.courriel.s : NULL);
+	str(j, "lien_source", url.data);
+	str(j, "horaires_accueil", o->n_lieux ? o->lieux[0].horaires_accueil.s : NULL);
+	address(j, o->n_lieux ? &o->lieux[0] : NULL);
+	json_end(j);
 	buf_release(&id);
 	buf_release(&url);
 }
 
-static void service(struct buf *b, const struct site *s, const struct organisme *o, const struct offre *f)
+static void service(struct json *j, const struct site *s, const struct organisme *o, const struct offre *f)
 {
 	struct buf id = BUF_INIT, url = BUF_INIT, desc = BUF_INIT, frais = BUF_INIT;
 	buf_printf(&id, SOURCE "--%s--%s", o->id.s, f->id.s);
-	buf_puts(b, "  {\n    \"source\": \"" SOURCE "\"");
-	str(b, "id", id.data);
+	json_object(j);
+	json_kstr(j, "source", SOURCE);
+	str(j, "id", id.data);
 	buf_reset(&id);
 	buf_printf(&id, SOURCE "--%s", o->id.s);
-	str(b, "structure_id", id.data);
-	name(b, "nom", f->intitule);
+	str(j, "structure_id", id.data);
+	name(j, "nom", f->intitule);
 	if (f->objectif && strlen(f->objectif) >= 5)
 		buf_puts(&desc, f->objectif);
 	else
 		buf_printf(&desc, "Formation : %s", f->intitule);
-	str(b, "description", desc.data);
-	date(b, "date_maj", o->mise_a_jour);
-	str(b, "type", "formation");
+	str(j, "description", desc.data);
+	date(j, "date_maj", o->mise_a_jour);
+	str(j, "type", "formation");
 	struct strs th = { { NULL }, 0 }, pu = { { NULL }, 0 }, modes = { { NULL }, 0 };
 	for (size_t i = 0; i < f->types.n; i++)
 		for (size_t k = 0; k < sizeof(themes) / sizeof(*themes); k++)
@@ -190,8 +188,7 @@ static void service(struct buf *b, const struct site *s, const struct organisme 
 				for (size_t j = 0; j < 3 && themes[k].them[j]; j++)
 					strs_add(&th, themes[k].them[j]);
 	strs_add(&th, "se-former--trouver-sa-formation");
-	key(b, "thematiques");
-	strs_json(b, &th);
+	strs_json(j, "thematiques", &th);
 	for (size_t i = 0; i < f->publics.n; i++)
 		for (size_t k = 0; k < sizeof(publics) / sizeof(*publics); k++)
 			if (strcmp(publics[k].carto, f->publics.v[i].s) == 0)
@@ -199,43 +196,36 @@ static void service(struct buf *b, const struct site *s, const struct organisme 
 	for (size_t i = 0; i < f->publics.n && !pu.n; i++)
 		if (strcmp(f->publics.v[i].s, "tous-publics") == 0)	/* alone, as the schema says */
 			strs_add(&pu, "tous-publics");
-	key(b, "publics");
-	strs_json(b, &pu);
-	str(b, "publics_precisions", f->public_precisions);
-	key(b, "frais");
-	esc_json(b, f->gratuit == TRI_TRUE ? "gratuit" : f->gratuit == TRI_FALSE ? "payant" : NULL);
+	strs_json(j, "publics", &pu);
+	str(j, "publics_precisions", f->public_precisions);
+	json_kstr(j, "frais", f->gratuit == TRI_TRUE ? "gratuit" : f->gratuit == TRI_FALSE ? "payant" : NULL);
 	char price[MONTANT_SIZE];
 	if (f->has_montant)	/* the words every output uses for a price */
 		buf_puts(&frais, montant_fr(f->montant, price));
 	if (f->cout_precisions)
 		buf_printf(&frais, "%s%s", frais.len ? ". " : "", f->cout_precisions);
-	str(b, "frais_precisions", frais.data);
+	str(j, "frais_precisions", frais.data);
 	if (f->enseignement == ENS_PRESENTIEL || f->enseignement == ENS_MIXTE)
 		strs_add(&modes, "en-presentiel");
 	if (f->enseignement == ENS_DISTANCE || f->enseignement == ENS_MIXTE)
 		strs_add(&modes, "a-distance");
-	key(b, "modes_accueil");
-	strs_json(b, &modes);
-	str(b, "horaires_accueil", f->horaires.s);
-	key(b, "volume_horaire_hebdomadaire");
-	if (f->heures_semaine >= 0)
-		buf_printf(b, "%g", f->heures_semaine);
-	else
-		buf_puts(b, "null");
-	key(b, "nombre_semaines");
+	strs_json(j, "modes_accueil", &modes);
+	str(j, "horaires_accueil", f->horaires.s);
+	num(j, "volume_horaire_hebdomadaire", "%g", f->heures_semaine, f->heures_semaine >= 0);
+	json_key(j, "nombre_semaines");
 	if (f->duree_semaines >= 1)
-		buf_printf(b, "%ld", f->duree_semaines);
+		json_int(j, f->duree_semaines);
 	else
-		buf_puts(b, "null");
+		json_null(j);
 	const struct contact *c = offre_contact(f);
-	str(b, "contact_nom_prenom", c ? c->nom : NULL);
-	str(b, "telephone", c ? c->telephone : NULL);
-	str(b, "courriel", c ? c->courriel.s : NULL);
+	str(j, "contact_nom_prenom", c ? c->nom : NULL);
+	str(j, "telephone", c ? c->telephone : NULL);
+	str(j, "courriel", c ? c->courriel.s : NULL);
 	buf_printf(&url, "%sorganismes/%s/index.html#offre-%s", s->base_url ? s->base_url : "", o->id.s,
 	    f->id.s);
-	str(b, "lien_source", url.data);
-	address(b, f->n_lieux ? f->lieux[0] : NULL);
-	buf_puts(b, "\n  }");
+	str(j, "lien_source", url.data);
+	address(j, f->n_lieux ? f->lieux[0] : NULL);
+	json_end(j);
 	buf_release(&id);
 	buf_release(&url);
 	buf_release(&desc);
@@ -260,24 +250,22 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 	const struct inclusion *x = ctx;
 	const struct site *s = x->s;
 	struct buf *b = &w->out;
-	size_t n = 0;
+	struct json j;
 	buf_reset(b);
-	buf_puts(b, "[\n");
+	json_init(&j, b, JSON_PRETTY);
+	json_array(&j);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		if (job == 0) {
-			if (n++)
-				buf_puts(b, ",\n");
-			structure(b, s, o);
+			structure(&j, s, o);
 			continue;
 		}
-		for (size_t k = 0; k < o->n_offres; k++) {
-			if (n++)
-				buf_puts(b, ",\n");
-			service(b, s, o, &o->offres[k]);
-		}
+		for (size_t k = 0; k < o->n_offres; k++)
+			service(&j, s, o, &o->offres[k]);
 	}
-	buf_puts(b, "\n]\n");
+	json_end(&j);
+	json_free(&j);
+	buf_putc(b, '\n');
 	return publish_write(x->p, job == 0 ? "data/data-inclusion/structures.json" :
 	    "data/data-inclusion/services.json", b->data, b->len);
 }

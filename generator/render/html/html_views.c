@@ -11,6 +11,7 @@
 
 #include "../../base/civil.h"
 #include "../../base/escape.h"
+#include "../../base/json.h"
 #include "../../data/derive.h"
 #include "../../base/mem.h"
 #include "../../data/hours.h"
@@ -265,55 +266,69 @@ static struct view *offre_view(struct pctx *c, const struct offre *o)
 	return v;
 }
 
-/* schema.org: EducationalOrganization with its Courses and CourseInstances. */
+/* schema.org: EducationalOrganization with its Courses and CourseInstances.
+ * The JSON goes inside a <script> element: esc_json keeps "</" out of it. */
 static const char *jsonld(struct pctx *c, const struct organisme *o, const char *url)
 {
 	struct buf *b = c->tmp;
+	struct json j;
 	buf_reset(b);
-	buf_puts(b, "{\"@context\":\"https://schema.org\",\"@type\":\"EducationalOrganization\",\"name\":");
-	esc_json(b, o->nom);
-	buf_puts(b, ",\"url\":");
-	esc_json(b, url);
-	if (o->has_contact && o->contact.telephone) {
-		buf_puts(b, ",\"telephone\":");
-		esc_json(b, o->contact.telephone);
-	}
-	buf_puts(b, ",\"address\":[");
+	json_init(&j, b, JSON_COMPACT);
+	json_object(&j);
+	json_kstr(&j, "@context", "https://schema.org");
+	json_kstr(&j, "@type", "EducationalOrganization");
+	json_kstr(&j, "name", o->nom);
+	json_kstr(&j, "url", url);
+	if (o->has_contact && o->contact.telephone)
+		json_kstr(&j, "telephone", o->contact.telephone);
+	json_key(&j, "address");
+	json_array(&j);
 	for (size_t i = 0; i < o->n_lieux; i++) {
 		const struct lieu *l = &o->lieux[i];
-		buf_puts(b, i ? ",{" : "{");
-		buf_puts(b, "\"@type\":\"PostalAddress\",\"streetAddress\":");
-		esc_json(b, l->n_lignes ? l->lignes[l->n_lignes - 1] : NULL);
-		buf_puts(b, ",\"postalCode\":");
-		esc_json(b, l->code_postal.s);
-		buf_puts(b, ",\"addressLocality\":");
-		esc_json(b, l->commune ? l->commune->nom : l->commune_nom.s);
-		buf_puts(b, ",\"addressCountry\":\"FR\"}");
+		json_object(&j);
+		json_kstr(&j, "@type", "PostalAddress");
+		json_kstr(&j, "streetAddress", l->n_lignes ? l->lignes[l->n_lignes - 1] : NULL);
+		json_kstr(&j, "postalCode", l->code_postal.s);
+		json_kstr(&j, "addressLocality", l->commune ? l->commune->nom : l->commune_nom.s);
+		json_kstr(&j, "addressCountry", "FR");
+		json_end(&j);
 	}
-	buf_puts(b, "],\"makesOffer\":[");
+	json_end(&j);
+	json_key(&j, "makesOffer");
+	json_array(&j);
 	for (size_t i = 0; i < o->n_offres; i++) {
 		const struct offre *of = &o->offres[i];
-		buf_puts(b, i ? ",{" : "{");
-		buf_puts(b, "\"@type\":\"Course\",\"name\":");
-		esc_json(b, of->intitule);
-		buf_puts(b, ",\"inLanguage\":\"fr\",\"provider\":{\"@type\":\"EducationalOrganization\",\"name\":");
-		esc_json(b, o->nom);
-		buf_puts(b, "},\"hasCourseInstance\":[");
+		json_object(&j);
+		json_kstr(&j, "@type", "Course");
+		json_kstr(&j, "name", of->intitule);
+		json_kstr(&j, "inLanguage", "fr");
+		json_key(&j, "provider");
+		json_object(&j);
+		json_kstr(&j, "@type", "EducationalOrganization");
+		json_kstr(&j, "name", o->nom);
+		json_end(&j);
+		json_key(&j, "hasCourseInstance");
+		json_array(&j);
 		for (size_t k = 0; k < of->n_sessions; k++) {
 			char d1[CIVIL_SIZE], d2[CIVIL_SIZE];
 			civil_iso(of->sessions[k].debut, d1);
 			civil_iso(of->sessions[k].fin, d2);
-			buf_printf(b, "%s{\"@type\":\"CourseInstance\",\"courseMode\":\"%s\"", k ? "," : "",
-			    of->enseignement == ENS_DISTANCE ? "online" : of->enseignement == ENS_MIXTE ? "blended" : "onsite");
+			json_object(&j);
+			json_kstr(&j, "@type", "CourseInstance");
+			json_kstr(&j, "courseMode", of->enseignement == ENS_DISTANCE ? "online" :
+			    of->enseignement == ENS_MIXTE ? "blended" : "onsite");
 			if (*d1)
-				buf_printf(b, ",\"startDate\":\"%s\"", d1);
+				json_kstr(&j, "startDate", d1);
 			if (*d2)
-				buf_printf(b, ",\"endDate\":\"%s\"", d2);
-			buf_puts(b, "}");
+				json_kstr(&j, "endDate", d2);
+			json_end(&j);
 		}
-		buf_puts(b, "]}");
+		json_end(&j);
+		json_end(&j);
 	}
-	buf_puts(b, "]}");
+	json_end(&j);
+	json_end(&j);
+	json_free(&j);
 	return arena_strndup(c->a, b->data, b->len);
 }
 

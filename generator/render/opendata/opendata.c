@@ -62,15 +62,15 @@ static int open_view(struct sink *k, struct publish *p, const char *id, const ch
 		buf_puts(&k[0].b, od_col_names[i]);
 	}
 	buf_puts(&k[0].b, "\r\n");
-	buf_puts(&k[1].b, "[\n");
-	buf_puts(&k[2].b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	od_json_open(&k[1]);
+	od_geojson_open(&k[2]);
 	return rc;
 }
 
 static int close_view(struct sink *k)
 {
-	buf_puts(&k[1].b, "\n]\n");
-	buf_puts(&k[2].b, "\n]}\n");
+	od_json_close(&k[1]);
+	od_geojson_close(&k[2]);
 	int rc = 0;
 	for (int e = 0; e < 3; e++)
 		if (od_sink_close(&k[e]) < 0)

@@ -13,6 +13,7 @@
 
 #include "../../base/buf.h"
 #include "../../base/civil.h"
+#include "../../base/json.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
 
@@ -44,13 +45,14 @@ struct row {
 };
 
 /* Output streamed to a file in 64 KiB pieces, so memory does not grow with
- * the size of an extract. */
+ * the size of an extract; j writes JSON into b. */
 struct sink {
 	struct buf b;
+	struct json j;
 	FILE *f;
 	struct publish *p;
 	char *rel;		/* owned, for publish_close */
-	int items;
+	int items;		/* records written */
 	int failed;		/* errno of the first write that failed, or 0 */
 };
 
@@ -65,8 +67,14 @@ void od_csv_header(struct buf *b, const char *const *names, int n);
  * when ca is NULL, else of the cartography in the index's order (index.h). */
 void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
     void (*emit)(const struct row *, const struct lieu *, void *), void *ctx);
+/* A JSON array of rows and a GeoJSON collection of features, one a line:
+ * open, rows, close. */
+void od_geojson_open(struct sink *k);
 void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx);
+void od_geojson_close(struct sink *k);
+void od_json_open(struct sink *k);
 void od_json_row(const struct row *r, const struct lieu *l, void *ctx);
+void od_json_close(struct sink *k);
 void od_row_free(struct row *r);
 void od_row_init(struct row *r);
 int od_sink_close(struct sink *k);

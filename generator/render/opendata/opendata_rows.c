@@ -208,6 +208,7 @@ int od_sink_open(struct sink *k, struct publish *p, const char *rel)
 {
 	memset(k, 0, sizeof(*k));
 	k->b = (struct buf)BUF_INIT;
+	json_init(&k->j, &k->b, JSON_COMPACT);
 	k->p = p;
 	k->f = publish_open(p, rel);
 	k->rel = k->f ? xstrdup(rel) : NULL;
@@ -221,6 +222,7 @@ int od_sink_close(struct sink *k)
 	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
 	free(k->rel);
+	json_free(&k->j);
 	buf_release(&k->b);
 	return rc;
 }
@@ -243,29 +245,54 @@ void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
 	od_sink_flush(k, 0);
 }
 
-/* The row's columns as JSON members: "name":"value" (null when empty). */
-static void row_props(struct buf *b, const struct row *r)
+/* The row as a JSON object of its columns (null when empty). */
+static void row_object(struct json *j, const struct row *r)
 {
-	for (int i = 0; i < NCOL; i++) {
-		if (i)
-			buf_putc(b, ',');
-		esc_json(b, od_col_names[i]);
-		buf_putc(b, ':');
-		esc_json(b, r->c[i] && *r->c[i] ? r->c[i] : NULL);
-	}
+	json_object(j);
+	for (int i = 0; i < NCOL; i++)
+		json_kstr(j, od_col_names[i], r->c[i] && *r->c[i] ? r->c[i] : NULL);
+	json_end(j);
 }
 
+/* One feature a line, in the array opened by od_geojson_open. */
 void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx)
 {
 	struct sink *k = ctx;
-	struct buf *b = &k->b;
+	struct json *j = &k->j;
 	if (k->items++)
-		buf_puts(b, ",\n");
-	buf_printf(b, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.5f,%.5f]},\"properties\":{",
-	    l->lon, l->lat);
-	row_props(b, r);
-	buf_puts(b, "}}");
+		json_ws(j, "\n");
+	json_object(j);
+	json_kstr(j, "type", "Feature");
+	json_key(j, "geometry");
+	json_object(j);
+	json_kstr(j, "type", "Point");
+	json_key(j, "coordinates");
+	json_array(j);
+	json_num(j, "%.5f", l->lon);
+	json_num(j, "%.5f", l->lat);
+	json_end(j);
+	json_end(j);
+	json_key(j, "properties");
+	row_object(j, r);
+	json_end(j);
 	od_sink_flush(k, 0);
+}
+
+void od_geojson_open(struct sink *k)
+{
+	json_object(&k->j);
+	json_kstr(&k->j, "type", "FeatureCollection");
+	json_key(&k->j, "features");
+	json_array(&k->j);
+	json_ws(&k->j, "\n");
+}
+
+void od_geojson_close(struct sink *k)
+{
+	json_ws(&k->j, "\n");
+	json_end(&k->j);
+	json_end(&k->j);
+	buf_putc(&k->b, '\n');
 }
 
 void od_row_free(struct row *r)
@@ -310,16 +337,29 @@ int write_csv(const struct site *s, struct publish *p)
 	return csv_file(s, p, "data/offres.csv");
 }
 
-/* A cartography's rows as JSON: an array of objects with the CSV columns. */
+/* A cartography's rows as JSON: an array of objects with the CSV columns,
+ * one a line, in the array opened by od_json_open. */
 void od_json_row(const struct row *r, const struct lieu *l, void *ctx)
 {
 	struct sink *k = ctx;
-	struct buf *b = &k->b;
 	(void)l;
-	buf_puts(b, k->items++ ? ",\n{" : "{");
-	row_props(b, r);
-	buf_putc(b, '}');
+	if (k->items++)
+		json_ws(&k->j, "\n");
+	row_object(&k->j, r);
 	od_sink_flush(k, 0);
+}
+
+void od_json_open(struct sink *k)
+{
+	json_array(&k->j);
+	json_ws(&k->j, "\n");
+}
+
+void od_json_close(struct sink *k)
+{
+	json_ws(&k->j, "\n");
+	json_end(&k->j);
+	buf_putc(&k->b, '\n');
 }
 
 static int geojson_file(const struct site *s, struct publish *p, const char *path)
@@ -329,9 +369,9 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 	if (od_sink_open(&k, p, path) < 0)
 		return -1;
 	od_row_init(&r);
-	buf_puts(&k.b, "{\"type\":\"FeatureCollection\",\"features\":[\n");
+	od_geojson_open(&k);
 	od_each_row(s, &r, NULL, od_geojson_row, &k);
-	buf_puts(&k.b, "\n]}\n");
+	od_geojson_close(&k);
 	od_row_free(&r);
 	return od_sink_close(&k);
 }

@@ -84,43 +84,39 @@ static void csv_row(struct buf *b, const struct srow *r)
 }
 
 /* One suite as a JSON object, without the columns of the offer it follows. */
-static void json_suite(struct buf *b, const struct srow *r)
+static void json_suite(struct json *j, const struct srow *r)
 {
-	buf_putc(b, '{');
+	json_object(j);
 	for (int i = S_RANG; i < NSCOL; i++) {
-		if (i > S_RANG)
-			buf_putc(b, ',');
-		esc_json(b, scol_names[i]);
-		buf_putc(b, ':');
+		json_key(j, scol_names[i]);
 		if (i == S_KM || i == S_RANG)
-			buf_puts(b, r->c[i]);
+			json_literal(j, r->c[i]);	/* a number written by fill() */
 		else if (i == S_MEME_DEP)
-			buf_puts(b, r->c[i][0] == 'o' ? "true" : "false");
+			json_bool(j, r->c[i][0] == 'o');
 		else
-			esc_json(b, r->c[i]);
+			json_str(j, r->c[i]);
 	}
-	buf_putc(b, '}');
+	json_end(j);
 }
 
-static void json_offre(struct buf *b, struct srow *r, const struct site *s,
-    const struct offre *o, int first)
+/* An offer with its suites, one offer a line. */
+static void json_offre(struct json *j, struct srow *r, const struct site *s,
+    const struct offre *o)
 {
-	buf_puts(b, first ? "\n{" : ",\n{");
+	json_ws(j, "\n");
+	json_object(j);
 	for (size_t i = 0; i < o->n_suites; i++) {
 		fill(s, o, i, r);
 		if (!i) {
-			for (int k = 0; k < S_RANG; k++) {
-				esc_json(b, scol_names[k]);
-				buf_putc(b, ':');
-				esc_json(b, r->c[k]);
-				buf_putc(b, ',');
-			}
-			buf_puts(b, "\"suites\":[");
-		} else
-			buf_putc(b, ',');
-		json_suite(b, r);
+			for (int k = 0; k < S_RANG; k++)
+				json_kstr(j, scol_names[k], r->c[k]);
+			json_key(j, "suites");
+			json_array(j);
+		}
+		json_suite(j, r);
 	}
-	buf_puts(b, "]}");
+	json_end(j);
+	json_end(j);
 }
 
 int write_suites(const struct site *s, struct publish *p)
@@ -134,7 +130,7 @@ int write_suites(const struct site *s, struct publish *p)
 		return -1;
 	}
 	od_csv_header(&csv.b, scol_names, NSCOL);
-	buf_putc(&json.b, '[');
+	json_array(&json.j);
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
 			const struct offre *o = &s->organismes[i]->offres[k];
@@ -143,11 +139,13 @@ int write_suites(const struct site *s, struct publish *p)
 				csv_row(&csv.b, &r);
 			}
 			if (o->n_suites)
-				json_offre(&json.b, &r, s, o, !json.items++);
+				json_offre(&json.j, &r, s, o);
 			od_sink_flush(&csv, 0);
 			od_sink_flush(&json, 0);
 		}
-	buf_puts(&json.b, "\n]\n");
+	json_ws(&json.j, "\n");
+	json_end(&json.j);
+	buf_putc(&json.b, '\n');
 	buf_release(&r.raison);
 	buf_release(&r.page);
 	int rc = od_sink_close(&csv);
