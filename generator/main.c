@@ -352,7 +352,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	int rc = 1;
 	struct publish p = { 0 };
 	p.no_exchange = o->b.no_exchange;
-	publish_recover(o->out);	/* a killed build's leftovers, even if this one fails */
+	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
 	if (prepare(s, o, d, 1) < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
 		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
@@ -385,6 +385,11 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	build_stage(&o->clock, NULL);
 	int committed = publish_commit(&p);
 	build_stage(&o->clock, "publish");
+	struct diags cd = DIAGS_INIT;	/* what could not be removed */
+	publish_take_diags(&p, &cd);
+	diags_print(&cd, stderr);
+	diags_merge(d, &cd);	/* counted in the summary */
+	diags_free(&cd);
 	if (committed < 0) {
 		fprintf(stderr, "carto: cannot publish %s: %s; it is unchanged\n", o->out, strerror(errno));
 		publish_abort(&p);

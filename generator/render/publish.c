@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@
 struct publish_files {
 	pthread_mutex_t lock;
 	struct strmap by_rel;	/* rel (owned by the entry) -> struct entry */
-	struct diags failed;	/* writes that failed */
+	struct diags failed;	/* writes that failed, and publish_commit's warnings */
 	struct strmap dirs;	/* folders known to exist in the new tree */
 	struct arena keys;	/* dirs' keys */
 };
@@ -130,17 +131,12 @@ static char *sibling(const char *out, const char *what, long pid)
 	return buf_detach(&b, NULL);
 }
 
-static void warn_left(const char *path, int err)
-{
-	fprintf(stderr, "carto: warning: cannot remove %s (%s): remove it by hand\n", path, strerror(err));
-}
-
 /* Leftovers of builds that died: .<out>.tmp.<pid> (a new site, maybe half
  * written) and .<out>.old.<pid> (the previous site, renamed aside by the
  * fallback). When out is missing, the most recently renamed .old is the
  * published site: it goes back to out. Everything else is removed; what
- * cannot be is reported. */
-static void clean_leftovers(const char *out)
+ * cannot be is a warning in d. */
+static void clean_leftovers(const char *out, struct diags *d)
 {
 	const char *slash = strrchr(out, '/');
 	struct buf dir = BUF_INIT, prefix = BUF_INIT, path = BUF_INIT, back = BUF_INIT;
@@ -180,11 +176,13 @@ static void clean_leftovers(const char *out)
 					buf_puts(&back, path.data);
 				}
 			} else if (fs_rmtree(path.data) < 0)
-				warn_left(path.data, errno);
+				diag_add(d, path.data, 0, 0, DIAG_WARNING,
+				    "a previous build's leftover cannot be removed (%s): remove it by hand",
+				    strerror(errno));
 		}
 		if (pass == 0 && back.len && rename(back.data, out) < 0)
-			fprintf(stderr, "carto: warning: cannot put the previous site %s back as %s: %s\n",
-			    back.data, out, strerror(errno));
+			diag_add(d, back.data, 0, 0, DIAG_WARNING,
+			    "the previous site cannot be put back as %s (%s)", out, strerror(errno));
 	}
 	fs_entries_free(v, n);
 done:
@@ -194,13 +192,13 @@ done:
 	buf_release(&back);
 }
 
-void publish_recover(const char *out)
+void publish_recover(const char *out, struct diags *d)
 {
 	char *o = xstrdup(out);
 	size_t l = strlen(o);
 	while (l > 1 && o[l - 1] == '/')
 		o[--l] = '\0';
-	clean_leftovers(o);
+	clean_leftovers(o, d);
 	free(o);
 }
 
@@ -219,7 +217,6 @@ int publish_begin(struct publish *p, const char *out)
 	size_t l = strlen(p->out);
 	while (l > 1 && p->out[l - 1] == '/')
 		p->out[--l] = '\0';
-	clean_leftovers(p->out);
 	p->tmp = sibling(p->out, "tmp", (long)getpid());
 	p->spare = sibling(p->out, "spare", -1);
 	fs_rmtree(p->tmp);
@@ -604,6 +601,21 @@ static int clean_copy(struct publish *p)
 	return rc;
 }
 
+/* Records a warning of publish_commit on path, for publish_take_diags. */
+static void warn(struct publish *p, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct publish *p, const char *path, const char *fmt, ...)
+{
+	struct publish_files *f = p->files;
+	va_list ap;
+	va_start(ap, fmt);
+	pthread_mutex_lock(&f->lock);
+	diag_vadd(&f->failed, path, 0, 0, DIAG_WARNING, fmt, ap);
+	pthread_mutex_unlock(&f->lock);
+	va_end(ap);
+}
+
 /* The previous site, once the new one is in place, becomes the spare; when
  * one is there already (a build running at the same time left it), it is
  * removed instead. Returns 0, or 1 with a warning when it could not be. */
@@ -611,8 +623,8 @@ static int keep_spare(struct publish *p, const char *old)
 {
 	if (rename(old, p->spare) == 0 || fs_rmtree(old) == 0)
 		return 0;
-	fprintf(stderr, "carto: warning: the previous output, moved to %s, cannot be removed (%s): remove it by hand\n",
-	    old, strerror(errno));
+	warn(p, old, "the previous output, moved here, cannot be removed (%s): remove it by hand",
+	    strerror(errno));
 	return 1;
 }
 
@@ -621,8 +633,9 @@ int publish_commit(struct publish *p)
 	struct buf bad = BUF_INIT;
 	int warned = 0;
 	if (prune(p, "", &bad) < 0) {
-		fprintf(stderr, "carto: warning: cannot remove %s (%s) from the previous site this build updated: the site is published without it; remove %s by hand\n",
-		    bad.len ? bad.data : p->tmp, strerror(errno), p->tmp);
+		warn(p, bad.len ? bad.data : p->tmp,
+		    "cannot be removed from the previous site this build updated (%s): the site is published without it; remove %s by hand",
+		    strerror(errno), p->tmp);
 		warned = 1;
 		if (clean_copy(p) < 0) {
 			buf_release(&bad);

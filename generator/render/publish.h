@@ -17,7 +17,8 @@
  * (publish_size) without reading the disk; this is why build.c runs HTML
  * last. A write that fails is recorded as an error diagnostic on the file's
  * path with the reason, in the thread that failed; build.c collects them
- * with publish_take_diags. Every function here is thread-safe.
+ * with publish_take_diags. Warnings (what cannot be removed) are
+ * diagnostics too, never printed here. Every function here is thread-safe.
  */
 #ifndef CARTO_PUBLISH_H
 #define CARTO_PUBLISH_H
@@ -39,13 +40,14 @@ struct publish {
 };
 
 /* Puts back the previous site a killed build left aside (when out is
- * missing) and removes what killed builds left beside out, with a warning
- * for what cannot be removed. Called first by a build, before anything can
- * fail; publish_begin calls it too. */
-void publish_recover(const char *out);
-/* Takes the spare (or makes a fresh folder when there is none) beside out,
- * removing leftovers of killed builds, and makes an empty manifest. Returns 0, or -1 with errno set. publish_free
- * releases p either way. */
+ * missing) and removes what earlier builds left beside out, with a warning
+ * in d for what cannot be removed or put back. Called first by a build,
+ * before anything can fail, and once: publish_begin relies on it. */
+void publish_recover(const char *out, struct diags *d);
+/* Takes the spare (or makes a fresh folder when there is none) beside out
+ * (publish_recover has removed the leftovers of earlier builds), and makes
+ * an empty manifest. Returns 0, or -1 with errno set. publish_free releases
+ * p either way. */
 int publish_begin(struct publish *p, const char *out);
 /* Puts data at rel inside the new folder (written only when its bytes
  * changed), creating folders, and records it. rel must be relative, without "." or ".." segments: anything else is
@@ -72,12 +74,14 @@ int publish_done(struct publish *p, const char *rel);
 /* Returns the size in bytes of rel as written so far in this build, or -1
  * when nothing was written there. */
 long long publish_size(struct publish *p, const char *rel);
-/* Moves the recorded write failures into d. */
+/* Moves the recorded write failures (errors) and publish_commit's
+ * warnings into d. */
 void publish_take_diags(struct publish *p, struct diags *d);
 void publish_free(struct publish *p);
 /* Removes from the new folder what this build did not produce, then swaps
  * it in; the old one becomes the spare. Returns 0; 1 when the new site is
- * published but something could not be removed (a warning names it); -1
+ * published but something could not be removed (a warning, for
+ * publish_take_diags, names it); -1
  * with errno set when nothing changed. */
 int publish_commit(struct publish *p);
 /* Puts the new folder back as the spare; out is untouched. */
