@@ -473,6 +473,25 @@ st=$?; detail=$(grep -o '<p>Voir.*' "$TMP/links-out/liens-internes/index.html"; 
 site_test markdown-links-relative "$detail"
 rm -rf "$S-links" "$TMP/links-out"
 
+# A slide deck's links are published like a page's: resolved from the deck's
+# folder (it is served at its slug's index.html), made relative, and one
+# that leads nowhere is a warning at its line (they were published as
+# written).
+cp -r "$S" "$S-dlinks"
+mkdir -p "$S-dlinks/content/pages/ateliers"
+printf -- '---\ntitre: "Diapo"\ntype: diaporama\n---\n\n# Un\n\n[Les organismes](/organismes/)\n\n---\n\n# Deux\n\n[Un organisme](../../organismes/asso-test/) et [rien](ailleurs/).\n' \
+	> "$S-dlinks/content/pages/ateliers/diapo.md"
+"$CARTO" build --site "$S-dlinks" --out "$TMP/dlinks-out" > /dev/null 2> "$TMP/dlinks.err" &&
+	l="$TMP/dlinks-out/ateliers/diapo/index.html" &&
+	grep -q '<a href="../../organismes/index.html">Les organismes</a>' "$l" &&
+	grep -q '<a href="../../organismes/asso-test/index.html">Un organisme</a>' "$l" &&
+	grep -q '<a href="ailleurs/">rien</a>' "$l" &&
+	grep -q "diapo.md:14:48: warning: link 'ailleurs/' leads to 'ateliers/diapo/ailleurs/', a page or file the build does not make" "$TMP/dlinks.err" &&
+	[ "$(grep -c 'warning: link' "$TMP/dlinks.err")" = 1 ]
+st=$?; detail=$(grep -o '<a href[^>]*>' "$TMP/dlinks-out/ateliers/diapo/index.html" | head -20; cat "$TMP/dlinks.err"); [ "$st" = 0 ]
+site_test deck-links-relative "$detail"
+rm -rf "$S-dlinks" "$TMP/dlinks-out"
+
 # A cartography that no offer matches yet publishes its pages, data and
 # booklet, saying so (no qsort(NULL, 0) under UBSan: every sort of the
 # project takes an empty array).

@@ -308,9 +308,10 @@ static void take_slide(cmark_node *doc, cmark_node **slide, cmark_node **notes)
 	}
 }
 
-size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out)
+size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, md_link_fn link,
+    void *link_ctx, struct md_slide **out)
 {
-	cmark_node *doc = parse(text, 1, NULL, NULL);
+	cmark_node *doc = parse(text, 1, link, link_ctx);
 	size_t n = 0, cap = 8;
 	struct md_slide *v = xmalloc(cap * sizeof(*v));
 	while (cmark_node_first_child(doc)) {

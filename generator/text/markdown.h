@@ -57,12 +57,13 @@ void md_html_links(struct buf *out, const char *text, int html_brut, md_view_fn 
 
 /* A slide deck: text split at its top-level thematic breaks ("---"). A
  * paragraph "Notes :" starts the slide's speaker notes, which run to the
- * end of the slide. */
+ * end of the slide. Views and links as in md_html_links (link may be NULL). */
 struct md_slide {
 	char *html;		/* the slide */
 	char *notes;		/* its speaker notes, or NULL */
 };
-size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, struct md_slide **out);
+size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, md_link_fn link,
+    void *link_ctx, struct md_slide **out);
 void md_slides_free(struct md_slide *v, size_t n);
 
 /* The same slides as a flat list of blocks, for the PDF decks (without the

@@ -304,7 +304,9 @@ void html_slides(struct pctx *c, struct view *v, const struct page *p)
 	struct arena *a = c->a;
 	struct md_slide *sl;
 	struct page_views pv = { c, p };
-	size_t n = md_slides(p->body, c->s->html_brut, one_view, &pv, &sl);
+	/* A deck is served from its folder like a page: its links are
+	 * resolved and made relative the same way. */
+	size_t n = md_slides(p->body, c->s->html_brut, one_view, &pv, page_link, &pv, &sl);
 	struct view *list = view_list(a);
 	for (size_t i = 0; i < n; i++) {
 		struct view *it = view_map(a);
