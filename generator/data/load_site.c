@@ -47,6 +47,9 @@ static void read_menus(struct rd *r, const struct ynode *m, struct site *s)
 			mi->titre = rd_text(r, it, "titre", REQ);
 			struct sval u = rd_stext(r, it, "url", REQ);
 			mi->url = u.s;
+			mi->file = arena_strdup(r->a, r->file);
+			mi->line = u.line;
+			mi->col = u.col;
 			if (u.s && !url_is_link(u.s))
 				rd_error(r, ytree_get(it, "url"),
 				    "menu url '%s' is refused: only http, https, mailto and tel links, or links inside the site",

@@ -340,6 +340,8 @@ struct legal {
 
 struct menu_item {
 	const char *titre, *url;
+	const char *file;	/* site.yaml, where url is written at line:col */
+	uint32_t line, col;
 };
 
 struct menu {

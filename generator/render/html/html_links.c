@@ -4,7 +4,8 @@
  * are resolved from the page's own folder (the page "a/b" is served at
  * a/b/index.html, so "c/" is a/b/c/), a root-relative link ("/c/") from the
  * site's root. `check` warns at the line of each internal link that leads
- * nowhere (html_links_check); the HTML stage rewrites each one that leads to
+ * nowhere (html_links_check), and refuses a menu entry of site.yaml that
+ * does; the HTML stage rewrites each one that leads to
  * a page or file of the site as a relative URL naming index.html, so that
  * the site works under any sub-path and from file:// (html_links_rewrite).
  * Links with a scheme (https:, mailto:…), "//host" links and fragments of
@@ -210,6 +211,23 @@ static void check_text(struct seen *sn, const char *file, const char *slug, cons
 		    sn->broken - LINKS_REPORTED);
 }
 
+/* A menu is on every page: an entry that leads nowhere is a broken link on
+ * each of them, so it is an error, at its line of site.yaml. Its URL is
+ * written from the site's root (site_read refuses '/' and ".."). */
+static void check_menus(const struct site *s, struct diags *d, struct buf *path)
+{
+	for (size_t i = 0; i < s->n_menus; i++)
+		for (size_t k = 0; k < s->menus[i].n; k++) {
+			const struct menu_item *mi = &s->menus[i].v[k];
+			size_t suffix;
+			if (mi->url && url_is_link(mi->url) &&
+			    resolve(s, "", mi->url, path, &suffix) == LINK_BROKEN)
+				diag_add(d, mi->file, mi->line, mi->col, DIAG_ERROR,
+				    "menu url '%.80s' leads to '%.80s', a page or file the build does not make",
+				    mi->url, path->data);
+		}
+}
+
 void html_links_check(const struct site *s, struct diags *d)
 {
 	struct seen sn = { s, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
@@ -220,6 +238,7 @@ void html_links_check(const struct site *s, struct diags *d)
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		if (s->cartographies[i]->introduction)
 			check_text(&sn, s->cartographies[i]->file, NULL, s->cartographies[i]->introduction, 1);
+	check_menus(s, d, &sn.path);
 	buf_release(&sn.path);
 }
 

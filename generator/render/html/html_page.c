@@ -131,7 +131,10 @@ struct view *html_common(struct pctx *c, const char *titre, const char *desc,
 			const struct menu_item *mi = &s->menus[i].v[k];
 			struct view *it = view_map(a);
 			view_sets(a, it, "titre", mi->titre);
-			view_sets(a, it, "url", html_link(c, mi->url));
+			/* Resolved as a link of the site's root page: its fragment
+			 * or query stays after index.html. */
+			const char *to = html_links_rewrite(c, "", mi->url);
+			view_sets(a, it, "url", to ? to : html_link(c, mi->url));
 			size_t ul = strlen(mi->url);
 			view_setb(a, it, "courant", ul && strncmp(path_url, mi->url, ul) == 0);
 			view_push(a, menu, it);
