@@ -706,9 +706,8 @@ static void read_front(struct rd *r, const struct ynode *n, struct page *pg)
 }
 
 /* Control characters in a page's text (other than tab and line breaks) and
- * noncharacters have no place in HTML or XML, and the PDF decks use a few as
- * markers: they are left out of the body (of len bytes, valid UTF-8), with
- * a warning at the first. */
+ * noncharacters have no place in HTML or XML: they are left out of the body
+ * (of len bytes, valid UTF-8), with a warning at the first. */
 static void drop_controls(struct rd *r, char *body, size_t len, uint32_t line)
 {
 	size_t k = 0;

@@ -346,61 +346,109 @@ void md_slides_free(struct md_slide *v, size_t n)
 	free(v);
 }
 
-/* ---- slides as blocks, for the PDF decks ---- */
+/* ---- slides as blocks of spans, for the PDF decks ---- */
 
-/* Appends the inline text under n, with MD_BOLD and MD_ITALIC around
- * strong and emphasised runs; line breaks become spaces. */
-static void inlines(struct buf *b, cmark_node *n)
+/* The spans of one block as they are made: their texts one after the
+ * other in text, each span's offset and length, and its URL's offset in
+ * urls (or -1). */
+struct span_acc {
+	struct buf text, urls;
+	struct span_at {
+		size_t off, len;
+		int bold, italic;
+		long url;
+	} *v;
+	size_t n, cap;
+};
+
+/* Appends len bytes in a style, to the last span when it has that style. */
+static void span_add(struct span_acc *sa, const char *s, size_t len, int bold, int italic, long url)
+{
+	struct span_at *last = sa->n ? &sa->v[sa->n - 1] : NULL;
+	if (!last || last->bold != bold || last->italic != italic || last->url != url) {
+		sa->v = xgrow(sa->v, &sa->cap, sa->n + 1, sizeof(*sa->v));
+		sa->v[sa->n++] = (struct span_at){ sa->text.len, 0, bold, italic, url };
+		last = &sa->v[sa->n - 1];
+	}
+	buf_add(&sa->text, s, len);
+	last->len += len;
+}
+
+/* Appends the inline text under n in the spans, bold, italic and a link's
+ * URL (an offset in sa->urls) inherited from the parents. */
+static void inlines(struct span_acc *sa, cmark_node *n, int bold, int italic, long url)
 {
 	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE: {
-			/* Control characters are the run markers: keep them out. */
-			for (const char *s = cmark_node_get_literal(c); s && *s; s++)
-				buf_putc(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+			/* Tabs and line breaks are spaces, as in HTML. */
+			const char *s = cmark_node_get_literal(c);
+			for (size_t k = 0; s && s[k]; k++)
+				span_add(sa, (unsigned char)s[k] < 0x20 ? " " : s + k, 1, bold, italic, url);
 			break;
 		}
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			buf_putc(b, ' ');
+			span_add(sa, " ", 1, bold, italic, url);
 			break;
 		case CMARK_NODE_STRONG:
-			buf_putc(b, MD_BOLD);
-			inlines(b, c);
-			buf_putc(b, MD_BOLD);
+			inlines(sa, c, !bold, italic, url);
 			break;
 		case CMARK_NODE_EMPH:
-			buf_putc(b, MD_ITALIC);
-			inlines(b, c);
-			buf_putc(b, MD_ITALIC);
+			inlines(sa, c, bold, !italic, url);
 			break;
 		case CMARK_NODE_LINK: {
 			/* parse() emptied the URLs that may not be published. */
-			const char *url = cmark_node_get_url(c);
-			int on = url && *url && !strpbrk(url, " \x03\x04\x05");
-			if (on)
-				buf_printf(b, "%c%s%c", MD_LINK, url, MD_LINK_URL_END);
-			inlines(b, c);
-			if (on)
-				buf_putc(b, MD_LINK_END);
+			const char *u = cmark_node_get_url(c);
+			long at = url;
+			if (u && *u && !strchr(u, ' ')) {
+				at = (long)sa->urls.len;
+				buf_add(&sa->urls, u, strlen(u) + 1);
+			}
+			inlines(sa, c, bold, italic, at);
 			break;
 		}
 		default:
-			inlines(b, c);
+			inlines(sa, c, bold, italic, url);
 		}
 	}
 }
 
+/* Makes the block's spans and their store (each text followed by a NUL,
+ * then the URLs) from what sa gathered, which is released. */
+static void spans_take(struct md_block *b, struct span_acc *sa)
+{
+	size_t size = sa->text.len + sa->n + sa->urls.len;
+	b->store = xmalloc(size ? size : 1);
+	b->spans = sa->n ? xmalloc(sa->n * sizeof(*b->spans)) : NULL;
+	b->n_spans = sa->n;
+	char *urls = b->store + sa->text.len + sa->n, *at = b->store;
+	memcpy(urls, sa->urls.data, sa->urls.len);
+	for (size_t i = 0; i < sa->n; i++) {
+		memcpy(at, sa->text.data + sa->v[i].off, sa->v[i].len);
+		at[sa->v[i].len] = '\0';
+		b->spans[i] = (struct md_span){ at, sa->v[i].len, sa->v[i].bold, sa->v[i].italic,
+			sa->v[i].url < 0 ? NULL : urls + sa->v[i].url };
+		at += sa->v[i].len + 1;
+	}
+	buf_release(&sa->text);
+	buf_release(&sa->urls);
+	free(sa->v);
+}
+
 static void add_block(struct md_deck *d, enum md_kind k, int depth, int num, cmark_node *n)
 {
-	struct buf b = BUF_INIT;
-	if (k == MDB_CODE)
-		buf_puts(&b, cmark_node_get_literal(n) ? cmark_node_get_literal(n) : "");
-	else if (n)
-		inlines(&b, n);
+	struct span_acc sa = { BUF_INIT, BUF_INIT, NULL, 0, 0 };
+	if (k == MDB_CODE) {
+		const char *lit = cmark_node_get_literal(n);
+		span_add(&sa, lit ? lit : "", lit ? strlen(lit) : 0, 0, 0, -1);
+	} else if (n)
+		inlines(&sa, n, 0, 0, -1);
 	d->b = xgrow(d->b, &d->cap, d->n + 1, sizeof(*d->b));
-	d->b[d->n++] = (struct md_block){ k, depth, num, buf_detach(&b, NULL), 0 };
+	struct md_block *b = &d->b[d->n++];
+	*b = (struct md_block){ .kind = k, .depth = depth, .num = num };
+	spans_take(b, &sa);
 }
 
 static void blocks(struct md_deck *d, cmark_node *parent, int depth);
@@ -475,8 +523,10 @@ void md_deck(const char *text, struct md_deck *d)
 
 void md_deck_free(struct md_deck *d)
 {
-	for (size_t i = 0; i < d->n; i++)
-		free(d->b[i].text);
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->b[i].spans);
+		free(d->b[i].store);
+	}
 	free(d->b);
 	free(d->slide);
 }

@@ -67,19 +67,23 @@ size_t md_slides(const char *text, int html_brut, md_view_fn fn, void *ctx, md_l
 void md_slides_free(struct md_slide *v, size_t n);
 
 /* The same slides as a flat list of blocks, for the PDF decks (without the
- * notes). Inline text holds MD_BOLD and MD_ITALIC around bold and italic runs,
- * and a link as MD_LINK url MD_LINK_URL_END text MD_LINK_END. */
-#define MD_BOLD '\x01'
-#define MD_ITALIC '\x02'
-#define MD_LINK '\x03'
-#define MD_LINK_URL_END '\x04'
-#define MD_LINK_END '\x05'
+ * notes). A block's inline text is a list of spans, each a run of one style:
+ * bold, italic, and the URL of the link it belongs to. Adjacent runs of the
+ * same style are one span; line breaks and tabs are spaces. */
+struct md_span {
+	const char *text;	/* len bytes, NUL-terminated, owned by the block */
+	size_t len;
+	int bold, italic;
+	const char *url;	/* the link's URL (owned by the block), or NULL */
+};
 enum md_kind { MDB_H1, MDB_H2, MDB_H3, MDB_PARA, MDB_ITEM, MDB_CODE, MDB_VIEW };
 struct md_block {
 	enum md_kind kind;
 	int depth;		/* list and quote nesting */
 	int num;		/* an ordered item's number, 0 for a bullet */
-	char *text;
+	struct md_span *spans;	/* MDB_CODE: one plain span; MDB_VIEW: none */
+	size_t n_spans;
+	char *store;		/* the spans' texts and URLs */
 	size_t view;		/* MDB_VIEW: index of the carto block */
 };
 struct md_deck {

@@ -32,4 +32,5 @@ void test_lheo_md(void);
 void test_simplify(void);
 void test_json_writer(void);
 void test_json_escape(void);
+void test_md_deck_spans(void);
 #endif

@@ -93,6 +93,15 @@ static void deck_table(struct doc *d, const struct site *s, const struct embed *
 	free(types);
 }
 
+/* A line of a view: head in bold, then rest; returns its height. */
+static float bold_then(struct doc *d, const char *head, const char *rest, float x, float y, float w,
+    float size, int draw)
+{
+	const struct md_span sp[2] = { { head, strlen(head), 1, 0, NULL },
+		{ rest, strlen(rest), 0, 0, NULL } };
+	return pdf_spans(d, sp, 2, x, y, w, size, 0, draw);
+}
+
 /* A view of a slide in the width w from (x, y); a map takes the height
  * left, avail. Returns the height used. */
 static float deck_view(struct doc *d, const struct site *s, const struct embed *e, float x, float y,
@@ -103,17 +112,17 @@ static float deck_view(struct doc *d, const struct site *s, const struct embed *
 	if (e->kind == EMBED_DOMAINES) {
 		for (size_t i = 0; i < e->ref->n_domaines; i++) {
 			buf_reset(&b);
-			buf_printf(&b, "%c%s%c %s", MD_BOLD, e->ref->domaines[i].code, MD_BOLD, e->ref->domaines[i].titre);
-			h += pdf_rich(d, b.data, x, y - h, w, 16 * f, 0, draw) + 2 * f;
+			buf_printf(&b, " %s", e->ref->domaines[i].titre);
+			h += bold_then(d, e->ref->domaines[i].code, b.data, x, y - h, w, 16 * f, draw) + 2 * f;
 		}
 	} else if (e->kind == EMBED_CORRESPONDANCE) {
 		const struct correspondance *k = e->corr;
 		for (size_t i = 0; i < k->n_liens; i++) {
 			buf_reset(&b);
-			buf_printf(&b, "%c%s%c → ", MD_BOLD, k->liens[i].de.s, MD_BOLD);
+			buf_puts(&b, " → ");
 			for (size_t j = 0; j < k->liens[i].vers.n; j++)
 				buf_printf(&b, "%s%s", j ? ", " : "", k->liens[i].vers.v[j].s);
-			h += pdf_rich(d, b.data, x, y - h, w, 12 * f, 0, draw);
+			h += bold_then(d, k->liens[i].de.s, b.data, x, y - h, w, 12 * f, draw);
 		}
 	} else if (e->ca) {
 		size_t n, m = 0;
@@ -128,15 +137,17 @@ static float deck_view(struct doc *d, const struct site *s, const struct embed *
 		} else if (e->kind == EMBED_TABLEAU) {
 			deck_table(d, s, e, r, m, x, y, w, f, draw, &h);
 		} else if (e->kind == EMBED_COMPTE) {
-			buf_printf(&b, "%c%zu%c offre%s – %s%s%s", MD_BOLD, m, MD_BOLD, m > 1 ? "s" : "", e->ca->titre,
+			char num[32];
+			snprintf(num, sizeof(num), "%zu", m);
+			buf_printf(&b, " offre%s – %s%s%s", m > 1 ? "s" : "", e->ca->titre,
 			    e->dep ? " – " : "", e->dep ? geo_dep_name(&s->geo, e->dep) : "");
-			h = pdf_rich(d, b.data, x, y, w, 20 * f, 0, draw);
+			h = bold_then(d, num, b.data, x, y, w, 20 * f, draw);
 		} else {
 			for (size_t i = 0; i < m && i < (size_t)e->limite; i++) {
 				buf_reset(&b);
-				buf_printf(&b, "%c%s%c – %s – %s", MD_BOLD, r[i].o->intitule ? r[i].o->intitule : "", MD_BOLD,
-				    r[i].o->org->nom, r[i].l->commune ? r[i].l->commune->nom : "");
-				h += pdf_rich(d, b.data, x, y - h, w, 13 * f, 0, draw) + 2 * f;
+				buf_printf(&b, " – %s – %s", r[i].o->org->nom, r[i].l->commune ? r[i].l->commune->nom : "");
+				h += bold_then(d, r[i].o->intitule ? r[i].o->intitule : "", b.data, x, y - h, w, 13 * f,
+				    draw) + 2 * f;
 			}
 		}
 		free(r);
@@ -161,7 +172,7 @@ static float slide_blocks(struct doc *d, const struct site *s, const struct page
 			float size = (bl->kind == MDB_H1 ? 36 : bl->kind == MDB_H2 ? 30 : 22) * f;
 			if (draw)
 				HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
-			y -= pdf_rich(d, bl->text, x, y, w - (x - SLIDE_M), size, 1, draw) + 10 * f;
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), size, 1, draw) + 10 * f;
 			if (draw)
 				HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 			break;
@@ -175,7 +186,7 @@ static float slide_blocks(struct doc *d, const struct site *s, const struct page
 			float size = 22 * f;
 			if (draw)
 				pdf_rich(d, mark, x - 22 * f, y, 22 * f, size, 0, 1);
-			y -= pdf_rich(d, bl->text, x, y, w - (x - SLIDE_M), size, 0, draw) + 6 * f;
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), size, 0, draw) + 6 * f;
 			break;
 		}
 		case MDB_VIEW:
@@ -184,7 +195,8 @@ static float slide_blocks(struct doc *d, const struct site *s, const struct page
 				    + 8 * f;
 			break;
 		default:
-			y -= pdf_rich(d, bl->text, x, y, w - (x - SLIDE_M), (bl->kind == MDB_CODE ? 16 : 22) * f, 0, draw)
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), (bl->kind == MDB_CODE ? 16 : 22) * f,
+			    0, draw)
 			    + 10 * f;
 		}
 	}

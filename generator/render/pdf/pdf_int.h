@@ -27,6 +27,7 @@
 #include "../../data/model.h"
 
 struct diags;
+struct md_span;
 struct publish;
 
 #define FONT_DIR "/usr/share/fonts/truetype/liberation/"
@@ -118,8 +119,15 @@ int pdf_open_doc(struct doc *d, struct diags *diags);
 /* Loads a font file into the document; NULL, reported, when it cannot. */
 const char *pdf_load_font(struct doc *d, const char *file);
 void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text);
+/* Lays out text (pdf_rich: one plain run; pdf_spans: runs of markdown.h's
+ * md_deck, whose bold toggles the bold given) word by word in width from
+ * (x, y), the top of the first line; draws it when draw, links in blue,
+ * underlined and clickable (unless the page is scaled, as in the handouts).
+ * Returns the height used. */
 float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
     int bold, int draw);
+float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
+    float size, int bold, int draw);
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b);
 int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
     const char *text, int draw);
@@ -130,6 +138,11 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
  * point in a text object, in its twin (pdf_show_next sets the font only if
  * it changes); pdf_warn_missing reports what no font had, at pdf_save. */
 const char *pdf_enc(struct doc *d, const char *s);
+/* Text set in pieces (the runs of pdf_spans) in one tier, the one all of
+ * their text needs (all: the pieces joined): out gets their encodings one
+ * after the other, piece i at off[i] up to off[i + 1]. */
+void pdf_enc_pieces(struct doc *d, const char *all, const char *const *piece, size_t n,
+    struct buf *out, size_t *off);
 void pdf_info_attr(struct doc *d, HPDF_InfoType type, const char *s);
 void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);

@@ -5,7 +5,7 @@
  * wrapped paragraphs from measured widths, headings kept with what follows,
  * "Label : value" fields, links, the footers ("page 2 / 3") drawn once the
  * document is complete, its properties, saving through the publisher, and
- * the rich text engine of the slides (UTF-8 with markdown.h's markers).
+ * the rich text engine of the slides (the spans of markdown.h's md_deck).
  * Shapes and ownership: pdf_int.h.
  */
 #include <stdio.h>
@@ -260,30 +260,6 @@ static HPDF_Font font_of(struct doc *d, int tier, int bold, int italic)
 	return pdf_tier_font(d, tier, bold ? STYLE_BOLD : italic ? STYLE_ITALIC : STYLE_REGULAR);
 }
 
-static int is_marker(char c)
-{
-	return c == MD_BOLD || c == MD_ITALIC || c == MD_LINK || c == MD_LINK_END;
-}
-
-/* Steps over the marker at q, updating the state; returns what follows. */
-static const char *marker_step(const char *q, int *b, int *it, const char **link, size_t *link_len)
-{
-	if (*q == MD_BOLD)
-		*b = !*b;
-	else if (*q == MD_ITALIC)
-		*it = !*it;
-	else if (*q == MD_LINK) {
-		const char *e = strchr(q + 1, MD_LINK_URL_END);
-		if (!e)
-			return q + strlen(q);
-		*link = q + 1;
-		*link_len = (size_t)(e - q - 1);
-		return e + 1;
-	} else
-		*link = NULL;
-	return q + 1;
-}
-
 /* A link of a slide as an absolute address: relative ones are read from the
  * page's address online, as a browser would. */
 static void link_target(const struct doc *d, const char *url, size_t n, char *out, size_t cap)
@@ -308,92 +284,169 @@ static void link_target(const struct doc *d, const char *url, size_t n, char *ou
 	}
 }
 
-/* Lays out rich text (UTF-8 with the MD_ markers of markdown.h) word by word
- * in width from (x, y), the top of the first line; draws it when draw, links
- * in blue, underlined and clickable (unless the page is scaled, as in the
- * handouts). Returns the height used. */
-float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
-    int bold, int draw)
+/* The text of pdf_spans, encoded, as a stream of items: each byte of the
+ * runs, and before a run whose style differs from the one before it, a
+ * change of style. Words are split at spaces only: a change of style
+ * inside a word ("**gras**suivi") does not split it. */
+struct rich {
+	struct buf enc;		/* the runs' encoded bytes, one after the other */
+	struct item {
+		int run;	/* a change to the style of run `run`, or -1: a byte */
+		size_t at;	/* the byte's offset in enc */
+	} *v;
+	size_t n, cap;
+	const struct md_span *sp;
+	int bold;		/* toggled by a run's bold */
+};
+
+static int is_space(const struct rich *r, size_t i)
 {
-	const char *t = pdf_enc(d, text);
+	return r->v[i].run < 0 && r->enc.data[r->v[i].at] == ' ';
+}
+
+/* Applies the change of style at item i (if it is one) to *b, *it, *link;
+ * returns 1 when it was one. */
+static int style_step(const struct rich *r, size_t i, int *b, int *it, const char **link)
+{
+	if (r->v[i].run < 0)
+		return 0;
+	const struct md_span *s = &r->sp[r->v[i].run];
+	*b = r->bold ^ s->bold;
+	*it = s->italic;
+	*link = s->url;
+	return 1;
+}
+
+static void rich_make(struct doc *d, struct rich *r, const struct md_span *sp, size_t n, int bold)
+{
+	struct buf all = BUF_INIT;
+	const char **piece = xmalloc((n ? n : 1) * sizeof(*piece));
+	size_t *off = xmalloc((n + 1) * sizeof(*off));
+	for (size_t i = 0; i < n; i++) {
+		buf_add(&all, sp[i].text, sp[i].len);
+		piece[i] = sp[i].text;
+	}
+	*r = (struct rich){ .enc = BUF_INIT, .sp = sp, .bold = bold };
+	pdf_enc_pieces(d, all.data, piece, n, &r->enc, off);
+	int pb = bold, pi = 0;
+	const char *pl = NULL;
+	for (size_t i = 0; i < n; i++) {
+		int b = bold ^ sp[i].bold;
+		if (b != pb || sp[i].italic != pi || sp[i].url != pl) {
+			r->v = xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
+			r->v[r->n++] = (struct item){ (int)i, 0 };
+			pb = b, pi = sp[i].italic, pl = sp[i].url;
+		}
+		r->v = xgrow(r->v, &r->cap, r->n + off[i + 1] - off[i], sizeof(*r->v));
+		for (size_t k = off[i]; k < off[i + 1]; k++)
+			r->v[r->n++] = (struct item){ -1, k };
+	}
+	buf_release(&all);
+	free(piece);
+	free(off);
+}
+
+/* Draws the bytes of items [q, e) (one run of a style) at cx on the line
+ * whose text starts at base; a link is blue, underlined and clickable. */
+static void rich_draw(struct doc *d, const struct rich *r, size_t q, size_t e, HPDF_Font f, float size,
+    float cx, float base, float sw, const char *link)
+{
+	char seg[512];
+	size_t k = e - q < sizeof(seg) - 1 ? e - q : sizeof(seg) - 1;
+	memcpy(seg, r->enc.data + r->v[q].at, k);
+	seg[k] = '\0';
+	if (link)
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+	HPDF_Page_BeginText(d->page);
+	HPDF_Page_SetFontAndSize(d->page, f, size);
+	HPDF_Page_TextOut(d->page, cx, base, seg);
+	HPDF_Page_EndText(d->page);
+	if (!link)
+		return;
+	HPDF_Page_SetRGBStroke(d->page, 0, 0, 0.57f);
+	HPDF_Page_SetLineWidth(d->page, size / 18);
+	HPDF_Page_MoveTo(d->page, cx, base - size * 0.12f);
+	HPDF_Page_LineTo(d->page, cx + sw, base - size * 0.12f);
+	HPDF_Page_Stroke(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	if (!d->scaled) {
+		char url[2100];
+		link_target(d, link, strlen(link), url, sizeof(url));
+		HPDF_Rect rect = { cx, base - size * 0.25f, cx + sw, base + size * 0.9f };
+		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
+		HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	}
+}
+
+/* The width of the bytes of items [q, e), which are contiguous in enc. */
+static float rich_width(const struct rich *r, size_t q, size_t e, HPDF_Font f, float size)
+{
+	return HPDF_Font_TextWidth(f, (const HPDF_BYTE *)r->enc.data + r->v[q].at, (HPDF_UINT)(e - q)).width
+	    * size / 1000;
+}
+
+float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
+    float size, int bold, int draw)
+{
+	struct rich r;
+	rich_make(d, &r, sp, n, bold);
 	int tier = d->tier;
 	float cx = x, lh = size * 1.3f, h = lh;
 	int b = bold, it = 0;
 	const char *link = NULL;
-	size_t link_len = 0;
-	while (*t) {
-		while (*t == ' ')
+	size_t t = 0;
+	while (t < r.n) {
+		while (t < r.n && is_space(&r, t))
 			t++;
-		if (!*t)
+		if (t == r.n)
 			break;
-		/* A word: up to the next space, in segments between markers. */
-		const char *e = t;
+		/* A word: up to the next space, in runs between changes of style. */
+		size_t e = t;
 		float ww = 0;
 		int wb = b, wi = it;
 		const char *wl = link;
-		size_t wll = link_len;
-		for (const char *q = t; *q && *q != ' ';) {
-			if (is_marker(*q)) {
-				q = marker_step(q, &wb, &wi, &wl, &wll);
-				e = q;
+		for (size_t q = t; q < r.n && !is_space(&r, q);) {
+			if (style_step(&r, q, &wb, &wi, &wl)) {
+				e = ++q;
 				continue;
 			}
-			const char *r = q;
-			while (*r && *r != ' ' && !is_marker(*r))
-				r++;
-			ww += HPDF_Font_TextWidth(font_of(d, tier, wb, wi), (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width
-			    * size / 1000;
-			q = r;
-			e = q;
+			size_t z = q;
+			while (z < r.n && r.v[z].run < 0 && !is_space(&r, z))
+				z++;
+			ww += rich_width(&r, q, z, font_of(d, tier, wb, wi), size);
+			q = e = z;
 		}
-		float sp = HPDF_Font_TextWidth(font_of(d, tier, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
+		float sp_w = HPDF_Font_TextWidth(font_of(d, tier, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
 		if (cx > x && cx + ww > x + width) {
 			cx = x;
 			h += lh;
 		}
-		for (const char *q = t; q < e;) {
-			if (is_marker(*q)) {
-				q = marker_step(q, &b, &it, &link, &link_len);
+		for (size_t q = t; q < e;) {
+			if (style_step(&r, q, &b, &it, &link)) {
+				q++;
 				continue;
 			}
-			const char *r = q;
-			while (r < e && !is_marker(*r))
-				r++;
+			size_t z = q;
+			while (z < e && r.v[z].run < 0)
+				z++;
 			HPDF_Font f = font_of(d, tier, b, it);
-			float sw = HPDF_Font_TextWidth(f, (const HPDF_BYTE *)q, (HPDF_UINT)(r - q)).width * size / 1000;
-			if (draw) {
-				char seg[512];
-				size_t k = (size_t)(r - q) < sizeof(seg) - 1 ? (size_t)(r - q) : sizeof(seg) - 1;
-				float base = y - (h - lh) - size;
-				memcpy(seg, q, k);
-				seg[k] = '\0';
-				if (link)
-					HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
-				HPDF_Page_BeginText(d->page);
-				HPDF_Page_SetFontAndSize(d->page, f, size);
-				HPDF_Page_TextOut(d->page, cx, base, seg);
-				HPDF_Page_EndText(d->page);
-				if (link) {
-					HPDF_Page_SetRGBStroke(d->page, 0, 0, 0.57f);
-					HPDF_Page_SetLineWidth(d->page, size / 18);
-					HPDF_Page_MoveTo(d->page, cx, base - size * 0.12f);
-					HPDF_Page_LineTo(d->page, cx + sw, base - size * 0.12f);
-					HPDF_Page_Stroke(d->page);
-					HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
-					if (!d->scaled) {
-						char url[2100];
-						link_target(d, link, link_len, url, sizeof(url));
-						HPDF_Rect rect = { cx, base - size * 0.25f, cx + sw, base + size * 0.9f };
-						HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
-						HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
-					}
-				}
-			}
+			float sw = rich_width(&r, q, z, f, size);
+			if (draw)
+				rich_draw(d, &r, q, z, f, size, cx, y - (h - lh) - size, sw, link);
 			cx += sw;
-			q = r;
+			q = z;
 		}
-		cx += sp;
+		cx += sp_w;
 		t = e;
 	}
+	buf_release(&r.enc);
+	free(r.v);
 	return h;
+}
+
+float pdf_rich(struct doc *d, const char *text, float x, float y, float width, float size,
+    int bold, int draw)
+{
+	struct md_span one = { text ? text : "", text ? strlen(text) : 0, 0, 0, NULL };
+	return pdf_spans(d, &one, 1, x, y, width, size, bold, draw);
 }

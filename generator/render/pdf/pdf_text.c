@@ -158,8 +158,8 @@ static void note_missing(struct doc *d, uint32_t cp)
 		d->missing[d->n_missing++] = cp;
 }
 
-/* The lowest tier that has every character of s (bytes below 0x20 are the
- * rich-text markers of markdown.h and pass as they are). */
+/* The lowest tier that has every character of s (bytes below 0x20 pass as
+ * they are). */
 static int tier_of(struct doc *d, const char *s)
 {
 	int tier = TIER_CP1252;
@@ -259,26 +259,17 @@ static void utf8_text(struct doc *d, struct buf *b, const char *s)
 	}
 }
 
-/* Text in the encoding of the tier it needs (d->tier, for twin): CP1252
- * for all of French (é œ « » – € …), which makes documents smaller and
- * about four times faster to make than libharu's UTF-8 fonts, else UTF-8.
- * The result lives until four more conversions. */
-const char *pdf_enc(struct doc *d, const char *s)
+/* Appends s in the encoding of tier d->tier to b. */
+static void enc_append(struct doc *d, struct buf *b, const char *s)
 {
-	struct buf *b = &d->enc[d->next_enc++ % 4];
-	buf_reset(b);
-	d->tier = TIER_CP1252;
-	if (!s)
-		return b->data;
-	d->tier = tier_of(d, s);
 	if (d->tier != TIER_CP1252) {
 		utf8_text(d, b, s);
-		return b->data;
+		return;
 	}
 	size_t in = strlen(s);
 	buf_grow(b, in * 2 + 8);
-	char *ip = (char *)s, *op = b->data;
-	size_t out = b->cap - 1;
+	char *ip = (char *)s, *op = b->data + b->len;
+	size_t out = b->cap - b->len - 1;
 	iconv(d->cd, NULL, NULL, NULL, NULL);
 	while (in && iconv(d->cd, &ip, &in, &op, &out) == (size_t)-1) {
 		if (!out)
@@ -288,7 +279,32 @@ const char *pdf_enc(struct doc *d, const char *s)
 	}
 	b->len = (size_t)(op - b->data);
 	b->data[b->len] = '\0';
+}
+
+/* Text in the encoding of the tier it needs (d->tier, for twin): CP1252
+ * for all of French (é œ « » – € …), which makes documents smaller and
+ * about four times faster to make than libharu's UTF-8 fonts, else UTF-8.
+ * The result lives until four more conversions. */
+const char *pdf_enc(struct doc *d, const char *s)
+{
+	struct buf *b = &d->enc[d->next_enc++ % 4];
+	buf_reset(b);
+	d->tier = s ? tier_of(d, s) : TIER_CP1252;
+	if (s)
+		enc_append(d, b, s);
 	return b->data;
+}
+
+void pdf_enc_pieces(struct doc *d, const char *all, const char *const *piece, size_t n,
+    struct buf *out, size_t *off)
+{
+	d->tier = tier_of(d, all);
+	buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		off[i] = out->len;
+		enc_append(d, out, piece[i]);
+	}
+	off[n] = out->len;
 }
 
 /* Sets the font of pg unless it is already set (same bytes as before). */
