@@ -245,6 +245,7 @@ static void read_env(struct opts *o)
 	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
 	if ((v = getenv("CARTO_TEST_SITEMAP_MAX")) && atol(v) > 0)	/* lets the tests reach the index */
 		o->b.sitemap_max = (size_t)atol(v);
+	o->b.xlsx_tmpdir = getenv("CARTO_TEST_XLSX_TMPDIR");	/* lets the tests make it fail */
 	o->clock.on = o->b.timing;
 }
 

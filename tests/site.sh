@@ -1179,6 +1179,33 @@ sys.exit(not (ws.max_row == 11 and ws.auto_filter.ref == 'A1:N11'))"
 	site_test xlsx-row-limit "$detail"
 fi
 
+# libxlsxwriter keeps each sheet in a temporary file (constant_memory): with
+# /tmp unwritable, tmpfile() failed and the build crashed in workbook_close
+# (a segfault, exit 139). carto gives it the workbook's own folder of the
+# build instead, so /tmp is not needed; and when that folder fails too
+# (CARTO_TEST_XLSX_TMPDIR points it at the unwritable /tmp), the build is a
+# clear error on the workbook and publishes nothing. /tmp is made read-only
+# in a private mount namespace (a read-only mount holds for root too); the
+# site and the output are bound at /mnt, outside it.
+XT="$TMP/xlsx-tmp"
+rm -rf "$XT" && mkdir -p "$XT" && cp -r "$S" "$XT/site"
+if unshare -m sh -c "mount --bind '$XT' /mnt && mount -t tmpfs -o ro none /tmp" 2> /dev/null; then
+	unshare -m sh -c "mount --bind '$XT' /mnt && mount -t tmpfs -o ro none /tmp && cd /tmp &&
+		'$CARTO' build --site /mnt/site --out /mnt/ok > /mnt/ok.out 2> /mnt/ok.err;
+		echo \$? > /mnt/ok.rc;
+		TMPDIR=/tmp CARTO_TEST_XLSX_TMPDIR=/tmp '$CARTO' build --site /mnt/site --out /mnt/ko > /mnt/ko.out 2> /mnt/ko.err;
+		echo \$? > /mnt/ko.rc"
+	[ "$(cat "$XT/ok.rc")" = 0 ] && [ -s "$XT/ok/xlsx/organismes.xlsx" ] && [ ! -s "$XT/ok.err" ] &&
+		[ "$(cat "$XT/ko.rc")" = 1 ] && [ ! -e "$XT/ko" ] &&
+		grep -q '^xlsx/[a-z/-]*\.xlsx: error: cannot be made: libxlsxwriter cannot add the sheet .*: it keeps each sheet in a temporary file in /tmp (Read-only file system)$' "$XT/ko.err" &&
+		grep -q '^carto: the site could not be rendered: nothing was published' "$XT/ko.err"
+	st=$?; detail="ok: $(cat "$XT/ok.rc" "$XT/ok.err") ko: $(cat "$XT/ko.rc" "$XT/ko.err")"; [ "$st" = 0 ]
+	site_test xlsx-tmpfile-unwritable "$detail"
+else
+	echo "skip $LABEL site/xlsx-tmpfile-unwritable: no private mount namespace here (unshare -m) to make /tmp read-only"
+fi
+rm -rf "$XT"
+
 # Derived facts (data/derive.c, data/index.c): a price keeps its cents, in
 # one French wording, on the organisation's page and in its PDF fiche, and as
 # the same exact number in the CSV and the workbook; names are listed in

@@ -39,6 +39,9 @@ struct build_opts {
 	int no_exchange;	/* CARTO_TEST_NO_EXCHANGE: publish with the
 				 * fallback of file systems that cannot
 				 * exchange folders, so the tests reach it */
+	const char *xlsx_tmpdir;	/* CARTO_TEST_XLSX_TMPDIR: where libxlsxwriter
+				 * keeps its temporary files instead of the
+				 * workbook's folder, so the tests make it fail */
 };
 
 /* Figures a backend hands back for the benchmark (CARTO_TIMING), written

@@ -34,7 +34,7 @@ struct job {
 struct xlsx {
 	const struct site *s;
 	struct publish *p;
-	long max_rows;
+	const struct build_opts *o;
 	struct job *jobs;
 	size_t n_jobs;
 	atomic_size_t rows;
@@ -48,7 +48,7 @@ static void *xlsx_new(const struct render_in *in)
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		n += 1 + (s->cartographies[i]->par_departement ? s->geo.n_departements : 0);
 	x->s = s;
-	x->max_rows = in->o->xlsx_rows;
+	x->o = in->o;
 	x->jobs = xcalloc(n, sizeof(*x->jobs));
 	x->n_jobs = 1;
 	for (size_t i = 0; i < s->n_cartographies; i++) {
@@ -68,9 +68,9 @@ static int book_job(void *ctx, size_t i, struct pool_worker *w)
 	struct xlsx *x = ctx;
 	const struct job *j = &x->jobs[i];
 	size_t rows = 0;
-	int rc = j->c ? carto_book(x->s, j->c, j->dep, x->p, &w->d, x->max_rows, &rows) :
-	    j->r ? ref_book(x->s, j->r, x->p, &w->d, x->max_rows, &rows) :
-	    directory_book(x->s, x->p, &w->d, x->max_rows, &rows);
+	int rc = j->c ? carto_book(x->s, j->c, j->dep, x->p, &w->d, x->o, &rows) :
+	    j->r ? ref_book(x->s, j->r, x->p, &w->d, x->o, &rows) :
+	    directory_book(x->s, x->p, &w->d, x->o, &rows);
 	atomic_fetch_add(&x->rows, rows);
 	return rc;
 }

@@ -150,14 +150,22 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 	}
 	free(total);
 	xlsx_sheet_end(sh, 0);
-	worksheet_write_string(sh->ws, sh->row + 2, 0,
+	xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row + 2, 0,
 	    "Chaque ligne de la feuille Offres est une offre dans un lieu. Une offre de plusieurs types compte dans chacun de ses types ; « Toutes les offres » la compte une fois.",
-	    NULL);
+	    NULL));
 	if (last < 1)
 		return;
 	lxw_chart *ch = workbook_add_chart(bk->wb, LXW_CHART_COLUMN);
+	if (!ch) {
+		xlsx_fail(bk, "libxlsxwriter cannot add the chart of the sheet %s", sh->name);
+		return;
+	}
 	for (size_t t = 0; t < vt->n; t++) {
 		lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+		if (!se) {
+			xlsx_fail(bk, "libxlsxwriter cannot add a series to the chart of the sheet %s", sh->name);
+			return;
+		}
 		chart_series_set_categories(se, sh->name, 1, 0, last, 0);
 		chart_series_set_values(se, sh->name, 1, (lxw_col_t)(t + 1), last, (lxw_col_t)(t + 1));
 		chart_series_set_name_range(se, sh->name, 0, (lxw_col_t)(t + 1));
@@ -165,18 +173,17 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 	chart_title_set_name(ch, "Offres × lieux par département et type");
 	chart_axis_set_name(ch->y_axis, "Nombre de lignes");
 	lxw_chart_options co = { .x_scale = 2, .y_scale = 1.5 };
-	if (worksheet_insert_chart_opt(sh->ws, sh->row + 4, 0, ch, &co) != LXW_NO_ERROR)
-		bk->failed = 1;
+	xlsx_ok(bk, worksheet_insert_chart_opt(sh->ws, sh->row + 4, 0, ch, &co));
 }
 
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, long max_rows, size_t *rows)
+    struct publish *p, struct diags *d, const struct build_opts *o, size_t *rows)
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, title = BUF_INIT;
 	buf_printf(&rel, "xlsx/cartographies/%s%s%s.xlsx", c->id.s, dep ? "-" : "", dep ? dep : "");
 	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? geo_dep_name(&s->geo, dep) : "");
-	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d, max_rows);
+	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d, o);
 	struct view_types vt;
 	view_types_init(&vt, s, c);
 	size_t *counts = xcalloc((s->geo.n_departements + 1) * (vt.n + 1), sizeof(*counts));

@@ -157,7 +157,7 @@ static void directory_sessions(struct sheet *sh)
 	each_offre(sh, session_rows);
 }
 
-int directory_book(const struct site *s, struct publish *p, struct diags *d, long max_rows,
+int directory_book(const struct site *s, struct publish *p, struct diags *d, const struct build_opts *o,
     size_t *rows)
 {
 	static void (*const fill[])(struct sheet *) = {
@@ -166,7 +166,7 @@ int directory_book(const struct site *s, struct publish *p, struct diags *d, lon
 	static const char *const names[] = { "Organismes", "Lieux", "Offres", "Offres par lieu", "Sessions" };
 	struct book bk;
 	int rc = xlsx_book_open(&bk, s, p, "xlsx/organismes.xlsx", "Annuaire des organismes et de leurs offres", d,
-	    max_rows);
+	    o);
 	for (size_t i = 0; rc == 0 && i < sizeof(fill) / sizeof(fill[0]); i++) {
 		struct sheet *sh = xlsx_sheet_new(&bk, names[i]);
 		if (sh)

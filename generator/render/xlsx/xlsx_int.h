@@ -21,6 +21,7 @@
 #include "../../data/derive.h"
 #include "../../data/model.h"
 
+struct build_opts;
 struct diags;
 struct publish;
 
@@ -69,20 +70,33 @@ struct book {
 	lxw_row_t max_rows;		/* data rows a sheet may hold */
 	size_t rows;
 	struct buf cut, list, scratch;
+	struct buf tmpdir;		/* libxlsxwriter's temporary files */
 	struct sheet sheets[MAX_SHEETS];
 	size_t n_sheets;
 	int failed;
 };
 
 /* xlsx_sheet.c: cells, sheets and workbooks. */
+/* Every call into libxlsxwriter that can fail is checked: the first failure
+ * is an error on the workbook with its reason (xlsx_ok for an lxw_error,
+ * xlsx_fail for a NULL result), the book is marked failed, and the workbook
+ * is not published; never a crash on a NULL sheet, format or chart.
+ * xlsx_ok returns 1 when e is LXW_NO_ERROR. */
+int xlsx_ok(struct book *bk, lxw_error e);
+/* workbook_add_worksheet, its failure recorded (NULL). */
+lxw_worksheet *xlsx_add_worksheet(struct book *bk, const char *name);
+void xlsx_fail(struct book *bk, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Closes (writes) the workbook and records it with the publisher; returns 0
  * or -1 with the reason in bk->d. */
 int xlsx_book_close(struct book *bk);
-/* Opens the workbook rel; max_rows, when above 0, lowers the rows a sheet
- * may hold (for the tests). Returns 0, or -1 with the reason in d or
- * recorded by the publisher. */
+/* Opens the workbook rel; o->xlsx_rows, when above 0, lowers the rows a
+ * sheet may hold (for the tests). libxlsxwriter keeps its temporary files
+ * (one per sheet, and the parts of the file at close) in the workbook's own
+ * folder of the build (o->xlsx_tmpdir in the tests), not in /tmp: inside
+ * what carto writes, and unlinked as soon as they are made. Returns 0, or
+ * -1 with the reason in d or recorded by the publisher. */
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
-    const char *rel, const char *title, struct diags *d, long max_rows);
+    const char *rel, const char *title, struct diags *d, const struct build_opts *o);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
@@ -111,10 +125,10 @@ void xlsx_row_source(struct book *bk, const struct organisme *org, uint32_t line
  * one workbook through the publisher, adds the rows it wrote to *rows and
  * returns 0 or -1. */
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, long max_rows, size_t *rows);
-int directory_book(const struct site *s, struct publish *p, struct diags *d, long max_rows,
+    struct publish *p, struct diags *d, const struct build_opts *o, size_t *rows);
+int directory_book(const struct site *s, struct publish *p, struct diags *d, const struct build_opts *o,
     size_t *rows);
 int ref_book(const struct site *s, const struct referentiel *r, struct publish *p,
-    struct diags *d, long max_rows, size_t *rows);
+    struct diags *d, const struct build_opts *o, size_t *rows);
 
 #endif

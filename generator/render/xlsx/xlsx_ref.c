@@ -148,12 +148,12 @@ static void ref_corrs(struct book *bk, const struct referentiel *r)
 }
 
 int ref_book(const struct site *s, const struct referentiel *r, struct publish *p,
-    struct diags *d, long max_rows, size_t *rows)
+    struct diags *d, const struct build_opts *o, size_t *rows)
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, note = BUF_INIT;
 	buf_printf(&rel, "xlsx/referentiels/%s.xlsx", r->id);
-	int rc = xlsx_book_open(&bk, s, p, rel.data, r->titre, d, max_rows);
+	int rc = xlsx_book_open(&bk, s, p, rel.data, r->titre, d, o);
 	if (rc == 0) {
 		ref_entries(&bk, r);
 		ref_corrs(&bk, r);

@@ -11,10 +11,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+
 #include "../../base/civil.h"
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../base/utf8.h"
+#include "../backend.h"
 #include "../publish.h"
 #include "xlsx_int.h"
 
@@ -31,6 +34,32 @@ static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t
 	buf_vprintf(&bk->scratch, fmt, ap);
 	va_end(ap);
 	diag_add(bk->d, file, line, col, DIAG_WARNING, "%s", bk->scratch.data);
+}
+
+void xlsx_fail(struct book *bk, const char *fmt, ...)
+{
+	va_list ap;
+	if (!bk->failed) {
+		buf_reset(&bk->scratch);
+		va_start(ap, fmt);
+		buf_vprintf(&bk->scratch, fmt, ap);
+		va_end(ap);
+		diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot be made: %s", bk->scratch.data);
+	}
+	bk->failed = 1;
+}
+
+int xlsx_ok(struct book *bk, lxw_error e)
+{
+	if (e == LXW_NO_ERROR)
+		return 1;
+	int sys = errno;	/* of the library's last call, in this thread */
+	if (e == LXW_ERROR_CREATING_TMPFILE)	/* a write's errno is the reason */
+		xlsx_fail(bk, "libxlsxwriter cannot create a temporary file in %s (%s)", bk->tmpdir.data,
+		    sys ? strerror(sys) : lxw_strerror(e));
+	else
+		xlsx_fail(bk, "libxlsxwriter: %s", lxw_strerror(e));
+	return 0;
 }
 
 static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
@@ -85,14 +114,14 @@ void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
 		s = bk->cut.data;
 		n = MAX_TEXT;
 	}
-	worksheet_write_string(sh->ws, sh->row, c, s, NULL);
+	xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row, c, s, NULL));
 	widen(sh, c, n);
 }
 
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f)
 {
 	char t[32];
-	worksheet_write_number(sh->ws, sh->row, c, v, f);
+	xlsx_ok(sh->bk, worksheet_write_number(sh->ws, sh->row, c, v, f));
 	widen(sh, c, (size_t)snprintf(t, sizeof(t), f ? "%.2f  " : "%g", v));
 }
 
@@ -108,7 +137,7 @@ void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd)
 	if (!ymd)
 		return;
 	lxw_datetime dt = { ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0 };
-	worksheet_write_datetime(sh->ws, sh->row, c, &dt, sh->bk->date);
+	xlsx_ok(sh->bk, worksheet_write_datetime(sh->ws, sh->row, c, &dt, sh->bk->date));
 	widen(sh, c, 10);
 }
 
@@ -132,6 +161,24 @@ void xlsx_put_url(struct sheet *sh, lxw_col_t c, const char *url)
 	xlsx_put_text(sh, c, url);
 }
 
+lxw_worksheet *xlsx_add_worksheet(struct book *bk, const char *name)
+{
+	if (bk->failed)
+		return NULL;
+	errno = 0;
+	lxw_worksheet *ws = workbook_add_worksheet(bk->wb, name);
+	if (ws)
+		return ws;
+	/* In constant_memory mode each sheet is a temporary file from its
+	 * first row on: this is where /tmp being unwritable shows. */
+	if (errno)
+		xlsx_fail(bk, "libxlsxwriter cannot add the sheet %s: it keeps each sheet in a temporary file in %s (%s)",
+		    name, bk->tmpdir.data, strerror(errno));
+	else
+		xlsx_fail(bk, "libxlsxwriter cannot add the sheet %s", name);
+	return NULL;
+}
+
 struct sheet *xlsx_sheet_new(struct book *bk, const char *name)
 {
 	if (bk->n_sheets == MAX_SHEETS)
@@ -140,12 +187,9 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name)
 	memset(sh, 0, sizeof(*sh));
 	sh->bk = bk;
 	sh->name = name;
-	sh->ws = workbook_add_worksheet(bk->wb, name);
-	if (!sh->ws) {
-		diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot add the sheet %s", name);
-		bk->failed = 1;
+	sh->ws = xlsx_add_worksheet(bk, name);
+	if (!sh->ws)
 		return NULL;
-	}
 	bk->n_sheets++;
 	return sh;
 }
@@ -159,7 +203,7 @@ void xlsx_sheet_cols(struct sheet *sh, const struct col *cols, size_t n)
 		sh->width = xgrow(sh->width, &cap, (size_t)sh->ncol + 1, sizeof(*sh->width));
 		sh->cols[sh->ncol] = &cols[i];
 		sh->width[sh->ncol] = 0;
-		worksheet_write_string(sh->ws, 0, sh->ncol, cols[i].head, sh->bk->head);
+		xlsx_ok(sh->bk, worksheet_write_string(sh->ws, 0, sh->ncol, cols[i].head, sh->bk->head));
 	}
 	for (lxw_col_t c = sh->ncol - (lxw_col_t)n; c < sh->ncol; c++)
 		widen(sh, c, utf8_len(sh->cols[c]->head) + 2);	/* room for the filter button */
@@ -187,40 +231,42 @@ int xlsx_row_next(struct sheet *sh)
 void xlsx_sheet_end(struct sheet *sh, int filter)
 {
 	for (lxw_col_t c = 0; c < sh->ncol; c++)
-		worksheet_set_column(sh->ws, c, c, sh->width[c], NULL);
+		xlsx_ok(sh->bk, worksheet_set_column(sh->ws, c, c, sh->width[c], NULL));
 	worksheet_freeze_panes(sh->ws, 1, 0);
 	if (filter && sh->ncol)
-		worksheet_autofilter(sh->ws, 0, 0, sh->row, (lxw_col_t)(sh->ncol - 1));
+		xlsx_ok(sh->bk, worksheet_autofilter(sh->ws, 0, 0, sh->row, (lxw_col_t)(sh->ncol - 1)));
 }
 
-/* The cell formats every workbook uses. */
-static void book_formats(struct book *bk)
+/* The cell formats every workbook uses. Returns 0, or -1 (failed) when
+ * the library could not make one. */
+static int book_formats(struct book *bk)
 {
-	bk->head = workbook_add_format(bk->wb);
+	lxw_format **all[] = { &bk->head, &bk->date, &bk->money, &bk->coord, &bk->link, &bk->title,
+		&bk->wrap };
+	for (size_t i = 0; i < sizeof(all) / sizeof(*all); i++)
+		if (!(*all[i] = workbook_add_format(bk->wb))) {
+			xlsx_fail(bk, "libxlsxwriter cannot add a cell format");
+			return -1;
+		}
 	format_set_bold(bk->head);
 	format_set_font_color(bk->head, LXW_COLOR_WHITE);
 	format_set_bg_color(bk->head, 0x1F4E79);
 	format_set_text_wrap(bk->head);
 	format_set_align(bk->head, LXW_ALIGN_VERTICAL_TOP);
-	bk->date = workbook_add_format(bk->wb);
 	format_set_num_format(bk->date, "dd/mm/yyyy");
-	bk->money = workbook_add_format(bk->wb);
 	format_set_num_format(bk->money, "#,##0.00 \"€\"");
-	bk->coord = workbook_add_format(bk->wb);
 	format_set_num_format(bk->coord, "0.00000");
-	bk->link = workbook_add_format(bk->wb);
 	format_set_font_color(bk->link, LXW_COLOR_BLUE);
 	format_set_underline(bk->link, LXW_UNDERLINE_SINGLE);
-	bk->title = workbook_add_format(bk->wb);
 	format_set_bold(bk->title);
 	format_set_font_size(bk->title, 14);
-	bk->wrap = workbook_add_format(bk->wb);
 	format_set_text_wrap(bk->wrap);
 	format_set_align(bk->wrap, LXW_ALIGN_VERTICAL_TOP);
+	return 0;
 }
 
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
-    const char *rel, const char *title, struct diags *d, long max_rows)
+    const char *rel, const char *title, struct diags *d, const struct build_opts *o)
 {
 	struct buf path = BUF_INIT;
 	memset(bk, 0, sizeof(*bk));
@@ -228,19 +274,25 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	bk->rel = rel;
 	bk->p = p;
 	bk->d = d;
-	bk->cut = bk->list = bk->scratch = (struct buf)BUF_INIT;
+	bk->cut = bk->list = bk->scratch = bk->tmpdir = (struct buf)BUF_INIT;
 	bk->max_rows = LXW_ROW_MAX - 1;
-	if (max_rows > 0 && max_rows < (long)bk->max_rows)
-		bk->max_rows = (lxw_row_t)max_rows;
+	if (o->xlsx_rows > 0 && o->xlsx_rows < (long)bk->max_rows)
+		bk->max_rows = (lxw_row_t)o->xlsx_rows;
 	if (publish_prepare(p, rel, &path) < 0) {
 		buf_release(&path);
 		return -1;
 	}
-	lxw_workbook_options o = { .constant_memory = LXW_TRUE };
-	bk->wb = workbook_new_opt(path.data, &o);
+	if (o->xlsx_tmpdir)
+		buf_puts(&bk->tmpdir, o->xlsx_tmpdir);
+	else	/* the workbook's folder, made by publish_prepare */
+		buf_add(&bk->tmpdir, path.data, (size_t)(strrchr(path.data, '/') - path.data));
+	lxw_workbook_options wo = { .constant_memory = LXW_TRUE, .tmpdir = bk->tmpdir.data };
+	errno = 0;
+	bk->wb = workbook_new_opt(path.data, &wo);
 	buf_release(&path);
 	if (!bk->wb) {
-		diag_add(d, rel, 0, 0, DIAG_ERROR, "cannot create the workbook");
+		diag_add(d, rel, 0, 0, DIAG_ERROR, "cannot create the workbook (%s)",
+		    errno ? strerror(errno) : "libxlsxwriter failed");
 		return -1;
 	}
 	int ymd = s->last_update ? s->last_update : 19800101;
@@ -250,23 +302,32 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 		.comments = (char *)"Extrait publié par carto",
 		.created = (time_t)civil_days(ymd) * 86400,	/* midnight UTC: no time zone */
 	};
-	workbook_set_properties(bk->wb, &props);
-	book_formats(bk);
+	if (!xlsx_ok(bk, workbook_set_properties(bk->wb, &props)) || book_formats(bk) < 0)
+		return -1;
 	return 0;
 }
 
 int xlsx_book_close(struct book *bk)
 {
 	int rc = bk->failed ? -1 : 0;
-	if (bk->wb) {
+	if (bk->wb && bk->failed)	/* not published: nothing to write */
+		lxw_workbook_free(bk->wb);
+	/* workbook_close adds a sheet to a workbook that has none, and
+	 * libxlsxwriter 1.1.4 dereferences it without a check: a workbook
+	 * whose first sheet could not be added (its temporary file could
+	 * not be made) must never reach it. */
+	else if (bk->wb) {
 		errno = 0;
 		lxw_error e = workbook_close(bk->wb);
-		if (e != LXW_NO_ERROR) {
+		if (e == LXW_ERROR_CREATING_TMPFILE)
+			rc = xlsx_ok(bk, e) ? rc : -1;
+		else if (e != LXW_NO_ERROR) {
 			int sys = errno;	/* the library's last write, in this thread */
-			diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
-			    sys ? strerror(sys) : lxw_strerror(e));
+			if (!bk->failed)
+				diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
+				    sys ? strerror(sys) : lxw_strerror(e));
 			rc = -1;
-		} else if (publish_done(bk->p, bk->rel) < 0)
+		} else if (rc == 0 && publish_done(bk->p, bk->rel) < 0)
 			rc = -1;
 	}
 	for (size_t i = 0; i < bk->n_sheets; i++) {
@@ -276,5 +337,6 @@ int xlsx_book_close(struct book *bk)
 	buf_release(&bk->cut);
 	buf_release(&bk->list);
 	buf_release(&bk->scratch);
+	buf_release(&bk->tmpdir);
 	return rc;
 }
