@@ -24,6 +24,8 @@ site() {	# site DIR ORGS PAGES
 	rm -rf "$1"
 	mkdir -p "$1/content"
 	cp -r site.yaml referentiels "$1/"
+	# The menu's pages a synthetic site lacks: an entry that leads nowhere is an error.
+	sed -i '/url: "\(actualites\|webinaires\|a-propos\)\/"/d' "$1/site.yaml"
 	cp -r content/cartographies "$1/content/"
 	build/gensite --orgs "$2" --pages "$3" --seed "$SEED" --geo referentiels/geo/communes.csv \
 		--out "$1" > /dev/null

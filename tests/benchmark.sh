@@ -39,6 +39,8 @@ make_site() {
 	rm -rf "$dir"
 	mkdir -p "$dir/content"
 	cp -r site.yaml referentiels "$dir/"
+	# The menu's pages a synthetic site lacks: an entry that leads nowhere is an error.
+	sed -i '/url: "\(actualites\|webinaires\|a-propos\)\/"/d' "$dir/site.yaml"
 	cp -r content/cartographies "$dir/content/"
 	cp content/pages/index.md "$dir/content/" 2> /dev/null || true
 	build/gensite --orgs "$n" --pages "$PAGES" --seed "$SEED" \
