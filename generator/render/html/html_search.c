@@ -30,6 +30,7 @@
 #include "../../base/arena.h"
 #include "../../base/buf.h"
 #include "../../base/escape.h"
+#include "../../base/json.h"
 #include "../../base/mem.h"
 #include "../../base/strmap.h"
 #include "../../base/utf8.h"
@@ -53,6 +54,7 @@ struct index {
 	struct sterm **terms;
 	size_t n_terms, cap_terms;
 	struct buf docs;	/* the current chunk of documents */
+	struct json dj;		/* writes its array into docs */
 	uint32_t n_docs;
 	struct buf fold, path;
 	struct publish *p;
@@ -91,7 +93,9 @@ static void flush_docs(struct index *x)
 {
 	if (!x->docs.len)
 		return;
-	buf_puts(&x->docs, "]);\n");
+	json_end(&x->dj);
+	json_free(&x->dj);
+	buf_puts(&x->docs, ");\n");
 	buf_reset(&x->path);
 	buf_printf(&x->path, "recherche/docs/%u.js", (x->n_docs - 1) / DOC_CHUNK);
 	if (publish_write(x->p, x->path.data, x->docs.data, x->docs.len) < 0)
@@ -105,17 +109,18 @@ static void doc(struct index *x, const char *t, const char *u, const char *k, co
 	add_words(x, t, 1);
 	add_words(x, more, 0);
 	add_words(x, k, 0);
-	if (x->n_docs % DOC_CHUNK == 0)
-		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, [\n", x->n_docs / DOC_CHUNK);
-	else
-		buf_puts(&x->docs, ",\n");
-	buf_putc(&x->docs, '[');
-	esc_json(&x->docs, t);
-	buf_putc(&x->docs, ',');
-	esc_json(&x->docs, u);
-	buf_putc(&x->docs, ',');
-	esc_json(&x->docs, k);
-	buf_putc(&x->docs, ']');
+	/* One document a line, in the array of its chunk. */
+	if (x->n_docs % DOC_CHUNK == 0) {
+		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, ", x->n_docs / DOC_CHUNK);
+		json_init(&x->dj, &x->docs, JSON_COMPACT);
+		json_array(&x->dj);
+	}
+	json_ws(&x->dj, "\n");
+	json_array(&x->dj);
+	json_str(&x->dj, t);
+	json_str(&x->dj, u);
+	json_str(&x->dj, k);
+	json_end(&x->dj);
 	x->n_docs++;
 	if (x->n_docs % DOC_CHUNK == 0)
 		flush_docs(x);
@@ -182,16 +187,20 @@ static void publish_buf(struct index *x, struct buf *b)
 /* The postings pieces; piece[i] is the one holding terms[i]. */
 static void write_postings(struct index *x, uint32_t *piece)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, list = BUF_INIT;
+	struct json j;
 	uint32_t np = 0;
+	json_init(&j, &b, JSON_COMPACT);
 	for (size_t i = 0; i < x->n_terms; i++) {
 		const struct sterm *t = x->terms[i];
-		if (b.len)
-			buf_puts(&b, ",\n");
-		else
-			buf_printf(&b, "CARTO_SEARCH_POST(%u, {\n", np);
-		esc_json(&b, t->s);
-		buf_puts(&b, ":\"");
+		if (!b.len) {	/* a piece: an object of terms, one a line */
+			buf_printf(&b, "CARTO_SEARCH_POST(%u, ", np);
+			json_init(&j, &b, JSON_COMPACT);
+			json_object(&j);
+		}
+		json_ws(&j, "\n");
+		json_key(&j, t->s);
+		buf_reset(&list);
 		uint32_t prev = 0;
 		for (size_t k = 0; k < t->n; k++) {
 			char d[16];
@@ -202,43 +211,49 @@ static void write_postings(struct index *x, uint32_t *piece)
 				d[--n] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
 			while ((v /= 36));
 			if (k)
-				buf_putc(&b, ',');
-			buf_add(&b, d + n, sizeof(d) - n);
+				buf_putc(&list, ',');
+			buf_add(&list, d + n, sizeof(d) - n);
 		}
-		buf_putc(&b, '"');
+		json_str(&j, list.data);
 		piece[i] = np;
 		if (b.len >= POST_BYTES || i + 1 == x->n_terms) {
-			buf_puts(&b, "\n});\n");
+			json_ws(&j, "\n");
+			json_end(&j);
+			json_free(&j);
+			buf_puts(&b, ");\n");
 			buf_reset(&x->path);
 			buf_printf(&x->path, "recherche/p/%u.js", np++);
 			publish_buf(x, &b);
 		}
 	}
 	buf_release(&b);
+	buf_release(&list);
 }
 
 /* The dictionary pieces and the manifest. */
 static void write_dict(struct index *x, const uint32_t *piece)
 {
-	struct buf b = BUF_INIT, keys = BUF_INIT;
+	struct buf b = BUF_INIT, keys = BUF_INIT, words = BUF_INIT;
+	struct json jk;
 	uint32_t nk = 0;
+	json_init(&jk, &keys, JSON_COMPACT);
+	json_array(&jk);
 	for (size_t i = 0, j; i < x->n_terms; i = j) {
 		const char *t = x->terms[i]->s;
 		size_t kl = key_len(t);
 		for (j = i + 1; j < x->n_terms && strncmp(x->terms[j]->s, t, kl) == 0 &&
 		    key_len(x->terms[j]->s) == kl; j++)
 			;
-		buf_printf(&keys, "%s", nk ? "," : "");
 		char *k = xstrndup(t, kl);
-		esc_json(&keys, k);
+		json_str(&jk, k);
 		free(k);
-		buf_printf(&b, "CARTO_SEARCH_DICT(%u, \"", nk);
-		for (size_t m = i; m < j; m++) {
-			if (m > i)
-				buf_putc(&b, ' ');
-			buf_puts(&b, x->terms[m]->s);
-		}
-		buf_puts(&b, "\", [");
+		/* The terms of the key in one string, then their pieces. */
+		buf_reset(&words);
+		for (size_t m = i; m < j; m++)
+			buf_printf(&words, "%s%s", m > i ? " " : "", x->terms[m]->s);
+		buf_printf(&b, "CARTO_SEARCH_DICT(%u, ", nk);
+		esc_json(&b, words.data);
+		buf_puts(&b, ", [");
 		for (size_t m = i; m < j; m++)
 			buf_printf(&b, "%s%u", m > i ? "," : "", piece[m]);
 		buf_puts(&b, "]);\n");
@@ -246,14 +261,17 @@ static void write_dict(struct index *x, const uint32_t *piece)
 		buf_printf(&x->path, "recherche/d/%u.js", nk++);
 		publish_buf(x, &b);
 	}
+	json_end(&jk);
+	json_free(&jk);
 	buf_printf(&b, "/* Search index written by carto: the manifest of its pieces. */\n"
-	    "window.CARTO_SEARCH = {\"docs\": %u, \"chunk\": %d, \"keys\": [%s]};\n",
+	    "window.CARTO_SEARCH = {\"docs\": %u, \"chunk\": %d, \"keys\": %s};\n",
 	    x->n_docs, DOC_CHUNK, keys.data);
 	buf_reset(&x->path);
 	buf_puts(&x->path, "recherche/index.js");
 	publish_buf(x, &b);
 	buf_release(&b);
 	buf_release(&keys);
+	buf_release(&words);
 }
 
 int html_search_index(const struct site *s, int drafts, struct publish *p)
