@@ -39,7 +39,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c \
-       generator/data/embed.c generator/data/derive.c \
+       generator/data/embed.c generator/data/derive.c generator/data/paths.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c generator/text/fold.c \
        generator/render/publish.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \

@@ -13,6 +13,7 @@
 #include "../base/pool.h"
 #include "../data/derive.h"
 #include "../data/model.h"
+#include "../data/paths.h"
 #include "backend.h"
 #include "inclusion.h"
 #include "publish.h"
@@ -145,7 +146,9 @@ static void structure(struct json *j, const struct site *s, const struct organis
 {
 	struct buf id = BUF_INIT, url = BUF_INIT;
 	buf_printf(&id, SOURCE "--%s", o->id.s);
-	buf_printf(&url, "%sorganismes/%s/index.html", s->base_url ? s->base_url : "", o->id.s);
+	buf_puts(&url, s->base_url ? s->base_url : "");
+	path_org_page(&url, o);
+	buf_puts(&url, "index.html");
 	json_object(j);
 	json_kstr(j, "source", SOURCE);
 	str(j, "id", id.data);
@@ -221,8 +224,9 @@ static void service(struct json *j, const struct site *s, const struct organisme
 	str(j, "contact_nom_prenom", c ? c->nom : NULL);
 	str(j, "telephone", c ? c->telephone : NULL);
 	str(j, "courriel", c ? c->courriel.s : NULL);
-	buf_printf(&url, "%sorganismes/%s/index.html#offre-%s", s->base_url ? s->base_url : "", o->id.s,
-	    f->id.s);
+	buf_puts(&url, s->base_url ? s->base_url : "");
+	path_org_page(&url, o);
+	buf_printf(&url, "index.html#offre-%s", f->id.s);
 	str(j, "lien_source", url.data);
 	address(j, f->n_lieux ? f->lieux[0] : NULL);
 	json_end(j);
@@ -266,8 +270,7 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 	json_end(&j);
 	json_free(&j);
 	buf_putc(b, '\n');
-	return publish_write(x->p, job == 0 ? "data/data-inclusion/structures.json" :
-	    "data/data-inclusion/services.json", b->data, b->len);
+	return publish_write(x->p, job == 0 ? PATH_DI_STRUCTURES : PATH_DI_SERVICES, b->data, b->len);
 }
 
 static int inclusion_render(void *self, const struct render_in *in, struct publish *p,

@@ -14,6 +14,7 @@
 #include "../base/strmap.h"
 #include "../data/hours.h"
 #include "../data/model.h"
+#include "../data/paths.h"
 #include "../import/lheo_int.h"
 #include "../text/markdown.h"
 #include "backend.h"
@@ -331,7 +332,7 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 				write_formation(&b, g, &g->offres[k], &x->m);
 	}
 	buf_puts(&b, "</offres>\n</lheo>\n");
-	int rc = publish_write(p, "data/lheo/offres.xml", b.data, b.len);
+	int rc = publish_write(p, PATH_LHEO_XML, b.data, b.len);
 	buf_release(&b);
 	return rc;
 }

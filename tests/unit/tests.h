@@ -33,4 +33,5 @@ void test_simplify(void);
 void test_json_writer(void);
 void test_json_escape(void);
 void test_md_deck_spans(void);
+void test_paths(void);
 #endif

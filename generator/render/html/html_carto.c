@@ -15,6 +15,7 @@
 #include "../../data/derive.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
+#include "../../data/paths.h"
 #include "../svgmap.h"
 #include "html_page.h"
 #include "html_carto.h"
@@ -322,9 +323,10 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "ancre", html_fmt(c, "r%zu", idx));
 	view_sets(a, v, "intitule", o->intitule);
 	view_sets(a, v, "organisme", o->org->nom);
-	view_sets(a, v, "url", html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
-	view_sets(a, v, "offre_url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root, o->org->id.s, o->id.s));
-	view_sets(a, v, "pdf_url", html_fmt(c, "%spdf/organismes/%s.pdf", c->root, o->org->id.s));
+	const char *page = html_path(c, path_org_page(c->tmp, o->org));
+	view_sets(a, v, "url", html_link(c, page));
+	view_sets(a, v, "offre_url", html_fmt(c, "%s%sindex.html#offre-%s", c->root, page, o->id.s));
+	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, html_path(c, path_org_pdf(c->tmp, o->org))));
 	view_sets(a, v, "lieu", r->l->denomination);
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
 	for (size_t i = 0; i < o->types.n; i++) {
@@ -493,7 +495,7 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 			view_sets(a, dep, "nom", html_fmt(c, "%s (%s)", geo_dep_name(&c->s->geo, r[i].l->dep), r[i].l->dep));
 			view_sets(a, dep, "code", r[i].l->dep);
 			view_sets(a, dep, "url", ca->par_departement ?
-			    html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, r[i].l->dep)) : NULL);
+			    html_link(c, html_path(c, path_carto_page(c->tmp, ca, r[i].l->dep))) : NULL);
 			view_set(a, dep, "communes", communes);
 			view_push(a, deps, dep);
 		}
@@ -501,8 +503,8 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 			commune = view_map(a);
 			count = 0;
 			view_sets(a, commune, "nom", r[i].l->commune ? r[i].l->commune->nom : "");
-			view_sets(a, commune, "url", html_fmt(c, "%scartographies/%s/communes/%s/index.html", c->root, ca->id.s,
-			    r[i].l->commune ? r[i].l->commune->code : ""));
+			view_sets(a, commune, "url", html_fmt(c, "%s%scommunes/%s/index.html", c->root,
+			    html_path(c, path_carto_page(c->tmp, ca, NULL)), r[i].l->commune ? r[i].l->commune->code : ""));
 			view_push(a, communes, commune);
 		}
 		view_setn(a, commune, "nb", (double)++count);
@@ -519,8 +521,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
-	*path = dep ? html_fmt(c, "cartographies/%s/%s/offres.js", ca->id.s, dep)
-	    : html_fmt(c, "cartographies/%s/offres.js", ca->id.s);
+	*path = html_fmt(c, "%soffres.js", html_path(c, path_carto_page(c->tmp, ca, dep)));
 	buf_puts(&b, "window.CARTO_ROWS = [\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct rowref *r = &rows[i];
@@ -531,7 +532,8 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 		buf_putc(&b, ',');
 		esc_json(&b, r->o->org->nom);
 		buf_putc(&b, ',');
-		esc_json(&b, html_fmt(c, "organismes/%s/index.html#offre-%s", r->o->org->id.s, r->o->id.s));
+		esc_json(&b, html_fmt(c, "%sindex.html#offre-%s", html_path(c, path_org_page(c->tmp, r->o->org)),
+		    r->o->id.s));
 		buf_putc(&b, ',');
 		esc_json(&b, r->l->commune ? r->l->commune->nom : "");
 		for (size_t f = 0; f < 10; f++) {
@@ -571,7 +573,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	const char *dep = com ? com->dep : key;
 	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	const char *place = com ? com->nom : depname;
-	const char *base = html_fmt(c, "cartographies/%s/", ca->id.s);
+	const char *base = html_path(c, path_carto_page(c->tmp, ca, NULL));
 	const char *depurl = dep && ca->par_departement ? html_fmt(c, "%s%s/", base, dep) : NULL;
 	const char *url = com ? (pageno > 1 ? html_fmt(c, "%scommunes/%s/%d/", base, insee, pageno)
 	    : html_fmt(c, "%scommunes/%s/", base, insee)) : dep ? depurl : base;
@@ -653,18 +655,16 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	view_set(a, v, "pages_departements", deps);
 	view_setb(a, v, "has_pages_departements", deps->n > 0);
 	struct view *files = view_list(a);
-	static const char *const kind[][3] = {
-		{ "data", "csv", "CSV (tableur)" }, { "data", "json", "JSON" },
-		{ "data", "geojson", "GeoJSON (carte)" },
-		{ "pdf", "pdf", "Livret PDF à imprimer (carte et liste numérotée)" },
-		{ "xlsx", "xlsx", "Classeur Excel (offres filtrables, synthèse par département et type)" },
+	static const struct { enum path_doc k; const char *format; } kind[] = {
+		{ PATH_CSV, "CSV (tableur)" }, { PATH_JSON, "JSON" }, { PATH_GEOJSON, "GeoJSON (carte)" },
+		{ PATH_PDF, "Livret PDF à imprimer (carte et liste numérotée)" },
+		{ PATH_XLSX, "Classeur Excel (offres filtrables, synthèse par département et type)" },
 	};
 	for (size_t e = 0; e < sizeof(kind) / sizeof(kind[0]) && !com && (!dep || ca->par_departement); e++) {
-		const char *rel = html_fmt(c, "%s/cartographies/%s%s%s.%s", kind[e][0], ca->id.s, dep ? "-" : "",
-		    dep ? dep : "", kind[e][1]);
+		const char *rel = html_path(c, path_carto_doc(c->tmp, ca, dep, kind[e].k));
 		struct view *it = view_map(a);
 		view_sets(a, it, "url", html_fmt(c, "%s%s", c->root, rel));
-		view_sets(a, it, "format", kind[e][2]);
+		view_sets(a, it, "format", kind[e].format);
 		view_sets(a, it, "taille", html_file_size(c, rel));
 		view_push(a, files, it);
 	}
@@ -684,8 +684,7 @@ const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const 
 	struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
 	/* The cartography's page of the same rows holds the cards; a large one
 	 * lists communes, so the markers lead to the page itself. */
-	const char *page = dep && ca->par_departement ? html_fmt(c, "cartographies/%s/%s/", ca->id.s, dep)
-	    : html_fmt(c, "cartographies/%s/", ca->id.s);
+	const char *page = html_path(c, path_carto_page(c->tmp, ca, dep && ca->par_departement ? dep : NULL));
 	int anchors = !html_carto_large(n) && (!dep || ca->par_departement);
 	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors);
 }

@@ -11,6 +11,7 @@
 #include "../../base/escape.h"
 #include "../../data/derive.h"
 #include "../../data/embed.h"
+#include "../../data/paths.h"
 #include "../../text/markdown.h"
 #include "html_page.h"
 #include "html_carto.h"
@@ -60,8 +61,7 @@ void html_a(struct pctx *c, struct buf *out, const char *path, const char *text)
 
 static const char *carto_page(struct pctx *c, const struct embed *e)
 {
-	return e->dep && e->ca->par_departement ? html_fmt(c, "cartographies/%s/%s/", e->ca->id.s, e->dep)
-	    : html_fmt(c, "cartographies/%s/", e->ca->id.s);
+	return html_path(c, path_carto_page(c->tmp, e->ca, e->dep && e->ca->par_departement ? e->dep : NULL));
 }
 
 static void map(struct pctx *c, const struct embed *e, size_t idx, struct buf *out)
@@ -152,7 +152,7 @@ static void offers(struct pctx *c, const struct embed *e, struct buf *out)
 		shown++;
 		buf_puts(out, "<li>");
 		buf_puts(out, "<a href=\"");
-		esc_html(out, html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
+		esc_html(out, html_link(c, html_path(c, path_org_page(c->tmp, o->org))));
 		buf_puts(out, "#offre-");
 		esc_html(out, o->id.s);
 		buf_puts(out, "\">");
@@ -193,7 +193,7 @@ static void domains(struct pctx *c, const struct embed *e, struct buf *out)
 		buf_printf(out, " (%zu %s%s)</li>\n", d->n_children, r->lib_competence, d->n_children > 1 ? "s" : "");
 	}
 	buf_puts(out, "</ul>\n<p>");
-	html_a(c, out, html_fmt(c, "referentiels/%s/", r->id), html_fmt(c, "Le référentiel en détail : %s", r->titre));
+	html_a(c, out, html_path(c, path_ref_page(c->tmp, r)), html_fmt(c, "Le référentiel en détail : %s", r->titre));
 	buf_puts(out, "</p>\n</section>\n");
 }
 
@@ -318,13 +318,8 @@ void html_slides(struct pctx *c, struct view *v, const struct page *p)
 	md_slides_free(sl, n);
 	view_set(a, v, "slides", list);
 	view_setn(a, v, "nb_slides", (double)n);
-	/* The PDFs are named after the slug, its folders joined by '-'. */
-	const char *name = html_fmt(c, "%s", p->slug);
-	for (char *q = (char *)name; *q; q++)
-		if (*q == '/')
-			*q = '-';
-	const char *deck = html_fmt(c, "pdf/diaporamas/%s.pdf", name);
-	const char *handout = html_fmt(c, "pdf/diaporamas/%s-support.pdf", name);
+	const char *deck = html_path(c, path_deck_pdf(c->tmp, p, 0));
+	const char *handout = html_path(c, path_deck_pdf(c->tmp, p, 1));
 	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, deck));
 	view_sets(a, v, "pdf_taille", html_file_size(c, deck));
 	view_sets(a, v, "support_url", html_fmt(c, "%s%s", c->root, handout));

@@ -15,6 +15,7 @@
 #include "../../base/buf.h"
 #include "../../base/escape.h"
 #include "../../base/mem.h"
+#include "../../data/paths.h"
 #include "html_page.h"
 #include "html_embed.h"
 #include "html_views.h"
@@ -201,13 +202,14 @@ static void map_site(struct pctx *c, struct buf *b)
 	buf_puts(b, "<h2>Cartographies</h2>\n<ul>\n");
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		const struct cartographie *ca = s->cartographies[i];
-		item(c, b, ca->titre, html_fmt(c, "cartographies/%s/", ca->id.s));
+		const char *page = html_path(c, path_carto_page(c->tmp, ca, NULL));
+		item(c, b, ca->titre, page);
 		buf_puts(b, "\n<ul>\n");
-		item(c, b, "Parcours, niveau par niveau", html_fmt(c, "cartographies/%s/parcours/", ca->id.s));
+		item(c, b, "Parcours, niveau par niveau", html_fmt(c, "%sparcours/", page));
 		buf_puts(b, "</li>\n");
 		for (size_t d = 0; ca->par_departement && d < s->geo.n_departements; d++) {
 			item(c, b, html_fmt(c, "%s (%s)", s->geo.departements[d].nom, s->geo.departements[d].code),
-			    html_fmt(c, "cartographies/%s/%s/", ca->id.s, s->geo.departements[d].code));
+			    html_path(c, path_carto_page(c->tmp, ca, s->geo.departements[d].code)));
 			buf_puts(b, "</li>\n");
 		}
 		buf_puts(b, "</ul></li>\n");
@@ -217,14 +219,14 @@ static void map_site(struct pctx *c, struct buf *b)
 	buf_puts(b, "\n<ul>\n");
 	for (size_t d = 0; d < s->geo.n_departements; d++) {
 		item(c, b, html_fmt(c, "%s (%s)", s->geo.departements[d].nom, s->geo.departements[d].code),
-		    html_fmt(c, "annuaire/%s/", s->geo.departements[d].code));
+		    html_path(c, path_dep_page(c->tmp, s->geo.departements[d].code)));
 		buf_puts(b, "</li>\n");
 	}
 	buf_puts(b, "</ul></li>\n</ul>\n<h2>Référentiels</h2>\n<ul>\n");
 	item(c, b, "Les référentiels de compétences", "referentiels/");
 	buf_puts(b, "\n<ul>\n");
 	for (size_t i = 0; i < s->n_referentiels; i++) {
-		item(c, b, s->referentiels[i]->titre, html_fmt(c, "referentiels/%s/", s->referentiels[i]->id));
+		item(c, b, s->referentiels[i]->titre, html_path(c, path_ref_page(c->tmp, s->referentiels[i])));
 		buf_puts(b, "</li>\n");
 	}
 	buf_puts(b, "</ul></li>\n</ul>\n<h2>Outils et informations</h2>\n<ul>\n");

@@ -28,6 +28,11 @@ const char *html_fmt(struct pctx *c, const char *fmt, ...)
 	return arena_strndup(c->a, c->tmp->data, c->tmp->len);
 }
 
+const char *html_path(struct pctx *c, const char *p)
+{
+	return arena_strdup(c->a, p);
+}
+
 const char *html_date_fr(struct pctx *c, int d)
 {
 	char fr[CIVIL_SIZE];

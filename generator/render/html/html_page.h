@@ -47,6 +47,9 @@ const char *html_fmt(struct pctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *html_date_fr(struct pctx *c, int yyyymmdd);
 const char *html_markdown(struct pctx *c, const char *md);
+/* An arena copy of p, a path of data/paths.h written into c->tmp:
+ * html_path(c, path_org_page(c->tmp, o)). */
+const char *html_path(struct pctx *c, const char *p);
 /* The size of a file already written into the output ("56 Ko"), or NULL. */
 const char *html_file_size(struct pctx *c, const char *rel);
 /* URL of a page from the root ("organismes/x/"), made relative and explicit

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../data/derive.h"
+#include "../../data/paths.h"
 #include "html_page.h"
 #include "html_carto.h"
 #include "html_parcours.h"
@@ -24,8 +25,8 @@ static struct view *offer_item(struct pctx *c, const struct rowref *r)
 	view_sets(c->a, it, "intitule", r->o->intitule);
 	view_sets(c->a, it, "organisme", r->o->org->nom);
 	view_sets(c->a, it, "commune", r->l->commune ? r->l->commune->nom : r->l->commune_nom.s);
-	view_sets(c->a, it, "url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root,
-	    r->o->org->id.s, r->o->id.s));
+	view_sets(c->a, it, "url", html_fmt(c, "%s%sindex.html#offre-%s", c->root,
+	    html_path(c, path_org_page(c->tmp, r->o->org)), r->o->id.s));
 	return it;
 }
 
@@ -50,8 +51,8 @@ static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, cons
 	if (count > STEP_LISTED)
 		view_sets(c->a, v, "autres", html_fmt(c, "et %zu autre%s", count - STEP_LISTED,
 		    count - STEP_LISTED > 1 ? "s" : ""));
-	view_sets(c->a, v, "dep_url", ca->par_departement ? html_fmt(c, "%scartographies/%s/%s/index.html",
-	    c->root, ca->id.s, dep) : html_fmt(c, "%scartographies/%s/index.html", c->root, ca->id.s));
+	view_sets(c->a, v, "dep_url", html_fmt(c, "%s%sindex.html", c->root,
+	    html_path(c, path_carto_page(c->tmp, ca, ca->par_departement ? dep : NULL))));
 	return v;
 }
 
@@ -90,7 +91,7 @@ static struct view *ladder(struct pctx *c, const struct cartographie *ca, const 
 
 struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char **path)
 {
-	const char *base = html_fmt(c, "cartographies/%s/", ca->id.s);
+	const char *base = html_path(c, path_carto_page(c->tmp, ca, NULL));
 	const char *url = html_fmt(c, "%sparcours/", base);
 	c->root = "../../../";
 	*path = html_fmt(c, "%sindex.html", url);

@@ -36,6 +36,7 @@
 #include "../../base/utf8.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
+#include "../../data/paths.h"
 #include "../../text/fold.h"
 #include "../publish.h"
 #include "html_search.h"
@@ -131,7 +132,8 @@ static void search_orgs(struct index *x, struct buf *u, struct buf *m, const str
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		buf_reset(u);
-		buf_printf(u, "organismes/%s/index.html", o->id.s);
+		path_org_page(u, o);
+		buf_puts(u, "index.html");
 		buf_reset(m);
 		for (size_t k = 0; k < o->n_lieux; k++)
 			buf_printf(m, "%s %s %s ", o->lieux[k].commune ? o->lieux[k].commune->nom : "",
@@ -140,7 +142,8 @@ static void search_orgs(struct index *x, struct buf *u, struct buf *m, const str
 		for (size_t k = 0; k < o->n_offres; k++) {
 			const struct offre *of = &o->offres[k];
 			buf_reset(u);
-			buf_printf(u, "organismes/%s/index.html#offre-%s", o->id.s, of->id.s);
+			path_org_page(u, o);
+			buf_printf(u, "index.html#offre-%s", of->id.s);
 			buf_reset(m);
 			buf_printf(m, "%s ", o->nom);
 			for (size_t t = 0; t < of->types.n; t++)
@@ -157,7 +160,8 @@ static void search_refs(struct index *x, struct buf *u, const struct referentiel
 {
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(u);
-		buf_printf(u, "referentiels/%s/index.html#c-", r->id);
+		path_ref_page(u, r);
+		buf_puts(u, "index.html#c-");
 		esc_id(u, e[i].code);
 		doc(x, e[i].titre, u->data, r->titre_court, e[i].code);
 		search_refs(x, u, r, e[i].children, e[i].n_children);

@@ -15,6 +15,7 @@
 #include "../../data/derive.h"
 #include "../../base/mem.h"
 #include "../../data/hours.h"
+#include "../../data/paths.h"
 #include "html_page.h"
 #include "html_carto.h"
 #include "html_embed.h"
@@ -183,7 +184,7 @@ static struct view *competences_view(struct pctx *c, const struct svals *comp)
 		view_sets(c->a, v, "referentiel", r->titre_court);
 		view_sets(c->a, v, "code", e->code);
 		view_sets(c->a, v, "titre", e->titre);
-		view_sets(c->a, v, "url", html_fmt(c, "%sreferentiels/%s/index.html#%s", c->root, r->id, anchor(c, e->code)));
+		view_sets(c->a, v, "url", html_fmt(c, "%s%sindex.html#%s", c->root, html_path(c, path_ref_page(c->tmp, r)), anchor(c, e->code)));
 		view_push(c->a, list, v);
 	}
 	return list;
@@ -203,8 +204,8 @@ static struct view *suites_view(struct pctx *c, const struct offre *o)
 		view_sets(a, it, "organisme", su->o->org->nom);
 		view_sets(a, it, "commune", su->to->commune ? su->to->commune->nom : su->to->commune_nom.s);
 		view_sets(a, it, "distance", arena_strdup(a, km_fr(su->km, km)));
-		view_sets(a, it, "url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root,
-		    su->o->org->id.s, su->o->id.s));
+		view_sets(a, it, "url", html_fmt(c, "%s%sindex.html#offre-%s", c->root,
+		    html_path(c, path_org_page(c->tmp, su->o->org)), su->o->id.s));
 		buf_reset(c->tmp);
 		suite_reason(c->tmp, &c->s->vocab, o, su);
 		view_sets(a, it, "raison", arena_strndup(a, c->tmp->data, c->tmp->len));
@@ -336,8 +337,8 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 {
 	struct arena *a = c->a;
 	set_depth(c, 2);
-	const char *url = html_fmt(c, "organismes/%s/", o->id.s);
-	*path = html_fmt(c, "organismes/%s/index.html", o->id.s);
+	const char *url = html_path(c, path_org_page(c->tmp, o));
+	*path = html_fmt(c, "%sindex.html", url);
 	const char *where = o->n_lieux && o->lieux[0].commune ? o->lieux[0].commune->nom : NULL;
 	struct view *v = html_common(c, o->nom, html_fmt(c, "%s%s%s : %zu offre%s de formation, lieux, horaires, contacts.",
 	    o->nom, where ? " à " : "", where ? where : "", o->n_offres, o->n_offres > 1 ? "s" : ""), url);
@@ -361,8 +362,9 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 	view_set(a, org, "offres", offres);
 	view_setn(a, org, "nb_offres", (double)o->n_offres);
 	view_sets(a, org, "mise_a_jour", html_date_fr(c, o->mise_a_jour));
-	view_sets(a, org, "pdf_url", html_fmt(c, "%spdf/organismes/%s.pdf", c->root, o->id.s));
-	view_sets(a, org, "pdf_taille", html_file_size(c, html_fmt(c, "pdf/organismes/%s.pdf", o->id.s)));
+	const char *pdf = html_path(c, path_org_pdf(c->tmp, o));
+	view_sets(a, org, "pdf_url", html_fmt(c, "%s%s", c->root, pdf));
+	view_sets(a, org, "pdf_taille", html_file_size(c, pdf));
 	view_set(a, v, "org", org);
 	view_sets(a, v, "jsonld", jsonld(c, o, html_fmt(c, "%s%s", c->s->base_url, url)));
 	return v;
@@ -505,14 +507,14 @@ static struct view *home_page(struct pctx *c, const char **path)
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		struct view *it = view_map(a);
 		view_sets(a, it, "titre", s->cartographies[i]->titre);
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "cartographies/%s/", s->cartographies[i]->id.s)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_carto_page(c->tmp, s->cartographies[i], NULL))));
 		view_push(a, cartos, it);
 	}
 	for (size_t i = 0; i < s->n_referentiels; i++) {
 		const struct referentiel *r = s->referentiels[i];
 		struct view *it = view_map(a);
 		view_sets(a, it, "titre", r->titre);
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "referentiels/%s/", r->id)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_ref_page(c->tmp, r))));
 		view_sets(a, it, "resume", html_fmt(c, "%zu %s%s, %zu %s%s", r->n_domaines,
 		    r->lib_domaine, r->n_domaines > 1 ? "s" : "", r->n_competences,
 		    r->lib_competence, r->n_competences > 1 ? "s" : ""));
@@ -524,7 +526,7 @@ static struct view *home_page(struct pctx *c, const char **path)
 		struct view *it = view_map(a);
 		view_sets(a, it, "nom", html_fmt(c, "%s (%s)", s->geo.departements[i].nom, code));
 		view_setn(a, it, "nb", (double)(l ? l->n : 0));
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "annuaire/%s/", code)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_dep_page(c->tmp, code))));
 		view_push(a, deps, it);
 	}
 	view_set(a, v, "cartographies", cartos);
@@ -625,7 +627,7 @@ static struct view *directory_page(struct pctx *c, const char **path)
 		view_sets(a, it, "nom", s->geo.departements[i].nom);
 		view_setn(a, it, "nb", (double)(l ? l->n : 0));
 		view_setb(a, it, "pluriel", l && l->n > 1);
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "annuaire/%s/", code)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_dep_page(c->tmp, code))));
 		view_push(a, deps, it);
 	}
 	view_set(a, v, "departements", deps);
@@ -640,8 +642,8 @@ static struct view *dep_page(struct pctx *c, const char *code, const char **path
 	struct arena *a = c->a;
 	const char *nom = geo_dep_name(&s->geo, code);
 	set_depth(c, 2);
-	const char *url = html_fmt(c, "annuaire/%s/", code);
-	*path = html_fmt(c, "annuaire/%s/index.html", code);
+	const char *url = html_path(c, path_dep_page(c->tmp, code));
+	*path = html_fmt(c, "%sindex.html", url);
 	const char *titre = html_fmt(c, "Organismes – %s (%s)", nom, code);
 	struct view *v = html_common(c, titre, html_fmt(c, "Les organismes de formation de %s, commune par commune.", nom), url);
 	const char *fil[] = { "Accueil", "", "Organismes", "organismes/", nom, url };
@@ -659,7 +661,7 @@ static struct view *dep_page(struct pctx *c, const char *code, const char **path
 			const struct organisme *o = l->v[k];
 			struct view *ov = view_map(a);
 			view_sets(a, ov, "nom", o->nom);
-			view_sets(a, ov, "url", html_link(c, html_fmt(c, "organismes/%s/", o->id.s)));
+			view_sets(a, ov, "url", html_link(c, html_path(c, path_org_page(c->tmp, o))));
 			view_setn(a, ov, "nb_offres", (double)o->n_offres);
 			view_setb(a, ov, "pluriel", o->n_offres > 1);
 			view_push(a, orgs, ov);
@@ -689,7 +691,7 @@ static struct view *uses_view(struct pctx *c, const struct corr_use *u, size_t n
 			struct view *cv = view_map(c->a);
 			view_sets(c->a, cv, "code", code);
 			view_sets(c->a, cv, "titre", e ? e->titre : NULL);
-			view_sets(c->a, cv, "url", html_fmt(c, "%sreferentiels/%s/index.html#%s", c->root, other->id, anchor(c, code)));
+			view_sets(c->a, cv, "url", html_fmt(c, "%s%sindex.html#%s", c->root, html_path(c, path_ref_page(c->tmp, other)), anchor(c, code)));
 			view_push(c->a, codes, cv);
 		}
 		view_set(c->a, it, "codes", codes);
@@ -719,7 +721,7 @@ static struct view *entry_view(struct pctx *c, const struct referentiel *r, cons
 		struct view *it = view_map(a);
 		view_sets(a, it, "intitule", o->intitule);
 		view_sets(a, it, "organisme", o->org->nom);
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "organismes/%s/", o->org->id.s)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_org_page(c->tmp, o->org))));
 		view_push(a, offres, it);
 	}
 	view_set(a, v, "offres", offres);
@@ -737,8 +739,8 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 {
 	struct arena *a = c->a;
 	set_depth(c, 2);
-	const char *url = html_fmt(c, "referentiels/%s/", r->id);
-	*path = html_fmt(c, "referentiels/%s/index.html", r->id);
+	const char *url = html_path(c, path_ref_page(c->tmp, r));
+	*path = html_fmt(c, "%sindex.html", url);
 	struct view *v = html_common(c, r->titre, html_fmt(c, "%s : %zu %s%s, %zu %s%s et leurs correspondances.",
 	    r->titre_court, r->n_domaines, r->lib_domaine, r->n_domaines > 1 ? "s" : "",
 	    r->n_competences, r->lib_competence, r->n_competences > 1 ? "s" : ""), url);
@@ -770,12 +772,14 @@ static struct view *ref_page(struct pctx *c, const struct referentiel *r, const 
 	for (size_t i = 0; i < r->n_domaines; i++)
 		view_push(a, doms, entry_view(c, r, &r->domaines[i]));
 	view_set(a, rv, "domaines", doms);
-	view_sets(a, rv, "pdf_url", html_fmt(c, "%spdf/referentiels/%s.pdf", c->root, r->id));
-	view_sets(a, rv, "pdf_taille", html_file_size(c, html_fmt(c, "pdf/referentiels/%s.pdf", r->id)));
-	view_sets(a, rv, "xlsx_url", html_fmt(c, "%sxlsx/referentiels/%s.xlsx", c->root, r->id));
-	view_sets(a, rv, "xlsx_taille", html_file_size(c, html_fmt(c, "xlsx/referentiels/%s.xlsx", r->id)));
+	const char *pdf = html_path(c, path_ref_doc(c->tmp, r, PATH_PDF));
+	const char *xlsx = html_path(c, path_ref_doc(c->tmp, r, PATH_XLSX));
+	view_sets(a, rv, "pdf_url", html_fmt(c, "%s%s", c->root, pdf));
+	view_sets(a, rv, "pdf_taille", html_file_size(c, pdf));
+	view_sets(a, rv, "xlsx_url", html_fmt(c, "%s%s", c->root, xlsx));
+	view_sets(a, rv, "xlsx_taille", html_file_size(c, xlsx));
 	view_set(a, v, "ref", rv);
-	view_sets(a, v, "json_url", html_fmt(c, "%sdata/referentiels/%s.json", c->root, r->id));
+	view_sets(a, v, "json_url", html_fmt(c, "%s%s", c->root, html_path(c, path_ref_doc(c->tmp, r, PATH_JSON))));
 	return v;
 }
 
@@ -790,7 +794,7 @@ static struct view *refs_page(struct pctx *c, const char **path)
 		const struct referentiel *r = c->s->referentiels[i];
 		struct view *it = view_map(a);
 		view_sets(a, it, "titre", r->titre);
-		view_sets(a, it, "url", html_link(c, html_fmt(c, "referentiels/%s/", r->id)));
+		view_sets(a, it, "url", html_link(c, html_path(c, path_ref_page(c->tmp, r))));
 		view_sets(a, it, "editeur", r->editeur);
 		view_sets(a, it, "compte", html_fmt(c, "%zu %s%s, %zu %s%s", r->n_domaines,
 		    r->lib_domaine, r->n_domaines > 1 ? "s" : "", r->n_competences,
@@ -811,25 +815,27 @@ static struct view *data_page(struct pctx *c, const char **path)
 	for (size_t i = 0; i < c->s->n_referentiels; i++) {
 		struct view *it = view_map(c->a);
 		view_sets(c->a, it, "titre", c->s->referentiels[i]->titre_court);
-		view_sets(c->a, it, "url", html_fmt(c, "referentiels/%s.json", c->s->referentiels[i]->id));
-		const char *rel = html_fmt(c, "xlsx/referentiels/%s.xlsx", c->s->referentiels[i]->id);
+		/* Relative to the data page's folder, data/. */
+		const char *json = html_path(c, path_ref_doc(c->tmp, c->s->referentiels[i], PATH_JSON));
+		view_sets(c->a, it, "url", json + strlen("data/"));
+		const char *rel = html_path(c, path_ref_doc(c->tmp, c->s->referentiels[i], PATH_XLSX));
 		view_sets(c->a, it, "xlsx_url", html_fmt(c, "%s%s", c->root, rel));
 		view_sets(c->a, it, "xlsx_taille", html_file_size(c, rel));
 		view_push(c->a, refs, it);
 	}
 	view_set(c->a, v, "referentiels", refs);
-	view_sets(c->a, v, "annuaire_xlsx_url", html_fmt(c, "%sxlsx/organismes.xlsx", c->root));
-	view_sets(c->a, v, "annuaire_xlsx_taille", html_file_size(c, "xlsx/organismes.xlsx"));
-	view_sets(c->a, v, "lheo_taille", html_file_size(c, "data/lheo/offres.xml"));
-	view_sets(c->a, v, "di_structures_taille", html_file_size(c, "data/data-inclusion/structures.json"));
-	view_sets(c->a, v, "di_services_taille", html_file_size(c, "data/data-inclusion/services.json"));
+	view_sets(c->a, v, "annuaire_xlsx_url", html_fmt(c, "%s" PATH_DIRECTORY_XLSX, c->root));
+	view_sets(c->a, v, "annuaire_xlsx_taille", html_file_size(c, PATH_DIRECTORY_XLSX));
+	view_sets(c->a, v, "lheo_taille", html_file_size(c, PATH_LHEO_XML));
+	view_sets(c->a, v, "di_structures_taille", html_file_size(c, PATH_DI_STRUCTURES));
+	view_sets(c->a, v, "di_services_taille", html_file_size(c, PATH_DI_SERVICES));
 	struct view *cartos = view_list(c->a);
 	for (size_t i = 0; i < c->s->n_cartographies; i++) {
 		const struct cartographie *ca = c->s->cartographies[i];
-		const char *rel = html_fmt(c, "xlsx/cartographies/%s.xlsx", ca->id.s);
+		const char *rel = html_path(c, path_carto_doc(c->tmp, ca, NULL, PATH_XLSX));
 		struct view *it = view_map(c->a);
 		view_sets(c->a, it, "titre", ca->titre);
-		view_sets(c->a, it, "page_url", html_fmt(c, "%scartographies/%s/index.html", c->root, ca->id.s));
+		view_sets(c->a, it, "page_url", html_fmt(c, "%s%sindex.html", c->root, html_path(c, path_carto_page(c->tmp, ca, NULL))));
 		view_sets(c->a, it, "xlsx_url", html_fmt(c, "%s%s", c->root, rel));
 		view_sets(c->a, it, "xlsx_taille", html_file_size(c, rel));
 		view_setb(c->a, it, "par_departement", ca->par_departement);

@@ -43,15 +43,14 @@ static void carto_row(const struct row *r, const struct lieu *l, void *ctx)
 	}
 }
 
-static int open_view(struct sink *k, struct publish *p, const char *id, const char *dep)
+static int open_view(struct sink *k, struct publish *p, const struct cartographie *ca, const char *dep)
 {
-	static const char *const ext[] = { "csv", "json", "geojson" };
+	static const enum path_doc kind[] = { PATH_CSV, PATH_JSON, PATH_GEOJSON };
 	struct buf path = BUF_INIT;
 	int rc = 0;
 	for (int e = 0; e < 3; e++) {
 		buf_reset(&path);
-		buf_printf(&path, "data/cartographies/%s%s%s.%s", id, dep ? "-" : "", dep ? dep : "", ext[e]);
-		if (od_sink_open(&k[e], p, path.data) < 0)
+		if (od_sink_open(&k[e], p, path_carto_doc(&path, ca, dep, kind[e])) < 0)
 			rc = -1;
 	}
 	buf_release(&path);
@@ -87,9 +86,9 @@ static int write_cartos(const struct site *s, struct publish *p)
 		size_t nd = s->geo.n_departements < 16 ? s->geo.n_departements : 16;
 		cs->s = s;
 		cs->per_dep = c->par_departement;
-		rc |= open_view(cs->region, p, c->id.s, NULL);
+		rc |= open_view(cs->region, p, c, NULL);
 		for (size_t d = 0; cs->per_dep && d < nd; d++)
-			rc |= open_view(cs->deps[d], p, c->id.s, s->geo.departements[d].code);
+			rc |= open_view(cs->deps[d], p, c, s->geo.departements[d].code);
 		struct row r;
 		od_row_init(&r);
 		if (rc == 0)

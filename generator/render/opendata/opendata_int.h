@@ -16,6 +16,7 @@
 #include "../../base/json.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
+#include "../../data/paths.h"
 
 struct publish;
 

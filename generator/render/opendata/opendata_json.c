@@ -181,7 +181,7 @@ static void json_header(struct json *j, const struct site *s)
 int write_orgs(const struct site *s, struct publish *p)
 {
 	struct sink k;
-	if (od_sink_open(&k, p, "data/organismes.json") < 0)
+	if (od_sink_open(&k, p, PATH_ORGS_JSON) < 0)
 		return -1;
 	json_header(&k.j, s);
 	json_key(&k.j, "organismes");
@@ -327,7 +327,7 @@ int write_ref(const struct site *s, const struct referentiel *r, struct publish 
 	json_end(&j);
 	json_free(&j);
 	buf_putc(&b, '\n');
-	buf_printf(&path, "data/referentiels/%s.json", r->id);
+	path_ref_doc(&path, r, PATH_JSON);
 	int rc = publish_write(p, path.data, b.data, b.len);
 	buf_release(&b);
 	buf_release(&path);

@@ -153,7 +153,8 @@ static void fill_org(struct row *r, const struct site *s, const struct organisme
 	r->c[C_SIRET] = o->siret.s;
 	r->c[C_SITE_WEB] = o->site_web.s;
 	buf_reset(&r->scratch[6]);
-	buf_printf(&r->scratch[6], "%sorganismes/%s/", s->base_url ? s->base_url : "", o->id.s);
+	buf_puts(&r->scratch[6], s->base_url ? s->base_url : "");
+	path_org_page(&r->scratch[6], o);
 	r->c[C_PAGE] = r->scratch[6].data;
 	civil_iso(o->mise_a_jour, r->maj);
 	r->c[C_MAJ] = r->maj;
@@ -334,7 +335,7 @@ static int csv_file(const struct site *s, struct publish *p, const char *path)
 
 int write_csv(const struct site *s, struct publish *p)
 {
-	return csv_file(s, p, "data/offres.csv");
+	return csv_file(s, p, PATH_OFFRES_CSV);
 }
 
 /* A cartography's rows as JSON: an array of objects with the CSV columns,
@@ -378,5 +379,5 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 
 int write_geojson(const struct site *s, struct publish *p)
 {
-	return geojson_file(s, p, "data/offres.geojson");
+	return geojson_file(s, p, PATH_OFFRES_GEOJSON);
 }

@@ -65,8 +65,9 @@ static void fill(const struct site *s, const struct offre *o, size_t i, struct s
 	suite_reason(&r->raison, &s->vocab, o, su);
 	c[S_RAISON] = r->raison.data;
 	buf_reset(&r->page);
-	buf_printf(&r->page, "%sorganismes/%s/#offre-%s", s->base_url ? s->base_url : "",
-	    su->o->org->id.s, su->o->id.s);
+	buf_puts(&r->page, s->base_url ? s->base_url : "");
+	path_org_page(&r->page, su->o->org);
+	buf_printf(&r->page, "#offre-%s", su->o->id.s);
 	c[S_PAGE] = r->page.data;
 }
 
@@ -123,9 +124,9 @@ int write_suites(const struct site *s, struct publish *p)
 {
 	struct sink csv, json;
 	struct srow r = { .raison = BUF_INIT, .page = BUF_INIT };
-	if (od_sink_open(&csv, p, "data/suites.csv") < 0)
+	if (od_sink_open(&csv, p, PATH_SUITES_CSV) < 0)
 		return -1;
-	if (od_sink_open(&json, p, "data/suites.json") < 0) {
+	if (od_sink_open(&json, p, PATH_SUITES_JSON) < 0) {
 		od_sink_close(&csv);
 		return -1;
 	}

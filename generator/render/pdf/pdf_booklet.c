@@ -11,6 +11,7 @@
 #include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
+#include "../../data/paths.h"
 #include "pdf_int.h"
 
 static int cmp_int(const void *pa, const void *pb)
@@ -95,7 +96,8 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	int rc = -1;
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
-	char date[64], url[1024], path[512];
+	char date[64], url[1024];
+	struct buf path = BUF_INIT;
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = ca->file;
@@ -104,7 +106,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");
 	char *title = xstrdup(b->data);
 	pdf_info(&d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
-	snprintf(url, sizeof(url), "%scartographies/%s/%s%s", s->base_url, ca->id.s, dep ? dep : "", dep ? "/" : "");
+	snprintf(url, sizeof(url), "%s%s", s->base_url, path_carto_page(&path, ca, dep));
 	buf_reset(b);
 	buf_printf(b, "%s – données mises à jour le %s", s->titre, civil_fr(s->last_update, date));
 	d.footer = xstrdup(b->data);
@@ -132,10 +134,10 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	}
 	commune_index(&d, r, n, b);
 	pdf_footers(&d);
-	snprintf(path, sizeof(path), "pdf/cartographies/%s%s%s.pdf", ca->id.s, dep ? "-" : "", dep ? dep : "");
-	rc = pdf_save(&d, p, path, b);
+	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
 	free(title);
 out:
+	buf_release(&path);
 	pdf_close_doc(&d);
 	free(r);
 	return rc;

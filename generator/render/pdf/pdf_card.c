@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../../base/mem.h"
+#include "../../data/paths.h"
 #include "pdf_int.h"
 
 /* Draws one row of the grid: code, wrapped title, and a box per level. The
@@ -106,8 +107,9 @@ int card(const struct site *s, const struct referentiel *r, struct publish *p, s
 	buf_reset(b);
 	buf_printf(b, "%s – %s", s->titre, r->editeur ? r->editeur : r->titre_court);
 	d.footer = xstrdup(b->data);
+	struct buf path = BUF_INIT;
 	buf_reset(b);
-	buf_printf(b, "%sreferentiels/%s/", s->base_url, r->id);
+	buf_printf(b, "%s%s", s->base_url, path_ref_page(&path, r));
 	char *url = xstrdup(b->data);
 	d.url = url;
 	pdf_new_page(&d);
@@ -138,9 +140,8 @@ int card(const struct site *s, const struct referentiel *r, struct publish *p, s
 	correspondences(&d, s, r, b);
 	pdf_footers(&d);
 	buf_reset(b);
-	char path[512];
-	snprintf(path, sizeof(path), "pdf/referentiels/%s.pdf", r->id);
-	rc = pdf_save(&d, p, path, b);
+	rc = pdf_save(&d, p, path_ref_doc(&path, r, PATH_PDF), b);
+	buf_release(&path);
 	free(url);
 out:
 	pdf_close_doc(&d);

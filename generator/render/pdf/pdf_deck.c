@@ -11,6 +11,7 @@
 #include "../../base/mem.h"
 #include "../../base/diag.h"
 #include "../../data/embed.h"
+#include "../../data/paths.h"
 #include "../../text/markdown.h"
 #include "pdf_int.h"
 
@@ -256,11 +257,8 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 {
 	struct md_deck k;
 	struct doc d;
-	char name[512], path[600], url[1024];
-	snprintf(name, sizeof(name), "%s", pg->slug);
-	for (char *q = name; *q; q++)
-		if (*q == '/')
-			*q = '-';
+	char url[1024];
+	struct buf path = BUF_INIT;
 	snprintf(url, sizeof(url), "%s%s/", s->base_url, pg->slug);
 	md_deck(pg->body, &k);
 	int rc = -1;
@@ -275,8 +273,7 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 		HPDF_Page_SetHeight(d.page, SLIDE_H);
 		slide(&d, s, pg, &k, i, k.n_slides);
 	}
-	snprintf(path, sizeof(path), "pdf/diaporamas/%s.pdf", name);
-	if (pdf_save(&d, p, path, b) < 0)
+	if (pdf_save(&d, p, path_deck_pdf(&path, pg, 0), b) < 0)
 		goto out;
 	pdf_close_doc(&d);
 	if (deck_open(&d, s, pg, "Support à distribuer : les diapositives et de la place pour les notes",
@@ -312,9 +309,9 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 		HPDF_Page_Stroke(d.page);
 	}
 	pdf_footers(&d);
-	snprintf(path, sizeof(path), "pdf/diaporamas/%s-support.pdf", name);
-	rc = pdf_save(&d, p, path, b);
+	rc = pdf_save(&d, p, path_deck_pdf(&path, pg, 1), b);
 out:
+	buf_release(&path);
 	pdf_close_doc(&d);
 	md_deck_free(&k);
 	return rc;

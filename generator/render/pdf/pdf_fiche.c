@@ -9,6 +9,7 @@
 
 #include "../../base/mem.h"
 #include "../../data/hours.h"
+#include "../../data/paths.h"
 #include "pdf_int.h"
 
 /* The QR code of the organisation's page, top right, with a link on it. */
@@ -163,11 +164,12 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
 {
 	struct doc d;
 	char date[64], url[1024];
+	struct buf path = BUF_INIT;
 	int rc = -1;
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = o->file;
-	snprintf(url, sizeof(url), "%sorganismes/%s/", s->base_url, o->id.s);
+	snprintf(url, sizeof(url), "%s%s", s->base_url, path_org_page(&path, o));
 	pdf_info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);
 	buf_reset(b);
 	buf_printf(b, "%s – données mises à jour le %s", s->titre, civil_fr(o->mise_a_jour, date));
@@ -207,10 +209,9 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
 	for (size_t i = 0; i < o->n_offres; i++)
 		offre(&d, s, &o->offres[i], b);
 	pdf_footers(&d);
-	char path[512];
-	snprintf(path, sizeof(path), "pdf/organismes/%s.pdf", o->id.s);
-	rc = pdf_save(&d, p, path, b);
+	rc = pdf_save(&d, p, path_org_pdf(&path, o), b);
 out:
+	buf_release(&path);
 	pdf_close_doc(&d);
 	return rc;
 }

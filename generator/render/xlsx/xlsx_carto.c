@@ -105,9 +105,10 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 	xlsx_put_text(sh, c++, ct ? ct->telephone : NULL);
 	xlsx_put_text(sh, c++, ct ? ct->courriel.s : NULL);
 	buf_reset(&bk->list);
-	buf_printf(&bk->list, "offre-%s", o->id.s);
-	xlsx_put_url(sh, c++, xlsx_page_url(bk, "organismes/%s/#%s", o->org->id.s, bk->list.data));
-	xlsx_put_url(sh, c++, xlsx_page_url(bk, "pdf/organismes/%s.pdf%s", o->org->id.s, ""));
+	path_org_page(&bk->list, o->org);
+	buf_printf(&bk->list, "#offre-%s", o->id.s);
+	xlsx_put_url(sh, c++, xlsx_page_url(bk, bk->list.data));
+	xlsx_put_url(sh, c++, xlsx_page_url(bk, path_org_pdf(&bk->list, o->org)));
 	xlsx_put_date(sh, c, o->org->mise_a_jour);
 	for (size_t d = 0; d < s->geo.n_departements; d++)
 		if (strcmp(s->geo.departements[d].code, l->dep) == 0) {
@@ -181,7 +182,7 @@ int carto_book(const struct site *s, const struct cartographie *c, const char *d
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, title = BUF_INIT;
-	buf_printf(&rel, "xlsx/cartographies/%s%s%s.xlsx", c->id.s, dep ? "-" : "", dep ? dep : "");
+	path_carto_doc(&rel, c, dep, PATH_XLSX);
 	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? geo_dep_name(&s->geo, dep) : "");
 	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d, o);
 	struct view_types vt;

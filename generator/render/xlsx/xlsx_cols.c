@@ -220,11 +220,10 @@ void xlsx_put_org(struct sheet *sh, lxw_col_t c, const struct organisme *o)
 }
 
 
-const char *xlsx_page_url(struct book *bk, const char *fmt, const char *a, const char *b)
+const char *xlsx_page_url(struct book *bk, const char *path)
 {
 	buf_reset(&bk->scratch);
-	buf_puts(&bk->scratch, bk->s->base_url ? bk->s->base_url : "");
-	buf_printf(&bk->scratch, fmt, a, b);
+	buf_printf(&bk->scratch, "%s%s", bk->s->base_url ? bk->s->base_url : "", path);
 	return bk->scratch.data;
 }
 

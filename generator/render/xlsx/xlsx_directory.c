@@ -69,7 +69,7 @@ static void directory_orgs(struct sheet *sh)
 		xlsx_put_count(sh, 10, (long)o->n_offres);
 		xlsx_put_text(sh, 11, o->source);
 		xlsx_put_date(sh, 12, o->mise_a_jour);
-		xlsx_put_url(sh, 13, xlsx_page_url(sh->bk, "organismes/%s/%s", o->id.s, ""));
+		xlsx_put_url(sh, 13, xlsx_page_url(sh->bk, path_org_page(&sh->bk->list, o)));
 	}
 	xlsx_sheet_end(sh, 1);
 }
@@ -165,7 +165,7 @@ int directory_book(const struct site *s, struct publish *p, struct diags *d, con
 	};
 	static const char *const names[] = { "Organismes", "Lieux", "Offres", "Offres par lieu", "Sessions" };
 	struct book bk;
-	int rc = xlsx_book_open(&bk, s, p, "xlsx/organismes.xlsx", "Annuaire des organismes et de leurs offres", d,
+	int rc = xlsx_book_open(&bk, s, p, PATH_DIRECTORY_XLSX, "Annuaire des organismes et de leurs offres", d,
 	    o);
 	for (size_t i = 0; rc == 0 && i < sizeof(fill) / sizeof(fill[0]); i++) {
 		struct sheet *sh = xlsx_sheet_new(&bk, names[i]);

@@ -20,6 +20,7 @@
 #include "../../base/buf.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
+#include "../../data/paths.h"
 
 struct build_opts;
 struct diags;
@@ -114,7 +115,9 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
 extern const struct col xlsx_org_cols[], xlsx_offre_cols[], xlsx_lieu_cols[];
 extern const size_t xlsx_n_offre, xlsx_n_lieu;
 const char *xlsx_joined(struct book *bk, const struct svals *v, const struct vocab_list *l);
-const char *xlsx_page_url(struct book *bk, const char *fmt, const char *a, const char *b);
+/* The address online of path (one of data/paths.h, maybe with an anchor),
+ * in bk->scratch. */
+const char *xlsx_page_url(struct book *bk, const char *path);
 void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l);
 void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o);
 void xlsx_put_org(struct sheet *sh, lxw_col_t c, const struct organisme *o);

@@ -152,7 +152,7 @@ int ref_book(const struct site *s, const struct referentiel *r, struct publish *
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, note = BUF_INIT;
-	buf_printf(&rel, "xlsx/referentiels/%s.xlsx", r->id);
+	path_ref_doc(&rel, r, PATH_XLSX);
 	int rc = xlsx_book_open(&bk, s, p, rel.data, r->titre, d, o);
 	if (rc == 0) {
 		ref_entries(&bk, r);
