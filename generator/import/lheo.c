@@ -1,13 +1,15 @@
 /*
  * carto import lheo. Start at lheo_import: for each file, the territory and
  * the mapping table are read, then lheo_read streams the formations to
- * on_formation, which turns each action into one offer of the organisation of
- * its SIRET. Offers and lieux are rendered as YAML at once and appended to a
- * spool file; memory keeps only each organisation's identity and where its
- * fragments are in the spool, so it does not grow with the text of the file.
- * At the end, organisations are written sorted by id, each with its lieux and
- * offers in file order, into a temporary file renamed over the previous
- * import when every file was read without error.
+ * lheo_on_formation, which turns each action into records (lheo_imp.h): its
+ * offer and lieux already rendered as YAML, its ids, and the organisation as
+ * the formation describes it. The records go through an external sort
+ * (lheo_sort.h) by organisation, with the blocks of the previous import, so
+ * memory does not grow with the file: at the end, write_file takes the
+ * organisations one at a time in the order of their ids, gives the ids of
+ * their lieux and offers, writes the block and compares it with the previous
+ * import's, into a temporary file renamed over the previous import when
+ * every file was read without error.
  */
 #define _DEFAULT_SOURCE
 
@@ -35,64 +37,309 @@ static const char *const skip_reasons[SK_N] = {
 
 /* ---- output ---- */
 
-static int cmp_org(const void *a, const void *b)
+/* The hash of an organisation's block, to compare it with the previous
+ * import: eight bytes at a time, whatever the pieces it is given in (the
+ * previous file is hashed line by line, the new one as it is written). */
+struct bhash {
+	uint64_t h, w;
+	unsigned n;		/* bytes waiting in w */
+};
+
+static void bh_init(struct bhash *s)
 {
-	return strcmp((*(struct org *const *)a)->id, (*(struct org *const *)b)->id);
+	s->h = 1469598103934665603ull;
+	s->w = 0;
+	s->n = 0;
 }
 
-#define FNV_START 1469598103934665603ull
-
-/* FNV-1a over a block of the import file: how an organisation's block is
- * compared with the previous import (scan_blocks hashes the same bytes). */
-static uint64_t fnv_add(uint64_t h, const char *p, size_t n)
+static void bh_mix(struct bhash *s, uint64_t v)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
+	s->h = (s->h ^ v) * 0x9E3779B97F4A7C15ull;
+	s->h ^= s->h >> 29;
 }
 
-static int put(FILE *w, const char *p, size_t n, uint64_t *h)
+static void bh_add(struct bhash *s, const char *p, size_t len)
 {
-	*h = fnv_add(*h, p, n);
-	return fwrite(p, 1, n, w) == n ? 0 : -1;
+	const unsigned char *u = (const unsigned char *)p;
+	for (; len && s->n; len--, u++) {
+		s->w |= (uint64_t)*u << (8 * s->n);
+		if (++s->n == 8) {
+			bh_mix(s, s->w);
+			s->w = 0;
+			s->n = 0;
+		}
+	}
+	for (; len >= 8; len -= 8, u += 8)
+		bh_mix(s, (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 |
+		    (uint64_t)u[3] << 24 | (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 |
+		    (uint64_t)u[6] << 48 | (uint64_t)u[7] << 56);
+	for (; len; len--, u++)
+		s->w |= (uint64_t)*u << (8 * s->n++);
 }
 
-/* Copies spooled fragments to w (pread: no stdio buffer to throw away at
- * each fragment). */
-static int copy_frag(struct imp *im, const struct frag *f, FILE *w, struct buf *tmp, uint64_t *h)
+static uint64_t bh_end(struct bhash *s)
 {
-	buf_reset(tmp);
-	buf_grow(tmp, f->len);
-	if (pread(fileno(im->spool), tmp->data, f->len, (off_t)f->off) != (ssize_t)f->len)
-		return -1;
-	return put(w, tmp->data, f->len, h);
+	bh_mix(s, s->w ^ (uint64_t)s->n << 59);
+	return s->h;
 }
 
-/* Frags in the order of the file: by organisation, lieux first, then in the
- * order they were spooled. */
-static int cmp_frag(const void *a, const void *b)
+/* The organisation being written: its records come out of the sort kind by
+ * kind (lheo_imp.h). Everything lives in a, reset at the next one. */
+struct grp {
+	struct arena a;
+	struct strmap ids;		/* ids taken by its lieux and offers */
+	struct strmap lieux;		/* hash of a lieu (hex) -> its id */
+	const char **offre_ids;		/* the offers' ids, in order */
+	size_t n_offres, cap_ids, next_offre;
+	const char *id, *siret, *nom, *site_web;
+	struct contact_c c;
+	uint32_t line;
+	int maj, have_org, head, offres_head;
+	int prev;			/* the previous import had it */
+	uint64_t prev_hash;
+	struct bhash hash;
+};
+
+struct wr {
+	struct imp *im;
+	FILE *w;
+	struct buf b;
+	int any;			/* "organismes:" written */
+	int day;			/* mise_a_jour when the file gives none */
+	struct grp g;
+};
+
+static void put(struct wr *o, const char *p, size_t n)
 {
-	const struct frag *x = a, *y = b;
-	if (x->o->rank != y->o->rank)
-		return x->o->rank < y->o->rank ? -1 : 1;
-	if (x->lieu != y->lieu)
-		return x->lieu ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	bh_add(&o->g.hash, p, n);
+	fwrite(p, 1, n, o->w);
 }
 
-static void write_org_head(const struct org *o, struct buf *b)
+static void put_b(struct wr *o)
 {
-	buf_printf(b, "  - id: %s\n    nom: ", o->id);
-	lheo_yq(b, o->nom);
-	buf_printf(b, "\n    siret: \"%s\"\n", o->siret);
-	if (o->site_web) {
+	put(o, o->b.data, o->b.len);
+	buf_reset(&o->b);
+}
+
+static const char *take_id(struct grp *g, struct buf *b)
+{
+	size_t base = b->len;
+	for (int k = 2; strmap_get(&g->ids, b->data); k++) {
+		buf_truncate(b, base);
+		buf_printf(b, "-%d", k);
+	}
+	const char *id = arena_strndup(&g->a, b->data, b->len);
+	strmap_put(&g->ids, id, (void *)id);
+	return id;
+}
+
+static void hex_key(char out[17], uint64_t h)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, h >>= 4)
+		out[i] = hex[h & 15];
+	out[16] = '\0';
+}
+
+static void write_head(struct wr *o)
+{
+	struct grp *g = &o->g;
+	struct buf *b = &o->b;
+	if (g->head)
+		return;
+	g->head = 1;
+	if (!o->any)
+		fputs("organismes:\n", o->w);
+	o->any = 1;
+	lheo_cat(b, "  - id: ", g->id, "\n    nom: ", NULL);
+	lheo_yq(b, g->nom);
+	lheo_cat(b, "\n    siret: \"", g->siret, "\"\n", NULL);
+	if (g->site_web) {
 		buf_puts(b, "    site_web: ");
-		lheo_yq(b, o->site_web);
+		lheo_yq(b, g->site_web);
 		buf_putc(b, '\n');
 	}
-	struct contact_c c = { o->c_nom, o->c_tel, o->c_mail };
-	lheo_write_contact(b, "    ", &c);
+	lheo_write_contact(b, "    ", &g->c);
 	buf_puts(b, "    lieux:\n");
+	put_b(o);
+}
+
+static const char *keep(struct grp *g, const char *s)
+{
+	return s ? arena_strndup(&g->a, s, strlen(s)) : NULL;
+}
+
+static void get_contact(const char **p, const char *end, struct contact_raw *c)
+{
+	c->present = (int)lheo_get_u32(p, end);
+	c->line = lheo_get_u32(p, end);
+	c->nom = lheo_get_str(p, end);
+	c->tel = lheo_get_str(p, end);
+	c->mail = lheo_get_str(p, end);
+}
+
+/* A formation's organisation: the first one read makes it (and reports its
+ * problems, once), the next ones are checked against it. */
+static void on_org(struct wr *o, const char *p, const char *end)
+{
+	struct grp *g = &o->g;
+	struct imp *im = o->im;
+	uint32_t line = lheo_get_u32(&p, end);
+	int maj = (int)lheo_get_u32(&p, end);
+	const char *nom = lheo_get_str(&p, end);
+	uint32_t co_line = lheo_get_u32(&p, end);
+	const char *url = lheo_get_str(&p, end);
+	if (g->have_org) {
+		if (nom && strcmp(nom, g->nom) != 0)
+			lheo_warn(im, line, "SIRET %s is named '%s' here and '%s' at line %u: '%s' kept", g->siret,
+			    nom, g->nom, g->line, g->nom);
+		if (maj > g->maj)
+			g->maj = maj;
+		return;
+	}
+	g->have_org = 1;
+	g->line = line;
+	g->maj = maj;
+	if (!nom) {
+		lheo_warn(im, line, "organisation %s has no nom-organisme nor raison-sociale: named by its SIRET",
+		    g->siret);
+		nom = g->id;
+	}
+	g->nom = keep(g, nom);
+	g->site_web = keep(g, lheo_fix_url(im, url, co_line));
+	struct contact_raw ca, cb;
+	get_contact(&p, end, &ca);
+	get_contact(&p, end, &cb);
+	lheo_check_contact(im, &ca, &g->c);
+	if (!g->c.tel && !g->c.mail)
+		lheo_check_contact(im, &cb, &g->c);
+	g->c.nom = keep(g, g->c.nom);
+	g->c.tel = keep(g, g->c.tel);
+	g->c.mail = keep(g, g->c.mail);
+	arena_reset(&im->fa);
+}
+
+/* An action's ids, in the order they were read: the offer's, then each new
+ * lieu's (the commune's slug and the lieu's hash), each unique in the
+ * organisation; a new lieu is written at once (lieux come before offers). */
+static void on_ids(struct wr *o, const char *p, const char *end)
+{
+	struct grp *g = &o->g;
+	struct buf *b = &o->b;
+	buf_reset(b);
+	const char *base = lheo_get_str(&p, end);
+	buf_puts(b, base ? base : "");
+	g->offre_ids = xgrow(g->offre_ids, &g->cap_ids, g->n_offres + 1, sizeof(*g->offre_ids));
+	g->offre_ids[g->n_offres++] = take_id(g, b);
+	uint32_t nl = lheo_get_u32(&p, end);
+	for (uint32_t i = 0; i < nl && p < end; i++) {
+		uint64_t h = lheo_get_u64(&p, end);
+		const char *slug = lheo_get_str(&p, end), *frag = lheo_get_str(&p, end);
+		char k[17];
+		hex_key(k, h);
+		if (strmap_get(&g->lieux, k))
+			continue;
+		buf_reset(b);
+		buf_puts(b, slug ? slug : "");
+		buf_putc(b, '-');
+		buf_add(b, k + 10, 6);
+		const char *id = take_id(g, b);
+		strmap_put(&g->lieux, arena_strndup(&g->a, k, 16), (void *)id);
+		buf_reset(b);
+		write_head(o);
+		o->im->lieux++;
+		lheo_cat(b, "      - id: ", id, "\n", frag ? frag : "", NULL);
+		put_b(o);
+	}
+	buf_reset(b);
+}
+
+static const char *lieu_of(struct grp *g, uint64_t h)
+{
+	char k[17];
+	hex_key(k, h);
+	return strmap_get(&g->lieux, k);
+}
+
+static void on_offre(struct wr *o, const char *p, const char *end)
+{
+	struct grp *g = &o->g;
+	struct buf *b = &o->b;
+	int h = (int)lheo_get_u32(&p, end);
+	uint32_t nl = lheo_get_u32(&p, end);
+	if (g->next_offre >= g->n_offres)
+		return;
+	write_head(o);
+	if (!g->offres_head)
+		buf_puts(b, "    offres:\n");
+	g->offres_head = 1;
+	lheo_cat(b, "      - id: ", g->offre_ids[g->next_offre++], "\n", NULL);
+	struct buf lieux = BUF_INIT;
+	for (uint32_t i = 0; i < nl && p < end; i++) {
+		const char *l = lieu_of(g, lheo_get_u64(&p, end));
+		lheo_cat(&lieux, i ? ", " : "", l ? l : "", NULL);
+	}
+	const char *y1 = lheo_get_str(&p, end), *y2 = lheo_get_str(&p, end);
+	lheo_cat(b, y1 ? y1 : "", "        lieux: [", lieux.data, "]\n", y2 ? y2 : "", NULL);
+	buf_release(&lieux);
+	put_b(o);
+	if (h > g->maj)
+		g->maj = h;
+}
+
+/* Adds id to one of the lists of changes (first five ids, in order). */
+static void diff_add(struct imp *im, int k, const char *id)
+{
+	if (im->n_diff[k] < 5)
+		lheo_cat(&im->diff[k], im->n_diff[k] ? ", " : " (", id, NULL);
+	im->n_diff[k]++;
+}
+
+/* The organisation's block is over: its meta, then how it compares with
+ * the previous import. */
+static void end_org(struct wr *o)
+{
+	struct grp *g = &o->g;
+	struct imp *im = o->im;
+	if (g->n_offres) {
+		write_head(o);
+		if (!g->offres_head)
+			buf_puts(&o->b, "    offres:\n");
+		int maj = g->maj ? g->maj : o->day;
+		if (maj > im->today)
+			maj = im->today;
+		buf_puts(&o->b, "    meta:\n      source: import-lheo\n      mise_a_jour: ");
+		lheo_put_date(&o->b, maj);
+		buf_putc(&o->b, '\n');
+		put_b(o);
+		im->orgs++;
+		im->undated += !g->maj;
+		uint64_t h = bh_end(&g->hash);
+		if (!g->prev)
+			diff_add(im, 0, g->id);
+		else if (h != g->prev_hash)
+			diff_add(im, 1, g->id);
+	} else if (g->prev)
+		diff_add(im, 2, g->id);
+	strmap_free(&g->ids);
+	strmap_free(&g->lieux);
+	arena_reset(&g->a);
+	const char **ids = g->offre_ids;
+	size_t cap = g->cap_ids;
+	struct arena a = g->a;
+	memset(g, 0, sizeof(*g));
+	g->a = a;
+	g->offre_ids = ids;
+	g->cap_ids = cap;
+}
+
+/* A new organisation: its id is the key without its kind byte. */
+static void begin_org(struct wr *o, const struct lheo_sort_rec *r)
+{
+	struct grp *g = &o->g;
+	g->id = arena_strndup(&g->a, r->key, r->key_len - 1);
+	g->siret = strncmp(g->id, "lheo-", 5) == 0 ? g->id + 5 : g->id;
+	bh_init(&g->hash);
 }
 
 static int write_file(struct imp *im, const char *path, const char *name, const char *version,
@@ -101,120 +348,110 @@ static int write_file(struct imp *im, const char *path, const char *name, const 
 	FILE *w = fopen(path, "w");
 	if (!w)
 		return -1;
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	int rc = 0;
-	buf_printf(&b, "# Imported by `carto import lheo` from %s (LHÉO %s). Do not edit: the next\n"
+	struct wr o;
+	memset(&o, 0, sizeof(o));
+	o.im = im;
+	o.w = w;
+	o.b = (struct buf)BUF_INIT;
+	o.day = file_day;
+	setvbuf(w, NULL, _IOFBF, 1 << 16);
+	fprintf(w, "# Imported by `carto import lheo` from %s (LHÉO %s). Do not edit: the next\n"
 	    "# import of that file rewrites this one. Hand edits belong in other files of\n"
 	    "# content/organismes/ (a new organisation in its own file).\n", name, version);
-	if (im->n_orgs)
-		qsort(im->ov, im->n_orgs, sizeof(*im->ov), cmp_org);
-	size_t written = 0;
-	for (size_t i = 0; i < im->n_orgs; i++) {
-		im->ov[i]->rank = (uint32_t)i;
-		written += im->ov[i]->n_offres > 0;
-	}
-	if (im->n_frags)
-		qsort(im->frags, im->n_frags, sizeof(*im->frags), cmp_frag);
-	size_t fi = 0;
-	buf_puts(&b, written ? "organismes:\n" : "organismes: []\n");
-	fwrite(b.data, 1, b.len, w);
-	if (fflush(im->spool) != 0)
-		rc = -1;
-	for (size_t i = 0; i < im->n_orgs && rc == 0; i++) {
-		struct org *o = im->ov[i];
-		if (!o->n_offres)
+	struct lheo_sort_rec r;
+	int got, rc = 0, open = 0;
+	while ((got = lheo_sort_next(&im->sort, &r)) > 0) {
+		if (!r.key_len)
 			continue;
-		int maj = o->maj ? o->maj : file_day;
-		if (maj > im->today)
-			maj = im->today;
-		o->hash = FNV_START;
-		buf_reset(&b);
-		write_org_head(o, &b);
-		rc = put(w, b.data, b.len, &o->hash);
-		for (; rc == 0 && fi < im->n_frags && im->frags[fi].o == o && im->frags[fi].lieu; fi++)
-			rc = copy_frag(im, &im->frags[fi], w, &tmp, &o->hash);
-		if (rc == 0)
-			rc = put(w, "    offres:\n", 12, &o->hash);
-		for (; rc == 0 && fi < im->n_frags && im->frags[fi].o == o; fi++)
-			rc = copy_frag(im, &im->frags[fi], w, &tmp, &o->hash);
-		buf_reset(&b);
-		buf_printf(&b, "    meta:\n      source: import-lheo\n      mise_a_jour: %04d-%02d-%02d\n",
-		    maj / 10000, maj / 100 % 100, maj % 100);
-		if (rc == 0)
-			rc = put(w, b.data, b.len, &o->hash);
+		if (open && (r.key_len - 1 != strlen(o.g.id) || memcmp(r.key, o.g.id, r.key_len - 1))) {
+			end_org(&o);
+			open = 0;
+		}
+		if (!open)
+			begin_org(&o, &r);
+		open = 1;
+		const char *p = r.data, *end = r.data + r.data_len;
+		switch (r.key[r.key_len - 1]) {
+		case R_PREV:
+			o.g.prev = 1;
+			o.g.prev_hash = lheo_get_u64(&p, end);
+			break;
+		case R_ORG:
+			on_org(&o, p, end);
+			break;
+		case R_IDS:
+			on_ids(&o, p, end);
+			break;
+		case R_OFFRE:
+			on_offre(&o, p, end);
+			break;
+		}
 	}
+	if (open)
+		end_org(&o);
+	if (got < 0)
+		rc = -1;
+	if (!o.any)
+		fputs("organismes: []\n", w);
 	if (fflush(w) != 0 || ferror(w) || fsync(fileno(w)) < 0)
 		rc = -1;
 	if (fclose(w) != 0)
 		rc = -1;
-	buf_release(&b);
-	buf_release(&tmp);
+	buf_release(&o.b);
+	strmap_free(&o.g.ids);
+	strmap_free(&o.g.lieux);
+	arena_free(&o.g.a);
+	free(o.g.offre_ids);
 	return rc;
 }
 
-/* The organisations of an import file: id -> hash of its block ("  - id: "
- * to the next). Reads our own output, line by line. */
-static void scan_blocks(const char *path, struct strmap *out, struct arena *a)
+/* The organisations of the previous import, each a record (R_PREV) of the
+ * hash of its block ("  - id: " to the next line that is not indented).
+ * Reads our own output, line by line. */
+static void scan_prev(struct imp *im, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	uint64_t *h = NULL;
-	while (f && (n = getline(&line, &cap, f)) > 0) {
+	struct bhash h;
+	struct buf id = BUF_INIT;
+	int in = 0;
+	for (;;) {
+		n = f ? getline(&line, &cap, f) : -1;
+		if (in && (n <= 0 || line[0] != ' ' || strncmp(line, "  - id: ", 8) == 0)) {
+			uint64_t v = bh_end(&h);
+			buf_putc(&id, (char)R_PREV);
+			if (!im->failed && lheo_sort_add(&im->sort, id.data, id.len, &v, sizeof(v)) < 0) {
+				im->failed = 1;
+				im->err = errno;
+			}
+			in = 0;
+		}
+		if (n <= 0)
+			break;
 		if (strncmp(line, "  - id: ", 8) == 0) {
-			h = arena_alloc(a, sizeof(*h));
-			*h = FNV_START;
-			strmap_set(out, arena_strndup(a, line + 8, strcspn(line + 8, "\n")), h);
-		} else if (line[0] != ' ')
-			h = NULL;
-		if (h)
-			*h = fnv_add(*h, line, (size_t)n);
+			buf_reset(&id);
+			buf_add(&id, line + 8, strcspn(line + 8, "\n"));
+			bh_init(&h);
+			in = 1;
+		}
+		if (in)
+			bh_add(&h, line, (size_t)n);
 	}
+	buf_release(&id);
 	free(line);
 	if (f)
 		fclose(f);
 }
 
-static int cmp_str(const void *a, const void *b)
+static void summary(struct imp *im, const char *outname, FILE *out)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Lists the keys of a that are missing from b (or, with changed, present
- * with another hash), sorted, the first five by name. */
-static size_t diff_keys(const struct strmap *a, const struct strmap *b, int changed, struct buf *out)
-{
-	const char **v = xmalloc((a->n + 1) * sizeof(*v));
-	size_t n = 0;
-	for (size_t i = 0; i < a->cap; i++) {
-		const struct strmap_slot *s = &a->slots[i];
-		if (!s->key)
-			continue;
-		const uint64_t *o = strmap_get(b, s->key);
-		if (changed ? o && *o != *(const uint64_t *)s->val : !o)
-			v[n++] = s->key;
-	}
-	qsort(v, n, sizeof(*v), cmp_str);
-	for (size_t i = 0; i < n && i < 5; i++)
-		buf_printf(out, "%s%s", i ? ", " : " (", v[i]);
-	if (n > 5)
-		buf_puts(out, ", …");
-	if (n)
-		buf_putc(out, ')');
-	free(v);
-	return n;
-}
-
-static void summary(struct imp *im, const char *outname, const char *prev, FILE *out)
-{
-	size_t orgs = 0, skipped = 0;
-	for (size_t i = 0; i < im->n_orgs; i++)
-		orgs += im->ov[i]->n_offres > 0;
+	size_t skipped = 0;
 	for (size_t i = 0; i < SK_N; i++)
 		skipped += im->skipped[i];
 	fprintf(out, "%s -> %s: %zu organisation%s, %zu offer%s, %zu lieu%s, %zu session%s "
-	    "(%zu formation%s, %zu action%s read)\n", im->shown, outname, orgs, diag_plural(orgs),
+	    "(%zu formation%s, %zu action%s read)\n", im->shown, outname, im->orgs, diag_plural(im->orgs),
 	    im->offres, diag_plural(im->offres), im->lieux, im->lieux == 1 ? "" : "x", im->sessions,
 	    diag_plural(im->sessions), im->formations, diag_plural(im->formations), im->actions,
 	    diag_plural(im->actions));
@@ -228,27 +465,16 @@ static void summary(struct imp *im, const char *outname, const char *prev, FILE 
 			fprintf(out, "%s %u", k ? "," : "", im->skip_lines[i][k]);
 		fprintf(out, "%s)\n", im->skipped[i] > SKIP_LINES ? ", …" : "");
 	}
-	struct strmap a = STRMAP_INIT, b = STRMAP_INIT;
-	struct arena ar = ARENA_INIT;
-	int had = fs_exists(prev);
-	scan_blocks(prev, &a, &ar);
-	for (size_t i = 0; i < im->n_orgs; i++)
-		if (im->ov[i]->n_offres)
-			strmap_set(&b, im->ov[i]->id, &im->ov[i]->hash);
-	if (!had)
+	if (!im->had_prev) {
 		fprintf(out, "  first import of this file\n");
-	else {
-		struct buf x = BUF_INIT, c = BUF_INIT, r = BUF_INIT;
-		size_t na = diff_keys(&b, &a, 0, &x), nc = diff_keys(&b, &a, 1, &c), nr = diff_keys(&a, &b, 0, &r);
-		fprintf(out, "  since the previous import: %zu added%s, %zu changed%s, %zu removed%s\n",
-		    na, x.data, nc, c.data, nr, r.data);
-		buf_release(&x);
-		buf_release(&c);
-		buf_release(&r);
+		return;
 	}
-	strmap_free(&a);
-	strmap_free(&b);
-	arena_free(&ar);
+	for (int k = 0; k < 3; k++)
+		if (im->n_diff[k])
+			buf_puts(&im->diff[k], im->n_diff[k] > 5 ? ", …)" : ")");
+	fprintf(out, "  since the previous import: %zu added%s, %zu changed%s, %zu removed%s\n",
+	    im->n_diff[0], im->diff[0].data, im->n_diff[1], im->diff[1].data, im->n_diff[2],
+	    im->diff[2].data);
 }
 
 /* ---- driver ---- */
@@ -259,18 +485,27 @@ struct job {
 	struct imp im;
 };
 
+static void imp_init(struct imp *im, const char *site)
+{
+	memset(im, 0, sizeof(*im));
+	im->key = im->rec = im->y = im->t1 = im->t2 = (struct buf)BUF_INIT;
+	for (int k = 0; k < 3; k++)
+		im->diff[k] = (struct buf)BUF_INIT;
+	im->fa = (struct arena)ARENA_INIT;
+	lheo_sort_init(&im->sort, site);
+}
+
 static void imp_free(struct imp *im)
 {
-	free(im->ov);
-	free(im->frags);
-	strmap_free(&im->lieu_ids);
-	strmap_free(&im->ids);
-	strmap_free(&im->orgs);
-	arena_free(&im->a);
+	lheo_sort_free(&im->sort);
 	arena_free(&im->fa);
+	buf_release(&im->key);
+	buf_release(&im->rec);
 	buf_release(&im->y);
-	if (im->spool)
-		fclose(im->spool);
+	buf_release(&im->t1);
+	buf_release(&im->t2);
+	for (int k = 0; k < 3; k++)
+		buf_release(&im->diff[k]);
 }
 
 /* The day of the file's last change, the mise_a_jour of organisations whose
@@ -306,28 +541,20 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 	im->map = map;
 	im->terr = terr;
 	im->today = today;
-	im->spool = tmpfile();
-	if (!im->spool) {
-		diag_add(d, j->xml, 0, 0, DIAG_ERROR, "cannot create a temporary file: %s", strerror(errno));
-		return -1;
-	}
 	const char *version = "2.3";
 	size_t errors = d->errors;
 	if (lheo_read(j->xml, j->xml, lheo_on_formation, im, &version, d) < 0 || d->errors > errors)
 		return -1;
-	if (im->failed) {
-		diag_add(d, j->xml, 0, 0, DIAG_ERROR, "cannot write the temporary file: %s", strerror(errno));
+	im->had_prev = fs_exists(j->out.data);
+	scan_prev(im, j->out.data);
+	if (im->failed || lheo_sort_finish(&im->sort) < 0) {
+		diag_add(d, j->xml, 0, 0, DIAG_ERROR, "cannot write the temporary file in %s: %s", site,
+		    strerror(im->failed ? im->err : errno));
 		return -1;
 	}
-	int day = file_day(j->xml), undated = 0;
+	int day = file_day(j->xml);
 	if (day > today)
 		day = today;
-	for (size_t i = 0; i < im->n_orgs; i++)
-		undated += !im->ov[i]->maj && im->ov[i]->n_offres;
-	if (undated)
-		diag_add(d, j->xml, 0, 0, DIAG_WARNING, "%d organisation%s without horodatage-modification: "
-		    "mise_a_jour is the file's date, %04d-%02d-%02d", undated, undated > 1 ? "s" : "",
-		    day / 10000, day / 100 % 100, day % 100);
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/content/organismes", site);
 	char *jail = realpath(site, NULL);
@@ -342,6 +569,11 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 		unlink(j->tmp.data);
 		return -1;
 	}
+	lheo_sort_free(&im->sort);	/* its spool is no longer needed */
+	if (im->undated)
+		diag_add(d, j->xml, 0, 0, DIAG_WARNING, "%zu organisation%s without horodatage-modification: "
+		    "mise_a_jour is the file's date, %04d-%02d-%02d", im->undated, im->undated > 1 ? "s" : "",
+		    day / 10000, day / 100 % 100, day % 100);
 	return 0;
 }
 
@@ -377,6 +609,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].xml = files[i];
 		jobs[i].out = jobs[i].tmp = jobs[i].name = (struct buf)BUF_INIT;
+		imp_init(&jobs[i].im, site);
 		if (!ready)
 			continue;
 		if (run_job(&jobs[i], site, &map, &terr, today, d) < 0)
@@ -392,7 +625,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 		if (rc == 0 && j->tmp.len) {
-			summary(&j->im, j->name.data, j->out.data, out);
+			summary(&j->im, j->name.data, out);
 			if (rename(j->tmp.data, j->out.data) < 0) {
 				diag_add(d, j->name.data, 0, 0, DIAG_ERROR, "cannot write: %s", strerror(errno));
 				rc = -1;

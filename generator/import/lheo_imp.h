@@ -17,6 +17,7 @@
 #include "../data/model.h"
 #include "lheo_int.h"
 #include "lheo_read.h"
+#include "lheo_sort.h"
 
 struct diags;
 
@@ -24,23 +25,34 @@ enum skip { SK_SIRET, SK_INTITULE, SK_TERRITOIRE, SK_LIEU, SK_TYPE, SK_N };
 
 #define SKIP_LINES 3
 
-/* A lieu or an offer spooled: its organisation, and where its YAML lies. */
-struct frag {
-	struct org *o;
-	uint32_t seq;			/* order of spooling: file order */
-	int lieu;			/* 1: a lieu, 0: an offer */
-	long long off;
-	size_t len;
-};
+/*
+ * The records of an import, sorted by organisation (lheo_sort.h) before the
+ * file is written. Each key is the organisation's id followed by one byte,
+ * the kind, so that an organisation's records come out together, kind by
+ * kind, each kind in file order: the previous import's block (R_PREV), then
+ * per formation its organisation as read (R_ORG), per action its ids and
+ * lieux (R_IDS: the offer's id before dedup, its lieux and their YAML) and
+ * its offer (R_OFFRE). The ids are given when the records come out (lheo.c), in
+ * the order the actions were read, so that they are the same as if every
+ * organisation were kept in memory.
+ */
+enum rec_kind { R_PREV, R_ORG, R_IDS, R_OFFRE };
 
-struct org {
-	const char *id, *siret, *nom, *site_web;
-	const char *c_nom, *c_tel, *c_mail;
+/* The data of a record: numbers (uint32_t, uint64_t) and strings (a
+ * uint32_t length, UINT32_MAX for NULL, then the bytes and a NUL). */
+void lheo_rec_u32(struct buf *r, uint32_t v);
+void lheo_rec_u64(struct buf *r, uint64_t v);
+void lheo_rec_str(struct buf *r, const char *s);
+/* Reading them back from [*p, end): values are 0 or NULL past the end. */
+uint32_t lheo_get_u32(const char **p, const char *end);
+uint64_t lheo_get_u64(const char **p, const char *end);
+const char *lheo_get_str(const char **p, const char *end);
+
+/* A contact as read (mail not checked yet), and its line. */
+struct contact_raw {
+	const char *nom, *tel, *mail;
 	uint32_t line;
-	int maj;			/* YYYYMMDD, 0 when the file gave none */
-	size_t n_offres;
-	uint32_t rank;			/* in the order of the file written */
-	uint64_t hash;			/* of its block in the file written */
+	int present;
 };
 
 struct imp {
@@ -49,26 +61,20 @@ struct imp {
 	const struct lheo_map *map;
 	const struct site *terr;	/* only its geo */
 	int today;
-	struct arena a;			/* organisations: lives for the file */
 	struct arena fa;		/* one formation: reset after it */
-	struct strmap orgs;		/* SIRET -> struct org * */
-	/* The index of what was spooled, kept small since it grows with the
-	 * records: one map for the lieux of every organisation and one for the
-	 * ids taken, keyed by SIRET, and one frag per lieu or offer. */
-	struct strmap lieu_ids;		/* "SIRET|hash of the lieu" -> lieu id */
-	struct strmap ids;		/* "SIRET|id" of lieux and offers -> the org */
-	struct frag *frags;
-	size_t n_frags, cap_frags;
-	struct org **ov;
-	size_t n_orgs, cap_orgs;
-	FILE *spool;
-	long long spool_len;
-	size_t formations, actions, offres, lieux, sessions;
+	struct lheo_sort sort;		/* the records */
+	struct buf key, rec;		/* the record being made */
+	struct buf y;			/* the offer being rendered */
+	struct buf t1, t2;		/* scratch text */
+	size_t formations, actions, offres, lieux, sessions, orgs, undated;
 	size_t skipped[SK_N];
 	uint32_t skip_lines[SK_N][SKIP_LINES];
-	struct buf y;			/* the offer being rendered */
+	size_t n_diff[3];		/* added, changed, removed since the previous import */
+	struct buf diff[3];		/* their first five ids, as " (a, b, …)" */
+	int had_prev;			/* a previous import existed */
 	const struct lheo_node *ex_of, *ex_node;	/* ex()'s last element and its carto extras */
-	int failed;			/* the spool could not be written */
+	int failed;			/* a record could not be spooled (errno kept in err) */
+	int err;
 };
 
 /* A contact as read: NULL for each field absent. */
@@ -87,14 +93,8 @@ struct lieu_c {
  * else left out; NULL when left out. */
 const char *lheo_fix_url(struct imp *im, const char *u, uint32_t line);
 
-/* Records a lieu (lieu 1) or an offer of o spooled at off, len bytes. */
-void lheo_frags_add(struct imp *im, struct org *o, int lieu, long long off, size_t len);
-
 /* The newest horodatage-modification or -creation of n (ISO 8601). */
 int lheo_horodatage(const struct lheo_node *n);
-
-/* Whether id is taken in o (by a lieu or an offer); takes it when not. */
-int lheo_id_taken(struct imp *im, const struct org *o, const char *id, int take);
 
 /* Whether s (NULL or not) is exactly n ASCII digits. */
 int lheo_is_digits(const char *s, size_t n);
@@ -104,23 +104,33 @@ int lheo_is_digits(const char *s, size_t n);
  * (AAAAMM00) or a year (AAAA0000) is its first day, or its last for an end. */
 int lheo_date(const char *s, int end, int *out);
 
-/* The lieu's id in o, spooling it when new. */
-const char *lheo_lieu_id(struct imp *im, struct org *o, struct lieu_c *l);
+/* The key of the lieu: a hash of what makes two lieux of an organisation
+ * the same one. */
+uint64_t lheo_lieu_hash(const struct lieu_c *l);
 
 /* The raw text (HTML kept) of the element at path, reduced to Markdown into
  * out; returns 1 when something was appended. */
-int lheo_md_at(const struct lheo_node *n, const char *path, struct buf *out);
+int lheo_md_at(struct imp *im, const struct lheo_node *n, const char *path, struct buf *out);
 
 /* The lheo_formation_fn of lheo_read: the actions of f as offers (ctx: the
  * struct imp); -1 when the spool could not be written. */
 int lheo_on_formation(void *ctx, const struct lheo_node *f);
 
-/* The organisation of the formation's organisme-formation-responsable,
- * created at its first formation; NULL when its SIRET is not valid. */
-struct org *lheo_org_of(struct imp *im, const struct lheo_node *f);
+/* The SIRET of the formation's organisme-formation-responsable, its
+ * organisation recorded (R_ORG); NULL when its SIRET is not valid (warned). */
+const char *lheo_org_of(struct imp *im, const struct lheo_node *f);
 
-/* The name, telephone and mail of a contact element, in the formation's arena. */
+/* The name, telephone and mail of a contact element, in the formation's
+ * arena; the mail is left out with a warning when it is not one. */
 void lheo_read_contact(struct imp *im, const struct lheo_node *c, struct contact_c *out);
+/* The same, read as it is (mail unchecked) into out. */
+void lheo_read_contact_raw(struct imp *im, const struct lheo_node *c, struct contact_raw *out);
+/* Checks the mail of a raw contact (warned and left out when not one). */
+void lheo_check_contact(struct imp *im, const struct contact_raw *c, struct contact_c *out);
+
+/* Adds a record of kind k for the organisation of SIRET siret: its data is
+ * im->rec (im->failed set when it could not be spooled). */
+void lheo_rec_add(struct imp *im, const char *siret, enum rec_kind k);
 
 /* Reads an adresse (with the denomination found beside it) into l.
  * Returns 1 when it is a commune of the territory, 0 when outside it
@@ -130,10 +140,6 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 
 /* Appends s as a slug of at most max bytes (lower case ASCII, hyphens). */
 void lheo_slug(struct buf *b, const char *s, size_t max);
-
-/* Appends b to the spool file; its offset there (im->failed set when the
- * write failed). */
-long long lheo_spool(struct imp *im, const struct buf *b);
 
 /* Text of the element at path under n, whitespace collapsed; NULL when
  * absent, empty or the placeholder "-". In the formation's arena. */
@@ -145,6 +151,12 @@ void lheo_warn(struct imp *im, uint32_t line, const char *fmt, ...)
 
 /* Appends c as YAML contact fields, each line led by indent. */
 void lheo_write_contact(struct buf *y, const char *indent, const struct contact_c *c);
+
+/* Appends each string up to the NULL that ends the list. */
+void lheo_cat(struct buf *b, ...) __attribute__((sentinel));
+
+/* Appends a day YYYYMMDD as YYYY-MM-DD. */
+void lheo_put_date(struct buf *b, int day);
 
 /* A YAML double-quoted scalar: escapes what YAML reads as syntax or refuses
  * as non-printable (C0, DEL, C1 but NEL, U+FEFF, U+FFFE, U+FFFF). */

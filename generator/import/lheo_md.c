@@ -178,8 +178,8 @@ static void on_tag(struct md *m, const char *name, int closing)
 {
 	static const char *const dropped[] = { "script", "style", "head", "title", "iframe",
 		"object", "noscript", "template", "svg", "math", NULL };
-	for (size_t i = 0; dropped[i]; i++)
-		if (strcmp(name, dropped[i]) == 0) {
+	for (size_t i = 0; name[1] && dropped[i]; i++)	/* none is one letter long */
+		if (name[0] == dropped[i][0] && strcmp(name, dropped[i]) == 0) {
 			m->skip = !closing;
 			return;
 		}

@@ -100,7 +100,7 @@ static size_t types_of(struct imp *im, const struct lheo_node *f, const char **t
 		struct buf t = BUF_INIT;
 		lheo_node_text(c, &t);
 		if (lheo_is_digits(t.data, 5)) {
-			buf_printf(formacodes, "%s\"%s\"", formacodes->len ? ", " : "", t.data);
+			lheo_cat(formacodes, formacodes->len ? ", \"" : "\"", t.data, "\"", NULL);
 			const struct lheo_codes *m = strmap_get(&im->map->types, t.data);
 			for (size_t i = 0; m && i < m->n; i++) {
 				size_t j = 0;
@@ -117,9 +117,9 @@ static size_t types_of(struct imp *im, const struct lheo_node *f, const char **t
 
 static void write_codes(struct buf *y, const char *key, const char **v, size_t n, int quoted)
 {
-	buf_printf(y, "%s: [", key);
+	lheo_cat(y, key, ": [", NULL);
 	for (size_t i = 0; i < n; i++)
-		buf_printf(y, quoted ? "%s\"%s\"" : "%s%s", i ? ", " : "", v[i]);
+		lheo_cat(y, i ? ", " : "", quoted ? "\"" : "", v[i], quoted ? "\"" : "", NULL);
 	buf_putc(y, ']');
 }
 
@@ -205,21 +205,21 @@ static void write_financement(struct imp *im, const struct lheo_node *f, const s
 		sep = ", ";
 	}
 	if (conv && (!strcmp(conv, "0") || !strcmp(conv, "1"))) {
-		buf_printf(y, "%sconventionne: %s", sep, conv[0] == '1' ? "true" : "false");
+		lheo_cat(y, sep, "conventionne: ", conv[0] == '1' ? "true" : "false", NULL);
 		sep = ", ";
 	}
 	if (cpf) {
-		buf_printf(y, "%scpf: %s", sep, cpf);
+		lheo_cat(y, sep, "cpf: ", cpf, NULL);
 		sep = ", ";
 	}
 	if (rs || (rncp && certifiante && !strcmp(certifiante, "1"))) {
-		buf_printf(y, "%scertification: { %s: ", sep, rs ? "code_rs" : "code_rncp");
+		lheo_cat(y, sep, "certification: { ", rs ? "code_rs" : "code_rncp", ": ", NULL);
 		lheo_yq(y, rs ? rs : rncp);
 		buf_puts(y, ", intitule: ");
 		lheo_yq(y, intitule);
 		buf_puts(y, " }");
 	} else if (cert_int) {
-		buf_printf(y, "%scertification: { intitule: ", sep);
+		lheo_cat(y, sep, "certification: { intitule: ", NULL);
 		lheo_yq(y, cert_int);
 		buf_puts(y, " }");
 	}
@@ -247,7 +247,7 @@ static void write_cout(struct imp *im, const struct lheo_node *a, struct buf *y)
 		gratuit = ex_bool(im, a, "gratuit");
 	if (!gratuit)
 		return;
-	buf_printf(y, "        cout: { gratuit: %s", gratuit);
+	lheo_cat(y, "        cout: { gratuit: ", gratuit, NULL);
 	if (v > 0 && strcmp(gratuit, "false") == 0)
 		buf_printf(y, ", montant_eur: %.2f", v);
 	const char *prec = ex(im, a, "cout-precisions");
@@ -283,9 +283,9 @@ static void write_modalites(struct imp *im, const struct lheo_node *a, struct bu
 	const char *s = coded(im, a, "modalites-entrees-sorties", "entrees-sorties", es, 2);
 	double h, w, pl;
 	if (e)
-		buf_printf(&m, ", enseignement: %s", e);
+		lheo_cat(&m, ", enseignement: ", e, NULL);
 	if (s)
-		buf_printf(&m, ", entrees_sorties: %s", s);
+		lheo_cat(&m, ", entrees_sorties: ", s, NULL);
 	if (ex_number(im, a, "heures-semaine", 0.01, 60, &h))
 		buf_printf(&m, ", heures_semaine: %g", h);
 	if (ex_number(im, a, "duree-semaines", 1, 520, &w) && w == (long)w)
@@ -301,11 +301,11 @@ static void write_modalites(struct imp *im, const struct lheo_node *a, struct bu
 		lheo_warn(im, lheo_node_line(a), "horaires '%s' of the carto extras: %s: left out", hor, err);
 	const char *g = ex_bool(im, a, "garde-enfants");
 	if (g)
-		buf_printf(&m, ", garde_enfants: %s", g);
+		lheo_cat(&m, ", garde_enfants: ", g, NULL);
 	if (ex_number(im, a, "places", 1, 100000, &pl) && pl == (long)pl)
 		buf_printf(&m, ", places: %ld", (long)pl);
 	if (m.len)
-		buf_printf(y, "        modalites: { %s }\n", m.data + 2);
+		lheo_cat(y, "        modalites: { ", m.data + 2, " }\n", NULL);
 	buf_release(&m);
 }
 
@@ -336,10 +336,13 @@ static size_t write_sessions(struct imp *im, const struct lheo_node *a, struct b
 			lheo_warn(im, line, "etat-recrutement '%s' is not 1, 2 or 3: written as suspendu", et);
 		if (!n)
 			buf_puts(y, "        sessions:\n");
-		buf_printf(y, "          - { debut: %04d-%02d-%02d", debut / 10000, debut / 100 % 100, debut % 100);
-		if (fin)
-			buf_printf(y, ", fin: %04d-%02d-%02d", fin / 10000, fin / 100 % 100, fin % 100);
-		buf_printf(y, ", etat_recrutement: %s", etats[e]);
+		buf_puts(y, "          - { debut: ");
+		lheo_put_date(y, debut);
+		if (fin) {
+			buf_puts(y, ", fin: ");
+			lheo_put_date(y, fin);
+		}
+		lheo_cat(y, ", etat_recrutement: ", etats[e], NULL);
 		double pl;
 		if (ex_number(im, s, "places-disponibles", 0, 100000, &pl) && pl == (long)pl)
 			buf_printf(y, ", places_disponibles: %ld", (long)pl);
@@ -364,20 +367,20 @@ static void write_objectif(struct imp *im, const struct lheo_node *f, const stru
 		}
 		return;
 	}
-	lheo_md_at(f, "objectif-formation", &md);
+	lheo_md_at(im, f, "objectif-formation", &md);
 	static const char *const more[][2] = { { "resultats-attendus", "Résultats attendus" },
 		{ "contenu-formation", "Contenu" } };
 	for (size_t i = 0; i < 2; i++) {
 		struct buf part = BUF_INIT;
-		if (lheo_md_at(f, more[i][0], &part))
-			buf_printf(&md, "%s**%s**\n\n%s", md.len ? "\n\n" : "", more[i][1], part.data);
+		if (lheo_md_at(im, f, more[i][0], &part))
+			lheo_cat(&md, md.len ? "\n\n**" : "**", more[i][1], "**\n\n", part.data, NULL);
 		buf_release(&part);
 	}
 	const char *urls[] = { lheo_text_at(im, a, "url-action/urlweb"), lheo_text_at(im, f, "url-formation/urlweb") };
 	for (size_t i = 0; i < 2; i++) {
 		const char *u = lheo_fix_url(im, urls[i], lheo_node_line(i ? f : a));
 		if (u && (i == 0 || !urls[0] || strcmp(urls[0], urls[1])))
-			buf_printf(&md, "%sPlus d'informations : <%s>", md.len ? "\n\n" : "", u);
+			lheo_cat(&md, md.len ? "\n\n" : "", "Plus d'informations : <", u, ">", NULL);
 	}
 	if (md.len) {
 		buf_puts(y, "        objectif: ");
@@ -413,19 +416,19 @@ static void write_niveaux(struct imp *im, const struct lheo_node *f, const struc
 	}
 	if (!n)
 		return;
-	buf_printf(y, "        niveaux: { echelle: %s", n->echelle);
+	lheo_cat(y, "        niveaux: { echelle: ", n->echelle, NULL);
 	if (n->min || n->max) {
 		buf_puts(y, ", entree: { ");
 		if (n->min)
-			buf_printf(y, "min: \"%s\"", n->min);
+			lheo_cat(y, "min: \"", n->min, "\"", NULL);
 		if (n->max)
-			buf_printf(y, "%smax: \"%s\"", n->min ? ", " : "", n->max);
+			lheo_cat(y, n->min ? ", max: \"" : "max: \"", n->max, "\"", NULL);
 		buf_puts(y, " }");
 	}
 	if (vise)
-		buf_printf(y, ", vise: \"%s\"", vise);
+		lheo_cat(y, ", vise: \"", vise, "\"", NULL);
 	if (n->ecrit_requis != TRI_UNKNOWN)
-		buf_printf(y, ", ecrit_requis: %s", n->ecrit_requis == TRI_TRUE ? "true" : "false");
+		lheo_cat(y, ", ecrit_requis: ", n->ecrit_requis == TRI_TRUE ? "true" : "false", NULL);
 	buf_puts(y, " }\n");
 }
 
@@ -458,35 +461,62 @@ static size_t lieux_of(struct imp *im, const struct lheo_node *f, const struct l
 	return n;
 }
 
-static const char *offre_id(struct imp *im, struct org *o, const struct lheo_node *f,
-    const struct lheo_node *a, size_t k)
+/* The offer's id before it is made unique in its organisation (lheo.c). */
+static const char *offre_id(struct imp *im, const struct lheo_node *f, const struct lheo_node *a,
+    size_t k)
 {
-	struct buf b = BUF_INIT;
+	struct buf *b = &im->t2;
+	buf_reset(b);
 	const char *num = lheo_node_attr(a, "numero");
 	const char *fnum = lheo_node_attr(f, "numero");
 	if (num)
-		lheo_slug(&b, num, 60);
-	if (!b.len && fnum) {
-		lheo_slug(&b, fnum, 60);
-		buf_printf(&b, "-%zu", k + 1);
+		lheo_slug(b, num, 60);
+	if (!b->len && fnum) {
+		lheo_slug(b, fnum, 60);
+		buf_printf(b, "-%zu", k + 1);
 	}
-	if (!b.len || b.data[0] == '-') {
-		buf_reset(&b);
-		buf_printf(&b, "action-%u", lheo_node_line(a));
+	if (!b->len || b->data[0] == '-') {
+		buf_reset(b);
+		buf_printf(b, "action-%u", lheo_node_line(a));
 	}
-	size_t base = b.len;
-	for (int i = 2; o && lheo_id_taken(im, o, b.data, 0); i++) {
-		buf_truncate(&b, base);
-		buf_printf(&b, "-%d", i);
-	}
-	if (o)
-		lheo_id_taken(im, o, b.data, 1);
-	const char *id = arena_strdup(&im->fa, b.data);
-	buf_release(&b);
-	return id;
+	return arena_strdup(&im->fa, b->data);
 }
 
-static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
+/* The records of an offer: its ids and lieux (R_IDS: the offer's id, then
+ * each lieu's hash, commune slug and YAML) and the offer's YAML around its
+ * list of lieux (R_OFFRE). */
+static void add_records(struct imp *im, const char *siret, const char *id, struct lieu_c *lv,
+    size_t nl, size_t lieux_at, int h)
+{
+	uint64_t hash[8];
+	struct buf *r = &im->rec, *t = &im->t2;
+	buf_reset(r);
+	lheo_rec_str(r, id);
+	lheo_rec_u32(r, (uint32_t)nl);
+	for (size_t i = 0; i < nl; i++) {
+		hash[i] = lheo_lieu_hash(&lv[i]);
+		buf_reset(t);
+		lheo_slug(t, lv[i].c->nom, 40);
+		lheo_rec_u64(r, hash[i]);
+		lheo_rec_str(r, t->data);
+		lheo_rec_str(r, lv[i].frag.data);
+	}
+	lheo_rec_add(im, siret, R_IDS);
+	buf_reset(r);
+	lheo_rec_u32(r, (uint32_t)h);
+	lheo_rec_u32(r, (uint32_t)nl);
+	for (size_t i = 0; i < nl; i++)
+		lheo_rec_u64(r, hash[i]);
+	struct buf *y = &im->y;
+	char c = y->data[lieux_at];
+	y->data[lieux_at] = '\0';
+	lheo_rec_str(r, y->data);
+	y->data[lieux_at] = c;
+	lheo_rec_str(r, y->data + lieux_at);
+	lheo_rec_add(im, siret, R_OFFRE);
+}
+
+static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
     const struct lheo_node *a, size_t k)
 {
 	uint32_t line = lheo_node_line(a);
@@ -534,17 +564,21 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 		buf_release(&fc);
 		return;
 	}
+	const char *id = offre_id(im, f, a, k);
 	struct buf *y = &im->y;
 	buf_reset(y);
-	buf_printf(y, "      - id: %s\n        intitule: ", offre_id(im, o, f, a, k));
+	buf_puts(y, "        intitule: ");
 	lheo_yq(y, intitule);
 	buf_puts(y, "\n        ");
 	write_codes(y, "types", types, nt, 0);
 	buf_putc(y, '\n');
 	size_t parcours_at = y->len;
 	write_objectif(im, f, a, y);
-	if (fc.len)
-		buf_printf(y, "        formacodes: [%s]\n", fc.data);
+	if (fc.len) {
+		buf_puts(y, "        formacodes: [");
+		buf_add(y, fc.data, fc.len);
+		buf_puts(y, "]\n");
+	}
 	buf_release(&fc);
 	write_niveaux(im, f, a, y);
 	write_public(im, a, y);
@@ -558,31 +592,27 @@ static void on_action(struct imp *im, struct org *o, const struct lheo_node *f,
 	else if (!parcours)
 		parcours = im->map->parcours_defaut;
 	if (parcours) {
-		struct buf p = BUF_INIT;
-		buf_printf(&p, "        parcours: %s\n", parcours);
-		buf_grow(y, p.len);
-		memmove(y->data + parcours_at + p.len, y->data + parcours_at, y->len - parcours_at + 1);
-		memcpy(y->data + parcours_at, p.data, p.len);
-		y->len += p.len;
-		buf_release(&p);
+		struct buf *p = &im->t2;
+		buf_reset(p);
+		buf_puts(p, "        parcours: ");
+		buf_puts(p, parcours);
+		buf_putc(p, '\n');
+		buf_grow(y, p->len);
+		memmove(y->data + parcours_at + p->len, y->data + parcours_at, y->len - parcours_at + 1);
+		memcpy(y->data + parcours_at, p->data, p->len);
+		y->len += p->len;
 	}
 	write_cout(im, a, y);
 	write_modalites(im, a, y);
-	buf_puts(y, "        lieux: [");
-	for (size_t i = 0; i < nl; i++) {
-		buf_printf(y, "%s%s", i ? ", " : "", lheo_lieu_id(im, o, &lv[i]));
-		buf_release(&lv[i].frag);
-	}
-	buf_puts(y, "]\n");
+	size_t lieux_at = y->len;	/* the list of lieux goes here (lheo.c) */
 	im->sessions += write_sessions(im, a, y);
 	struct contact_c c;
 	lheo_read_contact(im, lheo_node_at(f, "contact-formation/coordonnees"), &c);
 	lheo_write_contact(y, "        ", &c);
-	lheo_frags_add(im, o, 0, lheo_spool(im, y), y->len);
-	o->n_offres++;
-	int h = lheo_horodatage(a) > lheo_horodatage(f) ? lheo_horodatage(a) : lheo_horodatage(f);
-	if (h > o->maj)
-		o->maj = h;
+	int ha = lheo_horodatage(a), hf = lheo_horodatage(f);
+	add_records(im, o, id, lv, nl, lieux_at, ha > hf ? ha : hf);
+	for (size_t i = 0; i < nl; i++)
+		buf_release(&lv[i].frag);
 	im->offres++;
 }
 
@@ -590,7 +620,7 @@ int lheo_on_formation(void *ctx, const struct lheo_node *f)
 {
 	struct imp *im = ctx;
 	im->formations++;
-	struct org *o = lheo_org_of(im, f);
+	const char *o = lheo_org_of(im, f);
 	size_t k = 0;
 	for (const struct lheo_node *a = lheo_node_child(f, "action"); a; a = lheo_node_next(a, "action"))
 		on_action(im, o, f, a, k++);

@@ -4,6 +4,9 @@
  */
 #define _DEFAULT_SOURCE
 
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,14 +31,13 @@ void lheo_warn(struct imp *im, uint32_t line, const char *fmt, ...)
 const char *lheo_text_at(struct imp *im, const struct lheo_node *n, const char *path)
 {
 	const struct lheo_node *e = n ? lheo_node_at(n, path) : NULL;
-	struct buf b = BUF_INIT;
-	if (!e || !lheo_node_text(e, &b) || strcmp(b.data, "-") == 0) {
-		buf_release(&b);
+	struct buf *b = &im->t1;
+	buf_reset(b);
+	if (!e || !lheo_node_text(e, b) || strcmp(b->data, "-") == 0)
 		return NULL;
-	}
-	char *s = arena_alloc(&im->fa, b.len + 1), *o = s;
+	char *s = arena_alloc(&im->fa, b->len + 1), *o = s;
 	int sp = 0;
-	for (const char *p = b.data; *p; p++) {
+	for (const char *p = b->data; *p; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
 			sp = 1;
 			continue;
@@ -46,24 +48,53 @@ const char *lheo_text_at(struct imp *im, const struct lheo_node *n, const char *
 		*o++ = *p;
 	}
 	*o = '\0';
-	buf_release(&b);
 	return s;
 }
 
-int lheo_md_at(const struct lheo_node *n, const char *path, struct buf *out)
+int lheo_md_at(struct imp *im, const struct lheo_node *n, const char *path, struct buf *out)
 {
 	const struct lheo_node *e = n ? lheo_node_at(n, path) : NULL;
-	struct buf b = BUF_INIT;
+	struct buf *b = &im->t1;
 	size_t before = out->len;
-	if (e && lheo_node_text(e, &b) && strcmp(b.data, "-") != 0)
-		lheo_md(out, b.data);
-	buf_release(&b);
+	buf_reset(b);
+	if (e && lheo_node_text(e, b) && strcmp(b->data, "-") != 0)
+		lheo_md(out, b->data);
 	return out->len > before;
 }
 
 int lheo_is_digits(const char *s, size_t n)
 {
 	return s && strlen(s) == n && strspn(s, "0123456789") == n;
+}
+
+void lheo_cat(struct buf *b, ...)
+{
+	va_list ap;
+	va_start(ap, b);
+	for (const char *s = va_arg(ap, const char *); s; s = va_arg(ap, const char *))
+		buf_puts(b, s);
+	va_end(ap);
+}
+
+void lheo_put_date(struct buf *b, int day)
+{
+	char d[10] = { 0 };
+	int y = day / 10000, m = day / 100 % 100, j = day % 100;
+	if (y < 0 || y > 9999) {
+		buf_printf(b, "%04d-%02d-%02d", y, m, j);
+		return;
+	}
+	d[0] = (char)('0' + y / 1000);
+	d[1] = (char)('0' + y / 100 % 10);
+	d[2] = (char)('0' + y / 10 % 10);
+	d[3] = (char)('0' + y % 10);
+	d[4] = '-';
+	d[5] = (char)('0' + m / 10);
+	d[6] = (char)('0' + m % 10);
+	d[7] = '-';
+	d[8] = (char)('0' + j / 10);
+	d[9] = (char)('0' + j % 10);
+	buf_add(b, d, 10);
 }
 
 void lheo_yq(struct buf *b, const char *s)
@@ -132,10 +163,10 @@ void lheo_slug(struct buf *b, const char *s, size_t max)
 		buf_truncate(b, b->len - 1);
 }
 
-static uint64_t fnv(const char *s)
+uint64_t lheo_lieu_hash(const struct lieu_c *l)
 {
 	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
+	for (const char *s = l->key; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	return h;
 }
@@ -220,79 +251,140 @@ int lheo_horodatage(const struct lheo_node *n)
 	return best;
 }
 
-void lheo_frags_add(struct imp *im, struct org *o, int lieu, long long off, size_t len)
+void lheo_rec_u32(struct buf *r, uint32_t v)
 {
-	im->frags = xgrow(im->frags, &im->cap_frags, im->n_frags + 1, sizeof(*im->frags));
-	im->frags[im->n_frags] = (struct frag){ o, (uint32_t)im->n_frags, lieu, off, len };
-	im->n_frags++;
+	buf_add(r, &v, sizeof(v));
 }
 
-int lheo_id_taken(struct imp *im, const struct org *o, const char *id, int take)
+void lheo_rec_u64(struct buf *r, uint64_t v)
 {
-	struct buf k = BUF_INIT;
-	buf_printf(&k, "%s|%s", o->siret, id);
-	int taken = strmap_get(&im->ids, k.data) != NULL;
-	if (!taken && take)
-		strmap_put(&im->ids, arena_strdup(&im->a, k.data), (void *)o);
-	buf_release(&k);
-	return taken;
+	buf_add(r, &v, sizeof(v));
 }
 
-long long lheo_spool(struct imp *im, const struct buf *b)
+void lheo_rec_str(struct buf *r, const char *s)
 {
-	long long off = im->spool_len;
-	if (fwrite(b->data, 1, b->len, im->spool) != b->len)
+	size_t n = s ? strlen(s) : 0;
+	lheo_rec_u32(r, s ? (uint32_t)n : UINT32_MAX);
+	if (s)
+		buf_add(r, s, n + 1);
+}
+
+uint32_t lheo_get_u32(const char **p, const char *end)
+{
+	uint32_t v = 0;
+	if (end - *p >= (ptrdiff_t)sizeof(v))
+		memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+uint64_t lheo_get_u64(const char **p, const char *end)
+{
+	uint64_t v = 0;
+	if (end - *p >= (ptrdiff_t)sizeof(v))
+		memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+const char *lheo_get_str(const char **p, const char *end)
+{
+	uint32_t n = lheo_get_u32(p, end);
+	const char *s = *p;
+	if (n == UINT32_MAX || *p > end || (size_t)(end - *p) < (size_t)n + 1)
+		return NULL;
+	*p += n + 1;
+	return s;
+}
+
+void lheo_rec_add(struct imp *im, const char *siret, enum rec_kind k)
+{
+	struct buf *key = &im->key;
+	buf_reset(key);
+	buf_puts(key, "lheo-");
+	buf_puts(key, siret);
+	buf_putc(key, (char)k);
+	if (!im->failed && lheo_sort_add(&im->sort, key->data, key->len, im->rec.data, im->rec.len) < 0) {
 		im->failed = 1;
-	im->spool_len += (long long)b->len;
-	return off;
+		im->err = errno;
+	}
 }
 
 /* ---- contacts, organisations, lieux ---- */
 
-void lheo_read_contact(struct imp *im, const struct lheo_node *c, struct contact_c *out)
+void lheo_read_contact_raw(struct imp *im, const struct lheo_node *c, struct contact_raw *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!c)
 		return;
-	struct buf n = BUF_INIT;
+	out->present = 1;
+	out->line = lheo_node_line(c);
+	struct buf *n = &im->t2;
+	buf_reset(n);
 	const char *parts[] = { lheo_text_at(im, c, "civilite"), lheo_text_at(im, c, "prenom"), lheo_text_at(im, c, "nom") };
 	for (size_t i = 0; i < 3; i++)
-		if (parts[i])
-			buf_printf(&n, "%s%s", n.len ? " " : "", parts[i]);
-	out->nom = n.len ? arena_strdup(&im->fa, n.data) : NULL;
-	buf_release(&n);
+		if (parts[i]) {
+			if (n->len)
+				buf_putc(n, ' ');
+			buf_puts(n, parts[i]);
+		}
+	out->nom = n->len ? arena_strdup(&im->fa, n->data) : NULL;
 	out->tel = lheo_text_at(im, c, "telfixe/numtel");
 	if (!out->tel)
 		out->tel = lheo_text_at(im, c, "portable/numtel");
 	out->mail = lheo_text_at(im, c, "courriel");
+}
+
+void lheo_check_contact(struct imp *im, const struct contact_raw *c, struct contact_c *out)
+{
+	out->nom = c->nom;
+	out->tel = c->tel;
+	out->mail = c->mail;
 	if (out->mail && !is_email(out->mail)) {
-		lheo_warn(im, lheo_node_line(c), "courriel '%s' is not an e-mail address: left out", out->mail);
+		lheo_warn(im, c->line, "courriel '%s' is not an e-mail address: left out", out->mail);
 		out->mail = NULL;
 	}
+}
+
+void lheo_read_contact(struct imp *im, const struct lheo_node *c, struct contact_c *out)
+{
+	struct contact_raw r;
+	lheo_read_contact_raw(im, c, &r);
+	lheo_check_contact(im, &r, out);
 }
 
 void lheo_write_contact(struct buf *y, const char *indent, const struct contact_c *c)
 {
 	if (!c->nom && !c->tel && !c->mail)
 		return;
-	buf_printf(y, "%scontact: { ", indent);
+	buf_puts(y, indent);
+	buf_puts(y, "contact: { ");
 	const char *sep = "";
 	const char *keys[] = { "nom", "telephone", "courriel" }, *vals[] = { c->nom, c->tel, c->mail };
 	for (size_t i = 0; i < 3; i++)
 		if (vals[i]) {
-			buf_printf(y, "%s%s: ", sep, keys[i]);
+			buf_puts(y, sep);
+			buf_puts(y, keys[i]);
+			buf_puts(y, ": ");
 			lheo_yq(y, vals[i]);
 			sep = ", ";
 		}
 	buf_puts(y, " }\n");
 }
 
-static const char *keep(struct imp *im, const char *s)
+static void rec_contact(struct buf *r, const struct contact_raw *c)
 {
-	return s ? arena_strdup(&im->a, s) : NULL;
+	lheo_rec_u32(r, (uint32_t)c->present);
+	lheo_rec_u32(r, c->line);
+	lheo_rec_str(r, c->nom);
+	lheo_rec_str(r, c->tel);
+	lheo_rec_str(r, c->mail);
 }
 
-struct org *lheo_org_of(struct imp *im, const struct lheo_node *f)
+/* Records the organisation as this formation describes it (R_ORG): which
+ * formation is its first is known only when the records are sorted, so its
+ * fields are checked then (lheo.c). */
+const char *lheo_org_of(struct imp *im, const struct lheo_node *f)
 {
 	const struct lheo_node *r = lheo_node_child(f, "organisme-formation-responsable");
 	uint32_t line = r ? lheo_node_line(r) : lheo_node_line(f);
@@ -307,43 +399,21 @@ struct org *lheo_org_of(struct imp *im, const struct lheo_node *f)
 	const char *nom = lheo_text_at(im, r, "nom-organisme");
 	if (!nom)
 		nom = lheo_text_at(im, r, "raison-sociale");
-	struct org *o = strmap_get(&im->orgs, siret);
-	if (o) {
-		if (nom && strcmp(nom, o->nom) != 0)
-			lheo_warn(im, line, "SIRET %s is named '%s' here and '%s' at line %u: '%s' kept", siret,
-			    nom, o->nom, o->line, o->nom);
-		int h = lheo_horodatage(r);
-		if (h > o->maj)
-			o->maj = h;
-		return o;
-	}
-	o = arena_alloc(&im->a, sizeof(*o));
-	memset(o, 0, sizeof(*o));
-	o->siret = keep(im, siret);
-	struct buf id = BUF_INIT;
-	buf_printf(&id, "lheo-%s", siret);
-	o->id = keep(im, id.data);
-	buf_release(&id);
-	if (!nom) {
-		lheo_warn(im, line, "organisation %s has no nom-organisme nor raison-sociale: named by its SIRET", siret);
-		nom = arena_strdup(&im->fa, o->id);
-	}
-	o->nom = keep(im, nom);
-	o->line = line;
-	o->maj = lheo_horodatage(r);
 	const struct lheo_node *co = lheo_node_at(r, "coordonnees-organisme/coordonnees");
-	o->site_web = keep(im, lheo_fix_url(im, lheo_text_at(im, co, "web/urlweb"), co ? lheo_node_line(co) : line));
-	struct contact_c c;
-	lheo_read_contact(im, lheo_node_at(r, "contact-organisme/coordonnees"), &c);
-	if (!c.tel && !c.mail)
-		lheo_read_contact(im, co, &c);
-	o->c_nom = keep(im, c.nom);
-	o->c_tel = keep(im, c.tel);
-	o->c_mail = keep(im, c.mail);
-	strmap_put(&im->orgs, o->siret, o);
-	im->ov = xgrow(im->ov, &im->cap_orgs, im->n_orgs + 1, sizeof(*im->ov));
-	im->ov[im->n_orgs++] = o;
-	return o;
+	struct contact_raw ca, cb;
+	lheo_read_contact_raw(im, lheo_node_at(r, "contact-organisme/coordonnees"), &ca);
+	lheo_read_contact_raw(im, co, &cb);
+	struct buf *b = &im->rec;
+	buf_reset(b);
+	lheo_rec_u32(b, line);
+	lheo_rec_u32(b, (uint32_t)lheo_horodatage(r));
+	lheo_rec_str(b, nom);
+	lheo_rec_u32(b, co ? lheo_node_line(co) : line);
+	lheo_rec_str(b, lheo_text_at(im, co, "web/urlweb"));
+	rec_contact(b, &ca);
+	rec_contact(b, &cb);
+	lheo_rec_add(im, siret, R_ORG);
+	return siret;
 }
 
 /* Folds a commune name for comparison: letters and digits, upper case,
@@ -414,8 +484,14 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 	const char *den = lheo_text_at(im, adr, "denomination");
 	if (!den && coord)
 		den = lheo_text_at(im, coord, "ligne");
-	struct buf *y = &l->frag, key = BUF_INIT;
-	buf_printf(&key, "%s|%s|%s", c->code, cp, den ? den : "");
+	struct buf *y = &l->frag, *key = &im->t2;
+	buf_reset(key);
+	buf_puts(key, c->code);
+	buf_putc(key, '|');
+	buf_puts(key, cp);
+	buf_putc(key, '|');
+	if (den)
+		buf_puts(key, den);
 	if (den) {
 		buf_puts(y, "        denomination: ");
 		lheo_yq(y, den);
@@ -424,23 +500,28 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 	buf_puts(y, "        adresse:\n");
 	const char *sep = "          lignes: [";
 	int n = 0;
+	struct buf *t = &im->t1;
 	for (const struct lheo_node *li = lheo_node_child(adr, "ligne"); li && n < 4;
 	    li = lheo_node_next(li, "ligne")) {
-		struct buf t = BUF_INIT;
-		if (lheo_node_text(li, &t) && strcmp(t.data, "-") != 0) {
+		buf_reset(t);
+		if (lheo_node_text(li, t) && strcmp(t->data, "-") != 0) {
 			buf_puts(y, sep);
-			lheo_yq(y, t.data);
-			buf_printf(&key, "|%s", t.data);
+			lheo_yq(y, t->data);
+			buf_putc(key, '|');
+			buf_add(key, t->data, t->len);
 			sep = ", ";
 			n++;
 		}
-		buf_release(&t);
 	}
 	if (n)
 		buf_puts(y, "]\n");
-	buf_printf(y, "          code_postal: \"%s\"\n          commune: ", cp);
+	buf_puts(y, "          code_postal: \"");
+	buf_puts(y, cp);
+	buf_puts(y, "\"\n          commune: ");
 	lheo_yq(y, c->nom);
-	buf_printf(y, "\n          code_insee: \"%s\"\n", c->code);
+	buf_puts(y, "\n          code_insee: \"");
+	buf_puts(y, c->code);
+	buf_puts(y, "\"\n");
 	const char *lat = lheo_text_at(im, adr, "geolocalisation/latitude");
 	const char *lon = lheo_text_at(im, adr, "geolocalisation/longitude");
 	if (lat && lon) {
@@ -450,40 +531,18 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 			lheo_warn(im, line, "geolocalisation (%s, %s) is not in the territory: the commune's centre is used",
 			    lat, lon);
 		else {
-			buf_printf(y, "        geo: { lat: %.6f, lon: %.6f }\n", la, lo);
-			buf_printf(&key, "|%.6f|%.6f", la, lo);
+			char g[80];
+			int gn = snprintf(g, sizeof(g), "%.6f, lon: %.6f", la, lo);
+			buf_puts(y, "        geo: { lat: ");
+			buf_add(y, g, (size_t)gn);
+			buf_puts(y, " }\n");
+			char *comma = strchr(g, ',');
+			buf_putc(key, '|');
+			buf_add(key, g, (size_t)(comma - g));
+			buf_putc(key, '|');
+			buf_puts(key, comma + 7);
 		}
 	}
-	l->key = arena_strdup(&im->fa, key.data);
-	buf_release(&key);
+	l->key = arena_strdup(&im->fa, key->data);
 	return 1;
-}
-
-const char *lheo_lieu_id(struct imp *im, struct org *o, struct lieu_c *l)
-{
-	struct buf b = BUF_INIT, key = BUF_INIT;
-	uint64_t h = fnv(l->key);
-	buf_printf(&key, "%s|%016llx", o->siret, (unsigned long long)h);
-	const char *id = strmap_get(&im->lieu_ids, key.data);
-	if (id) {
-		buf_release(&key);
-		return id;
-	}
-	lheo_slug(&b, l->c->nom, 40);
-	buf_printf(&b, "-%06llx", (unsigned long long)(h & 0xFFFFFF));
-	size_t base = b.len;
-	for (int k = 2; lheo_id_taken(im, o, b.data, 0); k++) {
-		buf_truncate(&b, base);
-		buf_printf(&b, "-%d", k);
-	}
-	lheo_id_taken(im, o, b.data, 1);
-	id = keep(im, b.data);
-	strmap_put(&im->lieu_ids, keep(im, key.data), (void *)id);
-	buf_release(&key);
-	buf_reset(&b);
-	buf_printf(&b, "      - id: %s\n%s", id, l->frag.data);
-	lheo_frags_add(im, o, 1, lheo_spool(im, &b), b.len);
-	buf_release(&b);
-	im->lieux++;
-	return id;
 }

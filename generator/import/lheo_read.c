@@ -22,6 +22,7 @@ struct rctx {
 	int failed;		/* libxml2 reported an error: the rest cascades from it */
 	const xmlChar *ns;	/* the root's namespace, owned by the document */
 	xmlDocPtr doc;		/* once asked for, ours to free (xmlTextReaderCurrentDoc) */
+	const xmlNs *ns_ok;	/* the last namespace found to be ns: compared by address */
 };
 
 /* libxml2's messages end with a newline and may span lines ("Bytes: 0x…"). */
@@ -150,7 +151,11 @@ static int check_ns(struct rctx *c, const xmlNode *n)
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!n->ns || strcmp((const char *)n->ns->href, (const char *)c->ns)) {
+		if (n->ns && n->ns == c->ns_ok)
+			;
+		else if (n->ns && strcmp((const char *)n->ns->href, (const char *)c->ns) == 0)
+			c->ns_ok = n->ns;
+		else {
 			diag_add(c->d, c->shown, lheo_node_line((const struct lheo_node *)n), DIAG_NOCOL,
 			    DIAG_ERROR, "element <%s> is in namespace '%s', not the document's '%s'",
 			    (const char *)n->name, n->ns ? (const char *)n->ns->href : "",
@@ -248,7 +253,7 @@ static int on_node(struct rctx *c, xmlTextReaderPtr r, lheo_formation_fn fn, voi
 int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *ctx,
     const char **version, struct diags *d)
 {
-	struct rctx c = { shown, d, 0, NULL, NULL };
+	struct rctx c = { shown, d, 0, NULL, NULL, NULL };
 	size_t errors = d->errors;
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {
