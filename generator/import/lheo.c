@@ -488,9 +488,12 @@ struct job {
 static void imp_init(struct imp *im, const char *site)
 {
 	memset(im, 0, sizeof(*im));
-	im->key = im->rec = im->y = im->t1 = im->t2 = (struct buf)BUF_INIT;
-	for (int k = 0; k < 3; k++)
-		im->diff[k] = (struct buf)BUF_INIT;
+	struct buf *bufs[] = { &im->key, &im->rec, &im->y, &im->t1, &im->t2, &im->tt, &im->fc, &im->md,
+		&im->part, &im->mod, &im->diff[0], &im->diff[1], &im->diff[2] };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
+		*bufs[i] = (struct buf)BUF_INIT;
+	for (size_t i = 0; i < 8; i++)
+		im->lieu_y[i] = (struct buf)BUF_INIT;
 	im->fa = (struct arena)ARENA_INIT;
 	lheo_sort_init(&im->sort, site);
 }
@@ -499,13 +502,12 @@ static void imp_free(struct imp *im)
 {
 	lheo_sort_free(&im->sort);
 	arena_free(&im->fa);
-	buf_release(&im->key);
-	buf_release(&im->rec);
-	buf_release(&im->y);
-	buf_release(&im->t1);
-	buf_release(&im->t2);
-	for (int k = 0; k < 3; k++)
-		buf_release(&im->diff[k]);
+	struct buf *bufs[] = { &im->key, &im->rec, &im->y, &im->t1, &im->t2, &im->tt, &im->fc, &im->md,
+		&im->part, &im->mod, &im->diff[0], &im->diff[1], &im->diff[2] };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
+		buf_release(bufs[i]);
+	for (size_t i = 0; i < 8; i++)
+		buf_release(&im->lieu_y[i]);
 }
 
 /* The day of the file's last change, the mise_a_jour of organisations whose

@@ -65,7 +65,9 @@ struct imp {
 	struct lheo_sort sort;		/* the records */
 	struct buf key, rec;		/* the record being made */
 	struct buf y;			/* the offer being rendered */
-	struct buf t1, t2;		/* scratch text */
+	struct buf t1, t2, tt;		/* scratch text */
+	struct buf fc, md, part, mod;	/* parts of the offer being rendered */
+	struct buf lieu_y[8];		/* the YAML of its lieux (struct lieu_c) */
 	size_t formations, actions, offres, lieux, sessions, orgs, undated;
 	size_t skipped[SK_N];
 	uint32_t skip_lines[SK_N][SKIP_LINES];
@@ -85,7 +87,7 @@ struct contact_c {
 /* A lieu as read: its dedup key, its YAML and its commune. */
 struct lieu_c {
 	const char *key;
-	struct buf frag;	/* the lieu's YAML, without its id line */
+	struct buf *frag;	/* the lieu's YAML, without its id line (im->lieu_y) */
 	const struct commune *c;
 };
 

@@ -286,9 +286,13 @@ void lheo_md(struct buf *out, const char *html)
 			continue;
 		}
 		unsigned char c = (unsigned char)*s;
-		if (is_plain(c) && !m.skip && m.blk != B_NONE && !m.space && m.out->len > m.blk_start) {
+		if (is_plain(c) && !m.skip && m.blk != B_NONE && m.out->len > m.blk_start) {
 			/* Inside a block, a run of letters and digits (and UTF-8
-			 * sequences) needs no escape: copied at once. */
+			 * sequences) needs no escape: copied at once, after the
+			 * space pending (as put_text_char does). */
+			if (m.space && !(m.bold && m.out->len == m.bold_at))
+				buf_putc(m.out, ' ');
+			m.space = 0;
 			for (n = 1; is_plain((unsigned char)s[n]); n++)
 				;
 			buf_add(m.out, s, n);

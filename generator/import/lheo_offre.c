@@ -37,11 +37,9 @@ static const char *ex(struct imp *im, const struct lheo_node *n, const char *key
 		for (const struct lheo_node *x = lheo_node_child(e, "extra"); x; x = lheo_node_next(x, "extra")) {
 			const char *k = lheo_node_attr(x, "info");
 			if (k && !strcmp(k, key)) {
-				struct buf b = BUF_INIT;
-				lheo_node_raw(x, &b);
-				char *v = arena_strdup(&im->fa, b.data);
-				buf_release(&b);
-				return v;
+				buf_reset(&im->tt);
+				lheo_node_raw(x, &im->tt);
+				return arena_strdup(&im->fa, im->tt.data);
 			}
 		}
 	}
@@ -97,11 +95,12 @@ static size_t types_of(struct imp *im, const struct lheo_node *f, const char **t
 	const struct lheo_node *dom = lheo_node_child(f, "domaine-formation");
 	for (const struct lheo_node *c = lheo_node_child(dom, "code-FORMACODE"); c;
 	    c = lheo_node_next(c, "code-FORMACODE")) {
-		struct buf t = BUF_INIT;
-		lheo_node_text(c, &t);
-		if (lheo_is_digits(t.data, 5)) {
-			lheo_cat(formacodes, formacodes->len ? ", \"" : "\"", t.data, "\"", NULL);
-			const struct lheo_codes *m = strmap_get(&im->map->types, t.data);
+		struct buf *t = &im->tt;
+		buf_reset(t);
+		lheo_node_text(c, t);
+		if (lheo_is_digits(t->data, 5)) {
+			lheo_cat(formacodes, formacodes->len ? ", \"" : "\"", t->data, "\"", NULL);
+			const struct lheo_codes *m = strmap_get(&im->map->types, t->data);
 			for (size_t i = 0; m && i < m->n; i++) {
 				size_t j = 0;
 				while (j < n && strcmp(types[j], m->v[i]))
@@ -110,7 +109,6 @@ static size_t types_of(struct imp *im, const struct lheo_node *f, const char **t
 					types[n++] = m->v[i];
 			}
 		}
-		buf_release(&t);
 	}
 	return n;
 }
@@ -132,9 +130,9 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 		n = ex_codes(im, xp, &im->map->vocab.publics, codes, 16, lheo_node_line(a));
 	for (const struct lheo_node *c = xp ? NULL : lheo_node_child(a, "code-public-vise"); c;
 	    c = lheo_node_next(c, "code-public-vise")) {
-		struct buf t = BUF_INIT;
-		lheo_node_text(c, &t);
-		const struct lheo_codes *m = strmap_get(&im->map->publics, t.data);
+		buf_reset(&im->tt);
+		lheo_node_text(c, &im->tt);
+		const struct lheo_codes *m = strmap_get(&im->map->publics, im->tt.data);
 		for (size_t i = 0; m && i < m->n; i++) {
 			size_t j = 0;
 			while (j < n && strcmp(codes[j], m->v[i]))
@@ -142,7 +140,6 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 			if (j == n && n < 16)
 				codes[n++] = m->v[i];
 		}
-		buf_release(&t);
 	}
 	const char *info = lheo_text_at(im, a, "info-public-vise");
 	const char *cond = lheo_text_at(im, a, "conditions-specifiques");
@@ -152,11 +149,11 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 	if (n)
 		write_codes(y, "codes", codes, n, 0);
 	if (info || cond) {
-		struct buf p = BUF_INIT;
-		buf_printf(&p, "%s%s%s", info ? info : "", info && cond ? " " : "", cond ? cond : "");
+		struct buf *p = &im->t2;
+		buf_reset(p);
+		lheo_cat(p, info ? info : "", info && cond ? " " : "", cond ? cond : "", NULL);
 		buf_puts(y, n ? ", precisions: " : "precisions: ");
-		lheo_yq(y, p.data);
-		buf_release(&p);
+		lheo_yq(y, p->data);
 	}
 	buf_puts(y, " }\n");
 }
@@ -278,35 +275,35 @@ static void write_modalites(struct imp *im, const struct lheo_node *a, struct bu
 {
 	static const char *const ens[] = { "presentiel", "mixte", "distance" };
 	static const char *const es[] = { "dates_fixes", "permanentes" };
-	struct buf m = BUF_INIT;
+	struct buf *m = &im->mod;
+	buf_reset(m);
 	const char *e = coded(im, a, "modalites-enseignement", "enseignement", ens, 3);
 	const char *s = coded(im, a, "modalites-entrees-sorties", "entrees-sorties", es, 2);
 	double h, w, pl;
 	if (e)
-		lheo_cat(&m, ", enseignement: ", e, NULL);
+		lheo_cat(m, ", enseignement: ", e, NULL);
 	if (s)
-		lheo_cat(&m, ", entrees_sorties: ", s, NULL);
+		lheo_cat(m, ", entrees_sorties: ", s, NULL);
 	if (ex_number(im, a, "heures-semaine", 0.01, 60, &h))
-		buf_printf(&m, ", heures_semaine: %g", h);
+		buf_printf(m, ", heures_semaine: %g", h);
 	if (ex_number(im, a, "duree-semaines", 1, 520, &w) && w == (long)w)
-		buf_printf(&m, ", duree_semaines: %ld", (long)w);
+		buf_printf(m, ", duree_semaines: %ld", (long)w);
 	const char *hor = ex(im, a, "horaires");
 	struct hours hh;
 	const char *err;
 	size_t at;
 	if (hor && *hor && hours_parse(hor, &hh, &err, &at) == 0) {
-		buf_puts(&m, ", horaires: ");
-		lheo_yq(&m, hor);
+		buf_puts(m, ", horaires: ");
+		lheo_yq(m, hor);
 	} else if (hor && *hor)
 		lheo_warn(im, lheo_node_line(a), "horaires '%s' of the carto extras: %s: left out", hor, err);
 	const char *g = ex_bool(im, a, "garde-enfants");
 	if (g)
-		lheo_cat(&m, ", garde_enfants: ", g, NULL);
+		lheo_cat(m, ", garde_enfants: ", g, NULL);
 	if (ex_number(im, a, "places", 1, 100000, &pl) && pl == (long)pl)
-		buf_printf(&m, ", places: %ld", (long)pl);
-	if (m.len)
-		lheo_cat(y, "        modalites: { ", m.data + 2, " }\n", NULL);
-	buf_release(&m);
+		buf_printf(m, ", places: %ld", (long)pl);
+	if (m->len)
+		lheo_cat(y, "        modalites: { ", m->data + 2, " }\n", NULL);
 }
 
 static size_t write_sessions(struct imp *im, const struct lheo_node *a, struct buf *y)
@@ -357,7 +354,8 @@ static size_t write_sessions(struct imp *im, const struct lheo_node *a, struct b
 static void write_objectif(struct imp *im, const struct lheo_node *f, const struct lheo_node *a,
     struct buf *y)
 {
-	struct buf md = BUF_INIT;
+	struct buf *md = &im->md;
+	buf_reset(md);
 	const char *x = ex(im, a, "objectif");
 	if (x) {
 		if (*x) {
@@ -367,27 +365,26 @@ static void write_objectif(struct imp *im, const struct lheo_node *f, const stru
 		}
 		return;
 	}
-	lheo_md_at(im, f, "objectif-formation", &md);
+	lheo_md_at(im, f, "objectif-formation", md);
 	static const char *const more[][2] = { { "resultats-attendus", "Résultats attendus" },
 		{ "contenu-formation", "Contenu" } };
 	for (size_t i = 0; i < 2; i++) {
-		struct buf part = BUF_INIT;
-		if (lheo_md_at(im, f, more[i][0], &part))
-			lheo_cat(&md, md.len ? "\n\n**" : "**", more[i][1], "**\n\n", part.data, NULL);
-		buf_release(&part);
+		struct buf *part = &im->part;
+		buf_reset(part);
+		if (lheo_md_at(im, f, more[i][0], part))
+			lheo_cat(md, md->len ? "\n\n**" : "**", more[i][1], "**\n\n", part->data, NULL);
 	}
 	const char *urls[] = { lheo_text_at(im, a, "url-action/urlweb"), lheo_text_at(im, f, "url-formation/urlweb") };
 	for (size_t i = 0; i < 2; i++) {
 		const char *u = lheo_fix_url(im, urls[i], lheo_node_line(i ? f : a));
 		if (u && (i == 0 || !urls[0] || strcmp(urls[0], urls[1])))
-			lheo_cat(&md, md.len ? "\n\n" : "", "Plus d'informations : <", u, ">", NULL);
+			lheo_cat(md, md->len ? "\n\n" : "", "Plus d'informations : <", u, ">", NULL);
 	}
-	if (md.len) {
+	if (md->len) {
 		buf_puts(y, "        objectif: ");
-		lheo_yq(y, md.data);
+		lheo_yq(y, md->data);
 		buf_putc(y, '\n');
 	}
-	buf_release(&md);
 }
 
 /* The levels: the carto extras when the export wrote them, else the table's
@@ -447,13 +444,13 @@ static size_t lieux_of(struct imp *im, const struct lheo_node *f, const struct l
 		const struct lheo_node *adr = lheo_node_child(coord, "adresse");
 		if (adr) {
 			memset(&v[n], 0, sizeof(v[n]));
+			v[n].frag = &im->lieu_y[n];
+			buf_reset(v[n].frag);
 			int r = lheo_read_lieu(im, coord, adr, &v[n]);
 			if (r > 0)
 				n++;
-			else {
-				buf_release(&v[n].frag);
+			else
 				*outside |= r == 0;
-			}
 		}
 		l = l ? lheo_node_next(l, "lieu-de-formation") : NULL;
 		coord = l ? lheo_node_child(l, "coordonnees") : NULL;
@@ -499,7 +496,7 @@ static void add_records(struct imp *im, const char *siret, const char *id, struc
 		lheo_slug(t, lv[i].c->nom, 40);
 		lheo_rec_u64(r, hash[i]);
 		lheo_rec_str(r, t->data);
-		lheo_rec_str(r, lv[i].frag.data);
+		lheo_rec_str(r, lv[i].frag->data);
 	}
 	lheo_rec_add(im, siret, R_IDS);
 	buf_reset(r);
@@ -540,8 +537,9 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	else if (!nl)
 		lheo_warn(im, line, "action without a lieu-de-formation in a commune: skipped");
 	const char *types[16];
-	struct buf fc = BUF_INIT;
-	size_t nt = types_of(im, f, types, 16, &fc);
+	struct buf *fc = &im->fc;
+	buf_reset(fc);
+	size_t nt = types_of(im, f, types, 16, fc);
 	const char *xt = ex(im, a, "types");
 	if (xt) {
 		const char *tv[16];
@@ -553,15 +551,12 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	}
 	if (!nt) {
 		lheo_warn(im, line, "Formacode%s %s map%s to no offer type (referentiels/lheo.yaml): action skipped",
-		    strchr(fc.data, ',') ? "s" : "", fc.len ? fc.data : "(none)", strchr(fc.data, ',') ? "" : "s");
+		    strchr(fc->data, ',') ? "s" : "", fc->len ? fc->data : "(none)", strchr(fc->data, ',') ? "" : "s");
 		if (why == SK_N)
 			why = SK_TYPE;
 	}
 	if (why != SK_N) {
 		skip_count(im, why, line);
-		for (size_t i = 0; i < nl; i++)
-			buf_release(&lv[i].frag);
-		buf_release(&fc);
 		return;
 	}
 	const char *id = offre_id(im, f, a, k);
@@ -574,12 +569,11 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	buf_putc(y, '\n');
 	size_t parcours_at = y->len;
 	write_objectif(im, f, a, y);
-	if (fc.len) {
+	if (fc->len) {
 		buf_puts(y, "        formacodes: [");
-		buf_add(y, fc.data, fc.len);
+		buf_add(y, fc->data, fc->len);
 		buf_puts(y, "]\n");
 	}
-	buf_release(&fc);
 	write_niveaux(im, f, a, y);
 	write_public(im, a, y);
 	const char *parcours = NULL;
@@ -611,8 +605,6 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	lheo_write_contact(y, "        ", &c);
 	int ha = lheo_horodatage(a), hf = lheo_horodatage(f);
 	add_records(im, o, id, lv, nl, lieux_at, ha > hf ? ha : hf);
-	for (size_t i = 0; i < nl; i++)
-		buf_release(&lv[i].frag);
 	im->offres++;
 }
 

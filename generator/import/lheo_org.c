@@ -31,13 +31,29 @@ void lheo_warn(struct imp *im, uint32_t line, const char *fmt, ...)
 const char *lheo_text_at(struct imp *im, const struct lheo_node *n, const char *path)
 {
 	const struct lheo_node *e = n ? lheo_node_at(n, path) : NULL;
-	struct buf *b = &im->t1;
-	buf_reset(b);
-	if (!e || !lheo_node_text(e, b) || strcmp(b->data, "-") == 0)
+	if (!e)
 		return NULL;
-	char *s = arena_alloc(&im->fa, b->len + 1), *o = s;
+	const char *t = lheo_node_text1(e);	/* one text node: read in place */
+	size_t len;
+	if (t)
+		len = strlen(t);
+	else {
+		buf_reset(&im->t1);
+		lheo_node_text(e, &im->t1);
+		t = im->t1.data;
+		len = im->t1.len;
+	}
+	while (len && strchr(" \t\r\n", t[len - 1]))
+		len--;
+	while (len && strchr(" \t\r\n", *t)) {
+		t++;
+		len--;
+	}
+	if (!len || (len == 1 && *t == '-'))
+		return NULL;
+	char *s = arena_alloc(&im->fa, len + 1), *o = s;
 	int sp = 0;
-	for (const char *p = b->data; *p; p++) {
+	for (const char *p = t, *end = t + len; p < end; p++) {
 		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
 			sp = 1;
 			continue;
@@ -102,9 +118,10 @@ void lheo_yq(struct buf *b, const char *s)
 	buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		size_t run = 0;
-		while (p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\')
+		while ((p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\') ||
+		    (p[run] >= 0x80 && p[run] != 0xC2 && p[run] != 0xEF))
 			run++;
-		if (run) {	/* plain ASCII, copied as it is */
+		if (run) {	/* copied as it is (0xC2 and 0xEF lead what may need escapes) */
 			buf_add(b, p, run);
 			p += run - 1;
 			continue;
@@ -451,6 +468,31 @@ static const struct commune *find_commune(struct imp *im, const char *insee, con
 	return hit;
 }
 
+/* The number v read from s, as printf's "%.6f" writes it. When s is a
+ * plain decimal (digits, no leading zero, at most 6 decimals, 15 digits in
+ * all) it is that decimal padded with zeros, since the double nearest to
+ * it prints back as it: no printf then. */
+static void fixed6(const char *s, double v, char *out, size_t size)
+{
+	const char *p = s + (*s == '-');
+	size_t ip = strspn(p, "0123456789"), fp = 0;
+	if (p[ip] == '.')
+		fp = strspn(p + ip + 1, "0123456789");
+	int plain = ip > 0 && (ip == 1 || p[0] != '0') && fp <= 6 && ip + fp <= 15 &&
+	    p[ip + (p[ip] == '.' ? fp + 1 : 0)] == '\0' && (p[ip] != '.' || fp > 0) &&
+	    (size_t)(p - s) + ip + 8 <= size;
+	if (!plain) {
+		snprintf(out, size, "%.6f", v);
+		return;
+	}
+	size_t n = (size_t)(p - s) + ip;
+	memcpy(out, s, n);
+	out[n++] = '.';
+	for (size_t i = 0; i < 6; i++)
+		out[n++] = i < fp ? p[ip + 1 + i] : '0';
+	out[n] = '\0';
+}
+
 int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct lheo_node *adr,
     struct lieu_c *l)
 {
@@ -484,7 +526,7 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 	const char *den = lheo_text_at(im, adr, "denomination");
 	if (!den && coord)
 		den = lheo_text_at(im, coord, "ligne");
-	struct buf *y = &l->frag, *key = &im->t2;
+	struct buf *y = l->frag, *key = &im->t2;
 	buf_reset(key);
 	buf_puts(key, c->code);
 	buf_putc(key, '|');
@@ -531,16 +573,11 @@ int lheo_read_lieu(struct imp *im, const struct lheo_node *coord, const struct l
 			lheo_warn(im, line, "geolocalisation (%s, %s) is not in the territory: the commune's centre is used",
 			    lat, lon);
 		else {
-			char g[80];
-			int gn = snprintf(g, sizeof(g), "%.6f, lon: %.6f", la, lo);
-			buf_puts(y, "        geo: { lat: ");
-			buf_add(y, g, (size_t)gn);
-			buf_puts(y, " }\n");
-			char *comma = strchr(g, ',');
-			buf_putc(key, '|');
-			buf_add(key, g, (size_t)(comma - g));
-			buf_putc(key, '|');
-			buf_puts(key, comma + 7);
+			char g1[64], g2[64];
+			fixed6(lat, la, g1, sizeof(g1));
+			fixed6(lon, lo, g2, sizeof(g2));
+			lheo_cat(y, "        geo: { lat: ", g1, ", lon: ", g2, " }\n", NULL);
+			lheo_cat(key, "|", g1, "|", g2, NULL);
 		}
 	}
 	l->key = arena_strdup(&im->fa, key->data);

@@ -123,6 +123,16 @@ size_t lheo_node_text(const struct lheo_node *n, struct buf *out)
 	return b - a;
 }
 
+const char *lheo_node_text1(const struct lheo_node *n)
+{
+	const xmlNode *c = ((const xmlNode *)n)->children;
+	if (!c)
+		return "";
+	if (c->next || (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) || !c->content)
+		return NULL;
+	return (const char *)c->content;
+}
+
 void lheo_node_raw(const struct lheo_node *n, struct buf *out)
 {
 	if (n)

@@ -46,6 +46,9 @@ const struct lheo_node *lheo_node_at(const struct lheo_node *n, const char *path
 /* Appends the text content of n, whitespace at both ends trimmed, to out.
  * Returns the number of bytes appended. */
 size_t lheo_node_text(const struct lheo_node *n, struct buf *out);
+/* The text content of n when it is one text node (or none: ""), owned by
+ * the tree; NULL when it is made of several (lheo_node_text joins them). */
+const char *lheo_node_text1(const struct lheo_node *n);
 /* Appends the text content of n as it is (no trimming) to out. */
 void lheo_node_raw(const struct lheo_node *n, struct buf *out);
 /* The value of attribute name, or NULL; owned by the tree. */
