@@ -11,9 +11,10 @@
  * import's, into a temporary file renamed over the previous import when
  * every file was read without error.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* O_TMPFILE */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -342,10 +343,71 @@ static void begin_org(struct wr *o, const struct lheo_sort_rec *r)
 	bh_init(&g->hash);
 }
 
-static int write_file(struct imp *im, const char *path, const char *name, const char *version,
-    int file_day)
+/* The file being written: an anonymous file of dir (O_TMPFILE) when the
+ * system has them, so that nothing is left whatever the exit, even a kill,
+ * with *keep a descriptor of it for commit_file; else path (*keep -1). */
+static FILE *open_out(const char *dir, const char *path, int *keep)
 {
-	FILE *w = fopen(path, "w");
+	*keep = -1;
+#ifdef O_TMPFILE
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		FILE *w = NULL;
+		*keep = dup(fd);
+		if (*keep >= 0)
+			w = fdopen(fd, "w");
+		if (w)
+			return w;
+		close(fd);
+		if (*keep >= 0)
+			close(*keep);
+		*keep = -1;
+	}
+#endif
+	(void)dir;
+	return fopen(path, "w");
+}
+
+/* Copies the anonymous file fd to path (where linkat cannot give it a name). */
+static int copy_out(int fd, const char *path)
+{
+	char b[1 << 16];
+	ssize_t n;
+	off_t off = 0;
+	int rc = 0, out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (out < 0)
+		return -1;
+	while (rc == 0 && (n = pread(fd, b, sizeof(b), off)) > 0) {
+		rc = write(out, b, (size_t)n) == n ? 0 : -1;
+		off += n;
+	}
+	if (n < 0 || fsync(out) < 0)
+		rc = -1;
+	if (close(out) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Puts the file written in place of the previous import: the anonymous
+ * file is given the temporary name, then renamed. */
+static int commit_file(int keep, const char *tmp, const char *path)
+{
+	if (keep >= 0) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", keep);
+		unlink(tmp);	/* left by a run of an older carto */
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 && copy_out(keep, tmp) < 0) {
+			unlink(tmp);
+			return -1;
+		}
+	}
+	return rename(tmp, path);
+}
+
+static int write_file(struct imp *im, const char *dir, const char *path, int *keep,
+    const char *name, const char *version, int file_day)
+{
+	FILE *w = open_out(dir, path, keep);
 	if (!w)
 		return -1;
 	struct wr o;
@@ -482,6 +544,7 @@ static void summary(struct imp *im, const char *outname, FILE *out)
 struct job {
 	const char *xml;
 	struct buf out, tmp, name;	/* the import file, its temporary, its name shown */
+	int keep;			/* the anonymous file written (open_out), or -1 */
 	struct imp im;
 };
 
@@ -566,9 +629,10 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 		diag_add(d, "content/organismes", 0, 0, DIAG_ERROR, "%s", bad);
 		return -1;
 	}
-	if (fs_mkdirs(dir) < 0 || write_file(im, j->tmp.data, base, version, day) < 0) {
+	if (fs_mkdirs(dir) < 0 || write_file(im, dir, j->tmp.data, &j->keep, base, version, day) < 0) {
 		diag_add(d, j->name.data, 0, 0, DIAG_ERROR, "cannot write: %s", strerror(errno));
-		unlink(j->tmp.data);
+		if (j->keep < 0)
+			unlink(j->tmp.data);
 		return -1;
 	}
 	lheo_sort_free(&im->sort);	/* its spool is no longer needed */
@@ -611,6 +675,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].xml = files[i];
 		jobs[i].out = jobs[i].tmp = jobs[i].name = (struct buf)BUF_INIT;
+		jobs[i].keep = -1;
 		imp_init(&jobs[i].im, site);
 		if (!ready)
 			continue;
@@ -628,12 +693,14 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 		struct job *j = &jobs[i];
 		if (rc == 0 && j->tmp.len) {
 			summary(&j->im, j->name.data, out);
-			if (rename(j->tmp.data, j->out.data) < 0) {
+			if (commit_file(j->keep, j->tmp.data, j->out.data) < 0) {
 				diag_add(d, j->name.data, 0, 0, DIAG_ERROR, "cannot write: %s", strerror(errno));
 				rc = -1;
 			}
-		} else if (j->tmp.len)
+		} else if (j->tmp.len && j->keep < 0)
 			unlink(j->tmp.data);
+		if (j->keep >= 0)
+			close(j->keep);
 		imp_free(&j->im);
 		buf_release(&j->out);
 		buf_release(&j->tmp);
