@@ -95,6 +95,7 @@ void lheo_sort_init(struct lheo_sort *s, const char *dir)
 {
 	memset(s, 0, sizeof(*s));
 	s->dir = dir;
+	s->run_size = LHEO_SORT_RUN;
 	s->fd = -1;
 	s->last = SIZE_MAX;
 }
@@ -175,7 +176,7 @@ int lheo_sort_add(struct lheo_sort *s, const char *key, size_t key_len, const vo
 		return -1;
 	}
 	if (!s->run) {
-		s->run_cap = LHEO_SORT_RUN;
+		s->run_cap = s->run_size;
 		s->run = xmalloc(s->run_cap);
 	}
 	if (s->run_len + n + (s->n_recs + 1) * sizeof(*s->recs) > s->run_cap && s->n_recs &&

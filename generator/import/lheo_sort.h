@@ -26,6 +26,7 @@ struct lheo_sort_src;
 
 struct lheo_sort {
 	const char *dir;		/* where the spool goes */
+	size_t run_size;		/* LHEO_SORT_RUN (tests make it smaller) */
 	int fd;				/* the spool, -1 until a run is written */
 	long long end;			/* its length */
 	char *run;			/* the run being filled: records end to end */

@@ -1,9 +1,14 @@
 /*
  * Unit tests of generator/import: the reduction of LHÉO's HTML text fields
- * to Markdown (lheo_md).
+ * to Markdown (lheo_md), and the external sort of its records (lheo_sort).
  */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "../../generator/base/buf.h"
 #include "../../generator/import/lheo_md.h"
+#include "../../generator/import/lheo_sort.h"
 #include "harness.h"
 #include "tests.h"
 
@@ -39,4 +44,50 @@ void test_lheo_md(void)
 	EXPECT(md_is("a < b et 3<4", "a \\< b et 3\\<4"));
 	EXPECT(md_is("<p unterminated", "\\<p unterminated"));
 	EXPECT(md_is("&#0; &#xD800; &#1114112;", ""));
+}
+
+/* The external sort: records come back sorted by key, equal keys in the
+ * order added, every byte intact, with runs small enough that there are
+ * hundreds of them (merged 32 at a time, then again) and records larger
+ * than a run. */
+void test_lheo_sort(void)
+{
+	struct lheo_sort s;
+	lheo_sort_init(&s, "/tmp");
+	s.run_size = 4096;
+	enum { N = 20000 };
+	uint32_t seed = 12345;
+	char key[16], data[6000];
+	for (uint32_t i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		int klen = snprintf(key, sizeof(key), "k%03u", (unsigned)(seed >> 16) % 500);
+		size_t dlen = i % 997 == 0 ? 5000 : 4 + (seed >> 8) % 300;
+		memcpy(data, &i, 4);
+		for (size_t k = 4; k < dlen; k++)
+			data[k] = (char)(i * 31 + k);
+		EXPECT(lheo_sort_add(&s, key, (size_t)klen, data, dlen) == 0);
+	}
+	EXPECT(lheo_sort_finish(&s) == 0);
+	struct lheo_sort_rec r;
+	char last[16] = "";
+	uint32_t n = 0, last_i = 0;
+	int ok = 1;
+	while (lheo_sort_next(&s, &r) > 0) {
+		uint32_t i;
+		char cur[16];
+		memcpy(&i, r.data, 4);
+		snprintf(cur, sizeof(cur), "%.*s", (int)r.key_len, r.key);
+		int c = strcmp(last, cur);
+		if (n && (c > 0 || (c == 0 && i <= last_i)))
+			ok = 0;
+		for (size_t k = 4; k < r.data_len; k++)
+			ok &= r.data[k] == (char)(i * 31 + k);
+		memcpy(last, cur, sizeof(last));
+		last_i = i;
+		n++;
+	}
+	EXPECT(ok);
+	EXPECT(n == N);
+	EXPECT(s.n_runs <= LHEO_SORT_WAYS);
+	lheo_sort_free(&s);
 }
