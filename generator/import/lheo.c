@@ -249,8 +249,10 @@ static void on_ids(struct wr *o, const char *p, const char *end)
 		buf_reset(b);
 		write_head(o);
 		o->im->lieux++;
-		lheo_cat(b, "      - id: ", id, "\n", frag ? frag : "", NULL);
+		lheo_cat(b, "      - id: ", id, "\n", NULL);
 		put_b(o);
+		if (frag)
+			put(o, frag, strlen(frag));
 	}
 	buf_reset(b);
 }
@@ -275,15 +277,19 @@ static void on_offre(struct wr *o, const char *p, const char *end)
 		buf_puts(b, "    offres:\n");
 	g->offres_head = 1;
 	lheo_cat(b, "      - id: ", g->offre_ids[g->next_offre++], "\n", NULL);
-	struct buf lieux = BUF_INIT;
+	put_b(o);
+	buf_puts(b, "        lieux: [");
 	for (uint32_t i = 0; i < nl && p < end; i++) {
 		const char *l = lieu_of(g, lheo_get_u64(&p, end));
-		lheo_cat(&lieux, i ? ", " : "", l ? l : "", NULL);
+		lheo_cat(b, i ? ", " : "", l ? l : "", NULL);
 	}
+	buf_puts(b, "]\n");
 	const char *y1 = lheo_get_str(&p, end), *y2 = lheo_get_str(&p, end);
-	lheo_cat(b, y1 ? y1 : "", "        lieux: [", lieux.data, "]\n", y2 ? y2 : "", NULL);
-	buf_release(&lieux);
+	if (y1)
+		put(o, y1, strlen(y1));
 	put_b(o);
+	if (y2)
+		put(o, y2, strlen(y2));
 	if (h > g->maj)
 		g->maj = h;
 }

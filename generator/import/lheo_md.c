@@ -260,7 +260,7 @@ static size_t tag(struct md *m, const char *s)
  * run than the sequence, since a run stops only at ASCII or NUL). */
 static int is_plain(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+	return c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
 }
 
 void lheo_md(struct buf *out, const char *html)

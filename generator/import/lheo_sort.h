@@ -19,8 +19,8 @@
 #include <stddef.h>
 
 #define LHEO_SORT_RUN ((size_t)4 << 20)
-#define LHEO_SORT_WAYS 32
-#define LHEO_SORT_READ ((size_t)64 << 10)
+#define LHEO_SORT_WAYS 128
+#define LHEO_SORT_READ ((size_t)16 << 10)
 
 struct lheo_sort_src;
 
