@@ -203,4 +203,17 @@ rc=$?
 	cmp -s "$TMP/imp-before.txt" "$TMP/imp-after.txt"
 st=$?
 imp_test failed-import-leaves-nothing "$st" "exit $rc, $(head -2 "$G/cut.err"), $(diff "$TMP/imp-before.txt" "$TMP/imp-after.txt")"
+
+# A killed import leaves nothing either: with the file size limited to 1 MB,
+# the kernel kills the import (SIGXFSZ) while it writes the 2.7 MB YAML of
+# 2,000 formations; the file written had no name yet, and the previous
+# import is untouched.
+python3 tests/import/gen_lheo.py 2000 > "$G/small.xml"
+{ (cd "$G" && ulimit -f 1024 && exec "$CARTO" import lheo small.xml > kill.out 2> kill.err < /dev/null); } 2> /dev/null
+rc=$?
+(cd "$G" && find . | sort | grep -v '^./cut\.\|^./kill\.\|^./core') > "$TMP/imp-after.txt"
+[ $rc -gt 128 ] && cmp -s "$G/prev.yaml" "$G/content/organismes/lheo-small.yaml" &&
+	cmp -s "$TMP/imp-before.txt" "$TMP/imp-after.txt"
+st=$?
+imp_test killed-import-leaves-nothing "$st" "exit $rc, $(diff "$TMP/imp-before.txt" "$TMP/imp-after.txt")"
 rm -rf "$G"
