@@ -14,6 +14,22 @@
 
 enum blk { B_NONE, B_PARA, B_ITEM };
 
+/* ASCII classes, whatever the locale. */
+static int a_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static int a_alpha(int c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static int a_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
 struct md {
 	struct buf *out;
 	size_t base;		/* where this field's Markdown starts in out */
@@ -84,7 +100,7 @@ static void put_text_char(struct md *m, const char *s, size_t n)
 	else if (n == 1 && (c == '.' || c == ')')) {
 		/* "12." at the start of a block would open a numbered list. */
 		size_t k = m->out->len;
-		while (k > m->blk_start && isdigit((unsigned char)m->out->data[k - 1]))
+		while (k > m->blk_start && a_digit((unsigned char)m->out->data[k - 1]))
 			k--;
 		if (k == m->blk_start && k < m->out->len)
 			buf_putc(m->out, '\\');
@@ -227,17 +243,17 @@ static size_t tag(struct md *m, const char *s)
 	const char *p = s + 1;
 	int closing = *p == '/';
 	p += closing;
-	if (!isalpha((unsigned char)*p))
+	if (!a_alpha((unsigned char)*p))
 		return 0;
 	char name[16];
 	size_t k = 0;
-	while (isalnum((unsigned char)*p)) {
+	while (a_alpha((unsigned char)*p) || a_digit((unsigned char)*p)) {
 		if (k < sizeof(name) - 1)
-			name[k++] = (char)tolower((unsigned char)*p);
+			name[k++] = (char)(a_alpha((unsigned char)*p) ? *p | 0x20 : *p);
 		p++;
 	}
 	name[k] = '\0';
-	if (*p && !isspace((unsigned char)*p) && *p != '>' && *p != '/')
+	if (*p && !a_space((unsigned char)*p) && *p != '>' && *p != '/')
 		return 0;
 	char quote = 0;
 	for (; *p; p++) {
@@ -260,7 +276,21 @@ static size_t tag(struct md *m, const char *s)
  * run than the sequence, since a run stops only at ASCII or NUL). */
 static int is_plain(unsigned char c)
 {
-	return c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+	return c >= 0x80 || a_alpha(c) || a_digit(c);
+}
+
+/* Bytes that need no escape once a block has begun: the plain ones and
+ * the punctuation put_text_char copies as it is but at the start of a
+ * block ('-', '+', '=') or after digits ('.', ')': left to it). */
+static int is_plain_inside(unsigned char c)
+{
+	switch (c) {
+	case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
+	case '&': case '#': case '|': case '!': case '~': case '.': case ')':
+		return 0;
+	default:
+		return c > ' ' && c != 0x7F;
+	}
 }
 
 void lheo_md(struct buf *out, const char *html)
@@ -278,9 +308,9 @@ void lheo_md(struct buf *out, const char *html)
 			s += n;
 			continue;
 		}
-		if (isspace((unsigned char)*s)) {
+		if (a_space((unsigned char)*s)) {
 			int nl = 0;
-			for (; isspace((unsigned char)*s); s++)
+			for (; a_space((unsigned char)*s); s++)
 				nl += *s == '\n';
 			put_space(&m, nl);
 			continue;
@@ -293,7 +323,7 @@ void lheo_md(struct buf *out, const char *html)
 			if (m.space && !(m.bold && m.out->len == m.bold_at))
 				buf_putc(m.out, ' ');
 			m.space = 0;
-			for (n = 1; is_plain((unsigned char)s[n]); n++)
+			for (n = 1; is_plain_inside((unsigned char)s[n]); n++)
 				;
 			buf_add(m.out, s, n);
 			s += n;
