@@ -554,15 +554,25 @@ struct job {
 	struct imp im;
 };
 
+/* Every buffer of im, made empty (release 0) or released (1). */
+static void imp_bufs(struct imp *im, int release)
+{
+	struct buf *bufs[] = { &im->key, &im->rec, &im->y, &im->t1, &im->t2, &im->tt, &im->fc, &im->md,
+		&im->part, &im->mod, &im->diff[0], &im->diff[1], &im->diff[2] };
+	size_t n = sizeof(bufs) / sizeof(*bufs), nl = sizeof(im->lieu_y) / sizeof(*im->lieu_y);
+	for (size_t i = 0; i < n + nl; i++) {
+		struct buf *b = i < n ? bufs[i] : &im->lieu_y[i - n];
+		if (release)
+			buf_release(b);
+		else
+			*b = (struct buf)BUF_INIT;
+	}
+}
+
 static void imp_init(struct imp *im, const char *site)
 {
 	memset(im, 0, sizeof(*im));
-	struct buf *bufs[] = { &im->key, &im->rec, &im->y, &im->t1, &im->t2, &im->tt, &im->fc, &im->md,
-		&im->part, &im->mod, &im->diff[0], &im->diff[1], &im->diff[2] };
-	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
-		*bufs[i] = (struct buf)BUF_INIT;
-	for (size_t i = 0; i < 8; i++)
-		im->lieu_y[i] = (struct buf)BUF_INIT;
+	imp_bufs(im, 0);
 	im->fa = (struct arena)ARENA_INIT;
 	lheo_sort_init(&im->sort, site);
 }
@@ -571,12 +581,7 @@ static void imp_free(struct imp *im)
 {
 	lheo_sort_free(&im->sort);
 	arena_free(&im->fa);
-	struct buf *bufs[] = { &im->key, &im->rec, &im->y, &im->t1, &im->t2, &im->tt, &im->fc, &im->md,
-		&im->part, &im->mod, &im->diff[0], &im->diff[1], &im->diff[2] };
-	for (size_t i = 0; i < sizeof(bufs) / sizeof(*bufs); i++)
-		buf_release(bufs[i]);
-	for (size_t i = 0; i < 8; i++)
-		buf_release(&im->lieu_y[i]);
+	imp_bufs(im, 1);
 }
 
 /* The day of the file's last change, the mise_a_jour of organisations whose
