@@ -1,9 +1,13 @@
 /*
  * Shared by lheo.c (the driver and the file written), lheo_org.c (helpers,
  * organisations and lieux) and lheo_offre.c (one formation's actions as
- * offers) only: the state of one import and what each file lends the
- * others. Strings live in the import's arenas (im->a for an organisation,
- * im->fa for one formation, reset after it); functions that fail return -1.
+ * records) only: the state of one import, its records and what each file
+ * lends the others. Strings read live in im->fa, reset after each formation
+ * (and after each organisation written); the scratch buffers are reused
+ * from one action to the next, each by one function at a time: t1 by
+ * lheo_text_at and lheo_md_at, t2 by the short-lived strings (slugs, ids,
+ * the key of a lieu, a contact's name), tt by the carto extras and codes.
+ * Functions that fail return -1.
  */
 #ifndef CARTO_LHEO_IMP_H
 #define CARTO_LHEO_IMP_H
