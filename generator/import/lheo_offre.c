@@ -1,6 +1,7 @@
 /*
  * carto import lheo, one formation: each of its actions becomes an offer of the
- * organisation of its SIRET, rendered as YAML and spooled (see lheo.c).
+ * organisation of its SIRET, rendered as YAML into records (lheo_imp.h) that
+ * lheo.c sorts and writes.
  */
 #define _DEFAULT_SOURCE
 

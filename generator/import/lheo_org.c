@@ -1,6 +1,6 @@
 /*
  * carto import lheo, its small helpers (text of an element, YAML quoting, slugs,
- * dates, the spool) and the organisations, contacts and lieux of a formation.
+ * dates, the records) and the organisations, contacts and lieux of a formation.
  */
 #define _DEFAULT_SOURCE
 
