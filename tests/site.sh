@@ -723,7 +723,9 @@ fi
 
 # A cartography too large to list on one page: the region page lists communes
 # with their counts and links to the département pages, and its facets load
-# the rows from offres.js (as many as the view's GeoJSON extract).
+# the rows from one data piece a département (donnees/<dep>.js: as many rows
+# as the view's GeoJSON extract has in that département); the page loads no
+# piece itself, and says the count of every facet value.
 if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/null; then
 	L="$TMP/large"
 	rm -rf "$L" && mkdir -p "$L/content"
@@ -736,14 +738,23 @@ import json, os, re, sys
 out = sys.argv[1]
 page = open(out + "/cartographies/linguistique/index.html", encoding="utf-8").read()
 feats = json.load(open(out + "/data/cartographies/linguistique.geojson"))["features"]
-rows = open(out + "/cartographies/linguistique/offres.js", encoding="utf-8").read().count('["r')
-assert len(feats) > 1500 and rows == len(feats), (rows, len(feats))
-assert 'class="card"' not in page and 'src="offres.js"' in page and "carto-sommaire" in page
+base = out + "/cartographies/linguistique/"
+total = 0
+for f in sorted(os.listdir(base + "donnees")):
+    js = open(base + "donnees/" + f, encoding="utf-8").read()
+    piece = json.loads(js[js.index("{"):js.rindex("}") + 1])
+    n = sum(1 for x in feats if x["properties"]["departement"] == f[:-3])
+    assert len(piece["offre"]) == n == len(piece["f"]["types"]), (f, n)
+    total += n
+assert len(feats) > 1500 and total == len(feats), (total, len(feats))
+assert 'class="card"' not in page and 'id="carto-morceaux"' in page and "carto-sommaire" in page
+assert "donnees/" not in "".join(re.findall(r'<script src="[^"]*"', page))
+asl = sum(1 for x in feats if "asl" in x["properties"]["types"].split(" | "))
+assert re.search(r'id="f-types-asl"[^>]*> <label[^>]*>[^<]*<span class="count">\(%d\)</span>' % asl, page), asl
 assert len(page.encode()) < 2 * 1024 * 1024
 dep = open(out + "/cartographies/linguistique/93/index.html", encoding="utf-8").read()
 assert dep.count('class="card"') == sum(1 for f in feats if f["properties"]["departement"] == "93")
 # Every commune the summary links to has its page, listing that commune's offers.
-base = out + "/cartographies/linguistique/"
 for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(communes/[0-9]+/index.html)"', page)):
     insee = href.split("/")[1]
     cp = open(base + href, encoding="utf-8").read()

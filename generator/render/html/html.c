@@ -66,15 +66,15 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	add_job(j, P_CARTO, c, NULL);
 	add_job(j, P_CARTO_PARCOURS, c, NULL);
 	int any_large = html_carto_large(total);
-	if (any_large)
-		add_job(j, P_CARTO_DATA, c, NULL);
 	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
 		add_job(j, P_CARTO, c, s->geo.departements[d].code);
-		if (html_carto_large(per_dep[d])) {
-			add_job(j, P_CARTO_DATA, c, s->geo.departements[d].code);
-			any_large = 1;
-		}
+		any_large |= html_carto_large(per_dep[d]);
 	}
+	/* The data of the large views: a piece per département of the rows,
+	 * shared by the cartography's page and the département's. */
+	for (size_t i = 0; any_large && i < n; i++)
+		if (i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0)
+			add_job(j, P_CARTO_DATA, c, r[i].l->dep);
 	/* Commune pages for every commune of a large view. */
 	for (size_t i = 0; any_large && i < nc; i++) {
 		if (i && coms[i] == coms[i - 1])
@@ -126,6 +126,8 @@ static void list_jobs(const struct site *s, int drafts, struct jobs *j)
 	add_job(j, P_REFS, NULL, NULL);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		carto_jobs(s, s->cartographies[i], j);
+	if (s->n_cartographies)
+		add_job(j, P_CARTO_DATA, NULL, NULL);	/* the communes of "Près de…" */
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
 	for (size_t i = 0; i < HTML_LEGAL_N; i++)

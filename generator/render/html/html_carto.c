@@ -5,6 +5,7 @@
  * (the map's text alternative), and the open data extracts. Start at
  * html_carto_view.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,23 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	return v;
 }
 
+/* data-cards: the cards of a marker, "r3 r7-r12": a run of consecutive rows
+ * (a commune's, on a large view) is written as its first and last. */
+static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
+{
+	buf_puts(b, " data-cards=\"");
+	for (size_t k = s->card; k != (size_t)-1;) {
+		size_t last = k;
+		while (next[last] == last + 1)
+			last = next[last];
+		buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
+		if (last > k)
+			buf_printf(b, "-r%zu", last);
+		k = next[last];
+	}
+	buf_putc(b, '"');
+}
+
 /* The map: idp prefixes its ids (several maps on a page); markers link to
  * their cards at href#rN, href being "" on the cartography's own page. */
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
@@ -225,12 +243,8 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		if (anchors)
 			buf_printf(b, "#r%zu", s->card);
 		buf_putc(b, '"');
-		if (!*href) {
-			buf_puts(b, " data-cards=\"");
-			for (size_t k = s->card; k != (size_t)-1; k = next[k])
-				buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
-			buf_putc(b, '"');
-		}
+		if (!*href)
+			cards_attr(b, s, next);
 		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
 		    s->label, s->x, s->y, r, fill);
 		if (s->n > 1)
@@ -329,6 +343,7 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, html_path(c, path_org_pdf(c->tmp, o->org))));
 	view_sets(a, v, "lieu", r->l->denomination);
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
+	view_sets(a, v, "geo", html_fmt(c, "%.5f %.5f", r->l->lat, r->l->lon));
 	for (size_t i = 0; i < o->types.n; i++) {
 		struct view *t = view_map(a);
 		view_sets(a, t, "libelle", vocab_label(&c->s->vocab.types_offre, o->types.v[i].s));
@@ -445,15 +460,23 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			;
 		if (f == 10)
 			continue;
-		/* Which values occur among the rows. */
+		/* Which values occur among the rows, and how often: the counts of
+		 * the first screen, before any choice. */
 		struct strmap seen = STRMAP_INIT;
 		for (size_t i = 0; i < nr; i++) {
 			long places;
 			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f],
 			    offre_recrutement(rows[i].o, &places) == ETAT_OUVERT);
 			char *save = NULL;
-			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-				strmap_put(&seen, tok, tok);
+			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+				size_t *k = strmap_get(&seen, tok);
+				if (!k) {
+					k = arena_alloc(a, sizeof(*k));
+					*k = 0;
+					strmap_put(&seen, tok, k);
+				}
+				++*k;
+			}
 		}
 		const char *codes[64], *labels[64];
 		size_t n = facet_candidates(c, f, codes, labels, 64);
@@ -461,9 +484,11 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 		view_sets(a, fv, "nom", facet_names[f]);
 		view_sets(a, fv, "titre", facet_titles[f]);
 		for (size_t i = 0; i < n; i++) {
-			if (!strmap_get(&seen, codes[i]))
+			const size_t *k = strmap_get(&seen, codes[i]);
+			if (!k)
 				continue;
 			struct view *it = view_map(a);
+			view_setn(a, it, "nb", (double)*k);
 			view_sets(a, it, "code", codes[i]);
 			view_sets(a, it, "libelle", labels[i]);
 			buf_reset(c->tmp);
@@ -512,41 +537,267 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 	return deps;
 }
 
-/* The data script of a large view: one array per row, with what a card shows
- * and the facet values, in the order of the markers' ids. */
+/* ---- the data of large views, in pieces (issue 17) ----
+ *
+ * A view of more than CARTO_LIST_MAX rows lists communes, and its facets
+ * filter rows that the page's script loads as the person narrows the view:
+ * one piece a département, cartographies/<id>/donnees/<dep>.js, shared by the
+ * cartography's page and the département's, loaded by a script element (so
+ * it works offline and from file://). Its rows are the département's in the
+ * one order, by columns (what compresses best):
+ *   CARTO_PIECE("93", {"o": [organisation name, …], "oid": [its id, …],
+ *     "t": [offer title, …], "c": [[commune name, code_insee], …],
+ *     "lat": [Δ latitude, …], "lon": [Δ longitude, …], "lc": [commune, …],
+ *     "lieu": [Δ lieu, …], "org": [Δ organisation, …], "titre": [title, …],
+ *     "offre": [offer id, …], "f": {"types": [mask, …], …}})
+ * where the lieux's coordinates are in 1e-5 degrees (the open data's
+ * precision), each the difference from the lieu before; the rows' numbers
+ * index the piece's own lists (lieu and organisation as the difference from
+ * the row before), and a facet's mask has bit k set when the
+ * row has the facet's k-th value of the cartography's dictionary (written in
+ * the page by view_pieces): codes, never labels; a facet of more than
+ * MASK_BITS values gives the list of its value numbers instead. The counts
+ * of the first screen are written in the page, so it needs no row. */
+#define MASK_BITS 52	/* what a JavaScript number holds exactly */
+
+/* The codes of facet f (1 to 9: the département is the piece's) in the
+ * dictionary, the same on every page of the cartography and in its pieces. */
+static size_t facet_dictionary(struct pctx *c, size_t f, const char **codes, size_t max)
+{
+	const char *labels[64];
+	return facet_candidates(c, f, codes, labels, max < 64 ? max : 64);
+}
+
+/* The number of key in a piece's list, adding it when new (*fresh then 1). */
+static size_t dict_at(struct pctx *c, struct strmap *m, const char *key, size_t *n, int *fresh)
+{
+	size_t *at = strmap_get(m, key);
+	*fresh = !at;
+	if (at)
+		return *at;
+	at = arena_alloc(c->a, sizeof(*at));
+	*at = (*n)++;
+	strmap_put(m, key, at);
+	return *at;
+}
+
+/* Row i's column of facet f into b: its mask, or the list of its values. */
+static void facet_cell(struct pctx *c, struct buf *b, const struct rowref *r, size_t f, const char **codes,
+    size_t nc)
+{
+	long places;
+	int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
+	char *vals = (char *)facet_codes(c, r, facet_names[f], open), *save = NULL;
+	double mask = 0;
+	int first = 1;
+	if (nc > MASK_BITS)
+		buf_putc(b, '[');
+	for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		size_t k;
+		for (k = 0; k < nc && strcmp(codes[k], tok); k++)
+			;
+		if (k == nc)
+			continue;
+		if (nc <= MASK_BITS) {
+			double bit = 1;
+			for (size_t e = 0; e < k; e++)
+				bit *= 2;
+			/* A code listed twice (two scales with one level code)
+			 * sets its first bit once. */
+			if ((unsigned long long)(mask / bit) % 2 == 0)
+				mask += bit;
+		} else {
+			buf_printf(b, "%s%zu", first ? "" : ",", k);
+			first = 0;
+		}
+	}
+	if (nc > MASK_BITS)
+		buf_putc(b, ']');
+	else
+		buf_printf(b, "%.0f", mask);
+}
+
+/* The JSON of a département's piece (see above) into b. */
+static void piece_json(struct pctx *c, struct buf *b, const struct rowref *rows, size_t n, const char *dep)
+{
+	enum { ORG, ORG_ID, TITLE, COMMUNE, LAT, LON, LIEU_COMMUNE, N_LISTS };
+	struct strmap maps[N_LISTS];
+	struct buf lists[N_LISTS], cols[4];
+	size_t count[N_LISTS] = { 0 }, last_lieu = 0, last_org = 0;
+	long last_lat = 0, last_lon = 0;
+	for (size_t k = 0; k < N_LISTS; k++) {
+		maps[k] = (struct strmap)STRMAP_INIT;
+		lists[k] = (struct buf)BUF_INIT;
+	}
+	for (size_t k = 0; k < 4; k++)
+		cols[k] = (struct buf)BUF_INIT;
+	int fresh;
+	for (size_t i = 0; i < n; i++) {
+		const struct offre *o = rows[i].o;
+		const struct lieu *l = rows[i].l;
+		const struct commune *cm = l->commune;
+		size_t ci = dict_at(c, &maps[COMMUNE], cm ? cm->code : "", &count[COMMUNE], &fresh);
+		if (fresh) {
+			buf_puts(&lists[COMMUNE], ci ? ",[" : "[");
+			esc_json(&lists[COMMUNE], cm ? cm->nom : "");
+			buf_putc(&lists[COMMUNE], ',');
+			esc_json(&lists[COMMUNE], cm ? cm->code : "");
+			buf_putc(&lists[COMMUNE], ']');
+		}
+		size_t li = dict_at(c, &maps[LAT], html_fmt(c, "%p", (const void *)l), &count[LAT], &fresh);
+		if (fresh) {
+			long lat = lround(l->lat * 1e5), lon = lround(l->lon * 1e5);
+			const char *sep = li ? "," : "";
+			buf_printf(&lists[LAT], "%s%ld", sep, lat - last_lat);
+			buf_printf(&lists[LON], "%s%ld", sep, lon - last_lon);
+			buf_printf(&lists[LIEU_COMMUNE], "%s%zu", sep, ci);
+			last_lat = lat;
+			last_lon = lon;
+		}
+		size_t oi = dict_at(c, &maps[ORG], o->org->id.s, &count[ORG], &fresh);
+		if (fresh) {
+			buf_puts(&lists[ORG], oi ? ",\n" : "\n");
+			esc_json(&lists[ORG], o->org->nom);
+			if (oi)
+				buf_putc(&lists[ORG_ID], ',');
+			esc_json(&lists[ORG_ID], o->org->id.s);
+		}
+		size_t ti = dict_at(c, &maps[TITLE], o->intitule, &count[TITLE], &fresh);
+		if (fresh) {
+			if (ti)
+				buf_putc(&lists[TITLE], ',');
+			esc_json(&lists[TITLE], o->intitule);
+		}
+		const char *sep = i ? "," : "";
+		buf_printf(&cols[0], "%s%ld", sep, (long)li - (long)last_lieu);
+		buf_printf(&cols[1], "%s%ld", sep, (long)oi - (long)last_org);
+		buf_printf(&cols[2], "%s%zu", sep, ti);
+		buf_puts(&cols[3], sep);
+		esc_json(&cols[3], o->id.s);
+		last_lieu = li;
+		last_org = oi;
+	}
+	buf_puts(b, "CARTO_PIECE(");
+	esc_json(b, dep);
+	static const char *const keys[] = { "o", "oid", "t", "c", "lat", "lon", "lc", "lieu", "org", "titre",
+		"offre" };
+	for (size_t k = 0; k < N_LISTS + 4; k++) {
+		struct buf *col = k < N_LISTS ? &lists[k] : &cols[k - N_LISTS];
+		buf_printf(b, "%s\"%s\": [", k ? "],\n" : ", {", keys[k]);
+		buf_add(b, col->data, col->len);
+		buf_release(col);
+		if (k < N_LISTS)
+			strmap_free(&maps[k]);
+	}
+	buf_puts(b, "],\n\"f\": {");
+	for (size_t f = 1; f < 10; f++) {
+		const char *codes[64];
+		size_t nc = facet_dictionary(c, f, codes, 64);
+		buf_printf(b, "%s\"%s\": [", f > 1 ? ",\n" : "", facet_names[f]);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_putc(b, ',');
+			facet_cell(c, b, &rows[i], f, codes, nc);
+		}
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "}});\n");
+}
+
+/* The territory's communes for the field "Près de…" of every cartography
+ * page (Paris's arrondissements included), cartographies/communes.js:
+ *   CARTO_COMMUNES([[name, code_insee, département, "postcode postcode",
+ *     latitude, longitude, population], …])
+ * in the order of referentiels/geo/. It depends on the territory only, not
+ * on the organisations. */
+static void communes_json(struct pctx *c, struct buf *b)
+{
+	const struct geo *g = &c->s->geo;
+	buf_puts(b, "CARTO_COMMUNES([");
+	for (size_t i = 0; i < g->n_communes; i++) {
+		const struct commune *cm = &g->communes[i];
+		buf_puts(b, i ? ",\n[" : "\n[");
+		esc_json(b, cm->nom);
+		buf_putc(b, ',');
+		esc_json(b, cm->code);
+		buf_putc(b, ',');
+		esc_json(b, cm->dep);
+		buf_puts(b, ",\"");
+		for (size_t k = 0, any = 0; k < cm->n_postaux; k++)
+			if (strspn(cm->postaux[k], "0123456789") == strlen(cm->postaux[k]))
+				buf_printf(b, "%s%s", any++ ? " " : "", cm->postaux[k]);
+		buf_printf(b, "\",%.5f,%.5f,%ld]", cm->lat, cm->lon, cm->population);
+	}
+	buf_puts(b, "]);\n");
+}
+
+/* The piece of département dep of a cartography; with ca NULL, the
+ * territory's communes. */
 struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path)
 {
+	if (!ca) {
+		struct buf b = BUF_INIT;
+		c->root = "";
+		*path = "cartographies/communes.js";
+		communes_json(c, &b);
+		struct view *v = view_map(c->a);
+		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
+		buf_release(&b);
+		return v;
+	}
 	size_t n;
 	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
-	*path = html_fmt(c, "%soffres.js", html_path(c, path_carto_page(c->tmp, ca, dep)));
-	buf_puts(&b, "window.CARTO_ROWS = [\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct rowref *r = &rows[i];
-		long places;
-		int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
-		buf_printf(&b, "[\"r%zu\",", i);
-		esc_json(&b, r->o->intitule);
-		buf_putc(&b, ',');
-		esc_json(&b, r->o->org->nom);
-		buf_putc(&b, ',');
-		esc_json(&b, html_fmt(c, "%sindex.html#offre-%s", html_path(c, path_org_page(c->tmp, r->o->org)),
-		    r->o->id.s));
-		buf_putc(&b, ',');
-		esc_json(&b, r->l->commune ? r->l->commune->nom : "");
-		for (size_t f = 0; f < 10; f++) {
-			buf_putc(&b, ',');
-			esc_json(&b, facet_codes(c, r, facet_names[f], open));
-		}
-		buf_puts(&b, "],\n");
-	}
-	buf_puts(&b, "];\n");
+	*path = html_fmt(c, "%sdonnees/%s.js", html_path(c, path_carto_page(c->tmp, ca, NULL)), dep);
+	piece_json(c, &b, rows, n, dep);
 	struct view *v = view_map(c->a);
 	view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
 	buf_release(&b);
 	return v;
+}
+
+/* What the script of a large view needs to load its pieces, as JSON for the
+ * page: {"dir": the pieces' folder, "valeurs": {facet: [code, …], …} (the
+ * dictionary of the masks), "deps": [[code, number of the first row in the
+ * view, rows, south, west, north, east], …]}, the box of each piece's lieux
+ * telling which pieces a radius reaches. */
+static const char *view_pieces(struct pctx *c, const struct cartographie *ca, const struct rowref *r,
+    size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "{\"dir\": ");
+	esc_json(&b, html_fmt(c, "%scartographies/%s/donnees/", c->root, ca->id.s));
+	buf_puts(&b, ",\n\"valeurs\": {");
+	for (size_t f = 1; f < 10; f++) {
+		const char *codes[64];
+		size_t nc = facet_dictionary(c, f, codes, 64);
+		buf_printf(&b, "%s\"%s\": [", f > 1 ? ",\n" : "", facet_names[f]);
+		for (size_t i = 0; i < nc; i++) {
+			if (i)
+				buf_putc(&b, ',');
+			esc_json(&b, codes[i]);
+		}
+		buf_putc(&b, ']');
+	}
+	buf_puts(&b, "},\n\"deps\": [");
+	for (size_t i = 0, start = 0; i < n; start = i) {
+		double s = 90, w = 180, no = -90, e = -180;
+		for (; i < n && !strcmp(r[i].l->dep, r[start].l->dep); i++) {
+			s = r[i].l->lat < s ? r[i].l->lat : s;
+			no = r[i].l->lat > no ? r[i].l->lat : no;
+			w = r[i].l->lon < w ? r[i].l->lon : w;
+			e = r[i].l->lon > e ? r[i].l->lon : e;
+		}
+		buf_puts(&b, start ? ",\n[" : "\n[");
+		esc_json(&b, r[start].l->dep);
+		buf_printf(&b, ",%zu,%zu,%.4f,%.4f,%.4f,%.4f]", start, i - start, s, w, no, e);
+	}
+	buf_puts(&b, "]}");
+	const char *json = arena_strndup(c->a, b.data, b.len);
+	buf_release(&b);
+	return json;
 }
 
 int html_carto_large(size_t rows)
@@ -599,6 +850,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	view_sets(a, v, "parcours_url", html_link(c, html_fmt(c, "%sparcours/", base)));
+	view_sets(a, v, "communes_js", html_fmt(c, "%scartographies/communes.js", c->root));
 	size_t n, ns;
 	const struct rowref *rows = index_rows(c->s, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {
@@ -630,6 +882,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	view_setb(a, v, "pluriel", n > 1);
 	int large = !com && html_carto_large(n);
 	view_setb(a, v, "grand", large);
+	view_sets(a, v, "morceaux", large ? view_pieces(c, ca, rows, n) : NULL);
 	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, rows, n));
 	view_set(a, v, "facettes", facets(c, ca, rows, n));
 	struct view *legend = view_list(a);
