@@ -7,7 +7,7 @@ const path = require("path");
 const fs = require("fs");
 const { chromium } = require("playwright-core");
 const searchWeight = require("./search_weight.js").measure;
-const { nearChecks } = require("./carto_near.js");
+const { nearChecks, comboAxe } = require("./carto_near.js");
 const cartoWeight = require("./carto_weight.js").measure;
 
 const out = path.resolve(process.argv[2] || "output");
@@ -39,6 +39,8 @@ const pages = [
   ["cartography", firstDir("cartographies")],
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
   ["cartography-parcours", (firstDir("cartographies") || "").replace("index.html", "parcours/index.html")],
+  ["cartography-commune", (firstDir("cartographies") || "").replace("index.html", "communes/93066/index.html")],
+  ["cartography-near", (firstDir("cartographies") || "") + "?pres=93066&rayon=5&types=asl"],
   ["deck", "presenter-la-cartographie/index.html"],
   ["page-with-views", "methodologie/index.html"],
   ["webinars", "webinaires/index.html"],
@@ -279,8 +281,8 @@ async function largeChecks(browser, report, dir) {
     const all = Array.from(document.querySelectorAll("svg.map a[data-cards]"));
     return [all.filter((a) => a.style.display !== "none").length, all.length];
   });
-  const pieces = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name)
-    .filter((n) => /\/donnees\//.test(n)).map((n) => n.replace(/.*\//, "")));
+  const pieces = await page.evaluate(() => Array.from(document.querySelectorAll("script[src*='/donnees/']"))
+    .map((e) => e.getAttribute("src").replace(/.*\//, "")));
   report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers[0] > 0 &&
     markers[0] < markers[1] && JSON.stringify(pieces) === '["93.js"]',
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status + " " + JSON.stringify([markers, pieces]));
@@ -294,7 +296,7 @@ async function largeChecks(browser, report, dir) {
   const close = feats.map((f) => km(sd[0], sd[1], f.geometry.coordinates[1], f.geometry.coordinates[0])).filter((d) => d <= 5);
   const got = await near.evaluate(() => ({ status: document.getElementById("facettes-statut").textContent,
     first: Array.from(document.querySelectorAll("#carto-liste p.distance")).slice(0, 3).map((p) => p.textContent),
-    pieces: performance.getEntriesByType("resource").map((e) => e.name).filter((n) => /\/donnees\//.test(n)).length }));
+    pieces: document.querySelectorAll("script[src*='/donnees/']").length }));
   report(close.length > 0 && got.status.startsWith(close.length + " offre") && got.pieces > 0 && got.pieces < 8 &&
     got.first.length > 0, "browser/near/large-view-radius", JSON.stringify(got) + " expected " + close.length);
   await near.close();
@@ -367,6 +369,7 @@ async function largeChecks(browser, report, dir) {
   }
   await facetChecks(browser, report);
   await nearChecks(browser, report, out);
+  await comboAxe(browser, report, out, axePath);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);

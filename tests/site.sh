@@ -668,6 +668,53 @@ PY
 	site_test cartography-pages-and-extracts
 fi
 
+# "Près de…" without JavaScript: every commune of a cartography has its page,
+# linked from the list, showing after its own offers the 30 nearest of the
+# other communes within 10 km of its centre, nearest first, with their
+# distance (haversine, R = 6371 km, recomputed here from the CSV extract and
+# the territory's communes; ties in the one order).
+if command -v python3 > /dev/null; then
+	detail=$(python3 - "$h" <<'PY'
+import csv, html, math, os, re, sys
+out = sys.argv[1]
+geo = {r["code_insee"]: r for r in csv.DictReader(open("referentiels/geo/communes.csv", encoding="utf-8"))}
+def km(a, b, c, d):
+    r = math.pi / 180
+    h = math.sin((c - a) * r / 2) ** 2 + math.cos(a * r) * math.cos(c * r) * math.sin((d - b) * r / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1, h)))
+bad = []
+for cid in sorted(os.listdir(out + "/cartographies")):
+    if not os.path.isdir(out + "/cartographies/" + cid):
+        continue
+    rows = list(csv.DictReader(open(f"{out}/data/cartographies/{cid}.csv", encoding="utf-8-sig"), delimiter=";"))
+    codes = sorted({r["code_insee"] for r in rows})
+    have = sorted(os.listdir(f"{out}/cartographies/{cid}/communes"))
+    if have != codes:
+        bad.append(f"{cid}: commune pages {have} != {codes}")
+    for code in codes:
+        if code not in geo:
+            continue
+        c = geo[code]
+        near = sorted(((km(float(c["latitude"]), float(c["longitude"]), float(r["latitude"]), float(r["longitude"])), i, r)
+                       for i, r in enumerate(rows) if r["code_insee"] != code), key=lambda t: (t[0], t[1]))
+        want = [("%.1f km" % d).replace(".", ",") + " " + r["organisme_id"] + "#offre-" + r["offre_id"]
+                for d, i, r in near if d <= 10][:30]
+        page = open(f"{out}/cartographies/{cid}/communes/{code}/index.html", encoding="utf-8").read()
+        got = [d + " " + u for d, u in re.findall(
+            r'<li><span class="distance">([^<]*)</span> – <a href="\.\./\.\./\.\./\.\./organismes/([^"]*)">', page)]
+        got = [g.replace("/index.html", "") for g in got]
+        if got != want:
+            bad.append(f"{cid}/{code}: {got[:3]} != {want[:3]}")
+print("\n".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+)
+	site_test near-commune-pages "$detail"
+	grep -q 'href="../../../cartographies/linguistique/communes/93066/index.html">Saint-Denis</a></h4>' \
+		"$h/cartographies/linguistique/93/index.html"
+	site_test near-commune-linked
+fi
+
 # Suites de parcours: the example site's, and a synthetic site's, recomputed
 # by brute force from offres.csv (tests/suites_check.py) against the rule.
 if command -v python3 > /dev/null; then

@@ -47,8 +47,8 @@ static int cmp_commune(const void *a, const void *b)
 	return strcmp((*(const struct commune *const *)a)->code, (*(const struct commune *const *)b)->code);
 }
 
-/* A cartography's pages: the whole, each département when asked, and, for a
- * view too large to list its offers, a page per commune of it, plus the data
+/* A cartography's pages: the whole, each département when asked, a page per
+ * commune of it, and, when a view is too large to list its offers, the data
  * its facets load. The index's ranges give the rows of every view. */
 static void carto_jobs(const struct site *s, const struct cartographie *c, struct jobs *j)
 {
@@ -75,14 +75,10 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	for (size_t i = 0; any_large && i < n; i++)
 		if (i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0)
 			add_job(j, P_CARTO_DATA, c, r[i].l->dep);
-	/* Commune pages for every commune of a large view. */
-	for (size_t i = 0; any_large && i < nc; i++) {
+	/* A page for every commune of the view: its offers, then the nearest
+	 * ones around it (what "Près de…" gives without JavaScript). */
+	for (size_t i = 0; i < nc; i++) {
 		if (i && coms[i] == coms[i - 1])
-			continue;
-		size_t d;
-		for (d = 0; d < s->geo.n_departements && strcmp(s->geo.departements[d].code, coms[i]->dep); d++)
-			;
-		if (!html_carto_large(total) && !(d < 16 && html_carto_large(per_dep[d])))
 			continue;
 		add_job(j, P_CARTO, c, coms[i]->code);
 		size_t run = 1;

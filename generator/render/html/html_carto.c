@@ -383,8 +383,10 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	return v;
 }
 
-/* Départements → communes → cards, from the sorted rows. */
-static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
+/* Départements → communes → cards, from the sorted rows; each commune links
+ * to its page (of cartography ca) unless the page is the commune's. */
+static struct view *grouped(struct pctx *c, const struct cartographie *ca, const struct rowref *r, size_t n,
+    int links)
 {
 	struct arena *a = c->a;
 	struct view *deps = view_list(a), *dep = NULL, *communes = NULL, *commune = NULL, *cards = NULL;
@@ -404,6 +406,9 @@ static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
 			cards = view_list(a);
 			view_sets(a, commune, "nom", cn);
 			view_sets(a, commune, "code", r[i].l->commune ? r[i].l->commune->code : "");
+			if (links && r[i].l->commune)
+				view_sets(a, commune, "commune_url", html_link(c, html_fmt(c, "cartographies/%s/communes/%s/",
+				    ca->id.s, r[i].l->commune->code)));
 			view_set(a, commune, "offres", cards);
 			view_push(a, communes, commune);
 		}
@@ -800,6 +805,60 @@ static const char *view_pieces(struct pctx *c, const struct cartographie *ca, co
 	return json;
 }
 
+/* The offers of the other communes nearest commune com's centre (the
+ * territory's geodata), at most NEAR_KM away and NEAR_MAX of them, nearest
+ * first: great-circle distance (geo_km, haversine) to the lieu, then the one
+ * order. A commune's page shows them after its own offers: "Près de…"
+ * without JavaScript. */
+#define NEAR_KM 10.0
+#define NEAR_MAX 30
+
+struct near {
+	const struct rowref *r;
+	double km;
+	size_t at;
+};
+
+static int cmp_near(const void *pa, const void *pb)
+{
+	const struct near *a = pa, *b = pb;
+	return a->km < b->km ? -1 : a->km > b->km ? 1 : a->at < b->at ? -1 : a->at > b->at;
+}
+
+static struct view *nearby(struct pctx *c, const struct cartographie *ca, const struct commune *com)
+{
+	struct arena *a = c->a;
+	size_t n, nn = 0;
+	const struct rowref *r = index_rows(c->s, ca, NULL, &n);
+	struct near *v = arena_alloc(a, (n + 1) * sizeof(*v));
+	/* A degree of latitude is 111 km, of longitude 73 km at 49° N: the box
+	 * keeps every row within NEAR_KM, and haversine decides. */
+	for (size_t i = 0; i < n; i++) {
+		const struct lieu *l = r[i].l;
+		if (l->commune == com || fabs(l->lat - com->lat) > NEAR_KM / 100 || fabs(l->lon - com->lon) > NEAR_KM / 60)
+			continue;
+		double km = geo_km(com->lat, com->lon, l->lat, l->lon);
+		if (km <= NEAR_KM)
+			v[nn++] = (struct near){ &r[i], km, i };
+	}
+	xqsort(v, nn, sizeof(*v), cmp_near);
+	struct view *list = view_list(a);
+	for (size_t i = 0; i < nn && i < NEAR_MAX; i++) {
+		const struct offre *o = v[i].r->o;
+		struct view *it = view_map(a);
+		char km[32];
+		snprintf(km, sizeof(km), "%.1f", v[i].km);
+		*strchr(km, '.') = ',';
+		view_sets(a, it, "distance", html_fmt(c, "%s km", km));
+		view_sets(a, it, "intitule", o->intitule);
+		view_sets(a, it, "offre_url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root, o->org->id.s, o->id.s));
+		view_sets(a, it, "organisme", o->org->nom);
+		view_sets(a, it, "commune", v[i].r->l->commune ? v[i].r->l->commune->nom : "");
+		view_push(a, list, it);
+	}
+	return list;
+}
+
 int html_carto_large(size_t rows)
 {
 	return rows > CARTO_LIST_MAX;
@@ -883,7 +942,14 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	int large = !com && html_carto_large(n);
 	view_setb(a, v, "grand", large);
 	view_sets(a, v, "morceaux", large ? view_pieces(c, ca, rows, n) : NULL);
-	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, rows, n));
+	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, ca, rows, n, !com));
+	if (com) {
+		struct view *near = nearby(c, ca, com);
+		view_set(a, v, "proches", near);
+		view_setb(a, v, "has_proches", near->n > 0);
+		view_sets(a, v, "commune_nom", com->nom);
+		view_setb(a, v, "page_commune", 1);
+	}
 	view_set(a, v, "facettes", facets(c, ca, rows, n));
 	struct view *legend = view_list(a);
 	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
