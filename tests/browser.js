@@ -286,6 +286,11 @@ async function largeChecks(browser, report, dir) {
   report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers[0] > 0 &&
     markers[0] < markers[1] && JSON.stringify(pieces) === '["93.js"]',
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status + " " + JSON.stringify([markers, pieces]));
+  // The communes of "Près de…" are the territory's: the same file whatever
+  // the number of organisations (the keystroke timing of tests/carto_near.js
+  // holds for any site).
+  report(fs.readFileSync(path.join(dir, "cartographies/communes.js"), "utf8") ===
+    fs.readFileSync(path.join(out, "cartographies/communes.js"), "utf8"), "browser/near/communes-do-not-grow");
   // Near Saint-Denis within 5 km: the pieces of the départements within
   // reach only, the offers nearest first, as many as the extract has.
   const near = await browser.newPage();

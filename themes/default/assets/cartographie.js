@@ -283,6 +283,7 @@
       loading[d] = true;
       var s = document.createElement("script");
       s.src = info.dir + d + ".js";
+      s.onerror = function () { status.textContent = "Les offres n'ont pas pu être chargées : rechargez la page."; };
       document.head.appendChild(s);
     });
     return missing.length === 0;
