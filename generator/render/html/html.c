@@ -71,10 +71,21 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 		any_large |= html_carto_large(per_dep[d]);
 	}
 	/* The data of the large views: a piece per département of the rows,
-	 * shared by the cartography's page and the département's. */
-	for (size_t i = 0; any_large && i < n; i++)
-		if (i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0)
+	 * shared by the cartography's page and the département's, and its
+	 * runs of rows. */
+	for (size_t i = 0, from = 0; any_large && i < n; i++) {
+		if (i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0) {
 			add_job(j, P_CARTO_DATA, c, r[i].l->dep);
+			from = i;
+		}
+		if ((i - from) % CARTO_BLOC == 0) {
+			char *key = xmalloc(32);
+			snprintf(key, 32, "%s-%zu", r[i].l->dep, (i - from) / CARTO_BLOC);
+			j->keys = xrealloc(j->keys, (j->nkeys + 1) * sizeof(char *));
+			j->keys[j->nkeys++] = key;
+			add_job(j, P_CARTO_DATA, c, key);
+		}
+	}
 	/* A page for every commune of the view: its offers, then the nearest
 	 * ones around it (what "Près de…" gives without JavaScript). */
 	for (size_t i = 0; i < nc; i++) {

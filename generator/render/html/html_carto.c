@@ -549,16 +549,23 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
  * one piece a département, cartographies/<id>/donnees/<dep>.js, shared by the
  * cartography's page and the département's, loaded by a script element (so
  * it works offline and from file://). Its rows are the département's in the
- * one order, by columns (what compresses best):
- *   CARTO_PIECE("93", {"o": [organisation name, …], "oid": [its id, …],
- *     "t": [offer title, …], "c": [[commune name, code_insee], …],
+ * one order, by columns (what compresses best), with what the facets count
+ * and the distance needs:
+ *   CARTO_PIECE("93", {"c": [commune name, …],
  *     "lat": [Δ latitude, …], "lon": [Δ longitude, …], "lc": [commune, …],
- *     "lieu": [Δ lieu, …], "org": [Δ organisation, …], "titre": [title, …],
- *     "offre": [offer id, …], "f": {"types": [mask, …], …}})
- * where the lieux's coordinates are in 1e-5 degrees (the open data's
- * precision), each the difference from the lieu before; the rows' numbers
- * index the piece's own lists (lieu and organisation as the difference from
- * the row before), and a facet's mask has bit k set when the
+ *     "lieu": [Δ lieu, …], "org": [Δ organisation, …],
+ *     "f": {"types": [mask, …], …}})
+ * and what a list shows of them comes in runs of CARTO_BLOC rows, loaded for
+ * the rows shown only, cartographies/<id>/donnees/<dep>-<k>.js:
+ *   CARTO_BLOC("93", k, {"oi": [organisation, …], "o": [its name, …],
+ *     "oid": [its id, …], "t": [offer title, …], "titre": [title, …],
+ *     "offre": [offer id, …]})
+ * The lieux's coordinates are in 1e-5 degrees (the open data's precision),
+ * each the difference from the lieu before; a row's lieu and organisation
+ * are numbers in the order they first come in the département (as the
+ * difference from the row before), a run names the organisations of its
+ * rows by those numbers, and its titles index its own list. A facet's mask
+ * has bit k set when the
  * row has the facet's k-th value of the cartography's dictionary (written in
  * the page by view_pieces): codes, never labels; a facet of more than
  * MASK_BITS values gives the list of its value numbers instead. The counts
@@ -625,88 +632,116 @@ static void facet_cell(struct pctx *c, struct buf *b, const struct rowref *r, si
 /* The JSON of a département's piece (see above) into b. */
 static void piece_json(struct pctx *c, struct buf *b, const struct rowref *rows, size_t n, const char *dep)
 {
-	enum { ORG, ORG_ID, TITLE, COMMUNE, LAT, LON, LIEU_COMMUNE, N_LISTS };
-	struct strmap maps[N_LISTS];
-	struct buf lists[N_LISTS], cols[4];
-	size_t count[N_LISTS] = { 0 }, last_lieu = 0, last_org = 0;
+	enum { COMMUNE, LAT, LON, LIEU_COMMUNE, LIEU, ORG, N_COLS };
+	struct strmap communes = STRMAP_INIT, lieux = STRMAP_INIT, orgs = STRMAP_INIT;
+	struct buf cols[N_COLS];
+	size_t nc = 0, nl = 0, no = 0, last_lieu = 0, last_org = 0;
 	long last_lat = 0, last_lon = 0;
-	for (size_t k = 0; k < N_LISTS; k++) {
-		maps[k] = (struct strmap)STRMAP_INIT;
-		lists[k] = (struct buf)BUF_INIT;
-	}
-	for (size_t k = 0; k < 4; k++)
+	for (size_t k = 0; k < N_COLS; k++)
 		cols[k] = (struct buf)BUF_INIT;
 	int fresh;
 	for (size_t i = 0; i < n; i++) {
-		const struct offre *o = rows[i].o;
 		const struct lieu *l = rows[i].l;
 		const struct commune *cm = l->commune;
-		size_t ci = dict_at(c, &maps[COMMUNE], cm ? cm->code : "", &count[COMMUNE], &fresh);
+		size_t ci = dict_at(c, &communes, cm ? cm->code : "", &nc, &fresh);
 		if (fresh) {
-			buf_puts(&lists[COMMUNE], ci ? ",[" : "[");
-			esc_json(&lists[COMMUNE], cm ? cm->nom : "");
-			buf_putc(&lists[COMMUNE], ',');
-			esc_json(&lists[COMMUNE], cm ? cm->code : "");
-			buf_putc(&lists[COMMUNE], ']');
+			if (ci)
+				buf_putc(&cols[COMMUNE], ',');
+			esc_json(&cols[COMMUNE], cm ? cm->nom : "");
 		}
-		size_t li = dict_at(c, &maps[LAT], html_fmt(c, "%p", (const void *)l), &count[LAT], &fresh);
+		size_t li = dict_at(c, &lieux, html_fmt(c, "%p", (const void *)l), &nl, &fresh);
 		if (fresh) {
 			long lat = lround(l->lat * 1e5), lon = lround(l->lon * 1e5);
 			const char *sep = li ? "," : "";
-			buf_printf(&lists[LAT], "%s%ld", sep, lat - last_lat);
-			buf_printf(&lists[LON], "%s%ld", sep, lon - last_lon);
-			buf_printf(&lists[LIEU_COMMUNE], "%s%zu", sep, ci);
+			buf_printf(&cols[LAT], "%s%ld", sep, lat - last_lat);
+			buf_printf(&cols[LON], "%s%ld", sep, lon - last_lon);
+			buf_printf(&cols[LIEU_COMMUNE], "%s%zu", sep, ci);
 			last_lat = lat;
 			last_lon = lon;
 		}
-		size_t oi = dict_at(c, &maps[ORG], o->org->id.s, &count[ORG], &fresh);
-		if (fresh) {
-			buf_puts(&lists[ORG], oi ? ",\n" : "\n");
-			esc_json(&lists[ORG], o->org->nom);
-			if (oi)
-				buf_putc(&lists[ORG_ID], ',');
-			esc_json(&lists[ORG_ID], o->org->id.s);
-		}
-		size_t ti = dict_at(c, &maps[TITLE], o->intitule, &count[TITLE], &fresh);
-		if (fresh) {
-			if (ti)
-				buf_putc(&lists[TITLE], ',');
-			esc_json(&lists[TITLE], o->intitule);
-		}
+		size_t oi = dict_at(c, &orgs, rows[i].o->org->id.s, &no, &fresh);
 		const char *sep = i ? "," : "";
-		buf_printf(&cols[0], "%s%ld", sep, (long)li - (long)last_lieu);
-		buf_printf(&cols[1], "%s%ld", sep, (long)oi - (long)last_org);
-		buf_printf(&cols[2], "%s%zu", sep, ti);
-		buf_puts(&cols[3], sep);
-		esc_json(&cols[3], o->id.s);
+		buf_printf(&cols[LIEU], "%s%ld", sep, (long)li - (long)last_lieu);
+		buf_printf(&cols[ORG], "%s%ld", sep, (long)oi - (long)last_org);
 		last_lieu = li;
 		last_org = oi;
 	}
+	strmap_free(&communes);
+	strmap_free(&lieux);
+	strmap_free(&orgs);
 	buf_puts(b, "CARTO_PIECE(");
 	esc_json(b, dep);
-	static const char *const keys[] = { "o", "oid", "t", "c", "lat", "lon", "lc", "lieu", "org", "titre",
-		"offre" };
-	for (size_t k = 0; k < N_LISTS + 4; k++) {
-		struct buf *col = k < N_LISTS ? &lists[k] : &cols[k - N_LISTS];
+	static const char *const keys[] = { "c", "lat", "lon", "lc", "lieu", "org" };
+	for (size_t k = 0; k < N_COLS; k++) {
 		buf_printf(b, "%s\"%s\": [", k ? "],\n" : ", {", keys[k]);
-		buf_add(b, col->data, col->len);
-		buf_release(col);
-		if (k < N_LISTS)
-			strmap_free(&maps[k]);
+		buf_add(b, cols[k].data, cols[k].len);
+		buf_release(&cols[k]);
 	}
 	buf_puts(b, "],\n\"f\": {");
 	for (size_t f = 1; f < 10; f++) {
 		const char *codes[64];
-		size_t nc = facet_dictionary(c, f, codes, 64);
+		size_t nv = facet_dictionary(c, f, codes, 64);
 		buf_printf(b, "%s\"%s\": [", f > 1 ? ",\n" : "", facet_names[f]);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				buf_putc(b, ',');
-			facet_cell(c, b, &rows[i], f, codes, nc);
+			facet_cell(c, b, &rows[i], f, codes, nv);
 		}
 		buf_putc(b, ']');
 	}
 	buf_puts(b, "}});\n");
+}
+
+/* The JSON of run k of a département's rows (see above) into b. */
+static void bloc_json(struct pctx *c, struct buf *b, const struct rowref *rows, size_t n, const char *dep,
+    size_t k)
+{
+	enum { ORG_NO, ORG, ORG_ID, TITLES, TITLE, OFFER, N_COLS };
+	struct strmap orgs = STRMAP_INIT, named = STRMAP_INIT, titles = STRMAP_INIT;
+	struct buf cols[N_COLS];
+	size_t no = 0, nn = 0, nt = 0, from = k * CARTO_BLOC, to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
+	for (size_t i = 0; i < N_COLS; i++)
+		cols[i] = (struct buf)BUF_INIT;
+	int fresh;
+	/* The organisations' numbers are those of the whole département. */
+	for (size_t i = 0; i < from; i++)
+		dict_at(c, &orgs, rows[i].o->org->id.s, &no, &fresh);
+	for (size_t i = from; i < to; i++) {
+		const struct offre *o = rows[i].o;
+		size_t oi = dict_at(c, &orgs, o->org->id.s, &no, &fresh);
+		size_t ni = dict_at(c, &named, o->org->id.s, &nn, &fresh);
+		if (fresh) {
+			const char *sep = ni ? "," : "";
+			buf_printf(&cols[ORG_NO], "%s%zu", sep, oi);
+			buf_puts(&cols[ORG], sep);
+			esc_json(&cols[ORG], o->org->nom);
+			buf_puts(&cols[ORG_ID], sep);
+			esc_json(&cols[ORG_ID], o->org->id.s);
+		}
+		size_t ti = dict_at(c, &titles, o->intitule, &nt, &fresh);
+		if (fresh) {
+			if (ti)
+				buf_putc(&cols[TITLES], ',');
+			esc_json(&cols[TITLES], o->intitule);
+		}
+		const char *sep = i > from ? "," : "";
+		buf_printf(&cols[TITLE], "%s%zu", sep, ti);
+		buf_puts(&cols[OFFER], sep);
+		esc_json(&cols[OFFER], o->id.s);
+	}
+	strmap_free(&orgs);
+	strmap_free(&named);
+	strmap_free(&titles);
+	buf_puts(b, "CARTO_BLOC(");
+	esc_json(b, dep);
+	buf_printf(b, ", %zu", k);
+	static const char *const keys[] = { "oi", "o", "oid", "t", "titre", "offre" };
+	for (size_t i = 0; i < N_COLS; i++) {
+		buf_printf(b, "%s\"%s\": [", i ? "],\n" : ", {", keys[i]);
+		buf_add(b, cols[i].data, cols[i].len);
+		buf_release(&cols[i]);
+	}
+	buf_puts(b, "]});\n");
 }
 
 /* The territory's communes for the field "Près de…" of every cartography
@@ -736,8 +771,8 @@ static void communes_json(struct pctx *c, struct buf *b)
 	buf_puts(b, "]);\n");
 }
 
-/* The piece of département dep of a cartography; with ca NULL, the
- * territory's communes. */
+/* The piece of département dep of a cartography, or one of its runs of
+ * rows; with ca NULL, the territory's communes. */
 struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path)
 {
@@ -751,12 +786,17 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 		buf_release(&b);
 		return v;
 	}
-	size_t n;
-	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
+	/* dep: "93" for the piece, "93-2" for its third run of rows. */
+	size_t n, len = strcspn(dep, "-");
+	const char *code = arena_strndup(c->a, dep, len);
+	const struct rowref *rows = index_rows(c->s, ca, code, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
 	*path = html_fmt(c, "%sdonnees/%s.js", html_path(c, path_carto_page(c->tmp, ca, NULL)), dep);
-	piece_json(c, &b, rows, n, dep);
+	if (dep[len])
+		bloc_json(c, &b, rows, n, code, strtoul(dep + len + 1, NULL, 10));
+	else
+		piece_json(c, &b, rows, n, code);
 	struct view *v = view_map(c->a);
 	view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
 	buf_release(&b);
@@ -764,7 +804,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 }
 
 /* What the script of a large view needs to load its pieces, as JSON for the
- * page: {"dir": the pieces' folder, "valeurs": {facet: [code, …], …} (the
+ * page: {"bloc": CARTO_BLOC, "dir": the pieces' folder, "valeurs": {facet: [code, …], …} (the
  * dictionary of the masks), "deps": [[code, number of the first row in the
  * view, rows, south, west, north, east], …]}, the box of each piece's lieux
  * telling which pieces a radius reaches. */
@@ -772,7 +812,7 @@ static const char *view_pieces(struct pctx *c, const struct cartographie *ca, co
     size_t n)
 {
 	struct buf b = BUF_INIT;
-	buf_puts(&b, "{\"dir\": ");
+	buf_printf(&b, "{\"bloc\": %d, \"dir\": ", CARTO_BLOC);
 	esc_json(&b, html_fmt(c, "%scartographies/%s/donnees/", c->root, ca->id.s));
 	buf_puts(&b, ",\n\"valeurs\": {");
 	for (size_t f = 1; f < 10; f++) {

@@ -9,7 +9,8 @@
    from its centre, and keeps those within the radius chosen.
    A large view lists communes only: its rows come in pieces, one a
    département (html_carto.c, piece_json), loaded by script elements as the
-   view narrows; the counts of its first screen are written in the page. */
+   view narrows, and what its list shows of them in runs of rows, loaded for
+   the rows shown; the counts of its first screen are written in the page. */
 (function () {
   "use strict";
   var form = document.getElementById("facettes");
@@ -61,7 +62,7 @@
     var at = null;
     info.deps.forEach(function (x) { if (x[0] === dep) at = x; });
     if (!at || loaded[dep]) return;
-    var lieu = 0, org = 0, lat = [], lon = [], y = 0, x = 0, i;
+    var lieu = 0, org = 0, lat = [], lon = [], y = 0, x = 0, i, rows = [];
     for (i = 0; i < p.lat.length; i++) {
       lat.push((y += p.lat[i]) / 1e5);
       lon.push((x += p.lon[i]) / 1e5);
@@ -69,15 +70,30 @@
     for (i = 0; i < p.lieu.length; i++) {
       lieu += p.lieu[i];
       org += p.org[i];
-      var d = { id: "r" + (at[1] + i), departement: [dep], lat: lat[lieu], lon: lon[lieu], org: p.o[org],
-        commune: p.c[p.lc[lieu]][0], title: p.t[p.titre[i]],
-        url: root + "organismes/" + p.oid[org] + "/index.html#offre-" + p.offre[i] };
+      var d = { id: "r" + (at[1] + i), departement: [dep], lat: lat[lieu], lon: lon[lieu], orgNo: org,
+        commune: p.c[p.lc[lieu]], dep: dep, k: i };
       for (var n in info.valeurs) d[n] = decode(p.f[n][i], info.valeurs[n]);
       data.push(d);
+      rows.push(d);
       byId[d.id] = d;
     }
-    loaded[dep] = true;
+    loaded[dep] = rows;
     update(true);
+  };
+  /* A run of a piece's rows: what the list shows of them. */
+  var blocs = {}, orgNames = {};
+  window.CARTO_BLOC = function (dep, k, b) {
+    var rows = loaded[dep];
+    if (!rows || blocs[dep + "-" + k]) return;
+    b.oi.forEach(function (no, i) { orgNames[dep + "-" + no] = [b.o[i], b.oid[i]]; });
+    for (var i = 0; i < b.titre.length && k * info.bloc + i < rows.length; i++) {
+      var d = rows[k * info.bloc + i], o = orgNames[dep + "-" + d.orgNo];
+      d.title = b.t[b.titre[i]];
+      d.org = o[0];
+      d.url = root + "organismes/" + o[1] + "/index.html#offre-" + b.offre[i];
+    }
+    blocs[dep + "-" + k] = true;
+    update(false);
   };
   /* A facet's cell of a piece: a mask over the dictionary, or a list. */
   function decode(cell, codes) {
@@ -98,14 +114,21 @@
     for (var i = 0; i < shown; i++) s += (i ? (i + 1 === v.length ? " et " : ", ") : "") + v[i];
     return shown < v.length ? s + " et " + (v.length - shown) + " autres " + what : s;
   }
+  /* A large view knows the names of the organisations of the rows it has
+     shown; a marker holding others counts them. */
   function markerName(ids) {
-    var orgs = [], coms = [];
+    var orgs = [], coms = [], keys = [], unnamed = false;
     ids.forEach(function (id) {
-      var w = byId[id] || { org: "", commune: "" };
-      if (orgs.indexOf(w.org) < 0) orgs.push(w.org);
+      var w = byId[id] || { org: "", commune: "" }, key = w.card ? w.org : w.dep + "-" + w.orgNo;
+      if (keys.indexOf(key) < 0) {
+        keys.push(key);
+        if (w.org === undefined) unnamed = true;
+        else orgs.push(w.org);
+      }
       if (w.commune && coms.indexOf(w.commune) < 0) coms.push(w.commune);
     });
-    return list(orgs, 4, "organismes") + (coms.length ? ", " + list(coms, 3, "communes") : "") +
+    var who = unnamed ? keys.length + " organisme" + (keys.length > 1 ? "s" : "") : list(orgs, 4, "organismes");
+    return who + (coms.length ? ", " + list(coms, 3, "communes") : "") +
       " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
   }
 
@@ -276,8 +299,10 @@
       return !radius() || boxKm(p, place.lat, place.lon) <= radius() + 0.1;
     }).map(function (p) { return p[0]; });
   }
-  function load(deps) {
-    var missing = deps.filter(function (d) { return !loaded[d]; });
+  /* Loads the files named (pieces "93", runs "93-2") not loaded yet;
+     returns true when all are. */
+  function load(names, done) {
+    var missing = names.filter(function (d) { return !done[d]; });
     missing.forEach(function (d) {
       if (loading[d]) return;
       loading[d] = true;
@@ -296,7 +321,10 @@
     res.hidden = !any;
     ol.textContent = "";
     if (!any) return;
-    hits.slice(0, 200).forEach(function (d) {
+    var shown = hits.slice(0, 200), runs = {};
+    shown.forEach(function (d) { runs[d.dep + "-" + Math.floor(d.k / info.bloc)] = true; });
+    if (!load(Object.keys(runs), blocs)) return;
+    shown.forEach(function (d) {
       var li = document.createElement("li"), p = document.createElement("p"), a = document.createElement("a");
       li.className = "card";
       li.id = d.id;
@@ -385,8 +413,7 @@
       try { window.history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }
     }
     document.getElementById("selection-imprimee").textContent = sentence(sel);
-    var need = needed(sel, any);
-    if (!load(need)) {
+    if (!load(needed(sel, any), loaded)) {
       status.textContent = "Chargement des offres…";
       return;
     }
@@ -431,7 +458,7 @@
       if (t) t.textContent = n > 1 ? String(n) : "";
       m.setAttribute("data-visibles", String(n));
       if (!n) return;
-      m.setAttribute("aria-label", markerName(ids));
+      m.setAttribute("aria-label", info && n === m.cartoIds.length ? m.cartoFirst[0] : markerName(ids));
       if ((m.getAttribute("href") || "").charAt(0) === "#") m.setAttribute("href", "#" + ids[0]);
     });
     /* How many offers each value would give, the other facets kept. A
