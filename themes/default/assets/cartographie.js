@@ -466,16 +466,19 @@
        other choice (its count is then the page's). */
     var counts = form.querySelectorAll(".count"), ci = 0;
     fieldsets.forEach(function (f) {
-      var n = f.getAttribute("data-facette");
+      var n = f.getAttribute("data-facette"), per = {};
       var others = !!place || names.some(function (o) { return o !== n && sel[o].length > 0; });
+      /* One pass over the rows a facet's values would give: those matching
+         every other facet. */
+      if (!info || others)
+        for (var i = 0; i < data.length; i++)
+          if (matches(data[i], sel, n))
+            data[i][n].forEach(function (v, k, all) { if (all.indexOf(v) === k) per[v] = (per[v] || 0) + 1; });
       Array.prototype.forEach.call(f.querySelectorAll("input"), function (input) {
         var span = counts[ci], first = firstCounts[ci++];
         if (info && !others) { span.textContent = first; return; }
         if (info && n === "departement" && !loaded[input.value]) { span.textContent = ""; return; }
-        var count = 0;
-        for (var i = 0; i < data.length; i++)
-          if (data[i][n].indexOf(input.value) >= 0 && matches(data[i], sel, n)) count++;
-        span.textContent = "(" + count + ")";
+        span.textContent = "(" + (per[input.value] || 0) + ")";
       });
     });
     var shown = info && !any ? total : hits.length;
