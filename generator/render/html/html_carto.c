@@ -407,8 +407,8 @@ static struct view *grouped(struct pctx *c, const struct cartographie *ca, const
 			view_sets(a, commune, "nom", cn);
 			view_sets(a, commune, "code", r[i].l->commune ? r[i].l->commune->code : "");
 			if (links && r[i].l->commune)
-				view_sets(a, commune, "commune_url", html_link(c, html_fmt(c, "cartographies/%s/communes/%s/",
-				    ca->id.s, r[i].l->commune->code)));
+				view_sets(a, commune, "commune_url", html_link(c, html_fmt(c, "%scommunes/%s/",
+				    html_path(c, path_carto_page(c->tmp, ca, NULL)), r[i].l->commune->code)));
 			view_set(a, commune, "offres", cards);
 			view_push(a, communes, commune);
 		}
@@ -779,7 +779,7 @@ struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, cons
 	if (!ca) {
 		struct buf b = BUF_INIT;
 		c->root = "";
-		*path = "cartographies/communes.js";
+		*path = PATH_CARTO_COMMUNES;
 		communes_json(c, &b);
 		struct view *v = view_map(c->a);
 		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
@@ -813,7 +813,7 @@ static const char *view_pieces(struct pctx *c, const struct cartographie *ca, co
 {
 	struct buf b = BUF_INIT;
 	buf_printf(&b, "{\"bloc\": %d, \"dir\": ", CARTO_BLOC);
-	esc_json(&b, html_fmt(c, "%scartographies/%s/donnees/", c->root, ca->id.s));
+	esc_json(&b, html_fmt(c, "%s%sdonnees/", c->root, html_path(c, path_carto_page(c->tmp, ca, NULL))));
 	buf_puts(&b, ",\n\"valeurs\": {");
 	for (size_t f = 1; f < 10; f++) {
 		const char *codes[64];
@@ -891,7 +891,8 @@ static struct view *nearby(struct pctx *c, const struct cartographie *ca, const 
 		*strchr(km, '.') = ',';
 		view_sets(a, it, "distance", html_fmt(c, "%s km", km));
 		view_sets(a, it, "intitule", o->intitule);
-		view_sets(a, it, "offre_url", html_fmt(c, "%sorganismes/%s/index.html#offre-%s", c->root, o->org->id.s, o->id.s));
+		view_sets(a, it, "offre_url", html_fmt(c, "%s%sindex.html#offre-%s", c->root,
+		    html_path(c, path_org_page(c->tmp, o->org)), o->id.s));
 		view_sets(a, it, "organisme", o->org->nom);
 		view_sets(a, it, "commune", v[i].r->l->commune ? v[i].r->l->commune->nom : "");
 		view_push(a, list, it);
@@ -949,7 +950,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	view_sets(a, v, "parcours_url", html_link(c, html_fmt(c, "%sparcours/", base)));
-	view_sets(a, v, "communes_js", html_fmt(c, "%scartographies/communes.js", c->root));
+	view_sets(a, v, "communes_js", html_fmt(c, "%s%s", c->root, PATH_CARTO_COMMUNES));
 	size_t n, ns;
 	const struct rowref *rows = index_rows(c->s, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {
