@@ -12,7 +12,9 @@
 # plus the scripts and style sheets it loads before it is usable, gzip
 # compressed, at most BENCH_BUDGET_KB (150 KB up to 10,000 organisations,
 # 250 KB above), the largest pages named, and the bytes a first search of
-# two words transfers in Chromium (tests/search_weight.js, at most 100 KB);
+# two words transfers in Chromium (tests/search_weight.js, at most 100 KB)
+# and what each cartography's first screen and one filter transfer
+# (tests/carto_weight.js, within the budget);
 # the exit status is 1 when a page or the search is over.
 set -eu
 cd "$(dirname "$0")/.."
@@ -62,7 +64,7 @@ run() {
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GiB"
 echo
-echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest facet data KB gz | PDF files | PDF s | PDF/s | XLSX files | XLSX MB | XLSX s | XLSX rows | rows/s | XLSX RSS before MB | XLSX peak MB |"
+echo "| organisations | input MB | libyaml raw s | check s | check/raw | check MB/s | orgs/s (check) | check peak MB | build s | build peak MB | HTML pages | HTML s | pages/s | ms/page | open data s | cartography files | cartography s (CPU) | largest page KB | largest data piece KB gz | PDF files | PDF s | PDF/s | XLSX files | XLSX MB | XLSX s | XLSX rows | rows/s | XLSX RSS before MB | XLSX peak MB |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
 	make_site "$n"
@@ -92,7 +94,7 @@ for n in $SIZES; do
 	xn=$(find "$B/out-$n/xlsx" -name '*.xlsx' | wc -l)
 	xm=$(find "$B/out-$n/xlsx" -name '*.xlsx' -printf '%s\n' | awk '{s+=$1} END {printf "%.1f", s/1048576}')
 	js=0
-	for f in $(find "$B/out-$n/cartographies" -name offres.js); do
+	for f in $(find "$B/out-$n/cartographies" -path '*/donnees/*.js'); do
 		z=$(gzip -c "$f" | wc -c); [ "$z" -gt "$js" ] && js=$z
 	done
 	awk -v n="$n" -v mb="$mb" -v raw="$raw" -v cw="$cw" -v cr="$cr" -v bw="$bw" -v br="$br" \
@@ -115,5 +117,8 @@ for n in $SIZES; do
 	# The first search of two words, in Chromium over gzip HTTP (≤ 100 KB).
 	echo
 	node tests/search_weight.js "$B/out-$n" 100 || over=1
+	# Each cartography's first screen, then one filter, in Chromium over gzip
+	# HTTP, with the data pieces it loads (within the budget).
+	node tests/carto_weight.js "$B/out-$n" "$budget" || over=1
 done
 exit $over

@@ -7,6 +7,8 @@ const path = require("path");
 const fs = require("fs");
 const { chromium } = require("playwright-core");
 const searchWeight = require("./search_weight.js").measure;
+const { nearChecks, comboAxe } = require("./carto_near.js");
+const cartoWeight = require("./carto_weight.js").measure;
 
 const out = path.resolve(process.argv[2] || "output");
 const shots = process.argv[3];
@@ -37,6 +39,8 @@ const pages = [
   ["cartography", firstDir("cartographies")],
   ["cartography-departement", (firstDir("cartographies") || "").replace("index.html", "93/index.html")],
   ["cartography-parcours", (firstDir("cartographies") || "").replace("index.html", "parcours/index.html")],
+  ["cartography-commune", (firstDir("cartographies") || "").replace("index.html", "communes/93066/index.html")],
+  ["cartography-near", (firstDir("cartographies") || "") + "?pres=93066&rayon=5&types=asl"],
   ["deck", "presenter-la-cartographie/index.html"],
   ["page-with-views", "methodologie/index.html"],
   ["webinars", "webinaires/index.html"],
@@ -157,6 +161,14 @@ async function facetChecks(browser, report) {
   const want = feats.filter((f) => f.properties.departement === "93" &&
     f.properties.types.split(" | ").includes("asl")).length;
   const page = await browser.newPage();
+  // data-cards="r0 r3-r5": the cards of a marker.
+  await page.addInitScript(() => {
+    window.cartoIds = (a) => a.getAttribute("data-cards").split(" ").flatMap((t) => {
+      const m = /^r(\d+)(?:-r(\d+))?$/.exec(t), ids = [];
+      for (let i = +m[1]; i <= +(m[2] || m[1]); i++) ids.push("r" + i);
+      return ids;
+    });
+  });
   await page.goto("file://" + path.join(out, rel));
   await page.check("#f-departement-93");
   await page.check("#f-types-asl");
@@ -164,8 +176,7 @@ async function facetChecks(browser, report) {
   const markers = await page.evaluate(() => {
     const all = Array.from(document.querySelectorAll("svg.map a[data-cards]"));
     const vis = all.filter((a) => a.style.display !== "none");
-    const bad = vis.filter((a) => a.getAttribute("data-cards").split(" ")
-      .every((id) => document.getElementById(id).hidden)).length;
+    const bad = vis.filter((a) => window.cartoIds(a).every((id) => document.getElementById(id).hidden)).length;
     return { all: all.length, visible: vis.length, bad };
   });
   report(want > 0 && shown === want, "browser/facets/93-asl-count", "shown " + shown + ", expected " + want);
@@ -175,7 +186,7 @@ async function facetChecks(browser, report) {
   // one of them.
   const named = await page.evaluate(() => Array.from(document.querySelectorAll("svg.map a[data-cards]"))
     .filter((a) => a.style.display !== "none").map((a) => {
-      const ids = a.getAttribute("data-cards").split(" ").filter((id) => !document.getElementById(id).hidden);
+      const ids = window.cartoIds(a).filter((id) => !document.getElementById(id).hidden);
       const orgs = ids.map((id) => document.getElementById(id).querySelector("p:not(.card-title) a").textContent);
       const label = a.getAttribute("aria-label"), target = a.getAttribute("href").slice(1);
       const ok = label.endsWith(" : " + ids.length + " offre" + (ids.length > 1 ? "s" : "")) &&
@@ -256,25 +267,56 @@ async function parcoursChecks(browser, report) {
   await again.close();
 }
 
-// A large cartography: the facets filter the rows of offres.js.
+// A large cartography: the facets filter the rows of its data pieces.
 async function largeChecks(browser, report, dir) {
   const feats = JSON.parse(fs.readFileSync(path.join(dir, "data/cartographies/linguistique.geojson"), "utf8")).features;
   const want = feats.filter((f) => f.properties.departement === "93").length;
   const page = await browser.newPage();
   await page.goto("file://" + path.join(dir, "cartographies/linguistique/index.html"));
   await page.check("#f-departement-93");
+  await page.waitForFunction(() => /correspond/.test(document.getElementById("facettes-statut").textContent));
   const shown = await page.locator("#carto-liste li").count();
   const status = await page.locator("#facettes-statut").textContent();
-  const markers = await page.evaluate(() => Array.from(document.querySelectorAll("svg.map a[data-cards]"))
-    .filter((a) => a.style.display !== "none").length);
-  report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers > 0,
-    "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status);
+  const markers = await page.evaluate(() => {
+    const all = Array.from(document.querySelectorAll("svg.map a[data-cards]"));
+    return [all.filter((a) => a.style.display !== "none").length, all.length];
+  });
+  const pieces = await page.evaluate(() => Array.from(document.querySelectorAll("script[src*='/donnees/']"))
+    .map((e) => e.getAttribute("src").replace(/.*\//, "")));
+  report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers[0] > 0 &&
+    markers[0] < markers[1] && pieces.includes("93.js") && pieces.every((f) => /^93(-\d+)?\.js$/.test(f)),
+    "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status + " " + JSON.stringify([markers, pieces]));
+  // The communes of "Près de…" are the territory's: the same file whatever
+  // the number of organisations (the keystroke timing of tests/carto_near.js
+  // holds for any site).
+  report(fs.readFileSync(path.join(dir, "cartographies/communes.js"), "utf8") ===
+    fs.readFileSync(path.join(out, "cartographies/communes.js"), "utf8"), "browser/near/communes-do-not-grow");
+  // Near Saint-Denis within 5 km: the pieces of the départements within
+  // reach only, the offers nearest first, as many as the extract has.
+  const near = await browser.newPage();
+  await near.goto("file://" + path.join(dir, "cartographies/linguistique/index.html?pres=93066&rayon=5"));
+  await near.waitForFunction(() => /Saint-Denis/.test(document.getElementById("facettes-statut").textContent));
+  const { km } = require("./carto_near.js");
+  const sd = [48.93644, 2.36018];
+  const close = feats.map((f) => km(sd[0], sd[1], f.geometry.coordinates[1], f.geometry.coordinates[0])).filter((d) => d <= 5);
+  const got = await near.evaluate(() => ({ status: document.getElementById("facettes-statut").textContent,
+    first: Array.from(document.querySelectorAll("#carto-liste p.distance")).slice(0, 3).map((p) => p.textContent),
+    pieces: document.querySelectorAll("script[src*='/donnees/']").length }));
+  report(close.length > 0 && got.status.startsWith(close.length + " offre") && got.pieces > 0 && got.pieces < 8 &&
+    got.first.length > 0, "browser/near/large-view-radius", JSON.stringify(got) + " expected " + close.length);
+  await near.close();
   // The rows' links lead to the organisations' pages (the root comes from the
   // style sheet's address, whatever its name).
   const href = await page.locator("#carto-liste li a").first().evaluate((a) => a.href);
   const target = decodeURIComponent(new URL(href).pathname);
   report(href.startsWith("file://") && fs.existsSync(target), "browser/facets/large-view-links", href);
   await page.close();
+  // The cartography's first screen and one filter, served with gzip: what
+  // the browser's resource timing says they transferred stays within
+  // 150 KB.
+  for (const r of await cartoWeight(browser, dir))
+    report(r.shown > 0 && r.first <= 150 * 1024 && r.after <= 150 * 1024, "browser/carto-weight/" + r.rel,
+      "first screen " + r.first + " bytes, with one filter " + r.after + " bytes, " + r.shown + " shown");
   // A first search of two words, served with gzip: what the browser's
   // resource timing says it transferred stays within 100 KB.
   const w = await searchWeight(browser, dir);
@@ -331,6 +373,8 @@ async function largeChecks(browser, report, dir) {
     }
   }
   await facetChecks(browser, report);
+  await nearChecks(browser, report, out);
+  await comboAxe(browser, report, out, axePath);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);

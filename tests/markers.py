@@ -4,7 +4,7 @@ each one's accessible name holds every organisation of its offers.
 usage: python3 tests/markers.py OUTPUT_DIR
 A marker hides another when their centres are closer than a single marker's
 radius (6.5 px): the count of one lies under the other. The organisations of
-a marker are read from the cards it links to (data-cards); a name lists them
+a marker are read from the cards it links to (data-cards, "r3 r7-r12"); a name lists them
 all up to four, else three and "et N autres organismes". Prints one line per
 fault and exits 1 when there is one.
 """
@@ -20,6 +20,17 @@ marker = re.compile(r'<a href="[^"]*" data-cards="([^"]*)" aria-label="([^"]*)">
 card = re.compile(r'<li class="card" id="(r[0-9]+)"[^>]*>\s*<p class="card-title">.*?</p>\s*<p><a [^>]*>([^<]*)</a>',
                   re.S)
 faults = []
+
+
+def expand(cards):
+    """The ids of data-cards="r3 r7-r12"."""
+    ids = []
+    for t in cards.split():
+        a, _, b = t.partition("-")
+        ids += ["r%d" % k for k in range(int(a[1:]), int((b or a)[1:]) + 1)]
+    return ids
+
+
 pages = sorted(glob.glob(os.path.join(out, "cartographies", "**", "index.html"), recursive=True))
 for page in pages:
     text = open(page, encoding="utf-8").read()
@@ -28,10 +39,10 @@ for page in pages:
     for i, (cards, label, x, y) in enumerate(marks):
         label = html.unescape(label)
         names = []
-        for c in cards.split():
+        for c in expand(cards):
             if c in orgs and orgs[c] not in names:
                 names.append(orgs[c])
-        n = len(cards.split())
+        n = len(expand(cards))
         if not label.endswith(" : %d offre%s" % (n, "s" if n > 1 else "")):
             faults.append("%s: %r does not count %d offers" % (page, label, n))
         listed = names if len(names) <= 4 else names[:3]

@@ -64,7 +64,7 @@ async function measure(browser, dir, query) {
   }
 }
 
-module.exports = { measure };
+module.exports = { measure, serve };
 
 if (require.main === module) {
   const { chromium } = require("playwright-core");

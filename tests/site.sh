@@ -45,8 +45,9 @@ if [ "$LABEL" = plain ] && command -v node > /dev/null; then
 	node tests/weight.js "$TMP/ex-out" 1 1000 > "$TMP/weight.out" 2> "$TMP/weight.err"
 	rc=$?
 	got=$(awk -F' *[|] *' '$2 == "recherche/index.html" {print $5}' "$TMP/weight.out")
+	top=$(awk -F' *[|] *' '$2 ~ /index.html$/ {print $2; exit}' "$TMP/weight.out")
 	[ $rc = 1 ] && awk -v g="$got" -v w="$want" 'BEGIN {exit !(g == sprintf("%.1f", w / 1024))}' &&
-		grep -q '^weight: recherche/index.html: .* over the budget of 1.0 KB$' "$TMP/weight.err" &&
+		grep -q "^weight: $top: .* over the budget of 1.0 KB\$" "$TMP/weight.err" &&
 		node tests/weight.js "$TMP/ex-out" 100000 > /dev/null 2>&1
 	st=$?; detail="rc $rc, got $got KB, want $want bytes"; [ $st = 0 ]
 	site_test weight-budget "$detail"
@@ -668,6 +669,53 @@ PY
 	site_test cartography-pages-and-extracts
 fi
 
+# "Près de…" without JavaScript: every commune of a cartography has its page,
+# linked from the list, showing after its own offers the 30 nearest of the
+# other communes within 10 km of its centre, nearest first, with their
+# distance (haversine, R = 6371 km, recomputed here from the CSV extract and
+# the territory's communes; ties in the one order).
+if command -v python3 > /dev/null; then
+	detail=$(python3 - "$h" <<'PY'
+import csv, html, math, os, re, sys
+out = sys.argv[1]
+geo = {r["code_insee"]: r for r in csv.DictReader(open("referentiels/geo/communes.csv", encoding="utf-8"))}
+def km(a, b, c, d):
+    r = math.pi / 180
+    h = math.sin((c - a) * r / 2) ** 2 + math.cos(a * r) * math.cos(c * r) * math.sin((d - b) * r / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1, h)))
+bad = []
+for cid in sorted(os.listdir(out + "/cartographies")):
+    if not os.path.isdir(out + "/cartographies/" + cid):
+        continue
+    rows = list(csv.DictReader(open(f"{out}/data/cartographies/{cid}.csv", encoding="utf-8-sig"), delimiter=";"))
+    codes = sorted({r["code_insee"] for r in rows})
+    have = sorted(os.listdir(f"{out}/cartographies/{cid}/communes"))
+    if have != codes:
+        bad.append(f"{cid}: commune pages {have} != {codes}")
+    for code in codes:
+        if code not in geo:
+            continue
+        c = geo[code]
+        near = sorted(((km(float(c["latitude"]), float(c["longitude"]), float(r["latitude"]), float(r["longitude"])), i, r)
+                       for i, r in enumerate(rows) if r["code_insee"] != code), key=lambda t: (t[0], t[1]))
+        want = [("%.1f km" % d).replace(".", ",") + " " + r["organisme_id"] + "#offre-" + r["offre_id"]
+                for d, i, r in near if d <= 10][:30]
+        page = open(f"{out}/cartographies/{cid}/communes/{code}/index.html", encoding="utf-8").read()
+        got = [d + " " + u for d, u in re.findall(
+            r'<li><span class="distance">([^<]*)</span> – <a href="\.\./\.\./\.\./\.\./organismes/([^"]*)">', page)]
+        got = [g.replace("/index.html", "") for g in got]
+        if got != want:
+            bad.append(f"{cid}/{code}: {got[:3]} != {want[:3]}")
+print("\n".join(bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+)
+	site_test near-commune-pages "$detail"
+	grep -q 'href="../../../cartographies/linguistique/communes/93066/index.html">Saint-Denis</a></h4>' \
+		"$h/cartographies/linguistique/93/index.html"
+	site_test near-commune-linked
+fi
+
 # Suites de parcours: the example site's, and a synthetic site's, recomputed
 # by brute force from offres.csv (tests/suites_check.py) against the rule.
 if command -v python3 > /dev/null; then
@@ -723,7 +771,10 @@ fi
 
 # A cartography too large to list on one page: the region page lists communes
 # with their counts and links to the département pages, and its facets load
-# the rows from offres.js (as many as the view's GeoJSON extract).
+# the rows from one data piece a département (donnees/<dep>.js: as many rows
+# as the view's GeoJSON extract has in that département, and what the list
+# shows of them in runs of 500, donnees/<dep>-<k>.js); the page loads no
+# piece itself, and says the count of every facet value.
 if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/null; then
 	L="$TMP/large"
 	rm -rf "$L" && mkdir -p "$L/content"
@@ -736,14 +787,29 @@ import json, os, re, sys
 out = sys.argv[1]
 page = open(out + "/cartographies/linguistique/index.html", encoding="utf-8").read()
 feats = json.load(open(out + "/data/cartographies/linguistique.geojson"))["features"]
-rows = open(out + "/cartographies/linguistique/offres.js", encoding="utf-8").read().count('["r')
-assert len(feats) > 1500 and rows == len(feats), (rows, len(feats))
-assert 'class="card"' not in page and 'src="offres.js"' in page and "carto-sommaire" in page
+base = out + "/cartographies/linguistique/"
+total = 0
+def piece(f):
+    js = open(base + "donnees/" + f, encoding="utf-8").read()
+    return json.loads(js[js.index("{"):js.rindex("}") + 1])
+for f in sorted(os.listdir(base + "donnees")):
+    if "-" in f:
+        continue
+    p = piece(f)
+    n = sum(1 for x in feats if x["properties"]["departement"] == f[:-3])
+    runs = [piece(f"{f[:-3]}-{k}.js") for k in range((n + 499) // 500)]
+    assert len(p["lieu"]) == n == len(p["f"]["types"]) == sum(len(r["offre"]) for r in runs), (f, n)
+    assert not os.path.exists(base + f"donnees/{f[:-3]}-{len(runs)}.js"), f
+    total += n
+assert len(feats) > 1500 and total == len(feats), (total, len(feats))
+assert 'class="card"' not in page and 'id="carto-morceaux"' in page and "carto-sommaire" in page
+assert "donnees/" not in "".join(re.findall(r'<script src="[^"]*"', page))
+asl = sum(1 for x in feats if "asl" in x["properties"]["types"].split(" | "))
+assert re.search(r'id="f-types-asl"[^>]*> <label[^>]*>[^<]*<span class="count">\(%d\)</span>' % asl, page), asl
 assert len(page.encode()) < 2 * 1024 * 1024
 dep = open(out + "/cartographies/linguistique/93/index.html", encoding="utf-8").read()
 assert dep.count('class="card"') == sum(1 for f in feats if f["properties"]["departement"] == "93")
 # Every commune the summary links to has its page, listing that commune's offers.
-base = out + "/cartographies/linguistique/"
 for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(communes/[0-9]+/index.html)"', page)):
     insee = href.split("/")[1]
     cp = open(base + href, encoding="utf-8").read()

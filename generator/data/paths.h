@@ -53,5 +53,6 @@ const char *path_deck_pdf(struct buf *b, const struct page *pg, int handout);
 #define PATH_LHEO_XML "data/lheo/offres.xml"
 #define PATH_DI_STRUCTURES "data/data-inclusion/structures.json"
 #define PATH_DI_SERVICES "data/data-inclusion/services.json"
+#define PATH_CARTO_COMMUNES "cartographies/communes.js"	/* "Près de…" */
 
 #endif

@@ -47,8 +47,8 @@ static int cmp_commune(const void *a, const void *b)
 	return strcmp((*(const struct commune *const *)a)->code, (*(const struct commune *const *)b)->code);
 }
 
-/* A cartography's pages: the whole, each département when asked, and, for a
- * view too large to list its offers, a page per commune of it, plus the data
+/* A cartography's pages: the whole, each département when asked, a page per
+ * commune of it, and, when a view is too large to list its offers, the data
  * its facets load. The index's ranges give the rows of every view. */
 static void carto_jobs(const struct site *s, const struct cartographie *c, struct jobs *j)
 {
@@ -66,23 +66,30 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	add_job(j, P_CARTO, c, NULL);
 	add_job(j, P_CARTO_PARCOURS, c, NULL);
 	int any_large = html_carto_large(total);
-	if (any_large)
-		add_job(j, P_CARTO_DATA, c, NULL);
 	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
 		add_job(j, P_CARTO, c, s->geo.departements[d].code);
-		if (html_carto_large(per_dep[d])) {
-			add_job(j, P_CARTO_DATA, c, s->geo.departements[d].code);
-			any_large = 1;
+		any_large |= html_carto_large(per_dep[d]);
+	}
+	/* The data of the large views: a piece per département of the rows,
+	 * shared by the cartography's page and the département's, and its
+	 * runs of rows. */
+	for (size_t i = 0, from = 0; any_large && i < n; i++) {
+		if (i == 0 || strcmp(r[i].l->dep, r[i - 1].l->dep) != 0) {
+			add_job(j, P_CARTO_DATA, c, r[i].l->dep);
+			from = i;
+		}
+		if ((i - from) % CARTO_BLOC == 0) {
+			char *key = xmalloc(32);
+			snprintf(key, 32, "%s-%zu", r[i].l->dep, (i - from) / CARTO_BLOC);
+			j->keys = xrealloc(j->keys, (j->nkeys + 1) * sizeof(char *));
+			j->keys[j->nkeys++] = key;
+			add_job(j, P_CARTO_DATA, c, key);
 		}
 	}
-	/* Commune pages for every commune of a large view. */
-	for (size_t i = 0; any_large && i < nc; i++) {
+	/* A page for every commune of the view: its offers, then the nearest
+	 * ones around it (what "Près de…" gives without JavaScript). */
+	for (size_t i = 0; i < nc; i++) {
 		if (i && coms[i] == coms[i - 1])
-			continue;
-		size_t d;
-		for (d = 0; d < s->geo.n_departements && strcmp(s->geo.departements[d].code, coms[i]->dep); d++)
-			;
-		if (!html_carto_large(total) && !(d < 16 && html_carto_large(per_dep[d])))
 			continue;
 		add_job(j, P_CARTO, c, coms[i]->code);
 		size_t run = 1;
@@ -126,6 +133,8 @@ static void list_jobs(const struct site *s, int drafts, struct jobs *j)
 	add_job(j, P_REFS, NULL, NULL);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		carto_jobs(s, s->cartographies[i], j);
+	if (s->n_cartographies)
+		add_job(j, P_CARTO_DATA, NULL, NULL);	/* the communes of "Près de…" */
 	add_job(j, P_SEARCH, NULL, NULL);
 	add_job(j, P_DATA, NULL, NULL);
 	for (size_t i = 0; i < HTML_LEGAL_N; i++)

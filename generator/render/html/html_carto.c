@@ -5,6 +5,7 @@
  * (the map's text alternative), and the open data extracts. Start at
  * html_carto_view.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,23 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	return v;
 }
 
+/* data-cards: the cards of a marker, "r3 r7-r12": a run of consecutive rows
+ * (a commune's, on a large view) is written as its first and last. */
+static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
+{
+	buf_puts(b, " data-cards=\"");
+	for (size_t k = s->card; k != (size_t)-1;) {
+		size_t last = k;
+		while (next[last] == last + 1)
+			last = next[last];
+		buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
+		if (last > k)
+			buf_printf(b, "-r%zu", last);
+		k = next[last];
+	}
+	buf_putc(b, '"');
+}
+
 /* The map: idp prefixes its ids (several maps on a page); markers link to
  * their cards at href#rN, href being "" on the cartography's own page. */
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
@@ -225,12 +243,8 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		if (anchors)
 			buf_printf(b, "#r%zu", s->card);
 		buf_putc(b, '"');
-		if (!*href) {
-			buf_puts(b, " data-cards=\"");
-			for (size_t k = s->card; k != (size_t)-1; k = next[k])
-				buf_printf(b, "%sr%zu", k == s->card ? "" : " ", k);
-			buf_putc(b, '"');
-		}
+		if (!*href)
+			cards_attr(b, s, next);
 		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
 		    s->label, s->x, s->y, r, fill);
 		if (s->n > 1)
@@ -329,6 +343,7 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, html_path(c, path_org_pdf(c->tmp, o->org))));
 	view_sets(a, v, "lieu", r->l->denomination);
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
+	view_sets(a, v, "geo", html_fmt(c, "%.5f %.5f", r->l->lat, r->l->lon));
 	for (size_t i = 0; i < o->types.n; i++) {
 		struct view *t = view_map(a);
 		view_sets(a, t, "libelle", vocab_label(&c->s->vocab.types_offre, o->types.v[i].s));
@@ -368,8 +383,10 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	return v;
 }
 
-/* Départements → communes → cards, from the sorted rows. */
-static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
+/* Départements → communes → cards, from the sorted rows; each commune links
+ * to its page (of cartography ca) unless the page is the commune's. */
+static struct view *grouped(struct pctx *c, const struct cartographie *ca, const struct rowref *r, size_t n,
+    int links)
 {
 	struct arena *a = c->a;
 	struct view *deps = view_list(a), *dep = NULL, *communes = NULL, *commune = NULL, *cards = NULL;
@@ -389,6 +406,9 @@ static struct view *grouped(struct pctx *c, const struct rowref *r, size_t n)
 			cards = view_list(a);
 			view_sets(a, commune, "nom", cn);
 			view_sets(a, commune, "code", r[i].l->commune ? r[i].l->commune->code : "");
+			if (links && r[i].l->commune)
+				view_sets(a, commune, "commune_url", html_link(c, html_fmt(c, "%scommunes/%s/",
+				    html_path(c, path_carto_page(c->tmp, ca, NULL)), r[i].l->commune->code)));
 			view_set(a, commune, "offres", cards);
 			view_push(a, communes, commune);
 		}
@@ -445,15 +465,23 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			;
 		if (f == 10)
 			continue;
-		/* Which values occur among the rows. */
+		/* Which values occur among the rows, and how often: the counts of
+		 * the first screen, before any choice. */
 		struct strmap seen = STRMAP_INIT;
 		for (size_t i = 0; i < nr; i++) {
 			long places;
 			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f],
 			    offre_recrutement(rows[i].o, &places) == ETAT_OUVERT);
 			char *save = NULL;
-			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-				strmap_put(&seen, tok, tok);
+			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+				size_t *k = strmap_get(&seen, tok);
+				if (!k) {
+					k = arena_alloc(a, sizeof(*k));
+					*k = 0;
+					strmap_put(&seen, tok, k);
+				}
+				++*k;
+			}
 		}
 		const char *codes[64], *labels[64];
 		size_t n = facet_candidates(c, f, codes, labels, 64);
@@ -461,9 +489,11 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 		view_sets(a, fv, "nom", facet_names[f]);
 		view_sets(a, fv, "titre", facet_titles[f]);
 		for (size_t i = 0; i < n; i++) {
-			if (!strmap_get(&seen, codes[i]))
+			const size_t *k = strmap_get(&seen, codes[i]);
+			if (!k)
 				continue;
 			struct view *it = view_map(a);
+			view_setn(a, it, "nb", (double)*k);
 			view_sets(a, it, "code", codes[i]);
 			view_sets(a, it, "libelle", labels[i]);
 			buf_reset(c->tmp);
@@ -512,41 +542,362 @@ static struct view *summary(struct pctx *c, const struct cartographie *ca, const
 	return deps;
 }
 
-/* The data script of a large view: one array per row, with what a card shows
- * and the facet values, in the order of the markers' ids. */
+/* ---- the data of large views, in pieces (issue 17) ----
+ *
+ * A view of more than CARTO_LIST_MAX rows lists communes, and its facets
+ * filter rows that the page's script loads as the person narrows the view:
+ * one piece a département, cartographies/<id>/donnees/<dep>.js, shared by the
+ * cartography's page and the département's, loaded by a script element (so
+ * it works offline and from file://). Its rows are the département's in the
+ * one order, by columns (what compresses best), with what the facets count
+ * and the distance needs:
+ *   CARTO_PIECE("93", {"c": [commune name, …],
+ *     "lat": [Δ latitude, …], "lon": [Δ longitude, …], "lc": [commune, …],
+ *     "lieu": [Δ lieu, …], "org": [Δ organisation, …],
+ *     "f": {"types": [mask, …], …}})
+ * and what a list shows of them comes in runs of CARTO_BLOC rows, loaded for
+ * the rows shown only, cartographies/<id>/donnees/<dep>-<k>.js:
+ *   CARTO_BLOC("93", k, {"oi": [organisation, …], "o": [its name, …],
+ *     "oid": [its id, …], "t": [offer title, …], "titre": [title, …],
+ *     "offre": [offer id, …]})
+ * The lieux's coordinates are in 1e-5 degrees (the open data's precision),
+ * each the difference from the lieu before; a row's lieu and organisation
+ * are numbers in the order they first come in the département (as the
+ * difference from the row before), a run names the organisations of its
+ * rows by those numbers, and its titles index its own list. A facet's mask
+ * has bit k set when the
+ * row has the facet's k-th value of the cartography's dictionary (written in
+ * the page by view_pieces): codes, never labels; a facet of more than
+ * MASK_BITS values gives the list of its value numbers instead. The counts
+ * of the first screen are written in the page, so it needs no row. */
+#define MASK_BITS 52	/* what a JavaScript number holds exactly */
+
+/* The codes of facet f (1 to 9: the département is the piece's) in the
+ * dictionary, the same on every page of the cartography and in its pieces. */
+static size_t facet_dictionary(struct pctx *c, size_t f, const char **codes, size_t max)
+{
+	const char *labels[64];
+	return facet_candidates(c, f, codes, labels, max < 64 ? max : 64);
+}
+
+/* The number of key in a piece's list, adding it when new (*fresh then 1). */
+static size_t dict_at(struct pctx *c, struct strmap *m, const char *key, size_t *n, int *fresh)
+{
+	size_t *at = strmap_get(m, key);
+	*fresh = !at;
+	if (at)
+		return *at;
+	at = arena_alloc(c->a, sizeof(*at));
+	*at = (*n)++;
+	strmap_put(m, key, at);
+	return *at;
+}
+
+/* Row i's column of facet f into b: its mask, or the list of its values. */
+static void facet_cell(struct pctx *c, struct buf *b, const struct rowref *r, size_t f, const char **codes,
+    size_t nc)
+{
+	long places;
+	int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
+	char *vals = (char *)facet_codes(c, r, facet_names[f], open), *save = NULL;
+	double mask = 0;
+	int first = 1;
+	if (nc > MASK_BITS)
+		buf_putc(b, '[');
+	for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		size_t k;
+		for (k = 0; k < nc && strcmp(codes[k], tok); k++)
+			;
+		if (k == nc)
+			continue;
+		if (nc <= MASK_BITS) {
+			double bit = 1;
+			for (size_t e = 0; e < k; e++)
+				bit *= 2;
+			/* A code listed twice (two scales with one level code)
+			 * sets its first bit once. */
+			if ((unsigned long long)(mask / bit) % 2 == 0)
+				mask += bit;
+		} else {
+			buf_printf(b, "%s%zu", first ? "" : ",", k);
+			first = 0;
+		}
+	}
+	if (nc > MASK_BITS)
+		buf_putc(b, ']');
+	else
+		buf_printf(b, "%.0f", mask);
+}
+
+/* The JSON of a département's piece (see above) into b. */
+static void piece_json(struct pctx *c, struct buf *b, const struct rowref *rows, size_t n, const char *dep)
+{
+	enum { COMMUNE, LAT, LON, LIEU_COMMUNE, LIEU, ORG, N_COLS };
+	struct strmap communes = STRMAP_INIT, lieux = STRMAP_INIT, orgs = STRMAP_INIT;
+	struct buf cols[N_COLS];
+	size_t nc = 0, nl = 0, no = 0, last_lieu = 0, last_org = 0;
+	long last_lat = 0, last_lon = 0;
+	for (size_t k = 0; k < N_COLS; k++)
+		cols[k] = (struct buf)BUF_INIT;
+	int fresh;
+	for (size_t i = 0; i < n; i++) {
+		const struct lieu *l = rows[i].l;
+		const struct commune *cm = l->commune;
+		size_t ci = dict_at(c, &communes, cm ? cm->code : "", &nc, &fresh);
+		if (fresh) {
+			if (ci)
+				buf_putc(&cols[COMMUNE], ',');
+			esc_json(&cols[COMMUNE], cm ? cm->nom : "");
+		}
+		size_t li = dict_at(c, &lieux, html_fmt(c, "%p", (const void *)l), &nl, &fresh);
+		if (fresh) {
+			long lat = lround(l->lat * 1e5), lon = lround(l->lon * 1e5);
+			const char *sep = li ? "," : "";
+			buf_printf(&cols[LAT], "%s%ld", sep, lat - last_lat);
+			buf_printf(&cols[LON], "%s%ld", sep, lon - last_lon);
+			buf_printf(&cols[LIEU_COMMUNE], "%s%zu", sep, ci);
+			last_lat = lat;
+			last_lon = lon;
+		}
+		size_t oi = dict_at(c, &orgs, rows[i].o->org->id.s, &no, &fresh);
+		const char *sep = i ? "," : "";
+		buf_printf(&cols[LIEU], "%s%ld", sep, (long)li - (long)last_lieu);
+		buf_printf(&cols[ORG], "%s%ld", sep, (long)oi - (long)last_org);
+		last_lieu = li;
+		last_org = oi;
+	}
+	strmap_free(&communes);
+	strmap_free(&lieux);
+	strmap_free(&orgs);
+	buf_puts(b, "CARTO_PIECE(");
+	esc_json(b, dep);
+	static const char *const keys[] = { "c", "lat", "lon", "lc", "lieu", "org" };
+	for (size_t k = 0; k < N_COLS; k++) {
+		buf_printf(b, "%s\"%s\": [", k ? "],\n" : ", {", keys[k]);
+		buf_add(b, cols[k].data, cols[k].len);
+		buf_release(&cols[k]);
+	}
+	buf_puts(b, "],\n\"f\": {");
+	for (size_t f = 1; f < 10; f++) {
+		const char *codes[64];
+		size_t nv = facet_dictionary(c, f, codes, 64);
+		buf_printf(b, "%s\"%s\": [", f > 1 ? ",\n" : "", facet_names[f]);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				buf_putc(b, ',');
+			facet_cell(c, b, &rows[i], f, codes, nv);
+		}
+		buf_putc(b, ']');
+	}
+	buf_puts(b, "}});\n");
+}
+
+/* The JSON of run k of a département's rows (see above) into b. */
+static void bloc_json(struct pctx *c, struct buf *b, const struct rowref *rows, size_t n, const char *dep,
+    size_t k)
+{
+	enum { ORG_NO, ORG, ORG_ID, TITLES, TITLE, OFFER, N_COLS };
+	struct strmap orgs = STRMAP_INIT, named = STRMAP_INIT, titles = STRMAP_INIT;
+	struct buf cols[N_COLS];
+	size_t no = 0, nn = 0, nt = 0, from = k * CARTO_BLOC, to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
+	for (size_t i = 0; i < N_COLS; i++)
+		cols[i] = (struct buf)BUF_INIT;
+	int fresh;
+	/* The organisations' numbers are those of the whole département. */
+	for (size_t i = 0; i < from; i++)
+		dict_at(c, &orgs, rows[i].o->org->id.s, &no, &fresh);
+	for (size_t i = from; i < to; i++) {
+		const struct offre *o = rows[i].o;
+		size_t oi = dict_at(c, &orgs, o->org->id.s, &no, &fresh);
+		size_t ni = dict_at(c, &named, o->org->id.s, &nn, &fresh);
+		if (fresh) {
+			const char *sep = ni ? "," : "";
+			buf_printf(&cols[ORG_NO], "%s%zu", sep, oi);
+			buf_puts(&cols[ORG], sep);
+			esc_json(&cols[ORG], o->org->nom);
+			buf_puts(&cols[ORG_ID], sep);
+			esc_json(&cols[ORG_ID], o->org->id.s);
+		}
+		size_t ti = dict_at(c, &titles, o->intitule, &nt, &fresh);
+		if (fresh) {
+			if (ti)
+				buf_putc(&cols[TITLES], ',');
+			esc_json(&cols[TITLES], o->intitule);
+		}
+		const char *sep = i > from ? "," : "";
+		buf_printf(&cols[TITLE], "%s%zu", sep, ti);
+		buf_puts(&cols[OFFER], sep);
+		esc_json(&cols[OFFER], o->id.s);
+	}
+	strmap_free(&orgs);
+	strmap_free(&named);
+	strmap_free(&titles);
+	buf_puts(b, "CARTO_BLOC(");
+	esc_json(b, dep);
+	buf_printf(b, ", %zu", k);
+	static const char *const keys[] = { "oi", "o", "oid", "t", "titre", "offre" };
+	for (size_t i = 0; i < N_COLS; i++) {
+		buf_printf(b, "%s\"%s\": [", i ? "],\n" : ", {", keys[i]);
+		buf_add(b, cols[i].data, cols[i].len);
+		buf_release(&cols[i]);
+	}
+	buf_puts(b, "]});\n");
+}
+
+/* The territory's communes for the field "Près de…" of every cartography
+ * page (Paris's arrondissements included), cartographies/communes.js:
+ *   CARTO_COMMUNES([[name, code_insee, département, "postcode postcode",
+ *     latitude, longitude, population], …])
+ * in the order of referentiels/geo/. It depends on the territory only, not
+ * on the organisations. */
+static void communes_json(struct pctx *c, struct buf *b)
+{
+	const struct geo *g = &c->s->geo;
+	buf_puts(b, "CARTO_COMMUNES([");
+	for (size_t i = 0; i < g->n_communes; i++) {
+		const struct commune *cm = &g->communes[i];
+		buf_puts(b, i ? ",\n[" : "\n[");
+		esc_json(b, cm->nom);
+		buf_putc(b, ',');
+		esc_json(b, cm->code);
+		buf_putc(b, ',');
+		esc_json(b, cm->dep);
+		buf_puts(b, ",\"");
+		for (size_t k = 0, any = 0; k < cm->n_postaux; k++)
+			if (strspn(cm->postaux[k], "0123456789") == strlen(cm->postaux[k]))
+				buf_printf(b, "%s%s", any++ ? " " : "", cm->postaux[k]);
+		buf_printf(b, "\",%.5f,%.5f,%ld]", cm->lat, cm->lon, cm->population);
+	}
+	buf_puts(b, "]);\n");
+}
+
+/* The piece of département dep of a cartography, or one of its runs of
+ * rows; with ca NULL, the territory's communes. */
 struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path)
 {
-	size_t n;
-	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
+	if (!ca) {
+		struct buf b = BUF_INIT;
+		c->root = "";
+		*path = PATH_CARTO_COMMUNES;
+		communes_json(c, &b);
+		struct view *v = view_map(c->a);
+		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
+		buf_release(&b);
+		return v;
+	}
+	/* dep: "93" for the piece, "93-2" for its third run of rows. */
+	size_t n, len = strcspn(dep, "-");
+	const char *code = arena_strndup(c->a, dep, len);
+	const struct rowref *rows = index_rows(c->s, ca, code, &n);
 	struct buf b = BUF_INIT;
 	c->root = "";
-	*path = html_fmt(c, "%soffres.js", html_path(c, path_carto_page(c->tmp, ca, dep)));
-	buf_puts(&b, "window.CARTO_ROWS = [\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct rowref *r = &rows[i];
-		long places;
-		int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
-		buf_printf(&b, "[\"r%zu\",", i);
-		esc_json(&b, r->o->intitule);
-		buf_putc(&b, ',');
-		esc_json(&b, r->o->org->nom);
-		buf_putc(&b, ',');
-		esc_json(&b, html_fmt(c, "%sindex.html#offre-%s", html_path(c, path_org_page(c->tmp, r->o->org)),
-		    r->o->id.s));
-		buf_putc(&b, ',');
-		esc_json(&b, r->l->commune ? r->l->commune->nom : "");
-		for (size_t f = 0; f < 10; f++) {
-			buf_putc(&b, ',');
-			esc_json(&b, facet_codes(c, r, facet_names[f], open));
-		}
-		buf_puts(&b, "],\n");
-	}
-	buf_puts(&b, "];\n");
+	*path = html_fmt(c, "%sdonnees/%s.js", html_path(c, path_carto_page(c->tmp, ca, NULL)), dep);
+	if (dep[len])
+		bloc_json(c, &b, rows, n, code, strtoul(dep + len + 1, NULL, 10));
+	else
+		piece_json(c, &b, rows, n, code);
 	struct view *v = view_map(c->a);
 	view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
 	buf_release(&b);
 	return v;
+}
+
+/* What the script of a large view needs to load its pieces, as JSON for the
+ * page: {"bloc": CARTO_BLOC, "dir": the pieces' folder, "valeurs": {facet: [code, …], …} (the
+ * dictionary of the masks), "deps": [[code, number of the first row in the
+ * view, rows, south, west, north, east], …]}, the box of each piece's lieux
+ * telling which pieces a radius reaches. */
+static const char *view_pieces(struct pctx *c, const struct cartographie *ca, const struct rowref *r,
+    size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "{\"bloc\": %d, \"dir\": ", CARTO_BLOC);
+	esc_json(&b, html_fmt(c, "%s%sdonnees/", c->root, html_path(c, path_carto_page(c->tmp, ca, NULL))));
+	buf_puts(&b, ",\n\"valeurs\": {");
+	for (size_t f = 1; f < 10; f++) {
+		const char *codes[64];
+		size_t nc = facet_dictionary(c, f, codes, 64);
+		buf_printf(&b, "%s\"%s\": [", f > 1 ? ",\n" : "", facet_names[f]);
+		for (size_t i = 0; i < nc; i++) {
+			if (i)
+				buf_putc(&b, ',');
+			esc_json(&b, codes[i]);
+		}
+		buf_putc(&b, ']');
+	}
+	buf_puts(&b, "},\n\"deps\": [");
+	for (size_t i = 0, start = 0; i < n; start = i) {
+		double s = 90, w = 180, no = -90, e = -180;
+		for (; i < n && !strcmp(r[i].l->dep, r[start].l->dep); i++) {
+			s = r[i].l->lat < s ? r[i].l->lat : s;
+			no = r[i].l->lat > no ? r[i].l->lat : no;
+			w = r[i].l->lon < w ? r[i].l->lon : w;
+			e = r[i].l->lon > e ? r[i].l->lon : e;
+		}
+		buf_puts(&b, start ? ",\n[" : "\n[");
+		esc_json(&b, r[start].l->dep);
+		buf_printf(&b, ",%zu,%zu,%.4f,%.4f,%.4f,%.4f]", start, i - start, s, w, no, e);
+	}
+	buf_puts(&b, "]}");
+	const char *json = arena_strndup(c->a, b.data, b.len);
+	buf_release(&b);
+	return json;
+}
+
+/* The offers of the other communes nearest commune com's centre (the
+ * territory's geodata), at most NEAR_KM away and NEAR_MAX of them, nearest
+ * first: great-circle distance (geo_km, haversine) to the lieu, then the one
+ * order. A commune's page shows them after its own offers: "Près de…"
+ * without JavaScript. */
+#define NEAR_KM 10.0
+#define NEAR_MAX 30
+
+struct near {
+	const struct rowref *r;
+	double km;
+	size_t at;
+};
+
+static int cmp_near(const void *pa, const void *pb)
+{
+	const struct near *a = pa, *b = pb;
+	return a->km < b->km ? -1 : a->km > b->km ? 1 : a->at < b->at ? -1 : a->at > b->at;
+}
+
+static struct view *nearby(struct pctx *c, const struct cartographie *ca, const struct commune *com)
+{
+	struct arena *a = c->a;
+	size_t n, nn = 0;
+	const struct rowref *r = index_rows(c->s, ca, NULL, &n);
+	struct near *v = arena_alloc(a, (n + 1) * sizeof(*v));
+	/* A degree of latitude is 111 km, of longitude 73 km at 49° N: the box
+	 * keeps every row within NEAR_KM, and haversine decides. */
+	for (size_t i = 0; i < n; i++) {
+		const struct lieu *l = r[i].l;
+		if (l->commune == com || fabs(l->lat - com->lat) > NEAR_KM / 100 || fabs(l->lon - com->lon) > NEAR_KM / 60)
+			continue;
+		double km = geo_km(com->lat, com->lon, l->lat, l->lon);
+		if (km <= NEAR_KM)
+			v[nn++] = (struct near){ &r[i], km, i };
+	}
+	xqsort(v, nn, sizeof(*v), cmp_near);
+	struct view *list = view_list(a);
+	for (size_t i = 0; i < nn && i < NEAR_MAX; i++) {
+		const struct offre *o = v[i].r->o;
+		struct view *it = view_map(a);
+		char km[32];
+		snprintf(km, sizeof(km), "%.1f", v[i].km);
+		*strchr(km, '.') = ',';
+		view_sets(a, it, "distance", html_fmt(c, "%s km", km));
+		view_sets(a, it, "intitule", o->intitule);
+		view_sets(a, it, "offre_url", html_fmt(c, "%s%sindex.html#offre-%s", c->root,
+		    html_path(c, path_org_page(c->tmp, o->org)), o->id.s));
+		view_sets(a, it, "organisme", o->org->nom);
+		view_sets(a, it, "commune", v[i].r->l->commune ? v[i].r->l->commune->nom : "");
+		view_push(a, list, it);
+	}
+	return list;
 }
 
 int html_carto_large(size_t rows)
@@ -599,6 +950,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	html_crumbs(c, v, fil, nf);
 	view_sets(a, v, "intro_html", dep ? NULL : html_markdown(c, ca->introduction));
 	view_sets(a, v, "parcours_url", html_link(c, html_fmt(c, "%sparcours/", base)));
+	view_sets(a, v, "communes_js", html_fmt(c, "%s%s", c->root, PATH_CARTO_COMMUNES));
 	size_t n, ns;
 	const struct rowref *rows = index_rows(c->s, ca, com ? insee : key, &n);
 	if (com && html_carto_large(n)) {
@@ -630,7 +982,15 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	view_setb(a, v, "pluriel", n > 1);
 	int large = !com && html_carto_large(n);
 	view_setb(a, v, "grand", large);
-	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, rows, n));
+	view_sets(a, v, "morceaux", large ? view_pieces(c, ca, rows, n) : NULL);
+	view_set(a, v, "departements", large ? summary(c, ca, rows, n) : grouped(c, ca, rows, n, !com));
+	if (com) {
+		struct view *near = nearby(c, ca, com);
+		view_set(a, v, "proches", near);
+		view_setb(a, v, "has_proches", near->n > 0);
+		view_sets(a, v, "commune_nom", com->nom);
+		view_setb(a, v, "page_commune", 1);
+	}
 	view_set(a, v, "facettes", facets(c, ca, rows, n));
 	struct view *legend = view_list(a);
 	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {

@@ -15,8 +15,12 @@ struct pctx;
 struct site;
 struct view;
 
-struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *dep,
+/* The data of large views (html_carto.c): key "93" is département 93's
+ * piece, "93-K" its run K of CARTO_BLOC rows (what a list shows of them);
+ * with ca NULL, the territory's communes. */
+struct view *html_carto_data(struct pctx *c, const struct cartographie *ca, const char *key,
     const char **path);
+#define CARTO_BLOC 500
 /* Past this many rows, a cartography's view lists communes, not offers, and a
  * commune's list is split into pages of this size: every page stays light. */
 #define CARTO_LIST_MAX 1500

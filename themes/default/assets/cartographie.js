@@ -1,9 +1,16 @@
-/* carto cartographies: instant filtering of the offers with the facets.
-   Without JavaScript the page keeps its complete list, grouped by département
-   and commune. With it, the facets appear; ticking values filters the list
-   and the map's markers together (any value inside a facet, every facet), each
-   value shows how many offers it would give, and the state lives in the URL
-   (?departement=93&types=asl) so that a link can be sent. */
+/* carto cartographies: instant filtering of the offers with the facets, and
+   "Près de…". Without JavaScript the page keeps its complete list, grouped by
+   département and commune. With it, the facets appear; ticking values filters
+   the list and the map's markers together (any value inside a facet, every
+   facet), each value shows how many offers it would give, and the state lives
+   in the URL (?departement=93&types=asl&pres=93008&rayon=5) so that a link can
+   be sent. "Près de…" takes a commune of the territory (name or postcode,
+   accents, case and "st" set aside), sorts the offers by great-circle distance
+   from its centre, and keeps those within the radius chosen.
+   A large view lists communes only: its rows come in pieces, one a
+   département (html_carto.c, piece_json), loaded by script elements as the
+   view narrows, and what its list shows of them in runs of rows, loaded for
+   the rows shown; the counts of its first screen are written in the page. */
 (function () {
   "use strict";
   var form = document.getElementById("facettes");
@@ -11,30 +18,95 @@
   var cards = Array.prototype.slice.call(document.querySelectorAll("li.card[data-departement]"));
   var fieldsets = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-facette]"));
   var names = fieldsets.map(function (f) { return f.getAttribute("data-facette"); });
-  /* A large cartography lists communes only; its rows come from offres.js:
-     [id, title, organisation, url, commune, then the ten facets' values]. */
-  var rows = window.CARTO_ROWS || null;
-  var columns = ["departement", "parcours", "types", "niveaux", "public", "financement", "cout",
-    "garde_enfants", "horaires", "etat_recrutement"];
-  var data = rows ? rows.map(function (r) {
-    var d = { id: r[0] };
-    names.forEach(function (n) { d[n] = (r[5 + columns.indexOf(n)] || "").split(" ").filter(Boolean); });
-    return d;
-  }) : cards.map(function (c) {
-    var d = { id: c.id };
-    names.forEach(function (n) { d[n] = (c.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
-    return d;
-  });
+  var info = document.getElementById("carto-morceaux");
+  info = info ? JSON.parse(info.textContent) : null;
   var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/[^/]*$/, "");
   var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]"));
-  /* Who and where each offer is, for the markers' names: from the cards, or
-     from the rows of a large view. */
-  var who = {};
-  if (rows) rows.forEach(function (r) { who[r[0]] = [r[2], r[4]]; });
-  else cards.forEach(function (c) {
-    var org = c.querySelector("p:not(.card-title) a"), ul = c.parentNode, h = ul && ul.previousElementSibling;
-    who[c.id] = [org ? org.textContent : "", h && h.tagName === "H4" ? h.textContent : ""];
+  var status = document.getElementById("facettes-statut");
+  var field = document.getElementById("pres-de"), box = document.getElementById("pres-de-liste");
+  var radiusSel = document.getElementById("rayon");
+
+  /* "r3 r7-r12": the ids of a marker's cards. */
+  function expand(attr) {
+    var ids = [];
+    attr.split(" ").forEach(function (t) {
+      var m = /^r(\d+)(?:-r(\d+))?$/.exec(t);
+      if (!m) return;
+      for (var i = +m[1], e = m[2] ? +m[2] : i; i <= e; i++) ids.push("r" + i);
+    });
+    return ids;
+  }
+  markers.forEach(function (m) {
+    m.cartoIds = expand(m.getAttribute("data-cards"));
+    var t = m.querySelector("text");
+    m.cartoFirst = [m.getAttribute("aria-label"), t ? t.textContent : "", m.getAttribute("href")];
   });
+
+  /* The rows: one object each, {id, facet: [codes], lat, lon, then the card
+     or what a large view's list shows}. */
+  var data = info ? [] : cards.map(function (c) {
+    var d = { id: c.id, card: c }, g = (c.getAttribute("data-geo") || "").split(" ");
+    names.forEach(function (n) { d[n] = (c.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
+    d.lat = +g[0];
+    d.lon = +g[1];
+    var org = c.querySelector("p:not(.card-title) a"), ul = c.parentNode, h = ul && ul.previousElementSibling;
+    d.org = org ? org.textContent : "";
+    d.commune = h && h.tagName === "H4" ? h.textContent : "";
+    return d;
+  });
+  var byId = {};
+  data.forEach(function (d) { byId[d.id] = d; });
+  var total = info ? info.deps.reduce(function (s, p) { return s + p[2]; }, 0) : data.length;
+  var loaded = {}, loading = {};
+  window.CARTO_PIECE = function (dep, p) {
+    var at = null;
+    info.deps.forEach(function (x) { if (x[0] === dep) at = x; });
+    if (!at || loaded[dep]) return;
+    var lieu = 0, org = 0, lat = [], lon = [], y = 0, x = 0, i, rows = [];
+    for (i = 0; i < p.lat.length; i++) {
+      lat.push((y += p.lat[i]) / 1e5);
+      lon.push((x += p.lon[i]) / 1e5);
+    }
+    for (i = 0; i < p.lieu.length; i++) {
+      lieu += p.lieu[i];
+      org += p.org[i];
+      var d = { id: "r" + (at[1] + i), departement: [dep], lat: lat[lieu], lon: lon[lieu], orgNo: org,
+        commune: p.c[p.lc[lieu]], dep: dep, k: i };
+      for (var n in info.valeurs) d[n] = decode(p.f[n][i], info.valeurs[n]);
+      data.push(d);
+      rows.push(d);
+      byId[d.id] = d;
+    }
+    loaded[dep] = rows;
+    update(true);
+  };
+  /* A run of a piece's rows: what the list shows of them. */
+  var blocs = {}, orgNames = {};
+  window.CARTO_BLOC = function (dep, k, b) {
+    var rows = loaded[dep];
+    if (!rows || blocs[dep + "-" + k]) return;
+    b.oi.forEach(function (no, i) { orgNames[dep + "-" + no] = [b.o[i], b.oid[i]]; });
+    for (var i = 0; i < b.titre.length && k * info.bloc + i < rows.length; i++) {
+      var d = rows[k * info.bloc + i], o = orgNames[dep + "-" + d.orgNo];
+      d.title = b.t[b.titre[i]];
+      d.org = o[0];
+      d.url = root + "organismes/" + o[1] + "/index.html#offre-" + b.offre[i];
+    }
+    blocs[dep + "-" + k] = true;
+    update(false);
+  };
+  /* A facet's cell of a piece: a mask over the dictionary, or a list. */
+  function decode(cell, codes) {
+    var out = [];
+    if (typeof cell !== "number") {
+      cell.forEach(function (k) { out.push(codes[k]); });
+      return out;
+    }
+    for (var k = 0; cell > 0; k++, cell = Math.floor(cell / 2))
+      if (cell % 2) out.push(codes[k]);
+    return out;
+  }
+
   /* "A, B et C"; past max names, the first max - 1 and "et N autres …",
      as carto writes them (html_carto.c, spot_label). */
   function list(v, max, what) {
@@ -42,18 +114,165 @@
     for (var i = 0; i < shown; i++) s += (i ? (i + 1 === v.length ? " et " : ", ") : "") + v[i];
     return shown < v.length ? s + " et " + (v.length - shown) + " autres " + what : s;
   }
+  /* A large view knows the names of the organisations of the rows it has
+     shown; a marker holding others counts them. */
   function markerName(ids) {
-    var orgs = [], coms = [];
+    var orgs = [], coms = [], keys = [], unnamed = false;
     ids.forEach(function (id) {
-      var w = who[id] || ["", ""];
-      if (orgs.indexOf(w[0]) < 0) orgs.push(w[0]);
-      if (w[1] && coms.indexOf(w[1]) < 0) coms.push(w[1]);
+      var w = byId[id] || { org: "", commune: "" }, key = w.card ? w.org : w.dep + "-" + w.orgNo;
+      if (keys.indexOf(key) < 0) {
+        keys.push(key);
+        if (w.org === undefined) unnamed = true;
+        else orgs.push(w.org);
+      }
+      if (w.commune && coms.indexOf(w.commune) < 0) coms.push(w.commune);
     });
-    return list(orgs, 4, "organismes") + (coms.length ? ", " + list(coms, 3, "communes") : "") +
+    var who = unnamed ? keys.length + " organisme" + (keys.length > 1 ? "s" : "") : list(orgs, 4, "organismes");
+    return who + (coms.length ? ", " + list(coms, 3, "communes") : "") +
       " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
   }
-  var status = document.getElementById("facettes-statut");
 
+  /* ---- "Près de…": the communes, folded once ---- */
+  var communes = null, place = null, pendingCode = null;
+  /* Lower case, no accents or ligatures, words split on anything else;
+     "st"/"ste" are "saint"/"sainte". */
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/œ/g, "oe")
+      .replace(/æ/g, "ae").split(/[^a-z0-9]+/).filter(Boolean)
+      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; });
+  }
+  window.CARTO_COMMUNES = function (v) {
+    communes = v.map(function (c) {
+      return { nom: c[0], code: c[1], dep: c[2], cp: c[3] ? c[3].split(" ") : [], lat: c[4], lon: c[5],
+        pop: c[6], words: fold(c[0]) };
+    });
+    if (pendingCode) {
+      var code = pendingCode;
+      pendingCode = null;
+      communes.forEach(function (c) { if (c.code === code) choose(c, false); });
+    } else if (field === document.activeElement && field.value) suggest();
+  };
+  function loadCommunes() {
+    if (communes || loadCommunes.started || !field) return;
+    loadCommunes.started = true;
+    var s = document.createElement("script");
+    s.src = field.getAttribute("data-communes");
+    document.head.appendChild(s);
+  }
+  /* The communes a text names, best first: the whole name, then the name's
+     beginning, then a word's beginning (each word of the text begins the
+     name's words in turn; the last one may be cut short); a number is a
+     postcode's beginning or a code_insee. At most max. */
+  function match(text, max) {
+    var q = fold(text), found = [];
+    if (!q.length || !communes) return found;
+    var digits = q.length === 1 && /^\d+$/.test(q[0]);
+    communes.forEach(function (c) {
+      var rank = -1;
+      if (digits) {
+        if (c.code === q[0]) rank = 0;
+        else if (c.cp.some(function (p) { return p.indexOf(q[0]) === 0; })) rank = c.cp.indexOf(q[0]) >= 0 ? 0 : 1;
+      } else {
+        for (var i = 0; i + q.length <= c.words.length && rank < 0; i++) {
+          var ok = true;
+          for (var k = 0; k < q.length && ok; k++)
+            ok = k + 1 < q.length ? c.words[i + k] === q[k] : c.words[i + k].indexOf(q[k]) === 0;
+          if (ok) rank = i > 0 ? 2 : q.length === c.words.length && c.words[q.length - 1] === q[q.length - 1] ? 0 : 1;
+        }
+      }
+      if (rank >= 0) found.push({ c: c, rank: rank });
+    });
+    found.sort(function (a, b) {
+      return a.rank - b.rank || b.c.pop - a.c.pop || (a.c.nom < b.c.nom ? -1 : a.c.nom > b.c.nom ? 1 : 0);
+    });
+    return found.slice(0, max).map(function (f) { return f.c; });
+  }
+  window.CARTO_MATCH = match;	/* for the tests */
+
+  /* The great-circle distance in km (haversine, R = 6371 km), as carto
+     computes it (data/index_suites.c, geo_km). */
+  function km(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+    var h = Math.sin(dlat / 2) * Math.sin(dlat / 2) +
+      Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dlon / 2) * Math.sin(dlon / 2);
+    return 2 * 6371 * Math.asin(Math.sqrt(Math.min(1, h)));
+  }
+  window.CARTO_KM = km;
+  function kmText(d) { return (Math.round(d * 10) / 10).toFixed(1).replace(".", ",") + " km"; }
+  /* The nearest a box (a piece's lieux) can be from a point. */
+  function boxKm(p, lat, lon) {
+    return km(lat, lon, Math.min(Math.max(lat, p[3]), p[5]), Math.min(Math.max(lon, p[4]), p[6]));
+  }
+
+  /* The combobox (WAI-ARIA 1.2 combobox with a listbox popup). */
+  var options = [], active = -1;
+  function close() {
+    box.hidden = true;
+    field.setAttribute("aria-expanded", "false");
+    field.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+  function suggest() {
+    options = match(field.value, 10);
+    box.textContent = "";
+    options.forEach(function (c, i) {
+      var li = document.createElement("li");
+      li.id = "pres-de-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = c.nom + " (" + (c.cp[0] || c.dep) + ")";
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      li.addEventListener("click", function () { choose(c, true); });
+      box.appendChild(li);
+    });
+    if (!options.length) { close(); return; }
+    box.hidden = false;
+    field.setAttribute("aria-expanded", "true");
+    activate(-1);
+  }
+  function activate(i) {
+    active = i;
+    Array.prototype.forEach.call(box.children, function (li, k) { li.setAttribute("aria-selected", k === i ? "true" : "false"); });
+    if (i >= 0) {
+      field.setAttribute("aria-activedescendant", "pres-de-" + i);
+      box.children[i].scrollIntoView({ block: "nearest" });
+    } else field.removeAttribute("aria-activedescendant");
+  }
+  function choose(c, updateUrl) {
+    place = c;
+    field.value = c.nom;
+    close();
+    update(updateUrl);
+  }
+  if (field) {
+    field.addEventListener("focus", loadCommunes);
+    field.addEventListener("input", function () {
+      loadCommunes();
+      if (!field.value.trim() && place) { place = null; update(true); }
+      suggest();
+    });
+    field.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (box.hidden) suggest();
+        if (!options.length) return;
+        e.preventDefault();
+        var n = options.length;
+        activate(e.key === "ArrowDown" ? (active + 1) % n : (active <= 0 ? n : active) - 1);
+      } else if (e.key === "Enter") {
+        if (!box.hidden && options.length) {
+          e.preventDefault();
+          choose(options[active >= 0 ? active : 0], true);
+        }
+      } else if (e.key === "Escape") {
+        if (!box.hidden) close();
+        else { field.value = ""; if (place) { place = null; update(true); } }
+      }
+    });
+    field.addEventListener("blur", close);
+    radiusSel.addEventListener("change", function (e) { e.stopPropagation(); update(true); });
+  }
+
+  /* ---- filtering ---- */
   function selected() {
     var s = {};
     names.forEach(function (n) {
@@ -62,91 +281,212 @@
     });
     return s;
   }
+  function radius() { return place && radiusSel && radiusSel.value ? +radiusSel.value : 0; }
   function matches(d, sel, skip) {
     for (var k = 0; k < names.length; k++) {
       var n = names[k];
       if (n === skip || sel[n].length === 0) continue;
       if (!sel[n].some(function (v) { return d[n].indexOf(v) >= 0; })) return false;
     }
-    return true;
+    return !place || !radius() || d.km <= radius();
   }
-  /* Large views: the matching rows, 200 at most, as simple cards. */
-  function renderRows(sel, any) {
-    var box = document.getElementById("carto-resultats"), list = document.getElementById("carto-liste");
-    document.getElementById("carto-sommaire").hidden = any;
-    box.hidden = !any;
-    list.textContent = "";
-    if (!any) return;
-    var shown = 0, total = 0;
-    for (var i = 0; i < rows.length; i++) {
-      if (!matches(data[i], sel, null)) continue;
-      total++;
-      if (shown >= 200) continue;
-      shown++;
-      var li = document.createElement("li"), p = document.createElement("p"), a = document.createElement("a");
-      li.className = "card";
-      p.className = "card-title";
-      a.href = root + rows[i][3];
-      a.textContent = rows[i][1];
-      p.appendChild(a);
-      var q = document.createElement("p");
-      q.textContent = rows[i][2] + " – " + rows[i][4];
-      li.appendChild(p);
-      li.appendChild(q);
-      list.appendChild(li);
-    }
-    document.getElementById("carto-plus").textContent = total > shown ?
-      "Les " + shown + " premières sur " + total + " sont affichées : affinez la recherche, ou ouvrez la page d'un département." : "";
+  /* A large view's pieces this choice needs: the départements ticked, those
+     the radius reaches, or all of them; none before any choice. */
+  function needed(sel, any) {
+    if (!info || !any) return [];
+    return info.deps.filter(function (p) {
+      if (sel.departement && sel.departement.length && sel.departement.indexOf(p[0]) < 0) return false;
+      return !radius() || boxKm(p, place.lat, place.lon) <= radius() + 0.1;
+    }).map(function (p) { return p[0]; });
+  }
+  /* Loads the files named (pieces "93", runs "93-2") not loaded yet;
+     returns true when all are. */
+  function load(names, done) {
+    var missing = names.filter(function (d) { return !done[d]; });
+    missing.forEach(function (d) {
+      if (loading[d]) return;
+      loading[d] = true;
+      var s = document.createElement("script");
+      s.src = info.dir + d + ".js";
+      s.onerror = function () { status.textContent = "Les offres n'ont pas pu être chargées : rechargez la page."; };
+      document.head.appendChild(s);
+    });
+    return missing.length === 0;
   }
 
-  function apply(updateUrl) {
-    var sel = selected(), shown = 0, visible = {};
-    data.forEach(function (d, i) {
-      var ok = matches(d, sel, null);
-      if (cards[i]) cards[i].hidden = !ok;
-      if (ok) { shown++; visible[d.id] = true; }
+  /* Large views: the matching rows, 200 at most, as simple cards. */
+  function renderRows(hits, any) {
+    var res = document.getElementById("carto-resultats"), ol = document.getElementById("carto-liste");
+    document.getElementById("carto-sommaire").hidden = any;
+    res.hidden = !any;
+    ol.textContent = "";
+    if (!any) return;
+    var shown = hits.slice(0, 200), runs = {};
+    shown.forEach(function (d) { runs[d.dep + "-" + Math.floor(d.k / info.bloc)] = true; });
+    if (!load(Object.keys(runs), blocs)) return;
+    shown.forEach(function (d) {
+      var li = document.createElement("li"), p = document.createElement("p"), a = document.createElement("a");
+      li.className = "card";
+      li.id = d.id;
+      p.className = "card-title";
+      a.href = d.url;
+      a.textContent = d.title;
+      p.appendChild(a);
+      var q = document.createElement("p");
+      q.textContent = d.org + " – " + d.commune;
+      li.appendChild(p);
+      li.appendChild(q);
+      if (place) li.appendChild(distanceLine(d));
+      ol.appendChild(li);
     });
-    if (rows) renderRows(sel, names.some(function (n) { return sel[n].length > 0; }));
-    /* Communes and départements with nothing left are hidden too. */
-    if (!rows) Array.prototype.forEach.call(document.querySelectorAll("ul.cards"), function (ul) {
-      var any = Array.prototype.some.call(ul.children, function (li) { return !li.hidden; });
-      ul.hidden = !any;
-      var h = ul.previousElementSibling;
-      if (h && h.tagName === "H4") h.hidden = !any;
+    document.getElementById("carto-plus").textContent = hits.length > 200 ?
+      "Les 200 premières sur " + hits.length + " sont affichées : affinez la recherche, ou ouvrez la page d'un département." : "";
+  }
+  function distanceLine(d) {
+    var p = document.createElement("p");
+    p.className = "distance";
+    p.textContent = "À " + kmText(d.km) + " de " + place.nom;
+    return p;
+  }
+  /* Small views: with a place, the cards leave their communes for one list,
+     nearest first; without, they go back. */
+  var homes = cards.map(function (c) { return c.parentNode; }), flat = null;
+  function arrange(sorted) {
+    cards.forEach(function (c) {
+      var old = c.querySelector("p.distance");
+      if (old) old.parentNode.removeChild(old);
     });
-    if (!rows) Array.prototype.forEach.call(document.querySelectorAll("section[aria-labelledby^='d-']"), function (s) {
-      s.hidden = !s.querySelector("li.card:not([hidden])");
+    if (!sorted) {
+      if (flat) {
+        cards.forEach(function (c, i) { homes[i].appendChild(c); });
+        flat.parentNode.removeChild(flat);
+        flat = null;
+      }
+      return;
+    }
+    if (!flat) {
+      flat = document.createElement("ol");
+      flat.className = "cards";
+      flat.id = "carto-proches";
+      var first = document.querySelector("section[aria-labelledby^='d-']");
+      if (first) first.parentNode.insertBefore(flat, first);
+    }
+    sorted.forEach(function (d) {
+      d.card.appendChild(distanceLine(d));
+      flat.appendChild(d.card);
     });
-    /* A marker counts, names and links to its offers that are shown. */
-    markers.forEach(function (m) {
-      var ids = m.getAttribute("data-cards").split(" ").filter(function (id) { return visible[id]; });
-      var n = ids.length;
-      m.style.display = n ? "" : "none";
-      var t = m.querySelector("text");
-      if (t) t.textContent = n > 1 ? String(n) : "";
-      m.setAttribute("data-visibles", String(n));
-      if (!n) return;
-      m.setAttribute("aria-label", markerName(ids));
-      if ((m.getAttribute("href") || "").charAt(0) === "#") m.setAttribute("href", "#" + ids[0]);
-    });
+  }
+
+  /* The filters in words, for the printed list: "Seine-Saint-Denis, ASL,
+     gratuit, à moins de 5 km de Bobigny". */
+  var months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre"];
+  function sentence(sel) {
+    var parts = [];
     fieldsets.forEach(function (f) {
-      var n = f.getAttribute("data-facette");
-      Array.prototype.forEach.call(f.querySelectorAll("input"), function (input) {
-        var count = 0;
-        for (var i = 0; i < data.length; i++)
-          if (data[i][n].indexOf(input.value) >= 0 && matches(data[i], sel, n)) count++;
-        input.parentNode.querySelector(".count").textContent = "(" + count + ")";
+      var n = f.getAttribute("data-facette"), words = [];
+      sel[n].forEach(function (v) {
+        var input = form.querySelector("input[name='" + n + "'][value='" + v.replace(/'/g, "") + "']");
+        var label = input && form.querySelector("label[for='" + input.id + "']");
+        if (!label) return;
+        var t = label.cloneNode(true), c = t.querySelector(".count");
+        if (c) t.removeChild(c);
+        words.push(t.textContent.trim().replace(n === "departement" ? / \([0-9AB]+\)$/ : /$^/, ""));
       });
+      if (words.length) parts.push(words.join(" ou "));
     });
-    status.textContent = shown + " offre" + (shown > 1 ? "s" : "") + " sur " + data.length + " correspond" +
-      (shown > 1 ? "ent" : "") + " aux critères.";
+    if (place) parts.push(radius() ? "à moins de " + radius() + " km de " + place.nom : "par distance de " + place.nom);
+    var now = new Date(), day = now.getDate();
+    return "Sélection : " + (parts.length ? parts.join(", ") : "toutes les offres") + ". Liste du " +
+      (day === 1 ? "1er" : day) + " " + months[now.getMonth()] + " " + now.getFullYear() + ".";
+  }
+
+  var firstCounts = Array.prototype.map.call(form.querySelectorAll(".count"), function (s) { return s.textContent; });
+  function update(updateUrl) {
+    var sel = selected(), any = !!place || names.some(function (n) { return sel[n].length > 0; });
     if (updateUrl) {
       var params = new URLSearchParams();
       names.forEach(function (n) { sel[n].forEach(function (v) { params.append(n, v); }); });
+      if (place) params.append("pres", place.code);
+      if (place && radius()) params.append("rayon", String(radius()));
       var q = params.toString();
       try { window.history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }
     }
+    document.getElementById("selection-imprimee").textContent = sentence(sel);
+    if (!load(needed(sel, any), loaded)) {
+      status.textContent = "Chargement des offres…";
+      return;
+    }
+    apply(sel, any);
   }
+
+  function apply(sel, any) {
+    var hits = [], visible = {};
+    data.forEach(function (d) {
+      d.km = place ? km(place.lat, place.lon, d.lat, d.lon) : 0;
+      var ok = (!info || any) && matches(d, sel, null);
+      if (d.card) d.card.hidden = !ok;
+      if (ok) { hits.push(d); visible[d.id] = true; }
+    });
+    if (place) hits.sort(function (a, b) { return a.km - b.km || a.id.slice(1) - b.id.slice(1); });
+    if (info) renderRows(hits, any);
+    else arrange(place ? hits : null);
+    /* Communes and départements with nothing left are hidden too. */
+    if (!info) Array.prototype.forEach.call(document.querySelectorAll("ul.cards"), function (ul) {
+      var some = !place && Array.prototype.some.call(ul.children, function (li) { return !li.hidden; });
+      ul.hidden = !some;
+      var h = ul.previousElementSibling;
+      if (h && h.tagName === "H4") h.hidden = !some;
+    });
+    if (!info) Array.prototype.forEach.call(document.querySelectorAll("section[aria-labelledby^='d-']"), function (s) {
+      s.hidden = !s.querySelector("li.card:not([hidden])");
+    });
+    /* A marker counts, names and links to its offers that are shown; before
+       any choice, a large view's markers are as carto drew them. */
+    markers.forEach(function (m) {
+      var t = m.querySelector("text");
+      if (info && !any) {
+        m.style.display = "";
+        m.setAttribute("aria-label", m.cartoFirst[0]);
+        if (t) t.textContent = m.cartoFirst[1];
+        m.setAttribute("href", m.cartoFirst[2]);
+        m.removeAttribute("data-visibles");
+        return;
+      }
+      var ids = m.cartoIds.filter(function (id) { return visible[id]; }), n = ids.length;
+      m.style.display = n ? "" : "none";
+      if (t) t.textContent = n > 1 ? String(n) : "";
+      m.setAttribute("data-visibles", String(n));
+      if (!n) return;
+      m.setAttribute("aria-label", info && n === m.cartoIds.length ? m.cartoFirst[0] : markerName(ids));
+      if ((m.getAttribute("href") || "").charAt(0) === "#") m.setAttribute("href", "#" + ids[0]);
+    });
+    /* How many offers each value would give, the other facets kept. A
+       département whose piece is not loaded is counted only before any
+       other choice (its count is then the page's). */
+    var counts = form.querySelectorAll(".count"), ci = 0;
+    fieldsets.forEach(function (f) {
+      var n = f.getAttribute("data-facette"), per = {};
+      var others = !!place || names.some(function (o) { return o !== n && sel[o].length > 0; });
+      /* One pass over the rows a facet's values would give: those matching
+         every other facet. */
+      if (!info || others)
+        for (var i = 0; i < data.length; i++)
+          if (matches(data[i], sel, n))
+            data[i][n].forEach(function (v, k, all) { if (all.indexOf(v) === k) per[v] = (per[v] || 0) + 1; });
+      Array.prototype.forEach.call(f.querySelectorAll("input"), function (input) {
+        var span = counts[ci], first = firstCounts[ci++];
+        if (info && !others) { span.textContent = first; return; }
+        if (info && n === "departement" && !loaded[input.value]) { span.textContent = ""; return; }
+        span.textContent = "(" + (per[input.value] || 0) + ")";
+      });
+    });
+    var shown = info && !any ? total : hits.length;
+    status.textContent = shown + " offre" + (shown > 1 ? "s" : "") + " sur " + total + " correspond" +
+      (shown > 1 ? "ent" : "") + " aux critères" + (place ? (radius() ? ", à moins de " + radius() + " km de " + place.nom : "") +
+      ", de la plus proche à la plus lointaine de " + place.nom : "") + ".";
+  }
+
   /* The state of a link that was sent. */
   var params = new URLSearchParams(window.location.search);
   names.forEach(function (n) {
@@ -155,11 +495,22 @@
       if (input) input.checked = true;
     });
   });
+  if (radiusSel && /^(2|5|10|20)$/.test(params.get("rayon") || "")) radiusSel.value = params.get("rayon");
   form.hidden = false;
   var skip = document.getElementById("saut-filtres");
   if (skip) skip.hidden = false;
-  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("change", function (e) { if (e.target !== field) update(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
-  apply(false);
+  form.addEventListener("reset", function () {
+    place = null;
+    window.setTimeout(function () { update(true); }, 0);
+  });
+  var print = document.getElementById("imprimer");
+  if (print) print.addEventListener("click", function () { update(false); window.print(); });
+  window.addEventListener("beforeprint", function () { document.getElementById("selection-imprimee").textContent = sentence(selected()); });
+  if (params.get("pres") && field) {
+    pendingCode = params.get("pres");
+    loadCommunes();
+  }
+  update(false);
 })();
