@@ -460,6 +460,12 @@ st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
 site_test map-markers-shared-building "$detail"
 rm -rf "$S-mk" "$TMP/mk-out"
 
+# Every lieu has "Voir sur OpenStreetMap / itinéraire" and a geo: link on its
+# organisation's page and in its fiche, from its coordinates (issue 16): as
+# many as organismes.json and offres.csv have lieux.
+detail=$(python3 tests/lieu_links.py "$TMP/ex-out" 2>&1)
+site_test lieu-map-links "$detail"
+
 # Markdown links are published relative (bug-03): a root-relative link to a
 # page, an organisation, a référentiel or an asset becomes ../x/index.html,
 # so the site works under a sub-path and from file://; check warns at its

@@ -69,7 +69,7 @@ enum url_kind url_kind(const char *url)
 		return URL_SCRIPT;
 	static const struct { const char *name; enum url_kind kind; } known[] = {
 		{ "http", URL_WEB }, { "https", URL_WEB }, { "mailto", URL_MAIL },
-		{ "tel", URL_TEL }, { "javascript", URL_SCRIPT }, { "vbscript", URL_SCRIPT },
+		{ "tel", URL_TEL }, { "geo", URL_GEO }, { "javascript", URL_SCRIPT }, { "vbscript", URL_SCRIPT },
 		{ "data", URL_SCRIPT }, { "livescript", URL_SCRIPT },
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -81,7 +81,35 @@ enum url_kind url_kind(const char *url)
 int url_is_link(const char *url)
 {
 	enum url_kind k = url_kind(url);
-	return k != URL_OTHER && k != URL_SCRIPT;
+	return k != URL_OTHER && k != URL_SCRIPT && k != URL_GEO;
+}
+
+/* Reads a decimal number ("-48.9362") at *p, within [-max, max]. */
+static int geo_number(const char **p, double max)
+{
+	const char *s = *p;
+	double v = 0, scale = 1;
+	int neg = *s == '-', digits = 0;
+	s += neg;
+	for (; *s >= '0' && *s <= '9'; s++, digits++)
+		v = v * 10 + (*s - '0');
+	if (*s == '.') {
+		int frac = 0;
+		for (s++; *s >= '0' && *s <= '9'; s++, frac++)
+			v += (*s - '0') * (scale /= 10);
+		if (!frac)
+			return 0;
+	}
+	*p = s;
+	return digits > 0 && digits <= 3 && v <= max;
+}
+
+int url_is_geo(const char *url)
+{
+	if (url_kind(url) != URL_GEO || strncmp(url, "geo:", 4) != 0)
+		return 0;
+	const char *p = url + 4;
+	return geo_number(&p, 90) && *p++ == ',' && geo_number(&p, 180) && *p == '\0';
 }
 
 int url_is_web(const char *url)

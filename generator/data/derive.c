@@ -109,6 +109,22 @@ char *km_fr(double km, char *out)
 	return out;
 }
 
+char *lieu_url(const struct lieu *l, enum lieu_lien k, char *out)
+{
+	double la = l->lat, lo = l->lon;
+	*out = '\0';
+	if (!isfinite(la) || !isfinite(lo) || fabs(la) > 90 || fabs(lo) > 180)
+		return out;
+	if (k == LIEU_OSM)
+		snprintf(out, LIEU_URL_SIZE, "https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=17/%.5f/%.5f",
+		    la, lo, la, lo);
+	else if (k == LIEU_ITINERAIRE)
+		snprintf(out, LIEU_URL_SIZE, "https://www.openstreetmap.org/directions?route=%%3B%.5f%%2C%.5f", la, lo);
+	else
+		snprintf(out, LIEU_URL_SIZE, "geo:%.5f,%.5f", la, lo);
+	return out;
+}
+
 const char *suite_recrutement(const struct suite *su)
 {
 	long places;

@@ -70,6 +70,23 @@ int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k);
  * "1,2 km", "0,4 km", "23,0 km" (one decimal, rounded; no-break space). */
 char *km_fr(double km, char *out);
 
+/* The links of a lieu to a map, from its coordinates (its geo, else its
+ * commune's centre), with five decimals (about a metre) and nothing else in
+ * the address (no tracker, no referrer parameter):
+ *   LIEU_OSM        https://www.openstreetmap.org/?mlat=LAT&mlon=LON#map=17/LAT/LON
+ *                   the lieu marked on OpenStreetMap's map;
+ *   LIEU_ITINERAIRE https://www.openstreetmap.org/directions?route=%3BLAT%2CLON
+ *                   OpenStreetMap's directions with the lieu as destination
+ *                   (the start left empty for the reader);
+ *   LIEU_GEO        geo:LAT,LON, the URI of RFC 5870 that phones open in
+ *                   their map application.
+ * Writes into out (LIEU_URL_SIZE bytes) and returns it; "" when the
+ * coordinates are not finite. The outputs publish it only when base/url.h
+ * accepts it (url_is_web, url_is_geo). */
+enum lieu_lien { LIEU_OSM, LIEU_ITINERAIRE, LIEU_GEO };
+#define LIEU_URL_SIZE 128
+char *lieu_url(const struct lieu *l, enum lieu_lien k, char *out);
+
 struct buf;
 /* Why the suite su follows the offer from, in one French sentence appended
  * to out (rule of index.h): "Accueille le niveau A2 visé ici (entrée de A2

@@ -243,6 +243,12 @@ void test_url(void)
 	EXPECT(!url_is_web(" https://exemple.org/"));
 	EXPECT(!url_is_web("https://exemple.org/a b"));
 	EXPECT(!url_is_web("javascript://exemple.org/%0Aalert(1)"));
+	/* geo: is carto's own link to a lieu, never a link written in Markdown. */
+	EXPECT(url_kind("geo:48.93620,2.35740") == URL_GEO && !url_is_link("geo:48.9,2.3"));
+	EXPECT(url_is_geo("geo:48.93620,2.35740") && url_is_geo("geo:-33.5,-70.25") && url_is_geo("geo:90,180"));
+	EXPECT(!url_is_geo("geo:91,2") && !url_is_geo("geo:48.9,181") && !url_is_geo("geo:48.9"));
+	EXPECT(!url_is_geo("geo:nan,inf") && !url_is_geo("geo:48.,2.3") && !url_is_geo("geo:48.9,2.3;u=10"));
+	EXPECT(!url_is_geo("geo:48.9,2.3\"><script>") && !url_is_geo("GEO:48.9,2.3 ") && !url_is_geo("geo:-,2"));
 	EXPECT(url_base_problem("https://exemple.org/cartos/") == NULL);
 	EXPECT(url_base_problem("https://exemple.org/cartos") != NULL);
 	EXPECT(url_base_problem("pas une adresse") != NULL);

@@ -2,10 +2,12 @@
  * Unit tests of the derived facts (data/derive.c), the French dates of
  * base/civil.c and the French order of base/collate.c.
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "../../generator/base/civil.h"
 #include "../../generator/base/collate.h"
+#include "../../generator/base/url.h"
 #include "../../generator/data/derive.h"
 #include "harness.h"
 #include "tests.h"
@@ -110,4 +112,20 @@ void test_derive_offre(void)
 	EXPECT_STR(etat_inscriptions(ETAT_FERME, 0), "inscriptions fermées");
 	EXPECT_STR(etat_code(ETAT_FERME), "ferme");
 	EXPECT_STR(etat_fr(ETAT_SUSPENDU), "Suspendu");
+}
+
+/* The map links of a lieu: its coordinates with five decimals, nothing else. */
+void test_lieu_url(void)
+{
+	char out[LIEU_URL_SIZE];
+	struct lieu l = { .lat = 48.9362, .lon = 2.3574 };
+	EXPECT_STR(lieu_url(&l, LIEU_OSM, out),
+	    "https://www.openstreetmap.org/?mlat=48.93620&mlon=2.35740#map=17/48.93620/2.35740");
+	EXPECT_STR(lieu_url(&l, LIEU_ITINERAIRE, out),
+	    "https://www.openstreetmap.org/directions?route=%3B48.93620%2C2.35740");
+	EXPECT_STR(lieu_url(&l, LIEU_GEO, out), "geo:48.93620,2.35740");
+	l.lon = -0.000004;	/* "-0.00000": still a point url_is_geo accepts */
+	EXPECT(url_is_geo(lieu_url(&l, LIEU_GEO, out)));
+	l.lat = NAN;
+	EXPECT_STR(lieu_url(&l, LIEU_GEO, out), "");
 }

@@ -22,6 +22,7 @@ void test_derive_offre(void);
 void test_suites(void);
 void test_paris(void);
 void test_url(void);
+void test_lieu_url(void);
 void test_template_errors(void);
 void test_template_render(void);
 void test_template_bounds(void);

@@ -12,6 +12,7 @@
 #include "../../base/civil.h"
 #include "../../base/escape.h"
 #include "../../base/json.h"
+#include "../../base/url.h"
 #include "../../data/derive.h"
 #include "../../base/mem.h"
 #include "../../data/hours.h"
@@ -147,6 +148,17 @@ static struct view *lieu_view(struct pctx *c, const struct lieu *l)
 	    : l->acces_pmr == TRI_FALSE ? "Non accessible en fauteuil roulant" : NULL);
 	view_sets(a, v, "transports", l->transports);
 	view_sets(a, v, "horaires", hours_text(c, l->accueil));
+	/* Its place on OpenStreetMap, the way there, and geo: for a phone's
+	 * map application: published only as base/url.c accepts them. */
+	char osm[LIEU_URL_SIZE], route[LIEU_URL_SIZE], geo[LIEU_URL_SIZE];
+	if (url_is_web(lieu_url(l, LIEU_OSM, osm)) && url_is_web(lieu_url(l, LIEU_ITINERAIRE, route)) &&
+	    url_is_geo(lieu_url(l, LIEU_GEO, geo))) {
+		view_sets(a, v, "osm_url", html_fmt(c, "%s", osm));
+		view_sets(a, v, "itineraire_url", html_fmt(c, "%s", route));
+		view_sets(a, v, "geo_url", html_fmt(c, "%s", geo));
+		view_sets(a, v, "nom_court", l->denomination ? l->denomination
+		    : l->commune ? l->commune->nom : l->commune_nom.s);
+	}
 	return v;
 }
 

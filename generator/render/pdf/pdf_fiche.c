@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "../../base/mem.h"
+#include "../../base/url.h"
 #include "../../data/hours.h"
 #include "../../data/paths.h"
 #include "pdf_int.h"
@@ -105,6 +106,26 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 	suites(d, s, o, b);
 }
 
+/* The lieu on OpenStreetMap and the way there, then its geo: URI for a
+ * phone, each a link (data/derive.h lieu_url, checked by base/url.h). */
+static void map_links(struct doc *d, const struct lieu *l)
+{
+	char osm[LIEU_URL_SIZE], route[LIEU_URL_SIZE], geo[LIEU_URL_SIZE];
+	if (!url_is_web(lieu_url(l, LIEU_OSM, osm)) || !url_is_web(lieu_url(l, LIEU_ITINERAIRE, route)) ||
+	    !url_is_geo(lieu_url(l, LIEU_GEO, geo)))
+		return;
+	static const char first[] = "Voir sur OpenStreetMap", sep[] = " / ", second[] = "itinéraire";
+	float x = MARGIN + 105, y;
+	pdf_field(d, "Plan", "Voir sur OpenStreetMap / itinéraire");
+	y = d->y + 13.5f - 10;
+	pdf_link(d, x, y, first, 10, osm);
+	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), 10);
+	x += HPDF_Page_TextWidth(d->page, pdf_enc(d, first)) + HPDF_Page_TextWidth(d->page, pdf_enc(d, sep));
+	pdf_link(d, x, y, second, 10, route);
+	pdf_field(d, "Sur un téléphone", geo);
+	pdf_link(d, MARGIN + 105, d->y + 13.5f - 10, geo, 10, geo);
+}
+
 static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
 {
 	buf_reset(b);
@@ -122,6 +143,7 @@ static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
 	if (l->accueil)
 		hours_french(l->accueil, fr, sizeof(fr));
 	pdf_field(d, "Accueil", fr);
+	map_links(d, l);
 	d->y -= 4;
 }
 
