@@ -267,6 +267,31 @@ async function parcoursChecks(browser, report) {
   await again.close();
 }
 
+// Markers in the hand (issue 16, WCAG 2.2 2.5.8): on the cartography and
+// its département page, at 320, 375 and 1280 px wide, every marker's link
+// measures at least 24 × 24 CSS px, and a group's number is set at 11 CSS px
+// or more (its font size in the drawing times the drawing's scale).
+async function markerChecks(browser, report) {
+  const rel = firstDir("cartographies");
+  for (const [name, page] of [["cartography", rel], ["cartography-departement", rel.replace("index.html", "93/index.html")]]) {
+    for (const width of [320, 375, 1280]) {
+      const p = await browser.newPage({ viewport: { width, height: width > 400 ? 900 : 700 } });
+      await p.goto("file://" + path.join(out, page));
+      await p.waitForTimeout(50);
+      const m = await p.evaluate(() => {
+        const svg = document.querySelector("svg.map"), k = svg.getScreenCTM().a;
+        const links = Array.from(svg.querySelectorAll("a[data-cards]")).map((a) => a.getBoundingClientRect());
+        const fonts = Array.from(svg.querySelectorAll(".marker-count")).map((t) => parseFloat(getComputedStyle(t).fontSize) * k);
+        return { n: links.length, w: Math.min(...links.map((r) => r.width)), h: Math.min(...links.map((r) => r.height)),
+          groups: fonts.length, font: Math.min(...fonts) };
+      });
+      report(m.n > 0 && m.w >= 24 && m.h >= 24, "browser/markers/target-24px/" + name + "/" + width, JSON.stringify(m));
+      report(m.groups > 0 && m.font >= 11, "browser/markers/group-number-11px/" + name + "/" + width, JSON.stringify(m));
+      await p.close();
+    }
+  }
+}
+
 // A large cartography: the facets filter the rows of its data pieces.
 async function largeChecks(browser, report, dir) {
   const feats = JSON.parse(fs.readFileSync(path.join(dir, "data/cartographies/linguistique.geojson"), "utf8")).features;
@@ -375,6 +400,7 @@ async function largeChecks(browser, report, dir) {
   await facetChecks(browser, report);
   await nearChecks(browser, report, out);
   await comboAxe(browser, report, out, axePath);
+  await markerChecks(browser, report);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);

@@ -459,6 +459,19 @@ sed -i 's/geo: { lat: 48.9351, lon: 2.3628 }/geo: { lat: 48.9382, lon: 2.3621 }/
 st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
 site_test map-markers-shared-building "$detail"
 rm -rf "$S-mk" "$TMP/mk-out"
+# A group names every organisation it holds (issue 16; it used to name four,
+# then "et N autres organismes"): five more organisations moved to one
+# building of Saint-Denis.
+rm -rf "$S-mk"; mkdir -p "$S-mk"; cp -r content referentiels site.yaml "$S-mk"/
+for f in ateliers-du-plateau-clichy college-murs-a-peches-montreuil langues-et-cultures-pantin lire-et-dire-aubervilliers femmes-passerelles-saint-denis; do
+	sed -i '0,/geo: { lat: [0-9.]*, lon: [0-9.]* }/s//geo: { lat: 48.9382, lon: 2.3621 }/' "$S-mk/content/organismes/$f.yaml"
+done
+"$CARTO" build --site "$S-mk" --out "$TMP/mk-out" > /dev/null 2>&1 &&
+	python3 tests/markers.py "$TMP/mk-out" > "$TMP/mk.txt" 2>&1 &&
+	[ "$(grep -o 'aria-label="[^"]*Lire et Dire à Aubervilliers[^"]*"' "$TMP/mk-out/cartographies/linguistique/93/index.html" | grep -o ', \| et ' | wc -l)" -ge 5 ]
+st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
+site_test map-group-names-every-organisation "$detail"
+rm -rf "$S-mk" "$TMP/mk-out"
 
 # Every lieu has "Voir sur OpenStreetMap / itinéraire" and a geo: link on its
 # organisation's page and in its fiche, from its coordinates (issue 16): as

@@ -100,8 +100,8 @@ static void names(struct buf *b, const char *const *v, size_t n, size_t max, con
 		buf_printf(b, " et %zu autres %s", n - shown, what);
 }
 
-/* The accessible name of a marker: every organisation and commune of its
- * rows (up to a few, then a count) and its number of offers. Escaped. */
+/* The accessible name of a marker: every organisation of its rows, its
+ * communes (up to three, then a count) and its number of offers. Escaped. */
 static const char *spot_label(struct pctx *c, const struct spot *s, const struct rowref *r,
     const size_t *next)
 {
@@ -122,7 +122,7 @@ static const char *spot_label(struct pctx *c, const struct spot *s, const struct
 	}
 	struct buf *b = c->tmp;
 	buf_reset(b);
-	names(b, orgs, no, 4, "organismes");
+	names(b, orgs, no, no, "organismes");
 	if (nc)
 		buf_puts(b, ", ");
 	names(b, coms, nc, 3, "communes");
@@ -238,6 +238,7 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		const struct spot *s = &sp[i];
 		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
 		double r = s->n > 9 ? 11 : s->n > 1 ? 9 : 6.5;
+		const char *cls = s->n > 9 ? " groupe grand" : s->n > 1 ? " groupe" : "";
 		buf_puts(b, "<a href=\"");
 		esc_html(b, href);
 		if (anchors)
@@ -245,10 +246,13 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		buf_putc(b, '"');
 		if (!*href)
 			cards_attr(b, s, next);
-		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
-		    s->label, s->x, s->y, r, fill);
+		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
+		    s->label, cls, s->x, s->y, r, fill);
 		if (s->n > 1)
-			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"marker-count\">%zu</text>", s->x, s->y + 3.5, s->n);
+			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"marker-count\">%zu</text>", s->x, s->y, s->n);
+		/* The target a finger or a pointer hits: transparent, sized in
+		 * CSS pixels by the style sheet whatever the map's scale. */
+		buf_printf(b, "<circle class=\"hit\" cx=\"%.1f\" cy=\"%.1f\" r=\"12\"/>", s->x, s->y);
 		buf_puts(b, "</a>\n");
 	}
 	buf_puts(b, "</svg>");
