@@ -3,7 +3,9 @@ the README, recomputed here from offres.csv by brute force (every pair), an
 implementation independent of carto's index: every suite listed obeys the
 rule, each list is in order (same département first, then distance), no
 offer left out is better than the last one listed (none at all when fewer
-than five are listed), distances agree with haversine on the CSV's
+than five are listed), a suite on another scale than its offer's comes
+through a correspondence between scales (correspondances_echelles) and says
+so, distances agree with haversine on the CSV's
 coordinates to 0.01 km, and suites.json says what suites.csv says.
 Usage: suites_check.py DATA_DIR VOCABULAIRES_YAML. Prints problems, exits 1
 when there are some."""
@@ -16,8 +18,15 @@ import yaml
 
 data, vocab_file = sys.argv[1], sys.argv[2]
 TOL = 0.01
-scales = {k: {lv["code"]: lv["rang"] for lv in v["niveaux"]}
-          for k, v in yaml.safe_load(open(vocab_file, encoding="utf-8"))["echelles"].items()}
+vocab = yaml.safe_load(open(vocab_file, encoding="utf-8"))
+scales = {k: {lv["code"]: lv["rang"] for lv in v["niveaux"]} for k, v in vocab["echelles"].items()}
+# Correspondences between scales, read both ways: (scale, level) -> the
+# (scale, level) pairs declared the same step.
+same_step = {}
+for c in vocab.get("correspondances_echelles") or []:
+    for p in c["niveaux"]:
+        same_step.setdefault((c["de"], p["de"]), []).append((c["vers"], p["vers"]))
+        same_step.setdefault((c["vers"], p["vers"]), []).append((c["de"], p["de"]))
 
 
 def read(name):
@@ -47,15 +56,22 @@ def follows(a, b):
     """The rule without the order: returns why not, or None."""
     if a is b:
         return "same offer"
-    sc = scales.get(a["echelle"])
-    if not sc or a["niveau_vise"] not in sc or b["echelle"] != a["echelle"]:
+    sa, sc = scales.get(a["echelle"]), scales.get(b["echelle"])
+    if not sa or a["niveau_vise"] not in sa or not sc:
+        return "scale"
+    # The levels of b's scale that are a's target: itself on one scale,
+    # else those a correspondence pairs with it.
+    if b["echelle"] == a["echelle"]:
+        targets = [a["niveau_vise"]]
+    else:
+        targets = [lv for s2, lv in same_step.get((a["echelle"], a["niveau_vise"]), []) if s2 == b["echelle"]]
+    if not targets:
         return "scale"
     if not b["niveau_vise"] or not (b["niveau_entree_min"] or b["niveau_entree_max"]):
         return "levels"
-    v = sc[a["niveau_vise"]]
     lo = sc[b["niveau_entree_min"]] if b["niveau_entree_min"] else min(sc.values())
     hi = sc[b["niveau_entree_max"]] if b["niveau_entree_max"] else max(sc.values())
-    if not (lo <= v <= hi) or sc[b["niveau_vise"]] <= v:
+    if not any(lo <= sc[t] <= hi and sc[b["niveau_vise"]] > sc[t] for t in targets):
         return "level not taken"
     pb = publics(b)
     if pb and "tous-publics" not in pb and not set(pb) & set(publics(a)):
@@ -88,6 +104,8 @@ for akey, a in offers.items():
         if why:
             problems.append(f"{akey} -> {r['suite_offre_id']}: {why}")
             continue
+        if (b["echelle"] != a["echelle"]) != ("correspond" in r["raison"]):
+            problems.append(f"{akey} -> {r['suite_offre_id']}: the reason {r['raison']!r} does not say the scales")
         k = key(a, b)
         if abs(k[1] - float(r["distance_km"])) > TOL or (k[0] == 0) != (r["meme_departement"] == "oui"):
             problems.append(f"{akey} -> {r['suite_offre_id']}: {k} vs {r['distance_km']} {r['meme_departement']}")

@@ -19,7 +19,10 @@
  * offers B that can follow it, for a prescripteur who sees a person finish A:
  *   1. level: A has a scale and a target level (vise); B has the same scale,
  *      an entry range (min and max; one missing is the end of the scale)
- *      that holds A's target, and a target of higher rank than A's;
+ *      that holds A's target, and a target of higher rank than A's; or B
+ *      is on another scale and a correspondence between scales
+ *      (vocab.corr) pairs A's target with a level u of B's scale that B's
+ *      entry range holds and B's target is above (suite->via is u);
  *   2. public: B is open to all (no public, or "tous-publics"), or shares a
  *      public code with A (the person still belongs to it);
  *   3. recruitment: a session of B is open, or B has permanent entries and

@@ -1,7 +1,8 @@
 /*
  * The suites of every offer (the rule is in index.h). The candidates, the
  * offers another one can lead to, are put once in buckets, one per level of
- * each scale: an offer whose entry range spans A1.1 to A2 and that aims at
+ * each scale (an offer reads the bucket of its target, and those of the
+ * levels a correspondence between scales pairs with it): an offer whose entry range spans A1.1 to A2 and that aims at
  * B1 stands, at each of its lieux, in the buckets of A1.1, A1 and A2 (not in
  * those at or above its target, where it is no step up). A level's bucket is
  * split by public: one for the offers open to all, one per public code for
@@ -51,6 +52,17 @@ struct best {
 	const char *public;
 	double d2;			/* squared chord */
 	int other_dep;
+	const char *via;		/* see struct suite */
+	const struct scale_corr *corr;
+};
+
+/* A level's buckets an offer reads (rule 1): its target's on its own scale
+ * (via NULL), or a level of another scale that a correspondence declares
+ * the same step (via its code). */
+struct source {
+	const struct strmap *by_public;
+	const char *via;
+	const struct scale_corr *corr;
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -198,12 +210,12 @@ static size_t z_bound(const struct cand *c, size_t n, double z)
 }
 
 static void consider(const struct offre *a, const struct lieu *la, const double *p,
-    const struct cand *k, int other_dep, struct best *v, size_t *nv)
+    const struct cand *k, int other_dep, const struct source *src, struct best *v, size_t *nv)
 {
 	if (k->o == a || (other_dep && strcmp(k->l->dep, la->dep) == 0))
 		return;
 	double dx = k->x - p[0], dy = k->y - p[1], dz = k->z - p[2];
-	struct best e = { k->o, la, k->l, k->public, dx * dx + dy * dy + dz * dz, other_dep };
+	struct best e = { k->o, la, k->l, k->public, dx * dx + dy * dy + dz * dz, other_dep, src->via, src->corr };
 	if (*nv < SUITES_MAX || cmp_best(&e, &v[*nv - 1]) < 0)
 		keep(v, nv, &e);
 }
@@ -214,7 +226,7 @@ static void consider(const struct offre *a, const struct lieu *la, const double 
  * is longer than the worst of SUITES_MAX kept. other_dep: pairs in
  * different départements only (the second pass). */
 static void sweep(const struct offre *a, const struct lieu *la, const struct cand *c,
-    size_t n, int other_dep, struct best *v, size_t *nv)
+    size_t n, int other_dep, const struct source *src, struct best *v, size_t *nv)
 {
 	double p[3];
 	unit_vector(la, &p[0], &p[1], &p[2]);
@@ -226,7 +238,7 @@ static void sweep(const struct offre *a, const struct lieu *la, const struct can
 		double dz = du <= dd ? du : dd;
 		if (*nv == SUITES_MAX && dz * dz > v[*nv - 1].d2)
 			break;
-		consider(a, la, p, k, other_dep, v, nv);
+		consider(a, la, p, k, other_dep, src, v, nv);
 	}
 }
 
@@ -238,37 +250,68 @@ static const struct bucket *sub_bucket(const struct strmap *by_public, const str
 	return strmap_get(by_public, k ? a->publics.v[k - 1].s : "");
 }
 
-static void suites_of(struct site *s, struct offre *a, const struct strmap *levels,
-    const size_t *base)
+/* Adds to src the level of scale id whose code is code, if any. */
+static void add_source(const struct site *s, const struct strmap *levels, const size_t *base,
+    const char *id, const char *code, const struct scale_corr *corr, struct source *src, size_t *n)
 {
 	size_t si;
-	const struct scale *sc = find_scale(s, a->echelle.s, &si);
-	int pos = sc ? level_pos(sc, a->vise.s) : -1;
-	if (pos < 0)
-		return;
-	const struct strmap *by_public = &levels[base[si] + (size_t)pos];
+	const struct scale *sc = find_scale(s, id, &si);
+	int pos = sc ? level_pos(sc, code) : -1;
+	if (pos >= 0)
+		src[(*n)++] = (struct source){ &levels[base[si] + (size_t)pos], corr ? sc->v[pos].code : NULL, corr };
+}
+
+/* The levels a reads (rule 1): its target, then each level a
+ * correspondence between scales pairs with it, in the order of
+ * correspondances_echelles and of their pairs. src holds room for one more
+ * than every pair of every correspondence. */
+static size_t sources(const struct site *s, const struct offre *a, const struct strmap *levels,
+    const size_t *base, struct source *src)
+{
+	size_t n = 0;
+	add_source(s, levels, base, a->echelle.s, a->vise.s, NULL, src, &n);
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < s->vocab.n_corr; i++) {
+		const struct scale_corr *c = &s->vocab.corr[i];
+		for (size_t k = 0; k < c->n; k++) {
+			if (!strcmp(c->de, a->echelle.s) && !strcmp(c->v[k].de, a->vise.s))
+				add_source(s, levels, base, c->vers, c->v[k].vers, c, src, &n);
+			else if (!strcmp(c->vers, a->echelle.s) && !strcmp(c->v[k].vers, a->vise.s))
+				add_source(s, levels, base, c->de, c->v[k].de, c, src, &n);
+		}
+	}
+	return n;
+}
+
+static void suites_of(struct site *s, struct offre *a, const struct strmap *levels,
+    const size_t *base, struct source *src)
+{
+	size_t ns = sources(s, a, levels, base, src);
 	const struct bucket *b;
 	struct best v[SUITES_MAX];
 	size_t nv = 0;
-	for (size_t k = 0; k <= a->publics.n; k++)
-		for (size_t i = 0; (b = sub_bucket(by_public, a, k)) && i < a->n_lieux; i++) {
-			size_t n;
-			const struct cand *c = dep_range(b, a->lieux[i]->dep, &n);
-			sweep(a, a->lieux[i], c, n, 0, v, &nv);
-		}
+	for (size_t j = 0; j < ns; j++)
+		for (size_t k = 0; k <= a->publics.n; k++)
+			for (size_t i = 0; (b = sub_bucket(src[j].by_public, a, k)) && i < a->n_lieux; i++) {
+				size_t n;
+				const struct cand *c = dep_range(b, a->lieux[i]->dep, &n);
+				sweep(a, a->lieux[i], c, n, 0, &src[j], v, &nv);
+			}
 	/* Pairs in other départements only count when the same département
 	 * gave fewer than SUITES_MAX; then every sub-bucket is read. */
 	int second = nv < SUITES_MAX;
-	for (size_t k = 0; second && k <= a->publics.n; k++)
-		for (size_t i = 0; (b = sub_bucket(by_public, a, k)) && i < a->n_lieux; i++)
-			sweep(a, a->lieux[i], b->by_z, b->n, 1, v, &nv);
+	for (size_t j = 0; second && j < ns; j++)
+		for (size_t k = 0; k <= a->publics.n; k++)
+			for (size_t i = 0; (b = sub_bucket(src[j].by_public, a, k)) && i < a->n_lieux; i++)
+				sweep(a, a->lieux[i], b->by_z, b->n, 1, &src[j], v, &nv);
 	if (!nv)
 		return;
 	struct suite *out = arena_alloc(&s->arena, nv * sizeof(*out));
 	for (size_t i = 0; i < nv; i++)
 		out[i] = (struct suite){ v[i].o, v[i].from, v[i].to,
 			geo_km(v[i].from->lat, v[i].from->lon, v[i].to->lat, v[i].to->lon),
-			!v[i].other_dep, v[i].public };
+			!v[i].other_dep, v[i].public, v[i].via, v[i].corr };
 	a->suites = out;
 	a->n_suites = nv;
 }
@@ -332,9 +375,14 @@ void index_suites(struct site *s)
 			qsort(b->by_dep, b->n, sizeof(*b->by_dep), cmp_dep_z);
 			qsort(b->by_z, b->n, sizeof(*b->by_z), cmp_z);
 		}
+	size_t npairs = 1;
+	for (size_t i = 0; i < s->vocab.n_corr; i++)
+		npairs += s->vocab.corr[i].n;
+	struct source *src = xmalloc(npairs * sizeof(*src));
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			suites_of(s, &s->organismes[i]->offres[k], levels, base);
+			suites_of(s, &s->organismes[i]->offres[k], levels, base, src);
+	free(src);
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t k = 0; k < levels[i].cap; k++)
 			if (levels[i].slots[k].key) {

@@ -230,10 +230,83 @@ static void read_scale(struct rd *r, const struct ynode *n, struct scale *sc)
 	}
 }
 
+static const struct scale *scale_named(const struct vocab *v, const char *id)
+{
+	for (size_t i = 0; id && i < v->n_echelles; i++)
+		if (strcmp(v->echelles[i].id, id) == 0)
+			return &v->echelles[i];
+	return NULL;
+}
+
+/* A scale's id at key of map, or NULL with an error when it names no scale
+ * of the vocabularies. */
+static const struct scale *scale_at(struct rd *r, const struct vocab *v, const struct ynode *map,
+    const char *key)
+{
+	struct sval id = rd_code(r, map, key, REQ);
+	const struct scale *sc = scale_named(v, id.s);
+	if (id.s && !sc)
+		rd_error(r, ytree_get(map, key), "'%s' is not a scale of echelles", id.s);
+	return sc;
+}
+
+/* A level's code at key of map, or NULL with an error when sc lacks it. */
+static const char *level_at(struct rd *r, const struct scale *sc, const struct ynode *map,
+    const char *key)
+{
+	struct sval c = rd_code(r, map, key, REQ);
+	for (size_t i = 0; c.s && i < sc->n; i++)
+		if (strcmp(sc->v[i].code, c.s) == 0)
+			return sc->v[i].code;
+	if (c.s)
+		rd_error(r, ytree_get(map, key), "level '%s' is not in scale '%s'", c.s, sc->id);
+	return NULL;
+}
+
+/* correspondances_echelles: a list of { de, vers, source, niveaux: [{ de,
+ * vers }] } between two scales of echelles (docs/format-notes.md). */
+static void read_scale_corrs(struct rd *r, const struct ynode *n, struct vocab *v)
+{
+	const struct ynode *e = rd_node(r, n, "correspondances_echelles", Y_SEQ, OPT);
+	if (!e)
+		return;
+	v->corr = arena_alloc(r->a, (e->n + 1) * sizeof(*v->corr));
+	for (size_t i = 0; i < e->n; i++) {
+		static const char *const k[] = { "de", "vers", "source", "niveaux", NULL };
+		const struct ynode *x = e->u.items[i];
+		if (x->kind != Y_MAP) {
+			rd_error(r, x, "a correspondence between scales must be a mapping {de, vers, source, niveaux}");
+			continue;
+		}
+		rd_keys(r, x, k);
+		const struct scale *de = scale_at(r, v, x, "de"), *vers = scale_at(r, v, x, "vers");
+		const char *source = rd_text(r, x, "source", REQ);
+		const struct ynode *lv = rd_node(r, x, "niveaux", Y_SEQ, REQ);
+		if (de && de == vers)
+			rd_error(r, ytree_get(x, "vers"), "a correspondence joins two different scales, not '%s' to itself", de->id);
+		if (!de || !vers || de == vers || !lv)
+			continue;
+		struct scale_corr *c = &v->corr[v->n_corr++];
+		*c = (struct scale_corr){ de->id, vers->id, source, arena_alloc(r->a, (lv->n + 1) * sizeof(*c->v)), 0 };
+		for (size_t j = 0; j < lv->n; j++) {
+			static const char *const kp[] = { "de", "vers", NULL };
+			const struct ynode *y = lv->u.items[j];
+			if (y->kind != Y_MAP) {
+				rd_error(r, y, "a pair of levels must be a mapping {de, vers}");
+				continue;
+			}
+			rd_keys(r, y, kp);
+			const char *a = level_at(r, de, y, "de"), *b = level_at(r, vers, y, "vers");
+			if (a && b)
+				c->v[c->n++] = (struct scale_pair){ a, b };
+		}
+	}
+}
+
 void vocab_read(struct rd *r, const struct ynode *n, struct vocab *v)
 {
 	static const char *const keys[] = { "types_offre", "parcours", "publics",
-		"financeurs", "echelles", "natures", "labels", NULL };
+		"financeurs", "echelles", "natures", "labels", "correspondances_echelles", NULL };
 	v->file = r->file;
 	rd_keys(r, n, keys);
 	read_list(r, n, "types_offre", &v->types_offre);
@@ -260,6 +333,7 @@ void vocab_read(struct rd *r, const struct ynode *n, struct vocab *v)
 		read_scale(r, x, sc);
 		v->n_echelles++;
 	}
+	read_scale_corrs(r, n, v);
 }
 
 /* ---- référentiels ---- */

@@ -59,11 +59,29 @@ struct scale {
 	size_t n;
 };
 
+/* A correspondence between the levels of two scales of the vocabularies
+ * (vocabulaires.yaml, correspondances_echelles): each pair says that level
+ * de of scale de and level vers of scale vers are the same step, and is
+ * read both ways. Checked when read: both scales exist and differ, every
+ * level is in its scale. */
+struct scale_pair {
+	const char *de, *vers;		/* level codes */
+};
+
+struct scale_corr {
+	const char *de, *vers;		/* scale ids */
+	const char *source;		/* required provenance */
+	struct scale_pair *v;
+	size_t n;
+};
+
 struct vocab {
 	const char *file;
 	struct vocab_list types_offre, parcours, publics, financeurs, natures, labels;
 	struct scale *echelles;
 	size_t n_echelles;
+	struct scale_corr *corr;	/* correspondences between scales */
+	size_t n_corr;
 };
 
 /* ---- référentiels and correspondences ---- */
@@ -198,6 +216,10 @@ struct suite {
 	int same_dep;			/* from and to in the same département */
 	const char *public;		/* the public code they share, NULL when
 					 * the following offer is open to all */
+	const char *via;		/* the level of its own scale it takes
+					 * that corresponds to the target, NULL
+					 * when both are on one scale */
+	const struct scale_corr *corr;	/* the correspondence, with via */
 };
 
 enum enseignement { ENS_NONE, ENS_PRESENTIEL, ENS_MIXTE, ENS_DISTANCE };

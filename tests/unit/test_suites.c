@@ -76,26 +76,28 @@ static const char *org_name(const char *id)
 	return strcmp(id, "b-two") == 0 ? "Aaa" : strcmp(id, "b-mtr") == 0 ? "Bbb" : id;
 }
 
-void test_suites(void)
-{
-	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+/* The arrays of a small site of n offers made from specs. */
+struct mini {
 	struct organisme orgs[N_SPECS], *porgs[N_SPECS];
 	struct offre offres[N_SPECS];
 	const struct lieu *ol[N_SPECS][2];
-	struct site s = { .arena = ARENA_INIT };
-	memset(orgs, 0, sizeof(orgs));
-	memset(offres, 0, sizeof(offres));
-	s.vocab.echelles = scales;
-	s.vocab.n_echelles = 2;
-	for (size_t i = 0; i < N_SPECS; i++) {
-		const struct spec *p = &specs[i];
-		struct offre *o = &offres[i];
-		orgs[i].id.s = p->id;
-		orgs[i].nom = org_name(p->id);
-		orgs[i].offres = o;
-		orgs[i].n_offres = 1;
-		porgs[i] = &orgs[i];
-		o->org = &orgs[i];
+};
+
+static void mini_site(struct site *s, struct mini *m, const struct spec *sp, size_t n,
+    struct scale *scales)
+{
+	memset(m, 0, sizeof(*m));
+	s->vocab.echelles = scales;
+	s->vocab.n_echelles = 2;
+	for (size_t i = 0; i < n; i++) {
+		const struct spec *p = &sp[i];
+		struct offre *o = &m->offres[i];
+		m->orgs[i].id.s = p->id;
+		m->orgs[i].nom = org_name(p->id);
+		m->orgs[i].offres = o;
+		m->orgs[i].n_offres = 1;
+		m->porgs[i] = &m->orgs[i];
+		o->org = &m->orgs[i];
 		o->id.s = p->id;
 		o->intitule = p->id;
 		o->echelle.s = p->echelle;
@@ -106,13 +108,22 @@ void test_suites(void)
 		o->entrees = p->entrees;
 		o->sessions = p->sessions;
 		o->n_sessions = p->sessions ? 1 : 0;
-		ol[i][0] = &lieux[p->lieu1];
-		ol[i][1] = p->lieu2 >= 0 ? &lieux[p->lieu2] : NULL;
-		o->lieux = ol[i];
+		m->ol[i][0] = &lieux[p->lieu1];
+		m->ol[i][1] = p->lieu2 >= 0 ? &lieux[p->lieu2] : NULL;
+		o->lieux = m->ol[i];
 		o->n_lieux = p->lieu2 >= 0 ? 2 : 1;
 	}
-	s.organismes = porgs;
-	s.n_organismes = N_SPECS;
+	s->organismes = m->porgs;
+	s->n_organismes = n;
+}
+
+void test_suites(void)
+{
+	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+	static struct mini m;
+	struct offre *offres = m.offres;
+	struct site s = { .arena = ARENA_INIT };
+	mini_site(&s, &m, specs, N_SPECS, scales);
 	index_suites(&s);
 
 	/* Same département first, nearest first; b-f75, nearer than three of
@@ -164,5 +175,72 @@ void test_suites(void)
 	EXPECT_STR(km_fr(1.24, out), "1,2\u00a0km");
 	EXPECT_STR(km_fr(0.05, out), "0,1\u00a0km");
 	EXPECT_STR(km_fr(12.0, out), "12,0\u00a0km");
+	arena_free(&s.arena);
+}
+
+/* Suites across scales through a correspondence (anlci D1 = cecrl A1.1, D2
+ * = A1), read both ways; all offers open to all with permanent entries.
+ * Distances by haversine from the coordinates above: Saint-Denis to
+ * Aubervilliers 3.00 km, to Paris 18e 4.95 km; Bobigny to Montreuil 5.07,
+ * to Saint-Denis 6.75, to Porte de la Chapelle 5.99, to Paris 18e 7.19. */
+static const struct spec cross[] = {
+	{ "x", "anlci", "D1", "D1", "D2", NULL, 0, ENTREES_PERMANENTES, NULL, 0, -1 },
+	{ "y-cecrl", "cecrl", "A1", "A2", "A2", NULL, 0, ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "y-low", "cecrl", "A1.1", "A1.1", "A1", NULL, 0, ENTREES_PERMANENTES, NULL, 4, -1 },
+	{ "y-noup", "cecrl", "A1", "A1", "A1", NULL, 0, ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "y-paris", "cecrl", "A1.1", "A2", "B1", NULL, 0, ENTREES_PERMANENTES, NULL, 2, -1 },
+	{ "z", "cecrl", "A1.1", "A1.1", "A1.1", NULL, 0, ENTREES_PERMANENTES, NULL, 3, -1 },
+	{ "w", "anlci", "D1", "D2", "D2", NULL, 0, ENTREES_PERMANENTES, NULL, 5, -1 },
+};
+#define N_CROSS (sizeof(cross) / sizeof(cross[0]))
+
+void test_suites_scales(void)
+{
+	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+	static struct scale_pair pairs[] = { { "D1", "A1.1" }, { "D2", "A1" } };
+	static struct scale_corr corr = { "anlci", "cecrl", "démonstration", pairs, 2 };
+	static struct mini m;
+	const struct offre *x = &m.offres[0], *z = &m.offres[5];
+	struct site s = { .arena = ARENA_INIT };
+
+	/* Without the correspondence: x (anlci, vise D2, the top of its
+	 * scale) has no suite; z (vise A1.1) has y-low then y-paris. */
+	mini_site(&s, &m, cross, N_CROSS, scales);
+	index_suites(&s);
+	EXPECT(x->n_suites == 0);
+	EXPECT(z->n_suites == 2 && z->suites[0].o == &m.offres[2] && z->suites[1].o == &m.offres[4]);
+	arena_free(&s.arena);
+
+	/* With it: x's D2 is A1, taken by y-cecrl (A1-A2, 93, 3.00 km) and
+	 * y-paris (A1.1-A2, 75, 4.95 km); y-low takes only A1.1, y-noup aims
+	 * at A1 (no step up). z's A1.1 is D1 too: y-low (93, 5.07) and x (93,
+	 * 6.75) in its département, then w (75, 5.99) and y-paris (75, 7.19). */
+	s = (struct site){ .arena = ARENA_INIT };
+	mini_site(&s, &m, cross, N_CROSS, scales);
+	s.vocab.corr = &corr;
+	s.vocab.n_corr = 1;
+	index_suites(&s);
+	EXPECT(x->n_suites == 2);
+	if (x->n_suites == 2) {
+		EXPECT(x->suites[0].o == &m.offres[1] && fabs(x->suites[0].km - 3.00) < 0.01 && x->suites[0].same_dep);
+		EXPECT(x->suites[1].o == &m.offres[4] && fabs(x->suites[1].km - 4.95) < 0.01 && !x->suites[1].same_dep);
+		EXPECT_STR(x->suites[0].via, "A1");
+		EXPECT(x->suites[0].corr == &corr);
+		struct buf b = BUF_INIT;
+		suite_reason(&b, &s.vocab, x, &x->suites[0]);
+		EXPECT_STR(b.data, "Accueille le niveau A1, qui correspond au niveau D2 visé ici d'après la "
+		    "correspondance entre les échelles anlci et cecrl (entrée de A1 à A2, vise A2) ; "
+		    "ouverte à tous les publics ; entrées permanentes ; à 3,0\u00a0km, dans le même département.");
+		buf_release(&b);
+	}
+	static const char *const want[] = { "y-low", "x", "w", "y-paris" };
+	static const double km[] = { 5.07, 6.75, 5.99, 7.19 };
+	static const char *const via[] = { NULL, "D1", "D1", NULL };
+	EXPECT(z->n_suites == 4);
+	for (size_t i = 0; i < 4 && i < z->n_suites; i++) {
+		EXPECT_STR(z->suites[i].o->id.s, want[i]);
+		EXPECT(fabs(z->suites[i].km - km[i]) < 0.01);
+		EXPECT(via[i] ? z->suites[i].via && !strcmp(z->suites[i].via, via[i]) : !z->suites[i].via);
+	}
 	arena_free(&s.arena);
 }
