@@ -479,6 +479,22 @@ rm -rf "$S-mk" "$TMP/mk-out"
 detail=$(python3 tests/lieu_links.py "$TMP/ex-out" 2>&1)
 site_test lieu-map-links "$detail"
 
+# The département booklets (issue 16 part 4): one number is one address, the
+# entries carry their suites ("Et après ?"), a "Près de chez vous" index gives
+# the numbers nearest each commune; an organisation added in the 77 renumbers
+# no other département's booklet (tests/booklet_check.py, pdftotext).
+if command -v pdftotext > /dev/null; then
+	rm -rf "$S-bk"; mkdir -p "$S-bk"; cp -r content referentiels site.yaml "$S-bk"/
+	sed 's/langues-et-insertion-pays-de-meaux/nouvel-organisme-meaux/; s/nom: "Langues et Insertion du Pays de Meaux"/nom: "Nouvel organisme de Meaux"/' \
+		content/organismes/langues-et-insertion-pays-de-meaux.yaml > "$S-bk/content/organismes/nouvel-organisme-meaux.yaml"
+	"$CARTO" build --site "$S-bk" --out "$TMP/bk-out" > /dev/null 2>&1 &&
+		python3 tests/booklet_check.py "$TMP/ex-out" "$TMP/bk-out" 77 > "$TMP/bk.txt" 2>&1 &&
+		grep -q 'Nouvel organisme de Meaux' <(pdftotext "$TMP/bk-out/pdf/cartographies/linguistique-77.pdf" -)
+	st=$?; detail=$(head -3 "$TMP/bk.txt"); [ "$st" = 0 ]
+	site_test booklet-numbers-suites-near "$detail"
+	rm -rf "$S-bk" "$TMP/bk-out"
+fi
+
 # Markdown links are published relative (bug-03): a root-relative link to a
 # page, an organisation, a référentiel or an asset becomes ../x/index.html,
 # so the site works under a sub-path and from file://; check warns at its
@@ -837,6 +853,9 @@ for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(commune
 assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page)
 PY
 	site_test cartography-large-view
+	# Past 120 lieux a département's booklet still gives one number an address.
+	detail=$(python3 tests/booklet_check.py "$L/out" 2>&1)
+	site_test booklet-large-one-number-an-address "$detail"
 	# The search index in pieces gives what the whole index gives (tests/search_check.js).
 	node tests/search_check.js "$L/out" --equal 100 > "$TMP/search-equal.out" 2>&1
 	st=$?; detail="$(grep -A2 '^FAIL' "$TMP/search-equal.out" | head -6)"; [ $st = 0 ]

@@ -1,8 +1,10 @@
 /*
  * The cartography booklets, of the region or of one département: the rows
  * (offer x lieu) in the index's order (département, commune, organisation),
- * the map with their
- * numbered markers, the legend, then one entry per row.
+ * numbered one number a lieu (number_lieux), the map with their numbered
+ * markers, the legend, then one entry per row with its suites ("Et après
+ * ?", as in the fiches), and for a département the lieux nearest each of its
+ * communes ("Près de chez vous") and the index of communes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,73 @@ static void commune_index(struct doc *d, const struct brow *r, size_t n, struct 
 	free(nums);
 }
 
+/* Numbers the rows: one number a lieu (one address), in the order of the
+ * rows, so that the same rows give the same numbers, and the rows of other
+ * départements, absent from a département's booklet, never shift them.
+ * numbers maps each lieu ("%p", its key in keys[]) to its number in nums[]. */
+static void number_lieux(struct brow *r, size_t n, struct strmap *numbers, char (*keys)[24], int *nums)
+{
+	int next = 0;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "%p", (const void *)r[i].l);
+		int *known = strmap_get(numbers, keys[i]);
+		if (!known) {
+			nums[i] = ++next;
+			known = &nums[i];
+			strmap_put(numbers, keys[i], known);
+		}
+		r[i].num = *known;
+	}
+}
+
+#define NEAR_MAX 6
+
+struct near {
+	double km;
+	int num;
+};
+
+/* "Près de…": for each commune of the rows, the NEAR_MAX numbered lieux
+ * nearest its centre (haversine, index.h), nearest first, then by number.
+ * Each lieu is compared once a commune: communes × lieux. */
+static void near_index(struct doc *d, const struct brow *r, size_t n, struct buf *b)
+{
+	const struct lieu **at = xcalloc(n + 1, sizeof(*at));	/* by number - 1 */
+	size_t nl = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((size_t)r[i].num > nl) {
+			nl = (size_t)r[i].num;
+			at[nl - 1] = r[i].l;
+		}
+	pdf_heading(d, 14, "Près de chez vous : les lieux les plus proches de chaque commune");
+	pdf_para(d, d->regular, 9, "Pour chaque commune du livret, les numéros des lieux de formation les plus proches de "
+	    "son centre, avec leur distance à vol d'oiseau.");
+	for (size_t i = 0; i < n; i++) {
+		const struct commune *cm = r[i].l->commune;
+		if (!cm || (i && r[i - 1].l->commune == cm))
+			continue;
+		struct near best[NEAR_MAX];
+		size_t nb = 0;
+		for (size_t k = 0; k < nl; k++) {
+			struct near e = { geo_km(cm->lat, cm->lon, at[k]->lat, at[k]->lon), (int)k + 1 };
+			if (nb == NEAR_MAX && e.km >= best[nb - 1].km)
+				continue;
+			size_t j = nb < NEAR_MAX ? nb++ : nb - 1;
+			while (j > 0 && best[j - 1].km > e.km) {
+				best[j] = best[j - 1];
+				j--;
+			}
+			best[j] = e;
+		}
+		buf_reset(b);
+		char km[KM_SIZE];
+		for (size_t k = 0; k < nb; k++)
+			buf_printf(b, "%s%d (%s)", k ? ", " : "", best[k].num, km_fr(best[k].km, km));
+		pdf_field(d, cm->nom, b->data);
+	}
+	free(at);
+}
+
 /* The offers × lieux of a cartography (of a département when dep), in the
  * index's order, with room for their numbers; the caller frees them. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
@@ -52,7 +121,8 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 	return r;
 }
 
-static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b)
+static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b,
+    const struct strmap *numbers)
 {
 	const struct offre *o = r->o;
 	char fr[256] = "";
@@ -86,6 +156,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	if (ct && ct->telephone)
 		buf_printf(b, " – %s", ct->telephone);
 	pdf_para(d, d->regular, 9, b->data);
+	pdf_suites(d, s, o, b, numbers);
 	d->y -= 3;
 }
 
@@ -96,6 +167,10 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	int rc = -1;
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
+	struct strmap numbers = STRMAP_INIT;
+	char (*keys)[24] = xmalloc((n + 1) * sizeof(*keys));
+	int *nums = xmalloc((n + 1) * sizeof(*nums));
+	number_lieux(r, n, &numbers, keys, nums);
 	char date[64], url[1024];
 	struct buf path = BUF_INIT;
 	if (pdf_open_doc(&d, dg) < 0)
@@ -130,8 +205,10 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
 			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
-		booklet_entry(&d, s, &r[i], b);
+		booklet_entry(&d, s, &r[i], b, &numbers);
 	}
+	if (dep)
+		near_index(&d, r, n, b);
 	commune_index(&d, r, n, b);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
@@ -139,6 +216,9 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 out:
 	buf_release(&path);
 	pdf_close_doc(&d);
+	strmap_free(&numbers);
+	free(keys);
+	free(nums);
 	free(r);
 	return rc;
 }

@@ -35,13 +35,20 @@ static void qr(struct doc *d, const char *url)
 
 /* "Et après ?": the offers that can follow this one (data/index.h), each
  * with where it is, how far, and why. */
-static void suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b)
+void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
+    const struct strmap *numbers)
 {
 	for (size_t i = 0; i < o->n_suites; i++) {
 		const struct suite *su = &o->suites[i];
+		char key[32];
+		snprintf(key, sizeof(key), "%p", (const void *)su->to);
+		const int *num = numbers ? strmap_get(numbers, key) : NULL;
 		buf_reset(b);
-		buf_printf(b, "%zu. %s – %s, %s. ", i + 1, su->o->intitule, su->o->org->nom,
+		buf_printf(b, "%zu. %s – %s, %s", i + 1, su->o->intitule, su->o->org->nom,
 		    su->to->commune ? su->to->commune->nom : su->to->commune_nom.s ? su->to->commune_nom.s : "");
+		if (num)
+			buf_printf(b, " (lieu n° %d de ce livret)", *num);
+		buf_puts(b, ". ");
 		suite_reason(b, &s->vocab, o, su);
 		pdf_field(d, i ? "" : "Et après ?", b->data);
 	}
@@ -103,7 +110,7 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 		    o->contact.courriel.s ? o->contact.courriel.s : "");
 		pdf_field(d, "Contact", b->data);
 	}
-	suites(d, s, o, b);
+	pdf_suites(d, s, o, b, NULL);
 }
 
 /* The lieu on OpenStreetMap and the way there, then its geo: URI for a

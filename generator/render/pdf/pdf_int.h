@@ -171,9 +171,18 @@ void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *
 void pdf_project(const struct box *b, double lon, double lat, float *x, float *y);
 /* The map with numbered markers: rows within 6 pt share a number (a grid of
  * cells in a hash map keeps this linear); markers that would cover one
- * another are moved apart, with a line to the place they stand for. */
+ * another are moved apart, with a line to the place they stand for. When
+ * the rows come numbered (r[0].num > 0), their numbers are kept and a
+ * marker shows the first of its cell's. */
 void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
     float x0, float y0, float w, float h);
+
+/* pdf_fiche.c: the suites of an offer ("Et après ?", index.h), one field a
+ * suite with its reason; numbers, when not NULL, maps a lieu ("%p") to its
+ * number in the document (int *), written after the suite's commune. */
+struct strmap;
+void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
+    const struct strmap *numbers);
 
 /* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);

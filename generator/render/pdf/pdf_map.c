@@ -282,6 +282,9 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
 	}
 	strmap_free(&seen);
 	free(pk);
+	/* Numbers the caller gave (a booklet: one a lieu) are kept; a marker
+	 * then shows the first number of its cell. */
+	int given = n && r[0].num > 0;
 	int next = 1;
 	for (size_t i = 0; i < n; i++) {
 		float x, y;
@@ -293,12 +296,15 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
 			snprintf(key, sizeof(key), "%d:%d", (int)(x / 6), (int)(y / 6));
 		int *num = strmap_get(&cells, key);
 		if (num) {
-			r[i].num = *num;
+			if (!given)
+				r[i].num = *num;
 			continue;
 		}
 		float *m = at + 4 * (size_t)(next - 1);
 		row[next - 1] = i;
-		r[i].num = next++;
+		next++;
+		if (!given)
+			r[i].num = next - 1;
 		keys[i] = xmalloc(sizeof(int) + sizeof(key));
 		memcpy(keys[i], &r[i].num, sizeof(int));
 		strcpy(keys[i] + sizeof(int), key);
