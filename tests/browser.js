@@ -292,6 +292,48 @@ async function markerChecks(browser, report) {
   }
 }
 
+// Zoom where it is dense (issue 16): the region map is followed by a zoom on
+// Paris and the petite couronne with its own markers; each département of
+// the region map is a link to its page, named, reached with the keyboard;
+// a département's map names its main communes, no name over a marker or
+// another name (at 1280 px, where the names are read).
+async function zoomChecks(browser, report) {
+  const rel = firstDir("cartographies");
+  const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await p.goto("file://" + path.join(out, rel));
+  const z = await p.evaluate(() => {
+    const maps = document.querySelectorAll("svg.map");
+    const links = Array.from(document.querySelectorAll("svg.map a.dep-lien"));
+    return { maps: maps.length, zoomMarkers: maps.length > 1 ? maps[1].querySelectorAll("a[data-cards]").length : 0,
+      zoomTitle: maps.length > 1 ? maps[1].querySelector("title").textContent : "",
+      links: links.map((a) => [a.getAttribute("href"), a.getAttribute("aria-label"), a.tabIndex]) };
+  });
+  const hrefsOk = z.links.length === 8 && z.links.every(([h, name, t]) =>
+    fs.existsSync(path.join(out, path.dirname(rel), h)) && /\(\d\d\) : carte et offres du département$/.test(name) && t >= 0);
+  report(z.maps === 2 && z.zoomMarkers > 0 && /Paris et la petite couronne/.test(z.zoomTitle),
+    "browser/map/zoom-paris-petite-couronne", JSON.stringify(z).slice(0, 300));
+  report(hrefsOk, "browser/map/departements-are-links", JSON.stringify(z.links).slice(0, 300));
+  // The keyboard reaches a département and Enter opens its page.
+  await p.focus("svg.map a.dep-lien");
+  await p.keyboard.press("Tab");
+  await p.keyboard.press("Shift+Tab");
+  const focused = await p.evaluate(() => document.activeElement.getAttribute("href"));
+  await Promise.all([p.waitForNavigation(), p.keyboard.press("Enter")]);
+  report(focused === z.links[0][0] && decodeURIComponent(p.url()).endsWith(path.join(path.dirname(rel), focused).split(path.sep).slice(-3).join("/")),
+    "browser/map/departement-link-keyboard", focused + " -> " + p.url());
+  await p.goto("file://" + path.join(out, rel.replace("index.html", "93/index.html")));
+  await p.waitForTimeout(50);
+  const l = await p.evaluate(() => {
+    const names = Array.from(document.querySelectorAll("svg.map .commune-nom")).map((t) => t.getBoundingClientRect());
+    const marks = Array.from(document.querySelectorAll("svg.map circle.marker")).map((c) => c.getBoundingClientRect());
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    return { names: names.length, overMarker: names.filter((n) => marks.some((m) => hit(n, m))).length,
+      overName: names.filter((n, i) => names.some((o, k) => k !== i && hit(n, o))).length };
+  });
+  report(l.names >= 3 && l.overMarker === 0 && l.overName === 0, "browser/map/departement-commune-names", JSON.stringify(l));
+  await p.close();
+}
+
 // A large cartography: the facets filter the rows of its data pieces.
 async function largeChecks(browser, report, dir) {
   const feats = JSON.parse(fs.readFileSync(path.join(dir, "data/cartographies/linguistique.geojson"), "utf8")).features;
@@ -401,6 +443,7 @@ async function largeChecks(browser, report, dir) {
   await nearChecks(browser, report, out);
   await comboAxe(browser, report, out, axePath);
   await markerChecks(browser, report);
+  await zoomChecks(browser, report);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);

@@ -2,10 +2,11 @@
 each one's accessible name holds every organisation of its offers.
 
 usage: python3 tests/markers.py OUTPUT_DIR
-A marker hides another when their centres are closer than a single marker's
-radius (6.5 px): the count of one lies under the other. The organisations of
-a marker are read from the cards it links to (data-cards, "r3 r7-r12"); its
-name lists every one of them (issue 16). Prints one line per
+A marker hides another on its map (a page may hold several) when their
+centres are closer than a single marker's radius (6.5 px): the count of one
+lies under the other. The organisations of a marker are read from the cards
+it links to (data-cards, "r3 r7-r12"); its name lists every one of them
+(issue 16). Prints one line per
 fault and exits 1 when there is one.
 """
 import glob
@@ -35,8 +36,10 @@ pages = sorted(glob.glob(os.path.join(out, "cartographies", "**", "index.html"),
 for page in pages:
     text = open(page, encoding="utf-8").read()
     orgs = {m.group(1): html.unescape(m.group(2)) for m in card.finditer(text)}
-    marks = marker.findall(text)
-    for i, (cards, label, x, y) in enumerate(marks):
+    # Each map of the page on its own (the region's and its zoom on Paris
+    # and the petite couronne have their own drawings).
+    maps = [marker.findall(part.split("</svg>")[0]) for part in text.split('<svg class="map"')[1:]]
+    for m, i, (cards, label, x, y) in [(m, i, mk) for m in maps for i, mk in enumerate(m)]:
         label = html.unescape(label)
         names = []
         for c in expand(cards):
@@ -48,7 +51,7 @@ for page in pages:
         missing = [o for o in names if o not in label]
         if missing or "autres organismes" in label:
             faults.append("%s: %r leaves out %s" % (page, label, missing or "some"))
-        for cards2, label2, x2, y2 in marks[i + 1:]:
+        for cards2, label2, x2, y2 in m[i + 1:]:
             d = ((float(x) - float(x2)) ** 2 + (float(y) - float(y2)) ** 2) ** 0.5
             if d < 6.5:
                 faults.append("%s: %r and %r are %.1f px apart" % (page, label, label2, d))

@@ -110,13 +110,59 @@ static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
 	free(keep);
 }
 
+static void shape_d(struct buf *b, const struct proj *p, const struct shape *s)
+{
+	for (size_t i = 0; i < s->n_rings; i++)
+		ring_path(b, p, &s->rings[i]);
+}
+
 static void shape_path(struct buf *b, const struct proj *p, const struct shape *s,
     const char *cls)
 {
 	buf_printf(b, "<path class=\"%s\" d=\"", cls);
-	for (size_t i = 0; i < s->n_rings; i++)
-		ring_path(b, p, &s->rings[i]);
+	shape_d(b, p, s);
 	buf_puts(b, "\"/>\n");
+}
+
+const char *const svgmap_zoom_deps[4] = { "75", "92", "93", "94" };
+
+static int in_zoom(const char *code)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (strncmp(code, svgmap_zoom_deps[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* Paris and the petite couronne: their communes (Paris by arrondissement)
+ * and their contours, fitted to the four départements. */
+static void build_zoom(struct basemap *m, const struct geo *g)
+{
+	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
+	size_t found = 0;
+	for (size_t i = 0; i < g->n_departements; i++) {
+		const struct shape *d = &g->departements[i];
+		if (!in_zoom(d->code))
+			continue;
+		found++;
+		minx = fmin(minx, d->minx);
+		miny = fmin(miny, d->miny);
+		maxx = fmax(maxx, d->maxx);
+		maxy = fmax(maxy, d->maxy);
+	}
+	if (found < 2)	/* a territory without them, or only one: no zoom */
+		return;
+	fit(&m->pr, minx, miny, maxx, maxy);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < g->n_arr_shapes; i++)
+		shape_path(&b, &m->pr, &g->arr_shapes[i], "commune");
+	for (size_t i = 0; i < g->n_commune_shapes; i++)
+		if (in_zoom(g->commune_shapes[i].code) && !(g->n_arr_shapes && strncmp(g->commune_shapes[i].code, "75", 2) == 0))
+			shape_path(&b, &m->pr, &g->commune_shapes[i], "commune");
+	for (size_t i = 0; i < g->n_departements; i++)
+		if (in_zoom(g->departements[i].code))
+			shape_path(&b, &m->pr, &g->departements[i], "contour");
+	m->paths = buf_detach(&b, NULL);
 }
 
 static void build_dep(struct basemap *m, const struct geo *g, const struct shape *dep)
@@ -154,9 +200,28 @@ void svgmap_build(struct svgmap *m, const struct geo *g)
 		shape_path(&b, &m->region.pr, &g->departements[i], "departement");
 	m->region.paths = buf_detach(&b, NULL);
 	m->deps = xcalloc(g->n_departements, sizeof(*m->deps));
+	m->region_d = xcalloc(g->n_departements, sizeof(*m->region_d));
 	m->n_deps = g->n_departements;
-	for (size_t i = 0; i < g->n_departements; i++)
+	for (size_t i = 0; i < g->n_departements; i++) {
 		build_dep(&m->deps[i], g, &g->departements[i]);
+		shape_d(&b, &m->region.pr, &g->departements[i]);
+		m->region_d[i] = buf_detach(&b, NULL);
+	}
+	build_zoom(&m->zoom, g);
+}
+
+void svgmap_frame(const struct proj *outer, const struct proj *inner, double *frame)
+{
+	double lon1 = inner->minlon, lat1 = inner->maxlat;
+	double lon2 = lon1 + (inner->w - 2 * MARGIN) / (inner->c * inner->s);
+	double lat2 = lat1 - (inner->h - 2 * MARGIN) / inner->s;
+	double x1, y1, x2, y2;
+	svgmap_xy(outer, lon1, lat1, &x1, &y1);
+	svgmap_xy(outer, lon2, lat2, &x2, &y2);
+	frame[0] = x1;
+	frame[1] = y1;
+	frame[2] = x2 - x1;
+	frame[3] = y2 - y1;
 }
 
 const struct basemap *svgmap_dep(const struct svgmap *m, const char *code)
@@ -170,7 +235,11 @@ const struct basemap *svgmap_dep(const struct svgmap *m, const char *code)
 void svgmap_free(struct svgmap *m)
 {
 	free(m->region.paths);
-	for (size_t i = 0; i < m->n_deps; i++)
+	free(m->zoom.paths);
+	for (size_t i = 0; i < m->n_deps; i++) {
 		free(m->deps[i].paths);
+		free(m->region_d[i]);
+	}
 	free(m->deps);
+	free(m->region_d);
 }

@@ -2,7 +2,9 @@
  * Maps drawn at build time from referentiels/geo/: a projection (local
  * equirectangular, which is exact enough at the scale of a region) and
  * outlines simplified once per build into SVG path data, for the region (its
- * départements) and for each département (its communes). Read-only once
+ * départements, also one by one so that each may be a link), for each
+ * département (its communes), and for a zoom on Paris and the petite
+ * couronne (75, 92, 93, 94: where the offer is densest). Read-only once
  * built: shared by every page, and by the PDF booklets later.
  */
 #ifndef CARTO_SVGMAP_H
@@ -27,7 +29,16 @@ struct svgmap {
 	struct basemap region;
 	struct basemap *deps;
 	size_t n_deps;
+	char **region_d;		/* each département's path data on the
+					 * region's drawing, in the order of
+					 * geo.departements (n_deps of them) */
+	struct basemap zoom;		/* Paris and the petite couronne
+					 * (svgmap_zoom_deps); paths NULL when
+					 * the territory has fewer than two */
 };
+
+/* The départements of the zoom of the region map. */
+extern const char *const svgmap_zoom_deps[4];
 
 /* Marker colours by offer type, in the order of types_offre (index modulo
  * 10): dark enough for 3:1 against the map and white text inside. Shared by
@@ -40,6 +51,9 @@ void svgmap_build(struct svgmap *m, const struct geo *g);
 const struct basemap *svgmap_dep(const struct svgmap *m, const char *code);
 /* Projects a point into the drawing. */
 void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y);
+/* The rectangle that the drawing inner covers, on the drawing outer: x, y,
+ * width, height in frame[0..3] (the zoom's frame on the region map). */
+void svgmap_frame(const struct proj *outer, const struct proj *inner, double *frame);
 void svgmap_free(struct svgmap *m);
 /* Douglas–Peucker on a closed ring of n points (x, y pairs, any unit):
  * sets keep[i] to 1 for the points to draw so that no dropped point lies

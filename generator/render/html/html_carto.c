@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../base/collate.h"
 #include "../../base/escape.h"
 #include "../../base/mem.h"
+#include "../../base/utf8.h"
 #include "../../data/derive.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
@@ -130,11 +132,21 @@ static const char *spot_label(struct pctx *c, const struct spot *s, const struct
 	return arena_strndup(c->a, b->data, b->len);
 }
 
+/* Whether a row's lieu is in one of the départements deps (NULL: all). */
+static int row_in(const struct rowref *r, const char *const *deps)
+{
+	for (size_t i = 0; deps && i < 4; i++)
+		if (strcmp(r->l->dep, deps[i]) == 0)
+			return 1;
+	return !deps;
+}
+
 /* Groups rows into markers (see GROUP_PX); next[] chains each marker's rows
  * in row order. Returns the markers, *ns of them, each at the mean of its
- * distinct points. */
+ * distinct points. Only the rows in deps count (NULL: every row; else four
+ * département codes, the zoom's). */
 static struct spot *spots(struct pctx *c, const struct proj *pr, const struct rowref *r,
-    size_t n, size_t *ns, size_t *next)
+    size_t n, size_t *ns, size_t *next, const char *const *deps)
 {
 	struct arena *a = c->a;
 	struct points p = { arena_alloc(a, (n + 1) * sizeof(double)), arena_alloc(a, (n + 1) * sizeof(double)),
@@ -143,6 +155,10 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	struct strmap at = STRMAP_INIT, cells = STRMAP_INIT;
 	for (size_t i = 0; i < n; i++) {
 		double x, y;
+		if (!row_in(&r[i], deps)) {
+			pt[i] = (size_t)-1;
+			continue;
+		}
 		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
 		const char *key = html_fmt(c, "%.1f:%.1f", x, y);
 		size_t *known = strmap_get(&at, key);
@@ -180,6 +196,8 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	*ns = 0;
 	for (size_t i = 0; i < n; i++) {
 		next[i] = (size_t)-1;
+		if (pt[i] == (size_t)-1)
+			continue;
 		size_t g = uf_find(p.up, pt[i]);
 		size_t t = type_colour_index(&c->s->vocab, r[i].o->types.n ? r[i].o->types.v[0].s : NULL);
 		struct spot *s;
@@ -219,10 +237,12 @@ static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
 }
 
 /* The map: idp prefixes its ids (several maps on a page); markers link to
- * their cards at href#rN, href being "" on the cartography's own page. */
+ * their cards at href#rN, href being "" on the cartography's own page;
+ * outlines replaces the base map's paths when not NULL; under, when not
+ * NULL, is drawn between the outlines and the markers. */
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
     const struct spot *sp, size_t ns, size_t nrows, const size_t *next, const char *idp,
-    const char *href, int anchors)
+    const char *href, int anchors, const char *outlines, const char *under)
 {
 	struct buf *b = c->tmp;
 	buf_reset(b);
@@ -233,7 +253,9 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	buf_printf(b, "</title>\n<desc id=\"%smap-desc\">%zu lieux de formation, regroupés en %zu repères ; %s</desc>\n",
 	    idp, nrows, ns, *href ? "chaque repère mène au détail des offres dans la cartographie."
 	    : "la liste qui suit la carte donne le détail de chaque offre.");
-	buf_puts(b, m->paths);
+	buf_puts(b, outlines ? outlines : m->paths);
+	if (under)
+		buf_puts(b, under);
 	for (size_t i = 0; i < ns; i++) {
 		const struct spot *s = &sp[i];
 		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
@@ -257,6 +279,126 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	}
 	buf_puts(b, "</svg>");
 	return arena_strndup(c->a, b->data, b->len);
+}
+
+/* The région's départements, each a link to its page of the cartography
+ * (when it has them: par_departement), named for a screen reader; NULL
+ * when there are none, so the plain outlines are drawn. */
+static const char *dep_links(struct pctx *c, const struct cartographie *ca)
+{
+	if (!ca->par_departement || !c->map->region_d)
+		return NULL;
+	const struct geo *g = &c->s->geo;
+	struct buf b = BUF_INIT;	/* html_fmt writes into c->tmp */
+	for (size_t i = 0; i < g->n_departements && i < c->map->n_deps; i++) {
+		const struct shape *d = &g->departements[i];
+		buf_puts(&b, "<a class=\"dep-lien\" href=\"");
+		esc_html(&b, html_link(c, html_fmt(c, "cartographies/%s/%s/", ca->id.s, d->code)));
+		buf_puts(&b, "\" aria-label=\"");
+		esc_html(&b, html_fmt(c, "%s (%s) : carte et offres du département", d->nom, d->code));
+		buf_printf(&b, "\"><path class=\"departement\" d=\"%s\"/></a>\n", c->map->region_d[i]);
+	}
+	const char *out = arena_strndup(c->a, b.data, b.len);
+	buf_release(&b);
+	return out;
+}
+
+/* The names of a département's main communes on its map: at most
+ * LABEL_MAX, the most populous first (by number of rows when the territory
+ * gives no population), each beside its centre where it covers no marker
+ * (at the size a marker has on a wide screen) and no other name, else left
+ * out. Paris names its arrondissements. Hidden from screen readers: the
+ * list names every commune. */
+#define LABEL_MAX 8
+#define LABEL_PX 14.0		/* font size, in units of the drawing */
+#define LABEL_CLEAR 14.0	/* a marker's radius with a margin */
+
+struct label_cand {
+	const struct commune *cm;
+	long score;
+};
+
+static int cmp_label(const void *pa, const void *pb)
+{
+	const struct label_cand *a = pa, *b = pb;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	int k = collate_fr(a->cm->nom, b->cm->nom);
+	return k ? k : strcmp(a->cm->code, b->cm->code);
+}
+
+/* Whether the box (x0, y0)-(x1, y1) is clear of the markers, of the boxes
+ * already placed (4 doubles each) and inside the drawing. */
+static int box_clear(const double *bx, const struct spot *sp, size_t ns, const double *placed,
+    size_t np, const struct proj *pr)
+{
+	if (bx[0] < 2 || bx[1] < 2 || bx[2] > pr->w - 2 || bx[3] > pr->h - 2)
+		return 0;
+	for (size_t i = 0; i < ns; i++) {
+		double dx = fmax(fmax(bx[0] - sp[i].x, 0), sp[i].x - bx[2]);
+		double dy = fmax(fmax(bx[1] - sp[i].y, 0), sp[i].y - bx[3]);
+		if (dx * dx + dy * dy < LABEL_CLEAR * LABEL_CLEAR)
+			return 0;
+	}
+	for (size_t i = 0; i < np; i++) {
+		const double *o = placed + 4 * i;
+		if (bx[0] < o[2] + 4 && o[0] < bx[2] + 4 && bx[1] < o[3] + 2 && o[1] < bx[3] + 2)
+			return 0;
+	}
+	return 1;
+}
+
+static const char *commune_labels(struct pctx *c, const char *dep, const struct basemap *m,
+    const struct spot *sp, size_t ns, const struct rowref *rows, size_t n)
+{
+	const struct geo *g = &c->s->geo;
+	int paris = strcmp(dep, "75") == 0;
+	size_t arr = 0;
+	for (size_t i = 0; paris && i < g->n_communes; i++)
+		arr += g->communes[i].arrondissement;
+	struct label_cand *v = arena_alloc(c->a, (g->n_communes + 1) * sizeof(*v));
+	size_t nv = 0;
+	int by_population = 0;
+	for (size_t i = 0; i < g->n_communes; i++) {
+		const struct commune *cm = &g->communes[i];
+		if (strcmp(cm->dep, dep) != 0 || (paris && arr && !cm->arrondissement) || (!arr && cm->arrondissement))
+			continue;
+		v[nv++] = (struct label_cand){ cm, cm->population > 0 ? cm->population : 0 };
+		by_population |= cm->population > 0;
+	}
+	if (!by_population)
+		for (size_t k = 0; k < nv; k++)
+			for (size_t i = 0; i < n; i++)
+				v[k].score += rows[i].l->commune == v[k].cm;
+	qsort(v, nv, sizeof(*v), cmp_label);
+	double placed[4 * LABEL_MAX];
+	size_t np = 0;
+	struct buf b = BUF_INIT;	/* html_fmt writes into c->tmp */
+	buf_puts(&b, "<g class=\"communes-noms\" aria-hidden=\"true\">\n");
+	for (size_t k = 0; k < nv && np < LABEL_MAX && v[k].score > 0; k++) {
+		/* "Paris 18e Arrondissement" is "Paris 18e" on its map. */
+		const char *nom = v[k].cm->nom, *tail = " Arrondissement";
+		size_t len = strlen(nom), tl = strlen(tail);
+		if (v[k].cm->arrondissement && len > tl && strcmp(nom + len - tl, tail) == 0)
+			nom = arena_strndup(c->a, nom, len - tl);
+		double x, y, w = 0.56 * LABEL_PX * (double)utf8_len(nom), h = LABEL_PX;
+		svgmap_xy(&m->pr, v[k].cm->lon, v[k].cm->lat, &x, &y);
+		/* Above, below, right, then left of the centre. */
+		const double at[4][4] = { { x - w / 2, y - 6 - h, x + w / 2, y - 6 }, { x - w / 2, y + 6, x + w / 2, y + 6 + h },
+			{ x + 8, y - h / 2, x + 8 + w, y + h / 2 }, { x - 8 - w, y - h / 2, x - 8, y + h / 2 } };
+		for (size_t p = 0; p < 4; p++)
+			if (box_clear(at[p], sp, ns, placed, np, &m->pr)) {
+				memcpy(placed + 4 * np++, at[p], sizeof(at[p]));
+				buf_printf(&b, "<text class=\"commune-nom\" x=\"%.1f\" y=\"%.1f\">", at[p][0], at[p][3] - 3);
+				esc_html(&b, nom);
+				buf_puts(&b, "</text>\n");
+				break;
+			}
+	}
+	buf_puts(&b, "</g>\n");
+	const char *out = np ? arena_strndup(c->a, b.data, b.len) : NULL;
+	buf_release(&b);
+	return out;
 }
 
 /* The recruitment state's wording and whether it is open (derive.h). */
@@ -978,8 +1120,27 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	const struct basemap *m = dep ? svgmap_dep(c->map, dep) : &c->map->region;
 	if (m && m->paths) {
 		size_t *next = arena_alloc(a, (n + 1) * sizeof(*next));
-		struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
-		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next, "", "", 1));
+		struct spot *sp = spots(c, &m->pr, rows, n, &ns, next, NULL);
+		const struct basemap *z = !dep && c->map->zoom.paths ? &c->map->zoom : NULL;
+		const char *under = NULL;
+		if (z) {
+			double f[4];
+			svgmap_frame(&m->pr, &z->pr, f);
+			under = html_fmt(c, "<rect class=\"zoom-cadre\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			    "height=\"%.1f\"/>\n", f[0], f[1], f[2], f[3]);
+		} else if (dep)
+			under = commune_labels(c, dep, m, sp, ns, rows, n);
+		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next, "", "", 1,
+		    dep ? NULL : dep_links(c, ca), under));
+		if (z) {
+			size_t nz;
+			sp = spots(c, &z->pr, rows, n, &nz, next, svgmap_zoom_deps);
+			size_t nzr = 0;
+			for (size_t i = 0; i < n; i++)
+				nzr += row_in(&rows[i], svgmap_zoom_deps);
+			view_sets(a, v, "carte_zoom", svg(c, z, html_fmt(c, "%s – zoom sur Paris et la petite couronne", titre),
+			    sp, nz, nzr, next, "zoom-", "", 1, NULL, NULL));
+		}
 	}
 	view_setn(a, v, "nb", (double)n);
 	view_setb(a, v, "vide", n == 0);
@@ -1045,10 +1206,10 @@ const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const 
 	if (!m || !m->paths)
 		return NULL;
 	size_t *next = arena_alloc(c->a, (n + 1) * sizeof(*next));
-	struct spot *sp = spots(c, &m->pr, rows, n, &ns, next);
+	struct spot *sp = spots(c, &m->pr, rows, n, &ns, next, NULL);
 	/* The cartography's page of the same rows holds the cards; a large one
 	 * lists communes, so the markers lead to the page itself. */
 	const char *page = html_path(c, path_carto_page(c->tmp, ca, dep && ca->par_departement ? dep : NULL));
 	int anchors = !html_carto_large(n) && (!dep || ca->par_departement);
-	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors);
+	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors, NULL, NULL);
 }
