@@ -150,7 +150,9 @@ static void build_zoom(struct basemap *m, const struct geo *g)
 		maxx = fmax(maxx, d->maxx);
 		maxy = fmax(maxy, d->maxy);
 	}
-	if (found < 2)	/* a territory without them, or only one: no zoom */
+	/* A territory without them, or with one, or with nothing else: the
+	 * region map shows them as well as a zoom would. */
+	if (found < 2 || found == g->n_departements)
 		return;
 	fit(&m->pr, minx, miny, maxx, maxy);
 	struct buf b = BUF_INIT;

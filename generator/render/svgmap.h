@@ -34,7 +34,8 @@ struct svgmap {
 					 * geo.departements (n_deps of them) */
 	struct basemap zoom;		/* Paris and the petite couronne
 					 * (svgmap_zoom_deps); paths NULL when
-					 * the territory has fewer than two */
+					 * the territory has fewer than two, or
+					 * nothing else */
 };
 
 /* The départements of the zoom of the region map. */
