@@ -934,8 +934,10 @@ fi
 
 # Page counts per kind of document, and every footer's "page i / n" agrees
 # with the document's real page count: fiches of the example site hold on
-# one or two pages, the Carte de compétences card on one, each booklet has
-# its map page and then its list.
+# one to three pages (three since issue 16: each lieu's map links, and the
+# suites that cross scales), the Carte de compétences card on one, each
+# booklet has its map page and then its list (the 93's, with the suites of
+# its entries and its "Près de chez vous" index, eight).
 if command -v pdftotext > /dev/null && command -v pdfinfo > /dev/null; then
 	pages() { pdfinfo "$1" 2> /dev/null | awk '/^Pages:/ {print $2}'; }
 	bad=""
@@ -943,13 +945,13 @@ if command -v pdftotext > /dev/null && command -v pdfinfo > /dev/null; then
 		n=$(pages "$f")
 		[ "$(pdftotext -f "$n" -l "$n" "$f" - 2> /dev/null | grep -c "page $n / $n")" = 1 ] || bad="$bad $f"
 		case "$f" in
-		*/organismes/*) [ "$n" -ge 1 ] && [ "$n" -le 2 ] || bad="$bad $f:$n" ;;
+		*/organismes/*) [ "$n" -ge 1 ] && [ "$n" -le 3 ] || bad="$bad $f:$n" ;;
 		*/cartographies/*) [ "$n" -ge 2 ] || bad="$bad $f:$n" ;;
 		esac
 	done
 	[ -z "$bad" ] && [ "$(pages "$h/pdf/referentiels/carte-competences-idf.pdf")" = 1 ] &&
-		[ "$(pages "$h/pdf/organismes/femmes-passerelles-saint-denis.pdf")" = 2 ] &&
-		[ "$(pages "$h/pdf/cartographies/linguistique-93.pdf")" = 3 ]
+		[ "$(pages "$h/pdf/organismes/femmes-passerelles-saint-denis.pdf")" = 3 ] &&
+		[ "$(pages "$h/pdf/cartographies/linguistique-93.pdf")" = 8 ]
 	site_test pdf-page-counts "$bad"
 fi
 
@@ -1010,6 +1012,8 @@ for f in ["linguistique", "linguistique-93"]:
     for pg in pages[first:]:
         words += [(float(a), float(b), float(c), t) for a, b, c, t in
                   re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', pg)]
+        if len(words) and pg is pages[first]:	# from the heading on: entries may end above it
+            words = words[next(i for i, w in enumerate(words) if w[3] == "Index"):]
     for x0, y0, x1, t in words:
         if t == "Arrondissement":
             for u0, v0, u1, s in words:

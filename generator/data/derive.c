@@ -138,8 +138,8 @@ void suite_reason(struct buf *out, const struct vocab *v, const struct offre *fr
 	const struct offre *o = su->o;
 	char km[KM_SIZE];
 	if (su->via)
-		buf_printf(out, "Accueille le niveau %s, qui correspond au niveau %s visé ici d'après la "
-		    "correspondance entre les échelles %s et %s (entrée ", su->via, from->vise.s, su->corr->de, su->corr->vers);
+		buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s ; entrée ",
+		    su->via, from->vise.s, su->corr->de, su->corr->vers);
 	else
 		buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
 	if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0)

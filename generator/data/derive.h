@@ -92,8 +92,8 @@ struct buf;
  * to out (rule of index.h): "Accueille le niveau A2 visé ici (entrée de A2
  * à B1, vise B1) ; ouverte à tous les publics ; inscriptions ouvertes ; à
  * 1,2 km, dans le même département."; across scales, "Accueille le niveau
- * A1.1, qui correspond au niveau D1 visé ici d'après la correspondance
- * entre les échelles anlci et cecrl (entrée …". */
+ * A1.1, qui correspond au D1 visé ici (correspondance anlci – cecrl ;
+ * entrée …". */
 void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
     const struct suite *su);
 /* How the suite recruits: "inscriptions ouvertes" when a session is open,

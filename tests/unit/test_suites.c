@@ -228,8 +228,8 @@ void test_suites_scales(void)
 		EXPECT(x->suites[0].corr == &corr);
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, x, &x->suites[0]);
-		EXPECT_STR(b.data, "Accueille le niveau A1, qui correspond au niveau D2 visé ici d'après la "
-		    "correspondance entre les échelles anlci et cecrl (entrée de A1 à A2, vise A2) ; "
+		EXPECT_STR(b.data, "Accueille le niveau A1, qui correspond au D2 visé ici (correspondance "
+		    "anlci – cecrl ; entrée de A1 à A2, vise A2) ; "
 		    "ouverte à tous les publics ; entrées permanentes ; à 3,0\u00a0km, dans le même département.");
 		buf_release(&b);
 	}

@@ -2,8 +2,11 @@
  * The cartography pages (format.md §6): for a cartography, and for each of its
  * départements when par_departement, a map of the matching offers drawn in
  * SVG at build time, the list of offers grouped by département and commune
- * (the map's text alternative), and the open data extracts. Start at
- * html_carto_view.
+ * (the map's text alternative), and the open data extracts. The region's map
+ * has its départements as links to their pages and a second map, a zoom on
+ * Paris and the petite couronne; a département's map names its main
+ * communes (commune_labels). Markers carry a target sized in CSS pixels by
+ * the style sheet (issue 16). Start at html_carto_view.
  */
 #include <math.h>
 #include <stdio.h>

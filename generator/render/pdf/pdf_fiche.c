@@ -113,24 +113,37 @@ static void offre(struct doc *d, const struct site *s, const struct offre *o, st
 	pdf_suites(d, s, o, b, NULL);
 }
 
-/* The lieu on OpenStreetMap and the way there, then its geo: URI for a
- * phone, each a link (data/derive.h lieu_url, checked by base/url.h). */
+/* The lieu on OpenStreetMap and the way there, and its geo: URI for a
+ * phone, each a link (data/derive.h lieu_url, checked by base/url.h): on
+ * one line "Voir sur OpenStreetMap / itinéraire / geo:LAT,LON" when it fits
+ * beside the map, else the geo: URI on a line of its own. */
 static void map_links(struct doc *d, const struct lieu *l)
 {
-	char osm[LIEU_URL_SIZE], route[LIEU_URL_SIZE], geo[LIEU_URL_SIZE];
+	char osm[LIEU_URL_SIZE], route[LIEU_URL_SIZE], geo[LIEU_URL_SIZE], line[3 * LIEU_URL_SIZE];
 	if (!url_is_web(lieu_url(l, LIEU_OSM, osm)) || !url_is_web(lieu_url(l, LIEU_ITINERAIRE, route)) ||
 	    !url_is_geo(lieu_url(l, LIEU_GEO, geo)))
 		return;
-	static const char first[] = "Voir sur OpenStreetMap", sep[] = " / ", second[] = "itinéraire";
-	float x = MARGIN + 105, y;
-	pdf_field(d, "Plan", "Voir sur OpenStreetMap / itinéraire");
-	y = d->y + 13.5f - 10;
+	static const char first[] = "Voir sur OpenStreetMap", second[] = "itinéraire", sep[] = " / ";
+	snprintf(line, sizeof(line), "%s%s%s%s%s", first, sep, second, sep, geo);
+	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), 10);
+	float x = MARGIN + 105, wsep = HPDF_Page_TextWidth(d->page, pdf_enc(d, sep));
+	int one = HPDF_Page_TextWidth(d->page, pdf_enc(d, line)) < PAGE_W - 2 * MARGIN - 105 - d->reserve;
+	if (!one)
+		line[strlen(first) + strlen(sep) + strlen(second)] = '\0';
+	pdf_field(d, "Plan", line);
+	float y = d->y + 13.5f - 10;
 	pdf_link(d, x, y, first, 10, osm);
 	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), 10);
-	x += HPDF_Page_TextWidth(d->page, pdf_enc(d, first)) + HPDF_Page_TextWidth(d->page, pdf_enc(d, sep));
+	x += HPDF_Page_TextWidth(d->page, pdf_enc(d, first)) + wsep;
 	pdf_link(d, x, y, second, 10, route);
-	pdf_field(d, "Sur un téléphone", geo);
-	pdf_link(d, MARGIN + 105, d->y + 13.5f - 10, geo, 10, geo);
+	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), 10);
+	x += HPDF_Page_TextWidth(d->page, pdf_enc(d, second)) + wsep;
+	if (!one) {
+		pdf_field(d, "", geo);
+		x = MARGIN + 105;
+		y = d->y + 13.5f - 10;
+	}
+	pdf_link(d, x, y, geo, 10, geo);
 }
 
 static void lieu(struct doc *d, const struct lieu *l, struct buf *b)
