@@ -593,8 +593,12 @@ static struct view *md_page(struct pctx *c, const struct page *p, const char **p
 	html_crumbs(c, v, fil, n);
 	if (p->type == PAGE_DIAPORAMA)
 		html_slides(c, v, p);
-	else
-		view_sets(a, v, "html", html_page_markdown(c, p));
+	else {
+		const char *body = html_page_markdown(c, p);
+		view_sets(a, v, "html", body);
+		/* Its maps' markers keep their size in CSS pixels (assets/reperes.js). */
+		view_setb(a, v, "has_map", body && strstr(body, "<svg class=\"map\"") != NULL);
+	}
 	view_sets(a, v, "date", p->type == PAGE_ARTICLE ? html_date_fr(c, p->date) : NULL);
 	if (p->type == PAGE_WEBINAIRE)
 		view_set(a, v, "webinaire", webinar(c, p));
