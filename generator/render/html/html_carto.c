@@ -274,10 +274,12 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
 		    s->label, cls, s->x, s->y, r, fill);
 		if (s->n > 1)
-			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"marker-count\">%zu</text>", s->x, s->y, s->n);
-		/* The target a finger or a pointer hits: transparent, sized in
-		 * CSS pixels by the style sheet whatever the map's scale. */
-		buf_printf(b, "<circle class=\"hit\" cx=\"%.1f\" cy=\"%.1f\" r=\"12\"/>", s->x, s->y);
+			buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"central\" class=\"marker-count\">%zu</text>",
+			    s->x, s->y, s->n);
+		/* The target a finger or a pointer hits: painted but unseen (so
+		 * whatever the style sheet, a deck's or an older theme's), sized in
+		 * CSS pixels by the theme's style sheet whatever the map's scale. */
+		buf_printf(b, "<circle class=\"hit\" cx=\"%.1f\" cy=\"%.1f\" r=\"12\" fill-opacity=\"0\"/>", s->x, s->y);
 		buf_puts(b, "</a>\n");
 	}
 	buf_puts(b, "</svg>");
