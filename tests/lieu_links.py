@@ -6,7 +6,8 @@ usage: python3 tests/lieu_links.py OUTPUT_DIR
 The lieux are read from the open data: every lieu of organismes.json, and
 every lieu of an offer in offres.csv (its latitude and longitude). The
 organisation's page must hold, in the card of each lieu (id lieu-<id>), the
-three links written from those coordinates (five decimals), and as many
+three links written from those coordinates (five decimals), a note when
+they are the commune's centre (position "commune"), and as many
 such cards as the organisation has lieux; the fiche's text must show the
 geo: URI of each lieu, and link the three addresses. Prints one line per fault, exits 1 when there is one.
 """
@@ -45,6 +46,8 @@ for o in orgs:
                 "https://www.openstreetmap.org/directions?route=%%3B%s%%2C%s" % (lat, lon),
                 "geo:%s,%s" % (lat, lon)]
         got = [html.unescape(h) for h in re.findall(r'<a href="([^"]*)"', cards.get(l["id"], ""))]
+        if (l["position"] != "lieu") != ("Position approchée" in cards.get(l["id"], "")):
+            faults.append("%s/%s: position %s, said approximate or not wrongly" % (o["id"], l["id"], l["position"]))
         if got != want:
             faults.append("%s/%s: links %s, expected %s" % (o["id"], l["id"], got, want))
         else:

@@ -158,6 +158,8 @@ static struct view *lieu_view(struct pctx *c, const struct lieu *l)
 		view_sets(a, v, "geo_url", html_fmt(c, "%s", geo));
 		view_sets(a, v, "nom_court", l->denomination ? l->denomination
 		    : l->commune ? l->commune->nom : l->commune_nom.s);
+		/* Without geo, the lieu stands at its commune's centre: say so. */
+		view_setb(a, v, "position_commune", !l->has_geo);
 	}
 	return v;
 }
