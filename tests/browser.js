@@ -298,7 +298,7 @@ async function markerChecks(browser, report) {
 // Paris and the petite couronne with its own markers; each département of
 // the region map is a link to its page, named, reached with the keyboard;
 // a département's map names its main communes, no name over a marker or
-// another name (at 1280 px, where the names are read).
+// another name (at 1280 px, where the names are read; a phone hides them).
 async function zoomChecks(browser, report) {
   const rel = firstDir("cartographies");
   const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -333,6 +333,11 @@ async function zoomChecks(browser, report) {
       overName: names.filter((n, i) => names.some((o, k) => k !== i && hit(n, o))).length };
   });
   report(l.names >= 3 && l.overMarker === 0 && l.overName === 0, "browser/map/departement-commune-names", JSON.stringify(l));
+  // On a phone they would be too small to read: the list names the communes.
+  await p.setViewportSize({ width: 375, height: 700 });
+  const shown = await p.evaluate(() => Array.from(document.querySelectorAll("svg.map .commune-nom"))
+    .filter((t) => t.getBoundingClientRect().width > 0).length);
+  report(shown === 0, "browser/map/departement-commune-names-hidden-on-phone", shown + " shown");
   await p.close();
 }
 
