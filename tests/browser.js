@@ -268,15 +268,19 @@ async function parcoursChecks(browser, report) {
 }
 
 // Markers in the hand (issue 16, WCAG 2.2 2.5.8): on the cartography, its
-// département page and a page with a map view, at 320, 375 and 1280 px wide, every marker's link
+// département page and a page with a map view, at 320, 375 and 1280 px wide
+// (with JavaScript, which measures the map's scale, and without, where the
+// style sheet guesses it), every marker's link
 // measures at least 24 × 24 CSS px, and a group's number is set at 11 CSS px
 // or more (its font size in the drawing times the drawing's scale).
 async function markerChecks(browser, report) {
   const rel = firstDir("cartographies");
   for (const [name, page] of [["cartography", rel], ["cartography-departement", rel.replace("index.html", "93/index.html")],
     ["page-with-views", "methodologie/index.html"]]) {
-    for (const width of [320, 375, 1280]) {
-      const p = await browser.newPage({ viewport: { width, height: width > 400 ? 900 : 700 } });
+    for (const [width, js] of [[320, true], [375, true], [1280, true], [320, false], [375, false], [1280, false]]) {
+      const ctx = await browser.newContext({ viewport: { width, height: width > 400 ? 900 : 700 }, javaScriptEnabled: js });
+      const p = await ctx.newPage();
+      const label = name + "/" + width + (js ? "" : "-no-script");
       await p.goto("file://" + path.join(out, page));
       await p.waitForTimeout(50);
       const m = await p.evaluate(() => {
@@ -286,10 +290,10 @@ async function markerChecks(browser, report) {
         return { n: links.length, w: Math.min(...links.map((r) => r.width)), h: Math.min(...links.map((r) => r.height)),
           groups: fonts.length, font: Math.min(...fonts) };
       });
-      report(m.n > 0 && m.w >= 24 && m.h >= 24, "browser/markers/target-24px/" + name + "/" + width, JSON.stringify(m));
+      report(m.n > 0 && m.w >= 24 && m.h >= 24, "browser/markers/target-24px/" + label, JSON.stringify(m));
       report((m.groups > 0 || name === "page-with-views") && (!m.groups || m.font >= 11),
-        "browser/markers/group-number-11px/" + name + "/" + width, JSON.stringify(m));
-      await p.close();
+        "browser/markers/group-number-11px/" + label, JSON.stringify(m));
+      await ctx.close();
     }
   }
 }
