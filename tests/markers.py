@@ -6,7 +6,7 @@ A marker hides another on its map (a page may hold several) when their
 centres are closer than a single marker's radius (6.5 px): the count of one
 lies under the other. The organisations of a marker are read from the cards
 it links to (data-cards, "r3 r7-r12"); its name lists every one of them
-(issue 16). Prints one line per
+up to 12, else the first 11 and a count (issue 16). Prints one line per
 fault and exits 1 when there is one.
 """
 import glob
@@ -48,9 +48,16 @@ for page in pages:
         n = len(expand(cards))
         if not label.endswith(" : %d offre%s" % (n, "s" if n > 1 else "")):
             faults.append("%s: %r does not count %d offers" % (page, label, n))
-        missing = [o for o in names if o not in label]
-        if missing or "autres organismes" in label:
-            faults.append("%s: %r leaves out %s" % (page, label, missing or "some"))
+        # Up to 12 organisations each is named; past that the first 11 and
+        # "et N autres organismes" (the list names them all).
+        if len(names) <= 12:
+            missing = [o for o in names if o not in label]
+            if missing or "autres organismes" in label:
+                faults.append("%s: %r leaves out %s" % (page, label, missing or "some"))
+        elif [o for o in names[:11] if o not in label] or \
+                " et %d autres organismes" % (len(names) - 11) not in label:
+            faults.append("%s: %r does not name 11 of %d organisations and count the others"
+                          % (page, label[:80], len(names)))
         for cards2, label2, x2, y2 in m[i + 1:]:
             d = ((float(x) - float(x2)) ** 2 + (float(y) - float(y2)) ** 2) ** 0.5
             if d < 6.5:

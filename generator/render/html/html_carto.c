@@ -105,8 +105,16 @@ static void names(struct buf *b, const char *const *v, size_t n, size_t max, con
 		buf_printf(b, " et %zu autres %s", n - shown, what);
 }
 
-/* The accessible name of a marker: every organisation of its rows, its
- * communes (up to three, then a count) and its number of offers. Escaped. */
+/* Past this many organisations a group's name gives the first
+ * GROUP_NAMES - 1 and a count: the link leads to the list, which names
+ * them all. A name read aloud stays short enough to follow, and the
+ * region page of a large site keeps its weight (a group of Paris held
+ * 400 names, 16 KB, and the names were a third of the page). */
+#define GROUP_NAMES 12
+
+/* The accessible name of a marker: its organisations (every one up to
+ * GROUP_NAMES, then a count), its communes (up to three, then a count)
+ * and its number of offers. Escaped. */
 static const char *spot_label(struct pctx *c, const struct spot *s, const struct rowref *r,
     const size_t *next)
 {
@@ -127,7 +135,7 @@ static const char *spot_label(struct pctx *c, const struct spot *s, const struct
 	}
 	struct buf *b = c->tmp;
 	buf_reset(b);
-	names(b, orgs, no, no, "organismes");
+	names(b, orgs, no, GROUP_NAMES, "organismes");
 	if (nc)
 		buf_puts(b, ", ");
 	names(b, coms, nc, 3, "communes");
