@@ -478,8 +478,8 @@ rm -rf "$S-mk"; mkdir -p "$S-mk"; cp -r content referentiels site.yaml "$S-mk"/
 sed -i 's/geo: { lat: [0-9.]*, lon: [0-9.]* }/geo: { lat: 48.9382, lon: 2.3621 }/' "$S-mk"/content/organismes/*.yaml
 "$CARTO" build --site "$S-mk" --out "$TMP/mk-out" > /dev/null 2>&1 &&
 	python3 tests/markers.py "$TMP/mk-out" > "$TMP/mk.txt" 2>&1 &&
-	label=$(grep -o 'aria-label="[^"]* et [0-9]* autres organismes[^"]*"' "$TMP/mk-out/cartographies/linguistique/index.html" | head -1) &&
-	[ -n "$label" ] && [ "$(echo "$label" | sed 's/ et [0-9]* autres organismes.*//' | grep -o ', ' | wc -l)" = 10 ]
+	group_name=$(grep -o 'aria-label="[^"]* et [0-9]* autres organismes[^"]*"' "$TMP/mk-out/cartographies/linguistique/index.html" | head -1) &&
+	[ -n "$group_name" ] && [ "$(echo "$group_name" | sed 's/ et [0-9]* autres organismes.*//' | grep -o ', ' | wc -l)" = 10 ]
 st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
 site_test map-group-names-twelve-then-counts "$detail"
 rm -rf "$S-mk" "$TMP/mk-out"
