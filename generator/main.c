@@ -221,7 +221,7 @@ static int today(void)
 static void lint_pages(const struct site *s, struct diags *d)
 {
 	for (size_t i = 0; i < s->n_pages; i++)
-		md_lint(s->pages[i]->body, s->pages[i]->file, s->pages[i]->body_line,
+		md_doc_lint(s->pages[i]->doc, s->pages[i]->file, s->pages[i]->body_line,
 		    s->html_brut, d);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		if (s->cartographies[i]->introduction)
