@@ -23,8 +23,9 @@
  * paragraph walks back over every image opener ("![") still open before it
  * (upstream fixed it in 0.30.3). This simulates the bracket stack of each
  * paragraph (a run of lines between blank lines, a superset of one) and
- * sums those steps. Returns 0 when the text is within the bounds, else -1
- * with the line (1-based) of the paragraph or of the text and a reason.
+ * sums those steps. Returns 0 when the text (NUL at len) is within the
+ * bounds, else -1 with the line (1-based) of the paragraph or of the text and
+ * a reason.
  */
 static int over_bounds(const char *text, size_t len, uint32_t *line,
     const char **why)
@@ -40,6 +41,13 @@ static int over_bounds(const char *text, size_t len, uint32_t *line,
 	uint32_t ln = 1, para = 1;
 	int blank = 1;
 	for (size_t i = 0; i < len; i++) {
+		/* Straight to the next byte that matters (text ends with NUL at
+		 * len): most of a text is neither a bracket nor a line's end. */
+		size_t skip = strcspn(text + i, "\n\\[]");
+		for (size_t j = i; blank && j < i + skip; j++)
+			blank = text[j] == ' ' || text[j] == '\t';
+		if ((i += skip) >= len)
+			break;
 		char c = text[i];
 		if (c == '\n') {
 			if (blank) {
