@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -406,7 +407,8 @@ static void keep_errors(struct server *sv)
 static void reap(struct server *sv, int wait)
 {
 	int status;
-	if (!sv->child || waitpid(sv->child, &status, wait ? 0 : WNOHANG) != sv->child)
+	struct rusage ru;
+	if (!sv->child || wait4(sv->child, &status, wait ? 0 : WNOHANG, &ru) != sv->child)
 		return;
 	read_log(sv);
 	sv->child = 0;
@@ -415,7 +417,9 @@ static void reap(struct server *sv, int wait)
 		buf_reset(&sv->errors);
 		printf("carto serve: build %lu ready", sv->version);
 		if (sv->building)
-			printf(" (%.2f s after the change)", (double)(now_ms() - sv->building) / 1e3);
+			printf(" (%.2f s after the change, %.2f s of CPU)", (double)(now_ms() - sv->building) / 1e3,
+			    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 		printf("\n");
 	} else {
 		sv->failures++;

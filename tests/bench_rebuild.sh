@@ -129,6 +129,6 @@ site "$dir" "$SERVE_ORGS" 1
 echo
 echo "carto serve, $SERVE_ORGS organisations: an organisation's name saved, seconds until its new page is served"
 echo
-echo "| save | s |"
-echo "|---|---:|"
+echo "| save | s | build CPU s |"
+echo "|---|---:|---:|"
 python3 tests/bench_serve.py "$NEW" "$dir"

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # What an editor waits for with carto serve: the time from a file saved to
 # the new version served (the version the pages poll moves on, and the page
-# shows the new text). Usage: bench_serve.py CARTO SITE [ARGS...]; SITE is
-# a synthetic site of tools/gensite (its first organisation is renamed and
-# renamed back, RUNS times). Prints a Markdown table row per run and the
-# median.
+# shows the new text), and the CPU time of that build (user and kernel, as
+# carto serve prints it). Usage: bench_serve.py CARTO SITE [ARGS...]; SITE
+# is a synthetic site of tools/gensite (its first organisation is renamed,
+# RUNS times, then put back). Prints a Markdown table row per run and the
+# medians.
 import http.client, os, re, signal, socket, statistics, subprocess, sys, time
 
 carto, site, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -33,13 +34,14 @@ def version():
 
 
 port = free_port()
-log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "bench-serve.log"), "w")
+logname = os.path.join(os.environ.get("TMPDIR", "/tmp"), "bench-serve.log")
+log = open(logname, "w")
 proc = subprocess.Popen([carto, "serve", "--site", site, "--port", str(port)] + extra, stdout=log,
                         stderr=subprocess.STDOUT)
 org = os.path.join(site, "content", "organismes", "org-000001.yaml")
 text = open(org).read()
 name = re.search(r'nom: "([^"]*)"', text).group(1)
-times = []
+times, cpus = [], []
 try:
     end = time.time() + 600
     while version() != b"1":
@@ -61,8 +63,11 @@ try:
         if new not in page:
             sys.exit("bench_serve: the new name is not served")
         times.append(took)
-        print("| save %d | %.2f |" % (i + 1, took))
-    print("| median | %.2f |" % statistics.median(times))
+        time.sleep(0.1)
+        cpu = re.findall(r"build %d ready \(.*, ([0-9.]+) s of CPU\)" % (v + 1), open(logname).read())
+        cpus.append(float(cpu[0]) if cpu else float("nan"))
+        print("| save %d | %.2f | %.2f |" % (i + 1, took, cpus[-1]))
+    print("| median | %.2f | %.2f |" % (statistics.median(times), statistics.median(cpus)))
 finally:
     open(org, "w").write(text)
     proc.send_signal(signal.SIGINT)
