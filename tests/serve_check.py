@@ -45,6 +45,10 @@ def wait_for(cond, seconds):
     return False
 
 
+# An organisation of the site, for its page and its PDF.
+orgs = os.path.join(site, "content", "organismes")
+first = open(os.path.join(orgs, sorted(f for f in os.listdir(orgs) if f.endswith(".yaml"))[0])).read()
+org = re.search(r"^[ -]*id: *\"?([a-z0-9-]+)", first, re.M).group(1)
 port = free_port()
 out = open(log, "w")
 proc = subprocess.Popen([carto, "serve", "--site", site, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
@@ -141,9 +145,9 @@ try:
            (ok, s, open(log).read()[-300:]))
     # Without --full the documents are not built: the page links its PDF,
     # without a size, and the link says how to have it.
-    s, _, b = get("/organismes/accueil-et-langues-nanterre/")
-    pdf = re.search(r'href="([^"]*accueil-et-langues-nanterre\.pdf)"', b.decode())
-    s2, t2, b2 = get("/pdf/organismes/accueil-et-langues-nanterre.pdf")
+    s, _, b = get("/organismes/%s/" % org)
+    pdf = re.search(r'href="([^"]*%s\.pdf)"' % org, b.decode())
+    s2, t2, b2 = get("/pdf/organismes/%s.pdf" % org)
     report(s == 200 and pdf and "(PDF)" in b.decode() and s2 == 404 and b"carto serve --full" in b2,
            "preview-skips-pdf", (s, bool(pdf), s2, b2[:200]))
     # A broken file: the build fails, the last good site stays, and its
@@ -194,7 +198,7 @@ def other(args, env, check):
 
 # --full builds the documents too.
 def full():
-    s, t, b = get("/pdf/organismes/accueil-et-langues-nanterre.pdf")
+    s, t, b = get("/pdf/organismes/%s.pdf" % org)
     return s == 200 and t == "application/pdf" and b.startswith(b"%PDF")
 report(other(["--full"], {}, full), "full-builds-pdf", open(log).read()[-300:])
 
