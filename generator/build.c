@@ -31,6 +31,16 @@ static const struct backend *const backends[] = {
 	&ics_backend, &html_backend,
 };
 
+/* A preview (carto serve without --full) makes what an editor looks at, the
+ * pages; the PDFs, workbooks and data files are most of a build's time and
+ * are made by carto build or carto serve --full. The pages still link them
+ * (without their sizes, which the manifest then lacks); serve.c explains
+ * the missing file when one is asked. */
+static int previewed(const struct backend *b)
+{
+	return b == &ics_backend || b == &html_backend;
+}
+
 void build_stage(struct build_clock *c, const char *name)
 {
 	struct timespec now;
@@ -92,6 +102,8 @@ int build_render(const struct site *s, const struct build_opts *o, struct build_
 	build_stage(c, NULL);
 	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]) && rc == 0; i++) {
 		const struct backend *b = backends[i];
+		if (o->preview && !previewed(b))
+			continue;
 		long before = rss_kb(c, "VmRSS:", 1);
 		size_t errors = d.errors;
 		void *self = b->new(&in);

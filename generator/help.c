@@ -28,15 +28,19 @@ static const struct {
 	  "  --site DIR      the site folder (default: the current folder; CARTO_SITE)\n"
 	  "  --jobs N        threads, 1 to 256 (CARTO_JOBS)\n" },
 	{ "serve",
-	  "usage: carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
+	  "usage: carto serve [--site DIR] [--port N] [--jobs N] [--drafts] [--full] [--poll]\n"
 	  "\n"
-	  "Builds the site into a private folder and serves it on http://127.0.0.1:PORT/;\n"
-	  "rebuilds when a file changes and the open pages reload. Ctrl-C stops it.\n"
+	  "Builds the site's pages into a private folder and serves them on\n"
+	  "http://127.0.0.1:PORT/; rebuilds when a file changes and the open pages reload.\n"
+	  "The PDFs, workbooks and data files are not built unless --full. Ctrl-C stops it.\n"
 	  "\n"
 	  "  --site DIR      the site folder (CARTO_SITE)\n"
 	  "  --port N        the port, 1 to 65535 (default 8000; CARTO_PORT)\n"
 	  "  --jobs N        threads (CARTO_JOBS)\n"
-	  "  --drafts        serve drafts too (CARTO_DRAFTS=1)\n" },
+	  "  --drafts        serve drafts too (CARTO_DRAFTS=1)\n"
+	  "  --full          build everything, as carto build does (CARTO_SERVE_FULL=1)\n"
+	  "  --poll          look at the files every second instead of inotify\n"
+	  "                  (CARTO_SERVE_POLL=1; for network file systems)\n" },
 	{ "new",
 	  "usage: carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
 	  "\n"
@@ -79,7 +83,7 @@ void help_usage(FILE *f)
 {
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
-	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts]\n"
+	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts] [--full] [--poll]\n"
 	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
 	      "       carto import lheo FILE.xml... [--site DIR]\n"
 	      "       carto init DIR\n"

@@ -47,6 +47,8 @@ struct opts {
 	struct build_clock clock;
 	const char *new_kind, *new_name;
 	int port;
+	int full;		/* carto serve --full: every document */
+	int poll;		/* carto serve --poll: no inotify */
 	char **args;		/* the command's operands (in argv), argc slots */
 	int n_args;
 	int help;		/* COMMAND --help */
@@ -81,6 +83,8 @@ static const struct option {
 	{ "--jobs", "CARTO_JOBS", 1, C_BUILD | C_CHECK | C_SERVE },
 	{ "--port", "CARTO_PORT", 1, C_SERVE },
 	{ "--drafts", "CARTO_DRAFTS", 0, C_BUILD | C_SERVE },
+	{ "--full", "CARTO_SERVE_FULL", 0, C_SERVE },
+	{ "--poll", "CARTO_SERVE_POLL", 0, C_SERVE },
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -103,26 +107,30 @@ static int parse_number(const char *from, const char *v, long lo, long hi, int *
  * where the value came from, for messages. Returns 0 or -1. */
 static int set_option(struct opts *o, const struct option *op, const char *v, const char *from)
 {
-	if (!strcmp(op->name, "--site"))
-		o->site = v;
-	else if (!strcmp(op->name, "--out"))
-		o->out = v;
-	else if (!strcmp(op->name, "--base-url")) {
+	if (!strcmp(op->name, "--site") || !strcmp(op->name, "--out")) {
+		*(!strcmp(op->name, "--site") ? &o->site : &o->out) = v;
+		return 0;
+	}
+	if (!strcmp(op->name, "--base-url")) {
 		const char *bad = url_base_problem(v);
 		if (bad) {	/* the rule of site.yaml's base_url */
 			fprintf(stderr, "carto: %s '%s' %s\n", from, v, bad);
 			return -1;
 		}
 		o->b.base_url = v;
+		return 0;
 	}
-	else if (!strcmp(op->name, "--jobs"))
+	if (!strcmp(op->name, "--jobs"))
 		return parse_number(from, v, 1, 256, &o->b.jobs);
-	else if (!strcmp(op->name, "--port"))
+	if (!strcmp(op->name, "--port"))
 		return parse_number(from, v, 1, 65535, &o->port);
-	else if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
-		o->b.drafts = 1;
+	/* The switches: --drafts, --full, --poll. */
+	int *on = !strcmp(op->name, "--full") ? &o->full : !strcmp(op->name, "--poll") ? &o->poll
+	    : &o->b.drafts;
+	if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
+		*on = 1;
 	else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !*v)
-		o->b.drafts = 0;
+		*on = 0;
 	else {
 		fprintf(stderr, "carto: %s is 1 or 0, not '%s'\n", from, v);
 		return -1;
@@ -213,7 +221,7 @@ static int today(void)
 static void lint_pages(const struct site *s, struct diags *d)
 {
 	for (size_t i = 0; i < s->n_pages; i++)
-		md_lint(s->pages[i]->body, s->pages[i]->file, s->pages[i]->body_line,
+		md_doc_lint(s->pages[i]->doc, s->pages[i]->file, s->pages[i]->body_line,
 		    s->html_brut, d);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		if (s->cartographies[i]->introduction)
@@ -665,7 +673,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(o.cmd, "import"))
 		rc = cmd_import(&o);
 	else if (!strcmp(o.cmd, "serve")) {
-		struct serve_opts so = { o.site, o.port ? o.port : 8000, serve_build, &o };
+		o.b.preview = !o.full;
+		struct serve_opts so = { o.site, o.port ? o.port : 8000, o.b.preview, o.poll, serve_build, &o };
 		rc = serve_run(&so);
 	} else {
 		struct site s;

@@ -1,14 +1,23 @@
 /*
  * The preview server. One process, one thread: a poll loop serves up to
  * MAX_CONNS connections at once (one request each, non-blocking, each with
- * a deadline, so a slow or idle client holds no other), reaps the build child and,
- * every second, fingerprints the site's files (path, size and modification
- * time of each, summed so that the order of a directory does not matter).
+ * a deadline, so a slow or idle client holds no other), reads the build
+ * child's error output and reaps it when that output closes, and reads the
+ * watcher: inotify on every folder of site.yaml's folder parts (site.yaml,
+ * content/, referentiels/, themes/; a folder created later is watched as
+ * soon as it appears), or, when inotify is missing, refused or out of
+ * watches (fs.inotify.max_user_watches), or with --poll, a fingerprint of
+ * the files every second (path, size and modification time of each, summed
+ * so that the order of a directory does not matter). Changes are coalesced:
+ * a build starts once the site has been quiet for DEBOUNCE_MS, so an
+ * editor's save (a temporary file written, renamed over the old one) makes
+ * one rebuild; a change during a build makes one more after it.
  * Builds run in a child process and publish atomically, so a request always
  * sees one whole build. Requests are mapped to files inside the build only:
  * "." and ".." segments, backslashes and NUL are refused. Start at
  * serve_run.
  */
+#define _GNU_SOURCE	/* pipe2, memmem, d_type */
 #include "serve.h"
 
 #include <arpa/inet.h>
@@ -22,6 +31,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -29,7 +40,9 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/escape.h"
 #include "base/fs.h"
+#include "base/mem.h"
 
 #define VERSION_PATH "/__carto/version"
 
@@ -73,24 +86,63 @@ struct conn {
 	int64_t deadline;	/* monotonic ms */
 };
 
+/* A change is acted on once the site has been quiet this long. */
+#define DEBOUNCE_MS 40
+#define POLL_MS 1000
+/* What is kept of a build's error output for the pages' banner. */
+#define LOG_MAX (256 * 1024)
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM \
+	| IN_MOVED_TO | IN_DELETE_SELF | IN_EXCL_UNLINK | IN_ONLYDIR)
+
+/* The parts of a site a build reads, in its folder. */
+static const char *const parts[] = { "site.yaml", "content", "referentiels", "themes" };
+
+/*
+ * The watcher: inotify with the folder of each watch descriptor (dirs[wd],
+ * "" for the site's own folder, where only the parts count), or, when fd is
+ * -1, the fingerprint of the last poll.
+ */
+struct watcher {
+	int fd;
+	char **dirs;
+	size_t cap;
+	uint64_t stamp;
+	int64_t next_poll;	/* monotonic ms */
+};
+
 struct server {
 	const struct serve_opts *o;
 	char dir[64];		/* private folder of the builds */
 	struct buf out;		/* dir/site, what is served */
 	int fd;
+	struct watcher w;
 	pid_t child;
+	int err;		/* read end of the child's error output, or -1 */
+	struct buf log;		/* that output (at most LOG_MAX bytes) */
+	struct buf errors;	/* the last build's errors when it failed */
 	unsigned long version;	/* successful builds */
-	uint64_t stamp;
-	int dirty;		/* files changed during a build */
+	unsigned long failures;	/* failed builds */
+	int64_t changed;	/* when the first change not built yet was seen (ms), or 0 */
+	int64_t quiet;		/* from when that change may start a build (ms) */
+	int64_t building;	/* when the change the running build shows was seen, or 0 */
 	struct conn *conns;	/* the open connections (see below) */
 	size_t nconns;
 };
+
+static int64_t now_ms(void);
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	for (const unsigned char *c = p; n--; c++)
 		h = (h ^ *c) * 1099511628211u;
 	return h;
+}
+
+/* Names a build never reads: hidden files and editors' backups. */
+static int ignored(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] == '.' || (n && name[n - 1] == '~') || name[0] == '#';
 }
 
 static void stamp_tree(const char *path, uint64_t *sum, int depth)
@@ -111,7 +163,7 @@ static void stamp_tree(const char *path, uint64_t *sum, int depth)
 	struct dirent *e;
 	struct buf p = BUF_INIT;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (ignored(e->d_name))
 			continue;	/* ., .., and editors' hidden files */
 		buf_reset(&p);
 		fs_join(&p, path, e->d_name);
@@ -121,13 +173,11 @@ static void stamp_tree(const char *path, uint64_t *sum, int depth)
 	buf_release(&p);
 }
 
-/* What the build reads: site.yaml, content/, referentiels/, themes/. */
 static uint64_t stamp_site(const char *site)
 {
-	static const char *const parts[] = { "site.yaml", "content", "referentiels", "themes" };
 	uint64_t sum = 0;
 	struct buf p = BUF_INIT;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
 		buf_reset(&p);
 		fs_join(&p, site, parts[i]);
 		stamp_tree(p.data, &sum, 0);
@@ -136,13 +186,163 @@ static uint64_t stamp_site(const char *site)
 	return sum;
 }
 
+static void watch_stop(struct watcher *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	for (size_t i = 0; i < w->cap; i++)
+		free(w->dirs[i]);
+	free(w->dirs);
+	w->dirs = NULL;
+	w->cap = 0;
+	w->fd = -1;
+}
+
+/* Adds a watch on dir (rel "" for the site's folder) and, but for the
+ * site's folder, on every folder below it. Returns -1 with errno when
+ * inotify refuses one (ENOSPC: out of watches); a folder that vanished
+ * meanwhile is no error. */
+static int watch_add(struct watcher *w, const char *dir, int below, int depth)
+{
+	int wd = inotify_add_watch(w->fd, dir, WATCH_MASK);
+	if (wd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -1;
+	if ((size_t)wd >= w->cap) {
+		size_t old = w->cap;
+		w->dirs = xgrow(w->dirs, &w->cap, (size_t)wd + 1, sizeof(*w->dirs));
+		memset(w->dirs + old, 0, (w->cap - old) * sizeof(*w->dirs));
+	}
+	free(w->dirs[wd]);
+	w->dirs[wd] = xstrdup(below ? dir : "");
+	if (!below || depth > 32)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	struct buf p = BUF_INIT;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (ignored(e->d_name))
+			continue;
+		buf_reset(&p);
+		fs_join(&p, dir, e->d_name);
+		if ((e->d_type == DT_DIR || e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) &&
+		    fs_is_dir(p.data))
+			rc = watch_add(w, p.data, 1, depth + 1);
+	}
+	closedir(d);
+	buf_release(&p);
+	return rc;
+}
+
+/* Watches the site's folder and every folder of its parts. */
+static int watch_site(struct watcher *w, const char *site)
+{
+	if (watch_add(w, site, 0, 0) < 0)
+		return -1;
+	struct buf p = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 1; i < sizeof(parts) / sizeof(*parts) && rc == 0; i++) {
+		buf_reset(&p);
+		fs_join(&p, site, parts[i]);
+		if (fs_is_dir(p.data))
+			rc = watch_add(w, p.data, 1, 0);
+	}
+	buf_release(&p);
+	return rc;
+}
+
+static void watch_poll(struct server *sv, const char *why)
+{
+	if (why)
+		fprintf(stderr, "carto serve: %s: watching by looking at the files every second instead\n", why);
+	watch_stop(&sv->w);
+	sv->w.stamp = stamp_site(sv->o->site);
+	sv->w.next_poll = now_ms() + POLL_MS;
+}
+
+static void watch_start(struct server *sv)
+{
+	sv->w = (struct watcher){ .fd = -1 };
+	if (sv->o->poll) {
+		watch_poll(sv, NULL);
+		return;
+	}
+	sv->w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (sv->w.fd < 0 || watch_site(&sv->w, sv->o->site) < 0) {
+		char why[160];
+		snprintf(why, sizeof(why), "inotify cannot watch the site (%s%s)", strerror(errno),
+		    errno == ENOSPC ? ": raise fs.inotify.max_user_watches" : "");
+		watch_poll(sv, why);
+	}
+}
+
+/* A change was seen: a build starts once the site is quiet. */
+static void changed(struct server *sv)
+{
+	int64_t now = now_ms();
+	if (!sv->changed)
+		sv->changed = now;
+	sv->quiet = now + DEBOUNCE_MS;
+}
+
+/* Reads the pending inotify events. */
+static void watch_read(struct server *sv)
+{
+	struct watcher *w = &sv->w;
+	char ev[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	struct buf p = BUF_INIT;
+	while (w->fd >= 0 && (n = read(w->fd, ev, sizeof(ev))) > 0) {
+		for (char *q = ev; q < ev + n;) {
+			const struct inotify_event *e = (const struct inotify_event *)q;
+			q += sizeof(*e) + e->len;
+			const char *dir = e->wd >= 0 && (size_t)e->wd < w->cap ? w->dirs[e->wd] : NULL;
+			if (e->mask & IN_Q_OVERFLOW) {	/* events lost: look at everything again */
+				changed(sv);
+				if (watch_site(w, sv->o->site) < 0)
+					watch_poll(sv, "inotify cannot watch the new folders");
+				continue;
+			}
+			if (e->mask & IN_IGNORED && dir) {
+				free(w->dirs[e->wd]);
+				w->dirs[e->wd] = NULL;
+				continue;
+			}
+			if (!dir || (e->len && ignored(e->name)))
+				continue;
+			int part = 0;	/* in the site's folder, only its parts count */
+			for (size_t i = 0; !*dir && e->len && i < sizeof(parts) / sizeof(*parts); i++)
+				part |= strcmp(e->name, parts[i]) == 0;
+			if (!*dir && !part)
+				continue;
+			changed(sv);
+			if (e->len && e->mask & (IN_CREATE | IN_MOVED_TO) && e->mask & IN_ISDIR) {
+				buf_reset(&p);
+				fs_join(&p, *dir ? dir : sv->o->site, e->name);
+				if (watch_add(w, p.data, 1, 0) < 0)
+					watch_poll(sv, "inotify cannot watch a new folder (raise fs.inotify.max_user_watches)");
+			}
+		}
+	}
+	buf_release(&p);
+}
+
 static void start_build(struct server *sv)
 {
+	int pipefd[2];
 	fflush(stdout);
 	fflush(stderr);
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
+		return;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
 		return;
 	}
 	if (pid == 0) {
@@ -151,29 +351,83 @@ static void start_build(struct server *sv)
 			close(sv->conns[i].fd);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		fflush(stdout);
+		dup2(pipefd[1], 2);
 		_exit(sv->o->build(sv->o->ctx, sv->out.data));
 	}
+	close(pipefd[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	sv->err = pipefd[0];
+	buf_reset(&sv->log);
 	sv->child = pid;
-	sv->dirty = 0;
+	sv->building = sv->changed;
+	sv->changed = 0;
 }
 
-static void reap(struct server *sv)
+/* Passes the child's error output on to ours, keeping it for the banner. */
+static void read_log(struct server *sv)
+{
+	char b[8192];
+	ssize_t n;
+	while (sv->err >= 0 && (n = read(sv->err, b, sizeof(b))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			break;
+		}
+		fwrite(b, 1, (size_t)n, stderr);
+		if (sv->log.len < LOG_MAX)
+			buf_add(&sv->log, b, (size_t)n < LOG_MAX - sv->log.len ? (size_t)n : LOG_MAX - sv->log.len);
+	}
+	if (sv->err >= 0) {	/* closed: the build is over */
+		close(sv->err);
+		sv->err = -1;
+	}
+}
+
+/* The lines of the log that say why the build failed: the errors and
+ * carto's own messages, at most 50. */
+static void keep_errors(struct server *sv)
+{
+	buf_reset(&sv->errors);
+	size_t n = 0;
+	for (char *l = sv->log.data; l && *l && n < 50;) {
+		char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l) : strlen(l);
+		if (memmem(l, len, ": error: ", 9) || strncmp(l, "carto", 5) == 0) {
+			buf_add(&sv->errors, l, len);
+			buf_putc(&sv->errors, '\n');
+			n++;
+		}
+		l = e ? e + 1 : l + len;
+	}
+}
+
+static void reap(struct server *sv, int wait)
 {
 	int status;
-	if (!sv->child || waitpid(sv->child, &status, WNOHANG) != sv->child)
+	struct rusage ru;
+	if (!sv->child || wait4(sv->child, &status, wait ? 0 : WNOHANG, &ru) != sv->child)
 		return;
+	read_log(sv);
 	sv->child = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sv->version++;
-		printf("carto serve: build %lu ready\n", sv->version);
-	} else
+		buf_reset(&sv->errors);
+		printf("carto serve: build %lu ready", sv->version);
+		if (sv->building)
+			printf(" (%.2f s after the change, %.2f s of CPU)", (double)(now_ms() - sv->building) / 1e3,
+			    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+		printf("\n");
+	} else {
+		sv->failures++;
+		keep_errors(sv);
 		fprintf(stderr, "carto serve: the build failed; the last good site is still served\n");
+	}
 	fflush(stdout);
-	if (sv->dirty)
-		start_build(sv);
 }
-
 
 static int64_t now_ms(void)
 {
@@ -276,25 +530,60 @@ static void not_found(struct server *sv, struct conn *c, int head)
 	buf_release(&body);
 }
 
-/* An HTML page gets the reload script before its last </body>. */
-static void send_html(struct conn *c, const char *path, size_t size, int head)
+/* An HTML page gets the reload script before its last </body> and, when
+ * the last build failed, its errors at the top of the page. */
+static void send_html(struct server *sv, struct conn *c, const char *path, size_t size, int head)
 {
-	struct buf body = BUF_INIT;
+	struct buf body = BUF_INIT, add = BUF_INIT;
 	if (fs_read(path, size + 1, &body) < 0) {
 		respond(c, 404, "text/plain; charset=utf-8", "not found\n", 10, head);
 		return;
 	}
+	if (sv->errors.len) {
+		buf_puts(&add, "<div role=\"alert\" style=\"position:fixed;top:0;left:0;right:0;z-index:99999;"
+		    "max-height:50vh;overflow:auto;background:#fff3f3;color:#5a0000;border-bottom:3px solid #b00;"
+		    "padding:1em;font:14px/1.4 sans-serif\"><strong>La dernière construction a échoué</strong> : "
+		    "ce site est la dernière version construite sans erreur. Corrigez le fichier, la page se "
+		    "recharge seule.<pre style=\"white-space:pre-wrap;margin:.5em 0 0\">");
+		esc_html(&add, sv->errors.data);
+		buf_puts(&add, "</pre></div>\n");
+	}
+	buf_puts(&add, reload_script);
 	char *at = NULL;
 	for (char *q = body.data; (q = strstr(q, "</body>")); q++)
 		at = q;
 	size_t off = at ? (size_t)(at - body.data) : body.len;
-	respond_head(c, 200, "text/html; charset=utf-8", body.len + strlen(reload_script), NULL);
+	respond_head(c, 200, "text/html; charset=utf-8", body.len + add.len, NULL);
 	if (!head) {
 		buf_add(&c->out, body.data, off);
-		buf_puts(&c->out, reload_script);
+		buf_add(&c->out, add.data, add.len);
 		buf_add(&c->out, body.data + off, body.len - off);
 	}
 	buf_release(&body);
+	buf_release(&add);
+}
+
+/* A preview does not make the documents (build.c, previewed): a link to
+ * one gets this page, which says how to have it, instead of a bare 404. */
+static int skipped(struct server *sv, struct conn *c, const char *rel, int head)
+{
+	static const char *const docs[] = { "/pdf/", "/xlsx/", "/data/" };
+	int doc = 0;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(*docs); i++)
+		doc |= strncmp(rel, docs[i], strlen(docs[i])) == 0;
+	const char *dot = strrchr(rel, '.');
+	if (!sv->o->preview || !doc || !dot || strcmp(dot, ".html") == 0)
+		return 0;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "<!DOCTYPE html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Document non construit"
+	    "</title><h1>Document non construit pendant la prévisualisation</h1><p><code>");
+	esc_html(&b, rel);
+	buf_puts(&b, "</code> n'est pas construit par <code>carto serve</code>, qui ne fait que les pages pour "
+	    "les montrer vite : les PDF, les classeurs et les données ouvertes sont faits par "
+	    "<code>carto build</code>, ou par <code>carto serve --full</code>.</p></html>\n");
+	respond(c, 404, "text/html; charset=utf-8", b.data, b.len, head);
+	buf_release(&b);
+	return 1;
 }
 
 /*
@@ -327,10 +616,11 @@ static void send_file(struct server *sv, struct conn *c, const char *rel,
 		buf_puts(&p, "index.html");
 	}
 	int fd = stat(p.data, &st) == 0 && S_ISREG(st.st_mode) ? open(p.data, O_RDONLY | O_CLOEXEC) : -1;
-	if (fd < 0)
-		not_found(sv, c, head);
-	else if (strncmp(type_of(p.data), "text/html", 9) == 0)
-		send_html(c, p.data, (size_t)st.st_size, head);
+	if (fd < 0) {
+		if (!skipped(sv, c, rel, head))
+			not_found(sv, c, head);
+	} else if (strncmp(type_of(p.data), "text/html", 9) == 0)
+		send_html(sv, c, p.data, (size_t)st.st_size, head);
 	else {
 		respond_head(c, 200, type_of(p.data), (size_t)st.st_size, NULL);
 		if (!head && st.st_size > 0) {
@@ -367,13 +657,19 @@ static void answer(struct server *sv, struct conn *c)
 	if (clean_path(sp1 + 1, tlen, &path) < 0) {
 		not_found(sv, c, head);
 	} else if (strcmp(path.data, VERSION_PATH) == 0) {
-		char v[32];
-		int k = snprintf(v, sizeof(v), "%lu", sv->version);
+		char v[64];
+		int k = sv->errors.len ? snprintf(v, sizeof(v), "%lu failed %lu", sv->version, sv->failures)
+		    : snprintf(v, sizeof(v), "%lu", sv->version);
 		respond(c, 200, "text/plain; charset=utf-8", v, (size_t)k, head);
 	} else if (!sv->version) {
 		struct buf b = BUF_INIT;
 		buf_puts(&b, "<!DOCTYPE html><html lang=\"fr\"><title>Construction en cours</title>"
 		    "<p>Le site est en cours de construction ; la page se recharge quand il est prêt.</p>");
+		if (sv->errors.len) {
+			buf_puts(&b, "<p>La construction a échoué : corrigez le fichier, elle reprend seule.</p><pre>");
+			esc_html(&b, sv->errors.data);
+			buf_puts(&b, "</pre>");
+		}
 		buf_puts(&b, reload_script);
 		respond(c, 503, "text/html; charset=utf-8", b.data, b.len, head);
 		buf_release(&b);
@@ -479,9 +775,40 @@ static int listen_on(int port)
 	return fd;
 }
 
+/* Looks for changes: inotify's events, or a poll when one is due. */
+static void watch_turn(struct server *sv, int readable)
+{
+	if (sv->w.fd >= 0) {
+		if (readable)
+			watch_read(sv);
+		return;
+	}
+	int64_t now = now_ms();
+	if (now < sv->w.next_poll)
+		return;
+	sv->w.next_poll = now + POLL_MS;
+	uint64_t st = stamp_site(sv->o->site);
+	if (st != sv->w.stamp) {
+		sv->w.stamp = st;
+		changed(sv);
+	}
+}
+
+/* How long poll may sleep: until a quiet change may be built or the next
+ * poll of the files, at most 250 ms (the connections' deadlines). */
+static int sleep_ms(const struct server *sv)
+{
+	int64_t now = now_ms(), t = 250;
+	if (sv->changed && !sv->child && sv->quiet - now < t)
+		t = sv->quiet - now;
+	if (sv->w.fd < 0 && sv->w.next_poll - now < t)
+		t = sv->w.next_poll - now;
+	return t < 0 ? 0 : (int)t;
+}
+
 int serve_run(const struct serve_opts *o)
 {
-	struct server sv = { .o = o, .out = BUF_INIT };
+	struct server sv = { .o = o, .out = BUF_INIT, .err = -1, .log = BUF_INIT, .errors = BUF_INIT };
 	sv.fd = listen_on(o->port);
 	if (sv.fd < 0) {
 		fprintf(stderr, "carto serve: cannot listen on 127.0.0.1:%d: %s\n", o->port, strerror(errno));
@@ -501,24 +828,33 @@ int serve_run(const struct serve_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	printf("carto serve: http://127.0.0.1:%d/ (Ctrl-C to stop); rebuilds when %s changes\n", o->port, o->site);
+	if (o->preview)
+		printf("carto serve: preview: the pages only; the PDFs, workbooks and data files are not built "
+		    "(carto serve --full builds them)\n");
 	fflush(stdout);
-	sv.stamp = stamp_site(o->site);
+	watch_start(&sv);
 	start_build(&sv);
-	struct timespec last;
-	clock_gettime(CLOCK_MONOTONIC, &last);
 	struct conn cs[MAX_CONNS];
 	size_t nc = 0;
 	sv.conns = cs;
 	while (!stopping) {
 		sv.nconns = nc;
-		struct pollfd p[MAX_CONNS + 1];
+		struct pollfd p[MAX_CONNS + 3];
 		for (size_t i = 0; i < nc; i++)
 			p[i] = (struct pollfd){ cs[i].fd, (short)(cs[i].writing ? POLLOUT : POLLIN), 0 };
 		/* When full, new clients wait in the listen queue. */
 		p[nc] = (struct pollfd){ nc < MAX_CONNS ? sv.fd : -1, POLLIN, 0 };
-		if (poll(p, nc + 1, 250) < 0 && errno != EINTR)
+		p[nc + 1] = (struct pollfd){ sv.w.fd, POLLIN, 0 };
+		p[nc + 2] = (struct pollfd){ sv.err, POLLIN, 0 };
+		if (poll(p, nc + 3, sleep_ms(&sv)) < 0 && errno != EINTR)
 			break;
 		int incoming = p[nc].revents & POLLIN;
+		int events = p[nc + 1].revents & POLLIN;
+		if (p[nc + 2].revents) {
+			read_log(&sv);
+			if (sv.err < 0)	/* the child closed its output: it is ending */
+				reap(&sv, 1);
+		}
 		serve_conns(&sv, cs, p, nc);
 		size_t k = 0;
 		for (size_t i = 0; i < nc; i++)
@@ -537,21 +873,12 @@ int serve_run(const struct serve_opts *o)
 				.deadline = now_ms() + REQUEST_MS };
 		}
 		sv.nconns = nc;
-		reap(&sv);
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - last.tv_sec >= 1) {
-			last = now;
-			uint64_t st = stamp_site(o->site);
-			if (st != sv.stamp) {
-				sv.stamp = st;
-				printf("carto serve: change seen, rebuilding\n");
-				fflush(stdout);
-				if (sv.child)
-					sv.dirty = 1;
-				else
-					start_build(&sv);
-			}
+		reap(&sv, 0);
+		watch_turn(&sv, events);
+		if (sv.changed && !sv.child && now_ms() >= sv.quiet) {
+			printf("carto serve: change seen, rebuilding\n");
+			fflush(stdout);
+			start_build(&sv);
 		}
 	}
 	for (size_t i = 0; i < nc; i++)
@@ -560,9 +887,14 @@ int serve_run(const struct serve_opts *o)
 		kill(sv.child, SIGTERM);
 		waitpid(sv.child, NULL, 0);
 	}
+	if (sv.err >= 0)
+		close(sv.err);
+	watch_stop(&sv.w);
 	close(sv.fd);
 	fs_rmtree(sv.dir);
 	buf_release(&sv.out);
+	buf_release(&sv.log);
+	buf_release(&sv.errors);
 	printf("carto serve: stopped\n");
 	return 0;
 }

@@ -1,9 +1,11 @@
 /*
  * carto serve: a preview server for editors, on 127.0.0.1 only. It builds
  * the site into a private folder, serves it over HTTP, watches the site's
- * files and rebuilds when one changes; the pages it serves reload themselves
- * after a successful rebuild. A failed build prints its errors and the last
- * good site stays served.
+ * files (inotify, or polling every second) and rebuilds when one changes;
+ * the pages it serves reload themselves after a rebuild. A failed build
+ * prints its errors, the last good site stays served and its pages show the
+ * errors above their content. A preview skips the PDFs, workbooks and data
+ * files (build_opts.preview); asked for one, the server says how to get it.
  */
 #ifndef CARTO_SERVE_H
 #define CARTO_SERVE_H
@@ -15,6 +17,8 @@ typedef int (*serve_build_fn)(void *ctx, const char *out);
 struct serve_opts {
 	const char *site;
 	int port;
+	int preview;		/* the builds skip the documents (no --full) */
+	int poll;		/* watch by polling, never inotify (--poll) */
 	serve_build_fn build;
 	void *ctx;
 };

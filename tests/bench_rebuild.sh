@@ -6,8 +6,13 @@
 # a fiche), and sites of BENCH_PAGE_SIZES Markdown pages (default 1000
 # 10000, with 10 organisations) rebuilt over their existing output: wall,
 # user and kernel seconds of the third build in a row (the steady state of
-# an editor's rebuilds), and the ratios base/new. Sites are kept in
-# build/bench/.
+# an editor's rebuilds), and the ratios base/new. Then the same pages as a
+# Hugo site (tests/hugo_site.sh), rebuilt the same way by Debian's hugo
+# (installed when missing and run as root; else the command is printed and
+# the comparison skipped): wall, CPU and peak memory of both, and the
+# ratios hugo/carto. Last, carto serve on a site of BENCH_SERVE_ORGS
+# organisations (default 10000): the time from a save to the new page
+# served (tests/bench_serve.py). Sites are kept in build/bench/.
 set -eu
 cd "$(dirname "$0")/.."
 ORGS=${BENCH_ORGS:-1000}
@@ -32,13 +37,18 @@ site() {	# site DIR ORGS PAGES
 	echo "$2 $3 $SEED" > "$1/.stamp"
 }
 
-# timed BIN SITE OUT: prints "wall user sys" of one build.
-timed() {
-	/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$1" build --site "$2" --out "$3" > /dev/null 2>&1 || {
-		echo "bench: $1 build --site $2 failed" >&2
+# measured CMD...: prints "wall user sys peak-KB" of one run of CMD.
+measured() {
+	/usr/bin/time -f '%e %U %S %M' -o "$B/time.log" "$@" > /dev/null 2>&1 || {
+		echo "bench: $* failed" >&2
 		exit 1
 	}
 	cat "$B/time.log"
+}
+
+# timed BIN SITE OUT: prints "wall user sys peak-KB" of one build.
+timed() {
+	measured "$1" build --site "$2" --out "$3"
 }
 
 bins="new"
@@ -70,3 +80,55 @@ for n in $SIZES; do
 		echo "| rebuild over the output, $n pages | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"
 	done
 done
+
+# The same pages with Hugo, rebuilt over its output like carto above.
+if ! command -v hugo > /dev/null; then
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y hugo > "$B/hugo-install.log" 2>&1 || { cat "$B/hugo-install.log" >&2; exit 1; }
+	else
+		echo
+		echo "bench: hugo is missing; install it with: sudo apt-get install hugo"
+	fi
+fi
+if command -v hugo > /dev/null; then
+	echo
+	echo "$(hugo version | cut -d' ' -f1-2) against carto on the same Markdown pages, third build in a row over the existing output:"
+	echo
+	echo "| pages | tool | wall s | user s | kernel s | CPU s | peak MB |"
+	echo "|---:|---|---:|---:|---:|---:|---:|"
+	ratios=""
+	for n in $SIZES; do
+		dir="$B/rebuild-pages-$n"
+		[ -d "$B/hugo-pages-$n" ] && [ "$(cat "$B/hugo-pages-$n/.stamp" 2>/dev/null)" = "$(cat "$dir/.stamp")" ] || {
+			sh tests/hugo_site.sh "$dir" "$B/hugo-pages-$n"
+			cp "$dir/.stamp" "$B/hugo-pages-$n/.stamp"
+		}
+		out="$B/rebuild-out-new-$n"
+		set -- $(timed "$NEW" "$dir" "$out")
+		cw=$1 cc=$(echo "$2 $3" | awk '{print $1 + $2}')
+		echo "| $n | carto | $1 | $2 | $3 | $cc | $(($4 / 1024)) |"
+		hout="$B/hugo-out-$n"
+		rm -rf "$hout"
+		measured hugo --source "$B/hugo-pages-$n" --destination "$PWD/$hout" --quiet > /dev/null
+		measured hugo --source "$B/hugo-pages-$n" --destination "$PWD/$hout" --quiet > /dev/null
+		set -- $(measured hugo --source "$B/hugo-pages-$n" --destination "$PWD/$hout" --quiet)
+		hc=$(echo "$2 $3" | awk '{print $1 + $2}')
+		echo "| $n | hugo | $1 | $2 | $3 | $hc | $(($4 / 1024)) |"
+		ratios="$ratios$(echo "$n $1 $cw $hc $cc" | awk '{printf "| %d | %.1f | %.1f |\\n", $1, $2 / $3, $4 / $5}')"
+	done
+	echo
+	echo "| pages | hugo/carto wall | hugo/carto CPU |"
+	echo "|---:|---:|---:|"
+	printf "$ratios"
+fi
+
+# carto serve: from a save to the new version served.
+SERVE_ORGS=${BENCH_SERVE_ORGS:-10000}
+dir="$B/serve-orgs-$SERVE_ORGS"
+site "$dir" "$SERVE_ORGS" 1
+echo
+echo "carto serve, $SERVE_ORGS organisations: an organisation's name saved, seconds until its new page is served"
+echo
+echo "| save | s | build CPU s |"
+echo "|---|---:|---:|"
+python3 tests/bench_serve.py "$NEW" "$dir"

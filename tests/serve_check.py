@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 # carto serve, end to end: builds the site, serves it on 127.0.0.1 only,
 # refuses paths that try to leave the build, rebuilds when a file changes
-# (the version the pages poll moves on), keeps the last good site when a
-# build fails, and removes its folder when stopped. Prints ok/FAIL lines.
+# (the version the pages poll moves on), once for an editor's save made of
+# several file operations, watches folders created after it started, keeps
+# the last good site when a build fails and shows the error in its pages,
+# skips the PDFs unless --full, watches by polling with --poll, and removes
+# its folder when stopped. Prints ok/FAIL lines.
 import http.client, os, re, signal, socket, subprocess, sys, time
 
 carto, site, log = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -42,6 +45,10 @@ def wait_for(cond, seconds):
     return False
 
 
+# An organisation of the site, for its page and its PDF.
+orgs = os.path.join(site, "content", "organismes")
+first = open(os.path.join(orgs, sorted(f for f in os.listdir(orgs) if f.endswith(".yaml"))[0])).read()
+org = re.search(r"^[ -]*id: *\"?([a-z0-9-]+)", first, re.M).group(1)
 port = free_port()
 out = open(log, "w")
 proc = subprocess.Popen([carto, "serve", "--site", site, "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
@@ -111,17 +118,52 @@ try:
     open(page, "w").write(re.sub(r'titre: "[^"]*"', 'titre: "Accueil modifié pendant serve"', text, count=1))
     ok = wait_for(lambda: get("/__carto/version")[2] == b"2", 120)
     report(ok and "Accueil modifié pendant serve" in get("/")[2].decode(), "rebuild-on-change", open(log).read()[-300:])
-    # A broken file: the build fails, the last good site stays.
+    # An editor's save: a test file created and removed, a backup, the new
+    # text written to a temporary file renamed over the page. One rebuild.
+    builds = open(log).read().count("change seen, rebuilding")
+    d = os.path.join(site, "content", "pages")
+    open(os.path.join(d, "4913"), "w").close()
+    os.unlink(os.path.join(d, "4913"))
+    open(os.path.join(d, "index.md~"), "w").write(text)
+    tmp = os.path.join(d, ".index.md.swp")
+    open(tmp, "w").write(re.sub(r'titre: "[^"]*"', 'titre: "Accueil sauvé en une fois"', text, count=1))
+    os.rename(tmp, page)
+    os.unlink(os.path.join(d, "index.md~"))
+    ok = wait_for(lambda: get("/__carto/version")[2] == b"3", 120)
+    time.sleep(1.5)
+    more = open(log).read().count("change seen, rebuilding") - builds
+    report(ok and more == 1 and get("/__carto/version")[2] == b"3" and "Accueil sauvé en une fois" in get("/")[2].decode(),
+           "one-save-one-rebuild", (ok, more, get("/__carto/version")[2]))
+    # A folder made after the start is watched, and so is a file in it.
+    nd = os.path.join(site, "content", "pages", "nouveau", "plus-bas")
+    os.makedirs(nd)
+    ok = wait_for(lambda: get("/__carto/version")[2] == b"4", 120)
+    open(os.path.join(nd, "page.md"), "w").write('---\ntitre: "Page d\'un dossier neuf"\n---\n\nBonjour.\n')
+    ok = ok and wait_for(lambda: get("/__carto/version")[2] == b"5", 120)
+    s, _, b = get("/nouveau/plus-bas/page/")
+    report(ok and s == 200 and "dossier neuf" in b.decode(), "new-folder-watched",
+           (ok, s, open(log).read()[-300:]))
+    # Without --full the documents are not built: the page links its PDF,
+    # without a size, and the link says how to have it.
+    s, _, b = get("/organismes/%s/" % org)
+    pdf = re.search(r'href="([^"]*%s\.pdf)"' % org, b.decode())
+    s2, t2, b2 = get("/pdf/organismes/%s.pdf" % org)
+    report(s == 200 and pdf and "(PDF)" in b.decode() and s2 == 404 and b"carto serve --full" in b2,
+           "preview-skips-pdf", (s, bool(pdf), s2, b2[:200]))
+    # A broken file: the build fails, the last good site stays, and its
+    # pages say why above their content.
     yml = os.path.join(site, "site.yaml")
     good = open(yml).read()
     open(yml, "w").write(good + "\n  - [unclosed\n")
-    ok = wait_for(lambda: "the build failed" in open(log).read(), 120)
+    ok = wait_for(lambda: get("/__carto/version")[2] == b"5 failed 1", 120)
     s, _, b = get("/")
-    report(ok and s == 200 and get("/__carto/version")[2] == b"2" and "Accueil modifié pendant serve" in b.decode(),
-           "failed-build-keeps-site", open(log).read()[-300:])
+    b = b.decode()
+    report(ok and s == 200 and "Accueil sauvé en une fois" in b and "La dernière construction a échoué" in b
+           and re.search(r"site\.yaml:\d+:\d+: error: ", b), "failed-build-keeps-site-and-shows-error",
+           open(log).read()[-300:])
     open(yml, "w").write(good)
-    ok = wait_for(lambda: get("/__carto/version")[2] == b"3", 120)
-    report(ok, "recovers-after-fix")
+    ok = wait_for(lambda: get("/__carto/version")[2] == b"6", 120)
+    report(ok and "La dernière construction a échoué" not in get("/")[2].decode(), "recovers-after-fix")
 finally:
     proc.send_signal(signal.SIGINT)
     try:
@@ -133,4 +175,38 @@ finally:
 text = open(log).read()
 dirs = set(re.findall(r"published (/tmp/carto-serve-[A-Za-z0-9]+)/site", text))
 report(rc == 0 and dirs and not any(os.path.exists(d) for d in dirs), "stops-and-cleans", (rc, dirs))
+
+
+def other(args, env, check):
+    """Runs carto serve ARGS on its own port and reports check(log)."""
+    global port
+    port = free_port()
+    out = open(log, "w")
+    p = subprocess.Popen([carto, "serve", "--site", site, "--port", str(port)] + args, stdout=out,
+                         stderr=subprocess.STDOUT, env=dict(os.environ, **env))
+    try:
+        ready = wait_for(lambda: get("/__carto/version")[2] == b"1", 300)
+        return ready and check()
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+        out.close()
+
+
+# --full builds the documents too.
+def full():
+    s, t, b = get("/pdf/organismes/%s.pdf" % org)
+    return s == 200 and t == "application/pdf" and b.startswith(b"%PDF")
+report(other(["--full"], {}, full), "full-builds-pdf", open(log).read()[-300:])
+
+
+# Polling instead of inotify (CARTO_SERVE_POLL, as --poll): a change is
+# still seen.
+def polled():
+    open(page, "a").write("\nVu par sondage.\n")
+    return wait_for(lambda: get("/__carto/version")[2] == b"2", 120) and "Vu par sondage" in get("/")[2].decode()
+report(other([], {"CARTO_SERVE_POLL": "1"}, polled), "polling-sees-change", open(log).read()[-300:])
 sys.exit(1 if failed else 0)

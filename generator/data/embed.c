@@ -284,7 +284,7 @@ void embeds_read(struct site *s, struct diags *d)
 		if (!strstr(pg->body, "carto"))
 			continue;	/* most pages: no need to parse them again */
 		struct reader x = { s, pg, { &s->arena, d, pg->file }, ARENA_INIT, 0 };
-		md_fences(pg->body, one, &x);
+		md_doc_fences(pg->doc, one, &x);
 		arena_free(&x.tree);
 		/* Into the site's arena, which owns the whole model. */
 		struct embed *v = arena_alloc(&s->arena, (pg->n_embeds + 1) * sizeof(*v));

@@ -18,6 +18,7 @@
 #include "../base/fs.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
+#include "../text/markdown.h"
 #include "model.h"
 
 enum task_kind { T_GEO, T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
@@ -424,6 +425,8 @@ void site_free(struct site *s)
 	free(s->referentiels);
 	free(s->correspondances);
 	free(s->cartographies);
+	for (size_t i = 0; i < s->n_pages; i++)
+		md_doc_free(s->pages[i]->doc);
 	free(s->pages);
 	free(s->organismes);
 	strmap_free(&s->org_by_id);

@@ -11,6 +11,7 @@
 #include "../base/mem.h"
 #include "../base/url.h"
 #include "../base/utf8.h"
+#include "../text/markdown.h"
 #include "load.h"
 
 void load_unknown(struct rd *r, const struct ynode *at, const char *what,
@@ -788,6 +789,11 @@ static void drop_controls(struct rd *r, char *body, size_t len, uint32_t line)
 	uint32_t col = 1;
 	int warned = 0;
 	for (size_t i = 0; i < len;) {
+		if ((unsigned char)body[i] >= 0x20 && (unsigned char)body[i] < 0x7F) {
+			body[k++] = body[i++];	/* printable ASCII, most of a text */
+			col++;
+			continue;
+		}
 		uint32_t cp = 0;
 		char c = body[i];
 		size_t n = c ? utf8_decode(body + i, &cp) : 1;
@@ -876,5 +882,6 @@ struct page *page_read(struct rd *r, struct arena *tree, const char *text,
 	pg->body = arena_strndup(r->a, text + body, len - body);
 	pg->body_line = body_line;
 	drop_controls(r, (char *)pg->body, len - body, body_line);
+	pg->doc = md_parse(pg->body);	/* here, on the loader's threads */
 	return pg;
 }

@@ -89,6 +89,7 @@ struct vocab {
 enum entry_kind { ENTRY_DOMAINE, ENTRY_COMPETENCE, ENTRY_CRITERE };
 
 struct corr_link;
+struct md_doc;
 struct corr_use {			/* one link seen from one code */
 	const struct correspondance *corr;
 	const struct corr_link *link;
@@ -337,6 +338,8 @@ struct page {
 	size_t n_web_intervenants;
 	const char *body;		/* Markdown without the front matter */
 	uint32_t body_line;		/* line of the body's first line in the file */
+	struct md_doc *doc;		/* body parsed once (text/markdown.h),
+					 * freed by site_free */
 	struct embed *embeds;		/* its carto blocks, in order */
 	size_t n_embeds;
 };

@@ -42,6 +42,10 @@ struct build_opts {
 	const char *xlsx_tmpdir;	/* CARTO_TEST_XLSX_TMPDIR: where libxlsxwriter
 				 * keeps its temporary files instead of the
 				 * workbook's folder, so the tests make it fail */
+	int preview;		/* carto serve without --full: only the HTML
+				 * site and the calendar files are made (the
+				 * documents, workbooks and data files are
+				 * skipped: build.c, serve.c) */
 };
 
 /* Figures a backend hands back for the benchmark (CARTO_TIMING), written

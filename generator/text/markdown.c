@@ -7,6 +7,7 @@
 
 #include <cmark.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,9 @@
  * paragraph walks back over every image opener ("![") still open before it
  * (upstream fixed it in 0.30.3). This simulates the bracket stack of each
  * paragraph (a run of lines between blank lines, a superset of one) and
- * sums those steps. Returns 0 when the text is within the bounds, else -1
- * with the line (1-based) of the paragraph or of the text and a reason.
+ * sums those steps. Returns 0 when the text (NUL at len) is within the
+ * bounds, else -1 with the line (1-based) of the paragraph or of the text and
+ * a reason.
  */
 static int over_bounds(const char *text, size_t len, uint32_t *line,
     const char **why)
@@ -39,6 +41,13 @@ static int over_bounds(const char *text, size_t len, uint32_t *line,
 	uint32_t ln = 1, para = 1;
 	int blank = 1;
 	for (size_t i = 0; i < len; i++) {
+		/* Straight to the next byte that matters (text ends with NUL at
+		 * len): most of a text is neither a bracket nor a line's end. */
+		size_t skip = strcspn(text + i, "\n\\[]");
+		for (size_t j = i; blank && j < i + skip; j++)
+			blank = text[j] == ' ' || text[j] == '\t';
+		if ((i += skip) >= len)
+			break;
 		char c = text[i];
 		if (c == '\n') {
 			if (blank) {
@@ -124,17 +133,49 @@ static cmark_node *parse_doc(const char *text, int options)
 	return cmark_parse_document(text, len, options);
 }
 
-int md_lint(const char *body, const char *file, uint32_t first_line,
+/*
+ * A parsed text. Its tree is read by the lint, the link check and the
+ * fences (one thread), then rendered by any thread: md_doc_html changes the
+ * URLs and the carto blocks for one rendering and puts them back, under
+ * lock, so the tree is the same after as before.
+ */
+struct md_doc {
+	cmark_node *root;	/* NULL when the text is over the bounds */
+	uint32_t line;		/* then the line (from 1) and the reason */
+	const char *why;
+	pthread_mutex_t lock;
+};
+
+struct md_doc *md_parse(const char *text)
+{
+	struct md_doc *doc = xcalloc(1, sizeof(*doc));
+	size_t len = strlen(text);
+	/* The texts are valid UTF-8 (the loader refuses others): validating
+	 * changes nothing but keeps cmark's output valid whatever it is given. */
+	if (over_bounds(text, len, &doc->line, &doc->why) == 0)
+		doc->root = cmark_parse_document(text, len, CMARK_OPT_VALIDATE_UTF8);
+	pthread_mutex_init(&doc->lock, NULL);
+	return doc;
+}
+
+void md_doc_free(struct md_doc *doc)
+{
+	if (!doc)
+		return;
+	if (doc->root)
+		cmark_node_free(doc->root);
+	pthread_mutex_destroy(&doc->lock);
+	free(doc);
+}
+
+int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
     int html_brut, struct diags *d)
 {
-	uint32_t at;
-	const char *why;
-	if (over_bounds(body, strlen(body), &at, &why) < 0) {
-		diag_add(d, file, first_line + at - 1, 1, DIAG_ERROR, "%s", why);
+	if (!doc->root) {
+		diag_add(d, file, first_line + doc->line - 1, 1, DIAG_ERROR, "%s", doc->why);
 		return -1;
 	}
-	cmark_node *doc = cmark_parse_document(body, strlen(body), CMARK_OPT_SOURCEPOS);
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -149,16 +190,23 @@ int md_lint(const char *body, const char *file, uint32_t first_line,
 		lint_link(n, file, line, col, d);
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 	return 0;
 }
 
-void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx)
+int md_lint(const char *body, const char *file, uint32_t first_line,
+    int html_brut, struct diags *d)
 {
-	cmark_node *doc = parse_doc(body, CMARK_OPT_SOURCEPOS);
-	if (!doc)
+	struct md_doc *doc = md_parse(body);
+	int rc = md_doc_lint(doc, file, first_line, html_brut, d);
+	md_doc_free(doc);
+	return rc;
+}
+
+void md_doc_links(const struct md_doc *doc, uint32_t first_line, md_link_seen_fn fn, void *ctx)
+{
+	if (!doc->root)
 		return;		/* over the bounds: md_lint says so */
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -169,7 +217,6 @@ void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *c
 			    (uint32_t)cmark_node_get_start_column(n));
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 }
 
 static int is_view(cmark_node *n)
@@ -182,12 +229,11 @@ static int is_view(cmark_node *n)
 	return strncmp(info, "carto", 5) == 0 && (info[5] == '\0' || info[5] == ' ');
 }
 
-void md_fences(const char *text, md_fence_fn fn, void *ctx)
+void md_doc_fences(const struct md_doc *doc, md_fence_fn fn, void *ctx)
 {
-	cmark_node *doc = parse_doc(text, CMARK_OPT_SOURCEPOS);
-	if (!doc)
+	if (!doc->root)
 		return;
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -198,39 +244,69 @@ void md_fences(const char *text, md_fence_fn fn, void *ctx)
 		}
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 }
 
-/* Parses text, drops links with a refused scheme and, when views, numbers
- * the carto blocks: each one's body becomes its index, found again in the
- * HTML. Without views (Markdown outside pages) they stay code. */
+void md_fences(const char *text, md_fence_fn fn, void *ctx)
+{
+	struct md_doc *doc = md_parse(text);
+	md_doc_fences(doc, fn, ctx);
+	md_doc_free(doc);
+}
+
+/* What rewrite changed, to be put back: a link's URL or a block's text. */
+struct change {
+	cmark_node *n;
+	char *was;
+};
+
+/* Drops links with a refused scheme, passes the others through link and,
+ * when views_on, numbers the carto blocks: each one's body becomes its
+ * index, found again in the HTML. Without views (Markdown outside pages)
+ * they stay code. With undo, records each change there (the caller frees
+ * the array); returns their number. */
+static size_t rewrite(cmark_node *doc, int views_on, md_link_fn link, void *link_ctx,
+    struct change **undo)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	size_t views = 0, n = 0, cap = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(c);
+		const char *to = NULL, *was = NULL;
+		int url = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
+		char num[32];
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		if (url && (was = cmark_node_get_url(c)))
+			to = !url_is_link(was) ? "" : link ? link(link_ctx, was) : NULL;
+		else if (!url && views_on && is_view(c)) {
+			snprintf(num, sizeof(num), "%zu\n", views++);
+			to = num;
+			was = cmark_node_get_literal(c);
+		}
+		if (!to)
+			continue;
+		if (undo) {
+			*undo = xgrow(*undo, &cap, n + 1, sizeof(**undo));
+			(*undo)[n++] = (struct change){ c, xstrdup(was ? was : "") };
+		}
+		if (url)
+			cmark_node_set_url(c, to);
+		else
+			cmark_node_set_literal(c, to);
+	}
+	cmark_iter_free(it);
+	return n;
+}
+
+/* Parses text and rewrites it for rendering (see rewrite). */
 static cmark_node *parse(const char *text, int views_on, md_link_fn link, void *link_ctx)
 {
 	cmark_node *doc = parse_doc(text, CMARK_OPT_VALIDATE_UTF8);
 	if (!doc)
 		return cmark_node_new(CMARK_NODE_DOCUMENT);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	size_t views = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
-			const char *url = cmark_node_get_url(n);
-			const char *to = url && url_is_link(url) && link ? link(link_ctx, url) : NULL;
-			if (url && !url_is_link(url))
-				cmark_node_set_url(n, "");
-			else if (to)
-				cmark_node_set_url(n, to);
-		} else if (views_on && is_view(n)) {
-			char num[32];
-			snprintf(num, sizeof(num), "%zu\n", views++);
-			cmark_node_set_literal(n, num);
-		}
-	}
-	cmark_iter_free(it);
+	rewrite(doc, views_on, link, link_ctx, NULL);
 	return doc;
 }
 
@@ -260,6 +336,27 @@ static void render(struct buf *out, cmark_node *doc, int html_brut, md_view_fn f
 	else
 		buf_puts(out, html);
 	free(html);
+}
+
+void md_doc_html(struct buf *out, struct md_doc *doc, int html_brut, md_view_fn fn, void *ctx,
+    md_link_fn link, void *link_ctx)
+{
+	if (!doc->root)
+		return;		/* over the bounds: nothing, as an empty text */
+	pthread_mutex_lock(&doc->lock);
+	struct change *undo = NULL;
+	size_t n = rewrite(doc->root, fn != NULL, link, link_ctx, &undo);
+	render(out, doc->root, html_brut, fn, ctx);
+	for (size_t i = 0; i < n; i++) {
+		cmark_node_type t = cmark_node_get_type(undo[i].n);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+			cmark_node_set_url(undo[i].n, undo[i].was);
+		else
+			cmark_node_set_literal(undo[i].n, undo[i].was);
+		free(undo[i].was);
+	}
+	free(undo);
+	pthread_mutex_unlock(&doc->lock);
 }
 
 void md_html_links(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx,

@@ -27,15 +27,29 @@ struct buf;
  * the field's position. Returns -1 when over a bound, else 0. */
 int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
     struct diags *d);
+/*
+ * A text parsed once (a page's body: load_site parses it on the loader's
+ * threads), then linted, its links checked, its carto blocks read and its
+ * HTML rendered from the same tree: the functions on text below parse it
+ * each time. md_doc_html may be called from any thread, the others from
+ * one. A text over the bounds gives a doc that md_doc_lint reports and the
+ * others take as empty. The caller frees with md_doc_free.
+ */
+struct md_doc;
+struct md_doc *md_parse(const char *text);
+void md_doc_free(struct md_doc *doc);
+
 /* Lints body (from file, whose first line is first_line). Returns -1 when
  * the text is over a bound (an error was added), else 0. */
 int md_lint(const char *body, const char *file, uint32_t first_line,
     int html_brut, struct diags *d);
-/* Calls fn for each link and image of body, in order, with its URL and its
+int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
+    int html_brut, struct diags *d);
+/* Calls fn for each link and image of doc, in order, with its URL and its
  * position (line counted from first_line); nothing for a text over the
- * parser's bounds (md_lint reports it). */
+ * parser's bounds (md_doc_lint reports it). */
 typedef void (*md_link_seen_fn)(void *ctx, const char *url, uint32_t line, uint32_t col);
-void md_links(const char *body, uint32_t first_line, md_link_seen_fn fn, void *ctx);
+void md_doc_links(const struct md_doc *doc, uint32_t first_line, md_link_seen_fn fn, void *ctx);
 /* Returns the URL to publish for a link or image (an arena or static string
  * owned by ctx), or NULL to keep it as written. */
 typedef const char *(*md_link_fn)(void *ctx, const char *url);
@@ -44,6 +58,7 @@ typedef const char *(*md_link_fn)(void *ctx, const char *url);
  * text's first line). */
 typedef void (*md_fence_fn)(void *ctx, const char *text, size_t len, uint32_t line);
 void md_fences(const char *text, md_fence_fn fn, void *ctx);
+void md_doc_fences(const struct md_doc *doc, md_fence_fn fn, void *ctx);
 
 /* Appends the HTML of the index-th carto block of a text (a generated view). */
 typedef void (*md_view_fn)(void *ctx, size_t index, struct buf *out);
@@ -53,6 +68,9 @@ typedef void (*md_view_fn)(void *ctx, size_t index, struct buf *out);
 void md_html(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx);
 /* The same, with each link's URL passed through link (see md_link_fn). */
 void md_html_links(struct buf *out, const char *text, int html_brut, md_view_fn fn, void *ctx,
+    md_link_fn link, void *link_ctx);
+/* The same from a parsed text, which is left as it was. */
+void md_doc_html(struct buf *out, struct md_doc *doc, int html_brut, md_view_fn fn, void *ctx,
     md_link_fn link, void *link_ctx);
 
 /* A slide deck: text split at its top-level thematic breaks ("---"). A

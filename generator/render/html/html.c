@@ -219,12 +219,25 @@ static const struct tpl *lookup_tpl(void *ud, const char *name)
 }
 
 /* Removes spaces left at the end of lines by template indentation (not
- * inside <pre>, where they may be content). In place, one pass. */
+ * inside <pre>, where they may be content). In place, one pass, which
+ * copies the runs of bytes that are none of ' ', '\t', '\n' and '<' whole
+ * (b is NUL-terminated; a NUL inside ends a run early, harmlessly). */
 static void strip_trailing(struct buf *b)
 {
 	size_t w = 0, pending = 0;
 	int pre = 0;
 	for (size_t r = 0; r < b->len; r++) {
+		size_t run = strcspn(b->data + r, " \t\n<");
+		if (run > b->len - r)
+			run = b->len - r;
+		if (run) {
+			for (; pending; pending--)	/* spaces inside a line: kept */
+				b->data[w++] = b->data[r - pending];
+			memmove(b->data + w, b->data + r, run);
+			w += run;
+			if ((r += run) == b->len)
+				break;
+		}
 		char ch = b->data[r];
 		if (ch == '<' && (strncmp(b->data + r, "<pre", 4) == 0 || strncmp(b->data + r, "</pre", 5) == 0))
 			pre = b->data[r + 1] != '/';

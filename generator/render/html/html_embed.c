@@ -293,7 +293,10 @@ const char *html_page_markdown(struct pctx *c, const struct page *p)
 	/* c->tmp is the views' scratch: the page is written into its own buffer. */
 	struct buf b = BUF_INIT;
 	struct page_views pv = { c, p };
-	md_html_links(&b, p->body, c->s->html_brut, one_view, &pv, page_link, &pv);
+	if (p->doc)
+		md_doc_html(&b, p->doc, c->s->html_brut, one_view, &pv, page_link, &pv);
+	else	/* a page of the backend's own, such as the webinars' list */
+		md_html_links(&b, p->body, c->s->html_brut, one_view, &pv, page_link, &pv);
 	const char *html = arena_strndup(c->a, b.data, b.len);
 	buf_release(&b);
 	return html;

@@ -198,13 +198,13 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 		    "link '%.80s' goes above the site's root", url);
 }
 
-static void check_text(struct seen *sn, const char *file, const char *slug, const char *text,
-    uint32_t first_line)
+static void check_text(struct seen *sn, const char *file, const char *slug,
+    const struct md_doc *doc, uint32_t first_line)
 {
 	sn->file = file;
 	sn->slug = slug;
 	sn->broken = 0;
-	md_links(text, first_line, check_one, sn);
+	md_doc_links(doc, first_line, check_one, sn);
 	if (sn->broken > LINKS_REPORTED)
 		diag_add(sn->d, file, sn->line, sn->col, DIAG_WARNING,
 		    "%zu more links from here on lead to no page or file of the build",
@@ -232,12 +232,15 @@ void html_links_check(const struct site *s, struct diags *d)
 {
 	struct seen sn = { s, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
 	for (size_t i = 0; i < s->n_pages; i++)
-		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->body,
+		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->doc,
 		    s->pages[i]->body_line);
 	/* An introduction is shown on several pages: root-relative links only. */
 	for (size_t i = 0; i < s->n_cartographies; i++)
-		if (s->cartographies[i]->introduction)
-			check_text(&sn, s->cartographies[i]->file, NULL, s->cartographies[i]->introduction, 1);
+		if (s->cartographies[i]->introduction) {
+			struct md_doc *doc = md_parse(s->cartographies[i]->introduction);
+			check_text(&sn, s->cartographies[i]->file, NULL, doc, 1);
+			md_doc_free(doc);
+		}
 	check_menus(s, d, &sn.path);
 	buf_release(&sn.path);
 }
