@@ -93,10 +93,13 @@ struct grp {
 	const char **offre_ids;		/* the offers' ids, in order */
 	size_t n_offres, cap_ids, next_offre;
 	const char *id, *siret, *nom, *site_web;
+	const char *out_id;		/* the id written: the carto extras', else id */
+	const char *nature, *labels;	/* from the carto extras, or NULL */
 	struct contact_c c;
 	uint32_t line;
 	int maj, have_org, head, offres_head;
 	int prev;			/* the previous import had it */
+	const char *prev_id;		/* under this id */
 	uint64_t prev_hash;
 	struct bhash hash;
 };
@@ -152,9 +155,13 @@ static void write_head(struct wr *o)
 	if (!o->any)
 		fputs("organismes:\n", o->w);
 	o->any = 1;
-	lheo_cat(b, "  - id: ", g->id, "\n    nom: ", NULL);
+	lheo_cat(b, "  - id: ", g->out_id, "\n    nom: ", NULL);
 	lheo_yq(b, g->nom);
 	lheo_cat(b, "\n    siret: \"", g->siret, "\"\n", NULL);
+	if (g->nature)
+		lheo_cat(b, "    nature: ", g->nature, "\n", NULL);
+	if (g->labels)
+		lheo_cat(b, "    labels: [", g->labels, "]\n", NULL);
 	if (g->site_web) {
 		buf_puts(b, "    site_web: ");
 		lheo_yq(b, g->site_web);
@@ -211,6 +218,10 @@ static void on_org(struct wr *o, const char *p, const char *end)
 	struct contact_raw ca, cb;
 	get_contact(&p, end, &ca);
 	get_contact(&p, end, &cb);
+	const char *want = lheo_get_str(&p, end);
+	g->out_id = want ? keep(g, want) : g->id;
+	g->nature = keep(g, lheo_get_str(&p, end));
+	g->labels = keep(g, lheo_get_str(&p, end));
 	lheo_check_contact(im, &ca, &g->c);
 	if (!g->c.tel && !g->c.mail)
 		lheo_check_contact(im, &cb, &g->c);
@@ -236,14 +247,19 @@ static void on_ids(struct wr *o, const char *p, const char *end)
 	for (uint32_t i = 0; i < nl && p < end; i++) {
 		uint64_t h = lheo_get_u64(&p, end);
 		const char *slug = lheo_get_str(&p, end), *frag = lheo_get_str(&p, end);
+		const char *want = lheo_get_str(&p, end);
 		char k[17];
 		hex_key(k, h);
 		if (strmap_get(&g->lieux, k))
 			continue;
 		buf_reset(b);
-		buf_puts(b, slug ? slug : "");
-		buf_putc(b, '-');
-		buf_add(b, k + 10, 6);
+		if (want)	/* the id carto's export gave it */
+			buf_puts(b, want);
+		else {
+			buf_puts(b, slug ? slug : "");
+			buf_putc(b, '-');
+			buf_add(b, k + 10, 6);
+		}
 		const char *id = take_id(g, b);
 		strmap_put(&g->lieux, arena_strndup(&g->a, k, 16), (void *)id);
 		buf_reset(b);
@@ -323,11 +339,11 @@ static void end_org(struct wr *o)
 		im->undated += !g->maj;
 		uint64_t h = bh_end(&g->hash);
 		if (!g->prev)
-			diff_add(im, 0, g->id);
+			diff_add(im, 0, g->out_id);
 		else if (h != g->prev_hash)
-			diff_add(im, 1, g->id);
+			diff_add(im, 1, g->out_id);
 	} else if (g->prev)
-		diff_add(im, 2, g->id);
+		diff_add(im, 2, g->prev_id ? g->prev_id : g->id);
 	strmap_free(&g->ids);
 	strmap_free(&g->lieux);
 	arena_reset(&g->a);
@@ -346,6 +362,7 @@ static void begin_org(struct wr *o, const struct lheo_sort_rec *r)
 	struct grp *g = &o->g;
 	g->id = arena_strndup(&g->a, r->key, r->key_len - 1);
 	g->siret = strncmp(g->id, "lheo-", 5) == 0 ? g->id + 5 : g->id;
+	g->out_id = g->id;
 	bh_init(&g->hash);
 }
 
@@ -443,6 +460,8 @@ static int write_file(struct imp *im, const char *dir, const char *path, int *ke
 		case R_PREV:
 			o.g.prev = 1;
 			o.g.prev_hash = lheo_get_u64(&p, end);
+			const char *pid = lheo_get_str(&p, end);
+			o.g.prev_id = pid ? arena_strndup(&o.g.a, pid, strlen(pid)) : NULL;
 			break;
 		case R_ORG:
 			on_org(&o, p, end);
@@ -474,7 +493,8 @@ static int write_file(struct imp *im, const char *dir, const char *path, int *ke
 }
 
 /* The organisations of the previous import, each a record (R_PREV) of the
- * hash of its block ("  - id: " to the next line that is not indented).
+ * hash of its block ("  - id: " to the next line that is not indented) and
+ * its id, under the key of its SIRET (its id may be the carto extras').
  * Reads our own output, line by line. */
 static void scan_prev(struct imp *im, const char *path)
 {
@@ -483,14 +503,18 @@ static void scan_prev(struct imp *im, const char *path)
 	size_t cap = 0;
 	ssize_t n;
 	struct bhash h;
-	struct buf id = BUF_INIT;
+	struct buf id = BUF_INIT, key = BUF_INIT, rec = BUF_INIT;
 	int in = 0;
 	for (;;) {
 		n = f ? getline(&line, &cap, f) : -1;
 		if (in && (n <= 0 || line[0] != ' ' || strncmp(line, "  - id: ", 8) == 0)) {
-			uint64_t v = bh_end(&h);
-			buf_putc(&id, (char)R_PREV);
-			if (!im->failed && lheo_sort_add(&im->sort, id.data, id.len, &v, sizeof(v)) < 0) {
+			buf_reset(&rec);
+			lheo_rec_u64(&rec, bh_end(&h));
+			lheo_rec_str(&rec, id.data);
+			if (!key.len)
+				buf_puts(&key, id.data);
+			buf_putc(&key, (char)R_PREV);
+			if (!im->failed && lheo_sort_add(&im->sort, key.data, key.len, rec.data, rec.len) < 0) {
 				im->failed = 1;
 				im->err = errno;
 			}
@@ -501,13 +525,17 @@ static void scan_prev(struct imp *im, const char *path)
 		if (strncmp(line, "  - id: ", 8) == 0) {
 			buf_reset(&id);
 			buf_add(&id, line + 8, strcspn(line + 8, "\n"));
+			buf_reset(&key);
 			bh_init(&h);
 			in = 1;
-		}
+		} else if (in && !key.len && strncmp(line, "    siret: \"", 12) == 0)
+			buf_printf(&key, "lheo-%.*s", (int)strcspn(line + 12, "\"\n"), line + 12);
 		if (in)
 			bh_add(&h, line, (size_t)n);
 	}
 	buf_release(&id);
+	buf_release(&key);
+	buf_release(&rec);
 	free(line);
 	if (f)
 		fclose(f);

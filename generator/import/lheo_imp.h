@@ -91,9 +91,19 @@ struct contact_c {
 /* A lieu as read: its dedup key, its YAML and its commune. */
 struct lieu_c {
 	const char *key;
+	const char *want;	/* its id in the carto extras (checked), or NULL */
 	struct buf *frag;	/* the lieu's YAML, without its id line (im->lieu_y) */
 	const struct commune *c;
 };
+
+/* The value of <extra info="key"> in the <extras info="carto"> of n, as
+ * carto's LHÉO export writes them (its own fields, read back exactly); NULL
+ * when n has none. In the formation's arena. */
+const char *lheo_ex(struct imp *im, const struct lheo_node *n, const char *key);
+
+/* Whether s can be an id of carto: a slug that fits (data/fields.h); warns
+ * at line when not, naming what it is the id of. */
+int lheo_id_ok(struct imp *im, const char *s, const char *what, uint32_t line);
 
 /* A web address: kept when http(s), given https:// when it has no scheme,
  * else left out; NULL when left out. */

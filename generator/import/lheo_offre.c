@@ -19,10 +19,7 @@ static void skip_count(struct imp *im, enum skip why, uint32_t line)
 		im->skip_lines[why][k] = line;
 }
 
-/* The value of <extra info="key"> in the <extras info="carto"> of n, as
- * carto's LHÉO export writes them (its own fields, read back exactly); NULL
- * when n has none. */
-static const char *ex(struct imp *im, const struct lheo_node *n, const char *key)
+const char *lheo_ex(struct imp *im, const struct lheo_node *n, const char *key)
 {
 	if (n != im->ex_of) {	/* looked up once per element: many keys are asked */
 		im->ex_of = n;
@@ -68,7 +65,7 @@ static size_t ex_codes(struct imp *im, const char *s, const struct vocab_list *l
 static int ex_number(struct imp *im, const struct lheo_node *a, const char *key, double lo, double hi,
     double *out)
 {
-	const char *v = ex(im, a, key);
+	const char *v = lheo_ex(im, a, key);
 	char *end;
 	if (!v || !*v)
 		return 0;
@@ -80,10 +77,26 @@ static int ex_number(struct imp *im, const struct lheo_node *a, const char *key,
 	return 1;
 }
 
+/* Opening hours of the carto extras (OpenStreetMap syntax, data/hours.h):
+ * NULL when absent, empty or wrong (warned). */
+static const char *ex_hours(struct imp *im, const struct lheo_node *n, const char *key)
+{
+	const char *v = lheo_ex(im, n, key);
+	struct hours hh;
+	const char *err;
+	size_t at;
+	if (!v || !*v)
+		return NULL;
+	if (hours_parse(v, &hh, &err, &at) == 0)
+		return v;
+	lheo_warn(im, lheo_node_line(n), "%s '%s' of the carto extras: %s: left out", key, v, err);
+	return NULL;
+}
+
 /* A yes/no of the carto extras: "1", "0", or "" (unknown). */
 static const char *ex_bool(struct imp *im, const struct lheo_node *a, const char *key)
 {
-	const char *v = ex(im, a, key);
+	const char *v = lheo_ex(im, a, key);
 	return !v ? NULL : !strcmp(v, "1") ? "true" : !strcmp(v, "0") ? "false" : NULL;
 }
 
@@ -126,7 +139,7 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 {
 	const char *codes[16];
 	size_t n = 0;
-	const char *xp = ex(im, a, "publics");
+	const char *xp = lheo_ex(im, a, "publics");
 	if (xp)
 		n = ex_codes(im, xp, &im->map->vocab.publics, codes, 16, lheo_node_line(a));
 	for (const struct lheo_node *c = xp ? NULL : lheo_node_child(a, "code-public-vise"); c;
@@ -144,16 +157,33 @@ static void write_public(struct imp *im, const struct lheo_node *a, struct buf *
 	}
 	const char *info = lheo_text_at(im, a, "info-public-vise");
 	const char *cond = lheo_text_at(im, a, "conditions-specifiques");
-	if (!n && !info && !cond)
+	double amin, amax;
+	int has_min = ex_number(im, a, "age-min", 0, 120, &amin) && amin == (long)amin;
+	int has_max = ex_number(im, a, "age-max", 0, 120, &amax) && amax == (long)amax;
+	if (has_min && has_max && amax < amin) {
+		lheo_warn(im, lheo_node_line(a), "age-max %ld of the carto extras is below age-min %ld: left out",
+		    (long)amax, (long)amin);
+		has_max = 0;
+	}
+	if (!n && !info && !cond && !has_min && !has_max)
 		return;
 	buf_puts(y, "        public: { ");
 	if (n)
 		write_codes(y, "codes", codes, n, 0);
+	const char *sep = n ? ", " : "";
+	if (has_min) {
+		buf_printf(y, "%sage_min: %ld", sep, (long)amin);
+		sep = ", ";
+	}
+	if (has_max) {
+		buf_printf(y, "%sage_max: %ld", sep, (long)amax);
+		sep = ", ";
+	}
 	if (info || cond) {
 		struct buf *p = &im->t2;
 		buf_reset(p);
 		lheo_cat(p, info ? info : "", info && cond ? " " : "", cond ? cond : "", NULL);
-		buf_puts(y, n ? ", precisions: " : "precisions: ");
+		lheo_cat(y, sep, "precisions: ", NULL);
 		lheo_yq(y, p->data);
 	}
 	buf_puts(y, " }\n");
@@ -187,8 +217,8 @@ static void write_financement(struct imp *im, const struct lheo_node *f, const s
 	const char *rncp = lheo_text_at(im, f, "certification/code-RNCP");
 	const char *cpf = lheo_text_at(im, f, "certification/code-CPF") ? "true" : NULL;
 	const char *certifiante = lheo_text_at(im, f, "certifiante");
-	const char *cert_int = ex(im, a, "certification-intitule");
-	if (ex(im, a, "cpf"))
+	const char *cert_int = lheo_ex(im, a, "certification-intitule");
+	if (lheo_ex(im, a, "cpf"))
 		cpf = ex_bool(im, a, "cpf");
 	if (cert_int && *cert_int)
 		intitule = cert_int;
@@ -241,14 +271,14 @@ static void write_cout(struct imp *im, const struct lheo_node *a, struct buf *y)
 		} else
 			gratuit = v == 0 ? "true" : "false";
 	}
-	if (ex(im, a, "gratuit"))
+	if (lheo_ex(im, a, "gratuit"))
 		gratuit = ex_bool(im, a, "gratuit");
 	if (!gratuit)
 		return;
 	lheo_cat(y, "        cout: { gratuit: ", gratuit, NULL);
 	if (v > 0 && strcmp(gratuit, "false") == 0)
 		buf_printf(y, ", montant_eur: %.2f", v);
-	const char *prec = ex(im, a, "cout-precisions");
+	const char *prec = lheo_ex(im, a, "cout-precisions");
 	if (prec && *prec) {
 		buf_puts(y, ", precisions: ");
 		lheo_yq(y, prec);
@@ -261,7 +291,7 @@ static void write_cout(struct imp *im, const struct lheo_node *a, struct buf *y)
 static const char *coded(struct imp *im, const struct lheo_node *a, const char *elem, const char *key,
     const char *const *vals, size_t n)
 {
-	const char *x = ex(im, a, key);
+	const char *x = lheo_ex(im, a, key);
 	if (x) {
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(x, vals[i]) == 0)
@@ -289,15 +319,11 @@ static void write_modalites(struct imp *im, const struct lheo_node *a, struct bu
 		buf_printf(m, ", heures_semaine: %g", h);
 	if (ex_number(im, a, "duree-semaines", 1, 520, &w) && w == (long)w)
 		buf_printf(m, ", duree_semaines: %ld", (long)w);
-	const char *hor = ex(im, a, "horaires");
-	struct hours hh;
-	const char *err;
-	size_t at;
-	if (hor && *hor && hours_parse(hor, &hh, &err, &at) == 0) {
+	const char *hor = ex_hours(im, a, "horaires");
+	if (hor) {
 		buf_puts(m, ", horaires: ");
 		lheo_yq(m, hor);
-	} else if (hor && *hor)
-		lheo_warn(im, lheo_node_line(a), "horaires '%s' of the carto extras: %s: left out", hor, err);
+	}
 	const char *g = ex_bool(im, a, "garde-enfants");
 	if (g)
 		lheo_cat(m, ", garde_enfants: ", g, NULL);
@@ -357,7 +383,7 @@ static void write_objectif(struct imp *im, const struct lheo_node *f, const stru
 {
 	struct buf *md = &im->md;
 	buf_reset(md);
-	const char *x = ex(im, a, "objectif");
+	const char *x = lheo_ex(im, a, "objectif");
 	if (x) {
 		if (*x) {
 			buf_puts(y, "        objectif: ");
@@ -396,9 +422,9 @@ static void write_niveaux(struct imp *im, const struct lheo_node *f, const struc
 	const char *code = lheo_text_at(im, f, "code-niveau-entree");
 	const struct lheo_niveau *n = code ? strmap_get(&im->map->niveaux, code) : NULL;
 	struct lheo_niveau x = { NULL, NULL, NULL, TRI_UNKNOWN };
-	const char *vise = NULL, *ech = ex(im, a, "echelle");
+	const char *vise = NULL, *ech = lheo_ex(im, a, "echelle");
 	if (ech) {
-		const char *lv[] = { ex(im, a, "entree-min"), ex(im, a, "entree-max"), ex(im, a, "vise") };
+		const char *lv[] = { lheo_ex(im, a, "entree-min"), lheo_ex(im, a, "entree-max"), lheo_ex(im, a, "vise") };
 		for (size_t i = 0; i < 3; i++)
 			if (lv[i] && (!*lv[i] || !lheo_map_has_level(im->map, ech, lv[i])))
 				lv[i] = NULL;
@@ -430,6 +456,63 @@ static void write_niveaux(struct imp *im, const struct lheo_node *f, const struc
 	buf_puts(y, " }\n");
 }
 
+/* What carto's export wrote of a lieu (lieu-de-formation l) in its extras:
+ * its id (part of the lieu's key: two lieux at one address stay two), wheelchair
+ * access, transports and opening hours, appended to its YAML. */
+static void lieu_extras(struct imp *im, const struct lheo_node *l, struct lieu_c *v)
+{
+	uint32_t line = lheo_node_line(l);
+	const char *id = lheo_ex(im, l, "id");
+	if (lheo_id_ok(im, id, "lieu", line)) {
+		v->want = id;
+		buf_reset(&im->t2);
+		lheo_cat(&im->t2, v->key, "|", id, NULL);
+		v->key = arena_strdup(&im->fa, im->t2.data);
+	}
+	struct buf *y = v->frag;
+	const char *pmr = ex_bool(im, l, "acces-pmr");
+	if (pmr)
+		lheo_cat(y, "        acces_pmr: ", pmr, "\n", NULL);
+	const char *tr = lheo_ex(im, l, "transports");
+	if (tr && *tr) {
+		buf_puts(y, "        transports: ");
+		lheo_yq(y, tr);
+		buf_putc(y, '\n');
+	}
+	const char *ha = ex_hours(im, l, "horaires-accueil");
+	if (ha) {
+		buf_puts(y, "        horaires_accueil: ");
+		lheo_yq(y, ha);
+		buf_putc(y, '\n');
+	}
+}
+
+/* The competences of the carto extras: each 'referentiel:code' of letters,
+ * digits and . _ - (others warned and left out). */
+static void write_competences(struct imp *im, const struct lheo_node *a, struct buf *y)
+{
+	const char *x = lheo_ex(im, a, "competences");
+	if (!x || !*x)
+		return;
+	char *copy = arena_strdup(&im->fa, x), *save = NULL;
+	size_t n = 0;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		const char *colon = strchr(t, ':');
+		int ok = colon && colon > t && colon[1] && strlen(t) < 128;
+		for (const char *c = t; ok && *c; c++)
+			ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+			    strchr(".-_", *c) || c == colon;
+		if (!ok) {
+			lheo_warn(im, lheo_node_line(a), "competence '%s' of the carto extras is not "
+			    "'referentiel:code': left out", t);
+			continue;
+		}
+		lheo_cat(y, n++ ? ", \"" : "        competences: [\"", t, "\"", NULL);
+	}
+	if (n)
+		buf_puts(y, "]\n");
+}
+
 /* The lieux of the action (or the organisation's address when it gives
  * none); returns how many are in the territory, sets *outside. */
 static size_t lieux_of(struct imp *im, const struct lheo_node *f, const struct lheo_node *a,
@@ -448,6 +531,8 @@ static size_t lieux_of(struct imp *im, const struct lheo_node *f, const struct l
 			v[n].frag = &im->lieu_y[n];
 			buf_reset(v[n].frag);
 			int r = lheo_read_lieu(im, coord, adr, &v[n]);
+			if (r > 0 && l)
+				lieu_extras(im, l, &v[n]);
 			if (r > 0)
 				n++;
 			else
@@ -498,6 +583,7 @@ static void add_records(struct imp *im, const char *siret, const char *id, struc
 		lheo_rec_u64(r, hash[i]);
 		lheo_rec_str(r, t->data);
 		lheo_rec_str(r, lv[i].frag->data);
+		lheo_rec_str(r, lv[i].want);
 	}
 	lheo_rec_add(im, siret, R_IDS);
 	buf_reset(r);
@@ -541,7 +627,7 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	struct buf *fc = &im->fc;
 	buf_reset(fc);
 	size_t nt = types_of(im, f, types, 16, fc);
-	const char *xt = ex(im, a, "types");
+	const char *xt = lheo_ex(im, a, "types");
 	if (xt) {
 		const char *tv[16];
 		size_t n = ex_codes(im, xt, &im->map->vocab.types_offre, tv, 16, line);
@@ -579,7 +665,7 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	write_public(im, a, y);
 	const char *parcours = NULL;
 	write_financement(im, f, a, intitule, y, &parcours);
-	const char *xp = ex(im, a, "parcours");
+	const char *xp = lheo_ex(im, a, "parcours");
 	if (xp && *xp && !strmap_get(&im->map->vocab.parcours.by_code, xp))
 		lheo_warn(im, line, "parcours '%s' of the carto extras is not the site's: left out", xp);
 	if (xp)
@@ -604,6 +690,7 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	struct contact_c c;
 	lheo_read_contact(im, lheo_node_at(f, "contact-formation/coordonnees"), &c);
 	lheo_write_contact(y, "        ", &c);
+	write_competences(im, a, y);
 	int ha = lheo_horodatage(a), hf = lheo_horodatage(f);
 	add_records(im, o, id, lv, nl, lieux_at, ha > hf ? ha : hf);
 	im->offres++;

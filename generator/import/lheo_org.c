@@ -78,6 +78,16 @@ int lheo_md_at(struct imp *im, const struct lheo_node *n, const char *path, stru
 	return out->len > before;
 }
 
+int lheo_id_ok(struct imp *im, const char *s, const char *what, uint32_t line)
+{
+	if (!s || !*s)
+		return 0;
+	const char *why = !is_slug(s) ? "is not a slug ([a-z0-9] and single hyphens)" : slug_length_problem(s);
+	if (why)
+		lheo_warn(im, line, "%s id '%s' of the carto extras %s: left out", what, s, why);
+	return !why;
+}
+
 int lheo_is_digits(const char *s, size_t n)
 {
 	return s && strlen(s) == n && strspn(s, "0123456789") == n;
@@ -419,6 +429,32 @@ static void rec_contact(struct buf *r, const struct contact_raw *c)
 	lheo_rec_str(r, c->mail);
 }
 
+/* What carto's export wrote of the organisation in its extras, checked and
+ * added to the record b: its id, nature and labels (NULL each when absent or
+ * left out). */
+static void org_extras(struct imp *im, const struct lheo_node *r, uint32_t line, struct buf *b)
+{
+	const char *id = r ? lheo_ex(im, r, "id") : NULL;
+	lheo_rec_str(b, lheo_id_ok(im, id, "organisation", line) ? id : NULL);
+	const char *nat = r ? lheo_ex(im, r, "nature") : NULL;
+	if (nat && *nat && !strmap_get(&im->map->vocab.natures.by_code, nat)) {
+		lheo_warn(im, line, "nature '%s' of the carto extras is not in the site's lists: left out", nat);
+		nat = NULL;
+	}
+	lheo_rec_str(b, nat && *nat ? nat : NULL);
+	const char *lab = r ? lheo_ex(im, r, "labels") : NULL;
+	struct buf *t = &im->t2;
+	buf_reset(t);
+	char *copy = lab ? arena_strdup(&im->fa, lab) : NULL, *save = NULL;
+	for (char *c = copy ? strtok_r(copy, " ", &save) : NULL; c; c = strtok_r(NULL, " ", &save)) {
+		if (strmap_get(&im->map->vocab.labels.by_code, c))
+			lheo_cat(t, t->len ? ", " : "", c, NULL);
+		else
+			lheo_warn(im, line, "label '%s' of the carto extras is not in the site's lists: left out", c);
+	}
+	lheo_rec_str(b, t->len ? t->data : NULL);
+}
+
 /* Records the organisation as this formation describes it (R_ORG): which
  * formation is its first is known only when the records are sorted, so its
  * fields are checked then (lheo.c). */
@@ -450,6 +486,7 @@ const char *lheo_org_of(struct imp *im, const struct lheo_node *f)
 	lheo_rec_str(b, lheo_text_at(im, co, "web/urlweb"));
 	rec_contact(b, &ca);
 	rec_contact(b, &cb);
+	org_extras(im, r, line, b);
 	lheo_rec_add(im, siret, R_ORG);
 	return siret;
 }

@@ -174,6 +174,22 @@ static void write_action_extras(struct buf *b, const struct offre *o)
 	extra(b, "cpf", tri01(o->cpf));
 	extra(b, "certification-intitule", o->cert_intitule);
 	extra_codes(b, "competences", &o->competences);
+	snprintf(num, sizeof(num), "%ld", o->age_min);
+	extra(b, "age-min", o->age_min >= 0 ? num : "");
+	snprintf(num, sizeof(num), "%ld", o->age_max);
+	extra(b, "age-max", o->age_max >= 0 ? num : "");
+	buf_puts(b, "</extras>\n");
+}
+
+/* The lieu's own fields: its id (the import gives it back), and what LHÉO's
+ * adresse has no element for. */
+static void write_lieu_extras(struct buf *b, const struct lieu *l)
+{
+	buf_puts(b, "<extras info=\"carto\">\n");
+	extra(b, "id", l->id.s);
+	extra(b, "acces-pmr", tri01(l->acces_pmr));
+	extra(b, "transports", l->transports);
+	extra(b, "horaires-accueil", l->horaires_accueil.s);
 	buf_puts(b, "</extras>\n");
 }
 
@@ -220,6 +236,7 @@ static void write_action(struct buf *b, const struct offre *o, const struct lheo
 	for (size_t i = 0; i < o->n_lieux; i++) {
 		buf_puts(b, "<lieu-de-formation>\n");
 		coordonnees(b, NULL, o->lieux[i], NULL);
+		write_lieu_extras(b, o->lieux[i]);
 		buf_puts(b, "</lieu-de-formation>\n");
 	}
 	buf_printf(b, "<modalites-entrees-sorties>%d</modalites-entrees-sorties>\n",
