@@ -176,6 +176,62 @@ python3 tests/import/roundtrip.py . "$R/content/organismes/lheo-offres.yaml" > "
 st=$?
 imp_test export-roundtrip-every-field "$st" "$(head -8 "$R/rt.txt")"
 
+# An organisation the site already has in another file (its SIRET, or the id
+# it would be written with) is skipped with a warning at its first action
+# naming that file, and counted: the export imported into the example site
+# itself writes no organisation, and the site checks as before (43
+# organisations, no SIRET twice).
+D="$TMP/imp-dup"
+rm -rf "$D"
+mkdir -p "$D"
+cp -r site.yaml referentiels content "$D/"
+"$CARTO" import lheo "$X/data/lheo/offres.xml" --site "$D" > "$D/out.txt" 2> "$D/err.txt"
+rc=$?
+(cd "$D" && "$CARTO" check > "$D/check.txt" 2>&1)
+[ $rc = 0 ] && grep -q ': 0 organisations, 0 offers' "$D/out.txt" &&
+	grep -q "^    $offers: organisation already in content/organismes/[a-z0-9-]*\.yaml and other files (line" "$D/out.txt" &&
+	grep -q "offres.xml:[0-9]*: warning: organisation 'accueil-et-langues-nanterre' (SIRET 39948215700041) is already in content/organismes/accueil-et-langues-nanterre.yaml:2: its actions are skipped" "$D/err.txt" &&
+	grep -q "offres.xml:[0-9]*: warning: organisation 'lheo-45218763200014' (SIRET 45218763200014) is already in content/organismes/lheo-offre-francais-idf.yaml:[0-9]*: its actions are skipped" "$D/err.txt" &&
+	grep -q '^carto: 43 organisations, .*: no error, 0 warnings$' "$D/check.txt"
+st=$?
+imp_test import-skips-organisations-already-there "$st" "exit $rc; $(head -4 "$D/out.txt"; tail -2 "$D/check.txt")"
+
+# Two imports that share a SIRET: in one run, or one after the other, the
+# second skips it (the first file named), and the site checks.
+rm -rf "$D"
+cp -r tests/check/base "$D"
+cp tests/import/cases/duplicate-siret.xml "$D/un.xml"
+cp tests/import/cases/duplicate-siret.xml "$D/deux.xml"
+(cd "$D" && "$CARTO" import lheo un.xml deux.xml > out1.txt 2> err1.txt &&
+	"$CARTO" import lheo deux.xml > out2.txt 2> err2.txt && "$CARTO" check > check.txt 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q '^deux.xml -> content/organismes/lheo-deux.yaml: 0 organisations' "$D/out1.txt" &&
+	grep -q '^    2: organisation already in content/organismes/lheo-un.yaml (line' "$D/out2.txt" &&
+	grep -q "^deux.xml:6: warning: organisation 'lheo-45218763200014' (SIRET 45218763200014) is already in content/organismes/lheo-un.yaml:5: its actions are skipped" "$D/err2.txt"
+st=$?
+imp_test import-two-files-one-siret "$st" "exit $rc; $(cat "$D/out1.txt" "$D/out2.txt" "$D/check.txt" | head -8)"
+
+# The carto extras are input like the rest: an id that is not a slug, or
+# that another organisation of the site has, gives way to lheo-<SIRET> (a
+# warning), and the file passes carto check.
+rm -rf "$D"
+mkdir -p "$D/content/organismes"
+cp -r site.yaml referentiels "$D/"
+cp -r content/cartographies content/pages "$D/content/"
+sed 's/"39948215700041"/"39948215700042"/' content/organismes/accueil-et-langues-nanterre.yaml \
+	> "$D/content/organismes/accueil-et-langues-nanterre.yaml"
+sed 's|<extra info="id">alliance-integration-formation</extra>|<extra info="id">Alliance ../x</extra>|' \
+	"$X/data/lheo/offres.xml" > "$D/offres.xml"
+(cd "$D" && "$CARTO" import lheo offres.xml > out.txt 2> err.txt && "$CARTO" check > check.txt 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q "^offres.xml:[0-9]*: warning: organisation id 'accueil-et-langues-nanterre' of the carto extras is already used in content/organismes/accueil-et-langues-nanterre.yaml:2: lheo-39948215700041 written" "$D/err.txt" &&
+	grep -q "^offres.xml:[0-9]*: warning: organisation id 'Alliance ../x' of the carto extras is not a slug" "$D/err.txt" &&
+	grep -q '^  - id: lheo-39948215700041$' "$D/content/organismes/lheo-offres.yaml" &&
+	grep -q '^  - id: lheo-49267103800063$' "$D/content/organismes/lheo-offres.yaml"
+st=$?
+imp_test import-extras-id-checked "$st" "exit $rc; $(head -4 "$D/err.txt"; tail -2 "$D/check.txt")"
+rm -rf "$D"
+
 # Memory does not grow with the file (issue 15): the peak resident memory of
 # the import of 20,000 formations (47 MB) is within 3 MB of that of 5,000
 # (build/measure, the kernel's ru_maxrss: not a timed test; keeping every
@@ -188,8 +244,15 @@ cp -r tests/check/base "$G"
 python3 tests/import/gen_lheo.py 5000 > "$G/small.xml"
 python3 tests/import/gen_lheo.py 20000 > "$G/big.xml"
 peak() {	# peak KB of importing $1 into $G, after a check of its summary
+	# (the big file alone: the two files share their SIRETs, and an import
+	# skips the organisations another file of the site has)
+	mv "$G/content/organismes/lheo-small.yaml" "$G/small.yaml.away" 2> /dev/null
 	(cd "$G" && "$ROOT/build/measure" -- "$CARTO" import lheo "$1.xml" > "$1.out" 2> "$1.m" < /dev/null) &&
 		grep -q "$2 offers" "$G/$1.out" && tail -1 "$G/$1.m" | sed 's/.*maxrss_kb=\([0-9]*\).*/\1/'
+	st=$?
+	[ "$1" = big ] && rm -f "$G/content/organismes/lheo-big.yaml"
+	mv "$G/small.yaml.away" "$G/content/organismes/lheo-small.yaml" 2> /dev/null
+	return $st
 }
 small=$(peak small 5000) && big=$(peak big 20000) && [ -n "$small" ] && [ -n "$big" ] &&
 	[ "$big" -lt $((small + 3072)) ]

@@ -520,6 +520,25 @@ static void check_ids(struct vctx *v)
 			    o->id.s, prev->file, prev->id.line);
 		}
 	}
+	/* A SIRET names one establishment: two organisations with one are
+	 * likely the same one entered twice (an import beside a hand-written
+	 * file). A warning, not an error: editors may split an establishment's
+	 * antennas, but LHÉO identifies an organisation by its SIRET, so an
+	 * import of the export merges them. */
+	struct strmap sirets = STRMAP_INIT;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		struct organisme *o = s->organismes[i];
+		if (!o->siret.s)
+			continue;
+		struct organisme *prev = strmap_put(&sirets, o->siret.s, o);
+		if (prev) {
+			v->file = o->file;
+			vwarn(v, o->siret.line, o->siret.col, "SIRET %s of organisation '%s' is also that of '%s' "
+			    "at %s:%u", o->siret.s, o->id.s ? o->id.s : "", prev->id.s ? prev->id.s : "",
+			    prev->file, prev->siret.line);
+		}
+	}
+	strmap_free(&sirets);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(s->cartographies[i]->id.s, s->cartographies[j]->id.s) == 0) {

@@ -34,6 +34,7 @@ static const char *const skip_reasons[SK_N] = {
 	"lieu outside the territory",
 	"no lieu with a commune",
 	"no Formacode that maps to an offer type (referentiels/lheo.yaml)",
+	"organisation already in",	/* followed by the first file met (summary) */
 };
 
 /* ---- output ---- */
@@ -95,9 +96,11 @@ struct grp {
 	const char *id, *siret, *nom, *site_web;
 	const char *out_id;		/* the id written: the carto extras', else id */
 	const char *nature, *labels;	/* from the carto extras, or NULL */
+	const char *taken;		/* where the site has it already: skipped */
 	struct contact_c c;
 	uint32_t line;
 	int maj, have_org, head, offres_head;
+	size_t n_taken;			/* its actions skipped */
 	int prev;			/* the previous import had it */
 	const char *prev_id;		/* under this id */
 	uint64_t prev_hash;
@@ -186,6 +189,63 @@ static void get_contact(const char **p, const char *end, struct contact_raw *c)
 	c->mail = lheo_get_str(p, end);
 }
 
+/* Whether the site has the organisation in another file already (its SIRET,
+ * or the id it would be written with): then it is skipped (on_offre says so
+ * at its first action), so that the file written passes carto check. An id
+ * of the carto extras that another organisation has gives way to
+ * lheo-<SIRET>, with a warning at line. */
+static void check_taken(struct wr *o, uint32_t line)
+{
+	struct grp *g = &o->g;
+	struct imp *im = o->im;
+	struct lheo_taken *t = im->taken;
+	const char *w = strmap_get(&t->sirets, g->siret), *wi;
+	if (!w && g->out_id != g->id && (wi = strmap_get(&t->ids, g->out_id))) {
+		lheo_warn(im, line, "organisation id '%s' of the carto extras is already used in %s: %s written",
+		    g->out_id, wi, g->id);
+		g->out_id = g->id;
+	}
+	if (!w)
+		w = strmap_get(&t->ids, g->out_id);
+	if (w) {
+		g->taken = keep(g, w);
+		size_t len = strcspn(w, ":");
+		if (!im->taken_where)
+			im->taken_where = xstrndup(w, len);
+		else if (strlen(im->taken_where) != len || strncmp(im->taken_where, w, len))
+			im->taken_files = 1;
+	} else
+		lheo_taken_add(t, g->out_id, g->siret, im->outname, 0);
+}
+
+/* The id, nature and labels of the carto extras of the organisation's first
+ * formation (at line), checked like any input: what is wrong is left out
+ * with a warning (a bad id gives way to lheo-<SIRET>). */
+static void org_extras(struct wr *o, uint32_t line, const char *id, const char *nature,
+    const char *labels)
+{
+	struct grp *g = &o->g;
+	struct imp *im = o->im;
+	const struct vocab *v = &im->map->vocab;
+	g->out_id = lheo_id_ok(im, id, "organisation", line) ? keep(g, id) : g->id;
+	if (nature && !strmap_get(&v->natures.by_code, nature))
+		lheo_warn(im, line, "nature '%s' of the carto extras is not in the site's lists: left out", nature);
+	else
+		g->nature = keep(g, nature);
+	struct buf *t = &o->b;
+	buf_reset(t);
+	char *copy = labels ? xstrndup(labels, strlen(labels)) : NULL, *save = NULL;
+	for (char *c = copy ? strtok_r(copy, " ", &save) : NULL; c; c = strtok_r(NULL, " ", &save)) {
+		if (strmap_get(&v->labels.by_code, c))
+			lheo_cat(t, t->len ? ", " : "", c, NULL);
+		else
+			lheo_warn(im, line, "label '%s' of the carto extras is not in the site's lists: left out", c);
+	}
+	free(copy);
+	g->labels = t->len ? keep(g, t->data) : NULL;
+	buf_reset(t);
+}
+
 /* A formation's organisation: the first one read makes it (and reports its
  * problems, once), the next ones are checked against it. */
 static void on_org(struct wr *o, const char *p, const char *end)
@@ -219,9 +279,9 @@ static void on_org(struct wr *o, const char *p, const char *end)
 	get_contact(&p, end, &ca);
 	get_contact(&p, end, &cb);
 	const char *want = lheo_get_str(&p, end);
-	g->out_id = want ? keep(g, want) : g->id;
-	g->nature = keep(g, lheo_get_str(&p, end));
-	g->labels = keep(g, lheo_get_str(&p, end));
+	const char *nature = lheo_get_str(&p, end), *labels = lheo_get_str(&p, end);
+	org_extras(o, line, want, nature, labels);
+	check_taken(o, line);
 	lheo_check_contact(im, &ca, &g->c);
 	if (!g->c.tel && !g->c.mail)
 		lheo_check_contact(im, &cb, &g->c);
@@ -240,6 +300,8 @@ static void on_ids(struct wr *o, const char *p, const char *end)
 	struct buf *b = &o->b;
 	buf_reset(b);
 	const char *base = lheo_get_str(&p, end);
+	if (g->taken)
+		return;
 	buf_puts(b, base ? base : "");
 	g->offre_ids = xgrow(g->offre_ids, &g->cap_ids, g->n_offres + 1, sizeof(*g->offre_ids));
 	g->offre_ids[g->n_offres++] = take_id(g, b);
@@ -285,7 +347,18 @@ static void on_offre(struct wr *o, const char *p, const char *end)
 	struct grp *g = &o->g;
 	struct buf *b = &o->b;
 	int h = (int)lheo_get_u32(&p, end);
+	uint32_t line = lheo_get_u32(&p, end), ns = lheo_get_u32(&p, end);
 	uint32_t nl = lheo_get_u32(&p, end);
+	if (g->taken) {
+		struct imp *im = o->im;
+		if (!g->n_taken++)
+			lheo_warn(im, line, "organisation '%s' (SIRET %s) is already in %s: its actions are skipped",
+			    g->out_id, g->siret, g->taken);
+		lheo_skip_count(im, SK_TAKEN, line);
+		im->offres--;
+		im->sessions -= ns;
+		return;
+	}
 	if (g->next_offre >= g->n_offres)
 		return;
 	write_head(o);
@@ -556,7 +629,8 @@ static void summary(struct imp *im, const char *outname, FILE *out)
 	for (size_t i = 0; i < SK_N; i++) {
 		if (!im->skipped[i])
 			continue;
-		fprintf(out, "    %zu: %s (line", im->skipped[i], skip_reasons[i]);
+		fprintf(out, "    %zu: %s%s%s%s (line", im->skipped[i], skip_reasons[i], i == SK_TAKEN ? " " : "",
+		    i == SK_TAKEN ? im->taken_where : "", i == SK_TAKEN && im->taken_files ? " and other files" : "");
 		for (size_t k = 0; k < im->skipped[i] && k < SKIP_LINES; k++)
 			fprintf(out, "%s %u", k ? "," : "", im->skip_lines[i][k]);
 		fprintf(out, "%s)\n", im->skipped[i] > SKIP_LINES ? ", …" : "");
@@ -609,6 +683,7 @@ static void imp_free(struct imp *im)
 {
 	lheo_sort_free(&im->sort);
 	arena_free(&im->fa);
+	free(im->taken_where);
 	imp_bufs(im, 1);
 }
 
@@ -623,10 +698,10 @@ static int file_day(const char *path)
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
-static int run_job(struct job *j, const char *site, const struct lheo_map *map,
-    const struct site *terr, int today, struct diags *d)
+/* The file the job writes: its name relative to the site, its path and its
+ * temporary. */
+static void job_name(struct job *j, const char *site)
 {
-	struct imp *im = &j->im;
 	const char *base = strrchr(j->xml, '/');
 	base = base ? base + 1 : j->xml;
 	struct buf stem = BUF_INIT;
@@ -640,6 +715,16 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 	fs_join(&j->out, site, j->name.data);
 	buf_printf(&j->tmp, "%s/content/organismes/.lheo-%s.yaml.tmp", site, stem.data);
 	buf_release(&stem);
+}
+
+static int run_job(struct job *j, const char *site, const struct lheo_map *map,
+    const struct site *terr, int today, struct lheo_taken *taken, struct diags *d)
+{
+	struct imp *im = &j->im;
+	const char *base = strrchr(j->xml, '/');
+	base = base ? base + 1 : j->xml;
+	im->taken = taken;
+	im->outname = j->name.data;
 	im->shown = j->xml;
 	im->d = d;
 	im->map = map;
@@ -710,15 +795,23 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 		rc = -1;
 	free(jail);
 	struct job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
-	int ready = rc == 0;
+	char **names = xcalloc(n ? n : 1, sizeof(*names));
 	for (size_t i = 0; i < n; i++) {
 		jobs[i].xml = files[i];
 		jobs[i].out = jobs[i].tmp = jobs[i].name = (struct buf)BUF_INIT;
 		jobs[i].keep = -1;
 		imp_init(&jobs[i].im, site);
+		job_name(&jobs[i], site);
+		names[i] = jobs[i].name.data;
+	}
+	struct lheo_taken taken = { ARENA_INIT, STRMAP_INIT, STRMAP_INIT };
+	int ready = rc == 0;
+	if (ready)	/* the files this run writes are rewritten: not taken */
+		lheo_taken_read(&taken, site, names, n);
+	for (size_t i = 0; i < n; i++) {
 		if (!ready)
 			continue;
-		if (run_job(&jobs[i], site, &map, &terr, today, d) < 0)
+		if (run_job(&jobs[i], site, &map, &terr, today, &taken, d) < 0)
 			rc = -1;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(jobs[k].out.data, jobs[i].out.data) == 0) {
@@ -746,6 +839,8 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 		buf_release(&j->name);
 	}
 	free(jobs);
+	free(names);
+	lheo_taken_free(&taken);
 	strmap_free(&terr.geo.by_code);
 	arena_free(&ga);
 	buf_release(&geo);

@@ -25,7 +25,25 @@
 
 struct diags;
 
-enum skip { SK_SIRET, SK_INTITULE, SK_TERRITOIRE, SK_LIEU, SK_TYPE, SK_N };
+enum skip { SK_SIRET, SK_INTITULE, SK_TERRITOIRE, SK_LIEU, SK_TYPE, SK_TAKEN, SK_N };
+
+/* The organisations of the site outside the files an import writes, and
+ * those it has written so far: id and SIRET -> where ("file:line", or the
+ * file this run writes), both in a. An organisation whose SIRET or id is
+ * there is skipped (lheo.c), so that the files written pass carto check. */
+struct lheo_taken {
+	struct arena a;
+	struct strmap ids, sirets;
+};
+
+/* Reads the organisations of every YAML file of the site's
+ * content/organismes/ but those named in skip (paths relative to the site). */
+void lheo_taken_read(struct lheo_taken *t, const char *site, char *const *skip, size_t n_skip);
+/* Adds an organisation (id or siret NULL: unknown) found at file:line (line
+ * 0: the file alone); the first place met is kept. */
+void lheo_taken_add(struct lheo_taken *t, const char *id, const char *siret, const char *file,
+    uint32_t line);
+void lheo_taken_free(struct lheo_taken *t);
 
 #define SKIP_LINES 3
 
@@ -78,6 +96,10 @@ struct imp {
 	size_t n_diff[3];		/* added, changed, removed since the previous import */
 	struct buf diff[3];		/* their first five ids, as " (a, b, …)" */
 	int had_prev;			/* a previous import existed */
+	struct lheo_taken *taken;	/* the site's other organisations */
+	const char *outname;		/* the file written, relative to the site */
+	char *taken_where;		/* the first file of SK_TAKEN (owned) */
+	int taken_files;		/* and others */
 	const struct lheo_node *ex_of, *ex_node;	/* ex()'s last element and its carto extras */
 	int failed;			/* a record could not be spooled (errno kept in err) */
 	int err;
@@ -104,6 +126,9 @@ const char *lheo_ex(struct imp *im, const struct lheo_node *n, const char *key);
 /* Whether s can be an id of carto: a slug that fits (data/fields.h); warns
  * at line when not, naming what it is the id of. */
 int lheo_id_ok(struct imp *im, const char *s, const char *what, uint32_t line);
+
+/* Counts an action skipped for why, at line. */
+void lheo_skip_count(struct imp *im, enum skip why, uint32_t line);
 
 /* A web address: kept when http(s), given https:// when it has no scheme,
  * else left out; NULL when left out. */

@@ -12,7 +12,7 @@
 
 /* ---- offers ---- */
 
-static void skip_count(struct imp *im, enum skip why, uint32_t line)
+void lheo_skip_count(struct imp *im, enum skip why, uint32_t line)
 {
 	size_t k = im->skipped[why]++;
 	if (k < SKIP_LINES)
@@ -566,10 +566,11 @@ static const char *offre_id(struct imp *im, const struct lheo_node *f, const str
 }
 
 /* The records of an offer: its ids and lieux (R_IDS: the offer's id, then
- * each lieu's hash, commune slug and YAML) and the offer's YAML around its
- * list of lieux (R_OFFRE). */
+ * each lieu's hash, commune slug, YAML and id from the extras) and the offer
+ * (R_OFFRE: its horodatage, the action's line, its sessions, its lieux' hashes
+ * and its YAML around its list of lieux). */
 static void add_records(struct imp *im, const char *siret, const char *id, struct lieu_c *lv,
-    size_t nl, size_t lieux_at, int h)
+    size_t nl, size_t lieux_at, int h, uint32_t line, size_t ns)
 {
 	uint64_t hash[8];
 	struct buf *r = &im->rec, *t = &im->t2;
@@ -588,6 +589,8 @@ static void add_records(struct imp *im, const char *siret, const char *id, struc
 	lheo_rec_add(im, siret, R_IDS);
 	buf_reset(r);
 	lheo_rec_u32(r, (uint32_t)h);
+	lheo_rec_u32(r, line);
+	lheo_rec_u32(r, (uint32_t)ns);
 	lheo_rec_u32(r, (uint32_t)nl);
 	for (size_t i = 0; i < nl; i++)
 		lheo_rec_u64(r, hash[i]);
@@ -643,7 +646,7 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 			why = SK_TYPE;
 	}
 	if (why != SK_N) {
-		skip_count(im, why, line);
+		lheo_skip_count(im, why, line);
 		return;
 	}
 	const char *id = offre_id(im, f, a, k);
@@ -686,13 +689,14 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	write_cout(im, a, y);
 	write_modalites(im, a, y);
 	size_t lieux_at = y->len;	/* the list of lieux goes here (lheo.c) */
-	im->sessions += write_sessions(im, a, y);
+	size_t ns = write_sessions(im, a, y);
+	im->sessions += ns;
 	struct contact_c c;
 	lheo_read_contact(im, lheo_node_at(f, "contact-formation/coordonnees"), &c);
 	lheo_write_contact(y, "        ", &c);
 	write_competences(im, a, y);
 	int ha = lheo_horodatage(a), hf = lheo_horodatage(f);
-	add_records(im, o, id, lv, nl, lieux_at, ha > hf ? ha : hf);
+	add_records(im, o, id, lv, nl, lieux_at, ha > hf ? ha : hf, line, ns);
 	im->offres++;
 }
 

@@ -429,30 +429,16 @@ static void rec_contact(struct buf *r, const struct contact_raw *c)
 	lheo_rec_str(r, c->mail);
 }
 
-/* What carto's export wrote of the organisation in its extras, checked and
- * added to the record b: its id, nature and labels (NULL each when absent or
- * left out). */
-static void org_extras(struct imp *im, const struct lheo_node *r, uint32_t line, struct buf *b)
+/* What carto's export wrote of the organisation in its extras, added to the
+ * record b as read: its id, nature and labels (NULL each when absent), checked
+ * when the organisation is written (lheo.c), once. */
+static void org_extras(struct imp *im, const struct lheo_node *r, struct buf *b)
 {
-	const char *id = r ? lheo_ex(im, r, "id") : NULL;
-	lheo_rec_str(b, lheo_id_ok(im, id, "organisation", line) ? id : NULL);
-	const char *nat = r ? lheo_ex(im, r, "nature") : NULL;
-	if (nat && *nat && !strmap_get(&im->map->vocab.natures.by_code, nat)) {
-		lheo_warn(im, line, "nature '%s' of the carto extras is not in the site's lists: left out", nat);
-		nat = NULL;
+	static const char *const keys[] = { "id", "nature", "labels" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = r ? lheo_ex(im, r, keys[i]) : NULL;
+		lheo_rec_str(b, v && *v ? v : NULL);
 	}
-	lheo_rec_str(b, nat && *nat ? nat : NULL);
-	const char *lab = r ? lheo_ex(im, r, "labels") : NULL;
-	struct buf *t = &im->t2;
-	buf_reset(t);
-	char *copy = lab ? arena_strdup(&im->fa, lab) : NULL, *save = NULL;
-	for (char *c = copy ? strtok_r(copy, " ", &save) : NULL; c; c = strtok_r(NULL, " ", &save)) {
-		if (strmap_get(&im->map->vocab.labels.by_code, c))
-			lheo_cat(t, t->len ? ", " : "", c, NULL);
-		else
-			lheo_warn(im, line, "label '%s' of the carto extras is not in the site's lists: left out", c);
-	}
-	lheo_rec_str(b, t->len ? t->data : NULL);
 }
 
 /* Records the organisation as this formation describes it (R_ORG): which
@@ -486,7 +472,7 @@ const char *lheo_org_of(struct imp *im, const struct lheo_node *f)
 	lheo_rec_str(b, lheo_text_at(im, co, "web/urlweb"));
 	rec_contact(b, &ca);
 	rec_contact(b, &cb);
-	org_extras(im, r, line, b);
+	org_extras(im, r, b);
 	lheo_rec_add(im, siret, R_ORG);
 	return siret;
 }
