@@ -355,6 +355,7 @@ static void on_offre(struct wr *o, const char *p, const char *end)
 			lheo_warn(im, line, "organisation '%s' (SIRET %s) is already in %s: its actions are skipped",
 			    g->out_id, g->siret, g->taken);
 		lheo_skip_count(im, SK_TAKEN, line);
+		im->skipped_actions++;
 		im->offres--;
 		im->sessions -= ns;
 		return;
@@ -616,9 +617,7 @@ static void scan_prev(struct imp *im, const char *path)
 
 static void summary(struct imp *im, const char *outname, FILE *out)
 {
-	size_t skipped = 0;
-	for (size_t i = 0; i < SK_N; i++)
-		skipped += im->skipped[i];
+	size_t skipped = im->skipped_actions;
 	fprintf(out, "%s -> %s: %zu organisation%s, %zu offer%s, %zu lieu%s, %zu session%s "
 	    "(%zu formation%s, %zu action%s read)\n", im->shown, outname, im->orgs, diag_plural(im->orgs),
 	    im->offres, diag_plural(im->offres), im->lieux, im->lieux == 1 ? "" : "x", im->sessions,

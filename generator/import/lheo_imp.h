@@ -91,7 +91,8 @@ struct imp {
 	struct buf fc, md, part, mod;	/* parts of the offer being rendered */
 	struct buf lieu_y[8];		/* the YAML of its lieux (struct lieu_c) */
 	size_t formations, actions, offres, lieux, sessions, orgs, undated;
-	size_t skipped[SK_N];
+	size_t skipped_actions;		/* each once */
+	size_t skipped[SK_N];		/* per reason: an action may have several */
 	uint32_t skip_lines[SK_N][SKIP_LINES];
 	size_t n_diff[3];		/* added, changed, removed since the previous import */
 	struct buf diff[3];		/* their first five ids, as " (a, b, …)" */
@@ -127,7 +128,8 @@ const char *lheo_ex(struct imp *im, const struct lheo_node *n, const char *key);
  * at line when not, naming what it is the id of. */
 int lheo_id_ok(struct imp *im, const char *s, const char *what, uint32_t line);
 
-/* Counts an action skipped for why, at line. */
+/* Counts one reason why the action at line is skipped (the action itself is
+ * counted in skipped_actions by the caller). */
 void lheo_skip_count(struct imp *im, enum skip why, uint32_t line);
 
 /* A web address: kept when http(s), given https:// when it has no scheme,

@@ -607,21 +607,20 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
     const struct lheo_node *a, size_t k)
 {
 	uint32_t line = lheo_node_line(a);
-	enum skip why = SK_N;
+	unsigned why = 0;	/* each reason to skip it: 1 << enum skip */
 	im->actions++;
 	if (!o)
-		why = SK_SIRET;
+		why |= 1u << SK_SIRET;
 	const char *intitule = lheo_text_at(im, f, "intitule-formation");
 	if (!intitule) {
 		lheo_warn(im, lheo_node_line(f), "formation without intitule-formation: action skipped");
-		if (why == SK_N)
-			why = SK_INTITULE;
+		why |= 1u << SK_INTITULE;
 	}
 	struct lieu_c lv[8];
 	int outside;
 	size_t nl = lieux_of(im, f, a, lv, 8, &outside);
-	if (!nl && why == SK_N)
-		why = outside ? SK_TERRITOIRE : SK_LIEU;
+	if (!nl)
+		why |= 1u << (outside ? SK_TERRITOIRE : SK_LIEU);
 	if (!nl && outside)
 		lheo_warn(im, line, "every lieu of the action is outside the territory: action skipped");
 	else if (!nl)
@@ -642,11 +641,13 @@ static void on_action(struct imp *im, const char *o, const struct lheo_node *f,
 	if (!nt) {
 		lheo_warn(im, line, "Formacode%s %s map%s to no offer type (referentiels/lheo.yaml): action skipped",
 		    strchr(fc->data, ',') ? "s" : "", fc->len ? fc->data : "(none)", strchr(fc->data, ',') ? "" : "s");
-		if (why == SK_N)
-			why = SK_TYPE;
+		why |= 1u << SK_TYPE;
 	}
-	if (why != SK_N) {
-		lheo_skip_count(im, why, line);
+	if (why) {
+		im->skipped_actions++;
+		for (int k = 0; k < SK_N; k++)
+			if (why & 1u << k)
+				lheo_skip_count(im, (enum skip)k, line);
 		return;
 	}
 	const char *id = offre_id(im, f, a, k);

@@ -23,6 +23,7 @@ struct rctx {
 	const xmlChar *ns;	/* the root's namespace, owned by the document */
 	xmlDocPtr doc;		/* once asked for, ours to free (xmlTextReaderCurrentDoc) */
 	const xmlNs *ns_ok;	/* the last namespace found to be ns: compared by address */
+	int open;		/* the root element was opened and is not closed yet */
 };
 
 /* libxml2's messages end with a newline and may span lines ("Bytes: 0x…"). */
@@ -33,10 +34,17 @@ static void on_error(void *arg, xmlErrorPtr e)
 	if (c->failed)
 		return;
 	c->failed = e->level != XML_ERR_WARNING;
+	/* A file cut after a formation's end: the reader, at the end of its
+	 * input inside the root, says there is content after the document. */
+	int cut = c->open && e->domain == XML_FROM_PARSER && e->code == XML_ERR_DOCUMENT_END;
+	if (cut)
+		buf_puts(&m, "the file ends inside <lheo>, before its </lheo>: it is truncated (libxml2: ");
 	for (const char *p = e->message ? e->message : "error"; *p; p++)
 		buf_putc(&m, *p == '\n' ? ' ' : *p);
 	while (m.len && m.data[m.len - 1] == ' ')
 		m.data[--m.len] = '\0';
+	if (cut)
+		buf_putc(&m, ')');
 	if (strstr(m.data, "ntity"))
 		buf_puts(&m, " (entities are refused: an LHÉO file needs none)");
 	diag_add(c->d, c->shown, e->line > 0 ? (uint32_t)e->line : 0, DIAG_NOCOL,
@@ -263,7 +271,7 @@ static int on_node(struct rctx *c, xmlTextReaderPtr r, lheo_formation_fn fn, voi
 int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *ctx,
     const char **version, struct diags *d)
 {
-	struct rctx c = { shown, d, 0, NULL, NULL, NULL };
+	struct rctx c = { shown, d, 0, NULL, NULL, NULL, 0 };
 	size_t errors = d->errors;
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {
@@ -281,8 +289,12 @@ int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *c
 	xmlTextReaderSetStructuredErrorHandler(r, on_error, &c);
 	int ret = xmlTextReaderRead(r), st = 0, seen_root = 0;
 	while (ret == 1) {
-		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 0)
+		int type = xmlTextReaderNodeType(r);
+		if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(r) == 0) {
 			seen_root = 1;
+			c.open = !xmlTextReaderIsEmptyElement(r);
+		} else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == 0)
+			c.open = 0;
 		st = on_node(&c, r, fn, ctx, version, &ret);
 		if (st < 0)
 			break;
