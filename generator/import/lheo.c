@@ -193,7 +193,10 @@ static void get_contact(const char **p, const char *end, struct contact_raw *c)
  * or the id it would be written with): then it is skipped (on_offre says so
  * at its first action), so that the file written passes carto check. An id
  * of the carto extras that another organisation has gives way to
- * lheo-<SIRET>, with a warning at line. */
+ * lheo-<SIRET>, with a warning at line. The organisation is then taken too:
+ * its id when it is the extras' (lheo-<SIRET> is unique in the file, so
+ * memory does not grow with it), and its SIRET as well when another file of
+ * the run comes next (im->keep_taken). */
 static void check_taken(struct wr *o, uint32_t line)
 {
 	struct grp *g = &o->g;
@@ -214,7 +217,7 @@ static void check_taken(struct wr *o, uint32_t line)
 			im->taken_where = xstrndup(w, len);
 		else if (strlen(im->taken_where) != len || strncmp(im->taken_where, w, len))
 			im->taken_files = 1;
-	} else
+	} else if (im->keep_taken || g->out_id != g->id)
 		lheo_taken_add(t, g->out_id, g->siret, im->outname, 0);
 }
 
@@ -228,6 +231,11 @@ static void org_extras(struct wr *o, uint32_t line, const char *id, const char *
 	struct imp *im = o->im;
 	const struct vocab *v = &im->map->vocab;
 	g->out_id = lheo_id_ok(im, id, "organisation", line) ? keep(g, id) : g->id;
+	if (g->out_id != g->id && strncmp(id, "lheo-", 5) == 0 && strcmp(id, g->id) != 0) {
+		lheo_warn(im, line, "organisation id '%s' of the carto extras is that of another SIRET "
+		    "(lheo-<SIRET> names imported organisations): %s written", id, g->id);
+		g->out_id = g->id;
+	}
 	if (nature && !strmap_get(&v->natures.by_code, nature))
 		lheo_warn(im, line, "nature '%s' of the carto extras is not in the site's lists: left out", nature);
 	else
@@ -810,6 +818,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 	for (size_t i = 0; i < n; i++) {
 		if (!ready)
 			continue;
+		jobs[i].im.keep_taken = i + 1 < n;
 		if (run_job(&jobs[i], site, &map, &terr, today, &taken, d) < 0)
 			rc = -1;
 		for (size_t k = 0; k < i; k++)

@@ -101,6 +101,7 @@ struct imp {
 	const char *outname;		/* the file written, relative to the site */
 	char *taken_where;		/* the first file of SK_TAKEN (owned) */
 	int taken_files;		/* and others */
+	int keep_taken;			/* another file of the run comes next */
 	const struct lheo_node *ex_of, *ex_node;	/* ex()'s last element and its carto extras */
 	int failed;			/* a record could not be spooled (errno kept in err) */
 	int err;

@@ -1,8 +1,10 @@
 /*
  * carto import lheo: the organisations the site already has outside the files
  * this import writes (lheo_imp.h, struct lheo_taken), read from every YAML
- * file of content/organismes/ with carto's YAML loader. A file that does not
- * load is passed over without a word: carto check reports it.
+ * file of content/organismes/: another import's file line by line (it is ours,
+ * and may be hundreds of MB), the others with carto's YAML loader. A file that
+ * does not load is passed over without a word: carto check reports it. Memory:
+ * the ids and SIRETs of the site's organisations.
  */
 #define _DEFAULT_SOURCE
 
@@ -42,8 +44,45 @@ static void add_org(struct lheo_taken *t, const struct ynode *o, const char *rel
 	lheo_taken_add(t, i, s, rel, id ? id->line : o->line);
 }
 
+/* A file written by carto import lheo (its first line says so), read line by
+ * line rather than loaded: a national import is hundreds of MB. Returns 0
+ * when it is not one. */
+static int scan_import(struct lheo_taken *t, const char *path, const char *rel)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *line = NULL, *id = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	uint32_t ln = 0, id_line = 0;
+	int ours = 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		ln++;
+		line[strcspn(line, "\n")] = '\0';
+		if (ln == 1 && !(ours = strncmp(line, "# Imported by `carto import lheo`", 33) == 0))
+			break;
+		if (strncmp(line, "  - id: ", 8) == 0) {
+			free(id);
+			id = strdup(line + 8);
+			id_line = ln;
+		} else if (id && strncmp(line, "    siret: \"", 12) == 0) {
+			line[12 + strcspn(line + 12, "\"")] = '\0';
+			lheo_taken_add(t, id, line + 12, rel, id_line);
+			free(id);
+			id = NULL;
+		}
+	}
+	free(id);
+	free(line);
+	fclose(f);
+	return ours;
+}
+
 static void read_file(struct lheo_taken *t, const char *path, const char *rel)
 {
+	if (scan_import(t, path, rel))
+		return;
 	struct buf b = BUF_INIT;
 	struct diags quiet = DIAGS_INIT;
 	struct arena a = ARENA_INIT;
