@@ -6,6 +6,7 @@ END {
 	for (i = 0; i < 12000; i++) {
 		b = body
 		sub(/id: asso-test/, "id: import-" i, b)
+		sub(/siret: "12345678900012"/, sprintf("siret: \"990000%08d\"", i), b)
 		printf "%s", b
 	}
 }' content/organismes/asso-test.yaml > content/organismes/zz-import.yaml
