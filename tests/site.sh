@@ -683,6 +683,33 @@ rc=$?
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
 st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
 site_test theme-partial-fanout "$detail"
+# A page past 64 MiB (2^16 expansions of a 2 KB partial: 128 MB unbounded,
+# under the bound of expansions) stops the build at the partial that passed
+# it, without writing it (well under the seconds that takes); the previous
+# output stays as it was, and the failed build holds no disk beside it: its
+# spare tree, the pages it wrote, is removed.
+rm -f "$S-theme/themes/default/templates/organisme.mustache" "$S-theme"/themes/default/partials/p*.mustache
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
+site_test theme-builds-again
+snap=$(tree_sum "$TMP/theme-out")
+printf '<main>{{>q0}}</main>\n' > "$S-theme/themes/default/templates/home.mustache"
+for i in $(seq 0 15); do
+	printf '{{>q%d}}{{>q%d}}' $((i + 1)) $((i + 1)) > "$S-theme/themes/default/partials/q$i.mustache"
+done
+head -c 2048 /dev/zero | tr '\0' x > "$S-theme/themes/default/partials/q16.mustache"
+t0=$(date +%s%N)
+timeout 60 "$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $rc = 1 ] && grep -q 'partials/q16.mustache:1:1: error: the page passes 64 MiB (partials or sections that repeat each other?): q0 > q1 > .* > q15 > q16$' "$TMP/theme.err" &&
+	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ] && [ ! -e "$TMP/.theme-out.spare" ] &&
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.theme-out.tmp.*')" ] && [ "$ms" -lt 10000 ]
+st=$?; detail="exit $rc in $ms ms: $(head -2 "$TMP/theme.err"); $(ls -a "$TMP" | grep theme-out)"; [ "$st" = 0 ]
+site_test theme-page-output-bound "$detail"
+rm "$S-theme/themes/default/templates/home.mustache"
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
+site_test theme-builds-after-failure
 rm -rf "$S-theme"
 
 # Cartographies: a page per cartography and per département when asked; the

@@ -669,7 +669,9 @@ int publish_commit(struct publish *p)
 
 void publish_abort(struct publish *p)
 {
-	/* What this build wrote stays as the spare: the next one compares it. */
-	if (p->tmp && rename(p->tmp, p->spare) < 0)
+	/* What this build wrote goes, so that a failure holds no disk (a
+	 * page past its bound could have filled it); what cannot be removed
+	 * stays as the spare, for the next build's clean-up. */
+	if (p->tmp && fs_rmtree(p->tmp) < 0 && rename(p->tmp, p->spare) < 0)
 		fs_rmtree(p->tmp);
 }
