@@ -197,6 +197,22 @@ as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2>&1 && chm
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
 	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ "$(tree_sum "$RO/out")" = "$snap" ]
 site_test sec-11-read-only-old-output-reused
+# Published folders and files get the modes a fresh build gives them (0777
+# and 0666 less the umask), whatever modes the previous output or the spare
+# had: a folder left 0700 or 0000 answers 403 to a web server of another
+# user. Checked with stat (root reads whatever the mode).
+rm -rf "$TMP/modes-out" "$TMP/.modes-out.spare"
+wd=$(printf '%o' $((0777 & ~$(umask)))) wf=$(printf '%o' $((0666 & ~$(umask))))
+"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2>&1 &&
+	chmod 000 "$TMP/modes-out/organismes" && chmod 700 "$TMP/modes-out/assets" &&
+	chmod 600 "$TMP/modes-out/index.html" && chmod 700 "$TMP/modes-out" &&
+	"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2> "$TMP/modes.err" &&
+	"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2>> "$TMP/modes.err" &&
+	[ ! -s "$TMP/modes.err" ] && [ "$(stat -c %a "$TMP/modes-out/organismes")" = "$wd" ] &&
+	[ -z "$(find "$TMP/modes-out" -type d ! -perm "$wd"; find "$TMP/modes-out" -type f ! -perm "$wf")" ]
+st=$?; detail="$(find "$TMP/modes-out" \( -type d ! -perm "$wd" \) -o \( -type f ! -perm "$wf" \) | head -3) $(head -2 "$TMP/modes.err")"; [ "$st" = 0 ]
+site_test published-modes-as-fresh "$detail"
+rm -rf "$TMP/modes-out" "$TMP/.modes-out.spare"
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err"
