@@ -33,6 +33,14 @@ rm -rf "$TMP/ex-out"
 	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
 site_test example-builds
 
+# README's weight of the example site ("about N MB (about M files") stays
+# within a quarter of what the build writes.
+mb=$(du -sb "$TMP/ex-out" | awk '{ printf "%.1f", $1 / 1e6 }') files=$(find "$TMP/ex-out" -type f | wc -l)
+said=$(tr '\n' ' ' < README.md | grep -o 'example site weighs about [0-9.]* MB (about [0-9]* files' | tr -dc '0-9. ')
+echo "$said" | awk -v mb="$mb" -v f="$files" '{ exit !(NF == 2 && mb <= 1.25 * $1 && mb >= 0.75 * $1 &&
+	f <= 1.25 * $2 && f >= 0.75 * $2) }'
+site_test readme-example-weight "README says '$said' (MB, files), the build writes $mb MB in $files files"
+
 # The weight budget (tests/weight.js): a page weighs its gzip size plus that
 # of every script and style sheet it loads, as gzip measures them here; a
 # page over the budget is named and fails the run.
