@@ -712,7 +712,8 @@ site_test theme-partial-fanout "$detail"
 # it, without writing it (well under the seconds that takes); the previous
 # output stays as it was, and the failed build holds no disk beside it: its
 # spare tree, the pages it wrote, is removed.
-rm -f "$S-theme/themes/default/templates/organisme.mustache" "$S-theme"/themes/default/partials/p*.mustache
+rm -f "$S-theme/themes/default/templates/organisme.mustache" "$S-theme/themes/default/partials/footer.mustache" \
+	"$S-theme"/themes/default/partials/p*.mustache
 "$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 &&
 	"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
 site_test theme-builds-again
