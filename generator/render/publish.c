@@ -654,9 +654,14 @@ static void fix_mode(struct publish *p, const char *path, int dir)
 	mode_t want = dir ? p->files->dir_mode : p->files->file_mode;
 	if (lstat(path, &st) < 0 || (st.st_mode & 07777) == want)
 		return;
-	if (chmod(path, want) < 0)
-		warn(p, path, "is published with mode %04o, not %04o: it cannot be changed (%s)",
-		    (unsigned)(st.st_mode & 07777), (unsigned)want, strerror(errno));
+	if (chmod(path, want) == 0)
+		return;
+	int e = errno;
+	struct buf shown = BUF_INIT;	/* where it is published */
+	buf_printf(&shown, "%s%s", p->out, path + strlen(p->tmp));
+	warn(p, shown.data, "published with mode %04o, not %04o: carto cannot change it (%s)",
+	    (unsigned)(st.st_mode & 07777), (unsigned)want, strerror(e));
+	buf_release(&shown);
 }
 
 /* The previous site, once the new one is in place, becomes the spare; when
