@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 SIZES=${BENCH_LHEO_SIZES:-10000 50000 200000}
 RUNS=${BENCH_LHEO_RUNS:-3}
 export SOURCE_DATE_EPOCH=1795000000 LC_ALL=C.UTF-8
+. tests/bench_tools.sh
+bench_tools generator/carto build/measure -- python3 xmllint
 B=build/bench
 mkdir -p "$B"
 

@@ -21,6 +21,8 @@ SEED=${BENCH_SEED:-20261128}
 NEW=${BENCH_NEW:-$PWD/generator/carto}
 BASE=${BENCH_BASE:-}
 export SOURCE_DATE_EPOCH=1795000000 LC_ALL=C.UTF-8
+. tests/bench_tools.sh
+bench_tools generator/carto build/gensite --
 B=build/bench
 mkdir -p "$B"
 

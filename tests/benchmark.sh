@@ -22,6 +22,8 @@ SIZES=${BENCH_SIZES:-1000 10000 50000}
 PAGES=${BENCH_PAGES:-1000}
 SEED=${BENCH_SEED:-20261128}
 export SOURCE_DATE_EPOCH=1795000000 LC_ALL=C.UTF-8
+. tests/bench_tools.sh
+bench_tools generator/carto build/gensite build/measure build/rawparse -- python3 xmllint node gzip
 B=build/bench
 mkdir -p "$B"
 

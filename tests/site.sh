@@ -33,6 +33,14 @@ rm -rf "$TMP/ex-out"
 	[ -s "$TMP/ex-out/data/offres.geojson" ] && ls "$TMP/ex-out/data/referentiels/"*.json > /dev/null
 site_test example-builds
 
+# README's weight of the example site ("about N MB (about M files") stays
+# within a quarter of what the build writes.
+mb=$(du -sb "$TMP/ex-out" | awk '{ printf "%.1f", $1 / 1e6 }') files=$(find "$TMP/ex-out" -type f | wc -l)
+said=$(tr '\n' ' ' < README.md | grep -o 'example site weighs about [0-9.]* MB (about [0-9]* files' | tr -dc '0-9. ')
+echo "$said" | awk -v mb="$mb" -v f="$files" '{ exit !(NF == 2 && mb <= 1.25 * $1 && mb >= 0.75 * $1 &&
+	f <= 1.25 * $2 && f >= 0.75 * $2) }'
+site_test readme-example-weight "README says '$said' (MB, files), the build writes $mb MB in $files files"
+
 # The weight budget (tests/weight.js): a page weighs its gzip size plus that
 # of every script and style sheet it loads, as gzip measures them here; a
 # page over the budget is named and fails the run.
@@ -197,6 +205,39 @@ as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2>&1 && chm
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
 	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ "$(tree_sum "$RO/out")" = "$snap" ]
 site_test sec-11-read-only-old-output-reused
+# Published folders and files get the modes a fresh build gives them (0777
+# and 0666 less the umask), whatever modes the previous output or the spare
+# had: a folder left 0700 or 0000 answers 403 to a web server of another
+# user. Checked with stat (root reads whatever the mode).
+rm -rf "$TMP/modes-out" "$TMP/.modes-out.spare"
+wd=$(printf '%o' $((0777 & ~$(umask)))) wf=$(printf '%o' $((0666 & ~$(umask))))
+"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2>&1 &&
+	chmod 000 "$TMP/modes-out/organismes" && chmod 700 "$TMP/modes-out/assets" &&
+	chmod 600 "$TMP/modes-out/index.html" && chmod 700 "$TMP/modes-out" &&
+	"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2> "$TMP/modes.err" &&
+	"$CARTO" build --site "$S" --out "$TMP/modes-out" > /dev/null 2>> "$TMP/modes.err" &&
+	[ ! -s "$TMP/modes.err" ] && [ "$(stat -c %a "$TMP/modes-out/organismes")" = "$wd" ] &&
+	[ -z "$(find "$TMP/modes-out" -type d ! -perm "$wd"; find "$TMP/modes-out" -type f ! -perm "$wf")" ]
+st=$?; detail="$(find "$TMP/modes-out" \( -type d ! -perm "$wd" \) -o \( -type f ! -perm "$wf" \) | head -3) $(head -2 "$TMP/modes.err")"; [ "$st" = 0 ]
+site_test published-modes-as-fresh "$detail"
+rm -rf "$TMP/modes-out" "$TMP/.modes-out.spare"
+# A mode carto cannot change (a file of root's, kept from the spare, in a
+# build run as nobody) is a warning, counted in the summary.
+if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
+	MO=$(mktemp -d /tmp/carto-mo.XXXXXX) && chmod 755 "$MO" && cp -r "$S" "$MO/site" && chown -R nobody "$MO"
+	ix="$MO/site/content/pages/index.md"
+	as_user "$CARTO" build --site "$MO/site" --out "$MO/out" > /dev/null 2>&1 &&
+		sed -i 's/^titre: "Accueil"/titre: "Accueil B"/' "$ix" &&
+		as_user "$CARTO" build --site "$MO/site" --out "$MO/out" > /dev/null 2>&1 &&
+		sed -i 's/^titre: "Accueil B"/titre: "Accueil"/' "$ix" &&
+		chown root "$MO/.out.spare/index.html" && chmod 444 "$MO/.out.spare/index.html" &&
+		as_user "$CARTO" build --site "$MO/site" --out "$MO/out" > "$TMP/mo.out" 2> "$TMP/mo.err" &&
+		grep -q "^$MO/out/index.html: warning: published with mode 0444, not 0$wf: carto cannot change it (Operation not permitted)$" "$TMP/mo.err" &&
+		grep -q '(1 warning)$' "$TMP/mo.out"
+	st=$?; detail="$(cat "$TMP/mo.err" "$TMP/mo.out" | head -3)"; [ "$st" = 0 ]
+	site_test published-mode-unchangeable-warns "$detail"
+	rm -rf "$MO"
+fi
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err"
@@ -683,6 +724,34 @@ rc=$?
 	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ]
 st=$?; detail="exit $rc: $(head -2 "$TMP/theme.err")"; [ "$st" = 0 ]
 site_test theme-partial-fanout "$detail"
+# A page past 64 MiB (2^16 expansions of a 2 KB partial: 128 MB unbounded,
+# under the bound of expansions) stops the build at the partial that passed
+# it, without writing it (well under the seconds that takes); the previous
+# output stays as it was, and the failed build holds no disk beside it: its
+# spare tree, the pages it wrote, is removed.
+rm -f "$S-theme/themes/default/templates/organisme.mustache" "$S-theme/themes/default/partials/footer.mustache" \
+	"$S-theme"/themes/default/partials/p*.mustache
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 &&
+	"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
+site_test theme-builds-again
+snap=$(tree_sum "$TMP/theme-out")
+printf '<main>{{>q0}}</main>\n' > "$S-theme/themes/default/templates/home.mustache"
+for i in $(seq 0 15); do
+	printf '{{>q%d}}{{>q%d}}' $((i + 1)) $((i + 1)) > "$S-theme/themes/default/partials/q$i.mustache"
+done
+head -c 2048 /dev/zero | tr '\0' x > "$S-theme/themes/default/partials/q16.mustache"
+t0=$(date +%s%N)
+timeout 60 "$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2> "$TMP/theme.err"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ $rc = 1 ] && grep -q 'partials/q16.mustache:1:1: error: the page passes 64 MiB (partials or sections that repeat each other?): q0 > q1 > .* > q15 > q16$' "$TMP/theme.err" &&
+	[ "$snap" = "$(tree_sum "$TMP/theme-out")" ] && [ ! -e "$TMP/.theme-out.spare" ] &&
+	[ -z "$(find "$TMP" -maxdepth 1 -name '.theme-out.tmp.*')" ] && [ "$ms" -lt 10000 ]
+st=$?; detail="exit $rc in $ms ms: $(head -2 "$TMP/theme.err"); $(ls -a "$TMP" | grep theme-out)"; [ "$st" = 0 ]
+site_test theme-page-output-bound "$detail"
+rm "$S-theme/themes/default/templates/home.mustache"
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
+site_test theme-builds-after-failure
 rm -rf "$S-theme"
 
 # Cartographies: a page per cartography and per département when asked; the

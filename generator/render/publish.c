@@ -53,12 +53,32 @@ struct publish_files {
 	struct diags failed;	/* writes that failed, and publish_commit's warnings */
 	struct strmap dirs;	/* folders known to exist in the new tree */
 	struct arena keys;	/* dirs' keys */
+	mode_t dir_mode, file_mode;	/* a fresh build's: 0777 and 0666 less the umask */
 };
 
 struct entry {
 	char *rel;
 	long long size;
 };
+
+/* The process's umask, read where it can be without changing it (umask(2)
+ * sets it: another thread could create a file in between). */
+static mode_t umask_now(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned m;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Umask: %o", &m) == 1) {
+			fclose(f);
+			return (mode_t)(m & 0777);
+		}
+	if (f)
+		fclose(f);
+	mode_t old = umask(022);
+	umask(old);
+	return old;
+}
 
 static struct publish_files *files_new(void)
 {
@@ -68,6 +88,9 @@ static struct publish_files *files_new(void)
 	f->failed = (struct diags)DIAGS_INIT;
 	f->dirs = (struct strmap)STRMAP_INIT;
 	f->keys = (struct arena)ARENA_INIT;
+	mode_t mask = umask_now();
+	f->dir_mode = 0777 & ~mask;
+	f->file_mode = 0666 & ~mask;
 	return f;
 }
 
@@ -518,6 +541,8 @@ void publish_free(struct publish *p)
 /* Removes from the folder rel of the new tree ("" its root) what this build
  * did not produce; goes on past a failure and returns -1 with the first
  * errno, naming what stays in bad. */
+static void fix_mode(struct publish *p, const char *path, int dir);
+
 static int prune(struct publish *p, const char *rel, struct buf *bad)
 {
 	struct buf dir = BUF_INIT, sub = BUF_INIT, full = BUF_INIT;
@@ -540,12 +565,15 @@ static int prune(struct publish *p, const char *rel, struct buf *bad)
 			buf_puts(&sub, v[i].name);
 		fs_join(&full, dir.data, v[i].name);
 		int rc = 0;
-		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub.data))
+		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub.data)) {
 			rc = prune(p, sub.data, bad);
-		else if (v[i].kind == FS_DIR)
+			fix_mode(p, full.data, 1);
+		} else if (v[i].kind == FS_DIR)
 			rc = fs_rmtree(full.data);
-		else if (!strmap_get(&p->files->by_rel, sub.data) && unlink(full.data) < 0)
-			rc = -1;
+		else if (!strmap_get(&p->files->by_rel, sub.data))
+			rc = unlink(full.data);
+		else
+			fix_mode(p, full.data, 0);
 		if (rc < 0 && !err) {
 			err = errno;
 			if (!bad->len)
@@ -616,6 +644,26 @@ static void warn(struct publish *p, const char *path, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Gives a published file or folder the mode a fresh build gives it,
+ * whatever mode it had in the spare or the previous output (a folder left
+ * 0700 would answer 403 to a web server of another user); warns when it
+ * cannot. */
+static void fix_mode(struct publish *p, const char *path, int dir)
+{
+	struct stat st;
+	mode_t want = dir ? p->files->dir_mode : p->files->file_mode;
+	if (lstat(path, &st) < 0 || (st.st_mode & 07777) == want)
+		return;
+	if (chmod(path, want) == 0)
+		return;
+	int e = errno;
+	struct buf shown = BUF_INIT;	/* where it is published */
+	buf_printf(&shown, "%s%s", p->out, path + strlen(p->tmp));
+	warn(p, shown.data, "published with mode %04o, not %04o: carto cannot change it (%s)",
+	    (unsigned)(st.st_mode & 07777), (unsigned)want, strerror(e));
+	buf_release(&shown);
+}
+
 /* The previous site, once the new one is in place, becomes the spare; when
  * one is there already (a build running at the same time left it), it is
  * removed instead. Returns 0, or 1 with a warning when it could not be. */
@@ -632,6 +680,7 @@ int publish_commit(struct publish *p)
 {
 	struct buf bad = BUF_INIT;
 	int warned = 0;
+	fix_mode(p, p->tmp, 1);
 	if (prune(p, "", &bad) < 0) {
 		warn(p, bad.len ? bad.data : p->tmp,
 		    "cannot be removed from the previous site this build updated (%s): the site is published without it; remove %s by hand",
@@ -669,7 +718,9 @@ int publish_commit(struct publish *p)
 
 void publish_abort(struct publish *p)
 {
-	/* What this build wrote stays as the spare: the next one compares it. */
-	if (p->tmp && rename(p->tmp, p->spare) < 0)
+	/* What this build wrote goes, so that a failure holds no disk (a
+	 * page past its bound could have filled it); what cannot be removed
+	 * stays as the spare, for the next build's clean-up. */
+	if (p->tmp && fs_rmtree(p->tmp) < 0 && rename(p->tmp, p->spare) < 0)
 		fs_rmtree(p->tmp);
 }

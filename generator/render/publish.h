@@ -84,7 +84,9 @@ void publish_free(struct publish *p);
  * publish_take_diags, names it); -1
  * with errno set when nothing changed. */
 int publish_commit(struct publish *p);
-/* Puts the new folder back as the spare; out is untouched. */
+/* Removes the new folder (the spare it was made from included), so that a
+ * failed build holds no disk; what cannot be removed stays as the spare.
+ * out is untouched. */
 void publish_abort(struct publish *p);
 /* Returns 1 when rel is a safe relative path. */
 int publish_path_ok(const char *rel);

@@ -61,19 +61,32 @@ struct parser {
 	size_t depth;
 	int failed;
 	int standalone_now;	/* the tag being handled is standalone */
+	size_t seen_at;		/* pos_of's last answer: offset, line, column */
+	uint32_t seen_line, seen_col;
 };
 
-static void pos_of(const struct parser *p, size_t at, uint32_t *line, uint32_t *col)
+/* Line and column of offset at; resumes from the last offset asked when at
+ * is past it (tags and texts are asked in order: linear in all). */
+static void pos_of(struct parser *p, size_t at, uint32_t *line, uint32_t *col)
 {
+	size_t i = 0;
 	*line = 1;
 	*col = 1;
-	for (size_t i = 0; i < at && i < p->len; i++) {
+	if (p->seen_line && at >= p->seen_at) {
+		i = p->seen_at;
+		*line = p->seen_line;
+		*col = p->seen_col;
+	}
+	for (; i < at && i < p->len; i++) {
 		if (p->t[i] == '\n') {
 			(*line)++;
 			*col = 1;
 		} else if (((unsigned char)p->t[i] & 0xC0) != 0x80)
 			(*col)++;
 	}
+	p->seen_at = i;
+	p->seen_line = *line;
+	p->seen_col = *col;
 }
 
 static void perr(struct parser *p, size_t at, const char *fmt, const char *arg)
@@ -97,8 +110,10 @@ static struct node *add(struct parser *p, enum ntype type, const char *s, size_t
 
 static void add_text(struct parser *p, size_t from, size_t to)
 {
-	if (to > from)
-		add(p, N_TEXT, p->t + from, to - from);
+	if (to <= from)
+		return;
+	struct node *n = add(p, N_TEXT, p->t + from, to - from);
+	pos_of(p, from, &n->line, &n->col);	/* where a bound names it */
 }
 
 static int is_space(char c)
@@ -489,6 +504,7 @@ struct rstate {
 	int depth;
 	const char *chain[TPL_MAX_DEPTH];	/* names of the partials being expanded */
 	size_t expansions;		/* partials and parents expanded so far */
+	size_t start;			/* out's length when the render began */
 	int failed;
 };
 
@@ -588,8 +604,10 @@ static const struct tpl *resolve(struct rstate *r, const struct node *n, const s
 	return t;
 }
 
-/* Reports a bound passed at n, naming the partials that lead to it. */
-static void bound_error(struct rstate *r, const struct node *n, const char *what)
+/* Reports a bound passed at n, naming the partials that lead to it (and
+ * last, when given). */
+static void bound_error(struct rstate *r, const struct node *n, const char *what,
+    const char *last)
 {
 	struct buf chain = BUF_INIT;
 	for (int i = 0; i < r->depth; i++) {
@@ -600,8 +618,12 @@ static void bound_error(struct rstate *r, const struct node *n, const char *what
 		}
 		buf_printf(&chain, "%s > ", r->chain[i]);
 	}
-	diag_add(r->d, r->file, n->line, n->col, DIAG_ERROR, "%s: %s%s", what,
-	    chain.data, n->s);
+	if (last)
+		buf_puts(&chain, last);
+	else if (chain.len)
+		buf_truncate(&chain, chain.len - 3);	/* the last " > " */
+	diag_add(r->d, r->file, n->line, n->col, DIAG_ERROR, "%s%s%s", what,
+	    chain.len ? ": " : "", chain.len ? chain.data : "");
 	buf_release(&chain);
 	r->failed = 1;
 }
@@ -617,12 +639,13 @@ static void render_sub(struct rstate *r, const struct tpl *t, const struct node 
 	size_t saved = r->ilen, add = n->indent ? strlen(n->indent) : 0;
 	const char *file = r->file;
 	if (r->depth == TPL_MAX_DEPTH) {
-		bound_error(r, n, "partials nested more than 100 deep (a partial that includes itself?)");
+		bound_error(r, n, "partials nested more than 100 deep (a partial that includes itself?)",
+		    n->s);
 		return;
 	}
 	if (++r->expansions > TPL_MAX_EXPANSIONS) {
 		bound_error(r, n, "partials expanded more than 1000000 times for one page "
-		    "(partials that include each other several times?)");
+		    "(partials that include each other several times?)", n->s);
 		return;
 	}
 	r->chain[r->depth++] = n->s;
@@ -738,8 +761,14 @@ static void render_node(struct rstate *r, const struct node *n, const struct ctx
 static void render_nodes(struct rstate *r, const struct node *kids, size_t n,
     const struct ctx *c, const struct blocks *b)
 {
-	for (size_t i = 0; i < n && !r->failed; i++)
+	for (size_t i = 0; i < n && !r->failed; i++) {
 		render_node(r, &kids[i], c, b);
+		/* Checked after each node: the innermost one that passes the
+		 * bound reports it, written at most one text or value past it. */
+		if (!r->failed && r->out->len - r->start > TPL_MAX_OUTPUT)
+			bound_error(r, &kids[i], "the page passes 64 MiB (partials or sections "
+			    "that repeat each other?)", NULL);
+	}
 }
 
 int tpl_render(const struct tpl *t, const struct view *v,
@@ -751,6 +780,7 @@ int tpl_render(const struct tpl *t, const struct view *v,
 	r.out = out;
 	r.d = d;
 	r.file = t->file;
+	r.start = out->len;
 	struct ctx top = { v, NULL };
 	render_nodes(&r, t->root.kids, t->root.nkids, &top, NULL);
 	return r.failed ? -1 : 0;

@@ -28,9 +28,12 @@ struct tpl_lookup {
 struct tpl *tpl_parse(const char *text, size_t len, const char *file,
     struct arena *a, struct diags *d);
 /* Bounds of one render: partials nested at most TPL_MAX_DEPTH deep and
- * expanded at most TPL_MAX_EXPANSIONS times in all. */
+ * expanded at most TPL_MAX_EXPANSIONS times in all, and at most
+ * TPL_MAX_OUTPUT bytes written (64 MiB: a page a browser still opens;
+ * 2^18 expansions of a 2 KB partial would write 0.5 GB). */
 #define TPL_MAX_DEPTH 100
 #define TPL_MAX_EXPANSIONS 1000000u
+#define TPL_MAX_OUTPUT ((size_t)64 << 20)
 
 /* Renders t with view v into out. Returns 0, or -1 when a strict lookup
  * failed or a bound was passed (reported in d, at the tag's position, with

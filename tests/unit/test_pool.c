@@ -146,20 +146,26 @@ void test_publish_manifest(void)
 	EXPECT(d.n == 3 && strcmp(d.v[2].file, "never-written.pdf") == 0);
 	publish_take_diags(&p, &d);
 	EXPECT(d.n == 3);
-	publish_abort(&p);	/* what it wrote becomes the spare */
+	publish_abort(&p);	/* what it wrote goes: a failure holds no disk */
 	publish_free(&p);
 	diags_free(&d);
+	struct buf sp = BUF_INIT, got = BUF_INIT;
+	buf_printf(&sp, "%s/.out.spare", dir);
+	EXPECT(!fs_exists(sp.data) && !fs_exists(path.data));
 	/* The spare's older shapes give way: a file where this build puts a
 	 * folder, a folder where it puts a file; a file it does not make goes. */
-	struct buf sp = BUF_INIT;
-	buf_printf(&sp, "%s/.out.spare", dir);
-	EXPECT(fs_is_dir(sp.data));
+	static const char *const older[] = { "a", "a/b.txt", "data", "data/x.csv", "xlsx",
+		"xlsx/w.xlsx" };
+	for (size_t i = 0; i < sizeof(older) / sizeof(older[0]); i++) {
+		fs_join(&got, sp.data, older[i]);
+		EXPECT(strchr(older[i], '.') ? fs_write(got.data, "old", 3) == 0
+		    : fs_mkdirs(got.data) == 0);
+	}
 	struct publish q = { 0 };
 	EXPECT(publish_begin(&q, out.data) == 0 && !fs_exists(sp.data));
 	EXPECT(publish_write(&q, "a/b.txt/below", "x", 1) == 0);
 	EXPECT(publish_write(&q, "data", "file", 4) == 0);
 	EXPECT(publish_commit(&q) == 0);
-	struct buf got = BUF_INIT;
 	fs_join(&got, out.data, "xlsx");
 	EXPECT(!fs_exists(got.data));
 	fs_join(&got, out.data, "a/b.txt/below");

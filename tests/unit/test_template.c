@@ -106,6 +106,27 @@ void test_template_bounds(void)
 	EXPECT(tpl_render(ps.p[30], v, &l, &out, &d) == -1);
 	EXPECT(d.n == 1 && strstr(d.v[0].msg, "nested more than 100 deep"));
 	EXPECT(d.n == 1 && strstr(d.v[0].msg, ": moi > moi > "));
+	diags_free(&d);
+	/* A section over 70,000 items of a 1 KB text (70 MB): stopped past
+	 * 64 MiB of this render (what out held before does not count), at the
+	 * text's line, having written at most one text more. */
+	struct view *many = view_map(&a), *items = view_list(&a);
+	for (int i = 0; i < 70000; i++)
+		view_push(&a, items, view_map(&a));
+	view_set(&a, many, "l", items);
+	buf_reset(&src);
+	buf_puts(&src, "<ul>\n{{#l}}\n");
+	for (int i = 0; i < 1024; i++)
+		buf_puts(&src, "x");
+	buf_puts(&src, "\n{{/l}}\n");
+	const struct tpl *big = tpl_parse(src.data, src.len, "big.mustache", &a, &d);
+	buf_reset(&out);
+	buf_puts(&out, "before");
+	EXPECT(big && tpl_render(big, many, &l, &out, &d) == -1);
+	EXPECT(d.n == 1 && d.v[0].line == 3 && strcmp(d.v[0].file, "big.mustache") == 0 &&
+	    strcmp(d.v[0].msg, "the page passes 64 MiB (partials or sections that repeat each "
+	    "other?)") == 0);
+	EXPECT(out.len > TPL_MAX_OUTPUT && out.len <= TPL_MAX_OUTPUT + 6 + 1025 + 5);
 	buf_release(&out);
 	buf_release(&src);
 	diags_free(&d);
