@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+struct cache;
 struct diags;
 struct publish;
 struct site;
@@ -42,6 +43,10 @@ struct build_opts {
 	const char *xlsx_tmpdir;	/* CARTO_TEST_XLSX_TMPDIR: where libxlsxwriter
 				 * keeps its temporary files instead of the
 				 * workbook's folder, so the tests make it fail */
+	int no_cache;		/* --no-cache, CARTO_NO_CACHE: neither read nor
+				 * write the build cache (render/cache.h) */
+	/* An option added here that changes what a document holds must go
+	 * into the cache's keys (global_key in render/cache.c). */
 };
 
 /* Figures a backend hands back for the benchmark (CARTO_TIMING), written
@@ -57,6 +62,7 @@ struct render_in {
 	const struct site *s;		/* validated and indexed */
 	const struct build_opts *o;	/* jobs, drafts, test switches, timing */
 	struct render_stats *stats;
+	struct cache *cache;		/* NULL: render every document */
 };
 
 struct backend {
