@@ -32,6 +32,7 @@
 #include "../base/fs.h"
 #include "../base/mem.h"
 #include "../base/strmap.h"
+#include "../data/index.h"
 #include "../data/model.h"
 #include "backend.h"
 
@@ -119,6 +120,49 @@ static int parse(struct cache *c, char *text, size_t len)
 	return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The libraries carto runs with (libharu, libxlsxwriter, zlib, …: every
+ * file mapped into the process, from /proc/self/maps, in the order of
+ * their paths since addresses change from run to run) by path, size, inode
+ * and time of change: an upgraded library may write other bytes. */
+static void libraries(struct digest_ctx *k)
+{
+	struct buf maps = BUF_INIT;
+	struct strmap seen = STRMAP_INIT;
+	const char **v = NULL;
+	size_t n = 0, cap = 0;
+	if (fs_read("/proc/self/maps", 1u << 24, &maps) < 0) {
+		digest_num(k, -1);
+		return;
+	}
+	for (char *line = maps.data, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		char *path = strchr(line, '/');
+		if (path && !strmap_put(&seen, path, path)) {
+			v = xgrow(v, &cap, n + 1, sizeof(*v));
+			v[n++] = path;
+		}
+	}
+	qsort(v, n, sizeof(*v), by_name);
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (stat(v[i], &st) < 0)
+			continue;
+		digest_str(k, v[i]);
+		digest_num(k, (long long)st.st_size);
+		digest_num(k, (long long)st.st_ino);
+		digest_num(k, (long long)st.st_ctim.tv_sec);
+		digest_num(k, (long long)st.st_ctim.tv_nsec);
+	}
+	free(v);
+	strmap_free(&seen);
+	buf_release(&maps);
+}
+
 /* What every key starts with: see cache.h. -1 when carto cannot read its
  * own executable (then no cache: a rebuilt carto must never reuse what an
  * older one rendered). */
@@ -131,6 +175,7 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 	digest_str(k, HEADER);
 	digest_str(k, CARTO_VERSION);
 	digest_fold(k, &exe);
+	libraries(k);
 	digest_num(k, o->drafts);
 	digest_num(k, o->xlsx_rows);
 	digest_num(k, (long long)o->sitemap_max);
@@ -204,6 +249,16 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 			digest_num(k, su->same_dep);
 			digest_str(k, su->public);
 		}
+	}
+}
+
+void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
+{
+	digest_num(k, (long long)n);
+	for (size_t i = 0; i < n; i++) {
+		cache_key_org(k, r[i].o->org);
+		digest_str(k, r[i].o->id.s);
+		digest_str(k, r[i].l->id.s);
 	}
 }
 

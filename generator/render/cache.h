@@ -8,7 +8,8 @@
  * files it wrote with their sizes and digests.
  *
  * A key is a digest of everything the document reads: the global part
- * (cache_key starts every key with it: carto's own executable, the options
+ * (cache_key starts every key with it: carto's own executable and the
+ * libraries it runs with, the options
  * that change output, the build's date, site.yaml, vocabularies,
  * référentiels, correspondences, cartographies and territory, as loaded:
  * struct site's inputs), the kind and name of the document, then what the
@@ -54,6 +55,10 @@ void cache_key_org(struct digest_ctx *k, const struct organisme *o);
 /* Adds the suites of every offer of o (its "Et après ?"): which offers,
  * lieux, distances and publics, and the files of their organisations. */
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
+/* Adds the rows of a cartography's view (data/index.h's index_rows), in
+ * their order: each offer's organisation (cache_key_org), offer and lieu. */
+struct rowref;
+void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
 /* Adds every file the site loaded (struct site's model digest). */
 void cache_key_model(struct digest_ctx *k, const struct site *s);
 

@@ -95,21 +95,32 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 }
 
 /* The cache's key of job i (cache.h): a fiche reads its organisation and
- * the organisations of its suites; the booklets, decks and cards list
- * offers of the whole site, so any change to it renders them again. */
+ * the organisations of its suites; a booklet its cartography's rows (of a
+ * département when it is one's) and the date of the newest data; a card its
+ * référentiel and the correspondences (global inputs) and that date; a deck
+ * its page, whose views and links may show anything of the site. */
 static struct digest_ctx *key(const struct pdf *pl, size_t i)
 {
 	const struct site *s = pl->s;
 	struct digest_ctx *k;
-	if (i >= pl->n_bk + pl->n_decks + s->n_referentiels) {
-		const struct organisme *o = s->organismes[i - pl->n_bk - pl->n_decks - s->n_referentiels];
+	size_t n;
+	if (i < pl->n_bk) {
+		k = cache_key(pl->cache, "pdf-booklet", pl->bk[i].ca->id.s);
+		digest_str(k, pl->bk[i].dep);
+		const struct rowref *r = index_rows(s, pl->bk[i].ca, pl->bk[i].dep, &n);
+		cache_key_rows(k, r, n);
+		digest_num(k, s->last_update);
+	} else if ((i -= pl->n_bk) < pl->n_decks) {
+		k = cache_key(pl->cache, "pdf-deck", pl->decks[i]->slug);
+		cache_key_model(k, s);
+	} else if ((i -= pl->n_decks) < s->n_referentiels) {
+		k = cache_key(pl->cache, "pdf-card", s->referentiels[i]->id);
+		digest_num(k, s->last_update);
+	} else {
+		const struct organisme *o = s->organismes[i - s->n_referentiels];
 		k = cache_key(pl->cache, "pdf-fiche", o->id.s);
 		cache_key_org(k, o);
 		cache_key_suites(k, o);
-	} else {
-		k = cache_key(pl->cache, "pdf", NULL);
-		digest_num(k, (long long)i);
-		cache_key_model(k, s);
 	}
 	digest_fold(k, &pl->fonts);
 	return k;
