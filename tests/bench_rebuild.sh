@@ -6,12 +6,17 @@
 # a fiche), and sites of BENCH_PAGE_SIZES Markdown pages (default 1000
 # 10000, with 10 organisations) rebuilt over their existing output: wall,
 # user and kernel seconds of the third build in a row (the steady state of
-# an editor's rebuilds), and the ratios base/new. Sites are kept in
+# an editor's rebuilds), and the ratios base/new. Then the build cache
+# (this carto only): a site of BENCH_CACHE_ORGS organisations (default
+# 10000) built from nothing, rebuilt with nothing changed, rebuilt after one
+# organisation's name changed, and loaded and checked only (carto check: the
+# floor under any rebuild). BENCH_CACHE_ORGS=0 skips it. Sites are kept in
 # build/bench/.
 set -eu
 cd "$(dirname "$0")/.."
 ORGS=${BENCH_ORGS:-1000}
 SIZES=${BENCH_PAGE_SIZES:-1000 10000}
+CACHE_ORGS=${BENCH_CACHE_ORGS:-10000}
 SEED=${BENCH_SEED:-20261128}
 NEW=${BENCH_NEW:-$PWD/generator/carto}
 BASE=${BENCH_BASE:-}
@@ -70,3 +75,31 @@ for n in $SIZES; do
 		echo "| rebuild over the output, $n pages | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"
 	done
 done
+
+[ "$CACHE_ORGS" -gt 0 ] || exit 0
+dir="$B/cache-orgs-$CACHE_ORGS"
+site "$dir" "$CACHE_ORGS" 1
+out="$B/cache-out"
+rm -rf "$out" "$B/.cache-out".*
+echo
+echo "| build cache, $CACHE_ORGS organisations | wall s | user s | kernel s | CPU s | documents reused |"
+echo "|---|---:|---:|---:|---:|---:|"
+# cached NAME: one build over $out with the cache, as a table row.
+cached() {
+	/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$NEW" build --site "$dir" --out "$out" > "$B/cache.log" 2>&1 || {
+		echo "bench: $NEW build --site $dir failed" >&2
+		exit 1
+	}
+	set -- $(cat "$B/time.log")
+	reused=$(sed -n 's/^carto: \([0-9]*\) documents* reused.*/\1/p' "$B/cache.log")
+	echo "| $name | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | ${reused:-0} |"
+}
+name="full build (no cache yet)" cached
+name="nothing changed" cached
+org=$(ls "$dir/content/organismes" | sed -n '2p')
+sed -i '0,/^\( *\)nom: "\(.*\)"/s//\1nom: "\2 (modifié)"/' "$dir/content/organismes/$org"
+name="one organisation changed" cached
+sed -i 's/ (modifié)"/"/' "$dir/content/organismes/$org"
+/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$NEW" check --site "$dir" > /dev/null 2>&1 || true
+set -- $(cat "$B/time.log")
+echo "| carto check (load, validate) | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"

@@ -1,10 +1,11 @@
 /*
  * The build cache's index and keys (cache.h). The index is text:
  *
- *	carto-cache 1
- *	<key> <number of files>		one line per document, then its files:
- *	<size> <digest> <path>
- *	...
+ *	carto-cache 2
+ *	<key> <files> <sizes>	one line per document, then its files,
+ *	<size> <digest> <path>	each with its size and digest,
+ *	<size> <path>		then the sizes of other documents' files it
+ *	...			read (-1: there was none), which must hold
  *	end <digest of every byte above>
  *
  * keys and digests as 32 hex digits. Anything else (a truncated file, a
@@ -36,13 +37,14 @@
 #include "../data/model.h"
 #include "backend.h"
 
-#define HEADER "carto-cache 1\n"
+#define HEADER "carto-cache 2\n"
 #define INDEX_MAX (1u << 30)
 
 struct doc {
 	struct digest key;
-	size_t n;
+	size_t n, n_sizes;
 	struct publish_file *files;	/* in the cache's arena */
+	struct publish_file *sizes;	/* publish_size's answers it read */
 };
 
 struct cache {
@@ -69,15 +71,34 @@ static char *take_line(char **s, char *end)
 	return line;
 }
 
-/* Reads a size at s followed by stop; *after is past stop. */
-static int read_size(const char *s, char stop, char **after, long long *v)
+/* Reads a number at s followed by stop, at least lo; *after is past stop. */
+static int read_num(const char *s, char stop, long long lo, char **after, long long *v)
 {
 	char *e;
 	errno = 0;
 	*v = strtoll(s, &e, 10);
-	if (e == s || *e != stop || errno || *v < 0 || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+	if (e == s || *e != stop || errno || *v < lo || s[0] == '+' || s[0] == ' ')
 		return -1;
 	*after = e + (stop != '\0');
+	return 0;
+}
+
+/* Reads the n file lines "<size> <digest> <path>" (with_digest) or
+ * "<size> <path>" at *s into v. Returns 0 or -1. */
+static int read_files(char **s, char *end, struct publish_file *v, size_t n, int with_digest)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *line, *after;
+		if (!(line = take_line(s, end)) ||
+		    read_num(line, ' ', with_digest ? 0 : -1, &after, &v[i].size) < 0)
+			return -1;
+		if (with_digest && (strlen(after) < 34 || after[32] != ' ' ||
+		    digest_parse(after, &v[i].bytes) < 0))
+			return -1;
+		v[i].rel = after + (with_digest ? 33 : 0);
+		if (!publish_path_ok(v[i].rel))
+			return -1;
+	}
 	return 0;
 }
 
@@ -96,26 +117,21 @@ static int parse(struct cache *c, char *text, size_t len)
 	char *s = text + hl, *line;
 	while (s < trailer) {
 		struct doc *d = arena_alloc(&c->a, sizeof(*d));
-		long long n;
+		long long n, n_sizes;
 		char *rest;
 		if (!(line = take_line(&s, trailer)) || strlen(line) < 34 || line[32] != ' ' ||
-		    digest_parse(line, &d->key) < 0 || read_size(line + 33, '\0', &rest, &n) < 0 ||
-		    n > 1 << 20)
+		    digest_parse(line, &d->key) < 0 || read_num(line + 33, ' ', 0, &rest, &n) < 0 ||
+		    read_num(rest, '\0', 0, &rest, &n_sizes) < 0 || n > 1 << 20 || n_sizes > 1 << 20)
 			return -1;
-		char *name = line;
+		line[32] = '\0';
 		d->n = (size_t)n;
+		d->n_sizes = (size_t)n_sizes;
 		d->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d->files));
-		for (size_t i = 0; i < d->n; i++) {
-			struct publish_file *f = &d->files[i];
-			char *after;
-			if (!(line = take_line(&s, trailer)) || read_size(line, ' ', &after, &f->size) < 0 ||
-			    strlen(after) < 34 || after[32] != ' ' || digest_parse(after, &f->bytes) < 0 ||
-			    !publish_path_ok(after + 33))
-				return -1;
-			f->rel = after + 33;
-		}
-		name[32] = '\0';
-		strmap_put(&c->old, name, d);
+		d->sizes = arena_alloc(&c->a, (d->n_sizes + 1) * sizeof(*d->sizes));
+		if (read_files(&s, trailer, d->files, d->n, 1) < 0 ||
+		    read_files(&s, trailer, d->sizes, d->n_sizes, 0) < 0)
+			return -1;
+		strmap_put(&c->old, line, d);
 	}
 	return 0;
 }
@@ -286,12 +302,17 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 	char hex[33];
 	digest_hex(&j->key, hex);
 	const struct doc *old = strmap_get(&c->old, hex);
-	size_t i = 0;
-	while (old && i < old->n && publish_reuse(p, old->files[i].rel, old->files[i].size,
-	    &old->files[i].bytes) == 0)
+	size_t i = 0, m = 0;
+	/* The other documents' files it read must be as they were. */
+	while (old && m < old->n_sizes && publish_size(p, old->sizes[m].rel) == old->sizes[m].size)
+		m++;
+	while (old && m == old->n_sizes && i < old->n &&
+	    publish_reuse(p, old->files[i].rel, old->files[i].size, &old->files[i].bytes) == 0)
 		i++;
-	if (old && i == old->n) {
+	if (old && m == old->n_sizes && i == old->n) {
 		keep(c, old);
+		j->files = old->files;
+		j->n_files = old->n;
 		atomic_fetch_add(&c->reused, 1);
 		return 1;
 	}
@@ -316,6 +337,12 @@ void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct dia
 		for (size_t i = 0; i < j->cap.n; i++) {
 			doc->files[i] = j->cap.v[i];
 			doc->files[i].rel = arena_strdup(&c->a, j->cap.v[i].rel);
+		}
+		doc->n_sizes = j->cap.n_sizes;
+		doc->sizes = arena_alloc(&c->a, (j->cap.n_sizes + 1) * sizeof(*doc->sizes));
+		for (size_t i = 0; i < j->cap.n_sizes; i++) {
+			doc->sizes[i] = j->cap.sizes[i];
+			doc->sizes[i].rel = arena_strdup(&c->a, j->cap.sizes[i].rel);
 		}
 		pthread_mutex_unlock(&c->lock);
 		keep(c, doc);
@@ -364,11 +391,13 @@ int cache_save(struct cache *c)
 	for (size_t i = 0; i < c->n_now; i++) {
 		const struct doc *d = c->now[i];
 		digest_hex(&d->key, hex);
-		buf_printf(&b, "%s %zu\n", hex, d->n);
+		buf_printf(&b, "%s %zu %zu\n", hex, d->n, d->n_sizes);
 		for (size_t k = 0; k < d->n; k++) {
 			digest_hex(&d->files[k].bytes, hex);
 			buf_printf(&b, "%lld %s %s\n", d->files[k].size, hex, d->files[k].rel);
 		}
+		for (size_t k = 0; k < d->n_sizes; k++)
+			buf_printf(&b, "%lld %s\n", d->sizes[k].size, d->sizes[k].rel);
 	}
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, hex);

@@ -19,7 +19,8 @@
  * backend adds what else it reads (fonts, theme).
  *
  * A job asks cache_start first: 1 means the document is in place and the
- * job is done; else it renders and calls cache_finish, which records the
+ * job is done (when the document read the size of another's file through
+ * publish_size, that size must not have changed either); else it renders and calls cache_finish, which records the
  * files the thread wrote meanwhile (publish_capture), unless the job failed
  * or reported a diagnostic (those documents are always rendered again, so
  * their warnings are never lost). cache_save writes the new index once the
@@ -67,6 +68,8 @@ struct cache_job {
 	struct publish_capture cap;
 	size_t diags;		/* d's count when the job started */
 	int on;
+	const struct publish_file *files;	/* put back: what (the cache's) */
+	size_t n_files;
 };
 
 /* Finishes key k (freed) for the job j. Returns 1 when the document's

@@ -107,7 +107,10 @@ void publish_capture_free(struct publish_capture *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->v[i].rel);
+	for (size_t i = 0; i < c->n_sizes; i++)
+		free(c->sizes[i].rel);
 	free(c->v);
+	free(c->sizes);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -588,6 +591,11 @@ long long publish_size(struct publish *p, const char *rel)
 	const struct entry *e = strmap_get(&f->by_rel, rel);
 	long long size = e ? e->size : -1;
 	pthread_mutex_unlock(&f->lock);
+	struct publish_capture *c = capture;
+	if (c) {
+		c->sizes = xgrow(c->sizes, &c->cap_sizes, c->n_sizes + 1, sizeof(*c->sizes));
+		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), size, { 0, 0 } };
+	}
 	return size;
 }
 

@@ -96,7 +96,7 @@ int publish_path_ok(const char *rel);
 /* For the build cache (cache.h). A capture lists the files the calling
  * thread records from publish_capture_start to publish_capture_stop, with
  * their sizes and the digests of their bytes (read back for the files a
- * library wrote). One capture per thread at a time; the caller owns c and
+ * library wrote), and the sizes it asked publish_size for. One capture per thread at a time; the caller owns c and
  * frees it with publish_capture_free. */
 struct publish_file {
 	char *rel;
@@ -107,6 +107,8 @@ struct publish_file {
 struct publish_capture {
 	struct publish_file *v;
 	size_t n, cap;
+	struct publish_file *sizes;	/* publish_size's answers (no digest) */
+	size_t n_sizes, cap_sizes;
 	int failed;	/* a file's bytes could not be read back */
 };
 

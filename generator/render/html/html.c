@@ -17,6 +17,7 @@
 #include "../../data/index.h"
 #include "../../text/template.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "../svgmap.h"
 #include "../theme.h"
@@ -183,6 +184,8 @@ struct html {
 		double carto_ms;
 		size_t carto_pages;
 	} *tally;
+	struct cache *cache;
+	struct digest pages;		/* every page's file, for the cache's keys */
 };
 
 static double now_ms(void)
@@ -266,12 +269,38 @@ static int render_job(struct html *h, struct pool_worker *w, struct pctx *c,
 	return 0;
 }
 
+/* The cache's key of an organisation's page (cache.h): the organisation
+ * and those of its suites, the theme, the pages (their links and the
+ * legal pages the frame links), the date of the newest data; the sizes of
+ * the files it links (its fiche) are checked by the cache itself. The other
+ * pages list many organisations or pages and are always rendered. */
+static struct digest_ctx *org_key(const struct html *h, const struct organisme *o)
+{
+	struct digest_ctx *k = cache_key(h->cache, "html-org", o->id.s);
+	cache_key_org(k, o);
+	cache_key_suites(k, o);
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, h->s->last_update);
+	return k;
+}
+
 static int page_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
+	if (h->cache && job->kind == P_ORG) {
+		struct cache_job cj;
+		if (cache_start(h->cache, h->p, &cj, org_key(h, job->item), &w->d) == 1) {
+			job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
+			return 0;
+		}
+		int rc = render_job(h, w, &c, job);
+		cache_finish(h->cache, &cj, rc, &w->d);
+		return rc;
+	}
 	double t0 = now_ms();
 	int rc = render_job(h, w, &c, job);
 	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
@@ -289,6 +318,13 @@ static void *html_new(const struct render_in *in)
 	struct html *h = xcalloc(1, sizeof(*h));
 	h->s = s;
 	h->drafts = in->o->drafts;
+	h->cache = in->cache;
+	struct digest_ctx *pages = digest_new();
+	for (size_t i = 0; i < s->n_pages; i++) {
+		digest_str(pages, s->pages[i]->file);
+		digest_fold(pages, &s->pages[i]->src);
+	}
+	h->pages = digest_end(pages);
 	list_jobs(s, h->drafts, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
