@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench-rebuild: the cost of a rebuild, against a baseline carto in the
 # same run (BENCH_BASE, a binary built from an older commit; without it only
-# this carto is measured). Synthetic sites from build/gensite (seeded): one of
+# this carto is measured; BENCH_ORGS=0 and BENCH_PAGE_SIZES= skip those
+# runs). Synthetic sites from build/gensite (seeded): one of
 # BENCH_ORGS organisations (default 1000) for the cold build (CPU, PDF bytes
 # a fiche), and sites of BENCH_PAGE_SIZES Markdown pages (default 1000
 # 10000, with 10 organisations) rebuilt over their existing output: wall,
@@ -15,7 +16,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 ORGS=${BENCH_ORGS:-1000}
-SIZES=${BENCH_PAGE_SIZES:-1000 10000}
+SIZES=${BENCH_PAGE_SIZES-1000 10000}
 CACHE_ORGS=${BENCH_CACHE_ORGS:-10000}
 SEED=${BENCH_SEED:-20261128}
 NEW=${BENCH_NEW:-$PWD/generator/carto}
@@ -55,8 +56,9 @@ echo
 echo "| run | carto | wall s | user s | kernel s | CPU s | fiche KB (mean) |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 dir="$B/rebuild-orgs-$ORGS"
-site "$dir" "$ORGS" 1
+[ "$ORGS" -gt 0 ] && site "$dir" "$ORGS" 1
 for v in $bins; do
+	[ "$ORGS" -gt 0 ] || break
 	out="$B/rebuild-out-$v-orgs"
 	rm -rf "$out" "$B/.rebuild-out-$v-orgs".*
 	set -- $(timed "$(bin $v)" "$dir" "$out")

@@ -186,6 +186,7 @@ struct html {
 	} *tally;
 	struct cache *cache;
 	struct digest pages;		/* every page's file, for the cache's keys */
+	struct digest *cartos;		/* per cartography: its rows and their suites */
 };
 
 static double now_ms(void)
@@ -285,24 +286,59 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 	return k;
 }
 
+/* What a cartography's pages read of the organisations: the rows of the
+ * whole cartography (those of a département or commune are among them),
+ * and the suites of their organisations (the parcours page shows them). */
+static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
+{
+	size_t n;
+	const struct rowref *r = index_rows(s, ca, NULL, &n);
+	struct digest_ctx *k = digest_new();
+	cache_key_rows(k, r, n);
+	for (size_t i = 0; i < n; i++)
+		if (!i || r[i].o->org != r[i - 1].o->org)
+			cache_key_suites(k, r[i].o->org);
+	return digest_end(k);
+}
+
+/* The cache's key of a cartography's page or data (its whole, a
+ * département's or a commune's view, its parcours): the cartography's
+ * digest, the theme, the pages, the date of the newest data; the sizes of
+ * the booklets and workbooks it links are checked by the cache itself. */
+static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
+{
+	const struct cartographie *ca = j->item;
+	size_t i = 0;
+	while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
+		i++;
+	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
+	digest_num(k, j->kind);
+	digest_str(k, j->key);
+	digest_fold(k, &h->cartos[i]);
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, h->s->last_update);
+	return k;
+}
+
 static int page_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
-	if (h->cache && job->kind == P_ORG) {
-		struct cache_job cj;
-		if (cache_start(h->cache, h->p, &cj, org_key(h, job->item), &w->d) == 1) {
-			job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
-			return 0;
-		}
-		int rc = render_job(h, w, &c, job);
-		cache_finish(h->cache, &cj, rc, &w->d);
-		return rc;
+	int carto = job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS;
+	struct cache_job cj = { 0 };
+	int cached = h->cache && (job->kind == P_ORG || carto);
+	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) : org_key(h, job->item),
+	    &w->d) == 1) {
+		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
+		return 0;
 	}
 	double t0 = now_ms();
 	int rc = render_job(h, w, &c, job);
+	if (cached)
+		cache_finish(h->cache, &cj, rc, &w->d);
 	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
 		h->tally[w->id].carto_ms += now_ms() - t0;
 		h->tally[w->id].carto_pages++;
@@ -325,6 +361,9 @@ static void *html_new(const struct render_in *in)
 		digest_fold(pages, &s->pages[i]->src);
 	}
 	h->pages = digest_end(pages);
+	h->cartos = xcalloc(s->n_cartographies + 1, sizeof(*h->cartos));
+	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
+		h->cartos[i] = carto_digest(s, s->cartographies[i]);
 	list_jobs(s, h->drafts, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
@@ -361,6 +400,7 @@ static void html_free(void *self)
 {
 	struct html *h = self;
 	free(h->tally);
+	free(h->cartos);
 	for (size_t i = 0; i < h->jobs.n; i++)
 		free(h->jobs.v[i].path);
 	free(h->jobs.v);
