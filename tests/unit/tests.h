@@ -37,4 +37,5 @@ void test_json_writer(void);
 void test_json_escape(void);
 void test_md_deck_spans(void);
 void test_paths(void);
+void test_digest(void);
 #endif

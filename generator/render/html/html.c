@@ -301,20 +301,31 @@ static struct digest carto_digest(const struct site *s, const struct cartographi
 	return digest_end(k);
 }
 
-/* The cache's key of a cartography's page or data (its whole, a
- * département's or a commune's view, its parcours): the cartography's
- * digest, the theme, the pages, the date of the newest data; the sizes of
- * the booklets and workbooks it links are checked by the cache itself. */
+/* The cache's key of a cartography's page or data: the rows of its view
+ * (the whole, a département's, or a commune's for its pages; their cards
+ * show no suites), or for its parcours page the cartography's digest; then
+ * the theme, the pages, the date of the newest data. The sizes of the
+ * booklets and workbooks it links are checked by the cache itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
-	size_t i = 0;
-	while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
-		i++;
 	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
 	digest_num(k, j->kind);
 	digest_str(k, j->key);
-	digest_fold(k, &h->cartos[i]);
+	if (j->kind == P_CARTO_PARCOURS) {
+		size_t i = 0;
+		while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
+			i++;
+		digest_fold(k, &h->cartos[i]);
+	} else {
+		/* A commune's further pages ("93048-2") show rows of the commune. */
+		char view[32] = "";
+		size_t n;
+		if (j->key)
+			snprintf(view, sizeof(view), "%.*s", (int)strcspn(j->key, "-"), j->key);
+		const struct rowref *r = index_rows(h->s, ca, j->key ? view : NULL, &n);
+		cache_key_rows(k, r, n);
+	}
 	digest_fold(k, &h->theme.src);
 	digest_fold(k, &h->pages);
 	digest_num(k, h->s->last_update);
