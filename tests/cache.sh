@@ -91,14 +91,14 @@ printf 'x' >> "$f"
 cache_same output-edited
 
 # A build killed before publishing leaves the cache as it was.
-before=$(cksum < "$C/.out.cache/index")
+index_was=$(cksum < "$C/.out.cache/index")
 echo "# changed" >> "$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$C/site" --out "$C/out" > /dev/null 2>&1 &
 pid=$!
 sleep 2
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-[ "$(cksum < "$C/.out.cache/index")" = "$before" ]
+[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ]
 cache_test killed-build-keeps-cache
 cache_same after-kill
 

@@ -181,7 +181,7 @@ fi
 # A read-only old output carto wrote becomes the spare, and the next build
 # updates it all the same (sec-11). Something in the spare that cannot be
 # removed is reported, build after build, once each time and counted in the
-# summary, and never published: the site is published from a clean copy. Run as nobody when root (root ignores modes),
+# summary, and never published: the site is published from a clean copy (the build cache, .out.cache, sits beside them). Run as nobody when root (root ignores modes),
 # in a folder nobody can reach.
 RO=$(mktemp -d /tmp/carto-ro.XXXXXX) && chmod 755 "$RO"
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
@@ -193,9 +193,9 @@ else
 fi
 as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2>&1 && chmod 555 "$RO/out" &&
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
-	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ -d "$RO/.out.spare" ] &&
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 6 ] && [ -d "$RO/.out.spare" ] && [ -d "$RO/.out.cache" ] &&
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err" &&
-	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 5 ] && [ "$(tree_sum "$RO/out")" = "$snap" ]
+	[ ! -s "$TMP/ro.err" ] && [ "$(ls -a "$RO" | wc -l)" = 6 ] && [ "$(tree_sum "$RO/out")" = "$snap" ]
 site_test sec-11-read-only-old-output-reused
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
