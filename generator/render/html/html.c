@@ -287,8 +287,9 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 }
 
 /* What a cartography's pages read of the organisations: the rows of the
- * whole cartography (those of a département or commune are among them),
- * and the suites of their organisations (the parcours page shows them). */
+ * whole cartography (those of a département or commune are among them, and
+ * a commune's page lists offers of the communes near it), and the suites of
+ * their organisations (the parcours page shows them). */
 static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
 {
 	size_t n;
@@ -301,31 +302,21 @@ static struct digest carto_digest(const struct site *s, const struct cartographi
 	return digest_end(k);
 }
 
-/* The cache's key of a cartography's page or data: the rows of its view
- * (the whole, a département's, or a commune's for its pages; their cards
- * show no suites), or for its parcours page the cartography's digest; then
- * the theme, the pages, the date of the newest data. The sizes of the
- * booklets and workbooks it links are checked by the cache itself. */
+/* The cache's key of a cartography's page or data piece (its whole, a
+ * département's or a commune's view, whose "Près de…" lists offers of other
+ * communes, its parcours page): the cartography's digest, the theme, the
+ * pages, the date of the newest data. The sizes of the booklets and
+ * workbooks it links are checked by the cache itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
+	size_t i = 0;
+	while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
+		i++;
 	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
 	digest_num(k, j->kind);
 	digest_str(k, j->key);
-	if (j->kind == P_CARTO_PARCOURS) {
-		size_t i = 0;
-		while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
-			i++;
-		digest_fold(k, &h->cartos[i]);
-	} else {
-		/* A commune's further pages ("93048-2") show rows of the commune. */
-		char view[32] = "";
-		size_t n;
-		if (j->key)
-			snprintf(view, sizeof(view), "%.*s", (int)strcspn(j->key, "-"), j->key);
-		const struct rowref *r = index_rows(h->s, ca, j->key ? view : NULL, &n);
-		cache_key_rows(k, r, n);
-	}
+	digest_fold(k, &h->cartos[i]);
 	digest_fold(k, &h->theme.src);
 	digest_fold(k, &h->pages);
 	digest_num(k, h->s->last_update);
@@ -338,7 +329,9 @@ static int page_job(void *ctx, size_t i, struct pool_worker *w)
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
-	int carto = job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS;
+	/* The territory's data of "Près de…" (no cartography) is not cached. */
+	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
+	    job->item;
 	struct cache_job cj = { 0 };
 	int cached = h->cache && (job->kind == P_ORG || carto);
 	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) : org_key(h, job->item),
