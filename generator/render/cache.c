@@ -278,6 +278,13 @@ void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
 	}
 }
 
+void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!i || r[i].o->org != r[i - 1].o->org)	/* an organisation's rows come together */
+			cache_key_suites(k, r[i].o->org);
+}
+
 void cache_key_model(struct digest_ctx *k, const struct site *s)
 {
 	digest_fold(k, &s->model);

@@ -60,6 +60,8 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
  * their order: each offer's organisation (cache_key_org), offer and lieu. */
 struct rowref;
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
+/* Adds the suites of the organisations of rows r (cache_key_suites). */
+void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n);
 /* Adds every file the site loaded (struct site's model digest). */
 void cache_key_model(struct digest_ctx *k, const struct site *s);
 

@@ -296,9 +296,7 @@ static struct digest carto_digest(const struct site *s, const struct cartographi
 	const struct rowref *r = index_rows(s, ca, NULL, &n);
 	struct digest_ctx *k = digest_new();
 	cache_key_rows(k, r, n);
-	for (size_t i = 0; i < n; i++)
-		if (!i || r[i].o->org != r[i - 1].o->org)
-			cache_key_suites(k, r[i].o->org);
+	cache_key_row_suites(k, r, n);
 	return digest_end(k);
 }
 

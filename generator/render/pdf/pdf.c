@@ -96,7 +96,8 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 
 /* The cache's key of job i (cache.h): a fiche reads its organisation and
  * the organisations of its suites; a booklet its cartography's rows (of a
- * département when it is one's) and the date of the newest data; a card its
+ * département when it is one's), their suites and the date of the newest
+ * data; a card its
  * référentiel and the correspondences (global inputs) and that date; a deck
  * its page, whose views and links may show anything of the site. */
 static struct digest_ctx *key(const struct pdf *pl, size_t i)
@@ -109,6 +110,7 @@ static struct digest_ctx *key(const struct pdf *pl, size_t i)
 		digest_str(k, pl->bk[i].dep);
 		const struct rowref *r = index_rows(s, pl->bk[i].ca, pl->bk[i].dep, &n);
 		cache_key_rows(k, r, n);
+		cache_key_row_suites(k, r, n);	/* each entry's "Et après ?" */
 		digest_num(k, s->last_update);
 	} else if ((i -= pl->n_bk) < pl->n_decks) {
 		k = cache_key(pl->cache, "pdf-deck", pl->decks[i]->slug);
