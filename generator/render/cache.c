@@ -193,6 +193,7 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 	digest_fold(k, &exe);
 	libraries(k);
 	digest_num(k, o->drafts);
+	digest_num(k, o->preview);	/* serve leaves out documents: their pages differ */
 	digest_num(k, o->xlsx_rows);
 	digest_num(k, (long long)o->sitemap_max);
 	digest_str(k, s->base_url);
