@@ -20,11 +20,12 @@ WERROR  ?= 1
 WARN     = -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wformat-security -Wvla -fno-common
 # The libraries with a pkg-config file; libharu has none (-lhpdf, hpdf.h).
-PC_LIBS  = libcmark yaml-0.1 xlsxwriter libqrencode libutf8proc libxml-2.0
+PC_LIBS  = libcmark yaml-0.1 xlsxwriter libqrencode libutf8proc libxml-2.0 libxxhash
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_VERSION='"$(VERSION)"' \
            $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode libutf8proc 2>/dev/null || echo -lcmark -lyaml -lqrencode -lutf8proc) \
            $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) \
+           $(shell pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash) \
            $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
            -lhpdf -lpthread -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -35,13 +36,13 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
        generator/base/fs.c generator/base/escape.c generator/base/civil.c \
        generator/base/collate.c generator/base/url.c \
-       generator/base/pool.c generator/base/json.c \
+       generator/base/pool.c generator/base/json.c generator/base/digest.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c \
        generator/data/embed.c generator/data/derive.c generator/data/paths.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c generator/text/fold.c \
-       generator/render/publish.c generator/render/theme.c \
+       generator/render/publish.c generator/render/cache.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
        generator/render/opendata/opendata_json.c generator/render/opendata/opendata_suites.c \
        generator/render/svgmap.c \
@@ -81,7 +82,7 @@ build-deps:
 	command -v pkg-config > /dev/null || missing=" pkg-config (every library is checked with it)"; \
 	if [ -n "$$missing" ]; then \
 		echo "carto: missing build dependencies:$$missing" >&2; \
-		echo "  on Debian: apt-get install pkg-config libcmark-dev libyaml-dev libxlsxwriter-dev libqrencode-dev libutf8proc-dev libxml2-dev libhpdf-dev zlib1g-dev libpng-dev" >&2; \
+		echo "  on Debian: apt-get install pkg-config libcmark-dev libyaml-dev libxlsxwriter-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev libhpdf-dev zlib1g-dev libpng-dev" >&2; \
 		exit 1; fi
 
 # make site and make test install what they need (as root with apt-get,

@@ -93,10 +93,10 @@ static void print_stats(const struct build_clock *c, const struct backend *b,
 }
 
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
-    struct publish *p)
+    struct publish *p, struct cache *cache)
 {
 	struct render_stats st = { 0, 0, 0 };
-	struct render_in in = { s, o, &st };
+	struct render_in in = { s, o, &st, cache };
 	struct diags d = DIAGS_INIT;
 	int rc = 0;
 	build_stage(c, NULL);

@@ -11,6 +11,7 @@
 
 #include "render/backend.h"	/* struct build_opts */
 
+struct cache;
 struct publish;
 struct site;
 
@@ -23,10 +24,12 @@ struct build_clock {
 /* With the clock on, prints "carto: NAME  N ms" for the time since the
  * previous call (none when name is NULL: that starts the clock). */
 void build_stage(struct build_clock *c, const char *name);
-/* Renders every backend's documents into p. Diagnostics of the backends
- * and failed writes are printed to stderr, sorted, once. Returns 0, or -1
- * when the build must not be published (an error was printed). */
+/* Renders every backend's documents into p, putting back from cache (NULL:
+ * none) those whose inputs did not change (render/cache.h). Diagnostics of
+ * the backends and failed writes are printed to stderr, sorted, once.
+ * Returns 0, or -1 when the build must not be published (an error was
+ * printed). */
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
-    struct publish *p);
+    struct publish *p, struct cache *cache);
 
 #endif

@@ -10,6 +10,7 @@ static const struct {
 } pages[] = {
 	{ "build",
 	  "usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
+	  "                   [--no-cache]\n"
 	  "\n"
 	  "Checks the site, then publishes it into --out (default: <site>/output) with one\n"
 	  "atomic rename; with an error nothing is published and --out stays as it was.\n"
@@ -18,7 +19,9 @@ static const struct {
 	  "  --out DIR       where to publish (CARTO_OUT)\n"
 	  "  --jobs N        threads, 1 to 256 (default: the processors; CARTO_JOBS)\n"
 	  "  --drafts        publish drafts too (CARTO_DRAFTS=1)\n"
-	  "  --base-url URL  the address the site is published at (CARTO_BASE_URL)\n" },
+	  "  --base-url URL  the address the site is published at (CARTO_BASE_URL)\n"
+	  "  --no-cache      render every document, ignoring the build cache .<out>.cache\n"
+	  "                  (CARTO_NO_CACHE=1)\n" },
 	{ "check",
 	  "usage: carto check [--site DIR] [--jobs N]\n"
 	  "\n"
@@ -82,6 +85,7 @@ static const struct {
 void help_usage(FILE *f)
 {
 	fputs("usage: carto build [--site DIR] [--out DIR] [--jobs N] [--drafts] [--base-url URL]\n"
+	      "                   [--no-cache]\n"
 	      "       carto check [--site DIR] [--jobs N]\n"
 	      "       carto serve [--site DIR] [--port N] [--jobs N] [--drafts] [--full] [--poll]\n"
 	      "       carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"

@@ -28,6 +28,7 @@
 #include "build.h"
 #include "import/lheo.h"
 #include "import/lheo_int.h"
+#include "render/cache.h"
 #include "render/html.h"
 #include "render/theme.h"
 #include "render/publish.h"
@@ -85,6 +86,7 @@ static const struct option {
 	{ "--drafts", "CARTO_DRAFTS", 0, C_BUILD | C_SERVE },
 	{ "--full", "CARTO_SERVE_FULL", 0, C_SERVE },
 	{ "--poll", "CARTO_SERVE_POLL", 0, C_SERVE },
+	{ "--no-cache", "CARTO_NO_CACHE", 0, C_BUILD },
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -124,9 +126,9 @@ static int set_option(struct opts *o, const struct option *op, const char *v, co
 		return parse_number(from, v, 1, 256, &o->b.jobs);
 	if (!strcmp(op->name, "--port"))
 		return parse_number(from, v, 1, 65535, &o->port);
-	/* The switches: --drafts, --full, --poll. */
+	/* The switches: --drafts, --full, --poll, --no-cache. */
 	int *on = !strcmp(op->name, "--full") ? &o->full : !strcmp(op->name, "--poll") ? &o->poll
-	    : &o->b.drafts;
+	    : !strcmp(op->name, "--no-cache") ? &o->b.no_cache : &o->b.drafts;
 	if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
 		*on = 1;
 	else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !*v)
@@ -360,6 +362,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	int rc = 1;
 	struct publish p = { 0 };
+	struct cache *cache = NULL;
 	p.no_exchange = o->b.no_exchange;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
 	if (prepare(s, o, d, 1) < 0) {
@@ -382,8 +385,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_take_diags(&p, &md);
 		diags_print(&md, stderr);
 		diags_free(&md);
-	} else
-		rendered = build_render(s, &o->b, &o->clock, &p);
+	} else {
+		cache = cache_open(&p, s, &o->b);
+		rendered = build_render(s, &o->b, &o->clock, &p, cache);
+	}
 	if (rendered < 0) {
 		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		publish_abort(&p);
@@ -404,12 +409,19 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_abort(&p);
 		goto done;
 	}
+	if (cache_save(cache) < 0)	/* the next build is then a full one */
+		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
+		    strerror(errno));
 	printf("carto: published %s: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s (%zu warning%s)\n",
 	    o->out, s->n_organismes, diag_plural(s->n_organismes), s->n_offres, diag_plural(s->n_offres),
 	    s->n_referentiels, diag_plural(s->n_referentiels), s->n_pages, diag_plural(s->n_pages), d->warnings,
 	    diag_plural(d->warnings));
+	if (cache_reused(cache))
+		printf("carto: %zu document%s reused from the build cache, %zu rendered\n", cache_reused(cache),
+		    diag_plural(cache_reused(cache)), cache_rendered(cache));
 	rc = 0;
 done:
+	cache_free(cache);
 	publish_free(&p);
 	buf_release(&def);
 	return rc;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench-rebuild: the cost of a rebuild, against a baseline carto in the
 # same run (BENCH_BASE, a binary built from an older commit; without it only
-# this carto is measured). Synthetic sites from build/gensite (seeded): one of
+# this carto is measured; BENCH_ORGS=0 and BENCH_PAGE_SIZES= skip those
+# runs). Synthetic sites from build/gensite (seeded): one of
 # BENCH_ORGS organisations (default 1000) for the cold build (CPU, PDF bytes
 # a fiche), and sites of BENCH_PAGE_SIZES Markdown pages (default 1000
 # 10000, with 10 organisations) rebuilt over their existing output: wall,
@@ -12,11 +13,18 @@
 # the comparison skipped): wall, CPU and peak memory of both, and the
 # ratios hugo/carto. Last, carto serve on a site of BENCH_SERVE_ORGS
 # organisations (default 10000): the time from a save to the new page
-# served (tests/bench_serve.py). Sites are kept in build/bench/.
+# served (tests/bench_serve.py).
+# Then the build cache
+# (this carto only): a site of BENCH_CACHE_ORGS organisations (default
+# 10000) built from nothing, rebuilt with nothing changed, rebuilt after one
+# organisation's name changed, and loaded and checked only (carto check: the
+# floor under any rebuild). BENCH_CACHE_ORGS=0 skips it. Sites are kept in
+# build/bench/.
 set -eu
 cd "$(dirname "$0")/.."
 ORGS=${BENCH_ORGS:-1000}
-SIZES=${BENCH_PAGE_SIZES:-1000 10000}
+SIZES=${BENCH_PAGE_SIZES-1000 10000}
+CACHE_ORGS=${BENCH_CACHE_ORGS:-10000}
 SEED=${BENCH_SEED:-20261128}
 NEW=${BENCH_NEW:-$PWD/generator/carto}
 BASE=${BENCH_BASE:-}
@@ -62,8 +70,9 @@ echo
 echo "| run | carto | wall s | user s | kernel s | CPU s | fiche KB (mean) |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 dir="$B/rebuild-orgs-$ORGS"
-site "$dir" "$ORGS" 1
+[ "$ORGS" -gt 0 ] && site "$dir" "$ORGS" 1
 for v in $bins; do
+	[ "$ORGS" -gt 0 ] || break
 	out="$B/rebuild-out-$v-orgs"
 	rm -rf "$out" "$B/.rebuild-out-$v-orgs".*
 	set -- $(timed "$(bin $v)" "$dir" "$out")
@@ -134,3 +143,33 @@ echo
 echo "| save | s | build CPU s |"
 echo "|---|---:|---:|"
 python3 tests/bench_serve.py "$NEW" "$dir"
+
+# The build cache (BENCH_CACHE_ORGS=0 skips it).
+if [ "$CACHE_ORGS" -gt 0 ]; then
+dir="$B/cache-orgs-$CACHE_ORGS"
+site "$dir" "$CACHE_ORGS" 1
+out="$B/cache-out"
+rm -rf "$out" "$B/.cache-out".*
+echo
+echo "| build cache, $CACHE_ORGS organisations | wall s | user s | kernel s | CPU s | documents reused |"
+echo "|---|---:|---:|---:|---:|---:|"
+# cached NAME: one build over $out with the cache, as a table row.
+cached() {
+	/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$NEW" build --site "$dir" --out "$out" > "$B/cache.log" 2>&1 || {
+		echo "bench: $NEW build --site $dir failed" >&2
+		exit 1
+	}
+	set -- $(cat "$B/time.log")
+	reused=$(sed -n 's/^carto: \([0-9]*\) documents* reused.*/\1/p' "$B/cache.log")
+	echo "| $name | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | ${reused:-0} |"
+}
+name="full build (no cache yet)" cached
+name="nothing changed" cached
+org=$(ls "$dir/content/organismes" | sed -n '2p')
+sed -i '0,/^\( *\)nom: "\(.*\)"/s//\1nom: "\2 (modifié)"/' "$dir/content/organismes/$org"
+name="one organisation changed" cached
+sed -i 's/ (modifié)"/"/' "$dir/content/organismes/$org"
+/usr/bin/time -f '%e %U %S' -o "$B/time.log" "$NEW" check --site "$dir" > /dev/null 2>&1 || true
+set -- $(cat "$B/time.log")
+echo "| carto check (load, validate) | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"
+fi

@@ -98,6 +98,7 @@ run_suite() {
 	done
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/site.sh
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/import.sh
+	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/cache.sh
 	echo "$label: done ($((FAIL - before)) failed)"
 }
 

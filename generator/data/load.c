@@ -31,6 +31,7 @@ struct task {
 	const char *jail;	/* the site's realpath, or NULL for carto's files */
 	void *result;		/* the converted object(s) */
 	size_t count;		/* organisations in an organisation file */
+	struct digest src;	/* of the bytes read */
 };
 
 struct walk {
@@ -292,14 +293,19 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 			diag_add(&pw->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
 		return 0;
 	}
+	t->src = digest_bytes(b->data, b->len);
 	if (t->kind == T_PAGE) {
 		t->result = page_read(&r, &pw->scratch, b->data, b->len, t->rel);
+		if (t->result)
+			((struct page *)t->result)->src = t->src;
 		return 0;
 	}
 	int failed = 0;
 	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &pw->d, &failed);
 	if (!failed)
 		convert(wk, t, &r, root);
+	for (size_t k = 0; t->kind == T_ORG && t->result && k < t->count; k++)
+		((struct organisme *)t->result)[k].src = t->src;
 	return 0;
 }
 
@@ -308,9 +314,32 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	(arr)[(n)++] = (item); \
 } while (0)
 
+/* The site's digests of its inputs (model.h): every file's path, where it
+ * comes from (the site or carto's share folder) and bytes, in file order. */
+static void digest_inputs(struct site *s, const struct walk *w)
+{
+	struct digest_ctx *inputs = digest_new(), *model = digest_new();
+	for (size_t i = 0; i < w->n; i++) {
+		const struct task *t = &w->v[i];
+		const struct digest *src = t->kind == T_GEO ? &s->geo.src : &t->src;
+		for (int k = 0; k < 2; k++) {
+			struct digest_ctx *c = k ? model : inputs;
+			if (!k && (t->kind == T_ORG || t->kind == T_PAGE))
+				continue;
+			digest_num(c, t->kind);
+			digest_str(c, t->rel);
+			digest_num(c, t->jail != NULL);
+			digest_fold(c, src);
+		}
+	}
+	s->inputs = digest_end(inputs);
+	s->model = digest_end(model);
+}
+
 static void assemble(struct site *s, struct walk *w)
 {
 	size_t norgs = 0;
+	digest_inputs(s, w);
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].kind == T_ORG)
 			norgs += w->v[i].count;

@@ -14,11 +14,18 @@
 
 #define GEO_COLUMNS "code_insee,nom,departement,codes_postaux,latitude,longitude,population"
 
+/* Reads path into b; its name and bytes go into src (the territory's
+ * digest), a missing optional file as such. */
 static int read_all(const char *path, const char *shown, struct buf *b,
-    struct diags *d, int required)
+    struct diags *d, int required, struct digest_ctx *src)
 {
-	if (fs_read(path, LOAD_MAX_FILE, b) == 0)
+	digest_str(src, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	if (fs_read(path, LOAD_MAX_FILE, b) == 0) {
+		digest_num(src, (long long)b->len);
+		digest_add(src, b->data, b->len);
 		return 0;
+	}
+	digest_num(src, -1);
 	if (errno == ENOENT && !required)
 		return 1;
 	diag_add(d, shown, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
@@ -194,10 +201,10 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
 }
 
 static int read_geojson(const char *path, const char *shown, struct shape **out,
-    size_t *n, struct arena *a, struct diags *d, int required)
+    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src)
 {
 	struct buf b = BUF_INIT;
-	int rc = read_all(path, shown, &b, d, required);
+	int rc = read_all(path, shown, &b, d, required, src);
 	if (rc != 0) {
 		buf_release(&b);
 		return rc < 0 ? -1 : 0;
@@ -244,12 +251,13 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 	int rc = 0, got[2];
 	size_t lines = 2;
 	g->dir = arena_strdup(a, dir);
+	struct digest_ctx *src = digest_new();
 	/* Both files first: the array is allocated once, as the index points into it. */
 	for (int i = 0; i < 2; i++) {
 		fs_join(&path, dir, csvs[i]);
 		fs_join(&name, shown, csvs[i]);
 		got[i] = geo_place_ok(jail, path.data, name.data, d) ?
-		    read_all(path.data, name.data, &b[i], d, i == 0) : -1;
+		    read_all(path.data, name.data, &b[i], d, i == 0, src) : -1;
 		for (size_t j = 0; j < b[i].len; j++)
 			lines += b[i].data[j] == '\n';
 	}
@@ -269,9 +277,10 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 		fs_join(&path, dir, gj[i].file);
 		fs_join(&name, shown, gj[i].file);
 		if (!geo_place_ok(jail, path.data, name.data, d) ||
-		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req) < 0)
+		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src) < 0)
 			rc = -1;
 	}
+	g->src = digest_end(src);
 	buf_release(&path);
 	buf_release(&name);
 	return rc;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../base/arena.h"
+#include "../base/digest.h"
 #include "../base/strmap.h"
 #include "hours.h"
 
@@ -168,6 +169,8 @@ struct commune {
 
 struct geo {
 	const char *dir;		/* where it was read from */
+	struct digest src;		/* of the files read, in order, for the
+					 * build cache (render/cache.h) */
 	struct commune *communes;
 	size_t n_communes;
 	struct strmap by_code;		/* code_insee -> struct commune * */
@@ -269,6 +272,7 @@ struct offre {
 
 struct organisme {
 	const char *file;
+	struct digest src;		/* of the file's bytes (it may hold others) */
 	struct sval id;
 	const char *nom;
 	struct sval siret, nature;
@@ -321,6 +325,7 @@ struct embed {
 
 struct page {
 	const char *file;
+	struct digest src;		/* of the file's bytes */
 	const char *slug;		/* "" for the home page */
 	const char *titre, *resume;
 	enum page_type type;
@@ -421,6 +426,12 @@ struct site {
 	int last_update;		/* newest mise_a_jour, YYYYMMDD */
 	int today;			/* the build's reference date, YYYYMMDD:
 					 * SOURCE_DATE_EPOCH when set */
+	struct digest inputs;		/* of every file loaded other than the
+					 * organisations and pages (site.yaml,
+					 * vocabularies, référentiels,
+					 * correspondences, cartographies,
+					 * territory), with their paths */
+	struct digest model;		/* of every file loaded, with their paths */
 
 	struct arena arena;		/* owns everything above */
 };

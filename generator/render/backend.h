@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+struct cache;
 struct diags;
 struct publish;
 struct site;
@@ -46,6 +47,10 @@ struct build_opts {
 				 * site and the calendar files are made (the
 				 * documents, workbooks and data files are
 				 * skipped: build.c, serve.c) */
+	int no_cache;		/* --no-cache, CARTO_NO_CACHE: neither read nor
+				 * write the build cache (render/cache.h) */
+	/* An option added here that changes what a document holds must go
+	 * into the cache's keys (global_key in render/cache.c). */
 };
 
 /* Figures a backend hands back for the benchmark (CARTO_TIMING), written
@@ -61,6 +66,7 @@ struct render_in {
 	const struct site *s;		/* validated and indexed */
 	const struct build_opts *o;	/* jobs, drafts, test switches, timing */
 	struct render_stats *stats;
+	struct cache *cache;		/* NULL: render every document */
 };
 
 struct backend {

@@ -112,6 +112,49 @@ static void files_free(struct publish_files *f)
 	free(f);
 }
 
+/* The calling thread's capture (publish_capture_start), or NULL. */
+static _Thread_local struct publish_capture *capture;
+
+void publish_capture_start(struct publish_capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	capture = c;
+}
+
+void publish_capture_stop(void)
+{
+	capture = NULL;
+}
+
+void publish_capture_free(struct publish_capture *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].rel);
+	for (size_t i = 0; i < c->n_sizes; i++)
+		free(c->sizes[i].rel);
+	free(c->v);
+	free(c->sizes);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Adds rel to the thread's capture, with the digest of data, or of the
+ * file at path when data is NULL. */
+static void capture_add(const char *rel, long long size, const void *data, const char *path)
+{
+	struct publish_capture *c = capture;
+	struct digest d;
+	if (!c)
+		return;
+	if (data)
+		d = digest_bytes(data, (size_t)size);
+	else if (digest_file(path, &d, NULL) < 0) {
+		c->failed = 1;
+		return;
+	}
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = (struct publish_file){ xstrdup(rel), size, d };
+}
+
 static void record(struct publish *p, const char *rel, long long size)
 {
 	struct publish_files *f = p->files;
@@ -152,6 +195,11 @@ static char *sibling(const char *out, const char *what, long pid)
 	if (pid >= 0)
 		buf_printf(&b, ".%ld", pid);
 	return buf_detach(&b, NULL);
+}
+
+char *publish_beside(const char *out, const char *what)
+{
+	return sibling(out, what, -1);
 }
 
 /* Leftovers of builds that died: .<out>.tmp.<pid> (a new site, maybe half
@@ -468,6 +516,7 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL) < 0)
 		return failed(p, rel);
 	record(p, rel, (long long)len);
+	capture_add(rel, (long long)len, data ? data : "", NULL);
 	return 0;
 }
 
@@ -503,11 +552,59 @@ int publish_done(struct publish *p, const char *rel)
 	int rc = stat(path.data, &st);
 	if (rc == 0)
 		rc = settle(p, rel, NULL, (size_t)st.st_size, path.data);
-	buf_release(&path);
-	if (rc < 0)
+	if (rc < 0) {
+		buf_release(&path);
 		return failed(p, rel);
+	}
 	record(p, rel, (long long)st.st_size);
+	if (capture) {
+		fs_join(&path, p->tmp, rel);
+		capture_add(rel, (long long)st.st_size, NULL, path.data);
+	}
+	buf_release(&path);
 	return 0;
+}
+
+/* 1 when path is a regular file of size bytes whose digest is d; st is
+ * filled either way (st_mode 0 when path is missing). */
+static int holds(const char *path, struct stat *st, long long size, const struct digest *d)
+{
+	struct digest got;
+	long long n;
+	if (lstat(path, st) < 0) {
+		st->st_mode = 0;
+		return 0;
+	}
+	return S_ISREG(st->st_mode) && st->st_size == size && digest_file(path, &got, &n) == 0 &&
+	    n == size && digest_eq(&got, d);
+}
+
+int publish_reuse(struct publish *p, const char *rel, long long size,
+    const struct digest *bytes)
+{
+	struct buf t = BUF_INIT, o = BUF_INIT;
+	struct stat st, so;
+	int rc = -1;
+	if (prepare(p, rel) < 0)
+		goto out;
+	fs_join(&t, p->tmp, rel);
+	fs_join(&o, p->out, rel);
+	if (holds(o.data, &so, size, bytes)) {
+		int has_t = lstat(t.data, &st) == 0;
+		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
+			rc = 0;
+		else if (has_t && S_ISDIR(st.st_mode) && made_here(p, &p->files->dirs, rel, strlen(rel)))
+			goto out;	/* a folder of this build: let the renderer say so */
+		else if (!has_t || (S_ISDIR(st.st_mode) ? fs_rmtree(t.data) : unlink(t.data)) == 0)
+			rc = link(o.data, t.data);
+	} else if (holds(t.data, &st, size, bytes))
+		rc = 0;	/* the spare's copy; --out lacks it or was changed */
+	if (rc == 0)
+		record(p, rel, size);
+out:
+	buf_release(&t);
+	buf_release(&o);
+	return rc;
 }
 
 long long publish_size(struct publish *p, const char *rel)
@@ -517,6 +614,11 @@ long long publish_size(struct publish *p, const char *rel)
 	const struct entry *e = strmap_get(&f->by_rel, rel);
 	long long size = e ? e->size : -1;
 	pthread_mutex_unlock(&f->lock);
+	struct publish_capture *c = capture;
+	if (c) {
+		c->sizes = xgrow(c->sizes, &c->cap_sizes, c->n_sizes + 1, sizeof(*c->sizes));
+		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), size, { 0, 0 } };
+	}
 	return size;
 }
 

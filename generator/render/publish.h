@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../base/digest.h"
+
 struct buf;
 struct diags;
 struct publish_files;
@@ -88,7 +90,38 @@ int publish_commit(struct publish *p);
  * failed build holds no disk; what cannot be removed stays as the spare.
  * out is untouched. */
 void publish_abort(struct publish *p);
+/* Returns the path .<out>.<what> beside out (owned by the caller). */
+char *publish_beside(const char *out, const char *what);
 /* Returns 1 when rel is a safe relative path. */
 int publish_path_ok(const char *rel);
+
+/* For the build cache (cache.h). A capture lists the files the calling
+ * thread records from publish_capture_start to publish_capture_stop, with
+ * their sizes and the digests of their bytes (read back for the files a
+ * library wrote), and the sizes it asked publish_size for. One capture per thread at a time; the caller owns c and
+ * frees it with publish_capture_free. */
+struct publish_file {
+	char *rel;
+	long long size;
+	struct digest bytes;
+};
+
+struct publish_capture {
+	struct publish_file *v;
+	size_t n, cap;
+	struct publish_file *sizes;	/* publish_size's answers (no digest) */
+	size_t n_sizes, cap_sizes;
+	int failed;	/* a file's bytes could not be read back */
+};
+
+void publish_capture_start(struct publish_capture *c);
+void publish_capture_stop(void);
+void publish_capture_free(struct publish_capture *c);
+/* Puts at rel the file of the previous build that has size bytes of digest
+ * bytes, from the published folder (a hard link) or the spare, without
+ * rendering it again, and records it. Returns 0; -1 when neither holds
+ * those bytes (nothing recorded: the caller renders the document). */
+int publish_reuse(struct publish *p, const char *rel, long long size,
+    const struct digest *bytes);
 
 #endif

@@ -70,6 +70,9 @@ static int load_dir(struct theme *t, const char *dir, const char *jail, struct d
 			rc = -1;
 			continue;
 		}
+		digest_str(t->acc, name);
+		digest_num(t->acc, (long long)text.len);
+		digest_add(t->acc, text.data, text.len);
 		struct tpl *tp = tpl_parse(text.data, text.len, path.data, &t->arena, d);
 		if (!tp)
 			rc = -1;
@@ -206,6 +209,7 @@ int theme_load(struct theme *t, const char *root, const char *share, const char 
 	if (share)
 		buf_printf(&shared, "%s/themes/%s", share, name);
 	const char *dirs[] = { site.data, shared.data };
+	t->acc = digest_new();
 	for (int i = 0; i < (share ? 2 : 1); i++) {
 		const char *j = i == 0 ? jail : NULL;
 		if (!place_ok(j, dirs[i], d)) {
@@ -222,6 +226,12 @@ int theme_load(struct theme *t, const char *root, const char *share, const char 
 		rc |= add_assets(t, dirs[i], "assets", j, d);
 	}
 	free(jail);
+	for (size_t i = 0; i < t->n_assets; i++) {
+		digest_str(t->acc, t->asset_pub[i]);
+		digest_str(t->acc, t->asset_key[i]);
+	}
+	t->src = digest_end(t->acc);
+	t->acc = NULL;
 	if (!found) {
 		diag_add(d, "site.yaml", 0, 0, DIAG_ERROR,
 		    "theme '%s' not found (looked in %s%s%s)", name, site.data,

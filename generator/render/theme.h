@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../base/arena.h"
+#include "../base/digest.h"
 #include "../base/strmap.h"
 
 struct diags;
@@ -25,6 +26,10 @@ struct theme {
 					   content hash (assets/style.<12 hex>.css), else NULL */
 	char **asset_key;		/* its key in a page's view ("style_css"), else NULL */
 	size_t n_assets;
+	struct digest src;		/* of the templates and partials read (names
+					 * and bytes) and the assets' names as pages
+					 * link them: the build cache's key of pages */
+	struct digest_ctx *acc;		/* src while loading */
 	struct arena arena;
 };
 

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
 #include "../../generator/base/civil.h"
+#include "../../generator/base/digest.h"
 #include "../../generator/base/url.h"
 #include "../../generator/base/escape.h"
 #include "../../generator/base/strmap.h"
@@ -252,4 +254,45 @@ void test_url(void)
 	EXPECT(url_base_problem("https://exemple.org/cartos/") == NULL);
 	EXPECT(url_base_problem("https://exemple.org/cartos") != NULL);
 	EXPECT(url_base_problem("pas une adresse") != NULL);
+}
+
+/* The cache's digests: values are framed, so a different split of the same
+ * bytes gives another digest; hex goes back and forth; a file's digest is
+ * that of its bytes. */
+void test_digest(void)
+{
+	struct digest_ctx *a = digest_new(), *b = digest_new(), *c = digest_new();
+	digest_str(a, "ab");
+	digest_str(a, "c");
+	digest_str(b, "a");
+	digest_str(b, "bc");
+	digest_str(c, "ab");
+	digest_str(c, "c");
+	struct digest da = digest_end(a), db = digest_end(b), dc = digest_end(c);
+	EXPECT(!digest_eq(&da, &db));
+	EXPECT(digest_eq(&da, &dc));
+	struct digest_ctx *n1 = digest_new(), *n2 = digest_new();
+	digest_str(n1, NULL);
+	digest_str(n2, "");
+	struct digest d1 = digest_end(n1), d2 = digest_end(n2);
+	EXPECT(!digest_eq(&d1, &d2));
+	char hex[33];
+	struct digest back;
+	digest_hex(&da, hex);
+	EXPECT(strlen(hex) == 32);
+	EXPECT(digest_parse(hex, &back) == 0 && digest_eq(&back, &da));
+	hex[5] = 'G';
+	EXPECT(digest_parse(hex, &back) < 0);
+	char path[] = "/tmp/carto-digest-XXXXXX";
+	int fd = mkstemp(path);
+	EXPECT(fd >= 0);
+	if (fd >= 0) {
+		EXPECT(write(fd, "bonjour", 7) == 7);
+		close(fd);
+		struct digest f, m = digest_bytes("bonjour", 7);
+		long long size = 0;
+		EXPECT(digest_file(path, &f, &size) == 0 && size == 7 && digest_eq(&f, &m));
+		unlink(path);
+		EXPECT(digest_file(path, &f, &size) < 0);
+	}
 }

@@ -38,4 +38,5 @@ void test_json_escape(void);
 void test_md_deck_spans(void);
 void test_paths(void);
 void test_md_doc(void);
+void test_digest(void);
 #endif

@@ -17,6 +17,7 @@
 #include "../../data/index.h"
 #include "../../text/template.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "../svgmap.h"
 #include "../theme.h"
@@ -183,6 +184,9 @@ struct html {
 		double carto_ms;
 		size_t carto_pages;
 	} *tally;
+	struct cache *cache;
+	struct digest pages;		/* every page's file, for the cache's keys */
+	struct digest *cartos;		/* per cartography: its rows and their suites */
 };
 
 static double now_ms(void)
@@ -279,14 +283,77 @@ static int render_job(struct html *h, struct pool_worker *w, struct pctx *c,
 	return 0;
 }
 
+/* The cache's key of an organisation's page (cache.h): the organisation
+ * and those of its suites, the theme, the pages (their links and the
+ * legal pages the frame links), the date of the newest data; the sizes of
+ * the files it links (its fiche) are checked by the cache itself. The other
+ * pages list many organisations or pages and are always rendered. */
+static struct digest_ctx *org_key(const struct html *h, const struct organisme *o)
+{
+	struct digest_ctx *k = cache_key(h->cache, "html-org", o->id.s);
+	cache_key_org(k, o);
+	cache_key_suites(k, o);
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, h->s->last_update);
+	return k;
+}
+
+/* What a cartography's pages read of the organisations: the rows of the
+ * whole cartography (those of a département or commune are among them, and
+ * a commune's page lists offers of the communes near it), and the suites of
+ * their organisations (the parcours page shows them). */
+static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
+{
+	size_t n;
+	const struct rowref *r = index_rows(s, ca, NULL, &n);
+	struct digest_ctx *k = digest_new();
+	cache_key_rows(k, r, n);
+	cache_key_row_suites(k, r, n);
+	return digest_end(k);
+}
+
+/* The cache's key of a cartography's page or data piece (its whole, a
+ * département's or a commune's view, whose "Près de…" lists offers of other
+ * communes, its parcours page): the cartography's digest, the theme, the
+ * pages, the date of the newest data. The sizes of the booklets and
+ * workbooks it links are checked by the cache itself. */
+static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
+{
+	const struct cartographie *ca = j->item;
+	size_t i = 0;
+	while (i < h->s->n_cartographies && h->s->cartographies[i] != ca)
+		i++;
+	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
+	digest_num(k, j->kind);
+	digest_str(k, j->key);
+	digest_fold(k, &h->cartos[i]);
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, h->s->last_update);
+	return k;
+}
+
 static int page_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
+	/* The territory's data of "Près de…" (no cartography) is not cached. */
+	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
+	    job->item;
+	struct cache_job cj = { 0 };
+	int cached = h->cache && (job->kind == P_ORG || carto);
+	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) : org_key(h, job->item),
+	    &w->d) == 1) {
+		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
+		return 0;
+	}
 	double t0 = now_ms();
 	int rc = render_job(h, w, &c, job);
+	if (cached)
+		cache_finish(h->cache, &cj, rc, &w->d);
 	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA) {
 		h->tally[w->id].carto_ms += now_ms() - t0;
 		h->tally[w->id].carto_pages++;
@@ -302,6 +369,16 @@ static void *html_new(const struct render_in *in)
 	struct html *h = xcalloc(1, sizeof(*h));
 	h->s = s;
 	h->drafts = in->o->drafts;
+	h->cache = in->cache;
+	struct digest_ctx *pages = digest_new();
+	for (size_t i = 0; i < s->n_pages; i++) {
+		digest_str(pages, s->pages[i]->file);
+		digest_fold(pages, &s->pages[i]->src);
+	}
+	h->pages = digest_end(pages);
+	h->cartos = xcalloc(s->n_cartographies + 1, sizeof(*h->cartos));
+	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
+		h->cartos[i] = carto_digest(s, s->cartographies[i]);
 	list_jobs(s, h->drafts, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
@@ -338,6 +415,7 @@ static void html_free(void *self)
 {
 	struct html *h = self;
 	free(h->tally);
+	free(h->cartos);
 	for (size_t i = 0; i < h->jobs.n; i++)
 		free(h->jobs.v[i].path);
 	free(h->jobs.v);

@@ -19,6 +19,7 @@
 #include "../../base/mem.h"
 #include "../../base/pool.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "pdf_int.h"
 
 /* ---- the backend ---- */
@@ -40,6 +41,8 @@ struct pdf {
 	size_t n_decks;
 	struct outline *locators;	/* per département, for the fiches */
 	size_t n_locators;
+	struct cache *cache;
+	struct digest fonts;		/* the font files, for the cache's keys */
 };
 
 static void *pdf_new(const struct render_in *in)
@@ -47,6 +50,9 @@ static void *pdf_new(const struct render_in *in)
 	const struct site *s = in->s;
 	struct pdf *pl = xcalloc(1, sizeof(*pl));
 	pl->s = s;
+	pl->cache = in->cache;
+	if (pl->cache)
+		pl->fonts = pdf_fonts_digest();
 	pl->decks = xmalloc((s->n_pages + 1) * sizeof(*pl->decks));
 	for (size_t i = 0; i < s->n_pages; i++)
 		if (s->pages[i]->type == PAGE_DIAPORAMA && (in->o->drafts || !s->pages[i]->brouillon))
@@ -73,9 +79,9 @@ static void *pdf_new(const struct render_in *in)
 	return pl;
 }
 
-static int job(void *ctx, size_t i, struct pool_worker *w)
+/* Renders job i, a document of kind. */
+static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 {
-	struct pdf *pl = ctx;
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
 		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, &w->out, &w->d);
@@ -86,6 +92,53 @@ static int job(void *ctx, size_t i, struct pool_worker *w)
 	if (i < s->n_referentiels)
 		return card(s, s->referentiels[i], pl->p, &w->out, &w->d);
 	return fiche(s, s->organismes[i - s->n_referentiels], pl->locators, pl->p, &w->out, &w->d);
+}
+
+/* The cache's key of job i (cache.h): a fiche reads its organisation and
+ * the organisations of its suites; a booklet its cartography's rows (of a
+ * département when it is one's), their suites and the date of the newest
+ * data; a card its
+ * référentiel and the correspondences (global inputs) and that date; a deck
+ * its page, whose views and links may show anything of the site. */
+static struct digest_ctx *key(const struct pdf *pl, size_t i)
+{
+	const struct site *s = pl->s;
+	struct digest_ctx *k;
+	size_t n;
+	if (i < pl->n_bk) {
+		k = cache_key(pl->cache, "pdf-booklet", pl->bk[i].ca->id.s);
+		digest_str(k, pl->bk[i].dep);
+		const struct rowref *r = index_rows(s, pl->bk[i].ca, pl->bk[i].dep, &n);
+		cache_key_rows(k, r, n);
+		cache_key_row_suites(k, r, n);	/* each entry's "Et après ?" */
+		digest_num(k, s->last_update);
+	} else if ((i -= pl->n_bk) < pl->n_decks) {
+		k = cache_key(pl->cache, "pdf-deck", pl->decks[i]->slug);
+		cache_key_model(k, s);
+	} else if ((i -= pl->n_decks) < s->n_referentiels) {
+		k = cache_key(pl->cache, "pdf-card", s->referentiels[i]->id);
+		digest_num(k, s->last_update);
+	} else {
+		const struct organisme *o = s->organismes[i - s->n_referentiels];
+		k = cache_key(pl->cache, "pdf-fiche", o->id.s);
+		cache_key_org(k, o);
+		cache_key_suites(k, o);
+	}
+	digest_fold(k, &pl->fonts);
+	return k;
+}
+
+static int job(void *ctx, size_t i, struct pool_worker *w)
+{
+	struct pdf *pl = ctx;
+	struct cache_job cj;
+	if (!pl->cache)
+		return render(pl, i, w);
+	if (cache_start(pl->cache, pl->p, &cj, key(pl, i), &w->d) == 1)
+		return 0;
+	int rc = render(pl, i, w);
+	cache_finish(pl->cache, &cj, rc, &w->d);
+	return rc;
 }
 
 static int pdf_render(void *self, const struct render_in *in, struct publish *p, struct diags *d)

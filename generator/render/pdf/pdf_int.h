@@ -22,6 +22,7 @@
 
 #include "../../base/buf.h"
 #include "../../base/civil.h"
+#include "../../base/digest.h"
 #include "../../data/derive.h"
 #include "../../data/index.h"
 #include "../../data/model.h"
@@ -118,6 +119,9 @@ void pdf_new_page(struct doc *d);
 int pdf_open_doc(struct doc *d, struct diags *diags);
 /* Loads a font file into the document; NULL, reported, when it cannot. */
 const char *pdf_load_font(struct doc *d, const char *file);
+/* The digest of every font file a document may embed (paths and bytes; a
+ * missing file counts as such), for the build cache's keys. */
+struct digest pdf_fonts_digest(void);
 void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text);
 /* Lays out text (pdf_rich: one plain run; pdf_spans: runs of markdown.h's
  * md_deck, whose bold toggles the bold given) word by word in width from

@@ -27,6 +27,22 @@ static const char *const font_files[N_TIERS][N_STYLES] = {
 	    DEJAVU_DIR "DejaVuSans-Oblique.ttf" },
 };
 
+struct digest pdf_fonts_digest(void)
+{
+	struct digest_ctx *k = digest_new();
+	for (int t = 0; t < N_TIERS; t++)
+		for (int st = 0; st < N_STYLES; st++) {
+			struct digest f = { 0, 0 };
+			long long size = -1;
+			digest_str(k, font_files[t][st]);
+			if (font_files[t][st] && digest_file(font_files[t][st], &f, &size) < 0)
+				size = -1;
+			digest_num(k, size);
+			digest_fold(k, &f);
+		}
+	return digest_end(k);
+}
+
 static int in_cp1252(uint32_t cp)
 {
 	/* What CP1252 puts at 0x80 to 0x9F (the rest is Latin-1). */

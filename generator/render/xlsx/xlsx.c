@@ -20,7 +20,9 @@
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../base/pool.h"
+#include "../../data/index.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "xlsx_int.h"
 
 /* One workbook to write. The directory comes first: it is the largest, so
@@ -38,6 +40,7 @@ struct xlsx {
 	struct job *jobs;
 	size_t n_jobs;
 	atomic_size_t rows;
+	struct cache *cache;
 };
 
 static void *xlsx_new(const struct render_in *in)
@@ -49,6 +52,7 @@ static void *xlsx_new(const struct render_in *in)
 		n += 1 + (s->cartographies[i]->par_departement ? s->geo.n_departements : 0);
 	x->s = s;
 	x->o = in->o;
+	x->cache = in->cache;
 	x->jobs = xcalloc(n, sizeof(*x->jobs));
 	x->n_jobs = 1;
 	for (size_t i = 0; i < s->n_cartographies; i++) {
@@ -63,15 +67,38 @@ static void *xlsx_new(const struct render_in *in)
 	return x;
 }
 
+/* The cache's key of a workbook (cache.h): a cartography's reads its rows
+ * (of a département when it is one's); the directory and a référentiel's
+ * list the whole site. All carry the date of the newest data. */
+static struct digest_ctx *key(const struct xlsx *x, const struct job *j)
+{
+	struct digest_ctx *k = cache_key(x->cache, "xlsx", j->c ? j->c->id.s : j->r ? j->r->id : NULL);
+	digest_str(k, j->dep);
+	digest_num(k, j->r ? 1 : 0);
+	if (j->c) {
+		size_t n;
+		const struct rowref *r = index_rows(x->s, j->c, j->dep, &n);
+		cache_key_rows(k, r, n);
+	} else
+		cache_key_model(k, x->s);
+	digest_num(k, x->s->last_update);
+	return k;
+}
+
 static int book_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct xlsx *x = ctx;
 	const struct job *j = &x->jobs[i];
 	size_t rows = 0;
+	struct cache_job cj;
+	if (x->cache && cache_start(x->cache, x->p, &cj, key(x, j), &w->d) == 1)
+		return 0;
 	int rc = j->c ? carto_book(x->s, j->c, j->dep, x->p, &w->d, x->o, &rows) :
 	    j->r ? ref_book(x->s, j->r, x->p, &w->d, x->o, &rows) :
 	    directory_book(x->s, x->p, &w->d, x->o, &rows);
 	atomic_fetch_add(&x->rows, rows);
+	if (x->cache)
+		cache_finish(x->cache, &cj, rc, &w->d);
 	return rc;
 }
 

@@ -1,0 +1,94 @@
+/*
+ * The build cache: a document whose inputs are those of a document of the
+ * previous build is not rendered again; the files it wrote are put back from
+ * the previous output by the publisher (publish_reuse: a hard link, after
+ * checking their bytes). It lives beside the output, in .<out>.cache/index
+ * (never published, safe to delete: a missing, truncated, corrupt or other
+ * version's index is an empty cache), and maps each document's key to the
+ * files it wrote with their sizes and digests.
+ *
+ * A key is a digest of everything the document reads: the global part
+ * (cache_key starts every key with it: carto's own executable and the
+ * libraries it runs with, the options
+ * that change output, the build's date, site.yaml, vocabularies,
+ * référentiels, correspondences, cartographies and territory, as loaded:
+ * struct site's inputs), the kind and name of the document, then what the
+ * backend adds for it: an organisation's file (cache_key_org), the files of
+ * the offers that follow its offers (cache_key_suites), or every file of
+ * the site (cache_key_model) for the documents that list everything. A
+ * backend adds what else it reads (fonts, theme).
+ *
+ * A job asks cache_start first: 1 means the document is in place and the
+ * job is done (when the document read the size of another's file through
+ * publish_size, that size must not have changed either); else it renders and calls cache_finish, which records the
+ * files the thread wrote meanwhile (publish_capture), unless the job failed
+ * or reported a diagnostic (those documents are always rendered again, so
+ * their warnings are never lost). cache_save writes the new index once the
+ * build is published, atomically (a new file renamed over the old), so a
+ * build killed or failed leaves the previous index; two builds at once
+ * each write a complete index. Every function takes a NULL cache (the build
+ * runs without: --no-cache) and is thread-safe between cache_open and
+ * cache_save.
+ */
+#ifndef CARTO_CACHE_H
+#define CARTO_CACHE_H
+
+#include <stddef.h>
+
+#include "../base/digest.h"
+#include "publish.h"
+
+struct build_opts;
+struct diags;
+struct organisme;
+struct site;
+struct cache;
+
+/* Reads the index beside p->out (after publish_begin). Returns the cache,
+ * or NULL when o->no_cache is set or carto's executable cannot be read. */
+struct cache *cache_open(const struct publish *p, const struct site *s,
+    const struct build_opts *o);
+/* A new key with the global part, kind and name folded in; the caller
+ * adds to it and hands it to cache_start, which frees it. */
+struct digest_ctx *cache_key(const struct cache *c, const char *kind, const char *name);
+/* Adds an organisation: its file (path and bytes) and its place in it. */
+void cache_key_org(struct digest_ctx *k, const struct organisme *o);
+/* Adds the suites of every offer of o (its "Et après ?"): which offers,
+ * lieux, distances and publics, and the files of their organisations. */
+void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
+/* Adds the rows of a cartography's view (data/index.h's index_rows), in
+ * their order: each offer's organisation (cache_key_org), offer and lieu. */
+struct rowref;
+void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
+/* Adds the suites of the organisations of rows r (cache_key_suites). */
+void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n);
+/* Adds every file the site loaded (struct site's model digest). */
+void cache_key_model(struct digest_ctx *k, const struct site *s);
+
+struct cache_job {
+	struct digest key;
+	struct publish_capture cap;
+	size_t diags;		/* d's count when the job started */
+	int on;
+	const struct publish_file *files;	/* put back: what (the cache's) */
+	size_t n_files;
+};
+
+/* Finishes key k (freed) for the job j. Returns 1 when the document's
+ * files were put back from the previous build (the job is done), 0 when it
+ * must be rendered: then the thread's writes are captured until
+ * cache_finish. d is the worker's diagnostics. */
+int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
+    struct digest_ctx *k, const struct diags *d);
+/* Ends j, rendered with result rc; records its files when rc is 0 and it
+ * added nothing to d. */
+void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct diags *d);
+/* Documents put back from the cache, and rendered, so far. */
+size_t cache_reused(const struct cache *c);
+size_t cache_rendered(const struct cache *c);
+/* Writes the index of this build (call once it is published). Returns 0,
+ * or -1 with errno set (the next build is then a full one). */
+int cache_save(struct cache *c);
+void cache_free(struct cache *c);
+
+#endif

@@ -1,0 +1,108 @@
+# The build cache (generator/render/cache.h), sourced by run.sh with CARTO,
+# LABEL and TMP set, and ok/fail defined. A copy of the example site is
+# built with the cache, then changed one kind of input at a time; after each
+# change the build with the cache must give exactly the bytes of a clean
+# build without it (diff -r), and reuse what did not change.
+
+C="$TMP/cache-$LABEL"
+rm -rf "$C" "$TMP/.cache-$LABEL".*
+mkdir -p "$C/site"
+cp -r site.yaml referentiels content themes "$C/site/"
+
+cache_test() { [ $? = 0 ] && ok "$LABEL cache/$1" || fail "$LABEL cache/$1${2:+: $2}"; }
+
+# cache_same NAME [OPTION...]: builds with the cache over $C/out, and
+# without it into a fresh $C/clean, with the same options; the trees must
+# be the same. The cached build's summary is kept in $C/log.
+cache_same() {
+	name=$1
+	shift
+	rm -rf "$C/clean" "$C/.clean".*
+	"$CARTO" build --site "$C/site" --out "$C/out" "$@" > "$C/log" 2>&1 &&
+		"$CARTO" build --no-cache --site "$C/site" --out "$C/clean" "$@" > "$C/clean.log" 2>&1 &&
+		diff -r "$C/out" "$C/clean" > "$C/diff" 2>&1 &&
+		! grep -q 'build cache' "$C/clean.log"
+	st=$?; detail=$(head -c 600 "$C/diff"; cat "$C/log"); [ "$st" = 0 ]
+	cache_test "$name" "$detail"
+}
+
+# reused: the number of documents the last cached build put back.
+reused() { sed -n 's/^carto: \([0-9]*\) documents\{0,1\} reused from the build cache, \([0-9]*\) rendered$/\1 \2/p' "$C/log"; }
+
+# The first build has no cache; the second one changes nothing and renders
+# no document again (a cache that never hits fails here).
+cache_same first
+[ -d "$C/.out.cache" ] && [ -z "$(reused)" ]
+cache_test first-writes-cache "$(ls -a "$C")"
+cache_same nothing-changed
+r=$(reused)
+[ "${r% *}" -gt 50 ] 2> /dev/null && [ "${r#* }" = 0 ]
+cache_test nothing-changed-reuses "$(cat "$C/log")"
+
+# One organisation's name, which other organisations' fiches show in their
+# "Et après ?": its fiche and theirs are rendered again, not the rest.
+sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cache_same org-field
+r=$(reused)
+[ "${r% *}" -gt 30 ] 2> /dev/null && [ "${r#* }" -gt 1 ] && [ "${r#* }" -lt 30 ]
+cache_test org-field-renders-few "$(cat "$C/log")"
+
+# Each other kind of input.
+printf '\nUne phrase de plus.\n' >> "$C/site/content/pages/presenter-la-cartographie.md"
+cache_same page-markdown
+sed -i 's/<main/<main data-test="1"/' "$C/site/themes/default/templates/"*.mustache
+cache_same template
+printf '\n' >> "$C/site/themes/default/partials/breadcrumbs.mustache"
+cache_same partial
+printf '\n/* test */\n' >> "$C/site/themes/default/assets/style.css"
+cache_same theme-asset
+sed -i 's/titre: "La communication en français"/titre: "La communication écrite et orale en français"/' \
+	"$C/site/referentiels/clea.yaml"
+cache_same referentiel
+sed -i 's/^92036,Gennevilliers,/92036,Gennevilliers-Ville,/' "$C/site/referentiels/geo/communes.csv"
+cache_same geodata
+sed -i 's/^titre: "Cartographies franciliennes de la formation"/titre: "Cartographies d’Île-de-France"/' \
+	"$C/site/site.yaml"
+cache_same site-yaml
+cache_same option-base-url --base-url https://ailleurs.exemple.org/carto/
+cache_same option-base-url-back
+cache_same option-drafts --drafts
+date_was=$SOURCE_DATE_EPOCH
+SOURCE_DATE_EPOCH=1810000000
+cache_same date
+SOURCE_DATE_EPOCH=$date_was
+cache_same date-back
+
+# The cache is safe to damage or delete: the same bytes, no error.
+printf 'garbage' >> "$C/.out.cache/index"
+cache_same corrupt
+head -c 300 "$C/.out.cache/index" > "$C/trunc" && mv "$C/trunc" "$C/.out.cache/index"
+cache_same truncated
+sed -i '2s/^./0/' "$C/.out.cache/index"
+cache_same changed-byte
+rm -rf "$C/.out.cache"
+cache_same deleted
+# A published file changed by hand (in place, so the spare's link to it
+# changes too) is rendered again, not trusted.
+cache_same before-edit
+f=$(ls "$C/out/pdf/organismes/"*.pdf | head -1)
+printf 'x' >> "$f"
+cache_same output-edited
+
+# A build killed before publishing leaves the cache as it was.
+index_was=$(cksum < "$C/.out.cache/index")
+echo "# changed" >> "$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+CARTO_TEST_PAUSE=30 "$CARTO" build --site "$C/site" --out "$C/out" > /dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 $pid 2> /dev/null
+wait $pid 2> /dev/null
+[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ]
+cache_test killed-build-keeps-cache
+cache_same after-kill
+
+# The cache is never published.
+! find "$C/out" -name '*cache*' | grep -q .
+cache_test not-published "$(find "$C/out" -name '*cache*' | head -3)"
+rm -rf "$C"
