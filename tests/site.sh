@@ -852,13 +852,28 @@ fi
 
 # The parcours page of each cartography has a step for each level of a scale
 # that one of its rows takes at entry, in the scale's order, with that many
-# rows, and nothing for the levels no row takes (from its CSV extract).
+# rows, and nothing for the levels no row takes (from its CSV extract). A row
+# takes a level of its entry range below its target; with a minimum alone,
+# only that minimum (an alphabétisation course from A1.1 is no C1 step).
 if command -v python3 > /dev/null; then
 	detail=$(python3 - "$TMP/ex-out" referentiels/vocabulaires.yaml <<'PY' 2>&1
 import csv, glob, os, re, sys, yaml
 out = sys.argv[1]
 scales = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["echelles"]
 bad = []
+
+
+def takes(r, sid, rank, at):
+    """The row's offer takes level rank `at` at entry: within its entry range,
+    below its target; with a minimum alone (no maximum, no target), only it."""
+    lo, hi, vise = r["niveau_entree_min"], r["niveau_entree_max"], r["niveau_vise"]
+    if r["echelle"] != sid or not (lo or hi):
+        return False
+    if lo and not hi and vise not in rank:
+        return at == rank[lo]
+    return rank.get(lo, 0) <= at <= rank.get(hi, 99) and at < rank.get(vise, 99)
+
+
 for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
     cid = page.split("/")[-3]
     rows = list(csv.DictReader(open(f"{out}/data/cartographies/{cid}.csv", encoding="utf-8-sig"), delimiter=";"))
@@ -867,8 +882,7 @@ for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
         lv = sc["niveaux"]
         rank = {l["code"]: l["rang"] for l in lv}
         for k, l in enumerate(lv):
-            n = sum(1 for r in rows if r["echelle"] == sid and (r["niveau_entree_min"] or r["niveau_entree_max"])
-                    and rank.get(r["niveau_entree_min"], 0) <= l["rang"] <= rank.get(r["niveau_entree_max"], 99))
+            n = sum(1 for r in rows if takes(r, sid, rank, l["rang"]))
             if n:
                 want.append((f"etape-{sid}-{k + 1}", n))
     html = open(page, encoding="utf-8").read()

@@ -175,6 +175,13 @@ int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
 	const struct level *mn = find_level(sc, o->entree_min.s), *mx = find_level(sc, o->entree_max.s);
 	if ((o->entree_min.s && !mn) || (o->entree_max.s && !mx))
 		return 0;
+	/* A person already at the offer's target has nothing to learn there:
+	 * the range stops below the target. With neither an entry maximum nor
+	 * a target, the offer says only where it starts: it takes its minimum
+	 * (an "alphabétisation" course from A1.1 is not a C1 step). */
+	const struct level *vi = find_level(sc, o->vise.s);
 	int r = sc->v[k].rang;
-	return (!mn || mn->rang <= r) && (!mx || r <= mx->rang);
+	if (mn && !mx && !vi)
+		return r == mn->rang;
+	return (!mn || mn->rang <= r) && (!mx || r <= mx->rang) && (!vi || r < vi->rang);
 }

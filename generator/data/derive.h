@@ -60,7 +60,11 @@ char *montant_fr(double eur, char *out);
 
 /* Returns 1 when the offer takes, at entry, level k of scale sc: it is on
  * that scale and its entry range (entree min and max; a missing bound is
- * the end of the scale, both missing is no range) holds the level's rank.
+ * the end of the scale, both missing is no range) holds the level's rank,
+ * which is below the offer's target level (vise) when it has one on the
+ * scale: a person at or past the target would learn nothing there. With a
+ * minimum but neither a maximum nor a target, only the minimum is taken:
+ * the offer says where it starts, not that it suits every level above.
  * The steps of a parcours and the suites (index.h) both read it. */
 int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k);
 
