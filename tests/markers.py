@@ -2,9 +2,12 @@
 each one's accessible name holds every organisation of its offers.
 
 usage: python3 tests/markers.py OUTPUT_DIR
-A marker hides another on its map (a page may hold several) when their
-centres are closer than a single marker's radius (6.5 px): the count of one
-lies under the other. The organisations of a marker are read from the cards
+A marker covers another on its map (a page may hold several) when their
+drawn circles overlap, the centres closer than the sum of their radii (the r
+attribute: 6.5 for one lieu, 9 or 11 for a group): the count of one lies
+under the other. Every map of every page holding one is checked (the
+cartographies' region, zoom and département maps, and the maps of the
+pages that embed a view). The organisations of a marker are read from the cards
 it links to (data-cards, "r3 r7-r12"); its name lists every one of them
 up to 12, else the first 11 and a count (issue 16). Prints one line per
 fault and exits 1 when there is one.
@@ -17,7 +20,7 @@ import sys
 
 out = sys.argv[1]
 marker = re.compile(r'<a href="[^"]*" data-cards="([^"]*)" aria-label="([^"]*)"><circle class="marker[a-z ]*" '
-                    r'cx="([0-9.]+)" cy="([0-9.]+)"')
+                    r'cx="([0-9.]+)" cy="([0-9.]+)" r="([0-9.]+)"')
 card = re.compile(r'<li class="card" id="(r[0-9]+)"[^>]*>\s*<p class="card-title">.*?</p>\s*<p><a [^>]*>([^<]*)</a>',
                   re.S)
 faults = []
@@ -33,13 +36,41 @@ def expand(cards):
 
 
 pages = sorted(glob.glob(os.path.join(out, "cartographies", "**", "index.html"), recursive=True))
+# Pages embedding a view: their markers lead to the cartography page and
+# carry no data-cards, so only their circles are checked.
+others = [p for p in sorted(glob.glob(os.path.join(out, "**", "index.html"), recursive=True)) if p not in pages]
+anywhere = re.compile(r'<circle class="marker[a-z ]*" cx="([0-9.]+)" cy="([0-9.]+)" r="([0-9.]+)"')
+maps_seen = 0
+
+
+def apart(page, circles, names):
+    """A fault for each two circles of one map drawn over each other."""
+    for i, (x, y, r) in enumerate(circles):
+        for j in range(i + 1, len(circles)):
+            x2, y2, r2 = circles[j]
+            d = ((x - x2) ** 2 + (y - y2) ** 2) ** 0.5
+            if d < r + r2:
+                faults.append("%s: %r (r %g) and %r (r %g) are %.1f px apart" % (page, names[i], r, names[j], r2, d))
+
+
+for page in others:
+    text = open(page, encoding="utf-8").read()
+    for part in text.split('<svg class="map"')[1:]:
+        circles = [tuple(map(float, m)) for m in anywhere.findall(part.split("</svg>")[0])]
+        maps_seen += 1
+        apart(page, circles, ["marker %d" % k for k in range(len(circles))])
 for page in pages:
     text = open(page, encoding="utf-8").read()
     orgs = {m.group(1): html.unescape(m.group(2)) for m in card.finditer(text)}
     # Each map of the page on its own (the region's and its zoom on Paris
     # and the petite couronne have their own drawings).
     maps = [marker.findall(part.split("</svg>")[0]) for part in text.split('<svg class="map"')[1:]]
-    for m, i, (cards, label, x, y) in [(m, i, mk) for m in maps for i, mk in enumerate(m)]:
+    for m in maps:
+        maps_seen += 1
+        apart(page, [(float(x), float(y), float(r)) for _, _, x, y, r in m], [html.unescape(mk[1]) for mk in m])
+    if not orgs and 'id="carto-morceaux"' in text:
+        continue    # a large view: its rows, hence its names, come in pieces
+    for m, i, (cards, label, x, y, r) in [(m, i, mk) for m in maps for i, mk in enumerate(m)]:
         label = html.unescape(label)
         names = []
         for c in expand(cards):
@@ -58,12 +89,10 @@ for page in pages:
                 " et %d autres organismes" % (len(names) - 11) not in label:
             faults.append("%s: %r does not name 11 of %d organisations and count the others"
                           % (page, label[:80], len(names)))
-        for cards2, label2, x2, y2 in m[i + 1:]:
-            d = ((float(x) - float(x2)) ** 2 + (float(y) - float(y2)) ** 2) ** 0.5
-            if d < 6.5:
-                faults.append("%s: %r and %r are %.1f px apart" % (page, label, label2, d))
 for f in faults[:20]:
     print(f)
-if not pages:
-    print("no cartography page in " + out)
-sys.exit(1 if faults or not pages else 0)
+if len(faults) > 20:
+    print("... %d faults in all" % len(faults))
+if not pages or not maps_seen:
+    print("no cartography page or no map in " + out)
+sys.exit(1 if faults or not pages or not maps_seen else 0)

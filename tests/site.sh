@@ -488,15 +488,17 @@ rm -rf "$TMP/sm-out"
 
 # Map markers: none hides another (centres closer than a marker's radius
 # are one marker, bug-11: three organisations 1.5-1.9 px apart in
-# Saint-Denis), and a grouped marker names every organisation of its offers
-# (bug-12: two organisations in one building), on the example and with the
-# organisation moved next door.
+# Saint-Denis; no two drawn circles overlap, with a group's larger radius,
+# issue 16's review: groups 8.6 px apart in the zoom on Paris), and a
+# grouped marker names every organisation of its offers (bug-12: two
+# organisations in one building), on the example and with the organisation
+# moved next door; the synthetic site's maps below too.
 detail=$(python3 tests/markers.py "$h" 2>&1)
 site_test map-markers-group-and-name "$detail"
 rm -rf "$S-mk"; mkdir -p "$S-mk"; cp -r content referentiels site.yaml "$S-mk"/
 sed -i 's/geo: { lat: 48.9351, lon: 2.3628 }/geo: { lat: 48.9382, lon: 2.3621 }/' "$S-mk/content/organismes/femmes-passerelles-saint-denis.yaml"
 "$CARTO" build --site "$S-mk" --out "$TMP/mk-out" > /dev/null 2>&1 &&
-	grep -q 'aria-label="Espace social du Canal et Femmes Passerelles Saint-Denis, Saint-Denis : 3 offres"' "$TMP/mk-out/cartographies/linguistique/93/index.html" &&
+	grep -q 'aria-label="Espace social du Canal, Femmes Passerelles Saint-Denis et Lingua Pro Formation, Saint-Denis : 7 offres"' "$TMP/mk-out/cartographies/linguistique/93/index.html" &&
 	grep -q 'aria-label="Espace social du Canal, Femmes Passerelles Saint-Denis et Lingua Pro Formation, Saint-Denis : 7 offres"' "$h/cartographies/linguistique/index.html" &&
 	python3 tests/markers.py "$TMP/mk-out" > "$TMP/mk.txt" 2>&1
 st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
@@ -949,6 +951,9 @@ for href in set(re.findall(r'href="\.\./\.\./cartographies/linguistique/(commune
 assert re.search(r'cartographies/linguistique/communes/[0-9]+/index.html"', page)
 PY
 	site_test cartography-large-view
+	# No two markers of its maps drawn over each other (tests/markers.py).
+	detail=$(python3 tests/markers.py "$L/out" 2>&1)
+	site_test map-markers-apart-large "$detail"
 	# Past 120 lieux a département's booklet still gives one number an address.
 	detail=$(python3 tests/booklet_check.py "$L/out" 2>&1)
 	site_test booklet-large-one-number-an-address "$detail"

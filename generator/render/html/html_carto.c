@@ -43,8 +43,21 @@ struct spot {
  * the rows are grouped by single linkage at that distance, on a grid of
  * cells of that size so that each point looks at its 9 neighbouring cells
  * only. Rows at the same point (0.1 px) are one point first, so the work
- * grows with the number of distinct lieux, not of offers. */
+ * grows with the number of distinct lieux, not of offers. A group is drawn
+ * larger than a single marker (marker_r), so two groups, or a group and a
+ * single marker, may still cover each other: groups whose circles come
+ * closer than MARK_GAP are then merged, again and again, since a merged
+ * group may grow and its centre move onto a third (spread_apart). */
 #define GROUP_PX 6.5
+#define MARK_GAP 1.5		/* white outlines (1.5 wide, half outside) and rounding */
+#define MARK_R_MAX 11.0		/* the largest marker_r */
+
+/* The radius a marker of n rows is drawn with, in units of the drawing (the
+ * style sheet enlarges it when the map is shown small, issue 16). */
+static double marker_r(size_t n)
+{
+	return n > 9 ? MARK_R_MAX : n > 1 ? 9 : GROUP_PX;
+}
 
 static size_t uf_find(size_t *up, size_t i)
 {
@@ -62,9 +75,9 @@ struct points {
 	size_t n;
 };
 
-static const char *cell_key(struct pctx *c, double x, double y, long dx, long dy)
+static const char *cell_key(struct pctx *c, double x, double y, double size, long dx, long dy)
 {
-	return html_fmt(c, "%ld:%ld", (long)(x / GROUP_PX) + dx, (long)(y / GROUP_PX) + dy);
+	return html_fmt(c, "%ld:%ld", (long)(x / size) + dx, (long)(y / size) + dy);
 }
 
 /* Joins point i to every point already seen within GROUP_PX, then files it
@@ -73,14 +86,14 @@ static void join_near(struct pctx *c, struct points *p, struct strmap *cells, si
 {
 	for (long dy = -1; dy <= 1; dy++)
 		for (long dx = -1; dx <= 1; dx++) {
-			const size_t *head = strmap_get(cells, cell_key(c, p->x[i], p->y[i], dx, dy));
+			const size_t *head = strmap_get(cells, cell_key(c, p->x[i], p->y[i], GROUP_PX, dx, dy));
 			for (size_t j = head ? *head : (size_t)-1; j != (size_t)-1; j = p->cell_next[j]) {
 				double ex = p->x[i] - p->x[j], ey = p->y[i] - p->y[j];
 				if (ex * ex + ey * ey < GROUP_PX * GROUP_PX)
 					p->up[uf_find(p->up, i)] = uf_find(p->up, j);
 			}
 		}
-	const char *key = cell_key(c, p->x[i], p->y[i], 0, 0);
+	const char *key = cell_key(c, p->x[i], p->y[i], GROUP_PX, 0, 0);
 	size_t *head = strmap_get(cells, key);
 	if (!head) {
 		head = arena_alloc(c->a, sizeof(*head));
@@ -89,6 +102,89 @@ static void join_near(struct pctx *c, struct points *p, struct strmap *cells, si
 	}
 	p->cell_next[i] = *head;
 	*head = i;
+}
+
+/* The groups of spread_apart, by the index of their root point: the sums
+ * of their distinct points' coordinates, their numbers of distinct points
+ * and of rows, and a count of their growths (gen), which tells the stale
+ * entries of the grid. */
+struct groups {
+	double *sx, *sy;
+	size_t *np, *nr, *gen;
+};
+
+/* An entry of a cell of spread_apart's grid. */
+struct filed {
+	size_t g, gen;
+	struct filed *next;
+};
+
+/* Cells large enough that two markers drawn over each other lie in
+ * neighbouring cells. */
+#define SPREAD_CELL (2 * MARK_R_MAX + MARK_GAP)
+
+static void file_group(struct pctx *c, struct strmap *cells, const struct groups *gr, size_t g)
+{
+	const char *key = cell_key(c, gr->sx[g] / (double)gr->np[g], gr->sy[g] / (double)gr->np[g], SPREAD_CELL, 0, 0);
+	struct filed **head = strmap_get(cells, key);
+	if (!head) {
+		head = arena_alloc(c->a, sizeof(*head));
+		*head = NULL;
+		strmap_put(cells, key, head);
+	}
+	struct filed *f = arena_alloc(c->a, sizeof(*f));
+	*f = (struct filed){ g, gr->gen[g], *head };
+	*head = f;
+}
+
+/* Merges the groups of p (single linkage at GROUP_PX done) whose drawn
+ * circles come closer than MARK_GAP, until none does: each group is looked
+ * at once, and again each time it grows, against the groups of its 9
+ * neighbouring cells; a merged group, at the mean of its distinct points,
+ * is filed anew. At the end no two groups' circles come that close: of
+ * two such groups, the later filed was looked at after the other was.
+ * Each look ends at the first group found too close, and there are at most
+ * twice as many looks as groups; after the single linkage few groups share
+ * a cell, so the work grows with the number of groups. */
+static void spread_apart(struct pctx *c, struct points *p, struct groups *gr)
+{
+	struct strmap cells = STRMAP_INIT;
+	size_t *queue = arena_alloc(c->a, (2 * p->n + 1) * sizeof(*queue)), nq = 0;
+	for (size_t k = 0; k < p->n; k++)
+		if (uf_find(p->up, k) == k) {
+			file_group(c, &cells, gr, k);
+			queue[nq++] = k;
+		}
+	for (size_t q = 0; q < nq; q++) {
+		size_t g = queue[q], o = (size_t)-1;
+		if (p->up[g] != g)
+			continue;
+		double x = gr->sx[g] / (double)gr->np[g], y = gr->sy[g] / (double)gr->np[g];
+		for (long dy = -1; dy <= 1 && o == (size_t)-1; dy++)
+			for (long dx = -1; dx <= 1 && o == (size_t)-1; dx++) {
+				struct filed **head = strmap_get(&cells, cell_key(c, x, y, SPREAD_CELL, dx, dy));
+				for (const struct filed *f = head ? *head : NULL; f && o == (size_t)-1; f = f->next) {
+					if (f->g == g || p->up[f->g] != f->g || f->gen != gr->gen[f->g])
+						continue;
+					double ex = x - gr->sx[f->g] / (double)gr->np[f->g];
+					double ey = y - gr->sy[f->g] / (double)gr->np[f->g];
+					double need = marker_r(gr->nr[g]) + marker_r(gr->nr[f->g]) + MARK_GAP;
+					if (ex * ex + ey * ey < need * need)
+						o = f->g;
+				}
+			}
+		if (o == (size_t)-1)
+			continue;
+		p->up[o] = g;
+		gr->sx[g] += gr->sx[o];
+		gr->sy[g] += gr->sy[o];
+		gr->np[g] += gr->np[o];
+		gr->nr[g] += gr->nr[o];
+		gr->gen[g]++;
+		file_group(c, &cells, gr, g);
+		queue[nq++] = g;
+	}
+	strmap_free(&cells);
 }
 
 /* "A, B et C" for the distinct names of a marker's rows; past max names,
@@ -152,7 +248,8 @@ static int row_in(const struct rowref *r, const char *const *deps)
 	return !deps;
 }
 
-/* Groups rows into markers (see GROUP_PX); next[] chains each marker's rows
+/* Groups rows into markers (see GROUP_PX and spread_apart: no two are
+ * drawn over each other); next[] chains each marker's rows
  * in row order. Returns the markers, *ns of them, each at the mean of its
  * distinct points. Only the rows in deps count (NULL: every row; else four
  * département codes, the zoom's). */
@@ -188,22 +285,29 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	}
 	strmap_free(&at);
 	strmap_free(&cells);
-	/* One marker per group, in the order of its first row. */
-	struct spot *v = arena_alloc(a, (n + 1) * sizeof(*v));
-	size_t *of = arena_alloc(a, (p.n + 1) * sizeof(*of));
-	double *sx = arena_alloc(a, (p.n + 1) * sizeof(double)), *sy = arena_alloc(a, (p.n + 1) * sizeof(double));
-	size_t *np = arena_alloc(a, (p.n + 1) * sizeof(size_t));
+	/* The groups: their sums, then apart (spread_apart). */
+	struct groups gr = { arena_alloc(a, (p.n + 1) * sizeof(double)), arena_alloc(a, (p.n + 1) * sizeof(double)),
+		arena_alloc(a, (p.n + 1) * sizeof(size_t)), arena_alloc(a, (p.n + 1) * sizeof(size_t)),
+		arena_alloc(a, (p.n + 1) * sizeof(size_t)) };
 	for (size_t k = 0; k < p.n; k++) {
-		of[k] = (size_t)-1;
-		sx[k] = sy[k] = 0;
-		np[k] = 0;
+		gr.sx[k] = gr.sy[k] = 0;
+		gr.np[k] = gr.nr[k] = gr.gen[k] = 0;
 	}
 	for (size_t k = 0; k < p.n; k++) {
 		size_t g = uf_find(p.up, k);
-		sx[g] += p.x[k];
-		sy[g] += p.y[k];
-		np[g]++;
+		gr.sx[g] += p.x[k];
+		gr.sy[g] += p.y[k];
+		gr.np[g]++;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (pt[i] != (size_t)-1)
+			gr.nr[uf_find(p.up, pt[i])]++;
+	spread_apart(c, &p, &gr);
+	/* One marker per group, in the order of its first row. */
+	struct spot *v = arena_alloc(a, (n + 1) * sizeof(*v));
+	size_t *of = arena_alloc(a, (p.n + 1) * sizeof(*of));
+	for (size_t k = 0; k < p.n; k++)
+		of[k] = (size_t)-1;
 	*ns = 0;
 	for (size_t i = 0; i < n; i++) {
 		next[i] = (size_t)-1;
@@ -215,7 +319,7 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		if (of[g] == (size_t)-1) {
 			of[g] = (*ns)++;
 			s = &v[of[g]];
-			*s = (struct spot){ sx[g] / (double)np[g], sy[g] / (double)np[g], 0, t, i, i, NULL };
+			*s = (struct spot){ gr.sx[g] / (double)gr.np[g], gr.sy[g] / (double)gr.np[g], 0, t, i, i, NULL };
 		} else {
 			s = &v[of[g]];
 			next[s->last] = i;
@@ -270,7 +374,7 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	for (size_t i = 0; i < ns; i++) {
 		const struct spot *s = &sp[i];
 		const char *fill = s->type == (size_t)-1 ? "#1e1e1e" : palette[s->type];
-		double r = s->n > 9 ? 11 : s->n > 1 ? 9 : 6.5;
+		double r = marker_r(s->n);
 		const char *cls = s->n > 9 ? " groupe grand" : s->n > 1 ? " groupe" : "";
 		buf_puts(b, "<a href=\"");
 		esc_html(b, href);
