@@ -194,6 +194,25 @@ async function facetChecks(browser, report) {
       return ok ? "" : label + " -> " + target + " " + JSON.stringify(ids);
     }).filter(Boolean));
   report(named.length === 0, "browser/facets/markers-name-shown-offers", JSON.stringify(named.slice(0, 3)));
+  // Groups of five or more organisations once filtered (the women's public
+  // groups seven in Paris): named like carto names them, every one up to
+  // twelve (html_carto.c GROUP_NAMES); it used to stop at four.
+  const pf = await browser.newPage();
+  await pf.goto("file://" + path.join(out, rel) + "?publics=femmes");
+  const big = await pf.evaluate(() => Array.from(document.querySelectorAll("svg.map a[data-cards]"))
+    .filter((a) => a.style.display !== "none").map((a) => {
+      const ids = a.getAttribute("data-cards").split(" ").flatMap((t) => {
+        const m = /^r(\d+)(?:-r(\d+))?$/.exec(t), v = [];
+        for (let i = +m[1]; i <= +(m[2] || m[1]); i++) v.push("r" + i);
+        return v;
+      }).filter((id) => !document.getElementById(id).hidden);
+      const orgs = [...new Set(ids.map((id) => document.getElementById(id).querySelector("p:not(.card-title) a").textContent))];
+      const label = a.getAttribute("aria-label");
+      return orgs.length > 4 && orgs.length <= 12 ? (orgs.every((o) => label.includes(o)) &&
+        !label.includes("autres organismes") ? "ok" : label) : "";
+    }).filter(Boolean));
+  await pf.close();
+  report(big.length > 0 && big.every((x) => x === "ok"), "browser/facets/markers-name-twelve", JSON.stringify(big.slice(0, 2)));
   // A keyboard user skips the map: from the skip link, the next Tab lands
   // past the markers (on the filters, or after the list's heading).
   const skipped = [];

@@ -127,7 +127,7 @@
       }
       if (w.commune && coms.indexOf(w.commune) < 0) coms.push(w.commune);
     });
-    var who = unnamed ? keys.length + " organisme" + (keys.length > 1 ? "s" : "") : list(orgs, 4, "organismes");
+    var who = unnamed ? keys.length + " organisme" + (keys.length > 1 ? "s" : "") : list(orgs, 12, "organismes");
     return who + (coms.length ? ", " + list(coms, 3, "communes") : "") +
       " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
   }
