@@ -1402,15 +1402,19 @@ fi
 # (CARTO_TEST_XLSX_TMPDIR points it at the unwritable /tmp), the build is a
 # clear error on the workbook and publishes nothing. /tmp is made read-only
 # in a private mount namespace (a read-only mount holds for root too); the
-# site and the output are bound at /mnt, outside it.
+# old /tmp is bound at /mnt first, so that a checkout, a binary or a test
+# folder under /tmp stays reachable there (/tmp/x is /mnt/x inside).
 XT="$TMP/xlsx-tmp"
 rm -rf "$XT" && mkdir -p "$XT" && cp -r "$S" "$XT/site"
-if unshare -m sh -c "mount --bind '$XT' /mnt && mount -t tmpfs -o ro none /tmp" 2> /dev/null; then
-	unshare -m sh -c "mount --bind '$XT' /mnt && mount -t tmpfs -o ro none /tmp && cd /tmp &&
-		'$CARTO' build --site /mnt/site --out /mnt/ok > /mnt/ok.out 2> /mnt/ok.err;
-		echo \$? > /mnt/ok.rc;
-		TMPDIR=/tmp CARTO_TEST_XLSX_TMPDIR=/tmp '$CARTO' build --site /mnt/site --out /mnt/ko > /mnt/ko.out 2> /mnt/ko.err;
-		echo \$? > /mnt/ko.rc"
+under_mnt() { case $1 in /tmp/*) echo "/mnt${1#/tmp}" ;; *) echo "$1" ;; esac; }
+XC=$(under_mnt "$(cd "$(dirname "$CARTO")" && pwd -P)/$(basename "$CARTO")")
+XM=$(under_mnt "$(cd "$XT" && pwd -P)")
+if unshare -m sh -c "mount --bind /tmp /mnt && mount -t tmpfs -o ro none /tmp" 2> /dev/null; then
+	unshare -m sh -c "mount --bind /tmp /mnt && mount -t tmpfs -o ro none /tmp && cd /tmp &&
+		'$XC' build --site '$XM/site' --out '$XM/ok' > '$XM/ok.out' 2> '$XM/ok.err';
+		echo \$? > '$XM/ok.rc';
+		TMPDIR=/tmp CARTO_TEST_XLSX_TMPDIR=/tmp '$XC' build --site '$XM/site' --out '$XM/ko' > '$XM/ko.out' 2> '$XM/ko.err';
+		echo \$? > '$XM/ko.rc'"
 	[ "$(cat "$XT/ok.rc")" = 0 ] && [ -s "$XT/ok/xlsx/organismes.xlsx" ] && [ ! -s "$XT/ok.err" ] &&
 		[ "$(cat "$XT/ko.rc")" = 1 ] && [ ! -e "$XT/ko" ] &&
 		grep -q '^xlsx/[a-z/-]*\.xlsx: error: cannot be made: libxlsxwriter cannot add the sheet .*: it keeps each sheet in a temporary file in /tmp (Read-only file system)$' "$XT/ko.err" &&
