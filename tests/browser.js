@@ -384,8 +384,8 @@ async function largeChecks(browser, report, dir) {
     markers[0] < markers[1] && pieces.includes("93.js") && pieces.every((f) => /^93(-\d+)?\.js$/.test(f)),
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status + " " + JSON.stringify([markers, pieces]));
   // The communes of "Près de…" are the territory's: the same file whatever
-  // the number of organisations (the keystroke timing of tests/carto_near.js
-  // holds for any site).
+  // the number of organisations (the keystroke timing that make bench takes,
+  // tests/carto_weight.js, holds for any site).
   report(fs.readFileSync(path.join(dir, "cartographies/communes.js"), "utf8") ===
     fs.readFileSync(path.join(out, "cartographies/communes.js"), "utf8"), "browser/near/communes-do-not-grow");
   // Near Saint-Denis within 5 km: the pieces of the départements within

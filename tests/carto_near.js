@@ -76,18 +76,9 @@ async function nearChecks(browser, report, out) {
     window.CARTO_MATCH("paris 15", 1)[0].code, window.CARTO_MATCH("ile st denis", 1)[0].code]);
   report(JSON.stringify(spelled) === JSON.stringify(["93066", "93066", "93066", "75115", "93039"]),
     "browser/near/folding", JSON.stringify(spelled));
-  // Each keystroke answers in under 16 ms: the commune list is the
-  // territory's, whatever the number of organisations.
-  const ms = await page.evaluate(() => {
-    let worst = 0;
-    for (const q of ["s", "sa", "sai", "sain", "saint", "saint d", "saint de", "st denis", "9", "93", "932"]) {
-      const t0 = performance.now();
-      window.CARTO_MATCH(q, 10);
-      worst = Math.max(worst, performance.now() - t0);
-    }
-    return worst;
-  });
-  report(ms < 16, "browser/near/keystroke-under-16ms", ms + " ms");
+  // How long a keystroke takes is measured by make bench
+  // (tests/carto_weight.js, keystrokeMs), not here: a timed test fails on
+  // a loaded machine.
   // A radius of 5 km and type ASL combine.
   await page.selectOption("#rayon", "5");
   await page.check("#f-types-asl");
