@@ -116,7 +116,7 @@ int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struc
 	return c;
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+int index_cmp_rows(const void *pa, const void *pb)
 {
 	const struct rowref *a = pa, *b = pb;
 	int c = strcmp(a->l->dep, b->l->dep);
@@ -152,7 +152,7 @@ static void index_carto(struct site *s, struct carto_rows *cr)
 				}
 		}
 	}
-	xqsort(cr->rows, cr->n, sizeof(*cr->rows), cmp_rows);
+	xqsort(cr->rows, cr->n, sizeof(*cr->rows), index_cmp_rows);
 	for (size_t i = 0; i < cr->n; i++) {
 		add_range(s, cr, cr->rows[i].l->dep, i);
 		if (cr->rows[i].l->commune)

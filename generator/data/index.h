@@ -84,6 +84,10 @@ int carto_takes_lieu(const struct cartographie *c, const char *dep, const struct
 int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
     const struct lieu *lb);
 
+/* The one order of rows above, for xqsort over struct rowref: département,
+ * commune, then index_cmp_offre_at. */
+int index_cmp_rows(const void *a, const void *b);
+
 /* Frees what index_site allocated. */
 void index_free(struct site *s);
 

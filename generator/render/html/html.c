@@ -26,6 +26,7 @@
 #include "html_views.h"
 #include "html_extra.h"
 #include "html_legal.h"
+#include "html_parcours.h"
 
 /* ---- the page list ---- */
 
@@ -66,6 +67,7 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	xqsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
 	add_job(j, P_CARTO_PARCOURS, c, NULL);
+	add_job(j, P_CARTO_PARCOURS, c, "donnees");	/* the rows of its steps */
 	int any_large = html_carto_large(total);
 	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
 		add_job(j, P_CARTO, c, s->geo.departements[d].code);
@@ -154,7 +156,8 @@ static size_t sitemap_urls(const struct jobs *j, struct html_url *u)
 	size_t n = 0;
 	for (size_t i = 0; i < j->n; i++) {
 		const struct pjob *jb = &j->v[i];
-		if (!jb->path || jb->kind == P_404 || jb->kind == P_CARTO_DATA)
+		if (!jb->path || jb->kind == P_404 || jb->kind == P_CARTO_DATA ||
+		    (jb->kind == P_CARTO_PARCOURS && jb->key))
 			continue;
 		size_t len = strlen(jb->path);
 		if (len >= 10 && strcmp(jb->path + len - 10, "index.html") == 0)
@@ -316,7 +319,8 @@ static struct digest carto_digest(const struct site *s, const struct cartographi
 /* The cache's key of a cartography's page or data piece (its whole, a
  * département's or a commune's view, whose "Près de…" lists offers of other
  * communes, its parcours page): the cartography's digest, the theme, the
- * pages, the date of the newest data. The sizes of the booklets and
+ * pages, the date of the newest data; for the parcours page and its rows,
+ * the CléA offers of the site too. The sizes of the booklets and
  * workbooks it links are checked by the cache itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
@@ -331,6 +335,13 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	digest_fold(k, &h->theme.src);
 	digest_fold(k, &h->pages);
 	digest_num(k, h->s->last_update);
+	/* The parcours ends with the site's CléA offers, of any cartography. */
+	if (j->kind == P_CARTO_PARCOURS) {
+		size_t n;
+		struct rowref *clea = html_parcours_clea(h->s, ca, &n);
+		cache_key_rows(k, clea, n);
+		free(clea);
+	}
 	return k;
 }
 

@@ -3,14 +3,39 @@
  * each scale its offers use, a ladder of steps, one per level that at
  * least one of the cartography's offers takes at entry (derive.h:
  * offre_takes_level), from the lowest to the end of the scale; a level no
- * offer takes has no step. Each step is a table by département of the
- * offers × lieux that take it, in the index's one order, at most
- * STEP_LISTED a département with a link to the rest. Without JavaScript
- * the page is that table; assets/parcours.js lets the reader start at a
- * level and keep one département.
+ * offer takes has no step. The ladder then ends with "Préparer CléA" when
+ * the site has offers of type "clea" (the vocabularies' "Préparation à
+ * CléA") at a lieu of the cartography's territory: the offers of the whole
+ * site, not only those of the cartography's selection, since CléA is where
+ * a ladder of French or of the savoirs de base leads (the issue's example:
+ * alphabétisation → … → B1 → CléA). Each step is a table by département of
+ * the offers × lieux that take it, in the index's one order, at most
+ * STEP_LISTED a département with a link to the rest (the cartography's
+ * département page; for CléA, that of the first cartography taking the
+ * offer, none when no cartography takes it).
+ *
+ * Without JavaScript the page is that table. assets/parcours.js lets the
+ * reader start at a level, keep one département, choose a commune (nearest
+ * offers first, with their distance) and a public (offers open to all or to
+ * that public), from every row of every step, which it loads on demand from
+ * cartographies/<id>/parcours/donnees.js:
+ *   CARTO_PARCOURS({"publics": [code, …],          the vocabularies' publics
+ *     "o": [[nom, page], …],                       organisations (page from the root)
+ *     "r": [[o, offre_id, intitulé, commune, dep, lat, lon, [public, …]], …],
+ *     "e": {step id: [r, …], …}})                  each step's rows, in the one order
+ * A row's publics are indexes into "publics", none when the offer is open
+ * to all (no public, or "tous-publics"): the rule of the suites (index.h).
+ * lat/lon are the lieu's (or its commune's centre), null when unknown.
  */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../../base/buf.h"
+#include "../../base/escape.h"
+#include "../../base/mem.h"
+#include "../../base/strmap.h"
 #include "../../data/derive.h"
 #include "../../data/paths.h"
 #include "html_page.h"
@@ -18,6 +43,76 @@
 #include "html_parcours.h"
 
 #define STEP_LISTED 8	/* offers shown for a step in one département */
+#define TYPE_CLEA "clea"
+#define PUBLIC_ALL "tous-publics"
+
+static int has_code(const struct svals *v, const char *code)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->v[i].s && strcmp(v->v[i].s, code) == 0)
+			return 1;
+	return 0;
+}
+
+struct rowref *html_parcours_clea(const struct site *s, const struct cartographie *ca, size_t *n)
+{
+	size_t cap = 0;
+	struct rowref *v = NULL;
+	*n = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *o = &s->organismes[i]->offres[k];
+			for (size_t l = 0; has_code(&o->types, TYPE_CLEA) && l < o->n_lieux; l++)
+				if (carto_takes_lieu(ca, NULL, o->lieux[l])) {
+					v = xgrow(v, &cap, *n + 1, sizeof(*v));
+					v[(*n)++] = (struct rowref){ o, o->lieux[l] };
+				}
+		}
+	xqsort(v, *n, sizeof(*v), index_cmp_rows);
+	return v;
+}
+
+/* The rows of the page's steps: the cartography's (from the index) and
+ * the CléA offers (html_parcours_clea); a row is numbered by its place in
+ * the first, then in the second after the first. */
+struct rows {
+	const struct rowref *all, *clea;
+	size_t n_all, n_clea;
+};
+
+/* A step: level k of scale sc, or the CléA step when k == sc->n. */
+static int step_takes(const struct scale *sc, size_t k, const struct offre *o)
+{
+	return k == sc->n || offre_takes_level(o, sc, k);
+}
+
+/* The rows of département dep a step reads from. */
+static const struct rowref *dep_rows(const struct pctx *c, const struct cartographie *ca,
+    const struct rows *rs, int clea, const char *dep, size_t *n)
+{
+	if (!clea)
+		return index_rows(c->s, ca, dep, n);
+	size_t from = 0;
+	while (from < rs->n_clea && strcmp(rs->clea[from].l->dep, dep) != 0)
+		from++;
+	*n = 0;
+	while (from + *n < rs->n_clea && strcmp(rs->clea[from + *n].l->dep, dep) == 0)
+		(*n)++;
+	return rs->clea + from;
+}
+
+/* The cartography whose département page lists the rest of a step's rows
+ * of a département: this one, or for CléA the first that takes the offer. */
+static const struct cartographie *rest_carto(const struct pctx *c, const struct cartographie *ca,
+    const struct offre *o)
+{
+	if (carto_takes_offre(ca, o))
+		return ca;
+	for (size_t i = 0; i < c->s->n_cartographies; i++)
+		if (carto_takes_offre(c->s->cartographies[i], o))
+			return c->s->cartographies[i];
+	return NULL;
+}
 
 static struct view *offer_item(struct pctx *c, const struct rowref *r)
 {
@@ -30,16 +125,19 @@ static struct view *offer_item(struct pctx *c, const struct rowref *r)
 	return it;
 }
 
-/* The rows of département dep that take level k; NULL when none. */
-static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, const char *dep,
-    const struct scale *sc, size_t k, size_t *total)
+/* The rows of département dep that take the step; NULL when none. */
+static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+    const char *dep, const struct scale *sc, size_t k, size_t *total)
 {
 	size_t n, count = 0;
-	const struct rowref *rows = index_rows(c->s, ca, dep, &n);
+	const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, dep, &n), *first = NULL;
 	struct view *list = view_list(c->a);
 	for (size_t i = 0; i < n; i++)
-		if (offre_takes_level(rows[i].o, sc, k) && count++ < STEP_LISTED)
+		if (step_takes(sc, k, rows[i].o) && count++ < STEP_LISTED) {
 			view_push(c->a, list, offer_item(c, &rows[i]));
+			if (!first)
+				first = &rows[i];
+		}
 	if (!count)
 		return NULL;
 	*total += count;
@@ -48,24 +146,29 @@ static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, cons
 	view_sets(c->a, v, "nom", geo_dep_name(&c->s->geo, dep));
 	view_set(c->a, v, "offres", list);
 	view_setn(c->a, v, "nb", (double)count);
+	const struct cartographie *rest = rest_carto(c, ca, first->o);
 	if (count > STEP_LISTED)
 		view_sets(c->a, v, "autres", html_fmt(c, "et %zu autre%s", count - STEP_LISTED,
 		    count - STEP_LISTED > 1 ? "s" : ""));
-	view_sets(c->a, v, "dep_url", html_fmt(c, "%s%sindex.html", c->root,
-	    html_path(c, path_carto_page(c->tmp, ca, ca->par_departement ? dep : NULL))));
+	if (rest)
+		view_sets(c->a, v, "dep_url", html_fmt(c, "%s%sindex.html", c->root,
+		    html_path(c, path_carto_page(c->tmp, rest, rest->par_departement ? dep : NULL))));
 	return v;
 }
 
 /* The steps of one scale, or NULL when no offer of the cartography is on it. */
-static struct view *ladder(struct pctx *c, const struct cartographie *ca, const struct scale *sc)
+static struct view *ladder(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+    const struct scale *sc)
 {
 	struct view *steps = view_list(c->a);
 	size_t nsteps = 0;
-	for (size_t k = 0; k < sc->n; k++) {
+	for (size_t k = 0; k <= sc->n; k++) {
+		if (k == sc->n && (!nsteps || !rs->n_clea))
+			break;
 		struct view *deps = view_list(c->a);
 		size_t total = 0;
 		for (size_t d = 0; d < c->s->geo.n_departements; d++) {
-			struct view *cell = dep_cell(c, ca, c->s->geo.departements[d].code, sc, k, &total);
+			struct view *cell = dep_cell(c, ca, rs, c->s->geo.departements[d].code, sc, k, &total);
 			if (cell)
 				view_push(c->a, deps, cell);
 		}
@@ -73,9 +176,17 @@ static struct view *ladder(struct pctx *c, const struct cartographie *ca, const 
 			continue;
 		struct view *st = view_map(c->a);
 		view_setn(c->a, st, "num", (double)++nsteps);
-		view_sets(c->a, st, "code", sc->v[k].code);
-		view_sets(c->a, st, "id", html_fmt(c, "etape-%s-%zu", sc->id, k + 1));
-		view_sets(c->a, st, "titre", sc->v[k].titre);
+		if (k < sc->n) {
+			view_sets(c->a, st, "code", sc->v[k].code);
+			view_sets(c->a, st, "id", html_fmt(c, "etape-%s-%zu", sc->id, k + 1));
+			view_sets(c->a, st, "titre", sc->v[k].titre);
+		} else {
+			const struct term *t = strmap_get(&c->s->vocab.types_offre.by_code, TYPE_CLEA);
+			view_sets(c->a, st, "code", "CléA");
+			view_sets(c->a, st, "id", html_fmt(c, "etape-%s-clea", sc->id));
+			view_sets(c->a, st, "titre", t ? t->libelle : "Préparation à CléA");
+			view_setn(c->a, st, "clea", 1);
+		}
 		view_setn(c->a, st, "nb", (double)total);
 		view_set(c->a, st, "departements", deps);
 		view_push(c->a, steps, st);
@@ -89,10 +200,150 @@ static struct view *ladder(struct pctx *c, const struct cartographie *ca, const 
 	return v;
 }
 
-struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char **path)
+/* ---- the rows of every step, for assets/parcours.js ---- */
+
+/* Row number r of rs (see struct rows). */
+static const struct rowref *row_at(const struct rows *rs, size_t r)
+{
+	return r < rs->n_all ? &rs->all[r] : &rs->clea[r - rs->n_all];
+}
+
+static void row_json(struct pctx *c, struct buf *b, const struct rowref *r, size_t org)
+{
+	const struct vocab_list *pub = &c->s->vocab.publics;
+	buf_printf(b, "[%zu,", org);
+	esc_json(b, r->o->id.s);
+	buf_putc(b, ',');
+	esc_json(b, r->o->intitule);
+	buf_putc(b, ',');
+	esc_json(b, r->l->commune ? r->l->commune->nom : r->l->commune_nom.s ? r->l->commune_nom.s : "");
+	buf_putc(b, ',');
+	esc_json(b, r->l->dep);
+	if (isfinite(r->l->lat) && isfinite(r->l->lon))
+		buf_printf(b, ",%.5f,%.5f,[", r->l->lat, r->l->lon);
+	else
+		buf_puts(b, ",null,null,[");
+	if (r->o->publics.n && !has_code(&r->o->publics, PUBLIC_ALL))
+		for (size_t p = 0, any = 0; p < pub->n; p++)
+			if (has_code(&r->o->publics, pub->v[p].code))
+				buf_printf(b, "%s%zu", any++ ? "," : "", p);
+	buf_puts(b, "]]");
+}
+
+/* Appends to ids the numbers of the rows of one step (in the one order:
+ * the département ranges of the index are in code order). */
+static size_t step_rows(const struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+    const struct scale *sc, size_t k, size_t *ids)
+{
+	size_t n = 0;
+	for (size_t d = 0; d < c->s->geo.n_departements; d++) {
+		size_t m;
+		const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, c->s->geo.departements[d].code, &m);
+		for (size_t i = 0; i < m; i++)
+			if (step_takes(sc, k, rows[i].o))
+				ids[n++] = k == sc->n ? (size_t)(&rows[i] - rs->clea) + rs->n_all
+				    : (size_t)(&rows[i] - rs->all);
+	}
+	return n;
+}
+
+static void data_json(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+    struct buf *b)
+{
+	size_t total = rs->n_all + rs->n_clea;
+	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
+	struct buf steps = BUF_INIT;
+	for (size_t r = 0; r < total; r++)
+		num[r] = SIZE_MAX;
+	/* Each step's rows, numbering the rows in the order first met. */
+	size_t used = 0, nsteps = 0;
+	size_t *order = xmalloc((total + 1) * sizeof(*order));
+	for (size_t e = 0; e < c->s->vocab.n_echelles; e++) {
+		const struct scale *sc = &c->s->vocab.echelles[e];
+		size_t on_scale = 0;
+		for (size_t k = 0; k <= sc->n; k++) {
+			if (k == sc->n && !on_scale)
+				break;
+			size_t n = step_rows(c, ca, rs, sc, k, ids);
+			if (!n)
+				continue;
+			on_scale++;
+			buf_puts(&steps, nsteps++ ? ",\n" : "\n");
+			if (k < sc->n)
+				buf_printf(&steps, "\"etape-%s-%zu\":[", sc->id, k + 1);
+			else
+				buf_printf(&steps, "\"etape-%s-clea\":[", sc->id);
+			for (size_t i = 0; i < n; i++) {
+				if (num[ids[i]] == SIZE_MAX) {
+					num[ids[i]] = used;
+					order[used++] = ids[i];
+				}
+				buf_printf(&steps, "%s%zu", i ? "," : "", num[ids[i]]);
+			}
+			buf_putc(&steps, ']');
+		}
+	}
+	/* The organisations, numbered in the order first met. */
+	struct strmap orgs = STRMAP_INIT;
+	struct buf o = BUF_INIT, r = BUF_INIT;
+	size_t n_orgs = 0;
+	for (size_t i = 0; i < used; i++) {
+		const struct rowref *row = row_at(rs, order[i]);
+		uintptr_t k = (uintptr_t)strmap_get(&orgs, row->o->org->id.s);
+		if (!k) {
+			k = ++n_orgs;
+			strmap_put(&orgs, row->o->org->id.s, (void *)k);
+			buf_puts(&o, k > 1 ? ",\n[" : "\n[");
+			esc_json(&o, row->o->org->nom);
+			buf_putc(&o, ',');
+			esc_json(&o, html_fmt(c, "%sindex.html", html_path(c, path_org_page(c->tmp, row->o->org))));
+			buf_putc(&o, ']');
+		}
+		buf_puts(&r, i ? ",\n" : "\n");
+		row_json(c, &r, row, (size_t)k - 1);
+	}
+	buf_puts(b, "CARTO_PARCOURS({\"publics\": [");
+	for (size_t p = 0; p < c->s->vocab.publics.n; p++) {
+		buf_puts(b, p ? "," : "");
+		esc_json(b, c->s->vocab.publics.v[p].code);
+	}
+	buf_puts(b, "],\n\"o\": [");
+	buf_add(b, o.data, o.len);
+	buf_puts(b, "],\n\"r\": [");
+	buf_add(b, r.data, r.len);
+	buf_puts(b, "],\n\"e\": {");
+	buf_add(b, steps.data, steps.len);
+	buf_puts(b, "}});\n");
+	strmap_free(&orgs);
+	buf_release(&o);
+	buf_release(&r);
+	buf_release(&steps);
+	free(ids);
+	free(num);
+	free(order);
+}
+
+struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char *key,
+    const char **path)
 {
 	const char *base = html_path(c, path_carto_page(c->tmp, ca, NULL));
 	const char *url = html_fmt(c, "%sparcours/", base);
+	struct rows rs = { 0 };
+	rs.all = index_rows(c->s, ca, NULL, &rs.n_all);
+	struct rowref *clea = html_parcours_clea(c->s, ca, &rs.n_clea);
+	rs.clea = clea;
+	if (key) {
+		/* The rows of every step, for the page's script. */
+		struct buf b = BUF_INIT;
+		c->root = "";
+		*path = html_fmt(c, "%s%s", url, PARCOURS_DATA);
+		data_json(c, ca, &rs, &b);
+		struct view *v = view_map(c->a);
+		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
+		buf_release(&b);
+		free(clea);
+		return v;
+	}
 	c->root = "../../../";
 	*path = html_fmt(c, "%sindex.html", url);
 	const char *titre = html_fmt(c, "Parcours – %s", ca->titre);
@@ -102,10 +353,11 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	html_crumbs(c, v, fil, 6);
 	struct view *scales = view_list(c->a);
 	for (size_t i = 0; i < c->s->vocab.n_echelles; i++) {
-		struct view *l = ladder(c, ca, &c->s->vocab.echelles[i]);
+		struct view *l = ladder(c, ca, &rs, &c->s->vocab.echelles[i]);
 		if (l)
 			view_push(c->a, scales, l);
 	}
+	free(clea);
 	view_set(c->a, v, "echelles", scales);
 	view_sets(c->a, v, "carto_titre", ca->titre);
 	view_sets(c->a, v, "carto_url", html_link(c, base));
@@ -121,5 +373,19 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 		view_push(c->a, deps, it);
 	}
 	view_set(c->a, v, "departements", deps);
+	/* The choice of a public: the vocabularies' publics but "all". */
+	struct view *pubs = view_list(c->a);
+	for (size_t p = 0; p < c->s->vocab.publics.n; p++) {
+		const struct term *t = &c->s->vocab.publics.v[p];
+		if (strcmp(t->code, PUBLIC_ALL) == 0)
+			continue;
+		struct view *it = view_map(c->a);
+		view_sets(c->a, it, "code", t->code);
+		view_sets(c->a, it, "libelle", t->libelle);
+		view_push(c->a, pubs, it);
+	}
+	view_set(c->a, v, "publics", pubs);
+	view_sets(c->a, v, "donnees_js", PARCOURS_DATA);
+	view_sets(c->a, v, "communes_js", html_fmt(c, "%s%s", c->root, PATH_CARTO_COMMUNES));
 	return v;
 }

@@ -902,7 +902,10 @@ struct view *html_view(struct pctx *c, const struct pjob *j, const char **tpl,
 	case P_CARTO: return html_carto_view(c, j->item, j->key, path);
 	case P_CARTO_DATA: return html_carto_data(c, j->item, j->key, path);
 	case P_LEGAL: break;	/* html_legal_page, called by html.c */
-	case P_CARTO_PARCOURS: return html_parcours_view(c, j->item, path);
+	case P_CARTO_PARCOURS:
+		if (j->key)
+			*tpl = "cartographie-donnees";
+		return html_parcours_view(c, j->item, j->key, path);
 	}
 	return NULL;
 }

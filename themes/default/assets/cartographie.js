@@ -6,7 +6,8 @@
    in the URL (?departement=93&types=asl&pres=93008&rayon=5) so that a link can
    be sent. "Près de…" takes a commune of the territory (name or postcode,
    accents, case and "st" set aside), sorts the offers by great-circle distance
-   from its centre, and keeps those within the radius chosen.
+   from its centre, and keeps those within the radius chosen (the field,
+   its communes and the distance: assets/pres-de.js, loaded first).
    A large view lists communes only: its rows come in pieces, one a
    département (html_carto.c, piece_json), loaded by script elements as the
    view narrows, and what its list shows of them in runs of rows, loaded for
@@ -132,143 +133,16 @@
       " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
   }
 
-  /* ---- "Près de…": the communes, folded once ---- */
-  var communes = null, place = null, pendingCode = null;
-  /* Lower case, no accents or ligatures, words split on anything else;
-     "st"/"ste" are "saint"/"sainte". */
-  function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/œ/g, "oe")
-      .replace(/æ/g, "ae").split(/[^a-z0-9]+/).filter(Boolean)
-      .map(function (w) { return w === "st" ? "saint" : w === "ste" ? "sainte" : w; });
-  }
-  window.CARTO_COMMUNES = function (v) {
-    communes = v.map(function (c) {
-      return { nom: c[0], code: c[1], dep: c[2], cp: c[3] ? c[3].split(" ") : [], lat: c[4], lon: c[5],
-        pop: c[6], words: fold(c[0]) };
-    });
-    if (pendingCode) {
-      var code = pendingCode;
-      pendingCode = null;
-      communes.forEach(function (c) { if (c.code === code) choose(c, false); });
-    } else if (field === document.activeElement && field.value) suggest();
-  };
-  function loadCommunes() {
-    if (communes || loadCommunes.started || !field) return;
-    loadCommunes.started = true;
-    var s = document.createElement("script");
-    s.src = field.getAttribute("data-communes");
-    document.head.appendChild(s);
-  }
-  /* The communes a text names, best first: the whole name, then the name's
-     beginning, then a word's beginning (each word of the text begins the
-     name's words in turn; the last one may be cut short); a number is a
-     postcode's beginning or a code_insee. At most max. */
-  function match(text, max) {
-    var q = fold(text), found = [];
-    if (!q.length || !communes) return found;
-    var digits = q.length === 1 && /^\d+$/.test(q[0]);
-    communes.forEach(function (c) {
-      var rank = -1;
-      if (digits) {
-        if (c.code === q[0]) rank = 0;
-        else if (c.cp.some(function (p) { return p.indexOf(q[0]) === 0; })) rank = c.cp.indexOf(q[0]) >= 0 ? 0 : 1;
-      } else {
-        for (var i = 0; i + q.length <= c.words.length && rank < 0; i++) {
-          var ok = true;
-          for (var k = 0; k < q.length && ok; k++)
-            ok = k + 1 < q.length ? c.words[i + k] === q[k] : c.words[i + k].indexOf(q[k]) === 0;
-          if (ok) rank = i > 0 ? 2 : q.length === c.words.length && c.words[q.length - 1] === q[q.length - 1] ? 0 : 1;
-        }
-      }
-      if (rank >= 0) found.push({ c: c, rank: rank });
-    });
-    found.sort(function (a, b) {
-      return a.rank - b.rank || b.c.pop - a.c.pop || (a.c.nom < b.c.nom ? -1 : a.c.nom > b.c.nom ? 1 : 0);
-    });
-    return found.slice(0, max).map(function (f) { return f.c; });
-  }
-  window.CARTO_MATCH = match;	/* for the tests */
-
-  /* The great-circle distance in km (haversine, R = 6371 km), as carto
-     computes it (data/index_suites.c, geo_km). */
-  function km(lat1, lon1, lat2, lon2) {
-    var r = Math.PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
-    var h = Math.sin(dlat / 2) * Math.sin(dlat / 2) +
-      Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dlon / 2) * Math.sin(dlon / 2);
-    return 2 * 6371 * Math.asin(Math.sqrt(Math.min(1, h)));
-  }
-  window.CARTO_KM = km;
-  function kmText(d) { return (Math.round(d * 10) / 10).toFixed(1).replace(".", ",") + " km"; }
+  /* ---- "Près de…": the field and the distance (assets/pres-de.js) ---- */
+  var near = window.CARTO_PRES_DE, km = near.km, kmText = near.kmText, place = null, combo = null;
   /* The nearest a box (a piece's lieux) can be from a point. */
   function boxKm(p, lat, lon) {
     return km(lat, lon, Math.min(Math.max(lat, p[3]), p[5]), Math.min(Math.max(lon, p[4]), p[6]));
   }
 
-  /* The combobox (WAI-ARIA 1.2 combobox with a listbox popup). */
-  var options = [], active = -1;
-  function close() {
-    box.hidden = true;
-    field.setAttribute("aria-expanded", "false");
-    field.removeAttribute("aria-activedescendant");
-    active = -1;
-  }
-  function suggest() {
-    options = match(field.value, 10);
-    box.textContent = "";
-    options.forEach(function (c, i) {
-      var li = document.createElement("li");
-      li.id = "pres-de-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-      li.textContent = c.nom + " (" + (c.cp[0] || c.dep) + ")";
-      li.addEventListener("mousedown", function (e) { e.preventDefault(); });
-      li.addEventListener("click", function () { choose(c, true); });
-      box.appendChild(li);
-    });
-    if (!options.length) { close(); return; }
-    box.hidden = false;
-    field.setAttribute("aria-expanded", "true");
-    activate(-1);
-  }
-  function activate(i) {
-    active = i;
-    Array.prototype.forEach.call(box.children, function (li, k) { li.setAttribute("aria-selected", k === i ? "true" : "false"); });
-    if (i >= 0) {
-      field.setAttribute("aria-activedescendant", "pres-de-" + i);
-      box.children[i].scrollIntoView({ block: "nearest" });
-    } else field.removeAttribute("aria-activedescendant");
-  }
-  function choose(c, updateUrl) {
-    place = c;
-    field.value = c.nom;
-    close();
-    update(updateUrl);
-  }
   if (field) {
-    field.addEventListener("focus", loadCommunes);
-    field.addEventListener("input", function () {
-      loadCommunes();
-      if (!field.value.trim() && place) { place = null; update(true); }
-      suggest();
-    });
-    field.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        if (box.hidden) suggest();
-        if (!options.length) return;
-        e.preventDefault();
-        var n = options.length;
-        activate(e.key === "ArrowDown" ? (active + 1) % n : (active <= 0 ? n : active) - 1);
-      } else if (e.key === "Enter") {
-        if (!box.hidden && options.length) {
-          e.preventDefault();
-          choose(options[active >= 0 ? active : 0], true);
-        }
-      } else if (e.key === "Escape") {
-        if (!box.hidden) close();
-        else { field.value = ""; if (place) { place = null; update(true); } }
-      }
-    });
-    field.addEventListener("blur", close);
+    combo = near.combobox(field, box, function (c, byUser) { place = c; update(byUser); },
+      function () { if (place) { place = null; update(true); } });
     radiusSel.addEventListener("change", function (e) { e.stopPropagation(); update(true); });
   }
 
@@ -508,9 +382,6 @@
   var print = document.getElementById("imprimer");
   if (print) print.addEventListener("click", function () { update(false); window.print(); });
   window.addEventListener("beforeprint", function () { document.getElementById("selection-imprimee").textContent = sentence(selected()); });
-  if (params.get("pres") && field) {
-    pendingCode = params.get("pres");
-    loadCommunes();
-  }
+  if (params.get("pres") && combo) combo.restore(params.get("pres"));
   update(false);
 })();
