@@ -286,6 +286,117 @@ async function parcoursChecks(browser, report) {
   await again.close();
 }
 
+// The parcours page with a commune and a public (issue 16): choosing
+// Saint-Denis lists each step's offers nearest first, with their distance,
+// as the test computes them from the published CSV (the cartography's
+// extract for the levels, offres.csv for CléA, the offers of type clea);
+// a public keeps the offers open to all or to it, and a step with none
+// says so; the address keeps the choice; the status line announces it;
+// axe-core finds nothing, and nothing scrolls sideways, at 320, 375 and
+// 1280 px.
+const { csv, km: nearKm } = require("./carto_near.js");
+function scaleLevels(sid) {
+  const y = fs.readFileSync(path.join(__dirname, "../referentiels/vocabulaires.yaml"), "utf8");
+  const from = y.indexOf("\n  " + sid + ":\n"), rest = y.slice(from + 1);
+  const end = rest.slice(1).search(/\n  [a-z][a-z0-9_-]*:\n|\n[a-z]/);
+  return [...rest.slice(0, end + 1).matchAll(/code: "([^"]+)",[^}]*rang: (\d+)/g)].map((m) => [m[1], +m[2]]);
+}
+// The rule of derive.h, offre_takes_level (tests/site.sh has it too).
+function takesLevel(r, sid, rank, at) {
+  const lo = r.niveau_entree_min, hi = r.niveau_entree_max, vise = r.niveau_vise;
+  if (r.echelle !== sid || !(lo || hi)) return false;
+  if (lo && !hi && !(vise in rank)) return at === rank[lo];
+  return (rank[lo] || 0) <= at && at <= (hi in rank ? rank[hi] : 99) && at < (vise in rank ? rank[vise] : 99);
+}
+const openTo = (r, pub) => {
+  const p = r.publics.split(" | ").filter(Boolean);
+  return !pub || !p.length || p.includes("tous-publics") || p.includes(pub);
+};
+const kmFr = (d) => "à " + (Math.round(d * 10) / 10).toFixed(1).replace(".", ",") + " km";
+
+async function parcoursNearChecks(browser, report) {
+  const id = "linguistique", rel = "cartographies/" + id + "/parcours/index.html";
+  const rows = csv(path.join(out, "data/cartographies", id + ".csv"));
+  const clea = csv(path.join(out, "data/offres.csv")).filter((r) => r.types.split(" | ").includes("clea"));
+  const sd = { lat: 48.93644, lon: 2.36018 };	/* Saint-Denis, 93066 (referentiels/geo) */
+  // What each step should list: its rows open to the public, nearest
+  // first, the first ten; as [distance, offer] sorted (equal distances
+  // may come in either order).
+  function expected(stepId, pub) {
+    const m = /^etape-([a-z0-9]+)-(\d+|clea)$/.exec(stepId), levels = scaleLevels(m[1]);
+    const rank = Object.fromEntries(levels);
+    const members = m[2] === "clea" ? clea : rows.filter((r) => takesLevel(r, m[1], rank, levels[+m[2] - 1][1]));
+    const d = members.filter((r) => openTo(r, pub)).map((r) => [nearKm(sd.lat, sd.lon, +r.latitude, +r.longitude), r.offre_id])
+      .sort((a, b) => a[0] - b[0]);
+    return { n: d.length, list: d.slice(0, 10).map((x) => [kmFr(x[0]), x[1]]) };
+  }
+  const listed = (page) => page.evaluate(() => Array.from(document.querySelectorAll(".etape:not([hidden])")).map((st) => ({
+    id: st.id, text: (st.querySelector(".etape-choix p") || {}).textContent || "",
+    list: Array.from(st.querySelectorAll(".etape-choix li")).map((li) => [li.querySelector(".distance").textContent, li.getAttribute("data-offre")]) })));
+  const same = (got, pub) => got.map((st) => {
+    const e = expected(st.id, pub), sorted = st.list.slice().sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
+    const want = e.list.slice().sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
+    const kms = st.list.map((x) => parseFloat(x[0].slice(2).replace(",", ".")));
+    const ordered = kms.every((k, i) => !i || kms[i - 1] <= k);
+    const said = e.n ? st.text.startsWith(e.n + " offre") : /^Aucune offre de cette étape/.test(st.text);
+    return ordered && said && JSON.stringify(sorted) === JSON.stringify(want) ? "" :
+      st.id + ": " + JSON.stringify(st.list.slice(0, 3)) + " " + st.text + " expected " + e.n + " " + JSON.stringify(e.list.slice(0, 3));
+  }).filter(Boolean);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto("file://" + path.join(out, rel));
+  const steps = await page.$$eval(".etape", (l) => l.map((st) => st.id));
+  await page.click("#pres-de");
+  await page.keyboard.type("st denis");
+  await page.waitForSelector("#pres-de-liste [role=option]");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".etape-choix li");
+  const all = await listed(page);
+  const bad = same(all, "");
+  report(all.length === steps.length && all.some((st) => st.list.length > 1) && bad.length === 0,
+    "browser/parcours/near-sorts-each-step", JSON.stringify(bad.slice(0, 3)) + " " + all.length + " of " + steps.length);
+  const firstScale = steps.filter((s) => s.startsWith("etape-cecrl-"));
+  report(firstScale[firstScale.length - 1] === "etape-cecrl-clea" && expected("etape-cecrl-clea", "").n === clea.length &&
+    clea.length > 0, "browser/parcours/ends-with-clea", JSON.stringify(firstScale));
+  await page.selectOption("#parcours-public", "femmes");
+  const women = await listed(page);
+  const badW = same(women, "femmes");
+  const fewer = women.filter((st, i) => st.list.length < all[i].list.length || /^Aucune/.test(st.text)).length;
+  const none = women.filter((st) => /^Aucune offre de cette étape pour le public « Femmes »/.test(st.text)).map((st) => st.id);
+  report(women.length === all.length && badW.length === 0 && fewer > 0 && none.length > 0,
+    "browser/parcours/public-filters", JSON.stringify(badW.slice(0, 3)) + " without offers: " + JSON.stringify(none));
+  const status = await page.locator("#parcours-statut").textContent();
+  report(await page.getAttribute("#parcours-statut", "aria-live") === "polite" && /Saint-Denis/.test(status) &&
+    /Femmes/.test(status) && /aucune offre pour ce choix/.test(status), "browser/parcours/near-announced", status);
+  const url = page.url();
+  const again = await browser.newPage();
+  await again.goto(url);
+  await again.waitForSelector(".etape-choix li");
+  const back = await listed(again);
+  report(/pres=93066/.test(url) && /public=femmes/.test(url) && JSON.stringify(back) === JSON.stringify(women) &&
+    await again.inputValue("#pres-de") === "Saint-Denis" && await again.inputValue("#parcours-public") === "femmes",
+    "browser/parcours/near-url-restores", url);
+  await again.close();
+  await page.close();
+  for (const width of [1280, 375, 320]) {
+    const p = await browser.newPage({ viewport: { width, height: 800 } });
+    await p.goto("file://" + path.join(out, rel) + "?pres=93066&public=femmes");
+    await p.waitForSelector(".etape-choix li");
+    await p.click("#pres-de");
+    await p.fill("#pres-de", "");
+    await p.keyboard.type("st");
+    await p.waitForSelector("#pres-de-liste [role=option]");
+    await p.keyboard.press("ArrowDown");
+    await p.addScriptTag({ path: axePath });
+    const res = await p.evaluate(() => window.axe.run(document, {
+      runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    const v = res.violations.map((x) => x.id + ": " + x.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", "));
+    report(v.length === 0 && !wide, "browser/parcours/near-axe/" + width, v.join("; ") + (wide ? " scrolls sideways" : ""));
+    await p.close();
+  }
+}
+
 // Markers in the hand (issue 16, WCAG 2.2 2.5.8): on the cartography, its
 // département page and a page with a map view, at 320, 375 and 1280 px wide
 // (with JavaScript, which measures the map's scale, and without, where the
@@ -476,6 +587,7 @@ async function largeChecks(browser, report, dir) {
   await zoomChecks(browser, report);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);
+  await parcoursNearChecks(browser, report);
   if (process.env.CARTO_LARGE_OUT) await largeChecks(browser, report, process.env.CARTO_LARGE_OUT);
   await browser.close();
   process.exit(failed ? 1 : 0);

@@ -857,9 +857,12 @@ fi
 # rows, and nothing for the levels no row takes (from its CSV extract). A row
 # takes a level of its entry range below its target; with a minimum alone,
 # only that minimum (an alphabétisation course from A1.1 is no C1 step).
+# Each ladder then ends with CléA: the offers × lieux of offres.csv of type
+# clea, of any cartography. The rows its script loads (parcours/donnees.js)
+# are the same, step by step, each with its publics (none when open to all).
 if command -v python3 > /dev/null; then
 	detail=$(python3 - "$TMP/ex-out" referentiels/vocabulaires.yaml <<'PY' 2>&1
-import csv, glob, os, re, sys, yaml
+import csv, glob, json, os, re, sys, yaml
 out = sys.argv[1]
 scales = yaml.safe_load(open(sys.argv[2], encoding="utf-8"))["echelles"]
 bad = []
@@ -876,22 +879,52 @@ def takes(r, sid, rank, at):
     return rank.get(lo, 0) <= at <= rank.get(hi, 99) and at < rank.get(vise, 99)
 
 
+def publics(r):
+    p = [x for x in r["publics"].split(" | ") if x]
+    return [] if not p or "tous-publics" in p else sorted(p)
+
+
+every = list(csv.DictReader(open(f"{out}/data/offres.csv", encoding="utf-8-sig"), delimiter=";"))
+clea = [r for r in every if "clea" in r["types"].split(" | ")]
+cleas = 0
 for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
     cid = page.split("/")[-3]
     rows = list(csv.DictReader(open(f"{out}/data/cartographies/{cid}.csv", encoding="utf-8-sig"), delimiter=";"))
-    want = []
+    want, members = [], {}
     for sid, sc in scales.items():
         lv = sc["niveaux"]
         rank = {l["code"]: l["rang"] for l in lv}
+        on = False
         for k, l in enumerate(lv):
-            n = sum(1 for r in rows if takes(r, sid, rank, l["rang"]))
-            if n:
-                want.append((f"etape-{sid}-{k + 1}", n))
+            m = [r for r in rows if takes(r, sid, rank, l["rang"])]
+            if m:
+                want.append((f"etape-{sid}-{k + 1}", len(m)))
+                members[want[-1][0]] = m
+                on = True
+        if on and clea:
+            want.append((f"etape-{sid}-clea", len(clea)))
+            members[want[-1][0]] = clea
+            cleas += 1
     html = open(page, encoding="utf-8").read()
     got = [(m[0], int(m[1])) for m in re.findall(
         r'<li class="etape" id="([^"]+)">\s*<h3>[^<]*</h3>\s*<table>\s*<caption>(\d+) ', html)]
     if got != want or not want:
         bad.append(f"{cid}: {got} != {want}")
+    js = open(f"{out}/cartographies/{cid}/parcours/donnees.js", encoding="utf-8").read()
+    data = json.loads(js[js.index("(") + 1:js.rindex(")")])
+    if list(data["e"]) != [w[0] for w in want]:
+        bad.append(f"{cid}: donnees.js steps {list(data['e'])}")
+    for sid, m in members.items():
+        key = lambda r: (r["offre_id"], r["code_insee"], publics(r))
+        exp = sorted(key(r) for r in m)
+        seen = sorted((x[1], x[3], sorted(data["publics"][p] for p in x[7]))
+                      for x in (data["r"][i] for i in data["e"].get(sid, [])))
+        names = {r["commune"]: r["code_insee"] for r in every}
+        seen = sorted((a, names.get(b, b), c) for a, b, c in seen)
+        if seen != exp:
+            bad.append(f"{cid} {sid}: donnees.js rows {seen[:3]} != {exp[:3]}")
+if not cleas:
+    bad.append("no ladder ends with CléA")
     link = f'href="../../cartographies/{cid}/parcours/index.html"'
     if link not in open(f"{out}/cartographies/{cid}/index.html", encoding="utf-8").read():
         bad.append(f"{cid}: no link to its parcours page")
