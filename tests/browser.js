@@ -294,7 +294,7 @@ async function parcoursChecks(browser, report) {
 // says so; the address keeps the choice; the status line announces it;
 // axe-core finds nothing, and nothing scrolls sideways, at 320, 375 and
 // 1280 px.
-const { csv, km: nearKm } = require("./carto_near.js");
+const { csv, km: nearKm, comboOpenAxe } = require("./carto_near.js");
 function scaleLevels(sid) {
   const y = fs.readFileSync(path.join(__dirname, "../referentiels/vocabulaires.yaml"), "utf8");
   const from = y.indexOf("\n  " + sid + ":\n"), rest = y.slice(from + 1);
@@ -379,21 +379,9 @@ async function parcoursNearChecks(browser, report) {
   await again.close();
   await page.close();
   for (const width of [1280, 375, 320]) {
-    const p = await browser.newPage({ viewport: { width, height: 800 } });
-    await p.goto("file://" + path.join(out, rel) + "?pres=93066&public=femmes");
-    await p.waitForSelector(".etape-choix li");
-    await p.click("#pres-de");
-    await p.fill("#pres-de", "");
-    await p.keyboard.type("st");
-    await p.waitForSelector("#pres-de-liste [role=option]");
-    await p.keyboard.press("ArrowDown");
-    await p.addScriptTag({ path: axePath });
-    const res = await p.evaluate(() => window.axe.run(document, {
-      runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }));
-    const wide = await p.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-    const v = res.violations.map((x) => x.id + ": " + x.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", "));
-    report(v.length === 0 && !wide, "browser/parcours/near-axe/" + width, v.join("; ") + (wide ? " scrolls sideways" : ""));
-    await p.close();
+    const v = await comboOpenAxe(browser, "file://" + path.join(out, rel) + "?pres=93066&public=femmes", width, axePath,
+      ".etape-choix li");
+    report(!v, "browser/parcours/near-axe/" + width, v);
   }
 }
 
