@@ -134,7 +134,13 @@
   }
 
   /* ---- "Près de…": the field and the distance (assets/pres-de.js) ---- */
-  var near = window.CARTO_PRES_DE, km = near.km, kmText = near.kmText, place = null, combo = null;
+  /* A theme's own template written before pres-de.js existed does not load
+     it: the facets work, without the field. */
+  var near = window.CARTO_PRES_DE, km = near && near.km, kmText = near && near.kmText, place = null, combo = null;
+  if (field && !near) {
+    field.closest(".pres-de").hidden = true;
+    field = null;
+  }
   /* The nearest a box (a piece's lieux) can be from a point. */
   function boxKm(p, lat, lon) {
     return km(lat, lon, Math.min(Math.max(lat, p[3]), p[5]), Math.min(Math.max(lon, p[4]), p[6]));

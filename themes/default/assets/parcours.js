@@ -14,7 +14,7 @@
   var LISTED = 10;
   var start = document.getElementById("parcours-depart");
   var dep = document.getElementById("parcours-departement");
-  var pubSel = document.getElementById("parcours-public");
+  var pubSel = document.getElementById("parcours-public") || { value: "", options: [], addEventListener: function () {} };
   var field = document.getElementById("pres-de");
   var status = document.getElementById("parcours-statut");
   var near = window.CARTO_PRES_DE, place = null, data = null, loading = false;
@@ -145,14 +145,16 @@
   if (params.get("depart") && document.getElementById(params.get("depart"))) start.value = params.get("depart");
   if (params.get("departement")) dep.value = params.get("departement");
   Array.prototype.forEach.call(pubSel.options, function (o) { if (o.value && o.value === params.get("public")) pubSel.value = o.value; });
-  var combo = near.combobox(field, document.getElementById("pres-de-liste"),
+  /* A theme's own template may not load pres-de.js: no field then. */
+  var combo = near && field ? near.combobox(field, document.getElementById("pres-de-liste"),
     function (c, byUser) { place = c; apply(byUser); },
-    function () { if (place) { place = null; apply(true); } });
+    function () { if (place) { place = null; apply(true); } }) : null;
+  if (field && !combo) field.closest(".pres-de").hidden = true;
   form.hidden = false;
   start.addEventListener("change", function () { apply(true); });
   dep.addEventListener("change", function () { apply(true); });
   pubSel.addEventListener("change", function () { apply(true); });
   form.addEventListener("submit", function (e) { e.preventDefault(); apply(true); });
-  if (params.get("pres")) combo.restore(params.get("pres"));
+  if (params.get("pres") && combo) combo.restore(params.get("pres"));
   apply(false);
 })();
