@@ -48,6 +48,15 @@ r=$(reused)
 [ "${r% *}" -gt 30 ] 2> /dev/null && [ "${r#* }" -gt 1 ] && [ "${r#* }" -lt 30 ]
 cache_test org-field-renders-few "$(cat "$C/log")"
 
+# A CléA offer, which only the savoirs de base select and no offer of the
+# linguistic cartography has among its suites: the parcours page of that
+# cartography ends with it too (html_parcours.c), so it is rendered again.
+sed -i "s/intitule: \"Préparation CléA – demandeurs d'emploi et salariés\"/intitule: \"Préparation à CléA – demandeurs d'emploi et salariés\"/" \
+	"$C/site/content/organismes/tremplin-savoirs-essonne.yaml"
+cache_same clea-offer
+grep -q 'Préparation à CléA – demandeurs' "$C/out/cartographies/linguistique/parcours/index.html"
+cache_test clea-offer-in-other-parcours
+
 # Each other kind of input.
 printf '\nUne phrase de plus.\n' >> "$C/site/content/pages/presenter-la-cartographie.md"
 cache_same page-markdown

@@ -3,11 +3,11 @@
  * each scale its offers use, a ladder of steps, one per level that at
  * least one of the cartography's offers takes at entry (derive.h:
  * offre_takes_level), from the lowest to the end of the scale; a level no
- * offer takes has no step. The ladder then ends with "Préparer CléA" when
+ * offer takes has no step. The ladder then ends with CléA when
  * the site has offers of type "clea" (the vocabularies' "Préparation à
  * CléA") at a lieu of the cartography's territory: the offers of the whole
  * site, not only those of the cartography's selection, since CléA is where
- * a ladder of French or of the savoirs de base leads (the issue's example:
+ * a ladder of French or of the savoirs de base leads (the pathway
  * alphabétisation → … → B1 → CléA). Each step is a table by département of
  * the offers × lieux that take it, in the index's one order, at most
  * STEP_LISTED a département with a link to the rest (the cartography's
