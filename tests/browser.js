@@ -314,34 +314,45 @@ const openTo = (r, pub) => {
 };
 const kmFr = (d) => "à " + (Math.round(d * 10) / 10).toFixed(1).replace(".", ",") + " km";
 
-async function parcoursNearChecks(browser, report) {
-  const id = "linguistique", rel = "cartographies/" + id + "/parcours/index.html";
-  const rows = csv(path.join(out, "data/cartographies", id + ".csv"));
-  const clea = csv(path.join(out, "data/offres.csv")).filter((r) => r.types.split(" | ").includes("clea"));
-  const sd = { lat: 48.93644, lon: 2.36018 };	/* Saint-Denis, 93066 (referentiels/geo) */
-  // What each step should list: its rows open to the public, nearest
-  // first, the first ten; as [distance, offer] sorted (equal distances
-  // may come in either order).
-  function expected(stepId, pub) {
+// What each step of the parcours page of cartography id in dir should list
+// near Saint-Denis for a public: its rows open to the public, nearest
+// first, the first ten, as [distance, offer] sorted (equal distances may
+// come in either order), and how many there are; from the published CSV.
+const saintDenis = { lat: 48.93644, lon: 2.36018 };	/* 93066 (referentiels/geo) */
+function stepExpecter(dir, id) {
+  const rows = csv(path.join(dir, "data/cartographies", id + ".csv"));
+  const clea = csv(path.join(dir, "data/offres.csv")).filter((r) => r.types.split(" | ").includes("clea"));
+  return (stepId, pub) => {
     const m = /^etape-([a-z0-9]+)-(\d+|clea)$/.exec(stepId), levels = scaleLevels(m[1]);
     const rank = Object.fromEntries(levels);
     const members = m[2] === "clea" ? clea : rows.filter((r) => takesLevel(r, m[1], rank, levels[+m[2] - 1][1]));
-    const d = members.filter((r) => openTo(r, pub)).map((r) => [nearKm(sd.lat, sd.lon, +r.latitude, +r.longitude), r.offre_id])
+    const d = members.filter((r) => openTo(r, pub)).map((r) => [nearKm(saintDenis.lat, saintDenis.lon, +r.latitude, +r.longitude), r.offre_id])
       .sort((a, b) => a[0] - b[0]);
-    return { n: d.length, list: d.slice(0, 10).map((x) => [kmFr(x[0]), x[1]]) };
-  }
-  const listed = (page) => page.evaluate(() => Array.from(document.querySelectorAll(".etape:not([hidden])")).map((st) => ({
-    id: st.id, text: (st.querySelector(".etape-choix p") || {}).textContent || "",
-    list: Array.from(st.querySelectorAll(".etape-choix li")).map((li) => [li.querySelector(".distance").textContent, li.getAttribute("data-offre")]) })));
-  const same = (got, pub) => got.map((st) => {
-    const e = expected(st.id, pub), sorted = st.list.slice().sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
-    const want = e.list.slice().sort((a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1));
+    return { n: d.length, clea: clea.length, list: d.slice(0, 10).map((x) => [kmFr(x[0]), x[1]]) };
+  };
+}
+// The steps shown on a parcours page, with their lists.
+const parcoursListed = (page) => page.evaluate(() => Array.from(document.querySelectorAll(".etape:not([hidden])")).map((st) => ({
+  id: st.id, text: (st.querySelector(".etape-choix p") || {}).textContent || "",
+  list: Array.from(st.querySelectorAll(".etape-choix li")).map((li) => [li.querySelector(".distance").textContent, li.getAttribute("data-offre")]) })));
+// The steps whose lists differ from what expected() says.
+function parcoursWrong(got, expected, pub) {
+  const byKey = (a, b) => (a[0] + a[1] < b[0] + b[1] ? -1 : 1);
+  return got.map((st) => {
+    const e = expected(st.id, pub), sorted = st.list.slice().sort(byKey), want = e.list.slice().sort(byKey);
     const kms = st.list.map((x) => parseFloat(x[0].slice(2).replace(",", ".")));
     const ordered = kms.every((k, i) => !i || kms[i - 1] <= k);
     const said = e.n ? st.text.startsWith(e.n + " offre") : /^Aucune offre de cette étape/.test(st.text);
     return ordered && said && JSON.stringify(sorted) === JSON.stringify(want) ? "" :
       st.id + ": " + JSON.stringify(st.list.slice(0, 3)) + " " + st.text + " expected " + e.n + " " + JSON.stringify(e.list.slice(0, 3));
   }).filter(Boolean);
+}
+const pieceScripts = (p) => p.evaluate(() => Array.from(document.querySelectorAll("script[src*='donnees/']"))
+  .map((e) => e.getAttribute("src")).sort());
+
+async function parcoursNearChecks(browser, report) {
+  const id = "linguistique", rel = "cartographies/" + id + "/parcours/index.html";
+  const expected = stepExpecter(out, id), listed = parcoursListed, same = (got, pub) => parcoursWrong(got, expected, pub);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto("file://" + path.join(out, rel));
   const steps = await page.$$eval(".etape", (l) => l.map((st) => st.id));
@@ -356,8 +367,9 @@ async function parcoursNearChecks(browser, report) {
   report(all.length === steps.length && all.some((st) => st.list.length > 1) && bad.length === 0,
     "browser/parcours/near-sorts-each-step", JSON.stringify(bad.slice(0, 3)) + " " + all.length + " of " + steps.length);
   const firstScale = steps.filter((s) => s.startsWith("etape-cecrl-"));
-  report(firstScale[firstScale.length - 1] === "etape-cecrl-clea" && expected("etape-cecrl-clea", "").n === clea.length &&
-    clea.length > 0, "browser/parcours/ends-with-clea", JSON.stringify(firstScale));
+  const cl = expected("etape-cecrl-clea", "");
+  report(firstScale[firstScale.length - 1] === "etape-cecrl-clea" && cl.n === cl.clea && cl.clea > 0,
+    "browser/parcours/ends-with-clea", JSON.stringify(firstScale));
   await page.selectOption("#parcours-public", "femmes");
   const women = await listed(page);
   const badW = same(women, "femmes");
@@ -378,6 +390,17 @@ async function parcoursNearChecks(browser, report) {
     "browser/parcours/near-url-restores", url);
   await again.close();
   await page.close();
+  // The rows come in pieces, one a département: a public in one
+  // département loads that one's piece only (the nearest pieces to a
+  // commune: on the large site, largeChecks).
+  const p93 = await browser.newPage();
+  await p93.goto("file://" + path.join(out, rel) + "?departement=93&public=femmes");
+  await p93.waitForSelector(".etape-choix li");
+  const only93 = await pieceScripts(p93);
+  const in93 = await p93.$$eval(".etape-choix li a", (l) => l.length);
+  await p93.close();
+  report(JSON.stringify(only93) === JSON.stringify(["donnees/93.js"]) && in93 > 0,
+    "browser/parcours/loads-departement-piece", JSON.stringify(only93));
   for (const width of [1280, 375, 320]) {
     const v = await comboOpenAxe(browser, "file://" + path.join(out, rel) + "?pres=93066&public=femmes", width, axePath,
       ".etape-choix li");
@@ -501,6 +524,17 @@ async function largeChecks(browser, report, dir) {
   report(close.length > 0 && got.status.startsWith(close.length + " offre") && got.pieces > 0 && got.pieces < 8 &&
     got.first.length > 0, "browser/near/large-view-radius", JSON.stringify(got) + " expected " + close.length);
   await near.close();
+  // The parcours page near Saint-Denis loads the nearest pieces of rows
+  // only, and lists each step's nearest offers as the CSV says.
+  const pp = await browser.newPage();
+  await pp.goto("file://" + path.join(dir, "cartographies/linguistique/parcours/index.html?pres=93066"));
+  await pp.waitForFunction(() => /Saint-Denis/.test(document.getElementById("parcours-statut").textContent));
+  const ppPieces = await pieceScripts(pp), ppAll = fs.readdirSync(path.join(dir, "cartographies/linguistique/parcours/donnees")).length;
+  const ppGot = await parcoursListed(pp);
+  const ppWrong = parcoursWrong(ppGot, stepExpecter(dir, "linguistique"), "");
+  await pp.close();
+  report(ppGot.length > 1 && ppWrong.length === 0 && ppPieces.length > 0 && ppPieces.length < ppAll,
+    "browser/parcours/large-near-nearest-pieces", JSON.stringify(ppWrong.slice(0, 2)) + " " + JSON.stringify(ppPieces) + " of " + ppAll);
   // The rows' links lead to the organisations' pages (the root comes from the
   // style sheet's address, whatever its name).
   const href = await page.locator("#carto-liste li a").first().evaluate((a) => a.href);

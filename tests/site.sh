@@ -858,8 +858,9 @@ fi
 # takes a level of its entry range below its target; with a minimum alone,
 # only that minimum (an alphabétisation course from A1.1 is no C1 step).
 # Each ladder then ends with CléA: the offers × lieux of offres.csv of type
-# clea, of any cartography. The rows its script loads (parcours/donnees.js)
-# are the same, step by step, each with its publics (none when open to all).
+# clea, of any cartography. The rows its script loads (parcours/donnees/<dep>.js)
+# are the same, step by step, each with its publics (none when open to all),
+# and the page counts them right.
 if command -v python3 > /dev/null; then
 	detail=$(python3 - "$TMP/ex-out" referentiels/vocabulaires.yaml <<'PY' 2>&1
 import csv, glob, json, os, re, sys, yaml
@@ -910,19 +911,26 @@ for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
         r'<li class="etape" id="([^"]+)">\s*<h3>[^<]*</h3>\s*<table>\s*<caption>(\d+) ', html)]
     if got != want or not want:
         bad.append(f"{cid}: {got} != {want}")
-    js = open(f"{out}/cartographies/{cid}/parcours/donnees.js", encoding="utf-8").read()
-    data = json.loads(js[js.index("(") + 1:js.rindex(")")])
-    if list(data["e"]) != [w[0] for w in want]:
-        bad.append(f"{cid}: donnees.js steps {list(data['e'])}")
+    info = json.loads(re.search(r'<script type="application/json" id="parcours-morceaux">(.*?)</script>', html, re.S)[1])
+    if list(info["n"]) != [w[0] for w in want]:
+        bad.append(f"{cid}: the page's counts have steps {list(info['n'])}")
+    names = {r["commune"]: r["code_insee"] for r in every}
+    seen = {}
+    for p in info["deps"]:
+        js = open(f"{out}/cartographies/{cid}/parcours/{info['dir']}{p[0]}.js", encoding="utf-8").read()
+        piece = json.loads(js[js.index("{"):js.rindex("}") + 1])
+        for sid, ids in piece["e"].items():
+            for x in (piece["r"][i] for i in ids):
+                if x[4] != p[0]:
+                    bad.append(f"{cid} {sid}: a row of {x[4]} in piece {p[0]}")
+                seen.setdefault(sid, []).append((x[1], names.get(x[3], x[3]), sorted(info["publics"][k] for k in x[7])))
+        for sid, c in info["n"].items():
+            if c.get(p[0], [0])[0] != len(piece["e"].get(sid, [])):
+                bad.append(f"{cid} {sid}: {p[0]} counts {c.get(p[0])} for {len(piece['e'].get(sid, []))} rows")
     for sid, m in members.items():
-        key = lambda r: (r["offre_id"], r["code_insee"], publics(r))
-        exp = sorted(key(r) for r in m)
-        seen = sorted((x[1], x[3], sorted(data["publics"][p] for p in x[7]))
-                      for x in (data["r"][i] for i in data["e"].get(sid, [])))
-        names = {r["commune"]: r["code_insee"] for r in every}
-        seen = sorted((a, names.get(b, b), c) for a, b, c in seen)
-        if seen != exp:
-            bad.append(f"{cid} {sid}: donnees.js rows {seen[:3]} != {exp[:3]}")
+        exp = sorted((r["offre_id"], r["code_insee"], publics(r)) for r in m)
+        if sorted(seen.get(sid, [])) != exp:
+            bad.append(f"{cid} {sid}: pieces' rows {sorted(seen.get(sid, []))[:3]} != {exp[:3]}")
 if not cleas:
     bad.append("no ladder ends with CléA")
     link = f'href="../../cartographies/{cid}/parcours/index.html"'

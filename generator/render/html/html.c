@@ -67,7 +67,14 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	xqsort(coms, nc, sizeof(*coms), cmp_commune);
 	add_job(j, P_CARTO, c, NULL);
 	add_job(j, P_CARTO_PARCOURS, c, NULL);
-	add_job(j, P_CARTO_PARCOURS, c, "donnees");	/* the rows of its steps */
+	/* The rows of its steps, a piece a département. */
+	size_t n_clea;
+	struct rowref *clea = html_parcours_clea(s, c, &n_clea);
+	const char **deps = xmalloc((s->geo.n_departements + 1) * sizeof(*deps));
+	for (size_t d = 0, nd = html_parcours_deps(s, c, clea, n_clea, deps); d < nd; d++)
+		add_job(j, P_CARTO_PARCOURS, c, deps[d]);
+	free(deps);
+	free(clea);
 	int any_large = html_carto_large(total);
 	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
 		add_job(j, P_CARTO, c, s->geo.departements[d].code);

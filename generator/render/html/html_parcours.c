@@ -17,15 +17,20 @@
  * Without JavaScript the page is that table. assets/parcours.js lets the
  * reader start at a level, keep one département, choose a commune (nearest
  * offers first, with their distance) and a public (offers open to all or to
- * that public), from every row of every step, which it loads on demand from
- * cartographies/<id>/parcours/donnees.js:
- *   CARTO_PARCOURS({"publics": [code, …],          the vocabularies' publics
- *     "o": [[nom, page], …],                       organisations (page from the root)
+ * that public), from every row of every step. It loads them in pieces, one
+ * a département, cartographies/<id>/parcours/donnees/<dep>.js:
+ *   CARTO_PARCOURS(dep, {"o": [[nom, page], …],   organisations (page from the root)
  *     "r": [[o, offre_id, intitulé, commune, dep, lat, lon, [public, …]], …],
- *     "e": {step id: [r, …], …}})                  each step's rows, in the one order
- * A row's publics are indexes into "publics", none when the offer is open
- * to all (no public, or "tous-publics"): the rule of the suites (index.h).
- * lat/lon are the lieu's (or its commune's centre), null when unknown.
+ *     "e": {step id: [r, …], …}})                each step's rows there, in the one order
+ * A row's publics are indexes into the vocabularies' publics, none when the
+ * offer is open to all (no public, or "tous-publics"): the rule of the
+ * suites (index.h). lat/lon are the lieu's (or its commune's centre), null
+ * when unknown. The page says which pieces there are and what they hold,
+ * so that the script loads only those it needs (the département kept, the
+ * nearest to the commune until each step has its nearest offers):
+ *   {"dir": "donnees/", "publics": [code, …],
+ *    "deps": [[dep, lat min, lon min, lat max, lon max], …],  each piece's box
+ *    "n": {step id: {dep: [rows, rows open to publics[0], …], …}, …}}
  */
 #include <math.h>
 #include <stdint.h>
@@ -230,15 +235,19 @@ static void row_json(struct pctx *c, struct buf *b, const struct rowref *r, size
 	buf_puts(b, "]]");
 }
 
-/* Appends to ids the numbers of the rows of one step (in the one order:
- * the département ranges of the index are in code order). */
+/* Appends to ids the numbers of the rows of one step in département dep,
+ * or in all (dep NULL), in the one order: the département ranges of the
+ * index are in code order. */
 static size_t step_rows(const struct pctx *c, const struct cartographie *ca, const struct rows *rs,
-    const struct scale *sc, size_t k, size_t *ids)
+    const struct scale *sc, size_t k, const char *dep, size_t *ids)
 {
 	size_t n = 0;
 	for (size_t d = 0; d < c->s->geo.n_departements; d++) {
+		const char *code = c->s->geo.departements[d].code;
+		if (dep && strcmp(dep, code) != 0)
+			continue;
 		size_t m;
-		const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, c->s->geo.departements[d].code, &m);
+		const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, code, &m);
 		for (size_t i = 0; i < m; i++)
 			if (step_takes(sc, k, rows[i].o))
 				ids[n++] = k == sc->n ? (size_t)(&rows[i] - rs->clea) + rs->n_all
@@ -247,41 +256,107 @@ static size_t step_rows(const struct pctx *c, const struct cartographie *ca, con
 	return n;
 }
 
-static void data_json(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
-    struct buf *b)
+/* A step of the page: level k of scale sc, or CléA when k == sc->n. */
+struct step {
+	const struct scale *sc;
+	size_t k;
+};
+
+/* The steps of the page in order, as ladder() shows them: the levels with
+ * rows, then CléA after a scale that has some, when there are CléA rows.
+ * Allocated; ids is scratch room for every row. */
+static struct step *page_steps(const struct pctx *c, const struct cartographie *ca,
+    const struct rows *rs, size_t *ids, size_t *n)
 {
-	size_t total = rs->n_all + rs->n_clea;
-	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
-	struct buf steps = BUF_INIT;
-	for (size_t r = 0; r < total; r++)
-		num[r] = SIZE_MAX;
-	/* Each step's rows, numbering the rows in the order first met. */
-	size_t used = 0, nsteps = 0;
-	size_t *order = xmalloc((total + 1) * sizeof(*order));
+	size_t cap = 0;
+	struct step *v = NULL;
+	*n = 0;
 	for (size_t e = 0; e < c->s->vocab.n_echelles; e++) {
 		const struct scale *sc = &c->s->vocab.echelles[e];
 		size_t on_scale = 0;
 		for (size_t k = 0; k <= sc->n; k++) {
 			if (k == sc->n && !on_scale)
 				break;
-			size_t n = step_rows(c, ca, rs, sc, k, ids);
-			if (!n)
+			if (!step_rows(c, ca, rs, sc, k, NULL, ids))
 				continue;
 			on_scale++;
-			buf_puts(&steps, nsteps++ ? ",\n" : "\n");
-			if (k < sc->n)
-				buf_printf(&steps, "\"etape-%s-%zu\":[", sc->id, k + 1);
-			else
-				buf_printf(&steps, "\"etape-%s-clea\":[", sc->id);
-			for (size_t i = 0; i < n; i++) {
-				if (num[ids[i]] == SIZE_MAX) {
-					num[ids[i]] = used;
-					order[used++] = ids[i];
-				}
-				buf_printf(&steps, "%s%zu", i ? "," : "", num[ids[i]]);
-			}
-			buf_putc(&steps, ']');
+			v = xgrow(v, &cap, *n + 1, sizeof(*v));
+			v[(*n)++] = (struct step){ sc, k };
 		}
+	}
+	return v;
+}
+
+static void step_key(struct buf *b, const struct step *st)
+{
+	if (st->k < st->sc->n)
+		buf_printf(b, "\"etape-%s-%zu\":", st->sc->id, st->k + 1);
+	else
+		buf_printf(b, "\"etape-%s-clea\":", st->sc->id);
+}
+
+/* Returns 1 when the offer is on a step of a ladder: it takes a level. */
+static int on_ladder(const struct site *s, const struct offre *o)
+{
+	for (size_t e = 0; e < s->vocab.n_echelles; e++)
+		for (size_t k = 0; k < s->vocab.echelles[e].n; k++)
+			if (offre_takes_level(o, &s->vocab.echelles[e], k))
+				return 1;
+	return 0;
+}
+
+/* The département pieces the page's script may load: every département of
+ * the territory where a step has rows (a row of the cartography that takes
+ * a level, or a CléA row when there is a ladder for CléA to end). */
+size_t html_parcours_deps(const struct site *s, const struct cartographie *ca,
+    const struct rowref *clea, size_t n_clea, const char **out)
+{
+	size_t n = 0, n_all;
+	const struct rowref *all = index_rows(s, ca, NULL, &n_all);
+	int ladder = 0;
+	for (size_t i = 0; i < n_all && !ladder; i++)
+		ladder = on_ladder(s, all[i].o);
+	for (size_t d = 0; ladder && d < s->geo.n_departements; d++) {
+		const char *code = s->geo.departements[d].code;
+		size_t m;
+		const struct rowref *rows = index_rows(s, ca, code, &m);
+		int any = 0;
+		for (size_t i = 0; i < m && !any; i++)
+			any = on_ladder(s, rows[i].o);
+		for (size_t i = 0; !any && i < n_clea; i++)
+			any = strcmp(clea[i].l->dep, code) == 0;
+		if (any)
+			out[n++] = code;
+	}
+	return n;
+}
+
+/* The piece of département dep: its rows of each step (format above). */
+static void piece_json(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+    const char *dep, struct buf *b)
+{
+	size_t total = rs->n_all + rs->n_clea, nsteps, used = 0, any = 0;
+	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
+	size_t *order = xmalloc((total + 1) * sizeof(*order));
+	struct step *steps = page_steps(c, ca, rs, ids, &nsteps);
+	struct buf e = BUF_INIT;
+	for (size_t r = 0; r < total; r++)
+		num[r] = SIZE_MAX;
+	/* Each step's rows, numbering the rows in the order first met. */
+	for (size_t s = 0; s < nsteps; s++) {
+		size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, dep, ids);
+		if (!n)
+			continue;
+		buf_puts(&e, any++ ? ",\n" : "\n");
+		step_key(&e, &steps[s]);
+		for (size_t i = 0; i < n; i++) {
+			if (num[ids[i]] == SIZE_MAX) {
+				num[ids[i]] = used;
+				order[used++] = ids[i];
+			}
+			buf_printf(&e, "%s%zu", i ? "," : "[", num[ids[i]]);
+		}
+		buf_putc(&e, ']');
 	}
 	/* The organisations, numbered in the order first met. */
 	struct strmap orgs = STRMAP_INIT;
@@ -302,25 +377,98 @@ static void data_json(struct pctx *c, const struct cartographie *ca, const struc
 		buf_puts(&r, i ? ",\n" : "\n");
 		row_json(c, &r, row, (size_t)k - 1);
 	}
-	buf_puts(b, "CARTO_PARCOURS({\"publics\": [");
-	for (size_t p = 0; p < c->s->vocab.publics.n; p++) {
-		buf_puts(b, p ? "," : "");
-		esc_json(b, c->s->vocab.publics.v[p].code);
-	}
-	buf_puts(b, "],\n\"o\": [");
+	buf_puts(b, "CARTO_PARCOURS(");
+	esc_json(b, dep);
+	buf_puts(b, ", {\"o\": [");
 	buf_add(b, o.data, o.len);
 	buf_puts(b, "],\n\"r\": [");
 	buf_add(b, r.data, r.len);
 	buf_puts(b, "],\n\"e\": {");
-	buf_add(b, steps.data, steps.len);
+	buf_add(b, e.data, e.len);
 	buf_puts(b, "}});\n");
 	strmap_free(&orgs);
 	buf_release(&o);
 	buf_release(&r);
-	buf_release(&steps);
+	buf_release(&e);
+	free(steps);
 	free(ids);
 	free(num);
 	free(order);
+}
+
+/* What the page's script needs to choose the pieces it loads (format
+ * above): each piece's bounding box, and how many rows each step has in
+ * each département for each public. */
+static const char *pieces_info(struct pctx *c, const struct cartographie *ca, const struct rows *rs)
+{
+	const struct vocab_list *pub = &c->s->vocab.publics;
+	size_t total = rs->n_all + rs->n_clea, nsteps, ndeps;
+	size_t *ids = xmalloc((total + 1) * sizeof(*ids));
+	size_t *count = xmalloc((pub->n + 1) * sizeof(*count));
+	const char **deps = xmalloc((c->s->geo.n_departements + 1) * sizeof(*deps));
+	struct step *steps = page_steps(c, ca, rs, ids, &nsteps);
+	struct buf b = BUF_INIT;
+	ndeps = html_parcours_deps(c->s, ca, rs->clea, rs->n_clea, deps);
+	buf_printf(&b, "{\"dir\": \"%s\", \"publics\": [", PARCOURS_DIR);
+	for (size_t p = 0; p < pub->n; p++) {
+		buf_puts(&b, p ? "," : "");
+		esc_json(&b, pub->v[p].code);
+	}
+	buf_puts(&b, "],\n\"deps\": [");
+	for (size_t d = 0; d < ndeps; d++) {
+		double box[4] = { 90, 180, -90, -180 };
+		for (size_t s = 0; s < nsteps; s++) {
+			size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
+			for (size_t i = 0; i < n; i++) {
+				const struct lieu *l = row_at(rs, ids[i])->l;
+				if (!isfinite(l->lat) || !isfinite(l->lon))
+					continue;
+				box[0] = l->lat < box[0] ? l->lat : box[0];
+				box[1] = l->lon < box[1] ? l->lon : box[1];
+				box[2] = l->lat > box[2] ? l->lat : box[2];
+				box[3] = l->lon > box[3] ? l->lon : box[3];
+			}
+		}
+		buf_puts(&b, d ? ",\n[" : "\n[");
+		esc_json(&b, deps[d]);
+		if (box[0] <= box[2])
+			buf_printf(&b, ",%.5f,%.5f,%.5f,%.5f]", box[0], box[1], box[2], box[3]);
+		else
+			buf_puts(&b, ",null,null,null,null]");
+	}
+	buf_puts(&b, "],\n\"n\": {");
+	for (size_t s = 0; s < nsteps; s++) {
+		buf_puts(&b, s ? ",\n" : "\n");
+		step_key(&b, &steps[s]);
+		for (size_t d = 0, any = 0; d < ndeps; d++) {
+			size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
+			if (!n)
+				continue;
+			/* count[0]: every row; count[1 + p]: those open to public p. */
+			memset(count, 0, (pub->n + 1) * sizeof(*count));
+			for (size_t i = 0; i < n; i++) {
+				const struct offre *o = row_at(rs, ids[i])->o;
+				int all = !o->publics.n || has_code(&o->publics, PUBLIC_ALL);
+				count[0]++;
+				for (size_t p = 0; p < pub->n; p++)
+					count[1 + p] += all || has_code(&o->publics, pub->v[p].code);
+			}
+			buf_puts(&b, any++ ? "," : "{");
+			esc_json(&b, deps[d]);
+			for (size_t p = 0; p <= pub->n; p++)
+				buf_printf(&b, "%s%zu", p ? "," : ":[", count[p]);
+			buf_putc(&b, ']');
+		}
+		buf_puts(&b, "}");
+	}
+	buf_puts(&b, "}}");
+	const char *json = arena_strndup(c->a, b.data, b.len);
+	buf_release(&b);
+	free(steps);
+	free(ids);
+	free(count);
+	free(deps);
+	return json;
 }
 
 struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char *key,
@@ -333,11 +481,11 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	struct rowref *clea = html_parcours_clea(c->s, ca, &rs.n_clea);
 	rs.clea = clea;
 	if (key) {
-		/* The rows of every step, for the page's script. */
+		/* The rows of the steps in one département, for the page's script. */
 		struct buf b = BUF_INIT;
 		c->root = "";
-		*path = html_fmt(c, "%s%s", url, PARCOURS_DATA);
-		data_json(c, ca, &rs, &b);
+		*path = html_fmt(c, "%s%s%s.js", url, PARCOURS_DIR, key);
+		piece_json(c, ca, &rs, key, &b);
 		struct view *v = view_map(c->a);
 		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
 		buf_release(&b);
@@ -357,6 +505,7 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 		if (l)
 			view_push(c->a, scales, l);
 	}
+	view_sets(c->a, v, "morceaux", pieces_info(c, ca, &rs));
 	free(clea);
 	view_set(c->a, v, "echelles", scales);
 	view_sets(c->a, v, "carto_titre", ca->titre);
@@ -385,7 +534,6 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 		view_push(c->a, pubs, it);
 	}
 	view_set(c->a, v, "publics", pubs);
-	view_sets(c->a, v, "donnees_js", PARCOURS_DATA);
 	view_sets(c->a, v, "communes_js", html_fmt(c, "%s%s", c->root, PATH_CARTO_COMMUNES));
 	return v;
 }

@@ -1,11 +1,15 @@
 /* The parcours page with JavaScript: start the ladder at a level, keep one
    département, and choose a commune ("Près de…", assets/pres-de.js) and a
    public. Without it the page shows every step and every département.
-   With a commune or a public, each step lists, from all its rows (loaded
-   once from the file the form names, html_parcours.c), those open to the
-   public (open to all, or to that public) in the département kept, nearest
-   the commune first with their distance, at most LISTED; a step with none
-   says so. The choice is kept in the URL
+   With a commune or a public, each step lists, from all its rows, those
+   open to the public (open to all, or to that public) in the département
+   kept, nearest the commune first with their distance, at most LISTED; a
+   step with none says so. The rows come in pieces, one a département
+   (html_parcours.c): the page says how many rows each step has in each
+   piece for each public, so the script loads only the pieces it needs:
+   the département kept; with a commune, the nearest pieces until each
+   step's LISTED nearest are known; with a public alone, pieces in the
+   list's order until each step has LISTED. The choice is kept in the URL
    (?depart=etape-cecrl-3&departement=93&pres=93066&public=femmes). */
 (function () {
   "use strict";
@@ -17,35 +21,68 @@
   var pubSel = document.getElementById("parcours-public") || { value: "", options: [], addEventListener: function () {} };
   var field = document.getElementById("pres-de");
   var status = document.getElementById("parcours-statut");
-  var near = window.CARTO_PRES_DE, place = null, data = null, loading = false;
-
-  window.CARTO_PARCOURS = function (d) {
-    data = d;
+  var near = window.CARTO_PRES_DE, place = null;
+  var info = JSON.parse(document.getElementById("parcours-morceaux").textContent);
+  var pieces = {}, loading = {};
+  window.CARTO_PARCOURS = function (d, p) {
+    if (pieces[d]) return;
+    pieces[d] = p;
     apply(false);
   };
-  function loadData() {
-    if (data || loading) return;
-    loading = true;
+  function load(d) {
+    if (pieces[d] || loading[d]) return;
+    loading[d] = true;
     var s = document.createElement("script");
-    s.src = form.getAttribute("data-donnees");
+    s.src = info.dir + d + ".js";
     s.onerror = function () { status.textContent = "Les offres n'ont pas pu être chargées : rechargez la page."; };
     document.head.appendChild(s);
+  }
+  /* The nearest a piece's box can be from the commune. */
+  function boxKm(p) {
+    if (p[1] === null) return 0;
+    return near.km(place.lat, place.lon, Math.min(Math.max(place.lat, p[1]), p[3]), Math.min(Math.max(place.lon, p[2]), p[4]));
+  }
+  /* How many rows of step id département d has for the public (index k
+     into info.publics, -1 for any). */
+  function count(id, d, k) {
+    var c = (info.n[id] || {})[d];
+    return c ? c[k + 1] : 0;
   }
 
   function label(sel) { return sel.options[sel.selectedIndex].textContent; }
   function plural(n, word) { return n + " " + word + (n > 1 ? "s" : ""); }
 
-  /* The rows of a step for the choice: kept, then nearest first (the
-     step's order, the index's, between equals). */
-  function rowsOf(id, d, pub) {
-    var k = pub ? data.publics.indexOf(pub) : -1, out = [];
-    (data.e[id] || []).forEach(function (i, at) {
-      var r = data.r[i];
-      if (d && r[4] !== d) return;
-      if (pub && r[7].length && r[7].indexOf(k) < 0) return;
-      out.push({ r: r, at: at, km: place ? (r[5] === null ? Infinity : near.km(place.lat, place.lon, r[5], r[6])) : 0 });
+  /* The rows of a step for the choice from the pieces loaded, and whether
+     they are enough: kept, then nearest first (the index's order between
+     equals: the pieces' order, then the rows'); missing, the pieces to load. */
+  function rowsOf(id, d, pub, missing) {
+    var k = pub ? info.publics.indexOf(pub) : -1, out = [], total = 0, rest = [];
+    info.deps.forEach(function (p, pi) {
+      var n = (!d || p[0] === d) ? count(id, p[0], k) : 0;
+      total += n;
+      if (!n) return;
+      var piece = pieces[p[0]];
+      if (!piece) { rest.push(p); return; }
+      (piece.e[id] || []).forEach(function (i, at) {
+        var r = piece.r[i];
+        if (pub && r[7].length && r[7].indexOf(k) < 0) return;
+        out.push({ r: r, o: piece.o[r[0]], at: pi * 1e7 + at,
+          km: place ? (r[5] === null ? Infinity : near.km(place.lat, place.lon, r[5], r[6])) : 0 });
+      });
     });
     if (place) out.sort(function (a, b) { return a.km - b.km || a.at - b.at; });
+    else out.sort(function (a, b) { return a.at - b.at; });
+    /* Enough: every row, or LISTED of them that no piece left can beat. */
+    if (rest.length && out.length < LISTED) {
+      if (place) rest.sort(function (a, b) { return boxKm(a) - boxKm(b); });
+      missing.push(rest[0][0]);
+    } else if (rest.length && place) {
+      rest.forEach(function (p) { if (boxKm(p) <= out[LISTED - 1].km) missing.push(p[0]); });
+    } else if (rest.length) {
+      var last = out[LISTED - 1].at;
+      rest.forEach(function (p) { if (info.deps.indexOf(p) * 1e7 < last) missing.push(p[0]); });
+    }
+    out.total = total;
     return out;
   }
 
@@ -58,22 +95,22 @@
       st.appendChild(box);
     }
     box.textContent = "";
-    var p = document.createElement("p"), who = pub ? " ouverte" + (rows.length > 1 ? "s" : "") + " au public « " + label(pubSel) + " »" : "";
+    var p = document.createElement("p"), who = pub ? " ouverte" + (rows.total > 1 ? "s" : "") + " au public « " + label(pubSel) + " »" : "";
     var where = dep.value ? " en " + label(dep).replace(/ \([0-9AB]+\)$/, "") : "";
-    if (!rows.length) {
+    if (!rows.total) {
       p.textContent = "Aucune offre de cette étape" + (pub ? " pour le public « " + label(pubSel) + " »" : "") + where + ".";
       box.appendChild(p);
       return;
     }
-    p.textContent = plural(rows.length, "offre") + who + where +
-      (place ? (rows.length > LISTED ? " ; les " + LISTED + " plus proches de " + place.nom + ", de la plus proche à la plus lointaine"
+    p.textContent = plural(rows.total, "offre") + who + where +
+      (place ? (rows.total > LISTED ? " ; les " + LISTED + " plus proches de " + place.nom + ", de la plus proche à la plus lointaine"
         : ", de la plus proche à la plus lointaine de " + place.nom)
-        : rows.length > LISTED ? " ; les " + LISTED + " premières (choisissez une commune pour voir les plus proches)" : "") + " :";
+        : rows.total > LISTED ? " ; les " + LISTED + " premières (choisissez une commune pour voir les plus proches)" : "") + " :";
     box.appendChild(p);
     var ol = document.createElement("ol");
     ol.className = "etape-offres";
     rows.slice(0, LISTED).forEach(function (x) {
-      var li = document.createElement("li"), a = document.createElement("a"), r = x.r, o = data.o[r[0]];
+      var li = document.createElement("li"), a = document.createElement("a"), r = x.r, o = x.o;
       li.setAttribute("data-offre", r[1]);
       a.href = form.getAttribute("data-racine") + o[1] + "#offre-" + r[1];
       a.textContent = r[2];
@@ -103,19 +140,29 @@
       q = q.toString();
       try { history.replaceState(null, "", location.pathname + (q ? "?" + q : "")); } catch (e) { /* file:// */ }
     }
-    if (listing && !data) {
-      loadData();
+    var first = from ? document.getElementById(from) : null;
+    var scale = first ? first.closest(".echelle") : null;
+    /* The steps shown: from the starting level, on its scale. */
+    var shown = [];
+    document.querySelectorAll(".echelle").forEach(function (sec) {
+      var reached = !first;
+      sec.querySelectorAll(".etape").forEach(function (st) {
+        if (st === first) reached = true;
+        if ((!scale || sec === scale) && reached) shown.push(st);
+      });
+    });
+    /* With a commune or a public, the rows they need, once loaded. */
+    var lists = {}, missing = [];
+    if (listing) shown.forEach(function (st) { lists[st.id] = rowsOf(st.id, d, pub, missing); });
+    if (missing.length) {
+      missing.forEach(load);
       status.textContent = "Chargement des offres…";
       return;
     }
-    var first = from ? document.getElementById(from) : null;
-    var scale = first ? first.closest(".echelle") : null;
     document.querySelectorAll(".echelle").forEach(function (sec) {
-      var on = !scale || sec === scale, reached = !first;
       var any = false;
       sec.querySelectorAll(".etape").forEach(function (st) {
-        if (st === first) reached = true;
-        var n = 0, show;
+        var n = 0, show, on = shown.indexOf(st) >= 0;
         st.querySelectorAll("tr[data-departement]").forEach(function (tr) {
           var keep = !d || tr.getAttribute("data-departement") === d;
           tr.hidden = !keep;
@@ -124,12 +171,11 @@
         var table = st.querySelector("table"), box = st.querySelector(".etape-choix");
         table.hidden = listing;
         if (box) box.hidden = !listing;
-        if (listing && on && reached) {
-          var rows = rowsOf(st.id, d, pub);
-          listStep(st, rows, pub);
-          if (!rows.length) empty++;
+        if (listing && on) {
+          listStep(st, lists[st.id], pub);
+          if (!lists[st.id].total) empty++;
           show = true;
-        } else show = on && reached && n > 0;
+        } else show = on && n > 0;
         st.hidden = !show;
         if (show) { steps++; any = true; }
       });

@@ -1,6 +1,5 @@
 /* Written by carto. */
-CARTO_PARCOURS({"publics": ["femmes","personnes-exilees"],
-"o": [
+CARTO_PARCOURS("93", {"o": [
 ["Association Test","organismes/asso-test/index.html"]],
 "r": [
 [0,"alpha-matin","Alphabétisation du matin","Montreuil","93",48.86349,2.44846,[0,1]],
