@@ -1,15 +1,19 @@
 /*
- * The backends, run one after the other, each spreading its own documents
- * over the job pool. Start at build_render.
+ * The backends, each spreading its own documents over the job pool: the
+ * independent ones side by side, each in a thread of its own sharing the
+ * pool's places, then the HTML. Start at build_render.
  */
 #define _DEFAULT_SOURCE
 #include "build.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/diag.h"
+#include "base/mem.h"
+#include "base/pool.h"
 #include "render/html.h"
 #include "render/ics.h"
 #include "render/inclusion.h"
@@ -20,16 +24,25 @@
 #include "render/xlsx.h"
 
 /*
- * The order matters once: HTML comes last because its pages link the other
- * backends' files with their sizes, which it reads from the publisher's
- * manifest (publish_size). The others are independent; open data goes
- * first because it is quick and its extracts are what the others restate;
- * the LHÉO and data·inclusion exports follow it.
+ * The order matters once: HTML comes last, alone, because its pages link
+ * the other backends' files with their sizes, which it reads from the
+ * publisher's manifest (publish_size), and the build cache keys a page on
+ * them. The others read nothing of each other (only the model, and the
+ * publisher, which is shared under its lock): they run side by side, each
+ * in a thread of its own that holds one of the --jobs places of a gate
+ * (base/pool.h), so that a long single job (the directory workbook, a
+ * booklet of the whole region) runs while the other backends' jobs fill
+ * the other cores, and no more than --jobs jobs run at once. They are
+ * started in the order of this table, which is also the order their
+ * diagnostics are merged in: the longest first (the workbooks, whose
+ * directory is the longest job of a build, then the PDFs), then open data
+ * and the exports, which are quick, and the calendar files.
  */
 static const struct backend *const backends[] = {
-	&opendata_backend, &lheoxml_backend, &inclusion_backend, &xlsx_backend, &pdf_backend,
+	&xlsx_backend, &pdf_backend, &opendata_backend, &lheoxml_backend, &inclusion_backend,
 	&ics_backend, &html_backend,
 };
+#define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 /* A preview (carto serve without --full) makes what an editor looks at, the
  * pages; the PDFs, workbooks and data files are most of a build's time and
@@ -78,18 +91,109 @@ static long rss_kb(const struct build_clock *c, const char *field, int reset)
 	return kb;
 }
 
-/* The benchmark's extra lines (tests/benchmark.sh reads them). */
+/* The benchmark's extra lines (tests/benchmark.sh reads them). The
+ * workbooks' peak is the process's while they were written, beside the
+ * backends that ran with them. */
 static void print_stats(const struct build_clock *c, const struct backend *b,
-    const struct render_stats *st, long rss_before)
+    const struct render_stats *st, long rss_before, long peak)
 {
 	if (!c->on)
 		return;
 	if (b == &xlsx_backend)
 		fprintf(stderr, "carto: xlsx-rows %zu rss_before_kb=%ld peak_kb=%ld\n", st->xlsx_rows,
-		    rss_before, rss_kb(c, "VmHWM:", 0));
+		    rss_before, peak);
 	else if (b == &html_backend)
 		fprintf(stderr, "carto: cartographies %zu file%s %.1f ms (summed over threads)\n",
 		    st->carto_pages, diag_plural(st->carto_pages), st->carto_ms);
+}
+
+/* One backend's run, in a thread of its own or the caller's. */
+struct run {
+	const struct backend *b;
+	const struct render_in *in;
+	struct publish *p;
+	struct pool_gate *gate;	/* NULL: the caller runs it alone */
+	unsigned long ticket;	/* its turn at the gate */
+	struct diags d;
+	int rc;
+	double ms;		/* from its start to its end */
+	pthread_t th;
+	int started;		/* in a thread of its own */
+};
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) * 1e3 + (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void *run_backend(void *arg)
+{
+	struct run *r = arg;
+	struct timespec t0;
+	if (r->gate) {
+		pool_gate_wait(r->gate, r->ticket);
+		pool_gate_use(r->gate);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	void *self = r->b->new(r->in);
+	r->rc = r->b->render(self, r->in, r->p, &r->d);
+	r->b->free(self);
+	r->ms = ms_since(&t0);
+	if (r->gate) {
+		pool_gate_use(NULL);
+		pool_gate_leave(r->gate);
+	}
+	return NULL;
+}
+
+/* Runs the backends [from, to) of the table (those a preview makes), side
+ * by side when gate is not NULL, and merges what they report into d, in
+ * the table's order. Returns 0, or -1 when one failed. */
+static int run_group(size_t from, size_t to, const struct render_in *in, struct publish *p,
+    struct pool_gate *gate, struct build_clock *c, struct diags *d)
+{
+	struct run runs[N_BACKENDS];
+	int rc = 0;
+	long before = rss_kb(c, "VmRSS:", 1);
+	for (size_t i = from; i < to; i++) {
+		struct run *r = &runs[i];
+		*r = (struct run){ .b = backends[i], .in = in, .p = p, .gate = gate, .d = DIAGS_INIT };
+		if (in->o->preview && !previewed(r->b))
+			continue;
+		if (gate) {
+			r->ticket = pool_gate_ticket(gate);
+			r->started = pthread_create(&r->th, NULL, run_backend, r) == 0;
+		}
+		if (!r->started)	/* its ticket is the next to come in turn */
+			run_backend(r);
+	}
+	struct diags failed = DIAGS_INIT;	/* the publisher's: writes that failed */
+	for (size_t i = from; i < to; i++)
+		if (runs[i].started)
+			pthread_join(runs[i].th, NULL);
+	publish_take_diags(p, &failed);
+	for (size_t i = from; i < to; i++) {
+		struct run *r = &runs[i];
+		if (in->o->preview && !previewed(r->b))
+			continue;
+		/* A bug: every failure says why, in the backend's diagnostics
+		 * or the publisher's. */
+		if (r->rc < 0 && r->d.errors == 0 && failed.errors == 0)
+			diag_add(&r->d, r->b->name, 0, 0, DIAG_ERROR, "the %s backend failed without saying why",
+			    r->b->name);
+		if (r->rc < 0 || r->d.errors)	/* an error not passed up is a failure too */
+			rc = -1;
+		diags_merge(d, &r->d);
+		if (c->on)
+			fprintf(stderr, "carto: %-10s %7.1f ms\n", r->b->name, r->ms);
+		print_stats(c, r->b, in->stats, before, rss_kb(c, "VmHWM:", 0));
+	}
+	if (failed.errors)	/* a write whose failure was not passed up */
+		rc = -1;
+	diags_merge(d, &failed);
+	return rc;
 }
 
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
@@ -98,26 +202,14 @@ int build_render(const struct site *s, const struct build_opts *o, struct build_
 	struct render_stats st = { 0, 0, 0 };
 	struct render_in in = { s, o, &st, cache };
 	struct diags d = DIAGS_INIT;
-	int rc = 0;
+	struct pool_gate *gate = pool_gate_new(o->jobs);
 	build_stage(c, NULL);
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]) && rc == 0; i++) {
-		const struct backend *b = backends[i];
-		if (o->preview && !previewed(b))
-			continue;
-		long before = rss_kb(c, "VmRSS:", 1);
-		size_t errors = d.errors;
-		void *self = b->new(&in);
-		rc = b->render(self, &in, p, &d);
-		b->free(self);
-		publish_take_diags(p, &d);
-		if (d.errors > errors)	/* a write whose failure was not passed up */
-			rc = -1;
-		if (rc < 0 && d.errors == errors)	/* a bug: every failure says why */
-			diag_add(&d, b->name, 0, 0, DIAG_ERROR, "the %s backend failed without saying why",
-			    b->name);
-		build_stage(c, b->name);
-		print_stats(c, b, &st, before);
-	}
+	int rc = run_group(0, N_BACKENDS - 1, &in, p, gate, c, &d);
+	build_stage(c, "side-by-side");
+	if (rc == 0)
+		rc = run_group(N_BACKENDS - 1, N_BACKENDS, &in, p, NULL, c, &d);
+	build_stage(c, NULL);
+	pool_gate_free(gate);
 	diags_print(&d, stderr);
 	diags_free(&d);
 	return rc;

@@ -1,6 +1,7 @@
 /*
  * Job pool: one atomic counter hands out job numbers; workers stop at the
- * end of the list or after a failure. Start at pool_run.
+ * end of the list or after a failure. Pools side by side share a gate's
+ * places, given in ticket order under one lock. Start at pool_run.
  */
 #include "pool.h"
 
@@ -10,7 +11,68 @@
 
 #include "mem.h"
 
+struct pool_gate {
+	pthread_mutex_t lock;
+	pthread_cond_t turn;		/* a place was freed or a turn passed */
+	int free;			/* places not taken */
+	unsigned long next, serving;	/* the next ticket, the turn being served */
+};
+
+/* The gate of the calling thread, which then holds one of its places. */
+static _Thread_local struct pool_gate *current;
+
+struct pool_gate *pool_gate_new(int places)
+{
+	struct pool_gate *g = xcalloc(1, sizeof(*g));
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->turn, NULL);
+	g->free = places < 1 ? 1 : places;
+	return g;
+}
+
+void pool_gate_free(struct pool_gate *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->turn);
+	free(g);
+}
+
+unsigned long pool_gate_ticket(struct pool_gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	unsigned long t = g->next++;
+	pthread_mutex_unlock(&g->lock);
+	return t;
+}
+
+void pool_gate_wait(struct pool_gate *g, unsigned long ticket)
+{
+	pthread_mutex_lock(&g->lock);
+	while (g->serving != ticket || g->free == 0)
+		pthread_cond_wait(&g->turn, &g->lock);
+	g->serving++;
+	g->free--;
+	pthread_cond_broadcast(&g->turn);	/* the next turn may find a place */
+	pthread_mutex_unlock(&g->lock);
+}
+
+void pool_gate_leave(struct pool_gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->free++;
+	pthread_cond_broadcast(&g->turn);
+	pthread_mutex_unlock(&g->lock);
+}
+
+void pool_gate_use(struct pool_gate *g)
+{
+	current = g;
+}
+
 struct pool {
+	struct pool_gate *gate;	/* of the caller, or NULL */
 	size_t n;
 	pool_job_fn fn;
 	void *ctx;
@@ -25,18 +87,28 @@ struct slot {
 	struct pool_worker w;
 };
 
+/* Runs jobs until none is left. Worker 0 is the caller, which holds its
+ * place; the others take one for each job when there is a gate. */
 static void *work(void *arg)
 {
 	struct slot *sl = arg;
 	struct pool *pl = sl->pl;
+	struct pool_gate *g = sl->w.id > 0 ? pl->gate : NULL;
 	for (;;) {
 		if (atomic_load(&pl->failed))
 			break;
+		if (g)
+			pool_gate_wait(g, pool_gate_ticket(g));
 		size_t i = atomic_fetch_add(&pl->next, 1);
-		if (i >= pl->n)
+		if (i >= pl->n) {
+			if (g)
+				pool_gate_leave(g);
 			break;
+		}
 		if (pl->fn(pl->ctx, i, &sl->w) < 0)
 			atomic_store(&pl->failed, 1);
+		if (g)
+			pool_gate_leave(g);
 		arena_reset(&sl->w.scratch);
 	}
 	return NULL;
@@ -54,7 +126,7 @@ int pool_workers(size_t n, int threads)
 int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
     struct arena *keep)
 {
-	struct pool pl = { .n = n, .fn = fn, .ctx = ctx };
+	struct pool pl = { .gate = current, .n = n, .fn = fn, .ctx = ctx };
 	int nw = pool_workers(n, threads);
 	struct slot *sl = xcalloc((size_t)nw, sizeof(*sl));
 	atomic_init(&pl.next, 0);
@@ -67,6 +139,8 @@ int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
 			sl[i].started = pthread_create(&sl[i].th, NULL, work, &sl[i]) == 0;
 	}
 	work(&sl[0]);
+	if (pl.gate)	/* its place, while the other workers finish */
+		pool_gate_leave(pl.gate);
 	for (int i = 0; i < nw; i++) {
 		struct pool_worker *w = &sl[i].w;
 		if (sl[i].started)
@@ -81,5 +155,7 @@ int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
 		buf_release(&w->tmp);
 	}
 	free(sl);
+	if (pl.gate)
+		pool_gate_wait(pl.gate, pool_gate_ticket(pl.gate));
 	return atomic_load(&pl.failed) ? -1 : 0;
 }

@@ -14,7 +14,18 @@
  * diags_print has sorted it. Workers never print.
  *
  * A job returns 0, or -1 to fail the pool: jobs not yet claimed are then
- * skipped. Depends on base/ only.
+ * skipped.
+ *
+ * Pools side by side (build.c runs independent backends at once, each in a
+ * thread of its own that calls pool_run) share the cores through a gate: a
+ * number of places (--jobs), taken in turn (tickets, first come first
+ * served). A thread that entered the gate (pool_gate_wait, then
+ * pool_gate_use) holds one place; pool_run called from it runs its worker 0
+ * on that place and gives it back while it waits for its other workers, and
+ * each other worker takes a place for each job. So no more than the
+ * gate's places run jobs at once, and a long job (a workbook of the whole
+ * region) keeps one place while the other pools' jobs take the rest.
+ * Depends on base/ only.
  */
 #ifndef CARTO_POOL_H
 #define CARTO_POOL_H
@@ -44,5 +55,19 @@ int pool_workers(size_t n, int threads);
  * keep is NULL). Returns 0, or -1 when a job failed. */
 int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
     struct arena *keep);
+
+struct pool_gate;
+/* A gate of places (at least 1). Aborts on out-of-memory like xmalloc. */
+struct pool_gate *pool_gate_new(int places);
+void pool_gate_free(struct pool_gate *g);
+/* The next turn: places are given in the order of tickets. */
+unsigned long pool_gate_ticket(struct pool_gate *g);
+/* Waits until ticket's turn has come and a place is free, and takes it. */
+void pool_gate_wait(struct pool_gate *g, unsigned long ticket);
+/* Gives a place back. */
+void pool_gate_leave(struct pool_gate *g);
+/* Sets the gate of the calling thread, which holds one of its places
+ * (NULL: none, the default): pool_run then shares that gate's places. */
+void pool_gate_use(struct pool_gate *g);
 
 #endif

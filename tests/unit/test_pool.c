@@ -1,9 +1,11 @@
 /*
  * Unit tests of base/pool (every job runs once, on one thread and many;
- * diagnostics and arenas merged; a failing job stops the pool) and of the
+ * diagnostics and arenas merged; a failing job stops the pool; pools side
+ * by side behind a gate run no more jobs at once than its places) and of the
  * publisher's manifest.
  */
 #define _DEFAULT_SOURCE
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,4 +180,59 @@ void test_publish_manifest(void)
 	rmdir(dir);
 	buf_release(&out);
 	buf_release(&path);
+}
+
+/* Pools side by side behind a gate: never more jobs at once than places. */
+struct gated {
+	struct pool_gate *gate;
+	unsigned long ticket;
+	atomic_int *running, *most, *done;
+};
+
+static int busy_job(void *ctx, size_t i, struct pool_worker *w)
+{
+	struct gated *g = ctx;
+	(void)i;
+	(void)w;
+	int now = atomic_fetch_add(g->running, 1) + 1, most = atomic_load(g->most);
+	while (now > most && !atomic_compare_exchange_weak(g->most, &most, now))
+		;
+	usleep(200);
+	atomic_fetch_sub(g->running, 1);
+	atomic_fetch_add(g->done, 1);
+	return 0;
+}
+
+/* One side: enters the gate as build.c's backends do, then runs a pool of
+ * four workers. */
+static void *side(void *arg)
+{
+	struct gated *g = arg;
+	struct diags d = DIAGS_INIT;
+	pool_gate_wait(g->gate, g->ticket);
+	pool_gate_use(g->gate);
+	pool_run(40, 4, busy_job, g, &d, NULL);
+	pool_gate_use(NULL);
+	pool_gate_leave(g->gate);
+	diags_free(&d);
+	return NULL;
+}
+
+void test_pool_gate(void)
+{
+	for (int places = 1; places <= 2; places++) {
+		atomic_int running = 0, most = 0, done = 0;
+		struct pool_gate *gate = pool_gate_new(places);
+		struct gated g[3];
+		pthread_t th[3];
+		for (int i = 0; i < 3; i++) {
+			g[i] = (struct gated){ gate, pool_gate_ticket(gate), &running, &most, &done };
+			EXPECT(pthread_create(&th[i], NULL, side, &g[i]) == 0);
+		}
+		for (int i = 0; i < 3; i++)
+			pthread_join(th[i], NULL);
+		EXPECT(atomic_load(&done) == 3 * 40);
+		EXPECT(atomic_load(&most) >= 1 && atomic_load(&most) <= places);
+		pool_gate_free(gate);
+	}
 }

@@ -28,6 +28,7 @@ void test_template_errors(void);
 void test_template_render(void);
 void test_template_bounds(void);
 void test_pool(void);
+void test_pool_gate(void);
 void test_publish_manifest(void);
 void test_fold(void);
 void test_lheo_md(void);
@@ -38,5 +39,6 @@ void test_json_escape(void);
 void test_md_deck_spans(void);
 void test_paths(void);
 void test_md_doc(void);
+void test_pdf_cp1252(void);
 void test_digest(void);
 #endif
