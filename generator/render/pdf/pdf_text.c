@@ -43,18 +43,27 @@ struct digest pdf_fonts_digest(void)
 	return digest_end(k);
 }
 
+/* What CP1252 puts at 0x80 to 0x9F (0: nothing); the rest is Latin-1. */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x192, 0x201E, 0x2026, 0x2020, 0x2021, 0x2C6, 0x2030, 0x160, 0x2039,
+	0x152, 0, 0x17D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x2DC,
+	0x2122, 0x161, 0x203A, 0x153, 0, 0x17E, 0x178,
+};
+
+/* The CP1252 byte of cp (at least U+0080), or 0 when it has none. */
+static unsigned char cp1252_byte(uint32_t cp)
+{
+	if (cp >= 0xA0 && cp <= 0xFF)
+		return (unsigned char)cp;
+	for (unsigned i = 0; i < 32 && cp >= 0x100; i++)
+		if (cp1252_high[i] == cp)
+			return (unsigned char)(0x80 + i);
+	return 0;
+}
+
 static int in_cp1252(uint32_t cp)
 {
-	/* What CP1252 puts at 0x80 to 0x9F (the rest is Latin-1). */
-	static const uint16_t extra[] = { 0x152, 0x153, 0x160, 0x161, 0x178, 0x17D, 0x17E,
-	    0x192, 0x2C6, 0x2DC, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D,
-	    0x201E, 0x2020, 0x2021, 0x2022, 0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122 };
-	if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
-		return 1;
-	for (size_t i = 0; i < sizeof(extra) / sizeof(*extra); i++)
-		if (extra[i] == cp)
-			return 1;
-	return 0;
+	return cp < 0x80 || cp1252_byte(cp);
 }
 
 static int real_style(const struct doc *d, int style)
@@ -275,6 +284,36 @@ static void utf8_text(struct doc *d, struct buf *b, const char *s)
 	}
 }
 
+/* Appends s in CP1252 to b without iconv when every character has a byte
+ * there (the table above, the same as iconv's); returns -1 with b as it
+ * was at the first that has none (a control or a noncharacter tier_of let
+ * through, or a byte that is not UTF-8), which iconv then decides. */
+static int cp1252_append(struct buf *b, const char *s)
+{
+	size_t start = b->len;
+	buf_grow(b, strlen(s));	/* never longer than the UTF-8 */
+	unsigned char *o = (unsigned char *)b->data + b->len;
+	for (const char *p = s; *p;) {
+		uint32_t cp;
+		if ((unsigned char)*p < 0x80) {
+			*o++ = (unsigned char)*p++;
+			continue;
+		}
+		size_t n = utf8_decode(p, &cp);
+		unsigned char c = n ? cp1252_byte(cp) : 0;
+		if (!c) {
+			b->len = start;
+			b->data[start] = '\0';
+			return -1;
+		}
+		*o++ = c;
+		p += n;
+	}
+	b->len = (size_t)((char *)o - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 /* Appends s in the encoding of tier d->tier to b. */
 static void enc_append(struct doc *d, struct buf *b, const char *s)
 {
@@ -282,6 +321,8 @@ static void enc_append(struct doc *d, struct buf *b, const char *s)
 		utf8_text(d, b, s);
 		return;
 	}
+	if (cp1252_append(b, s) == 0)
+		return;
 	size_t in = strlen(s);
 	buf_grow(b, in * 2 + 8);
 	char *ip = (char *)s, *op = b->data + b->len;

@@ -1,0 +1,69 @@
+/*
+ * Unit tests of the PDF documents' text encoding (render/pdf/pdf_text.c):
+ * every character CP1252 has is set in CP1252, with the byte iconv gives
+ * it, whether pdf_enc converts it itself or through iconv.
+ */
+#include <iconv.h>
+#include <stdint.h>
+
+#include "../../generator/base/buf.h"
+#include "../../generator/base/diag.h"
+#include "../../generator/base/utf8.h"
+#include "../../generator/render/pdf/pdf_int.h"
+#include "harness.h"
+#include "tests.h"
+
+/* s converted by iconv as pdf_text.c did before it converted by itself
+ * (CP1252 with transliteration, a byte it cannot convert skipped). */
+static void by_iconv(iconv_t cd, const char *s, struct buf *b)
+{
+	char out[64];
+	char *ip = (char *)s, *op = out;
+	size_t in = strlen(s), left = sizeof(out) - 1;
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (in && iconv(cd, &ip, &in, &op, &left) == (size_t)-1 && left)
+		ip++, in--;
+	buf_reset(b);
+	buf_add(b, out, (size_t)(op - out));
+}
+
+void test_pdf_cp1252(void)
+{
+	struct doc d;
+	struct diags dg = DIAGS_INIT;
+	struct buf want = BUF_INIT;
+	iconv_t strict = iconv_open("CP1252", "UTF-8"), translit = iconv_open("CP1252//TRANSLIT", "UTF-8");
+	EXPECT(strict != (iconv_t)-1 && translit != (iconv_t)-1 && pdf_open_doc(&d, &dg) == 0);
+	size_t in_cp1252 = 0, wrong = 0, not_cp1252 = 0;
+	for (uint32_t cp = 1; cp < 0x10000 && !harness_failed; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		char s[16] = "\xC3\xA9";	/* é, then cp, then x */
+		size_t n = 2 + utf8_encode(s + 2, cp);
+		s[n] = 'x';
+		/* Whether CP1252 has cp, by iconv itself. */
+		char one[8], *ip = s + 2, *op = one;
+		size_t in = n - 2, left = sizeof(one);
+		iconv(strict, NULL, NULL, NULL, NULL);
+		int has = iconv(strict, &ip, &in, &op, &left) != (size_t)-1 && op - one == 1;
+		const char *got = pdf_enc(&d, s);
+		if (has) {
+			in_cp1252++;
+			not_cp1252 += d.tier != TIER_CP1252;
+		}
+		if (d.tier == TIER_CP1252) {
+			by_iconv(translit, s, &want);
+			wrong += strcmp(got, want.data) != 0;
+		}
+	}
+	EXPECT(in_cp1252 == 0x7F + 96 + 27);	/* ASCII, Latin-1, 27 at 0x80-0x9F */
+	EXPECT(not_cp1252 == 0 && wrong == 0);
+	/* Bytes that are not UTF-8 go through iconv as before: skipped. */
+	EXPECT_STR(pdf_enc(&d, "a\xFF" "b\xC3\xA9"), "ab\xE9");
+	EXPECT_STR(pdf_enc(&d, "\xE2\x82\xAC \xC5\x93\xE2\x80\x99"), "\x80 \x9C\x92");	/* € œ’ */
+	pdf_close_doc(&d);
+	iconv_close(strict);
+	iconv_close(translit);
+	buf_release(&want);
+	diags_free(&dg);
+}
