@@ -75,7 +75,7 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 			memcpy(line, p, k);
 			line[k] = '\0';
 			HPDF_Page_BeginText(d->page);
-			HPDF_Page_SetFontAndSize(d->page, f, size);
+			pdf_set_font(d->page, f, size);
 			HPDF_Page_TextOut(d->page, x, d->y - size, line);
 			HPDF_Page_EndText(d->page);
 			d->y -= size * 1.35f;
@@ -138,7 +138,7 @@ void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l)
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url)
 {
 	const char *t = pdf_enc(d, text);
-	HPDF_Page_SetFontAndSize(d->page, pdf_twin(d, d->regular), size);
+	pdf_set_font(d->page, pdf_twin(d, d->regular), size);
 	float w = HPDF_Page_TextWidth(d->page, t);
 	HPDF_Rect r = { x, y - 2, x + w, y + size };
 	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, r, url);
@@ -358,7 +358,7 @@ static void rich_draw(struct doc *d, const struct rich *r, size_t q, size_t e, H
 	if (link)
 		HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
 	HPDF_Page_BeginText(d->page);
-	HPDF_Page_SetFontAndSize(d->page, f, size);
+	pdf_set_font(d->page, f, size);
 	HPDF_Page_TextOut(d->page, cx, base, seg);
 	HPDF_Page_EndText(d->page);
 	if (!link)
