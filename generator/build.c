@@ -7,6 +7,7 @@
 #include "build.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,17 +55,23 @@ static int previewed(const struct backend *b)
 	return b == &ics_backend || b == &html_backend;
 }
 
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
 void build_stage(struct build_clock *c, const char *name)
 {
-	struct timespec now;
+	struct timespec now, cpu;
 	if (!c->on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
 	if (name && c->last.tv_sec)
-		fprintf(stderr, "carto: %-10s %7.1f ms\n", name,
-		    (double)(now.tv_sec - c->last.tv_sec) * 1e3 +
-		    (double)(now.tv_nsec - c->last.tv_nsec) / 1e6);
+		fprintf(stderr, "carto: %-10s %7.1f ms cpu_ms=%.1f\n", name, ms_between(&c->last, &now),
+		    ms_between(&c->last_cpu, &cpu));
 	c->last = now;
+	c->last_cpu = cpu;
 }
 
 /* With the clock on, reads a memory figure of this process from
@@ -117,6 +124,7 @@ struct run {
 	struct diags d;
 	int rc;
 	double ms;		/* from its start to its end */
+	_Atomic long long cpu_ns;	/* of its thread and its pools' workers */
 	pthread_t th;
 	int started;		/* in a thread of its own */
 };
@@ -125,7 +133,7 @@ static double ms_since(const struct timespec *t0)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) * 1e3 + (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
+	return ms_between(t0, &now);
 }
 
 static void *run_backend(void *arg)
@@ -136,10 +144,16 @@ static void *run_backend(void *arg)
 		pool_gate_wait(r->gate, r->ticket);
 		pool_gate_use(r->gate);
 	}
+	struct timespec c0, c1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	pool_cpu_use(&r->cpu_ns);
 	void *self = r->b->new(r->in);
 	r->rc = r->b->render(self, r->in, r->p, &r->d);
 	r->b->free(self);
+	pool_cpu_use(NULL);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	atomic_fetch_add(&r->cpu_ns, (long long)(c1.tv_sec - c0.tv_sec) * 1000000000 + (c1.tv_nsec - c0.tv_nsec));
 	r->ms = ms_since(&t0);
 	if (r->gate) {
 		pool_gate_use(NULL);
@@ -187,7 +201,8 @@ static int run_group(size_t from, size_t to, const struct render_in *in, struct 
 			rc = -1;
 		diags_merge(d, &r->d);
 		if (c->on)
-			fprintf(stderr, "carto: %-10s %7.1f ms\n", r->b->name, r->ms);
+			fprintf(stderr, "carto: %-10s %7.1f ms cpu_ms=%.1f\n", r->b->name, r->ms,
+			    (double)atomic_load(&r->cpu_ns) / 1e6);
 		print_stats(c, r->b, in->stats, before, rss_kb(c, "VmHWM:", 0));
 	}
 	if (failed.errors)	/* a write whose failure was not passed up */

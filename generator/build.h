@@ -19,10 +19,12 @@ struct site;
 struct build_clock {
 	int on;
 	struct timespec last;
+	struct timespec last_cpu;	/* of the process, all its threads */
 };
 
-/* With the clock on, prints "carto: NAME  N ms" for the time since the
- * previous call (none when name is NULL: that starts the clock). */
+/* With the clock on, prints "carto: NAME  N ms cpu_ms=C" for the time and
+ * the process's CPU time (every thread's) since the previous call (none
+ * when name is NULL: that starts the clock). */
 void build_stage(struct build_clock *c, const char *name);
 /* Renders every backend's documents into p, putting back from cache (NULL:
  * none) those whose inputs did not change (render/cache.h). Diagnostics of

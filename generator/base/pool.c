@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "mem.h"
 
@@ -18,8 +19,10 @@ struct pool_gate {
 	unsigned long next, serving;	/* the next ticket, the turn being served */
 };
 
-/* The gate of the calling thread, which then holds one of its places. */
+/* The gate of the calling thread, which then holds one of its places, and
+ * where its pools count their workers' CPU time. */
 static _Thread_local struct pool_gate *current;
+static _Thread_local _Atomic long long *cpu_ns;
 
 struct pool_gate *pool_gate_new(int places)
 {
@@ -71,8 +74,14 @@ void pool_gate_use(struct pool_gate *g)
 	current = g;
 }
 
+void pool_cpu_use(_Atomic long long *ns)
+{
+	cpu_ns = ns;
+}
+
 struct pool {
 	struct pool_gate *gate;	/* of the caller, or NULL */
+	_Atomic long long *cpu_ns;	/* of the caller, or NULL */
 	size_t n;
 	pool_job_fn fn;
 	void *ctx;
@@ -111,6 +120,9 @@ static void *work(void *arg)
 			pool_gate_leave(g);
 		arena_reset(&sl->w.scratch);
 	}
+	struct timespec t;
+	if (sl->w.id > 0 && pl->cpu_ns && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) == 0)
+		atomic_fetch_add(pl->cpu_ns, (long long)t.tv_sec * 1000000000 + t.tv_nsec);
 	return NULL;
 }
 
@@ -126,7 +138,7 @@ int pool_workers(size_t n, int threads)
 int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
     struct arena *keep)
 {
-	struct pool pl = { .gate = current, .n = n, .fn = fn, .ctx = ctx };
+	struct pool pl = { .gate = current, .cpu_ns = cpu_ns, .n = n, .fn = fn, .ctx = ctx };
 	int nw = pool_workers(n, threads);
 	struct slot *sl = xcalloc((size_t)nw, sizeof(*sl));
 	atomic_init(&pl.next, 0);

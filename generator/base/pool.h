@@ -69,5 +69,9 @@ void pool_gate_leave(struct pool_gate *g);
 /* Sets the gate of the calling thread, which holds one of its places
  * (NULL: none, the default): pool_run then shares that gate's places. */
 void pool_gate_use(struct pool_gate *g);
+/* Sets where pool_run called from this thread adds the CPU time of its
+ * other workers, in nanoseconds (NULL: nowhere, the default); the caller's
+ * own is its thread's (CLOCK_THREAD_CPUTIME_ID). For CARTO_TIMING. */
+void pool_cpu_use(_Atomic long long *ns);
 
 #endif
