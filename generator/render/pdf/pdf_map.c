@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hpdf.h>
+#include <hpdf_consts.h>
+#include <hpdf_pages.h>
+#include <hpdf_utils.h>
+
 #include "../../base/mem.h"
 #include "../svgmap.h"
 #include "pdf_int.h"
@@ -97,6 +102,47 @@ void pdf_outline_free(struct outline *ol)
 /* Each shape is stroked on its own: communes thin and light, then the
  * contours. A point that rounds to the grid step of the one before is not
  * drawn again. */
+/* One ring's path ("x y m", then "x y l" for each point that moves), the
+ * bytes HPDF_Page_MoveTo and HPDF_Page_LineTo write (their numbers by
+ * libharu's own HPDF_FToA), written to the page's content stream in a few
+ * pieces: libharu clears a 512-byte buffer one byte at a time for each
+ * call, which was a third of a fiche's time (perf). The page is then in a
+ * path, as after those calls. Returns 0, or -1 when the stream refused. */
+static int ring_path(struct doc *d, const struct outline *ol, size_t from, size_t to, float x, float y)
+{
+	HPDF_PageAttr attr = (HPDF_PageAttr)d->page->attr;
+	char buf[4096], *o = buf, *end = buf + sizeof(buf);
+	float lx = 0, ly = 0, fx = 0, fy = 0;
+	for (size_t i = from; i < to; i++) {
+		float px = roundf((x + ol->xy[2 * i]) * OUTLINE_GRID) / OUTLINE_GRID;
+		float py = roundf((y + ol->xy[2 * i + 1]) * OUTLINE_GRID) / OUTLINE_GRID;
+		if (i > from && px == lx && py == ly)
+			continue;
+		if (end - o < 2 * (HPDF_REAL_LEN + 1) + 4) {
+			if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)(o - buf)) != HPDF_OK)
+				return -1;
+			o = buf;
+		}
+		o = HPDF_FToA(o, px, end);
+		*o++ = ' ';
+		o = HPDF_FToA(o, py, end);
+		memcpy(o, i == from ? " m\n" : " l\n", 3);
+		o += 3;
+		if (i == from) {
+			fx = px;
+			fy = py;
+		}
+		lx = px;
+		ly = py;
+	}
+	if (o > buf && HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)(o - buf)) != HPDF_OK)
+		return -1;
+	attr->gmode = HPDF_GMODE_PATH_OBJECT;
+	attr->str_pos = (HPDF_Point){ fx, fy };
+	attr->cur_pos = (HPDF_Point){ lx, ly };
+	return 0;
+}
+
 void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y)
 {
 	size_t ring = 0, pt = 0;
@@ -110,17 +156,8 @@ void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y)
 				HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
 		}
 		for (; ring < ol->shape_end[s]; ring++) {
-			float lx = 0, ly = 0;
-			for (size_t i = pt; i < ol->ring_end[ring]; i++) {
-				float px = roundf((x + ol->xy[2 * i]) * OUTLINE_GRID) / OUTLINE_GRID;
-				float py = roundf((y + ol->xy[2 * i + 1]) * OUTLINE_GRID) / OUTLINE_GRID;
-				if (i == pt)
-					HPDF_Page_MoveTo(d->page, px, py);
-				else if (px != lx || py != ly)
-					HPDF_Page_LineTo(d->page, px, py);
-				lx = px;
-				ly = py;
-			}
+			if (pt < ol->ring_end[ring] && ring_path(d, ol, pt, ol->ring_end[ring], x, y) < 0)
+				d->error = d->error ? d->error : 1;
 			pt = ol->ring_end[ring];
 			HPDF_Page_ClosePath(d->page);
 		}
