@@ -22,10 +22,18 @@ static void qr(struct doc *d, const char *url)
 	float side = 80, m = side / (float)q->width;
 	float x0 = PAGE_W - MARGIN - side, y0 = PAGE_H - MARGIN - side;
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	struct pdf_pen pen;
+	float v[4] = { 0, 0, m, m };
+	pdf_pen_start(d, &pen);
 	for (int r = 0; r < q->width; r++)
 		for (int c = 0; c < q->width; c++)
-			if (q->data[r * q->width + c] & 1)
-				HPDF_Page_Rectangle(d->page, x0 + (float)c * m, y0 + side - (float)(r + 1) * m, m, m);
+			if (q->data[r * q->width + c] & 1) {
+				v[0] = x0 + (float)c * m;
+				v[1] = y0 + side - (float)(r + 1) * m;
+				pdf_pen_op(&pen, v, 4, " re\n");
+			}
+	if (pdf_pen_end(&pen, v[0], v[1], v[0], v[1]) < 0)
+		d->error = d->error ? d->error : 1;
 	HPDF_Page_Fill(d->page);
 	HPDF_Rect rect = { x0, y0, x0 + side, y0 + side };
 	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);

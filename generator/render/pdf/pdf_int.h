@@ -149,6 +149,22 @@ void pdf_enc_pieces(struct doc *d, const char *all, const char *const *piece, si
     struct buf *out, size_t *off);
 void pdf_info_attr(struct doc *d, HPDF_InfoType type, const char *s);
 void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size);
+/* A pen writes path operators to d's page as libharu's HPDF_Page_MoveTo,
+ * _LineTo and _Rectangle would (the same bytes: numbers by its HPDF_FToA),
+ * without their cost: each of those calls clears a 512-byte buffer one
+ * byte at a time, which was a third of a fiche's time in its map outline
+ * and QR code (perf). pdf_pen_op appends the n numbers of v and op (" l\n",
+ * " re\n"…); pdf_pen_end writes what is left and leaves the page in a path
+ * that starts at (sx, sy) and is at (cx, cy), as those calls would.
+ * Returns 0, or -1 when the stream refused a write. */
+struct pdf_pen {
+	struct _HPDF_PageAttr_Rec *attr;
+	char buf[4096], *o;
+	int failed;
+};
+void pdf_pen_start(struct doc *d, struct pdf_pen *pen);
+void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op);
+int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
 void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
     const char *s);

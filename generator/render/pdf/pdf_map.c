@@ -102,45 +102,63 @@ void pdf_outline_free(struct outline *ol)
 /* Each shape is stroked on its own: communes thin and light, then the
  * contours. A point that rounds to the grid step of the one before is not
  * drawn again. */
-/* One ring's path ("x y m", then "x y l" for each point that moves), the
- * bytes HPDF_Page_MoveTo and HPDF_Page_LineTo write (their numbers by
- * libharu's own HPDF_FToA), written to the page's content stream in a few
- * pieces: libharu clears a 512-byte buffer one byte at a time for each
- * call, which was a third of a fiche's time (perf). The page is then in a
- * path, as after those calls. Returns 0, or -1 when the stream refused. */
+void pdf_pen_start(struct doc *d, struct pdf_pen *pen)
+{
+	pen->attr = (HPDF_PageAttr)d->page->attr;
+	pen->o = pen->buf;
+	pen->failed = 0;
+}
+
+static void pen_flush(struct pdf_pen *pen)
+{
+	if (pen->o > pen->buf && !pen->failed &&
+	    HPDF_Stream_Write(pen->attr->stream, (HPDF_BYTE *)pen->buf, (HPDF_UINT)(pen->o - pen->buf)) != HPDF_OK)
+		pen->failed = 1;
+	pen->o = pen->buf;
+}
+
+void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op)
+{
+	char *end = pen->buf + sizeof(pen->buf);
+	size_t len = strlen(op);
+	if (end - pen->o < (ptrdiff_t)((size_t)n * (HPDF_REAL_LEN + 1) + len + 1))
+		pen_flush(pen);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			*pen->o++ = ' ';
+		pen->o = HPDF_FToA(pen->o, v[i], end);
+	}
+	memcpy(pen->o, op, len);
+	pen->o += len;
+}
+
+int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy)
+{
+	pen_flush(pen);
+	pen->attr->gmode = HPDF_GMODE_PATH_OBJECT;
+	pen->attr->str_pos = (HPDF_Point){ sx, sy };
+	pen->attr->cur_pos = (HPDF_Point){ cx, cy };
+	return pen->failed ? -1 : 0;
+}
+
+/* One ring's path: "x y m", then "x y l" for each point that moves. */
 static int ring_path(struct doc *d, const struct outline *ol, size_t from, size_t to, float x, float y)
 {
-	HPDF_PageAttr attr = (HPDF_PageAttr)d->page->attr;
-	char buf[4096], *o = buf, *end = buf + sizeof(buf);
-	float lx = 0, ly = 0, fx = 0, fy = 0;
+	struct pdf_pen pen;
+	float p[2] = { 0, 0 }, first[2] = { 0, 0 };
+	pdf_pen_start(d, &pen);
 	for (size_t i = from; i < to; i++) {
 		float px = roundf((x + ol->xy[2 * i]) * OUTLINE_GRID) / OUTLINE_GRID;
 		float py = roundf((y + ol->xy[2 * i + 1]) * OUTLINE_GRID) / OUTLINE_GRID;
-		if (i > from && px == lx && py == ly)
+		if (i > from && px == p[0] && py == p[1])
 			continue;
-		if (end - o < 2 * (HPDF_REAL_LEN + 1) + 4) {
-			if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)(o - buf)) != HPDF_OK)
-				return -1;
-			o = buf;
-		}
-		o = HPDF_FToA(o, px, end);
-		*o++ = ' ';
-		o = HPDF_FToA(o, py, end);
-		memcpy(o, i == from ? " m\n" : " l\n", 3);
-		o += 3;
-		if (i == from) {
-			fx = px;
-			fy = py;
-		}
-		lx = px;
-		ly = py;
+		p[0] = px;
+		p[1] = py;
+		if (i == from)
+			first[0] = px, first[1] = py;
+		pdf_pen_op(&pen, p, 2, i == from ? " m\n" : " l\n");
 	}
-	if (o > buf && HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)buf, (HPDF_UINT)(o - buf)) != HPDF_OK)
-		return -1;
-	attr->gmode = HPDF_GMODE_PATH_OBJECT;
-	attr->str_pos = (HPDF_Point){ fx, fy };
-	attr->cur_pos = (HPDF_Point){ lx, ly };
-	return 0;
+	return pdf_pen_end(&pen, first[0], first[1], p[0], p[1]);
 }
 
 void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y)
