@@ -1,8 +1,10 @@
 /*
  * Unit tests of the PDF documents' text encoding (render/pdf/pdf_text.c):
  * every character CP1252 has is set in CP1252, with the byte iconv gives
- * it, whether pdf_enc converts it itself or through iconv.
+ * it, whether pdf_enc converts it itself or through iconv; and a pen
+ * writes the bytes of libharu's path calls.
  */
+#include <hpdf_pages.h>
 #include <iconv.h>
 #include <stdint.h>
 
@@ -65,5 +67,57 @@ void test_pdf_cp1252(void)
 	iconv_close(strict);
 	iconv_close(translit);
 	buf_release(&want);
+	diags_free(&dg);
+}
+
+/* The bytes of page's content stream, in b. */
+static void page_bytes(HPDF_Page page, struct buf *b)
+{
+	HPDF_Stream st = ((HPDF_PageAttr)page->attr)->stream;
+	char chunk[4096];
+	buf_reset(b);
+	HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET);
+	for (;;) {
+		HPDF_UINT n = sizeof(chunk);
+		HPDF_STATUS e = HPDF_Stream_Read(st, (HPDF_BYTE *)chunk, &n);
+		buf_add(b, chunk, n);
+		if (e != HPDF_OK || n < sizeof(chunk))
+			break;
+	}
+}
+
+/* A pen writes the bytes libharu's path calls write, and leaves the page
+ * in the state they leave it in. */
+void test_pdf_pen(void)
+{
+	struct doc d;
+	struct diags dg = DIAGS_INIT;
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	static const float pts[][2] = { { 10, 20 }, { 10.5f, 20.25f }, { 123.456f, 0.001f }, { -3.75f, 842 },
+		{ 0.2f, 1e-4f }, { 595.28f, 841.89f } };
+	EXPECT(pdf_open_doc(&d, &dg) == 0);
+	HPDF_Page a = HPDF_AddPage(d.pdf), b = HPDF_AddPage(d.pdf);
+	HPDF_Page_MoveTo(a, pts[0][0], pts[0][1]);
+	for (size_t i = 1; i < sizeof(pts) / sizeof(*pts); i++)
+		HPDF_Page_LineTo(a, pts[i][0], pts[i][1]);
+	HPDF_Page_Rectangle(a, 1.25f, 2.5f, 0.666667f, 0.666667f);
+	HPDF_Page_Fill(a);
+	d.page = b;
+	struct pdf_pen pen;
+	pdf_pen_start(&d, &pen);
+	for (size_t i = 0; i < sizeof(pts) / sizeof(*pts); i++)
+		pdf_pen_op(&pen, pts[i], 2, i ? " l\n" : " m\n");
+	float r[4] = { 1.25f, 2.5f, 0.666667f, 0.666667f };
+	pdf_pen_op(&pen, r, 4, " re\n");
+	EXPECT(pdf_pen_end(&pen, 1.25f, 2.5f, 1.25f, 2.5f) == 0);
+	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PATH_OBJECT);
+	HPDF_Page_Fill(b);	/* refused unless the page is in a path */
+	page_bytes(a, &want);
+	page_bytes(b, &got);
+	EXPECT(want.len > 60 && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
+	EXPECT(d.error == 0);
+	pdf_close_doc(&d);
+	buf_release(&want);
+	buf_release(&got);
 	diags_free(&dg);
 }

@@ -40,5 +40,6 @@ void test_md_deck_spans(void);
 void test_paths(void);
 void test_md_doc(void);
 void test_pdf_cp1252(void);
+void test_pdf_pen(void);
 void test_digest(void);
 #endif
