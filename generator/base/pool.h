@@ -22,9 +22,10 @@
  * served). A thread that entered the gate (pool_gate_wait, then
  * pool_gate_use) holds one place; pool_run called from it runs its worker 0
  * on that place and gives it back while it waits for its other workers, and
- * each other worker takes a place for each job. So no more than the
- * gate's places run jobs at once, and a long job (a workbook of the whole
- * region) keeps one place while the other pools' jobs take the rest.
+ * each other worker takes a place before its first job and gives it back
+ * when no job is left. So no more than the gate's places run jobs at
+ * once, and a long job (a workbook of the whole region) keeps one place
+ * while the other pools' jobs take the rest.
  * Depends on base/ only.
  */
 #ifndef CARTO_POOL_H
