@@ -1,7 +1,7 @@
 /*
- * The render stage's driver: runs the backends of render/ in the order of
- * one table (build.c says why that order), each through the interface of
- * render/backend.h, collects what they and the publisher report, and prints
+ * The render stage's driver: runs the backends of render/ from one table
+ * (build.c says which run side by side and why the HTML comes last), each
+ * through the interface of render/backend.h, collects what they and the publisher report, and prints
  * it once. Also the stage clock of CARTO_TIMING. Included by main.c only.
  */
 #ifndef CARTO_BUILD_H

@@ -2,7 +2,10 @@
  * The one interface of the outputs, in the manner of lowdown's
  * *_new / *_render / *_free: every backend (open data, LHÉO,
  * data·inclusion, XLSX, PDF, ICS, HTML) is a struct backend, and build.c
- * runs them in the order of its table. Included by build.c and by each backend's driver file only.
+ * runs them from its table: all but the HTML side by side, each in a
+ * thread of its own (so a backend's new, render and free run in one
+ * thread, never two backends' in the same), then the HTML. Included by
+ * build.c and by each backend's driver file only.
  *
  * A backend reads the validated, indexed model and the build's options,
  * all read-only while it renders; it writes every file through the
