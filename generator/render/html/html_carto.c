@@ -36,6 +36,7 @@ struct spot {
 	size_t card;		/* index of the first card, for the link */
 	size_t last;		/* index of the last card; next[] links the others */
 	const char *label;	/* accessible name, HTML-escaped */
+	const char *noms;	/* its names' lengths (data-noms, see spot_label) */
 };
 
 /* Markers whose centres are closer than a single marker's radius hide each
@@ -188,17 +189,26 @@ static void spread_apart(struct pctx *c, struct points *p, struct groups *gr)
 }
 
 /* "A, B et C" for the distinct names of a marker's rows; past max names,
- * the first max - 1 and "et N autres <what>". */
-static void names(struct buf *b, const char *const *v, size_t n, size_t max, const char *what)
+ * the first max - 1 and "et N autres <what>". Their lengths in UTF-16 code
+ * units (what a script's string counts) go to lens, space-separated, then
+ * "+N" when N are not named. */
+static void names(struct buf *b, struct buf *lens, const char *const *v, size_t n, size_t max,
+    const char *what)
 {
 	size_t shown = n > max ? max - 1 : n;
 	for (size_t i = 0; i < shown; i++) {
 		if (i)
 			buf_puts(b, i + 1 == n ? " et " : ", ");
 		esc_html(b, v[i]);
+		size_t units = 0;
+		for (const unsigned char *p = (const unsigned char *)v[i]; *p; p++)
+			units += ((*p & 0xC0) != 0x80) + (*p >= 0xF0);
+		buf_printf(lens, "%s%zu", i ? " " : "", units);
 	}
-	if (shown < n)
+	if (shown < n) {
 		buf_printf(b, " et %zu autres %s", n - shown, what);
+		buf_printf(lens, " +%zu", n - shown);
+	}
 }
 
 /* Past this many organisations a group's name gives the first
@@ -210,8 +220,13 @@ static void names(struct buf *b, const char *const *v, size_t n, size_t max, con
 
 /* The accessible name of a marker: its organisations (every one up to
  * GROUP_NAMES, then a count), its communes (up to three, then a count)
- * and its number of offers. Escaped. */
-static const char *spot_label(struct pctx *c, const struct spot *s, const struct rowref *r,
+ * and its number of offers. Escaped. s->noms gets the lengths of the
+ * names it holds, "12 30 +4/9 11" (organisations, then communes; "+N"
+ * those counted), so that a page's script that merges markers on a small
+ * screen (assets/reperes.js) can read the names out of the name when the
+ * page has no list to read them from (a map shown in another page, a
+ * large view's first screen). */
+static const char *spot_label(struct pctx *c, struct spot *s, const struct rowref *r,
     const size_t *next)
 {
 	const char **orgs = arena_alloc(c->a, s->n * sizeof(char *));
@@ -229,13 +244,16 @@ static const char *spot_label(struct pctx *c, const struct spot *s, const struct
 		if (i == nc && *cm)
 			coms[nc++] = cm;
 	}
-	struct buf *b = c->tmp;
+	struct buf *b = c->tmp, lens = BUF_INIT;
 	buf_reset(b);
-	names(b, orgs, no, GROUP_NAMES, "organismes");
+	names(b, &lens, orgs, no, GROUP_NAMES, "organismes");
 	if (nc)
 		buf_puts(b, ", ");
-	names(b, coms, nc, 3, "communes");
+	buf_putc(&lens, '/');
+	names(b, &lens, coms, nc, 3, "communes");
 	buf_printf(b, " : %zu offre%s", s->n, s->n > 1 ? "s" : "");
+	s->noms = arena_strndup(c->a, lens.data, lens.len);
+	buf_release(&lens);
 	return arena_strndup(c->a, b->data, b->len);
 }
 
@@ -319,7 +337,7 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		if (of[g] == (size_t)-1) {
 			of[g] = (*ns)++;
 			s = &v[of[g]];
-			*s = (struct spot){ gr.sx[g] / (double)gr.np[g], gr.sy[g] / (double)gr.np[g], 0, t, i, i, NULL };
+			*s = (struct spot){ gr.sx[g] / (double)gr.np[g], gr.sy[g] / (double)gr.np[g], 0, t, i, i, NULL, NULL };
 		} else {
 			s = &v[of[g]];
 			next[s->last] = i;
@@ -354,10 +372,12 @@ static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
 /* The map: idp prefixes its ids (several maps on a page); markers link to
  * their cards at href#rN, href being "" on the cartography's own page;
  * outlines replaces the base map's paths when not NULL; under, when not
- * NULL, is drawn between the outlines and the markers. */
+ * NULL, is drawn between the outlines and the markers. noms: the markers
+ * carry the lengths of their names (data-noms, spot_label), for a page
+ * whose script has no cards to name merged markers from. */
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
     const struct spot *sp, size_t ns, size_t nrows, const size_t *next, const char *idp,
-    const char *href, int anchors, const char *outlines, const char *under)
+    const char *href, int anchors, const char *outlines, const char *under, int noms)
 {
 	struct buf *b = c->tmp;
 	buf_reset(b);
@@ -383,6 +403,8 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 		buf_putc(b, '"');
 		if (!*href)
 			cards_attr(b, s, next);
+		if (noms)
+			buf_printf(b, " data-noms=\"%s\"", s->noms);
 		buf_printf(b, " aria-label=\"%s\"><circle class=\"marker%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>",
 		    s->label, cls, s->x, s->y, r, fill);
 		if (s->n > 1)
@@ -1248,7 +1270,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		} else if (dep)
 			under = commune_labels(c, dep, m, sp, ns, rows, n);
 		view_sets(a, v, "carte", svg(c, m, titre, sp, ns, n, next, "", "", 1,
-		    dep ? NULL : dep_links(c, ca), under));
+		    dep ? NULL : dep_links(c, ca), under, !com && html_carto_large(n)));
 		if (z) {
 			size_t nz;
 			sp = spots(c, &z->pr, rows, n, &nz, next, svgmap_zoom_deps);
@@ -1256,7 +1278,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 			for (size_t i = 0; i < n; i++)
 				nzr += row_in(&rows[i], svgmap_zoom_deps);
 			view_sets(a, v, "carte_zoom", svg(c, z, html_fmt(c, "%s – zoom sur Paris et la petite couronne", titre),
-			    sp, nz, nzr, next, "zoom-", "", 1, NULL, NULL));
+			    sp, nz, nzr, next, "zoom-", "", 1, NULL, NULL, html_carto_large(n)));
 		}
 	}
 	view_setn(a, v, "nb", (double)n);
@@ -1283,6 +1305,16 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		view_push(a, legend, it);
 	}
 	view_set(a, v, "legende", legend);
+	/* Every type's colour, "asl #0050a0 fle #… * #4d4d4d" (* an offer
+	 * of no known type): a marker whose shown offers change takes the
+	 * colour of their type (cartographie.js). */
+	struct buf *cb = c->tmp;
+	buf_reset(cb);
+	for (size_t i = 0; i < s->vocab.types_offre.n; i++)
+		buf_printf(cb, "%s %s ", s->vocab.types_offre.v[i].code,
+		    palette[type_colour_index(&s->vocab, s->vocab.types_offre.v[i].code)]);
+	buf_printf(cb, "* %s", palette[type_colour_index(&s->vocab, NULL)]);
+	view_sets(a, v, "couleurs", arena_strndup(a, cb->data, cb->len));
 	struct view *deps = view_list(a);
 	for (size_t i = 0; !dep && !com && ca->par_departement && i < s->geo.n_departements; i++) {
 		struct view *it = view_map(a);
@@ -1328,5 +1360,5 @@ const char *html_carto_map(struct pctx *c, const struct cartographie *ca, const 
 	 * lists communes, so the markers lead to the page itself. */
 	const char *page = html_path(c, path_carto_page(c->tmp, ca, dep && ca->par_departement ? dep : NULL));
 	int anchors = !html_carto_large(n) && (!dep || ca->par_departement);
-	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors, NULL, NULL);
+	return svg(c, m, titre, sp, ns, n, next, idp, html_link(c, page), anchors, NULL, NULL, 1);
 }

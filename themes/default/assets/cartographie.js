@@ -22,7 +22,10 @@
   var info = document.getElementById("carto-morceaux");
   info = info ? JSON.parse(info.textContent) : null;
   var root = (document.querySelector("link[rel=stylesheet]").getAttribute("href") || "").replace(/assets\/[^/]*$/, "");
-  var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]"));
+  /* carto's markers (not the groups assets/reperes.js makes of them on a
+     small screen). */
+  var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]:not(.regroupe)"));
+  var reperes = window.CARTO_REPERES;	/* assets/reperes.js, loaded first */
   var status = document.getElementById("facettes-statut");
   var field = document.getElementById("pres-de"), box = document.getElementById("pres-de-liste");
   var radiusSel = document.getElementById("rayon");
@@ -40,8 +43,13 @@
   markers.forEach(function (m) {
     m.cartoIds = expand(m.getAttribute("data-cards"));
     var t = m.querySelector("text");
-    m.cartoFirst = [m.getAttribute("aria-label"), t ? t.textContent : "", m.getAttribute("href")];
+    m.cartoCircle = m.querySelector("circle.marker");
+    m.cartoFirst = [m.getAttribute("aria-label"), t ? t.textContent : "", m.getAttribute("href"),
+      m.cartoCircle.getAttribute("fill")];
   });
+  /* Each type's colour, as carto paints it ("*": no known type). */
+  var colours = {}, legend = document.querySelector("ul.legend[data-couleurs]");
+  if (legend) legend.getAttribute("data-couleurs").replace(/(\S+) (\S+)/g, function (all, code, c) { colours[code] = c; });
 
   /* The rows: one object each, {id, facet: [codes], lat, lon, then the card
      or what a large view's list shows}. */
@@ -50,6 +58,7 @@
     names.forEach(function (n) { d[n] = (c.getAttribute("data-" + n) || "").split(" ").filter(Boolean); });
     d.lat = +g[0];
     d.lon = +g[1];
+    d.typeList = (c.getAttribute("data-types") || "").split(" ").filter(Boolean);
     var org = c.querySelector("p:not(.card-title) a"), ul = c.parentNode, h = ul && ul.previousElementSibling;
     d.org = org ? org.textContent : "";
     d.commune = h && h.tagName === "H4" ? h.textContent : "";
@@ -108,30 +117,55 @@
     return out;
   }
 
-  /* "A, B et C"; past max names, the first max - 1 and "et N autres …",
-     as carto writes them (html_carto.c, spot_label). */
-  function list(v, max, what) {
-    var shown = v.length > max ? max - 1 : v.length, s = "";
-    for (var i = 0; i < shown; i++) s += (i ? (i + 1 === v.length ? " et " : ", ") : "") + v[i];
-    return shown < v.length ? s + " et " + (v.length - shown) + " autres " + what : s;
-  }
   /* A large view knows the names of the organisations of the rows it has
-     shown; a marker holding others counts them. */
+     shown; a marker holding others counts them. Named as carto names a
+     marker (html_carto.c, spot_label; the list of names is reperes.js's). */
   function markerName(ids) {
-    var orgs = [], coms = [], keys = [], unnamed = false;
+    var orgs = [], coms = [], keys = {}, nkeys = 0, seen = {}, unnamed = false;
     ids.forEach(function (id) {
-      var w = byId[id] || { org: "", commune: "" }, key = w.card ? w.org : w.dep + "-" + w.orgNo;
-      if (keys.indexOf(key) < 0) {
-        keys.push(key);
+      var w = byId[id] || { org: "", commune: "" }, key = "$" + (w.card ? w.org : w.dep + "-" + w.orgNo);
+      if (!keys[key]) {
+        keys[key] = true;
+        nkeys++;
         if (w.org === undefined) unnamed = true;
         else orgs.push(w.org);
       }
-      if (w.commune && coms.indexOf(w.commune) < 0) coms.push(w.commune);
+      if (w.commune && !seen["$" + w.commune]) {
+        seen["$" + w.commune] = true;
+        coms.push(w.commune);
+      }
     });
-    var who = unnamed ? keys.length + " organisme" + (keys.length > 1 ? "s" : "") : list(orgs, 12, "organismes");
-    return who + (coms.length ? ", " + list(coms, 3, "communes") : "") +
+    var who = unnamed ? nkeys + " organisme" + (nkeys > 1 ? "s" : "") : reperes.list(orgs, 12, "organismes");
+    return who + (coms.length ? ", " + reperes.list(coms, 3, "communes") : "") +
       " : " + ids.length + " offre" + (ids.length > 1 ? "s" : "");
   }
+  /* The colour of a marker's rows: their type's when they have one (the
+     first of each row's types that is chosen, or its first when none is),
+     the dark one of several types otherwise; null when a row's types are
+     not known (a large view whose facets leave them out). */
+  function colourOf(ids, chosen) {
+    var type = null;
+    for (var i = 0; i < ids.length; i++) {
+      var d = byId[ids[i]], tl = d && (d.typeList || d.types), t = undefined;
+      if (!tl) return null;
+      for (var k = 0; k < tl.length && t === undefined; k++) if (!chosen.length || chosen.indexOf(tl[k]) >= 0) t = tl[k];
+      t = t === undefined ? (tl[0] || "*") : t;
+      if (type !== null && type !== t) return reperes.mixed;
+      type = t;
+    }
+    return colours[type] || colours["*"] || null;
+  }
+  /* The name of a group that reperes.js makes of markers: that of their
+     shown offers, in the list's order; carto's markers' own names (null)
+     on a large view's first screen, whose rows are not loaded. */
+  var firstScreen = false;
+  reperes.nommer = function (atoms) {
+    if (firstScreen) return null;
+    var ids = [];
+    atoms.forEach(function (m) { ids = ids.concat(m.cartoShown || m.cartoIds); });
+    ids.sort(function (a, b) { return a.slice(1) - b.slice(1); });
+    return markerName(ids);
+  };
 
   /* ---- "Près de…": the field and the distance (assets/pres-de.js) ---- */
   /* A theme's own template written before pres-de.js existed does not load
@@ -323,24 +357,31 @@
     });
     /* A marker counts, names and links to its offers that are shown; before
        any choice, a large view's markers are as carto drew them. */
+    firstScreen = info && !any;
     markers.forEach(function (m) {
       var t = m.querySelector("text");
-      if (info && !any) {
+      if (firstScreen) {
         m.style.display = "";
         m.setAttribute("aria-label", m.cartoFirst[0]);
         if (t) t.textContent = m.cartoFirst[1];
         m.setAttribute("href", m.cartoFirst[2]);
+        m.cartoCircle.setAttribute("fill", m.cartoFirst[3]);
         m.removeAttribute("data-visibles");
+        m.cartoShown = null;
         return;
       }
       var ids = m.cartoIds.filter(function (id) { return visible[id]; }), n = ids.length;
       m.style.display = n ? "" : "none";
       if (t) t.textContent = n > 1 ? String(n) : "";
       m.setAttribute("data-visibles", String(n));
+      m.cartoShown = ids;
       if (!n) return;
       m.setAttribute("aria-label", info && n === m.cartoIds.length ? m.cartoFirst[0] : markerName(ids));
       if ((m.getAttribute("href") || "").charAt(0) === "#") m.setAttribute("href", "#" + ids[0]);
+      m.cartoCircle.setAttribute("fill", colourOf(ids, sel.types || []) || m.cartoFirst[3]);
     });
+    /* On a small screen, markers whose targets would overlap are merged. */
+    reperes.regroup();
     /* How many offers each value would give, the other facets kept. A
        département whose piece is not loaded is counted only before any
        other choice (its count is then the page's). */
