@@ -9,6 +9,7 @@ const { chromium } = require("playwright-core");
 const searchWeight = require("./search_weight.js").measure;
 const { nearChecks, comboAxe } = require("./carto_near.js");
 const cartoWeight = require("./carto_weight.js").measure;
+const cartoMarkers = require("./carto_markers.js");
 
 const out = path.resolve(process.argv[2] || "output");
 const shots = process.argv[3];
@@ -426,7 +427,9 @@ async function markerChecks(browser, report) {
       await p.waitForTimeout(50);
       const m = await p.evaluate(() => {
         const svg = document.querySelector("svg.map"), k = svg.getScreenCTM().a;
-        const links = Array.from(svg.querySelectorAll("a:not(.dep-lien)")).map((a) => a.getBoundingClientRect());
+        // The links shown (the markers merged into a group are not).
+        const links = Array.from(svg.querySelectorAll("a:not(.dep-lien)")).map((a) => a.getBoundingClientRect())
+          .filter((r) => r.width > 0);
         const fonts = Array.from(svg.querySelectorAll(".marker-count")).map((t) => parseFloat(getComputedStyle(t).fontSize) * k);
         return { n: links.length, w: Math.min(...links.map((r) => r.width)), h: Math.min(...links.map((r) => r.height)),
           groups: fonts.length, font: Math.min(...fonts) };
@@ -505,6 +508,9 @@ async function largeChecks(browser, report, dir) {
   report(want > 0 && shown === Math.min(200, want) && status.startsWith(want + " offre") && markers[0] > 0 &&
     markers[0] < markers[1] && pieces.includes("93.js") && pieces.every((f) => /^93(-\d+)?\.js$/.test(f)),
     "browser/facets/large-view", "shown " + shown + " of " + want + ": " + status + " " + JSON.stringify([markers, pieces]));
+  // Its maps are denser: on a phone, no two markers' targets overlap.
+  await cartoMarkers.phoneChecks(browser, report, dir, [["cartography", "cartographies/linguistique/index.html"],
+    ["cartography-departement", "cartographies/linguistique/93/index.html"]], "large/");
   // The communes of "Près de…" are the territory's: the same file whatever
   // the number of organisations (the keystroke timing that make bench takes,
   // tests/carto_weight.js, holds for any site).
@@ -606,6 +612,11 @@ async function largeChecks(browser, report, dir) {
   await nearChecks(browser, report, out);
   await comboAxe(browser, report, out, axePath);
   await markerChecks(browser, report);
+  const rel = firstDir("cartographies");
+  await cartoMarkers.phoneChecks(browser, report, out, [["cartography", rel],
+    ["cartography-departement", rel.replace("index.html", "93/index.html")], ["page-with-views", "methodologie/index.html"]], "");
+  await cartoMarkers.keyboardCheck(browser, report, out, rel);
+  await cartoMarkers.colourCheck(browser, report, out, rel);
   await zoomChecks(browser, report);
   await deckChecks(browser, report);
   await parcoursChecks(browser, report);

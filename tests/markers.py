@@ -19,7 +19,7 @@ import re
 import sys
 
 out = sys.argv[1]
-marker = re.compile(r'<a href="[^"]*" data-cards="([^"]*)" aria-label="([^"]*)"><circle class="marker[a-z ]*" '
+marker = re.compile(r'<a href="[^"]*" data-cards="([^"]*)"(?: data-noms="[^"]*")? aria-label="([^"]*)"><circle class="marker[a-z ]*" '
                     r'cx="([0-9.]+)" cy="([0-9.]+)" r="([0-9.]+)"')
 card = re.compile(r'<li class="card" id="(r[0-9]+)"[^>]*>\s*<p class="card-title">.*?</p>\s*<p><a [^>]*>([^<]*)</a>',
                   re.S)

@@ -81,9 +81,12 @@
 
   /* The half-sizes, in units of the drawing, the style sheet gives a
      single marker, a group, a large group, a target and a digit of a
-     group's number, at the map's present scale. */
+     group's number, at the map's present scale; measured once a scale
+     (the measure lays the page out). */
   function sizes(svg) {
-    var g = document.createElementNS(NS, "g"), out = {};
+    var k = svg.style.getPropertyValue("--k");
+    if (svg.cartoSizes && svg.cartoSizes.k === k) return svg.cartoSizes;
+    var g = document.createElementNS(NS, "g"), out = { k: k };
     g.setAttribute("visibility", "hidden");
     var cls = { one: "marker", group: "marker groupe", big: "marker groupe grand", hit: "hit" };
     var els = {};
@@ -104,6 +107,7 @@
     out.digit = tb.width / 4;
     out.textH = tb.height / 2;
     svg.removeChild(g);
+    svg.cartoSizes = out;
     return out;
   }
   /* How far from its centre a marker reaches, its target included (the
@@ -119,7 +123,7 @@
 
   var scales = [];
   function regroup(svg) {
-    var t0 = window.performance ? performance.now() : 0;
+    var t0 = window.performance ? performance.now() : 0, sz = sizes(svg);
     Array.prototype.slice.call(svg.querySelectorAll("a.regroupe")).forEach(function (g) { svg.removeChild(g); });
     var atoms = Array.prototype.filter.call(svg.querySelectorAll("a"), function (a) {
       if (!a.querySelector("circle.marker")) return false;
@@ -130,7 +134,7 @@
     /* A map whose markers name offers of the page waits for
        cartographie.js to name its groups. */
     if (!api.nommer && !atoms.every(function (a) { return a.hasAttribute("data-noms"); })) return;
-    var sz = sizes(svg), n = atoms.length, total = 0;
+    var n = atoms.length, total = 0;
     var sx = [], sy = [], np = [], nr = [], up = [], gen = [], ext = [], nxt = [], tail = [];
     atoms.forEach(function (a, i) {
       var c = a.querySelector("circle.marker"), cl = c.getAttribute("class");
@@ -206,6 +210,7 @@
     var fill = fills.every(function (f) { return f === fills[0]; }) ? fills[0] : MIXED;
     var name = api.nommer ? api.nommer(atoms) : null;
     a.setAttribute("class", "regroupe");
+    a.cartoAtoms = atoms;
     a.setAttribute("href", first.getAttribute("href"));
     var cards = atoms.map(function (m) { return m.getAttribute("data-cards"); }).filter(Boolean);
     if (cards.length) a.setAttribute("data-cards", cards.join(" "));
@@ -236,6 +241,7 @@
 
   function regroupAll() {
     var t0 = window.performance ? performance.now() : 0, ms = 0;
+    maps.forEach(sizes);	/* before any map changes */
     maps.forEach(function (svg) { regroup(svg); ms += api.ms; });
     api.ms = t0 ? performance.now() - t0 : ms;
   }
