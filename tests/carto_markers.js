@@ -145,6 +145,18 @@ async function keyboardCheck(browser, report, dir, rel) {
   const shown = await p.evaluate((id) => { const e = document.getElementById(id); return !!e && !e.hidden; }, target);
   report(focused && seen.hidden === 0 && url.endsWith("#" + target) && shown, "browser/markers-group-keyboard",
     JSON.stringify({ focused, seen, url }));
+  // A group that splits when the screen widens leaves the focus on its
+  // first marker (or the group that holds it), not on the page.
+  await p.focus("svg.map a.regroupe");
+  const first = await p.evaluate(() => document.activeElement.cartoAtoms[0].getAttribute("aria-label"));
+  await p.setViewportSize({ width: 1280, height: 900 });
+  await p.waitForTimeout(150);
+  const now = await p.evaluate(() => {
+    const a = document.activeElement;
+    return a.closest && a.closest("svg.map") && a.getBoundingClientRect().width > 0 ?
+      (a.cartoAtoms || [a]).map((m) => m.getAttribute("aria-label")) : [a.tagName];
+  });
+  report(now.includes(first), "browser/markers-group-keeps-focus", JSON.stringify({ first, now }));
   await ctx.close();
 }
 

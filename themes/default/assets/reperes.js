@@ -124,6 +124,10 @@
   var scales = [];
   function regroup(svg) {
     var t0 = window.performance ? performance.now() : 0, sz = sizes(svg);
+    /* The marker that has the focus, or the first of the group that has
+       it, keeps it (or its new group does). */
+    var had = svg.contains(document.activeElement) ? document.activeElement : null;
+    var keep = had && had.cartoAtoms ? had.cartoAtoms[0] : had;
     Array.prototype.slice.call(svg.querySelectorAll("a.regroupe")).forEach(function (g) { svg.removeChild(g); });
     var atoms = Array.prototype.filter.call(svg.querySelectorAll("a"), function (a) {
       if (!a.querySelector("circle.marker")) return false;
@@ -193,13 +197,21 @@
       file(g);
       queue.push(g);
     }
+    var shown = 0;
     for (g = 0; g < n; g++) {
-      if (up[g] !== g || np[g] < 2) continue;
+      if (up[g] !== g) continue;
+      shown++;
+      if (np[g] < 2) continue;
       var members = [];
       for (var k = g; k >= 0; k = nxt[k]) members.push(k);
       members.sort(function (a, b) { return a - b; });
       draw(svg, members.map(function (m) { return atoms[m]; }), sx[g] / np[g], sy[g] / np[g], nr[g]);
     }
+    if (keep && keep.getAttribute("display") === "none") keep = keep.cartoGroup;
+    if (had && keep && keep !== had) keep.focus();
+    /* The map's description counts the markers shown. */
+    var desc = svg.querySelector("desc");
+    if (desc) desc.textContent = desc.textContent.replace(/regroupés en \d+ repères/, "regroupés en " + shown + " repères");
     if (t0) api.ms = performance.now() - t0;
   }
 
@@ -236,7 +248,10 @@
     a.appendChild(t);
     a.appendChild(hit);
     first.parentNode.insertBefore(a, first);
-    atoms.forEach(function (m) { m.setAttribute("display", "none"); });
+    atoms.forEach(function (m) {
+      m.setAttribute("display", "none");
+      m.cartoGroup = a;
+    });
   }
 
   function regroupAll() {
