@@ -6,7 +6,9 @@
  * has its départements as links to their pages and a second map, a zoom on
  * Paris and the petite couronne; a département's map names its main
  * communes (commune_labels). Markers carry a target sized in CSS pixels by
- * the style sheet (issue 16). Start at html_carto_view.
+ * the style sheet (issue 16), and where the page lists no offer, the
+ * lengths of the names they hold, for the script that merges them on a
+ * small screen (spot_label). Start at html_carto_view.
  */
 #include <math.h>
 #include <stdio.h>

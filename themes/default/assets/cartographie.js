@@ -4,7 +4,9 @@
    the list and the map's markers together (any value inside a facet, every
    facet), each value shows how many offers it would give, and the state lives
    in the URL (?departement=93&types=asl&pres=93008&rayon=5) so that a link can
-   be sent. "Près de…" takes a commune of the territory (name or postcode,
+   be sent. A marker takes the colour of the types of its offers shown, and
+   assets/reperes.js (loaded first) merges the markers shown whose targets
+   would overlap at the map's scale, named by this script. "Près de…" takes a commune of the territory (name or postcode,
    accents, case and "st" set aside), sorts the offers by great-circle distance
    from its centre, and keeps those within the radius chosen (the field,
    its communes and the distance: assets/pres-de.js, loaded first).

@@ -32,14 +32,15 @@
      there are when v does not hold them all, a lower bound when atLeast
      ("et au moins N autres …"). */
   function list(v, max, what, total, atLeast) {
-    var n = Math.max(v.length, total || 0), shown = n > max ? max - 1 : n, s = "";
+    var n = Math.max(v.length, total || 0), shown = Math.min(n > max ? max - 1 : n, v.length), s = "";
     for (var i = 0; i < shown; i++) s += (i ? (i + 1 === n ? " et " : ", ") : "") + v[i];
     if (shown === n) return s;
     return s + " et " + (atLeast ? "au moins " : "") + (n - shown) + " autres " + what;
   }
 
   /* The names a marker of carto holds, read out of its name with the
-     lengths of data-noms ("12 30 +4/9 11"): {orgs, moreOrgs, coms, moreComs}. */
+     lengths of data-noms ("12 30 +4/9 11"): {orgs, coms}, each {names,
+     more: how many it counts without naming them}. */
   function held(a) {
     var label = a.getAttribute("aria-label") || "", spec = (a.getAttribute("data-noms") || "/").split("/"), pos = 0;
     function take(part, what) {
