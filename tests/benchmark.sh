@@ -14,7 +14,9 @@
 # 250 KB above), the largest pages named, and the bytes a first search of
 # two words transfers in Chromium (tests/search_weight.js, at most 100 KB)
 # and what each cartography's first screen and one filter transfer
-# (tests/carto_weight.js, within the budget);
+# (tests/carto_weight.js, within the budget), the time of a "Près de…"
+# keystroke and of regrouping the region page's markers on a phone
+# (assets/reperes.js, target 100 ms);
 # the exit status is 1 when a page or the search is over.
 set -eu
 cd "$(dirname "$0")/.."

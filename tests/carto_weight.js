@@ -3,7 +3,8 @@
 // the browser's own resource timing says it transferred for the first screen,
 // then ticks one facet value and sums again once the list shows the matching
 // offers (the data pieces it loaded included). Exported for tests/browser.js
-// and tests/benchmark.sh; alone, prints one line per page:
+// and tests/benchmark.sh; alone, prints one line per page, then the times
+// of a "Près de…" keystroke and of regrouping the markers (regroupTimes):
 // usage: node tests/carto_weight.js OUT [BUDGET_KB]
 "use strict";
 const fs = require("fs");
