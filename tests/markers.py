@@ -53,14 +53,54 @@ def apart(page, circles, names):
                 faults.append("%s: %r (r %g) and %r (r %g) are %.1f px apart" % (page, names[i], r, names[j], r2, d))
 
 
+noms = re.compile(r'data-noms="([^"]*)" aria-label="([^"]*)"')
+noms_seen = 0
+
+
+def held(part, label, what):
+    """The names of a part of data-noms ("12 30 +4") read from label, and
+    the label's text they make, as carto writes it (html_carto.c, names)."""
+    lens = [t for t in part.split() if not t.startswith("+")]
+    more = [int(t[1:]) for t in part.split() if t.startswith("+")]
+    got, pos = [], 0
+    for i, n in enumerate(lens):
+        if i:
+            pos += 2 if label[pos] == "," else 4
+        # data-noms counts UTF-16 code units, as a script's strings do.
+        raw = label.encode("utf-16-le")[2 * pos:2 * (pos + int(n))].decode("utf-16-le")
+        got.append(raw)
+        pos += len(raw.encode("utf-16-le")) // 2
+    text = ", ".join(got[:-1]) + (" et " if len(got) > 1 and not more else ", " if len(got) > 1 else "") + got[-1] if got else ""
+    if more:
+        text += " et %d autres %s" % (more[0], what)
+    return text
+
+
+def check_noms(page, text):
+    """Each marker's data-noms gives the lengths of the names its name holds:
+    read with them, the names make the name again."""
+    global noms_seen
+    for part, label in noms.findall(text):
+        noms_seen += 1
+        label = html.unescape(label)
+        o, _, c = part.partition("/")
+        who = held(o, label, "organismes")
+        where = held(c, label[len(who) + 2:], "communes") if c else ""
+        again = who + (", " + where if where else "")
+        if not re.fullmatch(re.escape(again) + r" : [0-9]+ offres?", label):
+            faults.append("%s: data-noms=%r does not read %r (%r)" % (page, part, label, again))
+
+
 for page in others:
     text = open(page, encoding="utf-8").read()
+    check_noms(page, text)
     for part in text.split('<svg class="map"')[1:]:
         circles = [tuple(map(float, m)) for m in anywhere.findall(part.split("</svg>")[0])]
         maps_seen += 1
         apart(page, circles, ["marker %d" % k for k in range(len(circles))])
 for page in pages:
     text = open(page, encoding="utf-8").read()
+    check_noms(page, text)
     orgs = {m.group(1): html.unescape(m.group(2)) for m in card.finditer(text)}
     # Each map of the page on its own (the region's and its zoom on Paris
     # and the petite couronne have their own drawings).
