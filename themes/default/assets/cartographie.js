@@ -6,10 +6,11 @@
    in the URL (?departement=93&types=asl&pres=93008&rayon=5) so that a link can
    be sent. A marker takes the colour of the types of its offers shown, and
    assets/reperes.js (loaded first) merges the markers shown whose targets
-   would overlap at the map's scale, named by this script. "Près de…" takes a commune of the territory (name or postcode,
-   accents, case and "st" set aside), sorts the offers by great-circle distance
-   from its centre, and keeps those within the radius chosen (the field,
-   its communes and the distance: assets/pres-de.js, loaded first).
+   would overlap at the map's scale, named by this script. "Près de…" takes
+   a commune of the territory (name or postcode, accents, case and "st" set
+   aside), sorts the offers by great-circle distance from its centre, and
+   keeps those within the radius chosen (the field, its communes and the
+   distance: assets/pres-de.js, loaded first).
    A large view lists communes only: its rows come in pieces, one a
    département (html_carto.c, piece_json), loaded by script elements as the
    view narrows, and what its list shows of them in runs of rows, loaded for
@@ -163,10 +164,12 @@
   var firstScreen = false;
   reperes.nommer = function (atoms) {
     if (firstScreen) return null;
-    var ids = [];
-    atoms.forEach(function (m) { ids = ids.concat(m.cartoShown || m.cartoIds); });
-    ids.sort(function (a, b) { return a.slice(1) - b.slice(1); });
-    return markerName(ids);
+    var rows = [];
+    atoms.forEach(function (m) {
+      (m.cartoShown || m.cartoIds).forEach(function (id) { rows.push(+id.slice(1)); });
+    });
+    rows.sort(function (a, b) { return a - b; });
+    return markerName(rows.map(function (r) { return "r" + r; }));
   };
 
   /* ---- "Près de…": the field and the distance (assets/pres-de.js) ---- */
