@@ -28,7 +28,13 @@
   /* carto's markers (not the groups assets/reperes.js makes of them on a
      small screen). */
   var markers = Array.prototype.slice.call(document.querySelectorAll("svg.map a[data-cards]:not(.regroupe)"));
-  var reperes = window.CARTO_REPERES;	/* assets/reperes.js, loaded first */
+  /* assets/reperes.js, loaded first; a theme's own template written before
+     it loads it after: the page starts once every script has run. Without
+     it, markers are not merged and name their organisations in full. */
+  var reperes = window.CARTO_REPERES;
+  function plain() {
+    return { list: function (v) { return v.join(", "); }, regroup: function () {}, mixed: "#1e1e1e" };
+  }
   var status = document.getElementById("facettes-statut");
   var field = document.getElementById("pres-de"), box = document.getElementById("pres-de-liste");
   var radiusSel = document.getElementById("rayon");
@@ -162,7 +168,7 @@
      shown offers, in the list's order; carto's markers' own names (null)
      on a large view's first screen, whose rows are not loaded. */
   var firstScreen = false;
-  reperes.nommer = function (atoms) {
+  function nommer(atoms) {
     if (firstScreen) return null;
     var rows = [];
     atoms.forEach(function (m) {
@@ -170,7 +176,7 @@
     });
     rows.sort(function (a, b) { return a - b; });
     return markerName(rows.map(function (r) { return "r" + r; }));
-  };
+  }
 
   /* ---- "Près de…": the field and the distance (assets/pres-de.js) ---- */
   /* A theme's own template written before pres-de.js existed does not load
@@ -435,5 +441,11 @@
   if (print) print.addEventListener("click", function () { update(false); window.print(); });
   window.addEventListener("beforeprint", function () { document.getElementById("selection-imprimee").textContent = sentence(selected()); });
   if (params.get("pres") && combo) combo.restore(params.get("pres"));
-  update(false);
+  function start() {
+    reperes = window.CARTO_REPERES || plain();
+    reperes.nommer = nommer;
+    update(false);
+  }
+  if (reperes) start();
+  else document.addEventListener("DOMContentLoaded", start);
 })();
