@@ -567,6 +567,8 @@ static void read_report(struct server *sv)
 		snprintf(why, sizeof(why), "carto serve: the builder stopped (status %d); the next change starts another\n",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	fputs(why, stderr);
+	if (!sv->busy)	/* between builds: nothing failed yet */
+		return;
 	if (sv->log.len < LOG_MAX)
 		buf_puts(&sv->log, why);
 	build_over(sv, status ? status : 1 << 8, 0);

@@ -236,6 +236,18 @@ try:
     more = open(log).read().count("change seen, rebuilding") - builds
     report(ok and more == 1 and get("/__carto/version")[2] == str(v + 1).encode()
            and "Second jet" in get("/organismes/%s/" % org)[2].decode(), "saved-twice-one-rebuild", (ok, more))
+    # A builder that dies (killed here, as a crash would) does not take the
+    # server with it: the next change starts another, which loads the site.
+    def builder():
+        kids = open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)).read().split()
+        return int(kids[0]) if kids else 0
+    dead = builder()
+    if dead:
+        os.kill(dead, signal.SIGKILL)
+    time.sleep(0.5)
+    saved(lambda: open(path, "w").write(re.sub(r'nom: "[^"]*"', 'nom: "Après le builder"', first, count=1)),
+          "builder-killed-server-goes-on", "Après le builder")
+    report(dead and builder() not in (0, dead), "builder-restarted", (dead, builder()))
     # After all that, the site served is the bytes of a fresh build of the
     # same files (a second carto serve, which loads everything).
     served = re.findall(r"published (/tmp/carto-serve-[A-Za-z0-9]+/site)", open(log).read())[-1]
