@@ -54,6 +54,8 @@ struct opts {
 	int n_args;
 	int help;		/* COMMAND --help */
 	const char *share;	/* carto's share folder, or NULL (share.h) */
+	int preloaded;		/* carto serve: the site is loaded already */
+	int load_rc;		/* then what loading it returned */
 };
 
 /* The commands, with the number of operands each takes. */
@@ -281,8 +283,8 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 {
 	build_stage(&o->clock, NULL);
 	s->share = o->share;
-	int rc = load_site(s, o->site, o->b.jobs, d);
-	build_stage(&o->clock, "load");
+	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, d);
+	build_stage(&o->clock, o->preloaded ? NULL : "load");
 	if (rc == 0) {
 		s->today = today();
 		validate_site(s, s->today, o->b.jobs, d);
@@ -568,19 +570,42 @@ static int cmd_import(const struct opts *o)
 	return rc < 0 ? 1 : 0;
 }
 
-/* One build of carto serve, in its child process. */
+/* carto serve's builder keeps the site loaded between builds. */
+struct serve_ctx {
+	const struct opts *o;
+	struct loader *l;
+	struct diags d;		/* what the last refresh reported */
+	int rc;			/* and returned */
+};
+
+static void serve_refresh(void *ctx)
+{
+	struct serve_ctx *c = ctx;
+	struct build_clock clock = c->o->clock;
+	size_t reread = 0;
+	if (!c->l)
+		c->l = loader_new(c->o->site, c->o->share, c->o->b.jobs);
+	diags_free(&c->d);
+	build_stage(&clock, NULL);
+	c->rc = loader_refresh(c->l, &c->d, &reread);
+	build_stage(&clock, "load");
+	if (clock.on)
+		fprintf(stderr, "carto: load-files %zu read\n", reread);
+}
+
+/* One build of carto serve, in a child process of the builder: it may
+ * validate and index the model, which is its copy. It exits after, so it
+ * frees nothing. */
 static int serve_build(void *ctx, const char *out)
 {
-	struct opts o = *(const struct opts *)ctx;
+	struct serve_ctx *c = ctx;
+	struct opts o = *c->o;
 	o.out = out;
-	struct site s;
-	struct diags d = DIAGS_INIT;
-	memset(&s, 0, sizeof(s));
-	int rc = cmd_build(&o, &s, &d);
-	index_free(&s);
-	site_free(&s);
-	diags_free(&d);
+	o.preloaded = 1;
+	o.load_rc = c->rc;
+	int rc = cmd_build(&o, loader_site(c->l), &c->d);
 	fflush(stdout);
+	fflush(stderr);
 	return rc;
 }
 
@@ -686,7 +711,9 @@ int main(int argc, char **argv)
 		rc = cmd_import(&o);
 	else if (!strcmp(o.cmd, "serve")) {
 		o.b.preview = !o.full;
-		struct serve_opts so = { o.site, o.port ? o.port : 8000, o.b.preview, o.poll, serve_build, &o };
+		struct serve_ctx sc = { &o, NULL, DIAGS_INIT, 0 };
+		struct serve_opts so = { o.site, o.port ? o.port : 8000, o.b.preview, o.poll, serve_refresh,
+			serve_build, &sc };
 		rc = serve_run(&so);
 	} else {
 		struct site s;

@@ -1,9 +1,8 @@
 /*
  * The preview server. One process, one thread: a poll loop serves up to
  * MAX_CONNS connections at once (one request each, non-blocking, each with
- * a deadline, so a slow or idle client holds no other), reads the build
- * child's error output and reaps it when that output closes, and reads the
- * watcher: inotify on every folder of site.yaml's folder parts (site.yaml,
+ * a deadline, so a slow or idle client holds no other), reads the builder's
+ * error output and its reports, and reads the watcher: inotify on every folder of site.yaml's folder parts (site.yaml,
  * content/, referentiels/, themes/; a folder created later is watched as
  * soon as it appears), or, when inotify is missing, refused or out of
  * watches (fs.inotify.max_user_watches), or with --poll, a fingerprint of
@@ -12,8 +11,14 @@
  * a build starts once the site has been quiet for DEBOUNCE_MS, so an
  * editor's save (a temporary file written, renamed over the old one) makes
  * one rebuild; a change during a build makes one more after it.
- * Builds run in a child process and publish atomically, so a request always
- * sees one whole build. Requests are mapped to files inside the build only:
+ * Builds run in a child process, the builder, which keeps the site loaded
+ * between builds (o->refresh reads again what changed) and runs each build
+ * in a child of its own (o->build, on a copy of the model: fork's), so a
+ * build that fails or crashes leaves the loaded site as it was; the builder
+ * reports each build's status and CPU time on a pipe, after which all the
+ * build's error output is in the other pipe. A builder that dies (a crash
+ * while loading) is one failed build, and the next change starts a new one.
+ * Builds publish atomically, so a request always sees one whole build. Requests are mapped to files inside the build only:
  * "." and ".." segments, backslashes and NUL are refused. Start at
  * serve_run.
  */
@@ -32,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -116,8 +122,11 @@ struct server {
 	struct buf out;		/* dir/site, what is served */
 	int fd;
 	struct watcher w;
-	pid_t child;
-	int err;		/* read end of the child's error output, or -1 */
+	pid_t builder;		/* the builder process (its group), or 0 */
+	int cmd;		/* write end of its orders, or -1 */
+	int report;		/* read end of its reports, or -1 */
+	int busy;		/* a build is running */
+	int err;		/* read end of its error output, or -1 */
 	struct buf log;		/* that output (at most LOG_MAX bytes) */
 	struct buf errors;	/* the last build's errors when it failed */
 	unsigned long version;	/* successful builds */
@@ -329,41 +338,148 @@ static void watch_read(struct server *sv)
 	buf_release(&p);
 }
 
-static void start_build(struct server *sv)
+/* What the builder says of each build. */
+struct build_report {
+	int status;		/* as wait gives it */
+	long long cpu_us;	/* the build's CPU time, loading included */
+};
+
+static long long cpu_us(const struct rusage *r)
 {
-	int pipefd[2];
+	return (long long)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1000000 + r->ru_utime.tv_usec +
+	    r->ru_stime.tv_usec;
+}
+
+/* The builder: waits for an order (a byte on in), brings the loaded site up
+ * to date, builds in a child and reports (out). Ends when in closes. */
+static void builder_loop(const struct serve_opts *o, int in, int out, const char *site_out)
+{
+	for (;;) {
+		char c;
+		ssize_t r = read(in, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			_exit(0);
+		struct rusage before, after, ru;
+		getrusage(RUSAGE_SELF, &before);
+		o->refresh(o->ctx);
+		getrusage(RUSAGE_SELF, &after);
+		fflush(stdout);
+		fflush(stderr);
+		struct build_report rep = { 0, cpu_us(&after) - cpu_us(&before) };
+		pid_t pid = fork();
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			_exit(o->build(o->ctx, site_out));
+		}
+		if (pid < 0) {
+			fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
+			rep.status = 1 << 8;
+		} else {
+			while (wait4(pid, &rep.status, 0, &ru) < 0 && errno == EINTR)
+				;
+			rep.cpu_us += cpu_us(&ru);
+		}
+		if (write(out, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+			_exit(1);
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Ends the builder (and the build it runs), if any. */
+static void stop_builder(struct server *sv)
+{
+	close_fd(&sv->cmd);
+	close_fd(&sv->report);
+	close_fd(&sv->err);
+	if (sv->builder) {
+		kill(-sv->builder, SIGTERM);
+		waitpid(sv->builder, NULL, 0);
+	}
+	sv->builder = 0;
+	sv->busy = 0;
+}
+
+static int start_builder(struct server *sv)
+{
+	int cmd[2], rep[2], err[2];
 	fflush(stdout);
 	fflush(stderr);
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
-		return;
+	if (pipe2(cmd, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(cmd[0]);
+		close(cmd[1]);
+		return -1;
+	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		close(cmd[0]);
+		close(cmd[1]);
+		close(rep[0]);
+		close(rep[1]);
+		return -1;
 	}
 	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
-		close(pipefd[0]);
-		close(pipefd[1]);
-		return;
-	}
 	if (pid == 0) {
+		setpgid(0, 0);	/* its builds with it: stop_builder ends them all */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(sv->fd);
 		for (size_t i = 0; i < sv->nconns; i++)
 			close(sv->conns[i].fd);
-		signal(SIGINT, SIG_DFL);
+		if (sv->w.fd >= 0)
+			close(sv->w.fd);
+		signal(SIGINT, SIG_IGN);	/* Ctrl-C is the server's to handle */
 		signal(SIGTERM, SIG_DFL);
-		dup2(pipefd[1], 2);
-		_exit(sv->o->build(sv->o->ctx, sv->out.data));
+		close(cmd[1]);
+		close(rep[0]);
+		close(err[0]);
+		dup2(err[1], 2);
+		builder_loop(sv->o, cmd[0], rep[1], sv->out.data);
+		_exit(0);
 	}
-	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	sv->err = pipefd[0];
+	close(cmd[0]);
+	close(rep[1]);
+	close(err[1]);
+	if (pid < 0) {
+		close(cmd[1]);
+		close(rep[0]);
+		close(err[0]);
+		return -1;
+	}
+	setpgid(pid, pid);	/* either may run first */
+	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	sv->builder = pid;
+	sv->cmd = cmd[1];
+	sv->report = rep[0];
+	sv->err = err[0];
+	return 0;
+}
+
+static void start_build(struct server *sv)
+{
+	if (!sv->builder && start_builder(sv) < 0) {
+		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
+		return;
+	}
 	buf_reset(&sv->log);
-	sv->child = pid;
+	if (write(sv->cmd, "b", 1) != 1) {
+		fprintf(stderr, "carto serve: cannot start a build: %s\n", strerror(errno));
+		stop_builder(sv);
+		return;
+	}
+	sv->busy = 1;
 	sv->building = sv->changed;
 	sv->changed = 0;
 }
 
-/* Passes the child's error output on to ours, keeping it for the banner. */
+/* Passes the builder's error output on to ours, keeping it for the banner. */
 static void read_log(struct server *sv)
 {
 	char b[8192];
@@ -380,7 +496,7 @@ static void read_log(struct server *sv)
 		if (sv->log.len < LOG_MAX)
 			buf_add(&sv->log, b, (size_t)n < LOG_MAX - sv->log.len ? (size_t)n : LOG_MAX - sv->log.len);
 	}
-	if (sv->err >= 0) {	/* closed: the build is over */
+	if (sv->err >= 0) {	/* closed: the builder is ending */
 		close(sv->err);
 		sv->err = -1;
 	}
@@ -404,22 +520,16 @@ static void keep_errors(struct server *sv)
 	}
 }
 
-static void reap(struct server *sv, int wait)
+static void build_over(struct server *sv, int status, long long cpu)
 {
-	int status;
-	struct rusage ru;
-	if (!sv->child || wait4(sv->child, &status, wait ? 0 : WNOHANG, &ru) != sv->child)
-		return;
-	read_log(sv);
-	sv->child = 0;
+	sv->busy = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sv->version++;
 		buf_reset(&sv->errors);
 		printf("carto serve: build %lu ready", sv->version);
 		if (sv->building)
 			printf(" (%.2f s after the change, %.2f s of CPU)", (double)(now_ms() - sv->building) / 1e3,
-			    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-			    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+			    (double)cpu / 1e6);
 		printf("\n");
 	} else {
 		sv->failures++;
@@ -427,6 +537,41 @@ static void reap(struct server *sv, int wait)
 		fprintf(stderr, "carto serve: the build failed; the last good site is still served\n");
 	}
 	fflush(stdout);
+}
+
+/* Reads the builder's report of a build; its error output is then whole.
+ * A builder that ended (a crash) fails the build; the next starts another. */
+static void read_report(struct server *sv)
+{
+	struct build_report rep;
+	ssize_t n;
+	while ((n = read(sv->report, &rep, sizeof(rep))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(rep)) {
+		read_log(sv);
+		build_over(sv, rep.status, rep.cpu_us);
+		return;
+	}
+	int status = 0;
+	read_log(sv);
+	close_fd(&sv->cmd);
+	close_fd(&sv->report);
+	close_fd(&sv->err);
+	waitpid(sv->builder, &status, 0);
+	sv->builder = 0;
+	char why[120];
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "carto serve: the builder stopped (signal %d); the next change starts another\n",
+		    WTERMSIG(status));
+	else
+		snprintf(why, sizeof(why), "carto serve: the builder stopped (status %d); the next change starts another\n",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	fputs(why, stderr);
+	if (!sv->busy)	/* between builds: nothing failed yet */
+		return;
+	if (sv->log.len < LOG_MAX)
+		buf_puts(&sv->log, why);
+	build_over(sv, status ? status : 1 << 8, 0);
 }
 
 static int64_t now_ms(void)
@@ -799,7 +944,7 @@ static void watch_turn(struct server *sv, int readable)
 static int sleep_ms(const struct server *sv)
 {
 	int64_t now = now_ms(), t = 250;
-	if (sv->changed && !sv->child && sv->quiet - now < t)
+	if (sv->changed && !sv->busy && sv->quiet - now < t)
 		t = sv->quiet - now;
 	if (sv->w.fd < 0 && sv->w.next_poll - now < t)
 		t = sv->w.next_poll - now;
@@ -808,7 +953,8 @@ static int sleep_ms(const struct server *sv)
 
 int serve_run(const struct serve_opts *o)
 {
-	struct server sv = { .o = o, .out = BUF_INIT, .err = -1, .log = BUF_INIT, .errors = BUF_INIT };
+	struct server sv = { .o = o, .out = BUF_INIT, .err = -1, .cmd = -1, .report = -1, .log = BUF_INIT,
+		.errors = BUF_INIT };
 	sv.fd = listen_on(o->port);
 	if (sv.fd < 0) {
 		fprintf(stderr, "carto serve: cannot listen on 127.0.0.1:%d: %s\n", o->port, strerror(errno));
@@ -839,22 +985,22 @@ int serve_run(const struct serve_opts *o)
 	sv.conns = cs;
 	while (!stopping) {
 		sv.nconns = nc;
-		struct pollfd p[MAX_CONNS + 3];
+		struct pollfd p[MAX_CONNS + 4];
 		for (size_t i = 0; i < nc; i++)
 			p[i] = (struct pollfd){ cs[i].fd, (short)(cs[i].writing ? POLLOUT : POLLIN), 0 };
 		/* When full, new clients wait in the listen queue. */
 		p[nc] = (struct pollfd){ nc < MAX_CONNS ? sv.fd : -1, POLLIN, 0 };
 		p[nc + 1] = (struct pollfd){ sv.w.fd, POLLIN, 0 };
 		p[nc + 2] = (struct pollfd){ sv.err, POLLIN, 0 };
-		if (poll(p, nc + 3, sleep_ms(&sv)) < 0 && errno != EINTR)
+		p[nc + 3] = (struct pollfd){ sv.report, POLLIN, 0 };
+		if (poll(p, nc + 4, sleep_ms(&sv)) < 0 && errno != EINTR)
 			break;
 		int incoming = p[nc].revents & POLLIN;
 		int events = p[nc + 1].revents & POLLIN;
-		if (p[nc + 2].revents) {
+		if (p[nc + 2].revents)
 			read_log(&sv);
-			if (sv.err < 0)	/* the child closed its output: it is ending */
-				reap(&sv, 1);
-		}
+		if (p[nc + 3].revents && sv.report >= 0)
+			read_report(&sv);
 		serve_conns(&sv, cs, p, nc);
 		size_t k = 0;
 		for (size_t i = 0; i < nc; i++)
@@ -873,9 +1019,8 @@ int serve_run(const struct serve_opts *o)
 				.deadline = now_ms() + REQUEST_MS };
 		}
 		sv.nconns = nc;
-		reap(&sv, 0);
 		watch_turn(&sv, events);
-		if (sv.changed && !sv.child && now_ms() >= sv.quiet) {
+		if (sv.changed && !sv.busy && now_ms() >= sv.quiet) {
 			printf("carto serve: change seen, rebuilding\n");
 			fflush(stdout);
 			start_build(&sv);
@@ -883,12 +1028,7 @@ int serve_run(const struct serve_opts *o)
 	}
 	for (size_t i = 0; i < nc; i++)
 		conn_close(&cs[i]);
-	if (sv.child) {
-		kill(sv.child, SIGTERM);
-		waitpid(sv.child, NULL, 0);
-	}
-	if (sv.err >= 0)
-		close(sv.err);
+	stop_builder(&sv);
 	watch_stop(&sv.w);
 	close(sv.fd);
 	fs_rmtree(sv.dir);

@@ -10,8 +10,12 @@
 #ifndef CARTO_SERVE_H
 #define CARTO_SERVE_H
 
-/* Builds the site into out; returns the exit status of carto build. Runs
- * in a child process, so it may exit or crash without harm. */
+/* Brings the loaded site up to date with its files (the builder process
+ * keeps it between builds). */
+typedef void (*serve_refresh_fn)(void *ctx);
+/* Builds the loaded site into out; returns the exit status of carto build.
+ * Runs in a child process of the builder, so it may change the model, exit
+ * or crash without harm. */
 typedef int (*serve_build_fn)(void *ctx, const char *out);
 
 struct serve_opts {
@@ -19,6 +23,7 @@ struct serve_opts {
 	int port;
 	int preview;		/* the builds skip the documents (no --full) */
 	int poll;		/* watch by polling, never inotify (--poll) */
+	serve_refresh_fn refresh;
 	serve_build_fn build;
 	void *ctx;
 };

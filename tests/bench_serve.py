@@ -71,5 +71,5 @@ try:
 finally:
     open(org, "w").write(text)
     proc.send_signal(signal.SIGINT)
-    proc.wait(60)
+    proc.wait(600)	# it removes its folder: tens of thousands of files
     log.close()

@@ -5,8 +5,12 @@
 # several file operations, watches folders created after it started, keeps
 # the last good site when a build fails and shows the error in its pages,
 # skips the PDFs unless --full, watches by polling with --poll, and removes
-# its folder when stopped. Prints ok/FAIL lines.
-import http.client, os, re, signal, socket, subprocess, sys, time
+# its folder when stopped. The builder keeps the site loaded and reads again
+# what changed: organisation files changed, added, renamed, removed, broken
+# and mended give the bytes of a fresh build, a file saved twice quickly is
+# one rebuild, and 50 saves of a large file leave its memory bounded.
+# Prints ok/FAIL lines.
+import filecmp, http.client, os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 
 carto, site, log = sys.argv[1], sys.argv[2], sys.argv[3]
 failed = 0
@@ -43,6 +47,30 @@ def wait_for(cond, seconds):
             pass
         time.sleep(0.25)
     return False
+
+
+def other(args, env, check, where=None, logfile=None):
+    """Runs carto serve ARGS on its own port (on the site where, logging to
+    logfile) and reports check(), which other.proc and other.log help."""
+    global port
+    port0, port = port, free_port()
+    other.log = logfile or log
+    out = open(other.log, "w")
+    p = subprocess.Popen([carto, "serve", "--site", where or site, "--port", str(port)] + args, stdout=out,
+                         stderr=subprocess.STDOUT, env=dict(os.environ, **env))
+    other.proc = p
+    try:
+        ready = wait_for(lambda: get("/__carto/version")[2] == b"1", 300)
+        return ready and check()
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+        out.close()
+        if logfile:	# the main server's port again
+            port = port0
 
 
 # An organisation of the site, for its page and its PDF.
@@ -164,6 +192,81 @@ try:
     open(yml, "w").write(good)
     ok = wait_for(lambda: get("/__carto/version")[2] == b"6", 120)
     report(ok and "La dernière construction a échoué" not in get("/")[2].decode(), "recovers-after-fix")
+
+    # The builder reads again only what changed: an organisation renamed in
+    # its file, one added, a file renamed, one removed.
+    def saved(change, name, want=None):
+        v = int(get("/__carto/version")[2].split()[0])
+        change()
+        ok = wait_for(lambda: get("/__carto/version")[2] == str(v + 1).encode(), 120)
+        page = get("/organismes/%s/" % org)[2].decode()
+        report(ok and (want is None or want in page), name, (ok, open(log).read()[-300:]))
+    path = os.path.join(orgs, sorted(f for f in os.listdir(orgs) if f.endswith(".yaml"))[0])
+    saved(lambda: open(path, "w").write(re.sub(r'nom: "[^"]*"', 'nom: "Nom changé pendant serve"', first, count=1)),
+          "org-changed", "Nom changé pendant serve")
+    extra = os.path.join(orgs, "zz-ajout-pendant-serve.yaml")
+    added = re.sub(r"^([ -]*id: *\"?)[a-z0-9-]+", r"\1zz-ajout-pendant-serve", first, count=1, flags=re.M)
+    def add():
+        open(extra, "w").write(added)
+    saved(add, "org-added")
+    s, _, b = get("/organismes/zz-ajout-pendant-serve/")
+    report(s == 200, "org-added-served", s)
+    moved = os.path.join(orgs, "zz-sous-un-autre-nom.yaml")
+    saved(lambda: os.rename(extra, moved), "org-file-renamed")
+    saved(lambda: os.unlink(moved), "org-removed")
+    s, _, b = get("/organismes/zz-ajout-pendant-serve/")
+    report(s == 404, "org-removed-not-served", s)
+    # A broken organisation file: the build fails, the server stays and
+    # says why; mended, the site comes back.
+    v = get("/__carto/version")[2].decode()
+    open(path, "w").write(first + "\n  - [unclosed\n")
+    ok = wait_for(lambda: b"failed" in get("/__carto/version")[2], 120)
+    b = get("/")[2].decode()
+    report(ok and "La dernière construction a échoué" in b and os.path.basename(path) in b,
+           "broken-org-keeps-site", (ok, open(log).read()[-300:]))
+    saved(lambda: open(path, "w").write(first), "broken-org-mended")
+    # A file saved twice in a row quickly: one rebuild, of the second text.
+    builds = open(log).read().count("change seen, rebuilding")
+    v = int(get("/__carto/version")[2])
+    open(path, "w").write(re.sub(r'nom: "[^"]*"', 'nom: "Premier jet"', first, count=1))
+    time.sleep(0.005)
+    open(path, "w").write(re.sub(r'nom: "[^"]*"', 'nom: "Second jet"', first, count=1))
+    ok = wait_for(lambda: get("/__carto/version")[2] == str(v + 1).encode(), 120)
+    time.sleep(1.5)
+    more = open(log).read().count("change seen, rebuilding") - builds
+    report(ok and more == 1 and get("/__carto/version")[2] == str(v + 1).encode()
+           and "Second jet" in get("/organismes/%s/" % org)[2].decode(), "saved-twice-one-rebuild", (ok, more))
+    # A builder that dies (killed here, as a crash would) does not take the
+    # server with it: the next change starts another, which loads the site.
+    def builder():
+        kids = open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)).read().split()
+        return int(kids[0]) if kids else 0
+    dead = builder()
+    if dead:
+        os.kill(dead, signal.SIGKILL)
+    time.sleep(0.5)
+    saved(lambda: open(path, "w").write(re.sub(r'nom: "[^"]*"', 'nom: "Après le builder"', first, count=1)),
+          "builder-killed-server-goes-on", "Après le builder")
+    report(dead and builder() not in (0, dead), "builder-restarted", (dead, builder()))
+    # After all that, the site served is the bytes of a fresh build of the
+    # same files (a second carto serve, which loads everything).
+    served = re.findall(r"published (/tmp/carto-serve-[A-Za-z0-9]+/site)", open(log).read())[-1]
+    diff = []
+    def same_bytes():
+        fresh = re.findall(r"published (/tmp/carto-serve-[A-Za-z0-9]+/site)", open(other.log).read())
+        def walk(c, rel=""):
+            diff.extend(os.path.join(rel, f) for f in c.left_only + c.right_only + c.funny_files)
+            for k, sub in c.subdirs.items():
+                walk(sub, os.path.join(rel, k))
+        walk(filecmp.dircmp(served, fresh[-1], ignore=[]))
+        for dp, _, fs in os.walk(served):	# every file's bytes, not its stat
+            for f in fs:
+                a = os.path.join(dp, f)
+                b = os.path.join(fresh[-1], os.path.relpath(a, served))
+                if os.path.isfile(b) and open(a, "rb").read() != open(b, "rb").read():
+                    diff.append(os.path.relpath(a, served))
+        return not diff
+    report(other([], {}, same_bytes, logfile=log + ".fresh"), "incremental-same-bytes-as-fresh", sorted(set(diff))[:10])
 finally:
     proc.send_signal(signal.SIGINT)
     try:
@@ -175,25 +278,6 @@ finally:
 text = open(log).read()
 dirs = set(re.findall(r"published (/tmp/carto-serve-[A-Za-z0-9]+)/site", text))
 report(rc == 0 and dirs and not any(os.path.exists(d) for d in dirs), "stops-and-cleans", (rc, dirs))
-
-
-def other(args, env, check):
-    """Runs carto serve ARGS on its own port and reports check(log)."""
-    global port
-    port = free_port()
-    out = open(log, "w")
-    p = subprocess.Popen([carto, "serve", "--site", site, "--port", str(port)] + args, stdout=out,
-                         stderr=subprocess.STDOUT, env=dict(os.environ, **env))
-    try:
-        ready = wait_for(lambda: get("/__carto/version")[2] == b"1", 300)
-        return ready and check()
-    finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-        out.close()
 
 
 # --full builds the documents too.
@@ -209,4 +293,61 @@ def polled():
     open(page, "a").write("\nVu par sondage.\n")
     return wait_for(lambda: get("/__carto/version")[2] == b"2", 120) and "Vu par sondage" in get("/")[2].decode()
 report(other([], {"CARTO_SERVE_POLL": "1"}, polled), "polling-sees-change", open(log).read()[-300:])
+
+
+# Memory: a large organisation file (about 1 MB) saved 50 times over a small
+# site; the builder keeps the site loaded, and what each save replaces is
+# freed (or the whole site read again), so its memory does not grow with
+# the saves. Not timed.
+def rss(pid):
+    for l in open("/proc/%d/status" % pid):
+        if l.startswith("VmRSS:"):
+            return int(l.split()[1])
+    return 0
+
+
+def builder_of(pid):
+    kids = open("/proc/%d/task/%d/children" % (pid, pid)).read().split()
+    return int(kids[0]) if kids else 0
+
+
+small = tempfile.mkdtemp(prefix="carto-serve-rss-")
+try:
+    base = os.path.join(os.path.dirname(os.path.abspath(__file__)), "check", "base")
+    shutil.copytree(base, os.path.join(small, "site"))
+    site = os.path.join(small, "site")
+    org_text = open(os.path.join(site, "content", "organismes", "asso-test.yaml")).read()
+    big = os.path.join(site, "content", "organismes", "grand.yaml")
+    long = " ".join("Objectif %d de l'offre, décrit longuement." % i for i in range(6000))
+    def big_text(n):
+        t = org_text.replace("id: asso-test", "id: grand").replace("Association Test", "Grande association %d" % n)
+        offers = t[t.index("    - id: fle-soir"):t.index("  meta:")]
+        many = "".join(offers.replace("id: fle-soir", "id: offre-%d" % k).replace(
+            'intitule: "Français – vers A1"', 'intitule: "Offre %d"\n      objectif: "%s"' % (k, long)) for k in range(4))
+        return t.replace(offers, many)
+    open(big, "w").write(big_text(0))
+    def bounded():
+        sizes = []
+        pid = builder_of(other.proc.pid)
+        for n in range(1, 51):
+            v = int(get("/__carto/version")[2].split()[0])
+            tmp = os.path.join(small, "grand.tmp")	# outside the site: one change, the rename
+            open(tmp, "w").write(big_text(n))
+            os.rename(tmp, big)
+            if not wait_for(lambda: get("/__carto/version")[2] == str(v + 1).encode(), 120):
+                bounded.why = ("save", n, open(log).read()[-300:])
+                return False
+            if n in (5, 50):
+                sizes.append(rss(pid))
+        bounded.why = (len(open(big).read()), sizes, builder_of(other.proc.pid) == pid)
+        # Without freeing, each save would keep its copy: 45 MB and more.
+        return builder_of(other.proc.pid) == pid and sizes[1] < sizes[0] + 16 * 1024
+    bounded.why = None
+    # Under AddressSanitizer, freed memory waits in a quarantine (256 MB)
+    # before it is used again: a small one, so that RSS shows the reuse.
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    ok = other([], {"ASAN_OPTIONS": asan + (":" if asan else "") + "quarantine_size_mb=8"}, bounded, where=site)
+    report(ok, "memory-bounded-over-50-saves", bounded.why)
+finally:
+    shutil.rmtree(small, ignore_errors=True)
 sys.exit(1 if failed else 0)

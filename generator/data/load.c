@@ -2,7 +2,22 @@
  * The loading stage: lists the site's files (refusing symbolic links that
  * leave the site), then reads and converts them on the job pool (base/pool.c),
  * a file per job, and assembles the model in file order so that the result
- * does not depend on scheduling. Start at load_site.
+ * does not depend on scheduling. Each file keeps its own diagnostics, handed
+ * over in file order. Start at load_site.
+ *
+ * carto serve keeps a loader (struct loader) between builds: a refresh lists
+ * the files again, stamps each (device, inode, size, modification and change
+ * times; the territory's folder by every file in it), and reads again only
+ * the organisation files and pages whose stamp moved, replacing their part
+ * of the model and replaying the diagnostics the others gave when read. A
+ * change to any other file (site.yaml, vocabularies, référentiels,
+ * correspondences, cartographies, territory: what every document reads) or
+ * to a quarter of the files reads the whole site again. The files read
+ * again go into an arena of their own (a batch), freed once none of its
+ * files is in the model any more. What replaced files leave in arenas still
+ * in use is counted (by the size of those files): when it passes half the
+ * size of the files in the model, or after BATCH_MAX batches, the refresh
+ * reads everything, so memory stays bounded by the data however many saves.
  */
 #define _DEFAULT_SOURCE
 #include "load.h"
@@ -32,6 +47,20 @@ struct task {
 	void *result;		/* the converted object(s) */
 	size_t count;		/* organisations in an organisation file */
 	struct digest src;	/* of the bytes read */
+	size_t bytes;		/* how many */
+	struct diags d;		/* what reading it reported */
+	struct digest stamp;	/* of its stat (loader only) */
+	struct batch *batch;	/* the arena of result (loader), NULL: the site's */
+	int kept;		/* loader: moved into the next list */
+};
+
+/* Files read again by a refresh, in one arena; freed when none is left in
+ * the model. */
+struct batch {
+	struct arena a;
+	size_t live;		/* tasks whose result is in a */
+	size_t dead;		/* bytes of the files whose result is no more */
+	struct batch *next;
 };
 
 struct walk {
@@ -49,6 +78,7 @@ struct walk {
 struct load_ctx {
 	struct walk *w;
 	struct site *s;
+	const size_t *pick;	/* the tasks to run (NULL: all) */
 };
 
 static void add_task(struct walk *w, enum task_kind k, const char *rel)
@@ -276,24 +306,25 @@ static void convert(struct load_ctx *wk, struct task *t, struct rd *r,
 static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 {
 	struct load_ctx *wk = ctx;
-	struct task *t = &wk->w->v[i];
+	struct task *t = &wk->w->v[wk->pick ? wk->pick[i] : i];
 	struct buf *b = &pw->out;
-	struct rd r = { &pw->keep, &pw->d, NULL };
+	struct rd r = { &pw->keep, &t->d, NULL };
 	r.file = arena_strdup(&pw->keep, t->shown);
 	if (t->kind == T_GEO) {
-		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &pw->d);
+		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &t->d);
 		return 0;
 	}
 	buf_reset(b);
 	if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
 		if (errno == EFBIG)
-			diag_add(&pw->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
+			diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
 			    LOAD_MAX_FILE >> 20);
 		else
-			diag_add(&pw->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+			diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
 		return 0;
 	}
 	t->src = digest_bytes(b->data, b->len);
+	t->bytes = b->len;
 	if (t->kind == T_PAGE) {
 		t->result = page_read(&r, &pw->scratch, b->data, b->len, t->rel);
 		if (t->result)
@@ -301,7 +332,7 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 		return 0;
 	}
 	int failed = 0;
-	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &pw->d, &failed);
+	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &t->d, &failed);
 	if (!failed)
 		convert(wk, t, &r, root);
 	for (size_t k = 0; t->kind == T_ORG && t->result && k < t->count; k++)
@@ -402,9 +433,12 @@ static int add_geo_task(struct walk *w, const char *share)
 	return rc;
 }
 
-int load_site(struct site *s, const char *root, int jobs, struct diags *d)
+/* Starts a walk of the site at root: checks it is one, lists its files
+ * (the territory first). The walk's own problems go to d. Returns 0, or -1
+ * when the site cannot be read at all; free it with walk_free either way. */
+static int walk_begin(struct walk *w, const char *root, const char *share, struct diags *d)
 {
-	struct walk w = { root, NULL, "", NULL, 0, 0, d, NULL };
+	*w = (struct walk){ root, NULL, "", NULL, 0, 0, d, NULL };
 	char *real = realpath(root, NULL);
 	struct buf p = BUF_INIT;
 	fs_join(&p, root, "site.yaml");
@@ -414,32 +448,343 @@ int load_site(struct site *s, const char *root, int jobs, struct diags *d)
 		buf_release(&p);
 		return -1;
 	}
-	buf_release(&p);
-	w.real = real;
-	struct buf prefix = BUF_INIT;
+	w->real = real;
+	buf_reset(&p);
 	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
-		fs_join(&prefix, root, "");
-	if (prefix.len && prefix.data[prefix.len - 1] != '/')
-		buf_putc(&prefix, '/');
-	w.prefix = prefix.data;
-	s->root = arena_strdup(&s->arena, root);
-	int rc = add_geo_task(&w, s->share);
+		fs_join(&p, root, "");
+	if (p.len && p.data[p.len - 1] != '/')
+		buf_putc(&p, '/');
+	w->prefix = buf_detach(&p, NULL);
+	if (add_geo_task(w, share) < 0)
+		return -1;
+	walk_site(w);
+	return 0;
+}
+
+static void task_free(struct task *t)
+{
+	free(t->rel);
+	free(t->shown);
+	free(t->path);
+	diags_free(&t->d);
+}
+
+static void walk_free(struct walk *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		task_free(&w->v[i]);
+	free(w->v);
+	free(w->reported);
+	free((char *)w->real);
+	if (w->real)	/* the prefix is set with it */
+		free((char *)w->prefix);
+	memset(w, 0, sizeof(*w));
+}
+
+/* Reads the tasks pick[0..n) (every task when pick is NULL) on the pool;
+ * their results go to keep. */
+static void read_tasks(struct site *s, struct walk *w, const size_t *pick, size_t n, int jobs,
+    struct arena *keep)
+{
+	struct load_ctx lc = { w, s, pick };
+	struct diags none = DIAGS_INIT;	/* a task reports into its own */
+	pool_run(pick ? n : w->n, jobs, run_task, &lc, &none, keep);
+	diags_free(&none);
+}
+
+int load_site(struct site *s, const char *root, int jobs, struct diags *d)
+{
+	struct walk w;
+	int rc = walk_begin(&w, root, s->share, d);
+	if (w.real)
+		s->root = arena_strdup(&s->arena, root);
 	if (rc == 0) {
-		walk_site(&w);
-		struct load_ctx lc = { &w, s };
-		pool_run(w.n, jobs, run_task, &lc, d, &s->arena);
+		read_tasks(s, &w, NULL, 0, jobs, &s->arena);
 		assemble(s, &w);
+		for (size_t i = 0; i < w.n; i++)	/* in file order */
+			diags_merge(d, &w.v[i].d);
 	}
-	for (size_t i = 0; i < w.n; i++) {
-		free(w.v[i].rel);
-		free(w.v[i].shown);
-		free(w.v[i].path);
-	}
-	free(w.v);
-	free(w.reported);
-	free(real);
-	buf_release(&prefix);
+	walk_free(&w);
 	return rc;
+}
+
+/* ---- the loader of carto serve ---- */
+
+#define BATCH_MAX 32
+
+struct loader {
+	char *root;
+	const char *share;
+	int jobs;
+	struct site s;
+	struct walk w;		/* the files of the model, with their results */
+	int rc;			/* of the last full load */
+	int loaded;
+	struct batch *batches;
+	size_t n_batches;
+	size_t stale;		/* bytes of the files replaced whose results are
+				 * still in the site's arena */
+};
+
+struct loader *loader_new(const char *root, const char *share, int jobs)
+{
+	struct loader *l = xcalloc(1, sizeof(*l));
+	l->root = xstrdup(root);
+	l->share = share;
+	l->jobs = jobs;
+	return l;
+}
+
+struct site *loader_site(struct loader *l)
+{
+	return &l->s;
+}
+
+/* The stamp of a task's file: what stat says of it, or of every file of
+ * the territory's folder. A file that cannot be read gets its errno, so
+ * that it is read again (and reported) until it can. */
+static void stamp(struct task *t)
+{
+	struct digest_ctx *c = digest_new();
+	struct stat st;
+	struct fs_entry *v = NULL;
+	size_t n = 0;
+	struct buf p = BUF_INIT;
+	if (t->kind == T_GEO && fs_list(t->path, &v, &n) == 0)
+		for (size_t i = 0; i <= n; i++) {
+			buf_reset(&p);
+			if (i < n)
+				fs_join(&p, t->path, v[i].name);
+			else
+				buf_puts(&p, t->path);
+			digest_str(c, p.data);
+			if (stat(p.data, &st) < 0) {
+				digest_num(c, -errno);
+				continue;
+			}
+			long long f[] = { (long long)st.st_dev, (long long)st.st_ino, (long long)st.st_size,
+				st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec };
+			for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++)
+				digest_num(c, f[k]);
+		}
+	else if (stat(t->path, &st) < 0)
+		digest_num(c, -errno);
+	else {
+		long long f[] = { (long long)st.st_dev, (long long)st.st_ino, (long long)st.st_size,
+			st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+			(long long)st.st_mode };
+		for (size_t k = 0; k < sizeof(f) / sizeof(*f); k++)
+			digest_num(c, f[k]);
+	}
+	fs_entries_free(v, n);
+	buf_release(&p);
+	t->stamp = digest_end(c);
+}
+
+static int incremental(enum task_kind k)
+{
+	return k == T_ORG || k == T_PAGE;
+}
+
+/* Takes a task's result out of the model: its batch loses it, a page's
+ * tree is freed. */
+static void release(struct loader *l, struct task *t)
+{
+	if (t->kind == T_PAGE && t->result)
+		md_doc_free(((struct page *)t->result)->doc);
+	if (t->batch) {
+		t->batch->live--;
+		t->batch->dead += t->bytes;
+	} else
+		l->stale += t->bytes;
+	t->result = NULL;
+}
+
+/* Whether the memory held by replaced files calls for reading everything. */
+static int too_stale(const struct loader *l)
+{
+	size_t stale = l->stale, live = 0;
+	for (const struct batch *b = l->batches; b; b = b->next)
+		stale += b->dead;
+	for (size_t i = 0; i < l->w.n; i++)
+		live += l->w.v[i].bytes;
+	return stale > live / 2 || l->n_batches >= BATCH_MAX;
+}
+
+static void free_batches(struct loader *l, int all)
+{
+	for (struct batch **b = &l->batches; *b;) {
+		struct batch *x = *b;
+		if (all || !x->live) {
+			*b = x->next;
+			arena_free(&x->a);
+			free(x);
+			l->n_batches--;
+		} else
+			b = &x->next;
+	}
+}
+
+/* Puts the model's lists back together from the tasks (after a refresh). */
+static void reassemble(struct site *s, struct walk *w)
+{
+	free(s->referentiels);
+	free(s->correspondances);
+	free(s->cartographies);
+	free(s->pages);
+	free(s->organismes);
+	s->referentiels = NULL;
+	s->correspondances = NULL;
+	s->cartographies = NULL;
+	s->pages = NULL;
+	s->organismes = NULL;
+	s->n_referentiels = s->n_correspondances = s->n_cartographies = s->n_pages = 0;
+	s->n_organismes = 0;
+	assemble(s, w);
+}
+
+/* Copies every diagnostic of src into d. */
+static void diags_copy(struct diags *d, const struct diags *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		diag_add(d, src->v[i].file, src->v[i].line, src->v[i].col, src->v[i].sev, "%s", src->v[i].msg);
+}
+
+static int full_load(struct loader *l, struct walk *w, int rc)
+{
+	site_free(&l->s);
+	for (size_t i = 0; i < l->w.n; i++)	/* their results were in the site */
+		l->w.v[i].result = NULL;
+	walk_free(&l->w);
+	free_batches(l, 1);
+	memset(&l->s, 0, sizeof(l->s));
+	l->s.share = l->share;
+	if (w->real)
+		l->s.root = arena_strdup(&l->s.arena, l->root);
+	if (rc == 0) {
+		for (size_t i = 0; i < w->n; i++)
+			stamp(&w->v[i]);
+		read_tasks(&l->s, w, NULL, 0, l->jobs, &l->s.arena);
+		assemble(&l->s, w);
+	}
+	l->w = *w;
+	l->rc = rc;
+	l->loaded = 1;
+	l->stale = 0;
+	return rc;
+}
+
+/* Moves what old's tasks hold into the same files of w when their stamps
+ * did not move; lists in *pick (of *n) the tasks of w to read again.
+ * Returns -1 when the whole site must be read again. */
+static int match(struct loader *l, struct walk *w, size_t **pick, size_t *n)
+{
+	struct walk *old = &l->w;
+	struct strmap by_rel = { 0 };
+	size_t g_new = 0;
+	int rc = 0;
+	*pick = xmalloc((w->n + 1) * sizeof(**pick));
+	*n = 0;
+	for (size_t i = 0; i < old->n; i++)
+		if (incremental(old->v[i].kind))
+			strmap_put(&by_rel, old->v[i].rel, &old->v[i]);
+	for (size_t i = 0; i < w->n && rc == 0; i++) {
+		struct task *t = &w->v[i];
+		stamp(t);
+		if (!incremental(t->kind)) {
+			/* What every document reads: the same files, unchanged. */
+			while (g_new < old->n && incremental(old->v[g_new].kind))
+				g_new++;
+			const struct task *o = g_new < old->n ? &old->v[g_new++] : NULL;
+			rc = o && o->kind == t->kind && strcmp(o->rel, t->rel) == 0 &&
+			    strcmp(o->path, t->path) == 0 && !o->jail == !t->jail &&
+			    digest_eq(&o->stamp, &t->stamp) ? 0 : -1;
+			if (rc == 0) {
+				t->result = o->result;
+				t->count = o->count;
+				t->src = o->src;
+				t->bytes = o->bytes;
+			}
+			continue;
+		}
+		struct task *o = strmap_get(&by_rel, t->rel);
+		if (o && !o->kept && o->kind == t->kind && strcmp(o->path, t->path) == 0 &&
+		    digest_eq(&o->stamp, &t->stamp)) {
+			t->result = o->result;
+			t->count = o->count;
+			t->src = o->src;
+			t->bytes = o->bytes;
+			t->batch = o->batch;
+			t->d = o->d;
+			o->d = (struct diags)DIAGS_INIT;
+			o->kept = 1;
+		} else
+			(*pick)[(*n)++] = i;
+	}
+	while (rc == 0 && g_new < old->n)	/* a global file gone */
+		if (!incremental(old->v[g_new++].kind))
+			rc = -1;
+	if (rc == 0 && *n * 4 > w->n)	/* many files: as fast read all on the pool */
+		rc = -1;
+	strmap_free(&by_rel);
+	return rc;
+}
+
+int loader_refresh(struct loader *l, struct diags *d, size_t *reread)
+{
+	struct walk w;
+	int rc = walk_begin(&w, l->root, l->share, d);
+	size_t *pick = NULL, n = 0;
+	*reread = w.n;
+	if (!l->loaded || rc < 0 || l->rc < 0 || too_stale(l) || match(l, &w, &pick, &n) < 0) {
+		for (size_t i = 0; i < w.n; i++) {	/* undoes what match moved: all is read again */
+			struct task *t = &w.v[i];
+			diags_free(&t->d);
+			t->result = NULL;
+			t->count = 0;
+			t->batch = NULL;
+		}
+		free(pick);
+		rc = full_load(l, &w, rc);
+	} else {
+		struct batch *b = NULL;
+		if (n) {
+			b = xcalloc(1, sizeof(*b));
+			read_tasks(&l->s, &w, pick, n, l->jobs, &b->a);
+			for (size_t i = 0; i < n; i++)
+				w.v[pick[i]].batch = b;
+			b->live = n;
+			b->next = l->batches;
+			l->batches = b;
+			l->n_batches++;
+		}
+		for (size_t i = 0; i < l->w.n; i++) {
+			struct task *o = &l->w.v[i];
+			if (incremental(o->kind) && !o->kept)
+				release(l, o);
+			o->result = NULL;
+		}
+		walk_free(&l->w);
+		free_batches(l, 0);
+		l->w = w;
+		*reread = n;
+		free(pick);
+		reassemble(&l->s, &l->w);
+	}
+	for (size_t i = 0; rc == 0 && i < l->w.n; i++)
+		diags_copy(d, &l->w.v[i].d);
+	return rc;
+}
+
+void loader_free(struct loader *l)
+{
+	if (!l)
+		return;
+	site_free(&l->s);
+	walk_free(&l->w);
+	free_batches(l, 1);
+	free(l->root);
+	free(l);
 }
 
 void site_free(struct site *s)

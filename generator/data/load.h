@@ -24,6 +24,22 @@ struct diags;
 int load_site(struct site *s, const char *root, int jobs, struct diags *d);
 void site_free(struct site *s);
 
+/*
+ * A site kept loaded between builds (carto serve): loader_refresh brings
+ * its model up to date with the files, reading again only the organisation
+ * files and pages whose stat moved (load.c says when it reads everything),
+ * and puts into d what load_site would have (every file's diagnostics, in
+ * file order), setting *reread to the files read. Returns 0 or -1 as
+ * load_site. The model (loader_site) is the loader's, loaded but neither
+ * validated nor indexed: validate a copy of it (carto serve builds in a
+ * child process), never it. share lives as long as the loader.
+ */
+struct loader;
+struct loader *loader_new(const char *root, const char *share, int jobs);
+int loader_refresh(struct loader *l, struct diags *d, size_t *reread);
+struct site *loader_site(struct loader *l);
+void loader_free(struct loader *l);
+
 /* Reports an unknown value of a closed list, with a suggestion. */
 void load_unknown(struct rd *r, const struct ynode *at, const char *what,
     const char *val, const char *const *known, size_t n);

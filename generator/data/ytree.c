@@ -175,8 +175,13 @@ static void set_anchor(struct loader *l, const yaml_char_t *anchor,
 static void warn_control(struct loader *l, const struct ynode *n, const char *v, size_t len)
 {
 	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)v[i];
+		if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r') {
+			i++;	/* ASCII text, most of a value: no need to decode it */
+			continue;
+		}
 		uint32_t cp = 0;
-		size_t k = v[i] ? utf8_decode(v + i, &cp) : 1;
+		size_t k = c ? utf8_decode(v + i, &cp) : 1;
 		if (!k)
 			k = 1;	/* cannot happen: the file was checked as UTF-8 */
 		else if (!utf8_is_text(cp)) {

@@ -29,6 +29,7 @@ void test_template_render(void);
 void test_template_bounds(void);
 void test_pool(void);
 void test_pool_gate(void);
+void test_loader(void);
 void test_publish_manifest(void);
 void test_fold(void);
 void test_lheo_md(void);
