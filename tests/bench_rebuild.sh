@@ -12,8 +12,8 @@
 # (installed when missing and run as root; else the command is printed and
 # the comparison skipped): wall, CPU and peak memory of both, and the
 # ratios hugo/carto. Last, carto serve on a site of BENCH_SERVE_ORGS
-# organisations (default 10000): the time from a save to the new page
-# served (tests/bench_serve.py).
+# organisations (default 10000; 0 skips it): the time from a save to the new
+# page served (tests/bench_serve.py).
 # Then the build cache
 # (this carto only): a site of BENCH_CACHE_ORGS organisations (default
 # 10000) built from nothing, rebuilt with nothing changed, rebuilt after one
@@ -133,8 +133,10 @@ if command -v hugo > /dev/null; then
 	printf "$ratios"
 fi
 
-# carto serve: from a save to the new version served.
+# carto serve: from a save to the new version served (BENCH_SERVE_ORGS=0
+# skips it).
 SERVE_ORGS=${BENCH_SERVE_ORGS:-10000}
+if [ "$SERVE_ORGS" -gt 0 ]; then
 dir="$B/serve-orgs-$SERVE_ORGS"
 site "$dir" "$SERVE_ORGS" 1
 echo
@@ -143,6 +145,7 @@ echo
 echo "| save | s | build CPU s |"
 echo "|---|---:|---:|"
 python3 tests/bench_serve.py "$NEW" "$dir"
+fi
 
 # The build cache (BENCH_CACHE_ORGS=0 skips it).
 if [ "$CACHE_ORGS" -gt 0 ]; then

@@ -41,12 +41,75 @@ cache_test nothing-changed-reuses "$(cat "$C/log")"
 
 # One organisation's name, which other organisations' fiches show in their
 # "Et après ?": its fiche and theirs are rendered again, not the rest.
+# The files that list every organisation (open data, LHÉO, data·inclusion)
+# are assembled from pieces, one an organisation: only its piece has a new
+# key (the others are copied from the previous file).
+P="$C/.out.cache/pieces"
+piece_lists="data+offres.csv data+offres.geojson data+organismes.json data+suites.csv
+	data+suites.json data+lheo+offres.xml data+data-inclusion+structures.json
+	data+data-inclusion+services.json"
+keys() { for f in $piece_lists; do sed '1d;$d' "$P/$f" | cut -d' ' -f1 | sed "s|^|$f |"; done; }
+keys > "$C/keys.before"
 sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
 	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 cache_same org-field
 r=$(reused)
 [ "${r% *}" -gt 30 ] 2> /dev/null && [ "${r#* }" -gt 1 ] && [ "${r#* }" -lt 30 ]
 cache_test org-field-renders-few "$(cat "$C/log")"
+keys > "$C/keys.after"
+# One new key a file (suites: also the organisations whose suites name it).
+changed=$(diff "$C/keys.before" "$C/keys.after" | grep -c '^>')
+[ -s "$C/keys.after" ] && [ "$(wc -l < "$C/keys.after")" = "$(wc -l < "$C/keys.before")" ] &&
+	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = 6 ] &&
+	[ "$changed" -lt 20 ]
+cache_test org-field-one-piece "$(diff "$C/keys.before" "$C/keys.after" | head -20)"
+
+# A published piece changed by hand (same length) is rendered again: the
+# pieces are checked against their digests.
+f="$C/out/data/offres.csv"
+printf 'X' | dd of="$f" bs=1 seek=2000 conv=notrunc 2> /dev/null
+sed -i 's/^  nom: "Centre social Port-et-Quartiers"/  nom: "Centre social Port et Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cache_same piece-edited
+
+# An organisation removed, then added back: the lists, their commas and
+# the numbers computed over all organisations follow.
+mv "$C/site/content/organismes/lire-en-provinois.yaml" "$C/removed.yaml"
+cache_same org-removed
+mv "$C/removed.yaml" "$C/site/content/organismes/lire-en-provinois.yaml"
+cache_same org-added
+# The first organisation of the lists removed, then back: the comma of
+# the piece that becomes first goes, then comes back.
+first=$(ls "$C/site/content/organismes" | head -1)
+mv "$C/site/content/organismes/$first" "$C/removed.yaml"
+cache_same first-org-removed
+mv "$C/removed.yaml" "$C/site/content/organismes/$first"
+cache_same first-org-added
+
+# A commune's page is keyed on its rows and the rows around it ("Près
+# de…", 10 km): an organisation of Provins, far from Aubervilliers,
+# changed: Aubervilliers's page keeps its key (it is reused); one of
+# Saint-Denis, next to it, changed: its page has a new key.
+page_key() {	# the key of the document that wrote file $1, from the index
+	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } $NF == f { print k }' "$C/.out.cache/index"
+}
+aub=cartographies/linguistique/communes/93001/index.html
+pro=cartographies/linguistique/communes/77379/index.html
+k1=$(page_key $aub) p1=$(page_key $pro)
+sed -i 's/^  nom: "Lire en Provinois"/  nom: "Lire au Provinois"/' \
+	"$C/site/content/organismes/lire-en-provinois.yaml"
+cache_same org-far
+k2=$(page_key $aub) p2=$(page_key $pro)
+[ -n "$k1" ] && [ "$k1" = "$k2" ] && [ -n "$p1" ] && [ "$p1" != "$p2" ]
+cache_test commune-page-far-reused "$k1 $k2 / $p1 $p2"
+grep -q 'Femmes Passerelles' "$C/out/$aub"
+cache_test commune-page-lists-neighbour
+sed -i 's/^  nom: "Femmes Passerelles Saint-Denis"/  nom: "Femmes-Passerelles Saint-Denis"/' \
+	"$C/site/content/organismes/femmes-passerelles-saint-denis.yaml"
+cache_same org-near
+k3=$(page_key $aub)
+[ -n "$k3" ] && [ "$k2" != "$k3" ] && grep -q 'Femmes-Passerelles Saint-Denis' "$C/out/$aub"
+cache_test commune-page-near-rendered "$k2 $k3"
 
 # A CléA offer, which only the savoirs de base select and no offer of the
 # linguistic cartography has among its suites: the parcours page of that
@@ -93,11 +156,24 @@ cache_same changed-byte
 rm -rf "$C/.out.cache"
 cache_same deleted
 # A published file changed by hand (in place, so the spare's link to it
-# changes too) is rendered again, not trusted.
+# changes too) is rendered again, not trusted: longer; then the same size
+# with other bytes (a new mtime and ctime); then that again with its mtime
+# set back (its ctime still tells: the file's identity, as git's index
+# keeps it, is device, inode, size, mtime and ctime).
 cache_same before-edit
 f=$(ls "$C/out/pdf/organismes/"*.pdf | head -1)
 printf 'x' >> "$f"
 cache_same output-edited
+f=$(ls "$C/out/pdf/organismes/"*.pdf | sed -n 2p)
+sleep 0.05
+printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
+cache_same output-edited-same-size
+f=$(ls "$C/out/organismes/"*/index.html | sed -n 3p)
+touch -r "$f" "$C/mtime"
+sleep 0.05
+printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
+touch -r "$C/mtime" "$f"
+cache_same output-edited-mtime-kept
 
 # A build killed before publishing leaves the cache as it was.
 index_was=$(cksum < "$C/.out.cache/index")

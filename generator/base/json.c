@@ -177,3 +177,21 @@ void json_ws(struct json *j, const char *ws)
 	memcpy(j->ws + j->n_ws, ws, n);
 	j->n_ws += n;
 }
+
+void json_splice(struct json *j, const char *s, size_t n)
+{
+	assert(j->depth && !(j->st[j->depth - 1] & J_OBJ));
+	unsigned char *top = &j->st[j->depth - 1];
+	if (!n)
+		return;
+	int comma = s[0] == ',';
+	if ((*top & J_HAS) && !comma)
+		buf_putc(j->b, ',');
+	else if (!(*top & J_HAS) && comma) {
+		s++;
+		n--;
+	}
+	j->n_ws = 0;
+	buf_add(j->b, s, n);
+	*top |= J_HAS;
+}

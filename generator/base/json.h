@@ -77,4 +77,12 @@ void json_kstr(struct json *j, const char *k, const char *s);
  * from the previous one. */
 void json_ws(struct json *j, const char *ws);
 
+/* Elements of the innermost array, written earlier by the same calls in
+ * the same place (the build cache keeps them: render/cache.h): the n bytes
+ * at s, with their separators and whitespace, starting with the comma when
+ * they were written after an element. The comma is added or dropped for
+ * where they go now, the pending whitespace dropped (s holds its own), and
+ * the array then has an element when n > 0. */
+void json_splice(struct json *j, const char *s, size_t n);
+
 #endif

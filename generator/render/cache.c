@@ -1,23 +1,39 @@
 /*
  * The build cache's index and keys (cache.h). The index is text:
  *
- *	carto-cache 2
+ *	carto-cache 3
  *	<key> <files> <sizes>	one line per document, then its files,
- *	<size> <digest> <path>	each with its size and digest,
+ *	<size> <digest> <dev> <inode> <mtime> <ctime> <path>
+ *				each with its size, digest and identity,
  *	<size> <path>		then the sizes of other documents' files it
  *	...			read (-1: there was none), which must hold
  *	end <digest of every byte above>
  *
- * keys and digests as 32 hex digits. Anything else (a truncated file, a
- * changed byte, another format) makes an empty cache. Documents are looked
- * up by key in a map read once; the new index collects, under a lock, the
- * documents of this build, whether put back or rendered. Start at
- * cache_open.
+ * keys and digests as 32 hex digits, times in nanoseconds (-1: unknown).
+ * Anything else (a truncated file, a changed byte, another format) makes an
+ * empty cache. Documents are looked up by key in a map read once; the new
+ * index collects, under a lock, the documents of this build, whether put
+ * back or rendered. Start at cache_open.
+ *
+ * The identity of a file (publish_stat: device, inode, mtime, ctime, with
+ * the size) is how a reused file is verified without reading it, as git's
+ * index does: a file changed in place gets a new mtime and ctime (ctime
+ * cannot be set back by touch), one replaced a new inode. The racy case is
+ * git's too (Documentation/technical/racy-git.txt): the kernel stamps
+ * files with a clock of coarse granularity (a few milliseconds), so a file
+ * written again within the same tick as its recorded identity keeps the
+ * same times. An entry whose mtime or ctime is not older than the index
+ * file's own mtime may have been changed after it was recorded without its
+ * times showing it: such an entry is racy, and its bytes are read and
+ * hashed (publish_reuse falls back to the digest); any entry recorded
+ * before the index's tick is safe, since a later change stamps a later
+ * time.
  */
 #define _GNU_SOURCE
 #include "cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -31,13 +47,14 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
+#include "../base/json.h"
 #include "../base/mem.h"
 #include "../base/strmap.h"
 #include "../data/index.h"
 #include "../data/model.h"
 #include "backend.h"
 
-#define HEADER "carto-cache 2\n"
+#define HEADER "carto-cache 3\n"
 #define INDEX_MAX (1u << 30)
 
 struct doc {
@@ -55,7 +72,28 @@ struct cache {
 	pthread_mutex_t lock;
 	const struct doc **now;		/* this build's documents */
 	size_t n_now, cap_now;
-	atomic_size_t reused, rendered;
+	atomic_size_t reused, rendered, pieces_reused;
+	struct cache_pieces **pieces;	/* closed, for cache_save */
+	size_t n_pieces, cap_pieces;
+};
+
+#define PIECES_HEADER "carto-pieces 1 "
+
+struct piece {
+	struct digest key, bytes;
+	long long off, len;
+};
+
+struct cache_pieces {
+	struct cache *c;
+	char *rel, *list;		/* the file, and its list in pieces/ */
+	struct digest seed;		/* of the global part and rel */
+	int fd;				/* the previous build's file, or -1 */
+	struct strmap old;		/* key in hex -> struct piece * */
+	struct arena a;			/* old's keys and pieces */
+	struct buf tmp;			/* a piece read back */
+	struct piece *v;		/* this build's */
+	size_t n, cap;
 };
 
 /* Reads one line "<32 hex> <rest>" at *s (up to end), advancing *s past it;
@@ -83,19 +121,48 @@ static int read_num(const char *s, char stop, long long lo, char **after, long l
 	return 0;
 }
 
-/* Reads the n file lines "<size> <digest> <path>" (with_digest) or
- * "<size> <path>" at *s into v. Returns 0 or -1. */
-static int read_files(char **s, char *end, struct publish_file *v, size_t n, int with_digest)
+/* Reads an unsigned number at s followed by a space; *after is past it. */
+static int read_unsigned(const char *s, char **after, unsigned long long *v)
+{
+	char *e;
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	if (e == s || *e != ' ' || errno || s[0] < '0' || s[0] > '9')
+		return -1;
+	*after = e + 1;
+	return 0;
+}
+
+/* Reads "<dev> <inode> <mtime> <ctime> " at *s into st; racy when a time
+ * is not older than the index's (see the top of this file). */
+static int read_stat(char **s, struct publish_stat *st, long long index_time)
+{
+	if (read_unsigned(*s, s, &st->dev) < 0 || read_unsigned(*s, s, &st->ino) < 0 ||
+	    read_num(*s, ' ', -1, s, &st->mtime) < 0 || read_num(*s, ' ', -1, s, &st->ctime) < 0)
+		return -1;
+	st->ok = st->mtime >= 0 && st->ctime >= 0 && st->mtime < index_time &&
+	    st->ctime < index_time;
+	return 0;
+}
+
+/* Reads the n file lines "<size> <digest> <identity> <path>" (with_digest)
+ * or "<size> <path>" at *s into v. Returns 0 or -1. */
+static int read_files(char **s, char *end, struct publish_file *v, size_t n, int with_digest,
+    long long index_time)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *line, *after;
 		if (!(line = take_line(s, end)) ||
 		    read_num(line, ' ', with_digest ? 0 : -1, &after, &v[i].size) < 0)
 			return -1;
+		memset(&v[i].st, 0, sizeof(v[i].st));
 		if (with_digest && (strlen(after) < 34 || after[32] != ' ' ||
 		    digest_parse(after, &v[i].bytes) < 0))
 			return -1;
-		v[i].rel = after + (with_digest ? 33 : 0);
+		after += with_digest ? 33 : 0;
+		if (with_digest && read_stat(&after, &v[i].st, index_time) < 0)
+			return -1;
+		v[i].rel = after;
 		if (!publish_path_ok(v[i].rel))
 			return -1;
 	}
@@ -104,7 +171,7 @@ static int read_files(char **s, char *end, struct publish_file *v, size_t n, int
 
 /* Parses the index text (modified in place); returns 0, or -1 when it is
  * not a complete index of this format (the caller then empties the map). */
-static int parse(struct cache *c, char *text, size_t len)
+static int parse(struct cache *c, char *text, size_t len, long long index_time)
 {
 	size_t hl = strlen(HEADER);
 	if (len < hl + 37 || memcmp(text, HEADER, hl) != 0 || text[len - 1] != '\n')
@@ -128,8 +195,8 @@ static int parse(struct cache *c, char *text, size_t len)
 		d->n_sizes = (size_t)n_sizes;
 		d->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d->files));
 		d->sizes = arena_alloc(&c->a, (d->n_sizes + 1) * sizeof(*d->sizes));
-		if (read_files(&s, trailer, d->files, d->n, 1) < 0 ||
-		    read_files(&s, trailer, d->sizes, d->n_sizes, 0) < 0)
+		if (read_files(&s, trailer, d->files, d->n, 1, index_time) < 0 ||
+		    read_files(&s, trailer, d->sizes, d->n_sizes, 0, index_time) < 0)
 			return -1;
 		strmap_put(&c->old, line, d);
 	}
@@ -218,14 +285,17 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
+	atomic_init(&c->pieces_reused, 0);
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
 	c->index = buf_detach(&path, NULL);
-	if (fs_read(c->index, INDEX_MAX, &text) == 0) {
+	struct stat ist;
+	if (stat(c->index, &ist) == 0 && fs_read(c->index, INDEX_MAX, &text) == 0) {
 		char *copy = arena_alloc(&c->a, text.len + 1);
 		memcpy(copy, text.data, text.len + 1);
-		if (parse(c, copy, text.len) < 0) {
+		long long index_time = (long long)ist.st_mtim.tv_sec * 1000000000LL + ist.st_mtim.tv_nsec;
+		if (parse(c, copy, text.len, index_time) < 0) {
 			strmap_free(&c->old);	/* the documents stay in the arena, unused */
 			c->old = (struct strmap)STRMAP_INIT;
 		}
@@ -291,6 +361,181 @@ void cache_key_model(struct digest_ctx *k, const struct site *s)
 	digest_fold(k, &s->model);
 }
 
+/* ---- pieces ---- */
+
+/* Reads the list of pieces at cp->list: lines "<key> <digest> <offset>
+ * <length>" after the header naming the file, then "end <digest of the
+ * lines above>". Anything else leaves cp without old pieces. */
+static void read_pieces(struct cache_pieces *cp)
+{
+	struct buf text = BUF_INIT, head = BUF_INIT;
+	buf_printf(&head, PIECES_HEADER "%s\n", cp->rel);
+	if (fs_read(cp->list, INDEX_MAX, &text) < 0 || text.len < head.len + 37 ||
+	    memcmp(text.data, head.data, head.len) != 0 || text.data[text.len - 1] != '\n')
+		goto out;
+	char *trailer = text.data + text.len - 37;
+	struct digest want, got = digest_bytes(text.data, (size_t)(trailer - text.data));
+	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
+	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
+		goto out;
+	char *s = text.data + head.len, *line, *after;
+	while (s < trailer && (line = take_line(&s, trailer))) {
+		struct piece *pc = arena_alloc(&cp->a, sizeof(*pc));
+		if (strlen(line) < 67 || line[32] != ' ' || line[65] != ' ' ||
+		    digest_parse(line, &pc->key) < 0 || digest_parse(line + 33, &pc->bytes) < 0 ||
+		    read_num(line + 66, ' ', 0, &after, &pc->off) < 0 ||
+		    read_num(after, '\0', 0, &after, &pc->len) < 0) {
+			strmap_free(&cp->old);
+			cp->old = (struct strmap)STRMAP_INIT;
+			goto out;
+		}
+		line[32] = '\0';
+		strmap_put(&cp->old, arena_strdup(&cp->a, line), pc);
+	}
+out:
+	buf_release(&text);
+	buf_release(&head);
+}
+
+struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p, const char *rel)
+{
+	if (!c)
+		return NULL;
+	struct cache_pieces *cp = xcalloc(1, sizeof(*cp));
+	struct buf path = BUF_INIT;
+	cp->c = c;
+	cp->rel = xstrdup(rel);
+	cp->old = (struct strmap)STRMAP_INIT;
+	cp->a = (struct arena)ARENA_INIT;
+	cp->tmp = (struct buf)BUF_INIT;
+	buf_printf(&path, "%s/pieces/", c->dir);
+	for (const char *r = rel; *r; r++)	/* one name a file: '/' is '+' */
+		buf_putc(&path, *r == '/' ? '+' : *r);
+	cp->list = buf_detach(&path, NULL);
+	struct digest_ctx *k = cache_key(c, "piece", rel);
+	cp->seed = digest_end(k);
+	fs_join(&path, p->out, rel);
+	cp->fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	buf_release(&path);
+	if (cp->fd >= 0)
+		read_pieces(cp);
+	return cp;
+}
+
+struct digest_ctx *cache_piece_key(const struct cache_pieces *cp)
+{
+	struct digest_ctx *k = digest_new();
+	if (cp)
+		digest_fold(k, &cp->seed);
+	return k;
+}
+
+int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct buf *b,
+    struct json *j)
+{
+	char hex[33];
+	if (!cp || cp->fd < 0)
+		return 0;
+	digest_hex(k, hex);
+	const struct piece *pc = strmap_get(&cp->old, hex);
+	if (!pc)
+		return 0;
+	buf_reset(&cp->tmp);
+	buf_grow(&cp->tmp, (size_t)pc->len + 1);
+	size_t got = 0;
+	while (got < (size_t)pc->len) {
+		ssize_t r = pread(cp->fd, cp->tmp.data + got, (size_t)pc->len - got, (off_t)(pc->off + (long long)got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	struct digest d = digest_bytes(cp->tmp.data, got);
+	if (!digest_eq(&d, &pc->bytes))
+		return 0;	/* the published file was changed: render it */
+	if (j)
+		json_splice(j, cp->tmp.data, got);
+	else
+		buf_add(b, cp->tmp.data, got);
+	atomic_fetch_add(&cp->c->pieces_reused, 1);
+	return 1;
+}
+
+void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
+    size_t n, long long at)
+{
+	if (!cp)
+		return;
+	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
+	cp->v[cp->n++] = (struct piece){ *k, digest_bytes(bytes, n), at, (long long)n };
+}
+
+static void pieces_free(struct cache_pieces *cp)
+{
+	if (cp->fd >= 0)
+		close(cp->fd);
+	strmap_free(&cp->old);
+	arena_free(&cp->a);
+	buf_release(&cp->tmp);
+	free(cp->v);
+	free(cp->rel);
+	free(cp->list);
+	free(cp);
+}
+
+void cache_pieces_close(struct cache_pieces *cp, int ok)
+{
+	if (!cp)
+		return;
+	if (!ok) {
+		pieces_free(cp);
+		return;
+	}
+	struct cache *c = cp->c;
+	if (cp->fd >= 0)
+		close(cp->fd);
+	cp->fd = -1;
+	strmap_free(&cp->old);	/* what cache_save needs stays: the new list */
+	cp->old = (struct strmap)STRMAP_INIT;
+	arena_free(&cp->a);
+	cp->a = (struct arena)ARENA_INIT;
+	buf_release(&cp->tmp);
+	pthread_mutex_lock(&c->lock);
+	c->pieces = xgrow(c->pieces, &c->cap_pieces, c->n_pieces + 1, sizeof(*c->pieces));
+	c->pieces[c->n_pieces++] = cp;
+	pthread_mutex_unlock(&c->lock);
+}
+
+size_t cache_pieces_reused(const struct cache *c)
+{
+	return c ? atomic_load(&c->pieces_reused) : 0;
+}
+
+/* Writes cp's list (see read_pieces), atomically; a failure leaves none
+ * (the next build renders every piece of the file). */
+static void save_pieces(const struct cache *c, const struct cache_pieces *cp, size_t i)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	char key[33], bytes[33];
+	buf_printf(&b, PIECES_HEADER "%s\n", cp->rel);
+	for (size_t k = 0; k < cp->n; k++) {
+		digest_hex(&cp->v[k].key, key);
+		digest_hex(&cp->v[k].bytes, bytes);
+		buf_printf(&b, "%s %s %lld %lld\n", key, bytes, cp->v[k].off, cp->v[k].len);
+	}
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, key);
+	buf_printf(&b, "end %s\n", key);
+	buf_printf(&tmp, "%s.%ld.p%zu.tmp", c->index, (long)getpid(), i);
+	if (fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, cp->list) < 0) {
+		unlink(tmp.data);
+		unlink(cp->list);
+	}
+	buf_release(&b);
+	buf_release(&tmp);
+}
+
 /* Adds d to this build's index. */
 static void keep(struct cache *c, const struct doc *d)
 {
@@ -314,16 +559,38 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 	/* The other documents' files it read must be as they were. */
 	while (old && m < old->n_sizes && publish_size(p, old->sizes[m].rel) == old->sizes[m].size)
 		m++;
-	while (old && m == old->n_sizes && i < old->n &&
-	    publish_reuse(p, old->files[i].rel, old->files[i].size, &old->files[i].bytes) == 0)
+	/* The files as they are now in place, with their identities. */
+	struct publish_stat *now = old && m == old->n_sizes ? xmalloc((old->n + 1) * sizeof(*now)) : NULL;
+	while (now && i < old->n) {
+		now[i] = old->files[i].st;
+		if (publish_reuse(p, old->files[i].rel, old->files[i].size, &old->files[i].bytes,
+		    &now[i]) < 0)
+			break;
 		i++;
-	if (old && m == old->n_sizes && i == old->n) {
-		keep(c, old);
+	}
+	if (now && i == old->n) {
+		struct doc *d2 = NULL;
+		for (size_t f = 0; f < old->n && !d2; f++)
+			if (!publish_stat_eq(&now[f], &old->files[f].st) || !old->files[f].st.ok)
+				d2 = (struct doc *)old;	/* marks a change */
+		if (d2) {	/* a new identity: a copy of the document records it */
+			pthread_mutex_lock(&c->lock);
+			d2 = arena_alloc(&c->a, sizeof(*d2));
+			*d2 = *old;
+			d2->files = arena_alloc(&c->a, (old->n + 1) * sizeof(*d2->files));
+			memcpy(d2->files, old->files, old->n * sizeof(*d2->files));
+			for (size_t f = 0; f < old->n; f++)
+				d2->files[f].st = now[f];
+			pthread_mutex_unlock(&c->lock);
+		}
+		free(now);
+		keep(c, d2 ? d2 : old);
 		j->files = old->files;
 		j->n_files = old->n;
 		atomic_fetch_add(&c->reused, 1);
 		return 1;
 	}
+	free(now);
 	j->on = 1;
 	j->diags = d->n;
 	publish_capture_start(&j->cap);
@@ -401,8 +668,11 @@ int cache_save(struct cache *c)
 		digest_hex(&d->key, hex);
 		buf_printf(&b, "%s %zu %zu\n", hex, d->n, d->n_sizes);
 		for (size_t k = 0; k < d->n; k++) {
+			const struct publish_stat *st = &d->files[k].st;
 			digest_hex(&d->files[k].bytes, hex);
-			buf_printf(&b, "%lld %s %s\n", d->files[k].size, hex, d->files[k].rel);
+			buf_printf(&b, "%lld %s %llu %llu %lld %lld %s\n", d->files[k].size, hex,
+			    st->ok ? st->dev : 0, st->ok ? st->ino : 0, st->ok ? st->mtime : -1,
+			    st->ok ? st->ctime : -1, d->files[k].rel);
 		}
 		for (size_t k = 0; k < d->n_sizes; k++)
 			buf_printf(&b, "%lld %s\n", d->sizes[k].size, d->sizes[k].rel);
@@ -415,6 +685,10 @@ int cache_save(struct cache *c)
 	if ((mkdir(c->dir, 0755) == 0 || errno == EEXIST) && fs_write(tmp.data, b.data, b.len) == 0)
 		rc = rename(tmp.data, c->index);
 	int e = errno;
+	fs_join(&tmp, c->dir, "pieces");
+	if (rc == 0 && c->n_pieces && (mkdir(tmp.data, 0755) == 0 || errno == EEXIST))
+		for (size_t i = 0; i < c->n_pieces; i++)
+			save_pieces(c, c->pieces[i], i);
 	if (rc < 0)
 		unlink(tmp.data);
 	clean_tmp(c);
@@ -430,6 +704,9 @@ void cache_free(struct cache *c)
 		return;
 	strmap_free(&c->old);
 	arena_free(&c->a);
+	for (size_t i = 0; i < c->n_pieces; i++)
+		pieces_free(c->pieces[i]);
+	free(c->pieces);
 	pthread_mutex_destroy(&c->lock);
 	free(c->now);
 	free(c->dir);

@@ -83,6 +83,45 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 /* Ends j, rendered with result rc; records its files when rc is 0 and it
  * added nothing to d. */
 void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct diags *d);
+/*
+ * Pieces. A file that lists every organisation (an open data extract, the
+ * LHÉO and data·inclusion exports), when its document is not reused whole,
+ * is assembled from pieces: each organisation's part, under a key of what
+ * it reads (cache_piece_key: the global part and the file's path, then what
+ * the writer adds: cache_key_org, cache_key_suites). A piece whose key is
+ * that of a piece of the previous build is copied from the previous build's
+ * file (the published one, never written into), after checking its bytes
+ * against their digest; only the others are rendered. A file's list of
+ * pieces (key, digest, offset, length) is kept in the cache's folder
+ * (pieces/), written by cache_save with the index, so a failed build leaves
+ * the previous list beside the previous output. Ids or counts computed
+ * across organisations never go into a piece: the writer renders them
+ * around the pieces. One struct cache_pieces is one thread's.
+ */
+struct buf;
+struct json;
+struct cache_pieces;
+
+/* The pieces of rel in the previous build; NULL without a cache (then the
+ * other calls do nothing and the writer renders every piece). */
+struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p, const char *rel);
+/* A new key of a piece of cp's file; the caller adds to it and ends it. */
+struct digest_ctx *cache_piece_key(const struct cache_pieces *cp);
+/* Appends the piece of key k to b and returns 1 when the previous build
+ * had it, else returns 0: the caller renders it. j, when not NULL, is the
+ * JSON writer of b whose innermost array the piece's elements belong to
+ * (json_splice puts their comma right). */
+int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct buf *b,
+    struct json *j);
+/* Records the piece of key k: its n bytes, at offset at of the new file. */
+void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
+    size_t n, long long at);
+/* Ends cp: its list goes to cache_save when ok, else is dropped (the file
+ * was not written). Frees cp. */
+void cache_pieces_close(struct cache_pieces *cp, int ok);
+/* Pieces put back and rendered so far (CARTO_TIMING). */
+size_t cache_pieces_reused(const struct cache *c);
+
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);
 size_t cache_rendered(const struct cache *c);

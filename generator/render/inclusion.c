@@ -15,6 +15,7 @@
 #include "../data/model.h"
 #include "../data/paths.h"
 #include "backend.h"
+#include "cache.h"
 #include "inclusion.h"
 #include "publish.h"
 
@@ -236,16 +237,21 @@ static void service(struct json *j, const struct site *s, const struct organisme
 	buf_release(&frais);
 }
 
-/* The two files, each a job: 0 the structures, 1 the services. */
+/* The two files, each a job: 0 the structures, 1 the services. Each is a
+ * document of the build cache keyed on every file of the site, written in
+ * pieces (cache.h), one an organisation: its structure, or its services,
+ * which read its own file only. */
 struct inclusion {
 	const struct site *s;
 	struct publish *p;
+	struct cache *cache;
 };
 
 static void *inclusion_new(const struct render_in *in)
 {
 	struct inclusion *x = xcalloc(1, sizeof(*x));
 	x->s = in->s;
+	x->cache = in->cache;
 	return x;
 }
 
@@ -253,24 +259,46 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 {
 	const struct inclusion *x = ctx;
 	const struct site *s = x->s;
+	const char *rel = job == 0 ? PATH_DI_STRUCTURES : PATH_DI_SERVICES;
 	struct buf *b = &w->out;
 	struct json j;
+	struct cache_job cj;
+	if (x->cache) {
+		struct digest_ctx *k = cache_key(x->cache, "inclusion", rel);
+		cache_key_model(k, s);
+		if (cache_start(x->cache, x->p, &cj, k, &w->d) == 1)
+			return 0;
+	}
+	struct cache_pieces *cp = cache_pieces_open(x->cache, x->p, rel);
 	buf_reset(b);
 	json_init(&j, b, JSON_PRETTY);
 	json_array(&j);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
-		if (job == 0) {
-			structure(&j, s, o);
-			continue;
+		size_t start = b->len;
+		struct digest key = { 0, 0 };
+		if (cp) {
+			struct digest_ctx *k = cache_piece_key(cp);
+			cache_key_org(k, o);
+			key = digest_end(k);
 		}
-		for (size_t k = 0; k < o->n_offres; k++)
-			service(&j, s, o, &o->offres[k]);
+		if (cache_piece_put_back(cp, &key, b, &j))
+			;
+		else if (job == 0)
+			structure(&j, s, o);
+		else
+			for (size_t k = 0; k < o->n_offres; k++)
+				service(&j, s, o, &o->offres[k]);
+		cache_piece_record(cp, &key, b->data + start, b->len - start, (long long)start);
 	}
 	json_end(&j);
 	json_free(&j);
 	buf_putc(b, '\n');
-	return publish_write(x->p, job == 0 ? PATH_DI_STRUCTURES : PATH_DI_SERVICES, b->data, b->len);
+	int rc = publish_write(x->p, rel, b->data, b->len);
+	cache_pieces_close(cp, rc == 0);
+	if (x->cache)
+		cache_finish(x->cache, &cj, rc, &w->d);
+	return rc;
 }
 
 static int inclusion_render(void *self, const struct render_in *in, struct publish *p,

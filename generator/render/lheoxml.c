@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "../base/buf.h"
+#include "../base/digest.h"
 #include "../base/escape.h"
+#include "../base/fs.h"
 #include "../base/mem.h"
 #include "../base/strmap.h"
 #include "../data/hours.h"
@@ -18,6 +20,7 @@
 #include "../import/lheo_int.h"
 #include "../text/markdown.h"
 #include "backend.h"
+#include "cache.h"
 #include "lheoxml.h"
 #include "publish.h"
 
@@ -331,25 +334,69 @@ static void *lheoxml_new(const struct render_in *in)
 	return xcalloc(1, sizeof(struct lheoxml));
 }
 
+/* The digest of the mapping table lheo_map_read reads: the site's, else
+ * the one of carto's share folder. */
+static struct digest map_digest(const struct site *s)
+{
+	struct buf path = BUF_INIT;
+	struct digest d = { 0, 0 };
+	fs_join(&path, s->root, "referentiels/lheo.yaml");
+	if (!fs_exists(path.data) && s->share) {
+		buf_reset(&path);
+		fs_join(&path, s->share, "referentiels/lheo.yaml");
+	}
+	if (digest_file(path.data, &d, NULL) < 0)
+		d = (struct digest){ 0, 0 };
+	buf_release(&path);
+	return d;
+}
+
+/* The file, a document of the build cache keyed on every file of the site
+ * and the mapping table; written in pieces (cache.h), one an organisation:
+ * its formations, which read its own file and the table. */
 static int lheoxml_render(void *self, const struct render_in *in, struct publish *p,
     struct diags *d)
 {
 	const struct site *s = in->s;
 	struct lheoxml *x = self;
+	struct cache *c = in->cache;
+	struct cache_job cj;
 	if (lheo_map_read(&x->m, s->root, s->share, d) < 0)
 		return -1;
+	struct digest map = map_digest(s);
+	if (c) {
+		struct digest_ctx *k = cache_key(c, "lheoxml", PATH_LHEO_XML);
+		cache_key_model(k, s);
+		digest_fold(k, &map);
+		if (cache_start(c, p, &cj, k, d) == 1)
+			return 0;
+	}
+	struct cache_pieces *cp = cache_pieces_open(c, p, PATH_LHEO_XML);
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *g = s->organismes[i];
+		size_t start = b.len;
+		struct digest key = { 0, 0 };
 		if (!g->siret.s || !g->n_lieux)
 			continue;
-		for (size_t k = 0; k < g->n_offres; k++)
-			if (g->offres[k].n_lieux)
-				write_formation(&b, g, &g->offres[k], &x->m);
+		if (cp) {
+			struct digest_ctx *k = cache_piece_key(cp);
+			cache_key_org(k, g);
+			digest_fold(k, &map);
+			key = digest_end(k);
+		}
+		if (!cache_piece_put_back(cp, &key, &b, NULL))
+			for (size_t k = 0; k < g->n_offres; k++)
+				if (g->offres[k].n_lieux)
+					write_formation(&b, g, &g->offres[k], &x->m);
+		cache_piece_record(cp, &key, b.data + start, b.len - start, (long long)start);
 	}
 	buf_puts(&b, "</offres>\n</lheo>\n");
 	int rc = publish_write(p, PATH_LHEO_XML, b.data, b.len);
+	cache_pieces_close(cp, rc == 0);
+	if (c)
+		cache_finish(c, &cj, rc, d);
 	buf_release(&b);
 	return rc;
 }

@@ -138,7 +138,8 @@ void publish_capture_free(struct publish_capture *c)
 }
 
 /* Adds rel to the thread's capture, with the digest of data, or of the
- * file at path when data is NULL. */
+ * file at path (in the new tree) when data is NULL, and the identity of the
+ * file at path. */
 static void capture_add(const char *rel, long long size, const void *data, const char *path)
 {
 	struct publish_capture *c = capture;
@@ -152,7 +153,28 @@ static void capture_add(const char *rel, long long size, const void *data, const
 		return;
 	}
 	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
-	c->v[c->n++] = (struct publish_file){ xstrdup(rel), size, d };
+	c->v[c->n++] = (struct publish_file){ xstrdup(rel), size, d, publish_stat_of(path) };
+}
+
+static struct publish_stat stat_id(const struct stat *st)
+{
+	return (struct publish_stat){ (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		(long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+		(long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec, 1 };
+}
+
+struct publish_stat publish_stat_of(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return (struct publish_stat){ 0, 0, 0, 0, 0 };
+	return stat_id(&st);
+}
+
+int publish_stat_eq(const struct publish_stat *a, const struct publish_stat *b)
+{
+	return a->ok && b->ok && a->dev == b->dev && a->ino == b->ino && a->mtime == b->mtime &&
+	    a->ctime == b->ctime;
 }
 
 static void record(struct publish *p, const char *rel, long long size)
@@ -516,7 +538,12 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL) < 0)
 		return failed(p, rel);
 	record(p, rel, (long long)len);
-	capture_add(rel, (long long)len, data ? data : "", NULL);
+	if (capture) {
+		struct buf t = BUF_INIT;
+		fs_join(&t, p->tmp, rel);
+		capture_add(rel, (long long)len, data ? data : "", t.data);
+		buf_release(&t);
+	}
 	return 0;
 }
 
@@ -579,8 +606,24 @@ static int holds(const char *path, struct stat *st, long long size, const struct
 	    n == size && digest_eq(&got, d);
 }
 
+/* 1 when path is a regular file of size bytes whose identity is *id (its
+ * bytes then taken as they were), or whose digest is d; st is filled
+ * either way (st_mode 0 when path is missing). */
+static int holds_id(const char *path, struct stat *st, long long size, const struct digest *d,
+    const struct publish_stat *id)
+{
+	if (lstat(path, st) < 0) {
+		st->st_mode = 0;
+		return 0;
+	}
+	struct publish_stat now = stat_id(st);
+	if (S_ISREG(st->st_mode) && st->st_size == size && publish_stat_eq(&now, id))
+		return 1;
+	return holds(path, st, size, d);
+}
+
 int publish_reuse(struct publish *p, const char *rel, long long size,
-    const struct digest *bytes)
+    const struct digest *bytes, struct publish_stat *id)
 {
 	struct buf t = BUF_INIT, o = BUF_INIT;
 	struct stat st, so;
@@ -589,7 +632,7 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 		goto out;
 	fs_join(&t, p->tmp, rel);
 	fs_join(&o, p->out, rel);
-	if (holds(o.data, &so, size, bytes)) {
+	if (holds_id(o.data, &so, size, bytes, id)) {
 		int has_t = lstat(t.data, &st) == 0;
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
 			rc = 0;
@@ -599,8 +642,10 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 			rc = link(o.data, t.data);
 	} else if (holds(t.data, &st, size, bytes))
 		rc = 0;	/* the spare's copy; --out lacks it or was changed */
-	if (rc == 0)
+	if (rc == 0) {
 		record(p, rel, size);
+		*id = publish_stat_of(t.data);
+	}
 out:
 	buf_release(&t);
 	buf_release(&o);
@@ -617,7 +662,7 @@ long long publish_size(struct publish *p, const char *rel)
 	struct publish_capture *c = capture;
 	if (c) {
 		c->sizes = xgrow(c->sizes, &c->cap_sizes, c->n_sizes + 1, sizeof(*c->sizes));
-		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), size, { 0, 0 } };
+		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), size, { 0, 0 }, { 0, 0, 0, 0, 0 } };
 	}
 	return size;
 }

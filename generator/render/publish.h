@@ -100,10 +100,20 @@ int publish_path_ok(const char *rel);
  * their sizes and the digests of their bytes (read back for the files a
  * library wrote), and the sizes it asked publish_size for. One capture per thread at a time; the caller owns c and
  * frees it with publish_capture_free. */
+/* A file's identity on disk, as git's index keeps it: while all of it is
+ * unchanged the bytes are taken as unchanged (publish_reuse). Times in
+ * nanoseconds; ok is 0 when unknown. */
+struct publish_stat {
+	unsigned long long dev, ino;
+	long long mtime, ctime;
+	int ok;
+};
+
 struct publish_file {
 	char *rel;
 	long long size;
 	struct digest bytes;
+	struct publish_stat st;	/* of the file in the new tree, once in place */
 };
 
 struct publish_capture {
@@ -119,9 +129,15 @@ void publish_capture_stop(void);
 void publish_capture_free(struct publish_capture *c);
 /* Puts at rel the file of the previous build that has size bytes of digest
  * bytes, from the published folder (a hard link) or the spare, without
- * rendering it again, and records it. Returns 0; -1 when neither holds
- * those bytes (nothing recorded: the caller renders the document). */
+ * rendering it again, and records it. The published file's bytes are
+ * trusted without reading them when its identity is *st (unless st is
+ * racy: cache.c), else read and hashed. Returns 0 with *st set to the
+ * identity of the file now in place; -1 when neither holds those bytes
+ * (nothing recorded: the caller renders the document). */
 int publish_reuse(struct publish *p, const char *rel, long long size,
-    const struct digest *bytes);
+    const struct digest *bytes, struct publish_stat *st);
+/* The identity of the file at path, or ok 0. */
+struct publish_stat publish_stat_of(const char *path);
+int publish_stat_eq(const struct publish_stat *a, const struct publish_stat *b);
 
 #endif

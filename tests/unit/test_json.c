@@ -3,6 +3,7 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../generator/base/buf.h"
 #include "../../generator/base/escape.h"
@@ -114,4 +115,52 @@ void test_json_escape(void)
 	esc_json(&b, NULL);
 	EXPECT_STR(b.data, "null");
 	buf_release(&b);
+}
+
+/* Elements spliced back (the build cache's pieces) come out as the writer
+ * would write them, whether they were first of their array or not, and
+ * wherever they go now. */
+void test_json_splice(void)
+{
+	struct buf b = BUF_INIT, piece = BUF_INIT;
+	struct json j;
+	/* What the writer gives for three pretty elements, written at once. */
+	json_init(&j, &b, JSON_PRETTY);
+	json_array(&j);
+	for (int i = 0; i < 3; i++) {
+		json_object(&j);
+		json_kstr(&j, "n", i == 1 ? "b" : "a");
+		json_end(&j);
+	}
+	json_end(&j);
+	json_free(&j);
+	/* The first element, as written first (no comma), then spliced after
+	 * another: it gets its comma; the second as written after one, spliced
+	 * first: it loses it. */
+	const char *first = "\n  {\n    \"n\": \"a\"\n  }";
+	const char *second = ",\n  {\n    \"n\": \"b\"\n  }";
+	json_init(&j, &piece, JSON_PRETTY);
+	json_array(&j);
+	json_splice(&j, first, strlen(first));
+	json_splice(&j, "", 0);
+	json_splice(&j, second, strlen(second));
+	json_splice(&j, first, strlen(first));
+	json_end(&j);
+	json_free(&j);
+	EXPECT_STR(piece.data, b.data);
+	/* Compact, with the open data's whitespace pending: dropped, since the
+	 * piece holds it. */
+	buf_reset(&b);
+	json_init(&j, &b, JSON_COMPACT);
+	json_array(&j);
+	json_ws(&j, "\n");
+	json_splice(&j, ",\n1,\n2", 6);
+	json_ws(&j, "\n");
+	json_splice(&j, "\n3", 2);
+	json_ws(&j, "\n");
+	json_end(&j);
+	json_free(&j);
+	EXPECT_STR(b.data, "[\n1,\n2,\n3\n]");
+	buf_release(&b);
+	buf_release(&piece);
 }

@@ -37,6 +37,7 @@ void test_lheo_sort(void);
 void test_simplify(void);
 void test_json_writer(void);
 void test_json_escape(void);
+void test_json_splice(void);
 void test_md_deck_spans(void);
 void test_paths(void);
 void test_md_doc(void);

@@ -197,6 +197,7 @@ struct html {
 	struct cache *cache;
 	struct digest pages;		/* every page's file, for the cache's keys */
 	struct digest *cartos;		/* per cartography: its rows and their suites */
+	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
 };
 
 static double now_ms(void)
@@ -323,12 +324,14 @@ static struct digest carto_digest(const struct site *s, const struct cartographi
 	return digest_end(k);
 }
 
-/* The cache's key of a cartography's page or data piece (its whole, a
- * département's or a commune's view, whose "Près de…" lists offers of other
- * communes, its parcours page): the cartography's digest, the theme, the
- * pages, the date of the newest data; for the parcours page and its rows,
- * the CléA offers of the site too. The sizes of the booklets and
- * workbooks it links are checked by the cache itself. */
+/* The cache's key of a cartography's page or data piece: what it reads of
+ * the rows (the whole cartography's for its page and its parcours page and
+ * pieces, with their suites, and the CléA offers of the site for the
+ * parcours; a département's rows for its page and data, a run's for its
+ * data; a commune's rows and those around it for its page:
+ * html_carto_key), the theme, the pages, the date of the newest data. The
+ * sizes of the booklets and workbooks it links are checked by the cache
+ * itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
@@ -338,7 +341,10 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
 	digest_num(k, j->kind);
 	digest_str(k, j->key);
-	digest_fold(k, &h->cartos[i]);
+	if (j->kind == P_CARTO_PARCOURS || !j->key)
+		digest_fold(k, &h->cartos[i]);
+	else
+		html_carto_key(k, h->s, ca, h->ckeys[i], j->kind == P_CARTO_DATA, j->key);
 	digest_fold(k, &h->theme.src);
 	digest_fold(k, &h->pages);
 	digest_num(k, h->s->last_update);
@@ -395,8 +401,11 @@ static void *html_new(const struct render_in *in)
 	}
 	h->pages = digest_end(pages);
 	h->cartos = xcalloc(s->n_cartographies + 1, sizeof(*h->cartos));
-	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
+	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
+	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
 		h->cartos[i] = carto_digest(s, s->cartographies[i]);
+		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i]);
+	}
 	list_jobs(s, h->drafts, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
@@ -434,6 +443,9 @@ static void html_free(void *self)
 	struct html *h = self;
 	free(h->tally);
 	free(h->cartos);
+	for (size_t i = 0; i < h->s->n_cartographies; i++)
+		html_carto_keys_free(h->ckeys[i]);
+	free(h->ckeys);
 	for (size_t i = 0; i < h->jobs.n; i++)
 		free(h->jobs.v[i].path);
 	free(h->jobs.v);

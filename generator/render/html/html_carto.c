@@ -16,14 +16,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../base/arena.h"
 #include "../../base/collate.h"
+#include "../../base/digest.h"
 #include "../../base/escape.h"
 #include "../../base/mem.h"
+#include "../../base/strmap.h"
 #include "../../base/utf8.h"
 #include "../../data/derive.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
 #include "../../data/paths.h"
+#include "../cache.h"
 #include "../svgmap.h"
 #include "html_page.h"
 #include "html_carto.h"
@@ -1185,6 +1189,108 @@ static struct view *nearby(struct pctx *c, const struct cartographie *ca, const 
 		view_push(a, list, it);
 	}
 	return list;
+}
+
+/* ---- the build cache's keys ---- */
+
+/* A cell of the grid of "Près de…": NEAR_KM / 100 degrees of latitude by
+ * NEAR_KM / 60 of longitude, the box nearby() keeps, so that every row
+ * nearby() can list for a commune lies in the commune centre's cell or one
+ * of its eight neighbours. */
+static void near_cell(double lat, double lon, long *cy, long *cx)
+{
+	if (!(fabs(lat) <= 90) || !(fabs(lon) <= 180))	/* NaN too: no cast of it */
+		lat = lon = 0;
+	*cy = (long)floor(lat / (NEAR_KM / 100));
+	*cx = (long)floor(lon / (NEAR_KM / 60));
+}
+
+struct carto_keys {
+	struct strmap cells;	/* "cy cx" -> struct digest of its rows, in order */
+	struct arena a;
+};
+
+struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
+{
+	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
+	struct strmap open = STRMAP_INIT;	/* "cy cx" -> struct digest_ctx * */
+	char name[64];
+	size_t n;
+	const struct rowref *r = index_rows(s, ca, NULL, &n);
+	ck->cells = (struct strmap)STRMAP_INIT;
+	ck->a = (struct arena)ARENA_INIT;
+	for (size_t i = 0; i < n; i++) {
+		long cy, cx;
+		near_cell(r[i].l->lat, r[i].l->lon, &cy, &cx);
+		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
+		struct digest_ctx *k = strmap_get(&open, name);
+		if (!k) {
+			k = digest_new();
+			strmap_put(&open, arena_strdup(&ck->a, name), k);
+		}
+		cache_key_rows(k, &r[i], 1);
+	}
+	for (size_t i = 0; i < open.cap; i++)
+		if (open.slots[i].key) {
+			struct digest *d = arena_alloc(&ck->a, sizeof(*d));
+			*d = digest_end(open.slots[i].val);
+			strmap_put(&ck->cells, open.slots[i].key, d);
+		}
+	strmap_free(&open);
+	return ck;
+}
+
+void html_carto_keys_free(struct carto_keys *ck)
+{
+	if (!ck)
+		return;
+	strmap_free(&ck->cells);
+	arena_free(&ck->a);
+	free(ck);
+}
+
+/* The organisations' ids of the n rows r, in order: all a run of a
+ * département's data reads of the rows before it (their numbers). */
+static void key_org_ids(struct digest_ctx *k, const struct rowref *r, size_t n)
+{
+	digest_num(k, (long long)n);
+	for (size_t i = 0; i < n; i++)
+		digest_str(k, r[i].o->org->id.s);
+}
+
+void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const struct carto_keys *ck, int data, const char *key)
+{
+	size_t n, len = strcspn(key, "-");
+	char code[16];
+	snprintf(code, sizeof(code), "%.*s", (int)(len < 15 ? len : 15), key);
+	const struct commune *com = !data && len == 5 ? strmap_get(&s->geo.by_code, code) : NULL;
+	const struct rowref *r = index_rows(s, ca, code, &n);
+	if (data && key[len]) {	/* run K of a département's data (bloc_json) */
+		size_t from = strtoul(key + len + 1, NULL, 10) * CARTO_BLOC;
+		from = from < n ? from : n;
+		size_t to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
+		key_org_ids(k, r, from);
+		cache_key_rows(k, r + from, to - from);
+		return;
+	}
+	/* A département's data or page, a commune's page: their rows. */
+	cache_key_rows(k, r, n);
+	if (!com)
+		return;
+	/* A commune's page lists the nearest offers of other communes
+	 * (nearby): every row of the nine cells around its centre. */
+	long cy, cx;
+	char name[64];
+	near_cell(com->lat, com->lon, &cy, &cx);
+	for (long dy = -1; dy <= 1; dy++)
+		for (long dx = -1; dx <= 1; dx++) {
+			snprintf(name, sizeof(name), "%ld %ld", cy + dy, cx + dx);
+			const struct digest *d = strmap_get(&ck->cells, name);
+			digest_num(k, d != NULL);
+			if (d)
+				digest_fold(k, d);
+		}
 }
 
 int html_carto_large(size_t rows)

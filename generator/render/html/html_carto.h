@@ -35,4 +35,16 @@ int html_carto_large(size_t rows);
 struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, const char *dep,
     const char **path);
 
+/* The build cache's keys of a cartography's views and data (html.c), on
+ * what each reads of the rows: html_carto_keys_new computes once per
+ * cartography what the keys share (the digests of the rows in each cell of
+ * a grid of the "Près de…" radius), html_carto_key adds to k what the view
+ * or data of kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads. */
+struct carto_keys;
+struct digest_ctx;
+struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca);
+void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const struct carto_keys *ck, int data, const char *key);
+void html_carto_keys_free(struct carto_keys *ck);
+
 #endif

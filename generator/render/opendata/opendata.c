@@ -15,91 +15,123 @@
 
 #include "../../base/mem.h"
 #include "../../base/pool.h"
+#include "../../data/index.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "opendata_int.h"
 
 /* data/cartographies/<id>[-<dep>].{csv,json,geojson}: the same columns and
- * safety as the whole extracts, limited to the cartography's rows. One pass
- * over the offers per cartography feeds the region's files and the
- * département's at once. */
-struct carto_sinks {
-	struct sink region[3];
-	struct sink deps[16][3];
-	const struct site *s;
-	int per_dep;
+ * safety as the whole extracts, limited to the cartography's rows (a
+ * département's rows are one range of them: index.h). A view is its three
+ * files, a document of the build cache keyed on its rows (cartographie_job);
+ * its pieces are the runs of rows of one commune (those of lieux without a
+ * commune, one a département), keyed on their rows, so that a rebuild
+ * renders only the communes whose rows changed. */
+struct view {
+	struct sink k[3];	/* CSV, JSON, GeoJSON */
+	struct sink *need[3];	/* those whose piece is being rendered */
+	size_t n_need;
 };
 
-static void carto_row(const struct row *r, const struct lieu *l, void *ctx)
+static void view_row(const struct row *r, const struct lieu *l, void *ctx)
 {
-	struct carto_sinks *cs = ctx;
-	struct sink *targets[2] = { cs->region, NULL };
-	for (size_t d = 0; cs->per_dep && d < cs->s->geo.n_departements && d < 16; d++)
-		if (strcmp(cs->s->geo.departements[d].code, l->dep) == 0)
-			targets[1] = cs->deps[d];
-	for (int t = 0; t < 2 && targets[t]; t++) {
-		od_csv_row(r, l, &targets[t][0]);
-		od_json_row(r, l, &targets[t][1]);
-		od_geojson_row(r, l, &targets[t][2]);
+	struct view *v = ctx;
+	for (size_t i = 0; i < v->n_need; i++) {
+		struct sink *k = v->need[i];
+		if (k == &v->k[0])
+			od_csv_row(r, l, k);
+		else if (k == &v->k[1])
+			od_json_row(r, l, k);
+		else
+			od_geojson_row(r, l, k);
 	}
 }
 
-static int open_view(struct sink *k, struct publish *p, const struct cartographie *ca, const char *dep)
+/* 1 when rows a and b are in the same run (commune, or the lieux of a
+ * département without one). */
+static int same_run(const struct rowref *a, const struct rowref *b)
+{
+	const char *ca = a->l->code_insee.s, *cb = b->l->code_insee.s;
+	return strcmp(a->l->dep, b->l->dep) == 0 && (ca && cb ? strcmp(ca, cb) == 0 : ca == cb);
+}
+
+static int write_view(const struct site *s, struct publish *p, struct cache *c,
+    const struct cartographie *ca, const char *dep, const struct rowref *v, size_t n)
 {
 	static const enum path_doc kind[] = { PATH_CSV, PATH_JSON, PATH_GEOJSON };
+	struct view *w = xcalloc(1, sizeof(*w));
 	struct buf path = BUF_INIT;
 	int rc = 0;
 	for (int e = 0; e < 3; e++) {
 		buf_reset(&path);
-		if (od_sink_open(&k[e], p, path_carto_doc(&path, ca, dep, kind[e])) < 0)
+		if (od_sink_open(&w->k[e], p, path_carto_doc(&path, ca, dep, kind[e]), c) < 0)
 			rc = -1;
 	}
 	buf_release(&path);
-	buf_puts(&k[0].b, "\xEF\xBB\xBF");
-	for (int i = 0; i < NCOL; i++) {
-		if (i)
-			buf_putc(&k[0].b, SEP);
-		buf_puts(&k[0].b, od_col_names[i]);
+	od_csv_header(&w->k[0].b, od_col_names, NCOL);
+	od_json_open(&w->k[1]);
+	od_geojson_open(&w->k[2]);
+	struct row r;
+	od_row_init(&r);
+	for (size_t i = 0, end; rc == 0 && i < n; i = end) {
+		struct od_piece pc[3];
+		struct digest run = { 0, 0 };
+		for (end = i + 1; end < n && same_run(&v[i], &v[end]); end++)
+			;
+		if (w->k[0].cp) {
+			struct digest_ctx *k = digest_new();
+			cache_key_rows(k, v + i, end - i);
+			run = digest_end(k);
+		}
+		w->n_need = 0;
+		for (int e = 0; e < 3; e++) {
+			struct digest_ctx *key = od_piece_key(&w->k[e]);
+			if (key)
+				digest_fold(key, &run);
+			if (!od_piece_start(&w->k[e], key, &pc[e], e > 0))
+				w->need[w->n_need++] = &w->k[e];
+		}
+		if (w->n_need)
+			od_rows(s, &r, v + i, end - i, view_row, w);
+		for (int e = 0; e < 3; e++)
+			od_piece_end(&w->k[e], &pc[e]);
 	}
-	buf_puts(&k[0].b, "\r\n");
-	od_json_open(&k[1]);
-	od_geojson_open(&k[2]);
-	return rc;
-}
-
-static int close_view(struct sink *k)
-{
-	od_json_close(&k[1]);
-	od_geojson_close(&k[2]);
-	int rc = 0;
+	od_row_free(&r);
+	od_json_close(&w->k[1]);
+	od_geojson_close(&w->k[2]);
 	for (int e = 0; e < 3; e++)
-		if (od_sink_close(&k[e]) < 0)
+		if (od_sink_close(&w->k[e]) < 0)
 			rc = -1;
+	free(w);
 	return rc;
 }
 
-static int write_cartos(const struct site *s, struct publish *p)
+/* The views of cartography ca: each département's (par_departement: the
+ * territory's first 16), then the whole; each a document of the cache. */
+static int cartographie_job(const struct site *s, struct publish *p, struct cache *c,
+    const struct cartographie *ca, struct pool_worker *w)
 {
+	size_t nd = !ca->par_departement ? 0 : s->geo.n_departements < 16 ? s->geo.n_departements : 16;
+	size_t n;
 	int rc = 0;
-	for (size_t i = 0; i < s->n_cartographies && rc == 0; i++) {
-		const struct cartographie *c = s->cartographies[i];
-		struct carto_sinks *cs = xcalloc(1, sizeof(*cs));
-		size_t nd = s->geo.n_departements < 16 ? s->geo.n_departements : 16;
-		cs->s = s;
-		cs->per_dep = c->par_departement;
-		rc |= open_view(cs->region, p, c, NULL);
-		for (size_t d = 0; cs->per_dep && d < nd; d++)
-			rc |= open_view(cs->deps[d], p, c, s->geo.departements[d].code);
-		struct row r;
-		od_row_init(&r);
-		if (rc == 0)
-			od_each_row(s, &r, c, carto_row, cs);
-		od_row_free(&r);
-		rc |= close_view(cs->region);
-		for (size_t d = 0; cs->per_dep && d < nd; d++)
-			rc |= close_view(cs->deps[d]);
-		free(cs);
+	for (size_t d = 0; d <= nd; d++) {
+		const char *dep = d < nd ? s->geo.departements[d].code : NULL;
+		const struct rowref *v = index_rows(s, ca, dep, &n);
+		struct cache_job cj;
+		if (c) {
+			struct digest_ctx *k = cache_key(c, "opendata-carto", ca->id.s);
+			digest_str(k, dep);
+			cache_key_rows(k, v, n);
+			if (cache_start(c, p, &cj, k, &w->d) == 1)
+				continue;
+		}
+		int r = write_view(s, p, c, ca, dep, v, n);
+		if (c)
+			cache_finish(c, &cj, r, &w->d);
+		if (r < 0)
+			rc = -1;
 	}
-	return rc ? -1 : 0;
+	return rc;
 }
 
 static int write_refs(const struct site *s, struct publish *p)
@@ -112,31 +144,63 @@ static int write_refs(const struct site *s, struct publish *p)
 
 /* ---- the backend ---- */
 
-/* The extracts are independent files, each a job of the pool; the whole
- * GeoJSON, the largest, comes first. */
-typedef int (*extract_fn)(const struct site *, struct publish *);
+/* The extracts are independent files, each a job of the pool (the whole
+ * GeoJSON, the largest, first), then one job a cartography. Each is a
+ * document of the build cache keyed on every file of the site (they list
+ * every organisation; the référentiels list the offers of each
+ * competence); those that list organisations are written in pieces. */
+enum { EX_GEOJSON, EX_ORGS, EX_CSV, EX_REFS, EX_SUITES, N_EXTRACTS };
 
-static const extract_fn extracts[] = {
-	write_geojson, write_orgs, write_csv, write_refs, write_cartos, write_suites,
+static const char *const extract_names[N_EXTRACTS] = {
+	"offres.geojson", "organismes.json", "offres.csv", "referentiels", "suites",
 };
 
 struct opendata {
 	const struct site *s;
 	struct publish *p;
+	struct cache *cache;
 };
 
 static void *opendata_new(const struct render_in *in)
 {
 	struct opendata *od = xcalloc(1, sizeof(*od));
 	od->s = in->s;
+	od->cache = in->cache;
 	return od;
+}
+
+static int write_extract(const struct opendata *od, size_t i)
+{
+	switch (i) {
+	case EX_GEOJSON:
+		return write_geojson(od->s, od->p, od->cache);
+	case EX_ORGS:
+		return write_orgs(od->s, od->p, od->cache);
+	case EX_CSV:
+		return write_csv(od->s, od->p, od->cache);
+	case EX_REFS:
+		return write_refs(od->s, od->p);
+	default:
+		return write_suites(od->s, od->p, od->cache);
+	}
 }
 
 static int extract_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct opendata *od = ctx;
-	(void)w;
-	return extracts[i](od->s, od->p);
+	if (i >= N_EXTRACTS)
+		return cartographie_job(od->s, od->p, od->cache, od->s->cartographies[i - N_EXTRACTS], w);
+	struct cache_job cj;
+	if (od->cache) {
+		struct digest_ctx *k = cache_key(od->cache, "opendata", extract_names[i]);
+		cache_key_model(k, od->s);
+		if (cache_start(od->cache, od->p, &cj, k, &w->d) == 1)
+			return 0;
+	}
+	int rc = write_extract(od, i);
+	if (od->cache)
+		cache_finish(od->cache, &cj, rc, &w->d);
+	return rc;
 }
 
 static int opendata_render(void *self, const struct render_in *in, struct publish *p,
@@ -144,8 +208,7 @@ static int opendata_render(void *self, const struct render_in *in, struct publis
 {
 	struct opendata *od = self;
 	od->p = p;
-	return pool_run(sizeof(extracts) / sizeof(extracts[0]), in->o->jobs, extract_job, od, d,
-	    NULL);
+	return pool_run(N_EXTRACTS + od->s->n_cartographies, in->o->jobs, extract_job, od, d, NULL);
 }
 
 static void opendata_free(void *self)

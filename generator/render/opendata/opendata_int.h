@@ -13,11 +13,14 @@
 
 #include "../../base/buf.h"
 #include "../../base/civil.h"
+#include "../../base/digest.h"
 #include "../../base/json.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
 #include "../../data/paths.h"
 
+struct cache;
+struct cache_pieces;
 struct publish;
 
 #define SEP ';'
@@ -55,6 +58,16 @@ struct sink {
 	char *rel;		/* owned, for publish_close */
 	int items;		/* records written */
 	int failed;		/* errno of the first write that failed, or 0 */
+	long long off;		/* bytes flushed to f so far */
+	int hold;		/* inside a piece: no flush */
+	struct cache_pieces *cp;	/* the file's pieces (cache.h), or NULL */
+};
+
+/* A piece of a sink's file being written (od_piece_start). */
+struct od_piece {
+	struct digest key;
+	size_t start;		/* in the sink's buffer */
+	int on;
 };
 
 extern const char *const od_col_names[NCOL];	/* by enum col */
@@ -64,10 +77,6 @@ extern const char *const od_ens_code[], *const od_entrees_code[];
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx);
 /* A CSV file's start: the byte order mark and the header line. */
 void od_csv_header(struct buf *b, const char *const *names, int n);
-/* Calls emit for every offer × lieu row: of the whole site in model order
- * when ca is NULL, else of the cartography in the index's order (index.h). */
-void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
-    void (*emit)(const struct row *, const struct lieu *, void *), void *ctx);
 /* A JSON array of rows and a GeoJSON collection of features, one a line:
  * open, rows, close. */
 void od_geojson_open(struct sink *k);
@@ -80,16 +89,33 @@ void od_row_free(struct row *r);
 void od_row_init(struct row *r);
 int od_sink_close(struct sink *k);
 void od_sink_flush(struct sink *k, int force);
-int od_sink_open(struct sink *k, struct publish *p, const char *rel);
+/* Opens rel for writing, with its pieces in cache c (NULL: none). */
+int od_sink_open(struct sink *k, struct publish *p, const char *rel, struct cache *c);
+/* A piece of k's file (render/cache.h): the key to add to, NULL when k has
+ * no pieces (nothing to add then). */
+struct digest_ctx *od_piece_key(const struct sink *k);
+/* Starts the piece of key (ended here; NULL: no pieces): returns 1 when it
+ * was put back, else 0 and the caller renders it, its elements in the
+ * innermost array of k's JSON writer when json is set. od_piece_end ends
+ * it either way. */
+int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json);
+void od_piece_end(struct sink *k, const struct od_piece *pc);
+/* Calls emit for the n rows v of a cartography (index.h), in their order. */
+struct rowref;
+void od_rows(const struct site *s, struct row *r, const struct rowref *v, size_t n,
+    void (*emit)(const struct row *, const struct lieu *, void *), void *ctx);
+/* Calls emit for every row of organisation o, in model order. */
+void od_org_rows(const struct site *s, struct row *r, const struct organisme *o,
+    void (*emit)(const struct row *, const struct lieu *, void *), void *ctx);
 const char *od_tri_json(enum tri t);
 
 /* The whole extracts: offres.csv and offres.geojson (opendata_rows.c),
  * organismes.json and one JSON per référentiel (opendata_json.c). */
-int write_csv(const struct site *s, struct publish *p);
-int write_geojson(const struct site *s, struct publish *p);
-int write_orgs(const struct site *s, struct publish *p);
+int write_csv(const struct site *s, struct publish *p, struct cache *c);
+int write_geojson(const struct site *s, struct publish *p, struct cache *c);
+int write_orgs(const struct site *s, struct publish *p, struct cache *c);
 int write_ref(const struct site *s, const struct referentiel *r, struct publish *p);
 /* suites.csv and suites.json (opendata_suites.c). */
-int write_suites(const struct site *s, struct publish *p);
+int write_suites(const struct site *s, struct publish *p, struct cache *c);
 
 #endif

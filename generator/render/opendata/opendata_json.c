@@ -6,6 +6,7 @@
 #include "../opendata.h"
 
 #include "../../base/json.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "opendata_int.h"
 
@@ -178,19 +179,26 @@ static void json_header(struct json *j, const struct site *s)
 }
 
 /* One organisation a line. */
-int write_orgs(const struct site *s, struct publish *p)
+int write_orgs(const struct site *s, struct publish *p, struct cache *c)
 {
 	struct sink k;
-	if (od_sink_open(&k, p, PATH_ORGS_JSON) < 0)
+	if (od_sink_open(&k, p, PATH_ORGS_JSON, c) < 0)
 		return -1;
 	json_header(&k.j, s);
 	json_key(&k.j, "organismes");
 	json_array(&k.j);
 	json_ws(&k.j, "\n");
 	for (size_t i = 0; i < s->n_organismes; i++) {
-		if (i)
-			json_ws(&k.j, "\n");
-		json_org(&k.j, s, s->organismes[i]);
+		struct od_piece pc;
+		struct digest_ctx *key = od_piece_key(&k);
+		if (key)
+			cache_key_org(key, s->organismes[i]);
+		if (!od_piece_start(&k, key, &pc, 1)) {
+			if (k.items++)
+				json_ws(&k.j, "\n");
+			json_org(&k.j, s, s->organismes[i]);
+		}
+		od_piece_end(&k, &pc);
 		od_sink_flush(&k, 0);
 	}
 	json_ws(&k.j, "\n");

@@ -14,6 +14,7 @@
 #include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "opendata_int.h"
 
@@ -167,45 +168,58 @@ static void fill_offre_fresh(struct row *r, const struct site *s, const struct o
 	fill_offre(r, s, o);
 }
 
-void od_each_row(const struct site *s, struct row *r, const struct cartographie *ca,
+/* Every row of the site into k, an organisation a piece. */
+static void org_pieces(const struct site *s, struct row *r, struct sink *k,
+    void (*emit)(const struct row *, const struct lieu *, void *), int json)
+{
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		struct od_piece pc;
+		struct digest_ctx *key = od_piece_key(k);
+		if (key)
+			cache_key_org(key, s->organismes[i]);
+		if (!od_piece_start(k, key, &pc, json))
+			od_org_rows(s, r, s->organismes[i], emit, k);
+		od_piece_end(k, &pc);
+	}
+}
+
+void od_rows(const struct site *s, struct row *r, const struct rowref *v, size_t n,
     void (*emit)(const struct row *, const struct lieu *, void *), void *ctx)
 {
-	if (ca) {
-		size_t n;
-		const struct rowref *v = index_rows(s, ca, NULL, &n);
-		for (size_t i = 0; i < n; i++) {
-			if (!i || v[i].o->org != v[i - 1].o->org)
-				fill_org(r, s, v[i].o->org);
-			if (!i || v[i].o != v[i - 1].o)
-				fill_offre_fresh(r, s, v[i].o);
-			fill_lieu(r, v[i].l);
-			emit(r, v[i].l, ctx);
-		}
-		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!i || v[i].o->org != v[i - 1].o->org)
+			fill_org(r, s, v[i].o->org);
+		if (!i || v[i].o != v[i - 1].o)
+			fill_offre_fresh(r, s, v[i].o);
+		fill_lieu(r, v[i].l);
+		emit(r, v[i].l, ctx);
 	}
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *o = s->organismes[i];
-		fill_org(r, s, o);
-		for (size_t k = 0; k < o->n_offres; k++) {
-			fill_offre_fresh(r, s, &o->offres[k]);
-			for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
-				fill_lieu(r, o->offres[k].lieux[l]);
-				emit(r, o->offres[k].lieux[l], ctx);
-			}
+}
+
+void od_org_rows(const struct site *s, struct row *r, const struct organisme *o,
+    void (*emit)(const struct row *, const struct lieu *, void *), void *ctx)
+{
+	fill_org(r, s, o);
+	for (size_t k = 0; k < o->n_offres; k++) {
+		fill_offre_fresh(r, s, &o->offres[k]);
+		for (size_t l = 0; l < o->offres[k].n_lieux; l++) {
+			fill_lieu(r, o->offres[k].lieux[l]);
+			emit(r, o->offres[k].lieux[l], ctx);
 		}
 	}
 }
 
 void od_sink_flush(struct sink *k, int force)
 {
-	if (k->b.len < 65536 && !force)
+	if ((k->b.len < 65536 || k->hold) && !force)
 		return;
 	if (k->f && !k->failed && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
 		k->failed = errno ? errno : EIO;
+	k->off += (long long)k->b.len;
 	buf_reset(&k->b);
 }
 
-int od_sink_open(struct sink *k, struct publish *p, const char *rel)
+int od_sink_open(struct sink *k, struct publish *p, const char *rel, struct cache *c)
 {
 	memset(k, 0, sizeof(*k));
 	k->b = (struct buf)BUF_INIT;
@@ -213,7 +227,38 @@ int od_sink_open(struct sink *k, struct publish *p, const char *rel)
 	k->p = p;
 	k->f = publish_open(p, rel);
 	k->rel = k->f ? xstrdup(rel) : NULL;
+	k->cp = k->f ? cache_pieces_open(c, p, rel) : NULL;
 	return k->f ? 0 : -1;
+}
+
+struct digest_ctx *od_piece_key(const struct sink *k)
+{
+	return k->cp ? cache_piece_key(k->cp) : NULL;
+}
+
+int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json)
+{
+	pc->on = key != NULL;
+	if (!key)
+		return 0;
+	pc->key = digest_end(key);
+	pc->start = k->b.len;
+	k->hold = 1;
+	if (!cache_piece_put_back(k->cp, &pc->key, &k->b, json ? &k->j : NULL))
+		return 0;
+	if (k->b.len > pc->start)
+		k->items++;	/* the next record follows one */
+	return 1;
+}
+
+void od_piece_end(struct sink *k, const struct od_piece *pc)
+{
+	if (!pc->on)
+		return;
+	cache_piece_record(k->cp, &pc->key, k->b.data + pc->start, k->b.len - pc->start,
+	    k->off + (long long)pc->start);
+	k->hold = 0;
+	od_sink_flush(k, 0);
 }
 
 int od_sink_close(struct sink *k)
@@ -222,6 +267,7 @@ int od_sink_close(struct sink *k)
 	int rc = k->failed ? -1 : 0;
 	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
+	cache_pieces_close(k->cp, rc == 0);
 	free(k->rel);
 	json_free(&k->j);
 	buf_release(&k->b);
@@ -320,22 +366,22 @@ void od_csv_header(struct buf *b, const char *const *names, int n)
 	buf_puts(b, "\r\n");
 }
 
-static int csv_file(const struct site *s, struct publish *p, const char *path)
+static int csv_file(const struct site *s, struct publish *p, const char *path, struct cache *c)
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path) < 0)
+	if (od_sink_open(&k, p, path, c) < 0)
 		return -1;
 	od_row_init(&r);
 	od_csv_header(&k.b, od_col_names, NCOL);
-	od_each_row(s, &r, NULL, od_csv_row, &k);
+	org_pieces(s, &r, &k, od_csv_row, 0);
 	od_row_free(&r);
 	return od_sink_close(&k);
 }
 
-int write_csv(const struct site *s, struct publish *p)
+int write_csv(const struct site *s, struct publish *p, struct cache *c)
 {
-	return csv_file(s, p, PATH_OFFRES_CSV);
+	return csv_file(s, p, PATH_OFFRES_CSV, c);
 }
 
 /* A cartography's rows as JSON: an array of objects with the CSV columns,
@@ -363,21 +409,22 @@ void od_json_close(struct sink *k)
 	buf_putc(&k->b, '\n');
 }
 
-static int geojson_file(const struct site *s, struct publish *p, const char *path)
+static int geojson_file(const struct site *s, struct publish *p, const char *path,
+    struct cache *c)
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path) < 0)
+	if (od_sink_open(&k, p, path, c) < 0)
 		return -1;
 	od_row_init(&r);
 	od_geojson_open(&k);
-	od_each_row(s, &r, NULL, od_geojson_row, &k);
+	org_pieces(s, &r, &k, od_geojson_row, 1);
 	od_geojson_close(&k);
 	od_row_free(&r);
 	return od_sink_close(&k);
 }
 
-int write_geojson(const struct site *s, struct publish *p)
+int write_geojson(const struct site *s, struct publish *p, struct cache *c)
 {
-	return geojson_file(s, p, PATH_OFFRES_GEOJSON);
+	return geojson_file(s, p, PATH_OFFRES_GEOJSON, c);
 }

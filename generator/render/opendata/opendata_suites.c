@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../base/escape.h"
+#include "../cache.h"
 #include "opendata_int.h"
 
 enum scol {
@@ -120,30 +121,48 @@ static void json_offre(struct json *j, struct srow *r, const struct site *s,
 	json_end(j);
 }
 
-int write_suites(const struct site *s, struct publish *p)
+/* The key of an organisation's piece of k's file: the organisation and
+ * its suites (their offers, lieux, organisations); NULL without pieces. */
+static struct digest_ctx *piece_key(const struct sink *k, const struct organisme *g)
+{
+	struct digest_ctx *key = od_piece_key(k);
+	if (key) {
+		cache_key_org(key, g);
+		cache_key_suites(key, g);
+	}
+	return key;
+}
+
+int write_suites(const struct site *s, struct publish *p, struct cache *c)
 {
 	struct sink csv, json;
 	struct srow r = { .raison = BUF_INIT, .page = BUF_INIT };
-	if (od_sink_open(&csv, p, PATH_SUITES_CSV) < 0)
+	if (od_sink_open(&csv, p, PATH_SUITES_CSV, c) < 0)
 		return -1;
-	if (od_sink_open(&json, p, PATH_SUITES_JSON) < 0) {
+	if (od_sink_open(&json, p, PATH_SUITES_JSON, c) < 0) {
 		od_sink_close(&csv);
 		return -1;
 	}
 	od_csv_header(&csv.b, scol_names, NSCOL);
 	json_array(&json.j);
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
-			const struct offre *o = &s->organismes[i]->offres[k];
-			for (size_t n = 0; n < o->n_suites; n++) {
-				fill(s, o, n, &r);
-				csv_row(&csv.b, &r);
-			}
-			if (o->n_suites)
-				json_offre(&json.j, &r, s, o);
-			od_sink_flush(&csv, 0);
-			od_sink_flush(&json, 0);
-		}
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *g = s->organismes[i];
+		struct od_piece pc;
+		if (!od_piece_start(&csv, piece_key(&csv, g), &pc, 0))
+			for (size_t k = 0; k < g->n_offres; k++)
+				for (size_t n = 0; n < g->offres[k].n_suites; n++) {
+					fill(s, &g->offres[k], n, &r);
+					csv_row(&csv.b, &r);
+				}
+		od_piece_end(&csv, &pc);
+		if (!od_piece_start(&json, piece_key(&json, g), &pc, 1))
+			for (size_t k = 0; k < g->n_offres; k++)
+				if (g->offres[k].n_suites)
+					json_offre(&json.j, &r, s, &g->offres[k]);
+		od_piece_end(&json, &pc);
+		od_sink_flush(&csv, 0);
+		od_sink_flush(&json, 0);
+	}
 	json_ws(&json.j, "\n");
 	json_end(&json.j);
 	buf_putc(&json.b, '\n');
