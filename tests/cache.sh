@@ -26,6 +26,11 @@ cache_same() {
 	cache_test "$name" "$detail"
 }
 
+# page_key FILE: the key of the document that wrote FILE, from the index.
+page_key() {
+	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } $NF == f { print k }' "$C/.out.cache/index"
+}
+
 # reused: the number of documents the last cached build put back.
 reused() { sed -n 's/^carto: \([0-9]*\) documents\{0,1\} reused from the build cache, \([0-9]*\) rendered$/\1 \2/p' "$C/log"; }
 
@@ -64,6 +69,24 @@ changed=$(diff "$C/keys.before" "$C/keys.after" | grep -c '^>')
 	[ "$changed" -lt 20 ]
 cache_test org-field-one-piece "$(diff "$C/keys.before" "$C/keys.after" | head -20)"
 
+# An organisation of a file that holds several: the others' documents keep
+# their keys (each organisation's key is its part of the file); a change
+# before the first organisation (the file's other keys) changes them all.
+f="$C/site/content/organismes/reseau-paroles-d-oise.yaml"
+other=organismes/alpha-villiers-le-bel/index.html
+mine=organismes/cergy-accueil-langues/index.html
+o1=$(page_key $other) m1=$(page_key $mine)
+sed -i 's/^    nom: "Cergy Accueil Langues"/    nom: "Cergy, Accueil Langues"/' "$f"
+cache_same org-in-shared-file
+o2=$(page_key $other) m2=$(page_key $mine)
+[ -n "$o1" ] && [ "$o1" = "$o2" ] && [ -n "$m1" ] && [ "$m1" != "$m2" ]
+cache_test org-in-shared-file-own-key "$o1 $o2 / $m1 $m2"
+sed -i '1s/^/# Une note.\n/' "$f"
+cache_same shared-file-header
+o3=$(page_key $other)
+[ -n "$o3" ] && [ "$o3" != "$o2" ]
+cache_test shared-file-header-every-key "$o2 $o3"
+
 # A published piece changed by hand (same length) is rendered again: the
 # pieces are checked against their digests.
 f="$C/out/data/offres.csv"
@@ -90,9 +113,6 @@ cache_same first-org-added
 # de…", 10 km): an organisation of Provins, far from Aubervilliers,
 # changed: Aubervilliers's page keeps its key (it is reused); one of
 # Saint-Denis, next to it, changed: its page has a new key.
-page_key() {	# the key of the document that wrote file $1, from the index
-	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } $NF == f { print k }' "$C/.out.cache/index"
-}
 aub=cartographies/linguistique/communes/93001/index.html
 pro=cartographies/linguistique/communes/77379/index.html
 k1=$(page_key $aub) p1=$(page_key $pro)

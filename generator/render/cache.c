@@ -37,6 +37,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,21 @@ struct cache {
 	atomic_size_t reused, rendered, pieces_reused;
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
+	struct org_part *parts;		/* by organisation, for cache_key_org */
+	size_t n_parts;
 };
+
+/* An organisation of a file that holds several, and the digest of its part
+ * of the file (org_parts). */
+struct org_part {
+	const struct organisme *o;
+	struct digest d;
+};
+
+/* The parts of the cache being built, read by cache_key_org (whose callers
+ * have no cache at hand): set by cache_open before any key is made,
+ * read-only until cache_free. One build a process. */
+static const struct cache *keyed;
 
 #define PIECES_HEADER "carto-pieces 1 "
 
@@ -270,6 +285,8 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 	return 0;
 }
 
+static void org_parts(struct cache *c, const struct site *s);
+
 struct cache *cache_open(const struct publish *p, const struct site *s,
     const struct build_opts *o)
 {
@@ -286,6 +303,8 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
 	atomic_init(&c->pieces_reused, 0);
+	org_parts(c, s);
+	keyed = c;
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
@@ -314,11 +333,106 @@ struct digest_ctx *cache_key(const struct cache *c, const char *kind, const char
 	return k;
 }
 
+static int by_org(const void *a, const void *b)
+{
+	const struct organisme *x = ((const struct org_part *)a)->o, *y = ((const struct org_part *)b)->o;
+	return x < y ? -1 : x > y;
+}
+
 void cache_key_org(struct digest_ctx *k, const struct organisme *o)
 {
+	struct org_part want = { o, { 0, 0 } };
+	const struct org_part *part = keyed && keyed->n_parts ?
+	    bsearch(&want, keyed->parts, keyed->n_parts, sizeof(want), by_org) : NULL;
 	digest_str(k, o->file);
-	digest_fold(k, &o->src);
+	digest_num(k, part != NULL);
+	digest_fold(k, part ? &part->d : &o->src);
 	digest_str(k, o->id.s);
+}
+
+/* 1 when text may hold a YAML anchor or alias ('&' or '*' starting a
+ * token), through which one organisation's part could read another's. */
+static int may_alias(const char *t, size_t n)
+{
+	for (size_t i = 1; i + 1 < n; i++)
+		if ((t[i] == '&' || t[i] == '*') && strchr(" \t[{,:-", t[i - 1]) && t[i + 1] != ' ' &&
+		    t[i + 1] != '\n')
+			return 1;
+	return 0;
+}
+
+/* 1 when the line at t (n bytes to the end of the file) starts a block
+ * sequence's item at column col (from 1): only spaces and dashes before it,
+ * a key there. Then nothing of the previous organisation can stand on that
+ * line (as it could in flow style). */
+static int block_start(const char *t, size_t n, uint32_t col)
+{
+	if (col < 1 || col > n)
+		return 0;
+	for (uint32_t i = 0; i + 1 < col; i++)
+		if (t[i] != ' ' && t[i] != '-')
+			return 0;
+	return t[col - 1] != ' ' && t[col - 1] != '\n' && t[col - 1] != '#' && t[col - 1] != '-' &&
+	    t[col - 1] != '{' && t[col - 1] != '[';
+}
+
+/* The parts of file v[0..n) (the n organisations it holds, in file order)
+ * into c->parts: organisation i's is the digest of the file's bytes before
+ * the first organisation (what every one reads: the file's other keys),
+ * of its own lines (from its first line to the next one's) and of the last
+ * organisation's lines (which run to the end of the file, where other keys
+ * may stand). Nothing when the file is not the one loaded (changed since:
+ * src differs), may hold aliases, or its organisations do not start on
+ * increasing lines: their keys then take the whole file. */
+static void file_parts(struct cache *c, struct organisme *const *v, size_t n)
+{
+	struct buf text = BUF_INIT;
+	size_t *at = xmalloc((n + 1) * sizeof(*at));
+	if (fs_read(v[0]->file, INDEX_MAX, &text) < 0)	/* as the loader named it */
+		goto out;
+	struct digest got = digest_bytes(text.data, text.len);
+	if (!digest_eq(&got, &v[0]->src) || may_alias(text.data, text.len))
+		goto out;
+	/* The offset of each organisation's first line. */
+	size_t line = 1, off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && v[i]->line <= v[i - 1]->line)
+			goto out;
+		while (line < v[i]->line && off < text.len) {
+			const char *nl = memchr(text.data + off, '\n', text.len - off);
+			off = nl ? (size_t)(nl - text.data) + 1 : text.len;
+			line++;
+		}
+		if (line != v[i]->line || !block_start(text.data + off, text.len - off, v[i]->col))
+			goto out;
+		at[i] = off;
+	}
+	at[n] = text.len;
+	c->parts = xrealloc(c->parts, (c->n_parts + n) * sizeof(*c->parts));
+	for (size_t i = 0; i < n; i++) {
+		struct digest_ctx *k = digest_new();
+		digest_add(k, text.data, at[0]);
+		digest_add(k, text.data + at[i], at[i + 1] - at[i]);
+		digest_add(k, text.data + at[n - 1], text.len - at[n - 1]);
+		c->parts[c->n_parts++] = (struct org_part){ v[i], digest_end(k) };
+	}
+out:
+	free(at);
+	buf_release(&text);
+}
+
+/* Finds the files that hold several organisations and their parts. */
+static void org_parts(struct cache *c, const struct site *s)
+{
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		for (end = i + 1; end < s->n_organismes &&
+		    strcmp(s->organismes[end]->file, s->organismes[i]->file) == 0; end++)
+			;
+		if (end - i > 1)
+			file_parts(c, s->organismes + i, end - i);
+	}
+	if (c->n_parts)
+		qsort(c->parts, c->n_parts, sizeof(*c->parts), by_org);
 }
 
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
@@ -707,6 +821,9 @@ void cache_free(struct cache *c)
 	for (size_t i = 0; i < c->n_pieces; i++)
 		pieces_free(c->pieces[i]);
 	free(c->pieces);
+	free(c->parts);
+	if (keyed == c)
+		keyed = NULL;
 	pthread_mutex_destroy(&c->lock);
 	free(c->now);
 	free(c->dir);
