@@ -86,6 +86,16 @@ cache_same shared-file-header
 o3=$(page_key $other)
 [ -n "$o3" ] && [ "$o3" != "$o2" ]
 cache_test shared-file-header-every-key "$o2 $o3"
+# A YAML anchor in one organisation's part, an alias to it in another's:
+# the second reads the first's part, so a change to the anchor's value
+# must show in both (diff -r against a clean build).
+sed -i 's|^\(    site_web: \)"https://cergy-accueil-langues.exemple.org"|\1\&web "https://cergy-accueil-langues.exemple.org"|;
+	s|^\(    site_web: \)"https://traitdunion-garges.exemple.org"|\1*web|' "$f"
+cache_same shared-file-alias
+grep -q 'cergy-accueil-langues.exemple.org' "$C/out/organismes/trait-d-union-garges/index.html"
+cache_test shared-file-alias-read
+sed -i 's|&web "https://cergy-accueil-langues.exemple.org"|\&web "https://cergy.exemple.org"|' "$f"
+cache_same shared-file-alias-changed
 
 # A published piece changed by hand (same length) is rendered again: the
 # pieces are checked against their digests.

@@ -350,14 +350,96 @@ void cache_key_org(struct digest_ctx *k, const struct organisme *o)
 	digest_str(k, o->id.s);
 }
 
-/* 1 when text may hold a YAML anchor or alias ('&' or '*' starting a
- * token), through which one organisation's part could read another's. */
+/* Past the block scalar whose indicator ('|' or '>') is at t[i]: its
+ * lines are those (blank or) indented more than the key it is the value of
+ * (its column: the line's start past spaces and "- "). Returns the offset
+ * of the newline before the first line after it. */
+static size_t block_end(const char *t, size_t n, size_t i)
+{
+	size_t start = i;
+	while (start && t[start - 1] != '\n')
+		start--;
+	size_t col = start;
+	while (col < i && (t[col] == ' ' || (t[col] == '-' && col + 1 < n && t[col + 1] == ' ')))
+		col++;
+	col -= start;
+	const char *nl = memchr(t + i, '\n', n - i);
+	size_t at = nl ? (size_t)(nl - t) : n;
+	while (at < n) {	/* t[at] is a newline: is the next line in the block? */
+		size_t k = at + 1, ind = 0;
+		while (k < n && t[k] == ' ')
+			k++, ind++;
+		if (k < n && t[k] != '\n' && t[k] != '\r' && ind <= col)
+			break;
+		nl = k < n ? memchr(t + k, '\n', n - k) : NULL;
+		at = nl ? (size_t)(nl - t) : n;
+	}
+	return at - 1;	/* the loop's i++ lands on the newline */
+}
+
+/* 1 when text may hold a YAML anchor, alias or tag ('&', '*' or '!'
+ * starting a node), through which one organisation's part could read
+ * another's, or something this scan does not follow: a quote or an
+ * indicator at a line's start (a plain scalar's continuation could start
+ * so); block scalars are skipped (block_end). It follows nodes as YAML starts them:
+ * after "key: ", "- ", "? ", '[', '{' and a flow ','; quoted scalars there
+ * are skipped whole (their '&' and '*' are text, as in Markdown's
+ * **bold**), comments too. Errs towards 1: the keys then take the whole
+ * file. */
 static int may_alias(const char *t, size_t n)
 {
-	for (size_t i = 1; i + 1 < n; i++)
-		if ((t[i] == '&' || t[i] == '*') && strchr(" \t[{,:-", t[i - 1]) && t[i + 1] != ' ' &&
-		    t[i + 1] != '\n')
+	int node = 0, line_start = 1, flow = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = t[i], next = i + 1 < n ? t[i + 1] : '\n';
+		int blank_next = next == ' ' || next == '\t' || next == '\n' || next == '\r';
+		if (ch == '\n') {
+			line_start = 1;
+			node = 0;
+			continue;
+		}
+		if (ch == ' ' || ch == '\t' || ch == '\r')
+			continue;
+		if (ch == '#' && (i == 0 || strchr(" \t\n", t[i - 1]))) {
+			while (i + 1 < n && t[i + 1] != '\n')
+				i++;
+			continue;
+		}
+		if (line_start && (ch == '"' || ch == '\'' || ch == '&' || ch == '*' || ch == '!' ||
+		    ch == '|' || ch == '>' || ch == '%'))
 			return 1;
+		int at_node = node || line_start;
+		line_start = 0;
+		if (flow && (ch == ']' || ch == '}')) {
+			flow--;
+			node = 0;
+		} else if (flow && ch == ',')
+			node = 1;
+		else if (at_node && (ch == '[' || ch == '{')) {
+			flow++;
+			node = 1;
+		} else if (at_node && (ch == '-' || ch == '?') && blank_next)
+			node = 1;
+		else if (node && (ch == '&' || ch == '*' || ch == '!'))
+			return 1;
+		else if (node && (ch == '|' || ch == '>'))
+			i = block_end(t, n, i);
+		else if (node && (ch == '"' || ch == '\'')) {
+			/* To the closing quote (past escapes, or '' in single
+			 * quotes), which YAML wants followed by the end of the
+			 * node: anything else and this was no quoted scalar. */
+			for (i++; i < n && (t[i] != ch || (ch == '\'' && i + 1 < n && t[i + 1] == '\'' && ++i)); i++)
+				i += ch == '"' && t[i] == '\\';
+			size_t e = i + 1;
+			while (e < n && (t[e] == ' ' || t[e] == '\t' || t[e] == '\r'))
+				e++;
+			if (i >= n || (e < n && !strchr(":,]}#\n", t[e])))
+				return 1;
+			node = 0;
+		} else if (ch == ':' && (blank_next || flow))
+			node = 1;
+		else
+			node = 0;
+	}
 	return 0;
 }
 
