@@ -78,6 +78,16 @@ struct cache {
 	size_t n_pieces, cap_pieces;
 	struct org_part *parts;		/* by organisation, for cache_key_org */
 	size_t n_parts;
+	struct org_keys *keys;		/* by organisation: their digests, once */
+	size_t keys_mask;		/* keys has keys_mask + 1 slots */
+};
+
+/* An organisation's digests, computed once a build (org_keys): its key
+ * (what cache_key_org adds) and its suites' (what cache_key_suites adds),
+ * in a table hashed on the organisation's address. */
+struct org_keys {
+	const struct organisme *o;
+	struct digest key, suites;
 };
 
 /* An organisation of a file that holds several, and the digest of its part
@@ -286,6 +296,7 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 }
 
 static void org_parts(struct cache *c, const struct site *s);
+static void org_keys(struct cache *c, const struct site *s);
 
 struct cache *cache_open(const struct publish *p, const struct site *s,
     const struct build_opts *o)
@@ -304,7 +315,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	atomic_init(&c->rendered, 0);
 	atomic_init(&c->pieces_reused, 0);
 	org_parts(c, s);
-	keyed = c;
+	org_keys(c, s);
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
@@ -339,15 +350,37 @@ static int by_org(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void cache_key_org(struct digest_ctx *k, const struct organisme *o)
+/* The slot of o in the table of c, or NULL. */
+static const struct org_keys *org_keys_of(const struct cache *c, const struct organisme *o)
+{
+	if (!c || !c->keys)
+		return NULL;
+	size_t h = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull);
+	for (size_t i = h & c->keys_mask;; i = (i + 1) & c->keys_mask)
+		if (c->keys[i].o == o || !c->keys[i].o)
+			return c->keys[i].o ? &c->keys[i] : NULL;
+}
+
+/* Organisation o's key: its file's path, its part of the file (or the
+ * whole file), its id. */
+static struct digest org_digest(const struct cache *c, const struct organisme *o)
 {
 	struct org_part want = { o, { 0, 0 } };
-	const struct org_part *part = keyed && keyed->n_parts ?
-	    bsearch(&want, keyed->parts, keyed->n_parts, sizeof(want), by_org) : NULL;
+	const struct org_part *part = c && c->n_parts ?
+	    bsearch(&want, c->parts, c->n_parts, sizeof(want), by_org) : NULL;
+	struct digest_ctx *k = digest_new();
 	digest_str(k, o->file);
 	digest_num(k, part != NULL);
 	digest_fold(k, part ? &part->d : &o->src);
 	digest_str(k, o->id.s);
+	return digest_end(k);
+}
+
+void cache_key_org(struct digest_ctx *k, const struct organisme *o)
+{
+	const struct org_keys *e = org_keys_of(keyed, o);
+	struct digest d = e ? e->key : org_digest(keyed, o);
+	digest_fold(k, &d);
 }
 
 /* Past the block scalar whose indicator ('|' or '>') is at t[i]: its
@@ -517,8 +550,10 @@ static void org_parts(struct cache *c, const struct site *s)
 		qsort(c->parts, c->n_parts, sizeof(*c->parts), by_org);
 }
 
-void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
+/* The digest of the suites of o's offers (cache_key_suites). */
+static struct digest suites_digest(const struct organisme *o)
 {
+	struct digest_ctx *k = digest_new();
 	for (size_t i = 0; i < o->n_offres; i++) {
 		const struct offre *of = &o->offres[i];
 		digest_num(k, (long long)of->n_suites);
@@ -532,6 +567,37 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 			digest_num(k, su->same_dep);
 			digest_str(k, su->public);
 		}
+	}
+	return digest_end(k);
+}
+
+void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
+{
+	const struct org_keys *e = org_keys_of(keyed, o);
+	struct digest d = e ? e->suites : suites_digest(o);
+	digest_fold(k, &d);
+}
+
+/* Fills c's table of every organisation's digests: their keys first (the
+ * suites' digests read them), then their suites'. */
+static void org_keys(struct cache *c, const struct site *s)
+{
+	size_t cap = 16;
+	while (cap < 2 * s->n_organismes)
+		cap *= 2;
+	c->keys = xcalloc(cap, sizeof(*c->keys));
+	c->keys_mask = cap - 1;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		size_t h = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull), j = h & c->keys_mask;
+		while (c->keys[j].o)
+			j = (j + 1) & c->keys_mask;
+		c->keys[j] = (struct org_keys){ o, org_digest(c, o), { 0, 0 } };
+	}
+	keyed = c;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		struct org_keys *e = (struct org_keys *)org_keys_of(c, s->organismes[i]);
+		e->suites = suites_digest(e->o);
 	}
 }
 
@@ -904,6 +970,7 @@ void cache_free(struct cache *c)
 		pieces_free(c->pieces[i]);
 	free(c->pieces);
 	free(c->parts);
+	free(c->keys);
 	if (keyed == c)
 		keyed = NULL;
 	pthread_mutex_destroy(&c->lock);
