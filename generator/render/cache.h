@@ -2,10 +2,13 @@
  * The build cache: a document whose inputs are those of a document of the
  * previous build is not rendered again; the files it wrote are put back from
  * the previous output by the publisher (publish_reuse: a hard link, after
- * checking their bytes). It lives beside the output, in .<out>.cache/index
- * (never published, safe to delete: a missing, truncated, corrupt or other
+ * checking them: by their identity on disk, as git's index does, else by
+ * their bytes). It lives beside the output, in .<out>.cache/index (never
+ * published, safe to delete: a missing, truncated, corrupt or other
  * version's index is an empty cache), and maps each document's key to the
- * files it wrote with their sizes and digests.
+ * files it wrote with their sizes, digests and identities (device, inode,
+ * mtime, ctime); .<out>.cache/pieces/ holds the lists of pieces of the
+ * files that list every organisation (below).
  *
  * A key is a digest of everything the document reads: the global part
  * (cache_key starts every key with it: carto's own executable and the
@@ -13,10 +16,13 @@
  * that change output, the build's date, site.yaml, vocabularies,
  * référentiels, correspondences, cartographies and territory, as loaded:
  * struct site's inputs), the kind and name of the document, then what the
- * backend adds for it: an organisation's file (cache_key_org), the files of
- * the offers that follow its offers (cache_key_suites), or every file of
- * the site (cache_key_model) for the documents that list everything. A
- * backend adds what else it reads (fonts, theme).
+ * backend adds for it: an organisation (cache_key_org: its file, or its
+ * own part of a file that holds several), the organisations of the offers
+ * that follow its offers (cache_key_suites), rows of a cartography
+ * (cache_key_rows), or every file of the site (cache_key_model) for the
+ * documents that list everything. A backend adds what else it reads
+ * (fonts, theme). Each organisation's key and its suites' digest are
+ * computed once a build, by cache_open.
  *
  * A job asks cache_start first: 1 means the document is in place and the
  * job is done (when the document read the size of another's file through
@@ -51,7 +57,11 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 /* A new key with the global part, kind and name folded in; the caller
  * adds to it and hands it to cache_start, which frees it. */
 struct digest_ctx *cache_key(const struct cache *c, const char *kind, const char *name);
-/* Adds an organisation: its file (path and bytes) and its place in it. */
+/* Adds an organisation: its file's path, its id, and the bytes it is read
+ * from: the whole file, or, in a file that holds several, the file's head
+ * (before the first organisation), its own lines and the last one's (which
+ * run to the file's end), when nothing can join the parts (no YAML anchor,
+ * alias or tag: cache.c's may_alias) and the file is the one loaded. */
 void cache_key_org(struct digest_ctx *k, const struct organisme *o);
 /* Adds the suites of every offer of o (its "Et après ?"): which offers,
  * lieux, distances and publics, and the files of their organisations. */

@@ -627,7 +627,7 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 {
 	struct buf t = BUF_INIT, o = BUF_INIT;
 	struct stat st, so;
-	int rc = -1;
+	int rc = -1, same = 0;	/* same: st is the file in place, unchanged */
 	if (prepare(p, rel) < 0)
 		goto out;
 	fs_join(&t, p->tmp, rel);
@@ -635,7 +635,7 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 	if (holds_id(o.data, &so, size, bytes, id)) {
 		int has_t = lstat(t.data, &st) == 0;
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
-			rc = 0;
+			rc = 0, same = 1;
 		else if (has_t && S_ISDIR(st.st_mode) && made_here(p, &p->files->dirs, rel, strlen(rel)))
 			goto out;	/* a folder of this build: let the renderer say so */
 		else if (!has_t || (S_ISDIR(st.st_mode) ? fs_rmtree(t.data) : unlink(t.data)) == 0)
@@ -644,7 +644,7 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 		rc = 0;	/* the spare's copy; --out lacks it or was changed */
 	if (rc == 0) {
 		record(p, rel, size);
-		*id = publish_stat_of(t.data);
+		*id = same ? stat_id(&st) : publish_stat_of(t.data);	/* a link changes ctime */
 	}
 out:
 	buf_release(&t);

@@ -297,8 +297,7 @@ static int render_job(struct html *h, struct pool_worker *w, struct pctx *c,
 /* The cache's key of an organisation's page (cache.h): the organisation
  * and those of its suites, the theme, the pages (their links and the
  * legal pages the frame links), the date of the newest data; the sizes of
- * the files it links (its fiche) are checked by the cache itself. The other
- * pages list many organisations or pages and are always rendered. */
+ * the files it links (its fiche) are checked by the cache itself. */
 static struct digest_ctx *org_key(const struct html *h, const struct organisme *o)
 {
 	struct digest_ctx *k = cache_key(h->cache, "html-org", o->id.s);
@@ -310,10 +309,10 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 	return k;
 }
 
-/* What a cartography's pages read of the organisations: the rows of the
- * whole cartography (those of a département or commune are among them, and
- * a commune's page lists offers of the communes near it), and the suites of
- * their organisations (the parcours page shows them). */
+/* What the page of a whole cartography and its parcours page read of the
+ * organisations: every row, and the suites of their organisations (the
+ * parcours page shows them). Its other pages and data read less
+ * (html_carto_key). */
 static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
 {
 	size_t n;
@@ -358,19 +357,36 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	return k;
 }
 
+/* The cache's key of any other page (the home page, the site's pages, the
+ * directory, the référentiels, the search and data pages, the legal pages,
+ * the territory's data of "Près de…"): they list many organisations or
+ * pages, or embed live views of the data, so their key is every file of
+ * the site, with the theme and the job's place in the list (the same
+ * files make the same list). A rebuild with nothing changed puts them
+ * back; any change renders them. */
+static struct digest_ctx *other_key(const struct html *h, const struct pjob *j, size_t i)
+{
+	struct digest_ctx *k = cache_key(h->cache, "html-page", NULL);
+	digest_num(k, j->kind);
+	digest_num(k, (long long)i);
+	digest_str(k, j->key);
+	cache_key_model(k, h->s);
+	digest_fold(k, &h->theme.src);
+	return k;
+}
+
 static int page_job(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
-	/* The territory's data of "Près de…" (no cartography) is not cached. */
 	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
 	    job->item;
 	struct cache_job cj = { 0 };
-	int cached = h->cache && (job->kind == P_ORG || carto);
-	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) : org_key(h, job->item),
-	    &w->d) == 1) {
+	int cached = h->cache != NULL;
+	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) :
+	    job->kind == P_ORG ? org_key(h, job->item) : other_key(h, job, i), &w->d) == 1) {
 		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
 		return 0;
 	}
@@ -432,7 +448,7 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	struct html_url *urls = xmalloc((h->jobs.n + 1) * sizeof(*urls));
 	size_t n_urls = sitemap_urls(&h->jobs, urls);
 	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 ||
-	    html_extras(s, h->drafts, in->o->sitemap_max, urls, n_urls, p) < 0))
+	    html_extras(s, h->drafts, in->o->sitemap_max, urls, n_urls, p, h->cache, d) < 0))
 		rc = -1;
 	free(urls);
 	return rc;

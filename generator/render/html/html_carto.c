@@ -1196,7 +1196,9 @@ static struct view *nearby(struct pctx *c, const struct cartographie *ca, const 
 /* A cell of the grid of "Près de…": NEAR_KM / 100 degrees of latitude by
  * NEAR_KM / 60 of longitude, the box nearby() keeps, so that every row
  * nearby() can list for a commune lies in the commune centre's cell or one
- * of its eight neighbours. */
+ * of its eight neighbours. A row it lists is within NEAR_KM, which is well
+ * inside the box (0.09° of latitude, 0.14° of longitude at 49° N), so no
+ * rounding at a cell's edge can put it two cells away. */
 static void near_cell(double lat, double lon, long *cy, long *cx)
 {
 	if (!(fabs(lat) <= 90) || !(fabs(lon) <= 180))	/* NaN too: no cast of it */

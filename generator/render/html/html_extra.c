@@ -13,6 +13,7 @@
 #include "../../base/mem.h"
 #include "../../data/derive.h"
 #include "../../data/model.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "html_page.h"
 #include "html_extra.h"
@@ -133,13 +134,32 @@ static int robots(const struct site *s, struct publish *p)
 	return rc;
 }
 
+/* The search index, a document of the cache: it reads the pages, the
+ * organisations and the référentiels (the key's global part holds the
+ * drafts option). */
+static int search_index(const struct site *s, int drafts, struct publish *p, struct cache *c,
+    struct diags *d)
+{
+	struct cache_job cj;
+	if (c) {
+		struct digest_ctx *k = cache_key(c, "html-search", "index");
+		cache_key_model(k, s);
+		if (cache_start(c, p, &cj, k, d) == 1)
+			return 0;
+	}
+	int rc = html_search_index(s, drafts, p);
+	if (c)
+		cache_finish(c, &cj, rc, d);
+	return rc;
+}
+
 int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
-    size_t nu, struct publish *p)
+    size_t nu, struct publish *p, struct cache *c, struct diags *d)
 {
 	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
 	size_t n = html_articles(s, arts, s->n_pages, drafts);
 	int rc = feed(s, arts, n, p) | sitemap(s, sitemap_max, u, nu, p) | robots(s, p) |
-	    html_search_index(s, drafts, p);
+	    search_index(s, drafts, p, c, d);
 	free(arts);
 	return rc ? -1 : 0;
 }

@@ -19,9 +19,12 @@ struct html_url {
 
 /* Writes feed.xml, sitemap.xml (every page of u; an index of sitemap-N.xml
  * past sitemap_max URLs: 50,000 by the protocol, lower in the tests),
- * robots.txt and the search index (drafts: the pages marked brouillon too).
- * Returns 0 or -1. */
+ * robots.txt and the search index (drafts: the pages marked brouillon too),
+ * the index a document of the build cache c (NULL: none; d takes its
+ * diagnostics) keyed on every file of the site. Returns 0 or -1. */
+struct cache;
+struct diags;
 int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
-    size_t n, struct publish *p);
+    size_t n, struct publish *p, struct cache *c, struct diags *d);
 
 #endif
