@@ -73,7 +73,7 @@ struct cache {
 	pthread_mutex_t lock;
 	const struct doc **now;		/* this build's documents */
 	size_t n_now, cap_now;
-	atomic_size_t reused, rendered, pieces_reused;
+	atomic_size_t reused, rendered;
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
 	struct org_part *parts;		/* by organisation, for cache_key_org */
@@ -313,7 +313,6 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
-	atomic_init(&c->pieces_reused, 0);
 	org_parts(c, s);
 	org_keys(c, s);
 	c->dir = publish_beside(p->out, "cache");
@@ -720,7 +719,6 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 		json_splice(j, cp->tmp.data, got);
 	else
 		buf_add(b, cp->tmp.data, got);
-	atomic_fetch_add(&cp->c->pieces_reused, 1);
 	return 1;
 }
 
@@ -767,11 +765,6 @@ void cache_pieces_close(struct cache_pieces *cp, int ok)
 	c->pieces = xgrow(c->pieces, &c->cap_pieces, c->n_pieces + 1, sizeof(*c->pieces));
 	c->pieces[c->n_pieces++] = cp;
 	pthread_mutex_unlock(&c->lock);
-}
-
-size_t cache_pieces_reused(const struct cache *c)
-{
-	return c ? atomic_load(&c->pieces_reused) : 0;
 }
 
 /* Writes cp's list (see read_pieces), atomically; a failure leaves none

@@ -129,8 +129,6 @@ void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const c
 /* Ends cp: its list goes to cache_save when ok, else is dropped (the file
  * was not written). Frees cp. */
 void cache_pieces_close(struct cache_pieces *cp, int ok);
-/* Pieces put back and rendered so far (CARTO_TIMING). */
-size_t cache_pieces_reused(const struct cache *c);
 
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);
