@@ -101,6 +101,9 @@ static void mini_site(struct site *s, struct mini *m, const struct spec *sp, siz
 		o->id.s = p->id;
 		o->intitule = p->id;
 		o->echelle.s = p->echelle;
+		for (size_t k = 0; k < 2; k++)
+			if (p->echelle && !strcmp(scales[k].id, p->echelle))
+				o->scale = &scales[k];
 		o->entree_min.s = p->min;
 		o->entree_max.s = p->max;
 		o->vise.s = p->vise;
