@@ -241,18 +241,6 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 	l->accueil = check_hours(v, &l->horaires_accueil);
 }
 
-/* Reports an unknown code among the candidates: "<what> '<x>'; did you
- * mean '<y>'?", else "<what> '<x>' <hint>". */
-static void unknown_among(struct vctx *v, const struct sval *sv, const char *what, const char *x,
-    const char **codes, size_t n, const char *hint)
-{
-	const char *sug = str_suggest(x, codes, n);
-	if (sug)
-		verr(v, sv->line, sv->col, "%s '%s'; did you mean '%s'?", what, x, sug);
-	else
-		verr(v, sv->line, sv->col, "%s '%s' %s", what, x, hint);
-}
-
 /* The scale an offer's echelle names: a scale of the vocabularies by its
  * id ("cecrl"), or a référentiel's own scale as 'referentiel:scale'
  * ("carte-competences-idf:cercles", docs/format-notes.md). Reports at the
@@ -264,6 +252,7 @@ static const struct scale *resolve_scale(struct vctx *v, const struct sval *sv)
 	const char **codes = xcalloc(s->vocab.n_echelles + s->n_referentiels + 1, sizeof(*codes));
 	const struct scale *sc = colon ? NULL : find_scale(s, sv->s);
 	const struct referentiel *r = NULL;
+	const char *sug;
 	char id[128];
 	size_t n = 0;
 	if (colon) {
@@ -272,10 +261,13 @@ static const struct scale *resolve_scale(struct vctx *v, const struct sval *sv)
 		r = strmap_get(&s->ref_by_id, id);
 		for (size_t i = 0; !r && i < s->n_referentiels; i++)
 			codes[n++] = s->referentiels[i]->id;
-		char hint[192];
-		snprintf(hint, sizeof(hint), "in scale '%s' (no referentiels/%s.yaml)", sv->s, id);
-		if (!r)
-			unknown_among(v, sv, "unknown référentiel", id, codes, n, hint);
+		sug = r ? NULL : str_suggest(id, codes, n);
+		if (!r && sug)
+			verr(v, sv->line, sv->col, "scale '%s': unknown référentiel '%s'; did you mean '%s'?",
+			    sv->s, id, sug);
+		else if (!r)
+			verr(v, sv->line, sv->col, "scale '%s': unknown référentiel '%s' (no referentiels/%s.yaml)",
+			    sv->s, id, id);
 		else if (!r->echelle.n)
 			verr(v, sv->line, sv->col, "scale '%s': référentiel '%s' has no scale ('echelle' in "
 			    "referentiels/%s.yaml)", sv->s, r->id, r->id);
@@ -292,11 +284,13 @@ static const struct scale *resolve_scale(struct vctx *v, const struct sval *sv)
 		for (size_t i = 0; i < s->vocab.n_echelles; i++)
 			codes[n++] = s->vocab.echelles[i].id;
 		if (r)
-			verr(v, sv->line, sv->col, "scale '%s' is référentiel '%s''s own: write '%s:%s'",
+			verr(v, sv->line, sv->col, "scale '%s' belongs to référentiel '%s': write '%s:%s'",
 			    sv->s, r->id, r->id, sv->s);
+		else if ((sug = str_suggest(sv->s, codes, n)))
+			verr(v, sv->line, sv->col, "unknown scale '%s'; did you mean '%s'?", sv->s, sug);
 		else
-			unknown_among(v, sv, "unknown scale", sv->s, codes, n,
-			    "(see echelles in referentiels/vocabulaires.yaml, or write 'referentiel:scale')");
+			verr(v, sv->line, sv->col, "unknown scale '%s' (see echelles in referentiels/vocabulaires.yaml, "
+			    "or write 'referentiel:scale' for a référentiel's own)", sv->s);
 	}
 	free(codes);
 	return sc;
