@@ -845,7 +845,10 @@ if command -v python3 > /dev/null; then
 		rm -rf "$G" && mkdir -p "$G/content"
 		cp -r site.yaml referentiels "$G/" && cp -r content/cartographies "$G/content/"
 		synthetic_menu "$G/site.yaml"
-		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" > /dev/null &&
+		# --cercles 1: its compétences-clés offers on the Carte de compétences'
+		# cercles, so that suites through the Carte de compétences -> CléA
+		# table are recomputed too.
+		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" --cercles 1 > /dev/null &&
 			"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2>&1 &&
 			python3 tests/suites_check.py "$G/out/data" referentiels/vocabulaires.yaml 2>&1)
 		site_test suites-synthetic "$detail"
