@@ -280,7 +280,7 @@ static enum entry_kind code_kind(const struct referentiel *r, const char *code)
 }
 
 /* "Prépare CléA : les sous-domaines 4.1 et 5.1 correspondent aux axes A3
- * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences →
+ * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences –
  * CléA)". */
 static void chain_reason(struct buf *out, const struct offre *from, const struct suite *su)
 {
@@ -300,7 +300,7 @@ static void chain_reason(struct buf *out, const struct offre *from, const struct
 	buf_printf(out, " %s ici", m > 1 ? "travaillés" : "travaillé");
 	if (from->scale == &c->de->echelle && from->vise.s)
 		buf_printf(out, " jusqu'à %s", from->vise.s);
-	buf_printf(out, " (correspondance %s → %s) ; ", de_name, vers_name);
+	buf_printf(out, " (correspondance %s – %s) ; ", de_name, vers_name);
 }
 
 void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,

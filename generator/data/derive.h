@@ -113,7 +113,7 @@ struct buf;
  * A1.1, qui correspond au D1 visé ici (correspondance anlci – cecrl ;
  * entrée …"; through a correspondence between référentiels (su->chain),
  * "Prépare CléA : les sous-domaines 4.1 et 5.1 correspondent aux axes A3
- * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences →
+ * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences –
  * CléA) ; …", the codes of the suite that the links from reaches name (in
  * the suite's order), then the 'de' codes of those links (in the table's
  * order), with the référentiels' labels (libelles) as nouns. */

@@ -10,7 +10,7 @@
  * Carte de compétences' own scale (carte-competences-idf:cercles, C1–C4)
  * instead of ANLCI or CECRL, from the same random draws (every other
  * value stays the same), so that the suites through the Carte de
- * compétences → CléA table (README, Suites de parcours) have work to do.
+ * compétences – CléA table (README, Suites de parcours) have work to do.
  *
  * usage: gensite --orgs N --pages P --seed S --geo CSV --out DIR [--cercles 1]
  */

@@ -358,7 +358,7 @@ void test_suites_chain(void)
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[2]);
 		EXPECT_STR(b.data, "Prépare CléA : les sous-domaines 5.1 et 4.1 correspondent à l'axe A3 "
-		    "travaillé ici jusqu'à C2 (correspondance Carte de compétences → CléA) ; même public : "
+		    "travaillé ici jusqu'à C2 (correspondance Carte de compétences – CléA) ; même public : "
 		    "femmes ; inscriptions ouvertes ; à 5,0\u00a0km, dans un autre département.");
 		buf_reset(&b);
 		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[0]);
@@ -377,7 +377,7 @@ void test_suites_chain(void)
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, &o[9], &o[9].suites[0]);
 		EXPECT_STR(b.data, "Prépare CléA : le sous-domaine 4.4 correspond au critère A10.C4 travaillé "
-		    "ici jusqu'à C4 (correspondance Carte de compétences → CléA) ; ouverte à tous les publics ; "
+		    "ici jusqu'à C4 (correspondance Carte de compétences – CléA) ; ouverte à tous les publics ; "
 		    "entrées permanentes ; à 5,1\u00a0km, dans le même département.");
 		buf_release(&b);
 	}
