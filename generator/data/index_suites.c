@@ -2,7 +2,8 @@
  * The suites of every offer (the rule is in index.h). The candidates, the
  * offers another one can lead to, are put once in buckets, one per level of
  * each scale (an offer reads the bucket of its target, and those of the
- * levels a correspondence between scales pairs with it): an offer whose entry range spans A1.1 to A2 and that aims at
+ * levels a correspondence between scales pairs with it): an offer whose
+ * entry range spans A1.1 to A2 and that aims at
  * B1 stands, at each of its lieux, in the buckets of A1.1, A1 and A2 (not in
  * those at or above its target, where it is no step up). A level's bucket is
  * split by public: one for the offers open to all, one per public code for
@@ -17,6 +18,13 @@
  * so a search walks out from the lieu's z and stops once z alone puts the
  * rest farther than what it keeps. The kept suites get their haversine
  * distance in km.
+ *
+ * Rule 1b adds one bucket per link of each correspondence between
+ * référentiels: a preparation of the table's 'vers' référentiel stands in
+ * the buckets of the links that name a code it lists, and an offer reads
+ * those of the links it reaches (a handful: the axes it works), in the
+ * same way as a level's, after its levels' (so a suite found by both rules
+ * keeps the level's reason).
  */
 #include <math.h>
 #include <stdlib.h>
