@@ -181,15 +181,17 @@ static void kind_noun(struct buf *out, const struct referentiel *r, enum entry_k
 {
 	const char *w = k == ENTRY_DOMAINE ? r->lib_domaine : k == ENTRY_COMPETENCE ? r->lib_competence
 	    : r->lib_critere;
+	if (!w || !*w)
+		w = "code";	/* a label written "" */
 	size_t len = strlen(w);
-	if (len >= 2 && (unsigned char)w[0] == 0xC3 && (unsigned char)w[1] >= 0x80 && (unsigned char)w[1] <= 0x9E &&
-	    (unsigned char)w[1] != 0x97) {
-		buf_printf(out, "\xC3%c%s", (char)((unsigned char)w[1] + 0x20), w + 2);	/* É -> é */
+	unsigned char c0 = (unsigned char)w[0], c1 = (unsigned char)w[1];
+	if (c0 == 0xC3 && c1 >= 0x80 && c1 <= 0x9E && c1 != 0x97) {
+		buf_printf(out, "\xC3%c%s", (char)(c1 + 0x20), w + 2);	/* É -> é */
 	} else {
 		buf_putc(out, (char)(w[0] >= 'A' && w[0] <= 'Z' ? w[0] - 'A' + 'a' : w[0]));
 		buf_puts(out, w + 1);
 	}
-	if (n > 1 && len && !strchr("sxz", w[len - 1]))
+	if (n > 1 && !strchr("sxz", w[len - 1]))
 		buf_putc(out, 's');
 }
 

@@ -379,6 +379,12 @@ void test_suites_chain(void)
 		EXPECT_STR(b.data, "Prépare CléA : le sous-domaine 4.4 correspond au critère A10.C4 travaillé "
 		    "ici jusqu'à C4 (correspondance Carte de compétences – CléA) ; ouverte à tous les publics ; "
 		    "entrées permanentes ; à 5,1\u00a0km, dans le même département.");
+		/* The nouns are the référentiels' labels: lower-cased, accent
+		 * included, with the article elided before a vowel. */
+		carte.lib_critere = "Élément";
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, &o[9], &o[9].suites[0]);
+		EXPECT(strstr(b.data, "le sous-domaine 4.4 correspond à l'élément A10.C4 travaillé ici") != NULL);
 		buf_release(&b);
 	}
 	/* No cercle on CECRL; no CléA preparation after another one: prep's
