@@ -134,6 +134,14 @@ const char *suite_recrutement(const struct suite *su)
 
 static const struct level *find_level(const struct scale *sc, const char *code);
 
+const struct referentiel *scale_referentiel(const struct site *s, const struct scale *sc)
+{
+	for (size_t i = 0; sc && i < s->n_referentiels; i++)
+		if (&s->referentiels[i]->echelle == sc)
+			return s->referentiels[i];
+	return NULL;
+}
+
 int offre_lists(const struct offre *o, const char *ref, const char *code)
 {
 	size_t n = strlen(ref);

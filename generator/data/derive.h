@@ -91,6 +91,10 @@ enum lieu_lien { LIEU_OSM, LIEU_ITINERAIRE, LIEU_GEO };
 #define LIEU_URL_SIZE 128
 char *lieu_url(const struct lieu *l, enum lieu_lien k, char *out);
 
+/* The référentiel whose own scale sc is ("carte-competences-idf" for its
+ * cercles), NULL for a scale of the vocabularies or NULL. */
+const struct referentiel *scale_referentiel(const struct site *s, const struct scale *sc);
+
 /* Returns 1 when o lists the code of référentiel ref among its
  * competences ("ref:code"). */
 int offre_lists(const struct offre *o, const char *ref, const char *code);
