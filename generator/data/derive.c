@@ -240,7 +240,7 @@ static void article_noun(struct buf *out, const struct referentiel *r, enum entr
 
 /* The codes of the 'vers' side that link the chain from -> to (rule 1b):
  * those to lists, in its order, that a link from reaches names. */
-#define CHAIN_CODES 64
+#define CHAIN_CODES 128	/* more than CléA's 106 criteria */
 static size_t chain_vers(const struct offre *from, const struct offre *to,
     const struct correspondance *c, const char **v)
 {
