@@ -840,12 +840,28 @@ fi
 if command -v python3 > /dev/null; then
 	detail=$(python3 tests/suites_check.py "$TMP/ex-out/data" referentiels/vocabulaires.yaml 2>&1)
 	site_test suites-example "$detail"
+	# The chain Carte de compétences -> CléA is visible on the example: the
+	# EDI offer on the cercles (named as such beside its levels) is followed
+	# by CléA preparations, with the table's reason, on its page, in its
+	# fiche and in suites.csv.
+	grep -q 'Prépare CléA : les sous-domaines 1.1, 1.3, 1.4, 4.1, 5.1 et 6.2 correspondent aux axes A1, A3, A10 et A11 travaillés ici jusqu&#39;à C3' \
+		"$TMP/ex-out/organismes/horizons-jeunes-competences-aulnay/index.html" &&
+		grep -q 'niveau visé : C3 (Carte de compétences – Cercles de progression)' \
+			"$TMP/ex-out/organismes/horizons-jeunes-competences-aulnay/index.html" &&
+		grep -q '^horizons-jeunes-competences-aulnay;espace-dynamique-insertion;.*;socle-et-avenir-formation;.*;cbp-competences-de-base;.*"Prépare CléA' \
+			"$TMP/ex-out/data/suites.csv" &&
+		{ ! command -v pdftotext > /dev/null ||
+			pdftotext "$TMP/ex-out/pdf/organismes/horizons-jeunes-competences-aulnay.pdf" - | grep -q 'Prépare CléA'; }
+	site_test suites-example-chain
 	if [ "$LABEL" = plain ] && [ -x build/gensite ]; then
 		G="$TMP/suites-gen"
 		rm -rf "$G" && mkdir -p "$G/content"
 		cp -r site.yaml referentiels "$G/" && cp -r content/cartographies "$G/content/"
 		synthetic_menu "$G/site.yaml"
-		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" > /dev/null &&
+		# --cercles 1: its compétences-clés offers on the Carte de compétences'
+		# cercles, so that suites through the Carte de compétences -> CléA
+		# table are recomputed too.
+		detail=$(build/gensite --orgs 150 --pages 1 --seed 16 --geo referentiels/geo/communes.csv --out "$G" --cercles 1 > /dev/null &&
 			"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2>&1 &&
 			python3 tests/suites_check.py "$G/out/data" referentiels/vocabulaires.yaml 2>&1)
 		site_test suites-synthetic "$detail"

@@ -6,12 +6,20 @@ offer left out is better than the last one listed (none at all when fewer
 than five are listed), a suite on another scale than its offer's comes
 through a correspondence between scales (correspondances_echelles) and says
 so, distances agree with haversine on the CSV's
-coordinates to 0.01 km, and suites.json says what suites.csv says.
+coordinates to 0.01 km, and suites.json says what suites.csv says. A suite
+may also come through a correspondence between référentiels (a CléA
+preparation after Carte de compétences axes, README rule 1b), recomputed
+from the published référentiels (data/referentiels/*.json: scales, entries,
+their correspond_a links with niveau_de) and the offers' types and
+competences (organismes.json); its reason names the sub-domains and axes
+the rule finds.
 Usage: suites_check.py DATA_DIR VOCABULAIRES_YAML. Prints problems, exits 1
 when there are some."""
 import csv
+import glob
 import json
 import math
+import re
 import sys
 
 import yaml
@@ -29,6 +37,27 @@ for c in vocab.get("correspondances_echelles") or []:
         same_step.setdefault((c["vers"], p["vers"]), []).append((c["de"], p["de"]))
 
 
+# The référentiels as published: their own scales ("ref:scale" in an offer's
+# echelle), their entries (kind, competence of a criterion, niveau) and the
+# links of their correspondences, from the 'de' side.
+entries, links, ref_scale = {}, [], {}
+for path in sorted(glob.glob(f"{data}/referentiels/*.json")):
+    r = json.load(open(path, encoding="utf-8"))
+    if r.get("echelle"):
+        ref_scale[r["id"]] = f"{r['id']}:{r['echelle']['id']}"
+        scales[ref_scale[r["id"]]] = {lv["code"]: lv["rang"] for lv in r["echelle"]["niveaux"]}
+    ents = entries.setdefault(r["id"], {})
+    for d in r["domaines"]:
+        for c in d.get("competences", []):
+            ents[c["code"]] = ("competence", None, None)
+            for x in c.get("correspond_a", []):
+                links.append((r["id"], c["code"], x["referentiel"], x["codes"], x.get("niveau_de")))
+            for k in c.get("criteres", []):
+                ents[k["code"]] = ("critere", c["code"], k.get("niveau"))
+                for x in k.get("correspond_a", []):
+                    links.append((r["id"], k["code"], x["referentiel"], x["codes"], x.get("niveau_de")))
+
+
 def read(name):
     with open(f"{data}/{name}", encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f, delimiter=";"))
@@ -39,6 +68,15 @@ for r in read("offres.csv"):
     key = (r["organisme_id"], r["offre_id"])
     o = offers.setdefault(key, dict(r, lieux=[]))
     o["lieux"].append((r["lieu_id"], r["departement"], float(r["latitude"]), float(r["longitude"])))
+
+
+orgs = json.load(open(f"{data}/organismes.json", encoding="utf-8"))["organismes"]
+for org in orgs:
+    for of in org["offres"]:
+        o = offers.get((org["id"], of["id"]))
+        if o:
+            o["competences"] = of.get("competences") or []
+            o["types_list"] = of.get("types") or []
 
 
 def km(a, b):
@@ -52,10 +90,40 @@ def publics(o):
     return [p for p in o["publics"].split(" | ") if p]
 
 
-def follows(a, b):
-    """The rule without the order: returns why not, or None."""
-    if a is b:
-        return "same offer"
+def reaches(a, link):
+    """a works the link's 'de' code at its level (README rule 1b)."""
+    rid, code, _, _, need = link
+    kind, parent, niveau = entries.get(rid, {}).get(code, (None, None, None))
+    comp = set(a["competences"])
+    if f"{rid}:{code}" not in comp:
+        if kind != "critere" or f"{rid}:{parent}" not in comp:
+            return False
+        need = need or niveau
+    if not need:
+        return True
+    sc = scales.get(a["echelle"])
+    return a["echelle"] == ref_scale.get(rid) and a["niveau_vise"] in sc and sc[a["niveau_vise"]] >= sc[need]
+
+
+def chain(a, b):
+    """The sub-domains (in b's order) and axes that make b a suite of a
+    through a correspondence between référentiels; ([], set()) when none."""
+    codes, axes = [], set()
+    for link in links:
+        vers = link[2]
+        if vers not in b["types_list"] or vers in a["types_list"] or not reaches(a, link):
+            continue
+        hit = [c.split(":", 1)[1] for c in b["competences"]
+               if c.startswith(vers + ":") and c.split(":", 1)[1] in link[3]]
+        if hit:
+            axes.add(link[1])
+            codes += [c for c in hit if c not in codes]
+    order = [c.split(":", 1)[1] for c in b["competences"]]
+    return sorted(codes, key=order.index), axes
+
+
+def level_rule(a, b):
+    """Rule 1 (levels): returns why not, or None."""
     sa, sc = scales.get(a["echelle"]), scales.get(b["echelle"])
     if not sa or a["niveau_vise"] not in sa or not sc:
         return "scale"
@@ -73,6 +141,16 @@ def follows(a, b):
     hi = sc[b["niveau_entree_max"]] if b["niveau_entree_max"] else max(sc.values())
     if not any(lo <= sc[t] <= hi and sc[b["niveau_vise"]] > sc[t] for t in targets):
         return "level not taken"
+    return None
+
+
+def follows(a, b):
+    """The rule without the order: returns why not, or None."""
+    if a is b:
+        return "same offer"
+    why = level_rule(a, b)
+    if why and not chain(a, b)[0]:
+        return why
     pb = publics(b)
     if pb and "tous-publics" not in pb and not set(pb) & set(publics(a)):
         return "public"
@@ -104,7 +182,16 @@ for akey, a in offers.items():
         if why:
             problems.append(f"{akey} -> {r['suite_offre_id']}: {why}")
             continue
-        if (b["echelle"] != a["echelle"]) != ("correspond" in r["raison"]):
+        m = re.match(r"Prépare [^:]+ : les? \S+ (.+?) correspond(?:ent)? (?:aux \S+|au \S+|à l'\S+) (.+?) travaillés? ici", r["raison"])
+        if r["raison"].startswith("Prépare"):
+            codes, axes = chain(a, b)
+            said = re.split(r", | et ", m.group(1)) if m else None
+            if not m or said != codes or set(re.split(r", | et ", m.group(2))) != axes:
+                problems.append(f"{akey} -> {r['suite_offre_id']}: the reason {r['raison']!r} is not "
+                                f"the chain {codes} from {sorted(axes)}")
+        elif level_rule(a, b):
+            problems.append(f"{akey} -> {r['suite_offre_id']}: a level reason for a suite through a table")
+        elif (b["echelle"] != a["echelle"]) != ("correspond" in r["raison"]):
             problems.append(f"{akey} -> {r['suite_offre_id']}: the reason {r['raison']!r} does not say the scales")
         k = key(a, b)
         if abs(k[1] - float(r["distance_km"])) > TOL or (k[0] == 0) != (r["meme_departement"] == "oui"):

@@ -132,25 +132,210 @@ const char *suite_recrutement(const struct suite *su)
 	    : "entrées permanentes";
 }
 
+static const struct level *find_level(const struct scale *sc, const char *code);
+
+const struct referentiel *scale_referentiel(const struct site *s, const struct scale *sc)
+{
+	for (size_t i = 0; sc && i < s->n_referentiels; i++)
+		if (&s->referentiels[i]->echelle == sc)
+			return s->referentiels[i];
+	return NULL;
+}
+
+int offre_lists(const struct offre *o, const char *ref, const char *code)
+{
+	size_t n = strlen(ref);
+	for (size_t i = 0; i < o->competences.n; i++) {
+		const char *c = o->competences.v[i].s;
+		if (c && strncmp(c, ref, n) == 0 && c[n] == ':' && strcmp(c + n + 1, code) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int offre_prepares(const struct offre *o, const struct referentiel *r)
+{
+	for (size_t i = 0; r && i < o->types.n; i++)
+		if (strcmp(o->types.v[i].s, r->id) == 0)
+			return 1;
+	return 0;
+}
+
+int offre_reaches(const struct offre *o, const struct correspondance *c, const struct corr_link *l)
+{
+	const struct referentiel *de = c->de;
+	const struct ref_entry *e = de && l->de.s ? strmap_get(&de->by_code, l->de.s) : NULL;
+	if (!e)
+		return 0;
+	const char *need = l->niveau_de.s;
+	if (!offre_lists(o, de->id, e->code)) {
+		/* A criterion describes its competence at one level: an offer
+		 * that works the competence works it up to its target. */
+		if (e->kind != ENTRY_CRITERE || !e->parent || !offre_lists(o, de->id, e->parent->code))
+			return 0;
+		if (!need)
+			need = e->niveau.s;
+	}
+	if (!need)
+		return 1;
+	const struct level *n = find_level(&de->echelle, need);
+	const struct level *vi = o->scale == &de->echelle ? find_level(&de->echelle, o->vise.s) : NULL;
+	return n && vi && vi->rang >= n->rang;
+}
+
+/* The noun of an entry's kind in its référentiel, lower-case ("axe",
+ * "sous-domaine"), plural when n > 1, into out. */
+static void kind_noun(struct buf *out, const struct referentiel *r, enum entry_kind k, size_t n)
+{
+	const char *w = k == ENTRY_DOMAINE ? r->lib_domaine : k == ENTRY_COMPETENCE ? r->lib_competence
+	    : r->lib_critere;
+	if (!w || !*w)
+		w = "code";	/* a label written "" */
+	size_t len = strlen(w);
+	unsigned char c0 = (unsigned char)w[0], c1 = (unsigned char)w[1];
+	if (c0 == 0xC3 && c1 >= 0x80 && c1 <= 0x9E && c1 != 0x97) {
+		buf_printf(out, "\xC3%c%s", (char)(c1 + 0x20), w + 2);	/* É -> é */
+	} else {
+		buf_putc(out, (char)(w[0] >= 'A' && w[0] <= 'Z' ? w[0] - 'A' + 'a' : w[0]));
+		buf_puts(out, w + 1);
+	}
+	if (n > 1 && !strchr("sxz", w[len - 1]))
+		buf_putc(out, 's');
+}
+
+/* "4.1", "4.1 et 5.1", "4.1, 5.1 et 6.3". */
+static void code_list(struct buf *out, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf_printf(out, "%s%s", i == 0 ? "" : i + 1 == n ? " et " : ", ", v[i]);
+}
+
+/* A vowel, accented ones of Latin-1 (À…Ü, à…ü) included. */
+static int starts_with_vowel(const char *w)
+{
+	unsigned char c = (unsigned char)w[0], b = (unsigned char)(w[0] ? w[1] : 0) & 0xDF;
+	if (c != 0xC3)
+		return c && strchr("aeiouyAEIOUY", c) != NULL;
+	return (b >= 0x80 && b <= 0x86) || (b >= 0x88 && b <= 0x8F) || (b >= 0x92 && b <= 0x96) ||
+	    (b >= 0x99 && b <= 0x9D);
+}
+
+/* The article and noun of n codes of kind k: "les sous-domaines", "le
+ * sous-domaine", "l'axe"; with to, after "à": "aux axes", "au critère",
+ * "à l'axe". The nouns of the example's référentiels are masculine. */
+static void article_noun(struct buf *out, const struct referentiel *r, enum entry_kind k, size_t n,
+    int to)
+{
+	struct buf w = BUF_INIT;
+	kind_noun(&w, r, k, n);
+	const char *noun = w.data ? w.data : "";
+	if (n > 1)
+		buf_printf(out, "%s %s", to ? "aux" : "les", noun);
+	else if (starts_with_vowel(noun))
+		buf_printf(out, "%sl'%s", to ? "à " : "", noun);
+	else
+		buf_printf(out, "%s %s", to ? "au" : "le", noun);
+	buf_release(&w);
+}
+
+/* The codes of the 'vers' side that link the chain from -> to (rule 1b):
+ * those to lists, in its order, that a link from reaches names. */
+#define CHAIN_CODES 128	/* more than CléA's 106 criteria */
+static size_t chain_vers(const struct offre *from, const struct offre *to,
+    const struct correspondance *c, const char **v)
+{
+	size_t n = 0, k = strlen(c->vers->id);
+	for (size_t i = 0; i < to->competences.n && n < CHAIN_CODES; i++) {
+		const char *code = to->competences.v[i].s;
+		if (strncmp(code, c->vers->id, k) != 0 || code[k] != ':')
+			continue;
+		code += k + 1;
+		int seen = 0, linked = 0;
+		for (size_t j = 0; j < n; j++)
+			seen |= strcmp(v[j], code) == 0;
+		for (size_t j = 0; !seen && !linked && j < c->n_liens; j++)
+			for (size_t q = 0; q < c->liens[j].vers.n && !linked; q++)
+				linked = strcmp(c->liens[j].vers.v[q].s, code) == 0 &&
+				    offre_reaches(from, c, &c->liens[j]);
+		if (linked)
+			v[n++] = code;
+	}
+	return n;
+}
+
+/* The 'de' codes of the links from reaches that name one of the n codes v,
+ * in the order of the table. */
+static size_t chain_de(const struct offre *from, const struct correspondance *c,
+    const char *const *v, size_t n, const char **de)
+{
+	size_t m = 0;
+	for (size_t j = 0; j < c->n_liens && m < CHAIN_CODES; j++) {
+		const struct corr_link *l = &c->liens[j];
+		int hit = 0, seen = 0;
+		for (size_t q = 0; q < l->vers.n && !hit; q++)
+			for (size_t i = 0; i < n && !hit; i++)
+				hit = strcmp(l->vers.v[q].s, v[i]) == 0;
+		for (size_t i = 0; i < m; i++)
+			seen |= strcmp(de[i], l->de.s) == 0;
+		if (hit && !seen && offre_reaches(from, c, l))
+			de[m++] = l->de.s;
+	}
+	return m;
+}
+
+static enum entry_kind code_kind(const struct referentiel *r, const char *code)
+{
+	const struct ref_entry *e = strmap_get(&r->by_code, code);
+	return e ? e->kind : ENTRY_COMPETENCE;
+}
+
+/* "Prépare CléA : les sous-domaines 4.1 et 5.1 correspondent aux axes A3
+ * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences –
+ * CléA)". */
+static void chain_reason(struct buf *out, const struct offre *from, const struct suite *su)
+{
+	const struct correspondance *c = su->chain;
+	const char *v[CHAIN_CODES], *de[CHAIN_CODES];
+	size_t n = chain_vers(from, su->o, c, v), m = chain_de(from, c, v, n, de);
+	const char *vers_name = c->vers->titre_court ? c->vers->titre_court : c->vers->id;
+	const char *de_name = c->de->titre_court ? c->de->titre_court : c->de->id;
+	buf_printf(out, "Prépare %s : ", vers_name);
+	article_noun(out, c->vers, n ? code_kind(c->vers, v[0]) : ENTRY_COMPETENCE, n, 0);
+	buf_putc(out, ' ');
+	code_list(out, v, n);
+	buf_printf(out, " %s ", n > 1 ? "correspondent" : "correspond");
+	article_noun(out, c->de, m ? code_kind(c->de, de[0]) : ENTRY_COMPETENCE, m, 1);
+	buf_putc(out, ' ');
+	code_list(out, de, m);
+	buf_printf(out, " %s ici", m > 1 ? "travaillés" : "travaillé");
+	if (from->scale == &c->de->echelle && from->vise.s)
+		buf_printf(out, " jusqu'à %s", from->vise.s);
+	buf_printf(out, " (correspondance %s – %s) ; ", de_name, vers_name);
+}
+
 void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
     const struct suite *su)
 {
 	const struct offre *o = su->o;
 	char km[KM_SIZE];
-	if (su->via)
-		buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s ; entrée ",
-		    su->via, from->vise.s, su->corr->de, su->corr->vers);
-	else
-		buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
-	if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0)
-		buf_printf(out, "de %s à %s", o->entree_min.s, o->entree_max.s);
-	else if (o->entree_min.s && o->entree_max.s)
-		buf_printf(out, "en %s", o->entree_min.s);
-	else if (o->entree_min.s)
-		buf_printf(out, "dès %s", o->entree_min.s);
-	else
-		buf_printf(out, "jusqu'à %s", o->entree_max.s);
-	buf_printf(out, ", vise %s) ; ", o->vise.s);
+	if (su->chain)
+		chain_reason(out, from, su);
+	else {
+		if (su->via)
+			buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s ; entrée ",
+			    su->via, from->vise.s, su->corr->de, su->corr->vers);
+		else
+			buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
+		if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0)
+			buf_printf(out, "de %s à %s", o->entree_min.s, o->entree_max.s);
+		else if (o->entree_min.s && o->entree_max.s)
+			buf_printf(out, "en %s", o->entree_min.s);
+		else if (o->entree_min.s)
+			buf_printf(out, "dès %s", o->entree_min.s);
+		else
+			buf_printf(out, "jusqu'à %s", o->entree_max.s);
+		buf_printf(out, ", vise %s) ; ", o->vise.s);
+	}
 	if (su->public)
 		buf_printf(out, "même public : %s ; ", vocab_label(&v->publics, su->public));
 	else
@@ -169,7 +354,7 @@ static const struct level *find_level(const struct scale *sc, const char *code)
 
 int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
 {
-	if (!o->echelle.s || strcmp(o->echelle.s, sc->id) != 0 || k >= sc->n ||
+	if (!o->scale || o->scale != sc || k >= sc->n ||
 	    (!o->entree_min.s && !o->entree_max.s))
 		return 0;
 	const struct level *mn = find_level(sc, o->entree_min.s), *mx = find_level(sc, o->entree_max.s);

@@ -91,13 +91,36 @@ enum lieu_lien { LIEU_OSM, LIEU_ITINERAIRE, LIEU_GEO };
 #define LIEU_URL_SIZE 128
 char *lieu_url(const struct lieu *l, enum lieu_lien k, char *out);
 
+/* The référentiel whose own scale sc is ("carte-competences-idf" for its
+ * cercles), NULL for a scale of the vocabularies or NULL. */
+const struct referentiel *scale_referentiel(const struct site *s, const struct scale *sc);
+
+/* Returns 1 when o lists the code of référentiel ref among its
+ * competences ("ref:code"). */
+int offre_lists(const struct offre *o, const char *ref, const char *code);
+/* Returns 1 when one of o's types is r's id: o prepares that référentiel's
+ * certification (type "clea", référentiel clea). */
+int offre_prepares(const struct offre *o, const struct referentiel *r);
+/* Returns 1 when o works the 'de' code of link l of correspondence c at
+ * the link's level (rule 1b of index.h): o lists the code, or, when the
+ * code is a criterion, its competence (a criterion describes its
+ * competence at one level); and when the link gives niveau_de (else, for a
+ * criterion reached through its competence, the criterion's niveau), o is
+ * on the 'de' référentiel's own scale with a target (vise) at or above it. */
+int offre_reaches(const struct offre *o, const struct correspondance *c, const struct corr_link *l);
+
 struct buf;
 /* Why the suite su follows the offer from, in one French sentence appended
  * to out (rule of index.h): "Accueille le niveau A2 visé ici (entrée de A2
  * à B1, vise B1) ; ouverte à tous les publics ; inscriptions ouvertes ; à
  * 1,2 km, dans le même département."; across scales, "Accueille le niveau
  * A1.1, qui correspond au D1 visé ici (correspondance anlci – cecrl ;
- * entrée …". */
+ * entrée …"; through a correspondence between référentiels (su->chain),
+ * "Prépare CléA : les sous-domaines 4.1 et 5.1 correspondent aux axes A3
+ * et A9 travaillés ici jusqu'à C3 (correspondance Carte de compétences –
+ * CléA) ; …", the codes of the suite that the links from reaches name (in
+ * the suite's order), then the 'de' codes of those links (in the table's
+ * order), with the référentiels' labels (libelles) as nouns. */
 void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
     const struct suite *su);
 /* How the suite recruits: "inscriptions ouvertes" when a session is open,

@@ -22,7 +22,23 @@
  *      that holds A's target, and a target of higher rank than A's; or B
  *      is on another scale and a correspondence between scales
  *      (vocab.corr) pairs A's target with a level u of B's scale that B's
- *      entry range holds and B's target is above (suite->via is u);
+ *      entry range holds and B's target is above (suite->via is u). A
+ *      scale is one of the vocabularies' or a référentiel's own
+ *      (offre->scale: "carte-competences-idf:cercles");
+ *   1b. or, through a correspondence between référentiels de -> vers
+ *      (referentiels/correspondances/, suite->chain): B prepares vers's
+ *      certification (one of its types is vers's id: type "clea" for the
+ *      référentiel clea) and A does not; a link of the table goes from a
+ *      code of de that A works (offre_reaches in derive.h: A lists it, or
+ *      the competence of that criterion, and, when the link gives
+ *      niveau_de, A's target on de's own scale is at or above it) to a code
+ *      of vers that B lists. This is "préparer CléA": after an offer that
+ *      works Carte de compétences axes up to a cercle, the CléA
+ *      preparations that work the sub-domains the Région's table links to
+ *      those axes at that cercle (a correspondence since 2018: Défi
+ *      métiers, interview of P. Coatanéa, 6 Jan 2021; the table is not
+ *      published, the example's is illustrative). The levels of B do not
+ *      count: the two référentiels' scales are not comparable;
  *   2. public: B is open to all (no public, or "tous-publics"), or shares a
  *      public code with A (the person still belongs to it);
  *   3. recruitment: a session of B is open, or B has permanent entries and
@@ -33,9 +49,12 @@
  *      pair of lieux (haversine, R = 6371 km, on each lieu's coordinates or
  *      its commune's centre), then organisation name, offer title, ids.
  * They are found through an index of the candidate offers by scale, by
- * each level of their entry range and by département, so an offer compares
- * with the offers of its département that take its level, and with the rest
- * of the region only when those are fewer than SUITES_MAX.
+ * each level of their entry range and by département, and of the
+ * preparations by each link of a table that names a code they list, so an
+ * offer compares with the offers of its département that take its level
+ * or a link it reaches, and with the rest of the region only when those
+ * are fewer than SUITES_MAX. An offer that follows by both rules keeps the
+ * reason of rule 1.
  *
  * The directory's lists are in French order too: the communes of a
  * département that have organisations (communes_by_dep), and the

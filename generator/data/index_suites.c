@@ -2,7 +2,8 @@
  * The suites of every offer (the rule is in index.h). The candidates, the
  * offers another one can lead to, are put once in buckets, one per level of
  * each scale (an offer reads the bucket of its target, and those of the
- * levels a correspondence between scales pairs with it): an offer whose entry range spans A1.1 to A2 and that aims at
+ * levels a correspondence between scales pairs with it): an offer whose
+ * entry range spans A1.1 to A2 and that aims at
  * B1 stands, at each of its lieux, in the buckets of A1.1, A1 and A2 (not in
  * those at or above its target, where it is no step up). A level's bucket is
  * split by public: one for the offers open to all, one per public code for
@@ -17,6 +18,13 @@
  * so a search walks out from the lieu's z and stops once z alone puts the
  * rest farther than what it keeps. The kept suites get their haversine
  * distance in km.
+ *
+ * Rule 1b adds one bucket per link of each correspondence between
+ * référentiels: a preparation of the table's 'vers' référentiel stands in
+ * the buckets of the links that name a code it lists, and an offer reads
+ * those of the links it reaches (a handful: the axes it works), in the
+ * same way as a level's, after its levels' (so a suite found by both rules
+ * keeps the level's reason).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -54,15 +62,27 @@ struct best {
 	int other_dep;
 	const char *via;		/* see struct suite */
 	const struct scale_corr *corr;
+	const struct correspondance *chain;
 };
 
 /* A level's buckets an offer reads (rule 1): its target's on its own scale
  * (via NULL), or a level of another scale that a correspondence declares
- * the same step (via its code). */
+ * the same step (via its code); or a link's (rule 1b, chain its
+ * correspondence between référentiels). */
 struct source {
 	const struct strmap *by_public;
 	const char *via;
 	const struct scale_corr *corr;
+	const struct correspondance *chain;
+};
+
+/* Where the buckets are: levels[base[i] + k] is level k of scale v[i] (the
+ * vocabularies' scales, then the référentiels' own), levels[link[c] + j]
+ * link j of correspondence c. */
+struct slots {
+	const struct scale **v;
+	size_t n, *base, *link;
+	struct strmap *levels;
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -215,7 +235,8 @@ static void consider(const struct offre *a, const struct lieu *la, const double 
 	if (k->o == a || (other_dep && strcmp(k->l->dep, la->dep) == 0))
 		return;
 	double dx = k->x - p[0], dy = k->y - p[1], dz = k->z - p[2];
-	struct best e = { k->o, la, k->l, k->public, dx * dx + dy * dy + dz * dz, other_dep, src->via, src->corr };
+	struct best e = { k->o, la, k->l, k->public, dx * dx + dy * dy + dz * dz, other_dep, src->via, src->corr,
+		src->chain };
 	if (*nv < SUITES_MAX || cmp_best(&e, &v[*nv - 1]) < 0)
 		keep(v, nv, &e);
 }
@@ -250,44 +271,64 @@ static const struct bucket *sub_bucket(const struct strmap *by_public, const str
 	return strmap_get(by_public, k ? a->publics.v[k - 1].s : "");
 }
 
-/* Adds to src the level of scale id whose code is code, if any. */
-static void add_source(const struct site *s, const struct strmap *levels, const size_t *base,
-    const char *id, const char *code, const struct scale_corr *corr, struct source *src, size_t *n)
+/* Adds to src the level of scale id (of the vocabularies) whose code is
+ * code, if any. */
+static void add_source(const struct site *s, const struct slots *t, const char *id, const char *code,
+    const struct scale_corr *corr, struct source *src, size_t *n)
 {
 	size_t si;
 	const struct scale *sc = find_scale(s, id, &si);
 	int pos = sc ? level_pos(sc, code) : -1;
 	if (pos >= 0)
-		src[(*n)++] = (struct source){ &levels[base[si] + (size_t)pos], corr ? sc->v[pos].code : NULL, corr };
+		src[(*n)++] = (struct source){ &t->levels[t->base[si] + (size_t)pos], corr ? sc->v[pos].code : NULL,
+			corr, NULL };
+}
+
+static size_t scale_index(const struct slots *t, const struct scale *sc)
+{
+	size_t i = 0;
+	while (i < t->n && t->v[i] != sc)
+		i++;
+	return i;
 }
 
 /* The levels a reads (rule 1): its target, then each level a
  * correspondence between scales pairs with it, in the order of
- * correspondances_echelles and of their pairs. src holds room for one more
- * than every pair of every correspondence. */
-static size_t sources(const struct site *s, const struct offre *a, const struct strmap *levels,
-    const size_t *base, struct source *src)
+ * correspondances_echelles and of their pairs; then the links of the
+ * correspondences between référentiels that a reaches (rule 1b), unless a
+ * prepares the 'vers' référentiel itself. src holds room for one more than
+ * every pair and every link. */
+static size_t sources(const struct site *s, const struct offre *a, const struct slots *t,
+    struct source *src)
 {
-	size_t n = 0;
-	add_source(s, levels, base, a->echelle.s, a->vise.s, NULL, src, &n);
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < s->vocab.n_corr; i++) {
-		const struct scale_corr *c = &s->vocab.corr[i];
-		for (size_t k = 0; k < c->n; k++) {
-			if (!strcmp(c->de, a->echelle.s) && !strcmp(c->v[k].de, a->vise.s))
-				add_source(s, levels, base, c->vers, c->v[k].vers, c, src, &n);
-			else if (!strcmp(c->vers, a->echelle.s) && !strcmp(c->v[k].vers, a->vise.s))
-				add_source(s, levels, base, c->de, c->v[k].de, c, src, &n);
+	size_t n = 0, si = scale_index(t, a->scale);
+	int pos = si < t->n ? level_pos(a->scale, a->vise.s) : -1;
+	if (pos >= 0) {
+		src[n++] = (struct source){ &t->levels[t->base[si] + (size_t)pos], NULL, NULL, NULL };
+		for (size_t i = 0; si < s->vocab.n_echelles && i < s->vocab.n_corr; i++) {
+			const struct scale_corr *c = &s->vocab.corr[i];
+			for (size_t k = 0; k < c->n; k++) {
+				if (!strcmp(c->de, a->echelle.s) && !strcmp(c->v[k].de, a->vise.s))
+					add_source(s, t, c->vers, c->v[k].vers, c, src, &n);
+				else if (!strcmp(c->vers, a->echelle.s) && !strcmp(c->v[k].vers, a->vise.s))
+					add_source(s, t, c->de, c->v[k].de, c, src, &n);
+			}
 		}
+	}
+	for (size_t i = 0; i < s->n_correspondances; i++) {
+		const struct correspondance *c = s->correspondances[i];
+		if (!c->de || !c->vers || offre_prepares(a, c->vers))
+			continue;
+		for (size_t j = 0; j < c->n_liens; j++)
+			if (offre_reaches(a, c, &c->liens[j]))
+				src[n++] = (struct source){ &t->levels[t->link[i] + j], NULL, NULL, c };
 	}
 	return n;
 }
 
-static void suites_of(struct site *s, struct offre *a, const struct strmap *levels,
-    const size_t *base, struct source *src)
+static void suites_of(struct site *s, struct offre *a, const struct slots *t, struct source *src)
 {
-	size_t ns = sources(s, a, levels, base, src);
+	size_t ns = sources(s, a, t, src);
 	const struct bucket *b;
 	struct best v[SUITES_MAX];
 	size_t nv = 0;
@@ -311,7 +352,7 @@ static void suites_of(struct site *s, struct offre *a, const struct strmap *leve
 	for (size_t i = 0; i < nv; i++)
 		out[i] = (struct suite){ v[i].o, v[i].from, v[i].to,
 			geo_km(v[i].from->lat, v[i].from->lon, v[i].to->lat, v[i].to->lon),
-			!v[i].other_dep, v[i].public, v[i].via, v[i].corr };
+			!v[i].other_dep, v[i].public, v[i].via, v[i].corr, v[i].chain };
 	a->suites = out;
 	a->n_suites = nv;
 }
@@ -332,39 +373,69 @@ static void push_cand(struct strmap *by_public, const char *public, const struct
 	}
 }
 
-/* Puts a candidate offer at each of its lieux into the buckets of the
- * levels of its entry range below its target (rules 1 and 3: a level at or
- * above its target is never a step up from there), under "" when it is open
- * to all, else under each of its publics (rule 2). */
-static void add_candidate(const struct site *s, const struct offre *o, struct strmap *levels,
-    const size_t *base, size_t *seq)
+/* Puts the offer, at each of its lieux, into bucket by_public under ""
+ * when it is open to all, else under each of its publics (rule 2). */
+static void push_offre(struct strmap *by_public, const struct offre *o, size_t *seq)
 {
-	size_t si;
-	const struct scale *sc = find_scale(s, o->echelle.s, &si);
-	int vi = sc ? level_pos(sc, o->vise.s) : -1;
-	if (vi < 0 || !is_recruiting(o))
+	if (is_open_to_all(o))
+		push_cand(by_public, "", o, seq);
+	else
+		for (size_t p = 0; p < o->publics.n; p++)
+			push_cand(by_public, o->publics.v[p].s, o, seq);
+}
+
+/* Puts a candidate offer (rule 3) into the buckets of the levels of its
+ * entry range below its target (rule 1: a level at or above its target is
+ * never a step up from there), and, when it prepares the 'vers'
+ * référentiel of a correspondence, into those of the links that name a
+ * code it lists (rule 1b). */
+static void add_candidate(const struct site *s, const struct offre *o, const struct slots *t,
+    size_t *seq)
+{
+	if (!is_recruiting(o))
 		return;
-	for (size_t k = 0; k < sc->n; k++) {
-		if (!offre_takes_level(o, sc, k) || sc->v[k].rang >= sc->v[vi].rang)
+	size_t si = scale_index(t, o->scale);
+	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;
+	for (size_t k = 0; vi >= 0 && k < o->scale->n; k++)
+		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang)
+			push_offre(&t->levels[t->base[si] + k], o, seq);
+	for (size_t i = 0; i < s->n_correspondances; i++) {
+		const struct correspondance *c = s->correspondances[i];
+		if (!c->de || !c->vers || !offre_prepares(o, c->vers))
 			continue;
-		if (is_open_to_all(o))
-			push_cand(&levels[base[si] + k], "", o, seq);
-		else
-			for (size_t p = 0; p < o->publics.n; p++)
-				push_cand(&levels[base[si] + k], o->publics.v[p].s, o, seq);
+		for (size_t j = 0; j < c->n_liens; j++) {
+			const struct corr_link *l = &c->liens[j];
+			size_t q = 0;
+			while (q < l->vers.n && !offre_lists(o, c->vers->id, l->vers.v[q].s))
+				q++;
+			if (q < l->vers.n)
+				push_offre(&t->levels[t->link[i] + j], o, seq);
+		}
 	}
 }
 
 void index_suites(struct site *s)
 {
-	size_t *base = xcalloc(s->vocab.n_echelles + 1, sizeof(*base));
+	struct slots t = { 0 };
+	t.v = xcalloc(s->vocab.n_echelles + s->n_referentiels + 1, sizeof(*t.v));
 	for (size_t i = 0; i < s->vocab.n_echelles; i++)
-		base[i + 1] = base[i] + s->vocab.echelles[i].n;
-	size_t nl = base[s->vocab.n_echelles], seq = 0;
-	struct strmap *levels = xcalloc(nl + 1, sizeof(*levels));
+		t.v[t.n++] = &s->vocab.echelles[i];
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		if (s->referentiels[i]->echelle.n)
+			t.v[t.n++] = &s->referentiels[i]->echelle;
+	t.base = xcalloc(t.n + 1, sizeof(*t.base));
+	for (size_t i = 0; i < t.n; i++)
+		t.base[i + 1] = t.base[i] + t.v[i]->n;
+	t.link = xcalloc(s->n_correspondances + 1, sizeof(*t.link));
+	t.link[0] = t.base[t.n];
+	for (size_t i = 0; i < s->n_correspondances; i++)
+		t.link[i + 1] = t.link[i] + s->correspondances[i]->n_liens;
+	size_t nl = t.link[s->n_correspondances], seq = 0;
+	t.levels = xcalloc(nl + 1, sizeof(*t.levels));
+	struct strmap *levels = t.levels;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			add_candidate(s, &s->organismes[i]->offres[k], levels, base, &seq);
+			add_candidate(s, &s->organismes[i]->offres[k], &t, &seq);
 	for (size_t i = 0; i < nl; i++)
 		for (size_t k = 0; k < levels[i].cap; k++) {
 			struct bucket *b = levels[i].slots[k].val;
@@ -375,13 +446,13 @@ void index_suites(struct site *s)
 			qsort(b->by_dep, b->n, sizeof(*b->by_dep), cmp_dep_z);
 			qsort(b->by_z, b->n, sizeof(*b->by_z), cmp_z);
 		}
-	size_t npairs = 1;
+	size_t nsrc = 1 + nl - t.base[t.n];
 	for (size_t i = 0; i < s->vocab.n_corr; i++)
-		npairs += s->vocab.corr[i].n;
-	struct source *src = xmalloc(npairs * sizeof(*src));
+		nsrc += s->vocab.corr[i].n;
+	struct source *src = xmalloc(nsrc * sizeof(*src));
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			suites_of(s, &s->organismes[i]->offres[k], levels, base, src);
+			suites_of(s, &s->organismes[i]->offres[k], &t, src);
 	free(src);
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t k = 0; k < levels[i].cap; k++)
@@ -394,5 +465,7 @@ void index_suites(struct site *s)
 		strmap_free(&levels[i]);
 	}
 	free(levels);
-	free(base);
+	free(t.link);
+	free(t.base);
+	free(t.v);
 }

@@ -224,6 +224,10 @@ struct suite {
 					 * that corresponds to the target, NULL
 					 * when both are on one scale */
 	const struct scale_corr *corr;	/* the correspondence, with via */
+	const struct correspondance *chain;	/* through a correspondence between
+					 * référentiels (a CléA preparation
+					 * after Carte de compétences axes,
+					 * index.h rule 1b), else NULL */
 };
 
 enum enseignement { ENS_NONE, ENS_PRESENTIEL, ENS_MIXTE, ENS_DISTANCE };
@@ -236,6 +240,11 @@ struct offre {
 	struct sval parcours;
 	struct svals formacodes;
 	struct sval echelle, entree_min, entree_max, vise;
+	const struct scale *scale;	/* the scale echelle names, resolved at
+					 * validation: a scale of the
+					 * vocabularies ("cecrl") or a
+					 * référentiel's ("carte-competences-idf:
+					 * cercles"); NULL when absent or unknown */
 	enum tri ecrit_requis;
 	struct svals publics;
 	long age_min, age_max;		/* -1 when absent */

@@ -108,7 +108,8 @@ static const struct level *find_level(const struct scale *sc, const char *code)
 	return NULL;
 }
 
-static const struct level *check_level(struct vctx *v, const struct scale *sc,
+/* Checks that sv is a level of sc, which the content names name. */
+static const struct level *check_level(struct vctx *v, const struct scale *sc, const char *name,
     const struct sval *sv)
 {
 	if (!sv->s || !sc)
@@ -123,9 +124,9 @@ static const struct level *check_level(struct vctx *v, const struct scale *sc,
 	free(codes);
 	if (sug)
 		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'; did you mean '%s'?",
-		    sv->s, sc->id, sug);
+		    sv->s, name, sug);
 	else
-		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'", sv->s, sc->id);
+		verr(v, sv->line, sv->col, "unknown level '%s' in scale '%s'", sv->s, name);
 	return NULL;
 }
 
@@ -240,27 +241,73 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 	l->accueil = check_hours(v, &l->horaires_accueil);
 }
 
+/* The scale an offer's echelle names: a scale of the vocabularies by its
+ * id ("cecrl"), or a référentiel's own scale as 'referentiel:scale'
+ * ("carte-competences-idf:cercles", docs/format-notes.md). Reports at the
+ * value what does not resolve; NULL then. */
+static const struct scale *resolve_scale(struct vctx *v, const struct sval *sv)
+{
+	const struct site *s = v->s;
+	const char *colon = strchr(sv->s, ':');
+	const char **codes = xcalloc(s->vocab.n_echelles + s->n_referentiels + 1, sizeof(*codes));
+	const struct scale *sc = colon ? NULL : find_scale(s, sv->s);
+	const struct referentiel *r = NULL;
+	const char *sug;
+	char id[128];
+	size_t n = 0;
+	if (colon) {
+		size_t len = (size_t)(colon - sv->s);
+		snprintf(id, sizeof(id), "%.*s", (int)(len < 127 ? len : 127), sv->s);
+		r = strmap_get(&s->ref_by_id, id);
+		for (size_t i = 0; !r && i < s->n_referentiels; i++)
+			codes[n++] = s->referentiels[i]->id;
+		sug = r ? NULL : str_suggest(id, codes, n);
+		if (!r && sug)
+			verr(v, sv->line, sv->col, "scale '%s': unknown référentiel '%s'; did you mean '%s'?",
+			    sv->s, id, sug);
+		else if (!r)
+			verr(v, sv->line, sv->col, "scale '%s': unknown référentiel '%s' (no referentiels/%s.yaml)",
+			    sv->s, id, id);
+		else if (!r->echelle.n)
+			verr(v, sv->line, sv->col, "scale '%s': référentiel '%s' has no scale ('echelle' in "
+			    "referentiels/%s.yaml)", sv->s, r->id, r->id);
+		else if (strcmp(r->echelle.id, colon + 1) != 0)
+			verr(v, sv->line, sv->col, "scale '%s': the scale of référentiel '%s' is '%s' "
+			    "(write '%s:%s')", sv->s, r->id, r->echelle.id, r->id, r->echelle.id);
+		else
+			sc = &r->echelle;
+	} else if (!sc) {
+		/* A référentiel's scale named without its référentiel. */
+		for (size_t i = 0; !r && i < s->n_referentiels; i++)
+			if (s->referentiels[i]->echelle.n && !strcmp(s->referentiels[i]->echelle.id, sv->s))
+				r = s->referentiels[i];
+		for (size_t i = 0; i < s->vocab.n_echelles; i++)
+			codes[n++] = s->vocab.echelles[i].id;
+		if (r)
+			verr(v, sv->line, sv->col, "scale '%s' belongs to référentiel '%s': write '%s:%s'",
+			    sv->s, r->id, r->id, sv->s);
+		else if ((sug = str_suggest(sv->s, codes, n)))
+			verr(v, sv->line, sv->col, "unknown scale '%s'; did you mean '%s'?", sv->s, sug);
+		else
+			verr(v, sv->line, sv->col, "unknown scale '%s' (see echelles in referentiels/vocabulaires.yaml, "
+			    "or write 'referentiel:scale' for a référentiel's own)", sv->s);
+	}
+	free(codes);
+	return sc;
+}
+
 static void check_levels(struct vctx *v, struct offre *o)
 {
 	if (!o->echelle.s)
 		return;
-	const struct scale *sc = find_scale(v->s, o->echelle.s);
-	if (!sc) {
-		struct vocab_list tmp = { "echelles", NULL, 0, STRMAP_INIT };
-		tmp.v = xcalloc(v->s->vocab.n_echelles + 1, sizeof(*tmp.v));
-		for (size_t i = 0; i < v->s->vocab.n_echelles; i++) {
-			tmp.v[i].code = v->s->vocab.echelles[i].id;
-			strmap_put(&tmp.by_code, tmp.v[i].code, &tmp.v[i]);
-		}
-		tmp.n = v->s->vocab.n_echelles;
-		check_term(v, &tmp, &o->echelle, "scale");
-		strmap_free(&tmp.by_code);
-		free(tmp.v);
+	const struct scale *sc = resolve_scale(v, &o->echelle);
+	if (!sc)
 		return;
-	}
-	const struct level *mn = check_level(v, sc, &o->entree_min);
-	const struct level *mx = check_level(v, sc, &o->entree_max);
-	const struct level *vi = check_level(v, sc, &o->vise);
+	o->scale = sc;
+	const char *name = o->echelle.s;
+	const struct level *mn = check_level(v, sc, name, &o->entree_min);
+	const struct level *mx = check_level(v, sc, name, &o->entree_max);
+	const struct level *vi = check_level(v, sc, name, &o->vise);
 	if (mn && mx && mn->rang > mx->rang)
 		verr(v, o->entree_max.line, o->entree_max.col,
 		    "entry level max '%s' is below min '%s'", mx->code, mn->code);
@@ -421,7 +468,7 @@ static void check_referentiel(struct vctx *v, struct referentiel *r)
 					verr(v, cr->niveau.line, cr->niveau.col,
 					    "criterion level '%s' needs an 'echelle' in the référentiel", cr->niveau.s);
 				else
-					check_level(v, &r->echelle, &cr->niveau);
+					check_level(v, &r->echelle, r->echelle.id, &cr->niveau);
 			}
 		}
 	}
@@ -464,7 +511,7 @@ static void check_corr(struct vctx *v, struct correspondance *c)
 				verr(v, l->niveau_de.line, l->niveau_de.col,
 				    "niveau_de '%s': référentiel '%s' has no scale", l->niveau_de.s, c->de->id);
 			else
-				check_level(v, &c->de->echelle, &l->niveau_de);
+				check_level(v, &c->de->echelle, c->de->echelle.id, &l->niveau_de);
 		}
 		if (c->vers)
 			for (size_t k = 0; k < l->vers.n; k++)

@@ -30,6 +30,9 @@ struct lheo_map {
 	struct strmap parcours;		/* code-financeur -> const char * (parcours) */
 	const char *parcours_defaut;	/* NULL: no parcours when no financeur maps */
 	struct strmap niveaux;		/* code-niveau-entree -> struct lheo_niveau * */
+	struct strmap ref_scales;	/* "referentiel:scale" -> struct scale *: the
+					 * référentiels' own scales, which an offer's
+					 * echelle may name (docs/format-notes.md) */
 };
 
 /* Reads the table and the site's vocabularies into m (zeroed by the caller,
@@ -38,8 +41,9 @@ struct lheo_map {
  * -1 with errors in d. */
 int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struct diags *d);
 void lheo_map_free(struct lheo_map *m);
-/* Returns 1 when the site has the échelle, and level in it (level NULL: the
- * échelle alone). */
+/* Returns 1 when the site has the échelle (of its vocabularies, or a
+ * référentiel's own as "referentiel:scale"), and level in it (level NULL:
+ * the échelle alone). */
 int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level);
 
 #endif

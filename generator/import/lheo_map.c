@@ -48,12 +48,67 @@ static int in_list(const struct vocab_list *l, const char *code)
 	return strmap_get(&l->by_code, code) != NULL;
 }
 
-static const struct scale *scale_of(const struct vocab *v, const char *id)
+static const struct scale *scale_of(const struct lheo_map *m, const char *id)
 {
+	const struct vocab *v = &m->vocab;
 	for (size_t i = 0; i < v->n_echelles; i++)
 		if (strcmp(v->echelles[i].id, id) == 0)
 			return &v->echelles[i];
-	return NULL;
+	return strmap_get(&m->ref_scales, id);
+}
+
+/* A scalar's text, or NULL. */
+static const char *scalar(const struct ynode *n)
+{
+	return n && n->kind == Y_SCALAR ? n->u.s : NULL;
+}
+
+/* The référentiels' own scales, as "referentiel:scale", for an echelle the
+ * carto extras name: each referentiels/<id>.yaml read as far as its id and
+ * its scale's id and level codes. A file that does not read adds none
+ * (carto check reports it, not the import). */
+static void read_ref_scales(struct lheo_map *m, const char *site, const char *jail)
+{
+	struct buf dir = BUF_INIT, path = BUF_INIT, key = BUF_INIT;
+	struct fs_entry *v;
+	size_t n;
+	fs_join(&dir, site, "referentiels");
+	if (fs_list(dir.data, &v, &n) < 0) {
+		v = NULL;
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(v[i].name);
+		if (v[i].kind != FS_FILE || len < 6 || strcmp(v[i].name + len - 5, ".yaml") != 0)
+			continue;
+		struct diags quiet = { 0 };
+		buf_reset(&path);
+		fs_join(&path, dir.data, v[i].name);
+		const struct ynode *root = load_yaml(path.data, v[i].name, jail, &m->a, &quiet);
+		diags_free(&quiet);
+		const struct ynode *ref = root ? ytree_get(root, "referentiel") : NULL;
+		const struct ynode *e = ref && ref->kind == Y_MAP ? ytree_get(ref, "echelle") : NULL;
+		const struct ynode *lv = e && e->kind == Y_MAP ? ytree_get(e, "niveaux") : NULL;
+		const char *id = ref && ref->kind == Y_MAP ? scalar(ytree_get(ref, "id")) : NULL;
+		const char *eid = lv && lv->kind == Y_SEQ ? scalar(ytree_get(e, "id")) : NULL;
+		if (!id || !eid)
+			continue;
+		struct scale *sc = arena_alloc(&m->a, sizeof(*sc));
+		sc->v = arena_alloc(&m->a, (lv->n + 1) * sizeof(*sc->v));
+		for (size_t k = 0; k < lv->n; k++) {
+			const char *code = lv->u.items[k]->kind == Y_MAP ? scalar(ytree_get(lv->u.items[k], "code")) : NULL;
+			if (code)
+				sc->v[sc->n++].code = code;
+		}
+		buf_reset(&key);
+		buf_printf(&key, "%s:%s", id, eid);
+		sc->id = arena_strdup(&m->a, key.data);
+		strmap_put(&m->ref_scales, sc->id, sc);
+	}
+	fs_entries_free(v, n);
+	buf_release(&dir);
+	buf_release(&path);
+	buf_release(&key);
 }
 
 static int has_level(const struct scale *s, const char *code)
@@ -155,7 +210,7 @@ static void read_niveaux(struct rd *r, int strict, const struct ynode *root, str
 		x->min = rd_code(r, v, "min", OPT).s;
 		x->max = rd_code(r, v, "max", OPT).s;
 		x->ecrit_requis = rd_bool(r, v, "ecrit_requis", OPT);
-		const struct scale *s = x->echelle ? scale_of(&m->vocab, x->echelle) : NULL;
+		const struct scale *s = x->echelle ? scale_of(m, x->echelle) : NULL;
 		if (x->echelle && !s)
 			refuse(r, strict, ytree_get(v, "echelle"), "echelle", x->echelle);
 		if (!s)
@@ -182,6 +237,7 @@ int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struc
 	const struct ynode *root = load_yaml(path.data, r.file, jail, &m->a, d);
 	if (root)
 		vocab_read(&r, root, &m->vocab);
+	read_ref_scales(m, site, jail);
 	buf_reset(&path);
 	fs_join(&path, site, "referentiels/lheo.yaml");
 	buf_puts(&shown, "referentiels/lheo.yaml");
@@ -214,7 +270,7 @@ int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struc
 
 int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level)
 {
-	const struct scale *s = scale_of(&m->vocab, echelle);
+	const struct scale *s = scale_of(m, echelle);
 	return s && (!level || has_level(s, level));
 }
 
@@ -228,5 +284,6 @@ void lheo_map_free(struct lheo_map *m)
 	strmap_free(&m->publics);
 	strmap_free(&m->parcours);
 	strmap_free(&m->niveaux);
+	strmap_free(&m->ref_scales);
 	arena_free(&m->a);
 }

@@ -6,7 +6,13 @@
  * gives the same files. Organisations are split as editors keep them: mostly
  * one per file, and import files of 50 under `organismes:`.
  *
- * usage: gensite --orgs N --pages P --seed S --geo CSV --out DIR
+ * With --cercles 1, the offers of type competences-cles are placed on the
+ * Carte de compétences' own scale (carte-competences-idf:cercles, C1–C4)
+ * instead of ANLCI or CECRL, from the same random draws (every other
+ * value stays the same), so that the suites through the Carte de
+ * compétences – CléA table (README, Suites de parcours) have work to do.
+ *
+ * usage: gensite --orgs N --pages P --seed S --geo CSV --out DIR [--cercles 1]
  */
 #include <errno.h>
 #include <stdint.h>
@@ -105,6 +111,8 @@ static const char *const publics[] = { "tous-publics", "personnes-exilees", "fem
 static const char *const financeurs[] = { "2", "4", "9", "10", "19", "20" };
 static const char *const cecrl[] = { "A1.1", "A1", "A2", "B1", "B2", "C1", "C2" };
 static const char *const anlci[] = { "D1", "D2", "D3", "D4" };
+static const char *const cercles[] = { "C1", "C2", "C3", "C4" };
+static int use_cercles;		/* --cercles 1 */
 static const char *const horaires[] = { "Mo,We,Fr 09:00-11:30", "Tu,Th 18:30-20:30",
 	"Mo-Fr 09:00-12:00", "Sa 10:00-12:30", "Mo,Th 14:00-16:00; Sa 09:30-11:30",
 	"We 14:00-17:00", "Tu,Fr 09:30-12:00,13:30-15:30" };
@@ -135,18 +143,19 @@ static void lieu(FILE *f, unsigned k, const struct commune *c)
 	fprintf(f, "      horaires_accueil: \"Mo-Fr 09:00-12:30,14:00-17:30\"\n");
 }
 
-static void levels(FILE *f)
+static void levels(FILE *f, const char *type)
 {
-	int anl = pick(5) == 0;
-	const char *const *s = anl ? anlci : cecrl;
-	unsigned n = anl ? 4 : 7, a = pick(n - 1), b = a + pick(2), v = b + 1 + pick(2);
+	int anl = pick(5) == 0, cer = use_cercles && !strcmp(type, "competences-cles");
+	const char *const *s = cer ? cercles : anl ? anlci : cecrl;
+	const char *name = cer ? "carte-competences-idf:cercles" : anl ? "anlci" : "cecrl";
+	unsigned n = cer || anl ? 4 : 7, a = pick(n - 1), b = a + pick(2), v = b + 1 + pick(2);
 	if (b >= n)
 		b = n - 1;
 	if (v >= n)
 		v = n - 1;
 	fprintf(f, "      niveaux:\n        echelle: %s\n        entree: { min: \"%s\", max: \"%s\" }\n"
 		   "        vise: \"%s\"\n        ecrit_requis: %s\n",
-	    anl ? "anlci" : "cecrl", s[a], s[b], s[v], pick(2) ? "true" : "false");
+	    name, s[a], s[b], s[v], pick(2) ? "true" : "false");
 }
 
 static void offre(FILE *f, unsigned k, unsigned nlieux)
@@ -160,7 +169,7 @@ static void offre(FILE *f, unsigned k, unsigned nlieux)
 		   "        quotidienne et professionnelle : démarches, santé, école, emploi.\n"
 		   "        Évaluation à l'entrée, suivi individuel et bilan à la sortie.\n");
 	fprintf(f, "      formacodes: [\"%s\"]\n", pick(2) ? "15235" : "15043");
-	levels(f);
+	levels(f, t);
 	fprintf(f, "      public: { codes: [%s, %s], age_min: %u, precisions: \"Entretien préalable.\" }\n",
 	    publics[p1], publics[p2], 16 + pick(3));
 	fprintf(f, "      financement: { financeurs: [\"%s\"], conventionne: %s, cpf: %s }\n",
@@ -323,9 +332,11 @@ int main(int argc, char **argv)
 			geo = argv[i + 1];
 		else if (!strcmp(argv[i], "--out"))
 			out = argv[i + 1];
+		else if (!strcmp(argv[i], "--cercles"))
+			use_cercles = atoi(argv[i + 1]) != 0;
 	}
 	if (!geo || !out) {
-		fprintf(stderr, "usage: gensite --orgs N --pages P --seed S --geo communes.csv --out DIR\n");
+		fprintf(stderr, "usage: gensite --orgs N --pages P --seed S --geo communes.csv --out DIR [--cercles 1]\n");
 		return 2;
 	}
 	rng_state = seed;

@@ -101,6 +101,9 @@ static void mini_site(struct site *s, struct mini *m, const struct spec *sp, siz
 		o->id.s = p->id;
 		o->intitule = p->id;
 		o->echelle.s = p->echelle;
+		for (size_t k = 0; k < 2; k++)
+			if (p->echelle && !strcmp(scales[k].id, p->echelle))
+				o->scale = &scales[k];
 		o->entree_min.s = p->min;
 		o->entree_max.s = p->max;
 		o->vise.s = p->vise;
@@ -242,5 +245,155 @@ void test_suites_scales(void)
 		EXPECT(fabs(z->suites[i].km - km[i]) < 0.01);
 		EXPECT(via[i] ? z->suites[i].via && !strcmp(z->suites[i].via, via[i]) : !z->suites[i].via);
 	}
+	arena_free(&s.arena);
+}
+
+/* Suites through a correspondence between référentiels (rule 1b): a CléA
+ * preparation follows an offer whose Carte de compétences axes the table
+ * links to sub-domains it works. The table: A3 -> 5.1, 4.1 from cercle C2;
+ * A4 -> 2.2 from C3; the criterion A10.C4 (cercle C4 of axis A10) -> 4.4.
+ * Distances as above: Saint-Denis to Aubervilliers 3.00 km, to Paris 18e
+ * 4.95 km; Bobigny to Montreuil 5.07 km. */
+static struct level cercles[] = { { "C1", "C1", 1 }, { "C2", "C2", 2 }, { "C3", "C3", 3 }, { "C4", "C4", 4 } };
+#define CERCLES "carte-competences-idf:cercles"
+static const struct spec chain[] = {
+	/* cercles C1, vise C2, works A3 and A4, for women, at Saint-Denis. */
+	{ "a", CERCLES, "C1", "C1", "C2", PUB(femmes), ENTREES_PERMANENTES, NULL, 0, -1 },
+	/* Same scale, takes C2: a level suite on a référentiel's scale. */
+	{ "c-next", CERCLES, "C2", "C3", "C4", NULL, 0, ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "k-41", NULL, NULL, NULL, NULL, NULL, 0, ENTREES_PERMANENTES, NULL, 1, -1 },
+	/* 2.2 is linked to A4 from C3 only: a reaches C2. */
+	{ "k-22", NULL, NULL, NULL, NULL, NULL, 0, ENTREES_PERMANENTES, NULL, 0, -1 },
+	{ "k-closed", NULL, NULL, NULL, NULL, PUB(tous), ENTREES_DATES_FIXES, closed_s, 1, -1 },
+	{ "k-notype", NULL, NULL, NULL, NULL, NULL, 0, ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "k-public", NULL, NULL, NULL, NULL, PUB(salaries), ENTREES_PERMANENTES, NULL, 1, -1 },
+	{ "k-paris", NULL, NULL, NULL, NULL, PUB(femmes), ENTREES_DATES_FIXES, open_s, 2, -1 },
+	/* Work axis A10 up to C3 and up to C4, at Bobigny. */
+	{ "c3", CERCLES, "C3", "C3", "C3", NULL, 0, ENTREES_PERMANENTES, NULL, 3, -1 },
+	{ "c4", CERCLES, "C3", "C3", "C4", NULL, 0, ENTREES_PERMANENTES, NULL, 3, -1 },
+	{ "k-44", NULL, NULL, NULL, NULL, NULL, 0, ENTREES_PERMANENTES, NULL, 4, -1 },
+	/* Works A3 but on CECRL: no cercle, so no link from C2 applies. */
+	{ "on-cecrl", "cecrl", "A1", "A1", "A2", NULL, 0, ENTREES_PERMANENTES, NULL, 0, -1 },
+	/* Prepares CléA itself: another CléA preparation is no suite of it. */
+	{ "prep", CERCLES, "C1", "C1", "C3", NULL, 0, ENTREES_PERMANENTES, NULL, 0, -1 },
+};
+#define N_CHAIN (sizeof(chain) / sizeof(chain[0]))
+
+/* The types and competences of chain[i]. */
+static const char *const chain_types[N_CHAIN] = { "competences-cles", "competences-cles", "clea", "clea",
+	"clea", "competences-cles", "clea", "clea", "competences-cles", "competences-cles", "clea", "fle", "clea" };
+static const char *const chain_comp[N_CHAIN][2] = {
+	{ "carte-competences-idf:A3", "carte-competences-idf:A4" }, { NULL }, { "clea:4.1" }, { "clea:2.2" },
+	{ "clea:5.1" }, { "clea:5.1" }, { "clea:5.1" }, { "clea:5.1", "clea:4.1" },
+	{ "carte-competences-idf:A10" }, { "carte-competences-idf:A10" }, { "clea:4.4" },
+	{ "carte-competences-idf:A3" }, { "carte-competences-idf:A3" },
+};
+
+static struct ref_entry *entry(struct referentiel *r, struct ref_entry *e, enum entry_kind k,
+    const char *code, struct ref_entry *parent, const char *niveau)
+{
+	*e = (struct ref_entry){ .kind = k, .code = code, .titre = code, .parent = parent };
+	e->niveau.s = niveau;
+	strmap_put(&r->by_code, code, e);
+	return e;
+}
+
+void test_suites_chain(void)
+{
+	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+	static struct mini m;
+	static struct sval types[N_CHAIN], comp[N_CHAIN][2];
+	static struct ref_entry ce[5], ke[5];
+	struct referentiel carte = { .id = "carte-competences-idf", .titre_court = "Carte de compétences",
+		.lib_domaine = "Pôle", .lib_competence = "Axe", .lib_critere = "Critère",
+		.echelle = { "cercles", "Cercles", cercles, 4 } };
+	struct referentiel clea = { .id = "clea", .titre_court = "CléA", .lib_domaine = "Domaine",
+		.lib_competence = "Sous-domaine", .lib_critere = "Critère" };
+	entry(&carte, &ce[0], ENTRY_COMPETENCE, "A3", NULL, NULL);
+	entry(&carte, &ce[1], ENTRY_COMPETENCE, "A4", NULL, NULL);
+	entry(&carte, &ce[3], ENTRY_CRITERE, "A10.C4", entry(&carte, &ce[2], ENTRY_COMPETENCE, "A10", NULL, NULL), "C4");
+	static const char *const kc[] = { "4.1", "5.1", "2.2", "4.4" };
+	for (size_t i = 0; i < 4; i++)
+		entry(&clea, &ke[i], ENTRY_COMPETENCE, kc[i], NULL, NULL);
+	static struct sval v1[] = { { .s = "5.1" }, { .s = "4.1" } }, v2[] = { { .s = "2.2" } }, v3[] = { { .s = "4.4" } };
+	struct corr_link liens[] = {
+		{ .de = { .s = "A3" }, .vers = { v1, 2 }, .niveau_de = { .s = "C2" } },
+		{ .de = { .s = "A4" }, .vers = { v2, 1 }, .niveau_de = { .s = "C3" } },
+		{ .de = { .s = "A10.C4" }, .vers = { v3, 1 } },
+	};
+	struct correspondance corr = { .de = &carte, .vers = &clea, .liens = liens, .n_liens = 3 };
+	struct correspondance *pcorr = &corr;
+	struct referentiel *refs[] = { &carte, &clea };
+	struct site s = { .arena = ARENA_INIT };
+	mini_site(&s, &m, chain, N_CHAIN, scales);
+	s.referentiels = refs;
+	s.n_referentiels = 2;
+	s.correspondances = &pcorr;
+	s.n_correspondances = 1;
+	for (size_t i = 0; i < N_CHAIN; i++) {
+		struct offre *o = &m.offres[i];
+		types[i].s = chain_types[i];
+		o->types = (struct svals){ &types[i], 1 };
+		size_t n = 0;
+		for (size_t k = 0; k < 2; k++)
+			if (chain_comp[i][k])
+				comp[i][n++].s = chain_comp[i][k];
+		o->competences = (struct svals){ comp[i], n };
+		if (chain[i].echelle && !strcmp(chain[i].echelle, CERCLES))
+			o->scale = &carte.echelle;
+	}
+	index_suites(&s);
+	const struct offre *o = m.offres;
+
+	/* a: c-next and k-41 at Aubervilliers (3.00 km, by name), then k-paris
+	 * in another département (4.95 km); k-22 (2.2 needs C3), k-closed,
+	 * k-notype (no CléA type), k-public (other public) are left out. */
+	static const char *const want[] = { "c-next", "k-41", "k-paris" };
+	EXPECT(o[0].n_suites == 3);
+	for (size_t i = 0; i < 3 && i < o[0].n_suites; i++)
+		EXPECT_STR(o[0].suites[i].o->id.s, want[i]);
+	if (o[0].n_suites == 3) {
+		EXPECT(o[0].suites[0].chain == NULL && o[0].suites[1].chain == &corr);
+		EXPECT(fabs(o[0].suites[2].km - 4.95) < 0.01 && !o[0].suites[2].same_dep);
+		struct buf b = BUF_INIT;
+		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[2]);
+		EXPECT_STR(b.data, "Prépare CléA : les sous-domaines 5.1 et 4.1 correspondent à l'axe A3 "
+		    "travaillé ici jusqu'à C2 (correspondance Carte de compétences – CléA) ; même public : "
+		    "femmes ; inscriptions ouvertes ; à 5,0\u00a0km, dans un autre département.");
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[0]);
+		EXPECT_STR(b.data, "Accueille le niveau C2 visé ici (entrée de C2 à C3, vise C4) ; ouverte à "
+		    "tous les publics ; entrées permanentes ; à 3,0\u00a0km, dans le même département.");
+		buf_release(&b);
+	}
+	/* c3 reaches cercle C3 only: the criterion A10.C4 is not worked, k-44
+	 * is no suite of it; c4 (same lieu) and c-next (Aubervilliers), which
+	 * take C3, follow it on the scale. c4 works A10 up to C4, so A10.C4
+	 * and k-44 at Montreuil, 5.07 km. */
+	EXPECT(o[8].n_suites == 2 && o[8].suites[0].o == &o[9] && o[8].suites[1].o == &o[1]);
+	EXPECT(o[9].n_suites == 1 && o[9].suites[0].o == &o[10]);
+	if (o[9].n_suites == 1) {
+		EXPECT(fabs(o[9].suites[0].km - 5.07) < 0.01 && o[9].suites[0].same_dep);
+		struct buf b = BUF_INIT;
+		suite_reason(&b, &s.vocab, &o[9], &o[9].suites[0]);
+		EXPECT_STR(b.data, "Prépare CléA : le sous-domaine 4.4 correspond au critère A10.C4 travaillé "
+		    "ici jusqu'à C4 (correspondance Carte de compétences – CléA) ; ouverte à tous les publics ; "
+		    "entrées permanentes ; à 5,1\u00a0km, dans le même département.");
+		/* The nouns are the référentiels' labels: lower-cased, accent
+		 * included, with the article elided before a vowel. */
+		carte.lib_critere = "Élément";
+		buf_reset(&b);
+		suite_reason(&b, &s.vocab, &o[9], &o[9].suites[0]);
+		EXPECT(strstr(b.data, "le sous-domaine 4.4 correspond à l'élément A10.C4 travaillé ici") != NULL);
+		buf_release(&b);
+	}
+	/* No cercle on CECRL; no CléA preparation after another one: prep's
+	 * suites are c-next and c4, which take its C3, none through the table. */
+	EXPECT(o[11].n_suites == 0);
+	EXPECT(o[12].n_suites == 2 && o[12].suites[0].o == &o[1] && o[12].suites[1].o == &o[9]);
+	for (size_t i = 0; i < o[12].n_suites; i++)
+		EXPECT(o[12].suites[i].chain == NULL);
+	strmap_free(&carte.by_code);
+	strmap_free(&clea.by_code);
 	arena_free(&s.arena);
 }

@@ -21,6 +21,7 @@ void test_collate_fr(void);
 void test_derive_offre(void);
 void test_suites(void);
 void test_suites_scales(void);
+void test_suites_chain(void);
 void test_paris(void);
 void test_url(void);
 void test_lieu_url(void);

@@ -65,8 +65,8 @@ static const char *level_title(const struct site *s, const char *scale, const ch
 	return code;
 }
 
-/* "de A1.1 à A1", "A1.1", then "vers A2". */
-static const char *levels_text(struct pctx *c, const struct offre *o)
+/* The levels' codes of levels_text. */
+static const char *levels_codes(struct pctx *c, const struct offre *o)
 {
 	const char *mn = level_title(c->s, o->echelle.s, o->entree_min.s);
 	const char *mx = level_title(c->s, o->echelle.s, o->entree_max.s);
@@ -82,6 +82,19 @@ static const char *levels_text(struct pctx *c, const struct offre *o)
 	if (o->vise.s)
 		return html_fmt(c, "Niveau visé : %s", o->vise.s);
 	return NULL;
+}
+
+/* "de A1.1 à A1", "A1.1", then "vers A2"; on a référentiel's own scale,
+ * which a reader may not know, its name after: "(Carte de compétences –
+ * Cercles de progression)". */
+static const char *levels_text(struct pctx *c, const struct offre *o)
+{
+	const char *t = levels_codes(c, o);
+	const struct referentiel *r = t ? scale_referentiel(c->s, o->scale) : NULL;
+	if (!r)
+		return t;
+	return html_fmt(c, "%s (%s – %s)", t, r->titre_court ? r->titre_court : r->titre,
+	    o->scale->titre ? o->scale->titre : o->scale->id);
 }
 
 static const char *cost_text(struct pctx *c, const struct offre *o)
