@@ -119,6 +119,38 @@ async function nearChecks(browser, report, out) {
     shown: document.querySelectorAll("li.card:not([hidden])").length }));
   report(!back.flat && back.shown === rows.length, "browser/near/reset", JSON.stringify(back));
   await page.close();
+  // A postcode chooses the most specific place whose postcode it is (issue
+  // 16's review: 75015 chose Paris, not its 15th arrondissement): for every
+  // postcode of the territory, the first match has it and no commune that
+  // has it has fewer postcodes (a code_insee of the same digits goes
+  // first); a commune of several postcodes is labelled
+  // with its département, not its first postcode ("Paris (75001)").
+  const communes = JSON.parse(fs.readFileSync(path.join(out, "cartographies", "communes.js"), "utf8")
+    .replace(/^[^[]*/, "").replace(/\);\s*$/, ""));
+  const fewest = {};
+  communes.forEach((c) => (c[3] ? c[3].split(" ") : []).forEach((p) => {
+    const n = c[3].split(" ").length;
+    fewest[p] = Math.min(fewest[p] || Infinity, n);
+  }));
+  const pc = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await pc.goto("file://" + path.join(out, rel));
+  await pc.click("#pres-de");
+  await pc.keyboard.type("7");
+  await pc.waitForSelector("#pres-de-liste [role=option]");
+  const wrongPick = await pc.evaluate((fewest) => Object.keys(fewest).filter((p) => {
+    const c = window.CARTO_MATCH(p, 1)[0];
+    return !c || c.code !== p && (c.cp.indexOf(p) < 0 || c.cp.length !== fewest[p]);
+  }), fewest);
+  await pc.fill("#pres-de", "75015");
+  await pc.waitForSelector("#pres-de-liste [role=option]");
+  const cpOffered = await pc.$$eval("#pres-de-liste [role=option]", (o) => o.map((x) => x.textContent));
+  await pc.fill("#pres-de", "paris");
+  await pc.waitForSelector("#pres-de-liste [role=option]");
+  const parisOffered = await pc.$$eval("#pres-de-liste [role=option]", (o) => o.map((x) => x.textContent));
+  report(Object.keys(fewest).length > 100 && wrongPick.length === 0 && cpOffered[0] === "Paris 15e Arrondissement (75015)" &&
+    parisOffered[0] === "Paris (75)", "browser/near/postcode-most-specific",
+  JSON.stringify([wrongPick.slice(0, 5), cpOffered.slice(0, 2), parisOffered[0]]));
+  await pc.close();
   await again.close();
 }
 

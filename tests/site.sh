@@ -504,6 +504,20 @@ sed -i 's/geo: { lat: 48.9351, lon: 2.3628 }/geo: { lat: 48.9382, lon: 2.3621 }/
 st=$?; detail=$(head -3 "$TMP/mk.txt"); [ "$st" = 0 ]
 site_test map-markers-shared-building "$detail"
 rm -rf "$S-mk" "$TMP/mk-out"
+# Every colour a marker can take is in its map's legend, named by its types,
+# and distinct types have distinct colours (issue 16's review: 10 colours
+# for 11 types, a legend of the selected types only); with three more types
+# than the palette holds, the neutral colour names the types beyond it.
+detail=$(python3 tests/legend.py "$h" referentiels/vocabulaires.yaml 2>&1)
+site_test map-legend-every-colour "$detail"
+rm -rf "$S-lg"; mkdir -p "$S-lg"; cp -r content referentiels site.yaml "$S-lg"/
+sed -i '/^parcours:/i\  type-a: "Type A"\n  type-b: "Type B"\n  type-c: "Type C"' "$S-lg/referentiels/vocabulaires.yaml"
+sed -i 's/types: \[asl, numerique\]/types: [type-c, asl]/' "$S-lg/content/organismes/centre-social-quais-d-ivry.yaml"
+"$CARTO" build --site "$S-lg" --out "$TMP/lg-out" > /dev/null 2>&1 &&
+	grep -q 'fill="#4d4d4d"/></svg> Type C</li>' "$TMP/lg-out/cartographies/linguistique/index.html" &&
+	detail=$(python3 tests/legend.py "$TMP/lg-out" "$S-lg/referentiels/vocabulaires.yaml" 2>&1)
+site_test map-legend-beyond-palette "$detail"
+rm -rf "$S-lg" "$TMP/lg-out"
 # A group names every organisation it holds (issue 16; it used to name four,
 # then "et N autres organismes"): five more organisations moved to one
 # building of Saint-Denis.

@@ -28,8 +28,26 @@ size_t type_colour_index(const struct vocab *v, const char *code)
 {
 	for (size_t i = 0; code && i < v->types_offre.n; i++)
 		if (strcmp(v->types_offre.v[i].code, code) == 0)
-			return i % 10;
-	return 9;
+			return i < TYPE_COLOURS ? i : TYPE_OTHER;
+	return TYPE_OTHER;
+}
+
+int type_legend_codes(const struct vocab *v, const struct svals *codes, unsigned char *used)
+{
+	int known = 0;
+	for (size_t k = 0; k < codes->n; k++)
+		for (size_t i = 0; i < v->types_offre.n; i++)
+			if (strcmp(v->types_offre.v[i].code, codes->v[k].s) == 0) {
+				used[i] = 1;
+				known = 1;
+			}
+	return known;
+}
+
+void type_legend_mark(const struct vocab *v, const struct offre *o, unsigned char *used)
+{
+	if (!type_legend_codes(v, &o->types, used))
+		used[v->types_offre.n] = 1;
 }
 
 const struct contact *offre_contact(const struct offre *o)

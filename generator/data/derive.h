@@ -26,10 +26,24 @@ const char *vocab_label(const struct vocab_list *l, const char *code);
  * territory's outlines; the code itself when unknown. */
 const char *geo_dep_name(const struct geo *g, const char *code);
 
-/* The colour of a type of offer on maps and badges: its rank in the
- * vocabulary modulo 10, an index into svgmap_palette; 9 for an unknown type
- * or NULL. */
+/* The colours of types of offer on maps and badges: the first TYPE_COLOURS
+ * types of the vocabulary each have their own colour, in their order; any
+ * later type, an unknown one and none share the neutral colour TYPE_OTHER
+ * (every legend names the types it stands for). Indexes into svgmap_palette,
+ * which has TYPE_COLOURS + 1 colours. */
+#define TYPE_COLOURS 12
+#define TYPE_OTHER TYPE_COLOURS
+
+/* The colour index of a type: its rank in the vocabulary when below
+ * TYPE_COLOURS, else TYPE_OTHER (also for an unknown type or NULL). */
 size_t type_colour_index(const struct vocab *v, const char *code);
+
+/* For a legend: marks in used (room for the vocabulary's types + 1, zeroed
+ * by the caller) every type of o, whose colour its markers can take, and
+ * used[number of types] when o has no type of the vocabulary. */
+void type_legend_mark(const struct vocab *v, const struct offre *o, unsigned char *used);
+/* Marks in used the types of the vocabulary among codes; 1 when one is. */
+int type_legend_codes(const struct vocab *v, const struct svals *codes, unsigned char *used);
 
 /* Whom to contact about an offer: its own contact, else its organisation's,
  * else NULL. */

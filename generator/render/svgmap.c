@@ -18,8 +18,9 @@
 #define MARGIN 8.0
 #define TOLERANCE 0.5
 
-const char *const svgmap_palette[10] = { "#0050a0", "#b34700", "#00734f", "#a3266f",
-	"#6b5200", "#006a80", "#5b2a86", "#8a1c1c", "#2e5e1a", "#4d4d4d" };
+const char *const svgmap_palette[TYPE_COLOURS + 1] = { "#0050a0", "#b34700", "#00734f", "#a3266f",
+	"#6b5200", "#006a80", "#5b2a86", "#8a1c1c", "#2e5e1a", "#c2185b", "#3f3fa6", "#795548",
+	"#4d4d4d" };
 
 void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y)
 {

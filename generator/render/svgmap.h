@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "../data/derive.h"
+
 struct geo;
 
 struct proj {
@@ -41,10 +43,12 @@ struct svgmap {
 /* The départements of the zoom of the region map. */
 extern const char *const svgmap_zoom_deps[4];
 
-/* Marker colours by offer type, in the order of types_offre (index modulo
- * 10): dark enough for 3:1 against the map and white text inside. Shared by
- * the SVG maps and the PDF booklets. */
-extern const char *const svgmap_palette[10];
+/* Marker colours by offer type, in the order of types_offre, the last one
+ * (TYPE_OTHER, derive.h) neutral for the types beyond the others: each at
+ * least 4.5:1 against white (the count inside) and the map's lightest fills
+ * (#fff, #f3f6fb, #e3ecf7), so 3:1 for the marker as a graphic object
+ * (WCAG 1.4.11). Shared by the SVG maps and the PDF booklets. */
+extern const char *const svgmap_palette[TYPE_COLOURS + 1];
 
 /* Projects every outline once. */
 void svgmap_build(struct svgmap *m, const struct geo *g);

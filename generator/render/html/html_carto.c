@@ -381,6 +381,45 @@ static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
  * NULL, is drawn between the outlines and the markers. noms: the markers
  * carry the lengths of their names (data-noms, spot_label), for a page
  * whose script has no cards to name merged markers from. */
+/* The legend: every colour a marker of these rows can take (that of each
+ * type of their offers, or of a type the cartography selects), with the
+ * names of the types it stands for; the neutral colour last, naming the
+ * types beyond the palette and "type non précisé" (derive.h). */
+static struct view *legend_view(struct pctx *c, const struct cartographie *ca,
+    const struct rowref *rows, size_t n)
+{
+	const struct site *s = c->s;
+	struct arena *a = c->a;
+	size_t nt = s->vocab.types_offre.n;
+	unsigned char *used = arena_alloc(a, nt + 1);
+	memset(used, 0, nt + 1);
+	for (size_t r = 0; r < n; r++)
+		type_legend_mark(&s->vocab, rows[r].o, used);
+	type_legend_codes(&s->vocab, &ca->sel_types, used);
+	struct view *legend = view_list(a);
+	struct buf other_ = BUF_INIT, *other = &other_;
+	for (size_t i = 0; i <= nt; i++) {
+		if (!used[i])
+			continue;
+		const char *name = i < nt ? s->vocab.types_offre.v[i].libelle : "type non précisé";
+		if (i < nt && type_colour_index(&s->vocab, s->vocab.types_offre.v[i].code) != TYPE_OTHER) {
+			struct view *it = view_map(a);
+			view_sets(a, it, "libelle", name);
+			view_sets(a, it, "couleur", palette[type_colour_index(&s->vocab, s->vocab.types_offre.v[i].code)]);
+			view_push(a, legend, it);
+		} else
+			buf_printf(other, "%s%s", other->len ? ", " : "", name);
+	}
+	if (other->len) {
+		struct view *it = view_map(a);
+		view_sets(a, it, "libelle", arena_strndup(a, other->data, other->len));
+		view_sets(a, it, "couleur", palette[TYPE_OTHER]);
+		view_push(a, legend, it);
+	}
+	buf_release(other);
+	return legend;
+}
+
 static const char *svg(struct pctx *c, const struct basemap *m, const char *titre,
     const struct spot *sp, size_t ns, size_t nrows, const size_t *next, const char *idp,
     const char *href, int anchors, const char *outlines, const char *under, int noms)
@@ -1406,15 +1445,7 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 		view_setb(a, v, "page_commune", 1);
 	}
 	view_set(a, v, "facettes", facets(c, ca, rows, n));
-	struct view *legend = view_list(a);
-	for (size_t i = 0; i < ca->sel_types.n || (!ca->sel_types.n && i < s->vocab.types_offre.n); i++) {
-		const char *code = ca->sel_types.n ? ca->sel_types.v[i].s : s->vocab.types_offre.v[i].code;
-		struct view *it = view_map(a);
-		view_sets(a, it, "libelle", vocab_label(&s->vocab.types_offre, code));
-		view_sets(a, it, "couleur", palette[type_colour_index(&s->vocab, code)]);
-		view_push(a, legend, it);
-	}
-	view_set(a, v, "legende", legend);
+	view_set(a, v, "legende", legend_view(c, ca, rows, n));
 	/* Every type's colour, "asl #0050a0 fle #… * #4d4d4d" (* an offer
 	 * of no known type): a marker whose shown offers change takes the
 	 * colour of their type (cartographie.js). */

@@ -194,7 +194,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	pdf_para(&d, d.regular, 10, b->data);
 	d.y -= 6;
 	pdf_booklet_map(&d, s, dep, r, n);
-	pdf_legend(&d, s, ca);
+	pdf_legend(&d, s, ca, r, n);
 	pdf_new_page(&d);
 	/* A region too large to list: the départements' booklets list the offers. */
 	int list = dep || !ca->par_departement || n <= 1500;

@@ -187,7 +187,8 @@ void pdf_outline_free(struct outline *ol);
 void pdf_locator_box(struct box *b, const struct shape *dep, float x, float y);
 void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double maxy,
     float x, float y, float w, float h);
-void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca);
+void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca,
+    const struct brow *r, size_t n);
 void pdf_project(const struct box *b, double lon, double lat, float *x, float *y);
 /* The map with numbered markers: rows within 6 pt share a number (a grid of
  * cells in a hash map keeps this linear); markers that would cover one

@@ -398,19 +398,43 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
 	strmap_free(&cells);
 }
 
-void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca)
+/* One line of the legend: a disc of colour fill, then text. */
+static void legend_line(struct doc *d, const char *fill, const char *text)
+{
+	pdf_need(d, 14);
+	hex_fill(d, fill);
+	HPDF_Page_Circle(d->page, MARGIN + 5, d->y - 5, 4.5f);
+	HPDF_Page_Fill(d->page);
+	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	HPDF_Page_BeginText(d->page);
+	pdf_show(d, d->page, d->regular, 9, MARGIN + 14, d->y - 8, text);
+	HPDF_Page_EndText(d->page);
+	d->y -= 13;
+}
+
+void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *ca,
+    const struct brow *r, size_t n)
 {
 	pdf_para(d, d->bold, 10, "Légende : chaque repère numéroté renvoie aux offres qui portent ce numéro dans la liste ; sa couleur donne le type de la première offre.");
-	for (size_t i = 0; i < ca->sel_types.n; i++) {
-		pdf_need(d, 14);
-		hex_fill(d, svgmap_palette[type_colour_index(&s->vocab, ca->sel_types.v[i].s)]);
-		HPDF_Page_Circle(d->page, MARGIN + 5, d->y - 5, 4.5f);
-		HPDF_Page_Fill(d->page);
-		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
-		HPDF_Page_BeginText(d->page);
-		pdf_show(d, d->page, d->regular, 9, MARGIN + 14, d->y - 8,
-		    vocab_label(&s->vocab.types_offre, ca->sel_types.v[i].s));
-		HPDF_Page_EndText(d->page);
-		d->y -= 13;
+	/* Every colour a marker can take, as on the site (html_carto.c). */
+	size_t nt = s->vocab.types_offre.n;
+	unsigned char *used = xcalloc(nt + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		type_legend_mark(&s->vocab, r[i].o, used);
+	type_legend_codes(&s->vocab, &ca->sel_types, used);
+	struct buf other = BUF_INIT;
+	for (size_t i = 0; i <= nt; i++) {
+		if (!used[i])
+			continue;
+		const char *name = i < nt ? s->vocab.types_offre.v[i].libelle : "type non précisé";
+		size_t k = i < nt ? type_colour_index(&s->vocab, s->vocab.types_offre.v[i].code) : TYPE_OTHER;
+		if (k != TYPE_OTHER)
+			legend_line(d, svgmap_palette[k], name);
+		else
+			buf_printf(&other, "%s%s", other.len ? ", " : "", name);
 	}
+	if (other.len)
+		legend_line(d, svgmap_palette[TYPE_OTHER], other.data);
+	buf_release(&other);
+	free(used);
 }

@@ -46,7 +46,9 @@
   /* The communes a text names, best first: the whole name, then the name's
      beginning, then a word's beginning (each word of the text begins the
      name's words in turn; the last one may be cut short); a number is a
-     postcode's beginning or a code_insee. At most max. */
+     postcode's beginning or a code_insee, the most specific place first
+     among equals (fewer postcodes: 75015 is Paris 15e Arrondissement
+     before Paris, as 69003 is Lyon 3e before Lyon). At most max. */
   function match(text, max) {
     var q = fold(text), found = [];
     if (!q.length || !communes) return found;
@@ -67,10 +69,14 @@
       if (rank >= 0) found.push({ c: c, rank: rank });
     });
     found.sort(function (a, b) {
-      return a.rank - b.rank || b.c.pop - a.c.pop || (a.c.nom < b.c.nom ? -1 : a.c.nom > b.c.nom ? 1 : 0);
+      return a.rank - b.rank || (digits ? a.c.cp.length - b.c.cp.length : 0) || b.c.pop - a.c.pop || (a.c.nom < b.c.nom ? -1 : a.c.nom > b.c.nom ? 1 : 0);
     });
     return found.slice(0, max).map(function (f) { return f.c; });
   }
+
+  /* "Saint-Denis (93200)"; the département's code for a commune of several
+     postcodes ("Paris (75)"), whose first one would name one district. */
+  function label(c) { return c.nom + " (" + (c.cp.length === 1 ? c.cp[0] : c.dep) + ")"; }
 
   function km(lat1, lon1, lat2, lon2) {
     var r = Math.PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
@@ -98,7 +104,7 @@
         li.id = field.id + "-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        li.textContent = c.nom + " (" + (c.cp[0] || c.dep) + ")";
+        li.textContent = label(c);
         li.addEventListener("mousedown", function (e) { e.preventDefault(); });
         li.addEventListener("click", function () { choose(c, true); });
         box.appendChild(li);
