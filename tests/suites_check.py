@@ -1,7 +1,9 @@
 """Checks the suites de parcours of a built site against the rule written in
 the README, recomputed here from offres.csv by brute force (every pair), an
 implementation independent of carto's index: every suite listed obeys the
-rule, each list is in order (same département first, then distance), no
+rule, each list is in order (same département first, then distance, then
+on equal distances organisation name and offer title in French order, then
+the ids of organisation, offer and lieu), no
 offer left out is better than the last one listed (none at all when fewer
 than five are listed), a suite on another scale than its offer's comes
 through a correspondence between scales (correspondances_echelles) and says
@@ -21,6 +23,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 
 import yaml
 
@@ -169,6 +172,16 @@ def worse(k1, k2):
     return k1[0] > k2[0] or (k1[0] == k2[0] and k1[1] > k2[1] + TOL)
 
 
+def fold(text):
+    """French order's first level, near enough for ties: no accents, no case."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)).casefold()
+
+
+def tie_key(b, r):
+    """The order of suites at the same distance (README, rule 5)."""
+    return (fold(b["organisme_nom"]), fold(b["intitule"]), b["organisme_id"], b["offre_id"], r["suite_lieu_id"])
+
+
 problems = []
 listed = {}
 for r in read("suites.csv"):
@@ -196,11 +209,15 @@ for akey, a in offers.items():
         k = key(a, b)
         if abs(k[1] - float(r["distance_km"])) > TOL or (k[0] == 0) != (r["meme_departement"] == "oui"):
             problems.append(f"{akey} -> {r['suite_offre_id']}: {k} vs {r['distance_km']} {r['meme_departement']}")
-        got.append((k, b))
+        got.append((k, b, r))
     for i in range(1, len(got)):
         if worse(got[i - 1][0], got[i][0]):
             problems.append(f"{akey}: suites out of order at {i + 1}")
-    chosen = {id(b) for _, b in got}
+        elif (got[i - 1][0][0] == got[i][0][0] and abs(got[i - 1][0][1] - got[i][0][1]) < 1e-9 and
+              tie_key(got[i - 1][1], got[i - 1][2]) > tie_key(got[i][1], got[i][2])):
+            problems.append(f"{akey}: suites at the same distance out of order at {i + 1}: "
+                            f"{tie_key(got[i - 1][1], got[i - 1][2])} before {tie_key(got[i][1], got[i][2])}")
+    chosen = {id(b) for _, b, _ in got}
     others = [key(a, b) for b in offers.values() if id(b) not in chosen and not follows(a, b)]
     if len(rows) > 5 or (len(rows) < 5 and others):
         problems.append(f"{akey}: {len(rows)} suites listed, {len(others)} more eligible")

@@ -317,7 +317,7 @@ static void chain_reason(struct buf *out, const struct offre *from, const struct
 	size_t n = chain_vers(from, su->o, c, v), m = chain_de(from, c, v, n, de);
 	const char *vers_name = c->vers->titre_court ? c->vers->titre_court : c->vers->id;
 	const char *de_name = c->de->titre_court ? c->de->titre_court : c->de->id;
-	buf_printf(out, "Prépare %s : ", vers_name);
+	buf_printf(out, "Prépare %s\u00a0: ", vers_name);
 	article_noun(out, c->vers, n ? code_kind(c->vers, v[0]) : ENTRY_COMPETENCE, n, 0);
 	buf_putc(out, ' ');
 	code_list(out, v, n);
@@ -328,7 +328,7 @@ static void chain_reason(struct buf *out, const struct offre *from, const struct
 	buf_printf(out, " %s ici", m > 1 ? "travaillés" : "travaillé");
 	if (from->scale == &c->de->echelle && from->vise.s)
 		buf_printf(out, " jusqu'à %s", from->vise.s);
-	buf_printf(out, " (correspondance %s – %s) ; ", de_name, vers_name);
+	buf_printf(out, " (correspondance %s – %s)\u00a0; ", de_name, vers_name);
 }
 
 void suite_reason(struct buf *out, const struct vocab *v, const struct offre *from,
@@ -340,7 +340,7 @@ void suite_reason(struct buf *out, const struct vocab *v, const struct offre *fr
 		chain_reason(out, from, su);
 	else {
 		if (su->via)
-			buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s ; entrée ",
+			buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s\u00a0; entrée ",
 			    su->via, from->vise.s, su->corr->de, su->corr->vers);
 		else
 			buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
@@ -352,13 +352,13 @@ void suite_reason(struct buf *out, const struct vocab *v, const struct offre *fr
 			buf_printf(out, "dès %s", o->entree_min.s);
 		else
 			buf_printf(out, "jusqu'à %s", o->entree_max.s);
-		buf_printf(out, ", vise %s) ; ", o->vise.s);
+		buf_printf(out, ", vise %s)\u00a0; ", o->vise.s);
 	}
 	if (su->public)
-		buf_printf(out, "même public : %s ; ", vocab_label(&v->publics, su->public));
+		buf_printf(out, "même public\u00a0: %s\u00a0; ", vocab_label(&v->publics, su->public));
 	else
-		buf_puts(out, "ouverte à tous les publics ; ");
-	buf_printf(out, "%s ; à %s, %s.", suite_recrutement(su), km_fr(su->km, km),
+		buf_puts(out, "ouverte à tous les publics\u00a0; ");
+	buf_printf(out, "%s\u00a0; à %s, %s.", suite_recrutement(su), km_fr(su->km, km),
 	    su->same_dep ? "dans le même département" : "dans un autre département");
 }
 

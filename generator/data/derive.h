@@ -125,7 +125,9 @@ int offre_reaches(const struct offre *o, const struct correspondance *c, const s
 
 struct buf;
 /* Why the suite su follows the offer from, in one French sentence appended
- * to out (rule of index.h): "Accueille le niveau A2 visé ici (entrée de A2
+ * to out (rule of index.h), a no-break space (U+00A0, in CP1252 for the
+ * PDF) before each ";" and ":" as French typography has it (shown as " "
+ * here): "Accueille le niveau A2 visé ici (entrée de A2
  * à B1, vise B1) ; ouverte à tous les publics ; inscriptions ouvertes ; à
  * 1,2 km, dans le même département."; across scales, "Accueille le niveau
  * A1.1, qui correspond au D1 visé ici (correspondance anlci – cecrl ;

@@ -116,6 +116,21 @@ int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struc
 	return c;
 }
 
+int index_cmp_suite(const struct offre *a, const struct lieu *la, const struct offre *b,
+    const struct lieu *lb)
+{
+	int c = collate_fr(a->org->nom, b->org->nom);
+	if (!c)
+		c = collate_fr(a->intitule, b->intitule);
+	if (!c)
+		c = strcmp(a->org->id.s, b->org->id.s);
+	if (!c)
+		c = strcmp(a->id.s, b->id.s);
+	if (!c)
+		c = strcmp(la->id.s ? la->id.s : "", lb->id.s ? lb->id.s : "");
+	return c;
+}
+
 int index_cmp_rows(const void *pa, const void *pb)
 {
 	const struct rowref *a = pa, *b = pb;

@@ -102,6 +102,11 @@ int carto_takes_lieu(const struct cartographie *c, const char *dep, const struct
  * offer title in French order, offer id. */
 int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
     const struct lieu *lb);
+/* The ties of the suites' order (README, "Suites de parcours", rule 5):
+ * organisation name, offer title (both in French order), then the ids:
+ * organisation, offer, lieu. */
+int index_cmp_suite(const struct offre *a, const struct lieu *la, const struct offre *b,
+    const struct lieu *lb);
 
 /* The one order of rows above, for xqsort over struct rowref: département,
  * commune, then index_cmp_offre_at. */

@@ -147,14 +147,15 @@ static int is_open_to_all(const struct offre *o)
 	return 0;
 }
 
-/* The order of rule 5, on the squared chord; ties by names then ids. */
+/* The order of rule 5, on the squared chord; ties by names then ids
+ * (index_cmp_suite). */
 static int cmp_best(const struct best *a, const struct best *b)
 {
 	if (a->other_dep != b->other_dep)
 		return a->other_dep - b->other_dep;
 	if (a->d2 != b->d2)
 		return a->d2 < b->d2 ? -1 : 1;
-	return index_cmp_offre_at(a->o, a->to, b->o, b->to);
+	return index_cmp_suite(a->o, a->to, b->o, b->to);
 }
 
 /* Keeps the SUITES_MAX best in order, one entry per offer. */

@@ -151,16 +151,16 @@ void test_suites(void)
 		EXPECT_STR(a->suites[4].public, "femmes");
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, a, &a->suites[1]);
-		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée de A1.1 à A1, vise A2) ; "
-		    "même public : femmes ; inscriptions ouvertes ; à 6,8\u00a0km, dans le même département.");
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée de A1.1 à A1, vise A2)\u00a0; "
+		    "même public\u00a0: femmes\u00a0; inscriptions ouvertes\u00a0; à 6,8\u00a0km, dans le même département.");
 		buf_reset(&b);
 		suite_reason(&b, &s.vocab, a, &a->suites[4]);
-		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée en A1, vise A2) ; "
-		    "même public : femmes ; inscriptions ouvertes ; à 4,1\u00a0km, dans un autre département.");
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée en A1, vise A2)\u00a0; "
+		    "même public\u00a0: femmes\u00a0; inscriptions ouvertes\u00a0; à 4,1\u00a0km, dans un autre département.");
 		buf_reset(&b);
 		suite_reason(&b, &s.vocab, a, &a->suites[3]);
-		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée dès A1, vise B1) ; "
-		    "ouverte à tous les publics ; entrées permanentes ; à 10,5\u00a0km, dans le même département.");
+		EXPECT_STR(b.data, "Accueille le niveau A1 visé ici (entrée dès A1, vise B1)\u00a0; "
+		    "ouverte à tous les publics\u00a0; entrées permanentes\u00a0; à 10,5\u00a0km, dans le même département.");
 		buf_release(&b);
 	}
 	/* b-aub aims at A2: b-level at the same lieu, then b-two and b-mtr
@@ -232,8 +232,8 @@ void test_suites_scales(void)
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, x, &x->suites[0]);
 		EXPECT_STR(b.data, "Accueille le niveau A1, qui correspond au D2 visé ici (correspondance "
-		    "anlci – cecrl ; entrée de A1 à A2, vise A2) ; "
-		    "ouverte à tous les publics ; entrées permanentes ; à 3,0\u00a0km, dans le même département.");
+		    "anlci – cecrl\u00a0; entrée de A1 à A2, vise A2)\u00a0; "
+		    "ouverte à tous les publics\u00a0; entrées permanentes\u00a0; à 3,0\u00a0km, dans le même département.");
 		buf_release(&b);
 	}
 	static const char *const want[] = { "y-low", "x", "w", "y-paris" };
