@@ -93,7 +93,21 @@ async function nearChecks(browser, report, out) {
   const url = page.url();
   report(/pres=93066/.test(url) && /rayon=5/.test(url) && /types=asl/.test(url), "browser/near/state-in-url", url);
   // Printing: the list as filtered, the filters in words and the date.
+  // Sorted by distance, the cards leave their communes' headings: each
+  // says its postcode and commune itself, on screen and printed (issue
+  // 16's review); the départements' counts, of every offer, are not
+  // printed under a filtered selection.
+  const town = Object.fromEntries(rows.map((r, i) => ["r" + i, r.code_postal + " " + r.commune]));
+  const saysTown = async () => (await page.$$eval("#carto-proches li.card:not([hidden])",
+    (l) => l.map((li) => [li.id, li.innerText]))).filter(([id, t]) => !t.includes(town[id]));
+  const townScreen = await saysTown();
   await page.emulateMedia({ media: "print" });
+  const townPrint = await saysTown();
+  const depsPrinted = await page.evaluate(() => Array.from(document.querySelectorAll("h2"))
+    .filter((h) => h.textContent === "Par département").map((h) => h.offsetParent !== null));
+  report(within.length > 0 && !townScreen.length && !townPrint.length && JSON.stringify(depsPrinted) === "[false]",
+    "browser/near/cards-say-commune",
+    JSON.stringify([townScreen.slice(0, 2), townPrint.slice(0, 2), depsPrinted]));
   const printed = await page.evaluate(() => ({
     cards: Array.from(document.querySelectorAll("li.card")).filter((li) => li.offsetParent !== null).map((li) => li.id),
     sentence: (() => { const p = document.getElementById("selection-imprimee"); return p.offsetParent !== null ? p.textContent : ""; })(),

@@ -673,6 +673,9 @@ static struct view *card(struct pctx *c, const struct rowref *r, size_t idx)
 	view_sets(a, v, "pdf_url", html_fmt(c, "%s%s", c->root, html_path(c, path_org_pdf(c->tmp, o->org))));
 	view_sets(a, v, "lieu", r->l->denomination);
 	view_sets(a, v, "adresse", r->l->n_lignes ? r->l->lignes[0] : NULL);
+	const char *cp = r->l->code_postal.s, *cn = r->l->commune ? r->l->commune->nom : r->l->commune_nom.s;
+	if (cn)
+		view_sets(a, v, "commune_cp", html_fmt(c, "%s%s%s", cp ? cp : "", cp ? " " : "", cn));
 	view_sets(a, v, "geo", html_fmt(c, "%.5f %.5f", r->l->lat, r->l->lon));
 	for (size_t i = 0; i < o->types.n; i++) {
 		struct view *t = view_map(a);

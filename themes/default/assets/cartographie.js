@@ -338,6 +338,10 @@
       try { window.history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }
     }
     document.getElementById("selection-imprimee").textContent = sentence(sel);
+    /* The départements' counts are those of every offer: a filtered
+       selection prints without them (style.css). */
+    var byDep = document.getElementById("par-departement");
+    if (byDep) byDep.classList.toggle("filtree", any);
     if (!load(needed(sel, any), loaded)) {
       status.textContent = "Chargement des offres…";
       return;
