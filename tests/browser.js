@@ -267,7 +267,29 @@ async function parcoursChecks(browser, report) {
   });
   report(expected.all > 1 && !(await nojs.locator("#parcours-choix").isVisible()),
     "browser/parcours/no-script-shows-every-step", JSON.stringify(expected));
+  // A step is numbered once, by its heading ("Étape 1 : …"), not also by
+  // the list (issue 16's review: "1. Étape 1 :").
+  const numbering = await nojs.evaluate(() => Array.from(document.querySelectorAll("ol.etapes"))
+    .map((ol) => getComputedStyle(ol).listStyleType + " " + ol.querySelector("h3").textContent.slice(0, 8)));
+  report(numbering.length > 0 && numbering.every((x) => x.startsWith("none Étape 1")), "browser/parcours/numbered-once",
+    JSON.stringify(numbering));
   await ctx.close();
+  // The "Public" label stands apart from the "Près de…" field, at 375 and
+  // 1280 px (it sat against the field, inside div.pres-de): it is out of
+  // that group and no box of the label comes within 4 px of the field's.
+  for (const width of [375, 1280]) {
+    const pf = await browser.newPage({ viewport: { width, height: 900 } });
+    await pf.goto("file://" + path.join(out, rel));
+    const gap = await pf.evaluate(() => {
+      const a = document.querySelector("label[for=parcours-public]").getBoundingClientRect(),
+        b = document.getElementById("pres-de").getBoundingClientRect();
+      /* Its own line, not the field's group (where it was). */
+      return document.querySelector(".pres-de label[for=parcours-public]") ? -1
+        : Math.max(a.left - b.right, b.left - a.right, a.top - b.bottom, b.top - a.bottom);
+    });
+    report(gap >= 4, "browser/parcours/public-label-apart/" + width, "gap " + gap.toFixed(1) + " px");
+    await pf.close();
+  }
   const page = await browser.newPage();
   await page.goto("file://" + path.join(out, rel));
   await page.selectOption("#parcours-depart", expected.start);
@@ -309,6 +331,8 @@ function takesLevel(r, sid, rank, at) {
   if (lo && !hi && !(vise in rank)) return at === rank[lo];
   return (rank[lo] || 0) <= at && at <= (hi in rank ? rank[hi] : 99) && at < (vise in rank ? rank[vise] : 99);
 }
+// Rule 3 of the suites: the steps list only the offers that recruit.
+const recruits = (r) => r.etat_recrutement === "ouvert" || (r.etat_recrutement === "" && r.entrees_sorties === "permanentes");
 const openTo = (r, pub) => {
   const p = r.publics.split(" | ").filter(Boolean);
   return !pub || !p.length || p.includes("tous-publics") || p.includes(pub);
@@ -322,11 +346,11 @@ const kmFr = (d) => "à " + (Math.round(d * 10) / 10).toFixed(1).replace(".", ",
 const saintDenis = { lat: 48.93644, lon: 2.36018 };	/* 93066 (referentiels/geo) */
 function stepExpecter(dir, id) {
   const rows = csv(path.join(dir, "data/cartographies", id + ".csv"));
-  const clea = csv(path.join(dir, "data/offres.csv")).filter((r) => r.types.split(" | ").includes("clea"));
+  const clea = csv(path.join(dir, "data/offres.csv")).filter((r) => r.types.split(" | ").includes("clea") && recruits(r));
   return (stepId, pub) => {
     const m = /^etape-([a-z0-9]+)-(\d+|clea)$/.exec(stepId), levels = scaleLevels(m[1]);
     const rank = Object.fromEntries(levels);
-    const members = m[2] === "clea" ? clea : rows.filter((r) => takesLevel(r, m[1], rank, levels[+m[2] - 1][1]));
+    const members = m[2] === "clea" ? clea : rows.filter((r) => takesLevel(r, m[1], rank, levels[+m[2] - 1][1]) && recruits(r));
     const d = members.filter((r) => openTo(r, pub)).map((r) => [nearKm(saintDenis.lat, saintDenis.lon, +r.latitude, +r.longitude), r.offre_id])
       .sort((a, b) => a[0] - b[0]);
     return { n: d.length, clea: clea.length, list: d.slice(0, 10).map((x) => [kmFr(x[0]), x[1]]) };

@@ -888,7 +888,8 @@ if command -v python3 > /dev/null; then
 fi
 
 # The parcours page of each cartography has a step for each level of a scale
-# that one of its rows takes at entry, in the scale's order, with that many
+# that one of its recruiting rows (rule 3 of the suites) takes at entry, in
+# the scale's order, with that many
 # rows, and nothing for the levels no row takes (from its CSV extract). A row
 # takes a level of its entry range below its target; with a minimum alone,
 # only that minimum (an alphabétisation course from A1.1 is no C1 step).
@@ -920,8 +921,14 @@ def publics(r):
     return [] if not p or "tous-publics" in p else sorted(p)
 
 
+def recruits(r):
+    """Rule 3 of the suites: an open session, or permanent entries and none
+    closed or suspended."""
+    return r["etat_recrutement"] == "ouvert" or (r["etat_recrutement"] == "" and r["entrees_sorties"] == "permanentes")
+
+
 every = list(csv.DictReader(open(f"{out}/data/offres.csv", encoding="utf-8-sig"), delimiter=";"))
-clea = [r for r in every if "clea" in r["types"].split(" | ")]
+clea = [r for r in every if "clea" in r["types"].split(" | ") and recruits(r)]
 cleas = 0
 for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
     cid = page.split("/")[-3]
@@ -932,7 +939,7 @@ for page in glob.glob(out + "/cartographies/*/parcours/index.html"):
         rank = {l["code"]: l["rang"] for l in lv}
         on = False
         for k, l in enumerate(lv):
-            m = [r for r in rows if takes(r, sid, rank, l["rang"])]
+            m = [r for r in rows if takes(r, sid, rank, l["rang"]) and recruits(r)]
             if m:
                 want.append((f"etape-{sid}-{k + 1}", len(m)))
                 members[want[-1][0]] = m
@@ -976,6 +983,10 @@ sys.exit(1 if bad else 0)
 PY
 )
 	site_test parcours-steps "$detail"
+	# Only offers that recruit are listed, with or without JavaScript, and
+	# the page says how many it left out (issue 16's review).
+	detail=$(python3 tests/parcours_open.py "$TMP/ex-out" 2>&1)
+	site_test parcours-lists-recruiting "$detail"
 fi
 
 # A cartography too large to list on one page: the region page lists communes

@@ -50,6 +50,18 @@ void type_legend_mark(const struct vocab *v, const struct offre *o, unsigned cha
 		used[v->types_offre.n] = 1;
 }
 
+int offre_recrute(const struct offre *o)
+{
+	int open = 0, other = 0;
+	for (size_t i = 0; i < o->n_sessions; i++) {
+		if (o->sessions[i].etat == ETAT_OUVERT)
+			open = 1;
+		else
+			other = 1;
+	}
+	return open || (o->entrees == ENTREES_PERMANENTES && !other);
+}
+
 const struct contact *offre_contact(const struct offre *o)
 {
 	return o->has_contact ? &o->contact : o->org->has_contact ? &o->org->contact : NULL;

@@ -45,6 +45,11 @@ void type_legend_mark(const struct vocab *v, const struct offre *o, unsigned cha
 /* Marks in used the types of the vocabulary among codes; 1 when one is. */
 int type_legend_codes(const struct vocab *v, const struct svals *codes, unsigned char *used);
 
+/* Whether an offer recruits, rule 3 of the suites (index.h, README
+ * "Suites de parcours"): a session is open, or its entries are permanent
+ * and no session says closed or suspended. */
+int offre_recrute(const struct offre *o);
+
 /* Whom to contact about an offer: its own contact, else its organisation's,
  * else NULL. */
 const struct contact *offre_contact(const struct offre *o);

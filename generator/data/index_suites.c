@@ -123,20 +123,6 @@ static const struct scale *find_scale(const struct site *s, const char *id, size
 	return NULL;
 }
 
-/* Rule 3: an open session, or permanent entries and no session saying
- * otherwise. */
-static int is_recruiting(const struct offre *o)
-{
-	int open = 0, other = 0;
-	for (size_t i = 0; i < o->n_sessions; i++) {
-		if (o->sessions[i].etat == ETAT_OUVERT)
-			open = 1;
-		else
-			other = 1;
-	}
-	return open || (o->entrees == ENTREES_PERMANENTES && !other);
-}
-
 static int is_open_to_all(const struct offre *o)
 {
 	if (!o->publics.n)
@@ -393,7 +379,7 @@ static void push_offre(struct strmap *by_public, const struct offre *o, size_t *
 static void add_candidate(const struct site *s, const struct offre *o, const struct slots *t,
     size_t *seq)
 {
-	if (!is_recruiting(o))
+	if (!offre_recrute(o))
 		return;
 	size_t si = scale_index(t, o->scale);
 	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;

@@ -85,10 +85,18 @@ struct rows {
 	size_t n_all, n_clea;
 };
 
-/* A step: level k of scale sc, or the CléA step when k == sc->n. */
-static int step_takes(const struct scale *sc, size_t k, const struct offre *o)
+/* Whether o is at the level of a step: level k of scale sc, or the CléA
+ * step when k == sc->n. */
+static int step_level(const struct scale *sc, size_t k, const struct offre *o)
 {
 	return k == sc->n || offre_takes_level(o, sc, k);
+}
+
+/* A step lists the offers at its level that recruit (rule 3 of the
+ * suites: derive.h, offre_recrute); the others are counted, not listed. */
+static int step_takes(const struct scale *sc, size_t k, const struct offre *o)
+{
+	return step_level(sc, k, o) && offre_recrute(o);
 }
 
 /* The rows of département dep a step reads from. */
@@ -130,13 +138,16 @@ static struct view *offer_item(struct pctx *c, const struct rowref *r)
 	return it;
 }
 
-/* The rows of département dep that take the step; NULL when none. */
+/* The rows of département dep that take the step; NULL when none. Adds
+ * to *closed the rows at its level that do not recruit. */
 static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, const struct rows *rs,
-    const char *dep, const struct scale *sc, size_t k, size_t *total)
+    const char *dep, const struct scale *sc, size_t k, size_t *total, size_t *closed)
 {
 	size_t n, count = 0;
 	const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, dep, &n), *first = NULL;
 	struct view *list = view_list(c->a);
+	for (size_t i = 0; i < n; i++)
+		*closed += step_level(sc, k, rows[i].o) && !offre_recrute(rows[i].o);
 	for (size_t i = 0; i < n; i++)
 		if (step_takes(sc, k, rows[i].o) && count++ < STEP_LISTED) {
 			view_push(c->a, list, offer_item(c, &rows[i]));
@@ -171,9 +182,10 @@ static struct view *ladder(struct pctx *c, const struct cartographie *ca, const 
 		if (k == sc->n && (!nsteps || !rs->n_clea))
 			break;
 		struct view *deps = view_list(c->a);
-		size_t total = 0;
+		size_t total = 0, closed = 0;
 		for (size_t d = 0; d < c->s->geo.n_departements; d++) {
-			struct view *cell = dep_cell(c, ca, rs, c->s->geo.departements[d].code, sc, k, &total);
+			struct view *cell = dep_cell(c, ca, rs, c->s->geo.departements[d].code, sc, k, &total,
+			    &closed);
 			if (cell)
 				view_push(c->a, deps, cell);
 		}
@@ -193,6 +205,11 @@ static struct view *ladder(struct pctx *c, const struct cartographie *ca, const 
 			view_setn(c->a, st, "clea", 1);
 		}
 		view_setn(c->a, st, "nb", (double)total);
+		if (closed)
+			view_sets(c->a, st, "fermees", html_fmt(c, closed > 1
+			    ? "%zu autres offres × lieux de cette étape ne sont pas listées : leurs inscriptions sont fermées ou suspendues."
+			    : "%zu autre offre × lieu de cette étape n'est pas listée : ses inscriptions sont fermées ou suspendues.",
+			    closed));
 		view_set(c->a, st, "departements", deps);
 		view_push(c->a, steps, st);
 	}
