@@ -141,13 +141,13 @@ k3=$(page_key $aub)
 [ -n "$k3" ] && [ "$k2" != "$k3" ] && grep -q 'Femmes-Passerelles Saint-Denis' "$C/out/$aub"
 cache_test commune-page-near-rendered "$k2 $k3"
 
-# A CléA offer, which only the savoirs de base select and no offer of the
-# linguistic cartography has among its suites: the parcours page of that
-# cartography ends with it too (html_parcours.c), so it is rendered again.
-sed -i "s/intitule: \"Préparation CléA – demandeurs d'emploi et salariés\"/intitule: \"Préparation à CléA – demandeurs d'emploi et salariés\"/" \
-	"$C/site/content/organismes/tremplin-savoirs-essonne.yaml"
+# A CléA offer that recruits (the parcours lists no other), which only the
+# savoirs de base select: the parcours page of the linguistic cartography
+# ends with it too (html_parcours.c), so it is rendered again.
+sed -i 's/intitule: "CléA – socle de compétences professionnelles"/intitule: "CléA – le socle de compétences professionnelles"/' \
+	"$C/site/content/organismes/cap-competences-yvelines.yaml"
 cache_same clea-offer
-grep -q 'Préparation à CléA – demandeurs' "$C/out/cartographies/linguistique/parcours/index.html"
+grep -q 'CléA – le socle de compétences' "$C/out/cartographies/linguistique/parcours/index.html"
 cache_test clea-offer-in-other-parcours
 
 # Each other kind of input.
