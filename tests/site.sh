@@ -863,7 +863,7 @@ if command -v python3 > /dev/null; then
 	# EDI offer on the cercles (named as such beside its levels) is followed
 	# by CléA preparations, with the table's reason, on its page, in its
 	# fiche and in suites.csv.
-	grep -q 'Prépare CléA : les sous-domaines 1.1, 1.3, 1.4, 4.1, 5.1 et 6.2 correspondent aux axes A1, A3, A10 et A11 travaillés ici jusqu&#39;à C3' \
+	grep -q 'Prépare CléA : les sous-domaines 1.1, 1.3, 1.4, 4.1, 5.1 et 6.2 correspondent aux axes A1, A3, A10 et A11 travaillés ici jusqu&#39;à C3' \
 		"$TMP/ex-out/organismes/horizons-jeunes-competences-aulnay/index.html" &&
 		grep -q 'niveau visé : C3 (Carte de compétences – Cercles de progression)' \
 			"$TMP/ex-out/organismes/horizons-jeunes-competences-aulnay/index.html" &&

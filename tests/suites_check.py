@@ -195,7 +195,7 @@ for akey, a in offers.items():
         if why:
             problems.append(f"{akey} -> {r['suite_offre_id']}: {why}")
             continue
-        m = re.match(r"Prépare [^:]+ : les? \S+ (.+?) correspond(?:ent)? (?:aux \S+|au \S+|à l'\S+) (.+?) travaillés? ici", r["raison"])
+        m = re.match(r"Prépare [^:]+\u00a0: les? \S+ (.+?) correspond(?:ent)? (?:aux \S+|au \S+|à l'\S+) (.+?) travaillés? ici", r["raison"])
         if r["raison"].startswith("Prépare"):
             codes, axes = chain(a, b)
             said = re.split(r", | et ", m.group(1)) if m else None

@@ -357,13 +357,13 @@ void test_suites_chain(void)
 		EXPECT(fabs(o[0].suites[2].km - 4.95) < 0.01 && !o[0].suites[2].same_dep);
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[2]);
-		EXPECT_STR(b.data, "Prépare CléA : les sous-domaines 5.1 et 4.1 correspondent à l'axe A3 "
-		    "travaillé ici jusqu'à C2 (correspondance Carte de compétences – CléA) ; même public : "
-		    "femmes ; inscriptions ouvertes ; à 5,0\u00a0km, dans un autre département.");
+		EXPECT_STR(b.data, "Prépare CléA\u00a0: les sous-domaines 5.1 et 4.1 correspondent à l'axe A3 "
+		    "travaillé ici jusqu'à C2 (correspondance Carte de compétences – CléA)\u00a0; même public\u00a0: "
+		    "femmes\u00a0; inscriptions ouvertes\u00a0; à 5,0\u00a0km, dans un autre département.");
 		buf_reset(&b);
 		suite_reason(&b, &s.vocab, &o[0], &o[0].suites[0]);
-		EXPECT_STR(b.data, "Accueille le niveau C2 visé ici (entrée de C2 à C3, vise C4) ; ouverte à "
-		    "tous les publics ; entrées permanentes ; à 3,0\u00a0km, dans le même département.");
+		EXPECT_STR(b.data, "Accueille le niveau C2 visé ici (entrée de C2 à C3, vise C4)\u00a0; ouverte à "
+		    "tous les publics\u00a0; entrées permanentes\u00a0; à 3,0\u00a0km, dans le même département.");
 		buf_release(&b);
 	}
 	/* c3 reaches cercle C3 only: the criterion A10.C4 is not worked, k-44
@@ -376,9 +376,9 @@ void test_suites_chain(void)
 		EXPECT(fabs(o[9].suites[0].km - 5.07) < 0.01 && o[9].suites[0].same_dep);
 		struct buf b = BUF_INIT;
 		suite_reason(&b, &s.vocab, &o[9], &o[9].suites[0]);
-		EXPECT_STR(b.data, "Prépare CléA : le sous-domaine 4.4 correspond au critère A10.C4 travaillé "
-		    "ici jusqu'à C4 (correspondance Carte de compétences – CléA) ; ouverte à tous les publics ; "
-		    "entrées permanentes ; à 5,1\u00a0km, dans le même département.");
+		EXPECT_STR(b.data, "Prépare CléA\u00a0: le sous-domaine 4.4 correspond au critère A10.C4 travaillé "
+		    "ici jusqu'à C4 (correspondance Carte de compétences – CléA)\u00a0; ouverte à tous les publics\u00a0; "
+		    "entrées permanentes\u00a0; à 5,1\u00a0km, dans le même département.");
 		/* The nouns are the référentiels' labels: lower-cased, accent
 		 * included, with the article elided before a vowel. */
 		carte.lib_critere = "Élément";
