@@ -20,13 +20,14 @@ WERROR  ?= 1
 WARN     = -std=c11 -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wmissing-prototypes -Wstrict-prototypes \
            -Wwrite-strings -Wformat-security -Wvla -fno-common
 # The libraries with a pkg-config file; libharu has none (-lhpdf, hpdf.h).
-PC_LIBS  = libcmark yaml-0.1 xlsxwriter libqrencode libutf8proc libxml-2.0 libxxhash
+PC_LIBS  = libcmark yaml-0.1 xlsxwriter minizip libqrencode libutf8proc libxml-2.0 libxxhash
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -DCARTO_VERSION='"$(VERSION)"' \
            $(shell pkg-config --cflags $(PC_LIBS) 2>/dev/null) $(CPPFLAGS)
 LIBS     = $(shell pkg-config --libs libcmark yaml-0.1 libqrencode libutf8proc 2>/dev/null || echo -lcmark -lyaml -lqrencode -lutf8proc) \
            $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) \
            $(shell pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash) \
            $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwriter -lz) \
+           $(shell pkg-config --libs minizip zlib 2>/dev/null || echo -lminizip -lz) \
            -lhpdf -lpthread -lm
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -54,6 +55,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/html/html_parcours.c \
        generator/render/xlsx/xlsx.c generator/render/xlsx/xlsx_sheet.c generator/render/xlsx/xlsx_cols.c \
        generator/render/xlsx/xlsx_carto.c generator/render/xlsx/xlsx_directory.c generator/render/xlsx/xlsx_ref.c \
+       generator/render/xlsx/xlsx_pieces.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
@@ -82,7 +84,7 @@ build-deps:
 	command -v pkg-config > /dev/null || missing=" pkg-config (every library is checked with it)"; \
 	if [ -n "$$missing" ]; then \
 		echo "carto: missing build dependencies:$$missing" >&2; \
-		echo "  on Debian: apt-get install pkg-config libcmark-dev libyaml-dev libxlsxwriter-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev libhpdf-dev zlib1g-dev libpng-dev" >&2; \
+		echo "  on Debian: apt-get install pkg-config libcmark-dev libyaml-dev libxlsxwriter-dev libminizip-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev libhpdf-dev zlib1g-dev libpng-dev" >&2; \
 		exit 1; fi
 
 # make site and make test install what they need (as root with apt-get,

@@ -4,7 +4,7 @@
 # (make site): what builds and runs carto. With --web (make test): also the
 # test tools, the Debian packaging tools and the pinned npm packages.
 PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsxwriter-dev
-zlib1g-dev libpng-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev fonts-liberation fonts-dejavu-core"
+zlib1g-dev libminizip-dev libpng-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev fonts-liberation fonts-dejavu-core"
 if [ "${1:-}" = --web ]; then
 	PKGS="$PKGS diffutils python3 python3-icalendar chromium poppler-utils qpdf
 python3-openpyxl python3-jsonschema libxml2-utils debhelper dpkg-dev fakeroot lintian man-db git"

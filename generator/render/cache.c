@@ -107,6 +107,7 @@ static const struct cache *keyed;
 struct piece {
 	struct digest key, bytes;
 	long long off, len;
+	char *meta;			/* the writer's, or NULL */
 };
 
 struct cache_pieces {
@@ -625,8 +626,8 @@ void cache_key_model(struct digest_ctx *k, const struct site *s)
 /* ---- pieces ---- */
 
 /* Reads the list of pieces at cp->list: lines "<key> <digest> <offset>
- * <length>" after the header naming the file, then "end <digest of the
- * lines above>". Anything else leaves cp without old pieces. */
+ * <length>[ <meta>]" after the header naming the file, then "end <digest of
+ * the lines above>". Anything else leaves cp without old pieces. */
 static void read_pieces(struct cache_pieces *cp)
 {
 	struct buf text = BUF_INIT, head = BUF_INIT;
@@ -645,11 +646,13 @@ static void read_pieces(struct cache_pieces *cp)
 		if (strlen(line) < 67 || line[32] != ' ' || line[65] != ' ' ||
 		    digest_parse(line, &pc->key) < 0 || digest_parse(line + 33, &pc->bytes) < 0 ||
 		    read_num(line + 66, ' ', 0, &after, &pc->off) < 0 ||
-		    read_num(after, '\0', 0, &after, &pc->len) < 0) {
+		    (read_num(after, '\0', 0, &after, &pc->len) < 0 &&
+		    read_num(after, ' ', 0, &after, &pc->len) < 0)) {
 			strmap_free(&cp->old);
 			cp->old = (struct strmap)STRMAP_INIT;
 			goto out;
 		}
+		pc->meta = *after ? arena_strdup(&cp->a, after) : NULL;
 		line[32] = '\0';
 		strmap_put(&cp->old, arena_strdup(&cp->a, line), pc);
 	}
@@ -722,13 +725,32 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 	return 1;
 }
 
+const char *cache_piece_meta(const struct cache_pieces *cp, const struct digest *k)
+{
+	char hex[33];
+	if (!cp || cp->fd < 0)
+		return NULL;
+	digest_hex(k, hex);
+	const struct piece *pc = strmap_get(&cp->old, hex);
+	return pc ? pc->meta : NULL;
+}
+
+void cache_piece_note(struct cache_pieces *cp, const struct digest *k, const struct digest *bytes,
+    long long n, long long at, const char *meta)
+{
+	if (!cp)
+		return;
+	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
+	cp->v[cp->n++] = (struct piece){ *k, *bytes, at, n, meta ? xstrdup(meta) : NULL };
+}
+
 void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
     size_t n, long long at)
 {
 	if (!cp)
 		return;
-	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
-	cp->v[cp->n++] = (struct piece){ *k, digest_bytes(bytes, n), at, (long long)n };
+	struct digest d = digest_bytes(bytes, n);
+	cache_piece_note(cp, k, &d, (long long)n, at, NULL);
 }
 
 static void pieces_free(struct cache_pieces *cp)
@@ -738,6 +760,8 @@ static void pieces_free(struct cache_pieces *cp)
 	strmap_free(&cp->old);
 	arena_free(&cp->a);
 	buf_release(&cp->tmp);
+	for (size_t i = 0; i < cp->n; i++)
+		free(cp->v[i].meta);
 	free(cp->v);
 	free(cp->rel);
 	free(cp->list);
@@ -777,7 +801,8 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 	for (size_t k = 0; k < cp->n; k++) {
 		digest_hex(&cp->v[k].key, key);
 		digest_hex(&cp->v[k].bytes, bytes);
-		buf_printf(&b, "%s %s %lld %lld\n", key, bytes, cp->v[k].off, cp->v[k].len);
+		buf_printf(&b, "%s %s %lld %lld%s%s\n", key, bytes, cp->v[k].off, cp->v[k].len,
+		    cp->v[k].meta ? " " : "", cp->v[k].meta ? cp->v[k].meta : "");
 	}
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, key);

@@ -126,6 +126,14 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 /* Records the piece of key k: its n bytes, at offset at of the new file. */
 void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
     size_t n, long long at);
+/* The same, for a piece whose bytes the caller has digested (bytes), with
+ * meta: what the writer must know of the piece without reading it (one
+ * word: no space, no line break; copied), or NULL. */
+void cache_piece_note(struct cache_pieces *cp, const struct digest *k, const struct digest *bytes,
+    long long n, long long at, const char *meta);
+/* The meta recorded with the previous build's piece of key k, or NULL
+ * (none, or no such piece); valid until cp is closed. */
+const char *cache_piece_meta(const struct cache_pieces *cp, const struct digest *k);
 /* Ends cp: its list goes to cache_save when ok, else is dropped (the file
  * was not written). Frees cp. */
 void cache_pieces_close(struct cache_pieces *cp, int ok);

@@ -93,9 +93,9 @@ static int book_job(void *ctx, size_t i, struct pool_worker *w)
 	struct cache_job cj;
 	if (x->cache && cache_start(x->cache, x->p, &cj, key(x, j), &w->d) == 1)
 		return 0;
-	int rc = j->c ? carto_book(x->s, j->c, j->dep, x->p, &w->d, x->o, &rows) :
+	int rc = j->c ? carto_book(x->s, j->c, j->dep, x->p, x->cache, &w->d, x->o, &rows) :
 	    j->r ? ref_book(x->s, j->r, x->p, &w->d, x->o, &rows) :
-	    directory_book(x->s, x->p, &w->d, x->o, &rows);
+	    directory_book(x->s, x->p, x->cache, &w->d, x->o, &rows);
 	atomic_fetch_add(&x->rows, rows);
 	if (x->cache)
 		cache_finish(x->cache, &cj, rc, &w->d);

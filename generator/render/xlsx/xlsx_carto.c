@@ -8,6 +8,7 @@
 
 #include "../../base/mem.h"
 #include "../../data/index.h"
+#include "../cache.h"
 #include "xlsx_int.h"
 
 static const struct col carto_tail[] = {
@@ -82,9 +83,9 @@ static int dep_in_view(const struct cartographie *c, const char *dep, const char
 	return 0;
 }
 
-/* One offer × lieu row; counts[d * (n + 1) + t] counts it for the summary. */
+/* One offer × lieu row. */
 static void carto_row(struct sheet *sh, const struct view_types *vt, const struct offre *o,
-    const struct lieu *l, size_t *counts)
+    const struct lieu *l)
 {
 	struct book *bk = sh->bk;
 	const struct site *s = bk->s;
@@ -110,13 +111,52 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 	xlsx_put_url(sh, c++, xlsx_page_url(bk, bk->list.data));
 	xlsx_put_url(sh, c++, xlsx_page_url(bk, path_org_pdf(&bk->list, o->org)));
 	xlsx_put_date(sh, c, o->org->mise_a_jour);
-	for (size_t d = 0; d < s->geo.n_departements; d++)
-		if (strcmp(s->geo.departements[d].code, l->dep) == 0) {
-			size_t *row = counts + d * (vt->n + 1);
-			for (size_t t = 0; t < vt->n; t++)
-				row[t] += (size_t)has_type(o, vt->code[t]);
-			row[vt->n]++;
-		}
+}
+
+/* counts[d * (n + 1) + t] counts the n rows r by département and type, for
+ * the summary (without writing them: a piece put back is not read). */
+static void carto_count(const struct site *s, const struct view_types *vt, const struct rowref *r,
+    size_t n, size_t *counts)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t d = 0; d < s->geo.n_departements; d++)
+			if (strcmp(s->geo.departements[d].code, r[i].l->dep) == 0) {
+				size_t *row = counts + d * (vt->n + 1);
+				for (size_t t = 0; t < vt->n; t++)
+					row[t] += (size_t)has_type(r[i].o, vt->code[t]);
+				row[vt->n]++;
+			}
+}
+
+/* The end of the group of rows that starts at i (xlsx_int.h, "Rows in
+ * pieces"): the rows of consecutive organisations. */
+static size_t group_end(const struct rowref *r, size_t i, size_t n)
+{
+	while (++i < n)
+		if (r[i].o->org != r[i - 1].o->org && xlsx_group_ends(r[i - 1].o->org))
+			break;
+	return i;
+}
+
+/* The rows r of the sheet Offres: with links in a small view, else in
+ * pieces. */
+static void carto_rows(struct sheet *sh, const struct view_types *vt, const struct rowref *r, size_t n)
+{
+	if (n * 2 <= LINK_BUDGET)
+		sh->link_budget = LINK_BUDGET;
+	else
+		xlsx_rows_start(sh);
+	for (size_t i = 0, end; i < n; i = end) {
+		end = group_end(r, i, n);
+		struct digest_ctx *k = xlsx_piece_key(sh);
+		if (k)
+			cache_key_rows(k, r + i, end - i);
+		if (xlsx_piece_begin(sh, k) == 1)
+			continue;
+		for (size_t m = i; m < end; m++)
+			carto_row(sh, vt, r[m].o, r[m].l);
+		xlsx_piece_end(sh);
+	}
 }
 
 /* The summary: rows per département × type as numbers (not formulas, so
@@ -178,13 +218,13 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 }
 
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, const struct build_opts *o, size_t *rows)
+    struct publish *p, struct cache *cache, struct diags *d, const struct build_opts *o, size_t *rows)
 {
 	struct book bk;
 	struct buf rel = BUF_INIT, title = BUF_INIT;
 	path_carto_doc(&rel, c, dep, PATH_XLSX);
 	buf_printf(&title, "%s%s%s", c->titre, dep ? " – " : "", dep ? geo_dep_name(&s->geo, dep) : "");
-	int rc = xlsx_book_open(&bk, s, p, rel.data, title.data, d, o);
+	int rc = xlsx_book_open(&bk, s, p, cache, rel.data, title.data, d, o);
 	struct view_types vt;
 	view_types_init(&vt, s, c);
 	size_t *counts = xcalloc((s->geo.n_departements + 1) * (vt.n + 1), sizeof(*counts));
@@ -198,10 +238,8 @@ int carto_book(const struct site *s, const struct cartographie *c, const char *d
 		xlsx_sheet_cols(sh, carto_tail, sizeof(carto_tail) / sizeof(carto_tail[0]));
 		size_t n;
 		const struct rowref *r = index_rows(s, c, dep, &n);
-		if (n * 2 <= LINK_BUDGET)
-			sh->link_budget = LINK_BUDGET;
-		for (size_t i = 0; i < n; i++)
-			carto_row(sh, &vt, r[i].o, r[i].l, counts);
+		carto_rows(sh, &vt, r, n);
+		carto_count(s, &vt, r, n < bk.max_rows ? n : bk.max_rows, counts);
 		xlsx_sheet_end(sh, 1);
 		carto_summary(&bk, c, dep, &vt, counts);
 		xlsx_readme(&bk, title.data,

@@ -3,6 +3,7 @@
  * links and sessions, one sheet each, in model order. Addresses are text
  * here: the directory is the largest workbook.
  */
+#include "../cache.h"
 #include "xlsx_int.h"
 
 static const struct col orgs_sheet[] = {
@@ -46,57 +47,74 @@ static const struct col session_sheet[] = {
 	{ "Places disponibles", "Places disponibles (nombre)" },
 };
 
-/* Addresses are text here (link_budget 0): the directory is the largest
- * workbook, and links would make its memory grow with the data. */
-static void directory_orgs(struct sheet *sh)
+/* Calls rows for each organisation of the site, in model order, in
+ * pieces (xlsx_int.h): a group of organisations' rows is put back from the
+ * previous build when none of them changed. Addresses are text here
+ * (link_budget 0): the directory is the largest workbook, and links would
+ * make its memory grow with the data. */
+static void each_org(struct sheet *sh, void (*rows)(struct sheet *, const struct organisme *))
 {
 	const struct site *s = sh->bk->s;
-	xlsx_sheet_cols(sh, orgs_sheet, sizeof(orgs_sheet) / sizeof(orgs_sheet[0]));
-	for (size_t i = 0; i < s->n_organismes && xlsx_row_next(sh) == 0; i++) {
-		const struct organisme *o = s->organismes[i];
-		const struct contact *ct = o->has_contact ? &o->contact : NULL;
-		xlsx_row_source(sh->bk, o, o->line, o->col);
-		xlsx_put_text(sh, 0, o->id.s);
-		xlsx_put_text(sh, 1, o->nom);
-		xlsx_put_text(sh, 2, o->siret.s);
-		xlsx_put_text(sh, 3, vocab_label(&s->vocab.natures, o->nature.s));
-		xlsx_put_text(sh, 4, xlsx_joined(sh->bk, &o->labels, &s->vocab.labels));
-		xlsx_put_url(sh, 5, o->site_web.s);
-		xlsx_put_text(sh, 6, ct ? ct->nom : NULL);
-		xlsx_put_text(sh, 7, ct ? ct->telephone : NULL);
-		xlsx_put_text(sh, 8, ct ? ct->courriel.s : NULL);
-		xlsx_put_count(sh, 9, (long)o->n_lieux);
-		xlsx_put_count(sh, 10, (long)o->n_offres);
-		xlsx_put_text(sh, 11, o->source);
-		xlsx_put_date(sh, 12, o->mise_a_jour);
-		xlsx_put_url(sh, 13, xlsx_page_url(sh->bk, path_org_page(&sh->bk->list, o)));
+	xlsx_rows_start(sh);
+	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
+		while (end < s->n_organismes && !xlsx_group_ends(s->organismes[end++]))
+			;
+		struct digest_ctx *k = xlsx_piece_key(sh);
+		for (size_t o = i; k && o < end; o++)
+			cache_key_org(k, s->organismes[o]);
+		if (xlsx_piece_begin(sh, k) == 1)
+			continue;
+		for (size_t o = i; o < end; o++)
+			rows(sh, s->organismes[o]);
+		xlsx_piece_end(sh);
 	}
 	xlsx_sheet_end(sh, 1);
 }
 
-static void directory_lieux(struct sheet *sh)
+static void org_row(struct sheet *sh, const struct organisme *o)
 {
 	const struct site *s = sh->bk->s;
-	xlsx_sheet_cols(sh, xlsx_org_cols, 2);
-	xlsx_sheet_cols(sh, xlsx_lieu_cols, xlsx_n_lieu);
-	for (size_t i = 0; i < s->n_organismes; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_lieux && xlsx_row_next(sh) == 0; k++) {
-			const struct lieu *l = &s->organismes[i]->lieux[k];
-			xlsx_row_source(sh->bk, s->organismes[i], l->id.line, l->id.col);
-			xlsx_put_org(sh, 0, s->organismes[i]);
-			xlsx_put_lieu(sh, 2, l);
-		}
-	xlsx_sheet_end(sh, 1);
+	const struct contact *ct = o->has_contact ? &o->contact : NULL;
+	if (xlsx_row_next(sh) < 0)
+		return;
+	xlsx_row_source(sh->bk, o, o->line, o->col);
+	xlsx_put_text(sh, 0, o->id.s);
+	xlsx_put_text(sh, 1, o->nom);
+	xlsx_put_text(sh, 2, o->siret.s);
+	xlsx_put_text(sh, 3, vocab_label(&s->vocab.natures, o->nature.s));
+	xlsx_put_text(sh, 4, xlsx_joined(sh->bk, &o->labels, &s->vocab.labels));
+	xlsx_put_url(sh, 5, o->site_web.s);
+	xlsx_put_text(sh, 6, ct ? ct->nom : NULL);
+	xlsx_put_text(sh, 7, ct ? ct->telephone : NULL);
+	xlsx_put_text(sh, 8, ct ? ct->courriel.s : NULL);
+	xlsx_put_count(sh, 9, (long)o->n_lieux);
+	xlsx_put_count(sh, 10, (long)o->n_offres);
+	xlsx_put_text(sh, 11, o->source);
+	xlsx_put_date(sh, 12, o->mise_a_jour);
+	xlsx_put_url(sh, 13, xlsx_page_url(sh->bk, path_org_page(&sh->bk->list, o)));
 }
 
-/* Calls row for every offer of the site, in model order. */
-static void each_offre(struct sheet *sh, void (*row)(struct sheet *, const struct offre *))
+static void directory_orgs(struct sheet *sh)
 {
-	const struct site *s = sh->bk->s;
-	for (size_t i = 0; i < s->n_organismes && !sh->full; i++)
-		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			row(sh, &s->organismes[i]->offres[k]);
-	xlsx_sheet_end(sh, 1);
+	xlsx_sheet_cols(sh, orgs_sheet, sizeof(orgs_sheet) / sizeof(orgs_sheet[0]));
+	each_org(sh, org_row);
+}
+
+static void lieu_rows(struct sheet *sh, const struct organisme *o)
+{
+	for (size_t k = 0; k < o->n_lieux && xlsx_row_next(sh) == 0; k++) {
+		const struct lieu *l = &o->lieux[k];
+		xlsx_row_source(sh->bk, o, l->id.line, l->id.col);
+		xlsx_put_org(sh, 0, o);
+		xlsx_put_lieu(sh, 2, l);
+	}
+}
+
+static void directory_lieux(struct sheet *sh)
+{
+	xlsx_sheet_cols(sh, xlsx_org_cols, 2);
+	xlsx_sheet_cols(sh, xlsx_lieu_cols, xlsx_n_lieu);
+	each_org(sh, lieu_rows);
 }
 
 static void offre_row(struct sheet *sh, const struct offre *o)
@@ -112,60 +130,72 @@ static void offre_row(struct sheet *sh, const struct offre *o)
 	xlsx_put_text(sh, c, o->objectif);
 }
 
+static void offre_rows(struct sheet *sh, const struct organisme *o)
+{
+	for (size_t k = 0; k < o->n_offres; k++)
+		offre_row(sh, &o->offres[k]);
+}
+
 static void directory_offres(struct sheet *sh)
 {
 	xlsx_sheet_cols(sh, xlsx_org_cols, 2);
 	xlsx_sheet_cols(sh, xlsx_offre_cols, xlsx_n_offre);
 	xlsx_sheet_cols(sh, offre_tail, sizeof(offre_tail) / sizeof(offre_tail[0]));
-	each_offre(sh, offre_row);
+	each_org(sh, offre_rows);
 }
 
-static void link_rows(struct sheet *sh, const struct offre *o)
+static void link_rows(struct sheet *sh, const struct organisme *org)
 {
-	for (size_t l = 0; l < o->n_lieux && xlsx_row_next(sh) == 0; l++) {
-		const struct lieu *li = o->lieux[l];
-		xlsx_put_text(sh, 0, o->org->id.s);
-		xlsx_put_text(sh, 1, o->id.s);
-		xlsx_put_text(sh, 2, li->id.s);
-		xlsx_put_text(sh, 3, li->commune ? li->commune->nom : li->commune_nom.s);
-		xlsx_put_text(sh, 4, li->dep);
+	for (size_t k = 0; k < org->n_offres; k++) {
+		const struct offre *o = &org->offres[k];
+		for (size_t l = 0; l < o->n_lieux && xlsx_row_next(sh) == 0; l++) {
+			const struct lieu *li = o->lieux[l];
+			xlsx_put_text(sh, 0, org->id.s);
+			xlsx_put_text(sh, 1, o->id.s);
+			xlsx_put_text(sh, 2, li->id.s);
+			xlsx_put_text(sh, 3, li->commune ? li->commune->nom : li->commune_nom.s);
+			xlsx_put_text(sh, 4, li->dep);
+		}
 	}
 }
 
 static void directory_links(struct sheet *sh)
 {
 	xlsx_sheet_cols(sh, link_sheet, sizeof(link_sheet) / sizeof(link_sheet[0]));
-	each_offre(sh, link_rows);
+	each_org(sh, link_rows);
 }
 
-static void session_rows(struct sheet *sh, const struct offre *o)
+static void session_rows(struct sheet *sh, const struct organisme *org)
 {
-	for (size_t n = 0; n < o->n_sessions && xlsx_row_next(sh) == 0; n++) {
-		xlsx_put_text(sh, 0, o->org->id.s);
-		xlsx_put_text(sh, 1, o->id.s);
-		xlsx_put_count(sh, 2, (long)n + 1);
-		xlsx_put_date(sh, 3, o->sessions[n].debut);
-		xlsx_put_date(sh, 4, o->sessions[n].fin);
-		xlsx_put_text(sh, 5, etat_fr(o->sessions[n].etat));
-		xlsx_put_count(sh, 6, o->sessions[n].places);
+	for (size_t k = 0; k < org->n_offres; k++) {
+		const struct offre *o = &org->offres[k];
+		for (size_t n = 0; n < o->n_sessions && xlsx_row_next(sh) == 0; n++) {
+			xlsx_put_text(sh, 0, org->id.s);
+			xlsx_put_text(sh, 1, o->id.s);
+			xlsx_put_count(sh, 2, (long)n + 1);
+			xlsx_put_date(sh, 3, o->sessions[n].debut);
+			xlsx_put_date(sh, 4, o->sessions[n].fin);
+			xlsx_put_text(sh, 5, etat_fr(o->sessions[n].etat));
+			xlsx_put_count(sh, 6, o->sessions[n].places);
+		}
 	}
 }
 
 static void directory_sessions(struct sheet *sh)
 {
 	xlsx_sheet_cols(sh, session_sheet, sizeof(session_sheet) / sizeof(session_sheet[0]));
-	each_offre(sh, session_rows);
+	each_org(sh, session_rows);
 }
 
-int directory_book(const struct site *s, struct publish *p, struct diags *d, const struct build_opts *o,
-    size_t *rows)
+int directory_book(const struct site *s, struct publish *p, struct cache *cache, struct diags *d,
+    const struct build_opts *o, size_t *rows)
 {
 	static void (*const fill[])(struct sheet *) = {
 		directory_orgs, directory_lieux, directory_offres, directory_links, directory_sessions,
 	};
 	static const char *const names[] = { "Organismes", "Lieux", "Offres", "Offres par lieu", "Sessions" };
 	struct book bk;
-	int rc = xlsx_book_open(&bk, s, p, PATH_DIRECTORY_XLSX, "Annuaire des organismes et de leurs offres", d,
+	int rc = xlsx_book_open(&bk, s, p, cache, PATH_DIRECTORY_XLSX, "Annuaire des organismes et de leurs offres", d,
 	    o);
 	for (size_t i = 0; rc == 0 && i < sizeof(fill) / sizeof(fill[0]); i++) {
 		struct sheet *sh = xlsx_sheet_new(&bk, names[i]);

@@ -23,8 +23,13 @@
 #include "../../data/paths.h"
 
 struct build_opts;
+struct cache;
+struct cache_pieces;
 struct diags;
+struct digest_ctx;
 struct publish;
+struct sheet_rows;
+struct z_stream_s;
 
 #define MAX_WIDTH 60		/* wider columns would hide their neighbours */
 /* libxlsxwriter keeps about 2.5 KB per hyperlink until it closes the file
@@ -55,6 +60,7 @@ struct sheet {
 	size_t cap;
 	size_t links, link_budget;	/* hyperlinks written, and allowed */
 	int full;			/* the row limit was reached */
+	struct sheet_rows *pr;		/* rows in pieces (xlsx_pieces.c), or NULL */
 };
 
 /* A workbook being written. src_* name the content behind the row being
@@ -72,6 +78,10 @@ struct book {
 	size_t rows;
 	struct buf cut, list, scratch;
 	struct buf tmpdir;		/* libxlsxwriter's temporary files */
+	struct buf path, lxw;		/* the file, and the one libxlsxwriter writes */
+	struct cache *cache;		/* or NULL */
+	struct cache_pieces *cp;	/* of the file, once a sheet has rows in pieces */
+	struct z_stream_s *zs;		/* their compression */
 	struct sheet sheets[MAX_SHEETS];
 	size_t n_sheets;
 	int failed;
@@ -90,13 +100,13 @@ void xlsx_fail(struct book *bk, const char *fmt, ...) __attribute__((format(prin
 /* Closes (writes) the workbook and records it with the publisher; returns 0
  * or -1 with the reason in bk->d. */
 int xlsx_book_close(struct book *bk);
-/* Opens the workbook rel; o->xlsx_rows, when above 0, lowers the rows a
+/* Opens the workbook rel (c: the build's cache, or NULL); o->xlsx_rows, when above 0, lowers the rows a
  * sheet may hold (for the tests). libxlsxwriter keeps its temporary files
  * (one per sheet, and the parts of the file at close) in the workbook's own
  * folder of the build (o->xlsx_tmpdir in the tests), not in /tmp: inside
  * what carto writes, and unlinked as soon as they are made. Returns 0, or
  * -1 with the reason in d or recorded by the publisher. */
-int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
+int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p, struct cache *c,
     const char *rel, const char *title, struct diags *d, const struct build_opts *o);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
@@ -108,6 +118,37 @@ int xlsx_row_next(struct sheet *sh);
 void xlsx_sheet_cols(struct sheet *sh, const struct col *cols, size_t n);
 void xlsx_sheet_end(struct sheet *sh, int filter);
 struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
+
+/*
+ * xlsx_pieces.c: rows in pieces. A sheet without links may have its data
+ * rows written by carto rather than libxlsxwriter (xlsx_rows_start, once
+ * its columns are set): the rows come in pieces, each the rows of a group
+ * of consecutive organisations, the group ending after an organisation for
+ * which xlsx_group_ends is 1 (or at the end): for each group the caller
+ * makes the key of what its rows read (xlsx_piece_key, then cache.h's
+ * cache_key_org or cache_key_rows; NULL without a cache), and
+ * xlsx_piece_begin returns 1 when the previous build's piece was put back
+ * (its rows are counted: nothing to write), else 0: the caller writes the
+ * rows with xlsx_row_next and the xlsx_put_* calls, in column order, then
+ * calls xlsx_piece_end. The same calls on a sheet without rows in pieces
+ * write every row through libxlsxwriter. Rows have no "r" reference (they
+ * are optional in OOXML: rows and cells follow one another), so a piece
+ * does not depend on where it is; a blank cell before another is <c/>.
+ * At close, xlsx_rows_assemble writes the file at path from the one
+ * libxlsxwriter wrote at lxw, and records the pieces with the cache.
+ */
+int xlsx_group_ends(const struct organisme *o);
+int xlsx_rows_start(struct sheet *sh);
+struct digest_ctx *xlsx_piece_key(const struct sheet *sh);
+int xlsx_piece_begin(struct sheet *sh, struct digest_ctx *k);
+void xlsx_piece_end(struct sheet *sh);
+/* For the sheet layer: a column's width, a row, cells. */
+void xlsx_rows_widen(struct sheet *sh, lxw_col_t c, double w);
+void xlsx_rows_row(struct sheet *sh);
+void xlsx_rows_text(struct sheet *sh, lxw_col_t c, const char *s, size_t n);
+void xlsx_rows_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
+int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path);
+void xlsx_rows_free(struct sheet *sh);
 
 /* xlsx_cols.c: the column groups of organisations, offers and lieux that
  * several workbooks share (xlsx_n_* columns each), their cells, and the
@@ -128,9 +169,9 @@ void xlsx_row_source(struct book *bk, const struct organisme *org, uint32_t line
  * one workbook through the publisher, adds the rows it wrote to *rows and
  * returns 0 or -1. */
 int carto_book(const struct site *s, const struct cartographie *c, const char *dep,
-    struct publish *p, struct diags *d, const struct build_opts *o, size_t *rows);
-int directory_book(const struct site *s, struct publish *p, struct diags *d, const struct build_opts *o,
-    size_t *rows);
+    struct publish *p, struct cache *cache, struct diags *d, const struct build_opts *o, size_t *rows);
+int directory_book(const struct site *s, struct publish *p, struct cache *cache, struct diags *d,
+    const struct build_opts *o, size_t *rows);
 int ref_book(const struct site *s, const struct referentiel *r, struct publish *p,
     struct diags *d, const struct build_opts *o, size_t *rows);
 

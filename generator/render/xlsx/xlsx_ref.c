@@ -153,7 +153,7 @@ int ref_book(const struct site *s, const struct referentiel *r, struct publish *
 	struct book bk;
 	struct buf rel = BUF_INIT, note = BUF_INIT;
 	path_ref_doc(&rel, r, PATH_XLSX);
-	int rc = xlsx_book_open(&bk, s, p, rel.data, r->titre, d, o);
+	int rc = xlsx_book_open(&bk, s, p, NULL, rel.data, r->titre, d, o);
 	if (rc == 0) {
 		ref_entries(&bk, r);
 		ref_corrs(&bk, r);

@@ -12,12 +12,16 @@
 #include <time.h>
 
 #include <errno.h>
+#include <unistd.h>
+
+#include <zlib.h>
 
 #include "../../base/civil.h"
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../base/utf8.h"
 #include "../backend.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "xlsx_int.h"
 
@@ -68,8 +72,7 @@ static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
 	double w = (double)chars + 2;
 	if (w > MAX_WIDTH)
 		w = MAX_WIDTH;
-	if (w > sh->width[c])
-		sh->width[c] = w;
+	xlsx_rows_widen(sh, c, w);
 }
 
 /* Byte offset of the character that follows the first chars characters. */
@@ -114,14 +117,20 @@ void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
 		s = bk->cut.data;
 		n = MAX_TEXT;
 	}
-	xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row, c, s, NULL));
+	if (sh->pr)
+		xlsx_rows_text(sh, c, s, len);
+	else
+		xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row, c, s, NULL));
 	widen(sh, c, n);
 }
 
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f)
 {
 	char t[32];
-	xlsx_ok(sh->bk, worksheet_write_number(sh->ws, sh->row, c, v, f));
+	if (sh->pr)
+		xlsx_rows_num(sh, c, v, f);
+	else
+		xlsx_ok(sh->bk, worksheet_write_number(sh->ws, sh->row, c, v, f));
 	widen(sh, c, (size_t)snprintf(t, sizeof(t), f ? "%.2f  " : "%g", v));
 }
 
@@ -137,7 +146,10 @@ void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd)
 	if (!ymd)
 		return;
 	lxw_datetime dt = { ymd / 10000, ymd / 100 % 100, ymd % 100, 0, 0, 0 };
-	xlsx_ok(sh->bk, worksheet_write_datetime(sh->ws, sh->row, c, &dt, sh->bk->date));
+	if (sh->pr)
+		xlsx_rows_num(sh, c, lxw_datetime_to_excel_datetime(&dt), sh->bk->date);
+	else
+		xlsx_ok(sh->bk, worksheet_write_datetime(sh->ws, sh->row, c, &dt, sh->bk->date));
 	widen(sh, c, 10);
 }
 
@@ -224,6 +236,8 @@ int xlsx_row_next(struct sheet *sh)
 	}
 	sh->row++;
 	sh->bk->rows++;
+	if (sh->pr)
+		xlsx_rows_row(sh);
 	return 0;
 }
 
@@ -265,31 +279,34 @@ static int book_formats(struct book *bk)
 	return 0;
 }
 
-int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
+int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p, struct cache *c,
     const char *rel, const char *title, struct diags *d, const struct build_opts *o)
 {
-	struct buf path = BUF_INIT;
+	struct buf *path = &bk->path;
 	memset(bk, 0, sizeof(*bk));
 	bk->s = s;
 	bk->rel = rel;
 	bk->p = p;
 	bk->d = d;
-	bk->cut = bk->list = bk->scratch = bk->tmpdir = (struct buf)BUF_INIT;
+	bk->cache = c;
+	bk->cut = bk->list = bk->scratch = bk->tmpdir = bk->path = bk->lxw = (struct buf)BUF_INIT;
 	bk->max_rows = LXW_ROW_MAX - 1;
 	if (o->xlsx_rows > 0 && o->xlsx_rows < (long)bk->max_rows)
 		bk->max_rows = (lxw_row_t)o->xlsx_rows;
-	if (publish_prepare(p, rel, &path) < 0) {
-		buf_release(&path);
+	if (publish_prepare(p, rel, path) < 0)
 		return -1;
-	}
 	if (o->xlsx_tmpdir)
 		buf_puts(&bk->tmpdir, o->xlsx_tmpdir);
 	else	/* the workbook's folder, made by publish_prepare */
-		buf_add(&bk->tmpdir, path.data, (size_t)(strrchr(path.data, '/') - path.data));
+		buf_add(&bk->tmpdir, path->data, (size_t)(strrchr(path->data, '/') - path->data));
+	/* libxlsxwriter's file beside the workbook's, renamed to it at close
+	 * or, when a sheet has rows in pieces, rewritten into it; a build that
+	 * stops before leaves it in the folder being written, whose files the
+	 * build did not produce are removed (publish.h). */
+	buf_printf(&bk->lxw, "%s.lxw", path->data);
 	lxw_workbook_options wo = { .constant_memory = LXW_TRUE, .tmpdir = bk->tmpdir.data };
 	errno = 0;
-	bk->wb = workbook_new_opt(path.data, &wo);
-	buf_release(&path);
+	bk->wb = workbook_new_opt(bk->lxw.data, &wo);
 	if (!bk->wb) {
 		diag_add(d, rel, 0, 0, DIAG_ERROR, "cannot create the workbook (%s)",
 		    errno ? strerror(errno) : "libxlsxwriter failed");
@@ -305,6 +322,24 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p,
 	if (!xlsx_ok(bk, workbook_set_properties(bk->wb, &props)) || book_formats(bk) < 0)
 		return -1;
 	return 0;
+}
+
+/* Puts the file libxlsxwriter wrote in place, with the rows in pieces
+ * when a sheet has them, and records it with the publisher. */
+static int book_file(struct book *bk)
+{
+	int pieces = 0;
+	for (size_t i = 0; i < bk->n_sheets; i++)
+		pieces |= bk->sheets[i].pr != NULL;
+	if (pieces ? xlsx_rows_assemble(bk, bk->lxw.data, bk->path.data) < 0 :
+	    rename(bk->lxw.data, bk->path.data) < 0) {
+		int sys = errno;
+		if (!bk->failed)
+			diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
+			    pieces ? "the rows could not be assembled" : strerror(sys));
+		return -1;
+	}
+	return publish_done(bk->p, bk->rel);
 }
 
 int xlsx_book_close(struct book *bk)
@@ -327,13 +362,22 @@ int xlsx_book_close(struct book *bk)
 				diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
 				    sys ? strerror(sys) : lxw_strerror(e));
 			rc = -1;
-		} else if (rc == 0 && publish_done(bk->p, bk->rel) < 0)
+		} else if (rc == 0 && book_file(bk) < 0)
 			rc = -1;
 	}
+	unlink(bk->lxw.data);
+	cache_pieces_close(bk->cp, rc == 0);
 	for (size_t i = 0; i < bk->n_sheets; i++) {
+		xlsx_rows_free(&bk->sheets[i]);
 		free(bk->sheets[i].cols);
 		free(bk->sheets[i].width);
 	}
+	if (bk->zs) {
+		deflateEnd(bk->zs);
+		free(bk->zs);
+	}
+	buf_release(&bk->path);
+	buf_release(&bk->lxw);
 	buf_release(&bk->cut);
 	buf_release(&bk->list);
 	buf_release(&bk->scratch);
