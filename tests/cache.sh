@@ -38,11 +38,13 @@ reused() { sed -n 's/^carto: \([0-9]*\) documents\{0,1\} reused from the build c
 # no document again (a cache that never hits fails here).
 cache_same first
 [ -d "$C/.out.cache" ] && [ -z "$(reused)" ]
-cache_test first-writes-cache "$(ls -a "$C")"
+st=$?; detail="$(ls -a "$C")"; [ "$st" = 0 ]
+cache_test first-writes-cache "$detail"
 cache_same nothing-changed
 r=$(reused)
 [ "${r% *}" -gt 50 ] 2> /dev/null && [ "${r#* }" = 0 ]
-cache_test nothing-changed-reuses "$(cat "$C/log")"
+st=$?; detail="$(cat "$C/log")"; [ "$st" = 0 ]
+cache_test nothing-changed-reuses "$detail"
 
 # One organisation's name, which other organisations' fiches show in their
 # "Et après ?": its fiche and theirs are rendered again, not the rest.
@@ -55,6 +57,10 @@ piece_lists="data+offres.csv data+offres.geojson data+organismes.json data+suite
 	data+data-inclusion+services.json"
 keys() { for f in $piece_lists; do sed '1d;$d' "$P/$f" | cut -d' ' -f1 | sed "s|^|$f |"; done; }
 keys > "$C/keys.before"
+# The directory workbook's rows are in pieces too (xlsx_pieces.c), a group
+# of organisations a piece in each of its five sheets.
+xkeys() { sed '1d;$d' "$P/xlsx+organismes.xlsx" | cut -d' ' -f1; }
+xkeys > "$C/xkeys.before"
 sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
 	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 cache_same org-field
@@ -68,6 +74,58 @@ changed=$(diff "$C/keys.before" "$C/keys.after" | grep -c '^>')
 	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = 6 ] &&
 	[ "$changed" -lt 20 ]
 cache_test org-field-one-piece "$(diff "$C/keys.before" "$C/keys.after" | head -20)"
+# In the workbook: one new key a sheet (its group's), the others kept.
+xkeys > "$C/xkeys.after"
+[ "$(wc -l < "$C/xkeys.after")" -gt 5 ] && [ "$(wc -l < "$C/xkeys.after")" = "$(wc -l < "$C/xkeys.before")" ] &&
+	[ "$(diff "$C/xkeys.before" "$C/xkeys.after" | grep -c '^>')" = 5 ]
+st=$?; detail="$(diff "$C/xkeys.before" "$C/xkeys.after" | head -20)"; [ "$st" = 0 ]
+cache_test xlsx-org-field-one-piece-a-sheet "$detail"
+
+# The pieces kept are put back, not rendered: the column widths recorded
+# with the pieces of the sheet Organismes (their meta, the last field of
+# their lines) made all 60 show in the next workbook, where one piece
+# changed. Then the list is removed: the next build renders every piece
+# again, as a clean one.
+xl="$P/xlsx+organismes.xlsx"
+/usr/bin/python3 - "$xl" << 'PY'
+import ctypes, sys
+class H(ctypes.Structure):
+    _fields_ = [("lo", ctypes.c_uint64), ("hi", ctypes.c_uint64)]
+xxh = ctypes.CDLL("libxxhash.so.0")
+xxh.XXH3_128bits.restype = H
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-2]
+for i in range(1, len(lines)):	# the pieces of the sheet Organismes (14 columns)
+    f = lines[i].split(" ")
+    m = f[4].split(".")
+    if len(m[3]) == 14:
+        f[4] = ".".join(m[:3] + ["l" * 14])
+        lines[i] = " ".join(f)
+text = ("\n".join(lines) + "\n").encode()
+h = xxh.XXH3_128bits(text, len(text))
+open(sys.argv[1], "wb").write(text + b"end %016x%016x\n" % (h.hi, h.lo))
+PY
+sed -i 's/^  nom: "Lire en Provinois"/  nom: "Lire au Provinois"/' \
+	"$C/site/content/organismes/lire-en-provinois.yaml"
+"$CARTO" build --site "$C/site" --out "$C/out" > "$C/log" 2>&1 &&
+	/usr/bin/python3 -c '
+import re, sys, zipfile
+x = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+w = re.findall(r"<col [^>]*width=\"([0-9.]+)\"", x)
+sys.exit(0 if len(w) == 14 and all(float(v) > 60 for v in w) else 1)' "$C/out/xlsx/organismes.xlsx"
+st=$?; detail="$(cat "$C/log")"; [ "$st" = 0 ]
+cache_test xlsx-pieces-put-back "$detail"
+rm "$xl"
+sed -i 's/^  nom: "Lire au Provinois"/  nom: "Lire en Provinois"/' \
+	"$C/site/content/organismes/lire-en-provinois.yaml"
+cache_same xlsx-pieces-list-removed
+
+# An offer removed, then back: fewer rows in the workbook, then as many.
+f="$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cp "$f" "$C/org.yaml"
+sed -i '/^    - id: fle-soir-travailleurs/,/^  meta:/{/^  meta:/!d}' "$f"
+cache_same offer-removed
+cp "$C/org.yaml" "$f"
+cache_same offer-added
 
 # An organisation of a file that holds several: the others' documents keep
 # their keys (each organisation's key is its part of the file); a change
@@ -219,5 +277,6 @@ cache_same after-kill
 
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
-cache_test not-published "$(find "$C/out" -name '*cache*' | head -3)"
+st=$?; detail="$(find "$C/out" -name '*cache*' | head -3)"; [ "$st" = 0 ]
+cache_test not-published "$detail"
 rm -rf "$C"

@@ -677,7 +677,8 @@ for f in $(find "$h" -name '*.html'); do
 done
 grep -q '<link rel="stylesheet" href="\.\./assets/style\.[0-9a-f]\{12\}\.css"' "$h/recherche/index.html" &&
 	grep -q '<script src="\.\./assets/search\.[0-9a-f]\{12\}\.js"' "$h/recherche/index.html" && [ -z "$bad" ]
-site_test assets-content-hash "$(echo "$bad" | cut -c1-300)"
+st=$?; detail="$(echo "$bad" | cut -c1-300)"; [ "$st" = 0 ]
+site_test assets-content-hash "$detail"
 cp -r "$S" "$S-css"
 mkdir -p "$S-css/themes/default/assets"
 { cat themes/default/assets/style.css; echo "body { color: #111; }"; } > "$S-css/themes/default/assets/style.css"

@@ -95,14 +95,16 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct diags *d);
 /*
  * Pieces. A file that lists every organisation (an open data extract, the
- * LHÉO and data·inclusion exports), when its document is not reused whole,
- * is assembled from pieces: each organisation's part, under a key of what
+ * LHÉO and data·inclusion exports, the large sheets of a workbook), when its
+ * document is not reused whole, is assembled from pieces: each
+ * organisation's part (or a group's), under a key of what
  * it reads (cache_piece_key: the global part and the file's path, then what
  * the writer adds: cache_key_org, cache_key_suites). A piece whose key is
  * that of a piece of the previous build is copied from the previous build's
  * file (the published one, never written into), after checking its bytes
  * against their digest; only the others are rendered. A file's list of
- * pieces (key, digest, offset, length) is kept in the cache's folder
+ * pieces (key, digest, offset, length, and what the writer notes of each:
+ * cache_piece_note) is kept in the cache's folder
  * (pieces/), written by cache_save with the index, so a failed build leaves
  * the previous list beside the previous output. Ids or counts computed
  * across organisations never go into a piece: the writer renders them
