@@ -55,6 +55,7 @@ struct sheet_rows {
 	lxw_col_t col;		/* the next cell's column in the row */
 	double *w;		/* the piece's column widths */
 	long long head_z;	/* the entry's compressed bytes before the rows */
+	char entry[48];		/* its name in the zip (the sheet is freed at close) */
 	struct rows_piece *v;
 	size_t n, cap;
 };
@@ -118,6 +119,7 @@ int xlsx_rows_start(struct sheet *sh)
 	pr->xml = pr->z = (struct buf)BUF_INIT;
 	pr->crc = crc32(0, NULL, 0);
 	pr->w = xcalloc(sh->ncol ? sh->ncol : 1, sizeof(*pr->w));
+	snprintf(pr->entry, sizeof(pr->entry), "xl/worksheets/sheet%u.xml", (unsigned)sh->ws->index + 1);
 	sh->pr = pr;
 	return 0;
 }
@@ -414,28 +416,22 @@ static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, zipFile zf,
 
 static struct sheet *rows_sheet(struct book *bk, const char *name)
 {
-	char want[64];
-	for (size_t i = 0; i < bk->n_sheets; i++) {
-		struct sheet *sh = &bk->sheets[i];
-		snprintf(want, sizeof(want), "xl/worksheets/sheet%u.xml", (unsigned)sh->ws->index + 1);
-		if (sh->pr && strcmp(name, want) == 0)
-			return sh;
-	}
+	for (size_t i = 0; i < bk->n_sheets; i++)
+		if (bk->sheets[i].pr && strcmp(name, bk->sheets[i].pr->entry) == 0)
+			return &bk->sheets[i];
 	return NULL;
 }
 
 /* Records the pieces of the file at path with their offsets in it. */
 static void record(struct book *bk, const char *path)
 {
-	char name[64];
 	unzFile uf = unzOpen64(path);
 	for (size_t i = 0; uf && i < bk->n_sheets; i++) {
 		struct sheet *sh = &bk->sheets[i];
 		int method, level;
 		if (!sh->pr)
 			continue;
-		snprintf(name, sizeof(name), "xl/worksheets/sheet%u.xml", (unsigned)sh->ws->index + 1);
-		if (unzLocateFile(uf, name, 1) != UNZ_OK || unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
+		if (unzLocateFile(uf, sh->pr->entry, 1) != UNZ_OK || unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
 			break;
 		long long base = (long long)unzGetCurrentFileZStreamPos64(uf) + sh->pr->head_z;
 		unzCloseCurrentFile(uf);
