@@ -37,7 +37,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
        generator/base/fs.c generator/base/escape.c generator/base/civil.c \
        generator/base/collate.c generator/base/url.c \
-       generator/base/pool.c generator/base/json.c generator/base/digest.c \
+       generator/base/pool.c generator/base/json.c generator/base/digest.c generator/base/fsrec.c \
        generator/data/ytree.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c \
@@ -60,7 +60,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
        generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c \
        generator/render/ics.c generator/render/lheoxml.c generator/render/inclusion.c \
-       generator/build.c generator/serve.c \
+       generator/build.c generator/fingerprint.c generator/serve.c \
        generator/share.c generator/scaffold.c generator/help.c \
        generator/import/lheo.c generator/import/lheo_org.c generator/import/lheo_offre.c \
        generator/import/lheo_read.c generator/import/lheo_map.c generator/import/lheo_md.c \

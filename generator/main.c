@@ -26,6 +26,7 @@
 #include "data/model.h"
 #include "data/validate.h"
 #include "build.h"
+#include "fingerprint.h"
 #include "import/lheo.h"
 #include "import/lheo_int.h"
 #include "render/cache.h"
@@ -367,6 +368,14 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	struct cache *cache = NULL;
 	p.no_exchange = o->b.no_exchange;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
+	/* Nothing changed since the last build: it says so, and stops here. */
+	struct fingerprint_args fa = { o->site, o->out, o->share, &o->b, today(), o->preloaded || d->n };
+	build_stage(&o->clock, NULL);
+	struct fingerprint *fp = fingerprint_open(&fa);
+	int replayed = fingerprint_replay(fp, &rc);
+	build_stage(&o->clock, "fingerprint");
+	if (replayed)
+		goto done;
 	if (prepare(s, o, d, 1) < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
 		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
@@ -391,6 +400,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		cache = cache_open(&p, s, &o->b);
 		rendered = build_render(s, &o->b, &o->clock, &p, cache);
 	}
+	fingerprint_end_reading(fp);
 	if (rendered < 0) {
 		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		publish_abort(&p);
@@ -404,6 +414,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	struct diags cd = DIAGS_INIT;	/* what could not be removed */
 	publish_take_diags(&p, &cd);
 	diags_print(&cd, stderr);
+	int clean = committed == 0 && cd.n == 0;	/* else the next build has work to do */
 	diags_merge(d, &cd);	/* counted in the summary */
 	diags_free(&cd);
 	if (committed < 0) {
@@ -411,18 +422,28 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_abort(&p);
 		goto done;
 	}
-	if (cache_save(cache) < 0)	/* the next build is then a full one */
+	if (cache_save(cache) < 0) {	/* the next build is then a full one */
 		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
 		    strerror(errno));
-	printf("carto: published %s: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s (%zu warning%s)\n",
+		clean = 0;
+	}
+	struct buf said = BUF_INIT;
+	buf_printf(&said, "carto: published %s: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s (%zu warning%s)\n",
 	    o->out, s->n_organismes, diag_plural(s->n_organismes), s->n_offres, diag_plural(s->n_offres),
 	    s->n_referentiels, diag_plural(s->n_referentiels), s->n_pages, diag_plural(s->n_pages), d->warnings,
 	    diag_plural(d->warnings));
+	fputs(said.data, stdout);
+	fingerprint_say(fp, said.data);
+	buf_release(&said);
 	if (cache_reused(cache))
 		printf("carto: %zu document%s reused from the build cache, %zu rendered\n", cache_reused(cache),
 		    diag_plural(cache_reused(cache)), cache_rendered(cache));
 	rc = 0;
+	if (clean && cache && fingerprint_save(fp, rc) < 0)
+		fprintf(stderr, "carto: warning: cannot write the build's fingerprint beside %s: %s\n", o->out,
+		    strerror(errno));
 done:
+	fingerprint_free(fp);
 	cache_free(cache);
 	publish_free(&p);
 	buf_release(&def);

@@ -10,10 +10,17 @@ mkdir -p "$C/site"
 cp -r site.yaml referentiels content themes "$C/site/"
 
 cache_test() { [ $? = 0 ] && ok "$LABEL cache/$1" || fail "$LABEL cache/$1${2:+: $2}"; }
+# cache_test_d NAME 'COMMAND': the same, the detail printed by COMMAND, run
+# only on failure (a "$(…)" argument would set $? itself).
+cache_test_d() { [ $? = 0 ] && ok "$LABEL cache/$1" || fail "$LABEL cache/$1: $(eval "$2")"; }
 
 # cache_same NAME [OPTION...]: builds with the cache over $C/out, and
 # without it into a fresh $C/clean, with the same options; the trees must
-# be the same. The cached build's summary is kept in $C/log.
+# be the same. The cached build's summary is kept in $C/log. Every change
+# before a cache_same is one the build must see: the build's fingerprint
+# (generator/fingerprint.h) must not let it stop early, unless FAST=1 says
+# that nothing changed.
+FAST_LINE='^carto: nothing changed since the last build'
 cache_same() {
 	name=$1
 	shift
@@ -21,9 +28,11 @@ cache_same() {
 	"$CARTO" build --site "$C/site" --out "$C/out" "$@" > "$C/log" 2>&1 &&
 		"$CARTO" build --no-cache --site "$C/site" --out "$C/clean" "$@" > "$C/clean.log" 2>&1 &&
 		diff -r "$C/out" "$C/clean" > "$C/diff" 2>&1 &&
-		! grep -q 'build cache' "$C/clean.log"
+		! grep -q 'build cache\|nothing changed' "$C/clean.log"
 	st=$?; detail=$(head -c 600 "$C/diff"; cat "$C/log"); [ "$st" = 0 ]
 	cache_test "$name" "$detail"
+	if [ "${FAST:-0}" = 1 ]; then grep -q "$FAST_LINE" "$C/log"; else ! grep -q "$FAST_LINE" "$C/log"; fi
+	cache_test_d "$name-fast-is-${FAST:-0}" 'cat "$C/log"'
 }
 
 # page_key FILE: the key of the document that wrote FILE, from the index.
@@ -38,13 +47,31 @@ reused() { sed -n 's/^carto: \([0-9]*\) documents\{0,1\} reused from the build c
 # no document again (a cache that never hits fails here).
 cache_same first
 [ -d "$C/.out.cache" ] && [ -z "$(reused)" ]
-st=$?; detail="$(ls -a "$C")"; [ "$st" = 0 ]
-cache_test first-writes-cache "$detail"
-cache_same nothing-changed
+cache_test_d first-writes-cache 'ls -a "$C"'
+# Nothing changed: the fingerprint holds, the build stops before loading,
+# prints what the last one printed and touches nothing in the output.
+stamps() { find "$C/out" "$C/.out.cache" -printf '%p %i %s %T@ %C@\n' | sort; }
+cp "$C/log" "$C/log.before"
+stamps > "$C/stamps.before"
+FAST=1 cache_same nothing-changed
+stamps > "$C/stamps.after"
+cmp -s "$C/stamps.before" "$C/stamps.after"
+cache_test_d nothing-changed-untouched 'diff "$C/stamps.before" "$C/stamps.after" | head -5'
+[ "$(grep -v "$FAST_LINE" "$C/log")" = "$(grep -v 'reused from the build cache' "$C/log.before")" ]
+cache_test_d nothing-changed-same-summary 'cat "$C/log.before" "$C/log"'
+# A file touched (its identity changed, not its bytes): the build runs,
+# and the cache puts back every document.
+touch "$C/site/site.yaml"
+cache_same touched
 r=$(reused)
 [ "${r% *}" -gt 50 ] 2> /dev/null && [ "${r#* }" = 0 ]
-st=$?; detail="$(cat "$C/log")"; [ "$st" = 0 ]
-cache_test nothing-changed-reuses "$detail"
+cache_test_d nothing-changed-reuses 'cat "$C/log"'
+# --no-cache bypasses the fingerprint, and deletes it (it publishes).
+"$CARTO" build --no-cache --site "$C/site" --out "$C/out" > "$C/log" 2>&1 &&
+	! grep -q "$FAST_LINE" "$C/log" && [ ! -e "$C/.out.cache/fingerprint" ]
+cache_test_d no-cache-bypasses-fingerprint 'cat "$C/log"; ls -a "$C/.out.cache"'
+cache_same after-no-cache
+FAST=1 cache_same after-no-cache-fast
 
 # One organisation's name, which other organisations' fiches show in their
 # "Et après ?": its fiche and theirs are rendered again, not the rest.
@@ -208,6 +235,44 @@ cache_same clea-offer
 grep -q 'CléA – le socle de compétences' "$C/out/cartographies/linguistique/parcours/index.html"
 cache_test clea-offer-in-other-parcours
 
+# The same size, the same mtime (set back): only the change time tells.
+f="$C/site/content/organismes/lire-en-provinois.yaml"
+FAST=1 cache_same before-same-size
+touch -r "$f" "$C/mtime"
+ino=$(stat -c '%i %s' "$f")
+off=$(grep -bo 'nom: "Lire au Provinois"' "$f" | head -1 | cut -d: -f1)
+printf 'nom: "Lire du' | dd of="$f" bs=1 seek="$off" conv=notrunc 2> /dev/null
+touch -d "$(stat -c %y "$C/mtime")" "$f"
+[ "$(stat -c '%i %s %y' "$f")" = "$ino $(stat -c %y "$C/mtime")" ] && grep -q 'Lire du Provinois' "$f"
+cache_test_d org-same-size-mtime-restored 'stat -c '\''%i %s %y'\'' "$f" "$C/mtime"'
+cache_same org-same-size-mtime-kept
+grep -q 'Lire du Provinois' "$C/out/organismes/lire-en-provinois/index.html"
+cache_test org-same-size-mtime-kept-shown
+# A file renamed (its folder's identity changes), then a new one.
+mv "$f" "$C/site/content/organismes/zz-lire-en-provinois.yaml"
+cache_same org-renamed
+printf '# Une note.\n' > "$C/site/content/pages/zz-notes.txt"
+cache_same file-added-not-read
+rm "$C/site/content/pages/zz-notes.txt"
+cache_same file-removed-not-read
+FAST=1 cache_same file-removed-not-read-fast
+
+# Warnings are replayed as they were printed, with the same exit status.
+printf 'organisme: {}\n' > "$C/site/content/organismes/ancien.yml"
+cache_same warning
+cp "$C/log" "$C/log.warned"
+grep -q 'ancien.yml: warning: ignored' "$C/log"
+cache_test_d warning-printed 'cat "$C/log"'
+FAST=1 cache_same warning-replayed
+"$CARTO" build --site "$C/site" --out "$C/out" > "$C/out.stdout" 2> "$C/out.stderr"
+st=$?
+[ "$st" = 0 ] && [ "$(cat "$C/out.stderr")" = "$(grep 'warning:' "$C/log.warned")" ] &&
+	grep -q "$FAST_LINE" "$C/out.stdout" &&
+	[ "$(grep -v "$FAST_LINE" "$C/out.stdout")" = "$(grep '^carto: published' "$C/log.warned")" ]
+cache_test_d warning-replayed-exactly 'echo "status $st"; cat "$C/out.stderr" "$C/out.stdout"'
+rm "$C/site/content/organismes/ancien.yml"
+cache_same warning-gone
+
 # Each other kind of input.
 printf '\nUne phrase de plus.\n' >> "$C/site/content/pages/presenter-la-cartographie.md"
 cache_same page-markdown
@@ -228,19 +293,31 @@ cache_same site-yaml
 cache_same option-base-url --base-url https://ailleurs.exemple.org/carto/
 cache_same option-base-url-back
 cache_same option-drafts --drafts
+FAST=1 cache_same option-drafts-again --drafts
+cache_same option-drafts-off
 date_was=$SOURCE_DATE_EPOCH
 SOURCE_DATE_EPOCH=1810000000
 cache_same date
 SOURCE_DATE_EPOCH=$date_was
 cache_same date-back
+FAST=1 cache_same date-same
 
-# The cache is safe to damage or delete: the same bytes, no error.
+# The cache is safe to damage or delete: the same bytes, no error. (The
+# fingerprint goes first, else the build would not read the index.)
+rm "$C/.out.cache/fingerprint"
 printf 'garbage' >> "$C/.out.cache/index"
 cache_same corrupt
+rm "$C/.out.cache/fingerprint"
 head -c 300 "$C/.out.cache/index" > "$C/trunc" && mv "$C/trunc" "$C/.out.cache/index"
 cache_same truncated
+rm "$C/.out.cache/fingerprint"
 sed -i '2s/^./0/' "$C/.out.cache/index"
 cache_same changed-byte
+# A fingerprint damaged is none.
+sed -i '2s/^key ./key x/' "$C/.out.cache/fingerprint"
+cache_same fingerprint-changed-byte
+printf 'x' >> "$C/.out.cache/fingerprint"
+cache_same fingerprint-garbage
 rm -rf "$C/.out.cache"
 cache_same deleted
 # A published file changed by hand (in place, so the spare's link to it
@@ -248,7 +325,7 @@ cache_same deleted
 # with other bytes (a new mtime and ctime); then that again with its mtime
 # set back (its ctime still tells: the file's identity, as git's index
 # keeps it, is device, inode, size, mtime and ctime).
-cache_same before-edit
+FAST=1 cache_same before-edit
 f=$(ls "$C/out/pdf/organismes/"*.pdf | head -1)
 printf 'x' >> "$f"
 cache_same output-edited
@@ -262,6 +339,15 @@ sleep 0.05
 printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
 touch -r "$C/mtime" "$f"
 cache_same output-edited-mtime-kept
+# An output file or folder deleted, a file added: the build puts it right.
+rm "$(ls "$C/out/organismes/"*/index.html | sed -n 4p)"
+cache_same output-file-deleted
+rm -r "$C/out/referentiels"
+cache_same output-folder-deleted
+echo x > "$C/out/organismes/extra.html"
+cache_same output-file-added
+rm -rf "$C/out"
+cache_same output-deleted
 
 # A build killed before publishing leaves the cache as it was.
 index_was=$(cksum < "$C/.out.cache/index")
@@ -271,12 +357,11 @@ pid=$!
 sleep 2
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ]
-cache_test killed-build-keeps-cache
+[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ] && [ ! -e "$C/.out.cache/fingerprint" ]
+cache_test_d killed-build-keeps-cache 'ls -a "$C/.out.cache"'
 cache_same after-kill
 
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
-st=$?; detail="$(find "$C/out" -name '*cache*' | head -3)"; [ "$st" = 0 ]
-cache_test not-published "$detail"
+cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'
 rm -rf "$C"

@@ -71,21 +71,35 @@ static int cmp_diag(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* diags_tee's copy, or NULL. */
+static struct buf *tee;
+
+void diags_tee(struct buf *b)
+{
+	tee = b;
+}
+
 void diags_print(struct diags *d, FILE *f)
 {
+	struct buf line = BUF_INIT;
 	if (d->n > 1)
 		xqsort(d->v, d->n, sizeof(*d->v), cmp_diag);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const char *sev = x->sev == DIAG_ERROR ? "error" : "warning";
+		buf_reset(&line);
 		if (x->line && x->col == DIAG_NOCOL)
-			fprintf(f, "%s:%u: %s: %s\n", x->file, x->line, sev, x->msg);
+			buf_printf(&line, "%s:%u: %s: %s\n", x->file, x->line, sev, x->msg);
 		else if (x->line)
-			fprintf(f, "%s:%u:%u: %s: %s\n", x->file, x->line,
+			buf_printf(&line, "%s:%u:%u: %s: %s\n", x->file, x->line,
 			    x->col ? x->col : 1, sev, x->msg);
 		else
-			fprintf(f, "%s: %s: %s\n", x->file, sev, x->msg);
+			buf_printf(&line, "%s: %s: %s\n", x->file, sev, x->msg);
+		fwrite(line.data, 1, line.len, f);
+		if (tee)
+			buf_add(tee, line.data, line.len);
 	}
+	buf_release(&line);
 }
 
 void diags_free(struct diags *d)

@@ -43,6 +43,11 @@ void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
 void diags_merge(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column (stable) and prints to f. */
 void diags_print(struct diags *d, FILE *f);
+/* Makes diags_print also append what it prints to b (NULL: stop), so that
+ * a build can replay its diagnostics exactly (generator/fingerprint.h).
+ * One a process; set and cleared by the thread that prints. */
+struct buf;
+void diags_tee(struct buf *b);
 void diags_free(struct diags *d);
 
 /* The English plural ending of a count in a message: "" for 1, else "s"

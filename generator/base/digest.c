@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
+
+#include "fsrec.h"
 
 struct digest_ctx {
 	XXH3_state_t *st;
@@ -73,8 +76,15 @@ struct digest digest_end(struct digest_ctx *c)
 int digest_file(const char *path, struct digest *out, long long *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		fsrec_note(path, FSREC_FOLLOW, NULL, errno);
 		return -1;
+	}
+	if (fsrec_on()) {
+		struct stat st;
+		int bad = fstat(fd, &st) < 0;
+		fsrec_note(path, FSREC_FOLLOW, bad ? NULL : &st, errno);
+	}
 	struct digest_ctx *c = digest_new();
 	static const size_t chunk = 1 << 16;
 	char *b = malloc(chunk);

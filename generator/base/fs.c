@@ -14,15 +14,20 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fsrec.h"
 #include "mem.h"
 
 int fs_read(const char *path, size_t max, struct buf *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		fsrec_note(path, FSREC_FOLLOW, NULL, errno);
 		return -1;
+	}
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	int bad = fstat(fd, &st) < 0;
+	fsrec_note(path, FSREC_FOLLOW, bad ? NULL : &st, errno);
+	if (bad || !S_ISREG(st.st_mode)) {
 		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
 		close(fd);
 		errno = e ? e : EINVAL;
@@ -70,8 +75,15 @@ int fs_list(const char *dir, struct fs_entry **out, size_t *n)
 	DIR *d = opendir(dir);
 	*out = NULL;
 	*n = 0;
-	if (!d)
+	if (!d) {
+		fsrec_note(dir, FSREC_FOLLOW, NULL, errno);
 		return -1;
+	}
+	if (fsrec_on()) {	/* a folder's identity changes with its entries */
+		struct stat ds;
+		int bad = fstat(dirfd(d), &ds) < 0;
+		fsrec_note(dir, FSREC_FOLLOW, bad ? NULL : &ds, errno);
+	}
 	size_t cap = 0;
 	struct buf path = BUF_INIT;
 	struct dirent *de;
@@ -187,13 +199,17 @@ int fs_rmtree(const char *path)
 int fs_exists(const char *path)
 {
 	struct stat st;
-	return lstat(path, &st) == 0;
+	int found = lstat(path, &st) == 0;
+	fsrec_note(path, FSREC_LSTAT, found ? &st : NULL, errno);
+	return found;
 }
 
 int fs_is_dir(const char *path)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	int found = stat(path, &st) == 0;
+	fsrec_note(path, FSREC_FOLLOW, found ? &st : NULL, errno);
+	return found && S_ISDIR(st.st_mode);
 }
 
 void fs_join(struct buf *out, const char *a, const char *b)
@@ -205,7 +221,16 @@ void fs_join(struct buf *out, const char *a, const char *b)
 	buf_puts(out, b);
 }
 
+static enum fs_place place(const char *root_real, const char *path);
+
 enum fs_place fs_place(const char *root_real, const char *path)
+{
+	enum fs_place r = place(root_real, path);
+	fsrec_note_place(root_real, path, (int)r);
+	return r;
+}
+
+static enum fs_place place(const char *root_real, const char *path)
 {
 	char *real = realpath(path, NULL);
 	if (!real) {

@@ -275,7 +275,7 @@ static void libraries(struct digest_ctx *k)
 /* What every key starts with: see cache.h. -1 when carto cannot read its
  * own executable (then no cache: a rebuilt carto must never reuse what an
  * older one rendered). */
-static int global_key(struct cache *c, const struct site *s, const struct build_opts *o)
+int cache_carto_digest(struct digest *out)
 {
 	struct digest exe;
 	if (digest_file("/proc/self/exe", &exe, NULL) < 0)
@@ -285,6 +285,17 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 	digest_str(k, CARTO_VERSION);
 	digest_fold(k, &exe);
 	libraries(k);
+	*out = digest_end(k);
+	return 0;
+}
+
+static int global_key(struct cache *c, const struct site *s, const struct build_opts *o)
+{
+	struct digest carto;
+	if (cache_carto_digest(&carto) < 0)
+		return -1;
+	struct digest_ctx *k = digest_new();
+	digest_fold(k, &carto);
 	digest_num(k, o->drafts);
 	digest_num(k, o->preview);	/* serve leaves out documents: their pages differ */
 	digest_num(k, o->xlsx_rows);

@@ -50,6 +50,12 @@ struct organisme;
 struct site;
 struct cache;
 
+/* The digest of carto itself, what every key starts with: its version,
+ * its executable's bytes and the libraries it runs with (by path, size,
+ * inode and change time). Returns 0, or -1 when the executable cannot be
+ * read (then nothing may be reused). Also the fingerprint's
+ * (generator/fingerprint.h). */
+int cache_carto_digest(struct digest *out);
 /* Reads the index beside p->out (after publish_begin). Returns the cache,
  * or NULL when o->no_cache is set or carto's executable cannot be read. */
 struct cache *cache_open(const struct publish *p, const struct site *s,
