@@ -11,12 +11,15 @@
 # Hugo site (tests/hugo_site.sh), rebuilt the same way by Debian's hugo
 # (installed when missing and run as root; else the command is printed and
 # the comparison skipped): wall, CPU and peak memory of both, and the
-# ratios hugo/carto. Last, carto serve on a site of BENCH_SERVE_ORGS
+# ratios hugo/carto; carto twice: with the build cache (the third build,
+# nothing changed, stops at its fingerprint) and with --no-cache (every page
+# rendered again, over its existing output). Last, carto serve on a site of BENCH_SERVE_ORGS
 # organisations (default 10000; 0 skips it): the time from a save to the new
 # page served (tests/bench_serve.py).
 # Then the build cache
 # (this carto only): a site of BENCH_CACHE_ORGS organisations (default
-# 10000) built from nothing, rebuilt with nothing changed, rebuilt after one
+# 10000) built from nothing, rebuilt with nothing changed (the fingerprint),
+# after a file touched (the cache puts back every document), after one
 # organisation's name changed, and loaded and checked only (carto check: the
 # floor under any rebuild). BENCH_CACHE_ORGS=0 skips it. Sites are kept in
 # build/bench/.
@@ -56,9 +59,11 @@ measured() {
 	cat "$B/time.log"
 }
 
-# timed BIN SITE OUT: prints "wall user sys peak-KB" of one build.
+# timed BIN SITE OPTION...: prints "wall user sys peak-KB" of one build.
 timed() {
-	measured "$1" build --site "$2" --out "$3"
+	t_bin=$1
+	shift
+	measured "$t_bin" build --site "$@"
 }
 
 bins="new"
@@ -75,7 +80,7 @@ for v in $bins; do
 	[ "$ORGS" -gt 0 ] || break
 	out="$B/rebuild-out-$v-orgs"
 	rm -rf "$out" "$B/.rebuild-out-$v-orgs".*
-	set -- $(timed "$(bin $v)" "$dir" "$out")
+	set -- $(timed "$(bin $v)" "$dir" --out "$out")
 	kb=$(find "$out/pdf/organismes" -name '*.pdf' -printf '%s\n' | awk '{s += $1; n++} END {printf "%.1f", s / n / 1024}')
 	echo "| cold build, $ORGS organisations | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | $kb |"
 done
@@ -85,9 +90,9 @@ for n in $SIZES; do
 	for v in $bins; do
 		out="$B/rebuild-out-$v-$n"
 		rm -rf "$out" "$B/.rebuild-out-$v-$n".*
-		timed "$(bin $v)" "$dir" "$out" > /dev/null
-		timed "$(bin $v)" "$dir" "$out" > /dev/null
-		set -- $(timed "$(bin $v)" "$dir" "$out")
+		timed "$(bin $v)" "$dir" --out "$out" > /dev/null
+		timed "$(bin $v)" "$dir" --out "$out" > /dev/null
+		set -- $(timed "$(bin $v)" "$dir" --out "$out")
 		echo "| rebuild over the output, $n pages | $v | $1 | $2 | $3 | $(echo "$2 $3" | awk '{print $1 + $2}') | |"
 	done
 done
@@ -115,9 +120,16 @@ if command -v hugo > /dev/null; then
 			cp "$dir/.stamp" "$B/hugo-pages-$n/.stamp"
 		}
 		out="$B/rebuild-out-new-$n"
-		set -- $(timed "$NEW" "$dir" "$out")
+		set -- $(timed "$NEW" "$dir" --out "$out")
 		cw=$1 cc=$(echo "$2 $3" | awk '{print $1 + $2}')
 		echo "| $n | carto | $1 | $2 | $3 | $cc | $(($4 / 1024)) |"
+		out="$B/rebuild-out-nocache-$n"
+		rm -rf "$out" "$B/.rebuild-out-nocache-$n".*
+		timed "$NEW" "$dir" --out "$out" --no-cache > /dev/null
+		timed "$NEW" "$dir" --out "$out" --no-cache > /dev/null
+		set -- $(timed "$NEW" "$dir" --out "$out" --no-cache)
+		nw=$1 nc=$(echo "$2 $3" | awk '{print $1 + $2}')
+		echo "| $n | carto --no-cache | $1 | $2 | $3 | $nc | $(($4 / 1024)) |"
 		hout="$B/hugo-out-$n"
 		rm -rf "$hout"
 		measured hugo --source "$B/hugo-pages-$n" --destination "$PWD/$hout" --quiet > /dev/null
@@ -125,11 +137,12 @@ if command -v hugo > /dev/null; then
 		set -- $(measured hugo --source "$B/hugo-pages-$n" --destination "$PWD/$hout" --quiet)
 		hc=$(echo "$2 $3" | awk '{print $1 + $2}')
 		echo "| $n | hugo | $1 | $2 | $3 | $hc | $(($4 / 1024)) |"
-		ratios="$ratios$(echo "$n $1 $cw $hc $cc" | awk '{printf "| %d | %.1f | %.1f |\\n", $1, $2 / $3, $4 / $5}')"
+		ratios="$ratios$(echo "$n $1 $cw $hc $cc $nw $nc" |
+			awk '{printf "| %d | %.1f | %.1f | %.1f | %.1f |\\n", $1, $2 / $3, $4 / $5, $2 / $6, $4 / $7}')"
 	done
 	echo
-	echo "| pages | hugo/carto wall | hugo/carto CPU |"
-	echo "|---:|---:|---:|"
+	echo "| pages | hugo/carto wall | hugo/carto CPU | hugo/carto --no-cache wall | hugo/carto --no-cache CPU |"
+	echo "|---:|---:|---:|---:|---:|"
 	printf "$ratios"
 fi
 
@@ -168,6 +181,8 @@ cached() {
 }
 name="full build (no cache yet)" cached
 name="nothing changed" cached
+touch "$dir/site.yaml"	# its identity changes, not its bytes: the fingerprint misses, the cache holds
+name="a file touched, nothing changed" cached
 org=$(ls "$dir/content/organismes" | sed -n '2p')
 sed -i '0,/^\( *\)nom: "\(.*\)"/s//\1nom: "\2 (modifié)"/' "$dir/content/organismes/$org"
 name="one organisation changed" cached

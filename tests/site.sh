@@ -128,8 +128,10 @@ st=$?; detail="exit $rc: $(head -3 "$TMP/fw.err")"; [ "$st" = 0 ]
 site_test failed-write-fails-build "$detail"
 
 # A build killed with SIGKILL half-way leaves the previous output, and the
-# next build cleans up what the killed one left.
-CARTO_TEST_PAUSE=30 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &
+# next build cleans up what the killed one left. (Without the cache: with
+# it, a build where nothing changed would stop at its fingerprint, before
+# the pause.)
+CARTO_NO_CACHE=1 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do ls -d "$TMP"/.b1.tmp.* > /dev/null 2>&1 && break; sleep 0.1; done
 ls "$TMP"/.b1.tmp.*/data/offres.csv > /dev/null 2>&1
@@ -160,7 +162,7 @@ CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 
 site_test fallback-publishes
 # The same with the kill placed by strace between the renames, as in the case.
 if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
-	killed=$( (strace -f -qq -o /dev/null -e trace=renameat2,rename -e inject=renameat2:error=EINVAL \
+	killed=$( (CARTO_NO_CACHE=1 strace -f -qq -o /dev/null -e trace=renameat2,rename -e inject=renameat2:error=EINVAL \
 		-e inject=rename:signal=SIGKILL:when=2 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1
 		echo $?) 2> /dev/null)
 	# A disk full at a thread's third mkdir (strace counts each thread's
@@ -242,10 +244,14 @@ if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 fi
 if [ "$(id -u)" = 0 ] && command -v runuser > /dev/null; then
 	mkdir "$RO/out/pas-a-moi" && touch "$RO/out/pas-a-moi/f"	# root's: nobody cannot remove it
+	# A build where nothing changed stops at its fingerprint and leaves the
+	# spare alone: a file touched makes each build run.
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro.err"
 	r1=$?
+	touch "$RO/site/site.yaml"
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > /dev/null 2> "$TMP/ro2.err"
 	r2=$?
+	touch "$RO/site/site.yaml"
 	as_user "$CARTO" build --site "$RO/site" --out "$RO/out" > "$TMP/ro3.out" 2> "$TMP/ro3.err"
 	r3=$?
 	# Each is one warning through the diagnostics, counted in the summary:
@@ -774,8 +780,9 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 st=$?; detail="exit $rc in $ms ms: $(head -2 "$TMP/theme.err"); $(ls -a "$TMP" | grep theme-out)"; [ "$st" = 0 ]
 site_test theme-page-output-bound "$detail"
 rm "$S-theme/themes/default/templates/home.mustache"
-"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > /dev/null 2>&1 && [ -d "$TMP/.theme-out.spare" ]
-site_test theme-builds-after-failure
+"$CARTO" build --site "$S-theme" --out "$TMP/theme-out" > "$TMP/theme.out" 2>&1 && [ -d "$TMP/.theme-out.spare" ]
+st=$?; detail="$(head -3 "$TMP/theme.out"; ls -a "$TMP" | grep theme-out)"; [ "$st" = 0 ]
+site_test theme-builds-after-failure "$detail"
 rm -rf "$S-theme"
 
 # Cartographies: a page per cartography and per département when asked; the

@@ -1,6 +1,7 @@
 /*
  * Unit tests of generator/base: buffer, UTF-8, map, escapes, suggestions.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,8 @@
 #include "../../generator/base/buf.h"
 #include "../../generator/base/civil.h"
 #include "../../generator/base/digest.h"
+#include "../../generator/base/fs.h"
+#include "../../generator/base/fsrec.h"
 #include "../../generator/base/url.h"
 #include "../../generator/base/escape.h"
 #include "../../generator/base/strmap.h"
@@ -295,4 +298,72 @@ void test_digest(void)
 		unlink(path);
 		EXPECT(digest_file(path, &f, &size) < 0);
 	}
+}
+
+/* The recorder of what a build reads (base/fsrec.h): each kind of look is
+ * noted once, with its identity or errno; a skipped prefix is not; a file
+ * seen with two identities marks the notes changed. */
+void test_fsrec(void)
+{
+	char dir[] = "/tmp/carto-fsrec-XXXXXX";
+	EXPECT(mkdtemp(dir) != NULL);
+	struct buf a = BUF_INIT, out = BUF_INIT, skip = BUF_INIT, data = BUF_INIT, missing = BUF_INIT;
+	fs_join(&a, dir, "a.yaml");
+	fs_join(&out, dir, "out/x.html");
+	fs_join(&skip, dir, "out/");
+	fs_join(&missing, dir, "b.yaml");
+	EXPECT(fs_write(a.data, "x: 1\n", 5) == 0);
+	const char *skips[] = { skip.data };
+	struct fs_entry *v;
+	size_t n, n_notes;
+	int changed = 1;
+	fsrec_start(skips, 1);
+	EXPECT(fsrec_on());
+	EXPECT(fs_read(a.data, 100, &data) == 0);
+	EXPECT(fs_read(a.data, 100, &data) == 0);	/* once */
+	EXPECT(fs_list(dir, &v, &n) == 0);
+	fs_entries_free(v, n);
+	EXPECT(!fs_exists(missing.data));
+	EXPECT(fs_read(out.data, 100, &data) < 0);	/* skipped */
+	struct fsrec_entry *e = fsrec_stop(&n_notes, &changed);
+	EXPECT(!fsrec_on());
+	EXPECT(n_notes == 3 && !changed);
+	int saw_file = 0, saw_dir = 0, saw_missing = 0;
+	for (size_t i = 0; i < n_notes; i++) {
+		struct fsrec_id now = fsrec_id_of((enum fsrec_kind)e[i].kind, e[i].root, e[i].path);
+		EXPECT(fsrec_id_eq(&now, &e[i].id));
+		saw_file |= e[i].kind == FSREC_FOLLOW && !strcmp(e[i].path, a.data) && e[i].id.size == 5;
+		saw_dir |= e[i].kind == FSREC_FOLLOW && !strcmp(e[i].path, dir) && !e[i].id.err;
+		saw_missing |= e[i].kind == FSREC_LSTAT && !strcmp(e[i].path, missing.data) &&
+		    e[i].id.err == ENOENT;
+	}
+	EXPECT(saw_file && saw_dir && saw_missing);
+	/* The file changed: its identity is another (a new size), and the
+	 * folder's when a file is added. */
+	EXPECT(fs_write(a.data, "x: 12\n", 6) == 0);
+	for (size_t i = 0; i < n_notes; i++)
+		if (!strcmp(e[i].path, a.data)) {
+			struct fsrec_id now = fsrec_id_of(FSREC_FOLLOW, "", a.data);
+			EXPECT(!fsrec_id_eq(&now, &e[i].id));
+		}
+	EXPECT(fs_write(missing.data, "y: 1\n", 5) == 0);
+	struct fsrec_id now = fsrec_id_of(FSREC_LSTAT, "", missing.data);
+	EXPECT(now.err == 0);
+	fsrec_free(e, n_notes);
+	/* Two identities of one file during a recording. */
+	fsrec_start(skips, 1);
+	EXPECT(fs_read(a.data, 100, &data) == 0);
+	EXPECT(fs_write(a.data, "x: 123\n", 7) == 0);
+	EXPECT(fs_read(a.data, 100, &data) == 0);
+	e = fsrec_stop(&n_notes, &changed);
+	EXPECT(changed && n_notes == 1);
+	fsrec_free(e, n_notes);
+	unlink(a.data);
+	unlink(missing.data);
+	rmdir(dir);
+	buf_release(&a);
+	buf_release(&out);
+	buf_release(&skip);
+	buf_release(&data);
+	buf_release(&missing);
 }

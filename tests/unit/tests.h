@@ -45,4 +45,5 @@ void test_md_doc(void);
 void test_pdf_cp1252(void);
 void test_pdf_pen(void);
 void test_digest(void);
+void test_fsrec(void);
 #endif
