@@ -56,6 +56,7 @@ struct opts {
 	int help;		/* COMMAND --help */
 	const char *share;	/* carto's share folder, or NULL (share.h) */
 	int preloaded;		/* carto serve: the site is loaded already */
+	int today;		/* the build's day, once taken (YYYYMMDD), or 0 */
 	int load_rc;		/* then what loading it returned */
 };
 
@@ -287,7 +288,7 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, d);
 	build_stage(&o->clock, o->preloaded ? NULL : "load");
 	if (rc == 0) {
-		s->today = today();
+		s->today = o->today ? o->today : today();
 		validate_site(s, s->today, o->b.jobs, d);
 		if (s->theme && !theme_exists(o->site, s->share, s->theme)) {
 			struct buf f = BUF_INIT;
@@ -369,7 +370,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	p.no_exchange = o->b.no_exchange;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
 	/* Nothing changed since the last build: it says so, and stops here. */
-	struct fingerprint_args fa = { o->site, o->out, o->share, &o->b, today(), o->preloaded || d->n };
+	o->today = today();	/* one day for the fingerprint and the build */
+	struct fingerprint_args fa = { o->site, o->out, o->share, &o->b, o->today, o->preloaded || d->n };
 	build_stage(&o->clock, NULL);
 	struct fingerprint *fp = fingerprint_open(&fa);
 	int replayed = fingerprint_replay(fp, &rc);
