@@ -21,7 +21,8 @@ static const struct {
 	  "  --drafts        publish drafts too (CARTO_DRAFTS=1)\n"
 	  "  --base-url URL  the address the site is published at (CARTO_BASE_URL)\n"
 	  "  --no-cache      render every document, ignoring the build cache .<out>.cache\n"
-	  "                  (CARTO_NO_CACHE=1)\n" },
+	  "                  and its fingerprint, which lets a build where nothing changed\n"
+	  "                  since the last one say so and stop (CARTO_NO_CACHE=1)\n" },
 	{ "check",
 	  "usage: carto check [--site DIR] [--jobs N]\n"
 	  "\n"
