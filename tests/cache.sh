@@ -226,6 +226,59 @@ k3=$(page_key $aub)
 [ -n "$k3" ] && [ "$k2" != "$k3" ] && grep -q 'Femmes-Passerelles Saint-Denis' "$C/out/$aub"
 cache_test commune-page-near-rendered "$k2 $k3"
 
+# Only the rows in the box around a commune's centre that holds every offer
+# "Près de…" may list (html_carto.c, near_box) are read by its page: an
+# organisation of Nanterre (2.2087° E, outside Aubervilliers's box, which
+# starts at 2.216° E, though in the grid's cells around it) renamed:
+# Aubervilliers's page keeps its key; Nanterre's has a new one.
+nan=cartographies/linguistique/communes/92050/index.html
+k4=$(page_key $aub) n1=$(page_key $nan)
+sed -i 's/^  nom: "Accueil et Langues Nanterre"/  nom: "Accueil \& Langues Nanterre"/' \
+	"$C/site/content/organismes/accueil-et-langues-nanterre.yaml"
+cache_same org-outside-box
+k5=$(page_key $aub) n2=$(page_key $nan)
+[ -n "$k4" ] && [ "$k4" = "$k5" ] && [ -n "$n1" ] && [ "$n1" != "$n2" ]
+cache_test commune-page-outside-box-reused "$k4 $k5 / $n1 $n2"
+
+# The parcours page is keyed on what it prints (html_parcours_key), its
+# pieces on their département's rows. Lire et Dire à Aubervilliers, whose
+# offers take no level (their entry is their target), renamed: the
+# cartography's page, whose map names it, and the piece of 93 have new
+# keys; the parcours page and the other pieces keep theirs.
+lpar=cartographies/linguistique/parcours/index.html
+l93=cartographies/linguistique/parcours/donnees/93.js
+l75=cartographies/linguistique/parcours/donnees/75.js
+lcar=cartographies/linguistique/index.html
+lid="$C/site/content/organismes/lire-et-dire-aubervilliers.yaml"
+a1=$(page_key $lpar) b1=$(page_key $l93) c1=$(page_key $l75) d1=$(page_key $lcar)
+sed -i 's/^  nom: "Lire et Dire à Aubervilliers"/  nom: "Lire \& Dire à Aubervilliers"/' "$lid"
+cache_same parcours-unlisted-org
+a2=$(page_key $lpar) b2=$(page_key $l93) c2=$(page_key $l75) d2=$(page_key $lcar)
+[ -n "$a1" ] && [ "$a1" = "$a2" ] && [ -n "$c1" ] && [ "$c1" = "$c2" ] && [ -n "$b1" ] &&
+	[ "$b1" != "$b2" ] && [ -n "$d1" ] && [ "$d1" != "$d2" ] &&
+	grep -q 'Lire &amp; Dire' "$C/out/$lcar" && ! grep -q 'Lire &amp; Dire' "$C/out/$lpar"
+cache_test parcours-page-unlisted-reused "$a1 $a2 / $b1 $b2 / $c1 $c2 / $d1 $d2"
+# Its first offer now aims higher, so it is at a level, but its session
+# is closed: the page counts it among the offers it does not list (their
+# number is printed), and is rendered again (the same bytes as a clean
+# build); then its session opens: the page lists it.
+sed -i '0,/^        vise: "A1.1"/s//        vise: "A2"/; 0,/etat_recrutement: ouvert/s//etat_recrutement: ferme/' "$lid"
+cache_same parcours-step-closed
+a3=$(page_key $lpar)
+[ -n "$a3" ] && [ "$a3" != "$a2" ] && ! grep -q 'Lire &amp; Dire' "$C/out/$lpar"
+cache_test parcours-page-count-rendered "$a2 $a3"
+sed -i '0,/etat_recrutement: ferme/s//etat_recrutement: ouvert/' "$lid"
+cache_same parcours-step-open
+a4=$(page_key $lpar)
+[ -n "$a4" ] && [ "$a4" != "$a3" ] && grep -q 'Lire &amp; Dire' "$C/out/$lpar"
+cache_test parcours-page-step-rendered "$a3 $a4"
+# A listed organisation renamed: the page shows the new name.
+sed -i 's/^  nom: "Langues et Cultures en partage"/  nom: "Langues \& Cultures en partage"/' \
+	"$C/site/content/organismes/langues-et-cultures-pantin.yaml"
+cache_same parcours-listed-org
+grep -q 'Langues &amp; Cultures en partage' "$C/out/$lpar"
+cache_test parcours-page-listed-rendered
+
 # A CléA offer that recruits (the parcours lists no other), which only the
 # savoirs de base select: the parcours page of the linguistic cartography
 # ends with it too (html_parcours.c), so it is rendered again.

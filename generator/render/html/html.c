@@ -196,8 +196,9 @@ struct html {
 	} *tally;
 	struct cache *cache;
 	struct digest pages;		/* every page's file, for the cache's keys */
-	struct digest *cartos;		/* per cartography: its rows and their suites */
+	struct digest *cartos;		/* per cartography: its rows */
 	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
+	struct parcours_keys **pkeys;	/* per cartography: html_parcours_key's */
 };
 
 static double now_ms(void)
@@ -309,28 +310,27 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 	return k;
 }
 
-/* What the page of a whole cartography and its parcours page read of the
- * organisations: every row, and the suites of their organisations (the
- * parcours page shows them). Its other pages and data read less
- * (html_carto_key). */
+/* What the page of a whole cartography reads of the organisations: every
+ * row (its map names their organisations, its facets count them; it shows
+ * no suites). Its other pages and data read less (html_carto_key), and so
+ * do its parcours page and pieces (html_parcours_key). */
 static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
 {
 	size_t n;
 	const struct rowref *r = index_rows(s, ca, NULL, &n);
 	struct digest_ctx *k = digest_new();
 	cache_key_rows(k, r, n);
-	cache_key_row_suites(k, r, n);
 	return digest_end(k);
 }
 
 /* The cache's key of a cartography's page or data piece: what it reads of
- * the rows (the whole cartography's for its page and its parcours page and
- * pieces, with their suites, and the CléA offers of the site for the
- * parcours; a département's rows for its page and data, a run's for its
- * data; a commune's rows and those around it for its page:
- * html_carto_key), the theme, the pages, the date of the newest data. The
- * sizes of the booklets and workbooks it links are checked by the cache
- * itself. */
+ * the rows (the whole cartography's for its page; what
+ * its parcours page prints and a département's rows for each parcours
+ * piece, the site's CléA offers among them: html_parcours_key; a
+ * département's rows for its page and data, a run's for its data; a
+ * commune's rows and those around it for its page: html_carto_key), the
+ * theme, the pages, the date of the newest data. The sizes of the
+ * booklets and workbooks it links are checked by the cache itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
@@ -340,20 +340,15 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	struct digest_ctx *k = cache_key(h->cache, "html-carto", ca->id.s);
 	digest_num(k, j->kind);
 	digest_str(k, j->key);
-	if (j->kind == P_CARTO_PARCOURS || !j->key)
+	if (j->kind == P_CARTO_PARCOURS)
+		html_parcours_key(k, h->s, ca, h->pkeys[i], j->key);
+	else if (!j->key)
 		digest_fold(k, &h->cartos[i]);
 	else
 		html_carto_key(k, h->s, ca, h->ckeys[i], j->kind == P_CARTO_DATA, j->key);
 	digest_fold(k, &h->theme.src);
 	digest_fold(k, &h->pages);
 	digest_num(k, h->s->last_update);
-	/* The parcours ends with the site's CléA offers, of any cartography. */
-	if (j->kind == P_CARTO_PARCOURS) {
-		size_t n;
-		struct rowref *clea = html_parcours_clea(h->s, ca, &n);
-		cache_key_rows(k, clea, n);
-		free(clea);
-	}
 	return k;
 }
 
@@ -418,9 +413,11 @@ static void *html_new(const struct render_in *in)
 	h->pages = digest_end(pages);
 	h->cartos = xcalloc(s->n_cartographies + 1, sizeof(*h->cartos));
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
+	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
 		h->cartos[i] = carto_digest(s, s->cartographies[i]);
 		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i]);
+		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i]);
 	}
 	list_jobs(s, h->drafts, &h->jobs);
 	index_articles(h, s, h->drafts);
@@ -459,9 +456,12 @@ static void html_free(void *self)
 	struct html *h = self;
 	free(h->tally);
 	free(h->cartos);
-	for (size_t i = 0; i < h->s->n_cartographies; i++)
+	for (size_t i = 0; i < h->s->n_cartographies; i++) {
 		html_carto_keys_free(h->ckeys[i]);
+		html_parcours_keys_free(h->pkeys[i]);
+	}
 	free(h->ckeys);
+	free(h->pkeys);
 	for (size_t i = 0; i < h->jobs.n; i++)
 		free(h->jobs.v[i].path);
 	free(h->jobs.v);

@@ -1198,17 +1198,26 @@ static int cmp_near(const void *pa, const void *pb)
 	return a->km < b->km ? -1 : a->km > b->km ? 1 : a->at < b->at ? -1 : a->at > b->at;
 }
 
+/* Whether lieu l may be listed near commune com: of another commune, in
+ * the box around com's centre that holds every point within NEAR_KM (a
+ * degree of latitude is 111 km, of longitude 73 km at 49° N). nearby()
+ * lists those within NEAR_KM (haversine), and the cache's key of com's page
+ * reads them all (html_carto_key). */
+static int near_box(const struct lieu *l, const struct commune *com)
+{
+	return l->commune != com && !(fabs(l->lat - com->lat) > NEAR_KM / 100) &&
+	    !(fabs(l->lon - com->lon) > NEAR_KM / 60);
+}
+
 static struct view *nearby(struct pctx *c, const struct cartographie *ca, const struct commune *com)
 {
 	struct arena *a = c->a;
 	size_t n, nn = 0;
 	const struct rowref *r = index_rows(c->s, ca, NULL, &n);
 	struct near *v = arena_alloc(a, (n + 1) * sizeof(*v));
-	/* A degree of latitude is 111 km, of longitude 73 km at 49° N: the box
-	 * keeps every row within NEAR_KM, and haversine decides. */
 	for (size_t i = 0; i < n; i++) {
 		const struct lieu *l = r[i].l;
-		if (l->commune == com || fabs(l->lat - com->lat) > NEAR_KM / 100 || fabs(l->lon - com->lon) > NEAR_KM / 60)
+		if (!near_box(l, com))
 			continue;
 		double km = geo_km(com->lat, com->lon, l->lat, l->lon);
 		if (km <= NEAR_KM)
@@ -1249,38 +1258,39 @@ static void near_cell(double lat, double lon, long *cy, long *cx)
 	*cx = (long)floor(lon / (NEAR_KM / 60));
 }
 
+/* The rows of a cell of the grid, by their number in the cartography's. */
+struct cell {
+	size_t *v;
+	size_t n, cap;
+};
+
 struct carto_keys {
-	struct strmap cells;	/* "cy cx" -> struct digest of its rows, in order */
+	const struct rowref *r;	/* the cartography's rows */
+	struct strmap cells;	/* "cy cx" -> struct cell */
 	struct arena a;
 };
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
-	struct strmap open = STRMAP_INIT;	/* "cy cx" -> struct digest_ctx * */
 	char name[64];
 	size_t n;
-	const struct rowref *r = index_rows(s, ca, NULL, &n);
+	ck->r = index_rows(s, ca, NULL, &n);
 	ck->cells = (struct strmap)STRMAP_INIT;
 	ck->a = (struct arena)ARENA_INIT;
 	for (size_t i = 0; i < n; i++) {
 		long cy, cx;
-		near_cell(r[i].l->lat, r[i].l->lon, &cy, &cx);
+		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
 		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
-		struct digest_ctx *k = strmap_get(&open, name);
-		if (!k) {
-			k = digest_new();
-			strmap_put(&open, arena_strdup(&ck->a, name), k);
+		struct cell *cl = strmap_get(&ck->cells, name);
+		if (!cl) {
+			cl = arena_alloc(&ck->a, sizeof(*cl));
+			*cl = (struct cell){ NULL, 0, 0 };
+			strmap_put(&ck->cells, arena_strdup(&ck->a, name), cl);
 		}
-		cache_key_rows(k, &r[i], 1);
+		cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
+		cl->v[cl->n++] = i;
 	}
-	for (size_t i = 0; i < open.cap; i++)
-		if (open.slots[i].key) {
-			struct digest *d = arena_alloc(&ck->a, sizeof(*d));
-			*d = digest_end(open.slots[i].val);
-			strmap_put(&ck->cells, open.slots[i].key, d);
-		}
-	strmap_free(&open);
 	return ck;
 }
 
@@ -1288,9 +1298,44 @@ void html_carto_keys_free(struct carto_keys *ck)
 {
 	if (!ck)
 		return;
+	for (size_t i = 0; i < ck->cells.cap; i++)
+		if (ck->cells.slots[i].key)
+			free(((struct cell *)ck->cells.slots[i].val)->v);
 	strmap_free(&ck->cells);
 	arena_free(&ck->a);
 	free(ck);
+}
+
+static int by_number(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/* Adds to k the rows nearby() may list for commune com (near_box), in
+ * their order: those of the nine cells around its centre that are in its
+ * box. */
+static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const struct commune *com)
+{
+	long cy, cx;
+	char name[64];
+	size_t *v = NULL, n = 0, cap = 0;
+	near_cell(com->lat, com->lon, &cy, &cx);
+	for (long dy = -1; dy <= 1; dy++)
+		for (long dx = -1; dx <= 1; dx++) {
+			snprintf(name, sizeof(name), "%ld %ld", cy + dy, cx + dx);
+			const struct cell *cl = strmap_get(&ck->cells, name);
+			for (size_t i = 0; cl && i < cl->n; i++)
+				if (near_box(ck->r[cl->v[i]].l, com)) {
+					v = xgrow(v, &cap, n + 1, sizeof(*v));
+					v[n++] = cl->v[i];
+				}
+		}
+	xqsort(v, n, sizeof(*v), by_number);
+	digest_num(k, (long long)n);
+	for (size_t i = 0; i < n; i++)
+		cache_key_rows(k, &ck->r[v[i]], 1);
+	free(v);
 }
 
 /* The organisations' ids of the n rows r, in order: all a run of a
@@ -1323,18 +1368,8 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 	if (!com)
 		return;
 	/* A commune's page lists the nearest offers of other communes
-	 * (nearby): every row of the nine cells around its centre. */
-	long cy, cx;
-	char name[64];
-	near_cell(com->lat, com->lon, &cy, &cx);
-	for (long dy = -1; dy <= 1; dy++)
-		for (long dx = -1; dx <= 1; dx++) {
-			snprintf(name, sizeof(name), "%ld %ld", cy + dy, cx + dx);
-			const struct digest *d = strmap_get(&ck->cells, name);
-			digest_num(k, d != NULL);
-			if (d)
-				digest_fold(k, d);
-		}
+	 * (nearby). */
+	key_near(k, ck, com);
 }
 
 int html_carto_large(size_t rows)

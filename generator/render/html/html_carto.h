@@ -37,9 +37,11 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 
 /* The build cache's keys of a cartography's views and data (html.c), on
  * what each reads of the rows: html_carto_keys_new computes once per
- * cartography what the keys share (the digests of the rows in each cell of
- * a grid of the "Près de…" radius), html_carto_key adds to k what the view
- * or data of kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads. */
+ * cartography what the keys share (the rows in each cell of a grid of the
+ * "Près de…" radius), html_carto_key adds to k what the view or data of
+ * kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads: a commune's page
+ * its rows and those of other communes in the box around its centre that
+ * holds every offer it may list as near (not the rows further away). */
 struct carto_keys;
 struct digest_ctx;
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca);

@@ -43,6 +43,7 @@
 #include "../../base/strmap.h"
 #include "../../data/derive.h"
 #include "../../data/paths.h"
+#include "../cache.h"
 #include "html_page.h"
 #include "html_carto.h"
 #include "html_parcours.h"
@@ -100,11 +101,11 @@ static int step_takes(const struct scale *sc, size_t k, const struct offre *o)
 }
 
 /* The rows of département dep a step reads from. */
-static const struct rowref *dep_rows(const struct pctx *c, const struct cartographie *ca,
+static const struct rowref *dep_rows(const struct site *s, const struct cartographie *ca,
     const struct rows *rs, int clea, const char *dep, size_t *n)
 {
 	if (!clea)
-		return index_rows(c->s, ca, dep, n);
+		return index_rows(s, ca, dep, n);
 	size_t from = 0;
 	while (from < rs->n_clea && strcmp(rs->clea[from].l->dep, dep) != 0)
 		from++;
@@ -144,7 +145,7 @@ static struct view *dep_cell(struct pctx *c, const struct cartographie *ca, cons
     const char *dep, const struct scale *sc, size_t k, size_t *total, size_t *closed)
 {
 	size_t n, count = 0;
-	const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, dep, &n), *first = NULL;
+	const struct rowref *rows = dep_rows(c->s, ca, rs, k == sc->n, dep, &n), *first = NULL;
 	struct view *list = view_list(c->a);
 	for (size_t i = 0; i < n; i++)
 		*closed += step_level(sc, k, rows[i].o) && !offre_recrute(rows[i].o);
@@ -255,16 +256,16 @@ static void row_json(struct pctx *c, struct buf *b, const struct rowref *r, size
 /* Appends to ids the numbers of the rows of one step in département dep,
  * or in all (dep NULL), in the one order: the département ranges of the
  * index are in code order. */
-static size_t step_rows(const struct pctx *c, const struct cartographie *ca, const struct rows *rs,
+static size_t step_rows(const struct site *s, const struct cartographie *ca, const struct rows *rs,
     const struct scale *sc, size_t k, const char *dep, size_t *ids)
 {
 	size_t n = 0;
-	for (size_t d = 0; d < c->s->geo.n_departements; d++) {
-		const char *code = c->s->geo.departements[d].code;
+	for (size_t d = 0; d < s->geo.n_departements; d++) {
+		const char *code = s->geo.departements[d].code;
 		if (dep && strcmp(dep, code) != 0)
 			continue;
 		size_t m;
-		const struct rowref *rows = dep_rows(c, ca, rs, k == sc->n, code, &m);
+		const struct rowref *rows = dep_rows(s, ca, rs, k == sc->n, code, &m);
 		for (size_t i = 0; i < m; i++)
 			if (step_takes(sc, k, rows[i].o))
 				ids[n++] = k == sc->n ? (size_t)(&rows[i] - rs->clea) + rs->n_all
@@ -282,19 +283,19 @@ struct step {
 /* The steps of the page in order, as ladder() shows them: the levels with
  * rows, then CléA after a scale that has some, when there are CléA rows.
  * Allocated; ids is scratch room for every row. */
-static struct step *page_steps(const struct pctx *c, const struct cartographie *ca,
+static struct step *page_steps(const struct site *s, const struct cartographie *ca,
     const struct rows *rs, size_t *ids, size_t *n)
 {
 	size_t cap = 0;
 	struct step *v = NULL;
 	*n = 0;
-	for (size_t e = 0; e < c->s->vocab.n_echelles; e++) {
-		const struct scale *sc = &c->s->vocab.echelles[e];
+	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
+		const struct scale *sc = &s->vocab.echelles[e];
 		size_t on_scale = 0;
 		for (size_t k = 0; k <= sc->n; k++) {
 			if (k == sc->n && !on_scale)
 				break;
-			if (!step_rows(c, ca, rs, sc, k, NULL, ids))
+			if (!step_rows(s, ca, rs, sc, k, NULL, ids))
 				continue;
 			on_scale++;
 			v = xgrow(v, &cap, *n + 1, sizeof(*v));
@@ -355,13 +356,13 @@ static void piece_json(struct pctx *c, const struct cartographie *ca, const stru
 	size_t total = rs->n_all + rs->n_clea, nsteps, used = 0, any = 0;
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
 	size_t *order = xmalloc((total + 1) * sizeof(*order));
-	struct step *steps = page_steps(c, ca, rs, ids, &nsteps);
+	struct step *steps = page_steps(c->s, ca, rs, ids, &nsteps);
 	struct buf e = BUF_INIT;
 	for (size_t r = 0; r < total; r++)
 		num[r] = SIZE_MAX;
 	/* Each step's rows, numbering the rows in the order first met. */
 	for (size_t s = 0; s < nsteps; s++) {
-		size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, dep, ids);
+		size_t n = step_rows(c->s, ca, rs, steps[s].sc, steps[s].k, dep, ids);
 		if (!n)
 			continue;
 		buf_puts(&e, any++ ? ",\n" : "\n");
@@ -423,7 +424,7 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids));
 	size_t *count = xmalloc((pub->n + 1) * sizeof(*count));
 	const char **deps = xmalloc((c->s->geo.n_departements + 1) * sizeof(*deps));
-	struct step *steps = page_steps(c, ca, rs, ids, &nsteps);
+	struct step *steps = page_steps(c->s, ca, rs, ids, &nsteps);
 	struct buf b = BUF_INIT;
 	ndeps = html_parcours_deps(c->s, ca, rs->clea, rs->n_clea, deps);
 	buf_printf(&b, "{\"dir\": \"%s\", \"publics\": [", PARCOURS_DIR);
@@ -435,7 +436,7 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 	for (size_t d = 0; d < ndeps; d++) {
 		double box[4] = { 90, 180, -90, -180 };
 		for (size_t s = 0; s < nsteps; s++) {
-			size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
+			size_t n = step_rows(c->s, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
 			for (size_t i = 0; i < n; i++) {
 				const struct lieu *l = row_at(rs, ids[i])->l;
 				if (!isfinite(l->lat) || !isfinite(l->lon))
@@ -458,7 +459,7 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 		buf_puts(&b, s ? ",\n" : "\n");
 		step_key(&b, &steps[s]);
 		for (size_t d = 0, any = 0; d < ndeps; d++) {
-			size_t n = step_rows(c, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
+			size_t n = step_rows(c->s, ca, rs, steps[s].sc, steps[s].k, deps[d], ids);
 			if (!n)
 				continue;
 			/* count[0]: every row; count[1 + p]: those open to public p. */
@@ -553,4 +554,101 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	view_set(c->a, v, "publics", pubs);
 	view_sets(c->a, v, "communes_js", html_fmt(c, "%s%s", c->root, PATH_CARTO_COMMUNES));
 	return v;
+}
+
+/* ---- the build cache's keys ---- */
+
+struct parcours_keys {
+	struct rows rs;
+	struct rowref *clea;	/* rs.clea, owned */
+	struct digest steps;	/* the steps the page has (page_steps) */
+};
+
+struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca)
+{
+	struct parcours_keys *pk = xcalloc(1, sizeof(*pk));
+	pk->rs.all = index_rows(s, ca, NULL, &pk->rs.n_all);
+	pk->clea = html_parcours_clea(s, ca, &pk->rs.n_clea);
+	pk->rs.clea = pk->clea;
+	size_t nsteps, *ids = xmalloc((pk->rs.n_all + pk->rs.n_clea + 1) * sizeof(*ids));
+	struct step *steps = page_steps(s, ca, &pk->rs, ids, &nsteps);
+	struct digest_ctx *k = digest_new();
+	digest_num(k, (long long)nsteps);
+	for (size_t i = 0; i < nsteps; i++) {
+		digest_str(k, steps[i].sc->id);
+		digest_num(k, (long long)steps[i].k);
+	}
+	pk->steps = digest_end(k);
+	free(steps);
+	free(ids);
+	return pk;
+}
+
+void html_parcours_keys_free(struct parcours_keys *pk)
+{
+	if (!pk)
+		return;
+	free(pk->clea);
+	free(pk);
+}
+
+/* What the page reads of row r on step k of scale sc (ladder, dep_cell,
+ * pieces_info): whether it is at the step's level and takes it, and for a
+ * row that takes it, its place and publics (the boxes and counts of the
+ * pieces); a row it lists (the first STEP_LISTED of a département) is
+ * read whole (cache_key_rows). *listed counts them. */
+static void step_fact(struct digest_ctx *k, const struct scale *sc, size_t step,
+    const struct rowref *r, size_t *listed)
+{
+	int level = step_level(sc, step, r->o), takes = level && offre_recrute(r->o);
+	digest_num(k, level + 2 * takes);
+	if (!takes)
+		return;
+	digest_add(k, &r->l->lat, sizeof(r->l->lat));
+	digest_add(k, &r->l->lon, sizeof(r->l->lon));
+	digest_num(k, (long long)r->o->publics.n);
+	for (size_t p = 0; p < r->o->publics.n; p++)
+		digest_str(k, r->o->publics.v[p].s);
+	if ((*listed)++ < STEP_LISTED)
+		cache_key_rows(k, r, 1);
+}
+
+void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const struct parcours_keys *pk, const char *dep)
+{
+	const struct rows *rs = &pk->rs;
+	size_t n;
+	digest_fold(k, &pk->steps);
+	if (dep) {
+		/* A piece: the steps (numbered across départements), and the
+		 * département's rows, the cartography's and the CléA ones. */
+		const struct rowref *r = dep_rows(s, ca, rs, 0, dep, &n);
+		cache_key_rows(k, r, n);
+		r = dep_rows(s, ca, rs, 1, dep, &n);
+		cache_key_rows(k, r, n);
+		return;
+	}
+	/* The page: which départements have rows and pieces, then, step by
+	 * step and département by département, what it reads of each row. */
+	size_t on = 0;
+	digest_num(k, (long long)rs->n_all);
+	digest_num(k, (long long)rs->n_clea);
+	for (size_t i = 0; i < rs->n_all && !on; i++)
+		on = on_ladder(s, rs->all[i].o);
+	digest_num(k, (long long)on);
+	for (size_t d = 0; d < s->geo.n_departements; d++) {
+		const char *code = s->geo.departements[d].code;
+		index_rows(s, ca, code, &n);
+		digest_num(k, (long long)n);
+		for (size_t e = 0; e < s->vocab.n_echelles; e++) {
+			const struct scale *sc = &s->vocab.echelles[e];
+			for (size_t step = 0; step <= sc->n; step++) {
+				const struct rowref *r = dep_rows(s, ca, rs, step == sc->n, code, &n);
+				size_t listed = 0;
+				digest_num(k, (long long)n);
+				for (size_t i = 0; i < n; i++)
+					step_fact(k, sc, step, &r[i], &listed);
+			}
+		}
+	}
 }

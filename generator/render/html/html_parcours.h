@@ -33,4 +33,23 @@ struct rowref *html_parcours_clea(const struct site *s, const struct cartographi
 size_t html_parcours_deps(const struct site *s, const struct cartographie *ca,
     const struct rowref *clea, size_t n_clea, const char **out);
 
+/* The build cache's keys of the parcours page and its pieces (html.c), on
+ * what each reads of the rows. html_parcours_keys_new computes once per
+ * cartography what they share: the CléA rows and which steps the page has
+ * (the pieces number the steps of every département). html_parcours_key
+ * adds to k what the piece of département dep reads (its rows, the
+ * cartography's and the CléA ones: cache_key_rows), or for the page (dep
+ * NULL) what it prints of the rows: for each step and département whether
+ * each row is at the step's level and takes it, where, for which publics
+ * (its counts, boxes and the choice of pieces), and the rows it lists,
+ * whole. A change to an organisation none of whose rows the page lists
+ * leaves the page's key unchanged when its rows' steps, places and
+ * publics stay. */
+struct digest_ctx;
+struct parcours_keys;
+struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca);
+void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const struct parcours_keys *pk, const char *dep);
+void html_parcours_keys_free(struct parcours_keys *pk);
+
 #endif
