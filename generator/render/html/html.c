@@ -196,7 +196,6 @@ struct html {
 	} *tally;
 	struct cache *cache;
 	struct digest pages;		/* every page's file, for the cache's keys */
-	struct digest *cartos;		/* per cartography: its rows */
 	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
 	struct parcours_keys **pkeys;	/* per cartography: html_parcours_key's */
 };
@@ -310,27 +309,14 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 	return k;
 }
 
-/* What the page of a whole cartography reads of the organisations: every
- * row (its map names their organisations, its facets count them; it shows
- * no suites). Its other pages and data read less (html_carto_key), and so
- * do its parcours page and pieces (html_parcours_key). */
-static struct digest carto_digest(const struct site *s, const struct cartographie *ca)
-{
-	size_t n;
-	const struct rowref *r = index_rows(s, ca, NULL, &n);
-	struct digest_ctx *k = digest_new();
-	cache_key_rows(k, r, n);
-	return digest_end(k);
-}
-
 /* The cache's key of a cartography's page or data piece: what it reads of
- * the rows (the whole cartography's for its page; what
- * its parcours page prints and a département's rows for each parcours
- * piece, the site's CléA offers among them: html_parcours_key; a
- * département's rows for its page and data, a run's for its data; a
- * commune's rows and those around it for its page: html_carto_key), the
- * theme, the pages, the date of the newest data. The sizes of the
- * booklets and workbooks it links are checked by the cache itself. */
+ * the rows (what its parcours page prints, a département's rows for each
+ * parcours piece, the site's CléA offers among them: html_parcours_key;
+ * every row for the cartography's page, a département's for its page and
+ * data, a run's for its data, a commune's and those around it for its
+ * page: html_carto_key), the theme, the pages, the date of the newest
+ * data. The sizes of the booklets and workbooks it links are checked by
+ * the cache itself. */
 static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
@@ -342,8 +328,6 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	digest_str(k, j->key);
 	if (j->kind == P_CARTO_PARCOURS)
 		html_parcours_key(k, h->s, ca, h->pkeys[i], j->key);
-	else if (!j->key)
-		digest_fold(k, &h->cartos[i]);
 	else
 		html_carto_key(k, h->s, ca, h->ckeys[i], j->kind == P_CARTO_DATA, j->key);
 	digest_fold(k, &h->theme.src);
@@ -370,9 +354,15 @@ static struct digest_ctx *other_key(const struct html *h, const struct pjob *j, 
 	return k;
 }
 
-static int page_job(void *ctx, size_t i, struct pool_worker *w)
+/* Job 0 of the pool is the search index (it reads no page: html_search_job),
+ * claimed first so that the longest job of a rebuild runs beside the pages;
+ * job i + 1 is page i. */
+static int page_job(void *ctx, size_t at, struct pool_worker *w)
 {
 	struct html *h = ctx;
+	if (at == 0)
+		return html_search_job(h->s, h->drafts, h->p, h->cache, &w->d);
+	size_t i = at - 1;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
 	struct pjob *job = &h->jobs.v[i];
@@ -411,11 +401,9 @@ static void *html_new(const struct render_in *in)
 		digest_fold(pages, &s->pages[i]->src);
 	}
 	h->pages = digest_end(pages);
-	h->cartos = xcalloc(s->n_cartographies + 1, sizeof(*h->cartos));
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
-		h->cartos[i] = carto_digest(s, s->cartographies[i]);
 		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i]);
 		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i]);
 	}
@@ -435,9 +423,9 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	h->p = p;
 	if (theme_load(&h->theme, s->root, s->share, s->theme, d) < 0)
 		return -1;
-	int nw = pool_workers(h->jobs.n, in->o->jobs);
+	int nw = pool_workers(h->jobs.n + 1, in->o->jobs);
 	h->tally = xcalloc((size_t)nw, sizeof(*h->tally));
-	int rc = pool_run(h->jobs.n, in->o->jobs, page_job, h, d, NULL);
+	int rc = pool_run(h->jobs.n + 1, in->o->jobs, page_job, h, d, NULL);
 	for (int i = 0; i < nw; i++) {
 		in->stats->carto_ms += h->tally[i].carto_ms;
 		in->stats->carto_pages += h->tally[i].carto_pages;
@@ -445,7 +433,7 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	struct html_url *urls = xmalloc((h->jobs.n + 1) * sizeof(*urls));
 	size_t n_urls = sitemap_urls(&h->jobs, urls);
 	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 ||
-	    html_extras(s, h->drafts, in->o->sitemap_max, urls, n_urls, p, h->cache, d) < 0))
+	    html_extras(s, h->drafts, in->o->sitemap_max, urls, n_urls, p) < 0))
 		rc = -1;
 	free(urls);
 	return rc;
@@ -455,7 +443,6 @@ static void html_free(void *self)
 {
 	struct html *h = self;
 	free(h->tally);
-	free(h->cartos);
 	for (size_t i = 0; i < h->s->n_cartographies; i++) {
 		html_carto_keys_free(h->ckeys[i]);
 		html_parcours_keys_free(h->pkeys[i]);

@@ -1266,6 +1266,7 @@ struct cell {
 
 struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
+	struct digest *rd;	/* each one's (cache_key_rows), once */
 	struct strmap cells;	/* "cy cx" -> struct cell */
 	struct arena a;
 };
@@ -1276,9 +1277,13 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	char name[64];
 	size_t n;
 	ck->r = index_rows(s, ca, NULL, &n);
+	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
 	ck->cells = (struct strmap)STRMAP_INIT;
 	ck->a = (struct arena)ARENA_INIT;
 	for (size_t i = 0; i < n; i++) {
+		struct digest_ctx *k = digest_new();
+		cache_key_rows(k, &ck->r[i], 1);
+		ck->rd[i] = digest_end(k);
 		long cy, cx;
 		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
 		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
@@ -1303,18 +1308,15 @@ void html_carto_keys_free(struct carto_keys *ck)
 			free(((struct cell *)ck->cells.slots[i].val)->v);
 	strmap_free(&ck->cells);
 	arena_free(&ck->a);
+	free(ck->rd);
 	free(ck);
 }
 
-static int by_number(const void *pa, const void *pb)
-{
-	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-	return a < b ? -1 : a > b;
-}
-
-/* Adds to k the rows nearby() may list for commune com (near_box), in
- * their order: those of the nine cells around its centre that are in its
- * box. */
+/* Adds to k the rows nearby() may list for commune com (near_box): those
+ * of the nine cells around its centre that are in its box, cell by cell,
+ * each cell's in the one order. Their order in the cartography, which
+ * nearby() reads (the tie-break of equal distances), is that of what the
+ * rows hold (index_cmp_rows), so their digests say it too. */
 static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const struct commune *com)
 {
 	long cy, cx;
@@ -1331,11 +1333,20 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 					v[n++] = cl->v[i];
 				}
 		}
-	xqsort(v, n, sizeof(*v), by_number);
 	digest_num(k, (long long)n);
 	for (size_t i = 0; i < n; i++)
-		cache_key_rows(k, &ck->r[v[i]], 1);
+		digest_fold(k, &ck->rd[v[i]]);
 	free(v);
+}
+
+/* Adds the n rows r (of the cartography's, ck->r) as cache_key_rows
+ * would, from their digests. */
+static void key_rows(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
+    size_t n)
+{
+	digest_num(k, (long long)n);
+	for (size_t i = 0; i < n; i++)
+		digest_fold(k, &ck->rd[&r[i] - ck->r]);
 }
 
 /* The organisations' ids of the n rows r, in order: all a run of a
@@ -1350,7 +1361,13 @@ static void key_org_ids(struct digest_ctx *k, const struct rowref *r, size_t n)
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key)
 {
-	size_t n, len = strcspn(key, "-");
+	size_t n;
+	if (!key) {	/* the cartography's page: every row */
+		const struct rowref *r = index_rows(s, ca, NULL, &n);
+		key_rows(k, ck, r, n);
+		return;
+	}
+	size_t len = strcspn(key, "-");
 	char code[16];
 	snprintf(code, sizeof(code), "%.*s", (int)(len < 15 ? len : 15), key);
 	const struct commune *com = !data && len == 5 ? strmap_get(&s->geo.by_code, code) : NULL;
@@ -1360,11 +1377,11 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 		from = from < n ? from : n;
 		size_t to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
 		key_org_ids(k, r, from);
-		cache_key_rows(k, r + from, to - from);
+		key_rows(k, ck, r + from, to - from);
 		return;
 	}
 	/* A département's data or page, a commune's page: their rows. */
-	cache_key_rows(k, r, n);
+	key_rows(k, ck, r, n);
 	if (!com)
 		return;
 	/* A commune's page lists the nearest offers of other communes

@@ -39,9 +39,13 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * what each reads of the rows: html_carto_keys_new computes once per
  * cartography what the keys share (the rows in each cell of a grid of the
  * "Près de…" radius), html_carto_key adds to k what the view or data of
- * kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads: a commune's page
- * its rows and those of other communes in the box around its centre that
- * holds every offer it may list as near (not the rows further away). */
+ * kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads: the
+ * cartography's page (key NULL) every row (its map names their
+ * organisations, its facets count them; it shows no suites), a
+ * département's page or data its rows, a commune's page its rows and
+ * those of other communes in the box around its centre that holds every
+ * offer it may list as near (not the rows further away). Each row's digest
+ * (cache_key_rows) is computed once, by html_carto_keys_new. */
 struct carto_keys;
 struct digest_ctx;
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca);

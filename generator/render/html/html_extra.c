@@ -137,7 +137,7 @@ static int robots(const struct site *s, struct publish *p)
 /* The search index, a document of the cache: it reads the pages, the
  * organisations and the référentiels (the key's global part holds the
  * drafts option). */
-static int search_index(const struct site *s, int drafts, struct publish *p, struct cache *c,
+int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
     struct diags *d)
 {
 	struct cache_job cj;
@@ -154,12 +154,11 @@ static int search_index(const struct site *s, int drafts, struct publish *p, str
 }
 
 int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
-    size_t nu, struct publish *p, struct cache *c, struct diags *d)
+    size_t nu, struct publish *p)
 {
 	const struct page **arts = xmalloc((s->n_pages + 1) * sizeof(*arts));
 	size_t n = html_articles(s, arts, s->n_pages, drafts);
-	int rc = feed(s, arts, n, p) | sitemap(s, sitemap_max, u, nu, p) | robots(s, p) |
-	    search_index(s, drafts, p, c, d);
+	int rc = feed(s, arts, n, p) | sitemap(s, sitemap_max, u, nu, p) | robots(s, p);
 	free(arts);
 	return rc ? -1 : 0;
 }

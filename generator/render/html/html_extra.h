@@ -18,13 +18,18 @@ struct html_url {
 };
 
 /* Writes feed.xml, sitemap.xml (every page of u; an index of sitemap-N.xml
- * past sitemap_max URLs: 50,000 by the protocol, lower in the tests),
- * robots.txt and the search index (drafts: the pages marked brouillon too),
- * the index a document of the build cache c (NULL: none; d takes its
- * diagnostics) keyed on every file of the site. Returns 0 or -1. */
+ * past sitemap_max URLs: 50,000 by the protocol, lower in the tests) and
+ * robots.txt. Returns 0 or -1. */
 struct cache;
 struct diags;
 int html_extras(const struct site *s, int drafts, size_t sitemap_max, const struct html_url *u,
-    size_t n, struct publish *p, struct cache *c, struct diags *d);
+    size_t n, struct publish *p);
+/* Writes the search index (drafts: the pages marked brouillon too), a
+ * document of the build cache c (NULL: none; d takes its diagnostics)
+ * keyed on every file of the site. It reads no page of the build, so it is
+ * one of the pool's jobs, rendered beside the pages (html.c). Returns 0 or
+ * -1. */
+int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
+    struct diags *d);
 
 #endif

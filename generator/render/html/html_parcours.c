@@ -558,11 +558,49 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 
 /* ---- the build cache's keys ---- */
 
+/* What the keys read of each row, computed once a build: for row r (the
+ * cartography's rows, then the CléA ones: row_at's numbers), whether it
+ * takes level k of the scale whose levels start at base[e] (lv[r * nl +
+ * base[e] + k], offre_takes_level) and whether it recruits (rec[r]). */
 struct parcours_keys {
 	struct rows rs;
 	struct rowref *clea;	/* rs.clea, owned */
+	size_t nl, *base;
+	unsigned char *lv, *rec;
 	struct digest steps;	/* the steps the page has (page_steps) */
 };
+
+/* The number of row i of the rows of département dep (dep_rows). */
+static size_t row_no(const struct rows *rs, int clea, const struct rowref *r, size_t i)
+{
+	return clea ? rs->n_all + (size_t)(&r[i] - rs->clea) : (size_t)(&r[i] - rs->all);
+}
+
+/* Whether row number r is at step k of scale e, and takes it (step_level,
+ * step_takes). */
+static int key_level(const struct parcours_keys *pk, const struct site *s, size_t e, size_t k,
+    size_t r)
+{
+	return k == s->vocab.echelles[e].n || pk->lv[r * pk->nl + pk->base[e] + k];
+}
+
+/* Whether step k of scale e has rows in some département: page_steps's
+ * test (step_rows), on the rows' levels. */
+static int key_step_has_rows(const struct parcours_keys *pk, const struct site *s,
+    const struct cartographie *ca, size_t e, size_t k)
+{
+	int clea = k == s->vocab.echelles[e].n;
+	for (size_t d = 0; d < s->geo.n_departements; d++) {
+		size_t m;
+		const struct rowref *r = dep_rows(s, ca, &pk->rs, clea, s->geo.departements[d].code, &m);
+		for (size_t i = 0; i < m; i++) {
+			size_t no = row_no(&pk->rs, clea, r, i);
+			if (pk->rec[no] && key_level(pk, s, e, k, no))
+				return 1;
+		}
+	}
+	return 0;
+}
 
 struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca)
 {
@@ -570,17 +608,37 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 	pk->rs.all = index_rows(s, ca, NULL, &pk->rs.n_all);
 	pk->clea = html_parcours_clea(s, ca, &pk->rs.n_clea);
 	pk->rs.clea = pk->clea;
-	size_t nsteps, *ids = xmalloc((pk->rs.n_all + pk->rs.n_clea + 1) * sizeof(*ids));
-	struct step *steps = page_steps(s, ca, &pk->rs, ids, &nsteps);
+	size_t n = pk->rs.n_all + pk->rs.n_clea;
+	pk->base = xmalloc((s->vocab.n_echelles + 1) * sizeof(*pk->base));
+	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
+		pk->base[e] = pk->nl;
+		pk->nl += s->vocab.echelles[e].n;
+	}
+	pk->lv = xcalloc(n * pk->nl + 1, 1);
+	pk->rec = xcalloc(n + 1, 1);
+	for (size_t r = 0; r < n; r++) {
+		const struct offre *o = row_at(&pk->rs, r)->o;
+		pk->rec[r] = (unsigned char)offre_recrute(o);
+		for (size_t e = 0; e < s->vocab.n_echelles; e++)
+			for (size_t k = 0; k < s->vocab.echelles[e].n; k++)
+				pk->lv[r * pk->nl + pk->base[e] + k] =
+				    (unsigned char)offre_takes_level(o, &s->vocab.echelles[e], k);
+	}
+	/* The steps, as page_steps finds them. */
 	struct digest_ctx *k = digest_new();
-	digest_num(k, (long long)nsteps);
-	for (size_t i = 0; i < nsteps; i++) {
-		digest_str(k, steps[i].sc->id);
-		digest_num(k, (long long)steps[i].k);
+	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
+		size_t on_scale = 0;
+		for (size_t step = 0; step <= s->vocab.echelles[e].n; step++) {
+			if (step == s->vocab.echelles[e].n && !on_scale)
+				break;
+			if (!key_step_has_rows(pk, s, ca, e, step))
+				continue;
+			on_scale++;
+			digest_str(k, s->vocab.echelles[e].id);
+			digest_num(k, (long long)step);
+		}
 	}
 	pk->steps = digest_end(k);
-	free(steps);
-	free(ids);
 	return pk;
 }
 
@@ -589,18 +647,21 @@ void html_parcours_keys_free(struct parcours_keys *pk)
 	if (!pk)
 		return;
 	free(pk->clea);
+	free(pk->base);
+	free(pk->lv);
+	free(pk->rec);
 	free(pk);
 }
 
-/* What the page reads of row r on step k of scale sc (ladder, dep_cell,
- * pieces_info): whether it is at the step's level and takes it, and for a
- * row that takes it, its place and publics (the boxes and counts of the
- * pieces); a row it lists (the first STEP_LISTED of a département) is
- * read whole (cache_key_rows). *listed counts them. */
-static void step_fact(struct digest_ctx *k, const struct scale *sc, size_t step,
-    const struct rowref *r, size_t *listed)
+/* What the page reads of row i of r (number no) on step k of scale e
+ * (ladder, dep_cell, pieces_info): whether it is at the step's level and
+ * takes it, and for a row that takes it, its place and publics (the boxes
+ * and counts of the pieces); a row it lists (the first STEP_LISTED of a
+ * département) is read whole (cache_key_rows). *listed counts them. */
+static void step_fact(struct digest_ctx *k, const struct parcours_keys *pk, const struct site *s,
+    size_t e, size_t step, const struct rowref *r, size_t no, size_t *listed)
 {
-	int level = step_level(sc, step, r->o), takes = level && offre_recrute(r->o);
+	int level = key_level(pk, s, e, step, no), takes = level && pk->rec[no];
 	digest_num(k, level + 2 * takes);
 	if (!takes)
 		return;
@@ -633,22 +694,21 @@ void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct 
 	size_t on = 0;
 	digest_num(k, (long long)rs->n_all);
 	digest_num(k, (long long)rs->n_clea);
-	for (size_t i = 0; i < rs->n_all && !on; i++)
-		on = on_ladder(s, rs->all[i].o);
+	for (size_t i = 0; i < rs->n_all * pk->nl && !on; i++)
+		on = pk->lv[i];	/* on_ladder */
 	digest_num(k, (long long)on);
 	for (size_t d = 0; d < s->geo.n_departements; d++) {
 		const char *code = s->geo.departements[d].code;
 		index_rows(s, ca, code, &n);
 		digest_num(k, (long long)n);
-		for (size_t e = 0; e < s->vocab.n_echelles; e++) {
-			const struct scale *sc = &s->vocab.echelles[e];
-			for (size_t step = 0; step <= sc->n; step++) {
-				const struct rowref *r = dep_rows(s, ca, rs, step == sc->n, code, &n);
+		for (size_t e = 0; e < s->vocab.n_echelles; e++)
+			for (size_t step = 0; step <= s->vocab.echelles[e].n; step++) {
+				int clea = step == s->vocab.echelles[e].n;
+				const struct rowref *r = dep_rows(s, ca, rs, clea, code, &n);
 				size_t listed = 0;
 				digest_num(k, (long long)n);
 				for (size_t i = 0; i < n; i++)
-					step_fact(k, sc, step, &r[i], &listed);
+					step_fact(k, pk, s, e, step, &r[i], row_no(rs, clea, r, i), &listed);
 			}
-		}
 	}
 }
