@@ -1321,7 +1321,7 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 {
 	long cy, cx;
 	char name[64];
-	size_t *v = NULL, n = 0, cap = 0;
+	size_t n = 0;
 	near_cell(com->lat, com->lon, &cy, &cx);
 	for (long dy = -1; dy <= 1; dy++)
 		for (long dx = -1; dx <= 1; dx++) {
@@ -1329,14 +1329,11 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 			const struct cell *cl = strmap_get(&ck->cells, name);
 			for (size_t i = 0; cl && i < cl->n; i++)
 				if (near_box(ck->r[cl->v[i]].l, com)) {
-					v = xgrow(v, &cap, n + 1, sizeof(*v));
-					v[n++] = cl->v[i];
+					digest_fold(k, &ck->rd[cl->v[i]]);
+					n++;
 				}
 		}
 	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		digest_fold(k, &ck->rd[v[i]]);
-	free(v);
 }
 
 /* Adds the n rows r (of the cartography's, ck->r) as cache_key_rows
