@@ -25,6 +25,11 @@ cache_same() {
 	name=$1
 	shift
 	rm -rf "$C/clean" "$C/.clean".*
+	# A change made in the clock tick (4 ms) the build starts in is racy:
+	# that build runs but leaves no fingerprint (fingerprint.h), so the
+	# next one could not stop early. An editor is never that quick; the
+	# test waits out the tick so that FAST=1 does not depend on timing.
+	sleep 0.02
 	"$CARTO" build --site "$C/site" --out "$C/out" "$@" > "$C/log" 2>&1 &&
 		"$CARTO" build --no-cache --site "$C/site" --out "$C/clean" "$@" > "$C/clean.log" 2>&1 &&
 		diff -r "$C/out" "$C/clean" > "$C/diff" 2>&1 &&
@@ -37,7 +42,7 @@ cache_same() {
 
 # page_key FILE: the key of the document that wrote FILE, from the index.
 page_key() {
-	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } $NF == f { print k }' "$C/.out.cache/index"
+	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }' "$C/.out.cache/index"
 }
 
 # reused: the number of documents the last cached build put back.
@@ -88,19 +93,45 @@ keys > "$C/keys.before"
 # of organisations a piece in each of its five sheets.
 xkeys() { sed '1d;$d' "$P/xlsx+organismes.xlsx" | cut -d' ' -f1; }
 xkeys > "$C/xkeys.before"
+# org_keys: each organisation page's key and its fiche's.
+org_keys() {
+	for d in "$C/out/organismes"/*/; do
+		n=$(basename "$d")
+		echo "$n $(page_key "organismes/$n/index.html") $(page_key "pdf/organismes/$n.pdf")"
+	done
+}
+org_keys > "$C/orgkeys.before"
 sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
 	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 cache_same org-field
 r=$(reused)
-[ "${r% *}" -gt 30 ] 2> /dev/null && [ "${r#* }" -gt 1 ] && [ "${r#* }" -lt 30 ]
-cache_test org-field-renders-few "$(cat "$C/log")"
+[ "${r% *}" -gt 30 ] 2> /dev/null && [ "${r#* }" -gt 1 ]
+cache_test_d org-field-renders-some 'cat "$C/log"'
+# Exactly the organisations whose page shows the name are rendered again
+# (page and fiche): itself and those whose "Et après ?" lists one of its
+# offers (data/suites.csv); every other organisation's keys are kept.
+org_keys > "$C/orgkeys.after"
+{
+	echo centre-social-port-et-quartiers
+	awk -F';' '$7 == "centre-social-port-et-quartiers" { print $1 }' "$C/out/data/suites.csv"
+} | sort -u > "$C/orgs.expected"
+awk 'NR == FNR { k[$1] = $2 " " $3; next } k[$1] != $2 " " $3 { print $1 }' \
+	"$C/orgkeys.before" "$C/orgkeys.after" | sort > "$C/orgs.rendered"
+[ "$(wc -l < "$C/orgs.expected")" -gt 1 ] && [ "$(wc -l < "$C/orgkeys.after")" -gt 20 ] &&
+	! grep -q ' $' "$C/orgkeys.after" && cmp -s "$C/orgs.expected" "$C/orgs.rendered"
+cache_test_d org-field-renders-its-readers 'diff "$C/orgs.expected" "$C/orgs.rendered"; head -3 "$C/orgkeys.after"'
 keys > "$C/keys.after"
-# One new key a file (suites: also the organisations whose suites name it).
+# One new key a file; in the suites' two files, one a reader of the name
+# (its piece shows it) and its own.
 changed=$(diff "$C/keys.before" "$C/keys.after" | grep -c '^>')
+# (the files other than the suites that hold the organisation: not the LHÉO
+# export, which has none of its offers)
+holders=$(cd "$C/out/data" && grep -l 'centre-social-port-et-quartiers' offres.csv offres.geojson \
+	organismes.json lheo/offres.xml data-inclusion/structures.json data-inclusion/services.json | wc -l)
 [ -s "$C/keys.after" ] && [ "$(wc -l < "$C/keys.after")" = "$(wc -l < "$C/keys.before")" ] &&
-	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = 6 ] &&
-	[ "$changed" -lt 20 ]
-cache_test org-field-one-piece "$(diff "$C/keys.before" "$C/keys.after" | head -20)"
+	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = "$holders" ] &&
+	[ "$changed" = $((holders + 2 * $(wc -l < "$C/orgs.expected"))) ]
+cache_test_d org-field-one-piece 'diff "$C/keys.before" "$C/keys.after" | head -20'
 # In the workbook: one new key a sheet (its group's), the others kept.
 xkeys > "$C/xkeys.after"
 [ "$(wc -l < "$C/xkeys.after")" -gt 5 ] && [ "$(wc -l < "$C/xkeys.after")" = "$(wc -l < "$C/xkeys.before")" ] &&
@@ -417,4 +448,4 @@ cache_same after-kill
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'
-rm -rf "$C"
+[ -n "$KEEP" ] || rm -rf "$C"
