@@ -448,4 +448,4 @@ cache_same after-kill
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'
-[ -n "$KEEP" ] || rm -rf "$C"
+[ -n "${KEEP:-}" ] || rm -rf "$C"
