@@ -313,9 +313,9 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	if (rc < 0 || d->errors)
 		return -1;
 	if (index) {
-		index_site(s);
+		index_site(s, o->b.jobs);
 		build_stage(&o->clock, "index");
-		index_suites(s);
+		index_suites(s, o->b.jobs);
 		build_stage(&o->clock, "suites");
 	}
 	return 0;
@@ -424,7 +424,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_abort(&p);
 		goto done;
 	}
-	if (cache_save(cache) < 0) {	/* the next build is then a full one */
+	build_stage(&o->clock, NULL);
+	int saved = cache_save(cache);
+	build_stage(&o->clock, "cache-save");
+	if (saved < 0) {	/* the next build is then a full one */
 		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
 		    strerror(errno));
 		clean = 0;
@@ -441,9 +444,11 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		printf("carto: %zu document%s reused from the build cache, %zu rendered\n", cache_reused(cache),
 		    diag_plural(cache_reused(cache)), cache_rendered(cache));
 	rc = 0;
+	build_stage(&o->clock, NULL);
 	if (clean && cache && fingerprint_save(fp, rc) < 0)
 		fprintf(stderr, "carto: warning: cannot write the build's fingerprint beside %s: %s\n", o->out,
 		    strerror(errno));
+	build_stage(&o->clock, "fingerprint-save");
 done:
 	fingerprint_free(fp);
 	cache_free(cache);

@@ -11,6 +11,7 @@
 
 #include "../base/collate.h"
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "model.h"
 
 static void push(struct strmap *m, struct arena *a, const char *key, const void *p)
@@ -153,7 +154,9 @@ static void add_range(struct site *s, struct carto_rows *cr, const char *key, si
 	r->n = i + 1 - r->from;
 }
 
-static void index_carto(struct site *s, struct carto_rows *cr)
+/* Collects and sorts the rows of cr->ca: reads the model only, so the
+ * cartographies are done side by side (index_site). */
+static void carto_rows(const struct site *s, struct carto_rows *cr)
 {
 	size_t cap = 0;
 	for (size_t i = 0; i < s->n_organismes; i++) {
@@ -168,6 +171,19 @@ static void index_carto(struct site *s, struct carto_rows *cr)
 		}
 	}
 	xqsort(cr->rows, cr->n, sizeof(*cr->rows), index_cmp_rows);
+}
+
+static int carto_rows_job(void *ctx, size_t k, struct pool_worker *w)
+{
+	(void)w;
+	struct site *s = ctx;
+	carto_rows(s, &s->carto_rows[k]);
+	return 0;
+}
+
+/* The ranges of a département's and a commune's rows, in the site's arena. */
+static void carto_ranges(struct site *s, struct carto_rows *cr)
+{
 	for (size_t i = 0; i < cr->n; i++) {
 		add_range(s, cr, cr->rows[i].l->dep, i);
 		if (cr->rows[i].l->commune)
@@ -233,7 +249,7 @@ static void index_communes(struct site *s)
 	sort_lists(&s->communes_by_dep, cmp_communes);
 }
 
-void index_site(struct site *s)
+void index_site(struct site *s, int jobs)
 {
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
@@ -254,10 +270,13 @@ void index_site(struct site *s)
 		index_corr(s->correspondances[i]);
 	index_communes(s);
 	s->carto_rows = xcalloc(s->n_cartographies + 1, sizeof(*s->carto_rows));
-	for (size_t k = 0; k < s->n_cartographies; k++) {
+	for (size_t k = 0; k < s->n_cartographies; k++)
 		s->carto_rows[k].ca = s->cartographies[k];
-		index_carto(s, &s->carto_rows[k]);
-	}
+	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
+	pool_run(s->n_cartographies, jobs, carto_rows_job, s, &d, NULL);
+	diags_free(&d);
+	for (size_t k = 0; k < s->n_cartographies; k++)
+		carto_ranges(s, &s->carto_rows[k]);
 }
 
 static void free_entries(struct ref_entry *e, size_t n)

@@ -70,12 +70,17 @@ struct cartographie;
 struct offre;
 struct lieu;
 
-void index_site(struct site *s);
+/* Builds the lists above in the site's arena; the cartographies' rows are
+ * collected and sorted on up to jobs threads (base/pool.h), the rest in
+ * the caller's, in the same order for any jobs. */
+void index_site(struct site *s, int jobs);
 
 #define SUITES_MAX 5
 /* Fills offre->suites of every offer by the rule above, in the site's arena;
- * after index_site (the build driver times it as a stage of its own). */
-void index_suites(struct site *s);
+ * after index_site (the build driver times it as a stage of its own). The
+ * offers are searched on up to jobs threads (base/pool.h), the results
+ * put in the arena in the offers' order: the same for any jobs. */
+void index_suites(struct site *s, int jobs);
 /* The great-circle distance in km between two points in degrees. */
 double geo_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "derive.h"
 #include "index.h"
 #include "model.h"
@@ -313,7 +314,10 @@ static size_t sources(const struct site *s, const struct offre *a, const struct 
 	return n;
 }
 
-static void suites_of(struct site *s, struct offre *a, const struct slots *t, struct source *src)
+/* Finds the suites of a into out (room for SUITES_MAX); returns how many.
+ * Reads only: offers are done side by side (index_suites). */
+static size_t suites_of(const struct site *s, const struct offre *a, const struct slots *t,
+    struct source *src, struct suite *out)
 {
 	size_t ns = sources(s, a, t, src);
 	const struct bucket *b;
@@ -333,15 +337,37 @@ static void suites_of(struct site *s, struct offre *a, const struct slots *t, st
 		for (size_t k = 0; k <= a->publics.n; k++)
 			for (size_t i = 0; (b = sub_bucket(src[j].by_public, a, k)) && i < a->n_lieux; i++)
 				sweep(a, a->lieux[i], b->by_z, b->n, 1, &src[j], v, &nv);
-	if (!nv)
-		return;
-	struct suite *out = arena_alloc(&s->arena, nv * sizeof(*out));
 	for (size_t i = 0; i < nv; i++)
 		out[i] = (struct suite){ v[i].o, v[i].from, v[i].to,
 			geo_km(v[i].from->lat, v[i].from->lon, v[i].to->lat, v[i].to->lon),
 			!v[i].other_dep, v[i].public, v[i].via, v[i].corr, v[i].chain };
-	a->suites = out;
-	a->n_suites = nv;
+	return nv;
+}
+
+/* The offers' suites found side by side: job j takes the offers
+ * [j * SUITES_CHUNK, (j + 1) * SUITES_CHUNK) of the site's order, each
+ * into its own SUITES_MAX places of found[], its count in n[]. */
+#define SUITES_CHUNK 256
+
+struct suites_run {
+	const struct site *s;
+	const struct slots *t;
+	struct offre **offres;
+	size_t n_offres, nsrc;
+	struct suite *found;
+	size_t *n;
+};
+
+static int suites_job(void *ctx, size_t j, struct pool_worker *w)
+{
+	(void)w;
+	struct suites_run *r = ctx;
+	struct source *src = xmalloc(r->nsrc * sizeof(*src));
+	size_t end = (j + 1) * SUITES_CHUNK < r->n_offres ? (j + 1) * SUITES_CHUNK : r->n_offres;
+	for (size_t i = j * SUITES_CHUNK; i < end; i++)
+		r->n[i] = suites_of(r->s, r->offres[i], r->t, src, &r->found[i * SUITES_MAX]);
+	free(src);
+	return 0;
 }
 
 static void push_cand(struct strmap *by_public, const char *public, const struct offre *o,
@@ -401,7 +427,7 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 	}
 }
 
-void index_suites(struct site *s)
+void index_suites(struct site *s, int jobs)
 {
 	struct slots t = { 0 };
 	t.v = xcalloc(s->vocab.n_echelles + s->n_referentiels + 1, sizeof(*t.v));
@@ -436,11 +462,30 @@ void index_suites(struct site *s)
 	size_t nsrc = 1 + nl - t.base[t.n];
 	for (size_t i = 0; i < s->vocab.n_corr; i++)
 		nsrc += s->vocab.corr[i].n;
-	struct source *src = xmalloc(nsrc * sizeof(*src));
+	size_t no = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		no += s->organismes[i]->n_offres;
+	struct suites_run r = { s, &t, xmalloc((no + 1) * sizeof(*r.offres)), 0, nsrc,
+		xmalloc((no * SUITES_MAX + 1) * sizeof(*r.found)), xcalloc(no + 1, sizeof(*r.n)) };
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
-			suites_of(s, &s->organismes[i]->offres[k], &t, src);
-	free(src);
+			r.offres[r.n_offres++] = &s->organismes[i]->offres[k];
+	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
+	pool_run((no + SUITES_CHUNK - 1) / SUITES_CHUNK, jobs, suites_job, &r, &d, NULL);
+	diags_free(&d);
+	/* Into the site's arena in the offers' order, as one thread would. */
+	for (size_t i = 0; i < no; i++) {
+		struct offre *a = r.offres[i];
+		if (!r.n[i])
+			continue;
+		struct suite *to = arena_alloc(&s->arena, r.n[i] * sizeof(*to));
+		memcpy(to, &r.found[i * SUITES_MAX], r.n[i] * sizeof(*to));
+		a->suites = to;
+		a->n_suites = r.n[i];
+	}
+	free(r.offres);
+	free(r.found);
+	free(r.n);
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t k = 0; k < levels[i].cap; k++)
 			if (levels[i].slots[k].key) {

@@ -7,6 +7,7 @@
  * haversine to 0.01 km.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../generator/base/buf.h"
@@ -76,6 +77,27 @@ static const char *org_name(const char *id)
 	return strcmp(id, "b-two") == 0 ? "Aaa" : strcmp(id, "b-mtr") == 0 ? "Bbb" : id;
 }
 
+/* Sets o's levels, publics, sessions and lieux (into ol) from p. */
+static void offre_of_spec(struct offre *o, const struct spec *p, struct scale *scales,
+    const struct lieu **ol)
+{
+	o->echelle.s = p->echelle;
+	for (size_t k = 0; k < 2; k++)
+		if (p->echelle && !strcmp(scales[k].id, p->echelle))
+			o->scale = &scales[k];
+	o->entree_min.s = p->min;
+	o->entree_max.s = p->max;
+	o->vise.s = p->vise;
+	o->publics = (struct svals){ p->publics, p->n_publics };
+	o->entrees = p->entrees;
+	o->sessions = p->sessions;
+	o->n_sessions = p->sessions ? 1 : 0;
+	ol[0] = &lieux[p->lieu1];
+	ol[1] = p->lieu2 >= 0 ? &lieux[p->lieu2] : NULL;
+	o->lieux = ol;
+	o->n_lieux = p->lieu2 >= 0 ? 2 : 1;
+}
+
 /* The arrays of a small site of n offers made from specs. */
 struct mini {
 	struct organisme orgs[N_SPECS], *porgs[N_SPECS];
@@ -100,21 +122,7 @@ static void mini_site(struct site *s, struct mini *m, const struct spec *sp, siz
 		o->org = &m->orgs[i];
 		o->id.s = p->id;
 		o->intitule = p->id;
-		o->echelle.s = p->echelle;
-		for (size_t k = 0; k < 2; k++)
-			if (p->echelle && !strcmp(scales[k].id, p->echelle))
-				o->scale = &scales[k];
-		o->entree_min.s = p->min;
-		o->entree_max.s = p->max;
-		o->vise.s = p->vise;
-		o->publics = (struct svals){ p->publics, p->n_publics };
-		o->entrees = p->entrees;
-		o->sessions = p->sessions;
-		o->n_sessions = p->sessions ? 1 : 0;
-		m->ol[i][0] = &lieux[p->lieu1];
-		m->ol[i][1] = p->lieu2 >= 0 ? &lieux[p->lieu2] : NULL;
-		o->lieux = m->ol[i];
-		o->n_lieux = p->lieu2 >= 0 ? 2 : 1;
+		offre_of_spec(o, p, scales, m->ol[i]);
 	}
 	s->organismes = m->porgs;
 	s->n_organismes = n;
@@ -127,7 +135,7 @@ void test_suites(void)
 	struct offre *offres = m.offres;
 	struct site s = { .arena = ARENA_INIT };
 	mini_site(&s, &m, specs, N_SPECS, scales);
-	index_suites(&s);
+	index_suites(&s, 2);
 
 	/* Same département first, nearest first; b-f75, nearer than three of
 	 * them, comes last from another département, before b-paris (4.95 km,
@@ -209,7 +217,7 @@ void test_suites_scales(void)
 	/* Without the correspondence: x (anlci, vise D2, the top of its
 	 * scale) has no suite; z (vise A1.1) has y-low then y-paris. */
 	mini_site(&s, &m, cross, N_CROSS, scales);
-	index_suites(&s);
+	index_suites(&s, 2);
 	EXPECT(x->n_suites == 0);
 	EXPECT(z->n_suites == 2 && z->suites[0].o == &m.offres[2] && z->suites[1].o == &m.offres[4]);
 	arena_free(&s.arena);
@@ -222,7 +230,7 @@ void test_suites_scales(void)
 	mini_site(&s, &m, cross, N_CROSS, scales);
 	s.vocab.corr = &corr;
 	s.vocab.n_corr = 1;
-	index_suites(&s);
+	index_suites(&s, 2);
 	EXPECT(x->n_suites == 2);
 	if (x->n_suites == 2) {
 		EXPECT(x->suites[0].o == &m.offres[1] && fabs(x->suites[0].km - 3.00) < 0.01 && x->suites[0].same_dep);
@@ -342,7 +350,7 @@ void test_suites_chain(void)
 		if (chain[i].echelle && !strcmp(chain[i].echelle, CERCLES))
 			o->scale = &carte.echelle;
 	}
-	index_suites(&s);
+	index_suites(&s, 2);
 	const struct offre *o = m.offres;
 
 	/* a: c-next and k-41 at Aubervilliers (3.00 km, by name), then k-paris
@@ -396,4 +404,61 @@ void test_suites_chain(void)
 	strmap_free(&carte.by_code);
 	strmap_free(&clea.by_code);
 	arena_free(&s.arena);
+}
+
+/* index_suites shares the offers between threads (SUITES_CHUNK offers a
+ * job): with more offers than two chunks, every offer's suites are the same
+ * whether one thread or three found them. The specs above, each repeated
+ * with its own ids and organisation, in a site of N_MANY offers. */
+#define COPIES 45
+#define N_MANY (COPIES * N_SPECS)
+
+static void many_site(struct site *s, struct organisme *orgs, struct organisme **porgs,
+    struct offre *offres, const struct lieu *(*ol)[2], char (*ids)[24], struct scale *scales)
+{
+	for (size_t i = 0; i < N_MANY; i++) {
+		const struct spec *p = &specs[i % N_SPECS];
+		struct offre *o = &offres[i];
+		snprintf(ids[i], sizeof(ids[i]), "%s-%zu", p->id, i / N_SPECS);
+		orgs[i] = (struct organisme){ .id = { .s = ids[i] }, .nom = ids[i], .offres = o, .n_offres = 1 };
+		porgs[i] = &orgs[i];
+		*o = (struct offre){ .org = &orgs[i], .id = { .s = ids[i] }, .intitule = ids[i] };
+		offre_of_spec(o, p, scales, ol[i]);
+	}
+	*s = (struct site){ .arena = ARENA_INIT, .organismes = porgs, .n_organismes = N_MANY };
+	s->vocab.echelles = scales;
+	s->vocab.n_echelles = 2;
+}
+
+void test_suites_jobs(void)
+{
+	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
+	static struct organisme orgs[2][N_MANY], *porgs[2][N_MANY];
+	static struct offre offres[2][N_MANY];
+	static const struct lieu *ol[2][N_MANY][2];
+	static char ids[2][N_MANY][24];
+	struct site s[2];
+	for (int k = 0; k < 2; k++) {
+		many_site(&s[k], orgs[k], porgs[k], offres[k], ol[k], ids[k], scales);
+		index_suites(&s[k], k ? 3 : 1);
+	}
+	size_t differ = 0, found = 0;
+	for (size_t i = 0; i < N_MANY; i++) {
+		const struct offre *a = &offres[0][i], *b = &offres[1][i];
+		found += a->n_suites;
+		if (a->n_suites != b->n_suites) {
+			differ++;
+			continue;
+		}
+		for (size_t j = 0; j < a->n_suites; j++) {
+			const struct suite *x = &a->suites[j], *y = &b->suites[j];
+			if (x->o - offres[0] != y->o - offres[1] || x->from != y->from || x->to != y->to ||
+			    x->km != y->km || x->same_dep != y->same_dep)
+				differ++;
+		}
+	}
+	EXPECT(found > N_MANY);	/* most offers have suites: the check compares something */
+	EXPECT(differ == 0);
+	for (int k = 0; k < 2; k++)
+		arena_free(&s[k].arena);
 }

@@ -22,6 +22,7 @@ void test_derive_offre(void);
 void test_suites(void);
 void test_suites_scales(void);
 void test_suites_chain(void);
+void test_suites_jobs(void);
 void test_paris(void);
 void test_url(void);
 void test_lieu_url(void);
