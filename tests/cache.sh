@@ -445,6 +445,16 @@ wait $pid 2> /dev/null
 cache_test_d killed-build-keeps-cache 'ls -a "$C/.out.cache"'
 cache_same after-kill
 
+# The keys do not depend on the number of threads: the suites, the
+# organisations' keys and their suites' digests are found side by side
+# (16 a job). A build on 3 threads, then, with a file touched (its bytes
+# the same), one on 1 thread reuses every document and renders none.
+"$CARTO" build --site "$C/site" --out "$C/out" --jobs 3 > /dev/null 2>&1
+touch "$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+"$CARTO" build --site "$C/site" --out "$C/out" --jobs 1 > "$C/log" 2>&1
+grep -q '^carto: [0-9]* documents reused from the build cache, 0 rendered$' "$C/log"
+cache_test_d jobs-same-keys 'tail -2 "$C/log"'
+
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'

@@ -347,7 +347,7 @@ static size_t suites_of(const struct site *s, const struct offre *a, const struc
 /* The offers' suites found side by side: job j takes the offers
  * [j * SUITES_CHUNK, (j + 1) * SUITES_CHUNK) of the site's order, each
  * into its own SUITES_MAX places of found[], its count in n[]. */
-#define SUITES_CHUNK 256
+#define SUITES_CHUNK 16
 
 struct suites_run {
 	const struct site *s;

@@ -50,6 +50,7 @@
 #include "../base/fs.h"
 #include "../base/json.h"
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "../base/strmap.h"
 #include "../data/index.h"
 #include "../data/model.h"
@@ -308,7 +309,7 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 }
 
 static void org_parts(struct cache *c, const struct site *s);
-static void org_keys(struct cache *c, const struct site *s);
+static void org_keys(struct cache *c, const struct site *s, int jobs);
 
 struct cache *cache_open(const struct publish *p, const struct site *s,
     const struct build_opts *o)
@@ -326,7 +327,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
 	org_parts(c, s);
-	org_keys(c, s);
+	org_keys(c, s, o->jobs);
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
@@ -589,27 +590,59 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 	digest_fold(k, &d);
 }
 
+/* The organisations' digests found side by side: job j takes the
+ * organisations [j * KEYS_CHUNK, (j + 1) * KEYS_CHUNK) of the site's order.
+ * Each digest reads only the model, the cache's parts and (the suites')
+ * the keys of the first pass, done before the second starts. */
+#define KEYS_CHUNK 16
+
+struct keys_run {
+	struct cache *c;
+	const struct site *s;
+	struct digest *key;	/* the first pass's, by organisation */
+	int suites;		/* 0: the keys; 1: the suites' digests */
+};
+
+static int keys_job(void *ctx, size_t j, struct pool_worker *w)
+{
+	(void)w;
+	struct keys_run *r = ctx;
+	size_t end = (j + 1) * KEYS_CHUNK < r->s->n_organismes ? (j + 1) * KEYS_CHUNK : r->s->n_organismes;
+	for (size_t i = j * KEYS_CHUNK; i < end; i++) {
+		const struct organisme *o = r->s->organismes[i];
+		if (!r->suites)
+			r->key[i] = org_digest(r->c, o);
+		else
+			((struct org_keys *)org_keys_of(r->c, o))->suites = suites_digest(o);
+	}
+	return 0;
+}
+
 /* Fills c's table of every organisation's digests: their keys first (the
- * suites' digests read them), then their suites'. */
-static void org_keys(struct cache *c, const struct site *s)
+ * suites' digests read them), then their suites', on up to jobs threads. */
+static void org_keys(struct cache *c, const struct site *s, int jobs)
 {
 	size_t cap = 16;
 	while (cap < 2 * s->n_organismes)
 		cap *= 2;
 	c->keys = xcalloc(cap, sizeof(*c->keys));
 	c->keys_mask = cap - 1;
+	struct keys_run r = { c, s, xmalloc((s->n_organismes + 1) * sizeof(*r.key)), 0 };
+	size_t chunks = (s->n_organismes + KEYS_CHUNK - 1) / KEYS_CHUNK;
+	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
+	pool_run(chunks, jobs, keys_job, &r, &d, NULL);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		size_t h = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull), j = h & c->keys_mask;
 		while (c->keys[j].o)
 			j = (j + 1) & c->keys_mask;
-		c->keys[j] = (struct org_keys){ o, org_digest(c, o), { 0, 0 } };
+		c->keys[j] = (struct org_keys){ o, r.key[i], { 0, 0 } };
 	}
 	keyed = c;
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		struct org_keys *e = (struct org_keys *)org_keys_of(c, s->organismes[i]);
-		e->suites = suites_digest(e->o);
-	}
+	r.suites = 1;
+	pool_run(chunks, jobs, keys_job, &r, &d, NULL);
+	diags_free(&d);
+	free(r.key);
 }
 
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
