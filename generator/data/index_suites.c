@@ -345,8 +345,9 @@ static size_t suites_of(const struct site *s, const struct offre *a, const struc
 }
 
 /* The offers' suites found side by side: job j takes the offers
- * [j * SUITES_CHUNK, (j + 1) * SUITES_CHUNK) of the site's order, each
- * into its own SUITES_MAX places of found[], its count in n[]. */
+ * [j * SUITES_CHUNK, (j + 1) * SUITES_CHUNK) of the site's order and puts
+ * each one's in its worker's arena, which pool_run then hands to the
+ * site's; an offer's suites are its own, so no two jobs write the same. */
 #define SUITES_CHUNK 16
 
 struct suites_run {
@@ -354,18 +355,24 @@ struct suites_run {
 	const struct slots *t;
 	struct offre **offres;
 	size_t n_offres, nsrc;
-	struct suite *found;
-	size_t *n;
 };
 
 static int suites_job(void *ctx, size_t j, struct pool_worker *w)
 {
-	(void)w;
 	struct suites_run *r = ctx;
 	struct source *src = xmalloc(r->nsrc * sizeof(*src));
+	struct suite found[SUITES_MAX];
 	size_t end = (j + 1) * SUITES_CHUNK < r->n_offres ? (j + 1) * SUITES_CHUNK : r->n_offres;
-	for (size_t i = j * SUITES_CHUNK; i < end; i++)
-		r->n[i] = suites_of(r->s, r->offres[i], r->t, src, &r->found[i * SUITES_MAX]);
+	for (size_t i = j * SUITES_CHUNK; i < end; i++) {
+		struct offre *a = r->offres[i];
+		size_t n = suites_of(r->s, a, r->t, src, found);
+		if (!n)
+			continue;
+		struct suite *to = arena_alloc(&w->keep, n * sizeof(*to));
+		memcpy(to, found, n * sizeof(*to));
+		a->suites = to;
+		a->n_suites = n;
+	}
 	free(src);
 	return 0;
 }
@@ -465,27 +472,14 @@ void index_suites(struct site *s, int jobs)
 	size_t no = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		no += s->organismes[i]->n_offres;
-	struct suites_run r = { s, &t, xmalloc((no + 1) * sizeof(*r.offres)), 0, nsrc,
-		xmalloc((no * SUITES_MAX + 1) * sizeof(*r.found)), xcalloc(no + 1, sizeof(*r.n)) };
+	struct suites_run r = { s, &t, xmalloc((no + 1) * sizeof(*r.offres)), 0, nsrc };
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			r.offres[r.n_offres++] = &s->organismes[i]->offres[k];
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
-	pool_run((no + SUITES_CHUNK - 1) / SUITES_CHUNK, jobs, suites_job, &r, &d, NULL);
+	pool_run((no + SUITES_CHUNK - 1) / SUITES_CHUNK, jobs, suites_job, &r, &d, &s->arena);
 	diags_free(&d);
-	/* Into the site's arena in the offers' order, as one thread would. */
-	for (size_t i = 0; i < no; i++) {
-		struct offre *a = r.offres[i];
-		if (!r.n[i])
-			continue;
-		struct suite *to = arena_alloc(&s->arena, r.n[i] * sizeof(*to));
-		memcpy(to, &r.found[i * SUITES_MAX], r.n[i] * sizeof(*to));
-		a->suites = to;
-		a->n_suites = r.n[i];
-	}
 	free(r.offres);
-	free(r.found);
-	free(r.n);
 	for (size_t i = 0; i < nl; i++) {
 		for (size_t k = 0; k < levels[i].cap; k++)
 			if (levels[i].slots[k].key) {
