@@ -59,6 +59,7 @@ struct publish_files {
 struct entry {
 	char *rel;
 	long long size;
+	int mode_ok;		/* seen with the files' mode: prune need not look again */
 };
 
 /* The process's umask, read where it can be without changing it (umask(2)
@@ -177,7 +178,7 @@ int publish_stat_eq(const struct publish_stat *a, const struct publish_stat *b)
 	    a->ctime == b->ctime;
 }
 
-static void record(struct publish *p, const char *rel, long long size)
+static void record(struct publish *p, const char *rel, long long size, int mode_ok)
 {
 	struct publish_files *f = p->files;
 	pthread_mutex_lock(&f->lock);
@@ -188,6 +189,7 @@ static void record(struct publish *p, const char *rel, long long size)
 		strmap_put(&f->by_rel, e->rel, e);
 	}
 	e->size = size;
+	e->mode_ok = mode_ok;
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -537,7 +539,7 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
 {
 	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL) < 0)
 		return failed(p, rel);
-	record(p, rel, (long long)len);
+	record(p, rel, (long long)len, 0);
 	if (capture) {
 		struct buf t = BUF_INIT;
 		fs_join(&t, p->tmp, rel);
@@ -583,7 +585,7 @@ int publish_done(struct publish *p, const char *rel)
 		buf_release(&path);
 		return failed(p, rel);
 	}
-	record(p, rel, (long long)st.st_size);
+	record(p, rel, (long long)st.st_size, 0);
 	if (capture) {
 		fs_join(&path, p->tmp, rel);
 		capture_add(rel, (long long)st.st_size, NULL, path.data);
@@ -628,6 +630,7 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 	struct buf t = BUF_INIT, o = BUF_INIT;
 	struct stat st, so;
 	int rc = -1, same = 0;	/* same: st is the file in place, unchanged */
+	mode_t mode = 0;	/* of the file now at t */
 	if (prepare(p, rel) < 0)
 		goto out;
 	fs_join(&t, p->tmp, rel);
@@ -635,15 +638,15 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 	if (holds_id(o.data, &so, size, bytes, id)) {
 		int has_t = lstat(t.data, &st) == 0;
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
-			rc = 0, same = 1;
+			rc = 0, same = 1, mode = st.st_mode;
 		else if (has_t && S_ISDIR(st.st_mode) && made_here(p, &p->files->dirs, rel, strlen(rel)))
 			goto out;	/* a folder of this build: let the renderer say so */
 		else if (!has_t || (S_ISDIR(st.st_mode) ? fs_rmtree(t.data) : unlink(t.data)) == 0)
-			rc = link(o.data, t.data);
+			rc = link(o.data, t.data), mode = so.st_mode;	/* one inode */
 	} else if (holds(t.data, &st, size, bytes))
-		rc = 0;	/* the spare's copy; --out lacks it or was changed */
+		rc = 0, mode = st.st_mode;	/* the spare's copy; --out lacks it or was changed */
 	if (rc == 0) {
-		record(p, rel, size);
+		record(p, rel, size, (mode & 07777) == p->files->file_mode);
 		*id = same ? stat_id(&st) : publish_stat_of(t.data);	/* a link changes ctime */
 	}
 out:
@@ -712,14 +715,15 @@ static int prune(struct publish *p, const char *rel, struct buf *bad)
 			buf_puts(&sub, v[i].name);
 		fs_join(&full, dir.data, v[i].name);
 		int rc = 0;
+		const struct entry *e;
 		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub.data)) {
 			rc = prune(p, sub.data, bad);
 			fix_mode(p, full.data, 1);
 		} else if (v[i].kind == FS_DIR)
 			rc = fs_rmtree(full.data);
-		else if (!strmap_get(&p->files->by_rel, sub.data))
+		else if (!(e = strmap_get(&p->files->by_rel, sub.data)))
 			rc = unlink(full.data);
-		else
+		else if (!e->mode_ok)
 			fix_mode(p, full.data, 0);
 		if (rc < 0 && !err) {
 			err = errno;

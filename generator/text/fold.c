@@ -47,26 +47,22 @@ static int is_word(uint32_t c)
 	return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_NO;
 }
 
-void fold_words(struct buf *out, const char *s)
+/* Folds the decomposed text d (NUL-terminated) into out; *in_word says
+ * whether out ends inside a word, across calls. */
+static void fold_decomposed(struct buf *out, const char *d, int *in_word)
 {
-	utf8proc_uint8_t *d = NULL;
-	if (!s || utf8proc_map((const utf8proc_uint8_t *)s, 0, &d, UTF8PROC_NULLTERM |
-	    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE) < 0)
-		return;
-	int in_word = 0;
-	const char *p = (const char *)d;
 	uint32_t c;
-	for (size_t n; (n = utf8_decode(p, &c)) > 0; p += n) {
+	for (size_t n; (n = utf8_decode(d, &c)) > 0; d += n) {
 		if (is_dropped_mark(c))
 			continue;
 		c = (uint32_t)utf8proc_tolower((utf8proc_int32_t)c);
 		if (!is_word(c)) {
-			if (in_word)
+			if (*in_word)
 				buf_putc(out, ' ');
-			in_word = 0;
+			*in_word = 0;
 			continue;
 		}
-		in_word = 1;
+		*in_word = 1;
 		const char *sp = spelt(c);
 		if (sp) {
 			buf_puts(out, sp);
@@ -75,7 +71,52 @@ void fold_words(struct buf *out, const char *s)
 			buf_add(out, e, utf8_encode(e, c));
 		}
 	}
+}
+
+/*
+ * ASCII is folded here, the rest by utf8proc a run at a time: every ASCII
+ * character is a starter (combining class 0) that no decomposition of
+ * NFKD produces from or merges with its neighbours, and the canonical
+ * reordering stops at starters, so decomposing each run of non-ASCII bytes
+ * alone gives the text that decomposing the whole would. In ASCII, the
+ * word characters (utf8proc's categories L, M and N) are the letters and
+ * digits, and the lower case is that of A-Z. Text that is not UTF-8 gives
+ * nothing, as a whole.
+ */
+void fold_words(struct buf *out, const char *s)
+{
+	if (!s)
+		return;
+	size_t start = out->len;
+	int in_word = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x80) {
+			unsigned char c = *p++;
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				buf_putc(out, (char)c);
+				in_word = 1;
+			} else {
+				if (in_word)
+					buf_putc(out, ' ');
+				in_word = 0;
+			}
+			continue;
+		}
+		const unsigned char *q = p;
+		while (*q >= 0x80)
+			q++;
+		utf8proc_uint8_t *d = NULL;
+		if (utf8proc_map(p, q - p, &d, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE) < 0) {
+			buf_truncate(out, start);
+			return;
+		}
+		fold_decomposed(out, (const char *)d, &in_word);
+		free(d);
+		p = q;
+	}
 	if (in_word)
 		buf_putc(out, ' ');
-	free(d);
 }
