@@ -6,6 +6,7 @@
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +365,22 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		fs_join(&def, o->site, "output");
 		o->out = def.data;
 	}
+	/* An --out that is a symbolic link (a web server's document root
+	 * pointing to the published folder, say) is published into where it
+	 * points: publication swaps folders, and would otherwise replace the
+	 * link with a folder of its own and leave the link's target as it
+	 * was, still served. */
+	struct stat lk;
+	char *real = NULL;
+	if (lstat(o->out, &lk) == 0 && S_ISLNK(lk.st_mode)) {
+		if (!(real = realpath(o->out, NULL))) {
+			fprintf(stderr, "carto: --out %s is a symbolic link that leads nowhere: %s\n", o->out,
+			    strerror(errno));
+			buf_release(&def);
+			return 1;
+		}
+		o->out = real;
+	}
 	int rc = 1;
 	struct publish p = { 0 };
 	struct cache *cache = NULL;
@@ -454,6 +471,7 @@ done:
 	cache_free(cache);
 	publish_free(&p);
 	buf_release(&def);
+	free(real);
 	return rc;
 }
 

@@ -1580,3 +1580,30 @@ PY
 st=$?; detail="$(cat "$TMP/derive.why" "$TMP/derive.err" | head -3)"; [ "$st" = 0 ]
 site_test derived-price-and-french-order "$detail"
 rm -rf "$D"
+
+# An --out that is a symbolic link (a web server's document root, say) is
+# published into where it points, twice (the second build swaps folders
+# there too): the link stays a link and its target has the new content;
+# a link that leads nowhere is refused with a message and left as it is.
+L="$TMP/outlink-$LABEL"
+rm -rf "$L" "$TMP"/.outlink-"$LABEL".*
+mkdir -p "$L"
+cp -r "$S" "$L/site"
+"$CARTO" build --site "$L/site" --out "$L/real" > /dev/null 2>&1
+ln -s real "$L/link"
+sed -i '0,/^\( *\)nom: "\(.*\)"/s//\1nom: "\2 Lien"/' "$(ls "$L"/site/content/organismes/*.yaml | head -1)"
+"$CARTO" build --site "$L/site" --out "$L/link" > "$L/log1" 2>&1 &&
+	sed -i 's/ Lien"/ Lien bis"/' "$(ls "$L"/site/content/organismes/*.yaml | head -1)" &&
+	"$CARTO" build --site "$L/site" --out "$L/link" > "$L/log2" 2>&1 &&
+	[ -L "$L/link" ] && [ "$(readlink "$L/link")" = real ] &&
+	grep -rq ' Lien bis' "$L/real/organismes" && [ ! -e "$L/.link.cache" ]
+st=$?; detail="$(cat "$L/log1" "$L/log2" | tail -4; ls -la "$L" | head -8)"; [ "$st" = 0 ]
+site_test out-symlink-published-into-target "$detail"
+ln -s nowhere "$L/dangling"
+"$CARTO" build --site "$L/site" --out "$L/dangling" > "$L/log3" 2>&1
+rc=$?
+[ $rc != 0 ] && grep -q 'is a symbolic link that leads nowhere' "$L/log3" && [ -L "$L/dangling" ] &&
+	[ ! -e "$L/nowhere" ]
+st=$?; detail="rc=$rc $(cat "$L/log3" | head -3)"; [ "$st" = 0 ]
+site_test out-dangling-symlink-refused "$detail"
+rm -rf "$L"
