@@ -1607,3 +1607,39 @@ rc=$?
 st=$?; detail="rc=$rc $(cat "$L/log3" | head -3)"; [ "$st" = 0 ]
 site_test out-dangling-symlink-refused "$detail"
 rm -rf "$L"
+
+# A cartography's workbook past 10,000 rows has its sheet Offres in pieces
+# (xlsx/xlsx_pieces.c): one organisation of it renamed gives one or two new
+# pieces (its group's rows), the others are put back, the new name is in
+# the sheet, and the workbook is the bytes of a build without the cache.
+if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/null; then
+	X="$TMP/xlsx-pieces"
+	rm -rf "$X" "$TMP"/.xlsx-pieces* && mkdir -p "$X/site/content"
+	cp -r site.yaml referentiels "$X/site/" && cp -r content/cartographies "$X/site/content/"
+	synthetic_menu "$X/site/site.yaml"
+	P="$X/.out.cache/pieces/xlsx+cartographies+linguistique.xlsx"
+	wb=xlsx/cartographies/linguistique.xlsx
+	build/gensite --orgs 7000 --pages 1 --seed 9 --geo referentiels/geo/communes.csv --out "$X/site" > /dev/null &&
+		"$CARTO" build --site "$X/site" --out "$X/out" > "$X/log" 2>&1 && [ -s "$P" ] &&
+		sed '1d;$d' "$P" | cut -d' ' -f1 > "$X/keys.before" &&
+		id=$(cut -d';' -f1 "$X/out/data/cartographies/linguistique.csv" | sed -n '200p') &&
+		f=$(grep -l "^  \(- \)\{0,1\}id: $id\$" "$X"/site/content/organismes/*.yaml | head -1) &&
+		sed -i "/^  \(- \)\{0,1\}id: $id\$/,/^ *nom:/s/^\( *nom: \"\)\(.*\)\"/\1\2 Renommé\"/" "$f" &&
+		grep -q ' Renommé"' "$f" &&
+		sleep 0.02 && "$CARTO" build --site "$X/site" --out "$X/out" > "$X/log" 2>&1 &&
+		sed '1d;$d' "$P" | cut -d' ' -f1 > "$X/keys.after" &&
+		"$CARTO" build --no-cache --site "$X/site" --out "$X/clean" > "$X/clean.log" 2>&1 &&
+		cmp "$X/out/$wb" "$X/clean/$wb" && cmp "$X/out/xlsx/organismes.xlsx" "$X/clean/xlsx/organismes.xlsx" &&
+		new=$(diff "$X/keys.before" "$X/keys.after" | grep -c '^>') &&
+		[ "$(wc -l < "$X/keys.before")" -gt 100 ] && [ "$new" -ge 1 ] && [ "$new" -le 2 ] &&
+		[ "$(wc -l < "$X/keys.after")" = "$(wc -l < "$X/keys.before")" ] &&
+		python3 - "$X/out/$wb" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+assert any("Renommé" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+PY
+	st=$?; detail="id=${id:-} new=${new:-} $(tail -2 "$X/log")"; [ "$st" = 0 ]
+	site_test xlsx-carto-pieces-one-org "$detail"
+	rm -rf "$X" "$TMP"/.xlsx-pieces*
+fi
