@@ -93,6 +93,15 @@ keys > "$C/keys.before"
 # of organisations a piece in each of its five sheets.
 xkeys() { sed '1d;$d' "$P/xlsx+organismes.xlsx" | cut -d' ' -f1; }
 xkeys > "$C/xkeys.before"
+# A cartography's workbooks have their sheet Offres in pieces too, with
+# their links: three parts a piece (rows, <hyperlink> elements,
+# relationships), keyed on their rows, first row and first link.
+ckeys() {
+	for f in "$P"/xlsx+cartographies+*.xlsx; do
+		sed '1d;$d' "$f" | cut -d' ' -f1 | sed "s|^|${f##*/} |"
+	done
+}
+ckeys > "$C/ckeys.before"
 # org_keys: each organisation page's key and its fiche's.
 org_keys() {
 	for d in "$C/out/organismes"/*/; do
@@ -138,6 +147,44 @@ xkeys > "$C/xkeys.after"
 	[ "$(diff "$C/xkeys.before" "$C/xkeys.after" | grep -c '^>')" = 5 ]
 st=$?; detail="$(diff "$C/xkeys.before" "$C/xkeys.after" | head -20)"; [ "$st" = 0 ]
 cache_test xlsx-org-field-one-piece-a-sheet "$detail"
+# In each cartography's workbook that lists the organisation, its piece's
+# three parts have new keys and the other pieces are kept; the workbooks
+# that do not list it are put back whole.
+ckeys > "$C/ckeys.after"
+holders=0
+for f in "$C"/out/xlsx/cartographies/*.xlsx; do
+	unzip -p "$f" xl/worksheets/sheet1.xml | grep -q 'Port-et-Quartiers' && holders=$((holders + 1))
+done
+[ "$holders" -ge 2 ] && [ "$(wc -l < "$C/ckeys.after")" = "$(wc -l < "$C/ckeys.before")" ] &&
+	[ "$(wc -l < "$C/ckeys.after")" -gt $((6 * holders)) ] &&
+	[ "$(diff "$C/ckeys.before" "$C/ckeys.after" | grep -c '^>')" = $((3 * holders)) ] &&
+	[ "$(grep -c '^xlsx+cartographies+linguistique.xlsx ' "$C/ckeys.after")" -gt 6 ] &&
+	unzip -p "$C/out/xlsx/cartographies/linguistique.xlsx" xl/worksheets/_rels/sheet1.xml.rels |
+	grep -q 'Target="https://[^"]*/organismes/centre-social-port-et-quartiers/"'
+st=$?; detail="holders=$holders $(diff "$C/ckeys.before" "$C/ckeys.after" | head -20)"; [ "$st" = 0 ]
+cache_test xlsx-carto-links-one-piece "$detail"
+# An organisation added among the others shifts the rows after it: the
+# pieces after it (their links name rows) are rendered again, those before
+# are kept, and the workbooks are the bytes of a clean build; then removed.
+# (A copy of an organisation of the Val-d'Oise: its rows come last, after
+# the first pieces.)
+ckeys > "$C/ckeys.before"
+f="$C/site/content/organismes/reseau-paroles-d-oise.yaml"
+{ echo 'organismes:'; sed -n '/^  - id: argenteuil-francais-solidaire$/,/^  - id: /p' "$f" | sed '$d' |
+	sed 's/^  - id: argenteuil-francais-solidaire$/  - id: argenteuil-francais-solidaire-bis/'; } \
+	> "$C/site/content/organismes/zz-bis.yaml"
+cache_same xlsx-carto-rows-shifted
+ckeys > "$C/ckeys.after"
+w=xlsx+cartographies+linguistique.xlsx
+kept=$(grep "^$w " "$C/ckeys.after" | grep -cxFf "$C/ckeys.before")
+[ "$kept" -ge 3 ] && [ "$kept" -lt "$(grep -c "^$w " "$C/ckeys.before")" ] &&
+	[ "$(unzip -p "$C/out/xlsx/cartographies/linguistique.xlsx" xl/worksheets/sheet1.xml |
+	grep -o '<hyperlink ' | wc -l)" = "$(unzip -p "$C/out/xlsx/cartographies/linguistique.xlsx" \
+	xl/worksheets/_rels/sheet1.xml.rels | grep -o '<Relationship ' | wc -l)" ]
+cache_test xlsx-carto-rows-shifted-keeps-before "kept=$kept"
+
+rm "$C/site/content/organismes/zz-bis.yaml"
+cache_same xlsx-carto-rows-unshifted
 
 # The pieces kept are put back, not rendered: the column widths recorded
 # with the pieces of the sheet Organismes (their meta, the last field of
@@ -155,8 +202,8 @@ lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-2]
 for i in range(1, len(lines)):	# the pieces of the sheet Organismes (14 columns)
     f = lines[i].split(" ")
     m = f[4].split(".")
-    if len(m[3]) == 14:
-        f[4] = ".".join(m[:3] + ["l" * 14])
+    if len(m) == 5 and len(m[4]) == 14:	# crc.length.rows.links.widths
+        f[4] = ".".join(m[:4] + ["l" * 14])
         lines[i] = " ".join(f)
 text = ("\n".join(lines) + "\n").encode()
 h = xxh.XXH3_128bits(text, len(text))

@@ -138,14 +138,12 @@ static size_t group_end(const struct rowref *r, size_t i, size_t n)
 	return i;
 }
 
-/* The rows r of the sheet Offres: with links in a small view, else in
- * pieces. */
+/* The rows r of the sheet Offres, in pieces: with links in a small view. */
 static void carto_rows(struct sheet *sh, const struct view_types *vt, const struct rowref *r, size_t n)
 {
 	if (n * 2 <= LINK_BUDGET)
 		sh->link_budget = LINK_BUDGET;
-	else
-		xlsx_rows_start(sh);
+	xlsx_rows_start(sh);
 	for (size_t i = 0, end; i < n; i = end) {
 		end = group_end(r, i, n);
 		struct digest_ctx *k = xlsx_piece_key(sh);

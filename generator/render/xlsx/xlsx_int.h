@@ -32,10 +32,12 @@ struct sheet_rows;
 struct z_stream_s;
 
 #define MAX_WIDTH 60		/* wider columns would hide their neighbours */
-/* libxlsxwriter keeps about 2.5 KB per hyperlink until it closes the file
- * (65,530 links, its most in a sheet, took 180 MB when measured), so a sheet
- * gets links only when all its rows fit in this budget: every row then has
- * its links, and a larger sheet has its addresses as text in every row. */
+/* A sheet gets links only when all its rows fit in this budget: every row
+ * then has its links, and a larger sheet has its addresses as text in every
+ * row. (It was set for libxlsxwriter, which keeps about 2.5 KB per
+ * hyperlink until it closes the file: 65,530 links, its most in a sheet,
+ * took 180 MB when measured; the sheets in pieces hold their links
+ * compressed.) */
 #define LINK_BUDGET 20000
 #define MAX_URL 2079		/* longest hyperlink it accepts */
 #define MAX_TEXT 32767		/* characters in one cell */
@@ -120,7 +122,7 @@ void xlsx_sheet_end(struct sheet *sh, int filter);
 struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
 
 /*
- * xlsx_pieces.c: rows in pieces. A sheet without links may have its data
+ * xlsx_pieces.c: rows in pieces. A sheet may have its data
  * rows written by carto rather than libxlsxwriter (xlsx_rows_start, once
  * its columns are set): the rows come in pieces, each the rows of a group
  * of consecutive organisations, the group ending after an organisation for
@@ -134,6 +136,9 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
  * write every row through libxlsxwriter. Rows have no "r" reference (they
  * are optional in OOXML: rows and cells follow one another), so a piece
  * does not depend on where it is; a blank cell before another is <c/>.
+ * Links do (their <hyperlink> names its cell, its relationship is numbered
+ * in the sheet): in a sheet with a link budget a piece's key has its first
+ * row and first link, so rows added or removed before it render it again.
  * At close, xlsx_rows_assemble writes the file at path from the one
  * libxlsxwriter wrote at lxw, and records the pieces with the cache.
  */
@@ -147,6 +152,10 @@ void xlsx_rows_widen(struct sheet *sh, lxw_col_t c, double w);
 void xlsx_rows_row(struct sheet *sh);
 void xlsx_rows_text(struct sheet *sh, lxw_col_t c, const char *s, size_t n);
 void xlsx_rows_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
+/* A link to url in column c (its text, its <hyperlink> and relationship),
+ * as libxlsxwriter's worksheet_write_url writes it; -1 when url is one it
+ * reads otherwise (mailto:, internal:, external:): then it is text. */
+int xlsx_rows_link(struct sheet *sh, lxw_col_t c, const char *url);
 int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path);
 void xlsx_rows_free(struct sheet *sh);
 

@@ -9,6 +9,16 @@
  * (zlib's crc32_combine). A piece of the previous build whose key has not
  * changed is copied from the published file (cache.h, "Pieces"), its rows
  * counted and its column widths taken from its meta, never rendered again.
+ * A sheet with links has two more streams of pieces: each piece's
+ * <hyperlink> elements (inserted in the sheet before <printOptions> or
+ * <pageMargins>, within <hyperlinks>) and its relationships (the entry
+ * xl/worksheets/_rels/sheetN.xml.rels, which carto writes: libxlsxwriter
+ * never sees the links), written as libxlsxwriter 1.1.4 writes them (the
+ * address before '#' escaped by its lxw_escape_url_characters, the part
+ * after it the link's location). Those name the cells' rows and number the
+ * relationships (rId1…), so such a sheet's pieces are keyed on their first
+ * row and first link too: a piece put back is put back whole, its three
+ * parts under keys derived from one.
  * The zip is rewritten with minizip: every other entry of the file
  * libxlsxwriter wrote is copied compressed as it is.
  */
@@ -33,31 +43,42 @@
  * removed changes only its own piece's bounds. */
 #define GROUP 16
 #define CHUNK 65536
+#define LINK_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
 /* A piece of this build, recorded once the file is written (its offset in
  * the file is known only then). */
 struct rows_piece {
 	struct digest key, bytes;
-	long long off, n;	/* in the sheet's compressed rows */
+	long long off, n;	/* in its stream */
 	char *meta;
+};
+
+/* A stream of pieces: the rows, the <hyperlink> elements, or the
+ * relationships, compressed piece after piece. */
+enum { S_ROWS, S_LINKS, S_RELS, N_STREAMS };
+
+struct stream {
+	struct buf xml;		/* the piece being rendered */
+	struct buf z;
+	uLong crc;		/* of the stream, uncompressed */
+	unsigned long long len;	/* its length uncompressed */
+	long long at;		/* where it starts in its zip entry's compressed bytes */
+	struct rows_piece *v;
+	size_t n, cap;
 };
 
 /* What a sheet in pieces has beyond struct sheet. */
 struct sheet_rows {
-	struct buf xml;		/* the piece being rendered */
-	struct buf z;		/* the sheet's rows, compressed, piece after piece */
-	uLong crc;		/* of the rows, uncompressed */
-	unsigned long long len;	/* their length uncompressed */
+	struct stream st[N_STREAMS];
 	struct digest key;	/* of the piece being rendered, when keyed */
 	int keyed, open, in_row;
 	size_t diags;		/* bk->d's count at the piece's start */
 	lxw_row_t first;	/* sh->row at its start */
+	size_t first_link;	/* sh->links at its start */
 	lxw_col_t col;		/* the next cell's column in the row */
 	double *w;		/* the piece's column widths */
-	long long head_z;	/* the entry's compressed bytes before the rows */
 	char entry[48];		/* its name in the zip (the sheet is freed at close) */
-	struct rows_piece *v;
-	size_t n, cap;
+	char rels[64];		/* the name of its relationships */
 };
 
 static uint32_t id_hash(const char *s)
@@ -97,7 +118,7 @@ static int deflate_to(z_stream *zs, struct buf *out, const char *in, size_t n, i
 int xlsx_rows_start(struct sheet *sh)
 {
 	struct book *bk = sh->bk;
-	if (bk->failed || sh->link_budget)
+	if (bk->failed)
 		return -1;
 	if (!bk->zs) {
 		bk->zs = xcalloc(1, sizeof(*bk->zs));
@@ -110,16 +131,19 @@ int xlsx_rows_start(struct sheet *sh)
 	}
 	/* The formats the rows may name, given their numbers now and in this
 	 * order, whatever pieces are put back: styles.xml stays the same. */
-	lxw_format *used[] = { bk->date, bk->money, bk->coord };
-	for (size_t i = 0; i < sizeof(used) / sizeof(*used); i++)
+	lxw_format *used[] = { bk->date, bk->money, bk->coord, bk->link };
+	for (size_t i = 0; i < sizeof(used) / sizeof(*used) - !sh->link_budget; i++)
 		lxw_format_get_xf_index(used[i]);
 	if (!bk->cp)	/* NULL without a cache */
 		bk->cp = cache_pieces_open(bk->cache, bk->p, bk->rel);
 	struct sheet_rows *pr = xcalloc(1, sizeof(*pr));
-	pr->xml = pr->z = (struct buf)BUF_INIT;
-	pr->crc = crc32(0, NULL, 0);
+	for (int i = 0; i < N_STREAMS; i++) {
+		pr->st[i].xml = pr->st[i].z = (struct buf)BUF_INIT;
+		pr->st[i].crc = crc32(0, NULL, 0);
+	}
 	pr->w = xcalloc(sh->ncol ? sh->ncol : 1, sizeof(*pr->w));
 	snprintf(pr->entry, sizeof(pr->entry), "xl/worksheets/sheet%u.xml", (unsigned)sh->ws->index + 1);
+	snprintf(pr->rels, sizeof(pr->rels), "xl/worksheets/_rels/sheet%u.xml.rels", (unsigned)sh->ws->index + 1);
 	sh->pr = pr;
 	return 0;
 }
@@ -130,39 +154,56 @@ struct digest_ctx *xlsx_piece_key(const struct sheet *sh)
 		return NULL;
 	struct digest_ctx *k = cache_piece_key(sh->bk->cp);
 	digest_str(k, sh->name);
+	if (sh->link_budget) {	/* its links name rows and are numbered */
+		digest_num(k, (long long)sh->row);
+		digest_num(k, (long long)sh->links);
+	}
 	return k;
 }
 
-/* The meta of a piece: "<crc>.<length>.<rows>.<widths>", the CRC-32 in hex
- * and the length of its rows uncompressed, how many they are, and one
- * character a column, '0' + its width (0 to MAX_WIDTH). */
-static char *meta_of(const struct sheet *sh, uLong crc, size_t len, lxw_row_t rows, const double *w)
+/* The meta of a piece of rows: "<crc>.<length>.<rows>.<links>.<widths>",
+ * the CRC-32 in hex and the length of its rows uncompressed, how many rows
+ * and links they are, and one character a column, '0' + its width (0 to
+ * MAX_WIDTH); of a piece of links or relationships, "<crc>.<length>." */
+static char *meta_of(const struct sheet *sh, uLong crc, size_t len, lxw_row_t rows, size_t links,
+    const double *w)
 {
 	struct buf m = BUF_INIT;
-	buf_printf(&m, "%08lx.%zu.%u.", (unsigned long)crc, len, (unsigned)rows);
-	for (lxw_col_t c = 0; c < sh->ncol; c++)
-		buf_putc(&m, (char)('0' + (int)w[c]));
+	buf_printf(&m, "%08lx.%zu.", (unsigned long)crc, len);
+	if (w) {
+		buf_printf(&m, "%u.%zu.", (unsigned)rows, links);
+		for (lxw_col_t c = 0; c < sh->ncol; c++)
+			buf_putc(&m, (char)('0' + (int)w[c]));
+	}
 	return buf_detach(&m, NULL);
 }
 
-/* Reads meta (meta_of) into its parts, the widths into w; -1 when it is
- * not one of this sheet. */
-static int meta_read(const struct sheet *sh, const char *meta, uLong *crc, unsigned long long *len,
-    lxw_row_t *rows, double *w)
+/* Reads the n numbers at the start of meta, each ended by '.', the first
+ * in hex; returns what follows, or NULL. */
+static const char *meta_nums(const char *meta, unsigned long long *v, int n)
 {
 	char *e;
-	unsigned long long v[3];
 	const char *s = meta;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; s && i < n; i++) {
 		if (!isxdigit((unsigned char)*s))
-			return -1;
+			return NULL;
 		errno = 0;
 		v[i] = strtoull(s, &e, i == 0 ? 16 : 10);
 		if (errno || *e != '.')
-			return -1;
+			return NULL;
 		s = e + 1;
 	}
-	if (v[0] > 0xFFFFFFFFull || v[2] > LXW_ROW_MAX || strlen(s) != sh->ncol)
+	return v[0] > 0xFFFFFFFFull ? NULL : s;
+}
+
+/* Reads a piece of rows' meta (meta_of) into its parts, the widths into w;
+ * -1 when it is not one of this sheet. */
+static int meta_read(const struct sheet *sh, const char *meta, uLong *crc, unsigned long long *len,
+    lxw_row_t *rows, size_t *links, double *w)
+{
+	unsigned long long v[4];
+	const char *s = meta_nums(meta, v, 4);
+	if (!s || v[2] > LXW_ROW_MAX || v[3] > LINK_BUDGET || strlen(s) != sh->ncol)
 		return -1;
 	for (lxw_col_t c = 0; c < sh->ncol; c++) {
 		if (s[c] < '0' || s[c] > '0' + MAX_WIDTH)
@@ -172,14 +213,26 @@ static int meta_read(const struct sheet *sh, const char *meta, uLong *crc, unsig
 	*crc = (uLong)v[0];
 	*len = v[1];
 	*rows = (lxw_row_t)v[2];
+	*links = (size_t)v[3];
 	return 0;
 }
 
-static void keep_piece(struct sheet_rows *pr, const struct digest *k, size_t at, char *meta)
+static void keep_piece(struct stream *st, const struct digest *k, size_t at, char *meta)
 {
-	pr->v = xgrow(pr->v, &pr->cap, pr->n + 1, sizeof(*pr->v));
-	pr->v[pr->n++] = (struct rows_piece){ *k, digest_bytes(pr->z.data + at, pr->z.len - at),
-		(long long)at, (long long)(pr->z.len - at), meta };
+	st->v = xgrow(st->v, &st->cap, st->n + 1, sizeof(*st->v));
+	st->v[st->n++] = (struct rows_piece){ *k, digest_bytes(st->z.data + at, st->z.len - at),
+		(long long)at, (long long)(st->z.len - at), meta };
+}
+
+/* The key of the part i of the piece of key k: k itself for the rows. */
+static struct digest part_key(const struct digest *k, int i)
+{
+	if (i == S_ROWS)
+		return *k;
+	struct digest_ctx *d = digest_new();
+	digest_fold(d, k);
+	digest_num(d, i);
+	return digest_end(d);
 }
 
 static void widen_sheet(struct sheet *sh, const double *w)
@@ -189,7 +242,23 @@ static void widen_sheet(struct sheet *sh, const double *w)
 			sh->width[c] = w[c];
 }
 
-/* Puts back the previous build's piece pr->key; 1 when done. */
+/* Puts back the part i of the previous build's piece of key k, whose meta
+ * is meta (crc and length first); 1 when done. */
+static int put_back_part(struct sheet *sh, int i, const struct digest *k, const char *meta)
+{
+	struct stream *st = &sh->pr->st[i];
+	unsigned long long v[2];
+	size_t at = st->z.len;
+	if (!meta || !meta_nums(meta, v, 2) || !cache_piece_put_back(sh->bk->cp, k, &st->z, NULL))
+		return 0;
+	keep_piece(st, k, at, xstrdup(meta));
+	st->crc = crc32_combine(st->crc, (uLong)v[0], (z_off_t)v[1]);
+	st->len += v[1];
+	return 1;
+}
+
+/* Puts back the previous build's piece pr->key, with its links; 1 when
+ * done, else 0 and the streams are as they were. */
 static int put_back(struct sheet *sh, struct sheet_rows *pr)
 {
 	struct book *bk = sh->bk;
@@ -197,15 +266,31 @@ static int put_back(struct sheet *sh, struct sheet_rows *pr)
 	uLong crc;
 	unsigned long long len;
 	lxw_row_t rows;
-	size_t at = pr->z.len;
-	if (!meta || meta_read(sh, meta, &crc, &len, &rows, pr->w) < 0 ||
-	    sh->row + (unsigned long long)rows > bk->max_rows ||
-	    !cache_piece_put_back(bk->cp, &pr->key, &pr->z, NULL))
+	size_t links;
+	struct stream was[N_STREAMS];
+	if (!meta || meta_read(sh, meta, &crc, &len, &rows, &links, pr->w) < 0 ||
+	    sh->row + (unsigned long long)rows > bk->max_rows || sh->links + links > sh->link_budget)
 		return 0;
-	keep_piece(pr, &pr->key, at, xstrdup(meta));
-	pr->crc = crc32_combine(pr->crc, crc, (z_off_t)len);
-	pr->len += len;
+	memcpy(was, pr->st, sizeof(was));
+	int ok = put_back_part(sh, S_ROWS, &pr->key, meta);
+	for (int i = S_LINKS; ok && links && i < N_STREAMS; i++) {
+		struct digest k = part_key(&pr->key, i);
+		ok = put_back_part(sh, i, &k, cache_piece_meta(bk->cp, &k));
+	}
+	if (!ok) {
+		for (int i = 0; i < N_STREAMS; i++) {
+			struct stream *st = &pr->st[i];
+			for (size_t m = was[i].n; m < st->n; m++)
+				free(st->v[m].meta);
+			st->n = was[i].n;
+			st->crc = was[i].crc;
+			st->len = was[i].len;
+			buf_truncate(&st->z, was[i].z.len);
+		}
+		return 0;
+	}
 	sh->row += rows;
+	sh->links += links;
 	bk->rows += rows;
 	widen_sheet(sh, pr->w);
 	return 1;
@@ -226,12 +311,26 @@ int xlsx_piece_begin(struct sheet *sh, struct digest_ctx *k)
 		return 1;
 	if (pr->keyed && put_back(sh, pr))
 		return 1;
-	buf_reset(&pr->xml);
+	for (int i = 0; i < N_STREAMS; i++)
+		buf_reset(&pr->st[i].xml);
 	memset(pr->w, 0, sh->ncol * sizeof(*pr->w));
 	pr->open = 1;
 	pr->in_row = 0;
 	pr->diags = sh->bk->d->n;
 	pr->first = sh->row;
+	pr->first_link = sh->links;
+	return 0;
+}
+
+/* Compresses the piece of stream st to its end; its CRC-32 in *crc.
+ * Returns 0 or -1. */
+static int piece_deflate(struct book *bk, struct stream *st, uLong *crc)
+{
+	if (st->xml.len && deflate_to(bk->zs, &st->z, st->xml.data, st->xml.len, Z_SYNC_FLUSH) < 0)
+		return -1;
+	*crc = crc32(0, (const Bytef *)st->xml.data, (uInt)st->xml.len);
+	st->crc = crc32_combine(st->crc, *crc, (z_off_t)st->xml.len);
+	st->len += st->xml.len;
 	return 0;
 }
 
@@ -243,20 +342,27 @@ void xlsx_piece_end(struct sheet *sh)
 		return;
 	pr->open = 0;
 	if (pr->in_row)
-		buf_puts(&pr->xml, "</row>");
-	size_t at = pr->z.len;
-	if (pr->xml.len && deflate_to(bk->zs, &pr->z, pr->xml.data, pr->xml.len, Z_SYNC_FLUSH) < 0) {
-		xlsx_fail(bk, "zlib cannot compress the rows of the sheet %s", sh->name);
-		return;
+		buf_puts(&pr->st[S_ROWS].xml, "</row>");
+	size_t at[N_STREAMS];
+	uLong crc[N_STREAMS];
+	for (int i = 0; i < N_STREAMS; i++) {
+		at[i] = pr->st[i].z.len;
+		if (piece_deflate(bk, &pr->st[i], &crc[i]) < 0) {
+			xlsx_fail(bk, "zlib cannot compress the rows of the sheet %s", sh->name);
+			return;
+		}
 	}
-	uLong crc = crc32(0, (const Bytef *)pr->xml.data, (uInt)pr->xml.len);
-	pr->crc = crc32_combine(pr->crc, crc, (z_off_t)pr->xml.len);
-	pr->len += pr->xml.len;
 	widen_sheet(sh, pr->w);
 	/* A piece that warned is rendered again next time (its warning is
 	 * never lost), and so is one the row limit cut. */
-	if (pr->keyed && bk->d->n == pr->diags && !sh->full && bk->cp)
-		keep_piece(pr, &pr->key, at, meta_of(sh, crc, pr->xml.len, sh->row - pr->first, pr->w));
+	if (!pr->keyed || bk->d->n != pr->diags || sh->full || !bk->cp)
+		return;
+	size_t links = sh->links - pr->first_link;
+	for (int i = 0; i < (links ? N_STREAMS : 1); i++) {
+		struct digest k = part_key(&pr->key, i);
+		keep_piece(&pr->st[i], &k, at[i], meta_of(sh, crc[i], pr->st[i].xml.len,
+		    sh->row - pr->first, links, i == S_ROWS ? pr->w : NULL));
+	}
 }
 
 /* ---- cells, as libxlsxwriter writes them in constant_memory mode ---- */
@@ -271,18 +377,20 @@ void xlsx_rows_widen(struct sheet *sh, lxw_col_t c, double w)
 void xlsx_rows_row(struct sheet *sh)
 {
 	struct sheet_rows *pr = sh->pr;
-	buf_puts(&pr->xml, pr->in_row ? "</row><row>" : "<row>");
+	buf_puts(&pr->st[S_ROWS].xml, pr->in_row ? "</row><row>" : "<row>");
 	pr->in_row = 1;
 	pr->col = 0;
 }
 
 /* Starts the cell of column c: cells have no reference (a row's cells
  * follow one another), so a blank one before it is an empty <c/>. */
-static void cell(struct sheet_rows *pr, lxw_col_t c)
+static struct buf *cell(struct sheet_rows *pr, lxw_col_t c)
 {
+	struct buf *b = &pr->st[S_ROWS].xml;
 	for (; pr->col < c; pr->col++)
-		buf_puts(&pr->xml, "<c/>");
+		buf_puts(b, "<c/>");
 	pr->col = c + 1;
+	return b;
 }
 
 /* Control characters but tab and line feed are _xHHHH_ (as
@@ -312,25 +420,79 @@ static int kept_space(unsigned char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n';
 }
 
+/* A text cell, of format f (or none). */
+static void text_cell(struct sheet *sh, lxw_col_t c, const char *s, size_t n, lxw_format *f)
+{
+	struct buf *b = cell(sh->pr, c);
+	if (f)
+		buf_printf(b, "<c s=\"%d\" t=\"inlineStr\"><is>", (int)lxw_format_get_xf_index(f));
+	else
+		buf_puts(b, "<c t=\"inlineStr\"><is>");
+	buf_puts(b, kept_space((unsigned char)s[0]) || kept_space((unsigned char)s[n - 1]) ?
+	    "<t xml:space=\"preserve\">" : "<t>");
+	text_escaped(b, s, n);
+	buf_puts(b, "</t></is></c>");
+}
+
 void xlsx_rows_text(struct sheet *sh, lxw_col_t c, const char *s, size_t n)
 {
-	struct sheet_rows *pr = sh->pr;
-	cell(pr, c);
-	buf_puts(&pr->xml, "<c t=\"inlineStr\"><is>");
-	buf_puts(&pr->xml, kept_space((unsigned char)s[0]) || kept_space((unsigned char)s[n - 1]) ?
-	    "<t xml:space=\"preserve\">" : "<t>");
-	text_escaped(&pr->xml, s, n);
-	buf_puts(&pr->xml, "</t></is></c>");
+	text_cell(sh, c, s, n, NULL);
 }
 
 void xlsx_rows_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f)
 {
-	struct sheet_rows *pr = sh->pr;
-	cell(pr, c);
+	struct buf *b = cell(sh->pr, c);
 	if (f)
-		buf_printf(&pr->xml, "<c s=\"%d\"><v>%.16G</v></c>", (int)lxw_format_get_xf_index(f), v);
+		buf_printf(b, "<c s=\"%d\"><v>%.16G</v></c>", (int)lxw_format_get_xf_index(f), v);
 	else
-		buf_printf(&pr->xml, "<c><v>%.16G</v></c>", v);
+		buf_printf(b, "<c><v>%.16G</v></c>", v);
+}
+
+/* s as an XML attribute's value. */
+static void attr_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		default: buf_putc(b, *s);
+		}
+}
+
+int xlsx_rows_link(struct sheet *sh, lxw_col_t c, const char *url)
+{
+	struct sheet_rows *pr = sh->pr;
+	struct book *bk = sh->bk;
+	/* libxlsxwriter gives these prefixes a meaning of their own */
+	static const char *const special[] = { "mailto:", "internal:", "external:" };
+	for (size_t i = 0; i < sizeof(special) / sizeof(*special); i++)
+		if (strncmp(url, special[i], strlen(special[i])) == 0)
+			return -1;
+	const char *hash = strchr(url, '#');
+	buf_reset(&bk->cut);
+	buf_add(&bk->cut, url, hash ? (size_t)(hash - url) : strlen(url));
+	char *target = lxw_escape_url_characters(bk->cut.data, LXW_FALSE);
+	if (!target)
+		return -1;
+	text_cell(sh, c, url, strlen(url), bk->link);
+	size_t id = sh->links + 1;
+	char col[16];
+	lxw_col_to_name(col, c, LXW_FALSE);
+	struct buf *h = &pr->st[S_LINKS].xml, *r = &pr->st[S_RELS].xml;
+	buf_printf(h, "<hyperlink ref=\"%s%u\" r:id=\"rId%zu\"", col, (unsigned)sh->row + 1, id);
+	if (hash) {
+		buf_puts(h, " location=\"");
+		attr_escaped(h, hash + 1);
+		buf_putc(h, '"');
+	}
+	buf_puts(h, "/>");
+	buf_printf(r, "<Relationship Id=\"rId%zu\" Type=\"" LINK_REL "\" Target=\"", id);
+	attr_escaped(r, target);
+	buf_puts(r, "\" TargetMode=\"External\"/>");
+	free(target);
+	return 0;
 }
 
 /* ---- the file ---- */
@@ -359,8 +521,69 @@ static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_inf
 	return rc;
 }
 
+/* A part of a zip entry: bytes to compress, or a stream of pieces. */
+struct part {
+	const char *data;
+	size_t len;
+	struct stream *st;
+};
+
+/* Writes the entry name of the n parts, in order: each part of bytes its
+ * own deflate stream (the last, always bytes, finished), each stream's
+ * pieces as they are, whose start it sets. Returns 0 or -1. */
+static int write_entry(struct book *bk, zipFile zf, const char *name, const zip_fileinfo *zi,
+    const struct part *pt, size_t n)
+{
+	struct buf z = BUF_INIT;
+	size_t at[8];
+	uLong crc = crc32(0, NULL, 0);
+	unsigned long long total = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		at[i] = z.len;
+		if (pt[i].st) {
+			crc = crc32_combine(crc, pt[i].st->crc, (z_off_t)pt[i].st->len);
+			total += pt[i].st->len;
+			continue;
+		}
+		rc = deflate_to(bk->zs, &z, pt[i].data, pt[i].len, i + 1 == n ? Z_FINISH : Z_SYNC_FLUSH);
+		crc = crc32_combine(crc, crc32(0, (const Bytef *)pt[i].data, (uInt)pt[i].len), (z_off_t)pt[i].len);
+		total += pt[i].len;
+	}
+	if (rc == 0)
+		rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+		    Z_DEFAULT_COMPRESSION, 1, total >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
+	long long off = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *from = pt[i].st ? pt[i].st->z.data : z.data + at[i];
+		size_t len = pt[i].st ? pt[i].st->z.len : (i + 1 < n ? at[i + 1] : z.len) - at[i];
+		if (pt[i].st)
+			pt[i].st->at = off;
+		off += (long long)len;
+		/* zipWriteInFileInZip takes an unsigned length */
+		for (size_t o = 0; rc == 0 && o < len; o += CHUNK * 256) {
+			size_t m = len - o < CHUNK * 256 ? len - o : CHUNK * 256;
+			rc = zipWriteInFileInZip(zf, from + o, (unsigned)m) == ZIP_OK ? 0 : -1;
+		}
+	}
+	if (rc == 0 && zipCloseFileInZipRaw64(zf, total, crc) != ZIP_OK)
+		rc = -1;
+	buf_release(&z);
+	return rc;
+}
+
+/* The first of the tags at or after from in b, or NULL. */
+static const char *find_tag(const struct buf *b, const char *from, const char *const *tags, size_t n)
+{
+	for (const char *p = from; (p = memchr(p, '<', b->len - (size_t)(p - b->data))); p++)
+		for (size_t i = 0; i < n; i++)
+			if (strncmp(p, tags[i], strlen(tags[i])) == 0)
+				return p;
+	return NULL;
+}
+
 /* Writes the entry of sh: libxlsxwriter's sheet (in uf, with its header
- * row) around the rows of the pieces. */
+ * row) around the rows of the pieces, and their <hyperlinks>. */
 static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, zipFile zf, const char *name,
     const zip_fileinfo *zi, struct buf *tmp)
 {
@@ -377,49 +600,74 @@ static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, zipFile zf,
 		}
 		tmp->len += (size_t)got;
 	}
-	const char *end = NULL;
-	for (const char *p = tmp->data; (p = memchr(p, '<', tmp->len - (size_t)(p - tmp->data))); p++)
-		if (strncmp(p, "</sheetData>", 12) == 0) {
-			end = p;
-			break;
-		}
-	if (!end) {
-		xlsx_fail(bk, "libxlsxwriter's sheet %s has no </sheetData>", sh->name);
+	static const char *const data_end[] = { "</sheetData>" },
+	    *const links_at[] = { "<printOptions", "<pageMargins" };
+	const char *end = find_tag(tmp, tmp->data, data_end, 1);
+	const char *ins = end && pr->st[S_LINKS].len ? find_tag(tmp, end, links_at, 2) : NULL;
+	if (!end || (pr->st[S_LINKS].len && !ins)) {
+		xlsx_fail(bk, "libxlsxwriter's sheet %s has no %s", sh->name,
+		    end ? "<pageMargins>" : "</sheetData>");
 		return -1;
 	}
-	size_t head = (size_t)(end - tmp->data), tail = tmp->len - head;
-	struct buf z = BUF_INIT;
-	int rc = deflate_to(bk->zs, &z, tmp->data, head, Z_SYNC_FLUSH);
-	pr->head_z = (long long)z.len;
-	size_t rows_at = z.len;
-	rc |= deflate_to(bk->zs, &z, end, tail, Z_FINISH);
-	uLong crc = crc32(0, (const Bytef *)tmp->data, (uInt)head);
-	crc = crc32_combine(crc, pr->crc, (z_off_t)pr->len);
-	crc = crc32_combine(crc, crc32(0, (const Bytef *)end, (uInt)tail), (z_off_t)tail);
-	unsigned long long total = head + pr->len + tail;
-	if (rc == 0)
-		rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
-		    Z_DEFAULT_COMPRESSION, 1, total >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
-	/* head, rows, tail; zipWriteInFileInZip takes an unsigned length */
-	const char *part[] = { z.data, pr->z.data, z.data + rows_at };
-	size_t len[] = { rows_at, pr->z.len, z.len - rows_at };
-	for (size_t i = 0; rc == 0 && i < 3; i++)
-		for (size_t off = 0; rc == 0 && off < len[i]; off += CHUNK * 256) {
-			size_t n = len[i] - off < CHUNK * 256 ? len[i] - off : CHUNK * 256;
-			rc = zipWriteInFileInZip(zf, part[i] + off, (unsigned)n) == ZIP_OK ? 0 : -1;
-		}
-	if (rc == 0 && zipCloseFileInZipRaw64(zf, total, crc) != ZIP_OK)
-		rc = -1;
-	buf_release(&z);
+	const char *stop = tmp->data + tmp->len;
+	if (!ins) {
+		struct part pt[] = { { tmp->data, (size_t)(end - tmp->data), NULL },
+			{ NULL, 0, &pr->st[S_ROWS] }, { end, (size_t)(stop - end), NULL } };
+		return write_entry(bk, zf, name, zi, pt, 3);
+	}
+	struct buf mid = BUF_INIT, tail = BUF_INIT;
+	buf_add(&mid, end, (size_t)(ins - end));
+	buf_puts(&mid, "<hyperlinks>");
+	buf_puts(&tail, "</hyperlinks>");
+	buf_add(&tail, ins, (size_t)(stop - ins));
+	struct part pt[] = { { tmp->data, (size_t)(end - tmp->data), NULL },
+		{ NULL, 0, &pr->st[S_ROWS] }, { mid.data, mid.len, NULL },
+		{ NULL, 0, &pr->st[S_LINKS] }, { tail.data, tail.len, NULL } };
+	int rc = write_entry(bk, zf, name, zi, pt, 5);
+	buf_release(&mid);
+	buf_release(&tail);
 	return rc;
 }
 
-static struct sheet *rows_sheet(struct book *bk, const char *name)
+/* Writes the relationships of the links of sh, when it has any. */
+static int write_rels(struct book *bk, struct sheet *sh, zipFile zf, const zip_fileinfo *zi)
+{
+	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
+	    tail[] = "</Relationships>";
+	if (!sh->pr || !sh->pr->st[S_RELS].len)
+		return 0;
+	struct part pt[] = { { head, sizeof(head) - 1, NULL }, { NULL, 0, &sh->pr->st[S_RELS] },
+		{ tail, sizeof(tail) - 1, NULL } };
+	return write_entry(bk, zf, sh->pr->rels, zi, pt, 3);
+}
+
+static struct sheet *rows_sheet(struct book *bk, const char *name, int rels)
 {
 	for (size_t i = 0; i < bk->n_sheets; i++)
-		if (bk->sheets[i].pr && strcmp(name, bk->sheets[i].pr->entry) == 0)
+		if (bk->sheets[i].pr && strcmp(name, rels ? bk->sheets[i].pr->rels : bk->sheets[i].pr->entry) == 0)
 			return &bk->sheets[i];
 	return NULL;
+}
+
+/* Records the pieces of stream st, which starts at base in the file. */
+static void record_stream(struct book *bk, const struct stream *st, long long base)
+{
+	for (size_t k = 0; k < st->n; k++) {
+		const struct rows_piece *v = &st->v[k];
+		cache_piece_note(bk->cp, &v->key, &v->bytes, v->n, base + st->at + v->off, v->meta);
+	}
+}
+
+/* Where the compressed bytes of the entry name start in uf's file, or -1. */
+static long long entry_at(unzFile uf, const char *name)
+{
+	int method, level;
+	if (unzLocateFile(uf, name, 1) != UNZ_OK || unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
+		return -1;
+	long long at = (long long)unzGetCurrentFileZStreamPos64(uf);
+	unzCloseCurrentFile(uf);
+	return at;
 }
 
 /* Records the pieces of the file at path with their offsets in it. */
@@ -427,18 +675,15 @@ static void record(struct book *bk, const char *path)
 {
 	unzFile uf = unzOpen64(path);
 	for (size_t i = 0; uf && i < bk->n_sheets; i++) {
-		struct sheet *sh = &bk->sheets[i];
-		int method, level;
-		if (!sh->pr)
+		struct sheet_rows *pr = bk->sheets[i].pr;
+		if (!pr)
 			continue;
-		if (unzLocateFile(uf, sh->pr->entry, 1) != UNZ_OK || unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
+		long long at = entry_at(uf, pr->entry), rels = pr->st[S_RELS].n ? entry_at(uf, pr->rels) : 0;
+		if (at < 0 || rels < 0)
 			break;
-		long long base = (long long)unzGetCurrentFileZStreamPos64(uf) + sh->pr->head_z;
-		unzCloseCurrentFile(uf);
-		for (size_t k = 0; k < sh->pr->n; k++) {
-			const struct rows_piece *v = &sh->pr->v[k];
-			cache_piece_note(bk->cp, &v->key, &v->bytes, v->n, base + v->off, v->meta);
-		}
+		record_stream(bk, &pr->st[S_ROWS], at);
+		record_stream(bk, &pr->st[S_LINKS], at);
+		record_stream(bk, &pr->st[S_RELS], rels);
 	}
 	if (uf)
 		unzClose(uf);
@@ -450,7 +695,8 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 	char name[256];
 	unzFile uf = unzOpen64(lxw);
 	zipFile zf = uf ? zipOpen64(path, APPEND_STATUS_CREATE) : NULL;
-	int rc = zf ? 0 : -1;
+	int rc = zf ? 0 : -1, rels_done = 0;
+	zip_fileinfo zi = { 0 };
 	for (int more = rc == 0 ? unzGoToFirstFile(uf) : UNZ_END_OF_LIST_OF_FILE;
 	    more == UNZ_OK && rc == 0; more = unzGoToNextFile(uf)) {
 		unz_file_info64 in;
@@ -458,14 +704,29 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 			rc = -1;
 			break;
 		}
-		zip_fileinfo zi = {
+		zi = (zip_fileinfo){
 			.tmz_date = { in.tmu_date.tm_sec, in.tmu_date.tm_min, in.tmu_date.tm_hour,
 				in.tmu_date.tm_mday, in.tmu_date.tm_mon, in.tmu_date.tm_year },
 			.dosDate = in.dosDate, .internal_fa = in.internal_fa, .external_fa = in.external_fa,
 		};
-		struct sheet *sh = rows_sheet(bk, name);
-		rc = sh ? write_rows(bk, sh, uf, zf, name, &zi, &tmp) : copy_raw(uf, zf, name, &in, &zi, &tmp);
+		struct sheet *sh = rows_sheet(bk, name, 1);
+		if (sh && sh->pr->st[S_RELS].len) {	/* the sheet has relationships of its own */
+			xlsx_fail(bk, "the sheet %s has links and other relationships", sh->name);
+			rc = -1;
+			break;
+		}
+		/* the links' relationships go before the document's properties */
+		if (!rels_done && strncmp(name, "docProps/", 9) == 0) {
+			for (size_t i = 0; rc == 0 && i < bk->n_sheets; i++)
+				rc = write_rels(bk, &bk->sheets[i], zf, &zi);
+			rels_done = 1;
+		}
+		sh = rows_sheet(bk, name, 0);
+		if (rc == 0)
+			rc = sh ? write_rows(bk, sh, uf, zf, name, &zi, &tmp) : copy_raw(uf, zf, name, &in, &zi, &tmp);
 	}
+	for (size_t i = 0; !rels_done && rc == 0 && i < bk->n_sheets; i++)
+		rc = write_rels(bk, &bk->sheets[i], zf, &zi);
 	if (zf && zipClose(zf, NULL) != ZIP_OK)
 		rc = -1;
 	if (uf)
@@ -481,12 +742,15 @@ void xlsx_rows_free(struct sheet *sh)
 	struct sheet_rows *pr = sh->pr;
 	if (!pr)
 		return;
-	for (size_t i = 0; i < pr->n; i++)
-		free(pr->v[i].meta);
-	free(pr->v);
+	for (int i = 0; i < N_STREAMS; i++) {
+		struct stream *st = &pr->st[i];
+		for (size_t k = 0; k < st->n; k++)
+			free(st->v[k].meta);
+		free(st->v);
+		buf_release(&st->xml);
+		buf_release(&st->z);
+	}
 	free(pr->w);
-	buf_release(&pr->xml);
-	buf_release(&pr->z);
 	free(pr);
 	sh->pr = NULL;
 }

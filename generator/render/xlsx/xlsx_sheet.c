@@ -165,7 +165,8 @@ void xlsx_put_url(struct sheet *sh, lxw_col_t c, const char *url)
 	if (!url || !*url)
 		return;
 	if (sh->links < sh->link_budget && strlen(url) <= MAX_URL &&
-	    worksheet_write_url(sh->ws, sh->row, c, url, sh->bk->link) == LXW_NO_ERROR) {
+	    (sh->pr ? xlsx_rows_link(sh, c, url) == 0 :
+	    worksheet_write_url(sh->ws, sh->row, c, url, sh->bk->link) == LXW_NO_ERROR)) {
 		sh->links++;
 		widen(sh, c, utf8_len(url));
 		return;
