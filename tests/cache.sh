@@ -317,6 +317,31 @@ cache_same org-outside-box
 k5=$(page_key $aub) n2=$(page_key $nan)
 [ -n "$k4" ] && [ "$k4" = "$k5" ] && [ -n "$n1" ] && [ "$n1" != "$n2" ]
 cache_test commune-page-outside-box-reused "$k4 $k5 / $n1 $n2"
+# "Près de…" lists the 30 nearest offers (html_carto.c, NEAR_MAX), and a
+# commune's page is keyed on those: with copies of an organisation of
+# Saint-Denis, next to Aubervilliers, its list is full, and Les Amis de
+# l'écrit (Sarcelles, 8.8 km, in its box but past the 30th) renamed:
+# Aubervilliers's page keeps its key and does not show the name;
+# Sarcelles's has a new one. Then the copies are removed.
+for i in $(seq 1 16); do
+	sed "s/^  id: femmes-passerelles-saint-denis$/  id: femmes-passerelles-copie-$i/" \
+		"$C/site/content/organismes/femmes-passerelles-saint-denis.yaml" \
+		> "$C/site/content/organismes/femmes-passerelles-copie-$i.yaml"
+done
+cache_same near-list-full
+sar=cartographies/linguistique/communes/95585/index.html
+k6=$(page_key $aub) s1=$(page_key $sar)
+sed -i "s/^    nom: \"Les Amis de l'écrit\"/    nom: \"Les Amis de l'Écrit\"/" \
+	"$C/site/content/organismes/reseau-paroles-d-oise.yaml"
+cache_same near-list-full-far-renamed
+k7=$(page_key $aub) s2=$(page_key $sar)
+[ "$(grep -c 'class="distance"' "$C/out/$aub")" = 30 ] && [ -n "$k6" ] && [ "$k6" = "$k7" ] &&
+	[ -n "$s1" ] && [ "$s1" != "$s2" ] && ! grep -q "Amis de l&#39;Écrit" "$C/out/$aub" &&
+	grep -q "Amis de l&#39;Écrit" "$C/out/$sar"
+st=$?; detail="$k6 $k7 / $s1 $s2 $(grep -c 'class="distance"' "$C/out/$aub")"; [ "$st" = 0 ]
+cache_test commune-page-past-nearest-reused "$detail"
+rm "$C/site/content/organismes"/femmes-passerelles-copie-*.yaml
+cache_same near-list-copies-removed
 
 # The parcours page is keyed on what it prints (html_parcours_key), its
 # pieces on their département's rows. Lire et Dire à Aubervilliers, whose

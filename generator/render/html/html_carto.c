@@ -1201,12 +1201,25 @@ static int cmp_near(const void *pa, const void *pb)
 /* Whether lieu l may be listed near commune com: of another commune, in
  * the box around com's centre that holds every point within NEAR_KM (a
  * degree of latitude is 111 km, of longitude 73 km at 49° N). nearby()
- * lists those within NEAR_KM (haversine), and the cache's key of com's page
- * reads them all (html_carto_key). */
+ * lists those within NEAR_KM (haversine), the NEAR_MAX nearest, and the
+ * cache's key of com's page reads those (html_carto_key). */
 static int near_box(const struct lieu *l, const struct commune *com)
 {
 	return l->commune != com && !(fabs(l->lat - com->lat) > NEAR_KM / 100) &&
 	    !(fabs(l->lon - com->lon) > NEAR_KM / 60);
+}
+
+/* Adds row i of the cartography's rows r to v, at *nn, when nearby() may
+ * list it for com: in its box and within NEAR_KM. */
+static void near_add(struct near *v, size_t *nn, const struct rowref *r, size_t i,
+    const struct commune *com)
+{
+	const struct lieu *l = r[i].l;
+	if (!near_box(l, com))
+		return;
+	double km = geo_km(com->lat, com->lon, l->lat, l->lon);
+	if (km <= NEAR_KM)
+		v[(*nn)++] = (struct near){ &r[i], km, i };
 }
 
 static struct view *nearby(struct pctx *c, const struct cartographie *ca, const struct commune *com)
@@ -1215,14 +1228,8 @@ static struct view *nearby(struct pctx *c, const struct cartographie *ca, const 
 	size_t n, nn = 0;
 	const struct rowref *r = index_rows(c->s, ca, NULL, &n);
 	struct near *v = arena_alloc(a, (n + 1) * sizeof(*v));
-	for (size_t i = 0; i < n; i++) {
-		const struct lieu *l = r[i].l;
-		if (!near_box(l, com))
-			continue;
-		double km = geo_km(com->lat, com->lon, l->lat, l->lon);
-		if (km <= NEAR_KM)
-			v[nn++] = (struct near){ &r[i], km, i };
-	}
+	for (size_t i = 0; i < n; i++)
+		near_add(v, &nn, r, i, com);
 	xqsort(v, nn, sizeof(*v), cmp_near);
 	struct view *list = view_list(a);
 	for (size_t i = 0; i < nn && i < NEAR_MAX; i++) {
@@ -1312,28 +1319,83 @@ void html_carto_keys_free(struct carto_keys *ck)
 	free(ck);
 }
 
-/* Adds to k the rows nearby() may list for commune com (near_box): those
- * of the nine cells around its centre that are in its box, cell by cell,
- * each cell's in the one order. Their order in the cartography, which
- * nearby() reads (the tie-break of equal distances), is that of what the
- * rows hold (index_cmp_rows), so their digests say it too. */
+/* The plane's distance at com's latitude, an estimate of geo_km for the
+ * rows of com's box that differs from it by less than NEAR_SLACK of it plus
+ * NEAR_PAD km (a degree of longitude shrinks by under 0.2 % across the 0.1°
+ * of latitude of a box at 49° N, by under 2 % at 80°; the curvature's part
+ * is a millionth at 10 km). kmdeg: the kilometres of a degree of latitude. */
+#define NEAR_SLACK 0.05
+#define NEAR_PAD 0.1
+
+static double near_est(const struct lieu *l, const struct commune *com, double kmdeg, double coslat)
+{
+	double dy = (l->lat - com->lat) * kmdeg, dx = (l->lon - com->lon) * kmdeg * coslat;
+	return sqrt(dx * dx + dy * dy);
+}
+
+/* Adds to k the rows nearby() lists for commune com, in its order: the
+ * NEAR_MAX nearest of those in its box and within NEAR_KM (near_add), the
+ * ties in the cartography's order (cmp_near). Everything the list prints
+ * (distance, offer, organisation, commune) is of these rows, whose digests
+ * say it; their order in the cartography is that of what the rows hold
+ * (index_cmp_rows). A change to a row that is not listed, and stays
+ * unlisted, leaves the key as it was. They are found among the rows of the
+ * nine cells around com's centre, by the estimate first (near_est): with E
+ * the NEAR_MAX-th smallest estimate of the rows in the box, every row
+ * listed is within (1 + s)E + p km (the 30th distance is at most the
+ * largest distance of those NEAR_MAX rows, or one of them is past NEAR_KM)
+ * and so has an estimate within (1 + s)((1 + s)E + p) + p, and within
+ * (1 + s)NEAR_KM + p; only those get the exact distance nearby() computes,
+ * then the same order. */
 static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const struct commune *com)
 {
 	long cy, cx;
 	char name[64];
-	size_t n = 0;
+	size_t n = 0, nn = 0, nb = 0;
+	const struct cell *cl[9];
 	near_cell(com->lat, com->lon, &cy, &cx);
 	for (long dy = -1; dy <= 1; dy++)
 		for (long dx = -1; dx <= 1; dx++) {
 			snprintf(name, sizeof(name), "%ld %ld", cy + dy, cx + dx);
-			const struct cell *cl = strmap_get(&ck->cells, name);
-			for (size_t i = 0; cl && i < cl->n; i++)
-				if (near_box(ck->r[cl->v[i]].l, com)) {
-					digest_fold(k, &ck->rd[cl->v[i]]);
-					n++;
-				}
+			const struct cell *c = strmap_get(&ck->cells, name);
+			cl[(dy + 1) * 3 + dx + 1] = c;
+			n += c ? c->n : 0;
 		}
-	digest_num(k, (long long)n);
+	double kmdeg = geo_km(0, 0, 1, 0), coslat = cos(com->lat * 0.017453292519943295), best[NEAR_MAX];
+	double *est = xmalloc((n + 1) * sizeof(*est));
+	size_t *row = xmalloc((n + 1) * sizeof(*row)), m = 0;
+	for (size_t c = 0; c < 9; c++)
+		for (size_t i = 0; cl[c] && i < cl[c]->n; i++) {
+			const struct lieu *l = ck->r[cl[c]->v[i]].l;
+			if (!near_box(l, com))
+				continue;
+			double e = near_est(l, com, kmdeg, coslat);
+			row[m] = cl[c]->v[i];
+			est[m++] = e;
+			if (!(e < (nb < NEAR_MAX ? INFINITY : best[NEAR_MAX - 1])))
+				continue;	/* the NEAR_MAX smallest, in order */
+			size_t at = nb < NEAR_MAX ? nb++ : NEAR_MAX - 1;
+			for (; at && best[at - 1] > e; at--)
+				best[at] = best[at - 1];
+			best[at] = e;
+		}
+	double lim = (1 + NEAR_SLACK) * NEAR_KM + NEAR_PAD;
+	if (nb == NEAR_MAX) {
+		double t = (1 + NEAR_SLACK) * ((1 + NEAR_SLACK) * best[NEAR_MAX - 1] + NEAR_PAD) + NEAR_PAD;
+		lim = t < lim ? t : lim;
+	}
+	struct near *v = xmalloc((m + 1) * sizeof(*v));
+	for (size_t i = 0; i < m; i++)
+		if (est[i] <= lim)
+			near_add(v, &nn, ck->r, row[i], com);
+	xqsort(v, nn, sizeof(*v), cmp_near);
+	nn = nn < NEAR_MAX ? nn : NEAR_MAX;
+	for (size_t i = 0; i < nn; i++)
+		digest_fold(k, &ck->rd[v[i].at]);
+	digest_num(k, (long long)nn);
+	free(v);
+	free(est);
+	free(row);
 }
 
 /* Adds the n rows r (of the cartography's, ck->r) as cache_key_rows
