@@ -239,8 +239,8 @@ static void service(struct json *j, const struct site *s, const struct organisme
 
 /* The two files, each a job: 0 the structures, 1 the services. Each is a
  * document of the build cache keyed on every file of the site, written in
- * pieces (cache.h), one an organisation: its structure, or its services,
- * which read its own file only. */
+ * pieces (cache.h), one a group of organisations: their structures, or
+ * their services, which read their own files only. */
 struct inclusion {
 	const struct site *s;
 	struct publish *p;
@@ -273,22 +273,22 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 	buf_reset(b);
 	json_init(&j, b, JSON_PRETTY);
 	json_array(&j);
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *o = s->organismes[i];
+	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
 		size_t start = b->len;
 		struct digest key = { 0, 0 };
-		if (cp) {
-			struct digest_ctx *k = cache_piece_key(cp);
-			cache_key_org(k, o);
+		struct digest_ctx *k = cp ? cache_piece_key(cp) : NULL;
+		end = cache_piece_group(s, i, k, 0);
+		if (k)
 			key = digest_end(k);
-		}
-		if (cache_piece_put_back(cp, &key, b, &j))
-			;
-		else if (job == 0)
-			structure(&j, s, o);
-		else
-			for (size_t k = 0; k < o->n_offres; k++)
-				service(&j, s, o, &o->offres[k]);
+		if (!cache_piece_put_back(cp, &key, b, &j))
+			for (size_t g = i; g < end; g++) {
+				const struct organisme *o = s->organismes[g];
+				if (job == 0)
+					structure(&j, s, o);
+				else
+					for (size_t n = 0; n < o->n_offres; n++)
+						service(&j, s, o, &o->offres[n]);
+			}
 		cache_piece_record(cp, &key, b->data + start, b->len - start, (long long)start);
 	}
 	json_end(&j);

@@ -352,8 +352,9 @@ static struct digest map_digest(const struct site *s)
 }
 
 /* The file, a document of the build cache keyed on every file of the site
- * and the mapping table; written in pieces (cache.h), one an organisation:
- * its formations, which read its own file and the table. */
+ * and the mapping table; written in pieces (cache.h), one a group of
+ * organisations: their formations, which read their own files and the
+ * table. */
 static int lheoxml_render(void *self, const struct render_in *in, struct publish *p,
     struct diags *d)
 {
@@ -374,22 +375,24 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 	struct cache_pieces *cp = cache_pieces_open(c, p, PATH_LHEO_XML);
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *g = s->organismes[i];
+	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
 		size_t start = b.len;
 		struct digest key = { 0, 0 };
-		if (!g->siret.s || !g->n_lieux)
-			continue;
-		if (cp) {
-			struct digest_ctx *k = cache_piece_key(cp);
-			cache_key_org(k, g);
+		struct digest_ctx *k = cp ? cache_piece_key(cp) : NULL;
+		end = cache_piece_group(s, i, k, 0);
+		if (k) {
 			digest_fold(k, &map);
 			key = digest_end(k);
 		}
 		if (!cache_piece_put_back(cp, &key, &b, NULL))
-			for (size_t k = 0; k < g->n_offres; k++)
-				if (g->offres[k].n_lieux)
-					write_formation(&b, g, &g->offres[k], &x->m);
+			for (size_t o = i; o < end; o++) {
+				const struct organisme *g = s->organismes[o];
+				if (!g->siret.s || !g->n_lieux)
+					continue;
+				for (size_t n = 0; n < g->n_offres; n++)
+					if (g->offres[n].n_lieux)
+						write_formation(&b, g, &g->offres[n], &x->m);
+			}
 		cache_piece_record(cp, &key, b.data + start, b.len - start, (long long)start);
 	}
 	buf_puts(&b, "</offres>\n</lheo>\n");

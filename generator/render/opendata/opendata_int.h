@@ -68,6 +68,7 @@ struct od_piece {
 	struct digest key;
 	size_t start;		/* in the sink's buffer */
 	int on;
+	int copied;		/* copied unread into the file (cache.h) */
 };
 
 extern const char *const od_col_names[NCOL];	/* by enum col */

@@ -178,7 +178,7 @@ static void json_header(struct json *j, const struct site *s)
 	jdate(j, "mise_a_jour", s->last_update);
 }
 
-/* One organisation a line. */
+/* One organisation a line; a group of organisations a piece. */
 int write_orgs(const struct site *s, struct publish *p, struct cache *c)
 {
 	struct sink k;
@@ -188,16 +188,16 @@ int write_orgs(const struct site *s, struct publish *p, struct cache *c)
 	json_key(&k.j, "organismes");
 	json_array(&k.j);
 	json_ws(&k.j, "\n");
-	for (size_t i = 0; i < s->n_organismes; i++) {
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
 		struct od_piece pc;
 		struct digest_ctx *key = od_piece_key(&k);
-		if (key)
-			cache_key_org(key, s->organismes[i]);
-		if (!od_piece_start(&k, key, &pc, 1)) {
-			if (k.items++)
-				json_ws(&k.j, "\n");
-			json_org(&k.j, s, s->organismes[i]);
-		}
+		end = cache_piece_group(s, i, key, 0);
+		if (!od_piece_start(&k, key, &pc, 1))
+			for (size_t g = i; g < end; g++) {
+				if (k.items++)
+					json_ws(&k.j, "\n");
+				json_org(&k.j, s, s->organismes[g]);
+			}
 		od_piece_end(&k, &pc);
 		od_sink_flush(&k, 0);
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../base/escape.h"
+#include "../../base/fs.h"
 #include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
@@ -168,17 +169,17 @@ static void fill_offre_fresh(struct row *r, const struct site *s, const struct o
 	fill_offre(r, s, o);
 }
 
-/* Every row of the site into k, an organisation a piece. */
+/* Every row of the site into k, a group of organisations a piece. */
 static void org_pieces(const struct site *s, struct row *r, struct sink *k,
     void (*emit)(const struct row *, const struct lieu *, void *), int json)
 {
-	for (size_t i = 0; i < s->n_organismes; i++) {
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
 		struct od_piece pc;
 		struct digest_ctx *key = od_piece_key(k);
-		if (key)
-			cache_key_org(key, s->organismes[i]);
+		end = cache_piece_group(s, i, key, 0);
 		if (!od_piece_start(k, key, &pc, json))
-			od_org_rows(s, r, s->organismes[i], emit, k);
+			for (size_t g = i; g < end; g++)
+				od_org_rows(s, r, s->organismes[g], emit, k);
 		od_piece_end(k, &pc);
 	}
 }
@@ -213,7 +214,9 @@ void od_sink_flush(struct sink *k, int force)
 {
 	if ((k->b.len < 65536 || k->hold) && !force)
 		return;
-	if (k->f && !k->failed && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
+	/* Straight to the descriptor, past the stream's buffer, so that
+	 * od_piece_start's copies land after these bytes. */
+	if (k->f && !k->failed && fs_write_fd(fileno(k->f), k->b.data, k->b.len) < 0)
 		k->failed = errno ? errno : EIO;
 	k->off += (long long)k->b.len;
 	buf_reset(&k->b);
@@ -236,12 +239,38 @@ struct digest_ctx *od_piece_key(const struct sink *k)
 	return k->cp ? cache_piece_key(k->cp) : NULL;
 }
 
+/* Copies the previous build's piece pc unread into k's file when it can
+ * (cache_piece_find): after the bytes before it, flushed; in JSON, after the
+ * comma it needs (a piece that would lose its own is read back instead).
+ * Returns 1 when copied. */
+static int piece_copy(struct sink *k, struct od_piece *pc, int json)
+{
+	char first = 0;
+	long long n = k->f && !k->failed ? cache_piece_find(k->cp, &pc->key, &first) : -1;
+	if (n < 0 || (json && n > 0 && first == ',' && !json_array_has(&k->j)))
+		return 0;
+	if (json && n > 0)
+		json_splice_head(&k->j, first);
+	od_sink_flush(k, 1);
+	pc->start = 0;
+	if (cache_piece_copy(k->cp, &pc->key, fileno(k->f), k->off) < 0)
+		k->failed = errno ? errno : EIO;
+	k->off += n;
+	if (n > 0)
+		k->items++;	/* the next record follows one */
+	pc->copied = 1;
+	return 1;
+}
+
 int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json)
 {
 	pc->on = key != NULL;
+	pc->copied = 0;
 	if (!key)
 		return 0;
 	pc->key = digest_end(key);
+	if (piece_copy(k, pc, json))
+		return 1;
 	pc->start = k->b.len;
 	k->hold = 1;
 	if (!cache_piece_put_back(k->cp, &pc->key, &k->b, json ? &k->j : NULL))
@@ -253,7 +282,7 @@ int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, 
 
 void od_piece_end(struct sink *k, const struct od_piece *pc)
 {
-	if (!pc->on)
+	if (!pc->on || pc->copied)
 		return;
 	cache_piece_record(k->cp, &pc->key, k->b.data + pc->start, k->b.len - pc->start,
 	    k->off + (long long)pc->start);
