@@ -106,8 +106,9 @@ static const struct cache *keyed;
 
 #define PIECES_HEADER "carto-pieces 2 "
 
-/* What became of the pieces of this build (cache_piece_counts). */
-enum piece_fate { PIECE_RENDERED, PIECE_COPIED, PIECE_READ };
+/* Counts of the pieces of this build (cache_piece_counts): noted (rendered
+ * or read back, by cache_piece_note), copied unread, read back. */
+enum piece_fate { PIECE_NOTED, PIECE_COPIED, PIECE_READ };
 
 struct piece {
 	struct digest key, bytes;
@@ -128,7 +129,6 @@ struct cache_pieces {
 	struct buf tmp;			/* a piece read back */
 	struct piece *v;		/* this build's */
 	size_t n, cap;
-	int put_back;			/* the piece being noted was put back */
 	struct publish_stat id;		/* of the new file, at close */
 	long long id_size;		/* its size, or -1: no identity */
 };
@@ -814,7 +814,6 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 	else
 		buf_add(b, cp->tmp.data, got);
 	atomic_fetch_add(&cp->c->fates[PIECE_READ], 1);
-	cp->put_back = 1;
 	return 1;
 }
 
@@ -906,9 +905,7 @@ void cache_piece_note(struct cache_pieces *cp, const struct digest *k, const str
 {
 	if (!cp)
 		return;
-	if (!cp->put_back)
-		atomic_fetch_add(&cp->c->fates[PIECE_RENDERED], 1);
-	cp->put_back = 0;
+	atomic_fetch_add(&cp->c->fates[PIECE_NOTED], 1);
 	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
 	cp->v[cp->n++] = (struct piece){ *k, *bytes, at, n, meta ? xstrdup(meta) : NULL };
 }
@@ -1095,7 +1092,7 @@ size_t cache_rendered(const struct cache *c)
 
 void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read)
 {
-	*rendered = c ? atomic_load(&c->fates[PIECE_RENDERED]) : 0;
+	*rendered = c ? atomic_load(&c->fates[PIECE_NOTED]) - atomic_load(&c->fates[PIECE_READ]) : 0;
 	*copied = c ? atomic_load(&c->fates[PIECE_COPIED]) : 0;
 	*read = c ? atomic_load(&c->fates[PIECE_READ]) : 0;
 }

@@ -16,6 +16,7 @@
 #include "../data/paths.h"
 #include "backend.h"
 #include "cache.h"
+#include "sink.h"
 #include "inclusion.h"
 #include "publish.h"
 
@@ -260,8 +261,6 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 	const struct inclusion *x = ctx;
 	const struct site *s = x->s;
 	const char *rel = job == 0 ? PATH_DI_STRUCTURES : PATH_DI_SERVICES;
-	struct buf *b = &w->out;
-	struct json j;
 	struct cache_job cj;
 	if (x->cache) {
 		struct digest_ctx *k = cache_key(x->cache, "inclusion", rel);
@@ -269,33 +268,28 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 		if (cache_start(x->cache, x->p, &cj, k, &w->d) == 1)
 			return 0;
 	}
-	struct cache_pieces *cp = cache_pieces_open(x->cache, x->p, rel);
-	buf_reset(b);
-	json_init(&j, b, JSON_PRETTY);
-	json_array(&j);
-	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
-		size_t start = b->len;
-		struct digest key = { 0, 0 };
-		struct digest_ctx *k = cp ? cache_piece_key(cp) : NULL;
-		end = cache_piece_group(s, i, k, 0);
-		if (k)
-			key = digest_end(k);
-		if (!cache_piece_put_back(cp, &key, b, &j))
+	struct sink k;
+	int rc = sink_open(&k, x->p, rel, x->cache, JSON_PRETTY);
+	json_array(&k.j);
+	for (size_t i = 0, end = 0; rc == 0 && i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&k);
+		end = cache_piece_group(s, i, key, 0);
+		if (!sink_piece_start(&k, key, &pc, 1))
 			for (size_t g = i; g < end; g++) {
 				const struct organisme *o = s->organismes[g];
 				if (job == 0)
-					structure(&j, s, o);
+					structure(&k.j, s, o);
 				else
 					for (size_t n = 0; n < o->n_offres; n++)
-						service(&j, s, o, &o->offres[n]);
+						service(&k.j, s, o, &o->offres[n]);
 			}
-		cache_piece_record(cp, &key, b->data + start, b->len - start, (long long)start);
+		sink_piece_end(&k, &pc);
 	}
-	json_end(&j);
-	json_free(&j);
-	buf_putc(b, '\n');
-	int rc = publish_write(x->p, rel, b->data, b->len);
-	cache_pieces_close(cp, rc == 0);
+	json_end(&k.j);
+	buf_putc(&k.b, '\n');
+	if (sink_close(&k) < 0)
+		rc = -1;
 	if (x->cache)
 		cache_finish(x->cache, &cj, rc, &w->d);
 	return rc;

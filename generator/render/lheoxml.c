@@ -21,6 +21,7 @@
 #include "../text/markdown.h"
 #include "backend.h"
 #include "cache.h"
+#include "sink.h"
 #include "lheoxml.h"
 #include "publish.h"
 
@@ -372,35 +373,31 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
 	}
-	struct cache_pieces *cp = cache_pieces_open(c, p, PATH_LHEO_XML);
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
-	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
-		size_t start = b.len;
-		struct digest key = { 0, 0 };
-		struct digest_ctx *k = cp ? cache_piece_key(cp) : NULL;
-		end = cache_piece_group(s, i, k, 0);
-		if (k) {
-			digest_fold(k, &map);
-			key = digest_end(k);
-		}
-		if (!cache_piece_put_back(cp, &key, &b, NULL))
+	struct sink k;
+	int rc = sink_open(&k, p, PATH_LHEO_XML, c, JSON_COMPACT);
+	buf_puts(&k.b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
+	for (size_t i = 0, end = 0; rc == 0 && i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&k);
+		end = cache_piece_group(s, i, key, 0);
+		if (key)
+			digest_fold(key, &map);
+		if (!sink_piece_start(&k, key, &pc, 0))
 			for (size_t o = i; o < end; o++) {
 				const struct organisme *g = s->organismes[o];
 				if (!g->siret.s || !g->n_lieux)
 					continue;
 				for (size_t n = 0; n < g->n_offres; n++)
 					if (g->offres[n].n_lieux)
-						write_formation(&b, g, &g->offres[n], &x->m);
+						write_formation(&k.b, g, &g->offres[n], &x->m);
 			}
-		cache_piece_record(cp, &key, b.data + start, b.len - start, (long long)start);
+		sink_piece_end(&k, &pc);
 	}
-	buf_puts(&b, "</offres>\n</lheo>\n");
-	int rc = publish_write(p, PATH_LHEO_XML, b.data, b.len);
-	cache_pieces_close(cp, rc == 0);
+	buf_puts(&k.b, "</offres>\n</lheo>\n");
+	if (sink_close(&k) < 0)
+		rc = -1;
 	if (c)
 		cache_finish(c, &cj, rc, d);
-	buf_release(&b);
 	return rc;
 }
 

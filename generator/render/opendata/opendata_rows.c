@@ -174,13 +174,13 @@ static void org_pieces(const struct site *s, struct row *r, struct sink *k,
     void (*emit)(const struct row *, const struct lieu *, void *), int json)
 {
 	for (size_t i = 0, end; i < s->n_organismes; i = end) {
-		struct od_piece pc;
-		struct digest_ctx *key = od_piece_key(k);
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(k);
 		end = cache_piece_group(s, i, key, 0);
-		if (!od_piece_start(k, key, &pc, json))
+		if (!sink_piece_start(k, key, &pc, json))
 			for (size_t g = i; g < end; g++)
 				od_org_rows(s, r, s->organismes[g], emit, k);
-		od_piece_end(k, &pc);
+		sink_piece_end(k, &pc);
 	}
 }
 
@@ -210,99 +210,6 @@ void od_org_rows(const struct site *s, struct row *r, const struct organisme *o,
 	}
 }
 
-void od_sink_flush(struct sink *k, int force)
-{
-	if ((k->b.len < 65536 || k->hold) && !force)
-		return;
-	/* Straight to the descriptor, past the stream's buffer, so that
-	 * od_piece_start's copies land after these bytes. */
-	if (k->f && !k->failed && fs_write_fd(fileno(k->f), k->b.data, k->b.len) < 0)
-		k->failed = errno ? errno : EIO;
-	k->off += (long long)k->b.len;
-	buf_reset(&k->b);
-}
-
-int od_sink_open(struct sink *k, struct publish *p, const char *rel, struct cache *c)
-{
-	memset(k, 0, sizeof(*k));
-	k->b = (struct buf)BUF_INIT;
-	json_init(&k->j, &k->b, JSON_COMPACT);
-	k->p = p;
-	k->f = publish_open(p, rel);
-	k->rel = k->f ? xstrdup(rel) : NULL;
-	k->cp = k->f ? cache_pieces_open(c, p, rel) : NULL;
-	return k->f ? 0 : -1;
-}
-
-struct digest_ctx *od_piece_key(const struct sink *k)
-{
-	return k->cp ? cache_piece_key(k->cp) : NULL;
-}
-
-/* Copies the previous build's piece pc unread into k's file when it can
- * (cache_piece_find): after the bytes before it, flushed; in JSON, after the
- * comma it needs (a piece that would lose its own is read back instead).
- * Returns 1 when copied. */
-static int piece_copy(struct sink *k, struct od_piece *pc, int json)
-{
-	char first = 0;
-	long long n = k->f && !k->failed ? cache_piece_find(k->cp, &pc->key, &first) : -1;
-	if (n < 0 || (json && n > 0 && first == ',' && !json_array_has(&k->j)))
-		return 0;
-	if (json && n > 0)
-		json_splice_head(&k->j, first);
-	od_sink_flush(k, 1);
-	pc->start = 0;
-	if (cache_piece_copy(k->cp, &pc->key, fileno(k->f), k->off) < 0)
-		k->failed = errno ? errno : EIO;
-	k->off += n;
-	if (n > 0)
-		k->items++;	/* the next record follows one */
-	pc->copied = 1;
-	return 1;
-}
-
-int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json)
-{
-	pc->on = key != NULL;
-	pc->copied = 0;
-	if (!key)
-		return 0;
-	pc->key = digest_end(key);
-	if (piece_copy(k, pc, json))
-		return 1;
-	pc->start = k->b.len;
-	k->hold = 1;
-	if (!cache_piece_put_back(k->cp, &pc->key, &k->b, json ? &k->j : NULL))
-		return 0;
-	if (k->b.len > pc->start)
-		k->items++;	/* the next record follows one */
-	return 1;
-}
-
-void od_piece_end(struct sink *k, const struct od_piece *pc)
-{
-	if (!pc->on || pc->copied)
-		return;
-	cache_piece_record(k->cp, &pc->key, k->b.data + pc->start, k->b.len - pc->start,
-	    k->off + (long long)pc->start);
-	k->hold = 0;
-	od_sink_flush(k, 0);
-}
-
-int od_sink_close(struct sink *k)
-{
-	od_sink_flush(k, 1);
-	int rc = k->failed ? -1 : 0;
-	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
-		rc = -1;
-	cache_pieces_close(k->cp, rc == 0);
-	free(k->rel);
-	json_free(&k->j);
-	buf_release(&k->b);
-	return rc;
-}
-
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
 {
 	struct sink *k = ctx;
@@ -318,7 +225,7 @@ void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
 			esc_csv(b, r->c[i], SEP);
 	}
 	buf_puts(b, "\r\n");
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 /* The row as a JSON object of its columns (null when empty). */
@@ -351,7 +258,7 @@ void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx)
 	json_key(j, "properties");
 	row_object(j, r);
 	json_end(j);
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 void od_geojson_open(struct sink *k)
@@ -399,13 +306,13 @@ static int csv_file(const struct site *s, struct publish *p, const char *path, s
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path, c) < 0)
+	if (sink_open(&k, p, path, c, JSON_COMPACT) < 0)
 		return -1;
 	od_row_init(&r);
 	od_csv_header(&k.b, od_col_names, NCOL);
 	org_pieces(s, &r, &k, od_csv_row, 0);
 	od_row_free(&r);
-	return od_sink_close(&k);
+	return sink_close(&k);
 }
 
 int write_csv(const struct site *s, struct publish *p, struct cache *c)
@@ -422,7 +329,7 @@ void od_json_row(const struct row *r, const struct lieu *l, void *ctx)
 	if (k->items++)
 		json_ws(&k->j, "\n");
 	row_object(&k->j, r);
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 void od_json_open(struct sink *k)
@@ -443,14 +350,14 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path, c) < 0)
+	if (sink_open(&k, p, path, c, JSON_COMPACT) < 0)
 		return -1;
 	od_row_init(&r);
 	od_geojson_open(&k);
 	org_pieces(s, &r, &k, od_geojson_row, 1);
 	od_geojson_close(&k);
 	od_row_free(&r);
-	return od_sink_close(&k);
+	return sink_close(&k);
 }
 
 int write_geojson(const struct site *s, struct publish *p, struct cache *c)
