@@ -460,6 +460,11 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	if (cache_reused(cache))
 		printf("carto: %zu document%s reused from the build cache, %zu rendered\n", cache_reused(cache),
 		    diag_plural(cache_reused(cache)), cache_rendered(cache));
+	if (cache && o->b.timing) {
+		size_t pr, pc, pb;
+		cache_piece_counts(cache, &pr, &pc, &pb);
+		fprintf(stderr, "carto: pieces rendered=%zu copied=%zu read-back=%zu\n", pr, pc, pb);
+	}
 	rc = 0;
 	build_stage(&o->clock, NULL);
 	if (clean && cache && fingerprint_save(fp, rc) < 0)

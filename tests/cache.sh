@@ -130,17 +130,35 @@ awk 'NR == FNR { k[$1] = $2 " " $3; next } k[$1] != $2 " " $3 { print $1 }' \
 	! grep -q ' $' "$C/orgkeys.after" && cmp -s "$C/orgs.expected" "$C/orgs.rendered"
 cache_test_d org-field-renders-its-readers 'diff "$C/orgs.expected" "$C/orgs.rendered"; head -3 "$C/orgkeys.after"'
 keys > "$C/keys.after"
-# One new key a file; in the suites' two files, one a reader of the name
-# (its piece shows it) and its own.
+# The pieces are groups of organisations (cache_piece_ends: a group ends
+# after an organisation whose id's FNV-1a hash is a multiple of 16). One
+# new key a file, its group's (every file: the key of a group is that of
+# each of its organisations); in the suites' two files, one a group of the
+# organisation and the readers of its name.
+groups() {	# groups IDS...: the groups (first organisation's id) of IDS
+	python3 - "$C/out/data/organismes.json" "$@" <<'PY'
+import json, sys
+ids = [o["id"] for o in json.load(open(sys.argv[1]))["organismes"]]
+group, start = {}, True
+for i in ids:
+    if start:
+        g, start = i, False
+    group[i] = g
+    h = 2166136261
+    for c in i.encode():
+        h = ((h ^ c) * 16777619) & 0xFFFFFFFF
+    start = h % 16 == 0
+print(len({group[a] for a in sys.argv[2:]}), len(set(group.values())))
+PY
+}
 changed=$(diff "$C/keys.before" "$C/keys.after" | grep -c '^>')
-# (the files other than the suites that hold the organisation: not the LHÉO
-# export, which has none of its offers)
-holders=$(cd "$C/out/data" && grep -l 'centre-social-port-et-quartiers' offres.csv offres.geojson \
-	organismes.json lheo/offres.xml data-inclusion/structures.json data-inclusion/services.json | wc -l)
+set -- $(groups $(cat "$C/orgs.expected"))
+readers=$1 n_groups=$2
 [ -s "$C/keys.after" ] && [ "$(wc -l < "$C/keys.after")" = "$(wc -l < "$C/keys.before")" ] &&
-	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = "$holders" ] &&
-	[ "$changed" = $((holders + 2 * $(wc -l < "$C/orgs.expected"))) ]
-cache_test_d org-field-one-piece 'diff "$C/keys.before" "$C/keys.after" | head -20'
+	[ "$n_groups" -gt 1 ] && [ "$(grep -c '^data+offres.csv ' "$C/keys.after")" = "$n_groups" ] &&
+	[ "$(diff "$C/keys.before" "$C/keys.after" | grep '^>' | grep -vc ' data+suites')" = 6 ] &&
+	[ "$changed" = $((6 + 2 * readers)) ]
+cache_test_d org-field-one-piece 'echo "$readers $n_groups $changed"; diff "$C/keys.before" "$C/keys.after" | head -20'
 # In the workbook: one new key a sheet (its group's), the others kept.
 xkeys > "$C/xkeys.after"
 [ "$(wc -l < "$C/xkeys.after")" -gt 5 ] && [ "$(wc -l < "$C/xkeys.after")" = "$(wc -l < "$C/xkeys.before")" ] &&
@@ -259,6 +277,74 @@ grep -q 'cergy-accueil-langues.exemple.org' "$C/out/organismes/trait-d-union-gar
 cache_test shared-file-alias-read
 sed -i 's|&web "https://cergy-accueil-langues.exemple.org"|\&web "https://cergy.exemple.org"|' "$f"
 cache_same shared-file-alias-changed
+
+# Only the pieces whose key changed are rendered; the others are copied
+# from the published file, unread when it is the file their list was
+# recorded from (its identity), else read back and checked. The counts
+# CARTO_TIMING prints must match the lists: rendered = new keys, copied +
+# read back = kept keys, and the open data, LHÉO and data·inclusion files
+# (all written by the last build) copied unread.
+allkeys() { for f in "$P"/*; do sed '1d;$d' "$f" | cut -d' ' -f1 | sed "s|^|${f##*/} |"; done | sort; }
+allkeys > "$C/allkeys.before"
+touch "$C/stamp"
+sleep 0.02
+sed -i 's/^  nom: "Centre social Port-et-Quartiers"/  nom: "Centre social Port et Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+CARTO_TIMING=1 cache_same org-field-pieces
+allkeys > "$C/allkeys.after"
+rewritten=$(find "$P" -type f -newer "$C/stamp" -printf '%f\n' | sort)
+in_rewritten() { awk 'NR == FNR { r[$1] = 1; next } r[$1]' <(echo "$rewritten") -; }
+new=$(comm -13 "$C/allkeys.before" "$C/allkeys.after" | in_rewritten | wc -l)
+kept=$(comm -12 "$C/allkeys.before" "$C/allkeys.after" | in_rewritten | wc -l)
+main_kept=$(comm -12 "$C/allkeys.before" "$C/allkeys.after" | in_rewritten |
+	grep -c '^data+\(offres\|organismes\|suites\|lheo+\|data-inclusion+\)')
+counts=$(sed -n 's/^carto: pieces rendered=\([0-9]*\) copied=\([0-9]*\) read-back=\([0-9]*\)$/\1 \2 \3/p' "$C/log")
+set -- $counts
+[ $# = 3 ] && [ "$new" -gt 0 ] && [ "$main_kept" -gt 10 ] && [ "$1" = "$new" ] &&
+	[ $(($2 + $3)) = "$kept" ] && [ "$2" -ge "$main_kept" ]
+cache_test_d pieces-rendered-copied 'echo "counts: $counts; new $new kept $kept main_kept $main_kept"; echo "$rewritten"'
+
+# A list of pieces corrupted (a changed offset), another replaced by the
+# list of another file: each is not trusted, the files are right.
+l="$P/data+organismes.json"
+sed -i '3s/^\([0-9a-f]* [0-9a-f]* \)[0-9]*/\11/' "$l"
+cp "$P/data+offres.csv" "$P/data+offres.geojson"
+sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cache_same pieces-list-corrupt
+
+# A published extract changed by hand in a piece whose key is kept (the
+# last one), same length, in place: the file is not the one the list was
+# recorded from (its identity changed), so its pieces are read back and
+# checked, and that one is rendered again.
+f="$C/out/data/offres.csv"
+printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 100)) conv=notrunc 2> /dev/null
+sed -i 's/^  nom: "Centre social Port-et-Quartiers"/  nom: "Centre social Port et Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cache_same extract-edited
+
+# The whole first group of organisations removed: the piece that becomes
+# first held a leading comma (JSON), which goes; back, it needs one again.
+mkdir -p "$C/group"
+first_group=$(python3 - "$C/out/data/organismes.json" <<'PY'
+import json, sys
+for o in json.load(open(sys.argv[1]))["organismes"]:
+    print(o["id"])
+    h = 2166136261
+    for c in o["id"].encode():
+        h = ((h ^ c) * 16777619) & 0xFFFFFFFF
+    if h % 16 == 0:
+        break
+PY
+)
+for id in $first_group; do mv "$C/site/content/organismes/$id.yaml" "$C/group/"; done
+cache_same first-group-removed
+[ "$(ls "$C/group" | wc -l)" -gt 1 ] && ! grep -q "\"id\":\"${first_group%%$'\n'*}\"" "$C/out/data/organismes.json"
+cache_test_d first-group-gone 'echo "$first_group"'
+mv "$C/group"/*.yaml "$C/site/content/organismes/"
+sed -i 's/^  nom: "Centre social Port et Quartiers"/  nom: "Centre social Port-et-Quartiers"/' \
+	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+cache_same first-group-added
 
 # A published piece changed by hand (same length) is rendered again: the
 # pieces are checked against their digests.

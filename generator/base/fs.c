@@ -144,24 +144,32 @@ int fs_mkdirs(const char *path)
 	return r < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int fs_write(const char *path, const void *data, size_t len)
+int fs_write_fd(int fd, const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
 	const char *p = data;
 	while (len) {
 		ssize_t w = write(fd, p, len);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
 			return -1;
 		}
 		p += w;
 		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int fs_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (fs_write_fd(fd, data, len) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	return close(fd);
 }

@@ -27,6 +27,9 @@ void fs_entries_free(struct fs_entry *v, size_t n);
 int fs_mkdirs(const char *path);
 /* Writes a whole file (mode 0644), replacing it. */
 int fs_write(const char *path, const void *data, size_t len);
+/* Writes len bytes to fd at its offset, all of them (a short write goes
+ * on). Returns 0, or -1 with errno set. */
+int fs_write_fd(int fd, const void *data, size_t len);
 /* Removes a tree; symbolic links are removed, never followed. Folders owned
  * by the caller are made writable first (a read-only copy of an old output is
  * still removed). Past a file it cannot remove it goes on with the rest, and

@@ -178,20 +178,29 @@ void json_ws(struct json *j, const char *ws)
 	j->n_ws += n;
 }
 
-void json_splice(struct json *j, const char *s, size_t n)
+int json_array_has(const struct json *j)
+{
+	return j->depth && (j->st[j->depth - 1] & J_HAS);
+}
+
+int json_splice_head(struct json *j, char first)
 {
 	assert(j->depth && !(j->st[j->depth - 1] & J_OBJ));
 	unsigned char *top = &j->st[j->depth - 1];
-	if (!n)
-		return;
-	int comma = s[0] == ',';
+	int comma = first == ',', drop = 0;
 	if ((*top & J_HAS) && !comma)
 		buf_putc(j->b, ',');
-	else if (!(*top & J_HAS) && comma) {
-		s++;
-		n--;
-	}
+	else if (!(*top & J_HAS) && comma)
+		drop = 1;
 	j->n_ws = 0;
-	buf_add(j->b, s, n);
 	*top |= J_HAS;
+	return drop;
+}
+
+void json_splice(struct json *j, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	size_t drop = (size_t)json_splice_head(j, s[0]);
+	buf_add(j->b, s + drop, n - drop);
 }

@@ -84,5 +84,12 @@ void json_ws(struct json *j, const char *ws);
  * where they go now, the pending whitespace dropped (s holds its own), and
  * the array then has an element when n > 0. */
 void json_splice(struct json *j, const char *s, size_t n);
+/* The same for elements the caller puts after j's bytes itself (copied
+ * into the file): first is their first byte (there is at least one).
+ * Writes the comma they need; returns 1 when their own leading comma must
+ * be left out, else 0. */
+int json_splice_head(struct json *j, char first);
+/* 1 when the innermost container has an element. */
+int json_array_has(const struct json *j);
 
 #endif

@@ -75,6 +75,7 @@ struct cache {
 	const struct doc **now;		/* this build's documents */
 	size_t n_now, cap_now;
 	atomic_size_t reused, rendered;
+	atomic_size_t fates[3];		/* pieces by enum piece_fate */
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
 	struct org_part *parts;		/* by organisation, for cache_key_org */
@@ -103,7 +104,11 @@ struct org_part {
  * read-only until cache_free. One build a process. */
 static const struct cache *keyed;
 
-#define PIECES_HEADER "carto-pieces 1 "
+#define PIECES_HEADER "carto-pieces 2 "
+
+/* Counts of the pieces of this build (cache_piece_counts): noted (rendered
+ * or read back, by cache_piece_note), copied unread, read back. */
+enum piece_fate { PIECE_NOTED, PIECE_COPIED, PIECE_READ };
 
 struct piece {
 	struct digest key, bytes;
@@ -116,11 +121,16 @@ struct cache_pieces {
 	char *rel, *list;		/* the file, and its list in pieces/ */
 	struct digest seed;		/* of the global part and rel */
 	int fd;				/* the previous build's file, or -1 */
+	int trusted;			/* fd is the file the list was
+					 * recorded from (by its identity) */
+	char *now;			/* the new file, in the new tree */
 	struct strmap old;		/* key in hex -> struct piece * */
 	struct arena a;			/* old's keys and pieces */
 	struct buf tmp;			/* a piece read back */
 	struct piece *v;		/* this build's */
 	size_t n, cap;
+	struct publish_stat id;		/* of the new file, at close */
+	long long id_size;		/* its size, or -1: no identity */
 };
 
 /* Reads one line "<32 hex> <rest>" at *s (up to end), advancing *s past it;
@@ -158,6 +168,18 @@ static int read_unsigned(const char *s, char **after, unsigned long long *v)
 		return -1;
 	*after = e + 1;
 	return 0;
+}
+
+/* Reads an unsigned number followed by a space at *s, or "- " (0), and
+ * advances *s past it. */
+static int read_unsigned_or_none(char **s, unsigned long long *v)
+{
+	if ((*s)[0] == '-' && (*s)[1] == ' ') {
+		*v = 0;
+		*s += 2;
+		return 0;
+	}
+	return read_unsigned(*s, s, v);
 }
 
 /* Reads "<dev> <inode> <mtime> <ctime> " at *s into st; racy when a time
@@ -669,31 +691,56 @@ void cache_key_model(struct digest_ctx *k, const struct site *s)
 
 /* ---- pieces ---- */
 
-/* Reads the list of pieces at cp->list: lines "<key> <digest> <offset>
- * <length>[ <meta>]" after the header naming the file, then "end <digest of
- * the lines above>". Anything else leaves cp without old pieces. */
+/* Reads the list of pieces at cp->list: the header "carto-pieces 2 <size>
+ * <dev> <inode> <mtime> <ctime> <file>" (the identity of the file the
+ * pieces are in, once in place: -1 -1 -1 -1 -1 unknown), lines "<key>
+ * <digest> <offset> <length>[ <meta>]", then "end <digest of the lines
+ * above>". Anything else leaves cp without old pieces. The previous file
+ * (cp->fd) is trusted when it still has that identity and the identity is
+ * not racy against the list's own mtime (see the top of this file): its
+ * pieces are then copied without being read. */
 static void read_pieces(struct cache_pieces *cp)
 {
-	struct buf text = BUF_INIT, head = BUF_INIT;
-	buf_printf(&head, PIECES_HEADER "%s\n", cp->rel);
-	if (fs_read(cp->list, INDEX_MAX, &text) < 0 || text.len < head.len + 37 ||
-	    memcmp(text.data, head.data, head.len) != 0 || text.data[text.len - 1] != '\n')
+	struct buf text = BUF_INIT;
+	struct stat ls, fs;
+	size_t hl = strlen(PIECES_HEADER);
+	if (stat(cp->list, &ls) < 0 || fs_read(cp->list, INDEX_MAX, &text) < 0 ||
+	    text.len < hl + 37 || memcmp(text.data, PIECES_HEADER, hl) != 0 ||
+	    text.data[text.len - 1] != '\n')
 		goto out;
 	char *trailer = text.data + text.len - 37;
 	struct digest want, got = digest_bytes(text.data, (size_t)(trailer - text.data));
 	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
 	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
 		goto out;
-	char *s = text.data + head.len, *line, *after;
+	char *s = text.data + hl, *line, *after;
+	long long size, list_time = (long long)ls.st_mtim.tv_sec * 1000000000LL + ls.st_mtim.tv_nsec;
+	struct publish_stat id;
+	if (read_num(s, ' ', -1, &s, &size) < 0 || read_unsigned_or_none(&s, &id.dev) < 0 ||
+	    read_unsigned_or_none(&s, &id.ino) < 0 ||
+	    read_num(s, ' ', -1, &s, &id.mtime) < 0 || read_num(s, ' ', -1, &s, &id.ctime) < 0 ||
+	    !(line = take_line(&s, trailer)) || strcmp(line, cp->rel) != 0)
+		goto out;
+	id.ok = size >= 0 && id.mtime >= 0 && id.ctime >= 0 && id.mtime < list_time &&
+	    id.ctime < list_time;
+	struct publish_stat now = { 0, 0, 0, 0, 0 };
+	if (fstat(cp->fd, &fs) == 0 && S_ISREG(fs.st_mode))
+		now = (struct publish_stat){ (unsigned long long)fs.st_dev,
+			(unsigned long long)fs.st_ino,
+			(long long)fs.st_mtim.tv_sec * 1000000000LL + fs.st_mtim.tv_nsec,
+			(long long)fs.st_ctim.tv_sec * 1000000000LL + fs.st_ctim.tv_nsec, 1 };
+	cp->trusted = publish_stat_eq(&id, &now) && (long long)fs.st_size == size;
 	while (s < trailer && (line = take_line(&s, trailer))) {
 		struct piece *pc = arena_alloc(&cp->a, sizeof(*pc));
 		if (strlen(line) < 67 || line[32] != ' ' || line[65] != ' ' ||
 		    digest_parse(line, &pc->key) < 0 || digest_parse(line + 33, &pc->bytes) < 0 ||
 		    read_num(line + 66, ' ', 0, &after, &pc->off) < 0 ||
 		    (read_num(after, '\0', 0, &after, &pc->len) < 0 &&
-		    read_num(after, ' ', 0, &after, &pc->len) < 0)) {
+		    read_num(after, ' ', 0, &after, &pc->len) < 0) ||
+		    (cp->trusted && pc->off + pc->len > size)) {
 			strmap_free(&cp->old);
 			cp->old = (struct strmap)STRMAP_INIT;
+			cp->trusted = 0;
 			goto out;
 		}
 		pc->meta = *after ? arena_strdup(&cp->a, after) : NULL;
@@ -702,7 +749,6 @@ static void read_pieces(struct cache_pieces *cp)
 	}
 out:
 	buf_release(&text);
-	buf_release(&head);
 }
 
 struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p, const char *rel)
@@ -724,7 +770,8 @@ struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p,
 	cp->seed = digest_end(k);
 	fs_join(&path, p->out, rel);
 	cp->fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	buf_release(&path);
+	fs_join(&path, p->tmp, rel);
+	cp->now = buf_detach(&path, NULL);
 	if (cp->fd >= 0)
 		read_pieces(cp);
 	return cp;
@@ -766,7 +813,81 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 		json_splice(j, cp->tmp.data, got);
 	else
 		buf_add(b, cp->tmp.data, got);
+	atomic_fetch_add(&cp->c->fates[PIECE_READ], 1);
 	return 1;
+}
+
+/* The previous build's piece of key k, or NULL. */
+static const struct piece *old_piece(const struct cache_pieces *cp, const struct digest *k)
+{
+	char hex[33];
+	if (!cp || cp->fd < 0)
+		return NULL;
+	digest_hex(k, hex);
+	return strmap_get(&cp->old, hex);
+}
+
+long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first)
+{
+	const struct piece *pc = cp && cp->trusted ? old_piece(cp, k) : NULL;
+	if (!pc || (pc->len > 0 && pread(cp->fd, first, 1, (off_t)pc->off) != 1))
+		return -1;
+	return pc->len;
+}
+
+/* Copies n bytes at *from in cp's previous file to fd, at its offset:
+ * copy_file_range (the kernel copies, or shares, the bytes), else read and
+ * write. Returns 0, or -1 with errno set. */
+static int copy_range(struct cache_pieces *cp, long long from, long long n, int fd)
+{
+	loff_t in = (loff_t)from;
+	int plain = 0;
+	char *b = NULL;
+	while (n > 0) {
+		ssize_t r = -1;
+		if (!plain) {
+			r = copy_file_range(cp->fd, &in, fd, NULL, (size_t)n, 0);
+			if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+			    errno == EOPNOTSUPP || errno == EBADF || errno == EPERM))
+				plain = 1;
+		}
+		if (plain) {
+			if (!b)
+				b = xmalloc(65536);
+			r = pread(cp->fd, b, n < 65536 ? (size_t)n : 65536, (off_t)in);
+			if (r > 0 && fs_write_fd(fd, b, (size_t)r) < 0)
+				r = -1;
+			if (r > 0)
+				in += r;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;	/* the file is shorter than its list */
+			free(b);
+			return -1;
+		}
+		n -= r;
+	}
+	free(b);
+	return 0;
+}
+
+int cache_piece_copy(struct cache_pieces *cp, const struct digest *k, int fd, long long at)
+{
+	const struct piece *pc = cp && cp->trusted ? old_piece(cp, k) : NULL;
+	if (!pc) {
+		errno = ENOENT;	/* a caller's bug: cache_piece_find said no */
+		return -1;
+	}
+	if (copy_range(cp, pc->off, pc->len, fd) < 0)
+		return -1;
+	atomic_fetch_add(&cp->c->fates[PIECE_COPIED], 1);
+	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
+	cp->v[cp->n++] = (struct piece){ *k, pc->bytes, at, pc->len,
+		pc->meta ? xstrdup(pc->meta) : NULL };
+	return 0;
 }
 
 const char *cache_piece_meta(const struct cache_pieces *cp, const struct digest *k)
@@ -784,6 +905,7 @@ void cache_piece_note(struct cache_pieces *cp, const struct digest *k, const str
 {
 	if (!cp)
 		return;
+	atomic_fetch_add(&cp->c->fates[PIECE_NOTED], 1);
 	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
 	cp->v[cp->n++] = (struct piece){ *k, *bytes, at, n, meta ? xstrdup(meta) : NULL };
 }
@@ -809,6 +931,7 @@ static void pieces_free(struct cache_pieces *cp)
 	free(cp->v);
 	free(cp->rel);
 	free(cp->list);
+	free(cp->now);
 	free(cp);
 }
 
@@ -824,6 +947,9 @@ void cache_pieces_close(struct cache_pieces *cp, int ok)
 	if (cp->fd >= 0)
 		close(cp->fd);
 	cp->fd = -1;
+	cp->id = publish_stat_of(cp->now);	/* the file as written, in place */
+	struct stat st;
+	cp->id_size = cp->id.ok && lstat(cp->now, &st) == 0 ? (long long)st.st_size : -1;
 	strmap_free(&cp->old);	/* what cache_save needs stays: the new list */
 	cp->old = (struct strmap)STRMAP_INIT;
 	arena_free(&cp->a);
@@ -841,7 +967,11 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char key[33], bytes[33];
-	buf_printf(&b, PIECES_HEADER "%s\n", cp->rel);
+	if (cp->id_size >= 0)
+		buf_printf(&b, PIECES_HEADER "%lld %llu %llu %lld %lld %s\n", cp->id_size, cp->id.dev,
+		    cp->id.ino, cp->id.mtime, cp->id.ctime, cp->rel);
+	else
+		buf_printf(&b, PIECES_HEADER "-1 - - -1 -1 %s\n", cp->rel);
 	for (size_t k = 0; k < cp->n; k++) {
 		digest_hex(&cp->v[k].key, key);
 		digest_hex(&cp->v[k].bytes, bytes);
@@ -958,6 +1088,37 @@ size_t cache_reused(const struct cache *c)
 size_t cache_rendered(const struct cache *c)
 {
 	return c ? atomic_load(&c->rendered) : 0;
+}
+
+void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read)
+{
+	*rendered = c ? atomic_load(&c->fates[PIECE_NOTED]) - atomic_load(&c->fates[PIECE_READ]) : 0;
+	*copied = c ? atomic_load(&c->fates[PIECE_COPIED]) : 0;
+	*read = c ? atomic_load(&c->fates[PIECE_READ]) : 0;
+}
+
+int cache_piece_ends(const struct organisme *o)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a of its id */
+	for (const char *s = o->id.s; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % CACHE_PIECE_ORGS == 0;
+}
+
+size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
+{
+	size_t end = i;
+	while (end < s->n_organismes) {
+		const struct organisme *o = s->organismes[end++];
+		if (k) {
+			cache_key_org(k, o);
+			if (suites)
+				cache_key_suites(k, o);
+		}
+		if (cache_piece_ends(o))
+			break;
+	}
+	return end;
 }
 
 /* Removes what killed builds left in the cache's folder: index.<pid>.tmp

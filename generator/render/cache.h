@@ -131,6 +131,18 @@ struct digest_ctx *cache_piece_key(const struct cache_pieces *cp);
  * (json_splice puts their comma right). */
 int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct buf *b,
     struct json *j);
+/* Without reading the previous file: the length of the previous build's
+ * piece of key k and its first byte (*first, when the length is not 0),
+ * when its bytes can be copied from the published file unread (the file is
+ * the one its list was recorded from: its identity, as the index checks a
+ * document's files, not racy); else -1 (then cache_piece_put_back, which
+ * reads and checks them, or render it). */
+long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first);
+/* Copies the piece of key k that cache_piece_find found to the file fd, at
+ * its offset (copy_file_range, else read and write), and records it at
+ * offset at of the new file. Returns 0, or -1 with errno set (the file fd
+ * is then incomplete: a write error). */
+int cache_piece_copy(struct cache_pieces *cp, const struct digest *k, int fd, long long at);
 /* Records the piece of key k: its n bytes, at offset at of the new file. */
 void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
     size_t n, long long at);
@@ -145,6 +157,20 @@ const char *cache_piece_meta(const struct cache_pieces *cp, const struct digest 
 /* Ends cp: its list goes to cache_save when ok, else is dropped (the file
  * was not written). Frees cp. */
 void cache_pieces_close(struct cache_pieces *cp, int ok);
+
+/* Organisations a piece holds, on average, in the files written in
+ * pieces of organisations: a piece ends after an organisation for which
+ * cache_piece_ends is 1 (a hash of its id), so an organisation added or
+ * removed changes only its own piece's bounds. */
+#define CACHE_PIECE_ORGS 16
+int cache_piece_ends(const struct organisme *o);
+/* The end of the group of organisations (a piece) that starts at
+ * s->organismes[i], each added to k (cache_key_org, and cache_key_suites
+ * when suites is set) unless k is NULL. */
+size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites);
+/* The pieces of this build so far: rendered, copied unread
+ * (cache_piece_copy), read back and checked (cache_piece_put_back). */
+void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read);
 
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);

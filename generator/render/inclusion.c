@@ -16,6 +16,7 @@
 #include "../data/paths.h"
 #include "backend.h"
 #include "cache.h"
+#include "sink.h"
 #include "inclusion.h"
 #include "publish.h"
 
@@ -239,8 +240,8 @@ static void service(struct json *j, const struct site *s, const struct organisme
 
 /* The two files, each a job: 0 the structures, 1 the services. Each is a
  * document of the build cache keyed on every file of the site, written in
- * pieces (cache.h), one an organisation: its structure, or its services,
- * which read its own file only. */
+ * pieces (cache.h), one a group of organisations: their structures, or
+ * their services, which read their own files only. */
 struct inclusion {
 	const struct site *s;
 	struct publish *p;
@@ -260,8 +261,6 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 	const struct inclusion *x = ctx;
 	const struct site *s = x->s;
 	const char *rel = job == 0 ? PATH_DI_STRUCTURES : PATH_DI_SERVICES;
-	struct buf *b = &w->out;
-	struct json j;
 	struct cache_job cj;
 	if (x->cache) {
 		struct digest_ctx *k = cache_key(x->cache, "inclusion", rel);
@@ -269,33 +268,28 @@ static int inclusion_job(void *ctx, size_t job, struct pool_worker *w)
 		if (cache_start(x->cache, x->p, &cj, k, &w->d) == 1)
 			return 0;
 	}
-	struct cache_pieces *cp = cache_pieces_open(x->cache, x->p, rel);
-	buf_reset(b);
-	json_init(&j, b, JSON_PRETTY);
-	json_array(&j);
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *o = s->organismes[i];
-		size_t start = b->len;
-		struct digest key = { 0, 0 };
-		if (cp) {
-			struct digest_ctx *k = cache_piece_key(cp);
-			cache_key_org(k, o);
-			key = digest_end(k);
-		}
-		if (cache_piece_put_back(cp, &key, b, &j))
-			;
-		else if (job == 0)
-			structure(&j, s, o);
-		else
-			for (size_t k = 0; k < o->n_offres; k++)
-				service(&j, s, o, &o->offres[k]);
-		cache_piece_record(cp, &key, b->data + start, b->len - start, (long long)start);
+	struct sink k;
+	int rc = sink_open(&k, x->p, rel, x->cache, JSON_PRETTY);
+	json_array(&k.j);
+	for (size_t i = 0, end = 0; rc == 0 && i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&k);
+		end = cache_piece_group(s, i, key, 0);
+		if (!sink_piece_start(&k, key, &pc, 1))
+			for (size_t g = i; g < end; g++) {
+				const struct organisme *o = s->organismes[g];
+				if (job == 0)
+					structure(&k.j, s, o);
+				else
+					for (size_t n = 0; n < o->n_offres; n++)
+						service(&k.j, s, o, &o->offres[n]);
+			}
+		sink_piece_end(&k, &pc);
 	}
-	json_end(&j);
-	json_free(&j);
-	buf_putc(b, '\n');
-	int rc = publish_write(x->p, rel, b->data, b->len);
-	cache_pieces_close(cp, rc == 0);
+	json_end(&k.j);
+	buf_putc(&k.b, '\n');
+	if (sink_close(&k) < 0)
+		rc = -1;
 	if (x->cache)
 		cache_finish(x->cache, &cj, rc, &w->d);
 	return rc;

@@ -21,6 +21,7 @@
 #include "../text/markdown.h"
 #include "backend.h"
 #include "cache.h"
+#include "sink.h"
 #include "lheoxml.h"
 #include "publish.h"
 
@@ -352,8 +353,9 @@ static struct digest map_digest(const struct site *s)
 }
 
 /* The file, a document of the build cache keyed on every file of the site
- * and the mapping table; written in pieces (cache.h), one an organisation:
- * its formations, which read its own file and the table. */
+ * and the mapping table; written in pieces (cache.h), one a group of
+ * organisations: their formations, which read their own files and the
+ * table. */
 static int lheoxml_render(void *self, const struct render_in *in, struct publish *p,
     struct diags *d)
 {
@@ -371,33 +373,31 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
 	}
-	struct cache_pieces *cp = cache_pieces_open(c, p, PATH_LHEO_XML);
-	struct buf b = BUF_INIT;
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *g = s->organismes[i];
-		size_t start = b.len;
-		struct digest key = { 0, 0 };
-		if (!g->siret.s || !g->n_lieux)
-			continue;
-		if (cp) {
-			struct digest_ctx *k = cache_piece_key(cp);
-			cache_key_org(k, g);
-			digest_fold(k, &map);
-			key = digest_end(k);
-		}
-		if (!cache_piece_put_back(cp, &key, &b, NULL))
-			for (size_t k = 0; k < g->n_offres; k++)
-				if (g->offres[k].n_lieux)
-					write_formation(&b, g, &g->offres[k], &x->m);
-		cache_piece_record(cp, &key, b.data + start, b.len - start, (long long)start);
+	struct sink k;
+	int rc = sink_open(&k, p, PATH_LHEO_XML, c, JSON_COMPACT);
+	buf_puts(&k.b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<lheo xmlns=\"" LHEO_NS "\">\n<offres>\n");
+	for (size_t i = 0, end = 0; rc == 0 && i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&k);
+		end = cache_piece_group(s, i, key, 0);
+		if (key)
+			digest_fold(key, &map);
+		if (!sink_piece_start(&k, key, &pc, 0))
+			for (size_t o = i; o < end; o++) {
+				const struct organisme *g = s->organismes[o];
+				if (!g->siret.s || !g->n_lieux)
+					continue;
+				for (size_t n = 0; n < g->n_offres; n++)
+					if (g->offres[n].n_lieux)
+						write_formation(&k.b, g, &g->offres[n], &x->m);
+			}
+		sink_piece_end(&k, &pc);
 	}
-	buf_puts(&b, "</offres>\n</lheo>\n");
-	int rc = publish_write(p, PATH_LHEO_XML, b.data, b.len);
-	cache_pieces_close(cp, rc == 0);
+	buf_puts(&k.b, "</offres>\n</lheo>\n");
+	if (sink_close(&k) < 0)
+		rc = -1;
 	if (c)
 		cache_finish(c, &cj, rc, d);
-	buf_release(&b);
 	return rc;
 }
 

@@ -64,7 +64,7 @@ static int write_view(const struct site *s, struct publish *p, struct cache *c,
 	int rc = 0;
 	for (int e = 0; e < 3; e++) {
 		buf_reset(&path);
-		if (od_sink_open(&w->k[e], p, path_carto_doc(&path, ca, dep, kind[e]), c) < 0)
+		if (sink_open(&w->k[e], p, path_carto_doc(&path, ca, dep, kind[e]), c, JSON_COMPACT) < 0)
 			rc = -1;
 	}
 	buf_release(&path);
@@ -74,7 +74,7 @@ static int write_view(const struct site *s, struct publish *p, struct cache *c,
 	struct row r;
 	od_row_init(&r);
 	for (size_t i = 0, end; rc == 0 && i < n; i = end) {
-		struct od_piece pc[3];
+		struct sink_piece pc[3];
 		struct digest run = { 0, 0 };
 		for (end = i + 1; end < n && same_run(&v[i], &v[end]); end++)
 			;
@@ -85,22 +85,22 @@ static int write_view(const struct site *s, struct publish *p, struct cache *c,
 		}
 		w->n_need = 0;
 		for (int e = 0; e < 3; e++) {
-			struct digest_ctx *key = od_piece_key(&w->k[e]);
+			struct digest_ctx *key = sink_piece_key(&w->k[e]);
 			if (key)
 				digest_fold(key, &run);
-			if (!od_piece_start(&w->k[e], key, &pc[e], e > 0))
+			if (!sink_piece_start(&w->k[e], key, &pc[e], e > 0))
 				w->need[w->n_need++] = &w->k[e];
 		}
 		if (w->n_need)
 			od_rows(s, &r, v + i, end - i, view_row, w);
 		for (int e = 0; e < 3; e++)
-			od_piece_end(&w->k[e], &pc[e]);
+			sink_piece_end(&w->k[e], &pc[e]);
 	}
 	od_row_free(&r);
 	od_json_close(&w->k[1]);
 	od_geojson_close(&w->k[2]);
 	for (int e = 0; e < 3; e++)
-		if (od_sink_close(&w->k[e]) < 0)
+		if (sink_close(&w->k[e]) < 0)
 			rc = -1;
 	free(w);
 	return rc;
@@ -134,6 +134,29 @@ static int cartographie_job(const struct site *s, struct publish *p, struct cach
 	return rc;
 }
 
+/* What the référentiels' files read beyond the global part of the key
+ * (which holds the référentiels and their correspondences): the site's
+ * newest mise_a_jour, and the offers (organisation and offer ids) of each
+ * entry, in order. */
+static void entries_key(struct digest_ctx *k, const struct ref_entry *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		digest_num(k, (long long)v[i].n_offres);
+		for (size_t o = 0; o < v[i].n_offres; o++) {
+			digest_str(k, v[i].offres[o]->org->id.s);
+			digest_str(k, v[i].offres[o]->id.s);
+		}
+		entries_key(k, v[i].children, v[i].n_children);
+	}
+}
+
+static void refs_key(struct digest_ctx *k, const struct site *s)
+{
+	digest_num(k, s->last_update);
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		entries_key(k, s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
+}
+
 static int write_refs(const struct site *s, struct publish *p)
 {
 	for (size_t i = 0; i < s->n_referentiels; i++)
@@ -147,8 +170,8 @@ static int write_refs(const struct site *s, struct publish *p)
 /* The extracts are independent files, each a job of the pool (the whole
  * GeoJSON, the largest, first), then one job a cartography. Each is a
  * document of the build cache keyed on every file of the site (they list
- * every organisation; the référentiels list the offers of each
- * competence); those that list organisations are written in pieces. */
+ * every organisation), written in pieces; the référentiels, which list
+ * the offers of each competence, are keyed on those lists (refs_key). */
 enum { EX_GEOJSON, EX_ORGS, EX_CSV, EX_REFS, EX_SUITES, N_EXTRACTS };
 
 static const char *const extract_names[N_EXTRACTS] = {
@@ -193,7 +216,10 @@ static int extract_job(void *ctx, size_t i, struct pool_worker *w)
 	struct cache_job cj;
 	if (od->cache) {
 		struct digest_ctx *k = cache_key(od->cache, "opendata", extract_names[i]);
-		cache_key_model(k, od->s);
+		if (i == EX_REFS)
+			refs_key(k, od->s);
+		else
+			cache_key_model(k, od->s);
 		if (cache_start(od->cache, od->p, &cj, k, &w->d) == 1)
 			return 0;
 	}

@@ -1,10 +1,9 @@
 /*
  * Shared by the open data module's own files (generator/render/opendata/)
  * only: the offer × lieu rows (struct row, one string per column, filled
- * in model order by od_each_row), the files streamed through a sink (64 KiB
- * pieces; a write error is kept in sink.failed and passed to the publisher
- * by od_sink_close, which records it), and the writers that opendata.c runs
- * on the job pool. Writers return 0 or -1.
+ * in model order by od_each_row), their CSV, JSON and GeoJSON written into
+ * a sink (render/sink.h), and the writers that opendata.c runs on the job
+ * pool. Writers return 0 or -1.
  */
 #ifndef CARTO_OPENDATA_INT_H
 #define CARTO_OPENDATA_INT_H
@@ -18,9 +17,9 @@
 #include "../../data/derive.h"
 #include "../../data/model.h"
 #include "../../data/paths.h"
+#include "../sink.h"
 
 struct cache;
-struct cache_pieces;
 struct publish;
 
 #define SEP ';'
@@ -48,32 +47,10 @@ struct row {
 	char maj[CIVIL_SIZE];
 };
 
-/* Output streamed to a file in 64 KiB pieces, so memory does not grow with
- * the size of an extract; j writes JSON into b. */
-struct sink {
-	struct buf b;
-	struct json j;
-	FILE *f;
-	struct publish *p;
-	char *rel;		/* owned, for publish_close */
-	int items;		/* records written */
-	int failed;		/* errno of the first write that failed, or 0 */
-	long long off;		/* bytes flushed to f so far */
-	int hold;		/* inside a piece: no flush */
-	struct cache_pieces *cp;	/* the file's pieces (cache.h), or NULL */
-};
-
-/* A piece of a sink's file being written (od_piece_start). */
-struct od_piece {
-	struct digest key;
-	size_t start;		/* in the sink's buffer */
-	int on;
-};
-
 extern const char *const od_col_names[NCOL];	/* by enum col */
 extern const char *const od_ens_code[], *const od_entrees_code[];
 
-/* opendata_rows.c: rows, sinks, and CSV, JSON and GeoJSON rows. */
+/* opendata_rows.c: rows, and CSV, JSON and GeoJSON rows. */
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx);
 /* A CSV file's start: the byte order mark and the header line. */
 void od_csv_header(struct buf *b, const char *const *names, int n);
@@ -87,19 +64,6 @@ void od_json_row(const struct row *r, const struct lieu *l, void *ctx);
 void od_json_close(struct sink *k);
 void od_row_free(struct row *r);
 void od_row_init(struct row *r);
-int od_sink_close(struct sink *k);
-void od_sink_flush(struct sink *k, int force);
-/* Opens rel for writing, with its pieces in cache c (NULL: none). */
-int od_sink_open(struct sink *k, struct publish *p, const char *rel, struct cache *c);
-/* A piece of k's file (render/cache.h): the key to add to, NULL when k has
- * no pieces (nothing to add then). */
-struct digest_ctx *od_piece_key(const struct sink *k);
-/* Starts the piece of key (ended here; NULL: no pieces): returns 1 when it
- * was put back, else 0 and the caller renders it, its elements in the
- * innermost array of k's JSON writer when json is set. od_piece_end ends
- * it either way. */
-int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json);
-void od_piece_end(struct sink *k, const struct od_piece *pc);
 /* Calls emit for the n rows v of a cartography (index.h), in their order. */
 struct rowref;
 void od_rows(const struct site *s, struct row *r, const struct rowref *v, size_t n,

@@ -178,34 +178,34 @@ static void json_header(struct json *j, const struct site *s)
 	jdate(j, "mise_a_jour", s->last_update);
 }
 
-/* One organisation a line. */
+/* One organisation a line; a group of organisations a piece. */
 int write_orgs(const struct site *s, struct publish *p, struct cache *c)
 {
 	struct sink k;
-	if (od_sink_open(&k, p, PATH_ORGS_JSON, c) < 0)
+	if (sink_open(&k, p, PATH_ORGS_JSON, c, JSON_COMPACT) < 0)
 		return -1;
 	json_header(&k.j, s);
 	json_key(&k.j, "organismes");
 	json_array(&k.j);
 	json_ws(&k.j, "\n");
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		struct od_piece pc;
-		struct digest_ctx *key = od_piece_key(&k);
-		if (key)
-			cache_key_org(key, s->organismes[i]);
-		if (!od_piece_start(&k, key, &pc, 1)) {
-			if (k.items++)
-				json_ws(&k.j, "\n");
-			json_org(&k.j, s, s->organismes[i]);
-		}
-		od_piece_end(&k, &pc);
-		od_sink_flush(&k, 0);
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&k);
+		end = cache_piece_group(s, i, key, 0);
+		if (!sink_piece_start(&k, key, &pc, 1))
+			for (size_t g = i; g < end; g++) {
+				if (k.items++)
+					json_ws(&k.j, "\n");
+				json_org(&k.j, s, s->organismes[g]);
+			}
+		sink_piece_end(&k, &pc);
+		sink_flush(&k, 0);
 	}
 	json_ws(&k.j, "\n");
 	json_end(&k.j);
 	json_end(&k.j);
 	buf_putc(&k.b, '\n');
-	return od_sink_close(&k);
+	return sink_close(&k);
 }
 
 static const char *const corr_types[] = { "equivalente", "partielle", "contribue" };

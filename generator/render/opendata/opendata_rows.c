@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../base/escape.h"
+#include "../../base/fs.h"
 #include "../../base/mem.h"
 #include "../../data/hours.h"
 #include "../../data/index.h"
@@ -168,18 +169,18 @@ static void fill_offre_fresh(struct row *r, const struct site *s, const struct o
 	fill_offre(r, s, o);
 }
 
-/* Every row of the site into k, an organisation a piece. */
+/* Every row of the site into k, a group of organisations a piece. */
 static void org_pieces(const struct site *s, struct row *r, struct sink *k,
     void (*emit)(const struct row *, const struct lieu *, void *), int json)
 {
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		struct od_piece pc;
-		struct digest_ctx *key = od_piece_key(k);
-		if (key)
-			cache_key_org(key, s->organismes[i]);
-		if (!od_piece_start(k, key, &pc, json))
-			od_org_rows(s, r, s->organismes[i], emit, k);
-		od_piece_end(k, &pc);
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(k);
+		end = cache_piece_group(s, i, key, 0);
+		if (!sink_piece_start(k, key, &pc, json))
+			for (size_t g = i; g < end; g++)
+				od_org_rows(s, r, s->organismes[g], emit, k);
+		sink_piece_end(k, &pc);
 	}
 }
 
@@ -209,71 +210,6 @@ void od_org_rows(const struct site *s, struct row *r, const struct organisme *o,
 	}
 }
 
-void od_sink_flush(struct sink *k, int force)
-{
-	if ((k->b.len < 65536 || k->hold) && !force)
-		return;
-	if (k->f && !k->failed && fwrite(k->b.data, 1, k->b.len, k->f) != k->b.len)
-		k->failed = errno ? errno : EIO;
-	k->off += (long long)k->b.len;
-	buf_reset(&k->b);
-}
-
-int od_sink_open(struct sink *k, struct publish *p, const char *rel, struct cache *c)
-{
-	memset(k, 0, sizeof(*k));
-	k->b = (struct buf)BUF_INIT;
-	json_init(&k->j, &k->b, JSON_COMPACT);
-	k->p = p;
-	k->f = publish_open(p, rel);
-	k->rel = k->f ? xstrdup(rel) : NULL;
-	k->cp = k->f ? cache_pieces_open(c, p, rel) : NULL;
-	return k->f ? 0 : -1;
-}
-
-struct digest_ctx *od_piece_key(const struct sink *k)
-{
-	return k->cp ? cache_piece_key(k->cp) : NULL;
-}
-
-int od_piece_start(struct sink *k, struct digest_ctx *key, struct od_piece *pc, int json)
-{
-	pc->on = key != NULL;
-	if (!key)
-		return 0;
-	pc->key = digest_end(key);
-	pc->start = k->b.len;
-	k->hold = 1;
-	if (!cache_piece_put_back(k->cp, &pc->key, &k->b, json ? &k->j : NULL))
-		return 0;
-	if (k->b.len > pc->start)
-		k->items++;	/* the next record follows one */
-	return 1;
-}
-
-void od_piece_end(struct sink *k, const struct od_piece *pc)
-{
-	if (!pc->on)
-		return;
-	cache_piece_record(k->cp, &pc->key, k->b.data + pc->start, k->b.len - pc->start,
-	    k->off + (long long)pc->start);
-	k->hold = 0;
-	od_sink_flush(k, 0);
-}
-
-int od_sink_close(struct sink *k)
-{
-	od_sink_flush(k, 1);
-	int rc = k->failed ? -1 : 0;
-	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
-		rc = -1;
-	cache_pieces_close(k->cp, rc == 0);
-	free(k->rel);
-	json_free(&k->j);
-	buf_release(&k->b);
-	return rc;
-}
-
 void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
 {
 	struct sink *k = ctx;
@@ -289,7 +225,7 @@ void od_csv_row(const struct row *r, const struct lieu *l, void *ctx)
 			esc_csv(b, r->c[i], SEP);
 	}
 	buf_puts(b, "\r\n");
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 /* The row as a JSON object of its columns (null when empty). */
@@ -322,7 +258,7 @@ void od_geojson_row(const struct row *r, const struct lieu *l, void *ctx)
 	json_key(j, "properties");
 	row_object(j, r);
 	json_end(j);
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 void od_geojson_open(struct sink *k)
@@ -370,13 +306,13 @@ static int csv_file(const struct site *s, struct publish *p, const char *path, s
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path, c) < 0)
+	if (sink_open(&k, p, path, c, JSON_COMPACT) < 0)
 		return -1;
 	od_row_init(&r);
 	od_csv_header(&k.b, od_col_names, NCOL);
 	org_pieces(s, &r, &k, od_csv_row, 0);
 	od_row_free(&r);
-	return od_sink_close(&k);
+	return sink_close(&k);
 }
 
 int write_csv(const struct site *s, struct publish *p, struct cache *c)
@@ -393,7 +329,7 @@ void od_json_row(const struct row *r, const struct lieu *l, void *ctx)
 	if (k->items++)
 		json_ws(&k->j, "\n");
 	row_object(&k->j, r);
-	od_sink_flush(k, 0);
+	sink_flush(k, 0);
 }
 
 void od_json_open(struct sink *k)
@@ -414,14 +350,14 @@ static int geojson_file(const struct site *s, struct publish *p, const char *pat
 {
 	struct sink k;
 	struct row r;
-	if (od_sink_open(&k, p, path, c) < 0)
+	if (sink_open(&k, p, path, c, JSON_COMPACT) < 0)
 		return -1;
 	od_row_init(&r);
 	od_geojson_open(&k);
 	org_pieces(s, &r, &k, od_geojson_row, 1);
 	od_geojson_close(&k);
 	od_row_free(&r);
-	return od_sink_close(&k);
+	return sink_close(&k);
 }
 
 int write_geojson(const struct site *s, struct publish *p, struct cache *c)

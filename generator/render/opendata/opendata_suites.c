@@ -121,53 +121,50 @@ static void json_offre(struct json *j, struct srow *r, const struct site *s,
 	json_end(j);
 }
 
-/* The key of an organisation's piece of k's file: the organisation and
- * its suites (their offers, lieux, organisations); NULL without pieces. */
-static struct digest_ctx *piece_key(const struct sink *k, const struct organisme *g)
-{
-	struct digest_ctx *key = od_piece_key(k);
-	if (key) {
-		cache_key_org(key, g);
-		cache_key_suites(key, g);
-	}
-	return key;
-}
-
 int write_suites(const struct site *s, struct publish *p, struct cache *c)
 {
 	struct sink csv, json;
 	struct srow r = { .raison = BUF_INIT, .page = BUF_INIT };
-	if (od_sink_open(&csv, p, PATH_SUITES_CSV, c) < 0)
+	if (sink_open(&csv, p, PATH_SUITES_CSV, c, JSON_COMPACT) < 0)
 		return -1;
-	if (od_sink_open(&json, p, PATH_SUITES_JSON, c) < 0) {
-		od_sink_close(&csv);
+	if (sink_open(&json, p, PATH_SUITES_JSON, c, JSON_COMPACT) < 0) {
+		sink_close(&csv);
 		return -1;
 	}
 	od_csv_header(&csv.b, scol_names, NSCOL);
 	json_array(&json.j);
-	for (size_t i = 0; i < s->n_organismes; i++) {
-		const struct organisme *g = s->organismes[i];
-		struct od_piece pc;
-		if (!od_piece_start(&csv, piece_key(&csv, g), &pc, 0))
-			for (size_t k = 0; k < g->n_offres; k++)
-				for (size_t n = 0; n < g->offres[k].n_suites; n++) {
-					fill(s, &g->offres[k], n, &r);
-					csv_row(&csv.b, &r);
+	/* A group of organisations a piece, keyed on them and their suites
+	 * (the offers, lieux and organisations they name). */
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		struct sink_piece pc;
+		struct digest_ctx *key = sink_piece_key(&csv);
+		end = cache_piece_group(s, i, key, 1);
+		if (!sink_piece_start(&csv, key, &pc, 0))
+			for (size_t g = i; g < end; g++)
+				for (size_t k = 0; k < s->organismes[g]->n_offres; k++) {
+					const struct offre *o = &s->organismes[g]->offres[k];
+					for (size_t n = 0; n < o->n_suites; n++) {
+						fill(s, o, n, &r);
+						csv_row(&csv.b, &r);
+					}
 				}
-		od_piece_end(&csv, &pc);
-		if (!od_piece_start(&json, piece_key(&json, g), &pc, 1))
-			for (size_t k = 0; k < g->n_offres; k++)
-				if (g->offres[k].n_suites)
-					json_offre(&json.j, &r, s, &g->offres[k]);
-		od_piece_end(&json, &pc);
-		od_sink_flush(&csv, 0);
-		od_sink_flush(&json, 0);
+		sink_piece_end(&csv, &pc);
+		key = sink_piece_key(&json);
+		cache_piece_group(s, i, key, 1);
+		if (!sink_piece_start(&json, key, &pc, 1))
+			for (size_t g = i; g < end; g++)
+				for (size_t k = 0; k < s->organismes[g]->n_offres; k++)
+					if (s->organismes[g]->offres[k].n_suites)
+						json_offre(&json.j, &r, s, &s->organismes[g]->offres[k]);
+		sink_piece_end(&json, &pc);
+		sink_flush(&csv, 0);
+		sink_flush(&json, 0);
 	}
 	json_ws(&json.j, "\n");
 	json_end(&json.j);
 	buf_putc(&json.b, '\n');
 	buf_release(&r.raison);
 	buf_release(&r.page);
-	int rc = od_sink_close(&csv);
-	return od_sink_close(&json) < 0 ? -1 : rc;
+	int rc = sink_close(&csv);
+	return sink_close(&json) < 0 ? -1 : rc;
 }

@@ -38,10 +38,6 @@
 #include "../cache.h"
 #include "xlsx_int.h"
 
-/* Organisations per piece, on average: a piece ends after an organisation
- * whose id hashes to a multiple of this, so an organisation added or
- * removed changes only its own piece's bounds. */
-#define GROUP 16
 #define CHUNK 65536
 #define LINK_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
@@ -81,17 +77,9 @@ struct sheet_rows {
 	char rels[64];		/* the name of its relationships */
 };
 
-static uint32_t id_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 int xlsx_group_ends(const struct organisme *o)
 {
-	return id_hash(o->id.s) % GROUP == 0;
+	return cache_piece_ends(o);
 }
 
 /* Compresses n bytes at in to the end of out: a stream of its own (zs is
