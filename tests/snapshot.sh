@@ -110,3 +110,18 @@ snap_test no-cache-ignores 'cat "$S/err.all"'
 CARTO_TIMING=1 "$CARTO" check --site "$S/site" > /dev/null 2> "$S/check.all" &&
 	grep -q "^carto: load-snapshot $all files taken, 0 parsed" "$S/check.all"
 snap_test check-takes 'grep load-snapshot "$S/check.all"'
+
+# The same site built from another working folder, named otherwise (".",
+# then its path from the folder above): the documents' keys hold the
+# organisations' and pages' paths in the site, not as named, so every
+# document is put back, and the bytes are those of a clean build.
+W=$(pwd)
+case "$CARTO" in /*) CA=$CARTO ;; *) CA="$W/$CARTO" ;; esac
+rm -rf "$S/rel" "$S/.rel".*
+(cd "$S/site" && "$CA" build --site . --out ../rel > /dev/null 2>&1)
+touch "$S/site/site.yaml"
+(cd "$S" && "$CA" build --site site --out rel > "$S/log" 2>&1) &&
+	rm -rf "$S/clean" "$S/.clean".* && "$CA" build --no-cache --site "$S/site" --out "$S/clean" > /dev/null 2>&1 &&
+	diff -r "$S/rel" "$S/clean" > /dev/null &&
+	grep -q '^carto: [0-9]* documents reused from the build cache, 0 rendered$' "$S/log"
+snap_test other-folder-reuses 'cat "$S/log"'

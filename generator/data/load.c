@@ -441,6 +441,25 @@ static int add_geo_task(struct walk *w, const char *share)
 	return rc;
 }
 
+/* Puts into p what comes before the site's paths in what diagnostics show:
+ * nothing for ".", else root and a slash. */
+static void shown_prefix(struct buf *p, const char *root)
+{
+	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
+		fs_join(p, root, "");
+	if (p->len && p->data[p->len - 1] != '/')
+		buf_putc(p, '/');
+}
+
+size_t load_shown_prefix(const struct site *s)
+{
+	struct buf p = BUF_INIT;
+	shown_prefix(&p, s->root ? s->root : ".");
+	size_t n = p.len;
+	buf_release(&p);
+	return n;
+}
+
 /* Starts a walk of the site at root: checks it is one, lists its files
  * (the territory first). The walk's own problems go to d. Returns 0, or -1
  * when the site cannot be read at all; free it with walk_free either way. */
@@ -458,10 +477,7 @@ static int walk_begin(struct walk *w, const char *root, const char *share, struc
 	}
 	w->real = real;
 	buf_reset(&p);
-	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
-		fs_join(&p, root, "");
-	if (p.len && p.data[p.len - 1] != '/')
-		buf_putc(&p, '/');
+	shown_prefix(&p, root);
 	w->prefix = buf_detach(&p, NULL);
 	if (add_geo_task(w, share) < 0)
 		return -1;

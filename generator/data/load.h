@@ -26,6 +26,11 @@ struct snap;
  */
 int load_site(struct site *s, const char *root, int jobs, struct snap *snap, struct diags *d);
 void site_free(struct site *s);
+/* The length of what comes before the site-relative path in the file names
+ * the model holds (organisme.file, page.file: the site folder as given, and
+ * a slash), so that the cache's keys need not depend on the folder the
+ * build runs from (the outputs never show it). */
+size_t load_shown_prefix(const struct site *s);
 
 /*
  * A site kept loaded between builds (carto serve): loader_refresh brings
