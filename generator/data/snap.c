@@ -433,40 +433,101 @@ size_t snap_added(const struct snap *s)
 	return s ? s->n_added : 0;
 }
 
-static void put_record(struct buf *b, const struct digest *key, const char *data, size_t len)
+/* Writes n bytes at p to fd. Returns 0, or -1 with errno set. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Appends to b a record's head (key, length, digest of the payload); its
+ * payload follows it. */
+static void put_head(struct buf *b, const struct digest *key, const char *data, size_t len)
 {
 	uint64_t n = len;
 	struct digest sum = digest_bytes(data, len);
 	buf_add(b, key, sizeof(*key));
 	buf_add(b, &n, sizeof(n));
 	buf_add(b, &sum, sizeof(sum));
-	buf_add(b, data, len);
+}
+
+/* Writes to fd the records added (after what b holds), through b, a
+ * megabyte at a time. Returns 0 or -1. */
+static int put_added(const struct snap *s, int fd, struct buf *b)
+{
+	int rc = 0;
+	for (size_t i = 0; i < s->n_added && rc == 0; i++) {
+		const struct added *x = &s->added[i];
+		put_head(b, &x->key, x->data, x->len);
+		buf_add(b, x->data, x->len);
+		if (b->len >= (1u << 20)) {
+			rc = write_all(fd, b->data, b->len);
+			buf_reset(b);
+		}
+	}
+	return rc == 0 ? write_all(fd, b->data, b->len) : -1;
 }
 
 /* Appends the records added to the file read, when it is still the same.
  * Returns 0, or -1 (then the caller writes it again). */
-static int append(struct snap *s, const struct buf *b)
+static int append(struct snap *s)
 {
 	int fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
 		return -1;
-	int rc = -1;
-	if (fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
-	    (size_t)st.st_size == s->file.len) {
-		size_t done = 0;
-		while (done < b->len) {
-			ssize_t w = write(fd, b->data + done, b->len - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			done += (size_t)w;
-		}
-		rc = done == b->len ? 0 : -1;
-	}
+	struct buf b = BUF_INIT;
+	int rc = fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
+	    (size_t)st.st_size == s->file.len ? put_added(s, fd, &b) : -1;
 	if (close(fd) < 0)
 		rc = -1;
+	buf_release(&b);
+	return rc;
+}
+
+/* Writes the file again: the records used, then the ones added, into a new
+ * file renamed over it. Returns 0, or -1 with errno set. */
+static int rewrite(struct snap *s)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	char *dir = xstrdup(s->path), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	buf_printf(&tmp, "%s.%ld.tmp", s->path, (long)getpid());
+	struct stat st;
+	int fd = -1, rc = -1;
+	if (!slash || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) || mkdir(dir, 0755) == 0 || errno == EEXIST)
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		buf_add(&b, MAGIC, MAGIC_LEN);
+		buf_add(&b, &s->carto, sizeof(s->carto));
+		rc = write_all(fd, b.data, b.len);
+		buf_reset(&b);
+		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
+			if (atomic_load(&s->recs[i].used))
+				rc = write_all(fd, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
+		if (rc == 0)
+			rc = put_added(s, fd, &b);
+		if (close(fd) < 0)
+			rc = -1;
+		if (rc == 0)
+			rc = rename(tmp.data, s->path);
+		int e = errno;
+		if (rc < 0)
+			unlink(tmp.data);
+		errno = e;
+	}
+	free(dir);
+	buf_release(&b);
+	buf_release(&tmp);
 	return rc;
 }
 
@@ -477,42 +538,11 @@ int snap_save(struct snap *s)
 	size_t live = 0, stale = 0;
 	for (size_t i = 0; i < s->n_recs; i++)
 		*(atomic_load(&s->recs[i].used) ? &live : &stale) += REC_HEAD + s->recs[i].len;
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	for (size_t i = 0; i < s->n_added; i++)
-		put_record(&b, &s->added[i].key, s->added[i].data, s->added[i].len);
-	int rc = 0;
-	int whole = !s->valid || s->torn || atomic_load(&s->bad) || stale > live;
-	if (!whole && b.len && append(s, &b) < 0)
-		whole = 1;	/* another build replaced it, or the write failed */
-	if (whole) {
-		/* The records used, then the new ones. */
-		struct buf all = BUF_INIT;
-		buf_add(&all, MAGIC, MAGIC_LEN);
-		buf_add(&all, &s->carto, sizeof(s->carto));
-		for (size_t i = 0; i < s->n_recs; i++)
-			if (atomic_load(&s->recs[i].used))
-				buf_add(&all, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
-		buf_add(&all, b.data, b.len);
-		char *dir = xstrdup(s->path), *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		buf_printf(&tmp, "%s.%ld.tmp", s->path, (long)getpid());
-		rc = -1;
-		struct stat st;
-		if ((!slash || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) || mkdir(dir, 0755) == 0 ||
-			errno == EEXIST) &&
-		    fs_write(tmp.data, all.data, all.len) == 0)
-			rc = rename(tmp.data, s->path);
-		int e = errno;
-		if (rc < 0)
-			unlink(tmp.data);
-		errno = e;
-		free(dir);
-		buf_release(&all);
-	}
-	buf_release(&b);
-	buf_release(&tmp);
-	return rc;
+	if (!s->valid || s->torn || atomic_load(&s->bad) || stale > live)
+		return rewrite(s);
+	if (!s->n_added || append(s) == 0)
+		return 0;
+	return rewrite(s);	/* another build replaced it, or the write failed */
 }
 
 void snap_free(struct snap *s)
