@@ -427,12 +427,14 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	if (!o->preloaded)
 		o->snap = snap_beside(o->out, &o->b, 1);
-	int prepared = prepare(s, o, d, 1);
+	int prepared = prepare(s, o, d, 1), snap_failed = 0;
 	if (o->snap) {	/* what parsed need not be again, even if the build stops */
 		build_stage(&o->clock, NULL);
-		if (out_is_safe(o->site, o->out, 0) && snap_save(o->snap) < 0 && errno != ENOENT)
+		if (out_is_safe(o->site, o->out, 0) && snap_save(o->snap) < 0 && errno != ENOENT) {
 			fprintf(stderr, "carto: warning: cannot write the load snapshot beside %s: %s\n", o->out,
 			    strerror(errno));
+			snap_failed = 1;	/* no fingerprint: it would replay the warning */
+		}
 		snap_free(o->snap);	/* the model holds none of its bytes */
 		o->snap = NULL;
 		build_stage(&o->clock, "snapshot-save");
@@ -475,7 +477,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	struct diags cd = DIAGS_INIT;	/* what could not be removed */
 	publish_take_diags(&p, &cd);
 	diags_print(&cd, stderr);
-	int clean = committed == 0 && cd.n == 0;	/* else the next build has work to do */
+	int clean = committed == 0 && cd.n == 0 && !snap_failed;	/* else the next build has work to do */
 	diags_merge(d, &cd);	/* counted in the summary */
 	diags_free(&cd);
 	if (committed < 0) {

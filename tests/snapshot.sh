@@ -125,3 +125,17 @@ touch "$S/site/site.yaml"
 	diff -r "$S/rel" "$S/clean" > /dev/null &&
 	grep -q '^carto: [0-9]* documents reused from the build cache, 0 rendered$' "$S/log"
 snap_test other-folder-reuses 'cat "$S/log"'
+
+# A snapshot that cannot be written (a folder in its place) is a warning,
+# and the build leaves no fingerprint: once the folder is gone, the next
+# build runs (it does not replay the warning) and writes the snapshot.
+rm -rf "$S/out" "$S/.out".*
+mkdir -p "$SNAP"
+"$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 &&
+	grep -q 'warning: cannot write the load snapshot' "$S/log"
+snap_test unwritable-warns 'cat "$S/log"'
+rmdir "$SNAP"
+sleep 0.02	# past the clock tick of the build's start (tests/cache.sh says why)
+"$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 &&
+	! grep -q 'nothing changed\|cannot write the load snapshot' "$S/log" && [ -s "$SNAP" ]
+snap_test unwritable-then-written 'cat "$S/log"; ls -la "$S/.out.cache"'
