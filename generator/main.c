@@ -25,6 +25,7 @@
 #include "data/index.h"
 #include "data/load.h"
 #include "data/model.h"
+#include "data/snap.h"
 #include "data/validate.h"
 #include "build.h"
 #include "fingerprint.h"
@@ -59,6 +60,7 @@ struct opts {
 	int preloaded;		/* carto serve: the site is loaded already */
 	int today;		/* the build's day, once taken (YYYYMMDD), or 0 */
 	int load_rc;		/* then what loading it returned */
+	struct snap *snap;	/* the load snapshot, or NULL (data/snap.h) */
 };
 
 /* The commands, with the number of operands each takes. */
@@ -286,8 +288,11 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 {
 	build_stage(&o->clock, NULL);
 	s->share = o->share;
-	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, d);
+	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, o->snap, d);
 	build_stage(&o->clock, o->preloaded ? NULL : "load");
+	if (o->b.timing && o->snap)
+		fprintf(stderr, "carto: load-snapshot %zu files taken, %zu parsed and put\n",
+		    snap_taken(o->snap), snap_added(o->snap));
 	if (rc == 0) {
 		s->today = o->today ? o->today : today();
 		validate_site(s, s->today, o->b.jobs, d);
@@ -322,16 +327,39 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	return 0;
 }
 
+/* The load snapshot in the build cache's folder beside out (data/snap.h),
+ * or NULL with --no-cache or when carto cannot digest itself; put: the
+ * build records what it parses. */
+static struct snap *snap_beside(const char *out, const struct build_opts *b, int put)
+{
+	struct digest carto;
+	if (b->no_cache || cache_carto_digest(&carto) < 0)
+		return NULL;
+	char *o = xstrdup(out);
+	size_t l = strlen(o);
+	while (l > 1 && o[l - 1] == '/')
+		o[--l] = '\0';
+	char *dir = publish_beside(o, "cache");
+	struct buf p = BUF_INIT;
+	fs_join(&p, dir, "load");
+	struct snap *s = snap_open(p.data, &carto, put);
+	buf_release(&p);
+	free(dir);
+	free(o);
+	return s;
+}
+
 /* Refuses an --out that would replace the site or a folder carto did not
  * write: publication removes the previous folder. */
-static int out_is_safe(const char *site, const char *out)
+static int out_is_safe(const char *site, const char *out, int say)
 {
 	char *rs = realpath(site, NULL), *ro = realpath(out, NULL);
 	int ok = 1;
 	if (ro && rs) {
 		size_t lo = strlen(ro);
 		if (strncmp(rs, ro, lo) == 0 && (rs[lo] == '/' || rs[lo] == '\0')) {
-			fprintf(stderr, "carto: --out %s contains the site: refused\n", out);
+			if (say)
+				fprintf(stderr, "carto: --out %s contains the site: refused\n", out);
 			ok = 0;
 		}
 	}
@@ -343,12 +371,14 @@ static int out_is_safe(const char *site, const char *out)
 		if (fs_list(out, &v, &n) == 0) {
 			fs_entries_free(v, n);
 			if (n && !fs_exists(m.data)) {
-				fprintf(stderr, "carto: refusing to replace %s: it is not empty and was not written by carto (no %s)\n",
+				if (say)
+					fprintf(stderr, "carto: refusing to replace %s: it is not empty and was not written by carto (no %s)\n",
 				    out, OUTPUT_MARK);
 				ok = 0;
 			}
 		} else {
-			fprintf(stderr, "carto: --out %s is not a folder\n", out);
+			if (say)
+				fprintf(stderr, "carto: --out %s is not a folder\n", out);
 			ok = 0;
 		}
 		buf_release(&m);
@@ -395,14 +425,28 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	build_stage(&o->clock, "fingerprint");
 	if (replayed)
 		goto done;
-	if (prepare(s, o, d, 1) < 0) {
+	if (!o->preloaded)
+		o->snap = snap_beside(o->out, &o->b, 1);
+	int prepared = prepare(s, o, d, 1), snap_failed = 0;
+	if (o->snap) {	/* what parsed need not be again, even if the build stops */
+		build_stage(&o->clock, NULL);
+		if (out_is_safe(o->site, o->out, 0) && snap_save(o->snap) < 0 && errno != ENOENT) {
+			fprintf(stderr, "carto: warning: cannot write the load snapshot beside %s: %s\n", o->out,
+			    strerror(errno));
+			snap_failed = 1;	/* no fingerprint: it would replay the warning */
+		}
+		snap_free(o->snap);	/* the model holds none of its bytes */
+		o->snap = NULL;
+		build_stage(&o->clock, "snapshot-save");
+	}
+	if (prepared < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",
 		    d->errors, d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s", o->out);
 		goto done;
 	}
 	if (o->b.base_url)
 		s->base_url = o->b.base_url;
-	if (!out_is_safe(o->site, o->out))
+	if (!out_is_safe(o->site, o->out, 1))
 		goto done;
 	if (publish_begin(&p, o->out) < 0) {
 		fprintf(stderr, "carto: cannot write beside %s: %s\n", o->out, strerror(errno));
@@ -433,7 +477,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	struct diags cd = DIAGS_INIT;	/* what could not be removed */
 	publish_take_diags(&p, &cd);
 	diags_print(&cd, stderr);
-	int clean = committed == 0 && cd.n == 0;	/* else the next build has work to do */
+	int clean = committed == 0 && cd.n == 0 && !snap_failed;	/* else the next build has work to do */
 	diags_merge(d, &cd);	/* counted in the summary */
 	diags_free(&cd);
 	if (committed < 0) {
@@ -482,7 +526,16 @@ done:
 
 static int cmd_check(struct opts *o, struct site *s, struct diags *d)
 {
-	if (prepare(s, o, d, 0) < 0) {
+	/* The snapshot of the default output's build, read only: a tree it
+	 * holds is the one parsing the same bytes gives. */
+	struct buf def = BUF_INIT;
+	fs_join(&def, o->site, "output");
+	o->snap = o->preloaded ? NULL : snap_beside(def.data, &o->b, 0);
+	buf_release(&def);
+	int prepared = prepare(s, o, d, 0);
+	snap_free(o->snap);
+	o->snap = NULL;
+	if (prepared < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s\n", d->errors,
 		    d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
 		return 1;

@@ -99,6 +99,7 @@ run_suite() {
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/site.sh
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/import.sh
 	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/cache.sh
+	CARTO="$carto" LABEL="$label" TMP="$TMP" . tests/snapshot.sh
 	echo "$label: done ($((FAIL - before)) failed)"
 }
 

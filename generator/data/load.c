@@ -35,6 +35,7 @@
 #include "../base/pool.h"
 #include "../text/markdown.h"
 #include "model.h"
+#include "snap.h"
 
 enum task_kind { T_GEO, T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
 
@@ -79,6 +80,7 @@ struct load_ctx {
 	struct walk *w;
 	struct site *s;
 	const size_t *pick;	/* the tasks to run (NULL: all) */
+	struct snap *snap;	/* trees parsed by earlier builds, or NULL */
 };
 
 static void add_task(struct walk *w, enum task_kind k, const char *rel)
@@ -332,7 +334,13 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 		return 0;
 	}
 	int failed = 0;
-	struct ynode *root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &t->d, &failed);
+	struct ynode *root = NULL;
+	if (!snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
+		size_t from = t->d.n;
+		root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &t->d, &failed);
+		if (!failed && root)
+			snap_put(wk->snap, &t->src, root, &t->d, from);
+	}
 	if (!failed)
 		convert(wk, t, &r, root);
 	for (size_t k = 0; t->kind == T_ORG && t->result && k < t->count; k++)
@@ -433,6 +441,25 @@ static int add_geo_task(struct walk *w, const char *share)
 	return rc;
 }
 
+/* Puts into p what comes before the site's paths in what diagnostics show:
+ * nothing for ".", else root and a slash. */
+static void shown_prefix(struct buf *p, const char *root)
+{
+	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
+		fs_join(p, root, "");
+	if (p->len && p->data[p->len - 1] != '/')
+		buf_putc(p, '/');
+}
+
+size_t load_shown_prefix(const struct site *s)
+{
+	struct buf p = BUF_INIT;
+	shown_prefix(&p, s->root ? s->root : ".");
+	size_t n = p.len;
+	buf_release(&p);
+	return n;
+}
+
 /* Starts a walk of the site at root: checks it is one, lists its files
  * (the territory first). The walk's own problems go to d. Returns 0, or -1
  * when the site cannot be read at all; free it with walk_free either way. */
@@ -450,10 +477,7 @@ static int walk_begin(struct walk *w, const char *root, const char *share, struc
 	}
 	w->real = real;
 	buf_reset(&p);
-	if (strcmp(root, ".") != 0 && strcmp(root, "./") != 0)
-		fs_join(&p, root, "");
-	if (p.len && p.data[p.len - 1] != '/')
-		buf_putc(&p, '/');
+	shown_prefix(&p, root);
 	w->prefix = buf_detach(&p, NULL);
 	if (add_geo_task(w, share) < 0)
 		return -1;
@@ -484,22 +508,22 @@ static void walk_free(struct walk *w)
 /* Reads the tasks pick[0..n) (every task when pick is NULL) on the pool;
  * their results go to keep. */
 static void read_tasks(struct site *s, struct walk *w, const size_t *pick, size_t n, int jobs,
-    struct arena *keep)
+    struct arena *keep, struct snap *snap)
 {
-	struct load_ctx lc = { w, s, pick };
+	struct load_ctx lc = { w, s, pick, snap };
 	struct diags none = DIAGS_INIT;	/* a task reports into its own */
 	pool_run(pick ? n : w->n, jobs, run_task, &lc, &none, keep);
 	diags_free(&none);
 }
 
-int load_site(struct site *s, const char *root, int jobs, struct diags *d)
+int load_site(struct site *s, const char *root, int jobs, struct snap *snap, struct diags *d)
 {
 	struct walk w;
 	int rc = walk_begin(&w, root, s->share, d);
 	if (w.real)
 		s->root = arena_strdup(&s->arena, root);
 	if (rc == 0) {
-		read_tasks(s, &w, NULL, 0, jobs, &s->arena);
+		read_tasks(s, &w, NULL, 0, jobs, &s->arena, snap);
 		assemble(s, &w);
 		for (size_t i = 0; i < w.n; i++)	/* in file order */
 			diags_merge(d, &w.v[i].d);
@@ -664,7 +688,7 @@ static int full_load(struct loader *l, struct walk *w, int rc)
 	if (rc == 0) {
 		for (size_t i = 0; i < w->n; i++)
 			stamp(&w->v[i]);
-		read_tasks(&l->s, w, NULL, 0, l->jobs, &l->s.arena);
+		read_tasks(&l->s, w, NULL, 0, l->jobs, &l->s.arena, NULL);
 		assemble(&l->s, w);
 	}
 	l->w = *w;
@@ -750,7 +774,7 @@ int loader_refresh(struct loader *l, struct diags *d, size_t *reread)
 		struct batch *b = NULL;
 		if (n) {
 			b = xcalloc(1, sizeof(*b));
-			read_tasks(&l->s, &w, pick, n, l->jobs, &b->a);
+			read_tasks(&l->s, &w, pick, n, l->jobs, &b->a, NULL);
 			for (size_t i = 0; i < n; i++)
 				w.v[pick[i]].batch = b;
 			b->live = n;

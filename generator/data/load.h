@@ -12,6 +12,7 @@
 
 struct site;
 struct diags;
+struct snap;
 
 #define LOAD_MAX_FILE (64u * 1024 * 1024)
 
@@ -19,10 +20,17 @@ struct diags;
  * Reads every file of the site at root with jobs threads, into s (which the
  * caller zeroes, sets s->share in, and later frees with site_free). Problems
  * go to d. Returns 0, or -1 when the site cannot be read at all (a missing
- * site.yaml, no territory); the content errors are in d either way.
+ * site.yaml, no territory); the content errors are in d either way. With
+ * snap (snap.h), a YAML file whose bytes it holds is not parsed again: its
+ * tree is taken from it; the files parsed are put into it.
  */
-int load_site(struct site *s, const char *root, int jobs, struct diags *d);
+int load_site(struct site *s, const char *root, int jobs, struct snap *snap, struct diags *d);
 void site_free(struct site *s);
+/* The length of what comes before the site-relative path in the file names
+ * the model holds (organisme.file, page.file: the site folder as given, and
+ * a slash), so that the cache's keys need not depend on the folder the
+ * build runs from (the outputs never show it). */
+size_t load_shown_prefix(const struct site *s);
 
 /*
  * A site kept loaded between builds (carto serve): loader_refresh brings

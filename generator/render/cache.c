@@ -53,6 +53,7 @@
 #include "../base/pool.h"
 #include "../base/strmap.h"
 #include "../data/index.h"
+#include "../data/load.h"
 #include "../data/model.h"
 #include "backend.h"
 
@@ -78,6 +79,8 @@ struct cache {
 	atomic_size_t fates[3];		/* pieces by enum piece_fate */
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
+	size_t prefix;			/* of the organisations' file names
+					 * (load_shown_prefix) */
 	struct org_part *parts;		/* by organisation, for cache_key_org */
 	size_t n_parts;
 	struct org_keys *keys;		/* by organisation: their digests, once */
@@ -348,6 +351,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
+	c->prefix = load_shown_prefix(s);
 	org_parts(c, s);
 	org_keys(c, s, o->jobs);
 	c->dir = publish_beside(p->out, "cache");
@@ -403,7 +407,9 @@ static struct digest org_digest(const struct cache *c, const struct organisme *o
 	const struct org_part *part = c && c->n_parts ?
 	    bsearch(&want, c->parts, c->n_parts, sizeof(want), by_org) : NULL;
 	struct digest_ctx *k = digest_new();
-	digest_str(k, o->file);
+	/* The path in the site: the same site built from another folder, or
+	 * named otherwise, keeps its keys. */
+	digest_str(k, c && strlen(o->file) >= c->prefix ? o->file + c->prefix : o->file);
 	digest_num(k, part != NULL);
 	digest_fold(k, part ? &part->d : &o->src);
 	digest_str(k, o->id.s);
@@ -1122,7 +1128,7 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
 }
 
 /* Removes what killed builds left in the cache's folder: index.<pid>.tmp
- * of a process that is gone. */
+ * and load.<pid>.tmp (data/snap.c) of a process that is gone. */
 static void clean_tmp(const struct cache *c)
 {
 	struct fs_entry *v;
@@ -1131,7 +1137,8 @@ static void clean_tmp(const struct cache *c)
 	if (fs_list(c->dir, &v, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		long pid = strncmp(v[i].name, "index.", 6) == 0 ? strtol(v[i].name + 6, NULL, 10) : 0;
+		long pid = strncmp(v[i].name, "index.", 6) == 0 ? strtol(v[i].name + 6, NULL, 10)
+		    : strncmp(v[i].name, "load.", 5) == 0 ? strtol(v[i].name + 5, NULL, 10) : 0;
 		if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 			fs_join(&path, c->dir, v[i].name);
 			unlink(path.data);

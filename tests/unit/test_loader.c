@@ -57,7 +57,7 @@ static char *fresh(const char *root, struct buf *names)
 	struct site s;
 	struct diags d = DIAGS_INIT;
 	memset(&s, 0, sizeof(s));
-	load_site(&s, root, 2, &d);
+	load_site(&s, root, 2, NULL, &d);
 	buf_reset(names);
 	for (size_t i = 0; i < s.n_organismes; i++)
 		buf_printf(names, "%s;", s.organismes[i]->nom ? s.organismes[i]->nom : "");

@@ -11,6 +11,8 @@ void test_ytree_basic(void);
 void test_ytree_bad(void);
 void test_ytree_alias(void);
 void test_ytree_merge(void);
+void test_snap_codec(void);
+void test_snap_file(void);
 void test_hours(void);
 void test_publish_paths(void);
 void test_dates(void);

@@ -15,6 +15,7 @@
 #include "../../base/mem.h"
 #include "../../base/pool.h"
 #include "../../data/index.h"
+#include "../../data/load.h"
 #include "../../text/template.h"
 #include "../backend.h"
 #include "../cache.h"
@@ -396,8 +397,10 @@ static void *html_new(const struct render_in *in)
 	h->drafts = in->o->drafts;
 	h->cache = in->cache;
 	struct digest_ctx *pages = digest_new();
+	size_t prefix = load_shown_prefix(s);	/* the pages' paths in the site */
 	for (size_t i = 0; i < s->n_pages; i++) {
-		digest_str(pages, s->pages[i]->file);
+		digest_str(pages, strlen(s->pages[i]->file) >= prefix ? s->pages[i]->file + prefix
+		    : s->pages[i]->file);
 		digest_fold(pages, &s->pages[i]->src);
 	}
 	h->pages = digest_end(pages);

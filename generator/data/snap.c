@@ -1,0 +1,561 @@
+/*
+ * The load snapshot (snap.h): the tree codec, then the file of records.
+ * A tree is written in pre-order: the count of its distinct nodes, then each
+ * node as a tag (its kind, and whether a scalar is plain) followed by its
+ * line, column, size and weight as LEB128 numbers, a scalar's bytes and a
+ * NUL, a collection's children; a node met again (an alias shares the
+ * anchored node) is written as a reference to its number, so the tree
+ * taken back shares the same nodes. The decoder checks every length
+ * against the bytes left, the depth against ytree's, and that a reference
+ * names a node already complete (so a corrupt snapshot cannot make a
+ * cycle). Start at snap_open.
+ */
+#define _DEFAULT_SOURCE
+#include "snap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../base/arena.h"
+#include "../base/buf.h"
+#include "../base/diag.h"
+#include "../base/fs.h"
+#include "../base/mem.h"
+#include "ytree.h"
+
+#define MAGIC "carto load snapshot 1\n"
+#define MAGIC_LEN (sizeof(MAGIC) - 1)
+#define HEAD_LEN (MAGIC_LEN + sizeof(struct digest))
+#define REC_HEAD (2 * sizeof(struct digest) + sizeof(uint64_t))	/* key, length, sum */
+#define SNAP_MAX ((size_t)4 << 30)
+#define TAG_REF 3u
+
+/* ---- the tree codec ---- */
+
+/* Node numbers by address, while encoding one tree. */
+struct seen {
+	const struct ynode **key;
+	size_t *id;
+	size_t n, cap;		/* cap: a power of two */
+};
+
+static size_t slot_of(const struct seen *m, const struct ynode *k)
+{
+	uintptr_t h = (uintptr_t)k;
+	h ^= h >> 17;
+	h *= (uintptr_t)0x9E3779B97F4A7C15u;
+	size_t i = (size_t)(h >> 7) & (m->cap - 1);
+	while (m->key[i] && m->key[i] != k)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* The number of k, or (size_t)-1 when it is new: then it gets next. */
+static size_t seen_get(struct seen *m, const struct ynode *k, size_t next)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		struct seen g = { NULL, NULL, 0, m->cap ? 2 * m->cap : 64 };
+		g.key = xcalloc(g.cap, sizeof(*g.key));
+		g.id = xmalloc(g.cap * sizeof(*g.id));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->key[i]) {
+				size_t j = slot_of(&g, m->key[i]);
+				g.key[j] = m->key[i];
+				g.id[j] = m->id[i];
+			}
+		g.n = m->n;
+		free(m->key);
+		free(m->id);
+		*m = g;
+	}
+	size_t i = slot_of(m, k);
+	if (m->key[i])
+		return m->id[i];
+	m->key[i] = k;
+	m->id[i] = next;
+	m->n++;
+	return (size_t)-1;
+}
+
+static void put_var(struct buf *b, uint64_t v)
+{
+	buf_grow(b, 10);
+	char *t = b->data + b->len;
+	size_t n = 0;
+	while (v >= 0x80) {
+		t[n++] = (char)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (char)v;
+	b->len += n;
+	b->data[b->len] = '\0';	/* as buf.h keeps it */
+}
+
+static void put_node(struct buf *b, struct seen *m, const struct ynode *n)
+{
+	size_t id = seen_get(m, n, m->n);
+	if (id != (size_t)-1) {
+		buf_putc(b, (char)TAG_REF);
+		put_var(b, id);
+		return;
+	}
+	buf_grow(b, 1);
+	b->data[b->len++] = (char)((unsigned)n->kind | (n->plain ? 4u : 0u));	/* put_var ends it */
+	put_var(b, n->line);
+	put_var(b, n->col);
+	put_var(b, n->n);
+	put_var(b, n->weight);
+	if (n->kind == Y_SCALAR) {
+		buf_add(b, n->u.s, n->n);
+		buf_putc(b, '\0');
+	} else if (n->kind == Y_SEQ)
+		for (size_t i = 0; i < n->n; i++)
+			put_node(b, m, n->u.items[i]);
+	else
+		for (size_t i = 0; i < n->n; i++) {
+			put_node(b, m, n->u.pairs[i].key);
+			put_node(b, m, n->u.pairs[i].val);
+		}
+}
+
+void snap_encode(struct buf *b, const struct ynode *root)
+{
+	struct seen m = { 0 };
+	struct buf t = BUF_INIT;
+	put_node(&t, &m, root);
+	put_var(b, m.n);
+	buf_add(b, t.data, t.len);
+	buf_release(&t);
+	free(m.key);
+	free(m.id);
+}
+
+struct dec {
+	const unsigned char *p, *end;
+	struct arena *a;
+	struct ynode **ids;	/* by number; NULL until the node is complete */
+	size_t n_ids, next;
+	int bad;
+};
+
+static uint64_t get_var(struct dec *d)
+{
+	uint64_t v = 0;
+	for (unsigned sh = 0; sh < 64 && d->p < d->end; sh += 7) {
+		unsigned c = *d->p++;
+		v |= (uint64_t)(c & 0x7F) << sh;
+		if (!(c & 0x80))
+			return v;
+	}
+	d->bad = 1;
+	return 0;
+}
+
+static struct ynode *get_node(struct dec *d, unsigned depth)
+{
+	if (d->bad || d->p >= d->end || depth > YTREE_MAX_DEPTH + 1) {
+		d->bad = 1;
+		return NULL;
+	}
+	unsigned tag = *d->p++;
+	if (tag == TAG_REF) {
+		uint64_t id = get_var(d);
+		if (id >= d->next || !d->ids[id])
+			d->bad = 1;
+		return d->bad ? NULL : d->ids[id];
+	}
+	if ((tag & 3u) > Y_MAP || tag > 7u || d->next >= d->n_ids) {
+		d->bad = 1;
+		return NULL;
+	}
+	size_t id = d->next++;
+	struct ynode *n = arena_alloc(d->a, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->kind = (enum ykind)(tag & 3u);
+	n->plain = (tag & 4u) != 0;
+	uint64_t line = get_var(d), col = get_var(d), len = get_var(d);
+	n->weight = get_var(d);
+	size_t left = (size_t)(d->end - d->p);
+	if (d->bad || line > UINT32_MAX || col > UINT32_MAX || len > left) {
+		d->bad = 1;
+		return NULL;
+	}
+	n->line = (uint32_t)line;
+	n->col = (uint32_t)col;
+	n->n = (size_t)len;
+	if (n->kind == Y_SCALAR) {
+		if (len >= left || d->p[len] != '\0') {
+			d->bad = 1;
+			return NULL;
+		}
+		n->u.s = (char *)d->p;
+		d->p += len + 1;
+	} else if (n->kind == Y_SEQ) {
+		n->u.items = arena_alloc(d->a, n->n * sizeof(*n->u.items) + 1);
+		for (size_t i = 0; i < n->n && !d->bad; i++)
+			n->u.items[i] = get_node(d, depth + 1);
+	} else {
+		if (len > left / 2) {
+			d->bad = 1;
+			return NULL;
+		}
+		n->u.pairs = arena_alloc(d->a, n->n * sizeof(*n->u.pairs) + 1);
+		for (size_t i = 0; i < n->n && !d->bad; i++) {
+			struct ynode *k = get_node(d, depth + 1);
+			if (k && k->kind != Y_SCALAR)
+				d->bad = 1;
+			n->u.pairs[i].key = k;
+			n->u.pairs[i].val = get_node(d, depth + 1);
+		}
+	}
+	if (d->bad)
+		return NULL;
+	d->ids[id] = n;
+	return n;
+}
+
+struct ynode *snap_decode(const char *p, size_t len, struct arena *a)
+{
+	struct dec d = { (const unsigned char *)p, (const unsigned char *)p + len, a, NULL, 0, 0, 0 };
+	uint64_t count = get_var(&d);
+	/* A node takes at least five bytes. */
+	if (d.bad || count == 0 || count > (uint64_t)(d.end - d.p) / 5)
+		return NULL;
+	d.n_ids = (size_t)count;
+	d.ids = arena_alloc(a, d.n_ids * sizeof(*d.ids));
+	memset(d.ids, 0, d.n_ids * sizeof(*d.ids));
+	struct ynode *root = get_node(&d, 0);
+	return d.bad || d.p != d.end || d.next != d.n_ids ? NULL : root;
+}
+
+/* ---- the file of records ---- */
+
+enum { R_UNCHECKED, R_GOOD, R_BAD };
+
+struct rec {
+	struct digest key, sum;
+	size_t off, len;	/* of the payload in the file's bytes */
+	atomic_int state;
+	atomic_int used;
+};
+
+struct added {
+	struct digest key;
+	char *data;
+	size_t len;
+};
+
+struct snap {
+	char *path;
+	struct digest carto;
+	struct buf file;	/* the bytes read */
+	int put;		/* snap_put records (else read only) */
+	int valid;		/* the header is this carto's */
+	int torn;		/* bytes after the last whole record */
+	dev_t dev;
+	ino_t ino;		/* of the file read */
+	struct rec *recs;
+	size_t n_recs;
+	size_t *table;		/* record index + 1 by key; 0: free */
+	size_t cap;		/* a power of two */
+	atomic_int bad;		/* a record did not check */
+	atomic_size_t taken;
+	pthread_mutex_t lock;	/* guards added */
+	struct added *added;
+	size_t n_added, cap_added;
+};
+
+static size_t *find_slot(struct snap *s, const struct digest *key)
+{
+	size_t i = (size_t)key->lo & (s->cap - 1);
+	while (s->table[i] && !digest_eq(&s->recs[s->table[i] - 1].key, key))
+		i = (i + 1) & (s->cap - 1);
+	return &s->table[i];
+}
+
+/* Lists the records of the bytes read; a later record of a key replaces an
+ * earlier one (an append after a record that did not check). */
+static void index_records(struct snap *s)
+{
+	const char *p = s->file.data;
+	size_t len = s->file.len, at = HEAD_LEN, n = 0;
+	while (at < len && len - at >= REC_HEAD) {
+		uint64_t plen;
+		memcpy(&plen, p + at + sizeof(struct digest), sizeof(plen));
+		if (plen > len - at - REC_HEAD)
+			break;
+		at += REC_HEAD + (size_t)plen;
+		n++;
+	}
+	s->torn = at != len;
+	s->recs = xcalloc(n ? n : 1, sizeof(*s->recs));
+	for (s->cap = 16; s->cap < 2 * n; s->cap *= 2)
+		;
+	s->table = xcalloc(s->cap, sizeof(*s->table));
+	at = HEAD_LEN;
+	for (size_t i = 0; i < n; i++) {
+		struct rec *r = &s->recs[i];
+		uint64_t plen;
+		memcpy(&r->key, p + at, sizeof(r->key));
+		memcpy(&plen, p + at + sizeof(r->key), sizeof(plen));
+		memcpy(&r->sum, p + at + sizeof(r->key) + sizeof(plen), sizeof(r->sum));
+		r->off = at + REC_HEAD;
+		r->len = (size_t)plen;
+		atomic_init(&r->state, R_UNCHECKED);
+		atomic_init(&r->used, 0);
+		at = r->off + r->len;
+		s->n_recs = i + 1;
+		*find_slot(s, &r->key) = i + 1;
+	}
+}
+
+struct snap *snap_open(const char *path, const struct digest *carto, int put)
+{
+	struct snap *s = xcalloc(1, sizeof(*s));
+	s->put = put;
+	s->path = xstrdup(path);
+	s->carto = *carto;
+	s->file = (struct buf)BUF_INIT;
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->bad, 0);
+	atomic_init(&s->taken, 0);
+	struct stat st;
+	if (fs_read(path, SNAP_MAX, &s->file) == 0 && s->file.len >= HEAD_LEN &&
+	    memcmp(s->file.data, MAGIC, MAGIC_LEN) == 0 &&
+	    memcmp(s->file.data + MAGIC_LEN, carto, sizeof(*carto)) == 0 && stat(path, &st) == 0) {
+		s->valid = 1;
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
+		index_records(s);
+	} else
+		buf_release(&s->file);
+	return s;
+}
+
+/* Reads the diagnostics of a record's payload at *p; adds them to d when d
+ * is not NULL. Returns 0, or -1 when they do not decode. */
+static int get_diags(struct dec *dc, const char *file, struct diags *d)
+{
+	uint64_t n = get_var(dc);
+	for (uint64_t i = 0; i < n && !dc->bad; i++) {
+		if (dc->p >= dc->end) {
+			dc->bad = 1;
+			break;
+		}
+		unsigned sev = *dc->p++;
+		uint64_t line = get_var(dc), col = get_var(dc), len = get_var(dc);
+		if (dc->bad || sev < DIAG_WARNING || sev > DIAG_ERROR || line > UINT32_MAX || col > UINT32_MAX ||
+		    len >= (uint64_t)(dc->end - dc->p) || dc->p[len] != '\0') {
+			dc->bad = 1;
+			break;
+		}
+		if (d)
+			diag_add(d, file, (uint32_t)line, (uint32_t)col, (enum diag_sev)sev, "%s",
+			    (const char *)dc->p);
+		dc->p += len + 1;
+	}
+	return dc->bad ? -1 : 0;
+}
+
+int snap_take(struct snap *s, const struct digest *key, const char *file, struct arena *a,
+    struct diags *d, struct ynode **root)
+{
+	if (!s || !s->n_recs)
+		return 0;
+	size_t at = *find_slot(s, key);
+	if (!at)
+		return 0;
+	struct rec *r = &s->recs[at - 1];
+	const char *p = s->file.data + r->off;
+	int state = atomic_load(&r->state);
+	if (state == R_UNCHECKED) {
+		struct digest sum = digest_bytes(p, r->len);
+		state = digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
+		atomic_store(&r->state, state);
+	}
+	struct dec dc = { (const unsigned char *)p, (const unsigned char *)p + r->len, a, NULL, 0, 0, 0 };
+	struct ynode *t = NULL;
+	if (state == R_GOOD && get_diags(&dc, file, NULL) == 0)
+		t = snap_decode((const char *)dc.p, (size_t)(dc.end - dc.p), a);
+	if (!t) {
+		atomic_store(&r->state, R_BAD);
+		atomic_store(&s->bad, 1);
+		return 0;
+	}
+	dc.p = (const unsigned char *)p;
+	get_diags(&dc, file, d);
+	atomic_store(&r->used, 1);
+	atomic_fetch_add(&s->taken, 1);
+	*root = t;
+	return 1;
+}
+
+void snap_put(struct snap *s, const struct digest *key, const struct ynode *root,
+    const struct diags *d, size_t from)
+{
+	if (!s || !s->put || !root)
+		return;
+	struct buf b = BUF_INIT;
+	put_var(&b, d->n - from);
+	for (size_t i = from; i < d->n; i++) {
+		const struct diag *g = &d->v[i];
+		size_t len = strlen(g->msg);
+		buf_putc(&b, (char)g->sev);
+		put_var(&b, g->line);
+		put_var(&b, g->col);
+		put_var(&b, len);
+		buf_add(&b, g->msg, len + 1);
+	}
+	snap_encode(&b, root);
+	pthread_mutex_lock(&s->lock);
+	s->added = xgrow(s->added, &s->cap_added, s->n_added + 1, sizeof(*s->added));
+	struct added *x = &s->added[s->n_added++];
+	x->key = *key;
+	x->len = b.len;
+	x->data = buf_detach(&b, NULL);
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t snap_taken(const struct snap *s)
+{
+	return s ? atomic_load(&((struct snap *)s)->taken) : 0;
+}
+
+size_t snap_added(const struct snap *s)
+{
+	return s ? s->n_added : 0;
+}
+
+/* Writes n bytes at p to fd. Returns 0, or -1 with errno set. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Appends to b a record's head (key, length, digest of the payload); its
+ * payload follows it. */
+static void put_head(struct buf *b, const struct digest *key, const char *data, size_t len)
+{
+	uint64_t n = len;
+	struct digest sum = digest_bytes(data, len);
+	buf_add(b, key, sizeof(*key));
+	buf_add(b, &n, sizeof(n));
+	buf_add(b, &sum, sizeof(sum));
+}
+
+/* Writes to fd the records added (after what b holds), through b, a
+ * megabyte at a time. Returns 0 or -1. */
+static int put_added(const struct snap *s, int fd, struct buf *b)
+{
+	int rc = 0;
+	for (size_t i = 0; i < s->n_added && rc == 0; i++) {
+		const struct added *x = &s->added[i];
+		put_head(b, &x->key, x->data, x->len);
+		buf_add(b, x->data, x->len);
+		if (b->len >= (1u << 20)) {
+			rc = write_all(fd, b->data, b->len);
+			buf_reset(b);
+		}
+	}
+	return rc == 0 ? write_all(fd, b->data, b->len) : -1;
+}
+
+/* Appends the records added to the file read, when it is still the same.
+ * Returns 0, or -1 (then the caller writes it again). */
+static int append(struct snap *s)
+{
+	int fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	struct buf b = BUF_INIT;
+	int rc = fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
+	    (size_t)st.st_size == s->file.len ? put_added(s, fd, &b) : -1;
+	if (close(fd) < 0)
+		rc = -1;
+	buf_release(&b);
+	return rc;
+}
+
+/* Writes the file again: the records used, then the ones added, into a new
+ * file renamed over it. Returns 0, or -1 with errno set. */
+static int rewrite(struct snap *s)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	char *dir = xstrdup(s->path), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	buf_printf(&tmp, "%s.%ld.tmp", s->path, (long)getpid());
+	struct stat st;
+	int fd = -1, rc = -1;
+	if (!slash || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) || mkdir(dir, 0755) == 0 || errno == EEXIST)
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		buf_add(&b, MAGIC, MAGIC_LEN);
+		buf_add(&b, &s->carto, sizeof(s->carto));
+		rc = write_all(fd, b.data, b.len);
+		buf_reset(&b);
+		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
+			if (atomic_load(&s->recs[i].used))
+				rc = write_all(fd, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
+		if (rc == 0)
+			rc = put_added(s, fd, &b);
+		if (close(fd) < 0)
+			rc = -1;
+		if (rc == 0)
+			rc = rename(tmp.data, s->path);
+		int e = errno;
+		if (rc < 0)
+			unlink(tmp.data);
+		errno = e;
+	}
+	free(dir);
+	buf_release(&b);
+	buf_release(&tmp);
+	return rc;
+}
+
+int snap_save(struct snap *s)
+{
+	if (!s || !s->put)
+		return 0;
+	size_t live = 0, stale = 0;
+	for (size_t i = 0; i < s->n_recs; i++)
+		*(atomic_load(&s->recs[i].used) ? &live : &stale) += REC_HEAD + s->recs[i].len;
+	if (!s->valid || s->torn || atomic_load(&s->bad) || stale > live)
+		return rewrite(s);
+	if (!s->n_added || append(s) == 0)
+		return 0;
+	return rewrite(s);	/* another build replaced it, or the write failed */
+}
+
+void snap_free(struct snap *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_added; i++)
+		free(s->added[i].data);
+	free(s->added);
+	free(s->recs);
+	free(s->table);
+	buf_release(&s->file);
+	pthread_mutex_destroy(&s->lock);
+	free(s->path);
+	free(s);
+}

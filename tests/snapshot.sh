@@ -1,0 +1,141 @@
+# The load snapshot (generator/data/snap.h), sourced by run.sh with CARTO,
+# LABEL and TMP set, and ok/fail defined. A copy of the example site is
+# built with the cache; CARTO_TIMING's load-snapshot line says how many YAML
+# files were taken from the snapshot and how many parsed. After each change
+# the build must give exactly the bytes and the diagnostics of a build
+# without the cache.
+
+S="$TMP/snap-$LABEL"
+rm -rf "$S" "$TMP/.snap-$LABEL".*
+mkdir -p "$S/site"
+cp -r site.yaml referentiels content themes "$S/site/"
+SNAP="$S/.out.cache/load"
+ORG="$S/site/content/organismes/accueil-et-langues-nanterre.yaml"
+
+# snap_test NAME ['COMMAND']: passes when the last command did; COMMAND,
+# run only on failure, prints the detail (a "$(…)" argument would set $?).
+snap_test() { [ $? = 0 ] && ok "$LABEL snapshot/$1" || fail "$LABEL snapshot/$1: $(eval "${2:-:}")"; }
+
+# snap_build NAME: builds with the cache over $S/out (stderr in $S/err, the
+# timing line's two counts in $S/counts), and without it into a fresh
+# $S/clean; the outputs and the diagnostics must be the same. A change to
+# site.yaml's identity first, so that the fingerprint never stops the build
+# early (tests/cache.sh tests that).
+snap_build() {
+	touch "$S/site/site.yaml"
+	rm -rf "$S/clean" "$S/.clean".*
+	CARTO_TIMING=1 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2> "$S/err.all" &&
+		"$CARTO" build --no-cache --site "$S/site" --out "$S/clean" > "$S/clean.log" 2> "$S/clean.err" &&
+		diff -r "$S/out" "$S/clean" > "$S/diff" 2>&1
+	st=$?
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot' "$S/err.all" > "$S/err"
+	sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all" > "$S/counts"
+	[ "$st" = 0 ] && cmp -s "$S/err" "$S/clean.err" && [ ! -e "$S/.clean.cache/load" ]
+	snap_test "$1-same" 'head -c 600 "$S/diff"; diff "$S/err" "$S/clean.err" | head -5'
+}
+taken() { cut -d' ' -f1 "$S/counts"; }
+parsed() { cut -d' ' -f2 "$S/counts"; }
+
+# The first build parses every file and puts it; the second takes them all.
+snap_build first
+[ -s "$SNAP" ] && [ "$(taken)" = 0 ] && [ "$(parsed)" -gt 30 ]
+snap_test first-puts 'cat "$S/counts"'
+all=$(parsed)
+snap_build again
+[ "$(taken)" = "$all" ] && [ "$(parsed)" = 0 ]
+snap_test again-takes 'cat "$S/counts"; echo "of $all"'
+
+# A change of the same size with the file's modification time put back: it
+# is parsed again (the key is the bytes, not the stat), and the new name is
+# in the output.
+cp -p "$ORG" "$S/org.orig"
+sed -i 's/^  nom: "Accueil et Langues Nanterre"/  nom: "Accueil et Langues Nanterrf"/' "$ORG"
+touch -r "$S/org.orig" "$ORG"
+[ "$(stat -c %s "$ORG")" = "$(stat -c %s "$S/org.orig")" ] && ! cmp -s "$ORG" "$S/org.orig"
+snap_test same-size-edit
+snap_build same-size
+[ "$(taken)" = $((all - 1)) ] && [ "$(parsed)" = 1 ] && grep -rq "Langues Nanterrf" "$S/out"
+snap_test same-size-parsed 'cat "$S/counts"'
+
+# Warnings given while parsing (a control character) and while converting
+# (an empty list of types) are the same, at the same line and column, when
+# the file comes from the snapshot.
+sed -i 's/^  nom: "Accueil et Langues Nanterrf"/  nom: "Accueil et Langues\\x1F Nanterre"/; 0,/^      types: \[fli, fle\]/s//      types: []/' "$ORG"
+snap_build warned
+grep -q 'accueil-et-langues-nanterre.yaml:3:[0-9]*: warning: U+001F' "$S/err" &&
+	grep -q "accueil-et-langues-nanterre.yaml:[0-9]*:[0-9]*: warning: 'types' is empty" "$S/err" &&
+	[ "$(parsed)" = 1 ]
+snap_test warned-parsed 'cat "$S/counts" "$S/err"'
+cp "$S/err" "$S/err.parsed"
+snap_build warned-again
+[ "$(taken)" = "$all" ] && cmp -s "$S/err" "$S/err.parsed"
+snap_test warned-replayed 'cat "$S/counts"; diff "$S/err.parsed" "$S/err"'
+
+# A byte changed inside the snapshot, in the warned file's name (its
+# record is the last one put): that record does not check, its file is
+# parsed, the build is right (taken, the pages would show the byte); the
+# next build writes the snapshot again, whole.
+n=$(stat -c %s "$SNAP")
+at=$(grep -boa 'et Langues' "$SNAP" | tail -1 | cut -d: -f1)
+printf 'Z' | dd of="$SNAP" bs=1 seek="$at" conv=notrunc 2> /dev/null
+rm -rf "$S/.out.cache/index" "$S/.out.cache/pieces"	# every document rendered from the model
+snap_build corrupt
+[ "$(taken)" = $((all - 1)) ] && [ "$(parsed)" = 1 ]
+snap_test corrupt-parsed 'cat "$S/counts"'
+snap_build corrupt-repaired
+[ "$(taken)" = "$all" ]
+snap_test corrupt-repaired-takes 'cat "$S/counts"'
+# Truncated in the middle: the records before are taken, the others parsed.
+truncate -s $((n / 2)) "$SNAP"
+snap_build truncated
+[ "$(taken)" -gt 0 ] && [ "$(taken)" -lt "$all" ] && [ "$(($(taken) + $(parsed)))" = "$all" ]
+snap_test truncated-partly 'cat "$S/counts"'
+# Not a snapshot at all, or empty: every file parsed.
+head -c 5000 /dev/urandom > "$SNAP"
+snap_build garbage
+[ "$(taken)" = 0 ] && [ "$(parsed)" = "$all" ]
+snap_test garbage-ignored 'cat "$S/counts"'
+: > "$SNAP"
+snap_build empty
+[ "$(taken)" = 0 ] && [ "$(parsed)" = "$all" ]
+snap_test empty-ignored 'cat "$S/counts"'
+# --no-cache neither reads nor writes it.
+rm -f "$SNAP"
+CARTO_TIMING=1 "$CARTO" build --no-cache --site "$S/site" --out "$S/out" > "$S/log" 2> "$S/err.all" &&
+	! grep -q load-snapshot "$S/err.all" && [ ! -e "$SNAP" ]
+snap_test no-cache-ignores 'cat "$S/err.all"'
+# carto check takes the trees of the default output's snapshot (it never
+# writes one), and reports the same.
+"$CARTO" build --site "$S/site" > /dev/null 2>&1
+CARTO_TIMING=1 "$CARTO" check --site "$S/site" > /dev/null 2> "$S/check.all" &&
+	grep -q "^carto: load-snapshot $all files taken, 0 parsed" "$S/check.all"
+snap_test check-takes 'grep load-snapshot "$S/check.all"'
+
+# The same site built from another working folder, named otherwise (".",
+# then its path from the folder above): the documents' keys hold the
+# organisations' and pages' paths in the site, not as named, so every
+# document is put back, and the bytes are those of a clean build.
+W=$(pwd)
+case "$CARTO" in /*) CA=$CARTO ;; *) CA="$W/$CARTO" ;; esac
+rm -rf "$S/rel" "$S/.rel".*
+(cd "$S/site" && "$CA" build --site . --out ../rel > /dev/null 2>&1)
+touch "$S/site/site.yaml"
+(cd "$S" && "$CA" build --site site --out rel > "$S/log" 2>&1) &&
+	rm -rf "$S/clean" "$S/.clean".* && "$CA" build --no-cache --site "$S/site" --out "$S/clean" > /dev/null 2>&1 &&
+	diff -r "$S/rel" "$S/clean" > /dev/null &&
+	grep -q '^carto: [0-9]* documents reused from the build cache, 0 rendered$' "$S/log"
+snap_test other-folder-reuses 'cat "$S/log"'
+
+# A snapshot that cannot be written (a folder in its place) is a warning,
+# and the build leaves no fingerprint: once the folder is gone, the next
+# build runs (it does not replay the warning) and writes the snapshot.
+rm -rf "$S/out" "$S/.out".*
+mkdir -p "$SNAP"
+"$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 &&
+	grep -q 'warning: cannot write the load snapshot' "$S/log"
+snap_test unwritable-warns 'cat "$S/log"'
+rmdir "$SNAP"
+sleep 0.02	# past the clock tick of the build's start (tests/cache.sh says why)
+"$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 &&
+	! grep -q 'nothing changed\|cannot write the load snapshot' "$S/log" && [ -s "$SNAP" ]
+snap_test unwritable-then-written 'cat "$S/log"; ls -la "$S/.out.cache"'

@@ -1,0 +1,139 @@
+/*
+ * Unit tests of the load snapshot (generator/data/snap.h): a tree goes
+ * through the codec unchanged (kinds, styles, lines, columns, strings, the
+ * nodes an alias shares), bytes that are not a whole tree decode to NULL
+ * whatever they are, and the file of records gives back a tree with its
+ * parse's warnings, ignores one that does not check, and is appended to.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../generator/base/arena.h"
+#include "../../generator/base/buf.h"
+#include "../../generator/base/diag.h"
+#include "../../generator/base/fs.h"
+#include "../../generator/data/snap.h"
+#include "../../generator/data/ytree.h"
+#include "harness.h"
+#include "tests.h"
+
+static const char doc[] =
+    "base: &b { x: 1, y: \"deux\" }\n"
+    "list:\n  - *b\n  - { <<: *b, y: 'trois' }\n  - ~\n"
+    "text: |\n  a\n  b\n"
+    "ctl: \"a\\x1Fb\"\n";
+
+/* 1 when a and b are the same tree; shares is checked by the caller. */
+static int same(const struct ynode *a, const struct ynode *b)
+{
+	if (!a || !b || a->kind != b->kind || a->plain != b->plain || a->line != b->line ||
+	    a->col != b->col || a->n != b->n || a->weight != b->weight)
+		return 0;
+	if (a->kind == Y_SCALAR)
+		return memcmp(a->u.s, b->u.s, a->n + 1) == 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->kind == Y_SEQ ? !same(a->u.items[i], b->u.items[i])
+		    : !same(a->u.pairs[i].key, b->u.pairs[i].key) || !same(a->u.pairs[i].val, b->u.pairs[i].val))
+			return 0;
+	return 1;
+}
+
+void test_snap_codec(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	int failed;
+	struct ynode *r = ytree_load(doc, strlen(doc), "t.yaml", 0, &a, &d, &failed);
+	EXPECT(r && !failed && d.n == 1);	/* the control character */
+	struct buf b = BUF_INIT;
+	snap_encode(&b, r);
+	struct ynode *t = snap_decode(b.data, b.len, &a);
+	EXPECT(same(r, t));
+	/* The alias shares the anchored node, in the copy too. */
+	const struct ynode *list = ytree_get(t, "list");
+	EXPECT(list && list->u.items[0] == ytree_get(t, "base"));
+	/* Every shorter prefix, and every byte changed, is refused or gives a
+	 * tree; never a crash (ASan runs this too). */
+	for (size_t n = 0; n < b.len; n++)
+		EXPECT(snap_decode(b.data, n, &a) == NULL);
+	char *c = malloc(b.len + 1);
+	for (size_t i = 0; i < b.len; i++)
+		for (unsigned v = 0; v < 256; v += 37) {
+			memcpy(c, b.data, b.len + 1);
+			c[i] = (char)v;
+			(void)snap_decode(c, b.len, &a);
+		}
+	/* A reference to a node still open (a cycle) is refused: the root map
+	 * made to hold itself. */
+	struct buf cyc = BUF_INIT;
+	const char bytes[] = { 2, 2, 1, 1, 1, 1, 0, 1, 1, 1, 1, 'k', 0, 3, 0 };
+	buf_add(&cyc, bytes, sizeof(bytes));
+	EXPECT(snap_decode(cyc.data, cyc.len, &a) == NULL);
+	free(c);
+	buf_release(&cyc);
+	buf_release(&b);
+	diags_free(&d);
+	arena_free(&a);
+}
+
+void test_snap_file(void)
+{
+	char dir[] = "/tmp/carto-snap-XXXXXX";
+	EXPECT(mkdtemp(dir) != NULL);
+	struct buf path = BUF_INIT, bytes = BUF_INIT;
+	fs_join(&path, dir, "load");
+	struct digest carto = digest_bytes("carto", 5), other = digest_bytes("other", 5);
+	struct digest key = digest_bytes(doc, strlen(doc));
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT, d2 = DIAGS_INIT;
+	int failed;
+	struct ynode *r = ytree_load(doc, strlen(doc), "t.yaml", 0, &a, &d, &failed), *t = NULL;
+	struct snap *s = snap_open(path.data, &carto, 1);
+	EXPECT(!snap_take(s, &key, "t.yaml", &a, &d2, &t));
+	snap_put(s, &key, r, &d, 0);
+	EXPECT(snap_save(s) == 0 && snap_added(s) == 1);
+	snap_free(s);
+	/* Taken back, with the warning under the name given. */
+	s = snap_open(path.data, &carto, 1);
+	EXPECT(snap_take(s, &key, "u.yaml", &a, &d2, &t) && same(r, t) && snap_taken(s) == 1);
+	EXPECT(d2.n == 1 && harness_streq(d2.v[0].file, "u.yaml") && d2.v[0].line == d.v[0].line &&
+	    d2.v[0].col == d.v[0].col && d2.v[0].sev == DIAG_WARNING && harness_streq(d2.v[0].msg, d.v[0].msg));
+	snap_free(s);
+	/* Another carto's: nothing. */
+	s = snap_open(path.data, &other, 1);
+	EXPECT(!snap_take(s, &key, "t.yaml", &a, &d2, &t));
+	snap_free(s);
+	/* A byte changed in the payload: the record does not check. */
+	EXPECT(fs_read(path.data, 1 << 20, &bytes) == 0);
+	bytes.data[bytes.len - 3] ^= 1;
+	EXPECT(fs_write(path.data, bytes.data, bytes.len) == 0);
+	s = snap_open(path.data, &carto, 1);
+	EXPECT(!snap_take(s, &key, "t.yaml", &a, &d2, &t));
+	snap_free(s);
+	/* Truncated: nothing, and no crash. */
+	EXPECT(fs_write(path.data, bytes.data, bytes.len / 2) == 0);
+	s = snap_open(path.data, &carto, 1);
+	EXPECT(!snap_take(s, &key, "t.yaml", &a, &d2, &t));
+	/* Written again whole: then appended to, and both are found. */
+	snap_put(s, &key, r, &d, 0);
+	EXPECT(snap_save(s) == 0);
+	snap_free(s);
+	struct digest key2 = digest_bytes("x", 1);
+	s = snap_open(path.data, &carto, 1);
+	EXPECT(snap_take(s, &key, "t.yaml", &a, &d2, &t));
+	snap_put(s, &key2, r, &d, 1);
+	EXPECT(snap_save(s) == 0);
+	snap_free(s);
+	s = snap_open(path.data, &carto, 0);
+	size_t before = d2.n;
+	EXPECT(snap_take(s, &key, "t.yaml", &a, &d2, &t) && snap_take(s, &key2, "t.yaml", &a, &d2, &t));
+	EXPECT(d2.n == before + 1);	/* the second record was put without the warning */
+	snap_free(s);
+	unlink(path.data);
+	rmdir(dir);
+	buf_release(&path);
+	buf_release(&bytes);
+	diags_free(&d);
+	diags_free(&d2);
+	arena_free(&a);
+}
