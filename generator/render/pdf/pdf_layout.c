@@ -15,6 +15,7 @@
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../text/markdown.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "pdf_int.h"
 
@@ -237,10 +238,13 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 {
+	struct cache_pieces *cp = d->reuse ? cache_pieces_open(d->reuse->cache, p, path) : NULL;
+	struct digest *keys = pdf_pages_put_back(d, cp, b);
+	int rc = -1;
 	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made (libharu error 0x%04X%s)",
 		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
-		return -1;
+		goto out;
 	}
 	pdf_warn_missing(d, path, b);
 	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
@@ -249,10 +253,15 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	HPDF_ResetStream(d->pdf);
 	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be read back from libharu");
-		return -1;
+		goto out;
 	}
 	b->len = got;
-	return publish_write(p, path, b->data, b->len);
+	pdf_pages_record(d, cp, keys, b);
+	rc = publish_write(p, path, b->data, b->len);
+out:
+	cache_pieces_close(cp, rc == 0);
+	free(keys);
+	return rc;
 }
 
 static HPDF_Font font_of(struct doc *d, int tier, int bold, int italic)
