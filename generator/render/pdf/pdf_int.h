@@ -178,6 +178,17 @@ struct pdf_pen {
 void pdf_pen_start(struct doc *d, struct pdf_pen *pen);
 void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op);
 int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy);
+/* Appends n bytes to a page's stream as HPDF_Stream_Write does, with
+ * memcpy when they fit the memory stream's last block (libharu copies
+ * byte by byte). Returns 0, or -1 when the stream refused the write. */
+int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
+/* One line of text t (encoded for f) at (x, y) in a text object of its
+ * own, on pg: the bytes of libharu's HPDF_Page_BeginText, _SetFontAndSize
+ * (when always, or when the font or size changes), _TextOut and _EndText,
+ * and the state they leave, without their cost: each of those calls
+ * clears a 512-byte buffer one byte at a time, a third of a booklet's
+ * drawing (perf). Returns 0, or -1 when the stream refused the write. */
+int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
 void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
     const char *s);

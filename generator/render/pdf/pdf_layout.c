@@ -75,10 +75,8 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 			size_t k = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
 			memcpy(line, p, k);
 			line[k] = '\0';
-			HPDF_Page_BeginText(d->page);
-			pdf_set_font(d->page, f, size);
-			HPDF_Page_TextOut(d->page, x, d->y - size, line);
-			HPDF_Page_EndText(d->page);
+			if (pdf_text_line(d->page, f, size, x, d->y - size, line, 0) < 0)
+				d->error = d->error ? d->error : 1;
 			d->y -= size * 1.35f;
 		}
 		lines++;
@@ -119,9 +117,9 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 	int own = lwidth > lw - 6;
 	pdf_need(d, (float)(lines + own) * size * 1.35f);
 	float top = d->y;
-	HPDF_Page_BeginText(d->page);
-	pdf_show(d, d->page, d->bold, size, MARGIN, d->y - size, label);
-	HPDF_Page_EndText(d->page);
+	enc = pdf_enc(d, label);
+	if (pdf_text_line(d->page, pdf_twin(d, d->bold), size, MARGIN, d->y - size, enc, 1) < 0)
+		d->error = d->error ? d->error : 1;
 	d->y = own ? top - size * 1.35f : top;
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
