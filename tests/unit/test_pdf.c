@@ -138,13 +138,15 @@ void test_pdf_text_line(void)
 	for (int c = 1; c < 256; c++) {
 		float size = c % 3 ? 9 : 10.5f, x = 50 + (float)c / 7, y = 800 - (float)c * 3.1f;
 		HPDF_Font f = c % 5 ? d.regular : d.bold;
-		snprintf(text, sizeof(text), "a%cb(%c)", c, c);
-		HPDF_Page_BeginText(a);
-		if (c % 4 == 0 || HPDF_Page_GetCurrentFont(a) != f || HPDF_Page_GetCurrentFontSize(a) != size)
-			HPDF_Page_SetFontAndSize(a, f, size);
-		HPDF_Page_TextOut(a, x, y, text);
-		HPDF_Page_EndText(a);
-		EXPECT(pdf_text_line(b, f, size, x, y, text, c % 4 == 0) == 0);
+		for (int alone = 0; alone < 2; alone++) {	/* a byte of no width alone */
+			snprintf(text, sizeof(text), alone ? "%c" : "a%cb(%c)", c, c);
+			HPDF_Page_BeginText(a);
+			if (c % 4 == 0 || HPDF_Page_GetCurrentFont(a) != f || HPDF_Page_GetCurrentFontSize(a) != size)
+				HPDF_Page_SetFontAndSize(a, f, size);
+			HPDF_Page_TextOut(a, x, y, text);
+			HPDF_Page_EndText(a);
+			EXPECT(pdf_text_line(b, f, size, x, y, text, c % 4 == 0) == 0);
+		}
 	}
 	memset(text, 'w', sizeof(text) - 1);
 	text[sizeof(text) - 1] = '\0';

@@ -268,9 +268,10 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 	d.url = url;
 	d.base = s->base_url;
 	d.reuse = ru;
-	for (size_t i = 0; i < k.n_slides && d.npages < MAX_PAGES; i++) {
+	for (size_t i = 0; i < k.n_slides; i++) {
 		d.page = HPDF_AddPage(d.pdf);
-		d.pages[d.npages++] = d.page;	/* for pdf_save's pages put back */
+		if (d.npages < MAX_PAGES)	/* for pdf_save's pages put back */
+			d.pages[d.npages++] = d.page;
 		HPDF_Page_SetWidth(d.page, SLIDE_W);
 		HPDF_Page_SetHeight(d.page, SLIDE_H);
 		slide(&d, s, pg, &k, i, k.n_slides);

@@ -457,8 +457,13 @@ int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const
 	o = HPDF_FToA(o, y, end);
 	memcpy(o, " Td\012", 4);
 	o += 4;
-	/* ShowText writes nothing for text of no width. */
-	if (HPDF_Font_TextWidth(f, (const HPDF_BYTE *)t, (HPDF_UINT)len).width * size / 1000 != 0) {
+	/* ShowText writes nothing for text of no width: a Type 1 font's text
+	 * is as wide as the sum of its bytes' widths (libharu's table). */
+	const HPDF_INT16 *w = ((HPDF_FontAttr)f->attr)->widths;
+	size_t k = 0;
+	while (w && k < len && w[(unsigned char)t[k]] == 0)
+		k++;
+	if (!w ? HPDF_Font_TextWidth(f, (const HPDF_BYTE *)t, (HPDF_UINT)len).width != 0 : k < len) {
 		o = put_escaped(o, t, len);
 		memcpy(o, " Tj\012", 4);
 		o += 4;
