@@ -613,6 +613,42 @@ touch "$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 grep -q '^carto: [0-9]* documents reused from the build cache, 0 rendered$' "$C/log"
 cache_test_d jobs-same-keys 'tail -2 "$C/log"'
 
+# A booklet rendered again puts back the compressed contents of its pages
+# that did not change (pdf_pages.c; CARTO_TIMING counts them). One
+# organisation renamed, its name as long as before: the booklets that list
+# it compress again only the pages that show it.
+f="$C/site/content/organismes/regie-de-quartier-val-de-torcy.yaml"
+pages() { sed -n 's/^carto: pdf pages put back \([0-9]*\), compressed \([0-9]*\)$/\1 \2/p' "$C/log"; }
+grep -q '^  nom: "Régie de quartier du Val de Torcy"$' "$f" &&
+	grep -q 'Régie de quartier du Val de Torcy' "$C/out/cartographies/linguistique/index.html"
+cache_test booklet-org-listed
+sed -i 's/^  nom: "Régie de quartier du Val de Torcy"$/  nom: "Régie de quartier du Val de Torcx"/' "$f"
+CARTO_TIMING=1 cache_same booklet-org-renamed
+r=$(pages)
+[ "${r% *}" -gt 20 ] 2> /dev/null && [ "${r#* }" -gt 0 ] && [ $((${r#* } * 4)) -lt "${r% *}" ]
+cache_test_d booklet-org-renamed-puts-back-pages 'grep pdf "$C/log"'
+pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q 'Val de Torcx'
+cache_test booklet-org-renamed-shows
+# The name grows by lines: every page after its entries moves, and still
+# the bytes are those of a build without the cache.
+long="Régie de quartier du Val de Torcy, association intermédiaire d'insertion par l'activité économique"
+long="$long, pour les habitants de Torcy, de Noisiel, de Lognes, de Champs-sur-Marne, d'Émerainville"
+long="$long et de Croissy-Beaubourg, avec ses ateliers de langue, ses chantiers et son accueil"
+sed -i "s/^  nom: \"Régie de quartier du Val de Torcx\"\$/  nom: \"$long\"/" "$f"
+CARTO_TIMING=1 cache_same booklet-entry-grows
+r2=$(pages)
+[ "${r2#* }" -gt $((${r#* } + 5)) ] 2> /dev/null
+cache_test_d booklet-entry-grows-moves-pages 'echo "$r then $r2"'
+# A page's piece changed in the published booklet (same length) is not put
+# back: its bytes are checked, and compressed again.
+list="$C/.out.cache/pieces/pdf+cartographies+linguistique.pdf"
+set -- $(sed -n '6p' "$list")
+printf 'XY' | dd of="$C/out/pdf/cartographies/linguistique.pdf" bs=1 seek=$(($3 + $4 / 2)) conv=notrunc 2> /dev/null
+sed -i 's/^  nom: "Régie de quartier du Val de Torcy, .*"$/  nom: "Régie de quartier du Val de Torcy"/' "$f"
+CARTO_TIMING=1 cache_same booklet-piece-edited
+[ "$#" -ge 4 ] && [ "$4" -gt 10 ]
+cache_test_d booklet-piece-edited-found 'cat "$list" | head -8'
+
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'

@@ -2,7 +2,7 @@
  * Unit tests of the PDF documents' text encoding (render/pdf/pdf_text.c):
  * every character CP1252 has is set in CP1252, with the byte iconv gives
  * it, whether pdf_enc converts it itself or through iconv; and a pen
- * writes the bytes of libharu's path calls.
+ * writes the bytes of libharu's path calls, pdf_text_line those of its text calls.
  */
 #include <hpdf_pages.h>
 #include <iconv.h>
@@ -115,6 +115,54 @@ void test_pdf_pen(void)
 	page_bytes(a, &want);
 	page_bytes(b, &got);
 	EXPECT(want.len > 60 && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
+	EXPECT(d.error == 0);
+	pdf_close_doc(&d);
+	buf_release(&want);
+	buf_release(&got);
+	diags_free(&dg);
+}
+
+/* A line of text set by pdf_text_line: the bytes of libharu's BeginText,
+ * SetFontAndSize (when the font or size changes, or always), TextOut and
+ * EndText, every byte value escaped as libharu does (a line each), a
+ * line long enough to fill the stream's blocks, and a text of no width;
+ * the state left lets libharu's own calls go on alike. */
+void test_pdf_text_line(void)
+{
+	struct doc d;
+	struct diags dg = DIAGS_INIT;
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	char text[900];
+	EXPECT(pdf_open_doc(&d, &dg) == 0);
+	HPDF_Page a = HPDF_AddPage(d.pdf), b = HPDF_AddPage(d.pdf);
+	for (int c = 1; c < 256; c++) {
+		float size = c % 3 ? 9 : 10.5f, x = 50 + (float)c / 7, y = 800 - (float)c * 3.1f;
+		HPDF_Font f = c % 5 ? d.regular : d.bold;
+		for (int alone = 0; alone < 2; alone++) {	/* a byte of no width alone */
+			snprintf(text, sizeof(text), alone ? "%c" : "a%cb(%c)", c, c);
+			HPDF_Page_BeginText(a);
+			if (c % 4 == 0 || HPDF_Page_GetCurrentFont(a) != f || HPDF_Page_GetCurrentFontSize(a) != size)
+				HPDF_Page_SetFontAndSize(a, f, size);
+			HPDF_Page_TextOut(a, x, y, text);
+			HPDF_Page_EndText(a);
+			EXPECT(pdf_text_line(b, f, size, x, y, text, c % 4 == 0) == 0);
+		}
+	}
+	memset(text, 'w', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	for (int i = 0; i < 12; i++) {
+		const char *t = i == 5 ? "" : text + i * 50;
+		HPDF_Page_BeginText(a);
+		HPDF_Page_TextOut(a, 10, 20 + (float)i, t);
+		HPDF_Page_EndText(a);
+		EXPECT(pdf_text_line(b, d.bold, 10.5f, 10, 20 + (float)i, t, 0) == 0);
+	}
+	HPDF_Page_SetRGBFill(a, 0.5f, 0, 0);
+	HPDF_Page_SetRGBFill(b, 0.5f, 0, 0);
+	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PAGE_DESCRIPTION && HPDF_Page_GetCurrentFont(b) == d.bold);
+	page_bytes(a, &want);
+	page_bytes(b, &got);
+	EXPECT(want.len > 10000 && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
 	EXPECT(d.error == 0);
 	pdf_close_doc(&d);
 	buf_release(&want);

@@ -47,6 +47,7 @@ void test_paths(void);
 void test_md_doc(void);
 void test_pdf_cp1252(void);
 void test_pdf_pen(void);
+void test_pdf_text_line(void);
 void test_digest(void);
 void test_fsrec(void);
 #endif

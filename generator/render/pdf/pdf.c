@@ -13,6 +13,7 @@
  */
 #include "../pdf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../base/diag.h"
@@ -43,6 +44,8 @@ struct pdf {
 	size_t n_locators;
 	struct cache *cache;
 	struct digest fonts;		/* the font files, for the cache's keys */
+	struct pdf_reuse reuse;		/* the long documents' pages put back */
+	int timing;			/* CARTO_TIMING: say how many */
 };
 
 static void *pdf_new(const struct render_in *in)
@@ -51,6 +54,8 @@ static void *pdf_new(const struct render_in *in)
 	struct pdf *pl = xcalloc(1, sizeof(*pl));
 	pl->s = s;
 	pl->cache = in->cache;
+	pl->reuse.cache = in->cache;
+	pl->timing = in->o->timing;
 	if (pl->cache)
 		pl->fonts = pdf_fonts_digest();
 	pl->decks = xmalloc((s->n_pages + 1) * sizeof(*pl->decks));
@@ -84,10 +89,10 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 {
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
-		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, pl->p, &w->out, &w->d);
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->d);
 	i -= pl->n_bk;
 	if (i < pl->n_decks)
-		return deck(s, pl->decks[i], pl->p, &w->out, &w->d);
+		return deck(s, pl->decks[i], &pl->reuse, pl->p, &w->out, &w->d);
 	i -= pl->n_decks;
 	if (i < s->n_referentiels)
 		return card(s, s->referentiels[i], pl->p, &w->out, &w->d);
@@ -145,7 +150,11 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 {
 	struct pdf *pl = self;
 	pl->p = p;
-	return pool_run(pl->n_jobs, in->o->jobs, job, pl, d, NULL);
+	int rc = pool_run(pl->n_jobs, in->o->jobs, job, pl, d, NULL);
+	if (pl->timing)
+		fprintf(stderr, "carto: pdf pages put back %zu, compressed %zu\n",
+		    (size_t)pl->reuse.put_back, (size_t)pl->reuse.compressed);
+	return rc;
 }
 
 static void pdf_free(void *self)

@@ -161,7 +161,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct publish *p, struct buf *b, struct diags *dg)
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct diags *dg)
 {
 	struct doc d;
 	int rc = -1;
@@ -176,6 +176,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = ca->file;
+	d.reuse = ru;
 	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	buf_reset(b);
 	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");

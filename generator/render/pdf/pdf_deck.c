@@ -252,8 +252,8 @@ static int deck_open(struct doc *d, const struct site *s, const struct page *pg,
 
 /* The deck, 16:9, a slide per page; and the handout, A4, three slides a page
  * with ruled room for notes beside each. */
-int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b,
-    struct diags *dg)
+int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, struct publish *p,
+    struct buf *b, struct diags *dg)
 {
 	struct md_deck k;
 	struct doc d;
@@ -267,8 +267,11 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	d.src = pg->file;
 	d.url = url;
 	d.base = s->base_url;
+	d.reuse = ru;
 	for (size_t i = 0; i < k.n_slides; i++) {
 		d.page = HPDF_AddPage(d.pdf);
+		if (d.npages < MAX_PAGES)	/* for pdf_save's pages put back */
+			d.pages[d.npages++] = d.page;
 		HPDF_Page_SetWidth(d.page, SLIDE_W);
 		HPDF_Page_SetHeight(d.page, SLIDE_H);
 		slide(&d, s, pg, &k, i, k.n_slides);
@@ -286,6 +289,7 @@ int deck(const struct site *s, const struct page *pg, struct publish *p, struct 
 	d.url = url;
 	d.base = s->base_url;
 	d.scaled = 1;
+	d.reuse = ru;
 	const float sc = 0.34f, bw = SLIDE_W * sc, bh = SLIDE_H * sc, gap = (PAGE_H - 2 * MARGIN - 40 - 3 * bh) / 3;
 	for (size_t i = 0; i < k.n_slides; i++) {
 		if (i % 3 == 0) {

@@ -27,6 +27,8 @@
 #include "../../data/index.h"
 #include "../../data/model.h"
 
+struct cache;
+struct cache_pieces;
 struct diags;
 struct md_span;
 struct publish;
@@ -47,6 +49,14 @@ struct publish;
  * more scripts). A string is set in one tier; bold and italic have their
  * twin in each. */
 enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
+
+/* The long documents' pages put back from the previous build
+ * (pdf_pages.c): the build's cache (NULL: none), and how many pages were
+ * put back and compressed, counted across the workers (CARTO_TIMING). */
+struct pdf_reuse {
+	struct cache *cache;
+	_Atomic size_t put_back, compressed;
+};
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
 struct doc {
@@ -73,6 +83,7 @@ struct doc {
 	const char *url;	/* the page online, under the footer */
 	const char *base;	/* the site online, for links from the root */
 	int scaled;		/* drawing at a scale: no link annotations */
+	struct pdf_reuse *reuse;	/* pages put back by pdf_save, or NULL */
 };
 
 /* A map's window: the lon/lat bounds drawn and where they go on the page
@@ -132,6 +143,8 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
     int bold, int draw);
 float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
     float size, int bold, int draw);
+/* Writes the document to path through the publisher, its pages' contents
+ * put back from the previous build when d->reuse has a cache. */
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b);
 int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
     const char *text, int draw);
@@ -165,12 +178,31 @@ struct pdf_pen {
 void pdf_pen_start(struct doc *d, struct pdf_pen *pen);
 void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op);
 int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy);
+/* Appends n bytes to a page's stream as HPDF_Stream_Write does, with
+ * memcpy when they fit the memory stream's last block (libharu copies
+ * byte by byte). Returns 0, or -1 when the stream refused the write. */
+int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
+/* One line of text t (encoded for f) at (x, y) in a text object of its
+ * own, on pg: the bytes of libharu's HPDF_Page_BeginText, _SetFontAndSize
+ * (when always, or when the font or size changes), _TextOut and _EndText,
+ * and the state they leave, without their cost: each of those calls
+ * clears a 512-byte buffer one byte at a time, a third of a booklet's
+ * drawing (perf). Returns 0, or -1 when the stream refused the write. */
+int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
 void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
     const char *s);
 HPDF_Font pdf_tier_font(struct doc *d, int tier, int style);
 HPDF_Font pdf_twin(struct doc *d, HPDF_Font f);
 void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
+
+/* pdf_pages.c, for pdf_save: before libharu writes the document, puts
+ * back the pages' contents that cp has (their keys returned, one a page,
+ * for pdf_pages_record; NULL without cp); once written (file), records
+ * its pages as cp's pieces. */
+struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp);
+void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
+    const struct buf *file);
 
 /* pdf_map.c: the territory's outlines, markers and legends. */
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
@@ -215,9 +247,10 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
     struct publish *p, struct buf *b, struct diags *dg);
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
+/* booklet's and deck's ru: their pages put back (struct pdf_reuse). */
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct publish *p, struct buf *b, struct diags *dg);
-int deck(const struct site *s, const struct page *pg, struct publish *p, struct buf *b,
-    struct diags *dg);
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct diags *dg);
+int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, struct publish *p,
+    struct buf *b, struct diags *dg);
 
 #endif

@@ -15,6 +15,7 @@
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../text/markdown.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "pdf_int.h"
 
@@ -74,10 +75,8 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 			size_t k = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
 			memcpy(line, p, k);
 			line[k] = '\0';
-			HPDF_Page_BeginText(d->page);
-			pdf_set_font(d->page, f, size);
-			HPDF_Page_TextOut(d->page, x, d->y - size, line);
-			HPDF_Page_EndText(d->page);
+			if (pdf_text_line(d->page, f, size, x, d->y - size, line, 0) < 0)
+				d->error = d->error ? d->error : 1;
 			d->y -= size * 1.35f;
 		}
 		lines++;
@@ -118,9 +117,9 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 	int own = lwidth > lw - 6;
 	pdf_need(d, (float)(lines + own) * size * 1.35f);
 	float top = d->y;
-	HPDF_Page_BeginText(d->page);
-	pdf_show(d, d->page, d->bold, size, MARGIN, d->y - size, label);
-	HPDF_Page_EndText(d->page);
+	enc = pdf_enc(d, label);
+	if (pdf_text_line(d->page, pdf_twin(d, d->bold), size, MARGIN, d->y - size, enc, 1) < 0)
+		d->error = d->error ? d->error : 1;
 	d->y = own ? top - size * 1.35f : top;
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
@@ -237,10 +236,13 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 {
+	struct cache_pieces *cp = d->reuse ? cache_pieces_open(d->reuse->cache, p, path) : NULL;
+	struct digest *keys = pdf_pages_put_back(d, cp, b);
+	int rc = -1;
 	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made (libharu error 0x%04X%s)",
 		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
-		return -1;
+		goto out;
 	}
 	pdf_warn_missing(d, path, b);
 	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
@@ -249,10 +251,15 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	HPDF_ResetStream(d->pdf);
 	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be read back from libharu");
-		return -1;
+		goto out;
 	}
 	b->len = got;
-	return publish_write(p, path, b->data, b->len);
+	pdf_pages_record(d, cp, keys, b);
+	rc = publish_write(p, path, b->data, b->len);
+out:
+	cache_pieces_close(cp, rc == 0);
+	free(keys);
+	return rc;
 }
 
 static HPDF_Font font_of(struct doc *d, int tier, int bold, int italic)

@@ -112,7 +112,7 @@ void pdf_pen_start(struct doc *d, struct pdf_pen *pen)
 static void pen_flush(struct pdf_pen *pen)
 {
 	if (pen->o > pen->buf && !pen->failed &&
-	    HPDF_Stream_Write(pen->attr->stream, (HPDF_BYTE *)pen->buf, (HPDF_UINT)(pen->o - pen->buf)) != HPDF_OK)
+	    pdf_stream_put(pen->attr->stream, pen->buf, (size_t)(pen->o - pen->buf)) < 0)
 		pen->failed = 1;
 	pen->o = pen->buf;
 }

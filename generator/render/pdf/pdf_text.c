@@ -8,6 +8,13 @@
  */
 #include <string.h>
 
+#include <hpdf_conf.h>
+#include <hpdf_consts.h>
+#include <hpdf_font.h>
+#include <hpdf_gstate.h>
+#include <hpdf_pages.h>
+#include <hpdf_utils.h>
+
 #include "../../base/buf.h"
 #include "../../base/diag.h"
 #include "../../base/fs.h"
@@ -369,6 +376,104 @@ void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size)
 {
 	if (HPDF_Page_GetCurrentFont(pg) != f || HPDF_Page_GetCurrentFontSize(pg) != size)
 		HPDF_Page_SetFontAndSize(pg, f, size);
+}
+
+int pdf_stream_put(HPDF_Stream st, const char *p, size_t n)
+{
+	HPDF_MemStreamAttr m = st->type == HPDF_STREAM_MEMORY ? st->attr : NULL;
+	if (m && m->w_ptr && m->w_pos <= m->buf_siz && n <= m->buf_siz - m->w_pos) {
+		memcpy(m->w_ptr, p, n);
+		m->w_ptr += n;
+		m->w_pos += (HPDF_UINT)n;
+		st->size += (HPDF_UINT)n;
+		return 0;
+	}
+	return HPDF_Stream_Write(st, (const HPDF_BYTE *)p, (HPDF_UINT)n) == HPDF_OK ? 0 : -1;
+}
+
+/* The bytes libharu writes for a text operand: "(", the bytes with those
+ * of its HPDF_NEEDS_ESCAPE in octal, ")". Between 0x20 and 0x7E, the
+ * escaped ones by bit: # % / ( ) < > below 0x40, [ \ ] below 0x60, { }. */
+#define ESC_LOW ((1ull << '#') | (1ull << '%') | (1ull << '/') | (1ull << '(') | (1ull << ')') | \
+    (1ull << '<') | (1ull << '>'))
+#define ESC_MID ((1u << ('[' - 0x40)) | (1u << ('\\' - 0x40)) | (1u << (']' - 0x40)))
+#define ESC_HIGH ((1u << ('{' - 0x60)) | (1u << ('}' - 0x60)))
+static char *put_escaped(char *o, const char *t, size_t len)
+{
+	*o++ = '(';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c < 0x20 || c > 0x7e || ((c < 0x40 ? ESC_LOW >> c : c < 0x60 ? ESC_MID >> (c - 0x40) :
+		    ESC_HIGH >> (c - 0x60)) & 1)) {
+			*o++ = '\\';
+			*o++ = (char)('0' + (c >> 6));
+			*o++ = (char)('0' + ((c >> 3) & 7));
+			*o++ = (char)('0' + (c & 7));
+		} else
+			*o++ = (char)c;
+	}
+	*o++ = ')';
+	return o;
+}
+
+#define LINE_MAX_BYTES 1024
+
+int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always)
+{
+	HPDF_PageAttr a = (HPDF_PageAttr)pg->attr;
+	size_t len = strlen(t);
+	int set = always || a->gstate->font != f || a->gstate->font_size != size;
+	const char *name = set ? HPDF_Page_GetLocalFontName(pg, f) : "";
+	if (((HPDF_FontAttr)f->attr)->type != HPDF_FONT_TYPE1 || a->gmode != HPDF_GMODE_PAGE_DESCRIPTION ||
+	    len > LINE_MAX_BYTES || !name || strlen(name) > 64 || name[strspn(name,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] || size <= 0 ||
+	    size > HPDF_MAX_FONTSIZE || f->mmgr != pg->mmgr) {
+		/* Anything else as libharu does it, with its checks. */
+		HPDF_Page_BeginText(pg);
+		if (set)
+			HPDF_Page_SetFontAndSize(pg, f, size);
+		HPDF_Page_TextOut(pg, x, y, t);
+		HPDF_Page_EndText(pg);
+		return 0;
+	}
+	char buf[4 * LINE_MAX_BYTES + 160], *o = buf, *end = buf + sizeof(buf);
+	memcpy(o, "BT\012", 3);
+	o += 3;
+	if (set) {
+		*o++ = '/';
+		memcpy(o, name, strlen(name));
+		o += strlen(name);
+		*o++ = ' ';
+		o = HPDF_FToA(o, size, end);
+		memcpy(o, " Tf\012", 4);
+		o += 4;
+		a->gstate->font = f;
+		a->gstate->font_size = size;
+		a->gstate->writing_mode = ((HPDF_FontAttr)f->attr)->writing_mode;
+	}
+	/* After BT the text matrix is the identity: TextOut's move is (x, y). */
+	o = HPDF_FToA(o, x, end);
+	*o++ = ' ';
+	o = HPDF_FToA(o, y, end);
+	memcpy(o, " Td\012", 4);
+	o += 4;
+	/* ShowText writes nothing for text of no width: a Type 1 font's text
+	 * is as wide as the sum of its bytes' widths (libharu's table). */
+	const HPDF_INT16 *w = ((HPDF_FontAttr)f->attr)->widths;
+	size_t k = 0;
+	while (w && k < len && w[(unsigned char)t[k]] == 0)
+		k++;
+	if (!w ? HPDF_Font_TextWidth(f, (const HPDF_BYTE *)t, (HPDF_UINT)len).width != 0 : k < len) {
+		o = put_escaped(o, t, len);
+		memcpy(o, " Tj\012", 4);
+		o += 4;
+	}
+	memcpy(o, "ET\012", 3);
+	o += 3;
+	a->text_matrix = (HPDF_TransMatrix){ 1, 0, 0, 1, x, y };
+	a->text_pos = (HPDF_Point){ 0, 0 };
+	a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+	return pdf_stream_put(a->stream, buf, (size_t)(o - buf));
 }
 
 /* Sets s at (x, y) in the text object open on pg, in font f or its twin;

@@ -1,0 +1,122 @@
+/*
+ * Pages' contents put back from the previous build (pdf_int.h, struct
+ * pdf_reuse). A long document (a booklet, a deck) rendered again because
+ * one of its entries changed still lays out every page, but most pages'
+ * content streams come out as they were: compressing them again was 40 %
+ * of a booklet's time (perf). So before libharu writes the document, each
+ * page's content stream, uncompressed, is digested into the key of a piece
+ * of the file (cache.h's pieces); the previous build's piece of that key,
+ * its compressed bytes read back from the published file and checked
+ * against their digest, takes the place of the stream, which libharu then
+ * copies as it is. Once written, each page's compressed bytes are recorded
+ * as a piece at their offset in the new file.
+ *
+ * The bytes stay those libharu writes itself: it compresses a page's
+ * stream alone (one deflate of the stream's bytes, the same chunks), so
+ * the same bytes give the same compressed bytes (the key's global part
+ * holds zlib and libharu, cache_key); its dictionary is written as it
+ * would be: with no filter, libharu leaves out "/Filter", which the
+ * dictionary's write_fn then writes where libharu puts it, last.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
+
+#include "../../base/mem.h"
+#include "../cache.h"
+#include "pdf_int.h"
+
+#define FILTER_LINE "/Filter [ /FlateDecode ]\012"
+#define STREAM_START "\012stream\015\012"
+
+static HPDF_Dict contents(HPDF_Page pg)
+{
+	return ((HPDF_PageAttr)pg->attr)->contents;
+}
+
+/* libharu's Dict_Write calls this after the dictionary's elements. */
+static HPDF_STATUS write_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+	(void)dict;
+	return HPDF_Stream_Write(out, (const HPDF_BYTE *)FILTER_LINE, sizeof(FILTER_LINE) - 1);
+}
+
+/* The key of a page: its content stream's uncompressed bytes. */
+static struct digest page_key(const struct cache_pieces *cp, HPDF_Dict dict)
+{
+	struct digest_ctx *k = cache_piece_key(cp);
+	HPDF_UINT n = HPDF_MemStream_GetBufCount(dict->stream);
+	for (HPDF_UINT i = 0; i < n; i++) {
+		HPDF_UINT len = 0;
+		HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(dict->stream, i, &len);
+		if (p)
+			digest_add(k, p, len);
+	}
+	digest_num(k, (long long)dict->stream->size);
+	return digest_end(k);
+}
+
+struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp)
+{
+	if (!cp)
+		return NULL;
+	struct digest *keys = xmalloc(((size_t)d->npages + 1) * sizeof(*keys));
+	size_t back = 0;
+	for (int i = 0; i < d->npages; i++) {
+		HPDF_Dict dict = contents(d->pages[i]);
+		keys[i] = page_key(cp, dict);
+		/* Only a stream libharu would compress, written its own way. */
+		if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn ||
+		    HPDF_Dict_GetItem(dict, "Filter", HPDF_OCLASS_ARRAY))
+			continue;
+		buf_reset(tmp);
+		if (!cache_piece_put_back(cp, &keys[i], tmp, NULL))
+			continue;
+		HPDF_MemStream_FreeData(dict->stream);
+		if (HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)tmp->data, (HPDF_UINT)tmp->len) != HPDF_OK) {
+			d->error = d->error ? d->error : 1;
+			break;
+		}
+		dict->filter = HPDF_STREAM_FILTER_NONE;
+		dict->write_fn = write_filter;
+		back++;
+	}
+	if (d->reuse) {
+		atomic_fetch_add(&d->reuse->put_back, back);
+		atomic_fetch_add(&d->reuse->compressed, (size_t)d->npages - back);
+	}
+	return keys;
+}
+
+void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
+    const struct buf *file)
+{
+	if (!cp)
+		return;
+	for (int i = 0; i < d->npages; i++) {
+		HPDF_Dict dict = contents(d->pages[i]);
+		/* Its object's entry: one xref, from object 0 (libharu's
+		 * HPDF_Xref_GetEntryByObjectId finds none). */
+		HPDF_UINT id = dict->header.obj_id & 0x00FFFFFF;
+		HPDF_XrefEntry e = d->pdf->xref->start_offset == 0 ? HPDF_Xref_GetEntry(d->pdf->xref, id) : NULL;
+		HPDF_Number len = HPDF_Dict_GetItem(dict, "Length", HPDF_OCLASS_NUMBER);
+		if (!e || e->obj != (void *)dict || !len || e->byte_offset >= file->len || len->value < 0)
+			continue;
+		/* The dictionary holds Length and Filter: a few dozen bytes. */
+		size_t from = e->byte_offset, span = file->len - from < 256 ? file->len - from : 256;
+		size_t k = 0, n = sizeof(STREAM_START) - 1;
+		while (k + n <= span && memcmp(file->data + from + k, STREAM_START, n) != 0)
+			k++;
+		if (k + n > span)
+			continue;
+		size_t start = from + k + n;
+		if ((size_t)len->value > file->len - start)
+			continue;
+		cache_piece_record(cp, &keys[i], file->data + start, (size_t)len->value, (long long)start);
+	}
+}
