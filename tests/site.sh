@@ -133,7 +133,9 @@ site_test failed-write-fails-build "$detail"
 # the pause.)
 CARTO_NO_CACHE=1 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do ls -d "$TMP"/.b1.tmp.* > /dev/null 2>&1 && break; sleep 0.1; done
+# Half-way is once the new tree holds its files (the build then pauses 30 s
+# before publishing): waiting only for the folder raced a loaded machine.
+for _ in $(seq 250); do ls "$TMP"/.b1.tmp.*/data/offres.csv > /dev/null 2>&1 && break; sleep 0.1; done
 ls "$TMP"/.b1.tmp.*/data/offres.csv > /dev/null 2>&1
 half=$?
 kill -9 $pid
