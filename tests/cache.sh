@@ -477,6 +477,24 @@ cache_same clea-offer
 grep -q 'CléA – le socle de compétences' "$C/out/cartographies/linguistique/parcours/index.html"
 cache_test clea-offer-in-other-parcours
 
+# The search index (recherche/, one document) is keyed on what it indexes
+# (html_search_key): an organisation's telephone changed (not indexed):
+# the index keeps its key (it is put back, not rendered); its name changed
+# with a new word: the index has a new key and the word, as a clean build.
+rix=recherche/index.js
+nanf="$C/site/content/organismes/accueil-et-langues-nanterre.yaml"
+r1=$(page_key $rix)
+sed -i 's/telephone: "01 47 21 66 08"/telephone: "01 47 21 66 09"/' "$nanf"
+cache_same search-not-indexed
+r2=$(page_key $rix)
+[ -n "$r1" ] && [ "$r1" = "$r2" ] && ! grep -rq 'zephyrin' "$C/out/recherche"
+cache_test search-index-reused "$r1 $r2"
+sed -i 's/^  nom: "Accueil \& Langues Nanterre"/  nom: "Accueil \& Langues Nanterre Zéphyrin"/' "$nanf"
+cache_same search-indexed
+r3=$(page_key $rix)
+[ -n "$r3" ] && [ "$r3" != "$r2" ] && grep -rq 'zephyrin' "$C/out/recherche/d"
+cache_test search-index-rendered "$r2 $r3"
+
 # The same size, the same mtime (set back): only the change time tells.
 f="$C/site/content/organismes/lire-en-provinois.yaml"
 FAST=1 cache_same before-same-size

@@ -134,16 +134,16 @@ static int robots(const struct site *s, struct publish *p)
 	return rc;
 }
 
-/* The search index, a document of the cache: it reads the pages, the
- * organisations and the référentiels (the key's global part holds the
- * drafts option). */
+/* The search index, a document of the cache keyed on what it indexes
+ * (html_search_key): a change to a field it does not read leaves it in
+ * place. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
     struct diags *d)
 {
 	struct cache_job cj;
 	if (c) {
 		struct digest_ctx *k = cache_key(c, "html-search", "index");
-		cache_key_model(k, s);
+		html_search_key(k, s, drafts);
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
 	}

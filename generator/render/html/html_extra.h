@@ -26,7 +26,7 @@ int html_extras(const struct site *s, int drafts, size_t sitemap_max, const stru
     size_t n, struct publish *p);
 /* Writes the search index (drafts: the pages marked brouillon too), a
  * document of the build cache c (NULL: none; d takes its diagnostics)
- * keyed on every file of the site. It reads no page of the build, so it is
+ * keyed on what it indexes (html_search_key). It reads no page of the build, so it is
  * one of the pool's jobs, rendered beside the pages (html.c). Returns 0 or
  * -1. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,

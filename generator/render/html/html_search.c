@@ -29,6 +29,7 @@
 
 #include "../../base/arena.h"
 #include "../../base/buf.h"
+#include "../../base/digest.h"
 #include "../../base/escape.h"
 #include "../../base/json.h"
 #include "../../base/mem.h"
@@ -58,18 +59,21 @@ struct index {
 	struct json dj;		/* writes its array into docs */
 	uint32_t n_docs;
 	struct buf fold, path;
+	const char *kind;	/* add_kind's last kind, folded in kind_fold */
+	struct buf kind_fold;
 	struct publish *p;
 	int rc;
+	struct digest_ctx *key;	/* html_search_key's: documents go there */
 };
 
-static void add_word(struct index *x, const char *w, size_t len, int title)
+/* w: a folded word, NUL-terminated; copied into the arena when new. */
+static void add_word(struct index *x, const char *w, int title)
 {
-	char *key = arena_strndup(&x->a, w, len);
-	struct sterm *t = strmap_get(&x->map, key);
+	struct sterm *t = strmap_get(&x->map, w);
 	if (!t) {
 		t = arena_alloc(&x->a, sizeof(*t));
-		t->s = key;
-		strmap_put(&x->map, key, t);
+		t->s = arena_strndup(&x->a, w, strlen(w));
+		strmap_put(&x->map, t->s, t);
 		x->terms = xgrow(x->terms, &x->cap_terms, x->n_terms + 1, sizeof(*x->terms));
 		x->terms[x->n_terms++] = t;
 	}
@@ -82,12 +86,37 @@ static void add_word(struct index *x, const char *w, size_t len, int title)
 	t->post[t->n++] = v;
 }
 
+/* The words of folded (fold_words' output: each word followed by a space),
+ * each looked up in place: its space is a NUL meanwhile. */
+static void add_folded(struct index *x, char *folded, int title)
+{
+	for (char *w = folded, *sp; (sp = strchr(w, ' ')); w = sp + 1) {
+		*sp = '\0';
+		add_word(x, w, title);
+		*sp = ' ';
+	}
+}
+
 static void add_words(struct index *x, const char *s, int title)
 {
 	buf_reset(&x->fold);
 	fold_words(&x->fold, s);
-	for (char *w = x->fold.data, *sp; (sp = strchr(w, ' ')); w = sp + 1)
-		add_word(x, w, (size_t)(sp - w), title);
+	if (x->fold.len)
+		add_folded(x, x->fold.data, title);
+}
+
+/* A document's kind is one of a few strings that live through the build
+ * (the kinds of pages, "Organisme", "Offre", a référentiel's short title):
+ * the last one's folded words are kept. */
+static void add_kind(struct index *x, const char *k)
+{
+	if (k != x->kind) {
+		x->kind = k;
+		buf_reset(&x->kind_fold);
+		fold_words(&x->kind_fold, k);
+	}
+	if (x->kind_fold.len)
+		add_folded(x, x->kind_fold.data, 0);
 }
 
 static void flush_docs(struct index *x)
@@ -107,9 +136,16 @@ static void flush_docs(struct index *x)
 /* One document: title, URL from the root, kind, other words found in it. */
 static void doc(struct index *x, const char *t, const char *u, const char *k, const char *more)
 {
+	if (x->key) {	/* the index is a function of these, in order */
+		digest_str(x->key, t);
+		digest_str(x->key, u);
+		digest_str(x->key, k);
+		digest_str(x->key, more);
+		return;
+	}
 	add_words(x, t, 1);
 	add_words(x, more, 0);
-	add_words(x, k, 0);
+	add_kind(x, k);
 	/* One document a line, in the array of its chunk. */
 	if (x->n_docs % DOC_CHUNK == 0) {
 		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, ", x->n_docs / DOC_CHUNK);
@@ -127,29 +163,42 @@ static void doc(struct index *x, const char *t, const char *u, const char *k, co
 		flush_docs(x);
 }
 
+/* Appends s (NULL: nothing) and a space. */
+static void put_word(struct buf *b, const char *s)
+{
+	if (s)
+		buf_puts(b, s);
+	buf_putc(b, ' ');
+}
+
 static void search_orgs(struct index *x, struct buf *u, struct buf *m, const struct site *s)
 {
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		buf_reset(u);
 		path_org_page(u, o);
+		size_t page = u->len;	/* organismes/<id>/ */
 		buf_puts(u, "index.html");
 		buf_reset(m);
-		for (size_t k = 0; k < o->n_lieux; k++)
-			buf_printf(m, "%s %s %s ", o->lieux[k].commune ? o->lieux[k].commune->nom : "",
-			    o->lieux[k].code_postal.s ? o->lieux[k].code_postal.s : "", o->lieux[k].dep);
+		for (size_t k = 0; k < o->n_lieux; k++) {
+			put_word(m, o->lieux[k].commune ? o->lieux[k].commune->nom : NULL);
+			put_word(m, o->lieux[k].code_postal.s);
+			put_word(m, o->lieux[k].dep);
+		}
 		doc(x, o->nom, u->data, "Organisme", m->data);
 		for (size_t k = 0; k < o->n_offres; k++) {
 			const struct offre *of = &o->offres[k];
-			buf_reset(u);
-			path_org_page(u, o);
-			buf_printf(u, "index.html#offre-%s", of->id.s);
+			buf_truncate(u, page);
+			buf_puts(u, "index.html#offre-");
+			buf_puts(u, of->id.s);
 			buf_reset(m);
-			buf_printf(m, "%s ", o->nom);
-			for (size_t t = 0; t < of->types.n; t++)
-				buf_printf(m, "%s %s ", of->types.v[t].s, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
+			put_word(m, o->nom);
+			for (size_t t = 0; t < of->types.n; t++) {
+				put_word(m, of->types.v[t].s);
+				put_word(m, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
+			}
 			for (size_t l = 0; l < of->n_lieux; l++)
-				buf_printf(m, "%s ", of->lieux[l]->commune ? of->lieux[l]->commune->nom : "");
+				put_word(m, of->lieux[l]->commune ? of->lieux[l]->commune->nom : NULL);
 			doc(x, of->intitule, u->data, "Offre", m->data);
 		}
 	}
@@ -278,10 +327,9 @@ static void write_dict(struct index *x, const uint32_t *piece)
 	buf_release(&words);
 }
 
-int html_search_index(const struct site *s, int drafts, struct publish *p)
+/* Every document of the index, in order, to doc(). */
+static void documents(struct index *x, const struct site *s, int drafts)
 {
-	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
-		.fold = BUF_INIT, .path = BUF_INIT, .p = p };
 	struct buf u = BUF_INIT, m = BUF_INIT;
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *pg = s->pages[i];
@@ -290,12 +338,28 @@ int html_search_index(const struct site *s, int drafts, struct publish *p)
 		buf_reset(&u);
 		buf_printf(&u, "%s/index.html", pg->slug);
 		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
-		doc(&x, pg->titre, u.data, kinds[pg->type], pg->resume);
+		doc(x, pg->titre, u.data, kinds[pg->type], pg->resume);
 	}
-	search_orgs(&x, &u, &m, s);
+	search_orgs(x, &u, &m, s);
 	for (size_t i = 0; i < s->n_referentiels; i++)
-		search_refs(&x, &u, s->referentiels[i], s->referentiels[i]->domaines,
+		search_refs(x, &u, s->referentiels[i], s->referentiels[i]->domaines,
 		    s->referentiels[i]->n_domaines);
+	buf_release(&u);
+	buf_release(&m);
+}
+
+void html_search_key(struct digest_ctx *k, const struct site *s, int drafts)
+{
+	struct index x = { .key = k };
+	digest_num(k, drafts);
+	documents(&x, s, drafts);
+}
+
+int html_search_index(const struct site *s, int drafts, struct publish *p)
+{
+	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
+		.fold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p };
+	documents(&x, s, drafts);
 	flush_docs(&x);
 	qsort(x.terms, x.n_terms, sizeof(*x.terms), by_bytes);
 	uint32_t *piece = xmalloc((x.n_terms + 1) * sizeof(*piece));
@@ -309,8 +373,7 @@ int html_search_index(const struct site *s, int drafts, struct publish *p)
 	arena_free(&x.a);
 	buf_release(&x.docs);
 	buf_release(&x.fold);
+	buf_release(&x.kind_fold);
 	buf_release(&x.path);
-	buf_release(&u);
-	buf_release(&m);
 	return x.rc;
 }

@@ -5,11 +5,19 @@
 #ifndef CARTO_HTML_SEARCH_H
 #define CARTO_HTML_SEARCH_H
 
+struct digest_ctx;
 struct publish;
 struct site;
 
 /* Writes the index of the published pages (drafts too when drafts is 1);
  * returns 0 or -1. */
 int html_search_index(const struct site *s, int drafts, struct publish *p);
+/* Adds to k what the index of html_search_index(s, drafts) is made of:
+ * each document's title, URL, kind and other words, in order, as its
+ * traversal hands them to the indexer (the same code), so the key changes
+ * when a byte of the index can, and not for a field it does not read
+ * (an organisation's telephone, an offer's description). The référentiels
+ * and vocabularies it reads are in the key's global part (cache.h). */
+void html_search_key(struct digest_ctx *k, const struct site *s, int drafts);
 
 #endif
