@@ -149,9 +149,11 @@ int fs_write_fd(int fd, const void *data, size_t len)
 	const char *p = data;
 	while (len) {
 		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {	/* a write of nothing would loop for ever */
+			if (w == 0)
+				errno = EIO;
 			return -1;
 		}
 		p += w;

@@ -433,21 +433,6 @@ size_t snap_added(const struct snap *s)
 	return s ? s->n_added : 0;
 }
 
-/* Writes n bytes at p to fd. Returns 0, or -1 with errno set. */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Appends to b a record's head (key, length, digest of the payload); its
  * payload follows it. */
 static void put_head(struct buf *b, const struct digest *key, const char *data, size_t len)
@@ -469,11 +454,11 @@ static int put_added(const struct snap *s, int fd, struct buf *b)
 		put_head(b, &x->key, x->data, x->len);
 		buf_add(b, x->data, x->len);
 		if (b->len >= (1u << 20)) {
-			rc = write_all(fd, b->data, b->len);
+			rc = fs_write_fd(fd, b->data, b->len);
 			buf_reset(b);
 		}
 	}
-	return rc == 0 ? write_all(fd, b->data, b->len) : -1;
+	return rc == 0 ? fs_write_fd(fd, b->data, b->len) : -1;
 }
 
 /* Appends the records added to the file read, when it is still the same.
@@ -509,11 +494,11 @@ static int rewrite(struct snap *s)
 	if (fd >= 0) {
 		buf_add(&b, MAGIC, MAGIC_LEN);
 		buf_add(&b, &s->carto, sizeof(s->carto));
-		rc = write_all(fd, b.data, b.len);
+		rc = fs_write_fd(fd, b.data, b.len);
 		buf_reset(&b);
 		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
 			if (atomic_load(&s->recs[i].used))
-				rc = write_all(fd, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
+				rc = fs_write_fd(fd, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
 		if (rc == 0)
 			rc = put_added(s, fd, &b);
 		if (close(fd) < 0)
