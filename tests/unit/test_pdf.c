@@ -86,13 +86,27 @@ static void page_bytes(HPDF_Page page, struct buf *b)
 	}
 }
 
+/* Expects pages a and b of d to hold the same bytes, more than min of
+ * them, with no error on d; then closes d and frees dg. */
+static void expect_same_pages(struct doc *d, HPDF_Page a, HPDF_Page b, size_t min, struct diags *dg)
+{
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	page_bytes(a, &want);
+	page_bytes(b, &got);
+	EXPECT(want.len > min && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
+	EXPECT(d->error == 0);
+	pdf_close_doc(d);
+	buf_release(&want);
+	buf_release(&got);
+	diags_free(dg);
+}
+
 /* A pen writes the bytes libharu's path calls write, and leaves the page
  * in the state they leave it in. */
 void test_pdf_pen(void)
 {
 	struct doc d;
 	struct diags dg = DIAGS_INIT;
-	struct buf want = BUF_INIT, got = BUF_INIT;
 	static const float pts[][2] = { { 10, 20 }, { 10.5f, 20.25f }, { 123.456f, 0.001f }, { -3.75f, 842 },
 		{ 0.2f, 1e-4f }, { 595.28f, 841.89f } };
 	EXPECT(pdf_open_doc(&d, &dg) == 0);
@@ -112,14 +126,7 @@ void test_pdf_pen(void)
 	EXPECT(pdf_pen_end(&pen, 1.25f, 2.5f, 1.25f, 2.5f) == 0);
 	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PATH_OBJECT);
 	HPDF_Page_Fill(b);	/* refused unless the page is in a path */
-	page_bytes(a, &want);
-	page_bytes(b, &got);
-	EXPECT(want.len > 60 && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
-	EXPECT(d.error == 0);
-	pdf_close_doc(&d);
-	buf_release(&want);
-	buf_release(&got);
-	diags_free(&dg);
+	expect_same_pages(&d, a, b, 60, &dg);
 }
 
 /* A line of text set by pdf_text_line: the bytes of libharu's BeginText,
@@ -131,7 +138,6 @@ void test_pdf_text_line(void)
 {
 	struct doc d;
 	struct diags dg = DIAGS_INIT;
-	struct buf want = BUF_INIT, got = BUF_INIT;
 	char text[900];
 	EXPECT(pdf_open_doc(&d, &dg) == 0);
 	HPDF_Page a = HPDF_AddPage(d.pdf), b = HPDF_AddPage(d.pdf);
@@ -160,12 +166,5 @@ void test_pdf_text_line(void)
 	HPDF_Page_SetRGBFill(a, 0.5f, 0, 0);
 	HPDF_Page_SetRGBFill(b, 0.5f, 0, 0);
 	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PAGE_DESCRIPTION && HPDF_Page_GetCurrentFont(b) == d.bold);
-	page_bytes(a, &want);
-	page_bytes(b, &got);
-	EXPECT(want.len > 10000 && want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
-	EXPECT(d.error == 0);
-	pdf_close_doc(&d);
-	buf_release(&want);
-	buf_release(&got);
-	diags_free(&dg);
+	expect_same_pages(&d, a, b, 10000, &dg);
 }
