@@ -521,6 +521,10 @@ async function largeChecks(browser, report, dir) {
   await page.goto("file://" + path.join(dir, "cartographies/linguistique/index.html"));
   await page.check("#f-departement-93");
   await page.waitForFunction(() => /correspond/.test(document.getElementById("facettes-statut").textContent));
+  // The count is known from the codes' piece; the rows' text comes with its
+  // runs, loaded after: wait for them too (a loaded machine showed none yet).
+  await page.waitForFunction(() => document.querySelectorAll("#carto-liste li").length > 0, null, { timeout: 10000 })
+    .catch(() => {});
   const shown = await page.locator("#carto-liste li").count();
   const status = await page.locator("#facettes-statut").textContent();
   const markers = await page.evaluate(() => {
