@@ -486,6 +486,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	}
 	build_stage(&o->clock, NULL);
+	if (p.relinked)
+		cache_restat(cache, p.out);
 	int saved = cache_save(cache);
 	build_stage(&o->clock, "cache-save");
 	if (saved < 0) {	/* the next build is then a full one */
