@@ -37,6 +37,7 @@
 #include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"
+#include "../base/pool.h"
 #include "../base/strmap.h"
 
 /* The suffix of the files publish_open and publish_prepare give, put in
@@ -688,61 +689,106 @@ void publish_free(struct publish *p)
 	p->files = NULL;
 }
 
-/* Removes from the folder rel of the new tree ("" its root) what this build
- * did not produce; goes on past a failure and returns -1 with the first
- * errno, naming what stays in bad. */
+/* Gives a published file or folder the mode a fresh build gives it
+ * (below). */
 static void fix_mode(struct publish *p, const char *path, int dir);
 
-static int prune(struct publish *p, const char *rel, struct buf *bad)
+/* Pruning: the folders of the new tree this build made or found (its
+ * dirs), each listed once and on its own, side by side on p->jobs
+ * workers; the first failure, in the folders' order, is reported. */
+struct prune_run {
+	struct publish *p;
+	const char **dirs;	/* "" (the root) first, then by length and name */
+	int *err;		/* by folder: 0, or the first errno */
+	char **bad;		/* by folder: what stays, or NULL */
+};
+
+static int by_length_name(const void *a, const void *b)
 {
-	struct buf dir = BUF_INIT, sub = BUF_INIT, full = BUF_INIT;
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t m = strlen(x), n = strlen(y);
+	return m != n ? (m > n) - (m < n) : strcmp(x, y);
+}
+
+/* Removes from the folder dirs[j] of the new tree what this build did not
+ * produce (a folder it did not make goes whole; its own folders are pruned
+ * by their own jobs), and gives what stays its mode; goes on past a
+ * failure, noting the first. */
+static int prune_job(void *ctx, size_t j, struct pool_worker *w)
+{
+	struct prune_run *r = ctx;
+	struct publish *p = r->p;
+	const char *rel = r->dirs[j];
+	struct buf *dir = &w->out, *sub = &w->tmp, full = BUF_INIT;
+	buf_reset(dir);
 	if (*rel)
-		fs_join(&dir, p->tmp, rel);
+		fs_join(dir, p->tmp, rel);
 	else
-		buf_puts(&dir, p->tmp);
+		buf_puts(dir, p->tmp);
 	struct fs_entry *v;
 	size_t n;
-	int err = 0;
-	if (fs_list(dir.data, &v, &n) < 0) {
-		buf_release(&dir);
-		return -1;
+	if (fs_list(dir->data, &v, &n) < 0) {
+		r->err[j] = errno;
+		r->bad[j] = xstrdup(dir->data);
+		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		buf_reset(&sub);
+		buf_reset(sub);
 		if (*rel)
-			buf_printf(&sub, "%s/%s", rel, v[i].name);
+			buf_printf(sub, "%s/%s", rel, v[i].name);
 		else
-			buf_puts(&sub, v[i].name);
-		fs_join(&full, dir.data, v[i].name);
+			buf_puts(sub, v[i].name);
+		fs_join(&full, dir->data, v[i].name);
 		int rc = 0;
 		const struct entry *e;
-		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub.data)) {
-			rc = prune(p, sub.data, bad);
+		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub->data))
 			fix_mode(p, full.data, 1);
-		} else if (v[i].kind == FS_DIR)
+		else if (v[i].kind == FS_DIR)
 			rc = fs_rmtree(full.data);
-		else if (!(e = strmap_get(&p->files->by_rel, sub.data)))
+		else if (!(e = strmap_get(&p->files->by_rel, sub->data)))
 			rc = unlink(full.data);
 		else if (!e->mode_ok)
 			fix_mode(p, full.data, 0);
-		if (rc < 0 && !err) {
-			err = errno;
-			if (!bad->len)
-				buf_puts(bad, full.data);
+		if (rc < 0 && !r->err[j]) {
+			r->err[j] = errno;
+			r->bad[j] = xstrdup(full.data);
 		}
 	}
 	fs_entries_free(v, n);
-	buf_release(&dir);
-	buf_release(&sub);
 	buf_release(&full);
-	errno = err;
-	return err ? -1 : 0;
+	return 0;
 }
 
-static int by_length(const void *a, const void *b)
+/* Removes from the new tree what this build did not produce. Returns 0, or
+ * -1 with the first errno, naming what stays in bad. */
+static int prune(struct publish *p, struct buf *bad)
 {
-	size_t x = strlen(*(const char *const *)a), y = strlen(*(const char *const *)b);
-	return (x > y) - (x < y);
+	const struct strmap *dirs = &p->files->dirs;
+	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL };
+	size_t n = 0;
+	r.dirs[n++] = "";
+	for (size_t i = 0; i < dirs->cap; i++)
+		if (dirs->slots[i].key)
+			r.dirs[n++] = dirs->slots[i].key;
+	qsort(r.dirs + 1, n - 1, sizeof(*r.dirs), by_length_name);
+	r.err = xcalloc(n, sizeof(*r.err));
+	r.bad = xcalloc(n, sizeof(*r.bad));
+	struct diags d = DIAGS_INIT;
+	pool_run(n, p->jobs, prune_job, &r, &d, NULL);
+	diags_free(&d);
+	int err = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (r.err[j] && !err) {
+			err = r.err[j];
+			buf_puts(bad, r.bad[j]);
+		}
+		free(r.bad[j]);
+	}
+	free(r.dirs);
+	free(r.err);
+	free(r.bad);
+	errno = err;
+	return err ? -1 : 0;
 }
 
 /* Makes the folder to (which must not exist) hold the files this build
@@ -758,7 +804,7 @@ static int link_tree(struct publish *p, const char *from, const char *to, int co
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->slots[i].key)
 			v[n++] = dirs->slots[i].key;
-	qsort(v, n, sizeof(*v), by_length);
+	qsort(v, n, sizeof(*v), by_length_name);
 	int rc = mkdir(to, 0755);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		fs_join(&dst, to, v[i]);
@@ -878,7 +924,7 @@ int publish_commit(struct publish *p)
 	struct buf bad = BUF_INIT;
 	int warned = 0;
 	fix_mode(p, p->tmp, 1);
-	if (prune(p, "", &bad) < 0) {
+	if (prune(p, &bad) < 0) {
 		warn(p, bad.len ? bad.data : p->tmp,
 		    "cannot be removed from the previous site this build updated (%s): the site is published without it; remove %s by hand",
 		    strerror(errno), p->tmp);

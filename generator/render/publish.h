@@ -39,6 +39,7 @@ struct publish {
 	char *spare;		/* .<out>.spare */
 	struct publish_files *files;	/* manifest and failures, behind a lock */
 	int no_exchange;	/* set by the caller: use the fallback (tests) */
+	int jobs;		/* set by the caller: workers of publish_commit */
 	int relinked;		/* set by publish_commit: the published files
 				 * were linked after the build wrote them, so
 				 * their ctimes changed (cache_restat) */
