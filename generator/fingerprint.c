@@ -492,9 +492,7 @@ int fingerprint_save(struct fingerprint *f, int status)
 			return 0;	/* changed since the build started, or just before */
 	/* The output is looked at once the clock that stamps files has moved
 	 * past its publication: a later change has a later time. */
-	long long published = now_ns(CLOCK_REALTIME);
-	for (int i = 0; i < 100 && now_ns(CLOCK_REALTIME_COARSE) <= published; i++)
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	long long published = fs_wait_tick();
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char hex[33];
 	digest_hex(&f->key, hex);

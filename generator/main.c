@@ -415,6 +415,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	struct publish p = { 0 };
 	struct cache *cache = NULL;
 	p.no_exchange = o->b.no_exchange;
+	p.jobs = o->b.jobs;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
 	/* Nothing changed since the last build: it says so, and stops here. */
 	o->today = today();	/* one day for the fingerprint and the build */
@@ -486,6 +487,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	}
 	build_stage(&o->clock, NULL);
+	if (p.relinked)
+		cache_restat(cache, p.out);
 	int saved = cache_save(cache);
 	build_stage(&o->clock, "cache-save");
 	if (saved < 0) {	/* the next build is then a full one */

@@ -314,6 +314,30 @@ st=$?; detail="exit $r0 $r1, $same kept, $changed rewritten, mkdir of $mkdirs pa
 site_test publish-writes-only-changes "$detail"
 rm -rf "$S-pub" "$TMP/pub-fresh"
 
+# A first build leaves a spare (hard links to every file it published), so
+# the first rebuild costs what the next ones do: it makes no link and reads
+# no more of the published files than a later rebuild (the identities the
+# cache records are taken again once the links changed the files' ctime).
+P="$TMP/first"
+rm -rf "$P" "$TMP"/.first.* "$S-first"
+cp -r "$S" "$S-first"
+org=$(ls "$S-first"/content/organismes/*.yaml | head -1)
+published_opens() {	# the build's opens of published files, links made
+	touch "$org"
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -o "$TMP/first.strace" -e trace=openat,link,linkat "$CARTO" build --site "$S-first" --out "$P" > /dev/null 2>&1 &&
+		echo "$(grep -c "open[^\"]*\"$P/" "$TMP/first.strace") $(grep -c ' link' "$TMP/first.strace")"
+}
+if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+	"$CARTO" build --site "$S-first" --out "$P" > /dev/null 2>&1 && [ -d "$TMP/.first.spare" ] &&
+		[ "$(find "$P" -type f -links 1 | wc -l)" = 0 ] &&
+		first=$(published_opens) && later=$(published_opens) &&
+		[ "${first#* }" = 0 ] && [ "${first% *}" -le "${later% *}" ] && [ "${later#* }" = 0 ]
+	st=$?; detail="first rebuild: $first (opens, links); a later one: $later"; [ $st = 0 ]
+	site_test first-rebuild-costs-what-later-ones-do "$detail"
+fi
+rm -rf "$S-first" "$P" "$TMP"/.first.*
+
 # --out never replaces the site itself or a folder carto did not write.
 mkdir -p "$TMP/precious" && echo "keep me" > "$TMP/precious/notes.txt"
 "$CARTO" build --site "$S" --out "$TMP/precious" > /dev/null 2>&1

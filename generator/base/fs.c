@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -284,4 +285,19 @@ const char *fs_place_problem(enum fs_place p)
 	default:
 		return NULL;
 	}
+}
+
+static long long clock_ns(clockid_t id)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+long long fs_wait_tick(void)
+{
+	long long now = clock_ns(CLOCK_REALTIME);
+	for (int i = 0; i < 100 && clock_ns(CLOCK_REALTIME_COARSE) <= now; i++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	return now;
 }

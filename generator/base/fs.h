@@ -53,6 +53,13 @@ enum fs_place fs_place(const char *root_real, const char *path);
 /* The error for a place that must not be read, NULL for FS_INSIDE and
  * FS_MISSING. Static strings. */
 const char *fs_place_problem(enum fs_place p);
+/* Waits until the coarse clock the kernel stamps files with has moved past
+ * the present (a tick: a few milliseconds; at most 100 ms): a file changed
+ * after this returns gets a later mtime and ctime than any it has now, so
+ * an identity taken then tells every later change (git's racy case,
+ * Documentation/technical/racy-git.txt). Returns the present it waited
+ * past (CLOCK_REALTIME, ns). */
+long long fs_wait_tick(void);
 /* Joins a and b with one '/'; result in out (reset first). */
 void fs_join(struct buf *out, const char *a, const char *b);
 

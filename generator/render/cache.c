@@ -1200,6 +1200,34 @@ int cache_save(struct cache *c)
 	return rc;
 }
 
+void cache_restat(struct cache *c, const char *out)
+{
+	if (!c)
+		return;
+	struct buf path = BUF_INIT;
+	fs_wait_tick();	/* not racy: a change after the look has a later time */
+	for (size_t i = 0; i < c->n_now; i++) {	/* old's documents are read-only: copies */
+		const struct doc *d = c->now[i];
+		struct doc *d2 = arena_alloc(&c->a, sizeof(*d2));
+		*d2 = *d;
+		d2->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d2->files));
+		for (size_t f = 0; f < d->n; f++) {
+			d2->files[f] = d->files[f];
+			fs_join(&path, out, d->files[f].rel);
+			d2->files[f].st = publish_stat_of(path.data);
+		}
+		c->now[i] = d2;
+	}
+	for (size_t i = 0; i < c->n_pieces; i++) {
+		struct cache_pieces *cp = c->pieces[i];
+		struct stat st;
+		fs_join(&path, out, cp->rel);
+		cp->id = publish_stat_of(path.data);
+		cp->id_size = cp->id.ok && lstat(path.data, &st) == 0 ? (long long)st.st_size : -1;
+	}
+	buf_release(&path);
+}
+
 void cache_free(struct cache *c)
 {
 	if (!c)

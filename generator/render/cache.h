@@ -178,6 +178,12 @@ size_t cache_rendered(const struct cache *c);
 /* Writes the index of this build (call once it is published). Returns 0,
  * or -1 with errno set (the next build is then a full one). */
 int cache_save(struct cache *c);
+/* Takes again, from the published folder out, the identity of every file
+ * this build's index records (documents and files in pieces): publish_commit
+ * linked them after they were written (struct publish's relinked), which
+ * changed their ctime, and a stale identity would make the next build read
+ * every file back. Called after publish_commit, before cache_save. */
+void cache_restat(struct cache *c, const char *out);
 void cache_free(struct cache *c);
 
 #endif

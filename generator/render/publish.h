@@ -39,6 +39,10 @@ struct publish {
 	char *spare;		/* .<out>.spare */
 	struct publish_files *files;	/* manifest and failures, behind a lock */
 	int no_exchange;	/* set by the caller: use the fallback (tests) */
+	int jobs;		/* set by the caller: workers of publish_commit */
+	int relinked;		/* set by publish_commit: the published files
+				 * were linked after the build wrote them, so
+				 * their ctimes changed (cache_restat) */
 };
 
 /* Puts back the previous site a killed build left aside (when out is
@@ -81,7 +85,9 @@ long long publish_size(struct publish *p, const char *rel);
 void publish_take_diags(struct publish *p, struct diags *d);
 void publish_free(struct publish *p);
 /* Removes from the new folder what this build did not produce, then swaps
- * it in; the old one becomes the spare. Returns 0; 1 when the new site is
+ * it in; the old one becomes the spare (on a first build, with no old one,
+ * a spare of hard links to the new one is made, and p->relinked set).
+ * Returns 0; 1 when the new site is
  * published but something could not be removed (a warning, for
  * publish_take_diags, names it); -1
  * with errno set when nothing changed. */
