@@ -84,6 +84,7 @@ struct slots {
 	const struct scale **v;
 	size_t n, *base, *link;
 	struct strmap *levels;
+	const unsigned char *need;	/* the levels to fill, NULL: all */
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -512,7 +513,8 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 	size_t si = scale_index(t, o->scale);
 	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;
 	for (size_t k = 0; vi >= 0 && k < o->scale->n; k++)
-		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang)
+		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang &&
+		    (!t->need || t->need[t->base[si] + k]))
 			push_offre(&t->levels[t->base[si] + k], o, seq);
 	for (size_t i = 0; i < s->n_correspondances; i++) {
 		const struct correspondance *c = s->correspondances[i];
@@ -523,7 +525,7 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 			size_t q = 0;
 			while (q < l->vers.n && !offre_lists(o, c->vers->id, l->vers.v[q].s))
 				q++;
-			if (q < l->vers.n)
+			if (q < l->vers.n && (!t->need || t->need[t->link[i] + j]))
 				push_offre(&t->levels[t->link[i] + j], o, seq);
 		}
 	}
@@ -553,6 +555,23 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 	size_t nl = t.link[s->n_correspondances], seq = 0;
 	t.levels = xcalloc(nl + 1, sizeof(*t.levels));
 	struct strmap *levels = t.levels;
+	size_t nsrc = 1 + nl - t.base[t.n];
+	for (size_t i = 0; i < s->vocab.n_corr; i++)
+		nsrc += s->vocab.corr[i].n;
+	/* Searching a few offers again: only the levels they read are filled
+	 * (a bucket's order is its candidates' z, then their order of
+	 * insertion, which leaving others out does not change). */
+	unsigned char *need = redo ? xcalloc(nl + 1, 1) : NULL;
+	struct source *src = redo ? xmalloc(nsrc * sizeof(*src)) : NULL;
+	for (size_t i = 0, at = 0; redo && i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
+			if (redo[at++]) {
+				size_t n = sources(s, &s->organismes[i]->offres[k], &t, src);
+				for (size_t j = 0; j < n; j++)
+					need[(size_t)(src[j].by_public - t.levels)] = 1;
+			}
+	free(src);
+	t.need = need;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			add_candidate(s, &s->organismes[i]->offres[k], &t, &seq);
@@ -566,9 +585,6 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 			qsort(b->by_dep, b->n, sizeof(*b->by_dep), cmp_dep_z);
 			qsort(b->by_z, b->n, sizeof(*b->by_z), cmp_z);
 		}
-	size_t nsrc = 1 + nl - t.base[t.n];
-	for (size_t i = 0; i < s->vocab.n_corr; i++)
-		nsrc += s->vocab.corr[i].n;
 	size_t no = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		no += s->organismes[i]->n_offres;
@@ -594,4 +610,5 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 	free(t.link);
 	free(t.base);
 	free(t.v);
+	free(need);
 }

@@ -487,6 +487,35 @@ void test_suites_jobs(void)
 	}
 	EXPECT(found > N_MANY);	/* most offers have suites: the check compares something */
 	EXPECT(differ == 0);
+	/* index_suites_redo searches again only the offers asked (the suites
+	 * memo's), filling only the buckets they read: every third offer's
+	 * suites, cleared, come back the same as when every offer was searched. */
+	static unsigned char redo[N_MANY];
+	static struct suite kept[N_MANY][SUITES_MAX];
+	static size_t n_kept[N_MANY];
+	for (size_t i = 0; i < N_MANY; i++) {
+		struct offre *a = &offres[0][i];
+		redo[i] = i % 3 == 1;
+		n_kept[i] = a->n_suites;
+		memcpy(kept[i], a->suites, a->n_suites * sizeof(*a->suites));
+		if (redo[i]) {
+			a->suites = NULL;
+			a->n_suites = 0;
+		}
+	}
+	index_suites_redo(&s[0], 2, redo, &s[0].arena);
+	differ = 0;
+	for (size_t i = 0; i < N_MANY; i++) {
+		const struct offre *a = &offres[0][i];
+		differ += a->n_suites != n_kept[i];
+		for (size_t j = 0; j < a->n_suites && j < n_kept[i]; j++) {
+			const struct suite *x = &a->suites[j], *y = &kept[i][j];
+			differ += x->o != y->o || x->from != y->from || x->to != y->to || x->km != y->km ||
+			    x->same_dep != y->same_dep || x->public != y->public || x->via != y->via ||
+			    x->corr != y->corr || x->chain != y->chain;
+		}
+	}
+	EXPECT(differ == 0);
 	for (int k = 0; k < 2; k++)
 		arena_free(&s[k].arena);
 }
