@@ -497,7 +497,8 @@ void test_suites_jobs(void)
 		struct offre *a = &offres[0][i];
 		redo[i] = i % 3 == 1;
 		n_kept[i] = a->n_suites;
-		memcpy(kept[i], a->suites, a->n_suites * sizeof(*a->suites));
+		if (a->n_suites)
+			memcpy(kept[i], a->suites, a->n_suites * sizeof(*a->suites));
 		if (redo[i]) {
 			a->suites = NULL;
 			a->n_suites = 0;
