@@ -20,9 +20,9 @@
 #define _GNU_SOURCE
 #include "fingerprint.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,7 @@
 #include "base/fsrec.h"
 #include "base/mem.h"
 #include "base/pool.h"
+#include "base/strmap.h"
 #include "render/backend.h"
 #include "render/cache.h"
 #include "render/publish.h"
@@ -59,6 +60,7 @@ struct fingerprint {
 	size_t n_in;
 	int changed;		/* an input had two identities */
 	int jobs;		/* --jobs: the output is looked at side by side */
+	int timing;		/* CARTO_TIMING: say how many were looked at */
 };
 
 static long long now_ns(clockid_t id)
@@ -234,6 +236,7 @@ struct fingerprint *fingerprint_open(const struct fingerprint_args *a)
 	f->say = (struct buf)BUF_INIT;
 	f->out = xstrdup(a->out);
 	f->jobs = a->o->jobs;
+	f->timing = a->o->timing;
 	size_t l = strlen(f->out);
 	while (l > 1 && f->out[l - 1] == '/')
 		f->out[--l] = '\0';
@@ -298,176 +301,117 @@ static void put_entry(struct buf *b, char tag, const struct fsrec_entry *e)
 	    strlen(e->path), e->root, e->path);
 }
 
-static int cmp_name(const void *pa, const void *pb)
-{
-	return strcmp(*(char *const *)pa, *(char *const *)pb);
-}
+/* The output as the build produced it, noted once published: every file
+ * and folder the publisher lists (publish_produced; a clean publication
+ * leaves nothing else in the tree), and the output itself. A file the
+ * build put back or rendered through the cache has its identity recorded
+ * there, as it was once in place (cache_each_file): when its times are
+ * older than the build's start, that identity is the file's now unless
+ * something changed it since, which stamps a later time (then the next
+ * build sees another identity and runs: never a wrong replay). Those are
+ * not looked at again; the others (the folders, the files written or
+ * linked in this build, whose change time is this build's, and those the
+ * cache does not key) are, each by fstatat from the output's descriptor,
+ * side by side on the pool, in chunks. The entries are noted in the order
+ * of their paths (bytewise), so the bytes are the same for any jobs. */
+struct out_entry {
+	const char *rel;	/* "." for the output itself */
+	const struct publish_file *known;	/* its recorded identity, or NULL */
+	struct fsrec_id id;
+};
 
-/* Lists the folder open as d into a sorted array of names (owned): the
- * bytewise order of fs_list. */
-static char **names_of(DIR *d, size_t *n)
-{
-	char **v = NULL;
-	size_t cap = 0;
-	struct dirent *de;
-	*n = 0;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-			v = xgrow(v, &cap, *n + 1, sizeof(*v));
-			v[(*n)++] = xstrdup(de->d_name);
-		}
-	if (*n > 1)
-		xqsort(v, *n, sizeof(*v), cmp_name);
-	return v;
-}
-
-/* Appends the output's file or folder name (in the folder open as dir, or
- * the path itself with AT_FDCWD), rel under the output ("." the output
- * itself), to b with its identity. Each is looked at through its folder's
- * descriptor (fstatat), not by its whole path: the kernel walks no path,
- * and a rebuild of 10,000 organisations looks at 22,000 files. Returns the
- * folder opened when it is one, else NULL; *rc becomes -1 when it is
- * missing or racy (changed after ref). */
-static DIR *put_one(int dir, const char *name, const char *rel, struct buf *b, long long ref, int *rc)
-{
-	struct stat st;
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		*rc = -1;
-		return NULL;
-	}
-	struct fsrec_entry e = { FSREC_LSTAT, (char *)"", (char *)rel, fsrec_id_stat(&st) };
-	if (racy(e.id.mtime, ref) || racy(e.id.ctime, ref))
-		*rc = -1;
-	put_entry(b, 'o', &e);
-	if (*rc < 0 || !S_ISDIR(st.st_mode))
-		return NULL;
-	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		*rc = -1;
-	}
-	return d;
-}
-
-/* put_one, then a folder's entries in the order of their names, each
- * with what it holds. Returns 0, or -1 when one is missing or racy. */
-static int put_output(int dir, const char *name, const char *rel, struct buf *b, long long ref)
-{
-	int rc = 0;
-	DIR *d = put_one(dir, name, rel, b, ref, &rc);
-	if (!d)
-		return rc;
+struct produced {
+	struct out_entry *v;
 	size_t n;
-	char **v = names_of(d, &n);
-	struct buf sub = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (rc == 0) {
-			buf_reset(&sub);
-			if (strcmp(rel, ".") == 0)
-				buf_puts(&sub, v[i]);
-			else
-				fs_join(&sub, rel, v[i]);
-			rc = put_output(dirfd(d), v[i], sub.data, b, ref);
-		}
-		free(v[i]);
-	}
-	free(v);
-	buf_release(&sub);
-	closedir(d);
-	return rc;
+	int root;		/* the output's descriptor */
+	const char *out;
+	long long ref;		/* a time no output's may reach */
+	_Atomic int failed;	/* one is missing or racy */
+	size_t looked;		/* entries looked at (not known) */
+	struct strmap known;	/* rel -> struct publish_file *, not racy */
+	long long start;
+};
+
+#define LOOK_CHUNK 512
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	return strcmp(((const struct out_entry *)pa)->rel, ((const struct out_entry *)pb)->rel);
 }
 
-/* The output looked at side by side: the output and its first level in
- * the caller's thread, then each entry of a first-level folder (an
- * organisation's folder, a PDF) with what it holds as a job of the pool
- * (base/pool.h), into a buffer of its own; the buffers are joined in the
- * order put_output gives, so the bytes are the same for any jobs. */
-struct unit {
-	int dir;		/* its folder's descriptor (dirs[]) */
-	char *name, *rel;	/* owned */
-	struct buf head;	/* the entries put before it, in order */
-	struct buf body;	/* its own and those under it */
-	int rc;
-};
+static void note_known(void *ctx, const struct publish_file *pf)
+{
+	struct produced *pr = ctx;
+	if (pf->st.ok && !racy(pf->st.mtime, pr->start) && !racy(pf->st.ctime, pr->start))
+		strmap_put(&pr->known, pf->rel, (void *)pf);
+}
 
-struct walk {
-	struct unit *u;
-	size_t n, cap;
-	DIR **dirs;		/* the first-level folders, open until the jobs end */
-	size_t n_dirs, cap_dirs;
-	struct buf pending;	/* entries not yet given to a unit */
-	long long ref;
-};
-
-static int walk_job(void *ctx, size_t i, struct pool_worker *w)
+static int look_job(void *ctx, size_t j, struct pool_worker *w)
 {
 	(void)w;
-	struct walk *wk = ctx;
-	struct unit *u = &wk->u[i];
-	u->rc = put_output(u->dir, u->name, u->rel, &u->body, wk->ref);
+	struct produced *pr = ctx;
+	size_t end = (j + 1) * LOOK_CHUNK < pr->n ? (j + 1) * LOOK_CHUNK : pr->n;
+	for (size_t i = j * LOOK_CHUNK; i < end && !atomic_load(&pr->failed); i++) {
+		struct out_entry *e = &pr->v[i];
+		struct stat st;
+		if (e->known)
+			continue;
+		int root = strcmp(e->rel, ".") == 0;
+		if (fstatat(root ? AT_FDCWD : pr->root, root ? pr->out : e->rel, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			atomic_store(&pr->failed, 1);
+			break;
+		}
+		e->id = fsrec_id_stat(&st);
+		if (racy(e->id.mtime, pr->ref) || racy(e->id.ctime, pr->ref))
+			atomic_store(&pr->failed, 1);
+	}
 	return 0;
 }
 
-/* put_output of the whole output, on f->jobs threads. */
-static int put_output_all(const struct fingerprint *f, struct buf *b, long long ref)
+/* Appends the output's entries to b (see above). Returns 0, or -1 when one
+ * is missing or racy (changed after ref). */
+static int put_produced(const struct fingerprint *f, struct publish *p, const struct cache *c,
+    struct buf *b, long long ref)
 {
-	struct walk wk = { .pending = BUF_INIT, .ref = ref };
-	struct buf rel = BUF_INIT;
-	int rc = 0;
-	size_t n_top = 0;
-	char **top = NULL;
-	DIR *root = put_one(AT_FDCWD, f->out, ".", &wk.pending, ref, &rc);
-	if (root)
-		top = names_of(root, &n_top);
-	for (size_t i = 0; i < n_top; i++) {
-		DIR *d = rc == 0 ? put_one(dirfd(root), top[i], top[i], &wk.pending, ref, &rc) : NULL;
-		size_t n = 0;
-		char **v = d ? names_of(d, &n) : NULL;
-		if (d) {
-			wk.dirs = xgrow(wk.dirs, &wk.cap_dirs, wk.n_dirs + 1, sizeof(*wk.dirs));
-			wk.dirs[wk.n_dirs++] = d;
+	size_t nf, nd;
+	unsigned fmode;
+	const char **rel = publish_produced(p, &nf, &nd, &fmode);
+	struct produced pr = { .n = nf + nd + 1, .out = f->out, .ref = ref, .known = STRMAP_INIT,
+		.start = f->start };
+	cache_each_file(c, note_known, &pr);
+	pr.v = xcalloc(pr.n, sizeof(*pr.v));
+	pr.looked = pr.n;
+	pr.v[0].rel = ".";
+	for (size_t i = 0; i < nf + nd; i++) {
+		struct out_entry *e = &pr.v[i + 1];
+		e->rel = rel[i];
+		const struct publish_file *k = i < nf ? strmap_get(&pr.known, rel[i]) : NULL;
+		if (k) {
+			e->known = k;
+			pr.looked--;
+			e->id = (struct fsrec_id){ 0, k->st.dev, k->st.ino, k->size, k->st.mtime, k->st.ctime,
+				S_IFREG | fmode, 0 };
 		}
-		for (size_t k = 0; k < n; k++) {
-			buf_reset(&rel);
-			fs_join(&rel, top[i], v[k]);
-			wk.u = xgrow(wk.u, &wk.cap, wk.n + 1, sizeof(*wk.u));
-			wk.u[wk.n++] = (struct unit){ dirfd(d), v[k], xstrdup(rel.data), wk.pending, BUF_INIT, 0 };
-			wk.pending = (struct buf)BUF_INIT;
-		}
-		free(v);
-		free(top[i]);
 	}
-	free(top);
+	free(rel);
+	xqsort(pr.v, pr.n, sizeof(*pr.v), cmp_entry);
+	pr.root = open(f->out, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = pr.root < 0 ? -1 : 0;
 	if (rc == 0) {
 		struct diags d = DIAGS_INIT;	/* the jobs report nothing */
-		pool_run(wk.n, f->jobs, walk_job, &wk, &d, NULL);
+		pool_run((pr.n + LOOK_CHUNK - 1) / LOOK_CHUNK, f->jobs, look_job, &pr, &d, NULL);
 		diags_free(&d);
+		close(pr.root);
+		rc = atomic_load(&pr.failed) ? -1 : 0;
 	}
-	for (size_t i = 0; i < wk.n; i++) {
-		struct unit *u = &wk.u[i];
-		if (u->rc < 0)
-			rc = -1;
-		if (rc == 0) {
-			buf_add(b, u->head.data, u->head.len);
-			buf_add(b, u->body.data, u->body.len);
-		}
-		buf_release(&u->head);
-		buf_release(&u->body);
-		free(u->name);
-		free(u->rel);
+	for (size_t i = 0; rc == 0 && i < pr.n; i++) {
+		struct fsrec_entry e = { FSREC_LSTAT, (char *)"", (char *)pr.v[i].rel, pr.v[i].id };
+		put_entry(b, 'o', &e);
 	}
-	if (rc == 0)
-		buf_add(b, wk.pending.data, wk.pending.len);
-	for (size_t i = 0; i < wk.n_dirs; i++)
-		closedir(wk.dirs[i]);
-	if (root)
-		closedir(root);
-	free(wk.dirs);
-	free(wk.u);
-	buf_release(&wk.pending);
-	buf_release(&rel);
+	if (f->timing)
+		fprintf(stderr, "carto: fingerprint-output %zu entries, %zu looked at\n", pr.n, pr.looked);
+	strmap_free(&pr.known);
+	free(pr.v);
 	return rc;
 }
 
@@ -481,7 +425,7 @@ static int make_dir(const char *path)
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int fingerprint_save(struct fingerprint *f, int status)
+int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const struct cache *c)
 {
 	fingerprint_end_reading(f);
 	if (f->off || f->held || !f->in || f->changed)
@@ -505,7 +449,7 @@ int fingerprint_save(struct fingerprint *f, int status)
 	for (size_t i = 0; i < f->n_in; i++)
 		put_entry(&b, 'i', &f->in[i]);
 	int rc = 0;
-	if (put_output_all(f, &b, published + 1) == 0) {
+	if (put_produced(f, p, c, &b, published + 1) == 0) {
 		struct digest all = digest_bytes(b.data, b.len);
 		digest_hex(&all, hex);
 		buf_printf(&b, "end %s\n", hex);

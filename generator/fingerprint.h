@@ -29,7 +29,9 @@
 #define CARTO_FINGERPRINT_H
 
 struct build_opts;
+struct cache;
 struct fingerprint;
+struct publish;
 
 struct fingerprint_args {
 	const char *site, *out, *share;	/* as the build names them */
@@ -57,8 +59,10 @@ void fingerprint_say(struct fingerprint *f, const char *text);
  * (a new file renamed over the old). Writes none when the build's inputs
  * changed while it read them or were racy, or an output is racy. Returns 0
  * (written or rightly not), -1 with errno set when it could not be written
- * (the next build then runs in full). */
-int fingerprint_save(struct fingerprint *f, int status);
+ * (the next build then runs in full). p is the publisher, which has
+ * published cleanly; c the build's cache (fingerprint.c: the output's
+ * identities it recorded). */
+int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const struct cache *c);
 void fingerprint_free(struct fingerprint *f);
 
 #endif

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/civil.h"
 #include "base/diag.h"
@@ -26,6 +28,7 @@
 #include "data/load.h"
 #include "data/model.h"
 #include "data/snap.h"
+#include "data/suites_memo.h"
 #include "data/validate.h"
 #include "build.h"
 #include "fingerprint.h"
@@ -61,6 +64,7 @@ struct opts {
 	int today;		/* the build's day, once taken (YYYYMMDD), or 0 */
 	int load_rc;		/* then what loading it returned */
 	struct snap *snap;	/* the load snapshot, or NULL (data/snap.h) */
+	struct suites_memo *memo;	/* the suites memo, or NULL (data/suites_memo.h) */
 };
 
 /* The commands, with the number of operands each takes. */
@@ -282,6 +286,41 @@ static void check_lheo_table(const char *site, const char *share, struct diags *
 	buf_release(&path);
 }
 
+/* The suites found with the memo (data/suites_memo.h) in a thread of its
+ * own, beside index_site in the caller's (neither reads what the other
+ * writes; each spreads its jobs over the pool), their arena merged into the
+ * site's once both are done: one stage for the timing, "index-suites". */
+struct suites_side {
+	struct suites_memo *memo;
+	struct site *s;
+	int jobs;
+	struct arena keep;
+	size_t searched;
+};
+
+static void *suites_side(void *arg)
+{
+	struct suites_side *r = arg;
+	r->searched = suites_memo_index(r->memo, r->s, r->jobs, &r->keep);
+	return NULL;
+}
+
+static void index_with_memo(struct site *s, struct opts *o)
+{
+	struct suites_side r = { o->memo, s, o->b.jobs, ARENA_INIT, 0 };
+	pthread_t th;
+	int started = pthread_create(&th, NULL, suites_side, &r) == 0;
+	index_site(s, o->b.jobs);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		suites_side(&r);
+	arena_merge(&s->arena, &r.keep);
+	build_stage(&o->clock, "index-suites");
+	if (o->b.timing)
+		fprintf(stderr, "carto: suites-memo %zu of %zu offers searched again\n", r.searched, s->n_offres);
+}
+
 /* Loads, validates and indexes; prints diagnostics. Returns 0 when the site
  * has no error. */
 static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
@@ -318,12 +357,33 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	diags_print(d, stderr);
 	if (rc < 0 || d->errors)
 		return -1;
-	if (index) {
+	if (index && o->memo)
+		index_with_memo(s, o);
+	else if (index) {
 		index_site(s, o->b.jobs);
 		build_stage(&o->clock, "index");
 		index_suites(s, o->b.jobs);
 		build_stage(&o->clock, "suites");
 	}
+	return 0;
+}
+
+/* The path of the file name in the build cache's folder beside out into p,
+ * and carto's digest into carto; -1 with --no-cache or when carto cannot
+ * digest itself. */
+static int cache_file(const char *out, const struct build_opts *b, const char *name, struct buf *p,
+    struct digest *carto)
+{
+	if (b->no_cache || cache_carto_digest(carto) < 0)
+		return -1;
+	char *o = xstrdup(out);
+	size_t l = strlen(o);
+	while (l > 1 && o[l - 1] == '/')
+		o[--l] = '\0';
+	char *dir = publish_beside(o, "cache");
+	fs_join(p, dir, name);
+	free(dir);
+	free(o);
 	return 0;
 }
 
@@ -333,20 +393,21 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 static struct snap *snap_beside(const char *out, const struct build_opts *b, int put)
 {
 	struct digest carto;
-	if (b->no_cache || cache_carto_digest(&carto) < 0)
-		return NULL;
-	char *o = xstrdup(out);
-	size_t l = strlen(o);
-	while (l > 1 && o[l - 1] == '/')
-		o[--l] = '\0';
-	char *dir = publish_beside(o, "cache");
 	struct buf p = BUF_INIT;
-	fs_join(&p, dir, "load");
-	struct snap *s = snap_open(p.data, &carto, put);
+	struct snap *s = cache_file(out, b, "load", &p, &carto) == 0 ? snap_open(p.data, &carto, put) : NULL;
 	buf_release(&p);
-	free(dir);
-	free(o);
 	return s;
+}
+
+/* The suites memo beside out (data/suites_memo.h), or NULL as above. */
+static struct suites_memo *memo_beside(const char *out, const struct build_opts *b)
+{
+	struct digest carto;
+	struct buf p = BUF_INIT;
+	struct suites_memo *m = cache_file(out, b, "suites", &p, &carto) == 0 ? suites_memo_open(p.data, &carto)
+	    : NULL;
+	buf_release(&p);
+	return m;
 }
 
 /* Refuses an --out that would replace the site or a folder carto did not
@@ -428,7 +489,14 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		goto done;
 	if (!o->preloaded)
 		o->snap = snap_beside(o->out, &o->b, 1);
+	o->memo = memo_beside(o->out, &o->b);
 	int prepared = prepare(s, o, d, 1), snap_failed = 0;
+	/* The suites are a function of the inputs: kept even if the build
+	 * stops; a memo not written is only searched again. */
+	if (o->memo && out_is_safe(o->site, o->out, 0))
+		suites_memo_save(o->memo);
+	suites_memo_free(o->memo);
+	o->memo = NULL;
 	if (o->snap) {	/* what parsed need not be again, even if the build stops */
 		build_stage(&o->clock, NULL);
 		if (out_is_safe(o->site, o->out, 0) && snap_save(o->snap) < 0 && errno != ENOENT) {
@@ -514,7 +582,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	rc = 0;
 	build_stage(&o->clock, NULL);
-	if (clean && cache && fingerprint_save(fp, rc) < 0)
+	if (clean && cache && fingerprint_save(fp, rc, &p, cache) < 0)
 		fprintf(stderr, "carto: warning: cannot write the build's fingerprint beside %s: %s\n", o->out,
 		    strerror(errno));
 	build_stage(&o->clock, "fingerprint-save");

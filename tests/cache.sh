@@ -599,6 +599,24 @@ sleep 0.05
 printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
 touch -r "$C/mtime" "$f"
 cache_same output-edited-mtime-kept
+# The fingerprint takes the identity of a file the build put back from
+# the cache as the cache recorded it, without looking at it again, when
+# its times are older than the build's start (fingerprint.c): a build
+# that puts back every document looks again at the folders and at few
+# files (here 19 of 457: those no document of the cache wrote). A file edited after such a build is still seen: the next build
+# runs and puts it right.
+touch "$C/site/site.yaml"
+CARTO_TIMING=1 cache_same touched-puts-back
+seen=$(sed -n 's/^carto: fingerprint-output \([0-9]*\) entries, \([0-9]*\) looked at$/\1 \2/p' "$C/log")
+folders=$(find "$C/out" -type d | wc -l)
+all=$(find "$C/out" | wc -l)
+[ -n "$seen" ] && [ "${seen% *}" = "$all" ] && [ "${seen#* }" -lt $((folders + (all - folders) / 5)) ]
+cache_test_d fingerprint-takes-identities 'echo "$seen folders=$folders"; cat "$C/log"'
+f=$(ls "$C/out/organismes/"*/index.html | sed -n 5p)
+sleep 0.05
+printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
+cache_same output-edited-after-put-back
+FAST=1 cache_same output-edited-after-put-back-fast
 # An output file or folder deleted, a file added: the build puts it right.
 rm "$(ls "$C/out/organismes/"*/index.html | sed -n 4p)"
 cache_same output-file-deleted
@@ -620,6 +638,42 @@ wait $pid 2> /dev/null
 [ "$(cksum < "$C/.out.cache/index")" = "$index_was" ] && [ ! -e "$C/.out.cache/fingerprint" ]
 cache_test_d killed-build-keeps-cache 'ls -a "$C/.out.cache"'
 cache_same after-kill
+
+# The suites memo (data/suites_memo.h): a build searches again only the
+# offers whose suites may have changed, and puts back the others'. One
+# organisation renamed: few are searched again; one of its lieux moved
+# next to another organisation's (Meaux), whose suites did not list it:
+# it now does, as in a clean build (the memo must see that the moved
+# lieu is nearer than that offer's last suite); a memo damaged, truncated
+# or deleted is none (every offer searched).
+memo() { sed -n 's/^carto: suites-memo \([0-9]*\) of \([0-9]*\) offers searched again$/\1 \2/p' "$C/log"; }
+meaux() { awk -F';' '$1 == "langues-et-insertion-pays-de-meaux" { print $7 }' "$C/out/data/suites.csv"; }
+f="$C/site/content/organismes/mots-passants-champigny.yaml"
+sed -i 's/^  nom: "\(.*\)"$/  nom: "\1 (Champigny)"/' "$f"
+CARTO_TIMING=1 cache_same memo-org-renamed
+m=$(memo)
+[ -n "$m" ] && [ "${m% *}" -gt 0 ] && [ $((${m% *} * 2)) -lt "${m#* }" ]
+cache_test_d memo-searches-few 'echo "$m"; cat "$C/log"'
+! meaux | grep -q '^centre-social-port-et-quartiers$'
+cache_test_d memo-meaux-before 'meaux'
+f="$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+sed -i '0,/geo: {/s/geo: { lat: [0-9.]*, lon: [0-9.]* }/geo: { lat: 48.9582, lon: 2.8978 }/' "$f"
+CARTO_TIMING=1 cache_same memo-lieu-moved-near
+m=$(memo)
+meaux | grep -q '^centre-social-port-et-quartiers$' && [ -n "$m" ] && [ $((${m% *} * 2)) -lt "${m#* }" ]
+cache_test_d memo-lieu-enters 'echo "$m"; meaux'
+touch "$C/site/site.yaml"
+printf 'x' | dd of="$C/.out.cache/suites" bs=1 seek=200 conv=notrunc 2> /dev/null
+CARTO_TIMING=1 cache_same memo-damaged
+m=$(memo)
+[ -n "$m" ] && [ "${m% *}" = "${m#* }" ]
+cache_test_d memo-damaged-searches-all 'echo "$m"'
+touch "$C/site/site.yaml"
+head -c 1000 "$C/.out.cache/suites" > "$C/trunc" && mv "$C/trunc" "$C/.out.cache/suites"
+cache_same memo-truncated
+rm "$C/.out.cache/suites"
+touch "$C/site/site.yaml"
+cache_same memo-deleted
 
 # The keys do not depend on the number of threads: the suites, the
 # organisations' keys and their suites' digests are found side by side

@@ -81,6 +81,20 @@ void index_site(struct site *s, int jobs);
  * offers are searched on up to jobs threads (base/pool.h), the results
  * put in the arena in the offers' order: the same for any jobs. */
 void index_suites(struct site *s, int jobs);
+/* The same for the offers whose redo[i] is set (i in the order of the
+ * organisations and their offers; NULL: every offer), their suites in
+ * keep (the site's arena, or one merged into it later); the others keep
+ * what they hold (suites_memo.c puts back the previous build's). */
+struct arena;
+void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, struct arena *keep);
+/* The squared chord between the two lieux on the unit sphere, as the
+ * search compares them (the suites' order, rule 5): bit for bit the value
+ * it computes for that pair. */
+double index_suite_chord2(const struct lieu *from, const struct lieu *to);
+/* 0 when the offer c can be none of a's suites whatever its lieux: it does
+ * not recruit, or stands in none of the buckets a reads, or in none of
+ * their publics (rules 1 to 3); 1 when it may be one. */
+int index_suites_may_follow(const struct site *s, const struct offre *a, const struct offre *c);
 /* The great-circle distance in km between two points in degrees. */
 double geo_km(double lat1, double lon1, double lat2, double lon2);
 

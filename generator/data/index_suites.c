@@ -84,6 +84,7 @@ struct slots {
 	const struct scale **v;
 	size_t n, *base, *link;
 	struct strmap *levels;
+	const unsigned char *need;	/* the levels to fill, NULL: all */
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -217,6 +218,15 @@ static size_t z_bound(const struct cand *c, size_t n, double z)
 	return lo;
 }
 
+double index_suite_chord2(const struct lieu *from, const struct lieu *to)
+{
+	double p[3], k[3];
+	unit_vector(from, &p[0], &p[1], &p[2]);
+	unit_vector(to, &k[0], &k[1], &k[2]);
+	double dx = k[0] - p[0], dy = k[1] - p[1], dz = k[2] - p[2];
+	return dx * dx + dy * dy + dz * dz;
+}
+
 static void consider(const struct offre *a, const struct lieu *la, const double *p,
     const struct cand *k, int other_dep, const struct source *src, struct best *v, size_t *nv)
 {
@@ -314,6 +324,87 @@ static size_t sources(const struct site *s, const struct offre *a, const struct 
 	return n;
 }
 
+/* 1 when c stands in the bucket of level pos of scale sc (add_candidate,
+ * rule 1; c recruits). */
+static int in_level(const struct offre *c, const struct scale *sc, int pos)
+{
+	if (!sc || c->scale != sc || pos < 0)
+		return 0;
+	int vi = level_pos(sc, c->vise.s);
+	return vi >= 0 && offre_takes_level(c, sc, (size_t)pos) && sc->v[pos].rang < sc->v[vi].rang;
+}
+
+/* 1 when c stands in the bucket of link l of the correspondence c2
+ * (add_candidate, rule 1b; c recruits). */
+static int in_link(const struct offre *c, const struct correspondance *c2, const struct corr_link *l)
+{
+	if (!offre_prepares(c, c2->vers))
+		return 0;
+	for (size_t q = 0; q < l->vers.n; q++)
+		if (offre_lists(c, c2->vers->id, l->vers.v[q].s))
+			return 1;
+	return 0;
+}
+
+/* 1 when a reads a sub-bucket c stands in (rule 2). */
+static int shares_public(const struct offre *a, const struct offre *c)
+{
+	if (is_open_to_all(c))
+		return 1;
+	for (size_t p = 0; p < c->publics.n; p++)
+		for (size_t q = 0; q < a->publics.n; q++)
+			if (strcmp(c->publics.v[p].s, a->publics.v[q].s) == 0)
+				return 1;
+	return 0;
+}
+
+/* Where sources() finds a's scale among the slots' (the vocabularies'
+ * scales, then the référentiels' that have levels): 1 with *vocab set, or
+ * 0 when it is none of them. */
+static int scale_known(const struct site *s, const struct scale *sc, int *vocab)
+{
+	*vocab = 0;
+	for (size_t i = 0; sc && i < s->vocab.n_echelles; i++)
+		if (sc == &s->vocab.echelles[i])
+			return *vocab = 1;
+	for (size_t i = 0; sc && i < s->n_referentiels; i++)
+		if (sc == &s->referentiels[i]->echelle && sc->n)
+			return 1;
+	return 0;
+}
+
+int index_suites_may_follow(const struct site *s, const struct offre *a, const struct offre *c)
+{
+	if (!offre_recrute(c) || !shares_public(a, c))
+		return 0;
+	int vocab, pos = scale_known(s, a->scale, &vocab) ? level_pos(a->scale, a->vise.s) : -1;
+	if (pos >= 0 && in_level(c, a->scale, pos))
+		return 1;
+	for (size_t i = 0; pos >= 0 && vocab && i < s->vocab.n_corr; i++) {
+		const struct scale_corr *cc = &s->vocab.corr[i];
+		for (size_t k = 0; k < cc->n; k++) {
+			size_t si;
+			const struct scale *sc = NULL;
+			int at = -1;
+			if (!strcmp(cc->de, a->echelle.s) && !strcmp(cc->v[k].de, a->vise.s))
+				at = (sc = find_scale(s, cc->vers, &si)) ? level_pos(sc, cc->v[k].vers) : -1;
+			else if (!strcmp(cc->vers, a->echelle.s) && !strcmp(cc->v[k].vers, a->vise.s))
+				at = (sc = find_scale(s, cc->de, &si)) ? level_pos(sc, cc->v[k].de) : -1;
+			if (in_level(c, sc, at))
+				return 1;
+		}
+	}
+	for (size_t i = 0; i < s->n_correspondances; i++) {
+		const struct correspondance *c2 = s->correspondances[i];
+		if (!c2->de || !c2->vers || offre_prepares(a, c2->vers))
+			continue;
+		for (size_t j = 0; j < c2->n_liens; j++)
+			if (offre_reaches(a, c2, &c2->liens[j]) && in_link(c, c2, &c2->liens[j]))
+				return 1;
+	}
+	return 0;
+}
+
 /* Finds the suites of a into out (room for SUITES_MAX); returns how many.
  * Reads only: offers are done side by side (index_suites). */
 static size_t suites_of(const struct site *s, const struct offre *a, const struct slots *t,
@@ -355,6 +446,7 @@ struct suites_run {
 	const struct slots *t;
 	struct offre **offres;
 	size_t n_offres, nsrc;
+	const unsigned char *redo;	/* by offer, NULL: all */
 };
 
 static int suites_job(void *ctx, size_t j, struct pool_worker *w)
@@ -365,6 +457,10 @@ static int suites_job(void *ctx, size_t j, struct pool_worker *w)
 	size_t end = (j + 1) * SUITES_CHUNK < r->n_offres ? (j + 1) * SUITES_CHUNK : r->n_offres;
 	for (size_t i = j * SUITES_CHUNK; i < end; i++) {
 		struct offre *a = r->offres[i];
+		if (r->redo && !r->redo[i])
+			continue;
+		a->suites = NULL;
+		a->n_suites = 0;
 		size_t n = suites_of(r->s, a, r->t, src, found);
 		if (!n)
 			continue;
@@ -417,7 +513,8 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 	size_t si = scale_index(t, o->scale);
 	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;
 	for (size_t k = 0; vi >= 0 && k < o->scale->n; k++)
-		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang)
+		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang &&
+		    (!t->need || t->need[t->base[si] + k]))
 			push_offre(&t->levels[t->base[si] + k], o, seq);
 	for (size_t i = 0; i < s->n_correspondances; i++) {
 		const struct correspondance *c = s->correspondances[i];
@@ -428,13 +525,18 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 			size_t q = 0;
 			while (q < l->vers.n && !offre_lists(o, c->vers->id, l->vers.v[q].s))
 				q++;
-			if (q < l->vers.n)
+			if (q < l->vers.n && (!t->need || t->need[t->link[i] + j]))
 				push_offre(&t->levels[t->link[i] + j], o, seq);
 		}
 	}
 }
 
 void index_suites(struct site *s, int jobs)
+{
+	index_suites_redo(s, jobs, NULL, &s->arena);
+}
+
+void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, struct arena *keep)
 {
 	struct slots t = { 0 };
 	t.v = xcalloc(s->vocab.n_echelles + s->n_referentiels + 1, sizeof(*t.v));
@@ -453,6 +555,23 @@ void index_suites(struct site *s, int jobs)
 	size_t nl = t.link[s->n_correspondances], seq = 0;
 	t.levels = xcalloc(nl + 1, sizeof(*t.levels));
 	struct strmap *levels = t.levels;
+	size_t nsrc = 1 + nl - t.base[t.n];
+	for (size_t i = 0; i < s->vocab.n_corr; i++)
+		nsrc += s->vocab.corr[i].n;
+	/* Searching a few offers again: only the levels they read are filled
+	 * (a bucket's order is its candidates' z, then their order of
+	 * insertion, which leaving others out does not change). */
+	unsigned char *need = redo ? xcalloc(nl + 1, 1) : NULL;
+	struct source *src = redo ? xmalloc(nsrc * sizeof(*src)) : NULL;
+	for (size_t i = 0, at = 0; redo && i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
+			if (redo[at++]) {
+				size_t n = sources(s, &s->organismes[i]->offres[k], &t, src);
+				for (size_t j = 0; j < n; j++)
+					need[(size_t)(src[j].by_public - t.levels)] = 1;
+			}
+	free(src);
+	t.need = need;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			add_candidate(s, &s->organismes[i]->offres[k], &t, &seq);
@@ -466,18 +585,15 @@ void index_suites(struct site *s, int jobs)
 			qsort(b->by_dep, b->n, sizeof(*b->by_dep), cmp_dep_z);
 			qsort(b->by_z, b->n, sizeof(*b->by_z), cmp_z);
 		}
-	size_t nsrc = 1 + nl - t.base[t.n];
-	for (size_t i = 0; i < s->vocab.n_corr; i++)
-		nsrc += s->vocab.corr[i].n;
 	size_t no = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		no += s->organismes[i]->n_offres;
-	struct suites_run r = { s, &t, xmalloc((no + 1) * sizeof(*r.offres)), 0, nsrc };
+	struct suites_run r = { s, &t, xmalloc((no + 1) * sizeof(*r.offres)), 0, nsrc, redo };
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			r.offres[r.n_offres++] = &s->organismes[i]->offres[k];
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
-	pool_run((no + SUITES_CHUNK - 1) / SUITES_CHUNK, jobs, suites_job, &r, &d, &s->arena);
+	pool_run((no + SUITES_CHUNK - 1) / SUITES_CHUNK, jobs, suites_job, &r, &d, keep);
 	diags_free(&d);
 	free(r.offres);
 	for (size_t i = 0; i < nl; i++) {
@@ -494,4 +610,5 @@ void index_suites(struct site *s, int jobs)
 	free(t.link);
 	free(t.base);
 	free(t.v);
+	free(need);
 }

@@ -316,6 +316,69 @@ static void index_records(struct snap *s)
 	}
 }
 
+/* The second half of a file read side by side (read_whole). */
+struct half {
+	int fd;
+	char *to;
+	size_t n;
+	off_t at;
+	int err;		/* errno, or EIO for a short read */
+};
+
+static void *read_half(void *arg)
+{
+	struct half *h = arg;
+	size_t got = 0;
+	while (got < h->n) {
+		ssize_t r = pread(h->fd, h->to + got, h->n - got, h->at + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			h->err = r < 0 ? errno : EIO;
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	return NULL;
+}
+
+/* Reads the regular file at path (at most max bytes) whole into b, its two
+ * halves side by side (pread, the second in a thread of its own): the
+ * snapshot is tens of megabytes, and copying it in and faulting in the
+ * pages it goes to is most of opening it. What is appended meanwhile is
+ * not read. Returns 0, or -1 with errno set. */
+static int read_whole(const char *path, size_t max, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		int e = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	size_t n = (size_t)st.st_size, first = n / 2;
+	buf_grow(b, n);
+	struct half h[2] = { { fd, b->data, first, 0, 0 }, { fd, b->data + first, n - first, (off_t)first, 0 } };
+	pthread_t th;
+	int started = n >= (1u << 20) && pthread_create(&th, NULL, read_half, &h[1]) == 0;
+	read_half(&h[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		read_half(&h[1]);
+	close(fd);
+	if (h[0].err || h[1].err) {
+		errno = h[0].err ? h[0].err : h[1].err;
+		return -1;
+	}
+	b->len = n;
+	b->data[n] = '\0';
+	return 0;
+}
+
 struct snap *snap_open(const char *path, const struct digest *carto, int put)
 {
 	struct snap *s = xcalloc(1, sizeof(*s));
@@ -327,7 +390,7 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 	atomic_init(&s->bad, 0);
 	atomic_init(&s->taken, 0);
 	struct stat st;
-	if (fs_read(path, SNAP_MAX, &s->file) == 0 && s->file.len >= HEAD_LEN &&
+	if (read_whole(path, SNAP_MAX, &s->file) == 0 && s->file.len >= HEAD_LEN &&
 	    memcmp(s->file.data, MAGIC, MAGIC_LEN) == 0 &&
 	    memcmp(s->file.data + MAGIC_LEN, carto, sizeof(*carto)) == 0 && stat(path, &st) == 0) {
 		s->valid = 1;

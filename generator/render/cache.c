@@ -1127,8 +1127,9 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
 	return end;
 }
 
-/* Removes what killed builds left in the cache's folder: index.<pid>.tmp
- * and load.<pid>.tmp (data/snap.c) of a process that is gone. */
+/* Removes what killed builds left in the cache's folder: index.<pid>.tmp,
+ * load.<pid>.tmp (data/snap.c) and suites.<pid>.tmp (data/suites_memo.c)
+ * of a process that is gone. */
 static void clean_tmp(const struct cache *c)
 {
 	struct fs_entry *v;
@@ -1138,7 +1139,8 @@ static void clean_tmp(const struct cache *c)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		long pid = strncmp(v[i].name, "index.", 6) == 0 ? strtol(v[i].name + 6, NULL, 10)
-		    : strncmp(v[i].name, "load.", 5) == 0 ? strtol(v[i].name + 5, NULL, 10) : 0;
+		    : strncmp(v[i].name, "load.", 5) == 0 ? strtol(v[i].name + 5, NULL, 10)
+		    : strncmp(v[i].name, "suites.", 7) == 0 ? strtol(v[i].name + 7, NULL, 10) : 0;
 		if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 			fs_join(&path, c->dir, v[i].name);
 			unlink(path.data);
@@ -1156,6 +1158,14 @@ static int make_dir(const char *path)
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+void cache_each_file(const struct cache *c, void (*fn)(void *ctx, const struct publish_file *f),
+    void *ctx)
+{
+	for (size_t i = 0; c && i < c->n_now; i++)
+		for (size_t k = 0; k < c->now[i]->n; k++)
+			fn(ctx, &c->now[i]->files[k]);
 }
 
 int cache_save(struct cache *c)

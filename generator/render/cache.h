@@ -175,6 +175,12 @@ void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied,
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);
 size_t cache_rendered(const struct cache *c);
+/* For the build's fingerprint (generator/fingerprint.c), once the render
+ * stage is done: calls fn with each file of this build's documents, put
+ * back or rendered, as the index will record it (its size, and its
+ * identity once in place: st.ok 0 when unknown). */
+void cache_each_file(const struct cache *c, void (*fn)(void *ctx, const struct publish_file *f),
+    void *ctx);
 /* Writes the index of this build (call once it is published). Returns 0,
  * or -1 with errno set (the next build is then a full one). */
 int cache_save(struct cache *c);

@@ -689,6 +689,26 @@ void publish_free(struct publish *p)
 	p->files = NULL;
 }
 
+const char **publish_produced(struct publish *p, size_t *n_files, size_t *n_dirs,
+    unsigned *file_mode)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	const char **v = xmalloc((f->by_rel.n + f->dirs.n + 1) * sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < f->by_rel.cap; i++)
+		if (f->by_rel.slots[i].key)
+			v[n++] = f->by_rel.slots[i].key;
+	*n_files = n;
+	for (size_t i = 0; i < f->dirs.cap; i++)
+		if (f->dirs.slots[i].key)
+			v[n++] = f->dirs.slots[i].key;
+	*n_dirs = n - *n_files;
+	*file_mode = (unsigned)f->file_mode;
+	pthread_mutex_unlock(&f->lock);
+	return v;
+}
+
 /* Gives a published file or folder the mode a fresh build gives it
  * (below). */
 static void fix_mode(struct publish *p, const char *path, int dir);

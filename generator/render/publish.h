@@ -96,6 +96,14 @@ int publish_commit(struct publish *p);
  * failed build holds no disk; what cannot be removed stays as the spare.
  * out is untouched. */
 void publish_abort(struct publish *p);
+/* For the build's fingerprint (generator/fingerprint.c), once published
+ * cleanly (publish_commit returned 0, so the tree holds exactly these):
+ * the paths, relative to the output, of every file this build produced
+ * (the manifest), then of every folder it made (*n_files, then *n_dirs),
+ * pointing into p (valid until publish_free; the array is the caller's to
+ * free), and the mode a build gives its files (the permission bits). */
+const char **publish_produced(struct publish *p, size_t *n_files, size_t *n_dirs,
+    unsigned *file_mode);
 /* Returns the path .<out>.<what> beside out (owned by the caller). */
 char *publish_beside(const char *out, const char *what);
 /* Returns 1 when rel is a safe relative path. */

@@ -128,6 +128,25 @@ static void mini_site(struct site *s, struct mini *m, const struct spec *sp, siz
 	s->n_organismes = n;
 }
 
+/* index_suites_may_follow, which the suites memo trusts to say that an
+ * offer can be none of another's suites, says "may" for every suite found
+ * (returns how many pairs it ruled out, for the callers to check that it
+ * rules out some). */
+static size_t expect_may_follow(const struct site *s)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
+			const struct offre *a = &s->organismes[i]->offres[k];
+			for (size_t e = 0; e < a->n_suites; e++)
+				EXPECT(index_suites_may_follow(s, a, a->suites[e].o));
+			for (size_t j = 0; j < s->n_organismes; j++)
+				for (size_t q = 0; q < s->organismes[j]->n_offres; q++)
+					out += !index_suites_may_follow(s, a, &s->organismes[j]->offres[q]);
+		}
+	return out;
+}
+
 void test_suites(void)
 {
 	static struct scale scales[2] = { { "cecrl", "CECRL", cecrl, 4 }, { "anlci", "ANLCI", anlci, 2 } };
@@ -136,6 +155,12 @@ void test_suites(void)
 	struct site s = { .arena = ARENA_INIT };
 	mini_site(&s, &m, specs, N_SPECS, scales);
 	index_suites(&s, 2);
+	EXPECT(expect_may_follow(&s) > 0);
+	/* Closed, other public, level not taken, no step up, suspended, other
+	 * scale: never. */
+	for (size_t i = 4; i <= 10; i++)
+		if (i != 9)
+			EXPECT(!index_suites_may_follow(&s, &offres[0], &offres[i]));
 
 	/* Same département first, nearest first; b-f75, nearer than three of
 	 * them, comes last from another département, before b-paris (4.95 km,
@@ -218,6 +243,7 @@ void test_suites_scales(void)
 	 * scale) has no suite; z (vise A1.1) has y-low then y-paris. */
 	mini_site(&s, &m, cross, N_CROSS, scales);
 	index_suites(&s, 2);
+	expect_may_follow(&s);
 	EXPECT(x->n_suites == 0);
 	EXPECT(z->n_suites == 2 && z->suites[0].o == &m.offres[2] && z->suites[1].o == &m.offres[4]);
 	arena_free(&s.arena);
@@ -231,6 +257,7 @@ void test_suites_scales(void)
 	s.vocab.corr = &corr;
 	s.vocab.n_corr = 1;
 	index_suites(&s, 2);
+	expect_may_follow(&s);
 	EXPECT(x->n_suites == 2);
 	if (x->n_suites == 2) {
 		EXPECT(x->suites[0].o == &m.offres[1] && fabs(x->suites[0].km - 3.00) < 0.01 && x->suites[0].same_dep);
@@ -351,6 +378,7 @@ void test_suites_chain(void)
 			o->scale = &carte.echelle;
 	}
 	index_suites(&s, 2);
+	expect_may_follow(&s);
 	const struct offre *o = m.offres;
 
 	/* a: c-next and k-41 at Aubervilliers (3.00 km, by name), then k-paris
@@ -458,6 +486,36 @@ void test_suites_jobs(void)
 		}
 	}
 	EXPECT(found > N_MANY);	/* most offers have suites: the check compares something */
+	EXPECT(differ == 0);
+	/* index_suites_redo searches again only the offers asked (the suites
+	 * memo's), filling only the buckets they read: every third offer's
+	 * suites, cleared, come back the same as when every offer was searched. */
+	static unsigned char redo[N_MANY];
+	static struct suite kept[N_MANY][SUITES_MAX];
+	static size_t n_kept[N_MANY];
+	for (size_t i = 0; i < N_MANY; i++) {
+		struct offre *a = &offres[0][i];
+		redo[i] = i % 3 == 1;
+		n_kept[i] = a->n_suites;
+		if (a->n_suites)
+			memcpy(kept[i], a->suites, a->n_suites * sizeof(*a->suites));
+		if (redo[i]) {
+			a->suites = NULL;
+			a->n_suites = 0;
+		}
+	}
+	index_suites_redo(&s[0], 2, redo, &s[0].arena);
+	differ = 0;
+	for (size_t i = 0; i < N_MANY; i++) {
+		const struct offre *a = &offres[0][i];
+		differ += a->n_suites != n_kept[i];
+		for (size_t j = 0; j < a->n_suites && j < n_kept[i]; j++) {
+			const struct suite *x = &a->suites[j], *y = &kept[i][j];
+			differ += x->o != y->o || x->from != y->from || x->to != y->to || x->km != y->km ||
+			    x->same_dep != y->same_dep || x->public != y->public || x->via != y->via ||
+			    x->corr != y->corr || x->chain != y->chain;
+		}
+	}
 	EXPECT(differ == 0);
 	for (int k = 0; k < 2; k++)
 		arena_free(&s[k].arena);
