@@ -337,9 +337,39 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	return k;
 }
 
+/* The cache's key of a département's directory page (annuaire/<dep>/,
+ * dep_page in html_views.c): the communes of the département that have
+ * organisations, in order (code and name), each one's organisations in
+ * order (cache_key_org: the page prints their names, ids and numbers of
+ * offers, all read from their part of their file; their lieux place them
+ * there); the theme, the pages (the frame's links and legal mention) and
+ * the date of the newest data (the frame's), as an organisation's page. An
+ * organisation changed renders the pages of the départements of its lieux,
+ * not the others. */
+static struct digest_ctx *dep_key(const struct html *h, const char *code)
+{
+	const struct site *s = h->s;
+	struct digest_ctx *k = cache_key(h->cache, "html-dep", code);
+	const struct ptrs *in = strmap_get(&s->communes_by_dep, code);
+	digest_num(k, in ? (long long)in->n : -1);
+	for (size_t i = 0; in && i < in->n; i++) {
+		const struct commune *cm = in->v[i];
+		const struct ptrs *l = strmap_get(&s->orgs_by_commune, cm->code);
+		digest_str(k, cm->code);
+		digest_str(k, cm->nom);
+		digest_num(k, l ? (long long)l->n : -1);
+		for (size_t j = 0; l && j < l->n; j++)
+			cache_key_org(k, l->v[j]);
+	}
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, s->last_update);
+	return k;
+}
+
 /* The cache's key of any other page (the home page, the site's pages, the
- * directory, the référentiels, the search and data pages, the legal pages,
- * the territory's data of "Près de…"): they list many organisations or
+ * directory's first page, the référentiels, the search and data pages, the
+ * legal pages, the territory's data of "Près de…"): they list many organisations or
  * pages, or embed live views of the data, so their key is every file of
  * the site, with the theme and the job's place in the list (the same
  * files make the same list). A rebuild with nothing changed puts them
@@ -372,7 +402,8 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 	struct cache_job cj = { 0 };
 	int cached = h->cache != NULL;
 	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) :
-	    job->kind == P_ORG ? org_key(h, job->item) : other_key(h, job, i), &w->d) == 1) {
+	    job->kind == P_ORG ? org_key(h, job->item) : job->kind == P_DEP ? dep_key(h, job->key)
+	    : other_key(h, job, i), &w->d) == 1) {
 		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
 		return 0;
 	}
