@@ -304,6 +304,10 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 			pt[i] = (size_t)-1;
 			continue;
 		}
+		if (i && r[i].l == r[i - 1].l && pt[i - 1] != (size_t)-1) {
+			pt[i] = pt[i - 1];	/* the same lieu: its offers come together */
+			continue;
+		}
 		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
 		const char *key = html_fmt(c, "%.1f:%.1f", x, y);
 		size_t *known = strmap_get(&at, key);
