@@ -1302,10 +1302,31 @@ struct cell {
 
 struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
-	struct digest *rd;	/* each one's (cache_key_rows), once */
+	struct digest *rd;	/* each one's (row_digest), once */
 	struct strmap cells;	/* "cy cx" -> struct cell */
 	struct arena a;
 };
+
+/* Appends id s (NULL differs from "") to b, its length first. */
+static void put_id(struct buf *b, const char *s)
+{
+	long long n = s ? (long long)strlen(s) : -1;
+	buf_add(b, &n, sizeof(n));
+	if (s)
+		buf_add(b, s, (size_t)n);
+}
+
+/* Row r's digest: what cache_key_rows adds for it (its organisation's
+ * key, its offer's and lieu's ids), framed in b and hashed at once. */
+static struct digest row_digest(const struct rowref *r, struct buf *b)
+{
+	struct digest od = cache_org_digest(r->o->org);
+	buf_reset(b);
+	buf_add(b, &od, sizeof(od));
+	put_id(b, r->o->id.s);
+	put_id(b, r->l->id.s);
+	return digest_bytes(b->data, b->len);
+}
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
 {
@@ -1316,10 +1337,9 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
 	ck->cells = (struct strmap)STRMAP_INIT;
 	ck->a = (struct arena)ARENA_INIT;
+	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		struct digest_ctx *k = digest_new();
-		cache_key_rows(k, &ck->r[i], 1);
-		ck->rd[i] = digest_end(k);
+		ck->rd[i] = row_digest(&ck->r[i], &b);
 		long cy, cx;
 		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
 		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
@@ -1332,6 +1352,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
 		cl->v[cl->n++] = i;
 	}
+	buf_release(&b);
 	return ck;
 }
 
@@ -1427,8 +1448,8 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 	free(row);
 }
 
-/* Adds the n rows r (of the cartography's, ck->r) as cache_key_rows
- * would, from their digests. */
+/* Adds the n rows r (of the cartography's, ck->r): what cache_key_rows
+ * reads of them, from their digests. */
 static void key_rows(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
     size_t n)
 {
