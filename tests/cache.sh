@@ -495,6 +495,50 @@ r3=$(page_key $rix)
 [ -n "$r3" ] && [ "$r3" != "$r2" ] && grep -rq 'zephyrin' "$C/out/recherche/d"
 cache_test search-index-rendered "$r2 $r3"
 
+# A département's directory page (annuaire/<dep>/) is keyed on its
+# communes and their organisations in order (html.c's dep_key), not on the
+# whole site. Each change against a clean build (cache_same), and which
+# pages got a new key: an organisation of Grigny renamed, the 91's only;
+# its lieu moved to Provins, the 91's and the 77's; an offer of it removed
+# (the page counts them), the 77's; the newest data's date changed in an
+# organisation of another département, every page (their footer shows it).
+dep_keys() {
+	for d in "$C/out/annuaire"/*/; do
+		n=$(basename "$d")
+		echo "$n $(page_key "annuaire/$n/index.html")"
+	done
+}
+# new_deps BEFORE AFTER: the départements whose page's key changed.
+new_deps() { awk 'NR == FNR { k[$1] = $2; next } k[$1] != $2 { printf "%s ", $1 }' "$1" "$2"; }
+gf="$C/site/content/organismes/grigny-alpha-solidaire.yaml"
+dep_keys > "$C/depkeys.0"
+sed -i 's/^  nom: "Grigny Alpha Solidaire"/  nom: "Grigny Alpha Solidaire Essonne"/' "$gf"
+cache_same dep-page-org-renamed
+dep_keys > "$C/depkeys.1"
+[ "$(new_deps "$C/depkeys.0" "$C/depkeys.1")" = "91 " ] && [ "$(wc -l < "$C/depkeys.1")" -gt 5 ] &&
+	! grep -q ' $' "$C/depkeys.1" && grep -q 'Grigny Alpha Solidaire Essonne' "$C/out/annuaire/91/index.html"
+cache_test_d dep-page-org-renamed-its-page 'new_deps "$C/depkeys.0" "$C/depkeys.1"; cat "$C/depkeys.1"'
+sed -i 's/code_postal: "91350"/code_postal: "77160"/; s/commune: "Grigny"/commune: "Provins"/;
+	s/code_insee: "91286"/code_insee: "77379"/; s/geo: { lat: 48.6557, lon: 2.3896 }/geo: { lat: 48.5615, lon: 3.2859 }/' "$gf"
+cache_same dep-page-org-moved
+dep_keys > "$C/depkeys.2"
+[ "$(new_deps "$C/depkeys.1" "$C/depkeys.2")" = "77 91 " ] &&
+	grep -q 'Grigny Alpha Solidaire Essonne' "$C/out/annuaire/77/index.html" &&
+	! grep -q 'Grigny Alpha Solidaire' "$C/out/annuaire/91/index.html"
+cache_test_d dep-page-org-moved-both-pages 'new_deps "$C/depkeys.1" "$C/depkeys.2"'
+awk '/^    - id: alpha-post-alpha-grigny/ { skip = 1 } /^  meta:/ { skip = 0 } !skip' "$gf" > "$gf.new" &&
+	mv "$gf.new" "$gf"
+cache_same dep-page-offer-removed
+dep_keys > "$C/depkeys.3"
+[ "$(new_deps "$C/depkeys.2" "$C/depkeys.3")" = "77 " ]
+cache_test_d dep-page-offer-removed-its-page 'new_deps "$C/depkeys.2" "$C/depkeys.3"'
+sed -i 's/^    mise_a_jour: 2026-10-19/    mise_a_jour: 2026-11-30/' "$gf"
+cache_same dep-page-newest-date
+dep_keys > "$C/depkeys.4"
+[ "$(new_deps "$C/depkeys.3" "$C/depkeys.4" | wc -w)" = "$(wc -l < "$C/depkeys.4")" ] &&
+	grep -q 'mises à jour le 30 novembre 2026' "$C/out/annuaire/95/index.html"
+cache_test_d dep-page-newest-date-every-page 'new_deps "$C/depkeys.3" "$C/depkeys.4"'
+
 # The same size, the same mtime (set back): only the change time tells.
 f="$C/site/content/organismes/lire-en-provinois.yaml"
 FAST=1 cache_same before-same-size

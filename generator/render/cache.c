@@ -416,10 +416,15 @@ static struct digest org_digest(const struct cache *c, const struct organisme *o
 	return digest_end(k);
 }
 
-void cache_key_org(struct digest_ctx *k, const struct organisme *o)
+struct digest cache_org_digest(const struct organisme *o)
 {
 	const struct org_keys *e = org_keys_of(keyed, o);
-	struct digest d = e ? e->key : org_digest(keyed, o);
+	return e ? e->key : org_digest(keyed, o);
+}
+
+void cache_key_org(struct digest_ctx *k, const struct organisme *o)
+{
+	struct digest d = cache_org_digest(o);
 	digest_fold(k, &d);
 }
 

@@ -69,6 +69,8 @@ struct digest_ctx *cache_key(const struct cache *c, const char *kind, const char
  * run to the file's end), when nothing can join the parts (no YAML anchor,
  * alias or tag: cache.c's may_alias) and the file is the one loaded. */
 void cache_key_org(struct digest_ctx *k, const struct organisme *o);
+/* The digest cache_key_org adds, for a key made otherwise. */
+struct digest cache_org_digest(const struct organisme *o);
 /* Adds the suites of every offer of o (its "Et après ?"): which offers,
  * lieux, distances and publics, and the files of their organisations. */
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o);

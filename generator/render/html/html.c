@@ -53,7 +53,8 @@ static int cmp_commune(const void *a, const void *b)
 /* A cartography's pages: the whole, each département when asked, a page per
  * commune of it, and, when a view is too large to list its offers, the data
  * its facets load. The index's ranges give the rows of every view. */
-static void carto_jobs(const struct site *s, const struct cartographie *c, struct jobs *j)
+static void carto_jobs(const struct site *s, const struct cartographie *c,
+    const struct rowref *clea, size_t n_clea, struct jobs *j)
 {
 	size_t n, per_dep[16] = { 0 }, nc = 0;
 	const struct rowref *r = index_rows(s, c, NULL, &n);
@@ -69,13 +70,10 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	add_job(j, P_CARTO, c, NULL);
 	add_job(j, P_CARTO_PARCOURS, c, NULL);
 	/* The rows of its steps, a piece a département. */
-	size_t n_clea;
-	struct rowref *clea = html_parcours_clea(s, c, &n_clea);
 	const char **deps = xmalloc((s->geo.n_departements + 1) * sizeof(*deps));
 	for (size_t d = 0, nd = html_parcours_deps(s, c, clea, n_clea, deps); d < nd; d++)
 		add_job(j, P_CARTO_PARCOURS, c, deps[d]);
 	free(deps);
-	free(clea);
 	int any_large = html_carto_large(total);
 	for (size_t d = 0; c->par_departement && d < s->geo.n_departements && d < 16; d++) {
 		add_job(j, P_CARTO, c, s->geo.departements[d].code);
@@ -117,7 +115,8 @@ static void carto_jobs(const struct site *s, const struct cartographie *c, struc
 	free(coms);
 }
 
-static void list_jobs(const struct site *s, int drafts, struct jobs *j)
+static void list_jobs(const struct site *s, int drafts, struct rowref *const *clea,
+    const size_t *n_clea, struct jobs *j)
 {
 	add_job(j, P_HOME, NULL, NULL);
 	int webinars = 0;
@@ -143,7 +142,7 @@ static void list_jobs(const struct site *s, int drafts, struct jobs *j)
 		add_job(j, P_REF, s->referentiels[i], NULL);
 	add_job(j, P_REFS, NULL, NULL);
 	for (size_t i = 0; i < s->n_cartographies; i++)
-		carto_jobs(s, s->cartographies[i], j);
+		carto_jobs(s, s->cartographies[i], clea[i], n_clea[i], j);
 	if (s->n_cartographies)
 		add_job(j, P_CARTO_DATA, NULL, NULL);	/* the communes of "Près de…" */
 	add_job(j, P_SEARCH, NULL, NULL);
@@ -199,6 +198,9 @@ struct html {
 	struct digest pages;		/* every page's file, for the cache's keys */
 	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
 	struct parcours_keys **pkeys;	/* per cartography: html_parcours_key's */
+	struct rowref **clea;		/* per cartography: its CléA rows, found once
+					 * (html_parcours_clea: every offer of the site) */
+	size_t *n_clea;
 };
 
 static double now_ms(void)
@@ -337,9 +339,39 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	return k;
 }
 
+/* The cache's key of a département's directory page (annuaire/<dep>/,
+ * dep_page in html_views.c): the communes of the département that have
+ * organisations, in order (code and name), each one's organisations in
+ * order (cache_key_org: the page prints their names, ids and numbers of
+ * offers, all read from their part of their file; their lieux place them
+ * there); the theme, the pages (the frame's links and legal mention) and
+ * the date of the newest data (the frame's), as an organisation's page. An
+ * organisation changed renders the pages of the départements of its lieux,
+ * not the others. */
+static struct digest_ctx *dep_key(const struct html *h, const char *code)
+{
+	const struct site *s = h->s;
+	struct digest_ctx *k = cache_key(h->cache, "html-dep", code);
+	const struct ptrs *in = strmap_get(&s->communes_by_dep, code);
+	digest_num(k, in ? (long long)in->n : -1);
+	for (size_t i = 0; in && i < in->n; i++) {
+		const struct commune *cm = in->v[i];
+		const struct ptrs *l = strmap_get(&s->orgs_by_commune, cm->code);
+		digest_str(k, cm->code);
+		digest_str(k, cm->nom);
+		digest_num(k, l ? (long long)l->n : -1);
+		for (size_t j = 0; l && j < l->n; j++)
+			cache_key_org(k, l->v[j]);
+	}
+	digest_fold(k, &h->theme.src);
+	digest_fold(k, &h->pages);
+	digest_num(k, s->last_update);
+	return k;
+}
+
 /* The cache's key of any other page (the home page, the site's pages, the
- * directory, the référentiels, the search and data pages, the legal pages,
- * the territory's data of "Près de…"): they list many organisations or
+ * directory's first page, the référentiels, the search and data pages, the
+ * legal pages, the territory's data of "Près de…"): they list many organisations or
  * pages, or embed live views of the data, so their key is every file of
  * the site, with the theme and the job's place in the list (the same
  * files make the same list). A rebuild with nothing changed puts them
@@ -365,14 +397,16 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 		return html_search_job(h->s, h->drafts, h->p, h->cache, &w->d);
 	size_t i = at - 1;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
-		&h->by_folder, h->drafts, &h->map, h->p, &h->theme };
+		&h->by_folder, h->drafts, &h->map, h->p, &h->theme, (const struct rowref *const *)h->clea,
+		h->n_clea };
 	struct pjob *job = &h->jobs.v[i];
 	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
 	    job->item;
 	struct cache_job cj = { 0 };
 	int cached = h->cache != NULL;
 	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) :
-	    job->kind == P_ORG ? org_key(h, job->item) : other_key(h, job, i), &w->d) == 1) {
+	    job->kind == P_ORG ? org_key(h, job->item) : job->kind == P_DEP ? dep_key(h, job->key)
+	    : other_key(h, job, i), &w->d) == 1) {
 		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;
 		return 0;
 	}
@@ -404,13 +438,17 @@ static void *html_new(const struct render_in *in)
 		digest_fold(pages, &s->pages[i]->src);
 	}
 	h->pages = digest_end(pages);
+	h->clea = xcalloc(s->n_cartographies + 1, sizeof(*h->clea));
+	h->n_clea = xcalloc(s->n_cartographies + 1, sizeof(*h->n_clea));
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		h->clea[i] = html_parcours_clea(s, s->cartographies[i], &h->n_clea[i]);
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
 		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i]);
-		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i]);
+		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i], h->clea[i], h->n_clea[i]);
 	}
-	list_jobs(s, h->drafts, &h->jobs);
+	list_jobs(s, h->drafts, h->clea, h->n_clea, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
 	return h;
@@ -449,9 +487,12 @@ static void html_free(void *self)
 	for (size_t i = 0; i < h->s->n_cartographies; i++) {
 		html_carto_keys_free(h->ckeys[i]);
 		html_parcours_keys_free(h->pkeys[i]);
+		free(h->clea[i]);
 	}
 	free(h->ckeys);
 	free(h->pkeys);
+	free(h->clea);
+	free(h->n_clea);
 	for (size_t i = 0; i < h->jobs.n; i++)
 		free(h->jobs.v[i].path);
 	free(h->jobs.v);

@@ -217,6 +217,21 @@ static void names(struct buf *b, struct buf *lens, const char *const *v, size_t 
 	}
 }
 
+/* Whether name is among the n of v, the distinct names of a marker so
+ * far: compared one by one for a small marker, looked up in seen for one
+ * of more than 16 rows (a marker of Paris holds thousands, and their
+ * names hundreds), which then records name. 0: the caller appends it. */
+static int distinct_add(struct strmap *seen, const char *const *v, const size_t *n,
+    const char *name, size_t rows)
+{
+	if (rows > 16)
+		return strmap_put(seen, name, (void *)name) != NULL;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Past this many organisations a group's name gives the first
  * GROUP_NAMES - 1 and a count: the link leads to the list, which names
  * them all. A name read aloud stays short enough to follow, and the
@@ -238,18 +253,16 @@ static const char *spot_label(struct pctx *c, struct spot *s, const struct rowre
 	const char **orgs = arena_alloc(c->a, s->n * sizeof(char *));
 	const char **coms = arena_alloc(c->a, s->n * sizeof(char *));
 	size_t no = 0, nc = 0;
+	struct strmap seen_orgs = STRMAP_INIT, seen_coms = STRMAP_INIT;
 	for (size_t k = s->card; k != (size_t)-1; k = next[k]) {
 		const char *o = r[k].o->org->nom, *cm = r[k].l->commune ? r[k].l->commune->nom : "";
-		size_t i;
-		for (i = 0; i < no && strcmp(orgs[i], o); i++)
-			;
-		if (i == no)
+		if (!distinct_add(&seen_orgs, orgs, &no, o, s->n))
 			orgs[no++] = o;
-		for (i = 0; i < nc && strcmp(coms[i], cm); i++)
-			;
-		if (i == nc && *cm)
+		if (*cm && !distinct_add(&seen_coms, coms, &nc, cm, s->n))
 			coms[nc++] = cm;
 	}
+	strmap_free(&seen_orgs);
+	strmap_free(&seen_coms);
 	struct buf *b = c->tmp, lens = BUF_INIT;
 	buf_reset(b);
 	names(b, &lens, orgs, no, GROUP_NAMES, "organismes");
@@ -289,6 +302,10 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		double x, y;
 		if (!row_in(&r[i], deps)) {
 			pt[i] = (size_t)-1;
+			continue;
+		}
+		if (i && r[i].l == r[i - 1].l && pt[i - 1] != (size_t)-1) {
+			pt[i] = pt[i - 1];	/* the same lieu: its offers come together */
 			continue;
 		}
 		svgmap_xy(pr, r[i].l->lon, r[i].l->lat, &x, &y);
@@ -646,6 +663,7 @@ static const char *facet_codes(struct pctx *c, const struct rowref *r, const cha
 
 static const char *const facet_names[] = { "departement", "parcours", "types", "niveaux",
 	"public", "financement", "cout", "garde_enfants", "horaires", "etat_recrutement" };
+#define FACET_RECRUTEMENT 9	/* the only facet facet_codes reads open for */
 
 static void facet_attrs(struct pctx *c, struct view *v, const struct rowref *r, int open)
 {
@@ -792,41 +810,51 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 {
 	struct arena *a = c->a;
 	struct view *list = view_list(a);
-	for (size_t k = 0; k < ca->facettes.n; k++) {
-		size_t f;
-		for (f = 0; f < 10 && strcmp(facet_names[f], ca->facettes.v[k].s); f++)
+	size_t nk = ca->facettes.n, *fk = arena_alloc(a, (nk + 1) * sizeof(*fk));
+	struct strmap *seen = arena_alloc(a, (nk + 1) * sizeof(*seen));
+	int any_open = 0;
+	for (size_t k = 0; k < nk; k++) {
+		for (fk[k] = 0; fk[k] < 10 && strcmp(facet_names[fk[k]], ca->facettes.v[k].s); fk[k]++)
 			;
-		if (f == 10)
-			continue;
-		/* Which values occur among the rows, and how often: the counts of
-		 * the first screen, before any choice. */
-		struct strmap seen = STRMAP_INIT;
-		for (size_t i = 0; i < nr; i++) {
-			long places;
-			char *vals = (char *)facet_codes(c, &rows[i], facet_names[f],
-			    offre_recrutement(rows[i].o, &places) == ETAT_OUVERT);
-			char *save = NULL;
+		seen[k] = (struct strmap)STRMAP_INIT;
+		any_open |= fk[k] == FACET_RECRUTEMENT;
+	}
+	/* Which values occur among the rows, and how often: the counts of the
+	 * first screen, before any choice. Every facet of a row at once, so
+	 * that its offer is read from memory once, not once a facet. */
+	for (size_t i = 0; i < nr; i++) {
+		long places;	/* only the recruitment's facet reads the state */
+		int open = any_open && offre_recrutement(rows[i].o, &places) == ETAT_OUVERT;
+		for (size_t k = 0; k < nk; k++) {
+			if (fk[k] == 10)
+				continue;
+			char *vals = (char *)facet_codes(c, &rows[i], facet_names[fk[k]], open), *save = NULL;
 			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-				size_t *k = strmap_get(&seen, tok);
-				if (!k) {
-					k = arena_alloc(a, sizeof(*k));
-					*k = 0;
-					strmap_put(&seen, tok, k);
+				size_t *n = strmap_get(&seen[k], tok);
+				if (!n) {
+					n = arena_alloc(a, sizeof(*n));
+					*n = 0;
+					strmap_put(&seen[k], tok, n);
 				}
-				++*k;
+				++*n;
 			}
 		}
+	}
+	for (size_t k = 0; k < nk; k++) {
+		size_t f = fk[k];
+		if (f == 10)
+			continue;
 		const char *codes[64], *labels[64];
 		size_t n = facet_candidates(c, f, codes, labels, 64);
 		struct view *fv = view_map(a), *vals = view_list(a);
 		view_sets(a, fv, "nom", facet_names[f]);
 		view_sets(a, fv, "titre", facet_titles[f]);
 		for (size_t i = 0; i < n; i++) {
-			const size_t *k = strmap_get(&seen, codes[i]);
-			if (!k)
+			const size_t *cnt = strmap_get(&seen[k], codes[i]);
+			if (!cnt)
 				continue;
 			struct view *it = view_map(a);
-			view_setn(a, it, "nb", (double)*k);
+			view_setn(a, it, "nb", (double)*cnt);
 			view_sets(a, it, "code", codes[i]);
 			view_sets(a, it, "libelle", labels[i]);
 			buf_reset(c->tmp);
@@ -835,11 +863,12 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 			view_sets(a, it, "id", arena_strndup(a, c->tmp->data, c->tmp->len));
 			view_push(a, vals, it);
 		}
-		strmap_free(&seen);
 		view_set(a, fv, "valeurs", vals);
 		if (vals->n)
 			view_push(a, list, fv);
 	}
+	for (size_t k = 0; k < nk; k++)
+		strmap_free(&seen[k]);
 	return list;
 }
 
@@ -931,7 +960,7 @@ static void facet_cell(struct pctx *c, struct buf *b, const struct rowref *r, si
     size_t nc)
 {
 	long places;
-	int open = offre_recrutement(r->o, &places) == ETAT_OUVERT;
+	int open = f == FACET_RECRUTEMENT && offre_recrutement(r->o, &places) == ETAT_OUVERT;
 	char *vals = (char *)facet_codes(c, r, facet_names[f], open), *save = NULL;
 	double mask = 0;
 	int first = 1;
@@ -1273,10 +1302,31 @@ struct cell {
 
 struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
-	struct digest *rd;	/* each one's (cache_key_rows), once */
+	struct digest *rd;	/* each one's (row_digest), once */
 	struct strmap cells;	/* "cy cx" -> struct cell */
 	struct arena a;
 };
+
+/* Appends id s (NULL differs from "") to b, its length first. */
+static void put_id(struct buf *b, const char *s)
+{
+	long long n = s ? (long long)strlen(s) : -1;
+	buf_add(b, &n, sizeof(n));
+	if (s)
+		buf_add(b, s, (size_t)n);
+}
+
+/* Row r's digest: what cache_key_rows adds for it (its organisation's
+ * key, its offer's and lieu's ids), framed in b and hashed at once. */
+static struct digest row_digest(const struct rowref *r, struct buf *b)
+{
+	struct digest od = cache_org_digest(r->o->org);
+	buf_reset(b);
+	buf_add(b, &od, sizeof(od));
+	put_id(b, r->o->id.s);
+	put_id(b, r->l->id.s);
+	return digest_bytes(b->data, b->len);
+}
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
 {
@@ -1287,10 +1337,9 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
 	ck->cells = (struct strmap)STRMAP_INIT;
 	ck->a = (struct arena)ARENA_INIT;
+	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		struct digest_ctx *k = digest_new();
-		cache_key_rows(k, &ck->r[i], 1);
-		ck->rd[i] = digest_end(k);
+		ck->rd[i] = row_digest(&ck->r[i], &b);
 		long cy, cx;
 		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
 		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
@@ -1303,6 +1352,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
 		cl->v[cl->n++] = i;
 	}
+	buf_release(&b);
 	return ck;
 }
 
@@ -1398,8 +1448,8 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 	free(row);
 }
 
-/* Adds the n rows r (of the cartography's, ck->r) as cache_key_rows
- * would, from their digests. */
+/* Adds the n rows r (of the cartography's, ck->r): what cache_key_rows
+ * reads of them, from their digests. */
 static void key_rows(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
     size_t n)
 {

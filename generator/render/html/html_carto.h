@@ -45,7 +45,8 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * département's page or data its rows, a commune's page its rows and
  * those of other communes in the box around its centre that holds every
  * offer it may list as near (not the rows further away). Each row's digest
- * (cache_key_rows) is computed once, by html_carto_keys_new. */
+ * (of what cache_key_rows reads of it) is computed once, by
+ * html_carto_keys_new. */
 struct carto_keys;
 struct digest_ctx;
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca);

@@ -22,6 +22,8 @@ struct publish;
 struct theme;
 struct svgmap;
 
+struct rowref;
+
 /* What one page needs while its view is built. */
 struct pctx {
 	const struct site *s;
@@ -36,6 +38,9 @@ struct pctx {
 	const struct svgmap *map;	/* base maps, built once */
 	struct publish *pub;		/* what was written before (file sizes) */
 	const struct theme *theme;	/* for the names of its style sheets and scripts */
+	const struct rowref *const *clea;	/* each cartography's CléA rows (the site's
+					 * order; html_parcours_clea), found once a build */
+	const size_t *n_clea;
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */

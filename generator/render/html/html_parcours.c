@@ -496,8 +496,11 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	const char *url = html_fmt(c, "%sparcours/", base);
 	struct rows rs = { 0 };
 	rs.all = index_rows(c->s, ca, NULL, &rs.n_all);
-	struct rowref *clea = html_parcours_clea(c->s, ca, &rs.n_clea);
-	rs.clea = clea;
+	size_t at = 0;
+	while (at < c->s->n_cartographies && c->s->cartographies[at] != ca)
+		at++;
+	rs.clea = c->clea[at];
+	rs.n_clea = c->n_clea[at];
 	if (key) {
 		/* The rows of the steps in one département, for the page's script. */
 		struct buf b = BUF_INIT;
@@ -507,7 +510,6 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 		struct view *v = view_map(c->a);
 		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
 		buf_release(&b);
-		free(clea);
 		return v;
 	}
 	c->root = "../../../";
@@ -524,7 +526,6 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 			view_push(c->a, scales, l);
 	}
 	view_sets(c->a, v, "morceaux", pieces_info(c, ca, &rs));
-	free(clea);
 	view_set(c->a, v, "echelles", scales);
 	view_sets(c->a, v, "carto_titre", ca->titre);
 	view_sets(c->a, v, "carto_url", html_link(c, base));
@@ -563,8 +564,7 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
  * takes level k of the scale whose levels start at base[e] (lv[r * nl +
  * base[e] + k], offre_takes_level) and whether it recruits (rec[r]). */
 struct parcours_keys {
-	struct rows rs;
-	struct rowref *clea;	/* rs.clea, owned */
+	struct rows rs;		/* rs.clea: the caller's */
 	size_t nl, *base;
 	unsigned char *lv, *rec;
 	struct digest steps;	/* the steps the page has (page_steps) */
@@ -602,12 +602,13 @@ static int key_step_has_rows(const struct parcours_keys *pk, const struct site *
 	return 0;
 }
 
-struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca)
+struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca,
+    const struct rowref *clea, size_t n_clea)
 {
 	struct parcours_keys *pk = xcalloc(1, sizeof(*pk));
 	pk->rs.all = index_rows(s, ca, NULL, &pk->rs.n_all);
-	pk->clea = html_parcours_clea(s, ca, &pk->rs.n_clea);
-	pk->rs.clea = pk->clea;
+	pk->rs.clea = clea;
+	pk->rs.n_clea = n_clea;
 	size_t n = pk->rs.n_all + pk->rs.n_clea;
 	pk->base = xmalloc((s->vocab.n_echelles + 1) * sizeof(*pk->base));
 	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
@@ -646,7 +647,6 @@ void html_parcours_keys_free(struct parcours_keys *pk)
 {
 	if (!pk)
 		return;
-	free(pk->clea);
 	free(pk->base);
 	free(pk->lv);
 	free(pk->rec);

@@ -35,7 +35,9 @@ size_t html_parcours_deps(const struct site *s, const struct cartographie *ca,
 
 /* The build cache's keys of the parcours page and its pieces (html.c), on
  * what each reads of the rows. html_parcours_keys_new computes once per
- * cartography what they share: the CléA rows and which steps the page has
+ * cartography what they share, from its CléA rows (clea, n_clea: the
+ * caller's, html_parcours_clea's, kept until html_parcours_keys_free):
+ * the rows' levels and which steps the page has
  * (the pieces number the steps of every département). html_parcours_key
  * adds to k what the piece of département dep reads (its rows, the
  * cartography's and the CléA ones: cache_key_rows), or for the page (dep
@@ -47,7 +49,8 @@ size_t html_parcours_deps(const struct site *s, const struct cartographie *ca,
  * publics stay. */
 struct digest_ctx;
 struct parcours_keys;
-struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca);
+struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca,
+    const struct rowref *clea, size_t n_clea);
 void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct parcours_keys *pk, const char *dep);
 void html_parcours_keys_free(struct parcours_keys *pk);
