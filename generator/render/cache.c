@@ -1158,6 +1158,65 @@ static int make_dir(const char *path)
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
+#define NOTE_HEADER "carto-note 1\n"
+
+/* The path of note name in buf b. */
+static void note_path(const struct cache *c, struct buf *b, const char *name)
+{
+	buf_reset(b);
+	buf_printf(b, "%s/notes/", c->dir);
+	for (const char *r = name; *r; r++)
+		buf_putc(b, *r == '/' ? '+' : *r);
+}
+
+int cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out)
+{
+	buf_reset(out);
+	if (!c)
+		return -1;
+	struct buf path = BUF_INIT;
+	note_path(c, &path, name);
+	size_t head = sizeof(NOTE_HEADER) - 1, tail = sizeof(struct digest);
+	int rc = fs_read(path.data, max + head + tail, out) == 0 && out->len >= head + tail &&
+	    memcmp(out->data, NOTE_HEADER, head) == 0 ? 0 : -1;
+	if (rc == 0) {
+		struct digest want, got = digest_bytes(out->data, out->len - tail);
+		memcpy(&want, out->data + out->len - tail, tail);
+		rc = digest_eq(&want, &got) ? 0 : -1;
+	}
+	if (rc == 0) {
+		memmove(out->data, out->data + head, out->len - head - tail);
+		out->len -= head + tail;
+		out->data[out->len] = '\0';
+	} else
+		buf_reset(out);
+	buf_release(&path);
+	return rc;
+}
+
+void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n)
+{
+	if (!c)
+		return;
+	struct buf b = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT;
+	buf_puts(&b, NOTE_HEADER);
+	buf_add(&b, data, n);
+	struct digest all = digest_bytes(b.data, b.len);
+	buf_add(&b, &all, sizeof(all));
+	fs_join(&path, c->dir, "notes");
+	/* index.<pid>…: clean_tmp removes it when this process was killed. */
+	buf_printf(&tmp, "%s.%ld.n%lx.tmp", c->index, (long)getpid(), (unsigned long)pthread_self());
+	int ok = make_dir(c->dir) == 0 && make_dir(path.data) == 0;
+	note_path(c, &path, name);
+	if (!ok || fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, path.data) < 0) {
+		unlink(tmp.data);
+		unlink(path.data);
+	}
+	buf_release(&b);
+	buf_release(&path);
+	buf_release(&tmp);
+}
+
 int cache_save(struct cache *c)
 {
 	if (!c)

@@ -121,15 +121,17 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 	return r;
 }
 
-static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b,
+/* The script of a row's entry (pdf_entries.c) into sc; b is scratch. */
+static void booklet_entry(struct buf *sc, const struct site *s, const struct brow *r, struct buf *b,
     const struct strmap *numbers)
 {
 	const struct offre *o = r->o;
 	char fr[256] = "";
+	buf_reset(sc);
 	buf_reset(b);
 	buf_printf(b, "%d. %s – %s", r->num, o->intitule ? o->intitule : "", o->org->nom);
-	pdf_need(d, 13.5f * 3);
-	pdf_para(d, d->bold, 10, b->data);
+	pdf_script_need(sc, 13.5f * 3);
+	pdf_script_para(sc, 1, 10, b->data);
 	buf_reset(b);
 	for (size_t i = 0; i < o->types.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", vocab_label(&s->vocab.types_offre, o->types.v[i].s));
@@ -147,7 +149,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 		hours_french(o->heures, fr, sizeof(fr));
 		buf_printf(b, " – %s", fr);
 	}
-	pdf_para(d, d->regular, 9, b->data);
+	pdf_script_para(sc, 0, 9, b->data);
 	buf_reset(b);
 	if (r->l->n_lignes)
 		buf_printf(b, "%s, ", r->l->lignes[0]);
@@ -155,9 +157,12 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	const struct contact *ct = offre_contact(o);
 	if (ct && ct->telephone)
 		buf_printf(b, " – %s", ct->telephone);
-	pdf_para(d, d->regular, 9, b->data);
-	pdf_suites(d, s, o, b, numbers);
-	d->y -= 3;
+	pdf_script_para(sc, 0, 9, b->data);
+	for (size_t i = 0; i < o->n_suites; i++) {
+		pdf_suite_text(b, s, o, i, numbers);
+		pdf_script_field(sc, i ? "" : "Et après ?", b->data);
+	}
+	pdf_script_down(sc, 3);
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
@@ -172,7 +177,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	int *nums = xmalloc((n + 1) * sizeof(*nums));
 	number_lieux(r, n, &numbers, keys, nums);
 	char date[64], url[1024];
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, script = BUF_INIT;
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = ca->file;
@@ -203,19 +208,23 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 		pdf_para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
 	else
 		pdf_heading(&d, 14, "Les offres, commune par commune");
+	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF)) : NULL;
 	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
 			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
-		booklet_entry(&d, s, &r[i], b, &numbers);
+		booklet_entry(&script, s, &r[i], b, &numbers);
+		pdf_entry(&d, ent, &script);
 	}
 	if (dep)
 		near_index(&d, r, n, b);
 	commune_index(&d, r, n, b);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
+	pdf_entries_close(ent, rc == 0);
 	free(title);
 out:
 	buf_release(&path);
+	buf_release(&script);
 	pdf_close_doc(&d);
 	strmap_free(&numbers);
 	free(keys);

@@ -55,7 +55,9 @@ enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
  * put back and compressed, counted across the workers (CARTO_TIMING). */
 struct pdf_reuse {
 	struct cache *cache;
+	struct digest fonts;	/* pdf_fonts_digest, for the entries' keys */
 	_Atomic size_t put_back, compressed;
+	_Atomic size_t replayed, laid_out;	/* entries (pdf_entries.c) */
 };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -84,6 +86,8 @@ struct doc {
 	const char *base;	/* the site online, for links from the root */
 	int scaled;		/* drawing at a scale: no link annotations */
 	struct pdf_reuse *reuse;	/* pages put back by pdf_save, or NULL */
+	struct buf *rec;	/* the ops of the entry laid out, or NULL */
+	int rec_bad;		/* they cannot be replayed (pdf_entries.c) */
 };
 
 /* A map's window: the lon/lat bounds drawn and where they go on the page
@@ -124,6 +128,8 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
 void pdf_need(struct doc *d, float h);
+/* The cursor goes down a points. */
+void pdf_down(struct doc *d, float a);
 void pdf_new_page(struct doc *d);
 /* Starts a document; problems go to diags. Returns 0 or -1; pdf_close_doc
  * releases d either way. */
@@ -204,6 +210,33 @@ struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct
 void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
     const struct buf *file);
 
+/* pdf_entries.c: a long document's entries laid out once. An entry is a
+ * script (pdf_script_*: what pdf_need, pdf_para with the regular or bold
+ * font, pdf_field and pdf_down would do, in order); pdf_entry lays it out
+ * at the cursor, or replays the ops the previous build recorded for the
+ * same script (the same bytes). e NULL (no cache): laid out. pdf_entries_open
+ * reads the note of the document rel (NULL without ru's cache);
+ * pdf_entries_close writes this build's when ok, and counts in ru. The
+ * pdf_rec_* record the layout layer's ops while d->rec is set. */
+struct pdf_entries;
+void pdf_script_need(struct buf *sc, float h);
+void pdf_script_down(struct buf *sc, float a);
+void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
+void pdf_script_field(struct buf *sc, const char *label, const char *value);
+struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
+void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
+void pdf_entries_close(struct pdf_entries *e, int ok);
+/* Lays out script at d's cursor with its ops recorded into ops; returns 0,
+ * or -1 when they cannot stand for it (text outside CP1252, a width kept
+ * beside a map, an error). */
+int pdf_entry_record(struct doc *d, const struct buf *script, struct buf *ops);
+/* Replays ops at d's cursor; -1, and nothing done, when they are not
+ * whole ops with values in range. */
+int pdf_entry_replay(struct doc *d, const char *ops, size_t n);
+void pdf_rec_need(struct doc *d, float h);
+void pdf_rec_down(struct doc *d, float a);
+void pdf_rec_text(struct doc *d, HPDF_Font f, float size, float x, const char *t, int always);
+
 /* pdf_map.c: the territory's outlines, markers and legends. */
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
 const struct shape *pdf_dep_shape(const struct geo *g, const char *dep);
@@ -234,6 +267,9 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
  * suite with its reason; numbers, when not NULL, maps a lieu ("%p") to its
  * number in the document (int *), written after the suite's commune. */
 struct strmap;
+/* The text of suite i of o, as pdf_suites writes it, into b. */
+void pdf_suite_text(struct buf *b, const struct site *s, const struct offre *o, size_t i,
+    const struct strmap *numbers);
 void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
     const struct strmap *numbers);
 

@@ -354,6 +354,8 @@ const char *pdf_enc(struct doc *d, const char *s)
 	struct buf *b = &d->enc[d->next_enc++ % 4];
 	buf_reset(b);
 	d->tier = s ? tier_of(d, s) : TIER_CP1252;
+	if (d->rec && d->tier != TIER_CP1252)
+		d->rec_bad = 1;	/* its fonts and glyphs are side effects */
 	if (s)
 		enc_append(d, b, s);
 	return b->data;
