@@ -45,20 +45,24 @@ static void commune_index(struct doc *d, const struct brow *r, size_t n, struct 
 
 /* Numbers the rows: one number a lieu (one address), in the order of the
  * rows, so that the same rows give the same numbers, and the rows of other
- * départements, absent from a département's booklet, never shift them.
- * numbers maps each lieu ("%p", its key in keys[]) to its number in nums[]. */
-static void number_lieux(struct brow *r, size_t n, struct strmap *numbers, char (*keys)[24], int *nums)
+ * départements, absent from a département's booklet, never shift them;
+ * numbers maps each lieu to its number. */
+static void number_lieux(struct brow *r, size_t n, struct lieu_numbers *numbers)
 {
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	numbers->l = xcalloc(cap, sizeof(*numbers->l));
+	numbers->num = xcalloc(cap, sizeof(*numbers->num));
+	numbers->mask = cap - 1;
 	int next = 0;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(keys[i], sizeof(keys[i]), "%p", (const void *)r[i].l);
-		int *known = strmap_get(numbers, keys[i]);
-		if (!known) {
-			nums[i] = ++next;
-			known = &nums[i];
-			strmap_put(numbers, keys[i], known);
+		size_t k = pdf_lieu_slot(numbers, r[i].l);
+		if (!numbers->l[k]) {
+			numbers->l[k] = r[i].l;
+			numbers->num[k] = ++next;
 		}
-		r[i].num = *known;
+		r[i].num = numbers->num[k];
 	}
 }
 
@@ -123,7 +127,7 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 
 /* The script of a row's entry (pdf_entries.c) into sc; b is scratch. */
 static void booklet_entry(struct buf *sc, const struct site *s, const struct brow *r, struct buf *b,
-    const struct strmap *numbers)
+    const struct lieu_numbers *numbers)
 {
 	const struct offre *o = r->o;
 	char fr[256] = "";
@@ -172,10 +176,8 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	int rc = -1;
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
-	struct strmap numbers = STRMAP_INIT;
-	char (*keys)[24] = xmalloc((n + 1) * sizeof(*keys));
-	int *nums = xmalloc((n + 1) * sizeof(*nums));
-	number_lieux(r, n, &numbers, keys, nums);
+	struct lieu_numbers numbers = { NULL, NULL, 0 };
+	number_lieux(r, n, &numbers);
 	char date[64], url[1024];
 	struct buf path = BUF_INIT, script = BUF_INIT;
 	if (pdf_open_doc(&d, dg) < 0)
@@ -226,9 +228,8 @@ out:
 	buf_release(&path);
 	buf_release(&script);
 	pdf_close_doc(&d);
-	strmap_free(&numbers);
-	free(keys);
-	free(nums);
+	free(numbers.l);
+	free(numbers.num);
 	free(r);
 	return rc;
 }

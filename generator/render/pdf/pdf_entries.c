@@ -12,12 +12,14 @@
  * layout layer with its output recorded as ops:
  *
  *	'N' h		room for h points (pdf_need: maybe a new page)
- *	'T' style size x always len bytes
+ *	'T' style size x always len bytes xn xs sn show
  *			a line of text (pdf_text_line at the cursor, in the
- *			tier-0 font of style: 0 regular, 1 bold)
+ *			tier-0 font of style: 0 regular, 1 bold), with x as
+ *			written (xs, xn bytes) and its operand (show, sn
+ *			bytes: pdf_text_show) made once
  *	'D' a		the cursor goes down a points
  *
- * floats as their 4 bytes, len as 2. The ops depend on nothing but the
+ * floats as their 4 bytes, len and sn as 2 (little end first), xn as 1. The ops depend on nothing but the
  * script: no position on the page (the cursor is the replay's), widths from
  * the fonts alone (the width kept free beside a map, d->reserve, must be 0,
  * which every new page makes it), and an entry with text outside CP1252 is
@@ -32,6 +34,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <hpdf_utils.h>
 
 #include "../../base/mem.h"
 #include "../cache.h"
@@ -91,14 +95,63 @@ void pdf_rec_text(struct doc *d, HPDF_Font f, float size, float x, const char *t
 		d->rec_bad = 1;
 		return;
 	}
+	char xs[40], show[4 * OP_LINE_MAX + 8];
+	size_t xn = (size_t)(HPDF_FToA(xs, x, xs + sizeof(xs)) - xs), sn = pdf_text_show(f, t, len, show);
 	unsigned char head[2] = { 'T', f == d->bold };
 	buf_add(d->rec, head, 2);
 	put_f(d->rec, size);
 	put_f(d->rec, x);
-	unsigned char tail[3] = { (unsigned char)(always != 0), (unsigned char)(len & 0xFF),
+	unsigned char mid[3] = { (unsigned char)(always != 0), (unsigned char)(len & 0xFF),
 		(unsigned char)(len >> 8) };
-	buf_add(d->rec, tail, 3);
+	buf_add(d->rec, mid, 3);
 	buf_add(d->rec, t, len);
+	buf_putc(d->rec, (char)xn);
+	buf_add(d->rec, xs, xn);
+	unsigned char sl[2] = { (unsigned char)(sn & 0xFF), (unsigned char)(sn >> 8) };
+	buf_add(d->rec, sl, 2);
+	buf_add(d->rec, show, sn);
+}
+
+static size_t get_u16(const char *p)
+{
+	return (unsigned char)p[0] | (size_t)(unsigned char)p[1] << 8;
+}
+
+/* A text op at p (left bytes to the end): its parts, and its length, or 0
+ * when it is cut short or out of range. */
+struct text_op {
+	int bold, always;
+	float size, x;
+	const char *t;
+	size_t len;
+	struct pdf_line_pre pre;
+};
+
+static size_t text_op(const char *p, size_t left, struct text_op *op)
+{
+	if (left < 13)
+		return 0;
+	op->bold = p[1];
+	op->size = get_f(p + 2);
+	op->x = get_f(p + 6);
+	op->always = p[10];
+	op->len = get_u16(p + 11);
+	if ((p[1] != 0 && p[1] != 1) || (p[10] != 0 && p[10] != 1) || !(op->size > 0 && op->size <= 100) ||
+	    !(op->x >= 0 && op->x <= PAGE_W) || op->len > OP_LINE_MAX || op->len + 1 > left - 13)
+		return 0;
+	op->t = p + 13;
+	size_t at = 13 + op->len;
+	op->pre.xn = (unsigned char)p[at++];
+	if (op->pre.xn == 0 || op->pre.xn > 32 || op->pre.xn + 2 > left - at)
+		return 0;
+	op->pre.x = p + at;
+	at += op->pre.xn;
+	op->pre.sn = get_u16(p + at);
+	at += 2;
+	if (op->pre.sn > 4 * op->len + 6 || op->pre.sn > left - at || memchr(op->t, '\0', op->len))
+		return 0;
+	op->pre.show = p + at;
+	return at + op->pre.sn;
 }
 
 /* Whether ops[0..n) are whole ops with values in range: 0 or -1. */
@@ -106,20 +159,16 @@ static int ops_check(const char *p, size_t n)
 {
 	const char *end = p + n;
 	while (p < end) {
-		size_t left = (size_t)(end - p);
+		size_t left = (size_t)(end - p), k;
+		struct text_op op;
 		if ((*p == 'N' || *p == 'D') && left >= 5) {
 			float v = get_f(p + 1);
 			if (!(v >= 0 && v < 1e7f))	/* a field may need pages */
 				return -1;
 			p += 5;
-		} else if (*p == 'T' && left >= 13) {
-			float size = get_f(p + 2), x = get_f(p + 6);
-			size_t len = (unsigned char)p[11] | (size_t)(unsigned char)p[12] << 8;
-			if ((p[1] != 0 && p[1] != 1) || (p[10] != 0 && p[10] != 1) || !(size > 0 && size <= 100) ||
-			    !(x >= 0 && x <= PAGE_W) || len > OP_LINE_MAX || len > left - 13 || memchr(p + 13, '\0', len))
-				return -1;
-			p += 13 + len;
-		} else
+		} else if (*p == 'T' && (k = text_op(p, left, &op)) > 0)
+			p += k;
+		else
 			return -1;
 	}
 	return 0;
@@ -139,15 +188,14 @@ static void ops_replay(struct doc *d, const char *p, size_t n)
 			d->y -= get_f(p + 1);
 			p += 5;
 		} else {
-			float size = get_f(p + 2);
-			size_t len = (unsigned char)p[11] | (size_t)(unsigned char)p[12] << 8;
-			memcpy(line, p + 13, len);
-			line[len] = '\0';
-			if (pdf_text_line(d->page, p[1] ? d->bold : d->regular, size, get_f(p + 6), d->y - size,
-			    line, p[10]) < 0)
+			struct text_op op;
+			p += text_op(p, (size_t)(end - p), &op);
+			memcpy(line, op.t, op.len);
+			line[op.len] = '\0';
+			if (pdf_text_line_pre(d->page, op.bold ? d->bold : d->regular, op.size, op.x, d->y - op.size,
+			    line, op.always, &op.pre) < 0)
 				d->error = d->error ? d->error : 1;
 			text = 1;
-			p += 13 + len;
 		}
 	}
 	if (text)	/* as the last conversion of the layout left it */

@@ -195,6 +195,19 @@ int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
  * clears a 512-byte buffer one byte at a time, a third of a booklet's
  * drawing (perf). Returns 0, or -1 when the stream refused the write. */
 int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
+/* The same with parts of its bytes made before (pdf_entries.c keeps them):
+ * x as HPDF_FToA writes it (xn bytes, at most 32), and t's operand as
+ * pdf_text_show makes it for f (sn bytes). */
+struct pdf_line_pre {
+	const char *x, *show;
+	size_t xn, sn;
+};
+int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always,
+    const struct pdf_line_pre *pre);
+/* The operand pdf_text_line writes for the len bytes of t in f, "(…) Tj"
+ * and a line feed, escaped as libharu does, or nothing for a text of no
+ * width, into out (room for 4 * len + 8); returns its length. */
+size_t pdf_text_show(HPDF_Font f, const char *t, size_t len, char *out);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
 void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
     const char *s);
@@ -264,14 +277,21 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
     float x0, float y0, float w, float h);
 
 /* pdf_fiche.c: the suites of an offer ("Et après ?", index.h), one field a
- * suite with its reason; numbers, when not NULL, maps a lieu ("%p") to its
- * number in the document (int *), written after the suite's commune. */
-struct strmap;
+ * suite with its reason; numbers, when not NULL, maps a lieu to its number
+ * in the document, written after the suite's commune: a table of mask + 1
+ * slots (open addressing on the lieu's address, pdf_lieu_slot: the lieu's
+ * slot, or the empty one where it would go). */
+struct lieu_numbers {
+	const struct lieu **l;	/* NULL: an empty slot */
+	int *num;
+	size_t mask;
+};
+size_t pdf_lieu_slot(const struct lieu_numbers *m, const struct lieu *l);
 /* The text of suite i of o, as pdf_suites writes it, into b. */
 void pdf_suite_text(struct buf *b, const struct site *s, const struct offre *o, size_t i,
-    const struct strmap *numbers);
+    const struct lieu_numbers *numbers);
 void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
-    const struct strmap *numbers);
+    const struct lieu_numbers *numbers);
 
 /* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);
