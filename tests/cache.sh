@@ -685,6 +685,14 @@ e=$(ents)
 cache_test_d booklet-entry-field-replays 'grep pdf "$C/log"'
 pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q '01 60 05 47 39'
 cache_test booklet-entry-field-shows
+# The end of a département's booklet (the lieux nearest each commune, the
+# index of communes) is a section keyed by the places and numbers it reads:
+# a lieu moved lays it out again.
+sed -i 's/geo: { lat: 48.8528, lon: 2.6523 }/geo: { lat: 48.8728, lon: 2.6523 }/' "$f"
+CARTO_TIMING=1 cache_same booklet-tail-lieu-moved
+e=$(ents)
+[ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ]
+cache_test_d booklet-tail-lieu-moved-replays 'grep pdf "$C/log"'
 sed -i 's/^    libelle: "Français à visée professionnelle"$/    libelle: "Français à visée professionnelle (FP)"/' \
 	"$C/site/referentiels/vocabulaires.yaml"
 CARTO_TIMING=1 cache_same booklet-entry-label

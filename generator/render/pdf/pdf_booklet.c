@@ -114,6 +114,54 @@ static void near_index(struct doc *d, const struct brow *r, size_t n, struct buf
 	free(at);
 }
 
+/* The end of a booklet: for a département's, the lieux near each commune,
+ * then the index of communes. */
+struct tail {
+	const struct brow *r;
+	size_t n;
+	struct buf *b;
+	int near;
+};
+
+static void tail(struct doc *d, void *ctx)
+{
+	const struct tail *t = ctx;
+	if (t->near)
+		near_index(d, t->r, t->n, t->b);
+	commune_index(d, t->r, t->n, t->b);
+}
+
+/* The digest of what tail reads: each row's commune (its name and centre,
+ * or that it has none, or that it is the row before's) and number, and
+ * the place of each numbered lieu. */
+static struct digest tail_key(const struct pdf_entries *e, const struct tail *t)
+{
+	struct digest_ctx *k = pdf_section_key(e, "booklet-tail");
+	digest_num(k, t->near);
+	digest_num(k, (long long)t->n);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct commune *cm = t->r[i].l->commune;
+		digest_num(k, t->r[i].num);
+		if (!cm || (i && t->r[i - 1].l->commune == cm)) {
+			digest_num(k, cm ? 1 : 0);
+			continue;
+		}
+		digest_num(k, 2);
+		digest_str(k, cm->nom);
+		digest_add(k, &cm->lat, sizeof(cm->lat));
+		digest_add(k, &cm->lon, sizeof(cm->lon));
+		/* A lieu's number is that of its first row: its place once. */
+	}
+	int seen = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->r[i].num > seen) {
+			seen = t->r[i].num;
+			digest_add(k, &t->r[i].l->lat, sizeof(t->r[i].l->lat));
+			digest_add(k, &t->r[i].l->lon, sizeof(t->r[i].l->lon));
+		}
+	return digest_end(k);
+}
+
 /* The offers × lieux of a cartography (of a département when dep), in the
  * index's order, with room for their numbers; the caller frees them. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
@@ -217,9 +265,9 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 		booklet_entry(&script, s, &r[i], b, &numbers);
 		pdf_entry(&d, ent, &script);
 	}
-	if (dep)
-		near_index(&d, r, n, b);
-	commune_index(&d, r, n, b);
+	struct tail t = { r, n, b, dep != NULL };
+	struct digest tk = ent ? tail_key(ent, &t) : (struct digest){ 0, 0 };
+	pdf_section(&d, ent, &tk, tail, &t);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
 	pdf_entries_close(ent, rc == 0);

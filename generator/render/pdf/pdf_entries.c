@@ -329,18 +329,32 @@ struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel)
 	return e;
 }
 
-int pdf_entry_record(struct doc *d, const struct buf *script, struct buf *ops)
+/* Runs a script (pdf_section's fn for pdf_entry). */
+static void run_script(struct doc *d, void *ctx)
+{
+	const struct buf *script = ctx;
+	script_run(d, script->data, script->len);
+}
+
+/* Lays out fn at d's cursor with its ops recorded into ops: 0, or -1 when
+ * they cannot stand for it. */
+static int record(struct doc *d, struct buf *ops, void (*fn)(struct doc *d, void *ctx), void *ctx)
 {
 	buf_reset(ops);
 	if (d->reserve != 0 || d->rec) {
-		script_run(d, script->data, script->len);
+		fn(d, ctx);
 		return -1;
 	}
 	d->rec = ops;
 	d->rec_bad = 0;
-	script_run(d, script->data, script->len);
+	fn(d, ctx);
 	d->rec = NULL;
 	return d->rec_bad || d->error || !ops->len || ops->len > UINT32_MAX ? -1 : 0;
+}
+
+int pdf_entry_record(struct doc *d, const struct buf *script, struct buf *ops)
+{
+	return record(d, ops, run_script, (void *)script);
 }
 
 int pdf_entry_replay(struct doc *d, const char *ops, size_t n)
@@ -351,26 +365,43 @@ int pdf_entry_replay(struct doc *d, const char *ops, size_t n)
 	return 0;
 }
 
-void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script)
+void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
+    void (*fn)(struct doc *d, void *ctx), void *ctx)
 {
 	if (!e) {
-		script_run(d, script->data, script->len);
+		fn(d, ctx);
 		return;
 	}
-	struct digest_ctx *kc = digest_new();
-	digest_fold(kc, &e->seed);
-	digest_add(kc, script->data, script->len);
-	struct digest k = digest_end(kc);
-	const struct old_entry *o = e->tab ? &e->tab[slot(e, &k)] : NULL;
+	const struct old_entry *o = e->tab ? &e->tab[slot(e, k)] : NULL;
 	if (o && o->ops && d->reserve == 0 && !d->rec) {
 		ops_replay(d, o->ops, o->n);	/* checked by read_note */
-		note_add(e, &k, o->ops, o->n);
+		note_add(e, k, o->ops, o->n);
 		e->replayed++;
 		return;
 	}
-	if (pdf_entry_record(d, script, &e->ops) == 0)
-		note_add(e, &k, e->ops.data, e->ops.len);
+	if (record(d, &e->ops, fn, ctx) == 0)
+		note_add(e, k, e->ops.data, e->ops.len);
 	e->laid_out++;
+}
+
+struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind)
+{
+	struct digest_ctx *k = digest_new();
+	if (e)
+		digest_fold(k, &e->seed);
+	digest_str(k, kind);
+	return k;
+}
+
+void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script)
+{
+	struct digest k = { 0, 0 };
+	if (e) {
+		struct digest_ctx *kc = pdf_section_key(e, "script");
+		digest_add(kc, script->data, script->len);
+		k = digest_end(kc);
+	}
+	pdf_section(d, e, &k, run_script, (void *)script);
 }
 
 void pdf_entries_close(struct pdf_entries *e, int ok)

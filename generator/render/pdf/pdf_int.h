@@ -238,6 +238,13 @@ void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
 void pdf_script_field(struct buf *sc, const char *label, const char *value);
 struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
 void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
+/* A section laid out by fn(d, ctx) (through the layout layer's pdf_need,
+ * pdf_down, pdf_para, pdf_field, pdf_heading only), or replayed: k is the
+ * digest of everything fn reads, begun by pdf_section_key (the entries'
+ * global part, and kind). */
+struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind);
+void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
+    void (*fn)(struct doc *d, void *ctx), void *ctx);
 void pdf_entries_close(struct pdf_entries *e, int ok);
 /* Lays out script at d's cursor with its ops recorded into ops; returns 0,
  * or -1 when they cannot stand for it (text outside CP1252, a width kept

@@ -114,10 +114,10 @@ void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text)
 /* A heading stays with at least two lines of what follows. */
 void pdf_heading(struct doc *d, float size, const char *text)
 {
-	d->y -= size * 0.6f;
+	pdf_down(d, size * 0.6f);
 	pdf_need(d, size * 1.4f + 2 * 13.5f);
 	pdf_wrap(d, d->bold, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
-	d->y -= 2;
+	pdf_down(d, 2);
 }
 
 /* "Label : value" with the label in bold and the value wrapped beside it. */
