@@ -1169,50 +1169,53 @@ static void note_path(const struct cache *c, struct buf *b, const char *name)
 		buf_putc(b, *r == '/' ? '+' : *r);
 }
 
-int cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out)
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+    size_t *n)
 {
 	buf_reset(out);
+	*n = 0;
 	if (!c)
-		return -1;
+		return NULL;
 	struct buf path = BUF_INIT;
 	note_path(c, &path, name);
 	size_t head = sizeof(NOTE_HEADER) - 1, tail = sizeof(struct digest);
-	int rc = fs_read(path.data, max + head + tail, out) == 0 && out->len >= head + tail &&
-	    memcmp(out->data, NOTE_HEADER, head) == 0 ? 0 : -1;
-	if (rc == 0) {
+	int ok = fs_read(path.data, max + head + tail, out) == 0 && out->len >= head + tail &&
+	    memcmp(out->data, NOTE_HEADER, head) == 0;
+	buf_release(&path);
+	if (ok) {
 		struct digest want, got = digest_bytes(out->data, out->len - tail);
 		memcpy(&want, out->data + out->len - tail, tail);
-		rc = digest_eq(&want, &got) ? 0 : -1;
+		ok = digest_eq(&want, &got);
 	}
-	if (rc == 0) {
-		memmove(out->data, out->data + head, out->len - head - tail);
-		out->len -= head + tail;
-		out->data[out->len] = '\0';
-	} else
-		buf_reset(out);
-	buf_release(&path);
-	return rc;
+	if (!ok)
+		return NULL;
+	*n = out->len - head - tail;
+	return out->data + head;
 }
 
 void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n)
 {
 	if (!c)
 		return;
-	struct buf b = BUF_INIT, path = BUF_INIT, tmp = BUF_INIT;
-	buf_puts(&b, NOTE_HEADER);
-	buf_add(&b, data, n);
-	struct digest all = digest_bytes(b.data, b.len);
-	buf_add(&b, &all, sizeof(all));
+	struct buf path = BUF_INIT, tmp = BUF_INIT;
+	struct digest_ctx *k = digest_new();
+	digest_add(k, NOTE_HEADER, sizeof(NOTE_HEADER) - 1);
+	digest_add(k, data, n);
+	struct digest all = digest_end(k);
 	fs_join(&path, c->dir, "notes");
 	/* index.<pid>…: clean_tmp removes it when this process was killed. */
 	buf_printf(&tmp, "%s.%ld.n%lx.tmp", c->index, (long)getpid(), (unsigned long)pthread_self());
 	int ok = make_dir(c->dir) == 0 && make_dir(path.data) == 0;
 	note_path(c, &path, name);
-	if (!ok || fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, path.data) < 0) {
+	int fd = ok ? open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	ok = fd >= 0 && fs_write_fd(fd, NOTE_HEADER, sizeof(NOTE_HEADER) - 1) == 0 &&
+	    (n == 0 || fs_write_fd(fd, data, n) == 0) && fs_write_fd(fd, &all, sizeof(all)) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		ok = 0;
+	if (!ok || rename(tmp.data, path.data) < 0) {
 		unlink(tmp.data);
 		unlink(path.data);
 	}
-	buf_release(&b);
 	buf_release(&path);
 	buf_release(&tmp);
 }

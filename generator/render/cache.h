@@ -183,9 +183,11 @@ void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied,
  * their digest; a missing, truncated, corrupt or other version's note
  * reads as none.
  */
-/* Reads the note name (at most max bytes) into out (reset); returns 0, or
- * -1 (none: out is empty) without a cache. */
-int cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out);
+/* Reads the note name (at most max bytes) into out (reset): returns its
+ * bytes, *n of them, in out; NULL (none) when it has none that holds, or
+ * without a cache. */
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+    size_t *n);
 /* Writes the note name (n bytes at data); a failure leaves no note. */
 void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n);
 

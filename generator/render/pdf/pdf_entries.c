@@ -12,11 +12,13 @@
  * layout layer with its output recorded as ops:
  *
  *	'N' h		room for h points (pdf_need: maybe a new page)
- *	'T' style size x always len bytes xn xs sn show
- *			a line of text (pdf_text_line at the cursor, in the
- *			tier-0 font of style: 0 regular, 1 bold), with x as
- *			written (xs, xn bytes) and its operand (show, sn
- *			bytes: pdf_text_show) made once
+ *	'T' style size x always len xn xs sn show
+ *			a line of text of len bytes (pdf_text_line at the
+ *			cursor, in the tier-0 font of style: 0 regular, 1
+ *			bold), with x as written (xs, xn bytes) and its
+ *			operand (show, sn bytes: pdf_text_show), made once;
+ *			the text is read back from the operand only when
+ *			libharu's own path writes the line
  *	'D' a		the cursor goes down a points
  *
  * floats as their 4 bytes, len and sn as 2 (little end first), xn as 1. The ops depend on nothing but the
@@ -54,7 +56,7 @@ struct pdf_entries {
 	struct pdf_reuse *ru;
 	char *name;		/* of the note */
 	struct digest seed;	/* the global part and the fonts */
-	struct buf old;		/* the previous note's bytes */
+	struct buf old;		/* the previous note, read */
 	struct old_entry *tab;	/* open addressing on key.lo */
 	size_t mask;
 	struct buf now;		/* this build's note */
@@ -91,21 +93,21 @@ void pdf_rec_down(struct doc *d, float a)
 void pdf_rec_text(struct doc *d, HPDF_Font f, float size, float x, const char *t, int always)
 {
 	size_t len = strlen(t);
-	if ((f != d->regular && f != d->bold) || len > OP_LINE_MAX) {
+	char xs[40], show[4 * OP_LINE_MAX + 8];
+	size_t sn = len <= OP_LINE_MAX ? pdf_text_show(f, t, len, show) : 0;
+	/* A text of no width is shown as nothing: its bytes would be lost. */
+	if ((f != d->regular && f != d->bold) || len > OP_LINE_MAX || (len && !sn)) {
 		d->rec_bad = 1;
 		return;
 	}
-	char xs[40], show[4 * OP_LINE_MAX + 8];
-	size_t xn = (size_t)(HPDF_FToA(xs, x, xs + sizeof(xs)) - xs), sn = pdf_text_show(f, t, len, show);
+	size_t xn = (size_t)(HPDF_FToA(xs, x, xs + sizeof(xs)) - xs);
 	unsigned char head[2] = { 'T', f == d->bold };
 	buf_add(d->rec, head, 2);
 	put_f(d->rec, size);
 	put_f(d->rec, x);
-	unsigned char mid[3] = { (unsigned char)(always != 0), (unsigned char)(len & 0xFF),
-		(unsigned char)(len >> 8) };
-	buf_add(d->rec, mid, 3);
-	buf_add(d->rec, t, len);
-	buf_putc(d->rec, (char)xn);
+	unsigned char mid[4] = { (unsigned char)(always != 0), (unsigned char)(len & 0xFF),
+		(unsigned char)(len >> 8), (unsigned char)xn };
+	buf_add(d->rec, mid, 4);
 	buf_add(d->rec, xs, xn);
 	unsigned char sl[2] = { (unsigned char)(sn & 0xFF), (unsigned char)(sn >> 8) };
 	buf_add(d->rec, sl, 2);
@@ -122,36 +124,51 @@ static size_t get_u16(const char *p)
 struct text_op {
 	int bold, always;
 	float size, x;
-	const char *t;
-	size_t len;
+	size_t len;		/* of the text */
 	struct pdf_line_pre pre;
 };
 
 static size_t text_op(const char *p, size_t left, struct text_op *op)
 {
-	if (left < 13)
+	if (left < 14)
 		return 0;
 	op->bold = p[1];
 	op->size = get_f(p + 2);
 	op->x = get_f(p + 6);
 	op->always = p[10];
 	op->len = get_u16(p + 11);
+	op->pre.xn = (unsigned char)p[13];
+	size_t at = 14;
 	if ((p[1] != 0 && p[1] != 1) || (p[10] != 0 && p[10] != 1) || !(op->size > 0 && op->size <= 100) ||
-	    !(op->x >= 0 && op->x <= PAGE_W) || op->len > OP_LINE_MAX || op->len + 1 > left - 13)
-		return 0;
-	op->t = p + 13;
-	size_t at = 13 + op->len;
-	op->pre.xn = (unsigned char)p[at++];
-	if (op->pre.xn == 0 || op->pre.xn > 32 || op->pre.xn + 2 > left - at)
+	    !(op->x >= 0 && op->x <= PAGE_W) || op->len > OP_LINE_MAX || op->pre.xn == 0 || op->pre.xn > 32 ||
+	    op->pre.xn + 2 > left - at)
 		return 0;
 	op->pre.x = p + at;
 	at += op->pre.xn;
 	op->pre.sn = get_u16(p + at);
 	at += 2;
-	if (op->pre.sn > 4 * op->len + 6 || op->pre.sn > left - at || memchr(op->t, '\0', op->len))
+	/* "(", the bytes escaped (4 at the most each), ") Tj" and a line feed. */
+	if (op->pre.sn > left - at || (op->len == 0) != (op->pre.sn == 0) ||
+	    (op->len && (op->pre.sn < op->len + 6 || op->pre.sn > 4 * op->len + 6)))
 		return 0;
 	op->pre.show = p + at;
 	return at + op->pre.sn;
+}
+
+/* The text of a text op, from its operand (as libharu's own path needs
+ * it): at most op->len bytes into t (room for OP_LINE_MAX + 1). */
+static void text_of(const struct text_op *op, char *t)
+{
+	const char *s = op->pre.show + 1, *end = op->pre.show + op->pre.sn - 5;
+	size_t k = 0;
+	while (s < end && k < op->len) {
+		if (*s == '\\' && end - s >= 4) {
+			t[k++] = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 4;
+		} else
+			t[k++] = *s++;
+	}
+	t[k] = '\0';
 }
 
 /* Whether ops[0..n) are whole ops with values in range: 0 or -1. */
@@ -190,8 +207,7 @@ static void ops_replay(struct doc *d, const char *p, size_t n)
 		} else {
 			struct text_op op;
 			p += text_op(p, (size_t)(end - p), &op);
-			memcpy(line, op.t, op.len);
-			line[op.len] = '\0';
+			text_of(&op, line);
 			if (pdf_text_line_pre(d->page, op.bold ? d->bold : d->regular, op.size, op.x, d->y - op.size,
 			    line, op.always, &op.pre) < 0)
 				d->error = d->error ? d->error : 1;
@@ -271,10 +287,10 @@ static size_t slot(const struct pdf_entries *e, const struct digest *k)
 static void read_note(struct pdf_entries *e)
 {
 	const struct cache *c = e->ru->cache;
-	if (cache_note_read(c, e->name, NOTE_MAX, &e->old) < 0)
+	size_t count = 0, at = 0, len;
+	const char *b = cache_note_read(c, e->name, NOTE_MAX, &e->old, &len);
+	if (!b)
 		return;
-	size_t count = 0, at = 0, len = e->old.len;
-	const char *b = e->old.data;
 	while (at < len) {
 		uint32_t n;
 		if (len - at < sizeof(struct digest) + sizeof(n))
