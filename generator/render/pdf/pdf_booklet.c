@@ -14,6 +14,7 @@
 #include "../../data/hours.h"
 #include "../../data/index.h"
 #include "../../data/paths.h"
+#include "../cache.h"
 #include "pdf_int.h"
 
 static int cmp_int(const void *pa, const void *pb)
@@ -217,6 +218,52 @@ static void booklet_entry(struct buf *sc, const struct site *s, const struct bro
 	pdf_script_down(sc, 3);
 }
 
+/* An entry to lay out (pdf_section's fn): its script, then the script run. */
+struct entry {
+	struct buf *script;
+	const struct site *s;
+	const struct brow *r;
+	struct buf *b;
+	const struct lieu_numbers *numbers;
+};
+
+static void entry_lay_out(struct doc *d, void *ctx)
+{
+	const struct entry *e = ctx;
+	booklet_entry(e->script, e->s, e->r, e->b, e->numbers);
+	pdf_script_run(d, e->script);
+}
+
+/* The key of an entry from what its script reads, without writing it: the
+ * row as the booklet's own key has it (cache.h: its organisation's key,
+ * which holds the bytes the offer, the lieu, the contact and the hours are
+ * read from, and its suites' digest, which holds what "Et après ?" shows
+ * of the other organisations), the places of its offer and lieu in their
+ * organisation, its number, and the numbers its suites show; labels and
+ * communes are in the global part. Returns 0, or -1 (no key: the script
+ * is written and keyed) when the lieu is not its organisation's. */
+static int entry_key(const struct pdf_entries *ent, const struct entry *e, const struct rowref *row,
+    struct digest *out)
+{
+	const struct offre *o = e->r->o;
+	const struct organisme *org = o->org;
+	if (row->o != o || row->l != e->r->l || e->r->l < org->lieux || e->r->l >= org->lieux + org->n_lieux ||
+	    o < org->offres || o >= org->offres + org->n_offres)
+		return -1;
+	struct digest_ctx *k = pdf_section_key(ent, "booklet-entry");
+	cache_key_rows(k, row, 1);
+	cache_key_row_suites(k, row, 1);
+	digest_num(k, (long long)(o - org->offres));
+	digest_num(k, (long long)(e->r->l - org->lieux));
+	digest_num(k, e->r->num);
+	for (size_t i = 0; i < o->n_suites; i++) {
+		size_t at = pdf_lieu_slot(e->numbers, o->suites[i].to);
+		digest_num(k, e->numbers->l[at] ? e->numbers->num[at] : 0);
+	}
+	*out = digest_end(k);
+	return 0;
+}
+
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
     struct pdf_reuse *ru, struct publish *p, struct buf *b, struct diags *dg)
 {
@@ -259,11 +306,21 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	else
 		pdf_heading(&d, 14, "Les offres, commune par commune");
 	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF)) : NULL;
+	size_t nv;
+	const struct rowref *v = index_rows(s, ca, dep, &nv);
+	if (nv != n)
+		ent = (pdf_entries_close(ent, 0), NULL);
 	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
 			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
-		booklet_entry(&script, s, &r[i], b, &numbers);
-		pdf_entry(&d, ent, &script);
+		struct entry e = { &script, s, &r[i], b, &numbers };
+		struct digest ek;
+		if (ent && entry_key(ent, &e, &v[i], &ek) == 0)
+			pdf_section(&d, ent, &ek, entry_lay_out, &e);
+		else {
+			booklet_entry(&script, s, &r[i], b, &numbers);
+			pdf_entry(&d, ent, &script);
+		}
 	}
 	struct tail t = { r, n, b, dep != NULL };
 	struct digest tk = ent ? tail_key(ent, &t) : (struct digest){ 0, 0 };

@@ -345,11 +345,15 @@ struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel)
 	return e;
 }
 
+void pdf_script_run(struct doc *d, const struct buf *script)
+{
+	script_run(d, script->data, script->len);
+}
+
 /* Runs a script (pdf_section's fn for pdf_entry). */
 static void run_script(struct doc *d, void *ctx)
 {
-	const struct buf *script = ctx;
-	script_run(d, script->data, script->len);
+	pdf_script_run(d, ctx);
 }
 
 /* Lays out fn at d's cursor with its ops recorded into ops: 0, or -1 when

@@ -238,6 +238,8 @@ void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
 void pdf_script_field(struct buf *sc, const char *label, const char *value);
 struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
 void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
+/* Lays out a script, as pdf_entry does without a cache. */
+void pdf_script_run(struct doc *d, const struct buf *script);
 /* A section laid out by fn(d, ctx) (through the layout layer's pdf_need,
  * pdf_down, pdf_para, pdf_field, pdf_heading only), or replayed: k is the
  * digest of everything fn reads, begun by pdf_section_key (the entries'
