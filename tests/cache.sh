@@ -765,6 +765,55 @@ CARTO_TIMING=1 cache_same booklet-piece-edited
 [ "$#" -ge 4 ] && [ "$4" -gt 10 ]
 cache_test_d booklet-piece-edited-found 'cat "$list" | head -8'
 
+# A booklet's entries are laid out once (pdf_entries.c; CARTO_TIMING
+# counts them): an entry whose script (its strings, fonts and sizes) did
+# not change is replayed from the ops the previous build recorded, in a
+# note of the cache; the others are laid out. Whatever changes, the bytes
+# are those of a build without the cache: one entry's field (a telephone),
+# a label every entry of its type shows (in the global part of the keys),
+# notes corrupted, cut short or removed (then nothing is replayed).
+N="$C/.out.cache/notes"
+ents() { sed -n 's/^carto: pdf entries replayed \([0-9]*\), laid out \([0-9]*\)$/\1 \2/p' "$C/log"; }
+[ -s "$N/pdf-entries+pdf+cartographies+linguistique.pdf" ]
+cache_test_d booklet-entries-note 'ls "$N"'
+sed -i 's/telephone: "01 60 05 47 31"/telephone: "01 60 05 47 39"/' "$f"
+CARTO_TIMING=1 cache_same booklet-entry-field
+e=$(ents)
+[ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ] && [ $((${e#* } * 4)) -lt "${e% *}" ]
+cache_test_d booklet-entry-field-replays 'grep pdf "$C/log"'
+pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q '01 60 05 47 39'
+cache_test booklet-entry-field-shows
+# The end of a département's booklet (the lieux nearest each commune, the
+# index of communes) is a section keyed by the places and numbers it reads:
+# a lieu moved lays it out again.
+sed -i 's/geo: { lat: 48.8528, lon: 2.6523 }/geo: { lat: 48.8728, lon: 2.6523 }/' "$f"
+CARTO_TIMING=1 cache_same booklet-tail-lieu-moved
+e=$(ents)
+[ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ]
+cache_test_d booklet-tail-lieu-moved-replays 'grep pdf "$C/log"'
+sed -i 's/^    libelle: "Français à visée professionnelle"$/    libelle: "Français à visée professionnelle (FP)"/' \
+	"$C/site/referentiels/vocabulaires.yaml"
+CARTO_TIMING=1 cache_same booklet-entry-label
+e=$(ents)
+[ "${e% *}" = 0 ] && [ "${e#* }" -gt 20 ] 2> /dev/null &&
+	pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q 'professionnelle (FP)'
+cache_test_d booklet-entry-label-lays-out 'grep pdf "$C/log"'
+# Each change below renders the booklets that list the organisation.
+for how in corrupt cut removed; do
+	for n in "$N"/*; do
+		case $how in
+		corrupt) printf 'XY' | dd of="$n" bs=1 seek=$(($(stat -c %s "$n") / 2)) conv=notrunc 2> /dev/null ;;
+		cut) truncate -s -7 "$n" ;;
+		removed) rm -f "$n" ;;
+		esac
+	done
+	sed -i "s/telephone: \"01 60 05 47 3[0-9]\"/telephone: \"01 60 05 47 3${#how}\"/" "$f"
+	CARTO_TIMING=1 cache_same "booklet-entries-$how"
+	e=$(ents)
+	[ "${e% *}" = 0 ] && [ "${e#* }" -gt 20 ] 2> /dev/null
+	cache_test_d "booklet-entries-$how-lays-out" 'grep pdf "$C/log"'
+done
+
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'

@@ -1173,6 +1173,68 @@ void cache_each_file(const struct cache *c, void (*fn)(void *ctx, const struct p
 			fn(ctx, &c->now[i]->files[k]);
 }
 
+#define NOTE_HEADER "carto-note 1\n"
+
+/* The path of note name in buf b. */
+static void note_path(const struct cache *c, struct buf *b, const char *name)
+{
+	buf_reset(b);
+	buf_printf(b, "%s/notes/", c->dir);
+	for (const char *r = name; *r; r++)
+		buf_putc(b, *r == '/' ? '+' : *r);
+}
+
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+    size_t *n)
+{
+	buf_reset(out);
+	*n = 0;
+	if (!c)
+		return NULL;
+	struct buf path = BUF_INIT;
+	note_path(c, &path, name);
+	size_t head = sizeof(NOTE_HEADER) - 1, tail = sizeof(struct digest);
+	int ok = fs_read(path.data, max + head + tail, out) == 0 && out->len >= head + tail &&
+	    memcmp(out->data, NOTE_HEADER, head) == 0;
+	buf_release(&path);
+	if (ok) {
+		struct digest want, got = digest_bytes(out->data, out->len - tail);
+		memcpy(&want, out->data + out->len - tail, tail);
+		ok = digest_eq(&want, &got);
+	}
+	if (!ok)
+		return NULL;
+	*n = out->len - head - tail;
+	return out->data + head;
+}
+
+void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n)
+{
+	if (!c)
+		return;
+	struct buf path = BUF_INIT, tmp = BUF_INIT;
+	struct digest_ctx *k = digest_new();
+	digest_add(k, NOTE_HEADER, sizeof(NOTE_HEADER) - 1);
+	digest_add(k, data, n);
+	struct digest all = digest_end(k);
+	fs_join(&path, c->dir, "notes");
+	/* index.<pid>…: clean_tmp removes it when this process was killed. */
+	buf_printf(&tmp, "%s.%ld.n%lx.tmp", c->index, (long)getpid(), (unsigned long)pthread_self());
+	int ok = make_dir(c->dir) == 0 && make_dir(path.data) == 0;
+	note_path(c, &path, name);
+	int fd = ok ? open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	ok = fd >= 0 && fs_write_fd(fd, NOTE_HEADER, sizeof(NOTE_HEADER) - 1) == 0 &&
+	    (n == 0 || fs_write_fd(fd, data, n) == 0) && fs_write_fd(fd, &all, sizeof(all)) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		ok = 0;
+	if (!ok || rename(tmp.data, path.data) < 0) {
+		unlink(tmp.data);
+		unlink(path.data);
+	}
+	buf_release(&path);
+	buf_release(&tmp);
+}
+
 int cache_save(struct cache *c)
 {
 	if (!c)

@@ -174,6 +174,25 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
  * (cache_piece_copy), read back and checked (cache_piece_put_back). */
 void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read);
 
+/*
+ * Notes. What a backend keeps from one build for the next that is not in
+ * the output: a note is a file of the cache's folder (notes/<name>, '/' in
+ * the name as '+'), bytes the writer defines, written whole and atomically
+ * (a new file renamed over the old) when the writer calls cache_note_write,
+ * even in a build that then fails: a note's content must be valid whatever
+ * the build becomes, so the writer keys what it holds by the digest of
+ * its inputs (the pieces' rule). The bytes are framed by a header and
+ * their digest; a missing, truncated, corrupt or other version's note
+ * reads as none.
+ */
+/* Reads the note name (at most max bytes) into out (reset): returns its
+ * bytes, *n of them, in out; NULL (none) when it has none that holds, or
+ * without a cache. */
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+    size_t *n);
+/* Writes the note name (n bytes at data); a failure leaves no note. */
+void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n);
+
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);
 size_t cache_rendered(const struct cache *c);

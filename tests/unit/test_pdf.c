@@ -168,3 +168,86 @@ void test_pdf_text_line(void)
 	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PAGE_DESCRIPTION && HPDF_Page_GetCurrentFont(b) == d.bold);
 	expect_same_pages(&d, a, b, 10000, &dg);
 }
+
+/* The script of a booklet's entry, with a line long enough to wrap, a
+ * label wider than its column, a field of several lines, and a label in
+ * the font of the line before it. */
+static void entry_script(struct buf *sc, int i)
+{
+	char t[1600];
+	buf_reset(sc);
+	pdf_script_need(sc, 13.5f * 3);
+	snprintf(t, sizeof(t), "%d. Français langue étrangère (niveau A%d) – Régie de quartier « Œuvre » (n° %d)", i, i % 3,
+	    i * 7);
+	pdf_script_para(sc, 1, 10, t);
+	if (i % 3 == 0)	/* a label in the font and size just set: set again */
+		pdf_script_field(sc, "Public", "Adultes");
+	memset(t, 0, sizeof(t));
+	for (int k = 0; k < 20 + i % 40; k++)
+		strcat(t, k % 3 ? "atelier (du) soir \\ " : "lundi 9h–12h ; ");
+	pdf_script_para(sc, 0, 9, t);
+	pdf_script_field(sc, i % 2 ? "Saint-Rémy-lès-Chevreuse et environs" : "Et après ?", t);
+	pdf_script_field(sc, "", "2. Suite courte.");
+	pdf_script_down(sc, 3);
+}
+
+/* An entry's ops, recorded where it happened to be laid out, replayed at
+ * any place give the bytes of laying it out there: entries recorded at the
+ * top of a page are replayed from every height on a page (page breaks
+ * inside them), and compared with the same entries laid out. Text outside
+ * CP1252 is not recorded; ops cut short or out of range are refused with
+ * nothing done. */
+void test_pdf_entries(void)
+{
+	struct doc a, b, c;
+	struct diags dg = DIAGS_INIT;
+	struct buf sc = BUF_INIT, ops = BUF_INIT, want = BUF_INIT, got = BUF_INIT;
+	EXPECT(pdf_open_doc(&a, &dg) == 0 && pdf_open_doc(&b, &dg) == 0 && pdf_open_doc(&c, &dg) == 0);
+	pdf_new_page(&a);
+	pdf_new_page(&b);
+	int replayed = 0;
+	for (int i = 0; i < 60; i++) {
+		entry_script(&sc, i);
+		pdf_new_page(&c);
+		if (pdf_entry_record(&c, &sc, &ops) < 0)
+			continue;
+		float y = BOTTOM + (float)(i * 37 % 700);
+		a.y = b.y = y;
+		pdf_entry(&a, NULL, &sc);
+		replayed += pdf_entry_replay(&b, ops.data, ops.len) == 0;
+		EXPECT(a.y == b.y && a.npages == b.npages);
+	}
+	EXPECT(replayed == 60 && a.npages > 10 && a.npages == b.npages);
+	size_t total = 0;
+	for (int i = 0; i < a.npages && i < b.npages; i++) {
+		page_bytes(a.pages[i], &want);
+		page_bytes(b.pages[i], &got);
+		EXPECT(want.len == got.len && memcmp(want.data, got.data, want.len) == 0);
+		total += want.len;
+	}
+	EXPECT(total > 40000);
+	/* Not CP1252 (Polish): laid out, not recorded. */
+	buf_reset(&sc);
+	pdf_script_para(&sc, 0, 9, "Łódź");
+	EXPECT(pdf_entry_record(&c, &sc, &ops) == -1);
+	/* Ops cut short, or of another style: refused, the page untouched. */
+	entry_script(&sc, 3);
+	EXPECT(pdf_entry_record(&c, &sc, &ops) == 0 && ops.len > 40);
+	int pages = b.npages;
+	float y = b.y;
+	page_bytes(b.page, &want);
+	EXPECT(pdf_entry_replay(&b, ops.data, ops.len - 1) == -1);
+	ops.data[5] = 'Q';
+	EXPECT(pdf_entry_replay(&b, ops.data, ops.len) == -1);
+	page_bytes(b.page, &got);
+	EXPECT(b.npages == pages && b.y == y && want.len == got.len);
+	EXPECT(a.error == 0 && b.error == 0 && c.error == 0);
+	pdf_close_doc(&a);
+	pdf_close_doc(&b);
+	pdf_close_doc(&c);
+	buf_release(&sc);
+	buf_release(&ops);
+	buf_release(&want);
+	buf_release(&got);
+	diags_free(&dg);
+}

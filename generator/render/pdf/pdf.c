@@ -58,6 +58,7 @@ static void *pdf_new(const struct render_in *in)
 	pl->timing = in->o->timing;
 	if (pl->cache)
 		pl->fonts = pdf_fonts_digest();
+	pl->reuse.fonts = pl->fonts;
 	pl->decks = xmalloc((s->n_pages + 1) * sizeof(*pl->decks));
 	for (size_t i = 0; i < s->n_pages; i++)
 		if (s->pages[i]->type == PAGE_DIAPORAMA && (in->o->drafts || !s->pages[i]->brouillon))
@@ -151,9 +152,12 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 	struct pdf *pl = self;
 	pl->p = p;
 	int rc = pool_run(pl->n_jobs, in->o->jobs, job, pl, d, NULL);
-	if (pl->timing)
+	if (pl->timing) {
 		fprintf(stderr, "carto: pdf pages put back %zu, compressed %zu\n",
 		    (size_t)pl->reuse.put_back, (size_t)pl->reuse.compressed);
+		fprintf(stderr, "carto: pdf entries replayed %zu, laid out %zu\n",
+		    (size_t)pl->reuse.replayed, (size_t)pl->reuse.laid_out);
+	}
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "../../data/hours.h"
 #include "../../data/index.h"
 #include "../../data/paths.h"
+#include "../cache.h"
 #include "pdf_int.h"
 
 static int cmp_int(const void *pa, const void *pb)
@@ -45,20 +46,24 @@ static void commune_index(struct doc *d, const struct brow *r, size_t n, struct 
 
 /* Numbers the rows: one number a lieu (one address), in the order of the
  * rows, so that the same rows give the same numbers, and the rows of other
- * départements, absent from a département's booklet, never shift them.
- * numbers maps each lieu ("%p", its key in keys[]) to its number in nums[]. */
-static void number_lieux(struct brow *r, size_t n, struct strmap *numbers, char (*keys)[24], int *nums)
+ * départements, absent from a département's booklet, never shift them;
+ * numbers maps each lieu to its number. */
+static void number_lieux(struct brow *r, size_t n, struct lieu_numbers *numbers)
 {
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	numbers->l = xcalloc(cap, sizeof(*numbers->l));
+	numbers->num = xcalloc(cap, sizeof(*numbers->num));
+	numbers->mask = cap - 1;
 	int next = 0;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(keys[i], sizeof(keys[i]), "%p", (const void *)r[i].l);
-		int *known = strmap_get(numbers, keys[i]);
-		if (!known) {
-			nums[i] = ++next;
-			known = &nums[i];
-			strmap_put(numbers, keys[i], known);
+		size_t k = pdf_lieu_slot(numbers, r[i].l);
+		if (!numbers->l[k]) {
+			numbers->l[k] = r[i].l;
+			numbers->num[k] = ++next;
 		}
-		r[i].num = *known;
+		r[i].num = numbers->num[k];
 	}
 }
 
@@ -110,6 +115,54 @@ static void near_index(struct doc *d, const struct brow *r, size_t n, struct buf
 	free(at);
 }
 
+/* The end of a booklet: for a département's, the lieux near each commune,
+ * then the index of communes. */
+struct tail {
+	const struct brow *r;
+	size_t n;
+	struct buf *b;
+	int near;
+};
+
+static void tail(struct doc *d, void *ctx)
+{
+	const struct tail *t = ctx;
+	if (t->near)
+		near_index(d, t->r, t->n, t->b);
+	commune_index(d, t->r, t->n, t->b);
+}
+
+/* The digest of what tail reads: each row's commune (its name and centre,
+ * or that it has none, or that it is the row before's) and number, and
+ * the place of each numbered lieu. */
+static struct digest tail_key(const struct pdf_entries *e, const struct tail *t)
+{
+	struct digest_ctx *k = pdf_section_key(e, "booklet-tail");
+	digest_num(k, t->near);
+	digest_num(k, (long long)t->n);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct commune *cm = t->r[i].l->commune;
+		digest_num(k, t->r[i].num);
+		if (!cm || (i && t->r[i - 1].l->commune == cm)) {
+			digest_num(k, cm ? 1 : 0);
+			continue;
+		}
+		digest_num(k, 2);
+		digest_str(k, cm->nom);
+		digest_add(k, &cm->lat, sizeof(cm->lat));
+		digest_add(k, &cm->lon, sizeof(cm->lon));
+		/* A lieu's number is that of its first row: its place once. */
+	}
+	int seen = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->r[i].num > seen) {
+			seen = t->r[i].num;
+			digest_add(k, &t->r[i].l->lat, sizeof(t->r[i].l->lat));
+			digest_add(k, &t->r[i].l->lon, sizeof(t->r[i].l->lon));
+		}
+	return digest_end(k);
+}
+
 /* The offers × lieux of a cartography (of a département when dep), in the
  * index's order, with room for their numbers; the caller frees them. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np)
@@ -121,15 +174,17 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 	return r;
 }
 
-static void booklet_entry(struct doc *d, const struct site *s, const struct brow *r, struct buf *b,
-    const struct strmap *numbers)
+/* The script of a row's entry (pdf_entries.c) into sc; b is scratch. */
+static void booklet_entry(struct buf *sc, const struct site *s, const struct brow *r, struct buf *b,
+    const struct lieu_numbers *numbers)
 {
 	const struct offre *o = r->o;
 	char fr[256] = "";
+	buf_reset(sc);
 	buf_reset(b);
 	buf_printf(b, "%d. %s – %s", r->num, o->intitule ? o->intitule : "", o->org->nom);
-	pdf_need(d, 13.5f * 3);
-	pdf_para(d, d->bold, 10, b->data);
+	pdf_script_need(sc, 13.5f * 3);
+	pdf_script_para(sc, 1, 10, b->data);
 	buf_reset(b);
 	for (size_t i = 0; i < o->types.n; i++)
 		buf_printf(b, "%s%s", i ? ", " : "", vocab_label(&s->vocab.types_offre, o->types.v[i].s));
@@ -147,7 +202,7 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 		hours_french(o->heures, fr, sizeof(fr));
 		buf_printf(b, " – %s", fr);
 	}
-	pdf_para(d, d->regular, 9, b->data);
+	pdf_script_para(sc, 0, 9, b->data);
 	buf_reset(b);
 	if (r->l->n_lignes)
 		buf_printf(b, "%s, ", r->l->lignes[0]);
@@ -155,9 +210,58 @@ static void booklet_entry(struct doc *d, const struct site *s, const struct brow
 	const struct contact *ct = offre_contact(o);
 	if (ct && ct->telephone)
 		buf_printf(b, " – %s", ct->telephone);
-	pdf_para(d, d->regular, 9, b->data);
-	pdf_suites(d, s, o, b, numbers);
-	d->y -= 3;
+	pdf_script_para(sc, 0, 9, b->data);
+	for (size_t i = 0; i < o->n_suites; i++) {
+		pdf_suite_text(b, s, o, i, numbers);
+		pdf_script_field(sc, i ? "" : "Et après ?", b->data);
+	}
+	pdf_script_down(sc, 3);
+}
+
+/* An entry to lay out (pdf_section's fn): its script, then the script run. */
+struct entry {
+	struct buf *script;
+	const struct site *s;
+	const struct brow *r;
+	struct buf *b;
+	const struct lieu_numbers *numbers;
+};
+
+static void entry_lay_out(struct doc *d, void *ctx)
+{
+	const struct entry *e = ctx;
+	booklet_entry(e->script, e->s, e->r, e->b, e->numbers);
+	pdf_script_run(d, e->script);
+}
+
+/* The key of an entry from what its script reads, without writing it: the
+ * row as the booklet's own key has it (cache.h: its organisation's key,
+ * which holds the bytes the offer, the lieu, the contact and the hours are
+ * read from, and its suites' digest, which holds what "Et après ?" shows
+ * of the other organisations), the places of its offer and lieu in their
+ * organisation, its number, and the numbers its suites show; labels and
+ * communes are in the global part. Returns 0, or -1 (no key: the script
+ * is written and keyed) when the lieu is not its organisation's. */
+static int entry_key(const struct pdf_entries *ent, const struct entry *e, const struct rowref *row,
+    struct digest *out)
+{
+	const struct offre *o = e->r->o;
+	const struct organisme *org = o->org;
+	if (row->o != o || row->l != e->r->l || e->r->l < org->lieux || e->r->l >= org->lieux + org->n_lieux ||
+	    o < org->offres || o >= org->offres + org->n_offres)
+		return -1;
+	struct digest_ctx *k = pdf_section_key(ent, "booklet-entry");
+	cache_key_rows(k, row, 1);
+	cache_key_row_suites(k, row, 1);
+	digest_num(k, (long long)(o - org->offres));
+	digest_num(k, (long long)(e->r->l - org->lieux));
+	digest_num(k, e->r->num);
+	for (size_t i = 0; i < o->n_suites; i++) {
+		size_t at = pdf_lieu_slot(e->numbers, o->suites[i].to);
+		digest_num(k, e->numbers->l[at] ? e->numbers->num[at] : 0);
+	}
+	*out = digest_end(k);
+	return 0;
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
@@ -167,12 +271,10 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	int rc = -1;
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
-	struct strmap numbers = STRMAP_INIT;
-	char (*keys)[24] = xmalloc((n + 1) * sizeof(*keys));
-	int *nums = xmalloc((n + 1) * sizeof(*nums));
-	number_lieux(r, n, &numbers, keys, nums);
+	struct lieu_numbers numbers = { NULL, NULL, 0 };
+	number_lieux(r, n, &numbers);
 	char date[64], url[1024];
-	struct buf path = BUF_INIT;
+	struct buf path = BUF_INIT, script = BUF_INIT;
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = ca->file;
@@ -203,23 +305,36 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 		pdf_para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
 	else
 		pdf_heading(&d, 14, "Les offres, commune par commune");
+	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF)) : NULL;
+	size_t nv;
+	const struct rowref *v = index_rows(s, ca, dep, &nv);
+	if (nv != n)
+		ent = (pdf_entries_close(ent, 0), NULL);
 	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
 			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
-		booklet_entry(&d, s, &r[i], b, &numbers);
+		struct entry e = { &script, s, &r[i], b, &numbers };
+		struct digest ek;
+		if (ent && entry_key(ent, &e, &v[i], &ek) == 0)
+			pdf_section(&d, ent, &ek, entry_lay_out, &e);
+		else {
+			booklet_entry(&script, s, &r[i], b, &numbers);
+			pdf_entry(&d, ent, &script);
+		}
 	}
-	if (dep)
-		near_index(&d, r, n, b);
-	commune_index(&d, r, n, b);
+	struct tail t = { r, n, b, dep != NULL };
+	struct digest tk = ent ? tail_key(ent, &t) : (struct digest){ 0, 0 };
+	pdf_section(&d, ent, &tk, tail, &t);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
+	pdf_entries_close(ent, rc == 0);
 	free(title);
 out:
 	buf_release(&path);
+	buf_release(&script);
 	pdf_close_doc(&d);
-	strmap_free(&numbers);
-	free(keys);
-	free(nums);
+	free(numbers.l);
+	free(numbers.num);
 	free(r);
 	return rc;
 }

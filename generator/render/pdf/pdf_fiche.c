@@ -43,21 +43,34 @@ static void qr(struct doc *d, const char *url)
 
 /* "Et après ?": the offers that can follow this one (data/index.h), each
  * with where it is, how far, and why. */
+size_t pdf_lieu_slot(const struct lieu_numbers *m, const struct lieu *l)
+{
+	size_t i = ((size_t)(uintptr_t)l >> 4) * 0x9E3779B97F4A7C15u >> 20 & m->mask;
+	while (m->l[i] && m->l[i] != l)
+		i = (i + 1) & m->mask;
+	return i;
+}
+
+void pdf_suite_text(struct buf *b, const struct site *s, const struct offre *o, size_t i,
+    const struct lieu_numbers *numbers)
+{
+	const struct suite *su = &o->suites[i];
+	size_t k = numbers ? pdf_lieu_slot(numbers, su->to) : 0;
+	const int *num = numbers && numbers->l[k] ? &numbers->num[k] : NULL;
+	buf_reset(b);
+	buf_printf(b, "%zu. %s – %s, %s", i + 1, su->o->intitule, su->o->org->nom,
+	    su->to->commune ? su->to->commune->nom : su->to->commune_nom.s ? su->to->commune_nom.s : "");
+	if (num)
+		buf_printf(b, " (lieu n° %d de ce livret)", *num);
+	buf_puts(b, ". ");
+	suite_reason(b, &s->vocab, o, su);
+}
+
 void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
-    const struct strmap *numbers)
+    const struct lieu_numbers *numbers)
 {
 	for (size_t i = 0; i < o->n_suites; i++) {
-		const struct suite *su = &o->suites[i];
-		char key[32];
-		snprintf(key, sizeof(key), "%p", (const void *)su->to);
-		const int *num = numbers ? strmap_get(numbers, key) : NULL;
-		buf_reset(b);
-		buf_printf(b, "%zu. %s – %s, %s", i + 1, su->o->intitule, su->o->org->nom,
-		    su->to->commune ? su->to->commune->nom : su->to->commune_nom.s ? su->to->commune_nom.s : "");
-		if (num)
-			buf_printf(b, " (lieu n° %d de ce livret)", *num);
-		buf_puts(b, ". ");
-		suite_reason(b, &s->vocab, o, su);
+		pdf_suite_text(b, s, o, i, numbers);
 		pdf_field(d, i ? "" : "Et après ?", b->data);
 	}
 }

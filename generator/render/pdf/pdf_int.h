@@ -55,7 +55,9 @@ enum { TIER_CP1252, TIER_LIBERATION, TIER_DEJAVU, N_TIERS };
  * put back and compressed, counted across the workers (CARTO_TIMING). */
 struct pdf_reuse {
 	struct cache *cache;
+	struct digest fonts;	/* pdf_fonts_digest, for the entries' keys */
 	_Atomic size_t put_back, compressed;
+	_Atomic size_t replayed, laid_out;	/* entries (pdf_entries.c) */
 };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -84,6 +86,8 @@ struct doc {
 	const char *base;	/* the site online, for links from the root */
 	int scaled;		/* drawing at a scale: no link annotations */
 	struct pdf_reuse *reuse;	/* pages put back by pdf_save, or NULL */
+	struct buf *rec;	/* the ops of the entry laid out, or NULL */
+	int rec_bad;		/* they cannot be replayed (pdf_entries.c) */
 };
 
 /* A map's window: the lon/lat bounds drawn and where they go on the page
@@ -124,6 +128,8 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
 void pdf_need(struct doc *d, float h);
+/* The cursor goes down a points. */
+void pdf_down(struct doc *d, float a);
 void pdf_new_page(struct doc *d);
 /* Starts a document; problems go to diags. Returns 0 or -1; pdf_close_doc
  * releases d either way. */
@@ -189,6 +195,19 @@ int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
  * clears a 512-byte buffer one byte at a time, a third of a booklet's
  * drawing (perf). Returns 0, or -1 when the stream refused the write. */
 int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
+/* The same with parts of its bytes made before (pdf_entries.c keeps them):
+ * x as HPDF_FToA writes it (xn bytes, at most 32), and t's operand as
+ * pdf_text_show makes it for f (sn bytes). */
+struct pdf_line_pre {
+	const char *x, *show;
+	size_t xn, sn;
+};
+int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always,
+    const struct pdf_line_pre *pre);
+/* The operand pdf_text_line writes for the len bytes of t in f, "(…) Tj"
+ * and a line feed, escaped as libharu does, or nothing for a text of no
+ * width, into out (room for 4 * len + 8); returns its length. */
+size_t pdf_text_show(HPDF_Font f, const char *t, size_t len, char *out);
 void pdf_show(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *s);
 void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x, float y,
     const char *s);
@@ -203,6 +222,42 @@ void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp);
 void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
     const struct buf *file);
+
+/* pdf_entries.c: a long document's entries laid out once. An entry is a
+ * script (pdf_script_*: what pdf_need, pdf_para with the regular or bold
+ * font, pdf_field and pdf_down would do, in order); pdf_entry lays it out
+ * at the cursor, or replays the ops the previous build recorded for the
+ * same script (the same bytes). e NULL (no cache): laid out. pdf_entries_open
+ * reads the note of the document rel (NULL without ru's cache);
+ * pdf_entries_close writes this build's when ok, and counts in ru. The
+ * pdf_rec_* record the layout layer's ops while d->rec is set. */
+struct pdf_entries;
+void pdf_script_need(struct buf *sc, float h);
+void pdf_script_down(struct buf *sc, float a);
+void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
+void pdf_script_field(struct buf *sc, const char *label, const char *value);
+struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
+void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
+/* Lays out a script, as pdf_entry does without a cache. */
+void pdf_script_run(struct doc *d, const struct buf *script);
+/* A section laid out by fn(d, ctx) (through the layout layer's pdf_need,
+ * pdf_down, pdf_para, pdf_field, pdf_heading only), or replayed: k is the
+ * digest of everything fn reads, begun by pdf_section_key (the entries'
+ * global part, and kind). */
+struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind);
+void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
+    void (*fn)(struct doc *d, void *ctx), void *ctx);
+void pdf_entries_close(struct pdf_entries *e, int ok);
+/* Lays out script at d's cursor with its ops recorded into ops; returns 0,
+ * or -1 when they cannot stand for it (text outside CP1252, a width kept
+ * beside a map, an error). */
+int pdf_entry_record(struct doc *d, const struct buf *script, struct buf *ops);
+/* Replays ops at d's cursor; -1, and nothing done, when they are not
+ * whole ops with values in range. */
+int pdf_entry_replay(struct doc *d, const char *ops, size_t n);
+void pdf_rec_need(struct doc *d, float h);
+void pdf_rec_down(struct doc *d, float a);
+void pdf_rec_text(struct doc *d, HPDF_Font f, float size, float x, const char *t, int always);
 
 /* pdf_map.c: the territory's outlines, markers and legends. */
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
@@ -231,11 +286,21 @@ void pdf_map_box(struct doc *d, const struct site *s, const char *dep, struct br
     float x0, float y0, float w, float h);
 
 /* pdf_fiche.c: the suites of an offer ("Et après ?", index.h), one field a
- * suite with its reason; numbers, when not NULL, maps a lieu ("%p") to its
- * number in the document (int *), written after the suite's commune. */
-struct strmap;
+ * suite with its reason; numbers, when not NULL, maps a lieu to its number
+ * in the document, written after the suite's commune: a table of mask + 1
+ * slots (open addressing on the lieu's address, pdf_lieu_slot: the lieu's
+ * slot, or the empty one where it would go). */
+struct lieu_numbers {
+	const struct lieu **l;	/* NULL: an empty slot */
+	int *num;
+	size_t mask;
+};
+size_t pdf_lieu_slot(const struct lieu_numbers *m, const struct lieu *l);
+/* The text of suite i of o, as pdf_suites writes it, into b. */
+void pdf_suite_text(struct buf *b, const struct site *s, const struct offre *o, size_t i,
+    const struct lieu_numbers *numbers);
 void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, struct buf *b,
-    const struct strmap *numbers);
+    const struct lieu_numbers *numbers);
 
 /* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);

@@ -43,8 +43,26 @@ void pdf_new_page(struct doc *d)
 /* Makes room for h points, on a new page if needed. */
 void pdf_need(struct doc *d, float h)
 {
+	if (d->rec)
+		pdf_rec_need(d, h);
 	if (d->y - h < BOTTOM)
 		pdf_new_page(d);
+}
+
+void pdf_down(struct doc *d, float a)
+{
+	if (d->rec)
+		pdf_rec_down(d, a);
+	d->y -= a;
+}
+
+/* A line of text at x, its top at the cursor. */
+static void line_at(struct doc *d, HPDF_Font f, float size, float x, const char *t, int always)
+{
+	if (d->rec)
+		pdf_rec_text(d, f, size, x, t, always);
+	if (pdf_text_line(d->page, f, size, x, d->y - size, t, always) < 0)
+		d->error = d->error ? d->error : 1;
 }
 
 /* Wraps text to width at size; draws it from the cursor, or only counts the
@@ -75,9 +93,8 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 			size_t k = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
 			memcpy(line, p, k);
 			line[k] = '\0';
-			if (pdf_text_line(d->page, f, size, x, d->y - size, line, 0) < 0)
-				d->error = d->error ? d->error : 1;
-			d->y -= size * 1.35f;
+			line_at(d, f, size, x, line, 0);
+			pdf_down(d, size * 1.35f);
 		}
 		lines++;
 		p += n;
@@ -97,10 +114,10 @@ void pdf_para(struct doc *d, HPDF_Font f, float size, const char *text)
 /* A heading stays with at least two lines of what follows. */
 void pdf_heading(struct doc *d, float size, const char *text)
 {
-	d->y -= size * 0.6f;
+	pdf_down(d, size * 0.6f);
 	pdf_need(d, size * 1.4f + 2 * 13.5f);
 	pdf_wrap(d, d->bold, size, MARGIN, PAGE_W - 2 * MARGIN, text, 1);
-	d->y -= 2;
+	pdf_down(d, 2);
 }
 
 /* "Label : value" with the label in bold and the value wrapped beside it. */
@@ -116,11 +133,10 @@ void pdf_field(struct doc *d, const char *label, const char *value)
 	float lwidth = HPDF_Font_TextWidth(d->bold, (const HPDF_BYTE *)enc, (HPDF_UINT)strlen(enc)).width * size / 1000;
 	int own = lwidth > lw - 6;
 	pdf_need(d, (float)(lines + own) * size * 1.35f);
-	float top = d->y;
 	enc = pdf_enc(d, label);
-	if (pdf_text_line(d->page, pdf_twin(d, d->bold), size, MARGIN, d->y - size, enc, 1) < 0)
-		d->error = d->error ? d->error : 1;
-	d->y = own ? top - size * 1.35f : top;
+	line_at(d, pdf_twin(d, d->bold), size, MARGIN, enc, 1);
+	if (own)
+		pdf_down(d, size * 1.35f);
 	pdf_wrap(d, d->regular, size, MARGIN + lw, w, value, 1);
 }
 

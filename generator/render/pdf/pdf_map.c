@@ -419,7 +419,8 @@ void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *
 	/* Every colour a marker can take, as on the site (html_carto.c). */
 	size_t nt = s->vocab.types_offre.n;
 	unsigned char *used = xcalloc(nt + 1, 1);
-	for (size_t i = 0; i < n; i++)
+	/* Once every type is marked (every 64 rows, a look), rows add none. */
+	for (size_t i = 0; i < n && (i % 64 || !i || memchr(used, 0, nt + 1)); i++)
 		type_legend_mark(&s->vocab, r[i].o, used);
 	type_legend_codes(&s->vocab, &ca->sel_types, used);
 	struct buf other = BUF_INIT;

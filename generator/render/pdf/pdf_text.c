@@ -354,6 +354,8 @@ const char *pdf_enc(struct doc *d, const char *s)
 	struct buf *b = &d->enc[d->next_enc++ % 4];
 	buf_reset(b);
 	d->tier = s ? tier_of(d, s) : TIER_CP1252;
+	if (d->rec && d->tier != TIER_CP1252)
+		d->rec_bad = 1;	/* its fonts and glyphs are side effects */
 	if (s)
 		enc_append(d, b, s);
 	return b->data;
@@ -418,7 +420,28 @@ static char *put_escaped(char *o, const char *t, size_t len)
 
 #define LINE_MAX_BYTES 1024
 
+size_t pdf_text_show(HPDF_Font f, const char *t, size_t len, char *out)
+{
+	/* ShowText writes nothing for text of no width: a Type 1 font's text
+	 * is as wide as the sum of its bytes' widths (libharu's table). */
+	const HPDF_INT16 *w = ((HPDF_FontAttr)f->attr)->widths;
+	size_t k = 0;
+	while (w && k < len && w[(unsigned char)t[k]] == 0)
+		k++;
+	if (!w ? HPDF_Font_TextWidth(f, (const HPDF_BYTE *)t, (HPDF_UINT)len).width == 0 : k == len)
+		return 0;
+	char *o = put_escaped(out, t, len);
+	memcpy(o, " Tj\012", 4);
+	return (size_t)(o + 4 - out);
+}
+
 int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always)
+{
+	return pdf_text_line_pre(pg, f, size, x, y, t, always, NULL);
+}
+
+int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always,
+    const struct pdf_line_pre *pre)
 {
 	HPDF_PageAttr a = (HPDF_PageAttr)pg->attr;
 	size_t len = strlen(t);
@@ -427,7 +450,8 @@ int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const
 	if (((HPDF_FontAttr)f->attr)->type != HPDF_FONT_TYPE1 || a->gmode != HPDF_GMODE_PAGE_DESCRIPTION ||
 	    len > LINE_MAX_BYTES || !name || strlen(name) > 64 || name[strspn(name,
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] || size <= 0 ||
-	    size > HPDF_MAX_FONTSIZE || f->mmgr != pg->mmgr) {
+	    size > HPDF_MAX_FONTSIZE || f->mmgr != pg->mmgr || (pre && (pre->xn > 32 ||
+	    pre->sn > 4 * LINE_MAX_BYTES + 6))) {
 		/* Anything else as libharu does it, with its checks. */
 		HPDF_Page_BeginText(pg);
 		if (set)
@@ -452,22 +476,20 @@ int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const
 		a->gstate->writing_mode = ((HPDF_FontAttr)f->attr)->writing_mode;
 	}
 	/* After BT the text matrix is the identity: TextOut's move is (x, y). */
-	o = HPDF_FToA(o, x, end);
+	if (pre) {
+		memcpy(o, pre->x, pre->xn);
+		o += pre->xn;
+	} else
+		o = HPDF_FToA(o, x, end);
 	*o++ = ' ';
 	o = HPDF_FToA(o, y, end);
 	memcpy(o, " Td\012", 4);
 	o += 4;
-	/* ShowText writes nothing for text of no width: a Type 1 font's text
-	 * is as wide as the sum of its bytes' widths (libharu's table). */
-	const HPDF_INT16 *w = ((HPDF_FontAttr)f->attr)->widths;
-	size_t k = 0;
-	while (w && k < len && w[(unsigned char)t[k]] == 0)
-		k++;
-	if (!w ? HPDF_Font_TextWidth(f, (const HPDF_BYTE *)t, (HPDF_UINT)len).width != 0 : k < len) {
-		o = put_escaped(o, t, len);
-		memcpy(o, " Tj\012", 4);
-		o += 4;
-	}
+	if (pre) {
+		memcpy(o, pre->show, pre->sn);
+		o += pre->sn;
+	} else
+		o += pdf_text_show(f, t, len, o);
 	memcpy(o, "ET\012", 3);
 	o += 3;
 	a->text_matrix = (HPDF_TransMatrix){ 1, 0, 0, 1, x, y };
