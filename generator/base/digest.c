@@ -54,9 +54,10 @@ void digest_num(struct digest_ctx *c, long long v)
 
 void digest_str(struct digest_ctx *c, const char *s)
 {
-	digest_num(c, s ? (long long)strlen(s) : -1);
+	size_t n = s ? strlen(s) : 0;
+	digest_num(c, s ? (long long)n : -1);
 	if (s)
-		digest_add(c, s, strlen(s));
+		digest_add(c, s, n);
 }
 
 void digest_fold(struct digest_ctx *c, const struct digest *d)
