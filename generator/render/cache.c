@@ -85,6 +85,16 @@ struct cache {
 	size_t n_parts;
 	struct org_keys *keys;		/* by organisation: their digests, once */
 	size_t keys_mask;		/* keys has keys_mask + 1 slots */
+	const struct site *site;	/* whose groups follow */
+	struct group *groups;		/* by the index of their first
+					 * organisation (cache_piece_group) */
+};
+
+/* A group of organisations (a piece of the files that list them all):
+ * where it ends, and its digests without and with the suites. */
+struct group {
+	size_t end;
+	struct digest key, suites;
 };
 
 /* An organisation's digests, computed once a build (org_keys): its key
@@ -108,6 +118,7 @@ struct org_part {
 static const struct cache *keyed;
 
 static void rows_memo_clear(void);
+static void org_groups(struct cache *c, const struct site *s);
 
 #define PIECES_HEADER "carto-pieces 2 "
 
@@ -363,6 +374,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	c->prefix = load_shown_prefix(s);
 	org_parts(c, s);
 	org_keys(c, s, o->jobs);
+	org_groups(c, s);
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
@@ -1284,8 +1296,12 @@ int cache_piece_ends(const struct organisme *o)
 	return h % CACHE_PIECE_ORGS == 0;
 }
 
-size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
+/* The group that starts at s->organismes[i]: its end, and the digest of
+ * its organisations' keys (with their suites' when suites is set) into *d
+ * unless d is NULL. */
+static size_t group_at(const struct site *s, size_t i, int suites, struct digest *d)
 {
+	struct digest_ctx *k = d ? digest_new() : NULL;
 	size_t end = i;
 	while (end < s->n_organismes) {
 		const struct organisme *o = s->organismes[end++];
@@ -1297,6 +1313,33 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
 		if (cache_piece_ends(o))
 			break;
 	}
+	if (k)
+		*d = digest_end(k);
+	return end;
+}
+
+/* Fills c's groups of organisations, read by every file that lists them
+ * all (after org_keys: the digests read its keys). */
+static void org_groups(struct cache *c, const struct site *s)
+{
+	c->site = s;
+	c->groups = xcalloc(s->n_organismes + 1, sizeof(*c->groups));
+	for (size_t i = 0; i < s->n_organismes; i = c->groups[i].end) {
+		c->groups[i].end = group_at(s, i, 0, &c->groups[i].key);
+		group_at(s, i, 1, &c->groups[i].suites);
+	}
+}
+
+size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
+{
+	const struct group *g = keyed && keyed->site == s && keyed->groups &&
+	    i < s->n_organismes && keyed->groups[i].end ? &keyed->groups[i] : NULL;
+	struct digest d;
+	size_t end = g ? g->end : group_at(s, i, suites, k ? &d : NULL);
+	if (g)
+		d = suites ? g->suites : g->key;
+	if (k)
+		digest_fold(k, &d);
 	return end;
 }
 
@@ -1425,6 +1468,7 @@ void cache_free(struct cache *c)
 	free(c->pieces);
 	free(c->parts);
 	free(c->keys);
+	free(c->groups);
 	if (keyed == c)
 		keyed = NULL;
 	rows_memo_clear();

@@ -187,8 +187,9 @@ void cache_pieces_close(struct cache_pieces *cp, int ok);
 #define CACHE_PIECE_ORGS 16
 int cache_piece_ends(const struct organisme *o);
 /* The end of the group of organisations (a piece) that starts at
- * s->organismes[i], each added to k (cache_key_org, and cache_key_suites
- * when suites is set) unless k is NULL. */
+ * s->organismes[i]; adds to k, unless it is NULL, the digest of their keys
+ * (cache_key_org, and cache_key_suites when suites is set), computed once
+ * a build by cache_open for every file that lists them. */
 size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites);
 /* The pieces of this build so far: rendered, copied unread
  * (cache_piece_copy), read back and checked (cache_piece_put_back). */
