@@ -77,6 +77,8 @@ struct cache {
 	size_t n_now, cap_now;
 	atomic_size_t reused, rendered;
 	atomic_size_t fates[3];		/* pieces by enum piece_fate */
+	atomic_llong bytes[2];		/* of the files written in place or
+					 * new (sink.h): written, left as they were */
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
 	size_t prefix;			/* of the organisations' file names
@@ -371,6 +373,8 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
+	atomic_init(&c->bytes[0], 0);
+	atomic_init(&c->bytes[1], 0);
 	c->prefix = load_shown_prefix(s);
 	org_parts(c, s);
 	org_keys(c, s, o->jobs);
@@ -1286,6 +1290,20 @@ void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied,
 	*rendered = c ? atomic_load(&c->fates[PIECE_NOTED]) - atomic_load(&c->fates[PIECE_READ]) : 0;
 	*copied = c ? atomic_load(&c->fates[PIECE_COPIED]) : 0;
 	*read = c ? atomic_load(&c->fates[PIECE_READ]) : 0;
+}
+
+void cache_pieces_bytes(struct cache_pieces *cp, long long written, long long kept)
+{
+	if (!cp)
+		return;
+	atomic_fetch_add(&cp->c->bytes[0], written);
+	atomic_fetch_add(&cp->c->bytes[1], kept);
+}
+
+void cache_bytes(const struct cache *c, long long *written, long long *kept)
+{
+	*written = c ? atomic_load(&c->bytes[0]) : 0;
+	*kept = c ? atomic_load(&c->bytes[1]) : 0;
 }
 
 int cache_piece_ends(const struct organisme *o)

@@ -195,6 +195,12 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
  * (cache_piece_copy), read back and checked (cache_piece_put_back). */
 void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read);
 
+/* Counts the bytes of cp's file that were written, and those left as
+ * they were (written in place, or the same as the published file: sink.h). */
+void cache_pieces_bytes(struct cache_pieces *cp, long long written, long long kept);
+/* Those bytes of every such file of this build so far. */
+void cache_bytes(const struct cache *c, long long *written, long long *kept);
+
 /* Documents put back from the cache, and rendered, so far. */
 size_t cache_reused(const struct cache *c);
 size_t cache_rendered(const struct cache *c);

@@ -48,16 +48,21 @@ static void differ(struct sink *k)
 	k->mode = SINK_NEW;
 	if (!k->failed && cache_pieces_copy(k->cp, 0, k->off, k->fd, 0) < 0)
 		fail(k);
+	k->written += k->off;
+	k->kept -= k->off;
 }
 
 void sink_flush(struct sink *k, int force)
 {
 	if ((k->b.len < 65536 || k->hold) && !force)
 		return;
-	if (k->b.len && k->f && !in_place(k, k->b.data, k->b.len)) {
+	if (k->b.len && k->f && in_place(k, k->b.data, k->b.len))
+		k->kept += (long long)k->b.len;
+	else if (k->b.len && k->f) {
 		differ(k);
 		if (!k->failed && fs_pwrite_fd(k->fd, k->b.data, k->b.len, k->off) < 0)
 			fail(k);
+		k->written += (long long)k->b.len;
 	}
 	k->off += (long long)k->b.len;
 	buf_reset(&k->b);
@@ -116,6 +121,10 @@ static int piece_copy(struct sink *k, struct sink_piece *pc, int json)
 		differ(k);
 	if (cache_piece_copy(k->cp, &pc->key, there || k->failed ? -1 : k->fd, k->off) < 0)
 		fail(k);
+	if (there)
+		k->kept += n;
+	else
+		k->written += n;
 	k->off += n;
 	if (n > 0)
 		k->items++;	/* the next record follows one */
@@ -190,6 +199,7 @@ int sink_close(struct sink *k)
 	int rc = k->failed ? -1 : 0;
 	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
+	cache_pieces_bytes(k->cp, k->written, k->kept);
 	cache_pieces_close(k->cp, rc == 0);
 	free(k->rel);
 	free(k->staged);

@@ -59,6 +59,7 @@ struct sink {
 	const char *published;	/* its path (SINK_SAME) */
 	char *staged;		/* where the publisher wants the file */
 	struct buf cmp;		/* base_fd's bytes being compared */
+	long long written, kept;	/* bytes (cache_pieces_bytes) */
 };
 
 /* A piece of a sink's file being written (sink_piece_start). */

@@ -1,0 +1,1 @@
+CFLAGS = -O2 -g -fno-omit-frame-pointer
