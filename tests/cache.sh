@@ -378,12 +378,13 @@ for nom in "Centre social Port-et-Quartiers de Cergy" "Centre social Port" "Cent
 	[ $# = 2 ] && [ "$2" -gt 0 ] && [ "$1" -gt 0 ] && [ "$inos" = "$now" ]
 	cache_test_d "extract-in-place-${#nom}-kept" 'echo "bytes $(bytes); inodes" $inos / $now'
 done
-# The spare's copy changed by hand (the same length, a byte of a piece
-# whose bytes stay at their offset): it is no longer the file its list
+# The spare's copy changed by hand (the same length, a byte of the last
+# piece, which stays at its offset: the name has the length of the one in
+# the spare's copy, two builds ago): it is no longer the file its list
 # describes (its identity changed), so none of it is trusted.
 f="$S/data/offres.csv"
-printf 'X' | dd of="$f" bs=1 seek=2000 conv=notrunc 2> /dev/null
-rename_org "Centre social Portes"
+printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 100)) conv=notrunc 2> /dev/null
+rename_org "Centre social Pont"
 cache_same spare-copy-edited
 # Another name for the spare's copy (a hard link): it is not written in
 # place (the other name keeps its bytes), and the output is right.

@@ -725,19 +725,6 @@ static void rows_memo_clear(void)
 	pthread_mutex_unlock(&rows_lock);
 }
 
-/* Appends the 8 bytes of v, then s (NULL: v is -1). */
-static void put_str(struct buf *b, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	long long v = s ? (long long)n : -1;
-	unsigned char e[8];
-	for (int i = 0; i < 8; i++)
-		e[i] = (unsigned char)((unsigned long long)v >> (8 * i));
-	buf_add(b, e, sizeof(e));
-	if (n)
-		buf_add(b, s, n);
-}
-
 /* The digest of the rows: their number, then each row's organisation key
  * (cache_key_org's), offer id and lieu id, hashed at once. */
 static struct digest rows_digest(const struct rowref *r, size_t n)
@@ -748,8 +735,8 @@ static struct digest rows_digest(const struct rowref *r, size_t n)
 		const struct org_keys *e = org_keys_of(keyed, r[i].o->org);
 		struct digest d = e ? e->key : org_digest(keyed, r[i].o->org);
 		buf_add(&b, &d, sizeof(d));
-		put_str(&b, r[i].o->id.s);
-		put_str(&b, r[i].l->id.s);
+		digest_buf_str(&b, r[i].o->id.s);
+		digest_buf_str(&b, r[i].l->id.s);
 	}
 	struct digest d = digest_bytes(b.data, b.len);
 	buf_release(&b);
