@@ -417,6 +417,28 @@ set -- $(bytes)
 [ $# = 2 ] && [ "$1" = 0 ] && [ "$2" -gt 0 ] && [ "$(stat -c %i "$C/out/data/offres.csv")" = "$ino" ]
 cache_test_d published-kept-linked 'echo "bytes $(bytes); inode $ino"; ls -i "$C/out/data/offres.csv"'
 sed -i '$d' "$cgy"
+# A build killed once it has rendered (it pauses before publishing:
+# CARTO_TEST_PAUSE), its extracts written over the spare's copies: the
+# published site is unchanged (every file's bytes, inode and mtime), and
+# the next build, which finds those copies changed (no longer the files
+# their lists describe), gives a clean build's bytes.
+cache_same before-kill
+rename_org "Centre social Portes"
+cache_same before-kill-spare
+rename_org "Centre social Pont"
+tree() { (cd "$C/out" && find . -type f -printf '%p %s %i %T@\n' | sort && cat data/*.csv data/*.json | cksum); }
+snap=$(tree)
+CARTO_TIMING=1 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$C/site" --out "$C/out" > /dev/null 2> "$C/killed.err" &
+pid=$!
+for _ in $(seq 300); do grep -q '^carto: html ' "$C/killed.err" && break; sleep 0.1; done
+grep -q '^carto: html ' "$C/killed.err"
+rendered=$?
+kill -9 $pid
+wait $pid 2> /dev/null
+[ $rendered = 0 ] && [ "$snap" = "$(tree)" ]
+cache_test_d killed-in-place-keeps-output 'echo "rendered $rendered"; cat "$C/killed.err" | head -5'
+rename_org "Centre social Porte"
+cache_same killed-in-place-next-build
 
 # An organisation removed, then added back: the lists, their commas and
 # the numbers computed over all organisations follow.
