@@ -154,6 +154,12 @@ struct cache_pieces {
 	struct piece *v;		/* this build's */
 	size_t n, cap;
 	struct publish_stat id;		/* of the new file, at close */
+	struct stat seen;		/* the published file, trusted, at open */
+	struct buf text;		/* its list, when trusted */
+	char *prev_text;		/* that list with the published file's
+					 * identity at close (see cache_pieces_close),
+					 * or NULL: the list is kept as it is */
+	size_t prev_len;
 	long long id_size;		/* its size, or -1: no identity */
 };
 
@@ -858,6 +864,12 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 out:
 	if (!spare)
 		cp->trusted = trusted;
+	if (!spare && trusted) {	/* for cache_pieces_close */
+		cp->seen = fs;
+		buf_release(&cp->text);
+		cp->text = text;
+		text = (struct buf)BUF_INIT;
+	}
 	else if (trusted)
 		qsort(cp->spare, cp->n_spare, sizeof(*cp->spare), by_offset);
 	else
@@ -900,6 +912,7 @@ struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p,
 	fs_join(&path, p->tmp, rel);
 	cp->now = buf_detach(&path, NULL);
 	cp->spare_fd = -2;
+	cp->text = (struct buf)BUF_INIT;
 	if (cp->fd >= 0)
 		read_pieces(cp, cp->list, cp->fd, 0);
 	return cp;
@@ -1095,6 +1108,8 @@ static void pieces_free(struct cache_pieces *cp)
 	free(cp->spare);
 	free(cp->was);
 	free(cp->prev);
+	buf_release(&cp->text);
+	free(cp->prev_text);
 	strmap_free(&cp->old);
 	arena_free(&cp->a);
 	buf_release(&cp->tmp);
@@ -1107,6 +1122,35 @@ static void pieces_free(struct cache_pieces *cp)
 	free(cp);
 }
 
+/* The published file becomes the spare's copy once this build is
+ * published, and its list goes to prev/ (save_pieces). The publisher
+ * unlinked the spare's other name for it (a link, when the file was the
+ * same in both trees), which changed its ctime: when that is all that
+ * changed since cache_pieces_open trusted it (same inode, size and mtime,
+ * one link fewer), the list kept is given its identity now. */
+static void retake_identity(struct cache_pieces *cp)
+{
+	struct stat now;
+	const char *nl = cp->text.len ? memchr(cp->text.data, '\n', cp->text.len) : NULL;
+	if (!cp->trusted || !nl || fstat(cp->fd, &now) < 0 || now.st_ino != cp->seen.st_ino ||
+	    now.st_dev != cp->seen.st_dev || now.st_size != cp->seen.st_size ||
+	    now.st_mtim.tv_sec != cp->seen.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != cp->seen.st_mtim.tv_nsec || now.st_nlink + 1 != cp->seen.st_nlink)
+		return;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, PIECES_HEADER "%lld %llu %llu %lld %lld %s\n", (long long)now.st_size,
+	    (unsigned long long)now.st_dev, (unsigned long long)now.st_ino,
+	    (long long)now.st_mtim.tv_sec * 1000000000LL + now.st_mtim.tv_nsec,
+	    (long long)now.st_ctim.tv_sec * 1000000000LL + now.st_ctim.tv_nsec, cp->rel);
+	const char *lines = nl + 1, *end = cp->text.data + cp->text.len - 37;	/* "end <hex>\n" */
+	buf_add(&b, lines, (size_t)(end - lines));
+	char hex[33];
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, hex);
+	buf_printf(&b, "end %s\n", hex);
+	cp->prev_text = buf_detach(&b, &cp->prev_len);
+}
+
 void cache_pieces_close(struct cache_pieces *cp, int ok)
 {
 	if (!cp)
@@ -1116,6 +1160,7 @@ void cache_pieces_close(struct cache_pieces *cp, int ok)
 		return;
 	}
 	struct cache *c = cp->c;
+	retake_identity(cp);
 	if (cp->fd >= 0)
 		close(cp->fd);
 	cp->fd = -1;
@@ -1159,11 +1204,18 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, key);
 	buf_printf(&b, "end %s\n", key);
-	buf_printf(&tmp, "%s.%ld.p%zu.tmp", c->index, (long)getpid(), i);
 	/* The list replaced is of the file now in the spare, which the next
 	 * build writes in place (cache_pieces_spare): kept in prev/. */
-	if (rename(cp->list, cp->prev) < 0)
+	if (cp->prev_text) {
+		buf_printf(&tmp, "%s.%ld.q%zu.tmp", c->index, (long)getpid(), i);
+		if (fs_write(tmp.data, cp->prev_text, cp->prev_len) < 0 || rename(tmp.data, cp->prev) < 0) {
+			unlink(tmp.data);
+			unlink(cp->prev);
+		}
+		buf_reset(&tmp);
+	} else if (rename(cp->list, cp->prev) < 0)
 		unlink(cp->prev);
+	buf_printf(&tmp, "%s.%ld.p%zu.tmp", c->index, (long)getpid(), i);
 	if (fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, cp->list) < 0) {
 		unlink(tmp.data);
 		unlink(cp->list);
