@@ -816,6 +816,8 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
 	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
 		goto out;
+	if (!spare)	/* as read: the parse below cuts its lines */
+		buf_add(&cp->text, text.data, text.len);
 	char *s = text.data + hl, *line, *after;
 	long long size, list_time = (long long)ls.st_mtim.tv_sec * 1000000000LL + ls.st_mtim.tv_nsec;
 	struct publish_stat id;
@@ -864,12 +866,10 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 out:
 	if (!spare)
 		cp->trusted = trusted;
-	if (!spare && trusted) {	/* for cache_pieces_close */
+	if (!spare && trusted)	/* for cache_pieces_close */
 		cp->seen = fs;
-		buf_release(&cp->text);
-		cp->text = text;
-		text = (struct buf)BUF_INIT;
-	}
+	else if (!spare)
+		buf_reset(&cp->text);
 	else if (trusted)
 		qsort(cp->spare, cp->n_spare, sizeof(*cp->spare), by_offset);
 	else
@@ -1131,7 +1131,7 @@ static void pieces_free(struct cache_pieces *cp)
 static void retake_identity(struct cache_pieces *cp)
 {
 	struct stat now;
-	const char *nl = cp->text.len ? memchr(cp->text.data, '\n', cp->text.len) : NULL;
+	const char *nl = cp->text.len > 37 ? memchr(cp->text.data, '\n', cp->text.len - 37) : NULL;
 	if (!cp->trusted || !nl || fstat(cp->fd, &now) < 0 || now.st_ino != cp->seen.st_ino ||
 	    now.st_dev != cp->seen.st_dev || now.st_size != cp->seen.st_size ||
 	    now.st_mtim.tv_sec != cp->seen.st_mtim.tv_sec ||

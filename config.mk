@@ -1,1 +1,0 @@
-CFLAGS = -O2 -g -fno-omit-frame-pointer
