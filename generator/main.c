@@ -579,6 +579,9 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		size_t pr, pc, pb;
 		cache_piece_counts(cache, &pr, &pc, &pb);
 		fprintf(stderr, "carto: pieces rendered=%zu copied=%zu read-back=%zu\n", pr, pc, pb);
+		long long written, kept;
+		cache_bytes(cache, &written, &kept);
+		fprintf(stderr, "carto: pieces bytes written=%lld in-place=%lld\n", written, kept);
 	}
 	rc = 0;
 	build_stage(&o->clock, NULL);

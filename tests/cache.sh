@@ -354,6 +354,92 @@ sed -i 's/^  nom: "Centre social Port-et-Quartiers"/  nom: "Centre social Port e
 	"$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 cache_same piece-edited
 
+# The files in pieces are written over the spare's copy (the file of the
+# build before the previous one: sink.h) when the list of its pieces kept
+# in the cache's prev/ still describes it: the bytes already at their
+# offset are left as they are (CARTO_TIMING: pieces bytes written= and
+# in-place=), and the file keeps the spare copy's inode. The name made
+# longer, then shorter (the copy is cut), then of the same length; each time
+# the bytes of a clean build.
+S="$C/.out.spare"
+cgy="$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
+rename_org() { sed -i "0,/^  nom: /s/^  nom: \".*\"\$/  nom: \"$1\"/" "$cgy"; }
+bytes() { sed -n 's/^carto: pieces bytes written=\([0-9]*\) in-place=\([0-9]*\)$/\1 \2/p' "$C/log"; }
+rename_org "Centre social Port-et-Quartiers"
+cache_same spare-before
+for nom in "Centre social Port-et-Quartiers de Cergy" "Centre social Port" "Centre social Porte"; do
+	inos=$(for f in offres.csv offres.geojson organismes.json suites.csv suites.json; do
+		stat -c %i "$S/data/$f"; done)
+	rename_org "$nom"
+	CARTO_TIMING=1 cache_same "extract-in-place-${#nom}"
+	now=$(for f in offres.csv offres.geojson organismes.json suites.csv suites.json; do
+		stat -c %i "$C/out/data/$f"; done)
+	set -- $(bytes)
+	[ $# = 2 ] && [ "$2" -gt 0 ] && [ "$1" -gt 0 ] && [ "$inos" = "$now" ]
+	cache_test_d "extract-in-place-${#nom}-kept" 'echo "bytes $(bytes); inodes" $inos / $now'
+done
+# The spare's copy changed by hand (the same length, a byte of the last
+# piece, which stays at its offset: the name has the length of the one in
+# the spare's copy, two builds ago): it is no longer the file its list
+# describes (its identity changed), so none of it is trusted.
+f="$S/data/offres.csv"
+printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") - 100)) conv=notrunc 2> /dev/null
+rename_org "Centre social Pont"
+cache_same spare-copy-edited
+# Another name for the spare's copy (a hard link): it is not written in
+# place (the other name keeps its bytes), and the output is right.
+ln "$S/data/organismes.json" "$C/organismes.link"
+sum=$(cksum < "$C/organismes.link")
+rename_org "Centre social Port"
+cache_same spare-copy-linked
+[ "$(cksum < "$C/organismes.link")" = "$sum" ]
+cache_test spare-copy-linked-kept
+rm -f "$C/organismes.link"
+# The list of the spare's copy removed, then garbled: the file is written
+# as a new one (nothing in place), the same bytes.
+rm "$C/.out.cache/prev/data+offres.csv"
+rename_org "Centre social Porte"
+cache_same spare-list-removed
+sed -i '3s/^\([0-9a-f]* [0-9a-f]* \)[0-9]*/\17/' "$C/.out.cache/prev/data+suites.csv"
+rename_org "Centre social Port"
+cache_same spare-list-corrupt
+rename_org "Centre social Port et Quartiers"
+cache_same spare-restored
+# A file that comes out the same as the published one (its document
+# rendered again, not a byte of it changed: a comment added to the
+# organisation's file), without the spare's lists: nothing is written, the
+# published file is staged as a link to it (its inode stays).
+rm -r "$C/.out.cache/prev"
+ino=$(stat -c %i "$C/out/data/offres.csv")
+echo "# Un commentaire." >> "$cgy"
+CARTO_TIMING=1 cache_same published-kept
+set -- $(bytes)
+[ $# = 2 ] && [ "$1" = 0 ] && [ "$2" -gt 0 ] && [ "$(stat -c %i "$C/out/data/offres.csv")" = "$ino" ]
+cache_test_d published-kept-linked 'echo "bytes $(bytes); inode $ino"; ls -i "$C/out/data/offres.csv"'
+sed -i '$d' "$cgy"
+# A build killed once it has rendered (it pauses before publishing:
+# CARTO_TEST_PAUSE), its extracts written over the spare's copies: the
+# published site is unchanged (every file's bytes, inode and mtime), and
+# the next build, which finds those copies changed (no longer the files
+# their lists describe), gives a clean build's bytes.
+cache_same before-kill
+rename_org "Centre social Portes"
+cache_same before-kill-spare
+rename_org "Centre social Pont"
+tree() { (cd "$C/out" && find . -type f -printf '%p %s %i %T@\n' | sort && cat data/*.csv data/*.json | cksum); }
+snap=$(tree)
+CARTO_TIMING=1 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$C/site" --out "$C/out" > /dev/null 2> "$C/killed.err" &
+pid=$!
+for _ in $(seq 300); do grep -q '^carto: html ' "$C/killed.err" && break; sleep 0.1; done
+grep -q '^carto: html ' "$C/killed.err"
+rendered=$?
+kill -9 $pid
+wait $pid 2> /dev/null
+[ $rendered = 0 ] && [ "$snap" = "$(tree)" ]
+cache_test_d killed-in-place-keeps-output 'echo "rendered $rendered"; cat "$C/killed.err" | head -5'
+rename_org "Centre social Porte"
+cache_same killed-in-place-next-build
+
 # An organisation removed, then added back: the lists, their commas and
 # the numbers computed over all organisations follow.
 mv "$C/site/content/organismes/lire-en-provinois.yaml" "$C/removed.yaml"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "buf.h"
 #include "fsrec.h"
 
 struct digest_ctx {
@@ -44,19 +45,40 @@ void digest_add(struct digest_ctx *c, const void *data, size_t len)
 	XXH3_128bits_update(c->st, data, len);
 }
 
+static void num_bytes(unsigned char b[8], long long v)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((unsigned long long)v >> (8 * i));
+}
+
 void digest_num(struct digest_ctx *c, long long v)
 {
 	unsigned char b[8];
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)((unsigned long long)v >> (8 * i));
+	num_bytes(b, v);
 	digest_add(c, b, sizeof(b));
 }
 
 void digest_str(struct digest_ctx *c, const char *s)
 {
-	digest_num(c, s ? (long long)strlen(s) : -1);
+	size_t n = s ? strlen(s) : 0;
+	digest_num(c, s ? (long long)n : -1);
 	if (s)
-		digest_add(c, s, strlen(s));
+		digest_add(c, s, n);
+}
+
+void digest_buf_num(struct buf *b, long long v)
+{
+	unsigned char e[8];
+	num_bytes(e, v);
+	buf_add(b, e, sizeof(e));
+}
+
+void digest_buf_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	digest_buf_num(b, s ? (long long)n : -1);
+	if (s)
+		buf_add(b, s, n);
 }
 
 void digest_fold(struct digest_ctx *c, const struct digest *d)

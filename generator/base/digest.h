@@ -39,4 +39,10 @@ void digest_num(struct digest_ctx *c, long long v);
 void digest_fold(struct digest_ctx *c, const struct digest *d);
 struct digest digest_end(struct digest_ctx *c);
 
+/* The same framing into a buffer, to be hashed at once (digest_bytes, or
+ * digest_add): cheaper than many small digest_add for long lists. */
+struct buf;
+void digest_buf_num(struct buf *b, long long v);
+void digest_buf_str(struct buf *b, const char *s);
+
 #endif

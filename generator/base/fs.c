@@ -145,11 +145,11 @@ int fs_mkdirs(const char *path)
 	return r < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int fs_write_fd(int fd, const void *data, size_t len)
+int fs_pwrite_fd(int fd, const void *data, size_t len, long long at)
 {
 	const char *p = data;
 	while (len) {
-		ssize_t w = write(fd, p, len);
+		ssize_t w = at < 0 ? write(fd, p, len) : pwrite(fd, p, len, (off_t)at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {	/* a write of nothing would loop for ever */
@@ -159,8 +159,15 @@ int fs_write_fd(int fd, const void *data, size_t len)
 		}
 		p += w;
 		len -= (size_t)w;
+		if (at >= 0)
+			at += w;
 	}
 	return 0;
+}
+
+int fs_write_fd(int fd, const void *data, size_t len)
+{
+	return fs_pwrite_fd(fd, data, len, -1);
 }
 
 int fs_write(const char *path, const void *data, size_t len)

@@ -30,6 +30,9 @@ int fs_write(const char *path, const void *data, size_t len);
 /* Writes len bytes to fd at its offset, all of them (a short write goes
  * on). Returns 0, or -1 with errno set. */
 int fs_write_fd(int fd, const void *data, size_t len);
+/* The same at offset at of the file (pwrite; the file's offset does not
+ * move), or at its offset when at is negative. */
+int fs_pwrite_fd(int fd, const void *data, size_t len, long long at);
 /* Removes a tree; symbolic links are removed, never followed. Folders owned
  * by the caller are made writable first (a read-only copy of an old output is
  * still removed). Past a file it cannot remove it goes on with the rest, and

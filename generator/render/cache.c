@@ -77,6 +77,8 @@ struct cache {
 	size_t n_now, cap_now;
 	atomic_size_t reused, rendered;
 	atomic_size_t fates[3];		/* pieces by enum piece_fate */
+	atomic_llong bytes[2];		/* of the files written in place or
+					 * new (sink.h): written, left as they were */
 	struct cache_pieces **pieces;	/* closed, for cache_save */
 	size_t n_pieces, cap_pieces;
 	size_t prefix;			/* of the organisations' file names
@@ -85,6 +87,16 @@ struct cache {
 	size_t n_parts;
 	struct org_keys *keys;		/* by organisation: their digests, once */
 	size_t keys_mask;		/* keys has keys_mask + 1 slots */
+	const struct site *site;	/* whose groups follow */
+	struct group *groups;		/* by the index of their first
+					 * organisation (cache_piece_group) */
+};
+
+/* A group of organisations (a piece of the files that list them all):
+ * where it ends, and its digests without and with the suites. */
+struct group {
+	size_t end;
+	struct digest key, suites;
 };
 
 /* An organisation's digests, computed once a build (org_keys): its key
@@ -107,6 +119,9 @@ struct org_part {
  * read-only until cache_free. One build a process. */
 static const struct cache *keyed;
 
+static void rows_memo_clear(void);
+static void org_groups(struct cache *c, const struct site *s);
+
 #define PIECES_HEADER "carto-pieces 2 "
 
 /* Counts of the pieces of this build (cache_piece_counts): noted (rendered
@@ -127,12 +142,24 @@ struct cache_pieces {
 	int trusted;			/* fd is the file the list was
 					 * recorded from (by its identity) */
 	char *now;			/* the new file, in the new tree */
+	char *was;			/* the published file (fd's) */
+	char *prev;			/* the list of the spare's copy (prev/) */
+	int spare_fd;			/* the spare's copy, in place: -1 none
+					 * or untrusted, -2 not looked at */
+	struct piece *spare;		/* its pieces, by offset */
+	size_t n_spare;
 	struct strmap old;		/* key in hex -> struct piece * */
 	struct arena a;			/* old's keys and pieces */
 	struct buf tmp;			/* a piece read back */
 	struct piece *v;		/* this build's */
 	size_t n, cap;
 	struct publish_stat id;		/* of the new file, at close */
+	struct stat seen;		/* the published file, trusted, at open */
+	struct buf text;		/* its list, when trusted */
+	char *prev_text;		/* that list with the published file's
+					 * identity at close (see cache_pieces_close),
+					 * or NULL: the list is kept as it is */
+	size_t prev_len;
 	long long id_size;		/* its size, or -1: no identity */
 };
 
@@ -341,6 +368,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 {
 	if (o->no_cache)
 		return NULL;
+	rows_memo_clear();
 	struct cache *c = xcalloc(1, sizeof(*c));
 	if (global_key(c, s, o) < 0) {
 		free(c);
@@ -351,9 +379,12 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
 	atomic_init(&c->rendered, 0);
+	atomic_init(&c->bytes[0], 0);
+	atomic_init(&c->bytes[1], 0);
 	c->prefix = load_shown_prefix(s);
 	org_parts(c, s);
 	org_keys(c, s, o->jobs);
+	org_groups(c, s);
 	c->dir = publish_beside(p->out, "cache");
 	struct buf path = BUF_INIT, text = BUF_INIT;
 	fs_join(&path, c->dir, "index");
@@ -678,14 +709,66 @@ static void org_keys(struct cache *c, const struct site *s, int jobs)
 	free(r.key);
 }
 
+/* A view's rows are keyed by several backends (opendata, xlsx, pdf, html):
+ * the digests of the long runs of rows are kept for the build, by their
+ * address (index.h's arrays do not move while a build renders), so that
+ * each is computed once. Emptied by cache_open and cache_free. */
+#define ROWS_MEMO_MIN 256
+static pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rows_memo {
+	const struct rowref *r;
+	size_t n;
+	struct digest d;
+} *rows_memo;
+static size_t n_rows_memo, cap_rows_memo;
+
+static void rows_memo_clear(void)
+{
+	pthread_mutex_lock(&rows_lock);
+	free(rows_memo);
+	rows_memo = NULL;
+	n_rows_memo = cap_rows_memo = 0;
+	pthread_mutex_unlock(&rows_lock);
+}
+
+/* The digest of the rows: their number, then each row's organisation key
+ * (cache_key_org's), offer id and lieu id, hashed at once. */
+static struct digest rows_digest(const struct rowref *r, size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_add(&b, &n, sizeof(n));
+	for (size_t i = 0; i < n; i++) {
+		const struct org_keys *e = org_keys_of(keyed, r[i].o->org);
+		struct digest d = e ? e->key : org_digest(keyed, r[i].o->org);
+		buf_add(&b, &d, sizeof(d));
+		digest_buf_str(&b, r[i].o->id.s);
+		digest_buf_str(&b, r[i].l->id.s);
+	}
+	struct digest d = digest_bytes(b.data, b.len);
+	buf_release(&b);
+	return d;
+}
+
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
 {
-	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++) {
-		cache_key_org(k, r[i].o->org);
-		digest_str(k, r[i].o->id.s);
-		digest_str(k, r[i].l->id.s);
+	struct digest d = { 0, 0 };
+	int found = 0;
+	if (n >= ROWS_MEMO_MIN && keyed) {
+		pthread_mutex_lock(&rows_lock);
+		for (size_t i = 0; i < n_rows_memo && !found; i++)
+			if (rows_memo[i].r == r && rows_memo[i].n == n)
+				d = rows_memo[i].d, found = 1;
+		pthread_mutex_unlock(&rows_lock);
 	}
+	if (!found)
+		d = rows_digest(r, n);
+	if (!found && n >= ROWS_MEMO_MIN && keyed) {
+		pthread_mutex_lock(&rows_lock);
+		rows_memo = xgrow(rows_memo, &cap_rows_memo, n_rows_memo + 1, sizeof(*rows_memo));
+		rows_memo[n_rows_memo++] = (struct rows_memo){ r, n, d };
+		pthread_mutex_unlock(&rows_lock);
+	}
+	digest_fold(k, &d);
 }
 
 void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n)
@@ -702,20 +785,29 @@ void cache_key_model(struct digest_ctx *k, const struct site *s)
 
 /* ---- pieces ---- */
 
-/* Reads the list of pieces at cp->list: the header "carto-pieces 2 <size>
+static int by_offset(const void *a, const void *b)
+{
+	const struct piece *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Reads the list of pieces at list: the header "carto-pieces 2 <size>
  * <dev> <inode> <mtime> <ctime> <file>" (the identity of the file the
  * pieces are in, once in place: -1 -1 -1 -1 -1 unknown), lines "<key>
  * <digest> <offset> <length>[ <meta>]", then "end <digest of the lines
- * above>". Anything else leaves cp without old pieces. The previous file
- * (cp->fd) is trusted when it still has that identity and the identity is
- * not racy against the list's own mtime (see the top of this file): its
- * pieces are then copied without being read. */
-static void read_pieces(struct cache_pieces *cp)
+ * above>". Anything else leaves cp without those pieces. The file fd is
+ * trusted when it still has that identity and the identity is not racy
+ * against the list's own mtime (see the top of this file): its pieces are
+ * then copied without being read. The published file's list (spare 0)
+ * goes to cp->old, whether trusted or not; the spare's (spare 1), only
+ * when trusted, to cp->spare in the order of their offsets. */
+static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int spare)
 {
 	struct buf text = BUF_INIT;
 	struct stat ls, fs;
 	size_t hl = strlen(PIECES_HEADER);
-	if (stat(cp->list, &ls) < 0 || fs_read(cp->list, INDEX_MAX, &text) < 0 ||
+	int trusted = 0;
+	if (stat(list, &ls) < 0 || fs_read(list, INDEX_MAX, &text) < 0 ||
 	    text.len < hl + 37 || memcmp(text.data, PIECES_HEADER, hl) != 0 ||
 	    text.data[text.len - 1] != '\n')
 		goto out;
@@ -724,6 +816,8 @@ static void read_pieces(struct cache_pieces *cp)
 	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
 	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
 		goto out;
+	if (!spare)	/* as read: the parse below cuts its lines */
+		buf_add(&cp->text, text.data, text.len);
 	char *s = text.data + hl, *line, *after;
 	long long size, list_time = (long long)ls.st_mtim.tv_sec * 1000000000LL + ls.st_mtim.tv_nsec;
 	struct publish_stat id;
@@ -735,31 +829,62 @@ static void read_pieces(struct cache_pieces *cp)
 	id.ok = size >= 0 && id.mtime >= 0 && id.ctime >= 0 && id.mtime < list_time &&
 	    id.ctime < list_time;
 	struct publish_stat now = { 0, 0, 0, 0, 0 };
-	if (fstat(cp->fd, &fs) == 0 && S_ISREG(fs.st_mode))
+	if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode))
 		now = (struct publish_stat){ (unsigned long long)fs.st_dev,
 			(unsigned long long)fs.st_ino,
 			(long long)fs.st_mtim.tv_sec * 1000000000LL + fs.st_mtim.tv_nsec,
 			(long long)fs.st_ctim.tv_sec * 1000000000LL + fs.st_ctim.tv_nsec, 1 };
-	cp->trusted = publish_stat_eq(&id, &now) && (long long)fs.st_size == size;
+	trusted = publish_stat_eq(&id, &now) && (long long)fs.st_size == size;
+	if (spare && !trusted)
+		goto out;
+	size_t cap = 0;
 	while (s < trailer && (line = take_line(&s, trailer))) {
-		struct piece *pc = arena_alloc(&cp->a, sizeof(*pc));
+		struct piece *pc = spare ? &(struct piece){ { 0, 0 }, { 0, 0 }, 0, 0, NULL } :
+		    arena_alloc(&cp->a, sizeof(*pc));
 		if (strlen(line) < 67 || line[32] != ' ' || line[65] != ' ' ||
 		    digest_parse(line, &pc->key) < 0 || digest_parse(line + 33, &pc->bytes) < 0 ||
 		    read_num(line + 66, ' ', 0, &after, &pc->off) < 0 ||
 		    (read_num(after, '\0', 0, &after, &pc->len) < 0 &&
 		    read_num(after, ' ', 0, &after, &pc->len) < 0) ||
-		    (cp->trusted && pc->off + pc->len > size)) {
-			strmap_free(&cp->old);
-			cp->old = (struct strmap)STRMAP_INIT;
-			cp->trusted = 0;
+		    (trusted && pc->off + pc->len > size)) {
+			if (!spare) {
+				strmap_free(&cp->old);
+				cp->old = (struct strmap)STRMAP_INIT;
+			}
+			trusted = 0;
 			goto out;
+		}
+		if (spare) {	/* no meta: only the bytes are compared */
+			cp->spare = xgrow(cp->spare, &cap, cp->n_spare + 1, sizeof(*cp->spare));
+			cp->spare[cp->n_spare++] = *pc;
+			continue;
 		}
 		pc->meta = *after ? arena_strdup(&cp->a, after) : NULL;
 		line[32] = '\0';
 		strmap_put(&cp->old, arena_strdup(&cp->a, line), pc);
 	}
 out:
+	if (!spare)
+		cp->trusted = trusted;
+	if (!spare && trusted)	/* for cache_pieces_close */
+		cp->seen = fs;
+	else if (!spare)
+		buf_reset(&cp->text);
+	else if (trusted)
+		qsort(cp->spare, cp->n_spare, sizeof(*cp->spare), by_offset);
+	else
+		cp->n_spare = 0;
 	buf_release(&text);
+}
+
+/* The previous build's piece of key k, or NULL. */
+static const struct piece *old_piece(const struct cache_pieces *cp, const struct digest *k)
+{
+	char hex[33];
+	if (!cp || cp->fd < 0)
+		return NULL;
+	digest_hex(k, hex);
+	return strmap_get(&cp->old, hex);
 }
 
 struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p, const char *rel)
@@ -777,15 +902,70 @@ struct cache_pieces *cache_pieces_open(struct cache *c, const struct publish *p,
 	for (const char *r = rel; *r; r++)	/* one name a file: '/' is '+' */
 		buf_putc(&path, *r == '/' ? '+' : *r);
 	cp->list = buf_detach(&path, NULL);
+	buf_printf(&path, "%s/prev/%s", c->dir, strrchr(cp->list, '/') + 1);
+	cp->prev = buf_detach(&path, NULL);
 	struct digest_ctx *k = cache_key(c, "piece", rel);
 	cp->seed = digest_end(k);
 	fs_join(&path, p->out, rel);
-	cp->fd = open(path.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	cp->was = buf_detach(&path, NULL);
+	cp->fd = open(cp->was, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	fs_join(&path, p->tmp, rel);
 	cp->now = buf_detach(&path, NULL);
+	cp->spare_fd = -2;
+	cp->text = (struct buf)BUF_INIT;
 	if (cp->fd >= 0)
-		read_pieces(cp);
+		read_pieces(cp, cp->list, cp->fd, 0);
 	return cp;
+}
+
+int cache_pieces_spare(struct cache_pieces *cp, long long *size)
+{
+	struct stat st, so;
+	if (!cp || cp->spare_fd != -2)
+		return cp ? cp->spare_fd : -1;
+	cp->spare_fd = -1;
+	int fd = open(cp->now, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	/* Written in place only when nothing else has its inode: not the
+	 * published file (a link), nor any other. */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (cp->fd >= 0 && fstat(cp->fd, &so) == 0 && so.st_ino == st.st_ino &&
+	    so.st_dev == st.st_dev)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	read_pieces(cp, cp->prev, fd, 1);
+	if (!cp->n_spare) {
+		close(fd);
+		return -1;
+	}
+	*size = (long long)st.st_size;
+	return cp->spare_fd = fd;
+}
+
+int cache_piece_in_spare(const struct cache_pieces *cp, const struct digest *k, long long at)
+{
+	const struct piece *pc = cp->spare_fd >= 0 ? old_piece(cp, k) : NULL;
+	size_t lo = 0, hi = cp->n_spare;
+	while (pc && lo < hi) {	/* the first at or past at */
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp->spare[mid].off < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return pc && lo < cp->n_spare && cp->spare[lo].off == at &&
+	    cp->spare[lo].len == pc->len && digest_eq(&cp->spare[lo].bytes, &pc->bytes);
+}
+
+int cache_pieces_published(const struct cache_pieces *cp, const char **path, long long *size)
+{
+	struct stat st;
+	if (!cp || !cp->trusted || fstat(cp->fd, &st) < 0)
+		return -1;
+	*path = cp->was;
+	*size = (long long)st.st_size;
+	return cp->fd;
 }
 
 struct digest_ctx *cache_piece_key(const struct cache_pieces *cp)
@@ -828,36 +1008,25 @@ int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct
 	return 1;
 }
 
-/* The previous build's piece of key k, or NULL. */
-static const struct piece *old_piece(const struct cache_pieces *cp, const struct digest *k)
-{
-	char hex[33];
-	if (!cp || cp->fd < 0)
-		return NULL;
-	digest_hex(k, hex);
-	return strmap_get(&cp->old, hex);
-}
-
-long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first)
+long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first,
+    long long *off)
 {
 	const struct piece *pc = cp && cp->trusted ? old_piece(cp, k) : NULL;
 	if (!pc || (pc->len > 0 && pread(cp->fd, first, 1, (off_t)pc->off) != 1))
 		return -1;
+	*off = pc->off;
 	return pc->len;
 }
 
-/* Copies n bytes at *from in cp's previous file to fd, at its offset:
- * copy_file_range (the kernel copies, or shares, the bytes), else read and
- * write. Returns 0, or -1 with errno set. */
-static int copy_range(struct cache_pieces *cp, long long from, long long n, int fd)
+int cache_pieces_copy(struct cache_pieces *cp, long long from, long long n, int fd, long long at)
 {
-	loff_t in = (loff_t)from;
+	loff_t in = (loff_t)from, out = (loff_t)at;
 	int plain = 0;
 	char *b = NULL;
 	while (n > 0) {
 		ssize_t r = -1;
 		if (!plain) {
-			r = copy_file_range(cp->fd, &in, fd, NULL, (size_t)n, 0);
+			r = copy_file_range(cp->fd, &in, fd, &out, (size_t)n, 0);
 			if (r < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
 			    errno == EOPNOTSUPP || errno == EBADF || errno == EPERM))
 				plain = 1;
@@ -866,10 +1035,10 @@ static int copy_range(struct cache_pieces *cp, long long from, long long n, int 
 			if (!b)
 				b = xmalloc(65536);
 			r = pread(cp->fd, b, n < 65536 ? (size_t)n : 65536, (off_t)in);
-			if (r > 0 && fs_write_fd(fd, b, (size_t)r) < 0)
+			if (r > 0 && fs_pwrite_fd(fd, b, (size_t)r, (long long)out) < 0)
 				r = -1;
 			if (r > 0)
-				in += r;
+				in += r, out += r;
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -892,7 +1061,7 @@ int cache_piece_copy(struct cache_pieces *cp, const struct digest *k, int fd, lo
 		errno = ENOENT;	/* a caller's bug: cache_piece_find said no */
 		return -1;
 	}
-	if (copy_range(cp, pc->off, pc->len, fd) < 0)
+	if (fd >= 0 && cache_pieces_copy(cp, pc->off, pc->len, fd, at) < 0)
 		return -1;
 	atomic_fetch_add(&cp->c->fates[PIECE_COPIED], 1);
 	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
@@ -934,6 +1103,13 @@ static void pieces_free(struct cache_pieces *cp)
 {
 	if (cp->fd >= 0)
 		close(cp->fd);
+	if (cp->spare_fd >= 0)
+		close(cp->spare_fd);
+	free(cp->spare);
+	free(cp->was);
+	free(cp->prev);
+	buf_release(&cp->text);
+	free(cp->prev_text);
 	strmap_free(&cp->old);
 	arena_free(&cp->a);
 	buf_release(&cp->tmp);
@@ -946,6 +1122,35 @@ static void pieces_free(struct cache_pieces *cp)
 	free(cp);
 }
 
+/* The published file becomes the spare's copy once this build is
+ * published, and its list goes to prev/ (save_pieces). The publisher
+ * unlinked the spare's other name for it (a link, when the file was the
+ * same in both trees), which changed its ctime: when that is all that
+ * changed since cache_pieces_open trusted it (same inode, size and mtime,
+ * one link fewer), the list kept is given its identity now. */
+static void retake_identity(struct cache_pieces *cp)
+{
+	struct stat now;
+	const char *nl = cp->text.len > 37 ? memchr(cp->text.data, '\n', cp->text.len - 37) : NULL;
+	if (!cp->trusted || !nl || fstat(cp->fd, &now) < 0 || now.st_ino != cp->seen.st_ino ||
+	    now.st_dev != cp->seen.st_dev || now.st_size != cp->seen.st_size ||
+	    now.st_mtim.tv_sec != cp->seen.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != cp->seen.st_mtim.tv_nsec || now.st_nlink + 1 != cp->seen.st_nlink)
+		return;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, PIECES_HEADER "%lld %llu %llu %lld %lld %s\n", (long long)now.st_size,
+	    (unsigned long long)now.st_dev, (unsigned long long)now.st_ino,
+	    (long long)now.st_mtim.tv_sec * 1000000000LL + now.st_mtim.tv_nsec,
+	    (long long)now.st_ctim.tv_sec * 1000000000LL + now.st_ctim.tv_nsec, cp->rel);
+	const char *lines = nl + 1, *end = cp->text.data + cp->text.len - 37;	/* "end <hex>\n" */
+	buf_add(&b, lines, (size_t)(end - lines));
+	char hex[33];
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, hex);
+	buf_printf(&b, "end %s\n", hex);
+	cp->prev_text = buf_detach(&b, &cp->prev_len);
+}
+
 void cache_pieces_close(struct cache_pieces *cp, int ok)
 {
 	if (!cp)
@@ -955,9 +1160,16 @@ void cache_pieces_close(struct cache_pieces *cp, int ok)
 		return;
 	}
 	struct cache *c = cp->c;
+	retake_identity(cp);
 	if (cp->fd >= 0)
 		close(cp->fd);
 	cp->fd = -1;
+	if (cp->spare_fd >= 0)
+		close(cp->spare_fd);
+	cp->spare_fd = -1;
+	free(cp->spare);
+	cp->spare = NULL;
+	cp->n_spare = 0;
 	cp->id = publish_stat_of(cp->now);	/* the file as written, in place */
 	struct stat st;
 	cp->id_size = cp->id.ok && lstat(cp->now, &st) == 0 ? (long long)st.st_size : -1;
@@ -992,6 +1204,17 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, key);
 	buf_printf(&b, "end %s\n", key);
+	/* The list replaced is of the file now in the spare, which the next
+	 * build writes in place (cache_pieces_spare): kept in prev/. */
+	if (cp->prev_text) {
+		buf_printf(&tmp, "%s.%ld.q%zu.tmp", c->index, (long)getpid(), i);
+		if (fs_write(tmp.data, cp->prev_text, cp->prev_len) < 0 || rename(tmp.data, cp->prev) < 0) {
+			unlink(tmp.data);
+			unlink(cp->prev);
+		}
+		buf_reset(&tmp);
+	} else if (rename(cp->list, cp->prev) < 0)
+		unlink(cp->prev);
 	buf_printf(&tmp, "%s.%ld.p%zu.tmp", c->index, (long)getpid(), i);
 	if (fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, cp->list) < 0) {
 		unlink(tmp.data);
@@ -1108,6 +1331,20 @@ void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied,
 	*read = c ? atomic_load(&c->fates[PIECE_READ]) : 0;
 }
 
+void cache_pieces_bytes(struct cache_pieces *cp, long long written, long long kept)
+{
+	if (!cp)
+		return;
+	atomic_fetch_add(&cp->c->bytes[0], written);
+	atomic_fetch_add(&cp->c->bytes[1], kept);
+}
+
+void cache_bytes(const struct cache *c, long long *written, long long *kept)
+{
+	*written = c ? atomic_load(&c->bytes[0]) : 0;
+	*kept = c ? atomic_load(&c->bytes[1]) : 0;
+}
+
 int cache_piece_ends(const struct organisme *o)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a of its id */
@@ -1116,8 +1353,12 @@ int cache_piece_ends(const struct organisme *o)
 	return h % CACHE_PIECE_ORGS == 0;
 }
 
-size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
+/* The group that starts at s->organismes[i]: its end, and the digest of
+ * its organisations' keys (with their suites' when suites is set) into *d
+ * unless d is NULL. */
+static size_t group_at(const struct site *s, size_t i, int suites, struct digest *d)
 {
+	struct digest_ctx *k = d ? digest_new() : NULL;
 	size_t end = i;
 	while (end < s->n_organismes) {
 		const struct organisme *o = s->organismes[end++];
@@ -1129,6 +1370,33 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
 		if (cache_piece_ends(o))
 			break;
 	}
+	if (k)
+		*d = digest_end(k);
+	return end;
+}
+
+/* Fills c's groups of organisations, read by every file that lists them
+ * all (after org_keys: the digests read its keys). */
+static void org_groups(struct cache *c, const struct site *s)
+{
+	c->site = s;
+	c->groups = xcalloc(s->n_organismes + 1, sizeof(*c->groups));
+	for (size_t i = 0; i < s->n_organismes; i = c->groups[i].end) {
+		c->groups[i].end = group_at(s, i, 0, &c->groups[i].key);
+		group_at(s, i, 1, &c->groups[i].suites);
+	}
+}
+
+size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
+{
+	const struct group *g = keyed && keyed->site == s && keyed->groups &&
+	    i < s->n_organismes && keyed->groups[i].end ? &keyed->groups[i] : NULL;
+	struct digest d;
+	size_t end = g ? g->end : group_at(s, i, suites, k ? &d : NULL);
+	if (g)
+		d = suites ? g->suites : g->key;
+	if (k)
+		digest_fold(k, &d);
 	return end;
 }
 
@@ -1265,7 +1533,9 @@ int cache_save(struct cache *c)
 		rc = rename(tmp.data, c->index);
 	int e = errno;
 	fs_join(&tmp, c->dir, "pieces");
-	if (rc == 0 && c->n_pieces && make_dir(tmp.data) == 0)
+	struct buf prev = BUF_INIT;
+	fs_join(&prev, c->dir, "prev");
+	if (rc == 0 && c->n_pieces && make_dir(tmp.data) == 0 && make_dir(prev.data) == 0)
 		for (size_t i = 0; i < c->n_pieces; i++)
 			save_pieces(c, c->pieces[i], i);
 	if (rc < 0)
@@ -1273,6 +1543,7 @@ int cache_save(struct cache *c)
 	clean_tmp(c);
 	buf_release(&b);
 	buf_release(&tmp);
+	buf_release(&prev);
 	errno = e;
 	return rc;
 }
@@ -1316,8 +1587,10 @@ void cache_free(struct cache *c)
 	free(c->pieces);
 	free(c->parts);
 	free(c->keys);
+	free(c->groups);
 	if (keyed == c)
 		keyed = NULL;
+	rows_memo_clear();
 	pthread_mutex_destroy(&c->lock);
 	free(c->now);
 	free(c->dir);

@@ -75,7 +75,8 @@ struct digest cache_org_digest(const struct organisme *o);
  * lieux, distances and publics, and the files of their organisations. */
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
 /* Adds the rows of a cartography's view (data/index.h's index_rows), in
- * their order: each offer's organisation (cache_key_org), offer and lieu. */
+ * their order: each offer's organisation (cache_key_org), offer and lieu,
+ * as one digest (computed once a build for the long runs r[0..n)). */
 struct rowref;
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
 /* Adds the suites of the organisations of rows r (cache_key_suites). */
@@ -134,17 +135,36 @@ struct digest_ctx *cache_piece_key(const struct cache_pieces *cp);
 int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct buf *b,
     struct json *j);
 /* Without reading the previous file: the length of the previous build's
- * piece of key k and its first byte (*first, when the length is not 0),
- * when its bytes can be copied from the published file unread (the file is
- * the one its list was recorded from: its identity, as the index checks a
- * document's files, not racy); else -1 (then cache_piece_put_back, which
- * reads and checks them, or render it). */
-long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first);
-/* Copies the piece of key k that cache_piece_find found to the file fd, at
- * its offset (copy_file_range, else read and write), and records it at
- * offset at of the new file. Returns 0, or -1 with errno set (the file fd
- * is then incomplete: a write error). */
+ * piece of key k, its first byte (*first, when the length is not 0) and its
+ * offset in the published file (*off), when its bytes can be copied from
+ * that file unread (the file is the one its list was recorded from: its
+ * identity, as the index checks a document's files, not racy); else -1
+ * (then cache_piece_put_back, which reads and checks them, or render it). */
+long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k, char *first,
+    long long *off);
+/* Copies the piece of key k that cache_piece_find found to the file fd at
+ * offset at (copy_file_range, else read and write; fd -1: its bytes are
+ * there already) and records it at offset at of the new file. Returns 0,
+ * or -1 with errno set (the file fd is then incomplete: a write error). */
 int cache_piece_copy(struct cache_pieces *cp, const struct digest *k, int fd, long long at);
+/* Copies n bytes at offset from of the published file (trusted:
+ * cache_piece_find) to fd at offset at. Returns 0, or -1 with errno set. */
+int cache_pieces_copy(struct cache_pieces *cp, long long from, long long n, int fd, long long at);
+/* The published file, when its pieces can be copied unread
+ * (cache_piece_find): its descriptor (owned by cp), with its path and size
+ * in *path and *size; else -1. */
+int cache_pieces_published(const struct cache_pieces *cp, const char **path, long long *size);
+/* The spare's copy of cp's file (in the new tree: the file of the build
+ * before the previous one, as publish.h alternates the trees), to be
+ * written in place: a descriptor open for reading and writing, with its
+ * size in *size, when the list of its pieces (kept in the cache's prev/ by
+ * cache_save) still describes it (its identity, not racy) and no other
+ * name has its inode (not linked to the published file); else -1. Owned
+ * by cp. */
+int cache_pieces_spare(struct cache_pieces *cp, long long *size);
+/* 1 when the spare's copy (cache_pieces_spare) holds, at offset at, the
+ * bytes of the previous build's piece of key k (same digest and length). */
+int cache_piece_in_spare(const struct cache_pieces *cp, const struct digest *k, long long at);
 /* Records the piece of key k: its n bytes, at offset at of the new file. */
 void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
     size_t n, long long at);
@@ -167,12 +187,19 @@ void cache_pieces_close(struct cache_pieces *cp, int ok);
 #define CACHE_PIECE_ORGS 16
 int cache_piece_ends(const struct organisme *o);
 /* The end of the group of organisations (a piece) that starts at
- * s->organismes[i], each added to k (cache_key_org, and cache_key_suites
- * when suites is set) unless k is NULL. */
+ * s->organismes[i]; adds to k, unless it is NULL, the digest of their keys
+ * (cache_key_org, and cache_key_suites when suites is set), computed once
+ * a build by cache_open for every file that lists them. */
 size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites);
 /* The pieces of this build so far: rendered, copied unread
  * (cache_piece_copy), read back and checked (cache_piece_put_back). */
 void cache_piece_counts(const struct cache *c, size_t *rendered, size_t *copied, size_t *read);
+
+/* Counts the bytes of cp's file that were written, and those left as
+ * they were (written in place, or the same as the published file: sink.h). */
+void cache_pieces_bytes(struct cache_pieces *cp, long long written, long long kept);
+/* Those bytes of every such file of this build so far. */
+void cache_bytes(const struct cache *c, long long *written, long long *kept);
 
 /*
  * Notes. What a backend keeps from one build for the next that is not in

@@ -10,6 +10,21 @@
  * checked against its digest (cache_piece_put_back); only the others are
  * rendered. A write error is kept in failed and passed to the publisher by
  * sink_close, which records it. One sink is one thread's.
+ *
+ * Bytes already in place are not written again. When the spare tree (the
+ * new one, publish.h) holds the file of the build before the previous one,
+ * as its list of pieces describes it, alone on its inode
+ * (cache_pieces_spare), that file is written in place: a run of bytes or a
+ * piece that it holds at the same offset is left as it is, the rest is
+ * written over it, it is cut to the new length, then staged for the
+ * publisher like a new file (renamed to the staged name). The published
+ * file is never written, so a build that is killed or fails leaves it
+ * intact; the spare's copy, changed, no longer has the identity its list
+ * recorded, and is not trusted again. Else, while the file is, from its
+ * start, the published one (cache_pieces_published: pieces at their old
+ * offsets, bytes compared), nothing is written; at the first difference
+ * the bytes before it are copied, and a file that is the published one to
+ * its end is staged as a link to it.
  */
 #ifndef CARTO_SINK_H
 #define CARTO_SINK_H
@@ -35,6 +50,16 @@ struct sink {
 	long long off;		/* bytes written to f so far */
 	int hold;		/* inside a piece: no flush */
 	struct cache_pieces *cp;	/* the file's pieces (cache.h), or NULL */
+	enum { SINK_NEW, SINK_SPARE, SINK_SAME } mode;	/* written: a new
+				 * file; the spare's copy, in place; not yet,
+				 * the same as the published one so far */
+	int fd;			/* written, or -1 */
+	int base_fd;		/* compared with (SINK_SPARE, SINK_SAME) */
+	long long base_len;	/* its length */
+	const char *published;	/* its path (SINK_SAME) */
+	char *staged;		/* where the publisher wants the file */
+	struct buf cmp;		/* base_fd's bytes being compared */
+	long long written, kept;	/* bytes (cache_pieces_bytes) */
 };
 
 /* A piece of a sink's file being written (sink_piece_start). */

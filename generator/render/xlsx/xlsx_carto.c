@@ -118,14 +118,19 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 static void carto_count(const struct site *s, const struct view_types *vt, const struct rowref *r,
     size_t n, size_t *counts)
 {
-	for (size_t i = 0; i < n; i++)
-		for (size_t d = 0; d < s->geo.n_departements; d++)
-			if (strcmp(s->geo.departements[d].code, r[i].l->dep) == 0) {
-				size_t *row = counts + d * (vt->n + 1);
-				for (size_t t = 0; t < vt->n; t++)
-					row[t] += (size_t)has_type(r[i].o, vt->code[t]);
-				row[vt->n]++;
-			}
+	const char *dep = NULL;	/* the last row's, found at d */
+	size_t d = 0, nd = s->geo.n_departements;
+	for (size_t i = 0; i < n; i++) {
+		if (!dep || strcmp(r[i].l->dep, dep) != 0)
+			for (dep = r[i].l->dep, d = 0; d < nd && strcmp(s->geo.departements[d].code, dep) != 0; d++)
+				;
+		if (d == nd)
+			continue;
+		size_t *row = counts + d * (vt->n + 1);
+		for (size_t t = 0; t < vt->n; t++)
+			row[t] += (size_t)has_type(r[i].o, vt->code[t]);
+		row[vt->n]++;
+	}
 }
 
 /* The end of the group of rows that starts at i (xlsx_int.h, "Rows in

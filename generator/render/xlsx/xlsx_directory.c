@@ -56,12 +56,9 @@ static void each_org(struct sheet *sh, void (*rows)(struct sheet *, const struct
 {
 	const struct site *s = sh->bk->s;
 	xlsx_rows_start(sh);
-	for (size_t i = 0, end = 0; i < s->n_organismes; i = end) {
-		while (end < s->n_organismes && !xlsx_group_ends(s->organismes[end++]))
-			;
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
 		struct digest_ctx *k = xlsx_piece_key(sh);
-		for (size_t o = i; k && o < end; o++)
-			cache_key_org(k, s->organismes[o]);
+		end = cache_piece_group(s, i, k, 0);	/* xlsx_group_ends's groups */
 		if (xlsx_piece_begin(sh, k) == 1)
 			continue;
 		for (size_t o = i; o < end; o++)
