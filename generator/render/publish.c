@@ -636,8 +636,14 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 		goto out;
 	fs_join(&t, p->tmp, rel);
 	fs_join(&o, p->out, rel);
-	if (holds_id(o.data, &so, size, bytes, id)) {
-		int has_t = lstat(t.data, &st) == 0;
+	/* The new tree's file first: when it is the very file recorded (the
+	 * inode --out's is a link to), its bytes are taken as they were, as
+	 * holds_id takes --out's, and --out's is not looked at. */
+	int has_t = lstat(t.data, &st) == 0;
+	struct publish_stat now_t = has_t ? stat_id(&st) : (struct publish_stat){ 0, 0, 0, 0, 0 };
+	if (has_t && S_ISREG(st.st_mode) && st.st_size == size && publish_stat_eq(&now_t, id))
+		rc = 0, same = 1, mode = st.st_mode;
+	else if (holds_id(o.data, &so, size, bytes, id)) {
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
 			rc = 0, same = 1, mode = st.st_mode;
 		else if (has_t && S_ISDIR(st.st_mode) && made_here(p, &p->files->dirs, rel, strlen(rel)))

@@ -83,10 +83,10 @@ static void fold_decomposed(struct buf *out, const char *d, int *in_word)
  * digits, and the lower case is that of A-Z. Text that is not UTF-8 gives
  * nothing, as a whole.
  */
-void fold_words(struct buf *out, const char *s)
+int fold_words(struct buf *out, const char *s)
 {
 	if (!s)
-		return;
+		return 0;
 	size_t start = out->len;
 	int in_word = 0;
 	const unsigned char *p = (const unsigned char *)s;
@@ -111,7 +111,7 @@ void fold_words(struct buf *out, const char *s)
 		utf8proc_uint8_t *d = NULL;
 		if (utf8proc_map(p, q - p, &d, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE) < 0) {
 			buf_truncate(out, start);
-			return;
+			return -1;
 		}
 		fold_decomposed(out, (const char *)d, &in_word);
 		free(d);
@@ -119,4 +119,5 @@ void fold_words(struct buf *out, const char *s)
 	}
 	if (in_word)
 		buf_putc(out, ' ');
+	return 0;
 }

@@ -16,7 +16,8 @@
 
 struct buf;
 
-/* Appends the folded words of s to out, each followed by one space. */
-void fold_words(struct buf *out, const char *s);
+/* Appends the folded words of s to out, each followed by one space.
+ * Returns 0, or -1 when s is invalid UTF-8 (then nothing is appended). */
+int fold_words(struct buf *out, const char *s);
 
 #endif

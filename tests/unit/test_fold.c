@@ -94,8 +94,11 @@ void test_fold(void)
 	fold_is("abc caf\xe9 def", "");			/* not UTF-8 anywhere: nothing */
 	struct buf b = BUF_INIT;
 	buf_puts(&b, "kept ");
-	fold_words(&b, "abc \xff");
+	EXPECT(fold_words(&b, "abc \xff") == -1);		/* said, for the search index */
 	EXPECT_STR(b.data, "kept ");				/* what out held stays */
+	EXPECT(fold_words(&b, "\xe2\x80\x94 - ") == 0);	/* no word, but UTF-8 */
+	EXPECT(fold_words(&b, NULL) == 0);
+	EXPECT_STR(b.data, "kept ");
 	buf_release(&b);
 	fold_is("Église", "eglise ");
 	fold_is("Đặng Thị Lan", "dang thi lan ");

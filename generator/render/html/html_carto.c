@@ -82,33 +82,85 @@ struct points {
 	size_t n;
 };
 
-static const char *cell_key(struct pctx *c, double x, double y, double size, long dx, long dy)
+/* The cells of a grid, by their column and row: a table on the pair, each
+ * cell's value a pointer (its list's head), NULL while it has none. */
+struct grid {
+	struct gcell {
+		long x, y;
+		void *val;
+	} *v;
+	size_t n, cap;
+};
+
+static size_t grid_slot(const struct gcell *v, size_t cap, long x, long y)
 {
-	return html_fmt(c, "%ld:%ld", (long)(x / size) + dx, (long)(y / size) + dy);
+	uint64_t h = ((uint64_t)x * 0x9E3779B97F4A7C15u) ^ ((uint64_t)y * 0xC2B2AE3D27D4EB4Fu);
+	size_t i = (size_t)(h >> 32) & (cap - 1);
+	while (v[i].val && (v[i].x != x || v[i].y != y))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static void grid_cell(double x, double y, double size, long dx, long dy, long *cx, long *cy)
+{
+	*cx = (long)(x / size) + dx;
+	*cy = (long)(y / size) + dy;
+}
+
+/* The value of the cell of (x, y) shifted by (dx, dy) cells of size size,
+ * NULL when it has none. */
+static void *grid_get(const struct grid *g, double x, double y, double size, long dx, long dy)
+{
+	long cx, cy;
+	grid_cell(x, y, size, dx, dy, &cx, &cy);
+	return g->cap ? g->v[grid_slot(g->v, g->cap, cx, cy)].val : NULL;
+}
+
+/* The slot of the value of the cell of (x, y): the caller fills it when
+ * it is NULL (a new cell), before the next call. */
+static void **grid_put(struct grid *g, double x, double y, double size)
+{
+	long cx, cy;
+	grid_cell(x, y, size, 0, 0, &cx, &cy);
+	if ((g->n + 1) * 2 > g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 256;
+		struct gcell *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < g->cap; i++)
+			if (g->v[i].val)
+				v[grid_slot(v, cap, g->v[i].x, g->v[i].y)] = g->v[i];
+		free(g->v);
+		g->v = v;
+		g->cap = cap;
+	}
+	struct gcell *e = &g->v[grid_slot(g->v, g->cap, cx, cy)];
+	if (!e->val) {
+		e->x = cx;
+		e->y = cy;
+		g->n++;
+	}
+	return &e->val;
 }
 
 /* Joins point i to every point already seen within GROUP_PX, then files it
  * in its cell. */
-static void join_near(struct pctx *c, struct points *p, struct strmap *cells, size_t i)
+static void join_near(struct pctx *c, struct points *p, struct grid *cells, size_t i)
 {
 	for (long dy = -1; dy <= 1; dy++)
 		for (long dx = -1; dx <= 1; dx++) {
-			const size_t *head = strmap_get(cells, cell_key(c, p->x[i], p->y[i], GROUP_PX, dx, dy));
+			const size_t *head = grid_get(cells, p->x[i], p->y[i], GROUP_PX, dx, dy);
 			for (size_t j = head ? *head : (size_t)-1; j != (size_t)-1; j = p->cell_next[j]) {
 				double ex = p->x[i] - p->x[j], ey = p->y[i] - p->y[j];
 				if (ex * ex + ey * ey < GROUP_PX * GROUP_PX)
 					p->up[uf_find(p->up, i)] = uf_find(p->up, j);
 			}
 		}
-	const char *key = cell_key(c, p->x[i], p->y[i], GROUP_PX, 0, 0);
-	size_t *head = strmap_get(cells, key);
-	if (!head) {
-		head = arena_alloc(c->a, sizeof(*head));
-		*head = (size_t)-1;
-		strmap_put(cells, key, head);
+	size_t **head = (size_t **)grid_put(cells, p->x[i], p->y[i], GROUP_PX);
+	if (!*head) {
+		*head = arena_alloc(c->a, sizeof(**head));
+		**head = (size_t)-1;
 	}
-	p->cell_next[i] = *head;
-	*head = i;
+	p->cell_next[i] = **head;
+	**head = i;
 }
 
 /* The groups of spread_apart, by the index of their root point: the sums
@@ -130,18 +182,17 @@ struct filed {
  * neighbouring cells. */
 #define SPREAD_CELL (2 * MARK_R_MAX + MARK_GAP)
 
-static void file_group(struct pctx *c, struct strmap *cells, const struct groups *gr, size_t g)
+static void file_group(struct pctx *c, struct grid *cells, const struct groups *gr, size_t g)
 {
-	const char *key = cell_key(c, gr->sx[g] / (double)gr->np[g], gr->sy[g] / (double)gr->np[g], SPREAD_CELL, 0, 0);
-	struct filed **head = strmap_get(cells, key);
-	if (!head) {
-		head = arena_alloc(c->a, sizeof(*head));
-		*head = NULL;
-		strmap_put(cells, key, head);
+	struct filed ***head = (struct filed ***)grid_put(cells, gr->sx[g] / (double)gr->np[g],
+	    gr->sy[g] / (double)gr->np[g], SPREAD_CELL);
+	if (!*head) {
+		*head = arena_alloc(c->a, sizeof(**head));
+		**head = NULL;
 	}
 	struct filed *f = arena_alloc(c->a, sizeof(*f));
-	*f = (struct filed){ g, gr->gen[g], *head };
-	*head = f;
+	*f = (struct filed){ g, gr->gen[g], **head };
+	**head = f;
 }
 
 /* Merges the groups of p (single linkage at GROUP_PX done) whose drawn
@@ -155,7 +206,7 @@ static void file_group(struct pctx *c, struct strmap *cells, const struct groups
  * a cell, so the work grows with the number of groups. */
 static void spread_apart(struct pctx *c, struct points *p, struct groups *gr)
 {
-	struct strmap cells = STRMAP_INIT;
+	struct grid cells = { NULL, 0, 0 };
 	size_t *queue = arena_alloc(c->a, (2 * p->n + 1) * sizeof(*queue)), nq = 0;
 	for (size_t k = 0; k < p->n; k++)
 		if (uf_find(p->up, k) == k) {
@@ -169,7 +220,7 @@ static void spread_apart(struct pctx *c, struct points *p, struct groups *gr)
 		double x = gr->sx[g] / (double)gr->np[g], y = gr->sy[g] / (double)gr->np[g];
 		for (long dy = -1; dy <= 1 && o == (size_t)-1; dy++)
 			for (long dx = -1; dx <= 1 && o == (size_t)-1; dx++) {
-				struct filed **head = strmap_get(&cells, cell_key(c, x, y, SPREAD_CELL, dx, dy));
+				struct filed **head = grid_get(&cells, x, y, SPREAD_CELL, dx, dy);
 				for (const struct filed *f = head ? *head : NULL; f && o == (size_t)-1; f = f->next) {
 					if (f->g == g || p->up[f->g] != f->g || f->gen != gr->gen[f->g])
 						continue;
@@ -191,7 +242,7 @@ static void spread_apart(struct pctx *c, struct points *p, struct groups *gr)
 		file_group(c, &cells, gr, g);
 		queue[nq++] = g;
 	}
-	strmap_free(&cells);
+	free(cells.v);
 }
 
 /* "A, B et C" for the distinct names of a marker's rows; past max names,
@@ -297,7 +348,8 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 	struct points p = { arena_alloc(a, (n + 1) * sizeof(double)), arena_alloc(a, (n + 1) * sizeof(double)),
 		arena_alloc(a, (n + 1) * sizeof(size_t)), arena_alloc(a, (n + 1) * sizeof(size_t)), 0 };
 	size_t *pt = arena_alloc(a, (n + 1) * sizeof(*pt));
-	struct strmap at = STRMAP_INIT, cells = STRMAP_INIT;
+	struct strmap at = STRMAP_INIT;
+	struct grid cells = { NULL, 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		double x, y;
 		if (!row_in(&r[i], deps)) {
@@ -325,7 +377,7 @@ static struct spot *spots(struct pctx *c, const struct proj *pr, const struct ro
 		p.n++;
 	}
 	strmap_free(&at);
-	strmap_free(&cells);
+	free(cells.v);
 	/* The groups: their sums, then apart (spread_apart). */
 	struct groups gr = { arena_alloc(a, (p.n + 1) * sizeof(double)), arena_alloc(a, (p.n + 1) * sizeof(double)),
 		arena_alloc(a, (p.n + 1) * sizeof(size_t)), arena_alloc(a, (p.n + 1) * sizeof(size_t)),
@@ -398,6 +450,17 @@ static void cards_attr(struct buf *b, const struct spot *s, const size_t *next)
  * NULL, is drawn between the outlines and the markers. noms: the markers
  * carry the lengths of their names (data-noms, spot_label), for a page
  * whose script has no cards to name merged markers from. */
+/* Whether a and b hold the same codes in the same order. */
+static int same_types(const struct svals *a, const struct svals *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].s != b->v[i].s && strcmp(a->v[i].s, b->v[i].s) != 0)
+			return 0;
+	return 1;
+}
+
 /* The legend: every colour a marker of these rows can take (that of each
  * type of their offers, or of a type the cartography selects), with the
  * names of the types it stands for; the neutral colour last, naming the
@@ -410,8 +473,13 @@ static struct view *legend_view(struct pctx *c, const struct cartographie *ca,
 	size_t nt = s->vocab.types_offre.n;
 	unsigned char *used = arena_alloc(a, nt + 1);
 	memset(used, 0, nt + 1);
-	for (size_t r = 0; r < n; r++)
+	/* Rows in a row often have the same types: those mark nothing new. */
+	for (size_t r = 0, last = (size_t)-1; r < n; r++) {
+		if (last != (size_t)-1 && same_types(&rows[r].o->types, &rows[last].o->types))
+			continue;
 		type_legend_mark(&s->vocab, rows[r].o, used);
+		last = r;
+	}
 	type_legend_codes(&s->vocab, &ca->sel_types, used);
 	struct view *legend = view_list(a);
 	struct buf other_ = BUF_INIT, *other = &other_;
@@ -610,23 +678,35 @@ static const char *recruit(const struct offre *o, long *places, int *open)
 	return e < 0 ? NULL : etat_inscriptions((enum etat)e, 1);
 }
 
-/* Space-separated codes of an offer for one facet: what the page's script
- * filters on (data-* attributes), and what the facet counts count. */
-static const char *facet_codes(struct pctx *c, const struct rowref *r, const char *facet, int open)
+static const char *const facet_names[] = { "departement", "parcours", "types", "niveaux",
+	"public", "financement", "cout", "garde_enfants", "horaires", "etat_recrutement" };
+/* Space-separated codes of an offer for facet f (of facet_names): what the
+ * page's script filters on (data-* attributes), and what the facet counts
+ * count. */
+static const char *facet_codes(struct pctx *c, const struct rowref *r, size_t f, int open)
 {
 	const struct offre *o = r->o;
 	struct buf *b = c->tmp;
 	buf_reset(b);
-	if (!strcmp(facet, "departement"))
+	switch (f) {
+	case 0:	/* departement */
 		buf_puts(b, r->l->dep);
-	else if (!strcmp(facet, "parcours") && o->parcours.s)
-		buf_puts(b, o->parcours.s);
-	else if (!strcmp(facet, "types") || !strcmp(facet, "public")) {
-		const struct svals *v = facet[0] == 't' ? &o->types : &o->publics;
-		for (size_t i = 0; i < v->n; i++)
-			buf_printf(b, "%s%s", i ? " " : "", v->v[i].s);
-	} else if (!strcmp(facet, "niveaux")) {
-		/* Every level of the scale between the entry's min and max. */
+		break;
+	case 1:	/* parcours */
+		if (o->parcours.s)
+			buf_puts(b, o->parcours.s);
+		break;
+	case 2:	/* types */
+	case 4: {	/* public */
+		const struct svals *v = f == 2 ? &o->types : &o->publics;
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				buf_putc(b, ' ');
+			buf_puts(b, v->v[i].s);
+		}
+		break;
+	}
+	case 3:	/* niveaux: every level of the scale between the entry's min and max */
 		for (size_t i = 0; o->echelle.s && i < c->s->vocab.n_echelles; i++) {
 			const struct scale *sc = &c->s->vocab.echelles[i];
 			if (strcmp(sc->id, o->echelle.s))
@@ -644,25 +724,36 @@ static const char *facet_codes(struct pctx *c, const struct rowref *r, const cha
 				if (sc->v[k].rang >= lo && sc->v[k].rang <= hi)
 					buf_printf(b, "%s%s", b->len ? " " : "", sc->v[k].code);
 		}
-	} else if (!strcmp(facet, "financement"))
-		buf_printf(b, "%s%s", o->conventionne == TRI_TRUE ? "finance " : "", o->cpf == TRI_TRUE ? "cpf" : "");
-	else if (!strcmp(facet, "cout") && o->gratuit == TRI_TRUE)
-		buf_puts(b, "gratuit");
-	else if (!strcmp(facet, "garde_enfants") && o->garde_enfants == TRI_TRUE)
-		buf_puts(b, "garde");
-	else if (!strcmp(facet, "horaires")) {
+		break;
+	case 5:	/* financement */
+		if (o->conventionne == TRI_TRUE)
+			buf_puts(b, "finance ");
+		if (o->cpf == TRI_TRUE)
+			buf_puts(b, "cpf");
+		break;
+	case 6:	/* cout */
+		if (o->gratuit == TRI_TRUE)
+			buf_puts(b, "gratuit");
+		break;
+	case 7:	/* garde_enfants */
+		if (o->garde_enfants == TRI_TRUE)
+			buf_puts(b, "garde");
+		break;
+	case 8:	/* horaires */
 		if (o->heures)
 			buf_printf(b, "%s%s%s", hours_has_morning(o->heures) ? "matin " : "",
 			    hours_has_evening(o->heures) ? "soir " : "", hours_has_saturday(o->heures) ? "samedi" : "");
-	} else if (!strcmp(facet, "etat_recrutement") && open)
-		buf_puts(b, "ouvert");
+		break;
+	case 9:	/* etat_recrutement */
+		if (open)
+			buf_puts(b, "ouvert");
+		break;
+	}
 	while (b->len && b->data[b->len - 1] == ' ')
 		b->data[--b->len] = '\0';
 	return arena_strndup(c->a, b->data, b->len);
 }
 
-static const char *const facet_names[] = { "departement", "parcours", "types", "niveaux",
-	"public", "financement", "cout", "garde_enfants", "horaires", "etat_recrutement" };
 #define FACET_RECRUTEMENT 9	/* the only facet facet_codes reads open for */
 
 static void facet_attrs(struct pctx *c, struct view *v, const struct rowref *r, int open)
@@ -671,7 +762,7 @@ static void facet_attrs(struct pctx *c, struct view *v, const struct rowref *r, 
 	for (size_t i = 0; i < 10; i++) {
 		struct view *it = view_map(c->a);
 		view_sets(c->a, it, "nom", facet_names[i]);
-		view_sets(c->a, it, "valeurs", facet_codes(c, r, facet_names[i], open));
+		view_sets(c->a, it, "valeurs", facet_codes(c, r, i, open));
 		view_push(c->a, attrs, it);
 	}
 	view_set(c->a, v, "filtres", attrs);
@@ -828,7 +919,7 @@ static struct view *facets(struct pctx *c, const struct cartographie *ca, const 
 		for (size_t k = 0; k < nk; k++) {
 			if (fk[k] == 10)
 				continue;
-			char *vals = (char *)facet_codes(c, &rows[i], facet_names[fk[k]], open), *save = NULL;
+			char *vals = (char *)facet_codes(c, &rows[i], fk[k], open), *save = NULL;
 			for (char *tok = strtok_r(vals, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 				size_t *n = strmap_get(&seen[k], tok);
 				if (!n) {
@@ -961,7 +1052,7 @@ static void facet_cell(struct pctx *c, struct buf *b, const struct rowref *r, si
 {
 	long places;
 	int open = f == FACET_RECRUTEMENT && offre_recrutement(r->o, &places) == ETAT_OUVERT;
-	char *vals = (char *)facet_codes(c, r, facet_names[f], open), *save = NULL;
+	char *vals = (char *)facet_codes(c, r, f, open), *save = NULL;
 	double mask = 0;
 	int first = 1;
 	if (nc > MASK_BITS)
@@ -1621,11 +1712,23 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
 	buf_printf(cb, "* %s", palette[type_colour_index(&s->vocab, NULL)]);
 	view_sets(a, v, "couleurs", arena_strndup(a, cb->data, cb->len));
 	struct view *deps = view_list(a);
-	for (size_t i = 0; !dep && !com && ca->par_departement && i < s->geo.n_departements; i++) {
+	/* The rows of each département (per[d]: of the first of that code),
+	 * the rows of one département coming together. */
+	size_t nd = !dep && !com && ca->par_departement ? s->geo.n_departements : 0;
+	size_t *per = arena_alloc(a, (nd + 1) * sizeof(*per));
+	memset(per, 0, (nd + 1) * sizeof(*per));
+	for (size_t r = 0, d = nd; nd && r < n; r++) {
+		if (r == 0 || strcmp(rows[r].l->dep, rows[r - 1].l->dep) != 0)
+			for (d = 0; d < nd && strcmp(rows[r].l->dep, s->geo.departements[d].code) != 0; d++)
+				;
+		per[d]++;
+	}
+	for (size_t i = 0; i < nd; i++) {
 		struct view *it = view_map(a);
-		size_t k = 0;
-		for (size_t r = 0; r < n; r++)
-			k += strcmp(rows[r].l->dep, s->geo.departements[i].code) == 0;
+		size_t d = 0;
+		while (strcmp(s->geo.departements[d].code, s->geo.departements[i].code) != 0)
+			d++;
+		size_t k = per[d];
 		view_sets(a, it, "nom", html_fmt(c, "%s (%s)", s->geo.departements[i].nom, s->geo.departements[i].code));
 		view_sets(a, it, "url", html_link(c, html_fmt(c, "%s%s/", base, s->geo.departements[i].code)));
 		view_setn(a, it, "nb", (double)k);

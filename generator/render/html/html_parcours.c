@@ -274,6 +274,22 @@ static size_t step_rows(const struct site *s, const struct cartographie *ca, con
 	return n;
 }
 
+/* Whether a step has a row in some département: step_rows's test, which
+ * stops at the first row (page_steps asks it of every step of every scale,
+ * each a pass over the cartography's rows). */
+static int step_has_rows(const struct site *s, const struct cartographie *ca, const struct rows *rs,
+    const struct scale *sc, size_t k)
+{
+	for (size_t d = 0; d < s->geo.n_departements; d++) {
+		size_t m;
+		const struct rowref *rows = dep_rows(s, ca, rs, k == sc->n, s->geo.departements[d].code, &m);
+		for (size_t i = 0; i < m; i++)
+			if (step_takes(sc, k, rows[i].o))
+				return 1;
+	}
+	return 0;
+}
+
 /* A step of the page: level k of scale sc, or CléA when k == sc->n. */
 struct step {
 	const struct scale *sc;
@@ -282,9 +298,9 @@ struct step {
 
 /* The steps of the page in order, as ladder() shows them: the levels with
  * rows, then CléA after a scale that has some, when there are CléA rows.
- * Allocated; ids is scratch room for every row. */
+ * Allocated. */
 static struct step *page_steps(const struct site *s, const struct cartographie *ca,
-    const struct rows *rs, size_t *ids, size_t *n)
+    const struct rows *rs, size_t *n)
 {
 	size_t cap = 0;
 	struct step *v = NULL;
@@ -295,7 +311,7 @@ static struct step *page_steps(const struct site *s, const struct cartographie *
 		for (size_t k = 0; k <= sc->n; k++) {
 			if (k == sc->n && !on_scale)
 				break;
-			if (!step_rows(s, ca, rs, sc, k, NULL, ids))
+			if (!step_has_rows(s, ca, rs, sc, k))
 				continue;
 			on_scale++;
 			v = xgrow(v, &cap, *n + 1, sizeof(*v));
@@ -356,7 +372,7 @@ static void piece_json(struct pctx *c, const struct cartographie *ca, const stru
 	size_t total = rs->n_all + rs->n_clea, nsteps, used = 0, any = 0;
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
 	size_t *order = xmalloc((total + 1) * sizeof(*order));
-	struct step *steps = page_steps(c->s, ca, rs, ids, &nsteps);
+	struct step *steps = page_steps(c->s, ca, rs, &nsteps);
 	struct buf e = BUF_INIT;
 	for (size_t r = 0; r < total; r++)
 		num[r] = SIZE_MAX;
@@ -424,7 +440,7 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids));
 	size_t *count = xmalloc((pub->n + 1) * sizeof(*count));
 	const char **deps = xmalloc((c->s->geo.n_departements + 1) * sizeof(*deps));
-	struct step *steps = page_steps(c->s, ca, rs, ids, &nsteps);
+	struct step *steps = page_steps(c->s, ca, rs, &nsteps);
 	struct buf b = BUF_INIT;
 	ndeps = html_parcours_deps(c->s, ca, rs->clea, rs->n_clea, deps);
 	buf_printf(&b, "{\"dir\": \"%s\", \"publics\": [", PARCOURS_DIR);

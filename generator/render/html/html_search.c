@@ -58,25 +58,41 @@ struct index {
 	struct buf docs;	/* the current chunk of documents */
 	struct json dj;		/* writes its array into docs */
 	uint32_t n_docs;
-	struct buf fold, path;
+	struct buf fold, mfold, path;	/* mfold: folded()'s */
 	const char *kind;	/* add_kind's last kind, folded in kind_fold */
 	struct buf kind_fold;
 	struct publish *p;
 	int rc;
 	struct digest_ctx *key;	/* html_search_key's: documents go there */
+	struct memo {		/* each string's terms, folded once (folded) */
+		const char *s;
+		struct sterm **t;
+		size_t n;
+		int bad;	/* fold_words gave nothing: invalid UTF-8 */
+	} *memo;
+	size_t memo_cap, memo_n;
 };
 
-/* w: a folded word, NUL-terminated; copied into the arena when new. */
-static void add_word(struct index *x, const char *w, int title)
+/* The term of w, a folded word, NUL-terminated; copied into the arena
+ * when new. */
+static struct sterm *term(struct index *x, const char *w)
 {
 	struct sterm *t = strmap_get(&x->map, w);
 	if (!t) {
 		t = arena_alloc(&x->a, sizeof(*t));
 		t->s = arena_strndup(&x->a, w, strlen(w));
+		t->post = NULL;
+		t->n = t->cap = 0;
 		strmap_put(&x->map, t->s, t);
 		x->terms = xgrow(x->terms, &x->cap_terms, x->n_terms + 1, sizeof(*x->terms));
 		x->terms[x->n_terms++] = t;
 	}
+	return t;
+}
+
+/* Term t is in the current document (in its title when title is 1). */
+static void post(struct index *x, struct sterm *t, int title)
+{
 	uint32_t v = x->n_docs << 1 | (uint32_t)title;
 	if (t->n && t->post[t->n - 1] >> 1 == x->n_docs) {
 		t->post[t->n - 1] |= v;
@@ -92,17 +108,55 @@ static void add_folded(struct index *x, char *folded, int title)
 {
 	for (char *w = folded, *sp; (sp = strchr(w, ' ')); w = sp + 1) {
 		*sp = '\0';
-		add_word(x, w, title);
+		post(x, term(x, w), title);
 		*sp = ' ';
 	}
 }
 
-static void add_words(struct index *x, const char *s, int title)
+/* The terms of s, a string that lives through the build (an
+ * organisation's name, a commune's, a type's label: the words of many
+ * documents), folded and looked up the first time only: x->memo, an open
+ * table on the string's address. */
+static size_t memo_slot(const struct memo *v, size_t cap, const char *s)
 {
-	buf_reset(&x->fold);
-	fold_words(&x->fold, s);
-	if (x->fold.len)
-		add_folded(x, x->fold.data, title);
+	size_t h = (size_t)(((uint64_t)(uintptr_t)s * 0x9E3779B97F4A7C15u) >> 32) & (cap - 1);
+	while (v[h].s && v[h].s != s)
+		h = (h + 1) & (cap - 1);
+	return h;
+}
+
+static const struct memo *folded(struct index *x, const char *s)
+{
+	static const struct memo none = { NULL, NULL, 0, 0 };
+	if (!s)
+		return &none;
+	if (x->memo_n * 2 >= x->memo_cap) {
+		size_t cap = x->memo_cap ? x->memo_cap * 2 : 4096;
+		struct memo *v = xcalloc(cap, sizeof(*v));
+		for (size_t i = 0; i < x->memo_cap; i++)
+			if (x->memo[i].s)
+				v[memo_slot(v, cap, x->memo[i].s)] = x->memo[i];
+		free(x->memo);
+		x->memo = v;
+		x->memo_cap = cap;
+	}
+	struct memo *m = &x->memo[memo_slot(x->memo, x->memo_cap, s)];
+	if (m->s)
+		return m;
+	m->s = s;
+	x->memo_n++;
+	buf_reset(&x->mfold);
+	m->bad = fold_words(&x->mfold, s) < 0;	/* and so the words joined with it */
+	size_t n = 0;
+	for (size_t i = 0; i < x->mfold.len; i++)
+		n += x->mfold.data[i] == ' ';
+	m->t = arena_alloc(&x->a, (n + 1) * sizeof(*m->t));
+	for (char *w = x->mfold.data, *sp; x->mfold.len && (sp = strchr(w, ' ')); w = sp + 1) {
+		*sp = '\0';
+		m->t[m->n++] = term(x, w);
+		*sp = ' ';
+	}
+	return m;
 }
 
 /* A document's kind is one of a few strings that live through the build
@@ -133,18 +187,55 @@ static void flush_docs(struct index *x)
 	buf_reset(&x->docs);
 }
 
-/* One document: title, URL from the root, kind, other words found in it. */
-static void doc(struct index *x, const char *t, const char *u, const char *k, const char *more)
+/* The other words of a document: strings of the model, each shared by
+ * many documents (an organisation's name, a commune's, a type's label:
+ * folded once, folded()) or not. */
+struct more {
+	struct piece {
+		const char *s;
+		int shared;
+	} *v;
+	size_t n, cap;
+};
+
+static void more_add(struct more *m, const char *s, int shared)
+{
+	m->v = xgrow(m->v, &m->cap, m->n + 1, sizeof(*m->v));
+	m->v[m->n++] = (struct piece){ s, shared };
+}
+
+/* One document: title, URL from the root, kind, and the other words found
+ * in it: those of the strings of more (NULL ones left out), as if joined
+ * with spaces (so that one of invalid UTF-8 leaves them all out, as
+ * fold_words does the whole). */
+static void doc(struct index *x, const char *t, const char *u, const char *k, const struct more *more)
 {
 	if (x->key) {	/* the index is a function of these, in order */
 		digest_str(x->key, t);
 		digest_str(x->key, u);
 		digest_str(x->key, k);
-		digest_str(x->key, more);
+		digest_num(x->key, (long long)more->n);
+		for (size_t i = 0; i < more->n; i++)
+			digest_str(x->key, more->v[i].s);
 		return;
 	}
-	add_words(x, t, 1);
-	add_words(x, more, 0);
+	buf_reset(&x->fold);
+	if (fold_words(&x->fold, t) == 0 && x->fold.len)
+		add_folded(x, x->fold.data, 1);
+	/* The pieces not shared folded one after the other, as joined. */
+	buf_reset(&x->fold);
+	int bad = 0;
+	for (size_t i = 0; i < more->n && !bad; i++)
+		bad = more->v[i].shared ? folded(x, more->v[i].s)->bad
+		    : fold_words(&x->fold, more->v[i].s) < 0;
+	if (!bad && x->fold.len)
+		add_folded(x, x->fold.data, 0);
+	for (size_t i = 0; i < more->n && !bad; i++)
+		if (more->v[i].shared) {
+			const struct memo *m = folded(x, more->v[i].s);
+			for (size_t w = 0; w < m->n; w++)
+				post(x, m->t[w], 0);
+		}
 	add_kind(x, k);
 	/* One document a line, in the array of its chunk. */
 	if (x->n_docs % DOC_CHUNK == 0) {
@@ -163,15 +254,7 @@ static void doc(struct index *x, const char *t, const char *u, const char *k, co
 		flush_docs(x);
 }
 
-/* Appends s (NULL: nothing) and a space. */
-static void put_word(struct buf *b, const char *s)
-{
-	if (s)
-		buf_puts(b, s);
-	buf_putc(b, ' ');
-}
-
-static void search_orgs(struct index *x, struct buf *u, struct buf *m, const struct site *s)
+static void search_orgs(struct index *x, struct buf *u, struct more *m, const struct site *s)
 {
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
@@ -179,27 +262,27 @@ static void search_orgs(struct index *x, struct buf *u, struct buf *m, const str
 		path_org_page(u, o);
 		size_t page = u->len;	/* organismes/<id>/ */
 		buf_puts(u, "index.html");
-		buf_reset(m);
+		m->n = 0;
 		for (size_t k = 0; k < o->n_lieux; k++) {
-			put_word(m, o->lieux[k].commune ? o->lieux[k].commune->nom : NULL);
-			put_word(m, o->lieux[k].code_postal.s);
-			put_word(m, o->lieux[k].dep);
+			more_add(m, o->lieux[k].commune ? o->lieux[k].commune->nom : NULL, 1);
+			more_add(m, o->lieux[k].code_postal.s, 0);
+			more_add(m, o->lieux[k].dep, 0);
 		}
-		doc(x, o->nom, u->data, "Organisme", m->data);
+		doc(x, o->nom, u->data, "Organisme", m);
 		for (size_t k = 0; k < o->n_offres; k++) {
 			const struct offre *of = &o->offres[k];
 			buf_truncate(u, page);
 			buf_puts(u, "index.html#offre-");
 			buf_puts(u, of->id.s);
-			buf_reset(m);
-			put_word(m, o->nom);
+			m->n = 0;
+			more_add(m, o->nom, 1);
 			for (size_t t = 0; t < of->types.n; t++) {
-				put_word(m, of->types.v[t].s);
-				put_word(m, vocab_label(&s->vocab.types_offre, of->types.v[t].s));
+				more_add(m, of->types.v[t].s, 0);
+				more_add(m, vocab_label(&s->vocab.types_offre, of->types.v[t].s), 1);
 			}
 			for (size_t l = 0; l < of->n_lieux; l++)
-				put_word(m, of->lieux[l]->commune ? of->lieux[l]->commune->nom : NULL);
-			doc(x, of->intitule, u->data, "Offre", m->data);
+				more_add(m, of->lieux[l]->commune ? of->lieux[l]->commune->nom : NULL, 1);
+			doc(x, of->intitule, u->data, "Offre", m);
 		}
 	}
 }
@@ -212,7 +295,8 @@ static void search_refs(struct index *x, struct buf *u, const struct referentiel
 		path_ref_page(u, r);
 		buf_puts(u, "index.html#c-");
 		esc_id(u, e[i].code);
-		doc(x, e[i].titre, u->data, r->titre_court, e[i].code);
+		struct piece code = { e[i].code, 0 };
+		doc(x, e[i].titre, u->data, r->titre_court, &(struct more){ &code, 1, 1 });
 		search_refs(x, u, r, e[i].children, e[i].n_children);
 	}
 }
@@ -330,7 +414,8 @@ static void write_dict(struct index *x, const uint32_t *piece)
 /* Every document of the index, in order, to doc(). */
 static void documents(struct index *x, const struct site *s, int drafts)
 {
-	struct buf u = BUF_INIT, m = BUF_INIT;
+	struct buf u = BUF_INIT;
+	struct more m = { NULL, 0, 0 };
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *pg = s->pages[i];
 		if (!pg->slug[0] || (pg->brouillon && !drafts))
@@ -338,14 +423,15 @@ static void documents(struct index *x, const struct site *s, int drafts)
 		buf_reset(&u);
 		buf_printf(&u, "%s/index.html", pg->slug);
 		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
-		doc(x, pg->titre, u.data, kinds[pg->type], pg->resume);
+		struct piece resume = { pg->resume, 0 };
+		doc(x, pg->titre, u.data, kinds[pg->type], &(struct more){ &resume, 1, 1 });
 	}
 	search_orgs(x, &u, &m, s);
 	for (size_t i = 0; i < s->n_referentiels; i++)
 		search_refs(x, &u, s->referentiels[i], s->referentiels[i]->domaines,
 		    s->referentiels[i]->n_domaines);
 	buf_release(&u);
-	buf_release(&m);
+	free(m.v);
 }
 
 void html_search_key(struct digest_ctx *k, const struct site *s, int drafts)
@@ -358,7 +444,7 @@ void html_search_key(struct digest_ctx *k, const struct site *s, int drafts)
 int html_search_index(const struct site *s, int drafts, struct publish *p)
 {
 	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
-		.fold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p };
+		.fold = BUF_INIT, .mfold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p };
 	documents(&x, s, drafts);
 	flush_docs(&x);
 	qsort(x.terms, x.n_terms, sizeof(*x.terms), by_bytes);
@@ -373,7 +459,9 @@ int html_search_index(const struct site *s, int drafts, struct publish *p)
 	arena_free(&x.a);
 	buf_release(&x.docs);
 	buf_release(&x.fold);
+	buf_release(&x.mfold);
 	buf_release(&x.kind_fold);
 	buf_release(&x.path);
+	free(x.memo);
 	return x.rc;
 }
