@@ -1318,15 +1318,20 @@ static int cmp_near(const void *pa, const void *pb)
 	return a->km < b->km ? -1 : a->km > b->km ? 1 : a->at < b->at ? -1 : a->at > b->at;
 }
 
-/* Whether lieu l may be listed near commune com: of another commune, in
- * the box around com's centre that holds every point within NEAR_KM (a
- * degree of latitude is 111 km, of longitude 73 km at 49° N). nearby()
- * lists those within NEAR_KM (haversine), the NEAR_MAX nearest, and the
- * cache's key of com's page reads those (html_carto_key). */
+/* Whether a point of commune in may be listed near commune com: of
+ * another commune, in the box around com's centre that holds every point
+ * within NEAR_KM (a degree of latitude is 111 km, of longitude 73 km at
+ * 49° N). nearby() lists those within NEAR_KM (haversine), the NEAR_MAX
+ * nearest, and the cache's key of com's page reads those (html_carto_key). */
+static int near_box_at(double lat, double lon, const struct commune *in, const struct commune *com)
+{
+	return in != com && !(fabs(lat - com->lat) > NEAR_KM / 100) && !(fabs(lon - com->lon) > NEAR_KM / 60);
+}
+
+/* The same for lieu l. */
 static int near_box(const struct lieu *l, const struct commune *com)
 {
-	return l->commune != com && !(fabs(l->lat - com->lat) > NEAR_KM / 100) &&
-	    !(fabs(l->lon - com->lon) > NEAR_KM / 60);
+	return near_box_at(l->lat, l->lon, l->commune, com);
 }
 
 /* Adds row i of the cartography's rows r to v, at *nn, when nearby() may
@@ -1389,6 +1394,10 @@ static void near_cell(double lat, double lon, long *cy, long *cx)
 struct cell {
 	size_t *v;
 	size_t n, cap;
+	struct spot_at {	/* row v[i]'s lieu, side by side for key_near */
+		double lat, lon;
+		const struct commune *com;
+	} *at;
 };
 
 struct carto_keys {
@@ -1437,12 +1446,21 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		struct cell *cl = strmap_get(&ck->cells, name);
 		if (!cl) {
 			cl = arena_alloc(&ck->a, sizeof(*cl));
-			*cl = (struct cell){ NULL, 0, 0 };
+			*cl = (struct cell){ NULL, 0, 0, NULL };
 			strmap_put(&ck->cells, arena_strdup(&ck->a, name), cl);
 		}
 		cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
 		cl->v[cl->n++] = i;
 	}
+	for (size_t i = 0; i < ck->cells.cap; i++)
+		if (ck->cells.slots[i].key) {
+			struct cell *cl = ck->cells.slots[i].val;
+			cl->at = xmalloc((cl->n + 1) * sizeof(*cl->at));
+			for (size_t k = 0; k < cl->n; k++) {
+				const struct lieu *l = ck->r[cl->v[k]].l;
+				cl->at[k] = (struct spot_at){ l->lat, l->lon, l->commune };
+			}
+		}
 	buf_release(&b);
 	return ck;
 }
@@ -1452,8 +1470,10 @@ void html_carto_keys_free(struct carto_keys *ck)
 	if (!ck)
 		return;
 	for (size_t i = 0; i < ck->cells.cap; i++)
-		if (ck->cells.slots[i].key)
+		if (ck->cells.slots[i].key) {
 			free(((struct cell *)ck->cells.slots[i].val)->v);
+			free(((struct cell *)ck->cells.slots[i].val)->at);
+		}
 	strmap_free(&ck->cells);
 	arena_free(&ck->a);
 	free(ck->rd);
@@ -1468,9 +1488,9 @@ void html_carto_keys_free(struct carto_keys *ck)
 #define NEAR_SLACK 0.05
 #define NEAR_PAD 0.1
 
-static double near_est(const struct lieu *l, const struct commune *com, double kmdeg, double coslat)
+static double near_est(double lat, double lon, const struct commune *com, double kmdeg, double coslat)
 {
-	double dy = (l->lat - com->lat) * kmdeg, dx = (l->lon - com->lon) * kmdeg * coslat;
+	double dy = (lat - com->lat) * kmdeg, dx = (lon - com->lon) * kmdeg * coslat;
 	return sqrt(dx * dx + dy * dy);
 }
 
@@ -1507,10 +1527,10 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 	size_t *row = xmalloc((n + 1) * sizeof(*row)), m = 0;
 	for (size_t c = 0; c < 9; c++)
 		for (size_t i = 0; cl[c] && i < cl[c]->n; i++) {
-			const struct lieu *l = ck->r[cl[c]->v[i]].l;
-			if (!near_box(l, com))
+			const struct spot_at *l = &cl[c]->at[i];
+			if (!near_box_at(l->lat, l->lon, l->com, com))
 				continue;
-			double e = near_est(l, com, kmdeg, coslat);
+			double e = near_est(l->lat, l->lon, com, kmdeg, coslat);
 			row[m] = cl[c]->v[i];
 			est[m++] = e;
 			if (!(e < (nb < NEAR_MAX ? INFINITY : best[NEAR_MAX - 1])))
