@@ -75,7 +75,7 @@ cache_test_d nothing-changed-reuses 'cat "$C/log"'
 # (a link to --out's, of the same identity) is taken without looking at
 # --out's copy (publish_reuse): an organisation's page is looked at once,
 # in the new tree, before the swap.
-if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+if can_strace "cache/reuse-looks-at-new-tree-only"; then
 	touch "$C/site/site.yaml"
 	org=$(ls "$C/out/organismes" | grep -v '\.html$' | head -1)
 	strace -f -qq -o "$C/strace" -e trace=lstat,newfstatat,statx,stat,renameat2,rename \

@@ -7,7 +7,7 @@ PKGS="gcc make libc6-dev pkg-config libcmark-dev libyaml-dev libhpdf-dev libxlsx
 zlib1g-dev libminizip-dev libpng-dev libqrencode-dev libutf8proc-dev libxml2-dev libxxhash-dev fonts-liberation fonts-dejavu-core"
 if [ "${1:-}" = --web ]; then
 	PKGS="$PKGS diffutils python3 python3-icalendar chromium poppler-utils qpdf
-python3-openpyxl python3-jsonschema libxml2-utils debhelper dpkg-dev fakeroot lintian man-db git"
+python3-openpyxl python3-jsonschema libxml2-utils debhelper dpkg-dev fakeroot lintian man-db git strace"
 fi
 missing=""
 # Node.js may come from elsewhere than Debian (its npm then comes with it).

@@ -19,6 +19,13 @@ trap 'rm -rf "$TMP"' EXIT
 
 ok()   { PASS=$((PASS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok   $*"; return 0; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
+# can_strace WHAT: whether strace can trace here (tests/deps.sh installs it;
+# a container may forbid ptrace); if not, says that WHAT is skipped and why.
+can_strace() {
+	command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null && return 0
+	echo "skip $LABEL $1: strace is missing or cannot trace here (ptrace forbidden)"
+	return 1
+}
 
 # The first python3 that imports module $1: Debian's modules are in
 # /usr/bin/python3, which another python3 on the PATH may not see.

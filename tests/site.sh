@@ -163,7 +163,7 @@ CARTO_TEST_NO_EXCHANGE=1 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 
 	[ "$snap" = "$(tree_sum "$TMP/b1")" ] && ! ls -d "$TMP"/.b1.tmp.* "$TMP"/.b1.old.* > /dev/null 2>&1
 site_test fallback-publishes
 # The same with the kill placed by strace between the renames, as in the case.
-if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+if can_strace "site/sec-05-sec-12 strace kills and disk full"; then
 	killed=$( (CARTO_NO_CACHE=1 strace -f -qq -o /dev/null -e trace=renameat2,rename -e inject=renameat2:error=EINVAL \
 		-e inject=rename:signal=SIGKILL:when=2 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1
 		echo $?) 2> /dev/null)
@@ -290,7 +290,7 @@ pub_idx=$(ls "$P"/pdf/organismes/*.pdf | head -1)
 pub_ino=$(stat -c %i "$pub_idx")
 rm "$S-pub/content/pages/partira.md"
 sed -i 's/^  nom: "Association Test"/  nom: "Association Test renommée"/' "$S-pub/content/organismes/asso-test.yaml"
-if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+if can_strace "site/publish-writes-only-changes"; then
 	# LeakSanitizer cannot run under ptrace: no leak check for this one build.
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		strace -f -qq -o "$TMP/pub.strace" -e trace=mkdir,mkdirat "$CARTO" build --site "$S-pub" --out "$P" > /dev/null 2>&1
@@ -328,7 +328,7 @@ published_opens() {	# the build's opens of published files, links made
 		strace -f -qq -o "$TMP/first.strace" -e trace=openat,link,linkat "$CARTO" build --site "$S-first" --out "$P" > /dev/null 2>&1 &&
 		echo "$(grep -c "open[^\"]*\"$P/" "$TMP/first.strace") $(grep -c ' link' "$TMP/first.strace")"
 }
-if command -v strace > /dev/null && strace -qq -o /dev/null -e trace=none true 2> /dev/null; then
+if can_strace "site/first-rebuild-costs-what-later-ones-do"; then
 	"$CARTO" build --site "$S-first" --out "$P" > /dev/null 2>&1 && [ -d "$TMP/.first.spare" ] &&
 		[ "$(find "$P" -type f -links 1 | wc -l)" = 0 ] &&
 		first=$(published_opens) && later=$(published_opens) &&
