@@ -899,21 +899,67 @@ e=$(ents)
 [ "${e% *}" = 0 ] && [ "${e#* }" -gt 20 ] 2> /dev/null &&
 	pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q 'professionnelle (FP)'
 cache_test_d booklet-entry-label-lays-out 'grep pdf "$C/log"'
-# Each change below renders the booklets that list the organisation.
-for how in corrupt cut removed; do
-	for n in "$N"/*; do
+# damage HOW FILE...: the notes corrupted, cut short or removed.
+damage() {
+	how=$1
+	shift
+	for n in "$@"; do
 		case $how in
 		corrupt) printf 'XY' | dd of="$n" bs=1 seek=$(($(stat -c %s "$n") / 2)) conv=notrunc 2> /dev/null ;;
 		cut) truncate -s -7 "$n" ;;
 		removed) rm -f "$n" ;;
 		esac
 	done
+}
+# Each change below renders the booklets that list the organisation.
+for how in corrupt cut removed; do
+	damage "$how" "$N"/*
 	sed -i "s/telephone: \"01 60 05 47 3[0-9]\"/telephone: \"01 60 05 47 3${#how}\"/" "$f"
 	CARTO_TIMING=1 cache_same "booklet-entries-$how"
 	e=$(ents)
 	[ "${e% *}" = 0 ] && [ "${e#* }" -gt 20 ] 2> /dev/null
 	cache_test_d "booklet-entries-$how-lays-out" 'grep pdf "$C/log"'
 done
+
+# A booklet's pages that only replayed entries fill are not drawn when the
+# previous build's note of its pages (pdf_lazy.c) has their recipe: their
+# contents are put back undrawn. That note damaged, cut short or removed,
+# every page is drawn; the bytes are those of a build without the cache.
+undrawn() { sed -n 's/^carto: pdf pages put back undrawn \([0-9]*\)$/\1/p' "$C/log"; }
+sed -i 's/telephone: "01 60 05 47 3[0-9]"/telephone: "01 60 05 47 21"/' "$f"
+CARTO_TIMING=1 cache_same booklet-pages-note
+sed -i 's/telephone: "01 60 05 47 21"/telephone: "01 60 05 47 23"/' "$f"
+CARTO_TIMING=1 cache_same booklet-pages-learnt
+sed -i 's/telephone: "01 60 05 47 23"/telephone: "01 60 05 47 22"/' "$f"
+CARTO_TIMING=1 cache_same booklet-pages-undrawn
+u=$(undrawn)
+[ -s "$N/pdf-pages+pdf+cartographies+linguistique.pdf" ] && [ "$u" -gt 20 ] 2> /dev/null
+cache_test_d booklet-pages-undrawn-some 'grep pdf "$C/log"; ls "$N"'
+# One entry changed: the entries' note, which has nearly every entry, is
+# kept as it was (pdf_entries_close), and the bytes stay right.
+was=$(stat -c '%i %y' "$N/pdf-entries+pdf+cartographies+linguistique.pdf")
+sed -i 's/telephone: "01 60 05 47 22"/telephone: "01 60 05 47 24"/' "$f"
+CARTO_TIMING=1 cache_same booklet-entries-note-kept
+e=$(ents)
+[ "$(stat -c '%i %y' "$N/pdf-entries+pdf+cartographies+linguistique.pdf")" = "$was" ] && [ "${e#* }" -gt 0 ] 2> /dev/null
+cache_test_d booklet-entries-note-kept-same 'echo "$was"; ls -li --full-time "$N"; grep pdf "$C/log"'
+for how in corrupt cut removed; do
+	damage "$how" "$N"/pdf-pages+*
+	sed -i "s/telephone: \"01 60 05 47 2[0-9]\"/telephone: \"01 60 05 47 2${#how}\"/" "$f"
+	CARTO_TIMING=1 cache_same "booklet-pages-$how"
+	[ "$(undrawn)" = 0 ]
+	cache_test_d "booklet-pages-$how-draws" 'grep pdf "$C/log"'
+done
+
+# The notes of files the build did not make are removed (cache_save); those
+# of booklets put back whole are kept.
+printf 'old' > "$N/pdf-entries+pdf+cartographies+gone.pdf"
+printf 'old' > "$N/pdf-pages+pdf+cartographies+gone-77.pdf"
+touch "$C/site/site.yaml"
+cache_same notes-cleaned
+[ ! -e "$N/pdf-entries+pdf+cartographies+gone.pdf" ] && [ ! -e "$N/pdf-pages+pdf+cartographies+gone-77.pdf" ] &&
+	[ -s "$N/pdf-entries+pdf+cartographies+linguistique.pdf" ] && [ -s "$N/pdf-pages+pdf+cartographies+linguistique.pdf" ]
+cache_test_d notes-cleaned-gone 'ls "$N"'
 
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .

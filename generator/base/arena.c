@@ -72,8 +72,7 @@ void *arena_alloc(struct arena *a, size_t size)
 #endif
 }
 
-/* Like arena_alloc without zeroing, for bytes that are written at once. */
-static void *alloc_raw(struct arena *a, size_t size)
+void *arena_alloc_raw(struct arena *a, size_t size)
 {
 #ifdef ARENA_DEBUG
 	return arena_alloc(a, size);
@@ -91,7 +90,7 @@ static void *alloc_raw(struct arena *a, size_t size)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = alloc_raw(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';
@@ -105,7 +104,7 @@ char *arena_strdup(struct arena *a, const char *s)
 
 void *arena_memdup(struct arena *a, const void *p, size_t n)
 {
-	void *q = alloc_raw(a, n);
+	void *q = arena_alloc_raw(a, n);
 	if (n)
 		memcpy(q, p, n);
 	return q;

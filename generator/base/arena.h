@@ -21,6 +21,8 @@ struct arena {
 
 /* Returns zeroed memory aligned for any type; never NULL. */
 void *arena_alloc(struct arena *a, size_t size);
+/* Like arena_alloc, not zeroed (aligned alike): for bytes written at once. */
+void *arena_alloc_raw(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 void *arena_memdup(struct arena *a, const void *p, size_t n);

@@ -1423,6 +1423,64 @@ static void clean_tmp(const struct cache *c)
 	buf_release(&path);
 }
 
+#define NOTE_HEADER "carto-note 1\n"
+
+/* The path of the note whose file is named file (name encoded) in b. */
+static void note_path_raw(const struct cache *c, struct buf *b, const char *file)
+{
+	buf_reset(b);
+	buf_printf(b, "%s/notes/%s", c->dir, file);
+}
+
+/* Removes the notes of files this build did not make (cache.h: a note is
+ * named after the file it serves, <kind>/<its path>): a cartography or a
+ * département gone leaves none behind. The names' '+' are read as '/'
+ * (a path with a '+' loses its note: the next build lays it out). */
+static void clean_notes(const struct cache *c)
+{
+	struct fs_entry *v;
+	size_t n;
+	struct buf path = BUF_INIT;
+	fs_join(&path, c->dir, "notes");
+	if (fs_list(path.data, &v, &n) < 0) {
+		buf_release(&path);
+		return;
+	}
+	struct strmap rels = STRMAP_INIT;	/* a note's path: its first entry, + 1 */
+	char *keep = xcalloc(n + 1, 1), **rel = xcalloc(n + 1, sizeof(*rel));
+	for (size_t i = 0; i < n; i++) {
+		const char *r = strchr(v[i].name, '+');
+		if (!r)
+			continue;
+		rel[i] = xstrdup(r + 1);
+		for (char *q = rel[i]; *q; q++)
+			if (*q == '+')
+				*q = '/';
+		strmap_put(&rels, rel[i], (void *)(i + 1));
+	}
+	for (size_t i = 0; rels.n && i < c->n_now; i++)
+		for (size_t k = 0; k < c->now[i]->n; k++) {
+			void *at = strmap_get(&rels, c->now[i]->files[k].rel);
+			if (at)
+				keep[(size_t)at - 1] = 1;
+		}
+	for (size_t i = 0; i < n; i++)	/* notes of one file share its first's entry */
+		if (rel[i])
+			keep[i] = keep[(size_t)strmap_get(&rels, rel[i]) - 1];
+	for (size_t i = 0; i < n; i++)
+		if (!keep[i] && v[i].kind == FS_FILE) {
+			note_path_raw(c, &path, v[i].name);
+			unlink(path.data);
+		}
+	strmap_free(&rels);
+	for (size_t i = 0; i < n; i++)
+		free(rel[i]);
+	free(rel);
+	free(keep);
+	fs_entries_free(v, n);
+	buf_release(&path);
+}
+
 /* Makes the folder path unless it is there (a rebuild makes no folder it
  * has: tests/site.sh counts them). Returns 0 or -1. */
 static int make_dir(const char *path)
@@ -1441,7 +1499,6 @@ void cache_each_file(const struct cache *c, void (*fn)(void *ctx, const struct p
 			fn(ctx, &c->now[i]->files[k]);
 }
 
-#define NOTE_HEADER "carto-note 1\n"
 
 /* The path of note name in buf b. */
 static void note_path(const struct cache *c, struct buf *b, const char *name)
@@ -1540,6 +1597,8 @@ int cache_save(struct cache *c)
 			save_pieces(c, c->pieces[i], i);
 	if (rc < 0)
 		unlink(tmp.data);
+	else
+		clean_notes(c);
 	clean_tmp(c);
 	buf_release(&b);
 	buf_release(&tmp);

@@ -210,7 +210,9 @@ void cache_bytes(const struct cache *c, long long *written, long long *kept);
  * the build becomes, so the writer keys what it holds by the digest of
  * its inputs (the pieces' rule). The bytes are framed by a header and
  * their digest; a missing, truncated, corrupt or other version's note
- * reads as none.
+ * reads as none. A note is named <kind>/<path of the output file it
+ * serves>: cache_save removes the notes whose file this build did not
+ * make (a booklet gone), kept or not.
  */
 /* Reads the note name (at most max bytes) into out (reset): returns its
  * bytes, *n of them, in out; NULL (none) when it has none that holds, or

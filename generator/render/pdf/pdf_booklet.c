@@ -235,7 +235,7 @@ static void entry_lay_out(struct doc *d, void *ctx)
 }
 
 /* The key of an entry from what its script reads, without writing it: the
- * row as the booklet's own key has it (cache.h: its organisation's key,
+ * row as the booklet's own key has it (cache_key_rows: its organisation's key,
  * which holds the bytes the offer, the lieu, the contact and the hours are
  * read from, and its suites' digest, which holds what "Et après ?" shows
  * of the other organisations), the places of its offer and lieu in their
@@ -251,7 +251,9 @@ static int entry_key(const struct pdf_entries *ent, const struct entry *e, const
 	    o < org->offres || o >= org->offres + org->n_offres)
 		return -1;
 	struct digest_ctx *k = pdf_section_key(ent, "booklet-entry");
-	cache_key_rows(k, row, 1);
+	cache_key_org(k, org);	/* the row, without cache_key_rows' buffer */
+	digest_str(k, o->id.s);
+	digest_str(k, e->r->l->id.s);
 	cache_key_row_suites(k, row, 1);
 	digest_num(k, (long long)(o - org->offres));
 	digest_num(k, (long long)(e->r->l - org->lieux));
@@ -310,9 +312,11 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	const struct rowref *v = index_rows(s, ca, dep, &nv);
 	if (nv != n)
 		ent = (pdf_entries_close(ent, 0), NULL);
+	if (ent)	/* pages filled by entries replayed are drawn if needed */
+		pdf_lazy_start(&d, ent, path_carto_doc(&path, ca, dep, PATH_PDF));
 	for (size_t i = 0; list && i < n; i++) {
 		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
-			pdf_heading(&d, 12, r[i].l->commune ? r[i].l->commune->nom : "");
+			pdf_heading_section(&d, ent, 12, r[i].l->commune ? r[i].l->commune->nom : "");
 		struct entry e = { &script, s, &r[i], b, &numbers };
 		struct digest ek;
 		if (ent && entry_key(ent, &e, &v[i], &ek) == 0)
@@ -327,6 +331,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	pdf_section(&d, ent, &tk, tail, &t);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
+	pdf_lazy_end(&d, rc == 0);
 	pdf_entries_close(ent, rc == 0);
 	free(title);
 out:

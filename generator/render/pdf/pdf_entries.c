@@ -31,7 +31,11 @@
  * The ops of a booklet's entries are a note of the cache (cache.h) named
  * after the booklet: records of key (16 bytes), length (4) and ops, checked
  * (every op whole, its values in range) before any is replayed; a note
- * that fails is none (every entry laid out).
+ * that fails is none (every entry laid out). A build that replayed all but
+ * one entry in 16 or fewer keeps the previous note as it is: the entries
+ * laid out again then are few, and writing tens of megabytes each build
+ * was a tenth of a booklet's time. The pages these replays fill may not
+ * even be drawn (pdf_lazy.c).
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -59,7 +63,13 @@ struct pdf_entries {
 	struct buf old;		/* the previous note, read */
 	struct old_entry *tab;	/* open addressing on key.lo */
 	size_t mask;
-	struct buf now;		/* this build's note */
+	struct buf now;		/* the ops of this build's note not in old */
+	struct nref {		/* this build's note: its entries, in order */
+		struct digest key;
+		const char *in_old;	/* its ops in old, or NULL: at off in now */
+		size_t off, n;
+	} *refs;
+	size_t n_refs, cap_refs;
 	struct buf ops;		/* one entry's, being recorded */
 	size_t replayed, laid_out;
 };
@@ -191,29 +201,63 @@ static int ops_check(const char *p, size_t n)
 	return 0;
 }
 
-/* Replays checked ops on d, as the layout that recorded them did. */
-static void ops_replay(struct doc *d, const char *p, size_t n)
+/* Replays checked ops on d, as the layout that recorded them did; on a
+ * page kept undrawn (pdf_lazy.c), as events: the cursor moves, pages
+ * break and fonts are registered as drawing would, nothing is drawn. With
+ * flush, the ops are an event drawn on its page: no page breaks there. */
+void pdf_ops_replay(struct doc *d, const char *p, size_t n, int flush)
 {
-	const char *end = p + n;
+	const char *end = p + n, *ev = p;
 	char line[OP_LINE_MAX + 1];
-	int text = 0;
+	int text = 0, dry = !flush && d->lazy && pdf_lazy_pending(d);
+	float ey = d->y;
 	while (p < end) {
 		if (*p == 'N') {
-			pdf_need(d, get_f(p + 1));
+			float h = get_f(p + 1);
+			if (!flush && d->y - h < BOTTOM) {
+				if (dry)
+					pdf_lazy_event(d, ev, (size_t)(p - ev), ey);
+				pdf_new_page(d);
+				dry = d->lazy && pdf_lazy_pending(d);
+				ev = p + 5;
+				ey = d->y;
+			}
 			p += 5;
 		} else if (*p == 'D') {
 			d->y -= get_f(p + 1);
 			p += 5;
 		} else {
 			struct text_op op;
-			p += text_op(p, (size_t)(end - p), &op);
-			text_of(&op, line);
-			if (pdf_text_line_pre(d->page, op.bold ? d->bold : d->regular, op.size, op.x, d->y - op.size,
-			    line, op.always, &op.pre) < 0)
-				d->error = d->error ? d->error : 1;
+			size_t k = text_op(p, (size_t)(end - p), &op);
+			HPDF_Font f = op.bold ? d->bold : d->regular;
+			float y = d->y - op.size;
+			op.pre.len = op.len;
+			op.pre.dry = 0;
 			text = 1;
+			if (dry) {
+				op.pre.dry = 1;
+				if (pdf_text_line_pre(d->page, f, op.size, op.x, y, NULL, op.always, &op.pre) == 0) {
+					p += k;
+					continue;
+				}
+				/* Drawn by libharu's own path: the page is drawn. */
+				pdf_lazy_event(d, ev, (size_t)(p - ev), ey);
+				pdf_lazy_live(d);
+				dry = 0;
+				op.pre.dry = 0;
+			}
+			int rc = pdf_text_line_pre(d->page, f, op.size, op.x, y, NULL, op.always, &op.pre);
+			if (rc == 1) {
+				text_of(&op, line);
+				rc = pdf_text_line_pre(d->page, f, op.size, op.x, y, line, op.always, &op.pre);
+			}
+			if (rc < 0)
+				d->error = d->error ? d->error : 1;
+			p += k;
 		}
 	}
+	if (dry)
+		pdf_lazy_event(d, ev, (size_t)(p - ev), ey);
 	if (text)	/* as the last conversion of the layout left it */
 		d->tier = TIER_CP1252;
 }
@@ -318,12 +362,36 @@ static void read_note(struct pdf_entries *e)
 	}
 }
 
-static void note_add(struct pdf_entries *e, const struct digest *k, const char *ops, size_t n)
+/* Notes an entry of this build's note: ops in the previous note (old)
+ * are pointed at, others copied (the note is written rarely). */
+static void note_add(struct pdf_entries *e, const struct digest *k, const char *ops, size_t n, int old)
 {
-	uint32_t len = (uint32_t)n;
-	buf_add(&e->now, k, sizeof(*k));
-	buf_add(&e->now, &len, sizeof(len));
-	buf_add(&e->now, ops, n);
+	e->refs = xgrow(e->refs, &e->cap_refs, e->n_refs + 1, sizeof(*e->refs));
+	e->refs[e->n_refs++] = (struct nref){ *k, old ? ops : NULL, e->now.len, n };
+	if (!old)
+		buf_add(&e->now, ops, n);
+}
+
+/* This build's note, in b. */
+static void note_make(const struct pdf_entries *e, struct buf *b)
+{
+	for (size_t i = 0; i < e->n_refs; i++) {
+		const struct nref *r = &e->refs[i];
+		uint32_t len = (uint32_t)r->n;
+		buf_add(b, &r->key, sizeof(r->key));
+		buf_add(b, &len, sizeof(len));
+		buf_add(b, r->in_old ? r->in_old : e->now.data + r->off, r->n);
+	}
+}
+
+struct digest pdf_entries_seed(const struct pdf_entries *e)
+{
+	return e->seed;
+}
+
+struct pdf_reuse *pdf_entries_reuse(const struct pdf_entries *e)
+{
+	return e->ru;
 }
 
 struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel)
@@ -381,27 +449,60 @@ int pdf_entry_replay(struct doc *d, const char *ops, size_t n)
 {
 	if (d->rec || ops_check(ops, n) < 0)
 		return -1;
-	ops_replay(d, ops, n);
+	pdf_ops_replay(d, ops, n, 0);
 	return 0;
+}
+
+/* pdf_section, counted in e when count is set: 1 replayed, 0 laid out. */
+static int section(struct doc *d, struct pdf_entries *e, const struct digest *k,
+    void (*fn)(struct doc *d, void *ctx), void *ctx, int count)
+{
+	const struct old_entry *o = e->tab ? &e->tab[slot(e, k)] : NULL;
+	int again = o && o->ops && d->reserve == 0 && !d->rec;
+	if (again) {
+		pdf_ops_replay(d, o->ops, o->n, 0);	/* checked by read_note */
+		note_add(e, k, o->ops, o->n, 1);
+	} else if (record(d, &e->ops, fn, ctx) == 0)
+		note_add(e, k, e->ops.data, e->ops.len, 0);
+	if (count && again)
+		e->replayed++;
+	else if (count)
+		e->laid_out++;
+	return again;
 }
 
 void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
     void (*fn)(struct doc *d, void *ctx), void *ctx)
 {
-	if (!e) {
+	if (!e)
 		fn(d, ctx);
+	else
+		section(d, e, k, fn, ctx, 1);
+}
+
+struct heading {
+	float size;
+	const char *text;
+};
+
+static void heading(struct doc *d, void *ctx)
+{
+	const struct heading *h = ctx;
+	pdf_heading(d, h->size, h->text);
+}
+
+void pdf_heading_section(struct doc *d, struct pdf_entries *e, float size, const char *text)
+{
+	struct heading h = { size, text };
+	if (!e) {
+		heading(d, &h);
 		return;
 	}
-	const struct old_entry *o = e->tab ? &e->tab[slot(e, k)] : NULL;
-	if (o && o->ops && d->reserve == 0 && !d->rec) {
-		ops_replay(d, o->ops, o->n);	/* checked by read_note */
-		note_add(e, k, o->ops, o->n);
-		e->replayed++;
-		return;
-	}
-	if (record(d, &e->ops, fn, ctx) == 0)
-		note_add(e, k, e->ops.data, e->ops.len);
-	e->laid_out++;
+	struct digest_ctx *k = pdf_section_key(e, "heading");
+	digest_add(k, &size, sizeof(size));
+	digest_str(k, text);
+	struct digest key = digest_end(k);
+	section(d, e, &key, heading, &h, 0);
 }
 
 struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind)
@@ -428,12 +529,20 @@ void pdf_entries_close(struct pdf_entries *e, int ok)
 {
 	if (!e)
 		return;
-	if (ok)
-		cache_note_write(e->ru->cache, e->name, e->now.data, e->now.len);
+	/* The previous note is kept while it has nearly every entry (a note
+	 * holds ops by their inputs' digest: any is right): writing it again
+	 * was a tenth of a booklet rendered again (perf). */
+	if (ok && (!e->tab || e->laid_out * 16 > e->replayed + e->laid_out)) {
+		struct buf b = BUF_INIT;
+		note_make(e, &b);
+		cache_note_write(e->ru->cache, e->name, b.data, b.len);
+		buf_release(&b);
+	}
 	atomic_fetch_add(&e->ru->replayed, e->replayed);
 	atomic_fetch_add(&e->ru->laid_out, e->laid_out);
 	buf_release(&e->old);
 	buf_release(&e->now);
+	free(e->refs);
 	buf_release(&e->ops);
 	free(e->tab);
 	free(e->name);

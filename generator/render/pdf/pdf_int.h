@@ -58,6 +58,7 @@ struct pdf_reuse {
 	struct digest fonts;	/* pdf_fonts_digest, for the entries' keys */
 	_Atomic size_t put_back, compressed;
 	_Atomic size_t replayed, laid_out;	/* entries (pdf_entries.c) */
+	_Atomic size_t undrawn;	/* pages put back without being drawn (pdf_lazy.c) */
 };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -88,6 +89,8 @@ struct doc {
 	struct pdf_reuse *reuse;	/* pages put back by pdf_save, or NULL */
 	struct buf *rec;	/* the ops of the entry laid out, or NULL */
 	int rec_bad;		/* they cannot be replayed (pdf_entries.c) */
+	struct pdf_lazy *lazy;	/* pages drawn only when needed, or NULL (pdf_lazy.c) */
+	int files;		/* libharu opened a file (a font): HPDF_Free closes it */
 };
 
 /* A map's window: the lon/lat bounds drawn and where they go on the page
@@ -197,10 +200,15 @@ int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
 int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
 /* The same with parts of its bytes made before (pdf_entries.c keeps them):
  * x as HPDF_FToA writes it (xn bytes, at most 32), and t's operand as
- * pdf_text_show makes it for f (sn bytes). */
+ * pdf_text_show makes it for f (sn bytes), for a text of len bytes. t may
+ * then be NULL: when the line cannot be written so (libharu's own path
+ * needs the text), nothing is done and 1 returned. With dry, nothing is
+ * written: the page's fonts and state are left as writing would
+ * (pdf_lazy.c). */
 struct pdf_line_pre {
 	const char *x, *show;
-	size_t xn, sn;
+	size_t xn, sn, len;
+	int dry;
 };
 int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always,
     const struct pdf_line_pre *pre);
@@ -247,6 +255,9 @@ void pdf_script_run(struct doc *d, const struct buf *script);
 struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind);
 void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
     void (*fn)(struct doc *d, void *ctx), void *ctx);
+/* pdf_heading as a section keyed by its size and text, not counted in the
+ * entries replayed or laid out. */
+void pdf_heading_section(struct doc *d, struct pdf_entries *e, float size, const char *text);
 void pdf_entries_close(struct pdf_entries *e, int ok);
 /* Lays out script at d's cursor with its ops recorded into ops; returns 0,
  * or -1 when they cannot stand for it (text outside CP1252, a width kept
@@ -258,6 +269,47 @@ int pdf_entry_replay(struct doc *d, const char *ops, size_t n);
 void pdf_rec_need(struct doc *d, float h);
 void pdf_rec_down(struct doc *d, float a);
 void pdf_rec_text(struct doc *d, HPDF_Font f, float size, float x, const char *t, int always);
+
+/* pdf_lazy.c: pages drawn only when their contents cannot be put back.
+ * From pdf_lazy_start on (the page then current is drawn as usual), the
+ * entries replayed on a new page are kept as events (their ops, the
+ * cursor and the font they start with) instead of being drawn; the page
+ * is drawn (its events, in order) as soon as anything else draws on it
+ * (pdf_lazy_live), or at pdf_save when the previous build's note of the
+ * document has no content for its recipe (the digest of its events and
+ * footer). The page's dictionary is built as drawing would (its fonts
+ * registered). Only pdf_entries.c's replay makes events; the layout
+ * layer calls pdf_lazy_page and pdf_lazy_live, pdf_footers and pdf_save
+ * the rest. */
+struct pdf_lazy;
+void pdf_lazy_start(struct doc *d, struct pdf_entries *e, const char *rel);
+/* After pdf_new_page: the new page is kept undrawn. */
+void pdf_lazy_page(struct doc *d);
+/* Before drawing on the current page: its events are drawn first. */
+void pdf_lazy_live(struct doc *d);
+/* Whether the current page is kept undrawn; pdf_lazy_event keeps n bytes
+ * of ops replayed on it from the cursor y. */
+int pdf_lazy_pending(struct doc *d);
+void pdf_lazy_event(struct doc *d, const char *ops, size_t n, float y);
+/* pdf_footers' part: 1 when page i is undrawn, its recipe made, its
+ * footer's font registered and the state its link reads set; else 0 (the
+ * page is drawn: draw its footer). */
+int pdf_lazy_footer(struct doc *d, int i);
+/* Draws page i's footer (its line, texts and number, not its link). */
+void pdf_footer_draw(struct doc *d, int i);
+/* pdf_save's part (pdf_pages.c): 1 with the content key the note has for
+ * page i's recipe; pdf_lazy_draw draws an undrawn page (events, footer);
+ * pdf_lazy_learn notes page i's content key (undrawn: it was put back). */
+int pdf_lazy_known(struct doc *d, int i, struct digest *content);
+void pdf_lazy_draw(struct doc *d, int i);
+void pdf_lazy_learn(struct doc *d, int i, const struct digest *content, int undrawn);
+/* Writes the note when ok; frees the state (pdf_close_doc calls it too). */
+void pdf_lazy_end(struct doc *d, int ok);
+/* The entries' global part of a key (pdf_entries.c), for the pages' recipes. */
+struct digest pdf_entries_seed(const struct pdf_entries *e);
+struct pdf_reuse *pdf_entries_reuse(const struct pdf_entries *e);
+/* Replays ops on d; flush: their page is known (no new page, pdf_lazy.c). */
+void pdf_ops_replay(struct doc *d, const char *p, size_t n, int flush);
 
 /* pdf_map.c: the territory's outlines, markers and legends. */
 void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);

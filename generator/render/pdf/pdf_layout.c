@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hpdf_doc.h>
+#include <hpdf_streams.h>
+
+#include "../../base/arena.h"
 #include "../../base/diag.h"
 #include "../../base/mem.h"
 #include "../../text/markdown.h"
@@ -38,6 +42,8 @@ void pdf_new_page(struct doc *d)
 	d->pages[d->npages++] = d->page;
 	d->y = PAGE_H - MARGIN;
 	d->reserve = 0;
+	if (d->lazy)
+		pdf_lazy_page(d);
 }
 
 /* Makes room for h points, on a new page if needed. */
@@ -61,6 +67,8 @@ static void line_at(struct doc *d, HPDF_Font f, float size, float x, const char 
 {
 	if (d->rec)
 		pdf_rec_text(d, f, size, x, t, always);
+	if (d->lazy)
+		pdf_lazy_live(d);
 	if (pdf_text_line(d->page, f, size, x, d->y - size, t, always) < 0)
 		d->error = d->error ? d->error : 1;
 }
@@ -160,34 +168,64 @@ void pdf_link(struct doc *d, float x, float y, const char *text, float size, con
 	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
 }
 
-/* Page numbers and the source, once the number of pages is known. */
-void pdf_footers(struct doc *d)
+void pdf_footer_draw(struct doc *d, int i)
 {
 	char num[32];
+	HPDF_Page pg = d->pages[i];
+	snprintf(num, sizeof(num), "page %d / %d", i + 1, d->npages);
+	HPDF_Page_SetRGBStroke(pg, 0.6f, 0.6f, 0.6f);
+	HPDF_Page_MoveTo(pg, MARGIN, 50);
+	HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
+	HPDF_Page_Stroke(pg);
+	HPDF_Page_BeginText(pg);
+	pdf_show(d, pg, d->regular, 8, MARGIN, 38, d->footer);
+	pdf_show_next(d, pg, d->regular, 8, MARGIN, 28, d->url);
+	pdf_set_font(pg, d->regular, 8);
+	HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
+	HPDF_Page_EndText(pg);
+}
+
+/* Page numbers and the source, once the number of pages is known; an
+ * undrawn page (pdf_lazy.c) gets its footer drawn only if it is drawn. */
+void pdf_footers(struct doc *d)
+{
 	for (int i = 0; i < d->npages; i++) {
-		HPDF_Page pg = d->pages[i];
-		snprintf(num, sizeof(num), "page %d / %d", i + 1, d->npages);
-		HPDF_Page_SetRGBStroke(pg, 0.6f, 0.6f, 0.6f);
-		HPDF_Page_MoveTo(pg, MARGIN, 50);
-		HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
-		HPDF_Page_Stroke(pg);
-		HPDF_Page_BeginText(pg);
-		pdf_show(d, pg, d->regular, 8, MARGIN, 38, d->footer);
-		pdf_show_next(d, pg, d->regular, 8, MARGIN, 28, d->url);
-		pdf_set_font(pg, d->regular, 8);
-		HPDF_Page_TextOut(pg, PAGE_W - MARGIN - HPDF_Page_TextWidth(pg, num), 38, num);
-		HPDF_Page_EndText(pg);
+		if (!d->lazy || !pdf_lazy_footer(d, i))
+			pdf_footer_draw(d, i);
 		HPDF_Page cur = d->page;
-		d->page = pg;
+		d->page = d->pages[i];
 		pdf_link(d, MARGIN, 28, d->url, 8, d->url);
 		d->page = cur;
 	}
 }
 
+/* libharu's memory (HPDF_NewEx): a document's objects come from an arena
+ * of its thread, freed at once when the last document the thread has open
+ * is closed. Allocating and freeing them one by one (tens of thousands in
+ * a booklet) was a fifth of a booklet rendered again (perf). */
+static _Thread_local struct arena hpdf_mem;
+static _Thread_local int hpdf_docs;
+
+static void *HPDF_STDCALL hpdf_alloc(HPDF_UINT size)
+{
+	return arena_alloc_raw(&hpdf_mem, size ? size : 1);
+}
+
+static void HPDF_STDCALL hpdf_free(void *p)
+{
+	(void)p;
+}
+
 void pdf_close_doc(struct doc *d)
 {
-	if (d->pdf)
-		HPDF_Free(d->pdf);
+	pdf_lazy_end(d, 0);
+	if (d->pdf) {
+		/* All of it is in the arena, unless a font file was opened. */
+		if (d->files)
+			HPDF_Free(d->pdf);
+		if (--hpdf_docs == 0)
+			arena_free(&hpdf_mem);
+	}
 	if (d->cd != (iconv_t)-1)
 		iconv_close(d->cd);
 	for (int i = 0; i < 4; i++)
@@ -198,6 +236,7 @@ void pdf_close_doc(struct doc *d)
 
 const char *pdf_load_font(struct doc *d, const char *file)
 {
+	d->files = 1;	/* libharu keeps it open for embedding */
 	const char *name = HPDF_LoadTTFontFromFile(d->pdf, file, HPDF_TRUE);
 	if (!name)
 		diag_add(d->diags, file, 0, 0, DIAG_ERROR, "cannot load the font (libharu error 0x%04X)",
@@ -212,7 +251,8 @@ int pdf_open_doc(struct doc *d, struct diags *diags)
 	d->cd = (iconv_t)-1;
 	for (int i = 0; i < 4; i++)
 		d->enc[i] = (struct buf)BUF_INIT;
-	d->pdf = HPDF_New(on_error, d);
+	d->pdf = HPDF_NewEx(on_error, hpdf_alloc, hpdf_free, 0, d);
+	hpdf_docs += d->pdf != NULL;
 	d->pages = xcalloc(MAX_PAGES, sizeof(*d->pages));
 	if (!d->pdf) {
 		diag_add(diags, "pdf", 0, 0, DIAG_ERROR, "libharu cannot start a document");
@@ -261,15 +301,25 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 		goto out;
 	}
 	pdf_warn_missing(d, path, b);
-	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf), got = size;
+	/* The memory stream's blocks, copied with memcpy (libharu's
+	 * HPDF_ReadFromStream copies byte by byte). */
+	HPDF_Stream st = d->pdf->stream;
+	HPDF_UINT32 size = HPDF_GetStreamSize(d->pdf);
 	buf_reset(b);
 	buf_grow(b, size);
-	HPDF_ResetStream(d->pdf);
-	if (HPDF_ReadFromStream(d->pdf, (HPDF_BYTE *)b->data, &got) > HPDF_STREAM_EOF || got != size) {
+	for (HPDF_UINT i = 0, n = st && st->type == HPDF_STREAM_MEMORY ? HPDF_MemStream_GetBufCount(st) : 0;
+	    i < n && b->len < size; i++) {
+		HPDF_UINT len = 0;
+		HPDF_BYTE *at = HPDF_MemStream_GetBufPtr(st, i, &len);
+		if (!at || len > size - b->len)
+			break;
+		memcpy(b->data + b->len, at, len);
+		b->len += len;
+	}
+	if (b->len != size) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be read back from libharu");
 		goto out;
 	}
-	b->len = got;
 	pdf_pages_record(d, cp, keys, b);
 	rc = publish_write(p, path, b->data, b->len);
 out:

@@ -15,6 +15,7 @@
 #include <hpdf_utils.h>
 
 #include "../../base/mem.h"
+#include "../../base/strmap.h"
 #include "../svgmap.h"
 #include "pdf_int.h"
 
@@ -419,9 +420,29 @@ void pdf_legend(struct doc *d, const struct site *s, const struct cartographie *
 	/* Every colour a marker can take, as on the site (html_carto.c). */
 	size_t nt = s->vocab.types_offre.n;
 	unsigned char *used = xcalloc(nt + 1, 1);
-	/* Once every type is marked (every 64 rows, a look), rows add none. */
-	for (size_t i = 0; i < n && (i % 64 || !i || memchr(used, 0, nt + 1)); i++)
-		type_legend_mark(&s->vocab, r[i].o, used);
+	/* Each code's type found in a map (type_legend_mark compares it with
+	 * every type: a third of a long booklet's map, perf), unless two types
+	 * share a code. Once every type is marked (every 64 rows, a look), rows
+	 * add none. */
+	struct strmap types = STRMAP_INIT;
+	int unique = 1;
+	for (size_t i = 0; i < nt; i++)
+		if (strmap_put(&types, s->vocab.types_offre.v[i].code, (void *)(i + 1)))
+			unique = 0;
+	for (size_t i = 0; i < n && (i % 64 || !i || memchr(used, 0, nt + 1)); i++) {
+		const struct svals *c = &r[i].o->types;
+		int known = 0;
+		for (size_t k = 0; unique && k < c->n; k++) {
+			void *at = strmap_get(&types, c->v[k].s);
+			if (at)
+				used[(size_t)at - 1] = 1, known = 1;
+		}
+		if (!unique)
+			type_legend_mark(&s->vocab, r[i].o, used);
+		else if (!known)
+			used[nt] = 1;
+	}
+	strmap_free(&types);
 	type_legend_codes(&s->vocab, &ca->sel_types, used);
 	struct buf other = BUF_INIT;
 	for (size_t i = 0; i <= nt; i++) {

@@ -61,30 +61,56 @@ static struct digest page_key(const struct cache_pieces *cp, HPDF_Dict dict)
 	return digest_end(k);
 }
 
+/* Puts the piece of key k back as dict's stream: 1, 0 when cp has none
+ * (or the stream is not one libharu would compress), -1 on an error. */
+static int put_back(const struct cache_pieces *cp, HPDF_Dict dict, const struct digest *k, struct buf *tmp)
+{
+	/* Only a stream libharu would compress, written its own way. */
+	if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn ||
+	    HPDF_Dict_GetItem(dict, "Filter", HPDF_OCLASS_ARRAY))
+		return 0;
+	buf_reset(tmp);
+	if (!cache_piece_put_back((struct cache_pieces *)cp, k, tmp, NULL))
+		return 0;
+	HPDF_MemStream_FreeData(dict->stream);
+	if (HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)tmp->data, (HPDF_UINT)tmp->len) != HPDF_OK)
+		return -1;
+	dict->filter = HPDF_STREAM_FILTER_NONE;
+	dict->write_fn = write_filter;
+	return 1;
+}
+
 struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp)
 {
-	if (!cp)
+	if (!cp) {	/* no previous file: every page drawn */
+		for (int i = 0; d->lazy && i < d->npages; i++)
+			pdf_lazy_draw(d, i);
 		return NULL;
+	}
 	struct digest *keys = xmalloc(((size_t)d->npages + 1) * sizeof(*keys));
 	size_t back = 0;
 	for (int i = 0; i < d->npages; i++) {
 		HPDF_Dict dict = contents(d->pages[i]);
-		keys[i] = page_key(cp, dict);
-		/* Only a stream libharu would compress, written its own way. */
-		if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn ||
-		    HPDF_Dict_GetItem(dict, "Filter", HPDF_OCLASS_ARRAY))
+		int rc = 0;
+		/* An undrawn page whose recipe the note knows (pdf_lazy.c). */
+		if (d->lazy && pdf_lazy_known(d, i, &keys[i]) && (rc = put_back(cp, dict, &keys[i], tmp)) == 1) {
+			pdf_lazy_learn(d, i, &keys[i], 1);
+			back++;
 			continue;
-		buf_reset(tmp);
-		if (!cache_piece_put_back(cp, &keys[i], tmp, NULL))
-			continue;
-		HPDF_MemStream_FreeData(dict->stream);
-		if (HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)tmp->data, (HPDF_UINT)tmp->len) != HPDF_OK) {
+		}
+		if (rc == 0 && d->lazy)
+			pdf_lazy_draw(d, i);
+		if (rc == 0) {
+			keys[i] = page_key(cp, dict);
+			rc = put_back(cp, dict, &keys[i], tmp);
+			if (d->lazy)
+				pdf_lazy_learn(d, i, &keys[i], 0);
+		}
+		if (rc < 0) {
 			d->error = d->error ? d->error : 1;
 			break;
 		}
-		dict->filter = HPDF_STREAM_FILTER_NONE;
-		dict->write_fn = write_filter;
-		back++;
+		back += (size_t)rc;
 	}
 	if (d->reuse) {
 		atomic_fetch_add(&d->reuse->put_back, back);

@@ -420,6 +420,19 @@ static char *put_escaped(char *o, const char *t, size_t len)
 
 #define LINE_MAX_BYTES 1024
 
+/* A font's name on a page that needs no escaping: letters and digits, at
+ * most 64 ("F1"). */
+static int plain_name(const char *name)
+{
+	size_t i = 0;
+	for (; name[i] && i <= 64; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			return 0;
+	}
+	return i <= 64;
+}
+
 size_t pdf_text_show(HPDF_Font f, const char *t, size_t len, char *out)
 {
 	/* ShowText writes nothing for text of no width: a Type 1 font's text
@@ -444,14 +457,15 @@ int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, c
     const struct pdf_line_pre *pre)
 {
 	HPDF_PageAttr a = (HPDF_PageAttr)pg->attr;
-	size_t len = strlen(t);
+	size_t len = t ? strlen(t) : pre->len;
 	int set = always || a->gstate->font != f || a->gstate->font_size != size;
 	const char *name = set ? HPDF_Page_GetLocalFontName(pg, f) : "";
 	if (((HPDF_FontAttr)f->attr)->type != HPDF_FONT_TYPE1 || a->gmode != HPDF_GMODE_PAGE_DESCRIPTION ||
-	    len > LINE_MAX_BYTES || !name || strlen(name) > 64 || name[strspn(name,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] || size <= 0 ||
+	    len > LINE_MAX_BYTES || !name || !plain_name(name) || size <= 0 ||
 	    size > HPDF_MAX_FONTSIZE || f->mmgr != pg->mmgr || (pre && (pre->xn > 32 ||
 	    pre->sn > 4 * LINE_MAX_BYTES + 6))) {
+		if (!t)	/* the caller gives the text */
+			return 1;
 		/* Anything else as libharu does it, with its checks. */
 		HPDF_Page_BeginText(pg);
 		if (set)
@@ -461,20 +475,29 @@ int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, c
 		return 0;
 	}
 	char buf[4 * LINE_MAX_BYTES + 160], *o = buf, *end = buf + sizeof(buf);
-	memcpy(o, "BT\012", 3);
-	o += 3;
+	if (!pre || !pre->dry) {
+		memcpy(o, "BT\012", 3);
+		o += 3;
+	}
 	if (set) {
-		*o++ = '/';
-		memcpy(o, name, strlen(name));
-		o += strlen(name);
-		*o++ = ' ';
-		o = HPDF_FToA(o, size, end);
-		memcpy(o, " Tf\012", 4);
-		o += 4;
+		if (!pre || !pre->dry) {
+			*o++ = '/';
+			memcpy(o, name, strlen(name));
+			o += strlen(name);
+			*o++ = ' ';
+			o = HPDF_FToA(o, size, end);
+			memcpy(o, " Tf\012", 4);
+			o += 4;
+		}
 		a->gstate->font = f;
 		a->gstate->font_size = size;
 		a->gstate->writing_mode = ((HPDF_FontAttr)f->attr)->writing_mode;
 	}
+	a->text_matrix = (HPDF_TransMatrix){ 1, 0, 0, 1, x, y };
+	a->text_pos = (HPDF_Point){ 0, 0 };
+	a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
+	if (pre && pre->dry)
+		return 0;
 	/* After BT the text matrix is the identity: TextOut's move is (x, y). */
 	if (pre) {
 		memcpy(o, pre->x, pre->xn);
@@ -492,10 +515,7 @@ int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, c
 		o += pdf_text_show(f, t, len, o);
 	memcpy(o, "ET\012", 3);
 	o += 3;
-	a->text_matrix = (HPDF_TransMatrix){ 1, 0, 0, 1, x, y };
-	a->text_pos = (HPDF_Point){ 0, 0 };
-	a->gmode = HPDF_GMODE_PAGE_DESCRIPTION;
-	return pdf_stream_put(a->stream, buf, (size_t)(o - buf));
+	return pdf_stream_put(a->stream, buf, (size_t)(o - buf)) < 0 ? -1 : 0;
 }
 
 /* Sets s at (x, y) in the text object open on pg, in font f or its twin;
