@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include "fingerprint.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -296,9 +297,24 @@ void fingerprint_say(struct fingerprint *f, const char *text)
 static void put_entry(struct buf *b, char tag, const struct fsrec_entry *e)
 {
 	const struct fsrec_id *id = &e->id;
-	buf_printf(b, "%c %c %d %llu %llu %lld %lld %lld %u %d %zu %zu\n%s%s\n", tag, e->kind, id->err,
-	    id->dev, id->ino, id->size, id->mtime, id->ctime, id->mode, id->place, strlen(e->root),
-	    strlen(e->path), e->root, e->path);
+	size_t nr = strlen(e->root), np = strlen(e->path);
+	/* "%c %c %d %llu %llu %lld %lld %lld %u %d %zu %zu\n%s%s\n", by hand:
+	 * printf was most of the save's time */
+	char head[4] = { tag, ' ', e->kind, ' ' };
+	buf_add(b, head, sizeof(head));
+	buf_put_num(b, id->err, ' ');
+	buf_put_unum(b, id->dev, ' ');
+	buf_put_unum(b, id->ino, ' ');
+	buf_put_num(b, id->size, ' ');
+	buf_put_num(b, id->mtime, ' ');
+	buf_put_num(b, id->ctime, ' ');
+	buf_put_unum(b, id->mode, ' ');
+	buf_put_num(b, id->place, ' ');
+	buf_put_unum(b, nr, ' ');
+	buf_put_unum(b, np, '\n');
+	buf_add(b, e->root, nr);
+	buf_add(b, e->path, np);
+	buf_putc(b, '\n');
 }
 
 /* The output as the build produced it, noted once published: every file
@@ -317,6 +333,7 @@ static void put_entry(struct buf *b, char tag, const struct fsrec_entry *e)
 struct out_entry {
 	const char *rel;	/* "." for the output itself */
 	const struct publish_file *known;	/* its recorded identity, or NULL */
+	int dir_known;		/* a folder whose identity the publisher took */
 	struct fsrec_id id;
 };
 
@@ -330,6 +347,7 @@ struct produced {
 	size_t looked;		/* entries looked at (not known) */
 	struct strmap known;	/* rel -> struct publish_file *, not racy */
 	long long start;
+	struct publish *p;
 };
 
 #define LOOK_CHUNK 512
@@ -346,15 +364,39 @@ static void note_known(void *ctx, const struct publish_file *pf)
 		strmap_put(&pr->known, pf->rel, (void *)pf);
 }
 
+/* 1 when the folder rel (open as fd, closed here) holds only what the
+ * build produced: taken after its identity, so an entry added before that
+ * is found here, and one added after changes the identity. */
+static int only_produced(struct produced *pr, const char *rel, int fd, struct buf *sub)
+{
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	int only = 1;
+	struct dirent *de;
+	while (only && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		buf_reset(sub);
+		if (strcmp(rel, ".") != 0)
+			buf_printf(sub, "%s/", rel);
+		buf_puts(sub, de->d_name);
+		only = publish_has(pr->p, sub->data);
+	}
+	closedir(d);
+	return only;
+}
+
 static int look_job(void *ctx, size_t j, struct pool_worker *w)
 {
-	(void)w;
 	struct produced *pr = ctx;
 	size_t end = (j + 1) * LOOK_CHUNK < pr->n ? (j + 1) * LOOK_CHUNK : pr->n;
 	for (size_t i = j * LOOK_CHUNK; i < end && !atomic_load(&pr->failed); i++) {
 		struct out_entry *e = &pr->v[i];
 		struct stat st;
-		if (e->known)
+		if (e->known || e->dir_known)
 			continue;
 		int root = strcmp(e->rel, ".") == 0;
 		if (fstatat(root ? AT_FDCWD : pr->root, root ? pr->out : e->rel, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -363,6 +405,10 @@ static int look_job(void *ctx, size_t j, struct pool_worker *w)
 		}
 		e->id = fsrec_id_stat(&st);
 		if (racy(e->id.mtime, pr->ref) || racy(e->id.ctime, pr->ref))
+			atomic_store(&pr->failed, 1);
+		int fd;
+		if (S_ISDIR(st.st_mode) && ((fd = openat(root ? AT_FDCWD : pr->root, root ? pr->out : e->rel,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 || !only_produced(pr, e->rel, fd, &w->tmp)))
 			atomic_store(&pr->failed, 1);
 	}
 	return 0;
@@ -377,7 +423,7 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 	unsigned fmode;
 	const char **rel = publish_produced(p, &nf, &nd, &fmode);
 	struct produced pr = { .n = nf + nd + 1, .out = f->out, .ref = ref, .known = STRMAP_INIT,
-		.start = f->start };
+		.start = f->start, .p = p };
 	cache_each_file(c, note_known, &pr);
 	pr.v = xcalloc(pr.n, sizeof(*pr.v));
 	pr.looked = pr.n;
@@ -386,11 +432,17 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 		struct out_entry *e = &pr.v[i + 1];
 		e->rel = rel[i];
 		const struct publish_file *k = i < nf ? strmap_get(&pr.known, rel[i]) : NULL;
+		struct publish_dir_id dk;
 		if (k) {
 			e->known = k;
 			pr.looked--;
 			e->id = (struct fsrec_id){ 0, k->st.dev, k->st.ino, k->size, k->st.mtime, k->st.ctime,
 				S_IFREG | fmode, 0 };
+		} else if (i >= nf && publish_dir_known(p, rel[i], &dk) && !racy(dk.mtime, dk.taken) &&
+		    !racy(dk.ctime, dk.taken)) {
+			e->dir_known = 1;
+			pr.looked--;
+			e->id = (struct fsrec_id){ 0, dk.dev, dk.ino, dk.size, dk.mtime, dk.ctime, dk.mode, 0 };
 		}
 	}
 	free(rel);

@@ -262,6 +262,8 @@ static void read_env(struct opts *o)
 		o->b.xlsx_rows = atol(v);
 	if ((v = getenv("CARTO_TEST_PAUSE")))	/* lets the tests kill a build mid-way */
 		o->b.pause = (unsigned)atoi(v);
+	if ((v = getenv("CARTO_TEST_PAUSE_FINGERPRINT")))	/* lets the tests add to the output */
+		o->b.pause_fingerprint = (unsigned)atoi(v);
 	o->b.timing = getenv("CARTO_TIMING") != NULL;
 	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
 	if ((v = getenv("CARTO_TEST_SITEMAP_MAX")) && atol(v) > 0)	/* lets the tests reach the index */
@@ -584,6 +586,9 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		fprintf(stderr, "carto: pieces bytes written=%lld in-place=%lld\n", written, kept);
 	}
 	rc = 0;
+	fflush(stdout);
+	if (o->b.pause_fingerprint)
+		sleep(o->b.pause_fingerprint);
 	build_stage(&o->clock, NULL);
 	if (clean && cache && fingerprint_save(fp, rc, &p, cache) < 0)
 		fprintf(stderr, "carto: warning: cannot write the build's fingerprint beside %s: %s\n", o->out,

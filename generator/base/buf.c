@@ -99,3 +99,22 @@ char *buf_detach(struct buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return s;
 }
+
+void buf_put_unum(struct buf *b, unsigned long long v, char after)
+{
+	char t[24];
+	size_t n = sizeof(t);
+	do
+		t[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_add(b, t + n, sizeof(t) - n);
+	if (after)
+		buf_putc(b, after);
+}
+
+void buf_put_num(struct buf *b, long long v, char after)
+{
+	if (v < 0)
+		buf_putc(b, '-');
+	buf_put_unum(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, after);
+}

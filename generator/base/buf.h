@@ -25,6 +25,11 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends v in decimal, then the character after (none when 0): the same
+ * bytes as "%llu" / "%lld", without printf's cost where millions of
+ * numbers are written (the cache's index, the fingerprint). */
+void buf_put_unum(struct buf *b, unsigned long long v, char after);
+void buf_put_num(struct buf *b, long long v, char after);
 /* Empties the buffer and keeps its memory. */
 void buf_reset(struct buf *b);
 void buf_truncate(struct buf *b, size_t len);

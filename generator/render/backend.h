@@ -36,6 +36,10 @@ struct build_opts {
 				 * format's own */
 	unsigned pause;		/* CARTO_TEST_PAUSE: seconds to wait before
 				 * publishing, so the tests can kill a build */
+	unsigned pause_fingerprint;	/* CARTO_TEST_PAUSE_FINGERPRINT: seconds
+				 * to wait once published, before the
+				 * fingerprint looks at the output, so the
+				 * tests can change it meanwhile */
 	int timing;		/* CARTO_TIMING: print each stage's time */
 	size_t sitemap_max;	/* CARTO_TEST_SITEMAP_MAX: URLs a sitemap file
 				 * holds before it becomes an index; 0: the

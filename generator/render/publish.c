@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include "publish.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -30,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/arena.h"
@@ -54,6 +56,8 @@ struct publish_files {
 	struct diags failed;	/* writes that failed, and publish_commit's warnings */
 	struct strmap dirs;	/* folders known to exist in the new tree */
 	struct arena keys;	/* dirs' keys */
+	struct strmap dir_ids;	/* rel -> struct publish_dir_id, once pruned */
+	struct publish_dir_id *ids;	/* dir_ids' values */
 	mode_t dir_mode, file_mode;	/* a fresh build's: 0777 and 0666 less the umask */
 };
 
@@ -89,6 +93,7 @@ static struct publish_files *files_new(void)
 	f->by_rel = (struct strmap)STRMAP_INIT;
 	f->failed = (struct diags)DIAGS_INIT;
 	f->dirs = (struct strmap)STRMAP_INIT;
+	f->dir_ids = (struct strmap)STRMAP_INIT;
 	f->keys = (struct arena)ARENA_INIT;
 	mode_t mask = umask_now();
 	f->dir_mode = 0777 & ~mask;
@@ -108,6 +113,8 @@ static void files_free(struct publish_files *f)
 		}
 	strmap_free(&f->by_rel);
 	strmap_free(&f->dirs);
+	strmap_free(&f->dir_ids);
+	free(f->ids);
 	arena_free(&f->keys);
 	diags_free(&f->failed);
 	pthread_mutex_destroy(&f->lock);
@@ -140,15 +147,18 @@ void publish_capture_free(struct publish_capture *c)
 }
 
 /* Adds rel to the thread's capture, with the digest of data, or of the
- * file at path (in the new tree) when data is NULL, and the identity of the
- * file at path. */
-static void capture_add(const char *rel, long long size, const void *data, const char *path)
+ * file at path (in the new tree) when data is NULL, or none (unread), and
+ * the identity of the file at path. */
+static void capture_add(const char *rel, long long size, const void *data, const char *path,
+    int unread)
 {
 	struct publish_capture *c = capture;
-	struct digest d;
+	struct digest d = PUBLISH_UNREAD;
 	if (!c)
 		return;
-	if (data)
+	if (unread)
+		;
+	else if (data)
 		d = digest_bytes(data, (size_t)size);
 	else if (digest_file(path, &d, NULL) < 0) {
 		c->failed = 1;
@@ -465,7 +475,7 @@ static int same_bytes(const char *path, const void *data, const char *other, siz
  * mtime stays: rsync sends nothing); else it is written, as a new inode,
  * never into a file the published site shares. */
 static int settle(struct publish *p, const char *rel, const void *data, size_t len,
-    const char *staged)
+    const char *staged, const struct stat *sst)
 {
 	struct buf t = BUF_INIT, o = BUF_INIT;
 	fs_join(&t, p->tmp, rel);
@@ -483,7 +493,8 @@ static int settle(struct publish *p, const char *rel, const void *data, size_t l
 		has_t = 0;
 	}
 	if (lstat(o.data, &so) == 0 && S_ISREG(so.st_mode) && (size_t)so.st_size == len &&
-	    same_bytes(o.data, data, staged, len)) {
+	    ((sst && sst->st_ino == so.st_ino && sst->st_dev == so.st_dev) ||
+	    same_bytes(o.data, data, staged, len))) {	/* staged as a link to it (sink.c) */
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
 			kept = 1;
 		else if (has_t && unlink(t.data) < 0 && errno != ENOENT)
@@ -538,13 +549,13 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
-	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL) < 0)
+	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL, NULL) < 0)
 		return failed(p, rel);
 	record(p, rel, (long long)len, 0);
 	if (capture) {
 		struct buf t = BUF_INIT;
 		fs_join(&t, p->tmp, rel);
-		capture_add(rel, (long long)len, data ? data : "", t.data);
+		capture_add(rel, (long long)len, data ? data : "", t.data, 0);
 		buf_release(&t);
 	}
 	return 0;
@@ -560,7 +571,10 @@ FILE *publish_open(struct publish *p, const char *rel)
 	return f;
 }
 
-int publish_close(struct publish *p, const char *rel, FILE *f, int write_err)
+static int done(struct publish *p, const char *rel, int unread);
+
+/* publish_close, publish_close_unread. */
+static int close_file(struct publish *p, const char *rel, FILE *f, int write_err, int unread)
 {
 	errno = 0;
 	long long size = !write_err && fflush(f) == 0 && !ferror(f) ? ftello(f) : -1;
@@ -571,17 +585,28 @@ int publish_close(struct publish *p, const char *rel, FILE *f, int write_err)
 		errno = err;
 		return failed(p, rel);
 	}
-	return publish_done(p, rel);
+	return done(p, rel, unread);
 }
 
-int publish_done(struct publish *p, const char *rel)
+int publish_close(struct publish *p, const char *rel, FILE *f, int write_err)
+{
+	return close_file(p, rel, f, write_err, 0);
+}
+
+int publish_close_unread(struct publish *p, const char *rel, FILE *f, int write_err)
+{
+	return close_file(p, rel, f, write_err, 1);
+}
+
+/* publish_done, the file's bytes read back for the capture unless unread. */
+static int done(struct publish *p, const char *rel, int unread)
 {
 	struct buf path = BUF_INIT;
 	struct stat st;
 	staged_path(p, rel, &path);
 	int rc = stat(path.data, &st);
 	if (rc == 0)
-		rc = settle(p, rel, NULL, (size_t)st.st_size, path.data);
+		rc = settle(p, rel, NULL, (size_t)st.st_size, path.data, &st);
 	if (rc < 0) {
 		buf_release(&path);
 		return failed(p, rel);
@@ -589,10 +614,15 @@ int publish_done(struct publish *p, const char *rel)
 	record(p, rel, (long long)st.st_size, 0);
 	if (capture) {
 		fs_join(&path, p->tmp, rel);
-		capture_add(rel, (long long)st.st_size, NULL, path.data);
+		capture_add(rel, (long long)st.st_size, NULL, path.data, unread);
 	}
 	buf_release(&path);
 	return 0;
+}
+
+int publish_done(struct publish *p, const char *rel)
+{
+	return done(p, rel, 0);
 }
 
 /* 1 when path is a regular file of size bytes whose digest is d; st is
@@ -605,7 +635,8 @@ static int holds(const char *path, struct stat *st, long long size, const struct
 		st->st_mode = 0;
 		return 0;
 	}
-	return S_ISREG(st->st_mode) && st->st_size == size && digest_file(path, &got, &n) == 0 &&
+	return S_ISREG(st->st_mode) && st->st_size == size && !publish_unread(d) &&
+	    digest_file(path, &got, &n) == 0 &&
 	    n == size && digest_eq(&got, d);
 }
 
@@ -695,6 +726,26 @@ void publish_free(struct publish *p)
 	p->files = NULL;
 }
 
+int publish_dir_known(struct publish *p, const char *rel, struct publish_dir_id *id)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	const struct publish_dir_id *k = strmap_get(&f->dir_ids, rel);
+	if (k)
+		*id = *k;
+	pthread_mutex_unlock(&f->lock);
+	return k != NULL;
+}
+
+int publish_has(struct publish *p, const char *rel)
+{
+	struct publish_files *f = p->files;
+	pthread_mutex_lock(&f->lock);
+	int has = strmap_get(&f->by_rel, rel) || strmap_get(&f->dirs, rel);
+	pthread_mutex_unlock(&f->lock);
+	return has;
+}
+
 const char **publish_produced(struct publish *p, size_t *n_files, size_t *n_dirs,
     unsigned *file_mode)
 {
@@ -718,6 +769,9 @@ const char **publish_produced(struct publish *p, size_t *n_files, size_t *n_dirs
 /* Gives a published file or folder the mode a fresh build gives it
  * (below). */
 static void fix_mode(struct publish *p, const char *path, int dir);
+/* Records a warning of publish_commit on path, for publish_take_diags. */
+static void warn(struct publish *p, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Pruning: the folders of the new tree this build made or found (its
  * dirs), each listed once and on its own, side by side on p->jobs
@@ -727,6 +781,7 @@ struct prune_run {
 	const char **dirs;	/* "" (the root) first, then by length and name */
 	int *err;		/* by folder: 0, or the first errno */
 	char **bad;		/* by folder: what stays, or NULL */
+	struct publish_dir_id *ids;	/* by folder, once pruned (ok 0: unknown) */
 };
 
 static int by_length_name(const void *a, const void *b)
@@ -736,10 +791,34 @@ static int by_length_name(const void *a, const void *b)
 	return m != n ? (m > n) - (m < n) : strcmp(x, y);
 }
 
+/* The folder dir (open as fd, st its fstat), given the mode a fresh
+ * build gives folders (fix_mode), st then taken again. */
+static void fix_dir_mode(struct publish *p, int fd, const char *dir, struct stat *st)
+{
+	mode_t want = p->files->dir_mode;
+	if ((st->st_mode & 07777) == want)
+		return;
+	if (fchmod(fd, want) == 0) {
+		if (fstat(fd, st) < 0)
+			st->st_mode = 0;
+		return;
+	}
+	int e = errno;
+	struct buf shown = BUF_INIT;	/* where it is published */
+	buf_printf(&shown, "%s%s", p->out, dir + strlen(p->tmp));
+	warn(p, shown.data, "published with mode %04o, not %04o: carto cannot change it (%s)",
+	    (unsigned)(st->st_mode & 07777), (unsigned)want, strerror(e));
+	buf_release(&shown);
+}
+
 /* Removes from the folder dirs[j] of the new tree what this build did not
  * produce (a folder it did not make goes whole; its own folders are pruned
- * by their own jobs), and gives what stays its mode; goes on past a
- * failure, noting the first. */
+ * by their own jobs), gives what stays and the folder itself its mode, and
+ * takes the folder's identity once its entries are those the build
+ * produced (ids[j], for the fingerprint: publish_dir_known); goes on past
+ * a failure, noting the first. The coarse clock is read before that
+ * identity is taken: a later change to the folder stamps a time no older
+ * than it. */
 static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 {
 	struct prune_run *r = ctx;
@@ -751,25 +830,31 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 		fs_join(dir, p->tmp, rel);
 	else
 		buf_puts(dir, p->tmp);
-	struct fs_entry *v;
-	size_t n;
-	if (fs_list(dir->data, &v, &n) < 0) {
+	DIR *d = opendir(dir->data);
+	if (!d) {
 		r->err[j] = errno;
 		r->bad[j] = xstrdup(dir->data);
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
 		buf_reset(sub);
 		if (*rel)
-			buf_printf(sub, "%s/%s", rel, v[i].name);
+			buf_printf(sub, "%s/%s", rel, de->d_name);
 		else
-			buf_puts(sub, v[i].name);
-		fs_join(&full, dir->data, v[i].name);
+			buf_puts(sub, de->d_name);
+		fs_join(&full, dir->data, de->d_name);
+		struct stat st;
+		int kind = de->d_type;	/* d_type saves a system call where the file system gives it */
+		if (kind == DT_UNKNOWN)
+			kind = lstat(full.data, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
 		int rc = 0;
 		const struct entry *e;
-		if (v[i].kind == FS_DIR && strmap_get(&p->files->dirs, sub->data))
-			fix_mode(p, full.data, 1);
-		else if (v[i].kind == FS_DIR)
+		if (kind == DT_DIR && strmap_get(&p->files->dirs, sub->data))
+			;	/* its own job prunes it and gives it its mode */
+		else if (kind == DT_DIR)
 			rc = fs_rmtree(full.data);
 		else if (!(e = strmap_get(&p->files->by_rel, sub->data)))
 			rc = unlink(full.data);
@@ -780,7 +865,20 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 			r->bad[j] = xstrdup(full.data);
 		}
 	}
-	fs_entries_free(v, n);
+	struct timespec now;
+	struct stat ds;
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	if (fstat(dirfd(d), &ds) == 0) {
+		if (*rel)
+			fix_dir_mode(p, dirfd(d), dir->data, &ds);
+		if (S_ISDIR(ds.st_mode) && !r->err[j])
+			r->ids[j] = (struct publish_dir_id){ (unsigned long long)ds.st_dev,
+				(unsigned long long)ds.st_ino, (long long)ds.st_size,
+				(long long)ds.st_mtim.tv_sec * 1000000000LL + ds.st_mtim.tv_nsec,
+				(long long)ds.st_ctim.tv_sec * 1000000000LL + ds.st_ctim.tv_nsec,
+				(unsigned)ds.st_mode, (long long)now.tv_sec * 1000000000LL + now.tv_nsec, 1 };
+	}
+	closedir(d);
 	buf_release(&full);
 	return 0;
 }
@@ -790,7 +888,7 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 static int prune(struct publish *p, struct buf *bad)
 {
 	const struct strmap *dirs = &p->files->dirs;
-	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL };
+	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL, NULL };
 	size_t n = 0;
 	r.dirs[n++] = "";
 	for (size_t i = 0; i < dirs->cap; i++)
@@ -799,6 +897,7 @@ static int prune(struct publish *p, struct buf *bad)
 	qsort(r.dirs + 1, n - 1, sizeof(*r.dirs), by_length_name);
 	r.err = xcalloc(n, sizeof(*r.err));
 	r.bad = xcalloc(n, sizeof(*r.bad));
+	r.ids = xcalloc(n, sizeof(*r.ids));
 	struct diags d = DIAGS_INIT;
 	pool_run(n, p->jobs, prune_job, &r, &d, NULL);
 	diags_free(&d);
@@ -810,6 +909,12 @@ static int prune(struct publish *p, struct buf *bad)
 		}
 		free(r.bad[j]);
 	}
+	/* The root's identity changes when it is swapped in: not kept. */
+	for (size_t j = 1; j < n; j++)
+		if (r.ids[j].ok)
+			strmap_put(&p->files->dir_ids, r.dirs[j], &r.ids[j]);
+	free(p->files->ids);
+	p->files->ids = r.ids;
 	free(r.dirs);
 	free(r.err);
 	free(r.bad);
@@ -873,6 +978,8 @@ static int clean_copy(struct publish *p)
 	buf_printf(&fresh, "%s.clean", p->tmp);
 	fs_rmtree(fresh.data);
 	int rc = link_tree(p, p->tmp, fresh.data, 1);
+	strmap_free(&p->files->dir_ids);	/* other folders */
+	p->files->dir_ids = (struct strmap)STRMAP_INIT;
 	if (rc == 0) {
 		free(p->tmp);
 		p->tmp = buf_detach(&fresh, NULL);
@@ -880,10 +987,6 @@ static int clean_copy(struct publish *p)
 	buf_release(&fresh);
 	return rc;
 }
-
-/* Records a warning of publish_commit on path, for publish_take_diags. */
-static void warn(struct publish *p, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 static void warn(struct publish *p, const char *path, const char *fmt, ...)
 {

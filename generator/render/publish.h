@@ -68,6 +68,14 @@ FILE *publish_open(struct publish *p, const char *rel);
  * stream's error flag keeps no reason). Returns 0, or -1 (a write or the
  * close failed; recorded). */
 int publish_close(struct publish *p, const char *rel, FILE *f, int write_err);
+/* As publish_close, for a file whose bytes are not read back for a capture
+ * (below): the capture records its identity with the digest PUBLISH_UNREAD,
+ * so the cache trusts it by identity alone (publish_reuse renders it again
+ * when that changed). For the files assembled from pieces (sink.c), whose
+ * bytes are mostly copied by the kernel and never in memory: reading back
+ * the hundreds of MB of the open data to hash them cost more than the
+ * rest of the extracts. */
+int publish_close_unread(struct publish *p, const char *rel, FILE *f, int write_err);
 /* For libraries that open files themselves: puts into path (reset first)
  * the full path of a new file for rel, and creates its folders. Same checks
  * as publish_write; returns 0, or -1 with the failure recorded. Once the
@@ -104,6 +112,24 @@ void publish_abort(struct publish *p);
  * free), and the mode a build gives its files (the permission bits). */
 const char **publish_produced(struct publish *p, size_t *n_files, size_t *n_dirs,
     unsigned *file_mode);
+/* A folder of the output as publish_commit left it, once its entries were
+ * exactly those the build produced (the root excepted: the swap changes
+ * it), taken from the folder's descriptor as it was pruned; taken is the
+ * coarse clock (CLOCK_REALTIME_COARSE, which stamps files) read just
+ * before, so a time older than it shows any later change to the folder. */
+struct publish_dir_id {
+	unsigned long long dev, ino;
+	long long size, mtime, ctime;	/* times in nanoseconds */
+	unsigned mode;
+	long long taken;
+	int ok;
+};
+
+/* For the fingerprint, once published cleanly: sets *id to the folder
+ * rel's identity (above) and returns 1; 0 when unknown. */
+int publish_dir_known(struct publish *p, const char *rel, struct publish_dir_id *id);
+/* 1 when this build produced the file or folder rel. */
+int publish_has(struct publish *p, const char *rel);
 /* Returns the path .<out>.<what> beside out (owned by the caller). */
 char *publish_beside(const char *out, const char *what);
 /* Returns 1 when rel is a safe relative path. */
@@ -117,6 +143,13 @@ int publish_path_ok(const char *rel);
 /* A file's identity on disk, as git's index keeps it: while all of it is
  * unchanged the bytes are taken as unchanged (publish_reuse). Times in
  * nanoseconds; ok is 0 when unknown. */
+/* The digest of a file whose bytes were not read (publish_close_unread). */
+#define PUBLISH_UNREAD ((struct digest){ 0, 0 })
+static inline int publish_unread(const struct digest *d)
+{
+	return d->lo == 0 && d->hi == 0;
+}
+
 struct publish_stat {
 	unsigned long long dev, ino;
 	long long mtime, ctime;
@@ -145,7 +178,7 @@ void publish_capture_free(struct publish_capture *c);
  * bytes, from the published folder (a hard link) or the spare, without
  * rendering it again, and records it. The published file's bytes are
  * trusted without reading them when its identity is *st (unless st is
- * racy: cache.c), else read and hashed. Returns 0 with *st set to the
+ * racy: cache.c), else read and hashed (never for PUBLISH_UNREAD). Returns 0 with *st set to the
  * identity of the file now in place; -1 when neither holds those bytes
  * (nothing recorded: the caller renders the document). */
 int publish_reuse(struct publish *p, const char *rel, long long size,

@@ -197,7 +197,7 @@ int sink_close(struct sink *k)
 	if (k->f)
 		stage(k);
 	int rc = k->failed ? -1 : 0;
-	if (k->f && publish_close(k->p, k->rel, k->f, k->failed) < 0)
+	if (k->f && publish_close_unread(k->p, k->rel, k->f, k->failed) < 0)
 		rc = -1;
 	cache_pieces_bytes(k->cp, k->written, k->kept);
 	cache_pieces_close(k->cp, rc == 0);

@@ -2,6 +2,7 @@
  * Unit tests of generator/base: buffer, UTF-8, map, escapes, suggestions.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,20 @@ void test_buf(void)
 	char *s = buf_detach(&b, NULL);
 	EXPECT_STR(s, "");
 	free(s);
+	/* buf_put_num and buf_put_unum write what printf writes. */
+	const long long nums[] = { 0, 1, -1, 9, 10, -10, 1795000000123456789LL, LLONG_MAX, LLONG_MIN };
+	struct buf want = BUF_INIT;
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		buf_put_num(&b, nums[i], ' ');
+		buf_put_unum(&b, (unsigned long long)nums[i], 0);
+		buf_put_unum(&b, ULLONG_MAX, '\n');
+		buf_printf(&want, "%lld %llu%llu\n", nums[i], (unsigned long long)nums[i], ULLONG_MAX);
+		EXPECT_STR(b.data, want.data);
+	}
+	buf_release(&want);
+	buf_release(&b);
 }
 
 void test_utf8(void)
