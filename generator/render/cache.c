@@ -731,22 +731,50 @@ static void rows_memo_clear(void)
 	pthread_mutex_unlock(&rows_lock);
 }
 
+/* The place of p in the array v of n elements of size sz, or n when it is
+ * not one of them. */
+static size_t place_in(const void *p, const void *v, size_t n, size_t sz)
+{
+	uintptr_t d = (uintptr_t)p - (uintptr_t)v;
+	return (uintptr_t)p >= (uintptr_t)v && d % sz == 0 && d / sz < n ? d / sz : n;
+}
+
 /* The digest of the rows: their number, then each row's organisation key
- * (cache_key_org's), offer id and lieu id, hashed at once. */
+ * (cache_key_org's), offer and lieu, hashed at once. The organisation's key
+ * is that of its part of the file (org_digest), which makes its offers and
+ * lieux, ids included: an offer and a lieu are told by their places in
+ * the organisation's arrays (no id measured and copied a row: that was
+ * most of the keys' time, 10,000-organisation workbooks having a row an
+ * offer and lieu); one that is not in them, by its ids. */
 static struct digest rows_digest(const struct rowref *r, size_t n)
 {
 	struct buf b = BUF_INIT;
+	struct digest_ctx *k = digest_new();	/* 64 KiB at a time: bounded memory */
 	buf_add(&b, &n, sizeof(n));
 	for (size_t i = 0; i < n; i++) {
-		const struct org_keys *e = org_keys_of(keyed, r[i].o->org);
-		struct digest d = e ? e->key : org_digest(keyed, r[i].o->org);
+		if (b.len >= 65536) {
+			digest_add(k, b.data, b.len);
+			buf_reset(&b);
+		}
+		const struct organisme *g = r[i].o->org;
+		const struct org_keys *e = org_keys_of(keyed, g);
+		struct digest d = e ? e->key : org_digest(keyed, g);
 		buf_add(&b, &d, sizeof(d));
+		uint32_t at[2] = { (uint32_t)place_in(r[i].o, g->offres, g->n_offres, sizeof(*g->offres)),
+			(uint32_t)place_in(r[i].l, g->lieux, g->n_lieux, sizeof(*g->lieux)) };
+		if (at[0] < g->n_offres && at[1] < g->n_lieux && g->n_offres < UINT32_MAX &&
+		    g->n_lieux < UINT32_MAX) {
+			buf_putc(&b, 'p');
+			buf_add(&b, at, sizeof(at));
+			continue;
+		}
+		buf_putc(&b, 'i');
 		digest_buf_str(&b, r[i].o->id.s);
 		digest_buf_str(&b, r[i].l->id.s);
 	}
-	struct digest d = digest_bytes(b.data, b.len);
+	digest_add(k, b.data, b.len);
 	buf_release(&b);
-	return d;
+	return digest_end(k);
 }
 
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
@@ -1198,8 +1226,17 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 	for (size_t k = 0; k < cp->n; k++) {
 		digest_hex(&cp->v[k].key, key);
 		digest_hex(&cp->v[k].bytes, bytes);
-		buf_printf(&b, "%s %s %lld %lld%s%s\n", key, bytes, cp->v[k].off, cp->v[k].len,
-		    cp->v[k].meta ? " " : "", cp->v[k].meta ? cp->v[k].meta : "");
+		/* "%s %s %lld %lld%s%s\n", without printf's cost */
+		buf_add(&b, key, 32);
+		buf_putc(&b, ' ');
+		buf_add(&b, bytes, 32);
+		buf_putc(&b, ' ');
+		buf_put_num(&b, cp->v[k].off, ' ');
+		buf_put_num(&b, cp->v[k].len, cp->v[k].meta ? ' ' : '\n');
+		if (cp->v[k].meta) {
+			buf_puts(&b, cp->v[k].meta);
+			buf_putc(&b, '\n');
+		}
 	}
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, key);

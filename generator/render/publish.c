@@ -312,7 +312,7 @@ void publish_recover(const char *out, struct diags *d)
  * writes into the spare. */
 static void open_up(const char *path, const struct stat *st)
 {
-	if (st->st_uid == geteuid() && (st->st_mode & S_IRWXU) != S_IRWXU)
+	if ((st->st_mode & S_IRWXU) != S_IRWXU && st->st_uid == geteuid())
 		chmod(path, (st->st_mode & 07777) | S_IRWXU);
 }
 
@@ -399,8 +399,13 @@ static int make_parents(struct publish *p, const char *rel)
 		buf_reset(&path);
 		buf_printf(&path, "%s/%.*s", p->tmp, (int)n, rel);
 		struct stat st;
-		if (mkdir(path.data, 0755) < 0) {
-			if (errno != EEXIST || lstat(path.data, &st) < 0) {
+		/* Looked at first: in a rebuild the spare has the folder (a
+		 * mkdir that fails, then the look, cost two walks of the path). */
+		int there = lstat(path.data, &st) == 0;
+		if (!there && errno == ENOENT && mkdir(path.data, 0755) == 0)
+			;
+		else {
+			if (!there && (errno != EEXIST || lstat(path.data, &st) < 0)) {
 				rc = -1;
 				break;
 			}

@@ -138,24 +138,28 @@ static int cartographie_job(const struct site *s, struct publish *p, struct cach
  * (which holds the référentiels and their correspondences): the site's
  * newest mise_a_jour, and the offers (organisation and offer ids) of each
  * entry, in order. */
-static void entries_key(struct buf *b, const struct ref_entry *v, size_t n)
+static void entries_key(struct digest_ctx *k, struct buf *b, const struct ref_entry *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		digest_buf_num(b, (long long)v[i].n_offres);
 		for (size_t o = 0; o < v[i].n_offres; o++) {
 			digest_buf_str(b, v[i].offres[o]->org->id.s);
 			digest_buf_str(b, v[i].offres[o]->id.s);
+			if (b->len >= 65536) {	/* the same digest as at once, in bounded memory */
+				digest_add(k, b->data, b->len);
+				buf_reset(b);
+			}
 		}
-		entries_key(b, v[i].children, v[i].n_children);
+		entries_key(k, b, v[i].children, v[i].n_children);
 	}
 }
 
 static void refs_key(struct digest_ctx *k, const struct site *s)
 {
-	struct buf b = BUF_INIT;	/* hashed at once */
+	struct buf b = BUF_INIT;	/* hashed 64 KiB at a time */
 	digest_num(k, s->last_update);
 	for (size_t i = 0; i < s->n_referentiels; i++)
-		entries_key(&b, s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
+		entries_key(k, &b, s->referentiels[i]->domaines, s->referentiels[i]->n_domaines);
 	digest_add(k, b.data, b.len);
 	buf_release(&b);
 }
