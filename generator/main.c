@@ -523,6 +523,13 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		fprintf(stderr, "carto: cannot write beside %s: %s\n", o->out, strerror(errno));
 		goto done;
 	}
+	{	/* the folders' records, beside the cache's index (publish.h) */
+		struct digest carto;
+		struct buf rp = BUF_INIT;
+		if (cache_file(o->out, &o->b, "folders", &rp, &carto) == 0)
+			publish_folders_open(&p, rp.data);
+		buf_release(&rp);
+	}
 	static const char mark[] = "This folder is written by carto; a build replaces it whole.\n";
 	int rendered = publish_write(&p, OUTPUT_MARK, mark, sizeof(mark) - 1);
 	if (rendered < 0) {	/* the publisher recorded why */
@@ -560,6 +567,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	if (p.relinked)
 		cache_restat(cache, p.out);
 	int saved = cache_save(cache);
+	if (clean && saved == 0)
+		publish_folders_save(&p);	/* else the next build lists every folder */
 	build_stage(&o->clock, "cache-save");
 	if (saved < 0) {	/* the next build is then a full one */
 		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
@@ -584,6 +593,11 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		long long written, kept;
 		cache_bytes(cache, &written, &kept);
 		fprintf(stderr, "carto: pieces bytes written=%lld in-place=%lld\n", written, kept);
+	}
+	if (o->b.timing) {
+		size_t listed, known;
+		publish_folders_counts(&p, &listed, &known);
+		fprintf(stderr, "carto: publish-folders listed=%zu known=%zu\n", listed, known);
 	}
 	rc = 0;
 	fflush(stdout);

@@ -28,7 +28,7 @@ snap_build() {
 		"$CARTO" build --no-cache --site "$S/site" --out "$S/clean" > "$S/clean.log" 2> "$S/clean.err" &&
 		diff -r "$S/out" "$S/clean" > "$S/diff" 2>&1
 	st=$?
-	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo ' "$S/err.all" > "$S/err"
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: publish-folders ' "$S/err.all" > "$S/err"
 	sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all" > "$S/counts"
 	[ "$st" = 0 ] && cmp -s "$S/err" "$S/clean.err" && [ ! -e "$S/.clean.cache/load" ]
 	snap_test "$1-same" 'head -c 600 "$S/diff"; diff "$S/err" "$S/clean.err" | head -5'

@@ -27,6 +27,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,29 @@ struct publish_files {
 	struct arena keys;	/* dirs' keys */
 	struct strmap dir_ids;	/* rel -> struct publish_dir_id, once pruned */
 	struct publish_dir_id *ids;	/* dir_ids' values */
+	struct strmap seen;	/* rel -> struct publish_stat: a folder found in
+				 * the spare, as first looked at (make_parents) */
+	struct folder_rec *recs;	/* publish_folders_open's, a table by inode */
+	size_t recs_mask;		/* its size less one (0: none read) */
+	unsigned long long gen;		/* this build's generation of records */
+	char *recs_path;		/* where they are kept, or NULL */
+	struct digest *names;		/* by pruned folder: its names' sum */
+	const char **pruned;		/* the folders pruned, as in prune_run */
+	size_t n_pruned, listed, known;	/* folders, and how pruned */
 	mode_t dir_mode, file_mode;	/* a fresh build's: 0777 and 0666 less the umask */
 };
+
+/* A folder as a build pruned it (publish_folders_open): its identity once
+ * its entries were those the build produced, the sum of their names'
+ * digests (names_sum), and the generation of the build that wrote it. */
+struct folder_rec {
+	unsigned long long dev, ino;
+	long long mtime, ctime;
+	struct digest names;
+	unsigned long long gen;
+};
+
+static const struct folder_rec *find_rec(const struct publish_files *f, const struct publish_stat *st);
 
 struct entry {
 	char *rel;
@@ -94,6 +116,7 @@ static struct publish_files *files_new(void)
 	f->failed = (struct diags)DIAGS_INIT;
 	f->dirs = (struct strmap)STRMAP_INIT;
 	f->dir_ids = (struct strmap)STRMAP_INIT;
+	f->seen = (struct strmap)STRMAP_INIT;
 	f->keys = (struct arena)ARENA_INIT;
 	mode_t mask = umask_now();
 	f->dir_mode = 0777 & ~mask;
@@ -115,6 +138,11 @@ static void files_free(struct publish_files *f)
 	strmap_free(&f->dirs);
 	strmap_free(&f->dir_ids);
 	free(f->ids);
+	strmap_free(&f->seen);
+	free(f->recs);
+	free(f->recs_path);
+	free(f->names);
+	free(f->pruned);
 	arena_free(&f->keys);
 	diags_free(&f->failed);
 	pthread_mutex_destroy(&f->lock);
@@ -356,15 +384,26 @@ int publish_path_ok(const char *rel)
 	return rel[strlen(rel) - 1] != '/';
 }
 
-/* Records the folder rel[0..n) as made in this build. */
-static void remember_dir(struct publish *p, const char *rel, size_t n)
+/* Records the folder rel[0..n) as made in this build; st: as it was found
+ * in the spare, before this build changed anything in it (NULL: made). */
+static void remember_dir(struct publish *p, const char *rel, size_t n, const struct stat *st)
 {
 	struct publish_files *f = p->files;
 	pthread_mutex_lock(&f->lock);
 	char *k = arena_alloc(&f->keys, n + 1);
 	memcpy(k, rel, n);
 	k[n] = '\0';
-	strmap_put(&f->dirs, k, k);
+	struct publish_stat *was = strmap_get(&f->seen, k), now = { 0, 0, 0, 0, 0 };
+	if (st)
+		now = stat_id(st);
+	if (st && !was) {
+		was = arena_alloc(&f->keys, sizeof(*was));
+		*was = now;
+		strmap_put(&f->seen, k, was);
+	} else if (was && !publish_stat_eq(was, &now))
+		was->ok = 0;	/* two threads looked, one after the other changed it */
+	if (!strmap_get(&f->dirs, k))
+		strmap_put(&f->dirs, k, k);
 	pthread_mutex_unlock(&f->lock);
 }
 
@@ -421,10 +460,13 @@ static int make_parents(struct publish *p, const char *rel)
 					rc = -1;
 					break;
 				}
-			} else
+			} else {
+				remember_dir(p, rel, n, &st);	/* before open_up changes it */
 				open_up(path.data, &st);
+				continue;
+			}
 		}
-		remember_dir(p, rel, n);
+		remember_dir(p, rel, n, NULL);
 	}
 	buf_release(&path);
 	return rc;
@@ -731,6 +773,144 @@ void publish_free(struct publish *p)
 	p->files = NULL;
 }
 
+/* ---- the folders' records (publish_folders_open) ----
+ *
+ *	carto-folders 1 <generation>
+ *	<generation> <dev> <inode> <mtime> <ctime> <names_sum>	a folder
+ *	end <digest of every byte above>
+ *
+ * Anything else is no records (every folder listed). */
+#define FOLDERS_HEADER "carto-folders 1 "
+
+/* Puts c into f's table (recs_mask + 1 slots, a power of two). */
+static void rec_put(struct publish_files *f, const struct folder_rec *c)
+{
+	struct publish_stat st = { c->dev, c->ino, 0, 0, 1 };
+	for (size_t i = (size_t)((st.ino ^ st.dev * 0x9E3779B97F4A7C15ull) * 0x9E3779B97F4A7C15ull) & f->recs_mask;;
+	    i = (i + 1) & f->recs_mask)
+		if ((!f->recs[i].ino && !f->recs[i].dev) || (f->recs[i].ino == c->ino && f->recs[i].dev == c->dev)) {
+			f->recs[i] = *c;
+			return;
+		}
+}
+
+/* Makes f's table for n records, empty. */
+static void recs_make(struct publish_files *f, size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n + 2)
+		cap *= 2;
+	free(f->recs);
+	f->recs = xcalloc(cap, sizeof(*f->recs));
+	f->recs_mask = cap - 1;
+}
+
+void publish_folders_open(struct publish *p, const char *path)
+{
+	struct publish_files *f = p->files;
+	struct buf text = BUF_INIT;
+	free(f->recs_path);
+	f->recs_path = xstrdup(path);
+	f->gen = 1;
+	if (fs_read(path, 64u << 20, &text) < 0)
+		return;
+	char *end = strstr(text.data, "\nend ");
+	struct digest want, got;
+	if (strncmp(text.data, FOLDERS_HEADER, strlen(FOLDERS_HEADER)) != 0 || !end ||
+	    digest_parse(end + 5, &want) < 0 || end[37] != '\n' || (size_t)(end + 38 - text.data) != text.len ||
+	    (got = digest_bytes(text.data, (size_t)(end + 1 - text.data)), !digest_eq(&got, &want))) {
+		buf_release(&text);
+		return;
+	}
+	size_t n = 0;
+	for (char *c = text.data; c < end; c++)
+		n += *c == '\n';
+	char *s = text.data + strlen(FOLDERS_HEADER), *after;
+	unsigned long long gen = strtoull(s, &after, 10);
+	recs_make(f, n);
+	int bad = after == s || *after != '\n';
+	for (s = after + 1; !bad && s < end + 1; s = after + 1) {
+		struct folder_rec c;
+		c.gen = strtoull(s, &after, 10);
+		c.dev = strtoull(after, &after, 10);
+		c.ino = strtoull(after, &after, 10);
+		c.mtime = strtoll(after, &after, 10);
+		c.ctime = strtoll(after, &after, 10);
+		bad = *after != ' ' || digest_parse(after + 1, &c.names) < 0 || after[33] != '\n' ||
+		    (!c.dev && !c.ino);
+		after += 33;
+		if (!bad)
+			rec_put(f, &c);
+	}
+	if (bad) {
+		free(f->recs);
+		f->recs = NULL;
+		f->recs_mask = 0;
+	} else
+		f->gen = gen + 1;
+	buf_release(&text);
+}
+
+int publish_folders_save(struct publish *p)
+{
+	struct publish_files *f = p->files;
+	if (!f->recs_path || !f->names)
+		return 0;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	char hex[33];
+	buf_puts(&b, FOLDERS_HEADER);
+	buf_put_unum(&b, f->gen, '\n');
+	struct folder_rec *old = f->recs;
+	size_t old_cap = old ? f->recs_mask + 1 : 0;
+	f->recs = NULL;
+	recs_make(f, f->n_pruned + old_cap);
+	for (size_t j = 1; j < f->n_pruned; j++) {	/* not the root: the swap changes it */
+		const struct publish_dir_id *id = &f->ids[j];
+		if (!id->ok || id->mtime >= id->taken || id->ctime >= id->taken ||
+		    id->mtime % 1000000000 == 0 || id->ctime % 1000000000 == 0)
+			continue;	/* racy (or of a file system keeping seconds) */
+		rec_put(f, &(struct folder_rec){ id->dev, id->ino, id->mtime, id->ctime, f->names[j], f->gen });
+	}
+	/* The previous build's, of the tree now the spare: the next build's. */
+	for (size_t i = 0; i < old_cap; i++) {
+		struct publish_stat st = { old[i].dev, old[i].ino, 0, 0, 1 };
+		if ((old[i].dev || old[i].ino) && old[i].gen + 1 == f->gen && !find_rec(f, &st))
+			rec_put(f, &old[i]);
+	}
+	free(old);
+	for (size_t i = 0; i <= f->recs_mask; i++) {
+		const struct folder_rec *c = &f->recs[i];
+		if (!c->dev && !c->ino)
+			continue;
+		buf_put_unum(&b, c->gen, ' ');
+		buf_put_unum(&b, c->dev, ' ');
+		buf_put_unum(&b, c->ino, ' ');
+		buf_put_num(&b, c->mtime, ' ');
+		buf_put_num(&b, c->ctime, ' ');
+		digest_hex(&c->names, hex);
+		buf_add(&b, hex, 32);
+		buf_putc(&b, '\n');
+	}
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, hex);
+	buf_printf(&b, "end %s\n", hex);
+	buf_printf(&tmp, "%s.%ld.tmp", f->recs_path, (long)getpid());
+	int rc = fs_write(tmp.data, b.data, b.len) == 0 ? rename(tmp.data, f->recs_path) : -1;
+	int e = errno;
+	if (rc < 0)
+		unlink(tmp.data);
+	buf_release(&b);
+	buf_release(&tmp);
+	errno = e;
+	return rc;
+}
+
+void publish_folders_counts(struct publish *p, size_t *listed, size_t *known)
+{
+	*listed = p->files->listed;
+	*known = p->files->known;
+}
+
 int publish_dir_known(struct publish *p, const char *rel, struct publish_dir_id *id)
 {
 	struct publish_files *f = p->files;
@@ -787,6 +967,9 @@ struct prune_run {
 	int *err;		/* by folder: 0, or the first errno */
 	char **bad;		/* by folder: what stays, or NULL */
 	struct publish_dir_id *ids;	/* by folder, once pruned (ok 0: unknown) */
+	struct digest *names;	/* by folder: names_sum of what it holds, when
+				 * records were read (else NULL) */
+	char *skipped;		/* by folder: not listed (folder_known) */
 };
 
 static int by_length_name(const void *a, const void *b)
@@ -824,6 +1007,57 @@ static void fix_dir_mode(struct publish *p, int fd, const char *dir, struct stat
  * a failure, noting the first. The coarse clock is read before that
  * identity is taken: a later change to the folder stamps a time no older
  * than it. */
+/* The record of the folder of identity st, or NULL. */
+static const struct folder_rec *find_rec(const struct publish_files *f, const struct publish_stat *st)
+{
+	if (!f->recs_mask || !st->ok)
+		return NULL;
+	for (size_t i = (size_t)((st->ino ^ st->dev * 0x9E3779B97F4A7C15ull) * 0x9E3779B97F4A7C15ull) & f->recs_mask;;
+	    i = (i + 1) & f->recs_mask) {
+		const struct folder_rec *c = &f->recs[i];
+		if (!c->ino && !c->dev)
+			return NULL;
+		if (c->ino == st->ino && c->dev == st->dev)
+			return c;
+	}
+}
+
+/* 1 when the folder rel of the new tree holds exactly what this build
+ * produced in it without being listed: as this build first found it in
+ * the spare (before changing anything in it) it had the identity an
+ * earlier build recorded once it had pruned it (its entries then those of
+ * the record's names), and this build's names there are the same. A
+ * folder's times change whenever an entry is added, removed or renamed in
+ * it, and a record is kept only when its times are older than the clock
+ * before it was taken (not racy), so the same identity means the same
+ * entries; this build then only wrote or replaced the names it produced.
+ * As git's index trusts a file's identity for its bytes. */
+static int folder_known(struct prune_run *r, size_t j)
+{
+	struct publish_files *f = r->p->files;
+	if (!r->names || j == 0)
+		return 0;
+	pthread_mutex_lock(&f->lock);
+	const struct publish_stat *seen = strmap_get(&f->seen, r->dirs[j]);
+	const struct folder_rec *c = seen ? find_rec(f, seen) : NULL;
+	int known = c && c->mtime == seen->mtime && c->ctime == seen->ctime &&
+	    digest_eq(&c->names, &r->names[j]);
+	pthread_mutex_unlock(&f->lock);
+	return known;
+}
+
+/* ids[j] from st, the folder's identity once pruned, taken after the
+ * coarse clock was now. */
+static void take_id(struct prune_run *r, size_t j, const struct stat *st, const struct timespec *now)
+{
+	if (S_ISDIR(st->st_mode) && !r->err[j])
+		r->ids[j] = (struct publish_dir_id){ (unsigned long long)st->st_dev,
+			(unsigned long long)st->st_ino, (long long)st->st_size,
+			(long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
+			(long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec,
+			(unsigned)st->st_mode, (long long)now->tv_sec * 1000000000LL + now->tv_nsec, 1 };
+}
+
 static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 {
 	struct prune_run *r = ctx;
@@ -835,6 +1069,24 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 		fs_join(dir, p->tmp, rel);
 	else
 		buf_puts(dir, p->tmp);
+	if (folder_known(r, j)) {
+		struct timespec now;
+		struct stat ds;
+		r->skipped[j] = 1;
+		clock_gettime(CLOCK_REALTIME_COARSE, &now);
+		if (lstat(dir->data, &ds) < 0) {
+			r->err[j] = errno;
+			r->bad[j] = xstrdup(dir->data);
+			return 0;
+		}
+		if ((ds.st_mode & 07777) != p->files->dir_mode) {
+			fix_mode(p, dir->data, 1);
+			if (lstat(dir->data, &ds) < 0)
+				return 0;
+		}
+		take_id(r, j, &ds, &now);
+		return 0;
+	}
 	DIR *d = opendir(dir->data);
 	if (!d) {
 		r->err[j] = errno;
@@ -876,12 +1128,7 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 	if (fstat(dirfd(d), &ds) == 0) {
 		if (*rel)
 			fix_dir_mode(p, dirfd(d), dir->data, &ds);
-		if (S_ISDIR(ds.st_mode) && !r->err[j])
-			r->ids[j] = (struct publish_dir_id){ (unsigned long long)ds.st_dev,
-				(unsigned long long)ds.st_ino, (long long)ds.st_size,
-				(long long)ds.st_mtim.tv_sec * 1000000000LL + ds.st_mtim.tv_nsec,
-				(long long)ds.st_ctim.tv_sec * 1000000000LL + ds.st_ctim.tv_nsec,
-				(unsigned)ds.st_mode, (long long)now.tv_sec * 1000000000LL + now.tv_nsec, 1 };
+		take_id(r, j, &ds, &now);
 	}
 	closedir(d);
 	buf_release(&full);
@@ -890,10 +1137,50 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 
 /* Removes from the new tree what this build did not produce. Returns 0, or
  * -1 with the first errno, naming what stays in bad. */
+/* Adds to names[j] of rel's folder (at: folder -> j + 1) the digest of
+ * rel's last name and kind: names_sum, a sum, so the order is free. */
+static void names_add(const struct strmap *at, struct digest *names, const char *rel, char kind,
+    struct buf *parent)
+{
+	const char *slash = strrchr(rel, '/'), *name = slash ? slash + 1 : rel;
+	buf_reset(parent);
+	buf_add(parent, rel, slash ? (size_t)(slash - rel) : 0);
+	size_t j = (size_t)(uintptr_t)strmap_get(at, parent->data);
+	if (!j--)
+		return;
+	buf_reset(parent);
+	buf_putc(parent, kind);
+	buf_puts(parent, name);
+	struct digest d = digest_bytes(parent->data, parent->len);
+	names[j].lo += d.lo;
+	names[j].hi += d.hi;
+}
+
+/* The names this build produced in each folder dirs[0..n), as names_sum:
+ * what folder_known compares with the records. */
+static struct digest *names_sum(struct publish *p, const char **dirs, size_t n)
+{
+	struct strmap at = STRMAP_INIT;
+	struct buf parent = BUF_INIT;
+	struct digest *names = xcalloc(n, sizeof(*names));
+	for (size_t j = 0; j < n; j++)
+		strmap_put(&at, dirs[j], (void *)(uintptr_t)(j + 1));
+	const struct strmap *files = &p->files->by_rel, *folders = &p->files->dirs;
+	for (size_t i = 0; i < files->cap; i++)
+		if (files->slots[i].key)
+			names_add(&at, names, files->slots[i].key, 'f', &parent);
+	for (size_t i = 0; i < folders->cap; i++)
+		if (folders->slots[i].key)
+			names_add(&at, names, folders->slots[i].key, 'd', &parent);
+	strmap_free(&at);
+	buf_release(&parent);
+	return names;
+}
+
 static int prune(struct publish *p, struct buf *bad)
 {
 	const struct strmap *dirs = &p->files->dirs;
-	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL, NULL };
+	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL, NULL, NULL, NULL };
 	size_t n = 0;
 	r.dirs[n++] = "";
 	for (size_t i = 0; i < dirs->cap; i++)
@@ -903,9 +1190,39 @@ static int prune(struct publish *p, struct buf *bad)
 	r.err = xcalloc(n, sizeof(*r.err));
 	r.bad = xcalloc(n, sizeof(*r.bad));
 	r.ids = xcalloc(n, sizeof(*r.ids));
+	r.skipped = xcalloc(n, 1);
+	if (p->files->recs_path)	/* records kept: compared (folder_known), then saved */
+		r.names = names_sum(p, r.dirs, n);
 	struct diags d = DIAGS_INIT;
 	pool_run(n, p->jobs, prune_job, &r, &d, NULL);
 	diags_free(&d);
+	/* A file of a folder not listed gets its mode here (prune_job gives
+	 * it to those of the folders it lists). */
+	struct buf full = BUF_INIT, parent = BUF_INIT;
+	const struct strmap *files = &p->files->by_rel;
+	struct strmap at = STRMAP_INIT;
+	for (size_t j = 1; j < n; j++)
+		if (r.skipped[j])
+			strmap_put(&at, r.dirs[j], (void *)r.dirs[j]);
+	for (size_t i = 0; at.n && i < files->cap; i++) {
+		const struct entry *e = files->slots[i].val;
+		const char *slash;
+		if (!files->slots[i].key || e->mode_ok || !(slash = strrchr(e->rel, '/')))
+			continue;
+		buf_reset(&parent);
+		buf_add(&parent, e->rel, (size_t)(slash - e->rel));
+		if (strmap_get(&at, parent.data)) {
+			fs_join(&full, p->tmp, e->rel);
+			fix_mode(p, full.data, 0);
+		}
+	}
+	strmap_free(&at);
+	buf_release(&full);
+	buf_release(&parent);
+	for (size_t j = 1; j < n; j++)
+		if (r.skipped[j])
+			p->files->known++;
+	p->files->listed = n - p->files->known;
 	int err = 0;
 	for (size_t j = 0; j < n; j++) {
 		if (r.err[j] && !err) {
@@ -920,7 +1237,11 @@ static int prune(struct publish *p, struct buf *bad)
 			strmap_put(&p->files->dir_ids, r.dirs[j], &r.ids[j]);
 	free(p->files->ids);
 	p->files->ids = r.ids;
-	free(r.dirs);
+	free(p->files->names);
+	p->files->names = r.names;
+	p->files->n_pruned = n;
+	p->files->pruned = r.dirs;
+	free(r.skipped);
 	free(r.err);
 	free(r.bad);
 	errno = err;

@@ -128,6 +128,21 @@ struct publish_dir_id {
 /* For the fingerprint, once published cleanly: sets *id to the folder
  * rel's identity (above) and returns 1; 0 when unknown. */
 int publish_dir_known(struct publish *p, const char *rel, struct publish_dir_id *id);
+/* The folders' records: each folder of the output and of the spare as a
+ * build left it once pruned (its identity, when not racy, and the names it
+ * then held, as a sum of their digests), read from path (in the build
+ * cache's folder) before the build writes anything. When a folder of the
+ * spare is found with the identity recorded and this build produces the
+ * same names in it, publish_commit does not list it: the same identity
+ * means the same entries, as git's index trusts a file's identity for its
+ * bytes (publish.c, folder_known). A missing or damaged file is none
+ * (every folder listed). publish_folders_save writes them once the build
+ * is published cleanly (-1 with errno when it cannot: no harm, the next
+ * build lists the folders); publish_folders_counts says how many folders
+ * publish_commit listed and how many it knew. */
+void publish_folders_open(struct publish *p, const char *path);
+int publish_folders_save(struct publish *p);
+void publish_folders_counts(struct publish *p, size_t *listed, size_t *known);
 /* 1 when this build produced the file or folder rel. */
 int publish_has(struct publish *p, const char *rel);
 /* Returns the path .<out>.<what> beside out (owned by the caller). */
