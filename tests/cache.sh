@@ -805,9 +805,10 @@ FAST=1 cache_same output-added-before-fingerprint-fast
 # The folders' records (publish.h): a folder of the spare found as a build
 # left it once pruned, where this build produces the same names, is not
 # listed again. Two builds after a touch: every folder but the output's
-# own is known (a few may not be, below). A file added to a folder of the spare, or to a folder of
-# the output (which becomes the spare), changes the folder's identity: it
-# is listed, and the file removed. Damaged records are none.
+# own is known (a few may not be, below). A file added to a folder of the
+# spare, or to a folder of the output (which becomes the spare), changes
+# the folder's identity: it is listed, and the file removed. Damaged
+# records are none.
 touch "$C/site/site.yaml"
 cache_same folders-first
 touch "$C/site/site.yaml"
