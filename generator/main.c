@@ -567,9 +567,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	if (p.relinked)
 		cache_restat(cache, p.out);
 	int saved = cache_save(cache);
+	build_stage(&o->clock, "cache-save");
 	if (clean && saved == 0)
 		publish_folders_save(&p);	/* else the next build lists every folder */
-	build_stage(&o->clock, "cache-save");
+	build_stage(&o->clock, "folders-save");
 	if (saved < 0) {	/* the next build is then a full one */
 		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
 		    strerror(errno));
