@@ -668,6 +668,17 @@ cache_test org-same-size-mtime-kept-shown
 # A file renamed (its folder's identity changes), then a new one.
 mv "$f" "$C/site/content/organismes/zz-lire-en-provinois.yaml"
 cache_same org-renamed
+# The référentiels' files list each competence's offers by organisation
+# and offer id (opendata.c, refs_key: the offers told by their numbers, the
+# ids hashed once): an offer's id changed, then a competence taken from an
+# offer; each shows in data/referentiels/clea.json as in a clean build.
+f="$C/site/content/organismes/accueil-et-langues-nanterre.yaml"
+sed -i 's/^    - id: alpha-fle-apres-midi$/    - id: alpha-fle-apres-midi-bis/' "$f"
+cache_same refs-offer-id
+grep -q 'alpha-fle-apres-midi-bis' "$C/out/data/referentiels/clea.json"
+cache_test refs-offer-id-listed
+sed -i '0,/competences: \["clea:1.1", "clea:1.2", /s//competences: ["clea:1.1", /' "$f"
+cache_same refs-competence-removed
 printf '# Une note.\n' > "$C/site/content/pages/zz-notes.txt"
 cache_same file-added-not-read
 rm "$C/site/content/pages/zz-notes.txt"
