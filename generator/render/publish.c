@@ -861,9 +861,11 @@ int publish_folders_save(struct publish *p)
 	buf_puts(&b, FOLDERS_HEADER);
 	buf_put_unum(&b, f->gen, '\n');
 	struct folder_rec *old = f->recs;
-	size_t old_cap = old ? f->recs_mask + 1 : 0;
+	size_t old_cap = old ? f->recs_mask + 1 : 0, n_old = 0;
+	for (size_t i = 0; i < old_cap; i++)
+		n_old += old[i].dev || old[i].ino;
 	f->recs = NULL;
-	recs_make(f, f->n_pruned + old_cap);
+	recs_make(f, f->n_pruned + n_old);	/* by records, not slots: bounded */
 	for (size_t j = 1; j < f->n_pruned; j++) {	/* not the root: the swap changes it */
 		const struct publish_dir_id *id = &f->ids[j];
 		if (!id->ok || id->mtime >= id->taken || id->ctime >= id->taken ||
