@@ -332,8 +332,9 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, o->snap, d);
 	build_stage(&o->clock, o->preloaded ? NULL : "load");
 	if (o->b.timing && o->snap)
-		fprintf(stderr, "carto: load-snapshot %zu files taken, %zu parsed and put\n",
-		    snap_taken(o->snap), snap_added(o->snap));
+		fprintf(stderr, "carto: load-snapshot %zu files taken, %zu parsed and put\n"
+		    "carto: load-ids %zu files known by identity, not read\n",
+		    snap_taken(o->snap), snap_added(o->snap), snap_not_read(o->snap));
 	if (rc == 0) {
 		s->today = o->today ? o->today : today();
 		validate_site(s, s->today, o->b.jobs, d);
@@ -489,8 +490,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	build_stage(&o->clock, "fingerprint");
 	if (replayed)
 		goto done;
+	build_stage(&o->clock, NULL);
 	if (!o->preloaded)
 		o->snap = snap_beside(o->out, &o->b, 1);
+	build_stage(&o->clock, o->snap ? "snapshot-open" : NULL);
 	o->memo = memo_beside(o->out, &o->b);
 	int prepared = prepare(s, o, d, 1), snap_failed = 0;
 	/* The suites are a function of the inputs: kept even if the build

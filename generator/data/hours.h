@@ -30,10 +30,15 @@ struct hours_rule {
 	int to[HOURS_MAX_SPANS];
 };
 
+/* The model keeps a parsed struct hours in HOURS_SIZE(n) bytes (its n
+ * rules only: most have one or two of the eight): read r[0..n), and never
+ * copy one of the model's whole. */
 struct hours {
-	struct hours_rule r[HOURS_MAX_RULES];
 	size_t n;
+	struct hours_rule r[HOURS_MAX_RULES];
 };
+
+#define HOURS_SIZE(n) (offsetof(struct hours, r) + (n) * sizeof(struct hours_rule))
 
 /* Parses s into h. Returns 0, or -1 with *err set to a static message and
  * *at to the byte offset of the problem. */

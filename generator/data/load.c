@@ -31,6 +31,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
+#include "../base/fsrec.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
 #include "../text/markdown.h"
@@ -316,30 +317,45 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &t->d);
 		return 0;
 	}
-	buf_reset(b);
-	if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
-		if (errno == EFBIG)
-			diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
-			    LOAD_MAX_FILE >> 20);
-		else
-			diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
-		return 0;
-	}
-	t->src = digest_bytes(b->data, b->len);
-	t->bytes = b->len;
-	if (t->kind == T_PAGE) {
-		t->result = page_read(&r, &pw->scratch, b->data, b->len, t->rel);
-		if (t->result)
-			((struct page *)t->result)->src = t->src;
-		return 0;
-	}
-	int failed = 0;
+	/* A YAML file whose identity is the one the last load read: its
+	 * digest is the recorded one, its tree the snapshot's, and its bytes
+	 * are not read (snap.h). The recorder of the build's inputs notes it
+	 * as fs_read would have. */
+	struct stat st;
+	int stated = wk->snap && t->kind != T_PAGE && stat(t->path, &st) == 0 && S_ISREG(st.st_mode);
 	struct ynode *root = NULL;
-	if (!snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
-		size_t from = t->d.n;
-		root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &t->d, &failed);
-		if (!failed && root)
-			snap_put(wk->snap, &t->src, root, &t->d, from);
+	int failed = 0;
+	if (stated && (size_t)st.st_size <= LOAD_MAX_FILE && snap_known(wk->snap, t->path, &st, &t->src) &&
+	    snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
+		fsrec_note(t->path, FSREC_FOLLOW, &st, 0);
+		snap_note(wk->snap, t->path, &st, &t->src);
+		t->bytes = (size_t)st.st_size;
+	} else {
+		buf_reset(b);
+		if (fs_read(t->path, LOAD_MAX_FILE, b) < 0) {
+			if (errno == EFBIG)
+				diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "file too large: the limit is %u MiB",
+				    LOAD_MAX_FILE >> 20);
+			else
+				diag_add(&t->d, r.file, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
+			return 0;
+		}
+		t->src = digest_bytes(b->data, b->len);
+		t->bytes = b->len;
+		if (stated)	/* st was taken before the bytes were read */
+			snap_note(wk->snap, t->path, &st, &t->src);
+		if (t->kind == T_PAGE) {
+			t->result = page_read(&r, &pw->scratch, b->data, b->len, t->rel);
+			if (t->result)
+				((struct page *)t->result)->src = t->src;
+			return 0;
+		}
+		if (!snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
+			size_t from = t->d.n;
+			root = ytree_load(b->data, b->len, r.file, 0, &pw->scratch, &t->d, &failed);
+			if (!failed && root)
+				snap_put(wk->snap, &t->src, root, &t->d, from);
+		}
 	}
 	if (!failed)
 		convert(wk, t, &r, root);

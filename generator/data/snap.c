@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/arena.h"
@@ -28,6 +30,7 @@
 #include "../base/diag.h"
 #include "../base/fs.h"
 #include "../base/mem.h"
+#include "../base/strmap.h"
 #include "ytree.h"
 
 #define MAGIC "carto load snapshot 1\n"
@@ -237,6 +240,13 @@ struct ynode *snap_decode(const char *p, size_t len, struct arena *a)
 
 /* ---- the file of records ---- */
 
+/* A file's identity as a load found it, and the digest of its bytes. */
+struct ident {
+	const char *path;	/* as the load named it */
+	long long v[6];		/* dev, inode, size, mtime, ctime (ns), mode */
+	struct digest src;
+};
+
 enum { R_UNCHECKED, R_GOOD, R_BAD };
 
 struct rec {
@@ -255,7 +265,13 @@ struct added {
 struct snap {
 	char *path;
 	struct digest carto;
-	struct buf file;	/* the bytes read */
+	const char *bytes;	/* the file's, bytes[len] readable and 0 */
+	size_t len;
+	void *map;		/* bytes, when mapped (map_len of them) */
+	size_t map_len;
+	struct buf file;	/* bytes, when read (a file whose size is a
+				 * multiple of the page: the byte after it
+				 * would not be mapped) */
 	int put;		/* snap_put records (else read only) */
 	int valid;		/* the header is this carto's */
 	int torn;		/* bytes after the last whole record */
@@ -267,9 +283,18 @@ struct snap {
 	size_t cap;		/* a power of two */
 	atomic_int bad;		/* a record did not check */
 	atomic_size_t taken;
-	pthread_mutex_t lock;	/* guards added */
+	pthread_mutex_t lock;	/* guards added and noted */
 	struct added *added;
 	size_t n_added, cap_added;
+	/* The identities of the files the last load read (snap_known). */
+	long long start;	/* the coarse clock when opened, ns */
+	struct buf ids_file;	/* the table read: known's paths point in it */
+	struct ident *known;
+	size_t n_known;
+	struct strmap by_path;	/* path -> 1 + its place in known */
+	struct ident *noted;	/* for the next load (snap_note) */
+	size_t n_noted, cap_noted;
+	atomic_size_t not_read;
 };
 
 static size_t *find_slot(struct snap *s, const struct digest *key)
@@ -284,8 +309,8 @@ static size_t *find_slot(struct snap *s, const struct digest *key)
  * earlier one (an append after a record that did not check). */
 static void index_records(struct snap *s)
 {
-	const char *p = s->file.data;
-	size_t len = s->file.len, at = HEAD_LEN, n = 0;
+	const char *p = s->bytes;
+	size_t len = s->len, at = HEAD_LEN, n = 0;
 	while (at < len && len - at >= REC_HEAD) {
 		uint64_t plen;
 		memcpy(&plen, p + at + sizeof(struct digest), sizeof(plen));
@@ -379,6 +404,218 @@ static int read_whole(const char *path, size_t max, struct buf *b)
 	return 0;
 }
 
+/* Maps the snapshot at path into s (bytes, len), read only: its pages are
+ * the page cache's, neither copied nor zeroed (a read into memory of our
+ * own faulted in and filled tens of megabytes). The byte after the file
+ * must read as 0: it does in the last page's rest, so a file whose size is
+ * a multiple of the page is read instead. Nothing writes to the bytes, and
+ * the file is never truncated in place (snap_save appends or renames a new
+ * one over it). Returns 0, or -1 with errno set. */
+static int map_whole(struct snap *s, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	long page = sysconf(_SC_PAGESIZE);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > SNAP_MAX ||
+	    st.st_size < (off_t)HEAD_LEN || page <= 0 || st.st_size % page == 0) {
+		close(fd);
+		if (read_whole(path, SNAP_MAX, &s->file) < 0)
+			return -1;
+		s->bytes = s->file.data;
+		s->len = s->file.len;
+		return 0;
+	}
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	int e = errno;
+	close(fd);
+	if (m == MAP_FAILED) {
+		errno = e;
+		return -1;
+	}
+	s->map = m;
+	s->map_len = (size_t)st.st_size;
+	s->bytes = m;
+	s->len = s->map_len;
+	return 0;
+}
+
+/* Lets go of the file's bytes. */
+static void unmap_whole(struct snap *s)
+{
+	if (s->map)
+		munmap(s->map, s->map_len);
+	buf_release(&s->file);
+	s->map = NULL;
+	s->bytes = NULL;
+	s->len = s->map_len = 0;
+}
+
+/* ---- the identities of the files read (snap_known) ----
+ *
+ * Beside the snapshot, in <snapshot>.ids: "carto load ids 1\n", then per
+ * file its path's length (4 bytes), the path and a NUL, its identity (six
+ * 8-byte numbers) and the digest of its bytes, then the digest of every
+ * byte above. Anything else is no table (every file is read). */
+
+#define IDS_MAGIC "carto load ids 1\n"
+#define IDS_MAGIC_LEN (sizeof(IDS_MAGIC) - 1)
+#define IDS_MAX ((size_t)1 << 30)
+#define SEC 1000000000LL
+
+static void ident_of(const struct stat *st, long long *v)
+{
+	v[0] = (long long)st->st_dev;
+	v[1] = (long long)st->st_ino;
+	v[2] = (long long)st->st_size;
+	v[3] = (long long)st->st_mtim.tv_sec * SEC + st->st_mtim.tv_nsec;
+	v[4] = (long long)st->st_ctim.tv_sec * SEC + st->st_ctim.tv_nsec;
+	v[5] = (long long)st->st_mode;
+}
+
+/* 1 when a file time t may not tell a later change from the state seen,
+ * against ref, a time taken before the state was (the load's start): t
+ * is not older than ref (a time in whole seconds may come from a file
+ * system that keeps two: ref rounded down to that). As the fingerprint's
+ * (generator/fingerprint.c) and git's racy-clean rule. */
+static int ident_racy(long long t, long long ref)
+{
+	if (t % SEC == 0)
+		ref -= ref % (2 * SEC);
+	return t >= ref;
+}
+
+static void ids_path(const struct snap *s, struct buf *p)
+{
+	buf_reset(p);
+	buf_printf(p, "%s.ids", s->path);
+}
+
+/* Reads the table into s->known; an unreadable or damaged one is none. */
+static void ids_read(struct snap *s)
+{
+	struct buf p = BUF_INIT;
+	ids_path(s, &p);
+	struct buf *f = &s->ids_file;
+	int ok = fs_read(p.data, IDS_MAX, f) == 0 && f->len >= IDS_MAGIC_LEN + sizeof(struct digest) &&
+	    memcmp(f->data, IDS_MAGIC, IDS_MAGIC_LEN) == 0;
+	buf_release(&p);
+	size_t end = ok ? f->len - sizeof(struct digest) : 0, at = IDS_MAGIC_LEN, cap = 0;
+	if (ok) {
+		struct digest sum, got = digest_bytes(f->data, end);
+		memcpy(&sum, f->data + end, sizeof(sum));
+		ok = digest_eq(&sum, &got);
+	}
+	const size_t fixed = 6 * sizeof(long long) + sizeof(struct digest);
+	while (ok && at < end) {
+		uint32_t len;
+		if (end - at < sizeof(len)) {
+			ok = 0;
+			break;
+		}
+		memcpy(&len, f->data + at, sizeof(len));
+		at += sizeof(len);
+		if (len == 0 || (size_t)len >= end - at || end - at - len - 1 < fixed || f->data[at + len] != '\0' ||
+		    memchr(f->data + at, '\0', len)) {
+			ok = 0;
+			break;
+		}
+		s->known = xgrow(s->known, &cap, s->n_known + 1, sizeof(*s->known));
+		struct ident *e = &s->known[s->n_known];
+		e->path = f->data + at;
+		at += (size_t)len + 1;
+		memcpy(e->v, f->data + at, sizeof(e->v));
+		at += sizeof(e->v);
+		memcpy(&e->src, f->data + at, sizeof(e->src));
+		at += sizeof(e->src);
+		if (strmap_put(&s->by_path, e->path, (void *)(s->n_known + 1)))
+			ok = 0;	/* a path twice: not a table carto wrote */
+		s->n_known++;
+	}
+	if (!ok) {
+		free(s->known);
+		s->known = NULL;
+		s->n_known = 0;
+		strmap_free(&s->by_path);
+		s->by_path = (struct strmap)STRMAP_INIT;
+		buf_release(f);
+	}
+}
+
+int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src)
+{
+	if (!s || !s->n_known)
+		return 0;
+	uintptr_t at = (uintptr_t)strmap_get(&s->by_path, path);
+	if (!at)
+		return 0;
+	long long v[6];
+	ident_of(st, v);
+	const struct ident *e = &s->known[at - 1];
+	if (memcmp(v, e->v, sizeof(v)) != 0)
+		return 0;
+	*src = e->src;
+	atomic_fetch_add(&s->not_read, 1);
+	return 1;
+}
+
+void snap_note(struct snap *s, const char *path, const struct stat *st, const struct digest *src)
+{
+	if (!s || !s->put)
+		return;
+	struct ident e;
+	ident_of(st, e.v);
+	if (ident_racy(e.v[3], s->start) || ident_racy(e.v[4], s->start))
+		return;	/* it may change again within the time it shows */
+	e.path = xstrdup(path);
+	e.src = *src;
+	pthread_mutex_lock(&s->lock);
+	s->noted = xgrow(s->noted, &s->cap_noted, s->n_noted + 1, sizeof(*s->noted));
+	s->noted[s->n_noted++] = e;
+	pthread_mutex_unlock(&s->lock);
+}
+
+size_t snap_not_read(const struct snap *s)
+{
+	return s ? atomic_load(&((struct snap *)s)->not_read) : 0;
+}
+
+static int by_ident_path(const void *a, const void *b)
+{
+	return strcmp(((const struct ident *)a)->path, ((const struct ident *)b)->path);
+}
+
+/* Writes the identities noted (in path order: the same table for the same
+ * files, whatever the threads did), atomically. Returns 0 or -1. */
+static int ids_write(struct snap *s)
+{
+	struct buf b = BUF_INIT, p = BUF_INIT, tmp = BUF_INIT;
+	qsort(s->noted, s->n_noted, sizeof(*s->noted), by_ident_path);
+	buf_add(&b, IDS_MAGIC, IDS_MAGIC_LEN);
+	for (size_t i = 0; i < s->n_noted; i++) {
+		const struct ident *e = &s->noted[i];
+		uint32_t len = (uint32_t)strlen(e->path);
+		buf_add(&b, &len, sizeof(len));
+		buf_add(&b, e->path, (size_t)len + 1);
+		buf_add(&b, e->v, sizeof(e->v));
+		buf_add(&b, &e->src, sizeof(e->src));
+	}
+	struct digest sum = digest_bytes(b.data, b.len);
+	buf_add(&b, &sum, sizeof(sum));
+	ids_path(s, &p);
+	buf_printf(&tmp, "%s.%ld.tmp", p.data, (long)getpid());
+	int rc = fs_write(tmp.data, b.data, b.len) == 0 ? rename(tmp.data, p.data) : -1;
+	int e = errno;
+	if (rc < 0)
+		unlink(tmp.data);
+	errno = e;
+	buf_release(&b);
+	buf_release(&p);
+	buf_release(&tmp);
+	return rc;
+}
+
 struct snap *snap_open(const char *path, const struct digest *carto, int put)
 {
 	struct snap *s = xcalloc(1, sizeof(*s));
@@ -389,16 +626,22 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->bad, 0);
 	atomic_init(&s->taken, 0);
+	atomic_init(&s->not_read, 0);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	s->start = (long long)now.tv_sec * SEC + now.tv_nsec;
+	s->ids_file = (struct buf)BUF_INIT;
+	s->by_path = (struct strmap)STRMAP_INIT;
 	struct stat st;
-	if (read_whole(path, SNAP_MAX, &s->file) == 0 && s->file.len >= HEAD_LEN &&
-	    memcmp(s->file.data, MAGIC, MAGIC_LEN) == 0 &&
-	    memcmp(s->file.data + MAGIC_LEN, carto, sizeof(*carto)) == 0 && stat(path, &st) == 0) {
+	if (map_whole(s, path) == 0 && s->len >= HEAD_LEN && memcmp(s->bytes, MAGIC, MAGIC_LEN) == 0 &&
+	    memcmp(s->bytes + MAGIC_LEN, carto, sizeof(*carto)) == 0 && stat(path, &st) == 0) {
 		s->valid = 1;
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
 		index_records(s);
+		ids_read(s);	/* without the trees, identities are no use */
 	} else
-		buf_release(&s->file);
+		unmap_whole(s);
 	return s;
 }
 
@@ -436,7 +679,7 @@ int snap_take(struct snap *s, const struct digest *key, const char *file, struct
 	if (!at)
 		return 0;
 	struct rec *r = &s->recs[at - 1];
-	const char *p = s->file.data + r->off;
+	const char *p = s->bytes + r->off;
 	int state = atomic_load(&r->state);
 	if (state == R_UNCHECKED) {
 		struct digest sum = digest_bytes(p, r->len);
@@ -534,7 +777,7 @@ static int append(struct snap *s)
 		return -1;
 	struct buf b = BUF_INIT;
 	int rc = fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
-	    (size_t)st.st_size == s->file.len ? put_added(s, fd, &b) : -1;
+	    (size_t)st.st_size == s->len ? put_added(s, fd, &b) : -1;
 	if (close(fd) < 0)
 		rc = -1;
 	buf_release(&b);
@@ -561,7 +804,7 @@ static int rewrite(struct snap *s)
 		buf_reset(&b);
 		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
 			if (atomic_load(&s->recs[i].used))
-				rc = fs_write_fd(fd, s->file.data + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
+				rc = fs_write_fd(fd, s->bytes + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
 		if (rc == 0)
 			rc = put_added(s, fd, &b);
 		if (close(fd) < 0)
@@ -579,10 +822,9 @@ static int rewrite(struct snap *s)
 	return rc;
 }
 
-int snap_save(struct snap *s)
+/* Writes the records (see snap_save). */
+static int save_records(struct snap *s)
 {
-	if (!s || !s->put)
-		return 0;
 	size_t live = 0, stale = 0;
 	for (size_t i = 0; i < s->n_recs; i++)
 		*(atomic_load(&s->recs[i].used) ? &live : &stale) += REC_HEAD + s->recs[i].len;
@@ -591,6 +833,26 @@ int snap_save(struct snap *s)
 	if (!s->n_added || append(s) == 0)
 		return 0;
 	return rewrite(s);	/* another build replaced it, or the write failed */
+}
+
+int snap_save(struct snap *s)
+{
+	if (!s || !s->put)
+		return 0;
+	/* The identities name trees: written after them, and none when the
+	 * trees could not be (then every file is read). */
+	struct buf p = BUF_INIT;
+	ids_path(s, &p);
+	int rc = save_records(s);
+	if (rc == 0)
+		rc = ids_write(s);
+	else {
+		int e = errno;
+		unlink(p.data);
+		errno = e;
+	}
+	buf_release(&p);
+	return rc;
 }
 
 void snap_free(struct snap *s)
@@ -602,7 +864,13 @@ void snap_free(struct snap *s)
 	free(s->added);
 	free(s->recs);
 	free(s->table);
-	buf_release(&s->file);
+	unmap_whole(s);
+	for (size_t i = 0; i < s->n_noted; i++)
+		free((char *)s->noted[i].path);
+	free(s->noted);
+	free(s->known);
+	strmap_free(&s->by_path);
+	buf_release(&s->ids_file);
 	pthread_mutex_destroy(&s->lock);
 	free(s->path);
 	free(s);

@@ -7,8 +7,14 @@
  * header with carto's own digest (render/cache.h's cache_carto_digest: a
  * rebuilt carto reads none of it), then records, each the digest of a
  * file's bytes (the key), its payload's length and digest, and the payload.
- * The loader still reads and digests every file (the fingerprint notes
- * it); only the parse is skipped. Only trees whose parse succeeded are
+ * Beside it (<snapshot>.ids), the identity of each file the last load
+ * read (device, inode, size, modification and change times in
+ * nanoseconds, mode) with the digest of its bytes: a file whose identity
+ * is the one recorded is not read again, its digest taken from the record
+ * (snap_known). As git's index, an identity is recorded only when its
+ * times are older than the load's start (racy-clean): a change made after
+ * that, even of the same size with the modification time put back, gives
+ * another change time, so another identity, and the file is read. Only trees whose parse succeeded are
  * kept; the converters (load_org.c, load_site.c) run on the tree taken
  * from the snapshot as on a parsed one, so the model and their
  * diagnostics are the same, at the same line and column.
@@ -16,8 +22,8 @@
  * Errors: a missing, truncated, corrupt or other carto's snapshot, or a
  * record whose payload does not match its digest or does not decode, is
  * as if absent (the file is parsed); never a crash. Memory: the file is
- * read whole (its records' strings are used in place by the trees taken
- * from it, so it lives until snap_free), and snap_save keeps it at most
+ * mapped whole, read only (its records' strings are used in place by the
+ * trees taken from it, so it lives until snap_free), and snap_save keeps it at most
  * about twice the size of what the last load used: records are appended
  * while the ones no load used weigh less than the ones used, else the file
  * is written again, atomically (a new file renamed over it), with only the
@@ -47,11 +53,23 @@ int snap_take(struct snap *s, const struct digest *key, const char *file, struct
  * the diagnostics d->v[from..d->n) that the parse reported. */
 void snap_put(struct snap *s, const struct digest *key, const struct ynode *root,
     const struct diags *d, size_t from);
+/* 1, with *src set to the digest of its bytes, when the file at path
+ * (named as the last load named it) has the identity st that it had when
+ * that load read it; 0 when it must be read. Thread-safe. */
+struct stat;
+int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src);
+/* Records that the file at path, of identity st (taken before its bytes
+ * were read), holds bytes of digest src, for the next load (unless its
+ * times are racy, see above). Thread-safe. */
+void snap_note(struct snap *s, const char *path, const struct stat *st, const struct digest *src);
+/* Files snap_known spared reading so far. */
+size_t snap_not_read(const struct snap *s);
 /* Files taken from the snapshot, and put into it, so far. */
 size_t snap_taken(const struct snap *s);
 size_t snap_added(const struct snap *s);
-/* Writes what snap_put recorded (see above). Returns 0, or -1 with errno
- * set (the next load then parses again what is missing). */
+/* Writes what snap_put recorded (see above), then the identities noted.
+ * Returns 0, or -1 with errno set (the next load then reads and parses
+ * again what is missing). */
 int snap_save(struct snap *s);
 void snap_free(struct snap *s);
 

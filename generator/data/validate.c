@@ -161,9 +161,7 @@ static const struct hours *check_hours(struct vctx *v, const struct sval *sv)
 		    "opening hours '%s': %s (e.g. \"Mo-Fr 09:00-12:00; Sa 10:00-12:00\")", sv->s, err);
 		return NULL;
 	}
-	struct hours *p = arena_alloc(v->a, sizeof(*p));
-	*p = h;
-	return p;
+	return arena_memdup(v->a, &h, HOURS_SIZE(h.n));	/* hours.h: its rules only */
 }
 
 /* Even-odd ray casting over every ring of a shape. */

@@ -327,18 +327,35 @@ static void libraries(struct digest_ctx *k)
 
 /* What every key starts with: see cache.h. -1 when carto cannot read its
  * own executable (then no cache: a rebuilt carto must never reuse what an
- * older one rendered). */
-int cache_carto_digest(struct digest *out)
+ * older one rendered). Taken once a process, at the first call (before
+ * the build maps the load snapshot, data/snap.c: a file mapped later,
+ * which changes at every build, is not one of carto's libraries): the
+ * code that runs is the code that was mapped then. */
+static struct digest carto_digest;
+static int carto_digest_rc;
+static pthread_once_t carto_digest_once = PTHREAD_ONCE_INIT;
+
+static void carto_digest_take(void)
 {
 	struct digest exe;
-	if (digest_file("/proc/self/exe", &exe, NULL) < 0)
-		return -1;
+	if (digest_file("/proc/self/exe", &exe, NULL) < 0) {
+		carto_digest_rc = -1;
+		return;
+	}
 	struct digest_ctx *k = digest_new();
 	digest_str(k, HEADER);
 	digest_str(k, CARTO_VERSION);
 	digest_fold(k, &exe);
 	libraries(k);
-	*out = digest_end(k);
+	carto_digest = digest_end(k);
+}
+
+int cache_carto_digest(struct digest *out)
+{
+	pthread_once(&carto_digest_once, carto_digest_take);
+	if (carto_digest_rc < 0)
+		return -1;
+	*out = carto_digest;
 	return 0;
 }
 
