@@ -512,20 +512,28 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 		return;
 	size_t si = scale_index(t, o->scale);
 	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;
+	/* The buckets not needed (t->need, a few offers searched again) are
+	 * looked at first: the tests on the offer's lists then run only for
+	 * those filled. */
 	for (size_t k = 0; vi >= 0 && k < o->scale->n; k++)
-		if (offre_takes_level(o, o->scale, k) && o->scale->v[k].rang < o->scale->v[vi].rang &&
-		    (!t->need || t->need[t->base[si] + k]))
+		if ((!t->need || t->need[t->base[si] + k]) && offre_takes_level(o, o->scale, k) &&
+		    o->scale->v[k].rang < o->scale->v[vi].rang)
 			push_offre(&t->levels[t->base[si] + k], o, seq);
 	for (size_t i = 0; i < s->n_correspondances; i++) {
 		const struct correspondance *c = s->correspondances[i];
-		if (!c->de || !c->vers || !offre_prepares(o, c->vers))
+		size_t needed = 0;
+		while (t->need && needed < c->n_liens && !t->need[t->link[i] + needed])
+			needed++;
+		if (!c->de || !c->vers || needed == c->n_liens || !offre_prepares(o, c->vers))
 			continue;
-		for (size_t j = 0; j < c->n_liens; j++) {
+		for (size_t j = needed; j < c->n_liens; j++) {
 			const struct corr_link *l = &c->liens[j];
 			size_t q = 0;
+			if (t->need && !t->need[t->link[i] + j])
+				continue;
 			while (q < l->vers.n && !offre_lists(o, c->vers->id, l->vers.v[q].s))
 				q++;
-			if (q < l->vers.n && (!t->need || t->need[t->link[i] + j]))
+			if (q < l->vers.n)
 				push_offre(&t->levels[t->link[i] + j], o, seq);
 		}
 	}

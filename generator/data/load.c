@@ -325,8 +325,8 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	int stated = wk->snap && t->kind != T_PAGE && stat(t->path, &st) == 0 && S_ISREG(st.st_mode);
 	struct ynode *root = NULL;
 	int failed = 0;
-	if (stated && (size_t)st.st_size <= LOAD_MAX_FILE && snap_known(wk->snap, t->path, &st, &t->src) &&
-	    snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
+	if (stated && (size_t)st.st_size <= LOAD_MAX_FILE &&
+	    snap_take_known(wk->snap, t->path, &st, r.file, &pw->scratch, &t->d, &root, &t->src)) {
 		fsrec_note(t->path, FSREC_FOLLOW, &st, 0);
 		snap_note(wk->snap, t->path, &st, &t->src);
 		t->bytes = (size_t)st.st_size;

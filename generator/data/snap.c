@@ -179,8 +179,7 @@ static struct ynode *get_node(struct dec *d, unsigned depth)
 		return NULL;
 	}
 	size_t id = d->next++;
-	struct ynode *n = arena_alloc(d->a, sizeof(*n));
-	memset(n, 0, sizeof(*n));
+	struct ynode *n = arena_alloc(d->a, sizeof(*n));	/* zeroed */
 	n->kind = (enum ykind)(tag & 3u);
 	n->plain = (tag & 4u) != 0;
 	uint64_t line = get_var(d), col = get_var(d), len = get_var(d);
@@ -286,7 +285,7 @@ struct snap {
 	pthread_mutex_t lock;	/* guards added and noted */
 	struct added *added;
 	size_t n_added, cap_added;
-	/* The identities of the files the last load read (snap_known). */
+	/* The identities of the files the last load read (snap_take_known). */
 	long long start;	/* the coarse clock when opened, ns */
 	struct buf ids_file;	/* the table read: known's paths point in it */
 	struct ident *known;
@@ -452,7 +451,7 @@ static void unmap_whole(struct snap *s)
 	s->len = s->map_len = 0;
 }
 
-/* ---- the identities of the files read (snap_known) ----
+/* ---- the identities of the files read (snap_take_known) ----
  *
  * Beside the snapshot, in <snapshot>.ids: "carto load ids 1\n", then per
  * file its path's length (4 bytes), the path and a NUL, its identity (six
@@ -543,7 +542,8 @@ static void ids_read(struct snap *s)
 	}
 }
 
-int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src)
+int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
+    struct arena *a, struct diags *d, struct ynode **root, struct digest *src)
 {
 	if (!s || !s->n_known)
 		return 0;
@@ -553,7 +553,7 @@ int snap_known(struct snap *s, const char *path, const struct stat *st, struct d
 	long long v[6];
 	ident_of(st, v);
 	const struct ident *e = &s->known[at - 1];
-	if (memcmp(v, e->v, sizeof(v)) != 0)
+	if (memcmp(v, e->v, sizeof(v)) != 0 || !snap_take(s, &e->src, file, a, d, root))
 		return 0;
 	*src = e->src;
 	atomic_fetch_add(&s->not_read, 1);

@@ -11,7 +11,7 @@
  * read (device, inode, size, modification and change times in
  * nanoseconds, mode) with the digest of its bytes: a file whose identity
  * is the one recorded is not read again, its digest taken from the record
- * (snap_known). As git's index, an identity is recorded only when its
+ * (snap_take_known). As git's index, an identity is recorded only when its
  * times are older than the load's start (racy-clean): a change made after
  * that, even of the same size with the modification time put back, gives
  * another change time, so another identity, and the file is read. Only trees whose parse succeeded are
@@ -53,16 +53,18 @@ int snap_take(struct snap *s, const struct digest *key, const char *file, struct
  * the diagnostics d->v[from..d->n) that the parse reported. */
 void snap_put(struct snap *s, const struct digest *key, const struct ynode *root,
     const struct diags *d, size_t from);
-/* 1, with *src set to the digest of its bytes, when the file at path
- * (named as the last load named it) has the identity st that it had when
- * that load read it; 0 when it must be read. Thread-safe. */
+/* When the file at path (named as the last load named it) has the
+ * identity st that it had when that load read it, and the snapshot holds
+ * the tree of its bytes: snap_take's work (file, a, d, root), *src set to
+ * the digest of its bytes, and 1. Else 0: it must be read. Thread-safe. */
 struct stat;
-int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src);
+int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
+    struct arena *a, struct diags *d, struct ynode **root, struct digest *src);
 /* Records that the file at path, of identity st (taken before its bytes
  * were read), holds bytes of digest src, for the next load (unless its
  * times are racy, see above). Thread-safe. */
 void snap_note(struct snap *s, const char *path, const struct stat *st, const struct digest *src);
-/* Files snap_known spared reading so far. */
+/* Files snap_take_known spared reading so far. */
 size_t snap_not_read(const struct snap *s);
 /* Files taken from the snapshot, and put into it, so far. */
 size_t snap_taken(const struct snap *s);

@@ -182,12 +182,26 @@ static int in_shape(const struct shape *sh, double x, double y)
 	return in;
 }
 
-int geo_in_territory(const struct site *s, double lon, double lat)
+/* geo_in_territory, the département dep (or NULL) tried first. */
+static int in_territory(const struct site *s, double lon, double lat, const char *dep)
 {
+	/* The département named first: where a lieu lies, mostly (a shape
+	 * has thousands of points, and the neighbours' boxes overlap). */
+	for (size_t i = 0; dep && i < s->geo.n_departements; i++)
+		if (s->geo.departements[i].code && strcmp(s->geo.departements[i].code, dep) == 0) {
+			if (in_shape(&s->geo.departements[i], lon, lat))
+				return 1;
+			break;
+		}
 	for (size_t i = 0; i < s->geo.n_departements; i++)
 		if (in_shape(&s->geo.departements[i], lon, lat))
 			return 1;
 	return 0;
+}
+
+int geo_in_territory(const struct site *s, double lon, double lat)
+{
+	return in_territory(s, lon, lat, NULL);
 }
 
 static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size_t idx)
@@ -232,7 +246,7 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 			vwarn(v, l->code_postal.line, l->code_postal.col,
 			    "code_postal %s is not one of %s's (%s…)", cp, c->nom, c->postaux[0]);
 	}
-	if (l->has_geo && !geo_in_territory(v->s, l->lon, l->lat))
+	if (l->has_geo && !in_territory(v->s, l->lon, l->lat, c ? c->dep : NULL))
 		verr(v, l->geo_line, l->geo_col,
 		    "geo (lat %.5f, lon %.5f) lies outside the territory: check the order of lat and lon",
 		    l->lat, l->lon);
