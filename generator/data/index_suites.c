@@ -85,6 +85,8 @@ struct slots {
 	size_t n, *base, *link;
 	struct strmap *levels;
 	const unsigned char *need;	/* the levels to fill, NULL: all */
+	const unsigned char *corr_need;	/* with need: a correspondence has
+					 * a link to fill */
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -521,12 +523,9 @@ static void add_candidate(const struct site *s, const struct offre *o, const str
 			push_offre(&t->levels[t->base[si] + k], o, seq);
 	for (size_t i = 0; i < s->n_correspondances; i++) {
 		const struct correspondance *c = s->correspondances[i];
-		size_t needed = 0;
-		while (t->need && needed < c->n_liens && !t->need[t->link[i] + needed])
-			needed++;
-		if (!c->de || !c->vers || needed == c->n_liens || !offre_prepares(o, c->vers))
+		if (!c->de || !c->vers || (t->need && !t->corr_need[i]) || !offre_prepares(o, c->vers))
 			continue;
-		for (size_t j = needed; j < c->n_liens; j++) {
+		for (size_t j = 0; j < c->n_liens; j++) {
 			const struct corr_link *l = &c->liens[j];
 			size_t q = 0;
 			if (t->need && !t->need[t->link[i] + j])
@@ -580,6 +579,11 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 			}
 	free(src);
 	t.need = need;
+	unsigned char *corr_need = need ? xcalloc(s->n_correspondances + 1, 1) : NULL;
+	for (size_t i = 0; need && i < s->n_correspondances; i++)
+		for (size_t j = 0; j < s->correspondances[i]->n_liens && !corr_need[i]; j++)
+			corr_need[i] = need[t.link[i] + j];
+	t.corr_need = corr_need;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			add_candidate(s, &s->organismes[i]->offres[k], &t, &seq);
@@ -619,4 +623,5 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 	free(t.base);
 	free(t.v);
 	free(need);
+	free(corr_need);
 }
