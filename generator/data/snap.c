@@ -591,7 +591,8 @@ static int by_ident_path(const void *a, const void *b)
 static int ids_write(struct snap *s)
 {
 	struct buf b = BUF_INIT, p = BUF_INIT, tmp = BUF_INIT;
-	qsort(s->noted, s->n_noted, sizeof(*s->noted), by_ident_path);
+	if (s->n_noted)
+		qsort(s->noted, s->n_noted, sizeof(*s->noted), by_ident_path);
 	buf_add(&b, IDS_MAGIC, IDS_MAGIC_LEN);
 	for (size_t i = 0; i < s->n_noted; i++) {
 		const struct ident *e = &s->noted[i];
