@@ -328,11 +328,18 @@ static void put_entry(struct buf *b, char tag, const struct fsrec_entry *e)
  * not looked at again; the others (the folders, the files written or
  * linked in this build, whose change time is this build's, and those the
  * cache does not key) are, each by fstatat from the output's descriptor,
- * side by side on the pool, in chunks. The entries are noted in the order
- * of their paths (bytewise), so the bytes are the same for any jobs. */
+ * side by side on the pool, in chunks. A file looked at that the cache
+ * recorded (its times this build's) must still have that identity: one
+ * written into since it was in place (another program appending to a page
+ * while the build ran, through the published name a page put back shares)
+ * would otherwise be noted with its new identity, and the next build would
+ * keep it as it is; then no fingerprint is written, and the next build runs
+ * and finds it changed. The entries are noted in the order of their paths
+ * (bytewise), so the bytes are the same for any jobs. */
 struct out_entry {
 	const char *rel;	/* "." for the output itself */
 	const struct publish_file *known;	/* its recorded identity, or NULL */
+	const struct publish_file *recorded;	/* the same, racy: looked at */
 	int dir_known;		/* a folder whose identity the publisher took */
 	struct fsrec_id id;
 };
@@ -346,6 +353,7 @@ struct produced {
 	_Atomic int failed;	/* one is missing or racy */
 	size_t looked;		/* entries looked at (not known) */
 	struct strmap known;	/* rel -> struct publish_file *, not racy */
+	struct strmap recorded;	/* rel -> struct publish_file *, racy */
 	long long start;
 	struct publish *p;
 };
@@ -360,8 +368,12 @@ static int cmp_entry(const void *pa, const void *pb)
 static void note_known(void *ctx, const struct publish_file *pf)
 {
 	struct produced *pr = ctx;
-	if (pf->st.ok && !racy(pf->st.mtime, pr->start) && !racy(pf->st.ctime, pr->start))
+	if (!pf->st.ok)
+		return;
+	if (!racy(pf->st.mtime, pr->start) && !racy(pf->st.ctime, pr->start))
 		strmap_put(&pr->known, pf->rel, (void *)pf);
+	else
+		strmap_put(&pr->recorded, pf->rel, (void *)pf);
 }
 
 /* 1 when the folder rel (open as fd, closed here) holds only what the
@@ -406,6 +418,10 @@ static int look_job(void *ctx, size_t j, struct pool_worker *w)
 		e->id = fsrec_id_stat(&st);
 		if (racy(e->id.mtime, pr->ref) || racy(e->id.ctime, pr->ref))
 			atomic_store(&pr->failed, 1);
+		const struct publish_file *r = e->recorded;
+		if (r && (r->st.dev != e->id.dev || r->st.ino != e->id.ino || r->size != e->id.size ||
+		    r->st.mtime != e->id.mtime || r->st.ctime != e->id.ctime))
+			atomic_store(&pr->failed, 1);
 		int fd;
 		if (S_ISDIR(st.st_mode) && ((fd = openat(root ? AT_FDCWD : pr->root, root ? pr->out : e->rel,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 || !only_produced(pr, e->rel, fd, &w->tmp)))
@@ -423,7 +439,7 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 	unsigned fmode;
 	const char **rel = publish_produced(p, &nf, &nd, &fmode);
 	struct produced pr = { .n = nf + nd + 1, .out = f->out, .ref = ref, .known = STRMAP_INIT,
-		.start = f->start, .p = p };
+		.recorded = STRMAP_INIT, .start = f->start, .p = p };
 	cache_each_file(c, note_known, &pr);
 	pr.v = xcalloc(pr.n, sizeof(*pr.v));
 	pr.looked = pr.n;
@@ -433,6 +449,8 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 		e->rel = rel[i];
 		const struct publish_file *k = i < nf ? strmap_get(&pr.known, rel[i]) : NULL;
 		struct publish_dir_id dk;
+		if (!k && i < nf)
+			e->recorded = strmap_get(&pr.recorded, rel[i]);
 		if (k) {
 			e->known = k;
 			pr.looked--;
@@ -463,6 +481,7 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 	if (f->timing)
 		fprintf(stderr, "carto: fingerprint-output %zu entries, %zu looked at\n", pr.n, pr.looked);
 	strmap_free(&pr.known);
+	strmap_free(&pr.recorded);
 	free(pr.v);
 	return rc;
 }
