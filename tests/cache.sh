@@ -1036,6 +1036,21 @@ cache_same notes-cleaned
 	[ -s "$N/pdf-entries+pdf+cartographies+linguistique.pdf" ] && [ -s "$N/pdf-pages+pdf+cartographies+linguistique.pdf" ]
 cache_test_d notes-cleaned-gone 'ls "$N"'
 
+# Another program that appends to a page this build wrote, once the build
+# has published it and before it writes its fingerprint
+# (CARTO_TEST_PAUSE_FINGERPRINT): the page's change time is this build's,
+# so the fingerprint looks at it, and must find that its identity is no
+# longer the one the cache recorded (then no fingerprint), not note it as it
+# is now, or the next build would stop early and keep the page.
+rename_org "Centre social Ponts"
+sleep 0.02	# out of the racy tick of the edit, as cache_same
+CARTO_TEST_PAUSE_FINGERPRINT=3 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log.paused" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q '^carto: published' "$C/log.paused" && break; sleep 0.1; done
+echo "<!-- appended -->" >> "$C/out/organismes/centre-social-port-et-quartiers/index.html"
+wait $pid
+cache_same appended-while-building
+
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'
