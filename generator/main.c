@@ -264,6 +264,8 @@ static void read_env(struct opts *o)
 		o->b.pause = (unsigned)atoi(v);
 	if ((v = getenv("CARTO_TEST_PAUSE_FINGERPRINT")))	/* lets the tests add to the output */
 		o->b.pause_fingerprint = (unsigned)atoi(v);
+	if ((v = getenv("CARTO_TEST_PAUSE_LOAD")))	/* lets the tests cut the snapshot */
+		o->b.pause_load = (unsigned)atoi(v);
 	o->b.timing = getenv("CARTO_TIMING") != NULL;
 	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
 	if ((v = getenv("CARTO_TEST_SITEMAP_MAX")) && atol(v) > 0)	/* lets the tests reach the index */
@@ -494,11 +496,16 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	if (!o->preloaded)
 		o->snap = snap_beside(o->out, &o->b, 1);
 	build_stage(&o->clock, o->snap ? "snapshot-open" : NULL);
+	if (o->b.pause_load) {
+		fprintf(stderr, "carto: paused with the load snapshot open\n");
+		sleep(o->b.pause_load);
+	}
 	o->memo = memo_beside(o->out, &o->b);
-	int prepared = prepare(s, o, d, 1), snap_failed = 0;
+	int prepared = prepare(s, o, d, 1), snap_failed = 0, snap_was_cut = snap_cut(o->snap);
 	/* The suites are a function of the inputs: kept even if the build
-	 * stops; a memo not written is only searched again. */
-	if (o->memo && out_is_safe(o->site, o->out, 0))
+	 * stops (not when the model may hold 0s read from a snapshot cut
+	 * short); a memo not written is only searched again. */
+	if (o->memo && !snap_was_cut && out_is_safe(o->site, o->out, 0))
 		suites_memo_save(o->memo);
 	suites_memo_free(o->memo);
 	o->memo = NULL;
@@ -509,9 +516,16 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 			    strerror(errno));
 			snap_failed = 1;	/* no fingerprint: it would replay the warning */
 		}
+		snap_was_cut |= snap_cut(o->snap);
 		snap_free(o->snap);	/* the model holds none of its bytes */
 		o->snap = NULL;
 		build_stage(&o->clock, "snapshot-save");
+	}
+	if (snap_was_cut) {	/* what was loaded may hold 0s for what it read */
+		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
+		    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
+		    "removed, build again\n", o->out, o->out);
+		goto done;
 	}
 	if (prepared < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s: nothing was published; %s is unchanged\n",

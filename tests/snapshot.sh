@@ -196,3 +196,27 @@ sleep 0.02	# past the clock tick of the build's start (tests/cache.sh says why)
 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 &&
 	! grep -q 'nothing changed\|cannot write the load snapshot' "$S/log" && [ -s "$SNAP" ]
 snap_test unwritable-then-written 'cat "$S/log"; ls -la "$S/.out.cache"'
+
+# Another program cutting the mapped snapshot short in place (carto never
+# does) while a build reads it (CARTO_TEST_PAUSE_LOAD: the build waits once
+# it is mapped): the pages past the new end are gone, and reading them
+# raises SIGBUS. The build stops with a clear error instead of dying of it:
+# a non-zero status but not a signal's, the output as it was, the snapshot
+# removed; the next build parses again and gives the bytes of a clean build.
+rm -rf "$S/out.before"
+cp -a "$S/out" "$S/out.before"
+printf '# cut\n' >> "$ORG"
+sleep 0.02
+CARTO_TEST_PAUSE_LOAD=3 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log.cut" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q '^carto: paused with the load snapshot open' "$S/log.cut" && break; sleep 0.1; done
+: > "$SNAP"
+wait $pid
+st=$?
+[ "$st" = 1 ] && grep -q 'error: the load snapshot .* was cut short by another program' "$S/log.cut" &&
+	diff -r "$S/out" "$S/out.before" > /dev/null && [ ! -e "$SNAP" ] && [ ! -e "$IDS" ]
+snap_test cut-while-mapped-stops "echo status \$st; cat \"\$S/log.cut\"; ls -la \"\$S/.out.cache\""
+snap_build cut-then-parsed
+[ "$(taken)" = 0 ] && [ "$(parsed)" = "$all" ]
+snap_test cut-then-parses-all 'cat "$S/counts"; echo "of $all"'
+rm -rf "$S/out.before"

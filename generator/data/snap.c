@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -268,6 +269,7 @@ struct snap {
 	size_t len;
 	void *map;		/* bytes, when mapped (map_len of them) */
 	size_t map_len;
+	int watched;		/* the mapping the SIGBUS handler watches */
 	struct buf file;	/* bytes, when read (a file whose size is a
 				 * multiple of the page: the byte after it
 				 * would not be mapped) */
@@ -403,6 +405,63 @@ static int read_whole(const char *path, size_t max, struct buf *b)
 	return 0;
 }
 
+/* ---- a snapshot cut short while mapped ----
+ *
+ * Another program that truncates the snapshot in place (carto never does)
+ * takes the mapped pages past the new end away: reading them raises
+ * SIGBUS. The handler, for an address inside the live mapping, maps
+ * anonymous zero pages over the whole of it (a read then sees 0s, which
+ * the decoder's bounds and the records' digests refuse, and never crashes),
+ * notes the cut and returns, so the faulting read is done again on them;
+ * the build then stops before publishing (snap_cut). For any other address
+ * it puts back the handler it replaced and returns: the fault comes again
+ * and does what it did before. Only one mapping is watched at a time (a
+ * build opens one snapshot); mmap is not on POSIX's list of functions safe
+ * in a handler, but on Linux it is a plain system call. */
+static _Atomic(uintptr_t) watched_base;
+static _Atomic(size_t) watched_len;
+static volatile sig_atomic_t was_cut;
+static struct sigaction before_bus;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+static void on_bus(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	uintptr_t base = atomic_load(&watched_base), at = (uintptr_t)si->si_addr;
+	size_t len = atomic_load(&watched_len);
+	if (base && at >= base && at - base < len &&
+	    mmap((void *)base, len, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) {
+		was_cut = 1;
+		return;
+	}
+	sigaction(SIGBUS, &before_bus, NULL);
+}
+
+static void watch_bus(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_bus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &before_bus);
+}
+
+/* Watches the mapping m of len bytes, when no other is. */
+static void watch(struct snap *s, void *m, size_t len)
+{
+	uintptr_t none = 0;
+	pthread_once(&bus_once, watch_bus);
+	atomic_store(&watched_len, len);
+	s->watched = atomic_compare_exchange_strong(&watched_base, &none, (uintptr_t)m);
+}
+
+int snap_cut(const struct snap *s)
+{
+	return s && s->watched && was_cut;
+}
+
 /* Maps the snapshot at path into s (bytes, len), read only: its pages are
  * the page cache's, neither copied nor zeroed (a read into memory of our
  * own faulted in and filled tens of megabytes). The byte after the file
@@ -435,6 +494,7 @@ static int map_whole(struct snap *s, const char *path)
 	}
 	s->map = m;
 	s->map_len = (size_t)st.st_size;
+	watch(s, m, s->map_len);
 	s->bytes = m;
 	s->len = s->map_len;
 	return 0;
@@ -443,6 +503,10 @@ static int map_whole(struct snap *s, const char *path)
 /* Lets go of the file's bytes. */
 static void unmap_whole(struct snap *s)
 {
+	if (s->map && s->watched) {
+		atomic_store(&watched_base, 0);
+		s->watched = 0;
+	}
 	if (s->map)
 		munmap(s->map, s->map_len);
 	buf_release(&s->file);
@@ -844,8 +908,11 @@ int snap_save(struct snap *s)
 	 * trees could not be (then every file is read). */
 	struct buf p = BUF_INIT;
 	ids_path(s, &p);
-	int rc = save_records(s);
-	if (rc == 0)
+	int rc = snap_cut(s) ? 0 : save_records(s);
+	if (snap_cut(s)) {	/* what it held is gone (or was saved as 0s) */
+		unlink(p.data);
+		unlink(s->path);
+	} else if (rc == 0)
 		rc = ids_write(s);
 	else {
 		int e = errno;

@@ -28,6 +28,8 @@
  * while the ones no load used weigh less than the ones used, else the file
  * is written again, atomically (a new file renamed over it), with only the
  * records used and the new ones. snap_take and snap_put are thread-safe.
+ * A snapshot cut short in place by another program while mapped would
+ * raise SIGBUS: snap.c catches it for the mapping (see snap_cut).
  */
 #ifndef CARTO_SNAP_H
 #define CARTO_SNAP_H
@@ -73,6 +75,11 @@ size_t snap_added(const struct snap *s);
  * Returns 0, or -1 with errno set (the next load then reads and parses
  * again what is missing). */
 int snap_save(struct snap *s);
+/* 1 when another program cut the snapshot short in place while s had it
+ * mapped (snap.c: what was read of it since may be 0s): the model loaded
+ * with it cannot be trusted, and the build must stop before publishing.
+ * snap_save then removes the snapshot and its identities. */
+int snap_cut(const struct snap *s);
 void snap_free(struct snap *s);
 
 /* The tree codec (exposed for the tests). snap_encode appends root's tree to

@@ -40,6 +40,9 @@ struct build_opts {
 				 * to wait once published, before the
 				 * fingerprint looks at the output, so the
 				 * tests can change it meanwhile */
+	unsigned pause_load;	/* CARTO_TEST_PAUSE_LOAD: seconds to wait
+				 * once the load snapshot is mapped, so the
+				 * tests can cut it short meanwhile */
 	int timing;		/* CARTO_TIMING: print each stage's time */
 	size_t sitemap_max;	/* CARTO_TEST_SITEMAP_MAX: URLs a sitemap file
 				 * holds before it becomes an index; 0: the
