@@ -1051,6 +1051,94 @@ echo "<!-- appended -->" >> "$C/out/organismes/centre-social-port-et-quartiers/i
 wait $pid
 cache_same appended-while-building
 
+# The cartography's page of a large view (it lists communes, not offers)
+# is keyed on what it prints (html_carto.c's html_carto_page_key): of its
+# rows' organisations, only the names its markers' labels show. On a
+# synthetic site of 900 organisations (tests/site.sh's large one), each
+# change against a clean build, and whether the page got a new key: an
+# organisation of the view whose name no label shows renamed, the same key
+# and the page put back (the extracts whose sizes it shows grew, but show
+# the same size);
+# one whose name a label shows, a new key and the new name on the page; its
+# offers' childcare changed (a facet's count), a new key; a lieu moved (the
+# markers are grouped again: their note, html-markers/, no longer holds).
+if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/null; then
+	LS="$C/large"
+	mkdir -p "$LS/site/content"
+	cp -r site.yaml referentiels "$LS/site/" && cp -r content/cartographies "$LS/site/content/"
+	sed -i '/url: "\(actualites\|webinaires\|a-propos\)\/"/d' "$LS/site/site.yaml"
+	build/gensite --orgs 900 --pages 10 --seed 7 --geo referentiels/geo/communes.csv --out "$LS/site" > /dev/null
+	# large_same NAME: cache_same on the large site.
+	large_same() {
+		rm -rf "$LS/clean" "$LS/.clean".*
+		sleep 0.02
+		"$CARTO" build --site "$LS/site" --out "$LS/out" > "$LS/log" 2>&1 &&
+			"$CARTO" build --no-cache --site "$LS/site" --out "$LS/clean" > "$LS/clean.log" 2>&1 &&
+			diff -r "$LS/out" "$LS/clean" > "$LS/diff" 2>&1
+		cache_test_d "$1" 'head -c 600 "$LS/diff"; cat "$LS/log"'
+	}
+	region=cartographies/linguistique/index.html
+	region_key() {
+		awk -v f="$region" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }' \
+		    "$LS/.out.cache/index"
+	}
+	# pick SHOWN: the file of an organisation with offers in the view whose
+	# name the page shows (SHOWN 1) or not at all (0).
+	pick() {
+		python3 - "$LS/site" "$LS/out" "$region" "$1" <<'PY'
+import csv, html, os, re, sys
+site, out, region, shown = sys.argv[1:]
+page = html.unescape(open(os.path.join(out, region), encoding="utf-8").read())
+ids = {r["organisme_id"] for r in csv.DictReader(open(os.path.join(out, "data/cartographies/linguistique.csv"),
+    encoding="utf-8-sig"), delimiter=";")}
+d = os.path.join(site, "content/organismes")
+for f in sorted(os.listdir(d)):
+    t = open(os.path.join(d, f), encoding="utf-8").read()
+    m, i = re.search(r'^  nom: "(.*)"$', t, re.M), re.search(r'^  id: (\S+)$', t, re.M)
+    if m and i and i.group(1) in ids and (m.group(1) in page) == (shown == "1"):
+        print(os.path.join(d, f))
+        break
+PY
+	}
+	large_same large-first
+	k0=$(region_key)
+	t0=$(stat -c '%i %Y' "$LS/out/$region")
+	f=$(pick 0)
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Quincampoix"/' "$f"
+	large_same large-name-not-shown
+	k1=$(region_key)
+	# Put back, not rendered: the files whose sizes it shows grew a few
+	# bytes, and show the same (publish_shown).
+	[ -n "$f" ] && [ -n "$k0" ] && [ "$k0" = "$k1" ] && [ "$t0" = "$(stat -c '%i %Y' "$LS/out/$region")" ] &&
+		grep -q 'Quincampoix' "$LS/out/data/cartographies/linguistique.csv"
+	cache_test_d large-name-not-shown-page-kept 'echo "$f $k0 $k1 $t0"; stat -c "%i %Y" "$LS/out/$region"'
+	f=$(pick 1)
+	n=$(sed -n 's/^  nom: "\(.*\)"$/\1/p' "$f" | head -1)
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Zéphyrine"/' "$f"
+	large_same large-name-shown
+	k2=$(region_key)
+	[ -n "$f" ] && [ -n "$k2" ] && [ "$k2" != "$k1" ] && grep -q "Zéphyrine" "$LS/out/$region"
+	cache_test_d large-name-shown-page-rendered 'echo "$f $n $k1 $k2"'
+	sed -i 's/garde_enfants: false/garde_enfants: Q/; s/garde_enfants: true/garde_enfants: false/;
+		s/garde_enfants: Q/garde_enfants: true/' "$f"
+	large_same large-facet-changed
+	k3=$(region_key)
+	[ -n "$k3" ] && [ "$k3" != "$k2" ]
+	cache_test_d large-facet-changed-page-rendered 'grep -c "garde_enfants: true" "$f"; echo "$k2 $k3"'
+	note="$LS/.out.cache/notes/html-markers+cartographies+linguistique+index.html"
+	cp "$note" "$LS/note.before"
+	sed -i 's/code_postal: "[0-9]*"/code_postal: "77160"/; s/commune: "[^"]*"/commune: "Provins"/;
+		s/code_insee: "[0-9]*"/code_insee: "77379"/' "$f"
+	large_same large-lieu-moved
+	k4=$(region_key)
+	[ -n "$k4" ] && [ "$k4" != "$k3" ] && [ -s "$note" ] && ! cmp -s "$note" "$LS/note.before"
+	cache_test_d large-lieu-moved-markers-again 'grep -c "Provins" "$f"; echo "$k3 $k4"'
+	# The note is a cache's: damaged, it is found again, with the same page.
+	printf 'damaged' > "$note"
+	touch "$LS/site/site.yaml"
+	large_same large-note-damaged
+fi
+
 # The cache is never published.
 ! find "$C/out" -name '*cache*' | grep -q .
 cache_test_d not-published 'find "$C/out" -name '\''*cache*'\'' | head -3'

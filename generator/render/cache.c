@@ -1,12 +1,13 @@
 /*
  * The build cache's index and keys (cache.h). The index is text:
  *
- *	carto-cache 3
+ *	carto-cache 4
  *	<key> <files> <sizes>	one line per document, then its files,
  *	<size> <digest> <dev> <inode> <mtime> <ctime> <path>
  *				each with its size, digest and identity,
  *	<size> <path>		then the sizes of other documents' files it
- *	...			read (-1: there was none), which must hold
+ *	...			read, as shown (publish_shown; -1: there was
+ *				none), which must hold
  *	end <digest of every byte above>
  *
  * keys and digests as 32 hex digits, times in nanoseconds (-1: unknown).
@@ -57,7 +58,7 @@
 #include "../data/model.h"
 #include "backend.h"
 
-#define HEADER "carto-cache 3\n"
+#define HEADER "carto-cache 4\n"
 #define INDEX_MAX (1u << 30)
 
 struct doc {
@@ -1299,7 +1300,7 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 	const struct doc *old = strmap_get(&c->old, hex);
 	size_t i = 0, m = 0;
 	/* The other documents' files it read must be as they were. */
-	while (old && m < old->n_sizes && publish_size(p, old->sizes[m].rel) == old->sizes[m].size)
+	while (old && m < old->n_sizes && publish_shown(publish_size(p, old->sizes[m].rel)) == old->sizes[m].size)
 		m++;
 	/* The files as they are now in place, with their identities. */
 	struct publish_stat *now = old && m == old->n_sizes ? xmalloc((old->n + 1) * sizeof(*now)) : NULL;

@@ -26,7 +26,7 @@
  *
  * A job asks cache_start first: 1 means the document is in place and the
  * job is done (when the document read the size of another's file through
- * publish_size, that size must not have changed either); else it renders and calls cache_finish, which records the
+ * publish_size, that size must still show the same: publish_shown); else it renders and calls cache_finish, which records the
  * files the thread wrote meanwhile (publish_capture), unless the job failed
  * or reported a diagnostic (those documents are always rendered again, so
  * their warnings are never lost). cache_save writes the new index once the

@@ -740,6 +740,30 @@ out:
 	return rc;
 }
 
+void publish_shown_parts(long long size, int *unit, long long *tenths)
+{
+	/* As printf rounds (to the nearest, ties to even, on the exact
+	 * quotient: a division by a power of two), read back in tenths. */
+	char t[64];
+	*unit = size >= 1024 * 1024;
+	snprintf(t, sizeof(t), *unit ? "%.1f" : "%.0f", (double)size / (*unit ? 1024 * 1024 : 1024));
+	long long v = 0;
+	for (const char *q = t; *q; q++)
+		if (*q >= '0' && *q <= '9')
+			v = v * 10 + (*q - '0');
+	*tenths = *unit ? v : v * 10;
+}
+
+long long publish_shown(long long size)
+{
+	if (size < 1024)
+		return size;
+	int unit;
+	long long tenths;
+	publish_shown_parts(size, &unit, &tenths);
+	return (1LL << 40) * (unit + 1) + tenths;
+}
+
 long long publish_size(struct publish *p, const char *rel)
 {
 	struct publish_files *f = p->files;
@@ -750,7 +774,8 @@ long long publish_size(struct publish *p, const char *rel)
 	struct publish_capture *c = capture;
 	if (c) {
 		c->sizes = xgrow(c->sizes, &c->cap_sizes, c->n_sizes + 1, sizeof(*c->sizes));
-		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), size, { 0, 0 }, { 0, 0, 0, 0, 0 } };
+		c->sizes[c->n_sizes++] = (struct publish_file){ xstrdup(rel), publish_shown(size), { 0, 0 },
+			{ 0, 0, 0, 0, 0 } };
 	}
 	return size;
 }

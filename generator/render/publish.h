@@ -86,8 +86,18 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path);
  * -1 when the file is not there or cannot be put in place (recorded). */
 int publish_done(struct publish *p, const char *rel);
 /* Returns the size in bytes of rel as written so far in this build, or -1
- * when nothing was written there. */
+ * when nothing was written there. A capture (below) records it as a page
+ * shows it (publish_shown): a document that printed a file's size is
+ * reused while that size shows the same. */
 long long publish_size(struct publish *p, const char *rel);
+/* The size of a file as a page shows it (html_page.h's html_file_size:
+ * "812 octets", "35 Ko", "1.2 Mo", or nothing for -1), as a number: two
+ * sizes give the same number exactly when they show the same. */
+long long publish_shown(long long size);
+/* How publish_shown shows a size of at least 1024 bytes: in Ko (*unit 0)
+ * or Mo (*unit 1), with *tenths the tenths of the number shown (Ko are
+ * shown whole: a multiple of 10). */
+void publish_shown_parts(long long size, int *unit, long long *tenths);
 /* Moves the recorded write failures (errors) and publish_commit's
  * warnings into d. */
 void publish_take_diags(struct publish *p, struct diags *d);

@@ -315,12 +315,13 @@ static struct digest_ctx *org_key(const struct html *h, const struct organisme *
 /* The cache's key of a cartography's page or data piece: what it reads of
  * the rows (what its parcours page prints, a département's rows for each
  * parcours piece, the site's CléA offers among them: html_parcours_key;
- * every row for the cartography's page, a département's for its page and
- * data, a run's for its data, a commune's and those around it for its
- * page: html_carto_key), the theme, the pages, the date of the newest
- * data. The sizes of the booklets and workbooks it links are checked by
- * the cache itself. */
-static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
+ * what the cartography's page prints of them: html_carto_page_key; a
+ * département's rows for its page and data, a run's for its data, a
+ * commune's and those around it for its page: html_carto_key), the theme,
+ * the pages, the date of the newest data. The sizes of the booklets and
+ * workbooks it links are checked by the cache itself, as shown
+ * (publish_shown). */
+static struct digest_ctx *carto_key(const struct html *h, struct pctx *c, const struct pjob *j)
 {
 	const struct cartographie *ca = j->item;
 	size_t i = 0;
@@ -331,6 +332,8 @@ static struct digest_ctx *carto_key(const struct html *h, const struct pjob *j)
 	digest_str(k, j->key);
 	if (j->kind == P_CARTO_PARCOURS)
 		html_parcours_key(k, h->s, ca, h->pkeys[i], j->key);
+	else if (j->kind == P_CARTO && !j->key)
+		html_carto_page_key(k, c, h->cache, ca, h->ckeys[i]);
 	else
 		html_carto_key(k, h->s, ca, h->ckeys[i], j->kind == P_CARTO_DATA, j->key);
 	digest_fold(k, &h->theme.src);
@@ -404,7 +407,7 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 	    job->item;
 	struct cache_job cj = { 0 };
 	int cached = h->cache != NULL;
-	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, job) :
+	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, &c, job) :
 	    job->kind == P_ORG ? org_key(h, job->item) : job->kind == P_DEP ? dep_key(h, job->key)
 	    : other_key(h, job, i), &w->d) == 1) {
 		job->path = cj.n_files ? xstrdup(cj.files[0].rel) : NULL;

@@ -1402,9 +1402,17 @@ struct cell {
 
 struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
+	size_t n;
 	struct digest *rd;	/* each one's (row_digest), once */
 	struct strmap cells;	/* "cy cx" -> struct cell */
 	struct arena a;
+	/* For the cartography's page of a large view (html_carto_page_key):
+	 * what it prints of the rows but their organisations' names, the
+	 * rows' places (what its markers are grouped by), and each row's
+	 * organisation's name as a number (the same name, the same number). */
+	struct digest prints, places;
+	uint32_t *name;
+	size_t n_names;
 };
 
 /* Appends id s (NULL differs from "") to b, its length first. */
@@ -1428,18 +1436,84 @@ static struct digest row_digest(const struct rowref *r, struct buf *b)
 	return digest_bytes(b->data, b->len);
 }
 
+/* Appends the n values of v to b, their number first. */
+static void put_vals(struct buf *b, const struct svals *v)
+{
+	long long n = (long long)v->n;
+	buf_add(b, &n, sizeof(n));
+	for (size_t i = 0; i < v->n; i++)
+		put_id(b, v->v[i].s);
+}
+
+/* What the cartography's page of a large view (html_carto_view, key NULL:
+ * a map of markers, the communes with their counts, the facets' counts,
+ * the legend, the data's boxes) reads of row r, but its organisation's
+ * name (a marker's label, html_carto_page_key): the lieu's place,
+ * département and commune (the territory's names are in every key), the
+ * offer's types (a marker's colour, the legend), and what facet_codes
+ * reads of it (the recruitment's state as offre_recrutement gives it). */
+static void put_printed(struct buf *b, const struct rowref *r)
+{
+	const struct lieu *l = r->l;
+	const struct offre *o = r->o;
+	buf_add(b, &l->lat, sizeof(l->lat));
+	buf_add(b, &l->lon, sizeof(l->lon));
+	put_id(b, l->dep);
+	put_id(b, l->commune ? l->commune->code : NULL);
+	put_vals(b, &o->types);
+	put_id(b, o->parcours.s);
+	put_vals(b, &o->publics);
+	put_id(b, o->echelle.s);
+	put_id(b, o->entree_min.s);
+	put_id(b, o->entree_max.s);
+	long places;
+	int f[9] = { (int)o->conventionne, (int)o->cpf, (int)o->gratuit, (int)o->garde_enfants,
+		o->heures != NULL, o->heures && hours_has_morning(o->heures),
+		o->heures && hours_has_evening(o->heures), o->heures && hours_has_saturday(o->heures),
+		offre_recrutement(o, &places) };
+	buf_add(b, f, sizeof(f));
+}
+
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	char name[64];
 	size_t n;
 	ck->r = index_rows(s, ca, NULL, &n);
+	ck->n = n;
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
+	ck->name = xmalloc((n + 1) * sizeof(*ck->name));
 	ck->cells = (struct strmap)STRMAP_INIT;
 	ck->a = (struct arena)ARENA_INIT;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, pb = BUF_INIT, lb = BUF_INIT;
+	struct digest_ctx *prints = digest_new(), *places = digest_new();
+	struct strmap names = STRMAP_INIT;	/* name -> its number + 1 */
+	digest_num(prints, (long long)n);
+	digest_num(places, (long long)n);
 	for (size_t i = 0; i < n; i++) {
 		ck->rd[i] = row_digest(&ck->r[i], &b);
+		const struct organisme *g = ck->r[i].o->org;
+		if (i && g == ck->r[i - 1].o->org)
+			ck->name[i] = ck->name[i - 1];
+		else {
+			size_t *at = strmap_get(&names, g->nom);
+			if (!at) {
+				at = arena_alloc(&ck->a, sizeof(*at));
+				*at = ck->n_names++;
+				strmap_put(&names, g->nom, at);
+			}
+			ck->name[i] = (uint32_t)*at;
+		}
+		put_printed(&pb, &ck->r[i]);
+		buf_add(&lb, &ck->r[i].l->lat, sizeof(ck->r[i].l->lat));
+		buf_add(&lb, &ck->r[i].l->lon, sizeof(ck->r[i].l->lon));
+		put_id(&lb, ck->r[i].l->dep);
+		if (pb.len >= 65536 || i + 1 == n) {	/* bounded memory */
+			digest_add(prints, pb.data, pb.len);
+			digest_add(places, lb.data, lb.len);
+			buf_reset(&pb);
+			buf_reset(&lb);
+		}
 		long cy, cx;
 		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
 		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
@@ -1461,7 +1535,12 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 				cl->at[k] = (struct spot_at){ l->lat, l->lon, l->commune };
 			}
 		}
+	ck->prints = digest_end(prints);
+	ck->places = digest_end(places);
+	strmap_free(&names);
 	buf_release(&b);
+	buf_release(&pb);
+	buf_release(&lb);
 	return ck;
 }
 
@@ -1477,6 +1556,7 @@ void html_carto_keys_free(struct carto_keys *ck)
 	strmap_free(&ck->cells);
 	arena_free(&ck->a);
 	free(ck->rd);
+	free(ck->name);
 	free(ck);
 }
 
@@ -1607,6 +1687,123 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 	/* A commune's page lists the nearest offers of other communes
 	 * (nearby). */
 	key_near(k, ck, com);
+}
+
+/* The markers of the cartography's page (html_carto_view, key NULL):
+ * for each map (the région's, then the zoom's when there is one) and each
+ * row, the number of its marker (in the order of their first rows), or
+ * NO_MARKER. They are a function of the rows' places and order (spots:
+ * the grouping reads nothing else; the base maps are the territory's, in
+ * every key), so they are kept in a note of the cache keyed on the
+ * digest of those places (ck->places), and found by spots only when it
+ * does not hold. */
+#define NO_MARKER UINT32_MAX
+
+static uint32_t *page_markers(struct pctx *c, struct cache *cache, const struct cartographie *ca,
+    const struct carto_keys *ck, int maps)
+{
+	size_t n = ck->n, want = sizeof(ck->places) + (size_t)maps * n * sizeof(uint32_t);
+	uint32_t *mk = xmalloc(maps * n * sizeof(*mk) + 1);
+	struct buf note = BUF_INIT, name = BUF_INIT;
+	buf_puts(&name, "html-markers/");
+	buf_puts(&name, html_path(c, path_carto_page(c->tmp, ca, NULL)));
+	buf_puts(&name, "index.html");
+	size_t len;
+	const char *b = cache_note_read(cache, name.data, want, &note, &len);
+	if (b && len == want && memcmp(b, &ck->places, sizeof(ck->places)) == 0) {
+		memcpy(mk, b + sizeof(ck->places), want - sizeof(ck->places));
+		buf_release(&note);
+		buf_release(&name);
+		return mk;
+	}
+	size_t *next = xmalloc((n + 1) * sizeof(*next)), ns;
+	for (int m = 0; m < maps; m++) {
+		const struct basemap *bm = m ? &c->map->zoom : &c->map->region;
+		struct spot *sp = spots(c, &bm->pr, ck->r, n, &ns, next, m ? svgmap_zoom_deps : NULL);
+		uint32_t *at = mk + (size_t)m * n;
+		for (size_t i = 0; i < n; i++)
+			at[i] = NO_MARKER;
+		for (size_t k = 0; k < ns; k++)
+			for (size_t i = sp[k].card; i != (size_t)-1; i = next[i])
+				at[i] = (uint32_t)k;
+	}
+	free(next);
+	buf_reset(&note);
+	buf_add(&note, &ck->places, sizeof(ck->places));
+	buf_add(&note, mk, (size_t)maps * n * sizeof(*mk));
+	cache_note_write(cache, name.data, note.data, note.len);
+	buf_release(&note);
+	buf_release(&name);
+	return mk;
+}
+
+/* Adds to k what the markers mk (of one map) print of the names of their
+ * rows' organisations (spot_label): each marker's number of distinct
+ * names, and those its label shows (the first GROUP_NAMES - 1 past
+ * GROUP_NAMES, else all), in the order of its rows. */
+static void key_marker_names(struct digest_ctx *k, const struct carto_keys *ck, const uint32_t *mk)
+{
+	size_t n = ck->n, nm = 0;
+	for (size_t i = 0; i < n; i++)
+		if (mk[i] != NO_MARKER && mk[i] >= nm)
+			nm = (size_t)mk[i] + 1;
+	/* The rows of each marker, in order: a counting sort. */
+	size_t *start = xcalloc(nm + 2, sizeof(*start)), *rows = xmalloc((n + 1) * sizeof(*rows));
+	for (size_t i = 0; i < n; i++)
+		if (mk[i] != NO_MARKER)
+			start[mk[i] + 1]++;
+	for (size_t g = 0; g < nm; g++)
+		start[g + 1] += start[g];
+	size_t *fill = xmalloc((nm + 1) * sizeof(*fill));
+	memcpy(fill, start, (nm + 1) * sizeof(*fill));
+	for (size_t i = 0; i < n; i++)
+		if (mk[i] != NO_MARKER)
+			rows[fill[mk[i]]++] = i;
+	uint32_t *seen = xmalloc((ck->n_names + 1) * sizeof(*seen));	/* by name: its last marker */
+	for (size_t i = 0; i < ck->n_names; i++)
+		seen[i] = NO_MARKER;
+	size_t first[GROUP_NAMES];
+	digest_num(k, (long long)nm);
+	for (size_t g = 0; g < nm; g++) {
+		size_t distinct = 0;
+		for (size_t j = start[g]; j < start[g + 1]; j++) {
+			uint32_t nmb = ck->name[rows[j]];
+			if (seen[nmb] == (uint32_t)g)
+				continue;
+			seen[nmb] = (uint32_t)g;
+			if (distinct < GROUP_NAMES)
+				first[distinct] = rows[j];
+			distinct++;
+		}
+		size_t shown = distinct > GROUP_NAMES ? GROUP_NAMES - 1 : distinct;
+		digest_num(k, (long long)distinct);
+		for (size_t j = 0; j < shown; j++)
+			digest_str(k, ck->r[first[j]].o->org->nom);
+	}
+	free(seen);
+	free(fill);
+	free(rows);
+	free(start);
+}
+
+void html_carto_page_key(struct digest_ctx *k, struct pctx *c, struct cache *cache,
+    const struct cartographie *ca, const struct carto_keys *ck)
+{
+	if (!html_carto_large(ck->n)) {	/* its cards print every row */
+		html_carto_key(k, c->s, ca, ck, 0, NULL);
+		return;
+	}
+	digest_str(k, "large");
+	digest_fold(k, &ck->prints);
+	const struct basemap *m = &c->map->region;
+	if (!m->paths)
+		return;
+	int maps = c->map->zoom.paths ? 2 : 1;
+	digest_num(k, maps);
+	uint32_t *mk = page_markers(c, cache, ca, ck, maps);
+	for (int i = 0; i < maps; i++)
+		key_marker_names(k, ck, mk + (size_t)i * ck->n);
+	free(mk);
 }
 
 int html_carto_large(size_t rows)

@@ -41,7 +41,8 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * "Près de…" radius), html_carto_key adds to k what the view or data of
  * kind (enum pjob: P_CARTO, P_CARTO_DATA) and key reads: the
  * cartography's page (key NULL) every row (its map names their
- * organisations, its facets count them; it shows no suites), a
+ * organisations, its facets count them; it shows no suites: what
+ * html_carto_page_key keys it on when its view is not large), a
  * département's page or data its rows, a commune's page its rows and
  * those of other communes in the box around its centre that holds every
  * offer it may list as near (not the rows further away). Each row's digest
@@ -53,5 +54,14 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key);
 void html_carto_keys_free(struct carto_keys *ck);
+/* The key of the cartography's page (key NULL) on what it prints: when its
+ * view is large (it lists communes, not offers), what it reads of each row
+ * but the organisations' names, and of those the ones its markers' labels
+ * show, with their counts; so a change to an organisation's name that no
+ * label shows leaves the page as it was. Its markers are kept in a note of
+ * the cache (html-markers/<page>). Else html_carto_key's, every row. */
+struct cache;
+void html_carto_page_key(struct digest_ctx *k, struct pctx *c, struct cache *cache,
+    const struct cartographie *ca, const struct carto_keys *ck);
 
 #endif

@@ -76,14 +76,16 @@ const char *html_link(struct pctx *c, const char *path)
 
 const char *html_file_size(struct pctx *c, const char *rel)
 {
-	long long size = publish_size(c->pub, rel);
+	long long size = publish_size(c->pub, rel), tenths;
 	if (size < 0)
 		return NULL;
 	if (size < 1024)
 		return html_fmt(c, "%lld octets", size);
-	if (size < 1024 * 1024)
-		return html_fmt(c, "%.0f Ko", (double)size / 1024);
-	return html_fmt(c, "%.1f Mo", (double)size / (1024 * 1024));
+	int unit;
+	publish_shown_parts(size, &unit, &tenths);	/* what the cache keeps of it */
+	if (!unit)
+		return html_fmt(c, "%lld Ko", tenths / 10);
+	return html_fmt(c, "%lld.%lld Mo", tenths / 10, tenths % 10);
 }
 
 static int cmp_article(const void *a, const void *b)
