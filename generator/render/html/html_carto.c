@@ -116,12 +116,16 @@ static void *grid_get(const struct grid *g, double x, double y, double size, lon
 	return g->cap ? g->v[grid_slot(g->v, g->cap, cx, cy)].val : NULL;
 }
 
-/* The slot of the value of the cell of (x, y): the caller fills it when
- * it is NULL (a new cell), before the next call. */
-static void **grid_put(struct grid *g, double x, double y, double size)
+/* The value of cell (cx, cy), NULL when it has none. */
+static void *grid_at(const struct grid *g, long cx, long cy)
 {
-	long cx, cy;
-	grid_cell(x, y, size, 0, 0, &cx, &cy);
+	return g->cap ? g->v[grid_slot(g->v, g->cap, cx, cy)].val : NULL;
+}
+
+/* The slot of the value of cell (cx, cy): the caller fills it when it is
+ * NULL (a new cell), before the next call. */
+static void **grid_put_at(struct grid *g, long cx, long cy)
+{
 	if ((g->n + 1) * 2 > g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 256;
 		struct gcell *v = xcalloc(cap, sizeof(*v));
@@ -139,6 +143,14 @@ static void **grid_put(struct grid *g, double x, double y, double size)
 		g->n++;
 	}
 	return &e->val;
+}
+
+/* The slot of the value of the cell of (x, y), as grid_put_at's. */
+static void **grid_put(struct grid *g, double x, double y, double size)
+{
+	long cx, cy;
+	grid_cell(x, y, size, 0, 0, &cx, &cy);
+	return grid_put_at(g, cx, cy);
 }
 
 /* Joins point i to every point already seen within GROUP_PX, then files it
@@ -1404,7 +1416,7 @@ struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
 	size_t n;
 	struct digest *rd;	/* each one's (row_digest), once */
-	struct strmap cells;	/* "cy cx" -> struct cell */
+	struct grid cells;	/* (cx, cy) -> struct cell */
 	struct arena a;
 	/* For the cartography's page of a large view (html_carto_page_key):
 	 * what it prints of the rows but their organisations' names, the
@@ -1466,24 +1478,24 @@ static void put_printed(struct buf *b, const struct rowref *r)
 	put_id(b, o->echelle.s);
 	put_id(b, o->entree_min.s);
 	put_id(b, o->entree_max.s);
+	/* The hours as written (what their parse, and hours_has_*, are a
+	 * function of), and o->heures, NULL when they did not parse. */
+	put_id(b, o->horaires.s);
 	long places;
-	int f[9] = { (int)o->conventionne, (int)o->cpf, (int)o->gratuit, (int)o->garde_enfants,
-		o->heures != NULL, o->heures && hours_has_morning(o->heures),
-		o->heures && hours_has_evening(o->heures), o->heures && hours_has_saturday(o->heures),
-		offre_recrutement(o, &places) };
+	int f[6] = { (int)o->conventionne, (int)o->cpf, (int)o->gratuit, (int)o->garde_enfants,
+		o->heures != NULL, offre_recrutement(o, &places) };
 	buf_add(b, f, sizeof(f));
 }
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
-	char name[64];
 	size_t n;
 	ck->r = index_rows(s, ca, NULL, &n);
 	ck->n = n;
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
 	ck->name = xmalloc((n + 1) * sizeof(*ck->name));
-	ck->cells = (struct strmap)STRMAP_INIT;
+	ck->cells = (struct grid){ NULL, 0, 0 };
 	ck->a = (struct arena)ARENA_INIT;
 	struct buf b = BUF_INIT, pb = BUF_INIT, lb = BUF_INIT;
 	struct digest_ctx *prints = digest_new(), *places = digest_new();
@@ -1516,19 +1528,19 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		}
 		long cy, cx;
 		near_cell(ck->r[i].l->lat, ck->r[i].l->lon, &cy, &cx);
-		snprintf(name, sizeof(name), "%ld %ld", cy, cx);
-		struct cell *cl = strmap_get(&ck->cells, name);
-		if (!cl) {
-			cl = arena_alloc(&ck->a, sizeof(*cl));
+		void **slot = grid_put_at(&ck->cells, cx, cy);
+		if (!*slot) {
+			struct cell *cl = arena_alloc(&ck->a, sizeof(*cl));
 			*cl = (struct cell){ NULL, 0, 0, NULL };
-			strmap_put(&ck->cells, arena_strdup(&ck->a, name), cl);
+			*slot = cl;
 		}
+		struct cell *cl = *slot;
 		cl->v = xgrow(cl->v, &cl->cap, cl->n + 1, sizeof(*cl->v));
 		cl->v[cl->n++] = i;
 	}
 	for (size_t i = 0; i < ck->cells.cap; i++)
-		if (ck->cells.slots[i].key) {
-			struct cell *cl = ck->cells.slots[i].val;
+		if (ck->cells.v[i].val) {
+			struct cell *cl = ck->cells.v[i].val;
 			cl->at = xmalloc((cl->n + 1) * sizeof(*cl->at));
 			for (size_t k = 0; k < cl->n; k++) {
 				const struct lieu *l = ck->r[cl->v[k]].l;
@@ -1549,11 +1561,11 @@ void html_carto_keys_free(struct carto_keys *ck)
 	if (!ck)
 		return;
 	for (size_t i = 0; i < ck->cells.cap; i++)
-		if (ck->cells.slots[i].key) {
-			free(((struct cell *)ck->cells.slots[i].val)->v);
-			free(((struct cell *)ck->cells.slots[i].val)->at);
+		if (ck->cells.v[i].val) {
+			free(((struct cell *)ck->cells.v[i].val)->v);
+			free(((struct cell *)ck->cells.v[i].val)->at);
 		}
-	strmap_free(&ck->cells);
+	free(ck->cells.v);
 	arena_free(&ck->a);
 	free(ck->rd);
 	free(ck->name);
@@ -1591,14 +1603,12 @@ static double near_est(double lat, double lon, const struct commune *com, double
 static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const struct commune *com)
 {
 	long cy, cx;
-	char name[64];
 	size_t n = 0, nn = 0, nb = 0;
 	const struct cell *cl[9];
 	near_cell(com->lat, com->lon, &cy, &cx);
 	for (long dy = -1; dy <= 1; dy++)
 		for (long dx = -1; dx <= 1; dx++) {
-			snprintf(name, sizeof(name), "%ld %ld", cy + dy, cx + dx);
-			const struct cell *c = strmap_get(&ck->cells, name);
+			const struct cell *c = grid_at(&ck->cells, cx + dx, cy + dy);
 			cl[(dy + 1) * 3 + dx + 1] = c;
 			n += c ? c->n : 0;
 		}

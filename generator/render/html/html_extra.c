@@ -143,7 +143,7 @@ int html_search_job(const struct site *s, int drafts, struct publish *p, struct 
 	struct cache_job cj;
 	if (c) {
 		struct digest_ctx *k = cache_key(c, "html-search", "index");
-		html_search_key(k, s, drafts);
+		html_search_key(k, s, drafts, c);
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
 	}

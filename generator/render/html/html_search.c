@@ -39,6 +39,7 @@
 #include "../../data/model.h"
 #include "../../data/paths.h"
 #include "../../text/fold.h"
+#include "../cache.h"
 #include "../publish.h"
 #include "html_search.h"
 
@@ -254,9 +255,11 @@ static void doc(struct index *x, const char *t, const char *u, const char *k, co
 		flush_docs(x);
 }
 
-static void search_orgs(struct index *x, struct buf *u, struct more *m, const struct site *s)
+/* The documents of the organisations [from, to) of the site's order. */
+static void search_orgs(struct index *x, struct buf *u, struct more *m, const struct site *s,
+    size_t from, size_t to)
 {
-	for (size_t i = 0; i < s->n_organismes; i++) {
+	for (size_t i = from; i < to; i++) {
 		const struct organisme *o = s->organismes[i];
 		buf_reset(u);
 		path_org_page(u, o);
@@ -411,34 +414,99 @@ static void write_dict(struct index *x, const uint32_t *piece)
 	buf_release(&words);
 }
 
+/* The documents of the pages, in order, to doc(). */
+static void search_pages(struct index *x, struct buf *u, const struct site *s, int drafts)
+{
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *pg = s->pages[i];
+		if (!pg->slug[0] || (pg->brouillon && !drafts))
+			continue;
+		buf_reset(u);
+		buf_printf(u, "%s/index.html", pg->slug);
+		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
+		struct piece resume = { pg->resume, 0 };
+		doc(x, pg->titre, u->data, kinds[pg->type], &(struct more){ &resume, 1, 1 });
+	}
+}
+
+static void search_all_refs(struct index *x, struct buf *u, const struct site *s)
+{
+	for (size_t i = 0; i < s->n_referentiels; i++)
+		search_refs(x, u, s->referentiels[i], s->referentiels[i]->domaines,
+		    s->referentiels[i]->n_domaines);
+}
+
 /* Every document of the index, in order, to doc(). */
 static void documents(struct index *x, const struct site *s, int drafts)
 {
 	struct buf u = BUF_INIT;
 	struct more m = { NULL, 0, 0 };
-	for (size_t i = 0; i < s->n_pages; i++) {
-		const struct page *pg = s->pages[i];
-		if (!pg->slug[0] || (pg->brouillon && !drafts))
-			continue;
-		buf_reset(&u);
-		buf_printf(&u, "%s/index.html", pg->slug);
-		static const char *const kinds[] = { "Page", "Article", "Webinaire", "Diaporama" };
-		struct piece resume = { pg->resume, 0 };
-		doc(x, pg->titre, u.data, kinds[pg->type], &(struct more){ &resume, 1, 1 });
-	}
-	search_orgs(x, &u, &m, s);
-	for (size_t i = 0; i < s->n_referentiels; i++)
-		search_refs(x, &u, s->referentiels[i], s->referentiels[i]->domaines,
-		    s->referentiels[i]->n_domaines);
+	search_pages(x, &u, s, drafts);
+	search_orgs(x, &u, &m, s, 0, s->n_organismes);
+	search_all_refs(x, &u, s);
 	buf_release(&u);
 	free(m.v);
 }
 
-void html_search_key(struct digest_ctx *k, const struct site *s, int drafts)
+/* The key's part of a group of organisations (a piece of the cache's:
+ * cache_piece_group) is the digest of its documents as doc() hands them
+ * to the key, kept from one build to the next in a note
+ * (html-search-keys/recherche/index.js): pairs of the group's key (the
+ * global part and its organisations' keys: what the documents are made
+ * from) and that digest, in the order of the groups. A group whose key
+ * the note holds is not read again. */
+#define GROUP_NOTE "html-search-keys/recherche/index.js"
+
+struct group_pair {
+	struct digest key, docs;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct digest *x = &((const struct group_pair *)a)->key, *y = &((const struct group_pair *)b)->key;
+	return memcmp(x, y, sizeof(*x));
+}
+
+void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, const struct cache *c)
 {
 	struct index x = { .key = k };
+	struct buf u = BUF_INIT, note = BUF_INIT, now = BUF_INIT;
+	struct more m = { NULL, 0, 0 };
 	digest_num(k, drafts);
-	documents(&x, s, drafts);
+	search_pages(&x, &u, s, drafts);
+	size_t len = 0;
+	const char *b = cache_note_read(c, GROUP_NOTE, (size_t)1 << 28, &note, &len);
+	size_t n_old = b ? len / sizeof(struct group_pair) : 0;
+	struct group_pair *old = xmalloc((n_old + 1) * sizeof(*old));
+	if (n_old)
+		memcpy(old, b, n_old * sizeof(*old));
+	qsort(old, n_old, sizeof(*old), by_key);
+	int changed = n_old * sizeof(*old) != len;
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		struct digest_ctx *gk = cache_key(c, "html-search-group", NULL);
+		end = cache_piece_group(s, i, gk, 0);
+		struct group_pair want = { digest_end(gk), { 0, 0 } };
+		const struct group_pair *had = n_old ? bsearch(&want, old, n_old, sizeof(*old), by_key) : NULL;
+		if (had)
+			want.docs = had->docs;
+		else {
+			x.key = digest_new();
+			search_orgs(&x, &u, &m, s, i, end);
+			want.docs = digest_end(x.key);
+			x.key = k;
+			changed = 1;
+		}
+		buf_add(&now, &want, sizeof(want));
+		digest_fold(k, &want.docs);
+	}
+	if (changed || now.len != len)
+		cache_note_write(c, GROUP_NOTE, now.data, now.len);
+	search_all_refs(&x, &u, s);
+	free(old);
+	free(m.v);
+	buf_release(&u);
+	buf_release(&note);
+	buf_release(&now);
 }
 
 int html_search_index(const struct site *s, int drafts, struct publish *p)

@@ -17,7 +17,11 @@ int html_search_index(const struct site *s, int drafts, struct publish *p);
  * traversal hands them to the indexer (the same code), so the key changes
  * when a byte of the index can, and not for a field it does not read
  * (an organisation's telephone, an offer's description). The référentiels
- * and vocabularies it reads are in the key's global part (cache.h). */
-void html_search_key(struct digest_ctx *k, const struct site *s, int drafts);
+ * and vocabularies it reads are in the key's global part (cache.h). A
+ * group of organisations whose own key is the previous build's is not
+ * read again: the digest of its documents is kept in a note of the cache
+ * c (html_search.c). */
+struct cache;
+void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, const struct cache *c);
 
 #endif
