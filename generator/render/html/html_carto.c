@@ -1703,16 +1703,21 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
  * for each map (the région's, then the zoom's when there is one) and each
  * row, the number of its marker (in the order of their first rows), or
  * NO_MARKER. They are a function of the rows' places and order (spots:
- * the grouping reads nothing else; the base maps are the territory's, in
- * every key), so they are kept in a note of the cache keyed on the
- * digest of those places (ck->places), and found by spots only when it
- * does not hold. */
+ * the grouping reads nothing else) and of the base maps (the territory's),
+ * so they are kept in a note of the cache keyed on the digest of those
+ * places (ck->places) with the keys' global part (the territory, and
+ * carto itself), and found by spots only when it does not hold. */
 #define NO_MARKER UINT32_MAX
 
 static uint32_t *page_markers(struct pctx *c, struct cache *cache, const struct cartographie *ca,
     const struct carto_keys *ck, int maps)
 {
-	size_t n = ck->n, want = sizeof(ck->places) + (size_t)maps * n * sizeof(uint32_t);
+	/* The places, with the global part of the keys (cache_key: carto
+	 * itself, so the grouping's code, and the territory, so the maps). */
+	struct digest_ctx *pk = cache_key(cache, "html-markers", NULL);
+	digest_fold(pk, &ck->places);
+	struct digest places = digest_end(pk);
+	size_t n = ck->n, want = sizeof(places) + (size_t)maps * n * sizeof(uint32_t);
 	uint32_t *mk = xmalloc(maps * n * sizeof(*mk) + 1);
 	struct buf note = BUF_INIT, name = BUF_INIT;
 	buf_puts(&name, "html-markers/");
@@ -1720,8 +1725,8 @@ static uint32_t *page_markers(struct pctx *c, struct cache *cache, const struct 
 	buf_puts(&name, "index.html");
 	size_t len;
 	const char *b = cache_note_read(cache, name.data, want, &note, &len);
-	if (b && len == want && memcmp(b, &ck->places, sizeof(ck->places)) == 0) {
-		memcpy(mk, b + sizeof(ck->places), want - sizeof(ck->places));
+	if (b && len == want && memcmp(b, &places, sizeof(places)) == 0) {
+		memcpy(mk, b + sizeof(places), want - sizeof(places));
 		buf_release(&note);
 		buf_release(&name);
 		return mk;
@@ -1739,7 +1744,7 @@ static uint32_t *page_markers(struct pctx *c, struct cache *cache, const struct 
 	}
 	free(next);
 	buf_reset(&note);
-	buf_add(&note, &ck->places, sizeof(ck->places));
+	buf_add(&note, &places, sizeof(places));
 	buf_add(&note, mk, (size_t)maps * n * sizeof(*mk));
 	cache_note_write(cache, name.data, note.data, note.len);
 	buf_release(&note);
