@@ -525,7 +525,7 @@ int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const
 		digest_hex(&all, hex);
 		buf_printf(&b, "end %s\n", hex);
 		buf_printf(&tmp, "%s.%ld.tmp", f->path, (long)getpid());
-		rc = make_dir(f->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0 ? rename(tmp.data, f->path) : -1;
+		rc = make_dir(f->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, f->path) : -1;
 		int e = errno;
 		if (rc < 0)
 			unlink(tmp.data);

@@ -2,12 +2,13 @@
  * File system helpers. Listings are sorted so that every later stage sees the
  * files in the same order, which keeps output deterministic.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include "fs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -182,6 +183,18 @@ int fs_write(const char *path, const void *data, size_t len)
 		return -1;
 	}
 	return close(fd);
+}
+
+int fs_replace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) < 0)
+		return rename(from, to);	/* to missing (ENOENT), or no exchange here */
+	if (unlink(from) == 0)
+		return 0;
+	int e = errno;	/* to was a folder: put it back, and fail as rename does */
+	renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
+	errno = e;
+	return -1;
 }
 
 int fs_rmtree(const char *path)

@@ -123,7 +123,7 @@ static const struct cache *keyed;
 static void rows_memo_clear(void);
 static void org_groups(struct cache *c, const struct site *s);
 
-#define PIECES_HEADER "carto-pieces 2 "
+#define PIECES_HEADER "carto-pieces 3 "
 
 /* Counts of the pieces of this build (cache_piece_counts): noted (rendered
  * or read back, by cache_piece_note), copied unread, read back. */
@@ -133,6 +133,8 @@ struct piece {
 	struct digest key, bytes;
 	long long off, len;
 	char *meta;			/* the writer's, or NULL */
+	int first;			/* its first byte, or -1: unknown (none,
+					 * or noted without its bytes) */
 };
 
 struct cache_pieces {
@@ -831,17 +833,40 @@ void cache_key_model(struct digest_ctx *k, const struct site *s)
 
 /* ---- pieces ---- */
 
+/* Reads a piece's first byte at *s ("-" or two hex digits, then the end
+ * or a space before its meta) into *first (-1: unknown). */
+static int read_first(char **s, int *first)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *a, *b;
+	char *p = *s;
+	if (p[0] == '-') {
+		*first = -1;
+		p++;
+	} else if (p[0] && p[1] && (a = strchr(hex, p[0])) && (b = strchr(hex, p[1]))) {
+		*first = (int)((a - hex) * 16 + (b - hex));
+		p += 2;
+	} else
+		return -1;
+	if (*p != '\0' && *p != ' ')
+		return -1;
+	*s = *p ? p + 1 : p;
+	return 0;
+}
+
 static int by_offset(const void *a, const void *b)
 {
 	const struct piece *x = a, *y = b;
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-/* Reads the list of pieces at list: the header "carto-pieces 2 <size>
+/* Reads the list of pieces at list: the header "carto-pieces 3 <size>
  * <dev> <inode> <mtime> <ctime> <file>" (the identity of the file the
  * pieces are in, once in place: -1 -1 -1 -1 -1 unknown), lines "<key>
- * <digest> <offset> <length>[ <meta>]", then "end <digest of the lines
- * above>". Anything else leaves cp without those pieces. The file fd is
+ * <digest> <offset> <length> <first>[ <meta>]" (first: the piece's first
+ * byte in two hex digits, "-" unknown: cache_piece_find needs it to put a
+ * JSON piece's comma right, and reading it from the file was a system
+ * call a piece copied), then "end <digest of the lines above>". Anything else leaves cp without those pieces. The file fd is
  * trusted when it still has that identity and the identity is not racy
  * against the list's own mtime (see the top of this file): its pieces are
  * then copied without being read. The published file's list (spare 0)
@@ -885,13 +910,13 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 		goto out;
 	size_t cap = 0;
 	while (s < trailer && (line = take_line(&s, trailer))) {
-		struct piece *pc = spare ? &(struct piece){ { 0, 0 }, { 0, 0 }, 0, 0, NULL } :
+		struct piece *pc = spare ? &(struct piece){ { 0, 0 }, { 0, 0 }, 0, 0, NULL, -1 } :
 		    arena_alloc(&cp->a, sizeof(*pc));
 		if (strlen(line) < 67 || line[32] != ' ' || line[65] != ' ' ||
 		    digest_parse(line, &pc->key) < 0 || digest_parse(line + 33, &pc->bytes) < 0 ||
 		    read_num(line + 66, ' ', 0, &after, &pc->off) < 0 ||
-		    (read_num(after, '\0', 0, &after, &pc->len) < 0 &&
-		    read_num(after, ' ', 0, &after, &pc->len) < 0) ||
+		    read_num(after, ' ', 0, &after, &pc->len) < 0 ||
+		    read_first(&after, &pc->first) < 0 ||
 		    (trusted && pc->off + pc->len > size)) {
 			if (!spare) {
 				strmap_free(&cp->old);
@@ -1058,7 +1083,11 @@ long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k
     long long *off)
 {
 	const struct piece *pc = cp && cp->trusted ? old_piece(cp, k) : NULL;
-	if (!pc || (pc->len > 0 && pread(cp->fd, first, 1, (off_t)pc->off) != 1))
+	if (!pc)
+		return -1;
+	if (pc->len > 0 && pc->first >= 0)
+		*first = (char)pc->first;
+	else if (pc->len > 0 && pread(cp->fd, first, 1, (off_t)pc->off) != 1)
 		return -1;
 	*off = pc->off;
 	return pc->len;
@@ -1112,7 +1141,7 @@ int cache_piece_copy(struct cache_pieces *cp, const struct digest *k, int fd, lo
 	atomic_fetch_add(&cp->c->fates[PIECE_COPIED], 1);
 	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
 	cp->v[cp->n++] = (struct piece){ *k, pc->bytes, at, pc->len,
-		pc->meta ? xstrdup(pc->meta) : NULL };
+		pc->meta ? xstrdup(pc->meta) : NULL, pc->first };
 	return 0;
 }
 
@@ -1133,7 +1162,7 @@ void cache_piece_note(struct cache_pieces *cp, const struct digest *k, const str
 		return;
 	atomic_fetch_add(&cp->c->fates[PIECE_NOTED], 1);
 	cp->v = xgrow(cp->v, &cp->cap, cp->n + 1, sizeof(*cp->v));
-	cp->v[cp->n++] = (struct piece){ *k, *bytes, at, n, meta ? xstrdup(meta) : NULL };
+	cp->v[cp->n++] = (struct piece){ *k, *bytes, at, n, meta ? xstrdup(meta) : NULL, -1 };
 }
 
 void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const char *bytes,
@@ -1143,6 +1172,8 @@ void cache_piece_record(struct cache_pieces *cp, const struct digest *k, const c
 		return;
 	struct digest d = digest_bytes(bytes, n);
 	cache_piece_note(cp, k, &d, (long long)n, at, NULL);
+	if (n)
+		cp->v[cp->n - 1].first = (unsigned char)bytes[0];
 }
 
 static void pieces_free(struct cache_pieces *cp)
@@ -1250,7 +1281,15 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 		buf_add(&b, bytes, 32);
 		buf_putc(&b, ' ');
 		buf_put_num(&b, cp->v[k].off, ' ');
-		buf_put_num(&b, cp->v[k].len, cp->v[k].meta ? ' ' : '\n');
+		buf_put_num(&b, cp->v[k].len, ' ');
+		int first = cp->v[k].len > 0 ? cp->v[k].first : -1;
+		if (first < 0)
+			buf_putc(&b, '-');
+		else {
+			buf_putc(&b, "0123456789abcdef"[first >> 4]);
+			buf_putc(&b, "0123456789abcdef"[first & 15]);
+		}
+		buf_putc(&b, cp->v[k].meta ? ' ' : '\n');
 		if (cp->v[k].meta) {
 			buf_puts(&b, cp->v[k].meta);
 			buf_putc(&b, '\n');
@@ -1263,15 +1302,15 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 	 * build writes in place (cache_pieces_spare): kept in prev/. */
 	if (cp->prev_text) {
 		buf_printf(&tmp, "%s.%ld.q%zu.tmp", c->index, (long)getpid(), i);
-		if (fs_write(tmp.data, cp->prev_text, cp->prev_len) < 0 || rename(tmp.data, cp->prev) < 0) {
+		if (fs_write(tmp.data, cp->prev_text, cp->prev_len) < 0 || fs_replace(tmp.data, cp->prev) < 0) {
 			unlink(tmp.data);
 			unlink(cp->prev);
 		}
 		buf_reset(&tmp);
-	} else if (rename(cp->list, cp->prev) < 0)
+	} else if (fs_replace(cp->list, cp->prev) < 0)
 		unlink(cp->prev);
 	buf_printf(&tmp, "%s.%ld.p%zu.tmp", c->index, (long)getpid(), i);
-	if (fs_write(tmp.data, b.data, b.len) < 0 || rename(tmp.data, cp->list) < 0) {
+	if (fs_write(tmp.data, b.data, b.len) < 0 || fs_replace(tmp.data, cp->list) < 0) {
 		unlink(tmp.data);
 		unlink(cp->list);
 	}
@@ -1607,7 +1646,7 @@ void cache_note_write(const struct cache *c, const char *name, const void *data,
 	    (n == 0 || fs_write_fd(fd, data, n) == 0) && fs_write_fd(fd, &all, sizeof(all)) == 0;
 	if (fd >= 0 && close(fd) < 0)
 		ok = 0;
-	if (!ok || rename(tmp.data, path.data) < 0) {
+	if (!ok || fs_replace(tmp.data, path.data) < 0) {
 		unlink(tmp.data);
 		unlink(path.data);
 	}
@@ -1666,7 +1705,7 @@ int cache_save(struct cache *c)
 	buf_printf(&tmp, "%s.%ld.tmp", c->index, (long)getpid());
 	int rc = -1;
 	if (make_dir(c->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0)
-		rc = rename(tmp.data, c->index);
+		rc = fs_replace(tmp.data, c->index);
 	int e = errno;
 	fs_join(&tmp, c->dir, "pieces");
 	struct buf prev = BUF_INIT;

@@ -186,7 +186,7 @@ static void stage(struct sink *k)
 	struct buf spare = BUF_INIT;
 	fs_join(&spare, k->p->tmp, k->rel);
 	if ((k->off != k->base_len && ftruncate(k->fd, (off_t)k->off) < 0) ||
-	    rename(spare.data, k->staged) < 0)
+	    fs_replace(spare.data, k->staged) < 0)
 		fail(k);
 	buf_release(&spare);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../generator/base/arena.h"
@@ -39,7 +40,8 @@ void test_buf(void)
 	EXPECT_STR(s, "");
 	free(s);
 	/* buf_put_num and buf_put_unum write what printf writes. */
-	const long long nums[] = { 0, 1, -1, 9, 10, -10, 1795000000123456789LL, LLONG_MAX, LLONG_MIN };
+	const long long nums[] = { 0, 1, -1, 9, 10, -10, 11, 99, 100, 101, 1000, 12345, 9999999,
+		1795000000123456789LL, LLONG_MAX, LLONG_MIN };
 	struct buf want = BUF_INIT;
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		buf_reset(&b);
@@ -381,4 +383,45 @@ void test_fsrec(void)
 	buf_release(&skip);
 	buf_release(&data);
 	buf_release(&missing);
+}
+
+/* fs_replace: the new file takes the name, the old one goes, nothing else
+ * is left; onto a missing name it renames; onto a folder it fails with
+ * EISDIR and leaves both as they were. */
+void test_fs_replace(void)
+{
+	char dir[] = "/tmp/carto-replace-XXXXXX";
+	EXPECT(mkdtemp(dir) != NULL);
+	struct buf from = BUF_INIT, to = BUF_INIT, got = BUF_INIT, sub = BUF_INIT;
+	fs_join(&from, dir, "new.tmp");
+	fs_join(&to, dir, "index");
+	EXPECT(fs_write(to.data, "old", 3) == 0);
+	EXPECT(fs_write(from.data, "new!", 4) == 0);
+	EXPECT(fs_replace(from.data, to.data) == 0);
+	EXPECT(fs_read(to.data, 100, &got) == 0 && got.len == 4 && memcmp(got.data, "new!", 4) == 0);
+	EXPECT(access(from.data, F_OK) < 0 && errno == ENOENT);
+	/* onto a missing name */
+	EXPECT(fs_write(from.data, "2", 1) == 0);
+	EXPECT(unlink(to.data) == 0);
+	EXPECT(fs_replace(from.data, to.data) == 0);
+	buf_reset(&got);
+	EXPECT(fs_read(to.data, 100, &got) == 0 && got.len == 1 && got.data[0] == '2');
+	EXPECT(access(from.data, F_OK) < 0);
+	/* onto a folder: nothing changes */
+	EXPECT(unlink(to.data) == 0);
+	EXPECT(mkdir(to.data, 0755) == 0);
+	fs_join(&sub, to.data, "kept");
+	EXPECT(fs_write(sub.data, "k", 1) == 0);
+	EXPECT(fs_write(from.data, "3", 1) == 0);
+	errno = 0;
+	EXPECT(fs_replace(from.data, to.data) < 0 && (errno == EISDIR || errno == ENOTEMPTY));
+	buf_reset(&got);
+	EXPECT(fs_read(sub.data, 100, &got) == 0 && got.len == 1 && got.data[0] == 'k');
+	buf_reset(&got);
+	EXPECT(fs_read(from.data, 100, &got) == 0 && got.len == 1 && got.data[0] == '3');
+	EXPECT(fs_rmtree(dir) == 0);
+	buf_release(&from);
+	buf_release(&to);
+	buf_release(&got);
+	buf_release(&sub);
 }

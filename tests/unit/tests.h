@@ -51,4 +51,5 @@ void test_pdf_text_line(void);
 void test_pdf_entries(void);
 void test_digest(void);
 void test_fsrec(void);
+void test_fs_replace(void);
 #endif
