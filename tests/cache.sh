@@ -937,6 +937,21 @@ cache_same memo-truncated
 rm "$C/.out.cache/suites"
 touch "$C/site/site.yaml"
 cache_same memo-deleted
+# The memo written after a rename copies the bytes of the organisations
+# whose suites were all put back (suites_memo.c, may_copy): it must be the
+# memo of a build that searched every offer, byte for byte.
+f="$C/site/content/organismes/mots-passants-champigny.yaml"
+sed -i 's/^  nom: "\(.*\) (Champigny)"$/  nom: "\1 (Champigny-sur-Marne)"/' "$f"
+CARTO_TIMING=1 cache_same memo-copied
+m=$(memo)
+cp "$C/.out.cache/suites" "$C/suites.copied"
+rm "$C/.out.cache/suites"
+touch "$C/site/site.yaml"
+CARTO_TIMING=1 cache_same memo-copied-searched-all
+m2=$(memo)
+[ -n "$m" ] && [ "${m% *}" -lt "${m#* }" ] && [ -n "$m2" ] && [ "${m2% *}" = "${m2#* }" ] &&
+	cmp -s "$C/suites.copied" "$C/.out.cache/suites"
+cache_test_d memo-copied-same-bytes 'echo "$m / $m2"; cmp "$C/suites.copied" "$C/.out.cache/suites"'
 
 # The keys do not depend on the number of threads: the suites, the
 # organisations' keys and their suites' digests are found side by side

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "buf.h"
+
 /* U+00C0..U+00FF; "" keeps the code point (× and ÷). */
 static const char *const latin1[64] = {
 	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
@@ -100,4 +102,13 @@ int collate_fr(const char *a, const char *b)
 	}
 	int c = strcmp(a, b);
 	return c < 0 ? -1 : c > 0;
+}
+
+void collate_key(const char *s, struct buf *out)
+{
+	struct fold x = { (const unsigned char *)(s ? s : ""), { 0, 0 }, 0 };
+	for (long c; (c = fold_next(&x)) >= 0;) {
+		unsigned char k[3] = { (unsigned char)(c >> 16), (unsigned char)(c >> 8), (unsigned char)c };
+		buf_add(out, k, sizeof(k));
+	}
 }

@@ -16,4 +16,12 @@
  * only for equal strings. */
 int collate_fr(const char *a, const char *b);
 
+/* Appends to out the first pass of collate_fr over s (NULL as ""): each
+ * folded code point as three bytes, most significant first. Two such keys
+ * compare as their first pass does: memcmp over the shorter length, then
+ * the shorter first; collate_fr then orders equal keys by the strings'
+ * bytes. For sorting many names, each folded once. */
+struct buf;
+void collate_key(const char *s, struct buf *out);
+
 #endif

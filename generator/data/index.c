@@ -6,9 +6,11 @@
  */
 #include "index.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/buf.h"
 #include "../base/collate.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
@@ -95,26 +97,30 @@ struct index_range {
 	size_t from, n;
 };
 
-static const char *commune_nom(const struct lieu *l)
+static int cmp_rank(size_t a, size_t b)
 {
-	return l->commune ? l->commune->nom : "";
+	return a < b ? -1 : a > b;
 }
 
-int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
+/* index_cmp_offre_at after the organisations' ranks. */
+static int cmp_offre_at_rest(const struct offre *a, const struct lieu *la, const struct offre *b,
     const struct lieu *lb)
 {
-	int c = collate_fr(a->org->nom, b->org->nom);
-	if (!c)
-		c = strcmp(a->org->id.s, b->org->id.s);
 	/* An organisation's rows at one lieu stay together: in the booklets
 	 * they share a number, so a commune's numbers come in order. */
-	if (!c)
-		c = strcmp(la->id.s ? la->id.s : "", lb->id.s ? lb->id.s : "");
+	int c = strcmp(la->id.s ? la->id.s : "", lb->id.s ? lb->id.s : "");
 	if (!c)
 		c = collate_fr(a->intitule, b->intitule);
 	if (!c)
 		c = strcmp(a->id.s, b->id.s);
 	return c;
+}
+
+int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
+    const struct lieu *lb)
+{
+	int c = cmp_rank(a->org->rank, b->org->rank);	/* name, then id */
+	return c ? c : cmp_offre_at_rest(a, la, b, lb);
 }
 
 int index_cmp_suite(const struct offre *a, const struct lieu *la, const struct offre *b,
@@ -136,10 +142,8 @@ int index_cmp_rows(const void *pa, const void *pb)
 {
 	const struct rowref *a = pa, *b = pb;
 	int c = strcmp(a->l->dep, b->l->dep);
-	if (!c)
-		c = collate_fr(commune_nom(a->l), commune_nom(b->l));
-	if (!c)
-		c = strcmp(a->l->commune ? a->l->commune->code : "", b->l->commune ? b->l->commune->code : "");
+	if (!c)	/* the commune's name, then its code; none first */
+		c = cmp_rank(a->l->commune ? a->l->commune->rank : 0, b->l->commune ? b->l->commune->rank : 0);
 	return c ? c : index_cmp_offre_at(a->o, a->l, b->o, b->l);
 }
 
@@ -154,23 +158,64 @@ static void add_range(struct site *s, struct carto_rows *cr, const char *key, si
 	r->n = i + 1 - r->from;
 }
 
+/* A row with the first keys of index_cmp_rows as numbers, so that sorting
+ * compares them without following the row's pointers: the département's
+ * code (at most two bytes, as strcmp orders them), the commune's rank (0
+ * for none) and the organisation's. */
+struct keyed_row {
+	uint32_t dep;
+	size_t commune, org;
+	struct rowref r;
+};
+
+static uint32_t dep_key(const char *dep)
+{
+	uint32_t k = 0;
+	for (int i = 0, on = 1; i < 3; i++) {
+		on = on && dep[i];
+		k = k << 8 | (on ? (unsigned char)dep[i] : 0u);
+	}
+	return k;
+}
+
+static int cmp_keyed_rows(const void *pa, const void *pb)
+{
+	const struct keyed_row *a = pa, *b = pb;
+	int c = a->dep < b->dep ? -1 : a->dep > b->dep;
+	if (!c)
+		c = cmp_rank(a->commune, b->commune);
+	if (!c)
+		c = cmp_rank(a->org, b->org);
+	return c ? c : cmp_offre_at_rest(a->r.o, a->r.l, b->r.o, b->r.l);
+}
+
 /* Collects and sorts the rows of cr->ca: reads the model only, so the
  * cartographies are done side by side (index_site). */
 static void carto_rows(const struct site *s, struct carto_rows *cr)
 {
 	size_t cap = 0;
+	struct keyed_row *v = NULL;
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *org = s->organismes[i];
 		for (size_t k = 0; k < org->n_offres; k++) {
 			const struct offre *o = &org->offres[k];
-			for (size_t l = 0; carto_takes_offre(cr->ca, o) && l < o->n_lieux; l++)
-				if (carto_takes_lieu(cr->ca, NULL, o->lieux[l])) {
-					cr->rows = xgrow(cr->rows, &cap, cr->n + 1, sizeof(*cr->rows));
-					cr->rows[cr->n++] = (struct rowref){ o, o->lieux[l] };
+			if (!carto_takes_offre(cr->ca, o))
+				continue;
+			for (size_t l = 0; l < o->n_lieux; l++) {
+				const struct lieu *li = o->lieux[l];
+				if (carto_takes_lieu(cr->ca, NULL, li)) {
+					v = xgrow(v, &cap, cr->n + 1, sizeof(*v));
+					v[cr->n++] = (struct keyed_row){ dep_key(li->dep),
+						li->commune ? li->commune->rank : 0, org->rank, { o, li } };
 				}
+			}
 		}
 	}
-	xqsort(cr->rows, cr->n, sizeof(*cr->rows), index_cmp_rows);
+	xqsort(v, cr->n, sizeof(*v), cmp_keyed_rows);
+	cr->rows = xmalloc((cr->n + 1) * sizeof(*cr->rows));
+	for (size_t i = 0; i < cr->n; i++)
+		cr->rows[i] = v[i].r;
+	free(v);
 }
 
 static int carto_rows_job(void *ctx, size_t k, struct pool_worker *w)
@@ -215,15 +260,93 @@ const struct rowref *index_rows(const struct site *s, const struct cartographie 
 static int cmp_orgs(const void *pa, const void *pb)
 {
 	const struct organisme *a = *(const void *const *)pa, *b = *(const void *const *)pb;
-	int c = collate_fr(a->nom, b->nom);
-	return c ? c : strcmp(a->id.s, b->id.s);
+	return cmp_rank(a->rank, b->rank);
 }
 
 static int cmp_communes(const void *pa, const void *pb)
 {
 	const struct commune *a = *(const void *const *)pa, *b = *(const void *const *)pb;
-	int c = collate_fr(a->nom, b->nom);
-	return c ? c : strcmp(a->code, b->code);
+	return cmp_rank(a->rank, b->rank);
+}
+
+/* A name to rank: its collation key (collate_key) at key in the keys'
+ * buffer (k once all are in), the name and the id that breaks its ties,
+ * where its rank goes. */
+struct named {
+	size_t key, len;
+	const unsigned char *k;
+	const char *nom, *id;
+	size_t *rank;
+};
+
+struct naming {
+	struct named *v;
+	size_t n, cap;
+	struct buf keys;
+};
+
+static void name_add(struct naming *g, const char *nom, const char *id, size_t *rank)
+{
+	g->v = xgrow(g->v, &g->cap, g->n + 1, sizeof(*g->v));
+	struct named *e = &g->v[g->n++];
+	e->key = g->keys.len;
+	collate_key(nom, &g->keys);
+	e->len = g->keys.len - e->key;
+	e->nom = nom ? nom : "";
+	e->id = id ? id : "";
+	e->rank = rank;
+}
+
+/* collate_fr over the names, then the ids by their bytes. */
+static int cmp_named(const void *pa, const void *pb)
+{
+	const struct named *a = pa, *b = pb;
+	int c = a->len && b->len ? memcmp(a->k, b->k, a->len < b->len ? a->len : b->len) : 0;
+	if (!c)
+		c = cmp_rank(a->len, b->len);
+	if (!c)
+		c = strcmp(a->nom, b->nom);
+	if (!c)
+		c = strcmp(a->id, b->id);
+	return c < 0 ? -1 : c > 0;
+}
+
+/* Sorts the names and numbers them by place among the distinct ones, from
+ * 1; 0 for one equal to an empty name with an empty id (a lieu without a
+ * commune sorts as such). Empties the naming. */
+static void name_ranks(struct naming *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		g->v[i].k = g->keys.data ? (const unsigned char *)g->keys.data + g->v[i].key : NULL;
+	xqsort(g->v, g->n, sizeof(*g->v), cmp_named);
+	struct named none = { 0, 0, NULL, "", "", NULL };
+	size_t r = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		if (cmp_named(i ? &g->v[i - 1] : &none, &g->v[i]))
+			r++;
+		*g->v[i].rank = r;
+	}
+	free(g->v);
+	buf_release(&g->keys);
+	*g = (struct naming){ NULL, 0, 0, BUF_INIT };
+}
+
+/* The ranks of the organisations (French order of nom, then id) and of
+ * the communes of the territory (of nom, then code), each sorted once so
+ * that the sorts of the index compare numbers. */
+static void rank_names(struct site *s)
+{
+	struct naming g = { NULL, 0, 0, BUF_INIT };
+	for (size_t i = 0; i < s->n_organismes; i++)
+		name_add(&g, s->organismes[i]->nom, s->organismes[i]->id.s, &s->organismes[i]->rank);
+	name_ranks(&g);
+	const struct strmap *m = &s->geo.by_code;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key) {
+			struct commune *c = m->slots[i].val;
+			name_add(&g, c->nom, c->code, &c->rank);
+		}
+	name_ranks(&g);
 }
 
 static void sort_lists(struct strmap *m, int (*cmp)(const void *, const void *))
@@ -251,6 +374,7 @@ static void index_communes(struct site *s)
 
 void index_site(struct site *s, int jobs)
 {
+	rank_names(s);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		for (size_t k = 0; k < o->n_lieux; k++) {

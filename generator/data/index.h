@@ -117,8 +117,9 @@ int carto_takes_offre(const struct cartographie *c, const struct offre *o);
 int carto_takes_lieu(const struct cartographie *c, const char *dep, const struct lieu *l);
 
 /* The last keys of the one order: organisation name in French order and
- * organisation id, lieu id (an organisation's rows at one lieu together),
- * offer title in French order, offer id. */
+ * organisation id (compared as the organisations' ranks, which index_site
+ * sets: only after it), lieu id (an organisation's rows at one lieu
+ * together), offer title in French order, offer id. */
 int index_cmp_offre_at(const struct offre *a, const struct lieu *la, const struct offre *b,
     const struct lieu *lb);
 /* The ties of the suites' order (README, "Suites de parcours", rule 5):
@@ -128,7 +129,8 @@ int index_cmp_suite(const struct offre *a, const struct lieu *la, const struct o
     const struct lieu *lb);
 
 /* The one order of rows above, for xqsort over struct rowref: département,
- * commune, then index_cmp_offre_at. */
+ * commune (its name in French order, then its code, as the communes' ranks
+ * index_site sets), then index_cmp_offre_at. Only after index_site. */
 int index_cmp_rows(const void *a, const void *b);
 
 /* Frees what index_site allocated. */

@@ -165,6 +165,8 @@ struct commune {
 	double lat, lon;
 	long population;
 	int arrondissement;	/* a Paris municipal arrondissement */
+	size_t rank;		/* in French order of nom then code, set by
+				 * index_site (index.h); 0 sorts as NULL */
 };
 
 struct geo {
@@ -297,6 +299,8 @@ struct organisme {
 	int mise_a_jour;		/* YYYYMMDD */
 	uint32_t maj_line, maj_col;
 	uint32_t line, col;
+	size_t rank;			/* in French order of nom then id, set by
+					 * index_site (index.h) */
 };
 
 /* ---- cartographies and pages ---- */

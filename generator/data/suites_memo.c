@@ -2,11 +2,11 @@
  * The suites memo (suites_memo.h). The file, in the machine's byte order
  * (carto's digest names the executable, so the machine too):
  *
- *	"carto suites memo 1\n", carto's digest, the inputs' digest
+ *	"carto suites memo 2\n", carto's digest, the inputs' digest
  *	u32 organisations, then for each: u32 id length (its NUL included),
  *	    the id and a NUL, its file's digest, u32 offers, u32 suites of each
  *	for each offer in that order, its suites, each FIELDS u32 (struct
- *	    packed below), best first
+ *	    packed below) and its distance (a double), best first
  *	the digest of every byte above
  *
  * Start at suites_memo_index.
@@ -33,7 +33,7 @@
 #include "index.h"
 #include "model.h"
 
-#define MAGIC "carto suites memo 1\n"
+#define MAGIC "carto suites memo 2\n"
 #define MAGIC_LEN (sizeof(MAGIC) - 1)
 #define SUITES_MEMO_MAX ((size_t)1 << 30)
 #define ID_MAX 4096
@@ -45,6 +45,9 @@
  * via (with via's level in it), the correspondence between scales, the
  * correspondence between référentiels; and same_dep. */
 enum { F_ORG, F_OFFRE, F_FROM, F_TO, F_PUBLIC, F_SCALE, F_LEVEL, F_CORR, F_CHAIN, F_SAME, FIELDS };
+/* Each suite's numbers, then its distance (struct suite's km, the bytes of
+ * a double): put back as it was found, without reading the two lieux. */
+#define SUITE_BYTES (FIELDS * 4 + sizeof(double))
 
 struct memo_org {
 	const char *id;			/* in the file, NUL-terminated */
@@ -122,7 +125,7 @@ static int parse(struct suites_memo *m)
 	m->at = xmalloc((m->n_offers + 1) * sizeof(*m->at));
 	for (size_t q = 0; q < m->n_offers; q++) {
 		m->at[q] = (size_t)(p - m->file.data);
-		size_t bytes = (size_t)m->n_suites[q] * FIELDS * 4;
+		size_t bytes = (size_t)m->n_suites[q] * SUITE_BYTES;
 		if ((size_t)(end - p) < bytes)
 			return -1;
 		p += bytes;
@@ -170,8 +173,12 @@ static long read_suites(const struct suites_memo *m, const struct site *s, const
 	const char *p = m->file.data + m->at[q];
 	for (uint32_t e = 0; e < m->n_suites[q]; e++) {
 		uint32_t f[FIELDS];
+		double km;
 		memcpy(f, p, sizeof(f));
-		p += sizeof(f);
+		memcpy(&km, p + sizeof(f), sizeof(km));
+		p += SUITE_BYTES;
+		if (!(km >= 0))	/* NaN too: searched again */
+			return -1;
 		const struct organisme *to_org = f[F_ORG] < m->n_orgs ? m->orgs[f[F_ORG]].now : NULL;
 		if (!to_org || f[F_OFFRE] >= to_org->n_offres)
 			return -1;
@@ -182,7 +189,7 @@ static long read_suites(const struct suites_memo *m, const struct site *s, const
 		    (f[F_SCALE] && f[F_LEVEL] >= s->vocab.echelles[f[F_SCALE] - 1].n))
 			return -1;
 		const struct lieu *from = a->lieux[f[F_FROM]], *to = o->lieux[f[F_TO]];
-		v[e] = (struct suite){ o, from, to, geo_km(from->lat, from->lon, to->lat, to->lon),
+		v[e] = (struct suite){ o, from, to, km,
 			(int)f[F_SAME], f[F_PUBLIC] ? o->publics.v[f[F_PUBLIC] - 1].s : NULL,
 			f[F_SCALE] ? s->vocab.echelles[f[F_SCALE] - 1].v[f[F_LEVEL]].code : NULL,
 			f[F_CORR] ? &s->vocab.corr[f[F_CORR] - 1] : NULL,
@@ -377,6 +384,7 @@ static int put_suite(struct buf *b, const struct site *s, const struct places *p
 	}
 	f[F_SAME] = su->same_dep ? 1 : 0;
 	buf_add(b, f, sizeof(f));
+	buf_add(b, &su->km, sizeof(su->km));
 	return 0;
 }
 
@@ -386,6 +394,9 @@ static int put_suite(struct buf *b, const struct site *s, const struct places *p
 struct rec_run {
 	const struct site *s;
 	const struct places *pl;
+	const struct suites_memo *m;
+	const unsigned char *same;	/* by organisation: 1 when its bytes are
+					 * the memo's (may_copy), or NULL */
 	struct buf *head, *body;
 	_Atomic int failed;
 };
@@ -407,9 +418,17 @@ static int rec_job(void *ctx, size_t j, struct pool_worker *w)
 		buf_add(&r->head[j], o->id.s, len);
 		buf_add(&r->head[j], &o->src, sizeof(o->src));
 		put_u32(&r->head[j], o->n_offres);
+		for (size_t k = 0; k < o->n_offres; k++)
+			put_u32(&r->head[j], o->offres[k].n_suites);
+		if (r->same && r->same[i] && o->n_offres) {
+			const struct memo_org *mo = &r->m->orgs[i];
+			size_t last = mo->first + o->n_offres - 1;
+			size_t from = r->m->at[mo->first], to = r->m->at[last] + r->m->n_suites[last] * SUITE_BYTES;
+			buf_add(&r->body[j], r->m->file.data + from, to - from);
+			continue;
+		}
 		for (size_t k = 0; k < o->n_offres; k++) {
 			const struct offre *a = &o->offres[k];
-			put_u32(&r->head[j], a->n_suites);
 			for (size_t e = 0; e < a->n_suites; e++)
 				if (put_suite(&r->body[j], s, r->pl, a, &a->suites[e]) < 0)
 					atomic_store(&r->failed, 1);
@@ -418,9 +437,34 @@ static int rec_job(void *ctx, size_t j, struct pool_worker *w)
 	return 0;
 }
 
+/* Which organisations' suites may be copied from the memo's bytes rather
+ * than written again (NULL when none): the memo holds the organisations in
+ * the site's order (so each suite's numbers name the same organisation in
+ * both), and every offer of that organisation had its suites put back
+ * unchanged (redo 0, its memo entry the one put back: what put_suite would
+ * write of them are the numbers they were read from, and the distance). */
+static unsigned char *may_copy(const struct suites_memo *m, const struct site *s, const unsigned char *redo)
+{
+	if (!m->valid || m->n_orgs != s->n_organismes)
+		return NULL;
+	for (size_t i = 0; i < s->n_organismes; i++)
+		if (!s->organismes[i]->id.s || strcmp(m->orgs[i].id, s->organismes[i]->id.s) != 0)
+			return NULL;
+	unsigned char *same = xmalloc(s->n_organismes + 1);
+	size_t no = 0;
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		same[i] = m->orgs[i].now == o && m->orgs[i].n_offres == o->n_offres;
+		for (size_t k = 0; k < o->n_offres; k++)
+			same[i] = same[i] && !redo[no + k] && o->offres[k].n_suites == m->n_suites[m->orgs[i].first + k];
+		no += o->n_offres;
+	}
+	return same;
+}
+
 /* The new memo of the site's suites into m->out, on up to jobs threads; -1
  * when it cannot be written (an id too long, a suite outside the lists). */
-static int record(struct suites_memo *m, const struct site *s, int jobs)
+static int record(struct suites_memo *m, const struct site *s, const unsigned char *redo, int jobs)
 {
 	struct places pl = { NULL, NULL, 1 };
 	while (pl.mask + 1 < 2 * s->n_organismes + 2)
@@ -433,7 +477,9 @@ static int record(struct suites_memo *m, const struct site *s, int jobs)
 		pl.at[k] = i;
 	}
 	size_t chunks = (s->n_organismes + MEMO_CHUNK - 1) / MEMO_CHUNK;
-	struct rec_run r = { s, &pl, xcalloc(chunks + 1, sizeof(struct buf)), xcalloc(chunks + 1, sizeof(struct buf)), 0 };
+	unsigned char *same = may_copy(m, s, redo);
+	struct rec_run r = { s, &pl, m, same, xcalloc(chunks + 1, sizeof(struct buf)),
+		xcalloc(chunks + 1, sizeof(struct buf)), 0 };
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
 	pool_run(chunks, jobs, rec_job, &r, &d, NULL);
 	diags_free(&d);
@@ -456,6 +502,7 @@ static int record(struct suites_memo *m, const struct site *s, int jobs)
 	}
 	free(r.head);
 	free(r.body);
+	free(same);
 	free(pl.key);
 	free(pl.at);
 	return atomic_load(&r.failed) ? -1 : 0;
@@ -479,7 +526,7 @@ size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct
 		searched += redo[i];
 	if (searched)
 		index_suites_redo(s, jobs, redo, keep);
-	m->dirty = searched && ids && record(m, s, jobs) == 0;
+	m->dirty = searched && ids && record(m, s, redo, jobs) == 0;
 	if (!m->dirty)
 		buf_release(&m->out);
 	strmap_free(&by_id);

@@ -10,7 +10,7 @@
  * each organisation with the digest of its file's bytes and its offers'
  * suites, each suite by numbers (the organisation in the memo's order, the
  * offer, the two lieux, the public, the level and correspondences, in the
- * model's lists), then the digest of every byte above.
+ * model's lists) and its distance, then the digest of every byte above.
  *
  * An offer's suites are the best SUITES_MAX of its candidates in one total
  * order (index_suites.c), so they change only when the offer's own

@@ -4,7 +4,9 @@
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../../generator/base/buf.h"
 #include "../../generator/base/civil.h"
 #include "../../generator/base/collate.h"
 #include "../../generator/base/url.h"
@@ -82,6 +84,41 @@ void test_collate_fr(void)
 	EXPECT_STR(names[6], "Œuvre");
 	EXPECT_STR(names[7], "Ofii");
 	EXPECT_STR(names[8], "Vitry-sur-Seine");
+}
+
+/* collate_key's keys, compared as memcmp then length then the bytes of the
+ * strings, order every pair as collate_fr does (the index ranks names so). */
+static int key_cmp(const char *a, const char *b)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	collate_key(a, &x);
+	collate_key(b, &y);
+	size_t n = x.len < y.len ? x.len : y.len;
+	int c = n ? memcmp(x.data, y.data, n) : 0;
+	if (!c)
+		c = x.len < y.len ? -1 : x.len > y.len;
+	if (!c)
+		c = strcmp(a ? a : "", b ? b : "");
+	buf_release(&x);
+	buf_release(&y);
+	return c < 0 ? -1 : c > 0;
+}
+
+void test_collate_key(void)
+{
+	const char *names[] = { "Vitry-sur-Seine", "Évry-Courcouronnes", "Ofii", "Œuvre", "Oeil",
+		"Aubervilliers", "Évry", "Evry", "evry", "Élancourt", "Straße", "Strasz", "Łódź", "Lyon",
+		"L'Haÿ-les-Roses", "L\u2019Île", "Paris", "Paris 10e", "Paris 2e", "Saint Denis",
+		"Saint-Denis", "Æsope", "Aérien", "a\xc3\xa9z", "a\xff", "az", "a\xc3", "a", "a\xe2\x82",
+		"ĳssel", "ijssel", "\xf4\x8f\xbf\xbf", "\xf7\xbf\xbf\xbf", "\xf8", "×", "x", "", NULL };
+	size_t n = sizeof(names) / sizeof(names[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < n; k++)
+			EXPECT(key_cmp(names[i], names[k]) == collate_fr(names[i], names[k]));
+	struct buf b = BUF_INIT;
+	collate_key("Éa", &b);
+	EXPECT(b.len == 6 && memcmp(b.data, "\0\0e\0\0a", 6) == 0);
+	buf_release(&b);
 }
 
 void test_derive_offre(void)

@@ -9,8 +9,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../generator/base/buf.h"
+#include "../../generator/base/collate.h"
+#include "../../generator/base/strmap.h"
 #include "../../generator/data/derive.h"
 #include "../../generator/data/index.h"
 #include "../../generator/data/model.h"
@@ -519,4 +522,108 @@ void test_suites_jobs(void)
 	EXPECT(differ == 0);
 	for (int k = 0; k < 2; k++)
 		arena_free(&s[k].arena);
+}
+
+/* The index's rows in their one order (index.h): département, commune
+ * (French order of its name, then its code; a lieu without one first, as
+ * a commune with an empty name and code would be), organisation (French
+ * order of its name, then its id), lieu, offer title, offer id. index_site
+ * sorts them by ranks it gives the organisations and communes; the order
+ * must be the one these rules give over the strings. */
+static int ref_rows(const void *pa, const void *pb)
+{
+	const struct rowref *a = pa, *b = pb;
+	const struct commune *ca = a->l->commune, *cb = b->l->commune;
+	int c = strcmp(a->l->dep, b->l->dep);
+	if (!c)
+		c = collate_fr(ca ? ca->nom : "", cb ? cb->nom : "");
+	if (!c)
+		c = strcmp(ca ? ca->code : "", cb ? cb->code : "");
+	if (!c)
+		c = collate_fr(a->o->org->nom, b->o->org->nom);
+	if (!c)
+		c = strcmp(a->o->org->id.s, b->o->org->id.s);
+	if (!c)
+		c = strcmp(a->l->id.s, b->l->id.s);
+	if (!c)
+		c = collate_fr(a->o->intitule, b->o->intitule);
+	if (!c)
+		c = strcmp(a->o->id.s, b->o->id.s);
+	return c;
+}
+
+void test_index_rows_order(void)
+{
+	static struct commune cs[] = {
+		{ .code = "91228", .nom = "Évry", .dep = "91" }, { .code = "91229", .nom = "Evry", .dep = "91" },
+		{ .code = "91001", .nom = "", .dep = "91" }, { .code = "91002", .nom = "Œuvre", .dep = "91" },
+		{ .code = "91003", .nom = "Oeil", .dep = "91" }, { .code = "75056", .nom = "Paris", .dep = "75" },
+		{ .code = "2A004", .nom = "Ajaccio", .dep = "2A" }, { .code = "91004", .nom = "evry", .dep = "91" },
+	};
+	enum { NC = sizeof(cs) / sizeof(cs[0]), NO = 6 };
+	static const char *noms[NO] = { "Zèbre", "Zèbre", "zebre", "Ábaque", "Zebre", "abaque" };
+	static const char *ids[NO] = { "b", "a", "c", "d", "e", "f" };
+	struct site s;
+	memset(&s, 0, sizeof(s));
+	for (size_t i = 0; i < NC; i++)
+		strmap_put(&s.geo.by_code, cs[i].code, &cs[i]);
+	/* Each organisation: a lieu in each commune and one without, two
+	 * offers (titles equal but for accents) at every lieu. */
+	static struct organisme orgs[NO];
+	static struct organisme *porgs[NO];
+	static struct lieu ls[NO][NC + 1];
+	static const struct lieu *pls[NO][NC + 1];
+	static struct offre of[NO][2];
+	static char lid[NO][NC + 1][8];
+	for (size_t i = 0; i < NO; i++) {
+		orgs[i] = (struct organisme){ .nom = noms[i], .id = { .s = ids[i] }, .lieux = ls[i], .n_lieux = NC + 1,
+			.offres = of[i], .n_offres = 2 };
+		porgs[i] = &orgs[i];
+		for (size_t k = 0; k <= NC; k++) {
+			snprintf(lid[i][k], sizeof(lid[i][k]), "l%zu", (NC - k) % 4);
+			ls[i][k] = (struct lieu){ .id = { .s = lid[i][k] }, .commune = k < NC ? &cs[k] : NULL };
+			memcpy(ls[i][k].dep, k < NC ? cs[k].dep : "91", 3);
+			pls[i][k] = &ls[i][k];
+		}
+		of[i][0] = (struct offre){ .id = { .s = "o2" }, .intitule = "Élan", .lieux = pls[i], .n_lieux = NC + 1,
+			.org = &orgs[i] };
+		of[i][1] = (struct offre){ .id = { .s = "o1" }, .intitule = "elan", .lieux = pls[i], .n_lieux = NC + 1,
+			.org = &orgs[i] };
+	}
+	s.organismes = porgs;
+	s.n_organismes = NO;
+	struct cartographie ca = { .id = { .s = "c" } };
+	struct cartographie *pca = &ca;
+	s.cartographies = &pca;
+	s.n_cartographies = 1;
+	index_site(&s, 2);
+	size_t n;
+	const struct rowref *rows = index_rows(&s, &ca, NULL, &n);
+	EXPECT(n == NO * 2 * (NC + 1));
+	struct rowref *want = malloc(n * sizeof(*want));
+	memcpy(want, rows, n * sizeof(*want));
+	qsort(want, n, sizeof(*want), ref_rows);
+	size_t same = 0;
+	for (size_t i = 0; i < n; i++)
+		same += want[i].o == rows[i].o && want[i].l == rows[i].l;
+	EXPECT(same == n);
+	/* By hand: Corsica first; in the 91, the lieux without a commune,
+	 * then the commune named "", then Evry, evry, Évry (equal but for
+	 * accents and case: by bytes), Oeil, Œuvre; in each, "abaque",
+	 * "Ábaque", "Zebre", "Zèbre" (a, then b), "zebre". */
+	EXPECT(strcmp(rows[0].l->dep, "2A") == 0 && strcmp(rows[n - 1].l->commune->nom, "Œuvre") == 0);
+	size_t at = 0;
+	while (at < n && strcmp(rows[at].l->dep, "91"))
+		at++;
+	EXPECT(at < n && !rows[at].l->commune && strcmp(rows[at].o->org->id.s, "f") == 0);
+	EXPECT(at + 12 < n && rows[at + 12].l->commune == &cs[2]);
+	EXPECT(at + 24 < n && rows[at + 24].l->commune == &cs[1] && rows[at + 36].l->commune == &cs[7] &&
+	    rows[at + 48].l->commune == &cs[0]);
+	static const char *const org_order[NO] = { "f", "d", "e", "a", "b", "c" };
+	for (size_t i = 0; i < NO && at + 2 * i < n; i++)
+		EXPECT(strcmp(rows[at + 2 * i].o->org->id.s, org_order[i]) == 0);
+	free(want);
+	index_free(&s);
+	strmap_free(&s.geo.by_code);
+	arena_free(&s.arena);
 }

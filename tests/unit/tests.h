@@ -20,6 +20,8 @@ void test_civil(void);
 void test_civil_fr(void);
 void test_montant_fr(void);
 void test_collate_fr(void);
+void test_collate_key(void);
+void test_index_rows_order(void);
 void test_derive_offre(void);
 void test_suites(void);
 void test_suites_scales(void);
