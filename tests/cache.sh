@@ -413,11 +413,12 @@ if can_strace "cache/pieces-no-byte-reads"; then
 	ones=$(grep 'pread64' "$C/strace" | grep -cE ', 1, [0-9]+\) *= 1$')
 	[ "${copied:-0}" -ge 40 ] && [ "$ones" -lt $((copied / 10)) ]
 	cache_test_d pieces-no-byte-reads 'echo "copied ${copied:-?}, reads of one byte $ones"'
-	# (the index, lists and notes are there, and a staged extract when the
+	# (the index, lists, notes, load snapshot, its identities and the suites
+	# memo are there, and a staged extract when the
 	# spare's copy was written in place: renamed over the staged file; a
 	# plain rename is right where the name is missing, after an exchange
 	# that said so)
-	export OVER='\.out\.cache/(index|folders|pieces/|prev/|notes/)[^"]*"\)|/data/[^"]*\.carto-new"\)'
+	export OVER='\.out\.cache/(index|folders|load|suites|pieces/|prev/|notes/)[^"]*"\)|/data/[^"]*\.carto-new"\)'
 	bad=$(awk '{ pid = $1 } /renameat2\(.*RENAME_EXCHANGE\) *= -1 ENOENT/ { enoent[pid] = 1; next }
 		/rename\(/ && $0 ~ ENVIRON["OVER"] && !enoent[pid] { bad++ } { enoent[pid] = 0 }
 		END { print bad + 0 }' "$C/strace")

@@ -670,7 +670,7 @@ static int ids_write(struct snap *s)
 	buf_add(&b, &sum, sizeof(sum));
 	ids_path(s, &p);
 	buf_printf(&tmp, "%s.%ld.tmp", p.data, (long)getpid());
-	int rc = fs_write(tmp.data, b.data, b.len) == 0 ? rename(tmp.data, p.data) : -1;
+	int rc = fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, p.data) : -1;
 	int e = errno;
 	if (rc < 0)
 		unlink(tmp.data);
@@ -875,7 +875,7 @@ static int rewrite(struct snap *s)
 		if (close(fd) < 0)
 			rc = -1;
 		if (rc == 0)
-			rc = rename(tmp.data, s->path);
+			rc = fs_replace(tmp.data, s->path);
 		int e = errno;
 		if (rc < 0)
 			unlink(tmp.data);

@@ -552,7 +552,7 @@ int suites_memo_save(struct suites_memo *m)
 		buf_reset(&tmp);
 	}
 	buf_printf(&tmp, "%s.%ld.tmp", m->path, (long)getpid());
-	int rc = fs_write(tmp.data, m->out.data, m->out.len) == 0 ? rename(tmp.data, m->path) : -1;
+	int rc = fs_write(tmp.data, m->out.data, m->out.len) == 0 ? fs_replace(tmp.data, m->path) : -1;
 	int e = errno;
 	if (rc < 0)
 		unlink(tmp.data);
