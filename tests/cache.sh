@@ -1018,6 +1018,12 @@ e=$(ents)
 cache_test_d booklet-entry-field-replays 'grep pdf "$C/log"'
 pdftotext "$C/out/pdf/cartographies/linguistique.pdf" - | grep -q '01 60 05 47 39'
 cache_test booklet-entry-field-shows
+# A booklet's map is kept whole (pdf_keep.c): its key (the rows' places,
+# numbers and types, the box, the page's state) unchanged, its bytes are
+# put back from the note of the last build without drawing.
+kept() { sed -n 's/^carto: pdf drawings kept \([0-9]*\)$/\1/p' "$C/log"; }
+[ "$(kept)" -ge 1 ] 2> /dev/null && [ -s "$N/pdf-kept+pdf+cartographies+linguistique.pdf" ]
+cache_test_d booklet-map-kept 'grep pdf "$C/log"; ls "$N"'
 # The end of a département's booklet (the lieux nearest each commune, the
 # index of communes) is a section keyed by the places and numbers it reads:
 # a lieu moved lays it out again.
@@ -1026,6 +1032,9 @@ CARTO_TIMING=1 cache_same booklet-tail-lieu-moved
 e=$(ents)
 [ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ]
 cache_test_d booklet-tail-lieu-moved-replays 'grep pdf "$C/log"'
+# The lieu moved its marker: every map that shows it is drawn again.
+[ "$(kept)" = 0 ]
+cache_test_d booklet-map-lieu-moved-draws 'grep pdf "$C/log"'
 sed -i 's/^    libelle: "Français à visée professionnelle"$/    libelle: "Français à visée professionnelle (FP)"/' \
 	"$C/site/referentiels/vocabulaires.yaml"
 CARTO_TIMING=1 cache_same booklet-entry-label
@@ -1053,6 +1062,8 @@ for how in corrupt cut removed; do
 	e=$(ents)
 	[ "${e% *}" = 0 ] && [ "${e#* }" -gt 20 ] 2> /dev/null
 	cache_test_d "booklet-entries-$how-lays-out" 'grep pdf "$C/log"'
+	[ "$(kept)" = 0 ]	# the maps' note too: drawn
+	cache_test_d "booklet-map-$how-draws" 'grep pdf "$C/log"'
 done
 
 # A booklet's pages that only replayed entries fill are not drawn when the

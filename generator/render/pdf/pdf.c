@@ -158,6 +158,7 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 		fprintf(stderr, "carto: pdf entries replayed %zu, laid out %zu\n",
 		    (size_t)pl->reuse.replayed, (size_t)pl->reuse.laid_out);
 		fprintf(stderr, "carto: pdf pages put back undrawn %zu\n", (size_t)pl->reuse.undrawn);
+		fprintf(stderr, "carto: pdf drawings kept %zu\n", (size_t)pl->reuse.kept);
 	}
 	return rc;
 }

@@ -298,7 +298,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	    n > 1 ? "x" : "", date);
 	pdf_para(&d, d.regular, 10, b->data);
 	d.y -= 6;
-	pdf_booklet_map(&d, s, dep, r, n);
+	pdf_booklet_map(&d, s, dep, r, n, ru, path_carto_doc(&path, ca, dep, PATH_PDF));
 	pdf_legend(&d, s, ca, r, n);
 	pdf_new_page(&d);
 	/* A region too large to list: the départements' booklets list the offers. */

@@ -59,6 +59,7 @@ struct pdf_reuse {
 	_Atomic size_t put_back, compressed;
 	_Atomic size_t replayed, laid_out;	/* entries (pdf_entries.c) */
 	_Atomic size_t undrawn;	/* pages put back without being drawn (pdf_lazy.c) */
+	_Atomic size_t kept;	/* drawings put back (pdf_keep.c) */
 };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -187,9 +188,10 @@ struct pdf_pen {
 void pdf_pen_start(struct doc *d, struct pdf_pen *pen);
 void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op);
 int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy);
-/* Appends n bytes to a page's stream as HPDF_Stream_Write does, with
- * memcpy when they fit the memory stream's last block (libharu copies
- * byte by byte). Returns 0, or -1 when the stream refused the write. */
+/* Appends n bytes to a stream as HPDF_Stream_Write does, to a memory
+ * stream with memcpy (libharu copies byte by byte), its blocks filled and
+ * added as libharu does. Returns 0, or -1 when the stream refused the
+ * write. */
 int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
 /* One line of text t (encoded for f) at (x, y) in a text object of its
  * own, on pg: the bytes of libharu's HPDF_Page_BeginText, _SetFontAndSize
@@ -224,12 +226,26 @@ HPDF_Font pdf_twin(struct doc *d, HPDF_Font f);
 void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 
 /* pdf_pages.c, for pdf_save: before libharu writes the document, puts
- * back the pages' contents that cp has (their keys returned, one a page,
- * for pdf_pages_record; NULL without cp); once written (file), records
- * its pages as cp's pieces. */
-struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp);
-void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
+ * back the pages' contents that cp has (into pp: their keys, one a page,
+ * for pdf_pages_record, NULL without cp; the bytes put back, which
+ * libharu's write of each such page's dictionary writes after it); once
+ * written (file), records its pages as cp's pieces; pdf_pages_end gives
+ * the pages their streams back and frees pp. */
+struct pdf_back {	/* a page's stream put back */
+	HPDF_Doc pdf;		/* its document, written to pdf->stream */
+	const struct buf *all;	/* its bytes: len at off */
+	size_t off, len;
+	HPDF_Stream stream;	/* its own, kept aside (NULL: not put back) */
+};
+struct pdf_pages {
+	struct digest *keys;
+	struct pdf_back *back;	/* one a page */
+	struct buf bytes;
+};
+void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages *pp);
+void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct pdf_pages *pp,
     const struct buf *file);
+void pdf_pages_end(struct doc *d, struct pdf_pages *pp);
 
 /* pdf_entries.c: a long document's entries laid out once. An entry is a
  * script (pdf_script_*: what pdf_need, pdf_para with the regular or bold
@@ -311,8 +327,21 @@ struct pdf_reuse *pdf_entries_reuse(const struct pdf_entries *e);
 /* Replays ops on d; flush: their page is known (no new page, pdf_lazy.c). */
 void pdf_ops_replay(struct doc *d, const char *p, size_t n, int flush);
 
-/* pdf_map.c: the territory's outlines, markers and legends. */
-void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n);
+/* pdf_keep.c: a drawing on the current page by fn(d, ctx), or the bytes,
+ * fonts and state it left on the page when the previous build of the
+ * document rel (its note) drew it from the same key, which pdf_kept_key
+ * begins (the global part, the fonts and kind) and the caller continues
+ * with everything fn reads (pdf_kept ends it, folding in the page's state
+ * before the drawing). Without ru's cache, fn draws. fn must not break
+ * pages; a drawing that did is not kept. */
+struct digest_ctx *pdf_kept_key(struct pdf_reuse *ru, const char *kind);
+void pdf_kept(struct doc *d, struct pdf_reuse *ru, const char *rel, struct digest_ctx *key,
+    void (*fn)(struct doc *d, void *ctx), void *ctx);
+
+/* pdf_map.c: the territory's outlines, markers and legends. A booklet's
+ * map is kept (pdf_kept) in the note of the document rel. */
+void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    struct pdf_reuse *ru, const char *rel);
 const struct shape *pdf_dep_shape(const struct geo *g, const char *dep);
 void pdf_draw_base(struct doc *d, const struct box *b, const struct geo *g, const char *dep);
 /* The outlines of a département (its communes and contour; dep NULL: the

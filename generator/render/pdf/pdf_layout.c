@@ -293,7 +293,8 @@ void pdf_info(struct doc *d, const char *title, const char *author, const char *
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 {
 	struct cache_pieces *cp = d->reuse ? cache_pieces_open(d->reuse->cache, p, path) : NULL;
-	struct digest *keys = pdf_pages_put_back(d, cp, b);
+	struct pdf_pages pp;
+	pdf_pages_put_back(d, cp, &pp);
 	int rc = -1;
 	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made (libharu error 0x%04X%s)",
@@ -320,11 +321,11 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be read back from libharu");
 		goto out;
 	}
-	pdf_pages_record(d, cp, keys, b);
+	pdf_pages_record(d, cp, &pp, b);
 	rc = publish_write(p, path, b->data, b->len);
 out:
 	cache_pieces_close(cp, rc == 0);
-	free(keys);
+	pdf_pages_end(d, &pp);
 	return rc;
 }
 

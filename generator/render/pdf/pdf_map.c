@@ -287,11 +287,48 @@ static void place(struct placed *g, float x, float y, const float frame[4], floa
 	spot_take(g, x, y);
 }
 
-void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n)
+struct map_args {
+	const struct site *s;
+	const char *dep;
+	struct brow *r;
+	size_t n;
+	float x0, y0, w, h;
+};
+
+static void map_draw(struct doc *d, void *ctx)
+{
+	struct map_args *m = ctx;
+	pdf_map_box(d, m->s, m->dep, m->r, m->n, m->x0, m->y0, m->w, m->h);
+}
+
+void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struct brow *r, size_t n,
+    struct pdf_reuse *ru, const char *rel)
 {
 	float size = 420;
 	pdf_need(d, size + 10);
-	pdf_map_box(d, s, dep, r, n, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size);
+	struct map_args m = { s, dep, r, n, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size };
+	if (n && r[0].num <= 0)	/* numbered by pdf_map_box: drawn */
+		map_draw(d, &m);
+	else {
+		/* What pdf_map_box reads beyond the global part (the
+		 * territory, the vocabularies): the box, and each row's place,
+		 * number (one a lieu: the same number, the same lieu) and
+		 * first type (its marker's colour). */
+		struct digest_ctx *k = pdf_kept_key(ru, "booklet-map");
+		digest_str(k, dep);
+		digest_num(k, (long long)n);
+		digest_add(k, &m.x0, sizeof(m.x0));
+		digest_add(k, &m.y0, sizeof(m.y0));
+		digest_add(k, &m.w, sizeof(m.w));
+		digest_add(k, &m.h, sizeof(m.h));
+		for (size_t i = 0; i < n; i++) {
+			digest_add(k, &r[i].l->lon, sizeof(r[i].l->lon));
+			digest_add(k, &r[i].l->lat, sizeof(r[i].l->lat));
+			digest_num(k, r[i].num);
+			digest_str(k, r[i].o->types.n ? r[i].o->types.v[0].s : NULL);
+		}
+		pdf_kept(d, ru, rel, k, map_draw, &m);
+	}
 	d->y -= size + 8;
 }
 

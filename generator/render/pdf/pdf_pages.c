@@ -61,39 +61,66 @@ static struct digest page_key(const struct cache_pieces *cp, HPDF_Dict dict)
 	return digest_end(k);
 }
 
-/* Puts the piece of key k back as dict's stream: 1, 0 when cp has none
- * (or the stream is not one libharu would compress), -1 on an error. */
-static int put_back(const struct cache_pieces *cp, HPDF_Dict dict, const struct digest *k, struct buf *tmp)
+/* After libharu wrote a put back page's dictionary (its stream taken
+ * away: Dict_Write wrote no stream), its stream as Dict_Write would. */
+static HPDF_STATUS write_back(HPDF_Dict dict)
 {
+	const struct pdf_back *bk = dict->attr;
+	HPDF_Stream out = bk->pdf->stream;
+	const char *at = bk->all->data + bk->off;
+	if (pdf_stream_put(out, STREAM_START, sizeof(STREAM_START) - 1) < 0 || pdf_stream_put(out, at, bk->len) < 0 ||
+	    pdf_stream_put(out, "\012endstream", 10) < 0)
+		return HPDF_Error_GetCode(out->error) ? HPDF_Error_GetCode(out->error) : HPDF_FILE_IO_ERROR;
+	return HPDF_OK;
+}
+
+/* Puts the piece of key k back as page i's stream: 1, 0 when cp has none
+ * (or the stream is not one libharu would compress), -1 on an error.
+ * Its bytes go to pp->bytes, written by write_back (copying them into the
+ * page's stream and from there into the file, byte by byte, was a sixth
+ * of a booklet put back: perf), its stream kept aside until pdf_pages_end. */
+static int put_back(const struct cache_pieces *cp, struct doc *d, int i, const struct digest *k,
+    struct pdf_pages *pp)
+{
+	HPDF_Dict dict = contents(d->pages[i]);
+	HPDF_Number len = HPDF_Dict_GetItem(dict, "Length", HPDF_OCLASS_NUMBER);
 	/* Only a stream libharu would compress, written its own way. */
-	if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn ||
+	if (dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE || dict->write_fn || dict->after_write_fn ||
+	    dict->attr || !dict->stream || !len || !(len->header.obj_id & HPDF_OTYPE_INDIRECT) ||
 	    HPDF_Dict_GetItem(dict, "Filter", HPDF_OCLASS_ARRAY))
 		return 0;
-	buf_reset(tmp);
-	if (!cache_piece_put_back((struct cache_pieces *)cp, k, tmp, NULL))
+	size_t off = pp->bytes.len;
+	if (!cache_piece_put_back((struct cache_pieces *)cp, k, &pp->bytes, NULL))
 		return 0;
-	HPDF_MemStream_FreeData(dict->stream);
-	if (HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)tmp->data, (HPDF_UINT)tmp->len) != HPDF_OK)
+	if (pp->bytes.len - off > UINT32_MAX)
 		return -1;
+	struct pdf_back *bk = &pp->back[i];
+	*bk = (struct pdf_back){ d->pdf, &pp->bytes, off, pp->bytes.len - off, dict->stream };
+	HPDF_Number_SetValue(len, (HPDF_INT32)bk->len);
+	dict->stream = NULL;
 	dict->filter = HPDF_STREAM_FILTER_NONE;
 	dict->write_fn = write_filter;
+	dict->after_write_fn = write_back;
+	dict->attr = bk;
 	return 1;
 }
 
-struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct buf *tmp)
+void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages *pp)
 {
+	*pp = (struct pdf_pages){ NULL, NULL, BUF_INIT };
 	if (!cp) {	/* no previous file: every page drawn */
 		for (int i = 0; d->lazy && i < d->npages; i++)
 			pdf_lazy_draw(d, i);
-		return NULL;
+		return;
 	}
-	struct digest *keys = xmalloc(((size_t)d->npages + 1) * sizeof(*keys));
+	struct digest *keys = pp->keys = xmalloc(((size_t)d->npages + 1) * sizeof(*keys));
+	pp->back = xcalloc((size_t)d->npages + 1, sizeof(*pp->back));
 	size_t back = 0;
 	for (int i = 0; i < d->npages; i++) {
 		HPDF_Dict dict = contents(d->pages[i]);
 		int rc = 0;
 		/* An undrawn page whose recipe the note knows (pdf_lazy.c). */
-		if (d->lazy && pdf_lazy_known(d, i, &keys[i]) && (rc = put_back(cp, dict, &keys[i], tmp)) == 1) {
+		if (d->lazy && pdf_lazy_known(d, i, &keys[i]) && (rc = put_back(cp, d, i, &keys[i], pp)) == 1) {
 			pdf_lazy_learn(d, i, &keys[i], 1);
 			back++;
 			continue;
@@ -102,7 +129,7 @@ struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct
 			pdf_lazy_draw(d, i);
 		if (rc == 0) {
 			keys[i] = page_key(cp, dict);
-			rc = put_back(cp, dict, &keys[i], tmp);
+			rc = put_back(cp, d, i, &keys[i], pp);
 			if (d->lazy)
 				pdf_lazy_learn(d, i, &keys[i], 0);
 		}
@@ -116,13 +143,30 @@ struct digest *pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct
 		atomic_fetch_add(&d->reuse->put_back, back);
 		atomic_fetch_add(&d->reuse->compressed, (size_t)d->npages - back);
 	}
-	return keys;
 }
 
-void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct digest *keys,
+void pdf_pages_end(struct doc *d, struct pdf_pages *pp)
+{
+	for (int i = 0; pp->back && i < d->npages; i++) {
+		struct pdf_back *bk = &pp->back[i];
+		HPDF_Dict dict = contents(d->pages[i]);
+		if (bk->stream && dict->attr == bk) {
+			dict->stream = bk->stream;
+			dict->after_write_fn = NULL;
+			dict->attr = NULL;
+		}
+	}
+	free(pp->keys);
+	free(pp->back);
+	buf_release(&pp->bytes);
+	*pp = (struct pdf_pages){ NULL, NULL, BUF_INIT };
+}
+
+void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct pdf_pages *pp,
     const struct buf *file)
 {
-	if (!cp)
+	const struct digest *keys = pp->keys;
+	if (!cp || !keys)
 		return;
 	for (int i = 0; i < d->npages; i++) {
 		HPDF_Dict dict = contents(d->pages[i]);

@@ -383,14 +383,26 @@ void pdf_set_font(HPDF_Page pg, HPDF_Font f, float size)
 int pdf_stream_put(HPDF_Stream st, const char *p, size_t n)
 {
 	HPDF_MemStreamAttr m = st->type == HPDF_STREAM_MEMORY ? st->attr : NULL;
-	if (m && m->w_ptr && m->w_pos <= m->buf_siz && n <= m->buf_siz - m->w_pos) {
-		memcpy(m->w_ptr, p, n);
-		m->w_ptr += n;
-		m->w_pos += (HPDF_UINT)n;
-		st->size += (HPDF_UINT)n;
-		return 0;
+	if (!m)
+		return HPDF_Stream_Write(st, (const HPDF_BYTE *)p, (HPDF_UINT)n) == HPDF_OK ? 0 : -1;
+	while (n > 0) {
+		size_t room = m->w_ptr && m->w_pos <= m->buf_siz ? m->buf_siz - m->w_pos : 0;
+		if (room == 0) {	/* libharu adds the next block, with one byte */
+			if (HPDF_Stream_Write(st, (const HPDF_BYTE *)p, 1) != HPDF_OK)
+				return -1;
+			p++;
+			n--;
+			continue;
+		}
+		size_t k = n < room ? n : room;
+		memcpy(m->w_ptr, p, k);
+		m->w_ptr += k;
+		m->w_pos += (HPDF_UINT)k;
+		st->size += (HPDF_UINT)k;
+		p += k;
+		n -= k;
 	}
-	return HPDF_Stream_Write(st, (const HPDF_BYTE *)p, (HPDF_UINT)n) == HPDF_OK ? 0 : -1;
+	return 0;
 }
 
 /* The bytes libharu writes for a text operand: "(", the bytes with those
