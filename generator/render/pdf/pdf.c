@@ -90,7 +90,7 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 {
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
-		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->d);
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->tmp, &w->d);
 	i -= pl->n_bk;
 	if (i < pl->n_decks)
 		return deck(s, pl->decks[i], &pl->reuse, pl->p, &w->out, &w->d);

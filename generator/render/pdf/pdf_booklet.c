@@ -267,7 +267,7 @@ static int entry_key(const struct pdf_entries *ent, const struct entry *e, const
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct diags *dg)
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct diags *dg)
 {
 	struct doc d;
 	int rc = -1;
@@ -307,7 +307,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 		pdf_para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
 	else
 		pdf_heading(&d, 14, "Les offres, commune par commune");
-	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF)) : NULL;
+	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF), note) : NULL;
 	size_t nv;
 	const struct rowref *v = index_rows(s, ca, dep, &nv);
 	if (nv != n)

@@ -252,7 +252,11 @@ void pdf_pages_end(struct doc *d, struct pdf_pages *pp);
  * font, pdf_field and pdf_down would do, in order); pdf_entry lays it out
  * at the cursor, or replays the ops the previous build recorded for the
  * same script (the same bytes). e NULL (no cache): laid out. pdf_entries_open
- * reads the note of the document rel (NULL without ru's cache);
+ * reads the note of the document rel (NULL without ru's cache) into old
+ * (NULL: a buffer of its own), which the caller reuses from one document
+ * to the next (fresh memory for a note of tens of megabytes, its pages
+ * faulted in, was most of the time to read it: perf), untouched until
+ * pdf_entries_close;
  * pdf_entries_close writes this build's when ok, and counts in ru. The
  * pdf_rec_* record the layout layer's ops while d->rec is set. */
 struct pdf_entries;
@@ -260,7 +264,7 @@ void pdf_script_need(struct buf *sc, float h);
 void pdf_script_down(struct buf *sc, float a);
 void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
 void pdf_script_field(struct buf *sc, const char *label, const char *value);
-struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
+struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel, struct buf *old);
 void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
 /* Lays out a script, as pdf_entry does without a cache. */
 void pdf_script_run(struct doc *d, const struct buf *script);
@@ -393,9 +397,11 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
     struct publish *p, struct buf *b, struct diags *dg);
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
-/* booklet's and deck's ru: their pages put back (struct pdf_reuse). */
+/* booklet's and deck's ru: their pages put back (struct pdf_reuse);
+ * booklet's note: the worker's buffer its entries' note is read into
+ * (pdf_entries_open). */
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct diags *dg);
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct diags *dg);
 int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, struct publish *p,
     struct buf *b, struct diags *dg);
 

@@ -307,13 +307,25 @@ void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struc
 	float size = 420;
 	pdf_need(d, size + 10);
 	struct map_args m = { s, dep, r, n, MARGIN, d->y - size, PAGE_W - 2 * MARGIN, size };
-	if (n && r[0].num <= 0)	/* numbered by pdf_map_box: drawn */
+	/* Numbered one number a lieu, in the rows' order (number_lieux):
+	 * a row after its lieu's first is drawn as that one, and only its
+	 * number counts. Numbered otherwise: drawn. */
+	const struct lieu **first = xcalloc(n + 1, sizeof(*first));
+	int one_a_lieu = 1, seen = 0;
+	for (size_t i = 0; i < n && one_a_lieu; i++) {
+		int k = r[i].num;
+		if (k == seen + 1)
+			first[seen = k] = r[i].l;
+		else
+			one_a_lieu = k >= 1 && k <= seen && first[k] == r[i].l;
+	}
+	free(first);
+	if (!one_a_lieu)
 		map_draw(d, &m);
 	else {
 		/* What pdf_map_box reads beyond the global part (the
-		 * territory, the vocabularies): the box, and each row's place,
-		 * number (one a lieu: the same number, the same lieu) and
-		 * first type (its marker's colour). */
+		 * territory, the vocabularies): the box, each row's number,
+		 * and each lieu's place and first type (its marker's colour). */
 		struct digest_ctx *k = pdf_kept_key(ru, "booklet-map");
 		digest_str(k, dep);
 		digest_num(k, (long long)n);
@@ -321,10 +333,14 @@ void pdf_booklet_map(struct doc *d, const struct site *s, const char *dep, struc
 		digest_add(k, &m.y0, sizeof(m.y0));
 		digest_add(k, &m.w, sizeof(m.w));
 		digest_add(k, &m.h, sizeof(m.h));
+		seen = 0;
 		for (size_t i = 0; i < n; i++) {
+			digest_num(k, r[i].num);
+			if (r[i].num <= seen)
+				continue;
+			seen = r[i].num;
 			digest_add(k, &r[i].l->lon, sizeof(r[i].l->lon));
 			digest_add(k, &r[i].l->lat, sizeof(r[i].l->lat));
-			digest_num(k, r[i].num);
 			digest_str(k, r[i].o->types.n ? r[i].o->types.v[0].s : NULL);
 		}
 		pdf_kept(d, ru, rel, k, map_draw, &m);
