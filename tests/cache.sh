@@ -850,7 +850,8 @@ cache_same output-deleted
 touch "$C/site/site.yaml"
 CARTO_TEST_PAUSE_FINGERPRINT=3 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log.paused" 2>&1 &
 pid=$!
-for i in $(seq 100); do grep -q '^carto: published' "$C/log.paused" && break; sleep 0.1; done
+wait_line '^carto: published' "$C/log.paused"
+cache_test_d output-added-paused-published 'cat "$C/log.paused"'
 echo x > "$C/out/organismes/late.html"
 echo x > "$C/out/late.html"
 wait $pid
@@ -1116,7 +1117,8 @@ rename_org "Centre social Ponts"
 sleep 0.02	# out of the racy tick of the edit, as cache_same
 CARTO_TEST_PAUSE_FINGERPRINT=3 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log.paused" 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q '^carto: published' "$C/log.paused" && break; sleep 0.1; done
+wait_line '^carto: published' "$C/log.paused"
+cache_test_d appended-paused-published 'cat "$C/log.paused"'
 echo "<!-- appended -->" >> "$C/out/organismes/centre-social-port-et-quartiers/index.html"
 wait $pid
 cache_same appended-while-building

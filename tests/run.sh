@@ -27,6 +27,18 @@ can_strace() {
 	return 1
 }
 
+# wait_line PATTERN FILE: waits until a line of FILE (a paused build's
+# log) matches PATTERN, for up to 2 minutes (a loaded machine running the
+# sanitizers' build can take tens of seconds to get there: a shorter wait
+# let a test act before the moment it meant). Returns 1 when it never did.
+wait_line() {
+	for _ in $(seq 1200); do
+		grep -q "$1" "$2" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # The first python3 that imports module $1: Debian's modules are in
 # /usr/bin/python3, which another python3 on the PATH may not see.
 python_with() {

@@ -209,7 +209,8 @@ printf '# cut\n' >> "$ORG"
 sleep 0.02
 CARTO_TEST_PAUSE_LOAD=3 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log.cut" 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q '^carto: paused with the load snapshot open' "$S/log.cut" && break; sleep 0.1; done
+wait_line '^carto: paused with the load snapshot open' "$S/log.cut"
+snap_test cut-paused 'cat "$S/log.cut"'
 : > "$SNAP"
 wait $pid
 st=$?
