@@ -827,6 +827,27 @@ folders=$(find "$C/out" -type d | wc -l)
 all=$(find "$C/out" | wc -l)
 [ -n "$seen" ] && [ "${seen% *}" = "$all" ] && [ "${seen#* }" -lt $((folders / 4 + (all - folders) / 5)) ]
 cache_test_d fingerprint-takes-identities 'echo "$seen folders=$folders"; cat "$C/log"'
+# Its output entries are every path of the output once, in the order of
+# their bytes (fingerprint.c sorts them with its own radix quicksort).
+python3 - "$C/.out.cache/fingerprint" "$C/out" > "$C/order" 2>&1 <<'PY'
+import os, sys
+t = open(sys.argv[1], 'rb').read()
+lines, got, i = t.split(b'\n'), [], 0
+while i < len(lines):
+    if lines[i].startswith(b'o '):
+        got.append(lines[i + 1]); i += 2
+    else:
+        i += 1
+want = [b'.']
+for d, ds, fs in os.walk(os.fsencode(sys.argv[2])):
+    rel = os.path.relpath(d, os.fsencode(sys.argv[2]))
+    for n in ds + fs:
+        want.append(n if rel == b'.' else rel + b'/' + n)
+want.sort()
+print(len(got), len(want))
+sys.exit(0 if got == want else 1)
+PY
+cache_test_d fingerprint-output-in-byte-order 'cat "$C/order"'
 f=$(ls "$C/out/organismes/"*/index.html | sed -n 5p)
 sleep 0.05
 printf 'X' | dd of="$f" bs=1 seek=100 conv=notrunc 2> /dev/null
