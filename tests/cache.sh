@@ -1175,20 +1175,22 @@ if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/nul
 		awk -v f="$region" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }' \
 		    "$LS/.out.cache/index"
 	}
-	# pick SHOWN: the file of an organisation with offers in the view whose
-	# name the page shows (SHOWN 1) or not at all (0).
+	# pick SHOWN [PAGE]: the file of an organisation with offers in the view
+	# whose name the page shows (SHOWN 1) or not at all (0); with PAGE (an
+	# earlier copy of the page), one the page shows and PAGE did not.
 	pick() {
-		python3 - "$LS/site" "$LS/out" "$region" "$1" <<'PY'
+		python3 - "$LS/site" "$LS/out" "$region" "$1" "${2:-}" <<'PY'
 import csv, html, os, re, sys
-site, out, region, shown = sys.argv[1:]
+site, out, region, shown, before = sys.argv[1:]
 page = html.unescape(open(os.path.join(out, region), encoding="utf-8").read())
+old = html.unescape(open(before, encoding="utf-8").read()) if before else ""
 ids = {r["organisme_id"] for r in csv.DictReader(open(os.path.join(out, "data/cartographies/linguistique.csv"),
     encoding="utf-8-sig"), delimiter=";")}
 d = os.path.join(site, "content/organismes")
 for f in sorted(os.listdir(d)):
     t = open(os.path.join(d, f), encoding="utf-8").read()
     m, i = re.search(r'^  nom: "(.*)"$', t, re.M), re.search(r'^  id: (\S+)$', t, re.M)
-    if m and i and i.group(1) in ids and (m.group(1) in page) == (shown == "1"):
+    if m and i and i.group(1) in ids and (m.group(1) in page) == (shown == "1") and not (before and m.group(1) in old):
         print(os.path.join(d, f))
         break
 PY
@@ -1237,6 +1239,53 @@ PY
 	printf 'damaged' > "$note"
 	touch "$LS/site/site.yaml"
 	large_same large-note-damaged
+	# The markers' note holds for the rows' places under the maps it was
+	# grouped on (the territory's), not under any: the territory drawn half
+	# as large again about its middle with a lieu moved (the note found
+	# again under those maps, where markers merge more), then the territory
+	# put back (the places unchanged since: the note must not be the grown
+	# maps' grouping), then an organisation renamed whose name the labels
+	# show now but did not on the grown maps: a note of the wrong maps would
+	# leave it out of the page's key, and the page would be put back with
+	# the old name (the note feeds the key only; the drawing groups anew).
+	geo="$LS/site/referentiels/geo"
+	cp -r "$geo" "$LS/geo.before"
+	python3 - "$geo" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+def pts(c):
+    if isinstance(c[0], (int, float)):
+        yield c
+    else:
+        for x in c:
+            yield from pts(x)
+for name in ("departements.geojson", "communes.geojson", "arrondissements.geojson"):
+    p = os.path.join(d, name)
+    g = json.load(open(p, encoding="utf-8"))
+    if name == "departements.geojson":
+        a = [q for f in g["features"] for q in pts(f["geometry"]["coordinates"])]
+        cx = (min(q[0] for q in a) + max(q[0] for q in a)) / 2
+        cy = (min(q[1] for q in a) + max(q[1] for q in a)) / 2
+    for f in g["features"]:
+        for q in pts(f["geometry"]["coordinates"]):
+            q[0], q[1] = round(cx + (q[0] - cx) * 1.5, 5), round(cy + (q[1] - cy) * 1.5, 5)
+    json.dump(g, open(p, "w", encoding="utf-8"), ensure_ascii=False)
+PY
+	g=$(pick 1)
+	sed -i 's/code_postal: "[0-9]*"/code_postal: "91150"/; s/commune: "[^"]*"/commune: "Étampes"/;
+		s/code_insee: "[0-9]*"/code_insee: "91223"/' "$g"
+	large_same large-territory-grown
+	cp "$LS/out/$region" "$LS/page.grown"
+	rm -rf "$geo" && cp -r "$LS/geo.before" "$geo"
+	large_same large-territory-back
+	# An organisation of the view whose name the page shows, not the grown one.
+	f=$(pick 1 "$LS/page.grown")
+	[ -n "$g" ] && [ -n "$f" ]
+	cache_test_d large-territory-shows-other-names 'echo "moved: $g; newly shown: $f"'
+	[ -n "$f" ] && sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Ysolde"/' "$f"
+	large_same large-territory-then-name-shown
+	grep -q "Ysolde" "$LS/out/$region"
+	cache_test_d large-territory-then-name-on-page 'echo "$f"'
 fi
 
 # The cache is never published.
