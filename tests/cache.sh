@@ -653,6 +653,43 @@ touch "$C/site/site.yaml"
 cache_same search-group-note-damaged
 [ "$(page_key $rix)" = "$r3" ] && [ "$(($(stat -c %s "$sn") > 64))" = 1 ]
 cache_test_d search-group-note-damaged-same-key 'page_key $rix; ls -l "$sn"'
+# The index itself is built from a part a group (html_search.c: its
+# documents' lines and postings, in a note keyed on the group's key): an
+# organisation renamed indexes its group again and takes the others' parts
+# from the note (CARTO_TIMING: search-groups 1 of N); an organisation added
+# or removed, the groups whose bounds moved; the note damaged, truncated or
+# removed, every group, each time the bytes of a clean build.
+pn="$C/.out.cache/notes/html-search-parts+recherche+index.js"
+# search_groups AGAIN: the last build indexed AGAIN groups (all: every one;
+# some: at least one, not all) of more than one.
+search_groups() {
+	sed -n 's/^carto: search-groups \([0-9]*\) of \([0-9]*\) indexed again$/\1 \2/p' "$C/log" |
+		awk -v a="$1" '$2 > 1 && ((a == "all" && $1 == $2) || (a == "some" && $1 > 0 && $1 < $2) ||
+		    $1 == a) { ok = 1 } END { exit !ok }'
+}
+sed -i 's/^  nom: "Accueil \& Langues Nanterre Zéphyrin"/  nom: "Accueil \& Langues Nanterre Zéphyrine"/' "$nanf"
+CARTO_TIMING=1 cache_same search-part-renamed
+search_groups 1 && grep -rq 'zephyrine' "$C/out/recherche/d" && [ -s "$pn" ]
+cache_test_d search-part-renamed-one-group 'grep search-groups "$C/log"; ls -l "$pn"'
+cp "$nanf" "$C/site/content/organismes/zz-search-copy.yaml"
+sed -i 's/^  id: accueil-et-langues-nanterre$/  id: zz-search-copy/; s/^  nom: "Accueil \& Langues Nanterre Zéphyrine"/  nom: "Copie Zéphyrine"/' \
+	"$C/site/content/organismes/zz-search-copy.yaml"
+CARTO_TIMING=1 cache_same search-part-org-added
+grep -q 'Copie Zéphyrine' "$C/out/recherche/docs/"*.js && search_groups some
+cache_test_d search-part-org-added-not-all 'grep search-groups "$C/log"'
+rm "$C/site/content/organismes/zz-search-copy.yaml"
+CARTO_TIMING=1 cache_same search-part-org-removed
+! grep -q 'Copie Zéphyrine' "$C/out/recherche/docs/"*.js && search_groups some
+cache_test_d search-part-org-removed-not-all 'grep search-groups "$C/log"'
+n=0
+for damage in 'printf damaged > "$pn"' 'truncate -s $(($(stat -c %s "$pn") / 2)) "$pn"' 'rm "$pn"'; do
+	n=$((n + 1))
+	eval "$damage"
+	sed -i "s/^\(  nom: \".*Zéphyrine\)[0-9]*\"$/\1$n\"/" "$nanf"
+	CARTO_TIMING=1 cache_same "search-part-note-$n"
+	search_groups all && grep -rq "zephyrine$n" "$C/out/recherche/d" && [ -s "$pn" ]
+	cache_test_d "search-part-note-$n-all-again" 'grep search-groups "$C/log"; ls -l "$pn"'
+done
 
 # A département's directory page (annuaire/<dep>/) is keyed on its
 # communes and their organisations in order (html.c's dep_key), not on the

@@ -69,6 +69,8 @@ struct render_stats {
 	size_t xlsx_rows;	/* data rows written into workbooks */
 	size_t carto_pages;	/* HTML cartography pages and their data */
 	double carto_ms;	/* time spent on them, summed over threads */
+	size_t search_groups;	/* groups of organisations of the search index */
+	size_t search_indexed;	/* of them, indexed again (not from its note) */
 };
 
 /* What every backend reads. */

@@ -195,6 +195,7 @@ struct html {
 		size_t carto_pages;
 	} *tally;
 	struct cache *cache;
+	size_t search_groups[2];	/* html_search_index's: indexed again, all */
 	struct digest pages;		/* every page's file, for the cache's keys */
 	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
 	struct parcours_keys **pkeys;	/* per cartography: html_parcours_key's */
@@ -397,7 +398,7 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	if (at == 0)
-		return html_search_job(h->s, h->drafts, h->p, h->cache, &w->d);
+		return html_search_job(h->s, h->drafts, h->p, h->cache, h->search_groups, &w->d);
 	size_t i = at - 1;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme, (const struct rowref *const *)h->clea,
@@ -474,6 +475,8 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 		in->stats->carto_ms += h->tally[i].carto_ms;
 		in->stats->carto_pages += h->tally[i].carto_pages;
 	}
+	in->stats->search_indexed = h->search_groups[0];
+	in->stats->search_groups = h->search_groups[1];
 	struct html_url *urls = xmalloc((h->jobs.n + 1) * sizeof(*urls));
 	size_t n_urls = sitemap_urls(&h->jobs, urls);
 	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 ||

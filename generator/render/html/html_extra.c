@@ -138,7 +138,7 @@ static int robots(const struct site *s, struct publish *p)
  * (html_search_key): a change to a field it does not read leaves it in
  * place. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
-    struct diags *d)
+    size_t groups[2], struct diags *d)
 {
 	struct cache_job cj;
 	if (c) {
@@ -147,7 +147,7 @@ int html_search_job(const struct site *s, int drafts, struct publish *p, struct 
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
 	}
-	int rc = html_search_index(s, drafts, p);
+	int rc = html_search_index(s, drafts, p, c, groups);
 	if (c)
 		cache_finish(c, &cj, rc, d);
 	return rc;

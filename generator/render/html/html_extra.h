@@ -27,9 +27,10 @@ int html_extras(const struct site *s, int drafts, size_t sitemap_max, const stru
 /* Writes the search index (drafts: the pages marked brouillon too), a
  * document of the build cache c (NULL: none; d takes its diagnostics)
  * keyed on what it indexes (html_search_key). It reads no page of the build, so it is
- * one of the pool's jobs, rendered beside the pages (html.c). Returns 0 or
- * -1. */
+ * one of the pool's jobs, rendered beside the pages (html.c); groups gets
+ * html_search_index's counts (left as they are when the index is put back).
+ * Returns 0 or -1. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
-    struct diags *d);
+    size_t groups[2], struct diags *d);
 
 #endif

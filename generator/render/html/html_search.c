@@ -65,6 +65,11 @@ struct index {
 	struct publish *p;
 	int rc;
 	struct digest_ctx *key;	/* html_search_key's: documents go there */
+	struct buf one;		/* a document's line of its chunk */
+	struct buf *part;	/* the part of the group being indexed (parts) */
+	uint32_t base;		/* its first document */
+	struct sterm **touched;	/* the terms of its documents, as first posted */
+	size_t n_touched, cap_touched;
 	struct memo {		/* each string's terms, folded once (folded) */
 		const char *s;
 		struct sterm **t;
@@ -73,6 +78,18 @@ struct index {
 	} *memo;
 	size_t memo_cap, memo_n;
 };
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	buf_add(b, &v, sizeof(v));
+}
+
+static uint32_t get_u32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
 
 /* The term of w, a folded word, NUL-terminated; copied into the arena
  * when new. */
@@ -98,6 +115,10 @@ static void post(struct index *x, struct sterm *t, int title)
 	if (t->n && t->post[t->n - 1] >> 1 == x->n_docs) {
 		t->post[t->n - 1] |= v;
 		return;
+	}
+	if (x->part && (!t->n || t->post[t->n - 1] >> 1 < x->base)) {
+		x->touched = xgrow(x->touched, &x->cap_touched, x->n_touched + 1, sizeof(*x->touched));
+		x->touched[x->n_touched++] = t;
 	}
 	t->post = xgrow(t->post, &t->cap, t->n + 1, sizeof(*t->post));
 	t->post[t->n++] = v;
@@ -188,6 +209,21 @@ static void flush_docs(struct index *x)
 	buf_reset(&x->docs);
 }
 
+/* Appends the line of the next document (a newline and its array) to its
+ * chunk. */
+static void add_line(struct index *x, const char *line, size_t n)
+{
+	if (x->n_docs % DOC_CHUNK == 0) {
+		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, ", x->n_docs / DOC_CHUNK);
+		json_init(&x->dj, &x->docs, JSON_COMPACT);
+		json_array(&x->dj);
+	}
+	json_splice(&x->dj, line, n);
+	x->n_docs++;
+	if (x->n_docs % DOC_CHUNK == 0)
+		flush_docs(x);
+}
+
 /* The other words of a document: strings of the model, each shared by
  * many documents (an organisation's name, a commune's, a type's label:
  * folded once, folded()) or not. */
@@ -239,20 +275,21 @@ static void doc(struct index *x, const char *t, const char *u, const char *k, co
 		}
 	add_kind(x, k);
 	/* One document a line, in the array of its chunk. */
-	if (x->n_docs % DOC_CHUNK == 0) {
-		buf_printf(&x->docs, "CARTO_SEARCH_DOCS(%u, ", x->n_docs / DOC_CHUNK);
-		json_init(&x->dj, &x->docs, JSON_COMPACT);
-		json_array(&x->dj);
+	struct json j;
+	buf_reset(&x->one);
+	buf_putc(&x->one, '\n');
+	json_init(&j, &x->one, JSON_COMPACT);
+	json_array(&j);
+	json_str(&j, t);
+	json_str(&j, u);
+	json_str(&j, k);
+	json_end(&j);
+	json_free(&j);
+	if (x->part) {
+		put_u32(x->part, (uint32_t)x->one.len);
+		buf_add(x->part, x->one.data, x->one.len);
 	}
-	json_ws(&x->dj, "\n");
-	json_array(&x->dj);
-	json_str(&x->dj, t);
-	json_str(&x->dj, u);
-	json_str(&x->dj, k);
-	json_end(&x->dj);
-	x->n_docs++;
-	if (x->n_docs % DOC_CHUNK == 0)
-		flush_docs(x);
+	add_line(x, x->one.data, x->one.len);
 }
 
 /* The documents of the organisations [from, to) of the site's order. */
@@ -436,13 +473,21 @@ static void search_all_refs(struct index *x, struct buf *u, const struct site *s
 		    s->referentiels[i]->n_domaines);
 }
 
-/* Every document of the index, in order, to doc(). */
-static void documents(struct index *x, const struct site *s, int drafts)
+static void search_groups(struct index *x, struct buf *u, struct more *m, const struct site *s,
+    const struct cache *c, size_t groups[2]);
+
+/* Every document of the index, in order, to doc(); the organisations' by
+ * group from the note of parts when there is a cache c. */
+static void documents(struct index *x, const struct site *s, int drafts, const struct cache *c,
+    size_t groups[2])
 {
 	struct buf u = BUF_INIT;
 	struct more m = { NULL, 0, 0 };
 	search_pages(x, &u, s, drafts);
-	search_orgs(x, &u, &m, s, 0, s->n_organismes);
+	if (c)
+		search_groups(x, &u, &m, s, c, groups);
+	else
+		search_orgs(x, &u, &m, s, 0, s->n_organismes);
 	search_all_refs(x, &u, s);
 	buf_release(&u);
 	free(m.v);
@@ -509,11 +554,191 @@ void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, con
 	buf_release(&now);
 }
 
-int html_search_index(const struct site *s, int drafts, struct publish *p)
+/* The part of the index a group of organisations makes, kept from one
+ * build to the next in a note (html-search-parts/recherche/index.js) keyed
+ * as the key's note (the group's key: what its documents are made from),
+ * so that a build indexes again only the groups that changed, and puts the
+ * others' documents and postings in place without folding a word: the
+ * bytes are those of the whole index built at once (the terms are sorted
+ * once all are in, a group's postings follow the previous groups'). The
+ * note is, for each group in order, its key, the size of its part and the
+ * part: its number of documents, each document's line (its size, then its
+ * bytes: add_line's), its number of terms, and each term (its size with
+ * its NUL, its bytes, its number of postings and the postings, document
+ * counted from the group's first, native 32-bit words). A note that does
+ * not hold together is none. */
+#define PARTS_NOTE "html-search-parts/recherche/index.js"
+
+struct old_part {
+	struct digest key;
+	const char *p;
+	size_t n;
+};
+
+static int by_part_key(const void *a, const void *b)
+{
+	return memcmp(&((const struct old_part *)a)->key, &((const struct old_part *)b)->key,
+	    sizeof(struct digest));
+}
+
+/* Whether the n bytes at p are a part (the note's layout above). */
+static int part_holds(const char *p, size_t n)
+{
+	size_t at = 0;
+	if (n < 4)
+		return 0;
+	uint32_t docs = get_u32(p);
+	at = 4;
+	for (uint32_t i = 0; i < docs; i++) {
+		if (n - at < 4 || n - at - 4 < get_u32(p + at) || !get_u32(p + at) || p[at + 4] != '\n')
+			return 0;
+		at += 4 + get_u32(p + at);
+	}
+	if (n - at < 4)
+		return 0;
+	uint32_t terms = get_u32(p + at);
+	at += 4;
+	for (uint32_t i = 0; i < terms; i++) {
+		if (n - at < 4)
+			return 0;
+		uint32_t l = get_u32(p + at);
+		at += 4;
+		if (l < 2 || n - at < l || p[at + l - 1] || memchr(p + at, '\0', l - 1))
+			return 0;
+		at += l;
+		if (n - at < 4)
+			return 0;
+		uint32_t np = get_u32(p + at);
+		at += 4;
+		if (np == 0 || (n - at) / 4 < np)
+			return 0;
+		for (uint32_t k = 0, prev = 0; k < np; k++, at += 4) {
+			uint32_t v = get_u32(p + at) >> 1;
+			if (v >= docs || (k && v <= prev))
+				return 0;
+			prev = v;
+		}
+	}
+	return at == n;
+}
+
+/* Puts in place the documents and postings of the part at p (held). */
+static void part_replay(struct index *x, const char *p)
+{
+	uint32_t base = x->n_docs, docs = get_u32(p);
+	p += 4;
+	for (uint32_t i = 0; i < docs; i++) {
+		uint32_t l = get_u32(p);
+		add_line(x, p + 4, l);
+		p += 4 + l;
+	}
+	uint32_t terms = get_u32(p);
+	p += 4;
+	for (uint32_t i = 0; i < terms; i++) {
+		uint32_t l = get_u32(p);
+		struct sterm *t = term(x, p + 4);
+		p += 4 + l;
+		uint32_t np = get_u32(p);
+		p += 4;
+		t->post = xgrow(t->post, &t->cap, t->n + np, sizeof(*t->post));
+		for (uint32_t k = 0; k < np; k++, p += 4)
+			t->post[t->n++] = get_u32(p) + (base << 1);
+	}
+}
+
+/* The terms of the group just indexed (x->touched) with their postings,
+ * to the end of its part. */
+static void part_terms(struct index *x)
+{
+	put_u32(x->part, (uint32_t)x->n_touched);
+	for (size_t i = 0; i < x->n_touched; i++) {
+		const struct sterm *t = x->touched[i];
+		size_t k = t->n;
+		while (k && t->post[k - 1] >> 1 >= x->base)
+			k--;
+		size_t l = strlen(t->s) + 1;
+		put_u32(x->part, (uint32_t)l);
+		buf_add(x->part, t->s, l);
+		put_u32(x->part, (uint32_t)(t->n - k));
+		for (; k < t->n; k++)
+			put_u32(x->part, t->post[k] - (x->base << 1));
+	}
+	x->n_touched = 0;
+}
+
+static void search_groups(struct index *x, struct buf *u, struct more *m, const struct site *s,
+    const struct cache *c, size_t groups[2])
+{
+	struct buf note = BUF_INIT, now = BUF_INIT, part = BUF_INIT;
+	size_t len = 0, n_old = 0, cap_old = 0;
+	const char *b = cache_note_read(c, PARTS_NOTE, (size_t)1 << 30, &note, &len);
+	struct old_part *old = NULL;
+	buf_grow(&now, len);
+	for (size_t at = 0; b && at < len;) {
+		struct old_part o;
+		if (len - at < sizeof(o.key) + 4)
+			break;
+		memcpy(&o.key, b + at, sizeof(o.key));
+		o.n = get_u32(b + at + sizeof(o.key));
+		o.p = b + at + sizeof(o.key) + 4;
+		if (len - at - sizeof(o.key) - 4 < o.n || !part_holds(o.p, o.n))
+			break;
+		at += sizeof(o.key) + 4 + o.n;
+		old = xgrow(old, &cap_old, n_old + 1, sizeof(*old));
+		old[n_old++] = o;
+		if (at == len)
+			b = NULL;	/* all held */
+	}
+	if (b)	/* stopped at a part that does not hold: none */
+		n_old = 0;
+	qsort(old, n_old, sizeof(*old), by_part_key);
+	size_t n_groups = 0, again = 0;
+	for (size_t i = 0, end; i < s->n_organismes; i = end, n_groups++) {
+		struct digest_ctx *gk = cache_key(c, "html-search-group", NULL);
+		end = cache_piece_group(s, i, gk, 0);
+		struct old_part want = { .key = digest_end(gk) };
+		const struct old_part *had = n_old ? bsearch(&want, old, n_old, sizeof(*old),
+		    by_part_key) : NULL;
+		buf_add(&now, &want.key, sizeof(want.key));
+		if (had) {
+			part_replay(x, had->p);
+			put_u32(&now, (uint32_t)had->n);
+			buf_add(&now, had->p, had->n);
+			continue;
+		}
+		buf_reset(&part);
+		x->part = &part;
+		x->base = x->n_docs;
+		put_u32(&part, 0);
+		search_orgs(x, u, m, s, i, end);
+		uint32_t docs = x->n_docs - x->base;
+		memcpy(part.data, &docs, sizeof(docs));
+		part_terms(x);
+		x->part = NULL;
+		put_u32(&now, (uint32_t)part.len);
+		buf_add(&now, part.data, part.len);
+		again++;
+	}
+	groups[0] = again;
+	groups[1] = n_groups;
+	if (again || n_old != n_groups)
+		cache_note_write(c, PARTS_NOTE, now.data, now.len);
+	free(old);
+	free(x->touched);
+	x->touched = NULL;
+	x->cap_touched = 0;
+	buf_release(&note);
+	buf_release(&now);
+	buf_release(&part);
+}
+
+int html_search_index(const struct site *s, int drafts, struct publish *p, const struct cache *c,
+    size_t groups[2])
 {
 	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
-		.fold = BUF_INIT, .mfold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p };
-	documents(&x, s, drafts);
+		.fold = BUF_INIT, .mfold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p,
+		.one = BUF_INIT };
+	documents(&x, s, drafts, c, groups);
 	flush_docs(&x);
 	qsort(x.terms, x.n_terms, sizeof(*x.terms), by_bytes);
 	uint32_t *piece = xmalloc((x.n_terms + 1) * sizeof(*piece));
@@ -530,6 +755,7 @@ int html_search_index(const struct site *s, int drafts, struct publish *p)
 	buf_release(&x.mfold);
 	buf_release(&x.kind_fold);
 	buf_release(&x.path);
+	buf_release(&x.one);
 	free(x.memo);
 	return x.rc;
 }

@@ -9,9 +9,14 @@ struct digest_ctx;
 struct publish;
 struct site;
 
+struct cache;
 /* Writes the index of the published pages (drafts too when drafts is 1);
- * returns 0 or -1. */
-int html_search_index(const struct site *s, int drafts, struct publish *p);
+ * returns 0 or -1. With a cache c, the part of each group of organisations
+ * whose key is unchanged is taken from a note of the previous build
+ * instead of indexed again (html_search.c), same bytes; groups[0] is then
+ * the number of groups indexed again, groups[1] of all (CARTO_TIMING). */
+int html_search_index(const struct site *s, int drafts, struct publish *p, const struct cache *c,
+    size_t groups[2]);
 /* Adds to k what the index of html_search_index(s, drafts) is made of:
  * each document's title, URL, kind and other words, in order, as its
  * traversal hands them to the indexer (the same code), so the key changes
@@ -21,7 +26,6 @@ int html_search_index(const struct site *s, int drafts, struct publish *p);
  * group of organisations whose own key is the previous build's is not
  * read again: the digest of its documents is kept in a note of the cache
  * c (html_search.c). */
-struct cache;
 void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, const struct cache *c);
 
 #endif
