@@ -691,7 +691,8 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 	}
 	if (b)	/* stopped at a part that does not hold: none */
 		n_old = 0;
-	qsort(old, n_old, sizeof(*old), by_part_key);
+	if (n_old)
+		qsort(old, n_old, sizeof(*old), by_part_key);
 	size_t n_groups = 0, again = 0;
 	for (size_t i = 0, end; i < s->n_organismes; i = end, n_groups++) {
 		struct digest_ctx *gk = cache_key(c, "html-search-group", NULL);
