@@ -49,6 +49,7 @@ struct sterm {
 	const char *s;
 	uint32_t *post;		/* document << 1 | in title, ascending */
 	size_t n, cap;
+	uint32_t part;		/* the last part it is in (struct index's) */
 };
 
 struct index {
@@ -68,7 +69,8 @@ struct index {
 	struct buf one;		/* a document's line of its chunk */
 	struct buf *part;	/* the part of the group being indexed (parts) */
 	uint32_t base;		/* its first document */
-	struct sterm **touched;	/* the terms of its documents, as first posted */
+	uint32_t part_no;	/* its number, from 1 (a term's part: 0 none) */
+	struct sterm **touched;	/* the terms it made or posted, as first met */
 	size_t n_touched, cap_touched;
 	struct memo {		/* each string's terms, folded once (folded) */
 		const char *s;
@@ -91,6 +93,19 @@ static uint32_t get_u32(const char *p)
 	return v;
 }
 
+/* Term t is one of the part being indexed (when one is): made or posted
+ * by it. A term made and never posted (folded() makes the terms of a
+ * shared string before a document turns out to have invalid UTF-8) is
+ * still written with no posting, so a part records it too. */
+static void touch(struct index *x, struct sterm *t)
+{
+	if (!x->part || t->part == x->part_no)
+		return;
+	t->part = x->part_no;
+	x->touched = xgrow(x->touched, &x->cap_touched, x->n_touched + 1, sizeof(*x->touched));
+	x->touched[x->n_touched++] = t;
+}
+
 /* The term of w, a folded word, NUL-terminated; copied into the arena
  * when new. */
 static struct sterm *term(struct index *x, const char *w)
@@ -101,9 +116,11 @@ static struct sterm *term(struct index *x, const char *w)
 		t->s = arena_strndup(&x->a, w, strlen(w));
 		t->post = NULL;
 		t->n = t->cap = 0;
+		t->part = 0;
 		strmap_put(&x->map, t->s, t);
 		x->terms = xgrow(x->terms, &x->cap_terms, x->n_terms + 1, sizeof(*x->terms));
 		x->terms[x->n_terms++] = t;
+		touch(x, t);
 	}
 	return t;
 }
@@ -116,10 +133,7 @@ static void post(struct index *x, struct sterm *t, int title)
 		t->post[t->n - 1] |= v;
 		return;
 	}
-	if (x->part && (!t->n || t->post[t->n - 1] >> 1 < x->base)) {
-		x->touched = xgrow(x->touched, &x->cap_touched, x->n_touched + 1, sizeof(*x->touched));
-		x->touched[x->n_touched++] = t;
-	}
+	touch(x, t);
 	t->post = xgrow(t->post, &t->cap, t->n + 1, sizeof(*t->post));
 	t->post[t->n++] = v;
 }
@@ -565,7 +579,8 @@ void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, con
  * part: its number of documents, each document's line (its size, then its
  * bytes: add_line's), its number of terms, and each term (its size with
  * its NUL, its bytes, its number of postings and the postings, document
- * counted from the group's first, native 32-bit words). A note that does
+ * counted from the group's first, native 32-bit words; none for a term
+ * made and never posted: touch). A note that does
  * not hold together is none. */
 #define PARTS_NOTE "html-search-parts/recherche/index.js"
 
@@ -610,7 +625,7 @@ static int part_holds(const char *p, size_t n)
 			return 0;
 		uint32_t np = get_u32(p + at);
 		at += 4;
-		if (np == 0 || (n - at) / 4 < np)
+		if ((n - at) / 4 < np)
 			return 0;
 		for (uint32_t k = 0, prev = 0; k < np; k++, at += 4) {
 			uint32_t v = get_u32(p + at) >> 1;
@@ -710,6 +725,7 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 		buf_reset(&part);
 		x->part = &part;
 		x->base = x->n_docs;
+		x->part_no++;
 		put_u32(&part, 0);
 		search_orgs(x, u, m, s, i, end);
 		uint32_t docs = x->n_docs - x->base;
