@@ -115,6 +115,9 @@ static void print_stats(const struct build_clock *c, const struct backend *b,
 	if (b == &html_backend && st->search_groups)
 		fprintf(stderr, "carto: search-groups %zu of %zu indexed again\n", st->search_indexed,
 		    st->search_groups);
+	if (b == &html_backend && st->near_lists)
+		fprintf(stderr, "carto: near-lists %zu of %zu found again\n", st->near_found,
+		    st->near_lists);
 }
 
 /* One backend's run, in a thread of its own or the caller's. */
@@ -217,7 +220,7 @@ static int run_group(size_t from, size_t to, const struct render_in *in, struct 
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
     struct publish *p, struct cache *cache)
 {
-	struct render_stats st = { 0, 0, 0, 0, 0 };
+	struct render_stats st = { 0, 0, 0, 0, 0, 0, 0 };
 	struct render_in in = { s, o, &st, cache };
 	struct diags d = DIAGS_INIT;
 	struct pool_gate *gate = pool_gate_new(o->jobs);

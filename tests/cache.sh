@@ -576,6 +576,52 @@ st=$?; detail="$k6 $k7 / $s1 $s2 $(grep -c 'class="distance"' "$C/out/$aub")"; [
 cache_test commune-page-past-nearest-reused "$detail"
 rm "$C/site/content/organismes"/femmes-passerelles-copie-*.yaml
 cache_same near-list-copies-removed
+# The lists of "Près de…" the keys read are kept in a note of the cache
+# (html_carto.c: html-near/<the cartography's page>), keyed on the places
+# of the cartography's rows in order (coordinates, départements, communes):
+# an organisation renamed finds none again (CARTO_TIMING: near-lists 0 of
+# N); a lieu moved, the cartography's again; the note damaged, truncated,
+# removed or another cartography's, the cartography's again, each time the
+# bytes of a clean build. (The counts are the site's: the other
+# cartography's note holds.)
+near_note="$C/.out.cache/notes/html-near+cartographies+linguistique+index.html"
+# near_found AGAIN: the last build found AGAIN (0, or some: at least one)
+# of more than one list of "Près de…".
+near_found() {
+	sed -n 's/^carto: near-lists \([0-9]*\) of \([0-9]*\) found again$/\1 \2/p' "$C/log" |
+		awk -v a="$1" '$2 > 1 && ((a == "some" && $1 > 0) || $1 == a) { n++ } END { exit !n }'
+}
+fpsd="$C/site/content/organismes/femmes-passerelles-saint-denis.yaml"
+cp "$fpsd" "$C/fpsd.before"
+sed -i 's/^  nom: "Femmes-Passerelles Saint-Denis"/  nom: "Femmes-Passerelles de Saint-Denis"/' "$fpsd"
+CARTO_TIMING=1 cache_same near-note-org-renamed
+near_found 0 && [ -s "$near_note" ]
+cache_test_d near-note-org-renamed-none-again 'grep near-lists "$C/log"; ls -l "$near_note"'
+# A lieu of Provins moved next to Aubervilliers's centre, its commune kept:
+# Aubervilliers's rows are the same, but its list is not (a note kept on
+# the rows alone would keep the page).
+cp "$near_note" "$C/near.before"
+lpf="$C/site/content/organismes/lire-en-provinois.yaml"
+cp "$lpf" "$C/lpf.before"
+sed -i 's/geo: { lat: 48.5615, lon: 3.2859 }/geo: { lat: 48.9125, lon: 2.3846 }/' "$lpf"
+CARTO_TIMING=1 cache_same near-note-lieu-moved
+grep -q 'lat: 48.9125' "$lpf" && near_found some && ! cmp -s "$near_note" "$C/near.before" &&
+	grep -q 'Lire au Provinois' "$C/out/$aub"
+cache_test_d near-note-lieu-moved-found-again 'grep near-lists "$C/log"; grep -c "Lire au Provinois" "$C/out/$aub"'
+cp "$C/lpf.before" "$lpf"
+cache_same near-note-lieu-back
+n=0
+for damage in 'printf damaged > "$near_note"' 'truncate -s $(($(stat -c %s "$near_note") - 3)) "$near_note"' \
+    'rm "$near_note"' 'cp "${near_note%linguistique+index.html}savoirs-de-base+index.html" "$near_note"'; do
+	n=$((n + 1))
+	eval "$damage"
+	sed -i "s/^\(  nom: \"Femmes-Passerelles de Saint-Denis\)[0-9]*\"$/\1$n\"/" "$fpsd"
+	CARTO_TIMING=1 cache_same "near-note-$n"
+	near_found some && [ -s "$near_note" ]
+	cache_test_d "near-note-$n-found-again" 'grep near-lists "$C/log"; ls -l "$near_note"'
+done
+cp "$C/fpsd.before" "$fpsd"
+cache_same near-note-restored
 
 # The parcours page is keyed on what it prints (html_parcours_key), its
 # pieces on their département's rows. Lire et Dire à Aubervilliers, whose

@@ -28,7 +28,7 @@ snap_build() {
 		"$CARTO" build --no-cache --site "$S/site" --out "$S/clean" > "$S/clean.log" 2> "$S/clean.err" &&
 		diff -r "$S/out" "$S/clean" > "$S/diff" 2>&1
 	st=$?
-	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: publish-folders ' "$S/err.all" > "$S/err"
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: near-lists \|^carto: publish-folders ' "$S/err.all" > "$S/err"
 	{ sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all"
 	  sed -n 's/^carto: load-ids \([0-9]*\) files known by identity, not read$/\1/p' "$S/err.all"; } |
 		tr '\n' ' ' | sed 's/ $/\n/' > "$S/counts"

@@ -71,6 +71,8 @@ struct render_stats {
 	double carto_ms;	/* time spent on them, summed over threads */
 	size_t search_groups;	/* groups of organisations of the search index */
 	size_t search_indexed;	/* of them, indexed again (not from its note) */
+	size_t near_lists;	/* "Près de…" lists a commune page's key read */
+	size_t near_found;	/* of them, found again (not from their note) */
 };
 
 /* What every backend reads. */

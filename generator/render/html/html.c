@@ -202,6 +202,8 @@ struct html {
 	struct rowref **clea;		/* per cartography: its CléA rows, found once
 					 * (html_parcours_clea: every offer of the site) */
 	size_t *n_clea;
+	struct parcours_step **steps;	/* per cartography: its parcours steps */
+	size_t *n_steps;
 };
 
 static double now_ms(void)
@@ -402,7 +404,7 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 	size_t i = at - 1;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme, (const struct rowref *const *)h->clea,
-		h->n_clea };
+		h->n_clea, (const struct parcours_step *const *)h->steps, h->n_steps };
 	struct pjob *job = &h->jobs.v[i];
 	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
 	    job->item;
@@ -449,9 +451,14 @@ static void *html_new(const struct render_in *in)
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
-		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i]);
+		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i], h->cache);
 		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i], h->clea[i], h->n_clea[i]);
 	}
+	h->steps = xcalloc(s->n_cartographies + 1, sizeof(*h->steps));
+	h->n_steps = xcalloc(s->n_cartographies + 1, sizeof(*h->n_steps));
+	for (size_t i = 0; i < s->n_cartographies; i++)
+		h->steps[i] = html_parcours_steps(s, s->cartographies[i], h->clea[i], h->n_clea[i],
+		    h->pkeys[i], &h->n_steps[i]);
 	list_jobs(s, h->drafts, h->clea, h->n_clea, &h->jobs);
 	index_articles(h, s, h->drafts);
 	svgmap_build(&h->map, &s->geo);
@@ -471,6 +478,9 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	int nw = pool_workers(h->jobs.n + 1, in->o->jobs);
 	h->tally = xcalloc((size_t)nw, sizeof(*h->tally));
 	int rc = pool_run(h->jobs.n + 1, in->o->jobs, page_job, h, d, NULL);
+	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
+		html_carto_keys_save(h->ckeys[i], h->cache, &in->stats->near_lists,
+		    &in->stats->near_found);
 	for (int i = 0; i < nw; i++) {
 		in->stats->carto_ms += h->tally[i].carto_ms;
 		in->stats->carto_pages += h->tally[i].carto_pages;
@@ -494,7 +504,10 @@ static void html_free(void *self)
 		html_carto_keys_free(h->ckeys[i]);
 		html_parcours_keys_free(h->pkeys[i]);
 		free(h->clea[i]);
+		free(h->steps[i]);
 	}
+	free(h->steps);
+	free(h->n_steps);
 	free(h->ckeys);
 	free(h->pkeys);
 	free(h->clea);

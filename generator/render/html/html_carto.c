@@ -11,6 +11,8 @@
  * small screen (spot_label). Start at html_carto_view.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1425,6 +1427,22 @@ struct carto_keys {
 	struct digest prints, places;
 	uint32_t *name;
 	size_t n_names;
+	/* The rows each commune's page lists as near (key_near), kept from
+	 * one build to the next in a note (html-near/<page>) keyed on the
+	 * rows' places (near_places): what the lists are a function of. */
+	struct digest near_key;
+	struct strmap near;	/* commune code -> struct near_list, the note's */
+	struct buf near_note;	/* the note's bytes (near holds into them) */
+	struct buf near_new;	/* the lists found this build (near_record) */
+	struct strmap near_seen;	/* their communes' codes */
+	atomic_size_t near_hits;	/* lists read from the note */
+	pthread_mutex_t near_lock;
+	char *near_name;	/* the note's name */
+};
+
+struct near_list {
+	const char *rows;	/* n row numbers, native 32-bit words */
+	uint32_t n;
 };
 
 /* Appends id s (NULL differs from "") to b, its length first. */
@@ -1487,7 +1505,10 @@ static void put_printed(struct buf *b, const struct rowref *r)
 	buf_add(b, f, sizeof(f));
 }
 
-struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca)
+static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca);
+
+struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
+    const struct cache *cache)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	size_t n;
@@ -1520,6 +1541,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		buf_add(&lb, &ck->r[i].l->lat, sizeof(ck->r[i].l->lat));
 		buf_add(&lb, &ck->r[i].l->lon, sizeof(ck->r[i].l->lon));
 		put_id(&lb, ck->r[i].l->dep);
+		put_id(&lb, ck->r[i].l->commune ? ck->r[i].l->commune->code : NULL);
 		if (pb.len >= 65536 || i + 1 == n) {	/* bounded memory */
 			digest_add(prints, pb.data, pb.len);
 			digest_add(places, lb.data, lb.len);
@@ -1549,6 +1571,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		}
 	ck->prints = digest_end(prints);
 	ck->places = digest_end(places);
+	near_open(ck, cache, ca);
 	strmap_free(&names);
 	buf_release(&b);
 	buf_release(&pb);
@@ -1569,7 +1592,96 @@ void html_carto_keys_free(struct carto_keys *ck)
 	arena_free(&ck->a);
 	free(ck->rd);
 	free(ck->name);
+	strmap_free(&ck->near);
+	strmap_free(&ck->near_seen);
+	buf_release(&ck->near_note);
+	buf_release(&ck->near_new);
+	pthread_mutex_destroy(&ck->near_lock);
+	free(ck->near_name);
 	free(ck);
+}
+
+/* The note of the near lists (struct carto_keys): the key (the places of
+ * the rows, in order: their coordinates, départements and communes, with
+ * the keys' global part: carto itself, so the rule of the lists, and the
+ * territory, so the communes' centres), then for each commune its code
+ * (NUL-terminated), its number of rows and their numbers in the
+ * cartography's rows (native 32-bit words). A note whose key differs, or
+ * that does not hold together, is none: every list is found again. */
+static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca)
+{
+	ck->near = (struct strmap)STRMAP_INIT;
+	ck->near_note = (struct buf)BUF_INIT;
+	ck->near_new = (struct buf)BUF_INIT;
+	ck->near_seen = (struct strmap)STRMAP_INIT;
+	atomic_init(&ck->near_hits, 0);
+	pthread_mutex_init(&ck->near_lock, NULL);
+	struct buf name = BUF_INIT;
+	buf_puts(&name, "html-near/");
+	path_carto_page(&name, ca, NULL);
+	buf_puts(&name, "index.html");
+	ck->near_name = xstrdup(name.data);
+	buf_release(&name);
+	struct digest_ctx *k = cache_key(cache, "html-near", NULL);
+	digest_fold(k, &ck->places);
+	ck->near_key = digest_end(k);
+	size_t len;
+	const char *b = cache_note_read(cache, ck->near_name, (size_t)1 << 28, &ck->near_note, &len);
+	if (!b || len < sizeof(ck->near_key) || memcmp(b, &ck->near_key, sizeof(ck->near_key)) != 0)
+		return;
+	size_t at = sizeof(ck->near_key);
+	while (at < len) {
+		const char *code = b + at, *nul = memchr(code, '\0', len - at);
+		uint32_t n;
+		if (!nul || len - (size_t)(nul + 1 - b) < sizeof(n))
+			break;
+		at = (size_t)(nul + 1 - b);
+		memcpy(&n, b + at, sizeof(n));
+		at += sizeof(n);
+		if ((len - at) / sizeof(uint32_t) < n)
+			break;
+		int bad = n > NEAR_MAX || strmap_get(&ck->near, code) != NULL;
+		for (uint32_t i = 0; i < n && !bad; i++) {
+			uint32_t r;
+			memcpy(&r, b + at + (size_t)i * sizeof(r), sizeof(r));
+			bad = r >= ck->n;
+		}
+		if (bad)
+			break;
+		struct near_list *l = arena_alloc(&ck->a, sizeof(*l));
+		*l = (struct near_list){ b + at, n };
+		strmap_put(&ck->near, code, l);
+		at += (size_t)n * sizeof(uint32_t);
+	}
+	if (at != len) {	/* does not hold together: none */
+		strmap_free(&ck->near);
+		ck->near = (struct strmap)STRMAP_INIT;
+	}
+}
+
+void html_carto_keys_save(struct carto_keys *ck, const struct cache *cache, size_t *lists,
+    size_t *found)
+{
+	if (!ck)
+		return;
+	*lists += atomic_load(&ck->near_hits) + ck->near_seen.n;
+	*found += ck->near_seen.n;
+	if (!ck->near_new.len)
+		return;	/* every list was the note's: it holds them */
+	struct buf b = BUF_INIT;
+	buf_add(&b, &ck->near_key, sizeof(ck->near_key));
+	for (size_t i = 0; i < ck->near.cap; i++) {	/* the note's, still of these places */
+		const struct strmap_slot *sl = &ck->near.slots[i];
+		if (!sl->key || strmap_get(&ck->near_seen, sl->key))
+			continue;
+		const struct near_list *l = sl->val;
+		buf_add(&b, sl->key, strlen(sl->key) + 1);
+		buf_add(&b, &l->n, sizeof(l->n));
+		buf_add(&b, l->rows, (size_t)l->n * sizeof(uint32_t));
+	}
+	buf_add(&b, ck->near_new.data, ck->near_new.len);
+	cache_note_write(cache, ck->near_name, b.data, b.len);
+	buf_release(&b);
 }
 
 /* The plane's distance at com's latitude, an estimate of geo_km for the
@@ -1584,6 +1696,26 @@ static double near_est(double lat, double lon, const struct commune *com, double
 {
 	double dy = (lat - com->lat) * kmdeg, dx = (lon - com->lon) * kmdeg * coslat;
 	return sqrt(dx * dx + dy * dy);
+}
+
+/* Adds commune com's list (the nn rows v) to those the note will hold
+ * (html_carto_keys_save), once. */
+static void near_record(struct carto_keys *ck, const struct commune *com, const struct near *v,
+    size_t nn)
+{
+	pthread_mutex_lock(&ck->near_lock);
+	struct buf *b = &ck->near_new;
+	/* A commune of several pages: its list recorded once. */
+	if (!strmap_put(&ck->near_seen, com->code, (void *)com)) {
+		uint32_t n = (uint32_t)nn;
+		buf_add(b, com->code, strlen(com->code) + 1);
+		buf_add(b, &n, sizeof(n));
+		for (size_t i = 0; i < nn; i++) {
+			uint32_t r = (uint32_t)v[i].at;
+			buf_add(b, &r, sizeof(r));
+		}
+	}
+	pthread_mutex_unlock(&ck->near_lock);
 }
 
 /* Adds to k the rows nearby() lists for commune com, in its order: the
@@ -1602,6 +1734,17 @@ static double near_est(double lat, double lon, const struct commune *com, double
  * then the same order. */
 static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const struct commune *com)
 {
+	const struct near_list *had = strmap_get(&ck->near, com->code);
+	if (had) {	/* the note's list, of these very places */
+		atomic_fetch_add_explicit(&((struct carto_keys *)ck)->near_hits, 1, memory_order_relaxed);
+		for (uint32_t i = 0; i < had->n; i++) {
+			uint32_t r;
+			memcpy(&r, had->rows + (size_t)i * sizeof(r), sizeof(r));
+			digest_fold(k, &ck->rd[r]);
+		}
+		digest_num(k, (long long)had->n);
+		return;
+	}
 	long cy, cx;
 	size_t n = 0, nn = 0, nb = 0;
 	const struct cell *cl[9];
@@ -1644,6 +1787,7 @@ static void key_near(struct digest_ctx *k, const struct carto_keys *ck, const st
 	for (size_t i = 0; i < nn; i++)
 		digest_fold(k, &ck->rd[v[i].at]);
 	digest_num(k, (long long)nn);
+	near_record((struct carto_keys *)ck, com, v, nn);
 	free(v);
 	free(est);
 	free(row);

@@ -48,11 +48,24 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * offer it may list as near (not the rows further away). Each row's digest
  * (of what cache_key_rows reads of it) is computed once, by
  * html_carto_keys_new. */
+struct cache;
 struct carto_keys;
 struct digest_ctx;
-struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca);
+struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
+    const struct cache *cache);
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key);
+/* The rows a commune's page lists as near ("Près de…") are kept from one
+ * build to the next in a note of the cache (html-near/<the cartography's
+ * page>), keyed on the places of the cartography's rows in order (their
+ * coordinates, départements and communes) with the keys' global part:
+ * what the lists are a function of. html_carto_keys_new reads it, a
+ * commune's key reads its list there or finds it (and records it), and
+ * html_carto_keys_save writes the note when a list was found, once every
+ * key is made, and adds to *lists the lists the keys read, to *found
+ * those of them found again (CARTO_TIMING). */
+void html_carto_keys_save(struct carto_keys *ck, const struct cache *cache, size_t *lists,
+    size_t *found);
 void html_carto_keys_free(struct carto_keys *ck);
 /* The key of the cartography's page (key NULL) on what it prints: when its
  * view is large (it lists communes, not offers), what it reads of each row
@@ -60,7 +73,6 @@ void html_carto_keys_free(struct carto_keys *ck);
  * show, with their counts; so a change to an organisation's name that no
  * label shows leaves the page as it was. Its markers are kept in a note of
  * the cache (html-markers/<page>). Else html_carto_key's, every row. */
-struct cache;
 void html_carto_page_key(struct digest_ctx *k, struct pctx *c, struct cache *cache,
     const struct cartographie *ca, const struct carto_keys *ck);
 

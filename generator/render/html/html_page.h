@@ -25,6 +25,8 @@ struct svgmap;
 struct rowref;
 
 /* What one page needs while its view is built. */
+struct parcours_step;
+
 struct pctx {
 	const struct site *s;
 	struct arena *a;	/* the page's arena, reset after each page */
@@ -41,6 +43,9 @@ struct pctx {
 	const struct rowref *const *clea;	/* each cartography's CléA rows (the site's
 					 * order; html_parcours_clea), found once a build */
 	const size_t *n_clea;
+	const struct parcours_step *const *steps;	/* each cartography's parcours
+					 * steps (html_parcours_steps), found once a build */
+	const size_t *n_steps;
 };
 
 /* The common parts of every page's view, and its breadcrumbs. */

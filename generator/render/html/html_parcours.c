@@ -84,7 +84,34 @@ struct rowref *html_parcours_clea(const struct site *s, const struct cartographi
 struct rows {
 	const struct rowref *all, *clea;
 	size_t n_all, n_clea;
+	struct span {		/* the first run of CléA rows of each département */
+		const char *dep;
+		size_t from, n;
+	} *spans;		/* rows_spans' */
+	size_t n_spans;
+	size_t at;		/* the cartography's number in the site */
 };
+
+/* Finds the first run of rows of each département in rs->clea, once
+ * (dep_rows reads them), into rs->spans (allocated: the caller frees it). */
+static void rows_spans(struct rows *rs)
+{
+	size_t cap = 0;
+	rs->spans = NULL;
+	rs->n_spans = 0;
+	for (size_t i = 0, end; i < rs->n_clea; i = end) {
+		const char *dep = rs->clea[i].l->dep;
+		for (end = i + 1; end < rs->n_clea && strcmp(rs->clea[end].l->dep, dep) == 0; end++)
+			;
+		size_t k = 0;
+		while (k < rs->n_spans && strcmp(rs->spans[k].dep, dep) != 0)
+			k++;
+		if (k < rs->n_spans)
+			continue;	/* a later run of the same: dep_rows reads the first */
+		rs->spans = xgrow(rs->spans, &cap, rs->n_spans + 1, sizeof(*rs->spans));
+		rs->spans[rs->n_spans++] = (struct span){ dep, i, end - i };
+	}
+}
 
 /* Whether o is at the level of a step: level k of scale sc, or the CléA
  * step when k == sc->n. */
@@ -106,13 +133,13 @@ static const struct rowref *dep_rows(const struct site *s, const struct cartogra
 {
 	if (!clea)
 		return index_rows(s, ca, dep, n);
-	size_t from = 0;
-	while (from < rs->n_clea && strcmp(rs->clea[from].l->dep, dep) != 0)
-		from++;
+	for (size_t k = 0; k < rs->n_spans; k++)
+		if (strcmp(rs->spans[k].dep, dep) == 0) {
+			*n = rs->spans[k].n;
+			return rs->clea + rs->spans[k].from;
+		}
 	*n = 0;
-	while (from + *n < rs->n_clea && strcmp(rs->clea[from + *n].l->dep, dep) == 0)
-		(*n)++;
-	return rs->clea + from;
+	return rs->clea + rs->n_clea;
 }
 
 /* The cartography whose département page lists the rest of a step's rows
@@ -290,20 +317,14 @@ static int step_has_rows(const struct site *s, const struct cartographie *ca, co
 	return 0;
 }
 
-/* A step of the page: level k of scale sc, or CléA when k == sc->n. */
-struct step {
-	const struct scale *sc;
-	size_t k;
-};
-
 /* The steps of the page in order, as ladder() shows them: the levels with
  * rows, then CléA after a scale that has some, when there are CléA rows.
  * Allocated. */
-static struct step *page_steps(const struct site *s, const struct cartographie *ca,
+static struct parcours_step *page_steps(const struct site *s, const struct cartographie *ca,
     const struct rows *rs, size_t *n)
 {
 	size_t cap = 0;
-	struct step *v = NULL;
+	struct parcours_step *v = NULL;
 	*n = 0;
 	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
 		const struct scale *sc = &s->vocab.echelles[e];
@@ -315,13 +336,13 @@ static struct step *page_steps(const struct site *s, const struct cartographie *
 				continue;
 			on_scale++;
 			v = xgrow(v, &cap, *n + 1, sizeof(*v));
-			v[(*n)++] = (struct step){ sc, k };
+			v[(*n)++] = (struct parcours_step){ sc, k };
 		}
 	}
 	return v;
 }
 
-static void step_key(struct buf *b, const struct step *st)
+static void step_key(struct buf *b, const struct parcours_step *st)
 {
 	if (st->k < st->sc->n)
 		buf_printf(b, "\"etape-%s-%zu\":", st->sc->id, st->k + 1);
@@ -372,7 +393,8 @@ static void piece_json(struct pctx *c, const struct cartographie *ca, const stru
 	size_t total = rs->n_all + rs->n_clea, nsteps, used = 0, any = 0;
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids)), *num = xmalloc((total + 1) * sizeof(*num));
 	size_t *order = xmalloc((total + 1) * sizeof(*order));
-	struct step *steps = page_steps(c->s, ca, rs, &nsteps);
+	const struct parcours_step *steps = c->steps[rs->at];
+	nsteps = c->n_steps[rs->at];
 	struct buf e = BUF_INIT;
 	for (size_t r = 0; r < total; r++)
 		num[r] = SIZE_MAX;
@@ -424,7 +446,6 @@ static void piece_json(struct pctx *c, const struct cartographie *ca, const stru
 	buf_release(&o);
 	buf_release(&r);
 	buf_release(&e);
-	free(steps);
 	free(ids);
 	free(num);
 	free(order);
@@ -440,7 +461,8 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 	size_t *ids = xmalloc((total + 1) * sizeof(*ids));
 	size_t *count = xmalloc((pub->n + 1) * sizeof(*count));
 	const char **deps = xmalloc((c->s->geo.n_departements + 1) * sizeof(*deps));
-	struct step *steps = page_steps(c->s, ca, rs, &nsteps);
+	const struct parcours_step *steps = c->steps[rs->at];
+	nsteps = c->n_steps[rs->at];
 	struct buf b = BUF_INIT;
 	ndeps = html_parcours_deps(c->s, ca, rs->clea, rs->n_clea, deps);
 	buf_printf(&b, "{\"dir\": \"%s\", \"publics\": [", PARCOURS_DIR);
@@ -498,36 +520,30 @@ static const char *pieces_info(struct pctx *c, const struct cartographie *ca, co
 	buf_puts(&b, "}}");
 	const char *json = arena_strndup(c->a, b.data, b.len);
 	buf_release(&b);
-	free(steps);
 	free(ids);
 	free(count);
 	free(deps);
 	return json;
 }
 
-struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char *key,
-    const char **path)
+/* The rows of the steps in département key, for the page's script. */
+static struct view *parcours_piece(struct pctx *c, const struct cartographie *ca,
+    const struct rows *rs, const char *key, const char *url, const char **path)
 {
-	const char *base = html_path(c, path_carto_page(c->tmp, ca, NULL));
-	const char *url = html_fmt(c, "%sparcours/", base);
-	struct rows rs = { 0 };
-	rs.all = index_rows(c->s, ca, NULL, &rs.n_all);
-	size_t at = 0;
-	while (at < c->s->n_cartographies && c->s->cartographies[at] != ca)
-		at++;
-	rs.clea = c->clea[at];
-	rs.n_clea = c->n_clea[at];
-	if (key) {
-		/* The rows of the steps in one département, for the page's script. */
-		struct buf b = BUF_INIT;
-		c->root = "";
-		*path = html_fmt(c, "%s%s%s.js", url, PARCOURS_DIR, key);
-		piece_json(c, ca, &rs, key, &b);
-		struct view *v = view_map(c->a);
-		view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
-		buf_release(&b);
-		return v;
-	}
+	struct buf b = BUF_INIT;
+	c->root = "";
+	*path = html_fmt(c, "%s%s%s.js", url, PARCOURS_DIR, key);
+	piece_json(c, ca, rs, key, &b);
+	struct view *v = view_map(c->a);
+	view_sets(c->a, v, "json", arena_strndup(c->a, b.data, b.len));
+	buf_release(&b);
+	return v;
+}
+
+/* The parcours page itself. */
+static struct view *parcours_page(struct pctx *c, const struct cartographie *ca,
+    const struct rows *rs, const char *base, const char *url, const char **path)
+{
 	c->root = "../../../";
 	*path = html_fmt(c, "%sindex.html", url);
 	const char *titre = html_fmt(c, "Parcours – %s", ca->titre);
@@ -537,11 +553,11 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	html_crumbs(c, v, fil, 6);
 	struct view *scales = view_list(c->a);
 	for (size_t i = 0; i < c->s->vocab.n_echelles; i++) {
-		struct view *l = ladder(c, ca, &rs, &c->s->vocab.echelles[i]);
+		struct view *l = ladder(c, ca, rs, &c->s->vocab.echelles[i]);
 		if (l)
 			view_push(c->a, scales, l);
 	}
-	view_sets(c->a, v, "morceaux", pieces_info(c, ca, &rs));
+	view_sets(c->a, v, "morceaux", pieces_info(c, ca, rs));
 	view_set(c->a, v, "echelles", scales);
 	view_sets(c->a, v, "carto_titre", ca->titre);
 	view_sets(c->a, v, "carto_url", html_link(c, base));
@@ -573,6 +589,27 @@ struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, c
 	return v;
 }
 
+
+struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char *key,
+    const char **path)
+{
+	const char *base = html_path(c, path_carto_page(c->tmp, ca, NULL));
+	const char *url = html_fmt(c, "%sparcours/", base);
+	struct rows rs = { 0 };
+	rs.all = index_rows(c->s, ca, NULL, &rs.n_all);
+	size_t at = 0;
+	while (at < c->s->n_cartographies && c->s->cartographies[at] != ca)
+		at++;
+	rs.clea = c->clea[at];
+	rs.n_clea = c->n_clea[at];
+	rs.at = at;
+	rows_spans(&rs);
+	struct view *v = key ? parcours_piece(c, ca, &rs, key, url, path)
+	    : parcours_page(c, ca, &rs, base, url, path);
+	free(rs.spans);
+	return v;
+}
+
 /* ---- the build cache's keys ---- */
 
 /* What the keys read of each row, computed once a build: for row r (the
@@ -584,6 +621,8 @@ struct parcours_keys {
 	size_t nl, *base;
 	unsigned char *lv, *rec;
 	struct digest steps;	/* the steps the page has (page_steps) */
+	struct parcours_step *v;	/* those steps, n of them */
+	size_t n;
 };
 
 /* The number of row i of the rows of département dep (dep_rows). */
@@ -625,6 +664,7 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 	pk->rs.all = index_rows(s, ca, NULL, &pk->rs.n_all);
 	pk->rs.clea = clea;
 	pk->rs.n_clea = n_clea;
+	rows_spans(&pk->rs);
 	size_t n = pk->rs.n_all + pk->rs.n_clea;
 	pk->base = xmalloc((s->vocab.n_echelles + 1) * sizeof(*pk->base));
 	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
@@ -643,6 +683,7 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 	}
 	/* The steps, as page_steps finds them. */
 	struct digest_ctx *k = digest_new();
+	size_t cap = 0;
 	for (size_t e = 0; e < s->vocab.n_echelles; e++) {
 		size_t on_scale = 0;
 		for (size_t step = 0; step <= s->vocab.echelles[e].n; step++) {
@@ -653,16 +694,40 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 			on_scale++;
 			digest_str(k, s->vocab.echelles[e].id);
 			digest_num(k, (long long)step);
+			pk->v = xgrow(pk->v, &cap, pk->n + 1, sizeof(*pk->v));
+			pk->v[pk->n++] = (struct parcours_step){ &s->vocab.echelles[e], step };
 		}
 	}
 	pk->steps = digest_end(k);
 	return pk;
 }
 
+struct parcours_step *html_parcours_steps(const struct site *s, const struct cartographie *ca,
+    const struct rowref *clea, size_t n_clea, const struct parcours_keys *pk, size_t *n)
+{
+	if (pk) {	/* found from the rows' levels, the same steps */
+		*n = pk->n;
+		struct parcours_step *v = xmalloc((pk->n + 1) * sizeof(*v));
+		if (pk->n)
+			memcpy(v, pk->v, pk->n * sizeof(*v));
+		return v;
+	}
+	struct rows rs = { 0 };
+	rs.all = index_rows(s, ca, NULL, &rs.n_all);
+	rs.clea = clea;
+	rs.n_clea = n_clea;
+	rows_spans(&rs);
+	struct parcours_step *v = page_steps(s, ca, &rs, n);
+	free(rs.spans);
+	return v;
+}
+
 void html_parcours_keys_free(struct parcours_keys *pk)
 {
 	if (!pk)
 		return;
+	free(pk->rs.spans);
+	free(pk->v);
 	free(pk->base);
 	free(pk->lv);
 	free(pk->rec);

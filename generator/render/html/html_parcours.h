@@ -49,10 +49,22 @@ size_t html_parcours_deps(const struct site *s, const struct cartographie *ca,
  * publics stay. */
 struct digest_ctx;
 struct parcours_keys;
+/* A step of a parcours page: level k of scale sc, or CléA when k == sc->n. */
+struct scale;
+struct parcours_step {
+	const struct scale *sc;
+	size_t k;
+};
 struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca,
     const struct rowref *clea, size_t n_clea);
 void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct parcours_keys *pk, const char *dep);
 void html_parcours_keys_free(struct parcours_keys *pk);
+/* The steps of the cartography's parcours page in order (what its page and
+ * every piece number), found once a build and handed to the views
+ * (struct pctx's steps): from the rows' levels pk found when there is one,
+ * else from the rows. Allocated; *n of them. */
+struct parcours_step *html_parcours_steps(const struct site *s, const struct cartographie *ca,
+    const struct rowref *clea, size_t n_clea, const struct parcours_keys *pk, size_t *n);
 
 #endif
