@@ -1369,6 +1369,37 @@ PY
 	large_same large-territory-then-name-shown
 	grep -q "Ysolde" "$LS/out/$region"
 	cache_test_d large-territory-then-name-on-page 'echo "$f"'
+	# The search index's parts (html_search.c): a rename indexes its group
+	# again and writes that part to the small note (html-search-parts-new/),
+	# leaving the note of every part as it was; the next rename, of an
+	# organisation of another group, takes the first's part from the small
+	# note (one group indexed again, not two); the small note damaged, its
+	# groups are indexed again. Each time the bytes of a clean build.
+	lpn="$LS/.out.cache/notes/html-search-parts+recherche+index.js"
+	lpd="$LS/.out.cache/notes/html-search-parts-new+recherche+index.js"
+	# large_groups AGAIN: the last build indexed AGAIN groups of more than one
+	# (at least AGAIN when it ends with +).
+	large_groups() {
+		sed -n 's/^carto: search-groups \([0-9]*\) of \([0-9]*\) indexed again$/\1 \2/p' "$LS/log" |
+			awk -v a="$1" '$2 > 1 && ($1 == a || (a ~ /\+$/ && $1 >= a + 0)) { ok = 1 } END { exit !ok }'
+	}
+	cp "$lpn" "$LS/pn.before"
+	fa=$(ls "$LS/site/content/organismes"/org-*.yaml | head -1)
+	fb=$(ls "$LS/site/content/organismes"/org-*.yaml | tail -1)
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Ornicar"/' "$fa"
+	CARTO_TIMING=1 large_same large-search-part-renamed
+	large_groups 1 && cmp -s "$lpn" "$LS/pn.before" && [ -s "$lpd" ] &&
+		grep -rq 'ornicar' "$LS/out/recherche/d"
+	cache_test_d large-search-part-in-small-note 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Zygomar"/' "$fb"
+	CARTO_TIMING=1 large_same large-search-part-renamed-again
+	large_groups 1 && cmp -s "$lpn" "$LS/pn.before" && grep -rq 'zygomar' "$LS/out/recherche/d"
+	cache_test_d large-search-part-from-small-note 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
+	printf 'damaged' > "$lpd"
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\) Zygomar"$/  nom: "\1 Zygomars"/' "$fb"
+	CARTO_TIMING=1 large_same large-search-small-note-damaged
+	large_groups 2+ && grep -rq 'zygomars' "$LS/out/recherche/d"
+	cache_test_d large-search-small-note-damaged-again 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
 fi
 
 # The cache is never published.

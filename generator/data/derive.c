@@ -382,21 +382,44 @@ static const struct level *find_level(const struct scale *sc, const char *code)
 	return NULL;
 }
 
-int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
+/* The levels of o's range on scale sc: its entry's minimum and maximum
+ * and its target (NULL when not given). Returns 0 when o takes no level of
+ * sc: on another scale, no entry given, or one that is not a level. */
+static int level_range(const struct offre *o, const struct scale *sc, const struct level **mn,
+    const struct level **mx, const struct level **vi)
 {
-	if (!o->scale || o->scale != sc || k >= sc->n ||
-	    (!o->entree_min.s && !o->entree_max.s))
+	if (!o->scale || o->scale != sc || (!o->entree_min.s && !o->entree_max.s))
 		return 0;
-	const struct level *mn = find_level(sc, o->entree_min.s), *mx = find_level(sc, o->entree_max.s);
-	if ((o->entree_min.s && !mn) || (o->entree_max.s && !mx))
+	*mn = find_level(sc, o->entree_min.s);
+	*mx = find_level(sc, o->entree_max.s);
+	if ((o->entree_min.s && !*mn) || (o->entree_max.s && !*mx))
 		return 0;
-	/* A person already at the offer's target has nothing to learn there:
-	 * the range stops below the target. With neither an entry maximum nor
-	 * a target, the offer says only where it starts: it takes its minimum
-	 * (an "alphabétisation" course from A1.1 is not a C1 step). */
-	const struct level *vi = find_level(sc, o->vise.s);
-	int r = sc->v[k].rang;
+	*vi = find_level(sc, o->vise.s);
+	return 1;
+}
+
+/* Whether the range takes the level of rank r. A person already at the
+ * offer's target has nothing to learn there: the range stops below the
+ * target. With neither an entry maximum nor a target, the offer says only
+ * where it starts: it takes its minimum (an "alphabétisation" course from
+ * A1.1 is not a C1 step). */
+static int range_takes(const struct level *mn, const struct level *mx, const struct level *vi, int r)
+{
 	if (mn && !mx && !vi)
 		return r == mn->rang;
 	return (!mn || mn->rang <= r) && (!mx || r <= mx->rang) && (!vi || r < vi->rang);
+}
+
+int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k)
+{
+	const struct level *mn, *mx, *vi;
+	return k < sc->n && level_range(o, sc, &mn, &mx, &vi) && range_takes(mn, mx, vi, sc->v[k].rang);
+}
+
+void offre_takes_levels(const struct offre *o, const struct scale *sc, unsigned char *takes)
+{
+	const struct level *mn, *mx, *vi;
+	int any = level_range(o, sc, &mn, &mx, &vi);
+	for (size_t k = 0; k < sc->n; k++)
+		takes[k] = (unsigned char)(any && range_takes(mn, mx, vi, sc->v[k].rang));
 }

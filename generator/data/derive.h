@@ -86,6 +86,9 @@ char *montant_fr(double eur, char *out);
  * the offer says where it starts, not that it suits every level above.
  * The steps of a parcours and the suites (index.h) both read it. */
 int offre_takes_level(const struct offre *o, const struct scale *sc, size_t k);
+/* The same for every level k of sc at once, into takes[k] (1 or 0): the
+ * offer's range found once, not once a level. */
+void offre_takes_levels(const struct offre *o, const struct scale *sc, unsigned char *takes);
 
 /* Room for any distance km_fr writes. */
 #define KM_SIZE 32

@@ -151,6 +151,44 @@ void test_derive_offre(void)
 	EXPECT_STR(etat_fr(ETAT_SUSPENDU), "Suspendu");
 }
 
+/* An offer's levels on a scale, one by one (offre_takes_level) and all at
+ * once (offre_takes_levels, what the parcours keys read): the same, for
+ * ranges with and without each bound and target, on and off the scale. */
+void test_takes_levels(void)
+{
+	static struct level lv[5] = { { "A1.1", "", 1 }, { "A1", "", 2 }, { "A2", "", 3 }, { "B1", "", 4 },
+		{ "B2", "", 5 } };
+	struct scale sc = { "cecrl", "CECRL", lv, 5 }, other = { "anlci", "ANLCI", lv, 2 };
+	static const char *const codes[] = { NULL, "A1.1", "A1", "B1", "B2", "Z9" };
+	size_t nc = sizeof(codes) / sizeof(codes[0]), taken = 0;
+	for (size_t a = 0; a < nc; a++)
+		for (size_t b = 0; b < nc; b++)
+			for (size_t v = 0; v < nc; v++)
+				for (int on = 0; on < 3; on++) {
+					struct offre o = { 0 };
+					o.scale = on == 0 ? NULL : on == 1 ? &sc : &other;
+					o.entree_min.s = codes[a];
+					o.entree_max.s = codes[b];
+					o.vise.s = codes[v];
+					unsigned char all[5];
+					offre_takes_levels(&o, &sc, all);
+					for (size_t k = 0; k < sc.n; k++) {
+						EXPECT(all[k] == offre_takes_level(&o, &sc, k));
+						taken += all[k];
+					}
+					EXPECT(!offre_takes_level(&o, &sc, sc.n));
+				}
+	EXPECT(taken > 0);
+	/* From A1 to B1 aiming at B1: A1 and A2. From A1.1 alone: A1.1 only. */
+	struct offre o = { .scale = &sc, .entree_min = { "A1" }, .entree_max = { "B1" }, .vise = { "B1" } };
+	unsigned char all[5];
+	offre_takes_levels(&o, &sc, all);
+	EXPECT(!all[0] && all[1] && all[2] && !all[3] && !all[4]);
+	o = (struct offre){ .scale = &sc, .entree_min = { "A1.1" } };
+	offre_takes_levels(&o, &sc, all);
+	EXPECT(all[0] && !all[1] && !all[2] && !all[3] && !all[4]);
+}
+
 /* The map links of a lieu: its coordinates with five decimals, nothing else. */
 void test_lieu_url(void)
 {

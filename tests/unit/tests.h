@@ -23,6 +23,7 @@ void test_collate_fr(void);
 void test_collate_key(void);
 void test_index_rows_order(void);
 void test_derive_offre(void);
+void test_takes_levels(void);
 void test_suites(void);
 void test_suites_scales(void);
 void test_suites_chain(void);

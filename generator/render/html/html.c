@@ -451,8 +451,10 @@ static void *html_new(const struct render_in *in)
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
-		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i], h->cache);
 		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i], h->clea[i], h->n_clea[i]);
+		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i], h->cache, html_parcours_keys_row,
+		    h->pkeys[i]);
+		html_parcours_keys_end(h->pkeys[i], s->cartographies[i]);
 	}
 	h->steps = xcalloc(s->n_cartographies + 1, sizeof(*h->steps));
 	h->n_steps = xcalloc(s->n_cartographies + 1, sizeof(*h->n_steps));

@@ -1508,7 +1508,7 @@ static void put_printed(struct buf *b, const struct rowref *r)
 static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca);
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache)
+    const struct cache *cache, void (*row)(void *ctx, size_t i), void *ctx)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	size_t n;
@@ -1524,6 +1524,12 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	digest_num(prints, (long long)n);
 	digest_num(places, (long long)n);
 	for (size_t i = 0; i < n; i++) {
+		/* Each row's offer and lieu are read here first, scattered in
+		 * memory: they are fetched a few rows ahead. */
+		if (i + 8 < n) {
+			__builtin_prefetch(ck->r[i + 8].o);
+			__builtin_prefetch(ck->r[i + 8].l);
+		}
 		ck->rd[i] = row_digest(&ck->r[i], &b);
 		const struct organisme *g = ck->r[i].o->org;
 		if (i && g == ck->r[i - 1].o->org)
@@ -1538,6 +1544,8 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 			ck->name[i] = (uint32_t)*at;
 		}
 		put_printed(&pb, &ck->r[i]);
+		if (row)
+			row(ctx, i);
 		buf_add(&lb, &ck->r[i].l->lat, sizeof(ck->r[i].l->lat));
 		buf_add(&lb, &ck->r[i].l->lon, sizeof(ck->r[i].l->lon));
 		put_id(&lb, ck->r[i].l->dep);

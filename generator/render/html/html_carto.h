@@ -47,12 +47,14 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * those of other communes in the box around its centre that holds every
  * offer it may list as near (not the rows further away). Each row's digest
  * (of what cache_key_rows reads of it) is computed once, by
- * html_carto_keys_new. */
+ * html_carto_keys_new, which calls row(ctx, i), unless row is NULL, with
+ * each row i of the cartography's as it reads it (html.c: the parcours
+ * keys' facts of the row, in the same pass). */
 struct cache;
 struct carto_keys;
 struct digest_ctx;
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache);
+    const struct cache *cache, void (*row)(void *ctx, size_t i), void *ctx);
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key);
 /* The rows a commune's page lists as near ("Près de…") are kept from one

@@ -623,6 +623,7 @@ struct parcours_keys {
 	struct digest steps;	/* the steps the page has (page_steps) */
 	struct parcours_step *v;	/* those steps, n of them */
 	size_t n;
+	const struct site *s;
 };
 
 /* The number of row i of the rows of département dep (dep_rows). */
@@ -673,14 +674,25 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 	}
 	pk->lv = xcalloc(n * pk->nl + 1, 1);
 	pk->rec = xcalloc(n + 1, 1);
-	for (size_t r = 0; r < n; r++) {
-		const struct offre *o = row_at(&pk->rs, r)->o;
-		pk->rec[r] = (unsigned char)offre_recrute(o);
-		for (size_t e = 0; e < s->vocab.n_echelles; e++)
-			for (size_t k = 0; k < s->vocab.echelles[e].n; k++)
-				pk->lv[r * pk->nl + pk->base[e] + k] =
-				    (unsigned char)offre_takes_level(o, &s->vocab.echelles[e], k);
-	}
+	pk->s = s;
+	for (size_t r = pk->rs.n_all; r < n; r++)	/* the CléA rows; the others' below */
+		html_parcours_keys_row(pk, r);
+	return pk;
+}
+
+void html_parcours_keys_row(void *ctx, size_t r)
+{
+	struct parcours_keys *pk = ctx;
+	const struct site *s = pk->s;
+	const struct offre *o = row_at(&pk->rs, r)->o;
+	pk->rec[r] = (unsigned char)offre_recrute(o);
+	for (size_t e = 0; e < s->vocab.n_echelles; e++)
+		offre_takes_levels(o, &s->vocab.echelles[e], &pk->lv[r * pk->nl + pk->base[e]]);
+}
+
+void html_parcours_keys_end(struct parcours_keys *pk, const struct cartographie *ca)
+{
+	const struct site *s = pk->s;
 	/* The steps, as page_steps finds them. */
 	struct digest_ctx *k = digest_new();
 	size_t cap = 0;
@@ -699,7 +711,6 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 		}
 	}
 	pk->steps = digest_end(k);
-	return pk;
 }
 
 struct parcours_step *html_parcours_steps(const struct site *s, const struct cartographie *ca,
@@ -736,13 +747,18 @@ void html_parcours_keys_free(struct parcours_keys *pk)
 
 /* What the page reads of row i of r (number no) on step k of scale e
  * (ladder, dep_cell, pieces_info): whether it is at the step's level and
- * takes it, and for a row that takes it, its place and publics (the boxes
- * and counts of the pieces); a row it lists (the first STEP_LISTED of a
- * département) is read whole (cache_key_rows). *listed counts them. */
+ * takes it (a row at the level by its place i and that; one not at it
+ * adds nothing, so the many rows of other levels cost no digest), and for a
+ * row that takes it, its place and publics (the boxes and counts of the
+ * pieces); a row it lists (the first STEP_LISTED of a département) is read
+ * whole (cache_key_rows). *listed counts them. */
 static void step_fact(struct digest_ctx *k, const struct parcours_keys *pk, const struct site *s,
-    size_t e, size_t step, const struct rowref *r, size_t no, size_t *listed)
+    size_t e, size_t step, const struct rowref *r, size_t i, size_t no, size_t *listed)
 {
 	int level = key_level(pk, s, e, step, no), takes = level && pk->rec[no];
+	if (!level)
+		return;	/* the rows at the level, by their place: the others are not */
+	digest_num(k, (long long)i);
 	digest_num(k, level + 2 * takes);
 	if (!takes)
 		return;
@@ -789,7 +805,8 @@ void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct 
 				size_t listed = 0;
 				digest_num(k, (long long)n);
 				for (size_t i = 0; i < n; i++)
-					step_fact(k, pk, s, e, step, &r[i], row_no(rs, clea, r, i), &listed);
+					step_fact(k, pk, s, e, step, &r[i], i, row_no(rs, clea, r, i), &listed);
+				digest_num(k, -1);	/* the end of the step's rows */
 			}
 	}
 }

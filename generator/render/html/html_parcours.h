@@ -57,6 +57,12 @@ struct parcours_step {
 };
 struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct cartographie *ca,
     const struct rowref *clea, size_t n_clea);
+/* What the keys read of row r of the cartography's rows (index_rows, no
+ * département): called for each, in one pass with html_carto_keys_new's
+ * (each row's offer is read once a build, the memory fetched once), before
+ * html_parcours_keys_end finds the steps. ctx is pk. */
+void html_parcours_keys_row(void *ctx, size_t r);
+void html_parcours_keys_end(struct parcours_keys *pk, const struct cartographie *ca);
 void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct parcours_keys *pk, const char *dep);
 void html_parcours_keys_free(struct parcours_keys *pk);

@@ -583,6 +583,12 @@ void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, con
  * made and never posted: touch). A note that does
  * not hold together is none. */
 #define PARTS_NOTE "html-search-parts/recherche/index.js"
+/* The parts of the groups indexed again since that note was written whole,
+ * in the same layout, kept while they are at most 1 / DELTA_SHARE of its
+ * size (then the first is written again whole, and this one empty). A part
+ * is a function of its key: found in either note, it is the same. */
+#define PARTS_DELTA "html-search-parts-new/recherche/index.js"
+#define DELTA_SHARE 8
 
 struct old_part {
 	struct digest key;
@@ -681,15 +687,13 @@ static void part_terms(struct index *x)
 	x->n_touched = 0;
 }
 
-static void search_groups(struct index *x, struct buf *u, struct more *m, const struct site *s,
-    const struct cache *c, size_t groups[2])
+/* Appends the parts of the note at b (len bytes) to *old; none when one
+ * does not hold. */
+static void read_parts(const char *b, size_t len, struct old_part **old, size_t *n_old,
+    size_t *cap)
 {
-	struct buf note = BUF_INIT, now = BUF_INIT, part = BUF_INIT;
-	size_t len = 0, n_old = 0, cap_old = 0;
-	const char *b = cache_note_read(c, PARTS_NOTE, (size_t)1 << 30, &note, &len);
-	struct old_part *old = NULL;
-	buf_grow(&now, len);
-	for (size_t at = 0; b && at < len;) {
+	size_t n0 = *n_old, at = 0;
+	while (b && at < len) {
 		struct old_part o;
 		if (len - at < sizeof(o.key) + 4)
 			break;
@@ -699,27 +703,59 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 		if (len - at - sizeof(o.key) - 4 < o.n || !part_holds(o.p, o.n))
 			break;
 		at += sizeof(o.key) + 4 + o.n;
-		old = xgrow(old, &cap_old, n_old + 1, sizeof(*old));
-		old[n_old++] = o;
-		if (at == len)
-			b = NULL;	/* all held */
+		*old = xgrow(*old, cap, *n_old + 1, sizeof(**old));
+		(*old)[(*n_old)++] = o;
 	}
-	if (b)	/* stopped at a part that does not hold: none */
-		n_old = 0;
+	if (at != len)	/* stopped at a part that does not hold: none */
+		*n_old = n0;
+}
+
+/* Appends a note's entry: key, the size of the part, the part. */
+static void put_part(struct buf *b, const struct digest *key, const char *p, size_t n)
+{
+	buf_add(b, key, sizeof(*key));
+	put_u32(b, (uint32_t)n);
+	buf_add(b, p, n);
+}
+
+static void search_groups(struct index *x, struct buf *u, struct more *m, const struct site *s,
+    const struct cache *c, size_t groups[2])
+{
+	struct buf note = BUF_INIT, delta = BUF_INIT, part = BUF_INIT, fresh = BUF_INIT;
+	size_t len = 0, dlen = 0, n_old = 0, cap_old = 0;
+	const char *b = cache_note_read(c, PARTS_NOTE, (size_t)1 << 30, &note, &len);
+	const char *db = cache_note_read(c, PARTS_DELTA, (size_t)1 << 30, &delta, &dlen);
+	struct old_part *old = NULL;
+	read_parts(b, len, &old, &n_old, &cap_old);
+	size_t n_base = n_old;
+	if (!n_base)
+		len = 0;	/* no base: the next note is one */
+	read_parts(db, dlen, &old, &n_old, &cap_old);
 	if (n_old)
 		qsort(old, n_old, sizeof(*old), by_part_key);
-	size_t n_groups = 0, again = 0;
+	/* Each group's part, in order: from a note, or at fresh's offset. */
+	struct use {
+		struct digest key;
+		const char *p;	/* NULL: in fresh */
+		size_t at, n;
+		int in_delta;
+	} *use = NULL;
+	size_t n_groups = 0, again = 0, cap_use = 0, keep = 0;
 	for (size_t i = 0, end; i < s->n_organismes; i = end, n_groups++) {
 		struct digest_ctx *gk = cache_key(c, "html-search-group", NULL);
 		end = cache_piece_group(s, i, gk, 0);
 		struct old_part want = { .key = digest_end(gk) };
 		const struct old_part *had = n_old ? bsearch(&want, old, n_old, sizeof(*old),
 		    by_part_key) : NULL;
-		buf_add(&now, &want.key, sizeof(want.key));
+		use = xgrow(use, &cap_use, n_groups + 1, sizeof(*use));
+		struct use *us = &use[n_groups];
+		us->key = want.key;
 		if (had) {
 			part_replay(x, had->p);
-			put_u32(&now, (uint32_t)had->n);
-			buf_add(&now, had->p, had->n);
+			us->p = had->p;
+			us->n = had->n;
+			us->in_delta = had->p >= delta.data && had->p < delta.data + delta.len;
+			keep += us->in_delta ? sizeof(us->key) + 4 + us->n : 0;
 			continue;
 		}
 		buf_reset(&part);
@@ -732,20 +768,36 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 		memcpy(part.data, &docs, sizeof(docs));
 		part_terms(x);
 		x->part = NULL;
-		put_u32(&now, (uint32_t)part.len);
-		buf_add(&now, part.data, part.len);
+		*us = (struct use){ want.key, NULL, fresh.len, part.len, 1 };
+		buf_add(&fresh, part.data, part.len);
+		keep += sizeof(us->key) + 4 + part.len;
 		again++;
 	}
 	groups[0] = again;
 	groups[1] = n_groups;
-	if (again || n_old != n_groups)
-		cache_note_write(c, PARTS_NOTE, now.data, now.len);
+	/* The groups indexed again go to the small note while it stays small
+	 * beside the other (which still holds the others' parts): a rename
+	 * writes a few kilobytes, not the whole index's parts. */
+	if (again) {
+		struct buf now = BUF_INIT;
+		int small = len && keep <= len / DELTA_SHARE;
+		for (size_t g = 0; g < n_groups; g++)
+			if (!small || use[g].in_delta)
+				put_part(&now, &use[g].key, use[g].p ? use[g].p : fresh.data + use[g].at,
+				    use[g].n);
+		cache_note_write(c, small ? PARTS_DELTA : PARTS_NOTE, now.data, now.len);
+		if (!small && dlen)
+			cache_note_write(c, PARTS_DELTA, "", 0);
+		buf_release(&now);
+	}
+	free(use);
 	free(old);
 	free(x->touched);
 	x->touched = NULL;
 	x->cap_touched = 0;
 	buf_release(&note);
-	buf_release(&now);
+	buf_release(&delta);
+	buf_release(&fresh);
 	buf_release(&part);
 }
 
