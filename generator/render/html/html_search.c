@@ -594,6 +594,7 @@ struct old_part {
 	struct digest key;
 	const char *p;
 	size_t n;
+	int in_delta;	/* read from the small note (PARTS_DELTA) */
 };
 
 static int by_part_key(const void *a, const void *b)
@@ -690,7 +691,7 @@ static void part_terms(struct index *x)
 /* Appends the parts of the note at b (len bytes) to *old; none when one
  * does not hold. */
 static void read_parts(const char *b, size_t len, struct old_part **old, size_t *n_old,
-    size_t *cap)
+    size_t *cap, int in_delta)
 {
 	size_t n0 = *n_old, at = 0;
 	while (b && at < len) {
@@ -700,6 +701,7 @@ static void read_parts(const char *b, size_t len, struct old_part **old, size_t 
 		memcpy(&o.key, b + at, sizeof(o.key));
 		o.n = get_u32(b + at + sizeof(o.key));
 		o.p = b + at + sizeof(o.key) + 4;
+		o.in_delta = in_delta;
 		if (len - at - sizeof(o.key) - 4 < o.n || !part_holds(o.p, o.n))
 			break;
 		at += sizeof(o.key) + 4 + o.n;
@@ -726,11 +728,11 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 	const char *b = cache_note_read(c, PARTS_NOTE, (size_t)1 << 30, &note, &len);
 	const char *db = cache_note_read(c, PARTS_DELTA, (size_t)1 << 30, &delta, &dlen);
 	struct old_part *old = NULL;
-	read_parts(b, len, &old, &n_old, &cap_old);
+	read_parts(b, len, &old, &n_old, &cap_old, 0);
 	size_t n_base = n_old;
 	if (!n_base)
 		len = 0;	/* no base: the next note is one */
-	read_parts(db, dlen, &old, &n_old, &cap_old);
+	read_parts(db, dlen, &old, &n_old, &cap_old, 1);
 	if (n_old)
 		qsort(old, n_old, sizeof(*old), by_part_key);
 	/* Each group's part, in order: from a note, or at fresh's offset. */
@@ -754,7 +756,7 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 			part_replay(x, had->p);
 			us->p = had->p;
 			us->n = had->n;
-			us->in_delta = had->p >= delta.data && had->p < delta.data + delta.len;
+			us->in_delta = had->in_delta;
 			keep += us->in_delta ? sizeof(us->key) + 4 + us->n : 0;
 			continue;
 		}
