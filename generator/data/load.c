@@ -322,7 +322,7 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	struct rd r = { &pw->keep, &t->d, NULL };
 	r.file = arena_strdup(&pw->keep, t->shown);
 	if (t->kind == T_GEO) {
-		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &t->d);
+		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, wk->snap, &t->d);
 		return 0;
 	}
 	/* A YAML file whose identity is the one the last load read: its

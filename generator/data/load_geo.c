@@ -11,6 +11,7 @@
 #include "../base/fs.h"
 #include "../base/mem.h"
 #include "load.h"
+#include "snap.h"
 
 #define GEO_COLUMNS "code_insee,nom,departement,codes_postaux,latitude,longitude,population"
 
@@ -201,7 +202,8 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
 }
 
 static int read_geojson(const char *path, const char *shown, struct shape **out,
-    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src)
+    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src,
+    struct snap *snap)
 {
 	struct buf b = BUF_INIT;
 	int rc = read_all(path, shown, &b, d, required, src);
@@ -211,7 +213,16 @@ static int read_geojson(const char *path, const char *shown, struct shape **out,
 	}
 	struct arena tree = ARENA_INIT;
 	int failed = 0;
-	const struct ynode *root = ytree_load(b.data, b.len, shown, 0, &tree, d, &failed);
+	/* Its tree from the load snapshot when it holds the one of these
+	 * bytes (parsing a megabyte of outlines costs ~30 ms), as a YAML file. */
+	struct digest key = digest_bytes(b.data, b.len);
+	struct ynode *root = NULL;
+	if (!snap_take(snap, &key, shown, &tree, d, &root)) {
+		size_t from = d->n;
+		root = ytree_load(b.data, b.len, shown, 0, &tree, d, &failed);
+		if (!failed && root)
+			snap_put(snap, &key, root, d, from);
+	}
 	const struct ynode *fs = ytree_get(root, "features");
 	rc = 0;
 	if (!failed && (!fs || fs->kind != Y_SEQ)) {
@@ -244,7 +255,7 @@ static int geo_place_ok(const char *jail, const char *path, const char *shown, s
 }
 
 int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail,
-    struct arena *a, struct diags *d)
+    struct arena *a, struct snap *snap, struct diags *d)
 {
 	static const char *const csvs[] = { "communes.csv", "arrondissements.csv" };
 	struct buf path = BUF_INIT, name = BUF_INIT, b[2] = { BUF_INIT, BUF_INIT };
@@ -277,7 +288,7 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 		fs_join(&path, dir, gj[i].file);
 		fs_join(&name, shown, gj[i].file);
 		if (!geo_place_ok(jail, path.data, name.data, d) ||
-		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src) < 0)
+		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src, snap) < 0)
 			rc = -1;
 	}
 	g->src = digest_end(src);

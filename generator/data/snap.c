@@ -151,15 +151,7 @@ struct dec {
 
 static uint64_t get_var(struct dec *d)
 {
-	uint64_t v = 0;
-	for (unsigned sh = 0; sh < 64 && d->p < d->end; sh += 7) {
-		unsigned c = *d->p++;
-		v |= (uint64_t)(c & 0x7F) << sh;
-		if (!(c & 0x80))
-			return v;
-	}
-	d->bad = 1;
-	return 0;
+	return snap_var_get(&d->p, d->end, &d->bad);
 }
 
 static struct ynode *get_node(struct dec *d, unsigned depth)
@@ -287,6 +279,7 @@ struct snap {
 	pthread_mutex_t lock;	/* guards added and noted */
 	struct added *added;
 	size_t n_added, cap_added;
+	size_t n_put;		/* of them, trees (snap_put) */
 	/* The identities of the files the last load read (snap_take_known). */
 	long long start;	/* the coarse clock when opened, ns */
 	struct buf ids_file;	/* the table read: known's paths point in it */
@@ -763,15 +756,6 @@ void snap_var_put(struct buf *b, uint64_t v)
 	put_var(b, v);
 }
 
-uint64_t snap_var_get(const unsigned char **p, const unsigned char *end, int *bad)
-{
-	struct dec dc = { *p, end, NULL, NULL, 0, 0, 0 };
-	uint64_t v = get_var(&dc);
-	*p = dc.p;
-	*bad |= dc.bad;
-	return v;
-}
-
 /* The record of key, its digest checked once; marked used. NULL when
  * absent or damaged. */
 static struct rec *checked(struct snap *s, const struct digest *key)
@@ -803,6 +787,7 @@ int snap_get(struct snap *s, const struct digest *key, const char **p, size_t *l
 	*p = s->bytes + r->off;
 	*len = r->len;
 	atomic_store(&r->used, 1);
+	atomic_fetch_add(&s->taken, 1);	/* a file taken, as its tree would be */
 	return 1;
 }
 
@@ -814,6 +799,7 @@ void snap_spoilt(struct snap *s, const struct digest *key)
 	atomic_store(&s->recs[at - 1].state, R_BAD);
 	atomic_store(&s->recs[at - 1].used, 0);
 	atomic_store(&s->bad, 1);
+	atomic_fetch_sub(&s->taken, 1);	/* snap_get counted it */
 }
 
 int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src)
@@ -883,6 +869,9 @@ void snap_put(struct snap *s, const struct digest *key, const struct ynode *root
 		snap_diag_put(&b, &d->v[i]);
 	snap_encode(&b, root);
 	add(s, key, &b);
+	pthread_mutex_lock(&s->lock);
+	s->n_put++;
+	pthread_mutex_unlock(&s->lock);
 }
 
 size_t snap_taken(const struct snap *s)
@@ -892,7 +881,7 @@ size_t snap_taken(const struct snap *s)
 
 size_t snap_added(const struct snap *s)
 {
-	return s ? s->n_added : 0;
+	return s ? s->n_put : 0;
 }
 
 /* Appends to b a record's head (key, length, digest of the payload); its

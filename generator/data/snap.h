@@ -35,6 +35,7 @@
 #define CARTO_SNAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/digest.h"
 
@@ -86,12 +87,24 @@ void snap_add(struct snap *s, const struct digest *key, struct buf *payload);
  * snap_diags_get adds them to d (when not NULL) under the name file. */
 struct diag;
 void snap_var_put(struct buf *b, uint64_t v);
-uint64_t snap_var_get(const unsigned char **p, const unsigned char *end, int *bad);
+static inline uint64_t snap_var_get(const unsigned char **p, const unsigned char *end, int *bad)
+{
+	uint64_t v = 0;
+	for (unsigned sh = 0; sh < 64 && *p < end; sh += 7) {
+		unsigned c = *(*p)++;
+		v |= (uint64_t)(c & 0x7F) << sh;
+		if (!(c & 0x80))
+			return v;
+	}
+	*bad = 1;
+	return 0;
+}
 void snap_diag_put(struct buf *b, const struct diag *g);
 int snap_diags_get(const unsigned char **p, const unsigned char *end, const char *file, struct diags *d);
 /* Files snap_take_known and snap_known spared reading so far. */
 size_t snap_not_read(const struct snap *s);
-/* Files taken from the snapshot, and put into it, so far. */
+/* Files taken from the snapshot (their trees, or their records of
+ * snap_get), and trees put into it, so far. */
 size_t snap_taken(const struct snap *s);
 size_t snap_added(const struct snap *s);
 /* Writes what snap_put recorded (see above), then the identities noted.
