@@ -299,6 +299,19 @@ export SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH - 3 * 365 * 86400))
 snap_build record-today
 ! grep -q "days old" "$S/err"
 snap_test record-today-fresh 'cat "$S/records"'
+# The territory's outlines are kept as read (load_geo.c: a record of each
+# GeoJSON file's shapes, keyed on its bytes); a byte changed in one (in
+# Seine-et-Marne's name, after its code, which the pages show): its file's
+# tree is taken, or the file parsed, and the build is the same; the next
+# one takes it again.
+at=$(grep -obUaP '77\x00\x01\x0eSeine-et-Marne' "$SNAP" | tail -1 | cut -d: -f1)
+[ -n "$at" ] && printf 'Z' | dd of="$SNAP" bs=1 seek=$((at + 6)) conv=notrunc 2> /dev/null
+snap_build outlines-damaged
+[ -n "$at" ] && [ "$(($(taken) + $(parsed)))" = "$all" ] && grep -rq "Seine-et-Marne" "$S/out"
+snap_test outlines-damaged-read 'echo "at $at"; cat "$S/counts"'
+snap_build outlines-repaired
+[ "$(taken)" = "$all" ] && [ "$(parsed)" = 0 ]
+snap_test outlines-repaired-taken 'cat "$S/counts"'
 # A file with an error that only validation finds (an unknown offer type),
 # built twice: never recorded, so both builds fail with the diagnostics of
 # a clean build.
