@@ -223,13 +223,23 @@ static size_t z_bound(const struct cand *c, size_t n, double z)
 	return lo;
 }
 
+void index_suite_unit(const struct lieu *l, double u[3])
+{
+	unit_vector(l, &u[0], &u[1], &u[2]);
+}
+
+double index_suite_chord2_of(const double p[3], const double k[3])
+{
+	double dx = k[0] - p[0], dy = k[1] - p[1], dz = k[2] - p[2];
+	return dx * dx + dy * dy + dz * dz;
+}
+
 double index_suite_chord2(const struct lieu *from, const struct lieu *to)
 {
 	double p[3], k[3];
 	unit_vector(from, &p[0], &p[1], &p[2]);
 	unit_vector(to, &k[0], &k[1], &k[2]);
-	double dx = k[0] - p[0], dy = k[1] - p[1], dz = k[2] - p[2];
-	return dx * dx + dy * dy + dz * dz;
+	return index_suite_chord2_of(p, k);
 }
 
 static void consider(const struct offre *a, const struct lieu *la, const double *p,
