@@ -38,7 +38,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/fs.c generator/base/escape.c generator/base/civil.c \
        generator/base/collate.c generator/base/url.c \
        generator/base/pool.c generator/base/json.c generator/base/digest.c generator/base/fsrec.c \
-       generator/data/ytree.c generator/data/snap.c generator/data/fields.c generator/data/load.c \
+       generator/data/ytree.c generator/data/snap.c generator/data/orgrec.c generator/data/fields.c generator/data/load.c \
        generator/data/load_site.c generator/data/load_org.c generator/data/load_geo.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c generator/data/suites_memo.c \
        generator/data/embed.c generator/data/derive.c generator/data/paths.c \

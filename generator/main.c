@@ -28,6 +28,7 @@
 #include "data/load.h"
 #include "data/model.h"
 #include "data/snap.h"
+#include "data/orgrec.h"
 #include "data/suites_memo.h"
 #include "data/validate.h"
 #include "build.h"
@@ -331,15 +332,27 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 {
 	build_stage(&o->clock, NULL);
 	s->share = o->share;
+	s->today = o->today ? o->today : today();	/* the records' key reads it (data/orgrec.h) */
 	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, o->snap, d);
+	size_t loaded = d->n;
 	build_stage(&o->clock, o->preloaded ? NULL : "load");
 	if (o->b.timing && o->snap)
 		fprintf(stderr, "carto: load-snapshot %zu files taken, %zu parsed and put\n"
 		    "carto: load-ids %zu files known by identity, not read\n",
 		    snap_taken(o->snap), snap_added(o->snap), snap_not_read(o->snap));
 	if (rc == 0) {
-		s->today = o->today ? o->today : today();
-		validate_site(s, s->today, o->b.jobs, d);
+		struct diags own = DIAGS_INIT;
+		validate_site_own(s, s->today, o->b.jobs, d, &own);
+		size_t recorded = snap_cut(o->snap) ? 0 : orgrec_remember(o->snap, s, d, loaded, &own);
+		diags_merge(d, &own);
+		diags_free(&own);
+		if (o->b.timing && o->snap) {
+			size_t taken = 0;
+			for (size_t i = 0; i < s->n_organismes; i++)
+				taken += s->organismes[i]->remembered != 0;
+			fprintf(stderr, "carto: load-records %zu organisations taken converted and checked, "
+			    "%zu files recorded\n", taken, recorded);
+		}
 		if (s->theme && !theme_exists(o->site, s->share, s->theme)) {
 			struct buf f = BUF_INIT;
 			if (strcmp(o->site, ".") == 0)

@@ -91,6 +91,11 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
  * search compares them (the suites' order, rule 5): bit for bit the value
  * it computes for that pair. */
 double index_suite_chord2(const struct lieu *from, const struct lieu *to);
+/* The same in two halves, for a lieu met many times: its point on the
+ * unit sphere into u, then the squared chord between two such points
+ * (index_suite_chord2(from, to) is index_suite_chord2_of(from's, to's)). */
+void index_suite_unit(const struct lieu *l, double u[3]);
+double index_suite_chord2_of(const double from[3], const double to[3]);
 /* 0 when the offer c can be none of a's suites whatever its lieux: it does
  * not recruit, or stands in none of the buckets a reads, or in none of
  * their publics (rules 1 to 3); 1 when it may be one. */

@@ -87,6 +87,9 @@ struct slots {
 	const unsigned char *need;	/* the levels to fill, NULL: all */
 	const unsigned char *corr_need;	/* with need: a correspondence has
 					 * a link to fill */
+	const unsigned char *scale_need;	/* with need: a scale has a level
+					 * to fill */
+	int any_corr;			/* with need: corr_need has a 1 */
 };
 
 double geo_km(double lat1, double lon1, double lat2, double lon2)
@@ -220,13 +223,23 @@ static size_t z_bound(const struct cand *c, size_t n, double z)
 	return lo;
 }
 
+void index_suite_unit(const struct lieu *l, double u[3])
+{
+	unit_vector(l, &u[0], &u[1], &u[2]);
+}
+
+double index_suite_chord2_of(const double p[3], const double k[3])
+{
+	double dx = k[0] - p[0], dy = k[1] - p[1], dz = k[2] - p[2];
+	return dx * dx + dy * dy + dz * dz;
+}
+
 double index_suite_chord2(const struct lieu *from, const struct lieu *to)
 {
 	double p[3], k[3];
 	unit_vector(from, &p[0], &p[1], &p[2]);
 	unit_vector(to, &k[0], &k[1], &k[2]);
-	double dx = k[0] - p[0], dy = k[1] - p[1], dz = k[2] - p[2];
-	return dx * dx + dy * dy + dz * dz;
+	return index_suite_chord2_of(p, k);
 }
 
 static void consider(const struct offre *a, const struct lieu *la, const double *p,
@@ -510,10 +523,13 @@ static void push_offre(struct strmap *by_public, const struct offre *o, size_t *
 static void add_candidate(const struct site *s, const struct offre *o, const struct slots *t,
     size_t *seq)
 {
-	if (!offre_recrute(o))
-		return;
 	size_t si = scale_index(t, o->scale);
-	int vi = si < t->n ? level_pos(o->scale, o->vise.s) : -1;
+	int levels = si < t->n && (!t->need || t->scale_need[si]);
+	/* With need, an offer that can fill no bucket needed is left at
+	 * once: nothing below would push it. */
+	if ((t->need && !levels && !t->any_corr) || !offre_recrute(o))
+		return;
+	int vi = levels ? level_pos(o->scale, o->vise.s) : -1;
 	/* The buckets not needed (t->need, a few offers searched again) are
 	 * looked at first: the tests on the offer's lists then run only for
 	 * those filled. */
@@ -584,6 +600,13 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 		for (size_t j = 0; j < s->correspondances[i]->n_liens && !corr_need[i]; j++)
 			corr_need[i] = need[t.link[i] + j];
 	t.corr_need = corr_need;
+	unsigned char *scale_need = need ? xcalloc(t.n + 1, 1) : NULL;
+	for (size_t i = 0; need && i < t.n; i++)
+		for (size_t k = t.base[i]; k < t.base[i + 1] && !scale_need[i]; k++)
+			scale_need[i] = need[k];
+	for (size_t i = 0; need && i < s->n_correspondances; i++)
+		t.any_corr |= corr_need[i];
+	t.scale_need = scale_need;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++)
 			add_candidate(s, &s->organismes[i]->offres[k], &t, &seq);
@@ -624,4 +647,5 @@ void index_suites_redo(struct site *s, int jobs, const unsigned char *redo, stru
 	free(t.v);
 	free(need);
 	free(corr_need);
+	free(scale_need);
 }

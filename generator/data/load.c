@@ -36,6 +36,7 @@
 #include "../base/pool.h"
 #include "../text/markdown.h"
 #include "model.h"
+#include "orgrec.h"
 #include "snap.h"
 
 enum task_kind { T_GEO, T_SITE, T_VOCAB, T_REF, T_CORR, T_ORG, T_CARTO, T_PAGE };
@@ -54,6 +55,9 @@ struct task {
 	struct digest stamp;	/* of its stat (loader only) */
 	struct batch *batch;	/* the arena of result (loader), NULL: the site's */
 	int kept;		/* loader: moved into the next list */
+	int known;		/* an organisation file whose identity the
+				 * snapshot knows: taken in a second round,
+				 * once the other inputs are (orgrec.h) */
 };
 
 /* Files read again by a refresh, in one arena; freed when none is left in
@@ -82,6 +86,10 @@ struct load_ctx {
 	struct site *s;
 	const size_t *pick;	/* the tasks to run (NULL: all) */
 	struct snap *snap;	/* trees parsed by earlier builds, or NULL */
+	int rounds;		/* organisation files known by identity wait
+				 * for a second round (load_site) */
+	struct referentiel **refs;	/* in the second round: the site's */
+	size_t n_refs;
 };
 
 static void add_task(struct walk *w, enum task_kind k, const char *rel)
@@ -314,7 +322,7 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	struct rd r = { &pw->keep, &t->d, NULL };
 	r.file = arena_strdup(&pw->keep, t->shown);
 	if (t->kind == T_GEO) {
-		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, &t->d);
+		geo_read(&wk->s->geo, t->path, t->shown, t->jail, &pw->keep, wk->snap, &t->d);
 		return 0;
 	}
 	/* A YAML file whose identity is the one the last load read: its
@@ -322,9 +330,36 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	 * are not read (snap.h). The recorder of the build's inputs notes it
 	 * as fs_read would have. */
 	struct stat st;
-	int stated = wk->snap && t->kind != T_PAGE && stat(t->path, &st) == 0 && S_ISREG(st.st_mode);
 	struct ynode *root = NULL;
-	int failed = 0;
+	int failed = 0, second = t->known;
+	if (second) {
+		/* Its organisations as an earlier build converted and checked
+		 * them, else its tree, else its bytes (its identity is noted). */
+		t->known = 0;
+		struct digest key = orgrec_key(&t->src, &wk->s->inputs, wk->s->today);
+		struct organisme *v;
+		if (orgrec_take(wk->snap, &key, wk->s, wk->refs, wk->n_refs, &pw->keep, r.file, &t->src,
+		    &t->d, &v, &t->count)) {
+			t->result = v;
+			return 0;
+		}
+		if (snap_take(wk->snap, &t->src, r.file, &pw->scratch, &t->d, &root)) {
+			convert(wk, t, &r, root);
+			for (size_t k = 0; t->result && k < t->count; k++)
+				((struct organisme *)t->result)[k].src = t->src;
+			return 0;
+		}
+	}
+	int stated = wk->snap && t->kind != T_PAGE && !second && stat(t->path, &st) == 0 &&
+	    S_ISREG(st.st_mode);
+	if (stated && wk->rounds && t->kind == T_ORG && (size_t)st.st_size <= LOAD_MAX_FILE &&
+	    snap_known(wk->snap, t->path, &st, &t->src)) {
+		fsrec_note(t->path, FSREC_FOLLOW, &st, 0);
+		snap_note(wk->snap, t->path, &st, &t->src);
+		t->bytes = (size_t)st.st_size;
+		t->known = 1;
+		return 0;
+	}
 	if (stated && (size_t)st.st_size <= LOAD_MAX_FILE &&
 	    snap_take_known(wk->snap, t->path, &st, r.file, &pw->scratch, &t->d, &root, &t->src)) {
 		fsrec_note(t->path, FSREC_FOLLOW, &st, 0);
@@ -526,10 +561,32 @@ static void walk_free(struct walk *w)
 static void read_tasks(struct site *s, struct walk *w, const size_t *pick, size_t n, int jobs,
     struct arena *keep, struct snap *snap)
 {
-	struct load_ctx lc = { w, s, pick, snap };
+	struct load_ctx lc = { w, s, pick, snap, !pick && snap, NULL, 0 };
 	struct diags none = DIAGS_INIT;	/* a task reports into its own */
 	pool_run(pick ? n : w->n, jobs, run_task, &lc, &none, keep);
 	diags_free(&none);
+}
+
+/* The organisation files the first round left for their records
+ * (orgrec.h): those are keyed on every other input, read by now. */
+static void second_round(struct site *s, struct walk *w, int jobs, struct snap *snap)
+{
+	size_t *pick = xmalloc((w->n + 1) * sizeof(*pick)), n = 0;
+	struct load_ctx lc = { w, s, pick, snap, 0, NULL, 0 };
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->v[i].known)
+			pick[n++] = i;
+		else if (w->v[i].kind == T_REF && w->v[i].result)	/* as assemble lists them */
+			APPEND(lc.refs, lc.n_refs, w->v[i].result, void *);
+	}
+	if (n) {
+		digest_inputs(s, w);
+		struct diags none = DIAGS_INIT;
+		pool_run(n, jobs, run_task, &lc, &none, &s->arena);
+		diags_free(&none);
+	}
+	free(lc.refs);
+	free(pick);
 }
 
 int load_site(struct site *s, const char *root, int jobs, struct snap *snap, struct diags *d)
@@ -540,6 +597,7 @@ int load_site(struct site *s, const char *root, int jobs, struct snap *snap, str
 		s->root = arena_strdup(&s->arena, root);
 	if (rc == 0) {
 		read_tasks(s, &w, NULL, 0, jobs, &s->arena, snap);
+		second_round(s, &w, jobs, snap);
 		assemble(s, &w);
 		for (size_t i = 0; i < w.n; i++)	/* in file order */
 			diags_merge(d, &w.v[i].d);

@@ -67,8 +67,10 @@ struct cartographie *carto_read(struct rd *r, const struct ynode *n,
 struct page *page_read(struct rd *r, struct arena *tree, const char *text,
     size_t len, const char *relpath);
 /* Territory (load_geo.c): reads dir into g; reports problems to d. With a
- * jail (the site's realpath), a file whose links lead out of it is refused. */
+ * jail (the site's realpath), a file whose links lead out of it is refused.
+ * With snap (snap.h), the GeoJSON trees are taken from it and put into it
+ * as the YAML files'. */
 int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail,
-    struct arena *a, struct diags *d);
+    struct arena *a, struct snap *snap, struct diags *d);
 
 #endif

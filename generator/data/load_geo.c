@@ -11,6 +11,7 @@
 #include "../base/fs.h"
 #include "../base/mem.h"
 #include "load.h"
+#include "snap.h"
 
 #define GEO_COLUMNS "code_insee,nom,departement,codes_postaux,latitude,longitude,population"
 
@@ -200,8 +201,132 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
 	return 0;
 }
 
+/* ---- the outlines kept in the load snapshot ----
+ * A record of a GeoJSON file's shapes as read_feature made them, keyed on
+ * the digest of its bytes: the count, then each shape's code, its name (a
+ * length of 0: the code's), its rings (each a count, then its points as
+ * doubles) and its box. Only a file that reported nothing is recorded. */
+
+static struct digest shapes_key(const struct digest *bytes)
+{
+	struct digest_ctx *c = digest_new();
+	digest_str(c, "carto territory outlines 1");
+	digest_fold(c, bytes);
+	return digest_end(c);
+}
+
+static void put_text(struct buf *b, const char *s)
+{
+	snap_var_put(b, strlen(s));
+	buf_add(b, s, strlen(s) + 1);
+}
+
+static void shapes_put(struct snap *snap, const struct digest *key, const struct shape *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	snap_var_put(&b, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct shape *sh = &v[i];
+		put_text(&b, sh->code);
+		if (sh->nom == sh->code)
+			snap_var_put(&b, 0);
+		else {
+			snap_var_put(&b, 1);
+			put_text(&b, sh->nom);
+		}
+		snap_var_put(&b, sh->n_rings);
+		for (size_t r = 0; r < sh->n_rings; r++) {
+			snap_var_put(&b, sh->rings[r].n);
+			buf_add(&b, sh->rings[r].xy, sh->rings[r].n * 2 * sizeof(double));
+		}
+		const double box[4] = { sh->minx, sh->miny, sh->maxx, sh->maxy };
+		buf_add(&b, box, sizeof(box));
+	}
+	snap_add(snap, key, &b);
+}
+
+struct shapes_in {
+	const unsigned char *p, *end;
+	struct arena *a;
+	int bad;
+};
+
+static const char *get_text(struct shapes_in *in)
+{
+	uint64_t len = snap_var_get(&in->p, in->end, &in->bad);
+	if (in->bad || len >= (uint64_t)(in->end - in->p) || in->p[len] != '\0') {
+		in->bad = 1;
+		return NULL;
+	}
+	const char *s = arena_strndup(in->a, (const char *)in->p, (size_t)len);
+	in->p += len + 1;
+	return s;
+}
+
+/* n doubles into to; each takes 8 bytes of the record. */
+static void get_doubles(struct shapes_in *in, double *to, size_t n)
+{
+	if (in->bad || n > (size_t)(in->end - in->p) / sizeof(double)) {
+		in->bad = 1;
+		return;
+	}
+	memcpy(to, in->p, n * sizeof(double));
+	in->p += n * sizeof(double);
+}
+
+/* A count of items of at least min bytes each in what is left. */
+static size_t get_count(struct shapes_in *in, size_t min)
+{
+	uint64_t n = snap_var_get(&in->p, in->end, &in->bad);
+	if (in->bad || n > (uint64_t)(in->end - in->p) / min)
+		in->bad = 1;
+	return in->bad ? 0 : (size_t)n;
+}
+
+static int shapes_take(struct snap *snap, const struct digest *key, struct shape **out, size_t *n,
+    struct arena *a)
+{
+	const char *p;
+	size_t len;
+	if (!snap_get(snap, key, &p, &len))
+		return 0;
+	struct shapes_in in = { (const unsigned char *)p, (const unsigned char *)p + len, a, 0 };
+	size_t count = get_count(&in, 1);
+	struct shape *v = arena_alloc(a, count * sizeof(*v));
+	for (size_t i = 0; i < count && !in.bad; i++) {
+		struct shape *sh = &v[i];
+		sh->code = get_text(&in);
+		uint64_t named = snap_var_get(&in.p, in.end, &in.bad);
+		if (named > 1)
+			in.bad = 1;
+		sh->nom = named ? get_text(&in) : sh->code;
+		sh->n_rings = get_count(&in, 1);
+		sh->rings = arena_alloc(a, sh->n_rings * sizeof(*sh->rings));
+		for (size_t r = 0; r < sh->n_rings && !in.bad; r++) {
+			struct ring *rg = &sh->rings[r];
+			rg->n = get_count(&in, 2 * sizeof(double));
+			rg->xy = arena_alloc(a, rg->n * 2 * sizeof(double));
+			get_doubles(&in, rg->xy, rg->n * 2);
+		}
+		double box[4];
+		get_doubles(&in, box, 4);
+		sh->minx = box[0];
+		sh->miny = box[1];
+		sh->maxx = box[2];
+		sh->maxy = box[3];
+	}
+	if (in.bad || in.p != in.end) {
+		snap_spoilt(snap, key);
+		return 0;
+	}
+	*out = v;
+	*n = count;
+	return 1;
+}
+
 static int read_geojson(const char *path, const char *shown, struct shape **out,
-    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src)
+    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src,
+    struct snap *snap)
 {
 	struct buf b = BUF_INIT;
 	int rc = read_all(path, shown, &b, d, required, src);
@@ -209,9 +334,24 @@ static int read_geojson(const char *path, const char *shown, struct shape **out,
 		buf_release(&b);
 		return rc < 0 ? -1 : 0;
 	}
+	/* Its outlines from the load snapshot when it holds those of these
+	 * bytes; else its tree when it holds it (parsing a megabyte of
+	 * outlines costs ~30 ms), as a YAML file's. */
+	struct digest key = digest_bytes(b.data, b.len), skey = shapes_key(&key);
+	if (shapes_take(snap, &skey, out, n, a)) {
+		buf_release(&b);
+		return 0;
+	}
 	struct arena tree = ARENA_INIT;
 	int failed = 0;
-	const struct ynode *root = ytree_load(b.data, b.len, shown, 0, &tree, d, &failed);
+	size_t reported = d->n;
+	struct ynode *root = NULL;
+	if (!snap_take(snap, &key, shown, &tree, d, &root)) {
+		size_t from = d->n;
+		root = ytree_load(b.data, b.len, shown, 0, &tree, d, &failed);
+		if (!failed && root)
+			snap_put(snap, &key, root, d, from);
+	}
 	const struct ynode *fs = ytree_get(root, "features");
 	rc = 0;
 	if (!failed && (!fs || fs->kind != Y_SEQ)) {
@@ -228,6 +368,8 @@ static int read_geojson(const char *path, const char *shown, struct shape **out,
 			}
 	} else
 		rc = -1;
+	if (rc == 0 && d->n == reported)
+		shapes_put(snap, &skey, *out, *n);
 	arena_free(&tree);
 	buf_release(&b);
 	return rc;
@@ -244,7 +386,7 @@ static int geo_place_ok(const char *jail, const char *path, const char *shown, s
 }
 
 int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail,
-    struct arena *a, struct diags *d)
+    struct arena *a, struct snap *snap, struct diags *d)
 {
 	static const char *const csvs[] = { "communes.csv", "arrondissements.csv" };
 	struct buf path = BUF_INIT, name = BUF_INIT, b[2] = { BUF_INIT, BUF_INIT };
@@ -277,7 +419,7 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 		fs_join(&path, dir, gj[i].file);
 		fs_join(&name, shown, gj[i].file);
 		if (!geo_place_ok(jail, path.data, name.data, d) ||
-		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src) < 0)
+		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src, snap) < 0)
 			rc = -1;
 	}
 	g->src = digest_end(src);

@@ -301,6 +301,9 @@ struct organisme {
 	uint32_t line, col;
 	size_t rank;			/* in French order of nom then id, set by
 					 * index_site (index.h) */
+	int remembered;			/* converted and validated by an earlier
+					 * build, taken from its record
+					 * (data/orgrec.h): not checked again */
 };
 
 /* ---- cartographies and pages ---- */

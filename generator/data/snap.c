@@ -151,15 +151,7 @@ struct dec {
 
 static uint64_t get_var(struct dec *d)
 {
-	uint64_t v = 0;
-	for (unsigned sh = 0; sh < 64 && d->p < d->end; sh += 7) {
-		unsigned c = *d->p++;
-		v |= (uint64_t)(c & 0x7F) << sh;
-		if (!(c & 0x80))
-			return v;
-	}
-	d->bad = 1;
-	return 0;
+	return snap_var_get(&d->p, d->end, &d->bad);
 }
 
 static struct ynode *get_node(struct dec *d, unsigned depth)
@@ -287,6 +279,7 @@ struct snap {
 	pthread_mutex_t lock;	/* guards added and noted */
 	struct added *added;
 	size_t n_added, cap_added;
+	size_t n_put;		/* of them, trees (snap_put) */
 	/* The identities of the files the last load read (snap_take_known). */
 	long long start;	/* the coarse clock when opened, ns */
 	struct buf ids_file;	/* the table read: known's paths point in it */
@@ -606,18 +599,23 @@ static void ids_read(struct snap *s)
 	}
 }
 
-int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
-    struct arena *a, struct diags *d, struct ynode **root, struct digest *src)
+/* The record of the file at path when its identity is still st, or NULL. */
+static const struct ident *known(const struct snap *s, const char *path, const struct stat *st)
 {
-	if (!s || !s->n_known)
-		return 0;
-	uintptr_t at = (uintptr_t)strmap_get(&s->by_path, path);
+	uintptr_t at = s && s->n_known ? (uintptr_t)strmap_get(&s->by_path, path) : 0;
 	if (!at)
-		return 0;
+		return NULL;
 	long long v[6];
 	ident_of(st, v);
 	const struct ident *e = &s->known[at - 1];
-	if (memcmp(v, e->v, sizeof(v)) != 0 || !snap_take(s, &e->src, file, a, d, root))
+	return memcmp(v, e->v, sizeof(v)) == 0 ? e : NULL;
+}
+
+int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
+    struct arena *a, struct diags *d, struct ynode **root, struct digest *src)
+{
+	const struct ident *e = known(s, path, st);
+	if (!e || !snap_take(s, &e->src, file, a, d, root))
 		return 0;
 	*src = e->src;
 	atomic_fetch_add(&s->not_read, 1);
@@ -710,50 +708,142 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 	return s;
 }
 
-/* Reads the diagnostics of a record's payload at *p; adds them to d when d
- * is not NULL. Returns 0, or -1 when they do not decode. */
-static int get_diags(struct dec *dc, const char *file, struct diags *d)
+int snap_diags_get(const unsigned char **p, const unsigned char *end, const char *file, struct diags *d)
 {
-	uint64_t n = get_var(dc);
-	for (uint64_t i = 0; i < n && !dc->bad; i++) {
-		if (dc->p >= dc->end) {
-			dc->bad = 1;
+	struct dec dc = { *p, end, NULL, NULL, 0, 0, 0 };
+	uint64_t n = get_var(&dc);
+	for (uint64_t i = 0; i < n && !dc.bad; i++) {
+		if (dc.p >= dc.end) {
+			dc.bad = 1;
 			break;
 		}
-		unsigned sev = *dc->p++;
-		uint64_t line = get_var(dc), col = get_var(dc), len = get_var(dc);
-		if (dc->bad || sev < DIAG_WARNING || sev > DIAG_ERROR || line > UINT32_MAX || col > UINT32_MAX ||
-		    len >= (uint64_t)(dc->end - dc->p) || dc->p[len] != '\0') {
-			dc->bad = 1;
+		unsigned sev = *dc.p++;
+		uint64_t line = get_var(&dc), col = get_var(&dc), len = get_var(&dc);
+		if (dc.bad || sev < DIAG_WARNING || sev > DIAG_ERROR || line > UINT32_MAX || col > UINT32_MAX ||
+		    len >= (uint64_t)(dc.end - dc.p) || dc.p[len] != '\0') {
+			dc.bad = 1;
 			break;
 		}
 		if (d)
 			diag_add(d, file, (uint32_t)line, (uint32_t)col, (enum diag_sev)sev, "%s",
-			    (const char *)dc->p);
-		dc->p += len + 1;
+			    (const char *)dc.p);
+		dc.p += len + 1;
 	}
+	*p = dc.p;
+	return dc.bad ? -1 : 0;
+}
+
+/* Reads the diagnostics of a record's payload at dc->p (snap_diags_get). */
+static int get_diags(struct dec *dc, const char *file, struct diags *d)
+{
+	if (snap_diags_get(&dc->p, dc->end, file, d) < 0)
+		dc->bad = 1;
 	return dc->bad ? -1 : 0;
+}
+
+void snap_diag_put(struct buf *b, const struct diag *g)
+{
+	size_t len = strlen(g->msg);
+	buf_putc(b, (char)g->sev);
+	put_var(b, g->line);
+	put_var(b, g->col);
+	put_var(b, len);
+	buf_add(b, g->msg, len + 1);
+}
+
+void snap_var_put(struct buf *b, uint64_t v)
+{
+	put_var(b, v);
+}
+
+/* The record of key, its digest checked once; marked used. NULL when
+ * absent or damaged. */
+static struct rec *checked(struct snap *s, const struct digest *key)
+{
+	if (!s || !s->n_recs)
+		return NULL;
+	size_t at = *find_slot(s, key);
+	if (!at)
+		return NULL;
+	struct rec *r = &s->recs[at - 1];
+	int state = atomic_load(&r->state);
+	if (state == R_UNCHECKED) {
+		struct digest sum = digest_bytes(s->bytes + r->off, r->len);
+		state = digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
+		atomic_store(&r->state, state);
+	}
+	if (state != R_GOOD) {
+		atomic_store(&s->bad, 1);
+		return NULL;
+	}
+	return r;
+}
+
+int snap_get(struct snap *s, const struct digest *key, const char **p, size_t *len)
+{
+	struct rec *r = checked(s, key);
+	if (!r)
+		return 0;
+	*p = s->bytes + r->off;
+	*len = r->len;
+	atomic_store(&r->used, 1);
+	atomic_fetch_add(&s->taken, 1);	/* a file taken, as its tree would be */
+	return 1;
+}
+
+void snap_spoilt(struct snap *s, const struct digest *key)
+{
+	size_t at = s && s->n_recs ? *find_slot(s, key) : 0;
+	if (!at)
+		return;
+	atomic_store(&s->recs[at - 1].state, R_BAD);
+	atomic_store(&s->recs[at - 1].used, 0);
+	atomic_store(&s->bad, 1);
+	atomic_fetch_sub(&s->taken, 1);	/* snap_get counted it */
+}
+
+int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src)
+{
+	const struct ident *e = known(s, path, st);
+	size_t slot = e && s->n_recs ? *find_slot(s, &e->src) : 0;
+	if (!slot || atomic_load(&s->recs[slot - 1].state) == R_BAD)
+		return 0;
+	atomic_store(&s->recs[slot - 1].used, 1);	/* its tree kept for the next load */
+	*src = e->src;
+	atomic_fetch_add(&s->not_read, 1);
+	return 1;
+}
+
+static void add(struct snap *s, const struct digest *key, struct buf *b)
+{
+	pthread_mutex_lock(&s->lock);
+	s->added = xgrow(s->added, &s->cap_added, s->n_added + 1, sizeof(*s->added));
+	struct added *x = &s->added[s->n_added++];
+	x->key = *key;
+	x->len = b->len;
+	x->data = buf_detach(b, NULL);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void snap_add(struct snap *s, const struct digest *key, struct buf *payload)
+{
+	if (!s || !s->put) {
+		buf_release(payload);
+		return;
+	}
+	add(s, key, payload);
 }
 
 int snap_take(struct snap *s, const struct digest *key, const char *file, struct arena *a,
     struct diags *d, struct ynode **root)
 {
-	if (!s || !s->n_recs)
+	struct rec *r = checked(s, key);
+	if (!r)
 		return 0;
-	size_t at = *find_slot(s, key);
-	if (!at)
-		return 0;
-	struct rec *r = &s->recs[at - 1];
 	const char *p = s->bytes + r->off;
-	int state = atomic_load(&r->state);
-	if (state == R_UNCHECKED) {
-		struct digest sum = digest_bytes(p, r->len);
-		state = digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
-		atomic_store(&r->state, state);
-	}
 	struct dec dc = { (const unsigned char *)p, (const unsigned char *)p + r->len, a, NULL, 0, 0, 0 };
 	struct ynode *t = NULL;
-	if (state == R_GOOD && get_diags(&dc, file, NULL) == 0)
+	if (get_diags(&dc, file, NULL) == 0)
 		t = snap_decode((const char *)dc.p, (size_t)(dc.end - dc.p), a);
 	if (!t) {
 		atomic_store(&r->state, R_BAD);
@@ -775,22 +865,12 @@ void snap_put(struct snap *s, const struct digest *key, const struct ynode *root
 		return;
 	struct buf b = BUF_INIT;
 	put_var(&b, d->n - from);
-	for (size_t i = from; i < d->n; i++) {
-		const struct diag *g = &d->v[i];
-		size_t len = strlen(g->msg);
-		buf_putc(&b, (char)g->sev);
-		put_var(&b, g->line);
-		put_var(&b, g->col);
-		put_var(&b, len);
-		buf_add(&b, g->msg, len + 1);
-	}
+	for (size_t i = from; i < d->n; i++)
+		snap_diag_put(&b, &d->v[i]);
 	snap_encode(&b, root);
+	add(s, key, &b);
 	pthread_mutex_lock(&s->lock);
-	s->added = xgrow(s->added, &s->cap_added, s->n_added + 1, sizeof(*s->added));
-	struct added *x = &s->added[s->n_added++];
-	x->key = *key;
-	x->len = b.len;
-	x->data = buf_detach(&b, NULL);
+	s->n_put++;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -801,7 +881,7 @@ size_t snap_taken(const struct snap *s)
 
 size_t snap_added(const struct snap *s)
 {
-	return s ? s->n_added : 0;
+	return s ? s->n_put : 0;
 }
 
 /* Appends to b a record's head (key, length, digest of the payload); its

@@ -35,6 +35,7 @@
 #define CARTO_SNAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../base/digest.h"
 
@@ -42,6 +43,8 @@ struct arena;
 struct diags;
 struct ynode;
 struct snap;
+struct buf;
+struct stat;
 
 /* Opens the snapshot at path for carto of digest carto. Never NULL.
  * Without put, snap_put and snap_save do nothing (carto check). */
@@ -59,16 +62,49 @@ void snap_put(struct snap *s, const struct digest *key, const struct ynode *root
  * identity st that it had when that load read it, and the snapshot holds
  * the tree of its bytes: snap_take's work (file, a, d, root), *src set to
  * the digest of its bytes, and 1. Else 0: it must be read. Thread-safe. */
-struct stat;
 int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
     struct arena *a, struct diags *d, struct ynode **root, struct digest *src);
 /* Records that the file at path, of identity st (taken before its bytes
  * were read), holds bytes of digest src, for the next load (unless its
  * times are racy, see above). Thread-safe. */
 void snap_note(struct snap *s, const char *path, const struct stat *st, const struct digest *src);
-/* Files snap_take_known spared reading so far. */
+/* When the file at path has the identity st the last load recorded, and
+ * the snapshot has a record of its bytes (unchecked yet): *src set to the
+ * digest of its bytes, the record kept for the next load, and 1; else 0.
+ * For a file whose model may be taken whole (orgrec.h). Thread-safe. */
+int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src);
+/* Records of other payloads (orgrec.h), in the same file, under keys of
+ * their own: snap_get sets *p and *len to the payload of key (its digest
+ * checked; it lives until snap_free) and returns 1, else 0; snap_spoilt
+ * says that a payload snap_get gave did not decode (the record is not kept);
+ * snap_add records payload under key (taking its bytes). Thread-safe. */
+int snap_get(struct snap *s, const struct digest *key, const char **p, size_t *len);
+void snap_spoilt(struct snap *s, const struct digest *key);
+void snap_add(struct snap *s, const struct digest *key, struct buf *payload);
+/* The pieces of the records' format, for such payloads: LEB128 numbers
+ * (snap_var_get sets *bad when they run past end), and diagnostics (a count,
+ * then each as severity, line, column, length, message and a NUL):
+ * snap_diags_get adds them to d (when not NULL) under the name file. */
+struct diag;
+void snap_var_put(struct buf *b, uint64_t v);
+static inline uint64_t snap_var_get(const unsigned char **p, const unsigned char *end, int *bad)
+{
+	uint64_t v = 0;
+	for (unsigned sh = 0; sh < 64 && *p < end; sh += 7) {
+		unsigned c = *(*p)++;
+		v |= (uint64_t)(c & 0x7F) << sh;
+		if (!(c & 0x80))
+			return v;
+	}
+	*bad = 1;
+	return 0;
+}
+void snap_diag_put(struct buf *b, const struct diag *g);
+int snap_diags_get(const unsigned char **p, const unsigned char *end, const char *file, struct diags *d);
+/* Files snap_take_known and snap_known spared reading so far. */
 size_t snap_not_read(const struct snap *s);
-/* Files taken from the snapshot, and put into it, so far. */
+/* Files taken from the snapshot (their trees, or their records of
+ * snap_get), and trees put into it, so far. */
 size_t snap_taken(const struct snap *s);
 size_t snap_added(const struct snap *s);
 /* Writes what snap_put recorded (see above), then the identities noted.
@@ -86,7 +122,6 @@ void snap_free(struct snap *s);
  * b; snap_decode builds it back from p[0..len) (p[len] must be readable and
  * the strings stay in p) into a, and returns it, or NULL when the bytes are
  * not a tree snap_encode wrote. */
-struct buf;
 void snap_encode(struct buf *b, const struct ynode *root);
 struct ynode *snap_decode(const char *p, size_t len, struct arena *a);
 

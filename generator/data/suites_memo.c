@@ -198,23 +198,38 @@ static long read_suites(const struct suites_memo *m, const struct site *s, const
 	return (long)m->n_suites[q];
 }
 
-/* 1 when the offer c, of an organisation that changed or is new, may be
- * one of a's n suites v now: it may follow a at all (index.h's
- * index_suites_may_follow), and a had fewer than SUITES_MAX, or c has a
- * pair of lieux with a that ranks with or before a's last suite (same
- * département first, then the chord, with a margin: ties and roundings
- * count as a change). */
-static int may_enter(const struct site *s, const struct offre *a, const struct suite *v, long n,
-    const struct offre *c)
+/* The points on the unit sphere of an offer's lieux (index_suite_unit),
+ * taken once for all the pairs may_enter looks at. */
+struct units {
+	double (*u)[3];
+	size_t n;
+};
+
+static void units_of(const struct offre *o, struct units *to)
+{
+	to->u = xmalloc((o->n_lieux + 1) * sizeof(*to->u));
+	to->n = o->n_lieux;
+	for (size_t i = 0; i < o->n_lieux; i++)
+		index_suite_unit(o->lieux[i], to->u[i]);
+}
+
+/* 1 when the offer c (its lieux' points cu), of an organisation that
+ * changed or is new, may be one of a's n suites v now: it may follow a at
+ * all (index.h's index_suites_may_follow), and a had fewer than
+ * SUITES_MAX, or c has a pair of lieux with a (their points au) that
+ * ranks with or before a's last suite (same département first, then the
+ * chord, with a margin: ties and roundings count as a change). wd and wo
+ * are that last suite's chord and whether it leaves its département. */
+static int may_enter(const struct site *s, const struct offre *a, const struct units *au, long n,
+    double wd, int wo, const struct offre *c, const struct units *cu)
 {
 	int near = n < SUITES_MAX;
-	double wd = near ? 0 : index_suite_chord2(v[n - 1].from, v[n - 1].to);
-	int wo = near ? 0 : !v[n - 1].same_dep;
 	for (size_t i = 0; !near && i < a->n_lieux; i++)
 		for (size_t k = 0; !near && k < c->n_lieux; k++) {
 			const struct lieu *la = a->lieux[i], *lc = c->lieux[k];
 			int other = strcmp(la->dep, lc->dep) != 0;
-			near = other < wo || (other == wo && index_suite_chord2(la, lc) <= wd * (1 + 1e-9) + 1e-15);
+			near = other < wo ||
+			    (other == wo && index_suite_chord2_of(au->u[i], cu->u[k]) <= wd * (1 + 1e-9) + 1e-15);
 		}
 	return near && index_suites_may_follow(s, a, c);
 }
@@ -229,6 +244,7 @@ struct back_run {
 	const struct site *s;
 	const struct strmap *memo_by_id;
 	const struct offre **changed;	/* the offers of changed organisations that recruit */
+	struct units *changed_units;	/* their lieux' points, same order */
 	size_t n_changed;
 	size_t *first;			/* by organisation: its first offer in the site's order */
 	unsigned char *redo;
@@ -247,9 +263,17 @@ static int back_job(void *ctx, size_t j, struct pool_worker *w)
 		for (size_t k = 0; mo && mo->now == o && k < o->n_offres; k++) {
 			struct offre *a = &o->offres[k];
 			long n = read_suites(r->m, s, a, mo->first + k, v);
+			int full = n >= 0 && n >= (long)SUITES_MAX;
+			double wd = full ? index_suite_chord2(v[n - 1].from, v[n - 1].to) : 0;
+			int wo = full ? !v[n - 1].same_dep : 0;
+			struct units au = { NULL, 0 };
+			if (full && n >= 0 && r->n_changed)
+				units_of(a, &au);
 			size_t c = 0;
-			while (n >= 0 && c < r->n_changed && !may_enter(s, a, v, n, r->changed[c]))
+			while (n >= 0 && c < r->n_changed &&
+			    !may_enter(s, a, &au, n, wd, wo, r->changed[c], &r->changed_units[c]))
 				c++;
+			free(au.u);
 			if (n < 0 || c < r->n_changed)
 				continue;
 			struct suite *to = n ? arena_alloc(&w->keep, (size_t)n * sizeof(*to)) : NULL;
@@ -282,7 +306,8 @@ static void put_back(struct suites_memo *m, struct site *s, const struct strmap 
 	}
 	/* The offers of the organisations that changed or are new: those
 	 * that recruit may follow others now (rule 3). */
-	struct back_run r = { m, s, &memo_by_id, NULL, 0, xmalloc((s->n_organismes + 1) * sizeof(size_t)), redo };
+	struct back_run r = { m, s, &memo_by_id, NULL, NULL, 0, xmalloc((s->n_organismes + 1) * sizeof(size_t)),
+		redo };
 	size_t cap = 0, orgs_changed = 0, no = 0;
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
@@ -298,11 +323,17 @@ static void put_back(struct suites_memo *m, struct site *s, const struct strmap 
 				r.changed[r.n_changed++] = &o->offres[k];
 			}
 	}
+	r.changed_units = xmalloc((r.n_changed + 1) * sizeof(*r.changed_units));
+	for (size_t c = 0; c < r.n_changed; c++)
+		units_of(r.changed[c], &r.changed_units[c]);
 	if (orgs_changed * 4 <= s->n_organismes) {
 		struct diags d = DIAGS_INIT;	/* the jobs report nothing */
 		pool_run((s->n_organismes + MEMO_CHUNK - 1) / MEMO_CHUNK, jobs, back_job, &r, &d, keep);
 		diags_free(&d);
 	}
+	for (size_t c = 0; c < r.n_changed; c++)
+		free(r.changed_units[c].u);
+	free(r.changed_units);
 	free(r.changed);
 	free(r.first);
 	strmap_free(&memo_by_id);

@@ -657,7 +657,8 @@ static int check_one(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct org_check *oc = ctx;
 	struct vctx v = { oc->s, &w->d, NULL, oc->today, &w->keep };
-	check_org(&v, oc->s->organismes[i]);
+	if (!oc->s->organismes[i]->remembered)	/* else checked when recorded */
+		check_org(&v, oc->s->organismes[i]);
 	return 0;
 }
 
@@ -669,6 +670,11 @@ static void check_orgs(struct site *s, int today, int jobs, struct diags *d)
 
 void validate_site(struct site *s, int today, int jobs, struct diags *d)
 {
+	validate_site_own(s, today, jobs, d, d);
+}
+
+void validate_site_own(struct site *s, int today, int jobs, struct diags *d, struct diags *own)
+{
 	struct vctx v = { s, d, NULL, today, &s->arena };
 	if (!s->vocab.file)
 		return;
@@ -677,7 +683,7 @@ void validate_site(struct site *s, int today, int jobs, struct diags *d)
 	for (size_t i = 0; i < s->n_correspondances; i++)
 		check_corr(&v, s->correspondances[i]);
 	check_ids(&v);
-	check_orgs(s, today, jobs, d);
+	check_orgs(s, today, jobs, own);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		check_carto(&v, s->cartographies[i]);
 	check_pages(&v);

@@ -20,6 +20,11 @@ struct diags;
 /* today is YYYYMMDD, for the freshness warning; organisations are checked
  * on jobs threads. */
 void validate_site(struct site *s, int today, int jobs, struct diags *d);
+/* The same, with what each organisation's own checks report (those that
+ * read no other organisation) in own, for orgrec_remember (data/orgrec.h);
+ * the caller merges own into d. An organisation taken from its record
+ * (remembered) is not checked again: its record holds what they reported. */
+void validate_site_own(struct site *s, int today, int jobs, struct diags *d, struct diags *own);
 /* Returns 1 when (lon, lat) lies inside one of the département outlines. */
 int geo_in_territory(const struct site *s, double lon, double lat);
 /* Returns 1 when s is an e-mail address as the contract accepts it. */

@@ -798,7 +798,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 		free(jail);
 		jail = NULL;
 	}
-	if (rc == 0 && geo_read(&terr.geo, geo.data, shown, jail, &ga, d) < 0)
+	if (rc == 0 && geo_read(&terr.geo, geo.data, shown, jail, &ga, NULL, d) < 0)
 		rc = -1;
 	free(jail);
 	struct job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
