@@ -1018,6 +1018,11 @@ folders=$(find "$C/out" -mindepth 1 -type d | wc -l)
 # not recorded, listed again; a loaded machine can make a few so)
 [ -n "$fk" ] && [ $(( ${fk% *} + ${fk#* } )) = $((folders + 1)) ] && [ $((${fk#* } * 10)) -gt $((folders * 9)) ]
 cache_test_d folders-known-not-listed 'echo "$fk folders=$folders"'
+# The records hold this build's folders and the previous build's (the
+# spare's), not older ones: after these builds, at most two a folder.
+recs=$(grep -c '^[0-9]' "$C/.out.cache/folders")
+[ "$recs" -le $((2 * (folders + 1))) ]
+cache_test_d folders-records-two-builds 'echo "$recs records, $folders folders"'
 d=$(ls -d "$C/.out.spare/organismes/"*/ | sed -n 2p)
 echo x > "$d/stale.html"
 echo x > "$C/out/referentiels/stale.html"

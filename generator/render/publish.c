@@ -6,7 +6,10 @@
  * produce, then renameat2(RENAME_EXCHANGE) swaps it with --out in one step,
  * so readers see either the old or the new site, never a mix, and a crash
  * at any point leaves a complete --out; the old site becomes the spare.
- * Folders are created once a build (a map of the folders known to exist).
+ * Folders are created once a build (a map of the folders known to exist),
+ * and each file put back unchanged is looked at once, from a descriptor
+ * of a folder above it, its folder only by the prune unless something
+ * changes in it (struct pdir).
  * Where the file system cannot exchange, the fallback renames the old
  * folder aside first (a short window without --out, never a mixed one); a
  * build killed in that window leaves the old folder aside, and the next
@@ -64,6 +67,7 @@ struct publish_files {
 	struct publish_dir_id *ids;	/* dir_ids' values */
 	struct folder_rec *recs;	/* publish_folders_open's, a table by inode */
 	size_t recs_mask;		/* its size less one (0: none read) */
+	size_t recs_n;			/* the slots it fills */
 	unsigned long long gen;		/* this build's generation of records */
 	char *recs_path;		/* where they are kept, or NULL */
 	struct digest *names;		/* by pruned folder: its names' sum */
@@ -1002,13 +1006,27 @@ void publish_free(struct publish *p)
  * Anything else is no records (every folder listed). */
 #define FOLDERS_HEADER "carto-folders 1 "
 
-/* Puts c into f's table (recs_mask + 1 slots, a power of two). */
+/* Puts c into f's table (recs_mask + 1 slots, a power of two, at most
+ * three quarters full: grown when it would be fuller). */
+static void recs_make(struct publish_files *f, size_t n);
+
 static void rec_put(struct publish_files *f, const struct folder_rec *c)
 {
+	if (4 * (f->recs_n + 1) > 3 * (f->recs_mask + 1)) {	/* twice the slots */
+		struct folder_rec *old = f->recs;
+		size_t old_cap = f->recs_mask + 1;
+		f->recs = NULL;
+		recs_make(f, 2 * old_cap);
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].dev || old[i].ino)
+				rec_put(f, &old[i]);
+		free(old);
+	}
 	struct publish_stat st = { c->dev, c->ino, 0, 0, 1 };
 	for (size_t i = (size_t)((st.ino ^ st.dev * 0x9E3779B97F4A7C15ull) * 0x9E3779B97F4A7C15ull) & f->recs_mask;;
 	    i = (i + 1) & f->recs_mask)
 		if ((!f->recs[i].ino && !f->recs[i].dev) || (f->recs[i].ino == c->ino && f->recs[i].dev == c->dev)) {
+			f->recs_n += !f->recs[i].ino && !f->recs[i].dev;
 			f->recs[i] = *c;
 			return;
 		}
@@ -1018,11 +1036,12 @@ static void rec_put(struct publish_files *f, const struct folder_rec *c)
 static void recs_make(struct publish_files *f, size_t n)
 {
 	size_t cap = 16;
-	while (cap < 2 * n + 2)
+	while (3 * cap < 4 * n + 4)
 		cap *= 2;
 	free(f->recs);
 	f->recs = xcalloc(cap, sizeof(*f->recs));
 	f->recs_mask = cap - 1;
+	f->recs_n = 0;
 }
 
 void publish_folders_open(struct publish *p, const char *path)
@@ -1065,7 +1084,7 @@ void publish_folders_open(struct publish *p, const char *path)
 	if (bad) {
 		free(f->recs);
 		f->recs = NULL;
-		f->recs_mask = 0;
+		f->recs_mask = f->recs_n = 0;
 	} else
 		f->gen = gen + 1;
 	buf_release(&text);
@@ -1080,12 +1099,13 @@ int publish_folders_save(struct publish *p)
 	char hex[33];
 	buf_puts(&b, FOLDERS_HEADER);
 	buf_put_unum(&b, f->gen, '\n');
-	struct folder_rec *old = f->recs;
-	size_t old_cap = old ? f->recs_mask + 1 : 0, n_old = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		n_old += old[i].dev || old[i].ino;
-	f->recs = NULL;
-	recs_make(f, f->n_pruned + n_old);	/* by records, not slots: bounded */
+	/* Into the table read (publish_folders_open): this build pruned the
+	 * spare, whose folders are mostly those of the records an earlier
+	 * build left, by inode, so each replaces its own; the previous
+	 * build's (of the tree now the spare: the next build's) stay, older
+	 * ones are not written. */
+	if (!f->recs)
+		recs_make(f, f->n_pruned);
 	for (size_t j = 1; j < f->n_pruned; j++) {	/* not the root: the swap changes it */
 		const struct publish_dir_id *id = &f->ids[j];
 		if (!id->ok || id->mtime >= id->taken || id->ctime >= id->taken ||
@@ -1093,16 +1113,9 @@ int publish_folders_save(struct publish *p)
 			continue;	/* racy (or of a file system keeping seconds) */
 		rec_put(f, &(struct folder_rec){ id->dev, id->ino, id->mtime, id->ctime, f->names[j], f->gen });
 	}
-	/* The previous build's, of the tree now the spare: the next build's. */
-	for (size_t i = 0; i < old_cap; i++) {
-		struct publish_stat st = { old[i].dev, old[i].ino, 0, 0, 1 };
-		if ((old[i].dev || old[i].ino) && old[i].gen + 1 == f->gen && !find_rec(f, &st))
-			rec_put(f, &old[i]);
-	}
-	free(old);
 	for (size_t i = 0; i <= f->recs_mask; i++) {
 		const struct folder_rec *c = &f->recs[i];
-		if (!c->dev && !c->ino)
+		if ((!c->dev && !c->ino) || c->gen + 1 < f->gen)
 			continue;
 		buf_put_unum(&b, c->gen, ' ');
 		buf_put_unum(&b, c->dev, ' ');
