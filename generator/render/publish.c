@@ -1351,6 +1351,8 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 		take_id(r, j, &ds, &now);
 		return 0;
 	}
+	if (looked)	/* a read-only folder of ours, first looked at here */
+		open_up(dir->data, &ds);
 	int dfd = open_dir(p, pd);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
