@@ -110,7 +110,7 @@ struct pdir {
 /* Looks through a folder before it gets a descriptor, and the most
  * descriptors a build holds (well under any limit of open files). */
 #define DIR_FD_WALKS 4
-#define DIR_FDS_MAX 512
+#define DIR_FDS_MAX 64
 
 /* A folder as a build pruned it (publish_folders_open): its identity once
  * its entries were those the build produced, the sum of their names'
