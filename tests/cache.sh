@@ -89,8 +89,45 @@ if can_strace "cache/reuse-looks-at-new-tree-only"; then
 	[ -n "$org" ] && grep -qE "(\.out\.tmp\.[0-9]+/|newfstatat\(${tfd:-none}, \")organismes/$org/index.html\"" \
 		"$C/strace.before" && ! grep -q "\"$C/out/organismes/$org/index.html\"" "$C/strace.before"
 	cache_test_d reuse-looks-at-new-tree-only 'grep "organismes/$org/index.html" "$C/strace"'
+	# One look at each file put back and at each folder (publish.c,
+	# struct pdir): the page, from the descriptor of its folder or of one
+	# above it; its folder, left unchanged, only once, by the prune; its
+	# fiche once. Never by the new tree's whole path.
+	looks() { grep -cE "^[0-9]+ +(newfstatat|lstat|stat|statx)\([^\"]*\"([^\"]*/)?$1\"" "$C/strace.before"; }
+	n_page=$(looks "$org/index.html"); n_dir=$(looks "$org"); n_pdf=$(looks "$org.pdf")
+	[ "$n_page" = 1 ] && [ "$n_dir" = 1 ] && [ "$n_pdf" = 1 ] &&
+		! grep -qE "\"[^\"]*\.out\.tmp\.[0-9]+/organismes/$org(/index.html)?\"" "$C/strace.before"
+	cache_test_d reuse-one-look-each 'echo "page $n_page folder $n_dir fiche $n_pdf"; grep -E "$org(/index.html|\\.pdf)?\"" "$C/strace.before"'
 	FAST=1 cache_same touched-again
 fi
+# A folder of the spare replaced by a symbolic link (to the published one,
+# whose files are the very files recorded), at the top of the tree, in a
+# folder, and a file replaced so: the build is not fooled by a look through
+# the link (a folder is trusted without a look only when the folder holding
+# it is found as an earlier build left it, which a link put in it changes:
+# publish.c, struct pdir); it publishes real folders and files, with no
+# warning, and leaves the previous site (the link's target) whole.
+org=$(ls "$C/out/organismes" | grep -v '\.html$' | sed -n 2p)
+no_links() { [ -z "$(find "$C/out" "$C/.out.spare" -type l)" ] && ! grep -q 'warning:' "$C/log"; }
+rm -rf "$C/.out.spare/organismes/$org"
+ln -s "$C/out/organismes/$org" "$C/.out.spare/organismes/$org"
+touch "$C/site/site.yaml"
+cache_same spare-folder-symlink
+no_links && [ -f "$C/.out.spare/organismes/$org/index.html" ]
+cache_test_d spare-folder-symlink-replaced 'find "$C/out" "$C/.out.spare" -type l; cat "$C/log"'
+rm -rf "$C/.out.spare/pdf"
+ln -s "$C/out/pdf" "$C/.out.spare/pdf"
+touch "$C/site/site.yaml"
+cache_same spare-top-folder-symlink
+no_links && [ -n "$(ls "$C/.out.spare/pdf/organismes")" ]
+cache_test_d spare-top-folder-symlink-replaced 'find "$C/out" "$C/.out.spare" -type l; cat "$C/log"'
+f=$(ls "$C/.out.spare/organismes/"*/index.html | sed -n 3p)
+rm "$f"
+ln -s "$C/out/${f#"$C/.out.spare/"}" "$f"
+touch "$C/site/site.yaml"
+cache_same spare-file-symlink
+no_links
+cache_test_d spare-file-symlink-replaced 'find "$C/out" "$C/.out.spare" -type l; cat "$C/log"'
 # The files assembled from pieces are not read back to be hashed
 # (publish_close_unread): the index holds them with no digest, and the
 # cache trusts them by their identity alone. One edited in place, its size
@@ -981,6 +1018,11 @@ folders=$(find "$C/out" -mindepth 1 -type d | wc -l)
 # not recorded, listed again; a loaded machine can make a few so)
 [ -n "$fk" ] && [ $(( ${fk% *} + ${fk#* } )) = $((folders + 1)) ] && [ $((${fk#* } * 10)) -gt $((folders * 9)) ]
 cache_test_d folders-known-not-listed 'echo "$fk folders=$folders"'
+# The records hold this build's folders and the previous build's (the
+# spare's), not older ones: after these builds, at most two a folder.
+recs=$(grep -c '^[0-9]' "$C/.out.cache/folders")
+[ "$recs" -le $((2 * (folders + 1))) ]
+cache_test_d folders-records-two-builds 'echo "$recs records, $folders folders"'
 d=$(ls -d "$C/.out.spare/organismes/"*/ | sed -n 2p)
 echo x > "$d/stale.html"
 echo x > "$C/out/referentiels/stale.html"

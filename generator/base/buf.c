@@ -18,6 +18,9 @@ void buf_grow(struct buf *b, size_t extra)
 		return;
 	if (b->cap == 0) {
 		b->data = NULL;
+	} else if (b->len == 0) {	/* nothing to keep: no copy of the old bytes */
+		free(b->data);
+		b->data = NULL;
 	}
 	b->data = xgrow(b->data, &b->cap, need, 1);
 	if (b->len == 0)

@@ -40,9 +40,14 @@ int fs_read(const char *path, size_t max, struct buf *out)
 		errno = EFBIG;
 		return -1;
 	}
-	buf_grow(out, (size_t)st.st_size);
+	/* Sized once: the file's size and one byte more, so that the read
+	 * that finds its end needs no room (growing a buffer of megabytes by
+	 * 64 KiB past its size copied it whole into new pages); more room
+	 * only when the file grew meanwhile. */
+	buf_grow(out, (size_t)st.st_size + 1);
 	for (;;) {
-		buf_grow(out, 65536);
+		if (out->cap - out->len - 1 == 0)
+			buf_grow(out, 65536);
 		ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
 		if (r < 0) {
 			if (errno == EINTR)

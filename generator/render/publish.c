@@ -6,7 +6,10 @@
  * produce, then renameat2(RENAME_EXCHANGE) swaps it with --out in one step,
  * so readers see either the old or the new site, never a mix, and a crash
  * at any point leaves a complete --out; the old site becomes the spare.
- * Folders are created once a build (a map of the folders known to exist).
+ * Folders are created once a build (a map of the folders known to exist),
+ * and each file put back unchanged is looked at once, from a descriptor
+ * of a folder above it, its folder only by the prune unless something
+ * changes in it (struct pdir).
  * Where the file system cannot exchange, the fallback renames the old
  * folder aside first (a short window without --out, never a mixed one); a
  * build killed in that window leaves the old folder aside, and the next
@@ -27,6 +30,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +59,15 @@ struct publish_files {
 	pthread_mutex_t lock;
 	struct strmap by_rel;	/* rel (owned by the entry) -> struct entry */
 	struct diags failed;	/* writes that failed, and publish_commit's warnings */
-	struct strmap dirs;	/* folders known to exist in the new tree */
-	struct arena keys;	/* dirs' keys */
+	struct strmap dirs;	/* folders of the new tree: rel -> struct pdir */
+	struct arena keys;	/* dirs' keys and values */
+	struct pdir *root;	/* the new tree itself (its descriptor: tmp_fd) */
+	atomic_int n_fds;	/* folders' descriptors open (pdir.fd) */
 	struct strmap dir_ids;	/* rel -> struct publish_dir_id, once pruned */
 	struct publish_dir_id *ids;	/* dir_ids' values */
-	struct strmap seen;	/* rel -> struct publish_stat: a folder found in
-				 * the spare, as first looked at (make_parents) */
 	struct folder_rec *recs;	/* publish_folders_open's, a table by inode */
 	size_t recs_mask;		/* its size less one (0: none read) */
+	size_t recs_n;			/* the slots it fills */
 	unsigned long long gen;		/* this build's generation of records */
 	char *recs_path;		/* where they are kept, or NULL */
 	struct digest *names;		/* by pruned folder: its names' sum */
@@ -70,8 +75,42 @@ struct publish_files {
 	size_t n_pruned, listed, known;	/* folders, and how pruned */
 	mode_t dir_mode, file_mode;	/* a fresh build's: 0777 and 0666 less the umask */
 	int tmp_fd;		/* the new tree, open from publish_begin to
-				 * publish_commit, or -1 (tmp_lstat) */
+				 * publish_commit's prune, or -1 (tmp_lstat) */
 };
+
+/* A folder of the new tree (the value of dirs), in three states. PENDING:
+ * named by a path of this build, not yet looked at; whoever finds it so
+ * looks at it (dir_look) before going through it. LOOKED: looked at (seen
+ * is its identity then, before this build changed anything in it) or made
+ * by this build; a real folder, not a symbolic link. TRUSTED: not looked
+ * at, because the folder holding it was found intact (its identity that
+ * of a folders' record, kept once an earlier build pruned it, so its
+ * entries are still those that build produced: files and real folders,
+ * never a link); a path may go through it. Anything that changes a
+ * folder's entries (a file written, linked or removed in it, a folder
+ * made) looks at it first, so that seen, taken at the first look (or, for
+ * a folder never looked at, by prune_job, since nothing changed it), is
+ * what folder_known compares with the records. A folder that many looks
+ * go through gets a descriptor (fd, O_PATH), from which they are made:
+ * the kernel then walks one or two names, not the whole path. */
+enum { DIR_PENDING, DIR_TRUSTED, DIR_LOOKED };
+
+struct pdir {
+	const char *rel;	/* the key in dirs ("" for the root) */
+	const char *name;	/* its last name, in rel */
+	struct pdir *up;	/* the folder holding it (NULL: the root) */
+	atomic_int state;	/* DIR_PENDING, DIR_TRUSTED, DIR_LOOKED */
+	atomic_int intact;	/* looked at with a record's identity */
+	atomic_int fd;		/* its descriptor, or -1 */
+	atomic_uint walks;	/* looks that went through it from above */
+	struct publish_stat seen;	/* as first looked at (under the lock) */
+	int seen_set;			/* seen taken (ok 0: made, or two looks differed) */
+};
+
+/* Looks through a folder before it gets a descriptor, and the most
+ * descriptors a build holds (well under any limit of open files). */
+#define DIR_FD_WALKS 4
+#define DIR_FDS_MAX 64
 
 /* A folder as a build pruned it (publish_folders_open): its identity once
  * its entries were those the build produced, the sum of their names'
@@ -118,8 +157,12 @@ static struct publish_files *files_new(void)
 	f->failed = (struct diags)DIAGS_INIT;
 	f->dirs = (struct strmap)STRMAP_INIT;
 	f->dir_ids = (struct strmap)STRMAP_INIT;
-	f->seen = (struct strmap)STRMAP_INIT;
 	f->keys = (struct arena)ARENA_INIT;
+	f->root = arena_alloc(&f->keys, sizeof(*f->root));
+	memset(f->root, 0, sizeof(*f->root));
+	f->root->rel = f->root->name = "";
+	atomic_init(&f->root->state, DIR_LOOKED);
+	atomic_init(&f->root->fd, -1);
 	mode_t mask = umask_now();
 	f->dir_mode = 0777 & ~mask;
 	f->file_mode = 0666 & ~mask;
@@ -127,12 +170,28 @@ static struct publish_files *files_new(void)
 	return f;
 }
 
+/* Closes the folders' descriptors and the tree's: before the tree is
+ * renamed, or freed. */
+static void dirs_close(struct publish_files *f)
+{
+	for (size_t i = 0; i < f->dirs.cap; i++)
+		if (f->dirs.slots[i].key) {
+			struct pdir *d = f->dirs.slots[i].val;
+			int fd = atomic_exchange(&d->fd, -1);
+			if (fd >= 0)
+				close(fd);
+		}
+	atomic_store(&f->root->fd, -1);
+	if (f->tmp_fd >= 0)
+		close(f->tmp_fd);
+	f->tmp_fd = -1;
+}
+
 static void files_free(struct publish_files *f)
 {
 	if (!f)
 		return;
-	if (f->tmp_fd >= 0)
-		close(f->tmp_fd);
+	dirs_close(f);
 	for (size_t i = 0; i < f->by_rel.cap; i++)
 		if (f->by_rel.slots[i].key) {
 			struct entry *e = f->by_rel.slots[i].val;
@@ -143,7 +202,6 @@ static void files_free(struct publish_files *f)
 	strmap_free(&f->dirs);
 	strmap_free(&f->dir_ids);
 	free(f->ids);
-	strmap_free(&f->seen);
 	free(f->recs);
 	free(f->recs_path);
 	free(f->names);
@@ -372,22 +430,8 @@ int publish_begin(struct publish *p, const char *out)
 	if (!taken && mkdir(p->tmp, 0755) < 0)
 		return -1;
 	p->files->tmp_fd = open(p->tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	atomic_store(&p->files->root->fd, p->files->tmp_fd);
 	return 0;
-}
-
-/* lstat of full, a path inside the new tree (p->tmp/...): from the tree's
- * descriptor, which spares the kernel the walk of the tree's own path (a
- * third of the look of each file put back: publish_reuse). The tree is
- * this build's alone (publish_begin renamed it out of every other's way)
- * until publish_commit, which closes the descriptor first; anything
- * another program changes inside it is seen the same way from it. */
-static int tmp_lstat(struct publish *p, const char *full, struct stat *st)
-{
-	size_t n = strlen(p->tmp);
-	int fd = p->files->tmp_fd;
-	if (fd >= 0 && strncmp(full, p->tmp, n) == 0 && full[n] == '/' && full[n + 1])
-		return fstatat(fd, full + n + 1, st, AT_SYMLINK_NOFOLLOW);
-	return lstat(full, st);
 }
 
 int publish_path_ok(const char *rel)
@@ -406,29 +450,6 @@ int publish_path_ok(const char *rel)
 	return rel[strlen(rel) - 1] != '/';
 }
 
-/* Records the folder rel[0..n) as made in this build; st: as it was found
- * in the spare, before this build changed anything in it (NULL: made). */
-static void remember_dir(struct publish *p, const char *rel, size_t n, const struct stat *st)
-{
-	struct publish_files *f = p->files;
-	pthread_mutex_lock(&f->lock);
-	char *k = arena_alloc(&f->keys, n + 1);
-	memcpy(k, rel, n);
-	k[n] = '\0';
-	struct publish_stat *was = strmap_get(&f->seen, k), now = { 0, 0, 0, 0, 0 };
-	if (st)
-		now = stat_id(st);
-	if (st && !was) {
-		was = arena_alloc(&f->keys, sizeof(*was));
-		*was = now;
-		strmap_put(&f->seen, k, was);
-	} else if (was && !publish_stat_eq(was, &now))
-		was->ok = 0;	/* two threads looked, one after the other changed it */
-	if (!strmap_get(&f->dirs, k))
-		strmap_put(&f->dirs, k, k);
-	pthread_mutex_unlock(&f->lock);
-}
-
 /* 1 when rel[0..n) is in set (the files or the folders of this build). */
 static int made_here(struct publish *p, const struct strmap *set, const char *rel, size_t n)
 {
@@ -443,55 +464,189 @@ static int made_here(struct publish *p, const struct strmap *set, const char *re
 	return had;
 }
 
-/* Makes sure the folders of rel exist in the new tree, each looked at once a
- * build: what stands where a folder goes (a file of an older site) is
- * removed, a read-only folder of ours opened up. */
-static int make_parents(struct publish *p, const char *rel)
+/* The folder rel[0..n) of this build, or NULL; n 0: the root. With up
+ * (its folder), it is added when missing, PENDING, or TRUSTED when up was
+ * found intact (struct pdir). */
+static struct pdir *dir_at(struct publish *p, const char *rel, size_t n, struct pdir *up)
 {
-	const char *last = strrchr(rel, '/');
-	if (!last || made_here(p, &p->files->dirs, rel, (size_t)(last - rel)))
+	struct publish_files *f = p->files;
+	char key[4096];
+	if (n == 0)
+		return f->root;
+	if (n >= sizeof(key))
+		return NULL;
+	memcpy(key, rel, n);
+	key[n] = '\0';
+	pthread_mutex_lock(&f->lock);
+	struct pdir *d = strmap_get(&f->dirs, key);
+	if (!d && up) {
+		char *k = arena_alloc(&f->keys, n + 1);
+		memcpy(k, key, n + 1);
+		d = arena_alloc(&f->keys, sizeof(*d));
+		memset(d, 0, sizeof(*d));
+		d->rel = k;
+		d->name = strrchr(k, '/') ? strrchr(k, '/') + 1 : k;
+		d->up = up;
+		atomic_init(&d->state, atomic_load(&up->intact) ? DIR_TRUSTED : DIR_PENDING);
+		atomic_init(&d->fd, -1);
+		strmap_put(&f->dirs, k, d);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return d;
+}
+
+/* lstat of rel (a file or folder of the new tree, inside the folder d):
+ * from the descriptor of d or of the nearest folder above it that has one
+ * (the tree's own, opened by publish_begin, at worst), which spares the
+ * kernel the walk of the path above it. The folders walked through are
+ * LOOKED or TRUSTED (never a link: make_parents). A folder walked through
+ * DIR_FD_WALKS times from above gets a descriptor (when open is set). The
+ * tree is this build's alone (publish_begin renamed it out of every
+ * other's way) until publish_commit, which closes the descriptors after
+ * pruning; anything another program changes inside it is seen the same
+ * way from them. base_of gives the descriptor (-1: none, use the path)
+ * and the path from it (*from). */
+static int base_of(struct publish *p, struct pdir *d, const char *rel, int open, const char **from)
+{
+	struct publish_files *f = p->files;
+	struct pdir *base = d, *below = NULL;
+	int fd;
+	while ((fd = atomic_load(&base->fd)) < 0 && base->up) {
+		below = base;
+		base = base->up;
+	}
+	if (open && below && atomic_fetch_add(&below->walks, 1) + 1 == DIR_FD_WALKS && fd >= 0 &&
+	    atomic_fetch_add(&f->n_fds, 1) < DIR_FDS_MAX) {
+		int nfd = openat(fd, below->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd >= 0) {
+			atomic_store(&below->fd, nfd);
+			base = below;
+			fd = nfd;
+		}
+	}
+	*from = base->up ? rel + strlen(base->rel) + 1 : rel;
+	return fd;
+}
+
+static int look(struct publish *p, struct pdir *d, const char *rel, struct stat *st, int open)
+{
+	const char *from;
+	int fd = base_of(p, d, rel, open, &from);
+	if (fd >= 0)
+		return fstatat(fd, from, st, AT_SYMLINK_NOFOLLOW);
+	struct buf full = BUF_INIT;	/* no descriptor of the tree: its path */
+	fs_join(&full, p->tmp, rel);
+	int rc = lstat(full.data, st);
+	int e = errno;
+	buf_release(&full);
+	errno = e;
+	return rc;
+}
+
+/* Opens the folder d of the new tree to list it, never through a link;
+ * -1 with errno set when it cannot. */
+static int open_dir(struct publish *p, struct pdir *d)
+{
+	const char *from;
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = d->up ? base_of(p, d->up, d->rel, 0, &from) : -1;
+	if (fd >= 0)
+		return openat(fd, from, flags);
+	struct buf full = BUF_INIT;
+	if (*d->rel)
+		fs_join(&full, p->tmp, d->rel);
+	else
+		buf_puts(&full, p->tmp);
+	int rc = open(full.data, flags);
+	int e = errno;
+	buf_release(&full);
+	errno = e;
+	return rc;
+}
+
+/* Records st (NULL: made by this build) as the identity d was first seen
+ * with, and d as looked at; intact when that identity is a record's. */
+static void dir_seen(struct publish *p, struct pdir *d, const struct stat *st)
+{
+	struct publish_files *f = p->files;
+	struct publish_stat now = { 0, 0, 0, 0, 0 };
+	if (st)
+		now = stat_id(st);
+	pthread_mutex_lock(&f->lock);
+	if (!d->seen_set) {
+		d->seen = now;
+		d->seen_set = 1;
+	} else if (!publish_stat_eq(&d->seen, &now))
+		d->seen.ok = 0;	/* two threads looked, one after the other changed it */
+	const struct folder_rec *c = d->seen.ok ? find_rec(f, &d->seen) : NULL;
+	int intact = c && c->mtime == d->seen.mtime && c->ctime == d->seen.ctime;
+	pthread_mutex_unlock(&f->lock);
+	atomic_store(&d->intact, intact);
+	atomic_store(&d->state, DIR_LOOKED);
+}
+
+/* Looks at the folder d once a build, before anything changes in it: what
+ * stands where it goes (a file of an older site) is removed, a missing
+ * one made, a read-only one of ours opened up. Returns 0, or -1 with
+ * errno set. */
+static int dir_look(struct publish *p, struct pdir *d)
+{
+	if (atomic_load(&d->state) == DIR_LOOKED)
 		return 0;
 	struct buf path = BUF_INIT;
+	struct stat st;
 	int rc = 0;
-	for (const char *s = strchr(rel, '/'); s && s <= last; s = strchr(s + 1, '/')) {
-		size_t n = (size_t)(s - rel);
-		if (made_here(p, &p->files->dirs, rel, n))
-			continue;
-		buf_reset(&path);
-		buf_printf(&path, "%s/%.*s", p->tmp, (int)n, rel);
-		struct stat st;
-		/* Looked at first: in a rebuild the spare has the folder (a
-		 * mkdir that fails, then the look, cost two walks of the path). */
-		int there = tmp_lstat(p, path.data, &st) == 0;
-		if (!there && errno == ENOENT && mkdir(path.data, 0755) == 0)
-			;
-		else {
-			if (!there && (errno != EEXIST || tmp_lstat(p, path.data, &st) < 0)) {
-				rc = -1;
-				break;
-			}
-			if (!S_ISDIR(st.st_mode)) {
-				/* A file of this build stays (a caller's bug: ENOTDIR);
-				 * one of an older site goes. */
-				if (made_here(p, &p->files->by_rel, rel, n)) {
-					errno = ENOTDIR;
-					rc = -1;
-					break;
-				}
-				if (unlink(path.data) < 0 || mkdir(path.data, 0755) < 0) {
-					rc = -1;
-					break;
-				}
-			} else {
-				remember_dir(p, rel, n, &st);	/* before open_up changes it */
-				open_up(path.data, &st);
-				continue;
-			}
-		}
-		remember_dir(p, rel, n, NULL);
+	fs_join(&path, p->tmp, d->rel);
+	int there = look(p, d->up, d->rel, &st, 1) == 0;
+	if (there && S_ISDIR(st.st_mode)) {
+		dir_seen(p, d, &st);	/* before open_up changes it */
+		open_up(path.data, &st);
+		buf_release(&path);
+		return 0;
 	}
+	/* Its folder changes: looked at first. */
+	if ((!there && errno != ENOENT) || dir_look(p, d->up) < 0)
+		rc = -1;
+	else if (there && made_here(p, &p->files->by_rel, d->rel, strlen(d->rel)))
+		errno = ENOTDIR, rc = -1;	/* a file of this build stays (a caller's bug) */
+	else if (there && unlink(path.data) < 0)
+		rc = -1;
+	else if (mkdir(path.data, 0755) == 0)
+		dir_seen(p, d, NULL);
+	else if (errno == EEXIST && look(p, d->up, d->rel, &st, 0) == 0 && S_ISDIR(st.st_mode))
+		dir_seen(p, d, &st);	/* another thread made it */
+	else
+		rc = -1;
+	int e = errno;
 	buf_release(&path);
+	errno = e;
 	return rc;
+}
+
+/* Makes sure the folders of rel exist in the new tree, each looked at once
+ * a build (dir_look) unless the folder holding it was found intact (then
+ * TRUSTED: see struct pdir), and the one holding rel itself when look_last
+ * is set (something is about to change in it). *in is that folder (the
+ * root for a file at the top). */
+static int make_parents(struct publish *p, const char *rel, int look_last, struct pdir **in)
+{
+	const char *last = strrchr(rel, '/');
+	struct pdir *up = p->files->root, *d;
+	*in = up;
+	if (!last)
+		return 0;
+	if ((d = dir_at(p, rel, (size_t)(last - rel), NULL)) && atomic_load(&d->state) != DIR_PENDING) {
+		*in = d;
+		return look_last ? dir_look(p, d) : 0;
+	}
+	for (const char *s = strchr(rel, '/'); s && s <= last; s = strchr(s + 1, '/')) {
+		d = dir_at(p, rel, (size_t)(s - rel), up);
+		if (!d || (atomic_load(&d->state) == DIR_PENDING && dir_look(p, d) < 0))
+			return -1;
+		up = d;
+	}
+	*in = up;
+	return look_last ? dir_look(p, up) : 0;
 }
 
 /* 1 when the regular file path holds exactly the len bytes of data, or of
@@ -543,14 +698,14 @@ static int same_bytes(const char *path, const void *data, const char *other, siz
  * becomes a hard link to the published file when that one holds them (its
  * mtime stays: rsync sends nothing); else it is written, as a new inode,
  * never into a file the published site shares. */
-static int settle(struct publish *p, const char *rel, const void *data, size_t len,
+static int settle(struct publish *p, struct pdir *in, const char *rel, const void *data, size_t len,
     const char *staged, const struct stat *sst)
 {
 	struct buf t = BUF_INIT, o = BUF_INIT;
 	fs_join(&t, p->tmp, rel);
 	fs_join(&o, p->out, rel);
 	struct stat st, so;
-	int has_t = tmp_lstat(p, t.data, &st) == 0, kept = 0, rc = 0;
+	int has_t = look(p, in, rel, &st, 1) == 0, kept = 0, rc = 0;
 	if (has_t && S_ISDIR(st.st_mode)) {
 		if (made_here(p, &p->files->dirs, rel, strlen(rel))) {
 			buf_release(&t);
@@ -590,14 +745,15 @@ static int settle(struct publish *p, const char *rel, const void *data, size_t l
 	return rc;
 }
 
-/* The path checks and folders of every write. */
-static int prepare(struct publish *p, const char *rel)
+/* The path checks and folders of every write (look_last: something will
+ * change in rel's folder, *in). */
+static int prepare(struct publish *p, const char *rel, int look_last, struct pdir **in)
 {
 	if (!publish_path_ok(rel) || strlen(rel) >= 4000) {
 		errno = EINVAL;
 		return -1;
 	}
-	return make_parents(p, rel);
+	return make_parents(p, rel, look_last, in);
 }
 
 /* Where publish_open and publish_prepare have a file for rel written. */
@@ -609,7 +765,8 @@ static void staged_path(struct publish *p, const char *rel, struct buf *path)
 
 int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 {
-	if (prepare(p, rel) < 0)
+	struct pdir *in;
+	if (prepare(p, rel, 1, &in) < 0)
 		return failed(p, rel);
 	staged_path(p, rel, path);
 	unlink(path->data);	/* a killed build's */
@@ -618,7 +775,8 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path)
 
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
-	if (prepare(p, rel) < 0 || settle(p, rel, data, len, NULL, NULL) < 0)
+	struct pdir *in;
+	if (prepare(p, rel, 1, &in) < 0 || settle(p, in, rel, data, len, NULL, NULL) < 0)
 		return failed(p, rel);
 	record(p, rel, (long long)len, 0);
 	if (capture) {
@@ -673,9 +831,10 @@ static int done(struct publish *p, const char *rel, int unread)
 	struct buf path = BUF_INIT;
 	struct stat st;
 	staged_path(p, rel, &path);
-	int rc = stat(path.data, &st);
+	struct pdir *in;
+	int rc = prepare(p, rel, 1, &in) == 0 ? stat(path.data, &st) : -1;
 	if (rc == 0)
-		rc = settle(p, rel, NULL, (size_t)st.st_size, path.data, &st);
+		rc = settle(p, in, rel, NULL, (size_t)st.st_size, path.data, &st);
 	if (rc < 0) {
 		buf_release(&path);
 		return failed(p, rel);
@@ -732,18 +891,29 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 	struct stat st, so;
 	int rc = -1, same = 0;	/* same: st is the file in place, unchanged */
 	mode_t mode = 0;	/* of the file now at t */
-	if (prepare(p, rel) < 0)
+	struct pdir *in;
+	/* Its folder is not looked at unless something changes in it: when
+	 * the file in the new tree is the very file recorded (the inode
+	 * --out's is a link to), its bytes are taken as they were, as
+	 * holds_id takes --out's, and --out's is not looked at: one look. */
+	if (prepare(p, rel, 0, &in) < 0)
 		goto out;
+	int has_t = look(p, in, rel, &st, 1) == 0;
+	struct publish_stat now_t = has_t ? stat_id(&st) : (struct publish_stat){ 0, 0, 0, 0, 0 };
+	if (has_t && S_ISREG(st.st_mode) && st.st_size == size && publish_stat_eq(&now_t, id)) {
+		rc = 0, same = 1, mode = st.st_mode;
+		goto found;
+	}
+	int e = errno;
+	if (atomic_load(&in->state) != DIR_LOOKED) {	/* before anything changes in it */
+		if (dir_look(p, in) < 0)
+			goto out;
+		if (!has_t && e != ENOENT)	/* a folder opened up, or made */
+			has_t = look(p, in, rel, &st, 0) == 0;
+	}
 	fs_join(&t, p->tmp, rel);
 	fs_join(&o, p->out, rel);
-	/* The new tree's file first: when it is the very file recorded (the
-	 * inode --out's is a link to), its bytes are taken as they were, as
-	 * holds_id takes --out's, and --out's is not looked at. */
-	int has_t = tmp_lstat(p, t.data, &st) == 0;
-	struct publish_stat now_t = has_t ? stat_id(&st) : (struct publish_stat){ 0, 0, 0, 0, 0 };
-	if (has_t && S_ISREG(st.st_mode) && st.st_size == size && publish_stat_eq(&now_t, id))
-		rc = 0, same = 1, mode = st.st_mode;
-	else if (holds_id(o.data, &so, size, bytes, id)) {
+	if (holds_id(o.data, &so, size, bytes, id)) {
 		if (has_t && st.st_ino == so.st_ino && st.st_dev == so.st_dev)
 			rc = 0, same = 1, mode = st.st_mode;
 		else if (has_t && S_ISDIR(st.st_mode) && made_here(p, &p->files->dirs, rel, strlen(rel)))
@@ -752,9 +922,16 @@ int publish_reuse(struct publish *p, const char *rel, long long size,
 			rc = link(o.data, t.data), mode = so.st_mode;	/* one inode */
 	} else if (holds(t.data, &st, size, bytes))
 		rc = 0, mode = st.st_mode;	/* the spare's copy; --out lacks it or was changed */
+found:
 	if (rc == 0) {
 		record(p, rel, size, (mode & 07777) == p->files->file_mode);
-		*id = same ? stat_id(&st) : publish_stat_of(t.data);	/* a link changes ctime */
+		if (same)
+			*id = stat_id(&st);
+		else {	/* a link changes ctime */
+			*id = (struct publish_stat){ 0, 0, 0, 0, 0 };
+			if (look(p, in, rel, &st, 0) == 0 && S_ISREG(st.st_mode))
+				*id = stat_id(&st);
+		}
 	}
 out:
 	buf_release(&t);
@@ -829,13 +1006,27 @@ void publish_free(struct publish *p)
  * Anything else is no records (every folder listed). */
 #define FOLDERS_HEADER "carto-folders 1 "
 
-/* Puts c into f's table (recs_mask + 1 slots, a power of two). */
+/* Puts c into f's table (recs_mask + 1 slots, a power of two, at most
+ * three quarters full: grown when it would be fuller). */
+static void recs_make(struct publish_files *f, size_t n);
+
 static void rec_put(struct publish_files *f, const struct folder_rec *c)
 {
+	if (4 * (f->recs_n + 1) > 3 * (f->recs_mask + 1)) {	/* twice the slots */
+		struct folder_rec *old = f->recs;
+		size_t old_cap = f->recs_mask + 1;
+		f->recs = NULL;
+		recs_make(f, 2 * old_cap);
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].dev || old[i].ino)
+				rec_put(f, &old[i]);
+		free(old);
+	}
 	struct publish_stat st = { c->dev, c->ino, 0, 0, 1 };
 	for (size_t i = (size_t)((st.ino ^ st.dev * 0x9E3779B97F4A7C15ull) * 0x9E3779B97F4A7C15ull) & f->recs_mask;;
 	    i = (i + 1) & f->recs_mask)
 		if ((!f->recs[i].ino && !f->recs[i].dev) || (f->recs[i].ino == c->ino && f->recs[i].dev == c->dev)) {
+			f->recs_n += !f->recs[i].ino && !f->recs[i].dev;
 			f->recs[i] = *c;
 			return;
 		}
@@ -845,11 +1036,12 @@ static void rec_put(struct publish_files *f, const struct folder_rec *c)
 static void recs_make(struct publish_files *f, size_t n)
 {
 	size_t cap = 16;
-	while (cap < 2 * n + 2)
+	while (3 * cap < 4 * n + 4)
 		cap *= 2;
 	free(f->recs);
 	f->recs = xcalloc(cap, sizeof(*f->recs));
 	f->recs_mask = cap - 1;
+	f->recs_n = 0;
 }
 
 void publish_folders_open(struct publish *p, const char *path)
@@ -892,7 +1084,7 @@ void publish_folders_open(struct publish *p, const char *path)
 	if (bad) {
 		free(f->recs);
 		f->recs = NULL;
-		f->recs_mask = 0;
+		f->recs_mask = f->recs_n = 0;
 	} else
 		f->gen = gen + 1;
 	buf_release(&text);
@@ -907,12 +1099,13 @@ int publish_folders_save(struct publish *p)
 	char hex[33];
 	buf_puts(&b, FOLDERS_HEADER);
 	buf_put_unum(&b, f->gen, '\n');
-	struct folder_rec *old = f->recs;
-	size_t old_cap = old ? f->recs_mask + 1 : 0, n_old = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		n_old += old[i].dev || old[i].ino;
-	f->recs = NULL;
-	recs_make(f, f->n_pruned + n_old);	/* by records, not slots: bounded */
+	/* Into the table read (publish_folders_open): this build pruned the
+	 * spare, whose folders are mostly those of the records an earlier
+	 * build left, by inode, so each replaces its own; the previous
+	 * build's (of the tree now the spare: the next build's) stay, older
+	 * ones are not written. */
+	if (!f->recs)
+		recs_make(f, f->n_pruned);
 	for (size_t j = 1; j < f->n_pruned; j++) {	/* not the root: the swap changes it */
 		const struct publish_dir_id *id = &f->ids[j];
 		if (!id->ok || id->mtime >= id->taken || id->ctime >= id->taken ||
@@ -920,16 +1113,9 @@ int publish_folders_save(struct publish *p)
 			continue;	/* racy (or of a file system keeping seconds) */
 		rec_put(f, &(struct folder_rec){ id->dev, id->ino, id->mtime, id->ctime, f->names[j], f->gen });
 	}
-	/* The previous build's, of the tree now the spare: the next build's. */
-	for (size_t i = 0; i < old_cap; i++) {
-		struct publish_stat st = { old[i].dev, old[i].ino, 0, 0, 1 };
-		if ((old[i].dev || old[i].ino) && old[i].gen + 1 == f->gen && !find_rec(f, &st))
-			rec_put(f, &old[i]);
-	}
-	free(old);
 	for (size_t i = 0; i <= f->recs_mask; i++) {
 		const struct folder_rec *c = &f->recs[i];
-		if (!c->dev && !c->ino)
+		if ((!c->dev && !c->ino) || c->gen + 1 < f->gen)
 			continue;
 		buf_put_unum(&b, c->gen, ' ');
 		buf_put_unum(&b, c->dev, ' ');
@@ -1013,6 +1199,7 @@ static void warn(struct publish *p, const char *path, const char *fmt, ...)
 struct prune_run {
 	struct publish *p;
 	const char **dirs;	/* "" (the root) first, then by length and name */
+	struct pdir **at;	/* their folders (at[0]: the root) */
 	int *err;		/* by folder: 0, or the first errno */
 	char **bad;		/* by folder: what stays, or NULL */
 	struct publish_dir_id *ids;	/* by folder, once pruned (ok 0: unknown) */
@@ -1026,6 +1213,12 @@ static int by_length_name(const void *a, const void *b)
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
 	size_t m = strlen(x), n = strlen(y);
 	return m != n ? (m > n) - (m < n) : strcmp(x, y);
+}
+
+static int dirs_by_length_name(const void *a, const void *b)
+{
+	const struct pdir *x = *(const struct pdir *const *)a, *y = *(const struct pdir *const *)b;
+	return by_length_name(&x->rel, &y->rel);
 }
 
 /* The folder dir (open as fd, st its fstat), given the mode a fresh
@@ -1087,8 +1280,8 @@ static int folder_known(struct prune_run *r, size_t j)
 	if (!r->names || j == 0)
 		return 0;
 	pthread_mutex_lock(&f->lock);
-	const struct publish_stat *seen = strmap_get(&f->seen, r->dirs[j]);
-	const struct folder_rec *c = seen ? find_rec(f, seen) : NULL;
+	const struct publish_stat *seen = &r->at[j]->seen;
+	const struct folder_rec *c = seen->ok ? find_rec(f, seen) : NULL;
 	int known = c && c->mtime == seen->mtime && c->ctime == seen->ctime &&
 	    digest_eq(&c->names, &r->names[j]);
 	pthread_mutex_unlock(&f->lock);
@@ -1107,39 +1300,65 @@ static void take_id(struct prune_run *r, size_t j, const struct stat *st, const 
 			(unsigned)st->st_mode, (long long)now->tv_sec * 1000000000LL + now->tv_nsec, 1 };
 }
 
+/* Notes that the folder j cannot be pruned (errno), at dir. */
+static void prune_failed(struct prune_run *r, size_t j, const char *dir)
+{
+	r->err[j] = errno ? errno : ENOTDIR;
+	r->bad[j] = xstrdup(dir);
+}
+
 static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 {
 	struct prune_run *r = ctx;
 	struct publish *p = r->p;
 	const char *rel = r->dirs[j];
+	struct pdir *pd = r->at[j];
 	struct buf *dir = &w->out, *sub = &w->tmp, full = BUF_INIT;
+	struct timespec now;
+	struct stat ds;
+	int looked = 0;	/* ds is the folder, looked at after now */
 	buf_reset(dir);
 	if (*rel)
 		fs_join(dir, p->tmp, rel);
 	else
 		buf_puts(dir, p->tmp);
-	if (folder_known(r, j)) {
-		struct timespec now;
-		struct stat ds;
-		r->skipped[j] = 1;
+	if (atomic_load(&pd->state) != DIR_LOOKED) {
+		/* Never looked at, so unchanged by this build: its first look,
+		 * which is also its identity once pruned when it is known. */
 		clock_gettime(CLOCK_REALTIME_COARSE, &now);
-		if (lstat(dir->data, &ds) < 0) {
-			r->err[j] = errno;
-			r->bad[j] = xstrdup(dir->data);
+		errno = 0;
+		if (look(p, pd->up, rel, &ds, 0) < 0 || !S_ISDIR(ds.st_mode)) {
+			prune_failed(r, j, dir->data);
 			return 0;
+		}
+		dir_seen(p, pd, &ds);
+		looked = 1;
+	}
+	if (folder_known(r, j)) {
+		r->skipped[j] = 1;
+		if (!looked) {
+			clock_gettime(CLOCK_REALTIME_COARSE, &now);
+			if (look(p, pd->up, rel, &ds, 0) < 0) {
+				prune_failed(r, j, dir->data);
+				return 0;
+			}
 		}
 		if ((ds.st_mode & 07777) != p->files->dir_mode) {
 			fix_mode(p, dir->data, 1);
-			if (lstat(dir->data, &ds) < 0)
+			if (look(p, pd->up, rel, &ds, 0) < 0)
 				return 0;
 		}
 		take_id(r, j, &ds, &now);
 		return 0;
 	}
-	DIR *d = opendir(dir->data);
+	if (looked)	/* a read-only folder of ours, first looked at here */
+		open_up(dir->data, &ds);
+	int dfd = open_dir(p, pd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
-		r->err[j] = errno;
-		r->bad[j] = xstrdup(dir->data);
+		if (dfd >= 0)
+			close(dfd);
+		prune_failed(r, j, dir->data);
 		return 0;
 	}
 	struct dirent *de;
@@ -1155,7 +1374,8 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 		struct stat st;
 		int kind = de->d_type;	/* d_type saves a system call where the file system gives it */
 		if (kind == DT_UNKNOWN)
-			kind = lstat(full.data, &st) < 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+			kind = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? DT_UNKNOWN :
+			    S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
 		int rc = 0;
 		const struct entry *e;
 		if (kind == DT_DIR && strmap_get(&p->files->dirs, sub->data))
@@ -1171,8 +1391,6 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 			r->bad[j] = xstrdup(full.data);
 		}
 	}
-	struct timespec now;
-	struct stat ds;
 	clock_gettime(CLOCK_REALTIME_COARSE, &now);
 	if (fstat(dirfd(d), &ds) == 0) {
 		if (*rel)
@@ -1229,13 +1447,16 @@ static struct digest *names_sum(struct publish *p, const char **dirs, size_t n)
 static int prune(struct publish *p, struct buf *bad)
 {
 	const struct strmap *dirs = &p->files->dirs;
-	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)), NULL, NULL, NULL, NULL, NULL };
+	struct prune_run r = { p, xmalloc((dirs->n + 1) * sizeof(*r.dirs)),
+		xmalloc((dirs->n + 1) * sizeof(*r.at)), NULL, NULL, NULL, NULL, NULL };
 	size_t n = 0;
-	r.dirs[n++] = "";
+	r.at[n++] = p->files->root;
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->slots[i].key)
-			r.dirs[n++] = dirs->slots[i].key;
-	qsort(r.dirs + 1, n - 1, sizeof(*r.dirs), by_length_name);
+			r.at[n++] = dirs->slots[i].val;
+	qsort(r.at + 1, n - 1, sizeof(*r.at), dirs_by_length_name);
+	for (size_t j = 0; j < n; j++)
+		r.dirs[j] = r.at[j]->rel;
 	r.err = xcalloc(n, sizeof(*r.err));
 	r.bad = xcalloc(n, sizeof(*r.bad));
 	r.ids = xcalloc(n, sizeof(*r.ids));
@@ -1290,6 +1511,7 @@ static int prune(struct publish *p, struct buf *bad)
 	p->files->names = r.names;
 	p->files->n_pruned = n;
 	p->files->pruned = r.dirs;
+	free(r.at);
 	free(r.skipped);
 	free(r.err);
 	free(r.bad);
@@ -1427,11 +1649,10 @@ int publish_commit(struct publish *p)
 {
 	struct buf bad = BUF_INIT;
 	int warned = 0;
-	if (p->files->tmp_fd >= 0)	/* the tree is renamed from here */
-		close(p->files->tmp_fd);
-	p->files->tmp_fd = -1;
 	fix_mode(p, p->tmp, 1);
-	if (prune(p, &bad) < 0) {
+	int pruned = prune(p, &bad);
+	dirs_close(p->files);	/* the tree is renamed from here */
+	if (pruned < 0) {
 		warn(p, bad.len ? bad.data : p->tmp,
 		    "cannot be removed from the previous site this build updated (%s): the site is published without it; remove %s by hand",
 		    strerror(errno), p->tmp);
