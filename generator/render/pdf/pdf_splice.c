@@ -251,8 +251,8 @@ void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok)
 struct old {
 	struct buf raw;
 	struct head h;
-	const struct sect *st;	/* h.n of them: the sections, then the end */
-	const struct digest *content;
+	struct sect *st;	/* h.n of them: the sections, then the end */
+	struct digest *content;	/* (copied: the note's bytes are not aligned) */
 };
 
 static int old_read(struct old *o, const struct cache *c, const char *rel)
@@ -269,8 +269,10 @@ static int old_read(struct old *o, const struct cache *c, const char *rel)
 	if (memcmp(o->h.magic, MAGIC, 4) != 0 || n < 1 || np < 2 || np > MAX_PAGES || n > len ||
 	    len != sizeof(o->h) + n * sizeof(struct sect) + np * sizeof(struct digest))
 		return -1;
-	o->st = (const struct sect *)(b + sizeof(o->h));
-	o->content = (const struct digest *)(b + sizeof(o->h) + n * sizeof(struct sect));
+	o->st = xmalloc(n * sizeof(*o->st));
+	memcpy(o->st, b + sizeof(o->h), n * sizeof(*o->st));
+	o->content = xmalloc((np + 1) * sizeof(*o->content));
+	memcpy(o->content, b + sizeof(o->h) + n * sizeof(struct sect), np * sizeof(*o->content));
 	for (size_t i = 0; i < n; i++)
 		if (o->st[i].page < 0 || (size_t)o->st[i].page >= np || (i && o->st[i].page < o->st[i - 1].page) ||
 		    !(o->st[i].y >= 0 && o->st[i].y <= PAGE_H))
@@ -684,6 +686,8 @@ undo:
 	rc = 2;
 out:
 	buf_release(&o.raw);
+	free(o.st);
+	free(o.content);
 	buf_release(&path);
 	free(x.off);
 	free(noff);
