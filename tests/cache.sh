@@ -1117,10 +1117,14 @@ cache_test_d jobs-same-keys 'tail -2 "$C/log"'
 # it compress again only the pages that show it.
 f="$C/site/content/organismes/regie-de-quartier-val-de-torcy.yaml"
 pages() { sed -n 's/^carto: pdf pages put back \([0-9]*\), compressed \([0-9]*\)$/\1 \2/p' "$C/log"; }
+# The tests of the pages, entries and drawings put back go the whole way:
+# the booklet is not spliced (pdf_splice.c, below) without its note.
+nosplice() { rm -f "$C/.out.cache/notes/"pdf-splice+*; }
 grep -q '^  nom: "Régie de quartier du Val de Torcy"$' "$f" &&
 	grep -q 'Régie de quartier du Val de Torcy' "$C/out/cartographies/linguistique/index.html"
 cache_test booklet-org-listed
 sed -i 's/^  nom: "Régie de quartier du Val de Torcy"$/  nom: "Régie de quartier du Val de Torcx"/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-org-renamed
 r=$(pages)
 [ "${r% *}" -gt 20 ] 2> /dev/null && [ "${r#* }" -gt 0 ] && [ $((${r#* } * 4)) -lt "${r% *}" ]
@@ -1133,6 +1137,7 @@ long="Régie de quartier du Val de Torcy, association intermédiaire d'insertion
 long="$long, pour les habitants de Torcy, de Noisiel, de Lognes, de Champs-sur-Marne, d'Émerainville"
 long="$long et de Croissy-Beaubourg, avec ses ateliers de langue, ses chantiers et son accueil"
 sed -i "s/^  nom: \"Régie de quartier du Val de Torcx\"\$/  nom: \"$long\"/" "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-entry-grows
 r2=$(pages)
 [ "${r2#* }" -gt $((${r#* } + 5)) ] 2> /dev/null
@@ -1159,6 +1164,7 @@ ents() { sed -n 's/^carto: pdf entries replayed \([0-9]*\), laid out \([0-9]*\)$
 [ -s "$N/pdf-entries+pdf+cartographies+linguistique.pdf" ]
 cache_test_d booklet-entries-note 'ls "$N"'
 sed -i 's/telephone: "01 60 05 47 31"/telephone: "01 60 05 47 39"/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-entry-field
 e=$(ents)
 [ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ] && [ $((${e#* } * 4)) -lt "${e% *}" ]
@@ -1175,6 +1181,7 @@ cache_test_d booklet-map-kept 'grep pdf "$C/log"; ls "$N"'
 # index of communes) is a section keyed by the places and numbers it reads:
 # a lieu moved lays it out again.
 sed -i 's/geo: { lat: 48.8528, lon: 2.6523 }/geo: { lat: 48.8728, lon: 2.6523 }/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-tail-lieu-moved
 e=$(ents)
 [ "${e% *}" -gt 20 ] 2> /dev/null && [ "${e#* }" -gt 0 ]
@@ -1219,10 +1226,13 @@ done
 # every page is drawn; the bytes are those of a build without the cache.
 undrawn() { sed -n 's/^carto: pdf pages put back undrawn \([0-9]*\)$/\1/p' "$C/log"; }
 sed -i 's/telephone: "01 60 05 47 3[0-9]"/telephone: "01 60 05 47 21"/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-pages-note
 sed -i 's/telephone: "01 60 05 47 21"/telephone: "01 60 05 47 23"/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-pages-learnt
 sed -i 's/telephone: "01 60 05 47 23"/telephone: "01 60 05 47 22"/' "$f"
+nosplice
 CARTO_TIMING=1 cache_same booklet-pages-undrawn
 u=$(undrawn)
 [ -s "$N/pdf-pages+pdf+cartographies+linguistique.pdf" ] && [ "$u" -gt 20 ] 2> /dev/null
@@ -1238,10 +1248,70 @@ cache_test_d booklet-entries-note-kept-same 'echo "$was"; ls -li --full-time "$N
 for how in corrupt cut removed; do
 	damage "$how" "$N"/pdf-pages+*
 	sed -i "s/telephone: \"01 60 05 47 2[0-9]\"/telephone: \"01 60 05 47 2${#how}\"/" "$f"
+	nosplice
 	CARTO_TIMING=1 cache_same "booklet-pages-$how"
 	[ "$(undrawn)" = 0 ]
 	cache_test_d "booklet-pages-$how-draws" 'grep pdf "$C/log"'
 done
+
+# A booklet rendered again is spliced (pdf_splice.c): its sections (an
+# entry, a commune's heading, the end) from the first changed one until
+# the layout meets the previous build's again (same section, page and
+# cursor) are laid out, the pages they touch drawn, and the previous file
+# written with those pages' objects replaced; CARTO_TIMING counts the
+# booklets spliced and their pages drawn. Whatever happens, the bytes are
+# those of a build without the cache: one field changed, an entry grown
+# by lines and back, the note damaged, cut short, removed or another
+# booklet's, the published booklet edited.
+spliced() { sed -n 's/^carto: pdf booklets spliced \([0-9]*\), pages drawn \([0-9]*\)$/\1 \2/p' "$C/log"; }
+bp="$C/out/pdf/cartographies/linguistique.pdf"
+sed -i 's/telephone: "01 60 05 47 2[0-9]"/telephone: "01 60 05 47 10"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-noted
+[ -s "$N/pdf-splice+pdf+cartographies+linguistique.pdf" ]
+cache_test_d booklet-splice-note 'ls "$N"'
+sed -i 's/telephone: "01 60 05 47 10"/telephone: "01 60 05 47 11"/' "$f"
+CARTO_TIMING=1 cache_same booklet-spliced
+sp=$(spliced)
+np=$(pdfinfo "$bp" 2> /dev/null | awk '/^Pages:/ {print $2}')
+[ "${sp% *}" -ge 1 ] 2> /dev/null && [ "${sp#* }" -ge 1 ] && [ $((${sp#* } * 4)) -lt "$np" ] &&
+	pdftotext "$bp" - | grep -q '01 60 05 47 11'
+cache_test_d booklet-spliced-few-pages 'echo "$sp of $np"; grep pdf "$C/log"'
+sed -i "s/^  nom: \"Régie de quartier du Val de Torcy\"\$/  nom: \"$long\"/" "$f"
+CARTO_TIMING=1 cache_same booklet-splice-grows
+pdftotext "$bp" - | tr '\n' ' ' | grep -q 'Val de Torcy, association'
+cache_test_d booklet-splice-grows-shows 'grep pdf "$C/log"'
+sed -i 's/^  nom: "Régie de quartier du Val de Torcy, .*"$/  nom: "Régie de quartier du Val de Torcy"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-shrinks
+for how in corrupt cut removed; do
+	damage "$how" "$N"/pdf-splice+*
+	sed -i "s/telephone: \"01 60 05 47 1[0-9]\"/telephone: \"01 60 05 47 1${#how}\"/" "$f"
+	CARTO_TIMING=1 cache_same "booklet-splice-$how"
+	[ "$(spliced)" = "0 0" ]
+	cache_test_d "booklet-splice-$how-whole" 'grep pdf "$C/log"'
+done
+sed -i 's/telephone: "01 60 05 47 1[0-9]"/telephone: "01 60 05 47 12"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-again
+[ "$(spliced | cut -d' ' -f1)" -ge 1 ] 2> /dev/null
+cache_test_d booklet-splice-again-spliced 'echo "$sp"; grep pdf "$C/log"'
+# Another booklet's note in its place: its head differs, nothing spliced.
+cp "$N/pdf-splice+pdf+cartographies+linguistique-77.pdf" "$C/splice-77"
+cp "$N/pdf-splice+pdf+cartographies+linguistique.pdf" "$N/pdf-splice+pdf+cartographies+linguistique-77.pdf"
+for n in "$N"/pdf-splice+*; do
+	case $n in *-77.pdf) ;; *) cp "$C/splice-77" "$n" ;; esac
+done
+sed -i 's/telephone: "01 60 05 47 12"/telephone: "01 60 05 47 13"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-foreign
+[ "$(spliced)" = "0 0" ]
+cache_test_d booklet-splice-foreign-whole 'ls "$N"; grep pdf "$C/log"'
+# The published booklet changed (same length): not the file noted.
+sed -i 's/telephone: "01 60 05 47 13"/telephone: "01 60 05 47 14"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-renoted
+printf 'XY' | dd of="$bp" bs=1 seek=$(($(stat -c %s "$bp") / 2)) conv=notrunc 2> /dev/null
+sed -i 's/telephone: "01 60 05 47 14"/telephone: "01 60 05 47 15"/' "$f"
+CARTO_TIMING=1 cache_same booklet-splice-edited
+s2=$(spliced)
+[ "${s2% *}" -lt "${sp% *}" ] 2> /dev/null
+cache_test_d booklet-splice-edited-whole 'echo "$sp then $s2"; grep pdf "$C/log"'
 
 # The notes of files the build did not make are removed (cache_save); those
 # of booklets put back whole are kept.

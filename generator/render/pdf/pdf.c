@@ -45,6 +45,8 @@ struct pdf {
 	struct cache *cache;
 	struct digest fonts;		/* the font files, for the cache's keys */
 	struct pdf_reuse reuse;		/* the long documents' pages put back */
+	struct buf *files;		/* per worker: a booklet's previous file (pdf_splice) */
+	size_t n_files;
 	int timing;			/* CARTO_TIMING: say how many */
 };
 
@@ -90,7 +92,8 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 {
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
-		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->tmp, &w->d);
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->tmp,
+		    (size_t)w->id < pl->n_files ? &pl->files[w->id] : NULL, &w->d);
 	i -= pl->n_bk;
 	if (i < pl->n_decks)
 		return deck(s, pl->decks[i], &pl->reuse, pl->p, &w->out, &w->d);
@@ -151,7 +154,15 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 {
 	struct pdf *pl = self;
 	pl->p = p;
+	pl->n_files = (size_t)pool_workers(pl->n_jobs, in->o->jobs);
+	pl->files = xcalloc(pl->n_files + 1, sizeof(*pl->files));
+	for (size_t i = 0; i < pl->n_files; i++)
+		pl->files[i] = (struct buf)BUF_INIT;
 	int rc = pool_run(pl->n_jobs, in->o->jobs, job, pl, d, NULL);
+	for (size_t i = 0; i < pl->n_files; i++)
+		buf_release(&pl->files[i]);
+	free(pl->files);
+	pl->files = NULL;
 	if (pl->timing) {
 		fprintf(stderr, "carto: pdf pages put back %zu, compressed %zu\n",
 		    (size_t)pl->reuse.put_back, (size_t)pl->reuse.compressed);
@@ -159,6 +170,8 @@ static int pdf_render(void *self, const struct render_in *in, struct publish *p,
 		    (size_t)pl->reuse.replayed, (size_t)pl->reuse.laid_out);
 		fprintf(stderr, "carto: pdf pages put back undrawn %zu\n", (size_t)pl->reuse.undrawn);
 		fprintf(stderr, "carto: pdf drawings kept %zu\n", (size_t)pl->reuse.kept);
+		fprintf(stderr, "carto: pdf booklets spliced %zu, pages drawn %zu\n", (size_t)pl->reuse.spliced,
+		    (size_t)pl->reuse.redrawn);
 	}
 	return rc;
 }

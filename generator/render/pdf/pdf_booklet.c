@@ -239,7 +239,7 @@ static void entry_lay_out(struct doc *d, void *ctx)
  * which holds the bytes the offer, the lieu, the contact and the hours are
  * read from, and its suites' digest, which holds what "Et après ?" shows
  * of the other organisations), the places of its offer and lieu in their
- * organisation, its number, and the numbers its suites show; labels and
+ * organisation (with its key, their ids), its number, and the numbers its suites show; labels and
  * communes are in the global part. Returns 0, or -1 (no key: the script
  * is written and keyed) when the lieu is not its organisation's. */
 static int entry_key(const struct pdf_entries *ent, const struct entry *e, const struct rowref *row,
@@ -251,9 +251,11 @@ static int entry_key(const struct pdf_entries *ent, const struct entry *e, const
 	    o < org->offres || o >= org->offres + org->n_offres)
 		return -1;
 	struct digest_ctx *k = pdf_section_key(ent, "booklet-entry");
-	cache_key_org(k, org);	/* the row, without cache_key_rows' buffer */
-	digest_str(k, o->id.s);
-	digest_str(k, e->r->l->id.s);
+	/* The row, without cache_key_rows' buffer: the organisation's bytes
+	 * and the places of the offer and lieu in it say their ids (reading
+	 * the ids, the cache misses of thousands of rows, was a third of the
+	 * keys' time: perf). */
+	cache_key_org(k, org);
 	cache_key_row_suites(k, row, 1);
 	digest_num(k, (long long)(o - org->offres));
 	digest_num(k, (long long)(e->r->l - org->lieux));
@@ -266,78 +268,192 @@ static int entry_key(const struct pdf_entries *ent, const struct entry *e, const
 	return 0;
 }
 
+/* A booklet's body: its sections in order (pdf_entries.c), each a commune's
+ * heading, an entry (keyed on its inputs, or on its script), or the end. */
+enum { SEC_HEADING, SEC_ENTRY, SEC_SCRIPT, SEC_TAIL };
+
+struct bsec {
+	int kind;
+	size_t row;
+	struct digest key;
+};
+
+struct body {
+	const struct site *s;
+	struct brow *r;
+	size_t n;
+	const struct rowref *v;
+	struct pdf_entries *ent;
+	struct buf *script, *b;
+	const struct lieu_numbers *numbers;
+	struct tail *t;
+	struct bsec *sec;
+	struct digest *keys;
+	size_t n_sec;
+};
+
+static void body_add(struct body *y, int kind, size_t row, const struct digest *k)
+{
+	y->sec[y->n_sec] = (struct bsec){ kind, row, *k };
+	y->keys[y->n_sec++] = *k;
+}
+
+/* The sections of the body, with their keys when there is a cache. */
+static void body_make(struct body *y)
+{
+	struct digest none = { 0, 0 };
+	y->sec = xmalloc((2 * y->n + 2) * sizeof(*y->sec));
+	y->keys = xmalloc((2 * y->n + 2) * sizeof(*y->keys));
+	for (size_t i = 0; i < y->n; i++) {
+		const struct brow *r = y->r;
+		if (i == 0 || r[i].l->commune != r[i - 1].l->commune) {
+			struct digest hk = y->ent ? pdf_heading_key(y->ent, 12, r[i].l->commune ? r[i].l->commune->nom : "") : none;
+			body_add(y, SEC_HEADING, i, &hk);
+		}
+		struct entry e = { y->script, y->s, &r[i], y->b, y->numbers };
+		struct digest ek = none;
+		if (y->ent && entry_key(y->ent, &e, &y->v[i], &ek) == 0)
+			body_add(y, SEC_ENTRY, i, &ek);
+		else {
+			if (y->ent) {
+				booklet_entry(y->script, y->s, &r[i], y->b, y->numbers);
+				ek = pdf_script_key(y->ent, y->script);
+			}
+			body_add(y, SEC_SCRIPT, i, &ek);
+		}
+	}
+	struct digest tk = y->ent ? tail_key(y->ent, y->t) : none;
+	body_add(y, SEC_TAIL, 0, &tk);
+}
+
+/* Lays out (or replays) section j of the body. */
+static void body_run(struct doc *d, size_t j, void *ctx)
+{
+	struct body *y = ctx;
+	const struct bsec *sc = &y->sec[j];
+	const struct brow *r = &y->r[sc->row];
+	struct entry e = { y->script, y->s, r, y->b, y->numbers };
+	switch (sc->kind) {
+	case SEC_HEADING:
+		pdf_heading_keyed(d, y->ent, &sc->key, 12, r->l->commune ? r->l->commune->nom : "");
+		break;
+	case SEC_ENTRY:
+		pdf_section(d, y->ent, &sc->key, entry_lay_out, &e);
+		break;
+	case SEC_SCRIPT:
+		booklet_entry(y->script, y->s, r, y->b, y->numbers);
+		pdf_entry(d, y->ent, y->script);
+		break;
+	default:
+		pdf_section(d, y->ent, &sc->key, tail, y->t);
+	}
+}
+
+/* The booklet's first pages, up to its body: the title, the map, the
+ * legend, the list's heading. */
+static void booklet_head(struct doc *d, const struct site *s, const struct cartographie *ca, const char *dep,
+    struct brow *r, size_t n, const char *title, const char *date, struct buf *b, const char *rel, int list)
+{
+	pdf_new_page(d);
+	pdf_para(d, d->bold, 20, title);
+	buf_reset(b);
+	buf_printf(b, "Livret pour les prescripteurs – %zu offre%s × lieu%s – données du %s", n, n > 1 ? "s" : "",
+	    n > 1 ? "x" : "", date);
+	pdf_para(d, d->regular, 10, b->data);
+	d->y -= 6;
+	pdf_booklet_map(d, s, dep, r, n, d->reuse, rel);
+	pdf_legend(d, s, ca, r, n);
+	pdf_new_page(d);
+	/* A region too large to list: the départements' booklets list the offers. */
+	if (!list)
+		pdf_para(d, d->regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
+	else
+		pdf_heading(d, 14, "Les offres, commune par commune");
+}
+
+/* Opens the document of a booklet, its properties and footer set. */
+static int booklet_open(struct doc *d, const struct site *s, const struct cartographie *ca, struct pdf_reuse *ru,
+    const char *title, const char *date, const char *url, struct buf *b, struct diags *dg)
+{
+	if (pdf_open_doc(d, dg) < 0)
+		return -1;
+	d->src = ca->file;
+	d->reuse = ru;
+	pdf_info(d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
+	buf_reset(b);
+	buf_printf(b, "%s – données mises à jour le %s", s->titre, date);
+	d->footer = xstrdup(b->data);
+	d->url = url;
+	return 0;
+}
+
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct diags *dg)
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct buf *file,
+    struct diags *dg)
 {
 	struct doc d;
-	int rc = -1;
+	int rc = -1, opened = 0;
 	size_t n;
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
 	struct lieu_numbers numbers = { NULL, NULL, 0 };
 	number_lieux(r, n, &numbers);
 	char date[64], url[1024];
 	struct buf path = BUF_INIT, script = BUF_INIT;
-	if (pdf_open_doc(&d, dg) < 0)
-		goto out;
-	d.src = ca->file;
-	d.reuse = ru;
 	const char *depname = dep ? geo_dep_name(&s->geo, dep) : NULL;
 	buf_reset(b);
 	buf_printf(b, "%s%s%s", ca->titre, dep ? " – " : "", dep ? depname : "");
 	char *title = xstrdup(b->data);
-	pdf_info(&d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
+	civil_fr(s->last_update, date);
 	snprintf(url, sizeof(url), "%s%s", s->base_url, path_carto_page(&path, ca, dep));
-	buf_reset(b);
-	buf_printf(b, "%s – données mises à jour le %s", s->titre, civil_fr(s->last_update, date));
-	d.footer = xstrdup(b->data);
-	d.url = url;
-	pdf_new_page(&d);
-	pdf_para(&d, d.bold, 20, title);
-	buf_reset(b);
-	buf_printf(b, "Livret pour les prescripteurs – %zu offre%s × lieu%s – données du %s", n, n > 1 ? "s" : "",
-	    n > 1 ? "x" : "", date);
-	pdf_para(&d, d.regular, 10, b->data);
-	d.y -= 6;
-	pdf_booklet_map(&d, s, dep, r, n, ru, path_carto_doc(&path, ca, dep, PATH_PDF));
-	pdf_legend(&d, s, ca, r, n);
-	pdf_new_page(&d);
-	/* A region too large to list: the départements' booklets list the offers. */
+	char *rel = xstrdup(path_carto_doc(&path, ca, dep, PATH_PDF));
 	int list = dep || !ca->par_departement || n <= 1500;
-	if (!list)
-		pdf_para(&d, d.regular, 10, "Les offres sont listées dans le livret de chaque département ; voici les communes et les numéros de leurs repères.");
-	else
-		pdf_heading(&d, 14, "Les offres, commune par commune");
-	struct pdf_entries *ent = list ? pdf_entries_open(ru, path_carto_doc(&path, ca, dep, PATH_PDF), note) : NULL;
+	struct pdf_entries *ent = list ? pdf_entries_open(ru, rel, note) : NULL;
 	size_t nv;
 	const struct rowref *v = index_rows(s, ca, dep, &nv);
 	if (nv != n)
 		ent = (pdf_entries_close(ent, 0), NULL);
-	if (ent)	/* pages filled by entries replayed are drawn if needed */
-		pdf_lazy_start(&d, ent, path_carto_doc(&path, ca, dep, PATH_PDF));
-	for (size_t i = 0; list && i < n; i++) {
-		if (i == 0 || r[i].l->commune != r[i - 1].l->commune)
-			pdf_heading_section(&d, ent, 12, r[i].l->commune ? r[i].l->commune->nom : "");
-		struct entry e = { &script, s, &r[i], b, &numbers };
-		struct digest ek;
-		if (ent && entry_key(ent, &e, &v[i], &ek) == 0)
-			pdf_section(&d, ent, &ek, entry_lay_out, &e);
-		else {
-			booklet_entry(&script, s, &r[i], b, &numbers);
-			pdf_entry(&d, ent, &script);
-		}
-	}
 	struct tail t = { r, n, b, dep != NULL };
-	struct digest tk = ent ? tail_key(ent, &t) : (struct digest){ 0, 0 };
-	pdf_section(&d, ent, &tk, tail, &t);
-	pdf_footers(&d);
-	rc = pdf_save(&d, p, path_carto_doc(&path, ca, dep, PATH_PDF), b);
-	pdf_lazy_end(&d, rc == 0);
+	struct body y = { s, r, list ? n : 0, v, ent, &script, b, &numbers, &t, NULL, NULL, 0 };
+	body_make(&y);
+	struct pdf_run run = { y.keys, y.n_sec, body_run, &y };
+	const char *texts[] = { title, s->titre, date, url, "" };
+	/* First as a splice of the previous file (pdf_splice.c); when it
+	 * cannot be, whole: in the same document when the splice did not
+	 * touch it, else in a new one. */
+	for (int pass = 0; pass < 2 && rc != 0; pass++) {
+		if (opened)
+			pdf_close_doc(&d);
+		opened = 1;
+		if (booklet_open(&d, s, ca, ru, title, date, url, b, dg) < 0)
+			break;
+		if (ent)
+			pdf_trace_start(&d);
+		booklet_head(&d, s, ca, dep, r, n, title, date, b, rel, list);
+		texts[4] = d.footer;
+		if (ent)
+			pdf_trace_head(&d, texts, sizeof(texts) / sizeof(*texts));
+		rc = pass == 0 && ent ? pdf_splice(&d, ent, rel, &run, p, b, file) : 1;
+		if (rc != 1)
+			continue;	/* spliced, failed, or to render in a new document */
+		if (ent)	/* pages filled by entries replayed are drawn if needed */
+			pdf_lazy_start(&d, ent, rel);
+		for (size_t j = 0; j < y.n_sec; j++)
+			body_run(&d, j, &y);
+		pdf_footers(&d);
+		rc = pdf_save(&d, p, rel, b);
+		pdf_lazy_end(&d, rc == 0);
+		break;
+	}
+	pdf_trace_end(&d, ru, rel, rc == 0);
 	pdf_entries_close(ent, rc == 0);
+	if (opened)
+		pdf_close_doc(&d);
+	free(y.sec);
+	free(y.keys);
 	free(title);
-out:
+	free(rel);
 	buf_release(&path);
 	buf_release(&script);
-	pdf_close_doc(&d);
 	free(numbers.l);
 	free(numbers.num);
 	free(r);

@@ -35,7 +35,9 @@
  * one entry in 16 or fewer keeps the previous note as it is: the entries
  * laid out again then are few, and writing tens of megabytes each build
  * was a tenth of a booklet's time. The pages these replays fill may not
- * even be drawn (pdf_lazy.c).
+ * even be drawn (pdf_lazy.c). The note is read at the first section that
+ * needs it: a booklet spliced (pdf_splice.c) lays out its few sections and
+ * never reads it.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -73,6 +75,8 @@ struct pdf_entries {
 	size_t n_refs, cap_refs;
 	struct buf ops;		/* one entry's, being recorded */
 	size_t replayed, laid_out;
+	int loaded;		/* the previous note read (at the first need) */
+	int splice;		/* a splice: every section laid out, no note kept */
 };
 
 /* ---- ops ---- */
@@ -411,7 +415,6 @@ struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel, stru
 	struct digest_ctx *k = cache_key(ru->cache, "pdf-entry", NULL);
 	digest_fold(k, &ru->fonts);
 	e->seed = digest_end(k);
-	read_note(e);
 	return e;
 }
 
@@ -459,8 +462,14 @@ int pdf_entry_replay(struct doc *d, const char *ops, size_t n)
 static int section(struct doc *d, struct pdf_entries *e, const struct digest *k,
     void (*fn)(struct doc *d, void *ctx), void *ctx, int count)
 {
-	const struct old_entry *o = e->tab ? &e->tab[slot(e, k)] : NULL;
+	if (!e->loaded && !e->splice) {
+		e->loaded = 1;
+		read_note(e);
+	}
+	const struct old_entry *o = e->tab && !e->splice ? &e->tab[slot(e, k)] : NULL;
 	int again = o && o->ops && d->reserve == 0 && !d->rec;
+	if (d->trace)
+		pdf_trace_section(d, k);
 	if (again) {
 		pdf_ops_replay(d, o->ops, o->n, 0);	/* checked by read_note */
 		note_add(e, k, o->ops, o->n, 1);
@@ -493,18 +502,35 @@ static void heading(struct doc *d, void *ctx)
 	pdf_heading(d, h->size, h->text);
 }
 
-void pdf_heading_section(struct doc *d, struct pdf_entries *e, float size, const char *text)
+struct digest pdf_heading_key(const struct pdf_entries *e, float size, const char *text)
 {
-	struct heading h = { size, text };
-	if (!e) {
-		heading(d, &h);
-		return;
-	}
 	struct digest_ctx *k = pdf_section_key(e, "heading");
 	digest_add(k, &size, sizeof(size));
 	digest_str(k, text);
-	struct digest key = digest_end(k);
-	section(d, e, &key, heading, &h, 0);
+	return digest_end(k);
+}
+
+void pdf_heading_keyed(struct doc *d, struct pdf_entries *e, const struct digest *k, float size,
+    const char *text)
+{
+	struct heading h = { size, text };
+	if (!e)
+		heading(d, &h);
+	else
+		section(d, e, k, heading, &h, 0);
+}
+
+void pdf_entries_splice(struct pdf_entries *e)
+{
+	e->splice = 1;
+}
+
+void pdf_entries_restart(struct pdf_entries *e)
+{
+	e->n_refs = 0;
+	buf_reset(&e->now);
+	e->replayed = e->laid_out = 0;
+	e->splice = 0;
 }
 
 struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind)
@@ -516,14 +542,16 @@ struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind
 	return k;
 }
 
+struct digest pdf_script_key(const struct pdf_entries *e, const struct buf *script)
+{
+	struct digest_ctx *kc = pdf_section_key(e, "script");
+	digest_add(kc, script->data, script->len);
+	return digest_end(kc);
+}
+
 void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script)
 {
-	struct digest k = { 0, 0 };
-	if (e) {
-		struct digest_ctx *kc = pdf_section_key(e, "script");
-		digest_add(kc, script->data, script->len);
-		k = digest_end(kc);
-	}
+	struct digest k = e ? pdf_script_key(e, script) : (struct digest){ 0, 0 };
 	pdf_section(d, e, &k, run_script, (void *)script);
 }
 
@@ -534,7 +562,7 @@ void pdf_entries_close(struct pdf_entries *e, int ok)
 	/* The previous note is kept while it has nearly every entry (a note
 	 * holds ops by their inputs' digest: any is right): writing it again
 	 * was a tenth of a booklet rendered again (perf). */
-	if (ok && (!e->tab || e->laid_out * 16 > e->replayed + e->laid_out)) {
+	if (ok && !e->splice && (!e->tab || e->laid_out * 16 > e->replayed + e->laid_out)) {
 		struct buf b = BUF_INIT;
 		note_make(e, &b);
 		cache_note_write(e->ru->cache, e->name, b.data, b.len);

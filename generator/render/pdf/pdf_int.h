@@ -60,6 +60,7 @@ struct pdf_reuse {
 	_Atomic size_t replayed, laid_out;	/* entries (pdf_entries.c) */
 	_Atomic size_t undrawn;	/* pages put back without being drawn (pdf_lazy.c) */
 	_Atomic size_t kept;	/* drawings put back (pdf_keep.c) */
+	_Atomic size_t spliced, redrawn;	/* booklets spliced, their pages drawn (pdf_splice.c) */
 };
 enum { STYLE_REGULAR, STYLE_BOLD, STYLE_ITALIC, N_STYLES };
 
@@ -91,6 +92,7 @@ struct doc {
 	struct buf *rec;	/* the ops of the entry laid out, or NULL */
 	int rec_bad;		/* they cannot be replayed (pdf_entries.c) */
 	struct pdf_lazy *lazy;	/* pages drawn only when needed, or NULL (pdf_lazy.c) */
+	struct pdf_trace *trace;	/* the sections' places, or NULL (pdf_splice.c) */
 	int files;		/* libharu opened a file (a font): HPDF_Free closes it */
 };
 
@@ -246,13 +248,16 @@ void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages
 void pdf_pages_record(struct doc *d, struct cache_pieces *cp, const struct pdf_pages *pp,
     const struct buf *file);
 void pdf_pages_end(struct doc *d, struct pdf_pages *pp);
+/* The key of a page's piece: its content stream's uncompressed bytes. */
+struct digest pdf_page_key(const struct cache_pieces *cp, HPDF_Page pg);
 
 /* pdf_entries.c: a long document's entries laid out once. An entry is a
  * script (pdf_script_*: what pdf_need, pdf_para with the regular or bold
  * font, pdf_field and pdf_down would do, in order); pdf_entry lays it out
  * at the cursor, or replays the ops the previous build recorded for the
  * same script (the same bytes). e NULL (no cache): laid out. pdf_entries_open
- * reads the note of the document rel (NULL without ru's cache) into old
+ * opens the note of the document rel (NULL without ru's cache), read at
+ * the first section into old
  * (NULL: a buffer of its own), which the caller reuses from one document
  * to the next (fresh memory for a note of tens of megabytes, its pages
  * faulted in, was most of the time to read it: perf), untouched until
@@ -275,9 +280,20 @@ void pdf_script_run(struct doc *d, const struct buf *script);
 struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind);
 void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
     void (*fn)(struct doc *d, void *ctx), void *ctx);
-/* pdf_heading as a section keyed by its size and text, not counted in the
- * entries replayed or laid out. */
-void pdf_heading_section(struct doc *d, struct pdf_entries *e, float size, const char *text);
+/* pdf_heading as a section keyed by its size and text (its key), not
+ * counted in the entries replayed or laid out. */
+struct digest pdf_heading_key(const struct pdf_entries *e, float size, const char *text);
+void pdf_heading_keyed(struct doc *d, struct pdf_entries *e, const struct digest *k, float size,
+    const char *text);
+/* The key pdf_entry gives a script. */
+struct digest pdf_script_key(const struct pdf_entries *e, const struct buf *script);
+/* A splice (pdf_splice.c) lays out the few sections it needs rather than
+ * read the previous note (tens of megabytes: most of a splice's time,
+ * perf), and leaves that note as it is (any note is right: it holds ops
+ * by their inputs' digest); pdf_entries_restart forgets the sections so
+ * far and ends the splice (given up: the booklet is rendered whole). */
+void pdf_entries_splice(struct pdf_entries *e);
+void pdf_entries_restart(struct pdf_entries *e);
 void pdf_entries_close(struct pdf_entries *e, int ok);
 /* Lays out script at d's cursor with its ops recorded into ops; returns 0,
  * or -1 when they cannot stand for it (text outside CP1252, a width kept
@@ -317,6 +333,8 @@ void pdf_lazy_event(struct doc *d, const char *ops, size_t n, float y);
 int pdf_lazy_footer(struct doc *d, int i);
 /* Draws page i's footer (its line, texts and number, not its link). */
 void pdf_footer_draw(struct doc *d, int i);
+/* The same on page pg, numbered num of total. */
+void pdf_footer_page(struct doc *d, HPDF_Page pg, int num, int total);
 /* pdf_save's part (pdf_pages.c): 1 with the content key the note has for
  * page i's recipe; pdf_lazy_draw draws an undrawn page (events, footer);
  * pdf_lazy_learn notes page i's content key (undrawn: it was put back). */
@@ -341,6 +359,42 @@ void pdf_ops_replay(struct doc *d, const char *p, size_t n, int flush);
 struct digest_ctx *pdf_kept_key(struct pdf_reuse *ru, const char *kind);
 void pdf_kept(struct doc *d, struct pdf_reuse *ru, const char *rel, struct digest_ctx *key,
     void (*fn)(struct doc *d, void *ctx), void *ctx);
+
+/* pdf_splice.c: a booklet rendered again by splicing its previous file.
+ * A booklet's body is a list of sections (pdf_section's, each with its
+ * key). While it is rendered, d->trace (pdf_trace_start) notes each
+ * section's key and the place it starts at (page, cursor), the digest of
+ * what comes before the sections (pdf_trace_head: pages 0 and 1 so far,
+ * the texts of the footers and properties), and, once written
+ * (pdf_trace_saved, from pdf_save), the file's length, digest and each
+ * page's content key: pdf_trace_end writes them as the note
+ * pdf-splice/<rel> when the file has the shape libharu gives a booklet
+ * (objects: catalog, pages, properties, the two fonts, then each page's
+ * dictionary, content and length, then one link a page). pdf_splice then
+ * lays out only the sections from the first changed one to the first
+ * place where the layout meets the previous one again (same section,
+ * page and cursor), draws the pages they touch, and writes the file as
+ * the previous one with those pages' objects replaced and the
+ * cross-reference table's offsets moved: 0 when written, -1 on an error,
+ * 1 when it cannot and has not touched the document (no note, another
+ * head): then the caller renders the booklet as usual in it; 2 when it
+ * cannot after laying out (another number of pages, the published file
+ * not the one noted, any other shape): then with a new document. */
+struct pdf_trace;
+struct pdf_run {	/* the booklet's sections, and how to lay one out */
+	const struct digest *keys;
+	size_t n;
+	void (*run)(struct doc *d, size_t j, void *ctx);
+	void *ctx;
+};
+void pdf_trace_start(struct doc *d);
+void pdf_trace_head(struct doc *d, const char *const *texts, size_t n);
+void pdf_trace_section(struct doc *d, const struct digest *k);
+void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf *file);
+/* Writes the note (when ok and the file had the shape) and frees the trace. */
+void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok);
+int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const struct pdf_run *r,
+    struct publish *p, struct buf *b, struct buf *file);
 
 /* pdf_map.c: the territory's outlines, markers and legends. A booklet's
  * map is kept (pdf_kept) in the note of the document rel. */
@@ -398,10 +452,11 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
 /* booklet's and deck's ru: their pages put back (struct pdf_reuse);
- * booklet's note: the worker's buffer its entries' note is read into
- * (pdf_entries_open). */
+ * booklet's note and file: the worker's buffers its entries' note and its
+ * previous file are read into (pdf_entries_open, pdf_splice). */
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct diags *dg);
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct buf *file,
+    struct diags *dg);
 int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, struct publish *p,
     struct buf *b, struct diags *dg);
 

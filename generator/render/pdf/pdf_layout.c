@@ -170,9 +170,13 @@ void pdf_link(struct doc *d, float x, float y, const char *text, float size, con
 
 void pdf_footer_draw(struct doc *d, int i)
 {
+	pdf_footer_page(d, d->pages[i], i + 1, d->npages);
+}
+
+void pdf_footer_page(struct doc *d, HPDF_Page pg, int number, int total)
+{
 	char num[32];
-	HPDF_Page pg = d->pages[i];
-	snprintf(num, sizeof(num), "page %d / %d", i + 1, d->npages);
+	snprintf(num, sizeof(num), "page %d / %d", number, total);
 	HPDF_Page_SetRGBStroke(pg, 0.6f, 0.6f, 0.6f);
 	HPDF_Page_MoveTo(pg, MARGIN, 50);
 	HPDF_Page_LineTo(pg, PAGE_W - MARGIN, 50);
@@ -219,6 +223,7 @@ static void HPDF_STDCALL hpdf_free(void *p)
 void pdf_close_doc(struct doc *d)
 {
 	pdf_lazy_end(d, 0);
+	pdf_trace_end(d, NULL, NULL, 0);
 	if (d->pdf) {
 		/* All of it is in the arena, unless a font file was opened. */
 		if (d->files)
@@ -322,6 +327,8 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 		goto out;
 	}
 	pdf_pages_record(d, cp, &pp, b);
+	if (d->trace)
+		pdf_trace_saved(d, pp.keys, b);
 	rc = publish_write(p, path, b->data, b->len);
 out:
 	cache_pieces_close(cp, rc == 0);

@@ -46,9 +46,9 @@ static HPDF_STATUS write_filter(HPDF_Dict dict, HPDF_Stream out)
 	return HPDF_Stream_Write(out, (const HPDF_BYTE *)FILTER_LINE, sizeof(FILTER_LINE) - 1);
 }
 
-/* The key of a page: its content stream's uncompressed bytes. */
-static struct digest page_key(const struct cache_pieces *cp, HPDF_Dict dict)
+struct digest pdf_page_key(const struct cache_pieces *cp, HPDF_Page pg)
 {
+	HPDF_Dict dict = contents(pg);
 	struct digest_ctx *k = cache_piece_key(cp);
 	HPDF_UINT n = HPDF_MemStream_GetBufCount(dict->stream);
 	for (HPDF_UINT i = 0; i < n; i++) {
@@ -117,7 +117,6 @@ void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages
 	pp->back = xcalloc((size_t)d->npages + 1, sizeof(*pp->back));
 	size_t back = 0;
 	for (int i = 0; i < d->npages; i++) {
-		HPDF_Dict dict = contents(d->pages[i]);
 		int rc = 0;
 		/* An undrawn page whose recipe the note knows (pdf_lazy.c). */
 		if (d->lazy && pdf_lazy_known(d, i, &keys[i]) && (rc = put_back(cp, d, i, &keys[i], pp)) == 1) {
@@ -128,7 +127,7 @@ void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages
 		if (rc == 0 && d->lazy)
 			pdf_lazy_draw(d, i);
 		if (rc == 0) {
-			keys[i] = page_key(cp, dict);
+			keys[i] = pdf_page_key(cp, d->pages[i]);
 			rc = put_back(cp, d, i, &keys[i], pp);
 			if (d->lazy)
 				pdf_lazy_learn(d, i, &keys[i], 0);
