@@ -989,6 +989,7 @@ cache_same output-deleted
 # are taken as they were pruned, the output's is followed by a look at its
 # entries), so the next build runs and removes them.
 touch "$C/site/site.yaml"
+rm -f "$C/log.paused"	# wait_line: no line of an earlier build
 CARTO_TEST_PAUSE_FINGERPRINT=3 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log.paused" 2>&1 &
 pid=$!
 wait_line '^carto: published' "$C/log.paused"
@@ -1331,6 +1332,7 @@ cache_test_d notes-cleaned-gone 'ls "$N"'
 # is now, or the next build would stop early and keep the page.
 rename_org "Centre social Ponts"
 sleep 0.02	# out of the racy tick of the edit, as cache_same
+rm -f "$C/log.paused"	# wait_line: no line of an earlier build
 CARTO_TEST_PAUSE_FINGERPRINT=3 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log.paused" 2>&1 &
 pid=$!
 wait_line '^carto: published' "$C/log.paused"

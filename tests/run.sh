@@ -31,6 +31,11 @@ can_strace() {
 # log) matches PATTERN, for up to 2 minutes (a loaded machine running the
 # sanitizers' build can take tens of seconds to get there: a shorter wait
 # let a test act before the moment it meant). Returns 1 when it never did.
+# FILE must be removed before the build that writes it is started in the
+# background: the shell truncates it only once that job runs, and a line
+# left in it by an earlier build would match at once (tests/cache.sh's two
+# paused builds share one log: the second test then appended to the page
+# before the build, which put it back, and failed now and then under load).
 wait_line() {
 	for _ in $(seq 1200); do
 		grep -q "$1" "$2" 2> /dev/null && return 0

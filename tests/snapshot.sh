@@ -222,6 +222,7 @@ rm -rf "$S/out.before"
 cp -a "$S/out" "$S/out.before"
 printf '# cut\n' >> "$ORG"
 sleep 0.02
+rm -f "$S/log.cut"	# wait_line: no line of an earlier build
 CARTO_TEST_PAUSE_LOAD=3 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log.cut" 2>&1 &
 pid=$!
 wait_line '^carto: paused with the load snapshot open' "$S/log.cut"
