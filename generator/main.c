@@ -547,6 +547,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	if (o->b.base_url)
 		s->base_url = o->b.base_url;
+	build_stage(&o->clock, NULL);
 	if (!out_is_safe(o->site, o->out, 1))
 		goto done;
 	if (publish_begin(&p, o->out) < 0) {
@@ -568,10 +569,13 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		diags_print(&md, stderr);
 		diags_free(&md);
 	} else {
+		build_stage(&o->clock, "publish-begin");
 		cache = cache_open(&p, s, &o->b);
+		build_stage(&o->clock, "cache-open");
 		rendered = build_render(s, &o->b, &o->clock, &p, cache);
 	}
 	fingerprint_end_reading(fp);
+	build_stage(&o->clock, "reading-end");
 	if (rendered < 0) {
 		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
 		publish_abort(&p);

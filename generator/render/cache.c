@@ -34,6 +34,7 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -86,6 +87,14 @@ struct cache {
 					 * (load_shown_prefix) */
 	struct org_part *parts;		/* by organisation, for cache_key_org */
 	size_t n_parts;
+	struct strmap parts_memo;	/* the file's digest in hex -> struct
+					 * parts_memo *, read from parts_path */
+	struct arena pa;		/* parts_memo's records */
+	char *parts_path;		/* .<out>.cache/parts */
+	struct buf index_text;		/* the index read, parsed in place */
+	struct buf parts_now;		/* this build's memo (file_parts) */
+	size_t parts_taken, parts_read;	/* files of several organisations:
+					 * parts from the memo, read */
 	struct org_keys *keys;		/* by organisation: their digests, once */
 	size_t keys_mask;		/* keys has keys_mask + 1 slots */
 	const struct site *site;	/* whose groups follow */
@@ -106,6 +115,20 @@ struct group {
 struct org_keys {
 	const struct organisme *o;
 	struct digest key, suites;
+};
+
+/* The parts of a file that holds several organisations, as a build found
+ * them (the memo, .<out>.cache/parts): for the file's bytes (their digest,
+ * the organisations' src) and the lines and columns its organisations
+ * start at, the digest of each one's part, or none (ok 0: the keys take
+ * the whole file). That is all file_parts reads, so a file whose digest,
+ * lines and columns are a record's has that record's parts, and is not
+ * read again. */
+struct parts_memo {
+	size_t n;
+	int ok;
+	uint32_t *line, *col;
+	struct digest *d;
 };
 
 /* An organisation of a file that holds several, and the digest of its part
@@ -179,27 +202,47 @@ static char *take_line(char **s, char *end)
 	return line;
 }
 
+/* Reads the digits at s (at least one) into *v, which must not pass max;
+ * *e is past them. Returns 0 or -1. By hand: strtoll was a tenth of the
+ * reading of the index, whose numbers are mostly 19-digit times. */
+static int read_digits(const char *s, unsigned long long max, const char **e, unsigned long long *v)
+{
+	unsigned long long x = 0;
+	const char *p = s;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (x > (max - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	*e = p;
+	*v = x;
+	return p == s ? -1 : 0;
+}
+
 /* Reads a number at s followed by stop, at least lo; *after is past stop. */
 static int read_num(const char *s, char stop, long long lo, char **after, long long *v)
 {
-	char *e;
-	errno = 0;
-	*v = strtoll(s, &e, 10);
-	if (e == s || *e != stop || errno || *v < lo || s[0] == '+' || s[0] == ' ')
+	const char *e;
+	unsigned long long x;
+	int neg = s[0] == '-';
+	if (read_digits(s + neg, neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX, &e, &x) < 0 ||
+	    *e != stop)
 		return -1;
-	*after = e + (stop != '\0');
+	*v = neg ? (x == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)x) : (long long)x;
+	if (*v < lo)
+		return -1;
+	*after = (char *)e + (stop != '\0');
 	return 0;
 }
 
 /* Reads an unsigned number at s followed by a space; *after is past it. */
 static int read_unsigned(const char *s, char **after, unsigned long long *v)
 {
-	char *e;
-	errno = 0;
-	*v = strtoull(s, &e, 10);
-	if (e == s || *e != ' ' || errno || s[0] < '0' || s[0] > '9')
+	const char *e;
+	if (read_digits(s, ULLONG_MAX, &e, v) < 0 || *e != ' ')
 		return -1;
-	*after = e + 1;
+	*after = (char *)e + 1;
 	return 0;
 }
 
@@ -238,7 +281,7 @@ static int read_files(char **s, char *end, struct publish_file *v, size_t n, int
 		    read_num(line, ' ', with_digest ? 0 : -1, &after, &v[i].size) < 0)
 			return -1;
 		memset(&v[i].st, 0, sizeof(v[i].st));
-		if (with_digest && (strlen(after) < 34 || after[32] != ' ' ||
+		if (with_digest && (memchr(after, '\0', 34) || after[32] != ' ' ||
 		    digest_parse(after, &v[i].bytes) < 0))
 			return -1;
 		after += with_digest ? 33 : 0;
@@ -268,7 +311,7 @@ static int parse(struct cache *c, char *text, size_t len, long long index_time)
 		struct doc *d = arena_alloc(&c->a, sizeof(*d));
 		long long n, n_sizes;
 		char *rest;
-		if (!(line = take_line(&s, trailer)) || strlen(line) < 34 || line[32] != ' ' ||
+		if (!(line = take_line(&s, trailer)) || memchr(line, '\0', 34) || line[32] != ' ' ||
 		    digest_parse(line, &d->key) < 0 || read_num(line + 33, ' ', 0, &rest, &n) < 0 ||
 		    read_num(rest, '\0', 0, &rest, &n_sizes) < 0 || n > 1 << 20 || n_sizes > 1 << 20)
 			return -1;
@@ -382,6 +425,24 @@ static int global_key(struct cache *c, const struct site *s, const struct build_
 
 static void org_parts(struct cache *c, const struct site *s);
 static void org_keys(struct cache *c, const struct site *s, int jobs);
+static void parts_memo_read(struct cache *c);
+
+/* Reads and parses the index at c->index into c->old (kept in
+ * c->index_text, parsed in place); no index, or a damaged one, leaves the
+ * map empty. A thread's body (cache_open). */
+static void *index_read(void *arg)
+{
+	struct cache *c = arg;
+	struct stat ist;
+	if (stat(c->index, &ist) == 0 && fs_read(c->index, INDEX_MAX, &c->index_text) == 0) {
+		long long index_time = (long long)ist.st_mtim.tv_sec * 1000000000LL + ist.st_mtim.tv_nsec;
+		if (parse(c, c->index_text.data, c->index_text.len, index_time) < 0) {
+			strmap_free(&c->old);	/* the documents stay in the arena, unused */
+			c->old = (struct strmap)STRMAP_INIT;
+		}
+	}
+	return NULL;
+}
 
 struct cache *cache_open(const struct publish *p, const struct site *s,
     const struct build_opts *o)
@@ -402,24 +463,31 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	atomic_init(&c->bytes[0], 0);
 	atomic_init(&c->bytes[1], 0);
 	c->prefix = load_shown_prefix(s);
-	org_parts(c, s);
-	org_keys(c, s, o->jobs);
-	org_groups(c, s);
 	c->dir = publish_beside(p->out, "cache");
-	struct buf path = BUF_INIT, text = BUF_INIT;
+	struct buf path = BUF_INIT;
 	fs_join(&path, c->dir, "index");
 	c->index = buf_detach(&path, NULL);
-	struct stat ist;
-	if (stat(c->index, &ist) == 0 && fs_read(c->index, INDEX_MAX, &text) == 0) {
-		char *copy = arena_alloc(&c->a, text.len + 1);
-		memcpy(copy, text.data, text.len + 1);
-		long long index_time = (long long)ist.st_mtim.tv_sec * 1000000000LL + ist.st_mtim.tv_nsec;
-		if (parse(c, copy, text.len, index_time) < 0) {
-			strmap_free(&c->old);	/* the documents stay in the arena, unused */
-			c->old = (struct strmap)STRMAP_INIT;
-		}
-	}
-	buf_release(&text);
+	/* The index is read and parsed beside the organisations' keys (they
+	 * share nothing: the index's documents are in c->a, the parts' memo
+	 * in c->pa). */
+	c->index_text = (struct buf)BUF_INIT;
+	pthread_t reader;
+	int beside = pthread_create(&reader, NULL, index_read, c) == 0;
+	fs_join(&path, c->dir, "parts");
+	c->parts_path = buf_detach(&path, NULL);
+	c->parts_memo = (struct strmap)STRMAP_INIT;
+	c->parts_now = (struct buf)BUF_INIT;
+	c->pa = (struct arena)ARENA_INIT;
+	parts_memo_read(c);
+	org_parts(c, s);
+	if (o->timing)
+		fprintf(stderr, "carto: cache-parts %zu files taken, %zu read\n", c->parts_taken, c->parts_read);
+	org_keys(c, s, o->jobs);
+	org_groups(c, s);
+	if (beside)
+		pthread_join(reader, NULL);
+	else
+		index_read(c);
 	return c;
 }
 
@@ -587,6 +655,42 @@ static int block_start(const char *t, size_t n, uint32_t col)
 	    t[col - 1] != '{' && t[col - 1] != '[';
 }
 
+/* Appends the memo's record of file v[0..n) to c->parts_now: its digest,
+ * its organisations' lines and columns, and their parts' digests d (NULL:
+ * none). */
+static void memo_put(struct cache *c, struct organisme *const *v, size_t n, const struct digest *d)
+{
+	char hex[33];
+	struct buf *b = &c->parts_now;
+	digest_hex(&v[0]->src, hex);
+	buf_add(b, hex, 32);
+	buf_putc(b, ' ');
+	buf_put_unum(b, n, ' ');
+	buf_put_unum(b, d != NULL, '\n');
+	for (size_t i = 0; i < n; i++) {
+		buf_put_unum(b, v[i]->line, ' ');
+		buf_put_unum(b, v[i]->col, ' ');
+		if (d)
+			digest_hex(&d[i], hex);
+		buf_add(b, d ? hex : "-", d ? 32 : 1);
+		buf_putc(b, '\n');
+	}
+}
+
+/* The memo's record of file v[0..n), or NULL. */
+static const struct parts_memo *memo_of(const struct cache *c, struct organisme *const *v, size_t n)
+{
+	char hex[33];
+	digest_hex(&v[0]->src, hex);
+	const struct parts_memo *m = strmap_get(&c->parts_memo, hex);
+	if (!m || m->n != n)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (m->line[i] != v[i]->line || m->col[i] != v[i]->col)
+			return NULL;
+	return m;
+}
+
 /* The parts of file v[0..n) (the n organisations it holds, in file order)
  * into c->parts: organisation i's is the digest of the file's bytes before
  * the first organisation (what every one reads: the file's other keys),
@@ -594,42 +698,160 @@ static int block_start(const char *t, size_t n, uint32_t col)
  * organisation's lines (which run to the end of the file, where other keys
  * may stand). Nothing when the file is not the one loaded (changed since:
  * src differs), may hold aliases, or its organisations do not start on
- * increasing lines: their keys then take the whole file. */
+ * increasing lines: their keys then take the whole file. Taken from the
+ * memo when it has the file (memo_of); else the file is read, and what it
+ * gave recorded, when it is the one loaded. */
 static void file_parts(struct cache *c, struct organisme *const *v, size_t n)
 {
+	const struct parts_memo *m = memo_of(c, v, n);
+	if (m) {
+		c->parts_taken++;
+		memo_put(c, v, n, m->ok ? m->d : NULL);
+		if (!m->ok)
+			return;
+		c->parts = xrealloc(c->parts, (c->n_parts + n) * sizeof(*c->parts));
+		for (size_t i = 0; i < n; i++)
+			c->parts[c->n_parts++] = (struct org_part){ v[i], m->d[i] };
+		return;
+	}
 	struct buf text = BUF_INIT;
 	size_t *at = xmalloc((n + 1) * sizeof(*at));
+	struct digest *d = NULL;
+	c->parts_read++;
 	if (fs_read(v[0]->file, INDEX_MAX, &text) < 0)	/* as the loader named it */
 		goto out;
 	struct digest got = digest_bytes(text.data, text.len);
-	if (!digest_eq(&got, &v[0]->src) || may_alias(text.data, text.len))
-		goto out;
+	if (!digest_eq(&got, &v[0]->src))
+		goto out;	/* not the file loaded: nothing to remember */
+	if (may_alias(text.data, text.len))
+		goto none;
 	/* The offset of each organisation's first line. */
 	size_t line = 1, off = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (i && v[i]->line <= v[i - 1]->line)
-			goto out;
+			goto none;
 		while (line < v[i]->line && off < text.len) {
 			const char *nl = memchr(text.data + off, '\n', text.len - off);
 			off = nl ? (size_t)(nl - text.data) + 1 : text.len;
 			line++;
 		}
 		if (line != v[i]->line || !block_start(text.data + off, text.len - off, v[i]->col))
-			goto out;
+			goto none;
 		at[i] = off;
 	}
 	at[n] = text.len;
+	d = xmalloc(n * sizeof(*d));
 	c->parts = xrealloc(c->parts, (c->n_parts + n) * sizeof(*c->parts));
 	for (size_t i = 0; i < n; i++) {
 		struct digest_ctx *k = digest_new();
 		digest_add(k, text.data, at[0]);
 		digest_add(k, text.data + at[i], at[i + 1] - at[i]);
 		digest_add(k, text.data + at[n - 1], text.len - at[n - 1]);
-		c->parts[c->n_parts++] = (struct org_part){ v[i], digest_end(k) };
+		d[i] = digest_end(k);
+		c->parts[c->n_parts++] = (struct org_part){ v[i], d[i] };
 	}
+none:
+	memo_put(c, v, n, d);
 out:
+	free(d);
 	free(at);
 	buf_release(&text);
+}
+
+#define PARTS_HEADER "carto-parts 1 "
+
+/* The memo's first line: its format and carto's digest (another carto
+ * may find other parts: its memo is none). */
+static void parts_header(struct buf *b)
+{
+	struct digest carto;
+	char hex[33] = "-";
+	if (cache_carto_digest(&carto) == 0)
+		digest_hex(&carto, hex);
+	buf_puts(b, PARTS_HEADER);
+	buf_puts(b, hex);
+	buf_putc(b, '\n');
+}
+
+/* Reads the memo at c->parts_path into c->parts_memo (in c's arena);
+ * anything but a complete memo of this format is none (every file read). */
+static void parts_memo_read(struct cache *c)
+{
+	struct buf text = BUF_INIT, head = BUF_INIT;
+	parts_header(&head);
+	size_t hl = head.len;
+	int ok = fs_read(c->parts_path, INDEX_MAX, &text) == 0 && text.len >= hl + 37 &&
+	    memcmp(text.data, head.data, hl) == 0 && text.data[text.len - 1] == '\n';
+	buf_release(&head);
+	if (!ok) {
+		buf_release(&text);
+		return;
+	}
+	char *t = arena_alloc(&c->pa, text.len + 1), *end = t + text.len - 37;
+	memcpy(t, text.data, text.len + 1);
+	buf_release(&text);
+	struct digest want, got = digest_bytes(t, (size_t)(end - t));
+	if (end[-1] != '\n' || memcmp(end, "end ", 4) != 0 || digest_parse(end + 4, &want) < 0 ||
+	    !digest_eq(&want, &got))
+		return;
+	struct strmap map = STRMAP_INIT;
+	char *s = t + hl, *line;
+	int bad = 0;
+	while (!bad && s < end) {
+		struct parts_memo *m = arena_alloc(&c->pa, sizeof(*m));
+		struct digest src;
+		long long n, ok;
+		char *rest;
+		if (!(line = take_line(&s, end)) || strlen(line) < 34 || line[32] != ' ' ||
+		    digest_parse(line, &src) < 0 || read_num(line + 33, ' ', 1, &rest, &n) < 0 || n > 1 << 20 ||
+		    read_num(rest, '\0', 0, &rest, &ok) < 0 || ok > 1) {
+			bad = 1;
+			break;
+		}
+		line[32] = '\0';
+		m->n = (size_t)n;
+		m->ok = (int)ok;
+		m->line = arena_alloc(&c->pa, m->n * sizeof(*m->line));
+		m->col = arena_alloc(&c->pa, m->n * sizeof(*m->col));
+		m->d = arena_alloc(&c->pa, m->n * sizeof(*m->d));
+		for (size_t i = 0; !bad && i < m->n; i++) {
+			char *l = take_line(&s, end), *a;
+			long long ln, col;
+			bad = !l || read_num(l, ' ', 1, &a, &ln) < 0 || read_num(a, ' ', 1, &a, &col) < 0 ||
+			    ln > UINT32_MAX || col > UINT32_MAX ||
+			    (m->ok ? strlen(a) != 32 || digest_parse(a, &m->d[i]) < 0 : strcmp(a, "-") != 0);
+			if (!bad) {
+				m->line[i] = (uint32_t)ln;
+				m->col[i] = (uint32_t)col;
+			}
+		}
+		if (!bad)
+			strmap_put(&map, line, m);
+	}
+	if (bad)
+		strmap_free(&map);
+	else
+		c->parts_memo = map;
+}
+
+/* Writes this build's memo (c->parts_now) atomically; a memo that cannot
+ * be written is removed (the next build reads the files). */
+static void parts_memo_save(const struct cache *c)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	char hex[33];
+	parts_header(&b);
+	buf_add(&b, c->parts_now.data, c->parts_now.len);
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, hex);
+	buf_printf(&b, "end %s\n", hex);
+	buf_printf(&tmp, "%s.%ld.tmp", c->index, (long)getpid());
+	if (fs_write(tmp.data, b.data, b.len) < 0 || fs_replace(tmp.data, c->parts_path) < 0) {
+		unlink(tmp.data);
+		unlink(c->parts_path);
+	}
+	buf_release(&b);
+	buf_release(&tmp);
 }
 
 /* Finds the files that hold several organisations and their parts. */
@@ -646,31 +868,60 @@ static void org_parts(struct cache *c, const struct site *s)
 		qsort(c->parts, c->n_parts, sizeof(*c->parts), by_org);
 }
 
-/* The digest of the suites of o's offers (cache_key_suites). */
-static struct digest suites_digest(const struct organisme *o)
+static size_t place_in(const void *p, const void *v, size_t n, size_t sz);
+
+/* The digest of the suites of o's offers (cache_key_suites), framed into
+ * b (reset first) and hashed at once: 90,000 suites, each a few short
+ * values, cost three times more as separate digest_add calls. A suite's
+ * offer and lieux are told by their places in their organisations'
+ * arrays, whose keys (o's, folded first, and the following offer's
+ * organisation's) hold their ids, as rows_digest does: reading each id
+ * was a cache miss, most of the keys' time; one not in them, by its ids. */
+static struct digest suites_digest(const struct organisme *o, struct buf *b)
 {
-	struct digest_ctx *k = digest_new();
+	buf_reset(b);
+	struct digest own = cache_org_digest(o);
+	buf_add(b, &own, sizeof(own));
 	for (size_t i = 0; i < o->n_offres; i++) {
 		const struct offre *of = &o->offres[i];
-		digest_num(k, (long long)of->n_suites);
+		digest_buf_num(b, (long long)of->n_suites);
 		for (size_t j = 0; j < of->n_suites; j++) {
 			const struct suite *su = &of->suites[j];
-			cache_key_org(k, su->o->org);
-			digest_str(k, su->o->id.s);
-			digest_str(k, su->from->id.s);
-			digest_str(k, su->to->id.s);
-			digest_add(k, &su->km, sizeof(su->km));
-			digest_num(k, su->same_dep);
-			digest_str(k, su->public);
+			const struct organisme *g = su->o->org;
+			struct digest d = cache_org_digest(g);
+			buf_add(b, &d, sizeof(d));
+			uint32_t at[3] = { (uint32_t)place_in(su->o, g->offres, g->n_offres, sizeof(*g->offres)),
+				(uint32_t)place_in(su->from, o->lieux, o->n_lieux, sizeof(*o->lieux)),
+				(uint32_t)place_in(su->to, g->lieux, g->n_lieux, sizeof(*g->lieux)) };
+			if (at[0] < g->n_offres && at[1] < o->n_lieux && at[2] < g->n_lieux &&
+			    g->n_offres < UINT32_MAX && o->n_lieux < UINT32_MAX && g->n_lieux < UINT32_MAX) {
+				buf_putc(b, 'p');
+				buf_add(b, at, sizeof(at));
+			} else {
+				buf_putc(b, 'i');
+				digest_buf_str(b, su->o->id.s);
+				digest_buf_str(b, su->from->id.s);
+				digest_buf_str(b, su->to->id.s);
+			}
+			buf_add(b, &su->km, sizeof(su->km));
+			digest_buf_num(b, su->same_dep);
+			digest_buf_str(b, su->public);
 		}
 	}
-	return digest_end(k);
+	return digest_bytes(b->data, b->len);
 }
 
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 {
 	const struct org_keys *e = org_keys_of(keyed, o);
-	struct digest d = e ? e->suites : suites_digest(o);
+	struct digest d;
+	if (e)
+		d = e->suites;
+	else {
+		struct buf b = BUF_INIT;
+		d = suites_digest(o, &b);
+		buf_release(&b);
+	}
 	digest_fold(k, &d);
 }
 
@@ -689,7 +940,6 @@ struct keys_run {
 
 static int keys_job(void *ctx, size_t j, struct pool_worker *w)
 {
-	(void)w;
 	struct keys_run *r = ctx;
 	size_t end = (j + 1) * KEYS_CHUNK < r->s->n_organismes ? (j + 1) * KEYS_CHUNK : r->s->n_organismes;
 	for (size_t i = j * KEYS_CHUNK; i < end; i++) {
@@ -697,7 +947,7 @@ static int keys_job(void *ctx, size_t j, struct pool_worker *w)
 		if (!r->suites)
 			r->key[i] = org_digest(r->c, o);
 		else
-			((struct org_keys *)org_keys_of(r->c, o))->suites = suites_digest(o);
+			((struct org_keys *)org_keys_of(r->c, o))->suites = suites_digest(o, &w->tmp);
 	}
 	return 0;
 }
@@ -1715,8 +1965,10 @@ int cache_save(struct cache *c)
 			save_pieces(c, c->pieces[i], i);
 	if (rc < 0)
 		unlink(tmp.data);
-	else
+	else {
+		parts_memo_save(c);
 		clean_notes(c);
+	}
 	clean_tmp(c);
 	buf_release(&b);
 	buf_release(&tmp);
@@ -1763,6 +2015,11 @@ void cache_free(struct cache *c)
 		pieces_free(c->pieces[i]);
 	free(c->pieces);
 	free(c->parts);
+	strmap_free(&c->parts_memo);
+	buf_release(&c->parts_now);
+	arena_free(&c->pa);
+	buf_release(&c->index_text);
+	free(c->parts_path);
 	free(c->keys);
 	free(c->groups);
 	if (keyed == c)
