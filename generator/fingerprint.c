@@ -55,6 +55,10 @@ struct fingerprint {
 	char *dir, *path;	/* the cache's folder and the fingerprint in it */
 	struct digest key;
 	long long start;	/* the coarse clock at the build's start, ns */
+	long long published;	/* the clock once published, ns, or -1 */
+	int looked;		/* fingerprint_look: 0 not yet, 1 done
+				 * (outputs), -1 none to write */
+	struct buf outputs;	/* its entries of the output */
 	struct buf err, say;	/* what the build printed on stderr, stdout */
 	int status;		/* the recorded build's, when held */
 	struct fsrec_entry *in;	/* what it read, once it is done */
@@ -235,6 +239,8 @@ struct fingerprint *fingerprint_open(const struct fingerprint_args *a)
 	struct fingerprint *f = xcalloc(1, sizeof(*f));
 	f->err = (struct buf)BUF_INIT;
 	f->say = (struct buf)BUF_INIT;
+	f->published = -1;
+	f->outputs = (struct buf)BUF_INIT;
 	f->out = xstrdup(a->out);
 	f->jobs = a->o->jobs;
 	f->timing = a->o->timing;
@@ -286,6 +292,11 @@ void fingerprint_end_reading(struct fingerprint *f)
 	diags_tee(NULL);
 	f->in = fsrec_stop(&f->n_in, &f->changed);
 	f->reading = 0;
+}
+
+void fingerprint_published(struct fingerprint *f)
+{
+	f->published = now_ns(CLOCK_REALTIME);
 }
 
 void fingerprint_say(struct fingerprint *f, const char *text)
@@ -568,18 +579,37 @@ static int make_dir(const char *path)
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const struct cache *c)
+void fingerprint_look(struct fingerprint *f, struct publish *p, const struct cache *c)
 {
 	fingerprint_end_reading(f);
+	f->looked = -1;
 	if (f->off || f->held || !f->in || f->changed)
-		return 0;
+		return;
 	for (size_t i = 0; i < f->n_in; i++)
 		if (!f->in[i].id.err && f->in[i].kind != FSREC_PLACE &&
 		    (racy(f->in[i].id.mtime, f->start) || racy(f->in[i].id.ctime, f->start)))
-			return 0;	/* changed since the build started, or just before */
+			return;	/* changed since the build started, or just before */
 	/* The output is looked at once the clock that stamps files has moved
-	 * past its publication: a later change has a later time. */
-	long long published = fs_wait_tick();
+	 * past its publication: a later change has a later time. The moment
+	 * is taken right after the swap (fingerprint_published), so the
+	 * stages since have mostly waited out the tick. */
+	long long published = f->published;
+	if (published < 0)
+		published = fs_wait_tick();
+	else
+		for (int i = 0; i < 100 && now_ns(CLOCK_REALTIME_COARSE) <= published; i++)
+			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);	/* as fs_wait_tick */
+	buf_reset(&f->outputs);
+	if (put_produced(f, p, c, &f->outputs, published + 1) == 0)
+		f->looked = 1;
+}
+
+int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const struct cache *c)
+{
+	if (!f->looked)
+		fingerprint_look(f, p, c);
+	if (f->looked < 0)
+		return 0;
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char hex[33];
 	digest_hex(&f->key, hex);
@@ -589,20 +619,19 @@ int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const
 	buf_printf(&b, "\nsay 1 %zu\n", f->say.len);
 	buf_add(&b, f->say.data, f->say.len);
 	buf_putc(&b, '\n');
+	buf_grow(&b, f->n_in * 160 + f->outputs.len + 64);
 	for (size_t i = 0; i < f->n_in; i++)
 		put_entry(&b, 'i', &f->in[i]);
-	int rc = 0;
-	if (put_produced(f, p, c, &b, published + 1) == 0) {
-		struct digest all = digest_bytes(b.data, b.len);
-		digest_hex(&all, hex);
-		buf_printf(&b, "end %s\n", hex);
-		buf_printf(&tmp, "%s.%ld.tmp", f->path, (long)getpid());
-		rc = make_dir(f->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, f->path) : -1;
-		int e = errno;
-		if (rc < 0)
-			unlink(tmp.data);
-		errno = e;
-	}
+	buf_add(&b, f->outputs.data, f->outputs.len);
+	struct digest all = digest_bytes(b.data, b.len);
+	digest_hex(&all, hex);
+	buf_printf(&b, "end %s\n", hex);
+	buf_printf(&tmp, "%s.%ld.tmp", f->path, (long)getpid());
+	int rc = make_dir(f->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, f->path) : -1;
+	int e = errno;
+	if (rc < 0)
+		unlink(tmp.data);
+	errno = e;
 	buf_release(&b);
 	buf_release(&tmp);
 	return rc;
@@ -616,6 +645,7 @@ void fingerprint_free(struct fingerprint *f)
 	fsrec_free(f->in, f->n_in);
 	buf_release(&f->err);
 	buf_release(&f->say);
+	buf_release(&f->outputs);
 	free(f->out);
 	free(f->dir);
 	free(f->path);

@@ -53,8 +53,19 @@ struct fingerprint *fingerprint_open(const struct fingerprint_args *a);
 int fingerprint_replay(struct fingerprint *f, int *status);
 /* Stops noting inputs and teeing diagnostics (the render stage is done). */
 void fingerprint_end_reading(struct fingerprint *f);
+/* Notes the moment of publication (right after publish_commit): the
+ * output is looked at once the clock that stamps files has passed it
+ * (fingerprint_save waits for that, which the stages between have mostly
+ * done). */
+void fingerprint_published(struct fingerprint *f);
 /* Records text, printed by the caller to stdout, for the replay. */
 void fingerprint_say(struct fingerprint *f, const char *text);
+/* Looks at the output for fingerprint_save (which does it when this was
+ * not called): once the clock has passed the publication, the identity of
+ * every file and folder the build produced (p, c as for fingerprint_save).
+ * Called once p has published cleanly; thread-safe against cache_save and
+ * publish_folders_save, which may run meanwhile. */
+void fingerprint_look(struct fingerprint *f, struct publish *p, const struct cache *c);
 /* Writes the fingerprint of this build, published with status, atomically
  * (a new file renamed over the old). Writes none when the build's inputs
  * changed while it read them or were racy, or an output is racy. Returns 0

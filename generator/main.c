@@ -467,6 +467,43 @@ static int out_is_safe(const char *site, const char *out, int say)
 	return ok;
 }
 
+/* What a build writes beside the output once published (cmd_build):
+ * the cache's index, then the folders' records when the build was clean
+ * and the index written (else the next build lists every folder). */
+struct tail_save {
+	struct cache *cache;
+	struct publish *p;
+	int clean;
+	int saved, err;		/* cache_save's result and errno */
+	double ms[2], cpu_ms[2];	/* of the two, for CARTO_TIMING */
+};
+
+static double ms_of(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void *tail_save(void *arg)
+{
+	struct tail_save *t = arg;
+	struct timespec w[3], c[3];
+	clock_gettime(CLOCK_MONOTONIC, &w[0]);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c[0]);
+	t->saved = cache_save(t->cache);
+	t->err = errno;
+	clock_gettime(CLOCK_MONOTONIC, &w[1]);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c[1]);
+	if (t->clean && t->saved == 0)
+		publish_folders_save(t->p);
+	clock_gettime(CLOCK_MONOTONIC, &w[2]);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c[2]);
+	for (int i = 0; i < 2; i++) {
+		t->ms[i] = ms_of(&w[i], &w[i + 1]);
+		t->cpu_ms[i] = ms_of(&c[i], &c[i + 1]);
+	}
+	return NULL;
+}
+
 static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 {
 	struct buf def = BUF_INIT;
@@ -585,6 +622,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		sleep(o->b.pause);
 	build_stage(&o->clock, NULL);
 	int committed = publish_commit(&p);
+	fingerprint_published(fp);
 	build_stage(&o->clock, "publish");
 	struct diags cd = DIAGS_INIT;	/* what could not be removed */
 	publish_take_diags(&p, &cd);
@@ -600,16 +638,16 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	build_stage(&o->clock, NULL);
 	if (p.relinked)
 		cache_restat(cache, p.out);
-	int saved = cache_save(cache);
-	build_stage(&o->clock, "cache-save");
-	if (clean && saved == 0)
-		publish_folders_save(&p);	/* else the next build lists every folder */
-	build_stage(&o->clock, "folders-save");
-	if (saved < 0) {	/* the next build is then a full one */
-		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
-		    strerror(errno));
-		clean = 0;
-	}
+	/* The cache's index and the folders' records are written on a thread
+	 * while this one prints the summary and looks at the output for the
+	 * fingerprint (they share nothing but what both only read: the
+	 * cache's documents, the publisher's manifest); the fingerprint is
+	 * written once they are, and only when they were. */
+	struct tail_save ts = { .cache = cache, .p = &p, .clean = clean };
+	pthread_t saver;
+	int beside = pthread_create(&saver, NULL, tail_save, &ts) == 0;
+	if (!beside)
+		tail_save(&ts);
 	struct buf said = BUF_INIT;
 	buf_printf(&said, "carto: published %s: %zu organisation%s, %zu offer%s, %zu référentiel%s, %zu page%s (%zu warning%s)\n",
 	    o->out, s->n_organismes, diag_plural(s->n_organismes), s->n_offres, diag_plural(s->n_offres),
@@ -629,16 +667,29 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		cache_bytes(cache, &written, &kept);
 		fprintf(stderr, "carto: pieces bytes written=%lld in-place=%lld\n", written, kept);
 	}
-	if (o->b.timing) {
-		size_t listed, known;
-		publish_folders_counts(&p, &listed, &known);
-		fprintf(stderr, "carto: publish-folders listed=%zu known=%zu\n", listed, known);
-	}
 	rc = 0;
 	fflush(stdout);
 	if (o->b.pause_fingerprint)
 		sleep(o->b.pause_fingerprint);
 	build_stage(&o->clock, NULL);
+	if (clean && cache)
+		fingerprint_look(fp, &p, cache);
+	build_stage(&o->clock, "fingerprint-look");
+	if (beside)
+		pthread_join(saver, NULL);
+	build_stage(&o->clock, "tail-join");
+	if (o->b.timing) {
+		fprintf(stderr, "carto: %-10s %7.1f ms cpu_ms=%.1f\n", "cache-save", ts.ms[0], ts.cpu_ms[0]);
+		fprintf(stderr, "carto: %-10s %7.1f ms cpu_ms=%.1f\n", "folders-save", ts.ms[1], ts.cpu_ms[1]);
+		size_t listed, known;
+		publish_folders_counts(&p, &listed, &known);
+		fprintf(stderr, "carto: publish-folders listed=%zu known=%zu\n", listed, known);
+	}
+	if (ts.saved < 0) {	/* the next build is then a full one */
+		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
+		    strerror(ts.err));
+		clean = 0;
+	}
 	if (clean && cache && fingerprint_save(fp, rc, &p, cache) < 0)
 		fprintf(stderr, "carto: warning: cannot write the build's fingerprint beside %s: %s\n", o->out,
 		    strerror(errno));

@@ -97,6 +97,8 @@ struct cache {
 					 * parts from the memo, read */
 	struct org_keys *keys;		/* by organisation: their digests, once */
 	size_t keys_mask;		/* keys has keys_mask + 1 slots */
+	struct digest *key_at, *suites_at;	/* the same, in the site's order */
+	char *ends_at;			/* cache_piece_ends, in the site's order */
 	const struct site *site;	/* whose groups follow */
 	struct group *groups;		/* by the index of their first
 					 * organisation (cache_piece_group) */
@@ -525,14 +527,18 @@ static struct digest org_digest(const struct cache *c, const struct organisme *o
 	struct org_part want = { o, { 0, 0 } };
 	const struct org_part *part = c && c->n_parts ?
 	    bsearch(&want, c->parts, c->n_parts, sizeof(want), by_org) : NULL;
-	struct digest_ctx *k = digest_new();
-	/* The path in the site: the same site built from another folder, or
-	 * named otherwise, keeps its keys. */
-	digest_str(k, c && strlen(o->file) >= c->prefix ? o->file + c->prefix : o->file);
-	digest_num(k, part != NULL);
-	digest_fold(k, part ? &part->d : &o->src);
-	digest_str(k, o->id.s);
-	return digest_end(k);
+	/* Hashed in one-shot calls, with no allocation (a digest_ctx a key
+	 * was an allocation and five updates): the path's and the id's
+	 * digests with the part's, 56 bytes hashed at once. The path in the
+	 * site: the same site built from another folder, or named otherwise,
+	 * keeps its keys. */
+	const char *path = c && strlen(o->file) >= c->prefix ? o->file + c->prefix : o->file;
+	struct {
+		struct digest path, bytes, id;
+		uint64_t has_part;
+	} all = { digest_bytes(path, strlen(path)), part ? part->d : o->src,
+		digest_bytes(o->id.s ? o->id.s : "", o->id.s ? strlen(o->id.s) : 0), part != NULL };
+	return digest_bytes(&all, sizeof(all));
 }
 
 struct digest cache_org_digest(const struct organisme *o)
@@ -934,8 +940,8 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 struct keys_run {
 	struct cache *c;
 	const struct site *s;
-	struct digest *key;	/* the first pass's, by organisation */
-	int suites;		/* 0: the keys; 1: the suites' digests */
+	int suites;		/* 0: the keys (c->key_at); 1: the suites'
+				 * digests (c->suites_at) */
 };
 
 static int keys_job(void *ctx, size_t j, struct pool_worker *w)
@@ -944,10 +950,12 @@ static int keys_job(void *ctx, size_t j, struct pool_worker *w)
 	size_t end = (j + 1) * KEYS_CHUNK < r->s->n_organismes ? (j + 1) * KEYS_CHUNK : r->s->n_organismes;
 	for (size_t i = j * KEYS_CHUNK; i < end; i++) {
 		const struct organisme *o = r->s->organismes[i];
-		if (!r->suites)
-			r->key[i] = org_digest(r->c, o);
-		else
-			((struct org_keys *)org_keys_of(r->c, o))->suites = suites_digest(o, &w->tmp);
+		if (!r->suites) {
+			r->c->key_at[i] = org_digest(r->c, o);
+			r->c->ends_at[i] = (char)cache_piece_ends(o);
+		} else
+			r->c->suites_at[i] = ((struct org_keys *)org_keys_of(r->c, o))->suites =
+			    suites_digest(o, &w->tmp);
 	}
 	return 0;
 }
@@ -961,7 +969,10 @@ static void org_keys(struct cache *c, const struct site *s, int jobs)
 		cap *= 2;
 	c->keys = xcalloc(cap, sizeof(*c->keys));
 	c->keys_mask = cap - 1;
-	struct keys_run r = { c, s, xmalloc((s->n_organismes + 1) * sizeof(*r.key)), 0 };
+	c->key_at = xmalloc((s->n_organismes + 1) * sizeof(*c->key_at));
+	c->suites_at = xmalloc((s->n_organismes + 1) * sizeof(*c->suites_at));
+	c->ends_at = xmalloc(s->n_organismes + 1);
+	struct keys_run r = { c, s, 0 };
 	size_t chunks = (s->n_organismes + KEYS_CHUNK - 1) / KEYS_CHUNK;
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
 	pool_run(chunks, jobs, keys_job, &r, &d, NULL);
@@ -970,13 +981,12 @@ static void org_keys(struct cache *c, const struct site *s, int jobs)
 		size_t h = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull), j = h & c->keys_mask;
 		while (c->keys[j].o)
 			j = (j + 1) & c->keys_mask;
-		c->keys[j] = (struct org_keys){ o, r.key[i], { 0, 0 } };
+		c->keys[j] = (struct org_keys){ o, c->key_at[i], { 0, 0 } };
 	}
 	keyed = c;
 	r.suites = 1;
 	pool_run(chunks, jobs, keys_job, &r, &d, NULL);
 	diags_free(&d);
-	free(r.key);
 }
 
 /* A view's rows are keyed by several backends (opendata, xlsx, pdf, html):
@@ -1699,36 +1709,55 @@ int cache_piece_ends(const struct organisme *o)
 
 /* The group that starts at s->organismes[i]: its end, and the digest of
  * its organisations' keys (with their suites' when suites is set) into *d
- * unless d is NULL. */
+ * unless d is NULL: of their digests one after the other, hashed at once.
+ * org_groups makes the same from the keys' table. */
 static size_t group_at(const struct site *s, size_t i, int suites, struct digest *d)
 {
-	struct digest_ctx *k = d ? digest_new() : NULL;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	size_t end = i;
 	while (end < s->n_organismes) {
 		const struct organisme *o = s->organismes[end++];
-		if (k) {
-			cache_key_org(k, o);
-			if (suites)
-				cache_key_suites(k, o);
+		if (d) {
+			const struct org_keys *e = org_keys_of(keyed, o);
+			struct digest k = cache_org_digest(o);
+			buf_add(&b, &k, sizeof(k));
+			if (suites) {
+				k = e ? e->suites : suites_digest(o, &tmp);
+				buf_add(&b, &k, sizeof(k));
+			}
 		}
 		if (cache_piece_ends(o))
 			break;
 	}
-	if (k)
-		*d = digest_end(k);
+	if (d)
+		*d = digest_bytes(b.data, b.len);
+	buf_release(&b);
+	buf_release(&tmp);
 	return end;
 }
 
 /* Fills c's groups of organisations, read by every file that lists them
- * all (after org_keys: the digests read its keys). */
+ * all (after org_keys, from its digests in the site's order: group_at's
+ * digests without a lookup an organisation). */
 static void org_groups(struct cache *c, const struct site *s)
 {
+	struct buf b = BUF_INIT, bs = BUF_INIT;
 	c->site = s;
 	c->groups = xcalloc(s->n_organismes + 1, sizeof(*c->groups));
-	for (size_t i = 0; i < s->n_organismes; i = c->groups[i].end) {
-		c->groups[i].end = group_at(s, i, 0, &c->groups[i].key);
-		group_at(s, i, 1, &c->groups[i].suites);
+	for (size_t i = 0, end; i < s->n_organismes; i = end) {
+		buf_reset(&b);
+		buf_reset(&bs);
+		for (end = i; end < s->n_organismes;) {
+			buf_add(&b, &c->key_at[end], sizeof(c->key_at[end]));
+			buf_add(&bs, &c->key_at[end], sizeof(c->key_at[end]));
+			buf_add(&bs, &c->suites_at[end], sizeof(c->suites_at[end]));
+			if (c->ends_at[end++])
+				break;
+		}
+		c->groups[i] = (struct group){ end, digest_bytes(b.data, b.len), digest_bytes(bs.data, bs.len) };
 	}
+	buf_release(&b);
+	buf_release(&bs);
 }
 
 size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, int suites)
@@ -2021,6 +2050,9 @@ void cache_free(struct cache *c)
 	buf_release(&c->index_text);
 	free(c->parts_path);
 	free(c->keys);
+	free(c->key_at);
+	free(c->suites_at);
+	free(c->ends_at);
 	free(c->groups);
 	if (keyed == c)
 		keyed = NULL;

@@ -1215,10 +1215,16 @@ static int by_length_name(const void *a, const void *b)
 	return m != n ? (m > n) - (m < n) : strcmp(x, y);
 }
 
+/* A folder to prune and the length of its path. */
+struct dir_len {
+	size_t len;
+	struct pdir *d;
+};
+
 static int dirs_by_length_name(const void *a, const void *b)
 {
-	const struct pdir *x = *(const struct pdir *const *)a, *y = *(const struct pdir *const *)b;
-	return by_length_name(&x->rel, &y->rel);
+	const struct dir_len *x = a, *y = b;
+	return x->len != y->len ? (x->len > y->len) - (x->len < y->len) : strcmp(x->d->rel, y->d->rel);
 }
 
 /* The folder dir (open as fd, st its fstat), given the mode a fresh
@@ -1423,24 +1429,54 @@ static void names_add(const struct strmap *at, struct digest *names, const char 
 	names[j].hi += d.hi;
 }
 
+/* names_sum's jobs: job j adds the names of the slots [j * NAMES_CHUNK,
+ * (j + 1) * NAMES_CHUNK) of the files' table then the folders' (as one
+ * run of slots) into the worker's own sums, added up after: a sum, so
+ * the order is free. */
+#define NAMES_CHUNK 2048
+
+struct names_run {
+	const struct strmap *at, *files, *folders;
+	size_t n;		/* folders */
+	struct digest *sums;	/* by worker, n each */
+};
+
+static int names_job(void *ctx, size_t j, struct pool_worker *w)
+{
+	struct names_run *r = ctx;
+	struct digest *names = r->sums + (size_t)w->id * r->n;
+	for (size_t i = j * NAMES_CHUNK; i < (j + 1) * NAMES_CHUNK && i < r->files->cap + r->folders->cap; i++) {
+		int file = i < r->files->cap;
+		const struct strmap_slot *sl = file ? &r->files->slots[i] : &r->folders->slots[i - r->files->cap];
+		if (sl->key)
+			names_add(r->at, names, sl->key, file ? 'f' : 'd', &w->tmp);
+	}
+	return 0;
+}
+
 /* The names this build produced in each folder dirs[0..n), as names_sum:
- * what folder_known compares with the records. */
+ * what folder_known compares with the records. On up to jobs threads
+ * (34,000 names on the 10,000-organisation site). */
 static struct digest *names_sum(struct publish *p, const char **dirs, size_t n)
 {
 	struct strmap at = STRMAP_INIT;
-	struct buf parent = BUF_INIT;
-	struct digest *names = xcalloc(n, sizeof(*names));
 	for (size_t j = 0; j < n; j++)
 		strmap_put(&at, dirs[j], (void *)(uintptr_t)(j + 1));
 	const struct strmap *files = &p->files->by_rel, *folders = &p->files->dirs;
-	for (size_t i = 0; i < files->cap; i++)
-		if (files->slots[i].key)
-			names_add(&at, names, files->slots[i].key, 'f', &parent);
-	for (size_t i = 0; i < folders->cap; i++)
-		if (folders->slots[i].key)
-			names_add(&at, names, folders->slots[i].key, 'd', &parent);
+	size_t chunks = (files->cap + folders->cap + NAMES_CHUNK - 1) / NAMES_CHUNK;
+	int workers = pool_workers(chunks, p->jobs);
+	struct names_run r = { &at, files, folders, n, xcalloc((size_t)workers * n + 1, sizeof(*r.sums)) };
+	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
+	pool_run(chunks, workers, names_job, &r, &d, NULL);
+	diags_free(&d);
+	struct digest *names = xcalloc(n + 1, sizeof(*names));
+	for (int w = 0; w < workers; w++)
+		for (size_t j = 0; j < n; j++) {
+			names[j].lo += r.sums[(size_t)w * n + j].lo;
+			names[j].hi += r.sums[(size_t)w * n + j].hi;
+		}
+	free(r.sums);
 	strmap_free(&at);
-	buf_release(&parent);
 	return names;
 }
 
@@ -1454,7 +1490,15 @@ static int prune(struct publish *p, struct buf *bad)
 	for (size_t i = 0; i < dirs->cap; i++)
 		if (dirs->slots[i].key)
 			r.at[n++] = dirs->slots[i].val;
-	qsort(r.at + 1, n - 1, sizeof(*r.at), dirs_by_length_name);
+	/* Sorted with their lengths beside them: strlen in each comparison
+	 * was most of the sort's time. */
+	struct dir_len *by = xmalloc(n * sizeof(*by));
+	for (size_t j = 1; j < n; j++)
+		by[j] = (struct dir_len){ strlen(r.at[j]->rel), r.at[j] };
+	qsort(by + 1, n - 1, sizeof(*by), dirs_by_length_name);
+	for (size_t j = 1; j < n; j++)
+		r.at[j] = by[j].d;
+	free(by);
 	for (size_t j = 0; j < n; j++)
 		r.dirs[j] = r.at[j]->rel;
 	r.err = xcalloc(n, sizeof(*r.err));
