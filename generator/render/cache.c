@@ -509,13 +509,18 @@ static int by_org(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Where the table of c starts looking for o. */
+static size_t key_slot(const struct cache *c, const struct organisme *o)
+{
+	return (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull) & c->keys_mask;
+}
+
 /* The slot of o in the table of c, or NULL. */
 static const struct org_keys *org_keys_of(const struct cache *c, const struct organisme *o)
 {
 	if (!c || !c->keys)
 		return NULL;
-	size_t h = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull);
-	for (size_t i = h & c->keys_mask;; i = (i + 1) & c->keys_mask)
+	for (size_t i = key_slot(c, o);; i = (i + 1) & c->keys_mask)
 		if (c->keys[i].o == o || !c->keys[i].o)
 			return c->keys[i].o ? &c->keys[i] : NULL;
 }
@@ -888,6 +893,15 @@ static struct digest suites_digest(const struct organisme *o, struct buf *b)
 	buf_reset(b);
 	struct digest own = cache_org_digest(o);
 	buf_add(b, &own, sizeof(own));
+	/* The following offers lie all over the model: each is a cache miss.
+	 * Asked for all at once first, they are fetched side by side, then
+	 * their organisations' slots in the keys' table. */
+	for (size_t i = 0; i < o->n_offres; i++)
+		for (size_t j = 0; j < o->offres[i].n_suites; j++)
+			__builtin_prefetch(o->offres[i].suites[j].o);
+	for (size_t i = 0; keyed && keyed->keys && i < o->n_offres; i++)
+		for (size_t j = 0; j < o->offres[i].n_suites; j++)
+			__builtin_prefetch(&keyed->keys[key_slot(keyed, o->offres[i].suites[j].o->org)]);
 	for (size_t i = 0; i < o->n_offres; i++) {
 		const struct offre *of = &o->offres[i];
 		digest_buf_num(b, (long long)of->n_suites);

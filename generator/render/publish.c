@@ -1070,12 +1070,28 @@ void publish_folders_open(struct publish *p, const char *path)
 	int bad = after == s || *after != '\n';
 	for (s = after + 1; !bad && s < end + 1; s = after + 1) {
 		struct folder_rec c;
-		c.gen = strtoull(s, &after, 10);
-		c.dev = strtoull(after, &after, 10);
-		c.ino = strtoull(after, &after, 10);
-		c.mtime = strtoll(after, &after, 10);
-		c.ctime = strtoll(after, &after, 10);
-		bad = *after != ' ' || digest_parse(after + 1, &c.names) < 0 || after[33] != '\n' ||
+		unsigned long long v[5];
+		/* Five numbers, each followed by a space, read by hand
+		 * (strtoull was most of the reading: 23,000 records). */
+		const char *q = s;
+		for (int k = 0; !bad && k < 5; k++) {
+			int neg = k >= 3 && *q == '-';
+			const char *d0 = q += neg;
+			unsigned long long x = 0;
+			for (; *q >= '0' && *q <= '9' && q - d0 < 19; q++)
+				x = x * 10 + (unsigned)(*q - '0');
+			bad = q == d0 || *q != ' ';
+			v[k] = neg ? (unsigned long long)-(long long)x : x;
+			if (k < 4)
+				q++;	/* past the space; the last one's stays */
+		}
+		after = (char *)q;
+		c.gen = v[0];
+		c.dev = v[1];
+		c.ino = v[2];
+		c.mtime = (long long)v[3];
+		c.ctime = (long long)v[4];
+		bad = bad || *after != ' ' || digest_parse(after + 1, &c.names) < 0 || after[33] != '\n' ||
 		    (!c.dev && !c.ino);
 		after += 33;
 		if (!bad)
