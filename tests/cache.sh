@@ -1363,13 +1363,15 @@ CARTO_TIMING=1 cache_same parts-memo-changed-file
 [ "$(parts_counts)" = "$((nshared - 1)) 1" ] &&
 	grep -q "Cergy Accueil Langues (mémo)" "$C/out/organismes/cergy-accueil-langues/index.html"
 cache_test_d parts-memo-changed-file-read 'echo "$(parts_counts)"; cat "$pm"'
-sed -i '2{s/^0/1/;t;s/^[1-9a-f]/0/}' "$pm"	# another file's digest: parsed, not the trailer's
-sed -i 's/^    nom: "Cergy Accueil Langues (mémo)"/    nom: "Cergy Accueil Langues"/' "$shared"
+# Damaged: another file's digest in a record (a byte changed that still
+# parses: only the memo's trailer tells), the files of several unchanged.
+sed -i '2{s/^0/1/;t;s/^[1-9a-f]/0/}' "$pm"
+sed -i '0,/^  nom: "\(.*\) !"/s//  nom: "\1"/' "$lire"
 CARTO_TIMING=1 cache_same parts-memo-damaged
 [ "$(parts_counts)" = "0 $nshared" ]
 cache_test_d parts-memo-damaged-none 'echo "$(parts_counts)"; cat "$pm"'
 sed -i '1s/ [0-9a-f]*$/ 0123456789abcdef0123456789abcdef/' "$pm"
-sed -i '0,/^  nom: "\(.*\) !"/s//  nom: "\1"/' "$lire"
+sed -i 's/^    nom: "Cergy Accueil Langues (mémo)"/    nom: "Cergy Accueil Langues"/' "$shared"
 CARTO_TIMING=1 cache_same parts-memo-other-carto
 [ "$(parts_counts)" = "0 $nshared" ]
 cache_test_d parts-memo-other-carto-none 'echo "$(parts_counts)"; head -2 "$pm"'
