@@ -1352,7 +1352,7 @@ cache_same appended-while-building
 parts_counts() { sed -n 's/^carto: cache-parts \([0-9]*\) files taken, \([0-9]*\) read$/\1 \2/p' "$C/log"; }
 pm="$C/.out.cache/parts"
 shared="$C/site/content/organismes/reseau-paroles-d-oise.yaml"
-lire="$C/site/content/organismes/lire-en-provinois.yaml"
+lire=$(grep -L '^organismes:' "$C/site/content/organismes/"*.yaml | head -1)	# of one organisation
 nshared=$(grep -l '^organismes:' "$C/site/content/organismes/"*.yaml | wc -l)
 sed -i '0,/^  nom: "\(.*\)"/s//  nom: "\1 !"/' "$lire"
 CARTO_TIMING=1 cache_same parts-memo-other-file
