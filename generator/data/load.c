@@ -271,6 +271,10 @@ static void convert_orgs(struct rd *r, const struct ynode *root, struct task *t)
 			rd_error(r, items[i], "an organisation must be a mapping");
 			continue;
 		}
+		struct buf tree = BUF_INIT;	/* what org_read reads of the file */
+		snap_encode(&tree, items[i]);
+		v[t->count].own = digest_bytes(tree.data, tree.len);
+		buf_release(&tree);
 		org_read(r, items[i], &v[t->count++]);
 	}
 	t->result = v;
