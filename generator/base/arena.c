@@ -14,12 +14,14 @@
 #include "mem.h"
 
 #define BLOCK_SIZE (256 * 1024)
-/* An arena past BIG_AFTER bytes (the model of a large site, a loading
- * worker's share of it) takes blocks of a huge page, aligned to one and
- * marked for it: the kernel then maps and zeroes 2 MB at a fault instead of
- * 4 KB, and the first touch of tens of megabytes (decoding 10,000
- * organisations' records) costs a few hundred faults, not 15,000. Where
- * huge pages are off, they are ordinary pages, as before. */
+/* An arena marked huge (the model of a site, a loading worker's share of
+ * it), past BIG_AFTER bytes, takes blocks of a huge page, aligned to one
+ * and marked for it: the kernel then maps and zeroes 2 MB at a fault
+ * instead of 4 KB, and the first touch of tens of megabytes (decoding
+ * 10,000 organisations' records) costs a few dozen faults, not 15,000.
+ * Only on demand: a block's last huge page is resident whole, so every
+ * arena doing so would hold up to 2 MB more. Where huge pages are off,
+ * they are ordinary pages, as before. */
 #define BIG_AFTER ((size_t)4 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
 
@@ -85,7 +87,7 @@ void *arena_alloc(struct arena *a, size_t size)
 			memset(big->data, 0, size);
 			return big->data;
 		}
-		struct arena_block *b = a->total >= BIG_AFTER ? block_huge() : block_new(BLOCK_SIZE);
+		struct arena_block *b = a->huge && a->total >= BIG_AFTER ? block_huge() : block_new(BLOCK_SIZE);
 		b->next = a->head;
 		a->head = b;
 		a->used = 0;

@@ -597,6 +597,7 @@ int load_site(struct site *s, const char *root, int jobs, struct snap *snap, str
 {
 	struct walk w;
 	int rc = walk_begin(&w, root, s->share, d);
+	s->arena.huge = 1;	/* the model: tens of megabytes on a large site */
 	if (w.real)
 		s->root = arena_strdup(&s->arena, root);
 	if (rc == 0) {

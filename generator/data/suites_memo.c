@@ -16,6 +16,7 @@
 #include "suites_memo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,7 +69,10 @@ struct suites_memo {
 	uint32_t *n_suites;		/* by offer of the memo */
 	size_t *at;			/* where each one's suites start */
 	size_t n_offers;
-	struct buf out;			/* the new memo, when searched */
+	struct buf *parts;		/* the new memo, when searched: its head,
+					 * the chunks' heads, their suites, its
+					 * digest, written one after the other */
+	size_t n_parts;
 	int dirty;
 };
 
@@ -140,7 +144,6 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
 	m->path = xstrdup(path);
 	m->carto = *carto;
 	m->file = (struct buf)BUF_INIT;
-	m->out = (struct buf)BUF_INIT;
 	m->valid = fs_read(path, SUITES_MEMO_MAX, &m->file) == 0 && parse(m) == 0;
 	if (!m->valid) {
 		free(m->orgs);
@@ -518,8 +521,19 @@ static unsigned char *may_copy(const struct suites_memo *m, const struct site *s
 	return same;
 }
 
-/* The new memo of the site's suites into m->out, on up to jobs threads; -1
- * when it cannot be written (an id too long, a suite outside the lists). */
+static void parts_free(struct suites_memo *m)
+{
+	for (size_t i = 0; i < m->n_parts; i++)
+		buf_release(&m->parts[i]);
+	free(m->parts);
+	m->parts = NULL;
+	m->n_parts = 0;
+}
+
+/* The new memo of the site's suites into m->parts, on up to jobs threads;
+ * -1 when it cannot be written (an id too long, a suite outside the
+ * lists). The parts are not joined: megabytes copied once more for one
+ * write. */
 static int record(struct suites_memo *m, const struct site *s, const unsigned char *redo, int jobs)
 {
 	struct places pl = { NULL, NULL, 1 };
@@ -534,30 +548,27 @@ static int record(struct suites_memo *m, const struct site *s, const unsigned ch
 	}
 	size_t chunks = (s->n_organismes + MEMO_CHUNK - 1) / MEMO_CHUNK;
 	unsigned char *same = may_copy(m, s, redo);
-	struct rec_run r = { s, &pl, m, same, xcalloc(chunks + 1, sizeof(struct buf)),
-		xcalloc(chunks + 1, sizeof(struct buf)), 0 };
+	/* parts: the memo's head, the chunks' heads, their suites, the digest */
+	parts_free(m);
+	m->n_parts = 2 * chunks + 2;
+	m->parts = xcalloc(m->n_parts, sizeof(*m->parts));
+	for (size_t i = 0; i < m->n_parts; i++)
+		m->parts[i] = (struct buf)BUF_INIT;
+	struct rec_run r = { s, &pl, m, same, m->parts + 1, m->parts + 1 + chunks, 0 };
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
 	pool_run(chunks, jobs, rec_job, &r, &d, NULL);
 	diags_free(&d);
-	struct buf *b = &m->out;
+	struct buf *b = &m->parts[0];
 	struct digest in = inputs_of(s);
-	buf_reset(b);
 	buf_add(b, MAGIC, MAGIC_LEN);
 	buf_add(b, &m->carto, sizeof(m->carto));
 	buf_add(b, &in, sizeof(in));
 	put_u32(b, s->n_organismes);
-	for (size_t j = 0; j < chunks; j++)
-		buf_add(b, r.head[j].data, r.head[j].len);
-	for (size_t j = 0; j < chunks; j++)
-		buf_add(b, r.body[j].data, r.body[j].len);
-	struct digest all = digest_bytes(b->data, b->len);
-	buf_add(b, &all, sizeof(all));
-	for (size_t j = 0; j < chunks; j++) {
-		buf_release(&r.head[j]);
-		buf_release(&r.body[j]);
-	}
-	free(r.head);
-	free(r.body);
+	struct digest_ctx *k = digest_new();	/* of every part but the last */
+	for (size_t i = 0; i + 1 < m->n_parts; i++)
+		digest_add(k, m->parts[i].data, m->parts[i].len);
+	struct digest all = digest_end(k);
+	buf_add(&m->parts[m->n_parts - 1], &all, sizeof(all));
 	free(same);
 	free(pl.key);
 	free(pl.at);
@@ -583,7 +594,7 @@ size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct
 		index_suites_redo(s, jobs, redo, keep);
 	m->dirty = searched && ids && record(m, s, redo, jobs) == 0;
 	if (!m->dirty)
-		buf_release(&m->out);
+		parts_free(m);
 	free(redo);
 	return searched;
 }
@@ -606,11 +617,18 @@ int suites_memo_save(struct suites_memo *m)
 		buf_reset(&tmp);
 	}
 	buf_printf(&tmp, "%s.%ld.tmp", m->path, (long)getpid());
-	int rc = fs_write(tmp.data, m->out.data, m->out.len) == 0 ? fs_replace(tmp.data, m->path) : -1;
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = fd < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < m->n_parts; i++)
+		rc = fs_write_fd(fd, m->parts[i].data, m->parts[i].len);
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = fs_replace(tmp.data, m->path);
 	int e = errno;
-	if (rc < 0)
+	if (rc < 0 && fd >= 0)
 		unlink(tmp.data);
 	buf_release(&tmp);
+	parts_free(m);
 	m->dirty = 0;
 	errno = e;
 	return rc;
@@ -621,7 +639,7 @@ void suites_memo_free(struct suites_memo *m)
 	if (!m)
 		return;
 	buf_release(&m->file);
-	buf_release(&m->out);
+	parts_free(m);
 	free(m->orgs);
 	free(m->n_suites);
 	free(m->at);

@@ -152,8 +152,10 @@ void test_arena(void)
 		EXPECT(arena_alloc(&a, 24) != NULL);
 	EXPECT(((size_t)arena_alloc(&a, 3) % sizeof(void *)) == 0);
 	arena_free(&a);
-	/* Past a few megabytes the blocks are huge pages (arena.c): what
-	 * comes from them is zeroed, aligned and never overlaps. */
+	/* Past a few megabytes the blocks of an arena marked huge are huge
+	 * pages (arena.c): what comes from them is zeroed, aligned and never
+	 * overlaps. */
+	a.huge = 1;
 	enum { PIECES = 200000, PIECE = 56 };
 	unsigned char **v = malloc(PIECES * sizeof(*v));
 	int zeroed = 1, apart = 1, aligned = 1;
