@@ -39,6 +39,7 @@ static struct arena_block *block_new(size_t size)
 	return b;
 }
 
+#ifndef ARENA_DEBUG	/* where every allocation is a block of its own */
 /* A block of one huge page (see BIG_AFTER), or an ordinary one when it
  * cannot be had aligned. */
 static struct arena_block *block_huge(void)
@@ -54,6 +55,7 @@ static struct arena_block *block_huge(void)
 	b->next = NULL;
 	return b;
 }
+#endif
 
 void *arena_alloc(struct arena *a, size_t size)
 {
