@@ -1101,6 +1101,40 @@ m2=$(memo)
 [ -n "$m" ] && [ "${m% *}" -lt "${m#* }" ] && [ -n "$m2" ] && [ "${m2% *}" = "${m2#* }" ] &&
 	cmp -s "$C/suites.copied" "$C/.out.cache/suites"
 cache_test_d memo-copied-same-bytes 'echo "$m / $m2"; cmp "$C/suites.copied" "$C/.out.cache/suites"'
+# In a file of several organisations, each is keyed on its own part (the
+# organisation's tree: organisme's own, model.h): one renamed there has its
+# offers searched again, not the file's other organisations' (fewer than
+# the file's offers); one of them with a lieu moved next to Meaux has its
+# suites found again, as in a clean build (its own part holds the lieu).
+f="$C/site/content/organismes/lheo-offre-francais-idf.yaml"
+file_offers=$(awk '/^  - id:/ { s = "" } /^    offres:/ { s = "o" } /^      - id:/ && s == "o" { n++ } END { print n }' "$f")
+sed -i 's/^    nom: "Langues Partagées Saint-Ouen"$/    nom: "Langues Partagées (Saint-Ouen)"/' "$f"
+CARTO_TIMING=1 cache_same memo-part-renamed
+m=$(memo)
+grep -q '^    nom: "Langues Partagées (Saint-Ouen)"$' "$f" && [ -n "$m" ] && [ "${m% *}" -gt 0 ] &&
+	[ "${m% *}" -lt "$file_offers" ]
+cache_test_d memo-part-searches-its-own 'echo "$m of $file_offers"'
+f="$C/site/content/organismes/reseau-paroles-d-oise.yaml"
+sed -i '/^  - id: argenteuil-francais-solidaire$/,/geo: {/s/geo: { lat: [0-9.]*, lon: [0-9.]* }/geo: { lat: 48.9583, lon: 2.8977 }/' "$f"
+CARTO_TIMING=1 cache_same memo-part-lieu-moved
+m=$(memo)
+grep -q 'lat: 48.9583' "$f" && [ -n "$m" ] && [ "${m% *}" -gt 0 ] && [ "${m% *}" -lt "${m#* }" ]
+cache_test_d memo-part-lieu-moved-few 'echo "$m"; grep -n "argenteuil-francais-solidaire\|lat: 48.9583" "$f"'
+# The memo finds each organisation by its place when the ids are in the
+# site's order, else by id: a file renamed so that it sorts elsewhere
+# moves its organisation, whose suites are still put back with everyone
+# else's (nothing searched), from the right organisation of the memo.
+g="$C/site/content/organismes/mots-passants-champigny.yaml"
+mv "$g" "$C/site/content/organismes/zz-mots-passants-champigny.yaml"
+CARTO_TIMING=1 cache_same memo-org-moved
+m=$(memo)
+[ -n "$m" ] && [ "${m% *}" = 0 ]
+cache_test_d memo-org-moved-none-searched 'echo "$m"'
+mv "$C/site/content/organismes/zz-mots-passants-champigny.yaml" "$g"
+CARTO_TIMING=1 cache_same memo-org-moved-back
+m=$(memo)
+[ -n "$m" ] && [ "${m% *}" = 0 ]
+cache_test_d memo-org-moved-back-none-searched 'echo "$m"'
 
 # The keys do not depend on the number of threads: the suites, the
 # organisations' keys and their suites' digests are found side by side

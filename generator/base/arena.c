@@ -2,16 +2,28 @@
  * Arena: a list of blocks, bump allocation in the newest. Large requests get a
  * block of their own so that little space is wasted.
  */
+#define _DEFAULT_SOURCE
 #include "arena.h"
 
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mem.h"
 
 #define BLOCK_SIZE (256 * 1024)
+/* An arena marked huge (the model of a site, a loading worker's share of
+ * it), past BIG_AFTER bytes, takes blocks of a huge page, aligned to one
+ * and marked for it: the kernel then maps and zeroes 2 MB at a fault
+ * instead of 4 KB, and the first touch of tens of megabytes (decoding
+ * 10,000 organisations' records) costs a few dozen faults, not 15,000.
+ * Only on demand: a block's last huge page is resident whole, so every
+ * arena doing so would hold up to 2 MB more. Where huge pages are off,
+ * they are ordinary pages, as before. */
+#define BIG_AFTER ((size_t)4 << 20)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 struct arena_block {
 	struct arena_block *next;
@@ -26,6 +38,24 @@ static struct arena_block *block_new(size_t size)
 	b->next = NULL;
 	return b;
 }
+
+#ifndef ARENA_DEBUG	/* where every allocation is a block of its own */
+/* A block of one huge page (see BIG_AFTER), or an ordinary one when it
+ * cannot be had aligned. */
+static struct arena_block *block_huge(void)
+{
+	void *p = NULL;
+	if (posix_memalign(&p, HUGE_PAGE, HUGE_PAGE) != 0)
+		return block_new(BLOCK_SIZE);
+#ifdef MADV_HUGEPAGE
+	madvise(p, HUGE_PAGE, MADV_HUGEPAGE);	/* a hint: nothing to do if refused */
+#endif
+	struct arena_block *b = p;
+	b->size = HUGE_PAGE - sizeof(*b);
+	b->next = NULL;
+	return b;
+}
+#endif
 
 void *arena_alloc(struct arena *a, size_t size)
 {
@@ -59,11 +89,11 @@ void *arena_alloc(struct arena *a, size_t size)
 			memset(big->data, 0, size);
 			return big->data;
 		}
-		struct arena_block *b = block_new(BLOCK_SIZE);
+		struct arena_block *b = a->huge && a->total >= BIG_AFTER ? block_huge() : block_new(BLOCK_SIZE);
 		b->next = a->head;
 		a->head = b;
 		a->used = 0;
-		a->total += BLOCK_SIZE;
+		a->total += b->size;
 	}
 	void *p = a->head->data + a->used;
 	a->used += size;

@@ -15,9 +15,12 @@ struct arena {
 	struct arena_block *head;
 	size_t used;		/* bytes used in head */
 	size_t total;		/* bytes allocated from the system */
+	int huge;		/* past a few megabytes, blocks of a huge page
+				 * (arena.c): for the few arenas that fill tens
+				 * of megabytes at once (the model) */
 };
 
-#define ARENA_INIT { NULL, 0, 0 }
+#define ARENA_INIT { NULL, 0, 0, 0 }
 
 /* Returns zeroed memory aligned for any type; never NULL. */
 void *arena_alloc(struct arena *a, size_t size);

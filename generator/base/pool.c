@@ -149,6 +149,7 @@ int pool_run(size_t n, int threads, pool_job_fn fn, void *ctx, struct diags *d,
 		sl[i].pl = &pl;
 		sl[i].w = (struct pool_worker){ .id = i, .d = DIAGS_INIT, .keep = ARENA_INIT,
 			.scratch = ARENA_INIT, .out = BUF_INIT, .tmp = BUF_INIT };
+		sl[i].w.keep.huge = keep && keep->huge;	/* what goes there goes there */
 		if (i > 0)
 			sl[i].started = pthread_create(&sl[i].th, NULL, work, &sl[i]) == 0;
 	}

@@ -226,13 +226,20 @@ static int carto_rows_job(void *ctx, size_t k, struct pool_worker *w)
 	return 0;
 }
 
-/* The ranges of a département's and a commune's rows, in the site's arena. */
+/* The ranges of a département's and a commune's rows, in the site's arena.
+ * add_range at the first and the last row of each run of rows with one
+ * key is add_range at every row of it (the first call of a key sets where
+ * its range starts, each later one only where it ends): a key is looked up
+ * a few times per run, not once per row. */
 static void carto_ranges(struct site *s, struct carto_rows *cr)
 {
 	for (size_t i = 0; i < cr->n; i++) {
-		add_range(s, cr, cr->rows[i].l->dep, i);
-		if (cr->rows[i].l->commune)
-			add_range(s, cr, cr->rows[i].l->commune->code, i);
+		const struct lieu *l = cr->rows[i].l, *prev = i ? cr->rows[i - 1].l : NULL,
+		    *next = i + 1 < cr->n ? cr->rows[i + 1].l : NULL;
+		if (!prev || !next || strcmp(prev->dep, l->dep) != 0 || strcmp(next->dep, l->dep) != 0)
+			add_range(s, cr, l->dep, i);
+		if (l->commune && (!prev || !next || prev->commune != l->commune || next->commune != l->commune))
+			add_range(s, cr, l->commune->code, i);
 	}
 }
 
@@ -434,10 +441,12 @@ static int any_in(const struct svals *want, const struct svals *have)
 {
 	if (!want->n)
 		return 1;
-	for (size_t i = 0; i < want->n; i++)
-		for (size_t k = 0; k < have->n; k++)
-			if (strcmp(want->v[i].s, have->v[k].s) == 0)
+	for (size_t k = 0; k < have->n; k++) {
+		const char *h = have->v[k].s;	/* an offer's codes: read once */
+		for (size_t i = 0; i < want->n; i++)
+			if (want->v[i].s[0] == h[0] && strcmp(want->v[i].s, h) == 0)
 				return 1;
+	}
 	return 0;
 }
 

@@ -271,6 +271,10 @@ static void convert_orgs(struct rd *r, const struct ynode *root, struct task *t)
 			rd_error(r, items[i], "an organisation must be a mapping");
 			continue;
 		}
+		struct buf tree = BUF_INIT;	/* what org_read reads of the file */
+		snap_encode(&tree, items[i]);
+		v[t->count].own = digest_bytes(tree.data, tree.len);
+		buf_release(&tree);
 		org_read(r, items[i], &v[t->count++]);
 	}
 	t->result = v;
@@ -593,6 +597,7 @@ int load_site(struct site *s, const char *root, int jobs, struct snap *snap, str
 {
 	struct walk w;
 	int rc = walk_begin(&w, root, s->share, d);
+	s->arena.huge = 1;	/* the model: tens of megabytes on a large site */
 	if (w.real)
 		s->root = arena_strdup(&s->arena, root);
 	if (rc == 0) {

@@ -284,6 +284,13 @@ struct offre {
 struct organisme {
 	const char *file;
 	struct digest src;		/* of the file's bytes (it may hold others) */
+	struct digest own;		/* of its own part of the file: its tree as
+					 * parsed (data/snap.h's encoding: every
+					 * scalar, style, line and column), what
+					 * its conversion reads; the suites memo's
+					 * key (data/suites_memo.h), so that one
+					 * organisation changed in a file of many
+					 * leaves the others' suites put back */
 	struct sval id;
 	const char *nom;
 	struct sval siret, nature;

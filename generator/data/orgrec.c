@@ -29,7 +29,7 @@
 struct digest orgrec_key(const struct digest *src, const struct digest *inputs, int today)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto organisation record 1");
+	digest_str(c, "carto organisation record 2");
 	digest_fold(c, src);
 	digest_fold(c, inputs);
 	digest_num(c, (uint64_t)(int64_t)today);
@@ -212,6 +212,7 @@ static int put_offre(struct wr *w, const struct organisme *org, const struct off
 
 static int put_org(struct wr *w, const struct organisme *o)
 {
+	buf_add(&w->b, &o->own, sizeof(o->own));
 	put_sval(w, &o->id);
 	put_str(w, o->nom);
 	put_sval(w, &o->siret);
@@ -485,6 +486,12 @@ static void get_offre(struct rdr *r, const struct organisme *org, struct offre *
 
 static void get_org(struct rdr *r, struct organisme *o)
 {
+	if ((size_t)(r->end - r->p) < sizeof(o->own))
+		r->bad = 1;
+	else {
+		memcpy(&o->own, r->p, sizeof(o->own));
+		r->p += sizeof(o->own);
+	}
 	get_sval(r, &o->id);
 	o->nom = get_str(r);
 	get_sval(r, &o->siret);

@@ -599,6 +599,12 @@ static void ids_read(struct snap *s)
 	}
 }
 
+static void *ids_read_job(void *arg)
+{
+	ids_read(arg);
+	return NULL;
+}
+
 /* The record of the file at path when its identity is still st, or NULL. */
 static const struct ident *known(const struct snap *s, const char *path, const struct stat *st)
 {
@@ -701,8 +707,16 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 		s->valid = 1;
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
+		/* Without the trees, identities are no use: the table is read
+		 * only for a snapshot of this carto, beside the listing of its
+		 * records (neither reads what the other fills). */
+		pthread_t th;
+		int started = pthread_create(&th, NULL, ids_read_job, s) == 0;
 		index_records(s);
-		ids_read(s);	/* without the trees, identities are no use */
+		if (started)
+			pthread_join(th, NULL);
+		else
+			ids_read(s);
 	} else
 		unmap_whole(s);
 	return s;

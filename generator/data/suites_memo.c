@@ -4,7 +4,8 @@
  *
  *	"carto suites memo 2\n", carto's digest, the inputs' digest
  *	u32 organisations, then for each: u32 id length (its NUL included),
- *	    the id and a NUL, its file's digest, u32 offers, u32 suites of each
+ *	    the id and a NUL, the digest of its part of its file (organisme's
+ *	    own), u32 offers, u32 suites of each
  *	for each offer in that order, its suites, each FIELDS u32 (struct
  *	    packed below) and its distance (a double), best first
  *	the digest of every byte above
@@ -15,6 +16,7 @@
 #include "suites_memo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@
 #include "index.h"
 #include "model.h"
 
-#define MAGIC "carto suites memo 2\n"
+#define MAGIC "carto suites memo 3\n"
 #define MAGIC_LEN (sizeof(MAGIC) - 1)
 #define SUITES_MEMO_MAX ((size_t)1 << 30)
 #define ID_MAX 4096
@@ -51,7 +53,7 @@ enum { F_ORG, F_OFFRE, F_FROM, F_TO, F_PUBLIC, F_SCALE, F_LEVEL, F_CORR, F_CHAIN
 
 struct memo_org {
 	const char *id;			/* in the file, NUL-terminated */
-	struct digest src;
+	struct digest own;		/* of its part of its file (model.h) */
 	uint32_t n_offres;
 	size_t first;			/* its first offer in the memo's */
 	const struct organisme *now;	/* the model's, unchanged, or NULL */
@@ -67,7 +69,10 @@ struct suites_memo {
 	uint32_t *n_suites;		/* by offer of the memo */
 	size_t *at;			/* where each one's suites start */
 	size_t n_offers;
-	struct buf out;			/* the new memo, when searched */
+	struct buf *parts;		/* the new memo, when searched: its head,
+					 * the chunks' heads, their suites, its
+					 * digest, written one after the other */
+	size_t n_parts;
 	int dirty;
 };
 
@@ -112,7 +117,7 @@ static int parse(struct suites_memo *m)
 			return -1;
 		o->id = p;
 		p += len;
-		if (take(&p, end, &o->src, sizeof(o->src)) < 0 || take_u32(&p, end, &o->n_offres) < 0 ||
+		if (take(&p, end, &o->own, sizeof(o->own)) < 0 || take_u32(&p, end, &o->n_offres) < 0 ||
 		    o->n_offres > (size_t)(end - p) / 4)
 			return -1;
 		o->first = m->n_offers;
@@ -139,7 +144,6 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
 	m->path = xstrdup(path);
 	m->carto = *carto;
 	m->file = (struct buf)BUF_INIT;
-	m->out = (struct buf)BUF_INIT;
 	m->valid = fs_read(path, SUITES_MEMO_MAX, &m->file) == 0 && parse(m) == 0;
 	if (!m->valid) {
 		free(m->orgs);
@@ -242,7 +246,8 @@ static int may_enter(const struct site *s, const struct offre *a, const struct u
 struct back_run {
 	const struct suites_memo *m;
 	const struct site *s;
-	const struct strmap *memo_by_id;
+	const size_t *memo_of;		/* by organisation of the site: 1 + its
+					 * place in the memo, 0: none */
 	const struct offre **changed;	/* the offers of changed organisations that recruit */
 	struct units *changed_units;	/* their lieux' points, same order */
 	size_t n_changed;
@@ -258,16 +263,15 @@ static int back_job(void *ctx, size_t j, struct pool_worker *w)
 	size_t end = (j + 1) * MEMO_CHUNK < s->n_organismes ? (j + 1) * MEMO_CHUNK : s->n_organismes;
 	for (size_t i = j * MEMO_CHUNK; i < end; i++) {
 		struct organisme *o = s->organismes[i];
-		uintptr_t at = (uintptr_t)strmap_get(r->memo_by_id, o->id.s);
-		const struct memo_org *mo = at ? &r->m->orgs[at - 1] : NULL;
+		const struct memo_org *mo = r->memo_of[i] ? &r->m->orgs[r->memo_of[i] - 1] : NULL;
 		for (size_t k = 0; mo && mo->now == o && k < o->n_offres; k++) {
 			struct offre *a = &o->offres[k];
 			long n = read_suites(r->m, s, a, mo->first + k, v);
-			int full = n >= 0 && n >= (long)SUITES_MAX;
+			int full = n >= 0 && n >= (long)SUITES_MAX && r->n_changed;	/* wd, wo, au read */
 			double wd = full ? index_suite_chord2(v[n - 1].from, v[n - 1].to) : 0;
 			int wo = full ? !v[n - 1].same_dep : 0;
 			struct units au = { NULL, 0 };
-			if (full && n >= 0 && r->n_changed)
+			if (full)
 				units_of(a, &au);
 			size_t c = 0;
 			while (n >= 0 && c < r->n_changed &&
@@ -276,7 +280,7 @@ static int back_job(void *ctx, size_t j, struct pool_worker *w)
 			free(au.u);
 			if (n < 0 || c < r->n_changed)
 				continue;
-			struct suite *to = n ? arena_alloc(&w->keep, (size_t)n * sizeof(*to)) : NULL;
+			struct suite *to = n ? arena_alloc_raw(&w->keep, (size_t)n * sizeof(*to)) : NULL;
 			if (n)
 				memcpy(to, v, (size_t)n * sizeof(*to));
 			a->suites = to;
@@ -287,31 +291,55 @@ static int back_job(void *ctx, size_t j, struct pool_worker *w)
 	return 0;
 }
 
+/* Which organisation of the memo each of the site's is (memo_of: 1 + its
+ * place, 0 for a new one), and the memo's that are unchanged (now: their
+ * own part the same, as many offers). When the memo holds the site's ids
+ * in the site's order (a rebuild where no organisation came, went or
+ * moved), place for place; else by id. Returns -1 when the ids cannot
+ * name them (one missing, or twice): then nothing is put back. */
+static int match_orgs(struct suites_memo *m, const struct site *s, size_t *memo_of)
+{
+	int same = m->n_orgs == s->n_organismes;
+	for (size_t i = 0; same && i < s->n_organismes; i++)
+		same = s->organismes[i]->id.s && strcmp(m->orgs[i].id, s->organismes[i]->id.s) == 0;
+	struct strmap by_id = STRMAP_INIT, memo_by_id = STRMAP_INIT;	/* id -> 1 + place */
+	int rc = 0;
+	for (size_t i = 0; !same && rc == 0 && i < s->n_organismes; i++)
+		rc = s->organismes[i]->id.s && !strmap_put(&by_id, s->organismes[i]->id.s, (void *)(i + 1)) ? 0 : -1;
+	for (size_t j = 0; !same && rc == 0 && j < m->n_orgs; j++)
+		if (strmap_put(&memo_by_id, m->orgs[j].id, (void *)(j + 1)))
+			rc = -1;	/* an id twice: not a memo carto wrote */
+	for (size_t i = 0; rc == 0 && i < s->n_organismes; i++)
+		memo_of[i] = same ? i + 1 : (uintptr_t)strmap_get(&memo_by_id, s->organismes[i]->id.s);
+	for (size_t i = 0; rc == 0 && i < s->n_organismes; i++) {
+		const struct organisme *o = s->organismes[i];
+		struct memo_org *mo = memo_of[i] ? &m->orgs[memo_of[i] - 1] : NULL;
+		if (mo && digest_eq(&o->own, &mo->own) && o->n_offres == mo->n_offres)
+			mo->now = o;
+	}
+	strmap_free(&by_id);
+	strmap_free(&memo_by_id);
+	return rc;
+}
+
 /* Marks in redo (by offer of the site) the offers to search again, and
  * puts back the suites of the others, on up to jobs threads. */
-static void put_back(struct suites_memo *m, struct site *s, const struct strmap *by_id,
-    unsigned char *redo, int jobs, struct arena *keep)
+static void put_back(struct suites_memo *m, struct site *s, unsigned char *redo, int jobs,
+    struct arena *keep)
 {
-	struct strmap memo_by_id = STRMAP_INIT;
-	for (size_t j = 0; j < m->n_orgs; j++) {
-		struct memo_org *mo = &m->orgs[j];
-		uintptr_t i = (uintptr_t)strmap_get(by_id, mo->id);
-		const struct organisme *o = i ? s->organismes[i - 1] : NULL;
-		if (o && digest_eq(&o->src, &mo->src) && o->n_offres == mo->n_offres)
-			mo->now = o;
-		if (strmap_put(&memo_by_id, mo->id, (void *)(j + 1))) {
-			strmap_free(&memo_by_id);
-			return;	/* an id twice: not a memo carto wrote */
-		}
+	size_t *memo_of = xcalloc(s->n_organismes + 1, sizeof(*memo_of));
+	if (match_orgs(m, s, memo_of) < 0) {
+		free(memo_of);
+		return;
 	}
 	/* The offers of the organisations that changed or are new: those
 	 * that recruit may follow others now (rule 3). */
-	struct back_run r = { m, s, &memo_by_id, NULL, NULL, 0, xmalloc((s->n_organismes + 1) * sizeof(size_t)),
+	struct back_run r = { m, s, memo_of, NULL, NULL, 0, xmalloc((s->n_organismes + 1) * sizeof(size_t)),
 		redo };
 	size_t cap = 0, orgs_changed = 0, no = 0;
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
-		uintptr_t j = (uintptr_t)strmap_get(&memo_by_id, o->id.s);
+		size_t j = memo_of[i];
 		r.first[i] = no;
 		no += o->n_offres;
 		if (j && m->orgs[j - 1].now == o)
@@ -336,7 +364,7 @@ static void put_back(struct suites_memo *m, struct site *s, const struct strmap 
 	free(r.changed_units);
 	free(r.changed);
 	free(r.first);
-	strmap_free(&memo_by_id);
+	free(memo_of);
 }
 
 static void put_u32(struct buf *b, size_t v)
@@ -447,7 +475,7 @@ static int rec_job(void *ctx, size_t j, struct pool_worker *w)
 		}
 		put_u32(&r->head[j], len);
 		buf_add(&r->head[j], o->id.s, len);
-		buf_add(&r->head[j], &o->src, sizeof(o->src));
+		buf_add(&r->head[j], &o->own, sizeof(o->own));
 		put_u32(&r->head[j], o->n_offres);
 		for (size_t k = 0; k < o->n_offres; k++)
 			put_u32(&r->head[j], o->offres[k].n_suites);
@@ -493,8 +521,19 @@ static unsigned char *may_copy(const struct suites_memo *m, const struct site *s
 	return same;
 }
 
-/* The new memo of the site's suites into m->out, on up to jobs threads; -1
- * when it cannot be written (an id too long, a suite outside the lists). */
+static void parts_free(struct suites_memo *m)
+{
+	for (size_t i = 0; i < m->n_parts; i++)
+		buf_release(&m->parts[i]);
+	free(m->parts);
+	m->parts = NULL;
+	m->n_parts = 0;
+}
+
+/* The new memo of the site's suites into m->parts, on up to jobs threads;
+ * -1 when it cannot be written (an id too long, a suite outside the
+ * lists). The parts are not joined: megabytes copied once more for one
+ * write. */
 static int record(struct suites_memo *m, const struct site *s, const unsigned char *redo, int jobs)
 {
 	struct places pl = { NULL, NULL, 1 };
@@ -509,30 +548,27 @@ static int record(struct suites_memo *m, const struct site *s, const unsigned ch
 	}
 	size_t chunks = (s->n_organismes + MEMO_CHUNK - 1) / MEMO_CHUNK;
 	unsigned char *same = may_copy(m, s, redo);
-	struct rec_run r = { s, &pl, m, same, xcalloc(chunks + 1, sizeof(struct buf)),
-		xcalloc(chunks + 1, sizeof(struct buf)), 0 };
+	/* parts: the memo's head, the chunks' heads, their suites, the digest */
+	parts_free(m);
+	m->n_parts = 2 * chunks + 2;
+	m->parts = xcalloc(m->n_parts, sizeof(*m->parts));
+	for (size_t i = 0; i < m->n_parts; i++)
+		m->parts[i] = (struct buf)BUF_INIT;
+	struct rec_run r = { s, &pl, m, same, m->parts + 1, m->parts + 1 + chunks, 0 };
 	struct diags d = DIAGS_INIT;	/* the jobs report nothing */
 	pool_run(chunks, jobs, rec_job, &r, &d, NULL);
 	diags_free(&d);
-	struct buf *b = &m->out;
+	struct buf *b = &m->parts[0];
 	struct digest in = inputs_of(s);
-	buf_reset(b);
 	buf_add(b, MAGIC, MAGIC_LEN);
 	buf_add(b, &m->carto, sizeof(m->carto));
 	buf_add(b, &in, sizeof(in));
 	put_u32(b, s->n_organismes);
-	for (size_t j = 0; j < chunks; j++)
-		buf_add(b, r.head[j].data, r.head[j].len);
-	for (size_t j = 0; j < chunks; j++)
-		buf_add(b, r.body[j].data, r.body[j].len);
-	struct digest all = digest_bytes(b->data, b->len);
-	buf_add(b, &all, sizeof(all));
-	for (size_t j = 0; j < chunks; j++) {
-		buf_release(&r.head[j]);
-		buf_release(&r.body[j]);
-	}
-	free(r.head);
-	free(r.body);
+	struct digest_ctx *k = digest_new();	/* of every part but the last */
+	for (size_t i = 0; i + 1 < m->n_parts; i++)
+		digest_add(k, m->parts[i].data, m->parts[i].len);
+	struct digest all = digest_end(k);
+	buf_add(&m->parts[m->n_parts - 1], &all, sizeof(all));
 	free(same);
 	free(pl.key);
 	free(pl.at);
@@ -546,21 +582,19 @@ size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct
 		no += s->organismes[i]->n_offres;
 	unsigned char *redo = xmalloc(no + 1);
 	memset(redo, 1, no + 1);
-	struct strmap by_id = STRMAP_INIT;	/* id -> 1 + place in the site */
-	int ids = 1;
+	int ids = 1;	/* every organisation has one (validation: once) */
 	for (size_t i = 0; i < s->n_organismes && ids; i++)
-		ids = s->organismes[i]->id.s && !strmap_put(&by_id, s->organismes[i]->id.s, (void *)(i + 1));
+		ids = s->organismes[i]->id.s != NULL;
 	struct digest in = inputs_of(s);
 	if (ids && m->valid && digest_eq(&in, &m->inputs))
-		put_back(m, s, &by_id, redo, jobs, keep);
+		put_back(m, s, redo, jobs, keep);
 	for (size_t i = 0; i < no; i++)
 		searched += redo[i];
 	if (searched)
 		index_suites_redo(s, jobs, redo, keep);
 	m->dirty = searched && ids && record(m, s, redo, jobs) == 0;
 	if (!m->dirty)
-		buf_release(&m->out);
-	strmap_free(&by_id);
+		parts_free(m);
 	free(redo);
 	return searched;
 }
@@ -583,11 +617,18 @@ int suites_memo_save(struct suites_memo *m)
 		buf_reset(&tmp);
 	}
 	buf_printf(&tmp, "%s.%ld.tmp", m->path, (long)getpid());
-	int rc = fs_write(tmp.data, m->out.data, m->out.len) == 0 ? fs_replace(tmp.data, m->path) : -1;
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = fd < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < m->n_parts; i++)
+		rc = fs_write_fd(fd, m->parts[i].data, m->parts[i].len);
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = fs_replace(tmp.data, m->path);
 	int e = errno;
-	if (rc < 0)
+	if (rc < 0 && fd >= 0)
 		unlink(tmp.data);
 	buf_release(&tmp);
+	parts_free(m);
 	m->dirty = 0;
 	errno = e;
 	return rc;
@@ -598,7 +639,7 @@ void suites_memo_free(struct suites_memo *m)
 	if (!m)
 		return;
 	buf_release(&m->file);
-	buf_release(&m->out);
+	parts_free(m);
 	free(m->orgs);
 	free(m->n_suites);
 	free(m->at);

@@ -7,14 +7,16 @@
  * rebuilt carto reads none of it) and the digest of what every offer's
  * suites read beside the organisations (every other file loaded, struct
  * site's inputs, and the build's date, which decides who recruits), then
- * each organisation with the digest of its file's bytes and its offers'
+ * each organisation with the digest of its own part of its file (its tree
+ * as parsed: organisme's own in model.h, so that one organisation changed
+ * in a file of many leaves the others as they were) and its offers'
  * suites, each suite by numbers (the organisation in the memo's order, the
  * offer, the two lieux, the public, the level and correspondences, in the
  * model's lists) and its distance, then the digest of every byte above.
  *
  * An offer's suites are the best SUITES_MAX of its candidates in one total
  * order (index_suites.c), so they change only when the offer's own
- * organisation changed (its file's bytes), when one of its suites belongs to
+ * organisation changed (its part of its file), when one of its suites belongs to
  * an organisation that changed or is gone, or when an offer of a changed
  * or new organisation may follow it (it recruits and stands in a bucket
  * the offer reads: index_suites_may_follow) and either the offer had fewer

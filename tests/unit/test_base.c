@@ -152,6 +152,27 @@ void test_arena(void)
 		EXPECT(arena_alloc(&a, 24) != NULL);
 	EXPECT(((size_t)arena_alloc(&a, 3) % sizeof(void *)) == 0);
 	arena_free(&a);
+	/* Past a few megabytes the blocks of an arena marked huge are huge
+	 * pages (arena.c): what comes from them is zeroed, aligned and never
+	 * overlaps. */
+	a.huge = 1;
+	enum { PIECES = 200000, PIECE = 56 };
+	unsigned char **v = malloc(PIECES * sizeof(*v));
+	int zeroed = 1, apart = 1, aligned = 1;
+	for (size_t i = 0; i < PIECES; i++) {
+		v[i] = arena_alloc(&a, PIECE);
+		for (size_t k = 0; k < PIECE; k++)
+			zeroed &= v[i][k] == 0;
+		aligned &= (size_t)v[i] % sizeof(void *) == 0;
+		memset(v[i], (int)(i & 0xFF), PIECE);
+	}
+	for (size_t i = 0; i < PIECES; i++)
+		apart &= v[i][0] == (i & 0xFF) && v[i][PIECE - 1] == (i & 0xFF);
+	EXPECT(zeroed && apart && aligned && a.total >= (size_t)PIECES * PIECE);
+	arena_reset(&a);
+	EXPECT(arena_alloc(&a, 24) != NULL);
+	arena_free(&a);
+	free(v);
 }
 
 /* Calendar arithmetic: known days, leap years, both sides of the epoch. */
