@@ -1085,9 +1085,11 @@ long long cache_piece_find(const struct cache_pieces *cp, const struct digest *k
 	const struct piece *pc = cp && cp->trusted ? old_piece(cp, k) : NULL;
 	if (!pc)
 		return -1;
-	if (pc->len > 0 && pc->first >= 0)
+	if (!first || pc->len == 0)
+		;
+	else if (pc->first >= 0)
 		*first = (char)pc->first;
-	else if (pc->len > 0 && pread(cp->fd, first, 1, (off_t)pc->off) != 1)
+	else if (pread(cp->fd, first, 1, (off_t)pc->off) != 1)
 		return -1;
 	*off = pc->off;
 	return pc->len;
