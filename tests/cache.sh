@@ -1338,6 +1338,35 @@ CARTO_TIMING=1 cache_same booklet-splice-edited
 s2=$(spliced)
 [ "${s2% *}" -lt "${sp% *}" ] 2> /dev/null
 cache_test_d booklet-splice-edited-whole 'echo "$sp then $s2"; grep pdf "$C/log"'
+# A splice reads of the published booklet its table and the pages drawn
+# again, no more: the rest is copied by the kernel (copy_file_range), the
+# file trusted by its identity (the list of its pieces records it, with
+# the mark of the file the note was written for) and not read back to be
+# hashed (the index holds it with no digest). Then the booklet edited in
+# place, its size and mtime kept (its ctime changed): it is no longer the
+# file noted, nothing of it is copied.
+if can_strace "cache/booklet-splice-unread"; then
+	sed -i 's/telephone: "01 60 05 47 15"/telephone: "01 60 05 47 16"/' "$f"
+	CARTO_TIMING=1 strace -f -qq -y -o "$C/strace" -e trace=read,pread64,copy_file_range \
+		"$CARTO" build --site "$C/site" --out "$C/out" > "$C/log" 2>&1
+	pb='[0-9]+<[^>]*/out/pdf/cartographies/linguistique\.pdf>'
+	got=$(grep -E "^[0-9]+ +(read|pread64)\($pb" "$C/strace" | sed -n 's/.*= \([0-9]*\)$/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	copies=$(grep -cE "copy_file_range\($pb" "$C/strace")
+	size=$(stat -c %s "$bp")
+	sp=$(spliced)
+	[ "${sp% *}" -ge 1 ] 2> /dev/null && [ "$copies" -ge 1 ] && [ $((got * 4)) -lt "$size" ] &&
+		grep -q '^[0-9]* 0\{32\} .* pdf/cartographies/linguistique\.pdf$' "$C/.out.cache/index"
+	cache_test_d booklet-splice-unread 'echo "spliced $sp, read $got of $size bytes, $copies copies"; grep "linguistique.pdf" "$C/.out.cache/index"'
+	sed -i 's/telephone: "01 60 05 47 16"/telephone: "01 60 05 47 17"/' "$f"
+	CARTO_TIMING=1 cache_same booklet-splice-unread-next
+	touch -r "$bp" "$C/mtime"
+	sleep 0.05
+	printf 'XY' | dd of="$bp" bs=1 seek=$(($(stat -c %s "$bp") / 3)) conv=notrunc 2> /dev/null
+	touch -r "$C/mtime" "$bp"
+	sed -i 's/telephone: "01 60 05 47 17"/telephone: "01 60 05 47 18"/' "$f"
+	CARTO_TIMING=1 cache_same booklet-splice-edited-mtime-kept
+fi
 
 # The notes of files the build did not make are removed (cache_save); those
 # of booklets put back whole are kept.
