@@ -678,10 +678,12 @@ static void write_file(struct assemble *a, const struct xref *x, const struct re
 }
 
 /* Records the pages' contents as the file's pieces (pdf_pages.c): those
- * kept, copied as they were (unread); those drawn, noted from their new
- * bytes (nb); their keys go to the note. */
-static void record(struct doc *d, struct cache_pieces *cp, const struct old *o, const struct region *rg,
-    size_t n_rg, const struct buf *nb, const long long *noff, const struct opage *op)
+ * kept, copied as they were (unread); those drawn, copied when the
+ * previous file (fd) had the same bytes under the same key, else noted
+ * from their new bytes (nb); their keys go to the note. */
+static void record(struct doc *d, struct cache_pieces *cp, int fd, const struct old *o,
+    const struct region *rg, size_t n_rg, const struct buf *nb, const long long *noff,
+    const struct opage *op, struct buf *tmp)
 {
 	struct pdf_trace *t = d->trace;
 	int n = (int)o->h.npages;
@@ -692,9 +694,14 @@ static void record(struct doc *d, struct cache_pieces *cp, const struct old *o, 
 			g++;
 		if (g < n_rg && i >= rg[g].pa) {
 			t->content[i] = pdf_page_key(cp, page_of(d, i));
-			long long at = noff[3 * i + 7] + (op[i].stream - op[i].cont);
+			long long at = noff[3 * i + 7] + (op[i].stream - op[i].cont), off;
 			long long len = noff[3 * i + 8] - at - 18;	/* "\nendstream\nendobj\n" */
-			cache_piece_record(cp, &t->content[i], nb->data + (at - rg[g].base), (size_t)len, at);
+			const char *bytes = nb->data + (at - rg[g].base);
+			if (cache_piece_find(cp, &t->content[i], NULL, &off) == len &&
+			    read_at(fd, off, (size_t)len, tmp) == 0 && memcmp(tmp->data, bytes, (size_t)len) == 0)
+				cache_piece_copy(cp, &t->content[i], -1, at);
+			else
+				cache_piece_record(cp, &t->content[i], bytes, (size_t)len, at);
 		} else {
 			t->content[i] = o->content[i];
 			cache_piece_copy(cp, &t->content[i], -1, op[i].stream + moved(rg, n_rg, op[i].dict));
@@ -774,7 +781,7 @@ int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const stru
 		t->file = digest_end(k);
 		t->len = len;
 		if (rc == 0) {
-			record(d, cp, &o, rg, n_rg, b, noff, op);
+			record(d, cp, fd, &o, rg, n_rg, b, noff, op, file);
 			note_mark(cp, &t->file);
 		}
 	}
