@@ -43,7 +43,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/data/hours.c generator/data/validate.c generator/data/index.c generator/data/index_suites.c generator/data/suites_memo.c \
        generator/data/embed.c generator/data/derive.c generator/data/paths.c \
        generator/text/markdown.c generator/text/view.c generator/text/template.c generator/text/fold.c \
-       generator/render/publish.c generator/render/cache.c generator/render/sink.c generator/render/theme.c \
+       generator/render/publish.c generator/render/cache.c generator/render/sink.c generator/render/assemble.c generator/render/theme.c \
        generator/render/opendata/opendata.c generator/render/opendata/opendata_rows.c \
        generator/render/opendata/opendata_json.c generator/render/opendata/opendata_suites.c \
        generator/render/svgmap.c \

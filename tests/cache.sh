@@ -504,6 +504,31 @@ rename_org "Centre social Port"
 cache_same spare-list-corrupt
 rename_org "Centre social Port et Quartiers"
 cache_same spare-restored
+# A workbook's pieces put back are copied from the published workbook by
+# the kernel (copy_file_range), never read into memory (xlsx_pieces.c, "the
+# file"), and the workbook assembled is not read back to be hashed: the
+# index holds it with no digest (publish_done_unread). Then a byte of the
+# published workbook changed by hand, its mtime kept: it is no longer the
+# file its list of pieces describes (its ctime changed), so its pieces are
+# read back and checked, the one changed rendered again.
+if can_strace "cache/xlsx-pieces-unread"; then
+	rename_org "Centre social Porte"
+	strace -f -qq -y -o "$C/strace" -e trace=read,pread64,copy_file_range \
+		"$CARTO" build --site "$C/site" --out "$C/out" > "$C/log" 2>&1
+	xl='[0-9]+<[^>]*/out/xlsx/organismes\.xlsx>'
+	reads=$(grep -cE "(read|pread64)\($xl" "$C/strace")
+	copies=$(grep -cE "copy_file_range\($xl" "$C/strace")
+	[ "$reads" = 0 ] && [ "$copies" -ge 1 ] &&
+		grep -q '^[0-9]* 0\{32\} .* xlsx/organismes\.xlsx$' "$C/.out.cache/index"
+	cache_test_d xlsx-pieces-unread 'echo "reads $reads, copies $copies"; grep "xlsx/organismes.xlsx" "$C/.out.cache/index"'
+	f="$C/out/xlsx/organismes.xlsx"
+	touch -r "$f" "$C/mtime"
+	sleep 0.05
+	printf 'X' | dd of="$f" bs=1 seek=$(($(stat -c %s "$f") / 2)) conv=notrunc 2> /dev/null
+	touch -r "$C/mtime" "$f"
+	rename_org "Centre social Port et Quartiers"
+	cache_same xlsx-published-edited
+fi
 # A file that comes out the same as the published one (its document
 # rendered again, not a byte of it changed: a comment added to the
 # organisation's file), without the spare's lists: nothing is written, the
@@ -1347,6 +1372,37 @@ CARTO_TIMING=1 cache_same booklet-splice-edited
 s2=$(spliced)
 [ "${s2% *}" -lt "${sp% *}" ] 2> /dev/null
 cache_test_d booklet-splice-edited-whole 'echo "$sp then $s2"; grep pdf "$C/log"'
+# A splice reads of the published booklet its table and the pages drawn
+# again, no more: the rest is copied by the kernel (copy_file_range), the
+# file trusted by its identity (the list of its pieces records it, with
+# the mark of the file the note was written for) and not read back to be
+# hashed (the index holds it with no digest). (A number of another length:
+# a booklet of the published one's size is compared with it byte by byte
+# by the publisher, to keep its inode when they are the same.) Then the
+# booklet edited in place, its size and mtime kept (its ctime changed): it
+# is no longer the file noted, nothing of it is copied.
+if can_strace "cache/booklet-splice-unread"; then
+	sed -i 's/telephone: "01 60 05 47 15"/telephone: "01 60 05 47 16 16"/' "$f"
+	CARTO_TIMING=1 strace -f -qq -y -o "$C/strace" -e trace=read,pread64,copy_file_range \
+		"$CARTO" build --site "$C/site" --out "$C/out" > "$C/log" 2>&1
+	pb='[0-9]+<[^>]*/out/pdf/cartographies/linguistique\.pdf>'
+	got=$(grep -E "^[0-9]+ +(read|pread64)\($pb" "$C/strace" | sed -n 's/.*= \([0-9]*\)$/\1/p' |
+		awk '{ n += $1 } END { print n + 0 }')
+	copies=$(grep -cE "copy_file_range\($pb" "$C/strace")
+	size=$(stat -c %s "$bp")
+	sp=$(spliced)
+	[ "${sp% *}" -ge 1 ] 2> /dev/null && [ "$copies" -ge 1 ] && [ $((got * 4)) -lt "$size" ] &&
+		grep -q '^[0-9]* 0\{32\} .* pdf/cartographies/linguistique\.pdf$' "$C/.out.cache/index"
+	cache_test_d booklet-splice-unread 'echo "spliced $sp, read $got of $size bytes, $copies copies"; grep "linguistique.pdf" "$C/.out.cache/index"'
+	sed -i 's/telephone: "01 60 05 47 16 16"/telephone: "01 60 05 47 17"/' "$f"
+	CARTO_TIMING=1 cache_same booklet-splice-unread-next
+	touch -r "$bp" "$C/mtime"
+	sleep 0.05
+	printf 'XY' | dd of="$bp" bs=1 seek=$(($(stat -c %s "$bp") / 3)) conv=notrunc 2> /dev/null
+	touch -r "$C/mtime" "$bp"
+	sed -i 's/telephone: "01 60 05 47 17"/telephone: "01 60 05 47 18"/' "$f"
+	CARTO_TIMING=1 cache_same booklet-splice-edited-mtime-kept
+fi
 
 # The notes of files the build did not make are removed (cache_save); those
 # of booklets put back whole are kept.

@@ -135,7 +135,9 @@ struct digest_ctx *cache_piece_key(const struct cache_pieces *cp);
 int cache_piece_put_back(struct cache_pieces *cp, const struct digest *k, struct buf *b,
     struct json *j);
 /* Without reading the previous file: the length of the previous build's
- * piece of key k, its first byte (*first, when the length is not 0) and its
+ * piece of key k, its first byte (*first, when the length is not 0 and
+ * first is not NULL: a JSON writer's need, read from the file when its list
+ * has it not) and its
  * offset in the published file (*off), when its bytes can be copied from
  * that file unread (the file is the one its list was recorded from: its
  * identity, as the index checks a document's files, not racy); else -1

@@ -390,7 +390,9 @@ struct pdf_run {	/* the booklet's sections, and how to lay one out */
 void pdf_trace_start(struct doc *d);
 void pdf_trace_head(struct doc *d, const char *const *texts, size_t n);
 void pdf_trace_section(struct doc *d, const struct digest *k);
-void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf *file);
+/* cp: the file's pieces, which get the mark of the file (pdf_splice.c). */
+void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf *file,
+    struct cache_pieces *cp);
 /* Writes the note (when ok and the file had the shape) and frees the trace. */
 void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok);
 int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const struct pdf_run *r,

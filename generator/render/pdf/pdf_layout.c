@@ -328,7 +328,7 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	}
 	pdf_pages_record(d, cp, &pp, b);
 	if (d->trace)
-		pdf_trace_saved(d, pp.keys, b);
+		pdf_trace_saved(d, pp.keys, b, cp);
 	rc = publish_write(p, path, b->data, b->len);
 out:
 	cache_pieces_close(cp, rc == 0);

@@ -26,9 +26,12 @@
  * written; a page's dictionary is the previous one's with its fonts
  * (libharu names them F1, F2 in the order the page first used them); its
  * content is compressed by libharu's own function. The published file is
- * read and checked against the note's digest: anything else (a note
- * missing, damaged or of another shape) means the booklet is rendered as
- * before.
+ * not read: it is trusted by its identity, which the list of its pieces
+ * (cache.h) records, when that list has the mark of the file the note was
+ * written for (file_mark); its table and the pages drawn again are read
+ * and checked, the rest is copied by the kernel (assemble.h). Anything
+ * else (a note missing, damaged or of another shape, the file changed)
+ * means the booklet is rendered as before.
  *
  * The note: "SPL1", the number of pages, of section places (the sections
  * and the end), the object numbers of the two fonts, the file's length (8
@@ -36,10 +39,12 @@
  * cursor (4, a float); each page's content key.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hpdf_conf.h>
 #include <hpdf_objects.h>
@@ -48,6 +53,7 @@
 
 #include "../../base/fs.h"
 #include "../../base/mem.h"
+#include "../assemble.h"
 #include "../cache.h"
 #include "../publish.h"
 #include "pdf_int.h"
@@ -82,6 +88,8 @@ struct head {			/* the note's, as written */
 	long long len;
 	struct digest file, head;
 };
+
+static void note_mark(struct cache_pieces *cp, const struct digest *file);
 
 /* The file's page of the document's page k: the page after the one
  * before it, unless a splice jumped (page_jump). */
@@ -194,7 +202,8 @@ void pdf_trace_head(struct doc *d, const char *const *texts, size_t n)
 	t->has_head = 1;
 }
 
-void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf *file)
+void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf *file,
+    struct cache_pieces *cp)
 {
 	struct pdf_trace *t = d->trace;
 	int n = d->npages;
@@ -219,6 +228,8 @@ void pdf_trace_saved(struct doc *d, const struct digest *keys, const struct buf 
 	t->len = (long long)file->len;
 	t->file = digest_bytes(file->data, file->len);
 	t->saved = 1;
+	if (cp)	/* for the next splice: this file is the note's */
+		note_mark(cp, &t->file);
 }
 
 void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok)
@@ -286,7 +297,8 @@ struct xref {
 	size_t head;		/* "xref\n0 N\n" */
 	size_t count;
 	long long *off;
-	size_t tail;		/* where "startxref\n" ends */
+	long long tail;		/* where the number after "startxref\n" starts */
+	struct buf trailer;	/* the bytes from the table's end to it */
 };
 
 static long long num_at(const char *p, const char *end, const char **next)
@@ -299,36 +311,57 @@ static long long num_at(const char *p, const char *end, const char **next)
 	return p == s ? -1 : v;
 }
 
-static int xref_read(struct xref *x, const struct buf *f, size_t count)
+/* Reads n bytes of the file fd at off into b (reset). Returns 0 or -1. */
+static int read_at(int fd, long long off, size_t n, struct buf *b)
+{
+	buf_reset(b);
+	buf_grow(b, n + 1);
+	while (b->len < n) {
+		ssize_t r = pread(fd, b->data + b->len, n - b->len, (off_t)(off + (long long)b->len));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		b->len += (size_t)r;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Reads the table of the file fd (size bytes) from its end: the last
+ * bytes, then the table itself (20 bytes an object), nothing else. */
+static int xref_read(struct xref *x, int fd, long long size, size_t count, struct buf *tmp)
 {
 	static const char sx[] = "startxref\012", eof[] = "\012%%EOF\012";
-	const char *end = f->data + f->len, *q;
 	size_t tl = sizeof(eof) - 1;
-	if (f->len < 64 || memcmp(end - tl, eof, tl) != 0)
+	long long from = size - 64;
+	if (size < 64 || read_at(fd, from, 64, tmp) < 0 || memcmp(tmp->data + 64 - tl, eof, tl) != 0)
 		return -1;
-	const char *p = end - tl;
-	while (p > f->data && p[-1] >= '0' && p[-1] <= '9')
+	const char *end = tmp->data + 64, *p = end - tl, *q;
+	while (p > tmp->data && p[-1] >= '0' && p[-1] <= '9')
 		p--;
-	if (p - f->data < (long)sizeof(sx) || memcmp(p - (sizeof(sx) - 1), sx, sizeof(sx) - 1) != 0)
+	if (p - tmp->data < (long)sizeof(sx) || memcmp(p - (sizeof(sx) - 1), sx, sizeof(sx) - 1) != 0)
 		return -1;
-	x->tail = (size_t)(p - f->data);
+	x->tail = from + (p - tmp->data);
 	x->at = num_at(p, end - tl, &q);
-	if (x->at < 0 || q != end - tl || (size_t)x->at >= x->tail)
+	if (x->at < 0 || q != end - tl || x->at >= x->tail)
 		return -1;
 	char head[48];
 	int hn = snprintf(head, sizeof(head), "xref\0120 %zu\012", count);
 	x->head = (size_t)hn;
 	x->count = count;
-	if ((size_t)x->at + x->head + 20 * count > x->tail || memcmp(f->data + x->at, head, x->head) != 0)
+	if (x->at + (long long)(x->head + 20 * count) > x->tail ||
+	    read_at(fd, x->at, (size_t)(x->tail - x->at), tmp) < 0 || memcmp(tmp->data, head, x->head) != 0)
 		return -1;
 	x->off = xmalloc((count + 1) * sizeof(*x->off));
 	for (size_t k = 0; k < count; k++) {
-		const char *e = f->data + x->at + x->head + 20 * k;
+		const char *e = tmp->data + x->head + 20 * k;
 		x->off[k] = num_at(e, e + 10, &q);
 		if (q != e + 10 || memcmp(e + 10, k ? " 00000 n\015\012" : " 65535 f\015\012", 10) != 0 ||
 		    (k && (x->off[k] <= 0 || x->off[k] >= x->at)))
 			return -1;
 	}
+	buf_add(&x->trailer, tmp->data + x->head + 20 * count, tmp->len - (x->head + 20 * count));
 	return 0;
 }
 
@@ -338,51 +371,63 @@ struct opage {
 	long long dict, cont, stream, slen, len_obj, next;
 };
 
-static int opage_at(const struct buf *f, const struct xref *x, int p, long long next, struct opage *o)
+/* Page p's objects, from the table and, for its stream, the list of the
+ * file's pieces (its content's key, from the note): the file is not read.
+ * -1 when they do not fit together. */
+static int opage_at(const struct xref *x, struct cache_pieces *cp, const struct digest *content, int p,
+    long long next, struct opage *o)
 {
-	static const char ss[] = "\012stream\015\012";
+	long long at;
 	*o = (struct opage){ x->off[3 * p + 6], x->off[3 * p + 7], 0, 0, x->off[3 * p + 8], next };
-	if (!(o->dict < o->cont && o->cont < o->len_obj && o->len_obj < next))
+	o->slen = cache_piece_find(cp, content, NULL, &at);
+	o->stream = at;
+	static const char ss[] = "\012stream\015\012", tail[] = "\012endstream\012endobj\012";
+	return o->slen >= 0 && o->dict < o->cont &&
+	    o->cont + (long long)sizeof(ss) - 1 <= o->stream &&
+	    o->stream + o->slen + (long long)sizeof(tail) - 1 == o->len_obj && o->len_obj < next ? 0 : -1;
+}
+
+/* Reads the objects of page p (o) into b and checks them: its content
+ * ends its dictionary with the stream, which its length object gives. */
+static int opage_read(int fd, const struct opage *o, int p, struct buf *b)
+{
+	static const char ss[] = "\012stream\015\012", tail[] = "\012endstream\012endobj\012";
+	if (read_at(fd, o->dict, (size_t)(o->next - o->dict), b) < 0)
 		return -1;
-	const char *c = f->data + o->cont, *s = memmem(c, (size_t)(o->len_obj - o->cont), ss, sizeof(ss) - 1);
-	if (!s)
-		return -1;
-	o->stream = (long long)(s - f->data) + (long long)sizeof(ss) - 1;
+	const char *base = b->data - o->dict, *q;
 	char head[32];
 	int hn = snprintf(head, sizeof(head), "%d 0 obj\012", 3 * p + 8);
-	const char *l = f->data + o->len_obj, *q;
-	if (memcmp(l, head, (size_t)hn) != 0)
-		return -1;
-	o->slen = num_at(l + hn, f->data + next, &q);
-	static const char tail[] = "\012endstream\012endobj\012";
-	if (o->slen < 0 || o->stream + o->slen + (long long)sizeof(tail) - 1 != o->len_obj ||
-	    memcmp(f->data + o->stream + o->slen, tail, sizeof(tail) - 1) != 0 ||
-	    f->data + next - q != 8 || memcmp(q, "\012endobj\012", 8) != 0)
+	const char *l = base + o->len_obj;
+	if (memcmp(base + o->stream - (sizeof(ss) - 1), ss, sizeof(ss) - 1) != 0 ||
+	    memcmp(base + o->stream + o->slen, tail, sizeof(tail) - 1) != 0 ||
+	    memcmp(l, head, (size_t)hn) != 0 || num_at(l + hn, base + o->next, &q) != o->slen ||
+	    base + o->next - q != 8 || memcmp(q, "\012endobj\012", 8) != 0)
 		return -1;
 	return 0;
 }
 
 /* Writes page pg's three objects as page p of the file to b, from the
- * previous ones o: its dictionary with the page's fonts, its content
- * compressed by libharu; their offsets into noff. */
-static int page_write(struct doc *d, HPDF_Page pg, int p, const struct buf *f, const struct opage *o,
-    struct buf *b, long long *noff)
+ * previous ones o (their bytes at old, from o->dict): its dictionary with
+ * the page's fonts, its content compressed by libharu; their offsets in
+ * the file (base + the offset in b) into noff. */
+static int page_write(struct doc *d, HPDF_Page pg, int p, const char *old, const struct opage *o,
+    struct buf *b, long long base, long long *noff)
 {
 	static const char fo[] = "/Font <<\012", fc[] = "\012>>\012>>\012/Parent";
-	const char *dict = f->data + o->dict, *dend = f->data + o->cont;
+	const char *dict = old, *dend = old + (o->cont - o->dict);
 	const char *a = memmem(dict, (size_t)(dend - dict), fo, sizeof(fo) - 1);
 	const char *z = a ? memmem(a, (size_t)(dend - a), fc, sizeof(fc) - 1) : NULL;
 	if (!z)
 		return -1;
-	noff[3 * p + 6] = (long long)b->len;
+	noff[3 * p + 6] = base + (long long)b->len;
 	buf_add(b, dict, (size_t)(a - dict) + sizeof(fo) - 1);
 	size_t at = b->len;
 	if (page_fonts(d, pg, NULL, b) < 0 || b->len == at)
 		return -1;
 	buf_truncate(b, b->len - 1);	/* the last line's feed is fc's */
 	buf_add(b, z, (size_t)(dend - z));
-	noff[3 * p + 7] = (long long)b->len;
-	buf_add(b, f->data + o->cont, (size_t)(o->stream - o->cont));
+	noff[3 * p + 7] = base + (long long)b->len;
+	buf_add(b, dend, (size_t)(o->stream - o->cont));
 	HPDF_Stream zs = HPDF_MemStream_New(d->pdf->mmgr, HPDF_STREAM_BUF_SIZ);
 	if (!zs || HPDF_Stream_WriteToStream(contents(pg)->stream, zs, HPDF_STREAM_FILTER_FLATE_DECODE, NULL) != HPDF_OK)
 		return -1;
@@ -397,7 +442,7 @@ static int page_write(struct doc *d, HPDF_Page pg, int p, const struct buf *f, c
 		return -1;
 	size_t slen = b->len - s0;
 	buf_puts(b, "\012endstream\012endobj\012");
-	noff[3 * p + 8] = (long long)b->len;
+	noff[3 * p + 8] = base + (long long)b->len;
 	buf_printf(b, "%d 0 obj\012%zu\012endobj\012", 3 * p + 8, slen);
 	return 0;
 }
@@ -405,9 +450,10 @@ static int page_write(struct doc *d, HPDF_Page pg, int p, const struct buf *f, c
 /* The pages drawn again: runs of the file's pages. */
 struct region {
 	int pa, last;
-	long long end, delta;	/* where the objects after them were, how far they move */
+	long long start, end, delta;	/* the objects they replace, how far those after move */
+	long long base;			/* the file's offset of the new bytes' first, less its place in them */
+	size_t nb_from, nb_to;		/* the new bytes, in compose's buffer */
 };
-
 /* How the sections of this build line up with the previous build's: the
  * same number (then section j is section j, changed when its key is
  * another), or not (then the first a and last b are the same, those
@@ -541,54 +587,103 @@ static long long moved(const struct region *rg, size_t n, long long v)
 	return delta;
 }
 
-/* Writes the file: the previous one (f, its table x) with the pages of
- * the runs rg drawn again. */
-static int compose(struct doc *d, const struct old *o, const struct buf *f, const struct xref *x,
-    struct region *rg, size_t n_rg, struct buf *b, long long *noff, struct opage *op)
+/* The mark, among the pieces of a booklet's file (cache.h), of the file
+ * the note was written for (a piece of no bytes at offset 0, keyed on the
+ * file's digest): a splice trusts the published file, unread, when the list of
+ * its pieces, which holds the file's identity, has the mark of the note's
+ * file. */
+static struct digest file_mark(const struct cache_pieces *cp, const struct digest *file)
+{
+	struct digest_ctx *k = cache_piece_key(cp);
+	digest_str(k, "pdf-splice-file");
+	digest_fold(k, file);
+	return digest_end(k);
+}
+
+/* Records the mark of file among cp's pieces: an empty piece, copied
+ * (counted so) when the previous list had it. */
+static void note_mark(struct cache_pieces *cp, const struct digest *file)
+{
+	struct digest mark = file_mark(cp, file);
+	long long at;
+	if (cache_piece_find(cp, &mark, NULL, &at) == 0)
+		cache_piece_copy(cp, &mark, -1, 0);
+	else
+		cache_piece_record(cp, &mark, "", 0, 0);
+}
+
+/* The new bytes of the file: the pages of the runs rg drawn again, into
+ * nb (each run's part of it, and its place in the new file, in rg), and
+ * the new table and trailer, into xb; op[p] gets each page's objects in
+ * the previous file (fd, its table x). */
+static int compose(struct doc *d, const struct old *o, int fd, struct cache_pieces *cp,
+    const struct xref *x, struct region *rg, size_t n_rg, struct buf *nb, struct buf *xb,
+    long long *noff, struct opage *op, struct buf *tmp)
 {
 	int n = (int)o->h.npages;
-	long long annots = x->off[3 * n + 6], from = 0;
+	long long annots = x->off[3 * n + 6], from = 0, pos = 0;
 	for (int p = 0; p < n; p++)
-		if (opage_at(f, x, p, p + 1 < n ? x->off[3 * p + 9] : annots, &op[p]) < 0)
+		if (opage_at(x, cp, &o->content[p], p, p + 1 < n ? x->off[3 * p + 9] : annots, &op[p]) < 0)
 			return -1;
-	buf_reset(b);
-	buf_grow(b, f->len + 4096 * (size_t)n_rg);
+	buf_reset(nb);
 	for (size_t i = 0; i < n_rg; i++) {
 		struct region *g = &rg[i];
-		long long start = op[g->pa].dict;
+		g->start = op[g->pa].dict;
 		g->end = g->last + 1 < n ? op[g->last + 1].dict : annots;
-		if (start < from || g->end <= start)
+		if (g->start < from || g->end <= g->start)
 			return -1;
-		buf_add(b, f->data + from, (size_t)(start - from));
+		pos += g->start - from;
+		g->base = pos - (long long)nb->len;
+		g->nb_from = nb->len;
 		for (int p = g->pa; p <= g->last; p++) {
 			HPDF_Page pg = page_of(d, p);
-			if (!pg || page_write(d, pg, p, f, &op[p], b, noff) < 0)
+			if (!pg || opage_read(fd, &op[p], p, tmp) < 0 ||
+			    page_write(d, pg, p, tmp->data, &op[p], nb, g->base, noff) < 0)
 				return -1;
 		}
-		g->delta = (long long)b->len - g->end;
+		pos = g->base + (long long)nb->len;
+		g->nb_to = nb->len;
+		g->delta = pos - g->end;
 		from = g->end;
 	}
-	buf_add(b, f->data + from, (size_t)(x->at - from));
-	long long nx = (long long)b->len;
-	buf_add(b, f->data + x->at, x->head);
+	pos += x->at - from;
+	buf_reset(xb);
+	buf_printf(xb, "xref\0120 %zu\012", x->count);
 	for (size_t k = 0; k < x->count; k++) {
 		long long v = x->off[k];
 		if (noff[k] >= 0)
 			v = noff[k];
 		else if (k)
 			v += moved(rg, n_rg, v);
-		buf_printf(b, k ? "%010lld 00000 n\015\012" : "%010lld 65535 f\015\012", v);
+		buf_printf(xb, k ? "%010lld 00000 n\015\012" : "%010lld 65535 f\015\012", v);
 	}
-	buf_add(b, f->data + x->at + x->head + 20 * x->count, x->tail - ((size_t)x->at + x->head + 20 * x->count));
-	buf_printf(b, "%lld\012%%%%EOF\012", nx);
+	buf_add(xb, x->trailer.data, x->trailer.len);
+	buf_printf(xb, "%lld\012%%%%EOF\012", pos);
 	return 0;
 }
 
+/* Writes the file to a: the previous one's bytes, copied by the kernel,
+ * around the runs' new ones (nb), then the new table (xb). */
+static void write_file(struct assemble *a, const struct xref *x, const struct region *rg,
+    size_t n_rg, const struct buf *nb, const struct buf *xb)
+{
+	long long from = 0;
+	for (size_t i = 0; i < n_rg; i++) {
+		assemble_copy(a, from, rg[i].start - from);
+		assemble_put(a, nb->data + rg[i].nb_from, rg[i].nb_to - rg[i].nb_from);
+		from = rg[i].end;
+	}
+	assemble_copy(a, from, x->at - from);
+	assemble_put(a, xb->data, xb->len);
+}
+
 /* Records the pages' contents as the file's pieces (pdf_pages.c): those
- * kept, copied as they were; those drawn, noted (or copied when the
- * previous file had the same bytes); their keys go to the note. */
-static void record(struct doc *d, struct cache_pieces *cp, const struct old *o, const struct buf *f,
-    const struct region *rg, size_t n_rg, const struct buf *b, const long long *noff, const struct opage *op)
+ * kept, copied as they were (unread); those drawn, copied when the
+ * previous file (fd) had the same bytes under the same key, else noted
+ * from their new bytes (nb); their keys go to the note. */
+static void record(struct doc *d, struct cache_pieces *cp, int fd, const struct old *o,
+    const struct region *rg, size_t n_rg, const struct buf *nb, const long long *noff,
+    const struct opage *op, struct buf *tmp)
 {
 	struct pdf_trace *t = d->trace;
 	int n = (int)o->h.npages;
@@ -597,26 +692,20 @@ static void record(struct doc *d, struct cache_pieces *cp, const struct old *o, 
 	for (int i = 0; i < n; i++) {
 		while (g < n_rg && i > rg[g].last)
 			g++;
-		int drawn = g < n_rg && i >= rg[g].pa;
-		long long at, len, off;
-		char first;
-		if (drawn) {
+		if (g < n_rg && i >= rg[g].pa) {
 			t->content[i] = pdf_page_key(cp, page_of(d, i));
-			at = noff[3 * i + 7] + (op[i].stream - op[i].cont);
-			len = noff[3 * i + 8] - at - 18;	/* "\nendstream\nendobj\n" */
+			long long at = noff[3 * i + 7] + (op[i].stream - op[i].cont), off;
+			long long len = noff[3 * i + 8] - at - 18;	/* "\nendstream\nendobj\n" */
+			const char *bytes = nb->data + (at - rg[g].base);
+			if (cache_piece_find(cp, &t->content[i], NULL, &off) == len &&
+			    read_at(fd, off, (size_t)len, tmp) == 0 && memcmp(tmp->data, bytes, (size_t)len) == 0)
+				cache_piece_copy(cp, &t->content[i], -1, at);
+			else
+				cache_piece_record(cp, &t->content[i], bytes, (size_t)len, at);
 		} else {
 			t->content[i] = o->content[i];
-			at = op[i].stream + moved(rg, n_rg, op[i].dict);
-			len = op[i].slen;
+			cache_piece_copy(cp, &t->content[i], -1, op[i].stream + moved(rg, n_rg, op[i].dict));
 		}
-		if (!cp)
-			continue;
-		long long was = cache_piece_find(cp, &t->content[i], &first, &off);
-		if (was == len && off >= 0 && off + len <= (long long)f->len &&
-		    memcmp(f->data + off, b->data + at, (size_t)len) == 0)
-			cache_piece_copy(cp, &t->content[i], -1, at);
-		else
-			cache_piece_record(cp, &t->content[i], b->data + at, (size_t)len, at);
 	}
 }
 
@@ -626,8 +715,9 @@ int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const stru
 	struct pdf_reuse *ru = d->reuse;
 	struct pdf_trace *t = d->trace;
 	struct old o = { BUF_INIT, { { 0 }, 0, 0, { 0, 0 }, 0, 0, { 0, 0 }, { 0, 0 } }, NULL, NULL };
-	struct buf path = BUF_INIT;
-	struct xref x = { 0, 0, 0, NULL, 0 };
+	struct buf path = BUF_INIT, xb = BUF_INIT;
+	struct xref x = { 0, 0, 0, NULL, 0, BUF_INIT };
+	struct cache_pieces *cp = NULL;
 	long long *noff = NULL;
 	struct opage *op = NULL;
 	struct region *rg = NULL;
@@ -650,32 +740,56 @@ int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const stru
 			pdf_footer_page(d, pg, k + 1, n);
 			drawn++;
 		}
-	fs_join(&path, p->out, rel);
-	/* Read into the worker's buffer: fresh memory for megabytes, its
-	 * pages faulted in, was most of a splice's time (perf). */
-	buf_reset(file);
-	if (d->error || fs_read(path.data, (size_t)o.h.len + 1, file) < 0 || (long long)file->len != o.h.len)
-		goto undo;
-	const struct buf f = *file;
-	struct digest was = digest_bytes(f.data, f.len);
-	if (!digest_eq(&o.h.file, &was) || xref_read(&x, &f, 4 * (size_t)n + 6) < 0)
+	/* The published file, unread: trusted by its identity when the list
+	 * of its pieces, which records it, has the mark of the note's file
+	 * (reading it whole, and into fresh memory, was most of a splice's
+	 * time: perf). Only its table and the pages drawn again are read. */
+	cp = cache_pieces_open(ru->cache, p, rel);
+	const char *pub;
+	long long size, at;
+	struct digest mark = file_mark(cp, &o.h.file);
+	int fd = cache_pieces_published(cp, &pub, &size);
+	if (d->error || fd < 0 || size != o.h.len || cache_piece_find(cp, &mark, NULL, &at) != 0 ||
+	    xref_read(&x, fd, size, 4 * (size_t)n + 6, file) < 0)
 		goto undo;
 	noff = xmalloc((x.count + 1) * sizeof(*noff));
 	for (size_t k = 0; k < x.count; k++)
 		noff[k] = -1;
 	op = xcalloc((size_t)n + 1, sizeof(*op));
-	if (compose(d, &o, &f, &x, rg, n_rg, b, noff, op) < 0)
+	if (compose(d, &o, fd, cp, &x, rg, n_rg, b, &xb, noff, op, file) < 0)
 		goto undo;
-	/* The file is right: its pages' pieces, the note's parts, published. */
-	struct cache_pieces *cp = cache_pieces_open(ru->cache, p, rel);
-	record(d, cp, &o, &f, rg, n_rg, b, noff, op);
-	rc = publish_write(p, rel, b->data, b->len) == 0 ? 0 : -1;
+	/* The file is right: written, its pages' pieces, the note's parts. */
+	FILE *f = publish_open(p, rel);
+	rc = -1;
+	if (f) {
+		/* The spare tree's copy goes (publish_done would compare it
+		 * with this one, byte by byte, when of the same size). */
+		fs_join(&path, p->tmp, rel);
+		unlink(path.data);
+		struct assemble a;
+		assemble_start(&a, fileno(f), cp);
+		write_file(&a, &x, rg, n_rg, b, &xb);
+		long long len = a.off;
+		rc = publish_close_unread(p, rel, f, assemble_end(&a)) == 0 ? 0 : -1;
+		/* the new file's mark: its note's digest, of the previous
+		 * file's and of what changed in it */
+		struct digest_ctx *k = digest_new();
+		digest_str(k, "pdf-spliced");
+		digest_fold(k, &o.h.file);
+		digest_add(k, b->data, b->len);
+		digest_add(k, xb.data, xb.len);
+		t->file = digest_end(k);
+		t->len = len;
+		if (rc == 0) {
+			record(d, cp, fd, &o, rg, n_rg, b, noff, op, file);
+			note_mark(cp, &t->file);
+		}
+	}
 	cache_pieces_close(cp, rc == 0);
+	cp = NULL;
 	t->npages = n;
 	t->fonts[0] = o.h.fonts[0];
 	t->fonts[1] = o.h.fonts[1];
-	t->len = (long long)b->len;
-	t->file = digest_bytes(b->data, b->len);
 	t->saved = rc == 0;
 	atomic_fetch_add(&ru->spliced, 1);
 	atomic_fetch_add(&ru->redrawn, drawn);
@@ -685,10 +799,13 @@ undo:
 	t->n = 0;
 	rc = 2;
 out:
+	cache_pieces_close(cp, 0);
 	buf_release(&o.raw);
 	free(o.st);
 	free(o.content);
 	buf_release(&path);
+	buf_release(&xb);
+	buf_release(&x.trailer);
 	free(x.off);
 	free(noff);
 	free(op);
