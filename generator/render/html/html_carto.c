@@ -1418,6 +1418,7 @@ struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
 	size_t n;
 	struct digest *rd;	/* each one's (row_digest), once */
+	struct digest *oid;	/* each one's organisation's id (key_org_ids) */
 	struct grid cells;	/* (cx, cy) -> struct cell */
 	struct arena a;
 	/* For the cartography's page of a large view (html_carto_page_key):
@@ -1454,15 +1455,13 @@ static void put_id(struct buf *b, const char *s)
 		buf_add(b, s, (size_t)n);
 }
 
-/* Row r's digest: what cache_key_rows adds for it (its organisation's
- * key, its offer's and lieu's ids), framed in b and hashed at once. */
+/* Row r's digest: what cache_key_rows reads of it (its organisation's
+ * key, the places of its offer and lieu in the organisation: no id read),
+ * hashed at once. */
 static struct digest row_digest(const struct rowref *r, struct buf *b)
 {
-	struct digest od = cache_org_digest(r->o->org);
 	buf_reset(b);
-	buf_add(b, &od, sizeof(od));
-	put_id(b, r->o->id.s);
-	put_id(b, r->l->id.s);
+	cache_row_put(b, r);
 	return digest_bytes(b->data, b->len);
 }
 
@@ -1515,6 +1514,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->r = index_rows(s, ca, NULL, &n);
 	ck->n = n;
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
+	ck->oid = xmalloc((n + 1) * sizeof(*ck->oid));
 	ck->name = xmalloc((n + 1) * sizeof(*ck->name));
 	ck->cells = (struct grid){ NULL, 0, 0 };
 	ck->a = (struct arena)ARENA_INIT;
@@ -1532,9 +1532,11 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		}
 		ck->rd[i] = row_digest(&ck->r[i], &b);
 		const struct organisme *g = ck->r[i].o->org;
-		if (i && g == ck->r[i - 1].o->org)
+		if (i && g == ck->r[i - 1].o->org) {
 			ck->name[i] = ck->name[i - 1];
-		else {
+			ck->oid[i] = ck->oid[i - 1];
+		} else {
+			ck->oid[i] = digest_bytes(g->id.s, strlen(g->id.s));
 			size_t *at = strmap_get(&names, g->nom);
 			if (!at) {
 				at = arena_alloc(&ck->a, sizeof(*at));
@@ -1599,6 +1601,7 @@ void html_carto_keys_free(struct carto_keys *ck)
 	free(ck->cells.v);
 	arena_free(&ck->a);
 	free(ck->rd);
+	free(ck->oid);
 	free(ck->name);
 	strmap_free(&ck->near);
 	strmap_free(&ck->near_seen);
@@ -1807,17 +1810,19 @@ static void key_rows(struct digest_ctx *k, const struct carto_keys *ck, const st
     size_t n)
 {
 	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		digest_fold(k, &ck->rd[&r[i] - ck->r]);
+	if (n)	/* r is a run of ck->r: their digests are side by side */
+		digest_add(k, &ck->rd[r - ck->r], n * sizeof(*ck->rd));
 }
 
-/* The organisations' ids of the n rows r, in order: all a run of a
- * département's data reads of the rows before it (their numbers). */
-static void key_org_ids(struct digest_ctx *k, const struct rowref *r, size_t n)
+/* The organisations' ids of the n rows r (a run of ck->r), in order, by
+ * their digests: all a run of a département's data reads of the rows
+ * before it (their numbers). */
+static void key_org_ids(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
+    size_t n)
 {
 	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		digest_str(k, r[i].o->org->id.s);
+	if (n)
+		digest_add(k, &ck->oid[r - ck->r], n * sizeof(*ck->oid));
 }
 
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
@@ -1838,7 +1843,7 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 		size_t from = strtoul(key + len + 1, NULL, 10) * CARTO_BLOC;
 		from = from < n ? from : n;
 		size_t to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
-		key_org_ids(k, r, from);
+		key_org_ids(k, ck, r, from);
 		key_rows(k, ck, r + from, to - from);
 		return;
 	}
