@@ -204,6 +204,7 @@ struct html {
 	struct rowref **clea;		/* per cartography: its CléA rows, found once
 					 * (html_parcours_clea: every offer of the site) */
 	size_t *n_clea;
+	struct carto_names *names;	/* the organisations' names as numbers */
 	struct parcours_step **steps;	/* per cartography: its parcours steps */
 	size_t *n_steps;
 	/* What the cartographies' jobs share (the base maps; per cartography
@@ -405,20 +406,27 @@ static struct digest_ctx *other_key(const struct html *h, const struct pjob *j, 
 	return k;
 }
 
+static void wait_prepared(struct html *h, int all);
+
 /* Prepares job i of the cartographies' shared state (struct html): 0 the
- * base maps, i the keys (with the cache) and parcours steps of cartography
- * i - 1. Each writes only its own slots. */
+ * base maps and (with the cache) the names' numbers, i the keys (with the
+ * cache: after job 0) and parcours steps of cartography i - 1. Each writes
+ * only its own slots. */
 static void prep_job(struct html *h, size_t i)
 {
 	const struct site *s = h->s;
-	if (i == 0)
+	if (i == 0) {
 		svgmap_build(&h->map, &s->geo);
-	else {
+		if (h->cache)
+			h->names = html_carto_names_new(s);
+	} else {
 		size_t k = i - 1;
 		const struct cartographie *ca = s->cartographies[k];
 		if (h->cache) {
+			wait_prepared(h, 0);	/* the names */
 			h->pkeys[k] = html_parcours_keys_new(s, ca, h->clea[k], h->n_clea[k]);
-			h->ckeys[k] = html_carto_keys_new(s, ca, h->cache, html_parcours_keys_row, h->pkeys[k]);
+			h->ckeys[k] = html_carto_keys_new(s, ca, h->cache, h->names, html_parcours_keys_row,
+			    h->pkeys[k]);
 			html_parcours_keys_end(h->pkeys[k], ca);
 		}
 		h->steps[k] = html_parcours_steps(s, ca, h->clea[k], h->n_clea[k], h->pkeys[k], &h->n_steps[k]);
@@ -508,8 +516,7 @@ static void *html_new(const struct render_in *in)
 	h->pages = digest_end(pages);
 	h->clea = xcalloc(s->n_cartographies + 1, sizeof(*h->clea));
 	h->n_clea = xcalloc(s->n_cartographies + 1, sizeof(*h->n_clea));
-	for (size_t i = 0; i < s->n_cartographies; i++)
-		h->clea[i] = html_parcours_clea(s, s->cartographies[i], &h->n_clea[i]);
+	html_parcours_clea(s, h->clea, h->n_clea);
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
 	h->steps = xcalloc(s->n_cartographies + 1, sizeof(*h->steps));
@@ -586,6 +593,7 @@ static void html_free(void *self)
 		}
 	strmap_free(&h->by_folder);
 	svgmap_free(&h->map);
+	html_carto_names_free(h->names);
 	pthread_mutex_destroy(&h->prep_lock);
 	pthread_cond_destroy(&h->prep_done);
 	free(h->articles);

@@ -10,6 +10,7 @@
  * lengths of the names they hold, for the script that merges them on a
  * small screen (spot_label). Start at html_carto_view.
  */
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1504,10 +1505,58 @@ static void put_printed(struct buf *b, const struct rowref *r)
 	buf_add(b, f, sizeof(f));
 }
 
+/* The organisations' names as numbers (struct carto_names): a table by
+ * the organisation's address, open addressing. */
+struct carto_names {
+	struct name_no {
+		const struct organisme *g;
+		uint32_t no;
+	} *v;
+	size_t mask, n;		/* n: distinct names */
+};
+
+static size_t name_slot(const struct carto_names *nm, const struct organisme *g)
+{
+	size_t h = (size_t)(((uintptr_t)g >> 4) * 0x9E3779B97F4A7C15ull);
+	size_t i = h & nm->mask;
+	while (nm->v[i].g && nm->v[i].g != g)
+		i = (i + 1) & nm->mask;
+	return i;
+}
+
+struct carto_names *html_carto_names_new(const struct site *s)
+{
+	struct carto_names *nm = xcalloc(1, sizeof(*nm));
+	size_t cap = 16;
+	while (cap < 2 * s->n_organismes)
+		cap *= 2;
+	nm->v = xcalloc(cap, sizeof(*nm->v));
+	nm->mask = cap - 1;
+	struct strmap by_name = STRMAP_INIT;	/* name -> its number + 1 */
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *g = s->organismes[i];
+		uintptr_t no = (uintptr_t)strmap_get(&by_name, g->nom);
+		if (!no)
+			strmap_put(&by_name, g->nom, (void *)(no = ++nm->n));
+		struct name_no *e = &nm->v[name_slot(nm, g)];
+		*e = (struct name_no){ g, (uint32_t)(no - 1) };
+	}
+	strmap_free(&by_name);
+	return nm;
+}
+
+void html_carto_names_free(struct carto_names *nm)
+{
+	if (nm)
+		free(nm->v);
+	free(nm);
+}
+
 static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca);
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache, void (*row)(void *ctx, size_t i), void *ctx)
+    const struct cache *cache, const struct carto_names *nm, void (*row)(void *ctx, size_t i),
+    void *ctx)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	size_t n;
@@ -1520,7 +1569,7 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->a = (struct arena)ARENA_INIT;
 	struct buf b = BUF_INIT, pb = BUF_INIT, lb = BUF_INIT;
 	struct digest_ctx *prints = digest_new(), *places = digest_new();
-	struct strmap names = STRMAP_INIT;	/* name -> its number + 1 */
+	ck->n_names = nm->n;
 	digest_num(prints, (long long)n);
 	digest_num(places, (long long)n);
 	for (size_t i = 0; i < n; i++) {
@@ -1537,13 +1586,9 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 			ck->oid[i] = ck->oid[i - 1];
 		} else {
 			ck->oid[i] = digest_bytes(g->id.s, strlen(g->id.s));
-			size_t *at = strmap_get(&names, g->nom);
-			if (!at) {
-				at = arena_alloc(&ck->a, sizeof(*at));
-				*at = ck->n_names++;
-				strmap_put(&names, g->nom, at);
-			}
-			ck->name[i] = (uint32_t)*at;
+			const struct name_no *e = &nm->v[name_slot(nm, g)];
+			assert(e->g == g);	/* every organisation of the site is there */
+			ck->name[i] = e->no;
 		}
 		put_printed(&pb, &ck->r[i]);
 		if (row)
@@ -1582,7 +1627,6 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->prints = digest_end(prints);
 	ck->places = digest_end(places);
 	near_open(ck, cache, ca);
-	strmap_free(&names);
 	buf_release(&b);
 	buf_release(&pb);
 	buf_release(&lb);
