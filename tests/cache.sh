@@ -1639,6 +1639,24 @@ PY
 	CARTO_TIMING=1 large_same large-search-small-note-damaged
 	large_groups 2+ && grep -rq 'zygomars' "$LS/out/recherche/d"
 	cache_test_d large-search-small-note-damaged-again 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
+	# The names' numbers by which the page's key counts a marker's distinct
+	# names (html_carto_names_new: the same name, the same number): a copy
+	# of an organisation whose name the page does not show (its marker
+	# names more than its label shows), at the same lieux under another id,
+	# adds no distinct name; renamed to a name sorted right after it (not
+	# shown either; the rows keep their order, so nothing else the key
+	# reads changes), its marker counts one more name: the page's key must
+	# change, else the page is put back with the old count.
+	f=$(pick 0)
+	dup="$LS/site/content/organismes/zz-copie.yaml"
+	[ -n "$f" ] && sed 's/^  id: \(.*\)$/  id: \1-copie/' "$f" > "$dup"
+	large_same large-same-name-copy
+	k5=$(region_key)
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 0 Quokka"/' "$dup"
+	large_same large-same-name-renamed
+	k6=$(region_key)
+	[ -n "$f" ] && [ -n "$k5" ] && [ "$k5" != "$k6" ] && ! grep -q Quokka "$LS/out/$region"
+	cache_test_d large-same-name-counted-once 'echo "$f $k5 $k6"; grep -c Quokka "$LS/out/$region"'
 fi
 
 # The cache is never published.

@@ -1040,6 +1040,25 @@ static size_t place_in(const void *p, const void *v, size_t n, size_t sz)
  * the organisation's arrays (no id measured and copied a row: that was
  * most of the keys' time, 10,000-organisation workbooks having a row an
  * offer and lieu); one that is not in them, by its ids. */
+void cache_row_put(struct buf *b, const struct rowref *r)
+{
+	const struct organisme *g = r->o->org;
+	const struct org_keys *e = org_keys_of(keyed, g);
+	struct digest d = e ? e->key : org_digest(keyed, g);
+	buf_add(b, &d, sizeof(d));
+	uint32_t at[2] = { (uint32_t)place_in(r->o, g->offres, g->n_offres, sizeof(*g->offres)),
+		(uint32_t)place_in(r->l, g->lieux, g->n_lieux, sizeof(*g->lieux)) };
+	if (at[0] < g->n_offres && at[1] < g->n_lieux && g->n_offres < UINT32_MAX &&
+	    g->n_lieux < UINT32_MAX) {
+		buf_putc(b, 'p');
+		buf_add(b, at, sizeof(at));
+		return;
+	}
+	buf_putc(b, 'i');
+	digest_buf_str(b, r->o->id.s);
+	digest_buf_str(b, r->l->id.s);
+}
+
 static struct digest rows_digest(const struct rowref *r, size_t n)
 {
 	struct buf b = BUF_INIT;
@@ -1050,21 +1069,7 @@ static struct digest rows_digest(const struct rowref *r, size_t n)
 			digest_add(k, b.data, b.len);
 			buf_reset(&b);
 		}
-		const struct organisme *g = r[i].o->org;
-		const struct org_keys *e = org_keys_of(keyed, g);
-		struct digest d = e ? e->key : org_digest(keyed, g);
-		buf_add(&b, &d, sizeof(d));
-		uint32_t at[2] = { (uint32_t)place_in(r[i].o, g->offres, g->n_offres, sizeof(*g->offres)),
-			(uint32_t)place_in(r[i].l, g->lieux, g->n_lieux, sizeof(*g->lieux)) };
-		if (at[0] < g->n_offres && at[1] < g->n_lieux && g->n_offres < UINT32_MAX &&
-		    g->n_lieux < UINT32_MAX) {
-			buf_putc(&b, 'p');
-			buf_add(&b, at, sizeof(at));
-			continue;
-		}
-		buf_putc(&b, 'i');
-		digest_buf_str(&b, r[i].o->id.s);
-		digest_buf_str(&b, r[i].l->id.s);
+		cache_row_put(&b, &r[i]);
 	}
 	digest_add(k, b.data, b.len);
 	buf_release(&b);

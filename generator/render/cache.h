@@ -79,6 +79,12 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
  * as one digest (computed once a build for the long runs r[0..n)). */
 struct rowref;
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
+/* Appends to b what cache_key_rows reads of row r (its organisation's key,
+ * the places of its offer and lieu in the organisation's arrays, else
+ * their ids), for a key made of rows otherwise (html_carto.c's digests of
+ * one row, made once a build). */
+struct buf;
+void cache_row_put(struct buf *b, const struct rowref *r);
 /* Adds the suites of the organisations of rows r (cache_key_suites). */
 void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n);
 /* Adds every file the site loaded (struct site's model digest). */

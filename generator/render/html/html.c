@@ -6,6 +6,8 @@
  */
 #include "../html.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,8 +204,19 @@ struct html {
 	struct rowref **clea;		/* per cartography: its CléA rows, found once
 					 * (html_parcours_clea: every offer of the site) */
 	size_t *n_clea;
+	struct carto_names *names;	/* the organisations' names as numbers */
 	struct parcours_step **steps;	/* per cartography: its parcours steps */
 	size_t *n_steps;
+	/* What the cartographies' jobs share (the base maps; per cartography
+	 * its keys and steps) is prepared by jobs of the pool (prep_job),
+	 * claimed before any page, so that it runs beside the pages put back
+	 * rather than before the pool; a cartography's job waits until every
+	 * one is done (wait_prepared). */
+	size_t n_prep;
+	atomic_size_t prepared;		/* prep_jobs done */
+	atomic_int map_ready;		/* prep_job 0 done: any page may draw a map */
+	pthread_mutex_t prep_lock;
+	pthread_cond_t prep_done;
 };
 
 static double now_ms(void)
@@ -393,21 +406,77 @@ static struct digest_ctx *other_key(const struct html *h, const struct pjob *j, 
 	return k;
 }
 
+static void wait_prepared(struct html *h, int all);
+
+/* Prepares job i of the cartographies' shared state (struct html): 0 the
+ * base maps and (with the cache) the names' numbers, i the keys (with the
+ * cache: after job 0) and parcours steps of cartography i - 1. Each writes
+ * only its own slots. */
+static void prep_job(struct html *h, size_t i)
+{
+	const struct site *s = h->s;
+	if (i == 0) {
+		svgmap_build(&h->map, &s->geo);
+		if (h->cache)
+			h->names = html_carto_names_new(s);
+	} else {
+		size_t k = i - 1;
+		const struct cartographie *ca = s->cartographies[k];
+		if (h->cache) {
+			wait_prepared(h, 0);	/* the names */
+			h->pkeys[k] = html_parcours_keys_new(s, ca, h->clea[k], h->n_clea[k]);
+			h->ckeys[k] = html_carto_keys_new(s, ca, h->cache, h->names, html_parcours_keys_row,
+			    h->pkeys[k]);
+			html_parcours_keys_end(h->pkeys[k], ca);
+		}
+		h->steps[k] = html_parcours_steps(s, ca, h->clea[k], h->n_clea[k], h->pkeys[k], &h->n_steps[k]);
+	}
+	pthread_mutex_lock(&h->prep_lock);
+	if (i == 0)
+		atomic_store(&h->map_ready, 1);
+	atomic_fetch_add(&h->prepared, 1);
+	pthread_cond_broadcast(&h->prep_done);
+	pthread_mutex_unlock(&h->prep_lock);
+}
+
+/* Waits until every prep_job is done (all), else the base maps (a page's
+ * live view may draw one: html_embed.c). They were claimed before any page
+ * (the pool hands out jobs in order, and a job claimed is run), so they
+ * end without this worker. */
+static void wait_prepared(struct html *h, int all)
+{
+#define PREPARED (all ? atomic_load(&h->prepared) == h->n_prep : atomic_load(&h->map_ready) != 0)
+	if (PREPARED)
+		return;
+	pthread_mutex_lock(&h->prep_lock);
+	while (!PREPARED)
+		pthread_cond_wait(&h->prep_done, &h->prep_lock);
+	pthread_mutex_unlock(&h->prep_lock);
+#undef PREPARED
+}
+
 /* Job 0 of the pool is the search index (it reads no page: html_search_job),
  * claimed first so that the longest job of a rebuild runs beside the pages;
- * job i + 1 is page i. */
+ * jobs 1 to n_prep prepare what the cartographies' pages share (prep_job);
+ * job n_prep + 1 + i is page i. */
 static int page_job(void *ctx, size_t at, struct pool_worker *w)
 {
 	struct html *h = ctx;
 	if (at == 0)
 		return html_search_job(h->s, h->drafts, h->p, h->cache, h->search_groups, &w->d);
-	size_t i = at - 1;
+	if (at <= h->n_prep) {
+		prep_job(h, at - 1);
+		return 0;
+	}
+	size_t i = at - 1 - h->n_prep;
 	struct pctx c = { h->s, &w->scratch, &w->tmp, "", 0, h->articles, h->n_articles,
 		&h->by_folder, h->drafts, &h->map, h->p, &h->theme, (const struct rowref *const *)h->clea,
 		h->n_clea, (const struct parcours_step *const *)h->steps, h->n_steps };
 	struct pjob *job = &h->jobs.v[i];
 	int carto = (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS) &&
 	    job->item;
+	if (job->kind == P_CARTO || job->kind == P_CARTO_DATA || job->kind == P_CARTO_PARCOURS)
+		wait_prepared(h, 1);
 	struct cache_job cj = { 0 };
 	int cached = h->cache != NULL;
 	if (cached && cache_start(h->cache, h->p, &cj, carto ? carto_key(h, &c, job) :
@@ -417,6 +486,7 @@ static int page_job(void *ctx, size_t at, struct pool_worker *w)
 		return 0;
 	}
 	double t0 = now_ms();
+	wait_prepared(h, 0);
 	int rc = render_job(h, w, &c, job);
 	if (cached)
 		cache_finish(h->cache, &cj, rc, &w->d);
@@ -446,24 +516,18 @@ static void *html_new(const struct render_in *in)
 	h->pages = digest_end(pages);
 	h->clea = xcalloc(s->n_cartographies + 1, sizeof(*h->clea));
 	h->n_clea = xcalloc(s->n_cartographies + 1, sizeof(*h->n_clea));
-	for (size_t i = 0; i < s->n_cartographies; i++)
-		h->clea[i] = html_parcours_clea(s, s->cartographies[i], &h->n_clea[i]);
+	html_parcours_clea(s, h->clea, h->n_clea);
 	h->ckeys = xcalloc(s->n_cartographies + 1, sizeof(*h->ckeys));
 	h->pkeys = xcalloc(s->n_cartographies + 1, sizeof(*h->pkeys));
-	for (size_t i = 0; h->cache && i < s->n_cartographies; i++) {
-		h->pkeys[i] = html_parcours_keys_new(s, s->cartographies[i], h->clea[i], h->n_clea[i]);
-		h->ckeys[i] = html_carto_keys_new(s, s->cartographies[i], h->cache, html_parcours_keys_row,
-		    h->pkeys[i]);
-		html_parcours_keys_end(h->pkeys[i], s->cartographies[i]);
-	}
 	h->steps = xcalloc(s->n_cartographies + 1, sizeof(*h->steps));
 	h->n_steps = xcalloc(s->n_cartographies + 1, sizeof(*h->n_steps));
-	for (size_t i = 0; i < s->n_cartographies; i++)
-		h->steps[i] = html_parcours_steps(s, s->cartographies[i], h->clea[i], h->n_clea[i],
-		    h->pkeys[i], &h->n_steps[i]);
+	h->n_prep = 1 + s->n_cartographies;	/* prep_job's */
+	atomic_init(&h->prepared, 0);
+	atomic_init(&h->map_ready, 0);
+	pthread_mutex_init(&h->prep_lock, NULL);
+	pthread_cond_init(&h->prep_done, NULL);
 	list_jobs(s, h->drafts, h->clea, h->n_clea, &h->jobs);
 	index_articles(h, s, h->drafts);
-	svgmap_build(&h->map, &s->geo);
 	return h;
 }
 
@@ -477,9 +541,10 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	h->p = p;
 	if (theme_load(&h->theme, s->root, s->share, s->theme, d) < 0)
 		return -1;
-	int nw = pool_workers(h->jobs.n + 1, in->o->jobs);
+	size_t n = h->jobs.n + 1 + h->n_prep;
+	int nw = pool_workers(n, in->o->jobs);
 	h->tally = xcalloc((size_t)nw, sizeof(*h->tally));
-	int rc = pool_run(h->jobs.n + 1, in->o->jobs, page_job, h, d, NULL);
+	int rc = pool_run(n, in->o->jobs, page_job, h, d, NULL);
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
 		html_carto_keys_save(h->ckeys[i], h->cache, &in->stats->near_lists,
 		    &in->stats->near_found);
@@ -528,6 +593,9 @@ static void html_free(void *self)
 		}
 	strmap_free(&h->by_folder);
 	svgmap_free(&h->map);
+	html_carto_names_free(h->names);
+	pthread_mutex_destroy(&h->prep_lock);
+	pthread_cond_destroy(&h->prep_done);
 	free(h->articles);
 	theme_free(&h->theme);
 	free(h);

@@ -10,6 +10,7 @@
  * lengths of the names they hold, for the script that merges them on a
  * small screen (spot_label). Start at html_carto_view.
  */
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1418,6 +1419,7 @@ struct carto_keys {
 	const struct rowref *r;	/* the cartography's rows */
 	size_t n;
 	struct digest *rd;	/* each one's (row_digest), once */
+	struct digest *oid;	/* each one's organisation's id (key_org_ids) */
 	struct grid cells;	/* (cx, cy) -> struct cell */
 	struct arena a;
 	/* For the cartography's page of a large view (html_carto_page_key):
@@ -1454,15 +1456,13 @@ static void put_id(struct buf *b, const char *s)
 		buf_add(b, s, (size_t)n);
 }
 
-/* Row r's digest: what cache_key_rows adds for it (its organisation's
- * key, its offer's and lieu's ids), framed in b and hashed at once. */
+/* Row r's digest: what cache_key_rows reads of it (its organisation's
+ * key, the places of its offer and lieu in the organisation: no id read),
+ * hashed at once. */
 static struct digest row_digest(const struct rowref *r, struct buf *b)
 {
-	struct digest od = cache_org_digest(r->o->org);
 	buf_reset(b);
-	buf_add(b, &od, sizeof(od));
-	put_id(b, r->o->id.s);
-	put_id(b, r->l->id.s);
+	cache_row_put(b, r);
 	return digest_bytes(b->data, b->len);
 }
 
@@ -1505,22 +1505,71 @@ static void put_printed(struct buf *b, const struct rowref *r)
 	buf_add(b, f, sizeof(f));
 }
 
+/* The organisations' names as numbers (struct carto_names): a table by
+ * the organisation's address, open addressing. */
+struct carto_names {
+	struct name_no {
+		const struct organisme *g;
+		uint32_t no;
+	} *v;
+	size_t mask, n;		/* n: distinct names */
+};
+
+static size_t name_slot(const struct carto_names *nm, const struct organisme *g)
+{
+	size_t h = (size_t)(((uintptr_t)g >> 4) * 0x9E3779B97F4A7C15ull);
+	size_t i = h & nm->mask;
+	while (nm->v[i].g && nm->v[i].g != g)
+		i = (i + 1) & nm->mask;
+	return i;
+}
+
+struct carto_names *html_carto_names_new(const struct site *s)
+{
+	struct carto_names *nm = xcalloc(1, sizeof(*nm));
+	size_t cap = 16;
+	while (cap < 2 * s->n_organismes)
+		cap *= 2;
+	nm->v = xcalloc(cap, sizeof(*nm->v));
+	nm->mask = cap - 1;
+	struct strmap by_name = STRMAP_INIT;	/* name -> its number + 1 */
+	for (size_t i = 0; i < s->n_organismes; i++) {
+		const struct organisme *g = s->organismes[i];
+		uintptr_t no = (uintptr_t)strmap_get(&by_name, g->nom);
+		if (!no)
+			strmap_put(&by_name, g->nom, (void *)(no = ++nm->n));
+		struct name_no *e = &nm->v[name_slot(nm, g)];
+		*e = (struct name_no){ g, (uint32_t)(no - 1) };
+	}
+	strmap_free(&by_name);
+	return nm;
+}
+
+void html_carto_names_free(struct carto_names *nm)
+{
+	if (nm)
+		free(nm->v);
+	free(nm);
+}
+
 static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca);
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache, void (*row)(void *ctx, size_t i), void *ctx)
+    const struct cache *cache, const struct carto_names *nm, void (*row)(void *ctx, size_t i),
+    void *ctx)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	size_t n;
 	ck->r = index_rows(s, ca, NULL, &n);
 	ck->n = n;
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
+	ck->oid = xmalloc((n + 1) * sizeof(*ck->oid));
 	ck->name = xmalloc((n + 1) * sizeof(*ck->name));
 	ck->cells = (struct grid){ NULL, 0, 0 };
 	ck->a = (struct arena)ARENA_INIT;
 	struct buf b = BUF_INIT, pb = BUF_INIT, lb = BUF_INIT;
 	struct digest_ctx *prints = digest_new(), *places = digest_new();
-	struct strmap names = STRMAP_INIT;	/* name -> its number + 1 */
+	ck->n_names = nm->n;
 	digest_num(prints, (long long)n);
 	digest_num(places, (long long)n);
 	for (size_t i = 0; i < n; i++) {
@@ -1532,16 +1581,14 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 		}
 		ck->rd[i] = row_digest(&ck->r[i], &b);
 		const struct organisme *g = ck->r[i].o->org;
-		if (i && g == ck->r[i - 1].o->org)
+		if (i && g == ck->r[i - 1].o->org) {
 			ck->name[i] = ck->name[i - 1];
-		else {
-			size_t *at = strmap_get(&names, g->nom);
-			if (!at) {
-				at = arena_alloc(&ck->a, sizeof(*at));
-				*at = ck->n_names++;
-				strmap_put(&names, g->nom, at);
-			}
-			ck->name[i] = (uint32_t)*at;
+			ck->oid[i] = ck->oid[i - 1];
+		} else {
+			ck->oid[i] = digest_bytes(g->id.s, strlen(g->id.s));
+			const struct name_no *e = &nm->v[name_slot(nm, g)];
+			assert(e->g == g);	/* every organisation of the site is there */
+			ck->name[i] = e->no;
 		}
 		put_printed(&pb, &ck->r[i]);
 		if (row)
@@ -1580,7 +1627,6 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->prints = digest_end(prints);
 	ck->places = digest_end(places);
 	near_open(ck, cache, ca);
-	strmap_free(&names);
 	buf_release(&b);
 	buf_release(&pb);
 	buf_release(&lb);
@@ -1599,6 +1645,7 @@ void html_carto_keys_free(struct carto_keys *ck)
 	free(ck->cells.v);
 	arena_free(&ck->a);
 	free(ck->rd);
+	free(ck->oid);
 	free(ck->name);
 	strmap_free(&ck->near);
 	strmap_free(&ck->near_seen);
@@ -1807,17 +1854,19 @@ static void key_rows(struct digest_ctx *k, const struct carto_keys *ck, const st
     size_t n)
 {
 	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		digest_fold(k, &ck->rd[&r[i] - ck->r]);
+	if (n)	/* r is a run of ck->r: their digests are side by side */
+		digest_add(k, &ck->rd[r - ck->r], n * sizeof(*ck->rd));
 }
 
-/* The organisations' ids of the n rows r, in order: all a run of a
- * département's data reads of the rows before it (their numbers). */
-static void key_org_ids(struct digest_ctx *k, const struct rowref *r, size_t n)
+/* The organisations' ids of the n rows r (a run of ck->r), in order, by
+ * their digests: all a run of a département's data reads of the rows
+ * before it (their numbers). */
+static void key_org_ids(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
+    size_t n)
 {
 	digest_num(k, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		digest_str(k, r[i].o->org->id.s);
+	if (n)
+		digest_add(k, &ck->oid[r - ck->r], n * sizeof(*ck->oid));
 }
 
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
@@ -1838,7 +1887,7 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 		size_t from = strtoul(key + len + 1, NULL, 10) * CARTO_BLOC;
 		from = from < n ? from : n;
 		size_t to = from + CARTO_BLOC < n ? from + CARTO_BLOC : n;
-		key_org_ids(k, r, from);
+		key_org_ids(k, ck, r, from);
 		key_rows(k, ck, r + from, to - from);
 		return;
 	}

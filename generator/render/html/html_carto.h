@@ -52,9 +52,16 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * keys' facts of the row, in the same pass). */
 struct cache;
 struct carto_keys;
+struct carto_names;
 struct digest_ctx;
+/* The site's organisations' names as numbers, the same name the same
+ * number, made once a build for the keys of every cartography (their
+ * markers' labels: html_carto_page_key); freed by html_carto_names_free. */
+struct carto_names *html_carto_names_new(const struct site *s);
+void html_carto_names_free(struct carto_names *nm);
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache, void (*row)(void *ctx, size_t i), void *ctx);
+    const struct cache *cache, const struct carto_names *nm, void (*row)(void *ctx, size_t i),
+    void *ctx);
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key);
 /* The rows a commune's page lists as near ("Près de…") are kept from one

@@ -60,22 +60,26 @@ static int has_code(const struct svals *v, const char *code)
 	return 0;
 }
 
-struct rowref *html_parcours_clea(const struct site *s, const struct cartographie *ca, size_t *n)
+void html_parcours_clea(const struct site *s, struct rowref **v, size_t *n)
 {
-	size_t cap = 0;
-	struct rowref *v = NULL;
-	*n = 0;
+	size_t nc = s->n_cartographies, *cap = xcalloc(nc + 1, sizeof(*cap));
+	for (size_t c = 0; c < nc; c++)
+		v[c] = NULL, n[c] = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		for (size_t k = 0; k < s->organismes[i]->n_offres; k++) {
 			const struct offre *o = &s->organismes[i]->offres[k];
-			for (size_t l = 0; has_code(&o->types, TYPE_CLEA) && l < o->n_lieux; l++)
-				if (carto_takes_lieu(ca, NULL, o->lieux[l])) {
-					v = xgrow(v, &cap, *n + 1, sizeof(*v));
-					v[(*n)++] = (struct rowref){ o, o->lieux[l] };
-				}
+			if (!has_code(&o->types, TYPE_CLEA))
+				continue;
+			for (size_t l = 0; l < o->n_lieux; l++)
+				for (size_t c = 0; c < nc; c++)
+					if (carto_takes_lieu(s->cartographies[c], NULL, o->lieux[l])) {
+						v[c] = xgrow(v[c], &cap[c], n[c] + 1, sizeof(*v[c]));
+						v[c][n[c]++] = (struct rowref){ o, o->lieux[l] };
+					}
 		}
-	xqsort(v, *n, sizeof(*v), index_cmp_rows);
-	return v;
+	for (size_t c = 0; c < nc; c++)
+		xqsort(v[c], n[c], sizeof(*v[c]), index_cmp_rows);
+	free(cap);
 }
 
 /* The rows of the page's steps: the cartography's (from the index) and

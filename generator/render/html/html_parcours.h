@@ -22,10 +22,11 @@ struct view;
  * (parcours/donnees/<dep>.js); sets *path. */
 struct view *html_parcours_view(struct pctx *c, const struct cartographie *ca, const char *key,
     const char **path);
-/* The offers of type "clea" of the whole site at each lieu of the
+/* The offers of type "clea" of the whole site at each lieu of each
  * cartography's territory, in the index's one order: the last step of its
- * ladders. Allocated; the caller frees it. */
-struct rowref *html_parcours_clea(const struct site *s, const struct cartographie *ca, size_t *n);
+ * ladders; into v[c] and n[c] for cartography c (one pass over the site's
+ * offers). Each v[c] allocated (NULL when none); the caller frees them. */
+void html_parcours_clea(const struct site *s, struct rowref **v, size_t *n);
 /* Writes to out (room for every département of the territory) the
  * départements that have a piece: rows on a step of a ladder, the
  * cartography's or the CléA rows (clea, from html_parcours_clea); returns
