@@ -1103,12 +1103,12 @@ void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n
 	/* cache_key_suites's bytes (digest_fold's), gathered and added 64 KiB
 	 * at a time: a call into the digest an organisation was most of a
 	 * booklet's key (perf) */
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (i && r[i].o->org == r[i - 1].o->org)	/* an organisation's rows come together */
 			continue;
 		const struct org_keys *e = org_keys_of(keyed, r[i].o->org);
-		struct digest d = e ? e->suites : suites_digest(r[i].o->org);
+		struct digest d = e ? e->suites : suites_digest(r[i].o->org, &tmp);
 		digest_buf_num(&b, (long long)d.lo);
 		digest_buf_num(&b, (long long)d.hi);
 		if (b.len >= 65536) {
@@ -1118,6 +1118,7 @@ void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n
 	}
 	digest_add(k, b.data, b.len);
 	buf_release(&b);
+	buf_release(&tmp);
 }
 
 void cache_key_model(struct digest_ctx *k, const struct site *s)
