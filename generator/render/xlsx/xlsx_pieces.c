@@ -19,26 +19,22 @@
  * relationships (rId1…), so such a sheet's pieces are keyed on their first
  * row and first link too: a piece put back is put back whole, its three
  * parts under keys derived from one.
- * The zip is rewritten by carto ("the file", below): every other entry of
- * the file libxlsxwriter wrote is copied compressed as it is, the pieces
- * put back are copied from the published workbook by the kernel, unread.
+ * The zip is rewritten with minizip: every other entry of the file
+ * libxlsxwriter wrote is copied compressed as it is.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include <unzip.h>
+#include <zip.h>
 #include <zlib.h>
 
 #include "../../base/diag.h"
 #include "../../base/digest.h"
 #include "../../base/mem.h"
-#include "../assemble.h"
 #include "../cache.h"
 #include "xlsx_int.h"
 
@@ -49,16 +45,8 @@
  * the file is known only then). */
 struct rows_piece {
 	struct digest key, bytes;
-	long long off, n;	/* in its stream's compressed bytes */
+	long long off, n;	/* in its stream */
 	char *meta;
-	int unread;		/* in the published file, copied unread (bytes unknown) */
-};
-
-/* A run of a stream's compressed bytes: in its buffer z (from -1, at
- * zoff), or in the published workbook at from, copied by the kernel when
- * the file is written, never read (the pieces put back). */
-struct seg {
-	long long from, zoff, n;
 };
 
 /* A stream of pieces: the rows, the <hyperlink> elements, or the
@@ -67,10 +55,7 @@ enum { S_ROWS, S_LINKS, S_RELS, N_STREAMS };
 
 struct stream {
 	struct buf xml;		/* the piece being rendered */
-	struct buf z;		/* the pieces rendered or read back, compressed */
-	struct seg *seg;	/* the stream's compressed bytes, in order */
-	size_t n_seg, cap_seg;
-	long long zlen;		/* their length */
+	struct buf z;
 	uLong crc;		/* of the stream, uncompressed */
 	unsigned long long len;	/* its length uncompressed */
 	long long at;		/* where it starts in its zip entry's compressed bytes */
@@ -90,7 +75,6 @@ struct sheet_rows {
 	double *w;		/* the piece's column widths */
 	char entry[48];		/* its name in the zip (the sheet is freed at close) */
 	char rels[64];		/* the name of its relationships */
-	long long entry_at, rels_at;	/* their local headers' offsets in the file */
 };
 
 int xlsx_group_ends(const struct organisme *o)
@@ -221,37 +205,11 @@ static int meta_read(const struct sheet *sh, const char *meta, uLong *crc, unsig
 	return 0;
 }
 
-/* The bytes of z from at (appended since) as the stream's next run. */
-static void seg_z(struct stream *st, size_t at)
-{
-	if (st->z.len == at)
-		return;
-	st->seg = xgrow(st->seg, &st->cap_seg, st->n_seg + 1, sizeof(*st->seg));
-	st->seg[st->n_seg++] = (struct seg){ -1, (long long)at, (long long)(st->z.len - at) };
-	st->zlen += (long long)(st->z.len - at);
-}
-
-/* n bytes of the published file at from as the stream's next run: one
- * run with the one before when they follow each other there. */
-static void seg_published(struct stream *st, long long from, long long n)
-{
-	struct seg *last = st->n_seg ? &st->seg[st->n_seg - 1] : NULL;
-	if (last && last->from >= 0 && last->from + last->n == from)
-		last->n += n;
-	else {
-		st->seg = xgrow(st->seg, &st->cap_seg, st->n_seg + 1, sizeof(*st->seg));
-		st->seg[st->n_seg++] = (struct seg){ from, 0, n };
-	}
-	st->zlen += n;
-}
-
-/* Keeps the piece of key k whose bytes were appended to z from at (before
- * seg_z makes them the stream's). */
 static void keep_piece(struct stream *st, const struct digest *k, size_t at, char *meta)
 {
 	st->v = xgrow(st->v, &st->cap, st->n + 1, sizeof(*st->v));
 	st->v[st->n++] = (struct rows_piece){ *k, digest_bytes(st->z.data + at, st->z.len - at),
-		st->zlen, (long long)(st->z.len - at), meta, 0 };
+		(long long)at, (long long)(st->z.len - at), meta };
 }
 
 /* The key of the part i of the piece of key k: k itself for the rows. */
@@ -279,21 +237,9 @@ static int put_back_part(struct sheet *sh, int i, const struct digest *k, const 
 	struct stream *st = &sh->pr->st[i];
 	unsigned long long v[2];
 	size_t at = st->z.len;
-	long long from, n;
-	if (!meta || !meta_nums(meta, v, 2))
+	if (!meta || !meta_nums(meta, v, 2) || !cache_piece_put_back(sh->bk->cp, k, &st->z, NULL))
 		return 0;
-	/* Copied unread from the published file when that file is the one
-	 * its list was recorded from (cache_piece_find); else read back and
-	 * checked. */
-	if ((n = cache_piece_find(sh->bk->cp, k, NULL, &from)) >= 0) {
-		st->v = xgrow(st->v, &st->cap, st->n + 1, sizeof(*st->v));
-		st->v[st->n++] = (struct rows_piece){ *k, { 0, 0 }, st->zlen, n, xstrdup(meta), 1 };
-		seg_published(st, from, n);
-	} else if (cache_piece_put_back(sh->bk->cp, k, &st->z, NULL)) {
-		keep_piece(st, k, at, xstrdup(meta));
-		seg_z(st, at);
-	} else
-		return 0;
+	keep_piece(st, k, at, xstrdup(meta));
 	st->crc = crc32_combine(st->crc, (uLong)v[0], (z_off_t)v[1]);
 	st->len += v[1];
 	return 1;
@@ -310,14 +256,10 @@ static int put_back(struct sheet *sh, struct sheet_rows *pr)
 	lxw_row_t rows;
 	size_t links;
 	struct stream was[N_STREAMS];
-	struct seg last[N_STREAMS];	/* each stream's last run, which may grow */
 	if (!meta || meta_read(sh, meta, &crc, &len, &rows, &links, pr->w) < 0 ||
 	    sh->row + (unsigned long long)rows > bk->max_rows || sh->links + links > sh->link_budget)
 		return 0;
 	memcpy(was, pr->st, sizeof(was));
-	for (int i = 0; i < N_STREAMS; i++)
-		if (pr->st[i].n_seg)
-			last[i] = pr->st[i].seg[pr->st[i].n_seg - 1];
 	int ok = put_back_part(sh, S_ROWS, &pr->key, meta);
 	for (int i = S_LINKS; ok && links && i < N_STREAMS; i++) {
 		struct digest k = part_key(&pr->key, i);
@@ -331,10 +273,6 @@ static int put_back(struct sheet *sh, struct sheet_rows *pr)
 			st->n = was[i].n;
 			st->crc = was[i].crc;
 			st->len = was[i].len;
-			st->n_seg = was[i].n_seg;
-			st->zlen = was[i].zlen;
-			if (st->n_seg)	/* a run made longer since */
-				st->seg[st->n_seg - 1] = last[i];
 			buf_truncate(&st->z, was[i].z.len);
 		}
 		return 0;
@@ -405,15 +343,13 @@ void xlsx_piece_end(struct sheet *sh)
 	widen_sheet(sh, pr->w);
 	/* A piece that warned is rendered again next time (its warning is
 	 * never lost), and so is one the row limit cut. */
+	if (!pr->keyed || bk->d->n != pr->diags || sh->full || !bk->cp)
+		return;
 	size_t links = sh->links - pr->first_link;
-	int keep = pr->keyed && bk->d->n == pr->diags && !sh->full && bk->cp;
-	for (int i = 0; i < N_STREAMS; i++) {
-		if (keep && (i == S_ROWS || links)) {
-			struct digest k = part_key(&pr->key, i);
-			keep_piece(&pr->st[i], &k, at[i], meta_of(sh, crc[i], pr->st[i].xml.len,
-			    sh->row - pr->first, links, i == S_ROWS ? pr->w : NULL));
-		}
-		seg_z(&pr->st[i], at[i]);
+	for (int i = 0; i < (links ? N_STREAMS : 1); i++) {
+		struct digest k = part_key(&pr->key, i);
+		keep_piece(&pr->st[i], &k, at[i], meta_of(sh, crc[i], pr->st[i].xml.len,
+		    sh->row - pr->first, links, i == S_ROWS ? pr->w : NULL));
 	}
 }
 
@@ -547,152 +483,30 @@ int xlsx_rows_link(struct sheet *sh, lxw_col_t c, const char *url)
 	return 0;
 }
 
-/* ---- the file ----
- *
- * carto writes the zip itself, as minizip 1.1 (zlib's contrib) writes it
- * for a file it can seek in: each entry's local header with its CRC and
- * sizes (minizip writes them after the data, then seeks back: the same
- * bytes), no data descriptor, "version made by" 0, "needed" 20, the flag's
- * bits 1 and 2 from the compression level; then the central directory and
- * its end. So an entry's bytes can come from anywhere: the pieces put back
- * are copied by the kernel from the published workbook (copy_file_range),
- * never read into memory, and the file is written by large writes. A zip
- * that would need Zip64 (4 GiB, 65,535 entries) is refused. */
+/* ---- the file ---- */
 
-#define ZIP_MAX 0xFFFFFFFFull
-
-/* An entry of the central directory. */
-struct zent {
-	char *name;
-	uint16_t flag, method, ifa;
-	uint32_t dos, crc, csize, usize, efa, at;
-};
-
-struct zw {
-	struct assemble a;	/* the file */
-	struct zent *v;
-	size_t n, cap;
-	int failed;		/* the zip is too large */
-};
-
-static void zw_put(struct zw *z, const void *data, size_t n)
-{
-	assemble_put(&z->a, data, n);
-}
-
-static void put16(struct buf *b, unsigned v)
-{
-	unsigned char c[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
-	buf_add(b, c, 2);
-}
-
-static void put32(struct buf *b, unsigned long v)
-{
-	unsigned char c[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 24) };
-	buf_add(b, c, 4);
-}
-
-/* What a local header and the central directory say alike of entry e,
- * whose name is nl bytes: from the version needed to the name's length. */
-static void put_entry(struct buf *h, const struct zent *e, size_t nl)
-{
-	put16(h, 20);
-	put16(h, e->flag);
-	put16(h, e->method);
-	put32(h, e->dos);
-	put32(h, e->crc);
-	put32(h, e->csize);
-	put32(h, e->usize);
-	put16(h, (unsigned)nl);
-}
-
-/* Starts the entry name, of the flag bits, method, date and attributes of
- * in (an entry of libxlsxwriter's file), its crc and sizes; its data
- * follows. Returns 0, or -1 when it would need Zip64. */
-static int zw_entry(struct zw *z, const char *name, const unz_file_info64 *in, uLong crc,
-    unsigned long long csize, unsigned long long usize)
-{
-	size_t nl = strlen(name);
-	if (csize >= ZIP_MAX || usize >= ZIP_MAX || (unsigned long long)z->a.off >= ZIP_MAX ||
-	    z->n >= 0xFFFF || nl > 0xFFFF || in->dosDate == 0) {
-		z->failed = 1;
-		return -1;
-	}
-	z->v = xgrow(z->v, &z->cap, z->n + 1, sizeof(*z->v));
-	struct zent *e = &z->v[z->n++];
-	*e = (struct zent){ xstrdup(name), (uint16_t)(in->flag & 6), (uint16_t)in->compression_method,
-		(uint16_t)in->internal_fa, (uint32_t)in->dosDate, (uint32_t)crc, (uint32_t)csize,
-		(uint32_t)usize, (uint32_t)in->external_fa, (uint32_t)z->a.off };
-	struct buf h = BUF_INIT;
-	put32(&h, 0x04034b50);
-	put_entry(&h, e, nl);
-	put16(&h, 0);
-	buf_add(&h, name, nl);
-	zw_put(z, h.data, h.len);
-	buf_release(&h);
-	return 0;
-}
-
-/* The central directory and its end. */
-static void zw_end(struct zw *z)
-{
-	struct buf h = BUF_INIT;
-	long long at = z->a.off;
-	for (size_t i = 0; i < z->n; i++) {
-		const struct zent *e = &z->v[i];
-		size_t nl = strlen(e->name);
-		buf_reset(&h);
-		put32(&h, 0x02014b50);
-		put16(&h, 0);	/* made by */
-		put_entry(&h, e, nl);
-		put16(&h, 0);
-		put16(&h, 0);
-		put16(&h, 0);
-		put16(&h, e->ifa);
-		put32(&h, e->efa);
-		put32(&h, e->at);
-		buf_add(&h, e->name, nl);
-		zw_put(z, h.data, h.len);
-	}
-	if ((unsigned long long)z->a.off >= ZIP_MAX)
-		z->failed = 1;
-	buf_reset(&h);
-	put32(&h, 0x06054b50);
-	put16(&h, 0);
-	put16(&h, 0);
-	put16(&h, (unsigned)z->n);
-	put16(&h, (unsigned)z->n);
-	put32(&h, (unsigned long)(z->a.off - at));
-	put32(&h, (unsigned long)at);
-	put16(&h, 0);
-	zw_put(z, h.data, h.len);
-	buf_release(&h);
-}
-
-/* Copies the entry at uf to z, compressed as it is. */
-static int copy_raw(unzFile uf, struct zw *z, const char *name, const unz_file_info64 *in,
-    struct buf *tmp)
+/* Copies the entry at uf to zf, compressed as it is. */
+static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *in,
+    const zip_fileinfo *zi, struct buf *tmp)
 {
 	int method, level;
 	if (unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
 		return -1;
-	buf_reset(tmp);
-	int rc = 0;
-	for (int got;;) {
+	int rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, method, level, 1,
+	    in->uncompressed_size >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
+	for (int got; rc == 0;) {
+		buf_reset(tmp);
 		buf_grow(tmp, CHUNK);
-		if ((got = unzReadCurrentFile(uf, tmp->data + tmp->len, CHUNK)) <= 0) {
+		if ((got = unzReadCurrentFile(uf, tmp->data, CHUNK)) <= 0) {
 			rc = got < 0 ? -1 : 0;
 			break;
 		}
-		tmp->len += (size_t)got;
+		rc = zipWriteInFileInZip(zf, tmp->data, (unsigned)got) == ZIP_OK ? 0 : -1;
 	}
+	if (zipCloseFileInZipRaw64(zf, in->uncompressed_size, in->crc) != ZIP_OK)
+		rc = -1;
 	unzCloseCurrentFile(uf);
-	if (rc < 0 || tmp->len != in->compressed_size ||
-	    zw_entry(z, name, in, in->crc, in->compressed_size, in->uncompressed_size) < 0)
-		return -1;
-	zw_put(z, tmp->data, tmp->len);
-	return 0;
+	return rc;
 }
 
 /* A part of a zip entry: bytes to compress, or a stream of pieces. */
@@ -705,49 +519,43 @@ struct part {
 /* Writes the entry name of the n parts, in order: each part of bytes its
  * own deflate stream (the last, always bytes, finished), each stream's
  * pieces as they are, whose start it sets. Returns 0 or -1. */
-static int write_entry(struct book *bk, struct zw *zw, const char *name, const unz_file_info64 *in,
+static int write_entry(struct book *bk, zipFile zf, const char *name, const zip_fileinfo *zi,
     const struct part *pt, size_t n)
 {
 	struct buf z = BUF_INIT;
 	size_t at[8];
 	uLong crc = crc32(0, NULL, 0);
-	unsigned long long total = 0, zlen = 0;
+	unsigned long long total = 0;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		at[i] = z.len;
 		if (pt[i].st) {
 			crc = crc32_combine(crc, pt[i].st->crc, (z_off_t)pt[i].st->len);
 			total += pt[i].st->len;
-			zlen += (unsigned long long)pt[i].st->zlen;
 			continue;
 		}
 		rc = deflate_to(bk->zs, &z, pt[i].data, pt[i].len, i + 1 == n ? Z_FINISH : Z_SYNC_FLUSH);
 		crc = crc32_combine(crc, crc32(0, (const Bytef *)pt[i].data, (uInt)pt[i].len), (z_off_t)pt[i].len);
 		total += pt[i].len;
 	}
-	/* Deflated bytes: those of every part (z), and the streams'. A
-	 * compressed entry, whatever libxlsxwriter's was. */
-	unz_file_info64 e = *in;
-	e.flag = 0;	/* zlib's default level */
-	e.compression_method = Z_DEFLATED;
 	if (rc == 0)
-		rc = zw_entry(zw, name, &e, crc, zlen + z.len, total);
-	long long start = zw->a.off;
+		rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
+		    Z_DEFAULT_COMPRESSION, 1, total >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
+	long long off = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct stream *st = pt[i].st;
-		if (!st) {
-			zw_put(zw, z.data + at[i], (i + 1 < n ? at[i + 1] : z.len) - at[i]);
-			continue;
-		}
-		st->at = zw->a.off - start;
-		for (size_t k = 0; k < st->n_seg; k++) {
-			const struct seg *g = &st->seg[k];
-			if (g->from < 0)
-				zw_put(zw, st->z.data + g->zoff, (size_t)g->n);
-			else
-				assemble_copy(&zw->a, g->from, g->n);
+		const char *from = pt[i].st ? pt[i].st->z.data : z.data + at[i];
+		size_t len = pt[i].st ? pt[i].st->z.len : (i + 1 < n ? at[i + 1] : z.len) - at[i];
+		if (pt[i].st)
+			pt[i].st->at = off;
+		off += (long long)len;
+		/* zipWriteInFileInZip takes an unsigned length */
+		for (size_t o = 0; rc == 0 && o < len; o += CHUNK * 256) {
+			size_t m = len - o < CHUNK * 256 ? len - o : CHUNK * 256;
+			rc = zipWriteInFileInZip(zf, from + o, (unsigned)m) == ZIP_OK ? 0 : -1;
 		}
 	}
+	if (rc == 0 && zipCloseFileInZipRaw64(zf, total, crc) != ZIP_OK)
+		rc = -1;
 	buf_release(&z);
 	return rc;
 }
@@ -764,8 +572,8 @@ static const char *find_tag(const struct buf *b, const char *from, const char *c
 
 /* Writes the entry of sh: libxlsxwriter's sheet (in uf, with its header
  * row) around the rows of the pieces, and their <hyperlinks>. */
-static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, struct zw *zw, const char *name,
-    const unz_file_info64 *in, struct buf *tmp)
+static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, zipFile zf, const char *name,
+    const zip_fileinfo *zi, struct buf *tmp)
 {
 	struct sheet_rows *pr = sh->pr;
 	buf_reset(tmp);
@@ -793,7 +601,7 @@ static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, struct zw *
 	if (!ins) {
 		struct part pt[] = { { tmp->data, (size_t)(end - tmp->data), NULL },
 			{ NULL, 0, &pr->st[S_ROWS] }, { end, (size_t)(stop - end), NULL } };
-		return write_entry(bk, zw, name, in, pt, 3);
+		return write_entry(bk, zf, name, zi, pt, 3);
 	}
 	struct buf mid = BUF_INIT, tail = BUF_INIT;
 	buf_add(&mid, end, (size_t)(ins - end));
@@ -803,14 +611,14 @@ static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, struct zw *
 	struct part pt[] = { { tmp->data, (size_t)(end - tmp->data), NULL },
 		{ NULL, 0, &pr->st[S_ROWS] }, { mid.data, mid.len, NULL },
 		{ NULL, 0, &pr->st[S_LINKS] }, { tail.data, tail.len, NULL } };
-	int rc = write_entry(bk, zw, name, in, pt, 5);
+	int rc = write_entry(bk, zf, name, zi, pt, 5);
 	buf_release(&mid);
 	buf_release(&tail);
 	return rc;
 }
 
 /* Writes the relationships of the links of sh, when it has any. */
-static int write_rels(struct book *bk, struct sheet *sh, struct zw *zw, const unz_file_info64 *in)
+static int write_rels(struct book *bk, struct sheet *sh, zipFile zf, const zip_fileinfo *zi)
 {
 	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 	    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">",
@@ -819,8 +627,7 @@ static int write_rels(struct book *bk, struct sheet *sh, struct zw *zw, const un
 		return 0;
 	struct part pt[] = { { head, sizeof(head) - 1, NULL }, { NULL, 0, &sh->pr->st[S_RELS] },
 		{ tail, sizeof(tail) - 1, NULL } };
-	sh->pr->rels_at = zw->a.off;
-	return write_entry(bk, zw, sh->pr->rels, in, pt, 3);
+	return write_entry(bk, zf, sh->pr->rels, zi, pt, 3);
 }
 
 static struct sheet *rows_sheet(struct book *bk, const char *name, int rels)
@@ -831,18 +638,43 @@ static struct sheet *rows_sheet(struct book *bk, const char *name, int rels)
 	return NULL;
 }
 
-/* Records the pieces of stream st, whose entry's data starts at base in
- * the file: those copied unread with what the previous list said of them. */
+/* Records the pieces of stream st, which starts at base in the file. */
 static void record_stream(struct book *bk, const struct stream *st, long long base)
 {
 	for (size_t k = 0; k < st->n; k++) {
 		const struct rows_piece *v = &st->v[k];
-		long long at = base + st->at + v->off;
-		if (v->unread)
-			cache_piece_copy(bk->cp, &v->key, -1, at);
-		else
-			cache_piece_note(bk->cp, &v->key, &v->bytes, v->n, at, v->meta);
+		cache_piece_note(bk->cp, &v->key, &v->bytes, v->n, base + st->at + v->off, v->meta);
 	}
+}
+
+/* Where the compressed bytes of the entry name start in uf's file, or -1. */
+static long long entry_at(unzFile uf, const char *name)
+{
+	int method, level;
+	if (unzLocateFile(uf, name, 1) != UNZ_OK || unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
+		return -1;
+	long long at = (long long)unzGetCurrentFileZStreamPos64(uf);
+	unzCloseCurrentFile(uf);
+	return at;
+}
+
+/* Records the pieces of the file at path with their offsets in it. */
+static void record(struct book *bk, const char *path)
+{
+	unzFile uf = unzOpen64(path);
+	for (size_t i = 0; uf && i < bk->n_sheets; i++) {
+		struct sheet_rows *pr = bk->sheets[i].pr;
+		if (!pr)
+			continue;
+		long long at = entry_at(uf, pr->entry), rels = pr->st[S_RELS].n ? entry_at(uf, pr->rels) : 0;
+		if (at < 0 || rels < 0)
+			break;
+		record_stream(bk, &pr->st[S_ROWS], at);
+		record_stream(bk, &pr->st[S_LINKS], at);
+		record_stream(bk, &pr->st[S_RELS], rels);
+	}
+	if (uf)
+		unzClose(uf);
 }
 
 int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
@@ -850,19 +682,21 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 	struct buf tmp = BUF_INIT;
 	char name[256];
 	unzFile uf = unzOpen64(lxw);
-	struct zw zw = { { -1, 0, BUF_INIT, NULL, 0 }, NULL, 0, 0, 0 };
-	int fd = uf ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666) : -1;
-	int rc = fd >= 0 ? 0 : -1, rels_done = 0;
-	assemble_start(&zw.a, fd, bk->cp);
-	unz_file_info64 in;
-	memset(&in, 0, sizeof(in));
+	zipFile zf = uf ? zipOpen64(path, APPEND_STATUS_CREATE) : NULL;
+	int rc = zf ? 0 : -1, rels_done = 0;
+	zip_fileinfo zi = { 0 };
 	for (int more = rc == 0 ? unzGoToFirstFile(uf) : UNZ_END_OF_LIST_OF_FILE;
 	    more == UNZ_OK && rc == 0; more = unzGoToNextFile(uf)) {
-		if (unzGetCurrentFileInfo64(uf, &in, name, sizeof(name), NULL, 0, NULL, 0) != UNZ_OK ||
-		    in.size_file_extra || in.size_file_comment) {
+		unz_file_info64 in;
+		if (unzGetCurrentFileInfo64(uf, &in, name, sizeof(name), NULL, 0, NULL, 0) != UNZ_OK) {
 			rc = -1;
 			break;
 		}
+		zi = (zip_fileinfo){
+			.tmz_date = { in.tmu_date.tm_sec, in.tmu_date.tm_min, in.tmu_date.tm_hour,
+				in.tmu_date.tm_mday, in.tmu_date.tm_mon, in.tmu_date.tm_year },
+			.dosDate = in.dosDate, .internal_fa = in.internal_fa, .external_fa = in.external_fa,
+		};
 		struct sheet *sh = rows_sheet(bk, name, 1);
 		if (sh && sh->pr->st[S_RELS].len) {	/* the sheet has relationships of its own */
 			xlsx_fail(bk, "the sheet %s has links and other relationships", sh->name);
@@ -872,37 +706,22 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 		/* the links' relationships go before the document's properties */
 		if (!rels_done && strncmp(name, "docProps/", 9) == 0) {
 			for (size_t i = 0; rc == 0 && i < bk->n_sheets; i++)
-				rc = write_rels(bk, &bk->sheets[i], &zw, &in);
+				rc = write_rels(bk, &bk->sheets[i], zf, &zi);
 			rels_done = 1;
 		}
 		sh = rows_sheet(bk, name, 0);
-		if (sh && rc == 0)
-			sh->pr->entry_at = zw.a.off;
 		if (rc == 0)
-			rc = sh ? write_rows(bk, sh, uf, &zw, name, &in, &tmp) : copy_raw(uf, &zw, name, &in, &tmp);
+			rc = sh ? write_rows(bk, sh, uf, zf, name, &zi, &tmp) : copy_raw(uf, zf, name, &in, &zi, &tmp);
 	}
 	for (size_t i = 0; !rels_done && rc == 0 && i < bk->n_sheets; i++)
-		rc = write_rels(bk, &bk->sheets[i], &zw, &in);
-	if (rc == 0)
-		zw_end(&zw);
-	if (assemble_end(&zw.a) || zw.failed || (fd >= 0 && close(fd) < 0))
+		rc = write_rels(bk, &bk->sheets[i], zf, &zi);
+	if (zf && zipClose(zf, NULL) != ZIP_OK)
 		rc = -1;
 	if (uf)
 		unzClose(uf);
-	for (size_t i = 0; i < zw.n; i++)
-		free(zw.v[i].name);
-	free(zw.v);
 	buf_release(&tmp);
-	for (size_t i = 0; rc == 0 && bk->cp && i < bk->n_sheets; i++) {
-		struct sheet_rows *pr = bk->sheets[i].pr;
-		if (!pr)
-			continue;
-		/* an entry's data follows its local header (30 bytes and its name) */
-		long long at = pr->entry_at + 30 + (long long)strlen(pr->entry);
-		record_stream(bk, &pr->st[S_ROWS], at);
-		record_stream(bk, &pr->st[S_LINKS], at);
-		record_stream(bk, &pr->st[S_RELS], pr->rels_at + 30 + (long long)strlen(pr->rels));
-	}
+	if (rc == 0 && bk->cp)
+		record(bk, path);
 	return rc;
 }
 
@@ -916,7 +735,6 @@ void xlsx_rows_free(struct sheet *sh)
 		for (size_t k = 0; k < st->n; k++)
 			free(st->v[k].meta);
 		free(st->v);
-		free(st->seg);
 		buf_release(&st->xml);
 		buf_release(&st->z);
 	}

@@ -18,7 +18,6 @@
 
 #include "../../base/civil.h"
 #include "../../base/diag.h"
-#include "../../base/fs.h"
 #include "../../base/mem.h"
 #include "../../base/utf8.h"
 #include "../backend.h"
@@ -333,16 +332,6 @@ static int book_file(struct book *bk)
 	int pieces = 0;
 	for (size_t i = 0; i < bk->n_sheets; i++)
 		pieces |= bk->sheets[i].pr != NULL;
-	if (pieces) {
-		/* The spare tree's copy (of the build before the previous one:
-		 * publish.h) goes, so that publish_done does not compare it
-		 * with this one byte by byte when both have the same size
-		 * (reading both, as long as the workbook is alike). */
-		struct buf spare = BUF_INIT;
-		fs_join(&spare, bk->p->tmp, bk->rel);
-		unlink(spare.data);
-		buf_release(&spare);
-	}
 	if (pieces ? xlsx_rows_assemble(bk, bk->lxw.data, bk->path.data) < 0 :
 	    rename(bk->lxw.data, bk->path.data) < 0) {
 		int sys = errno;
@@ -351,10 +340,7 @@ static int book_file(struct book *bk)
 			    pieces ? "the rows could not be assembled" : strerror(sys));
 		return -1;
 	}
-	/* A workbook of pieces is trusted by its identity, as the extracts
-	 * are (publish_close_unread): reading it back to hash it was most of
-	 * what a workbook put together from pieces cost. */
-	return pieces ? publish_done_unread(bk->p, bk->rel) : publish_done(bk->p, bk->rel);
+	return publish_done(bk->p, bk->rel);
 }
 
 int xlsx_book_close(struct book *bk)
