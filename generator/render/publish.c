@@ -853,11 +853,6 @@ int publish_done(struct publish *p, const char *rel)
 	return done(p, rel, 0);
 }
 
-int publish_done_unread(struct publish *p, const char *rel)
-{
-	return done(p, rel, 1);
-}
-
 /* 1 when path is a regular file of size bytes whose digest is d; st is
  * filled either way (st_mode 0 when path is missing). */
 static int holds(const char *path, struct stat *st, long long size, const struct digest *d)

@@ -85,10 +85,6 @@ int publish_prepare(struct publish *p, const char *rel, struct buf *path);
  * the one there only when the bytes differ) and records it. Returns 0, or
  * -1 when the file is not there or cannot be put in place (recorded). */
 int publish_done(struct publish *p, const char *rel);
-/* The same, the file's bytes not read back for the capture (as
- * publish_close_unread): a file assembled mostly from another's bytes by
- * the kernel (a workbook of pieces, a booklet spliced). */
-int publish_done_unread(struct publish *p, const char *rel);
 /* Returns the size in bytes of rel as written so far in this build, or -1
  * when nothing was written there. A capture (below) records it as a page
  * shows it (publish_shown): a document that printed a file's size is
