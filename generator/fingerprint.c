@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@ struct fingerprint {
 	int looked;		/* fingerprint_look: 0 not yet, 1 done
 				 * (outputs), -1 none to write */
 	struct buf outputs;	/* its entries of the output */
+	struct buf inputs;	/* its entries of the inputs (fingerprint_look) */
 	struct buf err, say;	/* what the build printed on stderr, stdout */
 	int status;		/* the recorded build's, when held */
 	struct fsrec_entry *in;	/* what it read, once it is done */
@@ -241,6 +243,7 @@ struct fingerprint *fingerprint_open(const struct fingerprint_args *a)
 	f->say = (struct buf)BUF_INIT;
 	f->published = -1;
 	f->outputs = (struct buf)BUF_INIT;
+	f->inputs = (struct buf)BUF_INIT;
 	f->out = xstrdup(a->out);
 	f->jobs = a->o->jobs;
 	f->timing = a->o->timing;
@@ -502,9 +505,61 @@ static int look_job(void *ctx, size_t j, struct pool_worker *w)
 	return 0;
 }
 
-/* Appends the output's entries to b (see above). Returns 0, or -1 when one
- * is missing or racy (changed after ref). */
-static int put_produced(const struct fingerprint *f, struct publish *p, const struct cache *c,
+/* What put_produced hands a second thread, beside its own work: the
+ * cache's files sorted, then the inputs' entries written (fingerprint.c's
+ * two halves of the work, for the core the tail leaves idle). */
+struct beside {
+	struct rel_at *byrel;
+	size_t n_byrel;
+	const struct fingerprint *f;
+	struct buf *inputs;
+	const struct out_entry *v;	/* output entries [from, to) to write */
+	size_t from, to;
+	struct buf out;
+};
+
+static void *sort_beside(void *arg)
+{
+	struct beside *t = arg;
+	sort_rels(t->byrel, t->n_byrel, 0, 0);
+	buf_reset(t->inputs);
+	buf_grow(t->inputs, t->f->n_in * 160);
+	for (size_t i = 0; i < t->f->n_in; i++)
+		put_entry(t->inputs, 'i', &t->f->in[i]);
+	return NULL;
+}
+
+/* Appends the output entries v[from, to) to b. */
+static void put_outputs(struct buf *b, const struct out_entry *v, size_t from, size_t to)
+{
+	buf_grow(b, (to - from) * 160);	/* about 140 bytes an entry: no copy as it grows */
+	for (size_t i = from; i < to; i++) {
+		struct fsrec_entry e = { FSREC_LSTAT, (char *)"", (char *)v[i].rel, v[i].id };
+		put_entry(b, 'o', &e);
+	}
+}
+
+static void *put_beside(void *arg)
+{
+	struct beside *t = arg;
+	put_outputs(&t->out, t->v, t->from, t->to);
+	return NULL;
+}
+
+/* Runs fn(t) on a thread of its own; 1 when it does (join it), 0 when it
+ * ran here. */
+static int run_beside(pthread_t *th, void *(*fn)(void *), struct beside *t)
+{
+	if (pthread_create(th, NULL, fn, t) == 0)
+		return 1;
+	fn(t);
+	return 0;
+}
+
+/* Appends the output's entries to b (see above), and writes the inputs'
+ * into f->inputs on the way. Returns 0, or -1 when an output is missing or
+ * racy (changed after ref). */
+static int put_produced(struct fingerprint *f, struct publish *p, const struct cache *c,
     struct buf *b, long long ref)
 {
 	size_t nf, nd;
@@ -516,15 +571,20 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 	order[0] = (struct rel_at){ ".", 0 };
 	for (size_t i = 0; i < nf + nd; i++)
 		order[i + 1] = (struct rel_at){ rel[i], i + 1 };
-	sort_rels(order, pr.n, 0, 0);
 	/* The cache's files sorted the same way and met in one walk (two
 	 * hash maps of 43,000 paths cost twice the sort): a produced file's
 	 * recorded identity is one of its entries there, one not racy
-	 * (known) when there is one. */
+	 * (known) when there is one. Sorted on a second thread, which then
+	 * writes the inputs' entries, while this one sorts the outputs. */
 	struct rel_at *byrel = xmalloc((pr.n_files + 1) * sizeof(*byrel));
 	for (size_t k = 0; k < pr.n_files; k++)
 		byrel[k] = (struct rel_at){ pr.files[k]->rel, k };
-	sort_rels(byrel, pr.n_files, 0, 0);
+	struct beside side = { byrel, pr.n_files, f, &f->inputs, NULL, 0, 0, BUF_INIT };
+	pthread_t th;
+	int joined = run_beside(&th, sort_beside, &side);
+	sort_rels(order, pr.n, 0, 0);
+	if (joined)
+		pthread_join(th, NULL);
 	const struct publish_file **known = xcalloc(nf + 1, sizeof(*known)),
 	    **recorded = xcalloc(nf + 1, sizeof(*recorded));
 	for (size_t j = 0, k = 0; j < pr.n && k < pr.n_files;) {
@@ -586,11 +646,14 @@ static int put_produced(const struct fingerprint *f, struct publish *p, const st
 		close(pr.root);
 		rc = atomic_load(&pr.failed) ? -1 : 0;
 	}
-	if (rc == 0)
-		buf_grow(b, pr.n * 160);	/* about 140 bytes an entry: no copy as it grows */
-	for (size_t i = 0; rc == 0 && i < pr.n; i++) {
-		struct fsrec_entry e = { FSREC_LSTAT, (char *)"", (char *)pr.v[i].rel, pr.v[i].id };
-		put_entry(b, 'o', &e);
+	if (rc == 0) {	/* the second half written on a thread */
+		struct beside half = { .v = pr.v, .from = pr.n / 2, .to = pr.n, .out = BUF_INIT };
+		joined = run_beside(&th, put_beside, &half);
+		put_outputs(b, pr.v, 0, pr.n / 2);
+		if (joined)
+			pthread_join(th, NULL);
+		buf_add(b, half.out.data, half.out.len);
+		buf_release(&half.out);
 	}
 	if (f->timing)
 		fprintf(stderr, "carto: fingerprint-output %zu entries, %zu looked at\n", pr.n, pr.looked);
@@ -636,6 +699,34 @@ void fingerprint_look(struct fingerprint *f, struct publish *p, const struct cac
 		f->looked = 1;
 }
 
+/* Writes the parts v[0..n) then "end <digest of them>\n" to the file
+ * path, new: no copy of the 5 MB of entries into one buffer (its fresh
+ * pages were a third of the save). Returns 0, or -1 with errno set. */
+static int write_parts(const char *path, const struct buf *v, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	struct digest_ctx *k = digest_new();
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		digest_add(k, v[i].data, v[i].len);
+		if (rc == 0 && v[i].len)
+			rc = fs_write_fd(fd, v[i].data, v[i].len);
+	}
+	struct digest all = digest_end(k);
+	char end[38] = "end ";
+	digest_hex(&all, end + 4);
+	end[36] = '\n';
+	if (rc == 0)
+		rc = fs_write_fd(fd, end, 37);
+	int e = errno;
+	if (close(fd) < 0 && rc == 0)
+		return -1;
+	errno = e;
+	return rc;
+}
+
 int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const struct cache *c)
 {
 	if (!f->looked)
@@ -651,15 +742,10 @@ int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const
 	buf_printf(&b, "\nsay 1 %zu\n", f->say.len);
 	buf_add(&b, f->say.data, f->say.len);
 	buf_putc(&b, '\n');
-	buf_grow(&b, f->n_in * 160 + f->outputs.len + 64);
-	for (size_t i = 0; i < f->n_in; i++)
-		put_entry(&b, 'i', &f->in[i]);
-	buf_add(&b, f->outputs.data, f->outputs.len);
-	struct digest all = digest_bytes(b.data, b.len);
-	digest_hex(&all, hex);
-	buf_printf(&b, "end %s\n", hex);
+	/* the entries, written by fingerprint_look */
+	const struct buf parts[] = { b, f->inputs, f->outputs };
 	buf_printf(&tmp, "%s.%ld.tmp", f->path, (long)getpid());
-	int rc = make_dir(f->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, f->path) : -1;
+	int rc = make_dir(f->dir) == 0 && write_parts(tmp.data, parts, 3) == 0 ? fs_replace(tmp.data, f->path) : -1;
 	int e = errno;
 	if (rc < 0)
 		unlink(tmp.data);
@@ -678,6 +764,7 @@ void fingerprint_free(struct fingerprint *f)
 	buf_release(&f->err);
 	buf_release(&f->say);
 	buf_release(&f->outputs);
+	buf_release(&f->inputs);
 	free(f->out);
 	free(f->dir);
 	free(f->path);

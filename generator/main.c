@@ -84,6 +84,7 @@ struct opts {
 	int load_rc;		/* then what loading it returned */
 	struct snap *snap;	/* the load snapshot, or NULL (data/snap.h) */
 	struct suites_memo *memo;	/* the suites memo, or NULL (data/suites_memo.h) */
+	unsigned pause_memo;	/* seconds its writer waits (tests) */
 };
 
 /* The commands, with the number of operands each takes. */
@@ -285,6 +286,8 @@ static void read_env(struct opts *o)
 		o->b.pause_fingerprint = (unsigned)atoi(v);
 	if ((v = getenv("CARTO_TEST_PAUSE_LOAD")))	/* lets the tests cut the snapshot */
 		o->b.pause_load = (unsigned)atoi(v);
+	if ((v = getenv("CARTO_TEST_PAUSE_MEMO")))	/* lets the tests hold its writer back */
+		o->pause_memo = (unsigned)atoi(v);
 	o->b.timing = getenv("CARTO_TIMING") != NULL;
 	o->b.no_exchange = getenv("CARTO_TEST_NO_EXCHANGE") != NULL;
 	if ((v = getenv("CARTO_TEST_SITEMAP_MAX")) && atol(v) > 0)	/* lets the tests reach the index */
@@ -547,7 +550,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	int rc = 1;
 	struct publish p = { 0 };
-	struct cache *cache = NULL;
+	struct cache *cache = NULL, *early = NULL;
 	p.no_exchange = o->b.no_exchange;
 	p.jobs = o->b.jobs;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
@@ -565,18 +568,18 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		o->snap = snap_beside(o->out, &o->b, 1);
 	build_stage(&o->clock, o->snap ? "snapshot-open" : NULL);
 	if (o->b.pause_load) {
+		snap_ready(o->snap);	/* mapped, as the test wants it */
 		fprintf(stderr, "carto: paused with the load snapshot open\n");
 		sleep(o->b.pause_load);
 	}
 	o->memo = memo_beside(o->out, &o->b);
+	early = cache_begin(o->out, &o->b);	/* the index read beside the load */
 	int prepared = prepare(s, o, d, 1), snap_failed = 0, snap_was_cut = snap_cut(o->snap);
 	/* The suites are a function of the inputs: kept even if the build
 	 * stops (not when the model may hold 0s read from a snapshot cut
 	 * short); a memo not written is only searched again. */
 	if (o->memo && !snap_was_cut && out_is_safe(o->site, o->out, 0))
-		suites_memo_save(o->memo);
-	suites_memo_free(o->memo);
-	o->memo = NULL;
+		suites_memo_save(o->memo, o->pause_memo);	/* on a thread, waited for at done */
 	if (o->snap) {	/* what parsed need not be again, even if the build stops */
 		build_stage(&o->clock, NULL);
 		if (out_is_safe(o->site, o->out, 0) && snap_save(o->snap) < 0 && errno != ENOENT) {
@@ -625,7 +628,8 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		diags_free(&md);
 	} else {
 		build_stage(&o->clock, "publish-begin");
-		cache = cache_open(&p, s, &o->b);
+		cache = cache_open(early, s, &o->b);
+		early = NULL;
 		build_stage(&o->clock, "cache-open");
 		rendered = build_render(s, &o->b, &o->clock, &p, cache);
 	}
@@ -702,6 +706,12 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		size_t listed, known;
 		publish_folders_counts(&p, &listed, &known);
 		fprintf(stderr, "carto: publish-folders listed=%zu known=%zu\n", listed, known);
+		size_t written, all;
+		int journal;
+		cache_saved(cache, &written, &all, &journal);
+		if (cache)
+			fprintf(stderr, "carto: cache-index %zu of %zu documents written, %s\n", written, all,
+			    journal ? "journal" : "whole");
 	}
 	if (ts.saved < 0) {	/* the next build is then a full one */
 		fprintf(stderr, "carto: warning: cannot write the build cache beside %s: %s\n", o->out,
@@ -713,6 +723,9 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		    strerror(errno));
 	build_stage(&o->clock, "fingerprint-save");
 done:
+	cache_free(early);	/* the build stopped before it opened the cache */
+	suites_memo_free(o->memo);	/* once written (it waits) */
+	o->memo = NULL;
 	if (!o->exiting || FREE_AT_EXIT) {
 		fingerprint_free(fp);
 		cache_free(cache);

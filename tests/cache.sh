@@ -40,9 +40,50 @@ cache_same() {
 	cache_test_d "$name-fast-is-${FAST:-0}" 'cat "$C/log"'
 }
 
+# index_now DIR: the documents of the cache's index in DIR (a .out.cache)
+# as a build reads them: the index, with its journal applied when the
+# journal names it (generator/render/cache.c), in the index's format.
+index_now() {
+	python3 - "$1/index" "$1/journal" <<'PY'
+import signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)	# read by grep -q, which may stop early
+def docs(lines, i, end):
+    out = []
+    while i < end:
+        n, m = int(lines[i].split()[1]), int(lines[i].split()[2])
+        out.append((lines[i].split()[0], lines[i:i + 1 + n + m])); i += 1 + n + m
+    return out
+try:
+    base = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read().split("\n")[:-1]
+except OSError:
+    sys.exit(0)
+if not base or base[0] != "carto-cache 4" or not base[-1].startswith("end "):
+    sys.exit(0)
+order, by = [], {}
+for k, rec in docs(base, 1, len(base) - 1):
+    if k not in by:
+        order.append(k); by[k] = rec
+try:
+    j = open(sys.argv[2], encoding="utf-8", errors="surrogateescape").read().split("\n")[:-1]
+except OSError:
+    j = []
+if j and j[0] == "carto-cache-journal 1 " + base[-1][4:] and j[-1].startswith("end "):
+    i = 1
+    while i < len(j) - 1 and j[i].startswith("- "):
+        by.pop(j[i][2:], None); i += 1
+    placed = set(order)
+    for k, rec in docs(j, i, len(j) - 1):
+        if k not in placed: order.append(k); placed.add(k)
+        by[k] = rec
+for k in order:
+    if k in by:
+        print("\n".join(by[k]))
+PY
+}
+
 # page_key FILE: the key of the document that wrote FILE, from the index.
 page_key() {
-	awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }' "$C/.out.cache/index"
+	index_now "$C/.out.cache" | awk -v f="$1" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }'
 }
 
 # reused: the number of documents the last cached build put back.
@@ -132,8 +173,8 @@ cache_test_d spare-file-symlink-replaced 'find "$C/out" "$C/.out.spare" -type l;
 # (publish_close_unread): the index holds them with no digest, and the
 # cache trusts them by their identity alone. One edited in place, its size
 # and mtime kept (its ctime changed), is rendered again, not put back.
-grep -q '^[0-9]* 0\{32\} .* data/offres\.csv$' "$C/.out.cache/index"
-cache_test_d pieces-files-unread 'grep "data/offres.csv" "$C/.out.cache/index"'
+index_now "$C/.out.cache" | grep -q '^[0-9]* 0\{32\} .* data/offres\.csv$'
+cache_test_d pieces-files-unread 'index_now "$C/.out.cache" | grep "data/offres.csv"'
 f="$C/out/data/offres.csv"
 touch -r "$f" "$C/mtime"
 sleep 0.05
@@ -278,24 +319,29 @@ cache_same xlsx-carto-rows-unshifted
 # their lines) made all 60 show in the next workbook, where one piece
 # changed. Then the list is removed: the next build renders every piece
 # again, as a clean one.
-xl="$P/xlsx+organismes.xlsx"
-/usr/bin/python3 - "$xl" << 'PY'
+# edit_list LIST PYTHON: runs the Python statement PYTHON on the fields f
+# of each piece's line of the list of pieces LIST, and signs it again.
+edit_list() {
+	/usr/bin/python3 - "$1" "$2" << 'PY'
 import ctypes, sys
 class H(ctypes.Structure):
     _fields_ = [("lo", ctypes.c_uint64), ("hi", ctypes.c_uint64)]
 xxh = ctypes.CDLL("libxxhash.so.0")
 xxh.XXH3_128bits.restype = H
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-2]
-for i in range(1, len(lines)):	# the pieces of the sheet Organismes (14 columns)
+for i in range(1, len(lines)):
     f = lines[i].split(" ")
-    m = f[-1].split(".")
-    if len(m) == 5 and len(m[4]) == 14:	# crc.length.rows.links.widths
-        f[-1] = ".".join(m[:4] + ["l" * 14])
-        lines[i] = " ".join(f)
+    exec(sys.argv[2])
+    lines[i] = " ".join(f)
 text = ("\n".join(lines) + "\n").encode()
 h = xxh.XXH3_128bits(text, len(text))
 open(sys.argv[1], "wb").write(text + b"end %016x%016x\n" % (h.hi, h.lo))
 PY
+}
+xl="$P/xlsx+organismes.xlsx"
+# (the pieces of the sheet Organismes, 14 columns: crc.length.rows.links.widths)
+edit_list "$xl" 'm = f[-1].split(".")
+if len(m) == 5 and len(m[4]) == 14: f[-1] = ".".join(m[:4] + ["l" * 14])'
 sed -i 's/^  nom: "Lire en Provinois"/  nom: "Lire au Provinois"/' \
 	"$C/site/content/organismes/lire-en-provinois.yaml"
 "$CARTO" build --site "$C/site" --out "$C/out" > "$C/log" 2>&1 &&
@@ -372,6 +418,34 @@ set -- $counts
 [ $# = 3 ] && [ "$new" -gt 0 ] && [ "$main_kept" -gt 10 ] && [ "$1" = "$new" ] &&
 	[ $(($2 + $3)) = "$kept" ] && [ "$2" -ge "$main_kept" ]
 cache_test_d pieces-rendered-copied 'echo "counts: $counts; new $new kept $kept main_kept $main_kept"; echo "$rewritten"'
+# The workbooks' pieces kept are runs of the published workbook (the file
+# their list was recorded from: its identity), copied when the zip is
+# written, not read back and checked first (xlsx_pieces.c): with the
+# digests of the directory's pieces changed in its list (signed again), a
+# rename renders as many pieces as the same rename without that change
+# (read back, they would fail their check and be rendered).
+lep="$C/site/content/organismes/lire-en-provinois.yaml"
+clea_key=$(page_key xlsx/referentiels/clea.xlsx)
+sed -i 's/^  nom: "Lire en Provinois"/  nom: "Lire en Provinois (u)"/' "$lep"
+CARTO_TIMING=1 cache_same xlsx-unread-before
+r1=$(sed -n 's/^carto: pieces rendered=\([0-9]*\) .*/\1/p' "$C/log")
+edit_list "$P/xlsx+organismes.xlsx" 'f[1] = "%032x" % (int(f[1], 16) ^ 1)'
+sed -i 's/^  nom: "Lire en Provinois (u)"/  nom: "Lire en Provinois"/' "$lep"
+CARTO_TIMING=1 cache_same xlsx-unread-digests-changed
+r2=$(sed -n 's/^carto: pieces rendered=\([0-9]*\) .*/\1/p' "$C/log")
+[ -n "$r1" ] && [ "$r1" -gt 0 ] && [ "$r1" = "$r2" ]
+cache_test_d xlsx-pieces-unread 'echo "rendered $r1 then $r2"'
+# A référentiel's workbook reads of the organisations only the number of
+# offers of each competence (xlsx.c, key_ref): renames kept it; a
+# competence added to an offer renders it again, with its new count.
+[ -n "$clea_key" ] && [ "$(page_key xlsx/referentiels/clea.xlsx)" = "$clea_key" ]
+cache_test_d xlsx-ref-kept-by-rename 'echo "$clea_key / $(page_key xlsx/referentiels/clea.xlsx)"'
+sed -i 's/^\(      competences: \["clea:1.3", "clea:1.4", "clea:2.1", "clea:2.3", "clea:3.1", "clea:3.3"\)\]/\1, "clea:1.1"]/' "$lep"
+grep -q '"clea:3.3", "clea:1.1"\]' "$lep"
+cache_test xlsx-ref-competence-added-edit
+cache_same xlsx-ref-competence-added
+sed -i 's/, "clea:1.1"\]/]/' "$lep"
+cache_same xlsx-ref-competence-removed
 
 # A list of pieces corrupted (a changed offset), another replaced by the
 # list of another file: each is not trusted, the files are right.
@@ -646,6 +720,22 @@ sed -i 's/^  nom: "Femmes-Passerelles Saint-Denis"/  nom: "Femmes-Passerelles de
 CARTO_TIMING=1 cache_same near-note-org-renamed
 near_found 0 && [ -s "$near_note" ]
 cache_test_d near-note-org-renamed-none-again 'grep near-lists "$C/log"; ls -l "$near_note"'
+# A département's base map is drawn when a page first asks for it
+# (svgmap_dep): the pages this rename renders ask for some of the
+# territory's maps, not all (CARTO_TIMING: html-maps N of M); the bytes are
+# a clean build's (cache_same above).
+sed -n 's/^carto: html-maps \([0-9]*\) of \([0-9]*\) drawn$/\1 \2/p' "$C/log" |
+	awk '$2 > 1 && $1 > 0 && $1 < $2 { n++ } END { exit !n }'
+cache_test_d maps-drawn-when-asked 'grep html-maps "$C/log"'
+# What the cartographies' pages print of each row is kept from one build to
+# the next (html_carto.c, html-printed/, by the row's digest): the rename
+# reads again the rows of the organisation renamed, not the others
+# (CARTO_TIMING: html-printed N of M rows from the note). A facet changed
+# reads its rows again (the large site's tests below: the page and the
+# data get new keys).
+sed -n 's/^carto: html-printed \([0-9]*\) of \([0-9]*\) rows from the note$/\1 \2/p' "$C/log" |
+	awk '$1 > 0 && $1 < $2 { n++ } END { exit !n }'
+cache_test_d printed-rows-from-note 'grep html-printed "$C/log"'
 # A lieu of Provins moved next to Aubervilliers's centre, its commune kept:
 # Aubervilliers's rows are the same, but its list is not (a note kept on
 # the rows alone would keep the page).
@@ -1051,15 +1141,106 @@ CARTO_TIMING=1 cache_same folders-damaged
 grep -q '^carto: publish-folders listed=[0-9]* known=0$' "$C/log"
 cache_test_d folders-damaged-lists-all 'grep publish-folders "$C/log"'
 
+# The cache's journal (generator/render/cache.c): a build that changed few
+# documents writes what changed against the index read (the journal), not
+# the whole index; the next build reads both. Once the journal would pass
+# half the index (every document changed: another day), the whole
+# index is written and the journal removed. A journal damaged, or of
+# another index, is none: the documents it held are rendered again.
+J=$C/.out.cache
+jorg=$C/site/content/organismes/ateliers-du-plateau-clichy.yaml
+index_saved() { sed -n 's/^carto: cache-index \([0-9]*\) of \([0-9]*\) documents written, \([a-z]*\)$/\1 \2 \3/p' "$C/log"; }
+SOURCE_DATE_EPOCH=1810000000
+cache_same journal-other-day
+SOURCE_DATE_EPOCH=$date_was
+CARTO_TIMING=1 cache_same journal-whole
+[ "$(index_saved | cut -d' ' -f3)" = whole ] && [ ! -e "$J/journal" ]
+cache_test_d journal-whole-when-all-changed 'index_saved; ls -a "$J"'
+index_id=$(stat -c '%i %y' "$J/index")
+sed -i 's/^  nom: "Les Ateliers du Plateau"/  nom: "Les Ateliers du Plateau Clichy"/' "$jorg"
+CARTO_TIMING=1 cache_same journal-one-org
+js=$(index_saved)
+[ "$(stat -c '%i %y' "$J/index")" = "$index_id" ] && [ -s "$J/journal" ] && [ "${js##* }" = journal ] &&
+	[ "${js%% *}" -gt 0 ] && [ "${js%% *}" -lt "$(echo "$js" | cut -d' ' -f2)" ]
+cache_test_d journal-written-index-kept 'echo "$js"; ls -la --time-style=full-iso "$J"'
+# The documents the journal holds are put back: nothing rendered again.
+cp "$J/journal" "$C/journal.one-org"
+touch "$C/site/site.yaml"
+cache_same journal-read
+[ "$(reused | cut -d' ' -f2)" = 0 ]
+cache_test_d journal-read-puts-back 'reused; cat "$C/log"'
+# A document of the index rendered again under its key (the page of an
+# organisation the journal does not hold, edited by hand) is named gone,
+# then given again: the next build puts it back.
+for d in "$C"/out/organismes/*/; do
+	f=${d}index.html
+	grep -q " organismes/$(basename "$d")/index.html\$" "$J/journal" || break
+done
+sleep 0.05
+printf 'X' >> "$f"
+cache_same journal-page-edited
+touch "$C/site/site.yaml"
+cache_same journal-page-edited-next
+[ "$(reused | cut -d' ' -f2)" = 0 ]
+cache_test_d journal-same-key-given-again 'reused; grep -c "^- " "$J/journal"'
+# A document of the index that is gone is named so: the organisation
+# removed, its page is no longer one of the documents (nor its fiche).
+mv "$jorg" "$C/jorg.yaml"
+cache_same journal-org-removed
+! index_now "$J" | grep -q ' organismes/ateliers-du-plateau-clichy/index.html$' &&
+	! index_now "$J" | grep -q ' pdf/organismes/ateliers-du-plateau-clichy.pdf$'
+cache_test_d journal-names-what-is-gone 'index_now "$J" | grep ateliers-du-plateau-clichy'
+mv "$C/jorg.yaml" "$jorg"
+sed -i 's/^  nom: "Les Ateliers du Plateau Clichy"/  nom: "Les Ateliers du Plateau"/' "$jorg"
+cache_same journal-org-back
+# The journal of another index (its documents changed, then back, then
+# the whole index written again) is not read: it would drop documents
+# the index holds, which would be rendered again.
+SOURCE_DATE_EPOCH=1810000000
+cache_same journal-other-day-2
+SOURCE_DATE_EPOCH=$date_was
+cache_same journal-whole-2
+cp "$C/journal.one-org" "$J/journal"
+touch "$C/site/site.yaml"
+cache_same journal-of-another-index
+[ "$(reused | cut -d' ' -f2)" = 0 ]
+cache_test_d journal-of-another-index-not-read 'reused; cat "$C/log"'
+# A digit of a document's identity changed in the journal: none is read.
+sed -i 's/^  nom: "Les Ateliers du Plateau"/  nom: "Les Ateliers du Plateau Clichy"/' "$jorg"
+cache_same journal-one-org-2
+touch "$C/site/site.yaml"
+cache_same journal-before-damage
+python3 - "$J/journal" > "$C/jdamage" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read().split("\n")
+for i, l in enumerate(lines):
+    f = l.split(" ")
+    if len(f) == 7 and f[6] == "organismes/ateliers-du-plateau-clichy/index.html":
+        f[3] = str(int(f[3]) + 1)
+        lines[i] = " ".join(f)
+        print(i)
+        break
+open(sys.argv[1], "w", encoding="utf-8", errors="surrogateescape").write("\n".join(lines))
+PY
+n=$(cat "$C/jdamage")
+touch "$C/site/site.yaml"
+cache_same journal-damaged
+[ -n "$n" ] && [ "$(reused | cut -d' ' -f2)" -gt 0 ]
+cache_test_d journal-damaged-is-none 'echo "line $n"; reused'
+sed -i 's/^  nom: "Les Ateliers du Plateau Clichy"/  nom: "Les Ateliers du Plateau"/' "$jorg"
+cache_same journal-org-back-2
+
 # A build killed before publishing leaves the cache as it was.
 index_was=$(cksum < "$C/.out.cache/index")
+journal_was=$(cksum < "$C/.out.cache/journal" 2> /dev/null)
 echo "# changed" >> "$C/site/content/organismes/centre-social-port-et-quartiers.yaml"
 CARTO_TEST_PAUSE=30 "$CARTO" build --site "$C/site" --out "$C/out" > /dev/null 2>&1 &
 pid=$!
 sleep 2
 kill -9 $pid 2> /dev/null
 wait $pid 2> /dev/null
-[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ] && [ ! -e "$C/.out.cache/fingerprint" ]
+[ "$(cksum < "$C/.out.cache/index")" = "$index_was" ] && [ ! -e "$C/.out.cache/fingerprint" ] &&
+	[ "$(cksum < "$C/.out.cache/journal" 2> /dev/null)" = "$journal_was" ]
 cache_test_d killed-build-keeps-cache 'ls -a "$C/.out.cache"'
 cache_same after-kill
 
@@ -1113,6 +1294,18 @@ m2=$(memo)
 [ -n "$m" ] && [ "${m% *}" -lt "${m#* }" ] && [ -n "$m2" ] && [ "${m2% *}" = "${m2#* }" ] &&
 	cmp -s "$C/suites.copied" "$C/.out.cache/suites"
 cache_test_d memo-copied-same-bytes 'echo "$m / $m2"; cmp "$C/suites.copied" "$C/.out.cache/suites"'
+# The memo is written by a thread of its own while the build goes on
+# (suites_memo_save), and the build waits for it before it ends: one whose
+# writer is held back (CARTO_TEST_PAUSE_MEMO, seconds), with no memo
+# before it, still leaves one, and the next build searches few offers.
+sed -i 's/^  nom: "\(.*\) (Champigny-sur-Marne)"$/  nom: "\1 (Champigny)"/' "$f"
+rm "$C/.out.cache/suites"
+CARTO_TEST_PAUSE_MEMO=1 cache_same memo-held-back
+touch "$C/site/site.yaml"
+CARTO_TIMING=1 cache_same memo-held-back-kept
+m=$(memo)
+[ -s "$C/.out.cache/suites" ] && [ -n "$m" ] && [ "${m% *}" -lt "${m#* }" ] && ! ls "$C/.out.cache" | grep -q '\.tmp$'
+cache_test_d memo-held-back-written 'echo "$m"; ls -a "$C/.out.cache"'
 # In a file of several organisations, each is keyed on its own part (the
 # organisation's tree: organisme's own, model.h): one renamed there has its
 # offers searched again, not the file's other organisations' (fewer than
@@ -1379,8 +1572,8 @@ if can_strace "cache/booklet-splice-unread"; then
 	size=$(stat -c %s "$bp")
 	sp=$(spliced)
 	[ "${sp% *}" -ge 1 ] 2> /dev/null && [ "$copies" -ge 1 ] && [ $((got * 4)) -lt "$size" ] &&
-		grep -q '^[0-9]* 0\{32\} .* pdf/cartographies/linguistique\.pdf$' "$C/.out.cache/index"
-	cache_test_d booklet-splice-unread 'echo "spliced $sp, read $got of $size bytes, $copies copies"; grep "linguistique.pdf" "$C/.out.cache/index"'
+		index_now "$C/.out.cache" | grep -q '^[0-9]* 0\{32\} .* pdf/cartographies/linguistique\.pdf$'
+	cache_test_d booklet-splice-unread 'echo "spliced $sp, read $got of $size bytes, $copies copies"; index_now "$C/.out.cache" | grep "linguistique.pdf"'
 	sed -i 's/telephone: "01 60 05 47 16 16"/telephone: "01 60 05 47 17"/' "$f"
 	CARTO_TIMING=1 cache_same booklet-splice-unread-next
 	touch -r "$bp" "$C/mtime"
@@ -1481,8 +1674,8 @@ if [ "$LABEL" = plain ] && [ -x build/gensite ] && command -v python3 > /dev/nul
 	}
 	region=cartographies/linguistique/index.html
 	region_key() {
-		awk -v f="$region" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }' \
-		    "$LS/.out.cache/index"
+		index_now "$LS/.out.cache" |
+		    awk -v f="$region" 'NF == 3 && length($1) == 32 { k = $1 } NF >= 7 && $NF == f { print k }'
 	}
 	# pick SHOWN [PAGE]: the file of an organisation with offers in the view
 	# whose name the page shows (SHOWN 1) or not at all (0); with PAGE (an
@@ -1509,15 +1702,40 @@ PY
 	region_sizes() {
 		awk -v f="$region" 'NF == 3 && length($1) == 32 { if (m) printf "%s", b; b = ""; m = 0; next }
 		    NF >= 7 && $NF == f { m = 1 } NF == 2 && $1 != "end" { b = b $0 "\n" }
-		    END { if (m) printf "%s", b }' "$LS/.out.cache/index"
+		    END { if (m) printf "%s", b }' <(index_now "$LS/.out.cache")
+	}
+	# data_keys: the keys of the départements' data (donnees/NN.js, not
+	# their runs NN-K.js), one "key path" a line.
+	data_keys() {
+		awk 'NF == 3 && length($1) == 32 { k = $1 }
+		    NF >= 7 && $NF ~ /^cartographies\/[a-z-]+\/donnees\/[0-9AB]+\.js$/ { print k, $NF }' \
+		    <(index_now "$LS/.out.cache") | sort -k2
 	}
 	large_same large-first
 	k0=$(region_key)
+	# The region's booklet does not list its 1,800 rows (its départements'
+	# do): keyed on what it prints of them (pdf_booklet_unlisted_key), a
+	# rename keeps it, a lieu moved renders it again (below).
+	booklet_key() {
+		awk -v f=pdf/cartographies/linguistique.pdf 'NF == 3 && length($1) == 32 { k = $1 }
+		    NF >= 7 && $NF == f { print k }' <(index_now "$LS/.out.cache")
+	}
+	b0=$(booklet_key)
 	s0=$(region_sizes)
+	data_keys > "$LS/data.0"
 	f=$(pick 0)
 	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Quincampoix"/' "$f"
 	large_same large-name-not-shown
 	k1=$(region_key)
+	# A département's data (html_carto.c's piece_json: places, communes,
+	# facets, the numbers of the organisations and lieux) is keyed on what
+	# it prints of its rows (key_printed), not on their organisations'
+	# files: the rename keeps every one's key (a rename used to render the
+	# data of the départements of its lieux, in both cartographies); a
+	# facet changed (below) gives some another.
+	data_keys > "$LS/data.1"
+	[ "$(wc -l < "$LS/data.0")" -gt 2 ] && cmp -s "$LS/data.0" "$LS/data.1"
+	cache_test_d large-name-data-kept 'diff "$LS/data.0" "$LS/data.1"; wc -l < "$LS/data.0"'
 	# Put back, not rendered: the extracts whose sizes it shows grew a few
 	# bytes, and show the same (publish_shown).
 	[ -n "$f" ] && [ -n "$k0" ] && [ "$k0" = "$k1" ] && [ -n "$s0" ] && [ "$s0" = "$(region_sizes)" ] &&
@@ -1530,12 +1748,18 @@ PY
 	k2=$(region_key)
 	[ -n "$f" ] && [ -n "$k2" ] && [ "$k2" != "$k1" ] && grep -q "Zéphyrine" "$LS/out/$region"
 	cache_test_d large-name-shown-page-rendered 'echo "$f $n $k1 $k2"'
+	[ -n "$b0" ] && [ "$(booklet_key)" = "$b0" ]
+	cache_test_d large-renames-booklet-kept 'echo "$b0 / $(booklet_key)"'
 	sed -i 's/garde_enfants: false/garde_enfants: Q/; s/garde_enfants: true/garde_enfants: false/;
 		s/garde_enfants: Q/garde_enfants: true/' "$f"
+	data_keys > "$LS/data.2"
 	large_same large-facet-changed
 	k3=$(region_key)
 	[ -n "$k3" ] && [ "$k3" != "$k2" ]
 	cache_test_d large-facet-changed-page-rendered 'grep -c "garde_enfants: true" "$f"; echo "$k2 $k3"'
+	data_keys > "$LS/data.3"
+	[ "$(wc -l < "$LS/data.2")" = "$(wc -l < "$LS/data.3")" ] && ! cmp -s "$LS/data.2" "$LS/data.3"
+	cache_test_d large-facet-changed-data-rendered 'diff "$LS/data.2" "$LS/data.3"'
 	note="$LS/.out.cache/notes/html-markers+cartographies+linguistique+index.html"
 	cp "$note" "$LS/note.before"
 	sed -i 's/code_postal: "[0-9]*"/code_postal: "77160"/; s/commune: "[^"]*"/commune: "Provins"/;
@@ -1544,6 +1768,8 @@ PY
 	k4=$(region_key)
 	[ -n "$k4" ] && [ "$k4" != "$k3" ] && [ -s "$note" ] && ! cmp -s "$note" "$LS/note.before"
 	cache_test_d large-lieu-moved-markers-again 'grep -c "Provins" "$f"; echo "$k3 $k4"'
+	[ -n "$(booklet_key)" ] && [ "$(booklet_key)" != "$b0" ]
+	cache_test_d large-lieu-moved-booklet-rendered 'echo "$b0 / $(booklet_key)"'
 	# The note is a cache's: damaged, it is found again, with the same page.
 	printf 'damaged' > "$note"
 	touch "$LS/site/site.yaml"

@@ -32,9 +32,8 @@ void *strmap_get(const struct strmap *m, const char *key)
 	}
 }
 
-static void rehash(struct strmap *m)
+static void rehash_to(struct strmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 16;
 	struct strmap_slot *old = m->slots;
 	size_t ocap = m->cap;
 	m->slots = xcalloc(ncap, sizeof(*m->slots));
@@ -48,6 +47,20 @@ static void rehash(struct strmap *m)
 		m->slots[j] = old[i];
 	}
 	free(old);
+}
+
+static void rehash(struct strmap *m)
+{
+	rehash_to(m, m->cap ? m->cap * 2 : 16);
+}
+
+void strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t cap = m->cap ? m->cap : 16;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (cap > m->cap)
+		rehash_to(m, cap);
 }
 
 void *strmap_put(struct strmap *m, const char *key, void *val)
@@ -67,14 +80,19 @@ void *strmap_put(struct strmap *m, const char *key, void *val)
 
 void strmap_set(struct strmap *m, const char *key, void *val)
 {
-	if (!strmap_put(m, key, val))
-		return;
-	size_t mask = m->cap - 1;
-	for (size_t i = hash(key) & mask;; i = (i + 1) & mask)
+	/* Not through strmap_put's answer: a key present with a NULL value
+	 * would read as put, and keep its NULL. */
+	if ((m->n + 1) * 2 > m->cap)
+		rehash(m);
+	size_t mask = m->cap - 1, i = hash(key) & mask;
+	for (; m->slots[i].key; i = (i + 1) & mask)
 		if (strcmp(m->slots[i].key, key) == 0) {
 			m->slots[i].val = val;
 			return;
 		}
+	m->slots[i].key = key;
+	m->slots[i].val = val;
+	m->n++;
 }
 
 void strmap_free(struct strmap *m)

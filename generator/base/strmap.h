@@ -27,6 +27,9 @@ void *strmap_get(const struct strmap *m, const char *key);
 void *strmap_put(struct strmap *m, const char *key, void *val);
 /* Inserts or replaces. */
 void strmap_set(struct strmap *m, const char *key, void *val);
+/* Makes room for n keys in all, so that putting them grows the map no
+ * more (each growth hashes every key again and allocates the table anew). */
+void strmap_reserve(struct strmap *m, size_t n);
 void strmap_free(struct strmap *m);
 
 #endif

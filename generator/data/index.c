@@ -16,19 +16,63 @@
 #include "../base/pool.h"
 #include "model.h"
 
-static void push(struct strmap *m, struct arena *a, const char *key, const void *p)
+/* The list of key in m, made when missing. */
+static struct ptrs *list_of(struct strmap *m, struct arena *a, const char *key)
 {
 	struct ptrs *l = strmap_get(m, key);
 	if (!l) {
 		l = arena_alloc(a, sizeof(*l));
 		strmap_put(m, key, l);
 	}
+	return l;
+}
+
+static void push_to(struct ptrs *l, const void *p)
+{
 	/* Avoid listing an organisation twice when two lieux share a key. */
 	if (l->n && l->v[l->n - 1] == p)
 		return;
 	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
 	l->v[l->n++] = p;
 }
+
+static void push(struct strmap *m, struct arena *a, const char *key, const void *p)
+{
+	push_to(list_of(m, a, key), p);
+}
+
+/* The last list a key gave, so that the offers of a row that share it
+ * (an organisation's offers list mostly the same types, in the same
+ * order, and the same référentiels) skip the map's lookup; the key
+ * compared is the previous one's bytes. */
+struct last {
+	const char *key;
+	void *val;
+};
+
+static int last_is(const struct last *c, const char *key)
+{
+	return c->key && strcmp(c->key, key) == 0;
+}
+
+static void push_last(struct strmap *m, struct arena *a, struct last *c, const char *key, const void *p)
+{
+	if (!last_is(c, key)) {
+		c->val = list_of(m, a, key);
+		c->key = key;
+	}
+	push_to(c->val, p);
+}
+
+#define LAST_TYPES 4
+
+/* What index_offre remembers from one offer to the next. */
+struct offre_lasts {
+	struct last types[LAST_TYPES];	/* by place in the offer's types */
+	struct last parcours;
+	struct last ref;	/* a référentiel by id */
+	char ref_id[128];
+};
 
 static void free_lists(struct strmap *m)
 {
@@ -38,20 +82,27 @@ static void free_lists(struct strmap *m)
 	strmap_free(m);
 }
 
-static void index_offre(struct site *s, const struct offre *o)
+static void index_offre(struct site *s, const struct offre *o, struct offre_lasts *c)
 {
 	for (size_t i = 0; i < o->types.n; i++)
-		push(&s->offres_by_type, &s->arena, o->types.v[i].s, o);
+		if (i < LAST_TYPES)
+			push_last(&s->offres_by_type, &s->arena, &c->types[i], o->types.v[i].s, o);
+		else
+			push(&s->offres_by_type, &s->arena, o->types.v[i].s, o);
 	if (o->parcours.s)
-		push(&s->offres_by_parcours, &s->arena, o->parcours.s, o);
+		push_last(&s->offres_by_parcours, &s->arena, &c->parcours, o->parcours.s, o);
 	for (size_t i = 0; i < o->competences.n; i++) {
-		const char *c = o->competences.v[i].s, *colon = strchr(c, ':');
-		char id[128];
-		if (!colon || (size_t)(colon - c) >= sizeof(id))
+		const char *cp = o->competences.v[i].s, *colon = strchr(cp, ':');
+		if (!colon || (size_t)(colon - cp) >= sizeof(c->ref_id))
 			continue;
-		memcpy(id, c, (size_t)(colon - c));
-		id[colon - c] = '\0';
-		struct referentiel *r = strmap_get(&s->ref_by_id, id);
+		size_t n = (size_t)(colon - cp);
+		if (!c->ref.key || strncmp(c->ref_id, cp, n) != 0 || c->ref_id[n] != '\0') {
+			memcpy(c->ref_id, cp, n);
+			c->ref_id[n] = '\0';
+			c->ref.key = c->ref_id;
+			c->ref.val = strmap_get(&s->ref_by_id, c->ref_id);
+		}
+		struct referentiel *r = c->ref.val;
 		struct ref_entry *e = r ? strmap_get(&r->by_code, colon + 1) : NULL;
 		if (!e)
 			continue;
@@ -382,17 +433,20 @@ static void index_communes(struct site *s)
 void index_site(struct site *s, int jobs)
 {
 	rank_names(s);
+	struct offre_lasts c;
+	struct last dep = { NULL, NULL }, commune = { NULL, NULL };
+	memset(&c, 0, sizeof(c));
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *o = s->organismes[i];
 		for (size_t k = 0; k < o->n_lieux; k++) {
 			const struct lieu *l = &o->lieux[k];
 			if (!l->commune)
 				continue;
-			push(&s->orgs_by_dep, &s->arena, l->commune->dep, o);
-			push(&s->orgs_by_commune, &s->arena, l->commune->code, o);
+			push_last(&s->orgs_by_dep, &s->arena, &dep, l->commune->dep, o);
+			push_last(&s->orgs_by_commune, &s->arena, &commune, l->commune->code, o);
 		}
 		for (size_t k = 0; k < o->n_offres; k++)
-			index_offre(s, &o->offres[k]);
+			index_offre(s, &o->offres[k], &c);
 		s->n_offres += o->n_offres;
 		if (o->mise_a_jour > s->last_update)
 			s->last_update = o->mise_a_jour;

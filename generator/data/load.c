@@ -19,14 +19,17 @@
  * size of the files in the model, or after BATCH_MAX batches, the refresh
  * reads everything, so memory stays bounded by the data however many saves.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* O_PATH */
 #include "load.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../base/buf.h"
 #include "../base/diag.h"
@@ -58,6 +61,9 @@ struct task {
 	int known;		/* an organisation file whose identity the
 				 * snapshot knows: taken in a second round,
 				 * once the other inputs are (orgrec.h) */
+	int looked;		/* st and stated set by look_orgs */
+	int stated;		/* st is a regular file's identity */
+	struct stat st;		/* taken before its bytes are read */
 };
 
 /* Files read again by a refresh, in one arena; freed when none is left in
@@ -338,7 +344,8 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 	int failed = 0, second = t->known;
 	if (second) {
 		/* Its organisations as an earlier build converted and checked
-		 * them, else its tree, else its bytes (its identity is noted). */
+		 * them, else its tree, else its bytes (its identity is noted
+		 * by second_round's noter). */
 		t->known = 0;
 		struct digest key = orgrec_key(&t->src, &wk->s->inputs, wk->s->today);
 		struct organisme *v;
@@ -354,14 +361,18 @@ static int run_task(void *ctx, size_t i, struct pool_worker *pw)
 			return 0;
 		}
 	}
-	int stated = wk->snap && t->kind != T_PAGE && !second && stat(t->path, &st) == 0 &&
-	    S_ISREG(st.st_mode);
+	int stated;
+	if (t->looked && !second) {
+		st = t->st;
+		stated = t->stated;
+	} else
+		stated = wk->snap && t->kind != T_PAGE && !second && stat(t->path, &st) == 0 &&
+		    S_ISREG(st.st_mode);
 	if (stated && wk->rounds && t->kind == T_ORG && (size_t)st.st_size <= LOAD_MAX_FILE &&
 	    snap_known(wk->snap, t->path, &st, &t->src)) {
-		fsrec_note(t->path, FSREC_FOLLOW, &st, 0);
-		snap_note(wk->snap, t->path, &st, &t->src);
 		t->bytes = (size_t)st.st_size;
-		t->known = 1;
+		t->st = st;
+		t->known = 1;	/* noted in the second round */
 		return 0;
 	}
 	if (stated && (size_t)st.st_size <= LOAD_MAX_FILE &&
@@ -571,6 +582,87 @@ static void read_tasks(struct site *s, struct walk *w, const size_t *pick, size_
 	diags_free(&none);
 }
 
+/* The organisation files of the walk looked at (stat) on the pool, while
+ * the snapshot is opened in its own thread (snap.h): the first round then
+ * finds their identities taken. Their bytes are read after, if at all.
+ * Each is looked at from its folder's descriptor (fstatat, following a
+ * link as stat does), so the kernel walks the site's path once a folder,
+ * not once a file. */
+struct look {
+	struct walk *w;
+	size_t *pick;
+	int *dir;		/* by job: its folder's descriptor, or -1 */
+	size_t n;
+};
+
+static int look_task(void *ctx, size_t i, struct pool_worker *pw)
+{
+	(void)pw;
+	struct look *lk = ctx;
+	struct task *t = &lk->w->v[lk->pick[i]];
+	const char *base = strrchr(t->path, '/');
+	int rc = lk->dir[i] >= 0 && base ? fstatat(lk->dir[i], base + 1, &t->st, 0) : stat(t->path, &t->st);
+	t->stated = rc == 0 && S_ISREG(t->st.st_mode);
+	t->looked = 1;
+	return 0;
+}
+
+static void look_orgs(struct walk *w, int jobs)
+{
+	struct look lk = { w, xmalloc((w->n + 1) * sizeof(size_t)), xmalloc((w->n + 1) * sizeof(int)), 0 };
+	int *fds = NULL;
+	size_t n_fds = 0, cap_fds = 0;
+	const char *folder = NULL;	/* of the last task, and its length */
+	size_t len = 0;
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->v[i].kind != T_ORG)
+			continue;
+		const char *p = w->v[i].path, *slash = strrchr(p, '/');
+		size_t l = slash ? (size_t)(slash - p) : 0;
+		if (slash && !(folder && l == len && memcmp(p, folder, l) == 0)) {
+			char *dir = xstrndup(p, l ? l : 1);
+			fds = xgrow(fds, &cap_fds, n_fds + 1, sizeof(*fds));
+			fds[n_fds++] = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			free(dir);
+			folder = p;
+			len = l;
+		}
+		lk.dir[lk.n] = slash ? fds[n_fds - 1] : -1;
+		lk.pick[lk.n++] = i;
+	}
+	struct diags none = DIAGS_INIT;
+	pool_run(lk.n, jobs, look_task, &lk, &none, NULL);
+	diags_free(&none);
+	for (size_t k = 0; k < n_fds; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	free(fds);
+	free(lk.dir);
+	free(lk.pick);
+}
+
+/* The notes of the files known by identity (the recorder of the build's
+ * inputs, fsrec.h, as fs_read would have noted them, and the snapshot's
+ * table for the next load), in a thread of its own beside the second
+ * round: each note takes a lock, and taken from the pool's jobs, which do
+ * little else, the lock made the workers run one at a time. */
+struct noter {
+	struct snap *snap;
+	const struct task **v;
+	struct digest *src;	/* copied: a job may read the file again */
+	size_t n;
+};
+
+static void *note_known(void *arg)
+{
+	struct noter *nt = arg;
+	for (size_t i = 0; i < nt->n; i++) {
+		fsrec_note(nt->v[i]->path, FSREC_FOLLOW, &nt->v[i]->st, 0);
+		snap_note(nt->snap, nt->v[i]->path, &nt->v[i]->st, &nt->src[i]);
+	}
+	return NULL;
+}
+
 /* The organisation files the first round left for their records
  * (orgrec.h): those are keyed on every other input, read by now. */
 static void second_round(struct site *s, struct walk *w, int jobs, struct snap *snap)
@@ -584,10 +676,23 @@ static void second_round(struct site *s, struct walk *w, int jobs, struct snap *
 			APPEND(lc.refs, lc.n_refs, w->v[i].result, void *);
 	}
 	if (n) {
+		struct noter nt = { snap, xmalloc(n * sizeof(*nt.v)), xmalloc(n * sizeof(*nt.src)), n };
+		for (size_t k = 0; k < n; k++) {
+			nt.v[k] = &w->v[pick[k]];
+			nt.src[k] = w->v[pick[k]].src;
+		}
+		pthread_t th;
+		int started = pthread_create(&th, NULL, note_known, &nt) == 0;
 		digest_inputs(s, w);
 		struct diags none = DIAGS_INIT;
 		pool_run(n, jobs, run_task, &lc, &none, &s->arena);
 		diags_free(&none);
+		if (started)
+			pthread_join(th, NULL);
+		else
+			note_known(&nt);
+		free(nt.v);
+		free(nt.src);
 	}
 	free(lc.refs);
 	free(pick);
@@ -600,6 +705,9 @@ int load_site(struct site *s, const char *root, int jobs, struct snap *snap, str
 	s->arena.huge = 1;	/* the model: tens of megabytes on a large site */
 	if (w.real)
 		s->root = arena_strdup(&s->arena, root);
+	if (rc == 0 && snap)
+		look_orgs(&w, jobs);
+	snap_ready(snap);	/* opened meanwhile (main.c) */
 	if (rc == 0) {
 		read_tasks(s, &w, NULL, 0, jobs, &s->arena, snap);
 		second_round(s, &w, jobs, snap);

@@ -289,6 +289,12 @@ struct snap {
 	struct ident *noted;	/* for the next load (snap_note) */
 	size_t n_noted, cap_noted;
 	atomic_size_t not_read;
+	/* Opening (snap_open): the mapping and the listing of the records
+	 * run in the thread opener while the caller lists the site. */
+	pthread_t opener;
+	int opening;		/* opener runs and is to be joined */
+	atomic_int ready;	/* snap_ready has returned */
+	pthread_mutex_t open_lock;	/* one thread waits for the opener */
 };
 
 static size_t *find_slot(struct snap *s, const struct digest *key)
@@ -450,8 +456,9 @@ static void watch(struct snap *s, void *m, size_t len)
 	s->watched = atomic_compare_exchange_strong(&watched_base, &none, (uintptr_t)m);
 }
 
-int snap_cut(const struct snap *s)
+int snap_cut(struct snap *s)
 {
+	snap_ready(s);
 	return s && s->watched && was_cut;
 }
 
@@ -620,6 +627,7 @@ static const struct ident *known(const struct snap *s, const char *path, const s
 int snap_take_known(struct snap *s, const char *path, const struct stat *st, const char *file,
     struct arena *a, struct diags *d, struct ynode **root, struct digest *src)
 {
+	snap_ready(s);
 	const struct ident *e = known(s, path, st);
 	if (!e || !snap_take(s, &e->src, file, a, d, root))
 		return 0;
@@ -630,6 +638,7 @@ int snap_take_known(struct snap *s, const char *path, const struct stat *st, con
 
 void snap_note(struct snap *s, const char *path, const struct stat *st, const struct digest *src)
 {
+	snap_ready(s);
 	if (!s || !s->put)
 		return;
 	struct ident e;
@@ -685,25 +694,13 @@ static int ids_write(struct snap *s)
 	return rc;
 }
 
-struct snap *snap_open(const char *path, const struct digest *carto, int put)
+/* What snap_open leaves to its thread: maps the file, checks its header,
+ * lists its records beside the table of identities. */
+static void open_whole(struct snap *s)
 {
-	struct snap *s = xcalloc(1, sizeof(*s));
-	s->put = put;
-	s->path = xstrdup(path);
-	s->carto = *carto;
-	s->file = (struct buf)BUF_INIT;
-	pthread_mutex_init(&s->lock, NULL);
-	atomic_init(&s->bad, 0);
-	atomic_init(&s->taken, 0);
-	atomic_init(&s->not_read, 0);
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME_COARSE, &now);
-	s->start = (long long)now.tv_sec * SEC + now.tv_nsec;
-	s->ids_file = (struct buf)BUF_INIT;
-	s->by_path = (struct strmap)STRMAP_INIT;
 	struct stat st;
-	if (map_whole(s, path) == 0 && s->len >= HEAD_LEN && memcmp(s->bytes, MAGIC, MAGIC_LEN) == 0 &&
-	    memcmp(s->bytes + MAGIC_LEN, carto, sizeof(*carto)) == 0 && stat(path, &st) == 0) {
+	if (map_whole(s, s->path) == 0 && s->len >= HEAD_LEN && memcmp(s->bytes, MAGIC, MAGIC_LEN) == 0 &&
+	    memcmp(s->bytes + MAGIC_LEN, &s->carto, sizeof(s->carto)) == 0 && stat(s->path, &st) == 0) {
 		s->valid = 1;
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
@@ -719,7 +716,54 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 			ids_read(s);
 	} else
 		unmap_whole(s);
+}
+
+static void *open_job(void *arg)
+{
+	open_whole(arg);
+	return NULL;
+}
+
+struct snap *snap_open(const char *path, const struct digest *carto, int put)
+{
+	struct snap *s = xcalloc(1, sizeof(*s));
+	s->put = put;
+	s->path = xstrdup(path);
+	s->carto = *carto;
+	s->file = (struct buf)BUF_INIT;
+	pthread_mutex_init(&s->lock, NULL);
+	atomic_init(&s->bad, 0);
+	atomic_init(&s->taken, 0);
+	atomic_init(&s->not_read, 0);
+	atomic_init(&s->ready, 0);
+	pthread_mutex_init(&s->open_lock, NULL);
+	/* The racy-clean reference (ident_racy): read before the caller
+	 * looks at any file, even while the opening runs. */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	s->start = (long long)now.tv_sec * SEC + now.tv_nsec;
+	s->ids_file = (struct buf)BUF_INIT;
+	s->by_path = (struct strmap)STRMAP_INIT;
+	s->opening = pthread_create(&s->opener, NULL, open_job, s) == 0;
+	if (!s->opening)
+		snap_ready(s);
 	return s;
+}
+
+void snap_ready(struct snap *s)
+{
+	if (!s || atomic_load(&s->ready))
+		return;
+	pthread_mutex_lock(&s->open_lock);
+	if (!atomic_load(&s->ready)) {
+		if (s->opening)
+			pthread_join(s->opener, NULL);
+		else
+			open_whole(s);
+		s->opening = 0;
+		atomic_store(&s->ready, 1);
+	}
+	pthread_mutex_unlock(&s->open_lock);
 }
 
 int snap_diags_get(const unsigned char **p, const unsigned char *end, const char *file, struct diags *d)
@@ -795,6 +839,7 @@ static struct rec *checked(struct snap *s, const struct digest *key)
 
 int snap_get(struct snap *s, const struct digest *key, const char **p, size_t *len)
 {
+	snap_ready(s);
 	struct rec *r = checked(s, key);
 	if (!r)
 		return 0;
@@ -807,6 +852,7 @@ int snap_get(struct snap *s, const struct digest *key, const char **p, size_t *l
 
 void snap_spoilt(struct snap *s, const struct digest *key)
 {
+	snap_ready(s);
 	size_t at = s && s->n_recs ? *find_slot(s, key) : 0;
 	if (!at)
 		return;
@@ -818,6 +864,7 @@ void snap_spoilt(struct snap *s, const struct digest *key)
 
 int snap_known(struct snap *s, const char *path, const struct stat *st, struct digest *src)
 {
+	snap_ready(s);
 	const struct ident *e = known(s, path, st);
 	size_t slot = e && s->n_recs ? *find_slot(s, &e->src) : 0;
 	if (!slot || atomic_load(&s->recs[slot - 1].state) == R_BAD)
@@ -841,6 +888,7 @@ static void add(struct snap *s, const struct digest *key, struct buf *b)
 
 void snap_add(struct snap *s, const struct digest *key, struct buf *payload)
 {
+	snap_ready(s);
 	if (!s || !s->put) {
 		buf_release(payload);
 		return;
@@ -851,6 +899,7 @@ void snap_add(struct snap *s, const struct digest *key, struct buf *payload)
 int snap_take(struct snap *s, const struct digest *key, const char *file, struct arena *a,
     struct diags *d, struct ynode **root)
 {
+	snap_ready(s);
 	struct rec *r = checked(s, key);
 	if (!r)
 		return 0;
@@ -875,6 +924,7 @@ int snap_take(struct snap *s, const struct digest *key, const char *file, struct
 void snap_put(struct snap *s, const struct digest *key, const struct ynode *root,
     const struct diags *d, size_t from)
 {
+	snap_ready(s);
 	if (!s || !s->put || !root)
 		return;
 	struct buf b = BUF_INIT;
@@ -996,6 +1046,7 @@ static int save_records(struct snap *s)
 
 int snap_save(struct snap *s)
 {
+	snap_ready(s);
 	if (!s || !s->put)
 		return 0;
 	/* The identities name trees: written after them, and none when the
@@ -1021,6 +1072,7 @@ void snap_free(struct snap *s)
 {
 	if (!s)
 		return;
+	snap_ready(s);
 	for (size_t i = 0; i < s->n_added; i++)
 		free(s->added[i].data);
 	free(s->added);

@@ -47,8 +47,14 @@ struct buf;
 struct stat;
 
 /* Opens the snapshot at path for carto of digest carto. Never NULL.
- * Without put, snap_put and snap_save do nothing (carto check). */
+ * Without put, snap_put and snap_save do nothing (carto check). The file
+ * is mapped and its records listed in a thread of its own, while the
+ * caller goes on (the load lists the site's files and looks at them
+ * meanwhile): snap_ready waits for it (thread-safe), and so does every
+ * function below at its first call. The racy-clean reference (below) is
+ * the clock read here, before the caller looks at any file. */
 struct snap *snap_open(const char *path, const struct digest *carto, int put);
+void snap_ready(struct snap *s);
 /* When the snapshot holds the tree of the file of bytes digest key: builds
  * it in a (its strings are the snapshot's), adds the diagnostics the parse
  * reported to d under the name file, sets *root and returns 1. Else 0. */
@@ -115,7 +121,7 @@ int snap_save(struct snap *s);
  * mapped (snap.c: what was read of it since may be 0s): the model loaded
  * with it cannot be trusted, and the build must stop before publishing.
  * snap_save then removes the snapshot and its identities. */
-int snap_cut(const struct snap *s);
+int snap_cut(struct snap *s);
 void snap_free(struct snap *s);
 
 /* The tree codec (exposed for the tests). snap_encode appends root's tree to

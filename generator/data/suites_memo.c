@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,11 @@ struct suites_memo {
 					 * digest, written one after the other */
 	size_t n_parts;
 	int dirty;
+	pthread_t reader;	/* reads and parses the file (suites_memo_open) */
+	int reading;		/* reader runs and is to be joined */
+	pthread_t writer;	/* writes the file (suites_memo_save) */
+	int writing;		/* writer runs and is to be joined */
+	unsigned pause;		/* seconds the writer waits first (tests) */
 };
 
 /* Reads n bytes at *p (before end) into v; -1 when there are not. */
@@ -138,13 +144,11 @@ static int parse(struct suites_memo *m)
 	return p == end ? 0 : -1;
 }
 
-struct suites_memo *suites_memo_open(const char *path, const struct digest *carto)
+/* Reads and parses the file at m->path (what suites_memo_open leaves to
+ * its thread); a memo that is none is empty. */
+static void read_memo(struct suites_memo *m)
 {
-	struct suites_memo *m = xcalloc(1, sizeof(*m));
-	m->path = xstrdup(path);
-	m->carto = *carto;
-	m->file = (struct buf)BUF_INIT;
-	m->valid = fs_read(path, SUITES_MEMO_MAX, &m->file) == 0 && parse(m) == 0;
+	m->valid = fs_read(m->path, SUITES_MEMO_MAX, &m->file) == 0 && parse(m) == 0;
 	if (!m->valid) {
 		free(m->orgs);
 		free(m->n_suites);
@@ -155,6 +159,31 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
 		m->n_orgs = m->n_offers = 0;
 		buf_release(&m->file);
 	}
+}
+
+static void *read_job(void *arg)
+{
+	read_memo(arg);
+	return NULL;
+}
+
+/* Waits for the reading suites_memo_open began. */
+static void read_wait(struct suites_memo *m)
+{
+	if (m->reading)
+		pthread_join(m->reader, NULL);
+	m->reading = 0;
+}
+
+struct suites_memo *suites_memo_open(const char *path, const struct digest *carto)
+{
+	struct suites_memo *m = xcalloc(1, sizeof(*m));
+	m->path = xstrdup(path);
+	m->carto = *carto;
+	m->file = (struct buf)BUF_INIT;
+	m->reading = pthread_create(&m->reader, NULL, read_job, m) == 0;
+	if (!m->reading)
+		read_memo(m);
 	return m;
 }
 
@@ -577,6 +606,7 @@ static int record(struct suites_memo *m, const struct site *s, const unsigned ch
 
 size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct arena *keep)
 {
+	read_wait(m);
 	size_t no = 0, searched = 0;
 	for (size_t i = 0; i < s->n_organismes; i++)
 		no += s->organismes[i]->n_offres;
@@ -599,10 +629,9 @@ size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct
 	return searched;
 }
 
-int suites_memo_save(struct suites_memo *m)
+/* Writes the memo's parts (suites_memo_save's thread). Returns 0 or -1. */
+static int write_memo(struct suites_memo *m)
 {
-	if (!m || !m->dirty)
-		return 0;
 	struct buf tmp = BUF_INIT;
 	const char *slash = strrchr(m->path, '/');
 	struct stat st;
@@ -634,10 +663,35 @@ int suites_memo_save(struct suites_memo *m)
 	return rc;
 }
 
+static void *write_job(void *arg)
+{
+	struct suites_memo *m = arg;
+	if (m->pause)
+		sleep(m->pause);
+	write_memo(m);
+	return NULL;
+}
+
+void suites_memo_save(struct suites_memo *m, unsigned pause)
+{
+	if (!m)
+		return;
+	read_wait(m);
+	if (!m->dirty || m->writing)
+		return;
+	m->pause = pause;
+	m->writing = pthread_create(&m->writer, NULL, write_job, m) == 0;
+	if (!m->writing)
+		write_memo(m);
+}
+
 void suites_memo_free(struct suites_memo *m)
 {
 	if (!m)
 		return;
+	read_wait(m);
+	if (m->writing)
+		pthread_join(m->writer, NULL);
 	buf_release(&m->file);
 	parts_free(m);
 	free(m->orgs);

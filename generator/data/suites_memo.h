@@ -42,7 +42,9 @@
 struct site;
 struct suites_memo;
 
-/* Opens the memo at path for carto of digest carto. Never NULL. */
+/* Opens the memo at path for carto of digest carto. Never NULL. The file
+ * is read and parsed in a thread of its own, beside the load: the other
+ * functions wait for it. */
 struct suites_memo *suites_memo_open(const char *path, const struct digest *carto);
 /* index_suites (index.h) on up to jobs threads, putting back from the memo
  * what cannot have changed, and keeping the result for suites_memo_save.
@@ -51,9 +53,12 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
  * may run beside index_site. Returns how many offers were searched again. */
 struct arena;
 size_t suites_memo_index(struct suites_memo *m, struct site *s, int jobs, struct arena *keep);
-/* Writes the memo when suites_memo_index searched anything. Returns 0, or
- * -1 with errno set (the next build then searches everything). */
-int suites_memo_save(struct suites_memo *m);
+/* Writes the memo when suites_memo_index searched anything, in a thread
+ * of its own (megabytes written and renamed into place while the build
+ * goes on), which first waits pause seconds (0 but in tests):
+ * suites_memo_free waits for it. A memo not written (the disk full, say)
+ * is no error: the next build searches everything. */
+void suites_memo_save(struct suites_memo *m, unsigned pause);
 void suites_memo_free(struct suites_memo *m);
 
 #endif

@@ -12,7 +12,21 @@
  *
  * keys and digests as 32 hex digits, times in nanoseconds (-1: unknown).
  * Anything else (a truncated file, a changed byte, another format) makes an
- * empty cache. Documents are looked up by key in a map read once; the new
+ * empty cache. Beside it, .<out>.cache/journal holds what a build changed
+ * against that index (the base), so that a build that changed few
+ * documents does not write the 4 MB of every one (cache_save):
+ *
+ *	carto-cache-journal 1 <the base's end digest>
+ *	- <key>			a document of the base that is gone
+ *	<key> <files> <sizes>	a document added or changed, as in the
+ *	...			index (it replaces the base's of that key)
+ *	end <digest of every byte above>
+ *
+ * A journal is read only with the base it names, and only whole; its
+ * entries are racy against its own modification time, the base's against
+ * the base's. It holds every change since the base (each build writes it
+ * again, whole, atomically); once it would pass half the base, the whole
+ * index is written instead and the journal removed. Documents are looked up by key in a map read once; the new
  * index collects, under a lock, the documents of this build, whether put
  * back or rendered. Start at cache_open.
  *
@@ -60,6 +74,7 @@
 #include "backend.h"
 
 #define HEADER "carto-cache 4\n"
+#define JOURNAL_HEADER "carto-cache-journal 1 "
 #define INDEX_MAX (1u << 30)
 
 struct doc {
@@ -67,6 +82,9 @@ struct doc {
 	size_t n, n_sizes;
 	struct publish_file *files;	/* in the cache's arena */
 	struct publish_file *sizes;	/* publish_size's answers it read */
+	size_t at;			/* 1 + its place in the base index (a
+					 * copy keeps it: unchanged only when it
+					 * is that very document), or 0 */
 };
 
 struct cache {
@@ -92,6 +110,16 @@ struct cache {
 	struct arena pa;		/* parts_memo's records */
 	char *parts_path;		/* .<out>.cache/parts */
 	struct buf index_text;		/* the index read, parsed in place */
+	char *journal;			/* .<out>.cache/journal */
+	struct buf journal_text;	/* the journal read, parsed in place */
+	const struct doc **base;	/* the base index's documents, in order */
+	size_t n_base, cap_base;
+	size_t base_len;		/* its bytes, or 0: no base read */
+	struct digest base_sum;		/* its end digest */
+	size_t saved_docs, saved_all;	/* cache_save: documents written, of */
+	int saved_journal;		/* 1: as a journal */
+	pthread_t reader;		/* reads the index (cache_begin) */
+	int reading;			/* reader runs: join it */
 	struct buf parts_now;		/* this build's memo (file_parts) */
 	size_t parts_taken, parts_read;	/* files of several organisations:
 					 * parts from the memo, read */
@@ -296,38 +324,113 @@ static int read_files(char **s, char *end, struct publish_file *v, size_t n, int
 	return 0;
 }
 
-/* Parses the index text (modified in place); returns 0, or -1 when it is
- * not a complete index of this format (the caller then empties the map). */
+/* The end of a text framed by head and "end <digest of every byte
+ * above>\n" (the index, the journal), its digest in *sum; NULL when the
+ * text is not so. */
+static char *framed(char *text, size_t len, const char *head, struct digest *sum)
+{
+	size_t hl = strlen(head);
+	if (len < hl + 37 || memcmp(text, head, hl) != 0 || text[len - 1] != '\n')
+		return NULL;
+	char *trailer = text + len - 37;	/* "end " + 32 hex + "\n" */
+	struct digest want;
+	*sum = digest_bytes(text, (size_t)(trailer - text));
+	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
+	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, sum))
+		return NULL;
+	return trailer;
+}
+
+/* Reads the document at *s (before end), its line then its files', into a
+ * new document of c's arena; *key is its key in hex, NUL-terminated in
+ * place. NULL when malformed. */
+static struct doc *take_doc(struct cache *c, char **s, char *end, long long index_time, char **key)
+{
+	struct doc *d = arena_alloc(&c->a, sizeof(*d));
+	long long n, n_sizes;
+	char *rest, *line;
+	if (!(line = take_line(s, end)) || memchr(line, '\0', 34) || line[32] != ' ' ||
+	    digest_parse(line, &d->key) < 0 || read_num(line + 33, ' ', 0, &rest, &n) < 0 ||
+	    read_num(rest, '\0', 0, &rest, &n_sizes) < 0 || n > 1 << 20 || n_sizes > 1 << 20)
+		return NULL;
+	line[32] = '\0';
+	*key = line;
+	d->n = (size_t)n;
+	d->n_sizes = (size_t)n_sizes;
+	d->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d->files));
+	d->sizes = arena_alloc(&c->a, (d->n_sizes + 1) * sizeof(*d->sizes));
+	if (read_files(s, end, d->files, d->n, 1, index_time) < 0 ||
+	    read_files(s, end, d->sizes, d->n_sizes, 0, index_time) < 0)
+		return NULL;
+	return d;
+}
+
+/* Parses the index text (modified in place), the base of a journal;
+ * returns 0, or -1 when it is not a complete index of this format (the
+ * caller then empties the map). */
 static int parse(struct cache *c, char *text, size_t len, long long index_time)
 {
-	size_t hl = strlen(HEADER);
-	if (len < hl + 37 || memcmp(text, HEADER, hl) != 0 || text[len - 1] != '\n')
+	char *trailer = framed(text, len, HEADER, &c->base_sum), *s = text + strlen(HEADER);
+	if (!trailer)
 		return -1;
-	char *trailer = text + len - 37;	/* "end " + 32 hex + "\n" */
-	struct digest want, got = digest_bytes(text, (size_t)(trailer - text));
-	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
-	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
-		return -1;
-	char *s = text + hl, *line;
+	char **keys = NULL;
+	size_t cap_keys = 0;
 	while (s < trailer) {
-		struct doc *d = arena_alloc(&c->a, sizeof(*d));
-		long long n, n_sizes;
-		char *rest;
-		if (!(line = take_line(&s, trailer)) || memchr(line, '\0', 34) || line[32] != ' ' ||
-		    digest_parse(line, &d->key) < 0 || read_num(line + 33, ' ', 0, &rest, &n) < 0 ||
-		    read_num(rest, '\0', 0, &rest, &n_sizes) < 0 || n > 1 << 20 || n_sizes > 1 << 20)
+		c->base = xgrow(c->base, &c->cap_base, c->n_base + 1, sizeof(*c->base));
+		keys = xgrow(keys, &cap_keys, c->n_base + 1, sizeof(*keys));
+		struct doc *d = take_doc(c, &s, trailer, index_time, &keys[c->n_base]);
+		if (!d) {
+			free(keys);
 			return -1;
-		line[32] = '\0';
-		d->n = (size_t)n;
-		d->n_sizes = (size_t)n_sizes;
-		d->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d->files));
-		d->sizes = arena_alloc(&c->a, (d->n_sizes + 1) * sizeof(*d->sizes));
-		if (read_files(&s, trailer, d->files, d->n, 1, index_time) < 0 ||
-		    read_files(&s, trailer, d->sizes, d->n_sizes, 0, index_time) < 0)
-			return -1;
-		strmap_put(&c->old, line, d);
+		}
+		c->base[c->n_base++] = d;
+		d->at = c->n_base;
 	}
+	/* The map made once at its size: grown as it filled, it hashed
+	 * every key again at each doubling, and the tables it freed on the
+	 * way made the kernel flush the other threads' TLBs (half the parse). */
+	strmap_reserve(&c->old, c->n_base);
+	for (size_t i = 0; i < c->n_base; i++)
+		strmap_put(&c->old, keys[i], (void *)c->base[i]);
+	free(keys);
+	c->base_len = len;
 	return 0;
+}
+
+/* Reads the journal of the base c holds (the top of this file) and
+ * applies it to c->old: only a whole journal of that base, else none. */
+static void journal_read(struct cache *c)
+{
+	struct stat st;
+	struct digest sum, base;
+	char *text, *trailer, *s;
+	size_t hl = strlen(JOURNAL_HEADER);
+	if (!c->base_len || stat(c->journal, &st) < 0 || fs_read(c->journal, INDEX_MAX, &c->journal_text) < 0 ||
+	    !(trailer = framed(text = c->journal_text.data, c->journal_text.len, JOURNAL_HEADER, &sum)) ||
+	    trailer - text < (ptrdiff_t)hl + 33 || text[hl + 32] != '\n' || digest_parse(text + hl, &base) < 0 ||
+	    !digest_eq(&base, &c->base_sum))
+		return;
+	long long journal_time = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	/* Read whole first: a journal is applied entire or not at all. */
+	struct change {
+		char *key;
+		struct doc *d;	/* NULL: gone */
+	} *v = NULL;
+	size_t n = 0, cap = 0;
+	int ok = 1;
+	for (s = text + hl + 33; ok && s < trailer; n++) {
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		struct digest k;
+		if (s[0] == '-' && s[1] == ' ') {
+			char *line = take_line(&s, trailer);
+			ok = line && strlen(line) == 34 && digest_parse(line + 2, &k) == 0;
+			v[n] = (struct change){ line ? line + 2 : NULL, NULL };
+		} else
+			ok = (v[n].d = take_doc(c, &s, trailer, journal_time, &v[n].key)) != NULL;
+	}
+	for (size_t i = 0; ok && i < n; i++)
+		strmap_set(&c->old, v[i].key, v[i].d);
+	free(v);
 }
 
 static int by_name(const void *a, const void *b)
@@ -441,22 +544,18 @@ static void *index_read(void *arg)
 		if (parse(c, c->index_text.data, c->index_text.len, index_time) < 0) {
 			strmap_free(&c->old);	/* the documents stay in the arena, unused */
 			c->old = (struct strmap)STRMAP_INIT;
-		}
+			c->n_base = c->base_len = 0;
+		} else
+			journal_read(c);
 	}
 	return NULL;
 }
 
-struct cache *cache_open(const struct publish *p, const struct site *s,
-    const struct build_opts *o)
+struct cache *cache_begin(const char *out, const struct build_opts *o)
 {
 	if (o->no_cache)
 		return NULL;
-	rows_memo_clear();
 	struct cache *c = xcalloc(1, sizeof(*c));
-	if (global_key(c, s, o) < 0) {
-		free(c);
-		return NULL;
-	}
 	c->old = (struct strmap)STRMAP_INIT;
 	c->a = (struct arena)ARENA_INIT;
 	pthread_mutex_init(&c->lock, NULL);
@@ -464,17 +563,49 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 	atomic_init(&c->rendered, 0);
 	atomic_init(&c->bytes[0], 0);
 	atomic_init(&c->bytes[1], 0);
-	c->prefix = load_shown_prefix(s);
-	c->dir = publish_beside(p->out, "cache");
+	char *o_out = xstrdup(out);	/* as publish_begin names it */
+	size_t l = strlen(o_out);
+	while (l > 1 && o_out[l - 1] == '/')
+		o_out[--l] = '\0';
+	c->dir = publish_beside(o_out, "cache");
+	free(o_out);
 	struct buf path = BUF_INIT;
 	fs_join(&path, c->dir, "index");
 	c->index = buf_detach(&path, NULL);
-	/* The index is read and parsed beside the organisations' keys (they
-	 * share nothing: the index's documents are in c->a, the parts' memo
-	 * in c->pa). */
+	fs_join(&path, c->dir, "journal");
+	c->journal = buf_detach(&path, NULL);
+	c->journal_text = (struct buf)BUF_INIT;
 	c->index_text = (struct buf)BUF_INIT;
-	pthread_t reader;
-	int beside = pthread_create(&reader, NULL, index_read, c) == 0;
+	/* The index is read and parsed on a thread of its own from here to
+	 * the end of cache_open: beside the loading, which leaves a core
+	 * idle part of the time, then the organisations' keys (they share
+	 * nothing: the index's documents are in c->a, the parts' memo in
+	 * c->pa, the keys in their own tables). */
+	c->reading = pthread_create(&c->reader, NULL, index_read, c) == 0;
+	if (!c->reading)
+		index_read(c);
+	return c;
+}
+
+/* Waits for the index's thread (cache_begin), once. */
+static void index_join(struct cache *c)
+{
+	if (c->reading)
+		pthread_join(c->reader, NULL);
+	c->reading = 0;
+}
+
+struct cache *cache_open(struct cache *c, const struct site *s, const struct build_opts *o)
+{
+	if (!c)
+		return NULL;
+	rows_memo_clear();
+	if (global_key(c, s, o) < 0) {
+		cache_free(c);
+		return NULL;
+	}
+	c->prefix = load_shown_prefix(s);
+	struct buf path = BUF_INIT;
 	fs_join(&path, c->dir, "parts");
 	c->parts_path = buf_detach(&path, NULL);
 	c->parts_memo = (struct strmap)STRMAP_INIT;
@@ -486,10 +617,7 @@ struct cache *cache_open(const struct publish *p, const struct site *s,
 		fprintf(stderr, "carto: cache-parts %zu files taken, %zu read\n", c->parts_taken, c->parts_read);
 	org_keys(c, s, o->jobs);
 	org_groups(c, s);
-	if (beside)
-		pthread_join(reader, NULL);
-	else
-		index_read(c);
+	index_join(c);
 	return c;
 }
 
@@ -1078,6 +1206,12 @@ static struct digest rows_digest(const struct rowref *r, size_t n)
 
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
 {
+	struct digest d = cache_rows_digest(r, n);
+	digest_fold(k, &d);
+}
+
+struct digest cache_rows_digest(const struct rowref *r, size_t n)
+{
 	struct digest d = { 0, 0 };
 	int found = 0;
 	if (n >= ROWS_MEMO_MIN && keyed) {
@@ -1095,7 +1229,7 @@ void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n)
 		rows_memo[n_rows_memo++] = (struct rows_memo){ r, n, d };
 		pthread_mutex_unlock(&rows_lock);
 	}
-	digest_fold(k, &d);
+	return d;
 }
 
 void cache_key_row_suites(struct digest_ctx *k, const struct rowref *r, size_t n)
@@ -1970,6 +2104,85 @@ void cache_note_write(const struct cache *c, const char *name, const void *data,
 	buf_release(&tmp);
 }
 
+/* Appends the document d to b as the index has it; *latest takes the
+ * latest time of its files trusted by their identity alone. */
+static void put_doc(struct buf *b, const struct doc *d, long long *latest)
+{
+	char hex[33];
+	digest_hex(&d->key, hex);
+	buf_add(b, hex, 32);
+	buf_putc(b, ' ');
+	buf_put_unum(b, d->n, ' ');
+	buf_put_unum(b, d->n_sizes, '\n');
+	for (size_t k = 0; k < d->n; k++) {
+		const struct publish_stat *st = &d->files[k].st;
+		if (st->ok && publish_unread(&d->files[k].bytes))
+			*latest = st->mtime > *latest ? st->mtime : *latest,
+			*latest = st->ctime > *latest ? st->ctime : *latest;
+		digest_hex(&d->files[k].bytes, hex);
+		/* "%lld %s %llu %llu %lld %lld %s\n", without printf's cost */
+		buf_put_num(b, d->files[k].size, ' ');
+		buf_add(b, hex, 32);
+		buf_putc(b, ' ');
+		buf_put_unum(b, st->ok ? st->dev : 0, ' ');
+		buf_put_unum(b, st->ok ? st->ino : 0, ' ');
+		buf_put_num(b, st->ok ? st->mtime : -1, ' ');
+		buf_put_num(b, st->ok ? st->ctime : -1, ' ');
+		buf_puts(b, d->files[k].rel);
+		buf_putc(b, '\n');
+	}
+	for (size_t k = 0; k < d->n_sizes; k++) {
+		buf_put_num(b, d->sizes[k].size, ' ');
+		buf_puts(b, d->sizes[k].rel);
+		buf_putc(b, '\n');
+	}
+}
+
+/* 1 when d is a document of the base index, as it was read. */
+static int from_base(const struct cache *c, const struct doc *d)
+{
+	return d->at && d->at <= c->n_base && c->base[d->at - 1] == d;
+}
+
+/* Puts into b the journal of this build against the base read (the top
+ * of this file): the base's documents it does not hold, then those it
+ * holds that are not the base's as read. Returns 1 when it is small
+ * enough to be written instead of the whole index, else 0 (b is then
+ * empty and *latest as it was). */
+static int journal_put(struct cache *c, struct buf *b, long long *latest)
+{
+	if (!c->base_len)
+		return 0;
+	char hex[33], *kept = xcalloc(c->n_base + 1, 1);
+	long long was = *latest;
+	for (size_t i = 0; i < c->n_now; i++)
+		if (from_base(c, c->now[i]))
+			kept[c->now[i]->at - 1] = 1;
+	buf_puts(b, JOURNAL_HEADER);
+	digest_hex(&c->base_sum, hex);
+	buf_add(b, hex, 32);
+	buf_putc(b, '\n');
+	for (size_t i = 0; i < c->n_base; i++)
+		if (!kept[i]) {
+			digest_hex(&c->base[i]->key, hex);
+			buf_puts(b, "- ");
+			buf_add(b, hex, 32);
+			buf_putc(b, '\n');
+		}
+	free(kept);
+	c->saved_docs = 0;
+	for (size_t i = 0; i < c->n_now && b->len <= c->base_len / 2; i++)
+		if (!from_base(c, c->now[i])) {
+			put_doc(b, c->now[i], latest);
+			c->saved_docs++;
+		}
+	if (b->len <= c->base_len / 2)
+		return 1;
+	buf_reset(b);
+	*latest = was;
+	return 0;
+}
+
 int cache_save(struct cache *c)
 {
 	if (!c)
@@ -1979,37 +2192,17 @@ int cache_save(struct cache *c)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME_COARSE, &now);
 	long long coarse = (long long)now.tv_sec * 1000000000LL + now.tv_nsec, latest = -1;
-	buf_puts(&b, HEADER);
-	for (size_t i = 0; i < c->n_now; i++) {
-		const struct doc *d = c->now[i];
-		digest_hex(&d->key, hex);
-		buf_add(&b, hex, 32);
-		buf_putc(&b, ' ');
-		buf_put_unum(&b, d->n, ' ');
-		buf_put_unum(&b, d->n_sizes, '\n');
-		for (size_t k = 0; k < d->n; k++) {
-			const struct publish_stat *st = &d->files[k].st;
-			if (st->ok && publish_unread(&d->files[k].bytes))
-				latest = st->mtime > latest ? st->mtime : latest,
-				latest = st->ctime > latest ? st->ctime : latest;
-			digest_hex(&d->files[k].bytes, hex);
-			/* "%lld %s %llu %llu %lld %lld %s\n", without printf's cost */
-			buf_put_num(&b, d->files[k].size, ' ');
-			buf_add(&b, hex, 32);
-			buf_putc(&b, ' ');
-			buf_put_unum(&b, st->ok ? st->dev : 0, ' ');
-			buf_put_unum(&b, st->ok ? st->ino : 0, ' ');
-			buf_put_num(&b, st->ok ? st->mtime : -1, ' ');
-			buf_put_num(&b, st->ok ? st->ctime : -1, ' ');
-			buf_puts(&b, d->files[k].rel);
-			buf_putc(&b, '\n');
-		}
-		for (size_t k = 0; k < d->n_sizes; k++) {
-			buf_put_num(&b, d->sizes[k].size, ' ');
-			buf_puts(&b, d->sizes[k].rel);
-			buf_putc(&b, '\n');
-		}
+	/* A build that changed few documents writes what changed (the
+	 * journal), not the 4 MB of every one. */
+	int journal = journal_put(c, &b, &latest);
+	if (!journal) {
+		buf_puts(&b, HEADER);
+		for (size_t i = 0; i < c->n_now; i++)
+			put_doc(&b, c->now[i], &latest);
+		c->saved_docs = c->n_now;
 	}
+	c->saved_all = c->n_now;
+	c->saved_journal = journal;
 	struct digest all = digest_bytes(b.data, b.len);
 	digest_hex(&all, hex);
 	buf_printf(&b, "end %s\n", hex);
@@ -2018,20 +2211,23 @@ int cache_save(struct cache *c)
 	 * the index is written once the clock that stamps it has passed. */
 	if (latest >= coarse)
 		fs_wait_tick();
-	buf_printf(&tmp, "%s.%ld.tmp", c->index, (long)getpid());
+	/* index.<pid>…: clean_tmp removes it when this process was killed. */
+	buf_printf(&tmp, "%s.%ld.%stmp", c->index, (long)getpid(), journal ? "j." : "");
 	int rc = -1;
 	if (make_dir(c->dir) == 0 && fs_write(tmp.data, b.data, b.len) == 0)
-		rc = fs_replace(tmp.data, c->index);
+		rc = fs_replace(tmp.data, journal ? c->journal : c->index);
 	int e = errno;
+	if (rc < 0)
+		unlink(tmp.data);
+	else if (!journal)	/* of the base replaced: it names that one, read as none */
+		unlink(c->journal);
 	fs_join(&tmp, c->dir, "pieces");
 	struct buf prev = BUF_INIT;
 	fs_join(&prev, c->dir, "prev");
 	if (rc == 0 && c->n_pieces && make_dir(tmp.data) == 0 && make_dir(prev.data) == 0)
 		for (size_t i = 0; i < c->n_pieces; i++)
 			save_pieces(c, c->pieces[i], i);
-	if (rc < 0)
-		unlink(tmp.data);
-	else {
+	if (rc == 0) {
 		parts_memo_save(c);
 		clean_notes(c);
 	}
@@ -2041,6 +2237,13 @@ int cache_save(struct cache *c)
 	buf_release(&prev);
 	errno = e;
 	return rc;
+}
+
+void cache_saved(const struct cache *c, size_t *written, size_t *all, int *journal)
+{
+	*written = c ? c->saved_docs : 0;
+	*all = c ? c->saved_all : 0;
+	*journal = c ? c->saved_journal : 0;
 }
 
 void cache_restat(struct cache *c, const char *out)
@@ -2075,6 +2278,7 @@ void cache_free(struct cache *c)
 {
 	if (!c)
 		return;
+	index_join(c);
 	strmap_free(&c->old);
 	arena_free(&c->a);
 	for (size_t i = 0; i < c->n_pieces; i++)
@@ -2085,6 +2289,9 @@ void cache_free(struct cache *c)
 	buf_release(&c->parts_now);
 	arena_free(&c->pa);
 	buf_release(&c->index_text);
+	buf_release(&c->journal_text);
+	free(c->journal);
+	free(c->base);
 	free(c->parts_path);
 	free(c->keys);
 	free(c->key_at);

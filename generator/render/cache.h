@@ -56,10 +56,15 @@ struct cache;
  * read (then nothing may be reused). Also the fingerprint's
  * (generator/fingerprint.h). */
 int cache_carto_digest(struct digest *out);
-/* Reads the index beside p->out (after publish_begin). Returns the cache,
- * or NULL when o->no_cache is set or carto's executable cannot be read. */
-struct cache *cache_open(const struct publish *p, const struct site *s,
-    const struct build_opts *o);
+/* Starts reading the index beside out (--out), on a thread of its own,
+ * as early as the build may: before it loads. Returns the cache for
+ * cache_open, or NULL when o->no_cache is set; cache_free releases it
+ * (waiting for the thread) when the build stops before cache_open. */
+struct cache *cache_begin(const char *out, const struct build_opts *o);
+/* Opens c (cache_begin's) for the build of s: its keys, and the index
+ * read. Returns c, or NULL (c freed) when c is NULL or carto's executable
+ * cannot be read. */
+struct cache *cache_open(struct cache *c, const struct site *s, const struct build_opts *o);
 /* A new key with the global part, kind and name folded in; the caller
  * adds to it and hands it to cache_start, which frees it. */
 struct digest_ctx *cache_key(const struct cache *c, const char *kind, const char *name);
@@ -79,6 +84,9 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
  * as one digest (computed once a build for the long runs r[0..n)). */
 struct rowref;
 void cache_key_rows(struct digest_ctx *k, const struct rowref *r, size_t n);
+/* The digest cache_key_rows folds into the key (digest_fold), for a key
+ * gathered in a buffer first. */
+struct digest cache_rows_digest(const struct rowref *r, size_t n);
 /* Appends to b what cache_key_rows reads of row r (its organisation's key,
  * the places of its offer and lieu in the organisation's arrays, else
  * their ids), for a key made of rows otherwise (html_carto.c's digests of
@@ -239,9 +247,14 @@ size_t cache_rendered(const struct cache *c);
  * identity once in place: st.ok 0 when unknown). */
 void cache_each_file(const struct cache *c, void (*fn)(void *ctx, const struct publish_file *f),
     void *ctx);
-/* Writes the index of this build (call once it is published). Returns 0,
- * or -1 with errno set (the next build is then a full one). */
+/* Writes the index of this build (call once it is published): what
+ * changed against the index read, as its journal (.<out>.cache/journal,
+ * cache.c), when that is under half of it, else the whole index.
+ * Returns 0, or -1 with errno set (the next build is then a full one). */
 int cache_save(struct cache *c);
+/* What cache_save wrote: *written documents of the *all this build holds,
+ * *journal 1 when as a journal. */
+void cache_saved(const struct cache *c, size_t *written, size_t *all, int *journal);
 /* Takes again, from the published folder out, the identity of every file
  * this build's index records (documents and files in pieces): publish_commit
  * linked them after they were written (struct publish's relinked), which

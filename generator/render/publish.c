@@ -1476,6 +1476,7 @@ static int names_job(void *ctx, size_t j, struct pool_worker *w)
 static struct digest *names_sum(struct publish *p, const char **dirs, size_t n)
 {
 	struct strmap at = STRMAP_INIT;
+	strmap_reserve(&at, n);	/* one table, not one a doubling */
 	for (size_t j = 0; j < n; j++)
 		strmap_put(&at, dirs[j], (void *)(uintptr_t)(j + 1));
 	const struct strmap *files = &p->files->by_rel, *folders = &p->files->dirs;
@@ -1531,6 +1532,11 @@ static int prune(struct publish *p, struct buf *bad)
 	struct buf full = BUF_INIT, parent = BUF_INIT;
 	const struct strmap *files = &p->files->by_rel;
 	struct strmap at = STRMAP_INIT;
+	size_t n_skipped = 0;
+	for (size_t j = 1; j < n; j++)
+		n_skipped += r.skipped[j];
+	if (n_skipped)
+		strmap_reserve(&at, n_skipped);
 	for (size_t j = 1; j < n; j++)
 		if (r.skipped[j])
 			strmap_put(&at, r.dirs[j], (void *)r.dirs[j]);
@@ -1562,6 +1568,7 @@ static int prune(struct publish *p, struct buf *bad)
 		free(r.bad[j]);
 	}
 	/* The root's identity changes when it is swapped in: not kept. */
+	strmap_reserve(&p->files->dir_ids, n);
 	for (size_t j = 1; j < n; j++)
 		if (r.ids[j].ok)
 			strmap_put(&p->files->dir_ids, r.dirs[j], &r.ids[j]);

@@ -6,6 +6,8 @@
 #include "svgmap.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,8 +210,7 @@ static void build_zoom(struct basemap *m, const struct geo *g)
 
 static void build_dep(struct basemap *m, const struct geo *g, const struct shape *dep)
 {
-	struct buf b = BUF_INIT;
-	snprintf(m->code, sizeof(m->code), "%s", dep->code);
+	struct buf b = BUF_INIT;	/* m->code is svgmap_build's */
 	fit(&m->pr, dep->minx, dep->miny, dep->maxx, dep->maxy);
 	/* Paris is drawn with its arrondissements, the rest with communes. */
 	int paris = strcmp(dep->code, "75") == 0 && g->n_arr_shapes;
@@ -222,9 +223,18 @@ static void build_dep(struct basemap *m, const struct geo *g, const struct shape
 	m->paths = buf_detach(&b, NULL);
 }
 
+/* The départements' maps drawn (svgmap_dep): one flag each, set once its
+ * paths are in place, read without the lock. */
+struct svgmap_lazy {
+	pthread_mutex_t lock;
+	atomic_int *drawn;
+	atomic_size_t n;
+};
+
 void svgmap_build(struct svgmap *m, const struct geo *g)
 {
 	memset(m, 0, sizeof(*m));
+	m->geo = g;
 	double minx = 1e9, miny = 1e9, maxx = -1e9, maxy = -1e9;
 	for (size_t i = 0; i < g->n_departements; i++) {
 		const struct shape *d = &g->departements[i];
@@ -243,8 +253,13 @@ void svgmap_build(struct svgmap *m, const struct geo *g)
 	m->deps = xcalloc(g->n_departements, sizeof(*m->deps));
 	m->region_d = xcalloc(g->n_departements, sizeof(*m->region_d));
 	m->n_deps = g->n_departements;
+	m->lazy = xcalloc(1, sizeof(*m->lazy));
+	pthread_mutex_init(&m->lazy->lock, NULL);
+	m->lazy->drawn = xcalloc(g->n_departements, sizeof(*m->lazy->drawn));
+	atomic_init(&m->lazy->n, 0);
 	for (size_t i = 0; i < g->n_departements; i++) {
-		build_dep(&m->deps[i], g, &g->departements[i]);
+		snprintf(m->deps[i].code, sizeof(m->deps[i].code), "%s", g->departements[i].code);
+		atomic_init(&m->lazy->drawn[i], 0);
 		shape_d(&b, &m->region.pr, &g->departements[i]);
 		m->region_d[i] = buf_detach(&b, NULL);
 	}
@@ -267,10 +282,27 @@ void svgmap_frame(const struct proj *outer, const struct proj *inner, double *fr
 
 const struct basemap *svgmap_dep(const struct svgmap *m, const char *code)
 {
-	for (size_t i = 0; i < m->n_deps; i++)
-		if (strcmp(m->deps[i].code, code) == 0)
-			return &m->deps[i];
-	return NULL;
+	size_t i = 0;
+	while (i < m->n_deps && strcmp(m->deps[i].code, code) != 0)
+		i++;
+	if (i == m->n_deps)
+		return NULL;
+	struct svgmap_lazy *z = m->lazy;
+	if (!atomic_load_explicit(&z->drawn[i], memory_order_acquire)) {
+		pthread_mutex_lock(&z->lock);
+		if (!atomic_load_explicit(&z->drawn[i], memory_order_relaxed)) {
+			build_dep(&m->deps[i], m->geo, &m->geo->departements[i]);
+			atomic_fetch_add(&z->n, 1);
+			atomic_store_explicit(&z->drawn[i], 1, memory_order_release);
+		}
+		pthread_mutex_unlock(&z->lock);
+	}
+	return &m->deps[i];
+}
+
+size_t svgmap_drawn(const struct svgmap *m)
+{
+	return m->lazy ? atomic_load(&m->lazy->n) : 0;
 }
 
 void svgmap_free(struct svgmap *m)
@@ -283,4 +315,9 @@ void svgmap_free(struct svgmap *m)
 	}
 	free(m->deps);
 	free(m->region_d);
+	if (m->lazy) {
+		pthread_mutex_destroy(&m->lazy->lock);
+		free(m->lazy->drawn);
+		free(m->lazy);
+	}
 }

@@ -27,9 +27,11 @@ struct basemap {
 	char *paths;			/* SVG <path> elements of the outlines */
 };
 
+struct svgmap_lazy;
+
 struct svgmap {
 	struct basemap region;
-	struct basemap *deps;
+	struct basemap *deps;		/* each drawn at its first svgmap_dep */
 	size_t n_deps;
 	char **region_d;		/* each département's path data on the
 					 * region's drawing, in the order of
@@ -38,6 +40,8 @@ struct svgmap {
 					 * (svgmap_zoom_deps); paths NULL when
 					 * the territory has fewer than two, or
 					 * nothing else */
+	const struct geo *geo;		/* the outlines svgmap_dep draws from */
+	struct svgmap_lazy *lazy;	/* which départements are drawn */
 };
 
 /* The départements of the zoom of the region map. */
@@ -50,10 +54,16 @@ extern const char *const svgmap_zoom_deps[4];
  * (WCAG 1.4.11). Shared by the SVG maps and the PDF booklets. */
 extern const char *const svgmap_palette[TYPE_COLOURS + 1];
 
-/* Projects every outline once. */
+/* Projects the region's outlines and the zoom's once; g must outlive m
+ * (a département's map is drawn from it when first asked for). */
 void svgmap_build(struct svgmap *m, const struct geo *g);
-/* The base map of a département, or NULL. */
+/* The base map of a département, or NULL. It is drawn at the first call
+ * for it (a rebuild that renders the pages of one or two départements
+ * draws their maps, not all eight: about 8 ms of CPU on the region),
+ * under a lock, once; any thread may call it. */
 const struct basemap *svgmap_dep(const struct svgmap *m, const char *code);
+/* The number of départements' maps drawn so far (CARTO_TIMING). */
+size_t svgmap_drawn(const struct svgmap *m);
 /* Projects a point into the drawing. */
 void svgmap_xy(const struct proj *p, double lon, double lat, double *x, double *y);
 /* The rectangle that the drawing inner covers, on the drawing outer: x, y,

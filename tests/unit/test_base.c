@@ -104,6 +104,22 @@ void test_strmap(void)
 	EXPECT(strmap_put(&m, "k5", keys[0]) == keys[5]);	/* keeps the first */
 	strmap_set(&m, "k5", keys[0]);
 	EXPECT(strmap_get(&m, "k5") == keys[0]);
+	strmap_set(&m, "k6", NULL);	/* a value set to NULL can be set again */
+	strmap_set(&m, "k6", keys[6]);
+	EXPECT(strmap_get(&m, "k6") == keys[6] && m.n == 2000);
+	strmap_set(&m, "new", keys[7]);
+	EXPECT(strmap_get(&m, "new") == keys[7] && m.n == 2001);
+	strmap_free(&m);
+	/* Reserved, the map does not grow as it fills (one table: the
+	 * cache's index is put in at its size), and keeps what it held. */
+	m = (struct strmap)STRMAP_INIT;
+	EXPECT(strmap_put(&m, keys[0], keys[0]) == NULL);
+	strmap_reserve(&m, 2000);
+	struct strmap_slot *table = m.slots;
+	for (int i = 1; i < 2000; i++)
+		EXPECT(strmap_put(&m, keys[i], keys[i]) == NULL);
+	EXPECT(m.slots == table && m.n == 2000 && m.cap >= 4002);
+	EXPECT(strmap_get(&m, "k0") == keys[0] && strmap_get(&m, "k1999") == keys[1999]);
 	strmap_free(&m);
 }
 

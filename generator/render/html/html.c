@@ -425,8 +425,9 @@ static void prep_job(struct html *h, size_t i)
 		if (h->cache) {
 			wait_prepared(h, 0);	/* the names */
 			h->pkeys[k] = html_parcours_keys_new(s, ca, h->clea[k], h->n_clea[k]);
-			h->ckeys[k] = html_carto_keys_new(s, ca, h->cache, h->names, html_parcours_keys_row,
-			    h->pkeys[k]);
+			struct carto_row_facts rf = { html_parcours_keys_row, html_parcours_facts_size,
+				html_parcours_facts_get, html_parcours_facts_set, h->pkeys[k] };
+			h->ckeys[k] = html_carto_keys_new(s, ca, h->cache, h->names, &rf);
 			html_parcours_keys_end(h->pkeys[k], ca);
 		}
 		h->steps[k] = html_parcours_steps(s, ca, h->clea[k], h->n_clea[k], h->pkeys[k], &h->n_steps[k]);
@@ -554,6 +555,14 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	}
 	in->stats->search_indexed = h->search_groups[0];
 	in->stats->search_groups = h->search_groups[1];
+	size_t kept = 0, rows = 0;
+	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
+		html_carto_keys_printed(h->ckeys[i], &kept, &rows);
+	if (in->o->timing && rows)
+		fprintf(stderr, "carto: html-printed %zu of %zu rows from the note\n", kept, rows);
+	if (in->o->timing && h->map.n_deps)	/* drawn when a page asks (svgmap_dep) */
+		fprintf(stderr, "carto: html-maps %zu of %zu drawn\n", svgmap_drawn(&h->map),
+		    h->map.n_deps);
 	struct html_url *urls = xmalloc((h->jobs.n + 1) * sizeof(*urls));
 	size_t n_urls = sitemap_urls(&h->jobs, urls);
 	if (rc == 0 && (theme_copy_assets(&h->theme, p, d) < 0 ||

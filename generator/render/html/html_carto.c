@@ -1420,6 +1420,11 @@ struct carto_keys {
 	size_t n;
 	struct digest *rd;	/* each one's (row_digest), once */
 	struct digest *oid;	/* each one's organisation's id (key_org_ids) */
+	struct digest *pd;	/* what put_printed reads of each, hashed
+				 * (or taken from the note: printed_open) */
+	size_t pd_kept;		/* rows whose pd the note gave */
+	uint32_t *lieu_at;	/* each one's lieu's place in its organisation's
+				 * (NO_PLACE: not found there) */
 	struct grid cells;	/* (cx, cy) -> struct cell */
 	struct arena a;
 	/* For the cartography's page of a large view (html_carto_page_key):
@@ -1442,18 +1447,24 @@ struct carto_keys {
 	char *near_name;	/* the note's name */
 };
 
+#define NO_PLACE UINT32_MAX
+
 struct near_list {
 	const char *rows;	/* n row numbers, native 32-bit words */
 	uint32_t n;
 };
 
-/* Appends id s (NULL differs from "") to b, its length first. */
+/* Appends id s (NULL differs from "") to b, its length first: one
+ * growth and two copies in place (a few hundred thousand ids a build). */
 static void put_id(struct buf *b, const char *s)
 {
-	long long n = s ? (long long)strlen(s) : -1;
-	buf_add(b, &n, sizeof(n));
-	if (s)
-		buf_add(b, s, (size_t)n);
+	size_t l = s ? strlen(s) : 0;
+	long long n = s ? (long long)l : -1;
+	buf_grow(b, sizeof(n) + l);
+	memcpy(b->data + b->len, &n, sizeof(n));
+	memcpy(b->data + b->len + sizeof(n), s ? s : "", l);
+	b->len += sizeof(n) + l;
+	b->data[b->len] = '\0';
 }
 
 /* Row r's digest: what cache_key_rows reads of it (its organisation's
@@ -1535,9 +1546,10 @@ struct carto_names *html_carto_names_new(const struct site *s)
 	struct strmap by_name = STRMAP_INIT;	/* name -> its number + 1 */
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		const struct organisme *g = s->organismes[i];
-		uintptr_t no = (uintptr_t)strmap_get(&by_name, g->nom);
+		/* One probe: put returns the number of a name met before. */
+		uintptr_t no = (uintptr_t)strmap_put(&by_name, g->nom, (void *)(uintptr_t)(nm->n + 1));
 		if (!no)
-			strmap_put(&by_name, g->nom, (void *)(no = ++nm->n));
+			no = ++nm->n;
 		struct name_no *e = &nm->v[name_slot(nm, g)];
 		*e = (struct name_no){ g, (uint32_t)(no - 1) };
 	}
@@ -1554,9 +1566,114 @@ void html_carto_names_free(struct carto_names *nm)
 
 static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca);
 
+/* The rows' printed digests kept from one build to the next (a note,
+ * html-printed/<page>): what put_printed reads of a row is a function of
+ * the row's digest (rd: its organisation's key, which holds the offer and
+ * lieu, and their places in it) and of what every key holds (cache_key's
+ * global part: carto, the territory, the vocabulary, the day), the rule of
+ * every key of the rows; so a row whose digest is the one at its place in
+ * the note takes the note's pd instead of reading its offer and lieu again.
+ * The note: its key (the global part), the number of rows, then each row's
+ * (rd, pd) in the cartography's order (a rename keeps the order: the rows
+ * it moves, if any, read again). */
+struct printed_note {
+	struct digest key;
+	const char *pairs;	/* n of them, each rd, pd and the facts, or NULL */
+	size_t n, facts;	/* the facts' size (struct carto_row_facts) */
+	struct buf bytes;
+};
+
+/* The size of a row's entry in the note. */
+static size_t entry_size(const struct printed_note *pn)
+{
+	return 2 * sizeof(struct digest) + pn->facts;
+}
+
+static void printed_name(struct buf *name, const struct cartographie *ca)
+{
+	buf_puts(name, "html-printed/");
+	path_carto_page(name, ca, NULL);
+	buf_puts(name, "index.html");
+}
+
+static void printed_open(struct printed_note *pn, const struct cache *cache, const struct cartographie *ca,
+    const struct carto_row_facts *rf)
+{
+	pn->facts = rf && rf->size && rf->get && rf->set ? rf->size(rf->ctx) : 0;
+	struct digest_ctx *k = cache_key(cache, "html-printed", NULL);
+	digest_num(k, (long long)pn->facts);
+	pn->key = digest_end(k);
+	pn->pairs = NULL;
+	pn->n = 0;
+	pn->bytes = (struct buf)BUF_INIT;
+	struct buf name = BUF_INIT;
+	printed_name(&name, ca);
+	size_t len;
+	uint64_t n;
+	const char *b = cache_note_read(cache, name.data, (size_t)1 << 28, &pn->bytes, &len);
+	buf_release(&name);
+	if (!b || len < sizeof(pn->key) + sizeof(n) || memcmp(b, &pn->key, sizeof(pn->key)) != 0)
+		return;
+	memcpy(&n, b + sizeof(pn->key), sizeof(n));
+	if ((len - sizeof(pn->key) - sizeof(n)) % entry_size(pn) != 0 ||
+	    (len - sizeof(pn->key) - sizeof(n)) / entry_size(pn) != n)
+		return;	/* does not hold together: none */
+	pn->pairs = b + sizeof(pn->key) + sizeof(n);
+	pn->n = (size_t)n;
+}
+
+/* Row i's printed digest into ck->pd[i], and the caller's facts of it
+ * (rf): the note's when its row i had the same digest, else found again
+ * (put_printed into b, reset here; rf->row). */
+static void printed_row(struct carto_keys *ck, const struct printed_note *pn, size_t i, struct buf *b,
+    const struct carto_row_facts *rf)
+{
+	const char *e = i < pn->n ? pn->pairs + i * entry_size(pn) : NULL;
+	if (e && memcmp(e, &ck->rd[i], sizeof(struct digest)) == 0) {
+		memcpy(&ck->pd[i], e + sizeof(struct digest), sizeof(struct digest));
+		if (pn->facts)
+			rf->set(rf->ctx, i, (const unsigned char *)e + 2 * sizeof(struct digest));
+		else if (rf && rf->row)
+			rf->row(rf->ctx, i);
+		ck->pd_kept++;
+		return;
+	}
+	buf_reset(b);
+	put_printed(b, &ck->r[i]);
+	ck->pd[i] = digest_bytes(b->data, b->len);
+	if (rf && rf->row)
+		rf->row(rf->ctx, i);
+}
+
+/* Writes the note again unless it gave every row's pd. */
+static void printed_save(struct carto_keys *ck, struct printed_note *pn, const struct cache *cache,
+    const struct cartographie *ca, const struct carto_row_facts *rf)
+{
+	if (!(ck->pd_kept == ck->n && pn->n == ck->n)) {
+		struct buf b = BUF_INIT, name = BUF_INIT;
+		uint64_t n = ck->n;
+		buf_grow(&b, sizeof(pn->key) + sizeof(n) + ck->n * entry_size(pn));
+		buf_add(&b, &pn->key, sizeof(pn->key));
+		buf_add(&b, &n, sizeof(n));
+		for (size_t i = 0; i < ck->n; i++) {
+			buf_add(&b, &ck->rd[i], sizeof(ck->rd[i]));
+			buf_add(&b, &ck->pd[i], sizeof(ck->pd[i]));
+			if (pn->facts) {	/* in place: buf_grow made room */
+				rf->get(rf->ctx, i, (unsigned char *)b.data + b.len);
+				b.len += pn->facts;
+				b.data[b.len] = '\0';
+			}
+		}
+		printed_name(&name, ca);
+		cache_note_write(cache, name.data, b.data, b.len);
+		buf_release(&b);
+		buf_release(&name);
+	}
+	buf_release(&pn->bytes);
+}
+
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache, const struct carto_names *nm, void (*row)(void *ctx, size_t i),
-    void *ctx)
+    const struct cache *cache, const struct carto_names *nm, const struct carto_row_facts *rf)
 {
 	struct carto_keys *ck = xcalloc(1, sizeof(*ck));
 	size_t n;
@@ -1564,11 +1681,15 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 	ck->n = n;
 	ck->rd = xmalloc((n + 1) * sizeof(*ck->rd));
 	ck->oid = xmalloc((n + 1) * sizeof(*ck->oid));
+	ck->pd = xmalloc((n + 1) * sizeof(*ck->pd));
+	ck->lieu_at = xmalloc((n + 1) * sizeof(*ck->lieu_at));
 	ck->name = xmalloc((n + 1) * sizeof(*ck->name));
 	ck->cells = (struct grid){ NULL, 0, 0 };
 	ck->a = (struct arena)ARENA_INIT;
 	struct buf b = BUF_INIT, pb = BUF_INIT, lb = BUF_INIT;
 	struct digest_ctx *prints = digest_new(), *places = digest_new();
+	struct printed_note pn;
+	printed_open(&pn, cache, ca, rf);
 	ck->n_names = nm->n;
 	digest_num(prints, (long long)n);
 	digest_num(places, (long long)n);
@@ -1590,17 +1711,17 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 			assert(e->g == g);	/* every organisation of the site is there */
 			ck->name[i] = e->no;
 		}
-		put_printed(&pb, &ck->r[i]);
-		if (row)
-			row(ctx, i);
+		printed_row(ck, &pn, i, &pb, rf);
+		const struct lieu *l = ck->r[i].l;
+		uintptr_t off = (uintptr_t)l - (uintptr_t)g->lieux;	/* no compare across arrays */
+		ck->lieu_at[i] = off % sizeof(*l) == 0 && off / sizeof(*l) < g->n_lieux && g->n_lieux < NO_PLACE ?
+		    (uint32_t)(off / sizeof(*l)) : NO_PLACE;
 		buf_add(&lb, &ck->r[i].l->lat, sizeof(ck->r[i].l->lat));
 		buf_add(&lb, &ck->r[i].l->lon, sizeof(ck->r[i].l->lon));
 		put_id(&lb, ck->r[i].l->dep);
 		put_id(&lb, ck->r[i].l->commune ? ck->r[i].l->commune->code : NULL);
-		if (pb.len >= 65536 || i + 1 == n) {	/* bounded memory */
-			digest_add(prints, pb.data, pb.len);
+		if (lb.len >= 65536 || i + 1 == n) {	/* bounded memory */
 			digest_add(places, lb.data, lb.len);
-			buf_reset(&pb);
 			buf_reset(&lb);
 		}
 		long cy, cx;
@@ -1624,13 +1745,23 @@ struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartog
 				cl->at[k] = (struct spot_at){ l->lat, l->lon, l->commune };
 			}
 		}
+	digest_add(prints, ck->pd, n * sizeof(*ck->pd));	/* each row's, in order */
 	ck->prints = digest_end(prints);
 	ck->places = digest_end(places);
+	printed_save(ck, &pn, cache, ca, rf);
 	near_open(ck, cache, ca);
 	buf_release(&b);
 	buf_release(&pb);
 	buf_release(&lb);
 	return ck;
+}
+
+void html_carto_keys_printed(const struct carto_keys *ck, size_t *kept, size_t *rows)
+{
+	if (!ck)
+		return;
+	*kept += ck->pd_kept;
+	*rows += ck->n;
 }
 
 void html_carto_keys_free(struct carto_keys *ck)
@@ -1646,6 +1777,8 @@ void html_carto_keys_free(struct carto_keys *ck)
 	arena_free(&ck->a);
 	free(ck->rd);
 	free(ck->oid);
+	free(ck->pd);
+	free(ck->lieu_at);
 	free(ck->name);
 	strmap_free(&ck->near);
 	strmap_free(&ck->near_seen);
@@ -1869,6 +2002,29 @@ static void key_org_ids(struct digest_ctx *k, const struct carto_keys *ck, const
 		digest_add(k, &ck->oid[r - ck->r], n * sizeof(*ck->oid));
 }
 
+/* A département's data (piece_json): for each of its n rows r (a run of
+ * ck->r), what it prints of the row (put_printed: its place, commune and
+ * what the facets read), its organisation's id (their numbers) and its
+ * lieu's place in the organisation (rows of one lieu share a number), not
+ * the organisation's name or anything else of its file, so a rename does
+ * not render it again. 0 (nothing added) when a lieu's place is unknown:
+ * the caller keys on the rows whole. */
+static int key_printed(struct digest_ctx *k, const struct carto_keys *ck, const struct rowref *r,
+    size_t n)
+{
+	size_t at = (size_t)(r - ck->r);
+	for (size_t i = 0; i < n; i++)
+		if (ck->lieu_at[at + i] == NO_PLACE)
+			return 0;
+	digest_num(k, (long long)n);
+	if (!n)
+		return 1;
+	digest_add(k, &ck->pd[at], n * sizeof(*ck->pd));
+	digest_add(k, &ck->oid[at], n * sizeof(*ck->oid));
+	digest_add(k, &ck->lieu_at[at], n * sizeof(*ck->lieu_at));
+	return 1;
+}
+
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key)
 {
@@ -1891,6 +2047,8 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
 		key_rows(k, ck, r + from, to - from);
 		return;
 	}
+	if (data && key_printed(k, ck, r, n))
+		return;
 	/* A département's data or page, a commune's page: their rows. */
 	key_rows(k, ck, r, n);
 	if (!com)

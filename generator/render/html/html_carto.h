@@ -47,9 +47,12 @@ struct view *html_carto_view(struct pctx *c, const struct cartographie *ca, cons
  * those of other communes in the box around its centre that holds every
  * offer it may list as near (not the rows further away). Each row's digest
  * (of what cache_key_rows reads of it) is computed once, by
- * html_carto_keys_new, which calls row(ctx, i), unless row is NULL, with
- * each row i of the cartography's as it reads it (html.c: the parcours
- * keys' facts of the row, in the same pass). */
+ * html_carto_keys_new, which calls rf->row(rf->ctx, i), unless rf is NULL,
+ * with each row i of the cartography's as it reads it (html.c: the parcours
+ * keys' facts of the row, in the same pass). What the pages print of each
+ * row is kept from one build to the next in a note of the cache
+ * (html-printed/<page>), written by html_carto_keys_new when a row was read
+ * again. */
 struct cache;
 struct carto_keys;
 struct carto_names;
@@ -59,9 +62,20 @@ struct digest_ctx;
  * markers' labels: html_carto_page_key); freed by html_carto_names_free. */
 struct carto_names *html_carto_names_new(const struct site *s);
 void html_carto_names_free(struct carto_names *nm);
+/* What a caller finds of each row in the same pass (html.c: the parcours
+ * keys' facts), a function of the row's offer and lieu: row finds them for
+ * row i; size, get and set (NULL: none) give them as bytes, which the
+ * note of the rows keeps (set instead of row when the row's digest is the
+ * note's). */
+struct carto_row_facts {
+	void (*row)(void *ctx, size_t i);
+	size_t (*size)(void *ctx);
+	void (*get)(void *ctx, size_t i, unsigned char *out);
+	void (*set)(void *ctx, size_t i, const unsigned char *in);
+	void *ctx;
+};
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
-    const struct cache *cache, const struct carto_names *nm, void (*row)(void *ctx, size_t i),
-    void *ctx);
+    const struct cache *cache, const struct carto_names *nm, const struct carto_row_facts *rf);
 void html_carto_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct carto_keys *ck, int data, const char *key);
 /* The rows a commune's page lists as near ("Près de…") are kept from one
@@ -75,6 +89,9 @@ void html_carto_key(struct digest_ctx *k, const struct site *s, const struct car
  * those of them found again (CARTO_TIMING). */
 void html_carto_keys_save(struct carto_keys *ck, const struct cache *cache, size_t *lists,
     size_t *found);
+/* Adds to *kept the rows of ck whose printed digest the cache's note gave
+ * (html-printed/: not read again), and to *rows all of them. */
+void html_carto_keys_printed(const struct carto_keys *ck, size_t *kept, size_t *rows);
 void html_carto_keys_free(struct carto_keys *ck);
 /* The key of the cartography's page (key NULL) on what it prints: when its
  * view is large (it lists communes, not offers), what it reads of each row

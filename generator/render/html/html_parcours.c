@@ -624,6 +624,8 @@ struct parcours_keys {
 	struct rows rs;		/* rs.clea: the caller's */
 	size_t nl, *base;
 	unsigned char *lv, *rec;
+	struct digest *fact;	/* by row: its place and publics (step_fact) */
+	struct buf tmp;		/* html_parcours_keys_row's */
 	struct digest steps;	/* the steps the page has (page_steps) */
 	struct parcours_step *v;	/* those steps, n of them */
 	size_t n;
@@ -678,6 +680,8 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
 	}
 	pk->lv = xcalloc(n * pk->nl + 1, 1);
 	pk->rec = xcalloc(n + 1, 1);
+	pk->fact = xmalloc((n + 1) * sizeof(*pk->fact));
+	pk->tmp = (struct buf)BUF_INIT;
 	pk->s = s;
 	for (size_t r = pk->rs.n_all; r < n; r++)	/* the CléA rows; the others' below */
 		html_parcours_keys_row(pk, r);
@@ -688,10 +692,44 @@ void html_parcours_keys_row(void *ctx, size_t r)
 {
 	struct parcours_keys *pk = ctx;
 	const struct site *s = pk->s;
-	const struct offre *o = row_at(&pk->rs, r)->o;
+	const struct rowref *row = row_at(&pk->rs, r);
+	const struct offre *o = row->o;
 	pk->rec[r] = (unsigned char)offre_recrute(o);
 	for (size_t e = 0; e < s->vocab.n_echelles; e++)
 		offre_takes_levels(o, &s->vocab.echelles[e], &pk->lv[r * pk->nl + pk->base[e]]);
+	/* What step_fact reads of a row that takes a step, hashed once: a
+	 * row takes several steps (each level of its range, the CléA step
+	 * of each scale). */
+	struct buf *b = &pk->tmp;
+	buf_reset(b);
+	buf_add(b, &row->l->lat, sizeof(row->l->lat));
+	buf_add(b, &row->l->lon, sizeof(row->l->lon));
+	digest_buf_num(b, (long long)o->publics.n);
+	for (size_t p = 0; p < o->publics.n; p++)
+		digest_buf_str(b, o->publics.v[p].s);
+	pk->fact[r] = digest_bytes(b->data, b->len);
+}
+
+size_t html_parcours_facts_size(void *ctx)
+{
+	const struct parcours_keys *pk = ctx;
+	return 1 + pk->nl + sizeof(struct digest);
+}
+
+void html_parcours_facts_get(void *ctx, size_t r, unsigned char *out)
+{
+	const struct parcours_keys *pk = ctx;
+	out[0] = pk->rec[r];
+	memcpy(out + 1, &pk->lv[r * pk->nl], pk->nl);
+	memcpy(out + 1 + pk->nl, &pk->fact[r], sizeof(pk->fact[r]));
+}
+
+void html_parcours_facts_set(void *ctx, size_t r, const unsigned char *in)
+{
+	struct parcours_keys *pk = ctx;
+	pk->rec[r] = in[0];
+	memcpy(&pk->lv[r * pk->nl], in + 1, pk->nl);
+	memcpy(&pk->fact[r], in + 1 + pk->nl, sizeof(pk->fact[r]));
 }
 
 void html_parcours_keys_end(struct parcours_keys *pk, const struct cartographie *ca)
@@ -746,6 +784,8 @@ void html_parcours_keys_free(struct parcours_keys *pk)
 	free(pk->base);
 	free(pk->lv);
 	free(pk->rec);
+	free(pk->fact);
+	buf_release(&pk->tmp);
 	free(pk);
 }
 
@@ -754,25 +794,27 @@ void html_parcours_keys_free(struct parcours_keys *pk)
  * takes it (a row at the level by its place i and that; one not at it
  * adds nothing, so the many rows of other levels cost no digest), and for a
  * row that takes it, its place and publics (the boxes and counts of the
- * pieces); a row it lists (the first STEP_LISTED of a département) is read
- * whole (cache_key_rows). *listed counts them. */
-static void step_fact(struct digest_ctx *k, const struct parcours_keys *pk, const struct site *s,
+ * pieces: their digest, pk->fact, made once a row); a row it lists (the first STEP_LISTED of a département) is read
+ * whole (cache_rows_digest). *listed counts them. The bytes go to b, as
+ * digest_num and digest_str would give them to the key (digest_buf_num):
+ * the caller adds b to the key by runs, one call into the digest where
+ * there were ten for each row. */
+static void step_fact(struct buf *b, const struct parcours_keys *pk, const struct site *s,
     size_t e, size_t step, const struct rowref *r, size_t i, size_t no, size_t *listed)
 {
 	int level = key_level(pk, s, e, step, no), takes = level && pk->rec[no];
 	if (!level)
 		return;	/* the rows at the level, by their place: the others are not */
-	digest_num(k, (long long)i);
-	digest_num(k, level + 2 * takes);
+	digest_buf_num(b, (long long)i);
+	digest_buf_num(b, level + 2 * takes);
 	if (!takes)
 		return;
-	digest_add(k, &r->l->lat, sizeof(r->l->lat));
-	digest_add(k, &r->l->lon, sizeof(r->l->lon));
-	digest_num(k, (long long)r->o->publics.n);
-	for (size_t p = 0; p < r->o->publics.n; p++)
-		digest_str(k, r->o->publics.v[p].s);
-	if ((*listed)++ < STEP_LISTED)
-		cache_key_rows(k, r, 1);
+	buf_add(b, &pk->fact[no], sizeof(pk->fact[no]));
+	if ((*listed)++ < STEP_LISTED) {
+		struct digest d = cache_rows_digest(r, 1);
+		digest_buf_num(b, (long long)d.lo);	/* digest_fold's bytes */
+		digest_buf_num(b, (long long)d.hi);
+	}
 }
 
 void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
@@ -798,19 +840,26 @@ void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct 
 	for (size_t i = 0; i < rs->n_all * pk->nl && !on; i++)
 		on = pk->lv[i];	/* on_ladder */
 	digest_num(k, (long long)on);
+	struct buf b = BUF_INIT;
 	for (size_t d = 0; d < s->geo.n_departements; d++) {
 		const char *code = s->geo.departements[d].code;
 		index_rows(s, ca, code, &n);
-		digest_num(k, (long long)n);
+		digest_buf_num(&b, (long long)n);
 		for (size_t e = 0; e < s->vocab.n_echelles; e++)
 			for (size_t step = 0; step <= s->vocab.echelles[e].n; step++) {
 				int clea = step == s->vocab.echelles[e].n;
 				const struct rowref *r = dep_rows(s, ca, rs, clea, code, &n);
 				size_t listed = 0;
-				digest_num(k, (long long)n);
+				digest_buf_num(&b, (long long)n);
 				for (size_t i = 0; i < n; i++)
-					step_fact(k, pk, s, e, step, &r[i], i, row_no(rs, clea, r, i), &listed);
-				digest_num(k, -1);	/* the end of the step's rows */
+					step_fact(&b, pk, s, e, step, &r[i], i, row_no(rs, clea, r, i), &listed);
+				digest_buf_num(&b, -1);	/* the end of the step's rows */
+				if (b.len >= 65536) {	/* bounded memory */
+					digest_add(k, b.data, b.len);
+					buf_reset(&b);
+				}
 			}
 	}
+	digest_add(k, b.data, b.len);
+	buf_release(&b);
 }

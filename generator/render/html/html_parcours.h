@@ -63,6 +63,13 @@ struct parcours_keys *html_parcours_keys_new(const struct site *s, const struct 
  * (each row's offer is read once a build, the memory fetched once), before
  * html_parcours_keys_end finds the steps. ctx is pk. */
 void html_parcours_keys_row(void *ctx, size_t r);
+/* The facts html_parcours_keys_row finds for row r as bytes (a function of
+ * the row's offer and lieu and of the vocabulary), so that the caller may
+ * keep them between builds (html_carto.c's note of the rows): their size,
+ * and copies out of and into pk (set: instead of html_parcours_keys_row). */
+size_t html_parcours_facts_size(void *ctx);
+void html_parcours_facts_get(void *ctx, size_t r, unsigned char *out);
+void html_parcours_facts_set(void *ctx, size_t r, const unsigned char *in);
 void html_parcours_keys_end(struct parcours_keys *pk, const struct cartographie *ca);
 void html_parcours_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
     const struct parcours_keys *pk, const char *dep);

@@ -106,7 +106,7 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 /* The cache's key of job i (cache.h): a fiche reads its organisation and
  * the organisations of its suites; a booklet its cartography's rows (of a
  * département when it is one's), their suites and the date of the newest
- * data; a card its
+ * data (a region's that does not list them, what it prints of them); a card its
  * référentiel and the correspondences (global inputs) and that date; a deck
  * its page, whose views and links may show anything of the site. */
 static struct digest_ctx *key(const struct pdf *pl, size_t i)
@@ -117,9 +117,11 @@ static struct digest_ctx *key(const struct pdf *pl, size_t i)
 	if (i < pl->n_bk) {
 		k = cache_key(pl->cache, "pdf-booklet", pl->bk[i].ca->id.s);
 		digest_str(k, pl->bk[i].dep);
-		const struct rowref *r = index_rows(s, pl->bk[i].ca, pl->bk[i].dep, &n);
-		cache_key_rows(k, r, n);
-		cache_key_row_suites(k, r, n);	/* each entry's "Et après ?" */
+		if (!pdf_booklet_unlisted_key(k, s, pl->bk[i].ca, pl->bk[i].dep)) {
+			const struct rowref *r = index_rows(s, pl->bk[i].ca, pl->bk[i].dep, &n);
+			cache_key_rows(k, r, n);
+			cache_key_row_suites(k, r, n);	/* each entry's "Et après ?" */
+		}
 		digest_num(k, s->last_update);
 	} else if ((i -= pl->n_bk) < pl->n_decks) {
 		k = cache_key(pl->cache, "pdf-deck", pl->decks[i]->slug);

@@ -174,6 +174,67 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 	return r;
 }
 
+/* Whether a booklet of n rows lists them: a region too large to list
+ * leaves them to its départements' booklets. */
+static int booklet_lists(const struct cartographie *ca, const char *dep, size_t n)
+{
+	return dep || !ca->par_departement || n <= 1500;
+}
+
+int pdf_booklet_unlisted_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const char *dep)
+{
+	size_t n;
+	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
+	if (booklet_lists(ca, dep, n)) {
+		free(r);
+		return 0;
+	}
+	struct lieu_numbers numbers = { NULL, NULL, 0 };
+	number_lieux(r, n, &numbers);
+	/* What the title, the map (pdf_booklet_map's key), the legend and the
+	 * index of communes (tail_key) read: a rename of an organisation
+	 * leaves it, which keyed on the rows rendered it again. Gathered and
+	 * added 64 KiB at a time. */
+	struct buf b = BUF_INIT;
+	int seen = 0;
+	digest_buf_num(&b, (long long)n);
+	for (size_t i = 0; i < n; i++) {
+		const struct commune *cm = r[i].l->commune;
+		const struct svals *t = &r[i].o->types;
+		digest_buf_num(&b, r[i].num);
+		if (i && r[i - 1].l->commune == cm)
+			buf_putc(&b, '=');
+		else if (!cm)
+			buf_putc(&b, '-');
+		else {
+			buf_putc(&b, 'c');
+			digest_buf_str(&b, cm->code);
+			digest_buf_str(&b, cm->nom);
+			buf_add(&b, &cm->lat, sizeof(cm->lat));
+			buf_add(&b, &cm->lon, sizeof(cm->lon));
+		}
+		if (r[i].num > seen) {
+			seen = r[i].num;
+			buf_add(&b, &r[i].l->lat, sizeof(r[i].l->lat));
+			buf_add(&b, &r[i].l->lon, sizeof(r[i].l->lon));
+		}
+		digest_buf_num(&b, (long long)t->n);
+		for (size_t j = 0; j < t->n; j++)
+			digest_buf_str(&b, t->v[j].s);
+		if (b.len >= 65536) {
+			digest_add(k, b.data, b.len);
+			buf_reset(&b);
+		}
+	}
+	digest_add(k, b.data, b.len);
+	buf_release(&b);
+	free(numbers.l);
+	free(numbers.num);
+	free(r);
+	return 1;
+}
+
 /* The script of a row's entry (pdf_entries.c) into sc; b is scratch. */
 static void booklet_entry(struct buf *sc, const struct site *s, const struct brow *r, struct buf *b,
     const struct lieu_numbers *numbers)
@@ -406,7 +467,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	civil_fr(s->last_update, date);
 	snprintf(url, sizeof(url), "%s%s", s->base_url, path_carto_page(&path, ca, dep));
 	char *rel = xstrdup(path_carto_doc(&path, ca, dep, PATH_PDF));
-	int list = dep || !ca->par_departement || n <= 1500;
+	int list = booklet_lists(ca, dep, n);
 	struct pdf_entries *ent = list ? pdf_entries_open(ru, rel, note) : NULL;
 	size_t nv;
 	const struct rowref *v = index_rows(s, ca, dep, &nv);

@@ -445,6 +445,13 @@ void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, stru
 
 /* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);
+/* For a booklet that does not list its rows (a region's of more than 1,500
+ * rows, whose départements' booklets list them), adds to k what it prints
+ * of them beyond the global part: their number, each row's marker number,
+ * commune and offer types, each numbered lieu's place. Returns 1, or 0
+ * (nothing added) for a booklet that lists its rows: its key is theirs. */
+int pdf_booklet_unlisted_key(struct digest_ctx *k, const struct site *s, const struct cartographie *ca,
+    const char *dep);
 
 /* The documents, one file each; pdf.c's job list calls them. Each writes
  * one PDF through the publisher and returns 0 or -1. */

@@ -67,9 +67,21 @@ static void *xlsx_new(const struct render_in *in)
 	return x;
 }
 
+/* What a référentiel's workbook reads of the organisations: how many
+ * offers develop each of its competences (xlsx_ref.c). The rest, its file
+ * and the correspondences', is in the global part of every key: keyed on
+ * the whole site, it was rendered again whenever any organisation changed. */
+static void key_ref(struct digest_ctx *k, const struct referentiel *r)
+{
+	for (size_t i = 0; i < r->n_domaines; i++)
+		for (size_t c = 0; c < r->domaines[i].n_children; c++)
+			digest_num(k, (long long)r->domaines[i].children[c].n_offres);
+}
+
 /* The cache's key of a workbook (cache.h): a cartography's reads its rows
- * (of a département when it is one's); the directory and a référentiel's
- * list the whole site. All carry the date of the newest data. */
+ * (of a département when it is one's); the directory lists the whole
+ * site, a référentiel's its competences' counts of offers. All carry the
+ * date of the newest data. */
 static struct digest_ctx *key(const struct xlsx *x, const struct job *j)
 {
 	struct digest_ctx *k = cache_key(x->cache, "xlsx", j->c ? j->c->id.s : j->r ? j->r->id : NULL);
@@ -79,7 +91,9 @@ static struct digest_ctx *key(const struct xlsx *x, const struct job *j)
 		size_t n;
 		const struct rowref *r = index_rows(x->s, j->c, j->dep, &n);
 		cache_key_rows(k, r, n);
-	} else
+	} else if (j->r)
+		key_ref(k, j->r);
+	else
 		cache_key_model(k, x->s);
 	digest_num(k, x->s->last_update);
 	return k;

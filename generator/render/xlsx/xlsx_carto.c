@@ -114,23 +114,36 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
 }
 
 /* counts[d * (n + 1) + t] counts the n rows r by département and type, for
- * the summary (without writing them: a piece put back is not read). */
+ * the summary (without writing them: a piece put back is not read). An
+ * offer's rows (one a lieu) come one after the other: its types are looked
+ * up once, not a row (each of the view's types compared with each of the
+ * row's was most of a rename's count: perf). */
 static void carto_count(const struct site *s, const struct view_types *vt, const struct rowref *r,
     size_t n, size_t *counts)
 {
 	const char *dep = NULL;	/* the last row's, found at d */
 	size_t d = 0, nd = s->geo.n_departements;
+	const struct offre *o = NULL;	/* the last row's, of types at[0..na) */
+	size_t *at = xcalloc(vt->n + 1, sizeof(*at)), na = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!dep || strcmp(r[i].l->dep, dep) != 0)
 			for (dep = r[i].l->dep, d = 0; d < nd && strcmp(s->geo.departements[d].code, dep) != 0; d++)
 				;
 		if (d == nd)
 			continue;
+		if (r[i].o != o) {
+			o = r[i].o;
+			na = 0;
+			for (size_t t = 0; t < vt->n; t++)
+				if (has_type(o, vt->code[t]))
+					at[na++] = t;
+		}
 		size_t *row = counts + d * (vt->n + 1);
-		for (size_t t = 0; t < vt->n; t++)
-			row[t] += (size_t)has_type(r[i].o, vt->code[t]);
+		for (size_t t = 0; t < na; t++)
+			row[at[t]]++;
 		row[vt->n]++;
 	}
+	free(at);
 }
 
 /* The end of the group of rows that starts at i (xlsx_int.h, "Rows in
