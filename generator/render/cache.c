@@ -1903,6 +1903,13 @@ void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct dia
 	j->on = 0;
 }
 
+const struct publish_file *cache_files_of(const struct cache *c, const struct digest *k, size_t *n)
+{
+	const struct doc *d = c ? doc_map_get(&c->old, k) : NULL;
+	*n = d ? d->n : 0;
+	return d ? d->files : NULL;
+}
+
 size_t cache_reused(const struct cache *c)
 {
 	return c ? atomic_load(&c->reused) : 0;

@@ -939,6 +939,19 @@ out:
 	return rc;
 }
 
+int publish_keep(struct publish *p, const char *rel, long long size,
+    const struct digest *bytes, struct publish_stat *id)
+{
+	if (publish_reuse(p, rel, size, bytes, id) < 0)
+		return -1;
+	struct publish_capture *c = capture;
+	if (c) {
+		c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+		c->v[c->n++] = (struct publish_file){ xstrdup(rel), size, *bytes, *id };
+	}
+	return 0;
+}
+
 void publish_shown_parts(long long size, int *unit, long long *tenths)
 {
 	/* As printf's "%.0f" of size / 1024 and "%.1f" of size / 1048576
