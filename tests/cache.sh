@@ -1843,12 +1843,29 @@ PY
 	large_groups 1 && cmp -s "$lpn" "$LS/pn.before" && [ -s "$lpd" ] &&
 		grep -rq 'ornicar' "$LS/out/recherche/d"
 	cache_test_d large-search-part-in-small-note 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
+	# The index rendered again puts back the files whose bytes come out as
+	# the previous build recorded them (publish_keep): most of them, not
+	# all (the renamed organisation's chunk of documents is new). It fails
+	# when every file is written again, or when none is.
+	sed -n 's/^carto: search-files \([0-9]*\) of \([0-9]*\) put back$/\1 \2/p' "$LS/log" |
+		awk '$1 > 0 && $1 < $2 { ok = 1 } END { exit !ok }'
+	cache_test_d large-search-files-put-back 'grep search- "$LS/log"'
 	sed -i '0,/^  nom: /s/^  nom: "\(.*\)"$/  nom: "\1 Zygomar"/' "$fb"
 	CARTO_TIMING=1 large_same large-search-part-renamed-again
 	large_groups 1 && cmp -s "$lpn" "$LS/pn.before" && grep -rq 'zygomar' "$LS/out/recherche/d"
 	cache_test_d large-search-part-from-small-note 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'
+	# A file of the index edited by hand (the same size, other bytes) that
+	# the next rename leaves as it was is written again, not put back: its
+	# identity changed, and its bytes are not those recorded.
+	sf=$(ls "$LS/out/recherche/docs" | sort -n | head -1)
+	sf="$LS/out/recherche/docs/$sf"
+	sed -i '1s/^CARTO_SEARCH_DOCS/XARTO_SEARCH_DOCS/' "$sf"
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\) Zygomar"$/  nom: "\1 Zygomat"/' "$fb"
+	CARTO_TIMING=1 large_same large-search-file-edited-repaired
+	grep -rq 'zygomat' "$LS/out/recherche/d" && grep -q '^CARTO_SEARCH_DOCS' "$sf"
+	cache_test_d large-search-file-edited-written 'grep search- "$LS/log"; head -c 200 "$sf"'
 	printf 'damaged' > "$lpd"
-	sed -i '0,/^  nom: /s/^  nom: "\(.*\) Zygomar"$/  nom: "\1 Zygomars"/' "$fb"
+	sed -i '0,/^  nom: /s/^  nom: "\(.*\) Zygomat"$/  nom: "\1 Zygomars"/' "$fb"
 	CARTO_TIMING=1 large_same large-search-small-note-damaged
 	large_groups 2+ && grep -rq 'zygomars' "$LS/out/recherche/d"
 	cache_test_d large-search-small-note-damaged-again 'grep search-groups "$LS/log"; ls -l "$lpn" "$lpd"'

@@ -35,7 +35,7 @@ snap_build() {
 # snap_counts: the diagnostics of $S/err.all without the timing lines into
 # $S/err, its counts into $S/counts and $S/records.
 snap_counts() {
-	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index ' "$S/err.all" > "$S/err"
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: search-files \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index ' "$S/err.all" > "$S/err"
 	{ sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all"
 	  sed -n 's/^carto: load-ids \([0-9]*\) files known by identity, not read$/\1/p' "$S/err.all"; } |
 		tr '\n' ' ' | sed 's/ $/\n/' > "$S/counts"

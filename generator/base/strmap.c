@@ -24,10 +24,11 @@ void *strmap_get(const struct strmap *m, const char *key)
 	if (!m->cap)
 		return NULL;
 	size_t mask = m->cap - 1;
-	for (size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+	uint64_t h = hash(key);
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
 		if (!m->slots[i].key)
 			return NULL;
-		if (strcmp(m->slots[i].key, key) == 0)
+		if (m->slots[i].hash == h && strcmp(m->slots[i].key, key) == 0)
 			return m->slots[i].val;
 	}
 }
@@ -41,7 +42,7 @@ static void rehash_to(struct strmap *m, size_t ncap)
 	for (size_t i = 0; i < ocap; i++) {
 		if (!old[i].key)
 			continue;
-		size_t j = hash(old[i].key) & (ncap - 1);
+		size_t j = old[i].hash & (ncap - 1);
 		while (m->slots[j].key)
 			j = (j + 1) & (ncap - 1);
 		m->slots[j] = old[i];
@@ -68,12 +69,12 @@ void *strmap_put(struct strmap *m, const char *key, void *val)
 	if ((m->n + 1) * 2 > m->cap)
 		rehash(m);
 	size_t mask = m->cap - 1;
-	size_t i = hash(key) & mask;
+	uint64_t h = hash(key);
+	size_t i = h & mask;
 	for (; m->slots[i].key; i = (i + 1) & mask)
-		if (strcmp(m->slots[i].key, key) == 0)
+		if (m->slots[i].hash == h && strcmp(m->slots[i].key, key) == 0)
 			return m->slots[i].val;
-	m->slots[i].key = key;
-	m->slots[i].val = val;
+	m->slots[i] = (struct strmap_slot){ key, val, h };
 	m->n++;
 	return NULL;
 }
@@ -84,14 +85,14 @@ void strmap_set(struct strmap *m, const char *key, void *val)
 	 * would read as put, and keep its NULL. */
 	if ((m->n + 1) * 2 > m->cap)
 		rehash(m);
-	size_t mask = m->cap - 1, i = hash(key) & mask;
+	uint64_t h = hash(key);
+	size_t mask = m->cap - 1, i = h & mask;
 	for (; m->slots[i].key; i = (i + 1) & mask)
-		if (strcmp(m->slots[i].key, key) == 0) {
+		if (m->slots[i].hash == h && strcmp(m->slots[i].key, key) == 0) {
 			m->slots[i].val = val;
 			return;
 		}
-	m->slots[i].key = key;
-	m->slots[i].val = val;
+	m->slots[i] = (struct strmap_slot){ key, val, h };
 	m->n++;
 }
 

@@ -1,15 +1,21 @@
 /*
  * A string-keyed hash map (open addressing, FNV-1a). Keys are not copied:
  * they must outlive the map (arena strings do). Read-only use is thread-safe.
+ * Each slot keeps its key's hash: a probe compares the hashes before the
+ * strings (keys that share a long prefix, as the output's paths do, cost
+ * one string compare a lookup, not one a slot probed), and a growing map
+ * does not hash its keys again. The slots' order is the hash's alone.
  */
 #ifndef CARTO_STRMAP_H
 #define CARTO_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_slot {
-	const char *key;
+	const char *key;	/* NULL: an empty slot */
 	void *val;
+	uint64_t hash;		/* of key */
 };
 
 struct strmap {

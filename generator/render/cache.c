@@ -87,10 +87,25 @@ struct doc {
 					 * is that very document), or 0 */
 };
 
+/* The previous build's documents by key: an open table on the key itself
+ * (a digest: its low word is as good a hash as any), so that looking up
+ * each of the 21,000 documents of a rebuild neither writes its key in hex
+ * nor hashes and compares strings. A slot whose doc is &doc_gone holds a
+ * key the journal removed (a lookup finds none). */
+struct doc_slot {
+	struct digest key;
+	const struct doc *doc;	/* NULL: an empty slot */
+};
+
+struct doc_map {
+	struct doc_slot *v;
+	size_t mask, n;		/* mask + 1 slots (a power of two), or none */
+};
+
 struct cache {
 	char *dir, *index;		/* .<out>.cache and its index */
 	struct digest global;
-	struct strmap old;		/* key in hex -> struct doc *, read-only */
+	struct doc_map old;		/* key -> struct doc *, read-only once read */
 	struct arena a;			/* the old documents; the new ones, under lock */
 	pthread_mutex_t lock;
 	const struct doc **now;		/* this build's documents */
@@ -175,6 +190,67 @@ static const struct cache *keyed;
 
 static void rows_memo_clear(void);
 static void org_groups(struct cache *c, const struct site *s);
+
+static const struct doc doc_gone;	/* a key the journal removed */
+
+/* Makes room in m for n keys in all (at most half full). */
+static void doc_map_reserve(struct doc_map *m, size_t n)
+{
+	size_t cap = m->v ? m->mask + 1 : 16;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (m->v && cap == m->mask + 1)
+		return;
+	struct doc_slot *v = xcalloc(cap, sizeof(*v));
+	for (size_t i = 0; m->v && i <= m->mask; i++)
+		if (m->v[i].doc) {
+			size_t j = (size_t)m->v[i].key.lo & (cap - 1);
+			while (v[j].doc)
+				j = (j + 1) & (cap - 1);
+			v[j] = m->v[i];
+		}
+	free(m->v);
+	m->v = v;
+	m->mask = cap - 1;
+}
+
+/* The slot of key k in m: its own, or the empty one where it goes. */
+static struct doc_slot *doc_map_slot(const struct doc_map *m, const struct digest *k)
+{
+	for (size_t i = (size_t)k->lo & m->mask;; i = (i + 1) & m->mask)
+		if (!m->v[i].doc || digest_eq(&m->v[i].key, k))
+			return &m->v[i];
+}
+
+/* Puts d under key k, replacing what was there when replace is set, else
+ * keeping it (the first of two documents of one key, as read); NULL d:
+ * the key is gone. */
+static void doc_map_put(struct doc_map *m, const struct digest *k, const struct doc *d, int replace)
+{
+	doc_map_reserve(m, m->n + 1);
+	struct doc_slot *sl = doc_map_slot(m, k);
+	if (sl->doc && !replace)
+		return;
+	if (!sl->doc)
+		m->n++;
+	sl->key = *k;
+	sl->doc = d ? d : &doc_gone;
+}
+
+/* The document of key k in m, or NULL. */
+static const struct doc *doc_map_get(const struct doc_map *m, const struct digest *k)
+{
+	if (!m->v)
+		return NULL;
+	const struct doc *d = doc_map_slot(m, k)->doc;
+	return d == &doc_gone ? NULL : d;
+}
+
+static void doc_map_free(struct doc_map *m)
+{
+	free(m->v);
+	*m = (struct doc_map){ NULL, 0, 0 };
+}
 
 #define PIECES_HEADER "carto-pieces 3 "
 
@@ -342,9 +418,8 @@ static char *framed(char *text, size_t len, const char *head, struct digest *sum
 }
 
 /* Reads the document at *s (before end), its line then its files', into a
- * new document of c's arena; *key is its key in hex, NUL-terminated in
- * place. NULL when malformed. */
-static struct doc *take_doc(struct cache *c, char **s, char *end, long long index_time, char **key)
+ * new document of c's arena. NULL when malformed. */
+static struct doc *take_doc(struct cache *c, char **s, char *end, long long index_time)
 {
 	struct doc *d = arena_alloc(&c->a, sizeof(*d));
 	long long n, n_sizes;
@@ -353,8 +428,6 @@ static struct doc *take_doc(struct cache *c, char **s, char *end, long long inde
 	    digest_parse(line, &d->key) < 0 || read_num(line + 33, ' ', 0, &rest, &n) < 0 ||
 	    read_num(rest, '\0', 0, &rest, &n_sizes) < 0 || n > 1 << 20 || n_sizes > 1 << 20)
 		return NULL;
-	line[32] = '\0';
-	*key = line;
 	d->n = (size_t)n;
 	d->n_sizes = (size_t)n_sizes;
 	d->files = arena_alloc(&c->a, (d->n + 1) * sizeof(*d->files));
@@ -373,26 +446,20 @@ static int parse(struct cache *c, char *text, size_t len, long long index_time)
 	char *trailer = framed(text, len, HEADER, &c->base_sum), *s = text + strlen(HEADER);
 	if (!trailer)
 		return -1;
-	char **keys = NULL;
-	size_t cap_keys = 0;
 	while (s < trailer) {
 		c->base = xgrow(c->base, &c->cap_base, c->n_base + 1, sizeof(*c->base));
-		keys = xgrow(keys, &cap_keys, c->n_base + 1, sizeof(*keys));
-		struct doc *d = take_doc(c, &s, trailer, index_time, &keys[c->n_base]);
-		if (!d) {
-			free(keys);
+		struct doc *d = take_doc(c, &s, trailer, index_time);
+		if (!d)
 			return -1;
-		}
 		c->base[c->n_base++] = d;
 		d->at = c->n_base;
 	}
-	/* The map made once at its size: grown as it filled, it hashed
-	 * every key again at each doubling, and the tables it freed on the
-	 * way made the kernel flush the other threads' TLBs (half the parse). */
-	strmap_reserve(&c->old, c->n_base);
+	/* The map made once at its size: grown as it filled, it moved every
+	 * key again at each doubling, and the tables it freed on the way made
+	 * the kernel flush the other threads' TLBs (half the parse). */
+	doc_map_reserve(&c->old, c->n_base);
 	for (size_t i = 0; i < c->n_base; i++)
-		strmap_put(&c->old, keys[i], (void *)c->base[i]);
-	free(keys);
+		doc_map_put(&c->old, &c->base[i]->key, c->base[i], 0);
 	c->base_len = len;
 	return 0;
 }
@@ -413,23 +480,24 @@ static void journal_read(struct cache *c)
 	long long journal_time = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 	/* Read whole first: a journal is applied entire or not at all. */
 	struct change {
-		char *key;
+		struct digest key;
 		struct doc *d;	/* NULL: gone */
 	} *v = NULL;
 	size_t n = 0, cap = 0;
 	int ok = 1;
 	for (s = text + hl + 33; ok && s < trailer; n++) {
 		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		struct digest k;
 		if (s[0] == '-' && s[1] == ' ') {
 			char *line = take_line(&s, trailer);
-			ok = line && strlen(line) == 34 && digest_parse(line + 2, &k) == 0;
-			v[n] = (struct change){ line ? line + 2 : NULL, NULL };
-		} else
-			ok = (v[n].d = take_doc(c, &s, trailer, journal_time, &v[n].key)) != NULL;
+			v[n].d = NULL;
+			ok = line && strlen(line) == 34 && digest_parse(line + 2, &v[n].key) == 0;
+		} else if ((v[n].d = take_doc(c, &s, trailer, journal_time)))
+			v[n].key = v[n].d->key;
+		else
+			ok = 0;
 	}
 	for (size_t i = 0; ok && i < n; i++)
-		strmap_set(&c->old, v[i].key, v[i].d);
+		doc_map_put(&c->old, &v[i].key, v[i].d, 1);
 	free(v);
 }
 
@@ -542,8 +610,7 @@ static void *index_read(void *arg)
 	if (stat(c->index, &ist) == 0 && fs_read(c->index, INDEX_MAX, &c->index_text) == 0) {
 		long long index_time = (long long)ist.st_mtim.tv_sec * 1000000000LL + ist.st_mtim.tv_nsec;
 		if (parse(c, c->index_text.data, c->index_text.len, index_time) < 0) {
-			strmap_free(&c->old);	/* the documents stay in the arena, unused */
-			c->old = (struct strmap)STRMAP_INIT;
+			doc_map_free(&c->old);	/* the documents stay in the arena, unused */
 			c->n_base = c->base_len = 0;
 		} else
 			journal_read(c);
@@ -556,7 +623,6 @@ struct cache *cache_begin(const char *out, const struct build_opts *o)
 	if (o->no_cache)
 		return NULL;
 	struct cache *c = xcalloc(1, sizeof(*c));
-	c->old = (struct strmap)STRMAP_INIT;
 	c->a = (struct arena)ARENA_INIT;
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
@@ -1765,9 +1831,7 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 	j->key = digest_end(k);
 	if (!c)
 		return 0;
-	char hex[33];
-	digest_hex(&j->key, hex);
-	const struct doc *old = strmap_get(&c->old, hex);
+	const struct doc *old = doc_map_get(&c->old, &j->key);
 	size_t i = 0, m = 0;
 	/* The other documents' files it read must be as they were. */
 	while (old && m < old->n_sizes && publish_shown(publish_size(p, old->sizes[m].rel)) == old->sizes[m].size)
@@ -1837,6 +1901,13 @@ void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct dia
 	}
 	publish_capture_free(&j->cap);
 	j->on = 0;
+}
+
+const struct publish_file *cache_files_of(const struct cache *c, const struct digest *k, size_t *n)
+{
+	const struct doc *d = c ? doc_map_get(&c->old, k) : NULL;
+	*n = d ? d->n : 0;
+	return d ? d->files : NULL;
 }
 
 size_t cache_reused(const struct cache *c)
@@ -2279,7 +2350,7 @@ void cache_free(struct cache *c)
 	if (!c)
 		return;
 	index_join(c);
-	strmap_free(&c->old);
+	doc_map_free(&c->old);
 	arena_free(&c->a);
 	for (size_t i = 0; i < c->n_pieces; i++)
 		pieces_free(c->pieces[i]);

@@ -116,6 +116,11 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 /* Ends j, rendered with result rc; records its files when rc is 0 and it
  * added nothing to d. */
 void cache_finish(struct cache *c, struct cache_job *j, int rc, const struct diags *d);
+/* The files of the previous build's document of key k, *n of them (owned
+ * by c), or NULL when it had none of that key: for a job rendered again
+ * to put back those of its files whose bytes come out as they were
+ * (publish_keep). */
+const struct publish_file *cache_files_of(const struct cache *c, const struct digest *k, size_t *n);
 /*
  * Pieces. A file that lists every organisation (an open data extract, the
  * LHÉO and data·inclusion exports, the large sheets of a workbook), when its

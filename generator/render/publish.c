@@ -939,18 +939,33 @@ out:
 	return rc;
 }
 
+int publish_keep(struct publish *p, const char *rel, long long size,
+    const struct digest *bytes, struct publish_stat *id)
+{
+	if (publish_reuse(p, rel, size, bytes, id) < 0)
+		return -1;
+	struct publish_capture *c = capture;
+	if (c) {
+		c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+		c->v[c->n++] = (struct publish_file){ xstrdup(rel), size, *bytes, *id };
+	}
+	return 0;
+}
+
 void publish_shown_parts(long long size, int *unit, long long *tenths)
 {
-	/* As printf rounds (to the nearest, ties to even, on the exact
-	 * quotient: a division by a power of two), read back in tenths. */
-	char t[64];
+	/* As printf's "%.0f" of size / 1024 and "%.1f" of size / 1048576
+	 * round (to the nearest, ties to even, on the exact quotient: a
+	 * division by a power of two), in integers: the cache asks this of
+	 * every size a document put back read (test_publish_shown checks it
+	 * against printf). */
 	*unit = size >= 1024 * 1024;
-	snprintf(t, sizeof(t), *unit ? "%.1f" : "%.0f", (double)size / (*unit ? 1024 * 1024 : 1024));
-	long long v = 0;
-	for (const char *q = t; *q; q++)
-		if (*q >= '0' && *q <= '9')
-			v = v * 10 + (*q - '0');
-	*tenths = *unit ? v : v * 10;
+	int shift = *unit ? 20 : 10;
+	unsigned long long x = (unsigned long long)size * (*unit ? 10 : 1);
+	unsigned long long q = x >> shift, r = x & ((1ULL << shift) - 1), half = 1ULL << (shift - 1);
+	if (r > half || (r == half && (q & 1)))
+		q++;
+	*tenths = *unit ? (long long)q : (long long)q * 10;
 }
 
 long long publish_shown(long long size)

@@ -208,6 +208,14 @@ void publish_capture_free(struct publish_capture *c);
  * (nothing recorded: the caller renders the document). */
 int publish_reuse(struct publish *p, const char *rel, long long size,
     const struct digest *bytes, struct publish_stat *st);
+/* For a document rendered again, one of its files whose new bytes are
+ * those the previous build recorded for it (size bytes of digest bytes,
+ * identity *st): puts it back as publish_reuse does (one look when its
+ * identity holds) instead of writing it (which reads the published file
+ * to compare), and adds it to the thread's capture as publish_write
+ * would. Returns 0, or -1 with nothing recorded (then publish_write). */
+int publish_keep(struct publish *p, const char *rel, long long size,
+    const struct digest *bytes, struct publish_stat *st);
 /* The identity of the file at path, or ok 0. */
 struct publish_stat publish_stat_of(const char *path);
 int publish_stat_eq(const struct publish_stat *a, const struct publish_stat *b);

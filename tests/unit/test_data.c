@@ -195,6 +195,54 @@ void test_hours(void)
 	EXPECT(hours_parse("Sep-Xyz Mo 09:00-10:00", &h, &err, &at) < 0);
 }
 
+/* publish_shown_parts is printf's rounding, in integers: the same as
+ * "%.0f" Ko and "%.1f" Mo read back, around every unit's ties. */
+static long long shown_by_printf(long long size, int *unit)
+{
+	char t[64];
+	*unit = size >= 1024 * 1024;
+	snprintf(t, sizeof(t), *unit ? "%.1f" : "%.0f", (double)size / (*unit ? 1024 * 1024 : 1024));
+	long long v = 0;
+	for (const char *q = t; *q; q++)
+		if (*q >= '0' && *q <= '9')
+			v = v * 10 + (*q - '0');
+	return *unit ? v : v * 10;
+}
+
+void test_publish_shown(void)
+{
+	int bad = 0;
+	for (long long size = 1024; size < 8 * 1024 * 1024 && bad < 5; size += size < 64 * 1024 ? 1 : 37) {
+		int u1, u2;
+		long long t1, t2 = shown_by_printf(size, &u2);
+		publish_shown_parts(size, &u1, &t1);
+		if (u1 != u2 || t1 != t2) {
+			fprintf(stderr, "size %lld: %d %lld, printf %d %lld\n", size, u1, t1, u2, t2);
+			bad++;
+		}
+	}
+	/* The ties of the tenths of a Mo (x.x5 exactly: size * 10 an odd
+	 * multiple of 2^19) and of the Ko (an odd multiple of 512). */
+	for (long long k = 1; k < 4000 && bad < 10; k += 2) {
+		long long sizes[] = { k * 524288 / 10, k * 524288 / 10 + 1, k * 512, k * 512 + 1 };
+		for (size_t i = 0; i < 4; i++) {
+			if (sizes[i] < 1024)
+				continue;
+			int u1, u2;
+			long long t1, t2 = shown_by_printf(sizes[i], &u2);
+			publish_shown_parts(sizes[i], &u1, &t1);
+			if (u1 != u2 || t1 != t2) {
+				fprintf(stderr, "size %lld: %d %lld, printf %d %lld\n", sizes[i], u1, t1, u2, t2);
+				bad++;
+			}
+		}
+	}
+	EXPECT(bad == 0);
+	EXPECT(publish_shown(1023) == 1023 && publish_shown(-1) == -1);
+	/* 2.5 Ko shows 2 Ko (the tie to the even), 3.5 Ko 4 Ko. */
+	EXPECT(publish_shown(2560) == publish_shown(2048) && publish_shown(3584) == publish_shown(4096));
+}
+
 void test_publish_paths(void)
 {
 	EXPECT(publish_path_ok("data/offres.csv"));

@@ -15,6 +15,7 @@ void test_snap_codec(void);
 void test_snap_file(void);
 void test_hours(void);
 void test_publish_paths(void);
+void test_publish_shown(void);
 void test_dates(void);
 void test_civil(void);
 void test_civil_fr(void);

@@ -197,7 +197,8 @@ struct html {
 		size_t carto_pages;
 	} *tally;
 	struct cache *cache;
-	size_t search_groups[2];	/* html_search_index's: indexed again, all */
+	size_t search_groups[4];	/* html_search_index's: groups indexed
+					 * again, all; files put back, all */
 	struct digest pages;		/* every page's file, for the cache's keys */
 	struct carto_keys **ckeys;	/* per cartography: html_carto_key's */
 	struct parcours_keys **pkeys;	/* per cartography: html_parcours_key's */
@@ -555,6 +556,9 @@ static int html_render(void *self, const struct render_in *in, struct publish *p
 	}
 	in->stats->search_indexed = h->search_groups[0];
 	in->stats->search_groups = h->search_groups[1];
+	if (in->o->timing && h->search_groups[3])
+		fprintf(stderr, "carto: search-files %zu of %zu put back\n", h->search_groups[2],
+		    h->search_groups[3]);
 	size_t kept = 0, rows = 0;
 	for (size_t i = 0; h->cache && i < s->n_cartographies; i++)
 		html_carto_keys_printed(h->ckeys[i], &kept, &rows);

@@ -134,20 +134,40 @@ static int robots(const struct site *s, struct publish *p)
 	return rc;
 }
 
+/* The key of the search index's document last rendered. */
+#define SEARCH_DOC_NOTE "html-search-doc/recherche/index.js"
+
 /* The search index, a document of the cache keyed on what it indexes
  * (html_search_key): a change to a field it does not read leaves it in
  * place. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
-    size_t groups[2], struct diags *d)
+    size_t groups[4], struct diags *d)
 {
 	struct cache_job cj;
+	const struct publish_file *was = NULL;
+	size_t n_was = 0;
 	if (c) {
 		struct digest_ctx *k = cache_key(c, "html-search", "index");
 		html_search_key(k, s, drafts, c);
 		if (cache_start(c, p, &cj, k, d) == 1)
 			return 0;
+		/* The previous build's index, by its key: its files are put
+		 * back where the bytes come out the same (each is checked on
+		 * disk by publish_keep, so a stale or wrong note costs writes,
+		 * never bytes). */
+		struct buf note = BUF_INIT;
+		size_t len = 0;
+		const char *b = cache_note_read(c, SEARCH_DOC_NOTE, 64, &note, &len);
+		struct digest prev;
+		if (b && len == sizeof(prev)) {
+			memcpy(&prev, b, sizeof(prev));
+			was = cache_files_of(c, &prev, &n_was);
+		}
+		if (!b || len != sizeof(prev) || !digest_eq(&prev, &cj.key))
+			cache_note_write(c, SEARCH_DOC_NOTE, &cj.key, sizeof(cj.key));
+		buf_release(&note);
 	}
-	int rc = html_search_index(s, drafts, p, c, groups);
+	int rc = html_search_index(s, drafts, p, c, groups, was, n_was);
 	if (c)
 		cache_finish(c, &cj, rc, d);
 	return rc;

@@ -29,8 +29,10 @@ int html_extras(const struct site *s, int drafts, size_t sitemap_max, const stru
  * keyed on what it indexes (html_search_key). It reads no page of the build, so it is
  * one of the pool's jobs, rendered beside the pages (html.c); groups gets
  * html_search_index's counts (left as they are when the index is put back).
+ * Rendered again, it puts back the files whose bytes are those of the
+ * previous build's index (its key kept in a note of c: html-search-doc/).
  * Returns 0 or -1. */
 int html_search_job(const struct site *s, int drafts, struct publish *p, struct cache *c,
-    size_t groups[2], struct diags *d);
+    size_t groups[4], struct diags *d);
 
 #endif

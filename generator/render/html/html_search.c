@@ -65,6 +65,9 @@ struct index {
 	struct buf kind_fold;
 	struct publish *p;
 	int rc;
+	struct strmap was;	/* rel -> struct publish_file *: the files of
+				 * the previous build's index (emit) */
+	size_t kept, emitted;	/* files put back by emit, of those published */
 	struct digest_ctx *key;	/* html_search_key's: documents go there */
 	struct buf one;		/* a document's line of its chunk */
 	struct buf *part;	/* the part of the group being indexed (parts) */
@@ -209,6 +212,27 @@ static void add_kind(struct index *x, const char *k)
 		add_folded(x, x->kind_fold.data, 0);
 }
 
+/* Publishes the file x->path: put back (publish_keep: one look, not a
+ * read of the published file) when its bytes are those the previous
+ * build's index recorded there, which a rename leaves for most of its
+ * files (every chunk of documents but one, the dictionary's pieces
+ * before the first changed term); else written. */
+static void emit(struct index *x, const char *data, size_t len)
+{
+	x->emitted++;
+	const struct publish_file *f = strmap_get(&x->was, x->path.data);
+	if (f && f->size == (long long)len) {
+		struct digest d = digest_bytes(data, len);
+		struct publish_stat id = f->st;
+		if (digest_eq(&d, &f->bytes) && publish_keep(x->p, x->path.data, (long long)len, &d, &id) == 0) {
+			x->kept++;
+			return;
+		}
+	}
+	if (publish_write(x->p, x->path.data, data, len) < 0)
+		x->rc = -1;
+}
+
 static void flush_docs(struct index *x)
 {
 	if (!x->docs.len)
@@ -218,8 +242,7 @@ static void flush_docs(struct index *x)
 	buf_puts(&x->docs, ");\n");
 	buf_reset(&x->path);
 	buf_printf(&x->path, "recherche/docs/%u.js", (x->n_docs - 1) / DOC_CHUNK);
-	if (publish_write(x->p, x->path.data, x->docs.data, x->docs.len) < 0)
-		x->rc = -1;
+	emit(x, x->docs.data, x->docs.len);
 	buf_reset(&x->docs);
 }
 
@@ -370,8 +393,7 @@ static size_t key_len(const char *t)
 
 static void publish_buf(struct index *x, struct buf *b)
 {
-	if (publish_write(x->p, x->path.data, b->data, b->len) < 0)
-		x->rc = -1;
+	emit(x, b->data, b->len);
 	buf_reset(b);
 }
 
@@ -804,11 +826,15 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 }
 
 int html_search_index(const struct site *s, int drafts, struct publish *p, const struct cache *c,
-    size_t groups[2])
+    size_t groups[4], const struct publish_file *was, size_t n_was)
 {
 	struct index x = { .a = ARENA_INIT, .map = STRMAP_INIT, .docs = BUF_INIT,
 		.fold = BUF_INIT, .mfold = BUF_INIT, .path = BUF_INIT, .kind_fold = BUF_INIT, .p = p,
-		.one = BUF_INIT };
+		.one = BUF_INIT, .was = STRMAP_INIT };
+	strmap_reserve(&x.was, n_was);
+	for (size_t i = 0; i < n_was; i++)
+		if (!publish_unread(&was[i].bytes))
+			strmap_put(&x.was, was[i].rel, (void *)&was[i]);
 	documents(&x, s, drafts, c, groups);
 	flush_docs(&x);
 	qsort(x.terms, x.n_terms, sizeof(*x.terms), by_bytes);
@@ -828,5 +854,8 @@ int html_search_index(const struct site *s, int drafts, struct publish *p, const
 	buf_release(&x.path);
 	buf_release(&x.one);
 	free(x.memo);
+	strmap_free(&x.was);
+	groups[2] = x.kept;
+	groups[3] = x.emitted;
 	return x.rc;
 }
