@@ -3,12 +3,10 @@
  * x lieu rows in model order, then a summary of rows per département x
  * type.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../base/mem.h"
-#include "../../base/strmap.h"
 #include "../../data/index.h"
 #include "../cache.h"
 #include "xlsx_int.h"
@@ -119,9 +117,7 @@ static void carto_row(struct sheet *sh, const struct view_types *vt, const struc
  * the summary (without writing them: a piece put back is not read). An
  * offer's rows (one a lieu) come one after the other: its types are looked
  * up once, not a row (each of the view's types compared with each of the
- * row's was most of a rename's count: perf), each of its types in a map of
- * the view's (not compared with each of them), unless the view names a
- * type twice. */
+ * row's was most of a rename's count: perf). */
 static void carto_count(const struct site *s, const struct view_types *vt, const struct rowref *r,
     size_t n, size_t *counts)
 {
@@ -129,11 +125,6 @@ static void carto_count(const struct site *s, const struct view_types *vt, const
 	size_t d = 0, nd = s->geo.n_departements;
 	const struct offre *o = NULL;	/* the last row's, of types at[0..na) */
 	size_t *at = xcalloc(vt->n + 1, sizeof(*at)), na = 0;
-	size_t *mark = xcalloc(vt->n + 1, sizeof(*mark)), gen = 0;	/* at[] holds t: mark[t] == gen */
-	struct strmap col = STRMAP_INIT;	/* a view's type -> its place + 1 */
-	int twice = 0;
-	for (size_t t = 0; t < vt->n && !twice; t++)
-		twice = strmap_put(&col, vt->code[t], (void *)(uintptr_t)(t + 1)) != NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (!dep || strcmp(r[i].l->dep, dep) != 0)
 			for (dep = r[i].l->dep, d = 0; d < nd && strcmp(s->geo.departements[d].code, dep) != 0; d++)
@@ -143,25 +134,15 @@ static void carto_count(const struct site *s, const struct view_types *vt, const
 		if (r[i].o != o) {
 			o = r[i].o;
 			na = 0;
-			gen++;
-			for (size_t t = 0; twice && t < vt->n; t++)
+			for (size_t t = 0; t < vt->n; t++)
 				if (has_type(o, vt->code[t]))
 					at[na++] = t;
-			for (size_t k = 0; !twice && k < o->types.n; k++) {
-				uintptr_t t = o->types.v[k].s ? (uintptr_t)strmap_get(&col, o->types.v[k].s) : 0;
-				if (t && mark[t - 1] != gen) {	/* each of the view's types once */
-					mark[t - 1] = gen;
-					at[na++] = t - 1;
-				}
-			}
 		}
 		size_t *row = counts + d * (vt->n + 1);
 		for (size_t t = 0; t < na; t++)
 			row[at[t]]++;
 		row[vt->n]++;
 	}
-	strmap_free(&col);
-	free(mark);
 	free(at);
 }
 
