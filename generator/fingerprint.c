@@ -560,8 +560,8 @@ static int run_beside(pthread_t *th, void *(*fn)(void *), struct beside *t)
 }
 
 /* Appends the output's entries to b and b2 (the first half, the second:
- * see above), and writes the inputs' into f->inputs on the way. Returns 0, or -1 when an output is missing or
- * racy (changed after ref). */
+ * see above), and writes the inputs' into f->inputs on the way. Returns 0,
+ * or -1 when an output is missing or racy (changed after ref). */
 static int put_produced(struct fingerprint *f, struct publish *p, const struct cache *c,
     struct buf *b, struct buf *b2, long long ref)
 {
