@@ -59,7 +59,9 @@ struct fingerprint {
 	long long published;	/* the clock once published, ns, or -1 */
 	int looked;		/* fingerprint_look: 0 not yet, 1 done
 				 * (outputs), -1 none to write */
-	struct buf outputs;	/* its entries of the output */
+	struct buf outputs;	/* its entries of the output: the first half */
+	struct buf outputs2;	/* and the second, written on a thread
+				 * (written after outputs, not copied there) */
 	struct buf inputs;	/* its entries of the inputs (fingerprint_look) */
 	struct buf err, say;	/* what the build printed on stderr, stdout */
 	int status;		/* the recorded build's, when held */
@@ -243,6 +245,7 @@ struct fingerprint *fingerprint_open(const struct fingerprint_args *a)
 	f->say = (struct buf)BUF_INIT;
 	f->published = -1;
 	f->outputs = (struct buf)BUF_INIT;
+	f->outputs2 = (struct buf)BUF_INIT;
 	f->inputs = (struct buf)BUF_INIT;
 	f->out = xstrdup(a->out);
 	f->jobs = a->o->jobs;
@@ -556,11 +559,11 @@ static int run_beside(pthread_t *th, void *(*fn)(void *), struct beside *t)
 	return 0;
 }
 
-/* Appends the output's entries to b (see above), and writes the inputs'
- * into f->inputs on the way. Returns 0, or -1 when an output is missing or
- * racy (changed after ref). */
+/* Appends the output's entries to b and b2 (the first half, the second:
+ * see above), and writes the inputs' into f->inputs on the way. Returns 0,
+ * or -1 when an output is missing or racy (changed after ref). */
 static int put_produced(struct fingerprint *f, struct publish *p, const struct cache *c,
-    struct buf *b, long long ref)
+    struct buf *b, struct buf *b2, long long ref)
 {
 	size_t nf, nd;
 	unsigned fmode;
@@ -647,13 +650,12 @@ static int put_produced(struct fingerprint *f, struct publish *p, const struct c
 		rc = atomic_load(&pr.failed) ? -1 : 0;
 	}
 	if (rc == 0) {	/* the second half written on a thread */
-		struct beside half = { .v = pr.v, .from = pr.n / 2, .to = pr.n, .out = BUF_INIT };
+		struct beside half = { .v = pr.v, .from = pr.n / 2, .to = pr.n, .out = *b2 };
 		joined = run_beside(&th, put_beside, &half);
 		put_outputs(b, pr.v, 0, pr.n / 2);
 		if (joined)
 			pthread_join(th, NULL);
-		buf_add(b, half.out.data, half.out.len);
-		buf_release(&half.out);
+		*b2 = half.out;	/* written after b: 2.5 MB not copied */
 	}
 	if (f->timing)
 		fprintf(stderr, "carto: fingerprint-output %zu entries, %zu looked at\n", pr.n, pr.looked);
@@ -695,7 +697,8 @@ void fingerprint_look(struct fingerprint *f, struct publish *p, const struct cac
 		for (int i = 0; i < 100 && now_ns(CLOCK_REALTIME_COARSE) <= published; i++)
 			nanosleep(&(struct timespec){ 0, 1000000 }, NULL);	/* as fs_wait_tick */
 	buf_reset(&f->outputs);
-	if (put_produced(f, p, c, &f->outputs, published + 1) == 0)
+	buf_reset(&f->outputs2);
+	if (put_produced(f, p, c, &f->outputs, &f->outputs2, published + 1) == 0)
 		f->looked = 1;
 }
 
@@ -743,9 +746,9 @@ int fingerprint_save(struct fingerprint *f, int status, struct publish *p, const
 	buf_add(&b, f->say.data, f->say.len);
 	buf_putc(&b, '\n');
 	/* the entries, written by fingerprint_look */
-	const struct buf parts[] = { b, f->inputs, f->outputs };
+	const struct buf parts[] = { b, f->inputs, f->outputs, f->outputs2 };
 	buf_printf(&tmp, "%s.%ld.tmp", f->path, (long)getpid());
-	int rc = make_dir(f->dir) == 0 && write_parts(tmp.data, parts, 3) == 0 ? fs_replace(tmp.data, f->path) : -1;
+	int rc = make_dir(f->dir) == 0 && write_parts(tmp.data, parts, 4) == 0 ? fs_replace(tmp.data, f->path) : -1;
 	int e = errno;
 	if (rc < 0)
 		unlink(tmp.data);
@@ -764,6 +767,7 @@ void fingerprint_free(struct fingerprint *f)
 	buf_release(&f->err);
 	buf_release(&f->say);
 	buf_release(&f->outputs);
+	buf_release(&f->outputs2);
 	buf_release(&f->inputs);
 	free(f->out);
 	free(f->dir);

@@ -1125,7 +1125,7 @@ static struct digest suites_digest(const struct organisme *o, struct buf *b)
 	return digest_bytes(b->data, b->len);
 }
 
-void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
+struct digest cache_suites_digest(const struct organisme *o)
 {
 	const struct org_keys *e = org_keys_of(keyed, o);
 	struct digest d;
@@ -1136,6 +1136,12 @@ void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
 		d = suites_digest(o, &b);
 		buf_release(&b);
 	}
+	return d;
+}
+
+void cache_key_suites(struct digest_ctx *k, const struct organisme *o)
+{
+	struct digest d = cache_suites_digest(o);
 	digest_fold(k, &d);
 }
 
@@ -1233,13 +1239,13 @@ static size_t place_in(const void *p, const void *v, size_t n, size_t sz)
  * lieux, ids included: an offer and a lieu are told by their places in
  * the organisation's arrays (no id measured and copied a row: that was
  * most of the keys' time, 10,000-organisation workbooks having a row an
- * offer and lieu); one that is not in them, by its ids. */
-void cache_row_put(struct buf *b, const struct rowref *r)
+ * offer and lieu); one that is not in them, by its ids. The
+ * organisation's key d is given: rows_digest looks it up once for an
+ * organisation's consecutive rows. */
+static void row_put(struct buf *b, const struct rowref *r, const struct digest *d)
 {
 	const struct organisme *g = r->o->org;
-	const struct org_keys *e = org_keys_of(keyed, g);
-	struct digest d = e ? e->key : org_digest(keyed, g);
-	buf_add(b, &d, sizeof(d));
+	buf_add(b, d, sizeof(*d));
 	uint32_t at[2] = { (uint32_t)place_in(r->o, g->offres, g->n_offres, sizeof(*g->offres)),
 		(uint32_t)place_in(r->l, g->lieux, g->n_lieux, sizeof(*g->lieux)) };
 	if (at[0] < g->n_offres && at[1] < g->n_lieux && g->n_offres < UINT32_MAX &&
@@ -1253,17 +1259,35 @@ void cache_row_put(struct buf *b, const struct rowref *r)
 	digest_buf_str(b, r->l->id.s);
 }
 
+/* The key of organisation g (cache_org_digest's), from the table when it
+ * is there. */
+static struct digest row_org_key(const struct organisme *g)
+{
+	const struct org_keys *e = org_keys_of(keyed, g);
+	return e ? e->key : org_digest(keyed, g);
+}
+
+void cache_row_put(struct buf *b, const struct rowref *r)
+{
+	struct digest d = row_org_key(r->o->org);
+	row_put(b, r, &d);
+}
+
 static struct digest rows_digest(const struct rowref *r, size_t n)
 {
 	struct buf b = BUF_INIT;
 	struct digest_ctx *k = digest_new();	/* 64 KiB at a time: bounded memory */
 	buf_add(&b, &n, sizeof(n));
+	const struct organisme *last = NULL;	/* an organisation's rows come together: */
+	struct digest d = { 0, 0 };		/* its key looked up once (a cache miss a row) */
 	for (size_t i = 0; i < n; i++) {
 		if (b.len >= 65536) {
 			digest_add(k, b.data, b.len);
 			buf_reset(&b);
 		}
-		cache_row_put(&b, &r[i]);
+		if (r[i].o->org != last)
+			d = row_org_key(last = r[i].o->org);
+		row_put(&b, &r[i], &d);
 	}
 	digest_add(k, b.data, b.len);
 	buf_release(&b);

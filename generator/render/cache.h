@@ -79,6 +79,8 @@ struct digest cache_org_digest(const struct organisme *o);
 /* Adds the suites of every offer of o (its "Et après ?"): which offers,
  * lieux, distances and publics, and the files of their organisations. */
 void cache_key_suites(struct digest_ctx *k, const struct organisme *o);
+/* The digest cache_key_suites adds, for a key gathered otherwise. */
+struct digest cache_suites_digest(const struct organisme *o);
 /* Adds the rows of a cartography's view (data/index.h's index_rows), in
  * their order: each offer's organisation (cache_key_org), offer and lieu,
  * as one digest (computed once a build for the long runs r[0..n)). */

@@ -55,6 +55,11 @@ static int same_run(const struct rowref *a, const struct rowref *b)
 	const char *ca = a->l->code_insee.s, *cb = b->l->code_insee.s;
 	if (a->l == b->l)	/* a lieu's rows come together: no string read */
 		return 1;
+	/* Both resolved (validate.c: looked up by their code_insee, one
+	 * commune a code): the same commune is the same code, with no string
+	 * read (the codes' cache misses were a third of a view's rows). */
+	if (a->l->commune && b->l->commune)
+		return a->l->commune == b->l->commune && strcmp(a->l->dep, b->l->dep) == 0;
 	return strcmp(a->l->dep, b->l->dep) == 0 && (ca && cb ? strcmp(ca, cb) == 0 : ca == cb);
 }
 

@@ -135,32 +135,35 @@ static void tail(struct doc *d, void *ctx)
 /* The digest of what tail reads: each row's commune (its name and centre,
  * or that it has none, or that it is the row before's) and number, and
  * the place of each numbered lieu. */
-static struct digest tail_key(const struct pdf_entries *e, const struct tail *t)
+static struct digest tail_key(const struct pdf_entries *e, const struct tail *t, struct buf *kb)
 {
-	struct digest_ctx *k = pdf_section_key(e, "booklet-tail");
-	digest_num(k, t->near);
-	digest_num(k, (long long)t->n);
+	/* The bytes of pdf_section_key's and of digest_num, digest_str and
+	 * digest_add, gathered in kb and hashed at once (the same digest) */
+	buf_reset(kb);
+	pdf_section_key_put(kb, e, "booklet-tail");
+	digest_buf_num(kb, t->near);
+	digest_buf_num(kb, (long long)t->n);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct commune *cm = t->r[i].l->commune;
-		digest_num(k, t->r[i].num);
+		digest_buf_num(kb, t->r[i].num);
 		if (!cm || (i && t->r[i - 1].l->commune == cm)) {
-			digest_num(k, cm ? 1 : 0);
+			digest_buf_num(kb, cm ? 1 : 0);
 			continue;
 		}
-		digest_num(k, 2);
-		digest_str(k, cm->nom);
-		digest_add(k, &cm->lat, sizeof(cm->lat));
-		digest_add(k, &cm->lon, sizeof(cm->lon));
+		digest_buf_num(kb, 2);
+		digest_buf_str(kb, cm->nom);
+		buf_add(kb, &cm->lat, sizeof(cm->lat));
+		buf_add(kb, &cm->lon, sizeof(cm->lon));
 		/* A lieu's number is that of its first row: its place once. */
 	}
 	int seen = 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (t->r[i].num > seen) {
 			seen = t->r[i].num;
-			digest_add(k, &t->r[i].l->lat, sizeof(t->r[i].l->lat));
-			digest_add(k, &t->r[i].l->lon, sizeof(t->r[i].l->lon));
+			buf_add(kb, &t->r[i].l->lat, sizeof(t->r[i].l->lat));
+			buf_add(kb, &t->r[i].l->lon, sizeof(t->r[i].l->lon));
 		}
-	return digest_end(k);
+	return digest_bytes(kb->data, kb->len);
 }
 
 /* The offers × lieux of a cartography (of a département when dep), in the
@@ -185,11 +188,10 @@ int pdf_booklet_unlisted_key(struct digest_ctx *k, const struct site *s, const s
     const char *dep)
 {
 	size_t n;
+	index_rows(s, ca, dep, &n);
+	if (booklet_lists(ca, dep, n))
+		return 0;	/* keyed on its rows: no rows copied to say so */
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
-	if (booklet_lists(ca, dep, n)) {
-		free(r);
-		return 0;
-	}
 	struct lieu_numbers numbers = { NULL, NULL, 0 };
 	number_lieux(r, n, &numbers);
 	/* What the title, the map (pdf_booklet_map's key), the legend and the
@@ -304,28 +306,35 @@ static void entry_lay_out(struct doc *d, void *ctx)
  * communes are in the global part. Returns 0, or -1 (no key: the script
  * is written and keyed) when the lieu is not its organisation's. */
 static int entry_key(const struct pdf_entries *ent, const struct entry *e, const struct rowref *row,
-    struct digest *out)
+    struct buf *kb, struct digest *out)
 {
 	const struct offre *o = e->r->o;
 	const struct organisme *org = o->org;
 	if (row->o != o || row->l != e->r->l || e->r->l < org->lieux || e->r->l >= org->lieux + org->n_lieux ||
 	    o < org->offres || o >= org->offres + org->n_offres)
 		return -1;
-	struct digest_ctx *k = pdf_section_key(ent, "booklet-entry");
 	/* The row, without cache_key_rows' buffer: the organisation's bytes
 	 * and the places of the offer and lieu in it say their ids (reading
 	 * the ids, the cache misses of thousands of rows, was a third of the
-	 * keys' time: perf). */
-	cache_key_org(k, org);
-	cache_key_row_suites(k, row, 1);
-	digest_num(k, (long long)(o - org->offres));
-	digest_num(k, (long long)(e->r->l - org->lieux));
-	digest_num(k, e->r->num);
+	 * keys' time: perf). The bytes pdf_section_key, cache_key_org,
+	 * cache_key_row_suites and digest_num would add, gathered in kb and
+	 * hashed at once: the same digest, without a digest's state made
+	 * and freed an entry. */
+	buf_reset(kb);
+	pdf_section_key_put(kb, ent, "booklet-entry");
+	const struct digest ds[2] = { cache_org_digest(org), cache_suites_digest(org) };
+	for (int i = 0; i < 2; i++) {
+		digest_buf_num(kb, (long long)ds[i].lo);
+		digest_buf_num(kb, (long long)ds[i].hi);
+	}
+	digest_buf_num(kb, (long long)(o - org->offres));
+	digest_buf_num(kb, (long long)(e->r->l - org->lieux));
+	digest_buf_num(kb, e->r->num);
 	for (size_t i = 0; i < o->n_suites; i++) {
 		size_t at = pdf_lieu_slot(e->numbers, o->suites[i].to);
-		digest_num(k, e->numbers->l[at] ? e->numbers->num[at] : 0);
+		digest_buf_num(kb, e->numbers->l[at] ? e->numbers->num[at] : 0);
 	}
-	*out = digest_end(k);
+	*out = digest_bytes(kb->data, kb->len);
 	return 0;
 }
 
@@ -363,6 +372,7 @@ static void body_add(struct body *y, int kind, size_t row, const struct digest *
 static void body_make(struct body *y)
 {
 	struct digest none = { 0, 0 };
+	struct buf kb = BUF_INIT;	/* an entry's key (entry_key) */
 	y->sec = xmalloc((2 * y->n + 2) * sizeof(*y->sec));
 	y->keys = xmalloc((2 * y->n + 2) * sizeof(*y->keys));
 	for (size_t i = 0; i < y->n; i++) {
@@ -373,7 +383,7 @@ static void body_make(struct body *y)
 		}
 		struct entry e = { y->script, y->s, &r[i], y->b, y->numbers };
 		struct digest ek = none;
-		if (y->ent && entry_key(y->ent, &e, &y->v[i], &ek) == 0)
+		if (y->ent && entry_key(y->ent, &e, &y->v[i], &kb, &ek) == 0)
 			body_add(y, SEC_ENTRY, i, &ek);
 		else {
 			if (y->ent) {
@@ -383,8 +393,9 @@ static void body_make(struct body *y)
 			body_add(y, SEC_SCRIPT, i, &ek);
 		}
 	}
-	struct digest tk = y->ent ? tail_key(y->ent, y->t) : none;
+	struct digest tk = y->ent ? tail_key(y->ent, y->t, &kb) : none;
 	body_add(y, SEC_TAIL, 0, &tk);
+	buf_release(&kb);
 }
 
 /* Lays out (or replays) section j of the body. */

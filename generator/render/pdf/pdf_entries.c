@@ -542,6 +542,15 @@ struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind
 	return k;
 }
 
+void pdf_section_key_put(struct buf *b, const struct pdf_entries *e, const char *kind)
+{
+	if (e) {
+		digest_buf_num(b, (long long)e->seed.lo);
+		digest_buf_num(b, (long long)e->seed.hi);
+	}
+	digest_buf_str(b, kind);
+}
+
 struct digest pdf_script_key(const struct pdf_entries *e, const struct buf *script)
 {
 	struct digest_ctx *kc = pdf_section_key(e, "script");

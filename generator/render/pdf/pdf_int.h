@@ -278,6 +278,10 @@ void pdf_script_run(struct doc *d, const struct buf *script);
  * digest of everything fn reads, begun by pdf_section_key (the entries'
  * global part, and kind). */
 struct digest_ctx *pdf_section_key(const struct pdf_entries *e, const char *kind);
+/* Appends to b the bytes pdf_section_key starts a key with, for a key
+ * gathered in a buffer and hashed at once (digest_bytes: the same digest
+ * as the same bytes added to pdf_section_key's). */
+void pdf_section_key_put(struct buf *b, const struct pdf_entries *e, const char *kind);
 void pdf_section(struct doc *d, struct pdf_entries *e, const struct digest *k,
     void (*fn)(struct doc *d, void *ctx), void *ctx);
 /* pdf_heading as a section keyed by its size and text (its key), not
