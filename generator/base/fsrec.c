@@ -180,6 +180,18 @@ void fsrec_note(const char *path, enum fsrec_kind kind, const struct stat *st, i
 	errno = e;
 }
 
+void fsrec_reserve(size_t n)
+{
+	if (!fsrec_on())
+		return;
+	pthread_mutex_lock(&lock);
+	if (fsrec_on()) {
+		strmap_reserve(&notes, notes.n + n);
+		list = xgrow(list, &cap_list, n_list + n, sizeof(*list));
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 void fsrec_note_place(const char *root, const char *path, int place)
 {
 	if (!fsrec_on())
