@@ -28,6 +28,7 @@
 struct arena_block {
 	struct arena_block *next;
 	size_t size;
+	int mapped;		/* a huge block: mmap's, unmapped whole */
 	alignas(max_align_t) unsigned char data[];
 };
 
@@ -36,23 +37,53 @@ static struct arena_block *block_new(size_t size)
 	struct arena_block *b = xmalloc(sizeof(*b) + size);
 	b->size = size;
 	b->next = NULL;
+	b->mapped = 0;
 	return b;
 }
 
-#ifndef ARENA_DEBUG	/* where every allocation is a block of its own */
-/* A block of one huge page (see BIG_AFTER), or an ordinary one when it
- * cannot be had aligned. */
-static struct arena_block *block_huge(void)
+static void block_free(struct arena_block *b)
 {
-	void *p = NULL;
-	if (posix_memalign(&p, HUGE_PAGE, HUGE_PAGE) != 0)
+	if (b->mapped)
+		munmap(b, HUGE_PAGE);
+	else
+		free(b);
+}
+
+#ifndef ARENA_DEBUG	/* where every allocation is a block of its own */
+/* A block of its own for a big request, zeroed (by calloc: memory fresh
+ * from the kernel is not written twice). */
+static struct arena_block *block_zeroed(size_t size)
+{
+	struct arena_block *b = xcalloc(1, sizeof(*b) + size);
+	b->size = size;
+	return b;
+}
+
+/* A block of one huge page (see BIG_AFTER), or an ordinary one when it
+ * cannot be mapped. Mapped from the kernel, which gives it zeroed: *clean
+ * is then 1, and arena_alloc does not zero its bytes again (the kernel's
+ * zeroing of the page and a memset were two passes over the model's
+ * memory); 0 for an ordinary block (malloc's bytes). Two huge pages are
+ * mapped, the aligned one kept, the rest unmapped. */
+static struct arena_block *block_huge(int *clean)
+{
+	unsigned char *m = mmap(NULL, 2 * HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	*clean = 0;
+	if (m == MAP_FAILED)
 		return block_new(BLOCK_SIZE);
+	unsigned char *p = (unsigned char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	if (p + HUGE_PAGE < m + 2 * HUGE_PAGE)
+		munmap(p + HUGE_PAGE, (size_t)(m + 2 * HUGE_PAGE - (p + HUGE_PAGE)));
 #ifdef MADV_HUGEPAGE
 	madvise(p, HUGE_PAGE, MADV_HUGEPAGE);	/* a hint: nothing to do if refused */
 #endif
-	struct arena_block *b = p;
+	struct arena_block *b = (struct arena_block *)p;
 	b->size = HUGE_PAGE - sizeof(*b);
 	b->next = NULL;
+	b->mapped = 1;
+	*clean = 1;
 	return b;
 }
 #endif
@@ -77,27 +108,30 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (!a->head || a->head->size - a->used < size) {
 		if (size > BLOCK_SIZE / 4) {
 			/* Big: own block behind the head, head keeps its space. */
-			struct arena_block *big = block_new(size);
+			struct arena_block *big = block_zeroed(size);
 			if (a->head) {
 				big->next = a->head->next;
 				a->head->next = big;
 			} else {
 				a->head = big;
 				a->used = size;
+				a->clean = 0;
 			}
 			a->total += size;
-			memset(big->data, 0, size);
 			return big->data;
 		}
-		struct arena_block *b = a->huge && a->total >= BIG_AFTER ? block_huge() : block_new(BLOCK_SIZE);
+		int clean = 0;
+		struct arena_block *b = a->huge && a->total >= BIG_AFTER ? block_huge(&clean) : block_new(BLOCK_SIZE);
 		b->next = a->head;
 		a->head = b;
 		a->used = 0;
+		a->clean = clean;
 		a->total += b->size;
 	}
 	void *p = a->head->data + a->used;
 	a->used += size;
-	memset(p, 0, size);
+	if (!a->clean)
+		memset(p, 0, size);
 	return p;
 #endif
 }
@@ -154,10 +188,12 @@ void arena_merge(struct arena *dst, struct arena *src)
 	} else {
 		dst->head = src->head;
 		dst->used = src->used;
+		dst->clean = src->clean;
 	}
 	dst->total += src->total;
 	src->head = NULL;
 	src->used = src->total = 0;
+	src->clean = 0;
 }
 
 void arena_free(struct arena *a)
@@ -165,11 +201,12 @@ void arena_free(struct arena *a)
 	struct arena_block *b = a->head;
 	while (b) {
 		struct arena_block *n = b->next;
-		free(b);
+		block_free(b);
 		b = n;
 	}
 	a->head = NULL;
 	a->used = a->total = 0;
+	a->clean = 0;
 }
 
 void arena_reset(struct arena *a)
@@ -178,18 +215,19 @@ void arena_reset(struct arena *a)
 	arena_free(a);
 #else
 	struct arena_block *keep = a->head;
-	if (!keep || keep->size != BLOCK_SIZE) {
+	if (!keep || keep->size != BLOCK_SIZE || keep->mapped) {
 		arena_free(a);
 		return;
 	}
 	struct arena_block *b = keep->next;
 	while (b) {
 		struct arena_block *n = b->next;
-		free(b);
+		block_free(b);
 		b = n;
 	}
 	keep->next = NULL;
 	a->used = 0;
+	a->clean = 0;	/* its bytes are those written before */
 	a->total = BLOCK_SIZE;
 #endif
 }

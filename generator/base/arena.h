@@ -18,9 +18,12 @@ struct arena {
 	int huge;		/* past a few megabytes, blocks of a huge page
 				 * (arena.c): for the few arenas that fill tens
 				 * of megabytes at once (the model) */
+	int clean;		/* 1: head's bytes past used are zero (a
+				 * huge block, fresh from the kernel), and
+				 * arena_alloc does not zero them again */
 };
 
-#define ARENA_INIT { NULL, 0, 0, 0 }
+#define ARENA_INIT { NULL, 0, 0, 0, 0 }
 
 /* Returns zeroed memory aligned for any type; never NULL. */
 void *arena_alloc(struct arena *a, size_t size);

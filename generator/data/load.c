@@ -656,6 +656,7 @@ struct noter {
 static void *note_known(void *arg)
 {
 	struct noter *nt = arg;
+	fsrec_reserve(nt->n);
 	for (size_t i = 0; i < nt->n; i++) {
 		fsrec_note(nt->v[i]->path, FSREC_FOLLOW, &nt->v[i]->st, 0);
 		snap_note(nt->snap, nt->v[i]->path, &nt->v[i]->st, &nt->src[i]);

@@ -592,10 +592,15 @@ static void ids_read(struct snap *s)
 		at += sizeof(e->v);
 		memcpy(&e->src, f->data + at, sizeof(e->src));
 		at += sizeof(e->src);
-		if (strmap_put(&s->by_path, e->path, (void *)(s->n_known + 1)))
-			ok = 0;	/* a path twice: not a table carto wrote */
 		s->n_known++;
 	}
+	/* The map made once at its size (grown as it filled, it hashed every
+	 * path again at each doubling). */
+	if (ok)
+		strmap_reserve(&s->by_path, s->n_known);
+	for (size_t i = 0; ok && i < s->n_known; i++)
+		if (strmap_put(&s->by_path, s->known[i].path, (void *)(i + 1)))
+			ok = 0;	/* a path twice: not a table carto wrote */
 	if (!ok) {
 		free(s->known);
 		s->known = NULL;

@@ -568,6 +568,7 @@ static void check_carto(struct vctx *v, struct cartographie *c)
 static void check_ids(struct vctx *v)
 {
 	struct site *s = v->s;
+	strmap_reserve(&s->org_by_id, s->org_by_id.n + s->n_organismes);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		struct organisme *o = s->organismes[i];
 		if (!o->id.s)
@@ -585,6 +586,7 @@ static void check_ids(struct vctx *v)
 	 * antennas, but LHÉO identifies an organisation by its SIRET, so an
 	 * import of the export merges them. */
 	struct strmap sirets = STRMAP_INIT;
+	strmap_reserve(&sirets, s->n_organismes);
 	for (size_t i = 0; i < s->n_organismes; i++) {
 		struct organisme *o = s->organismes[i];
 		if (!o->siret.s)

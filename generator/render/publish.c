@@ -1076,9 +1076,9 @@ void publish_folders_open(struct publish *p, const char *path)
 		buf_release(&text);
 		return;
 	}
-	size_t n = 0;
-	for (char *c = text.data; c < end; c++)
-		n += *c == '\n';
+	size_t n = 0;	/* the lines, by memchr: byte by byte was a fifth of the reading */
+	for (char *c = text.data; (c = memchr(c, '\n', (size_t)(end - c))); c++)
+		n++;
 	char *s = text.data + strlen(FOLDERS_HEADER), *after;
 	unsigned long long gen = strtoull(s, &after, 10);
 	recs_make(f, n);

@@ -157,6 +157,79 @@ void test_escape(void)
 	buf_release(&b);
 }
 
+/* 1 when the n bytes at p are all zero. */
+static int all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Fills an arena with unzeroed pieces written whole (0xFF, odd sizes)
+ * between zeroed ones, each checked: the huge blocks' bytes come zeroed
+ * from the kernel and arena_alloc does not zero them again (arena.c,
+ * clean), so anything written past what was asked, or a block reused
+ * dirty as clean, shows here. */
+static int fill_checked(struct arena *a, size_t bytes)
+{
+	int ok = 1;
+	for (size_t done = 0, i = 0; done < bytes; i++) {
+		size_t raw = 1 + i % 97, z = 8 + i % 61;
+		memset(arena_alloc_raw(a, raw), 0xFF, raw);
+		unsigned char *p = arena_alloc(a, z);
+		ok &= all_zero(p, z);
+		memset(p, 0xFF, z);	/* dirty, as a model's fields would be */
+		done += raw + z;
+	}
+	return ok;
+}
+
+static void test_arena_clean(void)
+{
+	/* A huge arena, past its first blocks of malloc's. */
+	struct arena a = ARENA_INIT, b = ARENA_INIT, c = ARENA_INIT;
+	a.huge = b.huge = 1;
+	EXPECT(fill_checked(&a, (size_t)12 << 20));
+	/* Merged into an empty arena (which takes its head, clean) and into
+	 * one with a head of its own (dirty): both go on zeroing right. */
+	EXPECT(fill_checked(&b, (size_t)6 << 20));
+	arena_merge(&c, &b);
+	EXPECT(fill_checked(&c, (size_t)3 << 20));
+	arena_merge(&a, &c);
+	EXPECT(fill_checked(&a, (size_t)3 << 20));
+	EXPECT(fill_checked(&b, (size_t)5 << 20));	/* left empty by the merge */
+	arena_free(&a);
+	arena_free(&b);
+	/* Ordinary blocks are malloc's, which gives back the bytes of blocks
+	 * freed before: written over here twice (the first free raises
+	 * glibc's threshold of mapping), kept from the top of the heap by a
+	 * later allocation (else given back to the system, zeroed), then
+	 * reused by a new arena. */
+	void *pin[2];
+	for (int k = 0; k < 2; k++) {
+		struct arena d = ARENA_INIT;
+		for (int i = 0; i < 16; i++)
+			memset(arena_alloc_raw(&d, 60000), 0xFF, 60000);
+		pin[k] = malloc(64);
+		arena_free(&d);
+	}
+	struct arena e = ARENA_INIT;
+	EXPECT(fill_checked(&e, (size_t)4 << 20));
+	arena_free(&e);
+	free(pin[0]);
+	free(pin[1]);
+	/* An ordinary block kept by arena_reset holds what was written. */
+	struct arena r = ARENA_INIT;
+	EXPECT(fill_checked(&r, 200000));
+	arena_reset(&r);
+	EXPECT(fill_checked(&r, 200000));
+	/* A big request has a zeroed block of its own. */
+	unsigned char *big = arena_alloc(&r, 300000);
+	EXPECT(all_zero(big, 300000));
+	arena_free(&r);
+}
+
 void test_arena(void)
 {
 	struct arena a = ARENA_INIT;
@@ -189,6 +262,7 @@ void test_arena(void)
 	EXPECT(arena_alloc(&a, 24) != NULL);
 	arena_free(&a);
 	free(v);
+	test_arena_clean();
 }
 
 /* Calendar arithmetic: known days, leap years, both sides of the epoch. */

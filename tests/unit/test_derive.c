@@ -118,6 +118,11 @@ void test_collate_key(void)
 	struct buf b = BUF_INIT;
 	collate_key("Éa", &b);
 	EXPECT(b.len == 6 && memcmp(b.data, "\0\0e\0\0a", 6) == 0);
+	/* Appended after what the buffer holds, ASCII (folded in place) and
+	 * not, NUL-terminated. */
+	collate_key("Zæ-œB’", &b);
+	EXPECT(b.len == 6 + 24 && memcmp(b.data + 6, "\0\0z\0\0a\0\0e\0\0-\0\0o\0\0e\0\0b\0\0'", 24) == 0 &&
+	    b.data[b.len] == '\0');
 	buf_release(&b);
 }
 
