@@ -90,7 +90,7 @@ run_case() {
 	got="$TMP/got.err"
 	# A guard against a hang, not a measure of speed: the sanitizers run
 	# carto several times slower, more so on a loaded machine.
-	limit=20
+	limit=60
 	[ "$label" = plain ] || limit=120
 	(cd "$site" && timeout "$limit" "$carto" check > /dev/null 2> "$got")
 	rc=$?
