@@ -35,7 +35,7 @@ snap_build() {
 # snap_counts: the diagnostics of $S/err.all without the timing lines into
 # $S/err, its counts into $S/counts and $S/records.
 snap_counts() {
-	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: search-files \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index ' "$S/err.all" > "$S/err"
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: search-files \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index \|^carto: malloc-tunables ' "$S/err.all" > "$S/err"
 	{ sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all"
 	  sed -n 's/^carto: load-ids \([0-9]*\) files known by identity, not read$/\1/p' "$S/err.all"; } |
 		tr '\n' ' ' | sed 's/ $/\n/' > "$S/counts"
@@ -366,3 +366,16 @@ sleep 0.02
 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log" 2>&1 && ! grep -q 'nothing changed' "$S/log" &&
 	grep -rq "01 47 21 66 07" "$S/out" && ! grep -rq "01 47 21 66 09" "$S/out"
 snap_test noted-edit-seen 'cat "$S/log"'
+
+# glibc's allocator tuned for the load (main.c, tune_malloc): carto runs
+# itself again once with its tunables, unless the user set GLIBC_TUNABLES
+# (even empty).
+if ldd "$CARTO" 2>/dev/null | grep -q 'libc\.so\.6'; then
+	tuned=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864
+	env -u GLIBC_TUNABLES -u CARTO_MALLOC_TUNED CARTO_TIMING=1 "$CARTO" check --site "$S/site" > /dev/null 2> "$S/tune.err"
+	grep -qx "carto: malloc-tunables $tuned" "$S/tune.err"
+	snap_test malloc-tuned 'grep malloc "$S/tune.err"'
+	GLIBC_TUNABLES=glibc.malloc.perturb=0 CARTO_TIMING=1 "$CARTO" check --site "$S/site" > /dev/null 2> "$S/tune.err"
+	grep -qx "carto: malloc-tunables glibc.malloc.perturb=0" "$S/tune.err"
+	snap_test malloc-user-tunables-kept 'grep malloc "$S/tune.err"'
+fi
