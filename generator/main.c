@@ -641,9 +641,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 			snap_failed = 1;	/* no fingerprint: it would replay the warning */
 		}
 		snap_was_cut |= snap_cut(o->snap);
-		snap_free(o->snap);	/* the model holds none of its bytes */
-		o->snap = NULL;
-		build_stage(&o->clock, "snapshot-save");
+		build_stage(&o->clock, "snapshot-save");	/* kept: the model's strings are its (orgrec.h) */
 	}
 	if (snap_was_cut) {	/* what was loaded may hold 0s for what it read */
 		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
@@ -695,6 +693,14 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	if (o->b.pause)
 		sleep(o->b.pause);
+	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s meanwhile */
+		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
+		    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
+		    "removed, build again\n", o->out, o->out);
+		snap_save(o->snap);	/* cut: removes it and its identities */
+		publish_abort(&p);
+		goto done;
+	}
 	build_stage(&o->clock, NULL);
 	int committed = publish_commit(&p);
 	fingerprint_published(fp);
@@ -777,6 +783,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	build_stage(&o->clock, "fingerprint-save");
 done:
 	cache_free(early);	/* the build stopped before it opened the cache */
+	if (!o->exiting || FREE_AT_EXIT) {	/* else the kernel unmaps it at exit */
+		snap_free(o->snap);
+		o->snap = NULL;
+	}
 	suites_memo_free(o->memo);	/* once written (it waits) */
 	o->memo = NULL;
 	if (!o->exiting || FREE_AT_EXIT) {
@@ -798,11 +808,11 @@ static int cmd_check(struct opts *o, struct site *s, struct diags *d)
 	o->snap = o->preloaded ? NULL : snap_beside(def.data, &o->b, 0);
 	buf_release(&def);
 	int prepared = prepare(s, o, d, 0);
-	snap_free(o->snap);
-	o->snap = NULL;
 	if (prepared < 0) {
 		fprintf(stderr, "carto: %zu error%s, %zu warning%s\n", d->errors,
 		    d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+		snap_free(o->snap);
+		o->snap = NULL;
 		return 1;
 	}
 	size_t offers = 0;
@@ -812,6 +822,8 @@ static int cmd_check(struct opts *o, struct site *s, struct diags *d)
 	    s->n_organismes, diag_plural(s->n_organismes), offers, diag_plural(offers), s->n_referentiels,
 	    diag_plural(s->n_referentiels), s->n_pages, diag_plural(s->n_pages), d->warnings,
 	    diag_plural(d->warnings));
+	snap_free(o->snap);	/* the model's strings were its */
+	o->snap = NULL;
 	return 0;
 }
 

@@ -242,7 +242,7 @@ static int put_org(struct wr *w, const struct organisme *o)
 
 struct rdr {
 	const unsigned char *p, *end;
-	const char *str;	/* the strings, copied into a */
+	const char *str;	/* the strings, in the snapshot's bytes */
 	size_t n_str;
 	struct arena *a;
 	const struct site *s;
@@ -523,7 +523,8 @@ static void get_org(struct rdr *r, struct organisme *o)
 }
 
 /* Skips the diagnostics at r->p (orgrec_take adds them once the rest
- * decodes), then takes the strings, copied into r->a. Returns 0 or -1. */
+ * decodes), then takes the strings where they are (orgrec.h). Returns 0
+ * or -1. */
 static int get_head(struct rdr *r)
 {
 	if (snap_diags_get(&r->p, r->end, NULL, NULL) < 0)
@@ -532,9 +533,7 @@ static int get_head(struct rdr *r)
 	if (r->bad || n > (uint64_t)(r->end - r->p) || (n && r->p[n - 1] != '\0'))
 		return -1;
 	r->n_str = (size_t)n;
-	char *s = arena_alloc_raw(r->a, r->n_str + 1);
-	memcpy(s, r->p, r->n_str);
-	r->str = s;
+	r->str = (const char *)r->p;	/* in place: the snapshot outlives the model's use */
 	r->p += n;
 	return 0;
 }
