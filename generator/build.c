@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/diag.h"
 #include "base/mem.h"
@@ -227,6 +228,11 @@ int build_render(const struct site *s, const struct build_opts *o, struct build_
 	build_stage(c, NULL);
 	int rc = run_group(0, N_BACKENDS - 1, &in, p, gate, c, &d);
 	build_stage(c, "side-by-side");
+	if (rc == 0 && o->pause_render) {
+		fprintf(stderr, "carto: paused before the HTML\n");
+		sleep(o->pause_render);
+		build_stage(c, NULL);
+	}
 	if (rc == 0)
 		rc = run_group(N_BACKENDS - 1, N_BACKENDS, &in, p, NULL, c, &d);
 	build_stage(c, NULL);

@@ -339,6 +339,8 @@ static void read_env(struct opts *o)
 		o->b.pause_fingerprint = (unsigned)atoi(v);
 	if ((v = getenv("CARTO_TEST_PAUSE_LOAD")))	/* lets the tests cut the snapshot */
 		o->b.pause_load = (unsigned)atoi(v);
+	if ((v = getenv("CARTO_TEST_PAUSE_RENDER")))	/* lets the tests cut it later */
+		o->b.pause_render = (unsigned)atoi(v);
 	if ((v = getenv("CARTO_TEST_PAUSE_MEMO")))	/* lets the tests hold its writer back */
 		o->pause_memo = (unsigned)atoi(v);
 	o->b.timing = getenv("CARTO_TIMING") != NULL;
@@ -686,14 +688,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	}
 	fingerprint_end_reading(fp);
 	build_stage(&o->clock, "reading-end");
-	if (rendered < 0) {
-		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
-		publish_abort(&p);
-		goto done;
-	}
-	if (o->b.pause)
-		sleep(o->b.pause);
-	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s meanwhile */
+	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */
 		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
 		    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
 		    "removed, build again\n", o->out, o->out);
@@ -701,6 +696,13 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		publish_abort(&p);
 		goto done;
 	}
+	if (rendered < 0) {
+		fprintf(stderr, "carto: the site could not be rendered: nothing was published; %s is unchanged\n", o->out);
+		publish_abort(&p);
+		goto done;
+	}
+	if (o->b.pause)
+		sleep(o->b.pause);
 	build_stage(&o->clock, NULL);
 	int committed = publish_commit(&p);
 	fingerprint_published(fp);

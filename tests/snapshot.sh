@@ -367,6 +367,36 @@ sleep 0.02
 	grep -rq "01 47 21 66 07" "$S/out" && ! grep -rq "01 47 21 66 09" "$S/out"
 snap_test noted-edit-seen 'cat "$S/log"'
 
+# The organisations taken from their records point into the snapshot's
+# bytes (data/orgrec.h), so the build keeps it mapped until it publishes:
+# cut short while the HTML reads them (CARTO_TEST_PAUSE_RENDER: the build
+# waits before the HTML; a comment added to the organisations' template
+# makes every page of theirs rendered again, from records), the build
+# stops before publishing as it does during the load.
+sleep 0.02
+snap_build render-cut-before
+[ "$(orgs_taken)" = "$norgs" ]
+snap_test render-cut-records 'cat "$S/records"'
+printf '{{! a comment: the pages render again, the same }}\n' >> "$S/site/themes/default/templates/organisme.mustache"
+rm -rf "$S/out.before"
+cp -a "$S/out" "$S/out.before"
+sleep 0.02
+rm -f "$S/log.cut"
+CARTO_TEST_PAUSE_RENDER=3 "$CARTO" build --site "$S/site" --out "$S/out" > "$S/log.cut" 2>&1 &
+pid=$!
+wait_line '^carto: paused before the HTML' "$S/log.cut"
+snap_test render-cut-paused 'cat "$S/log.cut"'
+: > "$SNAP"
+wait $pid
+st=$?
+[ "$st" = 1 ] && grep -q 'error: the load snapshot .* was cut short by another program' "$S/log.cut" &&
+	diff -r "$S/out" "$S/out.before" > /dev/null && [ ! -e "$SNAP" ] && [ ! -e "$IDS" ]
+snap_test render-cut-stops "echo status \$st; cat \"\$S/log.cut\"; ls -la \"\$S/.out.cache\""
+snap_build render-cut-then-parsed
+[ "$(taken)" = 0 ] && [ "$(parsed)" = "$all" ]
+snap_test render-cut-then-parses-all 'cat "$S/counts"; echo "of $all"'
+rm -rf "$S/out.before"
+
 # glibc's allocator tuned for the load (main.c, tune_malloc): carto runs
 # itself again once with its tunables, unless the user set GLIBC_TUNABLES
 # (even empty).

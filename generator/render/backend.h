@@ -43,6 +43,10 @@ struct build_opts {
 	unsigned pause_load;	/* CARTO_TEST_PAUSE_LOAD: seconds to wait
 				 * once the load snapshot is mapped, so the
 				 * tests can cut it short meanwhile */
+	unsigned pause_render;	/* CARTO_TEST_PAUSE_RENDER: seconds to wait
+				 * before the HTML, whose pages read the
+				 * model's strings from the load snapshot, so
+				 * the tests can cut it short meanwhile */
 	int timing;		/* CARTO_TIMING: print each stage's time */
 	size_t sitemap_max;	/* CARTO_TEST_SITEMAP_MAX: URLs a sitemap file
 				 * holds before it becomes an index; 0: the
