@@ -580,6 +580,15 @@ static void *tail_save(void *arg)
 	return NULL;
 }
 
+/* The error of a build that stopped because another program cut the load
+ * snapshot short while it was mapped (data/snap.h, snap_cut). */
+static void say_snap_cut(const char *out)
+{
+	fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
+	    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
+	    "removed, build again\n", out, out);
+}
+
 static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 {
 	struct buf def = BUF_INIT;
@@ -646,9 +655,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		build_stage(&o->clock, "snapshot-save");	/* kept: the model's strings are its (orgrec.h) */
 	}
 	if (snap_was_cut) {	/* what was loaded may hold 0s for what it read */
-		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
-		    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
-		    "removed, build again\n", o->out, o->out);
+		say_snap_cut(o->out);
 		goto done;
 	}
 	if (prepared < 0) {
@@ -689,9 +696,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	fingerprint_end_reading(fp);
 	build_stage(&o->clock, "reading-end");
 	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */
-		fprintf(stderr, "carto: error: the load snapshot in the cache beside %s was cut short by another "
-		    "program while this build read it: nothing was published; %s is unchanged; the snapshot is "
-		    "removed, build again\n", o->out, o->out);
+		say_snap_cut(o->out);
 		snap_save(o->snap);	/* cut: removes it and its identities */
 		publish_abort(&p);
 		goto done;
