@@ -76,14 +76,12 @@
 static const char *tune_malloc(char **argv)
 {
 #if defined(__linux__) && defined(__GLIBC__)
-	static char had[sizeof(MALLOC_TUNABLES)];
 	const char *t = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
 	if (getenv(MALLOC_TUNED)) {	/* the second run */
 		unsetenv(MALLOC_TUNED);
 		if (t && strcmp(t, MALLOC_TUNABLES) == 0) {
-			memcpy(had, MALLOC_TUNABLES, sizeof(had));
 			unsetenv("GLIBC_TUNABLES");
-			return had;
+			return MALLOC_TUNABLES;
 		}
 		return t;
 	}
