@@ -410,10 +410,15 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 	int rc = o->preloaded ? o->load_rc : load_site(s, o->site, o->b.jobs, o->snap, d);
 	size_t loaded = d->n;
 	build_stage(&o->clock, o->preloaded ? NULL : "load");
-	if (o->b.timing && o->snap)
+	if (o->b.timing && o->snap) {
+		int listed;
+		size_t recs = snap_records(o->snap, &listed);
 		fprintf(stderr, "carto: load-snapshot %zu files taken, %zu parsed and put\n"
-		    "carto: load-ids %zu files known by identity, not read\n",
-		    snap_taken(o->snap), snap_added(o->snap), snap_not_read(o->snap));
+		    "carto: load-ids %zu files known by identity, not read\n"
+		    "carto: load-records-listed %zu records, %s\n",
+		    snap_taken(o->snap), snap_added(o->snap), snap_not_read(o->snap), recs,
+		    listed ? "from the listing" : "heads walked");
+	}
 	if (rc == 0) {
 		struct diags own = DIAGS_INIT;
 		validate_site_own(s, s->today, o->b.jobs, d, &own);

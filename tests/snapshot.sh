@@ -35,12 +35,13 @@ snap_build() {
 # snap_counts: the diagnostics of $S/err.all without the timing lines into
 # $S/err, its counts into $S/counts and $S/records.
 snap_counts() {
-	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: search-files \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index \|^carto: malloc-tunables ' "$S/err.all" > "$S/err"
+	grep -v '^carto: [a-z-]* *[0-9.]* ms\|^carto: xlsx-rows\|^carto: cartographies\|^carto: load-snapshot\|^carto: load-ids \|^carto: load-records \|^carto: load-records-listed \|^carto: pdf pages put back\|^carto: pdf entries replayed\|^carto: pdf drawings kept\|^carto: pdf booklets spliced\|^carto: pieces rendered=\|^carto: pieces bytes written=\|^carto: fingerprint-output \|^carto: suites-memo \|^carto: search-groups \|^carto: search-files \|^carto: near-lists \|^carto: html-maps \|^carto: html-printed \|^carto: publish-folders \|^carto: cache-parts \|^carto: cache-index \|^carto: malloc-tunables ' "$S/err.all" > "$S/err"
 	{ sed -n 's/^carto: load-snapshot \([0-9]*\) files taken, \([0-9]*\) parsed and put$/\1 \2/p' "$S/err.all"
 	  sed -n 's/^carto: load-ids \([0-9]*\) files known by identity, not read$/\1/p' "$S/err.all"; } |
 		tr '\n' ' ' | sed 's/ $/\n/' > "$S/counts"
 	sed -n 's/^carto: load-records \([0-9]*\) organisations taken converted and checked, \([0-9]*\) files recorded$/\1 \2/p' \
 		"$S/err.all" > "$S/records"
+	sed -n 's/^carto: load-records-listed [0-9]* records, //p' "$S/err.all" > "$S/listed"
 }
 taken() { cut -d' ' -f1 "$S/counts"; }
 parsed() { cut -d' ' -f2 "$S/counts"; }
@@ -93,6 +94,24 @@ snap_test ids-gone-reads 'cat "$S/counts"'
 snap_build ids-back
 [ "$(unread)" = $((yaml - 1)) ]
 snap_test ids-back-not-read 'cat "$S/counts"'
+# The snapshot's records are listed beside it (<snapshot>.recs, written
+# with it): a load reads the listing rather than walking the records'
+# heads through the file. Damaged or gone, the heads are walked (the trees
+# taken all the same), and the listing is written again.
+RECS="$SNAP.recs"
+[ -s "$RECS" ] && [ "$(cat "$S/listed")" = "from the listing" ]
+snap_test recs-listed 'cat "$S/listed"; ls -la "$S/.out.cache"'
+printf 'Z' | dd of="$RECS" bs=1 seek=30 conv=notrunc 2> /dev/null
+snap_build recs-damaged
+[ "$(cat "$S/listed")" = "heads walked" ] && [ "$(taken)" = "$all" ]
+snap_test recs-damaged-walked 'cat "$S/listed" "$S/counts"'
+rm -f "$RECS"
+snap_build recs-gone
+[ "$(cat "$S/listed")" = "heads walked" ] && [ "$(taken)" = "$all" ] && [ -s "$RECS" ]
+snap_test recs-gone-walked 'cat "$S/listed" "$S/counts"'
+snap_build recs-back
+[ "$(cat "$S/listed")" = "from the listing" ] && [ "$(taken)" = "$all" ]
+snap_test recs-back-listed 'cat "$S/listed" "$S/counts"'
 # The snapshot gone but not the table: the identities name trees it no
 # longer holds, so every file is read (and parsed).
 mv "$SNAP" "$S/snap.kept"

@@ -268,8 +268,10 @@ struct snap {
 	int put;		/* snap_put records (else read only) */
 	int valid;		/* the header is this carto's */
 	int torn;		/* bytes after the last whole record */
+	int listed;		/* records taken from <snapshot>.recs */
 	dev_t dev;
 	ino_t ino;		/* of the file read */
+	long long ident[5];	/* of the file mapped or read (list_ident) */
 	struct rec *recs;
 	size_t n_recs;
 	size_t *table;		/* record index + 1 by key; 0: free */
@@ -372,7 +374,7 @@ static void *read_half(void *arg)
  * snapshot is tens of megabytes, and copying it in and faulting in the
  * pages it goes to is most of opening it. What is appended meanwhile is
  * not read. Returns 0, or -1 with errno set. */
-static int read_whole(const char *path, size_t max, struct buf *b)
+static int read_whole(const char *path, size_t max, struct buf *b, struct stat *stp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -401,6 +403,7 @@ static int read_whole(const char *path, size_t max, struct buf *b)
 	}
 	b->len = n;
 	b->data[n] = '\0';
+	*stp = st;
 	return 0;
 }
 
@@ -469,7 +472,7 @@ int snap_cut(struct snap *s)
  * a multiple of the page is read instead. Nothing writes to the bytes, and
  * the file is never truncated in place (snap_save appends or renames a new
  * one over it). Returns 0, or -1 with errno set. */
-static int map_whole(struct snap *s, const char *path)
+static int map_whole(struct snap *s, const char *path, struct stat *stp)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -479,7 +482,7 @@ static int map_whole(struct snap *s, const char *path)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > SNAP_MAX ||
 	    st.st_size < (off_t)HEAD_LEN || page <= 0 || st.st_size % page == 0) {
 		close(fd);
-		if (read_whole(path, SNAP_MAX, &s->file) < 0)
+		if (read_whole(path, SNAP_MAX, &s->file, stp) < 0)
 			return -1;
 		s->bytes = s->file.data;
 		s->len = s->file.len;
@@ -497,6 +500,7 @@ static int map_whole(struct snap *s, const char *path)
 	watch(s, m, s->map_len);
 	s->bytes = m;
 	s->len = s->map_len;
+	*stp = st;
 	return 0;
 }
 
@@ -699,22 +703,159 @@ static int ids_write(struct snap *s)
 	return rc;
 }
 
+/* ---- the listing of the records (<snapshot>.recs) ----
+ *
+ * Walking the records' heads touches a page of the file for each of them
+ * (tens of thousands on a large site, each dear on a virtual machine whose
+ * memory is first touched: about 1.3 µs a page measured), most of them
+ * records the build will not take. So snap_save writes beside the file the
+ * list it would find: "carto load records 1\n", the identity of the file
+ * as written (device, inode, size, modification and change times in
+ * nanoseconds), the count of records, then each record's key, payload
+ * offset and length (8 bytes each) and payload digest, then the digest of
+ * every byte above. A listing whose identity is not the file's, or that is
+ * damaged, or whose records do not follow each other inside the file, is
+ * none: the heads are walked. As the listing may still be wrong (the file
+ * changed within the clock's tick), a record is used only after its head
+ * in the file is found to be the listed one (checked), and its payload's
+ * digest the head's. */
+
+#define RECS_MAGIC "carto load records 1\n"
+#define RECS_MAGIC_LEN (sizeof(RECS_MAGIC) - 1)
+#define RECS_ENTRY (2 * sizeof(struct digest) + 2 * sizeof(uint64_t))
+
+struct listing {
+	struct buf b;		/* the entries, RECS_ENTRY bytes each */
+	size_t n;
+	int same;		/* the file is as listed already: not written */
+};
+
+static void list_path(const struct snap *s, struct buf *p)
+{
+	buf_reset(p);
+	buf_printf(p, "%s.recs", s->path);
+}
+
+static void list_ident(const struct stat *st, long long *v)
+{
+	v[0] = (long long)st->st_dev;
+	v[1] = (long long)st->st_ino;
+	v[2] = (long long)st->st_size;
+	v[3] = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	v[4] = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
+static void list_add(struct listing *l, const struct digest *key, uint64_t off, uint64_t len,
+    const struct digest *sum)
+{
+	buf_add(&l->b, key, sizeof(*key));
+	buf_add(&l->b, &off, sizeof(off));
+	buf_add(&l->b, &len, sizeof(len));
+	buf_add(&l->b, sum, sizeof(*sum));
+	l->n++;
+}
+
+/* Writes the listing l of the file just written (none when it cannot be
+ * stated or written: the next load walks the heads). */
+static void list_write(const struct snap *s, const struct listing *l)
+{
+	struct buf b = BUF_INIT, p = BUF_INIT, tmp = BUF_INIT;
+	struct stat st;
+	long long v[5];
+	list_path(s, &p);
+	int rc = -1;
+	if (stat(s->path, &st) == 0) {
+		list_ident(&st, v);
+		uint64_t n = l->n;
+		buf_add(&b, RECS_MAGIC, RECS_MAGIC_LEN);
+		buf_add(&b, v, sizeof(v));
+		buf_add(&b, &n, sizeof(n));
+		buf_add(&b, l->b.data ? l->b.data : "", l->b.len);
+		struct digest sum = digest_bytes(b.data, b.len);
+		buf_add(&b, &sum, sizeof(sum));
+		buf_printf(&tmp, "%s.%ld.tmp", p.data, (long)getpid());
+		rc = fs_write(tmp.data, b.data, b.len) == 0 ? fs_replace(tmp.data, p.data) : -1;
+		if (rc < 0)
+			unlink(tmp.data);
+	}
+	if (rc < 0)
+		unlink(p.data);
+	buf_release(&b);
+	buf_release(&p);
+	buf_release(&tmp);
+}
+
+/* Lists the records from the listing beside the file, when it is the
+ * file's (s->ident) and sound. Returns 1, or 0 (nothing set: walk). */
+static int list_read(struct snap *s)
+{
+	struct buf p = BUF_INIT, f = BUF_INIT;
+	list_path(s, &p);
+	const size_t head = RECS_MAGIC_LEN + sizeof(s->ident) + sizeof(uint64_t);
+	int ok = fs_read(p.data, SNAP_MAX, &f) == 0 && f.len >= head + sizeof(struct digest) &&
+	    memcmp(f.data, RECS_MAGIC, RECS_MAGIC_LEN) == 0 &&
+	    memcmp(f.data + RECS_MAGIC_LEN, s->ident, sizeof(s->ident)) == 0;
+	buf_release(&p);
+	uint64_t n = 0;
+	size_t end = ok ? f.len - sizeof(struct digest) : 0;
+	if (ok) {
+		struct digest sum, got = digest_bytes(f.data, end);
+		memcpy(&sum, f.data + end, sizeof(sum));
+		memcpy(&n, f.data + RECS_MAGIC_LEN + sizeof(s->ident), sizeof(n));
+		ok = digest_eq(&sum, &got) && (end - head) % RECS_ENTRY == 0 && (end - head) / RECS_ENTRY == n;
+	}
+	struct rec *recs = ok ? xcalloc(n ? n : 1, sizeof(*recs)) : NULL;
+	size_t at = HEAD_LEN;	/* where the next record's head may start */
+	for (uint64_t i = 0; ok && i < n; i++) {
+		const char *e = f.data + head + i * RECS_ENTRY;
+		uint64_t off, len;
+		struct rec *r = &recs[i];
+		memcpy(&r->key, e, sizeof(r->key));
+		memcpy(&off, e + sizeof(r->key), sizeof(off));
+		memcpy(&len, e + sizeof(r->key) + sizeof(off), sizeof(len));
+		memcpy(&r->sum, e + sizeof(r->key) + 2 * sizeof(off), sizeof(r->sum));
+		ok = off >= at + REC_HEAD && off <= s->len && len <= s->len - off;
+		r->off = (size_t)off;
+		r->len = (size_t)len;
+		atomic_init(&r->state, R_UNCHECKED);
+		atomic_init(&r->used, 0);
+		at = r->off + r->len;
+	}
+	buf_release(&f);
+	if (!ok) {
+		free(recs);
+		return 0;
+	}
+	s->recs = recs;
+	s->n_recs = (size_t)n;
+	s->torn = at != s->len;
+	s->listed = 1;
+	for (s->cap = 16; s->cap < 2 * s->n_recs; s->cap *= 2)
+		;
+	s->table = xcalloc(s->cap, sizeof(*s->table));
+	for (size_t i = 0; i < s->n_recs; i++)
+		*find_slot(s, &s->recs[i].key) = i + 1;
+	return 1;
+}
+
 /* What snap_open leaves to its thread: maps the file, checks its header,
  * lists its records beside the table of identities. */
 static void open_whole(struct snap *s)
 {
 	struct stat st;
-	if (map_whole(s, s->path) == 0 && s->len >= HEAD_LEN && memcmp(s->bytes, MAGIC, MAGIC_LEN) == 0 &&
-	    memcmp(s->bytes + MAGIC_LEN, &s->carto, sizeof(s->carto)) == 0 && stat(s->path, &st) == 0) {
+	if (map_whole(s, s->path, &st) == 0 && s->len >= HEAD_LEN && memcmp(s->bytes, MAGIC, MAGIC_LEN) == 0 &&
+	    memcmp(s->bytes + MAGIC_LEN, &s->carto, sizeof(s->carto)) == 0) {
 		s->valid = 1;
 		s->dev = st.st_dev;
 		s->ino = st.st_ino;
+		list_ident(&st, s->ident);
 		/* Without the trees, identities are no use: the table is read
 		 * only for a snapshot of this carto, beside the listing of its
 		 * records (neither reads what the other fills). */
 		pthread_t th;
 		int started = pthread_create(&th, NULL, ids_read_job, s) == 0;
-		index_records(s);
+		if (!list_read(s))
+			index_records(s);
 		if (started)
 			pthread_join(th, NULL);
 		else
@@ -831,8 +972,15 @@ static struct rec *checked(struct snap *s, const struct digest *key)
 	struct rec *r = &s->recs[at - 1];
 	int state = atomic_load(&r->state);
 	if (state == R_UNCHECKED) {
+		/* The head in the file is the one listed (list_read), and the
+		 * payload's digest the head's. */
+		const char *h = s->bytes + r->off - REC_HEAD;
+		uint64_t len = r->len;
 		struct digest sum = digest_bytes(s->bytes + r->off, r->len);
-		state = digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
+		state = memcmp(h, &r->key, sizeof(r->key)) == 0 &&
+		    memcmp(h + sizeof(r->key), &len, sizeof(len)) == 0 &&
+		    memcmp(h + sizeof(r->key) + sizeof(len), &r->sum, sizeof(r->sum)) == 0 &&
+		    digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
 		atomic_store(&r->state, state);
 	}
 	if (state != R_GOOD) {
@@ -948,31 +1096,43 @@ size_t snap_taken(const struct snap *s)
 	return s ? atomic_load(&((struct snap *)s)->taken) : 0;
 }
 
+size_t snap_records(const struct snap *s, int *listed)
+{
+	snap_ready((struct snap *)s);
+	*listed = s && s->listed;
+	return s ? s->n_recs : 0;
+}
+
 size_t snap_added(const struct snap *s)
 {
 	return s ? s->n_put : 0;
 }
 
 /* Appends to b a record's head (key, length, digest of the payload); its
- * payload follows it. */
-static void put_head(struct buf *b, const struct digest *key, const char *data, size_t len)
+ * payload follows it. Returns the payload's digest. */
+static struct digest put_head(struct buf *b, const struct digest *key, const char *data, size_t len)
 {
 	uint64_t n = len;
 	struct digest sum = digest_bytes(data, len);
 	buf_add(b, key, sizeof(*key));
 	buf_add(b, &n, sizeof(n));
 	buf_add(b, &sum, sizeof(sum));
+	return sum;
 }
 
 /* Writes to fd the records added (after what b holds), through b, a
- * megabyte at a time. Returns 0 or -1. */
-static int put_added(const struct snap *s, int fd, struct buf *b)
+ * megabyte at a time, listing them in l from offset *at of the file (what
+ * b holds included), which it moves past them. Returns 0 or -1. */
+static int put_added(const struct snap *s, int fd, struct buf *b, struct listing *l, size_t *at)
 {
 	int rc = 0;
+	*at += b->len;
 	for (size_t i = 0; i < s->n_added && rc == 0; i++) {
 		const struct added *x = &s->added[i];
-		put_head(b, &x->key, x->data, x->len);
+		struct digest sum = put_head(b, &x->key, x->data, x->len);
 		buf_add(b, x->data, x->len);
+		list_add(l, &x->key, *at + REC_HEAD, x->len, &sum);
+		*at += REC_HEAD + x->len;
 		if (b->len >= (1u << 20)) {
 			rc = fs_write_fd(fd, b->data, b->len);
 			buf_reset(b);
@@ -981,17 +1141,21 @@ static int put_added(const struct snap *s, int fd, struct buf *b)
 	return rc == 0 ? fs_write_fd(fd, b->data, b->len) : -1;
 }
 
-/* Appends the records added to the file read, when it is still the same.
- * Returns 0, or -1 (then the caller writes it again). */
-static int append(struct snap *s)
+/* Appends the records added to the file read, when it is still the same
+ * (and whole: no torn bytes before them), listing all in l. Returns 0, or
+ * -1 (then the caller writes it again). */
+static int append(struct snap *s, struct listing *l)
 {
 	int fd = open(s->path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
 		return -1;
 	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < s->n_recs; i++)
+		list_add(l, &s->recs[i].key, s->recs[i].off, s->recs[i].len, &s->recs[i].sum);
+	size_t at = s->len;
 	int rc = fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
-	    (size_t)st.st_size == s->len ? put_added(s, fd, &b) : -1;
+	    (size_t)st.st_size == s->len ? put_added(s, fd, &b, l, &at) : -1;
 	if (close(fd) < 0)
 		rc = -1;
 	buf_release(&b);
@@ -999,8 +1163,9 @@ static int append(struct snap *s)
 }
 
 /* Writes the file again: the records used, then the ones added, into a new
- * file renamed over it. Returns 0, or -1 with errno set. */
-static int rewrite(struct snap *s)
+ * file renamed over it, listing them in l. Returns 0, or -1 with errno
+ * set. */
+static int rewrite(struct snap *s, struct listing *l)
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char *dir = xstrdup(s->path), *slash = strrchr(dir, '/');
@@ -1009,18 +1174,25 @@ static int rewrite(struct snap *s)
 	buf_printf(&tmp, "%s.%ld.tmp", s->path, (long)getpid());
 	struct stat st;
 	int fd = -1, rc = -1;
+	buf_reset(&l->b);
+	l->n = 0;
 	if (!slash || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) || mkdir(dir, 0755) == 0 || errno == EEXIST)
 		fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		buf_add(&b, MAGIC, MAGIC_LEN);
 		buf_add(&b, &s->carto, sizeof(s->carto));
 		rc = fs_write_fd(fd, b.data, b.len);
+		size_t at = b.len;
 		buf_reset(&b);
 		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
-			if (atomic_load(&s->recs[i].used))
-				rc = fs_write_fd(fd, s->bytes + s->recs[i].off - REC_HEAD, REC_HEAD + s->recs[i].len);
+			if (atomic_load(&s->recs[i].used)) {
+				const struct rec *r = &s->recs[i];
+				rc = fs_write_fd(fd, s->bytes + r->off - REC_HEAD, REC_HEAD + r->len);
+				list_add(l, &r->key, at + REC_HEAD, r->len, &r->sum);
+				at += REC_HEAD + r->len;
+			}
 		if (rc == 0)
-			rc = put_added(s, fd, &b);
+			rc = put_added(s, fd, &b, l, &at);
 		if (close(fd) < 0)
 			rc = -1;
 		if (rc == 0)
@@ -1036,17 +1208,23 @@ static int rewrite(struct snap *s)
 	return rc;
 }
 
-/* Writes the records (see snap_save). */
-static int save_records(struct snap *s)
+/* Writes the records (see snap_save), listing them in l. */
+static int save_records(struct snap *s, struct listing *l)
 {
 	size_t live = 0, stale = 0;
 	for (size_t i = 0; i < s->n_recs; i++)
 		*(atomic_load(&s->recs[i].used) ? &live : &stale) += REC_HEAD + s->recs[i].len;
 	if (!s->valid || s->torn || atomic_load(&s->bad) || stale > live)
-		return rewrite(s);
-	if (!s->n_added || append(s) == 0)
+		return rewrite(s, l);
+	if (!s->n_added) {	/* the file as it was */
+		l->same = s->listed;
+		for (size_t i = 0; !l->same && i < s->n_recs; i++)
+			list_add(l, &s->recs[i].key, s->recs[i].off, s->recs[i].len, &s->recs[i].sum);
 		return 0;
-	return rewrite(s);	/* another build replaced it, or the write failed */
+	}
+	if (append(s, l) == 0)
+		return 0;
+	return rewrite(s, l);	/* another build replaced it, or the write failed */
 }
 
 int snap_save(struct snap *s)
@@ -1056,20 +1234,28 @@ int snap_save(struct snap *s)
 		return 0;
 	/* The identities name trees: written after them, and none when the
 	 * trees could not be (then every file is read). */
-	struct buf p = BUF_INIT;
+	struct buf p = BUF_INIT, lp = BUF_INIT;
+	struct listing l = { BUF_INIT, 0, 0 };
 	ids_path(s, &p);
-	int rc = snap_cut(s) ? 0 : save_records(s);
+	list_path(s, &lp);
+	int rc = snap_cut(s) ? 0 : save_records(s, &l);
 	if (snap_cut(s)) {	/* what it held is gone (or was saved as 0s) */
 		unlink(p.data);
+		unlink(lp.data);
 		unlink(s->path);
-	} else if (rc == 0)
+	} else if (rc == 0) {
+		if (!l.same)
+			list_write(s, &l);
 		rc = ids_write(s);
-	else {
+	} else {
 		int e = errno;
 		unlink(p.data);
+		unlink(lp.data);
 		errno = e;
 	}
 	buf_release(&p);
+	buf_release(&lp);
+	buf_release(&l.b);
 	return rc;
 }
 

@@ -7,7 +7,9 @@
  * header with carto's own digest (render/cache.h's cache_carto_digest: a
  * rebuilt carto reads none of it), then records, each the digest of a
  * file's bytes (the key), its payload's length and digest, and the payload.
- * Beside it (<snapshot>.ids), the identity of each file the last load
+ * Beside it, <snapshot>.recs lists the records (snap.c's list_read: read
+ * instead of walking every record's head through the file), and
+ * <snapshot>.ids gives the identity of each file the last load
  * read (device, inode, size, modification and change times in
  * nanoseconds, mode) with the digest of its bytes: a file whose identity
  * is the one recorded is not read again, its digest taken from the record
@@ -113,6 +115,9 @@ size_t snap_not_read(const struct snap *s);
  * snap_get), and trees put into it, so far. */
 size_t snap_taken(const struct snap *s);
 size_t snap_added(const struct snap *s);
+/* The records the snapshot holds (*listed: 1 when they came from the
+ * listing beside it, snap.c's list_read; 0 when their heads were walked). */
+size_t snap_records(const struct snap *s, int *listed);
 /* Writes what snap_put recorded (see above), then the identities noted.
  * Returns 0, or -1 with errno set (the next load then reads and parses
  * again what is missing). */
