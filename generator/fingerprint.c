@@ -227,7 +227,7 @@ static int check(struct fingerprint *f)
 	struct buf text = BUF_INIT;
 	int ok = 0;
 	if (stat(f->path, &st) == 0 && fs_read(f->path, FILE_MAX, &text) == 0) {
-		long long written = (long long)st.st_mtim.tv_sec * SEC + st.st_mtim.tv_nsec;
+		long long written = fs_time_ns(&st.st_mtim);
 		ok = holds(f, text.data, text.len, written);
 	}
 	buf_release(&text);

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +311,16 @@ const char *fs_place_problem(enum fs_place p)
 	default:
 		return NULL;
 	}
+}
+
+long long fs_time_ns(const struct timespec *t)
+{
+	const long long sec = 1000000000LL;
+	if (t->tv_sec > (LLONG_MAX - sec) / sec)
+		return LLONG_MAX;
+	if (t->tv_sec < (LLONG_MIN + sec) / sec)
+		return LLONG_MIN;
+	return (long long)t->tv_sec * sec + t->tv_nsec;
 }
 
 static long long clock_ns(clockid_t id)

@@ -72,6 +72,14 @@ const char *fs_place_problem(enum fs_place p);
  * Documentation/technical/racy-git.txt). Returns the present it waited
  * past (CLOCK_REALTIME, ns). */
 long long fs_wait_tick(void);
+/* A file's time (st_mtim, st_ctim: seconds and nanoseconds) in nanoseconds
+ * since 1970, held at LLONG_MAX after 2262-04-11 and LLONG_MIN before
+ * 1677-09-21 (times a user can give a file: touch -d 2300-01-01), where
+ * the product would not fit. A time held so is later than any clock
+ * reading of these years, so the racy rules (fingerprint.h, snap.h) never
+ * trust it. */
+struct timespec;
+long long fs_time_ns(const struct timespec *t);
 /* Joins a and b with one '/'; result in out (reset first). */
 void fs_join(struct buf *out, const char *a, const char *b);
 

@@ -92,8 +92,8 @@ void fsrec_free(struct fsrec_entry *v, size_t n)
 struct fsrec_id fsrec_id_stat(const struct stat *st)
 {
 	struct fsrec_id id = { 0, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		(long long)st->st_size, (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-		(long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec, (unsigned)st->st_mode, 0 };
+		(long long)st->st_size, fs_time_ns(&st->st_mtim),
+		fs_time_ns(&st->st_ctim), (unsigned)st->st_mode, 0 };
 	return id;
 }
 

@@ -536,8 +536,8 @@ static void ident_of(const struct stat *st, long long *v)
 	v[0] = (long long)st->st_dev;
 	v[1] = (long long)st->st_ino;
 	v[2] = (long long)st->st_size;
-	v[3] = (long long)st->st_mtim.tv_sec * SEC + st->st_mtim.tv_nsec;
-	v[4] = (long long)st->st_ctim.tv_sec * SEC + st->st_ctim.tv_nsec;
+	v[3] = fs_time_ns(&st->st_mtim);
+	v[4] = fs_time_ns(&st->st_ctim);
 	v[5] = (long long)st->st_mode;
 }
 
@@ -728,6 +728,8 @@ struct listing {
 	struct buf b;		/* the entries, RECS_ENTRY bytes each */
 	size_t n;
 	int same;		/* the file is as listed already: not written */
+	long long want[5];	/* the file's identity (list_ident) as written */
+	size_t n_want;		/* of its numbers, those it must still have */
 };
 
 static void list_path(const struct snap *s, struct buf *p)
@@ -741,8 +743,8 @@ static void list_ident(const struct stat *st, long long *v)
 	v[0] = (long long)st->st_dev;
 	v[1] = (long long)st->st_ino;
 	v[2] = (long long)st->st_size;
-	v[3] = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-	v[4] = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	v[3] = fs_time_ns(&st->st_mtim);
+	v[4] = fs_time_ns(&st->st_ctim);
 }
 
 static void list_add(struct listing *l, const struct digest *key, uint64_t off, uint64_t len,
@@ -756,7 +758,8 @@ static void list_add(struct listing *l, const struct digest *key, uint64_t off, 
 }
 
 /* Writes the listing l of the file just written (none when it cannot be
- * stated or written: the next load walks the heads). */
+ * stated or written, or is no longer the one written, l->want: another
+ * build's; the next load walks the heads). */
 static void list_write(const struct snap *s, const struct listing *l)
 {
 	struct buf b = BUF_INIT, p = BUF_INIT, tmp = BUF_INIT;
@@ -764,8 +767,7 @@ static void list_write(const struct snap *s, const struct listing *l)
 	long long v[5];
 	list_path(s, &p);
 	int rc = -1;
-	if (stat(s->path, &st) == 0) {
-		list_ident(&st, v);
+	if (l->n_want && stat(s->path, &st) == 0 && (list_ident(&st, v), memcmp(v, l->want, l->n_want * sizeof(*v)) == 0)) {
 		uint64_t n = l->n;
 		buf_add(&b, RECS_MAGIC, RECS_MAGIC_LEN);
 		buf_add(&b, v, sizeof(v));
@@ -792,7 +794,9 @@ static int list_read(struct snap *s)
 	struct buf p = BUF_INIT, f = BUF_INIT;
 	list_path(s, &p);
 	const size_t head = RECS_MAGIC_LEN + sizeof(s->ident) + sizeof(uint64_t);
-	int ok = fs_read(p.data, SNAP_MAX, &f) == 0 && f.len >= head + sizeof(struct digest) &&
+	/* At most a record every REC_HEAD bytes of the file. */
+	size_t max = head + sizeof(struct digest) + (s->len / REC_HEAD) * RECS_ENTRY;
+	int ok = fs_read(p.data, max, &f) == 0 && f.len >= head + sizeof(struct digest) &&
 	    memcmp(f.data, RECS_MAGIC, RECS_MAGIC_LEN) == 0 &&
 	    memcmp(f.data + RECS_MAGIC_LEN, s->ident, sizeof(s->ident)) == 0;
 	buf_release(&p);
@@ -814,7 +818,7 @@ static int list_read(struct snap *s)
 		memcpy(&off, e + sizeof(r->key), sizeof(off));
 		memcpy(&len, e + sizeof(r->key) + sizeof(off), sizeof(len));
 		memcpy(&r->sum, e + sizeof(r->key) + 2 * sizeof(off), sizeof(r->sum));
-		ok = off >= at + REC_HEAD && off <= s->len && len <= s->len - off;
+		ok = off == at + REC_HEAD && off <= s->len && len <= s->len - off;
 		r->off = (size_t)off;
 		r->len = (size_t)len;
 		atomic_init(&r->state, R_UNCHECKED);
@@ -960,6 +964,17 @@ void snap_var_put(struct buf *b, uint64_t v)
 	put_var(b, v);
 }
 
+/* 1 when the head in the file before r's payload is r's (key, length,
+ * digest): always for a record whose head was walked, not for one taken
+ * from a listing that is wrong. */
+static int head_is(const struct snap *s, const struct rec *r)
+{
+	const char *h = s->bytes + r->off - REC_HEAD;
+	uint64_t len = r->len;
+	return memcmp(h, &r->key, sizeof(r->key)) == 0 && memcmp(h + sizeof(r->key), &len, sizeof(len)) == 0 &&
+	    memcmp(h + sizeof(r->key) + sizeof(len), &r->sum, sizeof(r->sum)) == 0;
+}
+
 /* The record of key, its digest checked once; marked used. NULL when
  * absent or damaged. */
 static struct rec *checked(struct snap *s, const struct digest *key)
@@ -974,13 +989,8 @@ static struct rec *checked(struct snap *s, const struct digest *key)
 	if (state == R_UNCHECKED) {
 		/* The head in the file is the one listed (list_read), and the
 		 * payload's digest the head's. */
-		const char *h = s->bytes + r->off - REC_HEAD;
-		uint64_t len = r->len;
 		struct digest sum = digest_bytes(s->bytes + r->off, r->len);
-		state = memcmp(h, &r->key, sizeof(r->key)) == 0 &&
-		    memcmp(h + sizeof(r->key), &len, sizeof(len)) == 0 &&
-		    memcmp(h + sizeof(r->key) + sizeof(len), &r->sum, sizeof(r->sum)) == 0 &&
-		    digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
+		state = head_is(s, r) && digest_eq(&sum, &r->sum) ? R_GOOD : R_BAD;
 		atomic_store(&r->state, state);
 	}
 	if (state != R_GOOD) {
@@ -1156,6 +1166,10 @@ static int append(struct snap *s, struct listing *l)
 	size_t at = s->len;
 	int rc = fstat(fd, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino &&
 	    (size_t)st.st_size == s->len ? put_added(s, fd, &b, l, &at) : -1;
+	if (rc == 0 && fstat(fd, &st) == 0 && (size_t)st.st_size == at) {	/* else another build appended too */
+		list_ident(&st, l->want);
+		l->n_want = 3;	/* device, inode, size (the times change after) */
+	}
 	if (close(fd) < 0)
 		rc = -1;
 	buf_release(&b);
@@ -1185,7 +1199,8 @@ static int rewrite(struct snap *s, struct listing *l)
 		size_t at = b.len;
 		buf_reset(&b);
 		for (size_t i = 0; i < s->n_recs && rc == 0; i++)
-			if (atomic_load(&s->recs[i].used)) {
+			if (atomic_load(&s->recs[i].used) && atomic_load(&s->recs[i].state) != R_BAD &&
+			    head_is(s, &s->recs[i])) {
 				const struct rec *r = &s->recs[i];
 				rc = fs_write_fd(fd, s->bytes + r->off - REC_HEAD, REC_HEAD + r->len);
 				list_add(l, &r->key, at + REC_HEAD, r->len, &r->sum);
@@ -1193,6 +1208,10 @@ static int rewrite(struct snap *s, struct listing *l)
 			}
 		if (rc == 0)
 			rc = put_added(s, fd, &b, l, &at);
+		if (rc == 0 && fstat(fd, &st) == 0) {
+			list_ident(&st, l->want);
+			l->n_want = 3;	/* the rename changes its change time */
+		}
 		if (close(fd) < 0)
 			rc = -1;
 		if (rc == 0)
@@ -1217,6 +1236,8 @@ static int save_records(struct snap *s, struct listing *l)
 	if (!s->valid || s->torn || atomic_load(&s->bad) || stale > live)
 		return rewrite(s, l);
 	if (!s->n_added) {	/* the file as it was */
+		memcpy(l->want, s->ident, sizeof(l->want));
+		l->n_want = 5;	/* still the very file read */
 		l->same = s->listed;
 		for (size_t i = 0; !l->same && i < s->n_recs; i++)
 			list_add(l, &s->recs[i].key, s->recs[i].off, s->recs[i].len, &s->recs[i].sum);
@@ -1235,7 +1256,7 @@ int snap_save(struct snap *s)
 	/* The identities name trees: written after them, and none when the
 	 * trees could not be (then every file is read). */
 	struct buf p = BUF_INIT, lp = BUF_INIT;
-	struct listing l = { BUF_INIT, 0, 0 };
+	struct listing l = { BUF_INIT, 0, 0, { 0 }, 0 };
 	ids_path(s, &p);
 	list_path(s, &lp);
 	int rc = snap_cut(s) ? 0 : save_records(s, &l);

@@ -484,7 +484,7 @@ static void journal_read(struct cache *c)
 	    trailer - text < (ptrdiff_t)hl + 33 || text[hl + 32] != '\n' || digest_parse(text + hl, &base) < 0 ||
 	    !digest_eq(&base, &c->base_sum))
 		return;
-	long long journal_time = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	long long journal_time = fs_time_ns(&st.st_mtim);
 	/* Read whole first: a journal is applied entire or not at all. */
 	struct change {
 		struct digest key;
@@ -615,7 +615,7 @@ static void *index_read(void *arg)
 	struct cache *c = arg;
 	struct stat ist;
 	if (stat(c->index, &ist) == 0 && fs_read(c->index, INDEX_MAX, &c->index_text) == 0) {
-		long long index_time = (long long)ist.st_mtim.tv_sec * 1000000000LL + ist.st_mtim.tv_nsec;
+		long long index_time = fs_time_ns(&ist.st_mtim);
 		if (parse(c, c->index_text.data, c->index_text.len, index_time) < 0) {
 			doc_map_free(&c->old);	/* the documents stay in the arena, unused */
 			c->n_base = c->base_len = 0;
@@ -1416,7 +1416,7 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 	if (!spare)	/* as read: the parse below cuts its lines */
 		buf_add(&cp->text, text.data, text.len);
 	char *s = text.data + hl, *line, *after;
-	long long size, list_time = (long long)ls.st_mtim.tv_sec * 1000000000LL + ls.st_mtim.tv_nsec;
+	long long size, list_time = fs_time_ns(&ls.st_mtim);
 	struct publish_stat id;
 	if (read_num(s, ' ', -1, &s, &size) < 0 || read_unsigned_or_none(&s, &id.dev) < 0 ||
 	    read_unsigned_or_none(&s, &id.ino) < 0 ||
@@ -1429,8 +1429,8 @@ static void read_pieces(struct cache_pieces *cp, const char *list, int fd, int s
 	if (fstat(fd, &fs) == 0 && S_ISREG(fs.st_mode))
 		now = (struct publish_stat){ (unsigned long long)fs.st_dev,
 			(unsigned long long)fs.st_ino,
-			(long long)fs.st_mtim.tv_sec * 1000000000LL + fs.st_mtim.tv_nsec,
-			(long long)fs.st_ctim.tv_sec * 1000000000LL + fs.st_ctim.tv_nsec, 1 };
+			fs_time_ns(&fs.st_mtim),
+			fs_time_ns(&fs.st_ctim), 1 };
 	trusted = publish_stat_eq(&id, &now) && (long long)fs.st_size == size;
 	if (spare && !trusted)
 		goto out;
@@ -1745,8 +1745,7 @@ static void retake_identity(struct cache_pieces *cp)
 	struct buf b = BUF_INIT;
 	buf_printf(&b, PIECES_HEADER "%lld %llu %llu %lld %lld %s\n", (long long)now.st_size,
 	    (unsigned long long)now.st_dev, (unsigned long long)now.st_ino,
-	    (long long)now.st_mtim.tv_sec * 1000000000LL + now.st_mtim.tv_nsec,
-	    (long long)now.st_ctim.tv_sec * 1000000000LL + now.st_ctim.tv_nsec, cp->rel);
+	    fs_time_ns(&now.st_mtim), fs_time_ns(&now.st_ctim), cp->rel);
 	const char *lines = nl + 1, *end = cp->text.data + cp->text.len - 37;	/* "end <hex>\n" */
 	buf_add(&b, lines, (size_t)(end - lines));
 	char hex[33];
@@ -2046,8 +2045,29 @@ size_t cache_piece_group(const struct site *s, size_t i, struct digest_ctx *k, i
 	return end;
 }
 
-/* Removes what killed builds left in the cache's folder: index.<pid>.tmp,
- * load.<pid>.tmp (data/snap.c) and suites.<pid>.tmp (data/suites_memo.c)
+/* The pid of a file a build writes and renames into the cache's folder:
+ * <prefix><pid>[.<more>].tmp for one of the prefixes below; else 0. */
+static long tmp_pid(const char *name)
+{
+	static const char *const prefixes[] = {
+		"index.",	/* the cache's index */
+		"load.", "load.ids.", "load.recs.",	/* data/snap.c */
+		"suites.",	/* data/suites_memo.c */
+	};
+	for (size_t k = 0; k < sizeof(prefixes) / sizeof(*prefixes); k++) {
+		size_t n = strlen(prefixes[k]);
+		char *end;
+		if (strncmp(name, prefixes[k], n) != 0 || name[n] < '1' || name[n] > '9')
+			continue;
+		long pid = strtol(name + n, &end, 10);
+		size_t rest = strlen(end);
+		if (pid > 0 && *end == '.' && rest >= 4 && strcmp(end + rest - 4, ".tmp") == 0)
+			return pid;
+	}
+	return 0;
+}
+
+/* Removes what killed builds left in the cache's folder (tmp_pid's files)
  * of a process that is gone. */
 static void clean_tmp(const struct cache *c)
 {
@@ -2057,9 +2077,7 @@ static void clean_tmp(const struct cache *c)
 	if (fs_list(c->dir, &v, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		long pid = strncmp(v[i].name, "index.", 6) == 0 ? strtol(v[i].name + 6, NULL, 10)
-		    : strncmp(v[i].name, "load.", 5) == 0 ? strtol(v[i].name + 5, NULL, 10)
-		    : strncmp(v[i].name, "suites.", 7) == 0 ? strtol(v[i].name + 7, NULL, 10) : 0;
+		long pid = tmp_pid(v[i].name);
 		if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
 			fs_join(&path, c->dir, v[i].name);
 			unlink(path.data);

@@ -262,8 +262,8 @@ static void capture_add(const char *rel, long long size, const void *data, const
 static struct publish_stat stat_id(const struct stat *st)
 {
 	return (struct publish_stat){ (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		(long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-		(long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec, 1 };
+		fs_time_ns(&st->st_mtim),
+		fs_time_ns(&st->st_ctim), 1 };
 }
 
 struct publish_stat publish_stat_of(const char *path)
@@ -1332,8 +1332,8 @@ static void take_id(struct prune_run *r, size_t j, const struct stat *st, const 
 	if (S_ISDIR(st->st_mode) && !r->err[j])
 		r->ids[j] = (struct publish_dir_id){ (unsigned long long)st->st_dev,
 			(unsigned long long)st->st_ino, (long long)st->st_size,
-			(long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-			(long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec,
+			fs_time_ns(&st->st_mtim),
+			fs_time_ns(&st->st_ctim),
 			(unsigned)st->st_mode, (long long)now->tv_sec * 1000000000LL + now->tv_nsec, 1 };
 }
 

@@ -13,6 +13,7 @@ void test_ytree_alias(void);
 void test_ytree_merge(void);
 void test_snap_codec(void);
 void test_snap_file(void);
+void test_snap_listing_wrong(void);
 void test_hours(void);
 void test_publish_paths(void);
 void test_publish_shown(void);
