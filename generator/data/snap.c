@@ -766,8 +766,10 @@ static void list_write(const struct snap *s, const struct listing *l)
 	struct stat st;
 	long long v[5];
 	list_path(s, &p);
-	int rc = -1;
-	if (l->n_want && stat(s->path, &st) == 0 && (list_ident(&st, v), memcmp(v, l->want, l->n_want * sizeof(*v)) == 0)) {
+	int rc = -1, same = l->n_want && stat(s->path, &st) == 0;
+	if (same)
+		list_ident(&st, v);
+	if (same && memcmp(v, l->want, l->n_want * sizeof(*v)) == 0) {
 		uint64_t n = l->n;
 		buf_add(&b, RECS_MAGIC, RECS_MAGIC_LEN);
 		buf_add(&b, v, sizeof(v));
