@@ -738,13 +738,12 @@ static void list_path(const struct snap *s, struct buf *p)
 	buf_printf(p, "%s.recs", s->path);
 }
 
+/* ident_of's first five numbers (the mode left out). */
 static void list_ident(const struct stat *st, long long *v)
 {
-	v[0] = (long long)st->st_dev;
-	v[1] = (long long)st->st_ino;
-	v[2] = (long long)st->st_size;
-	v[3] = fs_time_ns(&st->st_mtim);
-	v[4] = fs_time_ns(&st->st_ctim);
+	long long all[6];
+	ident_of(st, all);
+	memcpy(v, all, 5 * sizeof(*v));
 }
 
 static void list_add(struct listing *l, const struct digest *key, uint64_t off, uint64_t len,
