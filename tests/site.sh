@@ -482,7 +482,26 @@ cp -r "$S" "$S-new"
 	[ "$(grep -c 'nouvel-organisme.yaml:.*warning: .* is still the placeholder written by carto new' "$TMP/new.err")" = 4 ]
 st=$?; detail="$(head -3 "$TMP/new.err")"; [ "$st" = 0 ]
 site_test new-scaffolds "$detail"
-rm -rf "$S-new" "$TMP/new-out"
+# Each placeholder's warning is at the line and column where its value is
+# written (the quote that opens it), from check, from a build, and from a
+# build that takes the organisation from its record in the load snapshot
+# (site.yaml touched: the fingerprint misses, the records hold).
+f="$S-new/content/organismes/nouvel-organisme.yaml"
+at() { awk -v v="\"$1\"" '(i = index($0, v)) { print NR ":" i; exit }' "$f"; }
+placed() {	# placed FILE: every placeholder's warning at its value
+	for v in "Nom de l'organisme" "00 00 00 00 00" "a-remplacer@exemple.invalid" "Adresse à remplacer"; do
+		grep -F "nouvel-organisme.yaml:$(at "$v"): warning: " "$1" |
+			grep -qF "'$v' is still the placeholder written by carto new" || return 1
+	done
+}
+placed "$TMP/new.err" &&
+	"$CARTO" build --site "$S-new" --out "$TMP/new-out2" > /dev/null 2> "$TMP/new-b1.err" && placed "$TMP/new-b1.err" &&
+	touch "$S-new/site.yaml" &&
+	CARTO_TIMING=1 "$CARTO" build --site "$S-new" --out "$TMP/new-out2" > /dev/null 2> "$TMP/new-b2.err" &&
+	grep -q '^carto: load-records [1-9][0-9]* organisations taken' "$TMP/new-b2.err" && placed "$TMP/new-b2.err"
+st=$?; detail="$(grep -h 'nouvel-organisme.yaml' "$TMP/new.err" "$TMP/new-b2.err" 2>&1 | head -8)"; [ "$st" = 0 ]
+site_test new-placeholders-placed "$detail"
+rm -rf "$S-new" "$TMP/new-out" "$TMP/new-out2" "$TMP/.new-out2".*
 
 # The HTML site: every page of format.md §8 that this stage publishes exists,
 # links are relative (the site works under any sub-path and from file://),

@@ -31,6 +31,12 @@ static const char *const mod_keys[] = { "enseignement", "entrees_sorties",
 static const char *const session_keys[] = { "debut", "fin", "etat_recrutement",
 	"places_disponibles", NULL };
 
+/* Where the node x stands ({ 0, 0 } for none). */
+static struct srcpos pos_of(const struct ynode *x)
+{
+	return x ? (struct srcpos){ x->line, x->col } : (struct srcpos){ 0, 0 };
+}
+
 static int read_contact(struct rd *r, const struct ynode *map, const char *key,
     struct contact *c)
 {
@@ -40,6 +46,7 @@ static int read_contact(struct rd *r, const struct ynode *map, const char *key,
 	rd_keys(r, n, contact_keys);
 	c->nom = rd_text(r, n, "nom", OPT);
 	c->telephone = rd_text(r, n, "telephone", OPT);
+	c->telephone_at = pos_of(ytree_get(n, "telephone"));
 	c->courriel = rd_stext(r, n, "courriel", OPT);
 	return 1;
 }
@@ -50,12 +57,16 @@ static void read_adresse(struct rd *r, const struct ynode *n, struct lieu *l)
 	const struct ynode *lignes = rd_node(r, n, "lignes", Y_SEQ, OPT);
 	if (lignes) {
 		l->lignes = arena_alloc(r->a, lignes->n * sizeof(char *));
+		struct srcpos *at = arena_alloc(r->a, lignes->n * sizeof(*at));
+		l->lignes_at = at;
 		for (size_t i = 0; i < lignes->n; i++) {
 			const struct ynode *x = lignes->u.items[i];
 			if (x->kind != Y_SCALAR)
 				rd_error(r, x, "an address line must be text");
-			else
+			else {
+				at[l->n_lignes] = pos_of(x);
 				l->lignes[l->n_lignes++] = arena_strndup(r->a, x->u.s, x->n);
+			}
 		}
 	}
 	l->code_postal = rd_code(r, n, "code_postal", REQ);
@@ -276,6 +287,7 @@ void org_read(struct rd *r, const struct ynode *n, struct organisme *o)
 	else if (o->id.s)
 		rd_slug_fits(r, ytree_get(n, "id"), "organisation id", o->id.s);
 	o->nom = rd_text(r, n, "nom", REQ);
+	o->nom_at = pos_of(ytree_get(n, "nom"));
 	o->siret = rd_code(r, n, "siret", OPT);
 	o->nature = rd_code(r, n, "nature", OPT);
 	o->labels = rd_codes(r, n, "labels", OPT);

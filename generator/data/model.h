@@ -182,8 +182,15 @@ struct geo {
 
 /* ---- organisations ---- */
 
+/* Where a value was written in its file (1-based), for diagnostics; 0 when
+ * unknown. */
+struct srcpos {
+	uint32_t line, col;
+};
+
 struct contact {
 	const char *nom, *telephone;
+	struct srcpos telephone_at;
 	struct sval courriel;
 };
 
@@ -191,6 +198,7 @@ struct lieu {
 	struct sval id;
 	const char *denomination;
 	const char **lignes;
+	const struct srcpos *lignes_at;	/* n_lignes of them, or NULL */
 	size_t n_lignes;
 	struct sval code_postal, commune_nom, code_insee;
 	const struct commune *commune;	/* resolved */
@@ -293,6 +301,7 @@ struct organisme {
 					 * leaves the others' suites put back */
 	struct sval id;
 	const char *nom;
+	struct srcpos nom_at;
 	struct sval siret, nature;
 	struct svals labels;
 	struct sval site_web;

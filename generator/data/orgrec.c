@@ -29,7 +29,7 @@
 struct digest orgrec_key(const struct digest *src, const struct digest *inputs, int today)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto organisation record 2");
+	digest_str(c, "carto organisation record 3");
 	digest_fold(c, src);
 	digest_fold(c, inputs);
 	digest_num(c, (uint64_t)(int64_t)today);
@@ -77,6 +77,12 @@ static void put_sval(struct wr *w, const struct sval *v)
 	put_num(w, v->plain != 0);
 }
 
+static void put_pos(struct wr *w, const struct srcpos *at)
+{
+	put_num(w, at->line);
+	put_num(w, at->col);
+}
+
 /* A list: 1 + n, or 0 when p is NULL. */
 static void put_len(struct wr *w, const void *p, size_t n)
 {
@@ -101,6 +107,7 @@ static void put_contact(struct wr *w, const struct contact *c)
 {
 	put_str(w, c->nom);
 	put_str(w, c->telephone);
+	put_pos(w, &c->telephone_at);
 	put_sval(w, &c->courriel);
 }
 
@@ -124,8 +131,10 @@ static int put_lieu(struct wr *w, const struct lieu *l)
 	put_sval(w, &l->id);
 	put_str(w, l->denomination);
 	put_len(w, l->lignes, l->n_lignes);
-	for (size_t i = 0; i < l->n_lignes; i++)
+	for (size_t i = 0; i < l->n_lignes; i++) {
 		put_str(w, l->lignes[i]);
+		put_pos(w, l->lignes_at ? &l->lignes_at[i] : &(struct srcpos){ 0, 0 });
+	}
 	put_sval(w, &l->code_postal);
 	put_sval(w, &l->commune_nom);
 	put_sval(w, &l->code_insee);
@@ -215,6 +224,7 @@ static int put_org(struct wr *w, const struct organisme *o)
 	buf_add(&w->b, &o->own, sizeof(o->own));
 	put_sval(w, &o->id);
 	put_str(w, o->nom);
+	put_pos(w, &o->nom_at);
 	put_sval(w, &o->siret);
 	put_sval(w, &o->nature);
 	put_svals(w, &o->labels);
@@ -324,6 +334,12 @@ static inline void get_sval(struct rdr *r, struct sval *v)
 	v->plain = get_small(r, 1);
 }
 
+static inline void get_pos(struct rdr *r, struct srcpos *at)
+{
+	at->line = get_u32(r);
+	at->col = get_u32(r);
+}
+
 /* A list's length; *present 0 for NULL. Each element takes a byte at
  * least, so a length beyond the bytes left is damage. */
 static size_t get_len(struct rdr *r, int *present)
@@ -375,6 +391,7 @@ static void get_contact(struct rdr *r, struct contact *c)
 {
 	c->nom = get_str(r);
 	c->telephone = get_str(r);
+	get_pos(r, &c->telephone_at);
 	get_sval(r, &c->courriel);
 }
 
@@ -384,9 +401,13 @@ static void get_lieu(struct rdr *r, struct lieu *l)
 	l->denomination = get_str(r);
 	size_t n;
 	l->lignes = get_list(r, sizeof(*l->lignes), &n);
-	for (l->n_lignes = 0; l->n_lignes < n && !r->bad; l->n_lignes++)
+	struct srcpos *at = l->lignes ? arena_alloc(r->a, n * sizeof(*at)) : NULL;
+	l->lignes_at = at;
+	for (l->n_lignes = 0; l->n_lignes < n && !r->bad; l->n_lignes++) {
 		if (!(l->lignes[l->n_lignes] = get_str(r)))
 			r->bad = 1;
+		get_pos(r, &at[l->n_lignes]);
+	}
 	get_sval(r, &l->code_postal);
 	get_sval(r, &l->commune_nom);
 	get_sval(r, &l->code_insee);
@@ -500,6 +521,7 @@ static void get_org(struct rdr *r, struct organisme *o)
 	}
 	get_sval(r, &o->id);
 	o->nom = get_str(r);
+	get_pos(r, &o->nom_at);
 	get_sval(r, &o->siret);
 	get_sval(r, &o->nature);
 	get_svals(r, &o->labels);

@@ -410,27 +410,32 @@ static int days_between(int a, int b)
 	return (int)((timegm(&tb) - timegm(&ta)) / 86400);
 }
 
-/* Warns for each placeholder of `carto new organisme` still there. The
- * model keeps no position for nom, telephone and lignes: the organisation's
- * id, the courriel and the lieu's id stand for them. */
+/* Warns for each placeholder of `carto new organisme` still there, where
+ * it is written (a model built without positions: at the organisation's
+ * id, the courriel, the lieu's id). */
 static void check_placeholders(struct vctx *v, const struct organisme *o)
 {
 	static const char todo[] = "is still the placeholder written by carto new: replace it before publishing";
 	if (o->nom && strcmp(o->nom, VALIDATE_TODO_NOM) == 0)
-		vwarn(v, o->id.line, o->id.col, "nom '%s' %s", o->nom, todo);
-	if (o->has_contact && o->contact.telephone &&
-	    strcmp(o->contact.telephone, VALIDATE_TODO_TELEPHONE) == 0)
-		vwarn(v, o->contact.courriel.line, o->contact.courriel.col, "telephone '%s' %s",
-		    o->contact.telephone, todo);
-	if (o->has_contact && o->contact.courriel.s &&
-	    strcmp(o->contact.courriel.s, VALIDATE_TODO_COURRIEL) == 0)
-		vwarn(v, o->contact.courriel.line, o->contact.courriel.col, "courriel '%s' %s",
-		    o->contact.courriel.s, todo);
-	for (size_t i = 0; i < o->n_lieux; i++)
-		for (size_t k = 0; k < o->lieux[i].n_lignes; k++)
-			if (strcmp(o->lieux[i].lignes[k], VALIDATE_TODO_LIGNE) == 0)
-				vwarn(v, o->lieux[i].id.line, o->lieux[i].id.col, "adresse '%s' %s",
-				    o->lieux[i].lignes[k], todo);
+		vwarn(v, o->nom_at.line ? o->nom_at.line : o->id.line, o->nom_at.line ? o->nom_at.col : o->id.col,
+		    "nom '%s' %s", o->nom, todo);
+	const struct contact *c = &o->contact;
+	if (o->has_contact && c->telephone && strcmp(c->telephone, VALIDATE_TODO_TELEPHONE) == 0)
+		vwarn(v, c->telephone_at.line ? c->telephone_at.line : c->courriel.line,
+		    c->telephone_at.line ? c->telephone_at.col : c->courriel.col, "telephone '%s' %s", c->telephone,
+		    todo);
+	if (o->has_contact && c->courriel.s && strcmp(c->courriel.s, VALIDATE_TODO_COURRIEL) == 0)
+		vwarn(v, c->courriel.line, c->courriel.col, "courriel '%s' %s", c->courriel.s, todo);
+	for (size_t i = 0; i < o->n_lieux; i++) {
+		const struct lieu *l = &o->lieux[i];
+		for (size_t k = 0; k < l->n_lignes; k++) {
+			if (strcmp(l->lignes[k], VALIDATE_TODO_LIGNE) != 0)
+				continue;
+			const struct srcpos *at = l->lignes_at && l->lignes_at[k].line ? &l->lignes_at[k] : NULL;
+			vwarn(v, at ? at->line : l->id.line, at ? at->col : l->id.col, "adresse '%s' %s", l->lignes[k],
+			    todo);
+		}
+	}
 }
 
 static void check_org(struct vctx *v, struct organisme *o)
