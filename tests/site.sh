@@ -696,13 +696,14 @@ done
 site_test legal-site-map "missing:$missing"
 
 # A site without pages_legales still has the three pages (saying what is
-# missing, declared non conforme), with a warning; a page of the same slug
+# missing, declared non conforme), with a warning on site.yaml named with
+# the site's folder, as its other diagnostics are; a page of the same slug
 # replaces the generated one.
 cp -r "$S" "$S-legal"
 sed -i '/^pages_legales:/,$d' "$S-legal/site.yaml"
 printf -- '---\ntitre: "Nos mentions"\n---\nTexte écrit par le site.\n' > "$S-legal/content/pages/mentions-legales.md"
 "$CARTO" build --site "$S-legal" --out "$TMP/legal-out" > /dev/null 2> "$TMP/legal.err" &&
-	grep -q "site.yaml:1:1: warning: no pages_legales block" "$TMP/legal.err" &&
+	grep -qF "$S-legal/site.yaml:1:1: warning: no pages_legales block" "$TMP/legal.err" &&
 	grep -q 'est non conforme avec' "$TMP/legal-out/accessibilite/index.html" &&
 	grep -q 'Accessibilité : non conforme</a>' "$TMP/legal-out/index.html" &&
 	grep -q 'Texte écrit par le site' "$TMP/legal-out/mentions-legales/index.html" &&

@@ -138,6 +138,7 @@ void site_read(struct rd *r, const struct ynode *n, struct site *s)
 	static const char *const keys[] = { "titre", "base_url", "langue", "theme",
 		"fraicheur_jours", "html_brut", "licence", "menus", "pages_legales", NULL };
 	rd_keys(r, n, keys);
+	s->site_file = arena_strdup(r->a, r->file);
 	s->titre = rd_text(r, n, "titre", REQ);
 	struct sval u = rd_stext(r, n, "base_url", REQ);
 	s->base_url = u.s;

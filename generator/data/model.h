@@ -418,6 +418,8 @@ struct menu {
 
 struct site {
 	const char *root;		/* the site folder */
+	const char *site_file;		/* site.yaml as diagnostics name it (with
+					 * the site's folder), set by its reading */
 	const char *share;		/* carto's share folder (default theme, territory),
 					 * set by the caller before load_site; NULL when
 					 * none was found */

@@ -645,7 +645,7 @@ static void check_legal(struct vctx *v)
 	if (s->legal.present || (strmap_get(&s->pages_by_slug, "mentions-legales") &&
 	    strmap_get(&s->pages_by_slug, "accessibilite")))
 		return;
-	v->file = "site.yaml";
+	v->file = s->site_file ? s->site_file : "site.yaml";
 	vwarn(v, 1, 1, "no pages_legales block: the mentions légales and the déclaration d'accessibilité "
 	    "are published without their éditeur, hébergeur and audit, and the site is declared "
 	    "'non conforme' (README: Legal pages)");
