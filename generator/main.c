@@ -146,10 +146,15 @@ static const struct command {
 	const char *name;
 	unsigned bit;
 	int min_args, max_args;	/* max_args -1: no limit */
+	const char *operands;	/* what a command short of operands says it needs */
 } commands[] = {
-	{ "build", C_BUILD, 0, 0 }, { "check", C_CHECK, 0, 0 }, { "serve", C_SERVE, 0, 0 },
-	{ "new", C_NEW, 2, 2 }, { "init", C_INIT, 1, 1 }, { "theme", C_THEME, 1, 2 },
-	{ "version", C_VERSION, 0, 0 }, { "help", C_HELP, 0, 1 }, { "import", C_IMPORT, 2, -1 },
+	{ "build", C_BUILD, 0, 0, NULL }, { "check", C_CHECK, 0, 0, NULL }, { "serve", C_SERVE, 0, 0, NULL },
+	{ "new", C_NEW, 2, 2, "a kind and an id: carto new KIND ID, KIND one of page, organisme, "
+	    "webinaire, diaporama (a new site is made by carto init FOLDER)" },
+	{ "init", C_INIT, 1, 1, "the folder of the new site: carto init FOLDER" },
+	{ "theme", C_THEME, 1, 2, "an action: carto theme export [FOLDER]" },
+	{ "version", C_VERSION, 0, 0, NULL }, { "help", C_HELP, 0, 1, NULL },
+	{ "import", C_IMPORT, 2, -1, "a format and files: carto import lheo FILE..." },
 };
 
 /* The options, the commands that take each, and the environment variable
@@ -277,7 +282,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		given |= 1u << k;
 	}
 	if (o->n_args < c->min_args) {
-		fprintf(stderr, "carto: %s: missing operand\n", c->name);
+		fprintf(stderr, "carto: %s needs %s\n", c->name, c->operands ? c->operands : "more operands");
 		return -1;
 	}
 	for (size_t k = 0; k < N_OPTIONS; k++) {
@@ -922,8 +927,10 @@ static int cmd_new(const struct opts *o)
 		buf_printf(&path, "%s/content/organismes/%s.yaml", o->site, o->new_name);
 		buf_printf(&text, org_skel, o->new_name, civil_iso(t, day));
 	} else {
-		fprintf(stderr, "carto: new makes a page, organisme, webinaire or diaporama, not '%s'\n",
-		    o->new_kind);
+		fprintf(stderr, "carto: new makes a page, organisme, webinaire or diaporama, not '%s'%s\n",
+		    o->new_kind, strcmp(o->new_kind, "site") == 0 ? " (a new site is made by carto init FOLDER)" :
+		    strcmp(o->new_kind, "cartographie") == 0 ? " (a cartography is a file of content/cartographies/: "
+		    "README, Add a cartography)" : "");
 		return 2;
 	}
 	char *slash = strrchr(path.data, '/');

@@ -452,6 +452,23 @@ st=$?
 [ $st = 0 ] && [ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ] && [ $r4 = 2 ]
 site_test option-equals-value "$st $r1 $r2 $r3 $r4"
 
+# A command short of its operands says what it needs and how to write it
+# (exit 2); carto new names carto init for a site and the folder for a
+# cartography.
+r=""
+for a in "new" "new page" "init" "theme" "import lheo"; do
+	# shellcheck disable=SC2086
+	"$CARTO" $a > /dev/null 2> "$TMP/op.err"; rc=$?
+	[ $rc = 2 ] && grep -q "^carto: ${a%% *} needs .*: carto ${a%% *} " "$TMP/op.err" || r="$r [$a: $rc $(head -1 "$TMP/op.err")]"
+done
+"$CARTO" new site x --site "$S" > /dev/null 2> "$TMP/op.err" && r="$r [new site accepted]"
+grep -q "not 'site' (a new site is made by carto init FOLDER)" "$TMP/op.err" || r="$r [new site: $(cat "$TMP/op.err")]"
+"$CARTO" new cartographie x --site "$S" > /dev/null 2> "$TMP/op.err" && r="$r [new cartographie accepted]"
+grep -q "not 'cartographie' (a cartography is a file of content/cartographies/" "$TMP/op.err" ||
+	r="$r [new cartographie: $(cat "$TMP/op.err")]"
+[ -z "$r" ]
+site_test usage-operands-named "$r"
+
 # The environment gives the common settings (CARTO_SITE, CARTO_OUT,
 # CARTO_BASE_URL, CARTO_JOBS…); the command line wins over it; a wrong
 # value is a usage error that names the variable.
