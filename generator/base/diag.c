@@ -79,11 +79,41 @@ void diags_tee(struct buf *b)
 	tee = b;
 }
 
+/* 1 when a and b say the same thing at the same place. */
+static int same_diag(const struct diag *a, const struct diag *b)
+{
+	return a->line == b->line && a->col == b->col && a->sev == b->sev && strcmp(a->file, b->file) == 0 &&
+	    strcmp(a->msg, b->msg) == 0;
+}
+
+/* Sorts d and drops each diagnostic that repeats the one before it (a
+ * problem of a template met by two pages rendered side by side, a file
+ * read by two stages), with the counts. */
+static void dedupe(struct diags *d)
+{
+	if (d->n < 2)
+		return;
+	xqsort(d->v, d->n, sizeof(*d->v), cmp_diag);
+	size_t kept = 1;
+	for (size_t i = 1; i < d->n; i++) {
+		struct diag *x = &d->v[i];
+		if (same_diag(x, &d->v[kept - 1])) {
+			if (x->sev == DIAG_ERROR)
+				d->errors--;
+			else
+				d->warnings--;
+			free(x->file);
+			free(x->msg);
+		} else
+			d->v[kept++] = *x;
+	}
+	d->n = kept;
+}
+
 void diags_print(struct diags *d, FILE *f)
 {
 	struct buf line = BUF_INIT;
-	if (d->n > 1)
-		xqsort(d->v, d->n, sizeof(*d->v), cmp_diag);
+	dedupe(d);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag *x = &d->v[i];
 		const char *sev = x->sev == DIAG_ERROR ? "error" : "warning";

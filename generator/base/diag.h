@@ -41,7 +41,9 @@ void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
 	__attribute__((format(printf, 6, 0)));
 /* Moves every diagnostic of src into dst. */
 void diags_merge(struct diags *dst, struct diags *src);
-/* Sorts by file, line, column (stable) and prints to f. */
+/* Sorts by file, line, column (stable), drops a diagnostic that repeats the
+ * one before it (same place, severity and message; the counts follow) and
+ * prints to f. */
 void diags_print(struct diags *d, FILE *f);
 /* Makes diags_print also append what it prints to b (NULL: stop), so that
  * a build can replay its diagnostics exactly (generator/fingerprint.h).

@@ -12,6 +12,7 @@
 #include "../../generator/base/arena.h"
 #include "../../generator/base/buf.h"
 #include "../../generator/base/civil.h"
+#include "../../generator/base/diag.h"
 #include "../../generator/base/digest.h"
 #include "../../generator/base/fs.h"
 #include "../../generator/base/fsrec.h"
@@ -535,4 +536,32 @@ void test_fs_replace(void)
 	buf_release(&to);
 	buf_release(&got);
 	buf_release(&sub);
+}
+
+/* diags_print says a problem once: the same place, severity and message
+ * added twice (two pages meeting one template's fault) is printed once and
+ * counted once; the same message elsewhere, or as another severity, stays. */
+void test_diags_dedupe(void)
+{
+	struct diags d = DIAGS_INIT;
+	diag_add(&d, "b.mustache", 1, 22, DIAG_ERROR, "partials expanded too often");
+	diag_add(&d, "a.yaml", 3, 8, DIAG_WARNING, "placeholder");
+	diag_add(&d, "b.mustache", 1, 22, DIAG_ERROR, "partials expanded too often");
+	diag_add(&d, "b.mustache", 1, 22, DIAG_WARNING, "partials expanded too often");
+	diag_add(&d, "b.mustache", 2, 22, DIAG_ERROR, "partials expanded too often");
+	diag_add(&d, "a.yaml", 3, 8, DIAG_WARNING, "placeholder");
+	diag_add(&d, "a.yaml", 3, 8, DIAG_WARNING, "placeholder");
+	EXPECT(d.errors == 3 && d.warnings == 4);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	diags_print(&d, f);
+	fclose(f);
+	EXPECT_STR(text, "a.yaml:3:8: warning: placeholder\n"
+	    "b.mustache:1:22: error: partials expanded too often\n"
+	    "b.mustache:1:22: warning: partials expanded too often\n"
+	    "b.mustache:2:22: error: partials expanded too often\n");
+	EXPECT(d.n == 4 && d.errors == 2 && d.warnings == 2);
+	free(text);
+	diags_free(&d);
 }

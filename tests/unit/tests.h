@@ -2,6 +2,7 @@
 #ifndef CARTO_TESTS_H
 #define CARTO_TESTS_H
 void test_buf(void);
+void test_diags_dedupe(void);
 void test_utf8(void);
 void test_suggest(void);
 void test_strmap(void);
