@@ -459,7 +459,7 @@ static void check_org(struct vctx *v, struct organisme *o)
 	if (o->mise_a_jour && v->today && o->mise_a_jour > v->today)
 		vwarn(v, o->maj_line, o->maj_col, "mise_a_jour %d-%02d-%02d is in the future",
 		    o->mise_a_jour / 10000, o->mise_a_jour / 100 % 100, o->mise_a_jour % 100);
-	else if (o->mise_a_jour && v->today &&
+	else if (o->mise_a_jour && v->today && v->s->site_file &&	/* else site.yaml's error says it */
 	    days_between(o->mise_a_jour, v->today) > v->s->fraicheur_jours)
 		vwarn(v, o->maj_line, o->maj_col,
 		    "mise_a_jour is %d days old (more than fraicheur_jours: %ld): check this organisation",
@@ -642,10 +642,12 @@ static void check_pages(struct vctx *v)
 static void check_legal(struct vctx *v)
 {
 	const struct site *s = v->s;
+	if (!s->site_file)	/* site.yaml was not read: its own error says so */
+		return;
 	if (s->legal.present || (strmap_get(&s->pages_by_slug, "mentions-legales") &&
 	    strmap_get(&s->pages_by_slug, "accessibilite")))
 		return;
-	v->file = s->site_file ? s->site_file : "site.yaml";
+	v->file = s->site_file;
 	vwarn(v, 1, 1, "no pages_legales block: the mentions légales and the déclaration d'accessibilité "
 	    "are published without their éditeur, hébergeur and audit, and the site is declared "
 	    "'non conforme' (README: Legal pages)");
