@@ -114,6 +114,11 @@ struct wr {
 	int any;			/* "organismes:" written */
 	int day;			/* mise_a_jour when the file gives none */
 	struct grp g;
+	struct diags pending;		/* what on_org says of the organisation
+					 * (its address, contact, extras), said
+					 * by end_org only when it is written: a
+					 * national export's organisations
+					 * outside the territory say nothing */
 };
 
 static void put(struct wr *o, const char *p, size_t n)
@@ -256,7 +261,17 @@ static void org_extras(struct wr *o, uint32_t line, const char *id, const char *
 
 /* A formation's organisation: the first one read makes it (and reports its
  * problems, once), the next ones are checked against it. */
+static void on_org_said(struct wr *o, const char *p, const char *end);
+
 static void on_org(struct wr *o, const char *p, const char *end)
+{
+	struct diags *said = o->im->d;
+	o->im->d = &o->pending;
+	on_org_said(o, p, end);
+	o->im->d = said;
+}
+
+static void on_org_said(struct wr *o, const char *p, const char *end)
 {
 	struct grp *g = &o->g;
 	struct imp *im = o->im;
@@ -426,6 +441,10 @@ static void end_org(struct wr *o)
 			diff_add(im, 1, g->out_id);
 	} else if (g->prev)
 		diff_add(im, 2, g->prev_id ? g->prev_id : g->id);
+	if (g->n_offres)
+		diags_merge(im->d, &o->pending);
+	else
+		diags_free(&o->pending);
 	strmap_free(&g->ids);
 	strmap_free(&g->lieux);
 	arena_reset(&g->a);
@@ -567,6 +586,7 @@ static int write_file(struct imp *im, const char *dir, const char *path, int *ke
 	if (fclose(w) != 0)
 		rc = -1;
 	buf_release(&o.b);
+	diags_free(&o.pending);
 	strmap_free(&o.g.ids);
 	strmap_free(&o.g.lieux);
 	arena_free(&o.g.a);
