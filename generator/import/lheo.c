@@ -261,17 +261,7 @@ static void org_extras(struct wr *o, uint32_t line, const char *id, const char *
 
 /* A formation's organisation: the first one read makes it (and reports its
  * problems, once), the next ones are checked against it. */
-static void on_org_said(struct wr *o, const char *p, const char *end);
-
-static void on_org(struct wr *o, const char *p, const char *end)
-{
-	struct diags *said = o->im->d;
-	o->im->d = &o->pending;
-	on_org_said(o, p, end);
-	o->im->d = said;
-}
-
-static void on_org_said(struct wr *o, const char *p, const char *end)
+static void take_org(struct wr *o, const char *p, const char *end)
 {
 	struct grp *g = &o->g;
 	struct imp *im = o->im;
@@ -312,6 +302,16 @@ static void on_org_said(struct wr *o, const char *p, const char *end)
 	g->c.tel = keep(g, g->c.tel);
 	g->c.mail = keep(g, g->c.mail);
 	arena_reset(&im->fa);
+}
+
+/* take_org, with what it says of the organisation kept in o->pending until
+ * end_org knows whether the organisation is written. */
+static void on_org(struct wr *o, const char *p, const char *end)
+{
+	struct diags *said = o->im->d;
+	o->im->d = &o->pending;
+	take_org(o, p, end);
+	o->im->d = said;
 }
 
 /* An action's ids, in the order they were read: the offer's, then each new
