@@ -149,7 +149,7 @@ static const struct command {
 	const char *operands;	/* what a command short of operands says it needs */
 } commands[] = {
 	{ "build", C_BUILD, 0, 0, NULL }, { "check", C_CHECK, 0, 0, NULL }, { "serve", C_SERVE, 0, 0, NULL },
-	{ "new", C_NEW, 2, 2, "a kind and an id: carto new KIND ID, KIND one of page, organisme, "
+	{ "new", C_NEW, 2, 2, "a kind and a name: carto new KIND NAME, KIND one of page, organisme, "
 	    "webinaire, diaporama (a new site is made by carto init FOLDER)" },
 	{ "init", C_INIT, 1, 1, "the folder of the new site: carto init FOLDER" },
 	{ "theme", C_THEME, 1, 2, "an action: carto theme export [FOLDER]" },
