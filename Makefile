@@ -35,7 +35,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/base/diag.c generator/base/utf8.c generator/base/strmap.c \
-       generator/base/fs.c generator/base/escape.c generator/base/civil.c \
+       generator/base/fs.c generator/base/fsview.c generator/base/escape.c generator/base/civil.c \
        generator/base/collate.c generator/base/url.c \
        generator/base/pool.c generator/base/json.c generator/base/digest.c generator/base/fsrec.c \
        generator/data/ytree.c generator/data/snap.c generator/data/orgrec.c generator/data/fields.c generator/data/load.c \

@@ -37,6 +37,7 @@
 #include "base/digest.h"
 #include "base/fs.h"
 #include "base/fsrec.h"
+#include "base/fsview.h"
 #include "base/mem.h"
 #include "base/pool.h"
 #include "base/strmap.h"
@@ -123,7 +124,7 @@ static int global_key(struct fingerprint *f, const struct fingerprint_args *a)
 }
 
 /* Reads a number at *s followed by stop; -1 when there is none. */
-static int take_num(char **s, char stop, long long *v)
+static int take_num(const char **s, char stop, long long *v)
 {
 	char *e;
 	errno = 0;
@@ -136,10 +137,10 @@ static int take_num(char **s, char stop, long long *v)
 
 /* Reads "<kind> <errno> ... <path length>\n<root><path>\n" at *s (before
  * end) into e (root and path NUL-terminated in place). -1 when malformed. */
-static int take_entry(char **s, char *end, struct fsrec_entry *e)
+static int take_entry(const char **s, const char *end, struct fsrec_entry *e)
 {
 	long long v[10];	/* errno, dev, inode, size, mtime, ctime, mode, place, two lengths */
-	char *p = *s;
+	const char *p = *s;
 	if (end - p < 2 || p[1] != ' ')
 		return -1;
 	e->kind = p[0];
@@ -178,12 +179,12 @@ static int still(const struct fingerprint *f, const struct fsrec_entry *e, int o
 
 /* Parses the fingerprint text (modified in place) and checks every entry;
  * 1 when it holds. */
-static int holds(struct fingerprint *f, char *text, size_t len, long long written)
+static int holds(struct fingerprint *f, const char *text, size_t len, long long written)
 {
 	size_t hl = strlen(HEADER);
 	if (len < hl + 37 || memcmp(text, HEADER, hl) != 0 || text[len - 1] != '\n')
 		return 0;
-	char *trailer = text + len - 37, *s = text + hl;	/* "end " + 32 hex + "\n" */
+	const char *trailer = text + len - 37, *s = text + hl;	/* "end " + 32 hex + "\n" */
 	struct digest want, got = digest_bytes(text, (size_t)(trailer - text)), key;
 	if (trailer[-1] != '\n' || memcmp(trailer, "end ", 4) != 0 ||
 	    digest_parse(trailer + 4, &want) < 0 || !digest_eq(&want, &got))
@@ -224,13 +225,13 @@ static int holds(struct fingerprint *f, char *text, size_t len, long long writte
 static int check(struct fingerprint *f)
 {
 	struct stat st;
-	struct buf text = BUF_INIT;
+	struct fs_view text = FS_VIEW_INIT;
 	int ok = 0;
-	if (stat(f->path, &st) == 0 && fs_read(f->path, FILE_MAX, &text) == 0) {
+	if (fs_view_open(f->path, FILE_MAX, 1, &text, &st) == 0) {
 		long long written = fs_time_ns(&st.st_mtim);
 		ok = holds(f, text.data, text.len, written);
 	}
-	buf_release(&text);
+	fs_view_close(&text);
 	if (!ok) {
 		buf_reset(&f->err);
 		buf_reset(&f->say);

@@ -23,6 +23,7 @@
 #include "base/civil.h"
 #include "base/diag.h"
 #include "base/fs.h"
+#include "base/fsview.h"
 #include "base/mem.h"
 #include "base/url.h"
 #include "data/fields.h"
@@ -626,6 +627,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	p.no_exchange = o->b.no_exchange;
 	p.jobs = o->b.jobs;
 	publish_recover(o->out, d);	/* a killed build's leftovers, even if this one fails */
+	unsigned views_cut = fs_views_cut();	/* before this build (carto serve builds again) */
 	/* Nothing changed since the last build: it says so, and stops here. */
 	o->today = today();	/* one day for the fingerprint and the build */
 	struct fingerprint_args fa = { o->site, o->out, o->share, &o->b, o->today, o->preloaded || d->n };
@@ -706,6 +708,13 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */
 		say_snap_cut(o->out);
 		snap_save(o->snap);	/* cut: removes it and its identities */
+		publish_abort(&p);
+		goto done;
+	}
+	if (fs_views_cut() != views_cut) {	/* a cache file viewed in place read as 0s */
+		fprintf(stderr, "carto: error: a file of the build cache beside %s was cut short by another "
+		    "program while this build read it: nothing was published; %s is unchanged; build again\n",
+		    o->out, o->out);
 		publish_abort(&p);
 		goto done;
 	}

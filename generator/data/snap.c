@@ -30,6 +30,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
+#include "../base/fsview.h"
 #include "../base/mem.h"
 #include "../base/strmap.h"
 #include "ytree.h"
@@ -259,12 +260,7 @@ struct snap {
 	struct digest carto;
 	const char *bytes;	/* the file's, bytes[len] readable and 0 */
 	size_t len;
-	void *map;		/* bytes, when mapped (map_len of them) */
-	size_t map_len;
-	int watched;		/* the mapping the SIGBUS handler watches */
-	struct buf file;	/* bytes, when read (a file whose size is a
-				 * multiple of the page: the byte after it
-				 * would not be mapped) */
+	struct fs_view view;	/* the file's bytes, mapped (or read) */
 	int put;		/* snap_put records (else read only) */
 	int valid;		/* the header is this carto's */
 	int torn;		/* bytes after the last whole record */
@@ -284,7 +280,7 @@ struct snap {
 	size_t n_put;		/* of them, trees (snap_put) */
 	/* The identities of the files the last load read (snap_take_known). */
 	long long start;	/* the coarse clock when opened, ns */
-	struct buf ids_file;	/* the table read: known's paths point in it */
+	struct fs_view ids_file;	/* the table viewed: known's paths point in it */
 	struct ident *known;
 	size_t n_known;
 	struct strmap by_path;	/* path -> 1 + its place in known */
@@ -343,180 +339,40 @@ static void index_records(struct snap *s)
 	}
 }
 
-/* The second half of a file read side by side (read_whole). */
-struct half {
-	int fd;
-	char *to;
-	size_t n;
-	off_t at;
-	int err;		/* errno, or EIO for a short read */
-};
-
-static void *read_half(void *arg)
-{
-	struct half *h = arg;
-	size_t got = 0;
-	while (got < h->n) {
-		ssize_t r = pread(h->fd, h->to + got, h->n - got, h->at + (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			h->err = r < 0 ? errno : EIO;
-			return NULL;
-		}
-		got += (size_t)r;
-	}
-	return NULL;
-}
-
-/* Reads the regular file at path (at most max bytes) whole into b, its two
- * halves side by side (pread, the second in a thread of its own): the
- * snapshot is tens of megabytes, and copying it in and faulting in the
- * pages it goes to is most of opening it. What is appended meanwhile is
- * not read. Returns 0, or -1 with errno set. */
-static int read_whole(const char *path, size_t max, struct buf *b, struct stat *stp)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		int e = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	size_t n = (size_t)st.st_size, first = n / 2;
-	buf_grow(b, n);
-	struct half h[2] = { { fd, b->data, first, 0, 0 }, { fd, b->data + first, n - first, (off_t)first, 0 } };
-	pthread_t th;
-	int started = n >= (1u << 20) && pthread_create(&th, NULL, read_half, &h[1]) == 0;
-	read_half(&h[0]);
-	if (started)
-		pthread_join(th, NULL);
-	else
-		read_half(&h[1]);
-	close(fd);
-	if (h[0].err || h[1].err) {
-		errno = h[0].err ? h[0].err : h[1].err;
-		return -1;
-	}
-	b->len = n;
-	b->data[n] = '\0';
-	*stp = st;
-	return 0;
-}
-
-/* ---- a snapshot cut short while mapped ----
+/* ---- the file's bytes ----
  *
- * Another program that truncates the snapshot in place (carto never does)
- * takes the mapped pages past the new end away: reading them raises
- * SIGBUS. The handler, for an address inside the live mapping, maps
- * anonymous zero pages over the whole of it (a read then sees 0s, which
- * the decoder's bounds and the records' digests refuse, and never crashes),
- * notes the cut and returns, so the faulting read is done again on them;
- * the build then stops before publishing (snap_cut). For any other address
- * it puts back the handler it replaced and returns: the fault comes again
- * and does what it did before. Only one mapping is watched at a time (a
- * build opens one snapshot); mmap is not on POSIX's list of functions safe
- * in a handler, but on Linux it is a plain system call. */
-static _Atomic(uintptr_t) watched_base;
-static _Atomic(size_t) watched_len;
-static volatile sig_atomic_t was_cut;
-static struct sigaction before_bus;
-static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
-
-static void on_bus(int sig, siginfo_t *si, void *ctx)
-{
-	(void)sig;
-	(void)ctx;
-	uintptr_t base = atomic_load(&watched_base), at = (uintptr_t)si->si_addr;
-	size_t len = atomic_load(&watched_len);
-	if (base && at >= base && at - base < len &&
-	    mmap((void *)base, len, PROT_READ, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) != MAP_FAILED) {
-		was_cut = 1;
-		return;
-	}
-	sigaction(SIGBUS, &before_bus, NULL);
-}
-
-static void watch_bus(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_bus;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &before_bus);
-}
-
-/* Watches the mapping m of len bytes, when no other is. */
-static void watch(struct snap *s, void *m, size_t len)
-{
-	uintptr_t none = 0;
-	pthread_once(&bus_once, watch_bus);
-	atomic_store(&watched_len, len);
-	s->watched = atomic_compare_exchange_strong(&watched_base, &none, (uintptr_t)m);
-}
-
+ * Mapped read only (base/fsview.h): its pages are the page cache's,
+ * neither copied nor zeroed (a read into memory of our own faulted in and
+ * filled tens of megabytes), all faulted in at once (MAP_POPULATE: the
+ * records are walked whole). Nothing writes to the bytes, and carto never
+ * truncates the file in place (snap_save appends or renames a new one over
+ * it). Another program that does makes the mapped pages past the new end
+ * read as 0s (fsview.c's SIGBUS handler), which the decoder's bounds and
+ * the records' digests refuse, and never crash; the build then stops
+ * before publishing (snap_cut). */
 int snap_cut(struct snap *s)
 {
 	snap_ready(s);
-	return s && s->watched && was_cut;
+	return s && fs_view_cut(&s->view);
 }
 
-/* Maps the snapshot at path into s (bytes, len), read only: its pages are
- * the page cache's, neither copied nor zeroed (a read into memory of our
- * own faulted in and filled tens of megabytes). The byte after the file
- * must read as 0: it does in the last page's rest, so a file whose size is
- * a multiple of the page is read instead. Nothing writes to the bytes, and
- * the file is never truncated in place (snap_save appends or renames a new
- * one over it). Returns 0, or -1 with errno set. */
+/* Maps the snapshot at path into s (bytes, len). Returns 0, or -1 with
+ * errno set. */
 static int map_whole(struct snap *s, const char *path, struct stat *stp)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0)
+	if (fs_view_open(path, SNAP_MAX, 1, &s->view, stp) < 0)
 		return -1;
-	long page = sysconf(_SC_PAGESIZE);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > SNAP_MAX ||
-	    st.st_size < (off_t)HEAD_LEN || page <= 0 || st.st_size % page == 0) {
-		close(fd);
-		if (read_whole(path, SNAP_MAX, &s->file, stp) < 0)
-			return -1;
-		s->bytes = s->file.data;
-		s->len = s->file.len;
-		return 0;
-	}
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	int e = errno;
-	close(fd);
-	if (m == MAP_FAILED) {
-		errno = e;
-		return -1;
-	}
-	s->map = m;
-	s->map_len = (size_t)st.st_size;
-	watch(s, m, s->map_len);
-	s->bytes = m;
-	s->len = s->map_len;
-	*stp = st;
+	s->bytes = s->view.data;
+	s->len = s->view.len;
 	return 0;
 }
 
 /* Lets go of the file's bytes. */
 static void unmap_whole(struct snap *s)
 {
-	if (s->map && s->watched) {
-		atomic_store(&watched_base, 0);
-		s->watched = 0;
-	}
-	if (s->map)
-		munmap(s->map, s->map_len);
-	buf_release(&s->file);
-	s->map = NULL;
+	fs_view_close(&s->view);
 	s->bytes = NULL;
-	s->len = s->map_len = 0;
+	s->len = 0;
 }
 
 /* ---- the identities of the files read (snap_take_known) ----
@@ -564,8 +420,8 @@ static void ids_read(struct snap *s)
 {
 	struct buf p = BUF_INIT;
 	ids_path(s, &p);
-	struct buf *f = &s->ids_file;
-	int ok = fs_read(p.data, IDS_MAX, f) == 0 && f->len >= IDS_MAGIC_LEN + sizeof(struct digest) &&
+	struct fs_view *f = &s->ids_file;
+	int ok = fs_view_open(p.data, IDS_MAX, 1, f, NULL) == 0 && f->len >= IDS_MAGIC_LEN + sizeof(struct digest) &&
 	    memcmp(f->data, IDS_MAGIC, IDS_MAGIC_LEN) == 0;
 	buf_release(&p);
 	size_t end = ok ? f->len - sizeof(struct digest) : 0, at = IDS_MAGIC_LEN, cap = 0;
@@ -611,7 +467,7 @@ static void ids_read(struct snap *s)
 		s->n_known = 0;
 		strmap_free(&s->by_path);
 		s->by_path = (struct strmap)STRMAP_INIT;
-		buf_release(f);
+		fs_view_close(f);
 	}
 }
 
@@ -792,12 +648,13 @@ static void list_write(const struct snap *s, const struct listing *l)
  * file's (s->ident) and sound. Returns 1, or 0 (nothing set: walk). */
 static int list_read(struct snap *s)
 {
-	struct buf p = BUF_INIT, f = BUF_INIT;
+	struct buf p = BUF_INIT;
+	struct fs_view f = FS_VIEW_INIT;
 	list_path(s, &p);
 	const size_t head = RECS_MAGIC_LEN + sizeof(s->ident) + sizeof(uint64_t);
 	/* At most a record every REC_HEAD bytes of the file. */
 	size_t max = head + sizeof(struct digest) + (s->len / REC_HEAD) * RECS_ENTRY;
-	int ok = fs_read(p.data, max, &f) == 0 && f.len >= head + sizeof(struct digest) &&
+	int ok = fs_view_open(p.data, max, 1, &f, NULL) == 0 && f.len >= head + sizeof(struct digest) &&
 	    memcmp(f.data, RECS_MAGIC, RECS_MAGIC_LEN) == 0 &&
 	    memcmp(f.data + RECS_MAGIC_LEN, s->ident, sizeof(s->ident)) == 0;
 	buf_release(&p);
@@ -826,7 +683,7 @@ static int list_read(struct snap *s)
 		atomic_init(&r->used, 0);
 		at = r->off + r->len;
 	}
-	buf_release(&f);
+	fs_view_close(&f);
 	if (!ok) {
 		free(recs);
 		return 0;
@@ -881,7 +738,7 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 	s->put = put;
 	s->path = xstrdup(path);
 	s->carto = *carto;
-	s->file = (struct buf)BUF_INIT;
+	s->view = (struct fs_view)FS_VIEW_INIT;
 	pthread_mutex_init(&s->lock, NULL);
 	atomic_init(&s->bad, 0);
 	atomic_init(&s->taken, 0);
@@ -893,7 +750,7 @@ struct snap *snap_open(const char *path, const struct digest *carto, int put)
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME_COARSE, &now);
 	s->start = (long long)now.tv_sec * SEC + now.tv_nsec;
-	s->ids_file = (struct buf)BUF_INIT;
+	s->ids_file = (struct fs_view)FS_VIEW_INIT;
 	s->by_path = (struct strmap)STRMAP_INIT;
 	s->opening = pthread_create(&s->opener, NULL, open_job, s) == 0;
 	if (!s->opening)
@@ -1297,7 +1154,7 @@ void snap_free(struct snap *s)
 	free(s->noted);
 	free(s->known);
 	strmap_free(&s->by_path);
-	buf_release(&s->ids_file);
+	fs_view_close(&s->ids_file);
 	pthread_mutex_destroy(&s->lock);
 	free(s->path);
 	free(s);

@@ -31,7 +31,7 @@
  * is written again, atomically (a new file renamed over it), with only the
  * records used and the new ones. snap_take and snap_put are thread-safe.
  * A snapshot cut short in place by another program while mapped would
- * raise SIGBUS: snap.c catches it for the mapping (see snap_cut).
+ * raise SIGBUS: base/fsview.c catches it for the mapping (see snap_cut).
  */
 #ifndef CARTO_SNAP_H
 #define CARTO_SNAP_H

@@ -29,6 +29,7 @@
 #include "../base/arena.h"
 #include "../base/buf.h"
 #include "../base/fs.h"
+#include "../base/fsview.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
 #include "../base/strmap.h"
@@ -63,7 +64,7 @@ struct memo_org {
 struct suites_memo {
 	char *path;
 	struct digest carto, inputs;
-	struct buf file;		/* the memo read */
+	struct fs_view file;		/* the memo, viewed (mapped) */
 	int valid;
 	struct memo_org *orgs;
 	size_t n_orgs;
@@ -148,7 +149,7 @@ static int parse(struct suites_memo *m)
  * its thread); a memo that is none is empty. */
 static void read_memo(struct suites_memo *m)
 {
-	m->valid = fs_read(m->path, SUITES_MEMO_MAX, &m->file) == 0 && parse(m) == 0;
+	m->valid = fs_view_open(m->path, SUITES_MEMO_MAX, 1, &m->file, NULL) == 0 && parse(m) == 0;
 	if (!m->valid) {
 		free(m->orgs);
 		free(m->n_suites);
@@ -157,7 +158,7 @@ static void read_memo(struct suites_memo *m)
 		m->n_suites = NULL;
 		m->at = NULL;
 		m->n_orgs = m->n_offers = 0;
-		buf_release(&m->file);
+		fs_view_close(&m->file);
 	}
 }
 
@@ -180,7 +181,7 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
 	struct suites_memo *m = xcalloc(1, sizeof(*m));
 	m->path = xstrdup(path);
 	m->carto = *carto;
-	m->file = (struct buf)BUF_INIT;
+	m->file = (struct fs_view)FS_VIEW_INIT;
 	m->reading = pthread_create(&m->reader, NULL, read_job, m) == 0;
 	if (!m->reading)
 		read_memo(m);
@@ -692,7 +693,7 @@ void suites_memo_free(struct suites_memo *m)
 	read_wait(m);
 	if (m->writing)
 		pthread_join(m->writer, NULL);
-	buf_release(&m->file);
+	fs_view_close(&m->file);
 	parts_free(m);
 	free(m->orgs);
 	free(m->n_suites);

@@ -2173,17 +2173,17 @@ static void note_path(const struct cache *c, struct buf *b, const char *name)
 		buf_putc(b, *r == '/' ? '+' : *r);
 }
 
-const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct fs_view *out,
     size_t *n)
 {
-	buf_reset(out);
+	fs_view_close(out);
 	*n = 0;
 	if (!c)
 		return NULL;
 	struct buf path = BUF_INIT;
 	note_path(c, &path, name);
 	size_t head = sizeof(NOTE_HEADER) - 1, tail = sizeof(struct digest);
-	int ok = fs_read(path.data, max + head + tail, out) == 0 && out->len >= head + tail &&
+	int ok = fs_view_open(path.data, max + head + tail, 1, out, NULL) == 0 && out->len >= head + tail &&
 	    memcmp(out->data, NOTE_HEADER, head) == 0;
 	buf_release(&path);
 	if (ok) {
@@ -2191,8 +2191,10 @@ const char *cache_note_read(const struct cache *c, const char *name, size_t max,
 		memcpy(&want, out->data + out->len - tail, tail);
 		ok = digest_eq(&want, &got);
 	}
-	if (!ok)
+	if (!ok) {
+		fs_view_close(out);
 		return NULL;
+	}
 	*n = out->len - head - tail;
 	return out->data + head;
 }

@@ -42,6 +42,7 @@
 #include <stddef.h>
 
 #include "../base/digest.h"
+#include "../base/fsview.h"
 #include "publish.h"
 
 struct build_opts;
@@ -237,10 +238,11 @@ void cache_bytes(const struct cache *c, long long *written, long long *kept);
  * serves>: cache_save removes the notes whose file this build did not
  * make (a booklet gone), kept or not.
  */
-/* Reads the note name (at most max bytes) into out (reset): returns its
- * bytes, *n of them, in out; NULL (none) when it has none that holds, or
- * without a cache. */
-const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct buf *out,
+/* Views the note name (at most max bytes) in out (base/fsview.h: mapped,
+ * not copied; closed first, the caller closes it): returns its bytes, *n
+ * of them, in out; NULL (none) when it has none that holds, or without a
+ * cache. */
+const char *cache_note_read(const struct cache *c, const char *name, size_t max, struct fs_view *out,
     size_t *n);
 /* Writes the note name (n bytes at data); a failure leaves no note. */
 void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n);

@@ -43,6 +43,7 @@
 #include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/fs.h"
+#include "../base/fsview.h"
 #include "../base/mem.h"
 #include "../base/pool.h"
 #include "../base/strmap.h"
@@ -1062,24 +1063,25 @@ static void recs_make(struct publish_files *f, size_t n)
 void publish_folders_open(struct publish *p, const char *path)
 {
 	struct publish_files *f = p->files;
-	struct buf text = BUF_INIT;
+	struct fs_view text = FS_VIEW_INIT;
 	free(f->recs_path);
 	f->recs_path = xstrdup(path);
 	f->gen = 1;
-	if (fs_read(path, 64u << 20, &text) < 0)
+	if (fs_view_open(path, 64u << 20, 1, &text, NULL) < 0)
 		return;
-	char *end = strstr(text.data, "\nend ");
+	const char *end = strstr(text.data, "\nend ");
 	struct digest want, got;
 	if (strncmp(text.data, FOLDERS_HEADER, strlen(FOLDERS_HEADER)) != 0 || !end ||
 	    digest_parse(end + 5, &want) < 0 || end[37] != '\n' || (size_t)(end + 38 - text.data) != text.len ||
 	    (got = digest_bytes(text.data, (size_t)(end + 1 - text.data)), !digest_eq(&got, &want))) {
-		buf_release(&text);
+		fs_view_close(&text);
 		return;
 	}
 	size_t n = 0;	/* the lines, by memchr: byte by byte was a fifth of the reading */
-	for (char *c = text.data; (c = memchr(c, '\n', (size_t)(end - c))); c++)
+	for (const char *c = text.data; (c = memchr(c, '\n', (size_t)(end - c))); c++)
 		n++;
-	char *s = text.data + strlen(FOLDERS_HEADER), *after;
+	const char *s = text.data + strlen(FOLDERS_HEADER);
+	char *after;
 	unsigned long long gen = strtoull(s, &after, 10);
 	recs_make(f, n);
 	int bad = after == s || *after != '\n';
@@ -1118,7 +1120,7 @@ void publish_folders_open(struct publish *p, const char *path)
 		f->recs_mask = f->recs_n = 0;
 	} else
 		f->gen = gen + 1;
-	buf_release(&text);
+	fs_view_close(&text);
 }
 
 int publish_folders_save(struct publish *p)

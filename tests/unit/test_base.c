@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "../../generator/base/digest.h"
 #include "../../generator/base/fs.h"
 #include "../../generator/base/fsrec.h"
+#include "../../generator/base/fsview.h"
 #include "../../generator/base/url.h"
 #include "../../generator/base/escape.h"
 #include "../../generator/base/strmap.h"
@@ -536,6 +538,81 @@ void test_fs_replace(void)
 	buf_release(&to);
 	buf_release(&got);
 	buf_release(&sub);
+}
+
+/* Writes n bytes of a known pattern (byte i is 'a' + i % 26) to path. */
+static void write_pattern(const char *path, size_t n)
+{
+	char *b = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (char)('a' + i % 26);
+	EXPECT(fs_write(path, b, n) == 0);
+	free(b);
+}
+
+static int has_pattern(const struct fs_view *v, size_t n)
+{
+	if (v->len != n || v->data[n] != '\0')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (v->data[i] != (char)('a' + i % 26))
+			return 0;
+	return 1;
+}
+
+/* fs_view: the bytes of a file with a 0 after them, read when small,
+ * mapped when large (even a size that is a multiple of the page, whose
+ * next byte is not the file's); refused past max, for a folder or a file
+ * missing, leaving the view empty; a mapped file cut short by another
+ * program reads as 0s and is noted cut instead of raising SIGBUS. */
+void test_fs_view(void)
+{
+	char dir[] = "/tmp/carto-view-XXXXXX";
+	EXPECT(mkdtemp(dir) != NULL);
+	struct buf path = BUF_INIT;
+	struct fs_view v = FS_VIEW_INIT;
+	struct stat st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t sizes[] = { 0, 100, FS_VIEW_MAP_MIN + 123, FS_VIEW_MAP_MIN + page, 3 * FS_VIEW_MAP_MIN };
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/f%zu", dir, k);
+		write_pattern(path.data, sizes[k]);
+		EXPECT(fs_view_open(path.data, sizes[k], 1, &v, &st) == 0);
+		EXPECT(has_pattern(&v, sizes[k]) && (size_t)st.st_size == sizes[k]);
+		EXPECT((v.map != NULL) == (sizes[k] >= FS_VIEW_MAP_MIN));
+		EXPECT(!fs_view_cut(&v));
+		fs_view_close(&v);
+		EXPECT(v.len == 0 && v.map == NULL && v.data[0] == '\0');
+		fs_view_close(&v);	/* twice: nothing */
+		errno = 0;
+		EXPECT(sizes[k] == 0 || (fs_view_open(path.data, sizes[k] - 1, 0, &v, NULL) < 0 && errno == EFBIG &&
+		    v.len == 0 && v.map == NULL));
+	}
+	errno = 0;
+	EXPECT(fs_view_open(dir, 1u << 20, 0, &v, NULL) < 0 && errno == EISDIR && v.len == 0);
+	buf_reset(&path);
+	buf_printf(&path, "%s/missing", dir);
+	errno = 0;
+	EXPECT(fs_view_open(path.data, 1u << 20, 0, &v, NULL) < 0 && errno == ENOENT && v.map == NULL);
+	/* Cut short while mapped: the last page is gone from the file. */
+	buf_reset(&path);
+	buf_printf(&path, "%s/cut", dir);
+	size_t n = 2 * FS_VIEW_MAP_MIN + 5;
+	write_pattern(path.data, n);
+	unsigned before = fs_views_cut();
+	EXPECT(fs_view_open(path.data, n, 0, &v, NULL) == 0 && v.map != NULL && has_pattern(&v, n));
+	EXPECT(truncate(path.data, (off_t)(n / 2)) == 0);
+	volatile const char *last = v.data + n - 1;
+	EXPECT(*last == '\0');	/* SIGBUS, handled: 0s over the whole view */
+	EXPECT(v.data[0] == '\0' && fs_view_cut(&v) && fs_views_cut() == before + 1);
+	fs_view_close(&v);
+	EXPECT(fs_views_cut() == before + 1);
+	/* A view opened after it is not cut. */
+	EXPECT(fs_view_open(path.data, n, 0, &v, NULL) == 0 && v.len == n / 2 && !fs_view_cut(&v));
+	fs_view_close(&v);
+	EXPECT(fs_rmtree(dir) == 0);
+	buf_release(&path);
 }
 
 /* diags_print says a problem once: the same place, severity and message

@@ -58,4 +58,5 @@ void test_pdf_entries(void);
 void test_digest(void);
 void test_fsrec(void);
 void test_fs_replace(void);
+void test_fs_view(void);
 #endif

@@ -1439,7 +1439,7 @@ struct carto_keys {
 	 * rows' places (near_places): what the lists are a function of. */
 	struct digest near_key;
 	struct strmap near;	/* commune code -> struct near_list, the note's */
-	struct buf near_note;	/* the note's bytes (near holds into them) */
+	struct fs_view near_note;	/* the note's bytes (near holds into them) */
 	struct buf near_new;	/* the lists found this build (near_record) */
 	struct strmap near_seen;	/* their communes' codes */
 	atomic_size_t near_hits;	/* lists read from the note */
@@ -1580,7 +1580,7 @@ struct printed_note {
 	struct digest key;
 	const char *pairs;	/* n of them, each rd, pd and the facts, or NULL */
 	size_t n, facts;	/* the facts' size (struct carto_row_facts) */
-	struct buf bytes;
+	struct fs_view bytes;
 };
 
 /* The size of a row's entry in the note. */
@@ -1605,7 +1605,7 @@ static void printed_open(struct printed_note *pn, const struct cache *cache, con
 	pn->key = digest_end(k);
 	pn->pairs = NULL;
 	pn->n = 0;
-	pn->bytes = (struct buf)BUF_INIT;
+	pn->bytes = (struct fs_view)FS_VIEW_INIT;
 	struct buf name = BUF_INIT;
 	printed_name(&name, ca);
 	size_t len;
@@ -1669,7 +1669,7 @@ static void printed_save(struct carto_keys *ck, struct printed_note *pn, const s
 		buf_release(&b);
 		buf_release(&name);
 	}
-	buf_release(&pn->bytes);
+	fs_view_close(&pn->bytes);
 }
 
 struct carto_keys *html_carto_keys_new(const struct site *s, const struct cartographie *ca,
@@ -1782,7 +1782,7 @@ void html_carto_keys_free(struct carto_keys *ck)
 	free(ck->name);
 	strmap_free(&ck->near);
 	strmap_free(&ck->near_seen);
-	buf_release(&ck->near_note);
+	fs_view_close(&ck->near_note);
 	buf_release(&ck->near_new);
 	pthread_mutex_destroy(&ck->near_lock);
 	free(ck->near_name);
@@ -1799,7 +1799,7 @@ void html_carto_keys_free(struct carto_keys *ck)
 static void near_open(struct carto_keys *ck, const struct cache *cache, const struct cartographie *ca)
 {
 	ck->near = (struct strmap)STRMAP_INIT;
-	ck->near_note = (struct buf)BUF_INIT;
+	ck->near_note = (struct fs_view)FS_VIEW_INIT;
 	ck->near_new = (struct buf)BUF_INIT;
 	ck->near_seen = (struct strmap)STRMAP_INIT;
 	atomic_init(&ck->near_hits, 0);
@@ -2079,17 +2079,19 @@ static uint32_t *page_markers(struct pctx *c, struct cache *cache, const struct 
 	size_t n = ck->n, want = sizeof(places) + (size_t)maps * n * sizeof(uint32_t);
 	uint32_t *mk = xmalloc(maps * n * sizeof(*mk) + 1);
 	struct buf note = BUF_INIT, name = BUF_INIT;
+	struct fs_view had = FS_VIEW_INIT;
 	buf_puts(&name, "html-markers/");
 	buf_puts(&name, html_path(c, path_carto_page(c->tmp, ca, NULL)));
 	buf_puts(&name, "index.html");
 	size_t len;
-	const char *b = cache_note_read(cache, name.data, want, &note, &len);
+	const char *b = cache_note_read(cache, name.data, want, &had, &len);
 	if (b && len == want && memcmp(b, &places, sizeof(places)) == 0) {
 		memcpy(mk, b + sizeof(places), want - sizeof(places));
-		buf_release(&note);
+		fs_view_close(&had);
 		buf_release(&name);
 		return mk;
 	}
+	fs_view_close(&had);
 	size_t *next = xmalloc((n + 1) * sizeof(*next)), ns;
 	for (int m = 0; m < maps; m++) {
 		const struct basemap *bm = m ? &c->map->zoom : &c->map->region;

@@ -155,7 +155,7 @@ int html_search_job(const struct site *s, int drafts, struct publish *p, struct 
 		 * back where the bytes come out the same (each is checked on
 		 * disk by publish_keep, so a stale or wrong note costs writes,
 		 * never bytes). */
-		struct buf note = BUF_INIT;
+		struct fs_view note = FS_VIEW_INIT;
 		size_t len = 0;
 		const char *b = cache_note_read(c, SEARCH_DOC_NOTE, 64, &note, &len);
 		struct digest prev;
@@ -165,7 +165,7 @@ int html_search_job(const struct site *s, int drafts, struct publish *p, struct 
 		}
 		if (!b || len != sizeof(prev) || !digest_eq(&prev, &cj.key))
 			cache_note_write(c, SEARCH_DOC_NOTE, &cj.key, sizeof(cj.key));
-		buf_release(&note);
+		fs_view_close(&note);
 	}
 	int rc = html_search_index(s, drafts, p, c, groups, was, n_was);
 	if (c)

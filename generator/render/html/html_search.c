@@ -551,7 +551,8 @@ static int by_key(const void *a, const void *b)
 void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, const struct cache *c)
 {
 	struct index x = { .key = k };
-	struct buf u = BUF_INIT, note = BUF_INIT, now = BUF_INIT;
+	struct buf u = BUF_INIT, now = BUF_INIT;
+	struct fs_view note = FS_VIEW_INIT;
 	struct more m = { NULL, 0, 0 };
 	digest_num(k, drafts);
 	search_pages(&x, &u, s, drafts);
@@ -586,7 +587,7 @@ void html_search_key(struct digest_ctx *k, const struct site *s, int drafts, con
 	free(old);
 	free(m.v);
 	buf_release(&u);
-	buf_release(&note);
+	fs_view_close(&note);
 	buf_release(&now);
 }
 
@@ -745,7 +746,8 @@ static void put_part(struct buf *b, const struct digest *key, const char *p, siz
 static void search_groups(struct index *x, struct buf *u, struct more *m, const struct site *s,
     const struct cache *c, size_t groups[2])
 {
-	struct buf note = BUF_INIT, delta = BUF_INIT, part = BUF_INIT, fresh = BUF_INIT;
+	struct buf part = BUF_INIT, fresh = BUF_INIT;
+	struct fs_view note = FS_VIEW_INIT, delta = FS_VIEW_INIT;
 	size_t len = 0, dlen = 0, n_old = 0, cap_old = 0;
 	const char *b = cache_note_read(c, PARTS_NOTE, (size_t)1 << 30, &note, &len);
 	const char *db = cache_note_read(c, PARTS_DELTA, (size_t)1 << 30, &delta, &dlen);
@@ -819,8 +821,8 @@ static void search_groups(struct index *x, struct buf *u, struct more *m, const 
 	free(x->touched);
 	x->touched = NULL;
 	x->cap_touched = 0;
-	buf_release(&note);
-	buf_release(&delta);
+	fs_view_close(&note);
+	fs_view_close(&delta);
 	buf_release(&fresh);
 	buf_release(&part);
 }

@@ -92,7 +92,7 @@ static int render(struct pdf *pl, size_t i, struct pool_worker *w)
 {
 	const struct site *s = pl->s;
 	if (i < pl->n_bk)
-		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out, &w->tmp,
+		return booklet(s, pl->bk[i].ca, pl->bk[i].dep, &pl->reuse, pl->p, &w->out,
 		    (size_t)w->id < pl->n_files ? &pl->files[w->id] : NULL, &w->d);
 	i -= pl->n_bk;
 	if (i < pl->n_decks)

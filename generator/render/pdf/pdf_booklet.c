@@ -460,8 +460,7 @@ static int booklet_open(struct doc *d, const struct site *s, const struct cartog
 }
 
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct buf *file,
-    struct diags *dg)
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *file, struct diags *dg)
 {
 	struct doc d;
 	int rc = -1, opened = 0;
@@ -479,7 +478,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	snprintf(url, sizeof(url), "%s%s", s->base_url, path_carto_page(&path, ca, dep));
 	char *rel = xstrdup(path_carto_doc(&path, ca, dep, PATH_PDF));
 	int list = booklet_lists(ca, dep, n);
-	struct pdf_entries *ent = list ? pdf_entries_open(ru, rel, note) : NULL;
+	struct pdf_entries *ent = list ? pdf_entries_open(ru, rel) : NULL;
 	size_t nv;
 	const struct rowref *v = index_rows(s, ca, dep, &nv);
 	if (nv != n)

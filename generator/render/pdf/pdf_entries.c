@@ -62,8 +62,7 @@ struct pdf_entries {
 	struct pdf_reuse *ru;
 	char *name;		/* of the note */
 	struct digest seed;	/* the global part and the fonts */
-	struct buf *old;	/* the previous note, read (own, or the caller's) */
-	struct buf own;
+	struct fs_view old;	/* the previous note, viewed */
 	struct old_entry *tab;	/* open addressing on key.lo */
 	size_t mask;
 	struct buf now;		/* the ops of this build's note not in old */
@@ -337,7 +336,7 @@ static void read_note(struct pdf_entries *e)
 {
 	const struct cache *c = e->ru->cache;
 	size_t count = 0, at = 0, len;
-	const char *b = cache_note_read(c, e->name, NOTE_MAX, e->old, &len);
+	const char *b = cache_note_read(c, e->name, NOTE_MAX, &e->old, &len);
 	if (!b)
 		return;
 	while (at < len) {
@@ -399,7 +398,7 @@ struct pdf_reuse *pdf_entries_reuse(const struct pdf_entries *e)
 	return e->ru;
 }
 
-struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel, struct buf *old)
+struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel)
 {
 	if (!ru || !ru->cache)
 		return NULL;
@@ -408,8 +407,7 @@ struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel, stru
 	buf_printf(&name, "pdf-entries/%s", rel);
 	e->ru = ru;
 	e->name = buf_detach(&name, NULL);
-	e->own = (struct buf)BUF_INIT;
-	e->old = old ? old : &e->own;
+	e->old = (struct fs_view)FS_VIEW_INIT;
 	e->now = (struct buf)BUF_INIT;
 	e->ops = (struct buf)BUF_INIT;
 	struct digest_ctx *k = cache_key(ru->cache, "pdf-entry", NULL);
@@ -579,7 +577,7 @@ void pdf_entries_close(struct pdf_entries *e, int ok)
 	}
 	atomic_fetch_add(&e->ru->replayed, e->replayed);
 	atomic_fetch_add(&e->ru->laid_out, e->laid_out);
-	buf_release(&e->own);
+	fs_view_close(&e->old);
 	buf_release(&e->now);
 	free(e->refs);
 	buf_release(&e->ops);

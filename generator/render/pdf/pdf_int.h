@@ -256,12 +256,10 @@ struct digest pdf_page_key(const struct cache_pieces *cp, HPDF_Page pg);
  * font, pdf_field and pdf_down would do, in order); pdf_entry lays it out
  * at the cursor, or replays the ops the previous build recorded for the
  * same script (the same bytes). e NULL (no cache): laid out. pdf_entries_open
- * opens the note of the document rel (NULL without ru's cache), read at
- * the first section into old
- * (NULL: a buffer of its own), which the caller reuses from one document
- * to the next (fresh memory for a note of tens of megabytes, its pages
- * faulted in, was most of the time to read it: perf), untouched until
- * pdf_entries_close;
+ * opens the note of the document rel (NULL without ru's cache), viewed at
+ * the first section (base/fsview.h: mapped, not read into fresh memory,
+ * which for a note of tens of megabytes was most of the time to read it:
+ * perf) until pdf_entries_close;
  * pdf_entries_close writes this build's when ok, and counts in ru. The
  * pdf_rec_* record the layout layer's ops while d->rec is set. */
 struct pdf_entries;
@@ -269,7 +267,7 @@ void pdf_script_need(struct buf *sc, float h);
 void pdf_script_down(struct buf *sc, float a);
 void pdf_script_para(struct buf *sc, int bold, float size, const char *text);
 void pdf_script_field(struct buf *sc, const char *label, const char *value);
-struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel, struct buf *old);
+struct pdf_entries *pdf_entries_open(struct pdf_reuse *ru, const char *rel);
 void pdf_entry(struct doc *d, struct pdf_entries *e, const struct buf *script);
 /* Lays out a script, as pdf_entry does without a cache. */
 void pdf_script_run(struct doc *d, const struct buf *script);
@@ -465,11 +463,10 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
 int card(const struct site *s, const struct referentiel *r, struct publish *p, struct buf *b,
     struct diags *dg);
 /* booklet's and deck's ru: their pages put back (struct pdf_reuse);
- * booklet's note and file: the worker's buffers its entries' note and its
- * previous file are read into (pdf_entries_open, pdf_splice). */
+ * booklet's file: the worker's buffer its previous file is read into
+ * (pdf_splice). */
 int booklet(const struct site *s, const struct cartographie *ca, const char *dep,
-    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *note, struct buf *file,
-    struct diags *dg);
+    struct pdf_reuse *ru, struct publish *p, struct buf *b, struct buf *file, struct diags *dg);
 int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, struct publish *p,
     struct buf *b, struct diags *dg);
 

@@ -168,7 +168,8 @@ void pdf_kept(struct doc *d, struct pdf_reuse *ru, const char *rel, struct diges
 	digest_add(key, before, bl);
 	page_fonts(d, key, NULL, 0);
 	struct digest k = digest_end(key);
-	struct buf name = BUF_INIT, note = BUF_INIT;
+	struct buf name = BUF_INIT;
+	struct fs_view note = FS_VIEW_INIT;
 	buf_printf(&name, "pdf-kept/%s", rel);
 	size_t len;
 	const char *b = cache_note_read(ru->cache, name.data, KEPT_MAX, &note, &len);
@@ -219,5 +220,5 @@ void pdf_kept(struct doc *d, struct pdf_reuse *ru, const char *rel, struct diges
 	buf_release(&w);
 out:
 	buf_release(&name);
-	buf_release(&note);
+	fs_view_close(&note);
 }

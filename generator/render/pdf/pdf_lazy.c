@@ -63,7 +63,7 @@ struct pdf_lazy {
 	struct event *ev;
 	size_t n_ev, cap_ev;
 	int in_event;		/* an event is open on the current page */
-	struct buf old;		/* the previous note */
+	struct fs_view old;	/* the previous note */
 	const char *rec;	/* its records */
 	size_t n_rec;
 	struct digest *tab;	/* open addressing: pairs recipe, content */
@@ -131,7 +131,7 @@ void pdf_lazy_start(struct doc *d, struct pdf_entries *e, const char *rel)
 	z->name = buf_detach(&name, NULL);
 	z->ent = e;
 	z->first = d->npages;
-	z->old = (struct buf)BUF_INIT;
+	z->old = (struct fs_view)FS_VIEW_INIT;
 	read_note(z, ru->cache);
 	d->lazy = z;
 }
@@ -281,7 +281,7 @@ void pdf_lazy_end(struct doc *d, int ok)
 		cache_note_write(pdf_entries_reuse(z->ent)->cache, z->name, b.data, b.len);
 		buf_release(&b);
 	}
-	buf_release(&z->old);
+	fs_view_close(&z->old);
 	free(z->tab);
 	free(z->pg);
 	free(z->ev);

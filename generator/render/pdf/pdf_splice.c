@@ -260,7 +260,7 @@ void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok)
 
 /* The previous note, read and checked. */
 struct old {
-	struct buf raw;
+	struct fs_view raw;
 	struct head h;
 	struct sect *st;	/* h.n of them: the sections, then the end */
 	struct digest *content;	/* (copied: the note's bytes are not aligned) */
@@ -714,7 +714,7 @@ int pdf_splice(struct doc *d, struct pdf_entries *e, const char *rel, const stru
 {
 	struct pdf_reuse *ru = d->reuse;
 	struct pdf_trace *t = d->trace;
-	struct old o = { BUF_INIT, { { 0 }, 0, 0, { 0, 0 }, 0, 0, { 0, 0 }, { 0, 0 } }, NULL, NULL };
+	struct old o = { FS_VIEW_INIT, { { 0 }, 0, 0, { 0, 0 }, 0, 0, { 0, 0 }, { 0, 0 } }, NULL, NULL };
 	struct buf path = BUF_INIT, xb = BUF_INIT;
 	struct xref x = { 0, 0, 0, NULL, 0, BUF_INIT };
 	struct cache_pieces *cp = NULL;
@@ -800,7 +800,7 @@ undo:
 	rc = 2;
 out:
 	cache_pieces_close(cp, 0);
-	buf_release(&o.raw);
+	fs_view_close(&o.raw);
 	free(o.st);
 	free(o.content);
 	buf_release(&path);
