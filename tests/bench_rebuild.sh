@@ -162,7 +162,7 @@ python3 tests/bench_serve.py "$NEW" "$dir"
 fi
 
 # The build cache (BENCH_CACHE_ORGS=0 skips it). Each rebuild after a change
-# is measured BENCH_RENAMES times (default 4: the organisation's name changed,
+# is measured BENCH_RENAMES times (default 8: the organisation's name changed,
 # then put back, and so on; the first right after the full build) and the
 # table gives the median and the range, with the ratio of the full build's
 # wall time to the median, the "50x" measured in the same run. Two
@@ -171,7 +171,7 @@ fi
 if [ "$CACHE_ORGS" -gt 0 ]; then
 dir="$B/cache-orgs-$CACHE_ORGS"
 site "$dir" "$CACHE_ORGS" 1
-RENAMES=${BENCH_RENAMES:-4}
+RENAMES=${BENCH_RENAMES:-8}
 out="$B/cache-out"
 rm -rf "$out" "$B/.cache-out".*
 echo
