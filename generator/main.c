@@ -310,6 +310,7 @@ static int today(void)
 
 static void lint_pages(const struct site *s, struct diags *d)
 {
+	size_t loaded = d->n;
 	for (size_t i = 0; i < s->n_pages; i++)
 		md_doc_lint(s->pages[i]->doc, s->pages[i]->file, s->pages[i]->body_line,
 		    s->html_brut, d);
@@ -317,7 +318,7 @@ static void lint_pages(const struct site *s, struct diags *d)
 		if (s->cartographies[i]->introduction)
 			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file, 1,
 			    s->html_brut, d);
-	html_links_check(s, d);
+	html_links_check(s, d, loaded);
 }
 
 /* carto check reads the theme as a build does, and checks statically what

@@ -526,6 +526,27 @@ size_t load_shown_prefix(const struct site *s)
 	return n;
 }
 
+int load_refused(const struct site *s, const struct diags *d, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	shown_prefix(&p, s->root ? s->root : ".");
+	size_t n = p.len, r = strlen(rel);
+	int found = 0;
+	for (size_t i = 0; i < d->n && !found; i++) {
+		const char *f = d->v[i].file;
+		if (d->v[i].sev != DIAG_ERROR || !f || strncmp(f, p.data, n) != 0)
+			continue;
+		f += n;
+		size_t k = strlen(f);
+		/* the folder, a folder above it (content, refused whole), or a
+		 * file or folder under it */
+		found = (k <= r && strncmp(rel, f, k) == 0 && (rel[k] == '\0' || rel[k] == '/')) ||
+		    (k > r && strncmp(f, rel, r) == 0 && f[r] == '/');
+	}
+	buf_release(&p);
+	return found;
+}
+
 /* Starts a walk of the site at root: checks it is one, lists its files
  * (the territory first). The walk's own problems go to d. Returns 0, or -1
  * when the site cannot be read at all; free it with walk_free either way. */

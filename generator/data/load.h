@@ -31,6 +31,11 @@ void site_free(struct site *s);
  * a slash), so that the cache's keys need not depend on the folder the
  * build runs from (the outputs never show it). */
 size_t load_shown_prefix(const struct site *s);
+/* 1 when d holds an error at the site's file or folder rel ("content/pages"),
+ * at a folder above it (content, refused whole) or at something under it:
+ * what it holds may be missing from the model, so a link to it that finds
+ * nothing is not the link's fault (html_links_check). */
+int load_refused(const struct site *s, const struct diags *d, const char *rel);
 
 /*
  * A site kept loaded between builds (carto serve): loader_refresh brings

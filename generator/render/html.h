@@ -7,6 +7,8 @@
 #ifndef CARTO_HTML_H
 #define CARTO_HTML_H
 
+#include <stddef.h>
+
 struct backend;
 
 struct site;
@@ -17,7 +19,10 @@ struct diags;
 extern const struct backend html_backend;
 
 /* Warns at its line about each internal link of a page or a cartography's
- * introduction that leads to no page or file of the build (html_links.c). */
-void html_links_check(const struct site *s, struct diags *d);
+ * introduction that leads to no page or file of the build (html_links.c),
+ * except to a page whose source the load refused in part: an error among
+ * the first loaded diagnostics of d (the load's, not the lint's, which
+ * leaves every page in the model). */
+void html_links_check(const struct site *s, struct diags *d, size_t loaded);
 
 #endif

@@ -16,12 +16,25 @@
 #include "../../base/buf.h"
 #include "../../base/diag.h"
 #include "../../base/url.h"
+#include "../../data/load.h"
 #include "../../text/markdown.h"
 #include "../html.h"
 #include "../theme.h"
 #include "html_page.h"
 
-enum target { LINK_AWAY, LINK_FOUND, LINK_BROKEN, LINK_OUTSIDE };
+/* LINK_UNSURE: a page of a kind whose source the load refused in part
+ * (struct doubt), not found: not judged. */
+enum target { LINK_AWAY, LINK_FOUND, LINK_BROKEN, LINK_OUTSIDE, LINK_UNSURE };
+
+/* The sources of pages the load reported an error for (load_refused): a
+ * folder refused, a file unreadable or malformed. A link to a page they
+ * would have made is then not reported as leading nowhere: the error
+ * already stands, and every menu entry and link to those pages would
+ * follow it. */
+struct doubt {
+	int pages, orgs, cartos, refs;	/* content/pages, content/organismes,
+					 * content/cartographies, referentiels */
+};
 
 static int has_scheme(const char *u)
 {
@@ -122,11 +135,27 @@ static int is_page(const struct site *s, const char *dir)
 	return 0;
 }
 
+/* Whether the build writes the page of folder dir (no final '/'):
+ * LINK_FOUND or LINK_BROKEN, or LINK_UNSURE when not found and its source
+ * is in doubt (dt, NULL: none). */
+static enum target page_at(const struct site *s, const char *dir, const struct doubt *dt)
+{
+	static const struct doubt none = { 0, 0, 0, 0 };
+	if (is_page(s, dir))
+		return LINK_FOUND;
+	dt = dt ? dt : &none;
+	int doubt = strncmp(dir, "organismes/", 11) == 0 ? dt->orgs :
+	    strncmp(dir, "referentiels/", 13) == 0 ? dt->refs :
+	    strncmp(dir, "cartographies/", 14) == 0 ? dt->cartos :
+	    strncmp(dir, "annuaire/", 9) == 0 ? 0 : dt->pages;
+	return doubt ? LINK_UNSURE : LINK_BROKEN;
+}
+
 /* Where url, written in the page of slug from (NULL: outside a page, only
  * root-relative links are resolved), leads: *path is set to its path from
  * the root ("methodologie/", "assets/style.css"). */
 static enum target resolve(const struct site *s, const char *from, const char *url, struct buf *path,
-    size_t *suffix)
+    size_t *suffix, const struct doubt *dt)
 {
 	if (!*url || url[0] == '#' || url[0] == '?' || has_scheme(url) || strncmp(url, "//", 2) == 0 ||
 	    (!from && url[0] != '/'))
@@ -147,10 +176,10 @@ static enum target resolve(const struct site *s, const char *from, const char *u
 		buf_putc(path, '/');	/* "methodologie" is the folder's page */
 	if (path->len == 0 || path->data[path->len - 1] == '/') {
 		buf_truncate(path, path->len ? path->len - 1 : 0);
-		int ok = is_page(s, path->data);
+		enum target page = page_at(s, path->data, dt);
 		if (path->len)
 			buf_putc(path, '/');
-		return ok ? LINK_FOUND : LINK_BROKEN;
+		return page;
 	}
 	/* A file: the theme's assets are known; carto's own files (data,
 	 * documents, workbooks, feed) are trusted to exist. */
@@ -170,6 +199,7 @@ static enum target resolve(const struct site *s, const char *from, const char *u
 
 struct seen {
 	const struct site *s;
+	const struct doubt *dt;
 	const char *file, *slug;
 	struct diags *d;
 	struct buf path;
@@ -183,7 +213,7 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 	size_t suffix;
 	if (!url_is_link(url))
 		return;		/* refused by md_lint, which says so */
-	enum target t = resolve(sn->s, sn->slug, url, &sn->path, &suffix);
+	enum target t = resolve(sn->s, sn->slug, url, &sn->path, &suffix, sn->dt);
 	if (t == LINK_BROKEN || t == LINK_OUTSIDE) {
 		if (++sn->broken == LINKS_REPORTED + 1)
 			sn->line = line, sn->col = col;
@@ -214,23 +244,27 @@ static void check_text(struct seen *sn, const char *file, const char *slug,
 /* A menu is on every page: an entry that leads nowhere is a broken link on
  * each of them, so it is an error, at its line of site.yaml. Its URL is
  * written from the site's root (site_read refuses '/' and ".."). */
-static void check_menus(const struct site *s, struct diags *d, struct buf *path)
+static void check_menus(const struct site *s, const struct doubt *dt, struct diags *d, struct buf *path)
 {
 	for (size_t i = 0; i < s->n_menus; i++)
 		for (size_t k = 0; k < s->menus[i].n; k++) {
 			const struct menu_item *mi = &s->menus[i].v[k];
 			size_t suffix;
 			if (mi->url && url_is_link(mi->url) &&
-			    resolve(s, "", mi->url, path, &suffix) == LINK_BROKEN)
+			    resolve(s, "", mi->url, path, &suffix, dt) == LINK_BROKEN)
 				diag_add(d, mi->file, mi->line, mi->col, DIAG_ERROR,
 				    "menu url '%.80s' leads to '%.80s', a page or file the build does not make",
 				    mi->url, path->data);
 		}
 }
 
-void html_links_check(const struct site *s, struct diags *d)
+void html_links_check(const struct site *s, struct diags *d, size_t loaded)
 {
-	struct seen sn = { s, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
+	struct diags ld = *d;	/* the load's alone: a view, not a copy */
+	ld.n = loaded < d->n ? loaded : d->n;
+	struct doubt dt = { load_refused(s, &ld, "content/pages"), load_refused(s, &ld, "content/organismes"),
+		load_refused(s, &ld, "content/cartographies"), load_refused(s, &ld, "referentiels") };
+	struct seen sn = { s, &dt, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
 	for (size_t i = 0; i < s->n_pages; i++)
 		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->doc,
 		    s->pages[i]->body_line);
@@ -241,7 +275,7 @@ void html_links_check(const struct site *s, struct diags *d)
 			check_text(&sn, s->cartographies[i]->file, NULL, doc, 1);
 			md_doc_free(doc);
 		}
-	check_menus(s, d, &sn.path);
+	check_menus(s, &dt, d, &sn.path);
 	buf_release(&sn.path);
 }
 
@@ -249,7 +283,7 @@ const char *html_links_rewrite(struct pctx *c, const char *from, const char *url
 {
 	struct buf path = BUF_INIT;
 	size_t suffix;
-	enum target t = resolve(c->s, from, url, &path, &suffix);
+	enum target t = resolve(c->s, from, url, &path, &suffix, NULL);
 	const char *to = NULL;
 	/* A root-relative link that leads nowhere is still made relative: it
 	 * then points inside the site, not at the server's root. */
