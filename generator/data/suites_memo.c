@@ -65,6 +65,7 @@ struct suites_memo {
 	char *path;
 	struct digest carto, inputs;
 	struct fs_view file;		/* the memo, viewed (mapped) */
+	unsigned views_cut;		/* fs_views_cut() when opened */
 	int valid;
 	struct memo_org *orgs;
 	size_t n_orgs;
@@ -182,6 +183,7 @@ struct suites_memo *suites_memo_open(const char *path, const struct digest *cart
 	m->path = xstrdup(path);
 	m->carto = *carto;
 	m->file = (struct fs_view)FS_VIEW_INIT;
+	m->views_cut = fs_views_cut();
 	m->reading = pthread_create(&m->reader, NULL, read_job, m) == 0;
 	if (!m->reading)
 		read_memo(m);
@@ -645,6 +647,17 @@ static int write_memo(struct suites_memo *m)
 			return -1;
 		}
 		buf_reset(&tmp);
+	}
+	/* A file this build mapped was cut short by another program (the
+	 * load snapshot, this memo): the suites may have been searched in
+	 * the 0s read in its place. The memo is not kept. */
+	if (fs_views_cut() != m->views_cut) {
+		buf_release(&tmp);
+		parts_free(m);
+		m->dirty = 0;
+		unlink(m->path);
+		errno = EIO;
+		return -1;
 	}
 	buf_printf(&tmp, "%s.%ld.tmp", m->path, (long)getpid());
 	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = fd < 0 ? -1 : 0;

@@ -104,6 +104,7 @@ struct doc_map {
 
 struct cache {
 	char *dir, *index;		/* .<out>.cache and its index */
+	unsigned views_cut;		/* fs_views_cut() when the build began */
 	struct digest global;
 	struct doc_map old;		/* key -> struct doc *, read-only once read */
 	struct arena a;			/* the old documents; the new ones, under lock */
@@ -192,6 +193,16 @@ static void rows_memo_clear(void);
 static void org_groups(struct cache *c, const struct site *s);
 
 static const struct doc doc_gone;	/* a key the journal removed */
+
+/* 1 when a file this build mapped was cut short by another program since
+ * it began (base/fsview.h): what it made since may hold the 0s read in its
+ * place, and nothing made from them is kept for a later build (notes,
+ * lists of pieces, the parts' memo); the build itself stops before
+ * publishing (main.c). */
+static int views_were_cut(const struct cache *c)
+{
+	return fs_views_cut() != c->views_cut;
+}
 
 /* Makes room in m for n keys in all (at most half full). */
 static void doc_map_reserve(struct doc_map *m, size_t n)
@@ -630,6 +641,7 @@ struct cache *cache_begin(const char *out, const struct build_opts *o)
 	if (o->no_cache)
 		return NULL;
 	struct cache *c = xcalloc(1, sizeof(*c));
+	c->views_cut = fs_views_cut();
 	c->a = (struct arena)ARENA_INIT;
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->reused, 0);
@@ -1052,6 +1064,10 @@ static void parts_memo_save(const struct cache *c)
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char hex[33];
+	if (views_were_cut(c)) {
+		unlink(c->parts_path);
+		return;
+	}
 	parts_header(&b);
 	buf_add(&b, c->parts_now.data, c->parts_now.len);
 	struct digest all = digest_bytes(b.data, b.len);
@@ -1794,6 +1810,10 @@ static void save_pieces(const struct cache *c, const struct cache_pieces *cp, si
 {
 	struct buf b = BUF_INIT, tmp = BUF_INIT;
 	char key[33], bytes[33];
+	if (views_were_cut(c)) {	/* the file may hold 0s: none */
+		unlink(cp->list);
+		return;
+	}
 	if (cp->id_size >= 0)
 		buf_printf(&b, PIECES_HEADER "%lld %llu %llu %lld %lld %s\n", cp->id_size, cp->id.dev,
 		    cp->id.ino, cp->id.mtime, cp->id.ctime, cp->rel);
@@ -2201,7 +2221,7 @@ const char *cache_note_read(const struct cache *c, const char *name, size_t max,
 
 void cache_note_write(const struct cache *c, const char *name, const void *data, size_t n)
 {
-	if (!c)
+	if (!c || views_were_cut(c))	/* the note kept holds for its own key */
 		return;
 	struct buf path = BUF_INIT, tmp = BUF_INIT;
 	struct digest_ctx *k = digest_new();

@@ -166,6 +166,9 @@ void test_pdf_text_line(void)
 	HPDF_Page_SetRGBFill(a, 0.5f, 0, 0);
 	HPDF_Page_SetRGBFill(b, 0.5f, 0, 0);
 	EXPECT(HPDF_Page_GetGMode(b) == HPDF_GMODE_PAGE_DESCRIPTION && HPDF_Page_GetCurrentFont(b) == d.bold);
+	/* No font or no page (one that could not be made): refused, not a
+	 * crash; the page is left as it was. */
+	EXPECT(pdf_text_line(b, NULL, 10, 10, 20, "x", 1) < 0 && pdf_text_line(NULL, d.bold, 10, 10, 20, "x", 1) < 0);
 	expect_same_pages(&d, a, b, 10000, &dg);
 }
 

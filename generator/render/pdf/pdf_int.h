@@ -200,7 +200,8 @@ int pdf_stream_put(HPDF_Stream st, const char *p, size_t n);
  * (when always, or when the font or size changes), _TextOut and _EndText,
  * and the state they leave, without their cost: each of those calls
  * clears a 512-byte buffer one byte at a time, a third of a booklet's
- * drawing (perf). Returns 0, or -1 when the stream refused the write. */
+ * drawing (perf). Returns 0, or -1 when the stream refused the write or
+ * there is no page or font (one that could not be made). */
 int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always);
 /* The same with parts of its bytes made before (pdf_entries.c keeps them):
  * x as HPDF_FToA writes it (xn bytes, at most 32), and t's operand as

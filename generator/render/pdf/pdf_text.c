@@ -149,9 +149,9 @@ HPDF_Font pdf_tier_font(struct doc *d, int tier, int style)
 		*f = HPDF_GetFont(d->pdf, d->uni_name[tier][style], "UTF-8");
 		if (*f)
 			to_unicode(d, *f);
-		if (!*f && !d->error)
-			d->error = 1;
 	}
+	if (!*f && !d->error)	/* no font: the document fails, drawing nothing */
+		d->error = 1;
 	return *f;
 }
 
@@ -468,6 +468,8 @@ int pdf_text_line(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const
 int pdf_text_line_pre(HPDF_Page pg, HPDF_Font f, float size, float x, float y, const char *t, int always,
     const struct pdf_line_pre *pre)
 {
+	if (!pg || !f)	/* a font or page that could not be made (d->error says so) */
+		return -1;
 	HPDF_PageAttr a = (HPDF_PageAttr)pg->attr;
 	size_t len = t ? strlen(t) : pre->len;
 	int set = always || a->gstate->font != f || a->gstate->font_size != size;
