@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../base/arena.h"
+#include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/mem.h"
 #include "../text/markdown.h"
@@ -40,6 +41,17 @@ struct reader {
 	size_t cap;
 };
 
+/* 1 when what the view names (the file rel) is missing because the load
+ * refused it with an error of its own: that error stands alone. */
+static int refused(struct reader *x, const char *folder, const char *id)
+{
+	struct buf rel = BUF_INIT;
+	buf_printf(&rel, "%s/%s.yaml", folder, id);
+	int r = load_refused(x->s, x->r.d, rel.data);
+	buf_release(&rel);
+	return r;
+}
+
 static const struct cartographie *find_carto(struct reader *x, const struct ynode *at, const char *id)
 {
 	const struct site *s = x->s;
@@ -51,7 +63,8 @@ static const struct cartographie *find_carto(struct reader *x, const struct ynod
 		}
 		ids[i] = s->cartographies[i]->id.s;
 	}
-	load_unknown(&x->r, at, "cartography", id, ids, s->n_cartographies);
+	if (!refused(x, "content/cartographies", id))
+		load_unknown(&x->r, at, "cartography", id, ids, s->n_cartographies);
 	free(ids);
 	return NULL;
 }
@@ -67,7 +80,8 @@ static const struct referentiel *find_ref(struct reader *x, const struct ynode *
 		}
 		ids[i] = s->referentiels[i]->id;
 	}
-	load_unknown(&x->r, at, "référentiel", id, ids, s->n_referentiels);
+	if (!refused(x, "referentiels", id))
+		load_unknown(&x->r, at, "référentiel", id, ids, s->n_referentiels);
 	free(ids);
 	return NULL;
 }
@@ -184,6 +198,8 @@ static void read_corr(struct reader *x, const struct ynode *n, struct embed *e, 
 			return;
 		}
 	}
+	if (load_refused(x->s, x->r.d, "referentiels/correspondances"))
+		return;	/* a correspondence refused: its error says why */
 	rd_error(&x->r, ytree_get(n, "correspondance"), "no correspondence from '%s'%s%s%s in referentiels/correspondances/",
 	    de, to ? " to '" : "", to ? to->id : "", to ? "'" : "");
 }
@@ -263,6 +279,8 @@ static void not_here(void *ctx, const char *text, size_t len, uint32_t line)
 
 void embeds_read(struct site *s, struct diags *d)
 {
+	if (!s->vocab.file)	/* its error stands alone: every code would be unknown */
+		return;
 	/* A cartography's introduction is Markdown too, but not a page. Its
 	 * line numbers are counted from the introduction's first line. */
 	for (size_t i = 0; i < s->n_cartographies; i++) {

@@ -21,6 +21,7 @@
 #include "../base/utf8.h"
 #include "../text/markdown.h"
 #include "fields.h"
+#include "load.h"
 #include "hours.h"
 #include "model.h"
 
@@ -30,7 +31,21 @@ struct vctx {
 	const char *file;
 	int today;
 	struct arena *a;	/* for resolved lists; the thread's own */
+	const struct diags *loaded;	/* the load's, read only (refused_ref) */
 };
+
+/* 1 when the référentiel id is missing because the load refused its file
+ * with an error (a link that leaves the site, a file that does not read
+ * or parse): that error stands alone, not followed by one for each of the
+ * hundreds of competences that name it. */
+static int refused_ref(const struct vctx *v, const char *id)
+{
+	struct buf rel = BUF_INIT;
+	buf_printf(&rel, "referentiels/%s.yaml", id);
+	int refused = v->loaded && load_refused(v->s, v->loaded, rel.data);
+	buf_release(&rel);
+	return refused;
+}
 
 static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -274,7 +289,9 @@ static const struct scale *resolve_scale(struct vctx *v, const struct sval *sv)
 		for (size_t i = 0; !r && i < s->n_referentiels; i++)
 			codes[n++] = s->referentiels[i]->id;
 		sug = r ? NULL : str_suggest(id, codes, n);
-		if (!r && sug)
+		if (!r && refused_ref(v, id))
+			;	/* its file's error says why */
+		else if (!r && sug)
 			verr(v, sv->line, sv->col, "scale '%s': unknown référentiel '%s'; did you mean '%s'?",
 			    sv->s, id, sug);
 		else if (!r)
@@ -342,9 +359,10 @@ static void check_competences(struct vctx *v, const struct svals *c)
 		size_t n = (size_t)(colon - sv->s);
 		snprintf(id, sizeof(id), "%.*s", (int)(n < 127 ? n : 127), sv->s);
 		const struct referentiel *r = strmap_get(&v->s->ref_by_id, id);
-		if (!r)
-			verr(v, sv->line, sv->col, "competence '%s': unknown référentiel '%s'", sv->s, id);
-		else if (!strmap_get(&r->by_code, colon + 1))
+		if (!r) {
+			if (!refused_ref(v, id))	/* else its file's error says why */
+				verr(v, sv->line, sv->col, "competence '%s': unknown référentiel '%s'", sv->s, id);
+		} else if (!strmap_get(&r->by_code, colon + 1))
 			verr(v, sv->line, sv->col, "competence '%s': no code '%s' in référentiel '%s'",
 			    sv->s, colon + 1, id);
 	}
@@ -506,7 +524,9 @@ static const struct referentiel *corr_side(struct vctx *v, const struct sval *id
 		return NULL;
 	const struct referentiel *r = strmap_get(&v->s->ref_by_id, id->s);
 	if (!r) {
-		verr(v, id->line, id->col, "unknown référentiel '%s' (no referentiels/%s.yaml)", id->s, id->s);
+		if (!refused_ref(v, id->s))
+			verr(v, id->line, id->col, "unknown référentiel '%s' (no referentiels/%s.yaml)", id->s,
+			    id->s);
 		return NULL;
 	}
 	if (version->s && r->version && strcmp(version->s, r->version) != 0)
@@ -660,20 +680,21 @@ static void check_legal(struct vctx *v)
 struct org_check {
 	struct site *s;
 	int today;
+	const struct diags *loaded;
 };
 
 static int check_one(void *ctx, size_t i, struct pool_worker *w)
 {
 	struct org_check *oc = ctx;
-	struct vctx v = { oc->s, &w->d, NULL, oc->today, &w->keep };
+	struct vctx v = { oc->s, &w->d, NULL, oc->today, &w->keep, oc->loaded };
 	if (!oc->s->organismes[i]->remembered)	/* else checked when recorded */
 		check_org(&v, oc->s->organismes[i]);
 	return 0;
 }
 
-static void check_orgs(struct site *s, int today, int jobs, struct diags *d)
+static void check_orgs(struct site *s, int today, int jobs, const struct diags *loaded, struct diags *d)
 {
-	struct org_check oc = { s, today };
+	struct org_check oc = { s, today, loaded };
 	pool_run(s->n_organismes, s->n_organismes < 1000 ? 1 : jobs, check_one, &oc, d, &s->arena);
 }
 
@@ -684,7 +705,7 @@ void validate_site(struct site *s, int today, int jobs, struct diags *d)
 
 void validate_site_own(struct site *s, int today, int jobs, struct diags *d, struct diags *own)
 {
-	struct vctx v = { s, d, NULL, today, &s->arena };
+	struct vctx v = { s, d, NULL, today, &s->arena, d };
 	if (!s->vocab.file)
 		return;
 	for (size_t i = 0; i < s->n_referentiels; i++)
@@ -692,7 +713,7 @@ void validate_site_own(struct site *s, int today, int jobs, struct diags *d, str
 	for (size_t i = 0; i < s->n_correspondances; i++)
 		check_corr(&v, s->correspondances[i]);
 	check_ids(&v);
-	check_orgs(s, today, jobs, own);
+	check_orgs(s, today, jobs, d, own);
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		check_carto(&v, s->cartographies[i]);
 	check_pages(&v);
