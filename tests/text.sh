@@ -53,6 +53,13 @@ grep -q '^ok ' "$T/xml.out" && ! grep -q '^FAIL' "$T/xml.out"
 st=$?; detail="$(head -5 "$T/xml.out")"; [ $st = 0 ]
 site_test text-xml-well-formed "$detail"
 
+# The open data's CSV files leave the control characters and noncharacters
+# out as the pages do (a spreadsheet shows them as boxes, or refuses the
+# file): no C0 control but tab, LF and CR, no DEL, no C1, no U+FFFE/U+FFFF.
+bad=$(cat "$T"/out/data/*.csv | LC_ALL=C grep -c -P '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|\xC2[\x80-\x9F]|\xEF\xBF[\xBE\xBF]')
+[ "$bad" = 0 ] && ls "$T"/out/data/*.csv > /dev/null
+site_test text-csv-control-characters-left-out "$bad lines with one"
+
 # The theme's search script over the built index: ligatures, accents, case;
 # every document found by its own title (carto folds as the browser does).
 node tests/search_check.js "$T/out" 'coeur=>Cœur' 'CŒUR=>Cœur' 'manoeuvre=>manœuvre' \

@@ -62,15 +62,58 @@ void esc_json(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+/* 1 when the character at p (n bytes, cp) may stand in text. */
+static int is_text_at(const unsigned char *p, size_t *n)
+{
+	if ((*p >= 0x20 && *p < 0x7F) || *p == '\t' || *p == '\n' || *p == '\r') {
+		*n = 1;
+		return 1;
+	}
+	uint32_t cp;
+	*n = *p >= 0x80 ? utf8_decode((const char *)p, &cp) : 0;
+	if (*n && utf8_is_text(cp))
+		return 1;
+	return 0;
+}
+
+/* s without what text may not hold (utf8_is_text: controls other than
+ * tab, LF and CR, noncharacters), a byte that is not UTF-8 as U+FFFD, into
+ * t; NULL when s holds none of them (most cells: nothing copied). */
+static const char *text_only(const char *s, struct buf *t)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	while (*p && is_text_at(p, &n))
+		p += n;
+	if (!*p)
+		return NULL;
+	buf_add(t, s, (size_t)(p - (const unsigned char *)s));
+	while (*p) {
+		if (is_text_at(p, &n))
+			buf_add(t, p, n);
+		else if (*p >= 0x80 && !n)
+			buf_puts(t, "\xEF\xBF\xBD");
+		p += n ? n : 1;
+	}
+	return t->data;
+}
+
 void esc_csv(struct buf *b, const char *s, char sep)
 {
-	if (!s || !*s)
+	struct buf t = BUF_INIT;
+	const char *clean = s ? text_only(s, &t) : NULL;
+	if (clean)
+		s = clean;
+	if (!s || !*s) {
+		buf_release(&t);
 		return;
+	}
 	int guard = strchr("=+-@\t\r", s[0]) != NULL;
 	int quote = guard || strchr(s, sep) || strchr(s, '"') || strchr(s, '\n') ||
 	    strchr(s, '\r');
 	if (!quote) {
 		buf_puts(b, s);
+		buf_release(&t);
 		return;
 	}
 	buf_putc(b, '"');
@@ -82,6 +125,7 @@ void esc_csv(struct buf *b, const char *s, char sep)
 		buf_putc(b, *s);
 	}
 	buf_putc(b, '"');
+	buf_release(&t);
 }
 
 void esc_html(struct buf *b, const char *s)

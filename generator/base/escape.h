@@ -17,7 +17,10 @@ struct buf;
  * JSON writer of json.h writes every string through it. */
 void esc_json(struct buf *b, const char *s);
 /* A CSV cell for separator sep, quoted when needed. A text cell starting
- * with = + - @ tab or CR is prefixed with ' so no spreadsheet runs it. */
+ * with = + - @ tab or CR is prefixed with ' so no spreadsheet runs it.
+ * What text may not hold is left out first, as esc_html does (utf8_is_text:
+ * controls other than tab, LF and CR, noncharacters; a byte that is not
+ * UTF-8 becomes U+FFFD), so the guard looks at what a spreadsheet shows. */
 void esc_csv(struct buf *b, const char *s, char sep);
 /* Text and attribute values of every HTML and XML output (pages, feed,
  * sitemap, SVG): & < > " ' escaped, and the result is well-formed XML 1.0

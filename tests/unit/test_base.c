@@ -144,6 +144,21 @@ void test_escape(void)
 	esc_csv(&b, "Créteil", ';');
 	EXPECT_STR(b.data, "Créteil");
 	buf_reset(&b);
+	/* What text may not hold is left out, as in every output: C0 and C1
+	 * controls, DEL, noncharacters; a byte that is not UTF-8 is U+FFFD.
+	 * Tab and line ends stay (quoted). The guard looks at what is left. */
+	esc_csv(&b, "a\x02" "b\x7F" "\xC2\x85" "c\xEF\xBF\xBE" "d\xEF\xB7\x90" "é", ';');
+	EXPECT_STR(b.data, "abcdé");
+	buf_reset(&b);
+	esc_csv(&b, "\x01=1+1", ';');
+	EXPECT_STR(b.data, "\"'=1+1\"");
+	buf_reset(&b);
+	esc_csv(&b, "x\xFF" "y\n", ';');
+	EXPECT_STR(b.data, "\"x\xEF\xBF\xBDy\n\"");
+	buf_reset(&b);
+	esc_csv(&b, "\x03\x04", ';');
+	EXPECT(b.len == 0);
+	buf_reset(&b);
 	esc_json(&b, "a\"b\\c\n</script>\x01");
 	EXPECT_STR(b.data, "\"a\\\"b\\\\c\\n\\u003c/script\\u003e\\u0001\"");
 	buf_reset(&b);
