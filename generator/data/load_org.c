@@ -154,6 +154,9 @@ static void read_cout(struct rd *r, const struct ynode *n, struct offre *o)
 	if (o->gratuit == TRI_TRUE && o->has_montant && o->montant > 0)
 		rd_error(r, ytree_get(n, "montant_eur"),
 		    "a free offer (gratuit: true) cannot have a montant_eur");
+	else if (o->has_montant && o->montant > 0 && o->montant < 0.005)	/* shown to the cent */
+		rd_warn(r, ytree_get(n, "montant_eur"), "montant_eur %g is shown as 0 €, as if the offer were "
+		    "free: the amount is in euros (0.50 for 50 centimes)", o->montant);
 	o->cout_precisions = rd_text(r, n, "precisions", OPT);
 }
 
