@@ -72,7 +72,7 @@ static void watch_bus(void)
 }
 
 /* A free slot for a mapping of len bytes, filled when the mapping is
- * there (watch_set); -1 when every one is taken. */
+ * there (map_large stores its address); -1 when every one is taken. */
 static int watch_take(size_t len)
 {
 	pthread_once(&bus_once, watch_bus);
