@@ -60,6 +60,15 @@ bad=$(cat "$T"/out/data/*.csv | LC_ALL=C grep -c -P '[\x00-\x08\x0B\x0C\x0E-\x1F
 [ "$bad" = 0 ] && ls "$T"/out/data/*.csv > /dev/null
 site_test text-csv-control-characters-left-out "$bad lines with one"
 
+# The JSON extracts, the data·inclusion export, the GeoJSON and the pages'
+# scripts (search index, rows) leave them out too, raw or as \u escapes: a
+# value says the same in every output.
+files=$(find "$T/out/data" "$T/out/recherche" "$T/out/cartographies" -type f \( -name '*.json' -o -name '*.geojson' -o -name '*.js' \) 2> /dev/null)
+bad=$(cat $files /dev/null | LC_ALL=C grep -c -P '[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]|\xC2[\x80-\x9F]|\xEF\xBF[\xBE\xBF]|\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]')
+n=$(echo "$files" | grep -c .)
+[ "$bad" = 0 ] && [ "$n" -ge 10 ]
+site_test text-json-control-characters-left-out "$bad lines with one, in $n files"
+
 # The theme's search script over the built index: ligatures, accents, case;
 # every document found by its own title (carto folds as the browser does).
 node tests/search_check.js "$T/out" 'coeur=>Cœur' 'CŒUR=>Cœur' 'manoeuvre=>manœuvre' \

@@ -30,31 +30,30 @@ void esc_json(struct buf *b, const char *s)
 		case '>': rep = "\\u003e"; break;
 		case '&': rep = "\\u0026"; break;
 		default:
-			if (*p >= 0x20 && *p < 0x80) {
+			if (*p >= 0x20 && *p < 0x7F) {
 				p++;
 				continue;
 			}
 			if (*p >= 0x80) {
 				uint32_t cp;
 				size_t n = utf8_decode((const char *)p, &cp);
-				if (n && cp != 0x2028 && cp != 0x2029) {
+				if (n && cp != 0x2028 && cp != 0x2029 && utf8_is_text(cp)) {
 					p += n;
 					continue;
 				}
 				/* U+2028 and U+2029 end a line in JavaScript
 				 * before ES2019; a byte that is not UTF-8 would
-				 * make the whole file invalid JSON. */
-				rep = n ? (cp == 0x2028 ? "\\u2028" : "\\u2029") : "\xEF\xBF\xBD";
+				 * make the whole file invalid JSON; a C1
+				 * control or a noncharacter is left out, as
+				 * every other output leaves it. */
+				rep = !n ? "\xEF\xBF\xBD" : cp == 0x2028 ? "\\u2028" : cp == 0x2029 ? "\\u2029" : "";
 				skip = n ? n : 1;
 			} else
-				rep = NULL;
+				rep = "";	/* a C0 control but tab, LF, CR, or DEL: left out */
 		}
 		/* Copy the run of plain bytes at once, then the escape. */
 		buf_add(b, run, (size_t)(p - run));
-		if (rep)
-			buf_puts(b, rep);
-		else
-			buf_printf(b, "\\u%04x", *p);
+		buf_puts(b, rep);
 		p += skip;
 		run = p;
 	}

@@ -8,8 +8,11 @@
 
 struct buf;
 
-/* A JSON string with its quotes; NULL gives null. Control characters are
- * \u escapes; '<', '>' and '&' too, so the text is safe inside HTML and a
+/* A JSON string with its quotes; NULL gives null. Tab, LF and CR are
+ * escaped; the other controls (C0, DEL, C1) and the noncharacters are left
+ * out, as the pages, the CSV and the XML leave them (utf8_is_text), so
+ * every output of one value says the same; '<', '>' and '&' are \u
+ * escapes, so the text is safe inside HTML and a
  * <script> element ("</script>" cannot appear); U+2028 and U+2029 too, which
  * end a line in JavaScript before ES2019 (the search index and the
  * cartographies' rows are .js files). A byte that is not UTF-8 becomes

@@ -99,7 +99,12 @@ void test_json_escape(void)
 {
 	struct buf b = BUF_INIT;
 	esc_json(&b, "a\"b\\c\n\r\t</script>&\x01\x1f\x7f");
-	EXPECT_STR(b.data, "\"a\\\"b\\\\c\\n\\r\\t\\u003c/script\\u003e\\u0026\\u0001\\u001f\x7f\"");
+	EXPECT_STR(b.data, "\"a\\\"b\\\\c\\n\\r\\t\\u003c/script\\u003e\\u0026\"");
+	/* Controls (C0 but tab, LF, CR; DEL; C1) and noncharacters are left
+	 * out, as esc_html and esc_csv leave them: one value, one text. */
+	buf_reset(&b);
+	esc_json(&b, "a\x02" "b\x7F" "\xC2\x85" "c\xEF\xBF\xBE" "d\xEF\xB7\x90" "\xEF\xBF\xBF" "\xF4\x8F\xBF\xBF" "\xc3\xa9");
+	EXPECT_STR(b.data, "\"abcd\xc3\xa9\"");
 	/* U+2028 and U+2029 end a line in JavaScript before ES2019. */
 	buf_reset(&b);
 	esc_json(&b, "x\xe2\x80\xa8y\xe2\x80\xa9z\xe2\x80\xaa");
