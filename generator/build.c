@@ -219,7 +219,7 @@ static int run_group(size_t from, size_t to, const struct render_in *in, struct 
 }
 
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
-    struct publish *p, struct cache *cache)
+    struct publish *p, struct cache *cache, struct diags *out)
 {
 	struct render_stats st = { 0, 0, 0, 0, 0, 0, 0 };
 	struct render_in in = { s, o, &st, cache };
@@ -237,7 +237,7 @@ int build_render(const struct site *s, const struct build_opts *o, struct build_
 		rc = run_group(N_BACKENDS - 1, N_BACKENDS, &in, p, NULL, c, &d);
 	build_stage(c, NULL);
 	pool_gate_free(gate);
-	diags_print(&d, stderr);
+	diags_merge(out, &d);
 	diags_free(&d);
 	return rc;
 }

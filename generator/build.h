@@ -28,10 +28,11 @@ struct build_clock {
 void build_stage(struct build_clock *c, const char *name);
 /* Renders every backend's documents into p, putting back from cache (NULL:
  * none) those whose inputs did not change (render/cache.h). Diagnostics of
- * the backends and failed writes are printed to stderr, sorted, once.
- * Returns 0, or -1 when the build must not be published (an error was
- * printed). */
+ * the backends and failed writes are added to out, for the caller to print
+ * once it knows the build read what it meant to (not when a mapped file
+ * was cut short under it: they would be the 0s' doing). Returns 0, or -1
+ * when the build must not be published (out holds why). */
 int build_render(const struct site *s, const struct build_opts *o, struct build_clock *c,
-    struct publish *p, struct cache *cache);
+    struct publish *p, struct cache *cache, struct diags *out);
 
 #endif

@@ -624,6 +624,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		o->out = real;
 	}
 	int rc = 1;
+	struct diags said_render = DIAGS_INIT;	/* printed once the build read what it meant to */
 	struct publish p = { 0 };
 	struct cache *cache = NULL, *early = NULL;
 	p.no_exchange = o->b.no_exchange;
@@ -703,8 +704,14 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		cache = cache_open(early, s, &o->b);
 		early = NULL;
 		build_stage(&o->clock, "cache-open");
-		rendered = build_render(s, &o->b, &o->clock, &p, cache);
+		rendered = build_render(s, &o->b, &o->clock, &p, cache, &said_render);
 	}
+	/* What the backends said, unless a file the build read in place was
+	 * cut short (below): then it would be the 0s' doing. Printed while the
+	 * fingerprint still copies what is said, for a build with nothing
+	 * changed to say it again. */
+	if (!snap_cut(o->snap) && fs_views_cut() == views_cut)
+		diags_print(&said_render, stderr);
 	fingerprint_end_reading(fp);
 	build_stage(&o->clock, "reading-end");
 	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */
@@ -808,6 +815,7 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 		    strerror(errno));
 	build_stage(&o->clock, "fingerprint-save");
 done:
+	diags_free(&said_render);
 	cache_free(early);	/* the build stopped before it opened the cache */
 	if (!o->exiting || FREE_AT_EXIT) {	/* else the kernel unmaps it at exit */
 		snap_free(o->snap);

@@ -444,6 +444,10 @@ st=$?
 [ "$st" = 1 ] && grep -q 'error: the load snapshot .* was cut short by another program' "$S/log.cut" &&
 	diff -r "$S/out" "$S/out.before" > /dev/null && [ ! -e "$SNAP" ] && [ ! -e "$IDS" ]
 snap_test render-cut-stops "echo status \$st; cat \"\$S/log.cut\"; ls -la \"\$S/.out.cache\""
+# That error alone: what the HTML made of the 0s (a page written at
+# organismes//index.html) is not said as a fault of its own.
+[ "$(grep -c 'error' "$S/log.cut")" = 1 ]
+snap_test render-cut-says-only-the-cut 'cat "$S/log.cut"'
 snap_build render-cut-then-parsed
 [ "$(taken)" = 0 ] && [ "$(parsed)" = "$all" ]
 snap_test render-cut-then-parses-all 'cat "$S/counts"; echo "of $all"'
