@@ -1,8 +1,9 @@
 /*
  * The preview server. One process, one thread: a poll loop serves up to
  * MAX_CONNS connections at once (one request each, non-blocking, each with
- * a deadline, so a slow or idle client holds no other), reads the builder's
- * error output and its reports, and reads the watcher: inotify on every folder of site.yaml's folder parts (site.yaml,
+ * a deadline, so a slow or idle client holds no other; when all are taken,
+ * the one that has waited longest for its request makes room for a new
+ * one), reads the builder's error output and its reports, and reads the watcher: inotify on every folder of site.yaml's folder parts (site.yaml,
  * content/, referentiels/, themes/; a folder created later is watched as
  * soon as it appears), or, when inotify is missing, refused or out of
  * watches (fs.inotify.max_user_watches), or with --poll, a fingerprint of
@@ -72,12 +73,25 @@ static void on_stop(int sig)
  * one client that sends slowly, sends nothing or does not read cannot hold
  * the others: its request must arrive whole within REQUEST_MS, and its
  * response is dropped when it has not moved for SEND_MS. At most MAX_CONNS
- * are open at once; the next ones wait in the listen queue. A response is
- * its head and small bodies in out, then the rest of a file read in pieces.
+ * are open at once. When they all are and another client waits in the
+ * listen queue, the one that has waited longest for its request is closed
+ * to make room (make_room): a browser's speculative preconnects, a stalled
+ * tab or a slowloris would otherwise hold every slot for REQUEST_MS while
+ * the page asked waits; a browser opens another connection when it needs
+ * one. A connection whose request came whole, or that is sending its
+ * response, is never closed for that: when every one is sending, the next
+ * clients wait in the listen queue. A response is its head and small
+ * bodies in out, then the rest of a file read in pieces.
  */
+/* One user's browser opens a few connections per page; 32 is ample for a
+ * preview while bounding the descriptors and memory a flood can take. */
 #define MAX_CONNS 32
+/* A request is a few hundred bytes: a client that has not sent it whole in
+ * 5 s is stalled (or idle: make_room closes it sooner when room is needed). */
 #define REQUEST_MS 5000
+/* A response that has not moved for 10 s goes to a client that stopped reading. */
 #define SEND_MS 10000
+/* A large file is read and sent this much at a time. */
 #define PIECE (64 * 1024)
 
 struct conn {
@@ -900,6 +914,65 @@ static void serve_conns(struct server *sv, struct conn *cs, const struct pollfd 
 	}
 }
 
+/*
+ * Makes room for a client waiting in the listen queue when all MAX_CONNS
+ * slots are taken: closes, among the connections still waiting for their
+ * request, the one accepted first (the nearest deadline), which is the
+ * least likely to send one. One whose request has come whole since poll is
+ * answered instead and the next is taken. Returns 1 when a slot was freed
+ * (*nc one less), 0 when every connection is sending a response.
+ */
+static int make_room(struct server *sv, struct conn *cs, size_t *nc)
+{
+	for (;;) {
+		size_t v = *nc;
+		for (size_t i = 0; i < *nc; i++)
+			if (!cs[i].writing && (v == *nc || cs[i].deadline < cs[v].deadline))
+				v = i;
+		if (v == *nc)
+			return 0;
+		if (conn_read(sv, &cs[v]) == 0 && cs[v].writing)
+			continue;
+		conn_close(&cs[v]);
+		cs[v] = cs[--*nc];
+		return 1;
+	}
+}
+
+/* Whether a client waits in the listen queue, without accepting it. */
+static int is_waiting(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	return poll(&p, 1, 0) == 1 && p.revents & POLLIN;
+}
+
+/* Accepts the clients waiting in the listen queue into cs, making room for
+ * each when every slot is taken. Returns the new number of connections. */
+static size_t accept_conns(struct server *sv, struct conn *cs, size_t nc)
+{
+	for (;;) {
+		if (nc == MAX_CONNS && (!is_waiting(sv->fd) || !make_room(sv, cs, &nc)))
+			return nc;
+		int fd = accept(sv->fd, NULL, NULL);
+		if (fd < 0)
+			return nc;
+		if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+			close(fd);
+			continue;
+		}
+		cs[nc++] = (struct conn){ .fd = fd, .out = BUF_INIT, .file = -1, .deadline = now_ms() + REQUEST_MS };
+	}
+}
+
+/* Whether a connection waits for its request (make_room could close it). */
+static int has_reader(const struct conn *cs, size_t nc)
+{
+	for (size_t i = 0; i < nc; i++)
+		if (!cs[i].writing)
+			return 1;
+	return 0;
+}
+
 static int listen_on(int port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -988,8 +1061,9 @@ int serve_run(const struct serve_opts *o)
 		struct pollfd p[MAX_CONNS + 4];
 		for (size_t i = 0; i < nc; i++)
 			p[i] = (struct pollfd){ cs[i].fd, (short)(cs[i].writing ? POLLOUT : POLLIN), 0 };
-		/* When full, new clients wait in the listen queue. */
-		p[nc] = (struct pollfd){ nc < MAX_CONNS ? sv.fd : -1, POLLIN, 0 };
+		/* When every slot is sending a response, new clients wait in the
+		 * listen queue (polling it then would only spin). */
+		p[nc] = (struct pollfd){ nc < MAX_CONNS || has_reader(cs, nc) ? sv.fd : -1, POLLIN, 0 };
 		p[nc + 1] = (struct pollfd){ sv.w.fd, POLLIN, 0 };
 		p[nc + 2] = (struct pollfd){ sv.err, POLLIN, 0 };
 		p[nc + 3] = (struct pollfd){ sv.report, POLLIN, 0 };
@@ -1007,17 +1081,8 @@ int serve_run(const struct serve_opts *o)
 			if (cs[i].fd >= 0)
 				cs[k++] = cs[i];
 		nc = k;
-		while (incoming && nc < MAX_CONNS) {
-			int fd = accept(sv.fd, NULL, NULL);
-			if (fd < 0)
-				break;
-			if (fcntl(fd, F_SETFL, O_NONBLOCK) < 0 || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-				close(fd);
-				continue;
-			}
-			cs[nc++] = (struct conn){ .fd = fd, .out = BUF_INIT, .file = -1,
-				.deadline = now_ms() + REQUEST_MS };
-		}
+		if (incoming)
+			nc = accept_conns(&sv, cs, nc);
 		sv.nconns = nc;
 		watch_turn(&sv, events);
 		if (sv.changed && !sv.busy && now_ms() >= sv.quiet) {
