@@ -1886,8 +1886,11 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 	/* The other documents' files it read must be as they were. */
 	while (old && m < old->n_sizes && publish_shown(publish_size(p, old->sizes[m].rel)) == old->sizes[m].size)
 		m++;
-	/* The files as they are now in place, with their identities. */
-	struct publish_stat *now = old && m == old->n_sizes ? xmalloc((old->n + 1) * sizeof(*now)) : NULL;
+	/* The files as they are now in place, with their identities (most
+	 * documents are a file or two: on the stack). */
+	struct publish_stat few[4];
+	struct publish_stat *now = !old || m != old->n_sizes ? NULL :
+	    old->n <= sizeof(few) / sizeof(*few) ? few : xmalloc(old->n * sizeof(*now));
 	while (now && i < old->n) {
 		now[i] = old->files[i].st;
 		if (publish_reuse(p, old->files[i].rel, old->files[i].size, &old->files[i].bytes,
@@ -1910,14 +1913,16 @@ int cache_start(struct cache *c, struct publish *p, struct cache_job *j,
 				d2->files[f].st = now[f];
 			pthread_mutex_unlock(&c->lock);
 		}
-		free(now);
+		if (now != few)
+			free(now);
 		keep(c, d2 ? d2 : old);
 		j->files = old->files;
 		j->n_files = old->n;
 		atomic_fetch_add(&c->reused, 1);
 		return 1;
 	}
-	free(now);
+	if (now != few)
+		free(now);
 	j->on = 1;
 	j->diags = d->n;
 	publish_capture_start(&j->cap);

@@ -126,9 +126,9 @@ struct folder_rec {
 static const struct folder_rec *find_rec(const struct publish_files *f, const struct publish_stat *st);
 
 struct entry {
-	char *rel;
 	long long size;
 	int mode_ok;		/* seen with the files' mode: prune need not look again */
+	char rel[];		/* one allocation with the entry */
 };
 
 /* The process's umask, read where it can be without changing it (umask(2)
@@ -194,11 +194,8 @@ static void files_free(struct publish_files *f)
 		return;
 	dirs_close(f);
 	for (size_t i = 0; i < f->by_rel.cap; i++)
-		if (f->by_rel.slots[i].key) {
-			struct entry *e = f->by_rel.slots[i].val;
-			free(e->rel);
-			free(e);
-		}
+		if (f->by_rel.slots[i].key)
+			free(f->by_rel.slots[i].val);	/* its key with it */
 	strmap_free(&f->by_rel);
 	strmap_free(&f->dirs);
 	strmap_free(&f->dir_ids);
@@ -281,19 +278,25 @@ int publish_stat_eq(const struct publish_stat *a, const struct publish_stat *b)
 	    a->ctime == b->ctime;
 }
 
+/* Most files are recorded once: the entry is made before the lock, which
+ * is held for one probe of the map (the copy is freed when rel was there). */
 static void record(struct publish *p, const char *rel, long long size, int mode_ok)
 {
 	struct publish_files *f = p->files;
-	pthread_mutex_lock(&f->lock);
-	struct entry *e = strmap_get(&f->by_rel, rel);
-	if (!e) {
-		e = xmalloc(sizeof(*e));
-		e->rel = xstrdup(rel);
-		strmap_put(&f->by_rel, e->rel, e);
-	}
+	size_t n = strlen(rel) + 1;
+	struct entry *e = xmalloc(sizeof(*e) + n);
+	memcpy(e->rel, rel, n);
 	e->size = size;
 	e->mode_ok = mode_ok;
+	pthread_mutex_lock(&f->lock);
+	struct entry *had = strmap_put(&f->by_rel, e->rel, e);
+	if (had) {
+		had->size = size;
+		had->mode_ok = mode_ok;
+	}
 	pthread_mutex_unlock(&f->lock);
+	if (had)
+		free(e);
 }
 
 /* Records that rel could not be written, with the reason in errno (read
