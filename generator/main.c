@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1090,6 +1091,12 @@ static int run_tool(const struct opts *o, const struct share *sh)
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
+	/* A file-size limit (ulimit -f, as an IT team may set for a nightly
+	 * job) kills a process at the write past it, without a word and with
+	 * the output half-written: ignored, the write fails with EFBIG and the
+	 * build stops as on a full disk, with the file named and the output
+	 * unchanged. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		help_usage(stdout);
 		return 0;

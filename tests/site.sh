@@ -192,6 +192,38 @@ if can_strace "site/sec-05-sec-12 strace kills and disk full"; then
 	site_test sec-12-write-failure-true-errno "$detail"
 fi
 
+# A file-size limit (ulimit -f, which an IT team may set on a nightly job):
+# the write past it fails with EFBIG instead of killing carto with SIGXFSZ,
+# so the build names the files, stops and leaves the output as it was; the
+# next build without the limit publishes a clean build's bytes. 60 offers
+# make the pages and extracts of the organisation larger than the limit.
+F="$TMP/fsz"
+rm -rf "$F" "$F-clean" && cp -r tests/check/base "$F" &&
+	"$CARTO" build --site "$F" --out "$F/out" > /dev/null 2>&1
+before=$(tree_sum "$F/out")
+python3 - "$F/content/organismes/asso-test.yaml" << 'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+a = next(i for i, l in enumerate(lines) if l.startswith("    - id: fle-soir"))
+b = next(i for i, l in enumerate(lines) if l.startswith("  meta:"))
+more = []
+for n in range(1, 61):
+    more += [lines[a].replace("fle-soir", "fle-soir-%d" % n)] + lines[a + 1:b]
+open(p, "w").write("\n".join(lines[:b] + more + lines[b:]))
+PY
+(ulimit -f 24; exec "$CARTO" build --site "$F" --out "$F/out") > /dev/null 2> "$F.err"
+rc=$?
+[ $rc = 1 ] && grep -q '^[a-z/.]*: error: cannot write: File too large$' "$F.err" &&
+	grep -q 'nothing was published' "$F.err" && [ "$before" = "$(tree_sum "$F/out")" ]
+st=$?; detail="exit $rc: $(head -c 300 "$F.err")"; [ $st = 0 ]
+site_test file-size-limit-is-an-error "$detail"
+"$CARTO" build --site "$F" --out "$F/out" > /dev/null 2>&1 &&
+	"$CARTO" build --no-cache --site "$F" --out "$F-clean" > /dev/null 2>&1 &&
+	[ "$(tree_sum "$F/out")" = "$(tree_sum "$F-clean")" ] && grep -q fle-soir-60 "$F/out/organismes/asso-test/index.html"
+site_test file-size-limit-then-builds
+rm -rf "$F" "$F-clean" "$F.err"
+
 # A read-only old output carto wrote becomes the spare, and the next build
 # updates it all the same (sec-11). Something in the spare that cannot be
 # removed is reported, build after build, once each time and counted in the
