@@ -25,13 +25,20 @@ void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
 {
 	struct buf b = BUF_INIT;
 	buf_vprintf(&b, fmt, ap);
+	diag_add_msg(d, file, line, col, sev, b.data);
+	buf_release(&b);
+}
+
+void diag_add_msg(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *msg)
+{
 	d->v = xgrow(d->v, &d->cap, d->n + 1, sizeof(*d->v));
 	struct diag *x = &d->v[d->n];
 	x->file = xstrdup(file ? file : "");
 	x->line = line;
 	x->col = col;
 	x->sev = sev;
-	x->msg = buf_detach(&b, NULL);
+	x->msg = xstrdup(msg);
 	x->seq = d->n;
 	d->n++;
 	if (sev == DIAG_ERROR)

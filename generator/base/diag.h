@@ -39,6 +39,11 @@ void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
 void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 6, 0)));
+/* Adds a diagnostic whose message is msg as it is, not a format: a message
+ * already formed (replayed from a snapshot, copied from another list,
+ * composed of the code's own words, a library's words). Never fails. */
+void diag_add_msg(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *msg);
 /* Moves every diagnostic of src into dst. */
 void diags_merge(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column (stable), drops a diagnostic that repeats the
