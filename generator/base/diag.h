@@ -33,12 +33,34 @@ struct diags {
 
 #define DIAGS_INIT { NULL, 0, 0, 0, 0 }
 
+/* A string argument of a message (%s, or %.*s with a larger precision)
+ * longer than this many bytes is shortened: its first bytes, cut between
+ * two UTF-8 characters, then "…" and its whole length, put after the quote
+ * that closes the value when one follows in the format:
+ *   organisation 'antenne-de-l-association-…' (182 bytes) is also that of
+ * The values quoted from the user's content (ids, names, free text) are as
+ * long as that content; the editor reading the terminal needs to recognise
+ * one, not to read it whole. 120 bytes keep whole an id, a name or a path
+ * of the usual length. A whole message must not be passed to "%s" (it
+ * would be cut as one long value): add it with diag_add_msg. */
+#define DIAG_QUOTE_MAX 120
+
+/* Adds a diagnostic whose message is fmt formatted as printf would, each
+ * string argument longer than DIAG_QUOTE_MAX shortened (above). A format
+ * holding a conversion diag_vadd does not know (%n, %ls, %j…) is printed
+ * by vsnprintf whole, unshortened. Never fails (aborts on out-of-memory);
+ * file and the arguments are copied. */
 void diag_add(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *fmt, va_list ap)
 	__attribute__((format(printf, 6, 0)));
+/* Adds a diagnostic whose message is msg as it is, not a format: a message
+ * already formed (replayed from a snapshot, copied from another list,
+ * composed of the code's own words, a library's words). Never fails. */
+void diag_add_msg(struct diags *d, const char *file, uint32_t line, uint32_t col,
+    enum diag_sev sev, const char *msg);
 /* Moves every diagnostic of src into dst. */
 void diags_merge(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column (stable), drops a diagnostic that repeats the

@@ -116,6 +116,19 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+size_t utf8_cut(const char *s, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t back = 1; back <= 3 && back <= max; back++) {
+		unsigned char c = u[max - back];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		size_t n = c >= 0xF5 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		return n > back ? max - back : max;
+	}
+	return max;
+}
+
 /* Edit distance; with fold, ASCII letters compare without case. */
 static unsigned distance(const char *a, const char *b, int fold)
 {

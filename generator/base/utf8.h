@@ -25,6 +25,13 @@ size_t utf8_encode(char *out, uint32_t cp);
 int utf8_is_text(uint32_t cp);
 /* Number of code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
+/* The length of the longest head of s, at most max bytes, that does not
+ * cut a UTF-8 sequence in two: max, or less when a sequence begun before
+ * max ends past it. s holds at least max bytes, of which only s[0] to
+ * s[max - 1] are read. A byte that begins no sequence (a stray
+ * continuation byte, 0xF5 to 0xFF) is a character of its own, so a cut
+ * in invalid UTF-8 stays within 3 bytes of max. */
+size_t utf8_cut(const char *s, size_t max);
 /* Levenshtein distance between two short strings, in bytes; capped at 99. */
 unsigned str_distance(const char *a, const char *b);
 /* Picks the candidate closest to word, case aside (NULL when none is close

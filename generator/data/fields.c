@@ -12,17 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/buf.h"
 #include "../base/diag.h"
 #include "../base/utf8.h"
 
 static void report(struct rd *r, const struct ynode *n, enum diag_sev sev,
     const char *fmt, va_list ap)
 {
-	struct buf b = BUF_INIT;
-	buf_vprintf(&b, fmt, ap);
-	diag_add(r->d, r->file, n ? n->line : 0, n ? n->col : 0, sev, "%s", b.data);
-	buf_release(&b);
+	diag_vadd(r->d, r->file, n ? n->line : 0, n ? n->col : 0, sev, fmt, ap);
 }
 
 void rd_error(struct rd *r, const struct ynode *n, const char *fmt, ...)

@@ -135,7 +135,7 @@ static int place_ok(struct walk *w, const char *rel)
 		buf_reset(&p);
 		buf_printf(&p, "%s%.*s", w->prefix, (int)at, rel);
 		if (!w->reported || strcmp(w->reported, p.data) != 0) {
-			diag_add(w->d, p.data, 0, 0, DIAG_ERROR, "%s", bad);
+			diag_add_msg(w->d, p.data, 0, 0, DIAG_ERROR, bad);
 			free(w->reported);
 			w->reported = xstrdup(p.data);
 		}
@@ -880,7 +880,7 @@ static void reassemble(struct site *s, struct walk *w)
 static void diags_copy(struct diags *d, const struct diags *src)
 {
 	for (size_t i = 0; i < src->n; i++)
-		diag_add(d, src->v[i].file, src->v[i].line, src->v[i].col, src->v[i].sev, "%s", src->v[i].msg);
+		diag_add_msg(d, src->v[i].file, src->v[i].line, src->v[i].col, src->v[i].sev, src->v[i].msg);
 }
 
 static int full_load(struct loader *l, struct walk *w, int rc)

@@ -381,7 +381,7 @@ static int geo_place_ok(const char *jail, const char *path, const char *shown, s
 {
 	const char *bad = jail ? fs_place_problem(fs_place(jail, path)) : NULL;
 	if (bad)
-		diag_add(d, shown, 0, 0, DIAG_ERROR, "%s", bad);
+		diag_add_msg(d, shown, 0, 0, DIAG_ERROR, bad);
 	return !bad;
 }
 

@@ -789,7 +789,7 @@ int snap_diags_get(const unsigned char **p, const unsigned char *end, const char
 			break;
 		}
 		if (d)
-			diag_add(d, file, (uint32_t)line, (uint32_t)col, (enum diag_sev)sev, "%s",
+			diag_add_msg(d, file, (uint32_t)line, (uint32_t)col, (enum diag_sev)sev,
 			    (const char *)dc.p);
 		dc.p += len + 1;
 	}

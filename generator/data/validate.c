@@ -51,26 +51,20 @@ static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, .
 	__attribute__((format(printf, 4, 5)));
 static void verr(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_vadd(v->d, v->file, line, col, DIAG_ERROR, fmt, ap);
 	va_end(ap);
-	diag_add(v->d, v->file, line, col, DIAG_ERROR, "%s", b.data);
-	buf_release(&b);
 }
 
 static void vwarn(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void vwarn(struct vctx *v, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	diag_vadd(v->d, v->file, line, col, DIAG_WARNING, fmt, ap);
 	va_end(ap);
-	diag_add(v->d, v->file, line, col, DIAG_WARNING, "%s", b.data);
-	buf_release(&b);
 }
 
 /* Checks that code is in the list; reports "unknown <what> 'x'; did you mean". */

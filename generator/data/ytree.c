@@ -126,7 +126,7 @@ static void parser_error(struct loader *l)
 	if (say && strstr(say, "%u"))
 		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, say, from);
 	else if (say)
-		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, "%s", say);
+		diag_add_msg(l->d, l->file, line + l->line_offset, col, DIAG_ERROR, say);
 	else
 		/* Not in the table: libyaml's own words, said as such. */
 		diag_add(l->d, l->file, line + l->line_offset, col, DIAG_ERROR,

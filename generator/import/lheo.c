@@ -777,7 +777,7 @@ static int run_job(struct job *j, const char *site, const struct lheo_map *map,
 	const char *bad = jail ? fs_place_problem(fs_place(jail, dir)) : NULL;
 	free(jail);
 	if (bad) {	/* a link that leads out of the site: never written through */
-		diag_add(d, "content/organismes", 0, 0, DIAG_ERROR, "%s", bad);
+		diag_add_msg(d, "content/organismes", 0, 0, DIAG_ERROR, bad);
 		return -1;
 	}
 	if (fs_mkdirs(dir) < 0 || write_file(im, dir, j->tmp.data, &j->keep, base, version, day) < 0) {

@@ -27,7 +27,7 @@ static const struct ynode *load_yaml(const char *path, const char *shown, const 
 	int failed = 0;
 	const char *bad = jail ? fs_place_problem(fs_place(jail, path)) : NULL;
 	if (bad) {
-		diag_add(d, shown, 0, 0, DIAG_ERROR, "%s", bad);
+		diag_add_msg(d, shown, 0, 0, DIAG_ERROR, bad);
 		return NULL;
 	}
 	if (fs_read(path, LOAD_MAX_FILE, &b) < 0) {

@@ -47,8 +47,8 @@ static void on_error(void *arg, xmlErrorPtr e)
 		buf_putc(&m, ')');
 	if (strstr(m.data, "ntity"))
 		buf_puts(&m, " (entities are refused: an LHÉO file needs none)");
-	diag_add(c->d, c->shown, e->line > 0 ? (uint32_t)e->line : 0, DIAG_NOCOL,
-	    e->level == XML_ERR_WARNING ? DIAG_WARNING : DIAG_ERROR, "%s", m.data);
+	diag_add_msg(c->d, c->shown, e->line > 0 ? (uint32_t)e->line : 0, DIAG_NOCOL,
+	    e->level == XML_ERR_WARNING ? DIAG_WARNING : DIAG_ERROR, m.data);
 	buf_release(&m);
 }
 

@@ -26,7 +26,7 @@ static int place_ok(const char *jail, const char *path, struct diags *d)
 {
 	const char *bad = jail ? fs_place_problem(fs_place(jail, path)) : NULL;
 	if (bad)
-		diag_add(d, path, 0, 0, DIAG_ERROR, "%s", bad);
+		diag_add_msg(d, path, 0, 0, DIAG_ERROR, bad);
 	return !bad;
 }
 
@@ -284,9 +284,13 @@ static void chain_error(struct tcheck *c, const char *file, unsigned line, unsig
     const char *what, const char *name)
 {
 	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s: ", what);
 	for (size_t i = 0; i < c->depth; i++)
 		buf_printf(&b, "%s > ", c->chain[i]);
-	diag_add(c->d, file, line, col, DIAG_ERROR, "%s: %s%s", what, b.data, name);
+	buf_puts(&b, name);
+	/* One message of the code's words and the partials' names (file
+	 * names, short): what is not a value to shorten. */
+	diag_add_msg(c->d, file, line, col, DIAG_ERROR, b.data);
 	buf_release(&b);
 	c->failed = 1;
 }

@@ -108,7 +108,7 @@ int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
 	if (!text)
 		return 0;
 	if (over_bounds(text, strlen(text), &at, &why) < 0) {
-		diag_add(d, file, line, col, DIAG_ERROR, "%s", why);
+		diag_add_msg(d, file, line, col, DIAG_ERROR, why);
 		return -1;
 	}
 	cmark_node *doc = cmark_parse_document(text, strlen(text), 0);
@@ -172,7 +172,7 @@ int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
     int html_brut, struct diags *d)
 {
 	if (!doc->root) {
-		diag_add(d, file, first_line + doc->line - 1, 1, DIAG_ERROR, "%s", doc->why);
+		diag_add_msg(d, file, first_line + doc->line - 1, 1, DIAG_ERROR, doc->why);
 		return -1;
 	}
 	cmark_iter *it = cmark_iter_new(doc->root);

@@ -5,6 +5,7 @@
  */
 #include "template.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,11 +90,16 @@ static void pos_of(struct parser *p, size_t at, uint32_t *line, uint32_t *col)
 	p->seen_col = *col;
 }
 
-static void perr(struct parser *p, size_t at, const char *fmt, const char *arg)
+static void perr(struct parser *p, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void perr(struct parser *p, size_t at, const char *fmt, ...)
 {
 	uint32_t line, col;
+	va_list ap;
 	pos_of(p, at, &line, &col);
-	diag_add(p->d, p->file, line, col, DIAG_ERROR, fmt, arg);
+	va_start(ap, fmt);
+	diag_vadd(p->d, p->file, line, col, DIAG_ERROR, fmt, ap);
+	va_end(ap);
 	p->failed = 1;
 }
 
@@ -162,7 +168,7 @@ static void block_indents(struct parser *p, struct node *n)
 static void push_open(struct parser *p, struct node *n, size_t at)
 {
 	if (p->depth == sizeof(p->stack) / sizeof(p->stack[0])) {
-		perr(p, at, "sections nested too deep%s", "");
+		perr(p, at, "sections nested too deep");
 		return;
 	}
 	p->stack[p->depth].idx = (size_t)(n - p->kids);
@@ -179,10 +185,7 @@ static void close_open(struct parser *p, const char *name, size_t at)
 	struct open *o = &p->stack[p->depth - 1];
 	struct node *n = &p->kids[o->idx];
 	if (strcmp(n->s, name) != 0) {
-		struct buf m = BUF_INIT;
-		buf_printf(&m, "{{/%s}} closes {{%s}} opened at line %u", name, n->s, n->line);
-		perr(p, at, "%s", m.data);
-		buf_release(&m);
+		perr(p, at, "{{/%s}} closes {{%s}} opened at line %u", name, n->s, n->line);
 		return;
 	}
 	n->nkids = p->nkids - o->first;
@@ -208,7 +211,7 @@ static void set_delims(struct parser *p, const char *s, size_t len, size_t at)
 		c++;
 	if (o == 0 || c == len || o >= sizeof(p->otag) || len - c >= sizeof(p->ctag) ||
 	    memchr(s + c, ' ', len - c)) {
-		perr(p, at, "bad delimiter change: expected {{=<open> <close>=}}%s", "");
+		perr(p, at, "bad delimiter change: expected {{=<open> <close>=}}");
 		return;
 	}
 	memcpy(p->otag, s, o);
@@ -265,7 +268,7 @@ static int read_tag(struct parser *p, size_t at, struct tag *tg)
 	cl += p->clen;
 	size_t e = find(p, i, close, cl);
 	if (e == p->len) {
-		perr(p, at, "unclosed tag: no closing delimiter%s", "");
+		perr(p, at, "unclosed tag: no closing delimiter");
 		return -1;
 	}
 	tg->end = e + cl;
@@ -276,7 +279,7 @@ static int read_tag(struct parser *p, size_t at, struct tag *tg)
 	tg->name = p->t + i;
 	tg->nlen = e - i;
 	if (tg->nlen == 0 && tg->sigil != '!') {
-		perr(p, at, "empty tag%s", "");
+		perr(p, at, "empty tag");
 		return -1;
 	}
 	return 0;
@@ -622,8 +625,12 @@ static void bound_error(struct rstate *r, const struct node *n, const char *what
 		buf_puts(&chain, last);
 	else if (chain.len)
 		buf_truncate(&chain, chain.len - 3);	/* the last " > " */
-	diag_add(r->d, r->file, n->line, n->col, DIAG_ERROR, "%s%s%s", what,
-	    chain.len ? ": " : "", chain.len ? chain.data : "");
+	/* One message of the code's words and the partials' names (file
+	 * names, short): what is not a value to shorten. */
+	struct buf m = BUF_INIT;
+	buf_printf(&m, "%s%s%s", what, chain.len ? ": " : "", chain.data);
+	diag_add_msg(r->d, r->file, n->line, n->col, DIAG_ERROR, m.data);
+	buf_release(&m);
 	buf_release(&chain);
 	r->failed = 1;
 }

@@ -3,6 +3,9 @@
 #define CARTO_TESTS_H
 void test_buf(void);
 void test_diags_dedupe(void);
+void test_diag_short(void);
+void test_diag_printf(void);
+void test_diag_msg(void);
 void test_utf8(void);
 void test_suggest(void);
 void test_strmap(void);

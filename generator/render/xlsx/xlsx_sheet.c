@@ -33,22 +33,23 @@ static void book_warn(struct book *bk, const char *file, uint32_t line, uint32_t
     const char *fmt, ...)
 {
 	va_list ap;
-	buf_reset(&bk->scratch);
 	va_start(ap, fmt);
-	buf_vprintf(&bk->scratch, fmt, ap);
+	diag_vadd(bk->d, file, line, col, DIAG_WARNING, fmt, ap);
 	va_end(ap);
-	diag_add(bk->d, file, line, col, DIAG_WARNING, "%s", bk->scratch.data);
 }
 
 void xlsx_fail(struct book *bk, const char *fmt, ...)
 {
 	va_list ap;
 	if (!bk->failed) {
+		/* The caller's format behind the words, so that diag_vadd sees
+		 * each value (it shortens a long one), not the message as one. */
 		buf_reset(&bk->scratch);
+		buf_puts(&bk->scratch, "cannot be made: ");
+		buf_puts(&bk->scratch, fmt);
 		va_start(ap, fmt);
-		buf_vprintf(&bk->scratch, fmt, ap);
+		diag_vadd(bk->d, bk->rel, 0, 0, DIAG_ERROR, bk->scratch.data, ap);
 		va_end(ap);
-		diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot be made: %s", bk->scratch.data);
 	}
 	bk->failed = 1;
 }
