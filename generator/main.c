@@ -298,8 +298,34 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The last second SOURCE_DATE_EPOCH may name: 9999-12-31T23:59:59Z, the
+ * last day a date of the content contract (YYYY-MM-DD) can write. */
+#define SOURCE_DATE_MAX 253402300799LL
+
+/* 0 when SOURCE_DATE_EPOCH is unset, empty or a number of seconds since
+ * 1970-01-01T00:00:00Z in decimal digits (reproducible-builds.org's
+ * specification of the variable: "If the value is malformed, the build
+ * process SHOULD exit with a non-zero error code"); else -1, said. */
+static int source_date_ok(void)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (!e || !*e)
+		return 0;
+	long long t = 0;
+	const char *p = e;
+	while (*p >= '0' && *p <= '9' && t <= SOURCE_DATE_MAX)
+		t = t * 10 + (*p++ - '0');
+	if (!*p && t <= SOURCE_DATE_MAX)
+		return 0;
+	fprintf(stderr, "carto: SOURCE_DATE_EPOCH='%.40s%s' is not a number of seconds since 1970-01-01 "
+	    "(decimal digits, at most %lld): unset it or give one\n", e, strlen(e) > 40 ? "…" : "",
+	    SOURCE_DATE_MAX);
+	return -1;
+}
+
 /* Today in Paris as YYYYMMDD (at 23:30 UTC it is already tomorrow there):
- * SOURCE_DATE_EPOCH when set (reproducible runs), else now. */
+ * SOURCE_DATE_EPOCH when set (reproducible runs; source_date_ok checked
+ * it), else now. */
 static int today(void)
 {
 	const char *e = getenv("SOURCE_DATE_EPOCH");
@@ -1110,6 +1136,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "carto: 'carto help %s' shows its usage\n", o.cmd);
 		else
 			help_usage(stderr);
+		free(o.args);
+		return 2;
+	}
+	if (source_date_ok() < 0) {
 		free(o.args);
 		return 2;
 	}

@@ -501,6 +501,21 @@ grep -q "not 'cartographie' (a cartography is a file of content/cartographies/" 
 [ -z "$r" ]
 site_test usage-operands-named "$r"
 
+# A SOURCE_DATE_EPOCH that is not a number of seconds is refused (exit 2),
+# not read as 1970 (reproducible-builds.org: "If the value is malformed,
+# the build process SHOULD exit with a non-zero error code"); empty is unset.
+r=""
+for v in abc 12x -5 1.5 253402300800; do
+	SOURCE_DATE_EPOCH=$v "$CARTO" check --site "$S" > /dev/null 2> "$TMP/sde.err"; rc=$?
+	[ $rc = 2 ] && grep -q "^carto: SOURCE_DATE_EPOCH='$v' is not a number of seconds since 1970-01-01" "$TMP/sde.err" ||
+		r="$r [$v: $rc $(head -1 "$TMP/sde.err")]"
+done
+for v in "" 1795000000; do
+	SOURCE_DATE_EPOCH=$v "$CARTO" check --site "$S" > /dev/null 2>&1 || r="$r [$v refused]"
+done
+[ -z "$r" ]
+site_test source-date-epoch-malformed-refused "$r"
+
 # The environment gives the common settings (CARTO_SITE, CARTO_OUT,
 # CARTO_BASE_URL, CARTO_JOBS…); the command line wins over it; a wrong
 # value is a usage error that names the variable.
