@@ -195,6 +195,13 @@ static void walk_dir(struct walk *w, const char *rel, const char *ext,
 			buf_reset(&p);
 			buf_printf(&p, "%s%s", w->prefix, sub.data);
 			diag_add(w->d, p.data, 0, 0, DIAG_WARNING, "ignored: name YAML files *.yaml");
+		} else if ((kind == FS_OTHER || (kind == FS_DIR && !deep)) && has_ext(v[i].name, ext)) {
+			/* Named as content but not read (a pipe would block the
+			 * load): said, so that it is not taken for read. */
+			buf_reset(&p);
+			buf_printf(&p, "%s%s", w->prefix, sub.data);
+			diag_add(w->d, p.data, 0, 0, DIAG_WARNING, "ignored: %s, not a file",
+			    kind == FS_DIR ? "a folder" : "a pipe, socket or device");
 		}
 	}
 	fs_entries_free(v, n);
