@@ -6,6 +6,7 @@
 #include "fields.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <limits.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -106,22 +107,31 @@ struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int
 	return sv;
 }
 
+/* 1 when s is a decimal number as YAML 1.2's core schema writes a float
+ * or an integer ([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; not
+ * .inf, .nan nor strtod's hexadecimal and "inf"). */
 static int looks_numeric(const char *s)
 {
 	if (*s == '-' || *s == '+')
 		s++;
-	if (!*s)
-		return 0;
 	int digits = 0, dots = 0;
-	for (; *s; s++) {
-		if (isdigit((unsigned char)*s))
-			digits++;
-		else if (*s == '.' && !dots)
+	for (; isdigit((unsigned char)*s) || (*s == '.' && !dots); s++)
+		if (*s == '.')
 			dots++;
 		else
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!isdigit((unsigned char)*s))
 			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
 	}
-	return digits > 0;
+	return !*s;
 }
 
 struct sval rd_code_node(struct rd *r, const struct ynode *v)
@@ -212,8 +222,9 @@ double rd_number(struct rd *r, const struct ynode *map, const char *key, int *ha
 		return 0;
 	char *end;
 	double x = strtod(v->u.s, &end);
-	if (!v->plain || v->n == 0 || *end || !looks_numeric(v->u.s)) {
+	if (!v->plain || v->n == 0 || *end || !looks_numeric(v->u.s) || !isfinite(x)) {
 		rd_error(r, v, "'%s' must be a number, not '%s'", key, v->u.s);
+		*has = -1;
 		return 0;
 	}
 	*has = 1;

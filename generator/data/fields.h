@@ -49,7 +49,9 @@ long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
 /* A count (0 or more; -1 when absent): past plausible, a warning, the value
  * kept (docs/format-notes.md, "What carto refuses"). */
 long rd_count(struct rd *r, const struct ynode *map, const char *key, long plausible);
-/* Plain number; returns 0 when absent and sets *has. */
+/* Plain decimal number (YAML 1.2's form, an exponent allowed; finite);
+ * returns 0 when absent or wrong, and sets *has: 1 read, 0 absent, -1
+ * there but not a number (the error said). */
 double rd_number(struct rd *r, const struct ynode *map, const char *key,
     int *has);
 /* YYYY-MM-DD as YYYYMMDD; 0 when absent or wrong. */
