@@ -224,7 +224,6 @@ double rd_number(struct rd *r, const struct ynode *map, const char *key, int *ha
 	double x = strtod(v->u.s, &end);
 	if (!v->plain || v->n == 0 || *end || !looks_numeric(v->u.s) || !isfinite(x)) {
 		rd_error(r, v, "'%s' must be a number, not '%s'", key, v->u.s);
-		*has = -1;
 		return 0;
 	}
 	*has = 1;

@@ -50,8 +50,8 @@ long rd_int(struct rd *r, const struct ynode *map, const char *key, int req,
  * kept (docs/format-notes.md, "What carto refuses"). */
 long rd_count(struct rd *r, const struct ynode *map, const char *key, long plausible);
 /* Plain decimal number (YAML 1.2's form, an exponent allowed; finite);
- * returns 0 when absent or wrong, and sets *has: 1 read, 0 absent, -1
- * there but not a number (the error said). */
+ * returns 0 when absent or wrong (the error said), and sets *has: 1 when
+ * read. */
 double rd_number(struct rd *r, const struct ynode *map, const char *key,
     int *has);
 /* YYYY-MM-DD as YYYYMMDD; 0 when absent or wrong. */

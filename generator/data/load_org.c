@@ -89,9 +89,9 @@ static void read_lieu(struct rd *r, const struct ynode *n, struct lieu *l)
 		rd_keys(r, geo, geo_keys);
 		l->lat = rd_number(r, geo, "lat", &hl);
 		l->lon = rd_number(r, geo, "lon", &ho);
-		if (!hl || !ho)	/* one that is there but wrong is said alone */
+		if (!ytree_get(geo, "lat") || !ytree_get(geo, "lon"))	/* one there but wrong is said alone */
 			rd_error(r, geo, "'geo' needs both 'lat' and 'lon'");
-		l->has_geo = hl == 1 && ho == 1;
+		l->has_geo = hl && ho;
 		l->geo_line = geo->line;
 		l->geo_col = geo->col;
 	}
