@@ -144,6 +144,11 @@ static void read_financement(struct rd *r, const struct ynode *n, struct offre *
 	}
 }
 
+/* Past this, an amount is more likely a typing slip (centimes, a SIRET
+ * pasted) than a price: a long certifying training costs some 10,000 to
+ * 30,000 €; the basic-skills and French courses carto maps, far less. */
+#define MONTANT_PLAUSIBLE 100000
+
 static void read_cout(struct rd *r, const struct ynode *n, struct offre *o)
 {
 	rd_keys(r, n, cout_keys);
@@ -157,6 +162,9 @@ static void read_cout(struct rd *r, const struct ynode *n, struct offre *o)
 	else if (o->has_montant && o->montant > 0 && o->montant < 0.005)	/* shown to the cent */
 		rd_warn(r, ytree_get(n, "montant_eur"), "montant_eur %g is shown as 0 €, as if the offer were "
 		    "free: the amount is in euros (0.50 for 50 centimes)", o->montant);
+	else if (o->has_montant && o->montant > MONTANT_PLAUSIBLE)
+		rd_warn(r, ytree_get(n, "montant_eur"), "montant_eur %.0f is more than %d €: check the amount "
+		    "(in euros, for the whole training)", o->montant, MONTANT_PLAUSIBLE);
 	o->cout_precisions = rd_text(r, n, "precisions", OPT);
 }
 
