@@ -42,6 +42,13 @@ static int parse_double(const char *s, double *out)
 	return *end ? -1 : 0;
 }
 
+/* Whether (lon, lat) are decimal degrees on the globe; NaN and infinities
+ * fail the comparisons and so are refused too. */
+static int is_degrees(double lon, double lat)
+{
+	return lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
+}
+
 /* Splits line (modified in place) at commas into at most max fields. */
 static size_t split(char *line, char **f, size_t max, char sep)
 {
@@ -65,13 +72,15 @@ static int read_row(struct geo *g, char *line, struct arena *a, int arr,
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "expected 7 comma-separated fields (%s)", GEO_COLUMNS);
 		return -1;
 	}
+	/* The slot of a refused row is reused by the next one: cleared first. */
 	struct commune *c = &g->communes[g->n_communes];
+	memset(c, 0, sizeof(*c));
 	double lat, lon;
 	if (strlen(f[0]) != 5 || strlen(f[2]) != 2 || strncmp(f[0], f[2], 2) != 0) {
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "code_insee '%s' must be 5 characters starting with the département '%s'", f[0], f[2]);
 		return -1;
 	}
-	if (parse_double(f[4], &lat) || parse_double(f[5], &lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+	if (parse_double(f[4], &lat) || parse_double(f[5], &lon) || !is_degrees(lon, lat)) {
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "latitude and longitude must be decimal degrees");
 		return -1;
 	}
