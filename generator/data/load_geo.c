@@ -42,6 +42,13 @@ static int parse_double(const char *s, double *out)
 	return *end ? -1 : 0;
 }
 
+/* Whether (lon, lat) are decimal degrees on the globe; NaN and infinities
+ * fail the comparisons and so are refused too. */
+static int is_degrees(double lon, double lat)
+{
+	return lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90;
+}
+
 /* Splits line (modified in place) at commas into at most max fields. */
 static size_t split(char *line, char **f, size_t max, char sep)
 {
@@ -65,13 +72,15 @@ static int read_row(struct geo *g, char *line, struct arena *a, int arr,
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "expected 7 comma-separated fields (%s)", GEO_COLUMNS);
 		return -1;
 	}
+	/* The slot of a refused row is reused by the next one: cleared first. */
 	struct commune *c = &g->communes[g->n_communes];
+	memset(c, 0, sizeof(*c));
 	double lat, lon;
 	if (strlen(f[0]) != 5 || strlen(f[2]) != 2 || strncmp(f[0], f[2], 2) != 0) {
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "code_insee '%s' must be 5 characters starting with the département '%s'", f[0], f[2]);
 		return -1;
 	}
-	if (parse_double(f[4], &lat) || parse_double(f[5], &lon) || lat < -90 || lat > 90 || lon < -180 || lon > 180) {
+	if (parse_double(f[4], &lat) || parse_double(f[5], &lon) || !is_degrees(lon, lat)) {
 		diag_add(d, shown, ln, 1, DIAG_ERROR, "latitude and longitude must be decimal degrees");
 		return -1;
 	}
@@ -124,29 +133,48 @@ static int read_csv(struct geo *g, struct buf *b, struct arena *a, int arr,
 	return rc;
 }
 
-/* Reads [[x, y], …] into a ring; returns -1 on a wrong shape. */
-static int read_ring(const struct ynode *n, struct ring *r, struct arena *a)
+/* What read_feature reports of a feature it refuses: the node at fault and
+ * the message. */
+struct geo_fault {
+	const struct ynode *at;
+	const char *msg;
+};
+
+static int geo_fault(struct geo_fault *e, const struct ynode *at, const char *msg)
+{
+	e->at = at;
+	e->msg = msg;
+	return -1;
+}
+
+/* Reads [[x, y], …] into a ring: at least 4 positions, each two numbers in
+ * decimal degrees. Returns -1 with e set on a wrong ring. */
+static int read_ring(const struct ynode *n, struct ring *r, struct arena *a,
+    struct geo_fault *e)
 {
 	if (n->kind != Y_SEQ || n->n < 4)
-		return -1;
+		return geo_fault(e, n, "a ring needs at least 4 positions [longitude, latitude]");
 	r->xy = arena_alloc(a, n->n * 2 * sizeof(double));
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *pt = n->u.items[i];
+		double *xy = &r->xy[2 * i];
 		if (pt->kind != Y_SEQ || pt->n < 2 || pt->u.items[0]->kind != Y_SCALAR ||
 		    pt->u.items[1]->kind != Y_SCALAR ||
-		    parse_double(pt->u.items[0]->u.s, &r->xy[2 * i]) ||
-		    parse_double(pt->u.items[1]->u.s, &r->xy[2 * i + 1]))
-			return -1;
+		    parse_double(pt->u.items[0]->u.s, &xy[0]) ||
+		    parse_double(pt->u.items[1]->u.s, &xy[1]))
+			return geo_fault(e, pt, "a position must be two numbers [longitude, latitude]");
+		if (!is_degrees(xy[0], xy[1]))
+			return geo_fault(e, pt, "a position must be decimal degrees: longitude from -180 to 180, latitude from -90 to 90");
 	}
 	r->n = n->n;
 	return 0;
 }
 
 static int read_polygon(const struct ynode *poly, struct shape *s, struct arena *a,
-    size_t *cap)
+    size_t *cap, struct geo_fault *e)
 {
-	if (poly->kind != Y_SEQ)
-		return -1;
+	if (poly->kind != Y_SEQ || poly->n == 0)
+		return geo_fault(e, poly, "a polygon needs at least one ring");
 	for (size_t i = 0; i < poly->n; i++) {
 		if (s->n_rings == *cap) {
 			struct ring *nr = arena_alloc(a, (*cap * 2 + 4) * sizeof(*nr));
@@ -155,7 +183,7 @@ static int read_polygon(const struct ynode *poly, struct shape *s, struct arena 
 			s->rings = nr;
 			*cap = *cap * 2 + 4;
 		}
-		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a) < 0)
+		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -175,29 +203,40 @@ static void bbox(struct shape *s)
 		}
 }
 
-static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
+/* Reads feature f into s, which it clears first (the slot of a refused
+ * feature is reused). Returns -1 with e set when f is not a feature with a
+ * code and a Polygon or MultiPolygon of valid rings. */
+static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
+    struct geo_fault *e)
 {
 	const struct ynode *props = ytree_get(f, "properties");
 	const struct ynode *geom = ytree_get(f, "geometry");
 	const struct ynode *code = ytree_get(props, "code"), *nom = ytree_get(props, "nom");
 	const struct ynode *type = ytree_get(geom, "type");
 	const struct ynode *coords = ytree_get(geom, "coordinates");
+	memset(s, 0, sizeof(*s));
 	if (!code || code->kind != Y_SCALAR || !type || type->kind != Y_SCALAR ||
 	    !coords || coords->kind != Y_SEQ)
-		return -1;
+		return geo_fault(e, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
 	s->code = arena_strdup(a, code->u.s);
 	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
 	size_t cap = 0;
 	if (strcmp(type->u.s, "Polygon") == 0) {
-		if (read_polygon(coords, s, a, &cap) < 0)
+		if (read_polygon(coords, s, a, &cap, e) < 0)
 			return -1;
 	} else if (strcmp(type->u.s, "MultiPolygon") == 0) {
+		if (coords->n == 0)
+			return geo_fault(e, coords, "a MultiPolygon needs at least one polygon");
 		for (size_t i = 0; i < coords->n; i++)
-			if (read_polygon(coords->u.items[i], s, a, &cap) < 0)
+			if (read_polygon(coords->u.items[i], s, a, &cap, e) < 0)
 				return -1;
 	} else
-		return -1;
+		return geo_fault(e, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
 	bbox(s);
+	/* A map is fitted on an outline's box: one without width or height
+	 * would scale it by infinity. */
+	if (s->maxx <= s->minx || s->maxy <= s->miny)
+		return geo_fault(e, coords, "an outline needs a width and a height: its positions are all on one line");
 	return 0;
 }
 
@@ -205,12 +244,14 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a)
  * A record of a GeoJSON file's shapes as read_feature made them, keyed on
  * the digest of its bytes: the count, then each shape's code, its name (a
  * length of 0: the code's), its rings (each a count, then its points as
- * doubles) and its box. Only a file that reported nothing is recorded. */
+ * doubles) and its box. Only a file that reported nothing is recorded;
+ * version 2 since outlines are validated (one recorded before is not
+ * trusted). */
 
 static struct digest shapes_key(const struct digest *bytes)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto territory outlines 1");
+	digest_str(c, "carto territory outlines 2");
 	digest_fold(c, bytes);
 	return digest_end(c);
 }
@@ -324,9 +365,37 @@ static int shapes_take(struct snap *snap, const struct digest *key, struct shape
 	return 1;
 }
 
-static int read_geojson(const char *path, const char *shown, struct shape **out,
-    size_t *n, struct arena *a, struct diags *d, int required, struct digest_ctx *src,
-    struct snap *snap)
+/* Reads the features fs of the file shown into *out, *n: a refused feature
+ * or a second one with the same code (of a what, "département"…) is
+ * reported and left out. Returns -1 when one was. */
+static int read_features(const struct ynode *fs, const char *shown, const char *what,
+    struct shape **out, size_t *n, struct arena *a, struct diags *d)
+{
+	struct strmap seen = STRMAP_INIT;
+	int rc = 0;
+	*out = arena_alloc(a, fs->n * sizeof(**out));
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct ynode *f = fs->u.items[i];
+		struct shape *s = &(*out)[*n];
+		struct geo_fault e;
+		const struct ynode *first;
+		if (read_feature(f, s, a, &e) < 0) {
+			diag_add_msg(d, shown, e.at->line, e.at->col, DIAG_ERROR, e.msg);
+			rc = -1;
+		} else if ((first = strmap_put(&seen, s->code, (void *)f)) != NULL) {
+			diag_add(d, shown, f->line, f->col, DIAG_ERROR, "%s '%s' appears twice (first at line %u)",
+			    what, s->code, first->line);
+			rc = -1;
+		} else
+			(*n)++;
+	}
+	strmap_free(&seen);
+	return rc;
+}
+
+static int read_geojson(const char *path, const char *shown, const char *what,
+    struct shape **out, size_t *n, struct arena *a, struct diags *d, int required,
+    struct digest_ctx *src, struct snap *snap)
 {
 	struct buf b = BUF_INIT;
 	int rc = read_all(path, shown, &b, d, required, src);
@@ -358,14 +427,7 @@ static int read_geojson(const char *path, const char *shown, struct shape **out,
 		diag_add(d, shown, 1, 1, DIAG_ERROR, "expected a GeoJSON FeatureCollection");
 		rc = -1;
 	} else if (!failed) {
-		*out = arena_alloc(a, fs->n * sizeof(**out));
-		for (size_t i = 0; i < fs->n; i++)
-			if (read_feature(fs->u.items[i], &(*out)[(*n)++], a) < 0) {
-				diag_add(d, shown, fs->u.items[i]->line, fs->u.items[i]->col, DIAG_ERROR,
-				    "a feature needs properties.code and a Polygon or MultiPolygon geometry");
-				rc = -1;
-				(*n)--;
-			}
+		rc = read_features(fs, shown, what, out, n, a, d);
 	} else
 		rc = -1;
 	if (rc == 0 && d->n == reported)
@@ -410,16 +472,16 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 			rc = -1;
 		buf_release(&b[i]);
 	}
-	struct { const char *file; struct shape **v; size_t *n; int req; } gj[] = {
-		{ "departements.geojson", &g->departements, &g->n_departements, 1 },
-		{ "communes.geojson", &g->commune_shapes, &g->n_commune_shapes, 1 },
-		{ "arrondissements.geojson", &g->arr_shapes, &g->n_arr_shapes, 0 },
+	struct { const char *file, *what; struct shape **v; size_t *n; int req; } gj[] = {
+		{ "departements.geojson", "département", &g->departements, &g->n_departements, 1 },
+		{ "communes.geojson", "commune", &g->commune_shapes, &g->n_commune_shapes, 1 },
+		{ "arrondissements.geojson", "arrondissement", &g->arr_shapes, &g->n_arr_shapes, 0 },
 	};
 	for (size_t i = 0; i < 3; i++) {
 		fs_join(&path, dir, gj[i].file);
 		fs_join(&name, shown, gj[i].file);
 		if (!geo_place_ok(jail, path.data, name.data, d) ||
-		    read_geojson(path.data, name.data, gj[i].v, gj[i].n, a, d, gj[i].req, src, snap) < 0)
+		    read_geojson(path.data, name.data, gj[i].what, gj[i].v, gj[i].n, a, d, gj[i].req, src, snap) < 0)
 			rc = -1;
 	}
 	g->src = digest_end(src);

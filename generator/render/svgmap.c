@@ -110,6 +110,16 @@ static void tenths(struct buf *b, long t, int sep)
 		buf_putc(b, '0');
 }
 
+/* v in tenths of a unit, clamped far beyond any map and NaN as 0: a map
+ * fitted on an outline without width or height scales by infinity, and
+ * the moves between points must not overflow a long. */
+static long tenths_of(double v)
+{
+	if (v != v)
+		return 0;
+	return lround((v > 1e12 ? 1e12 : v < -1e12 ? -1e12 : v) * 10);
+}
+
 static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
 {
 	if (r->n < 4)
@@ -131,7 +141,7 @@ static void ring_path(struct buf *b, const struct proj *p, const struct ring *r)
 	for (size_t i = 0; i < r->n; i++) {
 		if (!keep[i])
 			continue;
-		long x = lround(xy[2 * i] * 10), y = lround(xy[2 * i + 1] * 10);
+		long x = tenths_of(xy[2 * i]), y = tenths_of(xy[2 * i + 1]);
 		if (first) {
 			buf_putc(b, 'M');
 			tenths(b, x, 0);

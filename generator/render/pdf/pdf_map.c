@@ -35,10 +35,21 @@ void pdf_fit_box(struct box *b, double minx, double miny, double maxx, double ma
 	b->y = y + (h - b->h) / 2;
 }
 
+/* v as a page coordinate, clamped far beyond any page and NaN as 0: a box
+ * fitted on an outline without width or height scales by infinity, and
+ * the integers made of its points (marker cells, libharu's numbers) must
+ * not overflow. */
+static float page_coord(double v)
+{
+	if (v != v)
+		return 0;
+	return v > 1e6 ? 1e6f : v < -1e6 ? -1e6f : (float)v;
+}
+
 void pdf_project(const struct box *b, double lon, double lat, float *x, float *y)
 {
-	*x = b->x + (float)((lon - b->minx) * b->c * b->s);
-	*y = b->y + (float)((lat - b->miny) * b->s);
+	*x = page_coord(b->x + (lon - b->minx) * b->c * b->s);
+	*y = page_coord(b->y + (lat - b->miny) * b->s);
 }
 
 /* Outlines are simplified with Douglas–Peucker at half a point in the map's
@@ -66,8 +77,8 @@ static void outline_add(struct outline *ol, const struct box *b, const struct sh
 		ol->xy = xgrow(ol->xy, cap_pts, 2 * (ol->n_pts + k), sizeof(*ol->xy));
 		for (size_t i = 0; i < rg->n; i++)
 			if (keep[i]) {
-				ol->xy[2 * ol->n_pts] = (float)xy[2 * i];
-				ol->xy[2 * ol->n_pts + 1] = (float)xy[2 * i + 1];
+				ol->xy[2 * ol->n_pts] = page_coord(xy[2 * i]);
+				ol->xy[2 * ol->n_pts + 1] = page_coord(xy[2 * i + 1]);
 				ol->n_pts++;
 			}
 		ol->ring_end = xgrow(ol->ring_end, cap_rings, ol->n_rings + 1, sizeof(*ol->ring_end));
