@@ -1423,6 +1423,61 @@ cp -r "$S"/. "$S-deck/"
 site_test deck-long-slide-fits
 rm -rf "$S-deck"
 
+# Text longer than libharu's strings (65,535 bytes) reaches the PDFs: a
+# word of 70,000 letters in a slide is broken between characters (the
+# slide, set as small as it may be, shows a part of it), a title is cut; the build never crashes, never blames the fonts, and a PDF that
+# cannot be made names its content file.
+long=$(head -c 70000 /dev/zero | tr '\0' x)
+L="$TMP/long-$LABEL"
+rm -rf "$L" && cp -r tests/check/base "$L" &&
+	printf -- '---\ntitre: "Mot long"\ntype: diaporama\n---\n\n%s\n' "$long" > "$L/content/pages/mot-long.md"
+"$CARTO" build --site "$L" --out "$L/out" > "$TMP/long.log" 2>&1 &&
+	! grep -q 'libharu\|cannot load the font' "$TMP/long.log" &&
+	[ "$(pdftotext "$L/out/pdf/diaporamas/mot-long.pdf" - 2> /dev/null | grep -c '^xxxxxxxxxx*$')" -gt 50 ]
+st=$?; detail=$(head -c 300 "$TMP/long.log"); [ "$st" = 0 ]
+site_test pdf-deck-long-word "$detail"
+
+rm -rf "$L" && cp -r tests/check/base "$L" &&
+	sed -i "s/^  nom: \"Association Test\"/  nom: \"$long\"/" "$L/content/organismes/asso-test.yaml"
+"$CARTO" check --site "$L" > /dev/null 2>&1
+check=$?
+"$CARTO" build --site "$L" --out "$L/out" > "$TMP/long.log" 2>&1
+rc=$?
+# A limit at check names the file; else the fiche is made, its title cut.
+if [ "$check" != 0 ]; then
+	[ "$rc" = 1 ] && grep -q 'organismes/asso-test.yaml' "$TMP/long.log"
+else
+	[ "$rc" = 0 ] && ! grep -q 'libharu\|cannot load the font' "$TMP/long.log" &&
+		pdfinfo "$L/out/pdf/organismes/asso-test.pdf" 2> /dev/null | grep -q '^Title: *xxxxxxxxxx'
+fi
+st=$?; detail="check $check, build $rc: $(head -c 300 "$TMP/long.log")"; [ "$st" = 0 ]
+site_test pdf-organisation-long-name "$detail"
+
+# The cartography's title: the XLSX may refuse it (not the PDFs' business),
+# but no PDF fails and nothing crashes.
+rm -rf "$L" && cp -r tests/check/base "$L" &&
+	sed -i "s/^  titre: \"Démo\"/  titre: \"$long\"/" "$L/content/cartographies/demo.yaml"
+"$CARTO" build --site "$L" --out "$L/out" > "$TMP/long.log" 2>&1
+rc=$?
+[ "$rc" -lt 128 ] && ! grep -q '^pdf/\|libharu\|cannot load the font' "$TMP/long.log" &&
+	{ [ "$rc" != 0 ] || [ -s "$L/out/pdf/cartographies/demo.pdf" ]; }
+st=$?; detail="build $rc: $(head -c 300 "$TMP/long.log")"; [ "$st" = 0 ]
+site_test pdf-cartography-long-title "$detail"
+
+# A deck of 60,000 slides is more than a PDF of carto's holds (20,000
+# pages): an error at the deck's file, not a crash.
+rm -rf "$L" && cp -r tests/check/base "$L" &&
+	{ printf -- '---\ntitre: "D"\ntype: diaporama\n---\n\n'; yes 'x
+
+---
+' | head -n 240000; } > "$L/content/pages/deck.md"
+"$CARTO" build --site "$L" --out "$L/out" > "$TMP/long.log" 2>&1
+rc=$?
+[ "$rc" = 1 ] && grep -q 'pages/deck.md: error: the slide deck has 60000 slides' "$TMP/long.log"
+st=$?; detail="build $rc: $(head -c 300 "$TMP/long.log")"; [ "$st" = 0 ]
+site_test pdf-deck-too-many-slides "$detail"
+rm -rf "$L"
+
 # Webinars: a calendar file per webinar that an independent reader
 # (python3-icalendar, Debian's) parses, with the right hour in winter and in
 # summer (Europe/Paris); CRLF lines folded at 75 octets; the webinars page

@@ -264,16 +264,23 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 	int rc = -1;
 	if (deck_open(&d, s, pg, "Diaporama", dg) < 0)
 		goto out;
+	if (k.n_slides > MAX_PAGES) {
+		diag_add(dg, pg->file, 0, 0, DIAG_ERROR, "the slide deck has %zu slides: a PDF of carto's holds "
+		    "at most %d; split it into several decks", k.n_slides, MAX_PAGES);
+		goto out;
+	}
 	d.src = pg->file;
 	d.url = url;
 	d.base = s->base_url;
 	d.reuse = ru;
 	for (size_t i = 0; i < k.n_slides; i++) {
-		d.page = HPDF_AddPage(d.pdf);
-		if (d.npages < MAX_PAGES)	/* for pdf_save's pages put back */
-			d.pages[d.npages++] = d.page;
-		HPDF_Page_SetWidth(d.page, SLIDE_W);
-		HPDF_Page_SetHeight(d.page, SLIDE_H);
+		HPDF_Page sp = HPDF_AddPage(d.pdf);
+		if (!sp || HPDF_Page_SetWidth(sp, SLIDE_W) != HPDF_OK ||
+		    HPDF_Page_SetHeight(sp, SLIDE_H) != HPDF_OK) {
+			d.error = d.error ? d.error : 1;	/* pdf_save says so */
+			break;
+		}
+		d.page = d.pages[d.npages++] = sp;
 		slide(&d, s, pg, &k, i, k.n_slides);
 	}
 	if (pdf_save(&d, p, path_deck_pdf(&path, pg, 0), b) < 0)

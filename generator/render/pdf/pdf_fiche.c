@@ -36,8 +36,7 @@ static void qr(struct doc *d, const char *url)
 		d->error = d->error ? d->error : 1;
 	HPDF_Page_Fill(d->page);
 	HPDF_Rect rect = { x0, y0, x0 + side, y0 + side };
-	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
-	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	pdf_uri_link(d, rect, url);
 	QRcode_free(q);
 }
 

@@ -133,6 +133,9 @@ void pdf_heading(struct doc *d, float size, const char *text);
 void pdf_info(struct doc *d, const char *title, const char *author, const char *subject, int date);
 void pdf_join(struct buf *b, const struct svals *v, const struct vocab_list *l);
 void pdf_link(struct doc *d, float x, float y, const char *text, float size, const char *url);
+/* Makes rect of d's page a link to url, with no border; a link libharu
+ * cannot make fails the document (d->error). */
+void pdf_uri_link(struct doc *d, HPDF_Rect rect, const char *url);
 void pdf_need(struct doc *d, float h);
 /* The cursor goes down a points. */
 void pdf_down(struct doc *d, float a);
@@ -167,6 +170,11 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
  * point in a text object, in its twin (pdf_show_next sets the font only if
  * it changes); pdf_warn_missing reports what no font had, at pdf_save. */
 const char *pdf_enc(struct doc *d, const char *s);
+/* pdf_enc cuts what it gives at libharu's limit on a string
+ * (HPDF_LIMIT_MAX_STRING_LEN bytes), at a character's boundary: a line or
+ * a property longer than that is shown cut. pdf_enc_long does not, for
+ * text that is laid out in lines (pdf_wrap). */
+const char *pdf_enc_long(struct doc *d, const char *s);
 /* Text set in pieces (the runs of pdf_spans) in one tier, the one all of
  * their text needs (all: the pieces joined): out gets their encodings one
  * after the other, piece i at off[i] up to off[i + 1]. */

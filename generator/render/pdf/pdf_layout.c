@@ -33,12 +33,16 @@ static void on_error(HPDF_STATUS err, HPDF_STATUS detail, void *user)
 
 void pdf_new_page(struct doc *d)
 {
-	if (d->npages == MAX_PAGES) {
-		d->error = 1;
+	/* A failed document (libharu refuses everything once it has failed)
+	 * keeps the page it has, or none: the cursor goes to the top as on a
+	 * new page, so that layout ends, and pdf_save reports the failure. */
+	HPDF_Page pg = d->npages == MAX_PAGES || d->error ? NULL : HPDF_AddPage(d->pdf);
+	if (!pg || HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT) != HPDF_OK) {
+		d->error = d->error ? d->error : 1;
+		d->y = PAGE_H - MARGIN;
 		return;
 	}
-	d->page = HPDF_AddPage(d->pdf);
-	HPDF_Page_SetSize(d->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+	d->page = pg;
 	d->pages[d->npages++] = d->page;
 	d->y = PAGE_H - MARGIN;
 	d->reserve = 0;
@@ -79,7 +83,8 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
     const char *text, int draw)
 {
 	int lines = 0;
-	text = pdf_enc(d, text);
+	text = pdf_enc_long(d, text);
+	int utf8 = d->tier != TIER_CP1252;
 	f = pdf_twin(d, f);
 	size_t len = strlen(text);
 	const char *p = text;
@@ -93,7 +98,7 @@ int pdf_wrap(struct doc *d, HPDF_Font f, float size, float x, float width,
 			n = HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, chunk, width, size,
 			    0, 0, HPDF_FALSE, &real);
 		if (n == 0)	/* not even one character: take one anyway */
-			for (n = 1; n < len && ((unsigned char)p[n] & 0xC0) == 0x80; n++)
+			for (n = 1; utf8 && n < len && ((unsigned char)p[n] & 0xC0) == 0x80; n++)
 				;
 		if (draw) {
 			pdf_need(d, size * 1.35f);
@@ -164,8 +169,14 @@ void pdf_link(struct doc *d, float x, float y, const char *text, float size, con
 	pdf_set_font(d->page, pdf_twin(d, d->regular), size);
 	float w = HPDF_Page_TextWidth(d->page, t);
 	HPDF_Rect r = { x, y - 2, x + w, y + size };
-	HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, r, url);
-	HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+	pdf_uri_link(d, r, url);
+}
+
+void pdf_uri_link(struct doc *d, HPDF_Rect r, const char *url)
+{
+	HPDF_Annotation a = d->page && !d->error ? HPDF_Page_CreateURILinkAnnot(d->page, r, url) : NULL;
+	if (!a || HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0) != HPDF_OK)
+		d->error = d->error ? d->error : 1;
 }
 
 void pdf_footer_draw(struct doc *d, int i)
@@ -241,6 +252,10 @@ void pdf_close_doc(struct doc *d)
 
 const char *pdf_load_font(struct doc *d, const char *file)
 {
+	/* A document that has already failed refuses every font: that is not
+	 * the font's fault, and pdf_save says what failed. */
+	if (d->error)
+		return NULL;
 	d->files = 1;	/* libharu keeps it open for embedding */
 	const char *name = HPDF_LoadTTFontFromFile(d->pdf, file, HPDF_TRUE);
 	if (!name)
@@ -302,8 +317,10 @@ int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b)
 	pdf_pages_put_back(d, cp, &pp);
 	int rc = -1;
 	if (d->error || HPDF_SaveToStream(d->pdf) != HPDF_OK) {
-		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made (libharu error 0x%04X%s)",
-		    (unsigned)d->error, d->npages == MAX_PAGES ? ", too many pages" : "");
+		diag_add(d->diags, path, 0, 0, DIAG_ERROR, "could not be made%s%s (libharu error 0x%04X%s)",
+		    d->src ? " from " : "", d->src ? d->src : "", (unsigned)d->error,
+		    d->npages == MAX_PAGES ? ", too many pages" : (unsigned)d->error == HPDF_STRING_OUT_OF_RANGE ?
+		    ", a text too long" : "");
 		goto out;
 	}
 	pdf_warn_missing(d, path, b);
@@ -427,20 +444,42 @@ static void rich_make(struct doc *d, struct rich *r, const struct md_span *sp, s
 	free(off);
 }
 
-/* Draws the bytes of items [q, e) (one run of a style) at cx on the line
- * whose text starts at base; a link is blue, underlined and clickable. */
-static void rich_draw(struct doc *d, const struct rich *r, size_t q, size_t e, HPDF_Font f, float size,
-    float cx, float base, float sw, const char *link)
+#define PIECE_MAX 4096
+
+/* The length of the first piece of the len bytes at p that libharu is
+ * given at once (far below HPDF_LIMIT_MAX_STRING_LEN), cut at a
+ * character's first byte when they are UTF-8. */
+static size_t piece_len(const char *p, size_t len, int utf8)
 {
-	char seg[512];
-	size_t k = e - q < sizeof(seg) - 1 ? e - q : sizeof(seg) - 1;
-	memcpy(seg, r->enc.data + r->v[q].at, k);
-	seg[k] = '\0';
+	size_t n = len < PIECE_MAX ? len : PIECE_MAX;
+	while (utf8 && n < len && n > 1 && ((unsigned char)p[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* Draws the bytes of items [q, e) (one run of a style) at cx on the line
+ * whose text starts at base, in pieces (a slide set small holds long
+ * lines); a link is blue, underlined and clickable. */
+static void rich_draw(struct doc *d, const struct rich *r, size_t q, size_t e, HPDF_Font f, float size,
+    float cx, float base, float sw, const char *link, int utf8)
+{
+	const char *p = r->enc.data + r->v[q].at;
+	size_t len = e - q;
+	float px = cx;
 	if (link)
 		HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
 	HPDF_Page_BeginText(d->page);
 	pdf_set_font(d->page, f, size);
-	HPDF_Page_TextOut(d->page, cx, base, seg);
+	while (len) {
+		char seg[PIECE_MAX + 1];
+		size_t n = piece_len(p, len, utf8);
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		HPDF_Page_TextOut(d->page, px, base, seg);
+		px += (float)HPDF_Font_TextWidth(f, (const HPDF_BYTE *)p, (HPDF_UINT)n).width * size / 1000;
+		p += n;
+		len -= n;
+	}
 	HPDF_Page_EndText(d->page);
 	if (!link)
 		return;
@@ -454,16 +493,43 @@ static void rich_draw(struct doc *d, const struct rich *r, size_t q, size_t e, H
 		char url[2100];
 		link_target(d, link, strlen(link), url, sizeof(url));
 		HPDF_Rect rect = { cx, base - size * 0.25f, cx + sw, base + size * 0.9f };
-		HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(d->page, rect, url);
-		HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+		pdf_uri_link(d, rect, url);
 	}
 }
 
-/* The width of the bytes of items [q, e), which are contiguous in enc. */
-static float rich_width(const struct rich *r, size_t q, size_t e, HPDF_Font f, float size)
+/* The width of the bytes of items [q, e), which are contiguous in enc,
+ * measured in pieces that libharu takes (HPDF_LIMIT_MAX_STRING_LEN), cut
+ * at a character's first byte when the text is UTF-8. */
+static float rich_width(const struct rich *r, size_t q, size_t e, HPDF_Font f, float size, int utf8)
 {
-	return HPDF_Font_TextWidth(f, (const HPDF_BYTE *)r->enc.data + r->v[q].at, (HPDF_UINT)(e - q)).width
-	    * size / 1000;
+	const char *p = r->enc.data + r->v[q].at;
+	size_t len = e - q;
+	float w = 0;
+	while (len) {
+		size_t n = piece_len(p, len, utf8);
+		w += (float)HPDF_Font_TextWidth(f, (const HPDF_BYTE *)p, (HPDF_UINT)n).width;
+		p += n;
+		len -= n;
+	}
+	return w * size / 1000;
+}
+
+/* How many bytes of items [q, e) fit in room: whole characters, and at
+ * least one when one is a whole line (at_start). */
+static size_t rich_fit(const struct rich *r, size_t q, size_t e, HPDF_Font f, float size, float room,
+    int utf8, int at_start)
+{
+	const char *p = r->enc.data + r->v[q].at;
+	size_t len = e - q, n = piece_len(p, len, utf8);
+	HPDF_REAL real;
+	size_t k = room > 0 ? HPDF_Font_MeasureText(f, (const HPDF_BYTE *)p, (HPDF_UINT)n, room, size, 0, 0,
+	    HPDF_FALSE, &real) : 0;
+	while (utf8 && k > 0 && k < len && ((unsigned char)p[k] & 0xC0) == 0x80)
+		k--;
+	if (k == 0 && at_start)
+		for (k = 1; utf8 && k < len && ((unsigned char)p[k] & 0xC0) == 0x80; k++)
+			;
+	return k;
 }
 
 float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
@@ -471,7 +537,7 @@ float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, floa
 {
 	struct rich r;
 	rich_make(d, &r, sp, n, bold);
-	int tier = d->tier;
+	int tier = d->tier, utf8 = tier != TIER_CP1252;
 	float cx = x, lh = size * 1.3f, h = lh;
 	int b = bold, it = 0;
 	const char *link = NULL;
@@ -494,7 +560,7 @@ float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, floa
 			size_t z = q;
 			while (z < r.n && r.v[z].run < 0 && !is_space(&r, z))
 				z++;
-			ww += rich_width(&r, q, z, font_of(d, tier, wb, wi), size);
+			ww += rich_width(&r, q, z, font_of(d, tier, wb, wi), size, utf8);
 			q = e = z;
 		}
 		float sp_w = HPDF_Font_TextWidth(font_of(d, tier, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
@@ -511,9 +577,20 @@ float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, floa
 			while (z < e && r.v[z].run < 0)
 				z++;
 			HPDF_Font f = font_of(d, tier, b, it);
-			float sw = rich_width(&r, q, z, f, size);
+			float sw = rich_width(&r, q, z, f, size, utf8);
+			if (ww > width && cx + sw > x + width) {
+				/* A word longer than a line, broken between characters. */
+				size_t k = rich_fit(&r, q, z, f, size, x + width - cx, utf8, cx <= x);
+				if (draw && k)
+					rich_draw(d, &r, q, q + k, f, size, cx, y - (h - lh) - size,
+					    rich_width(&r, q, q + k, f, size, utf8), link, utf8);
+				cx = x;
+				h += lh;
+				q += k;
+				continue;
+			}
 			if (draw)
-				rich_draw(d, &r, q, z, f, size, cx, y - (h - lh) - size, sw, link);
+				rich_draw(d, &r, q, z, f, size, cx, y - (h - lh) - size, sw, link, utf8);
 			cx += sw;
 			q = z;
 		}

@@ -116,9 +116,10 @@ void pdf_outline_free(struct outline *ol)
  * drawn again. */
 void pdf_pen_start(struct doc *d, struct pdf_pen *pen)
 {
-	pen->attr = (HPDF_PageAttr)d->page->attr;
+	/* No page (a document that failed): nothing is written. */
+	pen->attr = d->page ? (HPDF_PageAttr)d->page->attr : NULL;
 	pen->o = pen->buf;
-	pen->failed = 0;
+	pen->failed = !pen->attr;
 }
 
 static void pen_flush(struct pdf_pen *pen)
@@ -147,6 +148,8 @@ void pdf_pen_op(struct pdf_pen *pen, const float *v, int n, const char *op)
 int pdf_pen_end(struct pdf_pen *pen, float sx, float sy, float cx, float cy)
 {
 	pen_flush(pen);
+	if (!pen->attr)
+		return -1;
 	pen->attr->gmode = HPDF_GMODE_PATH_OBJECT;
 	pen->attr->str_pos = (HPDF_Point){ sx, sy };
 	pen->attr->cur_pos = (HPDF_Point){ cx, cy };
@@ -185,13 +188,20 @@ void pdf_outline_draw(struct doc *d, const struct outline *ol, float x, float y)
 			else
 				HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
 		}
+		/* A shape or a ring with no point (an empty outline) draws no
+		 * path: closing or stroking none is an error in libharu. */
+		int drawn = 0;
 		for (; ring < ol->shape_end[s]; ring++) {
-			if (pt < ol->ring_end[ring] && ring_path(d, ol, pt, ol->ring_end[ring], x, y) < 0)
-				d->error = d->error ? d->error : 1;
+			if (pt < ol->ring_end[ring]) {
+				if (ring_path(d, ol, pt, ol->ring_end[ring], x, y) < 0)
+					d->error = d->error ? d->error : 1;
+				HPDF_Page_ClosePath(d->page);
+				drawn = 1;
+			}
 			pt = ol->ring_end[ring];
-			HPDF_Page_ClosePath(d->page);
 		}
-		HPDF_Page_Stroke(d->page);
+		if (drawn)
+			HPDF_Page_Stroke(d->page);
 	}
 }
 

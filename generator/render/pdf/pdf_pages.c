@@ -108,6 +108,8 @@ static int put_back(const struct cache_pieces *cp, struct doc *d, int i, const s
 void pdf_pages_put_back(struct doc *d, struct cache_pieces *cp, struct pdf_pages *pp)
 {
 	*pp = (struct pdf_pages){ NULL, NULL, BUF_INIT };
+	if (d->error)	/* nothing is saved */
+		return;
 	if (!cp) {	/* no previous file: every page drawn */
 		for (int i = 0; d->lazy && i < d->npages; i++)
 			pdf_lazy_draw(d, i);

@@ -349,7 +349,7 @@ static void enc_append(struct doc *d, struct buf *b, const char *s)
  * for all of French (é œ « » – € …), which makes documents smaller and
  * about four times faster to make than libharu's UTF-8 fonts, else UTF-8.
  * The result lives until four more conversions. */
-const char *pdf_enc(struct doc *d, const char *s)
+static struct buf *enc_next(struct doc *d, const char *s)
 {
 	struct buf *b = &d->enc[d->next_enc++ % 4];
 	buf_reset(b);
@@ -358,6 +358,26 @@ const char *pdf_enc(struct doc *d, const char *s)
 		d->rec_bad = 1;	/* its fonts and glyphs are side effects */
 	if (s)
 		enc_append(d, b, s);
+	return b;
+}
+
+const char *pdf_enc_long(struct doc *d, const char *s)
+{
+	return enc_next(d, s)->data;
+}
+
+/* libharu refuses a longer string and then the whole document (every page,
+ * every font after it): such text is cut, in CP1252 at any byte, in UTF-8
+ * at a character's first byte. */
+const char *pdf_enc(struct doc *d, const char *s)
+{
+	struct buf *b = enc_next(d, s);
+	if (b->len > HPDF_LIMIT_MAX_STRING_LEN) {
+		size_t n = HPDF_LIMIT_MAX_STRING_LEN;
+		while (d->tier != TIER_CP1252 && n && ((unsigned char)b->data[n] & 0xC0) == 0x80)
+			n--;
+		buf_truncate(b, n);
+	}
 	return b->data;
 }
 
