@@ -412,6 +412,14 @@ struct menu {
 	size_t n;
 };
 
+/* The most a spreadsheet cell holds: 32,767 characters, counted in UTF-16
+ * code units as Excel counts them (Microsoft, "Excel specifications and
+ * limits": "Total number of characters that a cell can contain: 32,767
+ * characters"; libxlsxwriter refuses a longer string, LXW_STR_MAX). A
+ * longer text is a warning at its field (fields.c) and is cut in every cell
+ * that holds it (render/xlsx/xlsx_sheet.c). */
+#define TEXT_CELL_MAX 32767
+
 /* The end of an error about what a site lacks when share is NULL. */
 #define SHARE_MISSING "carto's share folder was not found (carto --version shows where " \
 	"carto looks; CARTO_SHARE names it)"
