@@ -1641,6 +1641,38 @@ sys.exit(not (len(v) == 32767 and v.startswith('mot mot')))"
 	site_test xlsx-long-text-cut "$detail"
 	rm -rf "$S-xl"
 
+	# A cartography's title and a vocabulary label of 40,000 characters:
+	# `carto check` warns at each field, and the build publishes every
+	# workbook, the cells that print them (the title with the département's
+	# name, in Lisez-moi; the label as a column's header) cut to 32,767
+	# characters, the last an ellipsis.
+	cp -r "$S" "$S-xt"
+	"$PYX" -c "
+def sub(p, a, b):
+    s = open(p).read(); assert a in s; open(p, 'w').write(s.replace(a, b))
+sub('$S-xt/content/cartographies/demo.yaml', 'titre: \"Démo\"', 'titre: \"' + 't' * 40000 + '\"')
+sub('$S-xt/referentiels/vocabulaires.yaml', 'alpha: \"Alphabétisation\"', 'alpha: \"' + 'l' * 40000 + '\"')"
+	rm -rf "$TMP/xt-out"
+	"$CARTO" build --site "$S-xt" --out "$TMP/xt-out" > /dev/null 2> "$TMP/xt.err" &&
+		grep -q 'content/cartographies/demo.yaml:3:10: warning: text of 40000 characters' "$TMP/xt.err" &&
+		grep -q 'referentiels/vocabulaires.yaml:2:10: warning: text of 40000 characters' "$TMP/xt.err" &&
+		"$PYX" -c "
+import openpyxl, sys
+cut = lambda c: c * 32766 + '\u2026'
+bad = []
+for f in ('demo', 'demo-75', 'demo-93'):
+    wb = openpyxl.load_workbook('$TMP/xt-out/xlsx/cartographies/%s.xlsx' % f)
+    if wb['Lisez-moi']['A1'].value != cut('t'):
+        bad.append(f + ': Lisez-moi A1')
+    if cut('l') not in [c.value for c in wb['Offres'][1]]:
+        bad.append(f + ': Offres header')
+    bad += ['%s: %s %s' % (f, ws.title, c.coordinate) for ws in wb for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and len(c.value) > 32767]
+print('; '.join(bad)[:300]); sys.exit(bool(bad))" > "$TMP/xt.py" 2>&1
+	st=$?; detail="$(cat "$TMP/xt.py" 2> /dev/null; grep -m1 'error' "$TMP/xt.err" | cut -c1-300)"; [ "$st" = 0 ]
+	site_test xlsx-long-title-label-cut "$detail"
+	rm -rf "$S-xt"
+
 	# A sheet past the row limit keeps the rows it can hold, with a warning, and
 	# stays readable (the limit is lowered for the test: 1,048,575 rows is
 	# too slow to reach here).

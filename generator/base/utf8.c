@@ -116,6 +116,33 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+/* A lead byte starts a character; one of 0xF0 and above, a character
+ * past U+FFFF, which UTF-16 writes as two units. */
+static size_t utf16_units(unsigned char c)
+{
+	return (c & 0xC0) == 0x80 ? 0 : c >= 0xF0 ? 2 : 1;
+}
+
+size_t utf8_utf16_len(const char *s, size_t n)
+{
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		u += utf16_units((unsigned char)s[i]);
+	return u;
+}
+
+size_t utf8_utf16_cut(const char *s, size_t n, size_t units)
+{
+	size_t u = 0, i = 0;
+	for (; i < n; i++) {
+		size_t k = utf16_units((unsigned char)s[i]);
+		if (k && u + k > units)
+			break;
+		u += k;
+	}
+	return i;
+}
+
 size_t utf8_cut(const char *s, size_t max)
 {
 	const unsigned char *u = (const unsigned char *)s;

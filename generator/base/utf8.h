@@ -25,6 +25,13 @@ size_t utf8_encode(char *out, uint32_t cp);
 int utf8_is_text(uint32_t cp);
 /* Number of code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
+/* Number of UTF-16 code units of the n bytes of valid UTF-8 at s: one per
+ * character, two for a character past U+FFFF. This is how a spreadsheet
+ * counts a cell's characters. */
+size_t utf8_utf16_len(const char *s, size_t n);
+/* The length in bytes of the longest head of the n bytes of valid UTF-8 at
+ * s that holds at most units UTF-16 code units, cut between characters. */
+size_t utf8_utf16_cut(const char *s, size_t n, size_t units);
 /* The length of the longest head of s, at most max bytes, that does not
  * cut a UTF-8 sequence in two: max, or less when a sequence begun before
  * max ends past it. s holds at least max bytes, of which only s[0] to

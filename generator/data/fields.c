@@ -89,9 +89,24 @@ const struct ynode *rd_node(struct rd *r, const struct ynode *map,
 	return v;
 }
 
+const char *rd_scalar(struct rd *r, const struct ynode *v)
+{
+	size_t n = utf8_utf16_len(v->u.s, v->n);
+	if (n > TEXT_FIELD_MAX)
+		rd_warn(r, v, "text of %zu characters: a spreadsheet cell holds 32,767, some with words around the text, so the workbooks (xlsx/) may hold it cut",
+		    n);
+	return arena_strndup(r->a, v->u.s, v->n);
+}
+
 const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int req)
 {
 	return rd_stext(r, map, key, req).s;
+}
+
+const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req)
+{
+	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	return v ? arena_strndup(r->a, v->u.s, v->n) : NULL;
 }
 
 struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req)
@@ -100,7 +115,7 @@ struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int
 	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
 	if (!v)
 		return sv;
-	sv.s = arena_strndup(r->a, v->u.s, v->n);
+	sv.s = rd_scalar(r, v);
 	sv.line = v->line;
 	sv.col = v->col;
 	sv.plain = v->plain;
@@ -144,7 +159,7 @@ struct sval rd_code_node(struct rd *r, const struct ynode *v)
 	if (v->plain && looks_numeric(v->u.s))
 		rd_error(r, v, "code %s must be quoted (\"%s\"): unquoted, YAML reads a number",
 		    v->u.s, v->u.s);
-	sv.s = arena_strndup(r->a, v->u.s, v->n);
+	sv.s = rd_scalar(r, v);
 	return sv;
 }
 

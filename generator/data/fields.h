@@ -33,8 +33,19 @@ void rd_keys(struct rd *r, const struct ynode *map, const char *const *keys);
  * optional value. */
 const struct ynode *rd_node(struct rd *r, const struct ynode *map,
     const char *key, enum ykind k, int req);
+/* The scalar v copied, with a warning at v when it is longer than
+ * TEXT_FIELD_MAX (a spreadsheet cell's limit, less what the workbooks may
+ * add around it, model.h): the workbooks may hold it cut, and
+ * an editor learns it from `carto check` at the field rather than from the
+ * build. Every text and code reader goes through it. */
+const char *rd_scalar(struct rd *r, const struct ynode *v);
 /* Text fields (any scalar). NULL when absent. */
 const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int req);
+/* A Markdown field (format.md: objectif, description, introduction,
+ * note): as rd_text, but a long text is legitimate there, so its length is
+ * not warned of at check; a workbook's cell still holds it cut, with a
+ * warning from the build naming the content file. */
+const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req);
 struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req);
 /* A code: a scalar that must not be a plain number. */
 struct sval rd_code(struct rd *r, const struct ynode *map, const char *key, int req);

@@ -65,7 +65,7 @@ static void read_adresse(struct rd *r, const struct ynode *n, struct lieu *l)
 				rd_error(r, x, "an address line must be text");
 			else {
 				at[l->n_lignes] = pos_of(x);
-				l->lignes[l->n_lignes++] = arena_strndup(r->a, x->u.s, x->n);
+				l->lignes[l->n_lignes++] = rd_scalar(r, x);
 			}
 		}
 	}
@@ -244,7 +244,7 @@ static void read_offre(struct rd *r, const struct ynode *n, struct offre *o)
 	if (t && t->kind == Y_SEQ && t->n == 0)
 		rd_warn(r, t, "'types' is empty: no cartography that selects by type will show this offer");
 	o->parcours = rd_code(r, n, "parcours", OPT);
-	o->objectif = rd_text(r, n, "objectif", OPT);
+	o->objectif = rd_markdown(r, n, "objectif", OPT);
 	o->formacodes = rd_codes(r, n, "formacodes", OPT);
 	o->age_min = o->age_max = -1;
 	const struct ynode *x;

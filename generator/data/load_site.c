@@ -104,7 +104,7 @@ static void read_accessibility(struct rd *r, const struct ynode *m, struct legal
 			if (it->kind != Y_SCALAR || ytree_is_null(it))
 				rd_error(r, it, "a non-conformité is a sentence (text)");
 			else
-				l->non_conformites[l->n_non_conformites++] = arena_strndup(r->a, it->u.s, it->n);
+				l->non_conformites[l->n_non_conformites++] = rd_scalar(r, it);
 		}
 	}
 	/* Contradictions of the law's states (RGAA, "Obligations"): a declared
@@ -182,12 +182,12 @@ static void read_list(struct rd *r, const struct ynode *top, const char *name,
 		struct term *t = &l->v[l->n];
 		t->code = rd_code_node(r, k).s;
 		if (v->kind == Y_SCALAR && !ytree_is_null(v)) {
-			t->libelle = arena_strndup(r->a, v->u.s, v->n);
+			t->libelle = rd_scalar(r, v);
 		} else if (v->kind == Y_MAP) {
 			static const char *const keys[] = { "libelle", "description", NULL };
 			rd_keys(r, v, keys);
 			t->libelle = rd_text(r, v, "libelle", REQ);
-			t->description = rd_text(r, v, "description", OPT);
+			t->description = rd_markdown(r, v, "description", OPT);
 		} else {
 			rd_error(r, v, "'%s' in %s needs a label", k->u.s, name);
 			continue;
@@ -406,7 +406,7 @@ static void read_entry(struct rd *r, struct referentiel *ref,
 		return;
 	}
 	e->titre = rd_text(r, n, "titre", REQ);
-	e->description = rd_text(r, n, "description", OPT);
+	e->description = rd_markdown(r, n, "description", OPT);
 	if (kind == ENTRY_DOMAINE)
 		read_children(r, ref, n, e, "competences", ENTRY_COMPETENCE);
 	else {
@@ -531,7 +531,7 @@ static void read_link(struct rd *r, const struct ynode *x, struct corr_link *l)
 		else
 			load_unknown(r, ytree_get(x, "type"), "correspondence type", t.s, types, 3);
 	}
-	l->note = rd_text(r, x, "note", OPT);
+	l->note = rd_markdown(r, x, "note", OPT);
 }
 
 struct correspondance *corr_read(struct rd *r, const struct ynode *top,
@@ -599,7 +599,7 @@ struct cartographie *carto_read(struct rd *r, const struct ynode *top,
 	if (!c->id.s)
 		c->id.s = stem;
 	c->titre = rd_text(r, n, "titre", REQ);
-	c->introduction = rd_text(r, n, "introduction", OPT);
+	c->introduction = rd_markdown(r, n, "introduction", OPT);
 	const struct ynode *s = rd_node(r, n, "selection", Y_MAP, OPT);
 	if (s) {
 		rd_keys(r, s, sk);

@@ -412,6 +412,19 @@ struct menu {
 	size_t n;
 };
 
+/* The most a spreadsheet cell holds: 32,767 characters, counted in UTF-16
+ * code units as Excel counts them (Microsoft, "Excel specifications and
+ * limits": "Total number of characters that a cell can contain: 32,767
+ * characters"; libxlsxwriter refuses a longer string, LXW_STR_MAX). A
+ * longer text is cut in every cell that holds it (render/xlsx/xlsx_sheet.c),
+ * and a text field past TEXT_FIELD_MAX is a warning at check (fields.c). */
+#define TEXT_CELL_MAX 32767
+/* The longest text field that is not warned of: the workbooks add a few
+ * dozen characters around some (a département's name after a
+ * cartography's title, a sentence after the site's), so with this margin
+ * every cell the build would cut is warned of at check, at its field. */
+#define TEXT_FIELD_MAX (TEXT_CELL_MAX - 256)
+
 /* The end of an error about what a site lacks when share is NULL. */
 #define SHARE_MISSING "carto's share folder was not found (carto --version shows where " \
 	"carto looks; CARTO_SHARE names it)"

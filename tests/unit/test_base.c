@@ -69,6 +69,11 @@ void test_utf8(void)
 	EXPECT(utf8_check("ab\xe2\x82", 4) == 2);	/* truncated € */
 	EXPECT(utf8_check("€œ«»", strlen("€œ«»")) == strlen("€œ«»"));
 	EXPECT(utf8_len("Évry") == 4);
+	/* Counted and cut as a spreadsheet counts a cell: U+1F600 is two units. */
+	EXPECT(utf8_utf16_len("É😀a", strlen("É😀a")) == 4);
+	EXPECT(utf8_utf16_cut("É😀a", strlen("É😀a"), 2) == 2);	/* not half the emoji */
+	EXPECT(utf8_utf16_cut("É😀a", strlen("É😀a"), 3) == 6);
+	EXPECT(utf8_utf16_cut("É😀a", strlen("É😀a"), 9) == 7);
 	uint32_t cp;
 	EXPECT(utf8_decode("Łucja", &cp) == 2 && cp == 0x141);
 	EXPECT(utf8_decode("\xf0\x9f\x98\x80", &cp) == 4 && cp == 0x1F600);

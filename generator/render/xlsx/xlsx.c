@@ -4,7 +4,8 @@
  * starts, so memory does not grow with the data, and every sheet is filled top
  * to bottom in one pass. Column widths are measured while writing and set at
  * the end (the library keeps column settings until it closes the file).
- * Text always goes through worksheet_write_string, which never makes a
+ * Text always goes through xlsx_put_text or xlsx_cell (xlsx_sheet.c), which
+ * cut it to a cell's limit, then worksheet_write_string, which never makes a
  * formula, so a name starting with '=' stays a name. The creation date is the
  * data's, never the clock, so the same input gives the same bytes.
  * This file holds the job list, run on the job pool; the sheet layer is

@@ -207,9 +207,9 @@ static void carto_summary(struct book *bk, const struct cartographie *c, const c
 	}
 	free(total);
 	xlsx_sheet_end(sh, 0);
-	xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row + 2, 0,
+	xlsx_cell(bk, sh->ws, sh->name, sh->row + 2, 0,
 	    "Chaque ligne de la feuille Offres est une offre dans un lieu. Une offre de plusieurs types compte dans chacun de ses types ; « Toutes les offres » la compte une fois.",
-	    NULL));
+	    NULL);
 	if (last < 1)
 		return;
 	lxw_chart *ch = workbook_add_chart(bk->wb, LXW_CHART_COLUMN);

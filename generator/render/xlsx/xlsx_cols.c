@@ -20,39 +20,39 @@ void xlsx_readme(struct book *bk, const char *what, const char *extra)
 	xlsx_ok(bk, worksheet_set_column(ws, 1, 1, 34, NULL));
 	xlsx_ok(bk, worksheet_set_column(ws, 2, 2, 100, bk->wrap));
 	lxw_row_t r = 0;
-	xlsx_ok(bk, worksheet_write_string(ws, r++, 0, what, bk->title));
+	xlsx_cell(bk, ws, "Lisez-moi", r++, 0, what, bk->title);
 	r++;
-	xlsx_ok(bk, worksheet_write_string(ws, r, 0, "Source", NULL));
+	xlsx_cell(bk, ws, "Lisez-moi", r, 0, "Source", NULL);
 	buf_reset(&bk->list);
 	buf_printf(&bk->list, "%s, à partir des fiches tenues à jour par les organismes", s->titre);
-	xlsx_ok(bk, worksheet_write_string(ws, r++, 1, bk->list.data, NULL));
-	xlsx_ok(bk, worksheet_write_string(ws, r, 0, "Données mises à jour le", NULL));
+	xlsx_cell(bk, ws, "Lisez-moi", r++, 1, bk->list.data, NULL);
+	xlsx_cell(bk, ws, "Lisez-moi", r, 0, "Données mises à jour le", NULL);
 	if (s->last_update) {
 		lxw_datetime dt = { s->last_update / 10000, s->last_update / 100 % 100, s->last_update % 100, 0, 0, 0 };
 		xlsx_ok(bk, worksheet_write_datetime(ws, r, 1, &dt, bk->date));
 	}
 	r++;
-	xlsx_ok(bk, worksheet_write_string(ws, r, 0, "Licence", NULL));
+	xlsx_cell(bk, ws, "Lisez-moi", r, 0, "Licence", NULL);
 	if (s->licence && *s->licence)
-		xlsx_ok(bk, worksheet_write_string(ws, r, 1, s->licence, NULL));
+		xlsx_cell(bk, ws, "Lisez-moi", r, 1, s->licence, NULL);
 	r++;
-	xlsx_ok(bk, worksheet_write_string(ws, r, 0, "Site", NULL));
+	xlsx_cell(bk, ws, "Lisez-moi", r, 0, "Site", NULL);
 	if (s->base_url && *s->base_url)
-		xlsx_ok(bk, worksheet_write_string(ws, r, 1, s->base_url, NULL));
+		xlsx_cell(bk, ws, "Lisez-moi", r, 1, s->base_url, NULL);
 	r++;
 	if (extra) {
-		xlsx_ok(bk, worksheet_write_string(ws, r, 0, "À savoir", NULL));
-		xlsx_ok(bk, worksheet_write_string(ws, r++, 1, extra, NULL));
+		xlsx_cell(bk, ws, "Lisez-moi", r, 0, "À savoir", NULL);
+		xlsx_cell(bk, ws, "Lisez-moi", r++, 1, extra, NULL);
 	}
 	r++;
-	xlsx_ok(bk, worksheet_write_string(ws, r, 0, "Feuille", bk->head));
-	xlsx_ok(bk, worksheet_write_string(ws, r, 1, "Colonne", bk->head));
-	xlsx_ok(bk, worksheet_write_string(ws, r++, 2, "Contenu", bk->head));
+	xlsx_cell(bk, ws, "Lisez-moi", r, 0, "Feuille", bk->head);
+	xlsx_cell(bk, ws, "Lisez-moi", r, 1, "Colonne", bk->head);
+	xlsx_cell(bk, ws, "Lisez-moi", r++, 2, "Contenu", bk->head);
 	for (size_t i = 0; i < bk->n_sheets; i++)
 		for (lxw_col_t c = 0; c < bk->sheets[i].ncol; c++, r++) {
-			xlsx_ok(bk, worksheet_write_string(ws, r, 0, bk->sheets[i].name, NULL));
-			xlsx_ok(bk, worksheet_write_string(ws, r, 1, bk->sheets[i].cols[c]->head, NULL));
-			xlsx_ok(bk, worksheet_write_string(ws, r, 2, bk->sheets[i].cols[c]->meaning, bk->wrap));
+			xlsx_cell(bk, ws, "Lisez-moi", r, 0, bk->sheets[i].name, NULL);
+			xlsx_cell(bk, ws, "Lisez-moi", r, 1, bk->sheets[i].cols[c]->head, NULL);
+			xlsx_cell(bk, ws, "Lisez-moi", r, 2, bk->sheets[i].cols[c]->meaning, bk->wrap);
 		}
 }
 

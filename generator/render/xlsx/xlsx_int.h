@@ -40,7 +40,7 @@ struct z_stream_s;
  * compressed.) */
 #define LINK_BUDGET 20000
 #define MAX_URL 2079		/* longest hyperlink it accepts */
-#define MAX_TEXT 32767		/* characters in one cell */
+#define MAX_TEXT TEXT_CELL_MAX	/* characters in one cell (data/model.h) */
 #define MAX_SHEETS 8
 
 /* A column: its header, and what it holds for the "Lisez-moi" sheet. */
@@ -110,6 +110,13 @@ int xlsx_book_close(struct book *bk);
  * -1 with the reason in d or recorded by the publisher. */
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p, struct cache *c,
     const char *rel, const char *title, struct diags *d, const struct build_opts *o);
+/* Every text cell is written through xlsx_put_text (a data row's, its
+ * source in bk->src_*) or xlsx_cell (any other: headers, the Lisez-moi
+ * sheet, notes), never worksheet_write_string directly: both cut a text
+ * past MAX_TEXT with a warning, so no content that `carto check` accepts
+ * makes a workbook fail. */
+void xlsx_cell(struct book *bk, lxw_worksheet *ws, const char *sheet, lxw_row_t row, lxw_col_t c,
+    const char *s, lxw_format *f);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);

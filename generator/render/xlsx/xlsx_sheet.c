@@ -76,14 +76,45 @@ static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
 	xlsx_rows_widen(sh, c, w);
 }
 
-/* Byte offset of the character that follows the first chars characters. */
-static size_t cut_at(const char *s, size_t chars)
+/* The text s of len bytes as a cell holds it: at most MAX_TEXT characters
+ * counted as Excel counts them (UTF-16 code units), a longer text cut
+ * between characters and ended with "…", in bk->cut, with a warning at the
+ * content behind the row when sourced, else at the workbook. Returns s or
+ * bk->cut.data, its length in *len and its characters in *n. */
+static const char *fit(struct book *bk, const char *sheet, lxw_row_t row, lxw_col_t c,
+    const char *head, const char *s, size_t *len, size_t *n, int sourced)
 {
-	size_t i = 0;
-	for (size_t k = 0; s[i]; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80 && k++ == chars)
-			break;
-	return i;
+	*n = utf8_utf16_len(s, *len);
+	if (*n <= MAX_TEXT)
+		return s;
+	char cell[16];
+	lxw_rowcol_to_cell(cell, row, c);
+	if (sourced)
+		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
+		    "%s: sheet %s, cell %s (%s): text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
+		    bk->rel, sheet, cell, head, *n);
+	else
+		book_warn(bk, bk->rel, 0, 0,
+		    "sheet %s, cell %s: text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
+		    sheet, cell, *n);
+	size_t keep = utf8_utf16_cut(s, *len, MAX_TEXT - 1);	/* room for the "…" */
+	if (s != bk->cut.data) {
+		buf_reset(&bk->cut);
+		buf_add(&bk->cut, s, keep);
+	} else
+		buf_truncate(&bk->cut, keep);
+	buf_puts(&bk->cut, "…");
+	*len = bk->cut.len;
+	*n = MAX_TEXT;
+	return bk->cut.data;
+}
+
+void xlsx_cell(struct book *bk, lxw_worksheet *ws, const char *sheet, lxw_row_t row, lxw_col_t c,
+    const char *s, lxw_format *f)
+{
+	size_t len = strlen(s), n;
+	s = fit(bk, sheet, row, c, NULL, s, &len, &n, 0);
+	xlsx_ok(bk, worksheet_write_string(ws, row, c, s, f));
 }
 
 /* Empty and absent values leave the cell blank, which every filter shows as
@@ -92,7 +123,7 @@ static size_t cut_at(const char *s, size_t chars)
 void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
 {
 	struct book *bk = sh->bk;
-	size_t len = s ? strlen(s) : 0, full = len;
+	size_t len = s ? strlen(s) : 0, full = len, n;
 	while (len && strchr(" \t\r\n", s[len - 1]))
 		len--;
 	if (!len)
@@ -102,22 +133,7 @@ void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
 		buf_add(&bk->cut, s, len);
 		s = bk->cut.data;
 	}
-	size_t n = utf8_len(s);
-	if (n > MAX_TEXT) {
-		char cell[16];
-		lxw_rowcol_to_cell(cell, sh->row, c);
-		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
-		    "%s: sheet %s, cell %s (%s): text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
-		    bk->rel, sh->name, cell, sh->cols[c]->head, n);
-		len = cut_at(s, MAX_TEXT);
-		if (s != bk->cut.data) {
-			buf_reset(&bk->cut);
-			buf_add(&bk->cut, s, len);
-		}
-		buf_truncate(&bk->cut, len);
-		s = bk->cut.data;
-		n = MAX_TEXT;
-	}
+	s = fit(bk, sh->name, sh->row, c, sh->cols[c]->head, s, &len, &n, 1);
 	if (sh->pr)
 		xlsx_rows_text(sh, c, s, len);
 	else
@@ -217,7 +233,7 @@ void xlsx_sheet_cols(struct sheet *sh, const struct col *cols, size_t n)
 		sh->width = xgrow(sh->width, &cap, (size_t)sh->ncol + 1, sizeof(*sh->width));
 		sh->cols[sh->ncol] = &cols[i];
 		sh->width[sh->ncol] = 0;
-		xlsx_ok(sh->bk, worksheet_write_string(sh->ws, 0, sh->ncol, cols[i].head, sh->bk->head));
+		xlsx_cell(sh->bk, sh->ws, sh->name, 0, sh->ncol, cols[i].head, sh->bk->head);
 	}
 	for (lxw_col_t c = sh->ncol - (lxw_col_t)n; c < sh->ncol; c++)
 		widen(sh, c, utf8_len(sh->cols[c]->head) + 2);	/* room for the filter button */
@@ -316,8 +332,12 @@ int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p, str
 	}
 	int ymd = s->last_update ? s->last_update : 19800101;
 	/* The library takes char * but only copies the strings. */
+	/* The properties hold no more than a cell, cut without a word: the
+	 * same texts are in the Lisez-moi sheet's cells, which warn. */
+	buf_add(&bk->scratch, title, utf8_utf16_cut(title, strlen(title), MAX_TEXT));
+	buf_add(&bk->list, s->titre, utf8_utf16_cut(s->titre, strlen(s->titre), MAX_TEXT));
 	lxw_doc_properties props = {
-		.title = (char *)title, .author = (char *)s->titre, .company = (char *)s->titre,
+		.title = bk->scratch.data, .author = bk->list.data, .company = bk->list.data,
 		.comments = (char *)"Extrait publié par carto",
 		.created = (time_t)civil_days(ymd) * 86400,	/* midnight UTC: no time zone */
 	};
