@@ -133,7 +133,7 @@ build/measure: generator/tools/measure.c
 	@mkdir -p build
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -O2 -o $@ $<
 
-RAWPARSE_OBJS = $(addprefix build/obj/generator/base/,pool.o mem.o arena.o buf.o diag.o)
+RAWPARSE_OBJS = $(addprefix build/obj/generator/base/,pool.o mem.o arena.o buf.o diag.o utf8.o)
 
 build/rawparse: generator/tools/rawparse.c $(RAWPARSE_OBJS)
 	@mkdir -p build
