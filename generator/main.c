@@ -394,7 +394,7 @@ static void check_lheo_table(const char *site, const char *share, struct diags *
 	if (!d->errors && fs_exists(path.data)) {
 		struct lheo_map m;
 		memset(&m, 0, sizeof(m));
-		lheo_map_read(&m, site, share, d);
+		lheo_map_read(&m, site, share, 1, d);
 		lheo_map_free(&m);
 	}
 	buf_release(&path);

@@ -803,7 +803,7 @@ int lheo_import(const char *site, const char *share, char *const *files, size_t 
 	memset(&terr, 0, sizeof(terr));
 	struct arena ga = ARENA_INIT;
 	struct buf geo = BUF_INIT;
-	int rc = lheo_map_read(&map, site, share, d);
+	int rc = lheo_map_read(&map, site, share, 0, d);
 	fs_join(&geo, site, "referentiels/geo");
 	const char *shown = "referentiels/geo";
 	char *jail = realpath(site, NULL);	/* links that leave the site are refused */

@@ -37,9 +37,13 @@ struct lheo_map {
 
 /* Reads the table and the site's vocabularies into m (zeroed by the caller,
  * freed with lheo_map_free): the site's referentiels/lheo.yaml, else the one
- * in carto's share folder share (NULL: none found, share.h). Returns 0, or
- * -1 with errors in d. */
-int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struct diags *d);
+ * in carto's share folder share (NULL: none found, share.h). vocab_said:
+ * the load has read referentiels/vocabulaires.yaml and said what is wrong
+ * with it (carto check, the LHÉO export), so its diagnostics are not added
+ * to d again; carto import lheo, which loads nothing else, passes 0.
+ * Returns 0, or -1 with errors in d (or, vocab_said, in the vocabularies). */
+int lheo_map_read(struct lheo_map *m, const char *site, const char *share, int vocab_said,
+    struct diags *d);
 void lheo_map_free(struct lheo_map *m);
 /* Returns 1 when the site has the échelle (of its vocabularies, or a
  * référentiel's own as "referentiel:scale"), and level in it (level NULL:

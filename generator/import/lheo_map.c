@@ -225,18 +225,23 @@ static void read_niveaux(struct rd *r, int strict, const struct ynode *root, str
 	}
 }
 
-int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struct diags *d)
+int lheo_map_read(struct lheo_map *m, const char *site, const char *share, int vocab_said,
+    struct diags *d)
 {
 	static const char *const keys[] = { "formacodes", "publics", "parcours", "niveaux_entree", NULL };
 	struct buf path = BUF_INIT, shown = BUF_INIT;
 	size_t errors = d->errors;
-	struct rd r = { &m->a, d, NULL };
+	struct diags vd = DIAGS_INIT;	/* the vocabularies' own, when the load said them */
+	struct rd r = { &m->a, vocab_said ? &vd : d, NULL };
 	char *jail = realpath(site, NULL);
 	fs_join(&path, site, "referentiels/vocabulaires.yaml");
 	r.file = "referentiels/vocabulaires.yaml";
-	const struct ynode *root = load_yaml(path.data, r.file, jail, &m->a, d);
+	const struct ynode *root = load_yaml(path.data, r.file, jail, &m->a, r.d);
 	if (root)
 		vocab_read(&r, root, &m->vocab);
+	int vocab_failed = vd.errors > 0;	/* not said again, but still a failure */
+	diags_free(&vd);
+	r.d = d;
 	read_ref_scales(m, site, jail);
 	buf_reset(&path);
 	fs_join(&path, site, "referentiels/lheo.yaml");
@@ -255,7 +260,7 @@ int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struc
 		buf_puts(&shown, path.data);
 	}
 	r.file = arena_strdup(&m->a, shown.data);
-	if (d->errors == errors && (root = load_yaml(path.data, r.file, jail, &m->a, d))) {
+	if (d->errors == errors && !vocab_failed && (root = load_yaml(path.data, r.file, jail, &m->a, d))) {
 		rd_keys(&r, root, keys);
 		read_codes(&r, strict, root, "formacodes", &m->vocab.types_offre, &m->types);
 		read_codes(&r, strict, root, "publics", &m->vocab.publics, &m->publics);
@@ -265,7 +270,7 @@ int lheo_map_read(struct lheo_map *m, const char *site, const char *share, struc
 	free(jail);
 	buf_release(&path);
 	buf_release(&shown);
-	return d->errors == errors ? 0 : -1;
+	return d->errors == errors && !vocab_failed ? 0 : -1;
 }
 
 int lheo_map_has_level(const struct lheo_map *m, const char *echelle, const char *level)

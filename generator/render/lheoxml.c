@@ -363,7 +363,7 @@ static int lheoxml_render(void *self, const struct render_in *in, struct publish
 	struct lheoxml *x = self;
 	struct cache *c = in->cache;
 	struct cache_job cj;
-	if (lheo_map_read(&x->m, s->root, s->share, d) < 0)
+	if (lheo_map_read(&x->m, s->root, s->share, 1, d) < 0)
 		return -1;
 	struct digest map = map_digest(s);
 	if (c) {
