@@ -200,7 +200,7 @@ fi
 F="$TMP/fsz"
 rm -rf "$F" "$F-clean" && cp -r tests/check/base "$F" &&
 	"$CARTO" build --site "$F" --out "$F/out" > /dev/null 2>&1
-before=$(tree_sum "$F/out")
+fsz_was=$(tree_sum "$F/out")
 python3 - "$F/content/organismes/asso-test.yaml" << 'PY'
 import sys
 p = sys.argv[1]
@@ -215,7 +215,7 @@ PY
 (ulimit -f 24; exec "$CARTO" build --site "$F" --out "$F/out") > /dev/null 2> "$F.err"
 rc=$?
 [ $rc = 1 ] && grep -q '^[a-z/.]*: error: cannot write: File too large$' "$F.err" &&
-	grep -q 'nothing was published' "$F.err" && [ "$before" = "$(tree_sum "$F/out")" ]
+	grep -q 'nothing was published' "$F.err" && [ "$fsz_was" = "$(tree_sum "$F/out")" ]
 st=$?; detail="exit $rc: $(head -c 300 "$F.err")"; [ $st = 0 ]
 site_test file-size-limit-is-an-error "$detail"
 "$CARTO" build --site "$F" --out "$F/out" > /dev/null 2>&1 &&
@@ -223,6 +223,7 @@ site_test file-size-limit-is-an-error "$detail"
 	[ "$(tree_sum "$F/out")" = "$(tree_sum "$F-clean")" ] && grep -q fle-soir-60 "$F/out/organismes/asso-test/index.html"
 site_test file-size-limit-then-builds
 rm -rf "$F" "$F-clean" "$F.err"
+unset F fsz_was	# sourced into run_suite: its own names (before, …) stay its own
 
 # A read-only old output carto wrote becomes the spare, and the next build
 # updates it all the same (sec-11). Something in the spare that cannot be
