@@ -18,6 +18,7 @@
 #include "../../base/arena.h"
 #include "../../base/diag.h"
 #include "../../base/mem.h"
+#include "../../base/utf8.h"
 #include "../../text/markdown.h"
 #include "../cache.h"
 #include "../publish.h"
@@ -452,9 +453,7 @@ static void rich_make(struct doc *d, struct rich *r, const struct md_span *sp, s
 static size_t piece_len(const char *p, size_t len, int utf8)
 {
 	size_t n = len < PIECE_MAX ? len : PIECE_MAX;
-	while (utf8 && n < len && n > 1 && ((unsigned char)p[n] & 0xC0) == 0x80)
-		n--;
-	return n;
+	return utf8 && n < len ? utf8_cut(p, n) : n;	/* n is PIECE_MAX there: never 0 */
 }
 
 /* Draws the bytes of items [q, e) (one run of a style) at cx on the line

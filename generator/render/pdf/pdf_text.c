@@ -372,12 +372,9 @@ const char *pdf_enc_long(struct doc *d, const char *s)
 const char *pdf_enc(struct doc *d, const char *s)
 {
 	struct buf *b = enc_next(d, s);
-	if (b->len > HPDF_LIMIT_MAX_STRING_LEN) {
-		size_t n = HPDF_LIMIT_MAX_STRING_LEN;
-		while (d->tier != TIER_CP1252 && n && ((unsigned char)b->data[n] & 0xC0) == 0x80)
-			n--;
-		buf_truncate(b, n);
-	}
+	if (b->len > HPDF_LIMIT_MAX_STRING_LEN)
+		buf_truncate(b, d->tier == TIER_CP1252 ? HPDF_LIMIT_MAX_STRING_LEN :
+		    utf8_cut(b->data, HPDF_LIMIT_MAX_STRING_LEN));
 	return b->data;
 }
 
