@@ -122,33 +122,6 @@ struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int
 	return sv;
 }
 
-/* 1 when s is a decimal number as YAML 1.2's core schema writes a float
- * or an integer ([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?; not
- * .inf, .nan nor strtod's hexadecimal and "inf"). */
-static int looks_numeric(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	int digits = 0, dots = 0;
-	for (; isdigit((unsigned char)*s) || (*s == '.' && !dots); s++)
-		if (*s == '.')
-			dots++;
-		else
-			digits++;
-	if (!digits)
-		return 0;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (!isdigit((unsigned char)*s))
-			return 0;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return !*s;
-}
-
 struct sval rd_code_node(struct rd *r, const struct ynode *v)
 {
 	struct sval sv = { NULL, v->line, v->col, v->plain };
@@ -156,7 +129,7 @@ struct sval rd_code_node(struct rd *r, const struct ynode *v)
 		rd_error(r, v, "a code must be a value, not %s", kind_name(v->kind));
 		return sv;
 	}
-	if (v->plain && looks_numeric(v->u.s))
+	if (ytree_is_number(v))
 		rd_error(r, v, "code %s must be quoted (\"%s\"): unquoted, YAML reads a number",
 		    v->u.s, v->u.s);
 	sv.s = rd_scalar(r, v);
@@ -237,7 +210,7 @@ double rd_number(struct rd *r, const struct ynode *map, const char *key, int *ha
 		return 0;
 	char *end;
 	double x = strtod(v->u.s, &end);
-	if (!v->plain || v->n == 0 || *end || !looks_numeric(v->u.s) || !isfinite(x)) {
+	if (!ytree_is_number(v) || *end || !isfinite(x)) {
 		rd_error(r, v, "'%s' must be a number, not '%s'", key, v->u.s);
 		return 0;
 	}

@@ -6,6 +6,7 @@
  */
 #include "ytree.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -455,4 +456,31 @@ int ytree_is_null(const struct ynode *n)
 	return n->n == 0 || strcmp(n->u.s, "~") == 0 ||
 	    strcmp(n->u.s, "null") == 0 || strcmp(n->u.s, "Null") == 0 ||
 	    strcmp(n->u.s, "NULL") == 0;
+}
+
+int ytree_is_number(const struct ynode *n)
+{
+	if (!n || n->kind != Y_SCALAR || !n->plain)
+		return 0;
+	const char *s = n->u.s;
+	if (*s == '-' || *s == '+')
+		s++;
+	int digits = 0, dots = 0;
+	for (; isdigit((unsigned char)*s) || (*s == '.' && !dots); s++)
+		if (*s == '.')
+			dots++;
+		else
+			digits++;
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return !*s;
 }

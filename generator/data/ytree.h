@@ -57,5 +57,11 @@ struct ynode *ytree_load(const char *data, size_t len, const char *file,
 const struct ynode *ytree_get(const struct ynode *map, const char *key);
 /* Returns 1 when a scalar is a YAML null (plain "", "~", "null", "Null"). */
 int ytree_is_null(const struct ynode *n);
+/* Returns 1 when n is a plain scalar written as a decimal number, as YAML
+ * 1.2's core schema writes a float or an integer
+ * ([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?): not .inf nor .nan,
+ * nor strtod's hexadecimal and "inf", nor a quoted "2.35". A JSON number
+ * is one. */
+int ytree_is_number(const struct ynode *n);
 
 #endif

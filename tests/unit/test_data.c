@@ -39,6 +39,22 @@ void test_ytree_basic(void)
 	arena_free(&a);
 }
 
+/* A number is a plain scalar in decimal notation: a JSON position's
+ * "2.35" (quoted) is text, and so are YAML's and strtod's other forms. */
+void test_ytree_number(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	struct ynode *r = load("[2.35, -48.5e+1, 1e400, .5, 7, \"2.35\", '7', .inf, .nan, nan, inf, "
+	    "0x10, 1_000, true, null, 1e, -, [1], {a: 1}]", &a, &d);
+	EXPECT(r && r->kind == Y_SEQ && r->n == 19 && d.n == 0);
+	for (size_t i = 0; r && i < r->n; i++)
+		EXPECT(ytree_is_number(r->u.items[i]) == (i < 5));
+	EXPECT(!ytree_is_number(NULL));
+	diags_free(&d);
+	arena_free(&a);
+}
+
 void test_ytree_bad(void)
 {
 	struct arena a = ARENA_INIT;

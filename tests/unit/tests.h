@@ -12,6 +12,7 @@ void test_strmap(void);
 void test_escape(void);
 void test_arena(void);
 void test_ytree_basic(void);
+void test_ytree_number(void);
 void test_ytree_bad(void);
 void test_ytree_alias(void);
 void test_ytree_merge(void);
