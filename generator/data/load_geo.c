@@ -3,6 +3,8 @@
  * loader, since JSON is YAML's flow syntax). Start at geo_read.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,48 +135,79 @@ static int read_csv(struct geo *g, struct buf *b, struct arena *a, int arr,
 	return rc;
 }
 
-/* What read_feature reports of a feature it refuses: the node at fault and
- * the message. */
-struct geo_fault {
-	const struct ynode *at;
-	const char *msg;
+/* Where the reading of a GeoJSON file reports a feature it refuses: the
+ * file as shown and what its features are ("département"…). */
+struct geo_file {
+	const char *shown, *what;
+	struct diags *d;
 };
 
-static int geo_fault(struct geo_fault *e, const struct ynode *at, const char *msg)
+static int geo_refuse(const struct geo_file *gf, const struct ynode *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Reports fmt at the node at of the file; returns -1. */
+static int geo_refuse(const struct geo_file *gf, const struct ynode *at, const char *fmt, ...)
 {
-	e->at = at;
-	e->msg = msg;
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(gf->d, gf->shown, at->line, at->col, DIAG_ERROR, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
+/* Reads member i of the position pt into *x: a number (RFC 7946 §3.1.1: a
+ * position is an array of numbers), not a string that reads as one, nor
+ * null. Returns -1, having reported what it found there, when it is not. */
+static int read_member(const struct ynode *pt, size_t i, double *x, const struct geo_file *gf)
+{
+	static const char *const names[] = { "longitude", "latitude", "altitude" };
+	const struct ynode *m = pt->u.items[i];
+	char name[32];
+	if (ytree_is_number(m)) {
+		*x = strtod(m->u.s, NULL);
+		return 0;
+	}
+	if (i < 3)
+		snprintf(name, sizeof(name), "%s", names[i]);
+	else
+		snprintf(name, sizeof(name), "member %zu", i + 1);
+	if (m->kind != Y_SCALAR)
+		return geo_refuse(gf, m, "a position's %s must be a number, not %s", name,
+		    m->kind == Y_SEQ ? "an array" : "an object");
+	if (!m->plain)
+		return geo_refuse(gf, m, "a position's %s must be a number, not the string \"%s\"", name, m->u.s);
+	return geo_refuse(gf, m, "a position's %s must be a number, not '%s'", name, m->u.s);
+}
+
 /* Reads [[x, y], …] into a ring: at least 4 positions, each two numbers in
- * decimal degrees. Returns -1 with e set on a wrong ring. */
+ * decimal degrees (an altitude after them is read and left). Returns -1,
+ * having reported it, on a wrong ring. */
 static int read_ring(const struct ynode *n, struct ring *r, struct arena *a,
-    struct geo_fault *e)
+    const struct geo_file *gf)
 {
 	if (n->kind != Y_SEQ || n->n < 4)
-		return geo_fault(e, n, "a ring needs at least 4 positions [longitude, latitude]");
+		return geo_refuse(gf, n, "a ring needs at least 4 positions [longitude, latitude]");
 	r->xy = arena_alloc(a, n->n * 2 * sizeof(double));
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *pt = n->u.items[i];
-		double *xy = &r->xy[2 * i];
-		if (pt->kind != Y_SEQ || pt->n < 2 || pt->u.items[0]->kind != Y_SCALAR ||
-		    pt->u.items[1]->kind != Y_SCALAR ||
-		    parse_double(pt->u.items[0]->u.s, &xy[0]) ||
-		    parse_double(pt->u.items[1]->u.s, &xy[1]))
-			return geo_fault(e, pt, "a position must be two numbers [longitude, latitude]");
+		double *xy = &r->xy[2 * i], alt;
+		if (pt->kind != Y_SEQ || pt->n < 2)
+			return geo_refuse(gf, pt, "a position must be two numbers [longitude, latitude]");
+		for (size_t j = 0; j < pt->n; j++)
+			if (read_member(pt, j, j < 2 ? &xy[j] : &alt, gf) < 0)
+				return -1;
 		if (!is_degrees(xy[0], xy[1]))
-			return geo_fault(e, pt, "a position must be decimal degrees: longitude from -180 to 180, latitude from -90 to 90");
+			return geo_refuse(gf, pt, "a position must be decimal degrees: longitude from -180 to 180, latitude from -90 to 90");
 	}
 	r->n = n->n;
 	return 0;
 }
 
 static int read_polygon(const struct ynode *poly, struct shape *s, struct arena *a,
-    size_t *cap, struct geo_fault *e)
+    size_t *cap, const struct geo_file *gf)
 {
 	if (poly->kind != Y_SEQ || poly->n == 0)
-		return geo_fault(e, poly, "a polygon needs at least one ring");
+		return geo_refuse(gf, poly, "a polygon needs at least one ring");
 	for (size_t i = 0; i < poly->n; i++) {
 		if (s->n_rings == *cap) {
 			struct ring *nr = arena_alloc(a, (*cap * 2 + 4) * sizeof(*nr));
@@ -183,7 +216,7 @@ static int read_polygon(const struct ynode *poly, struct shape *s, struct arena 
 			s->rings = nr;
 			*cap = *cap * 2 + 4;
 		}
-		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a, e) < 0)
+		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a, gf) < 0)
 			return -1;
 	}
 	return 0;
@@ -204,10 +237,10 @@ static void bbox(struct shape *s)
 }
 
 /* Reads feature f into s, which it clears first (the slot of a refused
- * feature is reused). Returns -1 with e set when f is not a feature with a
- * code and a Polygon or MultiPolygon of valid rings. */
+ * feature is reused). Returns -1, having reported it, when f is not a
+ * feature with a code and a Polygon or MultiPolygon of valid rings. */
 static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
-    struct geo_fault *e)
+    const struct geo_file *gf)
 {
 	const struct ynode *props = ytree_get(f, "properties");
 	const struct ynode *geom = ytree_get(f, "geometry");
@@ -217,26 +250,26 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
 	memset(s, 0, sizeof(*s));
 	if (!code || code->kind != Y_SCALAR || !type || type->kind != Y_SCALAR ||
 	    !coords || coords->kind != Y_SEQ)
-		return geo_fault(e, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
+		return geo_refuse(gf, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
 	s->code = arena_strdup(a, code->u.s);
 	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
 	size_t cap = 0;
 	if (strcmp(type->u.s, "Polygon") == 0) {
-		if (read_polygon(coords, s, a, &cap, e) < 0)
+		if (read_polygon(coords, s, a, &cap, gf) < 0)
 			return -1;
 	} else if (strcmp(type->u.s, "MultiPolygon") == 0) {
 		if (coords->n == 0)
-			return geo_fault(e, coords, "a MultiPolygon needs at least one polygon");
+			return geo_refuse(gf, coords, "a MultiPolygon needs at least one polygon");
 		for (size_t i = 0; i < coords->n; i++)
-			if (read_polygon(coords->u.items[i], s, a, &cap, e) < 0)
+			if (read_polygon(coords->u.items[i], s, a, &cap, gf) < 0)
 				return -1;
 	} else
-		return geo_fault(e, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
+		return geo_refuse(gf, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
 	bbox(s);
 	/* A map is fitted on an outline's box: one without width or height
 	 * would scale it by infinity. */
 	if (s->maxx <= s->minx || s->maxy <= s->miny)
-		return geo_fault(e, coords, "an outline needs a width and a height: its positions are all on one line");
+		return geo_refuse(gf, coords, "an outline needs a width and a height: its positions are all on one line");
 	return 0;
 }
 
@@ -244,14 +277,16 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
  * A record of a GeoJSON file's shapes as read_feature made them, keyed on
  * the digest of its bytes: the count, then each shape's code, its name (a
  * length of 0: the code's), its rings (each a count, then its points as
- * doubles) and its box. Only a file that reported nothing is recorded;
- * version 2 since outlines are validated (one recorded before is not
- * trusted). */
+ * doubles) and its box. Only a file that reported nothing is recorded.
+ * The version goes up with each rule added to the validation of outlines,
+ * so that a record made before, of a file the rule refuses, is not
+ * trusted: 2 since outlines are validated, 3 since a position's members
+ * must be numbers (not strings). */
 
 static struct digest shapes_key(const struct digest *bytes)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto territory outlines 2");
+	digest_str(c, "carto territory outlines 3");
 	digest_fold(c, bytes);
 	return digest_end(c);
 }
@@ -372,17 +407,16 @@ static int read_features(const struct ynode *fs, const char *shown, const char *
     struct shape **out, size_t *n, struct arena *a, struct diags *d)
 {
 	struct strmap seen = STRMAP_INIT;
+	const struct geo_file gf = { shown, what, d };
 	int rc = 0;
 	*out = arena_alloc(a, fs->n * sizeof(**out));
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct ynode *f = fs->u.items[i];
 		struct shape *s = &(*out)[*n];
-		struct geo_fault e;
 		const struct ynode *first;
-		if (read_feature(f, s, a, &e) < 0) {
-			diag_add_msg(d, shown, e.at->line, e.at->col, DIAG_ERROR, e.msg);
+		if (read_feature(f, s, a, &gf) < 0)
 			rc = -1;
-		} else if ((first = strmap_put(&seen, s->code, (void *)f)) != NULL) {
+		else if ((first = strmap_put(&seen, s->code, (void *)f)) != NULL) {
 			diag_add(d, shown, f->line, f->col, DIAG_ERROR, "%s '%s' appears twice (first at line %u)",
 			    what, s->code, first->line);
 			rc = -1;
