@@ -203,8 +203,31 @@ static int read_ring(const struct ynode *n, struct ring *r, struct arena *a,
 	return 0;
 }
 
+/* Checks that the ring r read from n, ring number ring (from 1) of the
+ * polygon numbered polygon (from 1; 0: a Polygon's) of the shape s, is
+ * closed (RFC 7946 §3.1.6: its first and last positions are the same).
+ * Returns -1, having reported which ring of which feature, when it is not:
+ * an outline left open is not the one its author meant, whatever a map
+ * would draw of it. */
+static int ring_closed(const struct ynode *n, const struct ring *r, const struct shape *s,
+    size_t ring, size_t polygon, const struct geo_file *gf)
+{
+	const double *first = r->xy, *last = &r->xy[2 * (r->n - 1)];
+	if (first[0] == last[0] && first[1] == last[1])
+		return 0;
+	struct ynode *const *p0 = n->u.items[0]->u.items;
+	struct ynode *const *pn = n->u.items[n->n - 1]->u.items;
+	char of[48] = "";
+	if (polygon)
+		snprintf(of, sizeof(of), " of polygon %zu", polygon);
+	return geo_refuse(gf, n, "ring %zu%s of %s '%s' is not closed: its last position [%s, %s] must repeat its first [%s, %s]",
+	    ring, of, gf->what, s->code, pn[0]->u.s, pn[1]->u.s, p0[0]->u.s, p0[1]->u.s);
+}
+
+/* Reads the rings of poly into s, the polygon numbered polygon as
+ * ring_closed numbers it; *cap is the room of s->rings. */
 static int read_polygon(const struct ynode *poly, struct shape *s, struct arena *a,
-    size_t *cap, const struct geo_file *gf)
+    size_t *cap, size_t polygon, const struct geo_file *gf)
 {
 	if (poly->kind != Y_SEQ || poly->n == 0)
 		return geo_refuse(gf, poly, "a polygon needs at least one ring");
@@ -216,7 +239,9 @@ static int read_polygon(const struct ynode *poly, struct shape *s, struct arena 
 			s->rings = nr;
 			*cap = *cap * 2 + 4;
 		}
-		if (read_ring(poly->u.items[i], &s->rings[s->n_rings++], a, gf) < 0)
+		struct ring *r = &s->rings[s->n_rings++];
+		if (read_ring(poly->u.items[i], r, a, gf) < 0 ||
+		    ring_closed(poly->u.items[i], r, s, i + 1, polygon, gf) < 0)
 			return -1;
 	}
 	return 0;
@@ -255,13 +280,13 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
 	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
 	size_t cap = 0;
 	if (strcmp(type->u.s, "Polygon") == 0) {
-		if (read_polygon(coords, s, a, &cap, gf) < 0)
+		if (read_polygon(coords, s, a, &cap, 0, gf) < 0)
 			return -1;
 	} else if (strcmp(type->u.s, "MultiPolygon") == 0) {
 		if (coords->n == 0)
 			return geo_refuse(gf, coords, "a MultiPolygon needs at least one polygon");
 		for (size_t i = 0; i < coords->n; i++)
-			if (read_polygon(coords->u.items[i], s, a, &cap, gf) < 0)
+			if (read_polygon(coords->u.items[i], s, a, &cap, i + 1, gf) < 0)
 				return -1;
 	} else
 		return geo_refuse(gf, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
@@ -281,12 +306,12 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
  * The version goes up with each rule added to the validation of outlines,
  * so that a record made before, of a file the rule refuses, is not
  * trusted: 2 since outlines are validated, 3 since a position's members
- * must be numbers (not strings). */
+ * must be numbers (not strings), 4 since a ring must be closed. */
 
 static struct digest shapes_key(const struct digest *bytes)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto territory outlines 3");
+	digest_str(c, "carto territory outlines 4");
 	digest_fold(c, bytes);
 	return digest_end(c);
 }
