@@ -276,6 +276,12 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
 	if (!code || code->kind != Y_SCALAR || !type || type->kind != Y_SCALAR ||
 	    !coords || coords->kind != Y_SEQ)
 		return geo_refuse(gf, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
+	/* A code is a string (format.md): a number loses its leading zeros
+	 * ("01001" written 01001 is 1001 to any JSON reader). */
+	if (code->plain)
+		return geo_refuse(gf, code, ytree_is_number(code) ?
+		    "properties.code must be a string, \"%s\": unquoted, JSON reads a number" :
+		    "properties.code must be a string, not '%s'", code->u.s);
 	s->code = arena_strdup(a, code->u.s);
 	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
 	size_t cap = 0;
@@ -306,12 +312,13 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
  * The version goes up with each rule added to the validation of outlines,
  * so that a record made before, of a file the rule refuses, is not
  * trusted: 2 since outlines are validated, 3 since a position's members
- * must be numbers (not strings), 4 since a ring must be closed. */
+ * must be numbers (not strings), 4 since a ring must be closed, 5 since a
+ * code must be a string. */
 
 static struct digest shapes_key(const struct digest *bytes)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto territory outlines 4");
+	digest_str(c, "carto territory outlines 5");
 	digest_fold(c, bytes);
 	return digest_end(c);
 }
