@@ -222,8 +222,21 @@ site_test file-size-limit-is-an-error "$detail"
 	"$CARTO" build --no-cache --site "$F" --out "$F-clean" > /dev/null 2>&1 &&
 	[ "$(tree_sum "$F/out")" = "$(tree_sum "$F-clean")" ] && grep -q fle-soir-60 "$F/out/organismes/asso-test/index.html"
 site_test file-size-limit-then-builds
-rm -rf "$F" "$F-clean" "$F.err"
-unset F fsz_was	# sourced into run_suite: its own names (before, …) stay its own
+# A workbook whose rows carto assembles (xlsx_pieces.c) and whose write fails
+# past the limit says why, as any other file does, not only that the rows
+# could not be assembled. The limit is just under the directory workbook's
+# size, above that of libxlsxwriter's file without its rows: the assembly
+# fails, not the library (whose own "[ERROR]" lines would show).
+fsz_lim=$((($(stat -c %s "$F/out/xlsx/organismes.xlsx") - 1) / 1024))
+rm -rf "$F-lim"
+(ulimit -f "$fsz_lim"; exec "$CARTO" build --no-cache --site "$F" --out "$F-lim") > /dev/null 2> "$F.err"
+rc=$?
+[ $rc = 1 ] && grep -qx 'xlsx/organismes.xlsx: error: cannot write: File too large' "$F.err" &&
+	! grep -q 'could not be assembled\|^\[ERROR\]' "$F.err"
+st=$?; detail="limit $fsz_lim KB, exit $rc: $(grep xlsx "$F.err" | head -c 300)"; [ $st = 0 ]
+site_test xlsx-assembly-failure-says-why "$detail"
+rm -rf "$F" "$F-clean" "$F-lim" "$F.err"
+unset F fsz_was fsz_lim	# sourced into run_suite: its own names (before, …) stay its own
 
 # A read-only old output carto wrote becomes the spare, and the next build
 # updates it all the same (sec-11). Something in the spare that cannot be
