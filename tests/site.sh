@@ -222,8 +222,21 @@ site_test file-size-limit-is-an-error "$detail"
 	"$CARTO" build --no-cache --site "$F" --out "$F-clean" > /dev/null 2>&1 &&
 	[ "$(tree_sum "$F/out")" = "$(tree_sum "$F-clean")" ] && grep -q fle-soir-60 "$F/out/organismes/asso-test/index.html"
 site_test file-size-limit-then-builds
-rm -rf "$F" "$F-clean" "$F.err"
-unset F fsz_was	# sourced into run_suite: its own names (before, …) stay its own
+# A workbook whose rows carto assembles (xlsx_pieces.c) and whose write fails
+# past the limit says why, as any other file does, not only that the rows
+# could not be assembled. The limit is just under the directory workbook's
+# size, above that of libxlsxwriter's file without its rows: the assembly
+# fails, not the library (whose own "[ERROR]" lines would show).
+fsz_lim=$((($(stat -c %s "$F/out/xlsx/organismes.xlsx") - 1) / 1024))
+rm -rf "$F-lim"
+(ulimit -f "$fsz_lim"; exec "$CARTO" build --no-cache --site "$F" --out "$F-lim") > /dev/null 2> "$F.err"
+rc=$?
+[ $rc = 1 ] && grep -qx 'xlsx/organismes.xlsx: error: cannot write: File too large' "$F.err" &&
+	! grep -q 'could not be assembled\|^\[ERROR\]' "$F.err"
+st=$?; detail="limit $fsz_lim KB, exit $rc: $(grep xlsx "$F.err" | head -c 300)"; [ $st = 0 ]
+site_test xlsx-assembly-failure-says-why "$detail"
+rm -rf "$F" "$F-clean" "$F-lim" "$F.err"
+unset F fsz_was fsz_lim	# sourced into run_suite: its own names (before, …) stay its own
 
 # A read-only old output carto wrote becomes the spare, and the next build
 # updates it all the same (sec-11). Something in the spare that cannot be
@@ -1409,7 +1422,8 @@ print(len([s for s in body.split('\n---\n') if s.strip()]))")
 	site_test slide-decks "$detail"
 fi
 
-# A slide with too much text is set smaller until all of it fits its page.
+# A slide with too much text is set smaller, down to half its size, then
+# goes on on the next slide, under its title and "(suite)".
 mkdir -p "$S-deck/content/pages"
 cp -r "$S"/. "$S-deck/"
 {
@@ -1418,25 +1432,91 @@ cp -r "$S"/. "$S-deck/"
 	printf -- '\n---\n\nFin\n'
 } > "$S-deck/content/pages/long.md"
 "$CARTO" build --site "$S-deck" --out "$TMP/deck-out" > /dev/null 2>&1 &&
-	[ "$(pdfinfo "$TMP/deck-out/pdf/diaporamas/long.pdf" 2> /dev/null | awk '/^Pages:/ {print $2}')" = 3 ] &&
-	pdftotext -f 2 -l 2 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 40,' &&
-	pdftotext -f 2 -l 2 -x 0 -y 0 -H 490 -W 960 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 40,'
-site_test deck-long-slide-fits
+	[ "$(pdfinfo "$TMP/deck-out/pdf/diaporamas/long.pdf" 2> /dev/null | awk '/^Pages:/ {print $2}')" = 4 ] &&
+	pdftotext -f 2 -l 2 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 1,' &&
+	[ "$(pdftotext -f 3 -l 3 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | head -1)" = 'Une longue liste (suite)' ] &&
+	pdftotext -f 3 -l 3 -x 0 -y 0 -H 488 -W 960 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q 'élément numéro 40,' &&
+	pdftotext -f 4 -l 4 "$TMP/deck-out/pdf/diaporamas/long.pdf" - | grep -q '^Fin$'
+site_test deck-long-slide-goes-on
 rm -rf "$S-deck"
 
 # Text longer than libharu's strings (65,535 bytes) reaches the PDFs: a
-# word of 70,000 letters in a slide is broken between characters (the
-# slide, set as small as it may be, shows a part of it), a title is cut; the build never crashes, never blames the fonts, and a PDF that
+# word of 70,000 letters in a slide is broken between characters (over
+# several slides, at half size), a title is cut; the build never crashes, never blames the fonts, and a PDF that
 # cannot be made names its content file.
 long=$(head -c 70000 /dev/zero | tr '\0' x)
 L="$TMP/long-$LABEL"
 rm -rf "$L" && cp -r tests/check/base "$L" &&
-	printf -- '---\ntitre: "Mot long"\ntype: diaporama\n---\n\n%s\n' "$long" > "$L/content/pages/mot-long.md"
+	printf -- '---\ntitre: "Mot long"\ntype: diaporama\n---\n\n%s\n' "$long" > "$L/content/pages/mot-long.md" && {
+	printf -- '---\ntitre: "Liste longue"\ntype: diaporama\n---\n\n## Une liste\n\n'
+	seq 1 3000 | sed 's/.*/- élément numéro &, avec un peu de texte/'
+	printf -- '\n---\n\nFin\n'
+} > "$L/content/pages/liste-longue.md"
 "$CARTO" build --site "$L" --out "$L/out" > "$TMP/long.log" 2>&1 &&
 	! grep -q 'libharu\|cannot load the font' "$TMP/long.log" &&
 	[ "$(pdftotext "$L/out/pdf/diaporamas/mot-long.pdf" - 2> /dev/null | grep -c '^xxxxxxxxxx*$')" -gt 50 ]
 st=$?; detail=$(head -c 300 "$TMP/long.log"); [ "$st" = 0 ]
 site_test pdf-deck-long-word "$detail"
+
+# What does not fit a slide at half size goes on on further slides (the
+# list's under its title and "(suite)"), never below the slide's bottom
+# margin (52 pt, above the footer: its title and number) nor smaller than
+# half size (11 pt for text, a word's box at least 10 pt high): all the text
+# is there, in order; the handout has three slides a page; the HTML decks
+# are untouched (no "(suite)", every item and the whole word).
+python3 - "$L/out" << 'PY' > "$TMP/deck-over.log" 2>&1
+import html, math, re, subprocess, sys
+out = sys.argv[1]
+def pages(pdf):
+    xml = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    return [[(float(a), float(b), html.unescape(t)) for a, b, t in
+             re.findall(r'<word xMin="[^"]*" yMin="([^"]*)" xMax="[^"]*" yMax="([^"]*)">([^<]*)</word>', p)]
+            for p in xml.split("<page ")[1:]]
+def body(pdf, title):
+    ps = pages(pdf)
+    foot = set(title.split()) | {"/"}
+    for i, p in enumerate(ps):
+        for y0, y1, t in p:
+            if y1 > 540 - 52:
+                assert y0 >= 500 and (t in foot or t.isdigit()), (pdf, i + 1, y0, y1, t[:40])
+            else:
+                assert y1 - y0 >= 10, (pdf, i + 1, "smaller than half size", y1 - y0, t[:40])
+    return [[t for y0, y1, t in p if y1 <= 540 - 52] for p in ps]
+def handout(slug, n):
+    info = subprocess.run(["pdfinfo", f"{out}/pdf/diaporamas/{slug}-support.pdf"], capture_output=True, text=True).stdout
+    got = re.search(r"^Pages: *(\d+)$", info, re.M)
+    assert got and int(got.group(1)) == math.ceil(n / 3), (slug, n, info)
+b = body(f"{out}/pdf/diaporamas/mot-long.pdf", "Mot long")
+assert len(b) > 1 and "".join("".join(p) for p in b) == "x" * 70000, (len(b), sum(len(t) for p in b for t in p))
+handout("mot-long", len(b))
+b = body(f"{out}/pdf/diaporamas/liste-longue.pdf", "Liste longue")
+nums = [int(n) for p in b for n in re.findall(r"numéro (\d+),", " ".join(p))]
+assert nums == list(range(1, 3001)), nums[:5]
+assert " ".join(b[0][:3]) == "Une liste •", b[0][:4]
+assert all(" ".join(p[:3]) == "Une liste (suite)" for p in b[1:-1]), [p[:4] for p in b[1:3]]
+assert b[-1] == ["Fin"], b[-1]
+handout("liste-longue", len(b))
+h = open(f"{out}/liste-longue/index.html").read()
+assert "(suite)" not in h and h.count("élément numéro") == 3000
+assert "x" * 70000 in open(f"{out}/mot-long/index.html").read()
+print(len(b), "slides")
+PY
+st=$?; detail=$(tail -c 300 "$TMP/deck-over.log"); [ "$st" = 0 ]
+site_test pdf-deck-overflow-goes-on "$detail"
+
+# Slides continued count towards a deck's 20,000: one slide of 520,000
+# items (25 a slide at half size) is an error at its file, not a PDF of
+# 20,800 pages (the count stops at the limit).
+rm -rf "$L" && cp -r tests/check/base "$L" && {
+	printf -- '---\ntitre: "Immense"\ntype: diaporama\n---\n\n'
+	yes -- '- a' | head -520000
+} > "$L/content/pages/immense.md"
+"$CARTO" build --site "$L" --out "$L/out" > /dev/null 2> "$TMP/long.log"
+rc=$?
+[ $rc = 1 ] && grep -q 'pages/immense.md: error: the slide deck takes more than 20000 slides' "$TMP/long.log" &&
+	[ ! -e "$L/out/pdf/diaporamas/immense.pdf" ]
+st=$?; detail="exit $rc: $(head -c 300 "$TMP/long.log")"; [ "$st" = 0 ]
+site_test pdf-deck-continued-slides-limit "$detail"
 
 rm -rf "$L" && cp -r tests/check/base "$L" &&
 	sed -i "s/^  nom: \"Association Test\"/  nom: \"$long\"/" "$L/content/organismes/asso-test.yaml"

@@ -2,7 +2,8 @@
  * Unit tests of the PDF documents' text encoding (render/pdf/pdf_text.c):
  * every character CP1252 has is set in CP1252, with the byte iconv gives
  * it, whether pdf_enc converts it itself or through iconv; and a pen
- * writes the bytes of libharu's path calls, pdf_text_line those of its text calls.
+ * writes the bytes of libharu's path calls, pdf_text_line those of its text calls;
+ * a text set a few lines at a time (pdf_flow) draws what it draws at once.
  */
 #include <hpdf_pages.h>
 #include <iconv.h>
@@ -12,6 +13,7 @@
 #include "../../generator/base/diag.h"
 #include "../../generator/base/utf8.h"
 #include "../../generator/render/pdf/pdf_int.h"
+#include "../../generator/text/markdown.h"
 #include "harness.h"
 #include "tests.h"
 
@@ -253,4 +255,39 @@ void test_pdf_entries(void)
 	buf_release(&want);
 	buf_release(&got);
 	diags_free(&dg);
+}
+
+/* A text set by pdf_flow_set a few lines at a time, each call from where
+ * the one before ended, draws what pdf_spans draws in one call, byte for
+ * byte (sizes whose heights are exact): words across calls, a word longer
+ * than several lines cut between calls, styles kept; each call sets at
+ * most its lines, and pdf_flow_done says when all is set. */
+void test_pdf_flow(void)
+{
+	struct doc d;
+	struct diags dg = DIAGS_INIT;
+	char word[301];
+	memset(word, 'm', sizeof(word) - 1);
+	word[sizeof(word) - 1] = '\0';
+	const struct md_span sp[] = { { "Un texte assez long pour ", 25, 0, 0, NULL },
+		{ "plusieurs lignes", 16, 1, 0, NULL }, { " puis un mot immense ", 21, 0, 1, NULL },
+		{ word, sizeof(word) - 1, 0, 0, NULL }, { " et la fin du texte, en gras.", 29, 1, 0, NULL } };
+	EXPECT(pdf_open_doc(&d, &dg) == 0);
+	HPDF_Page a = HPDF_AddPage(d.pdf), b = HPDF_AddPage(d.pdf);
+	d.scaled = 1;
+	d.page = a;
+	float all = pdf_spans(&d, sp, 5, 50, 800, 200, 10, 0, 1);
+	d.page = b;
+	struct pdf_flow *fl = pdf_flow_new(&d, sp, 5, 0);
+	float y = 800;
+	int calls = 0;
+	while (!pdf_flow_done(fl) && calls < 100) {
+		float h = pdf_flow_set(&d, fl, 50, y, 200, 10, 3, 1);
+		EXPECT(h <= 3 * 13);
+		y -= h;
+		calls++;
+	}
+	pdf_flow_free(fl);
+	EXPECT(calls > 3 && 800 - y == all);
+	expect_same_pages(&d, a, b, 200, &dg);
 }

@@ -59,6 +59,7 @@ void test_pdf_cp1252(void);
 void test_pdf_pen(void);
 void test_pdf_text_line(void);
 void test_pdf_entries(void);
+void test_pdf_flow(void);
 void test_digest(void);
 void test_fsrec(void);
 void test_fs_replace(void);

@@ -1,7 +1,8 @@
 /*
  * Slide decks (16:9, a slide per page) and their handouts (A4, three slides
  * a page) from a diaporama page: the theme's band, the blocks of each slide
- * scaled down to fit, the tables and maps of embedded views.
+ * scaled down to fit, down to half size, then continued on further slides
+ * (struct pager), the tables and maps of embedded views.
  */
 #include <math.h>
 #include <stdio.h>
@@ -157,6 +158,32 @@ static float deck_view(struct doc *d, const struct site *s, const struct embed *
 	return h;
 }
 
+/* The size of a text block's text at scale f. */
+static float text_size(const struct md_block *bl, float f)
+{
+	switch (bl->kind) {
+	case MDB_H1:
+		return 36 * f;
+	case MDB_H2:
+		return 30 * f;
+	case MDB_CODE:
+		return 16 * f;
+	default:
+		return 22 * f;
+	}
+}
+
+/* The bullet or number of a list item, left of x. */
+static void item_mark(struct doc *d, const struct md_block *bl, float x, float y, float f)
+{
+	char mark[16];
+	if (bl->num)
+		snprintf(mark, sizeof(mark), "%d.", bl->num);
+	else
+		snprintf(mark, sizeof(mark), "%s", bl->depth > 1 ? "–" : "•");
+	pdf_rich(d, mark, x - 22 * f, y, 22 * f, 22 * f, 0, 1);
+}
+
 /* Draws (or measures) the blocks of one slide at scale f from the top of
  * the slide's text area; returns the height used. */
 static float slide_blocks(struct doc *d, const struct site *s, const struct page *pg,
@@ -169,67 +196,225 @@ static float slide_blocks(struct doc *d, const struct site *s, const struct page
 		switch (bl->kind) {
 		case MDB_H1:
 		case MDB_H2:
-		case MDB_H3: {
-			float size = (bl->kind == MDB_H1 ? 36 : bl->kind == MDB_H2 ? 30 : 22) * f;
+		case MDB_H3:
 			if (draw)
 				HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
-			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), size, 1, draw) + 10 * f;
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), text_size(bl, f), 1, draw) +
+			    10 * f;
 			if (draw)
 				HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
 			break;
-		}
-		case MDB_ITEM: {
-			char mark[16];
-			if (bl->num)
-				snprintf(mark, sizeof(mark), "%d.", bl->num);
-			else
-				snprintf(mark, sizeof(mark), "%s", bl->depth > 1 ? "–" : "•");
-			float size = 22 * f;
+		case MDB_ITEM:
 			if (draw)
-				pdf_rich(d, mark, x - 22 * f, y, 22 * f, size, 0, 1);
-			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), size, 0, draw) + 6 * f;
+				item_mark(d, bl, x, y, f);
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), text_size(bl, f), 0, draw) +
+			    6 * f;
 			break;
-		}
 		case MDB_VIEW:
 			if (bl->view < pg->n_embeds)
 				y -= deck_view(d, s, &pg->embeds[bl->view], x, y, w - (x - SLIDE_M), y - bottom, f, draw)
 				    + 8 * f;
 			break;
 		default:
-			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), (bl->kind == MDB_CODE ? 16 : 22) * f,
-			    0, draw)
-			    + 10 * f;
+			y -= pdf_spans(d, bl->spans, bl->n_spans, x, y, w - (x - SLIDE_M), text_size(bl, f), 0, draw) +
+			    10 * f;
 		}
 	}
 	return top - y;
 }
 
-/* One slide on the current page: the theme's band, the blocks scaled down
- * until they fit, the slide's number and the deck's title. */
-static void slide(struct doc *d, const struct site *s, const struct page *pg, const struct md_deck *k,
-    size_t i, size_t n)
+/* The slides of a deck as the PDF sets them: a slide is set smaller until
+ * it fits, down to F_MIN of its size; a slide that does not fit even then
+ * goes on on further slides, each with its title followed by "(suite)",
+ * its blocks at F_MIN, a text block cut between lines, a view that does not
+ * fit beside others on a slide of its own, set smaller until it fits. The
+ * HTML deck is not concerned: its slides scroll. A pager goes through the
+ * deck a PDF slide at a time; each line is laid out once, so the time is
+ * that of the text. */
+#define F_MIN 0.5f
+
+struct pager {
+	const struct site *s;
+	const struct page *pg;
+	const struct md_deck *k;
+	size_t slide;		/* the deck's slide being set */
+	size_t b;		/* its next block, when cont */
+	struct pdf_flow *fl;	/* block b, begun on an earlier slide, or NULL */
+	int cont;		/* the slide goes on from block b */
+	size_t n;		/* PDF slides set so far */
+};
+
+#define SLIDE_TOP (SLIDE_H - SLIDE_M)
+#define SLIDE_BOTTOM 52.0f
+
+/* The title of a continued slide, its first block with " (suite)", set at
+ * F_MIN from top when it takes at most half the slide; returns the height
+ * used, 0 when there is no such title. */
+static float suite_title(struct doc *d, const struct md_block *bl, int draw)
+{
+	if (bl->kind != MDB_H1 && bl->kind != MDB_H2 && bl->kind != MDB_H3)
+		return 0;
+	struct md_span *sp = xmalloc((bl->n_spans + 1) * sizeof(*sp));
+	memcpy(sp, bl->spans, bl->n_spans * sizeof(*sp));
+	sp[bl->n_spans] = (struct md_span){ " (suite)", 8, 0, 0, NULL };
+	float f = F_MIN, x = SLIDE_M + (float)bl->depth * 28 * f, w = SLIDE_W - SLIDE_M - x;
+	float size = text_size(bl, f);
+	float h = pdf_spans(d, sp, bl->n_spans + 1, x, SLIDE_TOP, w, size, 1, 0);
+	if (h > (SLIDE_TOP - SLIDE_BOTTOM) / 2)
+		h = 0;	/* the room is the text's */
+	else {
+		if (draw) {
+			HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+			pdf_spans(d, sp, bl->n_spans + 1, x, SLIDE_TOP, w, size, 1, 1);
+			HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+		}
+		h += 10 * f;
+	}
+	free(sp);
+	return h;
+}
+
+/* A view on a continued slide at y: set at F_MIN, or, alone on the slide
+ * (first) and still too large, smaller until it fits. Returns the height
+ * used, or -1 when it goes on the next slide. */
+static float pager_view(struct doc *d, const struct pager *pp, const struct md_block *bl, float y,
+    int first, int draw)
+{
+	const struct embed *e = &pp->pg->embeds[bl->view];
+	float f = F_MIN, x = SLIDE_M + (float)bl->depth * 28 * f, w = SLIDE_W - SLIDE_M - x;
+	float h = deck_view(d, pp->s, e, x, y, w, y - SLIDE_BOTTOM, f, 0);
+	if (h > y - SLIDE_BOTTOM && !first)
+		return -1;
+	for (int tries = 0; tries < 16 && h > y - SLIDE_BOTTOM; tries++) {
+		f *= fmaxf(0.5f, fminf(0.95f, (y - SLIDE_BOTTOM) / h));
+		x = SLIDE_M + (float)bl->depth * 28 * f;
+		w = SLIDE_W - SLIDE_M - x;
+		h = deck_view(d, pp->s, e, x, y, w, y - SLIDE_BOTTOM, f, 0);
+	}
+	if (draw)
+		deck_view(d, pp->s, e, x, y, w, y - SLIDE_BOTTOM, f, 1);
+	return h + 8 * f;
+}
+
+/* A text block on a continued slide from y: as many of its lines as fit,
+ * its mark when it starts. Returns the height used; pp->fl is left set
+ * when the block goes on on the next slide. */
+static float pager_text(struct doc *d, struct pager *pp, const struct md_block *bl, float y, int first,
+    int draw)
+{
+	float f = F_MIN, x = SLIDE_M + (float)bl->depth * 28 * f, w = SLIDE_W - SLIDE_M - x;
+	float size = text_size(bl, f), gap = (bl->kind == MDB_ITEM ? 6 : 10) * f;
+	int head = bl->kind == MDB_H1 || bl->kind == MDB_H2 || bl->kind == MDB_H3;
+	size_t max = (size_t)((y - SLIDE_BOTTOM) / (size * 1.3f));
+	if (!max && !first)
+		return -1;
+	if (!pp->fl) {
+		pp->fl = pdf_flow_new(d, bl->spans, bl->n_spans, head);
+		if (draw && bl->kind == MDB_ITEM)
+			item_mark(d, bl, x, y, f);
+	}
+	if (draw && head)
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
+	float h = pdf_flow_set(d, pp->fl, x, y, w, size, max ? max : 1, draw);
+	if (draw && head)
+		HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
+	if (!pdf_flow_done(pp->fl))
+		return h;
+	pdf_flow_free(pp->fl);
+	pp->fl = NULL;
+	return h + gap;
+}
+
+/* The next PDF slide of a slide that goes on: blocks from pp->b at F_MIN
+ * until the slide is full. */
+static void pager_more(struct doc *d, struct pager *pp, int draw)
+{
+	const struct md_deck *k = pp->k;
+	size_t from = k->slide[pp->slide], to = k->slide[pp->slide + 1];
+	float y = SLIDE_TOP;
+	if (pp->b > from)
+		y -= suite_title(d, &k->b[from], draw);
+	for (int first = 1; pp->b < to; first = 0) {
+		const struct md_block *bl = &k->b[pp->b];
+		float h = 0;
+		if (bl->kind != MDB_VIEW)
+			h = pager_text(d, pp, bl, y, first, draw);
+		else if (bl->view < pp->pg->n_embeds)
+			h = pager_view(d, pp, bl, y, first, draw);
+		if (h < 0)
+			break;	/* the block goes on the next slide */
+		y -= h;
+		if (pp->fl)
+			break;	/* the block goes on on the next slide */
+		pp->b++;
+	}
+	if (pp->b == to) {
+		pp->slide++;
+		pp->cont = 0;
+	}
+}
+
+/* Sets the next PDF slide's blocks on the current page (measures them
+ * only, unless draw) and moves pp on. */
+static void pager_next(struct doc *d, struct pager *pp, int draw)
+{
+	const struct md_deck *k = pp->k;
+	size_t from = k->slide[pp->slide], to = k->slide[pp->slide + 1];
+	pp->n++;
+	if (pp->cont) {
+		pager_more(d, pp, draw);
+		return;
+	}
+	float top = SLIDE_TOP, bottom = SLIDE_BOTTOM, f = 1;
+	float used = slide_blocks(d, pp->s, pp->pg, k, from, to, f, top, bottom, 0);
+	for (int tries = 0; tries < 16 && used > top - bottom && f > F_MIN; tries++) {
+		f = fmaxf(F_MIN, f * fmaxf(0.5f, fminf(0.95f, (top - bottom) / used)));
+		used = slide_blocks(d, pp->s, pp->pg, k, from, to, f, top, bottom, 0);
+	}
+	if (used > top - bottom) {	/* too long even at F_MIN: it goes on */
+		pp->cont = 1;
+		pp->b = from;
+		pager_more(d, pp, draw);
+		return;
+	}
+	/* A slide of a title only is set at a third of the height. */
+	if (to - from <= 3 && k->b[from].kind == MDB_H1)
+		top -= (top - bottom - used) / 3;
+	if (draw)
+		slide_blocks(d, pp->s, pp->pg, k, from, to, f, top, bottom, 1);
+	pp->slide++;
+}
+
+static void pager_start(struct pager *pp, const struct site *s, const struct page *pg, const struct md_deck *k)
+{
+	*pp = (struct pager){ .s = s, .pg = pg, .k = k };
+}
+
+/* How many PDF slides the deck takes, counted up to MAX_PAGES + 1. */
+static size_t pager_count(struct doc *d, const struct site *s, const struct page *pg, const struct md_deck *k)
+{
+	struct pager pp;
+	pager_start(&pp, s, pg, k);
+	while (pp.slide < k->n_slides && pp.n <= MAX_PAGES)
+		pager_next(d, &pp, 0);
+	pdf_flow_free(pp.fl);
+	return pp.n;
+}
+
+/* One PDF slide on the current page: the theme's band, the next blocks of
+ * pp, the slide's number among n and the deck's title. */
+static void slide(struct doc *d, struct pager *pp, size_t n)
 {
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0.57f);
 	HPDF_Page_Rectangle(d->page, 0, SLIDE_H - 10, SLIDE_W, 10);
 	HPDF_Page_Fill(d->page);
-	float top = SLIDE_H - SLIDE_M, bottom = 52, f = 1;
-	for (int tries = 0; tries < 16; tries++) {
-		float used = slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0);
-		if (used <= top - bottom)
-			break;
-		f *= fmaxf(0.5f, fminf(0.95f, (top - bottom) / used));
-	}
-	/* A slide of a title only is set at a third of the height. */
-	float used = slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 0);
-	if (k->slide[i + 1] - k->slide[i] <= 3 && k->b[k->slide[i]].kind == MDB_H1)
-		top -= (top - bottom - used) / 3;
 	HPDF_Page_SetRGBFill(d->page, 0, 0, 0);
-	slide_blocks(d, s, pg, k, k->slide[i], k->slide[i + 1], f, top, bottom, 1);
+	pager_next(d, pp, 1);
 	char num[32];
-	snprintf(num, sizeof(num), "%zu / %zu", i + 1, n);
+	snprintf(num, sizeof(num), "%zu / %zu", pp->n, n);
 	HPDF_Page_SetRGBFill(d->page, 0.35f, 0.35f, 0.35f);
 	HPDF_Page_BeginText(d->page);
-	pdf_show(d, d->page, d->regular, 11, SLIDE_M, 22, pg->titre);
+	pdf_show(d, d->page, d->regular, 11, SLIDE_M, 22, pp->pg->titre);
 	pdf_set_font(d->page, d->regular, 11);
 	HPDF_Page_TextOut(d->page, SLIDE_W - SLIDE_M - HPDF_Page_TextWidth(d->page, num), 22, num);
 	HPDF_Page_EndText(d->page);
@@ -273,7 +458,17 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 	d.url = url;
 	d.base = s->base_url;
 	d.reuse = ru;
-	for (size_t i = 0; i < k.n_slides; i++) {
+	/* The slides continued count towards the limit. */
+	size_t n = pager_count(&d, s, pg, &k);
+	if (n > MAX_PAGES) {
+		diag_add(dg, pg->file, 0, 0, DIAG_ERROR, "the slide deck takes more than %d slides once the slides "
+		    "too full for one go on on further slides: a PDF of carto's holds at most %d; split it into "
+		    "several decks", MAX_PAGES, MAX_PAGES);
+		goto out;
+	}
+	struct pager pp;
+	pager_start(&pp, s, pg, &k);
+	for (size_t i = 0; i < n && pp.slide < k.n_slides; i++) {
 		HPDF_Page sp = HPDF_AddPage(d.pdf);
 		if (!sp || HPDF_Page_SetWidth(sp, SLIDE_W) != HPDF_OK ||
 		    HPDF_Page_SetHeight(sp, SLIDE_H) != HPDF_OK) {
@@ -281,8 +476,9 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 			break;
 		}
 		d.page = d.pages[d.npages++] = sp;
-		slide(&d, s, pg, &k, i, k.n_slides);
+		slide(&d, &pp, n);
 	}
+	pdf_flow_free(pp.fl);
 	if (pdf_save(&d, p, path_deck_pdf(&path, pg, 0), b) < 0)
 		goto out;
 	pdf_close_doc(&d);
@@ -298,7 +494,8 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 	d.scaled = 1;
 	d.reuse = ru;
 	const float sc = 0.34f, bw = SLIDE_W * sc, bh = SLIDE_H * sc, gap = (PAGE_H - 2 * MARGIN - 40 - 3 * bh) / 3;
-	for (size_t i = 0; i < k.n_slides; i++) {
+	pager_start(&pp, s, pg, &k);
+	for (size_t i = 0; i < n && pp.slide < k.n_slides; i++) {
 		if (i % 3 == 0) {
 			pdf_new_page(&d);
 			pdf_para(&d, d.bold, 12, pg->titre);
@@ -306,7 +503,7 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 		float y0 = PAGE_H - MARGIN - 20 - (float)(i % 3 + 1) * bh - (float)(i % 3) * gap;
 		HPDF_Page_GSave(d.page);
 		HPDF_Page_Concat(d.page, sc, 0, 0, sc, MARGIN, y0);
-		slide(&d, s, pg, &k, i, k.n_slides);
+		slide(&d, &pp, n);
 		HPDF_Page_GRestore(d.page);
 		HPDF_Page_SetRGBStroke(d.page, 0.45f, 0.45f, 0.45f);
 		HPDF_Page_SetLineWidth(d.page, 0.6f);
@@ -319,6 +516,7 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 		}
 		HPDF_Page_Stroke(d.page);
 	}
+	pdf_flow_free(pp.fl);
 	pdf_footers(&d);
 	rc = pdf_save(&d, p, path_deck_pdf(&path, pg, 1), b);
 out:

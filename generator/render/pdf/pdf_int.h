@@ -158,6 +158,19 @@ float pdf_rich(struct doc *d, const char *text, float x, float y, float width, f
     int bold, int draw);
 float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
     float size, int bold, int draw);
+/* The same text set a number of lines at a time: a block of a slide too
+ * long for it goes on on the next one. pdf_flow_new encodes the runs once
+ * (owned by the caller, freed with pdf_flow_free); each pdf_flow_set lays
+ * out (draws when draw) at most max lines from where the last one stopped,
+ * from (x, y), the top of its first line, and returns their height;
+ * pdf_flow_done is 1 once all the text is set. Each line is laid out once
+ * whatever the calls, so the time is that of the text. */
+struct pdf_flow;
+struct pdf_flow *pdf_flow_new(struct doc *d, const struct md_span *sp, size_t n, int bold);
+float pdf_flow_set(struct doc *d, struct pdf_flow *fl, float x, float y, float width, float size,
+    size_t max, int draw);
+int pdf_flow_done(const struct pdf_flow *fl);
+void pdf_flow_free(struct pdf_flow *fl);
 /* Writes the document to path through the publisher, its pages' contents
  * put back from the previous build when d->reuse has a cache. */
 int pdf_save(struct doc *d, struct publish *p, const char *path, struct buf *b);

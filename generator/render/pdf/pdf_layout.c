@@ -531,73 +531,146 @@ static size_t rich_fit(const struct rich *r, size_t q, size_t e, HPDF_Font f, fl
 	return k;
 }
 
-float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
-    float size, int bold, int draw)
-{
+/* A text laid out in lines that may stop after some and go on later (the
+ * rest of a slide's block on the next slide): its encoded items, once, and
+ * where the next line starts. Between words the cursor is at the word t;
+ * inside a word broken between characters (mid), at its item q, with the
+ * word's end e, width ww and the width of the space after it. */
+struct pdf_flow {
 	struct rich r;
-	rich_make(d, &r, sp, n, bold);
-	int tier = d->tier, utf8 = tier != TIER_CP1252;
+	int tier, utf8;
+	size_t t, q, e;
+	int mid;
+	float ww, sp_w;
+	int b, it;		/* the style the cursor is in */
+	const char *link;
+	int done;
+};
+
+struct pdf_flow *pdf_flow_new(struct doc *d, const struct md_span *sp, size_t n, int bold)
+{
+	struct pdf_flow *fl = xcalloc(1, sizeof(*fl));
+	rich_make(d, &fl->r, sp, n, bold);
+	fl->tier = d->tier;
+	fl->utf8 = fl->tier != TIER_CP1252;
+	fl->b = bold;
+	return fl;
+}
+
+int pdf_flow_done(const struct pdf_flow *fl)
+{
+	return fl->done;
+}
+
+void pdf_flow_free(struct pdf_flow *fl)
+{
+	if (!fl)
+		return;
+	buf_release(&fl->r.enc);
+	free(fl->r.v);
+	free(fl);
+}
+
+/* The word at fl->t (after the spaces before it): its end, width and the
+ * width of the space after it, in the style it starts in. Returns 0 when
+ * no word is left. */
+static int flow_word(struct doc *d, struct pdf_flow *fl, float size)
+{
+	const struct rich *r = &fl->r;
+	while (fl->t < r->n && is_space(r, fl->t))
+		fl->t++;
+	if (fl->t == r->n)
+		return 0;
+	/* A word: up to the next space, in runs between changes of style. */
+	int wb = fl->b, wi = fl->it;
+	const char *wl = fl->link;
+	fl->e = fl->t;
+	fl->ww = 0;
+	for (size_t q = fl->t; q < r->n && !is_space(r, q);) {
+		if (style_step(r, q, &wb, &wi, &wl)) {
+			fl->e = ++q;
+			continue;
+		}
+		size_t z = q;
+		while (z < r->n && r->v[z].run < 0 && !is_space(r, z))
+			z++;
+		fl->ww += rich_width(r, q, z, font_of(d, fl->tier, wb, wi), size, fl->utf8);
+		q = fl->e = z;
+	}
+	fl->sp_w = HPDF_Font_TextWidth(font_of(d, fl->tier, fl->b, fl->it), (const HPDF_BYTE *)" ", 1).width *
+	    size / 1000;
+	return 1;
+}
+
+float pdf_flow_set(struct doc *d, struct pdf_flow *fl, float x, float y, float width, float size,
+    size_t max, int draw)
+{
+	const struct rich *r = &fl->r;
+	int tier = fl->tier, utf8 = fl->utf8;
 	float cx = x, lh = size * 1.3f, h = lh;
-	int b = bold, it = 0;
-	const char *link = NULL;
-	size_t t = 0;
-	while (t < r.n) {
-		while (t < r.n && is_space(&r, t))
-			t++;
-		if (t == r.n)
-			break;
-		/* A word: up to the next space, in runs between changes of style. */
-		size_t e = t;
-		float ww = 0;
-		int wb = b, wi = it;
-		const char *wl = link;
-		for (size_t q = t; q < r.n && !is_space(&r, q);) {
-			if (style_step(&r, q, &wb, &wi, &wl)) {
-				e = ++q;
-				continue;
+	size_t line = 0;	/* of this call's lines, the one being set */
+	for (;;) {
+		size_t q;
+		if (fl->mid) {
+			q = fl->q;
+			fl->mid = 0;
+		} else {
+			if (!flow_word(d, fl, size))
+				break;
+			if (cx > x && cx + fl->ww > x + width) {
+				if (line + 1 >= max)
+					return h;	/* the word starts the next call's lines */
+				cx = x;
+				h += lh;
+				line++;
 			}
-			size_t z = q;
-			while (z < r.n && r.v[z].run < 0 && !is_space(&r, z))
-				z++;
-			ww += rich_width(&r, q, z, font_of(d, tier, wb, wi), size, utf8);
-			q = e = z;
+			q = fl->t;
 		}
-		float sp_w = HPDF_Font_TextWidth(font_of(d, tier, b, it), (const HPDF_BYTE *)" ", 1).width * size / 1000;
-		if (cx > x && cx + ww > x + width) {
-			cx = x;
-			h += lh;
-		}
-		for (size_t q = t; q < e;) {
-			if (style_step(&r, q, &b, &it, &link)) {
+		while (q < fl->e) {
+			if (style_step(r, q, &fl->b, &fl->it, &fl->link)) {
 				q++;
 				continue;
 			}
 			size_t z = q;
-			while (z < e && r.v[z].run < 0)
+			while (z < fl->e && r->v[z].run < 0)
 				z++;
-			HPDF_Font f = font_of(d, tier, b, it);
-			float sw = rich_width(&r, q, z, f, size, utf8);
-			if (ww > width && cx + sw > x + width) {
+			HPDF_Font f = font_of(d, tier, fl->b, fl->it);
+			float sw = rich_width(r, q, z, f, size, utf8);
+			if (fl->ww > width && cx + sw > x + width) {
 				/* A word longer than a line, broken between characters. */
-				size_t k = rich_fit(&r, q, z, f, size, x + width - cx, utf8, cx <= x);
+				size_t k = rich_fit(r, q, z, f, size, x + width - cx, utf8, cx <= x);
 				if (draw && k)
-					rich_draw(d, &r, q, q + k, f, size, cx, y - (h - lh) - size,
-					    rich_width(&r, q, q + k, f, size, utf8), link, utf8);
+					rich_draw(d, r, q, q + k, f, size, cx, y - (h - lh) - size,
+					    rich_width(r, q, q + k, f, size, utf8), fl->link, utf8);
+				q += k;
+				if (line + 1 >= max) {
+					fl->q = q;	/* the rest of the word goes on there */
+					fl->mid = 1;
+					return h;
+				}
 				cx = x;
 				h += lh;
-				q += k;
+				line++;
 				continue;
 			}
 			if (draw)
-				rich_draw(d, &r, q, z, f, size, cx, y - (h - lh) - size, sw, link, utf8);
+				rich_draw(d, r, q, z, f, size, cx, y - (h - lh) - size, sw, fl->link, utf8);
 			cx += sw;
 			q = z;
 		}
-		cx += sp_w;
-		t = e;
+		cx += fl->sp_w;
+		fl->t = fl->e;
 	}
-	buf_release(&r.enc);
-	free(r.v);
+	fl->done = 1;
+	return h;
+}
+
+float pdf_spans(struct doc *d, const struct md_span *sp, size_t n, float x, float y, float width,
+    float size, int bold, int draw)
+{
+	struct pdf_flow *fl = pdf_flow_new(d, sp, n, bold);
+	float h = pdf_flow_set(d, fl, x, y, width, size, SIZE_MAX, draw);
+	pdf_flow_free(fl);
 	return h;
 }
 

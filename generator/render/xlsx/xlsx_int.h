@@ -87,6 +87,7 @@ struct book {
 	struct sheet sheets[MAX_SHEETS];
 	size_t n_sheets;
 	int failed;
+	int sys;			/* errno of the assembly's first failed step, or 0 */
 };
 
 /* xlsx_sheet.c: cells, sheets and workbooks. */
@@ -147,7 +148,9 @@ struct sheet *xlsx_sheet_new(struct book *bk, const char *name);
  * in the sheet): in a sheet with a link budget a piece's key has its first
  * row and first link, so rows added or removed before it render it again.
  * At close, xlsx_rows_assemble writes the file at path from the one
- * libxlsxwriter wrote at lxw, and records the pieces with the cache.
+ * libxlsxwriter wrote at lxw, and records the pieces with the cache; it
+ * returns 0, or -1 with the errno of the first step that failed (a read,
+ * a write of the zip, its close) in bk->sys (0 when no system call failed).
  */
 int xlsx_group_ends(const struct organisme *o);
 int xlsx_rows_start(struct sheet *sh);

@@ -545,38 +545,54 @@ int xlsx_rows_link(struct sheet *sh, lxw_col_t c, const char *url)
 
 /* ---- the file ---- */
 
+/* A step of the assembly failed: keeps sys, the errno of the step (set to
+ * 0 before it, so that 0 means no system call failed), as bk->sys when it
+ * is the first, for xlsx_book_close to say why. Returns -1. */
+static int step_failed(struct book *bk, int sys)
+{
+	if (!bk->sys)
+		bk->sys = sys;
+	return -1;
+}
+
 /* Copies the entry at uf to zf, compressed as it is. */
-static int copy_raw(unzFile uf, zipFile zf, const char *name, const unz_file_info64 *in,
-    const zip_fileinfo *zi, struct buf *tmp)
+static int copy_raw(struct book *bk, unzFile uf, zipFile zf, const char *name,
+    const unz_file_info64 *in, const zip_fileinfo *zi, struct buf *tmp)
 {
 	int method, level;
+	errno = 0;
 	if (unzOpenCurrentFile2(uf, &method, &level, 1) != UNZ_OK)
-		return -1;
+		return step_failed(bk, errno);
+	errno = 0;
 	int rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, method, level, 1,
-	    in->uncompressed_size >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
+	    in->uncompressed_size >= 0xFFFFFFFFull) == ZIP_OK ? 0 : step_failed(bk, errno);
 	for (int got; rc == 0;) {
 		buf_reset(tmp);
 		buf_grow(tmp, CHUNK);
+		errno = 0;
 		if ((got = unzReadCurrentFile(uf, tmp->data, CHUNK)) <= 0) {
-			rc = got < 0 ? -1 : 0;
+			rc = got < 0 ? step_failed(bk, errno) : 0;
 			break;
 		}
-		rc = zipWriteInFileInZip(zf, tmp->data, (unsigned)got) == ZIP_OK ? 0 : -1;
+		errno = 0;
+		rc = zipWriteInFileInZip(zf, tmp->data, (unsigned)got) == ZIP_OK ? 0 : step_failed(bk, errno);
 	}
+	errno = 0;
 	if (zipCloseFileInZipRaw64(zf, in->uncompressed_size, in->crc) != ZIP_OK)
-		rc = -1;
+		rc = step_failed(bk, errno);
 	unzCloseCurrentFile(uf);
 	return rc;
 }
 
 /* Gives zf's open entry the n bytes at from, in calls that fit its
  * unsigned length. Returns 0 or -1. */
-static int zip_write(zipFile zf, const char *from, size_t n)
+static int zip_write(struct book *bk, zipFile zf, const char *from, size_t n)
 {
 	for (size_t o = 0; o < n; o += CHUNK * 256) {
 		size_t m = n - o < CHUNK * 256 ? n - o : CHUNK * 256;
+		errno = 0;
 		if (zipWriteInFileInZip(zf, from + o, (unsigned)m) != ZIP_OK)
-			return -1;
+			return step_failed(bk, errno);
 	}
 	return 0;
 }
@@ -593,12 +609,13 @@ static int write_stream(struct book *bk, zipFile zf, const struct stream *st, st
 	for (size_t i = 0; i < st->n_seg; i++) {
 		const struct seg *g = &st->seg[i];
 		if (!g->file) {
-			if (zip_write(zf, st->z.data + g->at, (size_t)g->n) < 0)
+			if (zip_write(bk, zf, st->z.data + g->at, (size_t)g->n) < 0)
 				return -1;
 			continue;
 		}
+		errno = 0;
 		if (fd < 0 && (fd = cache_pieces_published(bk->cp, &path, &size)) < 0)
-			return -1;
+			return step_failed(bk, errno);
 		buf_reset(rd);
 		buf_grow(rd, CHUNK * 4);
 		for (long long o = 0; o < g->n;) {
@@ -606,7 +623,9 @@ static int write_stream(struct book *bk, zipFile zf, const struct stream *st, st
 			ssize_t r = pread(fd, rd->data, want, (off_t)(g->at + o));
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r <= 0 || zip_write(zf, rd->data, (size_t)r) < 0)
+			if (r <= 0)	/* 0: the file is shorter than its list said */
+				return step_failed(bk, r < 0 ? errno : 0);
+			if (zip_write(bk, zf, rd->data, (size_t)r) < 0)
 				return -1;
 			o += r;
 		}
@@ -643,9 +662,10 @@ static int write_entry(struct book *bk, zipFile zf, const char *name, const zip_
 		crc = crc32_combine(crc, crc32(0, (const Bytef *)pt[i].data, (uInt)pt[i].len), (z_off_t)pt[i].len);
 		total += pt[i].len;
 	}
+	errno = 0;
 	if (rc == 0)
 		rc = zipOpenNewFileInZip2_64(zf, name, zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED,
-		    Z_DEFAULT_COMPRESSION, 1, total >= 0xFFFFFFFFull) == ZIP_OK ? 0 : -1;
+		    Z_DEFAULT_COMPRESSION, 1, total >= 0xFFFFFFFFull) == ZIP_OK ? 0 : step_failed(bk, errno);
 	long long off = 0;
 	struct buf rd = BUF_INIT;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -657,11 +677,12 @@ static int write_entry(struct book *bk, zipFile zf, const char *name, const zip_
 		}
 		size_t len = (i + 1 < n ? at[i + 1] : z.len) - at[i];
 		off += (long long)len;
-		rc = zip_write(zf, z.data + at[i], len);
+		rc = zip_write(bk, zf, z.data + at[i], len);
 	}
 	buf_release(&rd);
+	errno = 0;
 	if (rc == 0 && zipCloseFileInZipRaw64(zf, total, crc) != ZIP_OK)
-		rc = -1;
+		rc = step_failed(bk, errno);
 	buf_release(&z);
 	return rc;
 }
@@ -683,13 +704,15 @@ static int write_rows(struct book *bk, struct sheet *sh, unzFile uf, zipFile zf,
 {
 	struct sheet_rows *pr = sh->pr;
 	buf_reset(tmp);
+	errno = 0;
 	if (unzOpenCurrentFile(uf) != UNZ_OK)
-		return -1;
+		return step_failed(bk, errno);
 	for (int got;;) {
 		buf_grow(tmp, CHUNK);
+		errno = 0;
 		if ((got = unzReadCurrentFile(uf, tmp->data + tmp->len, CHUNK)) <= 0) {
 			if (got < 0 || unzCloseCurrentFile(uf) != UNZ_OK)
-				return -1;
+				return step_failed(bk, errno);
 			break;
 		}
 		tmp->len += (size_t)got;
@@ -790,15 +813,18 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 {
 	struct buf tmp = BUF_INIT;
 	char name[256];
+	errno = 0;
 	unzFile uf = unzOpen64(lxw);
 	zipFile zf = uf ? zipOpen64(path, APPEND_STATUS_CREATE) : NULL;
-	int rc = zf ? 0 : -1, rels_done = 0;
+	int rc = zf ? 0 : step_failed(bk, errno), rels_done = 0;
 	zip_fileinfo zi = { 0 };
-	for (int more = rc == 0 ? unzGoToFirstFile(uf) : UNZ_END_OF_LIST_OF_FILE;
-	    more == UNZ_OK && rc == 0; more = unzGoToNextFile(uf)) {
+	int more;
+	for (more = rc == 0 ? unzGoToFirstFile(uf) : UNZ_END_OF_LIST_OF_FILE;
+	    more == UNZ_OK && rc == 0; more = (errno = 0, unzGoToNextFile(uf))) {
 		unz_file_info64 in;
+		errno = 0;
 		if (unzGetCurrentFileInfo64(uf, &in, name, sizeof(name), NULL, 0, NULL, 0) != UNZ_OK) {
-			rc = -1;
+			rc = step_failed(bk, errno);
 			break;
 		}
 		zi = (zip_fileinfo){
@@ -820,12 +846,15 @@ int xlsx_rows_assemble(struct book *bk, const char *lxw, const char *path)
 		}
 		sh = rows_sheet(bk, name, 0);
 		if (rc == 0)
-			rc = sh ? write_rows(bk, sh, uf, zf, name, &zi, &tmp) : copy_raw(uf, zf, name, &in, &zi, &tmp);
+			rc = sh ? write_rows(bk, sh, uf, zf, name, &zi, &tmp) : copy_raw(bk, uf, zf, name, &in, &zi, &tmp);
 	}
+	if (rc == 0 && more != UNZ_END_OF_LIST_OF_FILE)	/* not every entry was read */
+		rc = step_failed(bk, errno);
 	for (size_t i = 0; !rels_done && rc == 0 && i < bk->n_sheets; i++)
 		rc = write_rels(bk, &bk->sheets[i], zf, &zi);
-	if (zf && zipClose(zf, NULL) != ZIP_OK)
-		rc = -1;
+	errno = 0;
+	if (zf && zipClose(zf, NULL) != ZIP_OK)	/* it flushes and closes the file */
+		rc = step_failed(bk, errno);
 	if (uf)
 		unzClose(uf);
 	buf_release(&tmp);

@@ -355,15 +355,22 @@ static int book_file(struct book *bk)
 		pieces |= bk->sheets[i].pr != NULL;
 	if (pieces ? xlsx_rows_assemble(bk, bk->lxw.data, bk->path.data) < 0 :
 	    rename(bk->lxw.data, bk->path.data) < 0) {
-		int sys = errno;
+		int sys = pieces ? bk->sys : errno;
 		if (!bk->failed)
 			diag_add(bk->d, bk->rel, 0, 0, DIAG_ERROR, "cannot write: %s",
-			    pieces ? "the rows could not be assembled" : strerror(sys));
+			    sys ? strerror(sys) : "the rows could not be assembled");
 		return -1;
 	}
 	return publish_done(bk->p, bk->rel);
 }
 
+/* libxlsxwriter prints its own "[ERROR][file:line]: …" lines on stderr when
+ * workbook_close fails (a full disk, a file-size limit): its LXW_ERROR and
+ * LXW_PRINTF are fprintf to stderr fixed when the library is compiled (only
+ * its R build prints otherwise), with no run-time switch, and swapping
+ * stderr would not be safe with the other workers printing. So they stay,
+ * before carto's own error, which names the workbook and the errno of the
+ * write that failed. */
 int xlsx_book_close(struct book *bk)
 {
 	int rc = bk->failed ? -1 : 0;
