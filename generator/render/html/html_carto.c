@@ -530,8 +530,8 @@ static const char *svg(struct pctx *c, const struct basemap *m, const char *titr
 	    m->pr.w, m->pr.h, idp, idp);
 	buf_printf(b, "<title id=\"%smap-title\">Carte : ", idp);
 	esc_html(b, titre);
-	buf_printf(b, "</title>\n<desc id=\"%smap-desc\">%zu lieux de formation, regroupés en %zu repères ; %s</desc>\n",
-	    idp, nrows, ns, *href ? "chaque repère mène au détail des offres dans la cartographie."
+	buf_printf(b, "</title>\n<desc id=\"%smap-desc\">%zu lieu%s de formation, regroupé%s en %zu repère%s ; %s</desc>\n",
+	    idp, nrows, nrows > 1 ? "x" : "", nrows > 1 ? "s" : "", ns, ns > 1 ? "s" : "", *href ? "chaque repère mène au détail des offres dans la cartographie."
 	    : "la liste qui suit la carte donne le détail de chaque offre.");
 	buf_puts(b, outlines ? outlines : m->paths);
 	if (under)

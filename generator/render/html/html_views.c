@@ -388,6 +388,7 @@ static struct view *org_page(struct pctx *c, const struct organisme *o, const ch
 	view_set(a, org, "lieux", lieux);
 	view_set(a, org, "offres", offres);
 	view_setn(a, org, "nb_offres", (double)o->n_offres);
+	view_setb(a, org, "offres_pluriel", o->n_offres > 1);
 	view_sets(a, org, "mise_a_jour", html_date_fr(c, o->mise_a_jour));
 	const char *pdf = html_path(c, path_org_pdf(c->tmp, o));
 	view_sets(a, org, "pdf_url", html_fmt(c, "%s%s", c->root, pdf));
@@ -553,6 +554,7 @@ static struct view *home_page(struct pctx *c, const char **path)
 		struct view *it = view_map(a);
 		view_sets(a, it, "nom", html_fmt(c, "%s (%s)", s->geo.departements[i].nom, code));
 		view_setn(a, it, "nb", (double)(l ? l->n : 0));
+		view_setb(a, it, "pluriel", l && l->n > 1);
 		view_sets(a, it, "url", html_link(c, html_path(c, path_dep_page(c->tmp, code))));
 		view_push(a, deps, it);
 	}
@@ -560,7 +562,9 @@ static struct view *home_page(struct pctx *c, const char **path)
 	view_set(a, v, "referentiels", refs);
 	view_set(a, v, "departements", deps);
 	view_setn(a, v, "nb_organismes", (double)s->n_organismes);
+	view_setb(a, v, "organismes_pluriel", s->n_organismes > 1);
 	view_setn(a, v, "nb_offres", (double)s->n_offres);
+	view_setb(a, v, "offres_pluriel", s->n_offres > 1);
 	size_t n = c->n_articles < 3 ? c->n_articles : 3;
 	struct view *arts = view_list(a);
 	for (size_t i = 0; i < n; i++)
@@ -663,6 +667,7 @@ static struct view *directory_page(struct pctx *c, const char **path)
 	}
 	view_set(a, v, "departements", deps);
 	view_setn(a, v, "nb_organismes", (double)s->n_organismes);
+	view_setb(a, v, "organismes_pluriel", s->n_organismes > 1);
 	return v;
 }
 
