@@ -13,6 +13,7 @@ void test_escape(void);
 void test_arena(void);
 void test_ytree_basic(void);
 void test_ytree_bad(void);
+void test_ytree_text(void);
 void test_ytree_alias(void);
 void test_ytree_merge(void);
 void test_snap_codec(void);
