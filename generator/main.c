@@ -738,8 +738,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	 * cut short (below): then it would be the 0s' doing. Printed while the
 	 * fingerprint still copies what is said, for a build with nothing
 	 * changed to say it again. */
-	if (!snap_cut(o->snap) && fs_views_cut() == views_cut)
+	if (!snap_cut(o->snap) && fs_views_cut() == views_cut) {
 		diags_print(&said_render, stderr);
+		diags_merge(d, &said_render);	/* as printed (repeats dropped), counted in the summary */
+	}
 	fingerprint_end_reading(fp);
 	build_stage(&o->clock, "reading-end");
 	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */

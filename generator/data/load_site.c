@@ -531,7 +531,7 @@ static void read_link(struct rd *r, const struct ynode *x, struct corr_link *l)
 		else
 			load_unknown(r, ytree_get(x, "type"), "correspondence type", t.s, types, 3);
 	}
-	l->note = rd_markdown(r, x, "note", OPT, NULL);
+	l->note = rd_markdown(r, x, "note", OPT, &l->note_at);
 }
 
 struct correspondance *corr_read(struct rd *r, const struct ynode *top,

@@ -133,6 +133,7 @@ struct corr_link {
 	struct sval niveau_de;
 	enum corr_type type;
 	const char *note;
+	struct diag_text note_at;	/* where it sits in the file */
 	uint32_t line, col;
 };
 
