@@ -338,13 +338,14 @@ static int today(void)
 static void lint_pages(const struct site *s, struct diags *d)
 {
 	size_t loaded = d->n;
-	for (size_t i = 0; i < s->n_pages; i++)
-		md_doc_lint(s->pages[i]->doc, s->pages[i]->file, s->pages[i]->body_line,
-		    s->html_brut, d);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct diag_text body = { s->pages[i]->body_line, 1, 1, DIAG_TEXT_LINES };
+		md_doc_lint(s->pages[i]->doc, s->pages[i]->file, &body, s->html_brut, d);
+	}
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		if (s->cartographies[i]->introduction)
-			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file, 1,
-			    s->html_brut, d);
+			md_lint(s->cartographies[i]->introduction, s->cartographies[i]->file,
+			    &s->cartographies[i]->introduction_at, s->html_brut, d);
 	if (s->vocab.file)	/* else the pages are not checked in: every link would fail */
 		html_links_check(s, d, loaded);
 }
@@ -737,8 +738,10 @@ static int cmd_build(struct opts *o, struct site *s, struct diags *d)
 	 * cut short (below): then it would be the 0s' doing. Printed while the
 	 * fingerprint still copies what is said, for a build with nothing
 	 * changed to say it again. */
-	if (!snap_cut(o->snap) && fs_views_cut() == views_cut)
+	if (!snap_cut(o->snap) && fs_views_cut() == views_cut) {
 		diags_print(&said_render, stderr);
+		diags_merge(d, &said_render);	/* as printed (repeats dropped), counted in the summary */
+	}
 	fingerprint_end_reading(fp);
 	build_stage(&o->clock, "reading-end");
 	if (snap_cut(o->snap)) {	/* the model's strings may have read as 0s (orgrec.h) */

@@ -1702,23 +1702,33 @@ else
 	done
 	rm -rf "$S-xf"
 
-	# A text past a cell's 32,767 characters is cut there with a warning that
-	# names the content file and the workbook; the build succeeds.
+	# The summary's count of warnings is that of the warning lines printed
+	# (the load's and the workbooks' alike): 0 when they are, else what differs.
+	summary_counts_printed() {
+		local printed said
+		printed=$(grep -c ': warning: ' "$1")
+		said=$(sed -n 's/^carto: published .* (\([0-9]*\) warnings\{0,1\})$/\1/p' "$2")
+		[ "$printed" = "$said" ] || { echo "$printed warning lines, the summary says '$said'"; return 1; }
+	}
+
+	# A text past a cell's 32,767 characters is cut there; the warning is the
+	# load's, at the field, once: not one more a workbook and cell that cut
+	# it. The build succeeds.
 	cp -r "$S" "$S-xl"
 	"$PYX" -c "
 p='$S-xl/content/organismes/asso-test.yaml'; s=open(p).read()
 open(p, 'w').write(s.replace('cout: { gratuit: true }', 'cout: { gratuit: true, precisions: \"' + 'mot ' * 9000 + 'fin\" }'))"
 	rm -rf "$TMP/xl-out"
-	"$CARTO" build --site "$S-xl" --out "$TMP/xl-out" > /dev/null 2> "$TMP/xl.err" &&
-		grep -q 'content/organismes/asso-test.yaml:[0-9]*:[0-9]*: warning: xlsx/organismes.xlsx: sheet Offres, cell .*: text of 36003 characters cut to 32,767' "$TMP/xl.err" &&
-		grep -q 'warning: xlsx/cartographies/demo.xlsx: sheet Offres' "$TMP/xl.err" &&
+	"$CARTO" build --site "$S-xl" --out "$TMP/xl-out" > "$TMP/xl.out" 2> "$TMP/xl.err" &&
+		grep -q 'content/organismes/asso-test.yaml:[0-9]*:[0-9]*: warning: text of 36003 characters' "$TMP/xl.err" &&
+		[ "$(grep -c warning: "$TMP/xl.err")" = 1 ] && summary_counts_printed "$TMP/xl.err" "$TMP/xl.out" &&
 		"$PYX" -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('$TMP/xl-out/xlsx/organismes.xlsx')['Offres']
 i = [c.value for c in ws[1]].index('Précisions sur le coût')
 v = ws.cell(2, i + 1).value
 sys.exit(not (len(v) == 32767 and v.startswith('mot mot')))"
-	st=$?; detail="$(grep -m1 xlsx "$TMP/xl.err")"; [ "$st" = 0 ]
+	st=$?; detail="$(grep -m3 warning: "$TMP/xl.err" | cut -c1-200; tail -1 "$TMP/xl.out")"; [ "$st" = 0 ]
 	site_test xlsx-long-text-cut "$detail"
 	rm -rf "$S-xl"
 
@@ -1734,7 +1744,7 @@ def sub(p, a, b):
 sub('$S-xt/content/cartographies/demo.yaml', 'titre: \"Démo\"', 'titre: \"' + 't' * 40000 + '\"')
 sub('$S-xt/referentiels/vocabulaires.yaml', 'alpha: \"Alphabétisation\"', 'alpha: \"' + 'l' * 40000 + '\"')"
 	rm -rf "$TMP/xt-out"
-	"$CARTO" build --site "$S-xt" --out "$TMP/xt-out" > /dev/null 2> "$TMP/xt.err" &&
+	"$CARTO" build --site "$S-xt" --out "$TMP/xt-out" > "$TMP/xt.out" 2> "$TMP/xt.err" &&
 		grep -q 'content/cartographies/demo.yaml:3:10: warning: text of 40000 characters' "$TMP/xt.err" &&
 		grep -q 'referentiels/vocabulaires.yaml:2:10: warning: text of 40000 characters' "$TMP/xt.err" &&
 		"$PYX" -c "
@@ -1758,7 +1768,36 @@ print('; '.join(bad)[:300]); sys.exit(bool(bad))" > "$TMP/xt.py" 2>&1
 	n=$(grep -c 'vocabulaires.yaml:2:10: warning: text of 40000 characters' "$TMP/xt.err")
 	[ "$n" = 1 ]
 	site_test vocabulary-warning-said-once "said $n times"
+	# Each field is said once, by the load: the cells of the workbooks that
+	# cut it (the title in three Lisez-moi sheets, the label in headers and
+	# notes of each) say nothing more, and the summary counts what is printed.
+	detail=$(summary_counts_printed "$TMP/xt.err" "$TMP/xt.out")
+	st=$?; detail="$detail $(grep -c warning: "$TMP/xt.err") warning lines"
+	[ "$st" = 0 ] && [ "$(grep -c warning: "$TMP/xt.err")" = 2 ]
+	site_test xlsx-cut-said-once "$detail"
 	rm -rf "$S-xt"
+
+	# A Markdown field (an objectif: the load does not warn of its length)
+	# and a list of labels (each short, 40,002 characters joined) cut in
+	# several workbooks: each cut said once, the objectif's at its text,
+	# the list's at its offer; the summary counts what is printed.
+	cp -r "$S" "$S-xm"
+	"$PYX" -c "
+def sub(p, a, b):
+    s = open(p).read(); assert a in s; open(p, 'w').write(s.replace(a, b))
+sub('$S-xm/referentiels/vocabulaires.yaml', 'alpha: \"Alphabétisation\"', 'alpha: \"' + 'a' * 20000 + '\"')
+sub('$S-xm/referentiels/vocabulaires.yaml', 'libelle: \"Français langue étrangère\"', 'libelle: \"' + 'f' * 20000 + '\"')
+sub('$S-xm/content/organismes/asso-test.yaml', 'types: [fle]', 'types: [fle, alpha]\n      objectif: |\n        ' + 'o' * 40000 + '\n')"
+	rm -rf "$TMP/xm-out"
+	"$CARTO" build --site "$S-xm" --out "$TMP/xm-out" > "$TMP/xm.out" 2> "$TMP/xm.err" &&
+		[ "$(grep -c warning: "$TMP/xm.err")" = 2 ] &&
+		grep -q "asso-test.yaml:25:9: warning: Markdown text of 40000 characters: the workbooks (xlsx/) hold it cut" "$TMP/xm.err" &&
+		grep -q "asso-test.yaml:21:7: warning: list of 40002 characters in column 'Types'" "$TMP/xm.err" &&
+		summary_counts_printed "$TMP/xm.err" "$TMP/xm.out"
+	st=$?; detail="$(cut -c1-200 "$TMP/xm.err" | head -8; tail -1 "$TMP/xm.out")"; [ "$st" = 0 ]
+	site_test xlsx-markdown-list-cut-said-once "$detail"
+	rm -rf "$S-xm"
+	unset -f summary_counts_printed
 
 	# A sheet past the row limit keeps the rows it can hold, with a warning, and
 	# stays readable (the limit is lowered for the test: 1,048,575 rows is

@@ -227,6 +227,19 @@ void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
 	buf_release(&b);
 }
 
+void diag_text_pos(const struct diag_text *t, uint32_t k, uint32_t c, uint32_t *line, uint32_t *col)
+{
+	k = k ? k : 1;
+	c = c ? c : 1;
+	*line = t->line;
+	*col = t->col;
+	if (t->lines == DIAG_TEXT_LINES) {
+		*line = t->line + k - 1;
+		*col = (k == 1 ? t->col : t->indent) + c - 1;
+	} else if (t->lines == DIAG_TEXT_ONE_LINE && k == 1)
+		*col = t->col + c - 1;
+}
+
 void diag_add_msg(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *msg)
 {

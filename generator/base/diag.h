@@ -61,6 +61,29 @@ void diag_vadd(struct diags *d, const char *file, uint32_t line, uint32_t col,
  * composed of the code's own words, a library's words). Never fails. */
 void diag_add_msg(struct diags *d, const char *file, uint32_t line, uint32_t col,
     enum diag_sev sev, const char *msg);
+/*
+ * Where a text read from a file sits in it, so that a problem found in the
+ * text (a Markdown link at the text's line k, column c) is reported at its
+ * line and column of the file. The text's lines are:
+ *   DIAG_TEXT_LINES: the file's (a page's body, a YAML literal block "|"):
+ *     line k is the file's line + k - 1, its columns counted from col on
+ *     the first line and from indent on the others;
+ *   DIAG_TEXT_ONE_LINE: on one line of the file (a quoted or plain YAML
+ *     value): the first line's columns counted from col, any other line
+ *     (a "\n" escape) at (line, col);
+ *   DIAG_TEXT_FOLDED: not the file's (a YAML folded block ">", a quoted or
+ *     plain value over several lines: libyaml joins the lines): every
+ *     problem at (line, col), where the text starts.
+ */
+enum diag_text_lines { DIAG_TEXT_LINES, DIAG_TEXT_ONE_LINE, DIAG_TEXT_FOLDED };
+struct diag_text {
+	uint32_t line, col, indent;	/* 1-based */
+	enum diag_text_lines lines;
+};
+/* The text's line k, column c (1-based; 0 is taken as 1) as the file's
+ * line and column. Never fails. */
+void diag_text_pos(const struct diag_text *t, uint32_t k, uint32_t c, uint32_t *line, uint32_t *col);
+
 /* Moves every diagnostic of src into dst. */
 void diags_merge(struct diags *dst, struct diags *src);
 /* Sorts by file, line, column (stable), drops a diagnostic that repeats the

@@ -267,13 +267,16 @@ static void one(void *ctx, const char *text, size_t len, uint32_t line)
 struct elsewhere {
 	struct diags *d;
 	const char *file;
+	const struct diag_text *at;	/* where the text sits in the file */
 };
 
 static void not_here(void *ctx, const char *text, size_t len, uint32_t line)
 {
 	struct elsewhere *w = ctx;
+	uint32_t col;
 	(void)text, (void)len;
-	diag_add(w->d, w->file, line > 1 ? line - 1 : 1, 1, DIAG_WARNING,
+	diag_text_pos(w->at, line > 1 ? line - 1 : 1, 1, &line, &col);	/* at the fence */
+	diag_add(w->d, w->file, line, col, DIAG_WARNING,
 	    "views are computed in pages only: this carto block is shown as code");
 }
 
@@ -281,11 +284,10 @@ void embeds_read(struct site *s, struct diags *d)
 {
 	if (!s->vocab.file)	/* its error stands alone: every code would be unknown */
 		return;
-	/* A cartography's introduction is Markdown too, but not a page. Its
-	 * line numbers are counted from the introduction's first line. */
+	/* A cartography's introduction is Markdown too, but not a page. */
 	for (size_t i = 0; i < s->n_cartographies; i++) {
 		const struct cartographie *ca = s->cartographies[i];
-		struct elsewhere w = { d, ca->file };
+		struct elsewhere w = { d, ca->file, &ca->introduction_at };
 		if (ca->introduction && strstr(ca->introduction, "carto"))
 			md_fences(ca->introduction, not_here, &w);
 	}

@@ -103,9 +103,12 @@ const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int 
 	return rd_stext(r, map, key, req).s;
 }
 
-const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req)
+const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req,
+    struct diag_text *at)
 {
 	const struct ynode *v = rd_node(r, map, key, Y_SCALAR, req);
+	if (v && at)
+		ytree_text(v, at);
 	return v ? arena_strndup(r->a, v->u.s, v->n) : NULL;
 }
 

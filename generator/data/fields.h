@@ -44,8 +44,11 @@ const char *rd_text(struct rd *r, const struct ynode *map, const char *key, int 
 /* A Markdown field (format.md: objectif, description, introduction,
  * note): as rd_text, but a long text is legitimate there, so its length is
  * not warned of at check; a workbook's cell still holds it cut, with a
- * warning from the build naming the content file. */
-const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req);
+ * warning from the build naming the content file. When at is not NULL,
+ * it is set to where the text sits in the file (ytree_text), for the
+ * problems found inside it. */
+const char *rd_markdown(struct rd *r, const struct ynode *map, const char *key, int req,
+    struct diag_text *at);
 struct sval rd_stext(struct rd *r, const struct ynode *map, const char *key, int req);
 /* A code: a scalar that must not be a plain number. */
 struct sval rd_code(struct rd *r, const struct ynode *map, const char *key, int req);

@@ -244,7 +244,7 @@ static void read_offre(struct rd *r, const struct ynode *n, struct offre *o)
 	if (t && t->kind == Y_SEQ && t->n == 0)
 		rd_warn(r, t, "'types' is empty: no cartography that selects by type will show this offer");
 	o->parcours = rd_code(r, n, "parcours", OPT);
-	o->objectif = rd_markdown(r, n, "objectif", OPT);
+	o->objectif = rd_markdown(r, n, "objectif", OPT, &o->objectif_at);
 	o->formacodes = rd_codes(r, n, "formacodes", OPT);
 	o->age_min = o->age_max = -1;
 	const struct ynode *x;

@@ -187,7 +187,7 @@ static void read_list(struct rd *r, const struct ynode *top, const char *name,
 			static const char *const keys[] = { "libelle", "description", NULL };
 			rd_keys(r, v, keys);
 			t->libelle = rd_text(r, v, "libelle", REQ);
-			t->description = rd_markdown(r, v, "description", OPT);
+			t->description = rd_markdown(r, v, "description", OPT, NULL);
 		} else {
 			rd_error(r, v, "'%s' in %s needs a label", k->u.s, name);
 			continue;
@@ -406,7 +406,7 @@ static void read_entry(struct rd *r, struct referentiel *ref,
 		return;
 	}
 	e->titre = rd_text(r, n, "titre", REQ);
-	e->description = rd_markdown(r, n, "description", OPT);
+	e->description = rd_markdown(r, n, "description", OPT, &e->description_at);
 	if (kind == ENTRY_DOMAINE)
 		read_children(r, ref, n, e, "competences", ENTRY_COMPETENCE);
 	else {
@@ -531,7 +531,7 @@ static void read_link(struct rd *r, const struct ynode *x, struct corr_link *l)
 		else
 			load_unknown(r, ytree_get(x, "type"), "correspondence type", t.s, types, 3);
 	}
-	l->note = rd_markdown(r, x, "note", OPT);
+	l->note = rd_markdown(r, x, "note", OPT, &l->note_at);
 }
 
 struct correspondance *corr_read(struct rd *r, const struct ynode *top,
@@ -599,7 +599,7 @@ struct cartographie *carto_read(struct rd *r, const struct ynode *top,
 	if (!c->id.s)
 		c->id.s = stem;
 	c->titre = rd_text(r, n, "titre", REQ);
-	c->introduction = rd_markdown(r, n, "introduction", OPT);
+	c->introduction = rd_markdown(r, n, "introduction", OPT, &c->introduction_at);
 	const struct ynode *s = rd_node(r, n, "selection", Y_MAP, OPT);
 	if (s) {
 		rd_keys(r, s, sk);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../base/arena.h"
+#include "../base/diag.h"
 #include "../base/digest.h"
 #include "../base/strmap.h"
 #include "hours.h"
@@ -100,6 +101,7 @@ struct ref_entry {
 	enum entry_kind kind;
 	const char *code, *titre;	/* titre: libelle for a criterion */
 	const char *description;	/* Markdown, may be NULL */
+	struct diag_text description_at;	/* where it sits in the file */
 	struct sval niveau;		/* criterion's level, may be absent */
 	uint32_t line, col;
 	struct ref_entry *parent;	/* domain of a competence, competence of a criterion */
@@ -131,6 +133,7 @@ struct corr_link {
 	struct sval niveau_de;
 	enum corr_type type;
 	const char *note;
+	struct diag_text note_at;	/* where it sits in the file */
 	uint32_t line, col;
 };
 
@@ -246,6 +249,7 @@ enum entrees { ENTREES_NONE, ENTREES_PERMANENTES, ENTREES_DATES_FIXES };
 struct offre {
 	struct sval id;
 	const char *intitule, *objectif;
+	struct diag_text objectif_at;	/* where the Markdown sits in the file */
 	struct svals types;
 	struct sval parcours;
 	struct svals formacodes;
@@ -328,6 +332,7 @@ struct cartographie {
 	const char *file;
 	struct sval id;
 	const char *titre, *introduction;
+	struct diag_text introduction_at;	/* where the Markdown sits in the file */
 	struct svals sel_types, sel_parcours, sel_publics, sel_departements;
 	struct svals facettes;
 	int par_departement;

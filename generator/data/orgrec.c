@@ -83,6 +83,14 @@ static void put_pos(struct wr *w, const struct srcpos *at)
 	put_num(w, at->col);
 }
 
+static void put_text_at(struct wr *w, const struct diag_text *at)
+{
+	put_num(w, at->line);
+	put_num(w, at->col);
+	put_num(w, at->indent);
+	put_num(w, (uint64_t)at->lines);
+}
+
 /* A list: 1 + n, or 0 when p is NULL. */
 static void put_len(struct wr *w, const void *p, size_t n)
 {
@@ -160,6 +168,7 @@ static int put_offre(struct wr *w, const struct organisme *org, const struct off
 	put_sval(w, &o->id);
 	put_str(w, o->intitule);
 	put_str(w, o->objectif);
+	put_text_at(w, &o->objectif_at);
 	put_svals(w, &o->types);
 	put_sval(w, &o->parcours);
 	put_svals(w, &o->formacodes);
@@ -340,6 +349,14 @@ static inline void get_pos(struct rdr *r, struct srcpos *at)
 	at->col = get_u32(r);
 }
 
+static inline void get_text_at(struct rdr *r, struct diag_text *at)
+{
+	at->line = get_u32(r);
+	at->col = get_u32(r);
+	at->indent = get_u32(r);
+	at->lines = (enum diag_text_lines)get_small(r, DIAG_TEXT_FOLDED);
+}
+
 /* A list's length; *present 0 for NULL. Each element takes a byte at
  * least, so a length beyond the bytes left is damage. */
 static size_t get_len(struct rdr *r, int *present)
@@ -452,6 +469,7 @@ static void get_offre(struct rdr *r, const struct organisme *org, struct offre *
 	get_sval(r, &o->id);
 	o->intitule = get_str(r);
 	o->objectif = get_str(r);
+	get_text_at(r, &o->objectif_at);
 	get_svals(r, &o->types);
 	get_sval(r, &o->parcours);
 	get_svals(r, &o->formacodes);

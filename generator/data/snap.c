@@ -1,9 +1,10 @@
 /*
  * The load snapshot (snap.h): the tree codec, then the file of records.
  * A tree is written in pre-order: the count of its distinct nodes, then each
- * node as a tag (its kind, and whether a scalar is plain) followed by its
- * line, column, size and weight as LEB128 numbers, a scalar's bytes and a
- * NUL, a collection's children; a node met again (an alias shares the
+ * node as a tag (its kind, whether a scalar is plain, and how its text
+ * sits in the file: enum ytext) followed by its line, column, a block
+ * scalar's indentation, size and weight as LEB128 numbers, a scalar's
+ * bytes and a NUL, a collection's children; a node met again (an alias shares the
  * anchored node) is written as a reference to its number, so the tree
  * taken back shares the same nodes. The decoder checks every length
  * against the bytes left, the depth against ytree's, and that a reference
@@ -110,9 +111,11 @@ static void put_node(struct buf *b, struct seen *m, const struct ynode *n)
 		return;
 	}
 	buf_grow(b, 1);
-	b->data[b->len++] = (char)((unsigned)n->kind | (n->plain ? 4u : 0u));	/* put_var ends it */
+	b->data[b->len++] = (char)((unsigned)n->kind | (n->plain ? 4u : 0u) | (unsigned)n->text << 3);	/* put_var ends it */
 	put_var(b, n->line);
 	put_var(b, n->col);
+	if (n->text == YTEXT_LITERAL || n->text == YTEXT_FOLDED_BLOCK)
+		put_var(b, n->indent);
 	put_var(b, n->n);
 	put_var(b, n->weight);
 	if (n->kind == Y_SCALAR) {
@@ -166,7 +169,7 @@ static struct ynode *get_node(struct dec *d, unsigned depth)
 			d->bad = 1;
 		return d->bad ? NULL : d->ids[id];
 	}
-	if ((tag & 3u) > Y_MAP || tag > 7u || d->next >= d->n_ids) {
+	if ((tag & 3u) > Y_MAP || tag >> 3 > YTEXT_MAX || d->next >= d->n_ids) {
 		d->bad = 1;
 		return NULL;
 	}
@@ -174,15 +177,19 @@ static struct ynode *get_node(struct dec *d, unsigned depth)
 	struct ynode *n = arena_alloc(d->a, sizeof(*n));	/* zeroed */
 	n->kind = (enum ykind)(tag & 3u);
 	n->plain = (tag & 4u) != 0;
-	uint64_t line = get_var(d), col = get_var(d), len = get_var(d);
+	n->text = (uint8_t)(tag >> 3);
+	uint64_t line = get_var(d), col = get_var(d);
+	uint64_t indent = n->text == YTEXT_LITERAL || n->text == YTEXT_FOLDED_BLOCK ? get_var(d) : 0;
+	uint64_t len = get_var(d);
 	n->weight = get_var(d);
 	size_t left = (size_t)(d->end - d->p);
-	if (d->bad || line > UINT32_MAX || col > UINT32_MAX || len > left) {
+	if (d->bad || line > UINT32_MAX || col > UINT32_MAX || indent > UINT16_MAX || len > left) {
 		d->bad = 1;
 		return NULL;
 	}
 	n->line = (uint32_t)line;
 	n->col = (uint32_t)col;
+	n->indent = (uint16_t)indent;
 	n->n = (size_t)len;
 	if (n->kind == Y_SCALAR) {
 		if (len >= left || d->p[len] != '\0') {

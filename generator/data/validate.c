@@ -381,7 +381,7 @@ static void check_offre(struct vctx *v, struct organisme *org, struct offre *o, 
 	}
 	check_levels(v, o);
 	o->heures = check_hours(v, &o->horaires);
-	md_bounds(o->objectif, v->file, o->line, o->col, v->d);
+	md_bounds(o->objectif, v->file, &o->objectif_at, v->d);
 	o->lieux = arena_alloc(v->a, (o->lieu_ids.n + 1) * sizeof(*o->lieux));
 	for (size_t i = 0; i < o->lieu_ids.n; i++) {
 		const struct sval *id = &o->lieu_ids.v[i];
@@ -484,13 +484,13 @@ static void check_referentiel(struct vctx *v, struct referentiel *r)
 	if (strmap_put(&v->s->ref_by_id, r->id, r))
 		verr(v, 1, 1, "référentiel id '%s' is used by two files", r->id);
 	for (size_t d = 0; d < r->n_domaines; d++) {
-		md_bounds(r->domaines[d].description, r->file, r->domaines[d].line, r->domaines[d].col, v->d);
+		md_bounds(r->domaines[d].description, r->file, &r->domaines[d].description_at, v->d);
 		for (size_t c = 0; c < r->domaines[d].n_children; c++) {
 			struct ref_entry *comp = &r->domaines[d].children[c];
-			md_bounds(comp->description, r->file, comp->line, comp->col, v->d);
+			md_bounds(comp->description, r->file, &comp->description_at, v->d);
 			for (size_t k = 0; k < comp->n_children; k++) {
 				struct ref_entry *cr = &comp->children[k];
-				md_bounds(cr->description, r->file, cr->line, cr->col, v->d);
+				md_bounds(cr->description, r->file, &cr->description_at, v->d);
 				if (!cr->niveau.s)
 					continue;
 				if (!r->echelle.n)

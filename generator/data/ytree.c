@@ -40,6 +40,7 @@ struct loader {
 	struct ynode *root;
 	uint64_t written;	/* nodes written in the file */
 	uint64_t aliased;	/* nodes that aliases add, counted expanded */
+	size_t at_line, at_off;	/* line_start's cursor: line (from 0) and its offset */
 	int docs;
 	int failed;
 };
@@ -195,6 +196,56 @@ static void warn_control(struct loader *l, const struct ynode *n, const char *v,
 	}
 }
 
+/* The offset in data of line (from 0), or len past the end. A cursor
+ * moved forward: the scalars come in the file's order, so the loader's
+ * time stays linear. */
+static size_t line_start(struct loader *l, size_t line)
+{
+	if (line < l->at_line)
+		l->at_line = 0, l->at_off = 0;
+	while (l->at_line < line && l->at_off < l->len) {
+		const char *nl = memchr(l->data + l->at_off, '\n', l->len - l->at_off);
+		l->at_off = nl ? (size_t)(nl - l->data) + 1 : l->len;
+		l->at_line++;
+	}
+	return l->at_off;
+}
+
+/* The indentation of a block scalar's text: the spaces before its first
+ * line that is not blank (libyaml's marks count characters, not bytes,
+ * so the lines are found by their number). 0 when every line is blank. */
+static uint16_t block_indent(struct loader *l, const yaml_event_t *e)
+{
+	size_t i = line_start(l, e->start_mark.line + 1), last = e->end_mark.line;
+	for (size_t ln = e->start_mark.line + 1; ln <= last && i < l->len; ln++) {
+		size_t sp = 0;
+		while (i + sp < l->len && l->data[i + sp] == ' ')
+			sp++;
+		if (i + sp < l->len && l->data[i + sp] != '\n' && l->data[i + sp] != '\r')
+			return sp > UINT16_MAX ? UINT16_MAX : (uint16_t)sp;
+		const char *nl = memchr(l->data + i, '\n', l->len - i);
+		i = nl ? (size_t)(nl - l->data) + 1 : l->len;
+	}
+	return 0;
+}
+
+static void scalar_text(struct loader *l, struct ynode *n, const yaml_event_t *e)
+{
+	switch (e->data.scalar.style) {
+	case YAML_LITERAL_SCALAR_STYLE:
+		n->text = YTEXT_LITERAL;
+		break;
+	case YAML_FOLDED_SCALAR_STYLE:
+		n->text = YTEXT_FOLDED_BLOCK;
+		break;
+	default:
+		n->text = e->end_mark.line != e->start_mark.line ? YTEXT_FOLDED
+		    : e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? YTEXT_PLAIN : YTEXT_QUOTED;
+	}
+	if (n->text == YTEXT_LITERAL || n->text == YTEXT_FOLDED_BLOCK)
+		n->indent = block_indent(l, e);
+}
+
 static void on_scalar(struct loader *l, const yaml_event_t *e)
 {
 	struct ynode *n = node_new(l, Y_SCALAR, &e->start_mark);
@@ -214,6 +265,7 @@ static void on_scalar(struct loader *l, const yaml_event_t *e)
 	n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    !(e->data.scalar.tag &&
 		strcmp((const char *)e->data.scalar.tag, "tag:yaml.org,2002:str") == 0);
+	scalar_text(l, n, e);
 	set_anchor(l, e->data.scalar.anchor, n);
 	push_kid(l, n);
 }
@@ -445,6 +497,29 @@ const struct ynode *ytree_get(const struct ynode *map, const char *key)
 			return map->u.pairs[i].val;
 	}
 	return NULL;
+}
+
+void ytree_text(const struct ynode *n, struct diag_text *t)
+{
+	t->line = n->line;
+	t->col = t->indent = n->col;
+	t->lines = DIAG_TEXT_ONE_LINE;
+	switch ((enum ytext)n->text) {
+	case YTEXT_PLAIN:
+		break;
+	case YTEXT_QUOTED:
+		t->col = t->indent = n->col + 1;
+		break;
+	case YTEXT_LITERAL:
+	case YTEXT_FOLDED_BLOCK:
+		t->line = n->line + 1;
+		t->col = t->indent = (uint32_t)n->indent + 1;
+		t->lines = n->text == YTEXT_LITERAL ? DIAG_TEXT_LINES : DIAG_TEXT_FOLDED;
+		break;
+	case YTEXT_FOLDED:
+		t->lines = DIAG_TEXT_FOLDED;
+		break;
+	}
 }
 
 int ytree_is_null(const struct ynode *n)

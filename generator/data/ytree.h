@@ -17,6 +17,7 @@
 
 struct arena;
 struct diags;
+struct diag_text;
 
 #define YTREE_MAX_DEPTH 64
 #define YTREE_ALIAS_FACTOR 10u
@@ -26,9 +27,20 @@ enum ykind { Y_SCALAR, Y_SEQ, Y_MAP };
 
 struct ypair;
 
+/* How a scalar's text sits in the file, for a problem found inside it (a
+ * Markdown value's link, ytree_text): a quoted or plain value on one line
+ * (its text from the node's column, after the quote), a literal block "|"
+ * (the text's lines are the file's, from the line after the node's, at
+ * column indent + 1), a folded block ">" or a value over several lines
+ * (libyaml joins its lines: the text is placed where it starts). */
+enum ytext { YTEXT_PLAIN, YTEXT_QUOTED, YTEXT_LITERAL, YTEXT_FOLDED_BLOCK, YTEXT_FOLDED };
+#define YTEXT_MAX YTEXT_FOLDED
+
 struct ynode {
 	enum ykind kind;
-	int plain;		/* scalar written without quotes or block style */
+	uint8_t plain;		/* scalar written without quotes or block style */
+	uint8_t text;		/* scalar: enum ytext */
+	uint16_t indent;	/* scalar in a block: its lines' indentation (at most UINT16_MAX) */
 	uint32_t line, col;	/* 1-based */
 	size_t n;		/* scalar: bytes; seq: items; map: pairs */
 	uint64_t weight;	/* nodes in the expanded tree, aliases counted */
@@ -55,6 +67,9 @@ struct ynode *ytree_load(const char *data, size_t len, const char *file,
 
 /* Returns the value of key in a mapping, or NULL. */
 const struct ynode *ytree_get(const struct ynode *map, const char *key);
+/* Where scalar n's text sits in its file (enum ytext above), as
+ * diag_text_pos reads it (base/diag.h). */
+void ytree_text(const struct ynode *n, struct diag_text *t);
 /* Returns 1 when a scalar is a YAML null (plain "", "~", "null", "Null"). */
 int ytree_is_null(const struct ynode *n);
 /* Returns 1 when n is a plain scalar written as a decimal number, as YAML

@@ -100,14 +100,22 @@ static void lint_link(cmark_node *n, const char *file, uint32_t line, uint32_t c
 		    "link to '%.40s' is dropped: only http, https, mailto and tel links are published", url);
 }
 
-int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
+/* Where node n (its line and column in the text) is in the file. */
+static void node_pos(cmark_node *n, const struct diag_text *at, uint32_t *line, uint32_t *col)
+{
+	diag_text_pos(at, (uint32_t)cmark_node_get_start_line(n), (uint32_t)cmark_node_get_start_column(n),
+	    line, col);
+}
+
+int md_bounds(const char *text, const char *file, const struct diag_text *at,
     struct diags *d)
 {
-	uint32_t at;
+	uint32_t para, line, col;
 	const char *why;
 	if (!text)
 		return 0;
-	if (over_bounds(text, strlen(text), &at, &why) < 0) {
+	if (over_bounds(text, strlen(text), &para, &why) < 0) {
+		diag_text_pos(at, para, 1, &line, &col);
 		diag_add_msg(d, file, line, col, DIAG_ERROR, why);
 		return -1;
 	}
@@ -115,8 +123,11 @@ int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
-		if (ev == CMARK_EVENT_ENTER)
-			lint_link(cmark_iter_get_node(it), file, line, col, d);
+		if (ev == CMARK_EVENT_ENTER) {
+			cmark_node *n = cmark_iter_get_node(it);
+			node_pos(n, at, &line, &col);
+			lint_link(n, file, line, col, d);
+		}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	return 0;
@@ -168,11 +179,13 @@ void md_doc_free(struct md_doc *doc)
 	free(doc);
 }
 
-int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
+int md_doc_lint(const struct md_doc *doc, const char *file, const struct diag_text *at,
     int html_brut, struct diags *d)
 {
+	uint32_t line, col;
 	if (!doc->root) {
-		diag_add_msg(d, file, first_line + doc->line - 1, 1, DIAG_ERROR, doc->why);
+		diag_text_pos(at, doc->line, 1, &line, &col);
+		diag_add_msg(d, file, line, col, DIAG_ERROR, doc->why);
 		return -1;
 	}
 	cmark_iter *it = cmark_iter_new(doc->root);
@@ -182,8 +195,7 @@ int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		cmark_node_type t = cmark_node_get_type(n);
-		uint32_t line = (uint32_t)cmark_node_get_start_line(n) + first_line - 1;
-		uint32_t col = (uint32_t)cmark_node_get_start_column(n);
+		node_pos(n, at, &line, &col);
 		if (!html_brut && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE))
 			diag_add(d, file, line, col, DIAG_WARNING,
 			    "raw HTML is left out (site.yaml has html_brut: false)");
@@ -193,17 +205,18 @@ int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
 	return 0;
 }
 
-int md_lint(const char *body, const char *file, uint32_t first_line,
+int md_lint(const char *body, const char *file, const struct diag_text *at,
     int html_brut, struct diags *d)
 {
 	struct md_doc *doc = md_parse(body);
-	int rc = md_doc_lint(doc, file, first_line, html_brut, d);
+	int rc = md_doc_lint(doc, file, at, html_brut, d);
 	md_doc_free(doc);
 	return rc;
 }
 
-void md_doc_links(const struct md_doc *doc, uint32_t first_line, md_link_seen_fn fn, void *ctx)
+void md_doc_links(const struct md_doc *doc, const struct diag_text *at, md_link_seen_fn fn, void *ctx)
 {
+	uint32_t line, col;
 	if (!doc->root)
 		return;		/* over the bounds: md_lint says so */
 	cmark_iter *it = cmark_iter_new(doc->root);
@@ -212,9 +225,10 @@ void md_doc_links(const struct md_doc *doc, uint32_t first_line, md_link_seen_fn
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
 		const char *url = cmark_node_get_url(n);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && url)
-			fn(ctx, url, (uint32_t)cmark_node_get_start_line(n) + first_line - 1,
-			    (uint32_t)cmark_node_get_start_column(n));
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && url) {
+			node_pos(n, at, &line, &col);
+			fn(ctx, url, line, col);
+		}
 	}
 	cmark_iter_free(it);
 }

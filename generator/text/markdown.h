@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct diags;
+struct diag_text;
 struct buf;
 
 /*
@@ -23,9 +24,10 @@ struct buf;
 #define MD_MAX_BRACKET_WORK 10000000u
 
 /* Checks a Markdown value of a YAML field against the bounds, and its links
- * as md_lint does (a script address is an error); reports at (line, col),
- * the field's position. Returns -1 when over a bound, else 0. */
-int md_bounds(const char *text, const char *file, uint32_t line, uint32_t col,
+ * as md_lint does (a script address is an error); reports each problem at
+ * its place in file, the text sitting there as at says (base/diag.h).
+ * Returns -1 when over a bound, else 0. */
+int md_bounds(const char *text, const char *file, const struct diag_text *at,
     struct diags *d);
 /*
  * A text parsed once (a page's body: load_site parses it on the loader's
@@ -39,17 +41,19 @@ struct md_doc;
 struct md_doc *md_parse(const char *text);
 void md_doc_free(struct md_doc *doc);
 
-/* Lints body (from file, whose first line is first_line). Returns -1 when
- * the text is over a bound (an error was added), else 0. */
-int md_lint(const char *body, const char *file, uint32_t first_line,
+/* Lints body, from file where it sits as at says (a page's body, a
+ * Markdown value of a YAML field: base/diag.h), each problem reported at
+ * its line and column of the file. Returns -1 when the text is over a
+ * bound (an error was added), else 0. */
+int md_lint(const char *body, const char *file, const struct diag_text *at,
     int html_brut, struct diags *d);
-int md_doc_lint(const struct md_doc *doc, const char *file, uint32_t first_line,
+int md_doc_lint(const struct md_doc *doc, const char *file, const struct diag_text *at,
     int html_brut, struct diags *d);
 /* Calls fn for each link and image of doc, in order, with its URL and its
- * position (line counted from first_line); nothing for a text over the
- * parser's bounds (md_doc_lint reports it). */
+ * position in the file (the text sitting there as at says); nothing for a
+ * text over the parser's bounds (md_doc_lint reports it). */
 typedef void (*md_link_seen_fn)(void *ctx, const char *url, uint32_t line, uint32_t col);
-void md_doc_links(const struct md_doc *doc, uint32_t first_line, md_link_seen_fn fn, void *ctx);
+void md_doc_links(const struct md_doc *doc, const struct diag_text *at, md_link_seen_fn fn, void *ctx);
 /* Returns the URL to publish for a link or image (an arena or static string
  * owned by ctx), or NULL to keep it as written. */
 typedef const char *(*md_link_fn)(void *ctx, const char *url);

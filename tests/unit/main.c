@@ -12,7 +12,7 @@ int main(void)
 {
 	static const struct { const char *name; test_fn fn; } tests[] = {
 		T(test_buf), T(test_utf8), T(test_suggest), T(test_strmap),
-		T(test_escape), T(test_arena), T(test_ytree_basic), T(test_ytree_number), T(test_ytree_bad),
+		T(test_escape), T(test_arena), T(test_ytree_basic), T(test_ytree_number), T(test_ytree_bad), T(test_ytree_text),
 		T(test_ytree_alias), T(test_ytree_merge), T(test_snap_codec), T(test_snap_file), T(test_snap_listing_wrong), T(test_hours),
 		T(test_publish_paths), T(test_publish_shown), T(test_dates), T(test_civil), T(test_url), T(test_lieu_url), T(test_paris), T(test_civil_fr),
 		T(test_montant_fr), T(test_collate_fr), T(test_collate_key), T(test_index_rows_order), T(test_derive_offre), T(test_takes_levels), T(test_suites), T(test_suites_scales), T(test_suites_chain), T(test_suites_jobs),

@@ -55,6 +55,40 @@ void test_ytree_number(void)
 	arena_free(&a);
 }
 
+/* Where a scalar's text sits, for a problem at its line k, column c: a
+ * literal block's lines are the file's, from its indentation; a value on
+ * one line counts its columns after the quote; a folded text (">", or a
+ * value over several lines) is placed where it starts. */
+void test_ytree_text(void)
+{
+	struct arena a = ARENA_INIT;
+	struct diags d = DIAGS_INIT;
+	struct ynode *r = load("lit: |\n\n    un\n      deux\nq: 'x [y](z)'\np: x\n"
+	    "f: >\n   un\n   deux\nm: \"un\n  deux\"\n", &a, &d);
+	struct diag_text t;
+	uint32_t line, col;
+	EXPECT(r && d.n == 0);
+	ytree_text(ytree_get(r, "lit"), &t);
+	EXPECT(t.lines == DIAG_TEXT_LINES && t.line == 2 && t.col == 5 && t.indent == 5);
+	diag_text_pos(&t, 3, 3, &line, &col);
+	EXPECT(line == 4 && col == 7);
+	ytree_text(ytree_get(r, "q"), &t);
+	diag_text_pos(&t, 1, 3, &line, &col);
+	EXPECT(t.lines == DIAG_TEXT_ONE_LINE && line == 5 && col == 7);
+	diag_text_pos(&t, 2, 3, &line, &col);	/* a "\n" escape */
+	EXPECT(line == 5 && col == 5);
+	ytree_text(ytree_get(r, "p"), &t);
+	EXPECT(t.lines == DIAG_TEXT_ONE_LINE && t.line == 6 && t.col == 4);
+	ytree_text(ytree_get(r, "f"), &t);
+	diag_text_pos(&t, 2, 4, &line, &col);
+	EXPECT(t.lines == DIAG_TEXT_FOLDED && line == 8 && col == 4);
+	ytree_text(ytree_get(r, "m"), &t);
+	diag_text_pos(&t, 1, 4, &line, &col);
+	EXPECT(t.lines == DIAG_TEXT_FOLDED && line == 10 && col == 4);
+	diags_free(&d);
+	arena_free(&a);
+}
+
 void test_ytree_bad(void)
 {
 	struct arena a = ARENA_INIT;

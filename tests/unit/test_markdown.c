@@ -61,10 +61,21 @@ void test_md_doc(void)
 	md_doc_fences(doc, fence, &b);
 	EXPECT_STR(b.data, "7:vue: offres\n");
 	buf_reset(&b);
-	md_doc_links(doc, 10, link_seen, &b);
+	struct diag_text body = { 10, 1, 1, DIAG_TEXT_LINES };
+	md_doc_links(doc, &body, link_seen, &b);
 	EXPECT_STR(b.data, "12:6:autre/ 12:27:img.png 13:1:javascript:alert(1) ");
+	/* The same text in a YAML literal block, indented by 4, its first
+	 * line on line 8; then on one line, quoted from column 20. */
+	buf_reset(&b);
+	struct diag_text block = { 8, 5, 5, DIAG_TEXT_LINES };
+	md_doc_links(doc, &block, link_seen, &b);
+	EXPECT_STR(b.data, "10:10:autre/ 10:31:img.png 11:5:javascript:alert(1) ");
+	buf_reset(&b);
+	struct diag_text folded = { 8, 20, 20, DIAG_TEXT_FOLDED };
+	md_doc_links(doc, &folded, link_seen, &b);
+	EXPECT_STR(b.data, "8:20:autre/ 8:20:img.png 8:20:javascript:alert(1) ");
 	struct diags d = DIAGS_INIT;
-	EXPECT(md_doc_lint(doc, "p.md", 10, 0, &d) == 0 && d.errors == 1 && d.warnings == 2);
+	EXPECT(md_doc_lint(doc, "p.md", &body, 0, &d) == 0 && d.errors == 1 && d.warnings == 2);
 	diags_free(&d);
 	md_doc_free(doc);
 	/* Over the bounds: reported, and rendered as an empty text. */
@@ -73,7 +84,8 @@ void test_md_doc(void)
 	big[MD_MAX_TEXT + 1] = '\0';
 	doc = md_parse(big);
 	d = (struct diags)DIAGS_INIT;
-	EXPECT(md_doc_lint(doc, "p.md", 1, 0, &d) == -1 && d.errors == 1);
+	body.line = 1;
+	EXPECT(md_doc_lint(doc, "p.md", &body, 0, &d) == -1 && d.errors == 1);
 	buf_reset(&b);
 	md_doc_html(&b, doc, 0, NULL, NULL, NULL, NULL);
 	EXPECT(b.len == 0);

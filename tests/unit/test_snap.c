@@ -24,13 +24,16 @@ static const char doc[] =
     "base: &b { x: 1, y: \"deux\" }\n"
     "list:\n  - *b\n  - { <<: *b, y: 'trois' }\n  - ~\n"
     "text: |\n  a\n  b\n"
+    "folded: >\n     a\n     b\n"
+    "long: \"a\n  b\"\n"
     "ctl: \"a\\x1Fb\"\n";
 
 /* 1 when a and b are the same tree; shares is checked by the caller. */
 static int same(const struct ynode *a, const struct ynode *b)
 {
-	if (!a || !b || a->kind != b->kind || a->plain != b->plain || a->line != b->line ||
-	    a->col != b->col || a->n != b->n || a->weight != b->weight)
+	if (!a || !b || a->kind != b->kind || a->plain != b->plain || a->text != b->text ||
+	    a->indent != b->indent || a->line != b->line || a->col != b->col || a->n != b->n ||
+	    a->weight != b->weight)
 		return 0;
 	if (a->kind == Y_SCALAR)
 		return memcmp(a->u.s, b->u.s, a->n + 1) == 0;

@@ -14,6 +14,7 @@ void test_arena(void);
 void test_ytree_basic(void);
 void test_ytree_number(void);
 void test_ytree_bad(void);
+void test_ytree_text(void);
 void test_ytree_alias(void);
 void test_ytree_merge(void);
 void test_snap_codec(void);

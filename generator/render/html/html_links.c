@@ -229,12 +229,12 @@ static void check_one(void *ctx, const char *url, uint32_t line, uint32_t col)
 }
 
 static void check_text(struct seen *sn, const char *file, const char *slug,
-    const struct md_doc *doc, uint32_t first_line)
+    const struct md_doc *doc, const struct diag_text *at)
 {
 	sn->file = file;
 	sn->slug = slug;
 	sn->broken = 0;
-	md_doc_links(doc, first_line, check_one, sn);
+	md_doc_links(doc, at, check_one, sn);
 	if (sn->broken > LINKS_REPORTED)
 		diag_add(sn->d, file, sn->line, sn->col, DIAG_WARNING,
 		    "%zu more links from here on lead to no page or file of the build",
@@ -265,14 +265,16 @@ void html_links_check(const struct site *s, struct diags *d, size_t loaded)
 	struct doubt dt = { load_refused(s, &ld, "content/pages"), load_refused(s, &ld, "content/organismes"),
 		load_refused(s, &ld, "content/cartographies"), load_refused(s, &ld, "referentiels") };
 	struct seen sn = { s, &dt, NULL, NULL, d, BUF_INIT, 0, 0, 0 };
-	for (size_t i = 0; i < s->n_pages; i++)
-		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->doc,
-		    s->pages[i]->body_line);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct diag_text body = { s->pages[i]->body_line, 1, 1, DIAG_TEXT_LINES };
+		check_text(&sn, s->pages[i]->file, s->pages[i]->slug, s->pages[i]->doc, &body);
+	}
 	/* An introduction is shown on several pages: root-relative links only. */
 	for (size_t i = 0; i < s->n_cartographies; i++)
 		if (s->cartographies[i]->introduction) {
 			struct md_doc *doc = md_parse(s->cartographies[i]->introduction);
-			check_text(&sn, s->cartographies[i]->file, NULL, doc, 1);
+			check_text(&sn, s->cartographies[i]->file, NULL, doc,
+			    &s->cartographies[i]->introduction_at);
 			md_doc_free(doc);
 		}
 	check_menus(s, &dt, d, &sn.path);

@@ -117,14 +117,18 @@ static const char *const ens_fr[] = { NULL, "Présentiel", "Mixte", "À distance
 static const char *const entrees_fr[] = { NULL, "Permanentes", "Dates fixes" };
 
 
-/* A list of codes as their labels, "; " between them, in bk->list. */
+/* A list of codes as their labels, "; " between them, in bk->list (for
+ * xlsx_put_list). */
 const char *xlsx_joined(struct book *bk, const struct svals *v, const struct vocab_list *l)
 {
 	buf_reset(&bk->list);
+	bk->list_said = 0;
 	for (size_t i = 0; i < v->n; i++) {
+		const char *t = l ? vocab_label(l, v->v[i].s) : v->v[i].s;
 		if (i)
 			buf_puts(&bk->list, "; ");
-		buf_puts(&bk->list, l ? vocab_label(l, v->v[i].s) : v->v[i].s);
+		buf_puts(&bk->list, t);
+		bk->list_said |= xlsx_said(t);
 	}
 	return bk->list.data;
 }
@@ -145,16 +149,16 @@ void xlsx_put_offre(struct sheet *sh, lxw_col_t c, const struct offre *o)
 	char hours[256];
 	xlsx_put_text(sh, c++, o->id.s);
 	xlsx_put_text(sh, c++, o->intitule);
-	xlsx_put_text(sh, c++, xlsx_joined(bk, &o->types, &v->types_offre));
+	xlsx_put_list(sh, c++, xlsx_joined(bk, &o->types, &v->types_offre));
 	xlsx_put_text(sh, c++, vocab_label(&v->parcours, o->parcours.s));
 	xlsx_put_text(sh, c++, scale_title(bk->s, o->echelle.s));
 	xlsx_put_text(sh, c++, o->entree_min.s);
 	xlsx_put_text(sh, c++, o->entree_max.s);
 	xlsx_put_text(sh, c++, o->vise.s);
 	xlsx_put_tri(sh, c++, o->ecrit_requis);
-	xlsx_put_text(sh, c++, xlsx_joined(bk, &o->publics, &v->publics));
+	xlsx_put_list(sh, c++, xlsx_joined(bk, &o->publics, &v->publics));
 	xlsx_put_count(sh, c++, o->age_min);
-	xlsx_put_text(sh, c++, xlsx_joined(bk, &o->financeurs, &v->financeurs));
+	xlsx_put_list(sh, c++, xlsx_joined(bk, &o->financeurs, &v->financeurs));
 	xlsx_put_tri(sh, c++, o->conventionne);
 	xlsx_put_tri(sh, c++, o->cpf);
 	xlsx_put_text(sh, c++, o->cert_intitule);
@@ -196,9 +200,12 @@ void xlsx_put_lieu(struct sheet *sh, lxw_col_t c, const struct lieu *l)
 	xlsx_put_text(sh, c++, l->id.s);
 	xlsx_put_text(sh, c++, l->denomination);
 	buf_reset(&bk->list);
-	for (size_t i = 0; i < l->n_lignes; i++)
+	bk->list_said = 0;
+	for (size_t i = 0; i < l->n_lignes; i++) {
 		buf_printf(&bk->list, "%s%s", i ? ", " : "", l->lignes[i]);
-	xlsx_put_text(sh, c++, bk->list.data);
+		bk->list_said |= xlsx_said(l->lignes[i]);
+	}
+	xlsx_put_list(sh, c++, bk->list.data);
 	xlsx_put_text(sh, c++, l->code_postal.s);
 	xlsx_put_text(sh, c++, l->commune ? l->commune->nom : l->commune_nom.s);
 	xlsx_put_text(sh, c++, l->code_insee.s);

@@ -79,7 +79,7 @@ static void org_row(struct sheet *sh, const struct organisme *o)
 	xlsx_put_text(sh, 1, o->nom);
 	xlsx_put_text(sh, 2, o->siret.s);
 	xlsx_put_text(sh, 3, vocab_label(&s->vocab.natures, o->nature.s));
-	xlsx_put_text(sh, 4, xlsx_joined(sh->bk, &o->labels, &s->vocab.labels));
+	xlsx_put_list(sh, 4, xlsx_joined(sh->bk, &o->labels, &s->vocab.labels));
 	xlsx_put_url(sh, 5, o->site_web.s);
 	xlsx_put_text(sh, 6, ct ? ct->nom : NULL);
 	xlsx_put_text(sh, 7, ct ? ct->telephone : NULL);
@@ -122,9 +122,9 @@ static void offre_row(struct sheet *sh, const struct offre *o)
 	xlsx_row_source(sh->bk, o->org, o->line, o->col);
 	xlsx_put_org(sh, 0, o->org);
 	xlsx_put_offre(sh, 2, o);
-	xlsx_put_text(sh, c++, xlsx_joined(sh->bk, &o->lieu_ids, NULL));
-	xlsx_put_text(sh, c++, xlsx_joined(sh->bk, &o->competences, NULL));
-	xlsx_put_text(sh, c, o->objectif);
+	xlsx_put_list(sh, c++, xlsx_joined(sh->bk, &o->lieu_ids, NULL));
+	xlsx_put_list(sh, c++, xlsx_joined(sh->bk, &o->competences, NULL));
+	xlsx_put_markdown(sh, c, o->objectif, &o->objectif_at);
 }
 
 static void offre_rows(struct sheet *sh, const struct organisme *o)

@@ -79,6 +79,7 @@ struct book {
 	lxw_row_t max_rows;		/* data rows a sheet may hold */
 	size_t rows;
 	struct buf cut, list, scratch;
+	int list_said;			/* an item of list was a text the load warned of */
 	struct buf tmpdir;		/* libxlsxwriter's temporary files */
 	struct buf path, lxw;		/* the file, and the one libxlsxwriter writes */
 	struct cache *cache;		/* or NULL */
@@ -111,17 +112,31 @@ int xlsx_book_close(struct book *bk);
  * -1 with the reason in d or recorded by the publisher. */
 int xlsx_book_open(struct book *bk, const struct site *s, struct publish *p, struct cache *c,
     const char *rel, const char *title, struct diags *d, const struct build_opts *o);
-/* Every text cell is written through xlsx_put_text (a data row's, its
- * source in bk->src_*) or xlsx_cell (any other: headers, the Lisez-moi
- * sheet, notes), never worksheet_write_string directly: both cut a text
- * past MAX_TEXT with a warning, so no content that `carto check` accepts
- * makes a workbook fail. */
+/*
+ * Every text cell is written through the functions below, never
+ * worksheet_write_string directly: they cut a text past MAX_TEXT, so no
+ * content that `carto check` accepts makes a workbook fail. A cut is said
+ * once, not once a cell: the text fields of the content (a data row's with
+ * xlsx_put_text, any other cell's with xlsx_cell: headers, the Lisez-moi
+ * sheet, notes) were warned of by the load at the field, their length past
+ * TEXT_FIELD_MAX (data/model.h), so those cuts say nothing more. A
+ * Markdown field, whose length the load leaves alone, is said at the field
+ * (xlsx_put_markdown), and a list of several fields (xlsx_put_list) at the
+ * row's content (bk->src_*) unless one of its items was warned of; their
+ * words name no workbook nor cell, so that what several workbooks say of
+ * one text is printed once (diags_print).
+ */
 void xlsx_cell(struct book *bk, lxw_worksheet *ws, const char *sheet, lxw_row_t row, lxw_col_t c,
     const char *s, lxw_format *f);
+/* 1 when s is a text field the load warned of (longer than TEXT_FIELD_MAX). */
+int xlsx_said(const char *s);
 void xlsx_put_count(struct sheet *sh, lxw_col_t c, long v);
 void xlsx_put_date(struct sheet *sh, lxw_col_t c, int ymd);
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f);
 void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s);
+void xlsx_put_markdown(struct sheet *sh, lxw_col_t c, const char *s, const struct diag_text *at);
+/* bk->list (s is bk->list.data), bk->list_said set by whoever made it. */
+void xlsx_put_list(struct sheet *sh, lxw_col_t c, const char *s);
 void xlsx_put_tri(struct sheet *sh, lxw_col_t c, enum tri t);
 void xlsx_put_url(struct sheet *sh, lxw_col_t c, const char *url);
 int xlsx_row_next(struct sheet *sh);

@@ -71,7 +71,7 @@ static void ref_entries(struct book *bk, const struct referentiel *r)
 			xlsx_put_text(dom, 1, d->titre);
 			xlsx_put_count(dom, 2, (long)d->n_children);
 			xlsx_put_count(dom, 3, (long)n_criteres(d));
-			xlsx_put_text(dom, 4, d->description);
+			xlsx_put_markdown(dom, 4, d->description, &d->description_at);
 		}
 		for (size_t k = 0; k < d->n_children && xlsx_row_next(comp) == 0; k++) {
 			const struct ref_entry *c = &d->children[k];
@@ -84,12 +84,15 @@ static void ref_entries(struct book *bk, const struct referentiel *r)
 			xlsx_put_count(comp, 4, (long)c->n_children);
 			xlsx_put_count(comp, 5, (long)c->n_offres);
 			buf_reset(&bk->list);
+			bk->list_said = 0;
 			for (size_t u = 0; u < c->n_out; u++)
-				for (size_t v = 0; v < c->out[u].link->vers.n; v++)
+				for (size_t v = 0; v < c->out[u].link->vers.n; v++) {
 					buf_printf(&bk->list, "%s%s:%s", bk->list.len ? "; " : "",
 					    c->out[u].corr->vers->id, c->out[u].link->vers.v[v].s);
-			xlsx_put_text(comp, 6, bk->list.data);
-			xlsx_put_text(comp, 7, c->description);
+					bk->list_said |= xlsx_said(c->out[u].link->vers.v[v].s);
+				}
+			xlsx_put_list(comp, 6, bk->list.data);
+			xlsx_put_markdown(comp, 7, c->description, &c->description_at);
 			for (size_t m = 0; m < c->n_children && xlsx_row_next(crit) == 0; m++) {
 				xlsx_put_text(crit, 0, d->code);
 				xlsx_put_text(crit, 1, c->code);
@@ -139,7 +142,7 @@ static void ref_corrs(struct book *bk, const struct referentiel *r)
 				xlsx_put_text(sh, 6, entry_title(co->vers, l->vers.v[v].s));
 				xlsx_put_text(sh, 7, types[l->type]);
 				xlsx_put_text(sh, 8, l->niveau_de.s);
-				xlsx_put_text(sh, 9, l->note);
+				xlsx_put_markdown(sh, 9, l->note, &l->note_at);
 				xlsx_put_text(sh, 10, co->source);
 			}
 		}

@@ -76,27 +76,52 @@ static void widen(struct sheet *sh, lxw_col_t c, size_t chars)
 	xlsx_rows_widen(sh, c, w);
 }
 
+int xlsx_said(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;	/* bytes: never fewer than UTF-16 units */
+	return len > TEXT_FIELD_MAX && utf8_utf16_len(s, len) > TEXT_FIELD_MAX;
+}
+
+/* Who says that a text is cut (xlsx_int.h): the load did, or the build
+ * says it at a Markdown field, or at the row's content for a list. */
+enum said { SAID_BY_LOAD, SAY_AT_FIELD, SAY_AT_ROW };
+
+/* Says that a text of n characters is cut, unless the load did. The words
+ * name no workbook: every workbook that cuts the text says the same at the
+ * same place, and diags_print prints it once. */
+static void say_cut(struct book *bk, const char *sheet, lxw_row_t row, lxw_col_t c, const char *head,
+    size_t n, enum said who, const struct diag_text *at)
+{
+	char cell[16];
+	if (who == SAID_BY_LOAD)
+		return;
+	if (!bk->src_file) {	/* not a row of the content: cannot happen */
+		lxw_rowcol_to_cell(cell, row, c);
+		book_warn(bk, bk->rel, 0, 0,
+		    "sheet %s, cell %s: text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
+		    sheet, cell, n);
+	} else if (who == SAY_AT_FIELD)
+		book_warn(bk, bk->src_file, at->line, at->col,
+		    "Markdown text of %zu characters: the workbooks (xlsx/) hold it cut to 32,767, the most a spreadsheet cell holds",
+		    n);
+	else
+		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
+		    "list of %zu characters in column '%s': the workbooks (xlsx/) hold it cut to 32,767, the most a spreadsheet cell holds",
+		    n, head ? head : "");
+}
+
 /* The text s of len bytes as a cell holds it: at most MAX_TEXT characters
  * counted as Excel counts them (UTF-16 code units), a longer text cut
- * between characters and ended with "…", in bk->cut, with a warning at the
- * content behind the row when sourced, else at the workbook. Returns s or
- * bk->cut.data, its length in *len and its characters in *n. */
+ * between characters and ended with "…", in bk->cut, the cut said as who
+ * tells (say_cut). Returns s or bk->cut.data, its length in *len and its
+ * characters in *n. */
 static const char *fit(struct book *bk, const char *sheet, lxw_row_t row, lxw_col_t c,
-    const char *head, const char *s, size_t *len, size_t *n, int sourced)
+    const char *head, const char *s, size_t *len, size_t *n, enum said who, const struct diag_text *at)
 {
 	*n = utf8_utf16_len(s, *len);
 	if (*n <= MAX_TEXT)
 		return s;
-	char cell[16];
-	lxw_rowcol_to_cell(cell, row, c);
-	if (sourced)
-		book_warn(bk, bk->src_file, bk->src_line, bk->src_col,
-		    "%s: sheet %s, cell %s (%s): text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
-		    bk->rel, sheet, cell, head, *n);
-	else
-		book_warn(bk, bk->rel, 0, 0,
-		    "sheet %s, cell %s: text of %zu characters cut to 32,767, the most a spreadsheet cell holds",
-		    sheet, cell, *n);
+	say_cut(bk, sheet, row, c, head, *n, who, at);
 	size_t keep = utf8_utf16_cut(s, *len, MAX_TEXT - 1);	/* room for the "…" */
 	if (s != bk->cut.data) {
 		buf_reset(&bk->cut);
@@ -113,14 +138,15 @@ void xlsx_cell(struct book *bk, lxw_worksheet *ws, const char *sheet, lxw_row_t 
     const char *s, lxw_format *f)
 {
 	size_t len = strlen(s), n;
-	s = fit(bk, sheet, row, c, NULL, s, &len, &n, 0);
+	s = fit(bk, sheet, row, c, NULL, s, &len, &n, SAID_BY_LOAD, NULL);
 	xlsx_ok(bk, worksheet_write_string(ws, row, c, s, f));
 }
 
 /* Empty and absent values leave the cell blank, which every filter shows as
  * "(vides)". Trailing line breaks (Markdown blocks end with one) would make
  * the row taller for nothing, so they go. */
-void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
+static void put_text(struct sheet *sh, lxw_col_t c, const char *s, enum said who,
+    const struct diag_text *at)
 {
 	struct book *bk = sh->bk;
 	size_t len = s ? strlen(s) : 0, full = len, n;
@@ -133,12 +159,28 @@ void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
 		buf_add(&bk->cut, s, len);
 		s = bk->cut.data;
 	}
-	s = fit(bk, sh->name, sh->row, c, sh->cols[c]->head, s, &len, &n, 1);
+	s = fit(bk, sh->name, sh->row, c, sh->cols[c]->head, s, &len, &n, who, at);
 	if (sh->pr)
 		xlsx_rows_text(sh, c, s, len);
 	else
 		xlsx_ok(bk, worksheet_write_string(sh->ws, sh->row, c, s, NULL));
 	widen(sh, c, n);
+}
+
+void xlsx_put_text(struct sheet *sh, lxw_col_t c, const char *s)
+{
+	put_text(sh, c, s, SAID_BY_LOAD, NULL);
+}
+
+void xlsx_put_markdown(struct sheet *sh, lxw_col_t c, const char *s, const struct diag_text *at)
+{
+	put_text(sh, c, s, SAY_AT_FIELD, at);
+}
+
+void xlsx_put_list(struct sheet *sh, lxw_col_t c, const char *s)
+{
+	assert(s == sh->bk->list.data);
+	put_text(sh, c, s, sh->bk->list_said ? SAID_BY_LOAD : SAY_AT_ROW, NULL);
 }
 
 void xlsx_put_num(struct sheet *sh, lxw_col_t c, double v, lxw_format *f)
