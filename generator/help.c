@@ -48,8 +48,9 @@ static const struct {
 	{ "new",
 	  "usage: carto new page|organisme|webinaire|diaporama NAME [--site DIR]\n"
 	  "\n"
-	  "Writes a file to fill in: content/pages/NAME.md (a draft page, webinar or slide\n"
-	  "deck) or content/organismes/NAME.yaml. NAME is a slug: a-z, 0-9 and '-'.\n" },
+	  "Writes a file to fill in: content/pages/NAME.md (a draft page or slide deck),\n"
+	  "content/pages/webinaires/NAME.md (a draft webinar) or\n"
+	  "content/organismes/NAME.yaml. NAME is a slug: a-z, 0-9 and '-'.\n" },
 	{ "import",
 	  "usage: carto import lheo FILE.xml... [--site DIR]\n"
 	  "\n"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__) && defined(__GLIBC__)
@@ -218,12 +219,12 @@ static int set_option(struct opts *o, const struct option *op, const char *v, co
 	/* The switches: --drafts, --full, --poll, --no-cache. */
 	int *on = !strcmp(op->name, "--full") ? &o->full : !strcmp(op->name, "--poll") ? &o->poll
 	    : !strcmp(op->name, "--no-cache") ? &o->b.no_cache : &o->b.drafts;
-	if (!v || !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
+	if (!v || !strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"))
 		*on = 1;
-	else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no") || !*v)
+	else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !*v)
 		*on = 0;
 	else {
-		fprintf(stderr, "carto: %s is 1 or 0, not '%s'\n", from, v);
+		fprintf(stderr, "carto: %s is 1, true or yes, or 0, false or no, not '%s'\n", from, v);
 		return -1;
 	}
 	return 0;

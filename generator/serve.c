@@ -548,7 +548,8 @@ static void build_over(struct server *sv, int status, long long cpu)
 	} else {
 		sv->failures++;
 		keep_errors(sv);
-		fprintf(stderr, "carto serve: the build failed; the last good site is still served\n");
+		fprintf(stderr, sv->version ? "carto serve: the build failed; the last good site is still served\n"
+		    : "carto serve: the build failed; its errors are served until a build succeeds\n");
 	}
 	fflush(stdout);
 }

@@ -73,6 +73,15 @@ def queue_room():
     return True
 
 
+def stop(p):
+    """Stops carto serve p as Ctrl-C does, killing it after a minute."""
+    p.send_signal(signal.SIGINT)
+    try:
+        p.wait(60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
 def other(args, env, check, where=None, logfile=None):
     """Runs carto serve ARGS on its own port (on the site where, logging to
     logfile) and reports check(), which other.proc and other.log help."""
@@ -87,11 +96,7 @@ def other(args, env, check, where=None, logfile=None):
         ready = wait_for(lambda: get("/__carto/version")[2] == b"1", 300)
         return ready and check()
     finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            p.wait(60)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        stop(p)
         out.close()
         if logfile:	# the main server's port again
             port = port0
@@ -267,8 +272,9 @@ try:
     s, _, b = get("/")
     b = b.decode()
     report(ok and s == 200 and "Accueil sauvé en une fois" in b and "La dernière construction a échoué" in b
-           and re.search(r"site\.yaml:\d+:\d+: error: ", b), "failed-build-keeps-site-and-shows-error",
-           open(log).read()[-300:])
+           and re.search(r"site\.yaml:\d+:\d+: error: ", b)
+           and "the build failed; the last good site is still served" in open(log).read(),
+           "failed-build-keeps-site-and-shows-error", open(log).read()[-300:])
     open(yml, "w").write(good)
     ok = wait_for(lambda: get("/__carto/version")[2] == b"6", 120)
     report(ok and "La dernière construction a échoué" not in get("/")[2].decode(), "recovers-after-fix")
@@ -430,4 +436,29 @@ try:
     report(ok, "memory-bounded-over-50-saves", bounded.why)
 finally:
     shutil.rmtree(small, ignore_errors=True)
+
+# A site broken from the start: there is no last good site to keep, and the
+# console does not say there is one; the errors are served.
+broken = tempfile.mkdtemp(prefix="carto-serve-broken-")
+try:
+    shutil.copytree(site, broken, dirs_exist_ok=True)
+    with open(os.path.join(broken, "site.yaml"), "a") as f:
+        f.write("\n  - [unclosed\n")
+    port0, port = port, free_port()
+    blog = log + ".broken"
+    with open(blog, "w") as out:
+        p = subprocess.Popen([carto, "serve", "--site", broken, "--port", str(port)], stdout=out,
+                             stderr=subprocess.STDOUT)
+        try:
+            ok = wait_for(lambda: b"failed" in get("/__carto/version")[2], 300)
+            b = get("/")[2].decode() if ok else ""
+        finally:
+            stop(p)
+    said = open(blog).read()
+    report(ok and re.search(r"site\.yaml:\d+:\d+: error: ", b) and "last good site" not in said
+           and "its errors are served until a build succeeds" in said, "first-build-failed-says-no-last-site",
+           said[-300:])
+    port = port0
+finally:
+    shutil.rmtree(broken, ignore_errors=True)
 sys.exit(1 if failed else 0)

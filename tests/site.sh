@@ -498,6 +498,16 @@ st=$?
 [ $st = 0 ] && [ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 2 ] && [ $r4 = 2 ]
 site_test option-equals-value "$st $r1 $r2 $r3 $r4"
 
+# A switch from the environment takes 1, true or yes, 0, false or no, in any
+# case; anything else is a usage error that lists them.
+rm -rf "$TMP/sw-out"
+CARTO_DRAFTS=TRUE CARTO_NO_CACHE=No "$CARTO" build --site "$S" --out "$TMP/sw-out" > /dev/null 2>&1; sw_r1=$?
+sw_said=$(CARTO_DRAFTS=maybe "$CARTO" build --site "$S" --out "$TMP/sw-out" 2>&1 > /dev/null); sw_r3=$?
+rm -rf "$TMP/sw-out" "$TMP/.sw-out."*
+[ $sw_r1 = 0 ] && [ $sw_r3 = 2 ] && echo "$sw_said" | grep -q "1, true or yes, or 0, false or no, not 'maybe'"
+site_test switch-values-any-case "$sw_r1 $sw_r3: $sw_said"
+unset sw_r1 sw_r3 sw_said
+
 # A command short of its operands says what it needs and how to write it
 # (exit 2); carto new names carto init for a site and the folder for a
 # cartography.
