@@ -536,6 +536,8 @@ int geo_read(struct geo *g, const char *dir, const char *shown, const char *jail
 		fs_join(&name, shown, csvs[i]);
 		if (got[i] < 0 || (got[i] == 0 && read_csv(g, &b[i], a, i == 1, name.data, d) < 0))
 			rc = -1;
+		if (got[i] < 0 && i == 0)
+			g->unread = 1;
 		buf_release(&b[i]);
 	}
 	struct { const char *file, *what; struct shape **v; size_t *n; int req; } gj[] = {

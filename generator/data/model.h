@@ -181,6 +181,10 @@ struct geo {
 	struct strmap by_code;		/* code_insee -> struct commune * */
 	struct shape *departements, *commune_shapes, *arr_shapes;
 	size_t n_departements, n_commune_shapes, n_arr_shapes;
+	int unread;			/* communes.csv could not be read (said
+					 * at the file): a lieu's commune is then
+					 * not said unknown, which would be one
+					 * error a lieu for one cause */
 };
 
 /* ---- organisations ---- */

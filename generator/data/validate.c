@@ -223,7 +223,7 @@ static void check_lieu(struct vctx *v, struct lieu *l, struct organisme *o, size
 			    l->id.s);
 	if (l->code_insee.s) {
 		l->commune = strmap_get(&v->s->geo.by_code, l->code_insee.s);
-		if (!l->commune)
+		if (!l->commune && !v->s->geo.unread)
 			verr(v, l->code_insee.line, l->code_insee.col,
 			    "code_insee '%s' is not a commune of the territory (referentiels/geo/)",
 			    l->code_insee.s);
