@@ -13,6 +13,7 @@
 #include "../base/utf8.h"
 #include "../text/markdown.h"
 #include "load.h"
+#include "validate.h"
 
 void load_unknown(struct rd *r, const struct ynode *at, const char *what,
     const char *val, const char *const *known, size_t n)
@@ -128,6 +129,16 @@ static void read_legal(struct rd *r, const struct ynode *m, struct legal *l)
 	l->directeur = rd_text(r, m, "directeur_publication", REQ);
 	l->hebergeur = rd_text(r, m, "hebergeur", REQ);
 	l->contact = legal_contact(r, m, "contact");
+	const struct { const char *key, *value, *todo; } todo[] = {
+		{ "editeur", l->editeur, VALIDATE_TODO_EDITEUR },
+		{ "directeur_publication", l->directeur, VALIDATE_TODO_DIRECTEUR },
+		{ "contact", l->contact, VALIDATE_TODO_CONTACT },
+	};
+	for (size_t i = 0; i < sizeof(todo) / sizeof(todo[0]); i++)
+		if (todo[i].value && strcmp(todo[i].value, todo[i].todo) == 0)
+			rd_warn(r, ytree_get(m, todo[i].key),
+			    "%s '%s' is still the example written by carto init: replace it before publishing",
+			    todo[i].key, todo[i].value);
 	const struct ynode *a = rd_node(r, m, "accessibilite", Y_MAP, REQ);
 	if (a)
 		read_accessibility(r, a, l);

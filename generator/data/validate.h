@@ -17,6 +17,14 @@ struct diags;
 #define VALIDATE_TODO_COURRIEL "a-remplacer@exemple.invalid"
 #define VALIDATE_TODO_LIGNE "Adresse à remplacer"
 
+/* The examples of the legal notice that `carto init` writes (init/site.yaml,
+ * pages_legales): check warns for each one left, since the legal notice of
+ * a public site must name the real publisher, director and contact (README,
+ * "Legal pages"). tests/install.sh keeps them equal to the file's. */
+#define VALIDATE_TODO_EDITEUR "Votre organisme, 1 place de l'Exemple, 75000 Paris"
+#define VALIDATE_TODO_DIRECTEUR "Prénom Nom, fonction"
+#define VALIDATE_TODO_CONTACT "contact@exemple.org"
+
 /* today is YYYYMMDD, for the freshness warning; organisations are checked
  * on jobs threads. */
 void validate_site(struct site *s, int today, int jobs, struct diags *d);
