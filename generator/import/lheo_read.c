@@ -17,6 +17,7 @@
 #include "lheo_read.h"
 
 struct rctx {
+	const char *path;	/* the file read */
 	const char *shown;
 	struct diags *d;
 	int failed;		/* libxml2 reported an error: the rest cascades from it */
@@ -186,6 +187,31 @@ static int check_ns(struct rctx *c, const xmlNode *n)
 	return 0;
 }
 
+/* The line of the first "<!ENTITY" among the first upto bytes of path (the
+ * prolog the reader went through), or fallback when there is none to be
+ * found (another encoding): libxml2 keeps no line for a declaration of
+ * the DTD, and the reader's line by then is the root's, or past the end. */
+static uint32_t declared_at(const char *path, long long upto, uint32_t fallback)
+{
+	static const char pat[] = "<!ENTITY";
+	FILE *f = fopen(path, "rb");
+	uint32_t line = 1;
+	size_t k = 0;
+	int ch;
+	if (!f)
+		return fallback;
+	for (long long n = 0; n < upto && (ch = getc(f)) != EOF; n++) {
+		line += ch == '\n';
+		k = ch == pat[k] ? k + 1 : ch == pat[0];
+		if (k == sizeof(pat) - 1) {
+			fclose(f);
+			return line;
+		}
+	}
+	fclose(f);
+	return fallback;
+}
+
 /* The root element: <lheo> in the 2.2 or 2.3 namespace, and no entity
  * declared before it (the whole prolog has been parsed by then). */
 static int check_root(struct rctx *c, xmlTextReaderPtr r, const char **version)
@@ -193,7 +219,7 @@ static int check_root(struct rctx *c, xmlTextReaderPtr r, const char **version)
 	uint32_t line = (uint32_t)xmlTextReaderGetParserLineNumber(r);
 	xmlDocPtr doc = c->doc = xmlTextReaderCurrentDoc(r);
 	if (doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
-		diag_add(c->d, c->shown, line, DIAG_NOCOL, DIAG_ERROR,
+		diag_add(c->d, c->shown, declared_at(c->path, xmlTextReaderByteConsumed(r), line), DIAG_NOCOL, DIAG_ERROR,
 		    "the document declares entities (<!ENTITY>): refused, an LHÉO file needs none "
 		    "(entity expansion and external entities are attacks)");
 		return -1;
@@ -271,7 +297,7 @@ static int on_node(struct rctx *c, xmlTextReaderPtr r, lheo_formation_fn fn, voi
 int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *ctx,
     const char **version, struct diags *d)
 {
-	struct rctx c = { shown, d, 0, NULL, NULL, NULL, 0 };
+	struct rctx c = { path, shown, d, 0, NULL, NULL, NULL, 0 };
 	size_t errors = d->errors;
 	FILE *probe = fopen(path, "rb");
 	if (!probe) {
