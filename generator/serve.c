@@ -78,10 +78,13 @@ static void on_stop(int sig)
  * to make room (make_room): a browser's speculative preconnects, a stalled
  * tab or a slowloris would otherwise hold every slot for REQUEST_MS while
  * the page asked waits; a browser opens another connection when it needs
- * one. A connection whose request came whole, or that is sending its
- * response, is never closed for that: when every one is sending, the next
- * clients wait in the listen queue. A response is its head and small
- * bodies in out, then the rest of a file read in pieces.
+ * one. A connection whose request came whole, or whose response moves, is
+ * never closed for that. When every one is sending, the response that has
+ * not moved for longest makes room once it has not for STALL_MS: its client
+ * stopped reading (40 of them asking a large page and reading nothing held
+ * every slot for SEND_MS), while one that reads, however slowly, moves.
+ * Until then the next clients wait in the listen queue. A response is its
+ * head and small bodies in out, then the rest of a file read in pieces.
  */
 /* One user's browser opens a few connections per page; 32 is ample for a
  * preview while bounding the descriptors and memory a flood can take. */
@@ -91,6 +94,9 @@ static void on_stop(int sig)
 #define REQUEST_MS 5000
 /* A response that has not moved for 10 s goes to a client that stopped reading. */
 #define SEND_MS 10000
+/* A response that has not moved for 1 s makes room for a new client when
+ * every slot is taken (make_room). */
+#define STALL_MS 1000
 /* A large file is read and sent this much at a time. */
 #define PIECE (64 * 1024)
 
@@ -923,6 +929,19 @@ static void serve_conns(struct server *sv, struct conn *cs, const struct pollfd 
  * answered instead and the next is taken. Returns 1 when a slot was freed
  * (*nc one less), 0 when every connection is sending a response.
  */
+/* The sending connection of cs whose response has not moved for longest,
+ * if it has not for STALL_MS at now; else nc. A sending connection's
+ * deadline is SEND_MS after its response last moved. */
+static size_t stalled(const struct conn *cs, size_t nc, int64_t now)
+{
+	size_t v = nc;
+	for (size_t i = 0; i < nc; i++)
+		if (cs[i].writing && cs[i].deadline - SEND_MS <= now - STALL_MS &&
+		    (v == nc || cs[i].deadline < cs[v].deadline))
+			v = i;
+	return v;
+}
+
 static int make_room(struct server *sv, struct conn *cs, size_t *nc)
 {
 	for (;;) {
@@ -930,6 +949,11 @@ static int make_room(struct server *sv, struct conn *cs, size_t *nc)
 		for (size_t i = 0; i < *nc; i++)
 			if (!cs[i].writing && (v == *nc || cs[i].deadline < cs[v].deadline))
 				v = i;
+		if (v == *nc && (v = stalled(cs, *nc, now_ms())) < *nc) {
+			conn_close(&cs[v]);
+			cs[v] = cs[--*nc];
+			return 1;
+		}
 		if (v == *nc)
 			return 0;
 		if (conn_read(sv, &cs[v]) == 0 && cs[v].writing)
@@ -965,13 +989,14 @@ static size_t accept_conns(struct server *sv, struct conn *cs, size_t nc)
 	}
 }
 
-/* Whether a connection waits for its request (make_room could close it). */
-static int has_reader(const struct conn *cs, size_t nc)
+/* Whether make_room could close a connection: one waits for its request,
+ * or a response has stalled. */
+static int has_room(const struct conn *cs, size_t nc)
 {
 	for (size_t i = 0; i < nc; i++)
 		if (!cs[i].writing)
 			return 1;
-	return 0;
+	return stalled(cs, nc, now_ms()) < nc;
 }
 
 static int listen_on(int port)
@@ -1064,7 +1089,7 @@ int serve_run(const struct serve_opts *o)
 			p[i] = (struct pollfd){ cs[i].fd, (short)(cs[i].writing ? POLLOUT : POLLIN), 0 };
 		/* When every slot is sending a response, new clients wait in the
 		 * listen queue (polling it then would only spin). */
-		p[nc] = (struct pollfd){ nc < MAX_CONNS || has_reader(cs, nc) ? sv.fd : -1, POLLIN, 0 };
+		p[nc] = (struct pollfd){ nc < MAX_CONNS || has_room(cs, nc) ? sv.fd : -1, POLLIN, 0 };
 		p[nc + 1] = (struct pollfd){ sv.w.fd, POLLIN, 0 };
 		p[nc + 2] = (struct pollfd){ sv.err, POLLIN, 0 };
 		p[nc + 3] = (struct pollfd){ sv.report, POLLIN, 0 };

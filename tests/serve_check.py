@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # carto serve, end to end: builds the site, serves it on 127.0.0.1 only,
 # refuses paths that try to leave the build, serves a page at once while
-# stalled or idle clients take every slot, rebuilds when a file changes
+# stalled or idle clients take every slot (or soon, while clients that read
+# nothing of a large page do), rebuilds when a file changes
 # (the version the pages poll moves on), once for an editor's save made of
 # several file operations, watches folders created after it started, keeps
 # the last good site when a build fails and shows the error in its pages,
@@ -80,6 +81,17 @@ def stop(p):
         p.wait(60)
     except subprocess.TimeoutExpired:
         p.kill()
+
+
+def timed_home():
+    """Asks for / once the listen queue has room: (start, status, body, seconds)."""
+    queue_room()
+    t0 = time.time()
+    try:
+        s, _, b = get("/")
+    except OSError as e:
+        s, b = repr(e), b""
+    return t0, s, b, time.time() - t0
 
 
 def other(args, env, check, where=None, logfile=None):
@@ -185,13 +197,7 @@ try:
     length = int(m.group(1)) if m else 0
     got = len(head) - head.find(b"\r\n\r\n") - 4
     idle = [queue_room() and socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
-    queue_room()
-    t0 = time.time()
-    try:
-        s, _, b = get("/")
-    except OSError as e:
-        s, b = repr(e), b""
-    took = time.time() - t0
+    t0, s, b, took = timed_home()
     report(s == 200 and b.rstrip().endswith(b"</html>") and took < 1, "idle-clients-make-room",
            (s, len(b), "%.2f s" % took))
     # The first ones were closed to make room (EOF), long before their
@@ -221,6 +227,24 @@ try:
         got += len(d)
     report(length > 4000000 and got == length, "response-in-progress-not-cut", (got, length))
     for x in idle + [big]:
+        x.close()
+    # The same with 40 clients that ask the large page and read nothing:
+    # their responses stall and hold every slot; a page asked after them is
+    # served once the responses stalled longest make room (1 s), not when
+    # they time out (SEND_MS, 10 s).
+    readers = []
+    for _ in range(40):
+        queue_room()
+        x = socket.socket()
+        x.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        x.settimeout(10)
+        x.connect(("127.0.0.1", port))
+        x.sendall(b"GET /gros/ HTTP/1.1\r\n\r\n")
+        readers.append(x)
+    t0, s, b, took = timed_home()
+    report(s == 200 and b.rstrip().endswith(b"</html>") and took < 5, "stalled-readers-make-room",
+           (s, len(b), "%.2f s" % took))
+    for x in readers:
         x.close()
     # Listening on loopback only: /proc/net/tcp lists the socket as 127.0.0.1.
     mine = [l[1] for l in listening()]
@@ -441,7 +465,7 @@ finally:
 # console does not say there is one; the errors are served.
 broken = tempfile.mkdtemp(prefix="carto-serve-broken-")
 try:
-    shutil.copytree(site, broken, dirs_exist_ok=True)
+    shutil.copytree(sys.argv[2], broken, dirs_exist_ok=True)	# site is the memory test's by now
     with open(os.path.join(broken, "site.yaml"), "a") as f:
         f.write("\n  - [unclosed\n")
     port0, port = port, free_port()
