@@ -76,6 +76,48 @@ fi
 # Unicode, control characters and search folding (tests/text/).
 . tests/text.sh
 
+# A character no PDF font has (Chinese, an emoji, a rune) in an
+# organisation's name: every PDF that prints it as U+FFFD warns once, at
+# the file and line where the name is written, naming the PDF and the
+# characters: the organisation's fiche, a fiche whose "Et après ?" leads to
+# one of its offers (it used to name that fiche's own file, with no line),
+# the booklets that list it (they named the cartography's file).
+G="$TMP/glyph-$LABEL"
+rm -rf "$G" "$TMP/.glyph-$LABEL-clean"*; mkdir -p "$G"; cp -r content referentiels site.yaml "$G"/
+sed -i '0,/nom: "Les Voix de Vitry"/s//nom: "Les Voix de Vitry 李小龍 🙂 ᚠ"/' "$G/content/organismes/les-voix-de-vitry.yaml"
+"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2> "$G/first.err"
+rc=$?
+glyph_chars='李 (U+674E), 小 (U+5C0F), 龍 (U+9F8D), 🙂 (U+1F642), ᚠ (U+16A0) (no font has them'
+glyph_got=$(grep -F "cannot print $glyph_chars" "$G/first.err" | sed "s|^$G/||; s|: the PDF documents.*||")
+glyph_want="content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/cartographies/linguistique-94.pdf
+content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/cartographies/linguistique.pdf
+content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/organismes/les-voix-de-vitry.pdf
+content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/organismes/mots-passants-champigny.pdf"
+[ $rc = 0 ] && [ "$glyph_got" = "$glyph_want" ] && [ "$(grep -c 'cannot print' "$G/first.err")" = 4 ]
+st=$?; detail="exit $rc: $(grep 'cannot print' "$G/first.err" | sed "s|^$G/||" | cut -c1-110)"; [ $st = 0 ]
+site_test pdf-unprintable-warns-at-its-file "$detail"
+# The PDFs that show U+FFFD are those the warnings name, no more.
+if command -v pdftotext > /dev/null; then
+	glyph_shown=$(cd "$G/out" && for f in pdf/*/*.pdf; do
+		pdftotext "$f" - 2> /dev/null | grep -q '�' && echo "$f"; done)
+	[ "$glyph_shown" = "$(echo "$glyph_want" | sed 's/.*warning: //')" ]
+	st=$?; detail="shown in: $(echo $glyph_shown)"; [ $st = 0 ]
+	site_test pdf-unprintable-every-pdf-warns "$detail"
+fi
+# A rebuild after a touch of that file, with the cache, says the same
+# warnings as a build without it (a document that warned is rendered again,
+# never put back silently); the cache's own lines ("carto: …") aside.
+sleep 0.02; touch "$G/content/organismes/les-voix-de-vitry.yaml"
+"$CARTO" build --site "$G" --out "$G/out" > "$G/cached.out" 2> "$G/cached.err" &&
+	"$CARTO" build --no-cache --site "$G" --out "$TMP/glyph-$LABEL-clean" > /dev/null 2> "$G/clean.err" &&
+	grep -q 'documents reused from the build cache' "$G/cached.out" &&
+	grep -v '^carto:' "$G/cached.err" > "$G/cached.diags" && grep -v '^carto:' "$G/clean.err" > "$G/clean.diags" &&
+	diff "$G/clean.diags" "$G/cached.diags" > "$G/diff" && [ "$(grep -c 'cannot print' "$G/cached.diags")" = 4 ]
+st=$?; detail="$(head -c 600 "$G/diff") $(grep '^carto:' "$G/cached.out" | tail -1)"; [ $st = 0 ]
+site_test pdf-unprintable-warns-again-from-cache "$detail"
+rm -rf "$G" "$TMP/glyph-$LABEL-clean" "$TMP/.glyph-$LABEL-clean"*
+unset G glyph_chars glyph_got glyph_want glyph_shown
+
 # Identical input gives identical output, byte for byte (and with --jobs 1).
 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&
 	"$CARTO" build --site "$S" --out "$TMP/b2" --jobs 1 > /dev/null 2>&1 &&

@@ -405,6 +405,9 @@ static void body_run(struct doc *d, size_t j, void *ctx)
 	const struct bsec *sc = &y->sec[j];
 	const struct brow *r = &y->r[sc->row];
 	struct entry e = { y->script, y->s, r, y->b, y->numbers };
+	/* An entry's text is its organisation's (its suites' names are
+	 * found in their files by pdf_warn_missing). */
+	d->cur = sc->kind == SEC_ENTRY || sc->kind == SEC_SCRIPT ? r->o->org->file : NULL;
 	switch (sc->kind) {
 	case SEC_HEADING:
 		pdf_heading_keyed(d, y->ent, &sc->key, 12, r->l->commune ? r->l->commune->nom : "");
@@ -419,6 +422,7 @@ static void body_run(struct doc *d, size_t j, void *ctx)
 	default:
 		pdf_section(d, y->ent, &sc->key, tail, y->t);
 	}
+	d->cur = NULL;
 }
 
 /* The booklet's first pages, up to its body: the title, the map, the
@@ -450,6 +454,7 @@ static int booklet_open(struct doc *d, const struct site *s, const struct cartog
 	if (pdf_open_doc(d, dg) < 0)
 		return -1;
 	d->src = ca->file;
+	d->site = s;
 	d->reuse = ru;
 	pdf_info(d, title, s->titre, "Livret pour les prescripteurs : carte et liste des offres", s->last_update);
 	buf_reset(b);

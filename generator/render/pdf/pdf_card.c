@@ -97,6 +97,7 @@ int card(const struct site *s, const struct referentiel *r, struct publish *p, s
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = r->file;
+	d.site = s;
 	for (size_t i = 0; i < r->echelle.n && n < 16; i++)
 		steps[n++] = r->echelle.v[i].code;
 	for (size_t i = 0; n == 0 && i < 3; i++)

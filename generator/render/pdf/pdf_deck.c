@@ -455,6 +455,7 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 		goto out;
 	}
 	d.src = pg->file;
+	d.site = s;
 	d.url = url;
 	d.base = s->base_url;
 	d.reuse = ru;
@@ -486,6 +487,7 @@ int deck(const struct site *s, const struct page *pg, struct pdf_reuse *ru, stru
 	    dg) < 0)
 		goto out;
 	d.src = pg->file;
+	d.site = s;
 	buf_reset(b);
 	buf_printf(b, "%s – %s", s->titre, pg->titre);
 	d.footer = xstrdup(b->data);

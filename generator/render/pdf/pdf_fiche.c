@@ -231,6 +231,7 @@ int fiche(const struct site *s, const struct organisme *o, const struct outline 
 	if (pdf_open_doc(&d, dg) < 0)
 		goto out;
 	d.src = o->file;
+	d.site = s;
 	snprintf(url, sizeof(url), "%s%s", s->base_url, path_org_page(&path, o));
 	pdf_info(&d, o->nom, s->titre, "Fiche organisme : lieux, offres de formation, contacts", o->mise_a_jour);
 	buf_reset(b);

@@ -82,9 +82,14 @@ struct doc {
 	const char *uni_name[N_TIERS][N_STYLES];	/* their names in libharu */
 	int utf8;		/* the UTF-8 encoder is registered */
 	uint32_t missing[8];	/* characters no font has, for the warning */
+	const char *missing_in[8];	/* each one's d->cur when it was met */
 	size_t n_missing;
 	struct diags *diags;	/* the worker's: warnings, and what went wrong */
 	const char *src;	/* the content file behind the document */
+	const char *cur;	/* the content file of the text being set when
+				 * it is another (a booklet's entry), or NULL */
+	const struct site *site;	/* its files are where pdf_warn_missing
+					 * looks for a character src lacks */
 	const char *url;	/* the page online, under the footer */
 	const char *base;	/* the site online, for links from the root */
 	int scaled;		/* drawing at a scale: no link annotations */
@@ -247,6 +252,13 @@ void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x
     const char *s);
 HPDF_Font pdf_tier_font(struct doc *d, int tier, int style);
 HPDF_Font pdf_twin(struct doc *d, HPDF_Font f);
+/* One warning for the document at path (b is scratch) when it printed
+ * characters no font has: placed where the first of them stands in the
+ * content file its text came from (the file that was d->cur when it was
+ * met, else d->src, else the first of d->site's content files that has
+ * it: a fiche shows the names of the organisations its offers lead to),
+ * each other character that stands in another file named with its own
+ * place. Nothing when there were none or d->diags is NULL. */
 void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
 
 /* pdf_pages.c, for pdf_save: before libharu writes the document, puts

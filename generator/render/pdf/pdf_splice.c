@@ -237,7 +237,11 @@ void pdf_trace_end(struct doc *d, struct pdf_reuse *ru, const char *rel, int ok)
 	struct pdf_trace *t = d->trace;
 	if (!t)
 		return;
-	if (ok && t->saved && ru && ru->cache && t->n > 0) {
+	/* A booklet that printed a character no font has leaves no note: the
+	 * next build, which renders it again (cache.h: a document that
+	 * warned is never reused), lays it out whole and warns again, where a
+	 * splice would lay out only the sections that changed. */
+	if (ok && t->saved && !d->n_missing && ru && ru->cache && t->n > 0) {
 		struct buf b = BUF_INIT, name = BUF_INIT;
 		struct head h = { MAGIC, (uint32_t)t->npages, (uint32_t)t->n, { t->fonts[0], t->fonts[1] }, 0,
 			t->len, t->file, t->head };

@@ -186,8 +186,10 @@ static void note_missing(struct doc *d, uint32_t cp)
 	for (size_t i = 0; i < d->n_missing; i++)
 		if (d->missing[i] == cp)
 			return;
-	if (d->n_missing < sizeof(d->missing) / sizeof(*d->missing))
+	if (d->n_missing < sizeof(d->missing) / sizeof(*d->missing)) {
+		d->missing_in[d->n_missing] = d->cur;
 		d->missing[d->n_missing++] = cp;
+	}
 }
 
 /* The lowest tier that has every character of s (bytes below 0x20 pass as
@@ -573,27 +575,79 @@ void pdf_show_next(struct doc *d, HPDF_Page pg, HPDF_Font f, float size, float x
 	show_font(d, pg, f, size, x, y, s, 0);
 }
 
-/* Where cp first stands in the file at path (1-based line and column, in
- * characters); 0 when it is not there (a booklet shows names from other
- * files) or the file cannot be read. */
-static void find_char(const char *path, uint32_t cp, uint32_t *line, uint32_t *col)
+/* A character's place in a content file (file NULL: not found yet). */
+struct place {
+	const char *file;
+	uint32_t line, col;
+};
+
+/* Reads the file at path once and places there each of d's missing
+ * characters not placed yet (want: only character i, or -1 for all) at
+ * its first occurrence (1-based line and column, in characters). Returns
+ * the number still not placed. */
+static size_t place_in(struct doc *d, const char *path, struct place *at, long want)
 {
 	struct buf f = BUF_INIT;
-	char c[5] = { 0 };
-	utf8_encode(c, cp);
-	const char *at = fs_read(path, 64u << 20, &f) == 0 ? strstr(f.data, c) : NULL;
-	if (at) {
-		*line = 1;
-		*col = 1;
-		for (const char *p = f.data; p < at; p++) {
-			if (*p == '\n') {
-				++*line;
-				*col = 1;
-			} else if (((unsigned char)*p & 0xC0) != 0x80)
-				++*col;
+	size_t left = 0;
+	int read = path && fs_read(path, 64u << 20, &f) == 0;
+	for (size_t i = 0; i < d->n_missing; i++) {
+		char c[5] = { 0 };
+		utf8_encode(c, d->missing[i]);
+		const char *hit = read && !at[i].file && (want < 0 || (size_t)want == i) ? strstr(f.data, c) : NULL;
+		if (hit) {
+			at[i] = (struct place){ path, 1, 1 };
+			for (const char *p = f.data; p < hit; p++) {
+				if (*p == '\n') {
+					at[i].line++;
+					at[i].col = 1;
+				} else if (((unsigned char)*p & 0xC0) != 0x80)
+					at[i].col++;
+			}
 		}
+		left += !at[i].file;
 	}
 	buf_release(&f);
+	return left;
+}
+
+/* The k-th content file of s where a document's text may come from, in a
+ * fixed order (organisations, référentiels, cartographies, pages, the
+ * vocabularies, site.yaml); NULL past the last. */
+static const char *site_file(const struct site *s, size_t k)
+{
+	if (k < s->n_organismes)
+		return s->organismes[k]->file;
+	k -= s->n_organismes;
+	if (k < s->n_referentiels)
+		return s->referentiels[k]->file;
+	k -= s->n_referentiels;
+	if (k < s->n_cartographies)
+		return s->cartographies[k]->file;
+	k -= s->n_cartographies;
+	if (k < s->n_pages)
+		return s->pages[k]->file;
+	k -= s->n_pages;
+	return k == 0 ? s->vocab.file : k == 1 ? s->site_file : NULL;
+}
+
+/* Places each missing character (pdf_warn_missing's order of files). */
+static void place_missing(struct doc *d, struct place *at)
+{
+	size_t left = d->n_missing;
+	for (size_t i = 0; i < d->n_missing; i++)
+		at[i] = (struct place){ NULL, 0, 0 };
+	for (size_t i = 0; i < d->n_missing; i++)
+		if (d->missing_in[i])
+			left = place_in(d, d->missing_in[i], at, (long)i);
+	if (left && d->src)
+		left = place_in(d, d->src, at, -1);
+	const char *prev = NULL, *f;
+	for (size_t k = 0; left && d->site && (f = site_file(d->site, k)) != NULL; k++) {
+		/* An organisations' file holding several comes once per organisation. */
+		if (f != d->src && (!prev || strcmp(f, prev) != 0))
+			left = place_in(d, f, at, -1);
+		prev = f;
+	}
 }
 
 /* Characters no font has are printed as U+FFFD: the editor is told which,
@@ -602,16 +656,19 @@ void pdf_warn_missing(struct doc *d, const char *path, struct buf *b)
 {
 	if (!d->n_missing || !d->diags)
 		return;
+	struct place at[sizeof(d->missing) / sizeof(*d->missing)];
+	place_missing(d, at);
+	const struct place first = at[0].file ? at[0] : (struct place){ d->src ? d->src : path, 0, 0 };
 	buf_reset(b);
 	for (size_t i = 0; i < d->n_missing; i++) {
 		char c[5] = { 0 };
 		utf8_encode(c, d->missing[i]);
-		buf_printf(b, "%s%s (U+%04X)", i ? ", " : "", c, (unsigned)d->missing[i]);
+		buf_printf(b, "%s%s (U+%04X", i ? ", " : "", c, (unsigned)d->missing[i]);
+		if (at[i].file && strcmp(at[i].file, first.file) != 0)
+			buf_printf(b, ", from %s:%u:%u", at[i].file, (unsigned)at[i].line, (unsigned)at[i].col);
+		buf_putc(b, ')');
 	}
-	uint32_t line = 0, col = 0;
-	if (d->src)
-		find_char(d->src, d->missing[0], &line, &col);
-	diag_add(d->diags, d->src ? d->src : path, line, col, DIAG_WARNING,
+	diag_add(d->diags, first.file, first.line, first.col, DIAG_WARNING,
 	    "%s: the PDF documents cannot print %s (no font has %s, or %s written right to left): "
 	    "printed there as \xEF\xBF\xBD (the web page shows %s)",
 	    path, b->data, d->n_missing > 1 ? "them" : "it", d->n_missing > 1 ? "they are" : "it is",
