@@ -85,7 +85,7 @@ fi
 G="$TMP/glyph-$LABEL"
 rm -rf "$G" "$TMP/.glyph-$LABEL-clean"*; mkdir -p "$G"; cp -r content referentiels site.yaml "$G"/
 sed -i '0,/nom: "Les Voix de Vitry"/s//nom: "Les Voix de Vitry 李小龍 🙂 ᚠ"/' "$G/content/organismes/les-voix-de-vitry.yaml"
-"$CARTO" build --site "$G" --out "$G/out" > /dev/null 2> "$G/first.err"
+"$CARTO" build --site "$G" --out "$G/out" > "$G/first.out" 2> "$G/first.err"
 rc=$?
 glyph_chars='李 (U+674E), 小 (U+5C0F), 龍 (U+9F8D), 🙂 (U+1F642), ᚠ (U+16A0) (no font has them'
 glyph_got=$(grep -F "cannot print $glyph_chars" "$G/first.err" | sed "s|^$G/||; s|: the PDF documents.*||")
@@ -93,8 +93,9 @@ glyph_want="content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/cartogr
 content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/cartographies/linguistique.pdf
 content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/organismes/les-voix-de-vitry.pdf
 content/organismes/les-voix-de-vitry.yaml:3:27: warning: pdf/organismes/mots-passants-champigny.pdf"
-[ $rc = 0 ] && [ "$glyph_got" = "$glyph_want" ] && [ "$(grep -c 'cannot print' "$G/first.err")" = 4 ]
-st=$?; detail="exit $rc: $(grep 'cannot print' "$G/first.err" | sed "s|^$G/||" | cut -c1-110)"; [ $st = 0 ]
+[ $rc = 0 ] && [ "$glyph_got" = "$glyph_want" ] && [ "$(grep -c 'cannot print' "$G/first.err")" = 4 ] &&
+	grep -q '^carto: published .* (4 warnings)$' "$G/first.out"	# the summary counts them
+st=$?; detail="exit $rc: $(grep 'cannot print' "$G/first.err" | sed "s|^$G/||" | cut -c1-110) $(tail -1 "$G/first.out")"; [ $st = 0 ]
 site_test pdf-unprintable-warns-at-its-file "$detail"
 # The PDFs that show U+FFFD are those the warnings name, no more.
 if command -v pdftotext > /dev/null; then
