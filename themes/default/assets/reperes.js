@@ -212,7 +212,9 @@
     if (had && keep && keep !== had) keep.focus();
     /* The map's description counts the markers shown. */
     var desc = svg.querySelector("desc");
-    if (desc) desc.textContent = desc.textContent.replace(/regroupés en \d+ repères/, "regroupés en " + shown + " repères");
+    if (desc) desc.textContent = desc.textContent.replace(/(regroupés?) en \d+ repères?/, function (m, r) {
+      return r + " en " + shown + (shown > 1 ? " repères" : " repère");
+    });
     if (t0) api.ms = performance.now() - t0;
   }
 
