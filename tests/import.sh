@@ -238,6 +238,28 @@ rm -rf "$D"
 # organisation, id or offer in memory costs about 6 MB more at 20,000). Plain
 # build only: ASan keeps freed memory in quarantine.
 [ "$LABEL" = plain ] || return 0
+
+# Entity bombs cost nothing: the file stops at its first declaration, before
+# the parser could expand anything (billion-laughs: 10^9 "lol" once
+# expanded, quadratic-blowup: 500 MB). Each takes about 8 MB and 0.05 s
+# (build/measure); 32 MB and 5 s leave room for a loaded machine, and are
+# far below what an expansion costs.
+for bomb in billion-laughs quadratic-blowup parameter-entity-loop; do
+	B="$TMP/imp-bomb"
+	rm -rf "$B"
+	cp -r tests/check/base "$B"
+	cp "tests/import/cases/$bomb.xml" "$B/"
+	(cd "$B" && "$ROOT/build/measure" -- "$CARTO" import lheo "$bomb.xml" > out.txt 2> m.txt < /dev/null)
+	m=$(tail -1 "$B/m.txt")
+	kb=$(echo "$m" | sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p')
+	ms=$(echo "$m" | sed -n 's/.*wall_s=\([0-9]*\)\.\([0-9]\).*/\1\2/p')
+	[ -n "$kb" ] && [ -n "$ms" ] && [ "$kb" -lt 32768 ] && [ "$ms" -lt 50 ] &&
+		grep -q "^$bomb.xml:[0-9]*: error: the document declares entities" "$B/m.txt"
+	st=$?
+	imp_test "bounded-$bomb" "$st" "$m"
+	rm -rf "$B"
+done
+
 G="$TMP/imp-big"
 rm -rf "$G"
 cp -r tests/check/base "$G"

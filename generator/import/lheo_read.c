@@ -1,7 +1,8 @@
 /*
  * LHÉO streaming reader over libxml2's xmlTextReader. Start at lheo_read: it
- * reads node by node, checks the root and its namespace, refuses entity
- * declarations, and expands each lheo/offres/formation into a subtree handed
+ * feeds the parser through the prolog guard (lheo_prolog.h, which refuses
+ * entity declarations before the parser sees them), reads node by node,
+ * checks the root and its namespace, and expands each lheo/offres/formation into a subtree handed
  * to the caller, then skips past it (the reader frees what it has passed).
  */
 #include <errno.h>
@@ -14,10 +15,16 @@
 
 #include "../base/buf.h"
 #include "../base/diag.h"
+#include "lheo_prolog.h"
 #include "lheo_read.h"
 
+#define ENTITIES_REFUSED "the document declares entities (<!ENTITY>): refused, an LHÉO file " \
+	"needs none (entity expansion and external entities are attacks)"
+
 struct rctx {
-	const char *path;	/* the file read */
+	FILE *f;		/* the file read */
+	int io_errno;		/* a read of f failed: its errno */
+	struct lheo_prolog pro;	/* the guard its bytes go through */
 	const char *shown;
 	struct diags *d;
 	int failed;		/* libxml2 reported an error: the rest cascades from it */
@@ -32,7 +39,9 @@ static void on_error(void *arg, xmlErrorPtr e)
 {
 	struct rctx *c = arg;
 	struct buf m = BUF_INIT;
-	if (c->failed)
+	/* Once the guard has stopped the file, what the parser says of its
+	 * end is moot: lheo_read says why it stopped. */
+	if (c->failed || c->pro.verdict > LHEO_PROLOG_OK || c->io_errno)
 		return;
 	c->failed = e->level != XML_ERR_WARNING;
 	/* A file cut after a formation's end: the reader, at the end of its
@@ -187,41 +196,27 @@ static int check_ns(struct rctx *c, const xmlNode *n)
 	return 0;
 }
 
-/* The line of the first "<!ENTITY" among the first upto bytes of path (the
- * prolog the reader went through), or fallback when there is none to be
- * found (another encoding): libxml2 keeps no line for a declaration of
- * the DTD, and the reader's line by then is the root's, or past the end. */
-static uint32_t declared_at(const char *path, long long upto, uint32_t fallback)
+/* The parser's input: the file's bytes, through the prolog guard. */
+static int read_guarded(void *arg, char *buf, int len)
 {
-	static const char pat[] = "<!ENTITY";
-	FILE *f = fopen(path, "rb");
-	uint32_t line = 1;
-	size_t k = 0;
-	int ch;
-	if (!f)
-		return fallback;
-	for (long long n = 0; n < upto && (ch = getc(f)) != EOF; n++) {
-		line += ch == '\n';
-		k = ch == pat[k] ? k + 1 : ch == pat[0];
-		if (k == sizeof(pat) - 1) {
-			fclose(f);
-			return line;
-		}
+	struct rctx *c = arg;
+	size_t n = fread(buf, 1, (size_t)len, c->f);
+	if (ferror(c->f)) {
+		c->io_errno = errno ? errno : EIO;
+		return 0;
 	}
-	fclose(f);
-	return fallback;
+	return (int)lheo_prolog_scan(&c->pro, (const unsigned char *)buf, n);
 }
 
-/* The root element: <lheo> in the 2.2 or 2.3 namespace, and no entity
- * declared before it (the whole prolog has been parsed by then). */
+/* The root element: <lheo> in the 2.2 or 2.3 namespace. No entity can
+ * have been declared before it (the guard stops the file at the first
+ * declaration): the check of the DTD's entities is a second lock. */
 static int check_root(struct rctx *c, xmlTextReaderPtr r, const char **version)
 {
 	uint32_t line = (uint32_t)xmlTextReaderGetParserLineNumber(r);
 	xmlDocPtr doc = c->doc = xmlTextReaderCurrentDoc(r);
 	if (doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities)) {
-		diag_add(c->d, c->shown, declared_at(c->path, xmlTextReaderByteConsumed(r), line), DIAG_NOCOL, DIAG_ERROR,
-		    "the document declares entities (<!ENTITY>): refused, an LHÉO file needs none "
-		    "(entity expansion and external entities are attacks)");
+		diag_add_msg(c->d, c->shown, line, DIAG_NOCOL, DIAG_ERROR, ENTITIES_REFUSED);
 		return -1;
 	}
 	if (doc && doc->intSubset && (doc->intSubset->SystemID || doc->intSubset->ExternalID))
@@ -294,21 +289,37 @@ static int on_node(struct rctx *c, xmlTextReaderPtr r, lheo_formation_fn fn, voi
 	return 1;
 }
 
+/* Why the read stopped before the parser did (the guard, a read error). */
+static void say_stopped(struct rctx *c)
+{
+	if (c->pro.verdict == LHEO_PROLOG_ENTITY)
+		diag_add_msg(c->d, c->shown, c->pro.line, DIAG_NOCOL, DIAG_ERROR, ENTITIES_REFUSED);
+	else if (c->pro.verdict == LHEO_PROLOG_ENCODING)
+		diag_add(c->d, c->shown, c->pro.line, DIAG_NOCOL, DIAG_ERROR,
+		    "the file is in %s, an encoding carto does not read: refused (an LHÉO file is "
+		    "in UTF-8, or ISO-8859-1)", c->pro.encoding);
+	else
+		diag_add(c->d, c->shown, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(c->io_errno));
+}
+
 int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *ctx,
     const char **version, struct diags *d)
 {
-	struct rctx c = { path, shown, d, 0, NULL, NULL, NULL, 0 };
+	struct rctx c;
 	size_t errors = d->errors;
-	FILE *probe = fopen(path, "rb");
-	if (!probe) {
+	memset(&c, 0, sizeof(c));
+	c.shown = shown;
+	c.d = d;
+	lheo_prolog_init(&c.pro);
+	if (!(c.f = fopen(path, "rb"))) {
 		diag_add(d, shown, 0, 0, DIAG_ERROR, "cannot read: %s", strerror(errno));
 		return -1;
 	}
-	fclose(probe);
 	xmlSetExternalEntityLoader(refuse_external);
-	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-	    XML_PARSE_NOCDATA);
+	xmlTextReaderPtr r = xmlReaderForIO(read_guarded, NULL, &c, path, NULL, XML_PARSE_NONET |
+	    XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
 	if (!r) {
+		fclose(c.f);
 		diag_add(d, shown, 0, 0, DIAG_ERROR, "cannot read as XML");
 		return -1;
 	}
@@ -327,13 +338,16 @@ int lheo_read(const char *path, const char *shown, lheo_formation_fn fn, void *c
 		if (st == 0)
 			ret = xmlTextReaderRead(r);
 	}
-	if (st >= 0 && ret < 0 && d->errors == errors)
+	if (c.pro.verdict > LHEO_PROLOG_OK || c.io_errno)
+		say_stopped(&c);
+	else if (st >= 0 && ret < 0 && d->errors == errors)
 		diag_add(d, shown, (uint32_t)xmlTextReaderGetParserLineNumber(r), DIAG_NOCOL, DIAG_ERROR,
 		    "malformed XML");
-	if (st >= 0 && ret == 0 && !seen_root)
+	else if (st >= 0 && ret == 0 && !seen_root)
 		diag_add(d, shown, 0, 0, DIAG_ERROR, "empty document: no <lheo> element");
 	xmlFreeTextReader(r);
 	if (c.doc)
 		xmlFreeDoc(c.doc);
+	fclose(c.f);
 	return d->errors == errors ? 0 : -1;
 }

@@ -9,8 +9,9 @@
  *
  * Safety: no network (XML_PARSE_NONET), no DTD loaded, entities never
  * substituted, any external resource refused by the entity loader (XXE is
- * never fetched nor read), a document that declares entities refused (entity
- * expansion attacks), text nodes limited to libxml2's default 10 MB. Every
+ * never fetched nor read), a document that declares entities refused at its
+ * first <!ENTITY> before the parser reads the declaration (lheo_prolog.h:
+ * entity expansion attacks), text nodes limited to libxml2's default 10 MB. Every
  * problem is a diagnostic "FILE:line: error: …" (column DIAG_NOCOL).
  */
 #ifndef CARTO_LHEO_READ_H
