@@ -6,7 +6,6 @@
  * node by node, into a compact tree of its own (read_formation) handed to
  * the caller; the reader frees its nodes as it passes them.
  */
-#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,18 +324,19 @@ static int check_ns(struct rctx *c, const xmlNode *n)
 }
 
 /* One node of the formation being read into the tree: 1 at its end, 0 to
- * read on, -1 on an error (said). */
+ * read on, -1 on an error (said). The node's type is the tree node's own,
+ * but for an element, whose start and end the reader's type tells apart:
+ * xmlTextReaderNodeType would scan each text to tell whitespace. */
 static int tree_node(struct rctx *c, xmlTextReaderPtr r)
 {
 	struct tree *t = &c->tree;
 	const xmlNode *x = xmlTextReaderCurrentNode(r);
-	int type = xmlTextReaderNodeType(r);
-	size_t depth = (size_t)xmlTextReaderDepth(r) - 2;
 	if (!x)
 		return 0;
-	assert(type == XML_READER_TYPE_END_ELEMENT ? depth + 1 == t->depth : depth == t->depth);
-	switch (type) {
-	case XML_READER_TYPE_ELEMENT:
+	switch (x->type) {
+	case XML_ELEMENT_NODE:
+		if (xmlTextReaderNodeType(r) == XML_READER_TYPE_END_ELEMENT)
+			return --t->depth == 0;
 		if (check_ns(c, x) < 0)
 			return -1;
 		struct elem *e = tree_elem(t, x, (const char *)x->name);
@@ -344,15 +344,11 @@ static int tree_node(struct rctx *c, xmlTextReaderPtr r)
 		if (!xmlTextReaderIsEmptyElement(r))
 			tree_open(t, e);
 		return 0;
-	case XML_READER_TYPE_END_ELEMENT:
-		return --t->depth == 0;
-	case XML_READER_TYPE_TEXT:
-	case XML_READER_TYPE_CDATA:
-	case XML_READER_TYPE_WHITESPACE:
-	case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
 		tree_text(t, x->content ? (const char *)x->content : "");
 		return 0;
-	case XML_READER_TYPE_ENTITY_REFERENCE:
+	case XML_ENTITY_REF_NODE:
 		diag_add(c->d, c->shown, (uint32_t)xmlTextReaderGetParserLineNumber(r), DIAG_NOCOL, DIAG_ERROR,
 		    "entity reference refused");
 		return -1;
