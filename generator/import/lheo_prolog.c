@@ -83,6 +83,25 @@ static void xml_decl(struct lheo_prolog *p)
 		refuse_encoding(p, e, p->lt_line);
 }
 
+/* A unit of the XML declaration, kept with its runs of whitespace made
+ * one space: a declaration that is well-formed then fits in decl, whatever
+ * its spacing. One that does not could hide its encoding: refused (the
+ * parser would stop at its error anyway). */
+static void decl_char(struct lheo_prolog *p, int c)
+{
+	if (strchr(" \t\r\n", c)) {
+		if (p->decl_len && p->decl[p->decl_len - 1] == ' ')
+			return;
+		c = ' ';
+	}
+	if (p->decl_len + 1 == sizeof(p->decl)) {
+		refuse_encoding(p, "", p->lt_line);
+		return;
+	}
+	p->decl[p->decl_len++] = (char)c;
+	p->decl[p->decl_len] = '\0';
+}
+
 /* The markup after a "<" (m, ending with the unit c) is known: which one. */
 static void markup(struct lheo_prolog *p, int c);
 static void unit(struct lheo_prolog *p, int c);
@@ -183,10 +202,8 @@ static void unit(struct lheo_prolog *p, int c)
 				p->decl[p->decl_len - 1] = '\0';	/* the '?' */
 				xml_decl(p);
 			}
-		} else if (p->capture && p->decl_len + 1 < sizeof(p->decl)) {
-			p->decl[p->decl_len++] = (char)c;
-			p->decl[p->decl_len] = '\0';
-		}
+		} else if (p->capture)
+			decl_char(p, c);
 		p->dashes = c == '?';
 		break;
 	}

@@ -29,7 +29,8 @@ enum lheo_prolog_verdict {
 struct lheo_prolog {
 	enum lheo_prolog_verdict verdict;
 	uint32_t line;		/* the verdict's line (1-based) */
-	char encoding[48];	/* LHEO_PROLOG_ENCODING: the encoding's name */
+	char encoding[48];	/* LHEO_PROLOG_ENCODING: the encoding's name, "" when
+				 * the XML declaration is too long to be read */
 	/* The scan's own state (lheo_prolog.c). */
 	int state, back, qback, quote, form, cr, n_pend, dashes, capture;
 	unsigned char pend[4];

@@ -474,6 +474,9 @@ static void say_stopped(struct rctx *c)
 {
 	if (c->pro.verdict == LHEO_PROLOG_ENTITY)
 		diag_add_msg(c->d, c->shown, c->pro.line, DIAG_NOCOL, DIAG_ERROR, ENTITIES_REFUSED);
+	else if (c->pro.verdict == LHEO_PROLOG_ENCODING && !c->pro.encoding[0])
+		diag_add(c->d, c->shown, c->pro.line, DIAG_NOCOL, DIAG_ERROR,
+		    "the XML declaration is too long for carto to read its encoding: refused");
 	else if (c->pro.verdict == LHEO_PROLOG_ENCODING)
 		diag_add(c->d, c->shown, c->pro.line, DIAG_NOCOL, DIAG_ERROR,
 		    "the file is in %s, an encoding carto does not read: refused (an LHÉO file is "

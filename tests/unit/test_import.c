@@ -160,6 +160,14 @@ void test_lheo_prolog(void)
 	/* Encodings the scan cannot read. */
 	static const char ebcdic[] = "<?xml version=\"1.0\" encoding=\"IBM037\"?>\x4C\x5A";
 	EXPECT(PROLOG_IS(ebcdic, LHEO_PROLOG_ENCODING, 1, 0, 38));
+	static const char spaced[] = "<?xml version='1.0'\n\n                                        "
+	    "                                                                                      "
+	    "                                 encoding = 'UTF-8' ?><!DOCTYPE a [<!ENTITY b 'c'>]>";
+	EXPECT(PROLOG_IS(spaced, LHEO_PROLOG_ENTITY, 3, (size_t)(strstr(spaced, "<!ENTITY") - spaced), 7));
+	static const char hidden[] = "<?xml version='1.0' xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxx encoding='IBM037'?>";
+	EXPECT(PROLOG_IS(hidden, LHEO_PROLOG_ENCODING, 1, 0, sizeof(hidden)));
 	static const char ucs4[] = "\0\0\0<\0\0\0?";
 	EXPECT(PROLOG_IS(ucs4, LHEO_PROLOG_ENCODING, 1, 0, 3));
 }
