@@ -128,7 +128,7 @@ static void *tree_alloc(struct tree *t, size_t size)
 {
 	size = (size + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
 #ifndef ARENA_DEBUG
-	if ((size_t)(t->end - t->at) >= size) {
+	if (t->at && (size_t)(t->end - t->at) >= size) {
 		void *p = t->at;
 		t->at += size;
 		return p;
