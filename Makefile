@@ -63,7 +63,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/build.c generator/fingerprint.c generator/serve.c \
        generator/share.c generator/scaffold.c generator/help.c \
        generator/import/lheo.c generator/import/lheo_org.c generator/import/lheo_offre.c \
-       generator/import/lheo_read.c generator/import/lheo_map.c generator/import/lheo_md.c \
+       generator/import/lheo_read.c generator/import/lheo_prolog.c generator/import/lheo_map.c generator/import/lheo_md.c \
        generator/import/lheo_sort.c generator/import/lheo_site.c
 MAIN = generator/main.c
 

@@ -238,6 +238,28 @@ rm -rf "$D"
 # organisation, id or offer in memory costs about 6 MB more at 20,000). Plain
 # build only: ASan keeps freed memory in quarantine.
 [ "$LABEL" = plain ] || return 0
+
+# Entity bombs cost nothing: the file stops at its first declaration, before
+# the parser could expand anything (billion-laughs: 10^9 "lol" once
+# expanded, quadratic-blowup: 500 MB). Each takes about 8 MB and 0.05 s
+# (build/measure); 32 MB and 5 s leave room for a loaded machine, and are
+# far below what an expansion costs.
+for bomb in billion-laughs quadratic-blowup parameter-entity-loop; do
+	B="$TMP/imp-bomb"
+	rm -rf "$B"
+	cp -r tests/check/base "$B"
+	cp "tests/import/cases/$bomb.xml" "$B/"
+	(cd "$B" && "$ROOT/build/measure" -- "$CARTO" import lheo "$bomb.xml" > out.txt 2> m.txt < /dev/null)
+	m=$(tail -1 "$B/m.txt")
+	kb=$(echo "$m" | sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p')
+	ms=$(echo "$m" | sed -n 's/.*wall_s=\([0-9]*\)\.\([0-9]\).*/\1\2/p')
+	[ -n "$kb" ] && [ -n "$ms" ] && [ "$kb" -lt 32768 ] && [ "$ms" -lt 50 ] &&
+		grep -q "^$bomb.xml:[0-9]*: error: the document declares entities" "$B/m.txt"
+	st=$?
+	imp_test "bounded-$bomb" "$st" "$m"
+	rm -rf "$B"
+done
+
 G="$TMP/imp-big"
 rm -rf "$G"
 cp -r tests/check/base "$G"
@@ -258,6 +280,24 @@ small=$(peak small 5000) && big=$(peak big 20000) && [ -n "$small" ] && [ -n "$b
 	[ "$big" -lt $((small + 3072)) ]
 st=$?
 imp_test bounded-memory "$st" "peak ${small:-?} KB at 5,000 formations, ${big:-?} KB at 20,000"
+
+# One formation is in memory at a time, and that one is bounded by a small
+# multiple of its bytes: one action of 100,000 sessions (11.9 MB) peaks at
+# 46.6 MB (3.9 times the file, the ~8 MB of any import included; 85.5 MB
+# for 200,000 sessions, 23.8 MB), where libxml2's tree of the formation took
+# 147.7 MB (12.4 times; 287.5 MB for 200,000). The bound, 5 times the file,
+# leaves room for the allocator and is far below libxml2's tree.
+H="$TMP/imp-huge"
+rm -rf "$H"
+cp -r tests/check/base "$H"
+python3 tests/import/gen_lheo.py 1 100000 > "$H/huge.xml"
+(cd "$H" && "$ROOT/build/measure" -- "$CARTO" import lheo huge.xml > huge.out 2> huge.m < /dev/null)
+kb=$(tail -1 "$H/huge.m" | sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p')
+size_kb=$(($(stat -c %s "$H/huge.xml") / 1024))
+[ -n "$kb" ] && grep -q '1 offer, 1 lieu, 100000 sessions' "$H/huge.out" && [ "$kb" -lt $((5 * size_kb)) ]
+st=$?
+imp_test bounded-memory-huge-action "$st" "peak ${kb:-?} KB for a file of $size_kb KB (bound: 5 times); $(head -2 "$H/huge.m")"
+rm -rf "$H"
 
 # A failed import leaves nothing behind: a file cut in its middle fails
 # after its records went to the spool (more than one run), and the site is

@@ -175,6 +175,10 @@ void lheo_check_contact(struct imp *im, const struct contact_raw *c, struct cont
 /* Adds a record of kind k for the organisation of SIRET siret: its data is
  * im->rec (im->failed set when it could not be spooled). */
 void lheo_rec_add(struct imp *im, const char *siret, enum rec_kind k);
+/* The same for a record of im->rec followed by tail_len bytes at tail
+ * (not copied into im->rec: an offer's YAML may be megabytes). */
+void lheo_rec_add_tail(struct imp *im, const char *siret, enum rec_kind k, const char *tail,
+    size_t tail_len);
 
 /* Reads an adresse (with the denomination found beside it) into l.
  * Returns 1 when it is a commune of the territory, 0 when outside it

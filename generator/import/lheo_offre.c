@@ -599,8 +599,10 @@ static void add_records(struct imp *im, const char *siret, const char *id, struc
 	y->data[lieux_at] = '\0';
 	lheo_rec_str(r, y->data);
 	y->data[lieux_at] = c;
-	lheo_rec_str(r, y->data + lieux_at);
-	lheo_rec_add(im, siret, R_OFFRE);
+	/* The rest of the YAML (its sessions: the bulk of a large action) as
+	 * lheo_rec_str would write it, from y itself. */
+	lheo_rec_u32(r, (uint32_t)(y->len - lieux_at));
+	lheo_rec_add_tail(im, siret, R_OFFRE, y->data + lieux_at, y->len - lieux_at + 1);
 }
 
 static void on_action(struct imp *im, const char *o, const struct lheo_node *f,

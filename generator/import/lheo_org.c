@@ -347,12 +347,19 @@ const char *lheo_get_str(const char **p, const char *end)
 
 void lheo_rec_add(struct imp *im, const char *siret, enum rec_kind k)
 {
+	lheo_rec_add_tail(im, siret, k, NULL, 0);
+}
+
+void lheo_rec_add_tail(struct imp *im, const char *siret, enum rec_kind k, const char *tail,
+    size_t tail_len)
+{
 	struct buf *key = &im->key;
 	buf_reset(key);
 	buf_puts(key, "lheo-");
 	buf_puts(key, siret);
 	buf_putc(key, (char)k);
-	if (!im->failed && lheo_sort_add(&im->sort, key->data, key->len, im->rec.data, im->rec.len) < 0) {
+	if (!im->failed && lheo_sort_add2(&im->sort, key->data, key->len, im->rec.data, im->rec.len,
+	    tail, tail_len) < 0) {
 		im->failed = 1;
 		im->err = errno;
 	}

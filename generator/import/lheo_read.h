@@ -1,16 +1,18 @@
 /*
  * Streaming reader of LHÉO files (the only module that includes libxml2):
  * walks the document with xmlTextReader and hands each <formation> to a
- * callback as a small tree, freed before the next one, so memory is bounded
- * by the largest formation, not by the file. The callback reads the tree
+ * callback as a compact tree of its own (about 2.7 times the formation's
+ * bytes), freed before the next one, so memory is bounded by the largest
+ * formation, not by the file. The callback reads the tree
  * through the lheo_node_* accessors below (element names are compared by
  * local name; every element of the document must be in the namespace of the
  * root, LHÉO 2.2 or 2.3).
  *
  * Safety: no network (XML_PARSE_NONET), no DTD loaded, entities never
  * substituted, any external resource refused by the entity loader (XXE is
- * never fetched nor read), a document that declares entities refused (entity
- * expansion attacks), text nodes limited to libxml2's default 10 MB. Every
+ * never fetched nor read), a document that declares entities refused at its
+ * first <!ENTITY> before the parser reads the declaration (lheo_prolog.h:
+ * entity expansion attacks), text nodes limited to libxml2's default 10 MB. Every
  * problem is a diagnostic "FILE:line: error: …" (column DIAG_NOCOL).
  */
 #ifndef CARTO_LHEO_READ_H

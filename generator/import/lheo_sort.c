@@ -167,14 +167,37 @@ static int spill(struct lheo_sort *s)
 	return rc;
 }
 
-int lheo_sort_add(struct lheo_sort *s, const char *key, size_t key_len, const void *data,
-    size_t data_len)
+/* A record larger than a run goes to the spool at once, a run of its own,
+ * written from its parts: it is never copied in memory. */
+static int add_alone(struct lheo_sort *s, const char *key, size_t key_len, const void *head,
+    size_t head_len, const void *tail, size_t tail_len)
 {
-	size_t n = HEAD + key_len + data_len;
+	char h[HEAD];
+	uint32_t k = (uint32_t)key_len, d = (uint32_t)(head_len + tail_len);
+	if (spill(s) < 0 || open_spool(s) < 0)
+		return -1;
+	long long start = s->end;
+	memcpy(h, &k, 4);
+	memcpy(h + 4, &d, 4);
+	if (write_all(s->fd, h, HEAD, s->end) < 0 || write_all(s->fd, key, key_len, s->end + HEAD) < 0 ||
+	    write_all(s->fd, head, head_len, s->end + HEAD + (long long)key_len) < 0 ||
+	    write_all(s->fd, tail, tail_len, s->end + HEAD + (long long)(key_len + head_len)) < 0)
+		return -1;
+	s->end += HEAD + (long long)(key_len + head_len + tail_len);
+	add_run(s, start, s->end - start);
+	return 0;
+}
+
+int lheo_sort_add2(struct lheo_sort *s, const char *key, size_t key_len, const void *head,
+    size_t head_len, const void *tail, size_t tail_len)
+{
+	size_t data_len = head_len + tail_len, n = HEAD + key_len + data_len;
 	if (key_len > UINT32_MAX || data_len > UINT32_MAX) {
 		errno = EFBIG;
 		return -1;
 	}
+	if (n > s->run_size)
+		return add_alone(s, key, key_len, head, head_len, tail, tail_len);
 	if (!s->run) {
 		s->run_cap = s->run_size;
 		s->run = xmalloc(s->run_cap);
@@ -182,21 +205,25 @@ int lheo_sort_add(struct lheo_sort *s, const char *key, size_t key_len, const vo
 	if (s->run_len + n + (s->n_recs + 1) * sizeof(*s->recs) > s->run_cap && s->n_recs &&
 	    spill(s) < 0)
 		return -1;
-	if (n > s->run_cap) {	/* a record larger than a run: a run of its own */
-		s->run_cap = n;
-		s->run = xrealloc(s->run, n);
-	}
 	char *r = s->run + s->run_len;
 	uint32_t k = (uint32_t)key_len, d = (uint32_t)data_len;
 	memcpy(r, &k, 4);
 	memcpy(r + 4, &d, 4);
 	memcpy(r + HEAD, key, key_len);
-	if (data_len)
-		memcpy(r + HEAD + key_len, data, data_len);
+	if (head_len)
+		memcpy(r + HEAD + key_len, head, head_len);
+	if (tail_len)
+		memcpy(r + HEAD + key_len + head_len, tail, tail_len);
 	s->run_len += n;
 	s->recs = xgrow(s->recs, &s->cap_recs, s->n_recs + 1, sizeof(*s->recs));
 	s->recs[s->n_recs++] = r;
 	return 0;
+}
+
+int lheo_sort_add(struct lheo_sort *s, const char *key, size_t key_len, const void *data,
+    size_t data_len)
+{
+	return lheo_sort_add2(s, key, key_len, data, data_len, NULL, 0);
 }
 
 /* ---- merging ---- */

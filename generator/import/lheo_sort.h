@@ -8,7 +8,8 @@
  * whatever the exit, even a kill); at the end the runs are merged, at most
  * LHEO_SORT_WAYS at a time, each read through a buffer of LHEO_SORT_READ
  * bytes. Memory is therefore about LHEO_SORT_RUN + LHEO_SORT_WAYS *
- * LHEO_SORT_READ plus the largest record, whatever the number of records;
+ * LHEO_SORT_READ, plus the largest record while merging, whatever the
+ * number of records;
  * when everything fits in one run, nothing touches the disk. Included by the
  * files of generator/import/ only. Functions that fail return -1 with errno
  * set (an I/O error on the spool).
@@ -49,6 +50,11 @@ struct lheo_sort_rec {
 void lheo_sort_init(struct lheo_sort *s, const char *dir);
 int lheo_sort_add(struct lheo_sort *s, const char *key, size_t key_len, const void *data,
     size_t data_len);
+/* The same for a record whose data is head then tail, given apart so that
+ * the caller need not join them. A record larger than a run is written to
+ * the spool at once, from its parts (a run of its own). */
+int lheo_sort_add2(struct lheo_sort *s, const char *key, size_t key_len, const void *head,
+    size_t head_len, const void *tail, size_t tail_len);
 /* Ends the adding: the records can be read with lheo_sort_next. */
 int lheo_sort_finish(struct lheo_sort *s);
 /* The next record in order: 1, or 0 at the end, -1 on a read error. */

@@ -1,11 +1,31 @@
 #!/usr/bin/env python3
 """Writes a synthetic LHÉO 2.3 file of N formations (one action each) to
-stdout, for the memory test and make bench: 1 organisation per 5 formations,
+stdout, for the memory tests and make bench: 1 organisation per 5 formations,
 lieux in the four communes of tests/check/base's territory, HTML-escaped text
-as real exports have. Deterministic: the same N gives the same bytes."""
+as real exports have. Each action has S sessions (usage: gen_lheo.py N [S],
+S 1 by default): the first one as below, the others on the following days,
+for the test of one huge action. Deterministic: the same N and S give the
+same bytes."""
+import datetime
 import sys
 
 n = int(sys.argv[1])
+n_sessions = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+first = datetime.date(2026, 9, 14)
+
+
+def sessions():
+    """The sessions of one action, the first one as it always was."""
+    out = ['<session><periode><debut>20260914</debut><fin>20270625</fin></periode>'
+           '<etat-recrutement>1</etat-recrutement></session>\n']
+    for k in range(1, n_sessions):
+        d = first + datetime.timedelta(days=k % 3000)
+        out.append(f'<session><periode><debut>{d:%Y%m%d}</debut><fin>20350625</fin></periode>'
+                   f'<etat-recrutement>{k % 3 + 1}</etat-recrutement></session>\n')
+    return ''.join(out)
+
+
+session_text = sessions()
 communes = [("93066", "93200", "SAINT-DENIS", 48.9362, 2.3574),
             ("93048", "93100", "MONTREUIL", 48.8634, 2.4484),
             ("93008", "93000", "BOBIGNY", 48.9073, 2.4398),
@@ -32,8 +52,7 @@ for i in range(n):
 <modalites-enseignement>0</modalites-enseignement>
 <lieu-de-formation><coordonnees><adresse><denomination>Salle {i % 7}</denomination><ligne>{i % 90 + 1} rue de la République</ligne><codepostal>{cp}</codepostal><ville>{ville}</ville><code-INSEE-commune>{code}</code-INSEE-commune><geolocalisation><latitude>{lat}</latitude><longitude>{lon}</longitude></geolocalisation></adresse></coordonnees></lieu-de-formation>
 <modalites-entrees-sorties>1</modalites-entrees-sorties>
-<session><periode><debut>20260914</debut><fin>20270625</fin></periode><etat-recrutement>1</etat-recrutement></session>
-<prix-total-TTC>0</prix-total-TTC>
+{session_text}<prix-total-TTC>0</prix-total-TTC>
 <conventionnement>1</conventionnement>
 <organisme-financeur><code-financeur>2</code-financeur></organisme-financeur>
 </action>

@@ -1,6 +1,7 @@
 /*
  * Unit tests of generator/import: the reduction of LHÉO's HTML text fields
- * to Markdown (lheo_md), and the external sort of its records (lheo_sort).
+ * to Markdown (lheo_md), the external sort of its records (lheo_sort), and
+ * the guard that stops a file at its first entity declaration (lheo_prolog).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "../../generator/base/buf.h"
 #include "../../generator/import/lheo_md.h"
+#include "../../generator/import/lheo_prolog.h"
 #include "../../generator/import/lheo_sort.h"
 #include "harness.h"
 #include "tests.h"
@@ -90,4 +92,82 @@ void test_lheo_sort(void)
 	EXPECT(n == N);
 	EXPECT(s.n_runs <= LHEO_SORT_WAYS);
 	lheo_sort_free(&s);
+}
+
+/* The guard's verdict on doc (n bytes) fed in chunks of step bytes (0: at
+ * split, then the rest), and how many bytes it handed over in *given. */
+static struct lheo_prolog prolog_run(const char *doc, size_t n, size_t step, size_t split, size_t *given)
+{
+	struct lheo_prolog p;
+	lheo_prolog_init(&p);
+	*given = 0;
+	if (!step) {
+		*given += lheo_prolog_scan(&p, (const unsigned char *)doc, split);
+		*given += lheo_prolog_scan(&p, (const unsigned char *)doc + split, n - split);
+	}
+	for (size_t at = 0; step && at < n; at += step)
+		*given += lheo_prolog_scan(&p, (const unsigned char *)doc + at, step < n - at ? step : n - at);
+	return p;
+}
+
+/* Whatever the chunks, the guard says verdict at line and hands over the
+ * bytes before the offending markup (at: its offset), or all of them; at
+ * most slack bytes more when the markup began in a chunk already handed
+ * over (the guard cannot take them back), none when the file comes whole. */
+static int prolog_is(const char *doc, size_t n, enum lheo_prolog_verdict verdict, uint32_t line,
+    size_t at, size_t slack)
+{
+	for (size_t split = 0; split <= n; split++)
+		for (size_t step = 0; step < 3; step++) {
+			size_t given;
+			struct lheo_prolog p = prolog_run(doc, n, step, split, &given);
+			int stopped = verdict >= LHEO_PROLOG_ENTITY;
+			size_t lo = stopped ? at : n;
+			size_t hi = stopped && (step || (split && split < n)) ? at + slack : lo;
+			if (p.verdict != verdict || (verdict != LHEO_PROLOG_MORE && p.line != line) ||
+			    given < lo || given > hi) {
+				printf("  prolog of [%.40s…] split %zu step %zu: verdict %d line %u given %zu, "
+				    "want %d line %u given %zu to %zu\n", doc, split, step, (int)p.verdict, p.line,
+				    given, (int)verdict, line, lo, hi);
+				return 0;
+			}
+			if (step)
+				break;
+		}
+	return 1;
+}
+
+#define PROLOG_IS(doc, v, line, at, slack) prolog_is(doc, sizeof(doc) - 1, v, line, at, slack)
+
+void test_lheo_prolog(void)
+{
+	static const char plain[] = "<?xml version=\"1.0\"?>\n<!-- <!ENTITY x> -->\n<lheo/>";
+	EXPECT(PROLOG_IS(plain, LHEO_PROLOG_OK, 3, 0, 0));
+	/* Declarations in the subset, after a comment, a PI and literals that
+	 * hold "<!ENTITY" and ">"; CR LF and a lone CR end a line. */
+	static const char decl[] = "\xEF\xBB\xBF<?xml version='1.0' encoding='ISO-8859-15'?>\r\n"
+	    "<!DOCTYPE lheo SYSTEM \"a<!ENTITY>\" [\r<!-- <!ENTITY -->\n<?p <!ENTITY ?>\n"
+	    "<!ATTLIST lheo a CDATA '>'><!NOTATION n SYSTEM \"<!ENTITY >\">\n <!ENTITY % pe 'x'>]><lheo/>";
+	EXPECT(PROLOG_IS(decl, LHEO_PROLOG_ENTITY, 6, (size_t)(strstr(decl, "<!ENTITY %") - decl), 7));
+	/* No DOCTYPE: the root comes, and the rest goes through unread. */
+	static const char after[] = "<lheo><!DOCTYPE x [<!ENTITY a 'b'>]></lheo>";
+	EXPECT(PROLOG_IS(after, LHEO_PROLOG_OK, 1, 0, 0));
+	/* UTF-16 (little-endian, with its mark; big-endian without). */
+	static const char le[] = "\xFF\xFE<\0!\0D\0O\0C\0T\0Y\0P\0E\0 \0a\0[\0\n\0<\0!\0E\0N\0T\0I\0T\0Y\0";
+	EXPECT(PROLOG_IS(le, LHEO_PROLOG_ENTITY, 2, 28, 15));
+	static const char be[] = "\0<\0?\0x\0m\0l\0?\0>\0<\0l";
+	EXPECT(PROLOG_IS(be, LHEO_PROLOG_OK, 1, 0, 0));
+	/* Encodings the scan cannot read. */
+	static const char ebcdic[] = "<?xml version=\"1.0\" encoding=\"IBM037\"?>\x4C\x5A";
+	EXPECT(PROLOG_IS(ebcdic, LHEO_PROLOG_ENCODING, 1, 0, 38));
+	static const char spaced[] = "<?xml version='1.0'\n\n                                        "
+	    "                                                                                      "
+	    "                                 encoding = 'UTF-8' ?><!DOCTYPE a [<!ENTITY b 'c'>]>";
+	EXPECT(PROLOG_IS(spaced, LHEO_PROLOG_ENTITY, 3, (size_t)(strstr(spaced, "<!ENTITY") - spaced), 7));
+	static const char hidden[] = "<?xml version='1.0' xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxx encoding='IBM037'?>";
+	EXPECT(PROLOG_IS(hidden, LHEO_PROLOG_ENCODING, 1, 0, sizeof(hidden)));
+	static const char ucs4[] = "\0\0\0<\0\0\0?";
+	EXPECT(PROLOG_IS(ucs4, LHEO_PROLOG_ENCODING, 1, 0, 3));
 }

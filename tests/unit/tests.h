@@ -49,6 +49,7 @@ void test_publish_manifest(void);
 void test_fold(void);
 void test_lheo_md(void);
 void test_lheo_sort(void);
+void test_lheo_prolog(void);
 void test_simplify(void);
 void test_json_writer(void);
 void test_json_escape(void);
