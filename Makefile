@@ -58,7 +58,7 @@ SRCS = generator/base/mem.c generator/base/buf.c generator/base/arena.c \
        generator/render/xlsx/xlsx_pieces.c \
        generator/render/pdf/pdf.c generator/render/pdf/pdf_layout.c generator/render/pdf/pdf_map.c \
        generator/render/pdf/pdf_fiche.c generator/render/pdf/pdf_card.c generator/render/pdf/pdf_booklet.c \
-       generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c generator/render/pdf/pdf_pages.c generator/render/pdf/pdf_entries.c generator/render/pdf/pdf_lazy.c generator/render/pdf/pdf_keep.c generator/render/pdf/pdf_splice.c \
+       generator/render/pdf/pdf_deck.c generator/render/pdf/pdf_text.c generator/render/pdf/pdf_check.c generator/render/pdf/pdf_pages.c generator/render/pdf/pdf_entries.c generator/render/pdf/pdf_lazy.c generator/render/pdf/pdf_keep.c generator/render/pdf/pdf_splice.c \
        generator/render/ics.c generator/render/lheoxml.c generator/render/inclusion.c \
        generator/build.c generator/fingerprint.c generator/serve.c \
        generator/share.c generator/scaffold.c generator/help.c \

@@ -43,6 +43,7 @@
 #include "import/lheo_int.h"
 #include "render/cache.h"
 #include "render/html.h"
+#include "render/pdf.h"
 #include "render/theme.h"
 #include "render/publish.h"
 #include "help.h"
@@ -487,6 +488,12 @@ static int prepare(struct site *s, struct opts *o, struct diags *d, int index)
 		check_lheo_table(o->site, o->share, d);
 		if (!index && s->theme && theme_exists(o->site, s->share, s->theme))
 			check_theme(s, d);
+		/* What the PDFs of a build would print as U+FFFD, said by carto
+		 * check as the build says it; a site with errors has no PDF. */
+		if (!index && !d->errors) {
+			pdf_check(s, o->b.jobs, d);
+			build_stage(&o->clock, "pdf-check");
+		}
 	}
 	diags_print(d, stderr);
 	if (rc < 0 || d->errors)

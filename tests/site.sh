@@ -116,8 +116,50 @@ sleep 0.02; touch "$G/content/organismes/les-voix-de-vitry.yaml"
 	diff "$G/clean.diags" "$G/cached.diags" > "$G/diff" && [ "$(grep -c 'cannot print' "$G/cached.diags")" = 4 ]
 st=$?; detail="$(head -c 600 "$G/diff") $(grep '^carto:' "$G/cached.out" | tail -1)"; [ $st = 0 ]
 site_test pdf-unprintable-warns-again-from-cache "$detail"
+# carto check says those warnings as the build does (the same text, file
+# and line), without making the PDFs (render/pdf/pdf_check.c).
+"$CARTO" check --site "$G" > "$G/check.out" 2> "$G/check.err"
+rc=$?
+grep 'cannot print' "$G/first.err" > "$G/first.glyph"; grep 'cannot print' "$G/check.err" > "$G/check.glyph"
+[ $rc = 0 ] && [ "$(wc -l < "$G/check.glyph")" = 4 ] && cmp -s "$G/first.glyph" "$G/check.glyph" &&
+	grep -q ': no error, 4 warnings$' "$G/check.out"
+st=$?; detail="exit $rc: $(diff "$G/first.glyph" "$G/check.glyph" | sed "s|$G/||" | cut -c1-110 | head -4) $(cat "$G/check.out")"; [ $st = 0 ]
+site_test pdf-unprintable-check-says-it "$detail"
 rm -rf "$G" "$TMP/glyph-$LABEL-clean" "$TMP/.glyph-$LABEL-clean"*
 unset G glyph_chars glyph_got glyph_want glyph_shown
+
+# Build and check agree on every kind of document and text: characters no
+# font has, one written right to left, and some DejaVu Sans has (Nguyễn;
+# Tifinagh, which its oblique lacks: the decks' italic) in an organisation's
+# name, contact, lieu, transports and offer, a cartography's title, a
+# référentiel's short title (the cards of its correspondences), an offer
+# type's label, the site's title (every document) and a slide deck's text.
+G="$TMP/glyphs-$LABEL"
+rm -rf "$G" "$TMP/.glyphs-$LABEL"*; mkdir -p "$G"; cp -r content referentiels site.yaml "$G"/
+O="$G/content/organismes/les-voix-de-vitry.yaml"
+sed -i '0,/denomination: "Local associatif Balzac"/s//denomination: "Local associatif Balzac ⵣ"/' "$O"
+sed -i '0,/transports: "Bus 180 et 183/s//transports: "مرحبا Bus 180 et 183/' "$O"
+sed -i '0,/intitule: "ASL femmes/s//intitule: "😀 ASL femmes/' "$O"
+sed -i '0,/contact: { nom: "Accueil"/s//contact: { nom: "Nguyễn ᚠ"/' "$O"
+sed -i '0,/titre: "Cartographie de l.offre linguistique"/s//titre: "Cartographie 𝄞 linguistique"/' "$G/content/cartographies/linguistique.yaml"
+sed -i '0,/titre_court: "CléA"/s//titre_court: "CléA ᚱ"/' "$G/referentiels/clea.yaml"
+sed -i '0,/libelle: "Atelier sociolinguistique (ASL)"/s//libelle: "Atelier sociolinguistique ߊ (ASL)"/' "$G/referentiels/vocabulaires.yaml"
+sed -i '0,/^titre: "Cartographies franciliennes de la formation"/s//titre: "Cartographies ᚢ franciliennes"/' "$G/site.yaml"
+sed -i '0,/^Repères pour orienter vers la bonne formation/s//Repères ⵣ pour orienter vers la bonne formation 🚀/' \
+	"$G/content/pages/presenter-la-cartographie.md"
+"$CARTO" build --no-cache --site "$G" --out "$G/out" > /dev/null 2> "$G/build.err"
+rb=$?
+"$CARTO" check --site "$G" > /dev/null 2> "$G/check.err"
+rc=$?
+grep 'cannot print' "$G/build.err" > "$G/build.glyph"; grep 'cannot print' "$G/check.err" > "$G/check.glyph"
+[ $rb = 0 ] && [ $rc = 0 ] && [ "$(wc -l < "$G/build.glyph")" -ge 50 ] && cmp -s "$G/build.glyph" "$G/check.glyph" &&
+	grep -q 'warning: pdf/diaporamas/presenter-la-cartographie.pdf: .*ⵣ (U+2D63' "$G/check.glyph" &&
+	grep -q 'warning: pdf/cartographies/linguistique.pdf: .*ߊ (U+07CA' "$G/check.glyph" &&
+	grep -q 'warning: pdf/referentiels/clea.pdf: ' "$G/check.glyph"
+st=$?; detail="exit $rb $rc, $(wc -l < "$G/build.glyph") and $(wc -l < "$G/check.glyph") warnings: $(diff "$G/build.glyph" "$G/check.glyph" | sed "s|$G/||g" | cut -c1-140 | head -4)"; [ $st = 0 ]
+site_test pdf-unprintable-check-agrees-with-build "$detail"
+rm -rf "$G" "$TMP/.glyphs-$LABEL"*
+unset G O rb
 
 # Identical input gives identical output, byte for byte (and with --jobs 1).
 "$CARTO" build --site "$S" --out "$TMP/b1" > /dev/null 2>&1 &&

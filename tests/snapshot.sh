@@ -361,6 +361,24 @@ snap_test outlines-damaged-read 'echo "at $at"; cat "$S/counts"'
 snap_build outlines-repaired
 [ "$(taken)" = "$all" ] && [ "$(parsed)" = 0 ]
 snap_test outlines-repaired-taken 'cat "$S/counts"'
+# A département's positions given a fourth member (a measure, as GIS
+# exports write it): a warning, once for the feature (load_geo.c,
+# warn_extra); its file's outlines are still recorded, with the warning,
+# which the next build, taking them, says again.
+GEO="$S/site/referentiels/geo/departements.geojson"
+cp -p "$GEO" "$S/geo.ok"
+sed -i '0,/\[\[\[2\.4276,48\.8416\],\[2\.4245,48\.8419\]/s//[[[2.4276,48.8416],[2.4245,48.8419,35,7]/' "$GEO"
+snap_build outlines-extra-members
+grep -q "departements.geojson:2:[0-9]*: warning: a position of département '75' has 4 members" "$S/err" &&
+	[ "$(grep -c 'has 4 members' "$S/err")" = 1 ]
+snap_test outlines-extra-members-warn 'cat "$S/err"'
+snap_build outlines-extra-members-again
+[ "$(taken)" = "$all" ] && [ "$(parsed)" = 0 ] && [ "$(grep -c "département '75' has 4 members" "$S/err")" = 1 ]
+snap_test outlines-extra-members-warn-again 'cat "$S/counts" "$S/err"'
+cp -p "$S/geo.ok" "$GEO"
+snap_build outlines-extra-members-gone
+! grep -q 'has 4 members' "$S/err"
+snap_test outlines-extra-members-gone 'cat "$S/err"'
 # A file with an error that only validation finds (an unknown offer type),
 # built twice: never recorded, so both builds fail with the diagnostics of
 # a clean build.

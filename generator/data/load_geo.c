@@ -179,11 +179,20 @@ static int read_member(const struct ynode *pt, size_t i, double *x, const struct
 	return geo_refuse(gf, m, "a position's %s must be a number, not '%s'", name, m->u.s);
 }
 
+/* The positions of one feature that have members after the altitude
+ * (read_ring counts them, read_feature warns once): the first, and how
+ * many. */
+struct extra_members {
+	const struct ynode *first;
+	size_t n;
+};
+
 /* Reads [[x, y], …] into a ring: at least 4 positions, each two numbers in
- * decimal degrees (an altitude after them is read and left). Returns -1,
- * having reported it, on a wrong ring. */
+ * decimal degrees (an altitude after them is read and left; members after
+ * it are counted in x, then left). Returns -1, having reported it, on a
+ * wrong ring. */
 static int read_ring(const struct ynode *n, struct ring *r, struct arena *a,
-    const struct geo_file *gf)
+    struct extra_members *x, const struct geo_file *gf)
 {
 	if (n->kind != Y_SEQ || n->n < 4)
 		return geo_refuse(gf, n, "a ring needs at least 4 positions [longitude, latitude]");
@@ -198,6 +207,8 @@ static int read_ring(const struct ynode *n, struct ring *r, struct arena *a,
 				return -1;
 		if (!is_degrees(xy[0], xy[1]))
 			return geo_refuse(gf, pt, "a position must be decimal degrees: longitude from -180 to 180, latitude from -90 to 90");
+		if (pt->n > 3 && x->n++ == 0)
+			x->first = pt;
 	}
 	r->n = n->n;
 	return 0;
@@ -227,7 +238,7 @@ static int ring_closed(const struct ynode *n, const struct ring *r, const struct
 /* Reads the rings of poly into s, the polygon numbered polygon as
  * ring_closed numbers it; *cap is the room of s->rings. */
 static int read_polygon(const struct ynode *poly, struct shape *s, struct arena *a,
-    size_t *cap, size_t polygon, const struct geo_file *gf)
+    size_t *cap, size_t polygon, struct extra_members *x, const struct geo_file *gf)
 {
 	if (poly->kind != Y_SEQ || poly->n == 0)
 		return geo_refuse(gf, poly, "a polygon needs at least one ring");
@@ -240,7 +251,7 @@ static int read_polygon(const struct ynode *poly, struct shape *s, struct arena 
 			*cap = *cap * 2 + 4;
 		}
 		struct ring *r = &s->rings[s->n_rings++];
-		if (read_ring(poly->u.items[i], r, a, gf) < 0 ||
+		if (read_ring(poly->u.items[i], r, a, x, gf) < 0 ||
 		    ring_closed(poly->u.items[i], r, s, i + 1, polygon, gf) < 0)
 			return -1;
 	}
@@ -259,6 +270,24 @@ static void bbox(struct shape *s)
 			if (y < s->miny) s->miny = y;
 			if (y > s->maxy) s->maxy = y;
 		}
+}
+
+/* RFC 7946 §3.1.1: "Implementations SHOULD NOT extend positions beyond
+ * three elements", whose meaning it leaves open (a measure, a time…).
+ * Such a file is not wrong, as a position with fewer than two elements
+ * is, and every GIS tool reads it; carto draws longitude and latitude
+ * only, so members after the altitude are ignored, which the editor is
+ * told once per feature (where the first such position stands, with how
+ * many there are) rather than once per position: a file exported with a
+ * measure has it on every one. */
+static void warn_extra(const struct extra_members *x, const struct shape *s, const struct geo_file *gf)
+{
+	if (!x->n)
+		return;
+	diag_add(gf->d, gf->shown, x->first->line, x->first->col, DIAG_WARNING,
+	    "a position of %s '%s' has %zu members, more than the three of RFC 7946 §3.1.1 "
+	    "(longitude, latitude, altitude): those after the third are ignored; %zu position%s of it %s more than three",
+	    gf->what, s->code, x->first->n, x->n, diag_plural(x->n), x->n == 1 ? "has" : "have");
 }
 
 /* Reads feature f into s, which it clears first (the slot of a refused
@@ -285,14 +314,15 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
 	s->code = arena_strdup(a, code->u.s);
 	s->nom = nom && nom->kind == Y_SCALAR ? arena_strdup(a, nom->u.s) : s->code;
 	size_t cap = 0;
+	struct extra_members x = { NULL, 0 };
 	if (strcmp(type->u.s, "Polygon") == 0) {
-		if (read_polygon(coords, s, a, &cap, 0, gf) < 0)
+		if (read_polygon(coords, s, a, &cap, 0, &x, gf) < 0)
 			return -1;
 	} else if (strcmp(type->u.s, "MultiPolygon") == 0) {
 		if (coords->n == 0)
 			return geo_refuse(gf, coords, "a MultiPolygon needs at least one polygon");
 		for (size_t i = 0; i < coords->n; i++)
-			if (read_polygon(coords->u.items[i], s, a, &cap, i + 1, gf) < 0)
+			if (read_polygon(coords->u.items[i], s, a, &cap, i + 1, &x, gf) < 0)
 				return -1;
 	} else
 		return geo_refuse(gf, f, "a feature needs properties.code and a Polygon or MultiPolygon geometry");
@@ -301,6 +331,7 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
 	 * would scale it by infinity. */
 	if (s->maxx <= s->minx || s->maxy <= s->miny)
 		return geo_refuse(gf, coords, "an outline needs a width and a height: its positions are all on one line");
+	warn_extra(&x, s, gf);
 	return 0;
 }
 
@@ -308,17 +339,20 @@ static int read_feature(const struct ynode *f, struct shape *s, struct arena *a,
  * A record of a GeoJSON file's shapes as read_feature made them, keyed on
  * the digest of its bytes: the count, then each shape's code, its name (a
  * length of 0: the code's), its rings (each a count, then its points as
- * doubles) and its box. Only a file that reported nothing is recorded.
- * The version goes up with each rule added to the validation of outlines,
- * so that a record made before, of a file the rule refuses, is not
- * trusted: 2 since outlines are validated, 3 since a position's members
- * must be numbers (not strings), 4 since a ring must be closed, 5 since a
- * code must be a string. */
+ * doubles) and its box, then the warnings its reading reported (snap.h's
+ * diagnostics, given again when the record is taken). Only a file that
+ * reported no error is recorded. The version goes up with each rule added
+ * to the validation of outlines, so that a record made before, of a file
+ * the rule refuses or warns about, is not trusted: 2 since outlines are
+ * validated, 3 since a position's members must be numbers (not strings),
+ * 4 since a ring must be closed, 5 since a code must be a string, 6 since
+ * members after a position's altitude are warned about (warn_extra) and
+ * warnings are recorded. */
 
 static struct digest shapes_key(const struct digest *bytes)
 {
 	struct digest_ctx *c = digest_new();
-	digest_str(c, "carto territory outlines 5");
+	digest_str(c, "carto territory outlines 6");
 	digest_fold(c, bytes);
 	return digest_end(c);
 }
@@ -329,7 +363,10 @@ static void put_text(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s) + 1);
 }
 
-static void shapes_put(struct snap *snap, const struct digest *key, const struct shape *v, size_t n)
+/* Records the shapes v[0..n) of a file, with the warnings d->v[from..d->n)
+ * its reading reported. */
+static void shapes_put(struct snap *snap, const struct digest *key, const struct shape *v, size_t n,
+    const struct diags *d, size_t from)
 {
 	struct buf b = BUF_INIT;
 	snap_var_put(&b, n);
@@ -350,6 +387,9 @@ static void shapes_put(struct snap *snap, const struct digest *key, const struct
 		const double box[4] = { sh->minx, sh->miny, sh->maxx, sh->maxy };
 		buf_add(&b, box, sizeof(box));
 	}
+	snap_var_put(&b, d->n - from);
+	for (size_t i = from; i < d->n; i++)
+		snap_diag_put(&b, &d->v[i]);
 	snap_add(snap, key, &b);
 }
 
@@ -391,8 +431,11 @@ static size_t get_count(struct shapes_in *in, size_t min)
 	return in->bad ? 0 : (size_t)n;
 }
 
+/* Takes the shapes of a file from its record into *out, *n (in a), and
+ * adds the warnings recorded with them to d under the name shown. Returns
+ * 1, or 0 when there is no such record or it does not decode. */
 static int shapes_take(struct snap *snap, const struct digest *key, struct shape **out, size_t *n,
-    struct arena *a)
+    struct arena *a, const char *shown, struct diags *d)
 {
 	const char *p;
 	size_t len;
@@ -423,10 +466,12 @@ static int shapes_take(struct snap *snap, const struct digest *key, struct shape
 		sh->maxx = box[2];
 		sh->maxy = box[3];
 	}
-	if (in.bad || in.p != in.end) {
+	const unsigned char *warnings = in.p;
+	if (in.bad || snap_diags_get(&in.p, in.end, NULL, NULL) < 0 || in.p != in.end) {
 		snap_spoilt(snap, key);
 		return 0;
 	}
+	snap_diags_get(&warnings, in.end, shown, d);	/* decoded above */
 	*out = v;
 	*n = count;
 	return 1;
@@ -459,6 +504,15 @@ static int read_features(const struct ynode *fs, const char *shown, const char *
 	return rc;
 }
 
+/* Whether d->v[from..d->n) holds an error. */
+static int has_error(const struct diags *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++)
+		if (d->v[i].sev == DIAG_ERROR)
+			return 1;
+	return 0;
+}
+
 static int read_geojson(const char *path, const char *shown, const char *what,
     struct shape **out, size_t *n, struct arena *a, struct diags *d, int required,
     struct digest_ctx *src, struct snap *snap)
@@ -473,7 +527,7 @@ static int read_geojson(const char *path, const char *shown, const char *what,
 	 * bytes; else its tree when it holds it (parsing a megabyte of
 	 * outlines costs ~30 ms), as a YAML file's. */
 	struct digest key = digest_bytes(b.data, b.len), skey = shapes_key(&key);
-	if (shapes_take(snap, &skey, out, n, a)) {
+	if (shapes_take(snap, &skey, out, n, a, shown, d)) {
 		buf_release(&b);
 		return 0;
 	}
@@ -496,8 +550,8 @@ static int read_geojson(const char *path, const char *shown, const char *what,
 		rc = read_features(fs, shown, what, out, n, a, d);
 	} else
 		rc = -1;
-	if (rc == 0 && d->n == reported)
-		shapes_put(snap, &skey, *out, *n);
+	if (rc == 0 && !has_error(d, reported))
+		shapes_put(snap, &skey, *out, *n, d, reported);
 	arena_free(&tree);
 	buf_release(&b);
 	return rc;

@@ -13,4 +13,20 @@ struct backend;
  * --drafts). */
 extern const struct backend pdf_backend;
 
+/* carto check's part of the documents (pdf_check.c): the warnings a build
+ * gives when a PDF must print as U+FFFD a character no font has (same
+ * text, file and line), from the texts each document would print,
+ * without making any. The characters are decided by the rule the
+ * documents follow (pdf_text.c), on the same font files. Only for a site
+ * without errors (a build of one makes no PDF). When some text may warn,
+ * it indexes s (index_site, then the suites on up to jobs threads: every
+ * offer's, or only those that may lead to the offers of organisations
+ * whose own texts warn, the others left empty), as the booklets and the
+ * "Et après ?" of the fiches need it: s is not for a build after that.
+ * Warnings go to d; a font that cannot be loaded is an error there, as in
+ * a build. */
+struct site;
+struct diags;
+void pdf_check(struct site *s, int jobs, struct diags *d);
+
 #endif

@@ -179,7 +179,7 @@ struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca,
 
 /* Whether a booklet of n rows lists them: a region too large to list
  * leaves them to its départements' booklets. */
-static int booklet_lists(const struct cartographie *ca, const char *dep, size_t n)
+int pdf_booklet_lists(const struct cartographie *ca, const char *dep, size_t n)
 {
 	return dep || !ca->par_departement || n <= 1500;
 }
@@ -189,7 +189,7 @@ int pdf_booklet_unlisted_key(struct digest_ctx *k, const struct site *s, const s
 {
 	size_t n;
 	index_rows(s, ca, dep, &n);
-	if (booklet_lists(ca, dep, n))
+	if (pdf_booklet_lists(ca, dep, n))
 		return 0;	/* keyed on its rows: no rows copied to say so */
 	struct brow *r = pdf_carto_rows(s, ca, dep, &n);
 	struct lieu_numbers numbers = { NULL, NULL, 0 };
@@ -482,7 +482,7 @@ int booklet(const struct site *s, const struct cartographie *ca, const char *dep
 	civil_fr(s->last_update, date);
 	snprintf(url, sizeof(url), "%s%s", s->base_url, path_carto_page(&path, ca, dep));
 	char *rel = xstrdup(path_carto_doc(&path, ca, dep, PATH_PDF));
-	int list = booklet_lists(ca, dep, n);
+	int list = pdf_booklet_lists(ca, dep, n);
 	struct pdf_entries *ent = list ? pdf_entries_open(ru, rel) : NULL;
 	size_t nv;
 	const struct rowref *v = index_rows(s, ca, dep, &nv);

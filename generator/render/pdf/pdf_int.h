@@ -260,6 +260,11 @@ HPDF_Font pdf_twin(struct doc *d, HPDF_Font f);
  * each other character that stands in another file named with its own
  * place. Nothing when there were none or d->diags is NULL. */
 void pdf_warn_missing(struct doc *d, const char *path, struct buf *b);
+/* Notes in d (as pdf_enc does, for pdf_warn_missing) each character of s
+ * that d's fonts cannot print when s is set as one string, without
+ * converting it: the rule the documents' text follows, for carto check
+ * (pdf_check.c), which sets no text. s NULL: nothing. */
+void pdf_note_unprintable(struct doc *d, const char *s);
 
 /* pdf_pages.c, for pdf_save: before libharu writes the document, puts
  * back the pages' contents that cp has (into pp: their keys, one a page,
@@ -481,6 +486,10 @@ void pdf_suites(struct doc *d, const struct site *s, const struct offre *o, stru
 
 /* pdf_booklet.c: the rows of a booklet's map, shared with the decks. */
 struct brow *pdf_carto_rows(const struct site *s, const struct cartographie *ca, const char *dep, size_t *np);
+/* Whether the booklet of ca (of département dep, NULL: the region's) of n
+ * rows lists them: a region too large to list leaves them to its
+ * départements' booklets. */
+int pdf_booklet_lists(const struct cartographie *ca, const char *dep, size_t n);
 /* For a booklet that does not list its rows (a region's of more than 1,500
  * rows, whose départements' booklets list them), adds to k what it prints
  * of them beyond the global part: their number, each row's marker number,

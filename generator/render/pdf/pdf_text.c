@@ -270,8 +270,31 @@ static int is_rtl(uint32_t cp)
 	    (cp >= 0xFE70 && cp <= 0xFEFF);
 }
 
+/* The rule of what a document cannot print, for the build (utf8_text) and
+ * carto check (pdf_note_unprintable) alike: a character cp of a string set
+ * in tier (tier_of) is a text character (controls and noncharacters are
+ * left out, not warned about) that cannot be laid out (is_rtl), or that
+ * the fonts of DejaVu Sans lack in every style the document sets text in
+ * (tier_has; CP1252 and Liberation Sans are tried first by tier_of). */
+static int glyph_missing(struct doc *d, int tier, uint32_t cp)
+{
+	return utf8_is_text(cp) && (is_rtl(cp) || (tier == TIER_DEJAVU && !tier_has(d, TIER_DEJAVU, cp)));
+}
+
+void pdf_note_unprintable(struct doc *d, const char *s)
+{
+	int tier = s ? tier_of(d, s) : TIER_CP1252;
+	for (const char *p = s; tier != TIER_CP1252 && *p;) {
+		uint32_t cp;
+		size_t n = (unsigned char)*p < 0x80 ? 1 : utf8_decode(p, &cp);
+		if (n > 1 && glyph_missing(d, tier, cp))
+			note_missing(d, cp);
+		p += n ? n : 1;
+	}
+}
+
 /* s in UTF-8 for a UTF-8 tier: what no font has, or what cannot be laid out
- * (is_rtl), becomes U+FFFD (noted for the warning), controls and
+ * (glyph_missing), becomes U+FFFD (noted for the warning), controls and
  * noncharacters are left out. */
 static void utf8_text(struct doc *d, struct buf *b, const char *s)
 {
@@ -282,7 +305,7 @@ static void utf8_text(struct doc *d, struct buf *b, const char *s)
 			buf_putc(b, *p);
 		else if (!n)
 			buf_puts(b, "\xEF\xBF\xBD");
-		else if (utf8_is_text(cp) && (is_rtl(cp) || (d->tier == TIER_DEJAVU && !tier_has(d, TIER_DEJAVU, cp)))) {
+		else if (glyph_missing(d, d->tier, cp)) {
 			note_missing(d, cp);
 			buf_puts(b, "\xEF\xBF\xBD");
 		} else if (utf8_is_text(cp)) {
