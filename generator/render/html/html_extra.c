@@ -76,7 +76,11 @@ static void url_entry(struct buf *b, struct buf *path, const struct site *s, con
 	buf_puts(b, "</loc>");
 	char day[CIVIL_SIZE];
 	if (u->lastmod)
-		buf_printf(b, "<lastmod>%s</lastmod>", civil_iso(u->lastmod, day));
+	{
+		buf_puts(b, "<lastmod>");
+		buf_puts(b, civil_iso(u->lastmod, day));
+		buf_puts(b, "</lastmod>");
+	}
 	buf_puts(b, "</url>\n");
 }
 

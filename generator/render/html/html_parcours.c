@@ -265,7 +265,8 @@ static const struct rowref *row_at(const struct rows *rs, size_t r)
 static void row_json(struct pctx *c, struct buf *b, const struct rowref *r, size_t org)
 {
 	const struct vocab_list *pub = &c->s->vocab.publics;
-	buf_printf(b, "[%zu,", org);
+	buf_putc(b, '[');	/* integers without printf: a row of every step's offer */
+	buf_put_unum(b, org, ',');
 	esc_json(b, r->o->id.s);
 	buf_putc(b, ',');
 	esc_json(b, r->o->intitule);
@@ -280,7 +281,11 @@ static void row_json(struct pctx *c, struct buf *b, const struct rowref *r, size
 	if (r->o->publics.n && !has_code(&r->o->publics, PUBLIC_ALL))
 		for (size_t p = 0, any = 0; p < pub->n; p++)
 			if (has_code(&r->o->publics, pub->v[p].code))
-				buf_printf(b, "%s%zu", any++ ? "," : "", p);
+			{
+				if (any++)
+					buf_putc(b, ',');
+				buf_put_unum(b, p, 0);
+			}
 	buf_puts(b, "]]");
 }
 

@@ -616,6 +616,24 @@ static void note_mark(struct cache_pieces *cp, const struct digest *file)
 		cache_piece_record(cp, &mark, "", 0, 0);
 }
 
+/* Appends an entry of the cross-reference table: the offset v on ten
+ * digits, as "%010lld" writes it, then rest (ten bytes). By hand below
+ * 10^10 (every offset of a booklet): a booklet's table has thousands of
+ * lines and printf was most of the splice's formatting. */
+static void xref_line(struct buf *xb, long long v, const char *rest)
+{
+	if (v < 0 || v >= 10000000000LL) {
+		buf_printf(xb, "%010lld%s", v, rest);
+		return;
+	}
+	char line[20];
+	unsigned long long u = (unsigned long long)v;
+	for (int i = 9; i >= 0; i--, u /= 10)
+		line[i] = (char)('0' + u % 10);
+	memcpy(line + 10, rest, 10);
+	buf_add(xb, line, sizeof(line));
+}
+
 /* The new bytes of the file: the pages of the runs rg drawn again, into
  * nb (each run's part of it, and its place in the new file, in rg), and
  * the new table and trailer, into xb; op[p] gets each page's objects in
@@ -659,7 +677,7 @@ static int compose(struct doc *d, const struct old *o, int fd, struct cache_piec
 			v = noff[k];
 		else if (k)
 			v += moved(rg, n_rg, v);
-		buf_printf(xb, k ? "%010lld 00000 n\015\012" : "%010lld 65535 f\015\012", v);
+		xref_line(xb, v, k ? " 00000 n\015\012" : " 65535 f\015\012");
 	}
 	buf_add(xb, x->trailer.data, x->trailer.len);
 	buf_printf(xb, "%lld\012%%%%EOF\012", pos);
