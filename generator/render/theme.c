@@ -332,17 +332,30 @@ static uint64_t weight(struct tcheck *c, const char *name)
 	return w;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 int theme_check(const struct theme *t, struct diags *d)
 {
 	struct tcheck c = { t, d, STRMAP_INIT, NULL, 0, 0, 0 };
 	/* A chain holds each template at most once. */
 	c.chain = xmalloc((t->tpls.n + 1) * sizeof(*c.chain));
+	/* The templates in the order of their names, not of the map's slots
+	 * (its hash's): what is said, and the chain a fan-out is said with,
+	 * must not change with the hash function. */
+	const char **names = xmalloc((t->tpls.n + 1) * sizeof(*names));
+	size_t n = 0;
 	for (size_t i = 0; i < t->tpls.cap; i++)
 		if (t->tpls.slots[i].key)
-			tpl_each_ref(t->tpls.slots[i].val, ref_known, &c);
-	for (size_t i = 0; i < t->tpls.cap && !c.failed; i++)
-		if (t->tpls.slots[i].key)
-			weight(&c, t->tpls.slots[i].key);
+			names[n++] = t->tpls.slots[i].key;
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n; i++)
+		tpl_each_ref(theme_get(t, names[i]), ref_known, &c);
+	for (size_t i = 0; i < n && !c.failed; i++)
+		weight(&c, names[i]);
+	free(names);
 	strmap_free(&c.memo);
 	free(c.chain);
 	return c.failed ? -1 : 0;
